@@ -1,0 +1,207 @@
+import { createReadStream, renameSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId, type MappableField } from './formats';
+import { formatIds } from '../plugins/formats';
+import { importStream, type StreamSettings } from './import/stream';
+import { InputError } from './import/encoding';
+import { mergeContinuation } from './import/fold';
+import { summariseCustomers } from './customers';
+import { formatMajor } from './money';
+import { daysBetween, endOfDay, toIsoInZone } from './time';
+import type { Delimiter } from './import/rows';
+import type { Order } from './model';
+
+const USAGE = `Usage:
+  tiermark score <file> --out <file.csv|file.json>
+      [--format auto|${formatIds.join('|')}] [--map field=column,...]
+      [--delimiter ,|tab|whitespace] [--no-header] [--date-format PATTERN]
+      [--tz ZONE] [--currency CODE] [--as-of YYYY-MM-DD]
+
+  --map fields: ${MAPPABLE_FIELDS.join(', ')} (a header name, or a 1-based position with --no-header)`;
+
+export class UsageError extends Error {}
+
+interface ScoreArgs {
+  file: string;
+  out: string;
+  settings: StreamSettings;
+  asOf: string | null;
+}
+
+/** Reads `score` arguments; throws UsageError with the fix for anything it cannot use. */
+export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
+  const settings: StreamSettings = {};
+  let file: string | undefined;
+  let out: string | undefined;
+  let asOf: string | null = null;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const value = () => {
+      const next = argv[i + 1];
+      if (next === undefined) throw new UsageError(`${arg} needs a value`);
+      i += 1;
+      return next;
+    };
+    switch (arg) {
+      case '--out':
+        out = value();
+        break;
+      case '--format': {
+        const format = value();
+        if (format !== 'auto' && !formatIds.includes(format as FormatId)) {
+          throw new UsageError(`--format ${format}: expected auto or one of ${formatIds.join(', ')}`);
+        }
+        settings.format = format as FormatId | 'auto';
+        break;
+      }
+      case '--map':
+        settings.mapping = parseMapping(value());
+        settings.format ??= 'generic';
+        break;
+      case '--delimiter':
+        settings.delimiter = parseDelimiter(value());
+        break;
+      case '--no-header':
+        settings.hasHeader = false;
+        break;
+      case '--date-format':
+        settings.dateFormat = value();
+        break;
+      case '--tz':
+        settings.timeZone = value();
+        break;
+      case '--currency':
+        settings.currency = value();
+        break;
+      case '--as-of':
+        asOf = value();
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new UsageError(`--as-of ${asOf}: expected a date like 2024-12-31`);
+        break;
+      default:
+        if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}`);
+        if (file !== undefined) throw new UsageError(`One input file only (got ${file} and ${arg})`);
+        file = arg;
+    }
+  }
+  if (!file) throw new UsageError('score needs an input file');
+  if (!out) throw new UsageError('score needs --out <file.csv|file.json>');
+  if (!/\.(csv|json)$/i.test(out)) throw new UsageError(`--out ${out}: the name must end in .csv or .json`);
+  return { file, out, settings, asOf };
+}
+
+function parseMapping(text: string): ColumnMapping {
+  const mapping: ColumnMapping = {};
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf('=');
+    const field = pair.slice(0, at).trim() as MappableField;
+    const column = pair.slice(at + 1).trim();
+    if (at < 0 || !MAPPABLE_FIELDS.includes(field) || column === '') {
+      throw new UsageError(`--map "${pair}": expected field=column with field one of ${MAPPABLE_FIELDS.join(', ')}`);
+    }
+    mapping[field] = column;
+  }
+  return mapping;
+}
+
+function parseDelimiter(text: string): Delimiter {
+  const named: Record<string, Delimiter> = { ',': ',', comma: ',', tab: '\t', '\\t': '\t', ';': ';', semicolon: ';', '|': '|', whitespace: 'whitespace' };
+  const delimiter = named[text];
+  if (!delimiter) throw new UsageError(`--delimiter ${text}: expected , tab ; | or whitespace`);
+  return delimiter;
+}
+
+export interface ScoreOutcome {
+  rows: Array<Record<string, string | number>>;
+  summary: string;
+}
+
+/** The `score` command without I/O of its output: import the file, summarise customers. */
+export async function score(args: ScoreArgs): Promise<ScoreOutcome> {
+  const orders = new Map<string, Order>();
+  const { report } = await importStream(createReadStream(args.file, { highWaterMark: 1 << 20 }), args.settings, (folded) => {
+    // Items are not needed for per-customer figures; dropping them keeps big files small in memory.
+    const order = { ...folded.order, items: [] };
+    const earlier = folded.continuation ? orders.get(order.key) : undefined;
+    orders.set(order.key, earlier && folded.continuation ? mergeContinuation(earlier, order, folded.continuation) : order);
+  });
+  const asOf = args.asOf ? endOfDay(args.asOf, report.timeZone) : Date.now();
+  const customers = summariseCustomers(orders.values()).sort((a, b) => b.monetaryMinor - a.monetaryMinor || a.key.localeCompare(b.key));
+  const rows = customers.map((customer) => ({
+    customerKey: customer.buyerId,
+    platform: customer.platform,
+    orderCount: customer.orderCount,
+    monetary: formatMajor(customer.monetaryMinor, customer.currency),
+    currency: customer.currency,
+    firstOrderAt: toIsoInZone(customer.firstOrderAt, report.timeZone),
+    lastOrderAt: toIsoInZone(customer.lastOrderAt, report.timeZone),
+    recencyDays: daysBetween(customer.lastOrderAt, asOf, report.timeZone),
+  }));
+  const summary =
+    `${basename(args.file)}: ${report.formatTitle.en}; rows read ${report.rowsRead}, orders imported ${report.orders}, ` +
+    `rows rejected ${report.rowsRejected}, customers ${customers.length}`;
+  const details = [
+    ...report.warnings.map((w) => `warning: ${w.en}`),
+    ...report.rejections.slice(0, 20).map((r) => `rejected row ${r.row}: ${r.reason}`),
+    ...(report.rejections.length > 20 ? [`… and ${report.rejections.length - 20} more rejected rows`] : []),
+  ];
+  return { rows, summary: [summary, ...details].join('\n') };
+}
+
+export function toCsv(rows: Array<Record<string, string | number>>): string {
+  if (rows.length === 0) return '';
+  const header = Object.keys(rows[0]!);
+  const cell = (value: string | number) => {
+    const text = String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [header.join(','), ...rows.map((row) => header.map((name) => cell(row[name] ?? '')).join(','))].join('\n') + '\n';
+}
+
+/** Writes beside the target and renames, so a failed run never leaves a half-written file. */
+function writeAtomically(path: string, text: string): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'score') {
+      const args = parseScoreArgs(rest);
+      const outcome = await score(args);
+      const text = args.out.toLowerCase().endsWith('.json') ? `${JSON.stringify(outcome.rows, null, 2)}\n` : toCsv(outcome.rows);
+      writeAtomically(args.out, text);
+      process.stderr.write(`${outcome.summary}\n`);
+      return 0;
+    }
+    if (command === undefined || command === 'help' || command === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`Unknown command "${command}"`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`tiermark: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      const file = rest.find((arg, i) => !arg.startsWith('--') && !(rest[i - 1] ?? '').startsWith('--'));
+      process.stderr.write(`tiermark: ${file ?? 'input'}: ${error.message}\n`);
+      return 1;
+    }
+    if (isNodeError(error) && error.code === 'ENOENT') {
+      process.stderr.write(`tiermark: ${error.path ?? 'file'}: no such file\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function isNodeError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && 'code' in error;
+}
+
+if (process.argv[1] && /cli\.ts$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,171 @@
+import { zonedToInstant } from './time';
+
+/** Parses one cell to an instant, or null. */
+export type DateParser = (text: string) => number | null;
+
+interface Fields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+  pm: boolean | null;
+  offsetMinutes: number | null;
+}
+
+type Setter = (fields: Fields, value: string) => void;
+
+const TOKENS: Record<string, { pattern: string; set: Setter }> = {
+  yyyy: { pattern: '(\\d{4})', set: (f, v) => (f.year = Number(v)) },
+  yy: { pattern: '(\\d{2})', set: (f, v) => (f.year = 2000 + Number(v)) },
+  MM: { pattern: '(\\d{2})', set: (f, v) => (f.month = Number(v)) },
+  M: { pattern: '(\\d{1,2})', set: (f, v) => (f.month = Number(v)) },
+  dd: { pattern: '(\\d{2})', set: (f, v) => (f.day = Number(v)) },
+  d: { pattern: '(\\d{1,2})', set: (f, v) => (f.day = Number(v)) },
+  HH: { pattern: '(\\d{2})', set: (f, v) => (f.hour = Number(v)) },
+  H: { pattern: '(\\d{1,2})', set: (f, v) => (f.hour = Number(v)) },
+  hh: { pattern: '(\\d{2})', set: (f, v) => (f.hour = Number(v) % 12) },
+  h: { pattern: '(\\d{1,2})', set: (f, v) => (f.hour = Number(v) % 12) },
+  mm: { pattern: '(\\d{2})', set: (f, v) => (f.minute = Number(v)) },
+  m: { pattern: '(\\d{1,2})', set: (f, v) => (f.minute = Number(v)) },
+  ss: { pattern: '(\\d{2})', set: (f, v) => (f.second = Number(v)) },
+  s: { pattern: '(\\d{1,2})', set: (f, v) => (f.second = Number(v)) },
+  SSS: { pattern: '(\\d{3})', set: (f, v) => (f.ms = Number(v)) },
+  a: { pattern: '([AaPp][Mm])', set: (f, v) => (f.pm = v.toLowerCase() === 'pm') },
+  XXX: { pattern: '(Z|[+-]\\d{2}:\\d{2})', set: (f, v) => (f.offsetMinutes = parseOffset(v)) },
+  xx: { pattern: '([+-]\\d{4})', set: (f, v) => (f.offsetMinutes = parseOffset(v)) },
+  X: { pattern: '(Z|[+-]\\d{2}(?::?\\d{2})?)', set: (f, v) => (f.offsetMinutes = parseOffset(v)) },
+};
+const TOKEN_NAMES = Object.keys(TOKENS).sort((a, b) => b.length - a.length);
+
+function parseOffset(text: string): number {
+  if (text === 'Z') return 0;
+  const digits = text.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
+  return text.startsWith('-') ? -minutes : minutes;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Thrown for a date pattern that cannot be compiled; the message names the bad part. */
+export class DatePatternError extends Error {}
+
+/**
+ * Compiles a date-fns style pattern ("yyyy-MM-dd HH:mm:ss", "dd/MM/yyyy", "yyyyMMdd", "M/d/yyyy h:mm a").
+ * Text in single quotes is literal. A time without an offset is read in `timeZone`.
+ */
+export function compileDatePattern(pattern: string, timeZone: string): DateParser {
+  let source = '^';
+  const setters: Setter[] = [];
+  let hasYear = false;
+  for (let i = 0; i < pattern.length; ) {
+    if (pattern[i] === "'") {
+      const end = pattern.indexOf("'", i + 1);
+      if (end < 0) throw new DatePatternError(`Date pattern "${pattern}": unclosed quote at position ${i + 1}`);
+      source += escapeRegExp(pattern.slice(i + 1, end));
+      i = end + 1;
+      continue;
+    }
+    const name = TOKEN_NAMES.find((token) => pattern.startsWith(token, i));
+    if (name) {
+      const token = TOKENS[name]!;
+      source += token.pattern;
+      setters.push(token.set);
+      if (name.startsWith('y')) hasYear = true;
+      i += name.length;
+      continue;
+    }
+    const char = pattern[i]!;
+    if (/[A-Za-z]/.test(char)) {
+      throw new DatePatternError(
+        `Date pattern "${pattern}": unknown letter "${char}" at position ${i + 1}; use yyyy MM dd HH mm ss (quote literal text with ')`,
+      );
+    }
+    source += /\s/.test(char) ? '\\s+' : escapeRegExp(char);
+    i += 1;
+  }
+  if (!hasYear) throw new DatePatternError(`Date pattern "${pattern}" has no year (yyyy or yy)`);
+  const regex = new RegExp(`${source}$`);
+  return (text) => {
+    const match = regex.exec(text.trim());
+    if (!match) return null;
+    const fields: Fields = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0, ms: 0, pm: null, offsetMinutes: null };
+    for (let g = 0; g < setters.length; g += 1) setters[g]!(fields, match[g + 1]!);
+    return fieldsToInstant(fields, timeZone);
+  };
+}
+
+function fieldsToInstant(f: Fields, timeZone: string): number | null {
+  if (f.pm === true) f.hour += 12;
+  if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31 || f.hour > 23 || f.minute > 59 || f.second > 60) return null;
+  const check = new Date(Date.UTC(f.year, f.month - 1, f.day));
+  if (check.getUTCDate() !== f.day) return null; // 31 February
+  if (f.offsetMinutes !== null) {
+    return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, f.ms) - f.offsetMinutes * 60_000;
+  }
+  return zonedToInstant(f.year, f.month, f.day, f.hour, f.minute, f.second, timeZone) + f.ms;
+}
+
+/** Unambiguous forms seen in exports: ISO dates with - or /, optional time, optional offset ("2023-04-09 20:05:13 -0700"). */
+const ISO_LIKE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:\s?(\d{2}):?(\d{2}):?(\d{2}))?$/;
+
+/** Parses the unambiguous date forms exports use, reading wall-clock times in `timeZone`. */
+export function parseIsoLike(text: string, timeZone: string): number | null {
+  const trimmed = text.trim();
+  const match = ISO_LIKE.exec(trimmed) ?? COMPACT.exec(trimmed);
+  if (!match) return null;
+  const offset = match[8];
+  return fieldsToInstant(
+    {
+      year: Number(match[1]),
+      month: Number(match[2]),
+      day: Number(match[3]),
+      hour: Number(match[4] ?? 0),
+      minute: Number(match[5] ?? 0),
+      second: Number(match[6] ?? 0),
+      ms: Number((match[7] ?? '').padEnd(3, '0')),
+      pm: null,
+      offsetMinutes: offset ? parseOffset(offset.length === 5 ? offset : offset) : null,
+    },
+    timeZone,
+  );
+}
+
+const DAY_FIRST_CANDIDATES = ['d/M/yyyy H:mm:ss', 'd/M/yyyy H:mm', 'd/M/yyyy', 'd.M.yyyy H:mm:ss', 'd.M.yyyy H:mm', 'd.M.yyyy'];
+const MONTH_FIRST_CANDIDATES = ['M/d/yyyy H:mm:ss', 'M/d/yyyy H:mm', 'M/d/yyyy h:mm a', 'M/d/yyyy'];
+
+export interface InferredDateFormat {
+  /** null means the ISO-like forms. */
+  pattern: string | null;
+  /** Set when day-first and month-first both read every sample. */
+  ambiguous: boolean;
+}
+
+/**
+ * Picks the date form that reads every sample: ISO-like first, then month-first or day-first.
+ * When both month-first and day-first fit (no day above 12 in the sample) it says so.
+ */
+export function inferDateFormat(samples: readonly string[], timeZone: string): InferredDateFormat | null {
+  const values = samples.map((s) => s.trim()).filter((s) => s !== '');
+  if (values.length === 0) return null;
+  if (values.every((v) => parseIsoLike(v, timeZone) !== null)) return { pattern: null, ambiguous: false };
+  const fits = (pattern: string) => {
+    const parse = compileDatePattern(pattern, timeZone);
+    return values.every((v) => parse(v) !== null);
+  };
+  const monthFirst = MONTH_FIRST_CANDIDATES.find(fits);
+  const dayFirst = DAY_FIRST_CANDIDATES.find(fits);
+  if (monthFirst && dayFirst) return { pattern: monthFirst, ambiguous: monthFirst.replace('M/d', 'd/M') === dayFirst };
+  const pattern = monthFirst ?? dayFirst;
+  return pattern ? { pattern, ambiguous: false } : null;
+}
+
+/** The parser for a format: a pattern when given, else the ISO-like forms. */
+export function dateParser(pattern: string | null | undefined, timeZone: string): DateParser {
+  return pattern ? compileDatePattern(pattern, timeZone) : (text) => parseIsoLike(text, timeZone);
+}

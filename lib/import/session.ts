@@ -1,0 +1,217 @@
+import { Columns, FormatError, isRejection, type ColumnMapping, type FormatId, type FormatOptions, type Localised, type OrderFormat, type RowMapper } from '../formats';
+import { compileDatePattern, dateParser, DatePatternError, inferDateFormat } from '../dates';
+import { defaultTimeZone, isValidTimeZone } from '../time';
+import { formats } from '../../plugins/formats';
+import { guessMapping } from '../../plugins/formats/generic';
+import { OrderFolder, type FoldedOrder } from './fold';
+import { RowProblem } from './row-reader';
+import { InputError } from './encoding';
+
+export interface ImportSettings {
+  format?: FormatId | 'auto';
+  /** For the generic format; guessed from the header when absent. */
+  mapping?: ColumnMapping;
+  hasHeader?: boolean;
+  /** date-fns pattern; inferred for the generic format when absent. */
+  dateFormat?: string;
+  /** The shop's zone; a format's own default (China time for Taobao, JD, Douyin) applies when absent. */
+  timeZone?: string;
+  currency?: string;
+  importId?: string;
+}
+
+export interface Rejection {
+  /** 1-based row as a spreadsheet shows it: the header is row 1. */
+  row: number;
+  reason: string;
+}
+
+export interface ImportReport {
+  format: FormatId;
+  formatTitle: Localised;
+  timeZone: string;
+  currency: string;
+  mapping: ColumnMapping;
+  dateFormat: string | null;
+  rowsRead: number;
+  rowsImported: number;
+  rowsRejected: number;
+  orders: number;
+  /** Orders tied to no customer (no stable buyer identifier in the row). */
+  guestOrders: number;
+  rejections: Rejection[];
+  warnings: Localised[];
+}
+
+/** How sure detection must be before a known format is chosen over asking for a mapping. */
+const DETECT_THRESHOLD = 0.5;
+
+export function detectFormat(header: readonly string[]): { format: OrderFormat; confidence: number } {
+  const columns = new Columns(header);
+  let best: OrderFormat = formats.generic;
+  let confidence = 0;
+  for (const format of Object.values(formats)) {
+    const score = format.detect(columns);
+    if (score > confidence) {
+      best = format;
+      confidence = score;
+    }
+  }
+  return confidence >= DETECT_THRESHOLD ? { format: best, confidence } : { format: formats.generic, confidence };
+}
+
+/**
+ * One import of one file: takes parsed rows (header first), maps them with the format, folds
+ * lines into orders and hands each to `sink`. Counts every row: read = imported + rejected.
+ */
+export class ImportSession {
+  private format: OrderFormat | null = null;
+  private mapper: RowMapper | null = null;
+  private folder: OrderFolder | null = null;
+  private rowNumber = 0;
+  private report: ImportReport | null = null;
+  private readonly warnings: Localised[] = [];
+
+  constructor(
+    private readonly settings: ImportSettings,
+    private readonly sink: (folded: FoldedOrder) => void,
+  ) {}
+
+  get started(): boolean {
+    return this.report !== null;
+  }
+
+  /** The report so far (counts grow as rows arrive). */
+  get progress(): ImportReport {
+    if (!this.report) throw new InputError('The file is empty: it has no header row and no data.');
+    return this.report;
+  }
+
+  pushRows(rows: string[][]): void {
+    let start = 0;
+    if (!this.report) {
+      const first = rows[0];
+      if (!first) return;
+      this.begin(first, rows);
+      if (this.settings.hasHeader !== false) {
+        start = 1;
+        this.rowNumber = 1;
+      }
+    }
+    const report = this.report!;
+    const mapper = this.mapper!;
+    const folder = this.folder!;
+    for (let i = start; i < rows.length; i += 1) {
+      const row = rows[i]!;
+      this.rowNumber += 1;
+      if (row.length === 1 && row[0]!.trim() === '') continue; // blank line: not a row
+      report.rowsRead += 1;
+      let line;
+      try {
+        line = mapper(row);
+      } catch (error) {
+        if (!(error instanceof RowProblem)) throw error;
+        this.rejectRows([this.rowNumber], error.message);
+        continue;
+      }
+      if (isRejection(line)) this.rejectRows([this.rowNumber], line.reject);
+      else folder.add(line, this.rowNumber);
+    }
+  }
+
+  finish(): ImportReport {
+    const report = this.progress;
+    this.folder!.flush();
+    if (report.guestOrders > 0 && this.warnings.length === 0) {
+      this.warnings.push({
+        en: `${report.guestOrders} of ${report.orders} orders name no buyer (no id, email or phone); they count toward sales but belong to no customer.`,
+        'zh-CN': `${report.orders} 个订单中有 ${report.guestOrders} 个没有买家标识（无账号、邮箱或手机号）：计入销售额，但不归属任何客户。`,
+      });
+    }
+    report.warnings = this.warnings;
+    return report;
+  }
+
+  private begin(first: string[], rows: string[][]): void {
+    const hasHeader = this.settings.hasHeader !== false;
+    const header = hasHeader ? first.map((cell) => cell.replace(/^\uFEFF/, '')) : first.map((_, i) => String(i + 1));
+    const requested = this.settings.format ?? 'auto';
+    const format = requested === 'auto' ? detectFormat(header).format : formats[requested];
+    this.format = format;
+    const timeZone = this.settings.timeZone ?? format.defaultTimeZone ?? defaultTimeZone();
+    if (!isValidTimeZone(timeZone)) throw new InputError(`Unknown time zone "${timeZone}"; use an IANA name such as Asia/Shanghai or America/New_York.`);
+    const currency = (this.settings.currency ?? format.defaultCurrency ?? 'USD').toUpperCase();
+    const columns = new Columns(header);
+    const mapping = format.id === 'generic' ? (this.settings.mapping ?? guessMapping(header)) : {};
+    let dateFormat = this.settings.dateFormat ?? null;
+    if (!dateFormat && format.id === 'generic' && mapping.date) {
+      const index = columns.find(mapping.date);
+      if (index >= 0) {
+        const samples = rows.slice(hasHeader ? 1 : 0, 2000).map((row) => row[index] ?? '');
+        const inferred = inferDateFormat(samples, timeZone);
+        if (inferred?.pattern) dateFormat = inferred.pattern;
+        if (inferred?.ambiguous) {
+          this.warnings.push({
+            en: `Dates such as "${samples.find(Boolean)}" could be month-first or day-first; read as ${inferred.pattern}. Set the date format if that is wrong.`,
+            'zh-CN': `日期（如 "${samples.find(Boolean)}"）可能是月/日或日/月，已按 ${inferred.pattern} 读取；如有误请指定日期格式。`,
+          });
+        }
+      }
+    }
+    let parseDate;
+    try {
+      parseDate = dateFormat ? compileDatePattern(dateFormat, timeZone) : dateParser(null, timeZone);
+    } catch (error) {
+      if (error instanceof DatePatternError) throw new InputError(error.message);
+      throw error;
+    }
+    const options: FormatOptions = { timeZone, currency, parseDate, mapping, hasHeader };
+    try {
+      this.mapper = format.mapper(columns, options);
+    } catch (error) {
+      if (error instanceof FormatError) throw new InputError(`${format.title.en}: ${error.message}`);
+      throw error;
+    }
+    const warning = format.buyerWarning?.(columns, options);
+    if (warning) this.warnings.push(warning);
+    const report: ImportReport = {
+      format: format.id,
+      formatTitle: format.title,
+      timeZone,
+      currency,
+      mapping,
+      dateFormat,
+      rowsRead: 0,
+      rowsImported: 0,
+      rowsRejected: 0,
+      orders: 0,
+      guestOrders: 0,
+      rejections: [],
+      warnings: [],
+    };
+    this.report = report;
+    this.folder = new OrderFolder(
+      {
+        platform: format.platform,
+        currency,
+        importId: this.settings.importId ?? 'cli',
+        customerId: format.customerId,
+      },
+      (folded) => {
+        report.rowsImported += folded.rows.length;
+        if (!folded.continuation) {
+          report.orders += 1;
+          if (folded.order.customerKey === null) report.guestOrders += 1;
+        }
+        this.sink(folded);
+      },
+      (rowNumbers, reason) => this.rejectRows(rowNumbers, reason),
+    );
+  }
+
+  private rejectRows(rowNumbers: number[], reason: string): void {
+    const report = this.report!;
+    for (const row of rowNumbers) report.rejections.push({ row, reason });
+    report.rowsRejected += rowNumbers.length;
+  }
+}

@@ -1,0 +1,92 @@
+import { detectEncoding, InputError, StreamDecoder, type DetectedEncoding } from './encoding';
+import { detectDelimiter, RowSplitter, type Delimiter } from './rows';
+import { ImportSession, type ImportReport, type ImportSettings } from './session';
+import type { FoldedOrder } from './fold';
+
+export interface StreamSettings extends ImportSettings {
+  delimiter?: Delimiter | 'auto';
+}
+
+export interface StreamProgress {
+  bytesRead: number;
+  rowsRead: number;
+}
+
+export interface StreamResult {
+  report: ImportReport;
+  encoding: DetectedEncoding;
+  delimiter: Delimiter;
+}
+
+/** Bytes needed before encoding and delimiter are guessed. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * The whole import path from bytes to orders, shared by the command line and the extension's
+ * worker: encoding → text → rows → format → folded orders.
+ */
+export async function importStream(
+  chunks: AsyncIterable<Uint8Array>,
+  settings: StreamSettings,
+  sink: (folded: FoldedOrder) => void | Promise<void>,
+  onProgress?: (progress: StreamProgress) => void | Promise<void>,
+): Promise<StreamResult> {
+  let head: Uint8Array[] = [];
+  let headSize = 0;
+  let decoder = null as StreamDecoder | null;
+  let splitter = null as RowSplitter | null;
+  let delimiter: Delimiter = ',';
+  let bytesRead = 0;
+  const pending: FoldedOrder[] = [];
+  const session = new ImportSession(settings, (folded) => pending.push(folded));
+  const rowsOut = (rows: string[][]) => session.pushRows(rows);
+
+  const start = (bytes: Uint8Array): StreamDecoder => {
+    const started = new StreamDecoder(detectEncoding(bytes));
+    const text = started.decode(bytes);
+    delimiter = !settings.delimiter || settings.delimiter === 'auto' ? detectDelimiter(text.slice(0, 32_768)) : settings.delimiter;
+    splitter = new RowSplitter(delimiter, rowsOut);
+    splitter.push(text);
+    return started;
+  };
+  const drain = async () => {
+    for (const folded of pending.splice(0)) await sink(folded);
+  };
+
+  for await (const chunk of chunks) {
+    bytesRead += chunk.length;
+    if (!decoder) {
+      head.push(chunk);
+      headSize += chunk.length;
+      if (headSize < SNIFF_BYTES) continue;
+      decoder = start(concat(head));
+      head = [];
+    } else {
+      splitter!.push(decoder.decode(chunk));
+    }
+    await drain();
+    await onProgress?.({ bytesRead, rowsRead: session.started ? session.progress.rowsRead : 0 });
+  }
+  if (!decoder) {
+    if (headSize === 0) throw new InputError('The file is empty (0 bytes). Export the orders again and import that file.');
+    decoder = start(concat(head));
+  }
+  splitter!.push(decoder!.end());
+  splitter!.end();
+  if (!session.started) throw new InputError('The file has no rows: not even a header. Export the orders again and import that file.');
+  const report = session.finish();
+  await drain();
+  if (report.rowsRead === 0) throw new InputError('The file has a header but no order rows.');
+  return { report, encoding: decoder!.detected, delimiter };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

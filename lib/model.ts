@@ -1,0 +1,102 @@
+/** The normalised order model every format maps to (see DESIGN.md, "Orders and customers"). */
+
+export type Platform = 'taobao' | 'jd' | 'douyin' | 'shopify' | 'woocommerce' | 'amazon' | 'generic';
+
+export type OrderStatus = 'unpaid' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'refunded';
+
+/** Statuses whose money reached the shop; unpaid and cancelled orders carry no spend. */
+export const SPENDING_STATUSES: ReadonlySet<OrderStatus> = new Set(['paid', 'shipped', 'completed', 'refunded']);
+
+export interface LineItem {
+  sku: string;
+  title: string;
+  quantity: number;
+  /** Unit price in minor units. */
+  priceMinor: number;
+}
+
+/** Buyer identifiers exactly as the export gives them (masked ones stay masked). */
+export interface BuyerIds {
+  id?: string;
+  email?: string;
+  name?: string;
+  phone?: string;
+}
+
+export interface Order {
+  /** Store key: `${platform}:${orderId}`. */
+  key: string;
+  platform: Platform;
+  orderId: string;
+  /** `${platform}:${identifier}`, or null when the export names no stable buyer. */
+  customerKey: string | null;
+  buyer: BuyerIds;
+  /** Instants in epoch ms. */
+  createdAt: number;
+  paidAt?: number;
+  deliveredAt?: number;
+  status: OrderStatus;
+  /** Order total in minor units, as charged. */
+  totalMinor: number;
+  /** Refunded so far, minor units; for a return (credit note) this is the amount returned. */
+  refundedMinor: number;
+  currency: string;
+  /** A credit note or return: it lowers net spend and is not a purchase. */
+  isReturn: boolean;
+  items: LineItem[];
+  importId: string;
+}
+
+/** What one export row says about an order; rows of one order fold into one Order. */
+export interface OrderLine {
+  orderId: string;
+  buyer: BuyerIds;
+  createdAt?: number;
+  paidAt?: number;
+  deliveredAt?: number;
+  status?: OrderStatus;
+  /** Order-level figures, repeated or on the first row only; the first row that has them wins. */
+  totalMinor?: number;
+  refundedMinor?: number;
+  /** Row-level figures for exports without an order total (one row per sub-order); summed. */
+  lineAmountMinor?: number;
+  lineRefundedMinor?: number;
+  currency?: string;
+  isReturn?: boolean;
+  item?: LineItem;
+}
+
+/** Net spend of one order, in minor units. */
+export function netSpendMinor(order: Pick<Order, 'status' | 'totalMinor' | 'refundedMinor' | 'isReturn'>): number {
+  if (order.isReturn) return -order.refundedMinor;
+  if (!SPENDING_STATUSES.has(order.status)) return 0;
+  return order.totalMinor - order.refundedMinor;
+}
+
+export interface Customer {
+  key: string;
+  platform: Platform;
+  /** The identifier the key was built from, as the export gives it. */
+  buyerId: string;
+  names: string[];
+  emails: string[];
+  phones: string[];
+  orderCount: number;
+  /** Net spend, minor units. */
+  monetaryMinor: number;
+  currency: string;
+  firstOrderAt: number;
+  lastOrderAt: number;
+  lastDeliveredAt?: number;
+  refundCount: number;
+  orderKeys: string[];
+}
+
+export type AliasKind = 'order' | 'id' | 'email' | 'phone' | 'name';
+
+/** Maps what a page shows back to customers; more than one key means ambiguous. */
+export interface Alias {
+  /** `${kind}:${normalised value}` */
+  alias: string;
+  customerKeys: string[];
+}

@@ -1,0 +1,100 @@
+/**
+ * Instants are epoch ms; wall-clock times in exports are read in the shop's time zone.
+ * Only Intl is used, so this runs the same in Node and in the extension.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsetCache = new Map<string, number>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The zone's offset from UTC in ms at an instant; cached per zone and hour because exports repeat hours. */
+export function zoneOffsetMs(timeZone: string, instant: number): number {
+  if (timeZone === 'UTC') return 0;
+  const hour = Math.floor(instant / 3_600_000);
+  const cacheKey = `${timeZone}|${hour}`;
+  const cached = offsetCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const parts = formatterFor(timeZone).formatToParts(new Date(hour * 3_600_000));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const offset = asUtc - hour * 3_600_000;
+  if (offsetCache.size > 50_000) offsetCache.clear();
+  offsetCache.set(cacheKey, offset);
+  return offset;
+}
+
+/** A wall-clock time in a zone to an instant. In a DST gap it moves forward; in an overlap it takes the earlier. */
+export function zonedToInstant(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  timeZone: string,
+): number {
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  const guess = wall - zoneOffsetMs(timeZone, wall);
+  return wall - zoneOffsetMs(timeZone, guess);
+}
+
+/** The calendar day (YYYY-MM-DD) of an instant in a zone; the unit of "transactions merged by day". */
+export function dayKey(instant: number, timeZone: string): string {
+  const local = new Date(instant + zoneOffsetMs(timeZone, instant));
+  return local.toISOString().slice(0, 10);
+}
+
+export function toIsoInZone(instant: number, timeZone: string): string {
+  const offset = zoneOffsetMs(timeZone, instant);
+  const local = new Date(instant + offset).toISOString().slice(0, 19);
+  if (offset === 0) return `${local}Z`;
+  const sign = offset < 0 ? '-' : '+';
+  const minutes = Math.abs(offset) / 60_000;
+  return `${local}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+export function defaultTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole calendar days between two instants in a zone (b - a). */
+export function daysBetween(a: number, b: number, timeZone: string): number {
+  const dayA = Date.parse(dayKey(a, timeZone));
+  const dayB = Date.parse(dayKey(b, timeZone));
+  return Math.round((dayB - dayA) / DAY_MS);
+}
+
+/** The end of a calendar day (YYYY-MM-DD) in a zone, as an instant: the as-of moment for scoring. */
+export function endOfDay(isoDate: string, timeZone: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) throw new Error(`Expected a date like 2024-12-31, got "${isoDate}"`);
+  return zonedToInstant(Number(match[1]), Number(match[2]), Number(match[3]), 23, 59, 59, timeZone) + 999;
+}

@@ -1,0 +1,13 @@
+import type { FormatId, OrderFormat } from '../../lib/formats';
+import amazon from './amazon';
+import douyin from './douyin';
+import generic from './generic';
+import jd from './jd';
+import shopify from './shopify';
+import taobao from './taobao';
+import woocommerce from './woocommerce';
+
+/** Every order format by id; a total record, so an id without a format does not compile. */
+export const formats: Readonly<Record<FormatId, OrderFormat>> = { taobao, jd, douyin, shopify, woocommerce, amazon, generic };
+
+export const formatIds = Object.keys(formats) as FormatId[];

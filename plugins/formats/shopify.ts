@@ -1,0 +1,87 @@
+import { defineOrderFormat, emailOrPhone } from '../../lib/formats';
+import type { OrderStatus } from '../../lib/model';
+import { RowReader } from '../../lib/import/row-reader';
+
+/**
+ * Shopify Admin → Orders → Export: one row per line item, order fields on each order's first row only.
+ * The older 73-column and the newer 79-column headers differ only in columns we do not need.
+ */
+export default defineOrderFormat({
+  id: 'shopify',
+  title: { en: 'Shopify orders export', 'zh-CN': 'Shopify 订单导出' },
+  platform: 'shopify',
+  detect(columns) {
+    if (!columns.has('Name') || !columns.has('Lineitem name')) return 0;
+    return 0.5 + 0.1 * columns.count('Financial Status', 'Fulfillment Status', 'Created at', 'Total', 'Lineitem quantity');
+  },
+  mapper(columns, options) {
+    const read = new RowReader(columns.header, options);
+    const col = {
+      order: columns.find('Name'),
+      email: columns.find('Email'),
+      financial: columns.find('Financial Status'),
+      paidAt: columns.find('Paid at'),
+      fulfillment: columns.find('Fulfillment Status'),
+      fulfilledAt: columns.find('Fulfilled at'),
+      currency: columns.find('Currency'),
+      total: columns.find('Total'),
+      created: columns.find('Created at'),
+      cancelledAt: columns.find('Cancelled at'),
+      refunded: columns.find('Refunded Amount'),
+      quantity: columns.find('Lineitem quantity'),
+      title: columns.find('Lineitem name'),
+      price: columns.find('Lineitem price'),
+      sku: columns.find('Lineitem sku'),
+      name: columns.find('Billing Name', 'Shipping Name'),
+      phone: columns.find('Phone', 'Billing Phone', 'Shipping Phone'),
+    };
+    return (row) => {
+      const orderId = read.required(row, col.order, 'Name (order number)');
+      const currency = read.text(row, col.currency) || undefined;
+      const financial = read.text(row, col.financial);
+      const firstRow = financial !== '';
+      const quantity = read.quantity(row, col.quantity);
+      const title = read.text(row, col.title);
+      const item = title
+        ? { sku: read.text(row, col.sku), title, quantity, priceMinor: read.money(row, col.price, currency) ?? 0 }
+        : undefined;
+      if (!firstRow) {
+        // Continuation row: only the line item and the order number are reliable here.
+        return { orderId, buyer: { email: read.text(row, col.email) || undefined }, item };
+      }
+      return {
+        orderId,
+        buyer: {
+          email: read.text(row, col.email) || undefined,
+          name: read.text(row, col.name) || undefined,
+          phone: read.text(row, col.phone) || undefined,
+        },
+        createdAt: read.requiredDate(row, col.created, 'Created at'),
+        paidAt: read.date(row, col.paidAt),
+        deliveredAt: read.date(row, col.fulfilledAt),
+        status: shopifyStatus(financial, read.text(row, col.fulfillment), read.text(row, col.cancelledAt) !== ''),
+        totalMinor: read.money(row, col.total, currency) ?? 0,
+        refundedMinor: read.money(row, col.refunded, currency) ?? 0,
+        currency,
+        item,
+      };
+    };
+  },
+  customerId: emailOrPhone,
+});
+
+function shopifyStatus(financial: string, fulfillment: string, cancelled: boolean): OrderStatus {
+  switch (financial) {
+    case 'pending':
+    case 'authorized':
+    case 'expired':
+      return cancelled ? 'cancelled' : 'unpaid';
+    case 'voided':
+      return 'cancelled';
+    case 'refunded':
+      return 'refunded';
+    default:
+      // paid, partially_paid, partially_refunded: money was taken; refunds are in Refunded Amount.
+      return fulfillment === 'fulfilled' ? 'shipped' : 'paid';
+  }
+}
