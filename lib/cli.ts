@@ -2,14 +2,13 @@ import { createReadStream, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId, type MappableField } from './formats';
 import { formatIds } from '../plugins/formats';
-import { importStream, type StreamSettings } from './import/stream';
+import type { StreamSettings } from './import/stream';
+import { importToMemory } from './import/collect';
 import { InputError } from './import/encoding';
-import { mergeContinuation } from './import/fold';
 import { summariseCustomers } from './customers';
 import { formatMajor } from './money';
 import { daysBetween, endOfDay, toIsoInZone } from './time';
 import type { Delimiter } from './import/rows';
-import type { Order } from './model';
 
 const USAGE = `Usage:
   tiermark score <file> --out <file.csv|file.json>
@@ -117,12 +116,9 @@ export interface ScoreOutcome {
 
 /** The `score` command without I/O of its output: import the file, summarise customers. */
 export async function score(args: ScoreArgs): Promise<ScoreOutcome> {
-  const orders = new Map<string, Order>();
-  const { report } = await importStream(createReadStream(args.file, { highWaterMark: 1 << 20 }), args.settings, (folded) => {
-    // Items are not needed for per-customer figures; dropping them keeps big files small in memory.
-    const order = { ...folded.order, items: [] };
-    const earlier = folded.continuation ? orders.get(order.key) : undefined;
-    orders.set(order.key, earlier && folded.continuation ? mergeContinuation(earlier, order, folded.continuation) : order);
+  // Items are not needed for per-customer figures; dropping them keeps big files small in memory.
+  const { report, orders } = await importToMemory(createReadStream(args.file, { highWaterMark: 1 << 20 }), args.settings, {
+    keepItems: false,
   });
   const asOf = args.asOf ? endOfDay(args.asOf, report.timeZone) : Date.now();
   const customers = summariseCustomers(orders.values()).sort((a, b) => b.monetaryMinor - a.monetaryMinor || a.key.localeCompare(b.key));
@@ -166,9 +162,11 @@ function writeAtomically(path: string, text: string): void {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  let file = 'input';
   try {
     if (command === 'score') {
       const args = parseScoreArgs(rest);
+      file = args.file;
       const outcome = await score(args);
       const text = args.out.toLowerCase().endsWith('.json') ? `${JSON.stringify(outcome.rows, null, 2)}\n` : toCsv(outcome.rows);
       writeAtomically(args.out, text);
@@ -186,8 +184,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     if (error instanceof InputError) {
-      const file = rest.find((arg, i) => !arg.startsWith('--') && !(rest[i - 1] ?? '').startsWith('--'));
-      process.stderr.write(`tiermark: ${file ?? 'input'}: ${error.message}\n`);
+      process.stderr.write(`tiermark: ${file}: ${error.message}\n`);
       return 1;
     }
     if (isNodeError(error) && error.code === 'ENOENT') {

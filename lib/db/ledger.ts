@@ -1,0 +1,31 @@
+import type { FormatId, Localised } from '../formats';
+import type { Rejection } from '../import/session';
+
+export type ImportStatus = 'running' | 'committing' | 'complete' | 'duplicate' | 'failed' | 'cancelled' | 'interrupted';
+
+/** One line of the imports ledger: what was read from which file, and how it ended. */
+export interface ImportRecord {
+  id: string;
+  fileName: string;
+  fileSize: number;
+  /** SHA-256 of the file's bytes. */
+  hash: string;
+  status: ImportStatus;
+  format: FormatId | null;
+  encoding: string | null;
+  startedAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+  rowsRead: number;
+  rowsImported: number;
+  rowsRejected: number;
+  orders: number;
+  /** Orders new to the store, and orders an overlapping export updated. */
+  ordersAdded: number;
+  ordersUpdated: number;
+  customersTouched: number;
+  rejections: Rejection[];
+  warnings: Localised[];
+  /** Why it failed, in words for the seller. */
+  error: string | null;
+}

@@ -1,0 +1,35 @@
+import { createReadStream, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { importToMemory } from '../lib/import/collect';
+import type { StreamSettings } from '../lib/import/stream';
+import { summariseCustomers } from '../lib/customers';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURES = join(ROOT, 'tests/fixtures');
+/** The shared real data beside the project; tests that need it skip, naming this path, when it is absent. */
+export const SHARED_DATA = resolve(ROOT, '../shared/data');
+
+export function sharedData(relative: string): { path: string; present: boolean } {
+  const path = join(SHARED_DATA, relative);
+  const present = existsSync(path);
+  if (!present) console.warn(`skipped: ${path} is absent (the shared real data sits beside the project)`);
+  return { path, present };
+}
+
+export function fixture(name: string): string {
+  return join(FIXTURES, 'formats', name);
+}
+
+/** Imports a file from disk the way the command line does, with items kept. */
+export async function importPath(path: string, settings: StreamSettings = {}) {
+  const collected = await importToMemory(createReadStream(path, { highWaterMark: 4096 }), settings);
+  const customers = summariseCustomers(collected.orders.values());
+  const byKey = new Map(customers.map((c) => [c.key, c]));
+  return { ...collected, customers, byKey };
+}
+
+/** Bytes as an async stream in chunks of `size`, to prove chunk edges do not matter. */
+export async function* chunked(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}

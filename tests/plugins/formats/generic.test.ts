@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { fixture, importPath, sharedData } from '../../helpers';
+import { guessMapping } from '../../../plugins/formats/generic';
+
+describe('generic format', () => {
+  it('reads a whitespace file by position with a date pattern, merging a day into one order id', async () => {
+    const { report, orders, byKey } = await importPath(fixture('generic-whitespace.txt'), {
+      delimiter: 'whitespace',
+      hasHeader: false,
+      format: 'generic',
+      mapping: { customer: '1', date: '3', quantity: '4', amount: '5' },
+      dateFormat: 'yyyyMMdd',
+      timeZone: 'UTC',
+    });
+    expect(report).toMatchObject({ rowsRead: 6, rowsImported: 5, rowsRejected: 1 });
+    expect(report.rejections).toEqual([{ row: 5, reason: 'unparseable date in column "3": "19970132"' }]);
+    // Without an order column, customer and day make the order id: two lines on 1997-01-18 fold together.
+    expect(orders.get('generic:00004@19970118')!.totalMinor).toBe(3973);
+    expect(byKey.get('generic:00004')).toMatchObject({ orderCount: 2, monetaryMinor: 2933 + 3973 });
+  });
+
+  it('treats C-numbered negative lines as returns and rejects other negative lines', async () => {
+    const { report, orders, byKey } = await importPath(fixture('generic-retail.csv'), {
+      mapping: { customer: 'CustomerID', order: 'InvoiceNo', date: 'InvoiceDate', price: 'UnitPrice', quantity: 'Quantity', item: 'StockCode' },
+      timeZone: 'Europe/London',
+    });
+    expect(report.format).toBe('generic');
+    expect(report.dateFormat).toBe('M/d/yyyy H:mm');
+    expect(report.rejections).toEqual([
+      { row: 6, reason: 'negative quantity (-2) in an order that is not a refund; give it a refund status or a credit-note number (C…)' },
+    ]);
+    expect(orders.get('generic:C536371')).toMatchObject({ isReturn: true, refundedMinor: 1500, status: 'refunded' });
+    expect(byKey.get('generic:12583')).toMatchObject({ orderCount: 1, monetaryMinor: 9000 + 5400 - 1500 });
+    expect(report.guestOrders).toBe(1);
+  });
+
+  it('guesses a mapping from header words', () => {
+    expect(guessMapping(['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country'])).toEqual({
+      customer: 'CustomerID',
+      order: 'InvoiceNo',
+      date: 'InvoiceDate',
+      price: 'UnitPrice',
+      item: 'Description',
+      quantity: 'Quantity',
+    });
+  });
+
+  const retail = sharedData('online-retail');
+  it.skipIf(!retail.present)('matches independent totals on UCI Online Retail France and Germany', async () => {
+    const mapping = { customer: 'CustomerID', order: 'InvoiceNo', date: 'InvoiceDate', price: 'UnitPrice', quantity: 'Quantity', item: 'StockCode' };
+    const france = await importPath(`${retail.path}/france.csv`, { mapping, timeZone: 'Europe/London' });
+    const germany = await importPath(`${retail.path}/germany.csv`, { mapping, timeZone: 'Europe/London' });
+    // Checked with a separate script summing Quantity × UnitPrice per CustomerID (C invoices negative).
+    expect(france.report).toMatchObject({ rowsRead: 8557, rowsRejected: 0 });
+    expect(france.customers).toHaveLength(87);
+    expect(france.customers.reduce((s, c) => s + c.monetaryMinor, 0)).toBe(19671284);
+    expect(france.byKey.get('generic:12731')!.monetaryMinor).toBe(1879341);
+    expect(germany.encoding.bom).toBe(true);
+    expect(germany.customers).toHaveLength(95);
+    expect(germany.customers.reduce((s, c) => s + c.monetaryMinor, 0)).toBe(22169821);
+    expect(germany.byKey.get('generic:12471')).toMatchObject({ orderCount: 30, monetaryMinor: 1874092 });
+  });
+});

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import { fixture, importPath, sharedData } from '../../helpers';
+
+describe('shopify format', () => {
+  it('folds line-item rows into orders and nets refunds, from the 79-column header', async () => {
+    const { report, orders, byKey } = await importPath(fixture('shopify-orders-79.csv'));
+    expect(report.format).toBe('shopify');
+    expect(report.rowsRead).toBe(8);
+    expect(report.orders).toBe(7);
+    const first = orders.get('shopify:#1001')!;
+    expect(first.items.map((i) => [i.sku, i.quantity, i.priceMinor])).toEqual([
+      ['FJ-M', 2, 5000],
+      ['WS-1', 1, 2000],
+    ]);
+    expect(first).toMatchObject({ totalMinor: 12000, status: 'shipped', currency: 'USD' });
+    expect(new Date(first.createdAt).toISOString()).toBe('2023-03-01T15:00:00.000Z');
+    expect(byKey.get('shopify:ada@example.com')).toMatchObject({ orderCount: 2, monetaryMinor: 18450 });
+    // Emails differing only in case are one customer; a refunded order counts but is worth nothing.
+    expect(byKey.get('shopify:grace@example.com')).toMatchObject({ orderCount: 2, monetaryMinor: 6000 });
+    // No email: the phone is the key (Excel's apostrophe guard removed); nothing at all: a guest order.
+    expect(byKey.get('shopify:+15550100200')).toMatchObject({ orderCount: 1, monetaryMinor: 2500 });
+    expect(orders.get('shopify:#1005')).toMatchObject({ customerKey: null, status: 'cancelled' });
+    expect(byKey.get('shopify:linus@example.com')).toMatchObject({ orderCount: 0, monetaryMinor: 0 });
+  });
+
+  it('reads the older 73-column header to the same orders', async () => {
+    const older = await importPath(fixture('shopify-orders-73.csv'));
+    const newer = await importPath(fixture('shopify-orders-79.csv'));
+    expect([...older.orders.values()]).toEqual([...newer.orders.values()]);
+  });
+
+  const oks = sharedData('shopify-oks234');
+  it.skipIf(!oks.present)("matches Shopify's own customers export (Total Orders, Total Spent)", async () => {
+    const { byKey } = await importPath(`${oks.path}/orders_export_1.anon.csv`);
+    const platform = Papa.parse<Record<string, string>>(readFileSync(`${oks.path}/customers_export_1.anon.csv`, 'utf8'), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    let matched = 0;
+    let countsEqual = 0;
+    const spentDiffers: string[] = [];
+    for (const row of platform) {
+      const ours = row.Email ? byKey.get(`shopify:${row.Email.toLowerCase()}`) : undefined;
+      if (!ours) continue;
+      matched += 1;
+      if (ours.orderCount === Number(row['Total Orders'])) countsEqual += 1;
+      if (ours.monetaryMinor !== Math.round(Number(row['Total Spent']) * 100)) spentDiffers.push(row.Email!);
+    }
+    expect(matched).toBe(296);
+    expect(countsEqual).toBe(296);
+    // Two customers differ: their order rows total 79.00 and 79.20 more than Shopify's figure,
+    // an order edit the Orders export does not show.
+    expect(spentDiffers.sort()).toEqual(['customer00035@example.com', 'customer00036@example.com']);
+  });
+
+  const steproac = sharedData('shopify-steproac');
+  it.skipIf(!steproac.present)('imports the real 79-column export with its refunds, voids and guests', async () => {
+    const { report, orders, customers, byKey } = await importPath(`${steproac.path}/orders_export.anon.csv`);
+    const rows = Papa.parse<Record<string, string>>(readFileSync(`${steproac.path}/orders_export.anon.csv`, 'utf8'), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    // Independent figures: first row of each order, net = Total - Refunded Amount unless voided or unpaid.
+    const firstRows = new Map<string, Record<string, string>>();
+    for (const row of rows) if (!firstRows.has(row.Name!)) firstRows.set(row.Name!, row);
+    let net = 0;
+    const buyers = new Set<string>();
+    for (const row of firstRows.values()) {
+      const key = row.Email?.toLowerCase() || row.Phone?.replace(/^'/, '') || row['Billing Phone']?.replace(/^'/, '');
+      if (key) buyers.add(key);
+      if (['pending', 'authorized', 'expired', 'voided'].includes(row['Financial Status']!)) continue;
+      net += Math.round(Number(row.Total) * 100) - Math.round(Number(row['Refunded Amount'] || 0) * 100);
+    }
+    expect(report.rowsRead).toBe(7921);
+    expect(report.rowsRejected).toBe(0);
+    expect(report.orders).toBe(firstRows.size);
+    expect(report.orders).toBe(4936);
+    expect(customers.length).toBe(buyers.size);
+    const ourNet = [...orders.values()].filter((o) => o.customerKey).reduce((sum, o) => sum + (['unpaid', 'cancelled'].includes(o.status) ? 0 : o.totalMinor - o.refundedMinor), 0);
+    const guestNet = [...orders.values()].filter((o) => !o.customerKey && !['unpaid', 'cancelled'].includes(o.status)).reduce((sum, o) => sum + o.totalMinor - o.refundedMinor, 0);
+    expect(ourNet + guestNet).toBe(net);
+    // Cross-checked in a separate script: the top buyer has 34 orders worth 11,577.62 net.
+    expect(byKey.get('shopify:customer00088@example.com')).toMatchObject({ orderCount: 34, monetaryMinor: 1157762 });
+  });
+});
