@@ -66,19 +66,20 @@ export class StreamDecoder {
   }
 }
 
+/** Index of the first byte that cannot be UTF-8; continuation bytes at the start belong to the previous chunk. */
 function findInvalidUtf8(chunk: Uint8Array): number {
-  let low = 0;
-  let high = chunk.length;
-  while (high - low > 1) {
-    const mid = (low + high) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(chunk.subarray(0, mid), { stream: true });
-      low = mid;
-    } catch {
-      high = mid;
+  let i = 0;
+  while (i < 3 && i < chunk.length && (chunk[i]! & 0xc0) === 0x80) i += 1;
+  while (i < chunk.length) {
+    const byte = chunk[i]!;
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k += 1) {
+      if (i + k < chunk.length && (chunk[i + k]! & 0xc0) !== 0x80) return i;
     }
+    i += length;
   }
-  return low;
+  return chunk.length;
 }
 
 /** SHA-256 of the bytes, hex; identifies a file in the imports ledger. */

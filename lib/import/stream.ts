@@ -55,14 +55,15 @@ export async function importStream(
 
   for await (const chunk of chunks) {
     bytesRead += chunk.length;
-    if (!decoder) {
+    if (decoder) {
+      splitter!.push(decoder.decode(chunk));
+    } else {
       head.push(chunk);
       headSize += chunk.length;
-      if (headSize < SNIFF_BYTES) continue;
-      decoder = start(concat(head));
-      head = [];
-    } else {
-      splitter!.push(decoder.decode(chunk));
+      if (headSize >= SNIFF_BYTES) {
+        decoder = start(concat(head));
+        head = [];
+      }
     }
     await drain();
     await onProgress?.({ bytesRead, rowsRead: session.started ? session.progress.rowsRead : 0 });

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { chunked, fixture } from '../../helpers';
+import { importToMemory } from '../../../lib/import/collect';
+import { InputError } from '../../../lib/import/encoding';
+
+const run = (bytes: Uint8Array, chunk = 4096) => importToMemory(chunked(bytes, chunk), {});
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+describe('bad input', () => {
+  it('says an empty file is empty', async () => {
+    await expect(run(new Uint8Array(0))).rejects.toThrow(new InputError('The file is empty (0 bytes). Export the orders again and import that file.'));
+  });
+
+  it('says a header-only file has no order rows', async () => {
+    await expect(run(utf8('Name,Email,Financial Status,Created at,Lineitem name,Total\n'))).rejects.toThrow(/header but no order rows/);
+  });
+
+  it('refuses a binary file', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+    await expect(run(png)).rejects.toThrow(/not a text file/);
+  });
+
+  it('names the row of a quote that never closes (a truncated file)', async () => {
+    const text = readFileSync(fixture('shopify-orders-79.csv'), 'utf8');
+    const cut = text.indexOf('Leave at door') + 5; // inside the quoted multi-line note of #1002
+    await expect(run(utf8(text.slice(0, cut)))).rejects.toThrow(/Row 4 has a quote \(\"\) that is never closed/);
+  });
+
+  it('refuses a file that turns from UTF-8 into GBK part-way, naming the byte', async () => {
+    const head = utf8(`订单编号,买家会员名,订单创建时间,买家实际支付金额\n${'1,小王,2024-01-01 10:00:00,10.00\n'.repeat(5000)}`);
+    const tail = new Uint8Array([...utf8('2,'), 0xd0, 0xa1, 0xcd, 0xf5, ...utf8(',2024-01-02 10:00:00,5.00\n')]);
+    const bytes = new Uint8Array([...head, ...tail]);
+    // 小 (D0 A1) happens to be valid UTF-8 too; 王 (CD F5) is the first byte that is not.
+    const error = await run(bytes).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(
+      `The file mixes encodings: it starts as UTF-8 but byte ${head.length + 5} is not UTF-8 (often a GBK part pasted into a UTF-8 file). Re-export it, or save it with one encoding, and import again.`,
+    );
+  });
+
+  it('refuses a 50 MB single field without holding it whole', async () => {
+    const header = utf8('Order Number,Order Date,Email (Billing),Order Total,Item Name\n1,2024-01-01,a@b.c,1.00,"');
+    async function* huge() {
+      yield header;
+      const block = new Uint8Array(1 << 20).fill(0x61);
+      for (let i = 0; i < 50; i += 1) yield block;
+      yield utf8('"\n');
+    }
+    await expect(importToMemory(huge(), {})).rejects.toThrow(/Row 2 runs past 16 MB/);
+  });
+
+  it('gives the same orders whatever the chunk edges (multi-byte characters and quoted newlines split)', async () => {
+    const bytes = new Uint8Array(readFileSync(fixture('taobao-order-report.gbk.csv')));
+    const whole = await run(bytes, bytes.length);
+    for (const size of [1, 7, 64]) {
+      const pieces = await run(bytes, size);
+      expect([...pieces.orders.values()]).toEqual([...whole.orders.values()]);
+    }
+    const shopify = new Uint8Array(readFileSync(fixture('shopify-orders-79.csv')));
+    expect([...(await run(shopify, 3)).orders.values()]).toEqual([...(await run(shopify, shopify.length)).orders.values()]);
+  });
+
+  it('rejects a bad row with its number and keeps read = imported + rejected', async () => {
+    const text = 'Order Number,Order Date,Email (Billing),Order Total,Item Name\n1,2024-01-01,a@b.c,1.00,Tea\n2,yesterday,a@b.c,2.00,Tea\n3,2024-01-03,a@b.c,lots,Tea\n,2024-01-04,a@b.c,4.00,Tea\n\n5,2024-01-05,b@b.c,5.00,Tea\n';
+    const { report } = await run(utf8(text));
+    expect(report.rejections).toEqual([
+      { row: 3, reason: 'unparseable date in column "Order Date": "yesterday"' },
+      { row: 4, reason: 'column "Order Total": "lots" is not an amount' },
+      { row: 5, reason: 'missing order number (column "Order Number" is empty)' },
+    ]);
+    expect(report).toMatchObject({ rowsRead: 5, rowsImported: 2, rowsRejected: 3, orders: 2 });
+  });
+});
