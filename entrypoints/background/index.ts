@@ -1,1 +1,6 @@
-export default defineBackground(() => {});
+import { setUpStoreMessages } from '../../lib/background/store';
+
+export default defineBackground(() => {
+  // Listeners first and synchronously: MV3 drops events whose listeners come after an await.
+  setUpStoreMessages();
+});

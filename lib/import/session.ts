@@ -28,6 +28,8 @@ export interface Rejection {
 
 export interface ImportReport {
   format: FormatId;
+  /** The header as read (or 1..n for a file without one): the columns a mapping can name. */
+  columns: string[];
   formatTitle: Localised;
   timeZone: string;
   currency: string;
@@ -176,6 +178,7 @@ export class ImportSession {
     if (warning) this.warnings.push(warning);
     const report: ImportReport = {
       format: format.id,
+      columns: header,
       formatTitle: format.title,
       timeZone,
       currency,

@@ -1,0 +1,34 @@
+import type { Order } from '../model';
+import { importToMemory } from './collect';
+import { InputError, type DetectedEncoding } from './encoding';
+import type { Delimiter } from './rows';
+import type { ImportReport } from './session';
+import type { StreamSettings } from './stream';
+
+/** How much of a file the preview reads. */
+export const PREVIEW_BYTES = 256 * 1024;
+
+export type Preview =
+  | { ok: true; report: ImportReport; encoding: DetectedEncoding; delimiter: Delimiter; orders: Order[]; partial: boolean }
+  | { ok: false; error: string };
+
+/**
+ * Reads the start of a file the way the import will, to show the detected format, encoding and
+ * the first mapped orders before anything is saved.
+ */
+export async function previewBytes(head: Uint8Array, fileSize: number, settings: StreamSettings, sample = 8): Promise<Preview> {
+  const partial = head.length < fileSize;
+  // Cut at the last line break so the preview never ends inside a row.
+  const bytes = partial ? head.subarray(0, head.lastIndexOf(0x0a) + 1) : head;
+  try {
+    const { report, encoding, delimiter, orders } = await importToMemory(once(bytes), settings);
+    return { ok: true, report, encoding, delimiter, orders: [...orders.values()].slice(0, sample), partial };
+  } catch (error) {
+    if (error instanceof InputError) return { ok: false, error: error.message };
+    throw error;
+  }
+}
+
+async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
+}

@@ -1,0 +1,41 @@
+import type { ImportProgress } from '../db/importer';
+import type { ImportRecord } from '../db/ledger';
+import type { StreamSettings } from './stream';
+import { importIdOfLock, type WorkerReply, type WorkerRequest } from './worker-protocol';
+
+export interface RunningImport {
+  importId: string;
+  cancel(): void;
+  result: Promise<ImportRecord>;
+}
+
+/** Runs an import in a module worker, so the page stays responsive on big files. */
+export function startImport(file: File, settings: StreamSettings, onProgress: (progress: ImportProgress | null) => void): RunningImport {
+  const importId = crypto.randomUUID();
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const result = new Promise<ImportRecord>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      const reply = event.data;
+      if (reply.type === 'hashing') onProgress(null);
+      else if (reply.type === 'progress') onProgress(reply.progress);
+      else {
+        worker.terminate();
+        if (reply.type === 'done') resolve(reply.record);
+        else reject(new Error(reply.message));
+      }
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      reject(new Error(event.message || 'The import worker failed to start'));
+    };
+  });
+  worker.postMessage({ type: 'start', file, settings, importId } satisfies WorkerRequest);
+  return { importId, cancel: () => worker.postMessage({ type: 'cancel' } satisfies WorkerRequest), result };
+}
+
+/** Ids of imports whose worker still holds its lock, in this browser profile. */
+export async function liveImportIds(): Promise<Set<string>> {
+  const state = await navigator.locks.query();
+  const ids = [...(state.held ?? []), ...(state.pending ?? [])].map((lock) => importIdOfLock(lock.name ?? ''));
+  return new Set(ids.filter((id): id is string => id !== null));
+}

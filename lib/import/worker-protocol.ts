@@ -1,0 +1,21 @@
+import type { ImportProgress } from '../db/importer';
+import type { ImportRecord } from '../db/ledger';
+import type { StreamSettings } from './stream';
+
+/** Page → worker. */
+export type WorkerRequest = { type: 'start'; file: File; settings: StreamSettings; importId: string } | { type: 'cancel' };
+/** Worker → page. */
+export type WorkerReply =
+  | { type: 'hashing' }
+  | { type: 'progress'; progress: ImportProgress }
+  | { type: 'done'; record: ImportRecord }
+  | { type: 'error'; message: string };
+
+const LOCK_PREFIX = 'tiermark-import:';
+
+/** The Web Lock an import holds while it runs; the dashboard reads it to tell a live import from one whose tab closed. */
+export const importLockName = (importId: string) => `${LOCK_PREFIX}${importId}`;
+
+export function importIdOfLock(name: string): string | null {
+  return name.startsWith(LOCK_PREFIX) ? name.slice(LOCK_PREFIX.length) : null;
+}

@@ -1,0 +1,43 @@
+/// <reference lib="webworker" />
+import { openTiermarkDB } from '../db/schema';
+import { importFile } from '../db/importer';
+import { sha256Hex } from './encoding';
+import { importLockName, type WorkerReply, type WorkerRequest } from './worker-protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const controller = new AbortController();
+const post = (reply: WorkerReply) => scope.postMessage(reply);
+
+scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  if (request.type === 'cancel') {
+    controller.abort();
+    return;
+  }
+  const { file, settings, importId } = request;
+  void navigator.locks
+    .request(importLockName(importId), async () => {
+      post({ type: 'hashing' });
+      const hash = await sha256Hex(await file.arrayBuffer());
+      const db = await openTiermarkDB();
+      let lastPost = 0;
+      const record = await importFile(
+        db,
+        { name: file.name, size: file.size, hash, stream: () => file.stream() as unknown as AsyncIterable<Uint8Array> },
+        { ...settings, importId },
+        {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            // Progress is for eyes: a few updates a second are plenty.
+            const now = performance.now();
+            if (now - lastPost < 100) return;
+            lastPost = now;
+            post({ type: 'progress', progress });
+          },
+        },
+      );
+      db.close();
+      post({ type: 'done', record });
+    })
+    .catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+};

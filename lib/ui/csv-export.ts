@@ -1,0 +1,10 @@
+/** CSV for Excel: UTF-8 with BOM, CRLF, and cells that start like a formula made inert. */
+export function toExcelCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const cell = (value: string | number) => {
+    let text = String(value);
+    // A leading = + - @ tab or CR makes Excel evaluate the cell; a leading apostrophe keeps it text.
+    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
+}

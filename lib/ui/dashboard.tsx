@@ -1,0 +1,91 @@
+import { useEffect, useState } from 'preact/hooks';
+import { openTiermarkDB, type Database } from '../db/schema';
+import { recoverImports } from '../db/importer';
+import type { ImportRecord } from '../db/ledger';
+import { storeStatus } from '../db/status';
+import { liveImportIds } from '../import/run';
+import { sendMessage, type StoreStatus } from '../messaging';
+import { formatCount } from './format';
+import { preferredLanguage, saveLanguage, translator, type Language } from './i18n';
+import { ImportPage } from './import-page';
+
+async function loadState(db: Database): Promise<{ status: StoreStatus; ledger: ImportRecord[] }> {
+  const [status, ledger] = await Promise.all([storeStatus(db), db.getAll('imports')]);
+  return { status, ledger: ledger.sort((a, b) => b.startedAt - a.startedAt) };
+}
+
+/** The options page: for now the Import page under a header with the store's counts. */
+export function Dashboard() {
+  const [language, setLanguage] = useState<Language>(preferredLanguage());
+  const [db, setDb] = useState<Database | null>(null);
+  const [state, setState] = useState<{ status: StoreStatus; ledger: ImportRecord[] } | null>(null);
+  const t = translator(language);
+
+  useEffect(() => {
+    let closed = false;
+    void (async () => {
+      const opened = await openTiermarkDB();
+      // An import whose tab was closed is marked incomplete (or finished, if it was saving) before anything is shown.
+      const live = await liveImportIds();
+      await recoverImports(opened, (id) => live.has(id));
+      if (closed) return opened.close();
+      setDb(opened);
+      setState(await loadState(opened));
+    })();
+    return () => {
+      closed = true;
+    };
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+    document.title = `Tiermark — ${t('navImport')}`;
+  }, [language]);
+
+  const refresh = async () => {
+    if (!db) return;
+    setState(await loadState(db));
+    await sendMessage('importFinished', { importId: '' }).catch(() => undefined);
+  };
+
+  return (
+    <div class="tm-app">
+      <header class="tm-header">
+        <div class="tm-brand">
+          <span class="tm-logo" aria-hidden="true">
+            T
+          </span>
+          <div>
+            <strong>Tiermark</strong>
+            <div class="tm-muted">{t('appTagline')}</div>
+          </div>
+        </div>
+        <nav aria-label="Tiermark">
+          <a href="#import" aria-current="page">
+            {t('navImport')}
+          </a>
+        </nav>
+        <div class="tm-counts" aria-live="polite">
+          <span>
+            {t('customers')} <strong id="tm-count-customers">{state ? formatCount(state.status.customers, language) : '…'}</strong>
+          </span>
+          <span>
+            {t('orders')} <strong id="tm-count-orders">{state ? formatCount(state.status.orders, language) : '…'}</strong>
+          </span>
+        </div>
+        <button
+          type="button"
+          class="tm-lang"
+          onClick={() => {
+            const next = language === 'en' ? 'zh-CN' : 'en';
+            saveLanguage(next);
+            setLanguage(next);
+          }}
+        >
+          {t('language')}
+        </button>
+      </header>
+      <main>{state && <ImportPage language={language} ledger={state.ledger} onImported={() => void refresh()} />}</main>
+    </div>
+  );
+}

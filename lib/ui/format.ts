@@ -1,0 +1,23 @@
+import { minorDigits } from '../money';
+import type { Language } from './i18n';
+
+export function formatMoney(minor: number, currency: string, language: Language): string {
+  const digits = minorDigits(currency);
+  return new Intl.NumberFormat(language, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    minor / 10 ** digits,
+  );
+}
+
+export function formatInstant(instant: number, language: Language, timeZone?: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(instant);
+}
+
+export function formatCount(n: number, language: Language): string {
+  return new Intl.NumberFormat(language).format(n);
+}
+
+export function formatDuration(seconds: number, language: Language): string {
+  if (!Number.isFinite(seconds)) return '—';
+  const unit = seconds >= 90 ? { value: Math.round(seconds / 60), unit: 'minute' as const } : { value: Math.max(1, Math.round(seconds)), unit: 'second' as const };
+  return new Intl.NumberFormat(language, { style: 'unit', unit: unit.unit, unitDisplay: 'short' }).format(unit.value);
+}

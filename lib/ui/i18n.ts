@@ -1,0 +1,94 @@
+import type { Localised } from '../formats';
+
+export type Language = 'en' | 'zh-CN';
+
+const STRINGS = {
+  appTagline: { en: 'Customer tiers and history, on your machine', 'zh-CN': '客户分级与历史，只保存在本机' },
+  navImport: { en: 'Import', 'zh-CN': '导入订单' },
+  customers: { en: 'Customers', 'zh-CN': '客户' },
+  orders: { en: 'Orders', 'zh-CN': '订单' },
+  importTitle: { en: 'Import order exports', 'zh-CN': '导入订单报表' },
+  importIntro: {
+    en: 'Drop the order exports of your shop here (Taobao/Tmall, JD, Douyin, Shopify, WooCommerce, Amazon or any CSV). They are read on this computer and never uploaded.',
+    'zh-CN': '把店铺的订单导出文件拖到这里（淘宝/天猫、京东、抖店、Shopify、WooCommerce、亚马逊或任意 CSV）。文件只在本机读取，不会上传。',
+  },
+  dropHere: { en: 'Drop files here, or', 'zh-CN': '拖入文件，或' },
+  chooseFiles: { en: 'choose files', 'zh-CN': '选择文件' },
+  detected: { en: 'Detected', 'zh-CN': '识别为' },
+  encoding: { en: 'Encoding', 'zh-CN': '编码' },
+  delimiter: { en: 'Separator', 'zh-CN': '分隔符' },
+  timeZone: { en: 'Time zone', 'zh-CN': '时区' },
+  previewOf: { en: 'First orders as they will be imported', 'zh-CN': '导入后的前几个订单' },
+  partialPreview: { en: 'Preview of the start of the file.', 'zh-CN': '预览文件开头部分。' },
+  orderId: { en: 'Order', 'zh-CN': '订单号' },
+  buyer: { en: 'Buyer', 'zh-CN': '买家' },
+  date: { en: 'Date', 'zh-CN': '下单时间' },
+  status: { en: 'Status', 'zh-CN': '状态' },
+  total: { en: 'Total', 'zh-CN': '金额' },
+  refunded: { en: 'Refunded', 'zh-CN': '退款' },
+  items: { en: 'Items', 'zh-CN': '商品' },
+  noBuyer: { en: '(no buyer)', 'zh-CN': '（无买家）' },
+  mapping: { en: 'Columns', 'zh-CN': '列对应' },
+  mappingHelp: {
+    en: 'Tell Tiermark which column holds what. Amount is the line or order total; price is a unit price multiplied by quantity.',
+    'zh-CN': '指定每一项对应的列。金额为行或订单合计；单价会乘以数量。',
+  },
+  notMapped: { en: '— none —', 'zh-CN': '— 不使用 —' },
+  dateFormat: { en: 'Date format', 'zh-CN': '日期格式' },
+  dateFormatHelp: { en: 'e.g. yyyy-MM-dd HH:mm or dd/MM/yyyy; empty = automatic', 'zh-CN': '例如 yyyy-MM-dd HH:mm 或 dd/MM/yyyy；留空为自动' },
+  importButton: { en: 'Import', 'zh-CN': '开始导入' },
+  importAll: { en: 'Import all', 'zh-CN': '全部导入' },
+  remove: { en: 'Remove', 'zh-CN': '移除' },
+  cancel: { en: 'Cancel', 'zh-CN': '取消' },
+  hashing: { en: 'Checking the file…', 'zh-CN': '正在校验文件…' },
+  reading: { en: 'Reading rows', 'zh-CN': '读取中' },
+  saving: { en: 'Saving orders', 'zh-CN': '保存订单' },
+  rebuilding: { en: 'Updating customers', 'zh-CN': '更新客户' },
+  rowsPerSecond: { en: 'rows/s', 'zh-CN': '行/秒' },
+  eta: { en: 'left', 'zh-CN': '剩余' },
+  resultTitle: { en: 'Imported', 'zh-CN': '导入完成' },
+  rowsRead: { en: 'Rows read', 'zh-CN': '读取行数' },
+  rowsImported: { en: 'Rows imported', 'zh-CN': '导入行数' },
+  rowsRejected: { en: 'Rows rejected', 'zh-CN': '拒绝行数' },
+  ordersAdded: { en: 'New orders', 'zh-CN': '新增订单' },
+  ordersUpdated: { en: 'Updated orders', 'zh-CN': '更新订单' },
+  customersTouched: { en: 'Customers updated', 'zh-CN': '更新客户数' },
+  downloadRejected: { en: 'Download rejected rows (CSV)', 'zh-CN': '下载被拒绝的行（CSV）' },
+  row: { en: 'Row', 'zh-CN': '行' },
+  reason: { en: 'Reason', 'zh-CN': '原因' },
+  ledgerTitle: { en: 'Import history', 'zh-CN': '导入记录' },
+  ledgerEmpty: { en: 'Nothing imported yet. Start with an order export from your seller console.', 'zh-CN': '还没有导入记录。请先从卖家后台导出订单报表。' },
+  file: { en: 'File', 'zh-CN': '文件' },
+  when: { en: 'When', 'zh-CN': '时间' },
+  format: { en: 'Format', 'zh-CN': '格式' },
+  result: { en: 'Result', 'zh-CN': '结果' },
+  'status.running': { en: 'Running', 'zh-CN': '进行中' },
+  'status.committing': { en: 'Saving', 'zh-CN': '保存中' },
+  'status.complete': { en: 'Complete', 'zh-CN': '完成' },
+  'status.duplicate': { en: 'Already imported: nothing new', 'zh-CN': '已导入过：无新内容' },
+  'status.failed': { en: 'Failed', 'zh-CN': '失败' },
+  'status.cancelled': { en: 'Cancelled', 'zh-CN': '已取消' },
+  'status.interrupted': { en: 'Incomplete (interrupted)', 'zh-CN': '未完成（被中断）' },
+  language: { en: '中文', 'zh-CN': 'English' },
+  formatAuto: { en: 'Automatic', 'zh-CN': '自动识别' },
+} satisfies Record<string, Localised>;
+
+export type MessageId = keyof typeof STRINGS;
+
+export function preferredLanguage(): Language {
+  const saved = globalThis.localStorage?.getItem('tiermark.language');
+  if (saved === 'en' || saved === 'zh-CN') return saved;
+  return globalThis.navigator?.language?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export function saveLanguage(language: Language): void {
+  globalThis.localStorage?.setItem('tiermark.language', language);
+}
+
+export function translator(language: Language) {
+  return (id: MessageId) => STRINGS[id][language];
+}
+
+export function localised(text: Localised, language: Language): string {
+  return text[language];
+}

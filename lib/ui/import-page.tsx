@@ -1,0 +1,449 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formats, formatIds } from '../../plugins/formats';
+import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId } from '../formats';
+import type { ImportProgress } from '../db/importer';
+import type { ImportRecord } from '../db/ledger';
+import { previewBytes, PREVIEW_BYTES, type Preview } from '../import/preview';
+import { startImport, type RunningImport } from '../import/run';
+import type { StreamSettings } from '../import/stream';
+import { toExcelCsv } from './csv-export';
+import { formatCount, formatDuration, formatInstant, formatMoney } from './format';
+import { localised, translator, type Language } from './i18n';
+
+interface Picked {
+  id: number;
+  file: File;
+  settings: StreamSettings;
+  preview: Preview | null;
+}
+
+interface Running {
+  fileName: string;
+  startedAt: number;
+  progress: ImportProgress | null;
+  handle: RunningImport;
+}
+
+export interface ImportPageProps {
+  language: Language;
+  ledger: ImportRecord[];
+  onImported(): void;
+}
+
+let pickCount = 0;
+
+export function ImportPage({ language, ledger, onImported }: ImportPageProps) {
+  const t = translator(language);
+  const [picked, setPicked] = useState<Picked[]>([]);
+  const [running, setRunning] = useState<Running | null>(null);
+  const [results, setResults] = useState<ImportRecord[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  async function refreshPreview(item: Picked): Promise<void> {
+    const head = new Uint8Array(await item.file.slice(0, PREVIEW_BYTES).arrayBuffer());
+    const preview = await previewBytes(head, item.file.size, item.settings);
+    setPicked((list) => list.map((p) => (p.id === item.id ? { ...item, preview } : p)));
+  }
+
+  function addFiles(files: FileList | null): void {
+    if (!files) return;
+    const added = [...files].map((file) => ({ id: (pickCount += 1), file, settings: {}, preview: null }));
+    setPicked((list) => [...list, ...added]);
+    for (const item of added) void refreshPreview(item);
+  }
+
+  function updateSettings(item: Picked, settings: StreamSettings): void {
+    const next = { ...item, settings, preview: null };
+    setPicked((list) => list.map((p) => (p.id === item.id ? next : p)));
+    void refreshPreview(next);
+  }
+
+  async function importAll(): Promise<void> {
+    const queue = picked.filter((item) => item.preview?.ok);
+    const done: ImportRecord[] = [];
+    for (const item of queue) {
+      const handle = startImport(item.file, item.settings, (progress) =>
+        setRunning((r) => (r && r.handle === handle ? { ...r, progress } : r)),
+      );
+      setRunning({ fileName: item.file.name, startedAt: performance.now(), progress: null, handle });
+      try {
+        done.push(await handle.result);
+      } catch (error) {
+        done.push(failedRecord(item.file, error));
+      }
+      setPicked((list) => list.filter((p) => p.id !== item.id));
+      onImported();
+    }
+    setRunning(null);
+    setResults(done);
+  }
+
+  return (
+    <section class="tm-page" aria-labelledby="import-title">
+      <h1 id="import-title">{t('importTitle')}</h1>
+      <p class="tm-muted">{t('importIntro')}</p>
+      <div
+        class={`tm-drop${dragging ? ' tm-drop-active' : ''}`}
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(event) => {
+          event.preventDefault();
+          setDragging(false);
+          addFiles(event.dataTransfer?.files ?? null);
+        }}
+      >
+        {t('dropHere')}{' '}
+        <button type="button" class="tm-link" onClick={() => input.current?.click()}>
+          {t('chooseFiles')}
+        </button>
+        <input
+          ref={input}
+          id="tm-file-input"
+          type="file"
+          multiple
+          accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
+          aria-label={t('chooseFiles')}
+          hidden
+          onChange={(event) => {
+            addFiles(event.currentTarget.files);
+            event.currentTarget.value = '';
+          }}
+        />
+      </div>
+
+      {picked.map((item) => (
+        <FileCard
+          key={item.id}
+          item={item}
+          language={language}
+          disabled={running !== null}
+          onSettings={(settings) => updateSettings(item, settings)}
+          onRemove={() => setPicked((list) => list.filter((p) => p.id !== item.id))}
+        />
+      ))}
+      {picked.length > 0 && !running && (
+        <button type="button" class="tm-primary" id="tm-import-start" disabled={!picked.some((p) => p.preview?.ok)} onClick={() => void importAll()}>
+          {picked.length > 1 ? t('importAll') : t('importButton')}
+        </button>
+      )}
+      {running && <ProgressView running={running} language={language} />}
+      {results.map((record) => (
+        <ResultView key={record.id} record={record} language={language} />
+      ))}
+      <Ledger ledger={ledger} language={language} />
+    </section>
+  );
+}
+
+function failedRecord(file: File, error: unknown): ImportRecord {
+  const now = Date.now();
+  return {
+    id: `failed-${now}`, fileName: file.name, fileSize: file.size, hash: '', status: 'failed', format: null, encoding: null,
+    startedAt: now, updatedAt: now, finishedAt: now, rowsRead: 0, rowsImported: 0, rowsRejected: 0, orders: 0,
+    ordersAdded: 0, ordersUpdated: 0, customersTouched: 0, rejections: [], warnings: [],
+    error: error instanceof Error ? error.message : String(error),
+  };
+}
+
+function FileCard(props: { item: Picked; language: Language; disabled: boolean; onSettings(s: StreamSettings): void; onRemove(): void }) {
+  const { item, language, disabled, onSettings, onRemove } = props;
+  const t = translator(language);
+  const preview = item.preview;
+  const format = preview?.ok ? preview.report.format : null;
+  return (
+    <article class="tm-card tm-file" data-file={item.file.name}>
+      <header class="tm-file-head">
+        <strong>{item.file.name}</strong>
+        <span class="tm-muted">{formatCount(item.file.size, language)} B</span>
+        <label>
+          {t('format')}{' '}
+          <select
+            disabled={disabled}
+            value={item.settings.format ?? 'auto'}
+            onChange={(e) => onSettings({ ...item.settings, format: e.currentTarget.value as FormatId | 'auto' })}
+          >
+            <option value="auto">{t('formatAuto')}</option>
+            {formatIds.map((id) => (
+              <option value={id}>{localised(formats[id].title, language)}</option>
+            ))}
+          </select>
+        </label>
+        <button type="button" class="tm-link" disabled={disabled} onClick={onRemove}>
+          {t('remove')}
+        </button>
+      </header>
+      {preview === null && <p class="tm-muted">…</p>}
+      {preview && !preview.ok && (
+        <p class="tm-error" role="alert">
+          {preview.error}
+        </p>
+      )}
+      {preview?.ok && (
+        <>
+          <dl class="tm-facts">
+            <dt>{t('detected')}</dt>
+            <dd class="tm-detected-format">{localised(preview.report.formatTitle, language)}</dd>
+            <dt>{t('encoding')}</dt>
+            <dd class="tm-detected-encoding">{preview.encoding.encoding.toUpperCase()}{preview.encoding.bom ? ' (BOM)' : ''}</dd>
+            <dt>{t('delimiter')}</dt>
+            <dd>{preview.delimiter === '\t' ? 'Tab' : preview.delimiter}</dd>
+            <dt>{t('timeZone')}</dt>
+            <dd>{preview.report.timeZone}</dd>
+          </dl>
+          {preview.report.warnings.map((w) => (
+            <p class="tm-warning">{localised(w, language)}</p>
+          ))}
+          {format === 'generic' && (
+            <MappingEditor
+              columns={preview.report.columns}
+              mapping={preview.report.mapping}
+              dateFormat={item.settings.dateFormat ?? ''}
+              language={language}
+              onChange={(mapping, dateFormat) => onSettings({ ...item.settings, format: 'generic', mapping, dateFormat: dateFormat || undefined })}
+            />
+          )}
+          <h3>{t('previewOf')}</h3>
+          {preview.partial && <p class="tm-muted">{t('partialPreview')}</p>}
+          <table class="tm-table tm-preview">
+            <thead>
+              <tr>
+                <th>{t('orderId')}</th>
+                <th>{t('buyer')}</th>
+                <th>{t('date')}</th>
+                <th>{t('status')}</th>
+                <th class="tm-num">{t('total')}</th>
+                <th class="tm-num">{t('refunded')}</th>
+                <th>{t('items')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.orders.map((order) => (
+                <tr>
+                  <td>{order.orderId}</td>
+                  <td>{order.customerKey ? order.customerKey.slice(order.platform.length + 1) : t('noBuyer')}</td>
+                  <td>{formatInstant(order.createdAt, language, preview.report.timeZone)}</td>
+                  <td>{order.status}</td>
+                  <td class="tm-num">{formatMoney(order.totalMinor, order.currency, language)}</td>
+                  <td class="tm-num">{order.refundedMinor ? formatMoney(order.refundedMinor, order.currency, language) : ''}</td>
+                  <td>{order.items.map((i) => `${i.title} ×${i.quantity}`).join('; ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {preview.report.rejections.length > 0 && <Rejections rows={preview.report.rejections.slice(0, 5)} language={language} />}
+        </>
+      )}
+    </article>
+  );
+}
+
+function MappingEditor(props: { columns: string[]; mapping: ColumnMapping; dateFormat: string; language: Language; onChange(m: ColumnMapping, d: string): void }) {
+  const { columns, mapping, dateFormat, language, onChange } = props;
+  const t = translator(language);
+  const [pattern, setPattern] = useState(dateFormat);
+  return (
+    <fieldset class="tm-mapping">
+      <legend>{t('mapping')}</legend>
+      <p class="tm-muted">{t('mappingHelp')}</p>
+      <div class="tm-mapping-grid">
+        {MAPPABLE_FIELDS.map((field) => (
+          <label>
+            <span>{field}</span>
+            <select
+              name={`map-${field}`}
+              value={mapping[field] ?? ''}
+              onChange={(e) => {
+                const next = { ...mapping };
+                if (e.currentTarget.value) next[field] = e.currentTarget.value;
+                else delete next[field];
+                onChange(next, pattern);
+              }}
+            >
+              <option value="">{t('notMapped')}</option>
+              {columns.map((column) => (
+                <option value={column}>{column}</option>
+              ))}
+            </select>
+          </label>
+        ))}
+        <label>
+          <span>{t('dateFormat')}</span>
+          <input
+            type="text"
+            value={pattern}
+            placeholder={t('dateFormatHelp')}
+            onInput={(e) => setPattern(e.currentTarget.value)}
+            onChange={() => onChange(mapping, pattern)}
+          />
+        </label>
+      </div>
+    </fieldset>
+  );
+}
+
+function ProgressView({ running, language }: { running: Running; language: Language }) {
+  const t = translator(language);
+  const { progress } = running;
+  const [now, setNow] = useState(performance.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(performance.now()), 500);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = (now - running.startedAt) / 1000;
+  let fraction = 0;
+  let label: string = t('hashing');
+  let detail = '';
+  if (progress?.phase === 'reading') {
+    fraction = progress.bytesTotal ? progress.bytesRead / progress.bytesTotal : 0;
+    const rate = progress.rowsRead / Math.max(seconds, 0.001);
+    const remaining = fraction > 0 ? (seconds / fraction) * (1 - fraction) : Infinity;
+    label = t('reading');
+    detail = `${formatCount(progress.rowsRead, language)} · ${formatCount(Math.round(rate), language)} ${t('rowsPerSecond')} · ${formatDuration(remaining, language)} ${t('eta')}`;
+  } else if (progress) {
+    fraction = progress.total ? progress.done / progress.total : 1;
+    label = progress.phase === 'saving' ? t('saving') : t('rebuilding');
+    detail = `${formatCount(progress.done, language)} / ${formatCount(progress.total, language)}`;
+  }
+  return (
+    <div class="tm-card tm-progress" aria-live="polite">
+      <div class="tm-progress-head">
+        <strong>{running.fileName}</strong> — {label}
+        <button type="button" onClick={() => running.handle.cancel()}>
+          {t('cancel')}
+        </button>
+      </div>
+      <progress max={1} value={fraction} aria-label={label} />
+      <div class="tm-muted">{detail}</div>
+    </div>
+  );
+}
+
+function downloadRejections(record: ImportRecord): void {
+  const csv = toExcelCsv(['row', 'reason'], record.rejections.map((r) => [r.row, r.reason]));
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${record.fileName.replace(/\.[^.]+$/, '')}-rejected-rows.csv`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function ResultView({ record, language }: { record: ImportRecord; language: Language }) {
+  const t = translator(language);
+  return (
+    <article class={`tm-card tm-result tm-status-${record.status}`} data-file={record.fileName}>
+      <h3>
+        {record.fileName}: {t(`status.${record.status}`)}
+      </h3>
+      {record.error && (
+        <p class="tm-error" role="alert">
+          {record.error}
+        </p>
+      )}
+      {record.status === 'complete' && (
+        <dl class="tm-facts tm-summary">
+          <dt>{t('rowsRead')}</dt>
+          <dd data-fact="rowsRead">{formatCount(record.rowsRead, language)}</dd>
+          <dt>{t('rowsImported')}</dt>
+          <dd data-fact="rowsImported">{formatCount(record.rowsImported, language)}</dd>
+          <dt>{t('rowsRejected')}</dt>
+          <dd data-fact="rowsRejected">{formatCount(record.rowsRejected, language)}</dd>
+          <dt>{t('ordersAdded')}</dt>
+          <dd data-fact="ordersAdded">{formatCount(record.ordersAdded, language)}</dd>
+          <dt>{t('ordersUpdated')}</dt>
+          <dd data-fact="ordersUpdated">{formatCount(record.ordersUpdated, language)}</dd>
+          <dt>{t('customersTouched')}</dt>
+          <dd data-fact="customersTouched">{formatCount(record.customersTouched, language)}</dd>
+        </dl>
+      )}
+      {record.warnings.map((w) => (
+        <p class="tm-warning">{localised(w, language)}</p>
+      ))}
+      {record.rejections.length > 0 && (
+        <>
+          <Rejections rows={record.rejections.slice(0, 10)} language={language} />
+          <button type="button" class="tm-link" onClick={() => downloadRejections(record)}>
+            {t('downloadRejected')}
+          </button>
+        </>
+      )}
+    </article>
+  );
+}
+
+function Rejections({ rows, language }: { rows: ImportRecord['rejections']; language: Language }) {
+  const t = translator(language);
+  return (
+    <table class="tm-table tm-rejections">
+      <thead>
+        <tr>
+          <th class="tm-num">{t('row')}</th>
+          <th>{t('reason')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr>
+            <td class="tm-num">{r.row}</td>
+            <td>{r.reason}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Ledger({ ledger, language }: { ledger: ImportRecord[]; language: Language }) {
+  const t = translator(language);
+  return (
+    <section class="tm-ledger" aria-labelledby="ledger-title">
+      <h2 id="ledger-title">{t('ledgerTitle')}</h2>
+      {ledger.length === 0 ? (
+        <p class="tm-muted tm-empty">{t('ledgerEmpty')}</p>
+      ) : (
+        <table class="tm-table">
+          <thead>
+            <tr>
+              <th>{t('when')}</th>
+              <th>{t('file')}</th>
+              <th>{t('format')}</th>
+              <th>{t('encoding')}</th>
+              <th class="tm-num">{t('rowsRead')}</th>
+              <th class="tm-num">{t('rowsImported')}</th>
+              <th class="tm-num">{t('rowsRejected')}</th>
+              <th class="tm-num">{t('ordersAdded')}</th>
+              <th>{t('result')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ledger.map((record) => (
+              <tr class={`tm-status-${record.status}`} data-import={record.id}>
+                <td>{formatInstant(record.startedAt, language)}</td>
+                <td>{record.fileName}</td>
+                <td>{record.format ? localised(formats[record.format].title, language) : ''}</td>
+                <td>{record.encoding ?? ''}</td>
+                <td class="tm-num">{formatCount(record.rowsRead, language)}</td>
+                <td class="tm-num">{formatCount(record.rowsImported, language)}</td>
+                <td class="tm-num">
+                  {record.rowsRejected > 0 ? (
+                    <button type="button" class="tm-link" onClick={() => downloadRejections(record)} title={t('downloadRejected')}>
+                      {formatCount(record.rowsRejected, language)}
+                    </button>
+                  ) : (
+                    '0'
+                  )}
+                </td>
+                <td class="tm-num">{formatCount(record.ordersAdded, language)}</td>
+                <td title={record.error ?? ''}>{t(`status.${record.status}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

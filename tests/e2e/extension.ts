@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM } from './chromium.mjs';
+
+export const EXTENSION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
+
+export interface LoadedExtension {
+  context: BrowserContext;
+  extensionId: string;
+  profile: string;
+  /** Requests that left for anything but the extension and test-routed pages. */
+  externalRequests: string[];
+  openOptions(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Real Chromium with the built extension loaded (the recipe in DESIGN.md). */
+export async function launchExtension(options: { profile?: string; headless?: boolean } = {}): Promise<LoadedExtension> {
+  const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'tiermark-profile-'));
+  const headless = options.headless ?? true;
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      ...(headless ? ['--headless=new'] : []),
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const externalRequests: string[] = [];
+  context.on('request', (request) => {
+    const url = request.url();
+    if (!/^(chrome-extension|data|blob|chrome):/.test(url) && !url.startsWith('http://127.0.0.1')) externalRequests.push(url);
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    extensionId,
+    profile,
+    externalRequests,
+    async openOptions() {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/options.html`);
+      return page;
+    },
+    async close() {
+      await context.close();
+      if (!options.profile) rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

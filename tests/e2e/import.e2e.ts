@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { fixture } from '../helpers';
+import { launchExtension, type LoadedExtension } from './extension';
+
+async function pick(page: Page, ...paths: string[]) {
+  await page.setInputFiles('#tm-file-input', paths);
+}
+
+async function importPicked(page: Page, fileName: string) {
+  await page.click('#tm-import-start');
+  const result = page.locator(`.tm-result[data-file="${fileName}"]`);
+  await result.waitFor({ timeout: 60_000 });
+  return result;
+}
+
+const fact = (scope: ReturnType<Page['locator']>, name: string) => scope.locator(`[data-fact="${name}"]`).innerText();
+
+describe('importing through the dashboard', () => {
+  let browser: LoadedExtension;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchExtension();
+    page = await browser.openOptions();
+    await page.locator('.tm-empty').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('imports a GBK Taobao report: detected format and encoding, preview, summary and counts', async () => {
+    await pick(page, fixture('taobao-order-report.gbk.csv'));
+    const card = page.locator('.tm-file[data-file="taobao-order-report.gbk.csv"]');
+    await expect.poll(() => card.locator('.tm-detected-format').innerText()).toBe('Taobao / Tmall order report');
+    expect(await card.locator('.tm-detected-encoding').innerText()).toBe('GB18030');
+    // The preview shows decoded Chinese, not mojibake.
+    expect(await card.locator('.tm-preview tbody tr').first().innerText()).toContain('茶友小王');
+    const result = await importPicked(page, 'taobao-order-report.gbk.csv');
+    expect(await fact(result, 'rowsRead')).toBe('8');
+    expect(await fact(result, 'rowsImported')).toBe('7');
+    expect(await fact(result, 'rowsRejected')).toBe('1');
+    expect(await fact(result, 'ordersAdded')).toBe('7');
+    expect(await result.locator('.tm-rejections').innerText()).toContain('unparseable date in column "订单创建时间"');
+    await expect.poll(() => page.locator('#tm-count-customers').innerText()).toBe('3');
+    expect(await page.locator('#tm-count-orders').innerText()).toBe('7');
+  });
+
+  it('imports a Shopify export, then the same file again without duplicates', async () => {
+    await pick(page, fixture('shopify-orders-79.csv'));
+    await page.locator('.tm-file[data-file="shopify-orders-79.csv"] .tm-detected-format').waitFor();
+    const first = await importPicked(page, 'shopify-orders-79.csv');
+    expect(await fact(first, 'ordersAdded')).toBe('7');
+    await expect.poll(() => page.locator('#tm-count-customers').innerText()).toBe('7');
+    expect(await page.locator('#tm-count-orders').innerText()).toBe('14');
+
+    await pick(page, fixture('shopify-orders-79.csv'));
+    await page.locator('.tm-file[data-file="shopify-orders-79.csv"] .tm-detected-format').waitFor();
+    await page.click('#tm-import-start');
+    await page.locator('.tm-result.tm-status-duplicate[data-file="shopify-orders-79.csv"]').waitFor();
+    expect(await page.locator('.tm-result.tm-status-duplicate h3').innerText()).toContain('Already imported: nothing new');
+    await page.waitForTimeout(300);
+    expect(await page.locator('#tm-count-customers').innerText()).toBe('7');
+    expect(await page.locator('#tm-count-orders').innerText()).toBe('14');
+    // The ledger lists all three imports, newest first.
+    expect(await page.locator('.tm-ledger tbody tr').count()).toBe(3);
+  });
+
+  it('shows a clear message for a file with a broken quote and imports nothing', async () => {
+    await pick(page, fixture('../bad/broken-quote.csv'));
+    const card = page.locator('.tm-file[data-file="broken-quote.csv"]');
+    await expect.poll(() => card.locator('[role="alert"]').innerText()).toMatch(/Row 3 has a quote \(\"\) that is never closed/);
+    expect(await page.locator('#tm-import-start').isDisabled()).toBe(true);
+    await card.locator('button', { hasText: 'Remove' }).click();
+  });
+
+  it('makes no network request', () => {
+    expect(browser.externalRequests).toEqual([]);
+  });
+});

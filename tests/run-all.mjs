@@ -1,0 +1,7 @@
+// npm test — the unit tests, then the end-to-end tests in Chromium.
+import { spawnSync } from 'node:child_process';
+
+const run = (command, args) => spawnSync(command, args, { stdio: 'inherit' }).status ?? 1;
+const unit = run('node', ['--import', './tests/node20.mjs', './node_modules/vitest/vitest.mjs', 'run']);
+const e2e = run('node', ['tests/e2e/run.mjs']);
+process.exit(unit || e2e);
