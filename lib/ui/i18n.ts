@@ -69,6 +69,12 @@ const STRINGS = {
   'status.failed': { en: 'Failed', 'zh-CN': '失败' },
   'status.cancelled': { en: 'Cancelled', 'zh-CN': '已取消' },
   'status.interrupted': { en: 'Incomplete (interrupted)', 'zh-CN': '未完成（被中断）' },
+  'order.unpaid': { en: 'Unpaid', 'zh-CN': '待付款' },
+  'order.paid': { en: 'Paid', 'zh-CN': '已付款' },
+  'order.shipped': { en: 'Shipped', 'zh-CN': '已发货' },
+  'order.completed': { en: 'Completed', 'zh-CN': '交易成功' },
+  'order.cancelled': { en: 'Cancelled', 'zh-CN': '交易关闭' },
+  'order.refunded': { en: 'Refunded', 'zh-CN': '已退款' },
   language: { en: '中文', 'zh-CN': 'English' },
   formatAuto: { en: 'Automatic', 'zh-CN': '自动识别' },
 } satisfies Record<string, Localised>;

@@ -226,7 +226,7 @@ function FileCard(props: { item: Picked; language: Language; disabled: boolean; 
                   <td>{order.orderId}</td>
                   <td>{order.customerKey ? order.customerKey.slice(order.platform.length + 1) : t('noBuyer')}</td>
                   <td>{formatInstant(order.createdAt, language, preview.report.timeZone)}</td>
-                  <td>{order.status}</td>
+                  <td>{order.isReturn ? t('refunded') : t(`order.${order.status}`)}</td>
                   <td class="tm-num">{formatMoney(order.totalMinor, order.currency, language)}</td>
                   <td class="tm-num">{order.refundedMinor ? formatMoney(order.refundedMinor, order.currency, language) : ''}</td>
                   <td>{order.items.map((i) => `${i.title} ×${i.quantity}`).join('; ')}</td>

@@ -1,0 +1,74 @@
+// npm run demo — build Tiermark, load it into Chromium with the demo shop imported, and show it.
+// With no display it runs headless, writes screenshots, prints where, and exits.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { ensureChromium } from '../e2e/chromium.mjs';
+import { launchExtension } from '../e2e/extension';
+import { demoOrders } from '../../lib/demo/shop';
+import { demoConsolePage } from '../../lib/demo/console-page';
+import { FIXTURES, ROOT } from '../helpers';
+
+const DEMO_EXPORT = join(FIXTURES, 'demo/ExportOrderList202611201200.csv');
+const OUT = resolve(ROOT, '.tiermark/demo');
+
+async function main(): Promise<void> {
+  ensureChromium({ withFont: true });
+  execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  mkdirSync(OUT, { recursive: true });
+  const headless = !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+
+  // The demo seller console, served on loopback only.
+  const page = demoConsolePage(demoOrders());
+  const server = createServer((request, response) => {
+    response.writeHead(request.url === '/' ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(request.url === '/' ? page : 'not found');
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const consoleUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+  const browser = await launchExtension({ headless, profile: join(OUT, 'profile') });
+  const shots: string[] = [];
+  const shoot = async (target: import('playwright-core').Page, name: string) => {
+    const path = join(OUT, `${name}.png`);
+    await target.screenshot({ path, fullPage: true });
+    shots.push(path);
+  };
+
+  const dashboard = await browser.openOptions();
+  await dashboard.evaluate(() => localStorage.setItem('tiermark.language', 'zh-CN'));
+  await dashboard.reload();
+  await dashboard.locator('#tm-file-input').setInputFiles(DEMO_EXPORT);
+  await dashboard.locator('.tm-detected-format').waitFor();
+  await shoot(dashboard, 'dashboard-preview-zh');
+  await dashboard.click('#tm-import-start');
+  await dashboard.locator('.tm-result').waitFor({ timeout: 120_000 });
+  const customers = await dashboard.locator('#tm-count-customers').innerText();
+  const orders = await dashboard.locator('#tm-count-orders').innerText();
+  await shoot(dashboard, 'dashboard-imported-zh');
+  await dashboard.click('.tm-lang');
+  await shoot(dashboard, 'dashboard-imported-en');
+
+  const seller = await browser.context.newPage();
+  await seller.goto(consoleUrl);
+  await shoot(seller, 'seller-console');
+
+  console.log(`\nTiermark demo: ${customers} customers and ${orders} orders imported from the demo Taobao shop.`);
+  console.log(`Demo seller console: ${consoleUrl}`);
+  if (headless) {
+    console.log(`No display, so the demo ran headless. Screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}`);
+    await browser.context.close();
+    server.close();
+    return;
+  }
+  console.log('Chromium is open with Tiermark loaded. Close the browser window to end the demo.');
+  await new Promise<void>((done) => browser.context.on('close', () => done()));
+  server.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
