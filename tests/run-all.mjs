@@ -1,7 +1,9 @@
-// npm test — the unit tests, then the end-to-end tests in Chromium.
+// npm test — type check, the unit tests, then the end-to-end tests in Chromium.
 import { spawnSync } from 'node:child_process';
 
 const run = (command, args) => spawnSync(command, args, { stdio: 'inherit' }).status ?? 1;
+const types = run('npx', ['tsc', '--noEmit', '-p', '.']);
 const unit = run('node', ['--import', './tests/node20.mjs', './node_modules/vitest/vitest.mjs', 'run']);
 const e2e = run('node', ['tests/e2e/run.mjs']);
-process.exit(unit || e2e);
+if (types) console.error('Type check failed (see above).');
+process.exit(types || unit || e2e);
