@@ -1,11 +1,12 @@
-import { createReadStream, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { basename } from 'node:path';
 import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId, type MappableField } from './formats';
 import { formatIds } from '../plugins/formats';
-import type { StreamSettings } from './import/stream';
-import { importToMemory } from './import/collect';
+import { importStream, type StreamSettings } from './import/stream';
 import { InputError } from './import/encoding';
-import { summariseCustomers } from './customers';
+import { CustomerTallies } from './customers';
 import { formatMajor } from './money';
 import { daysBetween, endOfDay, toIsoInZone } from './time';
 import type { Delimiter } from './import/rows';
@@ -109,54 +110,80 @@ function parseDelimiter(text: string): Delimiter {
   return delimiter;
 }
 
-export interface ScoreOutcome {
-  rows: Array<Record<string, string | number>>;
-  summary: string;
-}
+type OutputRow = Record<string, string | number>;
 
-/** The `score` command without I/O of its output: import the file, summarise customers. */
-export async function score(args: ScoreArgs): Promise<ScoreOutcome> {
-  // Items are not needed for per-customer figures; dropping them keeps big files small in memory.
-  const { report, orders } = await importToMemory(createReadStream(args.file, { highWaterMark: 1 << 20 }), args.settings, {
-    keepItems: false,
+const SCORE_COLUMNS = ['customerKey', 'platform', 'orderCount', 'monetary', 'currency', 'firstOrderAt', 'lastOrderAt', 'recencyDays'];
+
+/** The `score` command: import the file, tally customers, write one row per customer; returns the summary. */
+export async function score(args: ScoreArgs): Promise<string> {
+  // Customers are tallied as orders stream by, so a big file is never held in memory.
+  const tallies = new CustomerTallies(false);
+  const { report } = await importStream(createReadStream(args.file, { highWaterMark: 1 << 16 }), args.settings, ({ order, continuation }) => {
+    if (order.customerKey === null) return;
+    if (!continuation) tallies.add(order.customerKey, order);
+    else if (continuation === 'sum') tallies.addMoneyOnly(order.customerKey, order);
   });
   const asOf = args.asOf ? endOfDay(args.asOf, report.timeZone) : Date.now();
-  const customers = summariseCustomers(orders.values()).sort((a, b) => b.monetaryMinor - a.monetaryMinor || a.key.localeCompare(b.key));
-  const rows = customers.map((customer) => ({
-    customerKey: customer.buyerId,
-    platform: customer.platform,
-    orderCount: customer.orderCount,
-    monetary: formatMajor(customer.monetaryMinor, customer.currency),
-    currency: customer.currency,
-    firstOrderAt: toIsoInZone(customer.firstOrderAt, report.timeZone),
-    lastOrderAt: toIsoInZone(customer.lastOrderAt, report.timeZone),
-    recencyDays: daysBetween(customer.lastOrderAt, asOf, report.timeZone),
-  }));
+  const zone = report.timeZone;
+  function* rows(): Generator<OutputRow> {
+    for (const customer of tallies.bySpend()) {
+      yield {
+        customerKey: customer.buyerId,
+        platform: customer.platform,
+        orderCount: customer.orderCount,
+        monetary: formatMajor(customer.monetaryMinor, customer.currency),
+        currency: customer.currency,
+        firstOrderAt: toIsoInZone(customer.firstOrderAt, zone),
+        lastOrderAt: toIsoInZone(customer.lastOrderAt, zone),
+        recencyDays: daysBetween(customer.lastOrderAt, asOf, zone),
+      };
+    }
+  }
+  await writeAtomically(args.out, args.out.toLowerCase().endsWith('.json') ? jsonLines(rows()) : csvLines(SCORE_COLUMNS, rows()));
   const summary =
     `${basename(args.file)}: ${report.formatTitle.en}; rows read ${report.rowsRead}, orders imported ${report.orders}, ` +
-    `rows rejected ${report.rowsRejected}, customers ${customers.length}`;
+    `rows rejected ${report.rowsRejected}, customers ${tallies.size}`;
   const details = [
     ...report.warnings.map((w) => `warning: ${w.en}`),
     ...report.rejections.slice(0, 20).map((r) => `rejected row ${r.row}: ${r.reason}`),
     ...(report.rejections.length > 20 ? [`… and ${report.rejections.length - 20} more rejected rows`] : []),
   ];
-  return { rows, summary: [summary, ...details].join('\n') };
+  return [summary, ...details].join('\n');
 }
 
-export function toCsv(rows: Array<Record<string, string | number>>): string {
-  if (rows.length === 0) return '';
-  const header = Object.keys(rows[0]!);
-  const cell = (value: string | number) => {
-    const text = String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [header.join(','), ...rows.map((row) => header.map((name) => cell(row[name] ?? '')).join(','))].join('\n') + '\n';
+function csvCell(value: string | number): string {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function* csvLines(columns: readonly string[], rows: Iterable<OutputRow>): Generator<string> {
+  yield `${columns.join(',')}\n`;
+  for (const row of rows) yield `${columns.map((name) => csvCell(row[name] ?? '')).join(',')}\n`;
+}
+
+function* jsonLines(rows: Iterable<OutputRow>): Generator<string> {
+  let first = true;
+  yield '[';
+  for (const row of rows) {
+    yield `${first ? '\n' : ',\n'}  ${JSON.stringify(row)}`;
+    first = false;
+  }
+  yield first ? ']\n' : '\n]\n';
 }
 
 /** Writes beside the target and renames, so a failed run never leaves a half-written file. */
-function writeAtomically(path: string, text: string): void {
+async function writeAtomically(path: string, lines: Iterable<string>): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, text);
+  const out = createWriteStream(temporary);
+  try {
+    for (const line of lines) if (!out.write(line)) await once(out, 'drain');
+    out.end();
+    await finished(out);
+  } catch (error) {
+    out.destroy();
+    rmSync(temporary, { force: true });
+    throw error;
+  }
   renameSync(temporary, path);
 }
 
@@ -167,10 +194,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (command === 'score') {
       const args = parseScoreArgs(rest);
       file = args.file;
-      const outcome = await score(args);
-      const text = args.out.toLowerCase().endsWith('.json') ? `${JSON.stringify(outcome.rows, null, 2)}\n` : toCsv(outcome.rows);
-      writeAtomically(args.out, text);
-      process.stderr.write(`${outcome.summary}\n`);
+      process.stderr.write(`${await score(args)}\n`);
       return 0;
     }
     if (command === undefined || command === 'help' || command === '--help') {

@@ -1,63 +1,163 @@
 import { netSpendMinor, SPENDING_STATUSES, type Customer, type Order } from './model';
 
 /** A purchase occasion: money taken, not a return. Unpaid and cancelled orders are history, not purchases. */
-export function isPurchase(order: Order): boolean {
+export function isPurchase(order: Pick<Order, 'isReturn' | 'status'>): boolean {
   return !order.isReturn && SPENDING_STATUSES.has(order.status);
 }
 
-/** Builds one customer's aggregate from all of their orders (any order). */
-export function buildCustomer(key: string, orders: readonly Order[]): Customer {
-  const first = orders[0]!;
-  const purchases = orders.filter(isPurchase);
-  const dated = purchases.length > 0 ? purchases : orders;
-  let firstOrderAt = Infinity;
-  let lastOrderAt = -Infinity;
-  for (const order of dated) {
-    firstOrderAt = Math.min(firstOrderAt, order.createdAt);
-    lastOrderAt = Math.max(lastOrderAt, order.createdAt);
+/**
+ * A copy of `text` that does not keep alive the big string it was cut from (V8 slices share
+ * their parent; papaparse's cells are slices of a whole chunk).
+ */
+export function detach(text: string): string {
+  return ` ${text}`.slice(1);
+}
+
+interface Identities {
+  names: string[];
+  emails: string[];
+  phones: string[];
+}
+
+const INITIAL_CAPACITY = 1024;
+
+/**
+ * Customers' figures added up order by order, kept in columns (typed arrays) so that a file with
+ * hundreds of thousands of customers stays small. Every customer aggregate is built here: one
+ * customer from the store, or a whole file on the command line.
+ */
+export class CustomerTallies {
+  private readonly slots = new Map<string, number>();
+  private readonly keys: string[] = [];
+  private readonly currencies: string[] = [];
+  private readonly identities: Identities[] | null;
+  private capacity = 0;
+  private orderCount = new Int32Array(0);
+  private refundCount = new Int32Array(0);
+  private monetaryMinor = new Float64Array(0);
+  // Instants; NaN until the first order of that kind.
+  private firstPurchaseAt = new Float64Array(0);
+  private lastPurchaseAt = new Float64Array(0);
+  private firstAnyAt = new Float64Array(0);
+  private lastAnyAt = new Float64Array(0);
+  private lastDeliveredAt = new Float64Array(0);
+
+  /** `withIdentities: false` keeps figures only (no names, emails, phones): for big files on the command line. */
+  constructor(withIdentities = true) {
+    this.identities = withIdentities ? [] : null;
   }
-  const names = new Set<string>();
-  const emails = new Set<string>();
-  const phones = new Set<string>();
-  let monetaryMinor = 0;
-  let refundCount = 0;
-  let lastDeliveredAt: number | undefined;
-  for (const order of orders) {
-    monetaryMinor += netSpendMinor(order);
-    if (order.isReturn || order.refundedMinor > 0) refundCount += 1;
-    if (order.buyer.name) names.add(order.buyer.name);
-    if (order.buyer.email) emails.add(order.buyer.email.toLowerCase());
-    if (order.buyer.phone) phones.add(order.buyer.phone);
-    if (order.deliveredAt !== undefined && (lastDeliveredAt === undefined || order.deliveredAt > lastDeliveredAt)) {
-      lastDeliveredAt = order.deliveredAt;
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** Adds an order to its customer (guest orders are the caller's to skip). */
+  add(customerKey: string, order: Order): void {
+    const slot = this.slot(customerKey, order.currency);
+    this.monetaryMinor[slot]! += netSpendMinor(order);
+    if (order.isReturn || order.refundedMinor > 0) this.refundCount[slot]! += 1;
+    const at = order.createdAt;
+    if (isPurchase(order)) {
+      this.orderCount[slot]! += 1;
+      if (!(this.firstPurchaseAt[slot]! <= at)) this.firstPurchaseAt[slot] = at;
+      if (!(this.lastPurchaseAt[slot]! >= at)) this.lastPurchaseAt[slot] = at;
+    }
+    if (!(this.firstAnyAt[slot]! <= at)) this.firstAnyAt[slot] = at;
+    if (!(this.lastAnyAt[slot]! >= at)) this.lastAnyAt[slot] = at;
+    if (order.deliveredAt !== undefined && !(this.lastDeliveredAt[slot]! >= order.deliveredAt)) this.lastDeliveredAt[slot] = order.deliveredAt;
+    const identity = this.identities?.[slot];
+    if (identity) {
+      const { buyer } = order;
+      if (buyer.name && !identity.names.includes(buyer.name)) identity.names.push(detach(buyer.name));
+      const email = buyer.email?.toLowerCase();
+      if (email && !identity.emails.includes(email)) identity.emails.push(detach(email));
+      if (buyer.phone && !identity.phones.includes(buyer.phone)) identity.phones.push(detach(buyer.phone));
     }
   }
-  return {
-    key,
-    platform: first.platform,
-    buyerId: key.slice(first.platform.length + 1),
-    names: [...names],
-    emails: [...emails],
-    phones: [...phones],
-    orderCount: purchases.length,
-    monetaryMinor,
-    currency: first.currency,
-    firstOrderAt,
-    lastOrderAt,
-    lastDeliveredAt,
-    refundCount,
-    orderKeys: orders.map((order) => order.key),
-  };
+
+  /** A later part of an order already added, whose money adds to it (one row per sub-order exports). */
+  addMoneyOnly(customerKey: string, order: Order): void {
+    this.monetaryMinor[this.slot(customerKey, order.currency)]! += netSpendMinor(order);
+  }
+
+  customers(): Customer[] {
+    return this.keys.map((key, slot) => this.customer(slot, key));
+  }
+
+  /** Customers by descending net spend, then key; built one at a time, so a big file's list is never held whole. */
+  *bySpend(): Generator<Customer> {
+    const { keys, monetaryMinor } = this;
+    const slots = Uint32Array.from(keys, (_, slot) => slot);
+    slots.sort((a, b) => monetaryMinor[b]! - monetaryMinor[a]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    for (const slot of slots) yield this.customer(slot, keys[slot]!);
+  }
+
+  private customer(slot: number, key: string): Customer {
+    const purchased = this.orderCount[slot]! > 0;
+    const platform = key.slice(0, key.indexOf(':')) as Customer['platform'];
+    const delivered = this.lastDeliveredAt[slot]!;
+    const identity = this.identities?.[slot];
+    return {
+      key,
+      platform,
+      buyerId: key.slice(platform.length + 1),
+      names: identity?.names ?? [],
+      emails: identity?.emails ?? [],
+      phones: identity?.phones ?? [],
+      orderCount: this.orderCount[slot]!,
+      monetaryMinor: this.monetaryMinor[slot]!,
+      currency: this.currencies[slot]!,
+      // A customer with no purchase yet (only unpaid orders) is dated by the orders they placed.
+      firstOrderAt: purchased ? this.firstPurchaseAt[slot]! : this.firstAnyAt[slot]!,
+      lastOrderAt: purchased ? this.lastPurchaseAt[slot]! : this.lastAnyAt[slot]!,
+      lastDeliveredAt: Number.isNaN(delivered) ? undefined : delivered,
+      refundCount: this.refundCount[slot]!,
+    };
+  }
+
+  private slot(customerKey: string, currency: string): number {
+    let slot = this.slots.get(customerKey);
+    if (slot !== undefined) return slot;
+    slot = this.keys.length;
+    if (slot === this.capacity) this.grow();
+    const key = detach(customerKey);
+    this.slots.set(key, slot);
+    this.keys.push(key);
+    this.currencies.push(currency);
+    this.identities?.push({ names: [], emails: [], phones: [] });
+    for (const column of [this.firstPurchaseAt, this.lastPurchaseAt, this.firstAnyAt, this.lastAnyAt, this.lastDeliveredAt]) column[slot] = Number.NaN;
+    return slot;
+  }
+
+  private grow(): void {
+    const capacity = Math.max(INITIAL_CAPACITY, this.capacity * 2);
+    const widen = <T extends Int32Array | Float64Array>(column: T): T => {
+      const wider = new (column.constructor as new (n: number) => T)(capacity);
+      wider.set(column);
+      return wider;
+    };
+    this.orderCount = widen(this.orderCount);
+    this.refundCount = widen(this.refundCount);
+    this.monetaryMinor = widen(this.monetaryMinor);
+    this.firstPurchaseAt = widen(this.firstPurchaseAt);
+    this.lastPurchaseAt = widen(this.lastPurchaseAt);
+    this.firstAnyAt = widen(this.firstAnyAt);
+    this.lastAnyAt = widen(this.lastAnyAt);
+    this.lastDeliveredAt = widen(this.lastDeliveredAt);
+    this.capacity = capacity;
+  }
+}
+
+/** Builds one customer's aggregate from all of their orders. */
+export function buildCustomer(key: string, orders: readonly Order[]): Customer {
+  const tallies = new CustomerTallies();
+  for (const order of orders) tallies.add(key, order);
+  return tallies.customers()[0]!;
 }
 
 /** Groups orders by customer key and builds every customer; guest orders (no key) are skipped. */
 export function summariseCustomers(orders: Iterable<Order>): Customer[] {
-  const byCustomer = new Map<string, Order[]>();
-  for (const order of orders) {
-    if (order.customerKey === null) continue;
-    let list = byCustomer.get(order.customerKey);
-    if (!list) byCustomer.set(order.customerKey, (list = []));
-    list.push(order);
-  }
-  return [...byCustomer].map(([key, list]) => buildCustomer(key, list));
+  const tallies = new CustomerTallies();
+  for (const order of orders) if (order.customerKey !== null) tallies.add(order.customerKey, order);
+  return tallies.customers();
 }

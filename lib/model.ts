@@ -89,7 +89,6 @@ export interface Customer {
   lastOrderAt: number;
   lastDeliveredAt?: number;
   refundCount: number;
-  orderKeys: string[];
 }
 
 export type AliasKind = 'order' | 'id' | 'email' | 'phone' | 'name';

@@ -10,7 +10,15 @@ export function minorDigits(currency: string): number {
  * Parses an export's money cell ("178.8", "1,234.50", "¥12.00", "-3.5", "(3.50)") into minor units.
  * Returns null when the cell is not a number. Exact: digits are shifted as text, not multiplied as floats.
  */
+const PLAIN_AMOUNT = /^(-?)(\d{1,15})(?:\.(\d{1,2}))?$/;
+
 export function parseMoneyMinor(cell: string, digits = 2): number | null {
+  // Most cells are plain "123.45": read those without the general path's rewriting.
+  const plain = digits === 2 ? PLAIN_AMOUNT.exec(cell) : null;
+  if (plain) {
+    const minor = Number(plain[2]) * 100 + (plain[3] ? Number(plain[3].padEnd(2, '0')) : 0);
+    return plain[1] ? -minor : minor;
+  }
   let text = cell.trim();
   if (text === '') return null;
   let negative = false;

@@ -33,19 +33,38 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-/** The zone's offset from UTC in ms at an instant; cached per zone and hour because exports repeat hours. */
-export function zoneOffsetMs(timeZone: string, instant: number): number {
-  if (timeZone === 'UTC') return 0;
-  const hour = Math.floor(instant / 3_600_000);
-  const cacheKey = `${timeZone}|${hour}`;
-  const cached = offsetCache.get(cacheKey);
-  if (cached !== undefined) return cached;
+function offsetAtHour(timeZone: string, hour: number): number {
   const parts = formatterFor(timeZone).formatToParts(new Date(hour * 3_600_000));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  const offset = asUtc - hour * 3_600_000;
-  if (offsetCache.size > 50_000) offsetCache.clear();
-  offsetCache.set(cacheKey, offset);
+  return asUtc - hour * 3_600_000;
+}
+
+/**
+ * The zone's offset from UTC in ms at an instant. Intl is slow, so offsets are cached per UTC day:
+ * when a day starts and ends on the same offset (every day but a switch day) one entry serves it.
+ */
+export function zoneOffsetMs(timeZone: string, instant: number): number {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0;
+  const day = Math.floor(instant / 86_400_000);
+  const dayKey_ = `${timeZone}|${day}`;
+  const cachedDay = offsetCache.get(dayKey_);
+  if (cachedDay !== undefined && !Number.isNaN(cachedDay)) return cachedDay;
+  const hour = Math.floor(instant / 3_600_000);
+  if (cachedDay === undefined) {
+    const start = offsetAtHour(timeZone, day * 24);
+    const end = offsetAtHour(timeZone, day * 24 + 23);
+    if (offsetCache.size > 100_000) offsetCache.clear();
+    // NaN marks a switch day, whose hours are cached one by one.
+    offsetCache.set(dayKey_, start === end ? start : Number.NaN);
+    if (start === end) return start;
+  }
+  const hourKey = `${timeZone}|h${hour}`;
+  let offset = offsetCache.get(hourKey);
+  if (offset === undefined) {
+    offset = offsetAtHour(timeZone, hour);
+    offsetCache.set(hourKey, offset);
+  }
   return offset;
 }
 

@@ -1,4 +1,5 @@
 import type { BuyerIds, LineItem, Order, OrderLine, OrderStatus, Platform } from '../model';
+import { detach } from '../customers';
 
 /** How a later part of an order that was already emitted joins it (rows of one order far apart in a file). */
 export type Continuation = 'items' | 'sum';
@@ -19,8 +20,10 @@ class Draft {
   createdAt?: number;
   paidAt?: number;
   deliveredAt?: number;
-  status?: OrderStatus;
-  statuses = new Set<OrderStatus>();
+  /** The first status, and the first that is neither refunded nor cancelled. */
+  firstStatus?: OrderStatus;
+  liveStatus?: OrderStatus;
+  anyRefunded = false;
   totalMinor?: number;
   refundedMinor?: number;
   lineAmountMinor?: number;
@@ -40,7 +43,12 @@ class Draft {
     this.createdAt ??= line.createdAt;
     this.paidAt ??= line.paidAt;
     this.deliveredAt ??= line.deliveredAt;
-    if (line.status) this.statuses.add(line.status);
+    const status = line.status;
+    if (status) {
+      this.firstStatus ??= status;
+      if (status === 'refunded') this.anyRefunded = true;
+      else if (status !== 'cancelled') this.liveStatus ??= status;
+    }
     this.totalMinor ??= line.totalMinor;
     this.refundedMinor ??= line.refundedMinor;
     if (line.lineAmountMinor !== undefined) this.lineAmountMinor = (this.lineAmountMinor ?? 0) + line.lineAmountMinor;
@@ -52,9 +60,7 @@ class Draft {
 
   /** Lines disagree on status when some were refunded: the order keeps the status of the rest. */
   resolvedStatus(): OrderStatus {
-    if (this.statuses.size <= 1) return this.statuses.values().next().value ?? 'completed';
-    const others = [...this.statuses].filter((s) => s !== 'refunded' && s !== 'cancelled');
-    return others[0] ?? (this.statuses.has('refunded') ? 'refunded' : 'cancelled');
+    return this.liveStatus ?? (this.anyRefunded ? 'refunded' : this.firstStatus) ?? 'completed';
   }
 }
 
@@ -112,7 +118,7 @@ export class OrderFolder {
       items: draft.items,
       importId,
     };
-    this.emitted.add(draft.orderId);
+    this.emitted.add(detach(draft.orderId));
     this.emit({ order, rows: draft.rows, continuation: continuation ? (fromLines ? 'sum' : 'items') : null });
   }
 }

@@ -28,14 +28,15 @@ export function detectDelimiter(sampleText: string): Delimiter {
 }
 
 /**
- * Turns text chunks into rows. A chunk is cut at the last line break outside quotes (quote parity
- * tells), and each complete part goes to papaparse; so multi-line cells and chunk edges are safe.
+ * Turns text chunks into rows with papaparse's own chunk parser: each chunk is parsed after the
+ * unfinished row of the one before, and the row it ends inside is carried over (as papaparse's
+ * streamers do), so multi-line cells and chunk edges are safe.
  */
 export class RowSplitter {
-  private pending = '';
-  private quotesOpen = false;
-  private scanFrom = 0;
+  private partial = '';
   private rowsSeen = 0;
+  /** Found once in the first text; papaparse would otherwise guess it again for every chunk. */
+  private newline: '\r\n' | '\n' | '\r' | null = null;
 
   constructor(
     private readonly delimiter: Delimiter,
@@ -43,71 +44,55 @@ export class RowSplitter {
   ) {}
 
   push(text: string): void {
-    this.pending += text;
-    const cut = this.lastRowEnd();
-    if (cut < 0) {
-      if (this.pending.length > MAX_ROW_CHARS) {
-        throw new InputError(
-          `Row ${this.rowsSeen + 1} runs past ${MAX_ROW_CHARS / 1024 / 1024} MB: a quote (") opened there is never closed, or a cell is far larger than any order field. Fix that row in a text editor, or export again.`,
-        );
+    if (this.newline === null) {
+      const first = text.search(/[\r\n]/);
+      if (first < 0) {
+        this.partial += text;
+        this.checkLength();
+        return;
       }
-      return;
+      this.newline = text[first] === '\n' ? '\n' : text[first + 1] === '\n' ? '\r\n' : '\r';
     }
-    // The row-ending newline is left out so papaparse sees no trailing empty row.
-    const complete = this.pending.slice(0, this.pending[cut - 1] === '\r' ? cut - 1 : cut);
-    this.pending = this.pending.slice(cut + 1);
-    this.scanFrom = this.pending.length;
-    this.emit(complete);
+    this.parse(this.partial + text, false);
+    this.checkLength();
   }
 
   /** Parses the rest; an unclosed quote at the end of the file is reported, never imported as one giant cell. */
   end(): void {
-    if (this.quotesOpen) {
+    const rest = this.partial.replace(/\r?\n$/, '');
+    this.partial = '';
+    if (rest !== '') this.parse(rest, true);
+  }
+
+  private checkLength(): void {
+    if (this.partial.length > MAX_ROW_CHARS) {
       throw new InputError(
-        `Row ${this.rowsSeen + 1} has a quote (") that is never closed before the end of the file. The file is truncated or that row is broken; export again or fix the row.`,
+        `Row ${this.rowsSeen + 1} runs past ${MAX_ROW_CHARS / 1024 / 1024} MB: a quote (") opened there is never closed, or a cell is far larger than any order field. Fix that row in a text editor, or export again.`,
       );
     }
-    const rest = this.pending.replace(/\r?\n$/, '');
-    if (rest !== '') this.emit(rest);
-    this.pending = '';
   }
 
-  /** Index of the last newline outside quotes in `pending`, scanning only text not seen before. */
-  private lastRowEnd(): number {
-    let cut = -1;
-    const text = this.pending;
-    let open = this.quotesOpen;
-    let i = this.scanFrom;
-    for (;;) {
-      const quote = text.indexOf('"', i);
-      const newline = open ? -1 : text.indexOf('\n', i);
-      if (!open && newline >= 0 && (quote < 0 || newline < quote)) {
-        // No quote before this newline: every newline up to the next quote is a row end.
-        const limit = quote < 0 ? text.length : quote;
-        const last = text.lastIndexOf('\n', limit - 1);
-        cut = Math.max(cut, last);
-        if (quote < 0) break;
-        i = quote;
-        continue;
-      }
-      if (quote < 0) break;
-      open = !open;
-      i = quote + 1;
-    }
-    this.quotesOpen = open;
-    this.scanFrom = text.length;
-    return cut;
-  }
-
-  private emit(text: string): void {
+  private parse(input: string, final: boolean): void {
     let rows: string[][];
     if (this.delimiter === 'whitespace') {
-      rows = text.split(/\r?\n/).map((line) => {
+      const cut = final ? input.length : input.lastIndexOf('\n') + 1;
+      this.partial = input.slice(cut);
+      rows = input.slice(0, cut).split(/\r?\n/).map((line) => {
         const trimmed = line.trim();
         return trimmed === '' ? [''] : trimmed.split(/\s+/);
       });
+      if (!final && rows.length > 0) rows.pop(); // the text after the last newline is carried over
     } else {
-      rows = Papa.parse<string[]>(text, { delimiter: this.delimiter }).data;
+      const parser = new Papa.Parser({ delimiter: this.delimiter, newline: this.newline ?? '\n', quoteChar: '"' });
+      const result = parser.parse(input, 0, !final) as Papa.ParseResult<string[]>;
+      if (final && result.errors.some((e) => e.code === 'MissingQuotes')) {
+        const row = result.errors.find((e) => e.code === 'MissingQuotes')!.row ?? 0;
+        throw new InputError(
+          `Row ${this.rowsSeen + row + 1} has a quote (") that is never closed before the end of the file. The file is truncated or that row is broken; export again or fix the row.`,
+        );
+      }
+      rows = result.data;
+      this.partial = final ? '' : input.substring(result.meta.cursor);
     }
     this.rowsSeen += rows.length;
     if (rows.length > 0) this.onRows(rows);

@@ -50,7 +50,10 @@ export async function importStream(
     return started;
   };
   const drain = async () => {
-    for (const folded of pending.splice(0)) await sink(folded);
+    for (const folded of pending.splice(0)) {
+      const written = sink(folded);
+      if (written) await written;
+    }
   };
 
   for await (const chunk of chunks) {

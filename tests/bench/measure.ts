@@ -1,0 +1,28 @@
+// One measurement per process, so peak memory (maxRSS) belongs to it alone.
+// Usage: tsx tests/bench/measure.ts bare|cli <file>
+import { createReadStream, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { main } from '../../lib/cli';
+
+const [mode, file] = process.argv.slice(2);
+const started = performance.now();
+let rows = 0;
+if (mode === 'bare') {
+  await new Promise<void>((resolve, reject) => {
+    Papa.parse(createReadStream(file!), {
+      chunk: (results: Papa.ParseResult<unknown>) => {
+        rows += results.data.length;
+      },
+      complete: () => resolve(),
+      error: reject,
+    });
+  });
+} else {
+  const out = join(mkdtempSync(join(tmpdir(), 'tiermark-bench-')), 'customers.csv');
+  const code = await main(['score', file!, '--as-of', '2023-06-01', '--out', out]);
+  if (code !== 0) process.exit(code);
+}
+const seconds = (performance.now() - started) / 1000;
+process.stdout.write(`${JSON.stringify({ mode, seconds, rows, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);

@@ -1,0 +1,95 @@
+// npm run bench — import throughput against bare papaparse on the same file, measured in one run.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ensureChromium } from '../e2e/chromium.mjs';
+import { launchExtension } from '../e2e/extension';
+import { ROOT } from '../helpers';
+import { benchSource, generateShopifyRows } from './generate';
+
+const OUT = resolve(ROOT, '.tiermark/bench');
+
+interface Measured {
+  seconds: number;
+  rows: number;
+  maxRssMB: number;
+}
+
+function measure(mode: 'bare' | 'cli', file: string): Measured {
+  const output = execFileSync('npx', ['tsx', 'tests/bench/measure.ts', mode, file], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return JSON.parse(output.trim().split('\n').pop()!);
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+async function nodeBench(rows: number): Promise<void> {
+  const file = join(OUT, 'shopify-1m.csv');
+  const generated = await generateShopifyRows(file, rows);
+  console.log(`\n## Command line: ${generated.rows.toLocaleString('en')} rows, ${fmt(generated.bytes / 1e6, 0)} MB (from ${benchSource().real ? 'the real Shopify export' : 'the project fixture'})`);
+  const bare = measure('bare', file);
+  const cli = measure('cli', file);
+  const bareAgain = measure('bare', file);
+  const bareSeconds = Math.min(bare.seconds, bareAgain.seconds);
+  const ratio = bareSeconds / cli.seconds;
+  console.log(`bare papaparse      ${fmt(bareSeconds)} s  ${fmt(generated.rows / bareSeconds / 1000, 0)}k rows/s  peak ${fmt(Math.max(bare.maxRssMB, bareAgain.maxRssMB), 0)} MB`);
+  console.log(`tiermark score      ${fmt(cli.seconds)} s  ${fmt(generated.rows / cli.seconds / 1000, 0)}k rows/s  peak ${fmt(cli.maxRssMB, 0)} MB`);
+  console.log(`ratio (throughput)  ${fmt(ratio)} of bare parsing  (target ≥ 0.50)  ${ratio >= 0.5 ? 'ok' : 'MISSED'}`);
+  console.log(`peak memory         ${fmt(cli.maxRssMB, 0)} MB  (target < 400 MB)  ${cli.maxRssMB < 400 ? 'ok' : 'MISSED'}`);
+}
+
+async function browserBench(rows: number): Promise<void> {
+  ensureChromium();
+  execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  const file = join(OUT, 'shopify-200k.csv');
+  const generated = await generateShopifyRows(file, rows);
+  console.log(`\n## Extension in Chromium: ${generated.rows.toLocaleString('en')} rows, ${fmt(generated.bytes / 1e6, 0)} MB`);
+  const papaparse = readFileSync(join(ROOT, 'node_modules/papaparse/papaparse.min.js'));
+  const server = createServer((request, response) => {
+    if (request.url === '/papaparse.min.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript' });
+      response.end(papaparse);
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/html' });
+    response.end('<!doctype html><input type="file" id="file"><script src="/papaparse.min.js"></script>');
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const browser = await launchExtension();
+  try {
+    const bench = await browser.context.newPage();
+    await bench.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await bench.setInputFiles('#file', file);
+    const bare = await bench.evaluate(async () => {
+      const input = document.getElementById('file') as HTMLInputElement;
+      const Papa = (window as unknown as { Papa: typeof import('papaparse') }).Papa;
+      const started = performance.now();
+      let count = 0;
+      await new Promise<void>((done) => Papa.parse(input.files![0]!, { chunk: (r) => void (count += r.data.length), complete: () => done() }));
+      return { seconds: (performance.now() - started) / 1000, rows: count };
+    });
+    const dashboard = await browser.openOptions();
+    await dashboard.setInputFiles('#tm-file-input', file);
+    await dashboard.locator('.tm-detected-format').waitFor();
+    const started = Date.now();
+    await dashboard.click('#tm-import-start');
+    await dashboard.locator('.tm-result.tm-status-complete').waitFor({ timeout: 600_000 });
+    const seconds = (Date.now() - started) / 1000;
+    const imported = await dashboard.locator('[data-fact="rowsImported"]').innerText();
+    const ratio = bare.seconds / seconds;
+    console.log(`bare papaparse (page)   ${fmt(bare.seconds)} s  ${fmt(bare.rows / bare.seconds / 1000, 0)}k rows/s`);
+    console.log(`dashboard import        ${fmt(seconds)} s  ${fmt(generated.rows / seconds / 1000, 0)}k rows/s  (${imported} rows, IndexedDB commit and customers included)`);
+    console.log(`ratio (throughput)      ${fmt(ratio)} of bare parsing  (target ≥ 0.25)  ${ratio >= 0.25 ? 'ok' : 'MISSED'}`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+mkdirSync(OUT, { recursive: true });
+console.log(`# Tiermark bench, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`);
+const only = process.argv[2];
+if (!only || only === 'import') await nodeBench(1_000_000);
+if (!only || only === 'import' || only === 'browser') await browserBench(200_000);
