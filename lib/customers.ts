@@ -84,11 +84,11 @@ export class CustomerTallies {
     return this.keys.map((key, slot) => this.customer(slot, key));
   }
 
-  /** Customers by descending net spend, then key; built one at a time, so a big file's list is never held whole. */
+  /** Customers by descending net spend, ties in order of first appearance; built one at a time, so a big file's list is never held whole. */
   *bySpend(): Generator<Customer> {
     const { keys, monetaryMinor } = this;
     const slots = Uint32Array.from(keys, (_, slot) => slot);
-    slots.sort((a, b) => monetaryMinor[b]! - monetaryMinor[a]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    slots.sort((a, b) => monetaryMinor[b]! - monetaryMinor[a]! || a - b);
     for (const slot of slots) yield this.customer(slot, keys[slot]!);
   }
 

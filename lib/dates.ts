@@ -114,9 +114,45 @@ function fieldsToInstant(f: Fields, timeZone: string): number | null {
 const ISO_LIKE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:\s?(\d{2}):?(\d{2}):?(\d{2}))?$/;
 
+const digitAt = (text: string, i: number) => text.charCodeAt(i) - 48;
+const twoDigits = (text: string, i: number) => {
+  const a = digitAt(text, i);
+  const b = digitAt(text, i + 1);
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+};
+
+/** "yyyy-MM-dd HH:mm:ss" with an optional " ±hhmm", " ±hh:mm" or "Z": most cells, read without a regex. */
+function parseCommonForm(text: string, timeZone: string): number | null | undefined {
+  const n = text.length;
+  if (n < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  const separator = text.charCodeAt(10);
+  if (separator !== 32 && separator !== 84) return undefined;
+  const century = twoDigits(text, 0);
+  const yy = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (century < 0 || yy < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  let offsetMinutes: number | null = null;
+  if (n > 19) {
+    const rest = text.slice(19).trim();
+    if (rest === 'Z') offsetMinutes = 0;
+    else if (/^[+-]\d{2}:?\d{2}$/.test(rest)) offsetMinutes = parseOffset(rest);
+    else return undefined;
+  }
+  return fieldsToInstant(
+    { year: century * 100 + yy, month, day, hour, minute, second, ms: 0, pm: null, offsetMinutes },
+    timeZone,
+  );
+}
+
 /** Parses the unambiguous date forms exports use, reading wall-clock times in `timeZone`. */
 export function parseIsoLike(text: string, timeZone: string): number | null {
   const trimmed = text.trim();
+  const common = parseCommonForm(trimmed, timeZone);
+  if (common !== undefined) return common;
   const match = ISO_LIKE.exec(trimmed) ?? COMPACT.exec(trimmed);
   if (!match) return null;
   const offset = match[8];

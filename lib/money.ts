@@ -2,8 +2,15 @@
 
 const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF', 'TWD', 'UGX', 'XAF', 'XOF']);
 
+const digitsByCode = new Map<string, number>();
+
 export function minorDigits(currency: string): number {
-  return ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2;
+  let digits = digitsByCode.get(currency);
+  if (digits === undefined) {
+    digits = ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2;
+    digitsByCode.set(currency, digits);
+  }
+  return digits;
 }
 
 /**

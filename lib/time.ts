@@ -3,6 +3,7 @@
  * Only Intl is used, so this runs the same in Node and in the extension.
  */
 
+const DAY_MS = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsetCache = new Map<string, number>();
 
@@ -83,32 +84,34 @@ export function zonedToInstant(
   return wall - zoneOffsetMs(timeZone, guess);
 }
 
-/** The calendar day (YYYY-MM-DD) of an instant in a zone; the unit of "transactions merged by day". */
-export function dayKey(instant: number, timeZone: string): string {
-  const local = new Date(instant + zoneOffsetMs(timeZone, instant));
-  return local.toISOString().slice(0, 10);
+/** Days since 1970-01-01 of the calendar day an instant falls on in a zone. */
+export function localDayNumber(instant: number, timeZone: string): number {
+  return Math.floor((instant + zoneOffsetMs(timeZone, instant)) / DAY_MS);
 }
 
+/** The calendar day (YYYY-MM-DD) of an instant in a zone; the unit of "transactions merged by day". */
+export function dayKey(instant: number, timeZone: string): string {
+  return new Date(localDayNumber(instant, timeZone) * DAY_MS).toISOString().slice(0, 10);
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** An instant as ISO 8601 with the zone's offset ("2024-03-01T10:15:00+08:00"). */
 export function toIsoInZone(instant: number, timeZone: string): string {
   const offset = zoneOffsetMs(timeZone, instant);
   const local = new Date(instant + offset).toISOString().slice(0, 19);
   if (offset === 0) return `${local}Z`;
-  const sign = offset < 0 ? '-' : '+';
   const minutes = Math.abs(offset) / 60_000;
-  return `${local}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return `${local}${offset < 0 ? '-' : '+'}${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
 }
 
 export function defaultTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-const DAY_MS = 86_400_000;
-
 /** Whole calendar days between two instants in a zone (b - a). */
 export function daysBetween(a: number, b: number, timeZone: string): number {
-  const dayA = Date.parse(dayKey(a, timeZone));
-  const dayB = Date.parse(dayKey(b, timeZone));
-  return Math.round((dayB - dayA) / DAY_MS);
+  return localDayNumber(b, timeZone) - localDayNumber(a, timeZone);
 }
 
 /** The end of a calendar day (YYYY-MM-DD) in a zone, as an instant: the as-of moment for scoring. */

@@ -1,4 +1,4 @@
-import { buildCustomer } from '../customers';
+import { buildCustomer, CustomerTallies } from '../customers';
 import type { Alias, Customer, Order } from '../model';
 import { mergeContinuation, type FoldedOrder } from '../import/fold';
 import { InputError } from '../import/encoding';
@@ -7,8 +7,7 @@ import type { Database } from './schema';
 import type { ImportRecord } from './ledger';
 
 /** Orders per staging transaction, customers per rebuild transaction: big enough to amortise, small enough to stay responsive. */
-const STAGE_BATCH = 2000;
-const COMMIT_BATCH = 2000;
+const STAGE_BATCH = 5000;
 const REBUILD_BATCH = 500;
 
 export interface ImportFile {
@@ -58,6 +57,7 @@ function newRecord(id: string, file: ImportFile): ImportRecord {
     rejections: [],
     warnings: [],
     error: null,
+    timings: {},
   };
 }
 
@@ -82,7 +82,9 @@ export async function importFile(
   }
   await db.put('imports', record);
   const { signal, onProgress } = callbacks;
+  const readStarted = performance.now();
   let batch: FoldedOrder[] = [];
+  let batchNumber = 0;
   try {
     const result = await importStream(
       file.stream(),
@@ -90,7 +92,7 @@ export async function importFile(
       async (folded) => {
         batch.push(folded);
         if (batch.length >= STAGE_BATCH) {
-          await stage(db, id, batch);
+          await stage(db, id, (batchNumber += 1), batch);
           batch = [];
         }
       },
@@ -99,8 +101,9 @@ export async function importFile(
         onProgress?.({ phase: 'reading', bytesRead, bytesTotal: file.size, rowsRead, done: 0, total: 0 });
       },
     );
-    await stage(db, id, batch);
+    await stage(db, id, (batchNumber += 1), batch);
     const { report } = result;
+    record.timings.readMs = Math.round(performance.now() - readStarted);
     Object.assign(record, {
       status: 'committing',
       format: report.format,
@@ -129,35 +132,19 @@ export async function importFile(
   return finishCommit(db, record, onProgress);
 }
 
-/** Adds a batch to the staging area; a later part of an order already staged joins it. */
-async function stage(db: Database, importId: string, batch: readonly FoldedOrder[]): Promise<void> {
-  if (batch.length === 0) return;
-  const tx = db.transaction('staged', 'readwrite');
-  const writes: Promise<unknown>[] = [];
-  for (const folded of batch) {
-    if (folded.continuation) {
-      const how = folded.continuation;
-      writes.push(
-        tx.store.get([importId, folded.order.key]).then((earlier) =>
-          tx.store.put({
-            importId,
-            key: folded.order.key,
-            order: earlier ? mergeContinuation(earlier.order, folded.order, how) : folded.order,
-          }),
-        ),
-      );
-    } else {
-      writes.push(tx.store.put({ importId, key: folded.order.key, order: folded.order }));
-    }
-  }
-  await Promise.all([...writes, tx.done]);
+/** Stages one batch of orders as a single record: one write per thousands of orders. */
+async function stage(db: Database, importId: string, batch: number, folded: readonly FoldedOrder[]): Promise<void> {
+  if (folded.length === 0) return;
+  await db.put('staged', { importId, batch, orders: folded.map(({ order, continuation }) => ({ order, continuation })) });
 }
 
 export async function discardStaged(db: Database, importId: string): Promise<void> {
   const tx = db.transaction('staged', 'readwrite');
-  await tx.store.delete(IDBKeyRange.bound([importId, ''], [importId, '\uffff']));
+  await tx.store.delete(stagedRange(importId));
   await tx.done;
 }
+
+const stagedRange = (importId: string) => IDBKeyRange.bound([importId, 0], [importId, Infinity]);
 
 /** Everything but the import it came from: equal fingerprints mean an order did not change. */
 function fingerprint(order: Order): string {
@@ -166,7 +153,8 @@ function fingerprint(order: Order): string {
 
 /**
  * Moves staged orders into the store and rebuilds the customers they touch. Safe to run again
- * after an interruption: each step is its own transaction and the queues say what is left.
+ * after an interruption: each batch moves in one transaction with the customers it touches
+ * queued for rebuilding, so what is left is always known.
  */
 export async function finishCommit(
   db: Database,
@@ -174,45 +162,74 @@ export async function finishCommit(
   onProgress?: (progress: ImportProgress) => void,
 ): Promise<ImportRecord> {
   const id = record.id;
-  const range = IDBKeyRange.bound([id, ''], [id, '\uffff']);
-  const stagedTotal = await db.count('staged', range);
+  const saveStarted = performance.now();
+  const range = stagedRange(id);
+  const batchKeys = await db.getAllKeys('staged', range);
+  const storeWasEmpty = (await db.count('orders')) === 0;
+  // Customers new to the store are built from this import alone, in memory; the others are rebuilt from the store.
+  const knownCustomers = new Set(storeWasEmpty ? [] : await db.getAllKeys('customers'));
+  const fresh = new CustomerTallies();
   let moved = 0;
-  for (;;) {
+  for (const batchKey of batchKeys) {
     const tx = db.transaction(['staged', 'orders', 'dirtyCustomers'], 'readwrite');
-    const staged = tx.objectStore('staged');
-    const rows = await staged.getAll(range, COMMIT_BATCH);
-    if (rows.length === 0) {
-      await tx.done;
-      break;
-    }
     const orders = tx.objectStore('orders');
     const dirty = tx.objectStore('dirtyCustomers');
-    const existing = await Promise.all(rows.map((row) => orders.get(row.key)));
+    const staged = await tx.objectStore('staged').get(batchKey);
+    const entries = staged?.orders ?? [];
+    // A first import needs no look-ups: nothing it writes can replace anything.
+    const existing = await Promise.all(
+      entries.map(({ order, continuation }) => (storeWasEmpty && !continuation ? undefined : orders.get(order.key))),
+    );
     const writes: Promise<unknown>[] = [];
-    rows.forEach((row, i) => {
+    const queue = (key: string | null) => key && writes.push(dirty.put({ key, importId: id }));
+    entries.forEach(({ order: incoming, continuation }, i) => {
       const before = existing[i];
-      const order = row.order;
-      if (!before) record.ordersAdded += 1;
-      else if (fingerprint(before) !== fingerprint(order)) record.ordersUpdated += 1;
-      if (!before || fingerprint(before) !== fingerprint(order)) {
-        writes.push(orders.put(order));
-        if (order.customerKey) writes.push(dirty.put({ key: order.customerKey, importId: id }));
-        if (before?.customerKey && before.customerKey !== order.customerKey) {
-          writes.push(dirty.put({ key: before.customerKey, importId: id }));
-        }
+      const order = continuation && before?.importId === id ? mergeContinuation(before, incoming, continuation) : incoming;
+      if (!continuation) {
+        if (!before) record.ordersAdded += 1;
+        else if (fingerprint(before) !== fingerprint(order)) record.ordersUpdated += 1;
+        else return; // unchanged
       }
-      writes.push(staged.delete([id, row.key]));
+      writes.push(orders.put(order));
+      const key = order.customerKey;
+      if (key && !knownCustomers.has(key) && !before) {
+        if (continuation) fresh.addMoneyOnly(key, incoming);
+        else fresh.add(key, order);
+      } else {
+        // Customers already stored are queued in the same transaction, so an interrupted commit still rebuilds them.
+        queue(key);
+      }
+      if (before?.customerKey && before.customerKey !== key) queue(before.customerKey);
     });
+    writes.push(tx.objectStore('staged').delete(batchKey));
     await Promise.all([...writes, tx.done]);
-    moved += rows.length;
-    onProgress?.({ phase: 'saving', bytesRead: record.fileSize, bytesTotal: record.fileSize, rowsRead: record.rowsRead, done: moved, total: stagedTotal });
+    moved += entries.length;
+    onProgress?.({ phase: 'saving', bytesRead: record.fileSize, bytesTotal: record.fileSize, rowsRead: record.rowsRead, done: moved, total: record.orders });
   }
-  record.customersTouched += await rebuildDirtyCustomers(db, (done, total) =>
-    onProgress?.({ phase: 'customers', bytesRead: record.fileSize, bytesTotal: record.fileSize, rowsRead: record.rowsRead, done, total }),
-  );
+  record.timings.saveMs = Math.round(performance.now() - saveStarted);
+  const customersStarted = performance.now();
+  const progress = (done: number, total: number) =>
+    onProgress?.({ phase: 'customers', bytesRead: record.fileSize, bytesTotal: record.fileSize, rowsRead: record.rowsRead, done, total });
+  record.customersTouched += await writeFreshCustomers(db, fresh.customers(), progress);
+  record.customersTouched += await rebuildDirtyCustomers(db, progress);
+  record.timings.customersMs = Math.round(performance.now() - customersStarted);
   Object.assign(record, { status: 'complete', finishedAt: Date.now(), updatedAt: Date.now() });
   await db.put('imports', record);
   return record;
+}
+
+/** Writes customers first seen in this import, with their aliases. */
+async function writeFreshCustomers(db: Database, customers: readonly Customer[], onProgress: (done: number, total: number) => void): Promise<number> {
+  for (let start = 0; start < customers.length; start += REBUILD_BATCH * 4) {
+    const batch = customers.slice(start, start + REBUILD_BATCH * 4);
+    const tx = db.transaction(['customers', 'aliases'], 'readwrite');
+    const writes: Promise<unknown>[] = [];
+    for (const customer of batch) writes.push(tx.objectStore('customers').put(customer));
+    writes.push(addAliases(tx.objectStore('aliases'), batch));
+    await Promise.all([...writes, tx.done]);
+    onProgress(start + batch.length, customers.length);
+  }
+  return customers.length;
 }
 
 /** Rebuilds every queued customer from all of their orders, with their aliases; returns how many. */
@@ -236,7 +253,7 @@ export async function rebuildDirtyCustomers(db: Database, onProgress?: (done: nu
       writes.push(tx.objectStore('dirtyCustomers').delete(key));
     });
     for (const customer of customers) writes.push(tx.objectStore('customers').put(customer));
-    writes.push(addAliases(tx.objectStore('aliases'), customers, orderLists.flat()));
+    writes.push(addAliases(tx.objectStore('aliases'), customers));
     await Promise.all([...writes, tx.done]);
     done += keys.length;
     onProgress?.(done, total);
@@ -248,24 +265,27 @@ type AliasStore = {
   put(value: Alias): Promise<unknown>;
 };
 
-/** The identifiers a seller page may show, each mapped to the customers it can mean. */
+/**
+ * The identifiers a seller page may show besides the buyer id (which is the customer key) and
+ * order numbers (an index on orders), each mapped to the customers it can mean.
+ */
 export function aliasesOf(customer: Customer): string[] {
-  const aliases = new Set<string>([`id:${customer.buyerId.toLowerCase()}`]);
+  const aliases = new Set<string>();
   for (const email of customer.emails) aliases.add(`email:${email.toLowerCase()}`);
   for (const phone of customer.phones) aliases.add(`phone:${phone.replace(/[^\d]/g, '')}`);
   for (const name of customer.names) aliases.add(`name:${name.trim().toLowerCase()}`);
   return [...aliases];
 }
 
-async function addAliases(store: AliasStore, customers: readonly Customer[], orders: readonly Order[]): Promise<void> {
+async function addAliases(store: AliasStore, customers: readonly Customer[]): Promise<void> {
   const wanted = new Map<string, Set<string>>();
-  const want = (alias: string, key: string) => {
-    let keys = wanted.get(alias);
-    if (!keys) wanted.set(alias, (keys = new Set()));
-    keys.add(key);
-  };
-  for (const customer of customers) for (const alias of aliasesOf(customer)) want(alias, customer.key);
-  for (const order of orders) if (order.customerKey) want(`order:${order.orderId.toLowerCase()}`, order.customerKey);
+  for (const customer of customers) {
+    for (const alias of aliasesOf(customer)) {
+      let keys = wanted.get(alias);
+      if (!keys) wanted.set(alias, (keys = new Set()));
+      keys.add(customer.key);
+    }
+  }
   await Promise.all(
     [...wanted].map(async ([alias, keys]) => {
       const existing = await store.get(alias);
@@ -289,6 +309,10 @@ export async function recoverImports(db: Database, isAlive: (importId: string) =
       await db.put('imports', interrupted);
       recovered.push(interrupted);
     } else if (record.status === 'committing') {
+      // Customers first seen in this import were tallied in memory, which is gone: queue every customer it wrote.
+      const tx = db.transaction(['orders', 'dirtyCustomers'], 'readwrite');
+      const keys = new Set((await tx.objectStore('orders').index('importId').getAll(record.id)).map((o) => o.customerKey));
+      await Promise.all([...[...keys].filter((k): k is string => k !== null).map((key) => tx.objectStore('dirtyCustomers').put({ key, importId: record.id })), tx.done]);
       recovered.push(await finishCommit(db, record));
     }
   }

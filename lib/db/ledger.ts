@@ -28,4 +28,6 @@ export interface ImportRecord {
   warnings: Localised[];
   /** Why it failed, in words for the seller. */
   error: string | null;
+  /** Time spent hashing, reading (parse and stage), saving orders and building customers, in ms. */
+  timings: { hashMs?: number; readMs?: number; saveMs?: number; customersMs?: number };
 }

@@ -1,22 +1,23 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Alias, Customer, Order } from '../model';
 import type { ImportRecord } from './ledger';
+import type { Continuation } from '../import/fold';
 
 export interface TiermarkDB extends DBSchema {
-  orders: { key: string; value: Order; indexes: { customerKey: string; importId: string } };
+  orders: { key: string; value: Order; indexes: { customerKey: string; importId: string; orderId: string } };
   customers: { key: string; value: Customer };
   aliases: { key: string; value: Alias };
   imports: { key: string; value: ImportRecord; indexes: { hash: string } };
-  /** Orders of an import in progress; moved into `orders` only when the file is read to the end. */
-  staged: { key: [string, string]; value: StagedOrder; indexes: { importId: string } };
+  /** Orders of an import in progress, in batches; moved into `orders` only when the file is read to the end. */
+  staged: { key: [string, number]; value: StagedBatch };
   /** Customers whose orders changed and whose aggregate must be rebuilt (survives a closed tab). */
   dirtyCustomers: { key: string; value: { key: string; importId: string } };
 }
 
-export interface StagedOrder {
+export interface StagedBatch {
   importId: string;
-  key: string;
-  order: Order;
+  batch: number;
+  orders: Array<{ order: Order; continuation: Continuation | null }>;
 }
 
 export const DB_NAME = 'tiermark';
@@ -36,12 +37,13 @@ export const MIGRATIONS: readonly Upgrade[] = [
     db.createObjectStore('aliases', { keyPath: 'alias' });
     db.createObjectStore('imports', { keyPath: 'id' });
   },
-  // v2: crash-safe imports (staging and the rebuild queue), lookups of an import's orders and of a file by hash.
+  // v2: crash-safe imports (staging and the rebuild queue); orders by import and by the number a page shows; files by hash.
   (db, tx) => {
-    tx.objectStore('orders').createIndex('importId', 'importId');
+    const orders = tx.objectStore('orders');
+    orders.createIndex('importId', 'importId');
+    orders.createIndex('orderId', 'orderId');
     tx.objectStore('imports').createIndex('hash', 'hash');
-    const staged = db.createObjectStore('staged', { keyPath: ['importId', 'key'] });
-    staged.createIndex('importId', 'importId');
+    db.createObjectStore('staged', { keyPath: ['importId', 'batch'] });
     db.createObjectStore('dirtyCustomers', { keyPath: 'key' });
   },
 ];

@@ -18,7 +18,9 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
   void navigator.locks
     .request(importLockName(importId), async () => {
       post({ type: 'hashing' });
+      const hashStarted = performance.now();
       const hash = await sha256Hex(await file.arrayBuffer());
+      const hashMs = Math.round(performance.now() - hashStarted);
       const db = await openTiermarkDB();
       let lastPost = 0;
       const record = await importFile(
@@ -36,6 +38,8 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
           },
         },
       );
+      record.timings.hashMs = hashMs;
+      await db.put('imports', record);
       db.close();
       post({ type: 'done', record });
     })

@@ -144,7 +144,7 @@ function failedRecord(file: File, error: unknown): ImportRecord {
   return {
     id: `failed-${now}`, fileName: file.name, fileSize: file.size, hash: '', status: 'failed', format: null, encoding: null,
     startedAt: now, updatedAt: now, finishedAt: now, rowsRead: 0, rowsImported: 0, rowsRejected: 0, orders: 0,
-    ordersAdded: 0, ordersUpdated: 0, customersTouched: 0, rejections: [], warnings: [],
+    ordersAdded: 0, ordersUpdated: 0, customersTouched: 0, rejections: [], warnings: [], timings: {},
     error: error instanceof Error ? error.message : String(error),
   };
 }

@@ -30,7 +30,8 @@ describe('importing into IndexedDB', () => {
     expect(record).toMatchObject({ status: 'complete', format: 'shopify', rowsRead: 8, rowsImported: 8, rowsRejected: 0, orders: 7, ordersAdded: 7, ordersUpdated: 0, customersTouched: 4 });
     expect(await storeCounts(db)).toEqual({ orders: 7, customers: 4, staged: 0, dirty: 0 });
     expect(await db.get('customers', 'shopify:ada@example.com')).toMatchObject({ orderCount: 2, monetaryMinor: 18450, names: ['Ada Lovelace'] });
-    expect(await db.get('aliases', 'order:#1002')).toEqual({ alias: 'order:#1002', customerKeys: ['shopify:ada@example.com'] });
+    expect((await db.getAllFromIndex('orders', 'orderId', '#1002')).map((o) => o.customerKey)).toEqual(['shopify:ada@example.com']);
+    expect(await db.get('aliases', 'email:grace@example.com')).toEqual({ alias: 'email:grace@example.com', customerKeys: ['shopify:grace@example.com'] });
     expect(await db.get('aliases', 'name:grace hopper')).toEqual({ alias: 'name:grace hopper', customerKeys: ['shopify:grace@example.com'] });
     expect(await db.get('imports', record.id)).toEqual(record);
   });
@@ -91,12 +92,12 @@ describe('importing into IndexedDB', () => {
     // A tab closed while reading: the ledger says running, some orders are staged.
     const order = (await db.get('orders', 'shopify:#1001'))!;
     await db.put('imports', { ...done, id: 'reading', hash: 'r', status: 'running' });
-    await db.put('staged', { importId: 'reading', key: 'shopify:#9999', order: { ...order, key: 'shopify:#9999', orderId: '#9999', importId: 'reading' } });
+    await db.put('staged', { importId: 'reading', batch: 1, orders: [{ order: { ...order, key: 'shopify:#9999', orderId: '#9999', importId: 'reading' }, continuation: null }] });
     // A tab closed while committing: one order moved, its customer still queued.
     await db.put('imports', { ...done, id: 'committing', hash: 'c', status: 'committing' });
     await db.put('orders', { ...order, key: 'shopify:#2000', orderId: '#2000', importId: 'committing' });
     await db.put('dirtyCustomers', { key: 'shopify:ada@example.com', importId: 'committing' });
-    await db.put('staged', { importId: 'committing', key: 'shopify:#2001', order: { ...order, key: 'shopify:#2001', orderId: '#2001', importId: 'committing' } });
+    await db.put('staged', { importId: 'committing', batch: 2, orders: [{ order: { ...order, key: 'shopify:#2001', orderId: '#2001', importId: 'committing' }, continuation: null }] });
 
     const recovered = await recoverImports(db, () => false);
     expect(recovered.map((r) => [r.id, r.status])).toEqual([
