@@ -1,14 +1,14 @@
-import { buildCustomer, CustomerTallies } from '../customers';
-import type { Alias, Customer, Order } from '../model';
-import { mergeContinuation, type FoldedOrder } from '../import/fold';
+import { mergeContinuation, type Continuation, type FoldedOrder } from '../import/fold';
 import { InputError } from '../import/encoding';
 import { importStream, type StreamSettings } from '../import/stream';
-import type { Database } from './schema';
+import type { Order } from '../model';
+import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, mergeOrders, type CustomerEntry } from './buckets';
+import { GROUP_SIZE, groupOf, type Database } from './schema';
 import type { ImportRecord } from './ledger';
 
-/** Orders per staging transaction, customers per rebuild transaction: big enough to amortise, small enough to stay responsive. */
-const STAGE_BATCH = 5000;
-const REBUILD_BATCH = 500;
+/** Orders per staging record: big records, because IndexedDB pays per record. */
+const STAGE_BATCH = 2000;
+const GROUPS = Math.ceil(BUCKETS / GROUP_SIZE);
 
 export interface ImportFile {
   name: string;
@@ -61,10 +61,45 @@ function newRecord(id: string, file: ImportFile): ImportRecord {
   };
 }
 
+/** Buffers folded orders per bucket group and writes each group's batch as one staging record. */
+class Stager {
+  private readonly pending = new Map<number, FoldedOrder[]>();
+  private seq = 0;
+  constructor(
+    private readonly db: Database,
+    private readonly importId: string,
+  ) {}
+
+  async add(folded: FoldedOrder): Promise<void> {
+    const group = groupOf(bucketOf(entryKeyOf(folded.order)));
+    let list = this.pending.get(group);
+    if (!list) this.pending.set(group, (list = []));
+    list.push(folded);
+    if (list.length >= STAGE_BATCH) await this.write(group);
+  }
+
+  async flush(): Promise<void> {
+    for (const group of [...this.pending.keys()]) await this.write(group);
+  }
+
+  private async write(group: number): Promise<void> {
+    const list = this.pending.get(group) ?? [];
+    this.pending.delete(group);
+    if (list.length === 0) return;
+    this.seq += 1;
+    await this.db.put('staged', {
+      importId: this.importId,
+      group,
+      seq: this.seq,
+      orders: list.map(({ order, continuation }) => ({ order, continuation })),
+    });
+  }
+}
+
 /**
  * Imports one file into the store. Orders are staged while the file is read and moved into the
  * store only once it was read to the end, so a cancelled, failed or interrupted import leaves
- * orders and customers as they were. Returns the ledger record.
+ * the customers as they were. Returns the ledger record.
  */
 export async function importFile(
   db: Database,
@@ -83,25 +118,18 @@ export async function importFile(
   await db.put('imports', record);
   const { signal, onProgress } = callbacks;
   const readStarted = performance.now();
-  let batch: FoldedOrder[] = [];
-  let batchNumber = 0;
+  const stager = new Stager(db, id);
   try {
     const result = await importStream(
       file.stream(),
       { ...settings, importId: id },
-      async (folded) => {
-        batch.push(folded);
-        if (batch.length >= STAGE_BATCH) {
-          await stage(db, id, (batchNumber += 1), batch);
-          batch = [];
-        }
-      },
-      async ({ bytesRead, rowsRead }) => {
+      (folded) => stager.add(folded),
+      ({ bytesRead, rowsRead }) => {
         if (signal?.aborted) throw new ImportCancelled('Import cancelled');
         onProgress?.({ phase: 'reading', bytesRead, bytesTotal: file.size, rowsRead, done: 0, total: 0 });
       },
     );
-    await stage(db, id, (batchNumber += 1), batch);
+    await stager.flush();
     const { report } = result;
     record.timings.readMs = Math.round(performance.now() - readStarted);
     Object.assign(record, {
@@ -132,167 +160,123 @@ export async function importFile(
   return finishCommit(db, record, onProgress);
 }
 
-/** Stages one batch of orders as a single record: one write per thousands of orders. */
-async function stage(db: Database, importId: string, batch: number, folded: readonly FoldedOrder[]): Promise<void> {
-  if (folded.length === 0) return;
-  await db.put('staged', { importId, batch, orders: folded.map(({ order, continuation }) => ({ order, continuation })) });
-}
+const stagedRange = (importId: string) => IDBKeyRange.bound([importId, -Infinity, -Infinity], [importId, Infinity, Infinity]);
 
 export async function discardStaged(db: Database, importId: string): Promise<void> {
-  const tx = db.transaction('staged', 'readwrite');
-  await tx.store.delete(stagedRange(importId));
-  await tx.done;
+  const tx = db.transaction(['staged', 'stagedAliases'], 'readwrite');
+  await Promise.all([
+    tx.objectStore('staged').delete(stagedRange(importId)),
+    tx.objectStore('stagedAliases').delete(IDBKeyRange.bound([importId, -Infinity], [importId, Infinity])),
+    tx.done,
+  ]);
 }
 
-const stagedRange = (importId: string) => IDBKeyRange.bound([importId, 0], [importId, Infinity]);
-
-/** Everything but the import it came from: equal fingerprints mean an order did not change. */
-function fingerprint(order: Order): string {
-  return JSON.stringify({ ...order, importId: '' });
+/** Joins staged parts of one order (rows far apart in the file) before they meet the store. */
+function foldStaged(entries: ReadonlyArray<{ order: Order; continuation: Continuation | null }>): Order[] {
+  const byKey = new Map<string, Order>();
+  for (const { order, continuation } of entries) {
+    const earlier = byKey.get(order.key);
+    byKey.set(order.key, earlier && continuation ? mergeContinuation(earlier, order, continuation) : order);
+  }
+  return [...byKey.values()];
 }
 
 /**
- * Moves staged orders into the store and rebuilds the customers they touch. Safe to run again
- * after an interruption: each batch moves in one transaction with the customers it touches
- * queued for rebuilding, so what is left is always known.
+ * Moves staged orders into the customer buckets, one bucket group per transaction (the group's
+ * staged records are deleted in the same transaction), then applies the alias additions. Safe to
+ * run again after an interruption: what is left in staging is exactly what is left to do.
  */
-export async function finishCommit(
-  db: Database,
-  record: ImportRecord,
-  onProgress?: (progress: ImportProgress) => void,
-): Promise<ImportRecord> {
+export async function finishCommit(db: Database, record: ImportRecord, onProgress?: (progress: ImportProgress) => void): Promise<ImportRecord> {
   const id = record.id;
   const saveStarted = performance.now();
-  const range = stagedRange(id);
-  const batchKeys = await db.getAllKeys('staged', range);
-  const storeWasEmpty = (await db.count('orders')) === 0;
-  // Customers new to the store are built from this import alone, in memory; the others are rebuilt from the store.
-  const knownCustomers = new Set(storeWasEmpty ? [] : await db.getAllKeys('customers'));
-  const fresh = new CustomerTallies();
-  let moved = 0;
-  for (const batchKey of batchKeys) {
-    const tx = db.transaction(['staged', 'orders', 'dirtyCustomers'], 'readwrite');
-    const orders = tx.objectStore('orders');
-    const dirty = tx.objectStore('dirtyCustomers');
-    const staged = await tx.objectStore('staged').get(batchKey);
-    const entries = staged?.orders ?? [];
-    // A first import needs no look-ups: nothing it writes can replace anything.
-    const existing = await Promise.all(
-      entries.map(({ order, continuation }) => (storeWasEmpty && !continuation ? undefined : orders.get(order.key))),
-    );
-    const writes: Promise<unknown>[] = [];
-    const queue = (key: string | null) => key && writes.push(dirty.put({ key, importId: id }));
-    entries.forEach(({ order: incoming, continuation }, i) => {
-      const before = existing[i];
-      const order = continuation && before?.importId === id ? mergeContinuation(before, incoming, continuation) : incoming;
-      if (!continuation) {
-        if (!before) record.ordersAdded += 1;
-        else if (fingerprint(before) !== fingerprint(order)) record.ordersUpdated += 1;
-        else return; // unchanged
+  const progress = (phase: 'saving' | 'customers', done: number, total: number) =>
+    onProgress?.({ phase, bytesRead: record.fileSize, bytesTotal: record.fileSize, rowsRead: record.rowsRead, done, total });
+  let aliasSeq = (await db.getAllKeys('stagedAliases', IDBKeyRange.bound([id, -Infinity], [id, Infinity]))).length;
+  for (let group = 0; group < GROUPS; group += 1) {
+    const range = IDBKeyRange.bound([id, group, -Infinity], [id, group, Infinity]);
+    const tx = db.transaction(['staged', 'customers', 'stagedAliases', 'meta'], 'readwrite');
+    const staged = await tx.objectStore('staged').getAll(range);
+    if (staged.length > 0) {
+      const byBucket = new Map<number, Map<string, Order[]>>();
+      for (const order of foldStaged(staged.flatMap((s) => s.orders))) {
+        const key = entryKeyOf(order);
+        const bucket = bucketOf(key);
+        let entries = byBucket.get(bucket);
+        if (!entries) byBucket.set(bucket, (entries = new Map()));
+        entries.set(key, [...(entries.get(key) ?? []), order]);
       }
-      writes.push(orders.put(order));
-      const key = order.customerKey;
-      if (key && !knownCustomers.has(key) && !before) {
-        if (continuation) fresh.addMoneyOnly(key, incoming);
-        else fresh.add(key, order);
-      } else {
-        // Customers already stored are queued in the same transaction, so an interrupted commit still rebuilds them.
-        queue(key);
-      }
-      if (before?.customerKey && before.customerKey !== key) queue(before.customerKey);
-    });
-    writes.push(tx.objectStore('staged').delete(batchKey));
-    await Promise.all([...writes, tx.done]);
-    moved += entries.length;
-    onProgress?.({ phase: 'saving', bytesRead: record.fileSize, bytesTotal: record.fileSize, rowsRead: record.rowsRead, done: moved, total: record.orders });
+      const buckets = await Promise.all([...byBucket.keys()].map((bucket) => tx.objectStore('customers').get(bucket)));
+      const counts = await tx.objectStore('meta').get('counts');
+      const totals = counts ?? { id: 'counts' as const, customers: 0, orders: 0 };
+      const aliases: Array<[string, string]> = [];
+      const writes: Promise<unknown>[] = [];
+      [...byBucket].forEach(([bucket, incoming], i) => {
+        const stored = buckets[i] ?? { bucket, entries: {} };
+        let changed = false;
+        for (const [key, orders] of incoming) {
+          const before: CustomerEntry | undefined = stored.entries[key];
+          const merge = { added: 0, updated: 0 };
+          const after = mergeOrders(key, before, orders, merge);
+          if (!after) continue;
+          changed = true;
+          stored.entries[key] = after;
+          record.ordersAdded += merge.added;
+          record.ordersUpdated += merge.updated;
+          totals.orders += merge.added;
+          if (after.customer) {
+            record.customersTouched += 1;
+            if (!before) totals.customers += 1;
+            for (const alias of aliasesOf(after)) aliases.push([alias, key]);
+          }
+        }
+        if (changed) writes.push(tx.objectStore('customers').put(stored));
+      });
+      if (aliases.length > 0) writes.push(tx.objectStore('stagedAliases').put({ importId: id, seq: (aliasSeq += 1), aliases }));
+      writes.push(tx.objectStore('meta').put(totals), tx.objectStore('staged').delete(range));
+      await Promise.all(writes);
+    }
+    await tx.done;
+    progress('saving', group + 1, GROUPS);
   }
   record.timings.saveMs = Math.round(performance.now() - saveStarted);
-  const customersStarted = performance.now();
-  const progress = (done: number, total: number) =>
-    onProgress?.({ phase: 'customers', bytesRead: record.fileSize, bytesTotal: record.fileSize, rowsRead: record.rowsRead, done, total });
-  record.customersTouched += await writeFreshCustomers(db, fresh.customers(), progress);
-  record.customersTouched += await rebuildDirtyCustomers(db, progress);
-  record.timings.customersMs = Math.round(performance.now() - customersStarted);
+  const aliasStarted = performance.now();
+  await applyStagedAliases(db, id, (done, total) => progress('customers', done, total));
+  record.timings.customersMs = Math.round(performance.now() - aliasStarted);
   Object.assign(record, { status: 'complete', finishedAt: Date.now(), updatedAt: Date.now() });
   await db.put('imports', record);
   return record;
 }
 
-/** Writes customers first seen in this import, with their aliases. */
-async function writeFreshCustomers(db: Database, customers: readonly Customer[], onProgress: (done: number, total: number) => void): Promise<number> {
-  for (let start = 0; start < customers.length; start += REBUILD_BATCH * 4) {
-    const batch = customers.slice(start, start + REBUILD_BATCH * 4);
-    const tx = db.transaction(['customers', 'aliases'], 'readwrite');
-    const writes: Promise<unknown>[] = [];
-    for (const customer of batch) writes.push(tx.objectStore('customers').put(customer));
-    writes.push(addAliases(tx.objectStore('aliases'), batch));
-    await Promise.all([...writes, tx.done]);
-    onProgress(start + batch.length, customers.length);
-  }
-  return customers.length;
-}
-
-/** Rebuilds every queued customer from all of their orders, with their aliases; returns how many. */
-export async function rebuildDirtyCustomers(db: Database, onProgress?: (done: number, total: number) => void): Promise<number> {
-  const total = await db.count('dirtyCustomers');
-  let done = 0;
-  for (;;) {
-    const tx = db.transaction(['dirtyCustomers', 'orders', 'customers', 'aliases'], 'readwrite');
-    const keys = await tx.objectStore('dirtyCustomers').getAllKeys(undefined, REBUILD_BATCH);
-    if (keys.length === 0) {
-      await tx.done;
-      return done;
+/** Adds the commit's identifiers to the alias buckets (a set union: applying twice changes nothing), then clears them. */
+async function applyStagedAliases(db: Database, importId: string, onProgress: (done: number, total: number) => void): Promise<void> {
+  const range = IDBKeyRange.bound([importId, -Infinity], [importId, Infinity]);
+  const byBucket = new Map<number, Array<[string, string]>>();
+  for (const batch of await db.getAll('stagedAliases', range)) {
+    for (const pair of batch.aliases) {
+      const bucket = bucketOf(pair[0]);
+      let list = byBucket.get(bucket);
+      if (!list) byBucket.set(bucket, (list = []));
+      list.push(pair);
     }
-    const orderLists = await Promise.all(keys.map((key) => tx.objectStore('orders').index('customerKey').getAll(key)));
-    const customers: Customer[] = [];
-    const writes: Promise<unknown>[] = [];
-    keys.forEach((key, i) => {
-      const orders = orderLists[i]!;
-      if (orders.length === 0) writes.push(tx.objectStore('customers').delete(key));
-      else customers.push(buildCustomer(key, orders));
-      writes.push(tx.objectStore('dirtyCustomers').delete(key));
+  }
+  const buckets = [...byBucket.keys()];
+  for (let start = 0; start < buckets.length; start += GROUP_SIZE * 4) {
+    const slice = buckets.slice(start, start + GROUP_SIZE * 4);
+    const tx = db.transaction('aliases', 'readwrite');
+    const stored = await Promise.all(slice.map((bucket) => tx.store.get(bucket)));
+    const writes = slice.map((bucket, i) => {
+      const target = stored[i] ?? { bucket, aliases: {} };
+      for (const [alias, key] of byBucket.get(bucket)!) {
+        const keys = target.aliases[alias];
+        if (!keys) target.aliases[alias] = [key];
+        else if (!keys.includes(key)) keys.push(key);
+      }
+      return tx.store.put(target);
     });
-    for (const customer of customers) writes.push(tx.objectStore('customers').put(customer));
-    writes.push(addAliases(tx.objectStore('aliases'), customers));
     await Promise.all([...writes, tx.done]);
-    done += keys.length;
-    onProgress?.(done, total);
+    onProgress(start + slice.length, buckets.length);
   }
-}
-
-type AliasStore = {
-  get(key: string): Promise<Alias | undefined>;
-  put(value: Alias): Promise<unknown>;
-};
-
-/**
- * The identifiers a seller page may show besides the buyer id (which is the customer key) and
- * order numbers (an index on orders), each mapped to the customers it can mean.
- */
-export function aliasesOf(customer: Customer): string[] {
-  const aliases = new Set<string>();
-  for (const email of customer.emails) aliases.add(`email:${email.toLowerCase()}`);
-  for (const phone of customer.phones) aliases.add(`phone:${phone.replace(/[^\d]/g, '')}`);
-  for (const name of customer.names) aliases.add(`name:${name.trim().toLowerCase()}`);
-  return [...aliases];
-}
-
-async function addAliases(store: AliasStore, customers: readonly Customer[]): Promise<void> {
-  const wanted = new Map<string, Set<string>>();
-  for (const customer of customers) {
-    for (const alias of aliasesOf(customer)) {
-      let keys = wanted.get(alias);
-      if (!keys) wanted.set(alias, (keys = new Set()));
-      keys.add(customer.key);
-    }
-  }
-  await Promise.all(
-    [...wanted].map(async ([alias, keys]) => {
-      const existing = await store.get(alias);
-      const merged = new Set([...(existing?.customerKeys ?? []), ...keys]);
-      if (!existing || merged.size !== existing.customerKeys.length) await store.put({ alias, customerKeys: [...merged] });
-    }),
-  );
+  await db.delete('stagedAliases', range);
 }
 
 /**
@@ -305,17 +289,18 @@ export async function recoverImports(db: Database, isAlive: (importId: string) =
     if (isAlive(record.id)) continue;
     if (record.status === 'running') {
       await discardStaged(db, record.id);
-      const interrupted = { ...record, status: 'interrupted' as const, finishedAt: Date.now(), error: 'The import stopped before the end of the file (the tab was closed). Nothing from it was saved; import the file again.' };
+      const interrupted = {
+        ...record,
+        status: 'interrupted' as const,
+        finishedAt: Date.now(),
+        error: 'The import stopped before the end of the file (the tab was closed). Nothing from it was saved; import the file again.',
+      };
       await db.put('imports', interrupted);
       recovered.push(interrupted);
     } else if (record.status === 'committing') {
-      // Customers first seen in this import were tallied in memory, which is gone: queue every customer it wrote.
-      const tx = db.transaction(['orders', 'dirtyCustomers'], 'readwrite');
-      const keys = new Set((await tx.objectStore('orders').index('importId').getAll(record.id)).map((o) => o.customerKey));
-      await Promise.all([...[...keys].filter((k): k is string => k !== null).map((key) => tx.objectStore('dirtyCustomers').put({ key, importId: record.id })), tx.done]);
       recovered.push(await finishCommit(db, record));
     }
   }
-  if ((await db.count('dirtyCustomers')) > 0) await rebuildDirtyCustomers(db);
   return recovered;
 }
+

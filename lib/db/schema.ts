@@ -1,61 +1,117 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { Alias, Customer, Order } from '../model';
-import type { ImportRecord } from './ledger';
+import type { Order } from '../model';
 import type { Continuation } from '../import/fold';
+import type { ImportRecord } from './ledger';
+import { aliasesOf, bucketOf, entryKeyOf, mergeOrders, type AliasBucket, type CustomerBucket } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
-  orders: { key: string; value: Order; indexes: { customerKey: string; importId: string; orderId: string } };
-  customers: { key: string; value: Customer };
-  aliases: { key: string; value: Alias };
+  /** Customers and their order histories, in buckets (see buckets.ts). */
+  customers: { key: number; value: CustomerBucket };
+  aliases: { key: number; value: AliasBucket };
   imports: { key: string; value: ImportRecord; indexes: { hash: string } };
-  /** Orders of an import in progress, in batches; moved into `orders` only when the file is read to the end. */
-  staged: { key: [string, number]; value: StagedBatch };
-  /** Customers whose orders changed and whose aggregate must be rebuilt (survives a closed tab). */
-  dirtyCustomers: { key: string; value: { key: string; importId: string } };
+  /** Orders of an import in progress, by customer bucket group; moved into `customers` only once the file was read to the end. */
+  staged: { key: [string, number, number]; value: StagedBatch };
+  /** Alias additions of a commit in progress, applied after its customers. */
+  stagedAliases: { key: [string, number]; value: { importId: string; seq: number; aliases: Array<[string, string]> } };
+  meta: { key: string; value: StoreCounts };
 }
 
 export interface StagedBatch {
   importId: string;
-  batch: number;
+  group: number;
+  seq: number;
   orders: Array<{ order: Order; continuation: Continuation | null }>;
+}
+
+export interface StoreCounts {
+  id: 'counts';
+  customers: number;
+  orders: number;
 }
 
 export const DB_NAME = 'tiermark';
 
-type Upgrade = (db: IDBPDatabase<TiermarkDB>, tx: IDBPTransaction<TiermarkDB, StoreNames<TiermarkDB>[], 'versionchange'>) => void;
+/** Buckets per staging group: an import commits one group per transaction. */
+export const GROUP_SIZE = 16;
+export const groupOf = (bucket: number) => Math.floor(bucket / GROUP_SIZE);
 
-/**
- * Schema migrations, one per version, applied in order. `profiles` and `followups` come with the
- * scoring work as the next versions.
- */
+type Upgrade = (db: IDBPDatabase<TiermarkDB>, tx: IDBPTransaction<TiermarkDB, StoreNames<TiermarkDB>[], 'versionchange'>) => Promise<void> | void;
+
+// The version-1 layout: a record per order, customer and alias. Typed loosely: it exists only to be migrated.
+type V1 = IDBPDatabase<unknown>;
+
+/** Schema migrations, one per version, applied in order. */
 export const MIGRATIONS: readonly Upgrade[] = [
-  // v1: the store of record.
+  // v1: a record per order, customer and alias.
   (db) => {
-    const orders = db.createObjectStore('orders', { keyPath: 'key' });
-    orders.createIndex('customerKey', 'customerKey');
-    db.createObjectStore('customers', { keyPath: 'key' });
-    db.createObjectStore('aliases', { keyPath: 'alias' });
-    db.createObjectStore('imports', { keyPath: 'id' });
+    const v1 = db as unknown as V1;
+    v1.createObjectStore('orders', { keyPath: 'key' }).createIndex('customerKey', 'customerKey');
+    v1.createObjectStore('customers', { keyPath: 'key' });
+    v1.createObjectStore('aliases', { keyPath: 'alias' });
+    v1.createObjectStore('imports', { keyPath: 'id' });
   },
-  // v2: crash-safe imports (staging and the rebuild queue); orders by import and by the number a page shows; files by hash.
-  (db, tx) => {
-    const orders = tx.objectStore('orders');
-    orders.createIndex('importId', 'importId');
-    orders.createIndex('orderId', 'orderId');
+  // v2: customers with their histories in buckets (IndexedDB is slow per record), crash-safe staging, counts.
+  async (db, tx) => {
+    const v1tx = tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>;
+    const orders = (await v1tx.objectStore('orders').getAll()) as Order[];
+    const v1 = db as unknown as V1;
+    v1.deleteObjectStore('orders');
+    v1.deleteObjectStore('customers');
+    v1.deleteObjectStore('aliases');
+    db.createObjectStore('customers', { keyPath: 'bucket' });
+    db.createObjectStore('aliases', { keyPath: 'bucket' });
+    db.createObjectStore('staged', { keyPath: ['importId', 'group', 'seq'] });
+    db.createObjectStore('stagedAliases', { keyPath: ['importId', 'seq'] });
+    db.createObjectStore('meta', { keyPath: 'id' });
     tx.objectStore('imports').createIndex('hash', 'hash');
-    db.createObjectStore('staged', { keyPath: ['importId', 'batch'] });
-    db.createObjectStore('dirtyCustomers', { keyPath: 'key' });
+    await writeAll(tx, orders);
   },
 ];
+
+/** Builds buckets, aliases and counts from a list of orders (the v1 → v2 migration). */
+async function writeAll(tx: IDBPTransaction<TiermarkDB, StoreNames<TiermarkDB>[], 'versionchange'>, orders: readonly Order[]): Promise<void> {
+  const byEntry = new Map<string, Order[]>();
+  for (const order of orders) {
+    const key = entryKeyOf(order);
+    byEntry.set(key, [...(byEntry.get(key) ?? []), order]);
+  }
+  const customerBuckets = new Map<number, CustomerBucket>();
+  const aliasBuckets = new Map<number, AliasBucket>();
+  const counts = { added: 0, updated: 0 };
+  let customers = 0;
+  for (const [key, list] of byEntry) {
+    const entry = mergeOrders(key, undefined, list, counts)!;
+    const bucket = bucketOf(key);
+    const target = customerBuckets.get(bucket) ?? { bucket, entries: {} };
+    target.entries[key] = entry;
+    customerBuckets.set(bucket, target);
+    if (entry.customer) customers += 1;
+    for (const alias of aliasesOf(entry)) {
+      const aliasBucket = bucketOf(alias);
+      const aliasTarget = aliasBuckets.get(aliasBucket) ?? { bucket: aliasBucket, aliases: {} };
+      aliasTarget.aliases[alias] = [...new Set([...(aliasTarget.aliases[alias] ?? []), key])];
+      aliasBuckets.set(aliasBucket, aliasTarget);
+    }
+  }
+  await Promise.all([
+    ...[...customerBuckets.values()].map((b) => tx.objectStore('customers').put(b)),
+    ...[...aliasBuckets.values()].map((b) => tx.objectStore('aliases').put(b)),
+    tx.objectStore('meta').put({ id: 'counts', customers, orders: counts.added }),
+  ]);
+}
 
 export const DB_VERSION = MIGRATIONS.length;
 
 export function openTiermarkDB(name = DB_NAME, version = DB_VERSION): Promise<IDBPDatabase<TiermarkDB>> {
   return openDB<TiermarkDB>(name, version, {
-    upgrade(db, oldVersion, newVersion, tx) {
-      for (let v = oldVersion; v < (newVersion ?? version); v += 1) MIGRATIONS[v]!(db, tx);
+    async upgrade(db, oldVersion, newVersion, tx) {
+      for (let v = oldVersion; v < (newVersion ?? version); v += 1) await MIGRATIONS[v]!(db, tx);
     },
   });
 }
 
 export type Database = IDBPDatabase<TiermarkDB>;
+
+export async function storeCounts(db: Database): Promise<StoreCounts> {
+  return (await db.get('meta', 'counts')) ?? { id: 'counts', customers: 0, orders: 0 };
+}
