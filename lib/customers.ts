@@ -148,12 +148,15 @@ export class CustomerTallies {
   }
 }
 
-/** Builds one customer's aggregate from all of their orders. */
-export function buildCustomer(key: string, orders: readonly Order[]): Customer {
+/** Builds customers' aggregates from their whole histories, in the order given. */
+export function buildCustomers(histories: Iterable<readonly [string, readonly Order[]]>): Customer[] {
+  // One tally for the lot: its columns are allocated once, not per customer.
   const tallies = new CustomerTallies();
-  for (const order of orders) tallies.add(key, order);
-  return tallies.customers()[0]!;
+  for (const [key, orders] of histories) for (const order of orders) tallies.add(key, order);
+  return tallies.customers();
 }
+
+export const buildCustomer = (key: string, orders: readonly Order[]): Customer => buildCustomers([[key, orders]])[0]!;
 
 /** Groups orders by customer key and builds every customer; guest orders (no key) are skipped. */
 export function summariseCustomers(orders: Iterable<Order>): Customer[] {

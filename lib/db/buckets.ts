@@ -1,10 +1,10 @@
-import { buildCustomer } from '../customers';
 import type { Customer, Order } from '../model';
 
 /**
- * IndexedDB pays per record (about 8k puts/s in Chromium here, whatever the size), so customers
- * live in a fixed number of bucket records, each holding every customer whose key hashes to it.
- * An import then writes about a thousand records, not one per order.
+ * IndexedDB pays per record (about 8k puts/s in Chromium here, whatever the size), so orders and
+ * customers live in a fixed number of bucket records: bucket n of `orders` holds the histories,
+ * and bucket n of `customers` the aggregates, of every customer whose key hashes to n. An import
+ * then writes a few thousand records, not one per order.
  */
 export const BUCKETS = 1024;
 
@@ -18,27 +18,38 @@ export function bucketOf(key: string): number {
   return (hash >>> 0) % BUCKETS;
 }
 
-/** One customer's history; a guest order (no buyer) is an entry of its own with no customer. */
+/**
+ * A bucket as stored: its map as JSON text. Chromium clones one long string into IndexedDB many
+ * times faster than the same data as objects (measured: alias buckets 1.8 s → 0.6 s for 200k rows).
+ */
+export interface StoredBucket {
+  bucket: number;
+  json: string;
+}
+
+export const readBucket = <T>(stored: StoredBucket | undefined): Record<string, T> => (stored ? (JSON.parse(stored.json) as Record<string, T>) : {});
+export const storedBucket = <T>(bucket: number, map: Record<string, T>): StoredBucket => ({ bucket, json: JSON.stringify(map) });
+
+/** In `orders`: histories by entry key; a guest order (no buyer) is a history of its own, under `guest:<order key>`. */
+export type OrderHistories = Record<string, Order[]>;
+/** In `customers`: aggregates by customer key (guests have none). */
+export type CustomerAggregates = Record<string, Customer>;
+/** In `aliases`: identifier → every customer key it can mean; more than one is ambiguous. */
+export type AliasTargets = Record<string, string[]>;
+
+/** One customer's aggregate and order history, as read back. */
 export interface CustomerEntry {
   customer: Customer | null;
   orders: Order[];
 }
 
-export interface CustomerBucket {
-  bucket: number;
-  entries: Record<string, CustomerEntry>;
-}
-
-/** Identifier → every customer key it can mean; more than one is ambiguous. */
-export interface AliasBucket {
-  bucket: number;
-  aliases: Record<string, string[]>;
-}
 
 /** The entry key of an order: its customer, or the order itself when it has no buyer. */
 export function entryKeyOf(order: Order): string {
   return order.customerKey ?? `guest:${order.key}`;
 }
+
+export const isGuestKey = (entryKey: string) => entryKey.startsWith('guest:');
 
 /** Everything but the import it came from: equal fingerprints mean an order did not change. */
 function fingerprint(order: Order): string {
@@ -51,11 +62,11 @@ export interface MergeCounts {
 }
 
 /**
- * Puts incoming orders into an entry's history: a new id is added, a known id replaced when it
- * changed. Returns whether the entry changed; the customer aggregate is rebuilt when it did.
+ * Puts incoming orders into a history: a new id is added, a known id replaced when it changed.
+ * Returns the new history sorted by time, or null when nothing changed.
  */
-export function mergeOrders(entryKey: string, entry: CustomerEntry | undefined, incoming: readonly Order[], counts: MergeCounts): CustomerEntry | null {
-  const orders = entry ? [...entry.orders] : [];
+export function mergeOrders(history: readonly Order[] | undefined, incoming: readonly Order[], counts: MergeCounts): Order[] | null {
+  const orders = history ? [...history] : [];
   const position = new Map(orders.map((order, i) => [order.key, i]));
   let changed = false;
   for (const order of incoming) {
@@ -72,20 +83,16 @@ export function mergeOrders(entryKey: string, entry: CustomerEntry | undefined, 
     }
   }
   if (!changed) return null;
-  orders.sort((a, b) => a.createdAt - b.createdAt);
-  const isGuest = entryKey.startsWith('guest:');
-  return { customer: isGuest ? null : buildCustomer(entryKey, orders), orders };
+  return orders.sort((a, b) => a.createdAt - b.createdAt);
 }
 
 /**
  * The identifiers a seller page may show besides the buyer id (the customer key itself): order
  * numbers, emails, phones and names, each mapped to the customers it can mean.
  */
-export function aliasesOf(entry: CustomerEntry): string[] {
-  const customer = entry.customer;
-  if (!customer) return [];
+export function aliasesOf(customer: Customer, orders: readonly Order[]): string[] {
   const aliases = new Set<string>();
-  for (const order of entry.orders) aliases.add(`order:${order.orderId.toLowerCase()}`);
+  for (const order of orders) aliases.add(`order:${order.orderId.toLowerCase()}`);
   for (const email of customer.emails) aliases.add(`email:${email.toLowerCase()}`);
   for (const phone of customer.phones) aliases.add(`phone:${phone.replace(/[^\d]/g, '')}`);
   for (const name of customer.names) aliases.add(`name:${name.trim().toLowerCase()}`);

@@ -1,13 +1,15 @@
-import { mergeContinuation, type Continuation, type FoldedOrder } from '../import/fold';
+import { mergeContinuation, type FoldedOrder } from '../import/fold';
 import { InputError } from '../import/encoding';
 import { importStream, type StreamSettings } from '../import/stream';
-import type { Order } from '../model';
-import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, mergeOrders, type CustomerEntry } from './buckets';
-import { GROUP_SIZE, groupOf, type Database } from './schema';
+import type { Customer, Order } from '../model';
+import { buildCustomers } from '../customers';
+import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, isGuestKey, mergeOrders, readBucket, storedBucket } from './buckets';
+import { GROUP_SIZE, groupOf, type Database, type StagedOrder } from './schema';
 import type { ImportRecord } from './ledger';
 
 /** Orders per staging record: big records, because IndexedDB pays per record. */
 const STAGE_BATCH = 2000;
+const MAX_IN_FLIGHT = 8;
 const GROUPS = Math.ceil(BUCKETS / GROUP_SIZE);
 
 export interface ImportFile {
@@ -61,9 +63,13 @@ function newRecord(id: string, file: ImportFile): ImportRecord {
   };
 }
 
-/** Buffers folded orders per bucket group and writes each group's batch as one staging record. */
+/**
+ * Buffers folded orders per bucket group and writes each group's batch as one staging record.
+ * Writes are not awaited one by one: IndexedDB stores a batch while the next rows are parsed.
+ */
 class Stager {
   private readonly pending = new Map<number, FoldedOrder[]>();
+  private readonly inFlight = new Set<Promise<unknown>>();
   private seq = 0;
   constructor(
     private readonly db: Database,
@@ -78,8 +84,10 @@ class Stager {
     if (list.length >= STAGE_BATCH) await this.write(group);
   }
 
+  /** Writes what is buffered and waits until every write is stored (a failed write rejects here). */
   async flush(): Promise<void> {
     for (const group of [...this.pending.keys()]) await this.write(group);
+    await Promise.all(this.inFlight);
   }
 
   private async write(group: number): Promise<void> {
@@ -87,12 +95,19 @@ class Stager {
     this.pending.delete(group);
     if (list.length === 0) return;
     this.seq += 1;
-    await this.db.put('staged', {
+    const written = this.db.put('staged', {
       importId: this.importId,
       group,
       seq: this.seq,
-      orders: list.map(({ order, continuation }) => ({ order, continuation })),
+      json: JSON.stringify(list.map(({ order, continuation }): StagedOrder => ({ order, continuation }))),
     });
+    this.inFlight.add(written);
+    written.then(
+      () => this.inFlight.delete(written),
+      () => {}, // kept in inFlight: flush() rejects with it
+    );
+    // Bounded, so a fast parser does not pile up the whole file in IndexedDB's queue.
+    if (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
   }
 }
 
@@ -172,7 +187,7 @@ export async function discardStaged(db: Database, importId: string): Promise<voi
 }
 
 /** Joins staged parts of one order (rows far apart in the file) before they meet the store. */
-function foldStaged(entries: ReadonlyArray<{ order: Order; continuation: Continuation | null }>): Order[] {
+function foldStaged(entries: readonly StagedOrder[]): Order[] {
   const byKey = new Map<string, Order>();
   for (const { order, continuation } of entries) {
     const earlier = byKey.get(order.key);
@@ -182,7 +197,7 @@ function foldStaged(entries: ReadonlyArray<{ order: Order; continuation: Continu
 }
 
 /**
- * Moves staged orders into the customer buckets, one bucket group per transaction (the group's
+ * Moves staged orders into the order and customer buckets, one bucket group per transaction (the group's
  * staged records are deleted in the same transaction), then applies the alias additions. Safe to
  * run again after an interruption: what is left in staging is exactly what is left to do.
  */
@@ -194,44 +209,56 @@ export async function finishCommit(db: Database, record: ImportRecord, onProgres
   let aliasSeq = (await db.getAllKeys('stagedAliases', IDBKeyRange.bound([id, -Infinity], [id, Infinity]))).length;
   for (let group = 0; group < GROUPS; group += 1) {
     const range = IDBKeyRange.bound([id, group, -Infinity], [id, group, Infinity]);
-    const tx = db.transaction(['staged', 'customers', 'stagedAliases', 'meta'], 'readwrite');
+    const tx = db.transaction(['staged', 'orders', 'customers', 'stagedAliases', 'meta'], 'readwrite');
     const staged = await tx.objectStore('staged').getAll(range);
     if (staged.length > 0) {
       const byBucket = new Map<number, Map<string, Order[]>>();
-      for (const order of foldStaged(staged.flatMap((s) => s.orders))) {
+      for (const order of foldStaged(staged.flatMap((batch) => JSON.parse(batch.json) as StagedOrder[]))) {
         const key = entryKeyOf(order);
         const bucket = bucketOf(key);
         let entries = byBucket.get(bucket);
         if (!entries) byBucket.set(bucket, (entries = new Map()));
-        entries.set(key, [...(entries.get(key) ?? []), order]);
+        const list = entries.get(key);
+        if (list) list.push(order);
+        else entries.set(key, [order]);
       }
-      const buckets = await Promise.all([...byBucket.keys()].map((bucket) => tx.objectStore('customers').get(bucket)));
-      const counts = await tx.objectStore('meta').get('counts');
+      const bucketIds = [...byBucket.keys()];
+      const [storedOrders, storedCustomers, counts] = await Promise.all([
+        Promise.all(bucketIds.map((bucket) => tx.objectStore('orders').get(bucket))),
+        Promise.all(bucketIds.map((bucket) => tx.objectStore('customers').get(bucket))),
+        tx.objectStore('meta').get('counts'),
+      ]);
       const totals = counts ?? { id: 'counts' as const, customers: 0, orders: 0 };
-      const aliases: Array<[string, string]> = [];
       const writes: Promise<unknown>[] = [];
-      [...byBucket].forEach(([bucket, incoming], i) => {
-        const stored = buckets[i] ?? { bucket, entries: {} };
-        let changed = false;
-        for (const [key, orders] of incoming) {
-          const before: CustomerEntry | undefined = stored.entries[key];
+      const changed: Array<[string, Order[]]> = [];
+      bucketIds.forEach((bucket, i) => {
+        const histories = readBucket<Order[]>(storedOrders[i]);
+        let ordersChanged = false;
+        for (const [key, incoming] of byBucket.get(bucket)!) {
+          const before = histories[key];
           const merge = { added: 0, updated: 0 };
-          const after = mergeOrders(key, before, orders, merge);
+          const after = mergeOrders(before, incoming, merge);
           if (!after) continue;
-          changed = true;
-          stored.entries[key] = after;
+          ordersChanged = true;
+          histories[key] = after;
           record.ordersAdded += merge.added;
           record.ordersUpdated += merge.updated;
           totals.orders += merge.added;
-          if (after.customer) {
-            record.customersTouched += 1;
-            if (!before) totals.customers += 1;
-            for (const alias of aliasesOf(after)) aliases.push([alias, key]);
-          }
+          if (isGuestKey(key)) continue;
+          changed.push([key, after]);
+          if (!before) totals.customers += 1;
         }
-        if (changed) writes.push(tx.objectStore('customers').put(stored));
+        if (ordersChanged) writes.push(tx.objectStore('orders').put(storedBucket(bucket, histories)));
       });
-      if (aliases.length > 0) writes.push(tx.objectStore('stagedAliases').put({ importId: id, seq: (aliasSeq += 1), aliases }));
+      const customers = new Map(bucketIds.map((bucket, i) => [bucket, readBucket<Customer>(storedCustomers[i])]));
+      const aliases: Array<[string, string]> = [];
+      buildCustomers(changed).forEach((customer, i) => {
+        customers.get(bucketOf(customer.key))![customer.key] = customer;
+        for (const alias of aliasesOf(customer, changed[i]![1])) aliases.push([alias, customer.key]);
+      });
+      record.customersTouched += changed.length;
+      for (const bucket of new Set(changed.map(([key]) => bucketOf(key)))) writes.push(tx.objectStore('customers').put(storedBucket(bucket, customers.get(bucket)!)));
+      if (aliases.length > 0) writes.push(tx.objectStore('stagedAliases').put({ importId: id, seq: (aliasSeq += 1), json: JSON.stringify(aliases) }));
       writes.push(tx.objectStore('meta').put(totals), tx.objectStore('staged').delete(range));
       await Promise.all(writes);
     }
@@ -252,7 +279,7 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
   const range = IDBKeyRange.bound([importId, -Infinity], [importId, Infinity]);
   const byBucket = new Map<number, Array<[string, string]>>();
   for (const batch of await db.getAll('stagedAliases', range)) {
-    for (const pair of batch.aliases) {
+    for (const pair of JSON.parse(batch.json) as Array<[string, string]>) {
       const bucket = bucketOf(pair[0]);
       let list = byBucket.get(bucket);
       if (!list) byBucket.set(bucket, (list = []));
@@ -265,13 +292,13 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
     const tx = db.transaction('aliases', 'readwrite');
     const stored = await Promise.all(slice.map((bucket) => tx.store.get(bucket)));
     const writes = slice.map((bucket, i) => {
-      const target = stored[i] ?? { bucket, aliases: {} };
+      const targets = readBucket<string[]>(stored[i]);
       for (const [alias, key] of byBucket.get(bucket)!) {
-        const keys = target.aliases[alias];
-        if (!keys) target.aliases[alias] = [key];
+        const keys = targets[alias];
+        if (!keys) targets[alias] = [key];
         else if (!keys.includes(key)) keys.push(key);
       }
-      return tx.store.put(target);
+      return tx.store.put(storedBucket(bucket, targets));
     });
     await Promise.all([...writes, tx.done]);
     onProgress(start + slice.length, buckets.length);

@@ -2,17 +2,19 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type St
 import type { Order } from '../model';
 import type { Continuation } from '../import/fold';
 import type { ImportRecord } from './ledger';
-import { aliasesOf, bucketOf, entryKeyOf, mergeOrders, type AliasBucket, type CustomerBucket } from './buckets';
+import { buildCustomer } from '../customers';
+import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
-  /** Customers and their order histories, in buckets (see buckets.ts). */
-  customers: { key: number; value: CustomerBucket };
-  aliases: { key: number; value: AliasBucket };
+  /** Order histories, customer aggregates and identifiers, in buckets (see buckets.ts). */
+  orders: { key: number; value: StoredBucket };
+  customers: { key: number; value: StoredBucket };
+  aliases: { key: number; value: StoredBucket };
   imports: { key: string; value: ImportRecord; indexes: { hash: string } };
   /** Orders of an import in progress, by customer bucket group; moved into `customers` only once the file was read to the end. */
   staged: { key: [string, number, number]; value: StagedBatch };
   /** Alias additions of a commit in progress, applied after its customers. */
-  stagedAliases: { key: [string, number]; value: { importId: string; seq: number; aliases: Array<[string, string]> } };
+  stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
   meta: { key: string; value: StoreCounts };
 }
 
@@ -20,8 +22,11 @@ export interface StagedBatch {
   importId: string;
   group: number;
   seq: number;
-  orders: Array<{ order: Order; continuation: Continuation | null }>;
+  /** JSON of the batch's orders (see StoredBucket for why text). */
+  json: string;
 }
+
+export type StagedOrder = { order: Order; continuation: Continuation | null };
 
 export interface StoreCounts {
   id: 'counts';
@@ -50,7 +55,7 @@ export const MIGRATIONS: readonly Upgrade[] = [
     v1.createObjectStore('aliases', { keyPath: 'alias' });
     v1.createObjectStore('imports', { keyPath: 'id' });
   },
-  // v2: customers with their histories in buckets (IndexedDB is slow per record), crash-safe staging, counts.
+  // v2: orders and customers in buckets (IndexedDB is slow per record), crash-safe staging, counts.
   async (db, tx) => {
     const v1tx = tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>;
     const orders = (await v1tx.objectStore('orders').getAll()) as Order[];
@@ -58,6 +63,7 @@ export const MIGRATIONS: readonly Upgrade[] = [
     v1.deleteObjectStore('orders');
     v1.deleteObjectStore('customers');
     v1.deleteObjectStore('aliases');
+    db.createObjectStore('orders', { keyPath: 'bucket' });
     db.createObjectStore('customers', { keyPath: 'bucket' });
     db.createObjectStore('aliases', { keyPath: 'bucket' });
     db.createObjectStore('staged', { keyPath: ['importId', 'group', 'seq'] });
@@ -75,27 +81,34 @@ async function writeAll(tx: IDBPTransaction<TiermarkDB, StoreNames<TiermarkDB>[]
     const key = entryKeyOf(order);
     byEntry.set(key, [...(byEntry.get(key) ?? []), order]);
   }
-  const customerBuckets = new Map<number, CustomerBucket>();
-  const aliasBuckets = new Map<number, AliasBucket>();
+  const histories = new Map<number, OrderHistories>();
+  const aggregates = new Map<number, CustomerAggregates>();
+  const identifiers = new Map<number, AliasTargets>();
+  const into = <T>(buckets: Map<number, Record<string, T>>, bucket: number) => {
+    let map = buckets.get(bucket);
+    if (!map) buckets.set(bucket, (map = {}));
+    return map;
+  };
   const counts = { added: 0, updated: 0 };
   let customers = 0;
   for (const [key, list] of byEntry) {
-    const entry = mergeOrders(key, undefined, list, counts)!;
-    const bucket = bucketOf(key);
-    const target = customerBuckets.get(bucket) ?? { bucket, entries: {} };
-    target.entries[key] = entry;
-    customerBuckets.set(bucket, target);
-    if (entry.customer) customers += 1;
-    for (const alias of aliasesOf(entry)) {
-      const aliasBucket = bucketOf(alias);
-      const aliasTarget = aliasBuckets.get(aliasBucket) ?? { bucket: aliasBucket, aliases: {} };
-      aliasTarget.aliases[alias] = [...new Set([...(aliasTarget.aliases[alias] ?? []), key])];
-      aliasBuckets.set(aliasBucket, aliasTarget);
+    const history = mergeOrders(undefined, list, counts)!;
+    into(histories, bucketOf(key))[key] = history;
+    if (isGuestKey(key)) continue;
+    const customer = buildCustomer(key, history);
+    into(aggregates, bucketOf(key))[key] = customer;
+    customers += 1;
+    for (const alias of aliasesOf(customer, history)) {
+      const targets = into(identifiers, bucketOf(alias));
+      targets[alias] = [...new Set([...(targets[alias] ?? []), key])];
     }
   }
+  const put = (store: 'orders' | 'customers' | 'aliases', buckets: Map<number, Record<string, unknown>>) =>
+    [...buckets].map(([bucket, map]) => tx.objectStore(store).put(storedBucket(bucket, map)));
   await Promise.all([
-    ...[...customerBuckets.values()].map((b) => tx.objectStore('customers').put(b)),
-    ...[...aliasBuckets.values()].map((b) => tx.objectStore('aliases').put(b)),
+    ...put('orders', histories),
+    ...put('customers', aggregates),
+    ...put('aliases', identifiers),
     tx.objectStore('meta').put({ id: 'counts', customers, orders: counts.added }),
   ]);
 }

@@ -103,10 +103,10 @@ describe('importing into IndexedDB', () => {
     const group = groupOf(bucketOf('shopify:ada@example.com'));
     // A tab closed while reading: the ledger says running, some orders are staged.
     await db.put('imports', { ...done, id: 'reading', hash: 'r', status: 'running', ordersAdded: 0 });
-    await db.put('staged', { importId: 'reading', group, seq: 1, orders: [{ order: order('#9999', 'reading'), continuation: null }] });
+    await db.put('staged', { importId: 'reading', group, seq: 1, json: JSON.stringify([{ order: order('#9999', 'reading'), continuation: null }]) });
     // A tab closed while committing: its orders are still staged.
     await db.put('imports', { ...done, id: 'committing', hash: 'c', status: 'committing', ordersAdded: 0, customersTouched: 0 });
-    await db.put('staged', { importId: 'committing', group, seq: 1, orders: [{ order: order('#2000', 'committing'), continuation: null }] });
+    await db.put('staged', { importId: 'committing', group, seq: 1, json: JSON.stringify([{ order: order('#2000', 'committing'), continuation: null }]) });
 
     const recovered = await recoverImports(db, () => false);
     expect(recovered.map((r) => [r.id, r.status, r.ordersAdded])).toEqual([
