@@ -99,11 +99,13 @@ export function compileDatePattern(pattern: string, timeZone: string): DateParse
   };
 }
 
+const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+const daysInMonth = (year: number, month: number) => (month === 2 ? (isLeap(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
+
 function fieldsToInstant(f: Fields, timeZone: string): number | null {
   if (f.pm === true) f.hour += 12;
   if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31 || f.hour > 23 || f.minute > 59 || f.second > 60) return null;
-  const check = new Date(Date.UTC(f.year, f.month - 1, f.day));
-  if (check.getUTCDate() !== f.day) return null; // 31 February
+  if (f.day > daysInMonth(f.year, f.month)) return null; // 31 February
   if (f.offsetMinutes !== null) {
     return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, f.ms) - f.offsetMinutes * 60_000;
   }
@@ -137,10 +139,17 @@ function parseCommonForm(text: string, timeZone: string): number | null | undefi
   if (century < 0 || yy < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
   let offsetMinutes: number | null = null;
   if (n > 19) {
-    const rest = text.slice(19).trim();
-    if (rest === 'Z') offsetMinutes = 0;
-    else if (/^[+-]\d{2}:?\d{2}$/.test(rest)) offsetMinutes = parseOffset(rest);
-    else return undefined;
+    let at = 19;
+    while (text.charCodeAt(at) === 32) at += 1;
+    const sign = text.charCodeAt(at);
+    const colon = text.charCodeAt(at + 3) === 58 ? 1 : 0;
+    if (sign === 90 && at + 1 === n) offsetMinutes = 0; // Z
+    else if ((sign === 43 || sign === 45) && at + 5 + colon === n) {
+      const hours = twoDigits(text, at + 1);
+      const minutes = twoDigits(text, at + 3 + colon);
+      if (hours < 0 || minutes < 0) return undefined;
+      offsetMinutes = (sign === 45 ? -1 : 1) * (hours * 60 + minutes);
+    } else return undefined;
   }
   return fieldsToInstant(
     { year: century * 100 + yy, month, day, hour, minute, second, ms: 0, pm: null, offsetMinutes },

@@ -5,7 +5,8 @@
 
 const DAY_MS = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCache = new Map<string, number>();
+/** Per zone: UTC day number → offset (NaN on a switch day), and UTC hour number → offset for the hours of switch days. */
+const offsetCache = new Map<string, { days: Map<number, number>; hours: Map<number, number> }>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
@@ -47,24 +48,24 @@ function offsetAtHour(timeZone: string, hour: number): number {
  */
 export function zoneOffsetMs(timeZone: string, instant: number): number {
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0;
+  let cache = offsetCache.get(timeZone);
+  if (!cache) offsetCache.set(timeZone, (cache = { days: new Map(), hours: new Map() }));
   const day = Math.floor(instant / 86_400_000);
-  const dayKey_ = `${timeZone}|${day}`;
-  const cachedDay = offsetCache.get(dayKey_);
+  const cachedDay = cache.days.get(day);
   if (cachedDay !== undefined && !Number.isNaN(cachedDay)) return cachedDay;
   const hour = Math.floor(instant / 3_600_000);
   if (cachedDay === undefined) {
     const start = offsetAtHour(timeZone, day * 24);
     const end = offsetAtHour(timeZone, day * 24 + 23);
-    if (offsetCache.size > 100_000) offsetCache.clear();
+    if (cache.days.size > 100_000) cache.days.clear();
     // NaN marks a switch day, whose hours are cached one by one.
-    offsetCache.set(dayKey_, start === end ? start : Number.NaN);
+    cache.days.set(day, start === end ? start : Number.NaN);
     if (start === end) return start;
   }
-  const hourKey = `${timeZone}|h${hour}`;
-  let offset = offsetCache.get(hourKey);
+  let offset = cache.hours.get(hour);
   if (offset === undefined) {
     offset = offsetAtHour(timeZone, hour);
-    offsetCache.set(hourKey, offset);
+    cache.hours.set(hour, offset);
   }
   return offset;
 }
@@ -91,15 +92,31 @@ export function localDayNumber(instant: number, timeZone: string): number {
 
 /** The calendar day (YYYY-MM-DD) of an instant in a zone; the unit of "transactions merged by day". */
 export function dayKey(instant: number, timeZone: string): string {
-  return new Date(localDayNumber(instant, timeZone) * DAY_MS).toISOString().slice(0, 10);
+  return isoDay(localDayNumber(instant, timeZone));
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
+// Exports span a few thousand days, each formatted many times over.
+const isoDays = new Map<number, string>();
+function isoDay(day: number): string {
+  let text = isoDays.get(day);
+  if (text === undefined) {
+    if (isoDays.size > 100_000) isoDays.clear();
+    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    isoDays.set(day, text);
+  }
+  return text;
+}
+
 /** An instant as ISO 8601 with the zone's offset ("2024-03-01T10:15:00+08:00"). */
 export function toIsoInZone(instant: number, timeZone: string): string {
   const offset = zoneOffsetMs(timeZone, instant);
-  const local = new Date(instant + offset).toISOString().slice(0, 19);
+  const wall = instant + offset;
+  const day = Math.floor(wall / DAY_MS);
+  const ms = wall - day * DAY_MS;
+  const second = Math.floor(ms / 1000);
+  const local = `${isoDay(day)}T${pad2(Math.floor(second / 3600))}:${pad2(Math.floor(second / 60) % 60)}:${pad2(second % 60)}`;
   if (offset === 0) return `${local}Z`;
   const minutes = Math.abs(offset) / 60_000;
   return `${local}${offset < 0 ? '-' : '+'}${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;

@@ -6,10 +6,17 @@ export class RowProblem extends Error {}
 
 /** Typed cell reads for row mappers; a bad cell throws RowProblem naming the column and value. */
 export class RowReader {
+  // Rows of one order repeat its dates, so each column remembers its last cell.
+  private readonly lastDateCell: string[] = [];
+  private readonly lastDate: Array<number | null> = [];
+  private readonly defaultDigits: number;
+
   constructor(
     private readonly header: readonly string[],
     private readonly options: FormatOptions,
-  ) {}
+  ) {
+    this.defaultDigits = minorDigits(options.currency);
+  }
 
   text(row: readonly string[], index: number): string {
     return cellAt(row, index);
@@ -24,7 +31,7 @@ export class RowReader {
   money(row: readonly string[], index: number, currency = this.options.currency): number | undefined {
     const cell = cellAt(row, index);
     if (cell === '') return undefined;
-    const minor = parseMoneyMinor(cell, minorDigits(currency));
+    const minor = parseMoneyMinor(cell, currency === this.options.currency ? this.defaultDigits : minorDigits(currency));
     if (minor === null) throw new RowProblem(`column "${this.name(index)}": "${clip(cell)}" is not an amount`);
     return minor;
   }
@@ -32,7 +39,13 @@ export class RowReader {
   date(row: readonly string[], index: number): number | undefined {
     const cell = cellAt(row, index);
     if (cell === '') return undefined;
-    const instant = this.options.parseDate(cell);
+    let instant: number | null;
+    if (this.lastDateCell[index] === cell) instant = this.lastDate[index]!;
+    else {
+      instant = this.options.parseDate(cell);
+      this.lastDateCell[index] = cell;
+      this.lastDate[index] = instant;
+    }
     if (instant === null) {
       throw new RowProblem(`unparseable date in column "${this.name(index)}": "${clip(cell)}"`);
     }

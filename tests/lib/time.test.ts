@@ -15,6 +15,9 @@ describe('time zones', () => {
     expect(zoneOffsetMs('America/New_York', after)).toBe(-4 * 3_600_000);
     expect(zoneOffsetMs('America/New_York', before)).toBe(-5 * 3_600_000);
     expect(toIsoInZone(after, 'America/New_York')).toBe('2024-03-10T03:30:00-04:00');
+    expect(toIsoInZone(Date.UTC(1969, 11, 31, 23, 59, 59, 500), 'UTC')).toBe('1969-12-31T23:59:59Z');
+    expect(toIsoInZone(Date.UTC(2024, 11, 31, 16, 5, 9), 'Asia/Shanghai')).toBe('2025-01-01T00:05:09+08:00');
+    expect(toIsoInZone(Date.UTC(2024, 5, 1, 12), 'Asia/Kathmandu')).toBe('2024-06-01T17:45:00+05:45');
     expect(new Date(zonedToInstant(2024, 7, 1, 12, 0, 0, 'America/New_York')).toISOString()).toBe('2024-07-01T16:00:00.000Z');
   });
 
@@ -37,7 +40,18 @@ describe('dates', () => {
 
   it('reads offsets in ISO-like dates', () => {
     expect(parseIsoLike('2023-04-09 20:05:13 -0700', 'Asia/Shanghai')).toBe(Date.UTC(2023, 3, 10, 3, 5, 13));
+    expect(parseIsoLike('2023-04-09 20:05:13 +05:45', 'UTC')).toBe(Date.UTC(2023, 3, 9, 14, 20, 13));
+    expect(parseIsoLike('2023-04-09T20:05:13Z', 'Asia/Shanghai')).toBe(Date.UTC(2023, 3, 9, 20, 5, 13));
+    expect(parseIsoLike('2023-04-09 20:05:13 +07', 'UTC')).toBeNull();
     expect(parseIsoLike('2024/06/01 20:15:00', 'Asia/Shanghai')).toBe(Date.UTC(2024, 5, 1, 12, 15));
+  });
+
+  it('knows leap days', () => {
+    expect(parseIsoLike('2024-02-29 10:00:00', 'UTC')).toBe(Date.UTC(2024, 1, 29, 10));
+    expect(parseIsoLike('2023-02-29 10:00:00', 'UTC')).toBeNull();
+    expect(parseIsoLike('1900-02-29 10:00:00', 'UTC')).toBeNull();
+    expect(parseIsoLike('2000-02-29 10:00:00', 'UTC')).toBe(Date.UTC(2000, 1, 29, 10));
+    expect(parseIsoLike('2024-04-31 10:00:00', 'UTC')).toBeNull();
   });
 
   it('infers month-first or day-first from the sample and says when it cannot tell', () => {
