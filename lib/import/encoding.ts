@@ -46,6 +46,8 @@ function looksBinary(head: Uint8Array): boolean {
 export class StreamDecoder {
   private readonly decoder: TextDecoder;
   private bytesSeen = 0;
+  /** Line breaks before the current chunk, to name the line of a bad byte as a text editor shows it. */
+  private linesSeen = 0;
   constructor(readonly detected: DetectedEncoding) {
     this.decoder = new TextDecoder(detected.encoding, { fatal: detected.encoding === 'utf-8', ignoreBOM: false });
   }
@@ -53,17 +55,26 @@ export class StreamDecoder {
     const start = this.bytesSeen;
     this.bytesSeen += chunk.length;
     try {
-      return this.decoder.decode(chunk, { stream: !final });
+      const text = this.decoder.decode(chunk, { stream: !final });
+      this.linesSeen += countLineBreaks(chunk, chunk.length);
+      return text;
     } catch {
       const offset = findInvalidUtf8(chunk);
+      const line = this.linesSeen + countLineBreaks(chunk, offset) + 1;
       throw new InputError(
-        `The file mixes encodings: it starts as UTF-8 but byte ${start + offset + 1} is not UTF-8 (often a GBK part pasted into a UTF-8 file). Re-export it, or save it with one encoding, and import again.`,
+        `The file mixes encodings: it starts as UTF-8 but byte ${(start + offset + 1).toLocaleString('en')} (line ${line.toLocaleString('en')}) is not UTF-8 (often a GBK part pasted into a UTF-8 file). Re-export it, or save it with one encoding, and import again.`,
       );
     }
   }
   end(): string {
     return this.decode(new Uint8Array(0), true);
   }
+}
+
+function countLineBreaks(bytes: Uint8Array, end: number): number {
+  let count = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0 && at < end; at = bytes.indexOf(0x0a, at + 1)) count += 1;
+  return count;
 }
 
 /** Index of the first byte that cannot be UTF-8; continuation bytes at the start belong to the previous chunk. */

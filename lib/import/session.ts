@@ -7,6 +7,18 @@ import { OrderFolder, type FoldedOrder } from './fold';
 import { RowProblem } from './row-reader';
 import { InputError } from './encoding';
 
+/** The header was read but its columns do not fit (a missing column, an unmapped field, a bad date pattern): the seller can fix the mapping. */
+export class ColumnsError extends InputError {
+  constructor(
+    message: string,
+    readonly format: FormatId,
+    readonly columns: string[],
+    readonly mapping: ColumnMapping,
+  ) {
+    super(message);
+  }
+}
+
 export interface ImportSettings {
   format?: FormatId | 'auto';
   /** For the generic format; guessed from the header when absent. */
@@ -164,14 +176,14 @@ export class ImportSession {
     try {
       parseDate = dateFormat ? compileDatePattern(dateFormat, timeZone) : dateParser(null, timeZone);
     } catch (error) {
-      if (error instanceof DatePatternError) throw new InputError(error.message);
+      if (error instanceof DatePatternError) throw new ColumnsError(error.message, format.id, header, mapping);
       throw error;
     }
     const options: FormatOptions = { timeZone, currency, parseDate, mapping, hasHeader };
     try {
       this.mapper = format.mapper(columns, options);
     } catch (error) {
-      if (error instanceof FormatError) throw new InputError(`${format.title.en}: ${error.message}`);
+      if (error instanceof FormatError) throw new ColumnsError(`${format.title.en}: ${error.message}`, format.id, header, mapping);
       throw error;
     }
     const warning = format.buyerWarning?.(columns, options);

@@ -18,6 +18,13 @@ export interface StreamResult {
   delimiter: Delimiter;
 }
 
+/** A file with a header and nothing under it; the preview of a file's start may be one too. */
+export class HeaderOnlyError extends InputError {
+  constructor(readonly result: StreamResult) {
+    super('The file has a header but no order rows.');
+  }
+}
+
 /** Bytes needed before encoding and delimiter are guessed. */
 const SNIFF_BYTES = 64 * 1024;
 
@@ -80,8 +87,9 @@ export async function importStream(
   if (!session.started) throw new InputError('The file has no rows: not even a header. Export the orders again and import that file.');
   const report = session.finish();
   await drain();
-  if (report.rowsRead === 0) throw new InputError('The file has a header but no order rows.');
-  return { report, encoding: decoder!.detected, delimiter };
+  const result = { report, encoding: decoder!.detected, delimiter };
+  if (report.rowsRead === 0) throw new HeaderOnlyError(result);
+  return result;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

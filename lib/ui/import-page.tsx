@@ -8,7 +8,7 @@ import { startImport, type RunningImport } from '../import/run';
 import type { StreamSettings } from '../import/stream';
 import { toExcelCsv } from './csv-export';
 import { formatCount, formatDuration, formatInstant, formatMoney } from './format';
-import { localised, translator, type Language } from './i18n';
+import { localised, translator, type Language, type MessageId } from './i18n';
 
 interface Picked {
   id: number;
@@ -182,6 +182,15 @@ function FileCard(props: { item: Picked; language: Language; disabled: boolean; 
           {preview.error}
         </p>
       )}
+      {preview && !preview.ok && preview.columns?.format === 'generic' && (
+        <MappingEditor
+          columns={preview.columns.columns}
+          mapping={preview.columns.mapping}
+          settings={item.settings}
+          language={language}
+          onSettings={(settings) => onSettings({ ...settings, format: 'generic' })}
+        />
+      )}
       {preview?.ok && (
         <>
           <dl class="tm-facts">
@@ -201,13 +210,14 @@ function FileCard(props: { item: Picked; language: Language; disabled: boolean; 
             <MappingEditor
               columns={preview.report.columns}
               mapping={preview.report.mapping}
-              dateFormat={item.settings.dateFormat ?? ''}
+              settings={item.settings}
               language={language}
-              onChange={(mapping, dateFormat) => onSettings({ ...item.settings, format: 'generic', mapping, dateFormat: dateFormat || undefined })}
+              onSettings={(settings) => onSettings({ ...settings, format: 'generic' })}
             />
           )}
           <h3>{t('previewOf')}</h3>
-          {preview.partial && <p class="tm-muted">{t('partialPreview')}</p>}
+          {preview.firstRowTooLong && <p class="tm-warning">{t('firstRowTooLong')}</p>}
+          {preview.partial && !preview.firstRowTooLong && <p class="tm-muted">{t('partialPreview')}</p>}
           <table class="tm-table tm-preview">
             <thead>
               <tr>
@@ -241,18 +251,51 @@ function FileCard(props: { item: Picked; language: Language; disabled: boolean; 
   );
 }
 
-function MappingEditor(props: { columns: string[]; mapping: ColumnMapping; dateFormat: string; language: Language; onChange(m: ColumnMapping, d: string): void }) {
-  const { columns, mapping, dateFormat, language, onChange } = props;
+const DELIMITERS: ReadonlyArray<[NonNullable<StreamSettings['delimiter']>, MessageId]> = [
+  ['auto', 'delimiterAuto'],
+  [',', 'delimiterComma'],
+  ['\t', 'delimiterTab'],
+  [';', 'delimiterSemicolon'],
+  ['|', 'delimiterPipe'],
+  ['whitespace', 'delimiterWhitespace'],
+];
+
+/** For `generic`: which column is which, how cells are separated, whether there is a header, and the date pattern. */
+function MappingEditor(props: { columns: string[]; mapping: ColumnMapping; settings: StreamSettings; language: Language; onSettings(s: StreamSettings): void }) {
+  const { columns, mapping, settings, language, onSettings } = props;
   const t = translator(language);
-  const [pattern, setPattern] = useState(dateFormat);
+  const [pattern, setPattern] = useState(settings.dateFormat ?? '');
+  const hasHeader = settings.hasHeader ?? true;
   return (
     <fieldset class="tm-mapping">
       <legend>{t('mapping')}</legend>
       <p class="tm-muted">{t('mappingHelp')}</p>
       <div class="tm-mapping-grid">
+        <label>
+          <span>{t('delimiter')}</span>
+          <select
+            name="delimiter"
+            value={settings.delimiter ?? 'auto'}
+            onChange={(e) => onSettings({ ...settings, delimiter: e.currentTarget.value as StreamSettings['delimiter'], mapping: undefined })}
+          >
+            {DELIMITERS.map(([value, label]) => (
+              <option value={value}>{t(label)}</option>
+            ))}
+          </select>
+        </label>
+        <label class="tm-check">
+          <input
+            type="checkbox"
+            name="has-header"
+            checked={hasHeader}
+            // Column names change meaning (header words or positions), so the mapping starts over.
+            onChange={(e) => onSettings({ ...settings, hasHeader: e.currentTarget.checked, mapping: undefined })}
+          />
+          <span>{t('firstRowIsHeader')}</span>
+        </label>
         {MAPPABLE_FIELDS.map((field) => (
           <label>
-            <span>{field}</span>
+            <span>{t(`field.${field}`)}</span>
             <select
               name={`map-${field}`}
               value={mapping[field] ?? ''}
@@ -260,12 +303,12 @@ function MappingEditor(props: { columns: string[]; mapping: ColumnMapping; dateF
                 const next = { ...mapping };
                 if (e.currentTarget.value) next[field] = e.currentTarget.value;
                 else delete next[field];
-                onChange(next, pattern);
+                onSettings({ ...settings, mapping: next });
               }}
             >
               <option value="">{t('notMapped')}</option>
-              {columns.map((column) => (
-                <option value={column}>{column}</option>
+              {columns.map((column, i) => (
+                <option value={column}>{hasHeader ? column : `${t('columnNumber')} ${i + 1}`}</option>
               ))}
             </select>
           </label>
@@ -274,10 +317,11 @@ function MappingEditor(props: { columns: string[]; mapping: ColumnMapping; dateF
           <span>{t('dateFormat')}</span>
           <input
             type="text"
+            name="date-format"
             value={pattern}
             placeholder={t('dateFormatHelp')}
             onInput={(e) => setPattern(e.currentTarget.value)}
-            onChange={() => onChange(mapping, pattern)}
+            onChange={() => onSettings({ ...settings, mapping, dateFormat: pattern.trim() || undefined })}
           />
         </label>
       </div>

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { chunked, fixture } from '../../helpers';
 import { importToMemory } from '../../../lib/import/collect';
 import { InputError } from '../../../lib/import/encoding';
+import { previewBytes, PREVIEW_BYTES } from '../../../lib/import/preview';
 
 const run = (bytes: Uint8Array, chunk = 4096) => importToMemory(chunked(bytes, chunk), {});
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -35,7 +36,7 @@ describe('bad input', () => {
     const error = await run(bytes).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toBe(
-      `The file mixes encodings: it starts as UTF-8 but byte ${head.length + 5} is not UTF-8 (often a GBK part pasted into a UTF-8 file). Re-export it, or save it with one encoding, and import again.`,
+      `The file mixes encodings: it starts as UTF-8 but byte ${(head.length + 5).toLocaleString('en')} (line 5,002) is not UTF-8 (often a GBK part pasted into a UTF-8 file). Re-export it, or save it with one encoding, and import again.`,
     );
   });
 
@@ -48,6 +49,17 @@ describe('bad input', () => {
       yield utf8('"\n');
     }
     await expect(importToMemory(huge(), {})).rejects.toThrow(/Row 2 runs past 16 MB/);
+  });
+
+  it('previews a file whose first row is longer than the preview reads, leaving the verdict to the import', async () => {
+    const head = new Uint8Array([...utf8('Order Number,Order Date,Email (Billing),Order Total,Item Name\n1,2024-01-01,a@b.c,1.00,"'), ...new Uint8Array(PREVIEW_BYTES).fill(0x61)]);
+    const preview = await previewBytes(head.subarray(0, PREVIEW_BYTES), 50 * 1024 * 1024, {});
+    expect(preview).toMatchObject({ ok: true, orders: [], partial: true, firstRowTooLong: true, report: { format: 'woocommerce' } });
+    // The same bytes as a whole file are a header with nothing under it.
+    expect(await previewBytes(utf8('Order Number,Order Date,Email (Billing),Order Total,Item Name\n'), 62, {})).toEqual({
+      ok: false,
+      error: 'The file has a header but no order rows.',
+    });
   });
 
   it('gives the same orders whatever the chunk edges (multi-byte characters and quoted newlines split)', async () => {
