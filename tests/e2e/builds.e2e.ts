@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers';
+
+const OUTPUT = join(ROOT, '.output');
+const manifestOf = (target: string) => JSON.parse(readFileSync(join(OUTPUT, target, 'manifest.json'), 'utf8'));
+
+function scripts(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => readFileSync(join(dir, name), 'utf8'));
+}
+
+describe('the builds', () => {
+  it('builds for Firefox (MV2 with a gecko id) and zips for the stores', () => {
+    execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { cwd: ROOT, stdio: 'ignore' });
+    const firefox = manifestOf('firefox-mv2');
+    expect(firefox).toMatchObject({ manifest_version: 2, browser_specific_settings: { gecko: { id: expect.any(String) } } });
+    execFileSync('npx', ['wxt', 'zip'], { cwd: ROOT, stdio: 'ignore' });
+    const zip = join(OUTPUT, `tiermark-${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}-chrome.zip`);
+    expect(existsSync(zip) && statSync(zip).size).toBeGreaterThan(10_000);
+  });
+
+  it('asks for no host access at install and carries no eval or remote code', () => {
+    const chrome = manifestOf('chrome-mv3');
+    expect(chrome.manifest_version).toBe(3);
+    expect(JSON.stringify(chrome)).not.toContain('<all_urls>');
+    expect(chrome.host_permissions ?? []).toEqual([]);
+    for (const source of scripts(join(OUTPUT, 'chrome-mv3'))) {
+      expect(source).not.toMatch(/\beval\(|new Function\(/);
+      expect(source).not.toMatch(/<script[^>]+src=["']https?:/);
+    }
+  });
+});
