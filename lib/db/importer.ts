@@ -9,12 +9,15 @@ import type { ImportRecord } from './ledger';
 
 /** Orders per staging record: big records, because IndexedDB pays per record. */
 const STAGE_BATCH = 2000;
+/** Orders an import holds in memory (some 150 MB of a worker's heap) before it spills them into staging. */
+export const MEMORY_BUDGET = 150_000;
 const MAX_IN_FLIGHT = 8;
 const GROUPS = Math.ceil(BUCKETS / GROUP_SIZE);
 
 export interface ImportFile {
   name: string;
   size: number;
+  /** SHA-256 of the bytes. */
   hash: string;
   stream(): AsyncIterable<Uint8Array>;
 }
@@ -64,16 +67,20 @@ function newRecord(id: string, file: ImportFile): ImportRecord {
 }
 
 /**
- * Buffers folded orders per bucket group and writes each group's batch as one staging record.
- * Writes are not awaited one by one: IndexedDB stores a batch while the next rows are parsed.
+ * Holds folded orders per bucket group in memory while the file is read. A file too big for that
+ * spills them into staging records in IndexedDB, written while the next rows are parsed.
  */
 class Stager {
   private readonly pending = new Map<number, FoldedOrder[]>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private held = 0;
   private seq = 0;
+  spilled = false;
+
   constructor(
     private readonly db: Database,
     private readonly importId: string,
+    private readonly memoryBudget: number,
   ) {}
 
   async add(folded: FoldedOrder): Promise<void> {
@@ -81,13 +88,20 @@ class Stager {
     let list = this.pending.get(group);
     if (!list) this.pending.set(group, (list = []));
     list.push(folded);
-    if (list.length >= STAGE_BATCH) await this.write(group);
+    this.held += 1;
+    if (this.spilled) {
+      if (list.length >= STAGE_BATCH) await this.write(group);
+    } else if (this.held > this.memoryBudget) {
+      this.spilled = true;
+      for (const group of [...this.pending.keys()]) await this.write(group);
+    }
   }
 
-  /** Writes what is buffered and waits until every write is stored (a failed write rejects here). */
-  async flush(): Promise<void> {
-    for (const group of [...this.pending.keys()]) await this.write(group);
+  /** Once the file is read: the orders still in memory by group, every staging write stored (a failed write rejects here). */
+  async finish(): Promise<Map<number, FoldedOrder[]>> {
+    if (this.spilled) for (const group of [...this.pending.keys()]) await this.write(group);
     await Promise.all(this.inFlight);
+    return this.pending;
   }
 
   private async write(group: number): Promise<void> {
@@ -104,7 +118,7 @@ class Stager {
     this.inFlight.add(written);
     written.then(
       () => this.inFlight.delete(written),
-      () => {}, // kept in inFlight: flush() rejects with it
+      () => {}, // kept in inFlight: finish() rejects with it
     );
     // Bounded, so a fast parser does not pile up the whole file in IndexedDB's queue.
     if (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
@@ -112,15 +126,16 @@ class Stager {
 }
 
 /**
- * Imports one file into the store. Orders are staged while the file is read and moved into the
- * store only once it was read to the end, so a cancelled, failed or interrupted import leaves
- * the customers as they were. Returns the ledger record.
+ * Imports one file into the store. Orders are held (or staged) while the file is read and moved
+ * into the store only once it was read to the end, so a cancelled, failed or interrupted read
+ * leaves the customers as they were. Returns the ledger record.
  */
 export async function importFile(
   db: Database,
   file: ImportFile,
   settings: StreamSettings,
   callbacks: ImportCallbacks = {},
+  memoryBudget = MEMORY_BUDGET,
 ): Promise<ImportRecord> {
   const id = settings.importId ?? crypto.randomUUID();
   const record = newRecord(id, file);
@@ -133,7 +148,8 @@ export async function importFile(
   await db.put('imports', record);
   const { signal, onProgress } = callbacks;
   const readStarted = performance.now();
-  const stager = new Stager(db, id);
+  const stager = new Stager(db, id, memoryBudget);
+  let held: Map<number, FoldedOrder[]>;
   try {
     const result = await importStream(
       file.stream(),
@@ -144,11 +160,12 @@ export async function importFile(
         onProgress?.({ phase: 'reading', bytesRead, bytesTotal: file.size, rowsRead, done: 0, total: 0 });
       },
     );
-    await stager.flush();
+    held = await stager.finish();
     const { report } = result;
     record.timings.readMs = Math.round(performance.now() - readStarted);
     Object.assign(record, {
       status: 'committing',
+      commitFrom: stager.spilled ? 'staging' : 'memory',
       format: report.format,
       encoding: result.encoding.encoding + (result.encoding.bom ? ' (BOM)' : ''),
       rowsRead: report.rowsRead,
@@ -172,7 +189,7 @@ export async function importFile(
     if (cancelled || error instanceof InputError) return record;
     throw error;
   }
-  return finishCommit(db, record, onProgress);
+  return finishCommit(db, record, onProgress, held);
 }
 
 const stagedRange = (importId: string) => IDBKeyRange.bound([importId, -Infinity, -Infinity], [importId, Infinity, Infinity]);
@@ -197,11 +214,17 @@ function foldStaged(entries: readonly StagedOrder[]): Order[] {
 }
 
 /**
- * Moves staged orders into the order and customer buckets, one bucket group per transaction (the group's
- * staged records are deleted in the same transaction), then applies the alias additions. Safe to
- * run again after an interruption: what is left in staging is exactly what is left to do.
+ * Moves the orders of a read import (staged, or held in memory) into the order and customer buckets,
+ * one bucket group per transaction (the group's staged records are deleted in the same
+ * transaction), then applies the alias additions. From staging it is safe to run again after an
+ * interruption: what is left in staging is exactly what is left to do.
  */
-export async function finishCommit(db: Database, record: ImportRecord, onProgress?: (progress: ImportProgress) => void): Promise<ImportRecord> {
+export async function finishCommit(
+  db: Database,
+  record: ImportRecord,
+  onProgress?: (progress: ImportProgress) => void,
+  held: ReadonlyMap<number, readonly FoldedOrder[]> = new Map(),
+): Promise<ImportRecord> {
   const id = record.id;
   const saveStarted = performance.now();
   const progress = (phase: 'saving' | 'customers', done: number, total: number) =>
@@ -210,10 +233,11 @@ export async function finishCommit(db: Database, record: ImportRecord, onProgres
   for (let group = 0; group < GROUPS; group += 1) {
     const range = IDBKeyRange.bound([id, group, -Infinity], [id, group, Infinity]);
     const tx = db.transaction(['staged', 'orders', 'customers', 'stagedAliases', 'meta'], 'readwrite');
-    const staged = await tx.objectStore('staged').getAll(range);
-    if (staged.length > 0) {
+    const staged = (await tx.objectStore('staged').getAll(range)).flatMap((batch) => JSON.parse(batch.json) as StagedOrder[]);
+    const incoming = [...staged, ...(held.get(group) ?? [])];
+    if (incoming.length > 0) {
       const byBucket = new Map<number, Map<string, Order[]>>();
-      for (const order of foldStaged(staged.flatMap((batch) => JSON.parse(batch.json) as StagedOrder[]))) {
+      for (const order of foldStaged(incoming)) {
         const key = entryKeyOf(order);
         const bucket = bucketOf(key);
         let entries = byBucket.get(bucket);
@@ -308,7 +332,8 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
 
 /**
  * After a restart: an import whose reader is gone is marked interrupted and its staged orders
- * dropped; one that had started committing is finished, so no customer stays half-written.
+ * dropped; one that had started committing from staging is finished, and one committing from
+ * memory is marked interrupted (its saved part is whole customers), so no customer stays half-written.
  */
 export async function recoverImports(db: Database, isAlive: (importId: string) => boolean): Promise<ImportRecord[]> {
   const recovered: ImportRecord[] = [];
@@ -321,6 +346,17 @@ export async function recoverImports(db: Database, isAlive: (importId: string) =
         status: 'interrupted' as const,
         finishedAt: Date.now(),
         error: 'The import stopped before the end of the file (the tab was closed). Nothing from it was saved; import the file again.',
+      };
+      await db.put('imports', interrupted);
+      recovered.push(interrupted);
+    } else if (record.status === 'committing' && record.commitFrom === 'memory') {
+      // The groups saved before the tab closed are whole customers; the rest of the file was only in memory.
+      await applyStagedAliases(db, record.id, () => {});
+      const interrupted = {
+        ...record,
+        status: 'interrupted' as const,
+        finishedAt: Date.now(),
+        error: 'The tab was closed while saving: part of the file was saved, each customer in it whole. Import the file again to save the rest.',
       };
       await db.put('imports', interrupted);
       recovered.push(interrupted);

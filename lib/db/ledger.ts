@@ -26,6 +26,8 @@ export interface ImportRecord {
   customersTouched: number;
   rejections: Rejection[];
   warnings: Localised[];
+  /** Where a commit takes the orders from: staging survives a closed tab, memory (a file small enough) does not. */
+  commitFrom?: 'staging' | 'memory';
   /** Why it failed, in words for the seller. */
   error: string | null;
   /** Time spent hashing, reading (parse and stage), saving orders and building customers, in ms. */

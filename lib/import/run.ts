@@ -1,7 +1,7 @@
 import type { ImportProgress } from '../db/importer';
 import type { ImportRecord } from '../db/ledger';
 import type { StreamSettings } from './stream';
-import { importIdOfLock, type WorkerReply, type WorkerRequest } from './worker-protocol';
+import { importIdOfLock, importLockName, type WorkerReply, type WorkerRequest } from './worker-protocol';
 
 export interface RunningImport {
   importId: string;
@@ -38,4 +38,9 @@ export async function liveImportIds(): Promise<Set<string>> {
   const state = await navigator.locks.query();
   const ids = [...(state.held ?? []), ...(state.pending ?? [])].map((lock) => importIdOfLock(lock.name ?? ''));
   return new Set(ids.filter((id): id is string => id !== null));
+}
+
+/** Resolves once no worker holds the import's lock: it finished, or its tab was closed. */
+export async function whenImportEnds(importId: string): Promise<void> {
+  await navigator.locks.request(importLockName(importId), () => undefined);
 }

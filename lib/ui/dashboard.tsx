@@ -3,7 +3,7 @@ import { openTiermarkDB, type Database } from '../db/schema';
 import { recoverImports } from '../db/importer';
 import type { ImportRecord } from '../db/ledger';
 import { storeStatus } from '../db/status';
-import { liveImportIds } from '../import/run';
+import { liveImportIds, whenImportEnds } from '../import/run';
 import { sendMessage, type StoreStatus } from '../messaging';
 import { formatCount } from './format';
 import { preferredLanguage, saveLanguage, translator, type Language } from './i18n';
@@ -30,7 +30,17 @@ export function Dashboard() {
       await recoverImports(opened, (id) => live.has(id));
       if (closed) return opened.close();
       setDb(opened);
-      setState(await loadState(opened));
+      const state = await loadState(opened);
+      setState(state);
+      // A worker of a tab closed a moment ago may still hold its lock: look again once it lets go.
+      for (const record of state.ledger) {
+        if (!live.has(record.id) || (record.status !== 'running' && record.status !== 'committing')) continue;
+        void whenImportEnds(record.id).then(async () => {
+          if (closed) return;
+          await recoverImports(opened, (id) => id !== record.id);
+          setState(await loadState(opened));
+        });
+      }
     })();
     return () => {
       closed = true;

@@ -45,6 +45,21 @@ describe('importing into IndexedDB', () => {
     expect((await storeCounts(db)).customers).toBe(2);
   });
 
+  it('spills a file too big for memory into staging, with the same result', async () => {
+    const inMemory = await freshDb();
+    const spilled = await freshDb();
+    const held = await importFile(inMemory, await fixtureFile('shopify-orders-79.csv'), {});
+    const staged = await importFile(spilled, await fixtureFile('shopify-orders-79.csv'), {}, {}, 2);
+    expect([held.commitFrom, staged.commitFrom]).toEqual(['memory', 'staging']);
+    expect({ ...staged, id: '', commitFrom: '', timings: {}, startedAt: 0, updatedAt: 0, finishedAt: 0 }).toEqual({ ...held, id: '', commitFrom: '', timings: {}, startedAt: 0, updatedAt: 0, finishedAt: 0 });
+    expect(await snapshot(spilled)).toEqual(await snapshot(inMemory));
+    for (const key of ['shopify:ada@example.com', 'shopify:grace@example.com', 'guest:shopify:#1005']) {
+      const strip = (entry: Awaited<ReturnType<typeof getCustomerEntry>>) => entry && { ...entry, orders: entry.orders.map((o) => ({ ...o, importId: '' })) };
+      expect(strip(await getCustomerEntry(spilled, key))).toEqual(strip(await getCustomerEntry(inMemory, key)));
+    }
+    expect(await customersForAlias(spilled, 'order:#1002')).toEqual(['shopify:ada@example.com']);
+  });
+
   it('adds nothing when the same file comes again', async () => {
     const db = await freshDb();
     await importFile(db, await fixtureFile('taobao-order-report.gbk.csv'), {});
@@ -82,6 +97,10 @@ describe('importing into IndexedDB', () => {
     expect(record.status).toBe('failed');
     expect(record.error).toMatch(/Row 2 has a quote/);
     expect(await snapshot(db)).toEqual(before);
+    // Also when what was read had already spilled into staging.
+    const longer = new TextEncoder().encode(`${readFileSync(fixture('shopify-orders-79.csv'), 'utf8').trimEnd()}\n#1,"a@b.c,paid\n`);
+    expect(await importFile(db, await fileOf('broken-late.csv', longer), {}, {}, 1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/has a quote/) });
+    expect(await snapshot(db)).toEqual(before);
   });
 
   it('drops everything read so far when cancelled', async () => {
@@ -105,7 +124,7 @@ describe('importing into IndexedDB', () => {
     await db.put('imports', { ...done, id: 'reading', hash: 'r', status: 'running', ordersAdded: 0 });
     await db.put('staged', { importId: 'reading', group, seq: 1, json: JSON.stringify([{ order: order('#9999', 'reading'), continuation: null }]) });
     // A tab closed while committing: its orders are still staged.
-    await db.put('imports', { ...done, id: 'committing', hash: 'c', status: 'committing', ordersAdded: 0, customersTouched: 0 });
+    await db.put('imports', { ...done, id: 'committing', hash: 'c', status: 'committing', commitFrom: 'staging', ordersAdded: 0, customersTouched: 0 });
     await db.put('staged', { importId: 'committing', group, seq: 1, json: JSON.stringify([{ order: order('#2000', 'committing'), continuation: null }]) });
 
     const recovered = await recoverImports(db, () => false);
@@ -118,5 +137,21 @@ describe('importing into IndexedDB', () => {
     expect(ada.orders.map((o) => o.orderId)).toEqual(['#1001', '#2000', '#1002']);
     expect(ada.customer).toMatchObject({ orderCount: 3, monetaryMinor: 18450 + 12000 });
     expect(await snapshot(db)).toMatchObject({ customers: 4, orders: 8, staged: 0, stagedAliases: 0 });
+  });
+
+  it('after a closed tab while saving from memory: the saved part stays whole and findable, the import is marked incomplete', async () => {
+    const db = await freshDb();
+    const done = await importFile(db, await fixtureFile('shopify-orders-79.csv'), {});
+    // What a commit from memory leaves after its first group: that group's aliases still staged.
+    const jd = await fixtureFile('jd-orders.gbk.csv');
+    await db.put('imports', { ...done, id: 'saving', hash: jd.hash, status: 'committing', commitFrom: 'memory' });
+    await db.put('stagedAliases', { importId: 'saving', seq: 1, json: JSON.stringify([['email:new@example.com', 'shopify:ada@example.com']]) });
+
+    const [recovered] = await recoverImports(db, () => false);
+    expect(recovered).toMatchObject({ id: 'saving', status: 'interrupted', error: expect.stringMatching(/part of the file was saved.*Import the file again/) });
+    expect(await customersForAlias(db, 'email:new@example.com')).toEqual(['shopify:ada@example.com']);
+    expect(await snapshot(db)).toMatchObject({ customers: 4, orders: 7, staged: 0, stagedAliases: 0 });
+    // Importing the file again is not refused as a duplicate.
+    expect((await importFile(db, jd, {})).status).toBe('complete');
   });
 });
