@@ -1,7 +1,7 @@
 // npm run demo — build Tiermark, load it into Chromium with the demo shop imported, and show it.
 // With no display it runs headless, writes screenshots, prints where, and exits.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -29,7 +29,10 @@ async function main(): Promise<void> {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const consoleUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
-  const browser = await launchExtension({ headless, profile: join(OUT, 'profile') });
+  // A fresh profile each run: the demo always shows the same first import.
+  const profile = join(OUT, 'profile');
+  rmSync(profile, { recursive: true, force: true });
+  const browser = await launchExtension({ headless, profile });
   const shots: string[] = [];
   const shoot = async (target: import('playwright-core').Page, name: string) => {
     const path = join(OUT, `${name}.png`);
