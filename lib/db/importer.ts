@@ -33,7 +33,8 @@ export interface ImportProgress {
 }
 
 export interface ImportCallbacks {
-  onProgress?(progress: ImportProgress): void;
+  /** May return a promise, which the reading waits for: a worker yields there to hear a cancel. */
+  onProgress?(progress: ImportProgress): void | Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -157,7 +158,7 @@ export async function importFile(
       (folded) => stager.add(folded),
       ({ bytesRead, rowsRead }) => {
         if (signal?.aborted) throw new ImportCancelled('Import cancelled');
-        onProgress?.({ phase: 'reading', bytesRead, bytesTotal: file.size, rowsRead, done: 0, total: 0 });
+        return onProgress?.({ phase: 'reading', bytesRead, bytesTotal: file.size, rowsRead, done: 0, total: 0 });
       },
     );
     held = await stager.finish();
@@ -222,13 +223,13 @@ function foldStaged(entries: readonly StagedOrder[]): Order[] {
 export async function finishCommit(
   db: Database,
   record: ImportRecord,
-  onProgress?: (progress: ImportProgress) => void,
+  onProgress?: (progress: ImportProgress) => void | Promise<void>,
   held: ReadonlyMap<number, readonly FoldedOrder[]> = new Map(),
 ): Promise<ImportRecord> {
   const id = record.id;
   const saveStarted = performance.now();
   const progress = (phase: 'saving' | 'customers', done: number, total: number) =>
-    onProgress?.({ phase, bytesRead: record.fileSize, bytesTotal: record.fileSize, rowsRead: record.rowsRead, done, total });
+    void onProgress?.({ phase, bytesRead: record.fileSize, bytesTotal: record.fileSize, rowsRead: record.rowsRead, done, total });
   let aliasSeq = (await db.getAllKeys('stagedAliases', IDBKeyRange.bound([id, -Infinity], [id, Infinity]))).length;
   for (let group = 0; group < GROUPS; group += 1) {
     const range = IDBKeyRange.bound([id, group, -Infinity], [id, group, Infinity]);

@@ -35,6 +35,8 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
             if (now - lastPost < 100) return;
             lastPost = now;
             post({ type: 'progress', progress });
+            // Reading awaits only promises, so a cancel message would wait for the end of the file: yield to it.
+            return new Promise((resolve) => setTimeout(resolve, 0));
           },
         },
       );

@@ -129,6 +129,21 @@ describe('import problems in the dashboard', () => {
     await after.close();
   });
 
+  it('cancels an import on request and keeps the customers as they were', async () => {
+    const big = join(dir, 'cancelled-shopify-export.csv');
+    await generateShopifyRows(big, 120_000);
+    await page.setInputFiles('#tm-file-input', big);
+    await page.locator('.tm-file[data-file="cancelled-shopify-export.csv"] .tm-detected-format').waitFor();
+    await page.click('#tm-import-start');
+    const progress = page.locator('.tm-progress', { hasText: 'Reading' });
+    await progress.waitFor();
+    expect(await progress.innerText()).toMatch(/rows\/s · .* left/);
+    await progress.locator('button', { hasText: 'Cancel' }).click();
+    await page.locator('.tm-result.tm-status-cancelled[data-file="cancelled-shopify-export.csv"]').waitFor();
+    expect(await counts()).toEqual({ customers: '4', orders: '7' });
+    expect(await page.locator('.tm-ledger tr.tm-status-cancelled').innerText()).toContain('Cancelled');
+  });
+
   it('lets the seller map the columns of any table, and imports with that mapping', async () => {
     await page.setInputFiles('#tm-file-input', fixture('generic-retail.csv'));
     const card = page.locator('.tm-file[data-file="generic-retail.csv"]');

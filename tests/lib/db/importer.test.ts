@@ -109,7 +109,7 @@ describe('importing into IndexedDB', () => {
     const bytes = new Uint8Array(readFileSync(fixture('shopify-orders-79.csv')));
     const file: ImportFile = { name: 'x.csv', size: bytes.length, hash: 'h', stream: () => chunked(bytes, 200) };
     let calls = 0;
-    const record = await importFile(db, file, {}, { signal: controller.signal, onProgress: () => (calls += 1) === 2 && controller.abort() });
+    const record = await importFile(db, file, {}, { signal: controller.signal, onProgress: () => void ((calls += 1) === 2 && controller.abort()) });
     expect(record.status).toBe('cancelled');
     expect(await snapshot(db)).toEqual({ customers: 0, orders: 0, buckets: 0, staged: 0, stagedAliases: 0 });
   });
