@@ -1,0 +1,78 @@
+import { isPurchase } from '../customers';
+import { netSpendMinor, type Customer, type Order } from '../model';
+import { localDayNumber } from '../time';
+import type { CustomerHistory, ScoreContext } from './scorer';
+
+const YEAR_DAYS = 365;
+const PURCHASE = 1;
+const REFUND = 2;
+
+function flagsOf(order: Order): number {
+  return (isPurchase(order) ? PURCHASE : 0) | (order.isReturn || order.refundedMinor > 0 ? REFUND : 0);
+}
+
+/**
+ * Collects what the scorers need of each customer's orders as they stream by: per order its
+ * local day, net spend, and whether it is a purchase occasion. A few numbers per order, so the
+ * command line can score a file of a million rows without holding its orders.
+ */
+export class HistoryCollector {
+  // Per customer: day, spend (minor), flags (PURCHASE, REFUND) repeated.
+  private readonly entries = new Map<string, number[]>();
+
+  constructor(private readonly timeZone: string) {}
+
+  /** `moneyOnly`: a later part of an order already counted (its money, not another occasion). */
+  add(customerKey: string, order: Order, moneyOnly = false): void {
+    let list = this.entries.get(customerKey);
+    if (!list) this.entries.set(customerKey, (list = []));
+    list.push(localDayNumber(order.createdAt, this.timeZone), netSpendMinor(order), moneyOnly ? 0 : flagsOf(order));
+  }
+
+  history(customer: Customer, ctx: ScoreContext): CustomerHistory {
+    return historyFromEntries(customer, this.entries.get(customer.key) ?? [], ctx);
+  }
+}
+
+/** A stored customer's history from their orders. */
+export function historyFromOrders(customer: Customer, orders: readonly Order[], ctx: ScoreContext): CustomerHistory {
+  const entries: number[] = [];
+  for (const order of orders) entries.push(localDayNumber(order.createdAt, ctx.timeZone), netSpendMinor(order), flagsOf(order));
+  return historyFromEntries(customer, entries, ctx);
+}
+
+/** Merges a customer's orders into purchase occasions by local day (交易按天合并), up to the as-of day. */
+function historyFromEntries(customer: Customer, entries: readonly number[], ctx: ScoreContext): CustomerHistory {
+  const byDay = new Map<number, { spend: number; purchase: boolean }>();
+  let spendLast365dMinor = 0;
+  let netSpendMinor = 0;
+  let purchases = 0;
+  let refunds = 0;
+  for (let i = 0; i < entries.length; i += 3) {
+    const day = entries[i]!;
+    if (day > ctx.asOfDay) continue; // after the as-of date: not yet happened
+    const spend = entries[i + 1]!;
+    const flags = entries[i + 2]!;
+    netSpendMinor += spend;
+    if (day > ctx.asOfDay - YEAR_DAYS) spendLast365dMinor += spend;
+    if (flags & PURCHASE) purchases += 1;
+    if (flags & REFUND) refunds += 1;
+    const slot = byDay.get(day) ?? { spend: 0, purchase: false };
+    slot.spend += spend;
+    slot.purchase ||= (flags & PURCHASE) !== 0;
+    byDay.set(day, slot);
+  }
+  const occasionDays: number[] = [];
+  const occasionSpendMinor: number[] = [];
+  for (const day of [...byDay.keys()].sort((a, b) => a - b)) {
+    const { spend, purchase } = byDay.get(day)!;
+    if (purchase) {
+      occasionDays.push(day);
+      occasionSpendMinor.push(spend);
+    } else if (occasionSpendMinor.length > 0) {
+      // Money without a purchase that day (a return, a refund booked later) belongs to the occasion before it.
+      occasionSpendMinor[occasionSpendMinor.length - 1]! += spend;
+    }
+  }
+  return { customer, occasionDays, occasionSpendMinor, spendLast365dMinor, netSpendMinor, purchases, refunds };
+}

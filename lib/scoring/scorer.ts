@@ -1,0 +1,70 @@
+import type { Localised } from '../formats';
+import type { Customer } from '../model';
+
+/** A fact's value: flat primitives only (DESIGN.md, "Facts are flat primitives"); null when unknown. */
+export type FactValue = number | string | boolean | null;
+export type Facts = Record<string, FactValue>;
+
+export interface FactSpec {
+  type: 'number' | 'string' | 'boolean';
+  description: Localised;
+}
+
+/** A customer's history as the scorers see it: the aggregate and the purchase occasions. */
+export interface CustomerHistory {
+  customer: Customer;
+  /** Local day numbers (days since 1970-01-01 in the shop's zone) of purchase occasions, ascending: orders on one day are one occasion. */
+  occasionDays: number[];
+  /** Net spend of each occasion, minor units. */
+  occasionSpendMinor: number[];
+  /** Up to the as-of day: net spend (minor units), orders that were purchases, orders with a refund or return. */
+  netSpendMinor: number;
+  purchases: number;
+  refunds: number;
+  /** Net spend in the 365 days up to the as-of day, minor units. */
+  spendLast365dMinor: number;
+}
+
+export interface ScoreSettings {
+  /** Monthly discount rate for CLV. */
+  clvDiscountRate: number;
+}
+
+export interface ScoreContext {
+  /** The as-of moment (end of the as-of day) and its local day number. */
+  asOf: number;
+  asOfDay: number;
+  timeZone: string;
+  settings: ScoreSettings;
+}
+
+export const DEFAULT_SCORE_SETTINGS: ScoreSettings = { clvDiscountRate: 0.01 };
+
+/** One customer as a scorer sees it: the history and the facts of the scorers before it. */
+export interface Scored {
+  history: CustomerHistory;
+  facts: Facts;
+}
+
+export interface Scorer<Model = unknown> {
+  id: string;
+  version: number;
+  /** The facts it provides; every score returns all of them. */
+  facts: Record<string, FactSpec>;
+  /** Scorers whose facts this one reads; they run first. */
+  after?: readonly string[];
+  /** Runs once per rescore on the whole population (breakpoints, model parameters). */
+  fit?(population: readonly Scored[], ctx: ScoreContext): Model;
+  /** Pure and cheap; never throws on odd data: unknown values are null, with a reason fact where one helps. */
+  score(customer: Scored, model: Model, ctx: ScoreContext): Facts;
+}
+
+/** Identity helper for typing. */
+export function defineScorer<Model>(scorer: Scorer<Model>): Scorer<Model> {
+  return scorer;
+}
+
+/** Money facts are in major units, rounded to the currency's minor unit. */
+export function majorUnits(minor: number, digits: number): number {
+  return Number((minor / 10 ** digits).toFixed(digits));
+}

@@ -1,0 +1,153 @@
+import { nelderMead } from '../../lib/scoring/optimize';
+import { defineScorer } from '../../lib/scoring/scorer';
+import { hyp2f1, lnBeta, lnGamma, logAddExp } from '../../lib/scoring/special';
+
+/** BG/NBD (Fader, Hardie & Lee 2005): purchases at rate λ ~ Gamma(r, α) while alive; after each, a dropout with p ~ Beta(a, b). */
+export interface BgNbdParams {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+}
+
+/** One customer in model terms: x repeat purchases, the last at t_x, observed for T (all in one time unit). */
+export interface RepeatSummary {
+  x: number;
+  tx: number;
+  T: number;
+}
+
+export interface Fit<P> {
+  params: P;
+  logLikelihood: number;
+  converged: boolean;
+  customers: number;
+}
+
+/** Identical summaries counted once with a weight: a shop has many one-time buyers of the same age. */
+function grouped(rows: readonly RepeatSummary[]): Array<RepeatSummary & { weight: number }> {
+  const groups = new Map<string, RepeatSummary & { weight: number }>();
+  for (const { x, tx, T } of rows) {
+    const key = `${x}|${tx}|${T}`;
+    const group = groups.get(key);
+    if (group) group.weight += 1;
+    else groups.set(key, { x, tx, T, weight: 1 });
+  }
+  return [...groups.values()];
+}
+
+function logLikelihoodOf({ r, alpha, a, b }: BgNbdParams, rows: ReadonlyArray<RepeatSummary & { weight: number }>): number {
+  const lnBab = lnBeta(a, b);
+  const lnGr = lnGamma(r);
+  let total = 0;
+  for (const { x, tx, T, weight } of rows) {
+    const head = lnGamma(r + x) - lnGr + r * Math.log(alpha);
+    const stillAlive = lnBeta(a, b + x) - lnBab - (r + x) * Math.log(alpha + T);
+    const droppedOut = x > 0 ? lnBeta(a + 1, b + x - 1) - lnBab - (r + x) * Math.log(alpha + tx) : -Infinity;
+    total += weight * (head + logAddExp(stillAlive, droppedOut));
+  }
+  return total;
+}
+
+export function bgnbdLogLikelihood(params: BgNbdParams, rows: readonly RepeatSummary[]): number {
+  return logLikelihoodOf(params, grouped(rows));
+}
+
+/**
+ * Maximum likelihood over log-parameters with Nelder–Mead, times scaled so the longest T is 10
+ * (as the reference implementation does; only α depends on the unit), restarted from its own
+ * result until the likelihood stops improving.
+ */
+export function fitBgNbd(rows: readonly RepeatSummary[]): Fit<BgNbdParams> {
+  const scale = Math.max(...rows.map((row) => row.T)) / 10 || 1;
+  const scaled = grouped(rows.map(({ x, tx, T }) => ({ x, tx: tx / scale, T: T / scale })));
+  const objective = ([lr, lalpha, la, lb]: number[]) => -logLikelihoodOf({ r: Math.exp(lr!), alpha: Math.exp(lalpha!), a: Math.exp(la!), b: Math.exp(lb!) }, scaled);
+  let best = nelderMead(objective, [0, 0, 0, 0]);
+  for (let restart = 0; restart < 5; restart += 1) {
+    const again = nelderMead(objective, best.point, { step: 0.1 });
+    const improved = again.value < best.value - 1e-9;
+    best = again.value <= best.value ? again : best;
+    if (!improved) break;
+  }
+  const [r, alpha, a, b] = best.point.map(Math.exp) as [number, number, number, number];
+  const params = { r, alpha: alpha * scale, a, b };
+  return { params, logLikelihood: bgnbdLogLikelihood(params, rows), converged: best.converged && Number.isFinite(best.value), customers: rows.length };
+}
+
+/** P(alive | x, t_x, T); a customer with no repeat purchase is alive by the model's assumption. Safe for huge x. */
+export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: RepeatSummary): number {
+  if (x === 0) return 1;
+  const lnOdds = Math.log(a / (b + x - 1)) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+  return 1 / (1 + Math.exp(lnOdds));
+}
+
+/**
+ * E[purchases in (T, T+t] | x, t_x, T]. The hypergeometric factor is taken through Euler's
+ * transformation, 2F1(r+x, b+x; c; z) = (1−z)^(c−r−x−b−x) 2F1(a+b−1−r, a−1; c; z), whose terms
+ * stay small however many purchases x is.
+ */
+export function expectedPurchases({ r, alpha, a, b }: BgNbdParams, t: number, { x, tx, T }: RepeatSummary): number {
+  const c = a + b + x - 1;
+  const z = t / (alpha + T + t);
+  const rest = Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, c, z);
+  const numerator = (c / (a - 1)) * (1 - rest);
+  const lnOdds = x > 0 ? Math.log(a / (b + x - 1)) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx)) : -Infinity;
+  return numerator / (1 + Math.exp(lnOdds));
+}
+
+/** E[purchases in (0, t]] for a new customer. */
+export function expectedPurchasesNew({ r, alpha, a, b }: BgNbdParams, t: number): number {
+  const z = t / (alpha + t);
+  return ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1(r, b, a + b - 1, z));
+}
+
+/** The summary of a customer's purchase occasions (days) as of a day. */
+export function repeatSummary(occasionDays: readonly number[], asOfDay: number): RepeatSummary | null {
+  const first = occasionDays[0];
+  if (first === undefined) return null;
+  return { x: occasionDays.length - 1, tx: occasionDays[occasionDays.length - 1]! - first, T: asOfDay - first };
+}
+
+/** Fewer customers than this, or fewer repeat buyers, and the fit means little. */
+export const MIN_CUSTOMERS = 30;
+export const MIN_REPEAT_BUYERS = 5;
+
+export type BgNbdModel = { status: 'fitted'; params: BgNbdParams } | { status: 'too-few-customers' | 'too-few-repeat-buyers' | 'did-not-converge'; params: null };
+
+export default defineScorer<BgNbdModel>({
+  id: 'bgnbd',
+  version: 1,
+  after: ['history'],
+  facts: {
+    pAlive: { type: 'number', description: { en: 'Probability the customer is still active (BG/NBD, 0–1)', 'zh-CN': '客户仍活跃的概率（BG/NBD 模型，0–1）' } },
+    expectedPurchases90d: { type: 'number', description: { en: 'Expected purchases in the next 90 days (BG/NBD)', 'zh-CN': '未来90天预计购买次数（BG/NBD）' } },
+    bgnbdStatus: {
+      type: 'string',
+      description: {
+        en: '"fitted", or why the model gives no figures: "too-few-customers", "too-few-repeat-buyers", "did-not-converge"',
+        'zh-CN': '"fitted" 表示模型可用；否则说明原因："too-few-customers"（客户太少）、"too-few-repeat-buyers"（回头客太少）、"did-not-converge"（未收敛）',
+      },
+    },
+  },
+  fit(population, ctx) {
+    const rows: RepeatSummary[] = [];
+    for (const { history } of population) {
+      const summary = repeatSummary(history.occasionDays, ctx.asOfDay);
+      if (summary) rows.push(summary);
+    }
+    if (rows.length < MIN_CUSTOMERS) return { status: 'too-few-customers', params: null };
+    if (rows.filter((row) => row.x > 0).length < MIN_REPEAT_BUYERS) return { status: 'too-few-repeat-buyers', params: null };
+    const fit = fitBgNbd(rows);
+    const sane = Object.values(fit.params).every((v) => Number.isFinite(v) && v > 0);
+    return fit.converged && sane ? { status: 'fitted', params: fit.params } : { status: 'did-not-converge', params: null };
+  },
+  score({ history }, model, ctx) {
+    const summary = repeatSummary(history.occasionDays, ctx.asOfDay);
+    if (!summary || model.status !== 'fitted') return { pAlive: null, expectedPurchases90d: null, bgnbdStatus: model.status };
+    return {
+      pAlive: Number(probabilityAlive(model.params, summary).toFixed(4)),
+      expectedPurchases90d: Number(expectedPurchases(model.params, 90, summary).toFixed(4)),
+      bgnbdStatus: 'fitted',
+    };
+  },
+});

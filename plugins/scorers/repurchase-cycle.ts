@@ -1,0 +1,60 @@
+import { defineScorer } from '../../lib/scoring/scorer';
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A customer's own typical gap between purchase occasions: the median, so one long pause does not define them. */
+export function ownCycleDays(occasionDays: readonly number[]): number | null {
+  if (occasionDays.length < 2) return null;
+  const gaps: number[] = [];
+  for (let i = 1; i < occasionDays.length; i += 1) gaps.push(occasionDays[i]! - occasionDays[i - 1]!);
+  return median(gaps);
+}
+
+interface CycleModel {
+  /** The median of repeat buyers' own cycles; null when the shop has no repeat buyer yet. */
+  populationCycleDays: number | null;
+}
+
+/** 回购周期: when each customer usually buys again, and how many days until that is due. */
+export default defineScorer<CycleModel>({
+  id: 'repurchase-cycle',
+  version: 1,
+  after: ['history'],
+  facts: {
+    repurchaseCycleDays: {
+      type: 'number',
+      description: { en: "Typical days between purchases: the customer's own, or the shop's for one-time buyers", 'zh-CN': '回购周期（天）：客户自己的，一次性买家取全店的' },
+    },
+    repurchaseCycleSource: {
+      type: 'string',
+      description: { en: '"own" (from two or more purchases) or "population" (the shop\'s typical cycle)', 'zh-CN': '"own" 为本人两次以上购买得出，"population" 为全店典型周期' },
+    },
+    daysUntilRepurchaseDue: {
+      type: 'number',
+      description: { en: 'Days until the next purchase is due; negative when overdue', 'zh-CN': '距预计回购日的天数；已逾期时为负数' },
+    },
+  },
+  fit(population) {
+    const cycles: number[] = [];
+    for (const { history } of population) {
+      const cycle = ownCycleDays(history.occasionDays);
+      if (cycle !== null) cycles.push(cycle);
+    }
+    return { populationCycleDays: cycles.length > 0 ? median(cycles) : null };
+  },
+  score({ history }, model, ctx) {
+    const last = history.occasionDays[history.occasionDays.length - 1];
+    const own = ownCycleDays(history.occasionDays);
+    const cycle = own ?? model.populationCycleDays;
+    if (last === undefined || cycle === null) return { repurchaseCycleDays: null, repurchaseCycleSource: null, daysUntilRepurchaseDue: null };
+    return {
+      repurchaseCycleDays: cycle,
+      repurchaseCycleSource: own === null ? 'population' : 'own',
+      daysUntilRepurchaseDue: Math.round(last + cycle - ctx.asOfDay),
+    };
+  },
+});

@@ -1,0 +1,72 @@
+import { defineScorer } from '../../lib/scoring/scorer';
+
+interface RfmModel {
+  recency: Float64Array;
+  frequency: Float64Array;
+  monetary: Float64Array;
+}
+
+/** Number of sorted values below v. */
+function below(sorted: Float64Array, v: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]! < v) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Number of sorted values above v. */
+function above(sorted: Float64Array, v: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]! <= v) low = mid + 1;
+    else high = mid;
+  }
+  return sorted.length - low;
+}
+
+/**
+ * A quintile from the share of customers who do worse: 1 + ⌊5 × worse / N⌋. Equal values always
+ * get equal scores, whatever their order in the file: when 60% of customers bought once, they all
+ * get F = 1 and the next frequency starts at F = 4, rather than splitting the tie at random.
+ */
+const quintile = (worse: number, n: number) => Math.min(5, 1 + Math.floor((5 * worse) / n));
+
+/** RFM quintiles over the customers who bought (recent = 5, frequent = 5, big spenders = 5). */
+export default defineScorer<RfmModel>({
+  id: 'rfm',
+  version: 1,
+  after: ['history'],
+  facts: {
+    rfmR: { type: 'number', description: { en: 'Recency quintile, 5 = most recent', 'zh-CN': '最近购买 (R) 五分位，5 为最近' } },
+    rfmF: { type: 'number', description: { en: 'Frequency quintile, 5 = most frequent', 'zh-CN': '购买频率 (F) 五分位，5 为最频繁' } },
+    rfmM: { type: 'number', description: { en: 'Monetary quintile, 5 = highest spend', 'zh-CN': '消费金额 (M) 五分位，5 为最高' } },
+    rfmCode: { type: 'string', description: { en: 'R, F and M together, e.g. "545"', 'zh-CN': 'RFM 组合代码，如 "545"' } },
+  },
+  fit(population) {
+    const recency: number[] = [];
+    const frequency: number[] = [];
+    const monetary: number[] = [];
+    for (const { facts } of population) {
+      if (typeof facts.recencyDays !== 'number') continue;
+      recency.push(facts.recencyDays);
+      frequency.push(facts.frequency as number);
+      monetary.push(facts.monetary as number);
+    }
+    const sorted = (values: number[]) => Float64Array.from(values).sort();
+    return { recency: sorted(recency), frequency: sorted(frequency), monetary: sorted(monetary) };
+  },
+  score({ facts }, model) {
+    const n = model.recency.length;
+    if (typeof facts.recencyDays !== 'number' || n === 0) return { rfmR: null, rfmF: null, rfmM: null, rfmCode: null };
+    const rfmR = quintile(above(model.recency, facts.recencyDays), n);
+    const rfmF = quintile(below(model.frequency, facts.frequency as number), n);
+    const rfmM = quintile(below(model.monetary, facts.monetary as number), n);
+    return { rfmR, rfmF, rfmM, rfmCode: `${rfmR}${rfmF}${rfmM}` };
+  },
+});
