@@ -7,8 +7,12 @@ import { formatIds } from '../plugins/formats';
 import { importStream, type StreamSettings } from './import/stream';
 import { InputError } from './import/encoding';
 import { CustomerTallies } from './customers';
-import { formatMajor } from './money';
-import { daysBetween, endOfDay, toIsoInZone } from './time';
+import { formatMajor, minorDigits } from './money';
+import { daysBetween, endOfDay, localDayNumber, toIsoInZone } from './time';
+import { HistoryCollector } from './scoring/history';
+import { fitScorers, scoreCustomer } from './scoring/pipeline';
+import { DEFAULT_SCORE_SETTINGS, type FactValue } from './scoring/scorer';
+import { scorers } from '../plugins/scorers';
 import type { Delimiter } from './import/rows';
 
 const USAGE = `Usage:
@@ -110,23 +114,34 @@ function parseDelimiter(text: string): Delimiter {
   return delimiter;
 }
 
-type OutputRow = Record<string, string | number>;
+type OutputRow = Record<string, string | number | boolean>;
 
-const SCORE_COLUMNS = ['customerKey', 'platform', 'orderCount', 'monetary', 'currency', 'firstOrderAt', 'lastOrderAt', 'recencyDays'];
+const SCORE_COLUMNS = [
+  'customerKey', 'platform', 'orderCount', 'monetary', 'currency', 'firstOrderAt', 'lastOrderAt', 'recencyDays',
+  'frequency', 'avgOrderValue', 'rfmR', 'rfmF', 'rfmM', 'rfmCode', 'repurchaseCycleDays', 'pAlive', 'expectedPurchases90d',
+  'predictedClv365', 'churnRisk',
+];
 
 /** The `score` command: import the file, tally customers, write one row per customer; returns the summary. */
 export async function score(args: ScoreArgs): Promise<string> {
   // Customers are tallied as orders stream by, so a big file is never held in memory.
   const tallies = new CustomerTallies(false);
+  const histories = new HistoryCollector();
   const { report } = await importStream(createReadStream(args.file, { highWaterMark: 1 << 16 }), args.settings, ({ order, continuation }) => {
     if (order.customerKey === null) return;
     if (!continuation) tallies.add(order.customerKey, order);
     else if (continuation === 'sum') tallies.addMoneyOnly(order.customerKey, order);
+    if (continuation !== 'items') histories.add(order.customerKey, order, continuation === 'sum');
   });
-  const asOf = args.asOf ? endOfDay(args.asOf, report.timeZone) : Date.now();
   const zone = report.timeZone;
+  const asOf = args.asOf ? endOfDay(args.asOf, zone) : Date.now();
+  const base = { asOf, asOfDay: localDayNumber(asOf, zone), timeZone: zone, settings: DEFAULT_SCORE_SETTINGS };
+  const ctx = fitScorers(function* () {
+    for (const customer of tallies.each()) yield histories.history(customer, base);
+  }, base);
   function* rows(): Generator<OutputRow> {
     for (const customer of tallies.bySpend()) {
+      const facts = scoreCustomer(histories.history(customer, base), ctx);
       yield {
         customerKey: customer.buyerId,
         platform: customer.platform,
@@ -136,6 +151,7 @@ export async function score(args: ScoreArgs): Promise<string> {
         firstOrderAt: toIsoInZone(customer.firstOrderAt, zone),
         lastOrderAt: toIsoInZone(customer.lastOrderAt, zone),
         recencyDays: daysBetween(customer.lastOrderAt, asOf, zone),
+        ...Object.fromEntries(SCORE_COLUMNS.slice(8).map((name) => [name, factCell(name, facts[name] ?? null, customer.currency)])),
       };
     }
   }
@@ -151,7 +167,15 @@ export async function score(args: ScoreArgs): Promise<string> {
   return [summary, ...details].join('\n');
 }
 
-function csvCell(value: string | number): string {
+const MONEY_FACTS = new Set(scorers.flatMap((scorer) => Object.entries(scorer.facts).filter(([, spec]) => spec.unit === 'money').map(([name]) => name)));
+
+/** A fact as written out: money with the currency's decimals, unknown as empty. */
+function factCell(name: string, value: FactValue, currency: string): string | number | boolean {
+  if (value === null) return '';
+  return MONEY_FACTS.has(name) && typeof value === 'number' ? value.toFixed(minorDigits(currency)) : value;
+}
+
+function csvCell(value: string | number | boolean): string {
   const text = String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

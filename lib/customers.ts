@@ -84,6 +84,11 @@ export class CustomerTallies {
     return this.keys.map((key, slot) => this.customer(slot, key));
   }
 
+  /** Customers in order of first appearance, built one at a time. */
+  *each(): Generator<Customer> {
+    for (let slot = 0; slot < this.keys.length; slot += 1) yield this.customer(slot, this.keys[slot]!);
+  }
+
   /** Customers by descending net spend, ties in order of first appearance; built one at a time, so a big file's list is never held whole. */
   *bySpend(): Generator<Customer> {
     const { keys, monetaryMinor } = this;

@@ -3,6 +3,8 @@ import { netSpendMinor, type Customer, type Order } from '../model';
 import { localDayNumber } from '../time';
 import type { CustomerHistory, ScoreContext } from './scorer';
 
+export type ScoringBase = Omit<ScoreContext, 'models'>;
+
 const YEAR_DAYS = 365;
 const PURCHASE = 1;
 const REFUND = 2;
@@ -17,39 +19,37 @@ function flagsOf(order: Order): number {
  * command line can score a file of a million rows without holding its orders.
  */
 export class HistoryCollector {
-  // Per customer: day, spend (minor), flags (PURCHASE, REFUND) repeated.
+  // Per customer: instant, spend (minor), flags (PURCHASE, REFUND) repeated.
   private readonly entries = new Map<string, number[]>();
-
-  constructor(private readonly timeZone: string) {}
 
   /** `moneyOnly`: a later part of an order already counted (its money, not another occasion). */
   add(customerKey: string, order: Order, moneyOnly = false): void {
     let list = this.entries.get(customerKey);
     if (!list) this.entries.set(customerKey, (list = []));
-    list.push(localDayNumber(order.createdAt, this.timeZone), netSpendMinor(order), moneyOnly ? 0 : flagsOf(order));
+    list.push(order.createdAt, netSpendMinor(order), moneyOnly ? 0 : flagsOf(order));
   }
 
-  history(customer: Customer, ctx: ScoreContext): CustomerHistory {
+  history(customer: Customer, ctx: ScoringBase): CustomerHistory {
     return historyFromEntries(customer, this.entries.get(customer.key) ?? [], ctx);
   }
 }
 
 /** A stored customer's history from their orders. */
-export function historyFromOrders(customer: Customer, orders: readonly Order[], ctx: ScoreContext): CustomerHistory {
+export function historyFromOrders(customer: Customer, orders: readonly Order[], ctx: ScoringBase): CustomerHistory {
   const entries: number[] = [];
-  for (const order of orders) entries.push(localDayNumber(order.createdAt, ctx.timeZone), netSpendMinor(order), flagsOf(order));
+  for (const order of orders) entries.push(order.createdAt, netSpendMinor(order), flagsOf(order));
   return historyFromEntries(customer, entries, ctx);
 }
 
 /** Merges a customer's orders into purchase occasions by local day (交易按天合并), up to the as-of day. */
-function historyFromEntries(customer: Customer, entries: readonly number[], ctx: ScoreContext): CustomerHistory {
+function historyFromEntries(customer: Customer, entries: readonly number[], ctx: ScoringBase): CustomerHistory {
   const byDay = new Map<number, { spend: number; purchase: boolean }>();
   let spendLast365dMinor = 0;
   let netSpendMinor = 0;
   let purchases = 0;
   let refunds = 0;
   for (let i = 0; i < entries.length; i += 3) {
-    const day = entries[i]!;
+    const day = localDayNumber(entries[i]!, ctx.timeZone);
     if (day > ctx.asOfDay) continue; // after the as-of date: not yet happened
     const spend = entries[i + 1]!;
     const flags = entries[i + 2]!;

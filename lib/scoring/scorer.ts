@@ -7,6 +7,8 @@ export type Facts = Record<string, FactValue>;
 
 export interface FactSpec {
   type: 'number' | 'string' | 'boolean';
+  /** For numbers: money is in the shop currency's major units. */
+  unit?: 'money' | 'days' | 'share' | 'count';
   description: Localised;
 }
 
@@ -36,6 +38,8 @@ export interface ScoreContext {
   asOfDay: number;
   timeZone: string;
   settings: ScoreSettings;
+  /** The fitted models of the scorers that ran before, by id (CLV reads the BG/NBD parameters). */
+  models: Readonly<Record<string, unknown>>;
 }
 
 export const DEFAULT_SCORE_SETTINGS: ScoreSettings = { clvDiscountRate: 0.01 };
@@ -54,7 +58,7 @@ export interface Scorer<Model = unknown> {
   /** Scorers whose facts this one reads; they run first. */
   after?: readonly string[];
   /** Runs once per rescore on the whole population (breakpoints, model parameters). */
-  fit?(population: readonly Scored[], ctx: ScoreContext): Model;
+  fit?(population: Iterable<Scored>, ctx: ScoreContext): Model;
   /** Pure and cheap; never throws on odd data: unknown values are null, with a reason fact where one helps. */
   score(customer: Scored, model: Model, ctx: ScoreContext): Facts;
 }

@@ -119,8 +119,8 @@ export default defineScorer<BgNbdModel>({
   version: 1,
   after: ['history'],
   facts: {
-    pAlive: { type: 'number', description: { en: 'Probability the customer is still active (BG/NBD, 0–1)', 'zh-CN': '客户仍活跃的概率（BG/NBD 模型，0–1）' } },
-    expectedPurchases90d: { type: 'number', description: { en: 'Expected purchases in the next 90 days (BG/NBD)', 'zh-CN': '未来90天预计购买次数（BG/NBD）' } },
+    pAlive: { type: 'number', unit: 'share', description: { en: 'Probability the customer is still active (BG/NBD, 0–1)', 'zh-CN': '客户仍活跃的概率（BG/NBD 模型，0–1）' } },
+    expectedPurchases90d: { type: 'number', unit: 'count', description: { en: 'Expected purchases in the next 90 days (BG/NBD)', 'zh-CN': '未来90天预计购买次数（BG/NBD）' } },
     bgnbdStatus: {
       type: 'string',
       description: {

@@ -6,12 +6,14 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** A customer's own typical gap between purchase occasions: the median, so one long pause does not define them. */
+/**
+ * A customer's own typical gap between purchase occasions: the mean, first to last over the gaps
+ * between (a median would call someone who buys in bursts a few days apart a weekly buyer).
+ */
 export function ownCycleDays(occasionDays: readonly number[]): number | null {
   if (occasionDays.length < 2) return null;
-  const gaps: number[] = [];
-  for (let i = 1; i < occasionDays.length; i += 1) gaps.push(occasionDays[i]! - occasionDays[i - 1]!);
-  return median(gaps);
+  const span = occasionDays[occasionDays.length - 1]! - occasionDays[0]!;
+  return Number((span / (occasionDays.length - 1)).toFixed(1));
 }
 
 interface CycleModel {
@@ -27,6 +29,7 @@ export default defineScorer<CycleModel>({
   facts: {
     repurchaseCycleDays: {
       type: 'number',
+      unit: 'days',
       description: { en: "Typical days between purchases: the customer's own, or the shop's for one-time buyers", 'zh-CN': '回购周期（天）：客户自己的，一次性买家取全店的' },
     },
     repurchaseCycleSource: {
@@ -34,7 +37,7 @@ export default defineScorer<CycleModel>({
       description: { en: '"own" (from two or more purchases) or "population" (the shop\'s typical cycle)', 'zh-CN': '"own" 为本人两次以上购买得出，"population" 为全店典型周期' },
     },
     daysUntilRepurchaseDue: {
-      type: 'number',
+      type: 'number', unit: 'days',
       description: { en: 'Days until the next purchase is due; negative when overdue', 'zh-CN': '距预计回购日的天数；已逾期时为负数' },
     },
   },

@@ -31,11 +31,12 @@ function above(sorted: Float64Array, v: number): number {
 }
 
 /**
- * A quintile from the share of customers who do worse: 1 + ⌊5 × worse / N⌋. Equal values always
- * get equal scores, whatever their order in the file: when 60% of customers bought once, they all
- * get F = 1 and the next frequency starts at F = 4, rather than splitting the tie at random.
+ * A quintile from the share of the other customers who do worse: 1 + ⌊5 × worse / (N − 1)⌋, capped
+ * at 5, so the best customer gets 5 and the worst 1 even in a small shop (a lone customer gets 3).
+ * Equal values always get equal scores, whatever their order in the file: when 60% of customers
+ * bought once they all get F = 1, rather than the tie being split at random across quintiles.
  */
-const quintile = (worse: number, n: number) => Math.min(5, 1 + Math.floor((5 * worse) / n));
+const quintile = (worse: number, n: number) => (n === 1 ? 3 : Math.min(5, 1 + Math.floor((5 * worse) / (n - 1))));
 
 /** RFM quintiles over the customers who bought (recent = 5, frequent = 5, big spenders = 5). */
 export default defineScorer<RfmModel>({

@@ -37,7 +37,23 @@ describe('tiermark score', () => {
       firstOrderAt: '2024-03-01T10:15:00+08:00',
       lastOrderAt: '2024-04-12T21:03:11+08:00',
       recencyDays: '19',
+      frequency: '2',
+      avgOrderValue: '192.00',
+      // Three buyers: least recent of them (R 1), tied on two purchases with 张三丰 (F 3), the top spender (M 5).
+      rfmR: '1',
+      rfmF: '3',
+      rfmM: '5',
+      rfmCode: '135',
+      // 1 March to 12 April; 19 days since, well within 42, so no churn risk.
+      repurchaseCycleDays: '42',
+      churnRisk: '0',
+      // Three customers are too few for BG/NBD and Gamma-Gamma: no figures rather than nonsense.
+      pAlive: '',
+      expectedPurchases90d: '',
+      predictedClv365: '',
     });
+    // A one-time buyer is judged by the shop's typical cycle: the median of 42 and 75 days.
+    expect(rows.find((row) => row.customerKey === 'lily_2019')).toMatchObject({ rfmCode: '311', repurchaseCycleDays: '58.5' });
   });
 
   it('maps columns by position for a headerless whitespace file and writes JSON', async () => {

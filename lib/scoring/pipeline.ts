@@ -1,0 +1,43 @@
+import { scorers as allScorers } from '../../plugins/scorers';
+import type { ScoringBase } from './history';
+import type { CustomerHistory, Facts, ScoreContext, Scorer } from './scorer';
+
+/** The scorers a scorer reads from, itself excluded, in running order. */
+function dependencies(scorer: Scorer<unknown>, scorers: readonly Scorer<unknown>[]): Scorer<unknown>[] {
+  const needed = new Set<string>();
+  const visit = (id: string) => {
+    for (const dep of scorers.find((s) => s.id === id)?.after ?? []) if (!needed.has(dep)) (needed.add(dep), visit(dep));
+  };
+  visit(scorer.id);
+  return scorers.filter((s) => needed.has(s.id));
+}
+
+function run(history: CustomerHistory, scorers: readonly Scorer<unknown>[], ctx: ScoreContext): Facts {
+  let facts: Facts = {};
+  for (const scorer of scorers) facts = { ...facts, ...scorer.score({ history, facts }, ctx.models[scorer.id], ctx) };
+  return facts;
+}
+
+/**
+ * Fits every scorer on the population, in order. `histories` is called once per fit and may build
+ * them afresh each time, so a big population is never held whole; each fit sees the facts of the
+ * scorers it reads.
+ */
+export function fitScorers(histories: () => Iterable<CustomerHistory>, base: ScoringBase, scorers: readonly Scorer<unknown>[] = allScorers): ScoreContext {
+  const models: Record<string, unknown> = {};
+  const ctx: ScoreContext = { ...base, models };
+  for (const scorer of scorers) {
+    if (!scorer.fit) continue;
+    const before = dependencies(scorer, scorers);
+    function* population() {
+      for (const history of histories()) yield { history, facts: run(history, before, ctx) };
+    }
+    models[scorer.id] = scorer.fit(population(), ctx);
+  }
+  return ctx;
+}
+
+/** Every fact of one customer, with the fitted models in `ctx`. */
+export function scoreCustomer(history: CustomerHistory, ctx: ScoreContext, scorers: readonly Scorer<unknown>[] = allScorers): Facts {
+  return run(history, scorers, ctx);
+}

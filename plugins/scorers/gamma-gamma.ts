@@ -1,0 +1,137 @@
+import { minorDigits } from '../../lib/money';
+import { nelderMead } from '../../lib/scoring/optimize';
+import { defineScorer, type CustomerHistory } from '../../lib/scoring/scorer';
+import { lnGamma } from '../../lib/scoring/special';
+import { expectedPurchases, repeatSummary, type BgNbdModel, type Fit } from './bgnbd';
+
+/** Gamma-Gamma (Fader, Hardie & Lee 2005, note 025): spend per purchase ~ Gamma(p, ν), ν ~ Gamma(q, γ); `v` is γ. */
+export interface GammaGammaParams {
+  p: number;
+  q: number;
+  v: number;
+}
+
+/** A repeat buyer: x repeat purchases with mean value m (first purchase excluded). */
+export interface SpendSummary {
+  x: number;
+  m: number;
+}
+
+function logLikelihoodOf({ p, q, v }: GammaGammaParams, rows: readonly SpendSummary[]): number {
+  const lnGq = lnGamma(q);
+  let total = 0;
+  for (const { x, m } of rows) {
+    const px = p * x;
+    total += lnGamma(px + q) - lnGamma(px) - lnGq + q * Math.log(v) + (px - 1) * Math.log(m) + px * Math.log(x) - (px + q) * Math.log(v + m * x);
+  }
+  return total;
+}
+
+export const gammaGammaLogLikelihood = logLikelihoodOf;
+
+/** Maximum likelihood over log-parameters, money scaled to a mean of 1 (only ν's scale depends on it). */
+export function fitGammaGamma(rows: readonly SpendSummary[]): Fit<GammaGammaParams> {
+  const scale = rows.reduce((sum, row) => sum + row.m, 0) / rows.length || 1;
+  const scaled = rows.map(({ x, m }) => ({ x, m: m / scale }));
+  const objective = ([lp, lq, lv]: number[]) => -logLikelihoodOf({ p: Math.exp(lp!), q: Math.exp(lq!), v: Math.exp(lv!) }, scaled);
+  let best = nelderMead(objective, [0, 0, 0]);
+  for (let restart = 0; restart < 5; restart += 1) {
+    const again = nelderMead(objective, best.point, { step: 0.1 });
+    const improved = again.value < best.value - 1e-9;
+    best = again.value <= best.value ? again : best;
+    if (!improved) break;
+  }
+  const [p, q, v] = best.point.map(Math.exp) as [number, number, number];
+  const params = { p, q, v: v * scale };
+  return { params, logLikelihood: logLikelihoodOf(params, rows), converged: best.converged && Number.isFinite(best.value), customers: rows.length };
+}
+
+/** E[spend per purchase | x, m]: between the population mean and the customer's own, weighted by how much they bought. */
+export function expectedSpend({ p, q, v }: GammaGammaParams, { x, m }: SpendSummary): number {
+  const populationMean = (v * p) / (q - 1);
+  if (x === 0) return populationMean;
+  const weight = (p * x) / (p * x + q - 1);
+  return (1 - weight) * populationMean + weight * m;
+}
+
+/** The customer's repeat purchases as the model counts them, in major units; null without a repeat purchase. */
+export function spendSummary(history: CustomerHistory): SpendSummary | null {
+  const repeats = history.occasionSpendMinor.slice(1);
+  if (repeats.length === 0) return null;
+  const digits = minorDigits(history.customer.currency);
+  return { x: repeats.length, m: repeats.reduce((sum, v) => sum + v, 0) / repeats.length / 10 ** digits };
+}
+
+const MONTH_DAYS = 365 / 12;
+export const MIN_REPEAT_BUYERS = 10;
+
+export type GammaGammaModel = { status: 'fitted'; params: GammaGammaParams } | { status: 'too-few-repeat-buyers' | 'did-not-converge'; params: null };
+
+/**
+ * 客户终身价值: the next 12 months' expected purchases (BG/NBD, month by month) times the expected
+ * spend per purchase (Gamma-Gamma), each month discounted at the monthly rate in the settings.
+ */
+export function predictedClv(
+  bgnbd: Parameters<typeof expectedPurchases>[0],
+  spendPerPurchase: number,
+  summary: NonNullable<ReturnType<typeof repeatSummary>>,
+  monthlyDiscountRate: number,
+  months = 12,
+): number {
+  let clv = 0;
+  let before = 0;
+  for (let month = 1; month <= months; month += 1) {
+    const upTo = expectedPurchases(bgnbd, month * MONTH_DAYS, summary);
+    clv += (spendPerPurchase * (upTo - before)) / (1 + monthlyDiscountRate) ** month;
+    before = upTo;
+  }
+  return clv;
+}
+
+export default defineScorer<GammaGammaModel>({
+  id: 'gamma-gamma',
+  version: 1,
+  after: ['history', 'bgnbd'],
+  facts: {
+    expectedSpendPerPurchase: { type: 'number', unit: 'money', description: { en: 'Expected spend per future purchase (Gamma-Gamma)', 'zh-CN': '预计每次购买金额（Gamma-Gamma 模型）' } },
+    predictedClv365: {
+      type: 'number', unit: 'money',
+      description: { en: 'Predicted value of the next 12 months, discounted (CLV)', 'zh-CN': '预测未来12个月的客户价值（折现后，CLV）' },
+    },
+    gammaGammaStatus: {
+      type: 'string',
+      description: {
+        en: '"fitted", or why there is no CLV: "too-few-repeat-buyers", "did-not-converge", or the BG/NBD status',
+        'zh-CN': '"fitted" 表示模型可用；否则说明原因："too-few-repeat-buyers"、"did-not-converge" 或 BG/NBD 的状态',
+      },
+    },
+  },
+  fit(population) {
+    const rows: SpendSummary[] = [];
+    for (const { history } of population) {
+      const summary = spendSummary(history);
+      if (summary && summary.m > 0) rows.push(summary);
+    }
+    if (rows.length < MIN_REPEAT_BUYERS) return { status: 'too-few-repeat-buyers', params: null };
+    const fit = fitGammaGamma(rows);
+    const sane = fit.params.q > 1 && Object.values(fit.params).every((v) => Number.isFinite(v) && v > 0);
+    return fit.converged && sane ? { status: 'fitted', params: fit.params } : { status: 'did-not-converge', params: null };
+  },
+  score({ history, facts }, model, ctx) {
+    if (model.status !== 'fitted') return { expectedSpendPerPurchase: null, predictedClv365: null, gammaGammaStatus: model.status };
+    const own = spendSummary(history);
+    const spend = expectedSpend(model.params, own && own.m > 0 ? own : { x: 0, m: 0 });
+    const digits = minorDigits(history.customer.currency);
+    const round = (value: number) => Number(value.toFixed(digits));
+    const bgnbd = ctx.models.bgnbd as BgNbdModel | undefined;
+    const summary = repeatSummary(history.occasionDays, ctx.asOfDay);
+    if (!bgnbd || bgnbd.status !== 'fitted' || !summary) {
+      return { expectedSpendPerPurchase: round(spend), predictedClv365: null, gammaGammaStatus: (facts.bgnbdStatus as string | null) ?? 'too-few-customers' };
+    }
+    return {
+      expectedSpendPerPurchase: round(spend),
+      predictedClv365: round(predictedClv(bgnbd.params, spend, summary, ctx.settings.clvDiscountRate)),
+      gammaGammaStatus: 'fitted',
+    };
+  },
+});

@@ -1,0 +1,10 @@
+import type { Scorer } from '../../lib/scoring/scorer';
+import bgnbd from './bgnbd';
+import churn from './churn';
+import gammaGamma from './gamma-gamma';
+import history from './history';
+import repurchaseCycle from './repurchase-cycle';
+import rfm from './rfm';
+
+/** Every scorer, in an order where each comes after those whose facts it reads. */
+export const scorers: readonly Scorer<any>[] = [history, rfm, repurchaseCycle, bgnbd, gammaGamma, churn];
