@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { importPath, sharedData } from '../../helpers';
+import { historyFromOrders } from '../../../lib/scoring/history';
+import { fitScorers, scoreCustomer } from '../../../lib/scoring/pipeline';
+import { baseAt, histories, order } from '../../plugins/scorers/scoring-helpers';
+
+describe('scoring a whole shop', () => {
+  it('tells a small shop why the models give no figures instead of printing nonsense', () => {
+    const base = baseAt('2024-06-30');
+    const list = histories([order('a', '2024-01-01 10:00', 10), order('a', '2024-02-01 10:00', 20), order('b', '2024-03-01 10:00', 30)], base);
+    const ctx = fitScorers(() => list, base);
+    const facts = scoreCustomer(list[0]!, ctx);
+    expect(facts).toMatchObject({ bgnbdStatus: 'too-few-customers', pAlive: null, gammaGammaStatus: 'too-few-repeat-buyers', predictedClv365: null, churnBasis: 'cycle only' });
+    expect(facts.rfmCode).toMatch(/^[1-5]{3}$/);
+  });
+
+  const steproac = sharedData('shopify-steproac/orders_export.anon.csv');
+  it.skipIf(!steproac.present)('fits every model on a real Shopify store and keeps every fact in range', async () => {
+    const { orders, customers } = await importPath(steproac.path);
+    const base = { ...baseAt('2023-06-01', 'UTC') };
+    const byKey = new Map<string, typeof orders extends Map<string, infer O> ? O[] : never>();
+    for (const o of orders.values()) if (o.customerKey) byKey.set(o.customerKey, [...(byKey.get(o.customerKey) ?? []), o]);
+    const list = customers.map((c) => historyFromOrders(c, byKey.get(c.key)!, base));
+    const ctx = fitScorers(() => list, base);
+    const all = list.map((h) => scoreCustomer(h, ctx));
+    expect(all[0]).toMatchObject({ bgnbdStatus: 'fitted', gammaGammaStatus: 'fitted' });
+    for (const facts of all.filter((f) => f.frequency as number > 0)) {
+      expect(facts.pAlive as number).toBeGreaterThanOrEqual(0);
+      expect(facts.pAlive as number).toBeLessThanOrEqual(1);
+      expect(facts.churnRisk as number).toBeGreaterThanOrEqual(0);
+      expect(facts.churnRisk as number).toBeLessThanOrEqual(1);
+      expect(facts.predictedClv365 as number).toBeGreaterThanOrEqual(0);
+    }
+    // The quintiles split the buyers roughly in fifths on recency, where ties are few.
+    const r5 = all.filter((f) => f.rfmR === 5).length / all.filter((f) => f.rfmR !== null).length;
+    expect(r5).toBeGreaterThan(0.15);
+    expect(r5).toBeLessThan(0.25);
+    // The store's best customer (34 orders) is worth more next year than a one-time buyer.
+    const top = all.find((f) => f.orderCount === 34)!;
+    const once = all.find((f) => f.frequency === 1)!;
+    expect(top.predictedClv365 as number).toBeGreaterThan(once.predictedClv365 as number);
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { fitScorers, scoreCustomer } from '../../../lib/scoring/pipeline';
+import history from '../../../plugins/scorers/history';
+import rfm from '../../../plugins/scorers/rfm';
+import { baseAt, histories, order } from './scoring-helpers';
+
+describe('RFM scorer', () => {
+  const base = baseAt('2024-07-01');
+  // Ten buyers: six bought once (a tie), the others two to five times; all on different days.
+  const orders = Array.from({ length: 10 }, (_, i) =>
+    Array.from({ length: i < 6 ? 1 : i - 4 }, (_, k) => order(`b${i}`, `2024-0${1 + k}-${String(10 + i).padStart(2, '0')} 10:00`, 10 * (i + 1))),
+  ).flat();
+
+  function codes(list: ReturnType<typeof histories>) {
+    const ctx = fitScorers(() => list, base, [history, rfm]);
+    return new Map(list.map((h) => [h.customer.key, scoreCustomer(h, ctx, [history, rfm])]));
+  }
+
+  it('gives tied customers the same quintile whatever the order of the file', () => {
+    const forward = codes(histories(orders, base));
+    const backward = codes(histories([...orders].reverse(), base));
+    for (const [key, facts] of forward) expect(backward.get(key)).toEqual(facts);
+    const onceBuyers = [0, 1, 2, 3, 4, 5].map((i) => forward.get(`taobao:b${i}`)!.rfmF);
+    expect(new Set(onceBuyers)).toEqual(new Set([1]));
+    // Six of the nine others do worse than a two-time buyer: 1 + ⌊5 × 6/9⌋ = 4.
+    expect(forward.get('taobao:b6')!.rfmF).toBe(4);
+    expect(forward.get('taobao:b9')).toMatchObject({ rfmF: 5, rfmM: 5 });
+    expect(forward.get('taobao:b0')!.rfmM).toBe(1);
+  });
+
+  it('scores recency with 5 for the most recent buyer and builds the code', () => {
+    const facts = codes(histories(orders, base));
+    const byRecency = [...facts.values()].sort((a, b) => (a.recencyDays as number) - (b.recencyDays as number));
+    expect(byRecency[0]!.rfmR).toBe(5);
+    expect(byRecency[byRecency.length - 1]!.rfmR).toBe(1);
+    for (const f of facts.values()) expect(f.rfmCode).toBe(`${f.rfmR}${f.rfmF}${f.rfmM}`);
+  });
+
+  it('leaves a customer with no purchase unscored', () => {
+    const list = histories([order('a', '2024-06-01 10:00', 10), order('b', '2024-06-02 10:00', 10, { status: 'unpaid' })], base);
+    expect(codes(list).get('taobao:b')).toMatchObject({ rfmR: null, rfmCode: null });
+  });
+});
