@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { basename } from 'node:path';
@@ -6,10 +6,15 @@ import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId, type MappableField 
 import { formatIds } from '../plugins/formats';
 import { importStream, type StreamSettings } from './import/stream';
 import { InputError } from './import/encoding';
-import { CustomerTallies } from './customers';
+import { CustomerTallies, summariseCustomers } from './customers';
 import { formatMajor, minorDigits } from './money';
 import { daysBetween, endOfDay, localDayNumber, toIsoInZone } from './time';
-import { HistoryCollector } from './scoring/history';
+import { HistoryCollector, historyFromOrders } from './scoring/history';
+import { readSummary, spendRows, summariseOccasions, type ModelSummary, type TimeUnit } from './scoring/summary';
+import { fitBgNbd } from '../plugins/scorers/bgnbd';
+import { fitGammaGamma } from '../plugins/scorers/gamma-gamma';
+import { importToMemory } from './import/collect';
+import type { Order } from './model';
 import { fitScorers, scoreCustomer } from './scoring/pipeline';
 import { DEFAULT_SCORE_SETTINGS, type FactValue } from './scoring/scorer';
 import { scorers } from '../plugins/scorers';
@@ -21,6 +26,12 @@ const USAGE = `Usage:
       [--delimiter ,|tab|whitespace] [--no-header] [--date-format PATTERN]
       [--tz ZONE] [--currency CODE] [--as-of YYYY-MM-DD]
 
+  tiermark fit --model bgnbd|gamma-gamma
+      (--summary FILE | --orders FILE [reading options as for score] --calibration-end YYYY-MM-DD)
+      [--unit day|week]
+      Fits a model by maximum likelihood and prints {"model", "params", "logLikelihood", "customers"}.
+      A summary names its columns frequency,recency,T[,monetary_value] or x,t_x,T,zbar.
+
   --map fields: ${MAPPABLE_FIELDS.join(', ')} (a header name, or a 1-based position with --no-header)`;
 
 export class UsageError extends Error {}
@@ -30,6 +41,41 @@ interface ScoreArgs {
   out: string;
   settings: StreamSettings;
   asOf: string | null;
+}
+
+/** Applies one of the options that say how to read an export; false when `arg` is not one. */
+function importOption(arg: string, value: () => string, settings: StreamSettings): boolean {
+  switch (arg) {
+    case '--format': {
+      const format = value();
+      if (format !== 'auto' && !formatIds.includes(format as FormatId)) {
+        throw new UsageError(`--format ${format}: expected auto or one of ${formatIds.join(', ')}`);
+      }
+      settings.format = format as FormatId | 'auto';
+      return true;
+    }
+    case '--map':
+      settings.mapping = parseMapping(value());
+      settings.format ??= 'generic';
+      return true;
+    case '--delimiter':
+      settings.delimiter = parseDelimiter(value());
+      return true;
+    case '--no-header':
+      settings.hasHeader = false;
+      return true;
+    case '--date-format':
+      settings.dateFormat = value();
+      return true;
+    case '--tz':
+      settings.timeZone = value();
+      return true;
+    case '--currency':
+      settings.currency = value();
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** Reads `score` arguments; throws UsageError with the fix for anything it cannot use. */
@@ -50,38 +96,12 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
       case '--out':
         out = value();
         break;
-      case '--format': {
-        const format = value();
-        if (format !== 'auto' && !formatIds.includes(format as FormatId)) {
-          throw new UsageError(`--format ${format}: expected auto or one of ${formatIds.join(', ')}`);
-        }
-        settings.format = format as FormatId | 'auto';
-        break;
-      }
-      case '--map':
-        settings.mapping = parseMapping(value());
-        settings.format ??= 'generic';
-        break;
-      case '--delimiter':
-        settings.delimiter = parseDelimiter(value());
-        break;
-      case '--no-header':
-        settings.hasHeader = false;
-        break;
-      case '--date-format':
-        settings.dateFormat = value();
-        break;
-      case '--tz':
-        settings.timeZone = value();
-        break;
-      case '--currency':
-        settings.currency = value();
-        break;
       case '--as-of':
         asOf = value();
         if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new UsageError(`--as-of ${asOf}: expected a date like 2024-12-31`);
         break;
       default:
+        if (importOption(arg, value, settings)) break;
         if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}`);
         if (file !== undefined) throw new UsageError(`One input file only (got ${file} and ${arg})`);
         file = arg;
@@ -211,6 +231,79 @@ async function writeAtomically(path: string, lines: Iterable<string>): Promise<v
   renameSync(temporary, path);
 }
 
+interface FitArgs {
+  model: 'bgnbd' | 'gamma-gamma';
+  summary: string | null;
+  orders: string | null;
+  settings: StreamSettings;
+  calibrationEnd: string | null;
+  unit: TimeUnit;
+}
+
+export function parseFitArgs(argv: readonly string[]): FitArgs {
+  const args: FitArgs = { model: 'bgnbd', summary: null, orders: null, settings: {}, calibrationEnd: null, unit: 'day' };
+  let model: string | null = null;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const value = () => {
+      const next = argv[i + 1];
+      if (next === undefined) throw new UsageError(`${arg} needs a value`);
+      i += 1;
+      return next;
+    };
+    if (arg === '--model') model = value();
+    else if (arg === '--summary') args.summary = value();
+    else if (arg === '--orders') args.orders = value();
+    else if (arg === '--calibration-end') args.calibrationEnd = value();
+    else if (arg === '--unit') {
+      const unit = value();
+      if (unit !== 'day' && unit !== 'week') throw new UsageError(`--unit ${unit}: expected day or week`);
+      args.unit = unit;
+    } else if (!importOption(arg, value, args.settings)) throw new UsageError(`Unknown option ${arg}`);
+  }
+  if (model !== 'bgnbd' && model !== 'gamma-gamma') throw new UsageError(`fit needs --model bgnbd or --model gamma-gamma${model ? ` (got ${model})` : ''}`);
+  args.model = model;
+  if (!args.summary === !args.orders) throw new UsageError('fit needs exactly one of --summary FILE or --orders FILE');
+  if (args.orders && !args.calibrationEnd) throw new UsageError('fit --orders needs --calibration-end YYYY-MM-DD: the day the observation ends');
+  if (args.calibrationEnd && !/^\d{4}-\d{2}-\d{2}$/.test(args.calibrationEnd)) throw new UsageError(`--calibration-end ${args.calibrationEnd}: expected a date like 1997-09-30`);
+  return args;
+}
+
+/** The `fit` command: the model's parameters as JSON. */
+export async function fit(args: FitArgs): Promise<string> {
+  let rows: ModelSummary[];
+  if (args.summary) {
+    rows = readSummary(readFileSync(args.summary, 'utf8'));
+  } else {
+    const { orders, report } = await importToMemory(createReadStream(args.orders!, { highWaterMark: 1 << 16 }), args.settings, { keepItems: false });
+    const zone = report.timeZone;
+    const calibrationDay = localDayNumber(endOfDay(args.calibrationEnd!, zone), zone);
+    const base = { asOf: endOfDay(args.calibrationEnd!, zone), asOfDay: calibrationDay, timeZone: zone, settings: DEFAULT_SCORE_SETTINGS };
+    const byCustomer = new Map<string, Order[]>();
+    for (const order of orders.values()) {
+      if (order.customerKey === null) continue;
+      let list = byCustomer.get(order.customerKey);
+      if (!list) byCustomer.set(order.customerKey, (list = []));
+      list.push(order);
+    }
+    rows = [];
+    for (const customer of summariseCustomers(orders.values())) {
+      const history = historyFromOrders(customer, byCustomer.get(customer.key)!, base);
+      const digits = minorDigits(customer.currency);
+      const summary = summariseOccasions(history.occasionDays, history.occasionSpendMinor.map((v) => v / 10 ** digits), calibrationDay, args.unit);
+      if (summary) rows.push(summary);
+    }
+    if (rows.length === 0) throw new InputError(`No customer bought on or before ${args.calibrationEnd}.`);
+  }
+  const result =
+    args.model === 'bgnbd' ? fitBgNbd(rows) : (() => {
+      const spend = spendRows(rows);
+      if (spend.length === 0) throw new InputError('Gamma-Gamma needs repeat buyers with their mean spend (monetary_value or zbar), and there are none.');
+      return fitGammaGamma(spend);
+    })();
+  return JSON.stringify({ model: args.model, params: result.params, logLikelihood: result.logLikelihood, customers: result.customers, converged: result.converged, unit: args.summary ? null : args.unit });
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   let file = 'input';
@@ -219,6 +312,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       const args = parseScoreArgs(rest);
       file = args.file;
       process.stderr.write(`${await score(args)}\n`);
+      return 0;
+    }
+    if (command === 'fit') {
+      const args = parseFitArgs(rest);
+      file = args.summary ?? args.orders ?? file;
+      process.stdout.write(`${await fit(args)}\n`);
       return 0;
     }
     if (command === undefined || command === 'help' || command === '--help') {
