@@ -16,7 +16,7 @@ import { fitGammaGamma } from '../plugins/scorers/gamma-gamma';
 import { importToMemory } from './import/collect';
 import type { Order } from './model';
 import { fitScorers, scoreCustomer } from './scoring/pipeline';
-import { DEFAULT_SCORE_SETTINGS, type FactValue } from './scoring/scorer';
+import { DEFAULT_SCORE_SETTINGS, type CustomerHistory, type FactValue } from './scoring/scorer';
 import { scorers } from '../plugins/scorers';
 import type { Delimiter } from './import/rows';
 
@@ -24,7 +24,7 @@ const USAGE = `Usage:
   tiermark score <file> --out <file.csv|file.json>
       [--format auto|${formatIds.join('|')}] [--map field=column,...]
       [--delimiter ,|tab|whitespace] [--no-header] [--date-format PATTERN]
-      [--tz ZONE] [--currency CODE] [--as-of YYYY-MM-DD]
+      [--tz ZONE] [--currency CODE] [--as-of YYYY-MM-DD] [--columns name,...]
 
   tiermark fit --model bgnbd|gamma-gamma
       (--summary FILE | --orders FILE [reading options as for score] --calibration-end YYYY-MM-DD)
@@ -41,6 +41,8 @@ interface ScoreArgs {
   out: string;
   settings: StreamSettings;
   asOf: string | null;
+  /** Output columns, in order; all of them by default. */
+  columns: readonly string[];
 }
 
 /** Applies one of the options that say how to read an export; false when `arg` is not one. */
@@ -84,6 +86,7 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
   let file: string | undefined;
   let out: string | undefined;
   let asOf: string | null = null;
+  let columns: readonly string[] = SCORE_COLUMNS;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const value = () => {
@@ -96,6 +99,12 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
       case '--out':
         out = value();
         break;
+      case '--columns': {
+        columns = value().split(',').map((c) => c.trim());
+        const unknown = columns.filter((c) => !SCORE_COLUMNS.includes(c));
+        if (unknown.length > 0) throw new UsageError(`--columns: unknown ${unknown.join(', ')}; choose from ${SCORE_COLUMNS.join(', ')}`);
+        break;
+      }
       case '--as-of':
         asOf = value();
         if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new UsageError(`--as-of ${asOf}: expected a date like 2024-12-31`);
@@ -110,7 +119,7 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
   if (!file) throw new UsageError('score needs an input file');
   if (!out) throw new UsageError('score needs --out <file.csv|file.json>');
   if (!/\.(csv|json)$/i.test(out)) throw new UsageError(`--out ${out}: the name must end in .csv or .json`);
-  return { file, out, settings, asOf };
+  return { file, out, settings, asOf, columns };
 }
 
 function parseMapping(text: string): ColumnMapping {
@@ -141,27 +150,33 @@ const SCORE_COLUMNS = [
   'frequency', 'avgOrderValue', 'rfmR', 'rfmF', 'rfmM', 'rfmCode', 'repurchaseCycleDays', 'pAlive', 'expectedPurchases90d',
   'predictedClv365', 'churnRisk',
 ];
+/** The columns that come from the scorers. */
+const FACT_COLUMNS = SCORE_COLUMNS.slice(8);
 
 /** The `score` command: import the file, tally customers, write one row per customer; returns the summary. */
 export async function score(args: ScoreArgs): Promise<string> {
   // Customers are tallied as orders stream by, so a big file is never held in memory.
   const tallies = new CustomerTallies(false);
-  const histories = new HistoryCollector();
+  // The model columns need each customer's purchase days; without them, nothing is collected.
+  const scored = args.columns.some((column) => FACT_COLUMNS.includes(column));
+  const histories = scored ? new HistoryCollector() : null;
   const { report } = await importStream(createReadStream(args.file, { highWaterMark: 1 << 16 }), args.settings, ({ order, continuation }) => {
     if (order.customerKey === null) return;
     if (!continuation) tallies.add(order.customerKey, order);
     else if (continuation === 'sum') tallies.addMoneyOnly(order.customerKey, order);
-    if (continuation !== 'items') histories.add(order.customerKey, order, continuation === 'sum');
+    if (histories && continuation !== 'items') histories.add(order.customerKey, order, continuation === 'sum');
   });
   const zone = report.timeZone;
   const asOf = args.asOf ? endOfDay(args.asOf, zone) : Date.now();
   const base = { asOf, asOfDay: localDayNumber(asOf, zone), timeZone: zone, settings: DEFAULT_SCORE_SETTINGS };
-  const ctx = fitScorers(function* () {
-    for (const customer of tallies.each()) yield histories.history(customer, base);
-  }, base);
+  // Built once (a few numbers per purchase day) and read by every fit and the scoring.
+  const built = new Map<string, CustomerHistory>();
+  if (histories) for (const customer of tallies.each()) built.set(customer.key, histories.history(customer, base));
+  histories?.clear();
+  const ctx = scored ? fitScorers(() => built.values(), base) : null;
   function* rows(): Generator<OutputRow> {
     for (const customer of tallies.bySpend()) {
-      const facts = scoreCustomer(histories.history(customer, base), ctx);
+      const facts = ctx ? scoreCustomer(built.get(customer.key)!, ctx) : {};
       yield {
         customerKey: customer.buyerId,
         platform: customer.platform,
@@ -171,11 +186,11 @@ export async function score(args: ScoreArgs): Promise<string> {
         firstOrderAt: toIsoInZone(customer.firstOrderAt, zone),
         lastOrderAt: toIsoInZone(customer.lastOrderAt, zone),
         recencyDays: daysBetween(customer.lastOrderAt, asOf, zone),
-        ...Object.fromEntries(SCORE_COLUMNS.slice(8).map((name) => [name, factCell(name, facts[name] ?? null, customer.currency)])),
+        ...Object.fromEntries(FACT_COLUMNS.map((name) => [name, factCell(name, facts[name] ?? null, customer.currency)])),
       };
     }
   }
-  await writeAtomically(args.out, args.out.toLowerCase().endsWith('.json') ? jsonLines(rows()) : csvLines(SCORE_COLUMNS, rows()));
+  await writeAtomically(args.out, args.out.toLowerCase().endsWith('.json') ? jsonLines(rows(), args.columns) : csvLines(args.columns, rows()));
   const summary =
     `${basename(args.file)}: ${report.formatTitle.en}; rows read ${report.rowsRead}, orders imported ${report.orders}, ` +
     `rows rejected ${report.rowsRejected}, customers ${tallies.size}`;
@@ -205,11 +220,11 @@ function* csvLines(columns: readonly string[], rows: Iterable<OutputRow>): Gener
   for (const row of rows) yield `${columns.map((name) => csvCell(row[name] ?? '')).join(',')}\n`;
 }
 
-function* jsonLines(rows: Iterable<OutputRow>): Generator<string> {
+function* jsonLines(rows: Iterable<OutputRow>, columns: readonly string[]): Generator<string> {
   let first = true;
   yield '[';
   for (const row of rows) {
-    yield `${first ? '\n' : ',\n'}  ${JSON.stringify(row)}`;
+    yield `${first ? '\n' : ',\n'}  ${JSON.stringify(Object.fromEntries(columns.map((name) => [name, row[name]])))}`;
     first = false;
   }
   yield first ? ']\n' : '\n]\n';

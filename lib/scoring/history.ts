@@ -29,6 +29,11 @@ export class HistoryCollector {
     list.push(order.createdAt, netSpendMinor(order), moneyOnly ? 0 : flagsOf(order));
   }
 
+  /** Frees what was collected, once every history is built. */
+  clear(): void {
+    this.entries.clear();
+  }
+
   history(customer: Customer, ctx: ScoringBase): CustomerHistory {
     return historyFromEntries(customer, this.entries.get(customer.key) ?? [], ctx);
   }

@@ -13,8 +13,8 @@ function dependencies(scorer: Scorer<unknown>, scorers: readonly Scorer<unknown>
 }
 
 function run(history: CustomerHistory, scorers: readonly Scorer<unknown>[], ctx: ScoreContext): Facts {
-  let facts: Facts = {};
-  for (const scorer of scorers) facts = { ...facts, ...scorer.score({ history, facts }, ctx.models[scorer.id], ctx) };
+  const facts: Facts = {};
+  for (const scorer of scorers) Object.assign(facts, scorer.score({ history, facts }, ctx.models[scorer.id], ctx));
   return facts;
 }
 

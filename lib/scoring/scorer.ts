@@ -70,5 +70,5 @@ export function defineScorer<Model>(scorer: Scorer<Model>): Scorer<Model> {
 
 /** Money facts are in major units, rounded to the currency's minor unit. */
 export function majorUnits(minor: number, digits: number): number {
-  return Number((minor / 10 ** digits).toFixed(digits));
+  return Math.round(minor) / 10 ** digits;
 }

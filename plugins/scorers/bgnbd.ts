@@ -1,4 +1,5 @@
 import { nelderMead } from '../../lib/scoring/optimize';
+import { KeySample } from '../../lib/scoring/sample';
 import { defineScorer } from '../../lib/scoring/scorer';
 import { hyp2f1, lnBeta, lnGamma, logAddExp } from '../../lib/scoring/special';
 
@@ -59,7 +60,7 @@ export function bgnbdLogLikelihood(params: BgNbdParams, rows: readonly RepeatSum
  * result until the likelihood stops improving.
  */
 export function fitBgNbd(rows: readonly RepeatSummary[]): Fit<BgNbdParams> {
-  const scale = Math.max(...rows.map((row) => row.T)) / 10 || 1;
+  const scale = rows.reduce((longest, row) => Math.max(longest, row.T), 0) / 10 || 1;
   const scaled = grouped(rows.map(({ x, tx, T }) => ({ x, tx: tx / scale, T: T / scale })));
   const objective = ([lr, lalpha, la, lb]: number[]) => -logLikelihoodOf({ r: Math.exp(lr!), alpha: Math.exp(lalpha!), a: Math.exp(la!), b: Math.exp(lb!) }, scaled);
   let best = nelderMead(objective, [0, 0, 0, 0]);
@@ -130,11 +131,12 @@ export default defineScorer<BgNbdModel>({
     },
   },
   fit(population, ctx) {
-    const rows: RepeatSummary[] = [];
+    const sample = new KeySample<RepeatSummary>();
     for (const { history } of population) {
       const summary = repeatSummary(history.occasionDays, ctx.asOfDay);
-      if (summary) rows.push(summary);
+      if (summary) sample.add(history.customer.key, summary);
     }
+    const rows = sample.take();
     if (rows.length < MIN_CUSTOMERS) return { status: 'too-few-customers', params: null };
     if (rows.filter((row) => row.x > 0).length < MIN_REPEAT_BUYERS) return { status: 'too-few-repeat-buyers', params: null };
     const fit = fitBgNbd(rows);

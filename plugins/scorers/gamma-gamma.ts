@@ -1,5 +1,6 @@
 import { minorDigits } from '../../lib/money';
 import { nelderMead } from '../../lib/scoring/optimize';
+import { KeySample } from '../../lib/scoring/sample';
 import { defineScorer, type CustomerHistory } from '../../lib/scoring/scorer';
 import { lnGamma } from '../../lib/scoring/special';
 import { expectedPurchases, repeatSummary, type BgNbdModel, type Fit } from './bgnbd';
@@ -107,11 +108,12 @@ export default defineScorer<GammaGammaModel>({
     },
   },
   fit(population) {
-    const rows: SpendSummary[] = [];
+    const sample = new KeySample<SpendSummary>();
     for (const { history } of population) {
       const summary = spendSummary(history);
-      if (summary && summary.m > 0) rows.push(summary);
+      if (summary && summary.m > 0) sample.add(history.customer.key, summary);
     }
+    const rows = sample.take();
     if (rows.length < MIN_REPEAT_BUYERS) return { status: 'too-few-repeat-buyers', params: null };
     const fit = fitGammaGamma(rows);
     const sane = fit.params.q > 1 && Object.values(fit.params).every((v) => Number.isFinite(v) && v > 0);

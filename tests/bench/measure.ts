@@ -1,5 +1,6 @@
 // One measurement per process, so peak memory (maxRSS) belongs to it alone.
-// Usage: tsx tests/bench/measure.ts bare|cli <file>
+// Usage: tsx tests/bench/measure.ts bare|cli|scored <file>
+// cli: import and per-customer summary (the columns of the import issue); scored: every column, models fitted.
 import { createReadStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,8 @@ if (mode === 'bare') {
   });
 } else {
   const out = join(mkdtempSync(join(tmpdir(), 'tiermark-bench-')), 'customers.csv');
-  const code = await main(['score', file!, '--as-of', '2023-06-01', '--out', out]);
+  const columns = mode === 'cli' ? ['--columns', 'customerKey,platform,orderCount,monetary,currency,firstOrderAt,lastOrderAt,recencyDays'] : [];
+  const code = await main(['score', file!, '--as-of', '2023-06-01', ...columns, '--out', out]);
   if (code !== 0) process.exit(code);
 }
 const seconds = (performance.now() - started) / 1000;

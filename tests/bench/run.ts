@@ -18,7 +18,7 @@ interface Measured {
   maxRssMB: number;
 }
 
-function measure(mode: 'bare' | 'cli', file: string): Measured {
+function measure(mode: 'bare' | 'cli' | 'scored', file: string): Measured {
   const output = execFileSync('npx', ['tsx', 'tests/bench/measure.ts', mode, file], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return JSON.parse(output.trim().split('\n').pop()!);
 }
@@ -41,6 +41,8 @@ async function nodeBench(rows: number): Promise<void> {
   console.log(`runs (s)            bare ${runs.bare.map((m) => fmt(m.seconds)).join(', ')}; score ${runs.cli.map((m) => fmt(m.seconds)).join(', ')}`);
   console.log(`ratio (throughput)  ${fmt(ratio)} of bare parsing  (target ≥ 0.50)  ${ratio >= 0.5 ? 'ok' : 'MISSED'}`);
   console.log(`peak memory         ${fmt(cliPeak, 0)} MB  (target < 400 MB)  ${cliPeak < 400 ? 'ok' : 'MISSED'}`);
+  const scored = measure('scored', file);
+  console.log(`with every model    ${fmt(scored.seconds)} s  ${fmt(bareSeconds / scored.seconds)} of bare parsing  peak ${fmt(scored.maxRssMB, 0)} MB  (RFM, cycles, BG/NBD, Gamma-Gamma, churn; no target yet)`);
 }
 
 async function browserBench(rows: number): Promise<void> {

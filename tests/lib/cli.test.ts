@@ -74,6 +74,16 @@ describe('tiermark score', () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  it('writes only the columns asked for', async () => {
+    const target = out('few.csv');
+    const { code } = await cli('score', fixture('taobao-order-report.gbk.csv'), '--as-of', '2024-05-01', '--columns', 'customerKey,rfmCode,monetary', '--out', target);
+    expect(code).toBe(0);
+    expect(readFileSync(target, 'utf8').split('\n').slice(0, 2)).toEqual(['customerKey,rfmCode,monetary', '茶友小王,135,384.00']);
+    const { code: wrong, stderr } = await cli('score', fixture('taobao-order-report.gbk.csv'), '--columns', 'customerKey,tier2', '--out', target);
+    expect(wrong).toBe(2);
+    expect(stderr).toContain('--columns: unknown tier2; choose from customerKey');
+  });
+
   it('explains a wrong option', async () => {
     const { code, stderr } = await cli('score', fixture('jd-orders.gbk.csv'), '--map', 'buyer=1', '--out', out('x.csv'));
     expect(code).toBe(2);

@@ -1,0 +1,36 @@
+/** The most customers a model is fitted on: more changes the parameters by less than their standard error. */
+export const MAX_FIT_CUSTOMERS = 20_000;
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * At most `limit` items, chosen by a hash of their customer key: the same customers whatever the
+ * order of the file, so a fit on a big shop is both fast and deterministic.
+ */
+export class KeySample<T> {
+  private readonly items: Array<{ hash: number; key: string; item: T }> = [];
+  constructor(private readonly limit = MAX_FIT_CUSTOMERS) {}
+
+  add(key: string, item: T): void {
+    this.items.push({ hash: fnv1a(key), key, item });
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  take(): T[] {
+    if (this.items.length <= this.limit) return this.items.map((entry) => entry.item);
+    return this.items
+      .sort((a, b) => a.hash - b.hash || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .slice(0, this.limit)
+      .map((entry) => entry.item);
+  }
+}
