@@ -1,3 +1,4 @@
+import { fnv1a } from '../hash';
 import type { Customer, Order } from '../model';
 
 /**
@@ -8,15 +9,8 @@ import type { Customer, Order } from '../model';
  */
 export const BUCKETS = 1024;
 
-/** FNV-1a: stable across browsers and versions, so a key always finds its bucket. */
-export function bucketOf(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i += 1) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % BUCKETS;
-}
+/** A stable hash, so a key always finds its bucket. */
+export const bucketOf = (key: string): number => fnv1a(key) % BUCKETS;
 
 /**
  * A bucket as stored: its map as JSON text. Chromium clones one long string into IndexedDB many

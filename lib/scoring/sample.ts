@@ -1,14 +1,7 @@
+import { fnv1a } from '../hash';
+
 /** The most customers a model is fitted on: more changes the parameters by less than their standard error. */
 export const MAX_FIT_CUSTOMERS = 20_000;
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
 
 /**
  * At most `limit` items, chosen by a hash of their customer key: the same customers whatever the
