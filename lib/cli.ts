@@ -6,7 +6,7 @@ import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId, type MappableField 
 import { formatIds } from '../plugins/formats';
 import { importStream, type StreamSettings } from './import/stream';
 import { InputError } from './import/encoding';
-import { CustomerTallies, summariseCustomers } from './customers';
+import { buildCustomers, CustomerTallies } from './customers';
 import { formatMajor, minorDigits } from './money';
 import { daysBetween, endOfDay, localDayNumber, toIsoInZone } from './time';
 import { HistoryCollector, historyFromOrders } from './scoring/history';
@@ -43,6 +43,22 @@ interface ScoreArgs {
   asOf: string | null;
   /** Output columns, in order; all of them by default. */
   columns: readonly string[];
+}
+
+/** Walks the arguments; an option's `value()` takes the argument after it, or says it is missing. */
+function* options(argv: readonly string[]): Generator<{ arg: string; value: () => string }> {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    yield {
+      arg,
+      value: () => {
+        const next = argv[i + 1];
+        if (next === undefined) throw new UsageError(`${arg} needs a value`);
+        i += 1;
+        return next;
+      },
+    };
+  }
 }
 
 /** Applies one of the options that say how to read an export; false when `arg` is not one. */
@@ -87,14 +103,7 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
   let out: string | undefined;
   let asOf: string | null = null;
   let columns: readonly string[] = SCORE_COLUMNS;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    const value = () => {
-      const next = argv[i + 1];
-      if (next === undefined) throw new UsageError(`${arg} needs a value`);
-      i += 1;
-      return next;
-    };
+  for (const { arg, value } of options(argv)) {
     switch (arg) {
       case '--out':
         out = value();
@@ -258,14 +267,7 @@ interface FitArgs {
 export function parseFitArgs(argv: readonly string[]): FitArgs {
   const args: FitArgs = { model: 'bgnbd', summary: null, orders: null, settings: {}, calibrationEnd: null, unit: 'day' };
   let model: string | null = null;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    const value = () => {
-      const next = argv[i + 1];
-      if (next === undefined) throw new UsageError(`${arg} needs a value`);
-      i += 1;
-      return next;
-    };
+  for (const { arg, value } of options(argv)) {
     if (arg === '--model') model = value();
     else if (arg === '--summary') args.summary = value();
     else if (arg === '--orders') args.orders = value();
@@ -301,13 +303,14 @@ export async function fit(args: FitArgs): Promise<string> {
       if (!list) byCustomer.set(order.customerKey, (list = []));
       list.push(order);
     }
+    const histories = [...byCustomer.values()];
     rows = [];
-    for (const customer of summariseCustomers(orders.values())) {
-      const history = historyFromOrders(customer, byCustomer.get(customer.key)!, base);
+    buildCustomers(byCustomer).forEach((customer, i) => {
+      const history = historyFromOrders(customer, histories[i]!, base);
       const digits = minorDigits(customer.currency);
       const summary = summariseOccasions(history.occasionDays, history.occasionSpendMinor.map((v) => v / 10 ** digits), calibrationDay, args.unit);
       if (summary) rows.push(summary);
-    }
+    });
     if (rows.length === 0) throw new InputError(`No customer bought on or before ${args.calibrationEnd}.`);
   }
   const result =
