@@ -338,29 +338,20 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
  */
 export async function recoverImports(db: Database, isAlive: (importId: string) => boolean): Promise<ImportRecord[]> {
   const recovered: ImportRecord[] = [];
+  const markInterrupted = async (record: ImportRecord, error: string) => {
+    const interrupted = { ...record, status: 'interrupted' as const, finishedAt: Date.now(), error };
+    await db.put('imports', interrupted);
+    recovered.push(interrupted);
+  };
   for (const record of await db.getAll('imports')) {
     if (isAlive(record.id)) continue;
     if (record.status === 'running') {
       await discardStaged(db, record.id);
-      const interrupted = {
-        ...record,
-        status: 'interrupted' as const,
-        finishedAt: Date.now(),
-        error: 'The import stopped before the end of the file (the tab was closed). Nothing from it was saved; import the file again.',
-      };
-      await db.put('imports', interrupted);
-      recovered.push(interrupted);
+      await markInterrupted(record, 'The import stopped before the end of the file (the tab was closed). Nothing from it was saved; import the file again.');
     } else if (record.status === 'committing' && record.commitFrom === 'memory') {
       // The groups saved before the tab closed are whole customers; the rest of the file was only in memory.
       await applyStagedAliases(db, record.id, () => {});
-      const interrupted = {
-        ...record,
-        status: 'interrupted' as const,
-        finishedAt: Date.now(),
-        error: 'The tab was closed while saving: part of the file was saved, each customer in it whole. Import the file again to save the rest.',
-      };
-      await db.put('imports', interrupted);
-      recovered.push(interrupted);
+      await markInterrupted(record, 'The tab was closed while saving: part of the file was saved, each customer in it whole. Import the file again to save the rest.');
     } else if (record.status === 'committing') {
       recovered.push(await finishCommit(db, record));
     }
