@@ -6,7 +6,11 @@ import type { CustomerHistory, Facts, ScoreContext, Scorer } from './scorer';
 function dependencies(scorer: Scorer<unknown>, scorers: readonly Scorer<unknown>[]): Scorer<unknown>[] {
   const needed = new Set<string>();
   const visit = (id: string) => {
-    for (const dep of scorers.find((s) => s.id === id)?.after ?? []) if (!needed.has(dep)) (needed.add(dep), visit(dep));
+    for (const dep of scorers.find((s) => s.id === id)?.after ?? []) {
+      if (needed.has(dep)) continue;
+      needed.add(dep);
+      visit(dep);
+    }
   };
   visit(scorer.id);
   return scorers.filter((s) => needed.has(s.id));

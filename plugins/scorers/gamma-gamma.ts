@@ -3,7 +3,7 @@ import { nelderMead } from '../../lib/scoring/optimize';
 import { KeySample } from '../../lib/scoring/sample';
 import { defineScorer, type CustomerHistory } from '../../lib/scoring/scorer';
 import { lnGamma } from '../../lib/scoring/special';
-import { expectedPurchases, repeatSummary, type BgNbdModel, type Fit } from './bgnbd';
+import { expectedPurchases, repeatSummary, type BgNbdModel, type BgNbdParams, type Fit, type RepeatSummary } from './bgnbd';
 
 /** Gamma-Gamma (Fader, Hardie & Lee 2005, note 025): spend per purchase ~ Gamma(p, ν), ν ~ Gamma(q, γ); `v` is γ. */
 export interface GammaGammaParams {
@@ -73,9 +73,9 @@ export type GammaGammaModel = { status: 'fitted'; params: GammaGammaParams } | {
  * spend per purchase (Gamma-Gamma), each month discounted at the monthly rate in the settings.
  */
 export function predictedClv(
-  bgnbd: Parameters<typeof expectedPurchases>[0],
+  bgnbd: BgNbdParams,
   spendPerPurchase: number,
-  summary: NonNullable<ReturnType<typeof repeatSummary>>,
+  summary: RepeatSummary,
   monthlyDiscountRate: number,
   months = 12,
 ): number {
