@@ -6,16 +6,19 @@ import Papa from 'papaparse';
 import { main } from '../../lib/cli';
 import { fixture, sharedData } from '../helpers';
 
+/** Runs the command line in-process, capturing what it prints. */
 async function cli(...args: string[]) {
+  let stdout = '';
   let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
+  const capture = (append: (text: string) => void) => (chunk: string | Uint8Array) => (append(String(chunk)), true);
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture((text) => (stdout += text))),
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture((text) => (stderr += text))),
+  ];
   try {
-    return { code: await main(args), stderr };
+    return { code: await main(args), stdout, stderr };
   } finally {
-    spy.mockRestore();
+    for (const spy of spies) spy.mockRestore();
   }
 }
 const out = (name: string) => join(mkdtempSync(join(tmpdir(), 'tiermark-cli-')), name);
@@ -99,34 +102,20 @@ describe('tiermark score', () => {
   });
 });
 
-async function cliOut(...args: string[]) {
-  let stdout = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    const { code, stderr } = await cli(...args);
-    return { code, stderr, stdout };
-  } finally {
-    spy.mockRestore();
-  }
-}
-
 describe('tiermark fit', () => {
   it('names the row and column of a bad summary, and the columns it expects', async () => {
     const bad = out('summary.csv');
     writeFileSync(bad, 'ID,frequency,recency,T\n1,2,30.43,38.86\n2,1,40,38.86\n');
-    expect(await cliOut('fit', '--model', 'bgnbd', '--summary', bad)).toMatchObject({ code: 1, stderr: expect.stringContaining('row 3: recency (40) is after T (38.86)') });
+    expect(await cli('fit', '--model', 'bgnbd', '--summary', bad)).toMatchObject({ code: 1, stderr: expect.stringContaining('row 3: recency (40) is after T (38.86)') });
     writeFileSync(bad, 'id,purchases\n1,2\n');
-    expect((await cliOut('fit', '--model', 'bgnbd', '--summary', bad)).stderr).toContain('expected columns frequency,recency,T[,monetary_value] or x,t_x,T,zbar; found id, purchases');
-    expect(await cliOut('fit', '--model', 'pareto', '--summary', bad)).toMatchObject({ code: 2, stderr: expect.stringContaining('fit needs --model bgnbd or --model gamma-gamma (got pareto)') });
-    expect((await cliOut('fit', '--model', 'bgnbd', '--orders', bad)).stderr).toContain('--calibration-end');
+    expect((await cli('fit', '--model', 'bgnbd', '--summary', bad)).stderr).toContain('expected columns frequency,recency,T[,monetary_value] or x,t_x,T,zbar; found id, purchases');
+    expect(await cli('fit', '--model', 'pareto', '--summary', bad)).toMatchObject({ code: 2, stderr: expect.stringContaining('fit needs --model bgnbd or --model gamma-gamma (got pareto)') });
+    expect((await cli('fit', '--model', 'bgnbd', '--orders', bad)).stderr).toContain('--calibration-end');
   });
 
   const cdnow = sharedData('cdnow');
   it.skipIf(!cdnow.present)('fits the published CDNOW parameters from the summary and from the raw transactions', async () => {
-    const bgnbd = JSON.parse((await cliOut('fit', '--model', 'bgnbd', '--summary', `${cdnow.path}/cdnow_customers_summary.csv`)).stdout);
+    const bgnbd = JSON.parse((await cli('fit', '--model', 'bgnbd', '--summary', `${cdnow.path}/cdnow_customers_summary.csv`)).stdout);
     expect(bgnbd).toMatchObject({ model: 'bgnbd', customers: 2357 });
     expect(bgnbd.logLikelihood).toBeCloseTo(-9582.4256, 2);
     const close = (params: Record<string, number>, expected: Record<string, number>) => {
@@ -135,10 +124,10 @@ describe('tiermark fit', () => {
     close(bgnbd.params, { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 });
     // The summary was made from CDNOW_sample.txt with the calibration ending 1997-09-30, in weeks.
     const reading = ['--no-header', '--delimiter', 'whitespace', '--map', 'customer=2,date=3,amount=5', '--date-format', 'yyyyMMdd', '--tz', 'UTC', '--calibration-end', '1997-09-30', '--unit', 'week'];
-    const fromOrders = JSON.parse((await cliOut('fit', '--model', 'bgnbd', '--orders', `${cdnow.path}/CDNOW_sample.txt`, ...reading)).stdout);
+    const fromOrders = JSON.parse((await cli('fit', '--model', 'bgnbd', '--orders', `${cdnow.path}/CDNOW_sample.txt`, ...reading)).stdout);
     expect(fromOrders.customers).toBe(2357);
     close(fromOrders.params, { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 });
-    const gg = JSON.parse((await cliOut('fit', '--model', 'gamma-gamma', '--orders', `${cdnow.path}/CDNOW_sample.txt`, ...reading)).stdout);
+    const gg = JSON.parse((await cli('fit', '--model', 'gamma-gamma', '--orders', `${cdnow.path}/CDNOW_sample.txt`, ...reading)).stdout);
     expect(gg.customers).toBe(946);
     close(gg.params, { p: 6.25, q: 3.74, v: 15.44 });
   });
