@@ -16,6 +16,7 @@ export default defineScorer({
     refundRate: { type: 'number', unit: 'share', description: { en: 'Share of orders with a refund or return (0–1)', 'zh-CN': '有退款或退货的订单占比（0–1）' } },
     daysSinceDelivery: { type: 'number', unit: 'days', description: { en: 'Days since the last delivery; empty when none is known', 'zh-CN': '距最近一次签收的天数；无记录时为空' } },
     monetaryLast365d: { type: 'number', unit: 'money', description: { en: 'Net spend in the last 365 days', 'zh-CN': '近365天消费金额' } },
+    lastOrderValue: { type: 'number', unit: 'money', description: { en: 'Net spend of the last purchase (orders on one day together)', 'zh-CN': '最近一次购买的金额（同一天的订单合计）' } },
   },
   score({ history }, _model, ctx) {
     const { customer, occasionDays } = history;
@@ -35,6 +36,7 @@ export default defineScorer({
       refundRate: orders > 0 ? Math.min(1, Number((history.refunds / orders).toFixed(4))) : null,
       daysSinceDelivery: deliveredDay === null || deliveredDay > ctx.asOfDay ? null : ctx.asOfDay - deliveredDay,
       monetaryLast365d: majorUnits(history.spendLast365dMinor, digits),
+      lastOrderValue: last === undefined ? null : majorUnits(history.occasionSpendMinor[history.occasionSpendMinor.length - 1]!, digits),
     };
   },
 });

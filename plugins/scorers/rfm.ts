@@ -48,6 +48,10 @@ export default defineScorer<RfmModel>({
     rfmF: { type: 'number', description: { en: 'Frequency quintile, 5 = most frequent', 'zh-CN': '购买频率 (F) 五分位，5 为最频繁' } },
     rfmM: { type: 'number', description: { en: 'Monetary quintile, 5 = highest spend', 'zh-CN': '消费金额 (M) 五分位，5 为最高' } },
     rfmCode: { type: 'string', description: { en: 'R, F and M together, e.g. "545"', 'zh-CN': 'RFM 组合代码，如 "545"' } },
+    monetaryPercentile: {
+      type: 'number', unit: 'share',
+      description: { en: 'Share of customers who spent less (0–1); 0.95 or more is the top 5%', 'zh-CN': '消费金额低于该客户的客户占比（0–1）；≥0.95 即前5%' },
+    },
   },
   fit(population) {
     const recency: number[] = [];
@@ -64,10 +68,11 @@ export default defineScorer<RfmModel>({
   },
   score({ facts }, model) {
     const n = model.recency.length;
-    if (typeof facts.recencyDays !== 'number' || n === 0) return { rfmR: null, rfmF: null, rfmM: null, rfmCode: null };
+    if (typeof facts.recencyDays !== 'number' || n === 0) return { rfmR: null, rfmF: null, rfmM: null, rfmCode: null, monetaryPercentile: null };
     const rfmR = quintile(above(model.recency, facts.recencyDays), n);
     const rfmF = quintile(below(model.frequency, facts.frequency as number), n);
-    const rfmM = quintile(below(model.monetary, facts.monetary as number), n);
-    return { rfmR, rfmF, rfmM, rfmCode: `${rfmR}${rfmF}${rfmM}` };
+    const poorer = below(model.monetary, facts.monetary as number);
+    const rfmM = quintile(poorer, n);
+    return { rfmR, rfmF, rfmM, rfmCode: `${rfmR}${rfmF}${rfmM}`, monetaryPercentile: Number((poorer / n).toFixed(4)) };
   },
 });

@@ -25,7 +25,7 @@ describe('history scorer', () => {
       order('li', '2024-06-10 09:00', 999),
     ]);
     // Spend 200 − 50 + 100 − 30; two purchases (the return is not one), two of them with money back.
-    expect(facts).toMatchObject({ orderCount: 2, frequency: 2, monetary: 220, avgOrderValue: 110, refundRate: 1, recencyDays: 21, monetaryLast365d: 220 });
+    expect(facts).toMatchObject({ orderCount: 2, frequency: 2, monetary: 220, avgOrderValue: 110, refundRate: 1, recencyDays: 21, monetaryLast365d: 220, lastOrderValue: 100 });
   });
 
   it('knows the days since delivery, and leaves it empty when no delivery is known', () => {

@@ -28,6 +28,14 @@ describe('RFM scorer', () => {
     expect(forward.get('taobao:b0')!.rfmM).toBe(1);
   });
 
+  it('ranks spend as the share of customers who spent less', () => {
+    const facts = codes(histories(orders, base));
+    // b9 spent most: nine of ten spent less; b0 spent least.
+    expect(facts.get('taobao:b9')!.monetaryPercentile).toBe(0.9);
+    expect(facts.get('taobao:b6')!.monetaryPercentile).toBe(0.6);
+    expect(facts.get('taobao:b0')!.monetaryPercentile).toBe(0);
+  });
+
   it('scores recency with 5 for the most recent buyer and builds the code', () => {
     const facts = codes(histories(orders, base));
     const byRecency = [...facts.values()].sort((a, b) => (a.recencyDays as number) - (b.recencyDays as number));
