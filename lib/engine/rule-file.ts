@@ -1,0 +1,117 @@
+import type { Localised } from '../formats';
+
+/** How staff reach the customer for a treatment or follow-up. */
+export const CHANNELS = ['phone', 'sms', 'app-message', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const EVENT_TYPES = ['tier', 'badge', 'treatment', 'follow-up'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** A money amount worth `percent` of a money fact, e.g. 20% of lastOrderValue. */
+export interface Coupon {
+  percent: number;
+  of: string;
+}
+
+/**
+ * When a follow-up is due, in days from the as-of day: `days`, counted from the moment a
+ * days-ago fact points at (`since`, e.g. daysSinceDelivery) or a days-ahead fact (`until`, e.g.
+ * daysUntilRepurchaseDue). Anchoring on a fact keeps the due date, and so the follow-up, the
+ * same from one daily rescore to the next.
+ */
+export interface Due {
+  days?: number;
+  since?: string;
+  until?: string;
+}
+
+export interface TierParams {
+  label: Localised;
+  colour: string;
+  /** Orders tiers in charts and lists: higher is better. */
+  rank: number;
+}
+
+export interface BadgeParams {
+  label: Localised;
+  colour: string;
+  tooltip?: Localised;
+  /** Badges of one group (e.g. "rfm-segment") are shown and filtered together. */
+  group?: string;
+}
+
+export interface TreatmentParams {
+  label: Localised;
+  detail?: Localised;
+  channel?: Channel;
+  coupon?: Coupon;
+}
+
+export interface FollowUpParams {
+  action: string;
+  label: Localised;
+  channel: Channel;
+  due: Due;
+  /** Text for staff to send; `{factName}` and `{coupon}` are filled in. */
+  message: Localised;
+  coupon?: Coupon;
+}
+
+export interface ParamsByType {
+  tier: TierParams;
+  badge: BadgeParams;
+  treatment: TreatmentParams;
+  'follow-up': FollowUpParams;
+}
+
+export type RuleEvent = { [T in EventType]: { type: T; params: ParamsByType[T] } }[EventType];
+
+export interface FactCondition {
+  fact: string;
+  operator: string;
+  value: unknown;
+  priority?: number;
+  name?: string;
+  path?: string;
+  params?: Record<string, unknown>;
+}
+
+export type Condition =
+  | FactCondition
+  | { all: Condition[]; priority?: number; name?: string }
+  | { any: Condition[]; priority?: number; name?: string }
+  | { not: Condition; priority?: number; name?: string }
+  | { condition: string; priority?: number; name?: string };
+
+export type TopCondition = Exclude<Condition, FactCondition>;
+
+export interface Rule {
+  /** Unique in its file; with the file id it names the rule everywhere (`ladder/vip`). */
+  name: string;
+  priority?: number;
+  description?: Localised;
+  conditions: TopCondition;
+  event: RuleEvent;
+}
+
+export interface RuleFile {
+  $schema?: string;
+  id: string;
+  title: Localised;
+  description?: Localised;
+  version: number;
+  enabled: boolean;
+  rules: Rule[];
+}
+
+/** A rule with the file it came from, as the evaluators see it. */
+export interface LoadedRule {
+  /** `${file id}/${rule name}` */
+  ref: string;
+  fileId: string;
+  rule: Rule;
+}
+
+export function loadedRules(files: readonly RuleFile[]): LoadedRule[] {
+  return files.filter((f) => f.enabled).flatMap((file) => file.rules.map((rule) => ({ ref: `${file.id}/${rule.name}`, fileId: file.id, rule })));
+}

@@ -1,0 +1,5 @@
+import type { OperatorSpec } from '../../lib/engine/operators';
+import between from './between';
+
+/** Operators beyond json-rules-engine's built-ins; each is registered with the engine too. */
+export const operators: readonly OperatorSpec[] = [between];
