@@ -1,7 +1,7 @@
-import { createReadStream, createWriteStream, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId, type MappableField } from './formats';
 import { formatIds } from '../plugins/formats';
 import { importStream, type StreamSettings } from './import/stream';
@@ -19,12 +19,24 @@ import { fitScorers, scoreCustomer } from './scoring/pipeline';
 import { DEFAULT_SCORE_SETTINGS, type CustomerHistory, type FactValue } from './scoring/scorer';
 import { scorers } from '../plugins/scorers';
 import type { Delimiter } from './import/rows';
+import { checkRuleFiles, formatProblem, type RuleProblem } from './engine/validate';
+import { defaultRegistry } from './engine/registry';
+import { DEFAULT_RULE_FILES } from './engine/default-rules';
+import { loadedRules, type RuleFile } from './engine/rule-file';
+import { RuleSet } from './engine/rule-set';
+import type { Outcome } from './engine/outcome';
 
 const USAGE = `Usage:
   tiermark score <file> --out <file.csv|file.json>
       [--format auto|${formatIds.join('|')}] [--map field=column,...]
       [--delimiter ,|tab|whitespace] [--no-header] [--date-format PATTERN]
       [--tz ZONE] [--currency CODE] [--as-of YYYY-MM-DD] [--columns name,...]
+      [--rules DIR] [--lang en|zh-CN]
+      --rules: the rule files to apply (default: the shipped rules); --lang: labels' language.
+
+  tiermark rules check [file.json|DIR ...]
+      Checks rule files (default: the shipped rules) against the schema, the facts and the
+      operators; prints one line per problem, "file: /json/pointer: message", and exits 1 if any.
 
   tiermark fit --model bgnbd|gamma-gamma
       (--summary FILE | --orders FILE [reading options as for score] --calibration-end YYYY-MM-DD)
@@ -43,6 +55,9 @@ interface ScoreArgs {
   asOf: string | null;
   /** Output columns, in order; all of them by default. */
   columns: readonly string[];
+  /** A folder of rule files; null for the shipped rules. */
+  rules: string | null;
+  lang: 'en' | 'zh-CN';
 }
 
 /** Walks the arguments; an option's `value()` takes the argument after it, or says it is missing. */
@@ -103,11 +118,22 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
   let out: string | undefined;
   let asOf: string | null = null;
   let columns: readonly string[] = SCORE_COLUMNS;
+  let rules: string | null = null;
+  let lang: ScoreArgs['lang'] = 'en';
   for (const { arg, value } of options(argv)) {
     switch (arg) {
       case '--out':
         out = value();
         break;
+      case '--rules':
+        rules = value();
+        break;
+      case '--lang': {
+        const chosen = value();
+        if (chosen !== 'en' && chosen !== 'zh-CN') throw new UsageError(`--lang ${chosen}: expected en or zh-CN`);
+        lang = chosen;
+        break;
+      }
       case '--columns': {
         columns = value().split(',').map((c) => c.trim());
         const unknown = columns.filter((c) => !SCORE_COLUMNS.includes(c));
@@ -128,7 +154,7 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
   if (!file) throw new UsageError('score needs an input file');
   if (!out) throw new UsageError('score needs --out <file.csv|file.json>');
   if (!/\.(csv|json)$/i.test(out)) throw new UsageError(`--out ${out}: the name must end in .csv or .json`);
-  return { file, out, settings, asOf, columns };
+  return { file, out, settings, asOf, columns, rules, lang };
 }
 
 function parseMapping(text: string): ColumnMapping {
@@ -157,17 +183,64 @@ type OutputRow = Record<string, string | number | boolean>;
 const SCORE_COLUMNS = [
   'customerKey', 'platform', 'orderCount', 'monetary', 'currency', 'firstOrderAt', 'lastOrderAt', 'recencyDays',
   'frequency', 'avgOrderValue', 'rfmR', 'rfmF', 'rfmM', 'rfmCode', 'repurchaseCycleDays', 'pAlive', 'expectedPurchases90d',
-  'predictedClv365', 'churnRisk',
+  'predictedClv365', 'churnRisk', 'tier', 'badges', 'treatments', 'followUps',
 ];
+const OUTCOME_COLUMNS = SCORE_COLUMNS.slice(-4);
 /** The columns that come from the scorers. */
-const FACT_COLUMNS = SCORE_COLUMNS.slice(8);
+const FACT_COLUMNS = SCORE_COLUMNS.slice(8, -4);
+
+/** Rule files from the command line: files, or every .json in a folder (but the schema). */
+function ruleTexts(paths: readonly string[]): { file: string; text: string }[] {
+  return paths.flatMap((path) =>
+    statSync(path).isDirectory()
+      ? readdirSync(path).filter((name) => name.endsWith('.json') && !name.endsWith('.schema.json')).sort().map((name) => join(path, name))
+      : [path],
+  ).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+}
+
+export class RuleProblems extends Error {
+  constructor(readonly problems: readonly RuleProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+  }
+}
+
+/** The rule files to apply: a folder's, checked, or the shipped ones. */
+function ruleFilesFor(folder: string | null): RuleFile[] {
+  if (folder === null) return Object.values(DEFAULT_RULE_FILES);
+  const { ruleFiles, problems } = checkRuleFiles(ruleTexts([folder]), defaultRegistry());
+  if (problems.length > 0) throw new RuleProblems(problems);
+  return ruleFiles;
+}
+
+/** The `rules check` command: the problems, one per line, or a summary when there are none. */
+export function rulesCheck(paths: readonly string[]): { ok: boolean; text: string } {
+  const files = ruleTexts(paths.length > 0 ? paths : [SHIPPED_RULES]);
+  const { ruleFiles, problems } = checkRuleFiles(files, defaultRegistry());
+  if (problems.length > 0) return { ok: false, text: problems.map(formatProblem).join('\n') };
+  const rules = ruleFiles.reduce((n, f) => n + f.rules.length, 0);
+  return { ok: true, text: `${files.length} rule file${files.length === 1 ? '' : 's'}, ${rules} rules: no problems` };
+}
+
+const SHIPPED_RULES = join(import.meta.dirname, '..', 'rules');
+
+/** The outcome columns' cells: labels in one language, lists joined by ";". */
+function outcomeCells(outcome: Outcome, lang: ScoreArgs['lang']): OutputRow {
+  return {
+    tier: outcome.tier?.label[lang] ?? '',
+    badges: outcome.badges.map((b) => b.label[lang]).join(';'),
+    treatments: outcome.treatments.map((t) => t.label[lang]).join(';'),
+    followUps: outcome.followUps.map((f) => `${f.label[lang]} (${f.due})`).join(';'),
+  };
+}
 
 /** The `score` command: import the file, tally customers, write one row per customer; returns the summary. */
 export async function score(args: ScoreArgs): Promise<string> {
   // Customers are tallied as orders stream by, so a big file is never held in memory.
   const tallies = new CustomerTallies(false);
   // The model columns need each customer's purchase days; without them, nothing is collected.
-  const scored = args.columns.some((column) => FACT_COLUMNS.includes(column));
+  const ruled = args.columns.some((column) => OUTCOME_COLUMNS.includes(column));
+  const rules = ruled ? new RuleSet(loadedRules(ruleFilesFor(args.rules)), defaultRegistry()) : null;
+  const scored = ruled || args.columns.some((column) => FACT_COLUMNS.includes(column));
   const histories = scored ? new HistoryCollector() : null;
   const { report } = await importStream(createReadStream(args.file, { highWaterMark: 1 << 16 }), args.settings, ({ order, continuation }) => {
     if (order.customerKey === null) return;
@@ -183,9 +256,10 @@ export async function score(args: ScoreArgs): Promise<string> {
   if (histories) for (const customer of tallies.each()) built.set(customer.key, histories.history(customer, base));
   histories?.clear();
   const ctx = scored ? fitScorers(() => built.values(), base) : null;
-  function* rows(): Generator<OutputRow> {
+  async function* rows(): AsyncGenerator<OutputRow> {
     for (const customer of tallies.bySpend()) {
       const facts = ctx ? scoreCustomer(built.get(customer.key)!, ctx) : {};
+      const outcome = rules ? outcomeCells(await rules.outcome(facts, customer.key, base.asOfDay), args.lang) : {};
       yield {
         customerKey: customer.buyerId,
         platform: customer.platform,
@@ -196,6 +270,7 @@ export async function score(args: ScoreArgs): Promise<string> {
         lastOrderAt: toIsoInZone(customer.lastOrderAt, zone),
         recencyDays: daysBetween(customer.lastOrderAt, asOf, zone),
         ...Object.fromEntries(FACT_COLUMNS.map((name) => [name, factCell(name, facts[name] ?? null, customer.currency)])),
+        ...outcome,
       };
     }
   }
@@ -224,15 +299,15 @@ function csvCell(value: string | number | boolean): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function* csvLines(columns: readonly string[], rows: Iterable<OutputRow>): Generator<string> {
+async function* csvLines(columns: readonly string[], rows: AsyncIterable<OutputRow>): AsyncGenerator<string> {
   yield `${columns.join(',')}\n`;
-  for (const row of rows) yield `${columns.map((name) => csvCell(row[name] ?? '')).join(',')}\n`;
+  for await (const row of rows) yield `${columns.map((name) => csvCell(row[name] ?? '')).join(',')}\n`;
 }
 
-function* jsonLines(rows: Iterable<OutputRow>, columns: readonly string[]): Generator<string> {
+async function* jsonLines(rows: AsyncIterable<OutputRow>, columns: readonly string[]): AsyncGenerator<string> {
   let first = true;
   yield '[';
-  for (const row of rows) {
+  for await (const row of rows) {
     yield `${first ? '\n' : ',\n'}  ${JSON.stringify(Object.fromEntries(columns.map((name) => [name, row[name]])))}`;
     first = false;
   }
@@ -240,11 +315,11 @@ function* jsonLines(rows: Iterable<OutputRow>, columns: readonly string[]): Gene
 }
 
 /** Writes beside the target and renames, so a failed run never leaves a half-written file. */
-async function writeAtomically(path: string, lines: Iterable<string>): Promise<void> {
+async function writeAtomically(path: string, lines: AsyncIterable<string>): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}`;
   const out = createWriteStream(temporary);
   try {
-    for (const line of lines) if (!out.write(line)) await once(out, 'drain');
+    for await (const line of lines) if (!out.write(line)) await once(out, 'drain');
     out.end();
     await finished(out);
   } catch (error) {
@@ -338,6 +413,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${await fit(args)}\n`);
       return 0;
     }
+    if (command === 'rules') {
+      const [sub, ...paths] = rest;
+      if (sub !== 'check') throw new UsageError(`rules ${sub ?? ''}: expected "rules check [files…]"`);
+      const result = rulesCheck(paths);
+      process.stdout.write(`${result.text}\n`);
+      return result.ok ? 0 : 1;
+    }
     if (command === undefined || command === 'help' || command === '--help') {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
@@ -347,6 +429,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`tiermark: ${error.message}\n\n${USAGE}\n`);
       return 2;
+    }
+    if (error instanceof RuleProblems) {
+      process.stdout.write(`${error.message}\n`);
+      return 1;
     }
     if (error instanceof InputError) {
       process.stderr.write(`tiermark: ${file}: ${error.message}\n`);

@@ -3,6 +3,7 @@ import type { Facts } from '../scoring/scorer';
 import { compileRules, type CompiledRule } from './compile';
 import { firedRefs, referenceEngine } from './reference';
 import type { Registry } from './registry';
+import { outcomeOf, type Outcome } from './outcome';
 import type { LoadedRule } from './rule-file';
 
 /**
@@ -36,5 +37,10 @@ export class RuleSet {
     if (!this.fallback) return this.firedSync(facts);
     const byEngine = await firedRefs(this.fallback, facts);
     return this.rules.filter((rule) => (rule.test ? rule.test(facts) : byEngine.has(rule.ref)));
+  }
+
+  /** What the rules say about one customer. */
+  async outcome(facts: Facts, customerKey: string, asOfDay: number): Promise<Outcome> {
+    return outcomeOf(await this.fired(facts), facts, customerKey, asOfDay);
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import Papa from 'papaparse';
 import { main } from '../../lib/cli';
-import { fixture, sharedData } from '../helpers';
+import { FIXTURES, fixture, sharedData } from '../helpers';
 
 /** Runs the command line in-process, capturing what it prints. */
 async function cli(...args: string[]) {
@@ -54,9 +54,39 @@ describe('tiermark score', () => {
       pAlive: '',
       expectedPurchases90d: '',
       predictedClv365: '',
+      // 384 yuan is below the 400 of 高级会员; RFM 135 is a big spender neither recent nor frequent.
+      tier: 'Member',
+      badges: 'Important to win back',
+      treatments: '',
+      followUps: '',
     });
     // A one-time buyer is judged by the shop's typical cycle: the median of 42 and 75 days.
     expect(rows.find((row) => row.customerKey === 'lily_2019')).toMatchObject({ rfmCode: '311', repurchaseCycleDays: '58.5' });
+  });
+
+  it('labels outcomes in Chinese and applies the rule files of a folder', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tiermark-rules-'));
+    writeFileSync(join(folder, 'ladder.json'), JSON.stringify({
+      id: 'tea-ladder', title: { en: 'Tea ladder', 'zh-CN': '茶客等级' }, version: 1, enabled: true,
+      rules: [{ name: 'regular', conditions: { all: [{ fact: 'frequency', operator: 'greaterThanInclusive', value: 2 }] }, event: { type: 'tier', params: { label: { en: 'Regular', 'zh-CN': '老茶客' }, colour: '#1e8449', rank: 1 } } }],
+    }));
+    const target = out('customers.csv');
+    const { code } = await cli('score', fixture('taobao-order-report.gbk.csv'), '--as-of', '2024-05-01', '--out', target, '--columns', 'customerKey,tier,badges', '--rules', folder, '--lang', 'zh-CN');
+    expect(code).toBe(0);
+    expect(readFileSync(target, 'utf8').split('\n').slice(0, 2)).toEqual(['customerKey,tier,badges', '茶友小王,老茶客,']);
+    const shipped = out('shipped.csv');
+    await cli('score', fixture('taobao-order-report.gbk.csv'), '--as-of', '2024-05-01', '--out', shipped, '--columns', 'customerKey,tier,badges', '--lang', 'zh-CN');
+    expect(readFileSync(shipped, 'utf8').split('\n')[1]).toBe('茶友小王,普通会员,重要挽留客户');
+  });
+
+  it('refuses to score with a broken rule file, naming the file and pointer', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tiermark-rules-'));
+    writeFileSync(join(folder, 'broken.json'), '{"id": "x", "title": {"en": "X", "zh-CN": "X"}, "version": 1, "enabled": true, "rules": [{"name": "a", "conditions": {"all": [{"fact": "spend", "operator": "equal", "value": 1}]}, "event": {"type": "tier", "params": {"label": {"en": "A", "zh-CN": "A"}, "colour": "#000000", "rank": 1}}}]}');
+    const target = out('customers.csv');
+    const { code, stdout } = await cli('score', fixture('taobao-order-report.gbk.csv'), '--out', target, '--rules', folder);
+    expect(code).toBe(1);
+    expect(stdout).toBe(`${join(folder, 'broken.json')}: /rules/0/conditions/all/0/fact: unknown fact "spend"; the facts are: recencyDays, frequency, orderCount, monetary, avgOrderValue, tenureDays, refundRate, daysSinceDelivery, monetaryLast365d, lastOrderValue, rfmR, rfmF, rfmM, rfmCode, monetaryPercentile, repurchaseCycleDays, repurchaseCycleSource, daysUntilRepurchaseDue, pAlive, expectedPurchases90d, bgnbdStatus, expectedSpendPerPurchase, predictedClv365, gammaGammaStatus, churnRisk, churnBasis (line 1)\n`);
+    expect(existsSync(target)).toBe(false);
   });
 
   it('maps columns by position for a headerless whitespace file and writes JSON', async () => {
@@ -130,5 +160,37 @@ describe('tiermark fit', () => {
     const gg = JSON.parse((await cli('fit', '--model', 'gamma-gamma', '--orders', `${cdnow.path}/CDNOW_sample.txt`, ...reading)).stdout);
     expect(gg.customers).toBe(946);
     close(gg.params, { p: 6.25, q: 3.74, v: 15.44 });
+  });
+});
+
+describe('tiermark rules check', () => {
+  it('passes the shipped rules', async () => {
+    const { code, stdout } = await cli('rules', 'check');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^6 rule files, \d+ rules: no problems\n$/);
+  });
+
+  it('rejects each kind of mistake with the file, the JSON pointer, the fix and the line', async () => {
+    const names = ['malformed', 'missing-event-type', 'unknown-fact', 'unknown-operator', 'wrong-value-type'];
+    const { code, stdout } = await cli('rules', 'check', ...names.map((name) => join(FIXTURES, 'rules', `${name}.json`)));
+    expect(code).toBe(1);
+    const lines = stdout.trim().split('\n').map((line) => line.slice(line.indexOf('rules/')));
+    expect(lines).toEqual([
+      'rules/malformed.json: /rules/0/conditions/all: malformed JSON at column 9: a comma before "]" (remove the trailing comma) (line 12)',
+      'rules/missing-event-type.json: /rules/0/event: missing "type": one of "tier", "badge", "treatment", "follow-up" (line 14)',
+      expect.stringMatching(/^rules\/unknown-fact\.json: \/rules\/0\/conditions\/all\/0\/fact: unknown fact "totalSpend"; the facts are: recencyDays, .*monetary.* \(line 11\)$/),
+      expect.stringMatching(/^rules\/unknown-operator\.json: \/rules\/0\/conditions\/all\/0\/operator: unknown operator "atLeast"; the operators are: equal, .*greaterThanInclusive, between \(line 11\)$/),
+      'rules/wrong-value-type.json: /rules/0/conditions/all/0/value: "greaterThanInclusive" needs a number: write 1000, without quotes (line 11)',
+    ]);
+  });
+
+  it('checks every rule file of a folder, and says how to use it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tiermark-rules-'));
+    writeFileSync(join(folder, 'a.json'), readFileSync(join(FIXTURES, 'rules', 'unknown-operator.json')));
+    writeFileSync(join(folder, 'rules.schema.json'), '{}');
+    const { code, stdout } = await cli('rules', 'check', folder);
+    expect(code).toBe(1);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect((await cli('rules', 'lint')).code).toBe(2);
   });
 });

@@ -1,0 +1,99 @@
+import type { Localised } from '../formats';
+import type { Facts } from '../scoring/scorer';
+import { rulePriority } from './compile';
+import type { BadgeParams, Channel, Coupon, Due, FollowUpParams, LoadedRule, TierParams, TreatmentParams } from './rule-file';
+
+export interface TierOutcome extends TierParams {
+  ref: string;
+}
+export interface BadgeOutcome extends BadgeParams {
+  ref: string;
+}
+export interface TreatmentOutcome extends Omit<TreatmentParams, 'coupon'> {
+  ref: string;
+  /** The coupon's amount in the shop currency's major units. */
+  couponAmount?: number;
+}
+export interface FollowUpOutcome {
+  /** Stable across rescores while the rule, customer and due date stay the same: it keeps its status. */
+  id: string;
+  ref: string;
+  customerKey: string;
+  action: string;
+  label: Localised;
+  channel: Channel;
+  /** Local day number and YYYY-MM-DD of the due date. */
+  dueDay: number;
+  due: string;
+  message: Localised;
+  couponAmount?: number;
+}
+
+/** What the rules say about one customer. */
+export interface Outcome {
+  tier: TierOutcome | null;
+  badges: BadgeOutcome[];
+  treatments: TreatmentOutcome[];
+  followUps: FollowUpOutcome[];
+}
+
+export function isoOfDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+function couponAmount(coupon: Coupon | undefined, facts: Facts): number | undefined {
+  const base = coupon && facts[coupon.of];
+  return typeof base === 'number' ? Math.round(base * coupon!.percent) / 100 : undefined;
+}
+
+/** The due day: `days` after the anchor a days-ago or days-ahead fact points at, or after the as-of day. */
+function dueDay(due: Due, facts: Facts, asOfDay: number): number {
+  const since = due.since === undefined ? null : facts[due.since];
+  const until = due.until === undefined ? null : facts[due.until];
+  const anchor = typeof since === 'number' ? asOfDay - since : typeof until === 'number' ? asOfDay + until : asOfDay;
+  return anchor + (due.days ?? 0);
+}
+
+function fill(template: Localised, facts: Facts, coupon: number | undefined): Localised {
+  const replace = (text: string) =>
+    text.replace(/\{([^{}]*)\}/g, (whole, name: string) => {
+      const value = name === 'coupon' ? coupon : facts[name];
+      return value === undefined ? whole : value === null ? '' : String(value);
+    });
+  return { en: replace(template.en), 'zh-CN': replace(template['zh-CN']) };
+}
+
+/**
+ * Turns the fired rules (in engine order) into a customer's outcome. The tier is the
+ * highest-priority tier rule that fired (the higher rank on a tie); badges, treatments and
+ * follow-ups are all kept, in rule order.
+ */
+export function outcomeOf(fired: readonly LoadedRule[], facts: Facts, customerKey: string, asOfDay: number): Outcome {
+  const outcome: Outcome = { tier: null, badges: [], treatments: [], followUps: [] };
+  let tierPriority = -Infinity;
+  for (const loaded of fired) {
+    const { ref, rule } = loaded;
+    const event = rule.event;
+    if (event.type === 'tier') {
+      const priority = rulePriority(loaded);
+      if (priority > tierPriority || (priority === tierPriority && event.params.rank > outcome.tier!.rank)) {
+        outcome.tier = { ref, ...event.params };
+        tierPriority = priority;
+      }
+    } else if (event.type === 'badge') {
+      outcome.badges.push({ ref, ...event.params });
+    } else if (event.type === 'treatment') {
+      const { coupon, ...rest } = event.params;
+      outcome.treatments.push({ ref, ...rest, couponAmount: couponAmount(coupon, facts) });
+    } else {
+      const params: FollowUpParams = event.params;
+      const coupon = couponAmount(params.coupon, facts);
+      const day = dueDay(params.due, facts, asOfDay);
+      outcome.followUps.push({
+        id: `${ref}|${customerKey}|${isoOfDay(day)}`, ref, customerKey, action: params.action, label: params.label, channel: params.channel,
+        dueDay: day, due: isoOfDay(day), message: fill(params.message, facts, coupon), couponAmount: coupon,
+      });
+    }
+  }
+  return outcome;
+}
