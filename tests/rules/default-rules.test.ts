@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULE_FILES } from '../../lib/engine/default-rules';
+import { firedRefs, referenceEngine } from '../../lib/engine/reference';
+import { defaultRegistry } from '../../lib/engine/registry';
+import { loadedRules } from '../../lib/engine/rule-file';
+import { RuleSet } from '../../lib/engine/rule-set';
+import { checkRuleFile } from '../../lib/engine/validate';
+import type { Facts } from '../../lib/scoring/scorer';
+import { ROOT } from '../helpers';
+
+const registry = defaultRegistry();
+const loaded = loadedRules(Object.values(DEFAULT_RULE_FILES));
+const rules = new RuleSet(loaded, registry);
+const engine = referenceEngine(loaded, registry);
+
+/** A one-time buyer from ten days ago, middling in everything: no rule but the ladder's first step fires. */
+const ordinary: Facts = {
+  recencyDays: 10, frequency: 1, orderCount: 1, monetary: 100, avgOrderValue: 100, tenureDays: 10, refundRate: 0, daysSinceDelivery: null,
+  monetaryLast365d: 100, lastOrderValue: 100, rfmR: 3, rfmF: 1, rfmM: 3, rfmCode: '313', monetaryPercentile: 0.5, repurchaseCycleDays: 40,
+  repurchaseCycleSource: 'population', daysUntilRepurchaseDue: 30, pAlive: 1, expectedPurchases90d: 0.2, bgnbdStatus: 'fitted',
+  expectedSpendPerPurchase: 100, predictedClv365: 20, gammaGammaStatus: 'fitted', churnRisk: 0, churnBasis: 'model and cycle',
+};
+const rfm = (code: string): Facts => ({ rfmCode: code, rfmR: Number(code[0]), rfmF: Number(code[1]), rfmM: Number(code[2]) });
+
+/** For every default rule: facts that fire it, and a near miss that does not. */
+const CASES: Record<string, [fires: Facts, nearMiss: Facts]> = {
+  'member-ladder/premier-vip': [{ monetary: 1000 }, { monetary: 999.99 }],
+  'member-ladder/vip': [{ monetary: 700 }, { monetary: 699.99 }],
+  'member-ladder/senior': [{ monetary: 400 }, { monetary: 399.99 }],
+  'member-ladder/member': [{ orderCount: 1 }, { orderCount: 0, monetary: 0 }],
+  'rfm-segments/important-value': [rfm('555'), rfm('553')],
+  'rfm-segments/important-development': [rfm('535'), rfm('545')],
+  'rfm-segments/important-retention': [rfm('355'), rfm('455')],
+  'rfm-segments/important-winback': [rfm('315'), rfm('313')],
+  'rfm-segments/general-value': [rfm('553'), rfm('554')],
+  'rfm-segments/general-development': [rfm('513'), rfm('313')],
+  'rfm-segments/general-retention': [rfm('353'), rfm('453')],
+  'rfm-segments/general-winback': [rfm('333'), rfm('222')],
+  'rfm-segments/low-value-lost': [rfm('221'), rfm('321')],
+  'vip-treatment/vip-badge': [{ monetaryPercentile: 0.95 }, { monetaryPercentile: 0.9499 }],
+  'vip-treatment/vip-service': [{ monetaryPercentile: 0.95 }, { monetaryPercentile: 0.9499 }],
+  'churn-warnings/dormant-3-months': [{ recencyDays: 90 }, { recencyDays: 89 }],
+  'churn-warnings/past-own-cycle': [
+    { repurchaseCycleSource: 'own', repurchaseCycleDays: 30, recencyDays: 31 },
+    { repurchaseCycleSource: 'own', repurchaseCycleDays: 30, recencyDays: 30 },
+  ],
+  'churn-warnings/high-churn-risk': [{ churnRisk: 0.7 }, { churnRisk: 0.69 }],
+  'follow-ups/review-request': [{ daysSinceDelivery: 3 }, { daysSinceDelivery: 2 }],
+  'follow-ups/repurchase-reminder': [
+    { repurchaseCycleSource: 'own', daysUntilRepurchaseDue: 3 },
+    { repurchaseCycleSource: 'own', daysUntilRepurchaseDue: 4 },
+  ],
+  'follow-ups/second-purchase-nudge': [{ frequency: 1, tenureDays: 30 }, { frequency: 1, tenureDays: 29 }],
+  'win-back/high-value': [{ recencyDays: 90, monetaryLast365d: 10000 }, { recencyDays: 90, monetaryLast365d: 9999.99 }],
+  'win-back/mid-value': [{ recencyDays: 90, monetaryLast365d: 5000 }, { recencyDays: 90, monetaryLast365d: 4999.99 }],
+  'win-back/low-value': [{ recencyDays: 90, monetaryLast365d: 4999.99 }, { recencyDays: 89, monetaryLast365d: 4999.99 }],
+};
+
+describe('the default rules', () => {
+  it('are every rule file in rules/, each valid', () => {
+    const files = readdirSync(join(ROOT, 'rules')).filter((name) => name.endsWith('.json') && name !== 'rules.schema.json');
+    expect(files.sort()).toEqual(Object.keys(DEFAULT_RULE_FILES).sort());
+    for (const name of files) expect(checkRuleFile(readFileSync(join(ROOT, 'rules', name), 'utf8'), name, registry).problems).toEqual([]);
+  });
+
+  it('have a firing case and a near miss for every rule', () => {
+    expect(Object.keys(CASES).sort()).toEqual(loaded.map((r) => r.ref).sort());
+  });
+
+  for (const [ref, [fires, nearMiss]] of Object.entries(CASES)) {
+    it(`${ref} fires on its customer and not on the near miss`, async () => {
+      const hit = { ...ordinary, ...fires };
+      const miss = { ...ordinary, ...nearMiss };
+      expect((await rules.fired(hit)).map((r) => r.ref)).toContain(ref);
+      expect((await rules.fired(miss)).map((r) => r.ref)).not.toContain(ref);
+      // json-rules-engine reads the file the same way.
+      expect(await firedRefs(engine, hit)).toContain(ref);
+      expect(await firedRefs(engine, miss)).not.toContain(ref);
+    });
+  }
+
+  it('put every RFM code in exactly one segment', () => {
+    for (let code = 0; code < 125; code += 1) {
+      const digits = `${1 + Math.floor(code / 25)}${1 + (Math.floor(code / 5) % 5)}${1 + (code % 5)}`;
+      const segments = rules.firedSync({ ...ordinary, ...rfm(digits) }).filter((r) => r.rule.event.type === 'badge' && r.fileId === 'rfm-segments');
+      expect(segments, digits).toHaveLength(1);
+    }
+    expect(rules.firedSync({ ...ordinary, rfmR: null, rfmF: null, rfmM: null, rfmCode: null }).filter((r) => r.fileId === 'rfm-segments')).toEqual([]);
+  });
+
+  it('give the highest tier reached, and the ordinary customer nothing but a tier', async () => {
+    const outcome = await rules.outcome({ ...ordinary, monetary: 1200 }, 'taobao:a', 20_000);
+    expect(outcome.tier).toMatchObject({ ref: 'member-ladder/premier-vip', label: { 'zh-CN': '尊贵VIP' }, rank: 4 });
+    expect(await rules.outcome(ordinary, 'taobao:a', 20_000)).toMatchObject({ tier: { label: { 'zh-CN': '普通会员' } }, treatments: [], followUps: [] });
+    expect((await rules.outcome(ordinary, 'taobao:a', 20_000)).badges.map((b) => b.ref)).toEqual(['rfm-segments/general-winback']);
+  });
+
+  it('offer a phone call and a coupon of 20% of the last order to a dormant big spender', async () => {
+    const facts = { ...ordinary, recencyDays: 120, monetaryLast365d: 12000, lastOrderValue: 2345.5 };
+    const [followUp] = (await rules.outcome(facts, 'taobao:big', 20_000)).followUps;
+    expect(followUp).toMatchObject({ ref: 'win-back/high-value', channel: 'phone', couponAmount: 469.1 });
+    expect(followUp!.message['zh-CN']).toBe('电话回访，并赠送价值 469.1 的专属优惠券（上次订单 2345.5 的20%）。');
+  });
+
+  it('keep a follow-up due on the same day, with the same id, as the days pass', async () => {
+    // Delivered on day 19,990: the review request is due three days later, on day 19,993, whenever it is scored.
+    const first = await rules.outcome({ ...ordinary, daysSinceDelivery: 5 }, 'taobao:a', 19_995);
+    const later = await rules.outcome({ ...ordinary, daysSinceDelivery: 9 }, 'taobao:a', 19_999);
+    expect(first.followUps[0]).toMatchObject({ action: 'review-request', dueDay: 19_993, due: '2024-09-27' });
+    expect(later.followUps[0]!.id).toBe(first.followUps[0]!.id);
+  });
+});
