@@ -1,6 +1,6 @@
 import { scorers as allScorers } from '../../plugins/scorers';
 import type { ScoringBase } from './history';
-import type { CustomerHistory, Facts, ScoreContext, Scorer } from './scorer';
+import type { CustomerHistory, Facts, ScoreContext, Scored, Scorer } from './scorer';
 
 /** The scorers a scorer reads from, itself excluded, in running order. */
 function dependencies(scorer: Scorer<unknown>, scorers: readonly Scorer<unknown>[]): Scorer<unknown>[] {
@@ -22,6 +22,20 @@ function run(history: CustomerHistory, scorers: readonly Scorer<unknown>[], ctx:
   return facts;
 }
 
+/** One customer of the population a fit walks: facts are worked out only if the fit reads them (the models' fits need just the history). */
+class Member implements Scored {
+  private cached: Facts | undefined;
+  constructor(
+    readonly history: CustomerHistory,
+    private readonly before: readonly Scorer<unknown>[],
+    private readonly ctx: ScoreContext,
+  ) {}
+
+  get facts(): Facts {
+    return (this.cached ??= run(this.history, this.before, this.ctx));
+  }
+}
+
 /**
  * Fits every scorer on the population, in order. `histories` is called once per fit and may build
  * them afresh each time, so a big population is never held whole; each fit sees the facts of the
@@ -33,8 +47,8 @@ export function fitScorers(histories: () => Iterable<CustomerHistory>, base: Sco
   for (const scorer of scorers) {
     if (!scorer.fit) continue;
     const before = dependencies(scorer, scorers);
-    function* population() {
-      for (const history of histories()) yield { history, facts: run(history, before, ctx) };
+    function* population(): Generator<Scored> {
+      for (const history of histories()) yield new Member(history, before, ctx);
     }
     models[scorer.id] = scorer.fit(population(), ctx);
   }

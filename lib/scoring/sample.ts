@@ -21,7 +21,11 @@ export class KeySample<T> {
 
   take(): T[] {
     if (this.items.length <= this.limit) return this.items.map((entry) => entry.item);
+    // The limit-th smallest hash from a typed sort, then only the chosen few sorted as objects.
+    const hashes = Uint32Array.from(this.items, (entry) => entry.hash).sort();
+    const cutoff = hashes[this.limit - 1]!;
     return this.items
+      .filter((entry) => entry.hash <= cutoff)
       .sort((a, b) => a.hash - b.hash || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .slice(0, this.limit)
       .map((entry) => entry.item);

@@ -25,8 +25,21 @@ export interface Fit<P> {
   customers: number;
 }
 
-/** Identical summaries counted once with a weight: a shop has many one-time buyers of the same age. */
-function grouped(rows: readonly RepeatSummary[]): Array<RepeatSummary & { weight: number }> {
+/**
+ * Rows ready for many likelihood evaluations: identical summaries counted once with a weight (a
+ * shop has many one-time buyers of the same age), in typed arrays, with the distinct repeat
+ * counts listed so the Gamma and Beta terms, which depend on x alone, are worked out once per x.
+ */
+interface Prepared {
+  tx: Float64Array;
+  T: Float64Array;
+  weight: Float64Array;
+  /** Index into `xs` of each row's x. */
+  xIndex: Int32Array;
+  xs: number[];
+}
+
+function prepare(rows: readonly RepeatSummary[]): Prepared {
   const groups = new Map<string, RepeatSummary & { weight: number }>();
   for (const { x, tx, T } of rows) {
     const key = `${x}|${tx}|${T}`;
@@ -34,24 +47,38 @@ function grouped(rows: readonly RepeatSummary[]): Array<RepeatSummary & { weight
     if (group) group.weight += 1;
     else groups.set(key, { x, tx, T, weight: 1 });
   }
-  return [...groups.values()];
+  const list = [...groups.values()];
+  const xs = [...new Set(list.map((row) => row.x))];
+  const position = new Map(xs.map((x, i) => [x, i]));
+  return {
+    tx: Float64Array.from(list, (row) => row.tx),
+    T: Float64Array.from(list, (row) => row.T),
+    weight: Float64Array.from(list, (row) => row.weight),
+    xIndex: Int32Array.from(list, (row) => position.get(row.x)!),
+    xs,
+  };
 }
 
-function logLikelihoodOf({ r, alpha, a, b }: BgNbdParams, rows: ReadonlyArray<RepeatSummary & { weight: number }>): number {
+function logLikelihoodOf({ r, alpha, a, b }: BgNbdParams, rows: Prepared): number {
   const lnBab = lnBeta(a, b);
   const lnGr = lnGamma(r);
+  const lnAlpha = Math.log(alpha);
+  const head = rows.xs.map((x) => lnGamma(r + x) - lnGr + r * lnAlpha);
+  const alive = rows.xs.map((x) => lnBeta(a, b + x) - lnBab);
+  const dropped = rows.xs.map((x) => (x > 0 ? lnBeta(a + 1, b + x - 1) - lnBab : -Infinity));
   let total = 0;
-  for (const { x, tx, T, weight } of rows) {
-    const head = lnGamma(r + x) - lnGr + r * Math.log(alpha);
-    const stillAlive = lnBeta(a, b + x) - lnBab - (r + x) * Math.log(alpha + T);
-    const droppedOut = x > 0 ? lnBeta(a + 1, b + x - 1) - lnBab - (r + x) * Math.log(alpha + tx) : -Infinity;
-    total += weight * (head + logAddExp(stillAlive, droppedOut));
+  for (let i = 0; i < rows.weight.length; i += 1) {
+    const k = rows.xIndex[i]!;
+    const rx = r + rows.xs[k]!;
+    const stillAlive = alive[k]! - rx * Math.log(alpha + rows.T[i]!);
+    const droppedOut = dropped[k]! - rx * Math.log(alpha + rows.tx[i]!);
+    total += rows.weight[i]! * (head[k]! + logAddExp(stillAlive, droppedOut));
   }
   return total;
 }
 
 export function bgnbdLogLikelihood(params: BgNbdParams, rows: readonly RepeatSummary[]): number {
-  return logLikelihoodOf(params, grouped(rows));
+  return logLikelihoodOf(params, prepare(rows));
 }
 
 /**
@@ -61,7 +88,7 @@ export function bgnbdLogLikelihood(params: BgNbdParams, rows: readonly RepeatSum
  */
 export function fitBgNbd(rows: readonly RepeatSummary[]): Fit<BgNbdParams> {
   const scale = rows.reduce((longest, row) => Math.max(longest, row.T), 0) / 10 || 1;
-  const scaled = grouped(rows.map(({ x, tx, T }) => ({ x, tx: tx / scale, T: T / scale })));
+  const scaled = prepare(rows.map(({ x, tx, T }) => ({ x, tx: tx / scale, T: T / scale })));
   const objective = ([lr, lalpha, la, lb]: number[]) => -logLikelihoodOf({ r: Math.exp(lr!), alpha: Math.exp(lalpha!), a: Math.exp(la!), b: Math.exp(lb!) }, scaled);
   let best = nelderMead(objective, [0, 0, 0, 0]);
   for (let restart = 0; restart < 5; restart += 1) {

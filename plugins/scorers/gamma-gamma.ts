@@ -18,22 +18,45 @@ export interface SpendSummary {
   m: number;
 }
 
-function logLikelihoodOf({ p, q, v }: GammaGammaParams, rows: readonly SpendSummary[]): number {
+/** Rows in typed arrays with ln m worked out once, and the distinct x so the Gamma terms are computed once per x. */
+interface Prepared {
+  m: Float64Array;
+  lnM: Float64Array;
+  xIndex: Int32Array;
+  xs: number[];
+}
+
+function prepare(rows: readonly SpendSummary[]): Prepared {
+  const xs = [...new Set(rows.map((row) => row.x))];
+  const position = new Map(xs.map((x, i) => [x, i]));
+  return {
+    m: Float64Array.from(rows, (row) => row.m),
+    lnM: Float64Array.from(rows, (row) => Math.log(row.m)),
+    xIndex: Int32Array.from(rows, (row) => position.get(row.x)!),
+    xs,
+  };
+}
+
+function logLikelihoodOf({ p, q, v }: GammaGammaParams, rows: Prepared): number {
+  const lnV = Math.log(v);
   const lnGq = lnGamma(q);
-  let total = 0;
-  for (const { x, m } of rows) {
+  const perX = rows.xs.map((x) => lnGamma(p * x + q) - lnGamma(p * x) + p * x * Math.log(x));
+  let total = rows.m.length * (q * lnV - lnGq);
+  for (let i = 0; i < rows.m.length; i += 1) {
+    const k = rows.xIndex[i]!;
+    const x = rows.xs[k]!;
     const px = p * x;
-    total += lnGamma(px + q) - lnGamma(px) - lnGq + q * Math.log(v) + (px - 1) * Math.log(m) + px * Math.log(x) - (px + q) * Math.log(v + m * x);
+    total += perX[k]! + (px - 1) * rows.lnM[i]! - (px + q) * Math.log(v + rows.m[i]! * x);
   }
   return total;
 }
 
-export const gammaGammaLogLikelihood = logLikelihoodOf;
+export const gammaGammaLogLikelihood = (params: GammaGammaParams, rows: readonly SpendSummary[]) => logLikelihoodOf(params, prepare(rows));
 
 /** Maximum likelihood over log-parameters, money scaled to a mean of 1 (only ν's scale depends on it). */
 export function fitGammaGamma(rows: readonly SpendSummary[]): Fit<GammaGammaParams> {
   const scale = rows.reduce((sum, row) => sum + row.m, 0) / rows.length || 1;
-  const scaled = rows.map(({ x, m }) => ({ x, m: m / scale }));
+  const scaled = prepare(rows.map(({ x, m }) => ({ x, m: m / scale })));
   const objective = ([lp, lq, lv]: number[]) => -logLikelihoodOf({ p: Math.exp(lp!), q: Math.exp(lq!), v: Math.exp(lv!) }, scaled);
   let best = nelderMead(objective, [0, 0, 0]);
   for (let restart = 0; restart < 5; restart += 1) {
@@ -44,7 +67,7 @@ export function fitGammaGamma(rows: readonly SpendSummary[]): Fit<GammaGammaPara
   }
   const [p, q, v] = best.point.map(Math.exp) as [number, number, number];
   const params = { p, q, v: v * scale };
-  return { params, logLikelihood: logLikelihoodOf(params, rows), converged: best.converged && Number.isFinite(best.value), customers: rows.length };
+  return { params, logLikelihood: gammaGammaLogLikelihood(params, rows), converged: best.converged && Number.isFinite(best.value), customers: rows.length };
 }
 
 /** E[spend per purchase | x, m]: between the population mean and the customer's own, weighted by how much they bought. */
