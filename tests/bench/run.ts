@@ -1,4 +1,5 @@
-// npm run bench — import throughput against bare papaparse on the same file, measured in one run.
+// npm run bench — import throughput against bare papaparse, rule evaluation against stock json-rules-engine,
+// and model fitting; every ratio against a reference measured in the same run.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -8,7 +9,9 @@ import { join, resolve } from 'node:path';
 import { ensureChromium } from '../e2e/chromium.mjs';
 import { launchExtension } from '../e2e/extension';
 import { ROOT } from '../helpers';
+import { fitBench } from './fit';
 import { benchSource, generateShopifyRows } from './generate';
+import { rulesBench } from './rules';
 
 const OUT = resolve(ROOT, '.tiermark/bench');
 
@@ -107,5 +110,7 @@ async function browserBench(rows: number): Promise<void> {
 mkdirSync(OUT, { recursive: true });
 console.log(`# Tiermark bench, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`);
 const only = process.argv[2];
+if (!only || only === 'fit') fitBench(1_000_000);
+if (!only || only === 'rules') await rulesBench();
 if (!only || only === "cli") await nodeBench(1_000_000);
 if (!only || only === "browser") await browserBench(200_000);
