@@ -4,7 +4,7 @@ import { importStream, type StreamSettings } from '../import/stream';
 import type { Customer, Order } from '../model';
 import { buildCustomers } from '../customers';
 import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, isGuestKey, mergeOrders, readBucket, storedBucket } from './buckets';
-import { GROUP_SIZE, groupOf, type Database, type StagedOrder } from './schema';
+import { GROUP_SIZE, groupOf, type Database, type StagedOrder, type StoreCounts } from './schema';
 import type { ImportRecord } from './ledger';
 
 /** Orders per staging record: big records, because IndexedDB pays per record. */
@@ -253,7 +253,7 @@ export async function finishCommit(
         Promise.all(bucketIds.map((bucket) => tx.objectStore('customers').get(bucket))),
         tx.objectStore('meta').get('counts'),
       ]);
-      const totals = counts ?? { id: 'counts' as const, customers: 0, orders: 0 };
+      const totals = (counts as StoreCounts | undefined) ?? { id: 'counts' as const, customers: 0, orders: 0 };
       const writes: Promise<unknown>[] = [];
       const changed: Array<[string, Order[]]> = [];
       bucketIds.forEach((bucket, i) => {

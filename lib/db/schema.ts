@@ -2,6 +2,7 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type St
 import type { Order } from '../model';
 import type { Continuation } from '../import/fold';
 import type { ImportRecord } from './ledger';
+import type { FollowUpRecord, RescoreStatus, StoredRuleFile } from './profiles';
 import { buildCustomer } from '../customers';
 import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket } from './buckets';
 
@@ -15,7 +16,13 @@ export interface TiermarkDB extends DBSchema {
   staged: { key: [string, number, number]; value: StagedBatch };
   /** Alias additions of a commit in progress, applied after its customers. */
   stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
-  meta: { key: string; value: StoreCounts };
+  meta: { key: string; value: StoreCounts | RescoreStatus };
+  /** Facts and rule outcomes by customer, in buckets like `customers`. */
+  profiles: { key: number; value: StoredBucket };
+  /** Follow-ups the rules raised, one record each: staff mark them done or snooze them. */
+  followups: { key: string; value: FollowUpRecord; indexes: { dueDay: number; customerKey: string } };
+  /** The seller's rule files (edited or added); a shipped file not here applies as shipped. */
+  ruleFiles: { key: string; value: StoredRuleFile };
 }
 
 export interface StagedBatch {
@@ -72,6 +79,14 @@ export const MIGRATIONS: readonly Upgrade[] = [
     tx.objectStore('imports').createIndex('hash', 'hash');
     await writeAll(tx, orders);
   },
+  // v3: rescore results and the seller's rule files.
+  (db) => {
+    db.createObjectStore('profiles', { keyPath: 'bucket' });
+    const followups = db.createObjectStore('followups', { keyPath: 'id' });
+    followups.createIndex('dueDay', 'dueDay');
+    followups.createIndex('customerKey', 'customerKey');
+    db.createObjectStore('ruleFiles', { keyPath: 'file' });
+  },
 ];
 
 /** Builds buckets, aliases and counts from a list of orders (the v1 → v2 migration). */
@@ -126,5 +141,5 @@ export function openTiermarkDB(name = DB_NAME, version = DB_VERSION): Promise<ID
 export type Database = IDBPDatabase<TiermarkDB>;
 
 export async function storeCounts(db: Database): Promise<StoreCounts> {
-  return (await db.get('meta', 'counts')) ?? { id: 'counts', customers: 0, orders: 0 };
+  return ((await db.get('meta', 'counts')) as StoreCounts | undefined) ?? { id: 'counts', customers: 0, orders: 0 };
 }

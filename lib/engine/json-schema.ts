@@ -61,15 +61,20 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The closest candidate, when it is close enough to be a typo. */
+const words = (name: string) => name.split(/(?=[A-Z])|[^A-Za-z]+/).filter(Boolean).map((w) => w.toLowerCase());
+
+/** The closest candidate: a typo within a few edits, else one sharing a word's stem ("orders" → "orderCount"). */
 export function closest(word: string, candidates: Iterable<string>): string | null {
+  const list = [...candidates];
   let best: string | null = null;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
+  for (const candidate of list) {
     const d = distance(word, candidate);
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
-  return best;
+  if (best) return best;
+  const stems = words(word).filter((w) => w.length >= 4).map((w) => w.slice(0, 4));
+  return list.find((candidate) => words(candidate).some((w) => stems.includes(w.slice(0, 4)))) ?? null;
 }
 
 export const didYouMean = (word: string, candidates: Iterable<string>) => {

@@ -1,6 +1,6 @@
 import { Rule as EngineRule } from 'json-rules-engine';
 import schemaJson from '../../rules/rules.schema.json';
-import { didYouMean, describeValue, validateSchema, type Schema } from './json-schema';
+import { closest, didYouMean, describeValue, validateSchema, type Schema } from './json-schema';
 import { escapePointer, JsonSyntaxError, parseJsonWithLines } from './json-text';
 import { DECORATORS, parseOperatorName, type FactType } from './operators';
 import type { Registry } from './registry';
@@ -21,6 +21,13 @@ export function formatProblem(p: RuleProblem): string {
 }
 
 type Json = Record<string, unknown>;
+
+/** What sellers call a fact in their own words, for "did you mean". */
+const FACT_SYNONYMS: Readonly<Record<string, string>> = {
+  spend: 'monetary', totalspend: 'monetary', amount: 'monetary', total: 'monetary', sales: 'monetary', gmv: 'monetary', revenue: 'monetary', '消费金额': 'monetary', '累计消费': 'monetary',
+  orders: 'orderCount', '订单数': 'orderCount', aov: 'avgOrderValue', '客单价': 'avgOrderValue', recency: 'recencyDays', '回购周期': 'repurchaseCycleDays',
+  clv: 'predictedClv365', ltv: 'predictedClv365', churn: 'churnRisk', '流失风险': 'churnRisk',
+};
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 function typeOfFact(v: unknown): FactType | 'null' | 'other' {
   if (v === null) return 'null';
@@ -52,7 +59,9 @@ class RegistryCheck {
     if (typeof name !== 'string') return null;
     const spec = this.registry.facts.get(name);
     if (spec) return spec.type;
-    this.add(pointer, `unknown fact "${name}"${didYouMean(name, this.registry.facts.keys()) || `; the facts are: ${[...this.registry.facts.keys()].join(', ')}`}`);
+    const match = FACT_SYNONYMS[name.toLowerCase()] ?? closest(name, this.registry.facts.keys());
+    const hint = match ? `; did you mean "${match}" (${this.registry.facts.get(match)!.description.en})?` : `; the facts are: ${[...this.registry.facts.keys()].join(', ')}`;
+    this.add(pointer, `unknown fact "${name}"${hint}`);
     return null;
   }
 

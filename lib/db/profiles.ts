@@ -1,0 +1,71 @@
+import type { BadgeOutcome, FollowUpOutcome, TierOutcome, TreatmentOutcome } from '../engine/outcome';
+import type { Facts } from '../scoring/scorer';
+import { bucketOf, readBucket } from './buckets';
+import type { Database } from './schema';
+
+/** What a rescore found about one customer: every fact and what the rules say. */
+export interface Profile {
+  key: string;
+  facts: Facts;
+  tier: TierOutcome | null;
+  badges: BadgeOutcome[];
+  treatments: TreatmentOutcome[];
+  /** Ids of the follow-ups the rules raise for the customer (records in `followups`). */
+  followUps: string[];
+  /** The local day the profile was scored as of. */
+  asOfDay: number;
+}
+
+export type FollowUpStatus = 'open' | 'done' | 'snoozed';
+
+/** A follow-up as stored: the outcome plus what staff did with it, kept across rescores. */
+export interface FollowUpRecord extends FollowUpOutcome {
+  status: FollowUpStatus;
+  /** While snoozed: the local day it comes back. */
+  snoozedUntilDay: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StoredRuleFile {
+  /** File name, e.g. "member-ladder.json". */
+  file: string;
+  text: string;
+  updatedAt: number;
+}
+
+/** How the last (or current) rescore went; `meta` record "rescore". */
+export interface RescoreStatus {
+  id: 'rescore';
+  state: 'running' | 'done' | 'failed';
+  reason: 'import' | 'rules' | 'daily' | 'manual';
+  startedAt: number;
+  finishedAt: number | null;
+  asOfDay: number;
+  customers: number;
+  /** Customers scored so far. */
+  scored: number;
+  followUpsOpen: number;
+  /** Rule files that were skipped for problems, with the first problems, for the seller to fix. */
+  ruleProblems: string[];
+  error: string | null;
+}
+
+export async function getProfile(db: Database, customerKey: string): Promise<Profile | undefined> {
+  return readBucket<Profile>(await db.get('profiles', bucketOf(customerKey)))[customerKey];
+}
+
+export async function rescoreStatus(db: Database): Promise<RescoreStatus | undefined> {
+  return (await db.get('meta', 'rescore')) as RescoreStatus | undefined;
+}
+
+/** Marks a follow-up done, or snoozes it for some days; the next rescore keeps what staff chose. */
+export async function setFollowUpStatus(db: Database, id: string, status: FollowUpStatus, untilDay: number | null = null): Promise<FollowUpRecord> {
+  const tx = db.transaction('followups', 'readwrite');
+  const record = await tx.store.get(id);
+  if (!record) throw new Error(`No follow-up ${id}`);
+  const updated = { ...record, status, snoozedUntilDay: status === 'snoozed' ? untilDay : null, updatedAt: Date.now() };
+  await tx.store.put(updated);
+  await tx.done;
+  return updated;
+}

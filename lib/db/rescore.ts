@@ -1,0 +1,128 @@
+import { outcomeOf } from '../engine/outcome';
+import { defaultRegistry, type Registry } from '../engine/registry';
+import { loadedRules } from '../engine/rule-file';
+import { RuleSet } from '../engine/rule-set';
+import { formatProblem } from '../engine/validate';
+import type { Customer, Order } from '../model';
+import { historyFromOrders } from '../scoring/history';
+import { fitScorers, scoreCustomer } from '../scoring/pipeline';
+import type { CustomerHistory, ScoreSettings } from '../scoring/scorer';
+import { localDayNumber } from '../time';
+import { BUCKETS, readBucket, storedBucket } from './buckets';
+import type { FollowUpRecord, Profile, RescoreStatus } from './profiles';
+import { activeRuleFiles } from './rule-files';
+import type { Database } from './schema';
+
+/** Buckets read or written per transaction: small enough to report progress often. */
+const CHUNK = 64;
+
+export interface RescoreOptions {
+  reason: RescoreStatus['reason'];
+  timeZone: string;
+  settings: ScoreSettings;
+  /** Defaults to now. */
+  asOf?: number;
+  registry?: Registry;
+  onProgress?(status: RescoreStatus): void;
+}
+
+async function readHistories(db: Database, base: Parameters<typeof historyFromOrders>[2]): Promise<CustomerHistory[][]> {
+  const byBucket: CustomerHistory[][] = [];
+  for (let start = 0; start < BUCKETS; start += CHUNK) {
+    const range = IDBKeyRange.bound(start, start + CHUNK - 1);
+    const tx = db.transaction(['orders', 'customers']);
+    const [orders, customers] = await Promise.all([tx.objectStore('orders').getAll(range), tx.objectStore('customers').getAll(range)]);
+    const ordersByBucket = new Map(orders.map((stored) => [stored.bucket, readBucket<Order[]>(stored)]));
+    for (const stored of customers) {
+      const histories = ordersByBucket.get(stored.bucket) ?? {};
+      byBucket[stored.bucket] = Object.values(readBucket<Customer>(stored)).map((customer) => historyFromOrders(customer, histories[customer.key] ?? [], base));
+    }
+  }
+  return byBucket;
+}
+
+/**
+ * Rescores the whole store: fits every scorer on all customers, scores each, evaluates the rules
+ * in force, and writes `profiles` and `followups`. A follow-up keeps what staff did with it (done,
+ * snoozed) while the rules still raise it; an open one they no longer raise is removed, a done one
+ * is kept as history. Progress is reported after each chunk of buckets and kept in `meta`.
+ */
+export async function rescore(db: Database, options: RescoreOptions): Promise<RescoreStatus> {
+  const registry = options.registry ?? defaultRegistry();
+  const asOf = options.asOf ?? Date.now();
+  const base = { asOf, asOfDay: localDayNumber(asOf, options.timeZone), timeZone: options.timeZone, settings: options.settings };
+  const status: RescoreStatus = {
+    id: 'rescore', state: 'running', reason: options.reason, startedAt: Date.now(), finishedAt: null, asOfDay: base.asOfDay,
+    customers: 0, scored: 0, followUpsOpen: 0, ruleProblems: [], error: null,
+  };
+  const report = async () => {
+    await db.put('meta', { ...status });
+    options.onProgress?.({ ...status });
+  };
+  try {
+    const { ruleFiles, problems } = await activeRuleFiles(db, registry);
+    status.ruleProblems = problems.map(formatProblem);
+    const rules = new RuleSet(loadedRules(ruleFiles), registry);
+    const byBucket = await readHistories(db, base);
+    status.customers = byBucket.reduce((n, list) => n + (list?.length ?? 0), 0);
+    await report();
+    const ctx = fitScorers(() => byBucket.flat(), base);
+
+    const raised = new Map<string, FollowUpRecord>();
+    const now = Date.now();
+    for (let start = 0; start < BUCKETS; start += CHUNK) {
+      const profiles: Array<[number, Record<string, Profile>]> = [];
+      for (let bucket = start; bucket < start + CHUNK; bucket += 1) {
+        const list = byBucket[bucket];
+        if (!list) continue;
+        const map: Record<string, Profile> = {};
+        for (const history of list) {
+          const key = history.customer.key;
+          const facts = scoreCustomer(history, ctx);
+          const outcome = outcomeOf(await rules.fired(facts), facts, key, base.asOfDay);
+          for (const f of outcome.followUps) raised.set(f.id, { ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now });
+          map[key] = { key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay };
+        }
+        profiles.push([bucket, map]);
+        status.scored += list.length;
+      }
+      const tx = db.transaction('profiles', 'readwrite');
+      await Promise.all([
+        tx.store.delete(IDBKeyRange.bound(start, start + CHUNK - 1)),
+        ...profiles.map(([bucket, map]) => tx.store.put(storedBucket(bucket, map))),
+      ]);
+      await tx.done;
+      await report();
+    }
+    status.followUpsOpen = await mergeFollowUps(db, raised);
+    status.state = 'done';
+  } catch (error) {
+    status.state = 'failed';
+    status.error = error instanceof Error ? error.message : String(error);
+  }
+  status.finishedAt = Date.now();
+  await report();
+  return status;
+}
+
+/** Writes the raised follow-ups, keeping staff's status; returns how many are open. */
+async function mergeFollowUps(db: Database, raised: Map<string, FollowUpRecord>): Promise<number> {
+  const tx = db.transaction('followups', 'readwrite');
+  const existing = await tx.store.getAll();
+  const writes: Promise<unknown>[] = [];
+  for (const old of existing) {
+    const fresh = raised.get(old.id);
+    if (!fresh) {
+      // No longer raised: an open one is moot (the customer bought, the window passed); a done one is history.
+      if (old.status !== 'done') writes.push(tx.store.delete(old.id));
+      continue;
+    }
+    const kept = { ...fresh, status: old.status, snoozedUntilDay: old.snoozedUntilDay, createdAt: old.createdAt, updatedAt: old.updatedAt };
+    raised.delete(old.id);
+    if (JSON.stringify(kept) !== JSON.stringify(old)) writes.push(tx.store.put(kept));
+  }
+  for (const record of raised.values()) writes.push(tx.store.put(record));
+  await Promise.all(writes);
+  await tx.done;
+  return (await db.getAll('followups')).filter((f) => f.status === 'open').length;
+}
