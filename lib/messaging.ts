@@ -1,4 +1,5 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { RescoreStatus } from './db/profiles';
 
 /** What the store holds, for the popup and the dashboard header. */
 export interface StoreStatus {
@@ -6,6 +7,8 @@ export interface StoreStatus {
   orders: number;
   imports: number;
   lastImportAt: number | null;
+  /** The last or current rescore; null before the first. */
+  rescore: RescoreStatus | null;
 }
 
 /**
@@ -16,7 +19,9 @@ interface ProtocolMap {
   // Store
   getStatus(data: Record<string, never>): StoreStatus;
   // Import
-  importFinished(data: { importId: string }): void;
+  importFinished(data: { importId: string }): RescoreStatus;
+  // Scoring: rescore now (after a rule edit, or by hand); resolves when it is done.
+  rescore(data: { reason: RescoreStatus['reason'] }): RescoreStatus;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

@@ -1,6 +1,8 @@
+import { setUpRescore } from '../../lib/background/rescore';
 import { setUpStoreMessages } from '../../lib/background/store';
 
 export default defineBackground(() => {
   // Listeners first and synchronously: MV3 drops events whose listeners come after an await.
   setUpStoreMessages();
+  setUpRescore();
 });

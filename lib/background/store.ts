@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { onMessage } from '../messaging';
 import { openTiermarkDB, type Database } from '../db/schema';
 import { storeStatus } from '../db/status';
+import { requestRescore } from './rescore';
 
 let database: Promise<Database> | null = null;
 /** One connection per context, opened on first use. */
@@ -13,10 +14,11 @@ export function db(): Promise<Database> {
 /** Store questions from the popup and dashboard. Registered synchronously at the top of the background. */
 export function setUpStoreMessages(): void {
   onMessage('getStatus', async () => storeStatus(await db()));
-  // Rescoring after an import arrives with the scoring work; for now the badge count refreshes.
+  // After an import: the toolbar count, then a rescore; the reply waits for it, which keeps the worker alive.
   onMessage('importFinished', async () => {
     const status = await storeStatus(await db());
     await browser.action.setBadgeText({ text: status.customers > 0 ? compactCount(status.customers) : '' });
+    return requestRescore('import');
   });
 }
 

@@ -5,7 +5,8 @@ import type { ImportRecord } from '../db/ledger';
 import { storeStatus } from '../db/status';
 import { liveImportIds, whenImportEnds } from '../import/run';
 import { sendMessage, type StoreStatus } from '../messaging';
-import { formatCount } from './format';
+import type { RescoreStatus } from '../db/profiles';
+import { formatCount, formatInstant } from './format';
 import { preferredLanguage, saveLanguage, translator, type Language } from './i18n';
 import { ImportPage } from './import-page';
 
@@ -55,8 +56,21 @@ export function Dashboard() {
   const refresh = async () => {
     if (!db) return;
     setState(await loadState(db));
-    await sendMessage('importFinished', { importId: '' }).catch(() => undefined);
+    // The background rescores; its reply comes when that is done.
+    const rescoring = sendMessage('importFinished', { importId: '' }).catch(() => undefined);
+    await new Promise((wait) => setTimeout(wait, 300));
+    setState(await loadState(db));
+    await rescoring;
+    setState(await loadState(db));
   };
+
+  // While a rescore runs (after an import, a rule edit, or the daily one), follow its progress.
+  const rescoring = state?.status.rescore?.state === 'running';
+  useEffect(() => {
+    if (!db || !rescoring) return;
+    const timer = setInterval(() => void loadState(db).then(setState), 1000);
+    return () => clearInterval(timer);
+  }, [db, rescoring]);
 
   return (
     <div class="tm-app">
@@ -83,6 +97,7 @@ export function Dashboard() {
             {t('orders')} <strong id="tm-count-orders">{state ? formatCount(state.status.orders, language) : '…'}</strong>
           </span>
         </div>
+        {state?.status.rescore && <RescoreIndicator status={state.status.rescore} language={language} />}
         <button
           type="button"
           class="tm-lang"
@@ -96,6 +111,23 @@ export function Dashboard() {
         </button>
       </header>
       <main>{state && <ImportPage language={language} ledger={state.ledger} onImported={() => void refresh()} />}</main>
+    </div>
+  );
+}
+
+function RescoreIndicator({ status, language }: { status: RescoreStatus; language: Language }) {
+  const t = translator(language);
+  const skipped = status.ruleProblems.length;
+  return (
+    <div class="tm-rescore" data-state={status.state} aria-live="polite" title={status.ruleProblems.join('\n') || undefined}>
+      {status.state === 'running' && (
+        <>
+          {t('scoring')} <progress max={Math.max(status.customers, 1)} value={status.scored} />
+        </>
+      )}
+      {status.state === 'done' && `${t('scoredAt')} ${formatInstant(status.finishedAt ?? status.startedAt, language)}`}
+      {status.state === 'failed' && `${t('scoringFailed')}: ${status.error ?? ''}`}
+      {skipped > 0 && <span class="tm-warning"> · {skipped} {t('ruleFilesSkipped')}</span>}
     </div>
   );
 }

@@ -7,6 +7,10 @@ const STRINGS = {
   navImport: { en: 'Import', 'zh-CN': '导入订单' },
   customers: { en: 'Customers', 'zh-CN': '客户' },
   orders: { en: 'Orders', 'zh-CN': '订单' },
+  scoring: { en: 'Scoring customers…', 'zh-CN': '正在为客户评分…' },
+  scoredAt: { en: 'Scored', 'zh-CN': '评分于' },
+  scoringFailed: { en: 'Scoring failed', 'zh-CN': '评分失败' },
+  ruleFilesSkipped: { en: 'rule files skipped for problems', 'zh-CN': '个规则文件有错误，已跳过' },
   importTitle: { en: 'Import order exports', 'zh-CN': '导入订单报表' },
   importIntro: {
     en: 'Drop the order exports of your shop here (Taobao/Tmall, JD, Douyin, Shopify, WooCommerce, Amazon or any CSV). They are read on this computer and never uploaded.',

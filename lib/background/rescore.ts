@@ -1,0 +1,48 @@
+import { browser } from 'wxt/browser';
+import type { RescoreStatus } from '../db/profiles';
+import { rescore } from '../db/rescore';
+import { onMessage } from '../messaging';
+import { shopSettings } from '../settings';
+import { db } from './store';
+
+const DAILY_ALARM = 'daily-rescore';
+
+let running: Promise<RescoreStatus> | null = null;
+let queued: Promise<RescoreStatus> | null = null;
+
+async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatus> {
+  const { timeZone, clvDiscountRate } = await shopSettings.getValue();
+  return rescore(await db(), {
+    reason,
+    timeZone,
+    settings: { clvDiscountRate },
+    // Progress goes to extension storage too: pages can watch it, and each write keeps the worker awake.
+    onProgress: (status) => void browser.storage.local.set({ rescoreProgress: status }),
+  });
+}
+
+/** One rescore at a time; a request during one queues a single follow-on run, which serves every later request too. */
+export function requestRescore(reason: RescoreStatus['reason']): Promise<RescoreStatus> {
+  if (!running) {
+    running = runRescore(reason).finally(() => (running = null));
+    return running;
+  }
+  queued ??= running.then(() => {
+    queued = null;
+    return requestRescore(reason);
+  });
+  return queued;
+}
+
+/** Rescoring after imports, on request, and daily. Registered synchronously at the top of the background. */
+export function setUpRescore(): void {
+  onMessage('rescore', ({ data }) => requestRescore(data.reason));
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === DAILY_ALARM) void requestRescore('daily');
+  });
+  const ensureAlarm = async () => {
+    if (!(await browser.alarms.get(DAILY_ALARM))) await browser.alarms.create(DAILY_ALARM, { delayInMinutes: 60, periodInMinutes: 24 * 60 });
+  };
+  browser.runtime.onInstalled.addListener(() => void ensureAlarm());
+  browser.runtime.onStartup.addListener(() => void ensureAlarm());
+}

@@ -1,0 +1,16 @@
+import { storage } from 'wxt/utils/storage';
+import { DEFAULT_SCORE_SETTINGS } from './scoring/scorer';
+import { defaultTimeZone } from './time';
+
+/** The shop's settings the scoring reads; the dashboard's Settings page edits them. */
+export interface ShopSettings {
+  /** Day boundaries, recency and due dates are counted in this zone. */
+  timeZone: string;
+  /** Monthly discount rate for CLV. */
+  clvDiscountRate: number;
+}
+
+export const shopSettings = storage.defineItem<ShopSettings>('local:shopSettings', {
+  fallback: { timeZone: defaultTimeZone(), clvDiscountRate: DEFAULT_SCORE_SETTINGS.clvDiscountRate },
+  version: 1,
+});

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, ROOT } from '../helpers';
+import { launchExtension, type LoadedExtension } from './extension';
+
+/** Runs in the dashboard page: the rescore record, one customer's profile, and their follow-ups. */
+const readScoring = (customerKey: string) => `(async () => {
+  const db = await new Promise((ok, fail) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+  const all = (store) => new Promise((ok) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
+  const meta = await all('meta');
+  const profiles = (await all('profiles')).map((b) => JSON.parse(b.json));
+  const profile = profiles.find((map) => ${JSON.stringify(customerKey)} in map)?.[${JSON.stringify(customerKey)}] ?? null;
+  const followUps = (await all('followups')).filter((f) => f.customerKey === ${JSON.stringify(customerKey)});
+  db.close();
+  return { rescore: meta.find((m) => m.id === 'rescore') ?? null, profile, followUps };
+})()`;
+
+interface Scoring {
+  rescore: { state: string; reason: string; customers: number; scored: number } | null;
+  profile: { tier: { label: Record<string, string> } | null; badges: Array<{ label: Record<string, string> }>; facts: Record<string, unknown> } | null;
+  followUps: Array<{ action: string; channel: string; status: string }>;
+}
+
+describe('rescoring in the extension', () => {
+  let browser: LoadedExtension;
+  let page: Page;
+  const scoring = async () => (await page.evaluate(readScoring('taobao:茶友小王'))) as Scoring;
+
+  beforeAll(async () => {
+    browser = await launchExtension();
+    page = await browser.openOptions();
+    await page.locator('.tm-empty').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('scores every customer after an import and writes profiles and follow-ups', async () => {
+    await page.setInputFiles('#tm-file-input', fixture('taobao-order-report.gbk.csv'));
+    await page.locator('.tm-detected-format').waitFor();
+    await page.click('#tm-import-start');
+    await page.locator('.tm-result.tm-status-complete').waitFor({ timeout: 60_000 });
+    await expect.poll(async () => (await scoring()).rescore, { timeout: 30_000 }).toMatchObject({ state: 'done', reason: 'import', customers: 3, scored: 3 });
+    const { profile, followUps } = await scoring();
+    // 384 yuan: below 高级会员's 400. Long silent since 2024, a big spender neither recent nor frequent.
+    expect(profile!.tier!.label['zh-CN']).toBe('普通会员');
+    expect(profile!.facts).toMatchObject({ monetary: 384, frequency: 2, rfmCode: '135' });
+    expect(profile!.badges.map((b) => b.label['zh-CN'])).toEqual(expect.arrayContaining(['重要挽留客户', '沉睡客户']));
+    // Nothing spent in the last year: the SMS step of the win-back ladder.
+    expect(followUps).toEqual([expect.objectContaining({ action: 'win-back', channel: 'sms', status: 'open' })]);
+    // The dashboard says when customers were scored.
+    await expect.poll(() => page.locator('.tm-rescore').getAttribute('data-state')).toBe('done');
+    expect(await page.locator('.tm-rescore').innerText()).toMatch(/^Scored /);
+  });
+
+  it('rescores daily with the seller’s own rule files', async () => {
+    // The seller's ladder starts 高级会员 at 300; stored as an edit of the shipped file.
+    const ladder = readFileSync(join(ROOT, 'rules/member-ladder.json'), 'utf8').replace('"value": 400', '"value": 300');
+    await page.evaluate(`(async () => {
+      const db = await new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); });
+      await new Promise((ok) => { const tx = db.transaction('ruleFiles', 'readwrite'); tx.objectStore('ruleFiles').put({ file: 'member-ladder.json', text: ${JSON.stringify(ladder)}, updatedAt: Date.now() }); tx.oncomplete = ok; });
+      db.close();
+    })()`);
+    const worker = browser.context.serviceWorkers()[0]!;
+    await worker.evaluate(`chrome.alarms.create('daily-rescore', { when: Date.now() })`);
+    await expect.poll(async () => (await scoring()).rescore, { timeout: 30_000 }).toMatchObject({ state: 'done', reason: 'daily' });
+    expect((await scoring()).profile!.tier!.label['zh-CN']).toBe('高级会员');
+  });
+});
