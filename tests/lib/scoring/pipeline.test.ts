@@ -39,5 +39,14 @@ describe('scoring a whole shop', () => {
     const top = all.find((f) => f.orderCount === 34)!;
     const once = all.find((f) => f.frequency === 1)!;
     expect(top.predictedClv365 as number).toBeGreaterThan(once.predictedClv365 as number);
+
+    // By hand for the best customer: distinct purchase days (UTC) up to the as-of date, mean gap between them.
+    const best = list[all.indexOf(top)]!;
+    const days = [...new Set(byKey.get(best.customer.key)!.filter((o) => o.status !== 'unpaid' && o.status !== 'cancelled' && !o.isReturn && o.createdAt <= base.asOf).map((o) => Math.floor(o.createdAt / 86_400_000)))].sort((a, b) => a - b);
+    expect(top.frequency).toBe(days.length);
+    expect(top.repurchaseCycleDays).toBeCloseTo((days.at(-1)! - days[0]!) / (days.length - 1), 1);
+    expect(top).toMatchObject({ rfmF: 5, rfmM: 5, repurchaseCycleSource: 'own' });
+    // Every one-time buyer shares one F, whatever their place in the file.
+    expect(new Set(all.filter((f) => f.frequency === 1).map((f) => f.rfmF))).toEqual(new Set([1]));
   });
 });
