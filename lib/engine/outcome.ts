@@ -37,8 +37,12 @@ export interface Outcome {
   followUps: FollowUpOutcome[];
 }
 
+const isoDays = new Map<number, string>();
+/** YYYY-MM-DD of a local day number; a rescore asks for the same few days many times. */
 export function isoOfDay(day: number): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+  let iso = isoDays.get(day);
+  if (iso === undefined) isoDays.set(day, (iso = new Date(day * 86_400_000).toISOString().slice(0, 10)));
+  return iso;
 }
 
 function couponAmount(coupon: Coupon | undefined, facts: Facts): number | undefined {
