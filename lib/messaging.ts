@@ -1,5 +1,6 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { RescoreStatus } from './db/profiles';
+import type { RuleProblem } from './engine/validate';
 
 /** What the store holds, for the popup and the dashboard header. */
 export interface StoreStatus {
@@ -22,6 +23,8 @@ interface ProtocolMap {
   importFinished(data: { importId: string }): RescoreStatus;
   // Scoring: rescore now (after a rule edit, or by hand); resolves when it is done.
   rescore(data: { reason: RescoreStatus['reason'] }): RescoreStatus;
+  // Rules: save a rule file (refused with its problems, else saved and a rescore started).
+  saveRuleFile(data: { file: string; text: string }): { problems: RuleProblem[] };
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

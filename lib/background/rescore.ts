@@ -1,6 +1,8 @@
 import { browser } from 'wxt/browser';
 import type { RescoreStatus } from '../db/profiles';
 import { rescore } from '../db/rescore';
+import { saveRuleFile } from '../db/rule-files';
+import { defaultRegistry } from '../engine/registry';
 import { onMessage } from '../messaging';
 import { shopSettings } from '../settings';
 import { db } from './store';
@@ -34,9 +36,15 @@ export function requestRescore(reason: RescoreStatus['reason']): Promise<Rescore
   return queued;
 }
 
-/** Rescoring after imports, on request, and daily. Registered synchronously at the top of the background. */
+/** Rescoring after imports, rule edits, on request, and daily. Registered synchronously at the top of the background. */
 export function setUpRescore(): void {
   onMessage('rescore', ({ data }) => requestRescore(data.reason));
+  onMessage('saveRuleFile', async ({ data }) => {
+    const problems = await saveRuleFile(await db(), data.file, data.text, defaultRegistry());
+    // The reply does not wait for the rescore: the dashboard follows its progress.
+    if (problems.length === 0) void requestRescore('rules');
+    return { problems };
+  });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === DAILY_ALARM) void requestRescore('daily');
   });

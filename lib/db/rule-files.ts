@@ -10,9 +10,18 @@ import type { Database } from './schema';
  * than half applied.
  */
 export async function activeRuleFiles(db: Database, registry: Registry): Promise<{ ruleFiles: RuleFile[]; problems: RuleProblem[] }> {
+  return checkRuleFiles(await ruleFileTexts(db), registry);
+}
+
+/** Every rule file's text: shipped ones first (in their order), each replaced by the seller's copy if stored, then the seller's own. */
+export async function ruleFileTexts(db: Database): Promise<Array<{ file: string; text: string; edited: boolean }>> {
   const stored = new Map((await db.getAll('ruleFiles')).map((f) => [f.file, f.text]));
-  const shipped = Object.entries(DEFAULT_RULE_FILES).filter(([file]) => !stored.has(file)).map(([file, ruleFile]) => ({ file, text: JSON.stringify(ruleFile) }));
-  return checkRuleFiles([...shipped, ...[...stored].map(([file, text]) => ({ file, text }))], registry);
+  const shipped = Object.entries(DEFAULT_RULE_FILES).map(([file, ruleFile]) => {
+    const text = stored.get(file);
+    stored.delete(file);
+    return { file, text: text ?? JSON.stringify(ruleFile, null, 2), edited: text !== undefined };
+  });
+  return [...shipped, ...[...stored].map(([file, text]) => ({ file, text, edited: true }))];
 }
 
 /** Saves a seller's rule file (checked first: a file with problems is refused with them). */

@@ -9,6 +9,10 @@ import type { RescoreStatus } from '../db/profiles';
 import { formatCount, formatInstant } from './format';
 import { preferredLanguage, saveLanguage, translator, type Language } from './i18n';
 import { ImportPage } from './import-page';
+import { RulesPage } from './rules-page';
+
+type Section = 'import' | 'rules';
+const sectionOf = (hash: string): Section => (hash === '#rules' ? 'rules' : 'import');
 
 async function loadState(db: Database): Promise<{ status: StoreStatus; ledger: ImportRecord[] }> {
   const [status, ledger] = await Promise.all([storeStatus(db), db.getAll('imports')]);
@@ -20,7 +24,14 @@ export function Dashboard() {
   const [language, setLanguage] = useState<Language>(preferredLanguage());
   const [db, setDb] = useState<Database | null>(null);
   const [state, setState] = useState<{ status: StoreStatus; ledger: ImportRecord[] } | null>(null);
+  const [section, setSection] = useState<Section>(sectionOf(location.hash));
   const t = translator(language);
+
+  useEffect(() => {
+    const follow = () => setSection(sectionOf(location.hash));
+    addEventListener('hashchange', follow);
+    return () => removeEventListener('hashchange', follow);
+  }, []);
 
   useEffect(() => {
     let closed = false;
@@ -50,8 +61,8 @@ export function Dashboard() {
 
   useEffect(() => {
     document.documentElement.lang = language;
-    document.title = `Tiermark — ${t('navImport')}`;
-  }, [language]);
+    document.title = `Tiermark — ${t(section === 'rules' ? 'navRules' : 'navImport')}`;
+  }, [language, section]);
 
   const refresh = async () => {
     if (!db) return;
@@ -61,6 +72,13 @@ export function Dashboard() {
     await new Promise((wait) => setTimeout(wait, 300));
     setState(await loadState(db));
     await rescoring;
+    setState(await loadState(db));
+  };
+
+  // A rule change starts a rescore in the background; pick up its progress once it has begun.
+  const rescoreStarted = async () => {
+    if (!db) return;
+    await new Promise((wait) => setTimeout(wait, 300));
     setState(await loadState(db));
   };
 
@@ -85,8 +103,11 @@ export function Dashboard() {
           </div>
         </div>
         <nav aria-label="Tiermark">
-          <a href="#import" aria-current="page">
+          <a href="#import" aria-current={section === 'import' ? 'page' : undefined}>
             {t('navImport')}
+          </a>
+          <a href="#rules" aria-current={section === 'rules' ? 'page' : undefined}>
+            {t('navRules')}
           </a>
         </nav>
         <div class="tm-counts" aria-live="polite">
@@ -110,7 +131,10 @@ export function Dashboard() {
           {t('language')}
         </button>
       </header>
-      <main>{state && <ImportPage language={language} ledger={state.ledger} onImported={() => void refresh()} />}</main>
+      <main>
+        {state && section === 'import' && <ImportPage language={language} ledger={state.ledger} onImported={() => void refresh()} />}
+        {state && db && section === 'rules' && <RulesPage db={db} language={language} onSaved={() => void rescoreStarted()} />}
+      </main>
     </div>
   );
 }

@@ -68,4 +68,19 @@ describe('rescoring in the extension', () => {
     await expect.poll(async () => (await scoring()).rescore, { timeout: 30_000 }).toMatchObject({ state: 'done', reason: 'daily' });
     expect((await scoring()).profile!.tier!.label['zh-CN']).toBe('高级会员');
   });
+
+  it('rescores when the seller turns a rule file off on the Rules page', async () => {
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#rules`);
+    const files = page.locator('.tm-rule-file');
+    await expect.poll(() => files.count()).toBe(6);
+    const ladder = page.locator('.tm-rule-file[data-file="member-ladder.json"]');
+    // The edit from the test before shows as such.
+    expect(await ladder.innerText()).toContain('edited');
+    expect(await ladder.locator('[data-rule]').allInnerTexts()).toEqual(['Tier Premier VIP', 'Tier VIP member', 'Tier Senior member', 'Tier Member']);
+    await ladder.locator('input[type=checkbox]').uncheck();
+    await expect.poll(async () => (await scoring()).rescore, { timeout: 30_000 }).toMatchObject({ state: 'done', reason: 'rules' });
+    expect((await scoring()).profile!.tier).toBeNull();
+    await expect.poll(() => page.locator('.tm-rescore').getAttribute('data-state')).toBe('done');
+    expect(await ladder.locator('input[type=checkbox]').isChecked()).toBe(false);
+  });
 });

@@ -1,0 +1,93 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ruleFileTexts } from '../db/rule-files';
+import type { Database } from '../db/schema';
+import { defaultRegistry } from '../engine/registry';
+import { EVENT_TYPES, type RuleFile } from '../engine/rule-file';
+import { checkRuleFile, formatProblem } from '../engine/validate';
+import { sendMessage } from '../messaging';
+import { formatCount } from './format';
+import { localised, translator, type Language } from './i18n';
+
+interface Listed {
+  file: string;
+  text: string;
+  edited: boolean;
+  ruleFile: RuleFile | null;
+  problems: string[];
+}
+
+async function listFiles(db: Database): Promise<Listed[]> {
+  const registry = defaultRegistry();
+  return (await ruleFileTexts(db)).map(({ file, text, edited }) => {
+    const { ruleFile, problems } = checkRuleFile(text, file, registry);
+    return { file, text, edited, ruleFile, problems: problems.map(formatProblem) };
+  });
+}
+
+/** The rule files in force, each with its rules by kind and a switch; a change is saved and rescored. */
+export function RulesPage({ db, language, onSaved }: { db: Database; language: Language; onSaved(): void }) {
+  const t = translator(language);
+  const [files, setFiles] = useState<Listed[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void listFiles(db).then(setFiles);
+  }, [db]);
+
+  async function setEnabled(item: Listed, enabled: boolean): Promise<void> {
+    const text = JSON.stringify({ ...item.ruleFile!, enabled }, null, 2);
+    const { problems } = await sendMessage('saveRuleFile', { file: item.file, text });
+    setError(problems.length > 0 ? problems.map(formatProblem).join('\n') : null);
+    setFiles(await listFiles(db));
+    onSaved();
+  }
+
+  return (
+    <section class="tm-page" aria-labelledby="rules-title">
+      <h1 id="rules-title">{t('rulesTitle')}</h1>
+      <p class="tm-muted">{t('rulesIntro')}</p>
+      {error && (
+        <p class="tm-error" role="alert">
+          {error}
+        </p>
+      )}
+      {files?.map((item) => (
+        <article class="tm-card tm-rule-file" data-file={item.file} key={item.file}>
+          <header class="tm-file-head">
+            <strong>{item.ruleFile ? localised(item.ruleFile.title, language) : item.file}</strong>
+            <span class="tm-muted">
+              {item.file}
+              {item.edited ? ` · ${t('ruleFileEdited')}` : ''}
+            </span>
+            {item.ruleFile && (
+              <label class="tm-switch">
+                <input type="checkbox" checked={item.ruleFile.enabled} onChange={(event) => void setEnabled(item, event.currentTarget.checked)} />
+                {t('ruleFileEnabled')}
+              </label>
+            )}
+          </header>
+          {item.ruleFile?.description && <p class="tm-muted">{localised(item.ruleFile.description, language)}</p>}
+          {item.ruleFile && (
+            <ul class="tm-rule-list">
+              {item.ruleFile.rules.map((rule) => (
+                <li key={rule.name} data-rule={rule.name}>
+                  <span class="tm-rule-kind">{t(`event-${rule.event.type}`)}</span> {localised(rule.event.params.label, language)}
+                </li>
+              ))}
+            </ul>
+          )}
+          {item.problems.length > 0 && (
+            <pre class="tm-error" role="alert">
+              {item.problems.join('\n')}
+            </pre>
+          )}
+          {item.ruleFile && (
+            <p class="tm-muted">
+              {EVENT_TYPES.map((type) => `${t(`event-${type}`)} ${formatCount(item.ruleFile!.rules.filter((r) => r.event.type === type).length, language)}`).join(' · ')}
+            </p>
+          )}
+        </article>
+      ))}
+    </section>
+  );
+}
