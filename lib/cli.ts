@@ -220,7 +220,8 @@ export function rulesCheck(paths: readonly string[]): { ok: boolean; text: strin
   const { ruleFiles, problems } = checkRuleFiles(files, defaultRegistry());
   if (problems.length > 0) return { ok: false, text: problems.map(formatProblem).join('\n') };
   const rules = ruleFiles.reduce((n, f) => n + f.rules.length, 0);
-  return { ok: true, text: `${files.length} rule file${files.length === 1 ? '' : 's'}, ${rules} rules: no problems` };
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return { ok: true, text: `${plural(files.length, 'rule file')}, ${plural(rules, 'rule')}: no problems` };
 }
 
 const SHIPPED_RULES = join(import.meta.dirname, '..', 'rules');

@@ -1,6 +1,6 @@
 import type { BadgeOutcome, FollowUpOutcome, TierOutcome, TreatmentOutcome } from '../engine/outcome';
 import type { Facts } from '../scoring/scorer';
-import { bucketOf, readBucket } from './buckets';
+import { bucketOf, readBucket, storedBucket } from './buckets';
 import type { Database } from './schema';
 
 /** What a rescore found about one customer: every fact and what the rules say. */
@@ -59,13 +59,24 @@ export async function rescoreStatus(db: Database): Promise<RescoreStatus | undef
   return (await db.get('meta', 'rescore')) as RescoreStatus | undefined;
 }
 
-/** Marks a follow-up done, or snoozes it for some days; the next rescore keeps what staff chose. */
+/** The customer a follow-up id (`ref|customer key|due date`) belongs to. */
+export const customerOfFollowUp = (id: string) => id.slice(id.indexOf('|') + 1, id.lastIndexOf('|'));
+
+/** Every follow-up in the store, in due order. */
+export async function allFollowUps(db: Database): Promise<FollowUpRecord[]> {
+  const buckets = await db.getAll('followups');
+  return buckets.flatMap((stored) => Object.values(readBucket<FollowUpRecord>(stored))).sort((a, b) => a.dueDay - b.dueDay || (a.id < b.id ? -1 : 1));
+}
+
+/** Marks a follow-up done, or snoozes it until a day; the next rescore keeps what staff chose. */
 export async function setFollowUpStatus(db: Database, id: string, status: FollowUpStatus, untilDay: number | null = null): Promise<FollowUpRecord> {
+  const bucket = bucketOf(customerOfFollowUp(id));
   const tx = db.transaction('followups', 'readwrite');
-  const record = await tx.store.get(id);
+  const map = readBucket<FollowUpRecord>(await tx.store.get(bucket));
+  const record = map[id];
   if (!record) throw new Error(`No follow-up ${id}`);
-  const updated = { ...record, status, snoozedUntilDay: status === 'snoozed' ? untilDay : null, updatedAt: Date.now() };
-  await tx.store.put(updated);
+  map[id] = { ...record, status, snoozedUntilDay: status === 'snoozed' ? untilDay : null, updatedAt: Date.now() };
+  await tx.store.put(storedBucket(bucket, map));
   await tx.done;
-  return updated;
+  return map[id]!;
 }

@@ -68,33 +68,43 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     await report();
     const ctx = fitScorers(() => byBucket.flat(), base);
 
-    const raised = new Map<string, FollowUpRecord>();
     const now = Date.now();
     for (let start = 0; start < BUCKETS; start += CHUNK) {
-      const profiles: Array<[number, Record<string, Profile>]> = [];
+      const profiles = new Map<number, Record<string, Profile>>();
+      const raised = new Map<number, Record<string, FollowUpRecord>>();
       for (let bucket = start; bucket < start + CHUNK; bucket += 1) {
         const list = byBucket[bucket];
         if (!list) continue;
         const map: Record<string, Profile> = {};
+        const followUps: Record<string, FollowUpRecord> = {};
         for (const history of list) {
           const key = history.customer.key;
           const facts = scoreCustomer(history, ctx);
           const outcome = outcomeOf(await rules.fired(facts), facts, key, base.asOfDay);
-          for (const f of outcome.followUps) raised.set(f.id, { ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now });
+          for (const f of outcome.followUps) followUps[f.id] = { ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now };
           map[key] = { key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay };
         }
-        profiles.push([bucket, map]);
+        profiles.set(bucket, map);
+        raised.set(bucket, followUps);
         status.scored += list.length;
       }
-      const tx = db.transaction('profiles', 'readwrite');
-      await Promise.all([
-        tx.store.delete(IDBKeyRange.bound(start, start + CHUNK - 1)),
-        ...profiles.map(([bucket, map]) => tx.store.put(storedBucket(bucket, map))),
-      ]);
+      const range = IDBKeyRange.bound(start, start + CHUNK - 1);
+      const tx = db.transaction(['profiles', 'followups'], 'readwrite');
+      const previous = await tx.objectStore('followups').getAll(range);
+      const writes: Promise<unknown>[] = [tx.objectStore('profiles').delete(range), ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedBucket(bucket, map)))];
+      for (const stored of previous) if (!raised.has(stored.bucket)) raised.set(stored.bucket, {});
+      const before = new Map(previous.map((stored) => [stored.bucket, stored]));
+      for (const [bucket, fresh] of raised) {
+        const merged = mergeFollowUps(readBucket<FollowUpRecord>(before.get(bucket)), fresh);
+        status.followUpsOpen += Object.values(merged).filter((f) => f.status === 'open').length;
+        const json = JSON.stringify(merged);
+        if (json === (before.get(bucket)?.json ?? '{}')) continue;
+        writes.push(json === '{}' ? tx.objectStore('followups').delete(bucket) : tx.objectStore('followups').put({ bucket, json }));
+      }
+      await Promise.all(writes);
       await tx.done;
       await report();
     }
-    status.followUpsOpen = await mergeFollowUps(db, raised);
     status.state = 'done';
   } catch (error) {
     status.state = 'failed';
@@ -105,24 +115,16 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
   return status;
 }
 
-/** Writes the raised follow-ups, keeping staff's status; returns how many are open. */
-async function mergeFollowUps(db: Database, raised: Map<string, FollowUpRecord>): Promise<number> {
-  const tx = db.transaction('followups', 'readwrite');
-  const existing = await tx.store.getAll();
-  const writes: Promise<unknown>[] = [];
-  for (const old of existing) {
-    const fresh = raised.get(old.id);
-    if (!fresh) {
-      // No longer raised: an open one is moot (the customer bought, the window passed); a done one is history.
-      if (old.status !== 'done') writes.push(tx.store.delete(old.id));
-      continue;
-    }
-    const kept = { ...fresh, status: old.status, snoozedUntilDay: old.snoozedUntilDay, createdAt: old.createdAt, updatedAt: old.updatedAt };
-    raised.delete(old.id);
-    if (JSON.stringify(kept) !== JSON.stringify(old)) writes.push(tx.store.put(kept));
+/**
+ * One bucket's follow-ups after a rescore: each raised one keeps what staff did with it; one no
+ * longer raised is dropped while open (the customer bought, the window passed) and kept once done.
+ */
+function mergeFollowUps(previous: Record<string, FollowUpRecord>, raised: Record<string, FollowUpRecord>): Record<string, FollowUpRecord> {
+  const merged: Record<string, FollowUpRecord> = {};
+  for (const [id, old] of Object.entries(previous)) if (!(id in raised) && old.status === 'done') merged[id] = old;
+  for (const [id, fresh] of Object.entries(raised)) {
+    const old = previous[id];
+    merged[id] = old ? { ...fresh, status: old.status, snoozedUntilDay: old.snoozedUntilDay, createdAt: old.createdAt, updatedAt: old.updatedAt } : fresh;
   }
-  for (const record of raised.values()) writes.push(tx.store.put(record));
-  await Promise.all(writes);
-  await tx.done;
-  return (await db.getAll('followups')).filter((f) => f.status === 'open').length;
+  return merged;
 }

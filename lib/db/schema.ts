@@ -2,7 +2,7 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type St
 import type { Order } from '../model';
 import type { Continuation } from '../import/fold';
 import type { ImportRecord } from './ledger';
-import type { FollowUpRecord, RescoreStatus, StoredRuleFile } from './profiles';
+import type { RescoreStatus, StoredRuleFile } from './profiles';
 import { buildCustomer } from '../customers';
 import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket } from './buckets';
 
@@ -19,8 +19,8 @@ export interface TiermarkDB extends DBSchema {
   meta: { key: string; value: StoreCounts | RescoreStatus };
   /** Facts and rule outcomes by customer, in buckets like `customers`. */
   profiles: { key: number; value: StoredBucket };
-  /** Follow-ups the rules raised, one record each: staff mark them done or snooze them. */
-  followups: { key: string; value: FollowUpRecord; indexes: { dueDay: number; customerKey: string } };
+  /** Follow-ups the rules raised, by id, in buckets of their customers': staff mark them done or snooze them. */
+  followups: { key: number; value: StoredBucket };
   /** The seller's rule files (edited or added); a shipped file not here applies as shipped. */
   ruleFiles: { key: string; value: StoredRuleFile };
 }
@@ -82,9 +82,7 @@ export const MIGRATIONS: readonly Upgrade[] = [
   // v3: rescore results and the seller's rule files.
   (db) => {
     db.createObjectStore('profiles', { keyPath: 'bucket' });
-    const followups = db.createObjectStore('followups', { keyPath: 'id' });
-    followups.createIndex('dueDay', 'dueDay');
-    followups.createIndex('customerKey', 'customerKey');
+    db.createObjectStore('followups', { keyPath: 'bucket' });
     db.createObjectStore('ruleFiles', { keyPath: 'file' });
   },
 ];

@@ -12,7 +12,7 @@ const readScoring = (customerKey: string) => `(async () => {
   const meta = await all('meta');
   const profiles = (await all('profiles')).map((b) => JSON.parse(b.json));
   const profile = profiles.find((map) => ${JSON.stringify(customerKey)} in map)?.[${JSON.stringify(customerKey)}] ?? null;
-  const followUps = (await all('followups')).filter((f) => f.customerKey === ${JSON.stringify(customerKey)});
+  const followUps = (await all('followups')).flatMap((b) => Object.values(JSON.parse(b.json))).filter((f) => f.customerKey === ${JSON.stringify(customerKey)});
   db.close();
   return { rescore: meta.find((m) => m.id === 'rescore') ?? null, profile, followUps };
 })()`;

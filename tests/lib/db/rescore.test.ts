@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { importFile } from '../../../lib/db/importer';
-import { getProfile, setFollowUpStatus, type RescoreStatus } from '../../../lib/db/profiles';
+import { allFollowUps, getProfile, setFollowUpStatus, type RescoreStatus } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB } from '../../../lib/db/schema';
@@ -52,7 +52,7 @@ describe('rescoring the store', () => {
     const db = await taobaoShop();
     expect(await saveRuleFile(db, 'welcome.json', welcomeCall(), defaultRegistry())).toEqual([]);
     await rescore(db, { reason: 'rules', ...at('2024-05-01') });
-    const raised = await db.getAll('followups');
+    const raised = await allFollowUps(db);
     expect(raised.map((f) => f.customerKey).sort()).toEqual(['taobao:lily_2019', 'taobao:张三丰', 'taobao:茶友小王'].sort());
     const wangCall = raised.find((f) => f.customerKey === 'taobao:茶友小王')!;
     // First purchase 1 March 2024; 45 days on.
@@ -62,13 +62,13 @@ describe('rescoring the store', () => {
     // A week later the same follow-ups come up, with the same ids: done stays done.
     const later = await rescore(db, { reason: 'daily', ...at('2024-05-08') });
     expect(later.followUpsOpen).toBe(2);
-    expect((await db.get('followups', wangCall.id))!.status).toBe('done');
+    expect((await allFollowUps(db)).find((f) => f.id === wangCall.id)!.status).toBe('done');
     expect((await getProfile(db, 'taobao:茶友小王'))!.followUps).toEqual([wangCall.id]);
 
     // The seller turns the rule off: open follow-ups go, the done one is history.
     await saveRuleFile(db, 'welcome.json', welcomeCall(false), defaultRegistry());
     await rescore(db, { reason: 'rules', ...at('2024-05-08') });
-    expect((await db.getAll('followups')).map((f) => [f.id, f.status])).toEqual([[wangCall.id, 'done']]);
+    expect((await allFollowUps(db)).map((f) => [f.id, f.status])).toEqual([[wangCall.id, 'done']]);
   });
 
   it('refuses to save a broken rule file, and skips a broken stored one with its problems while applying the rest', async () => {
@@ -81,7 +81,7 @@ describe('rescoring the store', () => {
     const status = await rescore(db, { reason: 'manual', ...at('2024-05-01') });
     expect(status.state).toBe('done');
     expect(status.ruleProblems).toEqual([expect.stringMatching(/^welcome\.json: \/rules\/0\/conditions\/all\/0\/fact: unknown fact "orders"; did you mean "orderCount" \(Orders purchased/)]);
-    expect(await db.count('followups')).toBe(0);
+    expect(await allFollowUps(db)).toEqual([]);
     expect((await getProfile(db, 'taobao:茶友小王'))!.tier!.label.en).toBe('Member');
   });
 });
