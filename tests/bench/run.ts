@@ -101,6 +101,21 @@ async function browserBench(rows: number): Promise<void> {
     console.log(`bare papaparse (page)   ${fmt(bare.seconds)} s  ${fmt(bare.rows / bare.seconds / 1000, 0)}k rows/s`);
     console.log(`dashboard import        ${fmt(seconds)} s  ${fmt(generated.rows / seconds / 1000, 0)}k rows/s  (${imported} rows, IndexedDB commit and customers included)`);
     console.log(`ratio (throughput)      ${fmt(ratio)} of bare parsing  (target ≥ 0.25)  ${ratio >= 0.25 ? 'ok' : 'MISSED'}`);
+    // The import is followed by a rescore in the background: every scorer, the default rules, profiles and follow-ups written.
+    const rescore = async () =>
+      (await dashboard.evaluate(`(async () => {
+        const db = await new Promise((ok, fail) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+        const status = await new Promise((ok) => { const r = db.transaction('meta').objectStore('meta').get('rescore'); r.onsuccess = () => ok(r.result); });
+        db.close();
+        return status ?? null;
+      })()`)) as { state: string; customers: number; startedAt: number; finishedAt: number | null; followUpsOpen: number } | null;
+    let scored = await rescore();
+    while (scored?.state !== 'done' && scored?.state !== 'failed') {
+      await new Promise((wait) => setTimeout(wait, 500));
+      scored = await rescore();
+    }
+    const rescoreSeconds = (scored.finishedAt! - scored.startedAt) / 1000;
+    console.log(`rescore (background)    ${fmt(rescoreSeconds)} s  ${fmt(scored.customers / rescoreSeconds / 1000, 1)}k customers/s  (${scored.customers.toLocaleString('en')} customers, ${scored.followUpsOpen.toLocaleString('en')} open follow-ups; ${scored.state}; no target)`);
   } finally {
     await browser.close();
     server.close();
