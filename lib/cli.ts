@@ -24,7 +24,7 @@ import { defaultRegistry } from './engine/registry';
 import { DEFAULT_RULE_FILES } from './engine/default-rules';
 import { loadedRules, type RuleFile } from './engine/rule-file';
 import { RuleSet } from './engine/rule-set';
-import type { Outcome } from './engine/outcome';
+import { outcomeOf, type Outcome } from './engine/outcome';
 
 const USAGE = `Usage:
   tiermark score <file> --out <file.csv|file.json>
@@ -273,14 +273,22 @@ export async function score(args: ScoreArgs): Promise<string> {
     ...Object.fromEntries(OUTCOME_COLUMNS.map((name) => [name, (_c: Customer, _f: Facts, outcome: OutputRow) => outcome[name]!])),
   };
   const columnCells = args.columns.map((name) => cells[name]!);
-  async function* rows(): AsyncGenerator<Array<string | number | boolean>> {
+  // Rows come in batches: an await per row (for rules that need the engine) would cost more than the row.
+  async function* batches(): AsyncGenerator<Cells[]> {
+    let batch: Cells[] = [];
     for (const customer of tallies.bySpend()) {
       const facts = ctx ? scoreCustomer(built.get(customer.key)!, ctx) : {};
-      const outcome = rules ? outcomeCells(await rules.outcome(facts, customer.key, base.asOfDay), args.lang) : {};
-      yield columnCells.map((cell) => cell(customer, facts, outcome));
+      const fired = rules ? (rules.compiled ? rules.firedSync(facts) : await rules.fired(facts)) : [];
+      const outcome = rules ? outcomeCells(outcomeOf(fired, facts, customer.key, base.asOfDay), args.lang) : {};
+      batch.push(columnCells.map((cell) => cell(customer, facts, outcome)));
+      if (batch.length === 1000) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length > 0) yield batch;
   }
-  await writeAtomically(args.out, args.out.toLowerCase().endsWith('.json') ? jsonLines(rows(), args.columns) : csvLines(args.columns, rows()));
+  await writeAtomically(args.out, args.out.toLowerCase().endsWith('.json') ? jsonLines(batches(), args.columns) : csvLines(args.columns, batches()));
   const summary =
     `${basename(args.file)}: ${report.formatTitle.en}; rows read ${report.rowsRead}, orders imported ${report.orders}, ` +
     `rows rejected ${report.rowsRejected}, customers ${tallies.size}`;
@@ -305,17 +313,21 @@ function csvCell(value: string | number | boolean): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-async function* csvLines(columns: readonly string[], rows: AsyncIterable<Cells>): AsyncGenerator<string> {
+async function* csvLines(columns: readonly string[], batches: AsyncIterable<Cells[]>): AsyncGenerator<string> {
   yield `${columns.join(',')}\n`;
-  for await (const row of rows) yield `${row.map(csvCell).join(',')}\n`;
+  for await (const batch of batches) yield batch.map((row) => `${row.map(csvCell).join(',')}\n`).join('');
 }
 
-async function* jsonLines(rows: AsyncIterable<Cells>, columns: readonly string[]): AsyncGenerator<string> {
+async function* jsonLines(batches: AsyncIterable<Cells[]>, columns: readonly string[]): AsyncGenerator<string> {
   let first = true;
   yield '[';
-  for await (const row of rows) {
-    yield `${first ? '\n' : ',\n'}  ${JSON.stringify(Object.fromEntries(columns.map((name, i) => [name, row[i]])))}`;
-    first = false;
+  for await (const batch of batches) {
+    let text = '';
+    for (const row of batch) {
+      text += `${first ? '\n' : ',\n'}  ${JSON.stringify(Object.fromEntries(columns.map((name, i) => [name, row[i]])))}`;
+      first = false;
+    }
+    yield text;
   }
   yield first ? ']\n' : '\n]\n';
 }

@@ -1,4 +1,4 @@
-import { Engine, type RuleResult } from 'json-rules-engine';
+import { Engine, Fact, type RuleResult } from 'json-rules-engine';
 import type { Facts } from '../scoring/scorer';
 import type { Registry } from './registry';
 import type { LoadedRule } from './rule-file';
@@ -25,14 +25,21 @@ export function referenceEngine(rules: readonly LoadedRule[], registry: Registry
   return engine;
 }
 
+/** A customer's facts as the engine takes them, with its fact cache off: it would hash every fact of every run. */
+function engineFacts(facts: Facts): Record<string, Fact> {
+  const out: Record<string, Fact> = {};
+  for (const [id, value] of Object.entries(facts)) out[id] = new Fact(id, value, { cache: false });
+  return out;
+}
+
 /** Every rule's result for one customer, fired or not, with each condition's fact and outcome. */
 export async function explain(engine: Engine, facts: Facts): Promise<RuleResult[]> {
-  const { results, failureResults } = await engine.run({ ...facts });
+  const { results, failureResults } = await engine.run(engineFacts(facts));
   return [...results, ...failureResults];
 }
 
 /** The refs of the rules that fire for one customer. */
 export async function firedRefs(engine: Engine, facts: Facts): Promise<Set<string>> {
-  const { results } = await engine.run({ ...facts });
+  const { results } = await engine.run(engineFacts(facts));
   return new Set(results.map((r) => r.name));
 }
