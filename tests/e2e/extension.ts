@@ -61,3 +61,11 @@ export async function launchExtension(options: { profile?: string; headless?: bo
     },
   };
 }
+
+/** A new profile with the extension, and its dashboard open on the empty store. */
+export async function openEmptyDashboard(): Promise<{ browser: LoadedExtension; page: Page }> {
+  const browser = await launchExtension();
+  const page = await browser.openOptions();
+  await page.locator('.tm-empty').waitFor();
+  return { browser, page };
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { fixture } from '../helpers';
 import { generateShopifyRows } from '../bench/generate';
-import { launchExtension, type LoadedExtension } from './extension';
+import { openEmptyDashboard, type LoadedExtension } from './extension';
 
 const SHOPIFY = readFileSync(fixture('shopify-orders-79.csv'), 'utf8');
 const SHOPIFY_HEADER = SHOPIFY.slice(0, SHOPIFY.indexOf('\n') + 1);
@@ -60,9 +60,7 @@ describe('import problems in the dashboard', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tiermark-e2e-'));
     bad = writeBadFiles(dir);
-    browser = await launchExtension();
-    page = await browser.openOptions();
-    await page.locator('.tm-empty').waitFor();
+    ({ browser, page } = await openEmptyDashboard());
     // Something in the store, to prove that bad files leave it alone.
     await page.setInputFiles('#tm-file-input', fixture('shopify-orders-79.csv'));
     await page.locator('.tm-detected-format').waitFor();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { fixture } from '../helpers';
-import { launchExtension, type LoadedExtension } from './extension';
+import { openEmptyDashboard, type LoadedExtension } from './extension';
 
 async function pick(page: Page, ...paths: string[]) {
   await page.setInputFiles('#tm-file-input', paths);
@@ -22,9 +22,7 @@ describe('importing through the dashboard', () => {
   let page: Page;
 
   beforeAll(async () => {
-    browser = await launchExtension();
-    page = await browser.openOptions();
-    await page.locator('.tm-empty').waitFor();
+    ({ browser, page } = await openEmptyDashboard());
   });
   afterAll(async () => {
     await browser?.close();

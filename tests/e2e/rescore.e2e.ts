@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, ROOT } from '../helpers';
-import { launchExtension, type LoadedExtension } from './extension';
+import { openEmptyDashboard, type LoadedExtension } from './extension';
 
 /** Runs in the dashboard page: the rescore record, one customer's profile, and their follow-ups. */
 const readScoring = (customerKey: string) => `(async () => {
@@ -29,9 +29,7 @@ describe('rescoring in the extension', () => {
   const scoring = async () => (await page.evaluate(readScoring('taobao:茶友小王'))) as Scoring;
 
   beforeAll(async () => {
-    browser = await launchExtension();
-    page = await browser.openOptions();
-    await page.locator('.tm-empty').waitFor();
+    ({ browser, page } = await openEmptyDashboard());
   });
   afterAll(async () => {
     await browser?.close();
