@@ -95,7 +95,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       for (const stored of previous) if (!raised.has(stored.bucket)) raised.set(stored.bucket, {});
       const before = new Map(previous.map((stored) => [stored.bucket, stored]));
       for (const [bucket, fresh] of raised) {
-        const merged = mergeFollowUps(readBucket<FollowUpRecord>(before.get(bucket)), fresh);
+        const merged = mergeFollowUps(readBucket<FollowUpRecord>(before.get(bucket)), fresh, base.asOfDay);
         status.followUpsOpen += Object.values(merged).filter((f) => f.status === 'open').length;
         const json = JSON.stringify(merged);
         if (json === (before.get(bucket)?.json ?? '{}')) continue;
@@ -116,15 +116,18 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
 }
 
 /**
- * One bucket's follow-ups after a rescore: each raised one keeps what staff did with it; one no
- * longer raised is dropped while open (the customer bought, the window passed) and kept once done.
+ * One bucket's follow-ups after a rescore: each raised one keeps what staff did with it (a snooze
+ * until it runs out); one no longer raised is dropped while open (the customer bought, the window
+ * passed) and kept once done.
  */
-function mergeFollowUps(previous: Record<string, FollowUpRecord>, raised: Record<string, FollowUpRecord>): Record<string, FollowUpRecord> {
+function mergeFollowUps(previous: Record<string, FollowUpRecord>, raised: Record<string, FollowUpRecord>, asOfDay: number): Record<string, FollowUpRecord> {
   const merged: Record<string, FollowUpRecord> = {};
   for (const [id, old] of Object.entries(previous)) if (!(id in raised) && old.status === 'done') merged[id] = old;
   for (const [id, fresh] of Object.entries(raised)) {
     const old = previous[id];
-    merged[id] = old ? { ...fresh, status: old.status, snoozedUntilDay: old.snoozedUntilDay, createdAt: old.createdAt, updatedAt: old.updatedAt } : fresh;
+    if (!old) merged[id] = fresh;
+    else if (old.status === 'snoozed' && (old.snoozedUntilDay ?? asOfDay) <= asOfDay) merged[id] = { ...fresh, createdAt: old.createdAt, updatedAt: old.updatedAt };
+    else merged[id] = { ...fresh, status: old.status, snoozedUntilDay: old.snoozedUntilDay, createdAt: old.createdAt, updatedAt: old.updatedAt };
   }
   return merged;
 }

@@ -58,11 +58,20 @@ describe('rescoring the store', () => {
     // First purchase 1 March 2024; 45 days on.
     expect(wangCall).toMatchObject({ status: 'open', due: '2024-04-15', channel: 'phone', ref: 'welcome/call' });
     await setFollowUpStatus(db, wangCall.id, 'done');
+    // Another one is snoozed for five days (local day numbers: 1 May 2024 is day 19,844).
+    const snoozed = raised.find((f) => f.customerKey === 'taobao:lily_2019')!;
+    await setFollowUpStatus(db, snoozed.id, 'snoozed', 19_849);
 
-    // A week later the same follow-ups come up, with the same ids: done stays done.
-    const later = await rescore(db, { reason: 'daily', ...at('2024-05-08') });
-    expect(later.followUpsOpen).toBe(2);
-    expect((await allFollowUps(db)).find((f) => f.id === wangCall.id)!.status).toBe('done');
+    // Two days later the same follow-ups come up, with the same ids: done stays done, the snooze holds.
+    const later = await rescore(db, { reason: 'daily', ...at('2024-05-03') });
+    expect(later.followUpsOpen).toBe(1);
+    const statusOf = async (id: string) => (await allFollowUps(db)).find((f) => f.id === id)!.status;
+    expect(await statusOf(wangCall.id)).toBe('done');
+    expect(await statusOf(snoozed.id)).toBe('snoozed');
+    // A week later the snooze has run out: open again.
+    expect((await rescore(db, { reason: 'daily', ...at('2024-05-08') })).followUpsOpen).toBe(2);
+    expect(await statusOf(snoozed.id)).toBe('open');
+    expect(await statusOf(wangCall.id)).toBe('done');
     expect((await getProfile(db, 'taobao:茶友小王'))!.followUps).toEqual([wangCall.id]);
 
     // The seller turns the rule off: open follow-ups go, the done one is history.
