@@ -83,7 +83,10 @@ export function RulesPage({ db, language, onSaved }: { db: Database; language: L
           )}
           {item.ruleFile && (
             <p class="tm-muted">
-              {EVENT_TYPES.map((type) => `${t(`event-${type}`)} ${formatCount(item.ruleFile!.rules.filter((r) => r.event.type === type).length, language)}`).join(' · ')}
+              {EVENT_TYPES.map((type) => [type, item.ruleFile!.rules.filter((r) => r.event.type === type).length] as const)
+                .filter(([, count]) => count > 0)
+                .map(([type, count]) => `${t(`event-${type}`)} × ${formatCount(count, language)}`)
+                .join(' · ')}
             </p>
           )}
         </article>

@@ -50,8 +50,15 @@ async function main(): Promise<void> {
   await dashboard.locator('.tm-result').waitFor({ timeout: 120_000 });
   const customers = await dashboard.locator('#tm-count-customers').innerText();
   const orders = await dashboard.locator('#tm-count-orders').innerText();
+  // The background scores every customer after the import; the header says when it is done.
+  await dashboard.locator('.tm-rescore[data-state="done"]').waitFor({ timeout: 120_000 });
   await shoot(dashboard, 'dashboard-imported-zh');
+  await dashboard.goto(`${dashboard.url().split('#')[0]}#rules`);
+  await dashboard.locator('.tm-rule-file').first().waitFor();
+  await shoot(dashboard, 'dashboard-rules-zh');
   await dashboard.click('.tm-lang');
+  await shoot(dashboard, 'dashboard-rules-en');
+  await dashboard.goto(`${dashboard.url().split('#')[0]}#import`);
   await shoot(dashboard, 'dashboard-imported-en');
 
   const seller = await browser.context.newPage();
