@@ -1,0 +1,54 @@
+import type { Platform } from '../model';
+
+/** What a page shows of a buyer: resolved by the background through the customer keys and aliases. */
+export interface Ref {
+  kind: 'id' | 'order' | 'email' | 'phone' | 'name';
+  value: string;
+}
+
+/**
+ * A seller console Tiermark knows. Consoles change their markup and hash their class names, so an
+ * adapter anchors on what is stable: order numbers and buyer ids in text and links, labels such
+ * as 买家 / 订单号, URL patterns. Pure functions of the DOM it is given; it never fetches.
+ */
+export interface SiteAdapter {
+  id: string;
+  platform: Platform;
+  /** Match patterns for the content script (never `<all_urls>`). */
+  matches: readonly string[];
+  /** URLs the adapter must take, and URLs it must leave alone; a test checks both against every adapter. */
+  testUrls: { pages: readonly string[]; notPages: readonly string[] };
+  /** The pages within `matches` where it works. */
+  isPage(url: URL): boolean;
+  /** One element per order or buyer row. */
+  rows: string;
+  extract(row: Element): Ref[];
+  /** Where the badge goes: after this element. */
+  anchor(row: Element): Element | null;
+}
+
+export function defineSiteAdapter(adapter: SiteAdapter): SiteAdapter {
+  return adapter;
+}
+
+/** A query parameter of a link in the row, e.g. the buyer in a chat link. */
+export function linkParam(row: Element, selector: string, names: readonly string[]): { link: HTMLAnchorElement; value: string } | null {
+  for (const link of row.querySelectorAll<HTMLAnchorElement>(selector)) {
+    let url: URL;
+    try {
+      url = new URL(link.href, 'https://example.invalid/');
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const value = url.searchParams.get(name)?.trim();
+      if (value) return { link, value };
+    }
+  }
+  return null;
+}
+
+/** The first match of a pattern in the row's text (group 1). */
+export function textMatch(row: Element, pattern: RegExp): string | null {
+  return pattern.exec(row.textContent ?? '')?.[1] ?? null;
+}
