@@ -1,6 +1,10 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { RescoreStatus } from './db/profiles';
 import type { RuleProblem } from './engine/validate';
+import type { Platform } from './model';
+import type { RowMatch } from './overlay/badge-view';
+import type { Ref } from './overlay/site-adapter';
+import type { Language } from './ui/i18n';
 
 /** What the store holds, for the popup and the dashboard header. */
 export interface StoreStatus {
@@ -25,6 +29,8 @@ interface ProtocolMap {
   rescore(data: { reason: RescoreStatus['reason'] }): RescoreStatus;
   // Rules: save a rule file (refused with its problems, else saved and a rescore started).
   saveRuleFile(data: { file: string; text: string }): { problems: RuleProblem[] };
+  // Overlay: the rows of one batch on a seller page, each a list of refs; a match per row, in order.
+  lookup(data: { platform: Platform; rows: Ref[][]; language: Language }): RowMatch[];
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

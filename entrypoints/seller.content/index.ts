@@ -1,0 +1,26 @@
+import { sendMessage } from '../../lib/messaging';
+import { startOverlay, type Overlay } from '../../lib/overlay/overlay';
+import { adapterFor, siteAdapters } from '../../plugins/sites';
+
+export default defineContentScript({
+  // The adapters' consoles only: never <all_urls>.
+  matches: siteAdapters.flatMap((adapter) => [...adapter.matches]),
+  runAt: 'document_idle',
+  main(ctx) {
+    const language = navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+    const labels =
+      language === 'zh-CN'
+        ? { customer: '客户', ambiguous: (n: number) => `${n} 位同名客户` }
+        : { customer: 'Customer', ambiguous: (n: number) => `${n} customers share this` };
+    let overlay: Overlay | null = null;
+    const start = () => {
+      overlay?.stop();
+      const adapter = adapterFor(new URL(location.href));
+      overlay = adapter ? startOverlay(adapter, document, (rows) => sendMessage('lookup', { platform: adapter.platform, rows, language }), labels) : null;
+    };
+    start();
+    // Consoles are single-page apps: a new route may be a different page of the console.
+    ctx.addEventListener(window, 'wxt:locationchange', start);
+    ctx.onInvalidated(() => overlay?.stop());
+  },
+});

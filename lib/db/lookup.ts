@@ -1,0 +1,84 @@
+import type { Language } from '../ui/i18n';
+import type { Customer, Platform } from '../model';
+import type { BadgeView, RowMatch } from '../overlay/badge-view';
+import type { Ref } from '../overlay/site-adapter';
+import { formatMajor } from '../money';
+import { bucketOf, readBucket, type StoredBucket } from './buckets';
+import type { Profile } from './profiles';
+import type { Database } from './schema';
+
+const ALIAS_KIND: Record<Exclude<Ref['kind'], 'id'>, (value: string) => string> = {
+  order: (v) => `order:${v.toLowerCase()}`,
+  email: (v) => `email:${v.toLowerCase()}`,
+  phone: (v) => `phone:${v.replace(/[^\d]/g, '')}`,
+  name: (v) => `name:${v.trim().toLowerCase()}`,
+};
+
+/** Strongest first: a buyer id or an order number names one customer; a name may name several. */
+const STRENGTH: readonly Ref['kind'][] = ['id', 'order', 'email', 'phone', 'name'];
+
+const SUMMARY: Record<Language, (c: Customer, recency: number | null) => string> = {
+  en: (c, recency) => `${c.orderCount} orders · ${formatMajor(c.monetaryMinor, c.currency)} ${c.currency}${recency === null ? '' : ` · last ${recency} days ago`}`,
+  'zh-CN': (c, recency) => `${c.orderCount} 单 · 累计 ${formatMajor(c.monetaryMinor, c.currency)} ${c.currency}${recency === null ? '' : ` · ${recency} 天前购买`}`,
+};
+
+/**
+ * Resolves the rows of a page to customers: by buyer id (the customer key), then through the
+ * aliases. A name shared by two buyers comes back ambiguous with both, never a guess. One read-only
+ * transaction per batch; each bucket is read and parsed once.
+ */
+export async function lookupRows(db: Database, platform: Platform, rows: readonly Ref[][], language: Language): Promise<RowMatch[]> {
+  const tx = db.transaction(['aliases', 'customers', 'profiles']);
+  const cache = new Map<string, Promise<Record<string, unknown>>>();
+  const bucket = <T>(store: 'aliases' | 'customers' | 'profiles', key: string) => {
+    const id = `${store}:${bucketOf(key)}`;
+    let read = cache.get(id);
+    if (!read) cache.set(id, (read = tx.objectStore(store).get(bucketOf(key)).then((stored: StoredBucket | undefined) => readBucket(stored))));
+    return read as Promise<Record<string, T>>;
+  };
+  const customerOf = async (key: string) => (await bucket<Customer>('customers', key))[key];
+
+  async function keysFor(ref: Ref): Promise<string[]> {
+    if (ref.kind === 'id') {
+      const key = `${platform}:${ref.value}`;
+      return (await customerOf(key)) ? [key] : [];
+    }
+    const alias = ALIAS_KIND[ref.kind](ref.value);
+    return (await bucket<string[]>('aliases', alias))[alias] ?? [];
+  }
+
+  async function view(key: string): Promise<BadgeView | null> {
+    const customer = await customerOf(key);
+    if (!customer) return null;
+    const profile = (await bucket<Profile>('profiles', key))[key];
+    const recency = typeof profile?.facts.recencyDays === 'number' ? profile.facts.recencyDays : null;
+    return {
+      customerKey: key,
+      buyerId: customer.buyerId,
+      tier: profile?.tier ? { label: profile.tier.label[language], colour: profile.tier.colour } : null,
+      badges: (profile?.badges ?? []).map((b) => ({ label: b.label[language], colour: b.colour, tooltip: b.tooltip?.[language] ?? null })),
+      summary: SUMMARY[language](customer, recency),
+      followUpsOpen: profile?.followUps.length ?? 0,
+    };
+  }
+
+  async function resolve(refs: readonly Ref[]): Promise<RowMatch> {
+    const ordered = [...refs].sort((a, b) => STRENGTH.indexOf(a.kind) - STRENGTH.indexOf(b.kind));
+    for (const ref of ordered) {
+      const keys = await keysFor(ref);
+      if (keys.length > 1) {
+        const candidates = await Promise.all(keys.map(async (key) => (await customerOf(key))?.buyerId ?? key));
+        return { kind: 'ambiguous', candidates };
+      }
+      if (keys.length === 1) {
+        const found = await view(keys[0]!);
+        if (found) return { kind: 'customer', view: found };
+      }
+    }
+    return { kind: 'none' };
+  }
+
+  const matches = await Promise.all(rows.map(resolve));
+  await tx.done;
+  return matches;
+}

@@ -1,0 +1,122 @@
+import type { BadgeView, RowMatch } from './badge-view';
+import type { Ref, SiteAdapter } from './site-adapter';
+
+export const HOST_CLASS = 'tm-badge-host';
+
+const CSS = `
+/* !important: for the host element, the page's rules would otherwise win over ours. */
+:host { all: initial !important; display: inline-flex !important; gap: 4px !important; margin-left: 6px !important; vertical-align: middle !important;
+  font: 12px/18px system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif !important; cursor: default !important; }
+.tm-pill { display: inline-block; padding: 0 7px; border-radius: 9px; color: #fff; white-space: nowrap; }
+.tm-rule { background: #fff; border: 1px solid currentColor; padding: 0 6px; }
+.tm-ambiguous { background: #888; }
+`;
+
+let sheet: CSSStyleSheet | null = null;
+/** One constructed stylesheet shared by every badge on the page. */
+function sharedSheet(): CSSStyleSheet {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  }
+  return sheet;
+}
+
+function pill(text: string, colour: string, className: string): HTMLSpanElement {
+  const span = document.createElement('span');
+  span.className = `tm-pill ${className}`;
+  span.textContent = text;
+  if (className === 'tm-rule') span.style.color = colour;
+  else span.style.background = colour;
+  return span;
+}
+
+/** A badge host after the anchor: a shadow root keeps the page's styles out and ours in. Text only, never markup. */
+function mountBadge(anchor: Element, match: Exclude<RowMatch, { kind: 'none' }>, labels: OverlayLabels): HTMLElement {
+  // A custom element name: a page's rules for span or div never select it.
+  const host = document.createElement('tm-badge');
+  host.className = HOST_CLASS;
+  const shadow = host.attachShadow({ mode: 'open' });
+  shadow.adoptedStyleSheets = [sharedSheet()];
+  if (match.kind === 'ambiguous') {
+    host.dataset.tmAmbiguous = String(match.candidates.length);
+    shadow.append(pill(labels.ambiguous(match.candidates.length), '#888', 'tm-ambiguous'));
+    host.title = `${labels.ambiguous(match.candidates.length)}: ${match.candidates.join(', ')}`;
+  } else {
+    const view: BadgeView = match.view;
+    host.dataset.tmCustomer = view.customerKey;
+    shadow.append(pill(view.tier?.label ?? labels.customer, view.tier?.colour ?? '#5d6d7e', 'tm-tier'));
+    for (const badge of view.badges.slice(0, 2)) shadow.append(pill(badge.label, badge.colour, 'tm-rule'));
+    host.title = [view.buyerId, view.tier?.label, view.summary, ...view.badges.map((b) => b.tooltip ?? b.label)].filter(Boolean).join(' · ');
+  }
+  anchor.after(host);
+  return host;
+}
+
+export interface OverlayLabels {
+  customer: string;
+  ambiguous(count: number): string;
+}
+
+export interface Overlay {
+  stop(): void;
+}
+
+/**
+ * Badges every row the adapter finds, now and as the page re-renders (paging, filtering): one
+ * observer, rows collected and looked up in one message per batch, a badge per row in its own
+ * shadow root. Stopping removes every badge.
+ */
+export function startOverlay(adapter: SiteAdapter, root: Document, lookup: (rows: Ref[][]) => Promise<RowMatch[]>, labels: OverlayLabels): Overlay {
+  const hosts = new WeakMap<Element, HTMLElement>();
+  const pending = new Set<Element>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+
+  const needsBadge = (row: Element) => !hosts.get(row)?.isConnected;
+  const collect = (node: Element) => {
+    if (node.classList.contains(HOST_CLASS)) return;
+    const row = node.closest(adapter.rows);
+    if (row && needsBadge(row)) pending.add(row);
+    for (const inner of node.querySelectorAll(adapter.rows)) if (needsBadge(inner)) pending.add(inner);
+    if (pending.size > 0 && timer === null) timer = setTimeout(flush, 16);
+  };
+
+  async function flush(): Promise<void> {
+    timer = null;
+    const rows: Element[] = [];
+    const refs: Ref[][] = [];
+    for (const row of pending) {
+      if (!row.isConnected || !needsBadge(row)) continue;
+      const found = adapter.extract(row);
+      if (found.length === 0) continue;
+      rows.push(row);
+      refs.push(found);
+    }
+    pending.clear();
+    if (rows.length === 0) return;
+    const matches = await lookup(refs).catch(() => [] as RowMatch[]);
+    if (stopped) return;
+    rows.forEach((row, i) => {
+      const match = matches[i];
+      if (!match || match.kind === 'none' || !row.isConnected || !needsBadge(row)) return;
+      const anchor = adapter.anchor(row);
+      if (anchor) hosts.set(row, mountBadge(anchor, match, labels));
+    });
+  }
+
+  const observer = new MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) collect(node);
+  });
+  observer.observe(root.body, { childList: true, subtree: true });
+  collect(root.body);
+
+  return {
+    stop() {
+      stopped = true;
+      observer.disconnect();
+      if (timer !== null) clearTimeout(timer);
+      for (const host of root.querySelectorAll(`.${HOST_CLASS}`)) host.remove();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, fixture } from '../helpers';
+import { openEmptyDashboard, type LoadedExtension } from './extension';
+
+const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
+
+describe('badges on Taobao 已卖出的宝贝', () => {
+  let browser: LoadedExtension;
+  let dashboard: Page;
+  let seller: Page;
+
+  beforeAll(async () => {
+    ({ browser, page: dashboard } = await openEmptyDashboard());
+    await dashboard.setInputFiles('#tm-file-input', fixture('taobao-order-report.gbk.csv'));
+    await dashboard.locator('.tm-detected-format').waitFor();
+    await dashboard.click('#tm-import-start');
+    await dashboard.locator('.tm-rescore[data-state="done"]').waitFor({ timeout: 60_000 });
+    // The saved page is served at the console's real address, so the manifest's URL matching is tested too.
+    const body = readFileSync(join(FIXTURES, 'sites/taobao-sold/list_sold_items.html'), 'utf8');
+    await browser.context.route('https://trade.taobao.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
+    seller = await browser.context.newPage();
+    await seller.goto(SOLD_ITEMS);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const badgeOf = (order: string) => seller.locator('.trade-order-main', { hasText: order }).locator('tm-badge');
+
+  it('puts the buyer’s tier after their name on each order, and nothing on a stranger’s', async () => {
+    await expect.poll(() => seller.locator('tm-badge').count(), { timeout: 15_000 }).toBe(3);
+    expect(await badgeOf('2847561230001').getAttribute('data-tm-customer')).toBe('taobao:茶友小王');
+    expect(await badgeOf('2847561230001').locator('.tm-tier').innerText()).toBe('Member');
+    // The RFM segment comes with it, and the tooltip sums the customer up.
+    expect(await badgeOf('2847561230001').locator('.tm-rule').first().innerText()).toBe('Important to win back');
+    expect(await badgeOf('2847561230001').getAttribute('title')).toMatch(/^茶友小王 · Member · 2 orders · 384\.00 CNY · last \d+ days ago/);
+    expect(await badgeOf('2847561230005').getAttribute('data-tm-customer')).toBe('taobao:张三丰');
+    expect(await badgeOf('3920000000000001').count()).toBe(0);
+    // The badge sits right after the buyer's chat link.
+    const next = await seller.locator('.trade-order-main', { hasText: '2847561230003' }).locator('a.ww-inline').evaluate((a) => a.nextElementSibling?.tagName);
+    expect(next).toBe('TM-BADGE');
+  });
+
+  it('keeps the page’s styles out of the badge', async () => {
+    // The page sets every span to 20px with !important; the badge's pills are spans in a shadow root.
+    const size = await badgeOf('2847561230001').locator('.tm-tier').evaluate((pill) => getComputedStyle(pill).fontSize);
+    expect(size).toBe('12px');
+  });
+
+  it('badges the new rows when the console re-renders the list on paging', async () => {
+    await seller.click('#next-page');
+    await expect.poll(() => seller.locator('.trade-order-main', { hasText: '2847561230002' }).locator('tm-badge').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => seller.locator('tm-badge').count()).toBe(2);
+    expect(await badgeOf('2847561230006').getAttribute('data-tm-customer')).toBe('taobao:张三丰');
+  });
+
+  it('does nothing on a page of the site no adapter claims', async () => {
+    const other = await browser.context.newPage();
+    await other.goto('https://trade.taobao.com/trade/itemlist/list_bought_items.htm');
+    await other.waitForTimeout(1000);
+    expect(await other.locator('.trade-order-main').count()).toBe(4);
+    expect(await other.locator('tm-badge').count()).toBe(0);
+    await other.close();
+  });
+});
