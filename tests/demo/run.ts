@@ -13,6 +13,7 @@ import { FIXTURES, ROOT } from '../helpers';
 
 const DEMO_EXPORT = join(FIXTURES, 'demo/ExportOrderList202611201200.csv');
 const OUT = resolve(ROOT, '.tiermark/demo');
+const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
 
 async function main(): Promise<void> {
   ensureChromium({ withFont: true });
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   // A fresh profile each run: the demo always shows the same first import.
   const profile = join(OUT, 'profile');
   rmSync(profile, { recursive: true, force: true });
-  const browser = await launchExtension({ headless, profile });
+  const browser = await launchExtension({ headless, profile, locale: 'zh-CN' });
   const shots: string[] = [];
   const shoot = async (target: import('playwright-core').Page, name: string) => {
     const path = join(OUT, `${name}.png`);
@@ -61,12 +62,16 @@ async function main(): Promise<void> {
   await dashboard.goto(`${dashboard.url().split('#')[0]}#import`);
   await shoot(dashboard, 'dashboard-imported-en');
 
+  // The demo console at the real console's address (routed inside this browser, nothing goes out),
+  // where the extension's content script runs and badges each buyer.
+  await browser.context.route('https://trade.taobao.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page }));
   const seller = await browser.context.newPage();
-  await seller.goto(consoleUrl);
+  await seller.goto(SOLD_ITEMS);
+  await seller.locator('tm-badge').first().waitFor({ timeout: 30_000 });
   await shoot(seller, 'seller-console');
 
   console.log(`\nTiermark demo: ${customers} customers and ${orders} orders imported from the demo Taobao shop.`);
-  console.log(`Demo seller console: ${consoleUrl}`);
+  console.log(`Demo seller console: ${SOLD_ITEMS} in the demo browser (badges), and ${consoleUrl} (plain)`);
   if (headless) {
     console.log(`No display, so the demo ran headless. Screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}`);
     await browser.context.close();

@@ -18,13 +18,14 @@ export interface LoadedExtension {
 }
 
 /** Real Chromium with the built extension loaded (the recipe in DESIGN.md). */
-export async function launchExtension(options: { profile?: string; headless?: boolean } = {}): Promise<LoadedExtension> {
+export async function launchExtension(options: { profile?: string; headless?: boolean; locale?: string } = {}): Promise<LoadedExtension> {
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'tiermark-profile-'));
   const headless = options.headless ?? true;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless,
     viewport: { width: 1280, height: 900 },
+    ...(options.locale ? { locale: options.locale } : {}),
     args: [
       ...(headless ? ['--headless=new'] : []),
       `--disable-extensions-except=${EXTENSION_DIR}`,
