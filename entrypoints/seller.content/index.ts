@@ -22,5 +22,8 @@ export default defineContentScript({
     // Consoles are single-page apps: a new route may be a different page of the console.
     ctx.addEventListener(window, 'wxt:locationchange', start);
     ctx.onInvalidated(() => overlay?.stop());
+    // An update or a disable orphans this script; WXT notices only when asked, so ask each second
+    // (one property read) and take the badges away rather than leave dead ones behind.
+    ctx.setInterval(() => undefined, 1000);
   },
 });

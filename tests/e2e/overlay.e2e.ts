@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,9 @@ describe('badges on Taobao 已卖出的宝贝', () => {
   let browser: LoadedExtension;
   let dashboard: Page;
   let seller: Page;
+  /** Every request the seller page made: the page itself, and nothing from Tiermark. */
+  const requests: string[] = [];
+  const dialogs: string[] = [];
 
   beforeAll(async () => {
     ({ browser, page: dashboard } = await openEmptyDashboard());
@@ -22,6 +26,8 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     const body = readFileSync(join(FIXTURES, 'sites/taobao-sold/list_sold_items.html'), 'utf8');
     await browser.context.route('https://trade.taobao.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
     seller = await browser.context.newPage();
+    seller.on('request', (request) => requests.push(request.url()));
+    seller.on('dialog', (dialog) => void dialogs.push(dialog.message()));
     await seller.goto(SOLD_ITEMS);
   });
   afterAll(async () => {
@@ -64,5 +70,45 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     expect(await other.locator('.trade-order-main').count()).toBe(4);
     expect(await other.locator('tm-badge').count()).toBe(0);
     await other.close();
+  });
+
+  it('shows a buyer named like markup as text, never running it', async () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    // The same export with 张三丰 renamed, imported as a second file.
+    const csv = new TextDecoder('gb18030').decode(readFileSync(fixture('taobao-order-report.gbk.csv'))).replaceAll('张三丰', hostile).replaceAll('2847561230005', '2847561230015').replaceAll('2847561230006', '2847561230016');
+    const file = join(mkdtempSync(join(tmpdir(), 'tiermark-hostile-')), 'hostile.csv');
+    writeFileSync(file, csv);
+    await dashboard.setInputFiles('#tm-file-input', file);
+    await dashboard.locator('.tm-file[data-file="hostile.csv"] .tm-detected-format').waitFor();
+    await dashboard.click('#tm-import-start');
+    await dashboard.locator('.tm-result[data-file="hostile.csv"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => dashboard.locator('#tm-count-customers').innerText(), { timeout: 30_000 }).toBe('4');
+    await dashboard.locator('.tm-rescore[data-state="done"]').waitFor({ timeout: 60_000 });
+    const page = readFileSync(join(FIXTURES, 'sites/taobao-sold/list_sold_items.html'), 'utf8')
+      .replace('<p class="buyer-mod__name___S9vit">过路客</p>', '<p class="buyer-mod__name___S9vit">&lt;img src=x onerror=alert(1)&gt;</p>')
+      .replace('uid=过路客', `uid=${encodeURIComponent(hostile)}`);
+    await browser.context.route('https://trade.taobao.com/trade/itemlist/list_sold_items.htm?hostile=1', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page }));
+    await seller.goto(`${SOLD_ITEMS}?hostile=1`);
+    const badge = badgeOf('3920000000000001');
+    await expect.poll(() => badge.count(), { timeout: 15_000 }).toBe(1);
+    expect(await badge.getAttribute('data-tm-customer')).toBe(`taobao:${hostile}`);
+    expect(await badge.getAttribute('title')).toContain(hostile);
+    expect(await badge.evaluate((host) => host.shadowRoot!.querySelectorAll('img').length)).toBe(0);
+    await seller.waitForTimeout(500);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('makes no network request from the seller page', () => {
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((url) => !url.startsWith(SOLD_ITEMS))).toEqual([]);
+  });
+
+  it('takes its badges away when the extension is reloaded (an update) and leaves the page working', async () => {
+    expect(await seller.locator('tm-badge').count()).toBeGreaterThan(0);
+    await browser.context.serviceWorkers()[0]!.evaluate('chrome.runtime.reload()').catch(() => undefined);
+    await expect.poll(() => seller.locator('tm-badge').count(), { timeout: 15_000 }).toBe(0);
+    // The page's own script still runs.
+    await seller.click('#next-page');
+    expect(await seller.locator('.trade-order-main').count()).toBe(2);
   });
 });
