@@ -72,3 +72,8 @@ export function defineScorer<Model>(scorer: Scorer<Model>): Scorer<Model> {
 export function majorUnits(minor: number, digits: number): number {
   return Math.round(minor) / 10 ** digits;
 }
+
+/** A model figure rounded for output, or null when the arithmetic broke down: a fact is never NaN or Infinity. */
+export function rounded(value: number, digits: number): number | null {
+  return Number.isFinite(value) ? Number(value.toFixed(digits)) : null;
+}

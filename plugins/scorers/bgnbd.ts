@@ -1,6 +1,6 @@
 import { nelderMead } from '../../lib/scoring/optimize';
 import { KeySample } from '../../lib/scoring/sample';
-import { defineScorer } from '../../lib/scoring/scorer';
+import { defineScorer, rounded } from '../../lib/scoring/scorer';
 import { hyp2f1, lnBeta, lnGamma, logAddExp } from '../../lib/scoring/special';
 
 /** BG/NBD (Fader, Hardie & Lee 2005): purchases at rate λ ~ Gamma(r, α) while alive; after each, a dropout with p ~ Beta(a, b). */
@@ -140,7 +140,16 @@ export function repeatSummary(occasionDays: readonly number[], asOfDay: number):
 export const MIN_CUSTOMERS = 30;
 export const MIN_REPEAT_BUYERS = 5;
 
-export type BgNbdModel = { status: 'fitted'; params: BgNbdParams } | { status: 'too-few-customers' | 'too-few-repeat-buyers' | 'did-not-converge'; params: null };
+export type BgNbdModel =
+  | { status: 'fitted'; params: BgNbdParams }
+  | { status: 'too-few-customers' | 'too-few-repeat-buyers' | 'did-not-converge' | 'no-dropout-seen'; params: null };
+
+/**
+ * Beyond this, a and b have run off to infinity: the customers show no sign of dropping out yet
+ * (a shop of regulars, or a young one), the Beta mixing is gone, and the expectations' series no
+ * longer sum in floating point.
+ */
+export const MAX_DROPOUT_SHAPE = 1e4;
 
 export default defineScorer<BgNbdModel>({
   id: 'bgnbd',
@@ -152,8 +161,8 @@ export default defineScorer<BgNbdModel>({
     bgnbdStatus: {
       type: 'string',
       description: {
-        en: '"fitted", or why the model gives no figures: "too-few-customers", "too-few-repeat-buyers", "did-not-converge"',
-        'zh-CN': '"fitted" 表示模型可用；否则说明原因："too-few-customers"（客户太少）、"too-few-repeat-buyers"（回头客太少）、"did-not-converge"（未收敛）',
+        en: '"fitted", or why the model gives no figures: "too-few-customers", "too-few-repeat-buyers", "did-not-converge", "no-dropout-seen" (no customer seems to have left yet)',
+        'zh-CN': '"fitted" 表示模型可用；否则说明原因："too-few-customers"（客户太少）、"too-few-repeat-buyers"（回头客太少）、"did-not-converge"（未收敛）、"no-dropout-seen"（尚未观察到客户流失）',
       },
     },
   },
@@ -168,14 +177,16 @@ export default defineScorer<BgNbdModel>({
     if (rows.filter((row) => row.x > 0).length < MIN_REPEAT_BUYERS) return { status: 'too-few-repeat-buyers', params: null };
     const fit = fitBgNbd(rows);
     const sane = Object.values(fit.params).every((v) => Number.isFinite(v) && v > 0);
-    return fit.converged && sane ? { status: 'fitted', params: fit.params } : { status: 'did-not-converge', params: null };
+    if (!fit.converged || !sane) return { status: 'did-not-converge', params: null };
+    if (fit.params.a > MAX_DROPOUT_SHAPE || fit.params.b > MAX_DROPOUT_SHAPE) return { status: 'no-dropout-seen', params: null };
+    return { status: 'fitted', params: fit.params };
   },
   score({ history }, model, ctx) {
     const summary = repeatSummary(history.occasionDays, ctx.asOfDay);
     if (!summary || model.status !== 'fitted') return { pAlive: null, expectedPurchases90d: null, bgnbdStatus: model.status };
     return {
-      pAlive: Number(probabilityAlive(model.params, summary).toFixed(4)),
-      expectedPurchases90d: Number(expectedPurchases(model.params, 90, summary).toFixed(4)),
+      pAlive: rounded(probabilityAlive(model.params, summary), 4),
+      expectedPurchases90d: rounded(expectedPurchases(model.params, 90, summary), 4),
       bgnbdStatus: 'fitted',
     };
   },

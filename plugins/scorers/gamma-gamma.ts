@@ -1,7 +1,7 @@
 import { minorDigits } from '../../lib/money';
 import { nelderMead } from '../../lib/scoring/optimize';
 import { KeySample } from '../../lib/scoring/sample';
-import { defineScorer, type CustomerHistory } from '../../lib/scoring/scorer';
+import { defineScorer, rounded, type CustomerHistory } from '../../lib/scoring/scorer';
 import { lnGamma } from '../../lib/scoring/special';
 import { expectedPurchases, repeatSummary, type BgNbdModel, type BgNbdParams, type Fit, type RepeatSummary } from './bgnbd';
 
@@ -147,7 +147,7 @@ export default defineScorer<GammaGammaModel>({
     const own = spendSummary(history);
     const spend = expectedSpend(model.params, own && own.m > 0 ? own : { x: 0, m: 0 });
     const digits = minorDigits(history.customer.currency);
-    const round = (value: number) => Number(value.toFixed(digits));
+    const round = (value: number) => rounded(value, digits);
     const bgnbd = ctx.models.bgnbd as BgNbdModel | undefined;
     const summary = repeatSummary(history.occasionDays, ctx.asOfDay);
     if (!bgnbd || bgnbd.status !== 'fitted' || !summary) {

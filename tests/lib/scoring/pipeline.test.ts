@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { importPath, sharedData } from '../../helpers';
+import { join } from 'node:path';
+import type { Order } from '../../../lib/model';
+import { FIXTURES, importPath, sharedData } from '../../helpers';
 import { historyFromOrders } from '../../../lib/scoring/history';
 import { fitScorers, scoreCustomer } from '../../../lib/scoring/pipeline';
 import { baseAt, histories, order } from '../../plugins/scorers/scoring-helpers';
@@ -12,6 +14,26 @@ describe('scoring a whole shop', () => {
     const facts = scoreCustomer(list[0]!, ctx);
     expect(facts).toMatchObject({ bgnbdStatus: 'too-few-customers', pAlive: null, gammaGammaStatus: 'too-few-repeat-buyers', predictedClv365: null, churnBasis: 'cycle only' });
     expect(facts.rfmCode).toMatch(/^[1-5]{3}$/);
+  });
+
+  it('never writes NaN: a shop of regulars where nobody seems to have left gets a reason, not figures', async () => {
+    // The demo shop's buyers keep buying: BG/NBD's dropout parameters run off to infinity.
+    const { orders, customers } = await importPath(join(FIXTURES, 'demo/ExportOrderList202611201200.csv'));
+    const byKey = new Map<string, Order[]>();
+    for (const o of orders.values()) if (o.customerKey) byKey.set(o.customerKey, [...(byKey.get(o.customerKey) ?? []), o]);
+    const statuses = new Set<unknown>();
+    for (const day of ['2026-11-22', '2026-11-23', '2026-11-24']) {
+      const base = baseAt(day);
+      const list = customers.map((c) => historyFromOrders(c, byKey.get(c.key)!, base));
+      const ctx = fitScorers(() => list, base);
+      for (const h of list) {
+        const facts = scoreCustomer(h, ctx);
+        for (const [name, value] of Object.entries(facts)) if (typeof value === 'number') expect(Number.isFinite(value), `${name} on ${day}`).toBe(true);
+        statuses.add(facts.bgnbdStatus);
+        if (facts.bgnbdStatus !== 'fitted' && facts.recencyDays !== null) expect(facts).toMatchObject({ pAlive: null, predictedClv365: null, churnBasis: 'cycle only' });
+      }
+    }
+    expect(statuses.has('no-dropout-seen')).toBe(true);
   });
 
   const steproac = sharedData('shopify-steproac/orders_export.anon.csv');
