@@ -1,5 +1,6 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { RescoreStatus } from './db/profiles';
+import type { FollowUpStatus, RescoreStatus } from './db/profiles';
+import type { CardView } from './overlay/card-view';
 import type { RuleProblem } from './engine/validate';
 import type { Platform } from './model';
 import type { RowMatch } from './overlay/badge-view';
@@ -31,6 +32,10 @@ interface ProtocolMap {
   saveRuleFile(data: { file: string; text: string }): { problems: RuleProblem[] };
   // Overlay: the rows of one batch on a seller page, each a list of refs; a match per row, in order.
   lookup(data: { platform: Platform; rows: Ref[][]; language: Language }): RowMatch[];
+  // The history card, its follow-ups (done, snooze for some days, reopen), and the way to the dashboard.
+  customerCard(data: { customerKey: string; language: Language }): CardView | null;
+  setFollowUpStatus(data: { id: string; status: FollowUpStatus; snoozeDays?: number }): FollowUpStatus;
+  openDashboard(data: { customerKey: string }): void;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

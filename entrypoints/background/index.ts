@@ -1,3 +1,4 @@
+import { setUpOverlayMessages } from '../../lib/background/overlay';
 import { setUpRescore } from '../../lib/background/rescore';
 import { setUpStoreMessages } from '../../lib/background/store';
 
@@ -5,4 +6,5 @@ export default defineBackground(() => {
   // Listeners first and synchronously: MV3 drops events whose listeners come after an await.
   setUpStoreMessages();
   setUpRescore();
+  setUpOverlayMessages();
 });

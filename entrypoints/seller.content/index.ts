@@ -1,4 +1,5 @@
 import { sendMessage } from '../../lib/messaging';
+import { openCard, type CardActions } from '../../lib/overlay/card';
 import { startOverlay, type Overlay } from '../../lib/overlay/overlay';
 import { adapterFor, siteAdapters } from '../../plugins/sites';
 
@@ -12,11 +13,18 @@ export default defineContentScript({
       language === 'zh-CN'
         ? { customer: '客户', ambiguous: (n: number) => `${n} 位同名客户` }
         : { customer: 'Customer', ambiguous: (n: number) => `${n} customers share this` };
+    const card: CardActions = {
+      load: (customerKey) => sendMessage('customerCard', { customerKey, language }),
+      setStatus: (id, status, snoozeDays) => sendMessage('setFollowUpStatus', { id, status, snoozeDays }),
+      openDashboard: (customerKey) => void sendMessage('openDashboard', { customerKey }),
+    };
     let overlay: Overlay | null = null;
     const start = () => {
       overlay?.stop();
       const adapter = adapterFor(new URL(location.href));
-      overlay = adapter ? startOverlay(adapter, document, (rows) => sendMessage('lookup', { platform: adapter.platform, rows, language }), labels) : null;
+      overlay = adapter
+        ? startOverlay(adapter, document, (rows) => sendMessage('lookup', { platform: adapter.platform, rows, language }), labels, (badge, key) => void openCard(badge, key, card))
+        : null;
     };
     start();
     // Consoles are single-page apps: a new route may be a different page of the console.

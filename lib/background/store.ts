@@ -2,7 +2,6 @@ import { browser } from 'wxt/browser';
 import { onMessage } from '../messaging';
 import { openTiermarkDB, type Database } from '../db/schema';
 import { storeStatus } from '../db/status';
-import { lookupRows } from '../db/lookup';
 import { requestRescore } from './rescore';
 
 let database: Promise<Database> | null = null;
@@ -12,10 +11,9 @@ export function db(): Promise<Database> {
   return database;
 }
 
-/** Store questions from the popup, the dashboard and seller pages. Registered synchronously at the top of the background. */
+/** Store questions from the popup and dashboard. Registered synchronously at the top of the background. */
 export function setUpStoreMessages(): void {
   onMessage('getStatus', async () => storeStatus(await db()));
-  onMessage('lookup', async ({ data }) => lookupRows(await db(), data.platform, data.rows, data.language));
   // After an import: the toolbar count, then a rescore; the reply waits for it, which keeps the worker alive.
   onMessage('importFinished', async () => {
     const status = await storeStatus(await db());

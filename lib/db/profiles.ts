@@ -68,6 +68,12 @@ export async function allFollowUps(db: Database): Promise<FollowUpRecord[]> {
   return buckets.flatMap((stored) => Object.values(readBucket<FollowUpRecord>(stored))).sort((a, b) => a.dueDay - b.dueDay || (a.id < b.id ? -1 : 1));
 }
 
+/** One customer's follow-ups (one bucket read), in due order. */
+export async function followUpsOf(db: Database, customerKey: string): Promise<FollowUpRecord[]> {
+  const map = readBucket<FollowUpRecord>(await db.get('followups', bucketOf(customerKey)));
+  return Object.values(map).filter((f) => f.customerKey === customerKey).sort((a, b) => a.dueDay - b.dueDay);
+}
+
 /** Marks a follow-up done, or snoozes it until a day; the next rescore keeps what staff chose. */
 export async function setFollowUpStatus(db: Database, id: string, status: FollowUpStatus, untilDay: number | null = null): Promise<FollowUpRecord> {
   const bucket = bucketOf(customerOfFollowUp(id));

@@ -1,4 +1,5 @@
 import type { BadgeView, RowMatch } from './badge-view';
+import { closeCard } from './card';
 import type { Ref, SiteAdapter } from './site-adapter';
 
 export const HOST_CLASS = 'tm-badge-host';
@@ -10,6 +11,8 @@ const CSS = `
 .tm-pill { display: inline-block; padding: 0 7px; border-radius: 9px; color: #fff; white-space: nowrap; }
 .tm-rule { background: #fff; border: 1px solid currentColor; padding: 0 6px; }
 .tm-ambiguous { background: #888; }
+:host(:focus-visible) { outline: 2px solid #e4572e !important; outline-offset: 2px !important; border-radius: 9px !important; }
+:host([role="button"]) { cursor: pointer !important; }
 `;
 
 let sheet: CSSStyleSheet | null = null;
@@ -32,7 +35,7 @@ function pill(text: string, colour: string, className: string): HTMLSpanElement 
 }
 
 /** A badge host after the anchor: a shadow root keeps the page's styles out and ours in. Text only, never markup. */
-function mountBadge(anchor: Element, match: Exclude<RowMatch, { kind: 'none' }>, labels: OverlayLabels): HTMLElement {
+function mountBadge(anchor: Element, match: Exclude<RowMatch, { kind: 'none' }>, labels: OverlayLabels, onOpen?: (badge: HTMLElement, customerKey: string) => void): HTMLElement {
   // A custom element name: a page's rules for span or div never select it.
   const host = document.createElement('tm-badge');
   host.className = HOST_CLASS;
@@ -48,6 +51,22 @@ function mountBadge(anchor: Element, match: Exclude<RowMatch, { kind: 'none' }>,
     shadow.append(pill(view.tier?.label ?? labels.customer, view.tier?.colour ?? '#5d6d7e', 'tm-tier'));
     for (const badge of view.badges.slice(0, 2)) shadow.append(pill(badge.label, badge.colour, 'tm-rule'));
     host.title = [view.buyerId, view.tier?.label, view.summary, ...view.badges.map((b) => b.tooltip ?? b.label)].filter(Boolean).join(' · ');
+    if (onOpen) {
+      // A button for the keyboard too: Tab reaches it, Enter or Space opens the history card.
+      host.tabIndex = 0;
+      host.setAttribute('role', 'button');
+      host.setAttribute('aria-label', host.title);
+      host.addEventListener('click', (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        onOpen(host, view.customerKey);
+      });
+      host.addEventListener('keydown', (event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        event.preventDefault();
+        onOpen(host, view.customerKey);
+      });
+    }
   }
   anchor.after(host);
   return host;
@@ -67,7 +86,13 @@ export interface Overlay {
  * observer, rows collected and looked up in one message per batch, a badge per row in its own
  * shadow root. Stopping removes every badge.
  */
-export function startOverlay(adapter: SiteAdapter, root: Document, lookup: (rows: Ref[][]) => Promise<RowMatch[]>, labels: OverlayLabels): Overlay {
+export function startOverlay(
+  adapter: SiteAdapter,
+  root: Document,
+  lookup: (rows: Ref[][]) => Promise<RowMatch[]>,
+  labels: OverlayLabels,
+  onOpen?: (badge: HTMLElement, customerKey: string) => void,
+): Overlay {
   const hosts = new WeakMap<Element, HTMLElement>();
   const pending = new Set<Element>();
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -101,7 +126,7 @@ export function startOverlay(adapter: SiteAdapter, root: Document, lookup: (rows
       const match = matches[i];
       if (!match || match.kind === 'none' || !row.isConnected || !needsBadge(row)) return;
       const anchor = adapter.anchor(row);
-      if (anchor) hosts.set(row, mountBadge(anchor, match, labels));
+      if (anchor) hosts.set(row, mountBadge(anchor, match, labels, onOpen));
     });
   }
 
@@ -117,6 +142,7 @@ export function startOverlay(adapter: SiteAdapter, root: Document, lookup: (rows
       observer.disconnect();
       if (timer !== null) clearTimeout(timer);
       for (const host of root.querySelectorAll(`.${HOST_CLASS}`)) host.remove();
+      closeCard();
     },
   };
 }

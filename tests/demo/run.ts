@@ -69,6 +69,11 @@ async function main(): Promise<void> {
   await seller.goto(SOLD_ITEMS);
   await seller.locator('tm-badge').first().waitFor({ timeout: 30_000 });
   await shoot(seller, 'seller-console');
+  // One click on a badge: the buyer's history card.
+  await seller.locator('tm-badge').nth(1).click();
+  await seller.locator('tm-card [role=dialog]').waitFor();
+  await seller.screenshot({ path: join(OUT, 'seller-console-card.png') });
+  shots.push(join(OUT, 'seller-console-card.png'));
 
   console.log(`\nTiermark demo: ${customers} customers and ${orders} orders imported from the demo Taobao shop.`);
   console.log(`Demo seller console: ${SOLD_ITEMS} in the demo browser (badges), and ${consoleUrl} (plain)`);

@@ -63,6 +63,48 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     expect(await badgeOf('2847561230006').getAttribute('data-tm-customer')).toBe('taobao:张三丰');
   });
 
+  it('opens the history card from the badge, by click or keyboard, with the figures of the profile', async () => {
+    const badge = badgeOf('2847561230002');
+    await badge.focus();
+    await seller.keyboard.press('Enter');
+    const card = seller.locator('tm-card');
+    await card.locator('[role=dialog]').waitFor();
+    const fact = (name: string) => card.locator(`[data-fact="${name}"]`).innerText();
+    expect(await fact('orderCount')).toBe('2');
+    expect(await fact('monetary')).toBe('CN¥384.00');
+    expect(await fact('avgOrderValue')).toBe('CN¥192.00');
+    expect(await fact('rfmCode')).toBe('135');
+    expect(await fact('repurchaseCycleDays')).toBe('42 days');
+    expect(await card.locator('tr[data-order]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-order')))).toEqual(['2847561230002', '2847561230001']);
+    expect(await card.locator('svg rect').count()).toBe(2);
+    // Escape closes it and gives focus back to the badge.
+    await seller.keyboard.press('Escape');
+    expect(await card.count()).toBe(0);
+    expect(await badge.evaluate((host) => document.activeElement === host)).toBe(true);
+  });
+
+  it('marks a follow-up done or snoozes it from the card, and the store keeps it', async () => {
+    await badgeOf('2847561230002').click();
+    const item = seller.locator('tm-card .tm-follow-up').first();
+    await item.waitFor();
+    expect(await item.innerText()).toContain('Win-back SMS');
+    const id = (await item.getAttribute('data-follow-up'))!;
+    await item.locator('button[data-action="done"]').click();
+    await expect.poll(() => item.getAttribute('data-status')).toBe('done');
+    const stored = async () => (await dashboard.evaluate(`(async () => {
+      const db = await new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); });
+      const buckets = await new Promise((ok) => { const r = db.transaction('followups').objectStore('followups').getAll(); r.onsuccess = () => ok(r.result); });
+      db.close();
+      return buckets.map((b) => JSON.parse(b.json)[${JSON.stringify(id)}]).find(Boolean)?.status ?? null;
+    })()`)) as string | null;
+    expect(await stored()).toBe('done');
+    await item.locator('button[data-action="open"]').click();
+    await item.locator('button[data-action="snoozed"]').click();
+    await expect.poll(() => item.getAttribute('data-status')).toBe('snoozed');
+    expect(await stored()).toBe('snoozed');
+    await seller.keyboard.press('Escape');
+  });
+
   it('does nothing on a page of the site no adapter claims', async () => {
     const other = await browser.context.newPage();
     await other.goto('https://trade.taobao.com/trade/itemlist/list_bought_items.htm');

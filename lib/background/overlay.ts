@@ -1,0 +1,22 @@
+import { browser } from 'wxt/browser';
+import { customerCard } from '../db/customer-card';
+import { lookupRows } from '../db/lookup';
+import { setFollowUpStatus } from '../db/profiles';
+import { onMessage } from '../messaging';
+import { shopSettings } from '../settings';
+import { localDayNumber } from '../time';
+import { db } from './store';
+
+/** What seller pages ask: badges for their rows, a customer's card, follow-up actions. Registered synchronously. */
+export function setUpOverlayMessages(): void {
+  onMessage('lookup', async ({ data }) => lookupRows(await db(), data.platform, data.rows, data.language));
+  onMessage('customerCard', async ({ data }) => customerCard(await db(), data.customerKey, data.language, (await shopSettings.getValue()).timeZone));
+  onMessage('setFollowUpStatus', async ({ data }) => {
+    const { timeZone } = await shopSettings.getValue();
+    const untilDay = data.status === 'snoozed' ? localDayNumber(Date.now(), timeZone) + (data.snoozeDays ?? 3) : null;
+    return (await setFollowUpStatus(await db(), data.id, data.status, untilDay)).status;
+  });
+  onMessage('openDashboard', async ({ data }) => {
+    await browser.tabs.create({ url: browser.runtime.getURL(`/options.html#customer=${encodeURIComponent(data.customerKey)}`) });
+  });
+}

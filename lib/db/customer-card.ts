@@ -1,0 +1,90 @@
+import type { Customer, Order, OrderStatus } from '../model';
+import type { CardView } from '../overlay/card-view';
+import { formatCount, formatMoney } from '../ui/format';
+import type { Language } from '../ui/i18n';
+import { getCustomerEntry } from './customers';
+import { followUpsOf, getProfile, type Profile } from './profiles';
+import type { Database } from './schema';
+import { netSpendMinor } from '../model';
+import { minorDigits } from '../money';
+
+const TEXT: Record<Language, CardView['text']> = {
+  en: {
+    title: 'Customer history', close: 'Close', figures: 'At a glance', orders: 'Orders', treatments: 'What to do for this customer', followUps: 'Follow-ups',
+    none: 'Nothing for now', done: 'Done', snooze: 'Snooze 3 days', reopen: 'Reopen', openDashboard: 'Open in the dashboard', chart: 'Spend per order, oldest to newest',
+  },
+  'zh-CN': {
+    title: '客户历史', close: '关闭', figures: '概览', orders: '订单', treatments: '服务建议', followUps: '跟进提醒',
+    none: '暂无', done: '完成', snooze: '推迟3天', reopen: '重新打开', openDashboard: '在控制台中打开', chart: '每单金额（从早到晚）',
+  },
+};
+
+const FIGURE_LABELS: Record<Language, Record<string, string>> = {
+  en: {
+    orderCount: 'Orders', monetary: 'Net spend', avgOrderValue: 'Average order (客单价)', firstOrderAt: 'First order', lastOrderAt: 'Last order',
+    repurchaseCycleDays: 'Repurchase cycle', daysUntilRepurchaseDue: 'Next purchase due', rfmCode: 'RFM', pAlive: 'P(alive)', predictedClv365: 'Predicted value, 12 months',
+  },
+  'zh-CN': {
+    orderCount: '订单数', monetary: '累计消费', avgOrderValue: '客单价', firstOrderAt: '首次购买', lastOrderAt: '最近购买',
+    repurchaseCycleDays: '回购周期', daysUntilRepurchaseDue: '预计回购', rfmCode: 'RFM', pAlive: '存活概率', predictedClv365: '预测12个月价值',
+  },
+};
+
+const STATUS: Record<Language, Record<OrderStatus, string>> = {
+  en: { unpaid: 'unpaid', paid: 'paid', shipped: 'shipped', completed: 'completed', cancelled: 'cancelled', refunded: 'refunded' },
+  'zh-CN': { unpaid: '未付款', paid: '已付款', shipped: '已发货', completed: '交易成功', cancelled: '已关闭', refunded: '已退款' },
+};
+
+const CHANNEL: Record<Language, Record<string, string>> = {
+  en: { phone: 'phone', sms: 'SMS', 'app-message': 'app message', email: 'email' },
+  'zh-CN': { phone: '电话', sms: '短信', 'app-message': '站内消息', email: '邮件' },
+};
+
+function figures(customer: Customer, profile: Profile | undefined, language: Language, timeZone: string): CardView['figures'] {
+  const money = (major: unknown) => (typeof major === 'number' ? formatMoney(Math.round(major * 10 ** minorDigits(customer.currency)), customer.currency, language) : null);
+  const days = (n: unknown) => (typeof n === 'number' ? (language === 'zh-CN' ? `${formatCount(n, language)} 天` : `${formatCount(n, language)} days`) : null);
+  const date = (instant: number) => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone }).format(instant);
+  const facts = profile?.facts ?? {};
+  const due = facts.daysUntilRepurchaseDue;
+  const values: Record<string, string | null> = {
+    orderCount: formatCount(customer.orderCount, language),
+    monetary: formatMoney(customer.monetaryMinor, customer.currency, language),
+    avgOrderValue: money(facts.avgOrderValue),
+    firstOrderAt: date(customer.firstOrderAt),
+    lastOrderAt: date(customer.lastOrderAt),
+    repurchaseCycleDays: days(facts.repurchaseCycleDays),
+    // Day numbers count local days, so their UTC midnight carries the local date.
+    daysUntilRepurchaseDue: typeof due === 'number' && profile ? new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format((profile.asOfDay + due) * 86_400_000) : null,
+    rfmCode: typeof facts.rfmCode === 'string' ? facts.rfmCode : null,
+    pAlive: typeof facts.pAlive === 'number' ? `${Math.round(facts.pAlive * 100)}%` : null,
+    predictedClv365: money(facts.predictedClv365),
+  };
+  return Object.entries(values)
+    .filter((entry): entry is [string, string] => entry[1] !== null)
+    .map(([fact, value]) => ({ fact, label: FIGURE_LABELS[language][fact]!, value }));
+}
+
+/** The history card of one customer: figures, orders, what the rules say, follow-ups; null when unknown. */
+export async function customerCard(db: Database, customerKey: string, language: Language, timeZone: string): Promise<CardView | null> {
+  const [entry, profile, followUps] = await Promise.all([getCustomerEntry(db, customerKey), getProfile(db, customerKey), followUpsOf(db, customerKey)]);
+  if (!entry?.customer) return null;
+  const customer = entry.customer;
+  const orderDate = (order: Order) => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone }).format(order.createdAt);
+  const digits = minorDigits(customer.currency);
+  return {
+    customerKey,
+    buyerId: customer.buyerId,
+    tier: profile?.tier ? { label: profile.tier.label[language], colour: profile.tier.colour } : null,
+    badges: (profile?.badges ?? []).map((b) => ({ label: b.label[language], colour: b.colour })),
+    figures: figures(customer, profile, language, timeZone),
+    orders: [...entry.orders].reverse().slice(0, 20).map((order) => ({
+      orderId: order.orderId, date: orderDate(order), amount: formatMoney(netSpendMinor(order), order.currency, language),
+      spend: netSpendMinor(order) / 10 ** digits, status: STATUS[language][order.status],
+    })),
+    treatments: (profile?.treatments ?? []).map((t) => ({ label: t.label[language], detail: t.detail?.[language] ?? null })),
+    followUps: followUps
+      .filter((f) => f.status !== 'done' || profile?.followUps.includes(f.id))
+      .map((f) => ({ id: f.id, label: f.label[language], channel: CHANNEL[language][f.channel] ?? f.channel, due: f.due, status: f.status, message: f.message[language] })),
+    text: TEXT[language],
+  };
+}

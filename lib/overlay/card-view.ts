@@ -1,0 +1,29 @@
+import type { FollowUpStatus } from '../db/profiles';
+
+/** Everything the history card shows, worded and formatted in the page's language by the background. */
+export interface CardView {
+  customerKey: string;
+  buyerId: string;
+  tier: { label: string; colour: string } | null;
+  badges: Array<{ label: string; colour: string }>;
+  /** Orders, net spend, 客单价, first and last order, cycle and due date, RFM, P(alive), CLV; `fact` names the source. */
+  figures: Array<{ fact: string; label: string; value: string }>;
+  /** Newest first; `amount` is formatted, `spend` in major units for the chart. */
+  orders: Array<{ orderId: string; date: string; amount: string; spend: number; status: string }>;
+  treatments: Array<{ label: string; detail: string | null }>;
+  followUps: Array<{ id: string; label: string; channel: string; due: string; status: FollowUpStatus; message: string }>;
+  text: {
+    title: string;
+    close: string;
+    figures: string;
+    orders: string;
+    treatments: string;
+    followUps: string;
+    none: string;
+    done: string;
+    snooze: string;
+    reopen: string;
+    openDashboard: string;
+    chart: string;
+  };
+}

@@ -1,0 +1,170 @@
+import type { FollowUpStatus } from '../db/profiles';
+import type { CardView } from './card-view';
+
+export const CARD_TAG = 'tm-card';
+
+const CSS = `
+:host { all: initial !important; position: absolute !important; z-index: 2147483646 !important; display: block !important;
+  left: var(--tm-left) !important; top: var(--tm-top) !important; }
+.tm-card { width: 380px; max-height: 70vh; overflow: auto; background: #fff; color: #222; border: 1px solid #d5d8dc; border-radius: 10px;
+  box-shadow: 0 8px 28px rgba(0,0,0,.18); font: 13px/1.5 system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif; padding: 12px 14px; }
+header { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
+h2 { font-size: 15px; margin: 0 6px 0 0; }
+h3 { font-size: 12px; color: #666; margin: 12px 0 4px; text-transform: none; }
+.tm-pill { display: inline-block; padding: 0 7px; border-radius: 9px; color: #fff; font-size: 12px; }
+.tm-close { margin-left: auto; border: 0; background: none; font-size: 18px; cursor: pointer; color: #666; }
+dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 12px; margin: 0; }
+dt { color: #666; } dd { margin: 0; font-variant-numeric: tabular-nums; }
+table { width: 100%; border-collapse: collapse; font-size: 12px; } td { padding: 2px 4px; border-bottom: 1px solid #f0f0f0; }
+td.tm-num { text-align: right; font-variant-numeric: tabular-nums; }
+ul { margin: 0; padding-left: 16px; } li { margin: 2px 0; }
+.tm-follow-up { border: 1px solid #eee; border-radius: 6px; padding: 6px 8px; margin: 4px 0; list-style: none; }
+.tm-follow-up[data-status="done"] { opacity: .6; }
+.tm-muted { color: #777; }
+button.tm-action { font: inherit; font-size: 12px; margin: 4px 6px 0 0; padding: 1px 8px; border: 1px solid #ccc; border-radius: 5px; background: #fafafa; cursor: pointer; }
+button:focus-visible { outline: 2px solid #e4572e; outline-offset: 1px; }
+svg { display: block; margin: 4px 0; }
+`;
+
+let sheet: CSSStyleSheet | null = null;
+function cardSheet(): CSSStyleSheet {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  }
+  return sheet;
+}
+
+/** A small DOM builder: every string goes in as text, never as markup. */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string | null>): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  for (const child of children) if (child !== null) node.append(child);
+  return node;
+}
+
+function pill(text: string, colour: string): HTMLSpanElement {
+  const span = el('span', { class: 'tm-pill' }, text);
+  span.style.background = colour;
+  return span;
+}
+
+/** Bars of spend per order, oldest to newest. */
+function chart(view: CardView): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const spends = view.orders.map((o) => Math.max(0, o.spend)).reverse();
+  const width = 352;
+  const height = 48;
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', view.text.chart);
+  const top = spends.reduce((m, v) => Math.max(m, v), 0) || 1;
+  const slot = width / Math.max(spends.length, 1);
+  spends.forEach((spend, i) => {
+    const bar = document.createElementNS(ns, 'rect');
+    const h = Math.max(2, (spend / top) * (height - 4));
+    bar.setAttribute('x', String(i * slot + 1));
+    bar.setAttribute('y', String(height - h));
+    bar.setAttribute('width', String(Math.max(2, slot - 2)));
+    bar.setAttribute('height', String(h));
+    bar.setAttribute('fill', '#e4572e');
+    svg.append(bar);
+  });
+  return svg;
+}
+
+export interface CardActions {
+  load(customerKey: string): Promise<CardView | null>;
+  setStatus(id: string, status: FollowUpStatus, snoozeDays?: number): Promise<FollowUpStatus>;
+  openDashboard(customerKey: string): void;
+}
+
+let open: { host: HTMLElement; close(): void } | null = null;
+
+/** Closes the card on the page, if one is open. */
+export function closeCard(): void {
+  open?.close();
+}
+
+/**
+ * Opens the history card of a customer beside their badge: figures, a spend chart, orders, what to
+ * do, follow-ups with done and snooze, and the way to the dashboard. One card at a time; Escape, the
+ * close button or a click elsewhere closes it and gives focus back to the badge.
+ */
+export async function openCard(badge: HTMLElement, customerKey: string, actions: CardActions): Promise<void> {
+  closeCard();
+  const view = await actions.load(customerKey);
+  if (!view || !badge.isConnected) return;
+  const host = document.createElement(CARD_TAG);
+  const shadow = host.attachShadow({ mode: 'open' });
+  shadow.adoptedStyleSheets = [cardSheet()];
+  const t = view.text;
+  const close = el('button', { class: 'tm-close', type: 'button', 'aria-label': t.close }, '×');
+
+  const followUpItem = (f: CardView['followUps'][number]) => {
+    const item = el('li', { class: 'tm-follow-up', 'data-follow-up': f.id, 'data-status': f.status },
+      el('div', {}, el('strong', {}, f.label), ` · ${f.channel} · ${f.due}`),
+      el('div', { class: 'tm-muted' }, f.message));
+    const buttons = el('div');
+    const render = (status: FollowUpStatus) => {
+      item.setAttribute('data-status', status);
+      buttons.replaceChildren();
+      const act = (label: string, next: FollowUpStatus, days?: number) => {
+        const button = el('button', { class: 'tm-action', type: 'button', 'data-action': next }, label);
+        button.addEventListener('click', async () => render(await actions.setStatus(f.id, next, days)));
+        buttons.append(button);
+      };
+      if (status === 'open') {
+        act(t.done, 'done');
+        act(t.snooze, 'snoozed', 3);
+      } else act(t.reopen, 'open');
+    };
+    render(f.status);
+    item.append(buttons);
+    return item;
+  };
+
+  const dashboard = el('button', { class: 'tm-action', type: 'button', 'data-action': 'dashboard' }, t.openDashboard);
+  dashboard.addEventListener('click', () => actions.openDashboard(customerKey));
+  const card = el('section', { class: 'tm-card', role: 'dialog', 'aria-label': `${t.title}: ${view.buyerId}`, tabindex: '-1' },
+    el('header', {}, el('h2', {}, view.buyerId), view.tier ? pill(view.tier.label, view.tier.colour) : null, ...view.badges.map((b) => pill(b.label, b.colour)), close),
+    el('h3', {}, t.figures),
+    el('dl', {}, ...view.figures.flatMap((f) => [el('dt', {}, f.label), el('dd', { 'data-fact': f.fact }, f.value)])),
+    el('h3', {}, t.orders),
+    view.orders.length > 1 ? chart(view) : null,
+    el('table', {}, el('tbody', {}, ...view.orders.map((o) => el('tr', { 'data-order': o.orderId }, el('td', {}, o.date), el('td', {}, o.orderId), el('td', { class: 'tm-num' }, o.amount), el('td', { class: 'tm-muted' }, o.status))))),
+    el('h3', {}, t.treatments),
+    view.treatments.length > 0 ? el('ul', {}, ...view.treatments.map((x) => el('li', {}, el('strong', {}, x.label), x.detail ? ` — ${x.detail}` : ''))) : el('p', { class: 'tm-muted' }, t.none),
+    el('h3', {}, t.followUps),
+    view.followUps.length > 0 ? el('ul', { class: 'tm-follow-ups' }, ...view.followUps.map(followUpItem)) : el('p', { class: 'tm-muted' }, t.none),
+    dashboard,
+  );
+  shadow.append(card);
+
+  const rect = badge.getBoundingClientRect();
+  // Custom properties: `all: initial` on the host (against the page's rules) resets left and top but not these.
+  host.style.setProperty('--tm-left', `${Math.max(8, Math.min(rect.left + scrollX, scrollX + innerWidth - 400))}px`);
+  host.style.setProperty('--tm-top', `${rect.bottom + scrollY + 6}px`);
+  document.body.append(host);
+
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') finish();
+  };
+  const onPointer = (event: PointerEvent) => {
+    if (!event.composedPath().includes(host) && !event.composedPath().includes(badge)) finish();
+  };
+  function finish() {
+    document.removeEventListener('keydown', onKey, true);
+    document.removeEventListener('pointerdown', onPointer, true);
+    host.remove();
+    if (open?.host === host) open = null;
+    if (badge.isConnected) badge.focus();
+  }
+  document.addEventListener('keydown', onKey, true);
+  document.addEventListener('pointerdown', onPointer, true);
+  close.addEventListener('click', finish);
+  open = { host, close: finish };
+  close.focus({ preventScroll: true });
+}
