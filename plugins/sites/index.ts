@@ -1,8 +1,9 @@
 import type { SiteAdapter } from '../../lib/overlay/site-adapter';
+import shopifyAdmin from './shopify-admin';
 import taobaoSold from './taobao-sold';
 
 /** Every seller console adapter; the content script runs on their match patterns only. */
-export const siteAdapters: readonly SiteAdapter[] = [taobaoSold];
+export const siteAdapters: readonly SiteAdapter[] = [taobaoSold, shopifyAdmin];
 
 export function adapterFor(url: URL): SiteAdapter | null {
   return siteAdapters.find((adapter) => adapter.isPage(url)) ?? null;

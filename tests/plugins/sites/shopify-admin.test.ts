@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseHTML } from 'linkedom';
+import { describe, expect, it } from 'vitest';
+import adapter from '../../../plugins/sites/shopify-admin';
+import { FIXTURES } from '../../helpers';
+
+describe('shopify-admin', () => {
+  const { document } = parseHTML(readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8'));
+  const rows = [...document.querySelectorAll(adapter.rows)];
+
+  it('finds one row per order with its name, and the customer from the column headed Customer', () => {
+    expect(rows.map((row) => adapter.extract(row))).toEqual([
+      [{ kind: 'order', value: '#1001' }, { kind: 'name', value: 'Ada Lovelace' }],
+      [{ kind: 'order', value: '#1003' }, { kind: 'name', value: 'Grace Hopper' }],
+      [{ kind: 'order', value: '#1007' }, { kind: 'name', value: 'Linus T' }],
+      [{ kind: 'order', value: '#1099' }, { kind: 'name', value: 'Someone New' }],
+      // An order without a customer shows a dash: no name to look up.
+      [{ kind: 'order', value: '#1005' }],
+    ]);
+  });
+
+  it('anchors the badge on the order link', () => {
+    expect(adapter.anchor(rows[0]!)?.getAttribute('href')).toBe('/store/tea-house/orders/5550001');
+  });
+});
