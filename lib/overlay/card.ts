@@ -1,5 +1,6 @@
 import type { FollowUpStatus } from '../db/profiles';
 import type { CardView } from './card-view';
+import { sharedSheet } from './sheet';
 
 export const CARD_TAG = 'tm-card';
 
@@ -26,14 +27,7 @@ button:focus-visible { outline: 2px solid #e4572e; outline-offset: 1px; }
 svg { display: block; margin: 4px 0; }
 `;
 
-let sheet: CSSStyleSheet | null = null;
-function cardSheet(): CSSStyleSheet {
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-  }
-  return sheet;
-}
+const cardSheet = sharedSheet(CSS);
 
 /** A small DOM builder: every string goes in as text, never as markup. */
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string | null>): HTMLElementTagNameMap[K] {

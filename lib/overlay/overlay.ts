@@ -1,5 +1,6 @@
 import type { BadgeView, RowMatch } from './badge-view';
 import { closeCard } from './card';
+import { sharedSheet } from './sheet';
 import type { Ref, SiteAdapter } from './site-adapter';
 
 export const HOST_CLASS = 'tm-badge-host';
@@ -15,15 +16,8 @@ const CSS = `
 :host([role="button"]) { cursor: pointer !important; }
 `;
 
-let sheet: CSSStyleSheet | null = null;
-/** One constructed stylesheet shared by every badge on the page. */
-function sharedSheet(): CSSStyleSheet {
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-  }
-  return sheet;
-}
+/** One stylesheet for every badge on the page. */
+const badgeSheet = sharedSheet(CSS);
 
 function pill(text: string, colour: string, className: string): HTMLSpanElement {
   const span = document.createElement('span');
@@ -40,7 +34,7 @@ function mountBadge(anchor: Element, match: Exclude<RowMatch, { kind: 'none' }>,
   const host = document.createElement('tm-badge');
   host.className = HOST_CLASS;
   const shadow = host.attachShadow({ mode: 'open' });
-  shadow.adoptedStyleSheets = [sharedSheet()];
+  shadow.adoptedStyleSheets = [badgeSheet()];
   if (match.kind === 'ambiguous') {
     host.dataset.tmAmbiguous = String(match.candidates.length);
     shadow.append(pill(labels.ambiguous(match.candidates.length), '#888', 'tm-ambiguous'));

@@ -70,3 +70,11 @@ export async function openEmptyDashboard(): Promise<{ browser: LoadedExtension; 
   await page.locator('.tm-empty').waitFor();
   return { browser, page };
 }
+
+/** Imports an export through the dashboard and waits until the background has scored every customer. */
+export async function importAndScore(dashboard: Page, path: string): Promise<void> {
+  await dashboard.setInputFiles('#tm-file-input', path);
+  await dashboard.locator('.tm-detected-format').waitFor();
+  await dashboard.click('#tm-import-start');
+  await dashboard.locator('.tm-rescore[data-state="done"]').waitFor({ timeout: 60_000 });
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, fixture } from '../helpers';
-import { openEmptyDashboard, type LoadedExtension } from './extension';
+import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
 
 const ORDERS = 'https://admin.shopify.com/store/tea-house/orders';
 
@@ -14,10 +14,7 @@ describe('badges on the Shopify admin orders list', () => {
   beforeAll(async () => {
     let dashboard: Page;
     ({ browser, page: dashboard } = await openEmptyDashboard());
-    await dashboard.setInputFiles('#tm-file-input', fixture('shopify-orders-79.csv'));
-    await dashboard.locator('.tm-detected-format').waitFor();
-    await dashboard.click('#tm-import-start');
-    await dashboard.locator('.tm-rescore[data-state="done"]').waitFor({ timeout: 60_000 });
+    await importAndScore(dashboard, fixture('shopify-orders-79.csv'));
     const body = readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8');
     await browser.context.route('https://admin.shopify.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
     admin = await browser.context.newPage();

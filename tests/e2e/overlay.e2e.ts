@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, fixture } from '../helpers';
-import { openEmptyDashboard, type LoadedExtension } from './extension';
+import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
 
 const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
 
@@ -18,10 +18,7 @@ describe('badges on Taobao 已卖出的宝贝', () => {
 
   beforeAll(async () => {
     ({ browser, page: dashboard } = await openEmptyDashboard());
-    await dashboard.setInputFiles('#tm-file-input', fixture('taobao-order-report.gbk.csv'));
-    await dashboard.locator('.tm-detected-format').waitFor();
-    await dashboard.click('#tm-import-start');
-    await dashboard.locator('.tm-rescore[data-state="done"]').waitFor({ timeout: 60_000 });
+    await importAndScore(dashboard, fixture('taobao-order-report.gbk.csv'));
     // The saved page is served at the console's real address, so the manifest's URL matching is tested too.
     const body = readFileSync(join(FIXTURES, 'sites/taobao-sold/list_sold_items.html'), 'utf8');
     await browser.context.route('https://trade.taobao.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
