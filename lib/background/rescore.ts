@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { RescoreStatus } from '../db/profiles';
+import { clearLookupCache } from '../db/lookup';
 import { rescore } from '../db/rescore';
 import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
@@ -14,13 +15,17 @@ let queued: Promise<RescoreStatus> | null = null;
 
 async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatus> {
   const { timeZone, clvDiscountRate } = await shopSettings.getValue();
-  return rescore(await db(), {
+  const database = await db();
+  const status = await rescore(database, {
     reason,
     timeZone,
     settings: { clvDiscountRate },
     // Progress goes to extension storage too: pages can watch it, and each write keeps the worker awake.
-    onProgress: (status) => void browser.storage.local.set({ rescoreProgress: status }),
+    onProgress: (progress) => void browser.storage.local.set({ rescoreProgress: progress }),
   });
+  // Badges come from the new profiles from now on.
+  clearLookupCache(database);
+  return status;
 }
 
 /** One rescore at a time; a request during one queues a single follow-on run, which serves every later request too. */

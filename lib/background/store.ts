@@ -3,6 +3,7 @@ import { onMessage } from '../messaging';
 import { openTiermarkDB, type Database } from '../db/schema';
 import { storeStatus } from '../db/status';
 import { requestRescore } from './rescore';
+import { clearLookupCache } from '../db/lookup';
 
 let database: Promise<Database> | null = null;
 /** One connection per context, opened on first use. */
@@ -16,6 +17,7 @@ export function setUpStoreMessages(): void {
   onMessage('getStatus', async () => storeStatus(await db()));
   // After an import: the toolbar count, then a rescore; the reply waits for it, which keeps the worker alive.
   onMessage('importFinished', async () => {
+    clearLookupCache(await db());
     const status = await storeStatus(await db());
     await browser.action.setBadgeText({ text: status.customers > 0 ? compactCount(status.customers) : '' });
     return requestRescore('import');

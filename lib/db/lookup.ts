@@ -22,18 +22,31 @@ const SUMMARY: Record<Language, (c: Customer, recency: number | null) => string>
   'zh-CN': (c, recency) => `${c.orderCount} 单 · 累计 ${formatMajor(c.monetaryMinor, c.currency)} ${c.currency}${recency === null ? '' : ` · ${recency} 天前购买`}`,
 };
 
+type LookupStore = 'aliases' | 'customers' | 'profiles';
+
+/**
+ * Parsed buckets kept between lookups: a seller pages through the same customers all day, and a
+ * 500-row page asks for a few hundred buckets. Cleared whenever an import or a rescore has written.
+ */
+const buckets = new WeakMap<Database, Map<string, Promise<Record<string, unknown>>>>();
+
+export function clearLookupCache(db: Database): void {
+  buckets.delete(db);
+}
+
 /**
  * Resolves the rows of a page to customers: by buyer id (the customer key), then through the
- * aliases. A name shared by two buyers comes back ambiguous with both, never a guess. One read-only
- * transaction per batch; each bucket is read and parsed once.
+ * aliases. A name shared by two buyers comes back ambiguous with both, never a guess. Each bucket
+ * is read and parsed once until the store changes.
  */
 export async function lookupRows(db: Database, platform: Platform, rows: readonly Ref[][], language: Language): Promise<RowMatch[]> {
-  const tx = db.transaction(['aliases', 'customers', 'profiles']);
-  const cache = new Map<string, Promise<Record<string, unknown>>>();
-  const bucket = <T>(store: 'aliases' | 'customers' | 'profiles', key: string) => {
+  let cache = buckets.get(db);
+  if (!cache) buckets.set(db, (cache = new Map()));
+  const parsed = cache;
+  const bucket = <T>(store: LookupStore, key: string) => {
     const id = `${store}:${bucketOf(key)}`;
-    let read = cache.get(id);
-    if (!read) cache.set(id, (read = tx.objectStore(store).get(bucketOf(key)).then((stored: StoredBucket | undefined) => readBucket(stored))));
+    let read = parsed.get(id);
+    if (!read) parsed.set(id, (read = db.get(store, bucketOf(key)).then((stored: StoredBucket | undefined) => readBucket(stored))));
     return read as Promise<Record<string, T>>;
   };
   const customerOf = async (key: string) => (await bucket<Customer>('customers', key))[key];
@@ -78,7 +91,5 @@ export async function lookupRows(db: Database, platform: Platform, rows: readonl
     return { kind: 'none' };
   }
 
-  const matches = await Promise.all(rows.map(resolve));
-  await tx.done;
-  return matches;
+  return Promise.all(rows.map(resolve));
 }

@@ -5,6 +5,9 @@ import type { Ref, SiteAdapter } from './site-adapter';
 
 export const HOST_CLASS = 'tm-badge-host';
 
+/** How long a page trusts what it was told about a row before asking again. */
+const KNOWN_FOR_MS = 3 * 60_000;
+
 const CSS = `
 /* !important: for the host element, the page's rules would otherwise win over ours. */
 :host { all: initial !important; display: inline-flex !important; gap: 4px !important; margin-left: 6px !important; vertical-align: middle !important;
@@ -89,16 +92,33 @@ export function startOverlay(
 ): Overlay {
   const hosts = new WeakMap<Element, HTMLElement>();
   const pending = new Set<Element>();
+  // What this page was told about rows it showed before: a console re-rendering them (paging back,
+  // filtering) gets its badges in the same task, before the rows are painted. Kept for a few minutes,
+  // so a rescore's new tiers show up without reloading the page.
+  const known = new Map<string, { match: RowMatch; at: number }>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
 
   const needsBadge = (row: Element) => !hosts.get(row)?.isConnected;
+  const mount = (row: Element, match: RowMatch | undefined) => {
+    if (!match || match.kind === 'none' || !row.isConnected || !needsBadge(row)) return;
+    const anchor = adapter.anchor(row);
+    if (anchor) hosts.set(row, mountBadge(anchor, match, labels, onOpen));
+  };
+  const take = (row: Element) => {
+    if (!needsBadge(row)) return;
+    const refs = adapter.extract(row);
+    if (refs.length === 0) return;
+    const cached = known.get(JSON.stringify(refs));
+    if (cached && performance.now() - cached.at < KNOWN_FOR_MS) mount(row, cached.match);
+    else pending.add(row);
+  };
   const collect = (node: Element) => {
     if (node.classList.contains(HOST_CLASS)) return;
     const row = node.closest(adapter.rows);
-    if (row && needsBadge(row)) pending.add(row);
-    for (const inner of node.querySelectorAll(adapter.rows)) if (needsBadge(inner)) pending.add(inner);
-    if (pending.size > 0 && timer === null) timer = setTimeout(flush, 16);
+    if (row) take(row);
+    for (const inner of node.querySelectorAll(adapter.rows)) take(inner);
+    if (pending.size > 0 && timer === null) timer = setTimeout(flush, 0);
   };
 
   async function flush(): Promise<void> {
@@ -107,20 +127,18 @@ export function startOverlay(
     const refs: Ref[][] = [];
     for (const row of pending) {
       if (!row.isConnected || !needsBadge(row)) continue;
-      const found = adapter.extract(row);
-      if (found.length === 0) continue;
       rows.push(row);
-      refs.push(found);
+      refs.push(adapter.extract(row));
     }
     pending.clear();
     if (rows.length === 0) return;
     const matches = await lookup(refs).catch(() => [] as RowMatch[]);
     if (stopped) return;
+    const now = performance.now();
+    if (known.size > 10_000) known.clear();
     rows.forEach((row, i) => {
-      const match = matches[i];
-      if (!match || match.kind === 'none' || !row.isConnected || !needsBadge(row)) return;
-      const anchor = adapter.anchor(row);
-      if (anchor) hosts.set(row, mountBadge(anchor, match, labels, onOpen));
+      if (matches[i]) known.set(JSON.stringify(refs[i]), { match: matches[i]!, at: now });
+      mount(row, matches[i]);
     });
   }
 

@@ -11,6 +11,7 @@ import { launchExtension } from '../e2e/extension';
 import { ROOT } from '../helpers';
 import { fitBench } from './fit';
 import { benchSource, generateShopifyRows } from './generate';
+import { overlayBench } from './overlay';
 import { rulesBench } from './rules';
 
 const OUT = resolve(ROOT, '.tiermark/bench');
@@ -129,3 +130,4 @@ if (!only || only === 'fit') fitBench(1_000_000);
 if (!only || only === 'rules') await rulesBench();
 if (!only || only === "cli") await nodeBench(1_000_000);
 if (!only || only === "browser") await browserBench(200_000);
+if (!only || only === 'overlay') await overlayBench();
