@@ -52,3 +52,15 @@ export function linkParam(row: Element, selector: string, names: readonly string
 export function textMatch(row: Element, pattern: RegExp): string | null {
   return pattern.exec(row.textContent ?? '')?.[1] ?? null;
 }
+
+/**
+ * The cell of a table row under the header with one of these labels, found by the table's header
+ * row rather than by position (consoles let sellers reorder and hide columns).
+ */
+export function cellByHeader(row: Element, labels: readonly string[]): Element | null {
+  const table = row.closest('table');
+  const wanted = labels.map((label) => label.toLowerCase());
+  const headers = [...(table?.querySelectorAll('thead th') ?? [])].map((th) => th.textContent?.trim().toLowerCase() ?? '');
+  const index = headers.findIndex((header) => wanted.includes(header));
+  return index < 0 ? null : (row.children[index] ?? null);
+}

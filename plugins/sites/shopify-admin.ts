@@ -1,15 +1,7 @@
-import { defineSiteAdapter, type Ref } from '../../lib/overlay/site-adapter';
+import { cellByHeader, defineSiteAdapter, type Ref } from '../../lib/overlay/site-adapter';
 
 // The order's own link in its row: /store/<shop>/orders/<id>, its text the order name (#1001).
 const ORDER_LINK = 'a[href*="/orders/"]';
-
-/** The column whose header says Customer (or 客户), found by the table's header row, not by position. */
-function customerCell(row: Element): Element | null {
-  const table = row.closest('table');
-  const headers = [...(table?.querySelectorAll('thead th') ?? [])].map((th) => th.textContent?.trim().toLowerCase() ?? '');
-  const index = headers.findIndex((h) => h === 'customer' || h === '客户');
-  return index < 0 ? null : (row.children[index] ?? null);
-}
 
 /** Shopify admin: the orders list under admin.shopify.com (Polaris IndexTable, generated ids). */
 export default defineSiteAdapter({
@@ -28,7 +20,8 @@ export default defineSiteAdapter({
     const refs: Ref[] = [];
     const name = row.querySelector(ORDER_LINK)?.textContent?.trim();
     if (name && /^#?[\w-]+$/.test(name)) refs.push({ kind: 'order', value: name });
-    const customer = customerCell(row)?.textContent?.trim();
+    // The column headed Customer (客户 in a Chinese admin).
+    const customer = cellByHeader(row, ['Customer', '客户'])?.textContent?.trim();
     if (customer && customer !== '—' && customer !== '-') refs.push({ kind: 'name', value: customer });
     return refs;
   },

@@ -71,10 +71,22 @@ export async function openEmptyDashboard(): Promise<{ browser: LoadedExtension; 
   return { browser, page };
 }
 
-/** Imports an export through the dashboard and waits until the background has scored every customer. */
+/** The dashboard's view of the last rescore: its state and when it started (0 before any). */
+const lastRescore = `new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction('meta').objectStore('meta').get('rescore'); g.onsuccess = () => { db.close(); ok({ state: g.result?.state ?? null, startedAt: g.result?.startedAt ?? 0 }); }; }; })`;
+
+/** Imports an export through the dashboard and waits until the background has scored every customer after it. */
 export async function importAndScore(dashboard: Page, path: string): Promise<void> {
+  const name = path.split('/').pop()!;
+  // page.evaluate awaits the IndexedDB read (waitForFunction would take its promise for a yes).
+  const read = async () => (await dashboard.evaluate(lastRescore)) as { state: string | null; startedAt: number };
+  const before = (await read()).startedAt;
   await dashboard.setInputFiles('#tm-file-input', path);
-  await dashboard.locator('.tm-detected-format').waitFor();
+  await dashboard.locator(`.tm-file[data-file="${name}"] .tm-detected-format`).waitFor();
   await dashboard.click('#tm-import-start');
-  await dashboard.locator('.tm-rescore[data-state="done"]').waitFor({ timeout: 60_000 });
+  await dashboard.locator(`.tm-result[data-file="${name}"]`).waitFor({ timeout: 60_000 });
+  const deadline = Date.now() + 60_000;
+  for (let now = await read(); now.state !== 'done' || now.startedAt <= before; now = await read()) {
+    if (Date.now() > deadline) throw new Error(`No rescore finished after importing ${name}`);
+    await dashboard.waitForTimeout(250);
+  }
 }

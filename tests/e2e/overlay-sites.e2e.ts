@@ -6,19 +6,30 @@ import { FIXTURES, fixture } from '../helpers';
 import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
 
 const ORDERS = 'https://admin.shopify.com/store/tea-house/orders';
+const JD_ORDERS = 'https://porder.shop.jd.com/order/orderlist/allOrders';
 
-describe('badges on the Shopify admin orders list', () => {
+const serve = (browser: LoadedExtension, pattern: string, fixtureName: string) => {
+  const body = readFileSync(join(FIXTURES, 'sites', fixtureName), 'utf8');
+  return browser.context.route(pattern, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
+};
+
+// One store with both shops' exports: each console's badges come from its own platform's customers.
+describe('badges on the Shopify admin and JD order lists', () => {
   let browser: LoadedExtension;
   let admin: Page;
+  let jd: Page;
 
   beforeAll(async () => {
     let dashboard: Page;
     ({ browser, page: dashboard } = await openEmptyDashboard());
     await importAndScore(dashboard, fixture('shopify-orders-79.csv'));
-    const body = readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8');
-    await browser.context.route('https://admin.shopify.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
+    await importAndScore(dashboard, fixture('jd-orders.gbk.csv'));
+    await serve(browser, 'https://admin.shopify.com/**', 'shopify-admin/orders.html');
+    await serve(browser, 'https://porder.shop.jd.com/**', 'jd-orders/orderlist.html');
     admin = await browser.context.newPage();
     await admin.goto(ORDERS);
+    jd = await browser.context.newPage();
+    await jd.goto(JD_ORDERS);
   });
   afterAll(async () => {
     await browser?.close();
@@ -36,6 +47,15 @@ describe('badges on the Shopify admin orders list', () => {
     // A customer not in the imports, and a guest checkout, get nothing.
     expect(await badgeOf('#1099').count()).toBe(0);
     expect(await badgeOf('#1005').count()).toBe(0);
+  });
+
+  it('badges JD orders by order number and 下单账号, and not an order of a masked stranger', async () => {
+    const badge = (order: string) => jd.locator(`tr[data-row-key="${order}"] tm-badge`);
+    await expect.poll(() => jd.locator('tm-badge').count(), { timeout: 15_000 }).toBe(2);
+    expect(await badge('301234567890').getAttribute('data-tm-customer')).toBe('jd:jd_zhangwei');
+    // 535 yuan: past 高级会员's 400 (the page is in English here: Senior member).
+    expect(await badge('301234567891').locator('.tm-tier').innerText()).toBe('Senior member');
+    expect(await badge('309999999999').count()).toBe(0);
   });
 
   it('leaves other admin pages alone', async () => {
