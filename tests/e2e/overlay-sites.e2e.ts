@@ -7,29 +7,35 @@ import { importAndScore, openEmptyDashboard, type LoadedExtension } from './exte
 
 const ORDERS = 'https://admin.shopify.com/store/tea-house/orders';
 const JD_ORDERS = 'https://porder.shop.jd.com/order/orderlist/allOrders';
+const DOUYIN_ORDERS = 'https://fxg.jinritemai.com/ffa/morder/order/list';
 
 const serve = (browser: LoadedExtension, pattern: string, fixtureName: string) => {
   const body = readFileSync(join(FIXTURES, 'sites', fixtureName), 'utf8');
   return browser.context.route(pattern, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
 };
 
-// One store with both shops' exports: each console's badges come from its own platform's customers.
-describe('badges on the Shopify admin and JD order lists', () => {
+// One store with three shops' exports: each console's badges come from its own platform's customers.
+describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
   let browser: LoadedExtension;
   let admin: Page;
   let jd: Page;
+  let douyin: Page;
 
   beforeAll(async () => {
     let dashboard: Page;
     ({ browser, page: dashboard } = await openEmptyDashboard());
     await importAndScore(dashboard, fixture('shopify-orders-79.csv'));
     await importAndScore(dashboard, fixture('jd-orders.gbk.csv'));
+    await importAndScore(dashboard, fixture('douyin-orders.csv'));
     await serve(browser, 'https://admin.shopify.com/**', 'shopify-admin/orders.html');
     await serve(browser, 'https://porder.shop.jd.com/**', 'jd-orders/orderlist.html');
+    await serve(browser, 'https://fxg.jinritemai.com/**', 'douyin-orders/order-list.html');
     admin = await browser.context.newPage();
     await admin.goto(ORDERS);
     jd = await browser.context.newPage();
     await jd.goto(JD_ORDERS);
+    douyin = await browser.context.newPage();
+    await douyin.goto(DOUYIN_ORDERS);
   });
   afterAll(async () => {
     await browser?.close();
@@ -56,6 +62,14 @@ describe('badges on the Shopify admin and JD order lists', () => {
     // 535 yuan: past 高级会员's 400 (the page is in English here: Senior member).
     expect(await badge('301234567891').locator('.tm-tier').innerText()).toBe('Senior member');
     expect(await badge('309999999999').count()).toBe(0);
+  });
+
+  it('badges 抖店 orders by order number and 用户ID, and not an order of a masked buyer', async () => {
+    const badge = (order: string) => douyin.locator(`tr[data-row-key="${order}"] tm-badge`);
+    await expect.poll(() => douyin.locator('tm-badge').count(), { timeout: 15_000 }).toBe(2);
+    expect(await badge('6921000000000002').getAttribute('data-tm-customer')).toBe('douyin:88001001');
+    expect(await badge('6921000000000001').locator('.tm-tier').innerText()).toBe('Member');
+    expect(await badge('6921000000000099').count()).toBe(0);
   });
 
   it('leaves other admin pages alone', async () => {
