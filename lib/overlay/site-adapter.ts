@@ -64,3 +64,17 @@ export function cellByHeader(row: Element, labels: readonly string[]): Element |
   const index = headers.findIndex((header) => wanted.includes(header));
   return index < 0 ? null : (row.children[index] ?? null);
 }
+
+/**
+ * Refs from a console table row: the order number from the column under one of `order` headers,
+ * the buyer from the column under one of `buyer` headers. A masked value (陈**, jd_***) names
+ * nobody and is left out.
+ */
+export function tableRowRefs(row: Element, headers: { order: readonly string[]; buyer: readonly string[] }, orderNumber: RegExp): Ref[] {
+  const refs: Ref[] = [];
+  const order = cellByHeader(row, headers.order)?.textContent?.match(orderNumber)?.[0];
+  if (order) refs.push({ kind: 'order', value: order });
+  const buyer = cellByHeader(row, headers.buyer)?.textContent?.trim();
+  if (buyer && !buyer.includes('*')) refs.push({ kind: 'id', value: buyer });
+  return refs;
+}

@@ -1,7 +1,8 @@
-import { cellByHeader, defineSiteAdapter, type Ref } from '../../lib/overlay/site-adapter';
+import { cellByHeader, defineSiteAdapter, tableRowRefs } from '../../lib/overlay/site-adapter';
 
 const ORDER_HEADERS = ['订单编号', '主订单编号', '订单号'];
 const BUYER_HEADERS = ['用户ID', '买家ID', '买家昵称', '用户昵称'];
+const HEADERS = { order: ORDER_HEADERS, buyer: BUYER_HEADERS };
 
 /** 抖店 (Douyin shop) order management: 订单 → 订单管理. */
 export default defineSiteAdapter({
@@ -16,15 +17,8 @@ export default defineSiteAdapter({
   // One table row per order (fxg.jinritemai.com/ffa/morder/order/list): the table keys each row with
   // `data-row-key`; columns are found by their headers (订单编号, 用户ID or 买家昵称).
   rows: 'tr[data-row-key]',
-  extract(row) {
-    const refs: Ref[] = [];
-    const order = cellByHeader(row, ORDER_HEADERS)?.textContent?.match(/\d{12,20}/)?.[0];
-    if (order) refs.push({ kind: 'order', value: order });
-    // Buyers are often masked (陈**); a masked value names nobody.
-    const buyer = cellByHeader(row, BUYER_HEADERS)?.textContent?.trim();
-    if (buyer && !buyer.includes('*')) refs.push({ kind: 'id', value: buyer });
-    return refs;
-  },
+  // Buyers are often masked (陈**).
+  extract: (row) => tableRowRefs(row, HEADERS, /\d{12,20}/),
   // After the order number's own element, so the badge stays on its line.
   anchor: (row) => {
     const cell = cellByHeader(row, ORDER_HEADERS);

@@ -1,7 +1,8 @@
-import { cellByHeader, defineSiteAdapter, type Ref } from '../../lib/overlay/site-adapter';
+import { cellByHeader, defineSiteAdapter, tableRowRefs } from '../../lib/overlay/site-adapter';
 
 const ORDER_HEADERS = ['订单号', '订单编号'];
 const ACCOUNT_HEADERS = ['下单帐号', '下单账号', '用户账号', '买家账号'];
+const HEADERS = { order: ORDER_HEADERS, buyer: ACCOUNT_HEADERS };
 
 /** The JD merchant back office (京东商家后台) order list: 订单管理 → 订单查询. */
 export default defineSiteAdapter({
@@ -16,15 +17,8 @@ export default defineSiteAdapter({
   // One table row per order (porder.shop.jd.com/order/orderlist/...): the console's table component
   // keys each row with `data-row-key`, whatever its generated class names.
   rows: 'tr[data-row-key]',
-  extract(row) {
-    const refs: Ref[] = [];
-    const order = cellByHeader(row, ORDER_HEADERS)?.textContent?.match(/\d{9,20}/)?.[0];
-    if (order) refs.push({ kind: 'order', value: order });
-    // The account cell may be masked for privacy (jd_***): a masked account names nobody.
-    const account = cellByHeader(row, ACCOUNT_HEADERS)?.textContent?.trim();
-    if (account && !account.includes('*')) refs.push({ kind: 'id', value: account });
-    return refs;
-  },
+  // The account may be masked for privacy (jd_***).
+  extract: (row) => tableRowRefs(row, HEADERS, /\d{9,20}/),
   // After the buyer's account, or the order number when the account column is hidden.
   anchor: (row) => (cellByHeader(row, ACCOUNT_HEADERS) ?? cellByHeader(row, ORDER_HEADERS))?.lastElementChild ?? null,
 });

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import adapter from '../../../plugins/sites/douyin-orders';
-import { FIXTURES } from '../../helpers';
+import { fixtureRows } from './site-helpers';
 
 describe('douyin-orders', () => {
-  const { document } = parseHTML(readFileSync(join(FIXTURES, 'sites/douyin-orders/order-list.html'), 'utf8'));
-  const rows = [...document.querySelectorAll(adapter.rows)];
+  const rows = fixtureRows(adapter, 'order-list.html');
 
   it('reads the order number and the buyer from the columns headed 订单编号 and 用户ID', () => {
     expect(rows.map((row) => adapter.extract(row))).toEqual([

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import adapter from '../../../plugins/sites/jd-orders';
-import { FIXTURES } from '../../helpers';
+import { fixtureRows, htmlRows } from './site-helpers';
 
 describe('jd-orders', () => {
-  const { document } = parseHTML(readFileSync(join(FIXTURES, 'sites/jd-orders/orderlist.html'), 'utf8'));
-  const rows = [...document.querySelectorAll(adapter.rows)];
+  const rows = fixtureRows(adapter, 'orderlist.html');
 
   it('reads the order number and the buyer account from the columns headed 订单号 and 下单账号', () => {
     expect(rows.map((row) => adapter.extract(row))).toEqual([
@@ -23,7 +19,7 @@ describe('jd-orders', () => {
   });
 
   it('finds the columns wherever the seller has moved them', () => {
-    const { document: moved } = parseHTML('<table><thead><tr><th>下单帐号</th><th>订单编号</th></tr></thead><tbody><tr data-row-key="1"><td><span>jd_li</span></td><td>301234567899</td></tr></tbody></table>');
-    expect(adapter.extract(moved.querySelector(adapter.rows)!)).toEqual([{ kind: 'order', value: '301234567899' }, { kind: 'id', value: 'jd_li' }]);
+    const [moved] = htmlRows(adapter, '<table><thead><tr><th>下单帐号</th><th>订单编号</th></tr></thead><tbody><tr data-row-key="1"><td><span>jd_li</span></td><td>301234567899</td></tr></tbody></table>');
+    expect(adapter.extract(moved!)).toEqual([{ kind: 'order', value: '301234567899' }, { kind: 'id', value: 'jd_li' }]);
   });
 });

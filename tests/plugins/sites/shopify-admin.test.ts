@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import adapter from '../../../plugins/sites/shopify-admin';
-import { FIXTURES } from '../../helpers';
+import { fixtureRows } from './site-helpers';
 
 describe('shopify-admin', () => {
-  const { document } = parseHTML(readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8'));
-  const rows = [...document.querySelectorAll(adapter.rows)];
+  const rows = fixtureRows(adapter, 'orders.html');
 
   it('finds one row per order with its name, and the customer from the column headed Customer', () => {
     expect(rows.map((row) => adapter.extract(row))).toEqual([

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import adapter from '../../../plugins/sites/taobao-sold';
-import { FIXTURES } from '../../helpers';
+import { fixtureRows, htmlRows } from './site-helpers';
 
 describe('taobao-sold', () => {
-  const { document } = parseHTML(readFileSync(join(FIXTURES, 'sites/taobao-sold/list_sold_items.html'), 'utf8'));
-  const rows = [...document.querySelectorAll(adapter.rows)];
+  const rows = fixtureRows(adapter, 'list_sold_items.html');
 
   it('finds one row per order, with its order number and the buyer’s member name from the chat link', () => {
     expect(rows).toHaveLength(4);
@@ -24,8 +20,8 @@ describe('taobao-sold', () => {
   });
 
   it('gives no refs for a row without an order number or buyer', () => {
-    const { document: empty } = parseHTML('<div class="trade-order-main"><p>加载中…</p></div>');
-    expect(adapter.extract(empty.querySelector(adapter.rows)!)).toEqual([]);
-    expect(adapter.anchor(empty.querySelector(adapter.rows)!)).toBeNull();
+    const [empty] = htmlRows(adapter, '<div class="trade-order-main"><p>加载中…</p></div>');
+    expect(adapter.extract(empty!)).toEqual([]);
+    expect(adapter.anchor(empty!)).toBeNull();
   });
 });
