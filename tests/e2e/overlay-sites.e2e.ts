@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,12 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     await importAndScore(dashboard, fixture('shopify-orders-79.csv'));
     await importAndScore(dashboard, fixture('jd-orders.gbk.csv'));
     await importAndScore(dashboard, fixture('douyin-orders.csv'));
+    // Two different Shopify customers who are both called Wei Wang.
+    const header = readFileSync(fixture('shopify-orders-79.csv'), 'utf8').split('\n')[0]!;
+    const order = (name: string, email: string) => [name, email, 'paid', '', '', '', '', 'USD', '10.00', '0', '0', '10.00', '', '0', '', '2023-05-01 10:00:00 -0500', '1', 'Tea', '10.00', '', '', '', '', '', 'Wei Wang'].join(',');
+    const namesakes = join(mkdtempSync(join(tmpdir(), 'tiermark-namesakes-')), 'namesakes.csv');
+    writeFileSync(namesakes, [header, order('#2001', 'wei.a@example.com'), order('#2002', 'wei.b@example.com'), ''].join('\n'));
+    await importAndScore(dashboard, namesakes);
     await serve(browser, 'https://admin.shopify.com/**', 'shopify-admin/orders.html');
     await serve(browser, 'https://porder.shop.jd.com/**', 'jd-orders/orderlist.html');
     await serve(browser, 'https://fxg.jinritemai.com/**', 'douyin-orders/order-list.html');
@@ -70,6 +77,19 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     expect(await badge('6921000000000002').getAttribute('data-tm-customer')).toBe('douyin:88001001');
     expect(await badge('6921000000000001').locator('.tm-tier').innerText()).toBe('Member');
     expect(await badge('6921000000000099').count()).toBe(0);
+  });
+
+  it('marks a name two customers share as ambiguous, listing both, never guessing', async () => {
+    // An order the store does not know, by a customer shown only by name.
+    const page = readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8').replaceAll('#1099', '#3001').replace('Someone New', 'Wei Wang');
+    await browser.context.route(`${ORDERS}?ambiguous=1`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page }));
+    await admin.goto(`${ORDERS}?ambiguous=1`);
+    const badge = admin.locator('tr', { has: admin.locator('a', { hasText: /^#3001$/ }) }).locator('tm-badge');
+    await expect.poll(() => badge.count(), { timeout: 15_000 }).toBe(1);
+    expect(await badge.getAttribute('data-tm-ambiguous')).toBe('2');
+    expect(await badge.getAttribute('data-tm-customer')).toBeNull();
+    expect(await badge.getAttribute('title')).toMatch(/^2 customers share this: (wei\.a@example\.com, wei\.b@example\.com|wei\.b@example\.com, wei\.a@example\.com)$/);
+    expect(await badge.locator('.tm-ambiguous').innerText()).toBe('2 customers share this');
   });
 
   it('leaves other admin pages alone', async () => {
