@@ -2,28 +2,61 @@ import { cellByHeader, defineSiteAdapter, type Ref } from '../../lib/overlay/sit
 
 // The order's own link in its row: /store/<shop>/orders/<id>, its text the order name (#1001).
 const ORDER_LINK = 'a[href*="/orders/"]';
+// The customer's own link in a customers-list row: /store/<shop>/customers/<id>, its text the name.
+const CUSTOMER_LINK = 'a[href*="/customers/"]';
+const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
+const ONLY_EMAIL = new RegExp(`^${EMAIL.source}$`);
 
-/** Shopify admin: the orders list under admin.shopify.com (Polaris IndexTable, generated ids). */
+function orderRow(row: Element): Ref[] {
+  const refs: Ref[] = [];
+  const name = row.querySelector(ORDER_LINK)?.textContent?.trim();
+  if (name && /^#?[\w-]+$/.test(name)) refs.push({ kind: 'order', value: name });
+  // The column headed Customer (客户 in a Chinese admin).
+  const customer = cellByHeader(row, ['Customer', '客户'])?.textContent?.trim();
+  if (customer && customer !== '—' && customer !== '-') refs.push({ kind: 'name', value: customer });
+  return refs;
+}
+
+function customerRow(row: Element): Ref[] {
+  const refs: Ref[] = [];
+  // An element of its own holds the email (the row's text runs the name and email together).
+  const email = [...row.querySelectorAll('*')].map((el) => el.textContent?.trim() ?? '').find((text) => ONLY_EMAIL.test(text));
+  if (email) refs.push({ kind: 'email', value: email });
+  const name = row.querySelector(CUSTOMER_LINK)?.textContent?.trim();
+  if (name) refs.push({ kind: 'name', value: name });
+  return refs;
+}
+
+/**
+ * Shopify admin under admin.shopify.com: the orders and customers lists (Polaris IndexTable,
+ * generated class names) and the order and customer pages, where the customer's email link is
+ * the one stable thing to anchor on.
+ */
 export default defineSiteAdapter({
   id: 'shopify-admin',
   platform: 'shopify',
   matches: ['https://admin.shopify.com/store/*'],
   testUrls: {
-    pages: ['https://admin.shopify.com/store/tea-house/orders', 'https://admin.shopify.com/store/tea-house/orders?inContextTimeframe=none&status=open'],
-    notPages: ['https://admin.shopify.com/store/tea-house/products', 'https://admin.shopify.com/store/tea-house/orders/5550001', 'https://accounts.shopify.com/store/login'],
+    pages: [
+      'https://admin.shopify.com/store/tea-house/orders',
+      'https://admin.shopify.com/store/tea-house/orders?inContextTimeframe=none&status=open',
+      'https://admin.shopify.com/store/tea-house/orders/5550001',
+      'https://admin.shopify.com/store/tea-house/customers',
+      'https://admin.shopify.com/store/tea-house/customers/7770001',
+    ],
+    notPages: ['https://admin.shopify.com/store/tea-house/products', 'https://admin.shopify.com/store/tea-house/orders/drafts', 'https://accounts.shopify.com/store/login'],
   },
-  isPage: (url) => url.hostname === 'admin.shopify.com' && /^\/store\/[^/]+\/orders\/?$/.test(url.pathname),
-  // One table row per order (admin.shopify.com/store/<shop>/orders): Polaris gives each row the
-  // order's GraphQL id, `gid://shopify/Order/<id>`, and hashes everything else.
-  rows: 'tr[id^="gid://shopify/Order/"]',
+  isPage: (url) => url.hostname === 'admin.shopify.com' && /^\/store\/[^/]+\/(orders|customers)(\/\d+)?\/?$/.test(url.pathname),
+  // Orders list: one row per order, id'd with its GraphQL id `gid://shopify/Order/<id>`.
+  // Customers list: likewise `gid://shopify/Customer/<id>`.
+  // Order and customer pages: the customer's `mailto:` link in the customer card.
+  rows: 'tr[id^="gid://shopify/Order/"], tr[id^="gid://shopify/Customer/"], a[href^="mailto:"]',
   extract(row) {
-    const refs: Ref[] = [];
-    const name = row.querySelector(ORDER_LINK)?.textContent?.trim();
-    if (name && /^#?[\w-]+$/.test(name)) refs.push({ kind: 'order', value: name });
-    // The column headed Customer (客户 in a Chinese admin).
-    const customer = cellByHeader(row, ['Customer', '客户'])?.textContent?.trim();
-    if (customer && customer !== '—' && customer !== '-') refs.push({ kind: 'name', value: customer });
-    return refs;
+    if (row.matches('a[href^="mailto:"]')) {
+      const email = decodeURIComponent(row.getAttribute('href')!.slice('mailto:'.length).split('?')[0]!).trim();
+      return EMAIL.test(email) ? [{ kind: 'email', value: email }] : [];
+    }
+    return row.id.startsWith('gid://shopify/Customer/') ? customerRow(row) : orderRow(row);
   },
-  anchor: (row) => row.querySelector(ORDER_LINK),
+  anchor: (row) => (row.matches('a[href^="mailto:"]') ? row : row.querySelector(row.id.startsWith('gid://shopify/Customer/') ? CUSTOMER_LINK : ORDER_LINK)),
 });

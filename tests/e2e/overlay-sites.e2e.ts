@@ -92,6 +92,18 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     expect(await badge.locator('.tm-ambiguous').innerText()).toBe('2 customers share this');
   });
 
+  it('badges the customer on a Shopify order page and on the customers list', async () => {
+    await serve(browser, `${ORDERS}/5550003`, 'shopify-admin/order-1003.html');
+    await serve(browser, 'https://admin.shopify.com/store/tea-house/customers', 'shopify-admin/customers.html');
+    await admin.goto(`${ORDERS}/5550003`);
+    const onOrder = admin.locator('a[href^="mailto:"] + tm-badge');
+    await expect.poll(() => onOrder.count(), { timeout: 15_000 }).toBe(1);
+    expect(await onOrder.getAttribute('data-tm-customer')).toBe('shopify:grace@example.com');
+    await admin.goto('https://admin.shopify.com/store/tea-house/customers');
+    await expect.poll(() => admin.locator('tm-badge').count(), { timeout: 15_000 }).toBe(1);
+    expect(await admin.locator('tr', { hasText: 'Ada Lovelace' }).locator('tm-badge').getAttribute('data-tm-customer')).toBe('shopify:ada@example.com');
+  });
+
   it('leaves other admin pages alone', async () => {
     await admin.goto('https://admin.shopify.com/store/tea-house/products');
     await admin.waitForTimeout(1000);

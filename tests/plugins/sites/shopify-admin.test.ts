@@ -19,4 +19,18 @@ describe('shopify-admin', () => {
   it('anchors the badge on the order link', () => {
     expect(adapter.anchor(rows[0]!)?.getAttribute('href')).toBe('/store/tea-house/orders/5550001');
   });
+
+  it('reads the customer’s email from the order page’s customer card', () => {
+    const [link, ...more] = fixtureRows(adapter, 'order-1003.html');
+    expect(more).toEqual([]);
+    expect(adapter.extract(link!)).toEqual([{ kind: 'email', value: 'grace@example.com' }]);
+    expect(adapter.anchor(link!)).toBe(link);
+  });
+
+  it('reads the customers list: email when shown, and the name', () => {
+    expect(fixtureRows(adapter, 'customers.html').map((row) => adapter.extract(row))).toEqual([
+      [{ kind: 'email', value: 'ada@example.com' }, { kind: 'name', value: 'Ada Lovelace' }],
+      [{ kind: 'name', value: 'Walk In' }],
+    ]);
+  });
 });
