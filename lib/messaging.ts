@@ -31,11 +31,17 @@ interface ProtocolMap {
   // Rules: save a rule file (refused with its problems, else saved and a rescore started).
   saveRuleFile(data: { file: string; text: string }): { problems: RuleProblem[] };
   // Overlay: the rows of one batch on a seller page, each a list of refs; a match per row, in order.
-  lookup(data: { platform: Platform; rows: Ref[][]; language: Language }): RowMatch[];
+  lookup(data: { platform: Platform | null; rows: Ref[][]; language: Language }): RowMatch[];
   // The history card, its follow-ups (done, snooze for some days, reopen), and the way to the dashboard.
   customerCard(data: { customerKey: string; language: Language }): CardView | null;
   setFollowUpStatus(data: { id: string; status: FollowUpStatus; snoozeDays?: number }): FollowUpStatus;
   openDashboard(data: { customerKey: string }): void;
+  // Sites: switch Tiermark on or off for an origin the seller names (the dashboard asks for the permission).
+  enableSite(data: { origin: string }): { enabled: boolean };
+  disableSite(data: { origin: string }): void;
+  isSiteEnabled(data: { origin: string }): boolean;
+  // Identifier matching on an enabled site: hashes of the shop's order numbers, emails and buyer ids.
+  identifierIndex(data: Record<string, never>): { hashes: number[] };
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

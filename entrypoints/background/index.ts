@@ -1,5 +1,6 @@
 import { setUpOverlayMessages } from '../../lib/background/overlay';
 import { setUpRescore } from '../../lib/background/rescore';
+import { setUpSites } from '../../lib/background/sites';
 import { setUpStoreMessages } from '../../lib/background/store';
 
 export default defineBackground(() => {
@@ -7,4 +8,5 @@ export default defineBackground(() => {
   setUpStoreMessages();
   setUpRescore();
   setUpOverlayMessages();
+  setUpSites();
 });

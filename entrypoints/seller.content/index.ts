@@ -1,10 +1,11 @@
 import { sendMessage } from '../../lib/messaging';
 import { openCard, type CardActions } from '../../lib/overlay/card';
-import { startOverlay, type Overlay } from '../../lib/overlay/overlay';
+import { IdentifierIndex, identifierFinder } from '../../lib/overlay/identifiers';
+import { adapterFinder, startOverlay, type Overlay } from '../../lib/overlay/overlay';
 import { adapterFor, siteAdapters } from '../../plugins/sites';
 
 export default defineContentScript({
-  // The adapters' consoles only: never <all_urls>.
+  // The adapters' consoles; the origins the seller enables get it registered at run time. Never <all_urls>.
   matches: siteAdapters.flatMap((adapter) => [...adapter.matches]),
   runAt: 'document_idle',
   main(ctx) {
@@ -19,16 +20,23 @@ export default defineContentScript({
       openDashboard: (customerKey) => void sendMessage('openDashboard', { customerKey }),
     };
     let overlay: Overlay | null = null;
-    const start = () => {
+    const open = (badge: HTMLElement, key: string) => void openCard(badge, key, card);
+    const start = async () => {
       overlay?.stop();
+      overlay = null;
       const adapter = adapterFor(new URL(location.href));
-      overlay = adapter
-        ? startOverlay(adapter, document, (rows) => sendMessage('lookup', { platform: adapter.platform, rows, language }), labels, (badge, key) => void openCard(badge, key, card))
-        : null;
+      if (adapter) {
+        overlay = startOverlay(adapterFinder(adapter), document, (rows) => sendMessage('lookup', { platform: adapter.platform, rows, language }), labels, open);
+        return;
+      }
+      // A console no adapter knows: only where the seller switched Tiermark on, and only the shop's own identifiers are looked up.
+      if (!(await sendMessage('isSiteEnabled', { origin: location.origin }))) return;
+      const index = new IdentifierIndex((await sendMessage('identifierIndex', {})).hashes);
+      if (ctx.isValid) overlay = startOverlay(identifierFinder(index), document, (rows) => sendMessage('lookup', { platform: null, rows, language }), labels, open);
     };
-    start();
+    void start();
     // Consoles are single-page apps: a new route may be a different page of the console.
-    ctx.addEventListener(window, 'wxt:locationchange', start);
+    ctx.addEventListener(window, 'wxt:locationchange', () => void start());
     ctx.onInvalidated(() => overlay?.stop());
     // An update or a disable orphans this script; WXT notices only when asked, so ask each second
     // (one property read) and take the badges away rather than leave dead ones behind.

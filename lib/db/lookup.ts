@@ -2,6 +2,7 @@ import type { Language } from '../ui/i18n';
 import type { Customer, Platform } from '../model';
 import type { BadgeView, RowMatch } from '../overlay/badge-view';
 import type { Ref } from '../overlay/site-adapter';
+import { fnv1a } from '../hash';
 import { formatMajor } from '../money';
 import { bucketOf, readBucket, type StoredBucket } from './buckets';
 import type { Profile } from './profiles';
@@ -13,6 +14,8 @@ const ALIAS_KIND: Record<Exclude<Ref['kind'], 'id'>, (value: string) => string> 
   phone: (v) => `phone:${v.replace(/[^\d]/g, '')}`,
   name: (v) => `name:${v.trim().toLowerCase()}`,
 };
+
+const PLATFORMS: readonly Platform[] = ['taobao', 'jd', 'douyin', 'shopify', 'woocommerce', 'amazon', 'generic'];
 
 /** Strongest first: a buyer id or an order number names one customer; a name may name several. */
 const STRENGTH: readonly Ref['kind'][] = ['id', 'order', 'email', 'phone', 'name'];
@@ -30,8 +33,31 @@ type LookupStore = 'aliases' | 'customers' | 'profiles';
  */
 const buckets = new WeakMap<Database, Map<string, Promise<Record<string, unknown>>>>();
 
+const indexes = new WeakMap<Database, Promise<number[]>>();
+
 export function clearLookupCache(db: Database): void {
   buckets.delete(db);
+  indexes.delete(db);
+}
+
+/**
+ * The hashes of every identifier a page may show (order numbers, emails, buyer ids), keyed as the
+ * content script keys what it reads (lib/overlay/identifiers.ts). A few bytes per identifier.
+ */
+export function identifierHashes(db: Database): Promise<number[]> {
+  let index = indexes.get(db);
+  if (!index) {
+    index = (async () => {
+      const hashes = new Set<number>();
+      for (const stored of await db.getAll('aliases')) {
+        for (const alias of Object.keys(readBucket(stored))) if (alias.startsWith('order:') || alias.startsWith('email:')) hashes.add(fnv1a(alias));
+      }
+      for (const stored of await db.getAll('customers')) for (const customer of Object.values(readBucket<Customer>(stored))) hashes.add(fnv1a(`id:${customer.buyerId}`));
+      return [...hashes];
+    })();
+    indexes.set(db, index);
+  }
+  return index;
 }
 
 /**
@@ -39,7 +65,7 @@ export function clearLookupCache(db: Database): void {
  * aliases. A name shared by two buyers comes back ambiguous with both, never a guess. Each bucket
  * is read and parsed once until the store changes.
  */
-export async function lookupRows(db: Database, platform: Platform, rows: readonly Ref[][], language: Language): Promise<RowMatch[]> {
+export async function lookupRows(db: Database, platform: Platform | null, rows: readonly Ref[][], language: Language): Promise<RowMatch[]> {
   let cache = buckets.get(db);
   if (!cache) buckets.set(db, (cache = new Map()));
   const parsed = cache;
@@ -53,8 +79,10 @@ export async function lookupRows(db: Database, platform: Platform, rows: readonl
 
   async function keysFor(ref: Ref): Promise<string[]> {
     if (ref.kind === 'id') {
-      const key = `${platform}:${ref.value}`;
-      return (await customerOf(key)) ? [key] : [];
+      // On a page no adapter knows, a buyer id could be any platform's.
+      const keys = (platform ? [platform] : PLATFORMS).map((p) => `${p}:${ref.value}`);
+      const found = await Promise.all(keys.map(async (key) => ((await customerOf(key)) ? key : null)));
+      return found.filter((key): key is string => key !== null);
     }
     const alias = ALIAS_KIND[ref.kind](ref.value);
     return (await bucket<string[]>('aliases', alias))[alias] ?? [];

@@ -32,7 +32,7 @@ function pill(text: string, colour: string, className: string): HTMLSpanElement 
 }
 
 /** A badge host after the anchor: a shadow root keeps the page's styles out and ours in. Text only, never markup. */
-function mountBadge(anchor: Element, match: Exclude<RowMatch, { kind: 'none' }>, labels: OverlayLabels, onOpen?: (badge: HTMLElement, customerKey: string) => void): HTMLElement {
+function mountBadge(anchor: ChildNode, match: Exclude<RowMatch, { kind: 'none' }>, labels: OverlayLabels, onOpen?: (badge: HTMLElement, customerKey: string) => void): HTMLElement {
   // A custom element name: a page's rules for span or div never select it.
   const host = document.createElement('tm-badge');
   host.className = HOST_CLASS;
@@ -79,66 +79,86 @@ export interface Overlay {
 }
 
 /**
- * Badges every row the adapter finds, now and as the page re-renders (paging, filtering): one
- * observer, rows collected and looked up in one message per batch, a badge per row in its own
- * shadow root. Stopping removes every badge.
+ * What the overlay badges on a page: an adapter's rows, or the text where a known identifier
+ * stands. `targets` finds them in and around a node the page added.
  */
-export function startOverlay(
-  adapter: SiteAdapter,
+export interface Finder<T extends ChildNode> {
+  targets(node: Element): Iterable<T>;
+  refs(target: T): Ref[];
+  anchor(target: T): ChildNode | null;
+}
+
+export function adapterFinder(adapter: SiteAdapter): Finder<Element> {
+  return {
+    *targets(node) {
+      const row = node.closest(adapter.rows);
+      if (row) yield row;
+      yield* node.querySelectorAll(adapter.rows);
+    },
+    refs: (row) => adapter.extract(row),
+    anchor: (row) => adapter.anchor(row),
+  };
+}
+
+/**
+ * Badges every target the finder finds, now and as the page re-renders (paging, filtering): one
+ * observer, targets collected and looked up in one message per batch, a badge per target in its
+ * own shadow root. Stopping removes every badge.
+ */
+export function startOverlay<T extends ChildNode>(
+  finder: Finder<T>,
   root: Document,
   lookup: (rows: Ref[][]) => Promise<RowMatch[]>,
   labels: OverlayLabels,
   onOpen?: (badge: HTMLElement, customerKey: string) => void,
 ): Overlay {
-  const hosts = new WeakMap<Element, HTMLElement>();
-  const pending = new Set<Element>();
-  // What this page was told about rows it showed before: a console re-rendering them (paging back,
+  const hosts = new WeakMap<T, HTMLElement>();
+  const pending = new Set<T>();
+  // What this page was told about targets it showed before: a console re-rendering them (paging back,
   // filtering) gets its badges in the same task, before the rows are painted. Kept for a few minutes,
   // so a rescore's new tiers show up without reloading the page.
   const known = new Map<string, { match: RowMatch; at: number }>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
 
-  const needsBadge = (row: Element) => !hosts.get(row)?.isConnected;
-  const mount = (row: Element, match: RowMatch | undefined) => {
-    if (!match || match.kind === 'none' || !row.isConnected || !needsBadge(row)) return;
-    const anchor = adapter.anchor(row);
-    if (anchor) hosts.set(row, mountBadge(anchor, match, labels, onOpen));
+  const needsBadge = (target: T) => !hosts.get(target)?.isConnected;
+  const mount = (target: T, match: RowMatch | undefined) => {
+    if (!match || match.kind === 'none' || !target.isConnected || !needsBadge(target)) return;
+    const anchor = finder.anchor(target);
+    if (anchor) hosts.set(target, mountBadge(anchor, match, labels, onOpen));
   };
-  const take = (row: Element) => {
-    if (!needsBadge(row)) return;
-    const refs = adapter.extract(row);
+  const take = (target: T) => {
+    if (!needsBadge(target)) return;
+    const refs = finder.refs(target);
     if (refs.length === 0) return;
     const cached = known.get(JSON.stringify(refs));
-    if (cached && performance.now() - cached.at < KNOWN_FOR_MS) mount(row, cached.match);
-    else pending.add(row);
+    if (cached && performance.now() - cached.at < KNOWN_FOR_MS) mount(target, cached.match);
+    else pending.add(target);
   };
   const collect = (node: Element) => {
     if (node.classList.contains(HOST_CLASS)) return;
-    const row = node.closest(adapter.rows);
-    if (row) take(row);
-    for (const inner of node.querySelectorAll(adapter.rows)) take(inner);
+    for (const target of finder.targets(node)) take(target);
     if (pending.size > 0 && timer === null) timer = setTimeout(flush, 0);
   };
 
   async function flush(): Promise<void> {
     timer = null;
-    const rows: Element[] = [];
+    const targets: T[] = [];
     const refs: Ref[][] = [];
-    for (const row of pending) {
-      if (!row.isConnected || !needsBadge(row)) continue;
-      rows.push(row);
-      refs.push(adapter.extract(row));
+    for (const target of pending) {
+      if (!target.isConnected || !needsBadge(target)) continue;
+      targets.push(target);
+      refs.push(finder.refs(target));
     }
     pending.clear();
-    if (rows.length === 0) return;
+    if (targets.length === 0) return;
     const matches = await lookup(refs).catch(() => [] as RowMatch[]);
     if (stopped) return;
     const now = performance.now();
     if (known.size > 10_000) known.clear();
-    rows.forEach((row, i) => {
+    targets.forEach((target, i) => {
       if (matches[i]) known.set(JSON.stringify(refs[i]), { match: matches[i]!, at: now });
-      mount(row, matches[i]);
+      mount(target, matches[i]);
     });
   }
 

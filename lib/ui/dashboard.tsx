@@ -10,9 +10,11 @@ import { formatCount, formatInstant } from './format';
 import { preferredLanguage, saveLanguage, translator, type Language } from './i18n';
 import { ImportPage } from './import-page';
 import { RulesPage } from './rules-page';
+import { SitesPage } from './sites-page';
 
-type Section = 'import' | 'rules';
-const sectionOf = (hash: string): Section => (hash === '#rules' ? 'rules' : 'import');
+type Section = 'import' | 'rules' | 'sites';
+const sectionOf = (hash: string): Section => (hash === '#rules' ? 'rules' : hash === '#sites' ? 'sites' : 'import');
+const TITLES = { import: 'navImport', rules: 'navRules', sites: 'navSites' } as const;
 
 async function loadState(db: Database): Promise<{ status: StoreStatus; ledger: ImportRecord[] }> {
   const [status, ledger] = await Promise.all([storeStatus(db), db.getAll('imports')]);
@@ -61,7 +63,7 @@ export function Dashboard() {
 
   useEffect(() => {
     document.documentElement.lang = language;
-    document.title = `Tiermark — ${t(section === 'rules' ? 'navRules' : 'navImport')}`;
+    document.title = `Tiermark — ${t(TITLES[section])}`;
   }, [language, section]);
 
   const refresh = async () => {
@@ -109,6 +111,9 @@ export function Dashboard() {
           <a href="#rules" aria-current={section === 'rules' ? 'page' : undefined}>
             {t('navRules')}
           </a>
+          <a href="#sites" aria-current={section === 'sites' ? 'page' : undefined}>
+            {t('navSites')}
+          </a>
         </nav>
         <div class="tm-counts" aria-live="polite">
           <span>
@@ -134,6 +139,7 @@ export function Dashboard() {
       <main>
         {state && section === 'import' && <ImportPage language={language} ledger={state.ledger} onImported={() => void refresh()} />}
         {state && db && section === 'rules' && <RulesPage db={db} language={language} onSaved={() => void rescoreStarted()} />}
+        {section === 'sites' && <SitesPage language={language} />}
       </main>
     </div>
   );

@@ -6,6 +6,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM } from './chromium.mjs';
 
 export const EXTENSION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
+/** The end-to-end build that holds a test origin's permission up front (see wxt.config.ts and run.mjs). */
+export const E2E_HOSTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.output-e2e/chrome-mv3');
+export const E2E_HOST = 'https://erp.example.com';
 
 export interface LoadedExtension {
   context: BrowserContext;
@@ -18,7 +21,8 @@ export interface LoadedExtension {
 }
 
 /** Real Chromium with the built extension loaded (the recipe in DESIGN.md). */
-export async function launchExtension(options: { profile?: string; headless?: boolean; locale?: string } = {}): Promise<LoadedExtension> {
+export async function launchExtension(options: { profile?: string; headless?: boolean; locale?: string; extensionDir?: string } = {}): Promise<LoadedExtension> {
+  const extension = options.extensionDir ?? EXTENSION_DIR;
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'tiermark-profile-'));
   const headless = options.headless ?? true;
   const context = await chromium.launchPersistentContext(profile, {
@@ -28,8 +32,8 @@ export async function launchExtension(options: { profile?: string; headless?: bo
     ...(options.locale ? { locale: options.locale } : {}),
     args: [
       ...(headless ? ['--headless=new'] : []),
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${extension}`,
+      `--load-extension=${extension}`,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',
@@ -64,8 +68,8 @@ export async function launchExtension(options: { profile?: string; headless?: bo
 }
 
 /** A new profile with the extension, and its dashboard open on the empty store. */
-export async function openEmptyDashboard(): Promise<{ browser: LoadedExtension; page: Page }> {
-  const browser = await launchExtension();
+export async function openEmptyDashboard(options: Parameters<typeof launchExtension>[0] = {}): Promise<{ browser: LoadedExtension; page: Page }> {
+  const browser = await launchExtension(options);
   const page = await browser.openOptions();
   await page.locator('.tm-empty').waitFor();
   return { browser, page };

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { importFile } from '../../../lib/db/importer';
-import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
+import { clearLookupCache, identifierHashes, lookupRows } from '../../../lib/db/lookup';
+import { IdentifierIndex, identifierKey } from '../../../lib/overlay/identifiers';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB } from '../../../lib/db/schema';
 import { sha256Hex } from '../../../lib/import/encoding';
@@ -56,5 +57,18 @@ describe('looking up the rows of a seller page', () => {
     expect(await ask()).toMatchObject({ view: { badges: expect.not.arrayContaining([expect.objectContaining({ label: 'Dormant' })]) } });
     clearLookupCache(db);
     expect(await ask()).toMatchObject({ view: { badges: expect.arrayContaining([expect.objectContaining({ label: 'Dormant' })]) } });
+  });
+
+  it('indexes the order numbers, emails and buyer ids a page may show, under the keys the page checks', async () => {
+    const index = new IdentifierIndex(await identifierHashes(await shop()));
+    for (const ref of [{ kind: 'order', value: '3' }, { kind: 'email', value: 'Marie@Example.org' }, { kind: 'id', value: 'marie@example.org' }] as const) {
+      expect(index.has(identifierKey(ref)), ref.value).toBe(true);
+    }
+    expect(index.has(identifierKey({ kind: 'order', value: '999' }))).toBe(false);
+  });
+
+  it('finds a buyer id on a page of unknown platform', async () => {
+    const [match] = await lookupRows(await shop(), null, [[{ kind: 'id', value: 'marie@example.org' }]], 'en');
+    expect(match).toMatchObject({ kind: 'customer', view: { customerKey: 'woocommerce:marie@example.org' } });
   });
 });

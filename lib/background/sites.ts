@@ -1,0 +1,44 @@
+import { browser } from 'wxt/browser';
+import { fnv1a } from '../hash';
+import { onMessage } from '../messaging';
+import { enabledSites, patternOf } from '../sites';
+
+const SCRIPT_PREFIX = 'tm-site-';
+const scriptId = (origin: string) => `${SCRIPT_PREFIX}${fnv1a(origin).toString(36)}`;
+
+/** Registers the content script on every enabled origin Tiermark still has permission for, and on no other. */
+export async function syncSiteScripts(): Promise<string[]> {
+  const sites = await enabledSites.getValue();
+  const granted: string[] = [];
+  for (const site of sites) if (await browser.permissions.contains({ origins: [patternOf(site.origin)] })) granted.push(site.origin);
+  const wanted = new Map(granted.map((origin) => [scriptId(origin), origin]));
+  const registered = (await browser.scripting.getRegisteredContentScripts()).filter((s) => s.id.startsWith(SCRIPT_PREFIX));
+  const stale = registered.filter((s) => !wanted.has(s.id)).map((s) => s.id);
+  if (stale.length > 0) await browser.scripting.unregisterContentScripts({ ids: stale });
+  const have = new Set(registered.map((s) => s.id));
+  const missing = [...wanted].filter(([id]) => !have.has(id));
+  if (missing.length > 0) {
+    await browser.scripting.registerContentScripts(
+      missing.map(([id, origin]) => ({ id, matches: [patternOf(origin)], js: ['content-scripts/seller.js'], runAt: 'document_idle' as const, persistAcrossSessions: true })),
+    );
+  }
+  return granted;
+}
+
+/** Sites the seller enables in the dashboard (which asked for the permission first). Registered synchronously. */
+export function setUpSites(): void {
+  onMessage('enableSite', async ({ data }) => {
+    if (!(await browser.permissions.contains({ origins: [patternOf(data.origin)] }))) return { enabled: false };
+    const sites = await enabledSites.getValue();
+    if (!sites.some((s) => s.origin === data.origin)) await enabledSites.setValue([...sites, { origin: data.origin, addedAt: Date.now() }]);
+    return { enabled: (await syncSiteScripts()).includes(data.origin) };
+  });
+  onMessage('disableSite', async ({ data }) => {
+    await enabledSites.setValue((await enabledSites.getValue()).filter((s) => s.origin !== data.origin));
+    await syncSiteScripts();
+    await browser.permissions.remove({ origins: [patternOf(data.origin)] }).catch(() => false);
+  });
+  onMessage('isSiteEnabled', async ({ data }) => (await enabledSites.getValue()).some((s) => s.origin === data.origin));
+  browser.runtime.onStartup.addListener(() => void syncSiteScripts());
+  browser.runtime.onInstalled.addListener(() => void syncSiteScripts());
+}

@@ -1,0 +1,70 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../helpers';
+import { E2E_HOST, E2E_HOSTS_DIR, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+
+// A back office no adapter knows: its own markup, the shop's identifiers somewhere in the text.
+const ERP_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>订单中心 - 某ERP</title></head><body>
+  <h1>待处理订单</h1>
+  <div class="grid">
+    <div class="r"><div class="c">2847561230001</div><div class="c">明前龙井</div><div class="c">￥256.00</div></div>
+    <div class="r"><div class="c">2847561230005</div><div class="c">紫砂壶</div><div class="c">￥360.00</div></div>
+    <div class="r"><div class="c">9999999999999</div><div class="c">茶杯</div><div class="c">￥59.00</div></div>
+  </div>
+  <p>客服备注：买家 lily_2019 要求周末送达。</p>
+  <script>document.querySelector('h1').textContent = '待处理订单（3）';</script>
+</body></html>`;
+
+describe('identifier matching on a site the seller switches on', () => {
+  let browser: LoadedExtension;
+  let dashboard: Page;
+
+  beforeAll(async () => {
+    ({ browser, page: dashboard } = await openEmptyDashboard({ extensionDir: E2E_HOSTS_DIR }));
+    await importAndScore(dashboard, fixture('taobao-order-report.gbk.csv'));
+    for (const origin of [E2E_HOST, 'https://other.example.org']) {
+      await browser.context.route(`${origin}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: ERP_PAGE }));
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const badgeAfter = (page: Page, text: string) => page.locator('.c', { hasText: text }).locator('tm-badge');
+
+  it('does nothing on a site before it is switched on', async () => {
+    const erp = await browser.context.newPage();
+    await erp.goto(`${E2E_HOST}/orders`);
+    await erp.waitForTimeout(1500);
+    expect(await erp.locator('tm-badge').count()).toBe(0);
+    await erp.close();
+  });
+
+  it('badges the shop’s order numbers on a page no adapter knows, once the seller switches the site on', async () => {
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#sites`);
+    await dashboard.fill('#tm-site-origin', 'erp.example.com/orders');
+    await dashboard.click('#tm-site-enable');
+    await dashboard.locator(`[data-origin="${E2E_HOST}"]`).waitFor();
+    const erp = await browser.context.newPage();
+    await erp.goto(`${E2E_HOST}/orders`);
+    await expect.poll(() => badgeAfter(erp, '2847561230001').count(), { timeout: 15_000 }).toBe(1);
+    expect(await badgeAfter(erp, '2847561230001').getAttribute('data-tm-customer')).toBe('taobao:茶友小王');
+    expect(await badgeAfter(erp, '2847561230005').getAttribute('data-tm-customer')).toBe('taobao:张三丰');
+    // An order number the shop does not have is never looked up, and gets nothing.
+    expect(await badgeAfter(erp, '9999999999999').count()).toBe(0);
+    await erp.close();
+  });
+
+  it('stays off on any other site, and goes off again when switched off', async () => {
+    const other = await browser.context.newPage();
+    await other.goto('https://other.example.org/orders');
+    await other.waitForTimeout(1500);
+    expect(await other.locator('tm-badge').count()).toBe(0);
+    await dashboard.locator(`[data-origin="${E2E_HOST}"] button`).click();
+    await dashboard.locator(`[data-origin="${E2E_HOST}"]`).waitFor({ state: 'detached' });
+    const erp = await browser.context.newPage();
+    await erp.goto(`${E2E_HOST}/orders`);
+    await erp.waitForTimeout(1500);
+    expect(await erp.locator('tm-badge').count()).toBe(0);
+  });
+});
