@@ -3,9 +3,10 @@ import douyinOrders from './douyin-orders';
 import jdOrders from './jd-orders';
 import shopifyAdmin from './shopify-admin';
 import taobaoSold from './taobao-sold';
+import woocommerceAdmin from './woocommerce-admin';
 
-/** Every seller console adapter; the content script runs on their match patterns only. */
-export const siteAdapters: readonly SiteAdapter[] = [taobaoSold, jdOrders, douyinOrders, shopifyAdmin];
+/** Every seller console adapter. The content script runs on their match patterns, and on the origins the seller switches on (where an adapter with no patterns of its own, like woocommerce-admin, applies by path). */
+export const siteAdapters: readonly SiteAdapter[] = [taobaoSold, jdOrders, douyinOrders, shopifyAdmin, woocommerceAdmin];
 
 export function adapterFor(url: URL): SiteAdapter | null {
   return siteAdapters.find((adapter) => adapter.isPage(url)) ?? null;

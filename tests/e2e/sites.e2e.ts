@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture } from '../helpers';
+import { FIXTURES, fixture } from '../helpers';
 import { E2E_HOST, E2E_HOSTS_DIR, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
 
 // A back office no adapter knows: its own markup, the shop's identifiers somewhere in the text.
@@ -22,9 +24,13 @@ describe('identifier matching on a site the seller switches on', () => {
   beforeAll(async () => {
     ({ browser, page: dashboard } = await openEmptyDashboard({ extensionDir: E2E_HOSTS_DIR }));
     await importAndScore(dashboard, fixture('taobao-order-report.gbk.csv'));
+    await importAndScore(dashboard, fixture('woocommerce-plugin.csv'));
     for (const origin of [E2E_HOST, 'https://other.example.org']) {
       await browser.context.route(`${origin}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: ERP_PAGE }));
     }
+    // The same switched-on origin also hosts a WooCommerce admin.
+    const woo = readFileSync(join(FIXTURES, 'sites/woocommerce-admin/orders.html'), 'utf8');
+    await browser.context.route(`${E2E_HOST}/wp-admin/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: woo }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -53,6 +59,17 @@ describe('identifier matching on a site the seller switches on', () => {
     // An order number the shop does not have is never looked up, and gets nothing.
     expect(await badgeAfter(erp, '9999999999999').count()).toBe(0);
     await erp.close();
+  });
+
+  it('uses the WooCommerce adapter on a switched-on origin’s orders list', async () => {
+    const admin = await browser.context.newPage();
+    await admin.goto(`${E2E_HOST}/wp-admin/edit.php?post_type=shop_order`);
+    const badge = (order: string) => admin.locator(`tr#post-${order} tm-badge`);
+    await expect.poll(() => admin.locator('tm-badge').count(), { timeout: 15_000 }).toBe(2);
+    expect(await badge('5001').getAttribute('data-tm-customer')).toBe('woocommerce:marie@example.org');
+    expect(await badge('5003').locator('.tm-tier').innerText()).toBe('Member');
+    expect(await badge('6100').count()).toBe(0);
+    await admin.close();
   });
 
   it('stays off on any other site, and goes off again when switched off', async () => {

@@ -20,7 +20,8 @@ describe('the site adapters', () => {
     for (const adapter of siteAdapters) {
       const patterns = adapter.matches.map((m) => new MatchPattern(m));
       for (const url of adapter.testUrls.pages) {
-        expect(patterns.some((p) => p.includes(url)), `${adapter.id} injects on ${url}`).toBe(true);
+        // An adapter without patterns (a seller's own domain) runs only where the seller switched Tiermark on.
+        if (patterns.length > 0) expect(patterns.some((p) => p.includes(url)), `${adapter.id} injects on ${url}`).toBe(true);
         for (const other of siteAdapters) expect(other.isPage(new URL(url)), `${other.id} on ${url}`).toBe(other === adapter);
       }
       for (const url of adapter.testUrls.notPages) expect(adapter.isPage(new URL(url)), `${adapter.id} leaves ${url}`).toBe(false);
