@@ -26,3 +26,47 @@ export function patternOf(origin: string): string {
   const url = new URL(origin);
   return `${url.protocol}//${url.hostname}/*`;
 }
+
+/**
+ * A console the seller describes in the dashboard, for an enabled site: which pages, which rows,
+ * where in a row the identifier stands, and optionally a pattern whose first group is the identifier.
+ */
+export interface CustomAdapter {
+  id: string;
+  /** A URL prefix on an enabled site, `*` allowed: `https://erp.example.com/orders*`. */
+  urlPattern: string;
+  rowSelector: string;
+  identifierSelector: string;
+  regex?: string;
+}
+
+export const customAdapters = storage.defineItem<CustomAdapter[]>('local:customAdapters', { fallback: [], version: 1 });
+
+/** Whether a URL is one of a custom adapter's pages. */
+export function customAdapterMatches(adapter: CustomAdapter, url: string): boolean {
+  const pattern = new RegExp(`^${adapter.urlPattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}`);
+  return pattern.test(url);
+}
+
+/** What is wrong with a custom adapter the seller wrote, in words they can act on; empty when nothing. */
+export function customAdapterProblems(adapter: Omit<CustomAdapter, 'id'>, enabledOrigins: readonly string[], document: Document): string[] {
+  const problems: string[] = [];
+  const origin = originOf(adapter.urlPattern.replace(/\*.*$/, ''));
+  if (!origin || !enabledOrigins.includes(origin)) problems.push(`The pages must be on a site you switched on (${enabledOrigins.join(', ') || 'none yet'}).`);
+  for (const [label, selector] of [['Row selector', adapter.rowSelector], ['Identifier selector', adapter.identifierSelector]] as const) {
+    try {
+      if (!selector.trim()) throw new Error('empty');
+      document.querySelector(selector);
+    } catch {
+      problems.push(`${label} "${selector}" is not a CSS selector, e.g. "tr.order-row" or ".buyer-id".`);
+    }
+  }
+  if (adapter.regex) {
+    try {
+      new RegExp(adapter.regex);
+    } catch {
+      problems.push(`"${adapter.regex}" is not a regular expression; use one group for the identifier, e.g. "单号[:：](\\d+)".`);
+    }
+  }
+  return problems;
+}

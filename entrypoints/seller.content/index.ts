@@ -1,6 +1,9 @@
 import { sendMessage } from '../../lib/messaging';
 import { openCard, type CardActions } from '../../lib/overlay/card';
+import { customFinder } from '../../lib/overlay/custom-adapter';
 import { IdentifierIndex, identifierFinder } from '../../lib/overlay/identifiers';
+import type { Ref } from '../../lib/overlay/site-adapter';
+import { customAdapterMatches, customAdapters } from '../../lib/sites';
 import { adapterFinder, startOverlay, type Overlay } from '../../lib/overlay/overlay';
 import { adapterFor, siteAdapters } from '../../plugins/sites';
 
@@ -31,8 +34,15 @@ export default defineContentScript({
       }
       // A console no adapter knows: only where the seller switched Tiermark on, and only the shop's own identifiers are looked up.
       if (!(await sendMessage('isSiteEnabled', { origin: location.origin }))) return;
+      const lookup = (rows: Ref[][]) => sendMessage('lookup', { platform: null, rows, language });
+      // The seller's own description of this console places badges best; else identifiers in the text.
+      const custom = (await customAdapters.getValue()).find((adapter) => customAdapterMatches(adapter, location.href));
+      if (custom) {
+        if (ctx.isValid) overlay = startOverlay(customFinder(custom), document, lookup, labels, open);
+        return;
+      }
       const index = new IdentifierIndex((await sendMessage('identifierIndex', {})).hashes);
-      if (ctx.isValid) overlay = startOverlay(identifierFinder(index), document, (rows) => sendMessage('lookup', { platform: null, rows, language }), labels, open);
+      if (ctx.isValid) overlay = startOverlay(identifierFinder(index), document, lookup, labels, open);
     };
     void start();
     // Consoles are single-page apps: a new route may be a different page of the console.

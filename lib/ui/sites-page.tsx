@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { sendMessage } from '../messaging';
-import { enabledSites, originOf, patternOf, type EnabledSite } from '../sites';
+import { customAdapterProblems, customAdapters, enabledSites, originOf, patternOf, type CustomAdapter, type EnabledSite } from '../sites';
 import { siteAdapters } from '../../plugins/sites';
 import { translator, type Language } from './i18n';
 
@@ -12,7 +12,30 @@ export function SitesPage({ language }: { language: Language }) {
   const [input, setInput] = useState('');
   const [message, setMessage] = useState<string | null>(null);
 
-  const refresh = async () => setSites(await enabledSites.getValue());
+  const [customs, setCustoms] = useState<CustomAdapter[]>([]);
+  const [draft, setDraft] = useState({ urlPattern: '', rowSelector: '', identifierSelector: '', regex: '' });
+  const [problems, setProblems] = useState<string[]>([]);
+  const refresh = async () => {
+    setSites(await enabledSites.getValue());
+    setCustoms(await customAdapters.getValue());
+  };
+
+  async function saveCustom(event: Event): Promise<void> {
+    event.preventDefault();
+    const adapter = { ...draft, regex: draft.regex.trim() || undefined };
+    const found = customAdapterProblems(adapter, sites.map((s) => s.origin), document);
+    setProblems(found);
+    if (found.length > 0) return;
+    await customAdapters.setValue([...(await customAdapters.getValue()), { id: crypto.randomUUID(), ...adapter }]);
+    setDraft({ urlPattern: '', rowSelector: '', identifierSelector: '', regex: '' });
+    await refresh();
+  }
+  const field = (name: keyof typeof draft, label: string, placeholder: string) => (
+    <label>
+      {label}{' '}
+      <input id={`tm-custom-${name}`} type="text" value={draft[name]} placeholder={placeholder} onInput={(event) => setDraft({ ...draft, [name]: event.currentTarget.value })} />
+    </label>
+  );
   useEffect(() => {
     void refresh();
   }, []);
@@ -78,6 +101,35 @@ export function SitesPage({ language }: { language: Language }) {
           ))}
         </ul>
       )}
+      <h2>{t('customTitle')}</h2>
+      <p class="tm-muted">{t('customIntro')}</p>
+      <form class="tm-custom-form" onSubmit={(event) => void saveCustom(event)}>
+        {field('urlPattern', t('customPages'), 'https://erp.example.com/orders*')}
+        {field('rowSelector', t('customRows'), 'tr.order-row')}
+        {field('identifierSelector', t('customIdentifier'), '.buyer-id')}
+        {field('regex', t('customRegex'), '单号[:：](\\d+)')}
+        <button type="submit" class="tm-primary" id="tm-custom-save">
+          {t('customSave')}
+        </button>
+      </form>
+      {problems.length > 0 && (
+        <ul class="tm-error" role="alert">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      <ul class="tm-site-list">
+        {customs.map((c) => (
+          <li key={c.id} data-custom={c.urlPattern}>
+            <strong>{c.urlPattern}</strong> <code>{c.rowSelector}</code> → <code>{c.identifierSelector}</code>
+            {c.regex ? <code> /{c.regex}/</code> : null}{' '}
+            <button type="button" class="tm-link" onClick={() => void customAdapters.setValue(customs.filter((x) => x.id !== c.id)).then(refresh)}>
+              {t('customRemove')}
+            </button>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

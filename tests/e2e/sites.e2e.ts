@@ -31,6 +31,9 @@ describe('identifier matching on a site the seller switches on', () => {
     // The same switched-on origin also hosts a WooCommerce admin.
     const woo = readFileSync(join(FIXTURES, 'sites/woocommerce-admin/orders.html'), 'utf8');
     await browser.context.route(`${E2E_HOST}/wp-admin/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: woo }));
+    // A console whose rows the seller describes: the order number inside a label, one row each.
+    const custom = ERP_PAGE.replaceAll('<div class="c">28475', '<div class="c">单号:28475');
+    await browser.context.route(`${E2E_HOST}/custom/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: custom }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -70,6 +73,26 @@ describe('identifier matching on a site the seller switches on', () => {
     expect(await badge('5003').locator('.tm-tier').innerText()).toBe('Member');
     expect(await badge('6100').count()).toBe(0);
     await admin.close();
+  });
+
+  it('places badges where the seller’s own description of a console says', async () => {
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#sites`);
+    // A mistake first: the message says what to write.
+    await dashboard.fill('#tm-custom-urlPattern', `${E2E_HOST}/custom/*`);
+    await dashboard.fill('#tm-custom-rowSelector', '.r[');
+    await dashboard.fill('#tm-custom-identifierSelector', '.c:first-child');
+    await dashboard.fill('#tm-custom-regex', '单号[:：](\\d+)');
+    await dashboard.click('#tm-custom-save');
+    expect(await dashboard.locator('.tm-custom-form + .tm-error').innerText()).toContain('Row selector ".r[" is not a CSS selector');
+    await dashboard.fill('#tm-custom-rowSelector', '.grid .r');
+    await dashboard.click('#tm-custom-save');
+    await dashboard.locator(`[data-custom="${E2E_HOST}/custom/*"]`).waitFor();
+    const page = await browser.context.newPage();
+    await page.goto(`${E2E_HOST}/custom/orders`);
+    // After the identifier's element, in the row: not inside the text.
+    await expect.poll(() => page.locator('.r > tm-badge').count(), { timeout: 15_000 }).toBe(2);
+    expect(await page.locator('.r', { hasText: '2847561230001' }).locator('> tm-badge').getAttribute('data-tm-customer')).toBe('taobao:茶友小王');
+    await page.close();
   });
 
   it('stays off on any other site, and goes off again when switched off', async () => {

@@ -1,0 +1,34 @@
+import { parseHTML } from 'linkedom';
+import { describe, expect, it } from 'vitest';
+import { customFinder, refOf } from '../../../lib/overlay/custom-adapter';
+import { customAdapterMatches, customAdapterProblems, originOf } from '../../../lib/sites';
+
+const adapter = { id: 'a', urlPattern: 'https://erp.example.com/orders*', rowSelector: 'tr.o', identifierSelector: '.no', regex: '单号[:：](\\d+)' };
+
+describe('a console the seller describes', () => {
+  it('finds its rows and reads the identifier through the pattern', () => {
+    const { document } = parseHTML('<table><tr class="o"><td class="no">单号：2847561230001</td></tr><tr class="o"><td class="no">—</td></tr></table>');
+    const finder = customFinder(adapter);
+    const rows = [...finder.targets(document.querySelector('table')!)];
+    expect(rows.map((row) => finder.refs(row))).toEqual([[{ kind: 'order', value: '2847561230001' }], []]);
+    expect(finder.anchor(rows[0]!)?.getAttribute('class')).toBe('no');
+  });
+
+  it('tells emails, order numbers and buyer ids apart', () => {
+    expect([refOf('a@b.cn'), refOf('#1001'), refOf('茶友小王')].map((r) => r.kind)).toEqual(['email', 'order', 'id']);
+  });
+
+  it('matches its pages by prefix with * and names each mistake', () => {
+    expect(customAdapterMatches(adapter, 'https://erp.example.com/orders?page=2')).toBe(true);
+    expect(customAdapterMatches(adapter, 'https://erp.example.com/goods')).toBe(false);
+    const { document } = parseHTML('<p></p>');
+    expect(customAdapterProblems({ ...adapter, urlPattern: 'https://other.example.org/*', rowSelector: 'tr[', regex: '(' }, ['https://erp.example.com'], document)).toEqual([
+      'The pages must be on a site you switched on (https://erp.example.com).',
+      'Row selector "tr[" is not a CSS selector, e.g. "tr.order-row" or ".buyer-id".',
+      '"(" is not a regular expression; use one group for the identifier, e.g. "单号[:：](\\d+)".',
+    ]);
+    expect(customAdapterProblems(adapter, ['https://erp.example.com'], document)).toEqual([]);
+    expect(originOf('erp.example.com/orders')).toBe('https://erp.example.com');
+    expect(originOf('ftp://x')).toBeNull();
+  });
+});
