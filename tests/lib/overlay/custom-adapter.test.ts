@@ -11,7 +11,7 @@ describe('a console the seller describes', () => {
     const finder = customFinder(adapter);
     const rows = [...finder.targets(document.querySelector('table')!)];
     expect(rows.map((row) => finder.refs(row))).toEqual([[{ kind: 'order', value: '2847561230001' }], []]);
-    expect(finder.anchor(rows[0]!)?.getAttribute('class')).toBe('no');
+    expect((finder.anchor(rows[0]!) as Element).getAttribute('class')).toBe('no');
   });
 
   it('tells emails, order numbers and buyer ids apart', () => {
