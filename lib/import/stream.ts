@@ -63,20 +63,29 @@ export async function importStream(
     }
   };
 
-  for await (const chunk of chunks) {
-    bytesRead += chunk.length;
-    if (decoder) {
-      splitter!.push(decoder.decode(chunk));
-    } else {
-      head.push(chunk);
-      headSize += chunk.length;
-      if (headSize >= SNIFF_BYTES) {
-        decoder = start(concat(head));
-        head = [];
+  // Iterated by hand: leaving a `for await` on an error awaits the source's return(), and a file
+  // stream's cancel can stay pending in Chromium, so a bad byte would never be reported.
+  const source = chunks[Symbol.asyncIterator]();
+  try {
+    for (let next = await source.next(); !next.done; next = await source.next()) {
+      const chunk = next.value;
+      bytesRead += chunk.length;
+      if (decoder) {
+        splitter!.push(decoder.decode(chunk));
+      } else {
+        head.push(chunk);
+        headSize += chunk.length;
+        if (headSize >= SNIFF_BYTES) {
+          decoder = start(concat(head));
+          head = [];
+        }
       }
+      await drain();
+      await onProgress?.({ bytesRead, rowsRead: session.started ? session.progress.rowsRead : 0 });
     }
-    await drain();
-    await onProgress?.({ bytesRead, rowsRead: session.started ? session.progress.rowsRead : 0 });
+  } catch (error) {
+    void Promise.resolve(source.return?.()).catch(() => undefined);
+    throw error;
   }
   if (!decoder) {
     if (headSize === 0) throw new InputError('The file is empty (0 bytes). Export the orders again and import that file.');

@@ -40,6 +40,18 @@ describe('bad input', () => {
     );
   });
 
+  it('reports a bad byte even when the file stream never finishes cancelling (as Chromium\'s file streams can)', async () => {
+    const bytes = new Uint8Array([...utf8(`订单编号,买家会员名,订单创建时间,买家实际支付金额\n${'1,小王,2024-01-01 10:00:00,10.00\n'.repeat(5000)}`), 0xcd, 0xf5]);
+    let at = 0;
+    const stuck: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => (at < bytes.length ? { done: false, value: bytes.subarray(at, (at += 4096)) } : { done: true, value: undefined }),
+        return: () => new Promise<IteratorResult<Uint8Array>>(() => undefined),
+      }),
+    };
+    await expect(importToMemory(stuck, {})).rejects.toThrow(/mixes encodings/);
+  });
+
   it('refuses a 50 MB single field without holding it whole', async () => {
     const header = utf8('Order Number,Order Date,Email (Billing),Order Total,Item Name\n1,2024-01-01,a@b.c,1.00,"');
     async function* huge() {
