@@ -49,7 +49,9 @@ export async function importStream(
   const rowsOut = (rows: string[][]) => session.pushRows(rows);
 
   const start = (bytes: Uint8Array): StreamDecoder => {
-    const started = new StreamDecoder(detectEncoding(bytes));
+    // The same sample however the file arrives: a browser's file stream may hand over the whole
+    // file as one chunk, and a GBK row at its end must still be refused, not decide the encoding.
+    const started = new StreamDecoder(detectEncoding(bytes.subarray(0, SNIFF_BYTES)));
     const text = started.decode(bytes);
     delimiter = !settings.delimiter || settings.delimiter === 'auto' ? detectDelimiter(text.slice(0, 32_768)) : settings.delimiter;
     splitter = new RowSplitter(delimiter, rowsOut);
