@@ -1,10 +1,12 @@
 import { sendMessage } from '../../lib/messaging';
+import { BadgeIndex } from '../../lib/overlay/badge-index';
 import { openCard, type CardActions } from '../../lib/overlay/card';
 import { customFinder } from '../../lib/overlay/custom-adapter';
 import { IdentifierIndex, identifierFinder } from '../../lib/overlay/identifiers';
 import type { Ref } from '../../lib/overlay/site-adapter';
 import { customAdapterMatches, customAdapters } from '../../lib/sites';
-import { adapterFinder, startOverlay, type Overlay } from '../../lib/overlay/overlay';
+import { adapterFinder, startOverlay, type Overlay, type OverlayOptions } from '../../lib/overlay/overlay';
+import type { Platform } from '../../lib/model';
 import { adapterFor, siteAdapters } from '../../plugins/sites';
 
 export default defineContentScript({
@@ -22,27 +24,48 @@ export default defineContentScript({
       setStatus: (id, status, snoozeDays) => sendMessage('setFollowUpStatus', { id, status, snoozeDays }),
       openDashboard: (customerKey) => void sendMessage('openDashboard', { customerKey }),
     };
+    // The shop's badges by identifier, fetched again whenever a lookup says the store has changed.
+    let badges: BadgeIndex | null = null;
+    let fetching: string | null = null;
+    const refreshBadges = (version: string | null) => {
+      if (fetching === version && version !== null) return;
+      fetching = version;
+      void sendMessage('badgeIndex', { language })
+        .then((packed) => {
+          if (ctx.isValid) badges = packed ? new BadgeIndex(packed) : null;
+        })
+        .catch(() => undefined);
+    };
+    const options = (platform: Platform | null): OverlayOptions => ({
+      labels,
+      onOpen: (badge, key) => void openCard(badge, key, card),
+      lookup: async (rows: Ref[][]) => {
+        const { matches, version } = await sendMessage('lookup', { platform, rows, language });
+        if (platform && badges && badges.version !== version) refreshBadges(version);
+        return matches;
+      },
+      preview: platform ? (refs) => badges?.look(refs, platform) ?? null : undefined,
+    });
     let overlay: Overlay | null = null;
-    const open = (badge: HTMLElement, key: string) => void openCard(badge, key, card);
     const start = async () => {
       overlay?.stop();
       overlay = null;
       const adapter = adapterFor(new URL(location.href));
       if (adapter) {
-        overlay = startOverlay(adapterFinder(adapter), document, (rows) => sendMessage('lookup', { platform: adapter.platform, rows, language }), labels, open);
+        if (!badges) refreshBadges(null);
+        overlay = startOverlay(adapterFinder(adapter), document, options(adapter.platform));
         return;
       }
       // A console no adapter knows: only where the seller switched Tiermark on, and only the shop's own identifiers are looked up.
       if (!(await sendMessage('isSiteEnabled', { origin: location.origin }))) return;
-      const lookup = (rows: Ref[][]) => sendMessage('lookup', { platform: null, rows, language });
       // The seller's own description of this console places badges best; else identifiers in the text.
       const custom = (await customAdapters.getValue()).find((adapter) => customAdapterMatches(adapter, location.href));
       if (custom) {
-        if (ctx.isValid) overlay = startOverlay(customFinder(custom), document, lookup, labels, open);
+        if (ctx.isValid) overlay = startOverlay(customFinder(custom), document, options(null));
         return;
       }
       const index = new IdentifierIndex((await sendMessage('identifierIndex', {})).hashes);
-      if (ctx.isValid) overlay = startOverlay(identifierFinder(index), document, lookup, labels, open);
+      if (ctx.isValid) overlay = startOverlay(identifierFinder(index), document, options(null));
     };
     void start();
     // Consoles are single-page apps: a new route may be a different page of the console.

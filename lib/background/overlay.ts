@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { customerCard } from '../db/customer-card';
-import { identifierHashes, lookupRows } from '../db/lookup';
+import { badgeIndex, identifierHashes, lookupRows, lookupVersion } from '../db/lookup';
 import { setFollowUpStatus } from '../db/profiles';
 import { onMessage } from '../messaging';
 import { shopSettings } from '../settings';
@@ -9,7 +9,11 @@ import { db } from './store';
 
 /** What seller pages ask: badges for their rows, a customer's card, follow-up actions. Registered synchronously. */
 export function setUpOverlayMessages(): void {
-  onMessage('lookup', async ({ data }) => lookupRows(await db(), data.platform, data.rows, data.language));
+  onMessage('lookup', async ({ data }) => {
+    const database = await db();
+    return { matches: await lookupRows(database, data.platform, data.rows, data.language), version: lookupVersion(database) };
+  });
+  onMessage('badgeIndex', async ({ data }) => badgeIndex(await db(), data.language));
   onMessage('identifierIndex', async () => ({ hashes: await identifierHashes(await db()) }));
   onMessage('customerCard', async ({ data }) => customerCard(await db(), data.customerKey, data.language, (await shopSettings.getValue()).timeZone));
   onMessage('setFollowUpStatus', async ({ data }) => {

@@ -1,3 +1,4 @@
+import { aliasKey } from '../aliases';
 import { fnv1a } from '../hash';
 import type { Customer, Order } from '../model';
 
@@ -86,9 +87,9 @@ export function mergeOrders(history: readonly Order[] | undefined, incoming: rea
  */
 export function aliasesOf(customer: Customer, orders: readonly Order[]): string[] {
   const aliases = new Set<string>();
-  for (const order of orders) aliases.add(`order:${order.orderId.toLowerCase()}`);
-  for (const email of customer.emails) aliases.add(`email:${email.toLowerCase()}`);
-  for (const phone of customer.phones) aliases.add(`phone:${phone.replace(/[^\d]/g, '')}`);
-  for (const name of customer.names) aliases.add(`name:${name.trim().toLowerCase()}`);
+  for (const order of orders) aliases.add(aliasKey.order(order.orderId));
+  for (const email of customer.emails) aliases.add(aliasKey.email(email));
+  for (const phone of customer.phones) aliases.add(aliasKey.phone(phone));
+  for (const name of customer.names) aliases.add(aliasKey.name(name));
   return [...aliases];
 }

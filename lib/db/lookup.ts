@@ -1,24 +1,16 @@
 import type { Language } from '../ui/i18n';
 import type { Customer, Platform } from '../model';
 import type { BadgeView, RowMatch } from '../overlay/badge-view';
+import { customerLook, packBadgeIndex, type BadgeLook, type PackedBadgeIndex } from '../overlay/badge-index';
 import type { Ref } from '../overlay/site-adapter';
+import { aliasKey, byStrength } from '../aliases';
 import { fnv1a } from '../hash';
 import { formatMajor } from '../money';
 import { bucketOf, readBucket, type StoredBucket } from './buckets';
 import type { Profile } from './profiles';
 import type { Database } from './schema';
 
-const ALIAS_KIND: Record<Exclude<Ref['kind'], 'id'>, (value: string) => string> = {
-  order: (v) => `order:${v.toLowerCase()}`,
-  email: (v) => `email:${v.toLowerCase()}`,
-  phone: (v) => `phone:${v.replace(/[^\d]/g, '')}`,
-  name: (v) => `name:${v.trim().toLowerCase()}`,
-};
-
 const PLATFORMS: readonly Platform[] = ['taobao', 'jd', 'douyin', 'shopify', 'woocommerce', 'amazon', 'generic'];
-
-/** Strongest first: a buyer id or an order number names one customer; a name may name several. */
-const STRENGTH: readonly Ref['kind'][] = ['id', 'order', 'email', 'phone', 'name'];
 
 const SUMMARY: Record<Language, (c: Customer, recency: number | null) => string> = {
   en: (c, recency) => `${c.orderCount} orders · ${formatMajor(c.monetaryMinor, c.currency)} ${c.currency}${recency === null ? '' : ` · last ${recency} days ago`}`,
@@ -34,10 +26,75 @@ type LookupStore = 'aliases' | 'customers' | 'profiles';
 const buckets = new WeakMap<Database, Map<string, Promise<Record<string, unknown>>>>();
 
 const indexes = new WeakMap<Database, Promise<number[]>>();
+const badgeIndexes = new WeakMap<Database, Map<Language, Promise<PackedBadgeIndex | null>>>();
+const versions = new WeakMap<Database, string>();
+let versionsMade = 0;
 
 export function clearLookupCache(db: Database): void {
   buckets.delete(db);
   indexes.delete(db);
+  badgeIndexes.delete(db);
+  versions.delete(db);
+}
+
+/** Names what the store holds now: new after every import and rescore, and after the worker restarts. */
+export function lookupVersion(db: Database): string {
+  let version = versions.get(db);
+  if (!version) versions.set(db, (version = `${Date.now().toString(36)}.${(versionsMade += 1)}`));
+  return version;
+}
+
+/** A customer's tier and rule badges in the page's language. */
+function badgesOf(profile: Profile | undefined, language: Language): Pick<BadgeView, 'tier' | 'badges'> {
+  return {
+    tier: profile?.tier ? { label: profile.tier.label[language], colour: profile.tier.colour } : null,
+    badges: (profile?.badges ?? []).map((b) => ({ label: b.label[language], colour: b.colour, tooltip: b.tooltip?.[language] ?? null })),
+  };
+}
+
+/**
+ * Every buyer id and alias with the badge it resolves to, as `lookupRows` resolves it, so that a
+ * seller page can badge rows in the task that shows them and ask only for the details. Built once
+ * per language until the store changes; null for a shop with more looks than the index packs.
+ */
+export function badgeIndex(db: Database, language: Language): Promise<PackedBadgeIndex | null> {
+  let byLanguage = badgeIndexes.get(db);
+  if (!byLanguage) badgeIndexes.set(db, (byLanguage = new Map()));
+  let index = byLanguage.get(language);
+  if (!index) {
+    const version = lookupVersion(db);
+    index = (async () => {
+      const [customers, profiles, aliases] = await Promise.all([db.getAll('customers'), db.getAll('profiles'), db.getAll('aliases')]);
+      const profileOf = new Map<string, Profile>();
+      for (const stored of profiles) for (const [key, profile] of Object.entries(readBucket<Profile>(stored))) profileOf.set(key, profile);
+      const looks: BadgeLook[] = [];
+      const lookNumbers = new Map<string, number>();
+      const lookNumber = (look: BadgeLook) => {
+        const text = JSON.stringify(look);
+        let number = lookNumbers.get(text);
+        if (number === undefined) lookNumbers.set(text, (number = looks.push(look) - 1));
+        return number;
+      };
+      const entries = new Map<string, number>();
+      const customerLooks = new Map<string, number>();
+      for (const stored of customers) {
+        for (const key of Object.keys(readBucket<Customer>(stored))) {
+          const look = lookNumber(customerLook(badgesOf(profileOf.get(key), language)));
+          customerLooks.set(key, look);
+          entries.set(`id:${key}`, look);
+        }
+      }
+      for (const stored of aliases) {
+        for (const [alias, keys] of Object.entries(readBucket<string[]>(stored))) {
+          if (keys.length > 1) entries.set(alias, lookNumber({ kind: 'ambiguous', count: keys.length }));
+          else if (keys.length === 1 && customerLooks.has(keys[0]!)) entries.set(alias, customerLooks.get(keys[0]!)!);
+        }
+      }
+      return packBadgeIndex(version, entries, looks);
+    })();
+    byLanguage.set(language, index);
+  }
+  return index;
 }
 
 /**
@@ -84,7 +141,7 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
       const found = await Promise.all(keys.map(async (key) => ((await customerOf(key)) ? key : null)));
       return found.filter((key): key is string => key !== null);
     }
-    const alias = ALIAS_KIND[ref.kind](ref.value);
+    const alias = aliasKey[ref.kind](ref.value);
     return (await bucket<string[]>('aliases', alias))[alias] ?? [];
   }
 
@@ -96,16 +153,14 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
     return {
       customerKey: key,
       buyerId: customer.buyerId,
-      tier: profile?.tier ? { label: profile.tier.label[language], colour: profile.tier.colour } : null,
-      badges: (profile?.badges ?? []).map((b) => ({ label: b.label[language], colour: b.colour, tooltip: b.tooltip?.[language] ?? null })),
+      ...badgesOf(profile, language),
       summary: SUMMARY[language](customer, recency),
       followUpsOpen: profile?.followUps.length ?? 0,
     };
   }
 
   async function resolve(refs: readonly Ref[]): Promise<RowMatch> {
-    const ordered = [...refs].sort((a, b) => STRENGTH.indexOf(a.kind) - STRENGTH.indexOf(b.kind));
-    for (const ref of ordered) {
+    for (const ref of byStrength(refs)) {
       const keys = await keysFor(ref);
       if (keys.length > 1) {
         const candidates = await Promise.all(keys.map(async (key) => (await customerOf(key))?.buyerId ?? key));

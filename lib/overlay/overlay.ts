@@ -1,3 +1,4 @@
+import { lookOf, type BadgeLook } from './badge-index';
 import type { BadgeView, RowMatch } from './badge-view';
 import { closeCard } from './card';
 import { sharedSheet } from './sheet';
@@ -31,42 +32,48 @@ function pill(text: string, colour: string, className: string): HTMLSpanElement 
   return span;
 }
 
-/** A badge host after the anchor: a shadow root keeps the page's styles out and ours in. Text only, never markup. */
-function mountBadge(anchor: ChildNode, match: Exclude<RowMatch, { kind: 'none' }>, labels: OverlayLabels, onOpen?: (badge: HTMLElement, customerKey: string) => void): HTMLElement {
+/** A badge host: a shadow root keeps the page's styles out and ours in. Text only, never markup. */
+function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: (badge: HTMLElement, customerKey: string) => void): HTMLElement {
   // A custom element name: a page's rules for span or div never select it.
   const host = document.createElement('tm-badge');
   host.className = HOST_CLASS;
   const shadow = host.attachShadow({ mode: 'open' });
   shadow.adoptedStyleSheets = [badgeSheet()];
-  if (match.kind === 'ambiguous') {
-    host.dataset.tmAmbiguous = String(match.candidates.length);
-    shadow.append(pill(labels.ambiguous(match.candidates.length), '#888', 'tm-ambiguous'));
-    host.title = `${labels.ambiguous(match.candidates.length)}: ${match.candidates.join(', ')}`;
-  } else {
-    const view: BadgeView = match.view;
-    host.dataset.tmCustomer = view.customerKey;
-    shadow.append(pill(view.tier?.label ?? labels.customer, view.tier?.colour ?? '#5d6d7e', 'tm-tier'));
-    for (const badge of view.badges.slice(0, 2)) shadow.append(pill(badge.label, badge.colour, 'tm-rule'));
-    host.title = [view.buyerId, view.tier?.label, view.summary, ...view.badges.map((b) => b.tooltip ?? b.label)].filter(Boolean).join(' · ');
-    if (onOpen) {
-      // A button for the keyboard too: Tab reaches it, Enter or Space opens the history card.
-      host.tabIndex = 0;
-      host.setAttribute('role', 'button');
-      host.setAttribute('aria-label', host.title);
-      host.addEventListener('click', (event) => {
-        event.preventDefault();
-        event.stopPropagation();
-        onOpen(host, view.customerKey);
-      });
-      host.addEventListener('keydown', (event) => {
-        if (event.key !== 'Enter' && event.key !== ' ') return;
-        event.preventDefault();
-        onOpen(host, view.customerKey);
-      });
-    }
+  if (look.kind === 'ambiguous') {
+    host.dataset.tmAmbiguous = String(look.count);
+    shadow.append(pill(labels.ambiguous(look.count), '#888', 'tm-ambiguous'));
+    return host;
   }
-  anchor.after(host);
+  shadow.append(pill(look.tier?.label ?? labels.customer, look.tier?.colour ?? '#5d6d7e', 'tm-tier'));
+  for (const badge of look.badges) shadow.append(pill(badge.label, badge.colour, 'tm-rule'));
+  if (onOpen) {
+    // A button for the keyboard too: Tab reaches it, Enter or Space opens the history card, once
+    // the lookup has said whose it is.
+    host.tabIndex = 0;
+    host.setAttribute('role', 'button');
+    const open = (event: Event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      if (host.dataset.tmCustomer) onOpen(host, host.dataset.tmCustomer);
+    };
+    host.addEventListener('click', open);
+    host.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') open(event);
+    });
+  }
   return host;
+}
+
+/** Who the badge is for, from the lookup: attributes only, so the page does not lay out again. */
+function describe(host: HTMLElement, match: Exclude<RowMatch, { kind: 'none' }>, labels: OverlayLabels): void {
+  if (match.kind === 'ambiguous') {
+    host.title = `${labels.ambiguous(match.candidates.length)}: ${match.candidates.join(', ')}`;
+    return;
+  }
+  const view: BadgeView = match.view;
+  host.dataset.tmCustomer = view.customerKey;
+  host.title = [view.buyerId, view.tier?.label, view.summary, ...view.badges.map((b) => b.tooltip ?? b.label)].filter(Boolean).join(' · ');
+  if (host.getAttribute('role') === 'button') host.setAttribute('aria-label', host.title);
 }
 
 export interface OverlayLabels {
@@ -100,40 +107,71 @@ export function adapterFinder(adapter: SiteAdapter): Finder<Element> {
   };
 }
 
+export interface OverlayOptions {
+  lookup(rows: Ref[][]): Promise<RowMatch[]>;
+  labels: OverlayLabels;
+  onOpen?: (badge: HTMLElement, customerKey: string) => void;
+  /** The look of a row from the shop's badge index, with no message; null when it is not known yet. */
+  preview?: (refs: Ref[]) => BadgeLook | null;
+}
+
 /**
  * Badges every target the finder finds, now and as the page re-renders (paging, filtering): one
- * observer, targets collected and looked up in one message per batch, a badge per target in its
- * own shadow root. Stopping removes every badge.
+ * observer, a badge per target in its own shadow root, and the targets looked up in one message
+ * per batch. Where the badge index knows a row, its badge goes in before the page lays the row out
+ * (a badge added after costs the page a relayout of every row); the lookup then says whose it is,
+ * and corrects it if the index was stale. Stopping removes every badge.
  */
-export function startOverlay<T extends ChildNode>(
-  finder: Finder<T>,
-  root: Document,
-  lookup: (rows: Ref[][]) => Promise<RowMatch[]>,
-  labels: OverlayLabels,
-  onOpen?: (badge: HTMLElement, customerKey: string) => void,
-): Overlay {
-  const hosts = new WeakMap<T, HTMLElement>();
-  const pending = new Set<T>();
+export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {
+  const { lookup, labels, onOpen, preview } = options;
+  const shown = new WeakMap<T, { host: HTMLElement; look: string; described: boolean }>();
+  const pending = new Map<T, Ref[]>();
   // What this page was told about targets it showed before: a console re-rendering them (paging back,
-  // filtering) gets its badges in the same task, before the rows are painted. Kept for a few minutes,
-  // so a rescore's new tiers show up without reloading the page.
+  // filtering) gets its badges, details and all, with no message. Kept for a few minutes, so a
+  // rescore's new tiers show up without reloading the page.
   const known = new Map<string, { match: RowMatch; at: number }>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
 
-  const needsBadge = (target: T) => !hosts.get(target)?.isConnected;
-  const mount = (target: T, match: RowMatch | undefined) => {
-    if (!match || match.kind === 'none' || !target.isConnected || !needsBadge(target)) return;
-    const anchor = finder.anchor(target);
-    if (anchor) hosts.set(target, mountBadge(anchor, match, labels, onOpen));
+  const current = (target: T) => {
+    const badge = shown.get(target);
+    return badge?.host.isConnected ? badge : null;
+  };
+  /** Puts the look's badge on the target (keeping one that already looks so), described when the match is known. */
+  const show = (target: T, look: BadgeLook | null, match?: RowMatch) => {
+    if (!target.isConnected) return;
+    const text = look && JSON.stringify(look);
+    let badge = current(target);
+    if (badge && badge.look !== text) {
+      badge.host.remove();
+      shown.delete(target);
+      badge = null;
+    }
+    if (!look || !text) return;
+    if (!badge) {
+      const anchor = finder.anchor(target);
+      if (!anchor) return;
+      const host = renderBadge(look, labels, onOpen);
+      anchor.after(host);
+      shown.set(target, (badge = { host, look: text, described: false }));
+    }
+    if (match && match.kind !== 'none') {
+      describe(badge.host, match, labels);
+      badge.described = true;
+    }
   };
   const take = (target: T) => {
-    if (!needsBadge(target)) return;
+    if (current(target)?.described) return;
     const refs = finder.refs(target);
     if (refs.length === 0) return;
     const cached = known.get(JSON.stringify(refs));
-    if (cached && performance.now() - cached.at < KNOWN_FOR_MS) mount(target, cached.match);
-    else pending.add(target);
+    if (cached && performance.now() - cached.at < KNOWN_FOR_MS) {
+      show(target, lookOf(cached.match), cached.match);
+      return;
+    }
+    const look = preview?.(refs);
+    if (look) show(target, look);
+    pending.set(target, refs);
   };
   const collect = (node: Element) => {
     if (node.classList.contains(HOST_CLASS)) return;
@@ -145,20 +183,22 @@ export function startOverlay<T extends ChildNode>(
     timer = null;
     const targets: T[] = [];
     const refs: Ref[][] = [];
-    for (const target of pending) {
-      if (!target.isConnected || !needsBadge(target)) continue;
+    for (const [target, targetRefs] of pending) {
+      if (!target.isConnected || current(target)?.described) continue;
       targets.push(target);
-      refs.push(finder.refs(target));
+      refs.push(targetRefs);
     }
     pending.clear();
     if (targets.length === 0) return;
-    const matches = await lookup(refs).catch(() => [] as RowMatch[]);
-    if (stopped) return;
+    // Unanswered (the extension going away): badges from the index stay, undescribed.
+    const matches = await lookup(refs).catch(() => null);
+    if (stopped || !matches) return;
     const now = performance.now();
     if (known.size > 10_000) known.clear();
     targets.forEach((target, i) => {
-      if (matches[i]) known.set(JSON.stringify(refs[i]), { match: matches[i]!, at: now });
-      mount(target, matches[i]);
+      const match = matches[i] ?? { kind: 'none' };
+      known.set(JSON.stringify(refs[i]), { match, at: now });
+      show(target, lookOf(match), match);
     });
   }
 

@@ -48,10 +48,12 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     await browser?.close();
   });
 
+  // A badge the lookup has described: whose it is, in its tooltip (the badge index may put it in first).
+  const DESCRIBED = 'tm-badge[title]';
   const badgeOf = (order: string) => admin.locator('tr', { has: admin.locator('a', { hasText: new RegExp(`^${order}$`) }) }).locator('tm-badge');
 
   it('badges each order by its name, on the right customer', async () => {
-    await expect.poll(() => admin.locator('tm-badge').count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => admin.locator(DESCRIBED).count(), { timeout: 15_000 }).toBe(3);
     expect(await badgeOf('#1001').getAttribute('data-tm-customer')).toBe('shopify:ada@example.com');
     expect(await badgeOf('#1001').locator('.tm-tier').innerText()).toBe('Member');
     expect(await badgeOf('#1003').getAttribute('data-tm-customer')).toBe('shopify:grace@example.com');
@@ -64,7 +66,7 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
 
   it('badges JD orders by order number and 下单账号, and not an order of a masked stranger', async () => {
     const badge = (order: string) => jd.locator(`tr[data-row-key="${order}"] tm-badge`);
-    await expect.poll(() => jd.locator('tm-badge').count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => jd.locator(DESCRIBED).count(), { timeout: 15_000 }).toBe(2);
     expect(await badge('301234567890').getAttribute('data-tm-customer')).toBe('jd:jd_zhangwei');
     // 535 yuan: past 高级会员's 400 (the page is in English here: Senior member).
     expect(await badge('301234567891').locator('.tm-tier').innerText()).toBe('Senior member');
@@ -73,7 +75,7 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
 
   it('badges 抖店 orders by order number and 用户ID, and not an order of a masked buyer', async () => {
     const badge = (order: string) => douyin.locator(`tr[data-row-key="${order}"] tm-badge`);
-    await expect.poll(() => douyin.locator('tm-badge').count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => douyin.locator(DESCRIBED).count(), { timeout: 15_000 }).toBe(2);
     expect(await badge('6921000000000002').getAttribute('data-tm-customer')).toBe('douyin:88001001');
     expect(await badge('6921000000000001').locator('.tm-tier').innerText()).toBe('Member');
     expect(await badge('6921000000000099').count()).toBe(0);
@@ -84,7 +86,7 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     const page = readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8').replaceAll('#1099', '#3001').replace('Someone New', 'Wei Wang');
     await browser.context.route(`${ORDERS}?ambiguous=1`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page }));
     await admin.goto(`${ORDERS}?ambiguous=1`);
-    const badge = admin.locator('tr', { has: admin.locator('a', { hasText: /^#3001$/ }) }).locator('tm-badge');
+    const badge = admin.locator('tr', { has: admin.locator('a', { hasText: /^#3001$/ }) }).locator(DESCRIBED);
     await expect.poll(() => badge.count(), { timeout: 15_000 }).toBe(1);
     expect(await badge.getAttribute('data-tm-ambiguous')).toBe('2');
     expect(await badge.getAttribute('data-tm-customer')).toBeNull();
@@ -96,11 +98,11 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     await serve(browser, `${ORDERS}/5550003`, 'shopify-admin/order-1003.html');
     await serve(browser, 'https://admin.shopify.com/store/tea-house/customers', 'shopify-admin/customers.html');
     await admin.goto(`${ORDERS}/5550003`);
-    const onOrder = admin.locator('a[href^="mailto:"] + tm-badge');
+    const onOrder = admin.locator(`a[href^="mailto:"] + ${DESCRIBED}`);
     await expect.poll(() => onOrder.count(), { timeout: 15_000 }).toBe(1);
     expect(await onOrder.getAttribute('data-tm-customer')).toBe('shopify:grace@example.com');
     await admin.goto('https://admin.shopify.com/store/tea-house/customers');
-    await expect.poll(() => admin.locator('tm-badge').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => admin.locator(DESCRIBED).count(), { timeout: 15_000 }).toBe(1);
     expect(await admin.locator('tr', { hasText: 'Ada Lovelace' }).locator('tm-badge').getAttribute('data-tm-customer')).toBe('shopify:ada@example.com');
   });
 
