@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers';
 
@@ -32,5 +33,11 @@ describe('the builds', () => {
       expect(source).not.toMatch(/\beval\(|new Function\(/);
       expect(source).not.toMatch(/<script[^>]+src=["']https?:/);
     }
+  });
+
+  it('keeps the seller-page script small: at most 40 KB gzipped', () => {
+    const bytes = gzipSync(readFileSync(join(OUTPUT, 'chrome-mv3/content-scripts/seller.js'))).length;
+    expect(bytes).toBeGreaterThan(1_000);
+    expect(bytes).toBeLessThanOrEqual(40 * 1024);
   });
 });

@@ -140,8 +140,7 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await browser.context.route('https://trade.taobao.com/trade/itemlist/list_sold_items.htm?hostile=1', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page }));
     await seller.goto(`${SOLD_ITEMS}?hostile=1`);
     const badge = badgeOf('3920000000000001');
-    await expect.poll(() => badge.count(), { timeout: 15_000 }).toBe(1);
-    expect(await badge.getAttribute('data-tm-customer')).toBe(`taobao:${hostile}`);
+    await expect.poll(() => badge.getAttribute('data-tm-customer'), { timeout: 15_000 }).toBe(`taobao:${hostile}`);
     expect(await badge.getAttribute('title')).toContain(hostile);
     expect(await badge.evaluate((host) => host.shadowRoot!.querySelectorAll('img').length)).toBe(0);
     await seller.waitForTimeout(500);
@@ -151,6 +150,28 @@ describe('badges on Taobao 已卖出的宝贝', () => {
   it('makes no network request from the seller page', () => {
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((url) => !url.startsWith(SOLD_ITEMS))).toEqual([]);
+  });
+
+  it('takes its badges away when the seller turns the extension off, and leaves the page working', async () => {
+    await seller.goto(SOLD_ITEMS);
+    await expect.poll(() => seller.locator('tm-badge[title]').count(), { timeout: 15_000 }).toBe(3);
+    const extensions = await browser.context.newPage();
+    await extensions.goto(`chrome://extensions/?id=${browser.extensionId}`);
+    // The details page of Tiermark, where a seller switches it off.
+    const toggle = extensions.locator('extensions-detail-view #enableToggle');
+    const on = () => toggle.evaluate((element) => (element as HTMLInputElement).checked);
+    expect(await on()).toBe(true);
+    await toggle.click();
+    await expect.poll(on).toBe(false);
+    await expect.poll(() => seller.locator('tm-badge').count(), { timeout: 15_000 }).toBe(0);
+    await seller.click('#next-page');
+    expect(await seller.locator('.trade-order-main').count()).toBe(2);
+    // On again: a page opened now has its badges back.
+    await toggle.click();
+    await expect.poll(on).toBe(true);
+    await extensions.close();
+    await seller.goto(SOLD_ITEMS);
+    await expect.poll(() => seller.locator('tm-badge[title]').count(), { timeout: 15_000 }).toBe(3);
   });
 
   it('takes its badges away when the extension is reloaded (an update) and leaves the page working', async () => {
