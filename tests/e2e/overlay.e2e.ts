@@ -152,6 +152,20 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     expect(requests.filter((url) => !url.startsWith(SOLD_ITEMS))).toEqual([]);
   });
 
+  it('badges the orders on 千牛’s 已卖出的宝贝, by buyer, and by order number where the buyer is masked', async () => {
+    const body = readFileSync(join(FIXTURES, 'sites/qianniu-sold/sold.html'), 'utf8');
+    await browser.context.route('https://myseller.taobao.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
+    const qianniu = await browser.context.newPage();
+    await qianniu.goto('https://myseller.taobao.com/home.htm/trade-platform/tp/sold');
+    await expect.poll(() => qianniu.locator('tm-badge[title]').count(), { timeout: 15_000 }).toBe(3);
+    const after = (selector: string) => qianniu.locator(`${selector} + tm-badge`);
+    expect(await after('a.buyer--ww--2pWc9[href*="uid=茶友小王"]').getAttribute('data-tm-customer')).toBe('taobao:茶友小王');
+    expect(await after('a.buyer--ww--2pWc9[href*="touid=张三丰"]').getAttribute('data-tm-customer')).toBe('taobao:张三丰');
+    expect(await qianniu.locator('tr', { hasText: '2847561230003' }).locator('tm-badge').getAttribute('data-tm-customer')).toBe('taobao:lily_2019');
+    expect(await after('a.buyer--ww--2pWc9[href*="uid=过路客"]').count()).toBe(0);
+    await qianniu.close();
+  });
+
   it('takes its badges away when the seller turns the extension off, and leaves the page working', async () => {
     await seller.goto(SOLD_ITEMS);
     await expect.poll(() => seller.locator('tm-badge[title]').count(), { timeout: 15_000 }).toBe(3);
