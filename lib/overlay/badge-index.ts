@@ -1,5 +1,5 @@
 import { aliasKey, byStrength } from '../aliases';
-import { fnv1a, fnv1aFrom } from '../hash';
+import { fnv1a, fnv1aFrom, hashPosition } from '../hash';
 import type { Platform } from '../model';
 import type { BadgeView, RowMatch } from './badge-view';
 import type { Ref } from './site-adapter';
@@ -88,15 +88,8 @@ export class BadgeIndex {
 
   private find(key: string): BadgeLook | null {
     const first = fnv1a(key);
-    let low = 0;
-    let high = this.first.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.first[mid]! < first) low = mid + 1;
-      else high = mid;
-    }
     const second = fnv1aFrom(SECOND_BASIS, key);
-    for (let at = low; at < this.first.length && this.first[at] === first; at += 1) {
+    for (let at = hashPosition(this.first, first); at < this.first.length && this.first[at] === first; at += 1) {
       if (this.second[at] === second) return this.looks[this.lookIds[at]!] ?? null;
     }
     return null;

@@ -1,4 +1,4 @@
-import { fnv1a } from '../hash';
+import { fnv1a, hashPosition } from '../hash';
 import { HOST_CLASS, type Finder } from './overlay';
 import type { Ref } from './site-adapter';
 
@@ -14,14 +14,7 @@ export class IdentifierIndex {
 
   has(key: string): boolean {
     const hash = fnv1a(key);
-    let low = 0;
-    let high = this.hashes.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.hashes[mid]! < hash) low = mid + 1;
-      else high = mid;
-    }
-    return this.hashes[low] === hash;
+    return this.hashes[hashPosition(this.hashes, hash)] === hash;
   }
 }
 
