@@ -27,6 +27,8 @@ export default defineContentScript({
     // The shop's badges by identifier, fetched again whenever a lookup says the store has changed.
     let badges: BadgeIndex | null = null;
     let fetching: string | null = null;
+    // The store version the last lookup came from: a newer one means what the page was told is old.
+    let seen: string | null = null;
     const refreshBadges = (version: string | null) => {
       if (fetching === version && version !== null) return;
       fetching = version;
@@ -41,6 +43,8 @@ export default defineContentScript({
       onOpen: (badge, key) => void openCard(badge, key, card),
       lookup: async (rows: Ref[][]) => {
         const { matches, version } = await sendMessage('lookup', { platform, rows, language });
+        if (seen !== null && seen !== version) overlay?.forget();
+        seen = version;
         if (platform && badges && badges.version !== version) refreshBadges(version);
         return matches;
       },

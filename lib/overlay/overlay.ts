@@ -83,6 +83,8 @@ export interface OverlayLabels {
 
 export interface Overlay {
   stop(): void;
+  /** Drops what the page was told about rows it showed: the store has changed since. */
+  forget(): void;
 }
 
 /**
@@ -209,6 +211,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   collect(root.body);
 
   return {
+    forget: () => known.clear(),
     stop() {
       stopped = true;
       observer.disconnect();

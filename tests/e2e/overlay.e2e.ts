@@ -152,6 +152,52 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     expect(requests.filter((url) => !url.startsWith(SOLD_ITEMS))).toEqual([]);
   });
 
+  it('shows the new tiers after a rescore while the page is open, on rows new to it and rows it showed before', async () => {
+    await seller.goto(SOLD_ITEMS);
+    await expect.poll(() => seller.locator('tm-badge[title]').count(), { timeout: 15_000 }).toBe(3);
+    const tierIn = (order: string) => badgeOf(order).locator('.tm-tier').innerText();
+    expect(await tierIn('2847561230001')).toBe('Member');
+    // The page as it is now, without its badges: shown again below, as on paging back.
+    const pageOne = await seller.evaluate(() => document.getElementById('list-sold-items')!.innerHTML.replace(/<tm-badge[^>]*><\/tm-badge>/g, ''));
+    // The seller turns the member ladder off: no tiers after the rescore.
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#rules`);
+    const ladder = dashboard.locator('.tm-rule-file[data-file="member-ladder.json"] input[type=checkbox]');
+    // The rescore the switch starts, done: from the store's own record of it.
+    const rescoredSince = (since: number) =>
+      dashboard.evaluate(
+        (after) =>
+          new Promise<boolean>((resolve) => {
+            const open = indexedDB.open('tiermark');
+            open.onsuccess = () => {
+              const read = open.result.transaction('meta').objectStore('meta').get('rescore');
+              read.onsuccess = () => {
+                open.result.close();
+                resolve(read.result?.state === 'done' && read.result.reason === 'rules' && read.result.startedAt >= after);
+              };
+            };
+          }),
+        since,
+      );
+    const switchedOff = await dashboard.evaluate(() => Date.now());
+    await ladder.uncheck();
+    await expect.poll(() => rescoredSince(switchedOff), { timeout: 30_000 }).toBe(true);
+    // New rows: badged at once from the page's badge index, then corrected by the lookup.
+    await seller.click('#next-page');
+    await expect.poll(() => tierIn('2847561230002'), { timeout: 15_000 }).toBe('Customer');
+    await expect.poll(() => tierIn('2847561230006')).toBe('Customer');
+    // Rows shown before the rescore: neither what the page was told then nor the old index comes back.
+    await seller.waitForTimeout(1000);
+    const inTask = await seller.evaluate(async (html) => {
+      document.getElementById('list-sold-items')!.innerHTML = html;
+      await Promise.resolve();
+      return [...document.querySelectorAll('.trade-order-main')].map((row) => row.querySelector('tm-badge')?.shadowRoot?.querySelector('.tm-tier')?.textContent ?? null);
+    }, pageOne);
+    expect(inTask).toEqual(['Customer', 'Customer', 'Customer', null]);
+    const switchedOn = await dashboard.evaluate(() => Date.now());
+    await ladder.check();
+    await expect.poll(() => rescoredSince(switchedOn), { timeout: 30_000 }).toBe(true);
+  });
+
   it('badges the orders on 千牛’s 已卖出的宝贝, by buyer, and by order number where the buyer is masked', async () => {
     const body = readFileSync(join(FIXTURES, 'sites/qianniu-sold/sold.html'), 'utf8');
     await browser.context.route('https://myseller.taobao.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
