@@ -13,14 +13,3 @@ export function fnv1aFrom(basis: number, text: string): number {
   return hash >>> 0;
 }
 
-/** Where `hash` is, or would go, in a sorted array of hashes (binary search). */
-export function hashPosition(sorted: Uint32Array, hash: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid]! < hash) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}

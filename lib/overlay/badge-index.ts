@@ -1,5 +1,6 @@
 import { aliasKey, byStrength } from '../aliases';
-import { fnv1a, fnv1aFrom, hashPosition } from '../hash';
+import { fnv1a, fnv1aFrom } from '../hash';
+import { countBelow } from '../sorted';
 import type { Platform } from '../model';
 import type { BadgeView, RowMatch } from './badge-view';
 import type { Ref } from './site-adapter';
@@ -89,7 +90,7 @@ export class BadgeIndex {
   private find(key: string): BadgeLook | null {
     const first = fnv1a(key);
     const second = fnv1aFrom(SECOND_BASIS, key);
-    for (let at = hashPosition(this.first, first); at < this.first.length && this.first[at] === first; at += 1) {
+    for (let at = countBelow(this.first, first); at < this.first.length && this.first[at] === first; at += 1) {
       if (this.second[at] === second) return this.looks[this.lookIds[at]!] ?? null;
     }
     return null;

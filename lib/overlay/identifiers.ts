@@ -1,4 +1,5 @@
-import { fnv1a, hashPosition } from '../hash';
+import { fnv1a } from '../hash';
+import { countBelow } from '../sorted';
 import { HOST_CLASS, type Finder } from './overlay';
 import type { Ref } from './site-adapter';
 
@@ -14,7 +15,7 @@ export class IdentifierIndex {
 
   has(key: string): boolean {
     const hash = fnv1a(key);
-    return this.hashes[hashPosition(this.hashes, hash)] === hash;
+    return this.hashes[countBelow(this.hashes, hash)] === hash;
   }
 }
 

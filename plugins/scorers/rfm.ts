@@ -1,33 +1,10 @@
 import { defineScorer } from '../../lib/scoring/scorer';
+import { countAtMost, countBelow } from '../../lib/sorted';
 
 interface RfmModel {
   recency: Float64Array;
   frequency: Float64Array;
   monetary: Float64Array;
-}
-
-/** Number of sorted values below v. */
-function below(sorted: Float64Array, v: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid]! < v) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-/** Number of sorted values above v. */
-function above(sorted: Float64Array, v: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid]! <= v) low = mid + 1;
-    else high = mid;
-  }
-  return sorted.length - low;
 }
 
 /**
@@ -69,9 +46,9 @@ export default defineScorer<RfmModel>({
   score({ facts }, model) {
     const n = model.recency.length;
     if (typeof facts.recencyDays !== 'number' || n === 0) return { rfmR: null, rfmF: null, rfmM: null, rfmCode: null, monetaryPercentile: null };
-    const rfmR = quintile(above(model.recency, facts.recencyDays), n);
-    const rfmF = quintile(below(model.frequency, facts.frequency as number), n);
-    const poorer = below(model.monetary, facts.monetary as number);
+    const rfmR = quintile(model.recency.length - countAtMost(model.recency, facts.recencyDays), n);
+    const rfmF = quintile(countBelow(model.frequency, facts.frequency as number), n);
+    const poorer = countBelow(model.monetary, facts.monetary as number);
     const rfmM = quintile(poorer, n);
     return { rfmR, rfmF, rfmM, rfmCode: `${rfmR}${rfmF}${rfmM}`, monetaryPercentile: Number((poorer / n).toFixed(4)) };
   },
