@@ -1,22 +1,14 @@
-import { defineSiteAdapter, linkParam, textMatch, type Ref } from '../../lib/overlay/site-adapter';
+import { defineSiteAdapter, type Ref } from '../../lib/overlay/site-adapter';
+import { taobaoBuyer, taobaoOrderNumber } from './taobao-sold';
 
-// The buyer's 旺旺 chat link, as on 已卖出的宝贝: amos.alicdn.com/getcid.aw?uid=… or ww.php?touid=….
-const BUYER_LINK = 'a[href*="amos.alicdn.com"], a[href*="ww.php"], a[href*="webww"]';
-const ORDER_NUMBER = /订单号[：:]\s*(\d{10,20})/;
 // A Fusion (next-table) grouped table: one group-header row per order, its item rows after it.
 const ORDER_HEAD = 'tr.next-table-group-header';
 const ITEM_ROW = 'tr.next-table-row';
 
-/** The item rows of the order whose head this is: the rows after it, up to the next order's head. */
-function itemRows(head: Element): Element[] {
-  const items: Element[] = [];
-  for (let row = head.nextElementSibling; row && !row.matches(ORDER_HEAD); row = row.nextElementSibling) if (row.matches(ITEM_ROW)) items.push(row);
-  return items;
-}
-
+/** The buyer's 旺旺 link in the order's item rows: the rows after its head, up to the next order's head. */
 function buyerLink(head: Element) {
-  for (const row of itemRows(head)) {
-    const found = linkParam(row, BUYER_LINK, ['uid', 'touid']);
+  for (let row = head.nextElementSibling; row && !row.matches(ORDER_HEAD); row = row.nextElementSibling) {
+    const found = row.matches(ITEM_ROW) ? taobaoBuyer(row) : null;
     if (found) return found;
   }
   return null;
@@ -40,7 +32,7 @@ export default defineSiteAdapter({
   rows: ORDER_HEAD,
   extract(head) {
     const refs: Ref[] = [];
-    const order = textMatch(head, ORDER_NUMBER);
+    const order = taobaoOrderNumber(head);
     if (order) refs.push({ kind: 'order', value: order });
     const buyer = buyerLink(head);
     if (buyer) refs.push({ kind: 'id', value: buyer.value });

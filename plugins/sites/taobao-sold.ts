@@ -6,6 +6,12 @@ const BUYER_LINK = 'a[href*="amos.alicdn.com"], a[href*="ww.php"], a[href*="webw
 // "订单号：2847561230001" in each order's head row; order numbers are 15–19 digits today, older ones shorter.
 const ORDER_NUMBER = /订单号[：:]\s*(\d{10,20})/;
 
+/** The buyer's 旺旺 link in an element of a Taobao console, with the member name it carries (also read by qianniu-sold). */
+export const taobaoBuyer = (element: Element) => linkParam(element, BUYER_LINK, ['uid', 'touid']);
+
+/** The order number after 订单号 in an element's text. */
+export const taobaoOrderNumber = (element: Element) => textMatch(element, ORDER_NUMBER);
+
 /** Taobao and Tmall 已卖出的宝贝 (sold items), the seller's order list. */
 export default defineSiteAdapter({
   id: 'taobao-sold',
@@ -25,12 +31,12 @@ export default defineSiteAdapter({
   rows: 'div.trade-order-main',
   extract(row) {
     const refs: Ref[] = [];
-    const order = textMatch(row, ORDER_NUMBER);
+    const order = taobaoOrderNumber(row);
     if (order) refs.push({ kind: 'order', value: order });
-    const buyer = linkParam(row, BUYER_LINK, ['uid', 'touid']);
+    const buyer = taobaoBuyer(row);
     if (buyer) refs.push({ kind: 'id', value: buyer.value });
     return refs;
   },
   // After the buyer's name: the chat link sits right beside it.
-  anchor: (row) => linkParam(row, BUYER_LINK, ['uid', 'touid'])?.link ?? null,
+  anchor: (row) => taobaoBuyer(row)?.link ?? null,
 });
