@@ -1,7 +1,7 @@
 import type { Ref } from './overlay/site-adapter';
 
 /** Strongest first: a buyer id or an order number names one customer; a name may name several. */
-export const STRENGTH: readonly Ref['kind'][] = ['id', 'order', 'email', 'phone', 'name'];
+const STRENGTH: readonly Ref['kind'][] = ['id', 'order', 'email', 'phone', 'name'];
 
 /** The alias a ref is stored under (written by lib/db/buckets.ts aliasesOf). */
 export const aliasKey: Record<Exclude<Ref['kind'], 'id'>, (value: string) => string> = {

@@ -1,3 +1,4 @@
+import { aliasKey } from '../aliases';
 import { fnv1a } from '../hash';
 import { countBelow } from '../sorted';
 import { HOST_CLASS, type Finder } from './overlay';
@@ -20,7 +21,7 @@ export class IdentifierIndex {
 }
 
 /** The key an identifier is indexed under, as the store's aliases write them. */
-export const identifierKey = (ref: Ref) => (ref.kind === 'id' ? `id:${ref.value}` : `${ref.kind}:${ref.value.toLowerCase()}`);
+export const identifierKey = (ref: Ref) => (ref.kind === 'id' ? `id:${ref.value}` : aliasKey[ref.kind](ref.value));
 
 const EMAIL = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/gi;
 const ORDER = /#?\b\d{4,20}\b/g;
