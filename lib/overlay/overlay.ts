@@ -23,6 +23,14 @@ const CSS = `
 /** One stylesheet for every badge on the page. */
 const badgeSheet = sharedSheet(CSS);
 
+/** A look's text, to tell whether a badge already shows it; the index's looks are shared objects, so each is written once. */
+const lookKeys = new WeakMap<BadgeLook, string>();
+function lookKey(look: BadgeLook): string {
+  let key = lookKeys.get(look);
+  if (key === undefined) lookKeys.set(look, (key = JSON.stringify(look)));
+  return key;
+}
+
 function pill(text: string, colour: string, className: string): HTMLSpanElement {
   const span = document.createElement('span');
   span.className = `tm-pill ${className}`;
@@ -127,11 +135,12 @@ export interface OverlayOptions {
 export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {
   const { lookup, labels, onOpen, preview } = options;
   const shown = new WeakMap<T, { host: HTMLElement; look: string; described: boolean }>();
-  const pending = new Map<T, Ref[]>();
+  // Each target waiting for the lookup, with its refs and their text (the key of `known`).
+  const pending = new Map<T, { refs: Ref[]; key: string }>();
   // What this page was told about targets it showed before: a console re-rendering them (paging back,
   // filtering) gets its badges, details and all, with no message. Kept for a few minutes, so a
   // rescore's new tiers show up without reloading the page.
-  const known = new Map<string, { match: RowMatch; at: number }>();
+  const known = new Map<string, { match: RowMatch; look: BadgeLook | null; at: number }>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
 
@@ -142,7 +151,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   /** Puts the look's badge on the target (keeping one that already looks so), described when the match is known. */
   const show = (target: T, look: BadgeLook | null, match?: RowMatch) => {
     if (!target.isConnected) return;
-    const text = look && JSON.stringify(look);
+    const text = look ? lookKey(look) : null;
     let badge = current(target);
     if (badge && badge.look !== text) {
       badge.host.remove();
@@ -166,14 +175,15 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     if (current(target)?.described) return;
     const refs = finder.refs(target);
     if (refs.length === 0) return;
-    const cached = known.get(JSON.stringify(refs));
+    const key = JSON.stringify(refs);
+    const cached = known.get(key);
     if (cached && performance.now() - cached.at < KNOWN_FOR_MS) {
-      show(target, lookOf(cached.match), cached.match);
+      show(target, cached.look, cached.match);
       return;
     }
     const look = preview?.(refs);
     if (look) show(target, look);
-    pending.set(target, refs);
+    pending.set(target, { refs, key });
   };
   const collect = (node: Element) => {
     if (node.classList.contains(HOST_CLASS)) return;
@@ -183,24 +193,19 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
 
   async function flush(): Promise<void> {
     timer = null;
-    const targets: T[] = [];
-    const refs: Ref[][] = [];
-    for (const [target, targetRefs] of pending) {
-      if (!target.isConnected || current(target)?.described) continue;
-      targets.push(target);
-      refs.push(targetRefs);
-    }
+    const batch = [...pending].filter(([target]) => target.isConnected && !current(target)?.described);
     pending.clear();
-    if (targets.length === 0) return;
+    if (batch.length === 0) return;
     // Unanswered (the extension going away): badges from the index stay, undescribed.
-    const matches = await lookup(refs).catch(() => null);
+    const matches = await lookup(batch.map(([, { refs }]) => refs)).catch(() => null);
     if (stopped || !matches) return;
     const now = performance.now();
     if (known.size > 10_000) known.clear();
-    targets.forEach((target, i) => {
+    batch.forEach(([target, { key }], i) => {
       const match = matches[i] ?? { kind: 'none' };
-      known.set(JSON.stringify(refs[i]), { match, at: now });
-      show(target, lookOf(match), match);
+      const look = lookOf(match);
+      known.set(key, { match, look, at: now });
+      show(target, look, match);
     });
   }
 
