@@ -1,0 +1,58 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { customersWithOrder, loadCustomerRows, queryCustomers, type CustomerQuery } from '../../../lib/db/customer-list';
+import { importFile } from '../../../lib/db/importer';
+import { rescore } from '../../../lib/db/rescore';
+import { openTiermarkDB } from '../../../lib/db/schema';
+import { sha256Hex } from '../../../lib/import/encoding';
+import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
+import { endOfDay } from '../../../lib/time';
+import { chunked, fixture } from '../../helpers';
+
+async function taobaoShop() {
+  const db = await openTiermarkDB(`customer-list-test-${Math.random()}`);
+  const bytes = new Uint8Array(readFileSync(fixture('taobao-order-report.gbk.csv')));
+  await importFile(db, { name: 'ExportOrderList.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, {});
+  await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2024-05-01', 'Asia/Shanghai') });
+  return db;
+}
+
+const ALL: CustomerQuery = { text: '', byOrder: [], tier: null, badge: null, sortBy: 'monetary', ascending: false };
+
+describe('the customer list', () => {
+  it('lists every customer with their tier and facts, biggest spender first', async () => {
+    const rows = await loadCustomerRows(await taobaoShop());
+    const listed = queryCustomers(rows, ALL);
+    expect(listed.map((row) => row.buyerId)).toEqual(['茶友小王', '张三丰', 'lily_2019']);
+    // 茶友小王: 128 + 256, a member; 张三丰's closed order does not count.
+    expect(listed[0]).toMatchObject({ orderCount: 2, monetaryMinor: 38_400, currency: 'CNY', tier: { label: { 'zh-CN': '普通会员' } }, facts: { monetary: 384 } });
+    expect(listed[1]!.facts.monetary).toBe(150);
+    expect(queryCustomers(rows, { ...ALL, ascending: true }).map((row) => row.buyerId)).toEqual(['lily_2019', '张三丰', '茶友小王']);
+  });
+
+  it('finds a customer by part of a buyer id or name, or by an order number', async () => {
+    const db = await taobaoShop();
+    const rows = await loadCustomerRows(db);
+    expect(queryCustomers(rows, { ...ALL, text: 'LILY' }).map((row) => row.key)).toEqual(['taobao:lily_2019']);
+    expect(queryCustomers(rows, { ...ALL, text: '王小明' }).map((row) => row.key)).toEqual(['taobao:茶友小王']);
+    const byOrder = await customersWithOrder(db, ' 2847561230006 ');
+    expect(byOrder).toEqual(['taobao:张三丰']);
+    expect(queryCustomers(rows, { ...ALL, text: '2847561230006', byOrder }).map((row) => row.key)).toEqual(['taobao:张三丰']);
+    expect(await customersWithOrder(db, '9999999999999')).toEqual([]);
+    expect(queryCustomers(rows, { ...ALL, text: 'nobody' })).toEqual([]);
+  });
+
+  it('filters by tier, by no tier, and by badge', async () => {
+    const rows = await loadCustomerRows(await taobaoShop());
+    const member = rows.find((row) => row.buyerId === '茶友小王')!.tier!.ref;
+    // Each has a successful trade: all three are 普通会员, none without a tier.
+    expect(queryCustomers(rows, { ...ALL, tier: member }).map((row) => row.buyerId)).toEqual(['茶友小王', '张三丰', 'lily_2019']);
+    expect(queryCustomers(rows, { ...ALL, tier: 'none' })).toEqual([]);
+    expect(queryCustomers(rows, { ...ALL, tier: 'member-ladder#no-such-tier' })).toEqual([]);
+    const badge = rows.find((row) => row.buyerId === 'lily_2019')!.badges[0]!;
+    const withBadge = queryCustomers(rows, { ...ALL, badge: badge.ref });
+    expect(withBadge.map((row) => row.buyerId)).toContain('lily_2019');
+    expect(withBadge.every((row) => row.badges.some((b) => b.ref === badge.ref))).toBe(true);
+  });
+});
