@@ -1,6 +1,6 @@
 import type { Customer, Order, OrderStatus } from '../model';
 import type { CardView } from '../overlay/card-view';
-import { formatCount, formatMoney } from '../ui/format';
+import { formatCount, formatMajorMoney, formatMoney } from '../ui/format';
 import type { Language } from '../ui/i18n';
 import { getCustomerEntry } from './customers';
 import { followUpsOf, getProfile, type Profile } from './profiles';
@@ -41,7 +41,7 @@ const CHANNEL: Record<Language, Record<string, string>> = {
 };
 
 function figures(customer: Customer, profile: Profile | undefined, language: Language, timeZone: string): CardView['figures'] {
-  const money = (major: unknown) => (typeof major === 'number' ? formatMoney(Math.round(major * 10 ** minorDigits(customer.currency)), customer.currency, language) : null);
+  const money = (major: unknown) => (typeof major === 'number' ? formatMajorMoney(major, customer.currency, language) : null);
   const days = (n: unknown) => (typeof n === 'number' ? (language === 'zh-CN' ? `${formatCount(n, language)} 天` : `${formatCount(n, language)} days`) : null);
   const date = (instant: number) => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone }).format(instant);
   const facts = profile?.facts ?? {};
@@ -64,8 +64,8 @@ function figures(customer: Customer, profile: Profile | undefined, language: Lan
     .map(([fact, value]) => ({ fact, label: FIGURE_LABELS[language][fact]!, value }));
 }
 
-/** The history card of one customer: figures, orders, what the rules say, follow-ups; null when unknown. */
-export async function customerCard(db: Database, customerKey: string, language: Language, timeZone: string): Promise<CardView | null> {
+/** The history card of one customer: figures, the newest orders, what the rules say, follow-ups; null when unknown. */
+export async function customerCard(db: Database, customerKey: string, language: Language, timeZone: string, orderLimit = 20): Promise<CardView | null> {
   const [entry, profile, followUps] = await Promise.all([getCustomerEntry(db, customerKey), getProfile(db, customerKey), followUpsOf(db, customerKey)]);
   if (!entry?.customer) return null;
   const customer = entry.customer;
@@ -74,10 +74,11 @@ export async function customerCard(db: Database, customerKey: string, language: 
   return {
     customerKey,
     buyerId: customer.buyerId,
+    currency: customer.currency,
     tier: profile?.tier ? { label: profile.tier.label[language], colour: profile.tier.colour } : null,
     badges: (profile?.badges ?? []).map((b) => ({ label: b.label[language], colour: b.colour })),
     figures: figures(customer, profile, language, timeZone),
-    orders: [...entry.orders].reverse().slice(0, 20).map((order) => ({
+    orders: [...entry.orders].reverse().slice(0, orderLimit).map((order) => ({
       orderId: order.orderId, date: orderDate(order), amount: formatMoney(netSpendMinor(order), order.currency, language),
       spend: netSpendMinor(order) / 10 ** digits, status: STATUS[language][order.status],
     })),

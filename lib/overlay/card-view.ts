@@ -4,6 +4,8 @@ import type { FollowUpStatus } from '../db/profiles';
 export interface CardView {
   customerKey: string;
   buyerId: string;
+  /** The currency the customer's money is in. */
+  currency: string;
   tier: { label: string; colour: string } | null;
   badges: Array<{ label: string; colour: string }>;
   /** Orders, net spend, 客单价, first and last order, cycle and due date, RFM, P(alive), CLV; `fact` names the source. */

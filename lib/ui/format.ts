@@ -8,6 +8,11 @@ export function formatMoney(minor: number, currency: string, language: Language)
   );
 }
 
+/** A fact's money (the shop currency's major units) as the shop's currency. */
+export function formatMajorMoney(major: number, currency: string, language: Language): string {
+  return formatMoney(Math.round(major * 10 ** minorDigits(currency)), currency, language);
+}
+
 export function formatInstant(instant: number, language: Language, timeZone?: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(instant);
 }

@@ -113,6 +113,19 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await seller.keyboard.press('Escape');
   });
 
+  it('opens the customer’s page in the dashboard from the card', async () => {
+    await seller.keyboard.press('Escape');
+    await badgeOf('2847561230002').click();
+    await seller.locator('tm-card [role=dialog]').waitFor();
+    const opened = browser.context.waitForEvent('page');
+    await seller.locator('tm-card button[data-action="dashboard"]').click();
+    const customerPage = await opened;
+    await expect.poll(() => customerPage.locator('#customer-title').innerText(), { timeout: 15_000 }).toBe('茶友小王');
+    expect(await customerPage.locator('.tm-orders tr').count()).toBe(2);
+    await customerPage.close();
+    await seller.keyboard.press('Escape');
+  });
+
   it('does nothing on a page of the site no adapter claims', async () => {
     const other = await browser.context.newPage();
     await other.goto('https://trade.taobao.com/trade/itemlist/list_bought_items.htm');

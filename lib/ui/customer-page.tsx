@@ -1,0 +1,147 @@
+import { useEffect, useState } from 'preact/hooks';
+import { customerCard } from '../db/customer-card';
+import { getProfile, type Profile } from '../db/profiles';
+import type { Database } from '../db/schema';
+import { defaultRegistry } from '../engine/registry';
+import type { CardView } from '../overlay/card-view';
+import type { FactSpec, FactValue } from '../scoring/scorer';
+import { shopSettings } from '../settings';
+import { Pill } from './customers-page';
+import { formatCount, formatMajorMoney } from './format';
+import { localised, translator, type Language } from './i18n';
+
+function factText(value: FactValue | undefined, spec: FactSpec, currency: string, language: Language): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value !== 'number') return String(value);
+  if (spec.unit === 'money') return formatMajorMoney(value, currency, language);
+  if (spec.unit === 'share') return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(value);
+  if (spec.unit === 'days') return language === 'zh-CN' ? `${formatCount(value, language)} 天` : `${formatCount(value, language)} days`;
+  return new Intl.NumberFormat(language, { maximumFractionDigits: 3 }).format(value);
+}
+
+/** Net spend per order, oldest to newest, as bars. */
+function SpendChart({ orders, label }: { orders: CardView['orders']; label: string }) {
+  const oldestFirst = [...orders].reverse();
+  const top = Math.max(1, ...oldestFirst.map((o) => o.spend));
+  const width = 8 * oldestFirst.length + 4;
+  return (
+    <svg class="tm-chart" role="img" aria-label={label} width={Math.min(720, Math.max(120, width))} height="64" viewBox={`0 0 ${width} 64`} preserveAspectRatio="none">
+      {oldestFirst.map((order, i) => {
+        const height = Math.max(1, (Math.max(0, order.spend) / top) * 60);
+        return <rect x={2 + i * 8} y={62 - height} width="6" height={height} fill="#e4572e"><title>{`${order.date} ${order.amount}`}</title></rect>;
+      })}
+    </svg>
+  );
+}
+
+/** One customer: figures, every order, what the rules say, and every fact with its meaning. */
+export function CustomerPage({ db, language, customerKey }: { db: Database; language: Language; customerKey: string }) {
+  const t = translator(language);
+  const [view, setView] = useState<{ card: CardView | null; profile: Profile | undefined } | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    void (async () => {
+      const { timeZone } = await shopSettings.getValue();
+      const [card, profile] = await Promise.all([customerCard(db, customerKey, language, timeZone, Infinity), getProfile(db, customerKey)]);
+      if (current) setView({ card, profile });
+    })();
+    return () => {
+      current = false;
+    };
+  }, [db, customerKey, language]);
+
+  if (!view) return <section class="tm-page" aria-busy="true" />;
+  const { card, profile } = view;
+  if (!card) {
+    return (
+      <section class="tm-page">
+        <p class="tm-card tm-empty" role="alert">
+          {t('customerUnknown')} <a href="#customers">{t('customerBack')}</a>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section class="tm-page tm-customer" aria-labelledby="customer-title" data-customer={card.customerKey}>
+      <p>
+        <a href="#customers">← {t('customerBack')}</a>
+      </p>
+      <header class="tm-customer-head">
+        <h1 id="customer-title">{card.buyerId}</h1>
+        {card.tier && <Pill label={card.tier.label} colour={card.tier.colour} />}
+        {card.badges.map((b) => (
+          <Pill label={b.label} colour={b.colour} outline />
+        ))}
+      </header>
+      <div class="tm-card">
+        <h2>{card.text.figures}</h2>
+        <dl class="tm-facts">
+          {card.figures.map((figure) => (
+            <>
+              <dt>{figure.label}</dt>
+              <dd data-fact={figure.fact}>{figure.value}</dd>
+            </>
+          ))}
+        </dl>
+      </div>
+      <div class="tm-card">
+        <h2>{card.text.treatments}</h2>
+        {card.treatments.length === 0 ? <p class="tm-muted">{card.text.none}</p> : <ul>{card.treatments.map((x) => <li>{x.label}{x.detail ? `: ${x.detail}` : ''}</li>)}</ul>}
+        <h2>{card.text.followUps}</h2>
+        {card.followUps.length === 0 ? (
+          <p class="tm-muted">{card.text.none}</p>
+        ) : (
+          <ul class="tm-follow-ups">
+            {card.followUps.map((f) => (
+              <li data-status={f.status}>
+                {f.label} · {f.channel} · {f.due} — <span class="tm-muted">{f.message}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div class="tm-card">
+        <h2>
+          {card.text.orders} ({formatCount(card.orders.length, language)})
+        </h2>
+        <SpendChart orders={card.orders} label={card.text.chart} />
+        <table class="tm-table tm-orders">
+          <tbody>
+            {card.orders.map((order) => (
+              <tr data-order={order.orderId}>
+                <td>{order.date}</td>
+                <td>{order.orderId}</td>
+                <td class="tm-num">{order.amount}</td>
+                <td>{order.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="tm-card">
+        <h2>{t('customerFacts')}</h2>
+        <table class="tm-table tm-fact-table">
+          <thead>
+            <tr>
+              <th>{t('factName')}</th>
+              <th class="tm-num">{t('factValue')}</th>
+              <th>{t('factMeaning')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...defaultRegistry().facts].map(([name, spec]) => (
+              <tr data-fact={name}>
+                <td>
+                  <code>{name}</code>
+                </td>
+                <td class="tm-num">{factText(profile?.facts[name], spec, card.currency, language)}</td>
+                <td class="tm-muted">{localised(spec.description, language)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

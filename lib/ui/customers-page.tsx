@@ -1,0 +1,163 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { customersWithOrder, loadCustomerRows, queryCustomers, type CustomerRow } from '../db/customer-list';
+import type { Database } from '../db/schema';
+import { defaultRegistry } from '../engine/registry';
+import { shopSettings } from '../settings';
+import { formatCount, formatMajorMoney, formatMoney } from './format';
+import { localised, translator, type Language } from './i18n';
+
+/** Rows drawn at a time: the table shows a window of the list, so 100,000 customers scroll as smoothly as 100. */
+const ROW_HEIGHT = 37;
+const WINDOW_ROWS = 40;
+
+/** The choices of a filter: each tier or badge rule that some customer has, best tier first. */
+function choices(rows: readonly CustomerRow[]) {
+  const tiers = new Map<string, NonNullable<CustomerRow['tier']>>();
+  const badges = new Map<string, CustomerRow['badges'][number]>();
+  for (const row of rows) {
+    if (row.tier) tiers.set(row.tier.ref, row.tier);
+    for (const badge of row.badges) badges.set(badge.ref, badge);
+  }
+  return { tiers: [...tiers.values()].sort((a, b) => b.rank - a.rank), badges: [...badges.values()] };
+}
+
+export function Pill({ label, colour, outline = false }: { label: string; colour: string; outline?: boolean }) {
+  return (
+    <span class={`tm-pill${outline ? ' tm-pill-outline' : ''}`} style={outline ? { color: colour, borderColor: colour } : { background: colour }}>
+      {label}
+    </span>
+  );
+}
+
+/** Every customer: search, filters by tier and badge, sort by any fact, a row per customer linking to their page. */
+export function CustomersPage({ db, language }: { db: Database; language: Language }) {
+  const t = translator(language);
+  const [rows, setRows] = useState<CustomerRow[] | null>(null);
+  const [text, setText] = useState('');
+  const [byOrder, setByOrder] = useState<string[]>([]);
+  const [tier, setTier] = useState<string | null>(null);
+  const [badge, setBadge] = useState<string | null>(null);
+  const [sortBy, setSortBy] = useState('monetary');
+  const [ascending, setAscending] = useState(false);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
+
+  useEffect(() => {
+    void loadCustomerRows(db).then(setRows);
+    void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
+  }, [db]);
+  // An order number names its buyer through the store's aliases, a point read per search.
+  useEffect(() => {
+    let current = true;
+    void customersWithOrder(db, text).then((keys) => current && setByOrder(keys));
+    return () => {
+      current = false;
+    };
+  }, [db, text]);
+
+  const listed = useMemo(() => (rows ? queryCustomers(rows, { text, byOrder, tier, badge, sortBy, ascending }) : []), [rows, text, byOrder, tier, badge, sortBy, ascending]);
+  const options = useMemo(() => choices(rows ?? []), [rows]);
+  const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type === 'number'), []);
+
+  if (!rows) return <section class="tm-page" aria-busy="true" />;
+  if (rows.length === 0) {
+    return (
+      <section class="tm-page" aria-labelledby="customers-title">
+        <h1 id="customers-title">{t('customersTitle')}</h1>
+        <p class="tm-card tm-empty">
+          {t('customersEmpty')} <a href="#import">{t('customersGoImport')}</a>
+        </p>
+      </section>
+    );
+  }
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - 10);
+  const shown = listed.slice(first, first + WINDOW_ROWS);
+  const money = (row: CustomerRow, major: unknown) => (typeof major === 'number' ? formatMajorMoney(major, row.currency, language) : '—');
+  const date = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone });
+
+  return (
+    <section class="tm-page" aria-labelledby="customers-title">
+      <h1 id="customers-title">{t('customersTitle')}</h1>
+      <div class="tm-toolbar">
+        <input id="tm-customer-search" type="search" aria-label={t('customersSearch')} placeholder={t('customersSearch')} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+        <label>
+          {t('filterTier')}{' '}
+          <select id="tm-filter-tier" value={tier ?? ''} onChange={(e) => setTier(e.currentTarget.value || null)}>
+            <option value="">{t('filterAll')}</option>
+            {options.tiers.map((choice) => (
+              <option value={choice.ref}>{localised(choice.label, language)}</option>
+            ))}
+            <option value="none">{t('filterNoTier')}</option>
+          </select>
+        </label>
+        <label>
+          {t('filterBadge')}{' '}
+          <select id="tm-filter-badge" value={badge ?? ''} onChange={(e) => setBadge(e.currentTarget.value || null)}>
+            <option value="">{t('filterAll')}</option>
+            {options.badges.map((choice) => (
+              <option value={choice.ref}>{localised(choice.label, language)}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('sortBy')}{' '}
+          <select id="tm-sort" value={sortBy} onChange={(e) => setSortBy(e.currentTarget.value)}>
+            {sortable.map(([name, spec]) => (
+              <option value={name}>
+                {name} · {localised(spec.description, language)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={ascending} onChange={(e) => setAscending(e.currentTarget.checked)} /> {t('sortAscending')}
+        </label>
+        <span class="tm-muted" id="tm-customers-count" aria-live="polite">
+          {formatCount(listed.length, language)} {t('customersShown')}
+        </span>
+      </div>
+      {listed.length === 0 ? (
+        <p class="tm-card tm-empty">{t('customersNoMatch')}</p>
+      ) : (
+        <div class="tm-scroll" style={{ height: `${Math.min(listed.length + 1, 16) * ROW_HEIGHT}px` }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+          <table class="tm-table tm-customers">
+            <thead>
+              <tr>
+                <th>{t('colCustomer')}</th>
+                <th>{t('colTier')}</th>
+                <th>{t('colBadges')}</th>
+                <th class="tm-num">{t('colOrders')}</th>
+                <th class="tm-num">{t('colSpend')}</th>
+                <th class="tm-num">{t('colAov')}</th>
+                <th>{t('colLastOrder')}</th>
+                <th>RFM</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr aria-hidden="true" style={{ height: `${first * ROW_HEIGHT}px` }} />
+              {shown.map((row) => (
+                <tr key={row.key} class="tm-customer-row" data-customer={row.key} style={{ height: `${ROW_HEIGHT}px` }}>
+                  <td>
+                    <a href={`#customer=${encodeURIComponent(row.key)}`}>{row.buyerId}</a>
+                  </td>
+                  <td>{row.tier && <Pill label={localised(row.tier.label, language)} colour={row.tier.colour} />}</td>
+                  <td>
+                    {row.badges.slice(0, 2).map((b) => (
+                      <Pill label={localised(b.label, language)} colour={b.colour} outline />
+                    ))}
+                  </td>
+                  <td class="tm-num">{formatCount(row.orderCount, language)}</td>
+                  <td class="tm-num">{formatMoney(row.monetaryMinor, row.currency, language)}</td>
+                  <td class="tm-num">{money(row, row.facts.avgOrderValue)}</td>
+                  <td>{date.format(row.lastOrderAt)}</td>
+                  <td>{typeof row.facts.rfmCode === 'string' ? row.facts.rfmCode : '—'}</td>
+                </tr>
+              ))}
+              <tr aria-hidden="true" style={{ height: `${Math.max(0, listed.length - first - shown.length) * ROW_HEIGHT}px` }} />
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

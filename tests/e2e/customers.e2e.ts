@@ -1,0 +1,72 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../helpers';
+import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+
+describe('the Customers page and a customer’s page', () => {
+  let browser: LoadedExtension;
+  let page: Page;
+
+  beforeAll(async () => {
+    ({ browser, page } = await openEmptyDashboard());
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const listed = () => page.locator('.tm-customer-row').evaluateAll((rows) => rows.map((row) => row.querySelector('a')!.textContent));
+
+  it('tells a new seller to import first', async () => {
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#customers`);
+    expect(await page.locator('.tm-empty').innerText()).toContain('Import an order export');
+    expect(await page.locator('.tm-empty a').getAttribute('href')).toBe('#import');
+  });
+
+  it('lists every customer, biggest spender first, and finds one by order number, name or part of a buyer id', async () => {
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#import`);
+    await importAndScore(page, fixture('taobao-order-report.gbk.csv'));
+    await page.click('a[href="#customers"]');
+    await expect.poll(listed).toEqual(['茶友小王', '张三丰', 'lily_2019']);
+    const row = page.locator('.tm-customer-row[data-customer="taobao:茶友小王"]');
+    expect(await row.locator('td').allInnerTexts()).toEqual(['茶友小王', 'Member', expect.any(String), '2', 'CN¥384.00', 'CN¥192.00', expect.any(String), '135']);
+    await page.fill('#tm-customer-search', '2847561230006');
+    await expect.poll(listed).toEqual(['张三丰']);
+    await page.fill('#tm-customer-search', '王小明');
+    await expect.poll(listed).toEqual(['茶友小王']);
+    await page.fill('#tm-customer-search', 'LILY');
+    await expect.poll(listed).toEqual(['lily_2019']);
+    await page.fill('#tm-customer-search', 'nobody at all');
+    await expect.poll(() => page.locator('.tm-empty').innerText()).toBe('No customer matches.');
+    await page.fill('#tm-customer-search', '');
+    await page.check('text=Lowest first');
+    await expect.poll(listed).toEqual(['lily_2019', '张三丰', '茶友小王']);
+    await page.selectOption('#tm-filter-tier', { label: 'No tier yet' });
+    await expect.poll(() => page.locator('.tm-empty').innerText()).toBe('No customer matches.');
+    await page.selectOption('#tm-filter-tier', { label: 'Member' });
+    await expect.poll(listed).toEqual(['lily_2019', '张三丰', '茶友小王']);
+  });
+
+  it('opens a customer’s page with every order and every fact, explained', async () => {
+    await page.click('.tm-customer-row a:text-is("茶友小王")');
+    await expect.poll(() => page.locator('#customer-title').innerText()).toBe('茶友小王');
+    expect(page.url()).toContain('#customer=taobao%3A');
+    expect(await page.locator('.tm-customer-head .tm-pill').first().innerText()).toBe('Member');
+    expect(await page.locator('dd[data-fact="monetary"]').innerText()).toBe('CN¥384.00');
+    expect(await page.locator('.tm-orders tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-order')))).toEqual(['2847561230002', '2847561230001']);
+    expect(await page.locator('.tm-chart rect').count()).toBe(2);
+    const fact = (name: string) => page.locator(`.tm-fact-table tr[data-fact="${name}"] td`).allInnerTexts();
+    expect(await fact('avgOrderValue')).toEqual(['avgOrderValue', 'CN¥192.00', expect.stringMatching(/average order value/i)]);
+    expect(await fact('rfmCode')).toEqual(['rfmCode', '135', expect.any(String)]);
+    expect(await page.locator('.tm-fact-table tbody tr').count()).toBeGreaterThan(20);
+    // In Chinese, with the course's words.
+    await page.click('.tm-lang');
+    await expect.poll(() => page.locator('.tm-customer-head .tm-pill').first().innerText()).toBe('普通会员');
+    expect((await fact('avgOrderValue'))[2]).toContain('客单价');
+    await page.click('.tm-lang');
+  });
+
+  it('says so for a customer the store does not have', async () => {
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#customer=taobao%3Anobody`);
+    expect(await page.locator('[role=alert]').innerText()).toContain('not in the store');
+  });
+});
