@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { customerCard } from '../db/customer-card';
 import { getProfile, type Profile } from '../db/profiles';
 import type { Database } from '../db/schema';
+import { activeRuleFiles } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
+import { explainCustomer, type RuleWhy } from '../engine/why';
 import type { CardView } from '../overlay/card-view';
 import type { FactSpec, FactValue } from '../scoring/scorer';
 import { shopSettings } from '../settings';
@@ -34,17 +36,64 @@ function SpendChart({ orders, label }: { orders: CardView['orders']; label: stri
   );
 }
 
-/** One customer: figures, every order, what the rules say, and every fact with its meaning. */
+const OPERATORS: Record<string, string> = {
+  equal: '=', notEqual: '≠', lessThan: '<', lessThanInclusive: '≤', greaterThan: '>', greaterThanInclusive: '≥', in: '∈', notIn: '∉',
+};
+
+const shown = (value: unknown) => (value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** Each rule's verdict for the customer, from json-rules-engine: which conditions passed, and on which values. */
+function WhyRules({ why, tierRef, language }: { why: RuleWhy[]; tierRef: string | null; language: Language }) {
+  const t = translator(language);
+  return (
+    <div class="tm-card tm-why">
+      <h2>{t('whyTitle')}</h2>
+      <p class="tm-muted">{t('whyIntro')}</p>
+      {why.map((rule) => (
+        <details class="tm-why-rule" data-rule={rule.ref} data-fired={String(rule.fired)} open={rule.fired}>
+          <summary>
+            <span class="tm-why-mark" aria-hidden="true">
+              {rule.fired ? '✓' : '✗'}
+            </span>{' '}
+            {rule.label ? localised(rule.label, language) : rule.ref} <span class="tm-muted">· {localised(rule.file, language)} · {rule.fired ? t('whyMet') : t('whyNotMet')}</span>
+            {rule.eventType === 'tier' && rule.fired && <strong class="tm-why-tier"> · {rule.ref === tierRef ? t('whyTierInForce') : t('whyOutranked')}</strong>}
+          </summary>
+          <ul class="tm-why-lines">
+            {rule.lines.map((line) =>
+              line.kind === 'group' ? (
+                <li style={{ paddingLeft: `${line.depth * 16}px` }}>{t(`why.${line.group}`)}</li>
+              ) : (
+                <li class="tm-why-test" data-fact={line.fact} data-passed={String(line.passed)} style={{ paddingLeft: `${line.depth * 16}px` }}>
+                  <code>
+                    {line.fact} {OPERATORS[line.operator] ?? line.operator} {shown(line.expected)}
+                  </code>{' '}
+                  <span class="tm-muted">
+                    {t('whyCustomerValue')}: {shown(line.actual)}
+                  </span>{' '}
+                  {line.passed === null ? t('whyNotChecked') : line.passed ? '✓' : '✗'}
+                </li>
+              ),
+            )}
+          </ul>
+        </details>
+      ))}
+    </div>
+  );
+}
+
+/** One customer: figures, every order, what the rules say and why, and every fact with its meaning. */
 export function CustomerPage({ db, language, customerKey }: { db: Database; language: Language; customerKey: string }) {
   const t = translator(language);
-  const [view, setView] = useState<{ card: CardView | null; profile: Profile | undefined } | null>(null);
+  const [view, setView] = useState<{ card: CardView | null; profile: Profile | undefined; why: RuleWhy[] } | null>(null);
 
   useEffect(() => {
     let current = true;
     void (async () => {
       const { timeZone } = await shopSettings.getValue();
-      const [card, profile] = await Promise.all([customerCard(db, customerKey, language, timeZone, Infinity), getProfile(db, customerKey)]);
-      if (current) setView({ card, profile });
+      const registry = defaultRegistry();
+      const [card, profile, { ruleFiles }] = await Promise.all([customerCard(db, customerKey, language, timeZone, Infinity), getProfile(db, customerKey), activeRuleFiles(db, registry)]);
+      const why = profile ? await explainCustomer(ruleFiles, registry, profile.facts) : [];
+      if (current) setView({ card, profile, why });
     })();
     return () => {
       current = false;
@@ -52,7 +101,7 @@ export function CustomerPage({ db, language, customerKey }: { db: Database; lang
   }, [db, customerKey, language]);
 
   if (!view) return <section class="tm-page" aria-busy="true" />;
-  const { card, profile } = view;
+  const { card, profile, why } = view;
   if (!card) {
     return (
       <section class="tm-page">
@@ -119,6 +168,7 @@ export function CustomerPage({ db, language, customerKey }: { db: Database; lang
           </tbody>
         </table>
       </div>
+      {why.length > 0 && <WhyRules why={why} tierRef={profile?.tier?.ref ?? null} language={language} />}
       <div class="tm-card">
         <h2>{t('customerFacts')}</h2>
         <table class="tm-table tm-fact-table">

@@ -58,6 +58,16 @@ describe('the Customers page and a customer’s page', () => {
     expect(await fact('avgOrderValue')).toEqual(['avgOrderValue', 'CN¥192.00', expect.stringMatching(/average order value/i)]);
     expect(await fact('rfmCode')).toEqual(['rfmCode', '135', expect.any(String)]);
     expect(await page.locator('.tm-fact-table tbody tr').count()).toBeGreaterThan(20);
+    // Why: each rule's verdict, with the values compared.
+    const member = page.locator('.tm-why-rule[data-rule="member-ladder/member"]');
+    expect(await member.getAttribute('data-fired')).toBe('true');
+    expect(await member.locator('summary').innerText()).toContain('the customer’s tier');
+    const senior = page.locator('.tm-why-rule[data-rule="member-ladder/senior"]');
+    expect(await senior.getAttribute('data-fired')).toBe('false');
+    await senior.locator('summary').click();
+    const test = senior.locator('.tm-why-test[data-fact="monetary"]');
+    expect(await test.getAttribute('data-passed')).toBe('false');
+    expect(await test.innerText()).toMatch(/^monetary ≥ 400 customer: 384 ✗$/);
     // In Chinese, with the course's words.
     await page.click('.tm-lang');
     await expect.poll(() => page.locator('.tm-customer-head .tm-pill').first().innerText()).toBe('普通会员');
