@@ -4,6 +4,7 @@ import type { Database } from '../db/schema';
 import { defaultRegistry } from '../engine/registry';
 import { shopSettings } from '../settings';
 import { formatCount, formatMajorMoney, formatMoney } from './format';
+import type { Localised } from '../formats';
 import { localised, translator, type Language } from './i18n';
 
 /** Rows drawn at a time: the table shows a window of the list, so 100,000 customers scroll as smoothly as 100. */
@@ -26,6 +27,31 @@ export function Pill({ label, colour, outline = false }: { label: string; colour
     <span class={`tm-pill${outline ? ' tm-pill-outline' : ''}`} style={outline ? { color: colour, borderColor: colour } : { background: colour }}>
       {label}
     </span>
+  );
+}
+
+/** A filter by the rule that gave customers a tier or badge; empty means all. */
+function RuleFilter(props: {
+  id: string;
+  label: string;
+  all: string;
+  choices: ReadonlyArray<{ ref: string; label: Localised }>;
+  value: string | null;
+  onChange(value: string | null): void;
+  language: Language;
+  extra?: { value: string; label: string };
+}) {
+  return (
+    <label>
+      {props.label}{' '}
+      <select id={props.id} value={props.value ?? ''} onChange={(e) => props.onChange(e.currentTarget.value || null)}>
+        <option value="">{props.all}</option>
+        {props.choices.map((choice) => (
+          <option value={choice.ref}>{localised(choice.label, props.language)}</option>
+        ))}
+        {props.extra && <option value={props.extra.value}>{props.extra.label}</option>}
+      </select>
+    </label>
   );
 }
 
@@ -80,25 +106,8 @@ export function CustomersPage({ db, language }: { db: Database; language: Langua
       <h1 id="customers-title">{t('customersTitle')}</h1>
       <div class="tm-toolbar">
         <input id="tm-customer-search" type="search" aria-label={t('customersSearch')} placeholder={t('customersSearch')} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-        <label>
-          {t('filterTier')}{' '}
-          <select id="tm-filter-tier" value={tier ?? ''} onChange={(e) => setTier(e.currentTarget.value || null)}>
-            <option value="">{t('filterAll')}</option>
-            {options.tiers.map((choice) => (
-              <option value={choice.ref}>{localised(choice.label, language)}</option>
-            ))}
-            <option value="none">{t('filterNoTier')}</option>
-          </select>
-        </label>
-        <label>
-          {t('filterBadge')}{' '}
-          <select id="tm-filter-badge" value={badge ?? ''} onChange={(e) => setBadge(e.currentTarget.value || null)}>
-            <option value="">{t('filterAll')}</option>
-            {options.badges.map((choice) => (
-              <option value={choice.ref}>{localised(choice.label, language)}</option>
-            ))}
-          </select>
-        </label>
+        <RuleFilter id="tm-filter-tier" label={t('filterTier')} all={t('filterAll')} choices={options.tiers} value={tier} onChange={setTier} language={language} extra={{ value: 'none', label: t('filterNoTier') }} />
+        <RuleFilter id="tm-filter-badge" label={t('filterBadge')} all={t('filterAll')} choices={options.badges} value={badge} onChange={setBadge} language={language} />
         <label>
           {t('sortBy')}{' '}
           <select id="tm-sort" value={sortBy} onChange={(e) => setSortBy(e.currentTarget.value)}>
