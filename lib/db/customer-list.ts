@@ -6,6 +6,7 @@ import { readBucket } from './buckets';
 import { customersForAlias } from './customers';
 import type { Profile } from './profiles';
 import type { Database } from './schema';
+import { countAtMost } from '../sorted';
 
 /** One customer as the Customers page lists them: the aggregate, what the rules say, every fact. */
 export interface CustomerRow {
@@ -45,7 +46,8 @@ export async function loadCustomerRows(db: Database): Promise<CustomerRow[]> {
         tier: profile?.tier ? { ref: profile.tier.ref, label: profile.tier.label, colour: profile.tier.colour, rank: profile.tier.rank } : null,
         badges: (profile?.badges ?? []).map((b) => ({ ref: b.ref, label: b.label, colour: b.colour })),
         facts: profile?.facts ?? {},
-        searchText: [customer.buyerId, ...customer.names, ...customer.emails].join('\u0001').toLowerCase(),
+        // One line: the search lays every customer's text end to end, a line each.
+        searchText: [customer.buyerId, ...customer.names, ...customer.emails].join('\u0001').toLowerCase().replace(/\n/g, ' '),
       });
     }
   }
@@ -60,7 +62,7 @@ export async function customersWithOrder(db: Database, query: string): Promise<s
   return [...new Set([...bare, ...hashed])];
 }
 
-export interface CustomerQuery {
+export interface CustomerFilter {
   /** Part of a buyer id, name or email; an order number finds its buyer through `byOrder`. */
   text: string;
   /** Customer keys whose order number is the text (from `customersWithOrder`). */
@@ -69,28 +71,87 @@ export interface CustomerQuery {
   tier: string | null;
   /** A badge rule's ref, or null for all. */
   badge: string | null;
+}
+
+export interface CustomerQuery extends CustomerFilter {
   /** A fact to sort by, highest first unless `ascending`; unknown values go last. */
   sortBy: string;
   ascending: boolean;
 }
 
-/** The rows a query asks for, sorted. Runs over the rows in memory: one pass, then one sort. */
-export function queryCustomers(rows: readonly CustomerRow[], query: CustomerQuery): CustomerRow[] {
-  const text = query.text.trim().toLowerCase();
-  const byOrder = new Set(query.byOrder);
-  const found = rows.filter(
-    (row) =>
-      (text === '' || byOrder.has(row.key) || row.searchText.includes(text)) &&
-      (query.tier === null || (query.tier === 'none' ? row.tier === null : row.tier?.ref === query.tier)) &&
-      (query.badge === null || row.badges.some((b) => b.ref === query.badge)),
-  );
-  const direction = query.ascending ? 1 : -1;
-  const value = (row: CustomerRow) => row.facts[query.sortBy];
-  return found.sort((a, b) => {
-    const [x, y] = [value(a), value(b)];
-    if (x === y) return a.buyerId < b.buyerId ? -1 : a.buyerId > b.buyerId ? 1 : 0;
-    if (x === null || x === undefined) return 1;
-    if (y === null || y === undefined) return -1;
-    return (x < y ? -1 : 1) * direction;
+/**
+ * Customers in the order of a fact, with their search texts laid end to end, one line each: a
+ * search is then one scan of one string, not a test per customer.
+ */
+export class SortedCustomers {
+  private readonly text: string;
+  /** Where each row's line starts in `text`. */
+  private readonly starts: Uint32Array;
+  private positions: Map<string, number> | null = null;
+
+  constructor(readonly rows: readonly CustomerRow[]) {
+    this.starts = new Uint32Array(rows.length);
+    let at = 0;
+    rows.forEach((row, i) => {
+      this.starts[i] = at;
+      at += row.searchText.length + 1;
+    });
+    this.text = rows.map((row) => row.searchText).join('\n');
+  }
+
+  /** Positions of the rows whose search text holds `part`, ascending. */
+  containing(part: string): number[] {
+    const found: number[] = [];
+    for (let at = this.text.indexOf(part); at >= 0; ) {
+      const row = countAtMost(this.starts, at) - 1;
+      found.push(row);
+      // On from the next row's line: one hit per row is enough.
+      at = row + 1 < this.rows.length ? this.text.indexOf(part, this.starts[row + 1]) : -1;
+    }
+    return found;
+  }
+
+  /** The position of a customer in the order. */
+  positionOf(key: string): number | undefined {
+    this.positions ??= new Map(this.rows.map((row, i) => [row.key, i]));
+    return this.positions.get(key);
+  }
+}
+
+/** The rows in the order of a fact, highest first unless ascending, unknown values last, ties by buyer id. */
+export function sortCustomers(rows: readonly CustomerRow[], sortBy: string, ascending: boolean): SortedCustomers {
+  const direction = ascending ? 1 : -1;
+  const keyed = rows.map((row) => ({ row, value: row.facts[sortBy] ?? null }));
+  keyed.sort((a, b) => {
+    if (a.value === b.value) return a.row.buyerId < b.row.buyerId ? -1 : a.row.buyerId > b.row.buyerId ? 1 : 0;
+    if (a.value === null) return 1;
+    if (b.value === null) return -1;
+    return (a.value < b.value ? -1 : 1) * direction;
   });
+  return new SortedCustomers(keyed.map(({ row }) => row));
+}
+
+/** The rows a filter keeps, in the sorted order. The page sorts once per choice of fact and filters on every keystroke. */
+export function filterCustomers(sorted: SortedCustomers, filter: CustomerFilter): CustomerRow[] {
+  const text = filter.text.trim().toLowerCase().replace(/\n/g, ' ');
+  let rows: readonly CustomerRow[] = sorted.rows;
+  if (text !== '') {
+    const positions = new Set(sorted.containing(text));
+    for (const key of filter.byOrder) {
+      const position = sorted.positionOf(key);
+      if (position !== undefined) positions.add(position);
+    }
+    rows = [...positions].sort((a, b) => a - b).map((position) => sorted.rows[position]!);
+  }
+  if (filter.tier === null && filter.badge === null) return [...rows];
+  return rows.filter(
+    (row) =>
+      (filter.tier === null || (filter.tier === 'none' ? row.tier === null : row.tier?.ref === filter.tier)) &&
+      (filter.badge === null || row.badges.some((b) => b.ref === filter.badge)),
+  );
+}
+
+/** The rows a query asks for, sorted. */
+export function queryCustomers(rows: readonly CustomerRow[], query: CustomerQuery): CustomerRow[] {
+  return filterCustomers(sortCustomers(rows, query.sortBy, query.ascending), query);
 }

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { customersWithOrder, loadCustomerRows, queryCustomers, type CustomerRow } from '../db/customer-list';
+import { customersWithOrder, filterCustomers, loadCustomerRows, sortCustomers, type CustomerRow } from '../db/customer-list';
 import type { Database } from '../db/schema';
 import { defaultRegistry } from '../engine/registry';
 import { shopSettings } from '../settings';
@@ -75,13 +75,15 @@ export function CustomersPage({ db, language }: { db: Database; language: Langua
   // An order number names its buyer through the store's aliases, a point read per search.
   useEffect(() => {
     let current = true;
-    void customersWithOrder(db, text).then((keys) => current && setByOrder(keys));
+    // The same answer again (most keystrokes: none) keeps the list as it is.
+    void customersWithOrder(db, text).then((keys) => current && setByOrder((before) => (before.join('\n') === keys.join('\n') ? before : keys)));
     return () => {
       current = false;
     };
   }, [db, text]);
 
-  const listed = useMemo(() => (rows ? queryCustomers(rows, { text, byOrder, tier, badge, sortBy, ascending }) : []), [rows, text, byOrder, tier, badge, sortBy, ascending]);
+  const sorted = useMemo(() => sortCustomers(rows ?? [], sortBy, ascending), [rows, sortBy, ascending]);
+  const listed = useMemo(() => filterCustomers(sorted, { text, byOrder, tier, badge }), [sorted, text, byOrder, tier, badge]);
   const options = useMemo(() => choices(rows ?? []), [rows]);
   const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type === 'number'), []);
 

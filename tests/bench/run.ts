@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureChromium } from '../e2e/chromium.mjs';
+import type { Page } from 'playwright-core';
 import { launchExtension } from '../e2e/extension';
 import { ROOT } from '../helpers';
 import { fitBench } from './fit';
@@ -117,9 +118,59 @@ async function browserBench(rows: number): Promise<void> {
     }
     const rescoreSeconds = (scored.finishedAt! - scored.startedAt) / 1000;
     console.log(`rescore (background)    ${fmt(rescoreSeconds)} s  ${fmt(scored.customers / rescoreSeconds / 1000, 1)}k customers/s  (${scored.customers.toLocaleString('en')} customers, ${scored.followUpsOpen.toLocaleString('en')} open follow-ups; ${scored.state}; no target)`);
+    await customersPageBench(dashboard, scored.customers);
   } finally {
     await browser.close();
     server.close();
+  }
+}
+
+/**
+ * The Customers page over the whole imported shop: reading every customer and profile, the first
+ * rows shown, then searches typed into it, each timed in the page until the count it shows has changed.
+ */
+async function customersPageBench(dashboard: Page, customers: number): Promise<void> {
+  const shownAfter = async () => {
+    const started = Date.now();
+    await dashboard.evaluate(`location.hash = '#import'`);
+    await dashboard.evaluate(`location.hash = '#customers'`);
+    await dashboard.locator('.tm-customer-row').first().waitFor({ timeout: 120_000 });
+    return Date.now() - started;
+  };
+  const opened = [await shownAfter(), await shownAfter()];
+  // The order number of a customer in the middle of the list, and part of a buyer's email.
+  const { orderId, emailPart } = (await dashboard.evaluate(`(async () => {
+    const db = await new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); });
+    const bucket = await new Promise((ok) => { const r = db.transaction('aliases').objectStore('aliases').get(512); r.onsuccess = () => ok(r.result); });
+    db.close();
+    const aliases = Object.keys(JSON.parse(bucket.json));
+    const value = (kind) => aliases.find((alias) => alias.startsWith(kind + ':')).slice(kind.length + 1);
+    return { orderId: value('order'), emailPart: value('email').slice(0, 9) };
+  })()`)) as { orderId: string; emailPart: string };
+  const search = (text: string, until: string) =>
+    dashboard.evaluate(`new Promise((resolve) => {
+      const input = document.getElementById('tm-customer-search');
+      const count = document.getElementById('tm-customers-count');
+      const started = performance.now();
+      const done = () => { if (${until}) { watcher.disconnect(); resolve(performance.now() - started); } };
+      const watcher = new MutationObserver(done);
+      watcher.observe(count, { childList: true, subtree: true, characterData: true });
+      input.value = ${JSON.stringify(text)};
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    })`) as Promise<number>;
+  const runs = { text: [] as number[], order: [] as number[], clear: [] as number[] };
+  const shown = `parseInt(count.textContent.replace(/[^0-9]/g, ''), 10)`;
+  for (let i = 0; i < 7; i += 1) {
+    runs.text.push(await search(emailPart.slice(0, 5 + (i % 4)), `${shown} < ${customers}`));
+    runs.clear.push(await search('', `${shown} === ${customers}`));
+    runs.order.push(await search(orderId, `${shown} === 1`));
+    await search('', `${shown} === ${customers}`);
+  }
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  const worst = (list: number[]) => Math.max(...list);
+  console.log(`customers page          first rows shown ${fmt(Math.min(...opened) / 1000)} s after opening (${customers.toLocaleString('en')} customers and profiles read; no target)`);
+  for (const [label, list] of [['part of an email', runs.text], ['an order number', runs.order], ['search cleared', runs.clear]] as const) {
+    console.log(`  search: ${label.padEnd(16)} median ${fmt(median(list), 0)} ms, worst ${fmt(worst(list), 0)} ms  (target < 100 ms)  ${worst(list) < 100 ? 'ok' : 'MISSED'}`);
   }
 }
 

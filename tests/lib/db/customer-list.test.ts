@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { customersWithOrder, loadCustomerRows, queryCustomers, type CustomerQuery } from '../../../lib/db/customer-list';
+import { customersWithOrder, loadCustomerRows, queryCustomers, SortedCustomers, type CustomerQuery, type CustomerRow } from '../../../lib/db/customer-list';
 import { importFile } from '../../../lib/db/importer';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB } from '../../../lib/db/schema';
@@ -54,5 +54,16 @@ describe('the customer list', () => {
     const withBadge = queryCustomers(rows, { ...ALL, badge: badge.ref });
     expect(withBadge.map((row) => row.buyerId)).toContain('lily_2019');
     expect(withBadge.every((row) => row.badges.some((b) => b.ref === badge.ref))).toBe(true);
+  });
+
+  it('searches the texts end to end: one hit per customer, never across two customers', () => {
+    const row = (key: string, searchText: string) => ({ key, searchText }) as CustomerRow;
+    const sorted = new SortedCustomers([row('a', 'wang\u0001wang@x.cn'), row('b', 'li'), row('c', 'ning'), row('d', 'wei wang')]);
+    expect(sorted.containing('wang')).toEqual([0, 3]);
+    // "li" + "ning" meet only across the line between two customers.
+    expect(sorted.containing('lin')).toEqual([]);
+    expect(sorted.containing('ng')).toEqual([0, 2, 3]);
+    expect(sorted.containing('nobody')).toEqual([]);
+    expect(sorted.positionOf('c')).toBe(2);
   });
 });
