@@ -61,16 +61,25 @@ async function main(): Promise<void> {
   await shoot(dashboard, 'dashboard-rules-en');
   await dashboard.goto(`${dashboard.url().split('#')[0]}#import`);
   await shoot(dashboard, 'dashboard-imported-en');
+  // Back in Chinese: every customer, biggest spender first, and the first one's page (orders, facts, why each rule fired).
+  await dashboard.click('.tm-lang');
+  await dashboard.goto(`${dashboard.url().split('#')[0]}#customers`);
+  await dashboard.locator('.tm-customer-row').first().waitFor();
+  await shoot(dashboard, 'dashboard-customers-zh');
+  await dashboard.locator('.tm-customer-row a').first().click();
+  await dashboard.locator('#customer-title').waitFor();
+  await shoot(dashboard, 'dashboard-customer-zh');
 
   // The demo console at the real console's address (routed inside this browser, nothing goes out),
   // where the extension's content script runs and badges each buyer.
   await browser.context.route('https://trade.taobao.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page }));
   const seller = await browser.context.newPage();
   await seller.goto(SOLD_ITEMS);
-  await seller.locator('tm-badge').first().waitFor({ timeout: 30_000 });
+  // Described by the lookup (whose badge it is), so a click opens the card.
+  await seller.locator('tm-badge[title]').first().waitFor({ timeout: 30_000 });
   await shoot(seller, 'seller-console');
   // One click on a badge: the buyer's history card.
-  await seller.locator('tm-badge').nth(1).click();
+  await seller.locator('tm-badge[title]').nth(1).click();
   await seller.locator('tm-card [role=dialog]').waitFor();
   await seller.screenshot({ path: join(OUT, 'seller-console-card.png') });
   shots.push(join(OUT, 'seller-console-card.png'));
