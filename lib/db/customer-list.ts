@@ -14,12 +14,14 @@ export interface CustomerRow {
   buyerId: string;
   names: string[];
   emails: string[];
+  phones: string[];
   orderCount: number;
   monetaryMinor: number;
   currency: string;
   lastOrderAt: number;
   tier: { ref: string; label: Localised; colour: string; rank: number } | null;
   badges: Array<{ ref: string; label: Localised; colour: string }>;
+  treatments: Array<{ ref: string; label: Localised }>;
   facts: Facts;
   /** Buyer id, names and emails in lower case: what a search matches inside. */
   searchText: string;
@@ -39,12 +41,14 @@ export async function loadCustomerRows(db: Database): Promise<CustomerRow[]> {
         buyerId: customer.buyerId,
         names: customer.names,
         emails: customer.emails,
+        phones: customer.phones,
         orderCount: customer.orderCount,
         monetaryMinor: customer.monetaryMinor,
         currency: customer.currency,
         lastOrderAt: customer.lastOrderAt,
         tier: profile?.tier ? { ref: profile.tier.ref, label: profile.tier.label, colour: profile.tier.colour, rank: profile.tier.rank } : null,
         badges: (profile?.badges ?? []).map((b) => ({ ref: b.ref, label: b.label, colour: b.colour })),
+        treatments: (profile?.treatments ?? []).map((x) => ({ ref: x.ref, label: x.label })),
         facts: profile?.facts ?? {},
         // One line: the search lays every customer's text end to end, a line each.
         searchText: [customer.buyerId, ...customer.names, ...customer.emails].join('\u0001').toLowerCase().replace(/\n/g, ' '),

@@ -6,7 +6,7 @@ import type { ImportRecord } from '../db/ledger';
 import { previewBytes, PREVIEW_BYTES, type Preview } from '../import/preview';
 import { startImport, type RunningImport } from '../import/run';
 import type { StreamSettings } from '../import/stream';
-import { toExcelCsv } from './csv-export';
+import { downloadCsv, toExcelCsv } from './csv-export';
 import { formatCount, formatDuration, formatInstant, formatMoney } from './format';
 import { localised, translator, type Language, type MessageId } from './i18n';
 
@@ -367,13 +367,7 @@ function ProgressView({ running, language }: { running: Running; language: Langu
 }
 
 function downloadRejections(record: ImportRecord): void {
-  const csv = toExcelCsv(['row', 'reason'], record.rejections.map((r) => [r.row, r.reason]));
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `${record.fileName.replace(/\.[^.]+$/, '')}-rejected-rows.csv`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadCsv(`${record.fileName.replace(/\.[^.]+$/, '')}-rejected-rows.csv`, toExcelCsv(['row', 'reason'], record.rejections.map((r) => [r.row, r.reason])));
 }
 
 function ResultView({ record, language }: { record: ImportRecord; language: Language }) {

@@ -1,0 +1,77 @@
+import type { CustomerRow } from './db/customer-list';
+import type { Localised } from './formats';
+import { fnv1a } from './hash';
+
+/** A segment: the customers a tier, badge or treatment rule gave its outcome to. */
+export interface Segment {
+  kind: 'tier' | 'badge' | 'treatment';
+  ref: string;
+  label: Localised;
+  colour: string | null;
+  count: number;
+}
+
+const KIND_ORDER = { tier: 0, badge: 1, treatment: 2 } as const;
+
+/** Every segment some customer is in: tiers best first, then badges and treatments in rule order. */
+export function segmentsOf(rows: readonly CustomerRow[]): Segment[] {
+  const found = new Map<string, Segment & { rank: number; order: number }>();
+  const count = (kind: Segment['kind'], ref: string, label: Localised, colour: string | null, rank = 0) => {
+    const segment = found.get(`${kind}|${ref}`);
+    if (segment) segment.count += 1;
+    else found.set(`${kind}|${ref}`, { kind, ref, label, colour, count: 1, rank, order: found.size });
+  };
+  for (const row of rows) {
+    if (row.tier) count('tier', row.tier.ref, row.tier.label, row.tier.colour, row.tier.rank);
+    for (const badge of row.badges) count('badge', badge.ref, badge.label, badge.colour);
+    for (const treatment of row.treatments) count('treatment', treatment.ref, treatment.label, null);
+  }
+  return [...found.values()]
+    .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || b.rank - a.rank || a.order - b.order)
+    .map(({ kind, ref, label, colour, count: n }) => ({ kind, ref, label, colour, count: n }));
+}
+
+/** The customers in a segment, in key order (so a split does not depend on the store's order). */
+export function membersOf(rows: readonly CustomerRow[], segment: Pick<Segment, 'kind' | 'ref'>): CustomerRow[] {
+  const inSegment = (row: CustomerRow) =>
+    segment.kind === 'tier' ? row.tier?.ref === segment.ref : (segment.kind === 'badge' ? row.badges : row.treatments).some((x) => x.ref === segment.ref);
+  return rows.filter(inSegment).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** A small seeded generator (mulberry32): the same seed gives the same draw in every browser. */
+function random(seed: string): () => number {
+  let state = fnv1a(seed);
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export interface SplitRequest {
+  /** How many customers go into the groups together; at most the segment's size. */
+  sample: number;
+  groups: number;
+  seed: string;
+}
+
+/**
+ * A random sample of the segment dealt into groups of equal size (the first groups one larger when
+ * it does not divide): the textbook A/B test, such as 1,000 dormant customers into two groups of
+ * 500. The same members and seed always give the same groups.
+ */
+export function splitSegment(members: readonly CustomerRow[], request: SplitRequest): CustomerRow[][] {
+  const groups = Math.max(1, Math.floor(request.groups));
+  const sample = Math.max(0, Math.min(members.length, Math.floor(request.sample)));
+  const next = random(request.seed);
+  const drawn = [...members];
+  // A partial Fisher–Yates shuffle: the first `sample` places are a uniform random sample, in random order.
+  for (let i = 0; i < sample; i += 1) {
+    const j = i + Math.floor(next() * (drawn.length - i));
+    [drawn[i], drawn[j]] = [drawn[j]!, drawn[i]!];
+  }
+  const out: CustomerRow[][] = Array.from({ length: groups }, () => []);
+  drawn.slice(0, sample).forEach((row, i) => out[i % groups]!.push(row));
+  return out;
+}

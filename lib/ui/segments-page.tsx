@@ -1,0 +1,149 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { loadCustomerRows, type CustomerRow } from '../db/customer-list';
+import type { Database } from '../db/schema';
+import { membersOf, segmentsOf, splitSegment, type Segment } from '../segments';
+import { shopSettings } from '../settings';
+import { isoOfDay } from '../engine/outcome';
+import { localDayNumber } from '../time';
+import { downloadCsv, toExcelCsv } from './csv-export';
+import { Pill } from './customers-page';
+import { formatCount } from './format';
+import { localised, translator, type Language } from './i18n';
+import { minorDigits } from '../money';
+
+/** A segment's customers as Excel opens them: one row each, money in the shop currency's major units. */
+export function segmentCsv(rows: readonly CustomerRow[], language: Language, timeZone: string, group?: string): string {
+  const t = translator(language);
+  const date = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' });
+  const header = [
+    ...(group ? [t('csv.group')] : []),
+    t('csv.buyer'), t('csv.names'), t('csv.emails'), t('csv.phones'), t('colTier'), t('colOrders'), t('colSpend'), t('colAov'), t('colLastOrder'), 'RFM', t('csv.churnRisk'),
+  ];
+  const number = (value: unknown) => (typeof value === 'number' ? value : '');
+  return toExcelCsv(
+    header,
+    rows.map((row) => [
+      ...(group ? [group] : []),
+      row.buyerId,
+      row.names.join('; '),
+      row.emails.join('; '),
+      row.phones.join('; '),
+      row.tier ? localised(row.tier.label, language) : '',
+      row.orderCount,
+      (row.monetaryMinor / 10 ** minorDigits(row.currency)).toFixed(minorDigits(row.currency)),
+      number(row.facts.avgOrderValue),
+      date.format(row.lastOrderAt),
+      typeof row.facts.rfmCode === 'string' ? row.facts.rfmCode : '',
+      number(row.facts.churnRisk),
+    ]),
+  );
+}
+
+const fileNameOf = (segment: Segment, language: Language) => localised(segment.label, language).replace(/[\\/:*?"<>|\s]+/g, '-');
+
+function SplitForm({ segment, members, language, timeZone }: { segment: Segment; members: CustomerRow[]; language: Language; timeZone: string }) {
+  const t = translator(language);
+  const [sample, setSample] = useState(Math.min(members.length, 1000));
+  const [groups, setGroups] = useState(2);
+  const [seed, setSeed] = useState(`tiermark-${isoOfDay(localDayNumber(Date.now(), timeZone))}`);
+  const [done, setDone] = useState<number[] | null>(null);
+  const exportGroups = () => {
+    const split = splitSegment(members, { sample, groups, seed });
+    split.forEach((group, i) => {
+      const name = String.fromCharCode(65 + (i % 26)) + (i >= 26 ? String(Math.floor(i / 26)) : '');
+      downloadCsv(`${fileNameOf(segment, language)}-${name}.csv`, segmentCsv(group, language, timeZone, name));
+    });
+    setDone(split.map((group) => group.length));
+  };
+  return (
+    <div class="tm-split" data-segment={segment.ref}>
+      <label>
+        {t('splitSample')} <input type="number" class="tm-split-sample" min={1} max={members.length} value={sample} onInput={(e) => setSample(Number(e.currentTarget.value))} />
+      </label>
+      <label>
+        {t('splitGroups')} <input type="number" class="tm-split-groups" min={2} max={26} value={groups} onInput={(e) => setGroups(Number(e.currentTarget.value))} />
+      </label>
+      <label>
+        {t('splitSeed')} <input type="text" class="tm-split-seed" value={seed} onInput={(e) => setSeed(e.currentTarget.value)} />
+      </label>
+      <button type="button" class="tm-primary tm-split-export" onClick={exportGroups}>
+        {t('splitExport')}
+      </button>
+      {done && (
+        <span class="tm-muted tm-split-done" role="status">
+          {t('splitDone')}
+          {done.map((n, i) => `${String.fromCharCode(65 + i)} ${formatCount(n, language)}`).join(' · ')}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Every segment with its size; export one, or split it at random for an A/B test. */
+export function SegmentsPage({ db, language }: { db: Database; language: Language }) {
+  const t = translator(language);
+  const [rows, setRows] = useState<CustomerRow[] | null>(null);
+  const [timeZone, setTimeZone] = useState('UTC');
+  const [splitting, setSplitting] = useState<string | null>(null);
+  useEffect(() => {
+    void loadCustomerRows(db).then(setRows);
+    void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
+  }, [db]);
+  const segments = useMemo(() => segmentsOf(rows ?? []), [rows]);
+
+  if (!rows) return <section class="tm-page" aria-busy="true" />;
+  return (
+    <section class="tm-page" aria-labelledby="segments-title">
+      <h1 id="segments-title">{t('segmentsTitle')}</h1>
+      <p class="tm-muted">{t('segmentsIntro')}</p>
+      {segments.length === 0 ? (
+        <p class="tm-card tm-empty">
+          {t('customersEmpty')} <a href="#import">{t('customersGoImport')}</a>
+        </p>
+      ) : (
+        <table class="tm-table tm-segments">
+          <thead>
+            <tr>
+              <th>{t('segment.tier')} / {t('segment.badge')} / {t('segment.treatment')}</th>
+              <th class="tm-num">{t('segmentCustomers')}</th>
+              <th class="tm-num">{t('segmentShare')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {segments.map((segment) => {
+              const members = () => membersOf(rows, segment);
+              return (
+                <>
+                  <tr class="tm-segment" data-segment={segment.ref} data-kind={segment.kind}>
+                    <td>
+                      <span class="tm-rule-kind">{t(`segment.${segment.kind}`)}</span>{' '}
+                      {segment.colour ? <Pill label={localised(segment.label, language)} colour={segment.colour} outline={segment.kind !== 'tier'} /> : localised(segment.label, language)}
+                    </td>
+                    <td class="tm-num tm-segment-count">{formatCount(segment.count, language)}</td>
+                    <td class="tm-num">{new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(segment.count / rows.length)}</td>
+                    <td>
+                      <button type="button" class="tm-link tm-segment-export" onClick={() => downloadCsv(`${fileNameOf(segment, language)}.csv`, segmentCsv(members(), language, timeZone))}>
+                        {t('segmentExport')}
+                      </button>{' '}
+                      <button type="button" class="tm-link tm-segment-split" aria-expanded={splitting === segment.ref} onClick={() => setSplitting(splitting === segment.ref ? null : segment.ref)}>
+                        {t('segmentSplit')}
+                      </button>
+                    </td>
+                  </tr>
+                  {splitting === segment.ref && (
+                    <tr>
+                      <td colSpan={4}>
+                        <SplitForm segment={segment} members={members()} language={language} timeZone={timeZone} />
+                      </td>
+                    </tr>
+                  )}
+                </>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Download, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../helpers';
+import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+
+describe('the Segments page: counts, CSV exports and A/B splits', () => {
+  let browser: LoadedExtension;
+  let page: Page;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tiermark-segments-'));
+    ({ browser, page } = await openEmptyDashboard());
+    await importAndScore(page, join(FIXTURES, 'demo/ExportOrderList202611201200.csv'));
+    // A second shop's buyer whose name is a spreadsheet formula.
+    const hostile = join(dir, 'woo-orders.csv');
+    writeFileSync(hostile, 'Order Number,Order Date,Email (Billing),First Name (Billing),Last Name (Billing),Order Total\n9001,2024-01-01,evil@example.com,"=HYPERLINK(""http://x.example"")",Evil,10.00\n');
+    await importAndScore(page, hostile);
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#segments`);
+    await page.locator('.tm-segment').first().waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const text = async (download: Download) => readFileSync((await download.path())!, 'utf8');
+  const lines = (csv: string) => csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+  const countOf = async (ref: string) => Number((await page.locator(`.tm-segment[data-segment="${ref}"] .tm-segment-count`).innerText()).replace(/\D/g, ''));
+
+  it('counts each tier, and the tiers add up to every customer with one', async () => {
+    const tiers = page.locator('.tm-segment[data-kind="tier"]');
+    // The page reads the customers again after each rescore.
+    await expect.poll(() => tiers.count()).toBe(4);
+    const counts = await tiers.locator('.tm-segment-count').allInnerTexts();
+    const total = counts.map((c) => Number(c.replace(/\D/g, ''))).reduce((a, b) => a + b, 0);
+    // 320 demo buyers and the one from the second shop; a buyer with no successful trade has no tier.
+    expect(total).toBeGreaterThan(300);
+    expect(total).toBeLessThanOrEqual(321);
+    expect(await page.locator('.tm-segment[data-kind="badge"]').count()).toBeGreaterThan(3);
+  });
+
+  it('exports a segment that Excel opens: a BOM, a row per customer, and formulas made text', async () => {
+    const ref = 'member-ladder/member';
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`.tm-segment[data-segment="${ref}"] .tm-segment-export`)]);
+    expect(download.suggestedFilename()).toBe('Member.csv');
+    const csv = await text(download);
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const rows = lines(csv);
+    expect(rows[0]).toBe('Buyer id,Names,Emails,Phones,Tier,Orders,Net spend,Average order,Last order,RFM,Churn risk');
+    expect(rows).toHaveLength((await countOf(ref)) + 1);
+    const evil = rows.find((row) => row.startsWith('evil@example.com'))!;
+    expect(evil).toContain(`"'=HYPERLINK(""http://x.example"") Evil"`);
+    expect(rows.some((row) => /^[^,]*,"?[=+\-@]/.test(row))).toBe(false);
+  });
+
+  it('splits a segment at random into groups of the sizes asked, the same again for the same seed', async () => {
+    const ref = 'member-ladder/member';
+    const members = await countOf(ref);
+    expect(members).toBeGreaterThan(100);
+    const form = page.locator(`.tm-split[data-segment="${ref}"]`);
+    await page.click(`.tm-segment[data-segment="${ref}"] .tm-segment-split`);
+    const split = async (seed: string) => {
+      await form.locator('.tm-split-sample').fill('100');
+      await form.locator('.tm-split-groups').fill('2');
+      await form.locator('.tm-split-seed').fill(seed);
+      const downloads: Download[] = [];
+      const got = new Promise<void>((done) => page.on('download', (d) => (downloads.push(d) === 2 ? done() : undefined)));
+      await form.locator('.tm-split-export').click();
+      await got;
+      page.removeAllListeners('download');
+      expect(await form.locator('.tm-split-done').innerText()).toMatch(/A 50 · B 50/);
+      return Promise.all(downloads.sort((a, b) => a.suggestedFilename().localeCompare(b.suggestedFilename())).map(text));
+    };
+    const [a, b] = await split('win-back-test');
+    const buyers = (csv: string) => lines(csv).slice(1).map((row) => row.split(',')[1]);
+    expect(lines(a!)[0]!.startsWith('Group,Buyer id')).toBe(true);
+    expect(lines(a!).slice(1).every((row) => row.startsWith('A,'))).toBe(true);
+    expect(buyers(a!)).toHaveLength(50);
+    expect(buyers(b!)).toHaveLength(50);
+    expect(new Set([...buyers(a!), ...buyers(b!)]).size).toBe(100);
+    expect(await split('win-back-test')).toEqual([a, b]);
+    const [other] = await split('another-seed');
+    expect(buyers(other!)).not.toEqual(buyers(a!));
+  });
+});
