@@ -10,27 +10,28 @@ import { formatCount, formatInstant } from './format';
 import { preferredLanguage, saveLanguage, translator, type Language } from './i18n';
 import { CustomerPage } from './customer-page';
 import { CustomersPage } from './customers-page';
+import { FollowUpsPage } from './follow-ups-page';
 import { ImportPage } from './import-page';
 import { RulesPage } from './rules-page';
 import { SegmentsPage } from './segments-page';
 import { SitesPage } from './sites-page';
 
-type Section = 'import' | 'customers' | 'customer' | 'segments' | 'rules' | 'sites';
+type Section = 'import' | 'customers' | 'customer' | 'segments' | 'follow-ups' | 'rules' | 'sites';
 /** The page a location hash names; `#customer=KEY` is one customer's page (the history card links there). */
 function sectionOf(hash: string): { section: Section; customerKey: string | null } {
   if (hash.startsWith('#customer=')) return { section: 'customer', customerKey: decodeURIComponent(hash.slice('#customer='.length)) };
   const named = hash.slice(1);
-  const section: Section = named === 'customers' || named === 'segments' || named === 'rules' || named === 'sites' ? named : 'import';
+  const section: Section = (['customers', 'segments', 'follow-ups', 'rules', 'sites'] as const).find((known) => known === named) ?? 'import';
   return { section, customerKey: null };
 }
-const TITLES = { import: 'navImport', customers: 'navCustomers', customer: 'navCustomers', segments: 'navSegments', rules: 'navRules', sites: 'navSites' } as const;
+const TITLES = { import: 'navImport', customers: 'navCustomers', customer: 'navCustomers', segments: 'navSegments', 'follow-ups': 'navFollowUps', rules: 'navRules', sites: 'navSites' } as const;
 
 async function loadState(db: Database): Promise<{ status: StoreStatus; ledger: ImportRecord[] }> {
   const [status, ledger] = await Promise.all([storeStatus(db), db.getAll('imports')]);
   return { status, ledger: ledger.sort((a, b) => b.startedAt - a.startedAt) };
 }
 
-/** The options page: Import, Customers (and each customer's page), Segments, Rules and Sites under a header with the store's counts. */
+/** The options page: Import, Customers (and each customer's page), Segments, Follow-ups, Rules and Sites under a header with the store's counts. */
 export function Dashboard() {
   const [language, setLanguage] = useState<Language>(preferredLanguage());
   const [db, setDb] = useState<Database | null>(null);
@@ -123,6 +124,9 @@ export function Dashboard() {
           <a href="#segments" aria-current={section === 'segments' ? 'page' : undefined}>
             {t('navSegments')}
           </a>
+          <a href="#follow-ups" aria-current={section === 'follow-ups' ? 'page' : undefined}>
+            {t('navFollowUps')}
+          </a>
           <a href="#rules" aria-current={section === 'rules' ? 'page' : undefined}>
             {t('navRules')}
           </a>
@@ -156,6 +160,7 @@ export function Dashboard() {
         {state && db && section === 'customers' && <CustomersPage key={state.status.rescore?.finishedAt ?? 0} db={db} language={language} />}
         {db && section === 'customer' && customerKey && <CustomerPage key={`${customerKey}|${state?.status.rescore?.finishedAt ?? 0}`} db={db} language={language} customerKey={customerKey} />}
         {state && db && section === 'segments' && <SegmentsPage key={state.status.rescore?.finishedAt ?? 0} db={db} language={language} />}
+        {state && db && section === 'follow-ups' && <FollowUpsPage key={state.status.rescore?.finishedAt ?? 0} db={db} language={language} />}
         {state && db && section === 'rules' && <RulesPage db={db} language={language} onSaved={() => void rescoreStarted()} />}
         {section === 'sites' && <SitesPage language={language} />}
       </main>

@@ -1,0 +1,88 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { allFollowUps, type FollowUpRecord, type FollowUpStatus } from '../db/profiles';
+import type { Database } from '../db/schema';
+import { FOLLOW_UP_GROUPS, groupFollowUps, type FollowUpGroup } from '../follow-ups';
+import { sendMessage } from '../messaging';
+import { shopSettings } from '../settings';
+import { localDayNumber } from '../time';
+import { isoOfDay } from '../engine/outcome';
+import { formatCount } from './format';
+import { localised, translator, type Language } from './i18n';
+
+/** Items shown per group before "show more": a big shop has tens of thousands open. */
+const PAGE = 100;
+
+const buyerOf = (customerKey: string) => customerKey.slice(customerKey.indexOf(':') + 1);
+
+/** Every follow-up, overdue first; done and snooze are kept in the store like the history card's. */
+export function FollowUpsPage({ db, language }: { db: Database; language: Language }) {
+  const t = translator(language);
+  const [records, setRecords] = useState<FollowUpRecord[] | null>(null);
+  const [today, setToday] = useState<number | null>(null);
+  const [shown, setShown] = useState<Record<FollowUpGroup, number>>({ overdue: PAGE, today: PAGE, upcoming: PAGE, snoozed: PAGE, done: PAGE });
+
+  const load = async () => setRecords(await allFollowUps(db));
+  useEffect(() => {
+    void load();
+    void shopSettings.getValue().then((settings) => setToday(localDayNumber(Date.now(), settings.timeZone)));
+  }, [db]);
+  const groups = useMemo(() => (records && today !== null ? groupFollowUps(records, today) : null), [records, today]);
+
+  const setStatus = async (id: string, status: FollowUpStatus) => {
+    await sendMessage('setFollowUpStatus', { id, status, snoozeDays: 3 });
+    await load();
+  };
+
+  if (!groups) return <section class="tm-page" aria-busy="true" />;
+  return (
+    <section class="tm-page" aria-labelledby="follow-ups-title">
+      <h1 id="follow-ups-title">{t('followUpsTitle')}</h1>
+      <p class="tm-muted">{t('followUpsIntro')}</p>
+      {records!.length === 0 && <p class="tm-card tm-empty">{t('followUpsEmpty')}</p>}
+      {FOLLOW_UP_GROUPS.filter((group) => groups[group].length > 0).map((group) => (
+        <div class="tm-card tm-follow-up-group" data-group={group}>
+          <h2>
+            {t(`followUps.${group}`)} <span class="tm-muted tm-group-count">{formatCount(groups[group].length, language)}</span>
+          </h2>
+          <ul class="tm-follow-up-list">
+            {groups[group].slice(0, shown[group]).map((f) => (
+              <li class="tm-follow-up-item" data-follow-up={f.id} data-status={f.status}>
+                <div>
+                  <strong>{localised(f.label, language)}</strong> · <a href={`#customer=${encodeURIComponent(f.customerKey)}`}>{buyerOf(f.customerKey)}</a> · {t(`channel.${f.channel}`)} · {f.due}
+                  {group === 'snoozed' && f.snoozedUntilDay !== null && (
+                    <span class="tm-muted">
+                      {' '}
+                      · {t('followUpUntil')} {isoOfDay(f.snoozedUntilDay)}
+                    </span>
+                  )}
+                </div>
+                <div class="tm-muted">{localised(f.message, language)}</div>
+                <div>
+                  {group === 'done' || group === 'snoozed' ? (
+                    <button type="button" class="tm-link" data-action="reopen" onClick={() => void setStatus(f.id, 'open')}>
+                      {t('followUpReopen')}
+                    </button>
+                  ) : (
+                    <>
+                      <button type="button" class="tm-link" data-action="done" onClick={() => void setStatus(f.id, 'done')}>
+                        {t('followUpDone')}
+                      </button>{' '}
+                      <button type="button" class="tm-link" data-action="snooze" onClick={() => void setStatus(f.id, 'snoozed')}>
+                        {t('followUpSnooze')}
+                      </button>
+                    </>
+                  )}
+                </div>
+              </li>
+            ))}
+          </ul>
+          {groups[group].length > shown[group] && (
+            <button type="button" class="tm-link" onClick={() => setShown({ ...shown, [group]: shown[group] + PAGE })}>
+              {t('showMore')}
+            </button>
+          )}
+        </div>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { FollowUpRecord } from '../../lib/db/profiles';
+import { groupFollowUps } from '../../lib/follow-ups';
+
+const TODAY = 20_000;
+const record = (id: string, dueDay: number, status: FollowUpRecord['status'] = 'open', extra: Partial<FollowUpRecord> = {}): FollowUpRecord => ({
+  id, ref: 'follow-ups/review', customerKey: `taobao:${id}`, action: 'review', label: { en: 'Review request', 'zh-CN': '好评邀请' }, channel: 'app-message',
+  dueDay, due: '', message: { en: '', 'zh-CN': '' }, status, snoozedUntilDay: null, createdAt: 0, updatedAt: 0, ...extra,
+});
+
+describe('follow-ups by the day staff work them', () => {
+  it('puts open ones overdue, today or upcoming by due date, and keeps snoozed and done apart', () => {
+    const groups = groupFollowUps(
+      [
+        record('late', TODAY - 3), record('later', TODAY - 10), record('now', TODAY), record('soon', TODAY + 2),
+        record('asleep', TODAY - 5, 'snoozed', { snoozedUntilDay: TODAY + 1 }),
+        // A snooze that has run out is open again, here overdue.
+        record('woken', TODAY - 6, 'snoozed', { snoozedUntilDay: TODAY }),
+        record('old-done', TODAY - 20, 'done', { updatedAt: 1 }), record('new-done', TODAY - 1, 'done', { updatedAt: 2 }),
+      ],
+      TODAY,
+    );
+    const ids = (list: FollowUpRecord[]) => list.map((f) => f.id);
+    expect(ids(groups.overdue)).toEqual(['later', 'woken', 'late']);
+    expect(ids(groups.today)).toEqual(['now']);
+    expect(ids(groups.upcoming)).toEqual(['soon']);
+    expect(ids(groups.snoozed)).toEqual(['asleep']);
+    expect(ids(groups.done)).toEqual(['new-done', 'old-done']);
+  });
+});
