@@ -75,6 +75,8 @@ export interface CustomerFilter {
   tier: string | null;
   /** A badge rule's ref, or null for all. */
   badge: string | null;
+  /** A cell of the R × F grid (the Overview links there), or null for all. */
+  rfm?: { r: number; f: number } | null;
 }
 
 export interface CustomerQuery extends CustomerFilter {
@@ -147,11 +149,13 @@ export function filterCustomers(sorted: SortedCustomers, filter: CustomerFilter)
     }
     rows = [...positions].sort((a, b) => a - b).map((position) => sorted.rows[position]!);
   }
-  if (filter.tier === null && filter.badge === null) return [...rows];
+  const { rfm } = filter;
+  if (filter.tier === null && filter.badge === null && !rfm) return [...rows];
   return rows.filter(
     (row) =>
       (filter.tier === null || (filter.tier === 'none' ? row.tier === null : row.tier?.ref === filter.tier)) &&
-      (filter.badge === null || row.badges.some((b) => b.ref === filter.badge)),
+      (filter.badge === null || row.badges.some((b) => b.ref === filter.badge)) &&
+      (!rfm || (row.facts.rfmR === rfm.r && row.facts.rfmF === rfm.f)),
   );
 }
 

@@ -56,12 +56,17 @@ function RuleFilter(props: {
 }
 
 /** Every customer: search, filters by tier and badge, sort by any fact, a row per customer linking to their page. */
-export function CustomersPage({ db, language }: { db: Database; language: Language }) {
+export function CustomersPage({ db, language, query }: { db: Database; language: Language; query?: URLSearchParams }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [text, setText] = useState('');
   const [byOrder, setByOrder] = useState<string[]>([]);
-  const [tier, setTier] = useState<string | null>(null);
+  const [tier, setTier] = useState<string | null>(query?.get('tier') ?? null);
+  // A cell of the Overview's R × F grid, until the seller clears it.
+  const [rfm, setRfm] = useState(() => {
+    const [r, f] = [Number(query?.get('r')), Number(query?.get('f'))];
+    return r >= 1 && r <= 5 && f >= 1 && f <= 5 ? { r, f } : null;
+  });
   const [badge, setBadge] = useState<string | null>(null);
   const [sortBy, setSortBy] = useState('monetary');
   const [ascending, setAscending] = useState(false);
@@ -83,7 +88,7 @@ export function CustomersPage({ db, language }: { db: Database; language: Langua
   }, [db, text]);
 
   const sorted = useMemo(() => sortCustomers(rows ?? [], sortBy, ascending), [rows, sortBy, ascending]);
-  const listed = useMemo(() => filterCustomers(sorted, { text, byOrder, tier, badge }), [sorted, text, byOrder, tier, badge]);
+  const listed = useMemo(() => filterCustomers(sorted, { text, byOrder, tier, badge, rfm }), [sorted, text, byOrder, tier, badge, rfm]);
   const options = useMemo(() => choices(rows ?? []), [rows]);
   const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type === 'number'), []);
 
@@ -123,6 +128,11 @@ export function CustomersPage({ db, language }: { db: Database; language: Langua
         <label>
           <input type="checkbox" checked={ascending} onChange={(e) => setAscending(e.currentTarget.checked)} /> {t('sortAscending')}
         </label>
+        {rfm && (
+          <button type="button" class="tm-chip" id="tm-filter-rfm" onClick={() => setRfm(null)} aria-label={t('filterClear')}>
+            R{rfm.r} × F{rfm.f} ✕
+          </button>
+        )}
         <span class="tm-muted" id="tm-customers-count" aria-live="polite">
           {formatCount(listed.length, language)} {t('customersShown')}
         </span>

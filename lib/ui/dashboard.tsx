@@ -12,31 +12,38 @@ import { CustomerPage } from './customer-page';
 import { CustomersPage } from './customers-page';
 import { FollowUpsPage } from './follow-ups-page';
 import { ImportPage } from './import-page';
+import { OverviewPage } from './overview-page';
 import { RulesPage } from './rules-page';
 import { SegmentsPage } from './segments-page';
 import { SitesPage } from './sites-page';
 
-type Section = 'import' | 'customers' | 'customer' | 'segments' | 'follow-ups' | 'rules' | 'sites';
-/** The page a location hash names; `#customer=KEY` is one customer's page (the history card links there). */
-function sectionOf(hash: string): { section: Section; customerKey: string | null } {
-  if (hash.startsWith('#customer=')) return { section: 'customer', customerKey: decodeURIComponent(hash.slice('#customer='.length)) };
-  const named = hash.slice(1);
-  const section: Section = (['customers', 'segments', 'follow-ups', 'rules', 'sites'] as const).find((known) => known === named) ?? 'import';
-  return { section, customerKey: null };
+type Section = 'import' | 'overview' | 'customers' | 'customer' | 'segments' | 'follow-ups' | 'rules' | 'sites';
+const SECTIONS = ['overview', 'customers', 'segments', 'follow-ups', 'rules', 'sites'] as const;
+
+/**
+ * The page a location hash names, and its parameters: `#customer=KEY` is one customer's page (the
+ * history card links there), `#customers?tier=…&r=5&f=4` the list filtered (the Overview links there).
+ */
+function sectionOf(hash: string): { section: Section; customerKey: string | null; query: string } {
+  if (hash.startsWith('#customer=')) return { section: 'customer', customerKey: decodeURIComponent(hash.slice('#customer='.length)), query: '' };
+  const [named = '', query = ''] = hash.slice(1).split('?');
+  return { section: SECTIONS.find((known) => known === named) ?? 'import', customerKey: null, query };
 }
-const TITLES = { import: 'navImport', customers: 'navCustomers', customer: 'navCustomers', segments: 'navSegments', 'follow-ups': 'navFollowUps', rules: 'navRules', sites: 'navSites' } as const;
+const TITLES = {
+  import: 'navImport', overview: 'navOverview', customers: 'navCustomers', customer: 'navCustomers', segments: 'navSegments', 'follow-ups': 'navFollowUps', rules: 'navRules', sites: 'navSites',
+} as const;
 
 async function loadState(db: Database): Promise<{ status: StoreStatus; ledger: ImportRecord[] }> {
   const [status, ledger] = await Promise.all([storeStatus(db), db.getAll('imports')]);
   return { status, ledger: ledger.sort((a, b) => b.startedAt - a.startedAt) };
 }
 
-/** The options page: Import, Customers (and each customer's page), Segments, Follow-ups, Rules and Sites under a header with the store's counts. */
+/** The options page: Overview, Import, Customers (and each customer's page), Segments, Follow-ups, Rules and Sites under a header with the store's counts. */
 export function Dashboard() {
   const [language, setLanguage] = useState<Language>(preferredLanguage());
   const [db, setDb] = useState<Database | null>(null);
   const [state, setState] = useState<{ status: StoreStatus; ledger: ImportRecord[] } | null>(null);
-  const [{ section, customerKey }, setSection] = useState(sectionOf(location.hash));
+  const [{ section, customerKey, query }, setSection] = useState(sectionOf(location.hash));
   const t = translator(language);
 
   useEffect(() => {
@@ -115,6 +122,9 @@ export function Dashboard() {
           </div>
         </div>
         <nav aria-label="Tiermark">
+          <a href="#overview" aria-current={section === 'overview' ? 'page' : undefined}>
+            {t('navOverview')}
+          </a>
           <a href="#import" aria-current={section === 'import' ? 'page' : undefined}>
             {t('navImport')}
           </a>
@@ -157,7 +167,10 @@ export function Dashboard() {
       </header>
       <main>
         {state && section === 'import' && <ImportPage language={language} ledger={state.ledger} onImported={() => void refresh()} />}
-        {state && db && section === 'customers' && <CustomersPage key={state.status.rescore?.finishedAt ?? 0} db={db} language={language} />}
+        {state && db && section === 'overview' && <OverviewPage key={state.status.rescore?.finishedAt ?? 0} db={db} language={language} ledger={state.ledger} />}
+        {state && db && section === 'customers' && (
+          <CustomersPage key={`${query}|${state.status.rescore?.finishedAt ?? 0}`} db={db} language={language} query={new URLSearchParams(query)} />
+        )}
         {db && section === 'customer' && customerKey && <CustomerPage key={`${customerKey}|${state?.status.rescore?.finishedAt ?? 0}`} db={db} language={language} customerKey={customerKey} />}
         {state && db && section === 'segments' && <SegmentsPage key={state.status.rescore?.finishedAt ?? 0} db={db} language={language} />}
         {state && db && section === 'follow-ups' && <FollowUpsPage key={state.status.rescore?.finishedAt ?? 0} db={db} language={language} />}

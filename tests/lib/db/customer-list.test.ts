@@ -50,7 +50,12 @@ describe('the customer list', () => {
     expect(queryCustomers(rows, { ...ALL, tier: member }).map((row) => row.buyerId)).toEqual(['茶友小王', '张三丰', 'lily_2019']);
     expect(queryCustomers(rows, { ...ALL, tier: 'none' })).toEqual([]);
     expect(queryCustomers(rows, { ...ALL, tier: 'member-ladder#no-such-tier' })).toEqual([]);
-    const badge = rows.find((row) => row.buyerId === 'lily_2019')!.badges[0]!;
+    const lily = rows.find((row) => row.buyerId === 'lily_2019')!;
+    // A cell of the R × F grid: lily_2019 is 311, 张三丰 533.
+    expect(queryCustomers(rows, { ...ALL, rfm: { r: 3, f: 1 } }).map((row) => row.buyerId)).toEqual(['lily_2019']);
+    expect(queryCustomers(rows, { ...ALL, rfm: { r: 5, f: 3 } }).map((row) => row.buyerId)).toEqual(['张三丰']);
+    expect(queryCustomers(rows, { ...ALL, rfm: { r: 5, f: 5 } })).toEqual([]);
+    const badge = lily.badges[0]!;
     const withBadge = queryCustomers(rows, { ...ALL, badge: badge.ref });
     expect(withBadge.map((row) => row.buyerId)).toContain('lily_2019');
     expect(withBadge.every((row) => row.badges.some((b) => b.ref === badge.ref))).toBe(true);

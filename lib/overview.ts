@@ -1,0 +1,64 @@
+import type { CustomerRow } from './db/customer-list';
+import type { Localised } from './formats';
+
+export interface RfmCell {
+  r: number;
+  f: number;
+  customers: number;
+  /** Share of the shop's net spend (in its main currency) from these customers. */
+  monetaryShare: number;
+}
+
+export interface Overview {
+  customers: number;
+  /** Orders that were purchases (each customer's orderCount): unpaid and closed ones are not. */
+  orders: number;
+  /** Net sales in the currency most customers buy in; other currencies are counted apart. */
+  currency: string;
+  netSalesMinor: number;
+  otherCurrencies: number;
+  tiers: Array<{ ref: string | null; label: Localised | null; colour: string; customers: number }>;
+  /** R (rows, 5 best first) by F (columns, 1 to 5). */
+  rfm: RfmCell[][];
+  /** Customers not yet given an RFM code (no purchase yet). */
+  unscored: number;
+}
+
+/** The shop at a glance: counts, net sales, the member ladder, and the R × F grid. */
+export function overviewOf(rows: readonly CustomerRow[]): Overview {
+  const byCurrency = new Map<string, number>();
+  for (const row of rows) byCurrency.set(row.currency, (byCurrency.get(row.currency) ?? 0) + 1);
+  const currency = [...byCurrency].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'CNY';
+  const tiers = new Map<string | null, { ref: string | null; label: Localised | null; colour: string; rank: number; customers: number }>();
+  const rfm = [5, 4, 3, 2, 1].map((r) => [1, 2, 3, 4, 5].map((f) => ({ r, f, customers: 0, monetaryShare: 0 })));
+  let orders = 0;
+  let netSalesMinor = 0;
+  let unscored = 0;
+  for (const row of rows) {
+    orders += row.orderCount;
+    if (row.currency === currency) netSalesMinor += row.monetaryMinor;
+    const key = row.tier?.ref ?? null;
+    const tier = tiers.get(key) ?? { ref: key, label: row.tier?.label ?? null, colour: row.tier?.colour ?? '#bfbfbf', rank: row.tier?.rank ?? -1, customers: 0 };
+    tier.customers += 1;
+    tiers.set(key, tier);
+    const { rfmR: r, rfmF: f } = row.facts;
+    if (typeof r !== 'number' || typeof f !== 'number') {
+      unscored += 1;
+      continue;
+    }
+    const cell = rfm[5 - r]![f - 1]!;
+    cell.customers += 1;
+    if (row.currency === currency) cell.monetaryShare += row.monetaryMinor;
+  }
+  for (const line of rfm) for (const cell of line) cell.monetaryShare = netSalesMinor > 0 ? cell.monetaryShare / netSalesMinor : 0;
+  return {
+    customers: rows.length,
+    orders,
+    currency,
+    netSalesMinor,
+    otherCurrencies: rows.length - (byCurrency.get(currency) ?? 0),
+    tiers: [...tiers.values()].sort((a, b) => b.rank - a.rank).map(({ ref, label, colour, customers }) => ({ ref, label, colour, customers })),
+    rfm,
+    unscored,
+  };
+}

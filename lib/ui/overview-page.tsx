@@ -1,0 +1,128 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { loadCustomerRows, type CustomerRow } from '../db/customer-list';
+import type { ImportRecord } from '../db/ledger';
+import { allFollowUps } from '../db/profiles';
+import type { Database } from '../db/schema';
+import { groupFollowUps } from '../follow-ups';
+import { overviewOf } from '../overview';
+import { shopSettings } from '../settings';
+import { localDayNumber } from '../time';
+import { formatCount, formatInstant, formatMoney } from './format';
+import { localised, translator, type Language } from './i18n';
+
+/** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
+export function OverviewPage({ db, language, ledger }: { db: Database; language: Language; ledger: ImportRecord[] }) {
+  const t = translator(language);
+  const [rows, setRows] = useState<CustomerRow[] | null>(null);
+  const [due, setDue] = useState<{ overdue: number; today: number } | null>(null);
+  useEffect(() => {
+    void loadCustomerRows(db).then(setRows);
+    void (async () => {
+      const { timeZone } = await shopSettings.getValue();
+      const groups = groupFollowUps(await allFollowUps(db), localDayNumber(Date.now(), timeZone));
+      setDue({ overdue: groups.overdue.length, today: groups.today.length });
+    })();
+  }, [db]);
+  const overview = useMemo(() => (rows ? overviewOf(rows) : null), [rows]);
+  if (!overview) return <section class="tm-page" aria-busy="true" />;
+  if (overview.customers === 0) {
+    return (
+      <section class="tm-page" aria-labelledby="overview-title">
+        <h1 id="overview-title">{t('overviewTitle')}</h1>
+        <p class="tm-card tm-empty">
+          {t('customersEmpty')} <a href="#import">{t('customersGoImport')}</a>
+        </p>
+      </section>
+    );
+  }
+  const percent = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
+  const widest = Math.max(...overview.tiers.map((tier) => tier.customers));
+  const busiest = Math.max(1, ...overview.rfm.flat().map((cell) => cell.customers));
+  return (
+    <section class="tm-page tm-overview" aria-labelledby="overview-title">
+      <h1 id="overview-title">{t('overviewTitle')}</h1>
+      <div class="tm-kpis">
+        <div class="tm-card tm-kpi" data-kpi="customers">
+          <div class="tm-muted">{t('customers')}</div>
+          <strong>{formatCount(overview.customers, language)}</strong>
+        </div>
+        <div class="tm-card tm-kpi" data-kpi="orders">
+          <div class="tm-muted">{t('overviewPurchases')}</div>
+          <strong>{formatCount(overview.orders, language)}</strong>
+        </div>
+        <div class="tm-card tm-kpi" data-kpi="net-sales">
+          <div class="tm-muted">{t('overviewNetSales')}</div>
+          <strong>{formatMoney(overview.netSalesMinor, overview.currency, language)}</strong>
+          {overview.otherCurrencies > 0 && (
+            <div class="tm-muted">
+              {formatCount(overview.otherCurrencies, language)} {t('overviewOtherCurrencies')}
+            </div>
+          )}
+        </div>
+        {due && (
+          <a class="tm-card tm-kpi" href="#follow-ups" data-kpi="follow-ups">
+            <div class="tm-muted">{t('overviewDue')}</div>
+            <strong>
+              {formatCount(due.overdue, language)} {t('followUps.overdue')} · {formatCount(due.today, language)} {t('followUps.today')}
+            </strong>
+          </a>
+        )}
+      </div>
+      <div class="tm-card">
+        <h2>{t('overviewTiers')}</h2>
+        <ul class="tm-bars">
+          {overview.tiers.map((tier) => (
+            <li data-tier={tier.ref ?? 'none'}>
+              <a href={`#customers?tier=${encodeURIComponent(tier.ref ?? 'none')}`}>{tier.label ? localised(tier.label, language) : t('overviewNoTier')}</a>
+              <span class="tm-bar" style={{ width: `${(tier.customers / widest) * 100}%`, background: tier.colour }} />
+              <span class="tm-num tm-bar-count">
+                {formatCount(tier.customers, language)} · {percent.format(tier.customers / overview.customers)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div class="tm-card">
+        <h2>{t('overviewRfm')}</h2>
+        <p class="tm-muted">{t('overviewRfmHint')}</p>
+        <table class="tm-rfm-grid">
+          <thead>
+            <tr>
+              <th />
+              {[1, 2, 3, 4, 5].map((f) => (
+                <th>F{f}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {overview.rfm.map((line) => (
+              <tr>
+                <th>R{line[0]!.r}</th>
+                {line.map((cell) => (
+                  <td data-cell={`${cell.r}${cell.f}`} style={{ background: `rgba(212, 56, 13, ${(0.08 + 0.8 * (cell.customers / busiest)).toFixed(3)})` }}>
+                    <a href={`#customers?r=${cell.r}&f=${cell.f}`}>
+                      <strong class="tm-cell-count">{formatCount(cell.customers, language)}</strong>
+                      <span class="tm-cell-share">{percent.format(cell.monetaryShare)}</span>
+                    </a>
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {ledger.length > 0 && (
+        <div class="tm-card">
+          <h2>{t('overviewLastImports')}</h2>
+          <ul>
+            {ledger.slice(0, 3).map((record) => (
+              <li>
+                {record.fileName} · {formatInstant(record.startedAt, language)} · {t(`status.${record.status}`)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

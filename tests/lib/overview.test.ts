@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import type { CustomerRow } from '../../lib/db/customer-list';
+import { overviewOf } from '../../lib/overview';
+
+const vip = { ref: 'member-ladder/vip', label: { en: 'VIP member', 'zh-CN': 'VIP会员' }, colour: '#c0392b', rank: 3 };
+const member = { ref: 'member-ladder/member', label: { en: 'Member', 'zh-CN': '普通会员' }, colour: '#5d6d7e', rank: 1 };
+
+const row = (key: string, spendMinor: number, r: number | null, f: number | null, tier: CustomerRow['tier'], currency = 'CNY'): CustomerRow => ({
+  key, buyerId: key, names: [], emails: [], phones: [], orderCount: 2, monetaryMinor: spendMinor, currency, lastOrderAt: 0, tier, badges: [], treatments: [],
+  facts: r === null ? {} : { rfmR: r, rfmF: f }, searchText: '',
+});
+
+describe('the overview', () => {
+  it('counts customers and orders, sums net sales, ranks the ladder, and fills the R × F grid with counts and spend shares', () => {
+    const overview = overviewOf([
+      row('a', 80_000, 5, 5, vip), row('b', 10_000, 5, 5, member), row('c', 10_000, 1, 1, member), row('d', 0, null, null, null), row('e', 999, 3, 2, member, 'USD'),
+    ]);
+    expect(overview).toMatchObject({ customers: 5, orders: 10, currency: 'CNY', netSalesMinor: 100_000, otherCurrencies: 1, unscored: 1 });
+    expect(overview.tiers.map((t) => [t.ref, t.customers])).toEqual([['member-ladder/vip', 1], ['member-ladder/member', 3], [null, 1]]);
+    // Row 0 is R5, column 4 is F5.
+    expect(overview.rfm[0]![4]).toEqual({ r: 5, f: 5, customers: 2, monetaryShare: 0.9 });
+    expect(overview.rfm[4]![0]).toEqual({ r: 1, f: 1, customers: 1, monetaryShare: 0.1 });
+    // A customer in another currency is counted in the grid, not in the shares.
+    expect(overview.rfm[2]![1]).toEqual({ r: 3, f: 2, customers: 1, monetaryShare: 0 });
+    expect(overview.rfm.flat().reduce((n, cell) => n + cell.customers, 0)).toBe(4);
+  });
+});
