@@ -61,8 +61,11 @@ async function main(): Promise<void> {
   await shoot(dashboard, 'dashboard-rules-en');
   await dashboard.goto(`${dashboard.url().split('#')[0]}#import`);
   await shoot(dashboard, 'dashboard-imported-en');
-  // Back in Chinese: every customer, biggest spender first, and the first one's page (orders, facts, why each rule fired).
+  // Back in Chinese: the overview, every customer, biggest spender first, and the first one's page (orders, facts, why each rule fired).
   await dashboard.click('.tm-lang');
+  await dashboard.goto(`${dashboard.url().split('#')[0]}#overview`);
+  await dashboard.locator('.tm-rfm-grid').waitFor();
+  await shoot(dashboard, 'dashboard-overview-zh');
   await dashboard.goto(`${dashboard.url().split('#')[0]}#customers`);
   await dashboard.locator('.tm-customer-row').first().waitFor();
   await shoot(dashboard, 'dashboard-customers-zh');
