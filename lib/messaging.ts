@@ -18,6 +18,13 @@ export interface StoreStatus {
   rescore: RescoreStatus | null;
 }
 
+/** What Tiermark does on a seller page: the console adapter (or `custom` / `identifiers` on a site the seller switched on) and its badges. */
+export interface PageStatus {
+  host: string;
+  console: string | null;
+  badges: number;
+}
+
 /**
  * The one protocol map between the extension's contexts. Object payloads, one handler per type,
  * registered by the background's setUp* functions.
@@ -46,6 +53,8 @@ interface ProtocolMap {
   isSiteEnabled(data: { origin: string }): boolean;
   // Identifier matching on an enabled site: hashes of the shop's order numbers, emails and buyer ids.
   identifierIndex(data: Record<string, never>): { hashes: number[] };
+  // Popup → a seller page's content script: what Tiermark does on that page.
+  pageStatus(data: Record<string, never>): PageStatus;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

@@ -1,11 +1,11 @@
-import { sendMessage } from '../../lib/messaging';
+import { onMessage, sendMessage } from '../../lib/messaging';
 import { BadgeIndex } from '../../lib/overlay/badge-index';
 import { openCard, type CardActions } from '../../lib/overlay/card';
 import { customFinder } from '../../lib/overlay/custom-adapter';
 import { IdentifierIndex, identifierFinder } from '../../lib/overlay/identifiers';
 import type { Ref } from '../../lib/overlay/site-adapter';
 import { customAdapterMatches, customAdapters } from '../../lib/sites';
-import { adapterFinder, startOverlay, type Overlay, type OverlayOptions } from '../../lib/overlay/overlay';
+import { adapterFinder, HOST_CLASS, startOverlay, type Overlay, type OverlayOptions } from '../../lib/overlay/overlay';
 import type { Platform } from '../../lib/model';
 import { adapterFor, siteAdapters } from '../../plugins/sites';
 
@@ -51,13 +51,19 @@ export default defineContentScript({
       preview: platform ? (refs) => badges?.look(refs, platform) ?? null : undefined,
     });
     let overlay: Overlay | null = null;
+    // What runs here, for the popup: an adapter's id, `custom`, `identifiers`, or nothing.
+    let running: string | null = null;
+    const stopStatus = onMessage('pageStatus', () => ({ host: location.host, console: running, badges: document.querySelectorAll(`.${HOST_CLASS}`).length }));
+    ctx.onInvalidated(stopStatus);
     const start = async () => {
       overlay?.stop();
       overlay = null;
+      running = null;
       const adapter = adapterFor(new URL(location.href));
       if (adapter) {
         if (!badges) refreshBadges(null);
         overlay = startOverlay(adapterFinder(adapter), document, options(adapter.platform));
+        running = adapter.id;
         return;
       }
       // A console no adapter knows: only where the seller switched Tiermark on, and only the shop's own identifiers are looked up.
@@ -66,10 +72,12 @@ export default defineContentScript({
       const custom = (await customAdapters.getValue()).find((adapter) => customAdapterMatches(adapter, location.href));
       if (custom) {
         if (ctx.isValid) overlay = startOverlay(customFinder(custom), document, options(null));
+        running = 'custom';
         return;
       }
       const index = new IdentifierIndex((await sendMessage('identifierIndex', {})).hashes);
       if (ctx.isValid) overlay = startOverlay(identifierFinder(index), document, options(null));
+      running = 'identifiers';
     };
     void start();
     // Consoles are single-page apps: a new route may be a different page of the console.

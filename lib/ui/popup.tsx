@@ -1,37 +1,129 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { sendMessage, type StoreStatus } from '../messaging';
-import { formatCount, formatInstant } from './format';
-import { preferredLanguage, translator } from './i18n';
+import { customersWithOrder, filterCustomers, loadCustomerRows, sortCustomers, type SortedCustomers } from '../db/customer-list';
+import { allFollowUps, type FollowUpRecord } from '../db/profiles';
+import { openTiermarkDB, type Database } from '../db/schema';
+import { groupFollowUps } from '../follow-ups';
+import { sendMessage, type PageStatus, type StoreStatus } from '../messaging';
+import { shopSettings } from '../settings';
+import { localDayNumber } from '../time';
+import { formatCount } from './format';
+import { localised, preferredLanguage, translator, type Language } from './i18n';
 
-/** The daily glance; for now what the store holds and the way to the dashboard. */
+const FOLLOW_UPS_SHOWN = 5;
+const RESULTS_SHOWN = 5;
+
+const openCustomer = (customerKey: string) => void browser.tabs.create({ url: browser.runtime.getURL(`/options.html#customer=${encodeURIComponent(customerKey)}`) });
+
+/** What Tiermark does on the tab under the popup: the page's content script answers, if it runs there. */
+async function pageStatus(): Promise<PageStatus | null> {
+  // The tab of the window the popup opened over; opened as a window of its own, a normal window's active tab.
+  const [tab] = [...(await browser.tabs.query({ active: true, currentWindow: true, windowType: 'normal' })), ...(await browser.tabs.query({ active: true, windowType: 'normal' }))];
+  if (tab?.id === undefined) return null;
+  return sendMessage('pageStatus', {}, tab.id).catch(() => null);
+}
+
+function PageLine({ page, language }: { page: PageStatus | null; language: Language }) {
+  const t = translator(language);
+  if (!page?.console) return <p class="tm-muted tm-popup-page">{t('popupNotHere')}</p>;
+  const consoleName = page.console === 'custom' || page.console === 'identifiers' ? t(`popupConsole.${page.console}`) : page.console;
+  return (
+    <p class="tm-popup-page" data-console={page.console}>
+      {t('popupThisPage')}: {page.host} · {consoleName} · <strong id="tm-popup-badges">{formatCount(page.badges, language)}</strong> {t('popupBadges')}
+    </p>
+  );
+}
+
+/** The daily glance: this page, today's follow-ups with done, a quick customer search, the way to the dashboard. */
 export function Popup() {
   const language = preferredLanguage();
   const t = translator(language);
   const [status, setStatus] = useState<StoreStatus | null>(null);
+  const [page, setPage] = useState<PageStatus | null | undefined>(undefined);
+  const [db, setDb] = useState<Database | null>(null);
+  const [due, setDue] = useState<FollowUpRecord[] | null>(null);
+  const [customers, setCustomers] = useState<SortedCustomers | null>(null);
+  const [text, setText] = useState('');
+  const [byOrder, setByOrder] = useState<string[]>([]);
+
+  const loadDue = async (database: Database) => {
+    const { timeZone } = await shopSettings.getValue();
+    const groups = groupFollowUps(await allFollowUps(database), localDayNumber(Date.now(), timeZone));
+    setDue([...groups.overdue, ...groups.today]);
+  };
   useEffect(() => {
     void sendMessage('getStatus', {}).then(setStatus);
+    void pageStatus().then(setPage);
+    void openTiermarkDB().then((database) => {
+      setDb(database);
+      void loadDue(database);
+    });
   }, []);
+  useEffect(() => {
+    if (!db || text.trim() === '') return;
+    // Every customer is read once, on the first search: opening the popup stays instant.
+    if (!customers) void loadCustomerRows(db).then((rows) => setCustomers(sortCustomers(rows, 'monetary', false)));
+    let current = true;
+    void customersWithOrder(db, text).then((keys) => current && setByOrder(keys));
+    return () => {
+      current = false;
+    };
+  }, [db, text]);
+
+  const found = customers && text.trim() !== '' ? filterCustomers(customers, { text, byOrder, tier: null, badge: null }).slice(0, RESULTS_SHOWN) : [];
   return (
-    <div class="tm-popup" style={{ width: '280px', padding: '12px' }}>
-      <strong>Tiermark</strong>
-      {status && (
-        <dl class="tm-facts" style={{ gridTemplateColumns: 'max-content 1fr' }}>
-          <dt>{t('customers')}</dt>
-          <dd id="tm-popup-customers">{formatCount(status.customers, language)}</dd>
-          <dt>{t('orders')}</dt>
-          <dd>{formatCount(status.orders, language)}</dd>
-          {status.lastImportAt && (
-            <>
-              <dt>{t('ledgerTitle')}</dt>
-              <dd>{formatInstant(status.lastImportAt, language)}</dd>
-            </>
-          )}
-        </dl>
-      )}
+    <div class="tm-popup">
+      <header class="tm-popup-head">
+        <strong>Tiermark</strong>
+        {status && (
+          <span class="tm-muted">
+            {t('customers')} <span id="tm-popup-customers">{formatCount(status.customers, language)}</span> · {t('orders')} {formatCount(status.orders, language)}
+          </span>
+        )}
+      </header>
+      {page !== undefined && <PageLine page={page} language={language} />}
       {status?.customers === 0 && <p class="tm-muted">{t('ledgerEmpty')}</p>}
+      <input id="tm-popup-search" type="search" aria-label={t('popupSearch')} placeholder={t('popupSearch')} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      {found.length > 0 && (
+        <ul class="tm-popup-results">
+          {found.map((row) => (
+            <li>
+              <button type="button" class="tm-link" data-customer={row.key} onClick={() => openCustomer(row.key)}>
+                {row.buyerId}
+              </button>{' '}
+              {row.tier && <span class="tm-muted">{localised(row.tier.label, language)}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {due && (
+        <section aria-labelledby="tm-popup-due">
+          <h2 id="tm-popup-due">
+            {t('popupDue')} <span class="tm-muted">{formatCount(due.length, language)}</span>
+          </h2>
+          {due.length === 0 && <p class="tm-muted">{t('popupNothingDue')}</p>}
+          <ul class="tm-popup-due">
+            {due.slice(0, FOLLOW_UPS_SHOWN).map((f) => (
+              <li data-follow-up={f.id}>
+                <button type="button" class="tm-link" onClick={() => openCustomer(f.customerKey)}>
+                  {f.customerKey.slice(f.customerKey.indexOf(':') + 1)}
+                </button>{' '}
+                {localised(f.label, language)} · {f.due}{' '}
+                <button
+                  type="button"
+                  class="tm-link"
+                  data-action="done"
+                  onClick={() => void sendMessage('setFollowUpStatus', { id: f.id, status: 'done' }).then(() => db && loadDue(db))}
+                >
+                  {t('followUpDone')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <button type="button" class="tm-primary" onClick={() => void browser.runtime.openOptionsPage()}>
-        {t('navImport')}
+        {t('popupOpenDashboard')}
       </button>
     </div>
   );

@@ -126,6 +126,42 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await seller.keyboard.press('Escape');
   });
 
+  it('shows in the popup what it does on the page, today’s follow-ups with done, and finds a customer', async () => {
+    await seller.goto(SOLD_ITEMS);
+    await expect.poll(() => seller.locator('tm-badge[title]').count(), { timeout: 15_000 }).toBe(3);
+    await seller.bringToFront();
+    // Opened as a window of its own over the seller's tab (automation cannot press the toolbar button).
+    const opened = browser.context.waitForEvent('page');
+    await dashboard.evaluate(`chrome.windows.create({ url: chrome.runtime.getURL('popup.html'), type: 'popup', width: 380, height: 640 })`);
+    const popup = await opened;
+    await expect.poll(() => popup.locator('.tm-popup-page').getAttribute('data-console'), { timeout: 15_000 }).toBe('taobao-sold');
+    expect(await popup.locator('#tm-popup-badges').innerText()).toBe('3');
+    expect(await popup.locator('.tm-popup-page').innerText()).toContain('trade.taobao.com');
+    // Follow-ups due: the rules' 2024 follow-ups are all overdue today.
+    const due = popup.locator('.tm-popup-due li');
+    await expect.poll(() => due.count()).toBeGreaterThan(0);
+    const total = Number((await popup.locator('#tm-popup-due .tm-muted').innerText()).replace(/\D/g, ''));
+    await due.first().locator('button[data-action="done"]').click();
+    await expect.poll(async () => Number((await popup.locator('#tm-popup-due .tm-muted').innerText()).replace(/\D/g, ''))).toBe(total - 1);
+    await popup.fill('#tm-popup-search', '茶友');
+    await expect.poll(() => popup.locator('.tm-popup-results button').evaluateAll((b) => b.map((x) => x.getAttribute('data-customer')))).toEqual(['taobao:茶友小王']);
+    await popup.fill('#tm-popup-search', '2847561230003');
+    await expect.poll(() => popup.locator('.tm-popup-results button').evaluateAll((b) => b.map((x) => x.getAttribute('data-customer')))).toEqual(['taobao:lily_2019']);
+    await popup.close();
+  });
+
+  it('says in the popup that it does not run on a page it does not know', async () => {
+    const other = await browser.context.newPage();
+    await other.goto('https://trade.taobao.com/trade/itemlist/list_bought_items.htm');
+    await other.bringToFront();
+    const opened = browser.context.waitForEvent('page');
+    await dashboard.evaluate(`chrome.windows.create({ url: chrome.runtime.getURL('popup.html'), type: 'popup', width: 380, height: 640 })`);
+    const popup = await opened;
+    await expect.poll(() => popup.locator('.tm-popup-page').innerText(), { timeout: 15_000 }).toContain('does not run here');
+    await popup.close();
+    await other.close();
+  });
+
   it('does nothing on a page of the site no adapter claims', async () => {
     const other = await browser.context.newPage();
     await other.goto('https://trade.taobao.com/trade/itemlist/list_bought_items.htm');
