@@ -56,7 +56,7 @@ function RuleFilter(props: {
 }
 
 /** Every customer: search, filters by tier and badge, sort by any fact, a row per customer linking to their page. */
-export function CustomersPage({ db, language, query }: { db: Database; language: Language; query?: URLSearchParams }) {
+export function CustomersPage({ db, language, query, scoredAt }: { db: Database; language: Language; query?: URLSearchParams; scoredAt: number }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [text, setText] = useState('');
@@ -76,7 +76,7 @@ export function CustomersPage({ db, language, query }: { db: Database; language:
   useEffect(() => {
     void loadCustomerRows(db).then(setRows);
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
-  }, [db]);
+  }, [db, scoredAt]);
   // An order number names its buyer through the store's aliases, a point read per search.
   useEffect(() => {
     let current = true;

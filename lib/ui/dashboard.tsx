@@ -109,6 +109,9 @@ export function Dashboard() {
     return () => clearInterval(timer);
   }, [db, rescoring]);
 
+  // The pages that show scores read the store again after each rescore, keeping what the seller typed and chose.
+  const scoredAt = state?.status.rescore?.finishedAt ?? 0;
+
   return (
     <div class="tm-app">
       <header class="tm-header">
@@ -167,13 +170,11 @@ export function Dashboard() {
       </header>
       <main>
         {state && section === 'import' && <ImportPage language={language} ledger={state.ledger} onImported={() => void refresh()} />}
-        {state && db && section === 'overview' && <OverviewPage key={state.status.rescore?.finishedAt ?? 0} db={db} language={language} ledger={state.ledger} />}
-        {state && db && section === 'customers' && (
-          <CustomersPage key={`${query}|${state.status.rescore?.finishedAt ?? 0}`} db={db} language={language} query={new URLSearchParams(query)} />
-        )}
-        {db && section === 'customer' && customerKey && <CustomerPage key={`${customerKey}|${state?.status.rescore?.finishedAt ?? 0}`} db={db} language={language} customerKey={customerKey} />}
-        {state && db && section === 'segments' && <SegmentsPage key={state.status.rescore?.finishedAt ?? 0} db={db} language={language} />}
-        {state && db && section === 'follow-ups' && <FollowUpsPage key={state.status.rescore?.finishedAt ?? 0} db={db} language={language} />}
+        {state && db && section === 'overview' && <OverviewPage db={db} language={language} ledger={state.ledger} scoredAt={scoredAt} />}
+        {state && db && section === 'customers' && <CustomersPage key={query} db={db} language={language} query={new URLSearchParams(query)} scoredAt={scoredAt} />}
+        {db && section === 'customer' && customerKey && <CustomerPage key={customerKey} db={db} language={language} customerKey={customerKey} scoredAt={scoredAt} />}
+        {state && db && section === 'segments' && <SegmentsPage db={db} language={language} scoredAt={scoredAt} />}
+        {state && db && section === 'follow-ups' && <FollowUpsPage db={db} language={language} scoredAt={scoredAt} />}
         {state && db && section === 'rules' && <RulesPage db={db} language={language} onSaved={() => void rescoreStarted()} />}
         {section === 'sites' && <SitesPage language={language} />}
       </main>

@@ -11,7 +11,7 @@ import { formatCount, formatInstant, formatMoney } from './format';
 import { localised, translator, type Language } from './i18n';
 
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
-export function OverviewPage({ db, language, ledger }: { db: Database; language: Language; ledger: ImportRecord[] }) {
+export function OverviewPage({ db, language, ledger, scoredAt }: { db: Database; language: Language; ledger: ImportRecord[]; scoredAt: number }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [due, setDue] = useState<{ overdue: number; today: number } | null>(null);
@@ -22,7 +22,7 @@ export function OverviewPage({ db, language, ledger }: { db: Database; language:
       const groups = groupFollowUps(await allFollowUps(db), localDayNumber(Date.now(), timeZone));
       setDue({ overdue: groups.overdue.length, today: groups.today.length });
     })();
-  }, [db]);
+  }, [db, scoredAt]);
   const overview = useMemo(() => (rows ? overviewOf(rows) : null), [rows]);
   if (!overview) return <section class="tm-page" aria-busy="true" />;
   if (overview.customers === 0) {

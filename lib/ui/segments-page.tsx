@@ -80,7 +80,7 @@ function SplitForm({ segment, members, language, timeZone }: { segment: Segment;
 }
 
 /** Every segment with its size; export one, or split it at random for an A/B test. */
-export function SegmentsPage({ db, language }: { db: Database; language: Language }) {
+export function SegmentsPage({ db, language, scoredAt }: { db: Database; language: Language; scoredAt: number }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [timeZone, setTimeZone] = useState('UTC');
@@ -88,7 +88,7 @@ export function SegmentsPage({ db, language }: { db: Database; language: Languag
   useEffect(() => {
     void loadCustomerRows(db).then(setRows);
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
-  }, [db]);
+  }, [db, scoredAt]);
   const segments = useMemo(() => segmentsOf(rows ?? []), [rows]);
 
   if (!rows) return <section class="tm-page" aria-busy="true" />;
