@@ -9,16 +9,7 @@ import type { Database } from './schema';
 import { countAtMost } from '../sorted';
 
 /** One customer as the Customers page lists them: the aggregate, what the rules say, every fact. */
-export interface CustomerRow {
-  key: string;
-  buyerId: string;
-  names: string[];
-  emails: string[];
-  phones: string[];
-  orderCount: number;
-  monetaryMinor: number;
-  currency: string;
-  lastOrderAt: number;
+export interface CustomerRow extends Pick<Customer, 'key' | 'buyerId' | 'names' | 'emails' | 'phones' | 'orderCount' | 'monetaryMinor' | 'currency' | 'lastOrderAt'> {
   tier: { ref: string; label: Localised; colour: string; rank: number } | null;
   badges: Array<{ ref: string; label: Localised; colour: string }>;
   treatments: Array<{ ref: string; label: Localised }>;

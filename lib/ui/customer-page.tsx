@@ -8,7 +8,7 @@ import { explainCustomer, type RuleWhy } from '../engine/why';
 import type { CardView } from '../overlay/card-view';
 import type { FactSpec, FactValue } from '../scoring/scorer';
 import { shopSettings } from '../settings';
-import { Pill } from './customers-page';
+import { Pill } from './parts';
 import { formatCount, formatMajorMoney } from './format';
 import { localised, translator, type Language } from './i18n';
 

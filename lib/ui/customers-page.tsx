@@ -6,6 +6,7 @@ import { shopSettings } from '../settings';
 import { formatCount, formatMajorMoney, formatMoney } from './format';
 import type { Localised } from '../formats';
 import { localised, translator, type Language } from './i18n';
+import { EmptyShop, Pill } from './parts';
 
 /** Rows drawn at a time: the table shows a window of the list, so 100,000 customers scroll as smoothly as 100. */
 const ROW_HEIGHT = 37;
@@ -20,14 +21,6 @@ function choices(rows: readonly CustomerRow[]) {
     for (const badge of row.badges) badges.set(badge.ref, badge);
   }
   return { tiers: [...tiers.values()].sort((a, b) => b.rank - a.rank), badges: [...badges.values()] };
-}
-
-export function Pill({ label, colour, outline = false }: { label: string; colour: string; outline?: boolean }) {
-  return (
-    <span class={`tm-pill${outline ? ' tm-pill-outline' : ''}`} style={outline ? { color: colour, borderColor: colour } : { background: colour }}>
-      {label}
-    </span>
-  );
 }
 
 /** A filter by the rule that gave customers a tier or badge; empty means all. */
@@ -97,9 +90,7 @@ export function CustomersPage({ db, language, query, scoredAt }: { db: Database;
     return (
       <section class="tm-page" aria-labelledby="customers-title">
         <h1 id="customers-title">{t('customersTitle')}</h1>
-        <p class="tm-card tm-empty">
-          {t('customersEmpty')} <a href="#import">{t('customersGoImport')}</a>
-        </p>
+        <EmptyShop language={language} />
       </section>
     );
   }

@@ -29,6 +29,8 @@ function sectionOf(hash: string): { section: Section; customerKey: string | null
   const [named = '', query = ''] = hash.slice(1).split('?');
   return { section: SECTIONS.find((known) => known === named) ?? 'import', customerKey: null, query };
 }
+/** The dashboard's pages in the order the header lists them. */
+const NAV = ['overview', 'import', 'customers', 'segments', 'follow-ups', 'rules', 'sites'] as const;
 const TITLES = {
   import: 'navImport', overview: 'navOverview', customers: 'navCustomers', customer: 'navCustomers', segments: 'navSegments', 'follow-ups': 'navFollowUps', rules: 'navRules', sites: 'navSites',
 } as const;
@@ -125,27 +127,11 @@ export function Dashboard() {
           </div>
         </div>
         <nav aria-label="Tiermark">
-          <a href="#overview" aria-current={section === 'overview' ? 'page' : undefined}>
-            {t('navOverview')}
-          </a>
-          <a href="#import" aria-current={section === 'import' ? 'page' : undefined}>
-            {t('navImport')}
-          </a>
-          <a href="#customers" aria-current={section === 'customers' || section === 'customer' ? 'page' : undefined}>
-            {t('navCustomers')}
-          </a>
-          <a href="#segments" aria-current={section === 'segments' ? 'page' : undefined}>
-            {t('navSegments')}
-          </a>
-          <a href="#follow-ups" aria-current={section === 'follow-ups' ? 'page' : undefined}>
-            {t('navFollowUps')}
-          </a>
-          <a href="#rules" aria-current={section === 'rules' ? 'page' : undefined}>
-            {t('navRules')}
-          </a>
-          <a href="#sites" aria-current={section === 'sites' ? 'page' : undefined}>
-            {t('navSites')}
-          </a>
+          {NAV.map((item) => (
+            <a href={`#${item}`} aria-current={item === section || (item === 'customers' && section === 'customer') ? 'page' : undefined}>
+              {t(TITLES[item])}
+            </a>
+          ))}
         </nav>
         <div class="tm-counts" aria-live="polite">
           <span>

@@ -9,6 +9,7 @@ import { shopSettings } from '../settings';
 import { localDayNumber } from '../time';
 import { formatCount, formatInstant, formatMoney } from './format';
 import { localised, translator, type Language } from './i18n';
+import { EmptyShop } from './parts';
 
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
 export function OverviewPage({ db, language, ledger, scoredAt }: { db: Database; language: Language; ledger: ImportRecord[]; scoredAt: number }) {
@@ -29,9 +30,7 @@ export function OverviewPage({ db, language, ledger, scoredAt }: { db: Database;
     return (
       <section class="tm-page" aria-labelledby="overview-title">
         <h1 id="overview-title">{t('overviewTitle')}</h1>
-        <p class="tm-card tm-empty">
-          {t('customersEmpty')} <a href="#import">{t('customersGoImport')}</a>
-        </p>
+        <EmptyShop language={language} />
       </section>
     );
   }

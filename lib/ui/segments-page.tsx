@@ -6,7 +6,7 @@ import { shopSettings } from '../settings';
 import { isoOfDay } from '../engine/outcome';
 import { localDayNumber } from '../time';
 import { downloadCsv, toExcelCsv } from './csv-export';
-import { Pill } from './customers-page';
+import { EmptyShop, Pill } from './parts';
 import { formatCount } from './format';
 import { localised, translator, type Language } from './i18n';
 import { minorDigits } from '../money';
@@ -97,9 +97,7 @@ export function SegmentsPage({ db, language, scoredAt }: { db: Database; languag
       <h1 id="segments-title">{t('segmentsTitle')}</h1>
       <p class="tm-muted">{t('segmentsIntro')}</p>
       {segments.length === 0 ? (
-        <p class="tm-card tm-empty">
-          {t('customersEmpty')} <a href="#import">{t('customersGoImport')}</a>
-        </p>
+        <EmptyShop language={language} />
       ) : (
         <table class="tm-table tm-segments">
           <thead>

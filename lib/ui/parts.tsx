@@ -1,0 +1,20 @@
+import { translator, type Language } from './i18n';
+
+/** A tier (filled) or badge (outlined) as a pill of its rule's colour. */
+export function Pill({ label, colour, outline = false }: { label: string; colour: string; outline?: boolean }) {
+  return (
+    <span class={`tm-pill${outline ? ' tm-pill-outline' : ''}`} style={outline ? { color: colour, borderColor: colour } : { background: colour }}>
+      {label}
+    </span>
+  );
+}
+
+/** What a page about customers says before the first import: what to do first, and where. */
+export function EmptyShop({ language }: { language: Language }) {
+  const t = translator(language);
+  return (
+    <p class="tm-card tm-empty">
+      {t('customersEmpty')} <a href="#import">{t('customersGoImport')}</a>
+    </p>
+  );
+}
