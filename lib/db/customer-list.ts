@@ -49,6 +49,17 @@ export async function loadCustomerRows(db: Database): Promise<CustomerRow[]> {
   return rows;
 }
 
+let lastRead: { db: Database; storeVersion: string; rows: Promise<CustomerRow[]> } | null = null;
+
+/**
+ * The rows as the store is at a version (its last import and rescore), read once for every page that shows them (Overview, Customers,
+ * Segments): a big shop takes seconds to read, and moving between pages should not.
+ */
+export function customerRowsAsOf(db: Database, storeVersion: string): Promise<CustomerRow[]> {
+  if (lastRead?.db !== db || lastRead.storeVersion !== storeVersion) lastRead = { db, storeVersion, rows: loadCustomerRows(db) };
+  return lastRead.rows;
+}
+
 /** The customers an order number names (`#1001` or `1001`): the store's own order aliases. */
 export async function customersWithOrder(db: Database, query: string): Promise<string[]> {
   const orderId = query.trim().replace(/^#/, '');

@@ -82,7 +82,7 @@ function WhyRules({ why, tierRef, language }: { why: RuleWhy[]; tierRef: string 
 }
 
 /** One customer: figures, every order, what the rules say and why, and every fact with its meaning. */
-export function CustomerPage({ db, language, customerKey, scoredAt }: { db: Database; language: Language; customerKey: string; scoredAt: number }) {
+export function CustomerPage({ db, language, customerKey, storeVersion }: { db: Database; language: Language; customerKey: string; storeVersion: string }) {
   const t = translator(language);
   const [view, setView] = useState<{ card: CardView | null; profile: Profile | undefined; why: RuleWhy[] } | null>(null);
 
@@ -98,7 +98,7 @@ export function CustomerPage({ db, language, customerKey, scoredAt }: { db: Data
     return () => {
       current = false;
     };
-  }, [db, customerKey, language, scoredAt]);
+  }, [db, customerKey, language, storeVersion]);
 
   if (!view) return <section class="tm-page" aria-busy="true" />;
   const { card, profile, why } = view;

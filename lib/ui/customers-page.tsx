@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { customersWithOrder, filterCustomers, loadCustomerRows, sortCustomers, type CustomerRow } from '../db/customer-list';
+import { customersWithOrder, filterCustomers, customerRowsAsOf, sortCustomers, type CustomerRow } from '../db/customer-list';
 import type { Database } from '../db/schema';
 import { defaultRegistry } from '../engine/registry';
 import { shopSettings } from '../settings';
@@ -49,7 +49,7 @@ function RuleFilter(props: {
 }
 
 /** Every customer: search, filters by tier and badge, sort by any fact, a row per customer linking to their page. */
-export function CustomersPage({ db, language, query, scoredAt }: { db: Database; language: Language; query?: URLSearchParams; scoredAt: number }) {
+export function CustomersPage({ db, language, query, storeVersion }: { db: Database; language: Language; query?: URLSearchParams; storeVersion: string }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [text, setText] = useState('');
@@ -67,9 +67,9 @@ export function CustomersPage({ db, language, query, scoredAt }: { db: Database;
   const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
 
   useEffect(() => {
-    void loadCustomerRows(db).then(setRows);
+    void customerRowsAsOf(db, storeVersion).then(setRows);
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
-  }, [db, scoredAt]);
+  }, [db, storeVersion]);
   // An order number names its buyer through the store's aliases, a point read per search.
   useEffect(() => {
     let current = true;

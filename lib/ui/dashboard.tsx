@@ -111,8 +111,8 @@ export function Dashboard() {
     return () => clearInterval(timer);
   }, [db, rescoring]);
 
-  // The pages that show scores read the store again after each rescore, keeping what the seller typed and chose.
-  const scoredAt = state?.status.rescore?.finishedAt ?? 0;
+  // The pages that show customers read the store again after each import and rescore, keeping what the seller typed and chose.
+  const storeVersion = `${state?.status.lastImportAt ?? 0}|${state?.status.rescore?.finishedAt ?? 0}`;
 
   return (
     <div class="tm-app">
@@ -156,11 +156,11 @@ export function Dashboard() {
       </header>
       <main>
         {state && section === 'import' && <ImportPage language={language} ledger={state.ledger} onImported={() => void refresh()} />}
-        {state && db && section === 'overview' && <OverviewPage db={db} language={language} ledger={state.ledger} scoredAt={scoredAt} />}
-        {state && db && section === 'customers' && <CustomersPage key={query} db={db} language={language} query={new URLSearchParams(query)} scoredAt={scoredAt} />}
-        {db && section === 'customer' && customerKey && <CustomerPage key={customerKey} db={db} language={language} customerKey={customerKey} scoredAt={scoredAt} />}
-        {state && db && section === 'segments' && <SegmentsPage db={db} language={language} scoredAt={scoredAt} />}
-        {state && db && section === 'follow-ups' && <FollowUpsPage db={db} language={language} scoredAt={scoredAt} />}
+        {state && db && section === 'overview' && <OverviewPage db={db} language={language} ledger={state.ledger} storeVersion={storeVersion} />}
+        {state && db && section === 'customers' && <CustomersPage key={query} db={db} language={language} query={new URLSearchParams(query)} storeVersion={storeVersion} />}
+        {db && section === 'customer' && customerKey && <CustomerPage key={customerKey} db={db} language={language} customerKey={customerKey} storeVersion={storeVersion} />}
+        {state && db && section === 'segments' && <SegmentsPage db={db} language={language} storeVersion={storeVersion} />}
+        {state && db && section === 'follow-ups' && <FollowUpsPage db={db} language={language} storeVersion={storeVersion} />}
         {state && db && section === 'rules' && <RulesPage db={db} language={language} onSaved={() => void rescoreStarted()} />}
         {section === 'sites' && <SitesPage language={language} />}
       </main>

@@ -15,7 +15,7 @@ const PAGE = 100;
 const buyerOf = (customerKey: string) => customerKey.slice(customerKey.indexOf(':') + 1);
 
 /** Every follow-up, overdue first; done and snooze are kept in the store like the history card's. */
-export function FollowUpsPage({ db, language, scoredAt }: { db: Database; language: Language; scoredAt: number }) {
+export function FollowUpsPage({ db, language, storeVersion }: { db: Database; language: Language; storeVersion: string }) {
   const t = translator(language);
   const [records, setRecords] = useState<FollowUpRecord[] | null>(null);
   const [today, setToday] = useState<number | null>(null);
@@ -25,7 +25,7 @@ export function FollowUpsPage({ db, language, scoredAt }: { db: Database; langua
   useEffect(() => {
     void load();
     void shopSettings.getValue().then((settings) => setToday(localDayNumber(Date.now(), settings.timeZone)));
-  }, [db, scoredAt]);
+  }, [db, storeVersion]);
   const groups = useMemo(() => (records && today !== null ? groupFollowUps(records, today) : null), [records, today]);
 
   const setStatus = async (id: string, status: FollowUpStatus) => {

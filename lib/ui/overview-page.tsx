@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { loadCustomerRows, type CustomerRow } from '../db/customer-list';
+import { customerRowsAsOf, type CustomerRow } from '../db/customer-list';
 import type { ImportRecord } from '../db/ledger';
 import { allFollowUps } from '../db/profiles';
 import type { Database } from '../db/schema';
@@ -12,18 +12,18 @@ import { localised, translator, type Language } from './i18n';
 import { EmptyShop } from './parts';
 
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
-export function OverviewPage({ db, language, ledger, scoredAt }: { db: Database; language: Language; ledger: ImportRecord[]; scoredAt: number }) {
+export function OverviewPage({ db, language, ledger, storeVersion }: { db: Database; language: Language; ledger: ImportRecord[]; storeVersion: string }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [due, setDue] = useState<{ overdue: number; today: number } | null>(null);
   useEffect(() => {
-    void loadCustomerRows(db).then(setRows);
+    void customerRowsAsOf(db, storeVersion).then(setRows);
     void (async () => {
       const { timeZone } = await shopSettings.getValue();
       const groups = groupFollowUps(await allFollowUps(db), localDayNumber(Date.now(), timeZone));
       setDue({ overdue: groups.overdue.length, today: groups.today.length });
     })();
-  }, [db, scoredAt]);
+  }, [db, storeVersion]);
   const overview = useMemo(() => (rows ? overviewOf(rows) : null), [rows]);
   if (!overview) return <section class="tm-page" aria-busy="true" />;
   if (overview.customers === 0) {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { loadCustomerRows, type CustomerRow } from '../db/customer-list';
+import { customerRowsAsOf, type CustomerRow } from '../db/customer-list';
 import type { Database } from '../db/schema';
 import { membersOf, segmentsOf, splitSegment, type Segment } from '../segments';
 import { shopSettings } from '../settings';
@@ -80,15 +80,15 @@ function SplitForm({ segment, members, language, timeZone }: { segment: Segment;
 }
 
 /** Every segment with its size; export one, or split it at random for an A/B test. */
-export function SegmentsPage({ db, language, scoredAt }: { db: Database; language: Language; scoredAt: number }) {
+export function SegmentsPage({ db, language, storeVersion }: { db: Database; language: Language; storeVersion: string }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [timeZone, setTimeZone] = useState('UTC');
   const [splitting, setSplitting] = useState<string | null>(null);
   useEffect(() => {
-    void loadCustomerRows(db).then(setRows);
+    void customerRowsAsOf(db, storeVersion).then(setRows);
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
-  }, [db, scoredAt]);
+  }, [db, storeVersion]);
   const segments = useMemo(() => segmentsOf(rows ?? []), [rows]);
 
   if (!rows) return <section class="tm-page" aria-busy="true" />;
