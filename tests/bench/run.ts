@@ -168,7 +168,7 @@ async function customersPageBench(dashboard: Page, customers: number): Promise<v
   }
   const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
   const worst = (list: number[]) => Math.max(...list);
-  console.log(`customers page          first rows shown ${fmt(Math.min(...opened) / 1000)} s after opening (${customers.toLocaleString('en')} customers and profiles read; no target)`);
+  console.log(`customers page          first rows shown ${fmt(opened[0]! / 1000)} s after opening (${customers.toLocaleString('en')} customers and profiles read; no target), ${fmt(opened[1]! / 1000)} s when opened again (the read is shared)`);
   for (const [label, list] of [['part of an email', runs.text], ['an order number', runs.order], ['search cleared', runs.clear]] as const) {
     console.log(`  search: ${label.padEnd(16)} median ${fmt(median(list), 0)} ms, worst ${fmt(worst(list), 0)} ms  (target < 100 ms)  ${worst(list) < 100 ? 'ok' : 'MISSED'}`);
   }
