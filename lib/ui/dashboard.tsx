@@ -15,10 +15,11 @@ import { ImportPage } from './import-page';
 import { OverviewPage } from './overview-page';
 import { RulesPage } from './rules-page';
 import { SegmentsPage } from './segments-page';
+import { SettingsPage } from './settings-page';
 import { SitesPage } from './sites-page';
 
-type Section = 'import' | 'overview' | 'customers' | 'customer' | 'segments' | 'follow-ups' | 'rules' | 'sites';
-const SECTIONS = ['overview', 'customers', 'segments', 'follow-ups', 'rules', 'sites'] as const;
+type Section = 'import' | 'overview' | 'customers' | 'customer' | 'segments' | 'follow-ups' | 'rules' | 'sites' | 'settings';
+const SECTIONS = ['overview', 'customers', 'segments', 'follow-ups', 'rules', 'sites', 'settings'] as const;
 
 /**
  * The page a location hash names, and its parameters: `#customer=KEY` is one customer's page (the
@@ -30,9 +31,9 @@ function sectionOf(hash: string): { section: Section; customerKey: string | null
   return { section: SECTIONS.find((known) => known === named) ?? 'import', customerKey: null, query };
 }
 /** The dashboard's pages in the order the header lists them. */
-const NAV = ['overview', 'import', 'customers', 'segments', 'follow-ups', 'rules', 'sites'] as const;
+const NAV = ['overview', 'import', 'customers', 'segments', 'follow-ups', 'rules', 'sites', 'settings'] as const;
 const TITLES = {
-  import: 'navImport', overview: 'navOverview', customers: 'navCustomers', customer: 'navCustomers', segments: 'navSegments', 'follow-ups': 'navFollowUps', rules: 'navRules', sites: 'navSites',
+  import: 'navImport', overview: 'navOverview', customers: 'navCustomers', customer: 'navCustomers', segments: 'navSegments', 'follow-ups': 'navFollowUps', rules: 'navRules', sites: 'navSites', settings: 'navSettings',
 } as const;
 
 async function loadState(db: Database): Promise<{ status: StoreStatus; ledger: ImportRecord[] }> {
@@ -40,7 +41,7 @@ async function loadState(db: Database): Promise<{ status: StoreStatus; ledger: I
   return { status, ledger: ledger.sort((a, b) => b.startedAt - a.startedAt) };
 }
 
-/** The options page: Overview, Import, Customers (and each customer's page), Segments, Follow-ups, Rules and Sites under a header with the store's counts. */
+/** The options page: Overview, Import, Customers (and each customer's page), Segments, Follow-ups, Rules, Sites and Settings under a header with the store's counts. */
 export function Dashboard() {
   const [language, setLanguage] = useState<Language>(preferredLanguage());
   const [db, setDb] = useState<Database | null>(null);
@@ -163,6 +164,7 @@ export function Dashboard() {
         {state && db && section === 'follow-ups' && <FollowUpsPage db={db} language={language} storeVersion={storeVersion} />}
         {state && db && section === 'rules' && <RulesPage db={db} language={language} onSaved={() => void rescoreStarted()} />}
         {section === 'sites' && <SitesPage language={language} />}
+        {db && section === 'settings' && <SettingsPage db={db} language={language} onRescoring={() => void rescoreStarted()} onStoreChanged={() => void refresh()} />}
       </main>
     </div>
   );

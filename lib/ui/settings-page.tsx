@@ -1,0 +1,151 @@
+import { useEffect, useState } from 'preact/hooks';
+import { backupOf, BackupProblem, compressBackup, deleteAllData, readBackupFile, restoreBackup, type Backup } from '../db/backup';
+import { readBucket } from '../db/buckets';
+import type { Database } from '../db/schema';
+import { sendMessage } from '../messaging';
+import { shopSettings, type ShopSettings } from '../settings';
+import { downloadBlob } from './csv-export';
+import { formatCount } from './format';
+import { translator, type Language } from './i18n';
+
+const megabytes = (bytes: number, language: Language) => `${new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(bytes / 1e6)} MB`;
+const customersIn = (backup: Backup) => backup.stores.customers.reduce<number>((n, stored) => n + Object.keys(readBucket(stored as never)).length, 0);
+
+/** The shop's settings, the storage the data takes, backup and restore, and deleting it all. */
+export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db: Database; language: Language; onRescoring(): void; onStoreChanged(): void }) {
+  const t = translator(language);
+  const [settings, setSettings] = useState<ShopSettings | null>(null);
+  const [clvPercent, setClvPercent] = useState('');
+  const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean } | null>(null);
+  const [restoring, setRestoring] = useState<Backup | null>(null);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState('');
+
+  const readStorage = async () => {
+    const [estimate, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted()]);
+    setStorage({ usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted });
+  };
+  useEffect(() => {
+    void shopSettings.getValue().then((value) => {
+      setSettings(value);
+      setClvPercent(String(Math.round(value.clvDiscountRate * 10_000) / 100));
+    });
+    void readStorage();
+  }, [db]);
+  const say = (text: string, error = false) => setMessage({ text, error });
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    const rate = Number(clvPercent);
+    if (!settings || !(rate >= 0 && rate <= 10)) return say(t('settingsClvInvalid'), true);
+    await shopSettings.setValue({ ...settings, clvDiscountRate: rate / 100 });
+    say(t('settingsSaved'));
+    void sendMessage('rescore', { reason: 'manual' }).catch(() => undefined);
+    onRescoring();
+  };
+  const backUp = async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    downloadBlob(`tiermark-backup-${day}.json.gz`, await compressBackup(await backupOf(db, await shopSettings.getValue())));
+  };
+  const chooseBackup = async (file: File | undefined) => {
+    setRestoring(null);
+    if (!file) return;
+    try {
+      setRestoring(await readBackupFile(file, file.name));
+      setMessage(null);
+    } catch (error) {
+      say(error instanceof BackupProblem ? error.message : String(error), true);
+    }
+  };
+  const restore = async () => {
+    if (!restoring) return;
+    await restoreBackup(db, restoring);
+    if (restoring.settings) await shopSettings.setValue(restoring.settings);
+    setRestoring(null);
+    say(t('settingsRestored'));
+    onStoreChanged();
+    void readStorage();
+  };
+  const deleteAll = async () => {
+    await deleteAllData(db);
+    setConfirmDelete('');
+    say(t('settingsDeleted'));
+    onStoreChanged();
+    void readStorage();
+  };
+
+  return (
+    <section class="tm-page tm-settings" aria-labelledby="settings-title">
+      <h1 id="settings-title">{t('settingsTitle')}</h1>
+      {message && (
+        <p class={message.error ? 'tm-error' : 'tm-notice'} role={message.error ? 'alert' : 'status'} id="tm-settings-message">
+          {message.text}
+        </p>
+      )}
+      <form class="tm-card" noValidate onSubmit={(e) => void save(e)}>
+        <h2>{t('settingsShop')}</h2>
+        {settings && (
+          <div class="tm-settings-grid">
+            <label>
+              {t('settingsTimeZone')}
+              <select id="tm-time-zone" value={settings.timeZone} onChange={(e) => setSettings({ ...settings, timeZone: e.currentTarget.value })}>
+                {[...new Set([settings.timeZone, ...Intl.supportedValuesOf('timeZone')])].map((zone) => (
+                  <option value={zone}>{zone}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('settingsClv')}
+              <input id="tm-clv-rate" type="number" step="0.1" min="0" max="10" value={clvPercent} onInput={(e) => setClvPercent(e.currentTarget.value)} />
+            </label>
+          </div>
+        )}
+        <button type="submit" class="tm-primary" id="tm-settings-save">
+          {t('settingsSave')}
+        </button>
+      </form>
+      <div class="tm-card">
+        <h2>{t('settingsStorage')}</h2>
+        {storage && (
+          <p id="tm-storage">
+            {megabytes(storage.usage, language)} {t('settingsUsed')} {t('settingsOf')} {megabytes(storage.quota, language)}
+          </p>
+        )}
+        {storage?.persisted ? (
+          <p class="tm-muted">{t('settingsPersisted')}</p>
+        ) : (
+          <button type="button" class="tm-link" onClick={() => void navigator.storage.persist().then(readStorage)}>
+            {t('settingsPersist')}
+          </button>
+        )}
+      </div>
+      <div class="tm-card">
+        <h2>{t('settingsBackup')}</h2>
+        <p class="tm-muted">{t('settingsBackupIntro')}</p>
+        <button type="button" class="tm-primary" id="tm-backup" onClick={() => void backUp()}>
+          {t('settingsBackupButton')}
+        </button>
+        <label class="tm-restore">
+          {t('settingsRestoreFile')} <input id="tm-restore-file" type="file" accept=".gz,application/gzip" onChange={(e) => void chooseBackup(e.currentTarget.files?.[0])} />
+        </label>
+        {restoring && (
+          <p>
+            {t('settingsRestoreWill')} <strong id="tm-restore-customers">{formatCount(customersIn(restoring), language)}</strong> {t('customers')} ·{' '}
+            {new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(restoring.createdAt)}{' '}
+            <button type="button" class="tm-primary" id="tm-restore" onClick={() => void restore()}>
+              {t('settingsRestoreConfirm')}
+            </button>
+          </p>
+        )}
+      </div>
+      <div class="tm-card tm-danger">
+        <h2>{t('settingsDelete')}</h2>
+        <p class="tm-muted">{t('settingsDeleteIntro')}</p>
+        <input id="tm-delete-confirm" type="text" aria-label="DELETE" value={confirmDelete} onInput={(e) => setConfirmDelete(e.currentTarget.value)} />{' '}
+        <button type="button" class="tm-danger-button" id="tm-delete-all" disabled={confirmDelete.trim() !== 'DELETE'} onClick={() => void deleteAll()}>
+          {t('settingsDeleteButton')}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, fixture } from '../helpers';
+import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+
+describe('Settings: the shop, storage, backup, restore and delete all', () => {
+  let browser: LoadedExtension;
+  let page: Page;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tiermark-settings-'));
+    ({ browser, page } = await openEmptyDashboard());
+    await importAndScore(page, join(FIXTURES, 'demo/ExportOrderList202611201200.csv'));
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
+    await page.locator('#tm-time-zone').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const counts = async () => ({ customers: await page.locator('#tm-count-customers').innerText(), orders: await page.locator('#tm-count-orders').innerText() });
+  const lastRescore = () =>
+    page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('meta').objectStore('meta').get('rescore'); g.onsuccess = () => { r.result.close(); ok(g.result ?? null); }; }; })`) as Promise<{ reason: string; state: string; startedAt: number } | null>;
+
+  it('saves the CLV discount rate and rescores every customer, and refuses a rate out of range', async () => {
+    expect(await page.locator('#tm-clv-rate').inputValue()).toBe('1');
+    await page.fill('#tm-clv-rate', '25');
+    await page.click('#tm-settings-save');
+    expect(await page.locator('#tm-settings-message').innerText()).toContain('Enter a rate from 0 to 10');
+    const before = (await lastRescore())!.startedAt;
+    await page.fill('#tm-clv-rate', '2');
+    await page.click('#tm-settings-save');
+    await expect.poll(async () => (await lastRescore())?.startedAt ?? 0, { timeout: 30_000 }).toBeGreaterThan(before);
+    await expect.poll(async () => (await lastRescore())?.state, { timeout: 30_000 }).toBe('done');
+    expect((await lastRescore())!.reason).toBe('manual');
+    await page.reload();
+    expect(await page.locator('#tm-clv-rate').inputValue()).toBe('2');
+    expect(await page.locator('#tm-storage').innerText()).toMatch(/MB used of about [\d,.]+ MB/);
+  });
+
+  it('backs up, deletes everything, and restores the same shop from the backup', async () => {
+    const before = await counts();
+    expect(before.customers).toBe('320');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#tm-backup')]);
+    expect(download.suggestedFilename()).toMatch(/^tiermark-backup-\d{4}-\d{2}-\d{2}\.json\.gz$/);
+    const backup = join(dir, download.suggestedFilename());
+    await download.saveAs(backup);
+    // Delete all asks for DELETE first.
+    expect(await page.locator('#tm-delete-all').isDisabled()).toBe(true);
+    await page.fill('#tm-delete-confirm', 'delete');
+    expect(await page.locator('#tm-delete-all').isDisabled()).toBe(true);
+    await page.fill('#tm-delete-confirm', 'DELETE');
+    await page.click('#tm-delete-all');
+    await expect.poll(counts).toEqual({ customers: '0', orders: '0' });
+    // A file that is not a backup is refused with what to do.
+    const notBackup = join(dir, 'orders.csv.gz');
+    copyFileSync(fixture('shopify-orders-79.csv'), notBackup);
+    await page.setInputFiles('#tm-restore-file', notBackup);
+    expect(await page.locator('#tm-settings-message[role=alert]').innerText()).toContain('orders.csv.gz: not a Tiermark backup');
+    expect(await page.locator('#tm-restore').count()).toBe(0);
+    await page.setInputFiles('#tm-restore-file', backup);
+    expect(await page.locator('#tm-restore-customers').innerText()).toBe('320');
+    await page.click('#tm-restore');
+    await expect.poll(counts, { timeout: 30_000 }).toEqual(before);
+    await page.click('a[href="#customers"]');
+    await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe('320 customers shown');
+    // The settings came back with it.
+    await page.click('a[href="#settings"]');
+    expect(await page.locator('#tm-clv-rate').inputValue()).toBe('2');
+  });
+});
