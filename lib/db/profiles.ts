@@ -32,6 +32,8 @@ export interface StoredRuleFile {
   file: string;
   text: string;
   updatedAt: number;
+  /** The texts it had before, newest first (at most RULE_FILE_VERSIONS), so an edit can be undone. */
+  history?: Array<{ text: string; savedAt: number }>;
 }
 
 /** How the last (or current) rescore went; `meta` record "rescore". */

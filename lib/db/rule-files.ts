@@ -24,9 +24,33 @@ export async function ruleFileTexts(db: Database): Promise<Array<{ file: string;
   return [...shipped, ...[...stored].map(([file, text]) => ({ file, text, edited: true }))];
 }
 
-/** Saves a seller's rule file (checked first: a file with problems is refused with them). */
+/** Earlier texts kept per rule file. */
+export const RULE_FILE_VERSIONS = 10;
+
+/** The text a shipped file has as it ships, or null for a seller's own file. */
+export const shippedText = (file: string): string | null => {
+  const shipped = DEFAULT_RULE_FILES[file];
+  return shipped ? JSON.stringify(shipped, null, 2) : null;
+};
+
+/**
+ * Saves a seller's rule file (checked first: a file with problems is refused with them). The text
+ * it replaces (the shipped one, the first time) joins the file's history.
+ */
 export async function saveRuleFile(db: Database, file: string, text: string, registry: Registry): Promise<RuleProblem[]> {
   const { problems } = checkRuleFiles([{ file, text }], registry);
-  if (problems.length === 0) await db.put('ruleFiles', { file, text, updatedAt: Date.now() });
+  if (problems.length > 0) return problems;
+  const tx = db.transaction('ruleFiles', 'readwrite');
+  const before = await tx.store.get(file);
+  const now = Date.now();
+  const replaced = before?.text ?? shippedText(file);
+  const history = [...(replaced !== null && replaced !== text ? [{ text: replaced, savedAt: before?.updatedAt ?? 0 }] : []), ...(before?.history ?? [])].slice(0, RULE_FILE_VERSIONS);
+  await tx.store.put({ file, text, updatedAt: now, history });
+  await tx.done;
   return problems;
+}
+
+/** A rule file's earlier texts, newest first. */
+export async function ruleFileHistory(db: Database, file: string): Promise<Array<{ text: string; savedAt: number }>> {
+  return (await db.get('ruleFiles', file))?.history ?? [];
 }
