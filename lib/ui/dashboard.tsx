@@ -13,6 +13,7 @@ import { CustomersPage } from './customers-page';
 import { FollowUpsPage } from './follow-ups-page';
 import { ImportPage } from './import-page';
 import { OverviewPage } from './overview-page';
+import { RuleEditor } from './rule-editor';
 import { RulesPage } from './rules-page';
 import { SegmentsPage } from './segments-page';
 import { SettingsPage } from './settings-page';
@@ -162,7 +163,10 @@ export function Dashboard() {
         {db && section === 'customer' && customerKey && <CustomerPage key={customerKey} db={db} language={language} customerKey={customerKey} storeVersion={storeVersion} />}
         {state && db && section === 'segments' && <SegmentsPage db={db} language={language} storeVersion={storeVersion} />}
         {state && db && section === 'follow-ups' && <FollowUpsPage db={db} language={language} storeVersion={storeVersion} />}
-        {state && db && section === 'rules' && <RulesPage db={db} language={language} onSaved={() => void rescoreStarted()} />}
+        {state && db && section === 'rules' && new URLSearchParams(query).has('edit') && (
+          <RuleEditor key={query} db={db} language={language} file={new URLSearchParams(query).get('edit')!} storeVersion={storeVersion} onSaved={() => void rescoreStarted()} />
+        )}
+        {state && db && section === 'rules' && !new URLSearchParams(query).has('edit') && <RulesPage db={db} language={language} onSaved={() => void rescoreStarted()} />}
         {section === 'sites' && <SitesPage language={language} />}
         {db && section === 'settings' && <SettingsPage db={db} language={language} onRescoring={() => void rescoreStarted()} onStoreChanged={() => void refresh()} />}
       </main>

@@ -42,6 +42,15 @@ export function RulesPage({ db, language, onSaved }: { db: Database; language: L
     onSaved();
   }
 
+  // A seller's own file, or one shared by another shop: checked like any other, saved under its name.
+  async function addFile(file: File | undefined): Promise<void> {
+    if (!file) return;
+    const { problems } = await sendMessage('saveRuleFile', { file: file.name, text: await file.text() });
+    setError(problems.length > 0 ? problems.map(formatProblem).join('\n') : null);
+    setFiles(await listFiles(db));
+    if (problems.length === 0) onSaved();
+  }
+
   return (
     <section class="tm-page" aria-labelledby="rules-title">
       <h1 id="rules-title">{t('rulesTitle')}</h1>
@@ -51,6 +60,9 @@ export function RulesPage({ db, language, onSaved }: { db: Database; language: L
           {error}
         </p>
       )}
+      <label class="tm-card tm-rule-import">
+        {t('ruleImport')} <input id="tm-rule-import" type="file" accept=".json,application/json" onChange={(event) => void addFile(event.currentTarget.files?.[0])} />
+      </label>
       {files?.map((item) => (
         <article class="tm-card tm-rule-file" data-file={item.file} key={item.file}>
           <header class="tm-file-head">
@@ -59,6 +71,9 @@ export function RulesPage({ db, language, onSaved }: { db: Database; language: L
               {item.file}
               {item.edited ? ` · ${t('ruleFileEdited')}` : ''}
             </span>
+            <a class="tm-rule-edit" href={`#rules?edit=${encodeURIComponent(item.file)}`}>
+              {t('ruleEdit')}
+            </a>
             {item.ruleFile && (
               <label class="tm-switch">
                 <input type="checkbox" checked={item.ruleFile.enabled} onChange={(event) => void setEnabled(item, event.currentTarget.checked)} />

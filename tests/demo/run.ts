@@ -57,6 +57,12 @@ async function main(): Promise<void> {
   await dashboard.goto(`${dashboard.url().split('#')[0]}#rules`);
   await dashboard.locator('.tm-rule-file').first().waitFor();
   await shoot(dashboard, 'dashboard-rules-zh');
+  // The editor on the member ladder, with its live preview over the demo shop.
+  await dashboard.goto(`${dashboard.url().split('#')[0]}#rules?edit=member-ladder.json`);
+  await dashboard.locator('#tm-preview-matches').waitFor();
+  await shoot(dashboard, 'dashboard-rule-editor-zh');
+  await dashboard.goto(`${dashboard.url().split('#')[0]}#rules`);
+  await dashboard.locator('.tm-rule-file').first().waitFor();
   await dashboard.click('.tm-lang');
   await shoot(dashboard, 'dashboard-rules-en');
   await dashboard.goto(`${dashboard.url().split('#')[0]}#import`);

@@ -1,0 +1,198 @@
+import { autocompletion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { json } from '@codemirror/lang-json';
+import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
+import { EditorState } from '@codemirror/state';
+import { EditorView, keymap, lineNumbers } from '@codemirror/view';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { customerRowsAsOf } from '../db/customer-list';
+import { ruleFileHistory, ruleFileTexts, shippedText } from '../db/rule-files';
+import type { Database } from '../db/schema';
+import { previewRuleFile, type PreviewCustomer, type RulePreview } from '../engine/preview';
+import { defaultRegistry } from '../engine/registry';
+import { checkRuleFile, formatProblem, type RuleProblem } from '../engine/validate';
+import { sendMessage } from '../messaging';
+import { downloadBlob } from './csv-export';
+import { formatCount, formatInstant } from './format';
+import { localised, translator, type Language } from './i18n';
+
+/** A problem as the editor marks it: the whole line the checker names (the first line when it names none). */
+function diagnosticsOf(view: EditorView, problems: readonly RuleProblem[]): Diagnostic[] {
+  return problems.map((problem) => {
+    const line = view.state.doc.line(Math.min(Math.max(problem.line ?? 1, 1), view.state.doc.lines));
+    return { from: line.from, to: Math.max(line.to, line.from + 1), severity: 'error', message: `${problem.pointer || '/'}: ${problem.message}` };
+  });
+}
+
+/** Fact names after `"fact": "`, operators after `"operator": "`, each with what it means. */
+function completions(language: Language) {
+  const registry = defaultRegistry();
+  return (context: CompletionContext): CompletionResult | null => {
+    const before = context.matchBefore(/"(fact|operator)"\s*:\s*"[\w:]*/);
+    if (!before) return null;
+    const from = before.from + before.text.lastIndexOf('"') + 1;
+    if (before.text.startsWith('"fact"')) {
+      return { from, options: [...registry.facts].map(([name, spec]) => ({ label: name, type: 'property', detail: spec.type, info: localised(spec.description, language) })) };
+    }
+    return { from, options: [...registry.operators.keys()].map((name) => ({ label: name, type: 'keyword' })) };
+  };
+}
+
+/** One rule file in CodeMirror: problems marked at their line, completion of facts, a live preview over the shop's customers. */
+export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: Database; language: Language; file: string; storeVersion: string; onSaved(): void }) {
+  const t = translator(language);
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const [text, setText] = useState<string | null>(null);
+  const [customers, setCustomers] = useState<PreviewCustomer[]>([]);
+  const [preview, setPreview] = useState<RulePreview | null>(null);
+  const [versions, setVersions] = useState<Array<{ text: string; savedAt: number }>>([]);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+
+  useEffect(() => {
+    void ruleFileTexts(db).then((files) => setText(files.find((f) => f.file === file)?.text ?? ''));
+    void ruleFileHistory(db, file).then(setVersions);
+  }, [db, file]);
+  useEffect(() => {
+    void customerRowsAsOf(db, storeVersion).then((rows) => setCustomers(rows.map(({ key, buyerId, facts }) => ({ key, buyerId, facts }))));
+  }, [db, storeVersion]);
+
+  // The editor, made once the text is read; typing updates `text`, which the preview follows.
+  useEffect(() => {
+    if (text === null || !host.current || view.current) return;
+    const registry = defaultRegistry();
+    view.current = new EditorView({
+      parent: host.current,
+      state: EditorState.create({
+        doc: text,
+        extensions: [
+          lineNumbers(),
+          history(),
+          bracketMatching(),
+          keymap.of([...defaultKeymap, ...historyKeymap]),
+          json(),
+          syntaxHighlighting(defaultHighlightStyle),
+          lintGutter(),
+          linter((editor) => diagnosticsOf(editor, checkRuleFile(editor.state.doc.toString(), file, registry).problems), { delay: 250 }),
+          autocompletion({ override: [completions(language)] }),
+          EditorView.updateListener.of((update) => {
+            if (update.docChanged) setText(update.state.doc.toString());
+          }),
+          EditorView.contentAttributes.of({ 'aria-label': `${t('editorTitle')}: ${file}` }),
+        ],
+      }),
+    });
+    return () => {
+      view.current?.destroy();
+      view.current = null;
+    };
+  }, [text === null]);
+
+  // The preview, a moment after the last keystroke.
+  useEffect(() => {
+    if (text === null) return;
+    let current = true;
+    const timer = setTimeout(() => void previewRuleFile(text, file, defaultRegistry(), customers).then((result) => current && setPreview(result)), 250);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [text, customers]);
+
+  const replaceText = (next: string) => view.current?.dispatch({ changes: { from: 0, to: view.current.state.doc.length, insert: next } });
+  const save = async () => {
+    if (text === null) return;
+    const { problems } = await sendMessage('saveRuleFile', { file, text });
+    if (problems.length > 0) {
+      setMessage({ text: problems.map(formatProblem).join('\n'), error: true });
+      return;
+    }
+    setMessage({ text: t('editorSaved'), error: false });
+    setVersions(await ruleFileHistory(db, file));
+    onSaved();
+  };
+  const shipped = shippedText(file);
+
+  return (
+    <section class="tm-page tm-rule-editor" aria-labelledby="editor-title">
+      <p>
+        <a href="#rules">← {t('editorBack')}</a>
+      </p>
+      <h1 id="editor-title">
+        {t('editorTitle')}: <code>{file}</code>
+      </h1>
+      <p class="tm-muted">{t('editorHint')}</p>
+      {message && (
+        <p class={message.error ? 'tm-error' : 'tm-notice'} role={message.error ? 'alert' : 'status'} id="tm-editor-message">
+          {message.text}
+        </p>
+      )}
+      <div class="tm-editor-layout">
+        <div>
+          <div class="tm-editor" ref={host} />
+          <div class="tm-toolbar">
+            <button type="button" class="tm-primary" id="tm-editor-save" disabled={!preview || preview.problems.length > 0} onClick={() => void save()}>
+              {t('editorSave')}
+            </button>
+            <button type="button" class="tm-link" id="tm-editor-export" onClick={() => downloadBlob(file, new Blob([text ?? ''], { type: 'application/json' }))}>
+              {t('editorExport')}
+            </button>
+            {shipped !== null && (
+              <button type="button" class="tm-link" id="tm-editor-reset" onClick={() => replaceText(shipped)}>
+                {t('editorReset')}
+              </button>
+            )}
+          </div>
+        </div>
+        <aside class="tm-card tm-editor-side" aria-live="polite">
+          <h2>{t('editorProblems')}</h2>
+          {preview && preview.problems.length === 0 && <p class="tm-muted">{t('editorNoProblems')}</p>}
+          <ul class="tm-editor-problems">
+            {preview?.problems.map((problem) => (
+              <li class="tm-error" data-line={problem.line ?? ''}>
+                {formatProblem(problem)}
+              </li>
+            ))}
+          </ul>
+          <h2>{t('editorPreview')}</h2>
+          {preview && preview.problems.length === 0 && (
+            <>
+              <p>
+                <strong id="tm-preview-matches">{formatCount(preview.matches, language)}</strong> / {formatCount(customers.length, language)} {t('editorMatches')}
+                {preview.sample.length > 0 && (
+                  <span class="tm-muted">
+                    {' '}
+                    · {t('editorSample')} {preview.sample.join(', ')}
+                  </span>
+                )}
+              </p>
+              <ul class="tm-preview-rules">
+                {preview.rules.map((rule) => (
+                  <li data-rule={rule.ref}>
+                    {rule.label ? localised(rule.label, language) : rule.ref}: <strong class="tm-preview-count">{formatCount(rule.matches, language)}</strong>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {versions.length > 0 && (
+            <>
+              <h2>{t('editorVersions')}</h2>
+              <ul class="tm-editor-versions">
+                {versions.map((version) => (
+                  <li>
+                    {version.savedAt ? formatInstant(version.savedAt, language) : t('editorShipped')}{' '}
+                    <button type="button" class="tm-link" onClick={() => replaceText(version.text)}>
+                      {t('editorLoad')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </aside>
+      </div>
+    </section>
+  );
+}
