@@ -1,3 +1,5 @@
+import { encodeGbk } from './gbk';
+
 /** CSV for Excel: UTF-8 with BOM, CRLF, and cells that start like a formula made inert. */
 export function toExcelCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cell = (value: string | number) => {
@@ -19,7 +21,10 @@ export function downloadBlob(fileName: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Hands a CSV to the browser as a download. */
-export function downloadCsv(fileName: string, csv: string): void {
-  downloadBlob(fileName, new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+export type CsvEncoding = 'utf-8' | 'gbk';
+
+/** Hands a CSV to the browser as a download: UTF-8 with its BOM, or GBK (no BOM) for older Chinese Excel. */
+export function downloadCsv(fileName: string, csv: string, encoding: CsvEncoding = 'utf-8'): void {
+  const body = encoding === 'gbk' ? encodeGbk(csv.replace(/^\uFEFF/, '')) : csv;
+  downloadBlob(fileName, new Blob([body as BlobPart], { type: `text/csv;charset=${encoding}` }));
 }

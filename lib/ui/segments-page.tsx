@@ -5,7 +5,7 @@ import { membersOf, segmentsOf, splitSegment, type Segment } from '../segments';
 import { shopSettings } from '../settings';
 import { isoOfDay } from '../engine/outcome';
 import { localDayNumber } from '../time';
-import { downloadCsv, toExcelCsv } from './csv-export';
+import { downloadCsv, toExcelCsv, type CsvEncoding } from './csv-export';
 import { EmptyShop, Pill } from './parts';
 import { formatCount } from './format';
 import { localised, translator, type Language } from './i18n';
@@ -41,7 +41,7 @@ export function segmentCsv(rows: readonly CustomerRow[], language: Language, tim
 
 const fileNameOf = (segment: Segment, language: Language) => localised(segment.label, language).replace(/[\\/:*?"<>|\s]+/g, '-');
 
-function SplitForm({ segment, members, language, timeZone }: { segment: Segment; members: CustomerRow[]; language: Language; timeZone: string }) {
+function SplitForm({ segment, members, language, timeZone, encoding }: { segment: Segment; members: CustomerRow[]; language: Language; timeZone: string; encoding: CsvEncoding }) {
   const t = translator(language);
   const [sample, setSample] = useState(Math.min(members.length, 1000));
   const [groups, setGroups] = useState(2);
@@ -51,7 +51,7 @@ function SplitForm({ segment, members, language, timeZone }: { segment: Segment;
     const split = splitSegment(members, { sample, groups, seed });
     split.forEach((group, i) => {
       const name = String.fromCharCode(65 + (i % 26)) + (i >= 26 ? String(Math.floor(i / 26)) : '');
-      downloadCsv(`${fileNameOf(segment, language)}-${name}.csv`, segmentCsv(group, language, timeZone, name));
+      downloadCsv(`${fileNameOf(segment, language)}-${name}.csv`, segmentCsv(group, language, timeZone, name), encoding);
     });
     setDone(split.map((group) => group.length));
   };
@@ -85,6 +85,7 @@ export function SegmentsPage({ db, language, storeVersion }: { db: Database; lan
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [timeZone, setTimeZone] = useState('UTC');
   const [splitting, setSplitting] = useState<string | null>(null);
+  const [encoding, setEncoding] = useState<CsvEncoding>('utf-8');
   useEffect(() => {
     void customerRowsAsOf(db, storeVersion).then(setRows);
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
@@ -96,6 +97,13 @@ export function SegmentsPage({ db, language, storeVersion }: { db: Database; lan
     <section class="tm-page" aria-labelledby="segments-title">
       <h1 id="segments-title">{t('segmentsTitle')}</h1>
       <p class="tm-muted">{t('segmentsIntro')}</p>
+      <label class="tm-toolbar">
+        {t('csvEncoding')}{' '}
+        <select id="tm-csv-encoding" value={encoding} onChange={(e) => setEncoding(e.currentTarget.value as CsvEncoding)}>
+          <option value="utf-8">{t('csvEncoding.utf-8')}</option>
+          <option value="gbk">{t('csvEncoding.gbk')}</option>
+        </select>
+      </label>
       {segments.length === 0 ? (
         <EmptyShop language={language} />
       ) : (
@@ -121,7 +129,7 @@ export function SegmentsPage({ db, language, storeVersion }: { db: Database; lan
                     <td class="tm-num tm-segment-count">{formatCount(segment.count, language)}</td>
                     <td class="tm-num">{new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(segment.count / rows.length)}</td>
                     <td>
-                      <button type="button" class="tm-link tm-segment-export" onClick={() => downloadCsv(`${fileNameOf(segment, language)}.csv`, segmentCsv(members(), language, timeZone))}>
+                      <button type="button" class="tm-link tm-segment-export" onClick={() => downloadCsv(`${fileNameOf(segment, language)}.csv`, segmentCsv(members(), language, timeZone), encoding)}>
                         {t('segmentExport')}
                       </button>{' '}
                       <button type="button" class="tm-link tm-segment-split" aria-expanded={splitting === segment.ref} onClick={() => setSplitting(splitting === segment.ref ? null : segment.ref)}>
@@ -132,7 +140,7 @@ export function SegmentsPage({ db, language, storeVersion }: { db: Database; lan
                   {splitting === segment.ref && (
                     <tr>
                       <td colSpan={4}>
-                        <SplitForm segment={segment} members={members()} language={language} timeZone={timeZone} />
+                        <SplitForm segment={segment} members={members()} language={language} timeZone={timeZone} encoding={encoding} />
                       </td>
                     </tr>
                   )}

@@ -57,6 +57,20 @@ describe('the Segments page: counts, CSV exports and A/B splits', () => {
     expect(rows.some((row) => /^[^,]*,"?[=+\-@]/.test(row))).toBe(false);
   });
 
+  it('exports GBK for older Chinese Excel when asked: no BOM, the buyers’ Chinese names intact', async () => {
+    const ref = 'member-ladder/member';
+    await page.selectOption('#tm-csv-encoding', 'gbk');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`.tm-segment[data-segment="${ref}"] .tm-segment-export`)]);
+    const bytes = readFileSync((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).not.toEqual([0xef, 0xbb, 0xbf]);
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
+    const rows = lines(new TextDecoder('gbk').decode(bytes));
+    expect(rows).toHaveLength((await countOf(ref)) + 1);
+    // The demo shop's buyers are named like 云深万7134.
+    expect(rows.slice(1).filter((row) => /^[\u4e00-\u9fff]+\d+,/.test(row)).length).toBeGreaterThan(100);
+    await page.selectOption('#tm-csv-encoding', 'utf-8');
+  });
+
   it('splits a segment at random into groups of the sizes asked, the same again for the same seed', async () => {
     const ref = 'member-ladder/member';
     const members = await countOf(ref);
