@@ -1,12 +1,15 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
+import { localeFiles } from './lib/ui/manifest-messages';
 
 export default defineConfig({
   ...(process.env.TIERMARK_OUT_DIR ? { outDir: process.env.TIERMARK_OUT_DIR } : {}),
   manifest: ({ browser }) => ({
-    name: 'Tiermark',
-    description: 'Customer tiers, scores and history next to every buyer in your seller console. Nothing leaves your machine.',
+    // In the browser's language, from _locales (written below).
+    default_locale: 'en',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
     permissions: ['storage', 'unlimitedStorage', 'alarms', 'scripting'],
     // Asked for one origin at a time, when the seller enables Tiermark on a console we do not know.
     optional_host_permissions: ['https://*/*', 'http://*/*'],
@@ -14,6 +17,16 @@ export default defineConfig({
     ...(process.env.TIERMARK_E2E_HOSTS ? { host_permissions: process.env.TIERMARK_E2E_HOSTS.split(',') } : {}),
     ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'tiermark@tiermark.local' } } } : {}),
   }),
+  hooks: {
+    'build:publicAssets': (_wxt, files) => {
+      files.push(...localeFiles());
+    },
+    // The toolbar button's title in the browser's language too (WXT takes it from the popup's <title>).
+    'build:manifestGenerated': (_wxt, manifest) => {
+      const button = manifest.action ?? manifest.browser_action;
+      if (button) button.default_title = '__MSG_actionTitle__';
+    },
+  },
   vite: () => ({
     plugins: [preact()],
     // json-rules-engine's path evaluator is never used (we pass a dot-path resolver) and holds `new Function`.

@@ -35,6 +35,17 @@ describe('the builds', () => {
     }
   });
 
+  it('names itself in the browser’s language: English and Chinese _locales for the name, description and toolbar title', () => {
+    const chrome = manifestOf('chrome-mv3');
+    expect(chrome).toMatchObject({ default_locale: 'en', name: '__MSG_extName__', description: '__MSG_extDescription__', action: { default_title: '__MSG_actionTitle__' } });
+    for (const [lang, name] of [['en', 'Tiermark'], ['zh_CN', 'Tiermark 客户分级']] as const) {
+      const messages = JSON.parse(readFileSync(join(OUTPUT, 'chrome-mv3/_locales', lang, 'messages.json'), 'utf8'));
+      expect(messages.extName.message).toBe(name);
+      expect(Object.keys(messages).sort()).toEqual(['actionTitle', 'extDescription', 'extName']);
+    }
+    expect(JSON.parse(readFileSync(join(OUTPUT, 'chrome-mv3/_locales/zh_CN/messages.json'), 'utf8')).extDescription.message).toContain('只保存在本机');
+  });
+
   it('keeps the seller-page script small: at most 40 KB gzipped', () => {
     const bytes = gzipSync(readFileSync(join(OUTPUT, 'chrome-mv3/content-scripts/seller.js'))).length;
     expect(bytes).toBeGreaterThan(1_000);

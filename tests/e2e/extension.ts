@@ -29,8 +29,10 @@ export async function launchExtension(options: { profile?: string; headless?: bo
     executablePath: CHROMIUM,
     headless,
     viewport: { width: 1280, height: 900 },
-    ...(options.locale ? { locale: options.locale } : {}),
+    // The pages' language (navigator.language), and Chromium's own (chrome.i18n, _locales), which on Linux follows LANGUAGE.
+    ...(options.locale ? { locale: options.locale, env: { ...process.env, LANGUAGE: options.locale.replace('-', '_') } } : {}),
     args: [
+      ...(options.locale ? [`--lang=${options.locale}`] : []),
       ...(headless ? ['--headless=new'] : []),
       `--disable-extensions-except=${extension}`,
       `--load-extension=${extension}`,
