@@ -17,7 +17,8 @@ export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db
   const [settings, setSettings] = useState<ShopSettings | null>(null);
   const [clvPercent, setClvPercent] = useState('');
   const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean } | null>(null);
-  const [restoring, setRestoring] = useState<Backup | null>(null);
+  // A checked backup waiting for the seller's go-ahead, with how many customers it holds (counted once).
+  const [restoring, setRestoring] = useState<{ backup: Backup; customers: number } | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState('');
 
@@ -51,7 +52,8 @@ export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db
     setRestoring(null);
     if (!file) return;
     try {
-      setRestoring(await readBackupFile(file, file.name));
+      const backup = await readBackupFile(file, file.name);
+      setRestoring({ backup, customers: customersIn(backup) });
       setMessage(null);
     } catch (error) {
       say(error instanceof BackupProblem ? error.message : String(error), true);
@@ -59,8 +61,8 @@ export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db
   };
   const restore = async () => {
     if (!restoring) return;
-    await restoreBackup(db, restoring);
-    if (restoring.settings) await shopSettings.setValue(restoring.settings);
+    await restoreBackup(db, restoring.backup);
+    if (restoring.backup.settings) await shopSettings.setValue(restoring.backup.settings);
     setRestoring(null);
     say(t('settingsRestored'));
     onStoreChanged();
@@ -130,8 +132,8 @@ export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db
         </label>
         {restoring && (
           <p>
-            {t('settingsRestoreWill')} <strong id="tm-restore-customers">{formatCount(customersIn(restoring), language)}</strong> {t('customers')} ·{' '}
-            {new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(restoring.createdAt)}{' '}
+            {t('settingsRestoreWill')} <strong id="tm-restore-customers">{formatCount(restoring.customers, language)}</strong> {t('customers')} ·{' '}
+            {new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(restoring.backup.createdAt)}{' '}
             <button type="button" class="tm-primary" id="tm-restore" onClick={() => void restore()}>
               {t('settingsRestoreConfirm')}
             </button>
