@@ -78,6 +78,11 @@ async function main(): Promise<void> {
   await dashboard.locator('.tm-customer-row a').first().click();
   await dashboard.locator('#customer-title').waitFor();
   await shoot(dashboard, 'dashboard-customer-zh');
+  for (const [section, ready] of [['segments', '.tm-segment'], ['follow-ups', '.tm-follow-up-group'], ['settings', '#tm-time-zone']] as const) {
+    await dashboard.goto(`${dashboard.url().split('#')[0]}#${section}`);
+    await dashboard.locator(ready).first().waitFor();
+    await shoot(dashboard, `dashboard-${section}-zh`);
+  }
 
   // The demo console at the real console's address (routed inside this browser, nothing goes out),
   // where the extension's content script runs and badges each buyer.
@@ -92,6 +97,16 @@ async function main(): Promise<void> {
   await seller.locator('tm-card [role=dialog]').waitFor();
   await seller.screenshot({ path: join(OUT, 'seller-console-card.png') });
   shots.push(join(OUT, 'seller-console-card.png'));
+  await seller.keyboard.press('Escape');
+  // The popup over the seller's tab, as the toolbar button opens it (here a window of its own).
+  await seller.bringToFront();
+  const opened = browser.context.waitForEvent('page');
+  await dashboard.evaluate(`chrome.windows.create({ url: chrome.runtime.getURL('popup.html'), type: 'popup', width: 380, height: 640 })`);
+  const popup = await opened;
+  await popup.setViewportSize({ width: 380, height: 560 });
+  await popup.locator('.tm-popup-page[data-console]').waitFor({ timeout: 30_000 });
+  await popup.locator('.tm-popup-due li').first().waitFor();
+  await shoot(popup, 'popup-zh');
 
   console.log(`\nTiermark demo: ${customers} customers and ${orders} orders imported from the demo Taobao shop.`);
   console.log(`Demo seller console: ${SOLD_ITEMS} in the demo browser (badges), and ${consoleUrl} (plain)`);
