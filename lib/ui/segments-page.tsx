@@ -5,14 +5,14 @@ import { membersOf, segmentsOf, splitSegment, type Segment } from '../segments';
 import { shopSettings } from '../settings';
 import { isoOfDay } from '../engine/outcome';
 import { localDayNumber } from '../time';
-import { downloadCsv, toExcelCsv, type CsvEncoding } from './csv-export';
+import { downloadCsv, excelCsvInSlices, type CsvEncoding } from './csv-export';
 import { EmptyShop, Pill } from './parts';
 import { formatCount } from './format';
 import { localised, translator, type Language } from './i18n';
 import { minorDigits } from '../money';
 
 /** A segment's customers as Excel opens them: one row each, money in the shop currency's major units. */
-export function segmentCsv(rows: readonly CustomerRow[], language: Language, timeZone: string, group?: string): string {
+export function segmentCsv(rows: readonly CustomerRow[], language: Language, timeZone: string, group?: string, onProgress?: (share: number) => void): Promise<string> {
   const t = translator(language);
   const date = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' });
   const header = [
@@ -20,9 +20,10 @@ export function segmentCsv(rows: readonly CustomerRow[], language: Language, tim
     t('csv.buyer'), t('csv.names'), t('csv.emails'), t('csv.phones'), t('colTier'), t('colOrders'), t('colSpend'), t('colAov'), t('colLastOrder'), 'RFM', t('csv.churnRisk'),
   ];
   const number = (value: unknown) => (typeof value === 'number' ? value : '');
-  return toExcelCsv(
+  return excelCsvInSlices(
     header,
-    rows.map((row) => [
+    rows,
+    (row) => [
       ...(group ? [group] : []),
       row.buyerId,
       row.names.join('; '),
@@ -35,7 +36,8 @@ export function segmentCsv(rows: readonly CustomerRow[], language: Language, tim
       date.format(row.lastOrderAt),
       typeof row.facts.rfmCode === 'string' ? row.facts.rfmCode : '',
       number(row.facts.churnRisk),
-    ]),
+    ],
+    onProgress,
   );
 }
 
@@ -47,12 +49,12 @@ function SplitForm({ segment, members, language, timeZone, encoding }: { segment
   const [groups, setGroups] = useState(2);
   const [seed, setSeed] = useState(`tiermark-${isoOfDay(localDayNumber(Date.now(), timeZone))}`);
   const [done, setDone] = useState<number[] | null>(null);
-  const exportGroups = () => {
+  const exportGroups = async () => {
     const split = splitSegment(members, { sample, groups, seed });
-    split.forEach((group, i) => {
+    for (const [i, group] of split.entries()) {
       const name = String.fromCharCode(65 + (i % 26)) + (i >= 26 ? String(Math.floor(i / 26)) : '');
-      downloadCsv(`${fileNameOf(segment, language)}-${name}.csv`, segmentCsv(group, language, timeZone, name), encoding);
-    });
+      downloadCsv(`${fileNameOf(segment, language)}-${name}.csv`, await segmentCsv(group, language, timeZone, name), encoding);
+    }
     setDone(split.map((group) => group.length));
   };
   return (
@@ -66,7 +68,7 @@ function SplitForm({ segment, members, language, timeZone, encoding }: { segment
       <label>
         {t('splitSeed')} <input type="text" class="tm-split-seed" value={seed} onInput={(e) => setSeed(e.currentTarget.value)} />
       </label>
-      <button type="button" class="tm-primary tm-split-export" onClick={exportGroups}>
+      <button type="button" class="tm-primary tm-split-export" onClick={() => void exportGroups()}>
         {t('splitExport')}
       </button>
       {done && (
@@ -91,6 +93,17 @@ export function SegmentsPage({ db, language, storeVersion }: { db: Database; lan
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
   }, [db, storeVersion]);
   const segments = useMemo(() => segmentsOf(rows ?? []), [rows]);
+  // An export under way: written a slice at a time, with its progress, so the page keeps responding.
+  const [exporting, setExporting] = useState<{ ref: string; share: number } | null>(null);
+  const exportSegment = async (segment: Segment, members: CustomerRow[]) => {
+    setExporting({ ref: segment.ref, share: 0 });
+    try {
+      const csv = await segmentCsv(members, language, timeZone, undefined, (share) => setExporting({ ref: segment.ref, share }));
+      downloadCsv(`${fileNameOf(segment, language)}.csv`, csv, encoding);
+    } finally {
+      setExporting(null);
+    }
+  };
 
   if (!rows) return <section class="tm-page" aria-busy="true" />;
   return (
@@ -129,9 +142,13 @@ export function SegmentsPage({ db, language, storeVersion }: { db: Database; lan
                     <td class="tm-num tm-segment-count">{formatCount(segment.count, language)}</td>
                     <td class="tm-num">{new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(segment.count / rows.length)}</td>
                     <td>
-                      <button type="button" class="tm-link tm-segment-export" onClick={() => downloadCsv(`${fileNameOf(segment, language)}.csv`, segmentCsv(members(), language, timeZone), encoding)}>
-                        {t('segmentExport')}
-                      </button>{' '}
+                      {exporting?.ref === segment.ref ? (
+                        <progress class="tm-segment-progress" max={1} value={exporting.share} aria-label={t('segmentExport')} />
+                      ) : (
+                        <button type="button" class="tm-link tm-segment-export" disabled={exporting !== null} onClick={() => void exportSegment(segment, members())}>
+                          {t('segmentExport')}
+                        </button>
+                      )}{' '}
                       <button type="button" class="tm-link tm-segment-split" aria-expanded={splitting === segment.ref} onClick={() => setSplitting(splitting === segment.ref ? null : segment.ref)}>
                         {t('segmentSplit')}
                       </button>
