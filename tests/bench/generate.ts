@@ -13,8 +13,9 @@ export function benchSource(): { path: string; real: boolean } {
 /**
  * Writes at least `rows` line-item rows by repeating the export; each copy gets its own order
  * numbers and buyers (suffix -k), so the result has as many orders and customers as it looks.
+ * Copies are numbered from `firstCopy`, so a second file can hold other customers than the first.
  */
-export async function generateShopifyRows(target: string, rows: number): Promise<{ rows: number; bytes: number }> {
+export async function generateShopifyRows(target: string, rows: number, firstCopy = 0): Promise<{ rows: number; bytes: number; copies: number }> {
   const text = readFileSync(benchSource().path, 'utf8');
   const newline = text.indexOf('\n');
   const header = text.slice(0, newline + 1);
@@ -24,7 +25,7 @@ export async function generateShopifyRows(target: string, rows: number): Promise
   const out = createWriteStream(target);
   out.write(header);
   let bytes = header.length;
-  for (let k = 0; k < copies; k += 1) {
+  for (let k = firstCopy; k < firstCopy + copies; k += 1) {
     // Order names (#1234) and emails are the identities; suffixing both keeps every copy distinct.
     const copy = body.replace(/(^|\n)(#\d+),/g, `$1$2-${k},`).replace(/@example\.com/g, `-${k}@example.com`);
     bytes += Buffer.byteLength(copy);
@@ -32,5 +33,5 @@ export async function generateShopifyRows(target: string, rows: number): Promise
   }
   out.end();
   await finished(out);
-  return { rows: copies * bodyRows, bytes };
+  return { rows: copies * bodyRows, bytes, copies };
 }

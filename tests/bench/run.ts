@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureChromium } from '../e2e/chromium.mjs';
 import type { Page } from 'playwright-core';
-import { launchExtension } from '../e2e/extension';
+import { importAndScore, launchExtension } from '../e2e/extension';
 import { ROOT } from '../helpers';
 import { fitBench } from './fit';
 import { benchSource, generateShopifyRows } from './generate';
@@ -118,7 +118,12 @@ async function browserBench(rows: number): Promise<void> {
     }
     const rescoreSeconds = (scored.finishedAt! - scored.startedAt) / 1000;
     console.log(`rescore (background)    ${fmt(rescoreSeconds)} s  ${fmt(scored.customers / rescoreSeconds / 1000, 1)}k customers/s  (${scored.customers.toLocaleString('en')} customers, ${scored.followUpsOpen.toLocaleString('en')} open follow-ups; ${scored.state}; no target)`);
-    await customersPageBench(dashboard, scored.customers);
+    // A second export with other customers, for the dashboard's pages over more than 100,000 of them.
+    const more = join(OUT, 'shopify-more.csv');
+    await generateShopifyRows(more, 75_000, generated.copies);
+    await importAndScore(dashboard, more);
+    const { customers } = (await rescore())!;
+    await customersPageBench(dashboard, customers);
   } finally {
     await browser.close();
     server.close();
