@@ -10,7 +10,9 @@ export default defineConfig({
     default_locale: 'en',
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
-    permissions: ['storage', 'unlimitedStorage', 'alarms', 'scripting'],
+    // Notifications only if the seller switches the daily reminder on (Settings asks then); the end-to-end build has them, for the same reason as its host below.
+    permissions: ['storage', 'unlimitedStorage', 'alarms', 'scripting', ...(process.env.TIERMARK_E2E_HOSTS ? ['notifications'] : [])],
+    optional_permissions: ['notifications'],
     // Asked for one origin at a time, when the seller enables Tiermark on a console we do not know.
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     // Only the end-to-end build grants a test origin up front: Chromium's permission prompt cannot be answered in automation.

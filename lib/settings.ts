@@ -14,3 +14,6 @@ export const shopSettings = storage.defineItem<ShopSettings>('local:shopSettings
   fallback: { timeZone: defaultTimeZone(), clvDiscountRate: DEFAULT_SCORE_SETTINGS.clvDiscountRate },
   version: 1,
 });
+
+/** A daily notification of the follow-ups due: off until the seller switches it on in Settings (the browser then asks for the permission). */
+export const dailyReminder = storage.defineItem<boolean>('local:dailyReminder', { fallback: false, version: 1 });

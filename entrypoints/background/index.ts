@@ -1,4 +1,5 @@
 import { setUpOverlayMessages } from '../../lib/background/overlay';
+import { setUpReminders } from '../../lib/background/reminders';
 import { setUpRescore } from '../../lib/background/rescore';
 import { setUpSites } from '../../lib/background/sites';
 import { setUpStoreMessages } from '../../lib/background/store';
@@ -9,4 +10,5 @@ export default defineBackground(() => {
   setUpRescore();
   setUpOverlayMessages();
   setUpSites();
+  setUpReminders();
 });

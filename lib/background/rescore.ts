@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { remindOfFollowUps } from './reminders';
 import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
 import { rescore } from '../db/rescore';
@@ -51,7 +52,8 @@ export function setUpRescore(): void {
     return { problems };
   });
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === DAILY_ALARM) void requestRescore('daily');
+    // The daily rescore, then the seller's reminder of what it leaves due.
+    if (alarm.name === DAILY_ALARM) void requestRescore('daily').then(() => remindOfFollowUps());
   });
   const ensureAlarm = async () => {
     if (!(await browser.alarms.get(DAILY_ALARM))) await browser.alarms.create(DAILY_ALARM, { delayInMinutes: 60, periodInMinutes: 24 * 60 });

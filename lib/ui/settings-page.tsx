@@ -3,7 +3,8 @@ import { backupOf, BackupProblem, compressBackup, deleteAllData, readBackupFile,
 import { readBucket } from '../db/buckets';
 import type { Database } from '../db/schema';
 import { sendMessage } from '../messaging';
-import { shopSettings, type ShopSettings } from '../settings';
+import { browser } from 'wxt/browser';
+import { dailyReminder, shopSettings, type ShopSettings } from '../settings';
 import { downloadBlob } from './csv-export';
 import { formatCount } from './format';
 import { translator, type Language } from './i18n';
@@ -21,6 +22,7 @@ export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db
   const [restoring, setRestoring] = useState<{ backup: Backup; customers: number } | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState('');
+  const [reminder, setReminder] = useState(false);
 
   const readStorage = async () => {
     const [estimate, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted()]);
@@ -32,6 +34,7 @@ export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db
       setClvPercent(String(Math.round(value.clvDiscountRate * 10_000) / 100));
     });
     void readStorage();
+    void dailyReminder.getValue().then(setReminder);
   }, [db]);
   const say = (text: string, error = false) => setMessage({ text, error });
 
@@ -43,6 +46,16 @@ export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db
     say(t('settingsSaved'));
     void sendMessage('rescore', { reason: 'manual' }).catch(() => undefined);
     onRescoring();
+  };
+  // Switched on, it asks the browser for notifications (an optional permission); off, it gives them back.
+  const setDailyReminder = async (on: boolean) => {
+    if (on && !(await browser.permissions.request({ permissions: ['notifications'] }))) {
+      say(t('settingsReminderDenied'), true);
+      return;
+    }
+    if (!on) await browser.permissions.remove({ permissions: ['notifications'] }).catch(() => false);
+    await dailyReminder.setValue(on);
+    setReminder(on);
   };
   const backUp = async () => {
     const day = new Date().toISOString().slice(0, 10);
@@ -106,6 +119,12 @@ export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db
           {t('settingsSave')}
         </button>
       </form>
+      <div class="tm-card">
+        <h2>{t('settingsReminder')}</h2>
+        <label>
+          <input id="tm-daily-reminder" type="checkbox" checked={reminder} onChange={(e) => void setDailyReminder(e.currentTarget.checked)} /> {t('settingsReminderLabel')}
+        </label>
+      </div>
       <div class="tm-card">
         <h2>{t('settingsStorage')}</h2>
         {storage && (

@@ -29,6 +29,9 @@ describe('the builds', () => {
     expect(chrome.manifest_version).toBe(3);
     expect(JSON.stringify(chrome)).not.toContain('<all_urls>');
     expect(chrome.host_permissions ?? []).toEqual([]);
+    // Notifications only when the seller switches the daily reminder on.
+    expect(chrome.permissions).not.toContain('notifications');
+    expect(chrome.optional_permissions).toEqual(['notifications']);
     for (const source of scripts(join(OUTPUT, 'chrome-mv3'))) {
       expect(source).not.toMatch(/\beval\(|new Function\(/);
       expect(source).not.toMatch(/<script[^>]+src=["']https?:/);
