@@ -24,11 +24,11 @@ export interface Overview {
   unscored: number;
 }
 
-/** The shop at a glance: counts, net sales, the member ladder, and the R × F grid. */
-export function overviewOf(rows: readonly CustomerRow[]): Overview {
+/** The shop at a glance: counts, net sales (in the shop's currency, else the one most customers buy in), the member ladder, and the R × F grid. */
+export function overviewOf(rows: readonly CustomerRow[], shopCurrency?: string): Overview {
   const byCurrency = new Map<string, number>();
   for (const row of rows) byCurrency.set(row.currency, (byCurrency.get(row.currency) ?? 0) + 1);
-  const currency = [...byCurrency].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'CNY';
+  const currency = shopCurrency || ([...byCurrency].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'CNY');
   const tiers = new Map<string | null, { ref: string | null; label: Localised | null; colour: string; rank: number; customers: number }>();
   const rfm = [5, 4, 3, 2, 1].map((r) => [1, 2, 3, 4, 5].map((f) => ({ r, f, customers: 0, monetaryShare: 0 })));
   let orders = 0;

@@ -8,6 +8,8 @@ export interface ShopSettings {
   timeZone: string;
   /** Monthly discount rate for CLV. */
   clvDiscountRate: number;
+  /** The currency the shop's totals are given in (ISO 4217); unset, the one most customers buy in. */
+  currency?: string;
 }
 
 export const shopSettings = storage.defineItem<ShopSettings>('local:shopSettings', {

@@ -246,6 +246,8 @@ const STRINGS = {
   settingsShop: { en: 'Shop', 'zh-CN': '店铺' },
   settingsTimeZone: { en: 'Shop time zone (day boundaries, recency, due dates)', 'zh-CN': '店铺时区（用于划分日期、计算最近购买和到期日）' },
   settingsClv: { en: 'CLV discount rate per month (%)', 'zh-CN': '客户终身价值（CLV）月折现率（%）' },
+  settingsCurrency: { en: 'Shop currency for totals', 'zh-CN': '店铺币种（用于汇总）' },
+  settingsCurrencyAuto: { en: 'The one most customers buy in', 'zh-CN': '大多数客户使用的币种' },
   settingsSave: { en: 'Save and rescore', 'zh-CN': '保存并重新评分' },
   settingsSaved: { en: 'Saved. Every customer is being scored again.', 'zh-CN': '已保存，正在为所有客户重新评分。' },
   settingsClvInvalid: { en: 'Enter a rate from 0 to 10 (percent per month), such as 1.', 'zh-CN': '请输入 0 到 10 之间的月折现率（百分比），例如 1。' },

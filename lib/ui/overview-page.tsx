@@ -16,15 +16,17 @@ export function OverviewPage({ db, language, ledger, storeVersion }: { db: Datab
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [due, setDue] = useState<{ overdue: number; today: number } | null>(null);
+  const [shopCurrency, setShopCurrency] = useState<string | undefined>(undefined);
   useEffect(() => {
     void customerRowsAsOf(db, storeVersion).then(setRows);
     void (async () => {
-      const { timeZone } = await shopSettings.getValue();
+      const { timeZone, currency } = await shopSettings.getValue();
+      setShopCurrency(currency);
       const groups = groupFollowUps(await allFollowUps(db), localDayNumber(Date.now(), timeZone));
       setDue({ overdue: groups.overdue.length, today: groups.today.length });
     })();
   }, [db, storeVersion]);
-  const overview = useMemo(() => (rows ? overviewOf(rows) : null), [rows]);
+  const overview = useMemo(() => (rows ? overviewOf(rows, shopCurrency) : null), [rows, shopCurrency]);
   if (!overview) return <section class="tm-page" aria-busy="true" />;
   if (overview.customers === 0) {
     return (

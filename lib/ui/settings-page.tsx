@@ -9,6 +9,9 @@ import { downloadBlob } from './csv-export';
 import { formatCount } from './format';
 import { translator, type Language } from './i18n';
 
+/** The currencies the shop's exports come in, most sellers' first. */
+const CURRENCIES = ['CNY', 'HKD', 'TWD', 'USD', 'EUR', 'GBP', 'JPY', 'KRW', 'SGD', 'AUD', 'CAD'];
+
 const megabytes = (bytes: number, language: Language) => `${new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(bytes / 1e6)} MB`;
 const customersIn = (backup: Backup) => backup.stores.customers.reduce<number>((n, stored) => n + Object.keys(readBucket(stored as never)).length, 0);
 
@@ -106,6 +109,17 @@ export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db
               <select id="tm-time-zone" value={settings.timeZone} onChange={(e) => setSettings({ ...settings, timeZone: e.currentTarget.value })}>
                 {[...new Set([settings.timeZone, ...Intl.supportedValuesOf('timeZone')])].map((zone) => (
                   <option value={zone}>{zone}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('settingsCurrency')}
+              <select id="tm-currency" value={settings.currency ?? ''} onChange={(e) => setSettings({ ...settings, currency: e.currentTarget.value || undefined })}>
+                <option value="">{t('settingsCurrencyAuto')}</option>
+                {CURRENCIES.map((code) => (
+                  <option value={code}>
+                    {code} · {new Intl.DisplayNames(language, { type: 'currency' }).of(code)}
+                  </option>
                 ))}
               </select>
             </label>

@@ -43,6 +43,25 @@ describe('Settings: the shop, storage, backup, restore and delete all', () => {
     expect(await page.locator('#tm-storage').innerText()).toMatch(/MB used of about [\d,.]+ MB/);
   });
 
+  it('gives the Overview’s totals in the shop currency the seller chooses', async () => {
+    const netSales = async () => {
+      await page.goto(`chrome-extension://${browser.extensionId}/options.html#overview`);
+      return page.locator('[data-kpi="net-sales"]').innerText();
+    };
+    expect(await netSales()).toMatch(/¥[\d,]+\.\d\d/);
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
+    await page.selectOption('#tm-currency', 'USD');
+    await page.click('#tm-settings-save');
+    // The demo shop sells in yuan: nothing in dollars, and every customer counted apart.
+    await expect.poll(netSales).toMatch(/\$0\.00[\s\S]*320 customers in other currencies/);
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
+    await page.selectOption('#tm-currency', '');
+    await page.click('#tm-settings-save');
+    await expect.poll(netSales).toMatch(/¥[\d,]+\.\d\d/);
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
+    await expect.poll(async () => (await lastRescore())?.state, { timeout: 30_000 }).toBe('done');
+  });
+
   it('backs up, deletes everything, and restores the same shop from the backup', async () => {
     const before = await counts();
     expect(before.customers).toBe('320');

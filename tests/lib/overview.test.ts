@@ -24,4 +24,10 @@ describe('the overview', () => {
     expect(overview.rfm[2]![1]).toEqual({ r: 3, f: 2, customers: 1, monetaryShare: 0 });
     expect(overview.rfm.flat().reduce((n, cell) => n + cell.customers, 0)).toBe(4);
   });
+
+  it('sums net sales in the shop currency when the seller set one', () => {
+    const rows = [row('a', 80_000, 5, 5, vip), row('e', 999, 3, 2, member, 'USD'), row('f', 1, 3, 2, member, 'USD')];
+    expect(overviewOf(rows)).toMatchObject({ currency: 'USD', netSalesMinor: 1000, otherCurrencies: 1 });
+    expect(overviewOf(rows, 'CNY')).toMatchObject({ currency: 'CNY', netSalesMinor: 80_000, otherCurrencies: 2 });
+  });
 });
