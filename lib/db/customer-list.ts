@@ -18,11 +18,29 @@ export interface CustomerRow extends Pick<Customer, 'key' | 'buyerId' | 'names' 
   searchText: string;
 }
 
-/** Every customer with their profile, read once for the Customers page (a few records per thousand customers). */
-export async function loadCustomerRows(db: Database): Promise<CustomerRow[]> {
+/** Buckets parsed between two yields to the page: about 20 ms of work on a slow machine. */
+const BUCKETS_PER_SLICE = 32;
+
+/**
+ * Every customer with their profile. The records come in two reads; their JSON is parsed a slice
+ * of buckets at a time, yielding between slices, so a page showing 100,000 customers keeps
+ * responding while it reads them (progress is the share of buckets parsed).
+ */
+export async function loadCustomerRows(db: Database, onProgress?: (share: number) => void): Promise<CustomerRow[]> {
   const [customers, profiles] = await Promise.all([db.getAll('customers'), db.getAll('profiles')]);
+  const total = Math.max(1, customers.length + profiles.length);
+  let parsed = 0;
+  const sliceDone = async () => {
+    parsed += 1;
+    if (parsed % BUCKETS_PER_SLICE !== 0) return;
+    onProgress?.(parsed / total);
+    await new Promise((resume) => setTimeout(resume, 0));
+  };
   const profileOf = new Map<string, Profile>();
-  for (const stored of profiles) for (const [key, profile] of Object.entries(readBucket<Profile>(stored))) profileOf.set(key, profile);
+  for (const stored of profiles) {
+    for (const [key, profile] of Object.entries(readBucket<Profile>(stored))) profileOf.set(key, profile);
+    await sliceDone();
+  }
   const rows: CustomerRow[] = [];
   for (const stored of customers) {
     for (const customer of Object.values(readBucket<Customer>(stored))) {
@@ -45,19 +63,42 @@ export async function loadCustomerRows(db: Database): Promise<CustomerRow[]> {
         searchText: [customer.buyerId, ...customer.names, ...customer.emails].join('\u0001').toLowerCase().replace(/\n/g, ' '),
       });
     }
+    await sliceDone();
   }
+  onProgress?.(1);
   return rows;
 }
 
-let lastRead: { db: Database; storeVersion: string; rows: Promise<CustomerRow[]> } | null = null;
+interface SharedRead {
+  db: Database;
+  storeVersion: string;
+  rows: Promise<CustomerRow[]>;
+  share: number;
+  listeners: Set<(share: number) => void>;
+}
+let lastRead: SharedRead | null = null;
 
 /**
- * The rows as the store is at a version (its last import and rescore), read once for every page that shows them (Overview, Customers,
- * Segments): a big shop takes seconds to read, and moving between pages should not.
+ * The rows as the store is at a version (its last import and rescore), read once for every page
+ * that shows them (Overview, Customers, Segments, the rule editor's preview): a big shop takes
+ * seconds to read, and moving between pages should not. Each caller hears the read's progress.
  */
-export function customerRowsAsOf(db: Database, storeVersion: string): Promise<CustomerRow[]> {
-  if (lastRead?.db !== db || lastRead.storeVersion !== storeVersion) lastRead = { db, storeVersion, rows: loadCustomerRows(db) };
-  return lastRead.rows;
+export function customerRowsAsOf(db: Database, storeVersion: string, onProgress?: (share: number) => void): Promise<CustomerRow[]> {
+  if (lastRead?.db !== db || lastRead.storeVersion !== storeVersion) {
+    const read: SharedRead = { db, storeVersion, share: 0, listeners: new Set(), rows: Promise.resolve([]) };
+    read.rows = loadCustomerRows(db, (share) => {
+      read.share = share;
+      for (const listener of read.listeners) listener(share);
+    });
+    lastRead = read;
+  }
+  const read = lastRead;
+  if (onProgress) {
+    read.listeners.add(onProgress);
+    onProgress(read.share);
+    void read.rows.finally(() => read.listeners.delete(onProgress));
+  }
+  return read.rows;
 }
 
 /** The customers an order number names (`#1001` or `1001`): the store's own order aliases. */

@@ -6,7 +6,7 @@ import { shopSettings } from '../settings';
 import { formatCount, formatMajorMoney, formatMoney } from './format';
 import type { Localised } from '../formats';
 import { localised, translator, type Language } from './i18n';
-import { EmptyShop, Pill } from './parts';
+import { EmptyShop, Pill, ReadingCustomers } from './parts';
 
 /** Rows drawn at a time: the table shows a window of the list, so 100,000 customers scroll as smoothly as 100. */
 const ROW_HEIGHT = 37;
@@ -52,6 +52,7 @@ function RuleFilter(props: {
 export function CustomersPage({ db, language, query, storeVersion }: { db: Database; language: Language; query?: URLSearchParams; storeVersion: string }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
+  const [reading, setReading] = useState(0);
   const [text, setText] = useState('');
   const [byOrder, setByOrder] = useState<string[]>([]);
   const [tier, setTier] = useState<string | null>(query?.get('tier') ?? null);
@@ -67,7 +68,7 @@ export function CustomersPage({ db, language, query, storeVersion }: { db: Datab
   const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
 
   useEffect(() => {
-    void customerRowsAsOf(db, storeVersion).then(setRows);
+    void customerRowsAsOf(db, storeVersion, setReading).then(setRows);
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
   }, [db, storeVersion]);
   // An order number names its buyer through the store's aliases, a point read per search.
@@ -85,7 +86,7 @@ export function CustomersPage({ db, language, query, storeVersion }: { db: Datab
   const options = useMemo(() => choices(rows ?? []), [rows]);
   const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type === 'number'), []);
 
-  if (!rows) return <section class="tm-page" aria-busy="true" />;
+  if (!rows) return <ReadingCustomers share={reading} language={language} />;
   if (rows.length === 0) {
     return (
       <section class="tm-page" aria-labelledby="customers-title">

@@ -113,6 +113,11 @@ export function Dashboard() {
     return () => clearInterval(timer);
   }, [db, rescoring]);
 
+  const chooseLanguage = (next: Language) => {
+    saveLanguage(next);
+    setLanguage(next);
+  };
+
   // The pages that show customers read the store again after each import and rescore, keeping what the seller typed and chose.
   const storeVersion = `${state?.status.lastImportAt ?? 0}|${state?.status.rescore?.finishedAt ?? 0}`;
 
@@ -147,11 +152,7 @@ export function Dashboard() {
         <button
           type="button"
           class="tm-lang"
-          onClick={() => {
-            const next = language === 'en' ? 'zh-CN' : 'en';
-            saveLanguage(next);
-            setLanguage(next);
-          }}
+          onClick={() => chooseLanguage(language === 'en' ? 'zh-CN' : 'en')}
         >
           {t('language')}
         </button>
@@ -168,7 +169,7 @@ export function Dashboard() {
         )}
         {state && db && section === 'rules' && !new URLSearchParams(query).has('edit') && <RulesPage db={db} language={language} onSaved={() => void rescoreStarted()} />}
         {section === 'sites' && <SitesPage language={language} />}
-        {db && section === 'settings' && <SettingsPage db={db} language={language} onRescoring={() => void rescoreStarted()} onStoreChanged={() => void refresh()} />}
+        {db && section === 'settings' && <SettingsPage db={db} language={language} onLanguage={chooseLanguage} onRescoring={() => void rescoreStarted()} onStoreChanged={() => void refresh()} />}
       </main>
     </div>
   );

@@ -9,16 +9,17 @@ import { shopSettings } from '../settings';
 import { localDayNumber } from '../time';
 import { formatCount, formatInstant, formatMoney } from './format';
 import { localised, translator, type Language } from './i18n';
-import { EmptyShop } from './parts';
+import { EmptyShop, ReadingCustomers } from './parts';
 
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
 export function OverviewPage({ db, language, ledger, storeVersion }: { db: Database; language: Language; ledger: ImportRecord[]; storeVersion: string }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
+  const [reading, setReading] = useState(0);
   const [due, setDue] = useState<{ overdue: number; today: number } | null>(null);
   const [shopCurrency, setShopCurrency] = useState<string | undefined>(undefined);
   useEffect(() => {
-    void customerRowsAsOf(db, storeVersion).then(setRows);
+    void customerRowsAsOf(db, storeVersion, setReading).then(setRows);
     void (async () => {
       const { timeZone, currency } = await shopSettings.getValue();
       setShopCurrency(currency);
@@ -27,7 +28,7 @@ export function OverviewPage({ db, language, ledger, storeVersion }: { db: Datab
     })();
   }, [db, storeVersion]);
   const overview = useMemo(() => (rows ? overviewOf(rows, shopCurrency) : null), [rows, shopCurrency]);
-  if (!overview) return <section class="tm-page" aria-busy="true" />;
+  if (!overview) return <ReadingCustomers share={reading} language={language} />;
   if (overview.customers === 0) {
     return (
       <section class="tm-page" aria-labelledby="overview-title">

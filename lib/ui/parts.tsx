@@ -18,3 +18,15 @@ export function EmptyShop({ language }: { language: Language }) {
     </p>
   );
 }
+
+/** While a page reads the shop's customers: how far it has got. */
+export function ReadingCustomers({ share, language }: { share: number; language: Language }) {
+  const t = translator(language);
+  return (
+    <section class="tm-page" aria-busy="true">
+      <p class="tm-card tm-reading" role="status">
+        {t('readingCustomers')} <progress max={1} value={share} />
+      </p>
+    </section>
+  );
+}

@@ -6,7 +6,7 @@ import { shopSettings } from '../settings';
 import { isoOfDay } from '../engine/outcome';
 import { localDayNumber } from '../time';
 import { downloadCsv, excelCsvInSlices, type CsvEncoding } from './csv-export';
-import { EmptyShop, Pill } from './parts';
+import { EmptyShop, Pill, ReadingCustomers } from './parts';
 import { formatCount } from './format';
 import { localised, translator, type Language } from './i18n';
 import { minorDigits } from '../money';
@@ -85,11 +85,12 @@ function SplitForm({ segment, members, language, timeZone, encoding }: { segment
 export function SegmentsPage({ db, language, storeVersion }: { db: Database; language: Language; storeVersion: string }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
+  const [reading, setReading] = useState(0);
   const [timeZone, setTimeZone] = useState('UTC');
   const [splitting, setSplitting] = useState<string | null>(null);
   const [encoding, setEncoding] = useState<CsvEncoding>('utf-8');
   useEffect(() => {
-    void customerRowsAsOf(db, storeVersion).then(setRows);
+    void customerRowsAsOf(db, storeVersion, setReading).then(setRows);
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
   }, [db, storeVersion]);
   const segments = useMemo(() => segmentsOf(rows ?? []), [rows]);
@@ -105,7 +106,7 @@ export function SegmentsPage({ db, language, storeVersion }: { db: Database; lan
     }
   };
 
-  if (!rows) return <section class="tm-page" aria-busy="true" />;
+  if (!rows) return <ReadingCustomers share={reading} language={language} />;
   return (
     <section class="tm-page" aria-labelledby="segments-title">
       <h1 id="segments-title">{t('segmentsTitle')}</h1>

@@ -16,7 +16,8 @@ const megabytes = (bytes: number, language: Language) => `${new Intl.NumberForma
 const customersIn = (backup: Backup) => backup.stores.customers.reduce<number>((n, stored) => n + Object.keys(readBucket(stored as never)).length, 0);
 
 /** The shop's settings, the storage the data takes, backup and restore, and deleting it all. */
-export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db: Database; language: Language; onRescoring(): void; onStoreChanged(): void }) {
+export function SettingsPage(props: { db: Database; language: Language; onLanguage(language: Language): void; onRescoring(): void; onStoreChanged(): void }) {
+  const { db, language, onLanguage, onRescoring, onStoreChanged } = props;
   const t = translator(language);
   const [settings, setSettings] = useState<ShopSettings | null>(null);
   const [clvPercent, setClvPercent] = useState('');
@@ -110,6 +111,13 @@ export function SettingsPage({ db, language, onRescoring, onStoreChanged }: { db
                 {[...new Set([settings.timeZone, ...Intl.supportedValuesOf('timeZone')])].map((zone) => (
                   <option value={zone}>{zone}</option>
                 ))}
+              </select>
+            </label>
+            <label>
+              {t('settingsLanguage')}
+              <select id="tm-language" value={language} onChange={(e) => onLanguage(e.currentTarget.value as Language)}>
+                <option value="zh-CN">中文</option>
+                <option value="en">English</option>
               </select>
             </label>
             <label>

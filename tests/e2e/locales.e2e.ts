@@ -22,5 +22,9 @@ describe('a browser in Chinese', () => {
     expect(await page.locator('nav a[href="#overview"]').innerText()).toBe('Overview');
     await page.reload();
     expect(await page.locator('nav a[href="#overview"]').innerText()).toBe('Overview');
+    // And back from Settings.
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
+    await page.selectOption('#tm-language', 'zh-CN');
+    expect(await page.locator('#settings-title').innerText()).toBe('设置');
   });
 });
