@@ -2,7 +2,7 @@ import { aliasKey } from '../aliases';
 import type { Localised } from '../formats';
 import type { Customer } from '../model';
 import type { Facts } from '../scoring/scorer';
-import { readBucket } from './buckets';
+import { BUCKETS, readBucket, type StoredBucket } from './buckets';
 import { customersForAlias } from './customers';
 import type { Profile } from './profiles';
 import type { Database } from './schema';
@@ -27,7 +27,14 @@ const BUCKETS_PER_SLICE = 32;
  * responding while it reads them (progress is the share of buckets parsed).
  */
 export async function loadCustomerRows(db: Database, onProgress?: (share: number) => void): Promise<CustomerRow[]> {
-  const [customers, profiles] = await Promise.all([db.getAll('customers'), db.getAll('profiles')]);
+  // A slice of buckets per read: the browser turns each result into objects on this thread, and
+  // one read of every bucket held the page for half a second.
+  const readAll = async (store: 'customers' | 'profiles') => {
+    const out: StoredBucket[] = [];
+    for (let first = 0; first < BUCKETS; first += BUCKETS_PER_SLICE) out.push(...(await db.getAll(store, IDBKeyRange.bound(first, first + BUCKETS_PER_SLICE - 1))));
+    return out;
+  };
+  const [customers, profiles] = await Promise.all([readAll('customers'), readAll('profiles')]);
   const total = Math.max(1, customers.length + profiles.length);
   let parsed = 0;
   const sliceDone = async () => {
@@ -167,17 +174,18 @@ export class SortedCustomers {
   }
 }
 
-/** The rows in the order of a fact, highest first unless ascending, unknown values last, ties by buyer id. */
+/**
+ * The rows in the order of a fact, highest first unless ascending, unknown values last; ties keep
+ * the order the rows came in (the store's, the same on every read). Numbers only are compared.
+ */
 export function sortCustomers(rows: readonly CustomerRow[], sortBy: string, ascending: boolean): SortedCustomers {
-  const direction = ascending ? 1 : -1;
-  const keyed = rows.map((row) => ({ row, value: row.facts[sortBy] ?? null }));
-  keyed.sort((a, b) => {
-    if (a.value === b.value) return a.row.buyerId < b.row.buyerId ? -1 : a.row.buyerId > b.row.buyerId ? 1 : 0;
-    if (a.value === null) return 1;
-    if (b.value === null) return -1;
-    return (a.value < b.value ? -1 : 1) * direction;
+  const values = new Float64Array(rows.length);
+  rows.forEach((row, i) => {
+    const value = row.facts[sortBy];
+    values[i] = typeof value === 'number' ? (ascending ? value : -value) : Number.POSITIVE_INFINITY;
   });
-  return new SortedCustomers(keyed.map(({ row }) => row));
+  const order = Array.from(rows.keys()).sort((a, b) => values[a]! - values[b]! || a - b);
+  return new SortedCustomers(order.map((i) => rows[i]!));
 }
 
 /** The rows a filter keeps, in the sorted order. The page sorts once per choice of fact and filters on every keystroke. */

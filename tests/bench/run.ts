@@ -135,14 +135,18 @@ async function browserBench(rows: number): Promise<void> {
  * rows shown, then searches typed into it, each timed in the page until the count it shows has changed.
  */
 async function customersPageBench(dashboard: Page, customers: number): Promise<void> {
+  // The longest task while the page reads every customer: the page should keep responding.
+  await dashboard.evaluate(`window.__longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask' })`);
   const shownAfter = async () => {
     const started = Date.now();
     await dashboard.evaluate(`location.hash = '#import'`);
-    await dashboard.evaluate(`location.hash = '#customers'`);
+    await dashboard.evaluate(`window.__longest = 0; location.hash = '#customers'`);
     await dashboard.locator('.tm-customer-row').first().waitFor({ timeout: 120_000 });
     return Date.now() - started;
   };
-  const opened = [await shownAfter(), await shownAfter()];
+  const opened = [await shownAfter()];
+  const longestWhileReading = (await dashboard.evaluate('window.__longest')) as number;
+  opened.push(await shownAfter());
   // The order number of a customer in the middle of the list, and part of a buyer's email.
   const { orderId, emailPart } = (await dashboard.evaluate(`(async () => {
     const db = await new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); });
@@ -174,6 +178,7 @@ async function customersPageBench(dashboard: Page, customers: number): Promise<v
   const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
   const worst = (list: number[]) => Math.max(...list);
   console.log(`customers page          first rows shown ${fmt(opened[0]! / 1000)} s after opening (${customers.toLocaleString('en')} customers and profiles read; no target), ${fmt(opened[1]! / 1000)} s when opened again (the read is shared)`);
+  console.log(`  longest task while reading them ${fmt(longestWhileReading, 0)} ms  (the page keeps responding: no task over 200 ms)  ${longestWhileReading <= 200 ? 'ok' : 'MISSED'}`);
   for (const [label, list] of [['part of an email', runs.text], ['an order number', runs.order], ['search cleared', runs.clear]] as const) {
     console.log(`  search: ${label.padEnd(16)} median ${fmt(median(list), 0)} ms, worst ${fmt(worst(list), 0)} ms  (target < 100 ms)  ${worst(list) < 100 ? 'ok' : 'MISSED'}`);
   }
