@@ -1,14 +1,17 @@
 import type { ShopSettings } from '../settings';
+import { BUCKETS } from './buckets';
 import { DB_VERSION, type Database } from './schema';
 
 /** What a backup holds: every store a rescore or an import cannot rebuild by itself, and the shop's settings. */
 const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles'] as const;
 type BackedUp = (typeof BACKED_UP)[number];
+const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles', 'followups']);
 /** Every store, for deleting all data: the backed-up ones and an import's staging. */
 const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases'] as const;
 
 export const BACKUP_FORMAT = 'tiermark-backup';
 
+/** A backup as read back: its header, and every store's records. */
 export interface Backup {
   format: typeof BACKUP_FORMAT;
   /** The store's schema version the records are in. */
@@ -29,49 +32,117 @@ const KEY_OF: Record<BackedUp, (record: Record<string, unknown>) => boolean> = {
   meta: (r) => typeof r.id === 'string',
   ruleFiles: (r) => typeof r.file === 'string' && typeof r.text === 'string',
 };
+const BUCKET = 'a bucket: a whole-number "bucket" and "json" text';
 const EXPECTED: Record<BackedUp, string> = {
-  orders: 'a bucket: a whole-number "bucket" and "json" text',
-  customers: 'a bucket: a whole-number "bucket" and "json" text',
-  aliases: 'a bucket: a whole-number "bucket" and "json" text',
-  profiles: 'a bucket: a whole-number "bucket" and "json" text',
-  followups: 'a bucket: a whole-number "bucket" and "json" text',
+  orders: BUCKET, customers: BUCKET, aliases: BUCKET, profiles: BUCKET, followups: BUCKET,
   imports: 'an import record with "id" and "hash" text',
   meta: 'a record with "id" text',
   ruleFiles: 'a rule file with "file" and "text"',
 };
 
-/** Everything to restore the shop elsewhere: read in one transaction, so the stores agree. */
-export async function backupOf(db: Database, settings: ShopSettings | null): Promise<Backup> {
-  const tx = db.transaction([...BACKED_UP]);
-  const read = await Promise.all(BACKED_UP.map((store) => tx.objectStore(store).getAll()));
-  await tx.done;
-  return { format: BACKUP_FORMAT, schemaVersion: DB_VERSION, createdAt: Date.now(), settings, stores: Object.fromEntries(BACKED_UP.map((store, i) => [store, read[i]!])) as Backup['stores'] };
+/** Buckets read at a time: each read's results become objects on the page's thread. */
+const SLICE = 32;
+const pause = () => new Promise((resume) => setTimeout(resume, 0));
+
+/**
+ * Everything to restore the shop elsewhere, as JSON lines: a header, a line per record, and an end
+ * line with the count per store (a file cut short has none). Read a slice of buckets at a time and
+ * yielding between slices, so a big shop's backup does not freeze the page.
+ */
+export async function backupLines(db: Database, settings: ShopSettings | null, onProgress?: (share: number) => void): Promise<string[]> {
+  const lines = [`${JSON.stringify({ format: BACKUP_FORMAT, schemaVersion: DB_VERSION, createdAt: Date.now(), settings })}\n`];
+  const counts = Object.fromEntries(BACKED_UP.map((store) => [store, 0])) as Record<BackedUp, number>;
+  for (const [i, store] of BACKED_UP.entries()) {
+    const ranges = BUCKETED.has(store) ? Array.from({ length: BUCKETS / SLICE }, (_, k) => IDBKeyRange.bound(k * SLICE, k * SLICE + SLICE - 1)) : [undefined];
+    for (const range of ranges) {
+      const records = await db.getAll(store, range);
+      for (const record of records) lines.push(`${JSON.stringify({ store, record })}\n`);
+      counts[store] += records.length;
+      await pause();
+    }
+    onProgress?.((i + 1) / BACKED_UP.length);
+  }
+  lines.push(`${JSON.stringify({ end: true, counts })}\n`);
+  return lines;
+}
+
+/** A backup as one gzip file (the buckets are JSON text, which compresses about tenfold). */
+export async function compressBackup(lines: readonly string[]): Promise<Blob> {
+  return new Response(new Blob(lines as string[]).stream().pipeThrough(new CompressionStream('gzip'))).blob();
 }
 
 /** Thrown for a file that is not a backup this Tiermark can restore; the message says where and what. */
 export class BackupProblem extends Error {}
 
-/** Checks a parsed backup completely, naming the first problem by its JSON pointer; nothing is written here. */
-export function checkBackup(value: unknown, fileName: string): Backup {
-  const fail = (pointer: string, message: string): never => {
-    throw new BackupProblem(`${fileName}: ${pointer}: ${message}`);
+/**
+ * Reads a backup file: gunzipped and parsed a line at a time, every record checked against its
+ * store; a BackupProblem names the file, the line and what was expected. Nothing is written here.
+ */
+export async function readBackupFile(file: Blob, fileName: string, onProgress?: (share: number) => void): Promise<Backup> {
+  const fail = (where: string, message: string): never => {
+    throw new BackupProblem(`${fileName}: ${where}: ${message}`);
   };
-  if (typeof value !== 'object' || value === null || (value as { format?: unknown }).format !== BACKUP_FORMAT) {
-    fail('/format', `expected "${BACKUP_FORMAT}": this is not a Tiermark backup. Choose a file made by "Back up" on this page.`);
+  const stores = Object.fromEntries(BACKED_UP.map((store) => [store, [] as unknown[]])) as Backup['stores'];
+  let header: Backup | null = null;
+  let end: { counts: Record<string, number> } | null = null;
+  let lineNumber = 0;
+  const take = (line: string) => {
+    lineNumber += 1;
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      fail(`line ${lineNumber}`, 'the backup is damaged (this line is not complete JSON). Make a new backup, or restore another one.');
+    }
+    const entry = value as Record<string, unknown>;
+    if (!header) {
+      if (entry?.format !== BACKUP_FORMAT) fail('line 1: /format', `expected "${BACKUP_FORMAT}": this is not a Tiermark backup. Choose a file made by "Back up" on this page.`);
+      if (entry.schemaVersion !== DB_VERSION) {
+        fail('line 1: /schemaVersion', `the backup's store version is ${String(entry.schemaVersion)}, this Tiermark's is ${DB_VERSION}. Restore it with the Tiermark version that made it, or import the order exports again.`);
+      }
+      header = { ...(entry as unknown as Backup), stores };
+      return;
+    }
+    if (end) fail(`line ${lineNumber}`, 'expected nothing after the end of the backup; the file was edited.');
+    if (entry?.end === true) {
+      end = entry as unknown as { counts: Record<string, number> };
+      return;
+    }
+    const store = entry?.store as BackedUp;
+    if (!BACKED_UP.includes(store)) fail(`line ${lineNumber}: /store`, `expected one of ${BACKED_UP.join(', ')}.`);
+    const record = entry.record;
+    if (typeof record !== 'object' || record === null || !KEY_OF[store](record as Record<string, unknown>)) fail(`line ${lineNumber}: /record`, `expected ${EXPECTED[store]}.`);
+    stores[store].push(record);
+  };
+
+  const reader = file.stream().pipeThrough(new DecompressionStream('gzip')).pipeThrough(new TextDecoderStream()).getReader();
+  let rest = '';
+  let bytes = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<string>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      if (lineNumber === 0) fail('line 1', 'not a Tiermark backup (it is not a gzip file). Choose a file made by "Back up" on this page.');
+      fail(`line ${lineNumber + 1}`, 'the backup is cut short or damaged. Make a new backup, or restore another one.');
+    }
+    if (chunk!.done) break;
+    bytes += chunk!.value.length;
+    const lines = (rest + chunk!.value).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) take(line);
+    onProgress?.(Math.min(0.99, bytes / Math.max(1, file.size * 8)));
   }
-  const backup = value as Partial<Backup>;
-  if (backup.schemaVersion !== DB_VERSION) {
-    fail('/schemaVersion', `the backup's store version is ${String(backup.schemaVersion)}, this Tiermark's is ${DB_VERSION}. Restore it with the Tiermark version that made it, or import the order exports again.`);
-  }
-  if (typeof backup.stores !== 'object' || backup.stores === null) fail('/stores', 'expected the stores of the backup; the file is cut short or edited.');
+  take(rest);
+  if (!header) fail('line 1', 'the file is empty. Choose a file made by "Back up" on this page.');
+  if (!end) fail(`line ${lineNumber}`, 'the backup is cut short: its end line is missing. Make a new backup, or restore another one.');
   for (const store of BACKED_UP) {
-    const records = (backup.stores as Record<string, unknown>)[store];
-    if (!Array.isArray(records)) fail(`/stores/${store}`, 'expected a list of records; the file is cut short or edited.');
-    (records as unknown[]).forEach((record, i) => {
-      if (typeof record !== 'object' || record === null || !KEY_OF[store](record as Record<string, unknown>)) fail(`/stores/${store}/${i}`, `expected ${EXPECTED[store]}.`);
-    });
+    const expected = end!.counts[store] ?? 0;
+    if (stores[store].length !== expected) fail(`/counts/${store}`, `the backup says ${expected} records of ${store} but holds ${stores[store].length}; the file was edited.`);
   }
-  return backup as Backup;
+  onProgress?.(1);
+  return header!;
 }
 
 /** Replaces the whole store with a checked backup, in one transaction: all of it or, on any failure, none. */
@@ -88,27 +159,4 @@ export async function restoreBackup(db: Database, backup: Backup): Promise<void>
 export async function deleteAllData(db: Database): Promise<void> {
   const tx = db.transaction([...ALL_STORES], 'readwrite');
   await Promise.all([...ALL_STORES.map((store) => tx.objectStore(store).clear()), tx.done]);
-}
-
-/** A backup as one gzip file (the buckets are JSON text, which compresses about tenfold). */
-export async function compressBackup(backup: Backup): Promise<Blob> {
-  const stream = new Blob([JSON.stringify(backup)]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Response(stream).blob();
-}
-
-/** Reads a backup file: gunzipped, parsed and checked, or a BackupProblem saying why not. */
-export async function readBackupFile(file: Blob, fileName: string): Promise<Backup> {
-  let text: string;
-  try {
-    text = await new Response(file.stream().pipeThrough(new DecompressionStream('gzip'))).text();
-  } catch {
-    throw new BackupProblem(`${fileName}: not a Tiermark backup (it is not a gzip file). Choose a file made by "Back up" on this page.`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new BackupProblem(`${fileName}: the backup is damaged (its contents are not complete JSON). Make a new backup, or restore another one.`);
-  }
-  return checkBackup(parsed, fileName);
 }

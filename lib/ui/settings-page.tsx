@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { backupOf, BackupProblem, compressBackup, deleteAllData, readBackupFile, restoreBackup, type Backup } from '../db/backup';
+import { backupLines, BackupProblem, compressBackup, deleteAllData, readBackupFile, restoreBackup, type Backup } from '../db/backup';
 import { readBucket } from '../db/buckets';
 import type { Database } from '../db/schema';
 import { sendMessage } from '../messaging';
@@ -27,6 +27,8 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState('');
   const [reminder, setReminder] = useState(false);
+  // A backup being written or read, with its progress.
+  const [working, setWorking] = useState<{ task: 'backup' | 'restore'; share: number } | null>(null);
 
   const readStorage = async () => {
     const [estimate, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted()]);
@@ -63,17 +65,26 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
   };
   const backUp = async () => {
     const day = new Date().toISOString().slice(0, 10);
-    downloadBlob(`tiermark-backup-${day}.json.gz`, await compressBackup(await backupOf(db, await shopSettings.getValue())));
+    setWorking({ task: 'backup', share: 0 });
+    try {
+      const lines = await backupLines(db, await shopSettings.getValue(), (share) => setWorking({ task: 'backup', share }));
+      downloadBlob(`tiermark-backup-${day}.json.gz`, await compressBackup(lines));
+    } finally {
+      setWorking(null);
+    }
   };
   const chooseBackup = async (file: File | undefined) => {
     setRestoring(null);
     if (!file) return;
+    setWorking({ task: 'restore', share: 0 });
     try {
-      const backup = await readBackupFile(file, file.name);
+      const backup = await readBackupFile(file, file.name, (share) => setWorking({ task: 'restore', share }));
       setRestoring({ backup, customers: customersIn(backup) });
       setMessage(null);
     } catch (error) {
       say(error instanceof BackupProblem ? error.message : String(error), true);
+    } finally {
+      setWorking(null);
     }
   };
   const restore = async () => {
@@ -165,9 +176,10 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
       <div class="tm-card">
         <h2>{t('settingsBackup')}</h2>
         <p class="tm-muted">{t('settingsBackupIntro')}</p>
-        <button type="button" class="tm-primary" id="tm-backup" onClick={() => void backUp()}>
+        <button type="button" class="tm-primary" id="tm-backup" disabled={working !== null} onClick={() => void backUp()}>
           {t('settingsBackupButton')}
         </button>
+        {working && <progress class="tm-backup-progress" max={1} value={working.share} aria-label={working.task === 'backup' ? t('settingsBackupButton') : t('settingsRestoreFile')} />}
         <label class="tm-restore">
           {t('settingsRestoreFile')} <input id="tm-restore-file" type="file" accept=".gz,application/gzip" onChange={(e) => void chooseBackup(e.currentTarget.files?.[0])} />
         </label>

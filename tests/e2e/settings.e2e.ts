@@ -80,7 +80,7 @@ describe('Settings: the shop, storage, backup, restore and delete all', () => {
     const notBackup = join(dir, 'orders.csv.gz');
     copyFileSync(fixture('shopify-orders-79.csv'), notBackup);
     await page.setInputFiles('#tm-restore-file', notBackup);
-    expect(await page.locator('#tm-settings-message[role=alert]').innerText()).toContain('orders.csv.gz: not a Tiermark backup');
+    expect(await page.locator('#tm-settings-message[role=alert]').innerText()).toContain('orders.csv.gz: line 1: not a Tiermark backup');
     expect(await page.locator('#tm-restore').count()).toBe(0);
     await page.setInputFiles('#tm-restore-file', backup);
     expect(await page.locator('#tm-restore-customers').innerText()).toBe('320');

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { backupOf, BackupProblem, compressBackup, deleteAllData, readBackupFile, restoreBackup } from '../../../lib/db/backup';
+import { backupLines, BackupProblem, compressBackup, deleteAllData, readBackupFile, restoreBackup } from '../../../lib/db/backup';
 import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { allFollowUps } from '../../../lib/db/profiles';
@@ -21,7 +21,7 @@ async function taobaoShop() {
 }
 
 const SETTINGS = { timeZone: 'Asia/Shanghai', clvDiscountRate: 0.01 };
-const gzip = async (text: string) => new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).blob();
+const gzip = (lines: string[]) => compressBackup(lines);
 
 describe('backing up and restoring the store', () => {
   it('restores into an emptied store exactly what was backed up: counts, lookups, follow-ups, import history', async () => {
@@ -29,7 +29,9 @@ describe('backing up and restoring the store', () => {
     const look = async () => lookupRows(db, 'taobao', [[{ kind: 'order', value: '2847561230003' }], [{ kind: 'id', value: '茶友小王' }]], 'zh-CN');
     const before = { counts: await storeCounts(db), matches: await look(), followUps: await allFollowUps(db), imports: await db.getAll('imports') };
     expect(before.counts.customers).toBe(3);
-    const file = await compressBackup(await backupOf(db, SETTINGS));
+    const progress: number[] = [];
+    const file = await compressBackup(await backupLines(db, SETTINGS, (share) => progress.push(share)));
+    expect(progress.at(-1)).toBe(1);
     await deleteAllData(db);
     clearLookupCache(db);
     expect(await storeCounts(db)).toMatchObject({ customers: 0, orders: 0 });
@@ -41,21 +43,24 @@ describe('backing up and restoring the store', () => {
     expect({ counts: await storeCounts(db), matches: await look(), followUps: await allFollowUps(db), imports: await db.getAll('imports') }).toEqual(before);
   });
 
-  it('refuses a file that is not a backup, or is damaged, naming where, and restores none of it', async () => {
+  it('refuses a file that is not a backup, is cut short or edited, naming the line, and restores none of it', async () => {
     const db = await taobaoShop();
-    const good = await backupOf(db, SETTINGS);
+    const lines = await backupLines(db, SETTINGS);
     const problem = async (file: Blob) => (await readBackupFile(file, 'b.gz').catch((e: unknown) => e)) as Error;
     expect(await problem(new Blob(['Order Number,Order Date\n1,2024-01-01\n']))).toBeInstanceOf(BackupProblem);
-    expect((await problem(new Blob(['not gzip']))).message).toBe('b.gz: not a Tiermark backup (it is not a gzip file). Choose a file made by "Back up" on this page.');
-    expect((await problem(await gzip('{"format": "tiermark-backup", "stores": {'))).message).toMatch(/^b\.gz: the backup is damaged/);
-    expect((await problem(await gzip('{"orders": []}'))).message).toMatch(/^b\.gz: \/format: expected "tiermark-backup"/);
-    expect((await problem(await gzip(JSON.stringify({ ...good, schemaVersion: 2 })))).message).toMatch(/^b\.gz: \/schemaVersion: the backup's store version is 2, this Tiermark's is \d/);
-    const edited = { ...good, stores: { ...good.stores, followups: [...good.stores.followups, { json: '{}' }] } };
-    expect((await problem(await gzip(JSON.stringify(edited))))).toMatchObject({
-      message: `b.gz: /stores/followups/${good.stores.followups.length}: expected a bucket: a whole-number "bucket" and "json" text.`,
-    });
-    const { ruleFiles: _, ...missing } = good.stores;
-    expect((await problem(await gzip(JSON.stringify({ ...good, stores: missing })))).message).toBe('b.gz: /stores/ruleFiles: expected a list of records; the file is cut short or edited.');
+    expect((await problem(new Blob(['not gzip']))).message).toBe('b.gz: line 1: not a Tiermark backup (it is not a gzip file). Choose a file made by "Back up" on this page.');
+    expect((await problem(await gzip(['{"orders": []}\n']))).message).toMatch(/^b\.gz: line 1: \/format: expected "tiermark-backup"/);
+    expect((await problem(await gzip([lines[0]!.replace(/"schemaVersion":\d+/, '"schemaVersion":2'), ...lines.slice(1)]))).message).toMatch(/^b\.gz: line 1: \/schemaVersion: the backup's store version is 2, this Tiermark's is \d/);
+    // Cut short: a half line, or no end line.
+    expect((await problem(await gzip([...lines.slice(0, 3), lines[3]!.slice(0, 20)]))).message).toBe('b.gz: line 4: the backup is damaged (this line is not complete JSON). Make a new backup, or restore another one.');
+    expect((await problem(await gzip(lines.slice(0, -1)))).message).toMatch(/: the backup is cut short: its end line is missing/);
+    // An edited record names its line and what the store expects.
+    const bad = lines.findIndex((line) => line.startsWith('{"store":"profiles"'));
+    const edited = [...lines];
+    edited[bad] = '{"store":"profiles","record":{"json":"{}"}}\n';
+    expect((await problem(await gzip(edited))).message).toBe(`b.gz: line ${bad + 1}: /record: expected a bucket: a whole-number "bucket" and "json" text.`);
+    // A line taken out: the counts at the end say so.
+    expect((await problem(await gzip([...lines.slice(0, bad), ...lines.slice(bad + 1)]))).message).toMatch(/^b\.gz: \/counts\/profiles: the backup says \d+ records of profiles but holds \d+; the file was edited\.$/);
     // The store is as it was.
     expect((await storeCounts(db)).customers).toBe(3);
   });
