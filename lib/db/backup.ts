@@ -12,6 +12,12 @@ const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases'] as const;
 export const BACKUP_FORMAT = 'tiermark-backup';
 
 /** A backup as read back: its header, and every store's records. */
+/** How many customers a backup holds, from its own count record (no bucket is parsed for it). */
+export function customersInBackup(backup: Backup): number {
+  const counts = backup.stores.meta.find((record) => (record as { id?: string }).id === 'counts') as { customers?: number } | undefined;
+  return counts?.customers ?? 0;
+}
+
 export interface Backup {
   format: typeof BACKUP_FORMAT;
   /** The store's schema version the records are in. */
@@ -44,6 +50,16 @@ const EXPECTED: Record<BackedUp, string> = {
 const SLICE = 32;
 const pause = () => new Promise((resume) => setTimeout(resume, 0));
 
+/** Yields to the page once some milliseconds of work have passed: a stream's promises alone never do. */
+function pacer(budgetMs = 16): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < budgetMs) return;
+    await pause();
+    since = performance.now();
+  };
+}
+
 /**
  * Everything to restore the shop elsewhere, as JSON lines: a header, a line per record, and an end
  * line with the count per store (a file cut short has none). Read a slice of buckets at a time and
@@ -66,9 +82,19 @@ export async function backupLines(db: Database, settings: ShopSettings | null, o
   return lines;
 }
 
-/** A backup as one gzip file (the buckets are JSON text, which compresses about tenfold). */
+/** A backup as one gzip file (the buckets are JSON text, which compresses about tenfold), fed a line at a time. */
 export async function compressBackup(lines: readonly string[]): Promise<Blob> {
-  return new Response(new Blob(lines as string[]).stream().pipeThrough(new CompressionStream('gzip'))).blob();
+  const encoder = new TextEncoder();
+  const pace = pacer();
+  let next = 0;
+  const source = new ReadableStream<Uint8Array<ArrayBuffer>>({
+    async pull(controller) {
+      await pace();
+      if (next < lines.length) controller.enqueue(encoder.encode(lines[next++]));
+      else controller.close();
+    },
+  });
+  return new Response(source.pipeThrough(new CompressionStream('gzip'))).blob();
 }
 
 /** Thrown for a file that is not a backup this Tiermark can restore; the message says where and what. */
@@ -117,6 +143,7 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
   };
 
   const reader = file.stream().pipeThrough(new DecompressionStream('gzip')).pipeThrough(new TextDecoderStream()).getReader();
+  const pace = pacer();
   let rest = '';
   let bytes = 0;
   for (;;) {
@@ -131,7 +158,10 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
     bytes += chunk!.value.length;
     const lines = (rest + chunk!.value).split('\n');
     rest = lines.pop()!;
-    for (const line of lines) take(line);
+    for (const line of lines) {
+      take(line);
+      await pace();
+    }
     onProgress?.(Math.min(0.99, bytes / Math.max(1, file.size * 8)));
   }
   take(rest);

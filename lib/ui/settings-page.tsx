@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { backupLines, BackupProblem, compressBackup, deleteAllData, readBackupFile, restoreBackup, type Backup } from '../db/backup';
-import { readBucket } from '../db/buckets';
+import { backupLines, BackupProblem, compressBackup, customersInBackup, deleteAllData, readBackupFile, restoreBackup, type Backup } from '../db/backup';
 import type { Database } from '../db/schema';
 import { sendMessage } from '../messaging';
 import { browser } from 'wxt/browser';
@@ -13,7 +12,6 @@ import { translator, type Language } from './i18n';
 const CURRENCIES = ['CNY', 'HKD', 'TWD', 'USD', 'EUR', 'GBP', 'JPY', 'KRW', 'SGD', 'AUD', 'CAD'];
 
 const megabytes = (bytes: number, language: Language) => `${new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(bytes / 1e6)} MB`;
-const customersIn = (backup: Backup) => backup.stores.customers.reduce<number>((n, stored) => n + Object.keys(readBucket(stored as never)).length, 0);
 
 /** The shop's settings, the storage the data takes, backup and restore, and deleting it all. */
 export function SettingsPage(props: { db: Database; language: Language; onLanguage(language: Language): void; onRescoring(): void; onStoreChanged(): void }) {
@@ -79,7 +77,7 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
     setWorking({ task: 'restore', share: 0 });
     try {
       const backup = await readBackupFile(file, file.name, (share) => setWorking({ task: 'restore', share }));
-      setRestoring({ backup, customers: customersIn(backup) });
+      setRestoring({ backup, customers: customersInBackup(backup) });
       setMessage(null);
     } catch (error) {
       say(error instanceof BackupProblem ? error.message : String(error), true);

@@ -1,7 +1,7 @@
 // npm run bench — import throughput against bare papaparse, rule evaluation against stock json-rules-engine,
 // and model fitting; every ratio against a reference measured in the same run.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, totalmem } from 'node:os';
@@ -183,6 +183,32 @@ async function customersPageBench(dashboard: Page, customers: number): Promise<v
     console.log(`  search: ${label.padEnd(16)} median ${fmt(median(list), 0)} ms, worst ${fmt(worst(list), 0)} ms  (target < 100 ms)  ${worst(list) < 100 ? 'ok' : 'MISSED'}`);
   }
   await rulePreviewBench(dashboard, customers);
+  await backupBench(dashboard, customers);
+}
+
+/** Backing up the whole shop from Settings and reading the backup back for a restore: time, size and the longest task. */
+async function backupBench(dashboard: Page, customers: number): Promise<void> {
+  await dashboard.evaluate(`location.hash = '#settings'`);
+  await dashboard.locator('#tm-backup').waitFor();
+  const longest = async (action: () => Promise<void>) => {
+    await dashboard.evaluate(`window.__longest = 0`);
+    const started = Date.now();
+    await action();
+    return { seconds: (Date.now() - started) / 1000, longest: (await dashboard.evaluate('window.__longest')) as number };
+  };
+  let file = '';
+  const backup = await longest(async () => {
+    const [download] = await Promise.all([dashboard.waitForEvent('download', { timeout: 600_000 }), dashboard.click('#tm-backup')]);
+    file = join(OUT, download.suggestedFilename());
+    await download.saveAs(file);
+  });
+  const read = await longest(async () => {
+    await dashboard.setInputFiles('#tm-restore-file', file);
+    await dashboard.locator('#tm-restore-customers').waitFor({ timeout: 600_000 });
+  });
+  const size = statSync(file).size;
+  console.log(`backup                  ${fmt(backup.seconds, 1)} s, ${fmt(size / 1e6, 1)} MB gzip for ${customers.toLocaleString('en')} customers; longest task ${fmt(backup.longest, 0)} ms`);
+  console.log(`  read back to restore  ${fmt(read.seconds, 1)} s; longest task ${fmt(read.longest, 0)} ms (${await dashboard.locator('#tm-restore-customers').innerText()} customers found)`);
 }
 
 /**

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { backupLines, BackupProblem, compressBackup, deleteAllData, readBackupFile, restoreBackup } from '../../../lib/db/backup';
+import { backupLines, BackupProblem, compressBackup, customersInBackup, deleteAllData, readBackupFile, restoreBackup } from '../../../lib/db/backup';
 import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { allFollowUps } from '../../../lib/db/profiles';
@@ -38,6 +38,7 @@ describe('backing up and restoring the store', () => {
     expect(await look()).toEqual([{ kind: 'none' }, { kind: 'none' }]);
     const backup = await readBackupFile(file, 'tiermark-backup.json.gz');
     expect(backup.settings).toEqual(SETTINGS);
+    expect(customersInBackup(backup)).toBe(3);
     await restoreBackup(db, backup);
     clearLookupCache(db);
     expect({ counts: await storeCounts(db), matches: await look(), followUps: await allFollowUps(db), imports: await db.getAll('imports') }).toEqual(before);
