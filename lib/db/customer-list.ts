@@ -175,14 +175,19 @@ export class SortedCustomers {
 }
 
 /**
- * The rows in the order of a fact, highest first unless ascending, unknown values last; ties keep
- * the order the rows came in (the store's, the same on every read). Numbers only are compared.
+ * The rows in the order of a fact, highest first unless ascending (text facts in their alphabetical
+ * order, Z first), unknown values last; ties keep the order the rows came in (the store's, the
+ * same on every read). The values become numbers first, so the sort compares numbers only.
  */
 export function sortCustomers(rows: readonly CustomerRow[], sortBy: string, ascending: boolean): SortedCustomers {
+  // Text facts (rfmCode, the models' status) have few distinct values: their rank is their number.
+  const texts = [...new Set(rows.map((row) => row.facts[sortBy]).filter((value): value is string => typeof value === 'string'))].sort();
+  const rankOf = new Map(texts.map((text, i) => [text, i]));
   const values = new Float64Array(rows.length);
   rows.forEach((row, i) => {
     const value = row.facts[sortBy];
-    values[i] = typeof value === 'number' ? (ascending ? value : -value) : Number.POSITIVE_INFINITY;
+    const number = typeof value === 'number' ? value : typeof value === 'string' ? rankOf.get(value)! : null;
+    values[i] = number === null ? Number.POSITIVE_INFINITY : ascending ? number : -number;
   });
   const order = Array.from(rows.keys()).sort((a, b) => values[a]! - values[b]! || a - b);
   return new SortedCustomers(order.map((i) => rows[i]!));

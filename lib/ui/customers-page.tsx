@@ -84,7 +84,7 @@ export function CustomersPage({ db, language, query, storeVersion }: { db: Datab
   const sorted = useMemo(() => sortCustomers(rows ?? [], sortBy, ascending), [rows, sortBy, ascending]);
   const listed = useMemo(() => filterCustomers(sorted, { text, byOrder, tier, badge, rfm }), [sorted, text, byOrder, tier, badge, rfm]);
   const options = useMemo(() => choices(rows ?? []), [rows]);
-  const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type === 'number'), []);
+  const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type !== 'boolean'), []);
 
   if (!rows) return <ReadingCustomers share={reading} language={language} />;
   if (rows.length === 0) {

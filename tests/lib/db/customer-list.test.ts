@@ -29,6 +29,9 @@ describe('the customer list', () => {
     expect(listed[0]).toMatchObject({ orderCount: 2, monetaryMinor: 38_400, currency: 'CNY', tier: { label: { 'zh-CN': '普通会员' } }, facts: { monetary: 384 } });
     expect(listed[1]!.facts.monetary).toBe(150);
     expect(queryCustomers(rows, { ...ALL, ascending: true }).map((row) => row.buyerId)).toEqual(['lily_2019', '张三丰', '茶友小王']);
+    // A text fact sorts in its alphabetical order: RFM codes 135, 311, 533.
+    expect(queryCustomers(rows, { ...ALL, sortBy: 'rfmCode', ascending: true }).map((row) => row.facts.rfmCode)).toEqual(['135', '311', '533']);
+    expect(queryCustomers(rows, { ...ALL, sortBy: 'rfmCode' }).map((row) => row.facts.rfmCode)).toEqual(['533', '311', '135']);
   });
 
   it('finds a customer by part of a buyer id or name, or by an order number', async () => {
