@@ -77,14 +77,24 @@ export async function openEmptyDashboard(options: Parameters<typeof launchExtens
   return { browser, page };
 }
 
-/** The dashboard's view of the last rescore: its state and when it started (0 before any). */
-const lastRescore = `new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction('meta').objectStore('meta').get('rescore'); g.onsuccess = () => { db.close(); ok({ state: g.result?.state ?? null, startedAt: g.result?.startedAt ?? 0 }); }; }; })`;
+export interface RescoreRecord {
+  state: string | null;
+  reason: string | null;
+  startedAt: number;
+}
+
+/** The store's record of the last rescore, read in an extension page: its state, reason and start (0 before any). */
+export async function lastRescore(page: Page): Promise<RescoreRecord> {
+  return (await page.evaluate(
+    `new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction('meta').objectStore('meta').get('rescore'); g.onsuccess = () => { db.close(); ok({ state: g.result?.state ?? null, reason: g.result?.reason ?? null, startedAt: g.result?.startedAt ?? 0 }); }; }; })`,
+  )) as RescoreRecord;
+}
 
 /** Imports an export through the dashboard and waits until the background has scored every customer after it. */
 export async function importAndScore(dashboard: Page, path: string): Promise<void> {
   const name = path.split('/').pop()!;
   // page.evaluate awaits the IndexedDB read (waitForFunction would take its promise for a yes).
-  const read = async () => (await dashboard.evaluate(lastRescore)) as { state: string | null; startedAt: number };
+  const read = () => lastRescore(dashboard);
   const before = (await read()).startedAt;
   await dashboard.setInputFiles('#tm-file-input', path);
   await dashboard.locator(`.tm-file[data-file="${name}"] .tm-detected-format`).waitFor();

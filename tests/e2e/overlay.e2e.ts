@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, fixture } from '../helpers';
-import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { importAndScore, lastRescore, openEmptyDashboard, type LoadedExtension } from './extension';
 
 const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
 
@@ -212,21 +212,10 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#rules`);
     const ladder = dashboard.locator('.tm-rule-file[data-file="member-ladder.json"] input[type=checkbox]');
     // The rescore the switch starts, done: from the store's own record of it.
-    const rescoredSince = (since: number) =>
-      dashboard.evaluate(
-        (after) =>
-          new Promise<boolean>((resolve) => {
-            const open = indexedDB.open('tiermark');
-            open.onsuccess = () => {
-              const read = open.result.transaction('meta').objectStore('meta').get('rescore');
-              read.onsuccess = () => {
-                open.result.close();
-                resolve(read.result?.state === 'done' && read.result.reason === 'rules' && read.result.startedAt >= after);
-              };
-            };
-          }),
-        since,
-      );
+    const rescoredSince = async (since: number) => {
+      const record = await lastRescore(dashboard);
+      return record.state === 'done' && record.reason === 'rules' && record.startedAt >= since;
+    };
     const switchedOff = await dashboard.evaluate(() => Date.now());
     await ladder.uncheck();
     await expect.poll(() => rescoredSince(switchedOff), { timeout: 30_000 }).toBe(true);

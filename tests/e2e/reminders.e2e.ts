@@ -1,7 +1,7 @@
 import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers';
-import { E2E_HOSTS_DIR, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { E2E_HOSTS_DIR, importAndScore, lastRescore, openEmptyDashboard, type LoadedExtension } from './extension';
 
 describe('the daily reminder of follow-ups', () => {
   let browser: LoadedExtension;
@@ -20,11 +20,10 @@ describe('the daily reminder of follow-ups', () => {
   });
 
   const notifications = () => worker.evaluate(`chrome.notifications.getAll()`) as Promise<Record<string, boolean>>;
-  const lastRescore = () => page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('meta').objectStore('meta').get('rescore'); g.onsuccess = () => { r.result.close(); ok(g.result); }; }; })`) as Promise<{ reason: string; state: string; startedAt: number }>;
   const daily = async () => {
-    const before = (await lastRescore()).startedAt;
+    const before = (await lastRescore(page)).startedAt;
     await worker.evaluate(`chrome.alarms.create('daily-rescore', { when: Date.now() })`);
-    await expect.poll(async () => { const r = await lastRescore(); return r.startedAt > before && r.state === 'done' && r.reason === 'daily'; }, { timeout: 30_000 }).toBe(true);
+    await expect.poll(async () => { const r = await lastRescore(page); return r.startedAt > before && r.state === 'done' && r.reason === 'daily'; }, { timeout: 30_000 }).toBe(true);
   };
 
   it('stays quiet until the seller switches it on', async () => {

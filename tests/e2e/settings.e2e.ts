@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, fixture } from '../helpers';
-import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { importAndScore, lastRescore, openEmptyDashboard, type LoadedExtension } from './extension';
 
 describe('Settings: the shop, storage, backup, restore and delete all', () => {
   let browser: LoadedExtension;
@@ -24,20 +24,18 @@ describe('Settings: the shop, storage, backup, restore and delete all', () => {
   });
 
   const counts = async () => ({ customers: await page.locator('#tm-count-customers').innerText(), orders: await page.locator('#tm-count-orders').innerText() });
-  const lastRescore = () =>
-    page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('meta').objectStore('meta').get('rescore'); g.onsuccess = () => { r.result.close(); ok(g.result ?? null); }; }; })`) as Promise<{ reason: string; state: string; startedAt: number } | null>;
 
   it('saves the CLV discount rate and rescores every customer, and refuses a rate out of range', async () => {
     expect(await page.locator('#tm-clv-rate').inputValue()).toBe('1');
     await page.fill('#tm-clv-rate', '25');
     await page.click('#tm-settings-save');
     expect(await page.locator('#tm-settings-message').innerText()).toContain('Enter a rate from 0 to 10');
-    const before = (await lastRescore())!.startedAt;
+    const before = (await lastRescore(page)).startedAt;
     await page.fill('#tm-clv-rate', '2');
     await page.click('#tm-settings-save');
-    await expect.poll(async () => (await lastRescore())?.startedAt ?? 0, { timeout: 30_000 }).toBeGreaterThan(before);
-    await expect.poll(async () => (await lastRescore())?.state, { timeout: 30_000 }).toBe('done');
-    expect((await lastRescore())!.reason).toBe('manual');
+    await expect.poll(async () => (await lastRescore(page)).startedAt, { timeout: 30_000 }).toBeGreaterThan(before);
+    await expect.poll(async () => (await lastRescore(page)).state, { timeout: 30_000 }).toBe('done');
+    expect((await lastRescore(page)).reason).toBe('manual');
     await page.reload();
     expect(await page.locator('#tm-clv-rate').inputValue()).toBe('2');
     expect(await page.locator('#tm-storage').innerText()).toMatch(/MB used of about [\d,.]+ MB/);
@@ -59,7 +57,7 @@ describe('Settings: the shop, storage, backup, restore and delete all', () => {
     await page.click('#tm-settings-save');
     await expect.poll(netSales).toMatch(/¥[\d,]+\.\d\d/);
     await page.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
-    await expect.poll(async () => (await lastRescore())?.state, { timeout: 30_000 }).toBe('done');
+    await expect.poll(async () => (await lastRescore(page)).state, { timeout: 30_000 }).toBe('done');
   });
 
   it('backs up, deletes everything, and restores the same shop from the backup', async () => {
