@@ -54,16 +54,20 @@ export interface SplitRequest {
   sample: number;
   groups: number;
   seed: string;
+  /** Sizes of the groups, in order (800 and 200, say); when given, they decide the sample and the groups. */
+  sizes?: readonly number[];
 }
 
 /**
- * A random sample of the segment dealt into groups of equal size (the first groups one larger when
- * it does not divide): the textbook A/B test, such as 1,000 dormant customers into two groups of
- * 500. The same members and seed always give the same groups.
+ * A random sample of the segment dealt into groups: of the sizes asked, or of equal size (the first
+ * groups one larger when it does not divide). The textbook A/B test draws 1,000 dormant customers
+ * into two groups of 500. The same members and seed always give the same groups.
  */
 export function splitSegment(members: readonly CustomerRow[], request: SplitRequest): CustomerRow[][] {
-  const groups = Math.max(1, Math.floor(request.groups));
-  const sample = Math.max(0, Math.min(members.length, Math.floor(request.sample)));
+  const sizes = request.sizes?.map((n) => Math.max(0, Math.floor(n)));
+  const groups = sizes ? sizes.length : Math.max(1, Math.floor(request.groups));
+  const asked = sizes ? sizes.reduce((a, b) => a + b, 0) : Math.floor(request.sample);
+  const sample = Math.max(0, Math.min(members.length, asked));
   const next = random(request.seed);
   const drawn = [...members];
   // A partial Fisher–Yates shuffle: the first `sample` places are a uniform random sample, in random order.
@@ -71,7 +75,12 @@ export function splitSegment(members: readonly CustomerRow[], request: SplitRequ
     const j = i + Math.floor(next() * (drawn.length - i));
     [drawn[i], drawn[j]] = [drawn[j]!, drawn[i]!];
   }
+  const picked = drawn.slice(0, sample);
+  if (sizes) {
+    let at = 0;
+    return sizes.map((size) => picked.slice(at, (at += size)));
+  }
   const out: CustomerRow[][] = Array.from({ length: groups }, () => []);
-  drawn.slice(0, sample).forEach((row, i) => out[i % groups]!.push(row));
+  picked.forEach((row, i) => out[i % groups]!.push(row));
   return out;
 }

@@ -45,14 +45,21 @@ const fileNameOf = (segment: Segment, language: Language) => localised(segment.l
 
 function SplitForm({ segment, members, language, timeZone, encoding }: { segment: Segment; members: CustomerRow[]; language: Language; timeZone: string; encoding: CsvEncoding }) {
   const t = translator(language);
-  const [sample, setSample] = useState(Math.min(members.length, 1000));
-  const [groups, setGroups] = useState(2);
+  // Two equal halves of up to 1,000 customers to start with, as the textbook's A/B test.
+  const half = Math.floor(Math.min(members.length, 1000) / 2);
+  const [sizesText, setSizesText] = useState(`${half}, ${half}`);
   const [seed, setSeed] = useState(`tiermark-${isoOfDay(localDayNumber(Date.now(), timeZone))}`);
   const [done, setDone] = useState<number[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const exportGroups = async () => {
-    const split = splitSegment(members, { sample, groups, seed });
+    const sizes = sizesText.split(/[\s,，;；]+/).filter(Boolean).map(Number);
+    const asked = sizes.reduce((a, b) => a + b, 0);
+    if (sizes.length < 2 || sizes.length > 26 || !sizes.every((n) => Number.isInteger(n) && n > 0)) return setProblem(t('splitSizesInvalid'));
+    if (asked > members.length) return setProblem(`${t('splitTooMany')} ${formatCount(members.length, language)} / ${formatCount(asked, language)}`);
+    setProblem(null);
+    const split = splitSegment(members, { sample: asked, groups: sizes.length, seed, sizes });
     for (const [i, group] of split.entries()) {
-      const name = String.fromCharCode(65 + (i % 26)) + (i >= 26 ? String(Math.floor(i / 26)) : '');
+      const name = String.fromCharCode(65 + i);
       downloadCsv(`${fileNameOf(segment, language)}-${name}.csv`, await segmentCsv(group, language, timeZone, name), encoding);
     }
     setDone(split.map((group) => group.length));
@@ -60,10 +67,7 @@ function SplitForm({ segment, members, language, timeZone, encoding }: { segment
   return (
     <div class="tm-split" data-segment={segment.ref}>
       <label>
-        {t('splitSample')} <input type="number" class="tm-split-sample" min={1} max={members.length} value={sample} onInput={(e) => setSample(Number(e.currentTarget.value))} />
-      </label>
-      <label>
-        {t('splitGroups')} <input type="number" class="tm-split-groups" min={2} max={26} value={groups} onInput={(e) => setGroups(Number(e.currentTarget.value))} />
+        {t('splitSizes')} <input type="text" class="tm-split-sizes" value={sizesText} onInput={(e) => setSizesText(e.currentTarget.value)} />
       </label>
       <label>
         {t('splitSeed')} <input type="text" class="tm-split-seed" value={seed} onInput={(e) => setSeed(e.currentTarget.value)} />
@@ -71,6 +75,11 @@ function SplitForm({ segment, members, language, timeZone, encoding }: { segment
       <button type="button" class="tm-primary tm-split-export" onClick={() => void exportGroups()}>
         {t('splitExport')}
       </button>
+      {problem && (
+        <span class="tm-error tm-split-problem" role="alert">
+          {problem}
+        </span>
+      )}
       {done && (
         <span class="tm-muted tm-split-done" role="status">
           {t('splitDone')}

@@ -77,16 +77,15 @@ describe('the Segments page: counts, CSV exports and A/B splits', () => {
     expect(members).toBeGreaterThan(100);
     const form = page.locator(`.tm-split[data-segment="${ref}"]`);
     await page.click(`.tm-segment[data-segment="${ref}"] .tm-segment-split`);
-    const split = async (seed: string) => {
-      await form.locator('.tm-split-sample').fill('100');
-      await form.locator('.tm-split-groups').fill('2');
+    const split = async (seed: string, sizes = '50, 50') => {
+      await form.locator('.tm-split-sizes').fill(sizes);
       await form.locator('.tm-split-seed').fill(seed);
       const downloads: Download[] = [];
       const got = new Promise<void>((done) => page.on('download', (d) => (downloads.push(d) === 2 ? done() : undefined)));
       await form.locator('.tm-split-export').click();
       await got;
       page.removeAllListeners('download');
-      expect(await form.locator('.tm-split-done').innerText()).toMatch(/A 50 · B 50/);
+      expect(await form.locator('.tm-split-done').innerText()).toContain(sizes.split(', ').map((n, i) => `${'AB'[i]} ${n}`).join(' · '));
       return Promise.all(downloads.sort((a, b) => a.suggestedFilename().localeCompare(b.suggestedFilename())).map(text));
     };
     const [a, b] = await split('win-back-test');
@@ -99,5 +98,12 @@ describe('the Segments page: counts, CSV exports and A/B splits', () => {
     expect(await split('win-back-test')).toEqual([a, b]);
     const [other] = await split('another-seed');
     expect(buyers(other!)).not.toEqual(buyers(a!));
+    // Groups of other sizes: 80 to try the message, 20 to hold back.
+    const [big, small] = await split('sizes', '80, 20');
+    expect([buyers(big!).length, buyers(small!).length]).toEqual([80, 20]);
+    // Asking for more than the segment has says so, and exports nothing.
+    await form.locator('.tm-split-sizes').fill(`${members}, 1`);
+    await form.locator('.tm-split-export').click();
+    expect(await form.locator('.tm-split-problem').innerText()).toContain('fewer customers than the groups ask for');
   });
 });

@@ -52,4 +52,14 @@ describe('segments and A/B splits', () => {
     expect(splitSegment(members, { sample: 5000, groups: 2, seed: 's' }).map((g) => g.length)).toEqual([150, 150]);
     expect(splitSegment(members, { sample: 7, groups: 3, seed: 's' }).map((g) => g.length)).toEqual([3, 2, 2]);
   });
+
+  it('draws groups of the sizes asked, such as 800 and 200, the same for the same seed', () => {
+    const members = membersOf(rows, { kind: 'badge', ref: 'churn-warnings/dormant' });
+    const [a, b] = splitSegment(members, { sample: 0, groups: 0, seed: 'win-back', sizes: [800, 200] });
+    expect([a!.length, b!.length]).toEqual([800, 200]);
+    expect(new Set([...a!, ...b!].map((r) => r.key)).size).toBe(1000);
+    expect(splitSegment(members, { sample: 0, groups: 0, seed: 'win-back', sizes: [800, 200] })).toEqual([a, b]);
+    // More than the segment holds: the groups fill in order with what there is.
+    expect(splitSegment(members, { sample: 0, groups: 0, seed: 's', sizes: [1000, 1000] }).map((g) => g.length)).toEqual([1000, 200]);
+  });
 });
