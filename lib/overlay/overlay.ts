@@ -9,6 +9,15 @@ export const HOST_CLASS = 'tm-badge-host';
 /** How long a page trusts what it was told about a row before asking again. */
 const KNOWN_FOR_MS = 3 * 60_000;
 
+/**
+ * New badges go in by turns, so that no frame grows long. The task that inserts rows places
+ * FIRST_TURN of theirs, a first screen, laid out with the page's own work. Every other turn (an
+ * animation frame, the lookup's answer) places LATER_TURN, as each costs the page a relayout of its
+ * own: on a 500-row page, 60 made some frames pass 50 ms with software rendering, 30 none.
+ */
+const FIRST_TURN = 60;
+const LATER_TURN = 30;
+
 const CSS = `
 /* !important: for the host element, the page's rules would otherwise win over ours. */
 :host { all: initial !important; display: inline-flex !important; gap: 4px !important; margin-left: 6px !important; vertical-align: middle !important;
@@ -128,9 +137,9 @@ export interface OverlayOptions {
 /**
  * Badges every target the finder finds, now and as the page re-renders (paging, filtering): one
  * observer, a badge per target in its own shadow root, and the targets looked up in one message
- * per batch. Where the badge index knows a row, its badge goes in before the page lays the row out
- * (a badge added after costs the page a relayout of every row); the lookup then says whose it is,
- * and corrects it if the index was stale. Stopping removes every badge.
+ * per batch. Where the badge index knows a row, its badge goes in before the page lays the row out,
+ * for the first screen of rows, and in the frames after for the rest (see FIRST_TURN); the lookup
+ * then says whose each is, and corrects it if the index was stale. Stopping removes every badge.
  */
 export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {
   const { lookup, labels, onOpen, preview } = options;
@@ -143,27 +152,24 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const known = new Map<string, { match: RowMatch; look: BadgeLook | null; at: number }>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
+  // New badges beyond a turn's share, in page order, for the frames to come.
+  const waiting = new Map<T, { look: BadgeLook; match?: RowMatch }>();
+  let frame: number | null = null;
+  // Badges this turn may still place; the page's first screen is already painted when this starts.
+  let share = LATER_TURN;
 
   const current = (target: T) => {
     const badge = shown.get(target);
     return badge?.host.isConnected ? badge : null;
   };
-  /** Puts the look's badge on the target (keeping one that already looks so), described when the match is known. */
-  const show = (target: T, look: BadgeLook | null, match?: RowMatch) => {
-    if (!target.isConnected) return;
-    const text = look ? lookKey(look) : null;
+  const put = (target: T, look: BadgeLook, text: string, match?: RowMatch) => {
     let badge = current(target);
-    if (badge && badge.look !== text) {
-      badge.host.remove();
-      shown.delete(target);
-      badge = null;
-    }
-    if (!look || !text) return;
     if (!badge) {
       const anchor = finder.anchor(target);
       if (!anchor) return;
       const host = renderBadge(look, labels, onOpen);
       anchor.after(host);
+      share -= 1;
       shown.set(target, (badge = { host, look: text, described: false }));
     }
     if (match && match.kind !== 'none') {
@@ -171,6 +177,40 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       badge.described = true;
     }
   };
+  /**
+   * Puts the look's badge on the target (keeping one that already looks so), described when the
+   * match is known. A new badge waits for a later frame once this turn has placed its share.
+   */
+  const show = (target: T, look: BadgeLook | null, match?: RowMatch) => {
+    if (!target.isConnected) return;
+    const text = look ? lookKey(look) : null;
+    const badge = current(target);
+    if (badge && badge.look !== text) {
+      badge.host.remove();
+      shown.delete(target);
+    }
+    if (!look || !text) {
+      waiting.delete(target);
+      return;
+    }
+    if (!current(target) && (waiting.size > 0 || share <= 0)) {
+      waiting.set(target, { look, match });
+      if (frame === null) frame = requestAnimationFrame(() => (frame = requestAnimationFrame(nextTurn)));
+      return;
+    }
+    put(target, look, text, match);
+  };
+  /** One frame's share of the badges that wait, in page order. */
+  function nextTurn(): void {
+    frame = null;
+    share = LATER_TURN;
+    for (const [target, { look, match }] of waiting) {
+      if (share <= 0) break;
+      waiting.delete(target);
+      if (target.isConnected) put(target, look, lookKey(look), match);
+    }
+    if (waiting.size > 0) frame = requestAnimationFrame(nextTurn);
+  }
   const take = (target: T) => {
     if (current(target)?.described) return;
     const refs = finder.refs(target);
@@ -200,6 +240,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     const matches = await lookup(batch.map(([, { refs }]) => refs)).catch(() => null);
     if (stopped || !matches) return;
     const now = performance.now();
+    // The page was laid out before the answer came: these badges relayout it, as a frame's do.
+    share = LATER_TURN;
     if (known.size > 10_000) known.clear();
     batch.forEach(([target, { key }], i) => {
       const match = matches[i] ?? { kind: 'none' };
@@ -210,6 +252,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   }
 
   const observer = new MutationObserver((records) => {
+    share = FIRST_TURN;
     for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) collect(node);
   });
   observer.observe(root.body, { childList: true, subtree: true });
@@ -221,6 +264,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       stopped = true;
       observer.disconnect();
       if (timer !== null) clearTimeout(timer);
+      if (frame !== null) cancelAnimationFrame(frame);
+      waiting.clear();
       for (const host of root.querySelectorAll(`.${HOST_CLASS}`)) host.remove();
       closeCard();
     },

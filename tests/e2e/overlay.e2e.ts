@@ -71,6 +71,33 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     expect(await seller.locator('tm-badge').count()).toBe(2);
   });
 
+  it('badges a 500-row list by its first screen in the task that shows it, and every other row in the frames after', async () => {
+    const shown = await seller.evaluate(async () => {
+      const list = document.getElementById('list-sold-items')!;
+      // The page's second page (2 orders, without their badges) 250 times over: every row a known buyer's.
+      const clean = list.cloneNode(true) as Element;
+      for (const badge of clean.querySelectorAll('tm-badge')) badge.remove();
+      list.innerHTML = clean.innerHTML.repeat(250);
+      await Promise.resolve();
+      const rows = [...list.querySelectorAll('.trade-order-main')];
+      const badged = (row: Element) => row.querySelectorAll('tm-badge').length;
+      const inTask = rows.filter((row) => badged(row) > 0).length;
+      const inView = rows.filter((row) => row.getBoundingClientRect().top < innerHeight);
+      const viewBadged = inView.every((row) => badged(row) === 1);
+      // Then the rest, a share per frame.
+      const deadline = performance.now() + 10_000;
+      while (rows.some((row) => badged(row) === 0) && performance.now() < deadline) await new Promise(requestAnimationFrame);
+      const counts = new Set(rows.map(badged));
+      list.innerHTML = clean.innerHTML;
+      return { rows: rows.length, inTask, inView: inView.length, viewBadged, counts: [...counts] };
+    });
+    expect(shown.rows).toBe(500);
+    expect(shown.inView).toBeGreaterThan(0);
+    expect(shown.viewBadged).toBe(true);
+    expect(shown.inTask).toBeLessThan(500);
+    expect(shown.counts).toEqual([1]);
+  });
+
   it('opens the history card from the badge, by click or keyboard, with the figures of the profile', async () => {
     const badge = badgeOf('2847561230002');
     await badge.focus();
