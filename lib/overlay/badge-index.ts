@@ -59,6 +59,19 @@ export function packBadgeIndex(version: string, entries: Map<string, number>, lo
   return { version, looks, size, packed: btoa(binary) };
 }
 
+/**
+ * A large shop's index is megabytes of base64: decoded natively where the browser can (Chromium
+ * 140 on), as decoding it in script took one seller page a frame over 50 ms.
+ */
+function fromBase64(text: string): Uint8Array {
+  const native = (Uint8Array as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+  if (native) return native.call(Uint8Array, text);
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 /** The badge index on the page: the look of a row's strongest known ref, found with no message. */
 export class BadgeIndex {
   readonly version: string;
@@ -68,9 +81,7 @@ export class BadgeIndex {
   private readonly lookIds: Uint16Array;
 
   constructor(index: PackedBadgeIndex) {
-    const binary = atob(index.packed);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+    const bytes = fromBase64(index.packed);
     this.version = index.version;
     this.looks = index.looks;
     this.first = new Uint32Array(bytes.buffer, 0, index.size);
