@@ -40,7 +40,7 @@ export default defineContentScript({
     };
     const options = (platform: Platform | null): OverlayOptions => ({
       labels,
-      onOpen: (badge, key) => void openCard(badge, key, card),
+      onOpen: (badge, key, how) => void openCard(badge, key, card, how),
       lookup: async (rows: Ref[][]) => {
         const { matches, version } = await sendMessage('lookup', { platform, rows, language });
         if (seen !== null && seen !== version) overlay?.forget();

@@ -75,7 +75,10 @@ export interface CardActions {
   openDashboard(customerKey: string): void;
 }
 
-let open: { host: HTMLElement; close(): void } | null = null;
+let open: { host: HTMLElement; badge: HTMLElement; pinned(): boolean; pin(): void; close(): void } | null = null;
+
+/** How long a card opened by hovering stays once the mouse has left it and its badge. */
+const LINGER_MS = 300;
 
 /** Closes the card on the page, if one is open. */
 export function closeCard(): void {
@@ -86,11 +89,22 @@ export function closeCard(): void {
  * Opens the history card of a customer beside their badge: figures, a spend chart, orders, what to
  * do, follow-ups with done and snooze, and the way to the dashboard. One card at a time; Escape, the
  * close button or a click elsewhere closes it and gives focus back to the badge.
+ *
+ * Opened by hovering, the card leaves the focus where it was and closes when the mouse leaves it
+ * and the badge; a click on the badge, or into the card, keeps it open as if clicked open.
  */
-export async function openCard(badge: HTMLElement, customerKey: string, actions: CardActions): Promise<void> {
+export async function openCard(badge: HTMLElement, customerKey: string, actions: CardActions, how: 'click' | 'hover' = 'click'): Promise<void> {
+  if (open?.badge === badge) {
+    if (how === 'click') open.pin();
+    return;
+  }
+  // Hovering another badge never takes away a card the seller opened on purpose.
+  if (how === 'hover' && open?.pinned()) return;
   closeCard();
   const view = await actions.load(customerKey);
   if (!view || !badge.isConnected) return;
+  if (how === 'hover' && (!badge.matches(':hover') || open)) return;
+  closeCard();
   const host = document.createElement(CARD_TAG);
   const shadow = host.attachShadow({ mode: 'open' });
   shadow.adoptedStyleSheets = [cardSheet()];
@@ -143,6 +157,20 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
   host.style.setProperty('--tm-top', `${rect.bottom + scrollY + 6}px`);
   document.body.append(host);
 
+  let pinned = how === 'click';
+  let lingering: ReturnType<typeof setTimeout> | null = null;
+  const stay = () => {
+    if (lingering !== null) clearTimeout(lingering);
+    lingering = null;
+  };
+  const leave = () => {
+    stay();
+    if (!pinned) lingering = setTimeout(finish, LINGER_MS);
+  };
+  const pin = () => {
+    pinned = true;
+    stay();
+  };
   const onKey = (event: KeyboardEvent) => {
     if (event.key === 'Escape') finish();
   };
@@ -150,15 +178,36 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
     if (!event.composedPath().includes(host) && !event.composedPath().includes(badge)) finish();
   };
   function finish() {
+    stay();
     document.removeEventListener('keydown', onKey, true);
     document.removeEventListener('pointerdown', onPointer, true);
+    for (const target of [host, badge]) {
+      target.removeEventListener('pointerenter', stay);
+      target.removeEventListener('pointerleave', leave);
+    }
     host.remove();
     if (open?.host === host) open = null;
-    if (badge.isConnected) badge.focus();
+    // The focus goes back where it came from: a card opened by hovering never had it.
+    if (pinned && badge.isConnected) badge.focus();
   }
   document.addEventListener('keydown', onKey, true);
   document.addEventListener('pointerdown', onPointer, true);
+  for (const target of [host, badge]) {
+    target.addEventListener('pointerenter', stay);
+    target.addEventListener('pointerleave', leave);
+  }
+  host.addEventListener('pointerdown', pin);
+  host.addEventListener('focusin', pin);
   close.addEventListener('click', finish);
-  open = { host, close: finish };
-  close.focus({ preventScroll: true });
+  open = {
+    host,
+    badge,
+    pinned: () => pinned,
+    pin() {
+      pin();
+      close.focus({ preventScroll: true });
+    },
+    close: finish,
+  };
+  if (pinned) close.focus({ preventScroll: true });
 }

@@ -49,8 +49,14 @@ function pill(text: string, colour: string, className: string): HTMLSpanElement 
   return span;
 }
 
+/** How long the mouse rests on a badge before its card opens. */
+const HOVER_MS = 400;
+
+/** Opens a badge's history card: by click or key (it takes the focus), or by the mouse resting on it. */
+export type OpenCard = (badge: HTMLElement, customerKey: string, how: 'click' | 'hover') => void;
+
 /** A badge host: a shadow root keeps the page's styles out and ours in. Text only, never markup. */
-function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: (badge: HTMLElement, customerKey: string) => void): HTMLElement {
+function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: OpenCard): HTMLElement {
   // A custom element name: a page's rules for span or div never select it.
   const host = document.createElement('tm-badge');
   host.className = HOST_CLASS;
@@ -68,10 +74,22 @@ function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: (badge: HT
     // the lookup has said whose it is.
     host.tabIndex = 0;
     host.setAttribute('role', 'button');
+    // A mouse resting on the badge opens the card too, without taking the focus; a pointer passing over does not.
+    let resting: ReturnType<typeof setTimeout> | null = null;
+    const restless = () => {
+      if (resting !== null) clearTimeout(resting);
+      resting = null;
+    };
+    host.addEventListener('pointerenter', (event) => {
+      if (event.pointerType !== 'mouse') return;
+      resting = setTimeout(() => host.dataset.tmCustomer && onOpen(host, host.dataset.tmCustomer, 'hover'), HOVER_MS);
+    });
+    host.addEventListener('pointerleave', restless);
     const open = (event: Event) => {
       event.preventDefault();
       event.stopPropagation();
-      if (host.dataset.tmCustomer) onOpen(host, host.dataset.tmCustomer);
+      restless();
+      if (host.dataset.tmCustomer) onOpen(host, host.dataset.tmCustomer, 'click');
     };
     host.addEventListener('click', open);
     host.addEventListener('keydown', (event) => {
@@ -129,7 +147,7 @@ export function adapterFinder(adapter: SiteAdapter): Finder<Element> {
 export interface OverlayOptions {
   lookup(rows: Ref[][]): Promise<RowMatch[]>;
   labels: OverlayLabels;
-  onOpen?: (badge: HTMLElement, customerKey: string) => void;
+  onOpen?: OpenCard;
   /** The look of a row from the shop's badge index, with no message; null when it is not known yet. */
   preview?: (refs: Ref[]) => BadgeLook | null;
 }

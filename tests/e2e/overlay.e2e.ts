@@ -118,6 +118,32 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     expect(await badge.evaluate((host) => document.activeElement === host)).toBe(true);
   });
 
+  it('opens the card when the mouse rests on a badge, leaving the focus be, and closes it when the mouse leaves', async () => {
+    const badge = badgeOf('2847561230002');
+    const card = seller.locator('tm-card [role=dialog]');
+    await seller.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await badge.hover();
+    await card.waitFor();
+    expect(await card.getAttribute('aria-label')).toContain('茶友小王');
+    expect(await seller.evaluate(() => document.activeElement === document.body)).toBe(true);
+    // Into the card, it stays; away from both, it goes.
+    await card.hover();
+    await seller.waitForTimeout(600);
+    expect(await card.count()).toBe(1);
+    await seller.mouse.move(2, 2);
+    await expect.poll(() => seller.locator('tm-card').count()).toBe(0);
+    // Hovered open, then clicked: it is the seller's now, and stays when the mouse leaves.
+    await badge.hover();
+    await card.waitFor();
+    await badge.click();
+    await seller.mouse.move(2, 2);
+    await seller.waitForTimeout(600);
+    expect(await card.count()).toBe(1);
+    await seller.keyboard.press('Escape');
+    expect(await card.count()).toBe(0);
+    expect(await badge.evaluate((host) => document.activeElement === host)).toBe(true);
+  });
+
   it('marks a follow-up done or snoozes it from the card, and the store keeps it', async () => {
     await badgeOf('2847561230002').click();
     const item = seller.locator('tm-card .tm-follow-up').first();
