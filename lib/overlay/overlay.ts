@@ -11,9 +11,9 @@ const KNOWN_FOR_MS = 3 * 60_000;
 
 /**
  * New badges go in by turns, so that no frame grows long. The task that inserts rows places
- * FIRST_TURN of theirs, a first screen, laid out with the page's own work. Every other turn (an
- * animation frame, the lookup's answer) places LATER_TURN, as each costs the page a relayout of its
- * own: on a 500-row page, 60 made some frames pass 50 ms with software rendering, 30 none.
+ * FIRST_TURN of theirs, a first screen, laid out with the page's own work. Each animation frame
+ * after places LATER_TURN, as each costs the page a relayout of its own: on a 500-row page, 60
+ * made some frames pass 50 ms with software rendering, 30 none.
  */
 const FIRST_TURN = 60;
 const LATER_TURN = 30;
@@ -258,8 +258,9 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     const matches = await lookup(batch.map(([, { refs }]) => refs)).catch(() => null);
     if (stopped || !matches) return;
     const now = performance.now();
-    // The page was laid out before the answer came: these badges relayout it, as a frame's do.
-    share = LATER_TURN;
+    // The page was laid out before the answer came, and reading it is work enough for this task:
+    // its new badges wait for the frames' turns.
+    share = 0;
     if (known.size > 10_000) known.clear();
     batch.forEach(([target, { key }], i) => {
       const match = matches[i] ?? { kind: 'none' };
@@ -274,7 +275,17 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) collect(node);
   });
   observer.observe(root.body, { childList: true, subtree: true });
-  collect(root.body);
+  // The rows already there are read after the page's next paint, not in the frame where it
+  // finishes loading (500 rows' refs take 6–16 ms). A hidden tab paints no frames; the timer covers it.
+  let initial: ReturnType<typeof setTimeout> | null = null;
+  const collectInitial = () => {
+    if (initial === null || stopped) return;
+    clearTimeout(initial);
+    initial = null;
+    collect(root.body);
+  };
+  initial = setTimeout(collectInitial, 200);
+  requestAnimationFrame(() => setTimeout(collectInitial, 0));
 
   return {
     forget: () => known.clear(),
@@ -282,6 +293,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       stopped = true;
       observer.disconnect();
       if (timer !== null) clearTimeout(timer);
+      if (initial !== null) clearTimeout(initial);
       if (frame !== null) cancelAnimationFrame(frame);
       waiting.clear();
       for (const host of root.querySelectorAll(`.${HOST_CLASS}`)) host.remove();
