@@ -225,13 +225,13 @@ async function sellerPageBench(browser: LoadedExtension, dashboard: Page, custom
       const ready = performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd;
       const times = [...window.__load.badgedAt.values()];
       const first = times.length ? Math.min(...times) : Infinity;
-      const longest = (from, to) => Math.max(0, ...window.__load.frames.filter((f) => f.startTime + f.duration >= from && f.startTime < to).map((f) => f.duration));
       return {
         badges: times.length,
         firstMs: times.length ? first - ready : null,
         allMs: times.length ? Math.max(...times) - ready : null,
-        // From DOMContentLoaded to the first badge: the page's own load ends there, and Tiermark starts.
-        startingMs: longest(ready, first),
+        // Frames that start after DOMContentLoaded and before the first badge: Tiermark starts then
+        // (at document_idle); the page's own first layout of its rows starts before it.
+        startingMs: Math.max(0, ...window.__load.frames.filter((f) => f.startTime >= ready && f.startTime < first).map((f) => f.duration)),
         // Frames that start after the first badge: the page does nothing then, so these are Tiermark's turns.
         badgingMs: Math.max(0, ...window.__load.frames.filter((f) => f.startTime >= first).map((f) => f.duration)),
       };
@@ -251,7 +251,8 @@ async function sellerPageBench(browser: LoadedExtension, dashboard: Page, custom
   });
   const badging = Math.max(...loads.map((run) => run.badgingMs));
   console.log(`  longest frame while badging ${fmt(badging, 0)} ms  (target none over 50 ms)  ${badging <= 50 ? 'ok' : 'MISSED'}`);
-  console.log(`  longest frame from DOMContentLoaded to the first badge ${fmt(Math.max(...loads.map((run) => run.startingMs)), 0)} ms; the page alone, from DOMContentLoaded on, ${fmt(Math.max(...alone.map((run) => run.startingMs)), 0)} ms  (the page's own load ends there too)`);
+  const starting = Math.max(...loads.map((run) => run.startingMs));
+  console.log(`  longest frame starting between DOMContentLoaded and the first badge ${fmt(starting, 0)} ms; the page alone, starting after DOMContentLoaded, ${fmt(Math.max(...alone.map((run) => run.startingMs)), 0)} ms  (target none over 50 ms)  ${starting <= 50 ? 'ok' : 'MISSED'}`);
 }
 
 /** Backing up the whole shop from Settings and reading the backup back for a restore: time, size and the longest task. */
