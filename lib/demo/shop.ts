@@ -62,7 +62,12 @@ function chinaTime(instant: number): string {
 
 export const DEMO_EXPORT_END = Date.UTC(2026, 10, 20, 4, 0, 0); // 2026-11-20 12:00 China time
 
-export function demoOrders(buyers = 320, seed = 20261120): DemoOrder[] {
+/**
+ * The demo shop's orders. Its buyers keep buying to the end, so BG/NBD sees nobody leave and gives
+ * no P(alive); with `dropout`, each buyer leaves after an order with that chance (the model's own
+ * story), and the models fit.
+ */
+export function demoOrders(buyers = 320, seed = 20261120, options: { dropout?: number } = {}): DemoOrder[] {
   const next = random(seed);
   const pick = <T,>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
   const orders: DemoOrder[] = [];
@@ -126,6 +131,7 @@ export function demoOrders(buyers = 320, seed = 20261120): DemoOrder[] {
         tracking: paid && status !== '买家已付款，等待卖家发货' ? String(Math.floor(next() * 9e11) + 1e11) : '',
       });
       at += cycleDays * (0.6 + next() * 0.8) * 86_400_000;
+      if (options.dropout && next() < options.dropout) break;
     }
   }
   return orders.sort((a, b) => b.createdAt.localeCompare(a.createdAt));

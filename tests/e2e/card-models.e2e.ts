@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoConsolePage } from '../../lib/demo/console-page';
+import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
+import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+
+const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
+
+// The demo shop with buyers who leave: BG/NBD and Gamma-Gamma fit it, so profiles carry P(alive)
+// and a predicted value (the bundled demo's buyers never leave, and its models give no figures).
+describe('the history card of a shop the models fit', () => {
+  let browser: LoadedExtension;
+  let dashboard: Page;
+  let orders: DemoOrder[];
+
+  beforeAll(async () => {
+    ({ browser, page: dashboard } = await openEmptyDashboard());
+    orders = demoOrders(320, 20261120, { dropout: 0.3 });
+    const file = join(mkdtempSync(join(tmpdir(), 'tiermark-card-')), 'ExportOrderList202611201200.csv');
+    writeFileSync(file, encodeGb18030(demoExportText(orders)));
+    await importAndScore(dashboard, file);
+    const page = demoConsolePage(orders, 15);
+    await browser.context.route('https://trade.taobao.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page }));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows P(alive) and the predicted 12-month value of the customer’s profile', async () => {
+    const facts = (await dashboard.evaluate(`(async () => {
+      const db = await new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); });
+      const buckets = await new Promise((ok) => { const r = db.transaction('profiles').objectStore('profiles').getAll(); r.onsuccess = () => ok(r.result); });
+      db.close();
+      const facts = {};
+      for (const bucket of buckets) for (const [key, profile] of Object.entries(JSON.parse(bucket.json))) facts[key] = profile.facts;
+      return facts;
+    })()`)) as Record<string, { pAlive?: number | null; predictedClv365?: number | null; bgnbdStatus?: string }>;
+    const fitted = Object.values(facts).filter((f) => f.bgnbdStatus === 'fitted');
+    expect(fitted.length).toBeGreaterThan(300);
+    // A buyer on the console's first page whose profile has both figures, and a P(alive) short of certain.
+    const key = orders
+      .slice(0, 15)
+      .map((o) => `taobao:${o.nick}`)
+      .find((k) => typeof facts[k]?.pAlive === 'number' && facts[k]!.pAlive! < 0.995 && typeof facts[k]?.predictedClv365 === 'number');
+    expect(key).toBeDefined();
+    const { pAlive, predictedClv365 } = facts[key!]!;
+
+    const seller = await browser.context.newPage();
+    await seller.goto(SOLD_ITEMS);
+    const badge = seller.locator(`tm-badge[data-tm-customer="${key}"]`).first();
+    await badge.waitFor({ timeout: 15_000 });
+    await badge.click();
+    const card = seller.locator('tm-card');
+    await card.locator('[role=dialog]').waitFor();
+    const fact = (name: string) => card.locator(`[data-fact="${name}"]`).innerText();
+    expect(await fact('pAlive')).toBe(`${Math.round(pAlive! * 100)}%`);
+    expect(await fact('predictedClv365')).toBe(new Intl.NumberFormat('en', { style: 'currency', currency: 'CNY' }).format(predictedClv365!));
+    const labels = await card.locator('dt').allInnerTexts();
+    expect(labels).toEqual(expect.arrayContaining(['P(alive)', 'Predicted value, 12 months']));
+  });
+});
