@@ -180,7 +180,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     const badge = shown.get(target);
     return badge?.host.isConnected ? badge : null;
   };
-  const put = (target: T, look: BadgeLook, text: string, match?: RowMatch) => {
+  const put = (target: T, look: BadgeLook, match?: RowMatch) => {
     let badge = current(target);
     if (!badge) {
       const anchor = finder.anchor(target);
@@ -188,7 +188,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       const host = renderBadge(look, labels, onOpen);
       anchor.after(host);
       share -= 1;
-      shown.set(target, (badge = { host, look: text, described: false }));
+      shown.set(target, (badge = { host, look: lookKey(look), described: false }));
     }
     if (match && match.kind !== 'none') {
       describe(badge.host, match, labels);
@@ -201,22 +201,23 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
    */
   const show = (target: T, look: BadgeLook | null, match?: RowMatch) => {
     if (!target.isConnected) return;
-    const text = look ? lookKey(look) : null;
-    const badge = current(target);
-    if (badge && badge.look !== text) {
+    let badge = current(target);
+    if (badge && badge.look !== (look && lookKey(look))) {
       badge.host.remove();
       shown.delete(target);
+      badge = null;
     }
-    if (!look || !text) {
+    if (!look) {
       waiting.delete(target);
       return;
     }
-    if (!current(target) && (waiting.size > 0 || share <= 0)) {
+    if (!badge && (waiting.size > 0 || share <= 0)) {
       waiting.set(target, { look, match });
+      // Two frames on: the next one is the frame of the task that found the rows.
       if (frame === null) frame = requestAnimationFrame(() => (frame = requestAnimationFrame(nextTurn)));
       return;
     }
-    put(target, look, text, match);
+    put(target, look, match);
   };
   /** One frame's share of the badges that wait, in page order. */
   function nextTurn(): void {
@@ -225,7 +226,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     for (const [target, { look, match }] of waiting) {
       if (share <= 0) break;
       waiting.delete(target);
-      if (target.isConnected) put(target, look, lookKey(look), match);
+      if (target.isConnected) put(target, look, match);
     }
     if (waiting.size > 0) frame = requestAnimationFrame(nextTurn);
   }
