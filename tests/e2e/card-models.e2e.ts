@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConsolePage } from '../../lib/demo/console-page';
 import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
-import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { importAndScore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
 
 const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
 
@@ -30,14 +30,9 @@ describe('the history card of a shop the models fit', () => {
   });
 
   it('shows P(alive) and the predicted 12-month value of the customer’s profile', async () => {
-    const facts = (await dashboard.evaluate(`(async () => {
-      const db = await new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); });
-      const buckets = await new Promise((ok) => { const r = db.transaction('profiles').objectStore('profiles').getAll(); r.onsuccess = () => ok(r.result); });
-      db.close();
-      const facts = {};
-      for (const bucket of buckets) for (const [key, profile] of Object.entries(JSON.parse(bucket.json))) facts[key] = profile.facts;
-      return facts;
-    })()`)) as Record<string, { pAlive?: number | null; predictedClv365?: number | null; bgnbdStatus?: string }>;
+    type Facts = { pAlive?: number | null; predictedClv365?: number | null; bgnbdStatus?: string };
+    const profiles = await storedEntries<{ facts: Facts }>(dashboard, 'profiles');
+    const facts = Object.fromEntries(Object.entries(profiles).map(([key, profile]) => [key, profile.facts]));
     const fitted = Object.values(facts).filter((f) => f.bgnbdStatus === 'fitted');
     expect(fitted.length).toBeGreaterThan(300);
     // A buyer on the console's first page whose profile has both figures, and a P(alive) short of certain.

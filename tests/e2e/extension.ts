@@ -90,6 +90,19 @@ export async function lastRescore(page: Page): Promise<RescoreRecord> {
   )) as RescoreRecord;
 }
 
+/**
+ * Every entry of one of the store's bucketed stores (profiles, followups, aliases, customers), by
+ * key, read in an extension page; `buckets` reads only that many buckets.
+ */
+export async function storedEntries<T>(page: Page, store: string, buckets?: number): Promise<Record<string, T>> {
+  return (await page.evaluate(`(async () => {
+    const db = await new Promise((ok, fail) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+    const read = await new Promise((ok) => { const r = db.transaction(${JSON.stringify(store)}).objectStore(${JSON.stringify(store)}).getAll(undefined, ${buckets ?? 'undefined'}); r.onsuccess = () => ok(r.result); });
+    db.close();
+    return Object.assign({}, ...read.map((bucket) => JSON.parse(bucket.json)));
+  })()`)) as Record<string, T>;
+}
+
 /** Imports an export through the dashboard and waits until the background has scored every customer after it. */
 export async function importAndScore(dashboard: Page, path: string): Promise<void> {
   const name = path.split('/').pop()!;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, fixture } from '../helpers';
-import { importAndScore, lastRescore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
 
 const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
 
@@ -152,12 +152,7 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     const id = (await item.getAttribute('data-follow-up'))!;
     await item.locator('button[data-action="done"]').click();
     await expect.poll(() => item.getAttribute('data-status')).toBe('done');
-    const stored = async () => (await dashboard.evaluate(`(async () => {
-      const db = await new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); });
-      const buckets = await new Promise((ok) => { const r = db.transaction('followups').objectStore('followups').getAll(); r.onsuccess = () => ok(r.result); });
-      db.close();
-      return buckets.map((b) => JSON.parse(b.json)[${JSON.stringify(id)}]).find(Boolean)?.status ?? null;
-    })()`)) as string | null;
+    const stored = async () => (await storedEntries<{ status: string }>(dashboard, 'followups'))[id]?.status ?? null;
     expect(await stored()).toBe('done');
     await item.locator('button[data-action="open"]').click();
     await item.locator('button[data-action="snoozed"]').click();
