@@ -8,6 +8,7 @@ import { demoOrders } from '../../lib/demo/shop';
 import { ensureChromium } from '../e2e/chromium.mjs';
 import { importAndScore, openEmptyDashboard } from '../e2e/extension';
 import { FIXTURES, ROOT } from '../helpers';
+import { watchLoad } from './watch-load';
 
 const ROWS = 500;
 const RUNS = 20;
@@ -114,14 +115,8 @@ export async function overlayBench(): Promise<void> {
       const laterMs = Math.max(0, ...frames.filter((f) => f.startTime >= ready).map((f) => f.duration));
       return { firstScreenMs: last(inView), badgeMs: last(rows), laterMs };
     })()`;
-    const watchLoad = `window.__load = { badgedAt: new Map(), frames: [] };
-      new PerformanceObserver((list) => window.__load.frames.push(...list.getEntries())).observe({ type: 'long-animation-frame', buffered: true });
-      new MutationObserver((records) => {
-        const now = performance.now();
-        for (const record of records) for (const node of record.addedNodes) if (node.localName === 'tm-badge') window.__load.badgedAt.set(node.closest('.trade-order-main'), now);
-      }).observe(document, { childList: true, subtree: true });`;
     const loading = await browser.context.newPage();
-    await loading.addInitScript(watchLoad);
+    await loading.addInitScript(watchLoad('.trade-order-main'));
     await loading.bringToFront();
     const loaded: Load[] = [];
     const loadedPlain: Load[] = [];

@@ -8,12 +8,13 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureChromium } from '../e2e/chromium.mjs';
 import type { Page } from 'playwright-core';
-import { importAndScore, launchExtension, type LoadedExtension } from '../e2e/extension';
+import { importAndScore, launchExtension, storedEntries, type LoadedExtension } from '../e2e/extension';
 import { FIXTURES, ROOT } from '../helpers';
 import { fitBench } from './fit';
 import { benchSource, generateShopifyRows } from './generate';
 import { overlayBench } from './overlay';
 import { rulesBench } from './rules';
+import { watchLoad } from './watch-load';
 
 const OUT = resolve(ROOT, '.tiermark/bench');
 
@@ -194,27 +195,19 @@ async function customersPageBench(dashboard: Page, customers: number): Promise<v
  * script, so they are looked up, then badged a share a frame.
  */
 async function sellerPageBench(browser: LoadedExtension, dashboard: Page, customers: number): Promise<void> {
-  const { orders, index } = (await dashboard.evaluate(`(async () => {
-    const db = await new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); });
-    const buckets = await new Promise((ok) => { const r = db.transaction('aliases').objectStore('aliases').getAll(undefined, 40); r.onsuccess = () => ok(r.result); });
-    db.close();
-    const orders = buckets.flatMap((bucket) => Object.keys(JSON.parse(bucket.json))).filter((key) => key.startsWith('order:')).map((key) => key.slice(6)).slice(0, 500);
-    // Asked as a seller page asks it (the messaging library's envelope).
-    const reply = await new Promise((ok) => chrome.runtime.sendMessage({ id: 1, type: 'badgeIndex', data: { language: 'en' }, timestamp: Date.now() }, ok));
-    return { orders, index: { entries: reply.res.size, looks: reply.res.looks.length, bytes: JSON.stringify(reply.res).length } };
-  })()`)) as { orders: string[]; index: { entries: number; looks: number; bytes: number } };
+  const orders = Object.keys(await storedEntries(dashboard, 'aliases', 40))
+    .filter((key) => key.startsWith('order:'))
+    .map((key) => key.slice('order:'.length))
+    .slice(0, 500);
+  // Asked as a seller page asks it (the messaging library's envelope).
+  const index = (await dashboard.evaluate(`new Promise((ok) => chrome.runtime.sendMessage({ id: 1, type: 'badgeIndex', data: { language: 'en' }, timestamp: Date.now() }, (reply) => ok({ entries: reply.res.size, looks: reply.res.looks.length, bytes: JSON.stringify(reply.res).length })))`)) as { entries: number; looks: number; bytes: number };
   const fixture = readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8');
   const template = fixture.slice(fixture.indexOf('<tr id="gid://shopify/Order/5550005"'), fixture.lastIndexOf('</tr>') + 5);
   const rows = orders.map((name, i) => template.replaceAll('5550005', String(8_000_000 + i)).replaceAll('#1005', name.replace(/^#?/, '#')).replace('$30.00', `$${(20 + (i % 80)).toFixed(2)}`));
   const body = fixture.slice(0, fixture.indexOf('<tbody id="orders-body">') + '<tbody id="orders-body">'.length) + rows.join('\n') + fixture.slice(fixture.indexOf('</tbody>'));
   await browser.context.route('https://admin.shopify.com/store/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
   const page = await browser.context.newPage();
-  await page.addInitScript(`window.__load = { badgedAt: new Map(), frames: [] };
-    new PerformanceObserver((list) => window.__load.frames.push(...list.getEntries())).observe({ type: 'long-animation-frame', buffered: true });
-    new MutationObserver((records) => {
-      const now = performance.now();
-      for (const record of records) for (const node of record.addedNodes) if (node.localName === 'tm-badge') window.__load.badgedAt.set(node.closest('tr'), now);
-    }).observe(document, { childList: true, subtree: true });`);
+  await page.addInitScript(watchLoad('tr'));
   await page.bringToFront();
   const load = async (path: string, rows: number) => {
     await page.goto(`https://admin.shopify.com/store/tea-house/${path}`);
