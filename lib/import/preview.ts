@@ -28,10 +28,8 @@ export type Preview =
  */
 export async function previewBytes(head: Uint8Array, fileSize: number, settings: StreamSettings, sample = 8): Promise<Preview> {
   const partial = head.length < fileSize;
-  // Cut at the last line break so the preview never ends inside a row.
-  const bytes = partial ? head.subarray(0, head.lastIndexOf(0x0a) + 1) : head;
   try {
-    const { report, encoding, delimiter, orders } = await importToMemory(once(bytes), settings);
+    const { report, encoding, delimiter, orders } = await importToMemory(once(head), { ...settings, truncated: partial });
     return { ok: true, report, encoding, delimiter, orders: [...orders.values()].slice(0, sample), partial, firstRowTooLong: false };
   } catch (error) {
     if (error instanceof HeaderOnlyError && partial) return { ok: true, ...error.result, orders: [], partial, firstRowTooLong: true };

@@ -8,7 +8,7 @@ export const MAX_ROW_CHARS = 16 * 1024 * 1024;
 
 /** Guesses the delimiter from the first lines: the candidate that splits them into the most, equal, columns. */
 export function detectDelimiter(sampleText: string): Delimiter {
-  const lines = sampleText.split(/\r?\n/).filter((line) => line.trim() !== '').slice(0, 20);
+  const lines = sampleText.split(/\r\n|\r|\n/).filter((line) => line.trim() !== '').slice(0, 20);
   if (lines.length === 0) return ',';
   let best: Delimiter = ',';
   let bestScore = 0;
@@ -28,15 +28,14 @@ export function detectDelimiter(sampleText: string): Delimiter {
 }
 
 /**
- * Turns text chunks into rows with papaparse's own chunk parser: each chunk is parsed after the
- * unfinished row of the one before, and the row it ends inside is carried over (as papaparse's
- * streamers do), so multi-line cells and chunk edges are safe.
+ * Turns text chunks into rows. Any of CRLF, LF or CR outside quotes ends a record, wherever it
+ * appears: a CRLF header over LF rows (two exports pasted together) or CR-only lines (older Mac
+ * Excel) must never glue a row into the previous row's last cell. A quoted cell may hold any of
+ * them. The record a chunk ends inside is carried over to the next chunk.
  */
 export class RowSplitter {
   private partial = '';
   private rowsSeen = 0;
-  /** Found once in the first text; papaparse would otherwise guess it again for every chunk. */
-  private newline: '\r\n' | '\n' | '\r' | null = null;
 
   constructor(
     private readonly delimiter: Delimiter,
@@ -44,24 +43,23 @@ export class RowSplitter {
   ) {}
 
   push(text: string): void {
-    if (this.newline === null) {
-      const first = text.search(/[\r\n]/);
-      if (first < 0) {
-        this.partial += text;
-        this.checkLength();
-        return;
-      }
-      this.newline = text[first] === '\n' ? '\n' : text[first + 1] === '\n' ? '\r\n' : '\r';
-    }
     this.parse(this.partial + text, false);
     this.checkLength();
   }
 
   /** Parses the rest; an unclosed quote at the end of the file is reported, never imported as one giant cell. */
   end(): void {
-    const rest = this.partial.replace(/\r?\n$/, '');
+    const rest = this.partial;
     this.partial = '';
     if (rest !== '') this.parse(rest, true);
+  }
+
+  /**
+   * Drops the record the text stopped inside, for a preview of a file's start: the cut may fall
+   * inside a quoted multi-line cell, which only the rest of the file closes.
+   */
+  discard(): void {
+    this.partial = '';
   }
 
   private checkLength(): void {
@@ -73,28 +71,129 @@ export class RowSplitter {
   }
 
   private parse(input: string, final: boolean): void {
-    let rows: string[][];
-    if (this.delimiter === 'whitespace') {
-      const cut = final ? input.length : input.lastIndexOf('\n') + 1;
-      this.partial = input.slice(cut);
-      rows = input.slice(0, cut).split(/\r?\n/).map((line) => {
-        const trimmed = line.trim();
-        return trimmed === '' ? [''] : trimmed.split(/\s+/);
-      });
-      if (!final && rows.length > 0) rows.pop(); // the text after the last newline is carried over
-    } else {
-      const parser = new Papa.Parser({ delimiter: this.delimiter, newline: this.newline ?? '\n', quoteChar: '"' });
-      const result = parser.parse(input, 0, !final) as Papa.ParseResult<string[]>;
-      if (final && result.errors.some((e) => e.code === 'MissingQuotes')) {
-        const row = result.errors.find((e) => e.code === 'MissingQuotes')!.row ?? 0;
-        throw new InputError(
-          `Row ${this.rowsSeen + row + 1} has a quote (") that is never closed before the end of the file. The file is truncated or that row is broken; export again or fix the row.`,
-        );
-      }
-      rows = result.data;
-      this.partial = final ? '' : input.substring(result.meta.cursor);
-    }
+    const rows = this.delimiter === 'whitespace' ? this.splitWhitespace(input, final) : this.splitDelimited(input, final);
     this.rowsSeen += rows.length;
     if (rows.length > 0) this.onRows(rows);
   }
+
+  private splitWhitespace(input: string, final: boolean): string[][] {
+    let cut = input.length;
+    if (!final) {
+      cut = Math.max(input.lastIndexOf('\n'), input.lastIndexOf('\r')) + 1;
+      // A CR that ends the chunk may be the first half of a CRLF.
+      if (cut === input.length && input.endsWith('\r')) cut -= 1;
+    }
+    this.partial = input.slice(cut);
+    const body = input.slice(0, cut);
+    if (body === '') return [];
+    const lines = body.split(/\r\n|\r|\n/);
+    if (lines[lines.length - 1] === '') lines.pop(); // the break that ends the body ends its last line
+    return lines.map((line) => {
+      const trimmed = line.trim();
+      return trimmed === '' ? [''] : trimmed.split(/\s+/);
+    });
+  }
+
+  /**
+   * An RFC 4180 reader that takes any line break. Positions of the next delimiter, LF and CR are
+   * remembered between fields, so a row costs a few indexOf calls rather than a look at every character.
+   */
+  private splitDelimited(input: string, final: boolean): string[][] {
+    const delimiter = this.delimiter;
+    const length = input.length;
+    const rows: string[][] = [];
+    let row: string[] = [];
+    let rowStart = 0;
+    let pos = 0;
+    let nextDelimiter = input.indexOf(delimiter);
+    let nextLf = input.indexOf('\n');
+    let nextCr = input.indexOf('\r');
+    const carry = () => {
+      this.partial = input.slice(rowStart);
+      return rows;
+    };
+    for (;;) {
+      let cell: string;
+      if (input.charCodeAt(pos) === QUOTE) {
+        cell = '';
+        let from = pos + 1;
+        for (;;) {
+          const quote = input.indexOf('"', from);
+          if (quote < 0) {
+            if (!final) return carry();
+            throw new InputError(
+              `Row ${this.rowsSeen + rows.length + 1} has a quote (") that is never closed before the end of the file. The file is truncated or that row is broken; export again or fix the row.`,
+            );
+          }
+          if (quote + 1 === length && !final) return carry(); // the next chunk may double it
+          if (input.charCodeAt(quote + 1) === QUOTE) {
+            cell += input.slice(from, quote + 1);
+            from = quote + 2;
+            continue;
+          }
+          cell += input.slice(from, quote);
+          pos = quote + 1;
+          break;
+        }
+        // Text after a closing quote (`"12" kg`) is kept with the cell, as spreadsheets do.
+        if (pos < length && input[pos] !== delimiter && input[pos] !== '\n' && input[pos] !== '\r') {
+          if (nextDelimiter >= 0 && nextDelimiter < pos) nextDelimiter = input.indexOf(delimiter, pos);
+          if (nextLf >= 0 && nextLf < pos) nextLf = input.indexOf('\n', pos);
+          if (nextCr >= 0 && nextCr < pos) nextCr = input.indexOf('\r', pos);
+          const end = firstOf(nextDelimiter, nextLf, nextCr, length);
+          cell += input.slice(pos, end);
+          pos = end;
+        }
+      } else {
+        if (nextDelimiter >= 0 && nextDelimiter < pos) nextDelimiter = input.indexOf(delimiter, pos);
+        if (nextLf >= 0 && nextLf < pos) nextLf = input.indexOf('\n', pos);
+        if (nextCr >= 0 && nextCr < pos) nextCr = input.indexOf('\r', pos);
+        const end = firstOf(nextDelimiter, nextLf, nextCr, length);
+        cell = input.slice(pos, end);
+        pos = end;
+      }
+      if (pos >= length) {
+        if (!final) return carry(); // the record may go on in the next chunk
+        row.push(cell);
+        rows.push(row);
+        this.partial = '';
+        return rows;
+      }
+      row.push(cell);
+      const terminator = input[pos];
+      if (terminator === delimiter) {
+        pos += 1;
+        if (pos === length && final) {
+          row.push('');
+          rows.push(row);
+          this.partial = '';
+          return rows;
+        }
+        continue;
+      }
+      if (terminator === '\r') {
+        if (pos + 1 === length && !final) return carry(); // the LF of a CRLF may open the next chunk
+        pos += input.charCodeAt(pos + 1) === LF ? 2 : 1;
+      } else pos += 1;
+      rows.push(row);
+      row = [];
+      rowStart = pos;
+      if (pos === length) {
+        this.partial = '';
+        return rows;
+      }
+    }
+  }
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+
+/** The nearest of three indexOf results (−1 for none), or `none` when all are −1. */
+function firstOf(a: number, b: number, c: number, none: number): number {
+  let first = none;
+  if (a >= 0 && a < first) first = a;
+  if (b >= 0 && b < first) first = b;
+  if (c >= 0 && c < first) first = c;
+  return first;
 }

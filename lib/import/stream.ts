@@ -5,6 +5,8 @@ import type { FoldedOrder } from './fold';
 
 export interface StreamSettings extends ImportSettings {
   delimiter?: Delimiter | 'auto';
+  /** The bytes are a file's start (a preview): the record they stop inside is left out, not refused. */
+  truncated?: boolean;
 }
 
 export interface StreamProgress {
@@ -93,8 +95,11 @@ export async function importStream(
     if (headSize === 0) throw new InputError('The file is empty (0 bytes). Export the orders again and import that file.');
     decoder = start(concat(head));
   }
-  splitter!.push(decoder!.end());
-  splitter!.end();
+  if (settings.truncated) splitter!.discard();
+  else {
+    splitter!.push(decoder!.end());
+    splitter!.end();
+  }
   if (!session.started) throw new InputError('The file has no rows: not even a header. Export the orders again and import that file.');
   const report = session.finish();
   await drain();
