@@ -172,6 +172,7 @@ export async function importFile(
       rowsRead: report.rowsRead,
       rowsImported: report.rowsImported,
       rowsRejected: report.rowsRejected,
+      duplicateRows: report.duplicateRows,
       orders: report.orders,
       rejections: report.rejections,
       warnings: report.warnings,

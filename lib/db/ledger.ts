@@ -1,7 +1,8 @@
 import type { FormatId, Localised } from '../formats';
 import type { Rejection } from '../import/session';
 
-export type ImportStatus = 'running' | 'committing' | 'complete' | 'duplicate' | 'failed' | 'cancelled' | 'interrupted';
+/** `skipped`: a file of a batch that was not imported because its preview found it unreadable (never stored). */
+export type ImportStatus = 'running' | 'committing' | 'complete' | 'duplicate' | 'failed' | 'cancelled' | 'interrupted' | 'skipped';
 
 /** One line of the imports ledger: what was read from which file, and how it ended. */
 export interface ImportRecord {
@@ -19,6 +20,8 @@ export interface ImportRecord {
   rowsRead: number;
   rowsImported: number;
   rowsRejected: number;
+  /** Rows that repeat an earlier row of the same order, counted once; absent in records from before it was counted. */
+  duplicateRows?: number;
   orders: number;
   /** Orders new to the store, and orders an overlapping export updated. */
   ordersAdded: number;

@@ -6,6 +6,7 @@ import { guessMapping } from '../../plugins/formats/generic';
 import { OrderFolder, type FoldedOrder } from './fold';
 import { RowProblem } from './row-reader';
 import { InputError } from './encoding';
+import { rowFingerprint } from '../hash';
 
 /** The header was read but its columns do not fit (a missing column, an unmapped field, a bad date pattern): the seller can fix the mapping. */
 export class ColumnsError extends InputError {
@@ -38,6 +39,16 @@ export interface Rejection {
   reason: string;
 }
 
+/** A row left out because an identical row of the same order came before it. */
+export interface DuplicateRow {
+  row: number;
+  /** The earlier row it repeats. */
+  of: number;
+}
+
+/** Examples of duplicate rows kept for the report; the count covers them all. */
+const DUPLICATE_EXAMPLES = 20;
+
 export interface ImportReport {
   format: FormatId;
   /** The header as read (or 1..n for a file without one): the columns a mapping can name. */
@@ -50,6 +61,12 @@ export interface ImportReport {
   rowsRead: number;
   rowsImported: number;
   rowsRejected: number;
+  /** Rows identical to an earlier row of the same order, counted once: read = imported + rejected + duplicates. */
+  duplicateRows: number;
+  duplicates: DuplicateRow[];
+  /** Identical rows kept as separate purchases, in a file with no order ids; imported, and reported. */
+  repeatedRows: number;
+  repeats: DuplicateRow[];
   orders: number;
   /** Orders tied to no customer (no stable buyer identifier in the row). */
   guestOrders: number;
@@ -85,6 +102,8 @@ export class ImportSession {
   private rowNumber = 0;
   private report: ImportReport | null = null;
   private readonly warnings: Localised[] = [];
+  /** Whether rows carry real order ids, so that a repeated row is a duplicate (see FoldContext). */
+  private skipRepeats = true;
 
   constructor(
     private readonly settings: ImportSettings,
@@ -128,8 +147,16 @@ export class ImportSession {
         this.rejectRows([this.rowNumber], error.message);
         continue;
       }
-      if (isRejection(line)) this.rejectRows([this.rowNumber], line.reject);
-      else folder.add(line, this.rowNumber);
+      if (isRejection(line)) {
+        this.rejectRows([this.rowNumber], line.reject);
+        continue;
+      }
+      const of = folder.add(line, this.rowNumber, rowFingerprint(row));
+      if (of === null) continue;
+      const examples = this.skipRepeats ? report.duplicates : report.repeats;
+      if (this.skipRepeats) report.duplicateRows += 1;
+      else report.repeatedRows += 1;
+      if (examples.length < DUPLICATE_EXAMPLES) examples.push({ row: this.rowNumber, of });
     }
   }
 
@@ -140,6 +167,22 @@ export class ImportSession {
       this.warnings.push({
         en: `${report.guestOrders} of ${report.orders} orders name no buyer (no id, email or phone); they count toward sales but belong to no customer.`,
         'zh-CN': `${report.orders} 个订单中有 ${report.guestOrders} 个没有买家标识（无账号、邮箱或手机号）：计入销售额，但不归属任何客户。`,
+      });
+    }
+    const first = report.duplicates[0];
+    if (first) {
+      const n = report.duplicateRows.toLocaleString('en');
+      this.warnings.push({
+        en: `${n} duplicate ${report.duplicateRows === 1 ? 'row' : 'rows'} skipped: each repeats an earlier row of the same order exactly (row ${first.row} repeats row ${first.of}), as when an export is pasted twice. Each was counted once.`,
+        'zh-CN': `跳过 ${n} 行重复行：与同一订单此前的某行完全相同（第 ${first.row} 行与第 ${first.of} 行相同），常见于导出文件被重复粘贴。每行只计一次。`,
+      });
+    }
+    const repeat = report.repeats[0];
+    if (repeat) {
+      const n = report.repeatedRows.toLocaleString('en');
+      this.warnings.push({
+        en: `${n} ${report.repeatedRows === 1 ? 'row repeats' : 'rows repeat'} an earlier row exactly (row ${repeat.row} repeats row ${repeat.of}). The file has no order id column, so they were counted as separate purchases. If the file holds the same orders twice, choose the order id column or remove the copy.`,
+        'zh-CN': `${n} 行与此前某行完全相同（第 ${repeat.row} 行与第 ${repeat.of} 行相同）。文件没有订单号列，已按多笔购买分别计入。如果文件包含重复的订单，请选择订单号列或删除重复部分。`,
       });
     }
     report.warnings = this.warnings;
@@ -199,14 +242,20 @@ export class ImportSession {
       rowsRead: 0,
       rowsImported: 0,
       rowsRejected: 0,
+      duplicateRows: 0,
+      duplicates: [],
+      repeatedRows: 0,
+      repeats: [],
       orders: 0,
       guestOrders: 0,
       rejections: [],
       warnings: [],
     };
     this.report = report;
+    this.skipRepeats = !(format.id === 'generic' && !mapping.order);
     this.folder = new OrderFolder(
       {
+        skipRepeats: this.skipRepeats,
         platform: format.platform,
         currency,
         importId: this.settings.importId ?? 'cli',
