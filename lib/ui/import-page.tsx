@@ -61,7 +61,8 @@ export function ImportPage({ language, ledger, onImported }: ImportPageProps) {
 
   async function importAll(): Promise<void> {
     const queue = picked.filter((item) => item.preview?.ok);
-    const done: ImportRecord[] = [];
+    // A file the preview refused stays in the list, and the results say it was left out and why.
+    const done: ImportRecord[] = picked.flatMap((item) => (item.preview && !item.preview.ok ? [skippedRecord(item.file, item.preview.error)] : []));
     for (const item of queue) {
       const handle = startImport(item.file, item.settings, (progress) =>
         setRunning((r) => (r && r.handle === handle ? { ...r, progress } : r)),
@@ -126,7 +127,13 @@ export function ImportPage({ language, ledger, onImported }: ImportPageProps) {
         />
       ))}
       {picked.length > 0 && !running && (
-        <button type="button" class="tm-primary" id="tm-import-start" disabled={!picked.some((p) => p.preview?.ok)} onClick={() => void importAll()}>
+        <button
+          type="button"
+          class="tm-primary"
+          id="tm-import-start"
+          disabled={!picked.some((p) => p.preview?.ok) || picked.some((p) => p.preview === null)}
+          onClick={() => void importAll()}
+        >
           {picked.length > 1 ? t('importAll') : t('importButton')}
         </button>
       )}
@@ -139,14 +146,18 @@ export function ImportPage({ language, ledger, onImported }: ImportPageProps) {
   );
 }
 
-function failedRecord(file: File, error: unknown): ImportRecord {
+function failedRecord(file: File, error: unknown, status: 'failed' | 'skipped' = 'failed'): ImportRecord {
   const now = Date.now();
   return {
-    id: `failed-${now}`, fileName: file.name, fileSize: file.size, hash: '', status: 'failed', format: null, encoding: null,
+    id: `${status}-${now}-${file.name}`, fileName: file.name, fileSize: file.size, hash: '', status, format: null, encoding: null,
     startedAt: now, updatedAt: now, finishedAt: now, rowsRead: 0, rowsImported: 0, rowsRejected: 0, orders: 0,
     ordersAdded: 0, ordersUpdated: 0, customersTouched: 0, rejections: [], warnings: [], timings: {},
     error: error instanceof Error ? error.message : String(error),
   };
+}
+
+function skippedRecord(file: File, why: string): ImportRecord {
+  return failedRecord(file, why, 'skipped');
 }
 
 function FileCard(props: { item: Picked; language: Language; disabled: boolean; onSettings(s: StreamSettings): void; onRemove(): void }) {
@@ -390,6 +401,8 @@ function ResultView({ record, language }: { record: ImportRecord; language: Lang
           <dd data-fact="rowsImported">{formatCount(record.rowsImported, language)}</dd>
           <dt>{t('rowsRejected')}</dt>
           <dd data-fact="rowsRejected">{formatCount(record.rowsRejected, language)}</dd>
+          <dt>{t('duplicateRows')}</dt>
+          <dd data-fact="duplicateRows">{formatCount(record.duplicateRows ?? 0, language)}</dd>
           <dt>{t('ordersAdded')}</dt>
           <dd data-fact="ordersAdded">{formatCount(record.ordersAdded, language)}</dd>
           <dt>{t('ordersUpdated')}</dt>
