@@ -5,7 +5,8 @@ import { basename, join } from 'node:path';
 import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId, type MappableField } from './formats';
 import { formatIds } from '../plugins/formats';
 import { importStream, type StreamSettings } from './import/stream';
-import { InputError } from './import/encoding';
+import { InputError, type DetectedEncoding } from './import/encoding';
+import type { ImportReport } from './import/session';
 import { buildCustomers, CustomerTallies } from './customers';
 import { formatMajor, minorDigits } from './money';
 import { daysBetween, endOfDay, localDayNumber, toIsoInZone } from './time';
@@ -245,7 +246,7 @@ export async function score(args: ScoreArgs): Promise<string> {
   const rules = ruled ? new RuleSet(loadedRules(ruleFilesFor(args.rules)), defaultRegistry()) : null;
   const scored = ruled || args.columns.some((column) => FACT_COLUMNS.includes(column));
   const histories = scored ? new HistoryCollector() : null;
-  const { report } = await importStream(createReadStream(args.file, { highWaterMark: 1 << 16 }), args.settings, ({ order, continuation }) => {
+  const { report, encoding, delimiter } = await importStream(createReadStream(args.file, { highWaterMark: 1 << 16 }), args.settings, ({ order, continuation }) => {
     if (order.customerKey === null) return;
     if (!continuation) tallies.add(order.customerKey, order);
     else if (continuation === 'sum') tallies.addMoneyOnly(order.customerKey, order);
@@ -293,11 +294,26 @@ export async function score(args: ScoreArgs): Promise<string> {
     `${basename(args.file)}: ${report.formatTitle.en}; rows read ${report.rowsRead}, orders imported ${report.orders}, ` +
     `rows rejected ${report.rowsRejected}, customers ${tallies.size}`;
   const details = [
+    readAs(report, encoding, delimiter),
     ...report.warnings.map((w) => `warning: ${w.en}`),
     ...report.rejections.slice(0, 20).map((r) => `rejected row ${r.row}: ${r.reason}`),
     ...(report.rejections.length > 20 ? [`… and ${report.rejections.length - 20} more rejected rows`] : []),
   ];
   return [summary, ...details].join('\n');
+}
+
+/** One line on how the file was read: encoding, delimiter, the columns used, dates and decimal marks. */
+function readAs(report: ImportReport, encoding: DetectedEncoding, delimiter: Delimiter): string {
+  const mapped = Object.entries(report.mapping).map(([field, column]) => `${field}=${column}`);
+  const marks = report.decimalMarks.map((m) => `${m.column} "${m.mark}" (row ${m.row}: ${m.example})`);
+  return [
+    `read as: ${encoding.encoding}${encoding.bom ? ' with BOM' : ''}`,
+    `delimiter ${delimiter === '\t' ? 'tab' : delimiter}`,
+    ...(mapped.length > 0 ? [`columns ${mapped.join(', ')}`] : []),
+    ...(report.dateFormat ? [`dates ${report.dateFormat}`] : []),
+    `time zone ${report.timeZone}`,
+    `decimal mark ${marks.length > 0 ? marks.join(', ') : 'none seen'}`,
+  ].join('; ');
 }
 
 const MONEY_FACTS = new Set(scorers.flatMap((scorer) => Object.entries(scorer.facts).filter(([, spec]) => spec.unit === 'money').map(([name]) => name)));

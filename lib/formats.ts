@@ -1,5 +1,6 @@
 import type { BuyerIds, OrderLine, Platform } from './model';
 import type { DateParser } from './dates';
+import type { NumberColumns } from './import/numbers';
 
 export type FormatId = 'taobao' | 'jd' | 'douyin' | 'shopify' | 'woocommerce' | 'amazon' | 'generic';
 
@@ -31,6 +32,8 @@ export interface FormatOptions {
   parseDate: DateParser;
   mapping: ColumnMapping;
   hasHeader: boolean;
+  /** Each number column's decimal mark, shared by the format's readers and reported by the import. */
+  numbers?: NumberColumns;
 }
 
 /** Looks columns up by header name: trimmed, case-insensitive, quotes and BOM removed. */

@@ -1,5 +1,6 @@
-import { parseMoneyMinor, minorDigits } from '../money';
+import { decimalMarkOf, minorDigits, numberText, parseMoneyMinor, splitDecimal, type DecimalMark } from '../money';
 import { cellAt, type FormatOptions } from '../formats';
+import { NumberColumns } from './numbers';
 
 /** Thrown inside a row mapper; the import records the row as rejected with this reason. */
 export class RowProblem extends Error {}
@@ -10,12 +11,14 @@ export class RowReader {
   private readonly lastDateCell: string[] = [];
   private readonly lastDate: Array<number | null> = [];
   private readonly defaultDigits: number;
+  private readonly numbers: NumberColumns;
 
   constructor(
     private readonly header: readonly string[],
     private readonly options: FormatOptions,
   ) {
     this.defaultDigits = minorDigits(options.currency);
+    this.numbers = options.numbers ?? new NumberColumns();
   }
 
   text(row: readonly string[], index: number): string {
@@ -31,8 +34,9 @@ export class RowReader {
   money(row: readonly string[], index: number, currency = this.options.currency): number | undefined {
     const cell = cellAt(row, index);
     if (cell === '') return undefined;
-    const minor = parseMoneyMinor(cell, currency === this.options.currency ? this.defaultDigits : minorDigits(currency));
-    if (minor === null) throw new RowProblem(`column "${this.name(index)}": "${clip(cell)}" is not an amount`);
+    const mark = this.markFor(index, cell, 'amount');
+    const minor = parseMoneyMinor(cell, currency === this.options.currency ? this.defaultDigits : minorDigits(currency), mark);
+    if (minor === null) throw new RowProblem(this.notANumber(index, cell, mark, 'an amount'));
     return minor;
   }
 
@@ -60,9 +64,37 @@ export class RowReader {
   quantity(row: readonly string[], index: number): number {
     const cell = cellAt(row, index);
     if (cell === '') return 1;
-    const value = Number(cell.replace(/,/g, ''));
-    if (!Number.isFinite(value)) throw new RowProblem(`column "${this.name(index)}": "${clip(cell)}" is not a quantity`);
-    return value;
+    if (/^\d{1,9}$/.test(cell)) return Number(cell);
+    const mark = this.markFor(index, cell, 'quantity');
+    const text = numberText(cell);
+    const parts = text && splitDecimal(text.body, mark);
+    if (!text || !parts) throw new RowProblem(this.notANumber(index, cell, mark, 'a quantity'));
+    const value = Number(`${parts.whole}.${parts.fraction || '0'}`);
+    return text.negative ? -value : value;
+  }
+
+  /**
+   * The decimal mark to read a cell with: its column's, or what the cell itself shows when nothing
+   * has decided the column yet. A cell that could be read either way in an undecided column is refused.
+   */
+  private markFor(index: number, cell: string, what: 'amount' | 'quantity'): DecimalMark {
+    const known = this.numbers.markOf(index);
+    if (known) return known.mark;
+    const text = numberText(cell);
+    if (!text) return '.';
+    const shown = decimalMarkOf(text.body);
+    if (shown === '.' || shown === ',') return this.numbers.learn(index, shown, cell).mark;
+    if (shown === 'none') return '.';
+    const [whole, fraction] = text.body.split(/[.,]/);
+    throw new RowProblem(
+      `column "${this.name(index)}": "${clip(cell)}" could be ${whole}${fraction} or ${whole}.${fraction}, and no other ${what} in this column shows whether "." or "," is its decimal mark. Write it as ${whole}${fraction}.00 or ${whole}.${fraction}, or fix the column in the export.`,
+    );
+  }
+
+  private notANumber(index: number, cell: string, mark: DecimalMark, what: string): string {
+    const known = numberText(cell) ? this.numbers.markOf(index) : null;
+    const usual = known ? ` (this column writes numbers like "${clip(known.example)}"${known.row ? `, row ${known.row}` : ''}, with "${mark}" before the decimals)` : '';
+    return `column "${this.name(index)}": "${clip(cell)}" is not ${what}${usual}`;
   }
 
   private name(index: number): string {

@@ -7,6 +7,8 @@ import { OrderFolder, type FoldedOrder } from './fold';
 import { RowProblem } from './row-reader';
 import { InputError } from './encoding';
 import { rowFingerprint } from '../hash';
+import { NumberColumns } from './numbers';
+import type { DecimalMark } from '../money';
 
 /** The header was read but its columns do not fit (a missing column, an unmapped field, a bad date pattern): the seller can fix the mapping. */
 export class ColumnsError extends InputError {
@@ -49,6 +51,14 @@ export interface DuplicateRow {
 /** Examples of duplicate rows kept for the report; the count covers them all. */
 const DUPLICATE_EXAMPLES = 20;
 
+/** The decimal mark one number column was read with, and the cell that showed it. */
+export interface DecimalMarkUsed {
+  column: string;
+  mark: DecimalMark;
+  row: number;
+  example: string;
+}
+
 export interface ImportReport {
   format: FormatId;
   /** The header as read (or 1..n for a file without one): the columns a mapping can name. */
@@ -58,6 +68,8 @@ export interface ImportReport {
   currency: string;
   mapping: ColumnMapping;
   dateFormat: string | null;
+  /** Number columns whose values showed a decimal mark; columns of whole numbers only are not listed. */
+  decimalMarks: DecimalMarkUsed[];
   rowsRead: number;
   rowsImported: number;
   rowsRejected: number;
@@ -99,6 +111,7 @@ export class ImportSession {
   private format: OrderFormat | null = null;
   private mapper: RowMapper | null = null;
   private folder: OrderFolder | null = null;
+  private numbers: NumberColumns | null = null;
   private rowNumber = 0;
   private report: ImportReport | null = null;
   private readonly warnings: Localised[] = [];
@@ -134,11 +147,13 @@ export class ImportSession {
     const report = this.report!;
     const mapper = this.mapper!;
     const folder = this.folder!;
+    const numbers = this.numbers!;
     for (let i = start; i < rows.length; i += 1) {
       const row = rows[i]!;
       this.rowNumber += 1;
       if (row.length === 1 && row[0]!.trim() === '') continue; // blank line: not a row
       report.rowsRead += 1;
+      numbers.row = this.rowNumber;
       let line;
       try {
         line = mapper(row);
@@ -163,6 +178,7 @@ export class ImportSession {
   finish(): ImportReport {
     const report = this.progress;
     this.folder!.flush();
+    report.decimalMarks = this.numbers!.decided().map(({ column, mark, row, example }) => ({ column: report.columns[column] ?? String(column + 1), mark, row, example }));
     if (report.guestOrders > 0 && this.warnings.length === 0) {
       this.warnings.push({
         en: `${report.guestOrders} of ${report.orders} orders name no buyer (no id, email or phone); they count toward sales but belong to no customer.`,
@@ -222,7 +238,9 @@ export class ImportSession {
       if (error instanceof DatePatternError) throw new ColumnsError(error.message, format.id, header, mapping);
       throw error;
     }
-    const options: FormatOptions = { timeZone, currency, parseDate, mapping, hasHeader };
+    const dataRows = rows.slice(hasHeader ? 1 : 0, 2001);
+    this.numbers = new NumberColumns(dataRows, hasHeader ? 2 : 1);
+    const options: FormatOptions = { timeZone, currency, parseDate, mapping, hasHeader, numbers: this.numbers };
     try {
       this.mapper = format.mapper(columns, options);
     } catch (error) {
@@ -239,6 +257,7 @@ export class ImportSession {
       currency,
       mapping,
       dateFormat,
+      decimalMarks: [],
       rowsRead: 0,
       rowsImported: 0,
       rowsRejected: 0,

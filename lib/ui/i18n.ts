@@ -113,6 +113,8 @@ const STRINGS = {
   rowsImported: { en: 'Rows imported', 'zh-CN': '导入行数' },
   rowsRejected: { en: 'Rows rejected', 'zh-CN': '拒绝行数' },
   duplicateRows: { en: 'Duplicate rows skipped', 'zh-CN': '跳过的重复行' },
+  decimalMark: { en: 'Decimal mark', 'zh-CN': '小数点' },
+  decimalMarkNone: { en: 'no decimals seen yet', 'zh-CN': '尚未见到小数' },
   ordersAdded: { en: 'New orders', 'zh-CN': '新增订单' },
   ordersUpdated: { en: 'Updated orders', 'zh-CN': '更新订单' },
   customersTouched: { en: 'Customers updated', 'zh-CN': '更新客户数' },

@@ -213,6 +213,12 @@ function FileCard(props: { item: Picked; language: Language; disabled: boolean; 
             <dd>{preview.delimiter === '\t' ? 'Tab' : preview.delimiter}</dd>
             <dt>{t('timeZone')}</dt>
             <dd>{preview.report.timeZone}</dd>
+            <dt>{t('decimalMark')}</dt>
+            <dd class="tm-detected-numbers">
+              {preview.report.decimalMarks.length === 0
+                ? t('decimalMarkNone')
+                : preview.report.decimalMarks.map((m) => `${m.column}: "${m.mark}" (${t('row')} ${m.row}: ${m.example})`).join('; ')}
+            </dd>
           </dl>
           {preview.report.warnings.map((w) => (
             <p class="tm-warning">{localised(w, language)}</p>
