@@ -1,7 +1,7 @@
-import { createReadStream, createWriteStream, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId, type MappableField } from './formats';
 import { formatIds } from '../plugins/formats';
 import { importStream, type StreamSettings } from './import/stream';
@@ -15,6 +15,7 @@ import { readSummary, spendRows, summariseOccasions, type ModelSummary, type Tim
 import { fitBgNbd } from '../plugins/scorers/bgnbd';
 import { fitGammaGamma } from '../plugins/scorers/gamma-gamma';
 import { importToMemory } from './import/collect';
+import { mergeContinuation, type FoldedOrder } from './import/fold';
 import type { Customer, Order } from './model';
 import { fitScorers, scoreCustomer } from './scoring/pipeline';
 import { DEFAULT_SCORE_SETTINGS, type CustomerHistory, type Facts, type FactValue } from './scoring/scorer';
@@ -28,12 +29,16 @@ import { RuleSet } from './engine/rule-set';
 import { outcomeOf, type Outcome } from './engine/outcome';
 
 const USAGE = `Usage:
-  tiermark score <file> --out <file.csv|file.json>
+  tiermark score <file|folder> [more files or folders] --out <file.csv|file.json>
       [--format auto|${formatIds.join('|')}] [--map field=column,...]
       [--delimiter ,|tab|whitespace] [--no-header] [--date-format PATTERN]
       [--tz ZONE] [--currency CODE] [--as-of YYYY-MM-DD] [--columns name,...]
-      [--rules DIR] [--lang en|zh-CN]
-      --rules: the rule files to apply (default: the shipped rules); --lang: labels' language.
+      [--rules DIR] [--lang en|zh-CN] [--rejected FILE.csv]
+      Several exports of one shop are read in the order given (a folder's .csv, .tsv and .txt
+      files by name); an order found again in a later file is replaced by it.
+      --as-of: score as of that day, leaving out later orders; --rules: the rule files to apply
+      (default: the shipped rules); --lang: labels' language; --rejected: every refused row
+      with its file, row number and reason. Exits 1 when no order could be imported.
 
   tiermark rules check [file.json|DIR ...]
       Checks rule files (default: the shipped rules) against the schema, the facts and the
@@ -50,8 +55,10 @@ const USAGE = `Usage:
 export class UsageError extends Error {}
 
 interface ScoreArgs {
-  file: string;
+  /** Files and folders, in the order given. */
+  inputs: string[];
   out: string;
+  rejected: string | null;
   settings: StreamSettings;
   asOf: string | null;
   /** Output columns, in order; all of them by default. */
@@ -115,8 +122,9 @@ function importOption(arg: string, value: () => string, settings: StreamSettings
 /** Reads `score` arguments; throws UsageError with the fix for anything it cannot use. */
 export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
   const settings: StreamSettings = {};
-  let file: string | undefined;
+  const inputs: string[] = [];
   let out: string | undefined;
+  let rejected: string | null = null;
   let asOf: string | null = null;
   let columns: readonly string[] = SCORE_COLUMNS;
   let rules: string | null = null;
@@ -125,6 +133,10 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
     switch (arg) {
       case '--out':
         out = value();
+        break;
+      case '--rejected':
+        rejected = value();
+        if (!/\.csv$/i.test(rejected)) throw new UsageError(`--rejected ${rejected}: the name must end in .csv`);
         break;
       case '--rules':
         rules = value();
@@ -148,14 +160,14 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
       default:
         if (importOption(arg, value, settings)) break;
         if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}`);
-        if (file !== undefined) throw new UsageError(`One input file only (got ${file} and ${arg})`);
-        file = arg;
+        inputs.push(arg);
     }
   }
-  if (!file) throw new UsageError('score needs an input file');
+  if (inputs.length === 0) throw new UsageError('score needs an input file or folder');
   if (!out) throw new UsageError('score needs --out <file.csv|file.json>');
   if (!/\.(csv|json)$/i.test(out)) throw new UsageError(`--out ${out}: the name must end in .csv or .json`);
-  return { file, out, settings, asOf, columns, rules, lang };
+  if (asOf) settings.asOf = asOf;
+  return { inputs, out, rejected, settings, asOf, columns, rules, lang };
 }
 
 function parseMapping(text: string): ColumnMapping {
@@ -237,8 +249,49 @@ function outcomeCells(outcome: Outcome, lang: ScoreArgs['lang']): OutputRow {
   };
 }
 
-/** The `score` command: import the file, tally customers, write one row per customer; returns the summary. */
-export async function score(args: ScoreArgs): Promise<string> {
+/** Said of the output or the inputs before anything is read: a one-line message, no stack. */
+export class CommandError extends Error {}
+
+/** The files to read: each file as given, each folder's exports by name. */
+function inputFiles(inputs: readonly string[]): string[] {
+  return inputs.flatMap((input) => {
+    if (!existsSync(input)) throw new CommandError(`${input}: no such file or folder`);
+    if (!statSync(input).isDirectory()) return [input];
+    const files = readdirSync(input)
+      .filter((name) => /\.(csv|tsv|txt)$/i.test(name))
+      .sort()
+      .map((name) => join(input, name))
+      .filter((path) => statSync(path).isFile());
+    if (files.length === 0) throw new CommandError(`${input}: the folder holds no .csv, .tsv or .txt file`);
+    return files;
+  });
+}
+
+/** Refuses an output that cannot be written before any work is done. */
+function checkWritable(path: string, option: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new CommandError(`${option} ${path} is a folder: give a file name, such as ${join(path, 'customers.csv')}`);
+  const folder = dirname(path);
+  if (!existsSync(folder)) throw new CommandError(`${option} ${path}: the folder ${folder} does not exist`);
+  try {
+    accessSync(folder, constants.W_OK);
+    if (existsSync(path)) accessSync(path, constants.W_OK);
+  } catch {
+    throw new CommandError(`${option} ${path}: no permission to write there`);
+  }
+}
+
+export interface ScoreResult {
+  /** The summary for stderr. */
+  text: string;
+  /** False when no order could be imported from any file. */
+  ok: boolean;
+}
+
+/** The `score` command: import the files, tally customers, write one row per customer; returns the summary. */
+export async function score(args: ScoreArgs): Promise<ScoreResult> {
+  checkWritable(args.out, '--out');
+  if (args.rejected) checkWritable(args.rejected, '--rejected');
+  const files = inputFiles(args.inputs);
   // Customers are tallied as orders stream by, so a big file is never held in memory.
   const tallies = new CustomerTallies(false);
   // The model columns need each customer's purchase days; without them, nothing is collected.
@@ -246,12 +299,34 @@ export async function score(args: ScoreArgs): Promise<string> {
   const rules = ruled ? new RuleSet(loadedRules(ruleFilesFor(args.rules)), defaultRegistry()) : null;
   const scored = ruled || args.columns.some((column) => FACT_COLUMNS.includes(column));
   const histories = scored ? new HistoryCollector() : null;
-  const { report, encoding, delimiter } = await importStream(createReadStream(args.file, { highWaterMark: 1 << 16 }), args.settings, ({ order, continuation }) => {
+  const take = ({ order, continuation }: Pick<FoldedOrder, 'order' | 'continuation'>) => {
     if (order.customerKey === null) return;
     if (!continuation) tallies.add(order.customerKey, order);
     else if (continuation === 'sum') tallies.addMoneyOnly(order.customerKey, order);
     if (histories && continuation !== 'items') histories.add(order.customerKey, order, continuation === 'sum');
-  });
+  };
+  // One file streams straight into the tallies. Several are one shop's overlapping exports: their
+  // orders are gathered by key first, so an order in two files counts once, as the later file has it.
+  const gathered = files.length > 1 ? new Map<string, Order>() : null;
+  let replaced = 0;
+  const reads: FileRead[] = [];
+  for (const file of files) {
+    const seen = new Set<string>();
+    const result = await importStream(createReadStream(file, { highWaterMark: 1 << 16 }), args.settings, (folded) => {
+      if (!gathered) return take(folded);
+      const order = { ...folded.order, items: [] };
+      const earlier = gathered.get(order.key);
+      if (earlier && folded.continuation && seen.has(order.key)) gathered.set(order.key, mergeContinuation(earlier, order, folded.continuation));
+      else {
+        if (earlier) replaced += 1;
+        gathered.set(order.key, order);
+      }
+      seen.add(order.key);
+    });
+    reads.push({ file, ...result });
+  }
+  if (gathered) for (const order of gathered.values()) take({ order, continuation: null });
+  const report = reads[0]!.report;
   const zone = report.timeZone;
   const asOf = args.asOf ? endOfDay(args.asOf, zone) : Date.now();
   const base = { asOf, asOfDay: localDayNumber(asOf, zone), timeZone: zone, settings: DEFAULT_SCORE_SETTINGS };
@@ -290,16 +365,77 @@ export async function score(args: ScoreArgs): Promise<string> {
     if (batch.length > 0) yield batch;
   }
   await writeAtomically(args.out, args.out.toLowerCase().endsWith('.json') ? jsonLines(batches(), args.columns) : csvLines(args.columns, batches()));
-  const summary =
-    `${basename(args.file)}: ${report.formatTitle.en}; rows read ${report.rowsRead}, orders imported ${report.orders}, ` +
-    `rows rejected ${report.rowsRejected}, customers ${tallies.size}`;
-  const details = [
+  if (args.rejected) {
+    const rows = reads.flatMap(({ file, report: r }) => r.rejections.map((x) => [basename(file), x.row, x.reason].map(csvCell).join(',')));
+    await writeAtomically(args.rejected, (async function* () {
+      yield 'file,row,reason\n';
+      for (const row of rows) yield `${row}\n`;
+    })());
+  }
+  const lines = reads.flatMap((read) => fileSummary(read, files.length === 1 ? tallies.size : null));
+  if (files.length > 1) lines.push(`${files.length} files: ${gathered!.size} orders (${replaced} found again in a later file and taken from it), customers ${tallies.size}`);
+  const imported = reads.reduce((n, r) => n + r.report.orders, 0);
+  if (imported === 0) lines.push(noOrdersHelp(reads.flatMap((r) => r.report.rejections)));
+  return { text: lines.join('\n'), ok: imported > 0 };
+}
+
+interface FileRead {
+  file: string;
+  report: ImportReport;
+  encoding: DetectedEncoding;
+  delimiter: Delimiter;
+}
+
+/** A file's summary line (with the customers when it is the only file), how it was read, its warnings and its first rejected rows. */
+function fileSummary({ file, report, encoding, delimiter }: FileRead, customers: number | null): string[] {
+  const counts = [
+    `rows read ${report.rowsRead}`,
+    `orders imported ${report.orders}`,
+    `rows rejected ${report.rowsRejected}`,
+    ...(report.duplicateRows > 0 ? [`duplicate rows skipped ${report.duplicateRows}`] : []),
+    ...(report.ordersAfterAsOf > 0 ? [`orders after --as-of left out ${report.ordersAfterAsOf}`] : []),
+    ...(customers === null ? [] : [`customers ${customers}`]),
+  ];
+  return [
+    `${basename(file)}: ${report.formatTitle.en}; ${counts.join(', ')}`,
     readAs(report, encoding, delimiter),
     ...report.warnings.map((w) => `warning: ${w.en}`),
     ...report.rejections.slice(0, 20).map((r) => `rejected row ${r.row}: ${r.reason}`),
     ...(report.rejections.length > 20 ? [`… and ${report.rejections.length - 20} more rejected rows`] : []),
   ];
-  return [summary, ...details].join('\n');
+}
+
+/** When nothing could be imported: the commonest reasons, and the likeliest fix. */
+function noOrdersHelp(rejections: readonly { row: number; reason: string }[]): string {
+  if (rejections.length === 0) return 'No order could be imported: the file has no order rows.';
+  const byReason = new Map<string, { count: number; example: string }>();
+  for (const { reason } of rejections) {
+    const kind = reason.replace(/: "[^"]*"$/, '');
+    const entry = byReason.get(kind) ?? { count: 0, example: reason };
+    entry.count += 1;
+    byReason.set(kind, entry);
+  }
+  const top = [...byReason.values()].sort((a, b) => b.count - a.count).slice(0, 3);
+  const lines = ['No order could be imported. The commonest reasons:', ...top.map((r) => `  ${r.count} × ${r.example}`)];
+  const date = /^unparseable date in column "[^"]*": "([^"]*)"$/.exec(top[0]!.example);
+  const hint = date ? datePatternHint(date[1]!) : null;
+  if (hint) lines.push(`Likely fix: dates look like ${date![1]}: add --date-format ${hint}`);
+  else if (date) lines.push('Likely fix: add --date-format with the pattern of these dates (for example M/d/yy or dd.MM.yyyy).');
+  return lines.join('\n');
+}
+
+/** A date pattern for a cell such as "01/02/21" or "13.02.2021 10:05", for the hint; null when unsure. */
+function datePatternHint(value: string): string | null {
+  const match = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:[ T](\d{1,2}):(\d{2})(:\d{2})?)?$/.exec(value.trim());
+  if (!match) return null;
+  const [, first, separator, second, year, hour, , seconds] = match;
+  const time = hour ? ` H:mm${seconds ? ':ss' : ''}` : '';
+  const y = year!.length === 2 ? 'yy' : 'yyyy';
+  const monthFirst = `M${separator}d${separator}${y}${time}`;
+  const dayFirst = `d${separator}M${separator}${y}${time}`;
+  if (Number(first) > 12) return dayFirst;
+  if (Number(second) > 12) return monthFirst;
+  return `${monthFirst} (or ${dayFirst} if the day comes first)`;
 }
 
 /** One line on how the file was read: encoding, delimiter, the columns used, dates and decimal marks. */
@@ -324,8 +460,13 @@ function factCell(name: string, value: FactValue, currency: string): string | nu
   return MONEY_FACTS.has(name) && typeof value === 'number' ? value.toFixed(minorDigits(currency)) : value;
 }
 
+/**
+ * A cell as Excel reads it: text that starts like a formula (= + - @, a tab or CR) gets a leading
+ * apostrophe, as the dashboard's export does; numbers, written as numbers or as plain decimals, stay numbers.
+ */
 function csvCell(value: string | number | boolean): string {
-  const text = String(value);
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -356,12 +497,13 @@ async function writeAtomically(path: string, lines: AsyncIterable<string>): Prom
     for await (const line of lines) if (!out.write(line)) await once(out, 'drain');
     out.end();
     await finished(out);
+    renameSync(temporary, path);
   } catch (error) {
     out.destroy();
     rmSync(temporary, { force: true });
+    if (isNodeError(error)) throw new CommandError(`${path}: could not write it (${error.code ?? error.message})`);
     throw error;
   }
-  renameSync(temporary, path);
 }
 
 interface FitArgs {
@@ -435,11 +577,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   let file = 'input';
   try {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
     if (command === 'score') {
       const args = parseScoreArgs(rest);
-      file = args.file;
-      process.stderr.write(`${await score(args)}\n`);
-      return 0;
+      file = args.inputs.join(', ');
+      const result = await score(args);
+      process.stderr.write(`${result.text}\n`);
+      return result.ok ? 0 : 1;
     }
     if (command === 'fit') {
       const args = parseFitArgs(rest);
@@ -464,6 +611,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`tiermark: ${error.message}\n\n${USAGE}\n`);
       return 2;
     }
+    if (error instanceof CommandError) {
+      process.stderr.write(`tiermark: ${error.message}\n`);
+      return 1;
+    }
     if (error instanceof RuleProblems) {
       process.stdout.write(`${error.message}\n`);
       return 1;
@@ -474,6 +625,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (isNodeError(error) && error.code === 'ENOENT') {
       process.stderr.write(`tiermark: ${error.path ?? 'file'}: no such file\n`);
+      return 1;
+    }
+    if (isNodeError(error)) {
+      // A file system refusal (EACCES, EISDIR, ENOSPC …) is said in one line, not as a stack.
+      process.stderr.write(`tiermark: ${error.path ?? file}: ${error.code}: ${error.message}\n`);
       return 1;
     }
     throw error;

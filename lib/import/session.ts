@@ -1,6 +1,6 @@
 import { Columns, FormatError, isRejection, type ColumnMapping, type FormatId, type FormatOptions, type Localised, type OrderFormat, type RowMapper } from '../formats';
 import { compileDatePattern, dateParser, DatePatternError, inferDateFormat } from '../dates';
-import { defaultTimeZone, isValidTimeZone } from '../time';
+import { defaultTimeZone, endOfDay, isValidTimeZone } from '../time';
 import { formats } from '../../plugins/formats';
 import { guessMapping } from '../../plugins/formats/generic';
 import { OrderFolder, type FoldedOrder } from './fold';
@@ -33,6 +33,8 @@ export interface ImportSettings {
   timeZone?: string;
   currency?: string;
   importId?: string;
+  /** YYYY-MM-DD: orders made after the end of this day (in the shop's zone) are left out and counted, as if not yet made. */
+  asOf?: string;
 }
 
 export interface Rejection {
@@ -76,6 +78,11 @@ export interface ImportReport {
   /** Rows identical to an earlier row of the same order, counted once: read = imported + rejected + duplicates. */
   duplicateRows: number;
   duplicates: DuplicateRow[];
+  /** Orders made after the as-of day, left out, and their rows: read = imported + rejected + duplicates + these rows. */
+  ordersAfterAsOf: number;
+  rowsAfterAsOf: number;
+  /** The first row of the first order left out for the as-of day. */
+  firstAfterAsOf: number | null;
   /** Identical rows kept as separate purchases, in a file with no order ids; imported, and reported. */
   repeatedRows: number;
   repeats: DuplicateRow[];
@@ -193,6 +200,13 @@ export class ImportSession {
         'zh-CN': `跳过 ${n} 行重复行：与同一订单此前的某行完全相同（第 ${first.row} 行与第 ${first.of} 行相同），常见于导出文件被重复粘贴。每行只计一次。`,
       });
     }
+    if (report.ordersAfterAsOf > 0) {
+      const n = report.ordersAfterAsOf.toLocaleString('en');
+      this.warnings.push({
+        en: `${n} ${report.ordersAfterAsOf === 1 ? 'order was' : 'orders were'} made after the as-of day ${this.settings.asOf} and left out (the first at row ${report.firstAfterAsOf}).`,
+        'zh-CN': `${n} 个订单创建于截止日 ${this.settings.asOf} 之后，未计入（第一个在第 ${report.firstAfterAsOf} 行）。`,
+      });
+    }
     const repeat = report.repeats[0];
     if (repeat) {
       const n = report.repeatedRows.toLocaleString('en');
@@ -265,6 +279,9 @@ export class ImportSession {
       duplicates: [],
       repeatedRows: 0,
       repeats: [],
+      ordersAfterAsOf: 0,
+      rowsAfterAsOf: 0,
+      firstAfterAsOf: null,
       orders: 0,
       guestOrders: 0,
       rejections: [],
@@ -272,6 +289,9 @@ export class ImportSession {
     };
     this.report = report;
     this.skipRepeats = !(format.id === 'generic' && !mapping.order);
+    const cutoff = this.settings.asOf ? endOfDay(this.settings.asOf, timeZone) : Infinity;
+    /** Orders left out for the as-of day, so that their later rows are left out too. */
+    const afterAsOf = new Set<string>();
     this.folder = new OrderFolder(
       {
         skipRepeats: this.skipRepeats,
@@ -281,6 +301,14 @@ export class ImportSession {
         customerId: format.customerId,
       },
       (folded) => {
+        const { order } = folded;
+        if (afterAsOf.has(order.orderId) || (!folded.continuation && order.createdAt > cutoff)) {
+          if (!folded.continuation) report.ordersAfterAsOf += 1;
+          report.firstAfterAsOf ??= folded.rows[0] ?? null;
+          afterAsOf.add(order.orderId);
+          report.rowsAfterAsOf += folded.rows.length;
+          return;
+        }
         report.rowsImported += folded.rows.length;
         if (!folded.continuation) {
           report.orders += 1;

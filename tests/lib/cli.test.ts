@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -129,6 +129,100 @@ describe('tiermark score', () => {
     const { code, stderr } = await cli('score', `${cdnow.path}/CDNOW_sample.txt`, '--no-header', '--delimiter', 'whitespace', '--map', 'customer=1,date=3,quantity=4,amount=5', '--date-format', 'yyyyMMdd', '--tz', 'UTC', '--out', target);
     expect(code).toBe(0);
     expect(stderr).toMatch(/rows read 6919, orders imported \d+, rows rejected 0, customers 2357/);
+  });
+});
+
+describe('tiermark score on real-world input', () => {
+  const csv = (target: string) => Papa.parse<Record<string, string>>(readFileSync(target, 'utf8'), { header: true, skipEmptyLines: true }).data;
+  const generic = (rows: string[]) => `Order,Customer,Date,Total\n${rows.join('\n')}\n`;
+  const map = ['--map', 'order=Order,customer=Customer,date=Date,amount=Total', '--tz', 'UTC'];
+
+  it('reads several overlapping exports of one shop, as files and as a folder, counting each order once', async () => {
+    const whole = generic(['1,a@x.com,2024-01-05,10.00', '2,b@x.com,2024-02-05,20.00', '3,a@x.com,2024-03-05,30.00', '4,c@x.com,2024-04-05,40.00']);
+    const lines = whole.trimEnd().split('\n');
+    const folder = mkdtempSync(join(tmpdir(), 'tiermark-exports-'));
+    // January to March, then February to April: two orders are in both files.
+    writeFileSync(join(folder, '2024-q1.csv'), `${lines.slice(0, 4).join('\n')}\n`);
+    writeFileSync(join(folder, '2024-q2.csv'), `${[lines[0], ...lines.slice(2)].join('\n')}\n`);
+    writeFileSync(join(folder, 'notes.md'), 'not an export');
+    const single = out('single.csv');
+    const wholeFile = out('whole.csv');
+    writeFileSync(wholeFile, whole);
+    expect((await cli('score', wholeFile, ...map, '--as-of', '2024-05-01', '--out', single)).code).toBe(0);
+    const fromFolder = out('folder.csv');
+    const run = await cli('score', folder, ...map, '--as-of', '2024-05-01', '--out', fromFolder);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('2 files: 4 orders (2 found again in a later file and taken from it), customers 3');
+    expect(csv(fromFolder)).toEqual(csv(single));
+    const fromFiles = out('files.csv');
+    expect((await cli('score', join(folder, '2024-q1.csv'), join(folder, '2024-q2.csv'), ...map, '--as-of', '2024-05-01', '--out', fromFiles)).code).toBe(0);
+    expect(csv(fromFiles)).toEqual(csv(single));
+  });
+
+  it('prints its help for score --help', async () => {
+    const { code, stdout } = await cli('score', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('tiermark score <file|folder>');
+  });
+
+  it('refuses an --out that is a folder or in a missing folder in one line, leaving no file behind', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tiermark-out-'));
+    mkdirSync(join(folder, 'customers.csv'));
+    const intoFolder = await cli('score', fixture('taobao-order-report.gbk.csv'), '--out', join(folder, 'customers.csv'));
+    expect(intoFolder).toMatchObject({ code: 1, stderr: `tiermark: --out ${join(folder, 'customers.csv')} is a folder: give a file name, such as ${join(folder, 'customers.csv', 'customers.csv')}\n` });
+    const missing = await cli('score', fixture('taobao-order-report.gbk.csv'), '--out', join(folder, 'nope', 'customers.csv'));
+    expect(missing).toMatchObject({ code: 1, stderr: `tiermark: --out ${join(folder, 'nope', 'customers.csv')}: the folder ${join(folder, 'nope')} does not exist\n` });
+    expect(readdirSync(folder)).toEqual(['customers.csv']);
+    const noInput = await cli('score', join(folder, 'missing.csv'), '--out', join(folder, 'x.csv'));
+    expect(noInput).toMatchObject({ code: 1, stderr: `tiermark: ${join(folder, 'missing.csv')}: no such file or folder\n` });
+  });
+
+  it('writes every rejected row with --rejected, counted apart from the importer', async () => {
+    const rows = ['1,a@x.com,2024-01-05,10.00', '2,a@x.com,yesterday,5.00', '3,b@x.com,2024-01-06,lots', ',c@x.com,2024-01-07,1.00', '5,c@x.com,2024-01-08,2.00'];
+    const input = out('orders.csv');
+    writeFileSync(input, generic(rows));
+    const rejected = out('rejected.csv');
+    const { code } = await cli('score', input, ...map, '--rejected', rejected, '--out', out('c.csv'));
+    expect(code).toBe(0);
+    const bad = rows.map((row, i) => ({ row, number: i + 2 })).filter(({ row }) => /yesterday|lots|^,/.test(row));
+    expect(csv(rejected).map((r) => [r.file, Number(r.row)])).toEqual(bad.map((b) => ['orders.csv', b.number]));
+  });
+
+  it('exits 1 when no order could be imported, with the commonest reasons and the likely fix', async () => {
+    const input = out('us-dates.csv');
+    writeFileSync(input, generic(['1,a@x.com,01/02/21,10.00', '2,b@x.com,12/25/21,5.00', '3,c@x.com,03/04/21,1.00']));
+    const target = out('none.csv');
+    const { code, stderr } = await cli('score', input, '--map', 'order=Order,customer=Customer,date=Date,amount=Total', '--out', target);
+    expect(code).toBe(1);
+    expect(stderr).toContain('No order could be imported. The commonest reasons:\n  3 × unparseable date in column "Date": "01/02/21"');
+    expect(stderr).toContain('Likely fix: dates look like 01/02/21: add --date-format M/d/yy (or d/M/yy if the day comes first)');
+  });
+
+  it('cuts every column at --as-of, leaving later orders out and saying how many', async () => {
+    const input = out('later.csv');
+    writeFileSync(input, generic(['1,a@x.com,2024-01-05,10.00', '2,a@x.com,2024-06-05,20.00', '3,b@x.com,2024-07-05,30.00', '4,a@x.com,2024-02-01,5.00']));
+    const target = out('asof.csv');
+    const { code, stderr } = await cli('score', input, ...map, '--as-of', '2024-03-01', '--out', target);
+    expect(code).toBe(0);
+    expect(stderr).toContain('orders after --as-of left out 2, customers 1');
+    expect(stderr).toContain('warning: 2 orders were made after the as-of day 2024-03-01 and left out (the first at row 3).');
+    const [a, ...others] = csv(target);
+    expect(others).toEqual([]);
+    expect(a).toMatchObject({ customerKey: 'a@x.com', orderCount: '2', monetary: '15.00', lastOrderAt: '2024-02-01T00:00:00Z', recencyDays: '29', frequency: '2' });
+  });
+
+  it('writes cells Excel would run as formulas as text, and keeps numbers as numbers', async () => {
+    const input = out('hostile.csv');
+    writeFileSync(input, `Order,Customer,Date,Total,Currency\n1,"=HYPERLINK(""http://x"")",2024-01-05,10.00,USD\n2,@SUM(A1),2024-01-06,5.00,+EV\n3,-x,2024-01-07,-2.00,USD\n`);
+    const target = out('safe.csv');
+    const { code } = await cli('score', input, '--map', 'order=Order,customer=Customer,date=Date,amount=Total,currency=Currency', '--tz', 'UTC', '--as-of', '2024-02-01', '--columns', 'customerKey,monetary,currency', '--out', target);
+    expect(code).toBe(0);
+    const text = readFileSync(target, 'utf8');
+    for (const line of text.trimEnd().split('\n').slice(1)) expect(line).not.toMatch(/(^|,)"?[=+@]/);
+    expect(csv(target)).toEqual(expect.arrayContaining([
+      { customerKey: "'=HYPERLINK(\"http://x\")", monetary: '10.00', currency: 'USD' },
+      { customerKey: "'@SUM(A1)", monetary: '5.00', currency: "'+EV" },
+    ]));
   });
 });
 
