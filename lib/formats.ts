@@ -39,10 +39,14 @@ export interface FormatOptions {
 /** Looks columns up by header name: trimmed, case-insensitive, quotes and BOM removed. */
 export class Columns {
   private readonly byName = new Map<string, number>();
+  /** Columns whose name an earlier column already has: [the column used, the one left unread]. */
+  readonly repeated: Array<[number, number]> = [];
   constructor(readonly header: readonly string[]) {
     header.forEach((name, index) => {
       const key = normaliseHeader(name);
-      if (!this.byName.has(key)) this.byName.set(key, index);
+      const first = this.byName.get(key);
+      if (first === undefined) this.byName.set(key, index);
+      else if (key !== '') this.repeated.push([first, index]);
     });
   }
   /** The index of the first of `names` present, or -1. */
@@ -59,6 +63,13 @@ export class Columns {
   count(...names: string[]): number {
     return names.filter((name) => this.has(name)).length;
   }
+}
+
+/** A column as a spreadsheet names it: 1 → A, 27 → AA. */
+export function columnLetter(index: number): string {
+  let letters = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
 }
 
 export function normaliseHeader(name: string): string {

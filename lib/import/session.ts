@@ -1,4 +1,4 @@
-import { Columns, FormatError, isRejection, type ColumnMapping, type FormatId, type FormatOptions, type Localised, type OrderFormat, type RowMapper } from '../formats';
+import { columnLetter, Columns, FormatError, isRejection, type ColumnMapping, type FormatId, type FormatOptions, type Localised, type OrderFormat, type RowMapper } from '../formats';
 import { compileDatePattern, dateParser, DatePatternError, inferDateFormat } from '../dates';
 import { defaultTimeZone, endOfDay, isValidTimeZone } from '../time';
 import { formats } from '../../plugins/formats';
@@ -263,6 +263,14 @@ export class ImportSession {
     }
     const warning = format.buyerWarning?.(columns, options);
     if (warning) this.warnings.push(warning);
+    for (const [used, unread] of columns.repeated) {
+      const name = header[used]!.trim();
+      const [a, b] = [columnLetter(used), columnLetter(unread)];
+      this.warnings.push({
+        en: `Columns ${a} and ${b} are both named "${name}": column ${a} is read and column ${b} is not. Rename one in the export if ${b} is the one that holds the figures.`,
+        'zh-CN': `第 ${a} 列和第 ${b} 列同名（"${name}"）：读取第 ${a} 列，未读取第 ${b} 列。如果数据在第 ${b} 列，请在导出文件中改名。`,
+      });
+    }
     const report: ImportReport = {
       format: format.id,
       columns: header,

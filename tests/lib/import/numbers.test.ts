@@ -83,3 +83,14 @@ describe('amounts', () => {
     expect([...orders.values()].map((o) => o.totalMinor)).toEqual([300, 600]);
   });
 });
+
+describe('header names', () => {
+  it('warns when two columns share a name, naming both and the one read', async () => {
+    const text = 'Order,Customer,Date,Total,Qty,total\n1,a@x.com,2024-03-01,5.00,1,7.00\n';
+    const { report, orders } = await load(text);
+    expect(report.warnings.map((w) => w.en)).toContain(
+      'Columns D and F are both named "Total": column D is read and column F is not. Rename one in the export if F is the one that holds the figures.',
+    );
+    expect(orders.get('generic:1')!.totalMinor).toBe(500);
+  });
+});
