@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { fixture } from '../helpers';
 import { openEmptyDashboard, type LoadedExtension } from './extension';
+import { taobaoNotesShop } from '../fixtures/make/taobao-notes';
 
 async function pick(page: Page, ...paths: string[]) {
   await page.setInputFiles('#tm-file-input', paths);
@@ -78,6 +79,32 @@ describe('importing through the dashboard', () => {
     await expect.poll(() => card.locator('[role="alert"]').innerText()).toMatch(/Row 3 has a quote \(\"\) that is never closed/);
     expect(await page.locator('#tm-import-start').isDisabled()).toBe(true);
     await card.locator('button', { hasText: 'Remove' }).click();
+  });
+
+  it('imports a GBK 订单报表 with multi-line 买家留言 throughout in one batch with another file, and names the file it left out', async () => {
+    const shop = taobaoNotesShop(2400, 11);
+    expect(shop.bytes.length).toBeGreaterThan(256 * 1024); // past what the preview reads, so its cut falls in the notes
+    await page.setInputFiles('#tm-file-input', [
+      { name: 'taobao-notes.gbk.csv', mimeType: 'text/csv', buffer: Buffer.from(shop.bytes) },
+      { name: 'woocommerce-plugin.csv', mimeType: 'text/csv', buffer: readFileSync(fixture('woocommerce-plugin.csv')) },
+      { name: 'broken-quote.csv', mimeType: 'text/csv', buffer: readFileSync(fixture('../bad/broken-quote.csv')) },
+    ]);
+    const card = page.locator('.tm-file[data-file="taobao-notes.gbk.csv"]');
+    await expect.poll(() => card.locator('.tm-detected-format').innerText()).toBe('Taobao / Tmall order report');
+    expect(await card.locator('[role="alert"]').count()).toBe(0);
+    await page.locator('.tm-file[data-file="woocommerce-plugin.csv"] .tm-detected-format').waitFor();
+    await page.click('#tm-import-start');
+    const taobao = page.locator('.tm-result[data-file="taobao-notes.gbk.csv"]');
+    const woo = page.locator('.tm-result[data-file="woocommerce-plugin.csv"]');
+    await taobao.waitFor({ timeout: 60_000 });
+    await woo.waitFor({ timeout: 60_000 });
+    expect(await fact(taobao, 'rowsRead')).toBe(shop.orders.toLocaleString('en'));
+    expect(await fact(taobao, 'rowsImported')).toBe(shop.orders.toLocaleString('en'));
+    expect(await fact(taobao, 'rowsRejected')).toBe('0');
+    expect(await fact(taobao, 'ordersAdded')).toBe(shop.orders.toLocaleString('en'));
+    const skipped = page.locator('.tm-result.tm-status-skipped[data-file="broken-quote.csv"]');
+    expect(await skipped.locator('h3').innerText()).toBe('broken-quote.csv: Not imported');
+    expect(await skipped.locator('[role="alert"]').innerText()).toMatch(/Row 3 has a quote \("\) that is never closed/);
   });
 
   it('makes no network request', () => {
