@@ -85,6 +85,11 @@ export function closeCard(): void {
   open?.close();
 }
 
+/** Closes the card if it belongs to this badge: the badge is going, and its card must not outlive it. */
+export function closeCardOf(badge: HTMLElement): void {
+  if (open?.badge === badge) open.close();
+}
+
 /**
  * Opens the history card of a customer beside their badge: figures, a spend chart, orders, what to
  * do, follow-ups with done and snooze, and the way to the dashboard. One card at a time; Escape, the

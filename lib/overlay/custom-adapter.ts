@@ -1,5 +1,5 @@
 import type { CustomAdapter } from '../sites';
-import type { Finder } from './overlay';
+import { rowAround, type Finder } from './overlay';
 import type { Ref } from './site-adapter';
 
 /** The kind of identifier a seller's custom console shows, told from its form. */
@@ -19,6 +19,7 @@ export function customFinder(adapter: CustomAdapter): Finder<Element> {
       if (row) yield row;
       yield* node.querySelectorAll(adapter.rowSelector);
     },
+    around: (node) => rowAround(node, adapter.rowSelector),
     refs(row) {
       const text = identifier(row)?.textContent?.trim() ?? '';
       const match = regex?.exec(text);

@@ -43,22 +43,33 @@ const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEXTAREA', 'INPUT', 'SELEC
 
 /** Text nodes that hold a known identifier, badged right after the text. */
 export function identifierFinder(index: IdentifierIndex): Finder<Text> {
-  const found = new WeakMap<Text, Ref[]>();
+  // Read again when the text changes: a console may reuse a text node for another order.
+  const found = new WeakMap<Text, { data: string; refs: Ref[] }>();
   const known = (text: Text): Ref[] => {
-    let refs = found.get(text);
-    if (!refs) found.set(text, (refs = candidates(text.data).filter((ref) => index.has(identifierKey(ref))).slice(0, 1)));
-    return refs;
+    let read = found.get(text);
+    if (!read || read.data !== text.data) {
+      read = { data: text.data, refs: candidates(text.data).filter((ref) => index.has(identifierKey(ref))).slice(0, 1) };
+      found.set(text, read);
+    }
+    return read.refs;
   };
+  const readable = (text: Node) => {
+    const parent = text.parentElement;
+    return parent !== null && !SKIP.has(parent.tagName) && parent.closest(`.${HOST_CLASS}, tm-card`) === null;
+  };
+  function* targets(node: Element): Iterable<Text> {
+    const walker = node.ownerDocument.createTreeWalker(node, NodeFilter.SHOW_TEXT, {
+      acceptNode: (text) => (readable(text) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT),
+    });
+    for (let text = walker.nextNode() as Text | null; text; text = walker.nextNode() as Text | null) if (known(text).length > 0) yield text;
+  }
   return {
-    *targets(node) {
-      const walker = node.ownerDocument.createTreeWalker(node, NodeFilter.SHOW_TEXT, {
-        acceptNode: (text) => {
-          const parent = text.parentElement;
-          if (!parent || SKIP.has(parent.tagName) || parent.closest(`.${HOST_CLASS}, tm-card`)) return NodeFilter.FILTER_REJECT;
-          return NodeFilter.FILTER_ACCEPT;
-        },
-      });
-      for (let text = walker.nextNode() as Text | null; text; text = walker.nextNode() as Text | null) if (known(text).length > 0) yield text;
+    targets,
+    *around(node) {
+      // A text that changed is read again even when it now holds nothing, so its old badge goes.
+      if (node instanceof Text) {
+        if (readable(node)) yield node;
+      } else if (node instanceof Element) yield* targets(node);
     },
     refs: known,
     anchor: (text) => text,

@@ -1,10 +1,16 @@
 import { lookOf, type BadgeLook } from './badge-index';
 import type { BadgeView, RowMatch } from './badge-view';
-import { closeCard } from './card';
+import { closeCard, closeCardOf } from './card';
 import { sharedSheet } from './sheet';
 import type { Ref, SiteAdapter } from './site-adapter';
 
 export const HOST_CLASS = 'tm-badge-host';
+
+/**
+ * Attributes whose change re-reads a row: where identifiers are read from (links, titles, values,
+ * data attributes consoles key their rows by). Style and class changes (hover, selection) are not.
+ */
+const WATCHED_ATTRIBUTES = ['href', 'title', 'value', 'data-id', 'data-order-id', 'data-key', 'data-row-key', 'data-index', 'id'];
 
 /** How long a page trusts what it was told about a row before asking again. */
 const KNOWN_FOR_MS = 3 * 60_000;
@@ -128,8 +134,16 @@ export interface Overlay {
  */
 export interface Finder<T extends ChildNode> {
   targets(node: Element): Iterable<T>;
+  /** The targets whose identifiers a change of this node's text or attributes may have changed. */
+  around(node: Node): Iterable<T>;
   refs(target: T): Ref[];
   anchor(target: T): ChildNode | null;
+}
+
+/** The row a node is in, for finders whose targets are rows. */
+export function* rowAround(node: Node, rows: string): Iterable<Element> {
+  const row = (node instanceof Element ? node : node.parentElement)?.closest(rows);
+  if (row) yield row;
 }
 
 export function adapterFinder(adapter: SiteAdapter): Finder<Element> {
@@ -139,9 +153,16 @@ export function adapterFinder(adapter: SiteAdapter): Finder<Element> {
       if (row) yield row;
       yield* node.querySelectorAll(adapter.rows);
     },
+    around: (node) => rowAround(node, adapter.rows),
     refs: (row) => adapter.extract(row),
     anchor: (row) => adapter.anchor(row),
   };
+}
+
+/** Whether a node is, or is inside, one of Tiermark's own badges. */
+function ours(node: Node): boolean {
+  const element = node instanceof Element ? node : node.parentElement;
+  return element !== null && element.closest(`.${HOST_CLASS}`) !== null;
 }
 
 export interface OverlayOptions {
@@ -155,13 +176,19 @@ export interface OverlayOptions {
 /**
  * Badges every target the finder finds, now and as the page re-renders (paging, filtering): one
  * observer, a badge per target in its own shadow root, and the targets looked up in one message
- * per batch. Where the badge index knows a row, its badge goes in before the page lays the row out,
+ * per batch. A badge is for the identifiers its target showed when it was placed: a console that
+ * reuses its rows and changes only their text or attributes (React and Vue lists paging) has each
+ * changed row resolved afresh, and a badge whose target has gone from the page goes with it. Where the badge index knows a row, its badge goes in before the page lays the row out,
  * for the first screen of rows, and in the frames after for the rest (see FIRST_TURN); the lookup
  * then says whose each is, and corrects it if the index was stale. Stopping removes every badge.
  */
 export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {
   const { lookup, labels, onOpen, preview } = options;
-  const shown = new WeakMap<T, { host: HTMLElement; look: string; described: boolean }>();
+  // Each badge on the page by its target, with the refs' text it was placed for (a Map, so that
+  // badges whose targets left the page can be found and removed).
+  const shown = new Map<T, { host: HTMLElement; look: string; described: boolean; key: string }>();
+  // The refs' text each target was last read with: a lookup's answer for older text is dropped.
+  const asked = new WeakMap<T, string>();
   // Each target waiting for the lookup, with its refs and their text (the key of `known`).
   const pending = new Map<T, { refs: Ref[]; key: string }>();
   // What this page was told about targets it showed before: a console re-rendering them (paging back,
@@ -171,7 +198,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
   // New badges beyond a turn's share, in page order, for the frames to come.
-  const waiting = new Map<T, { look: BadgeLook; match?: RowMatch }>();
+  const waiting = new Map<T, { look: BadgeLook; match?: RowMatch; key: string }>();
   let frame: number | null = null;
   // Badges this turn may still place; the page's first screen is already painted when this starts.
   let share = LATER_TURN;
@@ -180,7 +207,14 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     const badge = shown.get(target);
     return badge?.host.isConnected ? badge : null;
   };
-  const put = (target: T, look: BadgeLook, match?: RowMatch) => {
+  const unbadge = (target: T) => {
+    const badge = shown.get(target);
+    if (!badge) return;
+    closeCardOf(badge.host);
+    badge.host.remove();
+    shown.delete(target);
+  };
+  const put = (target: T, look: BadgeLook, key: string, match?: RowMatch) => {
     let badge = current(target);
     if (!badge) {
       const anchor = finder.anchor(target);
@@ -188,7 +222,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       const host = renderBadge(look, labels, onOpen);
       anchor.after(host);
       share -= 1;
-      shown.set(target, (badge = { host, look: lookKey(look), described: false }));
+      shown.set(target, (badge = { host, look: lookKey(look), described: false, key }));
     }
     if (match && match.kind !== 'none') {
       describe(badge.host, match, labels);
@@ -199,12 +233,11 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
    * Puts the look's badge on the target (keeping one that already looks so), described when the
    * match is known. A new badge waits for a later frame once this turn has placed its share.
    */
-  const show = (target: T, look: BadgeLook | null, match?: RowMatch) => {
-    if (!target.isConnected) return;
+  const show = (target: T, key: string, look: BadgeLook | null, match?: RowMatch) => {
+    if (!target.isConnected || asked.get(target) !== key) return;
     let badge = current(target);
-    if (badge && badge.look !== (look && lookKey(look))) {
-      badge.host.remove();
-      shown.delete(target);
+    if (badge && (badge.look !== (look && lookKey(look)) || badge.key !== key)) {
+      unbadge(target);
       badge = null;
     }
     if (!look) {
@@ -212,42 +245,60 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       return;
     }
     if (!badge && (waiting.size > 0 || share <= 0)) {
-      waiting.set(target, { look, match });
+      waiting.set(target, { look, match, key });
       // Two frames on: the next one is the frame of the task that found the rows.
       if (frame === null) frame = requestAnimationFrame(() => (frame = requestAnimationFrame(nextTurn)));
       return;
     }
-    put(target, look, match);
+    put(target, look, key, match);
   };
   /** One frame's share of the badges that wait, in page order. */
   function nextTurn(): void {
     frame = null;
     share = LATER_TURN;
-    for (const [target, { look, match }] of waiting) {
+    for (const [target, { look, match, key }] of waiting) {
       if (share <= 0) break;
       waiting.delete(target);
-      if (target.isConnected) put(target, look, match);
+      if (target.isConnected && asked.get(target) === key) put(target, look, key, match);
     }
     if (waiting.size > 0) frame = requestAnimationFrame(nextTurn);
   }
+  /**
+   * Reads a target's identifiers. The same as its badge was placed for: nothing to do. Else its
+   * badge, and anything still on its way for older text, goes, and the new identifiers are resolved.
+   */
   const take = (target: T) => {
-    if (current(target)?.described) return;
     const refs = finder.refs(target);
-    if (refs.length === 0) return;
     const key = JSON.stringify(refs);
+    const badge = current(target);
+    if (badge && badge.key === key && asked.get(target) === key) return;
+    if (asked.get(target) === key && pending.has(target)) return;
+    asked.set(target, key);
+    unbadge(target);
+    waiting.delete(target);
+    pending.delete(target);
+    if (refs.length === 0) return;
     const cached = known.get(key);
     if (cached && performance.now() - cached.at < KNOWN_FOR_MS) {
-      show(target, cached.look, cached.match);
+      show(target, key, cached.look, cached.match);
       return;
     }
     const look = preview?.(refs);
-    if (look) show(target, look);
+    if (look) show(target, key, look);
     pending.set(target, { refs, key });
+  };
+  const schedule = () => {
+    if (pending.size > 0 && timer === null) timer = setTimeout(flush, 0);
   };
   const collect = (node: Element) => {
     if (node.classList.contains(HOST_CLASS)) return;
     for (const target of finder.targets(node)) take(target);
-    if (pending.size > 0 && timer === null) timer = setTimeout(flush, 0);
+  };
+  /** Badges whose target has left the page, or whose anchor the page took away, go. */
+  const sweep = () => {
+    for (const [target, badge] of shown) {
+      if (!target.isConnected || !badge.host.isConnected) unbadge(target);
+    }
   };
 
   async function flush(): Promise<void> {
@@ -267,15 +318,41 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       const match = matches[i] ?? { kind: 'none' };
       const look = lookOf(match);
       known.set(key, { match, look, at: now });
-      show(target, look, match);
+      show(target, key, look, match);
     });
   }
 
   const observer = new MutationObserver((records) => {
     share = FIRST_TURN;
-    for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) collect(node);
+    let removed = false;
+    const changed = new Set<Node>();
+    for (const record of records) {
+      if (ours(record.target)) continue;
+      if (record.type !== 'childList') {
+        changed.add(record.target);
+        continue;
+      }
+      let foreign = false;
+      for (const node of record.addedNodes) {
+        if (node instanceof Element) {
+          if (node.classList.contains(HOST_CLASS)) continue;
+          collect(node);
+        }
+        foreign = true;
+      }
+      for (const node of record.removedNodes) {
+        if (node instanceof Element && node.classList.contains(HOST_CLASS)) continue;
+        removed = foreign = true;
+      }
+      // Text put in or taken out of an element changes what the elements around it say.
+      if (foreign) changed.add(record.target);
+    }
+    if (removed) sweep();
+    for (const node of changed) if (node.isConnected) for (const target of finder.around(node)) take(target);
+    schedule();
   });
-  observer.observe(root.body, { childList: true, subtree: true });
+  // Attribute changes too: identifiers hide in link targets and titles, and a reused row may change only those.
+  observer.observe(root.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: WATCHED_ATTRIBUTES });
   // The rows already there are read after the page's next paint, not in the frame where it
   // finishes loading (500 rows' refs take 6–16 ms). A hidden tab paints no frames; the timer covers it.
   let initial: ReturnType<typeof setTimeout> | null = null;
@@ -284,6 +361,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     clearTimeout(initial);
     initial = null;
     collect(root.body);
+    schedule();
   };
   initial = setTimeout(collectInitial, 200);
   requestAnimationFrame(() => setTimeout(collectInitial, 0));
@@ -297,6 +375,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       if (initial !== null) clearTimeout(initial);
       if (frame !== null) cancelAnimationFrame(frame);
       waiting.clear();
+      shown.clear();
       for (const host of root.querySelectorAll(`.${HOST_CLASS}`)) host.remove();
       closeCard();
     },

@@ -1,0 +1,128 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../helpers';
+import { E2E_HOST, E2E_HOSTS_DIR, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+
+/** Each order number of the shop's fixtures, with its buyer's customer key. */
+const OWNER: Record<string, string> = {
+  '2847561230001': 'taobao:茶友小王',
+  '2847561230002': 'taobao:茶友小王',
+  '2847561230003': 'taobao:lily_2019',
+  '2847561230005': 'taobao:张三丰',
+  '2847561230006': 'taobao:张三丰',
+};
+/** Order numbers the shop does not have (008's row in the export is refused for its date): their rows must have no badge. */
+const STRANGERS = ['2847561239990', '2847561239991', '2847561239992'];
+
+/**
+ * A single-page console of the kind React and Vue build: a fixed set of row elements whose text
+ * changes on paging, rows that move, and a virtual list that makes and drops rows on scroll.
+ * `show(orders, how)` writes each row's order number as a new text (`text`) or into the same
+ * text node (`data`, as React and Vue update text).
+ */
+const SPA_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>订单 - SPA</title></head><body>
+  <div id="list"></div>
+  <script>
+    const list = document.getElementById('list');
+    for (let i = 0; i < 6; i += 1) {
+      const row = document.createElement('div');
+      row.className = 'r';
+      row.innerHTML = '<span class="c">单号:<span class="oid"></span></span> <span class="c">茶叶</span>';
+      list.append(row);
+    }
+    window.show = (orders, how) => orders.forEach((order, i) => {
+      const cell = list.children[i].querySelector('.oid');
+      if (how === 'data' && cell.firstChild && cell.firstChild.nodeType === 3) cell.firstChild.data = order;
+      else cell.textContent = order;
+    });
+    window.moveLastToFirst = () => list.prepend(list.lastElementChild);
+    window.show(${JSON.stringify(['2847561230001', '2847561230003', '2847561230005', STRANGERS[0], '2847561230008', '2847561230002'])}, 'text');
+  </script>
+</body></html>`;
+
+/** The order number each row shows and the customer its badge is for (null: no badge), read from the page. */
+async function rows(page: Page): Promise<Array<[string, string | null]>> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('#list .r')].map((row) => {
+      const badges = row.querySelectorAll('tm-badge');
+      const oid = row.querySelector('.oid')!.firstChild?.textContent ?? '';
+      if (badges.length > 1) return [oid, `${badges.length} badges`];
+      return [oid, badges[0]?.getAttribute('data-tm-customer') ?? null];
+    }),
+  ) as Promise<Array<[string, string | null]>>;
+}
+
+/** What every row should show: its current buyer's badge, or none for a stranger. */
+const expected = (orders: string[]) => orders.map((order) => [order, OWNER[order] ?? null]);
+
+describe('badges on a console that reuses its rows', () => {
+  let browser: LoadedExtension;
+  let dashboard: Page;
+
+  beforeAll(async () => {
+    ({ browser, page: dashboard } = await openEmptyDashboard({ extensionDir: E2E_HOSTS_DIR }));
+    await importAndScore(dashboard, fixture('taobao-order-report.gbk.csv'));
+    for (const path of ['spa', 'custom']) {
+      await browser.context.route(`${E2E_HOST}/${path}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: SPA_PAGE }));
+    }
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#sites`);
+    await dashboard.fill('#tm-site-origin', E2E_HOST);
+    await dashboard.click('#tm-site-enable');
+    await dashboard.locator(`[data-origin="${E2E_HOST}"]`).waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function pageThrough(page: Page): Promise<void> {
+    const first = await page.evaluate(() => [...document.querySelectorAll('#list .oid')].map((cell) => cell.textContent ?? ''));
+    await expect.poll(() => rows(page), { timeout: 15_000 }).toEqual(expected(first));
+    // Page 2, then page 1 again, then page 2 with the text written into the same text nodes.
+    const pages: Array<[string[], 'text' | 'data']> = [
+      [['2847561230006', STRANGERS[1]!, '2847561230001', '2847561230003', '2847561230002', '2847561230008'], 'text'],
+      [first, 'text'],
+      [['2847561230005', '2847561230002', STRANGERS[2]!, '2847561230006', '2847561230001', '2847561230003'], 'data'],
+      [[STRANGERS[0]!, '2847561230008', '2847561230005', STRANGERS[1]!, '2847561230003', '2847561230006'], 'data'],
+    ];
+    for (const [orders, how] of pages) {
+      await page.evaluate(([list, mode]) => (window as unknown as { show(o: string[], h: string): void }).show(list as string[], mode as string), [orders, how] as const);
+      await expect.poll(() => rows(page), { timeout: 15_000 }).toEqual(expected(orders));
+    }
+    // A row moved to the top keeps its own badge, and no other.
+    const before = await rows(page);
+    await page.evaluate(() => (window as unknown as { moveLastToFirst(): void }).moveLastToFirst());
+    await expect.poll(() => rows(page)).toEqual([before[before.length - 1], ...before.slice(0, -1)]);
+  }
+
+  it('gives every reused row the badge of the order it now shows, by identifier matching', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${E2E_HOST}/spa/orders`);
+    await pageThrough(page);
+    await page.close();
+  });
+
+  it('does the same with the seller’s own description of the console', async () => {
+    await dashboard.fill('#tm-custom-urlPattern', `${E2E_HOST}/custom/*`);
+    await dashboard.fill('#tm-custom-rowSelector', '#list .r');
+    await dashboard.fill('#tm-custom-identifierSelector', '.oid');
+    await dashboard.click('#tm-custom-save');
+    await dashboard.locator(`[data-custom="${E2E_HOST}/custom/*"]`).waitFor();
+    const page = await browser.context.newPage();
+    await page.goto(`${E2E_HOST}/custom/orders`);
+    await pageThrough(page);
+    await page.close();
+  });
+
+  it('never leaves the history card of a row’s old buyer open beside its new order', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${E2E_HOST}/spa/orders`);
+    const badge = page.locator('#list .r').first().locator('tm-badge');
+    await expect.poll(() => badge.getAttribute('data-tm-customer'), { timeout: 15_000 }).toBe('taobao:茶友小王');
+    await badge.click();
+    await page.locator('tm-card').waitFor();
+    await page.evaluate(() => (window as unknown as { show(o: string[], h: string): void }).show(['2847561230005'], 'data'));
+    await expect.poll(() => page.locator('tm-card').count()).toBe(0);
+    await expect.poll(() => badge.getAttribute('data-tm-customer')).toBe('taobao:张三丰');
+    await page.close();
+  });
+});
