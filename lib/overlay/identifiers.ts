@@ -24,54 +24,201 @@ export class IdentifierIndex {
 export const identifierKey = (ref: Ref) => (ref.kind === 'id' ? `id:${ref.value}` : aliasKey[ref.kind](ref.value));
 
 const EMAIL = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/gi;
-const ORDER = /#?\b\d{4,20}\b/g;
+const NUMBER = /#?\d{4,20}/g;
+/** Digits this short are years, prices and quantities as often as order numbers: they need a label, a link or an order column. */
+const SHORT_ORDER = 8;
+/** A label just before a number that says it is an order's: 订单号: 2041, Order #2041, Commande n° 2041, Bestellung 2041. */
+const ORDER_LABEL = /(?:订单号|订单编号|订单|单号|order(?:\s*(?:no\.?|number|id))?|commande(?:\s*n[°º])?|bestellung(?:\s*nr\.?)?|pedido|n[°º]|no\.|nr\.)\s*[:：#]?\s*$/i;
+/** Marks after a number that make it a date, a time, an amount or a count (2024年, 12点, 3件, 256元). */
+const UNIT_AFTER = /^[年月日号時时分秒点點元件个個台箱份]/;
+const MONEY_BEFORE = /[¥￥$€£₩₹]\s*$/;
+const QUANTITY_BEFORE = /(?:^|[^a-z])[x×*]\s*$/i;
 
-/** What in a piece of text could be one of the shop's identifiers: emails, order numbers (#1001, 2847561230001), or the whole text, when it is one word, as a buyer id. */
-export function candidates(text: string): Ref[] {
+export interface TextContext {
+  /** The text is a link's, or the number appears in a link target. */
+  link?: boolean;
+  /** The text is in a table column whose header names orders. */
+  orderColumn?: boolean;
+}
+
+/**
+ * What in a piece of text could be one of the shop's identifiers: emails, order numbers (#1001,
+ * 2847561230001), or the whole text, when it is one word, as a buyer id. A number that is part of
+ * a date, a time, an amount or a longer number is none; one shorter than SHORT_ORDER digits counts
+ * only with a # or an order label before it, in a link, or in an order column.
+ */
+export function candidates(text: string, context: TextContext = {}): Ref[] {
   const refs: Ref[] = [];
   for (const email of text.match(EMAIL) ?? []) refs.push({ kind: 'email', value: email });
-  for (const order of text.match(ORDER) ?? []) {
-    refs.push({ kind: 'order', value: order });
-    if (order.startsWith('#')) refs.push({ kind: 'order', value: order.slice(1) });
+  for (const match of text.matchAll(NUMBER)) {
+    const value = match[0];
+    const start = match.index;
+    const end = start + value.length;
+    if (partOfLargerFigure(text, start, end)) continue;
+    const before = text.slice(Math.max(0, start - 24), start);
+    if (MONEY_BEFORE.test(before) || QUANTITY_BEFORE.test(before) || UNIT_AFTER.test(text.slice(end))) continue;
+    const hash = value.startsWith('#');
+    const digits = hash ? value.slice(1) : value;
+    if (digits.length < SHORT_ORDER && !hash && !context.link && !context.orderColumn && !ORDER_LABEL.test(before)) continue;
+    refs.push({ kind: 'order', value });
+    if (hash) refs.push({ kind: 'order', value: digits });
   }
   const whole = text.trim();
-  if (whole.length >= 2 && whole.length <= 40 && !/\s/.test(whole)) refs.push({ kind: 'id', value: whole });
+  // A short number alone is a year or a count far more often than a buyer's name.
+  const bareNumber = /^\d+$/.test(whole) && whole.length < SHORT_ORDER;
+  if (whole.length >= 2 && whole.length <= 40 && !/\s/.test(whole) && !bareNumber) refs.push({ kind: 'id', value: whole });
   return refs;
 }
 
-const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION', 'TEMPLATE']);
+/** Whether digits at [start, end) continue into a date, time, decimal or grouped number ("2024-05-01", "12:30", "1,234.50", "v2.4001"). */
+function partOfLargerFigure(text: string, start: number, end: number): boolean {
+  const isDigit = (at: number) => at >= 0 && at < text.length && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57;
+  if (isDigit(start - 1) || isDigit(end)) return true;
+  const joins = '-/.:,';
+  if (joins.includes(text[start - 1] ?? ' ') && isDigit(start - 2)) return true;
+  if (joins.includes(text[end] ?? ' ') && isDigit(end + 1)) return true;
+  return false;
+}
 
-/** Text nodes that hold a known identifier, badged right after the text. */
-export function identifierFinder(index: IdentifierIndex): Finder<Text> {
-  // Read again when the text changes: a console may reuse a text node for another order.
-  const found = new WeakMap<Text, { data: string; refs: Ref[] }>();
-  const known = (text: Text): Ref[] => {
-    let read = found.get(text);
-    if (!read || read.data !== text.data) {
-      read = { data: text.data, refs: candidates(text.data).filter((ref) => index.has(identifierKey(ref))).slice(0, 1) };
-      found.set(text, read);
-    }
-    return read.refs;
-  };
-  const readable = (text: Node) => {
-    const parent = text.parentElement;
-    return parent !== null && !SKIP.has(parent.tagName) && parent.closest(`.${HOST_CLASS}, tm-card`) === null;
-  };
-  function* targets(node: Element): Iterable<Text> {
-    const walker = node.ownerDocument.createTreeWalker(node, NodeFilter.SHOW_TEXT, {
-      acceptNode: (text) => (readable(text) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT),
+const SHOW_TEXT = 4;
+const FILTER_ACCEPT = 1;
+const FILTER_REJECT = 2;
+const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION', 'TEMPLATE']);
+/** Elements an identifier may be split across: their text joins with the text beside them. */
+const INLINE = new Set(['SPAN', 'A', 'B', 'I', 'EM', 'STRONG', 'FONT', 'SMALL', 'LABEL', 'CODE', 'MARK', 'SUB', 'SUP', 'U', 'S', 'ABBR', 'BDI', 'TIME']);
+/** Containers of rows and cells: text directly in them is layout, never a holder. */
+const STRUCTURE = new Set(['HTML', 'BODY', 'TABLE', 'THEAD', 'TBODY', 'TFOOT', 'TR', 'UL', 'OL', 'DL', 'SELECT']);
+/** A holder with more text than this is prose, not a cell: its text is read node by node. */
+const MAX_HOLDER_TEXT = 300;
+const ORDER_HEADER = /order|订单|单号|commande|bestell|pedido|ordine|invoice|发票/i;
+/** Row containers, for one badge per buyer per row. */
+const ROW = 'tr, li, [role="row"], [role="listitem"], article';
+
+/** By node type, not instanceof: true in the page and in linkedom alike. */
+const isElement = (node: Node): node is Element => node.nodeType === 1;
+
+/** The element whose joined text an identifier is read from: a text's element, widened over inline elements. */
+function holderOf(node: Node): Element | null {
+  let element: Element | null = isElement(node) ? node : node.parentElement;
+  if (!element) return null;
+  for (let parent: Element | null = element.parentElement; INLINE.has(element.tagName) && parent && parent !== element.ownerDocument.body; parent = element.parentElement) {
+    if ((parent.textContent?.length ?? 0) > MAX_HOLDER_TEXT) break;
+    element = parent;
+  }
+  return element;
+}
+
+/** Whether a table cell's column header names orders. */
+function inOrderColumn(holder: Element): boolean {
+  const cell = holder.closest('td, th');
+  const table = cell?.closest('table');
+  if (!cell?.parentElement || !table) return false;
+  // The header row by query, not tHead and cells: a cell's place is its place among the row's cells.
+  const header = table.querySelector('thead tr') ?? table.querySelector('tr');
+  if (!header || header === cell.parentElement) return false;
+  const column = [...cell.parentElement.children].indexOf(cell);
+  return ORDER_HEADER.test(header.children[column]?.textContent ?? '');
+}
+
+/** Identifiers in a link target: mailto addresses, and order numbers and emails in its path and query. */
+function linkRefs(href: string, base: string): Ref[] {
+  if (/^mailto:/i.test(href)) {
+    const address = decodeURIComponent(href.slice(7).split('?')[0] ?? '').trim();
+    return address ? [{ kind: 'email', value: address }] : [];
+  }
+  let url: URL;
+  try {
+    url = new URL(href, base);
+  } catch {
+    return [];
+  }
+  const values = [...url.searchParams.values(), ...url.pathname.split('/').slice(-2).map((part) => decodeURIComponent(part))];
+  return values.flatMap((value): Ref[] => {
+    if (/^#?\d{4,20}$/.test(value)) return [{ kind: 'order' as const, value }];
+    if (/^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i.test(value)) return [{ kind: 'email' as const, value }];
+    return [];
+  });
+}
+
+/**
+ * Where the shop's identifiers stand on a page no adapter knows: in an element's joined text (an
+ * order number split across spans), in link targets (`/order/detail?oid=…`, `mailto:`) and in
+ * titles. Each holder gets its badge after its content, never inside a link, and a row shows
+ * one badge per buyer.
+ */
+export function identifierFinder(index: IdentifierIndex): Finder<Element> {
+  const base = typeof location === 'undefined' ? 'https://example.invalid/' : location.href;
+  const readable = (element: Element) => !SKIP.has(element.tagName) && element.closest(`.${HOST_CLASS}, tm-card`) === null;
+  const known = (refs: Ref[]) => {
+    const seen = new Set<string>();
+    return refs.filter((ref) => {
+      const key = identifierKey(ref);
+      if (seen.has(key) || !index.has(key)) return false;
+      seen.add(key);
+      return true;
     });
-    for (let text = walker.nextNode() as Text | null; text; text = walker.nextNode() as Text | null) if (known(text).length > 0) yield text;
+  };
+  const refs = (holder: Element): Ref[] => {
+    if (!holder.isConnected || !readable(holder)) return [];
+    const text = holder.textContent ?? '';
+    const links = [...(holder.matches('a[href]') ? [holder] : []), ...holder.querySelectorAll('a[href]')].slice(0, 5);
+    const context = { link: links.length > 0 || holder.closest('a[href]') !== null, orderColumn: inOrderColumn(holder) };
+    const found = text.length <= MAX_HOLDER_TEXT ? candidates(text, context) : [];
+    for (const link of links) found.push(...linkRefs(link.getAttribute('href') ?? '', base));
+    for (const titled of [...(holder.hasAttribute('title') ? [holder] : []), ...holder.querySelectorAll('[title]')].slice(0, 5)) {
+      found.push(...candidates(titled.getAttribute('title') ?? ''));
+    }
+    return known(found);
+  };
+  function* targets(node: Element): Iterable<Element> {
+    const holders = new Set<Element>();
+    // NodeFilter's constants by value: the same in a page and in linkedom, which has no NodeFilter global.
+    const walker = node.ownerDocument.createTreeWalker(node, SHOW_TEXT, {
+      acceptNode: (text) => {
+        const parent = text.parentElement;
+        return parent && readable(parent) && /\S/.test((text as Text).data) ? FILTER_ACCEPT : FILTER_REJECT;
+      },
+    });
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      if (!/\S/.test((text as Text).data)) continue; // layout whitespace between a table's tags
+      const holder = holderOf(text);
+      if (holder && !STRUCTURE.has(holder.tagName)) holders.add(holder);
+    }
+    for (const element of [node, ...node.querySelectorAll('a[href], [title]')]) {
+      if (element.matches('a[href], [title]')) {
+        const holder = holderOf(element);
+        if (holder && !STRUCTURE.has(holder.tagName)) holders.add(holder);
+      }
+    }
+    for (const holder of holders) if (refs(holder).length > 0) yield holder;
   }
   return {
     targets,
     *around(node) {
-      // A text that changed is read again even when it now holds nothing, so its old badge goes.
-      if (node instanceof Text) {
-        if (readable(node)) yield node;
-      } else if (node instanceof Element) yield* targets(node);
+      const holder = holderOf(node);
+      // The element whose text changed is read again even when it now holds nothing, so its old badge goes.
+      if (holder && !STRUCTURE.has(holder.tagName) && readable(holder)) yield holder;
+      if (isElement(node) && node !== holder) yield* targets(node);
     },
-    refs: known,
-    anchor: (text) => text,
+    refs,
+    // After the holder's content, so never inside a link the holder contains.
+    anchor: (holder) => {
+      let last = holder.lastChild;
+      while (last && isElement(last) && last.classList.contains(HOST_CLASS)) last = last.previousSibling;
+      return last;
+    },
+    row: (holder) => holder.closest(ROW) ?? repeatedAncestor(holder),
   };
+}
+
+/** The nearest ancestor (within a few levels) that repeats among its siblings, as a list's rows do in a grid of divs. */
+function repeatedAncestor(element: Element): Element | null {
+  let current: Element | null = element;
+  for (let depth = 0; current?.parentElement && depth < 6; depth += 1, current = current.parentElement) {
+    const { tagName, className } = current;
+    let alike = 0;
+    for (const sibling of current.parentElement.children) if (sibling.tagName === tagName && sibling.className === className) alike += 1;
+    if (alike >= 2) return current;
+  }
+  return null;
 }

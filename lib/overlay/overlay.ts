@@ -138,6 +138,8 @@ export interface Finder<T extends ChildNode> {
   around(node: Node): Iterable<T>;
   refs(target: T): Ref[];
   anchor(target: T): ChildNode | null;
+  /** The row a target is in, where a row may hold several targets: it shows one badge per buyer. */
+  row?(target: T): Element | null;
 }
 
 /** The row a node is in, for finders whose targets are rows. */
@@ -189,6 +191,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const shown = new Map<T, { host: HTMLElement; look: string; described: boolean; key: string }>();
   // The refs' text each target was last read with: a lookup's answer for older text is dropped.
   const asked = new WeakMap<T, string>();
+  // Per row, the target that shows each buyer's badge there: one badge per buyer per row.
+  const rowBuyers = new WeakMap<Element, Map<string, T>>();
   // Each target waiting for the lookup, with its refs and their text (the key of `known`).
   const pending = new Map<T, { refs: Ref[]; key: string }>();
   // What this page was told about targets it showed before: a console re-rendering them (paging back,
@@ -240,7 +244,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       unbadge(target);
       badge = null;
     }
-    if (!look) {
+    if (!look || (match?.kind === 'customer' && !claimRow(target, match.view.customerKey))) {
+      if (badge) unbadge(target);
       waiting.delete(target);
       return;
     }
@@ -252,6 +257,17 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     }
     put(target, look, key, match);
   };
+  /** Whether the target may show this buyer's badge: no other target of its row shows it already. */
+  function claimRow(target: T, customerKey: string): boolean {
+    const row = finder.row?.(target);
+    if (!row) return true;
+    let buyers = rowBuyers.get(row);
+    if (!buyers) rowBuyers.set(row, (buyers = new Map()));
+    const holder = buyers.get(customerKey);
+    if (holder && holder !== target && row.contains(holder) && (current(holder) || waiting.has(holder))) return false;
+    buyers.set(customerKey, target);
+    return true;
+  }
   /** One frame's share of the badges that wait, in page order. */
   function nextTurn(): void {
     frame = null;

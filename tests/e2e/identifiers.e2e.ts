@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../helpers';
+import { E2E_HOST, E2E_HOSTS_DIR, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+
+/** A WooCommerce shop whose order numbers run 2018–2041, like a young shop's: each is also a year or a price somewhere. */
+function youngWooShop(): string {
+  const header = 'Order Number,Order Status,Order Date,Paid Date,Completed Date,First Name (Billing),Last Name (Billing),Email (Billing),Phone (Billing),Order Currency,Order Refund Amount,Order Total Amount,SKU,Item Name,Quantity (- Refund),Item Cost';
+  const rows = [];
+  for (let order = 2018; order <= 2041; order += 1) {
+    const buyer = `buyer${order % 6}@example.net`;
+    rows.push(`${order},completed,2024-03-${String(order - 2010).padStart(2, '0')} 10:00:00,,,Ann,Lee,${buyer},,EUR,0,20.00,T-1,Tea,1,20.00`);
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'tiermark-woo-')), 'woo-young.csv');
+  writeFileSync(path, `${header}\n${rows.join('\n')}\n`);
+  return path;
+}
+
+/**
+ * An ERP order list no adapter knows: buyers in link targets, titles, mailto links and order
+ * numbers split across spans; and the young shop's short order numbers among dates, prices and
+ * quantities. `data-want` names the customer a row's one badge must be for; none: no badge.
+ */
+const ERP_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>订单 - ERP</title></head><body>
+  <table id="orders">
+    <thead><tr><th>下单时间</th><th>订单号</th><th>买家</th><th>金额</th><th>数量</th><th>操作</th></tr></thead>
+    <tbody>
+      <tr data-want="taobao:张三丰"><td>2024-05-01 10:00</td><td>订单号 <span>28475</span><span>6123</span><span>0005</span></td><td>—</td><td>¥2024.00</td><td>2</td><td></td></tr>
+      <tr data-want="taobao:lily_2019"><td>2025/05/02</td><td>—</td><td><span title="lily_2019">查看买家</span></td><td>¥2,025.00</td><td>×2030</td><td></td></tr>
+      <tr data-want="woocommerce:marie@example.org"><td>2025-05-03</td><td>—</td><td><a href="mailto:marie@example.org">联系买家</a></td><td>2031 元</td><td>2032 件</td><td></td></tr>
+      <tr data-want="taobao:lily_2019"><td>2024-05-04</td><td><a href="/order/detail?oid=2847561230003">详情</a></td><td>lily_2019</td><td>￥2033</td><td>1</td><td><a href="/order/detail?oid=2847561230003">再次查看</a></td></tr>
+      <tr data-want="woocommerce:buyer1@example.net"><td>2024-05-05</td><td>2035</td><td>—</td><td>€20.00</td><td>1</td><td></td></tr>
+      <tr data-want="woocommerce:buyer2@example.net"><td>2024-05-06</td><td>—</td><td>Order #2036</td><td>€20.00</td><td>1</td><td></td></tr>
+      <tr data-want=""><td>2024-05-07</td><td>—</td><td>共 2037 件商品，2038年到期</td><td>$2,039.50</td><td>2040</td><td>v2.2041</td></tr>
+      <tr data-want=""><td>2024-12-31 20:41</td><td>—</td><td>2024</td><td>2025</td><td>2026</td><td></td></tr>
+    </tbody>
+  </table>
+</body></html>`;
+
+/** Each row's wanted customer, and the customers of the badges it has. */
+async function rows(page: Page): Promise<Array<[string, string[]]>> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('#orders tbody tr')].map((row) => [
+      row.getAttribute('data-want') ?? '',
+      [...row.querySelectorAll('tm-badge')].map((badge) => badge.getAttribute('data-tm-customer') ?? '?'),
+    ]),
+  ) as Promise<Array<[string, string[]]>>;
+}
+
+describe('identifier matching finds buyers wherever the page shows them, and nothing else', () => {
+  let browser: LoadedExtension;
+  let dashboard: Page;
+
+  beforeAll(async () => {
+    ({ browser, page: dashboard } = await openEmptyDashboard({ extensionDir: E2E_HOSTS_DIR }));
+    await importAndScore(dashboard, fixture('taobao-order-report.gbk.csv'));
+    await importAndScore(dashboard, fixture('woocommerce-plugin.csv'));
+    await importAndScore(dashboard, youngWooShop());
+    await browser.context.route(`${E2E_HOST}/erp/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: ERP_PAGE }));
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#sites`);
+    await dashboard.fill('#tm-site-origin', E2E_HOST);
+    await dashboard.click('#tm-site-enable');
+    await dashboard.locator(`[data-origin="${E2E_HOST}"]`).waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('badges ids split across spans, in link targets, titles and mailto links, one badge per buyer per row, and no year, price or count', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${E2E_HOST}/erp/orders`);
+    const wanted = (await rows(page)).map(([want]) => [want, want ? [want] : []]);
+    await expect.poll(() => rows(page), { timeout: 15_000 }).toEqual(wanted);
+    // Never inside a link: the badge follows the link.
+    expect(await page.locator('a tm-badge').count()).toBe(0);
+    await page.close();
+  });
+});
