@@ -1,6 +1,7 @@
 import { onMessage, sendMessage } from '../../lib/messaging';
 import { BadgeIndex } from '../../lib/overlay/badge-index';
 import { openCard, type CardActions } from '../../lib/overlay/card';
+import { inspector } from '../../lib/overlay/inspect';
 import { customFinder } from '../../lib/overlay/custom-adapter';
 import { IdentifierIndex, identifierFinder } from '../../lib/overlay/identifiers';
 import type { Ref } from '../../lib/overlay/site-adapter';
@@ -14,6 +15,8 @@ export default defineContentScript({
   matches: siteAdapters.flatMap((adapter) => [...adapter.matches]),
   runAt: 'document_idle',
   main(ctx) {
+    // In this script's isolated world only: the page's scripts cannot reach it; the e2e tests can.
+    (globalThis as { tiermarkInspector?: typeof inspector }).tiermarkInspector = inspector;
     const language = navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
     const labels =
       language === 'zh-CN'

@@ -1,6 +1,7 @@
 import type { FollowUpStatus } from '../db/profiles';
 import type { CardView } from './card-view';
-import { sharedSheet } from './sheet';
+import { adoptSheet, sharedSheet } from './sheet';
+import { rememberCard } from './inspect';
 
 export const CARD_TAG = 'tm-card';
 
@@ -111,8 +112,9 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
   if (how === 'hover' && (!badge.matches(':hover') || open)) return;
   closeCard();
   const host = document.createElement(CARD_TAG);
-  const shadow = host.attachShadow({ mode: 'open' });
-  shadow.adoptedStyleSheets = [cardSheet()];
+  // Closed: the order ids, amounts and follow-ups in it are the seller's, not the page's to read.
+  const shadow = host.attachShadow({ mode: 'closed' });
+  adoptSheet(shadow, cardSheet);
   const t = view.text;
   const close = el('button', { class: 'tm-close', type: 'button', 'aria-label': t.close }, '×');
 
@@ -126,7 +128,9 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
       buttons.replaceChildren();
       const act = (label: string, next: FollowUpStatus, days?: number) => {
         const button = el('button', { class: 'tm-action', type: 'button', 'data-action': next }, label);
-        button.addEventListener('click', async () => render(await actions.setStatus(f.id, next, days)));
+        button.addEventListener('click', async (event) => {
+          if (event.isTrusted) render(await actions.setStatus(f.id, next, days));
+        });
         buttons.append(button);
       };
       if (status === 'open') {
@@ -140,7 +144,9 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
   };
 
   const dashboard = el('button', { class: 'tm-action', type: 'button', 'data-action': 'dashboard' }, t.openDashboard);
-  dashboard.addEventListener('click', () => actions.openDashboard(customerKey));
+  dashboard.addEventListener('click', (event) => {
+    if (event.isTrusted) actions.openDashboard(customerKey);
+  });
   const card = el('section', { class: 'tm-card', role: 'dialog', 'aria-label': `${t.title}: ${view.buyerId}`, tabindex: '-1' },
     el('header', {}, el('h2', {}, view.buyerId), view.tier ? pill(view.tier.label, view.tier.colour) : null, ...view.badges.map((b) => pill(b.label, b.colour)), close),
     el('h3', {}, t.figures),
@@ -191,7 +197,10 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
       target.removeEventListener('pointerleave', leave);
     }
     host.remove();
-    if (open?.host === host) open = null;
+    if (open?.host === host) {
+      open = null;
+      rememberCard(null);
+    }
     // The focus goes back where it came from: a card opened by hovering never had it.
     if (pinned && badge.isConnected) badge.focus();
   }
@@ -204,6 +213,7 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
   host.addEventListener('pointerdown', pin);
   host.addEventListener('focusin', pin);
   close.addEventListener('click', finish);
+  rememberCard({ host, shadow });
   open = {
     host,
     badge,

@@ -1,7 +1,8 @@
 import { lookOf, type BadgeLook } from './badge-index';
 import type { BadgeView, RowMatch } from './badge-view';
 import { closeCard, closeCardOf } from './card';
-import { sharedSheet } from './sheet';
+import { adoptSheet, sharedSheet } from './sheet';
+import { badgeFacts, rememberBadge, type BadgeFacts } from './inspect';
 import type { Ref, SiteAdapter } from './site-adapter';
 
 export const HOST_CLASS = 'tm-badge-host';
@@ -27,7 +28,12 @@ const LATER_TURN = 30;
 const CSS = `
 /* !important: for the host element, the page's rules would otherwise win over ours. */
 :host { all: initial !important; display: inline-flex !important; gap: 4px !important; margin-left: 6px !important; vertical-align: middle !important;
-  font: 12px/18px system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif !important; cursor: default !important; }
+  font: 12px/18px system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif !important; cursor: default !important; position: relative !important; }
+/* The tooltip is drawn here, not in a title attribute the page could read. */
+.tm-tip { display: none; position: absolute; left: 0; top: calc(100% + 4px); z-index: 2147483645; max-width: 360px; width: max-content;
+  padding: 3px 7px; border-radius: 5px; background: #222; color: #fff; white-space: normal; pointer-events: none; }
+.tm-tip:empty { display: none !important; }
+:host(:hover) .tm-tip, :host(:focus-visible) .tm-tip { display: block; }
 .tm-pill { display: inline-block; padding: 0 7px; border-radius: 9px; color: #fff; white-space: nowrap; }
 .tm-rule { background: #fff; border: 1px solid currentColor; padding: 0 6px; }
 .tm-ambiguous { background: #888; }
@@ -61,20 +67,36 @@ const HOVER_MS = 400;
 /** Opens a badge's history card: by click or key (it takes the focus), or by the mouse resting on it. */
 export type OpenCard = (badge: HTMLElement, customerKey: string, how: 'click' | 'hover') => void;
 
-/** A badge host: a shadow root keeps the page's styles out and ours in. Text only, never markup. */
+/**
+ * A badge host: a closed shadow root keeps the page's styles out and ours in, and the page's
+ * scripts out of what it says. The host carries no customer data: who it is for is known only to
+ * this script (inspect.ts), the tooltip is drawn inside, and its accessible name is the tier
+ * alone, which the badge shows anyway. Text only, never markup.
+ */
 function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: OpenCard): HTMLElement {
   // A custom element name: a page's rules for span or div never select it.
   const host = document.createElement('tm-badge');
   host.className = HOST_CLASS;
-  const shadow = host.attachShadow({ mode: 'open' });
-  shadow.adoptedStyleSheets = [badgeSheet()];
+  const shadow = host.attachShadow({ mode: 'closed' });
+  adoptSheet(shadow, badgeSheet);
+  const tip = document.createElement('span');
+  tip.className = 'tm-tip';
+  tip.setAttribute('role', 'tooltip');
+  const facts: BadgeFacts = { customerKey: null, labels: [], tooltip: '', ambiguous: null };
+  rememberBadge(host, shadow, facts);
+  tips.set(host, tip);
   if (look.kind === 'ambiguous') {
-    host.dataset.tmAmbiguous = String(look.count);
-    shadow.append(pill(labels.ambiguous(look.count), '#888', 'tm-ambiguous'));
+    facts.ambiguous = look.count;
+    facts.labels = [labels.ambiguous(look.count)];
+    shadow.append(pill(facts.labels[0]!, '#888', 'tm-ambiguous'), tip);
+    host.setAttribute('aria-label', facts.labels[0]!);
     return host;
   }
-  shadow.append(pill(look.tier?.label ?? labels.customer, look.tier?.colour ?? '#5d6d7e', 'tm-tier'));
+  facts.labels = [look.tier?.label ?? labels.customer, ...look.badges.map((badge) => badge.label)];
+  shadow.append(pill(facts.labels[0]!, look.tier?.colour ?? '#5d6d7e', 'tm-tier'));
   for (const badge of look.badges) shadow.append(pill(badge.label, badge.colour, 'tm-rule'));
+  shadow.append(tip);
+  host.setAttribute('aria-label', facts.labels[0]!);
   if (onOpen) {
     // A button for the keyboard too: Tab reaches it, Enter or Space opens the history card, once
     // the lookup has said whose it is.
@@ -86,16 +108,23 @@ function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: OpenCard):
       if (resting !== null) clearTimeout(resting);
       resting = null;
     };
+    // Only the seller's own mouse and keys open a card: a page script's click() or dispatched
+    // event is not trusted, and must not be a way to read a customer's history.
+    const customer = () => badgeFacts(host)?.customerKey ?? null;
     host.addEventListener('pointerenter', (event) => {
-      if (event.pointerType !== 'mouse') return;
-      resting = setTimeout(() => host.dataset.tmCustomer && onOpen(host, host.dataset.tmCustomer, 'hover'), HOVER_MS);
+      if (event.pointerType !== 'mouse' || !event.isTrusted) return;
+      resting = setTimeout(() => {
+        const key = customer();
+        if (key) onOpen(host, key, 'hover');
+      }, HOVER_MS);
     });
     host.addEventListener('pointerleave', restless);
     const open = (event: Event) => {
       event.preventDefault();
       event.stopPropagation();
       restless();
-      if (host.dataset.tmCustomer) onOpen(host, host.dataset.tmCustomer, 'click');
+      const key = customer();
+      if (event.isTrusted && key) onOpen(host, key, 'click');
     };
     host.addEventListener('click', open);
     host.addEventListener('keydown', (event) => {
@@ -105,16 +134,22 @@ function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: OpenCard):
   return host;
 }
 
-/** Who the badge is for, from the lookup: attributes only, so the page does not lay out again. */
+/** Each badge's tooltip element, inside its closed shadow root. */
+const tips = new WeakMap<HTMLElement, HTMLElement>();
+
+/** Who the badge is for, from the lookup: kept in this script, and the tooltip's text inside the shadow root. */
 function describe(host: HTMLElement, match: Exclude<RowMatch, { kind: 'none' }>, labels: OverlayLabels): void {
+  const facts = badgeFacts(host);
+  const tip = tips.get(host);
+  if (!facts || !tip) return;
   if (match.kind === 'ambiguous') {
-    host.title = `${labels.ambiguous(match.candidates.length)}: ${match.candidates.join(', ')}`;
-    return;
+    facts.tooltip = `${labels.ambiguous(match.candidates.length)}: ${match.candidates.join(', ')}`;
+  } else {
+    const view: BadgeView = match.view;
+    facts.customerKey = view.customerKey;
+    facts.tooltip = [view.buyerId, view.tier?.label, view.summary, ...view.badges.map((b) => b.tooltip ?? b.label)].filter(Boolean).join(' · ');
   }
-  const view: BadgeView = match.view;
-  host.dataset.tmCustomer = view.customerKey;
-  host.title = [view.buyerId, view.tier?.label, view.summary, ...view.badges.map((b) => b.tooltip ?? b.label)].filter(Boolean).join(' · ');
-  if (host.getAttribute('role') === 'button') host.setAttribute('aria-label', host.title);
+  tip.textContent = facts.tooltip;
 }
 
 export interface OverlayLabels {

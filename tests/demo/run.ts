@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ensureChromium } from '../e2e/chromium.mjs';
 import { launchExtension } from '../e2e/extension';
+import { cardElements, describedBadges, until } from '../e2e/badges';
 import { demoOrders } from '../../lib/demo/shop';
 import { demoConsolePage } from '../../lib/demo/console-page';
 import { FIXTURES, ROOT } from '../helpers';
@@ -90,11 +91,12 @@ async function main(): Promise<void> {
   const seller = await browser.context.newPage();
   await seller.goto(SOLD_ITEMS);
   // Described by the lookup (whose badge it is), so a click opens the card.
-  await seller.locator('tm-badge[title]').first().waitFor({ timeout: 30_000 });
+  await until(async () => (await describedBadges(seller)) >= 2, 30_000);
   await shoot(seller, 'seller-console');
   // One click on a badge: the buyer's history card.
-  await seller.locator('tm-badge[title]').nth(1).click();
-  await seller.locator('tm-card [role=dialog]').waitFor();
+  await seller.locator('tm-badge').nth(1).click();
+  await seller.locator('tm-card').waitFor();
+  await until(async () => (await cardElements(seller, '[role=dialog]')) !== null);
   await seller.screenshot({ path: join(OUT, 'seller-console-card.png') });
   shots.push(join(OUT, 'seller-console-card.png'));
   await seller.keyboard.press('Escape');

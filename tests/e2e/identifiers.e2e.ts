@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers';
 import { E2E_HOST, E2E_HOSTS_DIR, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { inContentScript } from './badges';
 
 /** A WooCommerce shop whose order numbers run 2018–2041, like a young shop's: each is also a year or a price somewhere. */
 function youngWooShop(): string {
@@ -42,12 +43,13 @@ const ERP_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 
 /** Each row's wanted customer, and the customers of the badges it has. */
 async function rows(page: Page): Promise<Array<[string, string[]]>> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('#orders tbody tr')].map((row) => [
-      row.getAttribute('data-want') ?? '',
-      [...row.querySelectorAll('tm-badge')].map((badge) => badge.getAttribute('data-tm-customer') ?? '?'),
-    ]),
-  ) as Promise<Array<[string, string[]]>>;
+  return inContentScript(
+    page,
+    `tiermarkInspector.badgesIn('#orders tbody tr').map((badges, i) => [
+      document.querySelectorAll('#orders tbody tr')[i].getAttribute('data-want') ?? '',
+      badges.map((badge) => badge.customerKey ?? '?'),
+    ])`,
+  );
 }
 
 describe('identifier matching finds buyers wherever the page shows them, and nothing else', () => {

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, fixture } from '../helpers';
 import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { badgesIn, customerOf, describedBadges, labelsOf } from './badges';
 
 const ORDERS = 'https://admin.shopify.com/store/tea-house/orders';
 const JD_ORDERS = 'https://porder.shop.jd.com/order/orderlist/allOrders';
@@ -48,17 +49,17 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     await browser?.close();
   });
 
-  // A badge the lookup has described: whose it is, in its tooltip (the badge index may put it in first).
-  const DESCRIBED = 'tm-badge[title]';
+  // Badges the lookup has described: whose they are (the badge index may put them in first).
+  const tierOf = async (locator: Parameters<typeof labelsOf>[0]) => (await labelsOf(locator))[0] ?? null;
   const badgeOf = (order: string) => admin.locator('tr', { has: admin.locator('a', { hasText: new RegExp(`^${order}$`) }) }).locator('tm-badge');
 
   it('badges each order by its name, on the right customer', async () => {
-    await expect.poll(() => admin.locator(DESCRIBED).count(), { timeout: 15_000 }).toBe(3);
-    expect(await badgeOf('#1001').getAttribute('data-tm-customer')).toBe('shopify:ada@example.com');
-    expect(await badgeOf('#1001').locator('.tm-tier').innerText()).toBe('Member');
-    expect(await badgeOf('#1003').getAttribute('data-tm-customer')).toBe('shopify:grace@example.com');
+    await expect.poll(() => describedBadges(admin), { timeout: 15_000 }).toBe(3);
+    expect(await customerOf(badgeOf('#1001'))).toBe('shopify:ada@example.com');
+    expect(await tierOf(badgeOf('#1001'))).toBe('Member');
+    expect(await customerOf(badgeOf('#1003'))).toBe('shopify:grace@example.com');
     // Linus's only order was not a purchase: known, but no tier yet.
-    expect(await badgeOf('#1007').locator('.tm-tier').innerText()).toBe('Customer');
+    expect(await tierOf(badgeOf('#1007'))).toBe('Customer');
     // A customer not in the imports, and a guest checkout, get nothing.
     expect(await badgeOf('#1099').count()).toBe(0);
     expect(await badgeOf('#1005').count()).toBe(0);
@@ -66,18 +67,18 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
 
   it('badges JD orders by order number and 下单账号, and not an order of a masked stranger', async () => {
     const badge = (order: string) => jd.locator(`tr[data-row-key="${order}"] tm-badge`);
-    await expect.poll(() => jd.locator(DESCRIBED).count(), { timeout: 15_000 }).toBe(2);
-    expect(await badge('301234567890').getAttribute('data-tm-customer')).toBe('jd:jd_zhangwei');
+    await expect.poll(() => describedBadges(jd), { timeout: 15_000 }).toBe(2);
+    expect(await customerOf(badge('301234567890'))).toBe('jd:jd_zhangwei');
     // 535 yuan: past 高级会员's 400 (the page is in English here: Senior member).
-    expect(await badge('301234567891').locator('.tm-tier').innerText()).toBe('Senior member');
+    expect(await tierOf(badge('301234567891'))).toBe('Senior member');
     expect(await badge('309999999999').count()).toBe(0);
   });
 
   it('badges 抖店 orders by order number and 用户ID, and not an order of a masked buyer', async () => {
     const badge = (order: string) => douyin.locator(`tr[data-row-key="${order}"] tm-badge`);
-    await expect.poll(() => douyin.locator(DESCRIBED).count(), { timeout: 15_000 }).toBe(2);
-    expect(await badge('6921000000000002').getAttribute('data-tm-customer')).toBe('douyin:88001001');
-    expect(await badge('6921000000000001').locator('.tm-tier').innerText()).toBe('Member');
+    await expect.poll(() => describedBadges(douyin), { timeout: 15_000 }).toBe(2);
+    expect(await customerOf(badge('6921000000000002'))).toBe('douyin:88001001');
+    expect(await tierOf(badge('6921000000000001'))).toBe('Member');
     expect(await badge('6921000000000099').count()).toBe(0);
   });
 
@@ -86,24 +87,22 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     const page = readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8').replaceAll('#1099', '#3001').replace('Someone New', 'Wei Wang');
     await browser.context.route(`${ORDERS}?ambiguous=1`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page }));
     await admin.goto(`${ORDERS}?ambiguous=1`);
-    const badge = admin.locator('tr', { has: admin.locator('a', { hasText: /^#3001$/ }) }).locator(DESCRIBED);
-    await expect.poll(() => badge.count(), { timeout: 15_000 }).toBe(1);
-    expect(await badge.getAttribute('data-tm-ambiguous')).toBe('2');
-    expect(await badge.getAttribute('data-tm-customer')).toBeNull();
-    expect(await badge.getAttribute('title')).toMatch(/^2 customers share this: (wei\.a@example\.com, wei\.b@example\.com|wei\.b@example\.com, wei\.a@example\.com)$/);
-    expect(await badge.locator('.tm-ambiguous').innerText()).toBe('2 customers share this');
+    const row = admin.locator('tr', { has: admin.locator('a', { hasText: /^#3001$/ }) });
+    await expect.poll(async () => (await badgesIn(row)).filter((b) => b.tooltip !== '').length, { timeout: 15_000 }).toBe(1);
+    const [badge] = await badgesIn(row);
+    expect(badge).toMatchObject({ ambiguous: 2, customerKey: null, labels: ['2 customers share this'] });
+    expect(badge!.tooltip).toMatch(/^2 customers share this: (wei\.a@example\.com, wei\.b@example\.com|wei\.b@example\.com, wei\.a@example\.com)$/);
   });
 
   it('badges the customer on a Shopify order page and on the customers list', async () => {
     await serve(browser, `${ORDERS}/5550003`, 'shopify-admin/order-1003.html');
     await serve(browser, 'https://admin.shopify.com/store/tea-house/customers', 'shopify-admin/customers.html');
     await admin.goto(`${ORDERS}/5550003`);
-    const onOrder = admin.locator(`a[href^="mailto:"] + ${DESCRIBED}`);
-    await expect.poll(() => onOrder.count(), { timeout: 15_000 }).toBe(1);
-    expect(await onOrder.getAttribute('data-tm-customer')).toBe('shopify:grace@example.com');
+    const onOrder = admin.locator('a[href^="mailto:"] + tm-badge');
+    await expect.poll(() => customerOf(onOrder), { timeout: 15_000 }).toBe('shopify:grace@example.com');
     await admin.goto('https://admin.shopify.com/store/tea-house/customers');
-    await expect.poll(() => admin.locator(DESCRIBED).count(), { timeout: 15_000 }).toBe(1);
-    expect(await admin.locator('tr', { hasText: 'Ada Lovelace' }).locator('tm-badge').getAttribute('data-tm-customer')).toBe('shopify:ada@example.com');
+    await expect.poll(() => describedBadges(admin), { timeout: 15_000 }).toBe(1);
+    expect(await customerOf(admin.locator('tr', { hasText: 'Ada Lovelace' }).locator('tm-badge'))).toBe('shopify:ada@example.com');
   });
 
   it('leaves other admin pages alone', async () => {

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, fixture } from '../helpers';
 import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
+import { cardElements, cardText, clickInCard, customerOf, describedBadges, inContentScript, labelsOf, tiersIn, tooltipOf } from './badges';
 
 const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
 
@@ -34,13 +35,12 @@ describe('badges on Taobao 已卖出的宝贝', () => {
   const badgeOf = (order: string) => seller.locator('.trade-order-main', { hasText: order }).locator('tm-badge');
 
   it('puts the buyer’s tier after their name on each order, and nothing on a stranger’s', async () => {
-    await expect.poll(() => seller.locator('tm-badge[data-tm-customer]').count(), { timeout: 15_000 }).toBe(3);
-    expect(await badgeOf('2847561230001').getAttribute('data-tm-customer')).toBe('taobao:茶友小王');
-    expect(await badgeOf('2847561230001').locator('.tm-tier').innerText()).toBe('Member');
-    // The RFM segment comes with it, and the tooltip sums the customer up.
-    expect(await badgeOf('2847561230001').locator('.tm-rule').first().innerText()).toBe('Important to win back');
-    expect(await badgeOf('2847561230001').getAttribute('title')).toMatch(/^茶友小王 · Member · 2 orders · 384\.00 CNY · last \d+ days ago/);
-    expect(await badgeOf('2847561230005').getAttribute('data-tm-customer')).toBe('taobao:张三丰');
+    await expect.poll(() => describedBadges(seller), { timeout: 15_000 }).toBe(3);
+    expect(await customerOf(badgeOf('2847561230001'))).toBe('taobao:茶友小王');
+    // The tier, then the RFM segment; the tooltip, drawn in the shadow root, sums the customer up.
+    expect((await labelsOf(badgeOf('2847561230001'))).slice(0, 2)).toEqual(['Member', 'Important to win back']);
+    expect(await tooltipOf(badgeOf('2847561230001'))).toMatch(/^茶友小王 · Member · 2 orders · 384\.00 CNY · last \d+ days ago/);
+    expect(await customerOf(badgeOf('2847561230005'))).toBe('taobao:张三丰');
     expect(await badgeOf('3920000000000001').count()).toBe(0);
     // The badge sits right after the buyer's chat link.
     const next = await seller.locator('.trade-order-main', { hasText: '2847561230003' }).locator('a.ww-inline').evaluate((a) => a.nextElementSibling?.tagName);
@@ -49,23 +49,23 @@ describe('badges on Taobao 已卖出的宝贝', () => {
 
   it('keeps the page’s styles out of the badge', async () => {
     // The page sets every span to 20px with !important; the badge's pills are spans in a shadow root.
-    const size = await badgeOf('2847561230001').locator('.tm-tier').evaluate((pill) => getComputedStyle(pill).fontSize);
+    await badgeOf('2847561230001').evaluate((host) => host.setAttribute('data-tm-probe', 'styled'));
+    const size = await inContentScript(seller, `tiermarkInspector.pillStyle('[data-tm-probe="styled"]', 'font-size')`);
     expect(size).toBe('12px');
   });
 
   it('badges the new rows when the console re-renders the list on paging, in the task that shows them', async () => {
-    const tiers = () =>
-      seller.evaluate(() => [...document.querySelectorAll('.trade-order-main')].map((row) => row.querySelector('tm-badge')?.shadowRoot?.querySelector('.tm-tier')?.textContent ?? null));
-    // Rows this page never showed: their badges come from the shop's badge index, before the page lays them out.
-    const inTask = await seller.evaluate(async () => {
-      document.getElementById('next-page')!.click();
-      await Promise.resolve();
-      return [...document.querySelectorAll('.trade-order-main')].map((row) => row.querySelector('tm-badge')?.shadowRoot?.querySelector('.tm-tier')?.textContent ?? null);
-    });
+    const tiers = () => tiersIn(seller, '.trade-order-main');
+    // Rows this page never showed: their badges come from the shop's badge index, before the page
+    // lays them out. Clicked and read in the content script's world, in one task.
+    const inTask = await inContentScript<Array<string | null>>(
+      seller,
+      `(async () => { document.getElementById('next-page').click(); await Promise.resolve(); return tiermarkInspector.badgesIn('.trade-order-main').map((b) => b[0]?.labels[0] ?? null); })()`,
+    );
     expect(inTask).toHaveLength(2);
     // Then the lookup says whose each badge is, and the badge stays as it was.
-    await expect.poll(() => badgeOf('2847561230006').getAttribute('data-tm-customer'), { timeout: 15_000 }).toBe('taobao:张三丰');
-    await expect.poll(() => badgeOf('2847561230002').getAttribute('data-tm-customer')).toBe('taobao:茶友小王');
+    await expect.poll(() => customerOf(badgeOf('2847561230006')), { timeout: 15_000 }).toBe('taobao:张三丰');
+    await expect.poll(() => customerOf(badgeOf('2847561230002'))).toBe('taobao:茶友小王');
     expect(await tiers()).toEqual(inTask);
     expect(inTask[0]).toBe('Member');
     expect(await seller.locator('tm-badge').count()).toBe(2);
@@ -102,39 +102,40 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     const badge = badgeOf('2847561230002');
     await badge.focus();
     await seller.keyboard.press('Enter');
-    const card = seller.locator('tm-card');
-    await card.locator('[role=dialog]').waitFor();
-    const fact = (name: string) => card.locator(`[data-fact="${name}"]`).innerText();
+    await expect.poll(() => cardText(seller, '[role=dialog]')).not.toBeNull();
+    const fact = (name: string) => cardText(seller, `[data-fact="${name}"]`);
     expect(await fact('orderCount')).toBe('2');
     expect(await fact('monetary')).toBe('CN¥384.00');
     expect(await fact('avgOrderValue')).toBe('CN¥192.00');
     expect(await fact('rfmCode')).toBe('135');
     expect(await fact('repurchaseCycleDays')).toBe('42 days');
-    expect(await card.locator('tr[data-order]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-order')))).toEqual(['2847561230002', '2847561230001']);
-    expect(await card.locator('svg rect').count()).toBe(2);
+    expect((await cardElements(seller, 'tr[data-order]'))!.map((row) => row.attributes['data-order'])).toEqual(['2847561230002', '2847561230001']);
+    expect(await cardElements(seller, 'svg rect')).toHaveLength(2);
     // Escape closes it and gives focus back to the badge.
     await seller.keyboard.press('Escape');
-    expect(await card.count()).toBe(0);
+    expect(await seller.locator('tm-card').count()).toBe(0);
     expect(await badge.evaluate((host) => document.activeElement === host)).toBe(true);
   });
 
   it('opens the card when the mouse rests on a badge, leaving the focus be, and closes it when the mouse leaves', async () => {
     const badge = badgeOf('2847561230002');
-    const card = seller.locator('tm-card [role=dialog]');
+    const card = seller.locator('tm-card');
+    const dialog = () => cardElements(seller, '[role=dialog]');
     await seller.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await badge.hover();
-    await card.waitFor();
-    expect(await card.getAttribute('aria-label')).toContain('茶友小王');
+    await expect.poll(dialog).not.toBeNull();
+    expect((await dialog())![0]!.attributes['aria-label']).toContain('茶友小王');
     expect(await seller.evaluate(() => document.activeElement === document.body)).toBe(true);
     // Into the card, it stays; away from both, it goes.
-    await card.hover();
+    const inside = (await dialog())![0]!;
+    await seller.mouse.move(inside.x, inside.y);
     await seller.waitForTimeout(600);
     expect(await card.count()).toBe(1);
     await seller.mouse.move(2, 2);
-    await expect.poll(() => seller.locator('tm-card').count()).toBe(0);
+    await expect.poll(() => card.count()).toBe(0);
     // Hovered open, then clicked: it is the seller's now, and stays when the mouse leaves.
     await badge.hover();
-    await card.waitFor();
+    await expect.poll(dialog).not.toBeNull();
     await badge.click();
     await seller.mouse.move(2, 2);
     await seller.waitForTimeout(600);
@@ -146,17 +147,18 @@ describe('badges on Taobao 已卖出的宝贝', () => {
 
   it('marks a follow-up done or snoozes it from the card, and the store keeps it', async () => {
     await badgeOf('2847561230002').click();
-    const item = seller.locator('tm-card .tm-follow-up').first();
-    await item.waitFor();
-    expect(await item.innerText()).toContain('Win-back SMS');
-    const id = (await item.getAttribute('data-follow-up'))!;
-    await item.locator('button[data-action="done"]').click();
-    await expect.poll(() => item.getAttribute('data-status')).toBe('done');
+    const item = async () => (await cardElements(seller, '.tm-follow-up'))?.[0] ?? null;
+    await expect.poll(item).not.toBeNull();
+    expect((await item())!.text).toContain('Win-back SMS');
+    const id = (await item())!.attributes['data-follow-up']!;
+    await clickInCard(seller, '.tm-follow-up button[data-action="done"]');
+    await expect.poll(async () => (await item())?.attributes['data-status']).toBe('done');
     const stored = async () => (await storedEntries<{ status: string }>(dashboard, 'followups'))[id]?.status ?? null;
     expect(await stored()).toBe('done');
-    await item.locator('button[data-action="open"]').click();
-    await item.locator('button[data-action="snoozed"]').click();
-    await expect.poll(() => item.getAttribute('data-status')).toBe('snoozed');
+    await clickInCard(seller, '.tm-follow-up button[data-action="open"]');
+    await expect.poll(async () => (await item())?.attributes['data-status']).toBe('open');
+    await clickInCard(seller, '.tm-follow-up button[data-action="snoozed"]');
+    await expect.poll(async () => (await item())?.attributes['data-status']).toBe('snoozed');
     expect(await stored()).toBe('snoozed');
     await seller.keyboard.press('Escape');
   });
@@ -164,9 +166,9 @@ describe('badges on Taobao 已卖出的宝贝', () => {
   it('opens the customer’s page in the dashboard from the card', async () => {
     await seller.keyboard.press('Escape');
     await badgeOf('2847561230002').click();
-    await seller.locator('tm-card [role=dialog]').waitFor();
+    await expect.poll(() => cardElements(seller, '[role=dialog]')).not.toBeNull();
     const opened = browser.context.waitForEvent('page');
-    await seller.locator('tm-card button[data-action="dashboard"]').click();
+    await clickInCard(seller, 'button[data-action="dashboard"]');
     const customerPage = await opened;
     await expect.poll(() => customerPage.locator('#customer-title').innerText(), { timeout: 15_000 }).toBe('茶友小王');
     expect(await customerPage.locator('.tm-orders tr').count()).toBe(2);
@@ -176,7 +178,7 @@ describe('badges on Taobao 已卖出的宝贝', () => {
 
   it('shows in the popup what it does on the page, today’s follow-ups with done, and finds a customer', async () => {
     await seller.goto(SOLD_ITEMS);
-    await expect.poll(() => seller.locator('tm-badge[title]').count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => describedBadges(seller), { timeout: 15_000 }).toBe(3);
     await seller.bringToFront();
     // Opened as a window of its own over the seller's tab (automation cannot press the toolbar button).
     const opened = browser.context.waitForEvent('page');
@@ -237,9 +239,10 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await browser.context.route('https://trade.taobao.com/trade/itemlist/list_sold_items.htm?hostile=1', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page }));
     await seller.goto(`${SOLD_ITEMS}?hostile=1`);
     const badge = badgeOf('3920000000000001');
-    await expect.poll(() => badge.getAttribute('data-tm-customer'), { timeout: 15_000 }).toBe(`taobao:${hostile}`);
-    expect(await badge.getAttribute('title')).toContain(hostile);
-    expect(await badge.evaluate((host) => host.shadowRoot!.querySelectorAll('img').length)).toBe(0);
+    await expect.poll(() => customerOf(badge), { timeout: 15_000 }).toBe(`taobao:${hostile}`);
+    expect(await tooltipOf(badge)).toContain(hostile);
+    await badge.evaluate((host) => host.setAttribute('data-tm-probe', 'hostile'));
+    expect(await inContentScript(seller, `tiermarkInspector.badgeElements('[data-tm-probe="hostile"]', 'img')`)).toBe(0);
     await seller.waitForTimeout(500);
     expect(dialogs).toEqual([]);
   });
@@ -251,8 +254,8 @@ describe('badges on Taobao 已卖出的宝贝', () => {
 
   it('shows the new tiers after a rescore while the page is open, on rows new to it and rows it showed before', async () => {
     await seller.goto(SOLD_ITEMS);
-    await expect.poll(() => seller.locator('tm-badge[title]').count(), { timeout: 15_000 }).toBe(3);
-    const tierIn = (order: string) => badgeOf(order).locator('.tm-tier').innerText();
+    await expect.poll(() => describedBadges(seller), { timeout: 15_000 }).toBe(3);
+    const tierIn = async (order: string) => (await labelsOf(badgeOf(order)))[0] ?? null;
     expect(await tierIn('2847561230001')).toBe('Member');
     // The page as it is now, without its badges: shown again below, as on paging back.
     const pageOne = await seller.evaluate(() => document.getElementById('list-sold-items')!.innerHTML.replace(/<tm-badge[^>]*><\/tm-badge>/g, ''));
@@ -273,11 +276,10 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await expect.poll(() => tierIn('2847561230006')).toBe('Customer');
     // Rows shown before the rescore: neither what the page was told then nor the old index comes back.
     await seller.waitForTimeout(1000);
-    const inTask = await seller.evaluate(async (html) => {
-      document.getElementById('list-sold-items')!.innerHTML = html;
-      await Promise.resolve();
-      return [...document.querySelectorAll('.trade-order-main')].map((row) => row.querySelector('tm-badge')?.shadowRoot?.querySelector('.tm-tier')?.textContent ?? null);
-    }, pageOne);
+    const inTask = await inContentScript<Array<string | null>>(
+      seller,
+      `(async () => { document.getElementById('list-sold-items').innerHTML = ${JSON.stringify(pageOne)}; await Promise.resolve(); return tiermarkInspector.badgesIn('.trade-order-main').map((b) => b[0]?.labels[0] ?? null); })()`,
+    );
     expect(inTask).toEqual(['Customer', 'Customer', 'Customer', null]);
     const switchedOn = await dashboard.evaluate(() => Date.now());
     await ladder.check();
@@ -289,18 +291,18 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await browser.context.route('https://myseller.taobao.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
     const qianniu = await browser.context.newPage();
     await qianniu.goto('https://myseller.taobao.com/home.htm/trade-platform/tp/sold');
-    await expect.poll(() => qianniu.locator('tm-badge[title]').count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => describedBadges(qianniu), { timeout: 15_000 }).toBe(3);
     const after = (selector: string) => qianniu.locator(`${selector} + tm-badge`);
-    expect(await after('a.buyer--ww--2pWc9[href*="uid=茶友小王"]').getAttribute('data-tm-customer')).toBe('taobao:茶友小王');
-    expect(await after('a.buyer--ww--2pWc9[href*="touid=张三丰"]').getAttribute('data-tm-customer')).toBe('taobao:张三丰');
-    expect(await qianniu.locator('tr', { hasText: '2847561230003' }).locator('tm-badge').getAttribute('data-tm-customer')).toBe('taobao:lily_2019');
+    expect(await customerOf(after('a.buyer--ww--2pWc9[href*="uid=茶友小王"]'))).toBe('taobao:茶友小王');
+    expect(await customerOf(after('a.buyer--ww--2pWc9[href*="touid=张三丰"]'))).toBe('taobao:张三丰');
+    expect(await customerOf(qianniu.locator('tr', { hasText: '2847561230003' }).locator('tm-badge'))).toBe('taobao:lily_2019');
     expect(await after('a.buyer--ww--2pWc9[href*="uid=过路客"]').count()).toBe(0);
     await qianniu.close();
   });
 
   it('takes its badges away when the seller turns the extension off, and leaves the page working', async () => {
     await seller.goto(SOLD_ITEMS);
-    await expect.poll(() => seller.locator('tm-badge[title]').count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => describedBadges(seller), { timeout: 15_000 }).toBe(3);
     const extensions = await browser.context.newPage();
     await extensions.goto(`chrome://extensions/?id=${browser.extensionId}`);
     // The details page of Tiermark, where a seller switches it off.
@@ -317,7 +319,7 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await expect.poll(on).toBe(true);
     await extensions.close();
     await seller.goto(SOLD_ITEMS);
-    await expect.poll(() => seller.locator('tm-badge[title]').count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => describedBadges(seller), { timeout: 15_000 }).toBe(3);
   });
 
   it('takes its badges away when the extension is reloaded (an update) and leaves the page working', async () => {

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers';
 import { E2E_HOST, E2E_HOSTS_DIR, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { badgesIn, customerOf, inContentScript } from './badges';
 
 /** Each order number of the shop's fixtures, with its buyer's customer key. */
 const OWNER: Record<string, string> = {
@@ -40,16 +41,16 @@ const SPA_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
   </script>
 </body></html>`;
 
-/** The order number each row shows and the customer its badge is for (null: no badge), read from the page. */
+/** The order number each row shows and the customer its badge is for (null: no badge), read in the content script. */
 async function rows(page: Page): Promise<Array<[string, string | null]>> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('#list .r')].map((row) => {
-      const badges = row.querySelectorAll('tm-badge');
-      const oid = row.querySelector('.oid')!.firstChild?.textContent ?? '';
-      if (badges.length > 1) return [oid, `${badges.length} badges`];
-      return [oid, badges[0]?.getAttribute('data-tm-customer') ?? null];
-    }),
-  ) as Promise<Array<[string, string | null]>>;
+  return inContentScript(
+    page,
+    `[...document.querySelectorAll('#list .r')].map((row, i) => {
+      const badges = tiermarkInspector.badgesIn('#list .r')[i];
+      const oid = row.querySelector('.oid').firstChild?.textContent ?? '';
+      return [oid, badges.length > 1 ? badges.length + ' badges' : (badges[0]?.customerKey ?? null)];
+    })`,
+  );
 }
 
 /** What every row should show: its current buyer's badge, or none for a stranger. */
@@ -116,13 +117,14 @@ describe('badges on a console that reuses its rows', () => {
   it('never leaves the history card of a row’s old buyer open beside its new order', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${E2E_HOST}/spa/orders`);
-    const badge = page.locator('#list .r').first().locator('tm-badge');
-    await expect.poll(() => badge.getAttribute('data-tm-customer'), { timeout: 15_000 }).toBe('taobao:茶友小王');
-    await badge.click();
+    const row = page.locator('#list .r').first();
+    await expect.poll(() => customerOf(row), { timeout: 15_000 }).toBe('taobao:茶友小王');
+    await row.locator('tm-badge').click();
     await page.locator('tm-card').waitFor();
     await page.evaluate(() => (window as unknown as { show(o: string[], h: string): void }).show(['2847561230005'], 'data'));
     await expect.poll(() => page.locator('tm-card').count()).toBe(0);
-    await expect.poll(() => badge.getAttribute('data-tm-customer')).toBe('taobao:张三丰');
+    await expect.poll(() => customerOf(row)).toBe('taobao:张三丰');
+    expect(await badgesIn(row)).toHaveLength(1);
     await page.close();
   });
 });
