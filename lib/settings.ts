@@ -19,3 +19,9 @@ export const shopSettings = storage.defineItem<ShopSettings>('local:shopSettings
 
 /** A daily notification of the follow-ups due: off until the seller switches it on in Settings (the browser then asks for the permission). */
 export const dailyReminder = storage.defineItem<boolean>('local:dailyReminder', { fallback: false, version: 1 });
+
+/**
+ * The language the seller chose in the dashboard, shared with the popup and the badges and cards
+ * on seller pages; null until chosen, when each follows the browser's language.
+ */
+export const uiLanguage = storage.defineItem<'en' | 'zh-CN' | null>('local:language', { fallback: null, version: 1 });

@@ -6,6 +6,7 @@ import { customFinder } from '../../lib/overlay/custom-adapter';
 import { IdentifierIndex, identifierFinder } from '../../lib/overlay/identifiers';
 import type { Ref } from '../../lib/overlay/site-adapter';
 import { customAdapterMatches, customAdapters } from '../../lib/sites';
+import { uiLanguage } from '../../lib/settings';
 import { adapterFinder, HOST_CLASS, startOverlay, type Overlay, type OverlayOptions } from '../../lib/overlay/overlay';
 import type { Platform } from '../../lib/model';
 import { adapterFor, siteAdapters } from '../../plugins/sites';
@@ -17,11 +18,14 @@ export default defineContentScript({
   main(ctx) {
     // In this script's isolated world only: the page's scripts cannot reach it; the e2e tests can.
     (globalThis as { tiermarkInspector?: typeof inspector }).tiermarkInspector = inspector;
-    const language = navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-    const labels =
-      language === 'zh-CN'
-        ? { customer: '客户', ambiguous: (n: number) => `${n} 位同名客户` }
-        : { customer: 'Customer', ambiguous: (n: number) => `${n} customers share this` };
+    // The dashboard's language, read at each start; the browser's until the seller chooses one.
+    let language: 'en' | 'zh-CN' = navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+    const labels = {
+      get customer() {
+        return language === 'zh-CN' ? '客户' : 'Customer';
+      },
+      ambiguous: (n: number) => (language === 'zh-CN' ? `${n} 位同名客户` : `${n} customers share this`),
+    };
     const card: CardActions = {
       load: (customerKey) => sendMessage('customerCard', { customerKey, language }),
       setStatus: (id, status, snoozeDays) => sendMessage('setFollowUpStatus', { id, status, snoozeDays }),
@@ -32,9 +36,11 @@ export default defineContentScript({
     let fetching: string | null = null;
     // The store version the last lookup came from: a newer one means what the page was told is old.
     let seen: string | null = null;
+    let indexLanguage: string | null = null;
     const refreshBadges = (version: string | null) => {
-      if (fetching === version && version !== null) return;
+      if (fetching === version && version !== null && indexLanguage === language) return;
       fetching = version;
+      indexLanguage = language;
       void sendMessage('badgeIndex', { language })
         .then((packed) => {
           if (ctx.isValid) badges = packed ? new BadgeIndex(packed) : null;
@@ -62,6 +68,13 @@ export default defineContentScript({
       overlay?.stop();
       overlay = null;
       running = null;
+      const chosen = await uiLanguage.getValue().catch(() => null);
+      if (chosen) language = chosen;
+      // The badge index's labels are in the language it was fetched in.
+      if (badges && indexLanguage !== language) {
+        badges = null;
+        refreshBadges(null);
+      }
       const adapter = adapterFor(new URL(location.href));
       if (adapter) {
         if (!badges) refreshBadges(null);
@@ -85,6 +98,8 @@ export default defineContentScript({
     void start();
     // Consoles are single-page apps: a new route may be a different page of the console.
     ctx.addEventListener(window, 'wxt:locationchange', () => void start());
+    // A language chosen in the dashboard re-labels the badges on open pages.
+    ctx.onInvalidated(uiLanguage.watch(() => void start()));
     ctx.onInvalidated(() => overlay?.stop());
     // An update or a disable orphans this script; WXT notices only when asked, so ask each second
     // (one property read) and take the badges away rather than leave dead ones behind.

@@ -7,7 +7,8 @@ import { liveImportIds, whenImportEnds } from '../import/run';
 import { sendMessage, type StoreStatus } from '../messaging';
 import type { RescoreStatus } from '../db/profiles';
 import { formatCount, formatInstant } from './format';
-import { preferredLanguage, saveLanguage, translator, type Language } from './i18n';
+import { hasSavedLanguage, preferredLanguage, saveLanguage, translator, type Language } from './i18n';
+import { uiLanguage } from '../settings';
 import { CustomerPage } from './customer-page';
 import { CustomersPage } from './customers-page';
 import { FollowUpsPage } from './follow-ups-page';
@@ -115,8 +116,13 @@ export function Dashboard() {
 
   const chooseLanguage = (next: Language) => {
     saveLanguage(next);
+    void uiLanguage.setValue(next);
     setLanguage(next);
   };
+  // A choice made before the seller pages followed it is shared with them too.
+  useEffect(() => {
+    if (hasSavedLanguage()) void uiLanguage.setValue(preferredLanguage());
+  }, []);
 
   // The pages that show customers read the store again after each import and rescore, keeping what the seller typed and chose.
   const storeVersion = `${state?.status.lastImportAt ?? 0}|${state?.status.rescore?.finishedAt ?? 0}`;

@@ -307,6 +307,10 @@ export function preferredLanguage(): Language {
   return globalThis.navigator?.language?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
+export function hasSavedLanguage(): boolean {
+  return globalThis.localStorage?.getItem('tiermark.language') != null;
+}
+
 export function saveLanguage(language: Language): void {
   globalThis.localStorage?.setItem('tiermark.language', language);
 }

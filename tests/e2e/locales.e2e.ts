@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchExtension, type LoadedExtension } from './extension';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES, fixture } from '../helpers';
+import { importAndScore, launchExtension, type LoadedExtension } from './extension';
+import { cardText, describedBadges, labelsOf } from './badges';
 
 describe('a browser in Chinese', () => {
   let browser: LoadedExtension;
@@ -26,5 +30,25 @@ describe('a browser in Chinese', () => {
     await page.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
     await page.selectOption('#tm-language', 'zh-CN');
     expect(await page.locator('#settings-title').innerText()).toBe('设置');
+  });
+
+  it('labels badges and cards in the language chosen in the dashboard, not the browser’s, on pages already open too', async () => {
+    const dashboard = await browser.openOptions();
+    await importAndScore(dashboard, fixture('taobao-order-report.gbk.csv'));
+    const body = readFileSync(join(FIXTURES, 'sites/taobao-sold/list_sold_items.html'), 'utf8');
+    await browser.context.route('https://trade.taobao.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
+    const seller = await browser.context.newPage();
+    await seller.goto('https://trade.taobao.com/trade/itemlist/list_sold_items.htm');
+    const badge = seller.locator('.trade-order-main', { hasText: '2847561230001' }).locator('tm-badge');
+    // The dashboard is in Chinese (the previous test chose it): so are the badges.
+    await expect.poll(() => describedBadges(seller), { timeout: 15_000 }).toBe(3);
+    expect((await labelsOf(badge))[0]).toBe('普通会员');
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
+    await dashboard.selectOption('#tm-language', 'en');
+    await expect.poll(async () => (await labelsOf(badge))[0], { timeout: 15_000 }).toBe('Member');
+    await badge.click();
+    await expect.poll(() => cardText(seller, '[data-fact="orderCount"]')).toBe('2');
+    expect(await cardText(seller, 'h3')).toBe('At a glance');
+    await seller.close();
   });
 });
