@@ -5,6 +5,8 @@ import { localeFiles } from './lib/ui/manifest-messages';
 
 export default defineConfig({
   ...(process.env.TIERMARK_OUT_DIR ? { outDir: process.env.TIERMARK_OUT_DIR } : {}),
+  // MV3 everywhere: Firefox's MV2 drops optional_host_permissions, so a seller could not switch Tiermark on for a site there.
+  manifestVersion: 3,
   manifest: ({ browser }) => ({
     // In the browser's language, from _locales (written below).
     default_locale: 'en',
@@ -19,7 +21,10 @@ export default defineConfig({
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     // Only the end-to-end build grants a test origin up front: Chromium's permission prompt cannot be answered in automation.
     ...(process.env.TIERMARK_E2E_HOSTS ? { host_permissions: process.env.TIERMARK_E2E_HOSTS.split(',') } : {}),
-    ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'tiermark@tiermark.local' } } } : {}),
+    // Firefox 128: MV3 with optional host permissions a page can ask for; and no data collected, as the store now asks to declare.
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'tiermark@tiermark.local', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } } } }
+      : {}),
   }),
   hooks: {
     'build:publicAssets': (_wxt, files) => {

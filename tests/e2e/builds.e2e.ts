@@ -15,10 +15,22 @@ function scripts(dir: string): string[] {
 }
 
 describe('the builds', () => {
-  it('builds for Firefox (MV2 with a gecko id) and zips for the stores', () => {
+  it('builds for Firefox as MV3 that keeps the optional host permissions, declares no data collection, and passes web-ext lint', () => {
     execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { cwd: ROOT, stdio: 'ignore' });
-    const firefox = manifestOf('firefox-mv2');
-    expect(firefox).toMatchObject({ manifest_version: 2, browser_specific_settings: { gecko: { id: expect.any(String) } } });
+    const firefox = manifestOf('firefox-mv3');
+    expect(firefox).toMatchObject({
+      manifest_version: 3,
+      optional_host_permissions: ['https://*/*', 'http://*/*'],
+      browser_specific_settings: { gecko: { id: expect.any(String), strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } } },
+    });
+    expect(firefox.host_permissions ?? []).toEqual([]);
+    const lint = JSON.parse(
+      execFileSync('npx', ['web-ext', 'lint', '--source-dir', join(OUTPUT, 'firefox-mv3'), '--output', 'json', '--no-config-discovery'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
+    expect(lint.errors).toEqual([]);
+  }, 120_000);
+
+  it('zips for the stores', () => {
     execFileSync('npx', ['wxt', 'zip'], { cwd: ROOT, stdio: 'ignore' });
     const zip = join(OUTPUT, `tiermark-${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}-chrome.zip`);
     expect(existsSync(zip) && statSync(zip).size).toBeGreaterThan(10_000);
