@@ -65,6 +65,29 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     expect(await badgeOf('#1005').count()).toBe(0);
   });
 
+  it('follows the Shopify admin reusing its rows on paging: each row’s badge is its current order’s, or none', async () => {
+    await admin.goto(ORDERS);
+    await expect.poll(() => describedBadges(admin), { timeout: 15_000 }).toBe(3);
+    const rows = admin.locator('#orders-body tr');
+    // Polaris keeps the row elements and rewrites their text and id: order name, customer, row id.
+    const show = (orders: Array<[string, string, string]>) =>
+      admin.evaluate((list) => {
+        const rowElements = [...document.querySelectorAll('#orders-body tr')];
+        list.forEach(([id, name, customer], i) => {
+          const row = rowElements[i]!;
+          row.id = `gid://shopify/Order/${id}`;
+          row.querySelector('a[data-primary-link] span')!.textContent = name;
+          row.querySelector('._CustomerCell_8yz5c_1 span')!.textContent = customer;
+        });
+      }, orders);
+    const customers = async () => Promise.all([0, 1, 2, 3].map((i) => customerOf(rows.nth(i))));
+    await show([['5550003', '#1003', 'Grace Hopper'], ['5550099', '#1099', 'Someone New'], ['5550001', '#1001', 'Ada Lovelace'], ['5550007', '#1007', 'Linus T']]);
+    await expect.poll(customers, { timeout: 15_000 }).toEqual(['shopify:grace@example.com', null, 'shopify:ada@example.com', expect.stringMatching(/^shopify:/)]);
+    await show([['5550001', '#1001', 'Ada Lovelace'], ['5550003', '#1003', 'Grace Hopper'], ['5550007', '#1007', 'Linus T'], ['5550099', '#1099', 'Someone New']]);
+    await expect.poll(customers).toEqual(['shopify:ada@example.com', 'shopify:grace@example.com', expect.stringMatching(/^shopify:/), null]);
+    for (const i of [0, 1, 2, 3]) expect((await badgesIn(rows.nth(i))).length).toBeLessThanOrEqual(1);
+  });
+
   it('badges JD orders by order number and 下单账号, and not an order of a masked stranger', async () => {
     const badge = (order: string) => jd.locator(`tr[data-row-key="${order}"] tm-badge`);
     await expect.poll(() => describedBadges(jd), { timeout: 15_000 }).toBe(2);

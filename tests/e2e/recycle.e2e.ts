@@ -41,6 +41,51 @@ const SPA_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
   </script>
 </body></html>`;
 
+/**
+ * A virtual list of 60 orders in a 180-pixel window, each order's number only in its detail
+ * link's target. `create` makes rows as they scroll in and drops those that scroll out; `pool`
+ * keeps eight row elements and changes only their link's href, as pooled lists do.
+ */
+const VIRTUAL_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>订单 - 虚拟列表</title>
+  <style>#window { height: 180px; overflow: auto; position: relative; } #space { height: 1800px; } .v { position: absolute; left: 0; height: 30px; }</style></head><body>
+  <div id="window"><div id="space"></div></div>
+  <script>
+    const known = ${JSON.stringify(Object.keys(OWNER))};
+    const strangers = ${JSON.stringify(STRANGERS)};
+    const orders = Array.from({ length: 60 }, (_, i) => (i % 4 === 3 ? strangers[i % 3] : known[i % known.length]));
+    const win = document.getElementById('window');
+    const pool = new URLSearchParams(location.search).get('mode') === 'pool';
+    const rows = [];
+    const render = () => {
+      const first = Math.floor(win.scrollTop / 30);
+      const wanted = orders.slice(first, first + 8).map((order, k) => [first + k, order]);
+      if (pool) {
+        while (rows.length < 8) { const row = document.createElement('div'); row.className = 'v'; row.innerHTML = '<a class="detail">详情</a> <span>茶叶</span>'; win.append(row); rows.push(row); }
+        wanted.forEach(([index, order], k) => { rows[k].style.top = index * 30 + 'px'; rows[k].dataset.oid = order; rows[k].firstChild.setAttribute('href', '/order/detail?oid=' + order); });
+      } else {
+        for (const row of [...win.querySelectorAll('.v')]) if (!wanted.some(([index]) => String(index) === row.dataset.index)) row.remove();
+        for (const [index, order] of wanted) {
+          if (win.querySelector('.v[data-index="' + index + '"]')) continue;
+          const row = document.createElement('div');
+          row.className = 'v'; row.dataset.index = index; row.dataset.oid = order; row.style.top = index * 30 + 'px';
+          row.innerHTML = '<a class="detail" href="/order/detail?oid=' + order + '">详情</a> <span>茶叶</span>';
+          win.append(row);
+        }
+      }
+    };
+    win.addEventListener('scroll', render);
+    render();
+  </script>
+</body></html>`;
+
+/** Each rendered row of the virtual list: the order its link names, and the customer its badge is for. */
+async function virtualRows(page: Page): Promise<Array<[string, string | null]>> {
+  return inContentScript(
+    page,
+    `tiermarkInspector.badgesIn('#window .v').map((badges, i) => [document.querySelectorAll('#window .v')[i].dataset.oid, badges.length > 1 ? badges.length + ' badges' : (badges[0]?.customerKey ?? null)])`,
+  );
+}
+
 /** The order number each row shows and the customer its badge is for (null: no badge), read in the content script. */
 async function rows(page: Page): Promise<Array<[string, string | null]>> {
   return inContentScript(
@@ -66,6 +111,7 @@ describe('badges on a console that reuses its rows', () => {
     for (const path of ['spa', 'custom']) {
       await browser.context.route(`${E2E_HOST}/${path}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: SPA_PAGE }));
     }
+    await browser.context.route(`${E2E_HOST}/virtual/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: VIRTUAL_PAGE }));
     await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#sites`);
     await dashboard.fill('#tm-site-origin', E2E_HOST);
     await dashboard.click('#tm-site-enable');
@@ -127,4 +173,21 @@ describe('badges on a console that reuses its rows', () => {
     expect(await badgesIn(row)).toHaveLength(1);
     await page.close();
   });
+
+  for (const mode of ['create', 'pool'] as const) {
+    it(`keeps a virtual list's badges right as it scrolls (${mode === 'create' ? 'rows made and dropped' : 'pooled rows whose link target alone changes'})`, async () => {
+      const page = await browser.context.newPage();
+      await page.goto(`${E2E_HOST}/virtual/orders?mode=${mode}`);
+      const wanted = (rows: Array<[string, string | null]>) => rows.map(([order]) => [order, OWNER[order] ?? null]);
+      await expect.poll(async () => (await virtualRows(page)).filter(([, customer]) => customer).length, { timeout: 15_000 }).toBeGreaterThan(0);
+      for (const top of [0, 95, 400, 1210, 30, 1620, 600]) {
+        await page.evaluate((y) => document.getElementById('window')!.scrollTo(0, y), top);
+        await expect.poll(async () => {
+          const rows = await virtualRows(page);
+          return rows.length === 8 && JSON.stringify(rows) === JSON.stringify(wanted(rows));
+        }, { timeout: 15_000 }).toBe(true);
+      }
+      await page.close();
+    });
+  }
 });
