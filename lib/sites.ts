@@ -37,6 +37,8 @@ export interface CustomAdapter {
   urlPattern: string;
   rowSelector: string;
   identifierSelector: string;
+  /** Read the identifier from this attribute of the identifier's element (href, title, data-order-id) instead of its text. */
+  identifierAttribute?: string;
   regex?: string;
 }
 
@@ -60,6 +62,9 @@ export function customAdapterProblems(adapter: Omit<CustomAdapter, 'id'>, enable
     } catch {
       problems.push(`${label} "${selector}" is not a CSS selector, e.g. "tr.order-row" or ".buyer-id".`);
     }
+  }
+  if (adapter.identifierAttribute && !/^[a-zA-Z_:][-a-zA-Z0-9_:.]*$/.test(adapter.identifierAttribute)) {
+    problems.push(`"${adapter.identifierAttribute}" is not an attribute name; write one such as href, title or data-order-id, or leave it empty to read the text.`);
   }
   if (adapter.regex) {
     try {

@@ -2,7 +2,7 @@ import { onMessage, sendMessage } from '../../lib/messaging';
 import { BadgeIndex } from '../../lib/overlay/badge-index';
 import { openCard, type CardActions } from '../../lib/overlay/card';
 import { inspector } from '../../lib/overlay/inspect';
-import { customFinder } from '../../lib/overlay/custom-adapter';
+import { customFinder, withIdentifiers } from '../../lib/overlay/custom-adapter';
 import { IdentifierIndex, identifierFinder } from '../../lib/overlay/identifiers';
 import type { Ref } from '../../lib/overlay/site-adapter';
 import { customAdapterMatches, customAdapters } from '../../lib/sites';
@@ -86,13 +86,15 @@ export default defineContentScript({
       if (!(await sendMessage('isSiteEnabled', { origin: location.origin }))) return;
       // The seller's own description of this console places badges best; else identifiers in the text.
       const custom = (await customAdapters.getValue()).find((adapter) => customAdapterMatches(adapter, location.href));
+      const index = new IdentifierIndex((await sendMessage('identifierIndex', {})).hashes);
+      if (!ctx.isValid) return;
       if (custom) {
-        if (ctx.isValid) overlay = startOverlay(customFinder(custom), document, options(null));
+        // The seller's rows as described; identifiers in the rest of the page as before.
+        overlay = startOverlay(withIdentifiers(customFinder(custom), custom.rowSelector, identifierFinder(index)), document, options(null));
         running = 'custom';
         return;
       }
-      const index = new IdentifierIndex((await sendMessage('identifierIndex', {})).hashes);
-      if (ctx.isValid) overlay = startOverlay(identifierFinder(index), document, options(null));
+      overlay = startOverlay(identifierFinder(index), document, options(null));
       running = 'identifiers';
     };
     void start();

@@ -121,7 +121,7 @@ function inOrderColumn(holder: Element): boolean {
 }
 
 /** Identifiers in a link target: mailto addresses, and order numbers and emails in its path and query. */
-function linkRefs(href: string, base: string): Ref[] {
+export function linkRefs(href: string, base: string): Ref[] {
   if (/^mailto:/i.test(href)) {
     const address = decodeURIComponent(href.slice(7).split('?')[0] ?? '').trim();
     return address ? [{ kind: 'email', value: address }] : [];

@@ -175,6 +175,8 @@ export interface Finder<T extends ChildNode> {
   anchor(target: T): ChildNode | null;
   /** The row a target is in, where a row may hold several targets: it shows one badge per buyer. */
   row?(target: T): Element | null;
+  /** Attributes the finder reads identifiers from, beyond WATCHED_ATTRIBUTES: a change to one re-reads its target. */
+  attributes?: readonly string[];
 }
 
 /** The row a node is in, for finders whose targets are rows. */
@@ -403,7 +405,13 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     schedule();
   });
   // Attribute changes too: identifiers hide in link targets and titles, and a reused row may change only those.
-  observer.observe(root.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: WATCHED_ATTRIBUTES });
+  observer.observe(root.body, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: [...new Set([...WATCHED_ATTRIBUTES, ...(finder.attributes ?? [])])],
+  });
   // The rows already there are read after the page's next paint, not in the frame where it
   // finishes loading (500 rows' refs take 6–16 ms). A hidden tab paints no frames; the timer covers it.
   let initial: ReturnType<typeof setTimeout> | null = null;

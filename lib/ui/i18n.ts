@@ -23,6 +23,7 @@ const STRINGS = {
   customPages: { en: 'Pages', 'zh-CN': '页面' },
   customRows: { en: 'Row selector', 'zh-CN': '行选择器' },
   customIdentifier: { en: 'Identifier selector', 'zh-CN': '标识选择器' },
+  customAttribute: { en: 'Read from attribute (optional: href, title…; empty reads the text)', 'zh-CN': '读取属性（可选：href、title 等；留空读取文字）' },
   customRegex: { en: 'Pattern (optional)', 'zh-CN': '正则（可选）' },
   customSave: { en: 'Save', 'zh-CN': '保存' },
   customRemove: { en: 'Remove', 'zh-CN': '删除' },

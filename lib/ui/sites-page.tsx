@@ -13,7 +13,7 @@ export function SitesPage({ language }: { language: Language }) {
   const [message, setMessage] = useState<string | null>(null);
 
   const [customs, setCustoms] = useState<CustomAdapter[]>([]);
-  const [draft, setDraft] = useState({ urlPattern: '', rowSelector: '', identifierSelector: '', regex: '' });
+  const [draft, setDraft] = useState({ urlPattern: '', rowSelector: '', identifierSelector: '', identifierAttribute: '', regex: '' });
   const [problems, setProblems] = useState<string[]>([]);
   const refresh = async () => {
     setSites(await enabledSites.getValue());
@@ -22,12 +22,12 @@ export function SitesPage({ language }: { language: Language }) {
 
   async function saveCustom(event: Event): Promise<void> {
     event.preventDefault();
-    const adapter = { ...draft, regex: draft.regex.trim() || undefined };
+    const adapter = { ...draft, identifierAttribute: draft.identifierAttribute.trim() || undefined, regex: draft.regex.trim() || undefined };
     const found = customAdapterProblems(adapter, sites.map((s) => s.origin), document);
     setProblems(found);
     if (found.length > 0) return;
     await customAdapters.setValue([...(await customAdapters.getValue()), { id: crypto.randomUUID(), ...adapter }]);
-    setDraft({ urlPattern: '', rowSelector: '', identifierSelector: '', regex: '' });
+    setDraft({ urlPattern: '', rowSelector: '', identifierSelector: '', identifierAttribute: '', regex: '' });
     await refresh();
   }
   const field = (name: keyof typeof draft, label: string, placeholder: string) => (
@@ -107,6 +107,7 @@ export function SitesPage({ language }: { language: Language }) {
         {field('urlPattern', t('customPages'), 'https://erp.example.com/orders*')}
         {field('rowSelector', t('customRows'), 'tr.order-row')}
         {field('identifierSelector', t('customIdentifier'), '.buyer-id')}
+        {field('identifierAttribute', t('customAttribute'), 'href')}
         {field('regex', t('customRegex'), '单号[:：](\\d+)')}
         <button type="submit" class="tm-primary" id="tm-custom-save">
           {t('customSave')}

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers';
 import { E2E_HOST, E2E_HOSTS_DIR, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
-import { inContentScript } from './badges';
+import { badgesIn, customerOf, inContentScript } from './badges';
 
 /** A WooCommerce shop whose order numbers run 2018–2041, like a young shop's: each is also a year or a price somewhere. */
 function youngWooShop(): string {
@@ -41,6 +41,15 @@ const ERP_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
   </table>
 </body></html>`;
 
+/** A console whose rows name their order only in a link's target, with an order number in a pinned line outside the rows. */
+const ATTRIBUTE_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>订单 - 链接</title></head><body>
+  <div class="pinned">置顶订单 2847561230005</div>
+  <ul id="list">
+    <li class="row"><a class="open" href="/o/view?id=2847561230001">打开</a> 明前龙井</li>
+    <li class="row"><a class="open" href="/o/view?id=2847561239990">打开</a> 紫砂壶</li>
+  </ul>
+</body></html>`;
+
 /** Each row's wanted customer, and the customers of the badges it has. */
 async function rows(page: Page): Promise<Array<[string, string[]]>> {
   return inContentScript(
@@ -62,6 +71,7 @@ describe('identifier matching finds buyers wherever the page shows them, and not
     await importAndScore(dashboard, fixture('woocommerce-plugin.csv'));
     await importAndScore(dashboard, youngWooShop());
     await browser.context.route(`${E2E_HOST}/erp/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: ERP_PAGE }));
+    await browser.context.route(`${E2E_HOST}/attr/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: ATTRIBUTE_PAGE }));
     await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#sites`);
     await dashboard.fill('#tm-site-origin', E2E_HOST);
     await dashboard.click('#tm-site-enable');
@@ -78,6 +88,28 @@ describe('identifier matching finds buyers wherever the page shows them, and not
     await expect.poll(() => rows(page), { timeout: 15_000 }).toEqual(wanted);
     // Never inside a link: the badge follows the link.
     expect(await page.locator('a tm-badge').count()).toBe(0);
+    await page.close();
+  });
+
+  it('reads a described console’s identifier from the attribute the seller names, and matches identifiers in the rest of the page', async () => {
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#sites`);
+    await dashboard.fill('#tm-custom-urlPattern', `${E2E_HOST}/attr/*`);
+    await dashboard.fill('#tm-custom-rowSelector', '#list .row');
+    await dashboard.fill('#tm-custom-identifierSelector', 'a.open');
+    await dashboard.fill('#tm-custom-identifierAttribute', 'href');
+    await dashboard.fill('#tm-custom-regex', 'id=(\\d+)');
+    await dashboard.click('#tm-custom-save');
+    await dashboard.locator(`[data-custom="${E2E_HOST}/attr/*"]`).waitFor();
+    const page = await browser.context.newPage();
+    await page.goto(`${E2E_HOST}/attr/orders`);
+    const rows = page.locator('#list .row');
+    await expect.poll(() => customerOf(rows.nth(0)), { timeout: 15_000 }).toBe('taobao:茶友小王');
+    expect(await badgesIn(rows.nth(1))).toEqual([]);
+    // Outside the described rows, identifier matching still badges the pinned order.
+    await expect.poll(() => customerOf(page.locator('.pinned'))).toBe('taobao:张三丰');
+    // Only the link target changes, as a reused row's would: the badge follows it.
+    await page.evaluate(() => document.querySelector('#list .row a')!.setAttribute('href', '/o/view?id=2847561230003'));
+    await expect.poll(() => customerOf(rows.nth(0))).toBe('taobao:lily_2019');
     await page.close();
   });
 });

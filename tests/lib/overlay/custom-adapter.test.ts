@@ -14,6 +14,19 @@ describe('a console the seller describes', () => {
     expect((finder.anchor(rows[0]!) as Element).getAttribute('class')).toBe('no');
   });
 
+  it('reads the identifier from an attribute the seller names: a link target by its query, or through the pattern', () => {
+    const { document } = parseHTML('<ul><li class="o"><a class="open" href="/order/detail?oid=2847561230001&tab=1">打开</a></li><li class="o"><a class="open" title="买家 lily_2019">…</a></li></ul>');
+    const rows = [...document.querySelectorAll('li')];
+    const byHref = customFinder({ ...adapter, rowSelector: 'li.o', identifierSelector: 'a.open', identifierAttribute: 'href', regex: undefined });
+    expect(byHref.refs(rows[0]!)).toEqual([{ kind: 'order', value: '2847561230001' }]);
+    expect(byHref.attributes).toEqual(['href']);
+    const byTitle = customFinder({ ...adapter, rowSelector: 'li.o', identifierSelector: 'a.open', identifierAttribute: 'title', regex: '买家 (\\S+)' });
+    expect(byTitle.refs(rows[1]!)).toEqual([{ kind: 'id', value: 'lily_2019' }]);
+    expect(customAdapterProblems({ ...adapter, identifierAttribute: 'data order' }, ['https://erp.example.com'], document)).toEqual([
+      '"data order" is not an attribute name; write one such as href, title or data-order-id, or leave it empty to read the text.',
+    ]);
+  });
+
   it('tells emails, order numbers and buyer ids apart', () => {
     expect([refOf('a@b.cn'), refOf('#1001'), refOf('茶友小王')].map((r) => r.kind)).toEqual(['email', 'order', 'id']);
   });
