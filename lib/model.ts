@@ -64,6 +64,8 @@ export interface OrderLine {
   currency?: string;
   isReturn?: boolean;
   item?: LineItem;
+  /** The column the buyer was identified by when it is not the format's first choice (Shopify's Billing Phone when Email and Phone are empty). */
+  buyerFrom?: string;
 }
 
 /** Net spend of one order, in minor units. */

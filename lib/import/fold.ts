@@ -6,6 +6,8 @@ export type Continuation = 'items' | 'sum';
 
 export interface FoldedOrder {
   order: Order;
+  /** The column the buyer was identified by, when a fallback was needed. */
+  buyerFrom?: string;
   /** Row numbers the order came from, for rejecting them together. */
   rows: number[];
   /** Set when this order id was emitted earlier in the same file. */
@@ -30,6 +32,7 @@ class Draft {
   lineRefundedMinor = 0;
   currency?: string;
   isReturn = true;
+  buyerFrom?: string;
 
   constructor(readonly orderId: string) {}
 
@@ -40,6 +43,7 @@ class Draft {
     buyer.email ??= line.buyer.email;
     buyer.name ??= line.buyer.name;
     buyer.phone ??= line.buyer.phone;
+    this.buyerFrom ??= line.buyerFrom;
     this.createdAt ??= line.createdAt;
     this.paidAt ??= line.paidAt;
     this.deliveredAt ??= line.deliveredAt;
@@ -151,7 +155,7 @@ export class OrderFolder {
       importId,
     };
     this.emitted.add(detach(draft.orderId));
-    this.emit({ order, rows: draft.rows, continuation: continuation ? (fromLines ? 'sum' : 'items') : null });
+    this.emit({ order, rows: draft.rows, continuation: continuation ? (fromLines ? 'sum' : 'items') : null, buyerFrom: id ? draft.buyerFrom : undefined });
   }
 }
 

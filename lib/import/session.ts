@@ -89,6 +89,8 @@ export interface ImportReport {
   orders: number;
   /** Orders tied to no customer (no stable buyer identifier in the row). */
   guestOrders: number;
+  /** Orders whose buyer was identified by a fallback column, per column, with the first order's row. */
+  fallbacks: Array<{ column: string; orders: number; firstRow: number }>;
   rejections: Rejection[];
   warnings: Localised[];
 }
@@ -200,6 +202,13 @@ export class ImportSession {
         'zh-CN': `跳过 ${n} 行重复行：与同一订单此前的某行完全相同（第 ${first.row} 行与第 ${first.of} 行相同），常见于导出文件被重复粘贴。每行只计一次。`,
       });
     }
+    for (const { column, orders, firstRow } of report.fallbacks) {
+      const n = orders.toLocaleString('en');
+      this.warnings.push({
+        en: `${n} ${orders === 1 ? 'order was' : 'orders were'} tied to their buyer by "${column}", as the columns before it were empty (the first at row ${firstRow}).`,
+        'zh-CN': `${n} 个订单因前面的列为空，按"${column}"识别买家（第一个在第 ${firstRow} 行）。`,
+      });
+    }
     if (report.ordersAfterAsOf > 0) {
       const n = report.ordersAfterAsOf.toLocaleString('en');
       this.warnings.push({
@@ -292,6 +301,7 @@ export class ImportSession {
       firstAfterAsOf: null,
       orders: 0,
       guestOrders: 0,
+      fallbacks: [],
       rejections: [],
       warnings: [],
     };
@@ -321,6 +331,11 @@ export class ImportSession {
         if (!folded.continuation) {
           report.orders += 1;
           if (folded.order.customerKey === null) report.guestOrders += 1;
+          if (folded.buyerFrom) {
+            let fallback = report.fallbacks.find((f) => f.column === folded.buyerFrom);
+            if (!fallback) report.fallbacks.push((fallback = { column: folded.buyerFrom, orders: 0, firstRow: folded.rows[0] ?? 0 }));
+            fallback.orders += 1;
+          }
         }
         this.sink(folded);
       },

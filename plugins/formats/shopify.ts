@@ -5,6 +5,10 @@ import { RowReader } from '../../lib/import/row-reader';
 /**
  * Shopify Admin → Orders → Export: one row per line item, order fields on each order's first row only.
  * The older 73-column and the newer 79-column headers differ only in columns we do not need.
+ *
+ * The buyer is the Email; without one, the first phone of Phone, Billing Phone and Shipping Phone
+ * (the import counts the orders each fallback identified). A fulfilled order whose payment is
+ * pending is cash on delivery: a purchase.
  */
 export default defineOrderFormat({
   id: 'shopify',
@@ -33,7 +37,7 @@ export default defineOrderFormat({
       price: columns.find('Lineitem price'),
       sku: columns.find('Lineitem sku'),
       name: columns.find('Billing Name', 'Shipping Name'),
-      phone: columns.find('Phone', 'Billing Phone', 'Shipping Phone'),
+      phones: (['Phone', 'Billing Phone', 'Shipping Phone'] as const).map((name) => [name, columns.find(name)] as const),
     };
     return (row) => {
       const orderId = read.required(row, col.order, 'Name (order number)');
@@ -49,13 +53,20 @@ export default defineOrderFormat({
         // Continuation row: only the line item and the order number are reliable here.
         return { orderId, buyer: { email: read.text(row, col.email) || undefined }, item };
       }
+      const email = read.text(row, col.email) || undefined;
+      let phone: string | undefined;
+      let phoneFrom: string | undefined;
+      for (const [name, index] of col.phones) {
+        phone = read.text(row, index) || undefined;
+        if (phone) {
+          phoneFrom = name;
+          break;
+        }
+      }
       return {
         orderId,
-        buyer: {
-          email: read.text(row, col.email) || undefined,
-          name: read.text(row, col.name) || undefined,
-          phone: read.text(row, col.phone) || undefined,
-        },
+        buyer: { email, name: read.text(row, col.name) || undefined, phone },
+        buyerFrom: email ? undefined : phoneFrom,
         createdAt: read.requiredDate(row, col.created, 'Created at'),
         paidAt: read.date(row, col.paidAt),
         deliveredAt: read.date(row, col.fulfilledAt),
@@ -73,6 +84,9 @@ export default defineOrderFormat({
 function shopifyStatus(financial: string, fulfillment: string, cancelled: boolean): OrderStatus {
   switch (financial) {
     case 'pending':
+      // Cash on delivery (Pakistan, India, the Gulf; 货到付款): payment is pending until the courier collects it.
+      if (cancelled) return 'cancelled';
+      return fulfillment === 'fulfilled' ? 'completed' : fulfillment === 'partial' ? 'shipped' : 'unpaid';
     case 'authorized':
     case 'expired':
       return cancelled ? 'cancelled' : 'unpaid';

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { fixture, importPath, sharedData } from '../../helpers';
@@ -23,6 +25,38 @@ describe('shopify format', () => {
     expect(byKey.get('shopify:+15550100200')).toMatchObject({ orderCount: 1, monetaryMinor: 2500 });
     expect(orders.get('shopify:#1005')).toMatchObject({ customerKey: null, status: 'cancelled' });
     expect(byKey.get('shopify:linus@example.com')).toMatchObject({ orderCount: 0, monetaryMinor: 0 });
+  });
+
+  it('counts a fulfilled cash-on-delivery order as a purchase, and finds the buyer by Billing or Shipping Phone when Email and Phone are empty', async () => {
+    const header = Papa.parse<string[]>(readFileSync(fixture('shopify-orders-79.csv'), 'utf8').split('\n')[0]!).data[0]!;
+    const row = (cells: Record<string, string>) => header.map((name) => cells[name] ?? '');
+    const base = { Currency: 'PKR', 'Lineitem quantity': '1', 'Lineitem name': 'Kurta', 'Lineitem price': '2500.00' };
+    const rows = [
+      // Cash on delivery: payment pending, delivered; the buyer only in Billing Phone.
+      row({ ...base, Name: '#2001', 'Financial Status': 'pending', 'Fulfillment Status': 'fulfilled', Total: '2500.00', 'Created at': '2024-03-01 10:00:00 +0500', 'Billing Phone': '+92 300 1234567' }),
+      row({ ...base, Name: '#2002', 'Financial Status': 'pending', 'Fulfillment Status': 'fulfilled', Total: '3100.00', 'Created at': '2024-04-01 10:00:00 +0500', 'Billing Phone': '+92 300 1234567' }),
+      // Not yet delivered: not a purchase. The buyer only in Shipping Phone.
+      row({ ...base, Name: '#2003', 'Financial Status': 'pending', 'Fulfillment Status': 'unfulfilled', Total: '900.00', 'Created at': '2024-04-02 10:00:00 +0500', 'Shipping Phone': '+92 321 7654321' }),
+      // Phone itself, and an email that wins over every phone.
+      row({ ...base, Name: '#2004', 'Financial Status': 'paid', 'Fulfillment Status': 'fulfilled', Total: '1000.00', 'Created at': '2024-04-03 10:00:00 +0500', Phone: '+92 333 0000001', 'Billing Phone': '+92 300 1234567' }),
+      row({ ...base, Name: '#2005', Email: 'amna@example.pk', 'Financial Status': 'paid', 'Fulfillment Status': 'fulfilled', Total: '1200.00', 'Created at': '2024-04-04 10:00:00 +0500', 'Billing Phone': '+92 300 1234567' }),
+    ];
+    const file = join(mkdtempSync(join(tmpdir(), 'tiermark-cod-')), 'cod.csv');
+    writeFileSync(file, Papa.unparse([header, ...rows]));
+    const { report, orders, byKey } = await importPath(file, { timeZone: 'Asia/Karachi' });
+    expect(report).toMatchObject({ rowsRead: 5, orders: 5, guestOrders: 0 });
+    expect(orders.get('shopify:#2001')!.status).toBe('completed');
+    expect(orders.get('shopify:#2003')!.status).toBe('unpaid');
+    expect(byKey.get('shopify:+923001234567')).toMatchObject({ orderCount: 2, monetaryMinor: 560000 });
+    expect(byKey.get('shopify:+923217654321')).toMatchObject({ orderCount: 0, monetaryMinor: 0 });
+    expect(byKey.get('shopify:+923330000001')).toMatchObject({ orderCount: 1 });
+    expect(byKey.get('shopify:amna@example.pk')).toMatchObject({ orderCount: 1 });
+    expect(report.fallbacks).toEqual([
+      { column: 'Billing Phone', orders: 2, firstRow: 2 },
+      { column: 'Shipping Phone', orders: 1, firstRow: 4 },
+      { column: 'Phone', orders: 1, firstRow: 5 },
+    ]);
+    expect(report.warnings.map((w) => w.en)).toContain('2 orders were tied to their buyer by "Billing Phone", as the columns before it were empty (the first at row 2).');
   });
 
   it('reads the older 73-column header to the same orders', async () => {
