@@ -69,27 +69,16 @@ class Draft {
 }
 
 export interface FoldContext {
-  /**
-   * False where the file has no order ids (a customer's day stands in for one): two identical
-   * rows there may be two real purchases, so a repeat is kept, and only reported.
-   */
-  skipRepeats: boolean;
   platform: Platform;
   currency: string;
   importId: string;
   customerId(buyer: BuyerIds): string | undefined;
 }
 
-/**
- * Folds row-level order lines into orders, emitting each when the next order starts. A row
- * identical to one already read for the same order (one export pasted twice, two overlapping
- * exports joined) is a duplicate: it is left out, never added as one more line.
- */
+/** Folds row-level order lines into orders, emitting each when the next order starts. */
 export class OrderFolder {
   private draft: Draft | null = null;
   private readonly emitted = new Set<string>();
-  /** Per order id: its rows' fingerprints and row numbers, as [print, row, print, row, …]. */
-  private readonly prints = new Map<string, number[]>();
 
   constructor(
     private readonly context: FoldContext,
@@ -97,30 +86,10 @@ export class OrderFolder {
     private readonly reject: (rows: number[], reason: string) => void,
   ) {}
 
-  /**
-   * Adds a row's line. Returns the number of the earlier identical row of the same order when
-   * there is one (the row is then left out where repeats are skipped), else null.
-   */
-  add(line: OrderLine, row: number, print: number): number | null {
+  add(line: OrderLine, row: number): void {
     if (this.draft && this.draft.orderId !== line.orderId) this.flush();
-    let prints = this.prints.get(line.orderId);
-    let repeats: number | null = null;
-    if (prints) {
-      for (let i = 0; i < prints.length; i += 2) {
-        if (prints[i] === print) {
-          repeats = prints[i + 1]!;
-          break;
-        }
-      }
-      if (repeats !== null && this.context.skipRepeats) return repeats;
-    } else {
-      prints = [];
-      this.prints.set(detach(line.orderId), prints);
-    }
-    if (repeats === null) prints.push(print, row);
     this.draft ??= new Draft(line.orderId);
     this.draft.add(line, row);
-    return repeats;
   }
 
   flush(): void {
@@ -129,7 +98,6 @@ export class OrderFolder {
     this.draft = null;
     const continuation = this.emitted.has(draft.orderId);
     if (draft.createdAt === undefined && !continuation) {
-      this.prints.delete(draft.orderId); // a later part is judged afresh, not as a duplicate of a refused row
       this.reject(draft.rows, `order ${draft.orderId} has line-item rows but no row with its date`);
       return;
     }

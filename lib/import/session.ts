@@ -6,7 +6,7 @@ import { guessMapping } from '../../plugins/formats/generic';
 import { OrderFolder, type FoldedOrder } from './fold';
 import { RowProblem } from './row-reader';
 import { InputError } from './encoding';
-import { rowFingerprint } from '../hash';
+import { RowPrints } from './row-prints';
 import { NumberColumns } from './numbers';
 import type { DecimalMark } from '../money';
 
@@ -124,8 +124,13 @@ export class ImportSession {
   private rowNumber = 0;
   private report: ImportReport | null = null;
   private readonly warnings: Localised[] = [];
-  /** Whether rows carry real order ids, so that a repeated row is a duplicate (see FoldContext). */
+  /**
+   * Whether rows carry real order ids, so that a repeated row is a duplicate. Where the file has
+   * none (a customer's day stands in for one), two identical rows may be two real purchases: a
+   * repeat is kept, and only reported.
+   */
   private skipRepeats = true;
+  private readonly prints = new RowPrints();
 
   constructor(
     private readonly settings: ImportSettings,
@@ -175,12 +180,17 @@ export class ImportSession {
         this.rejectRows([this.rowNumber], line.reject);
         continue;
       }
-      const of = folder.add(line, this.rowNumber, rowFingerprint(row));
-      if (of === null) continue;
-      const examples = this.skipRepeats ? report.duplicates : report.repeats;
-      if (this.skipRepeats) report.duplicateRows += 1;
-      else report.repeatedRows += 1;
-      if (examples.length < DUPLICATE_EXAMPLES) examples.push({ row: this.rowNumber, of });
+      // A row identical to one read before (its order id among its cells): one export pasted
+      // twice, or two overlapping exports joined. It is left out, never added as one more line.
+      const of = this.prints.check(row, this.rowNumber);
+      if (of !== 0) {
+        const examples = this.skipRepeats ? report.duplicates : report.repeats;
+        if (this.skipRepeats) report.duplicateRows += 1;
+        else report.repeatedRows += 1;
+        if (examples.length < DUPLICATE_EXAMPLES) examples.push({ row: this.rowNumber, of });
+        if (this.skipRepeats) continue;
+      }
+      folder.add(line, this.rowNumber);
     }
   }
 
@@ -312,7 +322,6 @@ export class ImportSession {
     const afterAsOf = new Set<string>();
     this.folder = new OrderFolder(
       {
-        skipRepeats: this.skipRepeats,
         platform: format.platform,
         currency,
         importId: this.settings.importId ?? 'cli',
