@@ -4,7 +4,12 @@ const ORDER_HEADERS = ['订单编号', '主订单编号', '订单号'];
 const BUYER_HEADERS = ['用户ID', '买家ID', '买家昵称', '用户昵称'];
 const HEADERS = { order: ORDER_HEADERS, buyer: BUYER_HEADERS };
 
-/** 抖店 (Douyin shop) order management: 订单 → 订单管理. */
+/**
+ * 抖店 (Douyin shop) order management: 订单 → 订单管理. A single-page app (a Garfish micro-frontend
+ * under #__GARFISH_SSR_ECOM_FXG_ADMIN_DOM) that fetches its orders as JSON (/api/order/searchlist)
+ * and renders them, reusing the rows on paging and search: the rows are found by the table's row
+ * keys and their cells by header label (tests/fixtures/sites/douyin-orders/SOURCE.md).
+ */
 export default defineSiteAdapter({
   id: 'douyin-orders',
   platform: 'douyin',

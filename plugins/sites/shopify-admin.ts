@@ -17,6 +17,12 @@ function orderRow(row: Element): Ref[] {
   return refs;
 }
 
+/** A customers-list row: it links a customer and no order. */
+function isCustomerRow(row: Element): boolean {
+  if (row.id.startsWith('gid://shopify/Customer/')) return true;
+  return !row.id.startsWith('gid://shopify/Order/') && !row.querySelector(ORDER_LINK) && row.querySelector(CUSTOMER_LINK) !== null;
+}
+
 function customerRow(row: Element): Ref[] {
   const refs: Ref[] = [];
   // An element of its own holds the email (the row's text runs the name and email together).
@@ -28,9 +34,12 @@ function customerRow(row: Element): Ref[] {
 }
 
 /**
- * Shopify admin under admin.shopify.com: the orders and customers lists (Polaris IndexTable,
- * generated class names) and the order and customer pages, where the customer's email link is
- * the one stable thing to anchor on.
+ * Shopify admin under admin.shopify.com: the orders and customers lists (Polaris IndexTable) and
+ * the order and customer pages, where the customer's email link is the one stable thing to anchor
+ * on. The admin is a single-page app that fetches its orders as JSON and renders them, reusing the
+ * rows on paging and search. A row is found by its Polaris row class or its record id, and told an
+ * order's or a customer's by the link it holds; order names may carry a prefix (#BG7228)
+ * (tests/fixtures/sites/shopify-admin/SOURCE.md).
  */
 export default defineSiteAdapter({
   id: 'shopify-admin',
@@ -50,13 +59,13 @@ export default defineSiteAdapter({
   // Orders list: one row per order, id'd with its GraphQL id `gid://shopify/Order/<id>`.
   // Customers list: likewise `gid://shopify/Customer/<id>`.
   // Order and customer pages: the customer's `mailto:` link in the customer card.
-  rows: 'tr[id^="gid://shopify/Order/"], tr[id^="gid://shopify/Customer/"], a[href^="mailto:"]',
+  rows: 'tr.Polaris-Table-TableRow__Selectable, tr.Polaris-IndexTable__TableRow, tr[id^="gid://shopify/Order/"], tr[id^="gid://shopify/Customer/"], a[href^="mailto:"]',
   extract(row) {
     if (row.matches('a[href^="mailto:"]')) {
       const email = decodeURIComponent(row.getAttribute('href')!.slice('mailto:'.length).split('?')[0]!).trim();
       return EMAIL.test(email) ? [{ kind: 'email', value: email }] : [];
     }
-    return row.id.startsWith('gid://shopify/Customer/') ? customerRow(row) : orderRow(row);
+    return isCustomerRow(row) ? customerRow(row) : orderRow(row);
   },
-  anchor: (row) => (row.matches('a[href^="mailto:"]') ? row : row.querySelector(row.id.startsWith('gid://shopify/Customer/') ? CUSTOMER_LINK : ORDER_LINK)),
+  anchor: (row) => (row.matches('a[href^="mailto:"]') ? row : row.querySelector(isCustomerRow(row) ? CUSTOMER_LINK : ORDER_LINK)),
 });

@@ -12,7 +12,34 @@ export const taobaoBuyer = (element: Element) => linkParam(element, BUYER_LINK, 
 /** The order number after 订单号 in an element's text. */
 export const taobaoOrderNumber = (element: Element) => textMatch(element, ORDER_NUMBER);
 
-/** Taobao and Tmall 已卖出的宝贝 (sold items), the seller's order list. */
+// What public scripts written against the live page read (tests/fixtures/sites/taobao-sold/SOURCE.md):
+// each order's checkbox `input[name="orderid"]` holds its number, as does the `$…` of the order
+// div's React id (`.0.4.3:$2847561230001`); the buyer is `a.buyer-mod__name___S9vit`.
+const ORDER_INPUT = 'input[name="orderid"]';
+const BUYER_NAME = '[class*="buyer-mod__name"]';
+
+/** The order number of an order div: its checkbox's value, its React id, or the text after 订单号. */
+function soldOrderNumber(row: Element): string | null {
+  const input = row.querySelector<HTMLInputElement>(ORDER_INPUT)?.getAttribute('value') ?? '';
+  if (/^\d{8,20}$/.test(input)) return input;
+  const reactId = /\$(\d{8,20})$/.exec(row.getAttribute('data-reactid') ?? '')?.[1];
+  return reactId ?? taobaoOrderNumber(row);
+}
+
+/** The buyer's member name: from the 旺旺 link, else the name the row shows. */
+function soldBuyer(row: Element): { anchor: Element; value: string } | null {
+  const chat = taobaoBuyer(row);
+  if (chat) return { anchor: chat.link, value: chat.value };
+  const name = row.querySelector(BUYER_NAME);
+  const value = name?.textContent?.trim() ?? '';
+  return name && value ? { anchor: name, value } : null;
+}
+
+/**
+ * Taobao and Tmall 已卖出的宝贝 (sold items), the seller's order list. A React page that fetches
+ * its orders and renders them, reusing the order divs on paging: the overlay re-reads a div
+ * whose text or attributes change.
+ */
 export default defineSiteAdapter({
   id: 'taobao-sold',
   platform: 'taobao',
@@ -31,12 +58,12 @@ export default defineSiteAdapter({
   rows: 'div.trade-order-main',
   extract(row) {
     const refs: Ref[] = [];
-    const order = taobaoOrderNumber(row);
+    const order = soldOrderNumber(row);
     if (order) refs.push({ kind: 'order', value: order });
-    const buyer = taobaoBuyer(row);
+    const buyer = soldBuyer(row);
     if (buyer) refs.push({ kind: 'id', value: buyer.value });
     return refs;
   },
-  // After the buyer's name: the chat link sits right beside it.
-  anchor: (row) => taobaoBuyer(row)?.link ?? null,
+  // After the buyer: the chat link beside the name, or the name itself.
+  anchor: (row) => soldBuyer(row)?.anchor ?? null,
 });

@@ -234,7 +234,7 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await expect.poll(() => dashboard.locator('#tm-count-customers').innerText(), { timeout: 30_000 }).toBe('4');
     await dashboard.locator('.tm-rescore[data-state="done"]').waitFor({ timeout: 60_000 });
     const page = readFileSync(join(FIXTURES, 'sites/taobao-sold/list_sold_items.html'), 'utf8')
-      .replace('<p class="buyer-mod__name___S9vit">过路客</p>', '<p class="buyer-mod__name___S9vit">&lt;img src=x onerror=alert(1)&gt;</p>')
+      .replace('<a class="buyer-mod__name___S9vit">过路客</a>', '<a class="buyer-mod__name___S9vit">&lt;img src=x onerror=alert(1)&gt;</a>')
       .replace('uid=过路客', `uid=${encodeURIComponent(hostile)}`);
     await browser.context.route('https://trade.taobao.com/trade/itemlist/list_sold_items.htm?hostile=1', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page }));
     await seller.goto(`${SOLD_ITEMS}?hostile=1`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import adapter from '../../../plugins/sites/shopify-admin';
-import { fixtureRows } from './site-helpers';
+import { fixtureRows, htmlRows } from './site-helpers';
 
 describe('shopify-admin', () => {
   const rows = fixtureRows(adapter, 'orders.html');
@@ -14,6 +14,21 @@ describe('shopify-admin', () => {
       // An order without a customer shows a dash: no name to look up.
       [{ kind: 'order', value: '#1005' }],
     ]);
+  });
+
+  it('finds the live IndexTable’s rows by their Polaris class, with prefixed order names, and tells customer rows by their link', () => {
+    const found = htmlRows(
+      adapter,
+      '<table><thead><tr><th>Order</th><th>Customer</th></tr></thead><tbody>' +
+        '<tr class="Polaris-Table-TableRow__Selectable"><td><a href="/store/x/orders/9001"><span>#BG7228</span></a></td><td><span>Ada Lovelace</span></td></tr>' +
+        '<tr class="Polaris-Table-TableRow__Selectable"><td><a href="/store/x/customers/77">Grace Hopper</a></td><td>grace@example.com</td></tr>' +
+        '</tbody></table>',
+    );
+    expect(found.map((row) => adapter.extract(row))).toEqual([
+      [{ kind: 'order', value: '#BG7228' }, { kind: 'name', value: 'Ada Lovelace' }],
+      [{ kind: 'email', value: 'grace@example.com' }, { kind: 'name', value: 'Grace Hopper' }],
+    ]);
+    expect(adapter.anchor(found[1]!)?.getAttribute('href')).toBe('/store/x/customers/77');
   });
 
   it('anchors the badge on the order link', () => {

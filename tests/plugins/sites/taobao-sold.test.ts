@@ -19,6 +19,17 @@ describe('taobao-sold', () => {
     expect(adapter.anchor(rows[0]!)?.getAttribute('class')).toBe('ww-inline ww-online');
   });
 
+  it('reads the order number from the checkbox or the React id, and the buyer from the name link, where the page has no 订单号 text or chat link', () => {
+    const [fromInput, fromReact] = htmlRows(
+      adapter,
+      '<div class="trade-order-main" data-reactid=".0.4.3:$2847561230005"><input type="checkbox" name="orderid" value="2847561230003"><p><a class="buyer-mod__name___S9vit">lily_2019</a></p></div>' +
+        '<div class="item-mod__trade-order___2LnGB trade-order-main" data-reactid=".0.4.3:$2847561230005"><div class="buyer-mod__buyer___3NRwJ"><p><a class="buyer-mod__name___XyZ12">张三丰</a></p></div></div>',
+    );
+    expect(adapter.extract(fromInput!)).toEqual([{ kind: 'order', value: '2847561230003' }, { kind: 'id', value: 'lily_2019' }]);
+    expect(adapter.extract(fromReact!)).toEqual([{ kind: 'order', value: '2847561230005' }, { kind: 'id', value: '张三丰' }]);
+    expect(adapter.anchor(fromReact!)?.textContent).toBe('张三丰');
+  });
+
   it('gives no refs for a row without an order number or buyer', () => {
     const [empty] = htmlRows(adapter, '<div class="trade-order-main"><p>加载中…</p></div>');
     expect(adapter.extract(empty!)).toEqual([]);
