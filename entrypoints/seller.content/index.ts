@@ -18,7 +18,7 @@ export default defineContentScript({
   main(ctx) {
     // In this script's isolated world only: the page's scripts cannot reach it; the e2e tests can.
     (globalThis as { tiermarkInspector?: typeof inspector }).tiermarkInspector = inspector;
-    // The dashboard's language, read at each start; the browser's until the seller chooses one.
+    // The dashboard's language; the browser's until the seller chooses one.
     let language: 'en' | 'zh-CN' = navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
     const labels = {
       get customer() {
@@ -68,8 +68,6 @@ export default defineContentScript({
       overlay?.stop();
       overlay = null;
       running = null;
-      const chosen = await uiLanguage.getValue().catch(() => null);
-      if (chosen) language = chosen;
       // The badge index's labels are in the language it was fetched in.
       if (badges && indexLanguage !== language) {
         badges = null;
@@ -98,10 +96,18 @@ export default defineContentScript({
       running = 'identifiers';
     };
     void start();
+    // The dashboard's language, read while the page is being badged: starting over only if it differs
+    // from the browser's keeps a storage read off the way to the first badges.
+    const follow = (chosen: 'en' | 'zh-CN' | null) => {
+      if (!chosen || chosen === language) return;
+      language = chosen;
+      void start();
+    };
+    void uiLanguage.getValue().then(follow, () => undefined);
     // Consoles are single-page apps: a new route may be a different page of the console.
     ctx.addEventListener(window, 'wxt:locationchange', () => void start());
     // A language chosen in the dashboard re-labels the badges on open pages.
-    ctx.onInvalidated(uiLanguage.watch(() => void start()));
+    ctx.onInvalidated(uiLanguage.watch(follow));
     ctx.onInvalidated(() => overlay?.stop());
     // An update or a disable orphans this script; WXT notices only when asked, so ask each second
     // (one property read) and take the badges away rather than leave dead ones behind.

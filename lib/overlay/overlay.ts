@@ -79,23 +79,30 @@ function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: OpenCard):
   host.className = HOST_CLASS;
   const shadow = host.attachShadow({ mode: 'closed' });
   adoptSheet(shadow, badgeSheet);
-  const tip = document.createElement('span');
-  tip.className = 'tm-tip';
-  tip.setAttribute('role', 'tooltip');
   const facts: BadgeFacts = { customerKey: null, labels: [], tooltip: '', ambiguous: null };
   rememberBadge(host, shadow, facts);
-  tips.set(host, tip);
+  // The tooltip is made when first wanted: 500 badges are not 500 more elements to style and lay out.
+  const showTip = () => {
+    if (tips.has(host)) return;
+    const tip = document.createElement('span');
+    tip.className = 'tm-tip';
+    tip.setAttribute('role', 'tooltip');
+    tip.textContent = facts.tooltip;
+    shadow.append(tip);
+    tips.set(host, tip);
+  };
+  host.addEventListener('pointerenter', showTip);
+  host.addEventListener('focus', showTip);
   if (look.kind === 'ambiguous') {
     facts.ambiguous = look.count;
     facts.labels = [labels.ambiguous(look.count)];
-    shadow.append(pill(facts.labels[0]!, '#888', 'tm-ambiguous'), tip);
+    shadow.append(pill(facts.labels[0]!, '#888', 'tm-ambiguous'));
     host.setAttribute('aria-label', facts.labels[0]!);
     return host;
   }
   facts.labels = [look.tier?.label ?? labels.customer, ...look.badges.map((badge) => badge.label)];
   shadow.append(pill(facts.labels[0]!, look.tier?.colour ?? '#5d6d7e', 'tm-tier'));
   for (const badge of look.badges) shadow.append(pill(badge.label, badge.colour, 'tm-rule'));
-  shadow.append(tip);
   host.setAttribute('aria-label', facts.labels[0]!);
   if (onOpen) {
     // A button for the keyboard too: Tab reaches it, Enter or Space opens the history card, once
@@ -134,14 +141,13 @@ function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: OpenCard):
   return host;
 }
 
-/** Each badge's tooltip element, inside its closed shadow root. */
+/** Each badge's tooltip element, inside its closed shadow root, once the badge was hovered or focused. */
 const tips = new WeakMap<HTMLElement, HTMLElement>();
 
 /** Who the badge is for, from the lookup: kept in this script, and the tooltip's text inside the shadow root. */
 function describe(host: HTMLElement, match: Exclude<RowMatch, { kind: 'none' }>, labels: OverlayLabels): void {
   const facts = badgeFacts(host);
-  const tip = tips.get(host);
-  if (!facts || !tip) return;
+  if (!facts) return;
   if (match.kind === 'ambiguous') {
     facts.tooltip = `${labels.ambiguous(match.candidates.length)}: ${match.candidates.join(', ')}`;
   } else {
@@ -149,7 +155,8 @@ function describe(host: HTMLElement, match: Exclude<RowMatch, { kind: 'none' }>,
     facts.customerKey = view.customerKey;
     facts.tooltip = [view.buyerId, view.tier?.label, view.summary, ...view.badges.map((b) => b.tooltip ?? b.label)].filter(Boolean).join(' · ');
   }
-  tip.textContent = facts.tooltip;
+  const tip = tips.get(host);
+  if (tip) tip.textContent = facts.tooltip;
 }
 
 export interface OverlayLabels {

@@ -33,7 +33,15 @@ const STRINGS = {
   siteDisable: { en: 'Switch off', 'zh-CN': '关闭' },
   sitesNone: { en: 'None yet.', 'zh-CN': '暂无。' },
   siteInvalid: { en: 'Enter a web address such as https://erp.example.com', 'zh-CN': '请输入网址，例如 https://erp.example.com' },
-  siteDenied: { en: 'The browser did not allow access to that site, so Tiermark stays off there.', 'zh-CN': '浏览器未授权访问该网站，Tiermark 不会在该网站运行。' },
+  siteDenied: {
+    en: 'The browser did not allow access to that site (the request was dismissed or denied), so Tiermark stays off there. Click Switch on again and choose Allow.',
+    'zh-CN': '浏览器未授予该网站的访问权限（请求被关闭或拒绝），Tiermark 不会在该网站运行。请再次点击“开启”，并选择“允许”。',
+  },
+  sitePending: {
+    en: 'Your browser is asking you to allow Tiermark on {origin}: answer its prompt. Tiermark stays off there until you choose Allow.',
+    'zh-CN': '浏览器正在询问是否允许 Tiermark 在 {origin} 上运行：请在浏览器的提示中作答。选择“允许”之前，Tiermark 不会在该网站运行。',
+  },
+  siteRequestFailed: { en: 'The browser could not ask for access to that site:', 'zh-CN': '浏览器无法请求该网站的访问权限：' },
   rulesTitle: { en: 'Rule files', 'zh-CN': '规则文件' },
   rulesIntro: {
     en: 'Tiers, badges, treatments and follow-ups come from these files. Turning one off or on rescores every customer.',

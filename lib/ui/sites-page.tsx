@@ -10,7 +10,8 @@ export function SitesPage({ language }: { language: Language }) {
   const t = translator(language);
   const [sites, setSites] = useState<EnabledSite[]>([]);
   const [input, setInput] = useState('');
-  const [message, setMessage] = useState<string | null>(null);
+  // A problem, or the browser's prompt that is waiting for the seller's answer.
+  const [message, setMessage] = useState<{ text: string; pending?: boolean } | null>(null);
 
   const [customs, setCustoms] = useState<CustomAdapter[]>([]);
   const [draft, setDraft] = useState({ urlPattern: '', rowSelector: '', identifierSelector: '', identifierAttribute: '', regex: '' });
@@ -44,16 +45,22 @@ export function SitesPage({ language }: { language: Language }) {
     event.preventDefault();
     const origin = originOf(input);
     if (!origin) {
-      setMessage(t('siteInvalid'));
+      setMessage({ text: t('siteInvalid') });
       return;
     }
-    // Asked now, inside the click: the browser only shows its prompt for a user's gesture.
-    void browser.permissions.request({ origins: [patternOf(origin)] }).then(async (granted) => {
-      const { enabled } = granted ? await sendMessage('enableSite', { origin }) : { enabled: false };
-      setMessage(enabled ? null : t('siteDenied'));
-      if (enabled) setInput('');
-      await refresh();
-    });
+    // Asked now, inside the click: the browser only shows its prompt for a user's gesture. Until it
+    // is answered, the page says what the browser is waiting for.
+    setMessage({ text: t('sitePending').replace('{origin}', origin), pending: true });
+    void browser.permissions
+      .request({ origins: [patternOf(origin)] })
+      .then(async (granted) => {
+        const { enabled } = granted ? await sendMessage('enableSite', { origin }) : { enabled: false };
+        setMessage(enabled ? null : { text: t('siteDenied') });
+        if (enabled) setInput('');
+        await refresh();
+      })
+      // A request the browser refuses to make at all (a pattern it does not accept, no user gesture) is said too.
+      .catch((error: unknown) => setMessage({ text: `${t('siteRequestFailed')} ${error instanceof Error ? error.message : String(error)}` }));
   }
 
   return (
@@ -79,8 +86,8 @@ export function SitesPage({ language }: { language: Language }) {
         </button>
       </form>
       {message && (
-        <p class="tm-error" role="alert">
-          {message}
+        <p class={message.pending ? 'tm-notice tm-site-pending' : 'tm-error'} role={message.pending ? 'status' : 'alert'}>
+          {message.text}
         </p>
       )}
       {sites.length === 0 ? (
