@@ -24,7 +24,7 @@ describe('switching Tiermark on for a site, in the shipped build', () => {
     const pending = dashboard.locator('.tm-site-pending');
     await expect.poll(() => pending.innerText()).toContain(`allow Tiermark on ${E2E_HOST}: answer its prompt`);
     expect(await dashboard.locator('[data-origin]').count()).toBe(0);
-    // Asked for nothing more than that origin, and granted nothing yet.
+    // Nothing is granted while the prompt waits.
     expect(await dashboard.evaluate(`chrome.permissions.contains({ origins: ['${E2E_HOST}/*'] })`)).toBe(false);
   });
 });
