@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId, type MappableField } from './formats';
 import { formatIds } from '../plugins/formats';
 import { importStream, type StreamSettings } from './import/stream';
-import { InputError, type DetectedEncoding } from './import/encoding';
+import { CHOOSABLE_ENCODINGS, InputError, type DetectedEncoding } from './import/encoding';
 import type { ImportReport } from './import/session';
 import { buildCustomers, CustomerTallies } from './customers';
 import { formatMajor, minorDigits } from './money';
@@ -32,6 +32,7 @@ const USAGE = `Usage:
   tiermark score <file|folder> [more files or folders] --out <file.csv|file.json>
       [--format auto|${formatIds.join('|')}] [--map field=column,...]
       [--delimiter ,|tab|whitespace] [--no-header] [--date-format PATTERN]
+      [--encoding auto|${CHOOSABLE_ENCODINGS.join('|')}]
       [--tz ZONE] [--currency CODE] [--as-of YYYY-MM-DD] [--columns name,...]
       [--rules DIR] [--lang en|zh-CN] [--rejected FILE.csv]
       Several exports of one shop are read in the order given (a folder's .csv, .tsv and .txt
@@ -114,6 +115,13 @@ function importOption(arg: string, value: () => string, settings: StreamSettings
     case '--currency':
       settings.currency = value();
       return true;
+    case '--encoding': {
+      const encoding = value().toLowerCase();
+      const known = [...CHOOSABLE_ENCODINGS, 'auto'] as const;
+      if (!known.includes(encoding as (typeof known)[number])) throw new UsageError(`--encoding ${encoding}: expected one of ${known.join(', ')}`);
+      settings.encoding = encoding as (typeof known)[number];
+      return true;
+    }
     default:
       return false;
   }
@@ -443,7 +451,7 @@ function readAs(report: ImportReport, encoding: DetectedEncoding, delimiter: Del
   const mapped = Object.entries(report.mapping).map(([field, column]) => `${field}=${column}`);
   const marks = report.decimalMarks.map((m) => `${m.column} "${m.mark}" (row ${m.row}: ${m.example})`);
   return [
-    `read as: ${encoding.encoding}${encoding.bom ? ' with BOM' : ''}`,
+    `read as: ${encoding.encoding}${encoding.bom ? ' with BOM' : ''}${encoding.evidence ? ` (${encoding.evidence})` : ''}`,
     `delimiter ${delimiter === '\t' ? 'tab' : delimiter}`,
     ...(mapped.length > 0 ? [`columns ${mapped.join(', ')}`] : []),
     ...(report.dateFormat ? [`dates ${report.dateFormat}`] : []),

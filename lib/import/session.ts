@@ -131,6 +131,10 @@ export class ImportSession {
    */
   private skipRepeats = true;
   private readonly prints = new RowPrints();
+  /** The file's encoding, to name it when a row does not decode. */
+  encoding = 'utf-8';
+  /** Set once the text holds U+FFFD: from then on, rows are checked for bytes that did not decode. */
+  checkUndecodable = false;
 
   constructor(
     private readonly settings: ImportSettings,
@@ -167,6 +171,14 @@ export class ImportSession {
       this.rowNumber += 1;
       if (row.length === 1 && row[0]!.trim() === '') continue; // blank line: not a row
       report.rowsRead += 1;
+      if (this.checkUndecodable && row.some((cell) => cell.includes('\uFFFD'))) {
+        // A buyer's name or an amount with bytes that are not text here would be a wrong customer or figure.
+        this.rejectRows(
+          [this.rowNumber],
+          `holds bytes that are not ${this.encoding.toUpperCase()} text (shown as �): the file mixes encodings. Re-save it in one encoding, or choose the file's encoding in the preview (--encoding on the command line).`,
+        );
+        continue;
+      }
       numbers.row = this.rowNumber;
       let line;
       try {
@@ -194,8 +206,17 @@ export class ImportSession {
     }
   }
 
-  finish(): ImportReport {
+  /** `utf8Lines`: lines of a GBK, Big5 or Shift_JIS file that were UTF-8, read as such (see StreamDecoder). */
+  finish(utf8Lines: { lines: number; first: number; encoding: string } | null = null): ImportReport {
     const report = this.progress;
+    if (utf8Lines) {
+      const n = utf8Lines.lines.toLocaleString('en');
+      const name = utf8Lines.encoding.toUpperCase();
+      this.warnings.push({
+        en: `${n} ${utf8Lines.lines === 1 ? 'line was' : 'lines were'} UTF-8 in a ${name} file (the first: line ${utf8Lines.first}, as a text editor counts lines) and ${utf8Lines.lines === 1 ? 'was' : 'were'} read as UTF-8, so the names in ${utf8Lines.lines === 1 ? 'it' : 'them'} stay the same buyers.`,
+        'zh-CN': `${name} 文件中有 ${n} 行是 UTF-8 编码（第一行：第 ${utf8Lines.first} 行，按文本编辑器的行号），已按 UTF-8 读取，其中的买家不会被拆分。`,
+      });
+    }
     this.folder!.flush();
     report.decimalMarks = this.numbers!.decided().map(({ column, mark, row, example }) => ({ column: report.columns[column] ?? String(column + 1), mark, row, example }));
     if (report.guestOrders > 0 && this.warnings.length === 0) {

@@ -1,4 +1,4 @@
-import { detectEncoding, InputError, StreamDecoder, type DetectedEncoding } from './encoding';
+import { detectEncoding, InputError, StreamDecoder, type DetectedEncoding, type Encoding } from './encoding';
 import { detectDelimiter, RowSplitter, type Delimiter } from './rows';
 import { ImportSession, type ImportReport, type ImportSettings } from './session';
 import type { FoldedOrder } from './fold';
@@ -7,6 +7,8 @@ export interface StreamSettings extends ImportSettings {
   delimiter?: Delimiter | 'auto';
   /** The bytes are a file's start (a preview): the record they stop inside is left out, not refused. */
   truncated?: boolean;
+  /** The seller's choice of encoding, over the detected one. */
+  encoding?: Encoding | 'auto';
 }
 
 export interface StreamProgress {
@@ -53,8 +55,12 @@ export async function importStream(
   const start = (bytes: Uint8Array): StreamDecoder => {
     // The same sample however the file arrives: a browser's file stream may hand over the whole
     // file as one chunk, and a GBK row at its end must still be refused, not decide the encoding.
-    const started = new StreamDecoder(detectEncoding(bytes.subarray(0, SNIFF_BYTES)));
+    const chosen = settings.encoding && settings.encoding !== 'auto' ? settings.encoding : null;
+    const detected = detectEncoding(bytes.subarray(0, SNIFF_BYTES));
+    const started = new StreamDecoder(chosen ? { encoding: chosen, bom: detected.bom && detected.encoding === chosen, evidence: 'chosen by you' } : detected);
+    session.encoding = started.detected.encoding;
     const text = started.decode(bytes);
+    if (text.includes('\uFFFD')) session.checkUndecodable = true;
     delimiter = !settings.delimiter || settings.delimiter === 'auto' ? detectDelimiter(text.slice(0, 32_768)) : settings.delimiter;
     splitter = new RowSplitter(delimiter, rowsOut);
     splitter.push(text);
@@ -75,7 +81,9 @@ export async function importStream(
       const chunk = next.value;
       bytesRead += chunk.length;
       if (decoder) {
-        splitter!.push(decoder.decode(chunk));
+        const text = decoder.decode(chunk);
+        if (text.includes('\uFFFD')) session.checkUndecodable = true;
+        splitter!.push(text);
       } else {
         head.push(chunk);
         headSize += chunk.length;
@@ -101,7 +109,7 @@ export async function importStream(
     splitter!.end();
   }
   if (!session.started) throw new InputError('The file has no rows: not even a header. Export the orders again and import that file.');
-  const report = session.finish();
+  const report = session.finish(decoder!.utf8Lines > 0 ? { lines: decoder!.utf8Lines, first: decoder!.firstUtf8Line, encoding: decoder!.detected.encoding } : null);
   await drain();
   const result = { report, encoding: decoder!.detected, delimiter };
   if (report.rowsRead === 0) throw new HeaderOnlyError(result);

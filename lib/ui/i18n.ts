@@ -66,6 +66,8 @@ const STRINGS = {
   chooseFiles: { en: 'choose files', 'zh-CN': '选择文件' },
   detected: { en: 'Detected', 'zh-CN': '识别为' },
   encoding: { en: 'Encoding', 'zh-CN': '编码' },
+  encodingChoose: { en: 'Read the file as', 'zh-CN': '按此编码读取' },
+  encodingAuto: { en: 'as detected', 'zh-CN': '自动识别' },
   delimiter: { en: 'Separator', 'zh-CN': '分隔符' },
   timeZone: { en: 'Time zone', 'zh-CN': '时区' },
   previewOf: { en: 'First orders as they will be imported', 'zh-CN': '导入后的前几个订单' },

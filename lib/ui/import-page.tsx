@@ -4,6 +4,16 @@ import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId } from '../formats';
 import type { ImportProgress } from '../db/importer';
 import type { ImportRecord } from '../db/ledger';
 import { previewBytes, PREVIEW_BYTES, type Preview } from '../import/preview';
+import { CHOOSABLE_ENCODINGS } from '../import/encoding';
+
+/** The encodings a seller can choose, by the names their editors and Excel give them. */
+const ENCODING_NAMES: Record<(typeof CHOOSABLE_ENCODINGS)[number], string> = {
+  'utf-8': 'UTF-8',
+  gb18030: 'GBK / GB18030',
+  big5: 'Big5',
+  shift_jis: 'Shift_JIS',
+  'windows-1252': 'Windows-1252 (Western)',
+};
 import { startImport, type RunningImport } from '../import/run';
 import type { StreamSettings } from '../import/stream';
 import { downloadCsv, toExcelCsv } from './csv-export';
@@ -208,7 +218,21 @@ function FileCard(props: { item: Picked; language: Language; disabled: boolean; 
             <dt>{t('detected')}</dt>
             <dd class="tm-detected-format">{localised(preview.report.formatTitle, language)}</dd>
             <dt>{t('encoding')}</dt>
-            <dd class="tm-detected-encoding">{preview.encoding.encoding.toUpperCase()}{preview.encoding.bom ? ' (BOM)' : ''}</dd>
+            <dd>
+              <span class="tm-detected-encoding">{preview.encoding.encoding.toUpperCase()}{preview.encoding.bom ? ' (BOM)' : ''}</span>{' '}
+              <select
+                class="tm-encoding-choice"
+                aria-label={t('encodingChoose')}
+                disabled={disabled}
+                value={item.settings.encoding ?? 'auto'}
+                onChange={(e) => onSettings({ ...item.settings, encoding: e.currentTarget.value as StreamSettings['encoding'] })}
+              >
+                <option value="auto">{t('encodingAuto')}</option>
+                {CHOOSABLE_ENCODINGS.map((encoding) => (
+                  <option value={encoding}>{ENCODING_NAMES[encoding]}</option>
+                ))}
+              </select>
+            </dd>
             <dt>{t('delimiter')}</dt>
             <dd>{preview.delimiter === '\t' ? 'Tab' : preview.delimiter}</dd>
             <dt>{t('timeZone')}</dt>

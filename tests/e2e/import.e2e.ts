@@ -107,6 +107,24 @@ describe('importing through the dashboard', () => {
     expect(await skipped.locator('[role="alert"]').innerText()).toMatch(/Row 3 has a quote \("\) that is never closed/);
   });
 
+  it('re-reads a file in the encoding the seller chooses', async () => {
+    // A Windows-1252 export (ü = FC, é = E9), as a European shop's Excel saves it.
+    const latin = (text: string) => Buffer.from([...text].map((c) => c.charCodeAt(0)));
+    await page.setInputFiles('#tm-file-input', [
+      { name: 'western.csv', mimeType: 'text/csv', buffer: latin('Order Number,Order Date,Email (Billing),Order Total,Item Name,First Name (Billing)\n7001,2024-03-01,jose@example.es,12.00,Té,José Müller\n') },
+    ]);
+    const card = page.locator('.tm-file[data-file="western.csv"]');
+    await expect.poll(() => card.locator('.tm-detected-encoding').innerText()).toBe('WINDOWS-1252');
+    await card.locator('.tm-encoding-choice').selectOption('utf-8');
+    await expect.poll(() => card.locator('.tm-detected-encoding').innerText()).toBe('UTF-8');
+    // Read as UTF-8, the row's bytes do not decode: refused and named, never imported as garbage.
+    await expect.poll(() => card.locator('.tm-rejections').innerText()).toContain('holds bytes that are not UTF-8 text');
+    await card.locator('.tm-encoding-choice').selectOption('auto');
+    await expect.poll(() => card.locator('.tm-detected-encoding').innerText()).toBe('WINDOWS-1252');
+    expect(await card.locator('.tm-rejections').count()).toBe(0);
+    await card.locator('button', { hasText: 'Remove' }).click();
+  });
+
   it('makes no network request', () => {
     expect(browser.externalRequests).toEqual([]);
   });

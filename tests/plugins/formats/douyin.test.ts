@@ -5,7 +5,7 @@ describe('douyin format', () => {
   it('reads a BOM file with tab-guarded ids, sums 子订单 and nets a refunded line', async () => {
     const { report, encoding, orders, byKey } = await importPath(fixture('douyin-orders.csv'));
     expect(report.format).toBe('douyin');
-    expect(encoding).toEqual({ encoding: 'utf-8', bom: true });
+    expect(encoding).toMatchObject({ encoding: 'utf-8', bom: true });
     expect(report).toMatchObject({ rowsRead: 4, orders: 3, rowsRejected: 0 });
     const split = orders.get('douyin:6921000000000002')!;
     expect(split).toMatchObject({ totalMinor: 17890, refundedMinor: 4990, status: 'shipped', customerKey: 'douyin:88001001' });

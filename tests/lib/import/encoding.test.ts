@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { detectEncoding } from '../../../lib/import/encoding';
+import { importToMemory } from '../../../lib/import/collect';
+import { encodeGbk } from '../../../lib/ui/gbk';
+import { chunked } from '../../helpers';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const join = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+};
+
+/** Text in a legacy encoding, by inverting the platform's own decoder (there is no encoder for these). */
+function encodeWith(encoding: string, text: string): Uint8Array {
+  const decoder = new TextDecoder(encoding);
+  const table = new Map<string, number[]>();
+  for (let b = 0x80; b <= 0xff; b += 1) {
+    const single = decoder.decode(new Uint8Array([b]));
+    if (single.length === 1 && single !== '\uFFFD') table.set(single, [b]);
+  }
+  for (let lead = 0x81; lead <= 0xfe; lead += 1) {
+    for (let trail = 0x40; trail <= 0xfe; trail += 1) {
+      const pair = decoder.decode(new Uint8Array([lead, trail]));
+      if (pair.length === 1 && pair !== '\uFFFD' && !table.has(pair)) table.set(pair, [lead, trail]);
+    }
+  }
+  const bytes: number[] = [];
+  for (const char of text) {
+    if (char.charCodeAt(0) < 0x80) bytes.push(char.charCodeAt(0));
+    else bytes.push(...(table.get(char) ?? [0x3f]));
+  }
+  return new Uint8Array(bytes);
+}
+
+const mapping = { order: 'Order', customer: 'Customer', date: 'Date', amount: 'Total' };
+const load = (bytes: Uint8Array, chunk = 97, settings = {}) => importToMemory(chunked(bytes, chunk), { format: 'generic', mapping, timeZone: 'UTC', ...settings });
+
+describe('encodings, decided per file with evidence', () => {
+  it('reads a Windows-1252 export of a European shop as such, not as GBK mojibake', async () => {
+    const text = 'Order,Customer,Date,Total\n1,Müller José,2024-03-01,12.00\n2,Françoise Læssøe,2024-03-02,8.00\n3,Müller José,2024-03-03,1.50\n';
+    const bytes = encodeWith('windows-1252', text);
+    expect(detectEncoding(bytes)).toMatchObject({ encoding: 'windows-1252' });
+    const { orders } = await load(bytes);
+    expect([...orders.values()].map((o) => o.customerKey)).toEqual(['generic:Müller José', 'generic:Françoise Læssøe', 'generic:Müller José']);
+  });
+
+  it('knows Big5 and Shift_JIS exports by reading them as text', () => {
+    expect(detectEncoding(encodeWith('big5', '訂單編號,買家,日期,金額\n1,陳大文,2024-03-01,120\n2,林小美,2024-03-02,80\n'))).toMatchObject({ encoding: 'big5' });
+    expect(detectEncoding(encodeWith('shift_jis', '注文番号,購入者,日付,金額\n1,やまだ たろう,2024-03-01,1200\n2,サトウ ハナコ,2024-03-02,800\n3,山田太郎,2024-03-03,500\n'))).toMatchObject({ encoding: 'shift_jis' });
+    expect(detectEncoding(encodeGbk('订单编号,买家会员名,订单创建时间,买家实际支付金额\n1,茶友小王,2024-03-01 10:00:00,128.00\n'))).toMatchObject({ encoding: 'gb18030' });
+  });
+
+  it('reads a UTF-8 file with a few GBK rows as UTF-8, and refuses those rows by number instead of garbling every name', async () => {
+    const good = Array.from({ length: 40 }, (_, i) => `${i + 1},茶友${i % 5},2024-03-01,10.00`).join('\n');
+    const bytes = join(utf8(`Order,Customer,Date,Total\n${good}\n`), encodeGbk('41,张三丰,2024-03-02,5.00\n'), utf8('42,茶友1,2024-03-03,1.00\n'));
+    expect(detectEncoding(bytes)).toMatchObject({ encoding: 'utf-8' });
+    const { report, orders } = await load(bytes);
+    expect(report).toMatchObject({ rowsRead: 42, rowsImported: 41, rowsRejected: 1 });
+    expect(report.rejections[0]).toMatchObject({ row: 42 });
+    expect(report.rejections[0]!.reason).toMatch(/^holds bytes that are not UTF-8 text \(shown as �\): the file mixes encodings/);
+    expect(new Set([...orders.values()].map((o) => o.customerKey))).toEqual(new Set(['generic:茶友0', 'generic:茶友1', 'generic:茶友2', 'generic:茶友3', 'generic:茶友4']));
+  });
+
+  it('reads a UTF-8 line inside a GBK export as UTF-8, so its buyer stays one buyer, and says so', async () => {
+    const bytes = join(
+      encodeGbk('订单编号,买家会员名,订单创建时间,买家实际支付金额\n1,茶友小王,2024-03-01 10:00:00,128.00\n'),
+      utf8('2,茶友小王,2024-03-02 10:00:00,20.00\n'),
+      encodeGbk('3,茶友小王,2024-03-03 10:00:00,5.00\n'),
+    );
+    for (const chunk of [7, 64, bytes.length]) {
+      const { report, orders } = await importToMemory(chunked(bytes, chunk), { format: 'taobao' });
+      expect(new Set([...orders.values()].map((o) => o.customerKey))).toEqual(new Set(['taobao:茶友小王']));
+      expect(report.warnings.map((w) => w.en).join('\n')).toMatch(/1 line was UTF-8 in a GB18030 file \(the first: line 3/);
+    }
+  });
+
+  it('reads a file as the encoding the seller chooses', async () => {
+    const bytes = encodeWith('windows-1252', 'Order,Customer,Date,Total\n1,Søren,2024-03-01,12.00\n');
+    const { orders, encoding } = await load(bytes, 97, { encoding: 'gb18030' });
+    expect(encoding).toMatchObject({ encoding: 'gb18030', evidence: 'chosen by you' });
+    expect([...orders.values()][0]!.customerKey).not.toBe('generic:Søren');
+  });
+});
