@@ -1,8 +1,8 @@
 /**
- * The rows already read in a file, by a 64-bit fingerprint of their cells, with the row number
+ * The rows already read in a file, by a 64-bit fingerprint of their text, with the row number
  * each was first read at: an open-addressing table in typed arrays, 12 bytes a slot, so that a
  * file of millions of rows is checked for repeated rows in tens of megabytes, not hundreds.
- * Two rows with equal cells belong to the same order (the order id is one of the cells). Two
+ * Two rows with equal text belong to the same order (the order id is one of their cells). Two
  * different rows share a fingerprint with a chance of about n² / 2⁶⁵: 1 in 6 million for 2.5
  * million rows.
  */
@@ -18,20 +18,22 @@ export class RowPrints {
   }
 
   /** The row an identical row was first read at, or 0 after noting this one (rows are numbered from 1). */
-  check(cells: readonly string[], row: number): number {
+  check(text: string, row: number): number {
+    // Two hashes over the text, two characters a step: one loop over a flat string, about 2 ns a character.
     let high = 0x811c9dc5;
     let low = 0x050c5d1f;
-    for (const cell of cells) {
-      for (let i = 0; i < cell.length; i += 1) {
-        const code = cell.charCodeAt(i);
-        high = Math.imul(high ^ code, 0x01000193);
-        low = Math.imul(low ^ code, 0x01000193);
-      }
-      // A separator between cells, so ["ab", "c"] and ["a", "bc"] differ.
-      high = Math.imul(high ^ 0x1f, 0x01000193);
-      low = Math.imul(low ^ 0x1e, 0x01000193);
+    const length = text.length;
+    let i = 0;
+    for (; i + 1 < length; i += 2) {
+      const pair = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+      high = Math.imul(high ^ pair, 0x01000193);
+      low = Math.imul(low ^ pair, 0x5bd1e995);
     }
-    high >>>= 0;
+    if (i < length) {
+      high = Math.imul(high ^ text.charCodeAt(i), 0x01000193);
+      low = Math.imul(low ^ text.charCodeAt(i), 0x5bd1e995);
+    }
+    high = (high ^ length) >>> 0;
     low >>>= 0;
     for (let slot = (low ^ (high >>> 7)) & this.mask; ; slot = (slot + 1) & this.mask) {
       const at = slot * 3;

@@ -39,7 +39,8 @@ export class RowSplitter {
 
   constructor(
     private readonly delimiter: Delimiter,
-    private readonly onRows: (rows: string[][]) => void,
+    /** Each batch of rows, with each row's text as the file has it (for finding repeated rows cheaply). */
+    private readonly onRows: (rows: string[][], texts: string[]) => void,
   ) {}
 
   push(text: string): void {
@@ -70,10 +71,14 @@ export class RowSplitter {
     }
   }
 
+  /** The text of each row of the batch being split, as the file has it. */
+  private texts: string[] = [];
+
   private parse(input: string, final: boolean): void {
+    this.texts = [];
     const rows = this.delimiter === 'whitespace' ? this.splitWhitespace(input, final) : this.splitDelimited(input, final);
     this.rowsSeen += rows.length;
-    if (rows.length > 0) this.onRows(rows);
+    if (rows.length > 0) this.onRows(rows, this.texts);
   }
 
   private splitWhitespace(input: string, final: boolean): string[][] {
@@ -88,6 +93,7 @@ export class RowSplitter {
     if (body === '') return [];
     const lines = body.split(/\r\n|\r|\n/);
     if (lines[lines.length - 1] === '') lines.pop(); // the break that ends the body ends its last line
+    this.texts = lines;
     return lines.map((line) => {
       const trimmed = line.trim();
       return trimmed === '' ? [''] : trimmed.split(/\s+/);
@@ -102,17 +108,39 @@ export class RowSplitter {
     const delimiter = this.delimiter;
     const length = input.length;
     const rows: string[][] = [];
+    const texts = this.texts;
     let row: string[] = [];
     let rowStart = 0;
     let pos = 0;
     let nextDelimiter = input.indexOf(delimiter);
     let nextLf = input.indexOf('\n');
     let nextCr = input.indexOf('\r');
+    let nextQuote = input.indexOf('"');
     const carry = () => {
       this.partial = input.slice(rowStart);
       return rows;
     };
     for (;;) {
+      // A whole record with no quote in it, as most are: one native split instead of a cell at a time.
+      if (row.length === 0) {
+        if (nextLf >= 0 && nextLf < pos) nextLf = input.indexOf('\n', pos);
+        if (nextCr >= 0 && nextCr < pos) nextCr = input.indexOf('\r', pos);
+        if (nextQuote >= 0 && nextQuote < pos) nextQuote = input.indexOf('"', pos);
+        const lineEnd = firstOf(nextLf, nextCr, -1, -1);
+        // A CR that ends the text may be half of a CRLF: the general path below carries it over.
+        if (lineEnd >= 0 && (nextQuote < 0 || nextQuote > lineEnd) && !(lineEnd === length - 1 && input.charCodeAt(lineEnd) === CR && !final)) {
+          const line = input.slice(pos, lineEnd);
+          rows.push(line.split(delimiter));
+          texts.push(line);
+          pos = lineEnd + (input.charCodeAt(lineEnd) === CR && input.charCodeAt(lineEnd + 1) === LF ? 2 : 1);
+          rowStart = pos;
+          if (pos >= length) {
+            this.partial = '';
+            return rows;
+          }
+          continue;
+        }
+      }
       let cell: string;
       if (input.charCodeAt(pos) === QUOTE) {
         cell = '';
@@ -156,6 +184,7 @@ export class RowSplitter {
         if (!final) return carry(); // the record may go on in the next chunk
         row.push(cell);
         rows.push(row);
+        texts.push(input.slice(rowStart));
         this.partial = '';
         return rows;
       }
@@ -166,13 +195,18 @@ export class RowSplitter {
         if (pos === length && final) {
           row.push('');
           rows.push(row);
+          texts.push(input.slice(rowStart));
           this.partial = '';
           return rows;
         }
         continue;
       }
+      texts.push(input.slice(rowStart, pos));
       if (terminator === '\r') {
-        if (pos + 1 === length && !final) return carry(); // the LF of a CRLF may open the next chunk
+        if (pos + 1 === length && !final) {
+          texts.pop();
+          return carry(); // the LF of a CRLF may open the next chunk
+        }
         pos += input.charCodeAt(pos + 1) === LF ? 2 : 1;
       } else pos += 1;
       rows.push(row);
@@ -188,12 +222,13 @@ export class RowSplitter {
 
 const QUOTE = 0x22;
 const LF = 0x0a;
+const CR = 0x0d;
 
 /** The nearest of three indexOf results (−1 for none), or `none` when all are −1. */
 function firstOf(a: number, b: number, c: number, none: number): number {
-  let first = none;
+  let first = Infinity;
   if (a >= 0 && a < first) first = a;
   if (b >= 0 && b < first) first = b;
   if (c >= 0 && c < first) first = c;
-  return first;
+  return first === Infinity ? none : first;
 }

@@ -151,7 +151,8 @@ export class ImportSession {
     return this.report;
   }
 
-  pushRows(rows: string[][]): void {
+  /** `texts`: each row's text as the file has it, for finding repeated rows; cells joined where absent. */
+  pushRows(rows: string[][], texts?: readonly string[]): void {
     let start = 0;
     if (!this.report) {
       const first = rows[0];
@@ -194,7 +195,7 @@ export class ImportSession {
       }
       // A row identical to one read before (its order id among its cells): one export pasted
       // twice, or two overlapping exports joined. It is left out, never added as one more line.
-      const of = this.prints.check(row, this.rowNumber);
+      const of = this.prints.check(texts?.[i] ?? row.join('\u001f'), this.rowNumber);
       if (of !== 0) {
         const examples = this.skipRepeats ? report.duplicates : report.repeats;
         if (this.skipRepeats) report.duplicateRows += 1;

@@ -1,4 +1,4 @@
-import { detectEncoding, InputError, StreamDecoder, type DetectedEncoding, type Encoding } from './encoding';
+import { concatBytes, detectEncoding, InputError, StreamDecoder, type DetectedEncoding, type Encoding } from './encoding';
 import { detectDelimiter, RowSplitter, type Delimiter } from './rows';
 import { ImportSession, type ImportReport, type ImportSettings } from './session';
 import type { FoldedOrder } from './fold';
@@ -50,7 +50,7 @@ export async function importStream(
   let bytesRead = 0;
   const pending: FoldedOrder[] = [];
   const session = new ImportSession(settings, (folded) => pending.push(folded));
-  const rowsOut = (rows: string[][]) => session.pushRows(rows);
+  const rowsOut = (rows: string[][], texts: string[]) => session.pushRows(rows, texts);
 
   const start = (bytes: Uint8Array): StreamDecoder => {
     // The same sample however the file arrives: a browser's file stream may hand over the whole
@@ -88,7 +88,7 @@ export async function importStream(
         head.push(chunk);
         headSize += chunk.length;
         if (headSize >= SNIFF_BYTES) {
-          decoder = start(concat(head));
+          decoder = start(concatBytes(...head));
           head = [];
         }
       }
@@ -101,7 +101,7 @@ export async function importStream(
   }
   if (!decoder) {
     if (headSize === 0) throw new InputError('The file is empty (0 bytes). Export the orders again and import that file.');
-    decoder = start(concat(head));
+    decoder = start(concatBytes(...head));
   }
   if (settings.truncated) splitter!.discard();
   else {
@@ -114,15 +114,4 @@ export async function importStream(
   const result = { report, encoding: decoder!.detected, delimiter };
   if (report.rowsRead === 0) throw new HeaderOnlyError(result);
   return result;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

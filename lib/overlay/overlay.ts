@@ -224,8 +224,9 @@ export interface OverlayOptions {
  * observer, a badge per target in its own shadow root, and the targets looked up in one message
  * per batch. A badge is for the identifiers its target showed when it was placed: a console that
  * reuses its rows and changes only their text or attributes (React and Vue lists paging) has each
- * changed row resolved afresh, and a badge whose target has gone from the page goes with it. Where the badge index knows a row, its badge goes in before the page lays the row out,
- * for the first screen of rows, and in the frames after for the rest (see FIRST_TURN); the lookup
+ * changed row resolved afresh, and a badge whose target has gone from the page goes with it.
+ * Where the badge index knows a row, its badge goes in before the page lays the row out, for the
+ * first screen of rows, and in the frames after for the rest (see FIRST_TURN); the lookup
  * then says whose each is, and corrects it if the index was stale. Stopping removes every badge.
  */
 export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {

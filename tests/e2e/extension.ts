@@ -119,3 +119,17 @@ export async function importAndScore(dashboard: Page, path: string): Promise<voi
     await dashboard.waitForTimeout(250);
   }
 }
+
+/** Switches Tiermark on for an origin from the dashboard's Sites page (the end-to-end build holds the test origin, so no prompt). */
+export async function enableSite(dashboard: Page, extensionId: string, origin: string): Promise<void> {
+  await dashboard.goto(`chrome-extension://${extensionId}/options.html#sites`);
+  await dashboard.fill('#tm-site-origin', origin);
+  await dashboard.click('#tm-site-enable');
+  await dashboard.locator(`[data-origin="${origin}"]`).waitFor();
+}
+
+/** Fills the Sites page's form that describes a console (fields by their input id, such as rowSelector) and saves it. */
+export async function describeConsole(dashboard: Page, fields: Record<string, string>): Promise<void> {
+  for (const [name, value] of Object.entries(fields)) await dashboard.fill(`#tm-custom-${name}`, value);
+  await dashboard.click('#tm-custom-save');
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers';
-import { E2E_HOST, E2E_HOSTS_DIR, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { describeConsole, E2E_HOST, E2E_HOSTS_DIR, enableSite, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
 import { badgesIn, customerOf, inContentScript } from './badges';
 
 /** A WooCommerce shop whose order numbers run 2018–2041, like a young shop's: each is also a year or a price somewhere. */
@@ -72,10 +72,7 @@ describe('identifier matching finds buyers wherever the page shows them, and not
     await importAndScore(dashboard, youngWooShop());
     await browser.context.route(`${E2E_HOST}/erp/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: ERP_PAGE }));
     await browser.context.route(`${E2E_HOST}/attr/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: ATTRIBUTE_PAGE }));
-    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#sites`);
-    await dashboard.fill('#tm-site-origin', E2E_HOST);
-    await dashboard.click('#tm-site-enable');
-    await dashboard.locator(`[data-origin="${E2E_HOST}"]`).waitFor();
+    await enableSite(dashboard, browser.extensionId, E2E_HOST);
   });
   afterAll(async () => {
     await browser?.close();
@@ -93,12 +90,7 @@ describe('identifier matching finds buyers wherever the page shows them, and not
 
   it('reads a described console’s identifier from the attribute the seller names, and matches identifiers in the rest of the page', async () => {
     await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#sites`);
-    await dashboard.fill('#tm-custom-urlPattern', `${E2E_HOST}/attr/*`);
-    await dashboard.fill('#tm-custom-rowSelector', '#list .row');
-    await dashboard.fill('#tm-custom-identifierSelector', 'a.open');
-    await dashboard.fill('#tm-custom-identifierAttribute', 'href');
-    await dashboard.fill('#tm-custom-regex', 'id=(\\d+)');
-    await dashboard.click('#tm-custom-save');
+    await describeConsole(dashboard, { urlPattern: `${E2E_HOST}/attr/*`, rowSelector: '#list .row', identifierSelector: 'a.open', identifierAttribute: 'href', regex: 'id=(\\d+)' });
     await dashboard.locator(`[data-custom="${E2E_HOST}/attr/*"]`).waitFor();
     const page = await browser.context.newPage();
     await page.goto(`${E2E_HOST}/attr/orders`);

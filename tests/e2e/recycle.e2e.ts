@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers';
-import { E2E_HOST, E2E_HOSTS_DIR, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { describeConsole, E2E_HOST, E2E_HOSTS_DIR, enableSite, importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
 import { badgesIn, customerOf, inContentScript } from './badges';
 
 /** Each order number of the shop's fixtures, with its buyer's customer key. */
@@ -112,10 +112,7 @@ describe('badges on a console that reuses its rows', () => {
       await browser.context.route(`${E2E_HOST}/${path}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: SPA_PAGE }));
     }
     await browser.context.route(`${E2E_HOST}/virtual/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: VIRTUAL_PAGE }));
-    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#sites`);
-    await dashboard.fill('#tm-site-origin', E2E_HOST);
-    await dashboard.click('#tm-site-enable');
-    await dashboard.locator(`[data-origin="${E2E_HOST}"]`).waitFor();
+    await enableSite(dashboard, browser.extensionId, E2E_HOST);
   });
   afterAll(async () => {
     await browser?.close();
@@ -149,10 +146,7 @@ describe('badges on a console that reuses its rows', () => {
   });
 
   it('does the same with the seller’s own description of the console', async () => {
-    await dashboard.fill('#tm-custom-urlPattern', `${E2E_HOST}/custom/*`);
-    await dashboard.fill('#tm-custom-rowSelector', '#list .r');
-    await dashboard.fill('#tm-custom-identifierSelector', '.oid');
-    await dashboard.click('#tm-custom-save');
+    await describeConsole(dashboard, { urlPattern: `${E2E_HOST}/custom/*`, rowSelector: '#list .r', identifierSelector: '.oid' });
     await dashboard.locator(`[data-custom="${E2E_HOST}/custom/*"]`).waitFor();
     const page = await browser.context.newPage();
     await page.goto(`${E2E_HOST}/custom/orders`);

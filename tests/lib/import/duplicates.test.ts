@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { chunked, fixture } from '../../helpers';
 import { importToMemory } from '../../../lib/import/collect';
+import { concatBytes } from '../../../lib/import/encoding';
 import { summariseCustomers } from '../../../lib/customers';
 import type { StreamSettings } from '../../../lib/import/stream';
 
@@ -47,15 +48,7 @@ function bodyOf(bytes: Uint8Array): Uint8Array {
   return bytes.subarray(bytes.indexOf(0x0a) + 1);
 }
 
-const join = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-};
+const join = concatBytes;
 
 describe('repeated rows', () => {
   for (const [name, settings] of FILES) {

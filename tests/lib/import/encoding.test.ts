@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { detectEncoding } from '../../../lib/import/encoding';
 import { importToMemory } from '../../../lib/import/collect';
+import { concatBytes } from '../../../lib/import/encoding';
 import { encodeGbk } from '../../../lib/ui/gbk';
 import { chunked } from '../../helpers';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
-const join = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-};
+const join = concatBytes;
 
 /** Text in a legacy encoding, by inverting the platform's own decoder (there is no encoder for these). */
 function encodeWith(encoding: string, text: string): Uint8Array {
