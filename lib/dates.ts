@@ -17,9 +17,23 @@ interface Fields {
 
 type Setter = (fields: Fields, value: string) => void;
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** A month's name or its abbreviation ("Jan", "Sept.", "January") to 1–12; 0 for no month. */
+const monthByName = (name: string) => MONTHS.indexOf(name.slice(0, 3).toLowerCase()) + 1;
+
+/**
+ * A two-digit year in the century that puts it no later than next year: "21" is 2021, "95" is
+ * 1995 (exports hold no orders from the future, and none from before e-commerce).
+ */
+export function yearOfTwoDigits(yy: number, now = Date.now()): number {
+  return 2000 + yy <= new Date(now).getUTCFullYear() + 1 ? 2000 + yy : 1900 + yy;
+}
+
 const TOKENS: Record<string, { pattern: string; set: Setter }> = {
   yyyy: { pattern: '(\\d{4})', set: (f, v) => (f.year = Number(v)) },
-  yy: { pattern: '(\\d{2})', set: (f, v) => (f.year = 2000 + Number(v)) },
+  yy: { pattern: '(\\d{2})', set: (f, v) => (f.year = yearOfTwoDigits(Number(v))) },
+  MMMM: { pattern: '([A-Za-z]{3,9})', set: (f, v) => (f.month = monthByName(v)) },
+  MMM: { pattern: '([A-Za-z]{3,4})\\.?', set: (f, v) => (f.month = monthByName(v)) },
   MM: { pattern: '(\\d{2})', set: (f, v) => (f.month = Number(v)) },
   M: { pattern: '(\\d{1,2})', set: (f, v) => (f.month = Number(v)) },
   dd: { pattern: '(\\d{2})', set: (f, v) => (f.day = Number(v)) },
@@ -40,10 +54,14 @@ const TOKENS: Record<string, { pattern: string; set: Setter }> = {
 };
 const TOKEN_NAMES = Object.keys(TOKENS).sort((a, b) => b.length - a.length);
 
+/** An offset such as "+0800", "-07:00" or "Z" in minutes; NaN beyond what any zone uses (±14:00), as "+9999" is. */
 function parseOffset(text: string): number {
   if (text === 'Z') return 0;
   const digits = text.slice(1).replace(':', '');
-  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
+  const hours = Number(digits.slice(0, 2));
+  const extra = Number(digits.slice(2) || '0');
+  if (hours > 14 || extra > 59) return Number.NaN;
+  const minutes = hours * 60 + extra;
   return text.startsWith('-') ? -minutes : minutes;
 }
 
@@ -106,7 +124,10 @@ function fieldsToInstant(f: Fields, timeZone: string): number | null {
   if (f.pm === true) f.hour += 12;
   if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31 || f.hour > 23 || f.minute > 59 || f.second > 60) return null;
   if (f.day > daysInMonth(f.year, f.month)) return null; // 31 February
+  // Date.UTC reads years 0–99 as 1900–1999; no export's order is from then (see RowReader's range check).
+  if (f.year < 100) return null;
   if (f.offsetMinutes !== null) {
+    if (Number.isNaN(f.offsetMinutes)) return null;
     return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, f.ms) - f.offsetMinutes * 60_000;
   }
   return zonedToInstant(f.year, f.month, f.day, f.hour, f.minute, f.second, timeZone) + f.ms;
@@ -148,6 +169,7 @@ function parseCommonForm(text: string, timeZone: string): number | null | undefi
       const hours = twoDigits(text, at + 1);
       const minutes = twoDigits(text, at + 3 + colon);
       if (hours < 0 || minutes < 0) return undefined;
+      if (hours > 14 || minutes > 59) return null; // no zone is that far from UTC
       offsetMinutes = (sign === 45 ? -1 : 1) * (hours * 60 + minutes);
     } else return undefined;
   }
@@ -181,8 +203,15 @@ export function parseIsoLike(text: string, timeZone: string): number | null {
   );
 }
 
-const DAY_FIRST_CANDIDATES = ['d/M/yyyy H:mm:ss', 'd/M/yyyy H:mm', 'd/M/yyyy', 'd.M.yyyy H:mm:ss', 'd.M.yyyy H:mm', 'd.M.yyyy'];
-const MONTH_FIRST_CANDIDATES = ['M/d/yyyy H:mm:ss', 'M/d/yyyy H:mm', 'M/d/yyyy h:mm a', 'M/d/yyyy'];
+const DAY_FIRST_CANDIDATES = [
+  'd/M/yyyy H:mm:ss', 'd/M/yyyy H:mm', 'd/M/yyyy', 'd.M.yyyy H:mm:ss', 'd.M.yyyy H:mm', 'd.M.yyyy', 'd/M/yy H:mm', 'd/M/yy', 'd.M.yy',
+];
+const MONTH_FIRST_CANDIDATES = ['M/d/yyyy H:mm:ss', 'M/d/yyyy H:mm', 'M/d/yyyy h:mm a', 'M/d/yyyy', 'M/d/yy H:mm', 'M/d/yy h:mm a', 'M/d/yy'];
+/** Month names say which is the month: eBay's "Jan-18-16", "Mar 5, 2024", "5 Mar 2024", "05-Mar-24". */
+const NAMED_MONTH_CANDIDATES = [
+  'MMM-d-yy', 'MMM-d-yyyy', 'MMM d, yyyy H:mm:ss', 'MMM d, yyyy h:mm a', 'MMM d, yyyy', 'MMMM d, yyyy', 'MMM d yyyy', 'd MMM yyyy H:mm', 'd MMM yyyy',
+  'd MMMM yyyy', 'd-MMM-yy', 'd-MMM-yyyy',
+];
 
 export interface InferredDateFormat {
   /** null means the ISO-like forms. */
@@ -203,6 +232,8 @@ export function inferDateFormat(samples: readonly string[], timeZone: string): I
     const parse = compileDatePattern(pattern, timeZone);
     return values.every((v) => parse(v) !== null);
   };
+  const named = NAMED_MONTH_CANDIDATES.find(fits);
+  if (named) return { pattern: named, ambiguous: false };
   const monthFirst = MONTH_FIRST_CANDIDATES.find(fits);
   const dayFirst = DAY_FIRST_CANDIDATES.find(fits);
   if (monthFirst && dayFirst) return { pattern: monthFirst, ambiguous: monthFirst.replace('M/d', 'd/M') === dayFirst };

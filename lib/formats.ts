@@ -34,6 +34,8 @@ export interface FormatOptions {
   hasHeader: boolean;
   /** Each number column's decimal mark, shared by the format's readers and reported by the import. */
   numbers?: NumberColumns;
+  /** The latest plausible order date (the as-of day or today, plus a day); later dates are refused. */
+  latestDate?: number;
 }
 
 /** Looks columns up by header name: trimmed, case-insensitive, quotes and BOM removed. */

@@ -2,6 +2,9 @@ import { decimalMarkOf, minorDigits, numberText, parseMoneyMinor, splitDecimal, 
 import { cellAt, type FormatOptions } from '../formats';
 import { NumberColumns } from './numbers';
 
+/** No online order is older than this; an earlier date is a placeholder (0000-01-01) or a misread. */
+const EARLIEST_ORDER = Date.UTC(1995, 0, 1);
+
 /** Thrown inside a row mapper; the import records the row as rejected with this reason. */
 export class RowProblem extends Error {}
 
@@ -52,6 +55,11 @@ export class RowReader {
     }
     if (instant === null) {
       throw new RowProblem(`unparseable date in column "${this.name(index)}": "${clip(cell)}"`);
+    }
+    const latest = this.options.latestDate ?? Number.POSITIVE_INFINITY;
+    if (instant < EARLIEST_ORDER || instant > latest) {
+      const until = Number.isFinite(latest) ? new Date(latest).toISOString().slice(0, 10) : 'today';
+      throw new RowProblem(`date in column "${this.name(index)}": "${clip(cell)}" is not a plausible order date (expected 1995-01-01 to ${until})`);
     }
     return instant;
   }

@@ -295,7 +295,9 @@ export class ImportSession {
     }
     const dataRows = rows.slice(hasHeader ? 1 : 0, 2001);
     this.numbers = new NumberColumns(dataRows, hasHeader ? 2 : 1);
-    const options: FormatOptions = { timeZone, currency, parseDate, mapping, hasHeader, numbers: this.numbers };
+    // A day's grace past today, or past the as-of day when that is later: no export holds later orders.
+    const latestDate = Math.max(Date.now(), this.settings.asOf ? endOfDay(this.settings.asOf, timeZone) : 0) + 86_400_000;
+    const options: FormatOptions = { timeZone, currency, parseDate, mapping, hasHeader, numbers: this.numbers, latestDate };
     try {
       this.mapper = format.mapper(columns, options);
     } catch (error) {

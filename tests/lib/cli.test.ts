@@ -190,12 +190,13 @@ describe('tiermark score on real-world input', () => {
 
   it('exits 1 when no order could be imported, with the commonest reasons and the likely fix', async () => {
     const input = out('us-dates.csv');
-    writeFileSync(input, generic(['1,a@x.com,01/02/21,10.00', '2,b@x.com,12/25/21,5.00', '3,c@x.com,03/04/21,1.00']));
+    // Month-first with dashes and two-digit years: no pattern the import tries reads them.
+    writeFileSync(input, generic(['1,a@x.com,01-02-21,10.00', '2,b@x.com,12-25-21,5.00', '3,c@x.com,03-04-21,1.00']));
     const target = out('none.csv');
     const { code, stderr } = await cli('score', input, '--map', 'order=Order,customer=Customer,date=Date,amount=Total', '--out', target);
     expect(code).toBe(1);
-    expect(stderr).toContain('No order could be imported. The commonest reasons:\n  3 × unparseable date in column "Date": "01/02/21"');
-    expect(stderr).toContain('Likely fix: dates look like 01/02/21: add --date-format M/d/yy (or d/M/yy if the day comes first)');
+    expect(stderr).toContain('No order could be imported. The commonest reasons:\n  3 × unparseable date in column "Date": "01-02-21"');
+    expect(stderr).toContain('Likely fix: dates look like 01-02-21: add --date-format M-d-yy (or d-M-yy if the day comes first)');
   });
 
   it('cuts every column at --as-of, leaving later orders out and saying how many', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dayKey, daysBetween, toIsoInZone, zonedToInstant, zoneOffsetMs } from '../../lib/time';
-import { compileDatePattern, inferDateFormat, parseIsoLike } from '../../lib/dates';
+import { compileDatePattern, inferDateFormat, parseIsoLike, yearOfTwoDigits } from '../../lib/dates';
+import { importToMemory } from '../../lib/import/collect';
+import { chunked } from '../helpers';
 
 describe('time zones', () => {
   it('reads China time as UTC+8', () => {
@@ -58,5 +60,37 @@ describe('dates', () => {
     expect(inferDateFormat(['12/1/2010 8:45', '12/13/2010 9:00'], 'UTC')).toEqual({ pattern: 'M/d/yyyy H:mm', ambiguous: false });
     expect(inferDateFormat(['13/1/2010 8:45'], 'UTC')).toEqual({ pattern: 'd/M/yyyy H:mm', ambiguous: false });
     expect(inferDateFormat(['1/2/2010'], 'UTC')).toEqual({ pattern: 'M/d/yyyy', ambiguous: true });
+  });
+
+  it('reads two-digit years, month names and eBay\'s Jan-18-16, and infers those patterns too', () => {
+    const now = Date.UTC(2026, 11, 1);
+    expect([yearOfTwoDigits(21, now), yearOfTwoDigits(27, now), yearOfTwoDigits(28, now), yearOfTwoDigits(95, now)]).toEqual([2021, 2027, 1928, 1995]);
+    const iso = (instant: number | null) => (instant === null ? null : new Date(instant).toISOString().slice(0, 10));
+    expect(iso(compileDatePattern('MMM-d-yy', 'UTC')('Jan-18-16'))).toBe('2016-01-18');
+    expect(iso(compileDatePattern('MMM d, yyyy', 'UTC')('Sept. 5, 2024'))).toBe('2024-09-05');
+    expect(iso(compileDatePattern('d MMMM yyyy', 'UTC')('5 March 2024'))).toBe('2024-03-05');
+    expect(compileDatePattern('MMM-d-yy', 'UTC')('Foo-18-16')).toBeNull();
+    expect(inferDateFormat(['Jan-18-16', 'Feb-2-16'], 'UTC')).toEqual({ pattern: 'MMM-d-yy', ambiguous: false });
+    expect(inferDateFormat(['01/02/21', '12/25/21'], 'UTC')).toEqual({ pattern: 'M/d/yy', ambiguous: false });
+    expect(inferDateFormat(['25.12.21'], 'UTC')).toEqual({ pattern: 'd.M.yy', ambiguous: false });
+  });
+
+  it('refuses offsets no zone has, and years Date.UTC would misread', () => {
+    expect(parseIsoLike('2024-03-01 10:00:00 +9999', 'UTC')).toBeNull();
+    expect(parseIsoLike('2024-03-01 10:00:00 +0875', 'UTC')).toBeNull();
+    expect(parseIsoLike('0000-01-01', 'UTC')).toBeNull();
+    expect(parseIsoLike('2024-03-01 10:00:00 +1400', 'UTC')).toBe(Date.UTC(2024, 1, 29, 20));
+  });
+
+  it('refuses order dates before 1995 or after today, naming the row and the range', async () => {
+    const text = 'Order,Customer,Date,Total\n1,a,2024-03-01,1.00\n2,b,1970-01-01,1.00\n3,c,9999-12-31,1.00\n4,d,2024-03-02,1.00\n';
+    const { report } = await importToMemory(chunked(new TextEncoder().encode(text), 16), {
+      format: 'generic',
+      mapping: { order: 'Order', customer: 'Customer', date: 'Date', amount: 'Total' },
+      timeZone: 'UTC',
+    });
+    expect(report).toMatchObject({ rowsRead: 4, rowsImported: 2, rowsRejected: 2 });
+    expect(report.rejections.map((r) => r.row)).toEqual([3, 4]);
+    expect(report.rejections[0]!.reason).toMatch(/^date in column "Date": "1970-01-01" is not a plausible order date \(expected 1995-01-01 to \d{4}-\d{2}-\d{2}\)$/);
   });
 });
