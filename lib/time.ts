@@ -81,8 +81,16 @@ export function zonedToInstant(
   timeZone: string,
 ): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute, second);
-  const guess = wall - zoneOffsetMs(timeZone, wall);
-  return wall - zoneOffsetMs(timeZone, guess);
+  // The offsets in force half a day either side: the same on all but a switch day.
+  const before = zoneOffsetMs(timeZone, wall - 12 * 3_600_000);
+  const after = zoneOffsetMs(timeZone, wall + 12 * 3_600_000);
+  if (before === after) return wall - before;
+  const fits = (offset: number) => zoneOffsetMs(timeZone, wall - offset) === offset;
+  if (fits(before) && fits(after)) return Math.min(wall - before, wall - after); // an overlap: the earlier
+  if (fits(before)) return wall - before;
+  if (fits(after)) return wall - after;
+  // A gap (02:30 on a spring-forward night): the clock read before the switch, so 03:30 after it.
+  return wall - before;
 }
 
 /** Days since 1970-01-01 of the calendar day an instant falls on in a zone. */
@@ -136,4 +144,45 @@ export function endOfDay(isoDate: string, timeZone: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!match) throw new Error(`Expected a date like 2024-12-31, got "${isoDate}"`);
   return zonedToInstant(Number(match[1]), Number(match[2]), Number(match[3]), 23, 59, 59, timeZone) + 999;
+}
+
+/** Zones shops are commonly run in, tried in turn against an export's offsets. */
+const COMMON_ZONES = [
+  'UTC', 'America/Los_Angeles', 'America/Denver', 'America/Phoenix', 'America/Chicago', 'America/New_York', 'America/Halifax',
+  'America/Mexico_City', 'America/Bogota', 'America/Sao_Paulo', 'America/Argentina/Buenos_Aires', 'Europe/London', 'Europe/Paris',
+  'Europe/Helsinki', 'Europe/Istanbul', 'Europe/Moscow', 'Asia/Dubai', 'Asia/Karachi', 'Asia/Kolkata', 'Asia/Dhaka', 'Asia/Bangkok',
+  'Asia/Shanghai', 'Asia/Tokyo', 'Australia/Perth', 'Australia/Brisbane', 'Australia/Adelaide', 'Australia/Sydney', 'Pacific/Auckland',
+  'Africa/Lagos', 'Africa/Johannesburg', 'Africa/Nairobi',
+];
+const STAMP_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?\s*([+-])(\d{2}):?(\d{2})$/;
+
+/**
+ * The shop's zone from the offsets its timestamps carry ("2023-04-09 19:23:02 -0700" in summer,
+ * "-0800" in winter: America/Los_Angeles), so that its days are counted as the shop counts them
+ * rather than in the zone of the machine reading the file. The first common zone whose offset
+ * agrees at every instant; a fixed offset (Etc/GMT+7) when none does and the offset never
+ * changes; null when the cells carry no offset.
+ */
+export function zoneFromOffsets(cells: readonly string[]): { zone: string; offsets: string[] } | null {
+  const stamps: Array<{ instant: number; offset: number }> = [];
+  const seen = new Set<string>();
+  for (const cell of cells) {
+    const m = STAMP_WITH_OFFSET.exec(cell.trim());
+    if (!m) continue;
+    const offset = (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) * 60_000;
+    const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+    stamps.push({ instant: wall - offset, offset });
+    seen.add(`${m[7]}${m[8]}:${m[9]}`);
+  }
+  if (stamps.length === 0) return null;
+  const offsets = [...seen].sort();
+  for (const zone of COMMON_ZONES) {
+    if (stamps.every(({ instant, offset }) => zoneOffsetMs(zone, instant) === offset)) return { zone, offsets };
+  }
+  const only = stamps[0]!.offset;
+  if (stamps.every((s) => s.offset === only) && only % 3_600_000 === 0) {
+    const hours = -only / 3_600_000; // Etc/GMT zones count the other way round
+    return { zone: hours === 0 ? 'UTC' : `Etc/GMT${hours > 0 ? '+' : ''}${hours}`, offsets };
+  }
+  return null;
 }

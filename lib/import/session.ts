@@ -1,6 +1,6 @@
 import { columnLetter, Columns, FormatError, isRejection, type ColumnMapping, type FormatId, type FormatOptions, type Localised, type OrderFormat, type RowMapper } from '../formats';
 import { compileDatePattern, dateParser, DatePatternError, inferDateFormat } from '../dates';
-import { defaultTimeZone, endOfDay, isValidTimeZone } from '../time';
+import { defaultTimeZone, endOfDay, isValidTimeZone, zoneFromOffsets } from '../time';
 import { formats } from '../../plugins/formats';
 import { guessMapping } from '../../plugins/formats/generic';
 import { OrderFolder, type FoldedOrder } from './fold';
@@ -124,6 +124,10 @@ export class ImportSession {
   private rowNumber = 0;
   private report: ImportReport | null = null;
   private readonly warnings: Localised[] = [];
+  /** Said last: the zone the timestamps' offsets pointed to, when none was given. */
+  private zoneNote: Localised | null = null;
+  /** Whether the format already said the file cannot tie orders to buyers. */
+  private buyerWarned = false;
   /**
    * Whether rows carry real order ids, so that a repeated row is a duplicate. Where the file has
    * none (a customer's day stands in for one), two identical rows may be two real purchases: a
@@ -220,7 +224,7 @@ export class ImportSession {
     }
     this.folder!.flush();
     report.decimalMarks = this.numbers!.decided().map(({ column, mark, row, example }) => ({ column: report.columns[column] ?? String(column + 1), mark, row, example }));
-    if (report.guestOrders > 0 && this.warnings.length === 0) {
+    if (report.guestOrders > 0 && !this.buyerWarned) {
       this.warnings.push({
         en: `${report.guestOrders} of ${report.orders} orders name no buyer (no id, email or phone); they count toward sales but belong to no customer.`,
         'zh-CN': `${report.orders} 个订单中有 ${report.guestOrders} 个没有买家标识（无账号、邮箱或手机号）：计入销售额，但不归属任何客户。`,
@@ -256,6 +260,7 @@ export class ImportSession {
         'zh-CN': `${n} 行与此前某行完全相同（第 ${repeat.row} 行与第 ${repeat.of} 行相同）。文件没有订单号列，已按多笔购买分别计入。如果文件包含重复的订单，请选择订单号列或删除重复部分。`,
       });
     }
+    if (this.zoneNote) this.warnings.push(this.zoneNote);
     report.warnings = this.warnings;
     return report;
   }
@@ -266,7 +271,17 @@ export class ImportSession {
     const requested = this.settings.format ?? 'auto';
     const format = requested === 'auto' ? detectFormat(header).format : formats[requested];
     this.format = format;
-    const timeZone = this.settings.timeZone ?? format.defaultTimeZone ?? defaultTimeZone();
+    // Without a zone given or the format's own, the timestamps' offsets say where the shop is: its
+    // days are then counted there, not in the zone of the machine that reads the file.
+    const sample = rows.slice(hasHeader ? 1 : 0, 201).flat();
+    const inferred = this.settings.timeZone || format.defaultTimeZone ? null : zoneFromOffsets(sample);
+    const timeZone = this.settings.timeZone ?? format.defaultTimeZone ?? inferred?.zone ?? defaultTimeZone();
+    if (inferred) {
+      this.zoneNote = {
+        en: `Days are counted in ${inferred.zone}, the zone the timestamps' offsets (${inferred.offsets.join(', ')}) point to. Set the shop's time zone if it is another.`,
+        'zh-CN': `按 ${inferred.zone} 计算日期（由时间戳的时区偏移 ${inferred.offsets.join('、')} 推断）。如店铺所在时区不同，请设置店铺时区。`,
+      };
+    }
     if (!isValidTimeZone(timeZone)) throw new InputError(`Unknown time zone "${timeZone}"; use an IANA name such as Asia/Shanghai or America/New_York.`);
     const currency = (this.settings.currency ?? format.defaultCurrency ?? 'USD').toUpperCase();
     const columns = new Columns(header);
@@ -306,6 +321,7 @@ export class ImportSession {
     }
     const warning = format.buyerWarning?.(columns, options);
     if (warning) this.warnings.push(warning);
+    this.buyerWarned = warning != null;
     for (const [used, unread] of columns.repeated) {
       const name = header[used]!.trim();
       const [a, b] = [columnLetter(used), columnLetter(unread)];

@@ -212,6 +212,21 @@ describe('tiermark score on real-world input', () => {
     expect(a).toMatchObject({ customerKey: 'a@x.com', orderCount: '2', monetary: '15.00', lastOrderAt: '2024-02-01T00:00:00Z', recencyDays: '29', frequency: '2' });
   });
 
+  it('counts days where the timestamps’ offsets put the shop, not in the machine’s zone', async () => {
+    // Two orders on one Los Angeles evening: one purchase day there, two in UTC.
+    const input = out('la.csv');
+    writeFileSync(input, generic(['1,a@x.com,2023-04-09 15:00:00 -0700,10.00', '2,a@x.com,2023-04-09 19:23:02 -0700,5.00', '3,a@x.com,2023-01-15 08:00:00 -0800,2.00']));
+    const target = out('la-out.csv');
+    const { code, stderr } = await cli('score', input, '--map', 'order=Order,customer=Customer,date=Date,amount=Total', '--as-of', '2023-05-01', '--columns', 'customerKey,orderCount,frequency,lastOrderAt', '--out', target);
+    expect(code).toBe(0);
+    expect(stderr).toContain('time zone America/Los_Angeles');
+    expect(stderr).toContain("warning: Days are counted in America/Los_Angeles, the zone the timestamps' offsets (-07:00, -08:00) point to.");
+    expect(csv(target)).toEqual([{ customerKey: 'a@x.com', orderCount: '3', frequency: '2', lastOrderAt: '2023-04-09T19:23:02-07:00' }]);
+    // Counted in UTC, the evening's two orders fall on two days.
+    await cli('score', input, '--map', 'order=Order,customer=Customer,date=Date,amount=Total', '--tz', 'UTC', '--as-of', '2023-05-01', '--columns', 'customerKey,frequency', '--out', target);
+    expect(csv(target)).toEqual([{ customerKey: 'a@x.com', frequency: '3' }]);
+  });
+
   it('writes cells Excel would run as formulas as text, and keeps numbers as numbers', async () => {
     const input = out('hostile.csv');
     writeFileSync(input, `Order,Customer,Date,Total,Currency\n1,"=HYPERLINK(""http://x"")",2024-01-05,10.00,USD\n2,@SUM(A1),2024-01-06,5.00,+EV\n3,-x,2024-01-07,-2.00,USD\n`);

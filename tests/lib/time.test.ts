@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, daysBetween, toIsoInZone, zonedToInstant, zoneOffsetMs } from '../../lib/time';
+import { dayKey, daysBetween, toIsoInZone, zonedToInstant, zoneFromOffsets, zoneOffsetMs } from '../../lib/time';
 import { compileDatePattern, inferDateFormat, parseIsoLike, yearOfTwoDigits } from '../../lib/dates';
 import { importToMemory } from '../../lib/import/collect';
 import { chunked } from '../helpers';
@@ -21,6 +21,25 @@ describe('time zones', () => {
     expect(toIsoInZone(Date.UTC(2024, 11, 31, 16, 5, 9), 'Asia/Shanghai')).toBe('2025-01-01T00:05:09+08:00');
     expect(toIsoInZone(Date.UTC(2024, 5, 1, 12), 'Asia/Kathmandu')).toBe('2024-06-01T17:45:00+05:45');
     expect(new Date(zonedToInstant(2024, 7, 1, 12, 0, 0, 'America/New_York')).toISOString()).toBe('2024-07-01T16:00:00.000Z');
+  });
+
+  it('moves a wall time inside a spring-forward gap forward, east and west of Greenwich, and takes the earlier of an overlap', () => {
+    // 02:30 does not exist on these nights: it is read as 03:30 after the switch.
+    expect(new Date(zonedToInstant(2024, 3, 10, 2, 30, 0, 'America/New_York')).toISOString()).toBe('2024-03-10T07:30:00.000Z');
+    expect(new Date(zonedToInstant(2024, 3, 31, 2, 30, 0, 'Europe/Berlin')).toISOString()).toBe('2024-03-31T01:30:00.000Z');
+    expect(new Date(zonedToInstant(2024, 10, 6, 2, 30, 0, 'Australia/Sydney')).toISOString()).toBe('2024-10-05T16:30:00.000Z');
+    // 01:30 happens twice when New York falls back: the first, in daylight time.
+    expect(new Date(zonedToInstant(2024, 11, 3, 1, 30, 0, 'America/New_York')).toISOString()).toBe('2024-11-03T05:30:00.000Z');
+    expect(new Date(zonedToInstant(2024, 7, 1, 12, 0, 0, 'America/New_York')).toISOString()).toBe('2024-07-01T16:00:00.000Z');
+  });
+
+  it('finds the shop zone from the offsets its timestamps carry', () => {
+    expect(zoneFromOffsets(['2023-04-09 19:23:02 -0700', '2023-01-15 08:00:00 -0800', 'Ada', '120.00'])).toEqual({ zone: 'America/Los_Angeles', offsets: ['-07:00', '-08:00'] });
+    expect(zoneFromOffsets(['2024-06-01T10:00:00+05:00'])?.zone).toBe('Asia/Karachi');
+    expect(zoneFromOffsets(['2024-06-01 10:00:00 +0530'])?.zone).toBe('Asia/Kolkata');
+    // Summer and winter both at -03:00 but not Buenos Aires' or São Paulo's history: a fixed offset is still a zone.
+    expect(zoneFromOffsets(['2024-06-01 10:00:00 -1100', '2024-01-01 10:00:00 -1100'])?.zone).toBe('Etc/GMT+11');
+    expect(zoneFromOffsets(['2024-06-01 10:00:00', 'no date'])).toBeNull();
   });
 
   it('puts day boundaries in the shop zone', () => {
