@@ -97,7 +97,7 @@ function importOption(arg: string, value: () => string, settings: StreamSettings
       return true;
     }
     case '--map':
-      settings.mapping = parseMapping(value());
+      settings.mapOverrides = parseMapping(value());
       settings.format ??= 'generic';
       return true;
     case '--delimiter':

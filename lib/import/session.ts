@@ -24,8 +24,10 @@ export class ColumnsError extends InputError {
 
 export interface ImportSettings {
   format?: FormatId | 'auto';
-  /** For the generic format; guessed from the header when absent. */
+  /** For the generic format, as the seller made it; guessed from the header and values when absent. */
   mapping?: ColumnMapping;
+  /** For the generic format: fields chosen on the command line, over the guess for the rest. */
+  mapOverrides?: ColumnMapping;
   hasHeader?: boolean;
   /** date-fns pattern; inferred for the generic format when absent. */
   dateFormat?: string;
@@ -273,8 +275,8 @@ export class ImportSession {
     this.format = format;
     // Without a zone given or the format's own, the timestamps' offsets say where the shop is: its
     // days are then counted there, not in the zone of the machine that reads the file.
-    const sample = rows.slice(hasHeader ? 1 : 0, 201).flat();
-    const inferred = this.settings.timeZone || format.defaultTimeZone ? null : zoneFromOffsets(sample);
+    const sample = rows.slice(hasHeader ? 1 : 0, 201);
+    const inferred = this.settings.timeZone || format.defaultTimeZone ? null : zoneFromOffsets(sample.flat());
     const timeZone = this.settings.timeZone ?? format.defaultTimeZone ?? inferred?.zone ?? defaultTimeZone();
     if (inferred) {
       this.zoneNote = {
@@ -285,7 +287,10 @@ export class ImportSession {
     if (!isValidTimeZone(timeZone)) throw new InputError(`Unknown time zone "${timeZone}"; use an IANA name such as Asia/Shanghai or America/New_York.`);
     const currency = (this.settings.currency ?? format.defaultCurrency ?? 'USD').toUpperCase();
     const columns = new Columns(header);
-    const mapping = format.id === 'generic' ? (this.settings.mapping ?? guessMapping(header)) : {};
+    // A mapping the seller made whole (the dashboard's) is taken as it is; the command line's --map
+    // overrides only the fields it names, over the guess from the header and the values.
+    const mapping =
+      format.id !== 'generic' ? {} : (this.settings.mapping ?? { ...guessMapping(header, sample), ...this.settings.mapOverrides });
     let dateFormat = this.settings.dateFormat ?? null;
     if (!dateFormat && format.id === 'generic' && mapping.date) {
       const index = columns.find(mapping.date);

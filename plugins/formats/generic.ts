@@ -1,29 +1,93 @@
-import { defineOrderFormat, FormatError, MAPPABLE_FIELDS, type ColumnMapping, type Columns, type MappableField } from '../../lib/formats';
+import { defineOrderFormat, FormatError, MAPPABLE_FIELDS, normaliseHeader, type ColumnMapping, type Columns, type MappableField } from '../../lib/formats';
+import { numberText } from '../../lib/money';
 import { RowProblem, RowReader } from '../../lib/import/row-reader';
 import { statusFromText } from '../../lib/status';
 
-/** Header words that suggest a field, for a first guess the seller then confirms. */
-const HINTS: Record<MappableField, RegExp> = {
-  customer: /customer|buyer|client|email|member|客户|买家|会员|用户/i,
-  order: /order|invoice|订单|单号/i,
-  date: /date|time|created|日期|时间/i,
-  amount: /amount|total|sales|revenue|金额|实付|合计/i,
-  price: /price|unit|单价/i,
-  currency: /currency|币种/i,
-  status: /status|state|状态/i,
-  item: /item|product|sku|title|description|商品|宝贝/i,
-  quantity: /qty|quantity|数量/i,
+/**
+ * What a header says about a field, in the languages sellers' exports come in (English, 中文,
+ * French, German, Spanish): names that are the field outright, words that suggest it, and words
+ * that rule it out ("Discount Amount" is no order's total; "total_quantity" is no money).
+ */
+const HINTS: Record<MappableField, { names: string[]; words: RegExp; not?: RegExp }> = {
+  customer: {
+    names: ['customer', 'customer id', 'customerid', 'customer email', 'email', 'e-mail', 'buyer', 'buyer user id', 'buyer id', 'email (billing)', 'billing email', '买家会员名', '买家', '客户', '会员', '用户id', 'client', 'kunde', 'cliente'],
+    words: /customer|buyer|client|e-?mail|member|kunde|cliente|客户|买家|会员|用户/i,
+    not: /count|total|since|type|note/i,
+  },
+  order: {
+    names: ['order id', 'order number', 'order', 'order no', 'order #', 'invoiceno', 'invoice', 'invoice no', '订单号', '订单编号', 'commande', 'n° de commande', 'numéro de commande', 'bestellnummer', 'bestellung', 'pedido', 'número de pedido'],
+    words: /order|invoice|订单|单号|commande|bestell|pedido/i,
+    not: /date|time|total|status|quantity|qty|count|type|value|amount|currency|note|item/i,
+  },
+  date: {
+    names: ['order date', 'sale date', 'created at', 'date', 'invoicedate', 'date paid', '订单创建时间', '下单时间', '日期', 'date de commande', 'bestelldatum', 'datum', 'fecha', 'fecha del pedido'],
+    words: /date|time|created|datum|fecha|日期|时间/i,
+    not: /ship|deliver|due|birth|updated|modified|发货|签收/i,
+  },
+  amount: {
+    names: ['order total', 'total', 'total_price', 'order value', 'grand total', 'amount', 'net sales', 'sales', '订单金额', '实付金额', '买家实际支付金额', '金额', 'montant total', 'total de la commande', 'ventes nettes', 'gesamtsumme', 'gesamtbetrag', 'betrag', 'importe total', 'total del pedido'],
+    words: /total|amount|revenue|sales|金额|实付|合计|montant|ventes|betrag|summe|importe/i,
+    not: /discount|fee|tax|shipping|refund|quantity|qty|count|coupon|vat|tip|number of|折扣|优惠|运费|税|退款|数量|remise|rabatt|descuento|envío|livraison|versand/i,
+  },
+  price: {
+    names: ['unitprice', 'unit price', 'price', 'item price', '单价', 'prix unitaire', 'prix', 'einzelpreis', 'preis', 'precio'],
+    words: /price|unit|单价|prix|preis|precio/i,
+    not: /total|compare|discount/i,
+  },
+  currency: { names: ['currency', 'order currency', '币种', 'devise', 'währung', 'moneda'], words: /currency|币种|devise|währung|moneda/i },
+  status: { names: ['status', 'order status', '订单状态', 'statut', 'état', 'estado'], words: /status|state|状态|statut|état|estado/i, not: /payment|fulfil|ship/i },
+  item: {
+    names: ['item', 'item name', 'product', 'title', 'description', 'stockcode', 'sku', '商品', '宝贝标题', 'produit', 'artikel', 'producto'],
+    words: /item|product|sku|title|description|stockcode|商品|宝贝|produit|artikel|producto/i,
+    not: /quantity|qty|price|count|total|id$/i,
+  },
+  quantity: { names: ['quantity', 'qty', '数量', 'quantité', 'menge', 'anzahl', 'cantidad'], words: /qty|quantity|数量|quantité|menge|anzahl|cantidad/i },
 };
 
-/** Guesses a mapping from header names; each column is used once. */
-export function guessMapping(header: readonly string[]): ColumnMapping {
+/** Whether a column's values have the shape a field needs: amounts are numbers, dates are dates. */
+function valuesFit(field: MappableField, values: readonly string[]): boolean {
+  const filled = values.map((v) => v.trim()).filter(Boolean).slice(0, 50);
+  if (filled.length === 0) return true;
+  const share = (test: (value: string) => boolean) => filled.filter(test).length / filled.length;
+  switch (field) {
+    case 'amount':
+    case 'price':
+      return share((v) => numberText(v) !== null) >= 0.8;
+    case 'quantity':
+      return share((v) => /^-?\d+([.,]\d+)?$/.test(v)) >= 0.8;
+    case 'date':
+      return share((v) => /\d/.test(v) && /[-/.年:\s]|^\d{8}/.test(v)) >= 0.8;
+    default:
+      return true;
+  }
+}
+
+/**
+ * Guesses a mapping from header names and the values under them; each column is used once. A
+ * column named as the field outright wins over one whose name only suggests it, and one whose
+ * values do not have the field's shape is never taken.
+ */
+export function guessMapping(header: readonly string[], sample: readonly (readonly string[])[] = []): ColumnMapping {
   const mapping: ColumnMapping = {};
   const used = new Set<number>();
+  const names = header.map((name) => normaliseHeader(name));
   for (const field of MAPPABLE_FIELDS) {
-    const index = header.findIndex((name, i) => !used.has(i) && HINTS[field].test(name));
-    if (index >= 0) {
-      mapping[field] = header[index]!.trim();
-      used.add(index);
+    const hint = HINTS[field];
+    let best = -1;
+    let bestScore = 0;
+    names.forEach((name, i) => {
+      if (used.has(i) || name === '') return;
+      // Named outright beats suggested; among names, the one listed first ("order total" over "order value").
+      const named = hint.names.indexOf(name);
+      const score = named >= 0 ? 2 + (hint.names.length - named) / hint.names.length : hint.words.test(name) && !hint.not?.test(name) ? 1 : 0;
+      if (score > bestScore && valuesFit(field, sample.map((row) => row[i] ?? ''))) {
+        best = i;
+        bestScore = score;
+      }
+    });
+    if (best >= 0) {
+      mapping[field] = header[best]!.trim();
+      used.add(best);
     }
   }
   return mapping;

@@ -227,6 +227,16 @@ describe('tiermark score on real-world input', () => {
     expect(csv(target)).toEqual([{ customerKey: 'a@x.com', frequency: '3' }]);
   });
 
+  it('takes --map for the fields it names and the guess for the rest, and says which columns it used', async () => {
+    const input = out('etsy-like.csv');
+    writeFileSync(input, 'Sale Date,Order ID,Buyer User ID,Discount Amount,Order Total,Note\n2024-03-01,1,buyer1,1.00,20.00,a\n2024-03-02,2,buyer2,0.00,30.00,b\n');
+    const target = out('etsy-out.csv');
+    const { code, stderr } = await cli('score', input, '--format', 'generic', '--map', 'customer=Note', '--tz', 'UTC', '--as-of', '2024-04-01', '--columns', 'customerKey,monetary', '--out', target);
+    expect(code).toBe(0);
+    expect(stderr).toContain('columns customer=Note, order=Order ID, date=Sale Date, amount=Order Total');
+    expect(csv(target)).toEqual([{ customerKey: 'b', monetary: '30.00' }, { customerKey: 'a', monetary: '20.00' }]);
+  });
+
   it('writes cells Excel would run as formulas as text, and keeps numbers as numbers', async () => {
     const input = out('hostile.csv');
     writeFileSync(input, `Order,Customer,Date,Total,Currency\n1,"=HYPERLINK(""http://x"")",2024-01-05,10.00,USD\n2,@SUM(A1),2024-01-06,5.00,+EV\n3,-x,2024-01-07,-2.00,USD\n`);

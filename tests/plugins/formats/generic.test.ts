@@ -45,6 +45,24 @@ describe('generic format', () => {
     });
   });
 
+  it('takes the order total over discounts, fees and quantities, in the languages exports come in, and checks the values’ shape', () => {
+    // Etsy's sold orders: "Discount Amount" comes before "Order Total".
+    expect(guessMapping(['Sale Date', 'Order ID', 'Buyer User ID', 'Number of Items', 'Discount Amount', 'Shipping', 'Order Value', 'Order Total', 'Currency'])).toMatchObject({
+      date: 'Sale Date', order: 'Order ID', customer: 'Buyer User ID', amount: 'Order Total', currency: 'Currency',
+    });
+    // An invoice-line file: total_quantity is no money.
+    expect(guessMapping(['id', 'created_at', 'email', 'total_quantity', 'total_price', 'financial_status'])).toMatchObject({
+      date: 'created_at', customer: 'email', amount: 'total_price', quantity: 'total_quantity', status: 'financial_status',
+    });
+    expect(guessMapping(['N° de commande', 'Date de commande', 'Client', 'Statut', 'Ventes nettes'])).toEqual({
+      order: 'N° de commande', date: 'Date de commande', customer: 'Client', status: 'Statut', amount: 'Ventes nettes',
+    });
+    expect(guessMapping(['Bestellnummer', 'Bestelldatum', 'Kunde', 'Gesamtsumme', 'Rabatt'])).toEqual({ order: 'Bestellnummer', date: 'Bestelldatum', customer: 'Kunde', amount: 'Gesamtsumme' });
+    expect(guessMapping(['订单编号', '下单时间', '买家', '优惠金额', '实付金额', '数量'])).toEqual({ order: '订单编号', date: '下单时间', customer: '买家', amount: '实付金额', quantity: '数量' });
+    // A "Total" whose values are words is not the money.
+    expect(guessMapping(['Order', 'Date', 'Total', 'Amount'], [['1', '2024-01-01', 'n/a', '12.00'], ['2', '2024-01-02', 'n/a', '3.50']]).amount).toBe('Amount');
+  });
+
   const retail = sharedData('online-retail');
   it.skipIf(!retail.present)('matches independent totals on UCI Online Retail France and Germany, each repeated invoice line once', async () => {
     const mapping = { customer: 'CustomerID', order: 'InvoiceNo', date: 'InvoiceDate', price: 'UnitPrice', quantity: 'Quantity', item: 'StockCode' };
