@@ -2,7 +2,7 @@ import type { BuyerIds, OrderLine, Platform } from './model';
 import type { DateParser } from './dates';
 import type { NumberColumns } from './import/numbers';
 
-export type FormatId = 'taobao' | 'jd' | 'douyin' | 'shopify' | 'woocommerce' | 'amazon' | 'generic';
+export type FormatId = 'taobao' | 'jd' | 'douyin' | 'shopify' | 'woocommerce' | 'amazon' | 'etsy' | 'generic';
 
 export interface Localised {
   en: string;
