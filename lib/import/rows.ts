@@ -71,17 +71,13 @@ export class RowSplitter {
     }
   }
 
-  /** The text of each row of the batch being split, as the file has it. */
-  private texts: string[] = [];
-
   private parse(input: string, final: boolean): void {
-    this.texts = [];
-    const rows = this.delimiter === 'whitespace' ? this.splitWhitespace(input, final) : this.splitDelimited(input, final);
+    const { rows, texts } = this.delimiter === 'whitespace' ? this.splitWhitespace(input, final) : this.splitDelimited(input, final);
     this.rowsSeen += rows.length;
-    if (rows.length > 0) this.onRows(rows, this.texts);
+    if (rows.length > 0) this.onRows(rows, texts);
   }
 
-  private splitWhitespace(input: string, final: boolean): string[][] {
+  private splitWhitespace(input: string, final: boolean): Batch {
     let cut = input.length;
     if (!final) {
       cut = Math.max(input.lastIndexOf('\n'), input.lastIndexOf('\r')) + 1;
@@ -90,25 +86,26 @@ export class RowSplitter {
     }
     this.partial = input.slice(cut);
     const body = input.slice(0, cut);
-    if (body === '') return [];
+    if (body === '') return { rows: [], texts: [] };
     const lines = body.split(/\r\n|\r|\n/);
     if (lines[lines.length - 1] === '') lines.pop(); // the break that ends the body ends its last line
-    this.texts = lines;
-    return lines.map((line) => {
+    const rows = lines.map((line) => {
       const trimmed = line.trim();
       return trimmed === '' ? [''] : trimmed.split(/\s+/);
     });
+    return { rows, texts: lines };
   }
 
   /**
    * An RFC 4180 reader that takes any line break. Positions of the next delimiter, LF and CR are
    * remembered between fields, so a row costs a few indexOf calls rather than a look at every character.
    */
-  private splitDelimited(input: string, final: boolean): string[][] {
+  private splitDelimited(input: string, final: boolean): Batch {
     const delimiter = this.delimiter;
     const length = input.length;
     const rows: string[][] = [];
-    const texts = this.texts;
+    const texts: string[] = [];
+    const batch = { rows, texts };
     let row: string[] = [];
     let rowStart = 0;
     let pos = 0;
@@ -118,7 +115,18 @@ export class RowSplitter {
     let nextQuote = input.indexOf('"');
     const carry = () => {
       this.partial = input.slice(rowStart);
-      return rows;
+      return batch;
+    };
+    const done = () => {
+      this.partial = '';
+      return batch;
+    };
+    /** The end of the cell that starts at `pos`: the next delimiter or line break, or the end of the text. */
+    const cellEnd = () => {
+      if (nextDelimiter >= 0 && nextDelimiter < pos) nextDelimiter = input.indexOf(delimiter, pos);
+      if (nextLf >= 0 && nextLf < pos) nextLf = input.indexOf('\n', pos);
+      if (nextCr >= 0 && nextCr < pos) nextCr = input.indexOf('\r', pos);
+      return firstOf(nextDelimiter, nextLf, nextCr, length);
     };
     for (;;) {
       // A whole record with no quote in it, as most are: one native split instead of a cell at a time.
@@ -134,10 +142,7 @@ export class RowSplitter {
           texts.push(line);
           pos = lineEnd + (input.charCodeAt(lineEnd) === CR && input.charCodeAt(lineEnd + 1) === LF ? 2 : 1);
           rowStart = pos;
-          if (pos >= length) {
-            this.partial = '';
-            return rows;
-          }
+          if (pos >= length) return done();
           continue;
         }
       }
@@ -165,18 +170,12 @@ export class RowSplitter {
         }
         // Text after a closing quote (`"12" kg`) is kept with the cell, as spreadsheets do.
         if (pos < length && input[pos] !== delimiter && input[pos] !== '\n' && input[pos] !== '\r') {
-          if (nextDelimiter >= 0 && nextDelimiter < pos) nextDelimiter = input.indexOf(delimiter, pos);
-          if (nextLf >= 0 && nextLf < pos) nextLf = input.indexOf('\n', pos);
-          if (nextCr >= 0 && nextCr < pos) nextCr = input.indexOf('\r', pos);
-          const end = firstOf(nextDelimiter, nextLf, nextCr, length);
+          const end = cellEnd();
           cell += input.slice(pos, end);
           pos = end;
         }
       } else {
-        if (nextDelimiter >= 0 && nextDelimiter < pos) nextDelimiter = input.indexOf(delimiter, pos);
-        if (nextLf >= 0 && nextLf < pos) nextLf = input.indexOf('\n', pos);
-        if (nextCr >= 0 && nextCr < pos) nextCr = input.indexOf('\r', pos);
-        const end = firstOf(nextDelimiter, nextLf, nextCr, length);
+        const end = cellEnd();
         cell = input.slice(pos, end);
         pos = end;
       }
@@ -185,8 +184,7 @@ export class RowSplitter {
         row.push(cell);
         rows.push(row);
         texts.push(input.slice(rowStart));
-        this.partial = '';
-        return rows;
+        return done();
       }
       row.push(cell);
       const terminator = input[pos];
@@ -196,28 +194,26 @@ export class RowSplitter {
           row.push('');
           rows.push(row);
           texts.push(input.slice(rowStart));
-          this.partial = '';
-          return rows;
+          return done();
         }
         continue;
       }
-      texts.push(input.slice(rowStart, pos));
-      if (terminator === '\r') {
-        if (pos + 1 === length && !final) {
-          texts.pop();
-          return carry(); // the LF of a CRLF may open the next chunk
-        }
-        pos += input.charCodeAt(pos + 1) === LF ? 2 : 1;
-      } else pos += 1;
+      // The LF of a CRLF may open the next chunk.
+      if (terminator === '\r' && pos + 1 === length && !final) return carry();
       rows.push(row);
+      texts.push(input.slice(rowStart, pos));
+      pos += terminator === '\r' && input.charCodeAt(pos + 1) === LF ? 2 : 1;
       row = [];
       rowStart = pos;
-      if (pos === length) {
-        this.partial = '';
-        return rows;
-      }
+      if (pos === length) return done();
     }
   }
+}
+
+/** A batch of rows, with each row's text as the file has it. */
+interface Batch {
+  rows: string[][];
+  texts: string[];
 }
 
 const QUOTE = 0x22;
