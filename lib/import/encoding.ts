@@ -59,8 +59,11 @@ function pairStats(bytes: Uint8Array): { total: number; gb2312: number; lowLead:
   return { total, gb2312, lowLead };
 }
 
-/** Counts of well-formed multi-byte UTF-8 sequences and of bytes that cannot be UTF-8 (a sequence cut at the end of the sample is neither). */
-function utf8Evidence(bytes: Uint8Array): { valid: number; invalid: number } {
+/**
+ * Counts of well-formed multi-byte UTF-8 sequences and of bytes that cannot be UTF-8 (a sequence
+ * cut at the end of the sample is neither); `firstInvalid` stops at the first bad byte.
+ */
+function utf8Evidence(bytes: Uint8Array, firstInvalid = false): { valid: number; invalid: number } {
   let valid = 0;
   let invalid = 0;
   for (let i = 0; i < bytes.length; ) {
@@ -72,6 +75,7 @@ function utf8Evidence(bytes: Uint8Array): { valid: number; invalid: number } {
     const length = byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
     if (length === 0) {
       invalid += 1;
+      if (firstInvalid) break;
       i += 1;
       continue;
     }
@@ -83,6 +87,7 @@ function utf8Evidence(bytes: Uint8Array): { valid: number; invalid: number } {
       i += length;
     } else {
       invalid += 1;
+      if (firstInvalid) break;
       i += 1;
     }
   }
@@ -157,7 +162,7 @@ export class StreamDecoder {
   /** For GBK, Big5 and Shift_JIS files: the bytes of the line a chunk ends inside, decoded with the next. */
   private readonly byLine: boolean;
   private carry = new Uint8Array(0);
-  private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
+  private readonly utf8 = new TextDecoder('utf-8');
   /** Lines read as UTF-8 inside a file of another encoding (a UTF-8 row pasted into a GBK export), and the first one's number. */
   utf8Lines = 0;
   firstUtf8Line = 0;
@@ -174,41 +179,29 @@ export class StreamDecoder {
     const cut = final ? bytes.length : bytes.lastIndexOf(0x0a) + 1;
     this.carry = bytes.slice(cut);
     let text = '';
-    let start = 0;
+    let run = 0;
     // Line by line: a line whose bytes are well-formed UTF-8 with a multi-byte character is UTF-8
     // (GBK and Big5 text is almost never that), so a buyer id pasted from elsewhere stays one buyer.
-    while (start < cut) {
+    // The lines between such lines are decoded together, in one call.
+    for (let start = 0; start < cut; ) {
       const newline = bytes.indexOf(0x0a, start);
       const end = newline < 0 || newline >= cut ? cut : newline + 1;
-      const line = bytes.subarray(start, end);
       this.linesSeen += 1;
-      text += this.asUtf8(line) ?? this.decoder.decode(line);
+      const line = bytes.subarray(start, end);
+      const evidence = utf8Evidence(line, true);
+      if (evidence.valid > 0 && evidence.invalid === 0) {
+        text += this.decoder.decode(bytes.subarray(run, start)) + this.utf8.decode(line);
+        this.utf8Lines += 1;
+        if (this.firstUtf8Line === 0) this.firstUtf8Line = this.linesSeen;
+        run = end;
+      }
       start = end;
     }
-    return text;
+    return text + this.decoder.decode(bytes.subarray(run, cut));
   }
 
   end(): string {
     return this.decode(new Uint8Array(0), true);
-  }
-
-  private asUtf8(line: Uint8Array): string | null {
-    let multiByte = false;
-    for (const byte of line) {
-      if (byte >= 0x80) {
-        multiByte = true;
-        break;
-      }
-    }
-    if (!multiByte) return null;
-    try {
-      const text = this.utf8.decode(line);
-      this.utf8Lines += 1;
-      if (this.firstUtf8Line === 0) this.firstUtf8Line = this.linesSeen;
-      return text;
-    } catch {
-      return null;
-    }
   }
 }
 
