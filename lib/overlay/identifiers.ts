@@ -158,7 +158,21 @@ export function identifierFinder(index: IdentifierIndex): Finder<Element> {
       return true;
     });
   };
+  // What a holder was read as, kept for the rest of the task: `targets` reads each holder to keep
+  // those with identifiers, and the overlay reads the same holders again straight after.
+  let readThisTask: Map<Element, Ref[]> | null = null;
   const refs = (holder: Element): Ref[] => {
+    let read = readThisTask?.get(holder);
+    if (!read) {
+      if (!readThisTask) {
+        readThisTask = new Map();
+        queueMicrotask(() => (readThisTask = null));
+      }
+      readThisTask.set(holder, (read = readHolder(holder)));
+    }
+    return read;
+  };
+  const readHolder = (holder: Element): Ref[] => {
     if (!holder.isConnected || !readable(holder)) return [];
     const text = holder.textContent ?? '';
     const links = [...(holder.matches('a[href]') ? [holder] : []), ...holder.querySelectorAll('a[href]')].slice(0, 5);
@@ -174,10 +188,7 @@ export function identifierFinder(index: IdentifierIndex): Finder<Element> {
     const holders = new Set<Element>();
     // NodeFilter's constants by value: the same in a page and in linkedom, which has no NodeFilter global.
     const walker = node.ownerDocument.createTreeWalker(node, SHOW_TEXT, {
-      acceptNode: (text) => {
-        const parent = text.parentElement;
-        return parent && readable(parent) && /\S/.test((text as Text).data) ? FILTER_ACCEPT : FILTER_REJECT;
-      },
+      acceptNode: (text) => (text.parentElement && readable(text.parentElement) ? FILTER_ACCEPT : FILTER_REJECT),
     });
     for (let text = walker.nextNode(); text; text = walker.nextNode()) {
       if (!/\S/.test((text as Text).data)) continue; // layout whitespace between a table's tags
@@ -211,14 +222,12 @@ export function identifierFinder(index: IdentifierIndex): Finder<Element> {
   };
 }
 
-/** The nearest ancestor (within a few levels) that repeats among its siblings, as a list's rows do in a grid of divs. */
+/** The nearest ancestor (within a few levels) with a sibling like it beside it, as a list's rows are in a grid of divs. */
 function repeatedAncestor(element: Element): Element | null {
+  const alike = (a: Element, b: Element | null) => b !== null && a.tagName === b.tagName && a.className === b.className;
   let current: Element | null = element;
   for (let depth = 0; current?.parentElement && depth < 6; depth += 1, current = current.parentElement) {
-    const { tagName, className } = current;
-    let alike = 0;
-    for (const sibling of current.parentElement.children) if (sibling.tagName === tagName && sibling.className === className) alike += 1;
-    if (alike >= 2) return current;
+    if (alike(current, current.previousElementSibling) || alike(current, current.nextElementSibling)) return current;
   }
   return null;
 }

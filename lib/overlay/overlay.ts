@@ -331,9 +331,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const take = (target: T) => {
     const refs = finder.refs(target);
     const key = JSON.stringify(refs);
-    const badge = current(target);
-    if (badge && badge.key === key && asked.get(target) === key) return;
-    if (asked.get(target) === key && pending.has(target)) return;
+    // Placed, or on its way, for these very identifiers.
+    if (asked.get(target) === key && (current(target)?.key === key || pending.has(target))) return;
     asked.set(target, key);
     unbadge(target);
     waiting.delete(target);
@@ -393,20 +392,18 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
         changed.add(record.target);
         continue;
       }
-      let foreign = false;
+      // An added element is read by `collect` (its own targets and the row around it); text put in,
+      // or anything taken out, changes what the elements around it say.
+      let around = false;
       for (const node of record.addedNodes) {
-        if (node instanceof Element) {
-          if (node.classList.contains(HOST_CLASS)) continue;
-          collect(node);
-        }
-        foreign = true;
+        if (!(node instanceof Element)) around = true;
+        else if (!node.classList.contains(HOST_CLASS)) collect(node);
       }
       for (const node of record.removedNodes) {
         if (node instanceof Element && node.classList.contains(HOST_CLASS)) continue;
-        removed = foreign = true;
+        removed = around = true;
       }
-      // Text put in or taken out of an element changes what the elements around it say.
-      if (foreign) changed.add(record.target);
+      if (around) changed.add(record.target);
     }
     if (removed) sweep();
     for (const node of changed) if (node.isConnected) for (const target of finder.around(node)) take(target);
