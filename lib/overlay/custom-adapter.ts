@@ -31,7 +31,7 @@ export function customFinder(adapter: CustomAdapter): Finder<Element> {
       const text = (attribute ? element?.getAttribute(attribute) : element?.textContent)?.trim() ?? '';
       if (!text) return [];
       // A link target without a pattern: the order numbers and emails in its path and query.
-      if (!regex && attribute === 'href') return linkRefs(text, typeof location === 'undefined' ? 'https://example.invalid/' : location.href);
+      if (!regex && attribute === 'href') return linkRefs(text);
       const match = regex?.exec(text);
       const value = regex ? (match?.[1] ?? match?.[0] ?? '') : text;
       return value ? [refOf(value.trim())] : [];

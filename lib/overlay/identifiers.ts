@@ -121,7 +121,7 @@ function inOrderColumn(holder: Element): boolean {
 }
 
 /** Identifiers in a link target: mailto addresses, and order numbers and emails in its path and query. */
-export function linkRefs(href: string, base: string): Ref[] {
+export function linkRefs(href: string, base = typeof location === 'undefined' ? 'https://example.invalid/' : location.href): Ref[] {
   if (/^mailto:/i.test(href)) {
     const address = decodeURIComponent(href.slice(7).split('?')[0] ?? '').trim();
     return address ? [{ kind: 'email', value: address }] : [];
@@ -147,7 +147,6 @@ export function linkRefs(href: string, base: string): Ref[] {
  * one badge per buyer.
  */
 export function identifierFinder(index: IdentifierIndex): Finder<Element> {
-  const base = typeof location === 'undefined' ? 'https://example.invalid/' : location.href;
   const readable = (element: Element) => !SKIP.has(element.tagName) && element.closest(`.${HOST_CLASS}, tm-card`) === null;
   const known = (refs: Ref[]) => {
     const seen = new Set<string>();
@@ -178,7 +177,7 @@ export function identifierFinder(index: IdentifierIndex): Finder<Element> {
     const links = [...(holder.matches('a[href]') ? [holder] : []), ...holder.querySelectorAll('a[href]')].slice(0, 5);
     const context = { link: links.length > 0 || holder.closest('a[href]') !== null, orderColumn: inOrderColumn(holder) };
     const found = text.length <= MAX_HOLDER_TEXT ? candidates(text, context) : [];
-    for (const link of links) found.push(...linkRefs(link.getAttribute('href') ?? '', base));
+    for (const link of links) found.push(...linkRefs(link.getAttribute('href') ?? ''));
     for (const titled of [...(holder.hasAttribute('title') ? [holder] : []), ...holder.querySelectorAll('[title]')].slice(0, 5)) {
       found.push(...candidates(titled.getAttribute('title') ?? ''));
     }
