@@ -275,8 +275,9 @@ export class ImportSession {
     this.format = format;
     // Without a zone given or the format's own, the timestamps' offsets say where the shop is: its
     // days are then counted there, not in the zone of the machine that reads the file.
-    const sample = rows.slice(hasHeader ? 1 : 0, 201);
-    const inferred = this.settings.timeZone || format.defaultTimeZone ? null : zoneFromOffsets(sample.flat());
+    // The first data rows, which the guesses below read: the zone, the columns, the date pattern, the decimal marks.
+    const sample = rows.slice(hasHeader ? 1 : 0, 2001);
+    const inferred = this.settings.timeZone || format.defaultTimeZone ? null : zoneFromOffsets(sample.slice(0, 200).flat());
     const timeZone = this.settings.timeZone ?? format.defaultTimeZone ?? inferred?.zone ?? defaultTimeZone();
     if (inferred) {
       this.zoneNote = {
@@ -290,12 +291,12 @@ export class ImportSession {
     // A mapping the seller made whole (the dashboard's) is taken as it is; the command line's --map
     // overrides only the fields it names, over the guess from the header and the values.
     const mapping =
-      format.id !== 'generic' ? {} : (this.settings.mapping ?? { ...guessMapping(header, sample), ...this.settings.mapOverrides });
+      format.id !== 'generic' ? {} : (this.settings.mapping ?? { ...guessMapping(header, sample.slice(0, 200)), ...this.settings.mapOverrides });
     let dateFormat = this.settings.dateFormat ?? null;
     if (!dateFormat && format.id === 'generic' && mapping.date) {
       const index = columns.find(mapping.date);
       if (index >= 0) {
-        const samples = rows.slice(hasHeader ? 1 : 0, 2000).map((row) => row[index] ?? '');
+        const samples = sample.map((row) => row[index] ?? '');
         const inferred = inferDateFormat(samples, timeZone);
         if (inferred?.pattern) dateFormat = inferred.pattern;
         if (inferred?.ambiguous) {
@@ -313,8 +314,7 @@ export class ImportSession {
       if (error instanceof DatePatternError) throw new ColumnsError(error.message, format.id, header, mapping);
       throw error;
     }
-    const dataRows = rows.slice(hasHeader ? 1 : 0, 2001);
-    this.numbers = new NumberColumns(dataRows, hasHeader ? 2 : 1);
+    this.numbers = new NumberColumns(sample, hasHeader ? 2 : 1);
     // A day's grace past today, or past the as-of day when that is later: no export holds later orders.
     const latestDate = Math.max(Date.now(), this.settings.asOf ? endOfDay(this.settings.asOf, timeZone) : 0) + 86_400_000;
     const options: FormatOptions = { timeZone, currency, parseDate, mapping, hasHeader, numbers: this.numbers, latestDate };
