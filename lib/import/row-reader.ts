@@ -88,6 +88,7 @@ export class RowReader {
   private markFor(index: number, cell: string, what: 'amount' | 'quantity'): DecimalMark {
     const known = this.numbers.markOf(index);
     if (known) return known.mark;
+    if (/^-?\d+$/.test(cell)) return '.'; // a whole number shows no mark: a column of them stays undecided, cheaply
     const text = numberText(cell);
     if (!text) return '.';
     const shown = decimalMarkOf(text.body);
