@@ -1,4 +1,5 @@
-import { netSpendMinor, SPENDING_STATUSES, type Customer, type Order } from './model';
+import { netSpendMinor, SPENDING_STATUSES, type Customer, type Order, type Platform } from './model';
+import { idOfKey } from './shops';
 
 /** A purchase occasion: money taken, not a return. Unpaid and cancelled orders are history, not purchases. */
 export function isPurchase(order: Pick<Order, 'isReturn' | 'status'>): boolean {
@@ -30,6 +31,7 @@ export class CustomerTallies {
   private readonly slots = new Map<string, number>();
   private readonly keys: string[] = [];
   private readonly currencies: string[] = [];
+  private readonly platforms: Platform[] = [];
   private readonly identities: Identities[] | null;
   private capacity = 0;
   private orderCount = new Int32Array(0);
@@ -53,7 +55,7 @@ export class CustomerTallies {
 
   /** Adds an order to its customer (guest orders are the caller's to skip). */
   add(customerKey: string, order: Order): void {
-    const slot = this.slot(customerKey, order.currency);
+    const slot = this.slot(customerKey, order);
     this.monetaryMinor[slot]! += netSpendMinor(order);
     if (order.isReturn || order.refundedMinor > 0) this.refundCount[slot]! += 1;
     const at = order.createdAt;
@@ -77,7 +79,7 @@ export class CustomerTallies {
 
   /** A later part of an order already added, whose money adds to it (one row per sub-order exports). */
   addMoneyOnly(customerKey: string, order: Order): void {
-    this.monetaryMinor[this.slot(customerKey, order.currency)]! += netSpendMinor(order);
+    this.monetaryMinor[this.slot(customerKey, order)]! += netSpendMinor(order);
   }
 
   customers(): Customer[] {
@@ -99,13 +101,12 @@ export class CustomerTallies {
 
   private customer(slot: number, key: string): Customer {
     const purchased = this.orderCount[slot]! > 0;
-    const platform = key.slice(0, key.indexOf(':')) as Customer['platform'];
     const delivered = this.lastDeliveredAt[slot]!;
     const identity = this.identities?.[slot];
     return {
       key,
-      platform,
-      buyerId: key.slice(platform.length + 1),
+      platform: this.platforms[slot]!,
+      buyerId: idOfKey(key),
       names: identity?.names ?? [],
       emails: identity?.emails ?? [],
       phones: identity?.phones ?? [],
@@ -120,7 +121,7 @@ export class CustomerTallies {
     };
   }
 
-  private slot(customerKey: string, currency: string): number {
+  private slot(customerKey: string, { currency, platform }: Order): number {
     let slot = this.slots.get(customerKey);
     if (slot !== undefined) return slot;
     slot = this.keys.length;
@@ -129,6 +130,7 @@ export class CustomerTallies {
     this.slots.set(key, slot);
     this.keys.push(key);
     this.currencies.push(currency);
+    this.platforms.push(platform);
     this.identities?.push({ names: [], emails: [], phones: [] });
     for (const column of [this.firstPurchaseAt, this.lastPurchaseAt, this.firstAnyAt, this.lastAnyAt, this.lastDeliveredAt]) column[slot] = Number.NaN;
     return slot;

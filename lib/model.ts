@@ -24,11 +24,11 @@ export interface BuyerIds {
 }
 
 export interface Order {
-  /** Store key: `${platform}:${orderId}`. */
+  /** Store key: `${shop id}:${orderId}` (see lib/shops.ts). */
   key: string;
   platform: Platform;
   orderId: string;
-  /** `${platform}:${identifier}`, or null when the export names no stable buyer. */
+  /** `${shop id}:${identifier}`, or null when the export names no stable buyer. */
   customerKey: string | null;
   buyer: BuyerIds;
   /** Instants in epoch ms. */

@@ -1,9 +1,10 @@
 import type { ShopSettings } from '../settings';
 import { BUCKETS } from './buckets';
-import { DB_VERSION, type Database } from './schema';
+import { DB_VERSION, shopsOfPlatforms, type Database } from './schema';
+import type { ImportRecord } from './ledger';
 
 /** What a backup holds: every store a rescore or an import cannot rebuild by itself, and the shop's settings. */
-const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles'] as const;
+const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles', 'shops'] as const;
 type BackedUp = (typeof BACKED_UP)[number];
 const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles', 'followups']);
 /** Every store, for deleting all data: the backed-up ones and an import's staging. */
@@ -37,6 +38,7 @@ const KEY_OF: Record<BackedUp, (record: Record<string, unknown>) => boolean> = {
   imports: (r) => typeof r.id === 'string' && typeof r.hash === 'string',
   meta: (r) => typeof r.id === 'string',
   ruleFiles: (r) => typeof r.file === 'string' && typeof r.text === 'string',
+  shops: (r) => typeof r.id === 'string' && typeof r.platform === 'string',
 };
 const BUCKET = 'a bucket: a whole-number "bucket" and "json" text';
 const EXPECTED: Record<BackedUp, string> = {
@@ -44,7 +46,10 @@ const EXPECTED: Record<BackedUp, string> = {
   imports: 'an import record with "id" and "hash" text',
   meta: 'a record with "id" text',
   ruleFiles: 'a rule file with "file" and "text"',
+  shops: 'a shop with "id" and "platform" text',
 };
+/** The store version before shops: its backups restore, each import into its platform's first shop (as the v4 migration does). */
+const BEFORE_SHOPS = 3;
 
 /** Buckets read at a time: each read's results become objects on the page's thread. */
 const SLICE = 32;
@@ -124,7 +129,7 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
     const entry = value as Record<string, unknown>;
     if (!header) {
       if (entry?.format !== BACKUP_FORMAT) fail('line 1: /format', `expected "${BACKUP_FORMAT}": this is not a Tiermark backup. Choose a file made by "Back up" on this page.`);
-      if (entry.schemaVersion !== DB_VERSION) {
+      if (entry.schemaVersion !== DB_VERSION && entry.schemaVersion !== BEFORE_SHOPS) {
         fail('line 1: /schemaVersion', `the backup's store version is ${String(entry.schemaVersion)}, this Tiermark's is ${DB_VERSION}. Restore it with the Tiermark version that made it, or import the order exports again.`);
       }
       header = { ...(entry as unknown as Backup), stores };
@@ -169,6 +174,11 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
   if (!end) fail(`line ${lineNumber}`, 'the backup is cut short: its end line is missing. Make a new backup, or restore another one.');
   for (const store of BACKED_UP) {
     const expected = end!.counts[store] ?? 0;
+    if (store === 'shops' && header!.schemaVersion === BEFORE_SHOPS) {
+      const { records, shops } = shopsOfPlatforms(stores.imports as ImportRecord[]);
+      Object.assign(stores, { imports: records, shops });
+      continue;
+    }
     if (stores[store].length !== expected) fail(`/counts/${store}`, `the backup says ${expected} records of ${store} but holds ${stores[store].length}; the file was edited.`);
   }
   onProgress?.(1);

@@ -6,6 +6,13 @@ import { buildCustomers } from '../customers';
 import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, isGuestKey, mergeOrders, readBucket, storedBucket } from './buckets';
 import { GROUP_SIZE, groupOf, type Database, type StagedOrder, type StoreCounts } from './schema';
 import type { ImportRecord } from './ledger';
+import { formats } from '../../plugins/formats';
+import type { FormatId } from '../formats';
+import { firstShop, idOfKey } from '../shops';
+import { findClashes, IncomingOrders } from './clashes';
+import { aliasKey } from '../aliases';
+
+const platformOf = (format: FormatId | null) => (format ? formats[format]?.platform : undefined);
 
 /** Orders per staging record: big records, because IndexedDB pays per record. */
 const STAGE_BATCH = 2000;
@@ -114,7 +121,7 @@ class Stager {
       importId: this.importId,
       group,
       seq: this.seq,
-      json: JSON.stringify(list.map(({ order, continuation }): StagedOrder => ({ order, continuation }))),
+      json: JSON.stringify(list.map(({ order, continuation, rows }): StagedOrder => ({ order, continuation, rows }))),
     });
     this.inFlight.add(written);
     written.then(
@@ -141,7 +148,9 @@ export async function importFile(
   const id = settings.importId ?? crypto.randomUUID();
   const record = newRecord(id, file);
   const earlier = await db.getAllFromIndex('imports', 'hash', file.hash);
-  if (earlier.some((r) => r.status === 'complete')) {
+  // The same file into another shop is not a repeat (a seller who chose the wrong shop imports it again into the right one).
+  const sameShop = (r: ImportRecord) => (settings.shop ? r.shop === settings.shop.id : r.shop === undefined || r.shop === platformOf(r.format));
+  if (earlier.some((r) => r.status === 'complete' && sameShop(r))) {
     const done = { ...record, status: 'duplicate' as const, finishedAt: Date.now() };
     await db.put('imports', done);
     return done;
@@ -168,6 +177,7 @@ export async function importFile(
       status: 'committing',
       commitFrom: stager.spilled ? 'staging' : 'memory',
       format: report.format,
+      shop: settings.shop?.id ?? platformOf(report.format),
       encoding: result.encoding.encoding + (result.encoding.bom ? ' (BOM)' : ''),
       rowsRead: report.rowsRead,
       rowsImported: report.rowsImported,
@@ -178,7 +188,11 @@ export async function importFile(
       warnings: report.warnings,
       updatedAt: Date.now(),
     });
-    await db.put('imports', record);
+    const shop = settings.shop ?? firstShop(formats[report.format].platform);
+    const tx = db.transaction(['imports', 'shops'], 'readwrite');
+    // A shop is kept as first named: a later import into it does not rename it.
+    const known = await tx.objectStore('shops').get(shop.id);
+    await Promise.all([tx.objectStore('imports').put(record), known ? null : tx.objectStore('shops').put(shop), tx.done]);
   } catch (error) {
     await discardStaged(db, id);
     const cancelled = error instanceof ImportCancelled;
@@ -192,6 +206,24 @@ export async function importFile(
     throw error;
   }
   return finishCommit(db, record, onProgress, held);
+}
+
+/** Statuses of an import that put orders into its shop. */
+const SAVED: ReadonlySet<ImportRecord['status']> = new Set(['complete', 'interrupted', 'committing']);
+
+/** The import's orders whose numbers its shop already has for other buyers (none to look for in a shop nothing was saved to yet). */
+async function clashesOf(db: Database, record: ImportRecord, held: ReadonlyMap<number, readonly FoldedOrder[]>): Promise<Map<string, string>> {
+  const shop = record.shop;
+  if (!shop || !(await db.getAll('imports')).some((r) => r.id !== record.id && r.shop === shop && SAVED.has(r.status))) return new Map();
+  const incoming = new IncomingOrders();
+  for (const list of held.values()) for (const { order } of list) incoming.add(order);
+  // Staged orders are read a group at a time, so a big import's are never all parsed at once.
+  for (let group = 0; group < GROUPS; group += 1) {
+    for (const batch of await db.getAll('staged', IDBKeyRange.bound([record.id, group, -Infinity], [record.id, group, Infinity]))) {
+      for (const { order } of JSON.parse(batch.json) as StagedOrder[]) incoming.add(order);
+    }
+  }
+  return findClashes(db, shop, incoming);
 }
 
 const stagedRange = (importId: string) => IDBKeyRange.bound([importId, -Infinity, -Infinity], [importId, Infinity, Infinity]);
@@ -232,11 +264,23 @@ export async function finishCommit(
   const progress = (phase: 'saving' | 'customers', done: number, total: number) =>
     void onProgress?.({ phase, bytesRead: record.fileSize, bytesTotal: record.fileSize, rowsRead: record.rowsRead, done, total });
   let aliasSeq = (await db.getAllKeys('stagedAliases', IDBKeyRange.bound([id, -Infinity], [id, Infinity]))).length;
+  const clashes = await clashesOf(db, record, held);
+  const clashed = { orders: 0, rows: 0, first: null as { row: number; orderId: string } | null };
   for (let group = 0; group < GROUPS; group += 1) {
     const range = IDBKeyRange.bound([id, group, -Infinity], [id, group, Infinity]);
     const tx = db.transaction(['staged', 'orders', 'customers', 'stagedAliases', 'meta'], 'readwrite');
     const staged = (await tx.objectStore('staged').getAll(range)).flatMap((batch) => JSON.parse(batch.json) as StagedOrder[]);
-    const incoming = [...staged, ...(held.get(group) ?? [])];
+    const incoming = [...staged, ...(held.get(group) ?? [])].filter((part) => {
+      const owner = clashes.get(aliasKey.order(part.order.orderId));
+      if (owner === undefined || owner === part.order.customerKey) return true;
+      const rows = part.rows ?? [];
+      const theirs = part.order.customerKey ? idOfKey(part.order.customerKey) : 'no buyer';
+      for (const row of rows) record.rejections.push({ row, reason: `order ${part.order.orderId} is already in this shop for another buyer (${idOfKey(owner)}); this file has it for ${theirs}. If the file is from another shop, import it into a new shop.` });
+      if (!part.continuation) clashed.orders += 1;
+      clashed.rows += rows.length;
+      if (rows[0] !== undefined && !(clashed.first && clashed.first.row < rows[0])) clashed.first = { row: rows[0], orderId: part.order.orderId };
+      return false;
+    });
     if (incoming.length > 0) {
       const byBucket = new Map<number, Map<string, Order[]>>();
       for (const order of foldStaged(incoming)) {
@@ -290,6 +334,16 @@ export async function finishCommit(
     }
     await tx.done;
     progress('saving', group + 1, GROUPS);
+  }
+  if (clashed.orders > 0) {
+    record.rejections.sort((a, b) => a.row - b.row);
+    Object.assign(record, { orders: record.orders - clashed.orders, rowsImported: record.rowsImported - clashed.rows, rowsRejected: record.rowsRejected + clashed.rows });
+    const example = clashed.first ? ` (first: row ${clashed.first.row}, order ${clashed.first.orderId})` : '';
+    const exampleZh = clashed.first ? `（第一个：第 ${clashed.first.row} 行，订单 ${clashed.first.orderId}）` : '';
+    record.warnings.push({
+      en: `${clashed.orders} orders were not imported: this shop already has their order numbers for other buyers${example}. Two stores reuse order numbers: if this file is from another shop, import it into a new shop.`,
+      'zh-CN': `${clashed.orders} 个订单未导入：本店铺已有相同订单号，但属于其他买家${exampleZh}。不同店铺的订单号会重复：如果此文件来自另一个店铺，请导入到新店铺。`,
+    });
   }
   record.timings.saveMs = Math.round(performance.now() - saveStarted);
   const aliasStarted = performance.now();

@@ -13,6 +13,8 @@ export interface ImportRecord {
   hash: string;
   status: ImportStatus;
   format: FormatId | null;
+  /** The shop the orders went to (absent while the format is not known yet). */
+  shop?: string;
   encoding: string | null;
   startedAt: number;
   updatedAt: number;

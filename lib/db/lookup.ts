@@ -1,3 +1,4 @@
+import type { Shop } from '../shops';
 import type { Language } from '../ui/i18n';
 import type { Customer, Platform } from '../model';
 import type { BadgeView, RowMatch } from '../overlay/badge-view';
@@ -77,11 +78,16 @@ export function badgeIndex(db: Database, language: Language): Promise<PackedBadg
       };
       const entries = new Map<string, number>();
       const customerLooks = new Map<string, number>();
+      // A buyer id names a customer on its platform; in two shops of one platform it names two.
+      const shopsOfId = new Map<string, number>();
       for (const stored of customers) {
-        for (const key of Object.keys(readBucket<Customer>(stored))) {
+        for (const [key, customer] of Object.entries(readBucket<Customer>(stored))) {
           const look = lookNumber(customerLook(badgesOf(profileOf.get(key), language)));
           customerLooks.set(key, look);
-          entries.set(`id:${key}`, look);
+          const id = `id:${customer.platform}:${customer.buyerId}`;
+          const shops = (shopsOfId.get(id) ?? 0) + 1;
+          shopsOfId.set(id, shops);
+          entries.set(id, shops === 1 ? look : lookNumber({ kind: 'ambiguous', count: shops }));
         }
       }
       for (const stored of aliases) {
@@ -133,11 +139,13 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
     return read as Promise<Record<string, T>>;
   };
   const customerOf = async (key: string) => (await bucket<Customer>('customers', key))[key];
+  let shopList: Promise<Shop[]> | undefined;
 
   async function keysFor(ref: Ref): Promise<string[]> {
     if (ref.kind === 'id') {
-      // On a page no adapter knows, a buyer id could be any platform's.
-      const keys = (platform ? [platform] : PLATFORMS).map((p) => `${p}:${ref.value}`);
+      // On a page no adapter knows, a buyer id could be any platform's; and any of that platform's shops'.
+      const shops = (shopList ??= db.getAll('shops')).then((all) => all.filter((shop) => !platform || shop.platform === platform).map((shop) => shop.id));
+      const keys = [...new Set([...(platform ? [platform] : PLATFORMS), ...(await shops)])].map((shop) => `${shop}:${ref.value}`);
       const found = await Promise.all(keys.map(async (key) => ((await customerOf(key)) ? key : null)));
       return found.filter((key): key is string => key !== null);
     }

@@ -4,6 +4,9 @@ import type { Continuation } from '../import/fold';
 import type { ImportRecord } from './ledger';
 import type { RescoreStatus, StoredRuleFile } from './profiles';
 import { buildCustomer } from '../customers';
+import { firstShop, type Shop } from '../shops';
+import { formats } from '../../plugins/formats';
+import type { FormatId } from '../formats';
 import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
@@ -23,6 +26,8 @@ export interface TiermarkDB extends DBSchema {
   followups: { key: number; value: StoredBucket };
   /** The seller's rule files (edited or added); a shipped file not here applies as shipped. */
   ruleFiles: { key: string; value: StoredRuleFile };
+  /** The seller's shops, by id (see lib/shops.ts). */
+  shops: { key: string; value: Shop };
 }
 
 export interface StagedBatch {
@@ -33,7 +38,8 @@ export interface StagedBatch {
   json: string;
 }
 
-export type StagedOrder = { order: Order; continuation: Continuation | null };
+/** An order as staged, with the file's rows it came from (to reject them together if the commit must). */
+export type StagedOrder = { order: Order; continuation: Continuation | null; rows?: number[] };
 
 export interface StoreCounts {
   id: 'counts';
@@ -85,7 +91,31 @@ export const MIGRATIONS: readonly Upgrade[] = [
     db.createObjectStore('followups', { keyPath: 'bucket' });
     db.createObjectStore('ruleFiles', { keyPath: 'file' });
   },
+  // v4: shops. Keys were `${platform}:…`, which are the keys of each platform's first shop, so the
+  // orders stay as they are: every import so far belonged to its platform's first shop.
+  async (db, tx) => {
+    db.createObjectStore('shops', { keyPath: 'id' });
+    const imports = tx.objectStore('imports');
+    const { records, shops } = shopsOfPlatforms(await imports.getAll());
+    await Promise.all([...records.map((record) => imports.put(record)), ...shops.map((shop) => tx.objectStore('shops').put(shop))]);
+  },
 ];
+
+/**
+ * For a store from before shops (a migration, an old backup): each import belonged to its
+ * platform's first shop, whose id is the platform, so the records get that shop and each
+ * platform that has a complete import gets its first shop.
+ */
+export function shopsOfPlatforms(records: readonly ImportRecord[]): { records: ImportRecord[]; shops: Shop[] } {
+  const shops = new Map<string, Shop>();
+  const updated = records.map((record) => {
+    const platform = record.format ? formats[record.format as FormatId]?.platform : undefined;
+    if (!platform) return record;
+    if (!shops.has(platform) && record.status === 'complete') shops.set(platform, firstShop(platform, record.startedAt));
+    return { ...record, shop: platform };
+  });
+  return { records: updated, shops: [...shops.values()] };
+}
 
 /** Builds buckets, aliases and counts from a list of orders (the v1 → v2 migration). */
 async function writeAll(tx: IDBPTransaction<TiermarkDB, StoreNames<TiermarkDB>[], 'versionchange'>, orders: readonly Order[]): Promise<void> {

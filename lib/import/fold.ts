@@ -1,5 +1,6 @@
 import type { BuyerIds, LineItem, Order, OrderLine, OrderStatus, Platform } from '../model';
 import { detach } from '../customers';
+import { fnv1a } from '../hash';
 
 /** How a later part of an order that was already emitted joins it (rows of one order far apart in a file). */
 export type Continuation = 'items' | 'sum';
@@ -70,15 +71,20 @@ class Draft {
 
 export interface FoldContext {
   platform: Platform;
+  /** The shop's id: the prefix of its order and customer keys. */
+  shop: string;
   currency: string;
   importId: string;
   customerId(buyer: BuyerIds): string | undefined;
 }
 
+const NO_BUYER = -1;
+
 /** Folds row-level order lines into orders, emitting each when the next order starts. */
 export class OrderFolder {
   private draft: Draft | null = null;
-  private readonly emitted = new Set<string>();
+  /** Order ids emitted so far, each with a hash of the buyer it was for (NO_BUYER for none): a number, so a big file's map stays small. */
+  private readonly emitted = new Map<string, number>();
 
   constructor(
     private readonly context: FoldContext,
@@ -96,20 +102,30 @@ export class OrderFolder {
     const draft = this.draft;
     if (!draft) return;
     this.draft = null;
-    const continuation = this.emitted.has(draft.orderId);
+    const earlier = this.emitted.get(draft.orderId);
+    const continuation = earlier !== undefined;
     if (draft.createdAt === undefined && !continuation) {
       this.reject(draft.rows, `order ${draft.orderId} has line-item rows but no row with its date`);
       return;
     }
-    const { platform, importId } = this.context;
+    const { platform, shop, importId } = this.context;
     const id = this.context.customerId(draft.buyer);
+    const buyer = id === undefined ? NO_BUYER : fnv1a(id);
+    if (earlier !== undefined && earlier !== NO_BUYER && buyer !== NO_BUYER && buyer !== earlier) {
+      // Two stores' exports in one file reuse order numbers: joining them would merge two buyers' orders.
+      this.reject(
+        draft.rows,
+        `order ${draft.orderId} appears again, for another buyer (${id}) than on its first rows: two shops' exports in one file? Import each shop's file into its own shop.`,
+      );
+      return;
+    }
     const fromLines = draft.totalMinor === undefined;
     const itemsTotal = draft.items.reduce((sum, item) => sum + Math.round(item.priceMinor * item.quantity), 0);
     const order: Order = {
-      key: `${platform}:${draft.orderId}`,
+      key: `${shop}:${draft.orderId}`,
       platform,
       orderId: draft.orderId,
-      customerKey: id ? `${platform}:${id}` : null,
+      customerKey: id ? `${shop}:${id}` : null,
       buyer: draft.buyer,
       createdAt: draft.createdAt ?? 0,
       paidAt: draft.paidAt,
@@ -122,7 +138,7 @@ export class OrderFolder {
       items: draft.items,
       importId,
     };
-    this.emitted.add(detach(draft.orderId));
+    if (earlier === undefined || earlier === NO_BUYER) this.emitted.set(detach(draft.orderId), buyer);
     this.emit({ order, rows: draft.rows, continuation: continuation ? (fromLines ? 'sum' : 'items') : null, buyerFrom: id ? draft.buyerFrom : undefined });
   }
 }

@@ -6,6 +6,7 @@ import { guessMapping } from '../../plugins/formats/generic';
 import { OrderFolder, type FoldedOrder } from './fold';
 import { RowProblem } from './row-reader';
 import { InputError } from './encoding';
+import type { Shop } from '../shops';
 import { RowPrints } from './row-prints';
 import { NumberColumns } from './numbers';
 import type { DecimalMark } from '../money';
@@ -37,6 +38,8 @@ export interface ImportSettings {
   importId?: string;
   /** YYYY-MM-DD: orders made after the end of this day (in the shop's zone) are left out and counted, as if not yet made. */
   asOf?: string;
+  /** The shop the orders belong to; the platform's first shop when absent. */
+  shop?: Shop;
 }
 
 export interface Rejection {
@@ -316,6 +319,10 @@ export class ImportSession {
     }
     this.numbers = new NumberColumns(sample, hasHeader ? 2 : 1);
     // A day's grace past today, or past the as-of day when that is later: no export holds later orders.
+    const shop = this.settings.shop;
+    if (shop && shop.platform !== format.platform) {
+      throw new InputError(`This file is a ${format.title.en} export, and the shop chosen for it is a ${shop.platform} shop. Choose one of your ${format.title.en} shops, or a new one.`);
+    }
     const latestDate = Math.max(Date.now(), this.settings.asOf ? endOfDay(this.settings.asOf, timeZone) : 0) + 86_400_000;
     const options: FormatOptions = { timeZone, currency, parseDate, mapping, hasHeader, numbers: this.numbers, latestDate };
     try {
@@ -368,6 +375,7 @@ export class ImportSession {
     this.folder = new OrderFolder(
       {
         platform: format.platform,
+        shop: shop?.id ?? format.platform,
         currency,
         importId: this.settings.importId ?? 'cli',
         customerId: format.customerId,

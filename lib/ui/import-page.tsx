@@ -1,3 +1,4 @@
+import { idOfKey } from '../shops';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formats, formatIds } from '../../plugins/formats';
 import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId } from '../formats';
@@ -275,7 +276,7 @@ function FileCard(props: { item: Picked; language: Language; disabled: boolean; 
               {preview.orders.map((order) => (
                 <tr>
                   <td>{order.orderId}</td>
-                  <td>{order.customerKey ? order.customerKey.slice(order.platform.length + 1) : t('noBuyer')}</td>
+                  <td>{order.customerKey ? idOfKey(order.customerKey) : t('noBuyer')}</td>
                   <td>{formatInstant(order.createdAt, language, preview.report.timeZone)}</td>
                   <td>{order.isReturn ? t('refunded') : t(`order.${order.status}`)}</td>
                   <td class="tm-num">{formatMoney(order.totalMinor, order.currency, language)}</td>

@@ -44,6 +44,21 @@ describe('backing up and restoring the store', () => {
     expect({ counts: await storeCounts(db), matches: await look(), followUps: await allFollowUps(db), imports: await db.getAll('imports') }).toEqual(before);
   });
 
+  it('restores a backup from before shops, each import into its platform’s first shop', async () => {
+    const db = await taobaoShop();
+    const lines = await backupLines(db, SETTINGS);
+    const before = await db.getAll('imports');
+    // A version-3 backup: no shops store, import records without a shop.
+    const old = lines
+      .filter((line) => !line.startsWith('{"store":"shops"'))
+      .map((line) => line.replace(/"schemaVersion":\d+/, '"schemaVersion":3').replace(/,"shop":"taobao"/, '').replace(/,"shops":1\}/, '}'));
+    expect(old.join('')).not.toContain('"shop"');
+    await deleteAllData(db);
+    await restoreBackup(db, await readBackupFile(await gzip(old), 'old.gz'));
+    expect(await db.getAll('shops')).toEqual([{ id: 'taobao', name: '', platform: 'taobao', createdAt: before[0]!.startedAt }]);
+    expect(await db.getAll('imports')).toEqual(before);
+  });
+
   it('refuses a file that is not a backup, is cut short or edited, naming the line, and restores none of it', async () => {
     const db = await taobaoShop();
     const lines = await backupLines(db, SETTINGS);

@@ -1,0 +1,92 @@
+import { aliasKey } from '../aliases';
+import { fnv1a, fnv1aFrom } from '../hash';
+import type { Order } from '../model';
+import { shopOfKey } from '../shops';
+import { BUCKETS, readBucket } from './buckets';
+import type { Database } from './schema';
+
+const SECOND_BASIS = 0x5bd1e995;
+/** Alias buckets read per transaction. */
+const SLICE = 64;
+const NO_BUYER = fnv1a('');
+
+/** 53 bits of two hashes of an order's alias: a number, so a million orders fit in a typed array. */
+const printOf = (alias: string) => fnv1a(alias) * 2 ** 21 + (fnv1aFrom(SECOND_BASIS, alias) & 0x1fffff);
+
+/**
+ * The order numbers an import brings, with the buyer each is for, as hashes in typed arrays: a
+ * re-import of a big shop's history is checked without holding its orders.
+ */
+export class IncomingOrders {
+  private prints = new Float64Array(1024);
+  private buyers = new Uint32Array(1024);
+  private size = 0;
+  private order: Uint32Array | null = null;
+
+  add(order: Pick<Order, 'orderId' | 'customerKey'>): void {
+    if (this.size === this.prints.length) {
+      const prints = new Float64Array(this.size * 2);
+      prints.set(this.prints);
+      const buyers = new Uint32Array(this.size * 2);
+      buyers.set(this.buyers);
+      [this.prints, this.buyers] = [prints, buyers];
+    }
+    this.prints[this.size] = printOf(aliasKey.order(order.orderId));
+    this.buyers[this.size] = order.customerKey === null ? NO_BUYER : fnv1a(order.customerKey);
+    this.size += 1;
+  }
+
+  /** The buyers (hashes) the import has for an alias; empty when it does not bring that order. */
+  buyersOf(alias: string): number[] {
+    const order = (this.order ??= this.sorted());
+    const print = printOf(alias);
+    let [low, high] = [0, this.size];
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.prints[order[mid]!]! < print) low = mid + 1;
+      else high = mid;
+    }
+    const found: number[] = [];
+    for (let i = low; i < this.size && this.prints[order[i]!] === print; i += 1) found.push(this.buyers[order[i]!]!);
+    return found;
+  }
+
+  /** The alias buckets the import's orders fall in. */
+  buckets(): Set<number> {
+    const buckets = new Set<number>();
+    for (let i = 0; i < this.size; i += 1) buckets.add(Math.floor(this.prints[i]! / 2 ** 21) % BUCKETS);
+    return buckets;
+  }
+
+  private sorted(): Uint32Array {
+    const order = Uint32Array.from({ length: this.size }, (_, i) => i);
+    order.sort((a, b) => this.prints[a]! - this.prints[b]!);
+    return order;
+  }
+}
+
+/**
+ * Orders of an import whose number the shop already has for another buyer: alias → the buyer the
+ * shop has it for. Such an order is another order that reuses the number (two stores' exports in
+ * one shop), or one whose buyer the export changed; either way it is never merged into the
+ * history of the buyer the shop has.
+ */
+export async function findClashes(db: Database, shop: string, incoming: IncomingOrders): Promise<Map<string, string>> {
+  const clashes = new Map<string, string>();
+  const buckets = [...incoming.buckets()].sort((a, b) => a - b);
+  for (let start = 0; start < buckets.length; start += SLICE) {
+    const slice = buckets.slice(start, start + SLICE);
+    const tx = db.transaction('aliases');
+    const stored = await Promise.all(slice.map((bucket) => tx.store.get(bucket)));
+    for (const record of stored) {
+      for (const [alias, keys] of Object.entries(readBucket<string[]>(record))) {
+        if (!alias.startsWith('order:')) continue;
+        const owners = keys.filter((key) => shopOfKey(key) === shop);
+        if (owners.length === 0) continue;
+        const ownerPrints = new Set(owners.map(fnv1a));
+        if (incoming.buyersOf(alias).some((buyer) => !ownerPrints.has(buyer))) clashes.set(alias, owners[0]!);
+      }
+    }
+  }
+  return clashes;
+}
