@@ -1,3 +1,4 @@
+import { idOfKey } from './shops';
 import { accessSync, constants, createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -36,7 +37,8 @@ const USAGE = `Usage:
       [--tz ZONE] [--currency CODE] [--as-of YYYY-MM-DD] [--columns name,...]
       [--rules DIR] [--lang en|zh-CN] [--rejected FILE.csv]
       Several exports of one shop are read in the order given (a folder's .csv, .tsv and .txt
-      files by name); an order found again in a later file is replaced by it.
+      files by name); an order found again in a later file is replaced by it, unless that file has
+      it for another buyer (another shop's order: refused and listed).
       --as-of: score as of that day, leaving out later orders; --rules: the rule files to apply
       (default: the shipped rules); --lang: labels' language; --rejected: every refused row
       with its file, row number and reason. Exits 1 when no order could be imported.
@@ -320,17 +322,32 @@ export async function score(args: ScoreArgs): Promise<ScoreResult> {
   const reads: FileRead[] = [];
   for (const file of files) {
     const seen = new Set<string>();
+    // An earlier file's order number for another buyer: another store's order, refused here like a rejected row.
+    const clashes: Array<{ rows: number[]; reason: string; continuation: boolean }> = [];
     const result = await importStream(createReadStream(file, { highWaterMark: 1 << 16 }), args.settings, (folded) => {
       if (!gathered) return take(folded);
       const order = { ...folded.order, items: [] };
       const earlier = gathered.get(order.key);
       if (earlier && folded.continuation && seen.has(order.key)) gathered.set(order.key, mergeContinuation(earlier, order, folded.continuation));
-      else {
+      else if (earlier && earlier.customerKey !== order.customerKey) {
+        const buyer = (key: string | null) => (key === null ? 'no buyer' : idOfKey(key));
+        clashes.push({
+          rows: folded.rows,
+          continuation: folded.continuation !== null,
+          reason: `order ${order.orderId} is in an earlier file for another buyer (${buyer(earlier.customerKey)}); this file has it for ${buyer(order.customerKey)}. Files of two shops? Score each shop's files on their own.`,
+        });
+      } else {
         if (earlier) replaced += 1;
         gathered.set(order.key, order);
       }
       seen.add(order.key);
     });
+    const { report } = result;
+    for (const clash of clashes) {
+      for (const row of clash.rows) report.rejections.push({ row, reason: clash.reason });
+      Object.assign(report, { rowsImported: report.rowsImported - clash.rows.length, rowsRejected: report.rowsRejected + clash.rows.length, orders: report.orders - (clash.continuation ? 0 : 1) });
+    }
+    if (clashes.length > 0) report.rejections.sort((a, b) => a.row - b.row);
     reads.push({ file, ...result });
   }
   if (gathered) for (const order of gathered.values()) take({ order, continuation: null });
