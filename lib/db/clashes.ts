@@ -1,8 +1,8 @@
 import { aliasKey } from '../aliases';
 import { fnv1a, fnv1aFrom } from '../hash';
 import type { Order } from '../model';
-import { shopOfKey } from '../shops';
-import { BUCKETS, readBucket } from './buckets';
+import { idOfKey, shopOfKey } from '../shops';
+import { BUCKETS, bucketOf, readBucket } from './buckets';
 import type { Database } from './schema';
 
 const SECOND_BASIS = 0x5bd1e995;
@@ -89,4 +89,26 @@ export async function findClashes(db: Database, shop: string, incoming: Incoming
     }
   }
   return clashes;
+}
+
+/** What a file's preview shows of clashes: how many of its first orders the shop has for other buyers, and one of them. */
+export interface PreviewClashes {
+  orders: number;
+  of: number;
+  example: { orderId: string; stored: string; incoming: string | null } | null;
+}
+
+/** The preview's orders that the shop they would go to already has for other buyers: a sign the file is another shop's. */
+export async function clashesInPreview(db: Database, orders: readonly Order[]): Promise<PreviewClashes> {
+  const found: PreviewClashes = { orders: 0, of: orders.length, example: null };
+  const tx = db.transaction('aliases');
+  for (const order of orders) {
+    const alias = aliasKey.order(order.orderId);
+    const targets = readBucket<string[]>(await tx.store.get(bucketOf(alias)))[alias] ?? [];
+    const owners = targets.filter((key) => shopOfKey(key) === shopOfKey(order.key));
+    if (owners.length === 0 || (order.customerKey !== null && owners.includes(order.customerKey))) continue;
+    found.orders += 1;
+    found.example ??= { orderId: order.orderId, stored: idOfKey(owners[0]!), incoming: order.customerKey && idOfKey(order.customerKey) };
+  }
+  return found;
 }

@@ -86,11 +86,17 @@ interface SharedRead {
 let lastRead: SharedRead | null = null;
 
 /**
- * The rows as the store is at a version (its last import and rescore), read once for every page
- * that shows them (Overview, Customers, Segments, the rule editor's preview): a big shop takes
- * seconds to read, and moving between pages should not. Each caller hears the read's progress.
+ * The rows as the store is at a version (its last import and rescore), of one shop or all, read
+ * once for every page that shows them (Overview, Customers, Segments, the rule editor's preview):
+ * a big shop takes seconds to read, and moving between pages should not. Each caller hears the
+ * read's progress.
  */
-export function customerRowsAsOf(db: Database, storeVersion: string, onProgress?: (share: number) => void): Promise<CustomerRow[]> {
+export async function customerRowsAsOf(db: Database, storeVersion: string, onProgress?: (share: number) => void, shop: string | null = null): Promise<CustomerRow[]> {
+  const rows = await allRowsAsOf(db, storeVersion, onProgress);
+  return shop === null ? rows : rows.filter((row) => row.key.startsWith(`${shop}:`));
+}
+
+function allRowsAsOf(db: Database, storeVersion: string, onProgress?: (share: number) => void): Promise<CustomerRow[]> {
   if (lastRead?.db !== db || lastRead.storeVersion !== storeVersion) {
     const read: SharedRead = { db, storeVersion, share: 0, listeners: new Set(), rows: Promise.resolve([]) };
     read.rows = loadCustomerRows(db, (share) => {

@@ -186,6 +186,15 @@ export async function importFile(
       orders: report.orders,
       rejections: report.rejections,
       warnings: report.warnings,
+      readAs: {
+        mapping: report.mapping,
+        dateFormat: report.dateFormat,
+        timeZone: report.timeZone,
+        currency: report.currency,
+        decimalMarks: report.decimalMarks,
+        fallbacks: report.fallbacks,
+        guestOrders: report.guestOrders,
+      },
       updatedAt: Date.now(),
     });
     const shop = settings.shop ?? firstShop(formats[report.format].platform);

@@ -1,5 +1,5 @@
 import type { FormatId, Localised } from '../formats';
-import type { Rejection } from '../import/session';
+import type { ImportReport, Rejection } from '../import/session';
 
 /** `skipped`: a file of a batch that was not imported because its preview found it unreadable (never stored). */
 export type ImportStatus = 'running' | 'committing' | 'complete' | 'duplicate' | 'failed' | 'cancelled' | 'interrupted' | 'skipped';
@@ -31,6 +31,8 @@ export interface ImportRecord {
   customersTouched: number;
   rejections: Rejection[];
   warnings: Localised[];
+  /** How the file was read: the columns used, the date pattern and zone, the decimal marks, the buyer fallbacks (absent in older records). */
+  readAs?: Pick<ImportReport, 'mapping' | 'dateFormat' | 'timeZone' | 'currency' | 'decimalMarks' | 'fallbacks' | 'guestOrders'>;
   /** Where a commit takes the orders from: staging survives a closed tab, memory (a file small enough) does not. */
   commitFrom?: 'staging' | 'memory';
   /** Why it failed, in words for the seller. */

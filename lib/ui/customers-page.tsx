@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { formats } from '../../plugins/formats';
+import { shopLabel, shopOfKey, type Shop } from '../shops';
 import { customersWithOrder, filterCustomers, customerRowsAsOf, sortCustomers, type CustomerRow } from '../db/customer-list';
 import type { Database } from '../db/schema';
 import { defaultRegistry } from '../engine/registry';
@@ -49,7 +51,8 @@ function RuleFilter(props: {
 }
 
 /** Every customer: search, filters by tier and badge, sort by any fact, a row per customer linking to their page. */
-export function CustomersPage({ db, language, query, storeVersion }: { db: Database; language: Language; query?: URLSearchParams; storeVersion: string }) {
+export function CustomersPage(props: { db: Database; language: Language; query?: URLSearchParams; storeVersion: string; shop: string | null; shops: Shop[] }) {
+  const { db, language, query, storeVersion, shop, shops } = props;
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [reading, setReading] = useState(0);
@@ -68,9 +71,9 @@ export function CustomersPage({ db, language, query, storeVersion }: { db: Datab
   const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
 
   useEffect(() => {
-    void customerRowsAsOf(db, storeVersion, setReading).then(setRows);
+    void customerRowsAsOf(db, storeVersion, setReading, shop).then(setRows);
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
-  }, [db, storeVersion]);
+  }, [db, storeVersion, shop]);
   // An order number names its buyer through the store's aliases, a point read per search.
   useEffect(() => {
     let current = true;
@@ -86,6 +89,10 @@ export function CustomersPage({ db, language, query, storeVersion }: { db: Datab
   const options = useMemo(() => choices(rows ?? []), [rows]);
   const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type !== 'boolean'), []);
 
+  const shopName = (id: string) => {
+    const found = shops.find((s) => s.id === id);
+    return found ? shopLabel(found, localised(formats[found.platform].title, language)) : id;
+  };
   if (!rows) return <ReadingCustomers share={reading} language={language} />;
   if (rows.length === 0) {
     return (
@@ -152,6 +159,7 @@ export function CustomersPage({ db, language, query, storeVersion }: { db: Datab
                 <tr key={row.key} class="tm-customer-row" data-customer={row.key} style={{ height: `${ROW_HEIGHT}px` }}>
                   <td>
                     <a href={`#customer=${encodeURIComponent(row.key)}`}>{row.buyerId}</a>
+                    {shop === null && shops.length > 1 && <span class="tm-muted tm-shop-tag"> · {shopName(shopOfKey(row.key))}</span>}
                   </td>
                   <td>{row.tier && <Pill label={localised(row.tier.label, language)} colour={row.tier.colour} />}</td>
                   <td>

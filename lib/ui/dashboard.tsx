@@ -7,7 +7,9 @@ import { liveImportIds, whenImportEnds } from '../import/run';
 import { sendMessage, type StoreStatus } from '../messaging';
 import type { RescoreStatus } from '../db/profiles';
 import { formatCount, formatInstant } from './format';
-import { hasSavedLanguage, preferredLanguage, saveLanguage, translator, type Language } from './i18n';
+import { formats } from '../../plugins/formats';
+import { shopLabel, type Shop } from '../shops';
+import { hasSavedLanguage, localised, preferredLanguage, saveLanguage, translator, type Language } from './i18n';
 import { uiLanguage } from '../settings';
 import { CustomerPage } from './customer-page';
 import { CustomersPage } from './customers-page';
@@ -38,16 +40,26 @@ const TITLES = {
   import: 'navImport', overview: 'navOverview', customers: 'navCustomers', customer: 'navCustomers', segments: 'navSegments', 'follow-ups': 'navFollowUps', rules: 'navRules', sites: 'navSites', settings: 'navSettings',
 } as const;
 
-async function loadState(db: Database): Promise<{ status: StoreStatus; ledger: ImportRecord[] }> {
-  const [status, ledger] = await Promise.all([storeStatus(db), db.getAll('imports')]);
-  return { status, ledger: ledger.sort((a, b) => b.startedAt - a.startedAt) };
+interface StoreState {
+  status: StoreStatus;
+  ledger: ImportRecord[];
+  shops: Shop[];
 }
+
+async function loadState(db: Database): Promise<StoreState> {
+  const [status, ledger, shops] = await Promise.all([storeStatus(db), db.getAll('imports'), db.getAll('shops')]);
+  return { status, ledger: ledger.sort((a, b) => b.startedAt - a.startedAt), shops: shops.sort((a, b) => a.createdAt - b.createdAt) };
+}
+
+const SHOP_KEY = 'tiermark.shop';
 
 /** The options page: Overview, Import, Customers (and each customer's page), Segments, Follow-ups, Rules, Sites and Settings under a header with the store's counts. */
 export function Dashboard() {
   const [language, setLanguage] = useState<Language>(preferredLanguage());
   const [db, setDb] = useState<Database | null>(null);
-  const [state, setState] = useState<{ status: StoreStatus; ledger: ImportRecord[] } | null>(null);
+  const [state, setState] = useState<StoreState | null>(null);
+  // The shop the pages show, or null for all; kept across visits.
+  const [chosenShop, setChosenShop] = useState<string | null>(() => localStorage.getItem(SHOP_KEY));
   const [{ section, customerKey, query }, setSection] = useState(sectionOf(location.hash));
   const t = translator(language);
 
@@ -124,6 +136,15 @@ export function Dashboard() {
     if (hasSavedLanguage()) void uiLanguage.setValue(preferredLanguage());
   }, []);
 
+  const chooseShop = (shop: string | null) => {
+    if (shop === null) localStorage.removeItem(SHOP_KEY);
+    else localStorage.setItem(SHOP_KEY, shop);
+    setChosenShop(shop);
+  };
+  const shops = state?.shops ?? [];
+  // A shop that is gone (all data deleted, a backup restored) shows all.
+  const shop = shops.some((s) => s.id === chosenShop) ? chosenShop : null;
+
   // The pages that show customers read the store again after each import and rescore, keeping what the seller typed and chose.
   const storeVersion = `${state?.status.lastImportAt ?? 0}|${state?.status.rescore?.finishedAt ?? 0}`;
 
@@ -154,6 +175,17 @@ export function Dashboard() {
             {t('orders')} <strong id="tm-count-orders">{state ? formatCount(state.status.orders, language) : '…'}</strong>
           </span>
         </div>
+        {shops.length > 1 && (
+          <label class="tm-shop-filter">
+            {t('shopShown')}{' '}
+            <select id="tm-shop-filter" value={shop ?? ''} onChange={(e) => chooseShop(e.currentTarget.value || null)}>
+              <option value="">{t('shopAll')}</option>
+              {shops.map((s) => (
+                <option value={s.id}>{shopLabel(s, localised(formats[s.platform].title, language))}</option>
+              ))}
+            </select>
+          </label>
+        )}
         {state?.status.rescore && <RescoreIndicator status={state.status.rescore} language={language} />}
         <button
           type="button"
@@ -164,11 +196,11 @@ export function Dashboard() {
         </button>
       </header>
       <main>
-        {state && section === 'import' && <ImportPage language={language} ledger={state.ledger} onImported={() => void refresh()} />}
-        {state && db && section === 'overview' && <OverviewPage db={db} language={language} ledger={state.ledger} storeVersion={storeVersion} />}
-        {state && db && section === 'customers' && <CustomersPage key={query} db={db} language={language} query={new URLSearchParams(query)} storeVersion={storeVersion} />}
+        {state && section === 'import' && db && <ImportPage db={db} language={language} ledger={state.ledger} shops={state.shops} onImported={() => void refresh()} />}
+        {state && db && section === 'overview' && <OverviewPage db={db} language={language} ledger={state.ledger} storeVersion={storeVersion} shop={shop} />}
+        {state && db && section === 'customers' && <CustomersPage key={query} db={db} language={language} query={new URLSearchParams(query)} storeVersion={storeVersion} shop={shop} shops={shops} />}
         {db && section === 'customer' && customerKey && <CustomerPage key={customerKey} db={db} language={language} customerKey={customerKey} storeVersion={storeVersion} />}
-        {state && db && section === 'segments' && <SegmentsPage db={db} language={language} storeVersion={storeVersion} />}
+        {state && db && section === 'segments' && <SegmentsPage db={db} language={language} storeVersion={storeVersion} shop={shop} />}
         {state && db && section === 'follow-ups' && <FollowUpsPage db={db} language={language} storeVersion={storeVersion} />}
         {state && db && section === 'rules' && new URLSearchParams(query).has('edit') && (
           <RuleEditor key={query} db={db} language={language} file={new URLSearchParams(query).get('edit')!} storeVersion={storeVersion} onSaved={() => void rescoreStarted()} />

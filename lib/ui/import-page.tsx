@@ -1,4 +1,7 @@
-import { idOfKey } from '../shops';
+import { idOfKey, nextShopId, shopLabel, type Shop } from '../shops';
+import { clashesInPreview, type PreviewClashes } from '../db/clashes';
+import type { Database } from '../db/schema';
+import type { Platform } from '../model';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formats, formatIds } from '../../plugins/formats';
 import { MAPPABLE_FIELDS, type ColumnMapping, type FormatId } from '../formats';
@@ -26,6 +29,8 @@ interface Picked {
   file: File;
   settings: StreamSettings;
   preview: Preview | null;
+  /** Of the preview's orders, those the chosen shop already has for other buyers. */
+  clashes?: PreviewClashes;
 }
 
 interface Running {
@@ -36,14 +41,16 @@ interface Running {
 }
 
 export interface ImportPageProps {
+  db: Database;
   language: Language;
   ledger: ImportRecord[];
+  shops: Shop[];
   onImported(): void;
 }
 
 let pickCount = 0;
 
-export function ImportPage({ language, ledger, onImported }: ImportPageProps) {
+export function ImportPage({ db, language, ledger, shops, onImported }: ImportPageProps) {
   const t = translator(language);
   const [picked, setPicked] = useState<Picked[]>([]);
   const [running, setRunning] = useState<Running | null>(null);
@@ -54,7 +61,8 @@ export function ImportPage({ language, ledger, onImported }: ImportPageProps) {
   async function refreshPreview(item: Picked): Promise<void> {
     const head = new Uint8Array(await item.file.slice(0, PREVIEW_BYTES).arrayBuffer());
     const preview = await previewBytes(head, item.file.size, item.settings);
-    setPicked((list) => list.map((p) => (p.id === item.id ? { ...item, preview } : p)));
+    const clashes = preview.ok ? await clashesInPreview(db, preview.orders) : undefined;
+    setPicked((list) => list.map((p) => (p.id === item.id ? { ...item, preview, clashes } : p)));
   }
 
   function addFiles(files: FileList | null): void {
@@ -65,6 +73,8 @@ export function ImportPage({ language, ledger, onImported }: ImportPageProps) {
   }
 
   function updateSettings(item: Picked, settings: StreamSettings): void {
+    // Another format may be another platform's: its shop is chosen again.
+    if (settings.format !== item.settings.format) settings = { ...settings, shop: undefined };
     const next = { ...item, settings, preview: null };
     setPicked((list) => list.map((p) => (p.id === item.id ? next : p)));
     void refreshPreview(next);
@@ -133,6 +143,8 @@ export function ImportPage({ language, ledger, onImported }: ImportPageProps) {
           item={item}
           language={language}
           disabled={running !== null}
+          shops={shops}
+          newShops={picked.flatMap((p) => (p.id !== item.id && p.settings.shop ? [p.settings.shop] : []))}
           onSettings={(settings) => updateSettings(item, settings)}
           onRemove={() => setPicked((list) => list.filter((p) => p.id !== item.id))}
         />
@@ -150,7 +162,7 @@ export function ImportPage({ language, ledger, onImported }: ImportPageProps) {
       )}
       {running && <ProgressView running={running} language={language} />}
       {results.map((record) => (
-        <ResultView key={record.id} record={record} language={language} />
+        <ResultView key={record.id} record={record} language={language} shops={shops} />
       ))}
       <Ledger ledger={ledger} language={language} />
     </section>
@@ -171,7 +183,16 @@ function skippedRecord(file: File, why: string): ImportRecord {
   return failedRecord(file, why, 'skipped');
 }
 
-function FileCard(props: { item: Picked; language: Language; disabled: boolean; onSettings(s: StreamSettings): void; onRemove(): void }) {
+function FileCard(props: {
+  item: Picked;
+  language: Language;
+  disabled: boolean;
+  shops: Shop[];
+  /** Shops other files of the batch go to, new ones among them. */
+  newShops: Shop[];
+  onSettings(s: StreamSettings): void;
+  onRemove(): void;
+}) {
   const { item, language, disabled, onSettings, onRemove } = props;
   const t = translator(language);
   const preview = item.preview;
@@ -234,6 +255,10 @@ function FileCard(props: { item: Picked; language: Language; disabled: boolean; 
                 ))}
               </select>
             </dd>
+            <dt>{t('shop')}</dt>
+            <dd>
+              <ShopChoice platform={formats[preview.report.format].platform} settings={item.settings} shops={props.shops} newShops={props.newShops} disabled={disabled} language={language} onSettings={onSettings} />
+            </dd>
             <dt>{t('delimiter')}</dt>
             <dd>{preview.delimiter === '\t' ? 'Tab' : preview.delimiter}</dd>
             <dt>{t('timeZone')}</dt>
@@ -245,6 +270,7 @@ function FileCard(props: { item: Picked; language: Language; disabled: boolean; 
                 : preview.report.decimalMarks.map((m) => `${m.column}: "${m.mark}" (${t('row')} ${m.row}: ${m.example})`).join('; ')}
             </dd>
           </dl>
+          {item.clashes && item.clashes.orders > 0 && <ClashWarning clashes={item.clashes} language={language} />}
           {preview.report.warnings.map((w) => (
             <p class="tm-warning">{localised(w, language)}</p>
           ))}
@@ -290,6 +316,57 @@ function FileCard(props: { item: Picked; language: Language; disabled: boolean; 
         </>
       )}
     </article>
+  );
+}
+
+/** The shop a file goes to: one of the platform's shops, or a new one the seller names. */
+function ShopChoice(props: { platform: Platform; settings: StreamSettings; shops: Shop[]; newShops: Shop[]; disabled: boolean; language: Language; onSettings(s: StreamSettings): void }) {
+  const { platform, settings, disabled, language, onSettings } = props;
+  const t = translator(language);
+  const title = localised(formats[platform].title, language);
+  const stored = props.shops.filter((shop) => shop.platform === platform);
+  // Before the first import, the platform's first shop is a choice too.
+  const listed = stored.length > 0 ? stored : [{ id: platform, name: '', platform, createdAt: 0 }];
+  const chosen = settings.shop ?? listed[0]!;
+  const isNew = !listed.some((shop) => shop.id === chosen.id);
+  const choose = (id: string) => {
+    if (id !== 'new') return onSettings({ ...settings, shop: stored.find((shop) => shop.id === id) });
+    const shopId = nextShopId(platform, [...props.shops, ...listed, ...props.newShops]);
+    onSettings({ ...settings, shop: { id: shopId, name: `${title} ${shopId.slice(platform.length + 1) || ''}`.trim(), platform, createdAt: Date.now() } });
+  };
+  return (
+    <>
+      <select class="tm-shop-choice" aria-label={t('shopChoose')} disabled={disabled} value={isNew ? 'new' : chosen.id} onChange={(e) => choose(e.currentTarget.value)}>
+        {listed.map((shop) => (
+          <option value={shop.id}>{shopLabel(shop, title)}</option>
+        ))}
+        <option value="new">{t('shopNew')}</option>
+      </select>
+      {isNew && (
+        <>
+          {' '}
+          <input
+            class="tm-shop-name"
+            aria-label={t('shopName')}
+            disabled={disabled}
+            value={chosen.name}
+            onChange={(e) => onSettings({ ...settings, shop: { ...chosen, name: e.currentTarget.value.trim() || chosen.name } })}
+          />
+        </>
+      )}
+    </>
+  );
+}
+
+function ClashWarning({ clashes, language }: { clashes: PreviewClashes; language: Language }) {
+  const example = clashes.example!;
+  const incoming = example.incoming ?? (language === 'en' ? 'no buyer' : '无买家');
+  return (
+    <p class="tm-warning tm-shop-clash" role="alert">
+      {language === 'en'
+        ? `${clashes.orders} of the first ${clashes.of} orders have order numbers this shop already has for other buyers (${example.orderId}: ${example.stored} in the shop, ${incoming} in this file). If this file is from another shop, choose "${translator(language)('shopNew')}" above: otherwise they will not be imported.`
+        : `前 ${clashes.of} 个订单中有 ${clashes.orders} 个的订单号在本店铺中已属于其他买家（${example.orderId}：店铺中为 ${example.stored}，此文件中为 ${incoming}）。如果此文件来自另一个店铺，请在上方选择"${translator(language)('shopNew')}"；否则这些订单不会导入。`}
+    </p>
   );
 }
 
@@ -412,8 +489,13 @@ function downloadRejections(record: ImportRecord): void {
   downloadCsv(`${record.fileName.replace(/\.[^.]+$/, '')}-rejected-rows.csv`, toExcelCsv(['row', 'reason'], record.rejections.map((r) => [r.row, r.reason])));
 }
 
-function ResultView({ record, language }: { record: ImportRecord; language: Language }) {
+function ResultView({ record, language, shops }: { record: ImportRecord; language: Language; shops: Shop[] }) {
   const t = translator(language);
+  const readAs = record.readAs;
+  const shopName = (id: string) => {
+    const shop = shops.find((s) => s.id === id);
+    return shop ? shopLabel(shop, localised(formats[shop.platform].title, language)) : id;
+  };
   return (
     <article class={`tm-card tm-result tm-status-${record.status}`} data-file={record.fileName}>
       <h3>
@@ -440,6 +522,15 @@ function ResultView({ record, language }: { record: ImportRecord; language: Lang
           <dd data-fact="ordersUpdated">{formatCount(record.ordersUpdated, language)}</dd>
           <dt>{t('customersTouched')}</dt>
           <dd data-fact="customersTouched">{formatCount(record.customersTouched, language)}</dd>
+          {record.shop && (
+            <>
+              <dt>{t('shop')}</dt>
+              <dd data-fact="shop">{shopName(record.shop)}</dd>
+            </>
+          )}
+          <dt>{t('encoding')}</dt>
+          <dd data-fact="encoding">{record.encoding ?? ''}</dd>
+          {readAs && <ReadAsFacts readAs={readAs} language={language} />}
         </dl>
       )}
       {record.warnings.map((w) => (
@@ -454,6 +545,37 @@ function ResultView({ record, language }: { record: ImportRecord; language: Lang
         </>
       )}
     </article>
+  );
+}
+
+/** The columns, dates, numbers and buyer fallbacks an import used, each with the row that shows it. */
+function ReadAsFacts({ readAs, language }: { readAs: NonNullable<ImportRecord['readAs']>; language: Language }) {
+  const t = translator(language);
+  const mapping = Object.entries(readAs.mapping).filter(([, column]) => column);
+  return (
+    <>
+      {mapping.length > 0 && (
+        <>
+          <dt>{t('mappingUsed')}</dt>
+          <dd data-fact="mapping">{mapping.map(([field, column]) => `${field} = ${column}`).join('; ')}</dd>
+        </>
+      )}
+      <dt>{t('timeZone')}</dt>
+      <dd data-fact="timeZone">
+        {readAs.timeZone}
+        {readAs.dateFormat ? ` · ${readAs.dateFormat}` : ''}
+      </dd>
+      <dt>{t('decimalMark')}</dt>
+      <dd data-fact="decimalMarks">
+        {readAs.decimalMarks.length === 0 ? t('decimalMarkNone') : readAs.decimalMarks.map((m) => `${m.column}: "${m.mark}" (${t('row')} ${m.row}: ${m.example})`).join('; ')}
+      </dd>
+      <dt>{t('fallbacksUsed')}</dt>
+      <dd data-fact="fallbacks">
+        {readAs.fallbacks.length === 0
+          ? formatCount(0, language)
+          : readAs.fallbacks.map((f) => `${f.column}: ${formatCount(f.orders, language)} (${t('row')} ${f.firstRow})`).join('; ')}
+      </dd>
+    </>
   );
 }
 

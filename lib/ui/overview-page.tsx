@@ -12,21 +12,21 @@ import { localised, translator, type Language } from './i18n';
 import { EmptyShop, ReadingCustomers } from './parts';
 
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
-export function OverviewPage({ db, language, ledger, storeVersion }: { db: Database; language: Language; ledger: ImportRecord[]; storeVersion: string }) {
+export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db: Database; language: Language; ledger: ImportRecord[]; storeVersion: string; shop: string | null }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [reading, setReading] = useState(0);
   const [due, setDue] = useState<{ overdue: number; today: number } | null>(null);
   const [shopCurrency, setShopCurrency] = useState<string | undefined>(undefined);
   useEffect(() => {
-    void customerRowsAsOf(db, storeVersion, setReading).then(setRows);
+    void customerRowsAsOf(db, storeVersion, setReading, shop).then(setRows);
     void (async () => {
       const { timeZone, currency } = await shopSettings.getValue();
       setShopCurrency(currency);
       const groups = groupFollowUps(await allFollowUps(db), localDayNumber(Date.now(), timeZone));
       setDue({ overdue: groups.overdue.length, today: groups.today.length });
     })();
-  }, [db, storeVersion]);
+  }, [db, storeVersion, shop]);
   const overview = useMemo(() => (rows ? overviewOf(rows, shopCurrency) : null), [rows, shopCurrency]);
   if (!overview) return <ReadingCustomers share={reading} language={language} />;
   if (overview.customers === 0) {

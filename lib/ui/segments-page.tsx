@@ -91,7 +91,7 @@ function SplitForm({ segment, members, language, timeZone, encoding }: { segment
 }
 
 /** Every segment with its size; export one, or split it at random for an A/B test. */
-export function SegmentsPage({ db, language, storeVersion }: { db: Database; language: Language; storeVersion: string }) {
+export function SegmentsPage({ db, language, storeVersion, shop }: { db: Database; language: Language; storeVersion: string; shop: string | null }) {
   const t = translator(language);
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [reading, setReading] = useState(0);
@@ -99,9 +99,9 @@ export function SegmentsPage({ db, language, storeVersion }: { db: Database; lan
   const [splitting, setSplitting] = useState<string | null>(null);
   const [encoding, setEncoding] = useState<CsvEncoding>('utf-8');
   useEffect(() => {
-    void customerRowsAsOf(db, storeVersion, setReading).then(setRows);
+    void customerRowsAsOf(db, storeVersion, setReading, shop).then(setRows);
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
-  }, [db, storeVersion]);
+  }, [db, storeVersion, shop]);
   const segments = useMemo(() => segmentsOf(rows ?? []), [rows]);
   // An export under way: written a slice at a time, with its progress, so the page keeps responding.
   const [exporting, setExporting] = useState<{ ref: string; share: number } | null>(null);

@@ -174,6 +174,8 @@ describe('import problems in the dashboard', () => {
     // Every row is French now, the one with no CustomerID too: one customer, four orders (a bad row rejected).
     expect(await result.locator('[data-fact="customersTouched"]').innerText()).toBe('1');
     expect(await result.locator('[data-fact="ordersAdded"]').innerText()).toBe('4');
+    // The result says which columns it read, with the seller's choice among them.
+    expect(await result.locator('[data-fact="mapping"]').innerText()).toMatch(/^customer = Country; order = InvoiceNo; date = InvoiceDate; /);
     await expect.poll(() => counts()).toEqual({ customers: '5', orders: '11' });
   });
 

@@ -73,6 +73,39 @@ describe('importing through the dashboard', () => {
     expect(await page.locator('.tm-ledger tbody tr').count()).toBe(3);
   });
 
+  it('keeps a second store whose order numbers clash apart: warned in the preview, imported into a new shop, shown one shop or all', async () => {
+    await pick(page, fixture('shopify-second-store.csv'));
+    const card = page.locator('.tm-file[data-file="shopify-second-store.csv"]');
+    // Into the Shopify shop, its #1001–#1004 would be other buyers' orders: the preview says so before anything is saved.
+    await expect.poll(() => card.locator('.tm-shop-clash').count()).toBe(1);
+    expect(await card.locator('.tm-shop-clash').innerText()).toMatch(/^4 of the first 5 orders have order numbers this shop already has for other buyers \(#1001: ada@example\.com in the shop, jonas@example\.de in this file\)/);
+    await card.locator('.tm-shop-choice').selectOption('new');
+    await card.locator('.tm-shop-name').fill('EU store');
+    await card.locator('.tm-shop-name').press('Enter');
+    await expect.poll(() => card.locator('.tm-shop-clash').count()).toBe(0);
+    expect(await card.locator('.tm-shop-name').inputValue()).toBe('EU store');
+    const result = await importPicked(page, 'shopify-second-store.csv');
+    expect(await fact(result, 'shop')).toBe('EU store');
+    expect(await fact(result, 'rowsRejected')).toBe('0');
+    expect(await fact(result, 'ordersAdded')).toBe('5');
+    await expect.poll(() => page.locator('#tm-count-customers').innerText()).toBe('10');
+    expect(await page.locator('#tm-count-orders').innerText()).toBe('19');
+    // The dashboard shows one shop or all; Ada is a customer of each store.
+    await page.click('nav a[href="#customers"]');
+    await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe('10 customers shown');
+    expect(await page.locator('.tm-customer-row[data-customer="shopify-2:ada@example.com"] .tm-shop-tag').innerText()).toBe(' · EU store');
+    await page.locator('#tm-shop-filter').selectOption({ label: 'EU store' });
+    await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe('3 customers shown');
+    expect((await page.locator('.tm-customer-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-customer')))).sort()).toEqual([
+      'shopify-2:ada@example.com',
+      'shopify-2:jonas@example.de',
+      'shopify-2:lea@example.de',
+    ]);
+    await page.locator('#tm-shop-filter').selectOption('');
+    await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe('10 customers shown');
+    await page.click('nav a[href="#import"]');
+  });
+
   it('shows a clear message for a file with a broken quote and imports nothing', async () => {
     await pick(page, fixture('../bad/broken-quote.csv'));
     const card = page.locator('.tm-file[data-file="broken-quote.csv"]');
