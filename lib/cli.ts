@@ -32,13 +32,14 @@ import { outcomeOf, type Outcome } from './engine/outcome';
 const USAGE = `Usage:
   tiermark score <file|folder> [more files or folders] --out <file.csv|file.json>
       [--format auto|${formatIds.join('|')}] [--map field=column,...]
-      [--delimiter ,|tab|whitespace] [--no-header] [--date-format PATTERN]
+      [--delimiter ,|tab|whitespace] [--no-header] [--date-format PATTERN] [--no-cash-on-delivery]
       [--encoding auto|${CHOOSABLE_ENCODINGS.join('|')}]
       [--tz ZONE] [--currency CODE] [--as-of YYYY-MM-DD] [--columns name,...]
       [--rules DIR] [--lang en|zh-CN] [--rejected FILE.csv]
       Several exports of one shop are read in the order given (a folder's .csv, .tsv and .txt
       files by name); an order found again in a later file is replaced by it, unless that file has
       it for another buyer (another shop's order: refused and listed).
+      --no-cash-on-delivery: the shop takes none, so orders shipped before payment are unpaid
       --as-of: score as of that day, leaving out later orders; --rules: the rule files to apply
       (default: the shipped rules); --lang: labels' language; --rejected: every refused row
       with its file, row number and reason. Exits 1 when no order could be imported.
@@ -107,6 +108,9 @@ function importOption(arg: string, value: () => string, settings: StreamSettings
       return true;
     case '--no-header':
       settings.hasHeader = false;
+      return true;
+    case '--no-cash-on-delivery':
+      settings.cashOnDelivery = false;
       return true;
     case '--date-format':
       settings.dateFormat = value();

@@ -36,6 +36,8 @@ export interface FormatOptions {
   numbers?: NumberColumns;
   /** The latest plausible order date (the as-of day or today, plus a day); later dates are refused. */
   latestDate?: number;
+  /** The shop takes cash on delivery: an order shipped before it was paid is a purchase (default), not an unpaid order. */
+  cashOnDelivery?: boolean;
 }
 
 /** Looks columns up by header name: trimmed, case-insensitive, quotes and BOM removed. */
@@ -98,6 +100,8 @@ export interface OrderFormat {
   mapper(columns: Columns, options: FormatOptions): RowMapper;
   /** The buyer identifier the customer key is built from, or undefined when the row has none. */
   customerId(buyer: BuyerIds): string | undefined;
+  /** The statuses the format reads as cash on delivery when the shop takes it, in the export's words; absent when it has none. */
+  cashOnDelivery?: Localised;
   /** Said to the seller when the header cannot tie orders to customers (Amazon All Orders, the Tmall report). */
   buyerWarning?(columns: Columns, options: FormatOptions): Localised | null;
 }

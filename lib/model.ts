@@ -66,6 +66,8 @@ export interface OrderLine {
   item?: LineItem;
   /** The column the buyer was identified by when it is not the format's first choice (Shopify's Billing Phone when Email and Phone are empty). */
   buyerFrom?: string;
+  /** The row's status was read as a cash-on-delivery purchase (shipped, payment pending). */
+  cashOnDelivery?: boolean;
 }
 
 /** Net spend of one order, in minor units. */

@@ -14,6 +14,8 @@ export interface Shop {
   name: string;
   platform: Platform;
   createdAt: number;
+  /** The shop takes cash on delivery (货到付款): orders shipped with payment pending are purchases. Absent: yes. */
+  cashOnDelivery?: boolean;
 }
 
 /** The shop a customer or order key belongs to. */

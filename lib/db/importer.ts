@@ -163,7 +163,7 @@ export async function importFile(
   try {
     const result = await importStream(
       file.stream(),
-      { ...settings, importId: id },
+      { ...settings, importId: id, shops: await db.getAll('shops') },
       (folded) => stager.add(folded),
       ({ bytesRead, rowsRead }) => {
         if (signal?.aborted) throw new ImportCancelled('Import cancelled');
@@ -193,15 +193,18 @@ export async function importFile(
         currency: report.currency,
         decimalMarks: report.decimalMarks,
         fallbacks: report.fallbacks,
+        cashOnDelivery: report.cashOnDelivery,
         guestOrders: report.guestOrders,
       },
       updatedAt: Date.now(),
     });
     const shop = settings.shop ?? firstShop(formats[report.format].platform);
     const tx = db.transaction(['imports', 'shops'], 'readwrite');
-    // A shop is kept as first named: a later import into it does not rename it.
+    // A shop keeps its first name; the seller's choice of cash on delivery is the shop's from now on.
     const known = await tx.objectStore('shops').get(shop.id);
-    await Promise.all([tx.objectStore('imports').put(record), known ? null : tx.objectStore('shops').put(shop), tx.done]);
+    const cashOnDelivery = settings.cashOnDelivery ?? known?.cashOnDelivery ?? shop.cashOnDelivery;
+    const kept = { ...(known ?? shop), ...(cashOnDelivery === undefined ? {} : { cashOnDelivery }) };
+    await Promise.all([tx.objectStore('imports').put(record), tx.objectStore('shops').put(kept), tx.done]);
   } catch (error) {
     await discardStaged(db, id);
     const cancelled = error instanceof ImportCancelled;

@@ -32,7 +32,7 @@ export interface ImportRecord {
   rejections: Rejection[];
   warnings: Localised[];
   /** How the file was read: the columns used, the date pattern and zone, the decimal marks, the buyer fallbacks (absent in older records). */
-  readAs?: Pick<ImportReport, 'mapping' | 'dateFormat' | 'timeZone' | 'currency' | 'decimalMarks' | 'fallbacks' | 'guestOrders'>;
+  readAs?: Pick<ImportReport, 'mapping' | 'dateFormat' | 'timeZone' | 'currency' | 'decimalMarks' | 'fallbacks' | 'cashOnDelivery' | 'guestOrders'>;
   /** Where a commit takes the orders from: staging survives a closed tab, memory (a file small enough) does not. */
   commitFrom?: 'staging' | 'memory';
   /** Why it failed, in words for the seller. */

@@ -9,6 +9,8 @@ export interface FoldedOrder {
   order: Order;
   /** The column the buyer was identified by, when a fallback was needed. */
   buyerFrom?: string;
+  /** Its status was read as a cash-on-delivery purchase. */
+  cashOnDelivery?: boolean;
   /** Row numbers the order came from, for rejecting them together. */
   rows: number[];
   /** Set when this order id was emitted earlier in the same file. */
@@ -34,6 +36,7 @@ class Draft {
   currency?: string;
   isReturn = true;
   buyerFrom?: string;
+  cashOnDelivery = false;
 
   constructor(readonly orderId: string) {}
 
@@ -45,6 +48,7 @@ class Draft {
     buyer.name ??= line.buyer.name;
     buyer.phone ??= line.buyer.phone;
     this.buyerFrom ??= line.buyerFrom;
+    if (line.cashOnDelivery) this.cashOnDelivery = true;
     this.createdAt ??= line.createdAt;
     this.paidAt ??= line.paidAt;
     this.deliveredAt ??= line.deliveredAt;
@@ -139,7 +143,7 @@ export class OrderFolder {
       importId,
     };
     if (earlier === undefined || earlier === NO_BUYER) this.emitted.set(detach(draft.orderId), buyer);
-    this.emit({ order, rows: draft.rows, continuation: continuation ? (fromLines ? 'sum' : 'items') : null, buyerFrom: id ? draft.buyerFrom : undefined });
+    this.emit({ order, rows: draft.rows, continuation: continuation ? (fromLines ? 'sum' : 'items') : null, buyerFrom: id ? draft.buyerFrom : undefined, cashOnDelivery: draft.cashOnDelivery || undefined });
   }
 }
 

@@ -40,6 +40,10 @@ export interface ImportSettings {
   asOf?: string;
   /** The shop the orders belong to; the platform's first shop when absent. */
   shop?: Shop;
+  /** The seller's shops: the settings of the platform's first shop, when no shop is chosen. */
+  shops?: readonly Shop[];
+  /** The shop takes cash on delivery (the default): shipped orders whose payment is pending are purchases. */
+  cashOnDelivery?: boolean;
 }
 
 export interface Rejection {
@@ -96,6 +100,8 @@ export interface ImportReport {
   guestOrders: number;
   /** Orders whose buyer was identified by a fallback column, per column, with the first order's row. */
   fallbacks: Array<{ column: string; orders: number; firstRow: number }>;
+  /** Orders read as cash-on-delivery purchases (shipped, payment pending), with the first order's row. */
+  cashOnDelivery: { orders: number; firstRow: number } | null;
   rejections: Rejection[];
   warnings: Localised[];
 }
@@ -250,6 +256,14 @@ export class ImportSession {
         'zh-CN': `${n} 个订单因前面的列为空，按"${column}"识别买家（第一个在第 ${firstRow} 行）。`,
       });
     }
+    const cod = report.cashOnDelivery;
+    if (cod) {
+      const n = cod.orders.toLocaleString('en');
+      this.warnings.push({
+        en: `${n} ${cod.orders === 1 ? 'order was' : 'orders were'} shipped with payment pending and counted as cash-on-delivery purchases (the first at row ${cod.firstRow}). If the shop takes no cash on delivery, untick it for the shop and import again.`,
+        'zh-CN': `${n} 个订单已发货但付款待定，按货到付款计为购买（第一个在第 ${cod.firstRow} 行）。如果店铺不支持货到付款，请在店铺设置中取消勾选后重新导入。`,
+      });
+    }
     if (report.ordersAfterAsOf > 0) {
       const n = report.ordersAfterAsOf.toLocaleString('en');
       this.warnings.push({
@@ -319,12 +333,12 @@ export class ImportSession {
     }
     this.numbers = new NumberColumns(sample, hasHeader ? 2 : 1);
     // A day's grace past today, or past the as-of day when that is later: no export holds later orders.
-    const shop = this.settings.shop;
+    const shop = this.settings.shop ?? this.settings.shops?.find((known) => known.id === format.platform);
     if (shop && shop.platform !== format.platform) {
       throw new InputError(`This file is a ${format.title.en} export, and the shop chosen for it is a ${shop.platform} shop. Choose one of your ${format.title.en} shops, or a new one.`);
     }
     const latestDate = Math.max(Date.now(), this.settings.asOf ? endOfDay(this.settings.asOf, timeZone) : 0) + 86_400_000;
-    const options: FormatOptions = { timeZone, currency, parseDate, mapping, hasHeader, numbers: this.numbers, latestDate };
+    const options: FormatOptions = { timeZone, currency, parseDate, mapping, hasHeader, numbers: this.numbers, latestDate, cashOnDelivery: this.settings.cashOnDelivery ?? shop?.cashOnDelivery ?? true };
     try {
       this.mapper = format.mapper(columns, options);
     } catch (error) {
@@ -364,6 +378,7 @@ export class ImportSession {
       orders: 0,
       guestOrders: 0,
       fallbacks: [],
+      cashOnDelivery: null,
       rejections: [],
       warnings: [],
     };
@@ -375,7 +390,7 @@ export class ImportSession {
     this.folder = new OrderFolder(
       {
         platform: format.platform,
-        shop: shop?.id ?? format.platform,
+        shop: this.settings.shop?.id ?? format.platform,
         currency,
         importId: this.settings.importId ?? 'cli',
         customerId: format.customerId,
@@ -397,6 +412,10 @@ export class ImportSession {
             let fallback = report.fallbacks.find((f) => f.column === folded.buyerFrom);
             if (!fallback) report.fallbacks.push((fallback = { column: folded.buyerFrom, orders: 0, firstRow: folded.rows[0] ?? 0 }));
             fallback.orders += 1;
+          }
+          if (folded.cashOnDelivery) {
+            report.cashOnDelivery ??= { orders: 0, firstRow: folded.rows[0] ?? 0 };
+            report.cashOnDelivery.orders += 1;
           }
         }
         this.sink(folded);

@@ -60,7 +60,7 @@ export function ImportPage({ db, language, ledger, shops, onImported }: ImportPa
 
   async function refreshPreview(item: Picked): Promise<void> {
     const head = new Uint8Array(await item.file.slice(0, PREVIEW_BYTES).arrayBuffer());
-    const preview = await previewBytes(head, item.file.size, item.settings);
+    const preview = await previewBytes(head, item.file.size, { ...item.settings, shops });
     const clashes = preview.ok ? await clashesInPreview(db, preview.orders) : undefined;
     setPicked((list) => list.map((p) => (p.id === item.id ? { ...item, preview, clashes } : p)));
   }
@@ -342,6 +342,19 @@ function ShopChoice(props: { platform: Platform; settings: StreamSettings; shops
         ))}
         <option value="new">{t('shopNew')}</option>
       </select>
+      {formats[platform].cashOnDelivery && (
+        <label class="tm-cod">
+          {' '}
+          <input
+            type="checkbox"
+            class="tm-cod-choice"
+            disabled={disabled}
+            checked={settings.cashOnDelivery ?? chosen.cashOnDelivery ?? true}
+            onChange={(e) => onSettings({ ...settings, cashOnDelivery: e.currentTarget.checked })}
+          />{' '}
+          {t('cashOnDelivery')} <span class="tm-muted">({localised(formats[platform].cashOnDelivery!, language)})</span>
+        </label>
+      )}
       {isNew && (
         <>
           {' '}
@@ -569,6 +582,14 @@ function ReadAsFacts({ readAs, language }: { readAs: NonNullable<ImportRecord['r
       <dd data-fact="decimalMarks">
         {readAs.decimalMarks.length === 0 ? t('decimalMarkNone') : readAs.decimalMarks.map((m) => `${m.column}: "${m.mark}" (${t('row')} ${m.row}: ${m.example})`).join('; ')}
       </dd>
+      {readAs.cashOnDelivery && (
+        <>
+          <dt>{t('cashOnDeliveryRead')}</dt>
+          <dd data-fact="cashOnDelivery">
+            {formatCount(readAs.cashOnDelivery.orders, language)} ({t('row')} {readAs.cashOnDelivery.firstRow})
+          </dd>
+        </>
+      )}
       <dt>{t('fallbacksUsed')}</dt>
       <dd data-fact="fallbacks">
         {readAs.fallbacks.length === 0

@@ -70,7 +70,7 @@ export default defineOrderFormat({
         createdAt: read.requiredDate(row, col.created, 'Created at'),
         paidAt: read.date(row, col.paidAt),
         deliveredAt: read.date(row, col.fulfilledAt),
-        status: shopifyStatus(financial, read.text(row, col.fulfillment), read.text(row, col.cancelledAt) !== ''),
+        ...shopifyStatus(financial, read.text(row, col.fulfillment), read.text(row, col.cancelledAt) !== '', options.cashOnDelivery !== false),
         totalMinor: read.money(row, col.total, currency) ?? 0,
         refundedMinor: read.money(row, col.refunded, currency) ?? 0,
         currency,
@@ -79,23 +79,26 @@ export default defineOrderFormat({
     };
   },
   customerId: emailOrPhone,
+  cashOnDelivery: { en: 'Financial Status "pending" with Fulfillment Status "fulfilled" or "partial"', 'zh-CN': '付款状态为 "pending" 且发货状态为 "fulfilled" 或 "partial"' },
 });
 
-function shopifyStatus(financial: string, fulfillment: string, cancelled: boolean): OrderStatus {
+function shopifyStatus(financial: string, fulfillment: string, cancelled: boolean, cashOnDelivery: boolean): { status: OrderStatus; cashOnDelivery?: boolean } {
   switch (financial) {
-    case 'pending':
+    case 'pending': {
       // Cash on delivery (Pakistan, India, the Gulf; 货到付款): payment is pending until the courier collects it.
-      if (cancelled) return 'cancelled';
-      return fulfillment === 'fulfilled' ? 'completed' : fulfillment === 'partial' ? 'shipped' : 'unpaid';
+      if (cancelled) return { status: 'cancelled' };
+      const shipped = fulfillment === 'fulfilled' ? 'completed' : fulfillment === 'partial' ? 'shipped' : null;
+      return shipped && cashOnDelivery ? { status: shipped, cashOnDelivery: true } : { status: 'unpaid' };
+    }
     case 'authorized':
     case 'expired':
-      return cancelled ? 'cancelled' : 'unpaid';
+      return { status: cancelled ? 'cancelled' : 'unpaid' };
     case 'voided':
-      return 'cancelled';
+      return { status: 'cancelled' };
     case 'refunded':
-      return 'refunded';
+      return { status: 'refunded' };
     default:
       // paid, partially_paid, partially_refunded: money was taken; refunds are in Refunded Amount.
-      return fulfillment === 'fulfilled' ? 'shipped' : 'paid';
+      return { status: fulfillment === 'fulfilled' ? 'shipped' : 'paid' };
   }
 }

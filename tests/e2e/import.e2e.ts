@@ -56,6 +56,8 @@ describe('importing through the dashboard', () => {
   it('imports a Shopify export, then the same file again without duplicates', async () => {
     await pick(page, fixture('shopify-orders-79.csv'));
     await page.locator('.tm-file[data-file="shopify-orders-79.csv"] .tm-detected-format').waitFor();
+    // The shop's reading of statuses is shown where the seller chooses the shop: cash on delivery, by default.
+    expect(await page.locator('.tm-file[data-file="shopify-orders-79.csv"] .tm-cod-choice').isChecked()).toBe(true);
     const first = await importPicked(page, 'shopify-orders-79.csv');
     expect(await fact(first, 'ordersAdded')).toBe('7');
     await expect.poll(() => page.locator('#tm-count-customers').innerText()).toBe('7');

@@ -57,6 +57,16 @@ describe('shopify format', () => {
       { column: 'Phone', orders: 1, firstRow: 5 },
     ]);
     expect(report.warnings.map((w) => w.en)).toContain('2 orders were tied to their buyer by "Billing Phone", as the columns before it were empty (the first at row 2).');
+    // The reading is said, with a count and a row, and a shop that takes no cash on delivery reads them as unpaid.
+    expect(report.cashOnDelivery).toEqual({ orders: 2, firstRow: 2 });
+    expect(report.warnings.map((w) => w.en)).toContain('2 orders were shipped with payment pending and counted as cash-on-delivery purchases (the first at row 2). If the shop takes no cash on delivery, untick it for the shop and import again.');
+    const prepaid = await importPath(file, { timeZone: 'Asia/Karachi', cashOnDelivery: false });
+    expect(prepaid.report.cashOnDelivery).toBeNull();
+    expect(prepaid.orders.get('shopify:#2001')!.status).toBe('unpaid');
+    expect(prepaid.byKey.get('shopify:+923001234567')).toMatchObject({ orderCount: 0, monetaryMinor: 0 });
+    // The shop's own setting applies when the import does not say.
+    const shops = [{ id: 'shopify', name: '', platform: 'shopify' as const, createdAt: 0, cashOnDelivery: false }];
+    expect((await importPath(file, { timeZone: 'Asia/Karachi', shops })).orders.get('shopify:#2002')!.status).toBe('unpaid');
   });
 
   it('reads the older 73-column header to the same orders', async () => {
