@@ -2,7 +2,7 @@ import type { BuyerIds, OrderLine, Platform } from './model';
 import type { DateParser } from './dates';
 import type { NumberColumns } from './import/numbers';
 
-export type FormatId = 'taobao' | 'jd' | 'douyin' | 'shopify' | 'woocommerce' | 'amazon' | 'etsy' | 'generic';
+export type FormatId = 'taobao' | 'jd' | 'douyin' | 'shopify' | 'woocommerce' | 'amazon' | 'etsy' | 'ebay' | 'invoices' | 'generic';
 
 export interface Localised {
   en: string;
@@ -14,10 +14,21 @@ export interface RowRejection {
   reject: string;
 }
 
-export type RowResult = OrderLine | RowRejection;
+/** A line an export adds around its orders (eBay's "4 record(s) downloaded" footer): not a row of the file's data. */
+export interface NotAnOrder {
+  notAnOrder: string;
+  /** The number of records the line says the file holds, to check against the rows read. */
+  records?: number;
+}
+
+export type RowResult = OrderLine | RowRejection | NotAnOrder;
 
 export function isRejection(result: RowResult): result is RowRejection {
   return 'reject' in result;
+}
+
+export function isNotAnOrder(result: RowResult): result is NotAnOrder {
+  return 'notAnOrder' in result;
 }
 
 /** Fields a seller maps for the generic format; `price` is a unit price multiplied by `quantity`. */
@@ -94,6 +105,8 @@ export interface OrderFormat {
   /** Shop defaults for exports that do not say (Taobao, JD and Douyin are China time, in CNY). */
   defaultTimeZone?: string;
   defaultCurrency?: string;
+  /** Date columns whose pattern is read from their values (as for a mapped table), by header name. */
+  datesToInfer?: readonly string[];
   /** How sure the header makes us that this is the format: 0 (no) to 1. */
   detect(columns: Columns): number;
   /** Builds the row mapper; throws FormatError when a needed column is missing. */

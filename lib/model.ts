@@ -1,6 +1,6 @@
 /** The normalised order model every format maps to (see DESIGN.md, "Orders and customers"). */
 
-export type Platform = 'taobao' | 'jd' | 'douyin' | 'shopify' | 'woocommerce' | 'amazon' | 'etsy' | 'generic';
+export type Platform = 'taobao' | 'jd' | 'douyin' | 'shopify' | 'woocommerce' | 'amazon' | 'etsy' | 'ebay' | 'generic';
 
 export type OrderStatus = 'unpaid' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'refunded';
 

@@ -11,7 +11,7 @@ import { bucketOf, readBucket, type StoredBucket } from './buckets';
 import type { Profile } from './profiles';
 import type { Database } from './schema';
 
-const PLATFORMS: readonly Platform[] = ['taobao', 'jd', 'douyin', 'shopify', 'woocommerce', 'amazon', 'etsy', 'generic'];
+const PLATFORMS: readonly Platform[] = ['taobao', 'jd', 'douyin', 'shopify', 'woocommerce', 'amazon', 'etsy', 'ebay', 'generic'];
 
 const SUMMARY: Record<Language, (c: Customer, recency: number | null) => string> = {
   en: (c, recency) => `${c.orderCount} orders · ${formatMajor(c.monetaryMinor, c.currency)} ${c.currency}${recency === null ? '' : ` · last ${recency} days ago`}`,

@@ -1,4 +1,4 @@
-import { columnLetter, Columns, FormatError, isRejection, type ColumnMapping, type FormatId, type FormatOptions, type Localised, type OrderFormat, type RowMapper } from '../formats';
+import { columnLetter, Columns, FormatError, isNotAnOrder, isRejection, type ColumnMapping, type FormatId, type FormatOptions, type Localised, type OrderFormat, type RowMapper } from '../formats';
 import { compileDatePattern, dateParser, DatePatternError, inferDateFormat } from '../dates';
 import { defaultTimeZone, endOfDay, isValidTimeZone, zoneFromOffsets } from '../time';
 import { formats } from '../../plugins/formats';
@@ -100,11 +100,16 @@ export interface ImportReport {
   guestOrders: number;
   /** Orders whose buyer was identified by a fallback column, per column, with the first order's row. */
   fallbacks: Array<{ column: string; orders: number; firstRow: number }>;
+  /** Lines the export adds around its orders (a footer), not read as rows; with the first and the record count a footer states. */
+  notOrders?: { lines: number; firstRow: number; text: string; records: number | null };
   /** Orders read as cash-on-delivery purchases (shipped, payment pending), with the first order's row. */
   cashOnDelivery: { orders: number; firstRow: number } | null;
   rejections: Rejection[];
   warnings: Localised[];
 }
+
+/** A line with no text in any cell (a blank line, or a row of empty cells as spreadsheets and eBay write): not a row. */
+const isBlankRow = (row: readonly string[]) => row.every((cell) => cell.trim() === '');
 
 /** How sure detection must be before a known format is chosen over asking for a mapping. */
 const DETECT_THRESHOLD = 0.5;
@@ -170,12 +175,15 @@ export class ImportSession {
   pushRows(rows: string[][], texts?: readonly string[]): void {
     let start = 0;
     if (!this.report) {
-      const first = rows[0];
+      // Blank lines before the header (eBay's download starts with one) are not the header.
+      while (start < rows.length && isBlankRow(rows[start]!)) start += 1;
+      this.rowNumber += start;
+      const first = rows[start];
       if (!first) return;
-      this.begin(first, rows);
+      this.begin(first, rows.slice(start));
       if (this.settings.hasHeader !== false) {
-        start = 1;
-        this.rowNumber = 1;
+        start += 1;
+        this.rowNumber += 1;
       }
     }
     const report = this.report!;
@@ -185,7 +193,7 @@ export class ImportSession {
     for (let i = start; i < rows.length; i += 1) {
       const row = rows[i]!;
       this.rowNumber += 1;
-      if (row.length === 1 && row[0]!.trim() === '') continue; // blank line: not a row
+      if (isBlankRow(row)) continue; // blank line: not a row
       report.rowsRead += 1;
       if (this.checkUndecodable && row.some((cell) => cell.includes('\uFFFD'))) {
         // A buyer's name or an amount with bytes that are not text here would be a wrong customer or figure.
@@ -206,6 +214,13 @@ export class ImportSession {
       }
       if (isRejection(line)) {
         this.rejectRows([this.rowNumber], line.reject);
+        continue;
+      }
+      if (isNotAnOrder(line)) {
+        report.rowsRead -= 1;
+        const around = (report.notOrders ??= { lines: 0, firstRow: this.rowNumber, text: line.notAnOrder, records: null });
+        around.lines += 1;
+        if (line.records !== undefined) around.records = line.records;
         continue;
       }
       // A row identical to one read before (its order id among its cells): one export pasted
@@ -255,6 +270,20 @@ export class ImportSession {
         en: `${n} ${orders === 1 ? 'order was' : 'orders were'} tied to their buyer by "${column}", as the columns before it were empty (the first at row ${firstRow}).`,
         'zh-CN': `${n} 个订单因前面的列为空，按"${column}"识别买家（第一个在第 ${firstRow} 行）。`,
       });
+    }
+    const around = report.notOrders;
+    if (around) {
+      const n = around.lines.toLocaleString('en');
+      this.warnings.push({
+        en: `${n} ${around.lines === 1 ? 'line is' : 'lines are'} the export's own, not orders, and ${around.lines === 1 ? 'was' : 'were'} not read as rows (row ${around.firstRow}: ${around.text}).`,
+        'zh-CN': `${n} 行是导出文件自带的说明行，不是订单，未计入行数（第 ${around.firstRow} 行：${around.text}）。`,
+      });
+      if (around.records !== null && around.records !== report.rowsRead) {
+        this.warnings.push({
+          en: `The export says it holds ${around.records.toLocaleString('en')} records, but ${report.rowsRead.toLocaleString('en')} rows were read: the file may be cut short or edited. Download it again to be sure every order is in it.`,
+          'zh-CN': `导出文件注明共 ${around.records.toLocaleString('en')} 条记录，但读取到 ${report.rowsRead.toLocaleString('en')} 行：文件可能不完整或被修改过。请重新下载以确保包含全部订单。`,
+        });
+      }
     }
     const cod = report.cashOnDelivery;
     if (cod) {
@@ -310,8 +339,9 @@ export class ImportSession {
     const mapping =
       format.id !== 'generic' ? {} : (this.settings.mapping ?? { ...guessMapping(header, sample.slice(0, 200)), ...this.settings.mapOverrides });
     let dateFormat = this.settings.dateFormat ?? null;
-    if (!dateFormat && format.id === 'generic' && mapping.date) {
-      const index = columns.find(mapping.date);
+    const dateColumn = format.id === 'generic' ? mapping.date : format.datesToInfer?.find((name) => columns.has(name));
+    if (!dateFormat && dateColumn) {
+      const index = columns.find(dateColumn);
       if (index >= 0) {
         const samples = sample.map((row) => row[index] ?? '');
         const inferred = inferDateFormat(samples, timeZone);

@@ -161,6 +161,9 @@ describe('import problems in the dashboard', () => {
   it('lets the seller map the columns of any table, and imports with that mapping', async () => {
     await page.setInputFiles('#tm-file-input', fixture('generic-retail.csv'));
     const card = page.locator('.tm-file[data-file="generic-retail.csv"]');
+    // Its columns are an invoice-line export's; this seller wants to choose them.
+    await expect.poll(() => card.locator('.tm-detected-format').innerText()).toMatch(/^Invoice lines/);
+    await card.locator('.tm-file-head select').selectOption('generic');
     await expect.poll(() => card.locator('.tm-detected-format').innerText()).toBe('Any table (choose the columns)');
     // Guessed from the header words: buyers are the CustomerID column.
     expect(await card.locator('select[name="map-customer"]').inputValue()).toBe('CustomerID');

@@ -22,7 +22,8 @@ const FILES: Array<[string, StreamSettings, number]> = [
   ['amazon-order-report.tsv', {}, 0],
   ['woocommerce-plugin.csv', {}, 0],
   ['taobao-order-report.gbk.csv', {}, 1],
-  ['generic-retail.csv', { mapping: retailMapping, timeZone: 'Europe/London' }, 1],
+  ['generic-retail.csv', { format: 'generic', mapping: retailMapping, timeZone: 'Europe/London' }, 1],
+  ['etsy-sold-orders.csv', {}, 0],
 ];
 
 async function load(bytes: Uint8Array, settings: StreamSettings) {
