@@ -68,6 +68,8 @@ export interface OrderLine {
   buyerFrom?: string;
   /** The row's status was read as a cash-on-delivery purchase (shipped, payment pending). */
   cashOnDelivery?: boolean;
+  /** The status text as the export wrote it, when the format does not know it (the status is then the format's default). */
+  unknownStatus?: string;
 }
 
 /** Net spend of one order, in minor units. */

@@ -11,6 +11,8 @@ export interface FoldedOrder {
   buyerFrom?: string;
   /** Its status was read as a cash-on-delivery purchase. */
   cashOnDelivery?: boolean;
+  /** A status text the format did not know, read as its default. */
+  unknownStatus?: string;
   /** Row numbers the order came from, for rejecting them together. */
   rows: number[];
   /** Set when this order id was emitted earlier in the same file. */
@@ -37,6 +39,7 @@ class Draft {
   isReturn = true;
   buyerFrom?: string;
   cashOnDelivery = false;
+  unknownStatus?: string;
 
   constructor(readonly orderId: string) {}
 
@@ -49,6 +52,7 @@ class Draft {
     buyer.phone ??= line.buyer.phone;
     this.buyerFrom ??= line.buyerFrom;
     if (line.cashOnDelivery) this.cashOnDelivery = true;
+    this.unknownStatus ??= line.unknownStatus;
     this.createdAt ??= line.createdAt;
     this.paidAt ??= line.paidAt;
     this.deliveredAt ??= line.deliveredAt;
@@ -143,7 +147,7 @@ export class OrderFolder {
       importId,
     };
     if (earlier === undefined || earlier === NO_BUYER) this.emitted.set(detach(draft.orderId), buyer);
-    this.emit({ order, rows: draft.rows, continuation: continuation ? (fromLines ? 'sum' : 'items') : null, buyerFrom: id ? draft.buyerFrom : undefined, cashOnDelivery: draft.cashOnDelivery || undefined });
+    this.emit({ order, rows: draft.rows, continuation: continuation ? (fromLines ? 'sum' : 'items') : null, buyerFrom: id ? draft.buyerFrom : undefined, cashOnDelivery: draft.cashOnDelivery || undefined, unknownStatus: draft.unknownStatus });
   }
 }
 

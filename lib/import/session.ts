@@ -7,6 +7,8 @@ import { OrderFolder, type FoldedOrder } from './fold';
 import { RowProblem } from './row-reader';
 import { InputError } from './encoding';
 import type { Shop } from '../shops';
+import type { OrderStatus } from '../model';
+import { detach } from '../customers';
 import { RowPrints } from './row-prints';
 import { NumberColumns } from './numbers';
 import type { DecimalMark } from '../money';
@@ -100,6 +102,8 @@ export interface ImportReport {
   guestOrders: number;
   /** Orders whose buyer was identified by a fallback column, per column, with the first order's row. */
   fallbacks: Array<{ column: string; orders: number; firstRow: number }>;
+  /** Status texts the format did not know, each with the orders read with its default status and the first one's row. */
+  unknownStatuses: Array<{ text: string; orders: number; firstRow: number; readAs: OrderStatus }>;
   /** Lines the export adds around its orders (a footer), not read as rows; with the first and the record count a footer states. */
   notOrders?: { lines: number; firstRow: number; text: string; records: number | null };
   /** Orders read as cash-on-delivery purchases (shipped, payment pending), with the first order's row. */
@@ -271,6 +275,13 @@ export class ImportSession {
         'zh-CN': `${n} 个订单因前面的列为空，按"${column}"识别买家（第一个在第 ${firstRow} 行）。`,
       });
     }
+    for (const { text, orders, firstRow, readAs } of report.unknownStatuses) {
+      const n = orders.toLocaleString('en');
+      this.warnings.push({
+        en: `${n} ${orders === 1 ? 'order has' : 'orders have'} the status "${text}", which this format does not know: read as ${readAs} (the first at row ${firstRow}). If that is wrong, change the status in the export or import it as a table with its columns chosen.`,
+        'zh-CN': `${n} 个订单的状态为"${text}"，本格式无法识别，已按 ${readAs} 读取（第一个在第 ${firstRow} 行）。如有误，请修改导出文件中的状态，或按通用表格导入并自选列。`,
+      });
+    }
     const around = report.notOrders;
     if (around) {
       const n = around.lines.toLocaleString('en');
@@ -409,6 +420,7 @@ export class ImportSession {
       guestOrders: 0,
       fallbacks: [],
       cashOnDelivery: null,
+      unknownStatuses: [],
       rejections: [],
       warnings: [],
     };
@@ -442,6 +454,12 @@ export class ImportSession {
             let fallback = report.fallbacks.find((f) => f.column === folded.buyerFrom);
             if (!fallback) report.fallbacks.push((fallback = { column: folded.buyerFrom, orders: 0, firstRow: folded.rows[0] ?? 0 }));
             fallback.orders += 1;
+          }
+          if (folded.unknownStatus !== undefined) {
+            const text = folded.unknownStatus;
+            let unknown = report.unknownStatuses.find((u) => u.text === text);
+            if (!unknown && report.unknownStatuses.length < 20) report.unknownStatuses.push((unknown = { text: detach(text), orders: 0, firstRow: folded.rows[0] ?? 0, readAs: folded.order.status }));
+            if (unknown) unknown.orders += 1;
           }
           if (folded.cashOnDelivery) {
             report.cashOnDelivery ??= { orders: 0, firstRow: folded.rows[0] ?? 0 };

@@ -59,8 +59,8 @@ const STRINGS = {
   ruleFilesSkipped: { en: 'rule files skipped for problems', 'zh-CN': '个规则文件有错误，已跳过' },
   importTitle: { en: 'Import order exports', 'zh-CN': '导入订单报表' },
   importIntro: {
-    en: 'Drop the order exports of your shop here (Taobao/Tmall, JD, Douyin, Shopify, WooCommerce, Amazon or any CSV). They are read on this computer and never uploaded.',
-    'zh-CN': '把店铺的订单导出文件拖到这里（淘宝/天猫、京东、抖店、Shopify、WooCommerce、亚马逊或任意 CSV）。文件只在本机读取，不会上传。',
+    en: 'Drop the order exports of your shop here (Taobao/Tmall, JD, Douyin, Shopify, WooCommerce, Amazon, Etsy, eBay, invoice lines or any CSV). They are read on this computer and never uploaded.',
+    'zh-CN': '把店铺的订单导出文件拖到这里（淘宝/天猫、京东、抖店、Shopify、WooCommerce、亚马逊、Etsy、eBay、发票明细或任意 CSV）。文件只在本机读取，不会上传。',
   },
   dropHere: { en: 'Drop files here, or', 'zh-CN': '拖入文件，或' },
   chooseFiles: { en: 'choose files', 'zh-CN': '选择文件' },

@@ -132,7 +132,8 @@ export default defineOrderFormat({
       const amount = read.money(row, col.amount) ?? (price !== undefined ? Math.round(price * quantity) : undefined);
       if (amount === undefined) throw new RowProblem('missing amount');
       const statusText = read.text(row, col.status);
-      const status = statusFromText(statusText) ?? 'completed';
+      const known = statusFromText(statusText);
+      const status = known ?? 'completed';
       const negative = quantity < 0 || amount < 0;
       const isReturn = negative && (status === 'refunded' || status === 'cancelled' || CREDIT_NOTE.test(orderId));
       if (negative && !isReturn) {
@@ -146,6 +147,7 @@ export default defineOrderFormat({
         buyer: { id: customer || undefined },
         createdAt: read.date(row, col.date),
         status: isReturn ? 'refunded' : status,
+        unknownStatus: known === null && statusText.trim() !== '' ? statusText.trim() : undefined,
         isReturn,
         lineAmountMinor: isReturn ? 0 : amount,
         lineRefundedMinor: isReturn ? Math.abs(amount) : 0,
