@@ -13,7 +13,10 @@ const STATUSES: Record<string, OrderStatus> = {
   已取消: 'cancelled',
 };
 
-/** 抖店 order export: UTF-8 with BOM, one row per 子订单, ids prefixed with a tab, buyer data masked. */
+/**
+ * 抖店 order export: UTF-8 with BOM, one row per 子订单, ids prefixed with a tab, buyer data masked.
+ * The buyer is the 用户ID (or 买家昵称); without one, or masked, an unmasked 收件人手机号, counted as a fallback.
+ */
 export default defineOrderFormat({
   id: 'douyin',
   title: { en: 'Douyin shop (抖店) order export', 'zh-CN': '抖店 订单导出' },
@@ -55,13 +58,13 @@ export default defineOrderFormat({
       const name = read.text(row, col.name);
       const quantity = read.quantity(row, col.quantity);
       const title = [read.text(row, col.title), read.text(row, col.spec)].filter(Boolean).join(' ');
+      const buyerId = read.text(row, col.buyer);
+      const usablePhone = phone && !isMasked(phone) ? phone : undefined;
       return {
         orderId,
-        buyer: {
-          id: read.text(row, col.buyer) || undefined,
-          name: name || undefined,
-          phone: phone && !isMasked(phone) ? phone : undefined,
-        },
+        buyer: { id: buyerId || undefined, name: name || undefined, phone: usablePhone },
+        // No buyer id (or a masked one): the unmasked phone is the buyer, and the import counts it.
+        buyerFrom: (!buyerId || isMasked(buyerId)) && usablePhone ? columns.header[col.phone]!.trim() : undefined,
         createdAt: read.requiredDate(row, col.created, '订单提交时间 (order time)'),
         paidAt: read.date(row, col.paidAt),
         deliveredAt: read.date(row, col.finishedAt),

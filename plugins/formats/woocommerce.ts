@@ -29,7 +29,9 @@ const STATUS = ['Order Status', 'Status', 'status', 'État', 'Statut', 'Estado',
 
 /**
  * WooCommerce: the order-export plugins (one row per line item, order fields repeated) and
- * Analytics → Orders → Download (one row per order, the buyer by name only).
+ * Analytics → Orders → Download (one row per order, the buyer by name only), with headers in the
+ * admin's language. The buyer is the billing email; without one, the billing phone, then the name
+ * (the import counts the orders each fallback identified).
  */
 export default defineOrderFormat({
   id: 'woocommerce',
@@ -70,13 +72,13 @@ export default defineOrderFormat({
       const name = read.text(row, col.customer) || [read.text(row, col.first), read.text(row, col.last)].filter(Boolean).join(' ');
       const title = read.text(row, col.title);
       const quantity = read.quantity(row, col.quantity);
+      const email = read.text(row, col.email);
+      const phone = read.text(row, col.phone);
       return {
         orderId,
-        buyer: {
-          email: read.text(row, col.email) || undefined,
-          name: name || undefined,
-          phone: read.text(row, col.phone) || undefined,
-        },
+        buyer: { email: email || undefined, name: name || undefined, phone: phone || undefined },
+        // An export with an email column whose cell is empty: the phone, else the name, is the buyer (counted).
+        buyerFrom: col.email >= 0 && !email ? (phone ? columns.header[col.phone]!.trim() : name ? 'the billing name' : undefined) : undefined,
         createdAt: read.requiredDate(row, col.created, 'order date'),
         paidAt: read.date(row, col.paidAt),
         deliveredAt: read.date(row, col.completedAt),

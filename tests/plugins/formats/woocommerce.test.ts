@@ -34,6 +34,22 @@ const LANGUAGES: Record<string, { header: string[]; statuses: Record<string, str
   'zh-CN': { header: ['日期', '订单 #', '状态', '客户', '客户类型', '产品', '已售商品', '优惠券', '净销售额', '归因'], statuses: { Completed: '已完成', Processing: '处理中', Refunded: '已退款' } },
 };
 
+describe('woocommerce buyers without an email', () => {
+  it('takes the billing phone, then the name, and counts each fallback with its first row', async () => {
+    const header = readFileSync(fixture('woocommerce-plugin.csv'), 'utf8').split('\n')[0]!;
+    const text = `${header}\n7001,completed,2024-02-01 10:00:00,,,Ana,Silva,,+351 912 345 678,EUR,0,30.00,T-1,Tea,1,30.00\n7002,completed,2024-02-02 10:00:00,,,Ana,Silva,,+351 912 345 678,EUR,0,12.00,T-1,Tea,1,12.00\n7003,completed,2024-02-03 10:00:00,,,Rui,Costa,,,EUR,0,9.00,T-1,Tea,1,9.00\n`;
+    const file = join(mkdtempSync(join(tmpdir(), 'tiermark-woo-')), 'no-email.csv');
+    writeFileSync(file, text);
+    const { report, byKey } = await importPath(file);
+    expect(report.fallbacks).toEqual([
+      { column: 'Phone (Billing)', orders: 2, firstRow: 2 },
+      { column: 'the billing name', orders: 1, firstRow: 4 },
+    ]);
+    expect(byKey.get('woocommerce:+351 912 345 678')).toMatchObject({ orderCount: 2, monetaryMinor: 4200 });
+    expect(byKey.get('woocommerce:Rui Costa')).toMatchObject({ orderCount: 1 });
+  });
+});
+
 describe('woocommerce in the admin’s language', () => {
   for (const [language, { header, statuses }] of Object.entries(LANGUAGES)) {
     it(`reads an Analytics download in ${language} to the same customers as in English`, async () => {
