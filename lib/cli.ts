@@ -1,4 +1,5 @@
 import { idOfKey } from './shops';
+import { isOtherOrder } from './db/buckets';
 import { accessSync, constants, createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -333,12 +334,17 @@ export async function score(args: ScoreArgs): Promise<ScoreResult> {
       const order = { ...folded.order, items: [] };
       const earlier = gathered.get(order.key);
       if (earlier && folded.continuation && seen.has(order.key)) gathered.set(order.key, mergeContinuation(earlier, order, folded.continuation));
-      else if (earlier && earlier.customerKey !== order.customerKey) {
+      else if (earlier && (earlier.customerKey !== order.customerKey || isOtherOrder(earlier, order))) {
         const buyer = (key: string | null) => (key === null ? 'no buyer' : idOfKey(key));
+        const day = (at: number) => toIsoInZone(at, args.settings.timeZone ?? 'UTC').slice(0, 10);
+        const differs =
+          earlier.customerKey !== order.customerKey
+            ? `for another buyer (${buyer(earlier.customerKey)}); this file has it for ${buyer(order.customerKey)}`
+            : `made on ${day(earlier.createdAt)}; this file has it made on ${day(order.createdAt)}`;
         clashes.push({
           rows: folded.rows,
           continuation: folded.continuation !== null,
-          reason: `order ${order.orderId} is in an earlier file for another buyer (${buyer(earlier.customerKey)}); this file has it for ${buyer(order.customerKey)}. Files of two shops? Score each shop's files on their own.`,
+          reason: `order ${order.orderId} is in an earlier file ${differs}. Files of two shops? Score each shop's files on their own.`,
         });
       } else {
         if (earlier) replaced += 1;

@@ -51,6 +51,13 @@ function fingerprint(order: Order): string {
   return JSON.stringify({ ...order, importId: '' });
 }
 
+/** More apart than any change of time zone moves a wall time (26 hours): two orders, not one re-exported. */
+const SAME_ORDER_WITHIN = 27 * 3_600_000;
+
+/** Whether an order that reuses a stored order's number is another order: made on another day. */
+export const isOtherOrder = (stored: Pick<Order, 'createdAt'>, incoming: Pick<Order, 'createdAt'>): boolean =>
+  Math.abs(stored.createdAt - incoming.createdAt) > SAME_ORDER_WITHIN;
+
 export interface MergeCounts {
   added: number;
   updated: number;
@@ -60,7 +67,12 @@ export interface MergeCounts {
  * Puts incoming orders into a history: a new id is added, a known id replaced when it changed.
  * Returns the new history sorted by time, or null when nothing changed.
  */
-export function mergeOrders(history: readonly Order[] | undefined, incoming: readonly Order[], counts: MergeCounts): Order[] | null {
+export function mergeOrders(
+  history: readonly Order[] | undefined,
+  incoming: readonly Order[],
+  counts: MergeCounts,
+  onClash?: (stored: Order, incoming: Order) => void,
+): Order[] | null {
   const orders = history ? [...history] : [];
   const position = new Map(orders.map((order, i) => [order.key, i]));
   let changed = false;
@@ -71,6 +83,9 @@ export function mergeOrders(history: readonly Order[] | undefined, incoming: rea
       orders.push(order);
       counts.added += 1;
       changed = true;
+    } else if (onClash && isOtherOrder(orders[at]!, order)) {
+      // The same buyer's number on another day: another store's order, never an update of this one.
+      onClash(orders[at]!, order);
     } else if (fingerprint(orders[at]!) !== fingerprint(order)) {
       orders[at] = order;
       counts.updated += 1;

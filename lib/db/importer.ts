@@ -282,17 +282,30 @@ export async function finishCommit(
     const range = IDBKeyRange.bound([id, group, -Infinity], [id, group, Infinity]);
     const tx = db.transaction(['staged', 'orders', 'customers', 'stagedAliases', 'meta'], 'readwrite');
     const staged = (await tx.objectStore('staged').getAll(range)).flatMap((batch) => JSON.parse(batch.json) as StagedOrder[]);
+    const refuse = (parts: ReadonlyArray<Pick<StagedOrder, 'rows' | 'continuation'>>, orderId: string, reason: string) => {
+      for (const part of parts) {
+        const rows = part.rows ?? [];
+        for (const row of rows) record.rejections.push({ row, reason });
+        if (!part.continuation) clashed.orders += 1;
+        clashed.rows += rows.length;
+        if (rows[0] !== undefined && !(clashed.first && clashed.first.row < rows[0])) clashed.first = { row: rows[0], orderId };
+      }
+    };
+    const partsOf = new Map<string, StagedOrder[]>();
     const incoming = [...staged, ...(held.get(group) ?? [])].filter((part) => {
       const owner = clashes.get(aliasKey.order(part.order.orderId));
-      if (owner === undefined || owner === part.order.customerKey) return true;
-      const rows = part.rows ?? [];
+      if (owner === undefined || owner === part.order.customerKey) {
+        partsOf.set(part.order.key, [...(partsOf.get(part.order.key) ?? []), part]);
+        return true;
+      }
       const theirs = part.order.customerKey ? idOfKey(part.order.customerKey) : 'no buyer';
-      for (const row of rows) record.rejections.push({ row, reason: `order ${part.order.orderId} is already in this shop for another buyer (${idOfKey(owner)}); this file has it for ${theirs}. If the file is from another shop, import it into a new shop.` });
-      if (!part.continuation) clashed.orders += 1;
-      clashed.rows += rows.length;
-      if (rows[0] !== undefined && !(clashed.first && clashed.first.row < rows[0])) clashed.first = { row: rows[0], orderId: part.order.orderId };
+      refuse([part], part.order.orderId, `order ${part.order.orderId} is already in this shop for another buyer (${idOfKey(owner)}); this file has it for ${theirs}. If the file is from another shop, import it into a new shop.`);
       return false;
     });
+    const onClash = (stored: Order, order: Order) => {
+      const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+      refuse(partsOf.get(order.key) ?? [], order.orderId, `order ${order.orderId} is already in this shop for the same buyer, made on ${day(stored.createdAt)}; this file has it made on ${day(order.createdAt)}. If the file is from another shop, import it into a new shop.`);
+    };
     if (incoming.length > 0) {
       const byBucket = new Map<number, Map<string, Order[]>>();
       for (const order of foldStaged(incoming)) {
@@ -319,7 +332,7 @@ export async function finishCommit(
         for (const [key, incoming] of byBucket.get(bucket)!) {
           const before = histories[key];
           const merge = { added: 0, updated: 0 };
-          const after = mergeOrders(before, incoming, merge);
+          const after = mergeOrders(before, incoming, merge, onClash);
           if (!after) continue;
           ordersChanged = true;
           histories[key] = after;
@@ -353,8 +366,8 @@ export async function finishCommit(
     const example = clashed.first ? ` (first: row ${clashed.first.row}, order ${clashed.first.orderId})` : '';
     const exampleZh = clashed.first ? `（第一个：第 ${clashed.first.row} 行，订单 ${clashed.first.orderId}）` : '';
     record.warnings.push({
-      en: `${clashed.orders} orders were not imported: this shop already has their order numbers for other buyers${example}. Two stores reuse order numbers: if this file is from another shop, import it into a new shop.`,
-      'zh-CN': `${clashed.orders} 个订单未导入：本店铺已有相同订单号，但属于其他买家${exampleZh}。不同店铺的订单号会重复：如果此文件来自另一个店铺，请导入到新店铺。`,
+      en: `${clashed.orders} orders were not imported: this shop already has their order numbers for other buyers or other days${example}. Two stores reuse order numbers: if this file is from another shop, import it into a new shop.`,
+      'zh-CN': `${clashed.orders} 个订单未导入：本店铺已有相同订单号，但属于其他买家或其他日期${exampleZh}。不同店铺的订单号会重复：如果此文件来自另一个店铺，请导入到新店铺。`,
     });
   }
   record.timings.saveMs = Math.round(performance.now() - saveStarted);

@@ -161,18 +161,21 @@ describe('tiermark score on real-world input', () => {
 
   it('refuses, with each row, an order number an earlier file has for another buyer: two shops are never merged', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'tiermark-two-shops-'));
-    writeFileSync(join(folder, 'a-uk.csv'), generic(['1001,a@x.com,2024-01-05,10.00', '1002,b@x.com,2024-02-05,20.00']));
-    // The second store numbers its orders the same way: 1001 and 1002 are other buyers' orders there.
-    writeFileSync(join(folder, 'b-eu.csv'), generic(['1001,z@y.de,2024-01-07,99.00', '1002,b@x.com,2024-02-05,20.00', '1003,y@y.de,2024-03-01,5.00']));
+    writeFileSync(join(folder, 'a-uk.csv'), generic(['1001,a@x.com,2024-01-05,10.00', '1002,b@x.com,2024-02-05,20.00', '1004,a@x.com,2024-01-20,3.00']));
+    // The second store numbers its orders the same way: its 1001 is another buyer's, its 1004 the same buyer's on another day.
+    writeFileSync(join(folder, 'b-eu.csv'), generic(['1001,z@y.de,2024-01-07,99.00', '1002,b@x.com,2024-02-05,20.00', '1003,y@y.de,2024-03-01,5.00', '1004,a@x.com,2024-04-01,7.00']));
     const rejected = out('clash-rejected.csv');
     const target = out('clash.csv');
     const run = await cli('score', folder, ...map, '--as-of', '2024-05-01', '--out', target, '--rejected', rejected);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('b-eu.csv: Any table (choose the columns); rows read 3, orders imported 2, rows rejected 1');
-    expect(csv(rejected)).toEqual([{ file: 'b-eu.csv', row: '2', reason: expect.stringContaining('order 1001 is in an earlier file for another buyer (a@x.com); this file has it for z@y.de') }]);
+    expect(run.stderr).toContain('b-eu.csv: Any table (choose the columns); rows read 4, orders imported 2, rows rejected 2');
+    expect(csv(rejected)).toEqual([
+      { file: 'b-eu.csv', row: '2', reason: expect.stringContaining('order 1001 is in an earlier file for another buyer (a@x.com); this file has it for z@y.de') },
+      { file: 'b-eu.csv', row: '5', reason: expect.stringContaining('order 1004 is in an earlier file made on 2024-01-20; this file has it made on 2024-04-01') },
+    ]);
     const rows = csv(target);
     expect(rows.map((r) => r.customerKey).sort()).toEqual(['a@x.com', 'b@x.com', 'y@y.de']);
-    expect(rows.find((r) => r.customerKey === 'a@x.com')).toMatchObject({ orderCount: '1', monetary: '10.00' });
+    expect(rows.find((r) => r.customerKey === 'a@x.com')).toMatchObject({ orderCount: '2', monetary: '13.00' });
   });
 
   it('prints its help for score --help', async () => {

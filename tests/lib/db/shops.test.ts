@@ -99,6 +99,19 @@ describe('shops', () => {
     expect((await getCustomerEntry(db, 'shopify:ada@example.com'))!.customer).toMatchObject({ orderCount: 3, monetaryMinor: 18450 + 5000 });
   });
 
+  it('refuses an order number the shop has for the same buyer on another day: the same person in two stores', async () => {
+    const db = await freshDb();
+    await importFile(db, await fixtureFile('shopify-orders-79.csv'), {});
+    const header = readFileSync(fixture('shopify-second-store.csv'), 'utf8').split('\r\n')[0]!;
+    const cells = (name: string, created: string, total: string) => header.split(',').map((column) => ({ Name: name, Email: 'ada@example.com', 'Financial Status': 'paid', Currency: 'EUR', Total: total, 'Created at': created, 'Lineitem quantity': '1', 'Lineitem name': 'Regenjacke' })[column] ?? '').join(',');
+    // Ada's #1002 in the EU store is another order than her #1002 here (2023-04-10); a re-export of her #1001, an hour off, is not.
+    const text = [header, cells('#1002', '2023-09-01 10:00:00 +0200', '50.00'), cells('#1001', '2023-03-01 16:00:00 +0100', '120.00')].join('\r\n');
+    const record = await importFile(db, await fileOf('eu.csv', new TextEncoder().encode(text)), {});
+    expect(record.rejections).toEqual([{ row: 2, reason: 'order #1002 is already in this shop for the same buyer, made on 2023-04-10; this file has it made on 2023-09-01. If the file is from another shop, import it into a new shop.' }]);
+    expect(record).toMatchObject({ rowsRead: 2, rowsRejected: 1, rowsImported: 1, orders: 1, ordersAdded: 0, ordersUpdated: 1 });
+    expect((await getCustomerEntry(db, 'shopify:ada@example.com'))!.orders.find((o) => o.orderId === '#1002')).toMatchObject({ totalMinor: 8000, currency: 'USD' });
+  });
+
   it('refuses a shop of another platform than the file', async () => {
     const db = await freshDb();
     const record = await importFile(db, await fixtureFile('etsy-sold-orders.csv'), { shop: euStore });
