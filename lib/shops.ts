@@ -1,4 +1,18 @@
+import type { Localised } from './formats';
 import type { Platform } from './model';
+
+/** What sellers call each platform, for a shop that has no name of the seller's. */
+export const PLATFORM_NAMES: Readonly<Record<Platform, Localised>> = {
+  taobao: { en: 'Taobao / Tmall', 'zh-CN': '淘宝/天猫' },
+  jd: { en: 'JD', 'zh-CN': '京东' },
+  douyin: { en: 'Douyin shop', 'zh-CN': '抖店' },
+  shopify: { en: 'Shopify', 'zh-CN': 'Shopify' },
+  woocommerce: { en: 'WooCommerce', 'zh-CN': 'WooCommerce' },
+  amazon: { en: 'Amazon', 'zh-CN': '亚马逊' },
+  etsy: { en: 'Etsy', 'zh-CN': 'Etsy' },
+  ebay: { en: 'eBay', 'zh-CN': 'eBay' },
+  generic: { en: 'Own system', 'zh-CN': '自有系统' },
+};
 
 /**
  * One store the seller runs on a platform. Orders and customers are keyed within their shop
@@ -37,4 +51,4 @@ export function nextShopId(platform: Platform, shops: readonly Shop[]): string {
 }
 
 /** What the seller sees for a shop: their name for it, else the platform's. */
-export const shopLabel = (shop: Pick<Shop, 'name'>, platformTitle: string): string => shop.name.trim() || platformTitle;
+export const shopLabel = (shop: Pick<Shop, 'name' | 'platform'>, language: keyof Localised): string => shop.name.trim() || PLATFORM_NAMES[shop.platform][language];

@@ -11,6 +11,7 @@ import type { FormatId } from '../formats';
 import { firstShop, idOfKey } from '../shops';
 import { findClashes, IncomingOrders } from './clashes';
 import { aliasKey } from '../aliases';
+import { toIsoInZone } from '../time';
 
 const platformOf = (format: FormatId | null) => (format ? formats[format]?.platform : undefined);
 
@@ -295,7 +296,9 @@ export async function finishCommit(
     const incoming = [...staged, ...(held.get(group) ?? [])].filter((part) => {
       const owner = clashes.get(aliasKey.order(part.order.orderId));
       if (owner === undefined || owner === part.order.customerKey) {
-        partsOf.set(part.order.key, [...(partsOf.get(part.order.key) ?? []), part]);
+        const parts = partsOf.get(part.order.key);
+        if (parts) parts.push(part);
+        else partsOf.set(part.order.key, [part]);
         return true;
       }
       const theirs = part.order.customerKey ? idOfKey(part.order.customerKey) : 'no buyer';
@@ -303,7 +306,7 @@ export async function finishCommit(
       return false;
     });
     const onClash = (stored: Order, order: Order) => {
-      const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+      const day = (at: number) => toIsoInZone(at, record.readAs?.timeZone ?? 'UTC').slice(0, 10);
       refuse(partsOf.get(order.key) ?? [], order.orderId, `order ${order.orderId} is already in this shop for the same buyer, made on ${day(stored.createdAt)}; this file has it made on ${day(order.createdAt)}. If the file is from another shop, import it into a new shop.`);
     };
     if (incoming.length > 0) {

@@ -113,7 +113,10 @@ export interface ImportReport {
 }
 
 /** A line with no text in any cell (a blank line, or a row of empty cells as spreadsheets and eBay write): not a row. */
-const isBlankRow = (row: readonly string[]) => row.every((cell) => cell.trim() === '');
+function isBlankRow(row: readonly string[]): boolean {
+  for (const cell of row) if (cell !== '' && cell.trim() !== '') return false;
+  return true;
+}
 
 /** How sure detection must be before a known format is chosen over asking for a mapping. */
 const DETECT_THRESHOLD = 0.5;

@@ -1,3 +1,4 @@
+import { shopOfKey, type Shop } from '../shops';
 import { useEffect, useState } from 'preact/hooks';
 import { customerCard } from '../db/customer-card';
 import { getProfile, type Profile } from '../db/profiles';
@@ -9,7 +10,7 @@ import type { CardView } from '../overlay/card-view';
 import type { FactSpec, FactValue } from '../scoring/scorer';
 import { shopSettings } from '../settings';
 import { Pill } from './parts';
-import { formatCount, formatMajorMoney } from './format';
+import { formatCount, formatMajorMoney, formatShop } from './format';
 import { localised, translator, type Language } from './i18n';
 
 function factText(value: FactValue | undefined, spec: FactSpec, currency: string, language: Language): string {
@@ -82,7 +83,7 @@ function WhyRules({ why, tierRef, language }: { why: RuleWhy[]; tierRef: string 
 }
 
 /** One customer: figures, every order, what the rules say and why, and every fact with its meaning. */
-export function CustomerPage({ db, language, customerKey, storeVersion }: { db: Database; language: Language; customerKey: string; storeVersion: string }) {
+export function CustomerPage({ db, language, customerKey, storeVersion, shops = [] }: { db: Database; language: Language; customerKey: string; storeVersion: string; shops?: Shop[] }) {
   const t = translator(language);
   const [view, setView] = useState<{ card: CardView | null; profile: Profile | undefined; why: RuleWhy[] } | null>(null);
 
@@ -118,6 +119,7 @@ export function CustomerPage({ db, language, customerKey, storeVersion }: { db: 
       </p>
       <header class="tm-customer-head">
         <h1 id="customer-title">{card.buyerId}</h1>
+        {shops.length > 1 && <span class="tm-muted tm-customer-shop">{formatShop(shops, shopOfKey(card.customerKey), language)}</span>}
         {card.tier && <Pill label={card.tier.label} colour={card.tier.colour} />}
         {card.badges.map((b) => (
           <Pill label={b.label} colour={b.colour} outline />
@@ -195,3 +197,4 @@ export function CustomerPage({ db, language, customerKey, storeVersion }: { db: 
     </section>
   );
 }
+

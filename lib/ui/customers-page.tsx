@@ -1,11 +1,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { formats } from '../../plugins/formats';
-import { shopLabel, shopOfKey, type Shop } from '../shops';
+import { shopOfKey, type Shop } from '../shops';
 import { customersWithOrder, filterCustomers, customerRowsAsOf, sortCustomers, type CustomerRow } from '../db/customer-list';
 import type { Database } from '../db/schema';
 import { defaultRegistry } from '../engine/registry';
 import { shopSettings } from '../settings';
-import { formatCount, formatMajorMoney, formatMoney } from './format';
+import { formatCount, formatMajorMoney, formatMoney, formatShop } from './format';
 import type { Localised } from '../formats';
 import { localised, translator, type Language } from './i18n';
 import { EmptyShop, Pill, ReadingCustomers } from './parts';
@@ -89,10 +88,6 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
   const options = useMemo(() => choices(rows ?? []), [rows]);
   const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type !== 'boolean'), []);
 
-  const shopName = (id: string) => {
-    const found = shops.find((s) => s.id === id);
-    return found ? shopLabel(found, localised(formats[found.platform].title, language)) : id;
-  };
   if (!rows) return <ReadingCustomers share={reading} language={language} />;
   if (rows.length === 0) {
     return (
@@ -159,7 +154,7 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
                 <tr key={row.key} class="tm-customer-row" data-customer={row.key} style={{ height: `${ROW_HEIGHT}px` }}>
                   <td>
                     <a href={`#customer=${encodeURIComponent(row.key)}`}>{row.buyerId}</a>
-                    {shop === null && shops.length > 1 && <span class="tm-muted tm-shop-tag"> · {shopName(shopOfKey(row.key))}</span>}
+                    {shop === null && shops.length > 1 && <span class="tm-muted tm-shop-tag"> · {formatShop(shops, shopOfKey(row.key), language)}</span>}
                   </td>
                   <td>{row.tier && <Pill label={localised(row.tier.label, language)} colour={row.tier.colour} />}</td>
                   <td>

@@ -6,10 +6,9 @@ import { storeStatus } from '../db/status';
 import { liveImportIds, whenImportEnds } from '../import/run';
 import { sendMessage, type StoreStatus } from '../messaging';
 import type { RescoreStatus } from '../db/profiles';
-import { formatCount, formatInstant } from './format';
-import { formats } from '../../plugins/formats';
-import { shopLabel, type Shop } from '../shops';
-import { hasSavedLanguage, localised, preferredLanguage, saveLanguage, translator, type Language } from './i18n';
+import { formatCount, formatInstant, formatShop } from './format';
+import type { Shop } from '../shops';
+import { hasSavedLanguage, preferredLanguage, saveLanguage, translator, type Language } from './i18n';
 import { uiLanguage } from '../settings';
 import { CustomerPage } from './customer-page';
 import { CustomersPage } from './customers-page';
@@ -181,7 +180,7 @@ export function Dashboard() {
             <select id="tm-shop-filter" value={shop ?? ''} onChange={(e) => chooseShop(e.currentTarget.value || null)}>
               <option value="">{t('shopAll')}</option>
               {shops.map((s) => (
-                <option value={s.id}>{shopLabel(s, localised(formats[s.platform].title, language))}</option>
+                <option value={s.id}>{formatShop(shops, s.id, language)}</option>
               ))}
             </select>
           </label>
@@ -199,7 +198,7 @@ export function Dashboard() {
         {state && section === 'import' && db && <ImportPage db={db} language={language} ledger={state.ledger} shops={state.shops} onImported={() => void refresh()} />}
         {state && db && section === 'overview' && <OverviewPage db={db} language={language} ledger={state.ledger} storeVersion={storeVersion} shop={shop} />}
         {state && db && section === 'customers' && <CustomersPage key={query} db={db} language={language} query={new URLSearchParams(query)} storeVersion={storeVersion} shop={shop} shops={shops} />}
-        {db && section === 'customer' && customerKey && <CustomerPage key={customerKey} db={db} language={language} customerKey={customerKey} storeVersion={storeVersion} />}
+        {db && section === 'customer' && customerKey && <CustomerPage key={customerKey} db={db} language={language} customerKey={customerKey} storeVersion={storeVersion} shops={shops} />}
         {state && db && section === 'segments' && <SegmentsPage db={db} language={language} storeVersion={storeVersion} shop={shop} />}
         {state && db && section === 'follow-ups' && <FollowUpsPage db={db} language={language} storeVersion={storeVersion} />}
         {state && db && section === 'rules' && new URLSearchParams(query).has('edit') && (

@@ -1,5 +1,6 @@
 import { minorDigits } from '../money';
 import type { Language } from './i18n';
+import { shopLabel, type Shop } from '../shops';
 
 export function formatMoney(minor: number, currency: string, language: Language): string {
   const digits = minorDigits(currency);
@@ -25,4 +26,10 @@ export function formatDuration(seconds: number, language: Language): string {
   if (!Number.isFinite(seconds)) return '—';
   const unit = seconds >= 90 ? { value: Math.round(seconds / 60), unit: 'minute' as const } : { value: Math.max(1, Math.round(seconds)), unit: 'second' as const };
   return new Intl.NumberFormat(language, { style: 'unit', unit: unit.unit, unitDisplay: 'short' }).format(unit.value);
+}
+
+/** A shop as the seller knows it: their name for it, else its platform's; an id no shop has stays as it is. */
+export function formatShop(shops: readonly Shop[], id: string, language: Language): string {
+  const shop = shops.find((s) => s.id === id);
+  return shop ? shopLabel(shop, language) : id;
 }

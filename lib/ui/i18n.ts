@@ -72,6 +72,7 @@ const STRINGS = {
   shop: { en: 'Shop', 'zh-CN': '店铺' },
   cashOnDelivery: { en: 'The shop takes cash on delivery: orders shipped before payment are purchases', 'zh-CN': '店铺支持货到付款：已发货未付款的订单计为购买' },
   cashOnDeliveryRead: { en: 'Cash-on-delivery purchases', 'zh-CN': '货到付款订单' },
+  ordersRead: { en: 'Orders in the file', 'zh-CN': '文件中的订单' },
   mappingUsed: { en: 'Columns used', 'zh-CN': '使用的列' },
   fallbacksUsed: { en: 'Buyer from a fallback column', 'zh-CN': '由备用列识别买家' },
   shopChoose: { en: 'Import into the shop', 'zh-CN': '导入到店铺' },

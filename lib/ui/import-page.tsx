@@ -1,4 +1,4 @@
-import { idOfKey, nextShopId, shopLabel, type Shop } from '../shops';
+import { idOfKey, nextShopId, PLATFORM_NAMES, shopLabel, type Shop } from '../shops';
 import { clashesInPreview, type PreviewClashes } from '../db/clashes';
 import type { Database } from '../db/schema';
 import type { Platform } from '../model';
@@ -21,7 +21,7 @@ const ENCODING_NAMES: Record<(typeof CHOOSABLE_ENCODINGS)[number], string> = {
 import { startImport, type RunningImport } from '../import/run';
 import type { StreamSettings } from '../import/stream';
 import { downloadCsv, toExcelCsv } from './csv-export';
-import { formatCount, formatDuration, formatInstant, formatMoney } from './format';
+import { formatCount, formatDuration, formatInstant, formatMoney, formatShop } from './format';
 import { localised, translator, type Language, type MessageId } from './i18n';
 
 interface Picked {
@@ -323,7 +323,7 @@ function FileCard(props: {
 function ShopChoice(props: { platform: Platform; settings: StreamSettings; shops: Shop[]; newShops: Shop[]; disabled: boolean; language: Language; onSettings(s: StreamSettings): void }) {
   const { platform, settings, disabled, language, onSettings } = props;
   const t = translator(language);
-  const title = localised(formats[platform].title, language);
+  const title = PLATFORM_NAMES[platform][language];
   const stored = props.shops.filter((shop) => shop.platform === platform);
   // Before the first import, the platform's first shop is a choice too.
   const listed = stored.length > 0 ? stored : [{ id: platform, name: '', platform, createdAt: 0 }];
@@ -338,7 +338,7 @@ function ShopChoice(props: { platform: Platform; settings: StreamSettings; shops
     <>
       <select class="tm-shop-choice" aria-label={t('shopChoose')} disabled={disabled} value={isNew ? 'new' : chosen.id} onChange={(e) => choose(e.currentTarget.value)}>
         {listed.map((shop) => (
-          <option value={shop.id}>{shopLabel(shop, title)}</option>
+          <option value={shop.id}>{shopLabel(shop, language)}</option>
         ))}
         <option value="new">{t('shopNew')}</option>
       </select>
@@ -505,10 +505,6 @@ function downloadRejections(record: ImportRecord): void {
 function ResultView({ record, language, shops }: { record: ImportRecord; language: Language; shops: Shop[] }) {
   const t = translator(language);
   const readAs = record.readAs;
-  const shopName = (id: string) => {
-    const shop = shops.find((s) => s.id === id);
-    return shop ? shopLabel(shop, localised(formats[shop.platform].title, language)) : id;
-  };
   return (
     <article class={`tm-card tm-result tm-status-${record.status}`} data-file={record.fileName}>
       <h3>
@@ -529,6 +525,8 @@ function ResultView({ record, language, shops }: { record: ImportRecord; languag
           <dd data-fact="rowsRejected">{formatCount(record.rowsRejected, language)}</dd>
           <dt>{t('duplicateRows')}</dt>
           <dd data-fact="duplicateRows">{formatCount(record.duplicateRows ?? 0, language)}</dd>
+          <dt>{t('ordersRead')}</dt>
+          <dd data-fact="orders">{formatCount(record.orders, language)}</dd>
           <dt>{t('ordersAdded')}</dt>
           <dd data-fact="ordersAdded">{formatCount(record.ordersAdded, language)}</dd>
           <dt>{t('ordersUpdated')}</dt>
@@ -538,7 +536,7 @@ function ResultView({ record, language, shops }: { record: ImportRecord; languag
           {record.shop && (
             <>
               <dt>{t('shop')}</dt>
-              <dd data-fact="shop">{shopName(record.shop)}</dd>
+              <dd data-fact="shop">{formatShop(shops, record.shop, language)}</dd>
             </>
           )}
           <dt>{t('encoding')}</dt>

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { fixture } from '../helpers';
@@ -15,6 +16,9 @@ async function importPicked(page: Page, fileName: string) {
   await result.waitFor({ timeout: 60_000 });
   return result;
 }
+
+/** A one-row-per-order file's records, counted with papaparse. */
+const recordsOf = (name: string) => Papa.parse(readFileSync(fixture(name), 'utf8'), { header: true, skipEmptyLines: true }).data.length;
 
 const fact = (scope: ReturnType<Page['locator']>, name: string) => scope.locator(`[data-fact="${name}"]`).innerText();
 
@@ -89,6 +93,7 @@ describe('importing through the dashboard', () => {
     const result = await importPicked(page, 'shopify-second-store.csv');
     expect(await fact(result, 'shop')).toBe('EU store');
     expect(await fact(result, 'rowsRejected')).toBe('0');
+    expect(await fact(result, 'orders')).toBe(String(recordsOf('shopify-second-store.csv')));
     expect(await fact(result, 'ordersAdded')).toBe('5');
     await expect.poll(() => page.locator('#tm-count-customers').innerText()).toBe('10');
     expect(await page.locator('#tm-count-orders').innerText()).toBe('19');
@@ -103,6 +108,9 @@ describe('importing through the dashboard', () => {
       'shopify-2:jonas@example.de',
       'shopify-2:lea@example.de',
     ]);
+    await page.locator('.tm-customer-row[data-customer="shopify-2:ada@example.com"] a').click();
+    await expect.poll(() => page.locator('.tm-customer-shop').innerText()).toBe('EU store');
+    await page.goBack();
     await page.locator('#tm-shop-filter').selectOption('');
     await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe('10 customers shown');
     await page.click('nav a[href="#import"]');
