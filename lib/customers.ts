@@ -1,9 +1,13 @@
 import { netSpendMinor, SPENDING_STATUSES, type Customer, type Order, type Platform } from './model';
 import { idOfKey } from './shops';
 
-/** A purchase occasion: money taken, not a return. Unpaid and cancelled orders are history, not purchases. */
+/**
+ * A purchase occasion (成功交易): an order the buyer kept, wholly or in part. Unpaid, cancelled and
+ * fully refunded orders are history on the card, not purchases (a partly refunded order keeps its
+ * live status and stays one); a return is not one either.
+ */
 export function isPurchase(order: Pick<Order, 'isReturn' | 'status'>): boolean {
-  return !order.isReturn && SPENDING_STATUSES.has(order.status);
+  return !order.isReturn && order.status !== 'refunded' && SPENDING_STATUSES.has(order.status);
 }
 
 /**

@@ -38,7 +38,7 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await expect.poll(() => describedBadges(seller), { timeout: 15_000 }).toBe(3);
     expect(await customerOf(badgeOf('2847561230001'))).toBe('taobao:茶友小王');
     // The tier, then the RFM segment; the tooltip, drawn in the shadow root, sums the customer up.
-    expect((await labelsOf(badgeOf('2847561230001'))).slice(0, 2)).toEqual(['Member', 'Important to win back']);
+    expect((await labelsOf(badgeOf('2847561230001'))).slice(0, 2)).toEqual(['Member', 'Important to retain']);
     expect(await tooltipOf(badgeOf('2847561230001'))).toMatch(/^茶友小王 · Member · 2 orders · 384\.00 CNY · last \d+ days ago/);
     expect(await customerOf(badgeOf('2847561230005'))).toBe('taobao:张三丰');
     expect(await badgeOf('3920000000000001').count()).toBe(0);
@@ -107,7 +107,7 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     expect(await fact('orderCount')).toBe('2');
     expect(await fact('monetary')).toBe('CN¥384.00');
     expect(await fact('avgOrderValue')).toBe('CN¥192.00');
-    expect(await fact('rfmCode')).toBe('135');
+    expect(await fact('rfmCode')).toBe('155');
     expect(await fact('repurchaseCycleDays')).toBe('42 days');
     expect((await cardElements(seller, 'tr[data-order]'))!.map((row) => row.attributes['data-order'])).toEqual(['2847561230002', '2847561230001']);
     expect(await cardElements(seller, 'svg rect')).toHaveLength(2);

@@ -42,11 +42,12 @@ describe('tiermark score', () => {
       recencyDays: '19',
       frequency: '2',
       avgOrderValue: '192.00',
-      // Three buyers: least recent of them (R 1), tied on two purchases with 张三丰 (F 3), the top spender (M 5).
+      // Three buyers: least recent of them (R 1), the only one with two purchases (F 5: 张三丰's refunded
+      // order is no purchase), the top spender (M 5).
       rfmR: '1',
-      rfmF: '3',
+      rfmF: '5',
       rfmM: '5',
-      rfmCode: '135',
+      rfmCode: '155',
       // 1 March to 12 April; 19 days since, well within 42, so no churn risk.
       repurchaseCycleDays: '42',
       churnRisk: '0',
@@ -54,14 +55,16 @@ describe('tiermark score', () => {
       pAlive: '',
       expectedPurchases90d: '',
       predictedClv365: '',
-      // 384 yuan is below the 400 of 高级会员; RFM 135 is a big spender neither recent nor frequent.
+      // 384 yuan is below the 400 of 高级会员; RFM 155 is a frequent big spender who is not recent.
       tier: 'Member',
-      badges: 'Important to win back',
+      badges: 'Important to retain',
       treatments: '',
       followUps: '',
     });
-    // A one-time buyer is judged by the shop's typical cycle: the median of 42 and 75 days.
-    expect(rows.find((row) => row.customerKey === 'lily_2019')).toMatchObject({ rfmCode: '311', repurchaseCycleDays: '58.5' });
+    // A one-time buyer is judged by the shop's typical cycle: 茶友小王's 42 days, the only repeat buyer's
+    // (张三丰's refunded order of 10 February is no purchase, so his 75 days are gone).
+    expect(rows.find((row) => row.customerKey === 'lily_2019')).toMatchObject({ rfmCode: '311', repurchaseCycleDays: '42' });
+    expect(rows.find((row) => row.customerKey === '张三丰')).toMatchObject({ orderCount: '1', monetary: '150.00', rfmCode: '513', firstOrderAt: '2024-04-25T18:30:00+08:00' });
   });
 
   it('labels outcomes in Chinese and applies the rule files of a folder', async () => {
@@ -76,7 +79,7 @@ describe('tiermark score', () => {
     expect(readFileSync(target, 'utf8').split('\n').slice(0, 2)).toEqual(['customerKey,tier,badges', '茶友小王,老茶客,']);
     const shipped = out('shipped.csv');
     await cli('score', fixture('taobao-order-report.gbk.csv'), '--as-of', '2024-05-01', '--out', shipped, '--columns', 'customerKey,tier,badges', '--lang', 'zh-CN');
-    expect(readFileSync(shipped, 'utf8').split('\n')[1]).toBe('茶友小王,普通会员,重要挽留客户');
+    expect(readFileSync(shipped, 'utf8').split('\n')[1]).toBe('茶友小王,普通会员,重要保持客户');
   });
 
   it('refuses to score with a broken rule file, naming the file and pointer', async () => {
@@ -111,7 +114,7 @@ describe('tiermark score', () => {
     const target = out('few.csv');
     const { code } = await cli('score', fixture('taobao-order-report.gbk.csv'), '--as-of', '2024-05-01', '--columns', 'customerKey,rfmCode,monetary', '--out', target);
     expect(code).toBe(0);
-    expect(readFileSync(target, 'utf8').split('\n').slice(0, 2)).toEqual(['customerKey,rfmCode,monetary', '茶友小王,135,384.00']);
+    expect(readFileSync(target, 'utf8').split('\n').slice(0, 2)).toEqual(['customerKey,rfmCode,monetary', '茶友小王,155,384.00']);
     const { code: wrong, stderr } = await cli('score', fixture('taobao-order-report.gbk.csv'), '--columns', 'customerKey,tier2', '--out', target);
     expect(wrong).toBe(2);
     expect(stderr).toContain('--columns: unknown tier2; choose from customerKey');
@@ -176,6 +179,27 @@ describe('tiermark score on real-world input', () => {
     const rows = csv(target);
     expect(rows.map((r) => r.customerKey).sort()).toEqual(['a@x.com', 'b@x.com', 'y@y.de']);
     expect(rows.find((r) => r.customerKey === 'a@x.com')).toMatchObject({ orderCount: '2', monetary: '13.00' });
+  });
+
+  const steproac = sharedData('shopify-steproac');
+  it.skipIf(!steproac.present)('gives no purchase and no tier to a customer whose every order was refunded in full (a real Shopify store)', async () => {
+    const file = `${steproac.path}/orders_export.anon.csv`;
+    // Each buyer's orders and their Financial Status, from the export's order rows (the first row of each order has it).
+    const statuses = new Map<string, string[]>();
+    let last = '';
+    for (const row of Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true }).data) {
+      if (!row['Financial Status'] || !row.Email) continue;
+      const email = row.Email.toLowerCase();
+      statuses.set(email, [...(statuses.get(email) ?? []), row['Financial Status']]);
+      if (row['Created at']! > last) last = row['Created at']!;
+    }
+    const refundedOnly = [...statuses].filter(([, list]) => list.every((status) => status === 'refunded')).map(([email]) => email);
+    expect(refundedOnly.length).toBeGreaterThan(100);
+    const asOf = new Date(Date.parse(last.slice(0, 10)) + 86_400_000).toISOString().slice(0, 10);
+    const target = out('steproac.csv');
+    expect((await cli('score', file, '--as-of', asOf, '--columns', 'customerKey,orderCount,monetary,tier', '--out', target)).code).toBe(0);
+    const rows = new Map(csv(target).map((row) => [row.customerKey!, row]));
+    for (const email of refundedOnly) expect(rows.get(email), email).toMatchObject({ orderCount: '0', tier: '' });
   });
 
   it('prints its help for score --help', async () => {

@@ -85,7 +85,8 @@ describe('importing into IndexedDB', () => {
     const record = await importFile(db, await fileOf('newer.csv', new TextEncoder().encode(newer)), {});
     expect(record).toMatchObject({ status: 'complete', orders: 8, ordersAdded: 1, ordersUpdated: 1, customersTouched: 1 });
     expect(await storeCounts(db)).toMatchObject({ orders: 8, customers: 4 });
-    expect((await getCustomerEntry(db, 'shopify:grace@example.com'))!.customer).toMatchObject({ orderCount: 3, monetaryMinor: 6000 });
+    // #1003 and now #1004 are refunded in full: history, not purchases; #1008 is her one purchase.
+    expect((await getCustomerEntry(db, 'shopify:grace@example.com'))!.customer).toMatchObject({ orderCount: 1, monetaryMinor: 6000, refundCount: 2 });
   });
 
   it('writes nothing from a file it refuses, and says why in the ledger', async () => {

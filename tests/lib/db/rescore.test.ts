@@ -42,9 +42,9 @@ describe('rescoring the store', () => {
     expect(progress.at(-1)).toMatchObject({ state: 'done', scored: 3 });
     const wang = (await getProfile(db, 'taobao:茶友小王'))!;
     // The same figures as the command line gives for this file (tests/lib/cli.test.ts).
-    expect(wang.facts).toMatchObject({ monetary: 384, frequency: 2, rfmCode: '135', repurchaseCycleDays: 42, churnRisk: 0 });
+    expect(wang.facts).toMatchObject({ monetary: 384, frequency: 2, rfmCode: '155', repurchaseCycleDays: 42, churnRisk: 0 });
     expect(wang.tier).toMatchObject({ ref: 'member-ladder/member', label: { 'zh-CN': '普通会员' } });
-    expect(wang.badges.map((b) => b.label['zh-CN'])).toEqual(['重要挽留客户']);
+    expect(wang.badges.map((b) => b.label['zh-CN'])).toEqual(['重要保持客户']);
     expect(await db.get('meta', 'rescore')).toMatchObject({ state: 'done', customers: 3 });
   });
 

@@ -17,6 +17,7 @@ describe('why a rule fired for a customer', () => {
       fired: false,
       lines: [
         { kind: 'group', depth: 0, group: 'all' },
+        { kind: 'test', depth: 1, fact: 'orderCount', operator: 'greaterThanInclusive', expected: 1, actual: 3, passed: true },
         { kind: 'test', depth: 1, fact: 'monetary', operator: 'greaterThanInclusive', expected: 700, actual: 450, passed: false },
       ],
     });

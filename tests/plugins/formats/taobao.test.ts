@@ -23,9 +23,9 @@ describe('taobao format', () => {
     expect(byKey.get('taobao:茶友小王')).toMatchObject({ orderCount: 2, monetaryMinor: 38400 });
     // Unpaid orders are history, not purchases; the masked phone is not kept as an identifier.
     expect(byKey.get('taobao:lily_2019')).toMatchObject({ orderCount: 1, monetaryMinor: 8990, phones: [] });
-    // 交易关闭 after payment is a full refund: counted as an order, worth nothing.
+    // 交易关闭 after payment is a full refund: history, worth nothing, and no purchase.
     expect(orders.get('taobao:2847561230005')).toMatchObject({ status: 'refunded', refundedMinor: 30000 });
-    expect(byKey.get('taobao:张三丰')).toMatchObject({ orderCount: 2, monetaryMinor: 15000 });
+    expect(byKey.get('taobao:张三丰')).toMatchObject({ orderCount: 1, monetaryMinor: 15000, refundCount: 1 });
     // A row without 买家会员名 is a guest order, not an invented customer.
     expect(orders.get('taobao:2847561230007')!.customerKey).toBeNull();
     expect(report.guestOrders).toBe(1);

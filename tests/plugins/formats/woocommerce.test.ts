@@ -14,7 +14,8 @@ describe('woocommerce format', () => {
     expect(orders.get('woocommerce:5001')).toMatchObject({ totalMinor: 8450, currency: 'EUR', status: 'completed' });
     expect(orders.get('woocommerce:5001')!.items).toHaveLength(2);
     expect(orders.get('woocommerce:5002')).toMatchObject({ status: 'refunded', refundedMinor: 3000 });
-    expect(byKey.get('woocommerce:marie@example.org')).toMatchObject({ orderCount: 2, monetaryMinor: 8450 });
+    // Her refunded order of 1 February is history, not a purchase.
+    expect(byKey.get('woocommerce:marie@example.org')).toMatchObject({ orderCount: 1, monetaryMinor: 8450, refundCount: 1 });
     expect(byKey.get('woocommerce:pierre@example.org')).toMatchObject({ orderCount: 1, monetaryMinor: 15000 });
   });
 
