@@ -224,10 +224,13 @@ export async function importFile(
 /** Statuses of an import that put orders into its shop. */
 const SAVED: ReadonlySet<ImportRecord['status']> = new Set(['complete', 'interrupted', 'committing']);
 
-/** The import's orders whose numbers its shop already has for other buyers (none to look for in a shop nothing was saved to yet). */
-async function clashesOf(db: Database, record: ImportRecord, held: ReadonlyMap<number, readonly FoldedOrder[]>): Promise<Map<string, string>> {
+/**
+ * The import's orders whose numbers its shop already has for other buyers; null for a shop
+ * nothing was saved to yet, where no order can clash (a first import pays nothing for the check).
+ */
+async function clashesOf(db: Database, record: ImportRecord, held: ReadonlyMap<number, readonly FoldedOrder[]>): Promise<Map<string, string> | null> {
   const shop = record.shop;
-  if (!shop || !(await db.getAll('imports')).some((r) => r.id !== record.id && r.shop === shop && SAVED.has(r.status))) return new Map();
+  if (!shop || !(await db.getAll('imports')).some((r) => r.id !== record.id && r.shop === shop && SAVED.has(r.status))) return null;
   const incoming = new IncomingOrders();
   for (const list of held.values()) for (const { order } of list) incoming.add(order);
   // Staged orders are read a group at a time, so a big import's are never all parsed at once.
@@ -293,11 +296,12 @@ export async function finishCommit(
       }
     };
     const partsOf = new Map<string, StagedOrder[]>();
-    const incoming = [...staged, ...(held.get(group) ?? [])].filter((part) => {
+    const parts = [...staged, ...(held.get(group) ?? [])];
+    const incoming = !clashes ? parts : parts.filter((part) => {
       const owner = clashes.get(aliasKey.order(part.order.orderId));
       if (owner === undefined || owner === part.order.customerKey) {
-        const parts = partsOf.get(part.order.key);
-        if (parts) parts.push(part);
+        const same = partsOf.get(part.order.key);
+        if (same) same.push(part);
         else partsOf.set(part.order.key, [part]);
         return true;
       }
@@ -335,7 +339,7 @@ export async function finishCommit(
         for (const [key, incoming] of byBucket.get(bucket)!) {
           const before = histories[key];
           const merge = { added: 0, updated: 0 };
-          const after = mergeOrders(before, incoming, merge, onClash);
+          const after = mergeOrders(before, incoming, merge, clashes ? onClash : undefined);
           if (!after) continue;
           ordersChanged = true;
           histories[key] = after;
