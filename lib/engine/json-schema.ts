@@ -1,4 +1,4 @@
-import { escapePointer } from './json-text';
+import { clip, escapePointer } from './json-text';
 
 /** The part of JSON Schema (2020-12) that rules.schema.json uses, plus ajv-errors' `errorMessage`. */
 export interface Schema {
@@ -42,7 +42,7 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === 'string') return `"${clip(value)}"`;
   return String(value);
 }
 
@@ -65,6 +65,8 @@ const words = (name: string) => name.split(/(?=[A-Z])|[^A-Za-z]+/).filter(Boolea
 
 /** The closest candidate: a typo within a few edits, else one sharing a word's stem ("orders" → "orderCount"). */
 export function closest(word: string, candidates: Iterable<string>): string | null {
+  // No name is that long: a suggestion would cost time in proportion and help nobody.
+  if (word.length > 64) return null;
   const list = [...candidates];
   let best: string | null = null;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
@@ -81,6 +83,11 @@ export const didYouMean = (word: string, candidates: Iterable<string>) => {
   const match = closest(word, candidates);
   return match ? `; did you mean "${match}"?` : '';
 };
+
+/** Adds many items without spreading them into arguments (a list of 200,000 values would overflow the stack). */
+export function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
 
 const quoteList = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
 
@@ -127,22 +134,23 @@ export function validateSchema(value: unknown, schema: Schema, root: Schema, poi
     if (schema.minLength !== undefined && value.length < schema.minLength) add(pointer, 'expected some text, but found an empty string');
     if (schema.pattern && !new RegExp(schema.pattern).test(value)) add(pointer, `${describeValue(value)} is not allowed here: ${schema.errorMessage ?? `expected text matching ${schema.pattern}`}`);
   }
-  if (Array.isArray(value) && schema.items) value.forEach((item, i) => problems.push(...validateSchema(item, schema.items!, root, `${pointer}/${i}`)));
+  if (Array.isArray(value) && schema.items) value.forEach((item, i) => append(problems, validateSchema(item, schema.items!, root, `${pointer}/${i}`)));
   if (actual === 'object') {
     const object = value as Record<string, unknown>;
     const properties = schema.properties ?? {};
     for (const key of schema.required ?? []) {
-      if (!(key in object)) {
+      if (!Object.hasOwn(object, key)) {
         const about = properties[key]?.description;
         add(pointer, `missing "${key}"${about ? `: ${about}` : ''}`);
       }
     }
     for (const [key, child] of Object.entries(object)) {
       const at = `${pointer}/${escapePointer(key)}`;
-      const spec = properties[key];
-      if (spec) problems.push(...validateSchema(child, spec, root, at));
-      else if (schema.additionalProperties === false) add(at, `unknown property "${key}"${didYouMean(key, Object.keys(properties)) || `; allowed here: ${Object.keys(properties).join(', ')}`}`);
-      else if (typeof schema.additionalProperties === 'object') problems.push(...validateSchema(child, schema.additionalProperties, root, at));
+      // Own properties only: "constructor" or "__proto__" in a file are unknown names, not Object's.
+      const spec = Object.hasOwn(properties, key) ? properties[key] : undefined;
+      if (spec) append(problems, validateSchema(child, spec, root, at));
+      else if (schema.additionalProperties === false) add(at, `unknown property "${clip(key)}"${didYouMean(key, Object.keys(properties)) || `; allowed here: ${Object.keys(properties).join(', ')}`}`);
+      else if (typeof schema.additionalProperties === 'object') append(problems, validateSchema(child, schema.additionalProperties, root, at));
     }
   }
   return problems;

@@ -12,6 +12,9 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** A name or value as a message quotes it: a long one cut, so a 10 MB name gives a one-line message. */
+export const clip = (text: string, length = 40) => (text.length > length ? `${text.slice(0, length)}…` : text);
+
 export const escapePointer = (key: string | number) => String(key).replace(/~/g, '~0').replace(/\//g, '~1');
 
 /**
@@ -19,6 +22,9 @@ export const escapePointer = (key: string | number) => String(key).replace(/~/g,
  * names the line, and that says where and what when the text is malformed (a missing comma, a
  * trailing comma, a single quote: what Excel users and hand editors trip on).
  */
+/** Deeper than any rule file needs (a condition tree of a few levels): a limit, so reading never runs out of stack. */
+export const MAX_DEPTH = 100;
+
 export function parseJsonWithLines(text: string): { value: unknown; lines: Map<string, number> } {
   const lines = new Map<string, number>();
   let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -56,10 +62,11 @@ export function parseJsonWithLines(text: string): { value: unknown; lines: Map<s
       return fail('a string has a bad escape (write a backslash as \\\\)', pointer);
     }
   }
-  function value(pointer: string): unknown {
+  function value(pointer: string, depth = 0): unknown {
     space();
     lines.set(pointer, line);
     const c = text[at];
+    if ((c === '{' || c === '[') && depth >= MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep; a rule file needs a few`, pointer);
     if (c === '{') {
       at += 1;
       const object: Record<string, unknown> = {};
@@ -76,7 +83,13 @@ export function parseJsonWithLines(text: string): { value: unknown; lines: Map<s
         space();
         if (text[at] !== ':') fail(`expected ":" after "${key}" but found ${describe()}`, pointer);
         at += 1;
-        object[key] = value(`${pointer}/${escapePointer(key)}`);
+        const at_ = `${pointer}/${escapePointer(key)}`;
+        if (Object.hasOwn(object, key)) {
+          const keyLine = line;
+          fail(`"${clip(key)}" is given twice in this object (lines ${lines.get(at_)} and ${keyLine}); JSON keeps only the last, so remove one`, pointer);
+        }
+        // As JSON.parse does: "__proto__" is a property like any other, never the object's prototype.
+        Object.defineProperty(object, key, { value: value(at_, depth + 1), enumerable: true, writable: true, configurable: true });
         space();
         if (text[at] === ',') {
           at += 1;
@@ -100,7 +113,7 @@ export function parseJsonWithLines(text: string): { value: unknown; lines: Map<s
       for (;;) {
         space();
         if (text[at] === ']') fail('a comma before "]" (remove the trailing comma)', pointer);
-        array.push(value(`${pointer}/${array.length}`));
+        array.push(value(`${pointer}/${array.length}`, depth + 1));
         space();
         if (text[at] === ',') {
           at += 1;
@@ -118,7 +131,9 @@ export function parseJsonWithLines(text: string): { value: unknown; lines: Map<s
     const literal = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(at, at + 64));
     if (!literal) fail(`expected a value but found ${describe()}`, pointer);
     at += literal![0].length;
-    return JSON.parse(literal![0]);
+    const parsed = JSON.parse(literal![0]) as unknown;
+    if (typeof parsed === 'number' && !Number.isFinite(parsed)) fail(`the number ${clip(literal![0])} is too large to compare with (write it with fewer digits)`, pointer);
+    return parsed;
   }
   const result = value('');
   space();

@@ -1,7 +1,7 @@
 import { Rule as EngineRule } from 'json-rules-engine';
 import schemaJson from '../../rules/rules.schema.json';
-import { closest, didYouMean, describeValue, validateSchema, type Schema } from './json-schema';
-import { escapePointer, JsonSyntaxError, parseJsonWithLines } from './json-text';
+import { append, closest, didYouMean, describeValue, validateSchema, type Schema } from './json-schema';
+import { clip, escapePointer, JsonSyntaxError, parseJsonWithLines } from './json-text';
 import { DECORATORS, parseOperatorName, type FactType } from './operators';
 import type { Registry } from './registry';
 import type { RuleFile } from './rule-file';
@@ -22,12 +22,15 @@ export function formatProblem(p: RuleProblem): string {
 
 type Json = Record<string, unknown>;
 
+/** Problems listed per file: past these, one line says how many more (a list of 200,000 wrong values gives one screen). */
+const MAX_PROBLEMS = 100;
+
 /** What sellers call a fact in their own words, for "did you mean". */
-const FACT_SYNONYMS: Readonly<Record<string, string>> = {
+const FACT_SYNONYMS: ReadonlyMap<string, string> = new Map(Object.entries({
   spend: 'monetary', totalspend: 'monetary', amount: 'monetary', total: 'monetary', sales: 'monetary', gmv: 'monetary', revenue: 'monetary', '消费金额': 'monetary', '累计消费': 'monetary',
   orders: 'orderCount', '订单数': 'orderCount', aov: 'avgOrderValue', '客单价': 'avgOrderValue', recency: 'recencyDays', '回购周期': 'repurchaseCycleDays',
   clv: 'predictedClv365', ltv: 'predictedClv365', churn: 'churnRisk', '流失风险': 'churnRisk',
-};
+}));
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 function typeOfFact(v: unknown): FactType | 'null' | 'other' {
   if (v === null) return 'null';
@@ -59,9 +62,9 @@ class RegistryCheck {
     if (typeof name !== 'string') return null;
     const spec = this.registry.facts.get(name);
     if (spec) return spec.type;
-    const match = FACT_SYNONYMS[name.toLowerCase()] ?? closest(name, this.registry.facts.keys());
+    const match = FACT_SYNONYMS.get(name.toLowerCase()) ?? closest(name, this.registry.facts.keys());
     const hint = match ? `; did you mean "${match}" (${this.registry.facts.get(match)!.description.en})?` : `; the facts are: ${[...this.registry.facts.keys()].join(', ')}`;
-    this.add(pointer, `unknown fact "${name}"${hint}`);
+    this.add(pointer, `unknown fact "${clip(name)}"${hint}`);
     return null;
   }
 
@@ -80,7 +83,7 @@ class RegistryCheck {
     const parsed = parseOperatorName(node.operator, this.registry.operators);
     if (!parsed) {
       const names = [...this.registry.operators.keys()];
-      this.add(`${pointer}/operator`, `unknown operator "${node.operator}"${didYouMean(node.operator.replace(/^not:/, ''), names) || `; the operators are: ${names.join(', ')}`}`);
+      this.add(`${pointer}/operator`, `unknown operator "${clip(node.operator)}"${didYouMean(node.operator.replace(/^not:/, ''), names) || `; the operators are: ${names.join(', ')}`}`);
       return;
     }
     const unsupported = parsed.decorators.find((d) => d !== 'not');
@@ -185,7 +188,7 @@ export function checkRuleFile(text: string, file: string, registry: Registry): {
       else names.set(rule.name, i);
     }
   });
-  found.push(...check.problems);
+  append(found, check.problems);
   if (found.length === 0) {
     rules.forEach((rule, i) => {
       try {
@@ -195,7 +198,11 @@ export function checkRuleFile(text: string, file: string, registry: Registry): {
       }
     });
   }
-  const problems = found.map((p) => ({ file, ...p, line: lineOf(p.pointer, lines) })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const problems: RuleProblem[] = found.map((p) => ({ file, ...p, line: lineOf(p.pointer, lines) })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  if (problems.length > MAX_PROBLEMS) {
+    const more = problems.length - MAX_PROBLEMS;
+    problems.splice(MAX_PROBLEMS, more, { file, pointer: '', message: `and ${more.toLocaleString('en')} more problems; fix these first` });
+  }
   return { ruleFile: problems.length === 0 ? (value as RuleFile) : null, problems };
 }
 
@@ -214,7 +221,7 @@ export function checkRuleFiles(files: readonly { file: string; text: string }[],
   const ids = new Map<string, string>();
   for (const { file, text } of files) {
     const result = checkRuleFile(text, file, registry);
-    problems.push(...result.problems);
+    append(problems, result.problems);
     if (!result.ruleFile) continue;
     const other = ids.get(result.ruleFile.id);
     if (other) problems.push({ file, pointer: '/id', message: `${other} has the same id "${result.ruleFile.id}"; give each file its own id` });
