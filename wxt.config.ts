@@ -21,9 +21,19 @@ export default defineConfig({
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     // Only the end-to-end build grants a test origin up front: Chromium's permission prompt cannot be answered in automation.
     ...(process.env.TIERMARK_E2E_HOSTS ? { host_permissions: process.env.TIERMARK_E2E_HOSTS.split(',') } : {}),
-    // Firefox 128: MV3 with optional host permissions a page can ask for; and no data collected, as the store now asks to declare.
+    // Chromium and Edge 102: MV3 with optional host permissions and content scripts registered for
+    // the sites a seller switches on (persistAcrossSessions), module workers, structuredClone,
+    // Object.hasOwn. Tested on Debian's Chromium (150 and later).
+    ...(browser === 'firefox' ? {} : { minimum_chrome_version: '102' }),
+    // Firefox 140 (the ESR) and 142 on Android: MV3 with optional host permissions a page can ask
+    // for, and the declaration that no data is collected, which the store asks for and 140 reads.
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'tiermark@tiermark.local', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } } } }
+      ? {
+          browser_specific_settings: {
+            gecko: { id: 'tiermark@tiermark.local', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
       : {}),
   }),
   hooks: {
@@ -39,6 +49,12 @@ export default defineConfig({
   vite: () => ({
     plugins: [preact()],
     // json-rules-engine's path evaluator is never used (we pass a dot-path resolver) and holds `new Function`.
-    resolve: { alias: { 'jsonpath-plus': fileURLToPath(new URL('./lib/engine/jsonpath-stub.ts', import.meta.url)) } },
+    // eventemitter2 reaches the global object through `Function('return this')`: the engine needs only on and emitAsync.
+    resolve: {
+      alias: {
+        'jsonpath-plus': fileURLToPath(new URL('./lib/engine/jsonpath-stub.ts', import.meta.url)),
+        eventemitter2: fileURLToPath(new URL('./lib/engine/event-emitter.ts', import.meta.url)),
+      },
+    },
   }),
 });
