@@ -22,6 +22,12 @@ export interface Overview {
   rfm: RfmCell[][];
   /** Customers not yet given an RFM code (no purchase yet). */
   unscored: number;
+  /**
+   * What each F score is in purchases in this shop: the fewest and most of its customers, or null
+   * where nobody has that score (equal counts get equal scores, so in a shop of one-time buyers a
+   * second purchase is F 4 and nobody is F 2 or 3).
+   */
+  frequencies: Array<{ f: number; fewest: number; most: number } | null>;
 }
 
 /** The shop at a glance: counts, net sales (in the shop's currency, else the one most customers buy in), the member ladder, and the R × F grid. */
@@ -34,6 +40,7 @@ export function overviewOf(rows: readonly CustomerRow[], shopCurrency?: string):
   let orders = 0;
   let netSalesMinor = 0;
   let unscored = 0;
+  const frequencies: Overview['frequencies'] = [null, null, null, null, null];
   for (const row of rows) {
     orders += row.orderCount;
     if (row.currency === currency) netSalesMinor += row.monetaryMinor;
@@ -48,6 +55,10 @@ export function overviewOf(rows: readonly CustomerRow[], shopCurrency?: string):
     }
     const cell = rfm[5 - r]![f - 1]!;
     cell.customers += 1;
+    const purchases = typeof row.facts.frequency === 'number' ? row.facts.frequency : row.orderCount;
+    const range = frequencies[f - 1];
+    if (!range) frequencies[f - 1] = { f, fewest: purchases, most: purchases };
+    else [range.fewest, range.most] = [Math.min(range.fewest, purchases), Math.max(range.most, purchases)];
     if (row.currency === currency) cell.monetaryShare += row.monetaryMinor;
   }
   for (const line of rfm) for (const cell of line) cell.monetaryShare = netSalesMinor > 0 ? cell.monetaryShare / netSalesMinor : 0;
@@ -60,5 +71,6 @@ export function overviewOf(rows: readonly CustomerRow[], shopCurrency?: string):
     tiers: [...tiers.values()].sort((a, b) => b.rank - a.rank).map(({ ref, label, colour, customers }) => ({ ref, label, colour, customers })),
     rfm,
     unscored,
+    frequencies,
   };
 }

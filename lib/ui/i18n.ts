@@ -257,6 +257,11 @@ const STRINGS = {
   overviewTiers: { en: 'Membership tiers', 'zh-CN': '会员等级分布' },
   overviewNoTier: { en: 'No tier yet', 'zh-CN': '暂无等级' },
   overviewRfm: { en: 'RFM grid: recency (rows) by frequency (columns)', 'zh-CN': 'RFM 矩阵：最近购买（行）× 购买频率（列）' },
+  overviewNobody: { en: 'nobody', 'zh-CN': '无' },
+  overviewFrequencyTies: {
+    en: 'Customers with the same number of purchases always get the same F score, so where many bought the same number of times some F scores stay empty: the row under F says what each score is in purchases in this shop.',
+    'zh-CN': '购买次数相同的客户 F 分相同，因此当很多客户购买次数相同时，部分 F 分无人：F 下方一行显示本店每个 F 分对应的购买次数。',
+  },
   overviewRfmHint: { en: 'Each cell: customers, and their share of net sales. Click a cell to list them.', 'zh-CN': '每格为客户数及其消费占比，点击查看客户。' },
   overviewDue: { en: 'Follow-ups', 'zh-CN': '跟进提醒' },
   overviewLastImports: { en: 'Last imports', 'zh-CN': '最近导入' },

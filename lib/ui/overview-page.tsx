@@ -87,12 +87,19 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
       <div class="tm-card">
         <h2>{t('overviewRfm')}</h2>
         <p class="tm-muted">{t('overviewRfmHint')}</p>
+        {overview.frequencies.some((range) => range === null) && <p class="tm-muted tm-rfm-ties">{t('overviewFrequencyTies')}</p>}
         <table class="tm-rfm-grid">
           <thead>
             <tr>
               <th />
               {[1, 2, 3, 4, 5].map((f) => (
                 <th>F{f}</th>
+              ))}
+            </tr>
+            <tr class="tm-rfm-purchases">
+              <th />
+              {overview.frequencies.map((range) => (
+                <th class="tm-muted">{range ? purchasesText(range, language) : t('overviewNobody')}</th>
               ))}
             </tr>
           </thead>
@@ -127,4 +134,11 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
       )}
     </section>
   );
+}
+
+/** An F score's purchases in words: "1 purchase", "3–12 purchases". */
+function purchasesText({ fewest, most }: { fewest: number; most: number }, language: Language): string {
+  const count = fewest === most ? formatCount(fewest, language) : `${formatCount(fewest, language)}–${formatCount(most, language)}`;
+  if (language === 'zh-CN') return `${count} 次购买`;
+  return `${count} ${most === 1 ? 'purchase' : 'purchases'}`;
 }

@@ -41,6 +41,18 @@ describe('the Overview', () => {
     expect(total).toBeLessThanOrEqual(320);
     const shares = await page.locator('.tm-cell-share').allInnerTexts();
     expect(shares.map((s) => Number(s.replace('%', ''))).reduce((a, b) => a + b, 0)).toBeGreaterThan(99);
+    // Under each F, its purchases in this shop: ranges in order, none overlapping, or nobody.
+    const purchases = (await page.locator('.tm-rfm-purchases th').allInnerTexts()).slice(1);
+    expect(purchases).toHaveLength(5);
+    const ranges = purchases.filter((text) => text !== 'nobody').map((text) => {
+      const [fewest, most = fewest] = text.match(/^(\d+)(?:–(\d+))? purchases?$/)!.slice(1).filter(Boolean).map(Number);
+      return [fewest!, most!] as const;
+    });
+    expect(ranges.length).toBeGreaterThan(1);
+    ranges.forEach(([fewest, most], i) => {
+      expect(fewest).toBeLessThanOrEqual(most);
+      if (i > 0) expect(fewest).toBeGreaterThan(ranges[i - 1]![1]);
+    });
     // The R5 F5 cell (重要价值客户's corner) into the customer list.
     const inCell = await number('td[data-cell="55"] .tm-cell-count');
     expect(inCell).toBeGreaterThan(0);

@@ -30,4 +30,12 @@ describe('the overview', () => {
     expect(overviewOf(rows)).toMatchObject({ currency: 'USD', netSalesMinor: 1000, otherCurrencies: 1 });
     expect(overviewOf(rows, 'CNY')).toMatchObject({ currency: 'CNY', netSalesMinor: 80_000, otherCurrencies: 2 });
   });
+
+  it('says what each F score is in purchases, and which scores nobody has in a shop of one-time buyers', () => {
+    // Ten buyers: seven bought once, two twice, one five times. F = 1 + ⌊5 × (customers with fewer purchases) / 9⌋:
+    // once → 1, twice → 1 + ⌊35 / 9⌋ = 4, five times → 5 (capped). Nobody is F 2 or 3.
+    const buyer = (key: string, purchases: number, f: number): CustomerRow => ({ ...row(key, 100, 3, f, member), orderCount: purchases, facts: { rfmR: 3, rfmF: f, frequency: purchases } });
+    const rows = [...Array.from({ length: 7 }, (_, i) => buyer(`once${i}`, 1, 1)), buyer('twice0', 2, 4), buyer('twice1', 2, 4), buyer('often', 5, 5)];
+    expect(overviewOf(rows).frequencies).toEqual([{ f: 1, fewest: 1, most: 1 }, null, null, { f: 4, fewest: 2, most: 2 }, { f: 5, fewest: 5, most: 5 }]);
+  });
 });
