@@ -1,22 +1,43 @@
 import type { FollowUpRecord } from './db/profiles';
+import type { Channel } from './engine/rule-file';
 
-export const FOLLOW_UP_GROUPS = ['overdue', 'today', 'upcoming', 'snoozed', 'done'] as const;
+export const FOLLOW_UP_GROUPS = ['overdue', 'today', 'waiting', 'upcoming', 'snoozed', 'done'] as const;
 export type FollowUpGroup = (typeof FOLLOW_UP_GROUPS)[number];
 
+/** How many follow-ups of a channel staff can work in a day; a channel not named has no limit. */
+export type DailyCapacity = Partial<Record<Channel, number>>;
+
 /**
- * Follow-ups as staff work through them on a local day: open ones overdue, due today or upcoming
- * (by due date), snoozed ones until they come back (a snooze that has run out is open again), and
- * done ones, the latest first.
+ * Follow-ups as staff work through them on a local day. Open ones due by today (overdue, then due
+ * today) come most valuable customer first, as many per channel as the team can work in a day;
+ * the rest of them wait, in the same order, for the ones above to be done. Then upcoming ones by
+ * due date, snoozed ones until they come back (a snooze that has run out is open again), and done
+ * ones, the latest first.
  */
-export function groupFollowUps(records: readonly FollowUpRecord[], today: number): Record<FollowUpGroup, FollowUpRecord[]> {
-  const groups: Record<FollowUpGroup, FollowUpRecord[]> = { overdue: [], today: [], upcoming: [], snoozed: [], done: [] };
+export function groupFollowUps(records: readonly FollowUpRecord[], today: number, capacity: DailyCapacity = {}): Record<FollowUpGroup, FollowUpRecord[]> {
+  const groups: Record<FollowUpGroup, FollowUpRecord[]> = { overdue: [], today: [], waiting: [], upcoming: [], snoozed: [], done: [] };
+  const dueNow: FollowUpRecord[] = [];
   for (const record of records) {
     if (record.status === 'done') groups.done.push(record);
     else if (record.status === 'snoozed' && (record.snoozedUntilDay ?? 0) > today) groups.snoozed.push(record);
-    else groups[record.dueDay < today ? 'overdue' : record.dueDay === today ? 'today' : 'upcoming'].push(record);
+    else if (record.dueDay <= today) dueNow.push(record);
+    else groups.upcoming.push(record);
   }
   const byDue = (a: FollowUpRecord, b: FollowUpRecord) => a.dueDay - b.dueDay || (a.id < b.id ? -1 : 1);
-  for (const group of ['overdue', 'today', 'upcoming'] as const) groups[group].sort(byDue);
+  // Records from before values were kept count as worth nothing.
+  const byValue = (a: FollowUpRecord, b: FollowUpRecord) => (b.value ?? 0) - (a.value ?? 0) || byDue(a, b);
+  dueNow.sort(byValue);
+  const taken = new Map<Channel, number>();
+  for (const record of dueNow) {
+    const used = taken.get(record.channel) ?? 0;
+    const limit = capacity[record.channel];
+    if (limit !== undefined && used >= limit) groups.waiting.push(record);
+    else {
+      taken.set(record.channel, used + 1);
+      groups[record.dueDay < today ? 'overdue' : 'today'].push(record);
+    }
+  }
+  groups.upcoming.sort(byDue);
   groups.snoozed.sort((a, b) => (a.snoozedUntilDay ?? 0) - (b.snoozedUntilDay ?? 0) || byDue(a, b));
   groups.done.sort((a, b) => b.updatedAt - a.updatedAt);
   return groups;

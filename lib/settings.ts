@@ -1,3 +1,4 @@
+import type { DailyCapacity } from './follow-ups';
 import { storage } from 'wxt/utils/storage';
 import { DEFAULT_SCORE_SETTINGS } from './scoring/scorer';
 import { defaultTimeZone } from './time';
@@ -25,3 +26,12 @@ export const dailyReminder = storage.defineItem<boolean>('local:dailyReminder', 
  * on seller pages; null until chosen, when each follows the browser's language.
  */
 export const uiLanguage = storage.defineItem<'en' | 'zh-CN' | null>('local:language', { fallback: null, version: 1 });
+
+/**
+ * Follow-ups staff can work in a day, per channel: past these, the day's list keeps the most
+ * valuable customers and the rest wait. A channel left out has no limit.
+ */
+export const followUpCapacity = storage.defineItem<DailyCapacity>('local:followUpCapacity', {
+  fallback: { phone: 30, 'app-message': 200, sms: 500, email: 500 },
+  version: 1,
+});

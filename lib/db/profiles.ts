@@ -1,3 +1,4 @@
+import type { Localised } from '../formats';
 import type { BadgeOutcome, FollowUpOutcome, TierOutcome, TreatmentOutcome } from '../engine/outcome';
 import type { Facts } from '../scoring/scorer';
 import { bucketOf, readBucket, storedBucket } from './buckets';
@@ -19,7 +20,9 @@ export interface Profile {
 export type FollowUpStatus = 'open' | 'done' | 'snoozed';
 
 /** A follow-up as stored: the outcome plus what staff did with it, kept across rescores. */
-export interface FollowUpRecord extends FollowUpOutcome {
+export interface FollowUpRecord extends Omit<FollowUpOutcome, 'value'> {
+  /** Absent in records from before values were kept. */
+  value?: number;
   status: FollowUpStatus;
   /** While snoozed: the local day it comes back. */
   snoozedUntilDay: number | null;
@@ -48,6 +51,8 @@ export interface RescoreStatus {
   /** Customers scored so far. */
   scored: number;
   followUpsOpen: number;
+  /** Follow-ups not raised because their window had passed, by rule: how many customers (absent in statuses from before windows). */
+  followUpsMissed?: Record<string, { label: Localised; customers: number }>;
   /** Rule files that were skipped for problems, with the first problems, for the seller to fix. */
   ruleProblems: string[];
   error: string | null;

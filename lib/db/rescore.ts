@@ -53,7 +53,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
   const base = { asOf, asOfDay: localDayNumber(asOf, options.timeZone), timeZone: options.timeZone, settings: options.settings };
   const status: RescoreStatus = {
     id: 'rescore', state: 'running', reason: options.reason, startedAt: Date.now(), finishedAt: null, asOfDay: base.asOfDay,
-    customers: 0, scored: 0, followUpsOpen: 0, ruleProblems: [], error: null,
+    customers: 0, scored: 0, followUpsOpen: 0, followUpsMissed: {}, ruleProblems: [], error: null,
   };
   const report = async () => {
     await db.put('meta', { ...status });
@@ -82,6 +82,10 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           const facts = scoreCustomer(history, ctx);
           const outcome = outcomeOf(await rules.fired(facts), facts, key, base.asOfDay);
           for (const f of outcome.followUps) followUps[f.id] = { ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now };
+          for (const { ref, label } of outcome.missed) {
+            const missed = (status.followUpsMissed![ref] ??= { label, customers: 0 });
+            missed.customers += 1;
+          }
           map[key] = { key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay };
         }
         profiles.set(bucket, map);
@@ -117,8 +121,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
 
 /**
  * One bucket's follow-ups after a rescore: each raised one keeps what staff did with it (a snooze
- * until it runs out); one no longer raised is dropped while open (the customer bought, the window
- * passed) and kept once done.
+ * until it runs out) and the due day it was first given; one no longer raised is dropped while
+ * open (the customer bought, the window passed) and kept once done.
  */
 function mergeFollowUps(previous: Record<string, FollowUpRecord>, raised: Record<string, FollowUpRecord>, asOfDay: number): Record<string, FollowUpRecord> {
   const merged: Record<string, FollowUpRecord> = {};
@@ -128,6 +132,8 @@ function mergeFollowUps(previous: Record<string, FollowUpRecord>, raised: Record
     if (!old) merged[id] = fresh;
     else if (old.status === 'snoozed' && (old.snoozedUntilDay ?? asOfDay) <= asOfDay) merged[id] = { ...fresh, createdAt: old.createdAt, updatedAt: old.updatedAt };
     else merged[id] = { ...fresh, status: old.status, snoozedUntilDay: old.snoozedUntilDay, createdAt: old.createdAt, updatedAt: old.updatedAt };
+    // Due on the day it was first raised (or later), not moved on by each day's rescore.
+    if (old) Object.assign(merged[id]!, { dueDay: old.dueDay, due: old.due });
   }
   return merged;
 }

@@ -27,6 +27,14 @@ export interface FollowUpOutcome {
   due: string;
   message: Localised;
   couponAmount?: number;
+  /** What the customer is worth, to work the list most valuable first: predicted 12-month value, else net spend. */
+  value: number;
+}
+
+/** A follow-up the rules would raise but whose window had passed: counted, not raised. */
+export interface MissedFollowUp {
+  ref: string;
+  label: Localised;
 }
 
 /** What the rules say about one customer. */
@@ -35,6 +43,7 @@ export interface Outcome {
   badges: BadgeOutcome[];
   treatments: TreatmentOutcome[];
   followUps: FollowUpOutcome[];
+  missed: MissedFollowUp[];
 }
 
 const isoDays = new Map<number, string>();
@@ -73,7 +82,8 @@ function fill(template: Localised, facts: Facts, coupon: number | undefined): Lo
  * follow-ups are all kept, in rule order.
  */
 export function outcomeOf(fired: readonly LoadedRule[], facts: Facts, customerKey: string, asOfDay: number): Outcome {
-  const outcome: Outcome = { tier: null, badges: [], treatments: [], followUps: [] };
+  const outcome: Outcome = { tier: null, badges: [], treatments: [], followUps: [], missed: [] };
+  const value = typeof facts.predictedClv365 === 'number' ? facts.predictedClv365 : typeof facts.monetary === 'number' ? facts.monetary : 0;
   let tierPriority = -Infinity;
   for (const loaded of fired) {
     const { ref, rule } = loaded;
@@ -91,11 +101,18 @@ export function outcomeOf(fired: readonly LoadedRule[], facts: Facts, customerKe
       outcome.treatments.push({ ref, ...rest, couponAmount: couponAmount(coupon, facts) });
     } else {
       const params: FollowUpParams = event.params;
+      const anchor = dueDay(params.due, facts, asOfDay);
+      if (params.due.window !== undefined && asOfDay - anchor > params.due.window) {
+        outcome.missed.push({ ref, label: params.label });
+        continue;
+      }
       const coupon = couponAmount(params.coupon, facts);
-      const day = dueDay(params.due, facts, asOfDay);
+      // Never due before the day it is raised: the customer entered the condition today, so today is
+      // the earliest anyone could act. The id keeps the anchor, which stays put from day to day.
+      const day = Math.max(anchor, asOfDay);
       outcome.followUps.push({
-        id: `${ref}|${customerKey}|${isoOfDay(day)}`, ref, customerKey, action: params.action, label: params.label, channel: params.channel,
-        dueDay: day, due: isoOfDay(day), message: fill(params.message, facts, coupon), couponAmount: coupon,
+        id: `${ref}|${customerKey}|${isoOfDay(anchor)}`, ref, customerKey, action: params.action, label: params.label, channel: params.channel,
+        dueDay: day, due: isoOfDay(day), message: fill(params.message, facts, coupon), couponAmount: coupon, value,
       });
     }
   }

@@ -23,6 +23,12 @@ export interface Due {
   days?: number;
   since?: string;
   until?: string;
+  /**
+   * Days past the due day a follow-up is still worth doing. One due earlier is not raised, only
+   * counted (a first import of years of history raises what a team can act on, not every
+   * customer who lapsed long ago).
+   */
+  window?: number;
 }
 
 export interface TierParams {

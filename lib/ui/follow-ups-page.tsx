@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { allFollowUps, type FollowUpRecord, type FollowUpStatus } from '../db/profiles';
+import { allFollowUps, rescoreStatus, type FollowUpRecord, type FollowUpStatus, type RescoreStatus } from '../db/profiles';
 import type { Database } from '../db/schema';
-import { FOLLOW_UP_GROUPS, groupFollowUps, type FollowUpGroup } from '../follow-ups';
+import { FOLLOW_UP_GROUPS, groupFollowUps, type DailyCapacity, type FollowUpGroup } from '../follow-ups';
 import { sendMessage } from '../messaging';
-import { shopSettings } from '../settings';
+import { followUpCapacity, shopSettings } from '../settings';
 import { localDayNumber } from '../time';
 import { isoOfDay } from '../engine/outcome';
 import { formatCount } from './format';
@@ -19,14 +19,18 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
   const t = translator(language);
   const [records, setRecords] = useState<FollowUpRecord[] | null>(null);
   const [today, setToday] = useState<number | null>(null);
-  const [shown, setShown] = useState<Record<FollowUpGroup, number>>({ overdue: PAGE, today: PAGE, upcoming: PAGE, snoozed: PAGE, done: PAGE });
+  const [shown, setShown] = useState<Record<FollowUpGroup, number>>({ overdue: PAGE, today: PAGE, waiting: PAGE, upcoming: PAGE, snoozed: PAGE, done: PAGE });
+  const [capacity, setCapacity] = useState<DailyCapacity | null>(null);
+  const [missed, setMissed] = useState<NonNullable<RescoreStatus['followUpsMissed']>>({});
 
   const load = async () => setRecords(await allFollowUps(db));
   useEffect(() => {
     void load();
     void shopSettings.getValue().then((settings) => setToday(localDayNumber(Date.now(), settings.timeZone)));
+    void followUpCapacity.getValue().then(setCapacity);
+    void rescoreStatus(db).then((status) => setMissed(status?.followUpsMissed ?? {}));
   }, [db, storeVersion]);
-  const groups = useMemo(() => (records && today !== null ? groupFollowUps(records, today) : null), [records, today]);
+  const groups = useMemo(() => (records && today !== null && capacity ? groupFollowUps(records, today, capacity) : null), [records, today, capacity]);
 
   const setStatus = async (id: string, status: FollowUpStatus) => {
     await sendMessage('setFollowUpStatus', { id, status, snoozeDays: 3 });
@@ -39,11 +43,20 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
       <h1 id="follow-ups-title">{t('followUpsTitle')}</h1>
       <p class="tm-muted">{t('followUpsIntro')}</p>
       {records!.length === 0 && <p class="tm-card tm-empty">{t('followUpsEmpty')}</p>}
+      {Object.entries(missed).map(([ref, { label, customers }]) => (
+        <p class="tm-card tm-muted tm-follow-ups-missed" data-rule={ref}>
+          {language === 'en'
+            ? `${formatCount(customers, language)} customers lapsed before the window of "${localised(label, language)}": not raised as follow-ups. Find them as a segment.`
+            : `${formatCount(customers, language)} 位客户在“${localised(label, language)}”的跟进期限之前就已流失，未生成跟进提醒。可在分群中查看。`}{' '}
+          <a href="#segments">{t('navSegments')}</a>
+        </p>
+      ))}
       {FOLLOW_UP_GROUPS.filter((group) => groups[group].length > 0).map((group) => (
         <div class="tm-card tm-follow-up-group" data-group={group}>
           <h2>
             {t(`followUps.${group}`)} <span class="tm-muted tm-group-count">{formatCount(groups[group].length, language)}</span>
           </h2>
+          {group === 'waiting' && <p class="tm-muted">{t('followUpsWaitingHint')}</p>}
           <ul class="tm-follow-up-list">
             {groups[group].slice(0, shown[group]).map((f) => (
               <li class="tm-follow-up-item" data-follow-up={f.id} data-status={f.status}>

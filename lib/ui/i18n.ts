@@ -238,6 +238,16 @@ const STRINGS = {
   'followUps.overdue': { en: 'Overdue', 'zh-CN': '已逾期' },
   'followUps.today': { en: 'Due today', 'zh-CN': '今天到期' },
   'followUps.upcoming': { en: 'Upcoming', 'zh-CN': '即将到期' },
+  'followUps.waiting': { en: 'Over today’s capacity', 'zh-CN': '超出今日处理能力' },
+  followUpsWaitingHint: {
+    en: 'Due, but past what the team can work in a day on their channel (Settings). Most valuable customers first; they move up as the ones above are done.',
+    'zh-CN': '已到期，但超出团队每天在该渠道的处理能力（见设置）。按客户价值排序，上方的完成后依次顺延。',
+  },
+  settingsCapacity: { en: 'Follow-ups a day', 'zh-CN': '每日跟进数量' },
+  settingsCapacityHint: {
+    en: 'How many follow-ups your team can work in a day on each channel. The day’s list keeps the most valuable customers; the rest wait. Leave empty for no limit.',
+    'zh-CN': '团队每天在各渠道能处理的跟进数量。当天列表优先保留价值最高的客户，其余顺延。留空表示不限。',
+  },
   'followUps.snoozed': { en: 'Snoozed', 'zh-CN': '已推迟' },
   'followUps.done': { en: 'Done', 'zh-CN': '已完成' },
   followUpDone: { en: 'Done', 'zh-CN': '完成' },

@@ -3,7 +3,11 @@ import { backupLines, BackupProblem, compressBackup, customersInBackup, deleteAl
 import type { Database } from '../db/schema';
 import { sendMessage } from '../messaging';
 import { browser } from 'wxt/browser';
-import { dailyReminder, shopSettings, type ShopSettings } from '../settings';
+import { dailyReminder, followUpCapacity, shopSettings, type ShopSettings } from '../settings';
+import type { DailyCapacity } from '../follow-ups';
+import type { Channel } from '../engine/rule-file';
+
+const CHANNELS: readonly Channel[] = ['phone', 'sms', 'app-message', 'email'];
 import { downloadBlob } from './csv-export';
 import { formatCount } from './format';
 import { translator, type Language } from './i18n';
@@ -150,6 +154,7 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
           {t('settingsSave')}
         </button>
       </form>
+      <CapacitySettings language={language} />
       <div class="tm-card">
         <h2>{t('settingsReminder')}</h2>
         <label>
@@ -200,5 +205,35 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
         </button>
       </div>
     </section>
+  );
+}
+
+/** The team's daily capacity per channel, saved as the seller types a number (empty: no limit). */
+function CapacitySettings({ language }: { language: Language }) {
+  const t = translator(language);
+  const [capacity, setCapacity] = useState<DailyCapacity | null>(null);
+  useEffect(() => {
+    void followUpCapacity.getValue().then(setCapacity);
+  }, []);
+  if (!capacity) return null;
+  const change = (channel: Channel, text: string) => {
+    const number = Number(text);
+    const next = { ...capacity };
+    if (text.trim() === '' || !Number.isInteger(number) || number < 0) delete next[channel];
+    else next[channel] = number;
+    setCapacity(next);
+    void followUpCapacity.setValue(next);
+  };
+  return (
+    <div class="tm-card" id="tm-capacity">
+      <h2>{t('settingsCapacity')}</h2>
+      <p class="tm-muted">{t('settingsCapacityHint')}</p>
+      {CHANNELS.map((channel) => (
+        <label>
+          {t(`channel.${channel}`)}{' '}
+          <input type="number" min="0" step="1" data-channel={channel} value={capacity[channel] ?? ''} onChange={(e) => change(channel, e.currentTarget.value)} />
+        </label>
+      ))}
+    </div>
   );
 }

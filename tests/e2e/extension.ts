@@ -103,6 +103,27 @@ export async function storedEntries<T>(page: Page, store: string, buckets?: numb
   })()`)) as Record<string, T>;
 }
 
+/**
+ * A seller's own rule file: a thank-you call for every buyer, counted from their first purchase
+ * and with no window, so a shop of 2024 orders gets one each, due the day it is first raised.
+ */
+export const THANK_YOU_CALLS = JSON.stringify({
+  id: 'thank-you', title: { en: 'Thank-you calls', 'zh-CN': '感谢回访' }, version: 1, enabled: true,
+  rules: [{
+    name: 'call', conditions: { all: [{ fact: 'orderCount', operator: 'greaterThanInclusive', value: 1 }] },
+    event: { type: 'follow-up', params: { action: 'thank-you', label: { en: 'Thank-you call', 'zh-CN': '感谢回访' }, channel: 'phone', due: { since: 'tenureDays' }, message: { en: 'Thank them for their orders.', 'zh-CN': '感谢客户的支持。' } } },
+  }],
+});
+
+/** Stores a rule file as the Rules page saves one; the next rescore applies it. */
+export async function storeRuleFile(dashboard: Page, file: string, text: string): Promise<void> {
+  await dashboard.evaluate(`(async () => {
+    const db = await new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); });
+    await new Promise((ok) => { const tx = db.transaction('ruleFiles', 'readwrite'); tx.objectStore('ruleFiles').put({ file: ${JSON.stringify(file)}, text: ${JSON.stringify(text)}, updatedAt: Date.now() }); tx.oncomplete = ok; });
+    db.close();
+  })()`);
+}
+
 /** Imports an export through the dashboard and waits until the background has scored every customer after it. */
 export async function importAndScore(dashboard: Page, path: string): Promise<void> {
   const name = path.split('/').pop()!;

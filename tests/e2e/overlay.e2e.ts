@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, fixture } from '../helpers';
-import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
+import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, storeRuleFile, THANK_YOU_CALLS, type LoadedExtension } from './extension';
 import { cardElements, cardText, clickInCard, customerOf, describedBadges, inContentScript, labelsOf, tiersIn, tooltipOf } from './badges';
 
 const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
@@ -19,6 +19,8 @@ describe('badges on Taobao 已卖出的宝贝', () => {
 
   beforeAll(async () => {
     ({ browser, page: dashboard } = await openEmptyDashboard());
+    // A follow-up for every buyer, due today: the shipped ones leave customers two years gone alone.
+    await storeRuleFile(dashboard, 'thank-you.json', THANK_YOU_CALLS);
     await importAndScore(dashboard, fixture('taobao-order-report.gbk.csv'));
     // The saved page is served at the console's real address, so the manifest's URL matching is tested too.
     const body = readFileSync(join(FIXTURES, 'sites/taobao-sold/list_sold_items.html'), 'utf8');
@@ -149,7 +151,7 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await badgeOf('2847561230002').click();
     const item = async () => (await cardElements(seller, '.tm-follow-up'))?.[0] ?? null;
     await expect.poll(item).not.toBeNull();
-    expect((await item())!.text).toContain('Win-back SMS');
+    expect((await item())!.text).toContain('Thank-you call');
     const id = (await item())!.attributes['data-follow-up']!;
     await clickInCard(seller, '.tm-follow-up button[data-action="done"]');
     await expect.poll(async () => (await item())?.attributes['data-status']).toBe('done');
@@ -187,7 +189,7 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await expect.poll(() => popup.locator('.tm-popup-page').getAttribute('data-console'), { timeout: 15_000 }).toBe('taobao-sold');
     expect(await popup.locator('#tm-popup-badges').innerText()).toBe('3');
     expect(await popup.locator('.tm-popup-page').innerText()).toContain('trade.taobao.com');
-    // Follow-ups due: the rules' 2024 follow-ups are all overdue today.
+    // Follow-ups due: the thank-you calls, due today.
     const due = popup.locator('.tm-popup-due li');
     await expect.poll(() => due.count()).toBeGreaterThan(0);
     const total = Number((await popup.locator('#tm-popup-due .tm-muted').innerText()).replace(/\D/g, ''));

@@ -1,7 +1,7 @@
 import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers';
-import { E2E_HOSTS_DIR, importAndScore, lastRescore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { E2E_HOSTS_DIR, importAndScore, lastRescore, openEmptyDashboard, storeRuleFile, THANK_YOU_CALLS, type LoadedExtension } from './extension';
 
 describe('the daily reminder of follow-ups', () => {
   let browser: LoadedExtension;
@@ -11,7 +11,8 @@ describe('the daily reminder of follow-ups', () => {
   beforeAll(async () => {
     // The end-to-end build holds the notifications permission: Chromium's prompt cannot be answered in automation.
     ({ browser, page } = await openEmptyDashboard({ extensionDir: E2E_HOSTS_DIR }));
-    // 2024 orders scored today: their follow-ups are overdue.
+    // 2024 orders scored today, and the seller's thank-you calls: due today.
+    await storeRuleFile(page, 'thank-you.json', THANK_YOU_CALLS);
     await importAndScore(page, fixture('taobao-order-report.gbk.csv'));
     worker = browser.context.serviceWorkers()[0]!;
   });

@@ -27,4 +27,22 @@ describe('follow-ups by the day staff work them', () => {
     expect(ids(groups.snoozed)).toEqual(['asleep']);
     expect(ids(groups.done)).toEqual(['new-done', 'old-done']);
   });
+
+  it('works the due ones most valuable customer first, as many per channel as the team can do in a day, the rest waiting', () => {
+    const call = (id: string, dueDay: number, value: number) => record(id, dueDay, 'open', { channel: 'phone', value });
+    const sms = (id: string, dueDay: number, value: number) => record(id, dueDay, 'open', { channel: 'sms', value });
+    const groups = groupFollowUps(
+      [call('small-late', TODAY - 30, 10), call('big-today', TODAY, 900), call('mid-late', TODAY - 2, 300), call('tiny', TODAY, 1), sms('s1', TODAY - 1, 5), sms('s2', TODAY, 50), call('next-week', TODAY + 7, 5000)],
+      TODAY,
+      { phone: 2 },
+    );
+    const ids = (list: FollowUpRecord[]) => list.map((f) => f.id);
+    // Two calls a day: the 900 and the 300 customers; the 10 and 1 wait, in that order. SMS has no limit.
+    expect(ids(groups.today)).toEqual(['big-today', 's2']);
+    expect(ids(groups.overdue)).toEqual(['mid-late', 's1']);
+    expect(ids(groups.waiting)).toEqual(['small-late', 'tiny']);
+    expect(ids(groups.upcoming)).toEqual(['next-week']);
+    // Without a capacity nothing waits.
+    expect(groupFollowUps([call('a', TODAY, 1), call('b', TODAY, 2), call('c', TODAY, 3)], TODAY).today.map((f) => f.id)).toEqual(['c', 'b', 'a']);
+  });
 });

@@ -104,11 +104,28 @@ describe('the default rules', () => {
     expect(followUp!.message['zh-CN']).toBe('电话回访，并赠送价值 469.1 的专属优惠券（上次订单 2345.5 的20%）。');
   });
 
-  it('keep a follow-up due on the same day, with the same id, as the days pass', async () => {
-    // Delivered on day 19,990: the review request is due three days later, on day 19,993, whenever it is scored.
+  it('keep a follow-up with the same id as the days pass, due no earlier than the day it is raised', async () => {
+    // Delivered on day 19,990: the review request is due three days later, on day 19,993. Scored
+    // first on day 19,995, it is due that day (nobody could act before); its id keeps day 19,993.
     const first = await rules.outcome({ ...ordinary, daysSinceDelivery: 5 }, 'taobao:a', 19_995);
     const later = await rules.outcome({ ...ordinary, daysSinceDelivery: 9 }, 'taobao:a', 19_999);
-    expect(first.followUps[0]).toMatchObject({ action: 'review-request', dueDay: 19_993, due: '2024-09-27' });
+    expect(first.followUps[0]).toMatchObject({ action: 'review-request', dueDay: 19_995, due: '2024-09-29', id: 'follow-ups/review-request|taobao:a|2024-09-27' });
     expect(later.followUps[0]!.id).toBe(first.followUps[0]!.id);
+  });
+
+  it('raise a win-back only in the 30 days after a customer turns dormant, and count the rest', async () => {
+    // Dormant at 90 days: raised up to 120 days since the last purchase, due the day it is raised.
+    // 95 days since on day 20,000 (4 October 2024): dormant since day 19,995, 29 September.
+    const justDormant = await rules.outcome({ ...ordinary, recencyDays: 95, monetaryLast365d: 800 }, 'taobao:b', 20_000);
+    expect(justDormant.followUps).toEqual([expect.objectContaining({ ref: 'win-back/low-value', channel: 'sms', dueDay: 20_000, id: 'win-back/low-value|taobao:b|2024-09-29' })]);
+    expect(justDormant.missed).toEqual([]);
+    const edge = await rules.outcome({ ...ordinary, recencyDays: 120, monetaryLast365d: 800 }, 'taobao:b', 20_000);
+    expect(edge.followUps.map((f) => f.ref)).toEqual(['win-back/low-value']);
+    // Three years gone: no follow-up, one count for the summary.
+    const longGone = await rules.outcome({ ...ordinary, recencyDays: 1_024, monetaryLast365d: 0 }, 'taobao:c', 20_000);
+    expect(longGone.followUps).toEqual([]);
+    expect(longGone.missed).toEqual([{ ref: 'win-back/low-value', label: { en: 'Win-back SMS', 'zh-CN': '短信挽回' } }]);
+    const justPast = await rules.outcome({ ...ordinary, recencyDays: 121, monetaryLast365d: 800 }, 'taobao:b', 20_000);
+    expect([justPast.followUps.length, justPast.missed.length]).toEqual([0, 1]);
   });
 });

@@ -10,7 +10,8 @@ import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, fixture } from '../../helpers';
+import { chunked, fixture, sharedData } from '../../helpers';
+import Papa from 'papaparse';
 
 let dbCount = 0;
 const ZONE = 'Asia/Shanghai';
@@ -55,8 +56,10 @@ describe('rescoring the store', () => {
     const raised = await allFollowUps(db);
     expect(raised.map((f) => f.customerKey).sort()).toEqual(['taobao:lily_2019', 'taobao:张三丰', 'taobao:茶友小王'].sort());
     const wangCall = raised.find((f) => f.customerKey === 'taobao:茶友小王')!;
-    // First purchase 1 March 2024; 45 days on.
-    expect(wangCall).toMatchObject({ status: 'open', due: '2024-04-15', channel: 'phone', ref: 'welcome/call' });
+    // First purchase 1 March 2024: 45 days on is 15 April, before the first rescore, so it is due the
+    // day it is raised, 1 May, and stays due then (its id keeps 15 April).
+    expect(wangCall).toMatchObject({ status: 'open', due: '2024-05-01', channel: 'phone', ref: 'welcome/call' });
+    expect(wangCall.id).toBe('welcome/call|taobao:茶友小王|2024-04-15');
     await setFollowUpStatus(db, wangCall.id, 'done');
     // Another one is snoozed for five days (local day numbers: 1 May 2024 is day 19,844).
     const snoozed = raised.find((f) => f.customerKey === 'taobao:lily_2019')!;
@@ -68,6 +71,8 @@ describe('rescoring the store', () => {
     const statusOf = async (id: string) => (await allFollowUps(db)).find((f) => f.id === id)!.status;
     expect(await statusOf(wangCall.id)).toBe('done');
     expect(await statusOf(snoozed.id)).toBe('snoozed');
+    // It keeps the due day it was raised with, not the day of each rescore.
+    expect((await allFollowUps(db)).find((f) => f.id === wangCall.id)).toMatchObject({ due: '2024-05-01', dueDay: 19_844 });
     // A week later the snooze has run out: open again.
     expect((await rescore(db, { reason: 'daily', ...at('2024-05-08') })).followUpsOpen).toBe(2);
     expect(await statusOf(snoozed.id)).toBe('open');
@@ -93,4 +98,25 @@ describe('rescoring the store', () => {
     expect(await allFollowUps(db)).toEqual([]);
     expect((await getProfile(db, 'taobao:茶友小王'))!.tier!.label.en).toBe('Member');
   });
+
+  const steproac = sharedData('shopify-steproac');
+  it.skipIf(!steproac.present)('raises a list a team can work on the first rescore of a real store, and counts who lapsed earlier', async () => {
+    const path = `${steproac.path}/orders_export.anon.csv`;
+    const bytes = new Uint8Array(readFileSync(path));
+    const db = await openTiermarkDB(`rescore-test-${(dbCount += 1)}`);
+    await importFile(db, { name: 'orders_export.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 1 << 16) }, {});
+    // As of the day after its last order, in the store's zone.
+    const created = Papa.parse<Record<string, string>>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true }).data.map((row) => row['Created at']!).filter(Boolean).sort();
+    const lastDay = created.at(-1)!.slice(0, 10);
+    const asOf = endOfDay(new Date(Date.parse(lastDay) + 86_400_000).toISOString().slice(0, 10), 'America/Los_Angeles');
+    const status = await rescore(db, { reason: 'import', timeZone: 'America/Los_Angeles', settings: DEFAULT_SCORE_SETTINGS, asOf });
+    const open = (await allFollowUps(db)).filter((f) => f.status === 'open');
+    // Before windows, the first rescore raised 2,265 win-back SMS alone, the median 253 days overdue.
+    // Now 330 (114 review requests, 103 second-purchase nudges, 99 win-back SMS, 14 refill reminders).
+    expect(status.followUpsOpen).toBe(open.length);
+    expect(open.length).toBeLessThan(400);
+    expect(open.every((f) => f.dueDay >= status.asOfDay)).toBe(true);
+    const missed = Object.values(status.followUpsMissed ?? {}).reduce((n, m) => n + m.customers, 0);
+    expect(missed).toBeGreaterThan(1_500);
+  }, 60_000);
 });
