@@ -1,5 +1,6 @@
 import { idOfKey } from './shops';
 import { isOtherOrder } from './db/buckets';
+import { ruleSetsByCurrency, spendByCurrency, unfitTables } from './engine/currency';
 import { accessSync, constants, createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -26,8 +27,7 @@ import type { Delimiter } from './import/rows';
 import { checkRuleFiles, formatProblem, type RuleProblem } from './engine/validate';
 import { defaultRegistry } from './engine/registry';
 import { DEFAULT_RULE_FILES } from './engine/default-rules';
-import { loadedRules, type RuleFile } from './engine/rule-file';
-import { RuleSet } from './engine/rule-set';
+import type { RuleFile } from './engine/rule-file';
 import { outcomeOf, type Outcome } from './engine/outcome';
 
 const USAGE = `Usage:
@@ -311,7 +311,7 @@ export async function score(args: ScoreArgs): Promise<ScoreResult> {
   const tallies = new CustomerTallies(false);
   // The model columns need each customer's purchase days; without them, nothing is collected.
   const ruled = args.columns.some((column) => OUTCOME_COLUMNS.includes(column));
-  const rules = ruled ? new RuleSet(loadedRules(ruleFilesFor(args.rules)), defaultRegistry()) : null;
+  const ruleFiles = ruled ? ruleFilesFor(args.rules) : null;
   const scored = ruled || args.columns.some((column) => FACT_COLUMNS.includes(column));
   const histories = scored ? new HistoryCollector() : null;
   const take = ({ order, continuation }: Pick<FoldedOrder, 'order' | 'continuation'>) => {
@@ -384,11 +384,15 @@ export async function score(args: ScoreArgs): Promise<ScoreResult> {
     ...Object.fromEntries(OUTCOME_COLUMNS.map((name) => [name, (_c: Customer, _f: Facts, outcome: OutputRow) => outcome[name]!])),
   };
   const columnCells = args.columns.map((name) => cells[name]!);
+  // The rules as they apply in each customer's currency.
+  const spend = ruleFiles ? spendByCurrency(Array.from(tallies.each(), (c) => ({ currency: c.currency, spend: c.monetaryMinor / 10 ** minorDigits(c.currency), bought: c.orderCount > 0 }))) : null;
+  const ruleSetFor = ruleFiles ? ruleSetsByCurrency(ruleFiles, defaultRegistry(), (currency) => unfitTables(ruleFiles, currency, spend!.get(currency) ?? new Float64Array())) : null;
   // Rows come in batches: an await per row (for rules that need the engine) would cost more than the row.
   async function* batches(): AsyncGenerator<Cells[]> {
     let batch: Cells[] = [];
     for (const customer of tallies.bySpend()) {
       const facts = ctx ? scoreCustomer(built.get(customer.key)!, ctx) : {};
+      const rules = ruleSetFor?.(customer.currency);
       const fired = rules ? (rules.compiled ? rules.firedSync(facts) : await rules.fired(facts)) : [];
       const outcome = rules ? outcomeCells(outcomeOf(fired, facts, customer.key, base.asOfDay), args.lang) : {};
       batch.push(columnCells.map((cell) => cell(customer, facts, outcome)));

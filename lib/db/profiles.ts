@@ -53,6 +53,8 @@ export interface RescoreStatus {
   followUpsOpen: number;
   /** Follow-ups not raised because their window had passed, by rule: how many customers (absent in statuses from before windows). */
   followUpsMissed?: Record<string, { label: Localised; customers: number }>;
+  /** Per currency, the rules (`file/rule`) whose table amount did not fit the shop's spend, so shares of it applied. */
+  unfitTables?: Record<string, string[]>;
   /** Rule files that were skipped for problems, with the first problems, for the seller to fix. */
   ruleProblems: string[];
   error: string | null;

@@ -1,7 +1,7 @@
 import { outcomeOf } from '../engine/outcome';
 import { defaultRegistry, type Registry } from '../engine/registry';
-import { loadedRules } from '../engine/rule-file';
-import { RuleSet } from '../engine/rule-set';
+import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/currency';
+import { minorDigits } from '../money';
 import { formatProblem } from '../engine/validate';
 import type { Customer, Order } from '../model';
 import { historyFromOrders } from '../scoring/history';
@@ -62,8 +62,12 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
   try {
     const { ruleFiles, problems } = await activeRuleFiles(db, registry);
     status.ruleProblems = problems.map(formatProblem);
-    const rules = new RuleSet(loadedRules(ruleFiles), registry);
     const byBucket = await readHistories(db, base);
+    // Amounts per currency apply where they fit the shop's spend; where a table takes in too many, shares of it do.
+    const spend = spendByCurrency(byBucket.flat().map(({ customer }) => ({ currency: customer.currency, spend: customer.monetaryMinor / 10 ** minorDigits(customer.currency), bought: customer.orderCount > 0 })));
+    const unfit = new Map([...spend].map(([currency, list]) => [currency, unfitTables(ruleFiles, currency, list)]));
+    status.unfitTables = Object.fromEntries([...unfit].filter(([, refs]) => refs.size > 0).map(([currency, refs]) => [currency, [...refs]]));
+    const ruleSetFor = ruleSetsByCurrency(ruleFiles, registry, (currency) => unfit.get(currency) ?? new Set());
     status.customers = byBucket.reduce((n, list) => n + (list?.length ?? 0), 0);
     await report();
     const ctx = fitScorers(() => byBucket.flat(), base);
@@ -80,7 +84,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
         for (const history of list) {
           const key = history.customer.key;
           const facts = scoreCustomer(history, ctx);
-          const outcome = outcomeOf(await rules.fired(facts), facts, key, base.asOfDay);
+          const outcome = outcomeOf(await ruleSetFor(history.customer.currency).fired(facts), facts, key, base.asOfDay);
           for (const f of outcome.followUps) followUps[f.id] = { ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now };
           for (const { ref, label } of outcome.missed) {
             const missed = (status.followUpsMissed![ref] ??= { label, customers: 0 });

@@ -108,6 +108,11 @@ export function validateSchema(value: unknown, schema: Schema, root: Schema, poi
   if (schema.anyOf) {
     const each = schema.anyOf.map((branch) => validateSchema(value, branch, root, pointer));
     if (each.some((p) => p.length === 0)) return [];
+    // An object meant for one branch (it has a property only that branch requires): that branch's problems, precisely.
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const meant = schema.anyOf.findIndex((branch) => resolve(branch, root).required?.some((key) => Object.hasOwn(value, key)));
+      if (meant >= 0) return each[meant]!;
+    }
     add(pointer, `${schema.errorMessage ?? 'not an accepted value'}, but found ${describeValue(value)}`);
     return problems;
   }

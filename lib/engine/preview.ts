@@ -1,14 +1,15 @@
 import type { Localised } from '../formats';
 import type { Facts } from '../scoring/scorer';
 import type { Registry } from './registry';
-import { loadedRules } from './rule-file';
-import { RuleSet } from './rule-set';
+import { ruleSetsByCurrency, spendByCurrency, unfitTables } from './currency';
 import { checkRuleFile, type RuleProblem } from './validate';
 
 export interface PreviewCustomer {
   key: string;
   buyerId: string;
   facts: Facts;
+  /** The currency the customer buys in: amounts given per currency apply in it. */
+  currency: string;
 }
 
 /** What a rule file being edited would do to the shop's customers, as of their last scoring. */
@@ -31,10 +32,12 @@ const SAMPLE = 5;
 export async function previewRuleFile(text: string, file: string, registry: Registry, customers: readonly PreviewCustomer[]): Promise<RulePreview> {
   const { ruleFile, problems } = checkRuleFile(text, file, registry);
   if (!ruleFile || problems.length > 0) return { problems, rules: [], matches: 0, sample: [] };
-  const set = new RuleSet(loadedRules([{ ...ruleFile, enabled: true }]), registry);
-  const counts = new Map(set.rules.map((rule) => [rule.ref, 0]));
+  const spend = spendByCurrency(customers.map((c) => ({ currency: c.currency, spend: typeof c.facts.monetary === 'number' ? c.facts.monetary : 0, bought: Number(c.facts.orderCount) > 0 })));
+  const setFor = ruleSetsByCurrency([{ ...ruleFile, enabled: true }], registry, (currency) => unfitTables([ruleFile], currency, spend.get(currency) ?? new Float64Array()));
+  const counts = new Map(ruleFile.rules.map((rule) => [`${ruleFile.id}/${rule.name}`, 0]));
   const matched: string[] = [];
   for (const customer of customers) {
+    const set = setFor(customer.currency);
     const fired = set.compiled ? set.firedSync(customer.facts) : await set.fired(customer.facts);
     for (const rule of fired) counts.set(rule.ref, counts.get(rule.ref)! + 1);
     if (fired.length > 0) matched.push(customer.buyerId);

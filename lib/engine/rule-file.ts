@@ -107,6 +107,8 @@ export interface RuleFile {
   description?: Localised;
   version: number;
   enabled: boolean;
+  /** The currency of the file's plain amounts (ISO 4217); absent, they apply to every shop as written. */
+  currency?: string;
   rules: Rule[];
 }
 

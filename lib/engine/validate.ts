@@ -5,6 +5,7 @@ import { clip, escapePointer, JsonSyntaxError, parseJsonWithLines } from './json
 import { DECORATORS, parseOperatorName, type FactType } from './operators';
 import type { Registry } from './registry';
 import type { RuleFile } from './rule-file';
+import { isMoneyTable } from './currency';
 
 export const RULES_SCHEMA = schemaJson as Schema;
 
@@ -101,6 +102,15 @@ class RegistryCheck {
     if (!('value' in node)) return;
     const value = node.value;
     const at = `${pointer}/value`;
+    if (isMoneyTable(value)) {
+      const spec = typeof node.fact === 'string' ? this.registry.facts.get(node.fact) : undefined;
+      if (spec && spec.unit !== 'money') this.add(`${at}/byCurrency`, `${String(node.fact)} is not an amount of money: give one value, not one per currency`);
+      if (op.value !== 'same' && op.value !== 'number') this.add(at, `"${op.name}" cannot take an amount per currency; use a comparison such as "greaterThanInclusive"`);
+      for (const code of Object.keys(value.byCurrency)) {
+        if (!/^[A-Z]{3}$/.test(code)) this.add(`${at}/byCurrency/${escapePointer(code)}`, `"${clip(code)}" is not a currency code; write three capital letters such as "CNY", "USD" or "EUR"`);
+      }
+      return;
+    }
     if (isObject(value) && 'fact' in value) {
       if (op.value === 'list' || op.value === 'range') {
         this.add(at, `"${op.name}" needs a list written out, not another fact`);

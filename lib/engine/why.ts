@@ -4,6 +4,7 @@ import type { Facts } from '../scoring/scorer';
 import { explain, referenceEngine } from './reference';
 import type { Registry } from './registry';
 import { loadedRules, type RuleFile } from './rule-file';
+import { filesForCurrency } from './currency';
 
 /** One line of a rule's conditions: a group (all / any / not) or a test of a fact, with what the engine found. */
 export type WhyLine =
@@ -58,8 +59,10 @@ function lines(condition: ConditionResult, depth: number, out: WhyLine[]): void 
  * Every enabled rule's verdict for one customer's facts, in file order, from json-rules-engine's own
  * results: which conditions passed, which failed, and the values it compared.
  */
-export async function explainCustomer(ruleFiles: readonly RuleFile[], registry: Registry, facts: Facts): Promise<RuleWhy[]> {
-  const rules = loadedRules(ruleFiles);
+export async function explainCustomer(ruleFiles: readonly RuleFile[], registry: Registry, facts: Facts, currency: string, unfit?: ReadonlySet<string>): Promise<RuleWhy[]> {
+  // As the rules applied in the customer's currency: amounts per currency resolved (shares where the
+  // last rescore found a table did not fit), rules without one left out.
+  const rules = loadedRules(filesForCurrency(ruleFiles, currency, registry, unfit));
   const results = new Map((await explain(referenceEngine(rules, registry), facts)).map((result: RuleResult) => [result.name as string, result]));
   const titles = new Map(ruleFiles.map((file) => [file.id, file.title]));
   return rules.map(({ ref, fileId, rule }) => {

@@ -1,7 +1,7 @@
 import { shopOfKey, type Shop } from '../shops';
 import { useEffect, useState } from 'preact/hooks';
 import { customerCard } from '../db/customer-card';
-import { getProfile, type Profile } from '../db/profiles';
+import { getProfile, rescoreStatus, type Profile } from '../db/profiles';
 import type { Database } from '../db/schema';
 import { activeRuleFiles } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
@@ -93,7 +93,8 @@ export function CustomerPage({ db, language, customerKey, storeVersion, shops = 
       const { timeZone } = await shopSettings.getValue();
       const registry = defaultRegistry();
       const [card, profile, { ruleFiles }] = await Promise.all([customerCard(db, customerKey, language, timeZone, Infinity), getProfile(db, customerKey), activeRuleFiles(db, registry)]);
-      const why = profile ? await explainCustomer(ruleFiles, registry, profile.facts) : [];
+      const unfit = new Set((await rescoreStatus(db))?.unfitTables?.[card?.currency ?? ''] ?? []);
+      const why = profile && card ? await explainCustomer(ruleFiles, registry, profile.facts, card.currency, unfit) : [];
       if (current) setView({ card, profile, why });
     })();
     return () => {

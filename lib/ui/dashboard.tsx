@@ -204,7 +204,7 @@ export function Dashboard() {
         {state && db && section === 'rules' && new URLSearchParams(query).has('edit') && (
           <RuleEditor key={query} db={db} language={language} file={new URLSearchParams(query).get('edit')!} storeVersion={storeVersion} onSaved={() => void rescoreStarted()} />
         )}
-        {state && db && section === 'rules' && !new URLSearchParams(query).has('edit') && <RulesPage db={db} language={language} onSaved={() => void rescoreStarted()} />}
+        {state && db && section === 'rules' && !new URLSearchParams(query).has('edit') && <RulesPage db={db} language={language} storeVersion={storeVersion} onSaved={() => void rescoreStarted()} />}
         {section === 'sites' && <SitesPage language={language} />}
         {db && section === 'settings' && <SettingsPage db={db} language={language} onLanguage={chooseLanguage} onRescoring={() => void rescoreStarted()} onStoreChanged={() => void refresh()} />}
       </main>

@@ -55,8 +55,17 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
     void ruleFileHistory(db, file).then(setVersions);
   }, [db, file]);
   useEffect(() => {
-    void customerRowsAsOf(db, storeVersion).then((rows) => setCustomers(rows.map(({ key, buyerId, facts }) => ({ key, buyerId, facts }))));
+    void customerRowsAsOf(db, storeVersion).then((rows) => setCustomers(rows.map(({ key, buyerId, facts, currency }) => ({ key, buyerId, facts, currency }))));
   }, [db, storeVersion]);
+
+  /** Puts the cursor on a problem's line, scrolled into the middle of the editor. */
+  const goToLine = (number: number | undefined) => {
+    const editor = view.current;
+    if (!editor || !number) return;
+    const line = editor.state.doc.line(Math.min(Math.max(number, 1), editor.state.doc.lines));
+    editor.dispatch({ selection: { anchor: line.from }, effects: EditorView.scrollIntoView(line.from, { y: 'center' }) });
+    editor.focus();
+  };
 
   // The editor, made once the text is read; typing updates `text`, which the preview follows.
   useEffect(() => {
@@ -151,7 +160,9 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
           <ul class="tm-editor-problems">
             {preview?.problems.map((problem) => (
               <li class="tm-error" data-line={problem.line ?? ''}>
-                {formatProblem(problem)}
+                <button type="button" class="tm-link tm-problem-line" onClick={() => goToLine(problem.line)}>
+                  {formatProblem(problem)}
+                </button>
               </li>
             ))}
           </ul>

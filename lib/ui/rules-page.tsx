@@ -4,6 +4,10 @@ import type { Database } from '../db/schema';
 import { defaultRegistry } from '../engine/registry';
 import { EVENT_TYPES, type RuleFile } from '../engine/rule-file';
 import { checkRuleFile, formatProblem } from '../engine/validate';
+import { ruleForCurrency, type AmountsFor } from '../engine/currency';
+import { customerRowsAsOf } from '../db/customer-list';
+import { shopSettings } from '../settings';
+import { rescoreStatus } from '../db/profiles';
 import { sendMessage } from '../messaging';
 import { formatCount } from './format';
 import { localised, translator, type Language } from './i18n';
@@ -25,14 +29,26 @@ async function listFiles(db: Database): Promise<Listed[]> {
 }
 
 /** The rule files in force, each with its rules by kind and a switch; a change is saved and rescored. */
-export function RulesPage({ db, language, onSaved }: { db: Database; language: Language; onSaved(): void }) {
+export function RulesPage({ db, language, storeVersion, onSaved }: { db: Database; language: Language; storeVersion: string; onSaved(): void }) {
   const t = translator(language);
   const [files, setFiles] = useState<Listed[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [currencies, setCurrencies] = useState<string[]>([]);
+  const [unfit, setUnfit] = useState<Record<string, string[]>>({});
 
   useEffect(() => {
     void listFiles(db).then(setFiles);
   }, [db]);
+  // The currencies the shop's customers buy in, most customers first: each rule's amounts are shown in them.
+  useEffect(() => {
+    void rescoreStatus(db).then((status) => setUnfit(status?.unfitTables ?? {}));
+    void Promise.all([customerRowsAsOf(db, storeVersion), shopSettings.getValue()]).then(([rows, settings]) => {
+      const counts = new Map<string, number>();
+      for (const row of rows) counts.set(row.currency, (counts.get(row.currency) ?? 0) + 1);
+      const listed = [...counts].sort((a, b) => b[1] - a[1]).map(([currency]) => currency);
+      setCurrencies(listed.length > 0 ? listed : [settings.currency ?? 'CNY']);
+    });
+  }, [db, storeVersion]);
 
   async function setEnabled(item: Listed, enabled: boolean): Promise<void> {
     const text = JSON.stringify({ ...item.ruleFile!, enabled }, null, 2);
@@ -87,6 +103,13 @@ export function RulesPage({ db, language, onSaved }: { db: Database; language: L
               {item.ruleFile.rules.map((rule) => (
                 <li key={rule.name} data-rule={rule.name}>
                   <span class="tm-rule-kind">{t(`event-${rule.event.type}`)}</span> {localised(rule.event.params.label, language)}
+                  {currencies.map((currency) => (
+                    <AmountsNote
+                      amounts={ruleForCurrency(rule, item.ruleFile!, currency, defaultRegistry(), new Set((unfit[currency] ?? []).filter((ref) => ref === `${item.ruleFile!.id}/${rule.name}`).map(() => rule.name))).amounts}
+                      currency={currency}
+                      language={language}
+                    />
+                  ))}
                 </li>
               ))}
             </ul>
@@ -107,5 +130,37 @@ export function RulesPage({ db, language, onSaved }: { db: Database; language: L
         </article>
       ))}
     </section>
+  );
+}
+
+/** How a rule's amounts apply to the shop's customers in one currency; nothing for a rule without amounts. */
+function AmountsNote({ amounts, currency, language }: { amounts: AmountsFor; currency: string; language: Language }) {
+  if (amounts.how === 'plain') return null;
+  const number = new Intl.NumberFormat(language);
+  const percent = new Intl.NumberFormat(language, { style: 'percent' });
+  const zh = language === 'zh-CN';
+  const text =
+    amounts.how === 'table'
+      ? `${currency} ${amounts.amounts.map((a) => number.format(a)).join(' / ')}`
+      : amounts.how === 'share'
+        ? amounts.tableDidNotFit
+          ? zh
+            ? `${currency} 的金额对本店过低（过多客户达到），改按本店消费排名前 ${amounts.shares.map((s) => percent.format(s)).join(' / ')}`
+            : `${currency}'s amount does not fit this shop (too many customers reach it): the shop's top ${amounts.shares.map((s) => percent.format(s)).join(' / ')} by spend instead`
+          : zh
+            ? `${currency} 无金额：按本店消费排名前 ${amounts.shares.map((s) => percent.format(s)).join(' / ')}`
+            : `${currency} has no amount: the shop's top ${amounts.shares.map((s) => percent.format(s)).join(' / ')} by spend`
+        : amounts.why === 'other-currency'
+          ? zh
+            ? `不适用于 ${currency} 客户：金额是 ${amounts.currency}`
+            : `not applied to ${currency} customers: its amounts are in ${amounts.currency}`
+          : zh
+            ? `不适用于 ${currency} 客户：没有该币种的金额`
+            : `not applied to ${currency} customers: no amount for ${currency}`;
+  return (
+    <span class={`tm-muted tm-rule-amounts`} data-currency={currency} data-how={amounts.how}>
+      {' '}
+      · {text}
+    </span>
   );
 }

@@ -56,7 +56,8 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
   it('badges each order by its name, on the right customer', async () => {
     await expect.poll(() => describedBadges(admin), { timeout: 15_000 }).toBe(3);
     expect(await customerOf(badgeOf('#1001'))).toBe('shopify:ada@example.com');
-    expect(await tierOf(badgeOf('#1001'))).toBe('Member');
+    // 184.50 USD: past the ladder's 150 USD top rung.
+    expect(await tierOf(badgeOf('#1001'))).toBe('Premier VIP');
     expect(await customerOf(badgeOf('#1003'))).toBe('shopify:grace@example.com');
     // Linus's only order was not a purchase: known, but no tier yet.
     expect(await tierOf(badgeOf('#1007'))).toBe('Customer');

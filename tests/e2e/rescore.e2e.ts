@@ -58,7 +58,7 @@ describe('rescoring in the extension', () => {
 
   it('rescores daily with the seller’s own rule files', async () => {
     // The seller's ladder starts 高级会员 at 300; stored as an edit of the shipped file.
-    const ladder = readFileSync(join(ROOT, 'rules/member-ladder.json'), 'utf8').replace('"value": 400', '"value": 300');
+    const ladder = readFileSync(join(ROOT, 'rules/member-ladder.json'), 'utf8').replace('"CNY": 400', '"CNY": 300');
     await page.evaluate(`(async () => {
       const db = await new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); });
       await new Promise((ok) => { const tx = db.transaction('ruleFiles', 'readwrite'); tx.objectStore('ruleFiles').put({ file: 'member-ladder.json', text: ${JSON.stringify(ladder)}, updatedAt: Date.now() }); tx.oncomplete = ok; });
@@ -77,7 +77,8 @@ describe('rescoring in the extension', () => {
     const ladder = page.locator('.tm-rule-file[data-file="member-ladder.json"]');
     // The edit from the test before shows as such.
     expect(await ladder.innerText()).toContain('edited');
-    expect(await ladder.locator('[data-rule]').allInnerTexts()).toEqual(['Tier Premier VIP', 'Tier VIP member', 'Tier Senior member', 'Tier Member']);
+    // Each rung with its amount in the shop's currency; the edited one at 300.
+    await expect.poll(() => ladder.locator('[data-rule]').allInnerTexts()).toEqual(['Tier Premier VIP · CNY 1,000', 'Tier VIP member · CNY 700', 'Tier Senior member · CNY 300', 'Tier Member']);
     await ladder.locator('input[type=checkbox]').uncheck();
     await expect.poll(async () => (await scoring()).rescore, { timeout: 30_000 }).toMatchObject({ state: 'done', reason: 'rules' });
     expect((await scoring()).profile!.tier).toBeNull();

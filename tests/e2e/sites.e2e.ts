@@ -72,7 +72,8 @@ describe('identifier matching on a site the seller switches on', () => {
     // Described by the lookup (the badge index may put the badge in first).
     await expect.poll(() => describedBadges(admin), { timeout: 15_000 }).toBe(2);
     expect(await customerOf(badge('5001'))).toBe('woocommerce:marie@example.org');
-    expect((await labelsOf(badge('5003')))[0]).toBe('Member');
+    // Pierre's 150 EUR: past the ladder's 140 EUR top rung.
+    expect((await labelsOf(badge('5003')))[0]).toBe('Premier VIP');
     expect(await badge('6100').count()).toBe(0);
     await admin.close();
   });

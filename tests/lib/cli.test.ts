@@ -202,6 +202,26 @@ describe('tiermark score on real-world input', () => {
     for (const email of refundedOnly) expect(rows.get(email), email).toMatchObject({ orderCount: '0', tier: '' });
   });
 
+  const retail = sharedData('online-retail');
+  it.skipIf(!steproac.present || !retail.present)('gives a ladder that tells customers apart in dollar and pound shops, retail and wholesale', async () => {
+    const tiers = async (file: string, ...options: string[]) => {
+      const target = out('tiers.csv');
+      expect((await cli('score', file, ...options, '--columns', 'customerKey,tier', '--out', target)).code).toBe(0);
+      const rows = csv(target);
+      return (tier: string) => rows.filter((row) => row.tier === tier).length / rows.length;
+    };
+    // A retail store in USD (average order about 235 dollars) and a UK wholesaler's French buyers in GBP:
+    // the ladder's dollar and pound amounts would make most of them 尊贵VIP, so the shop's spend decides.
+    for (const share of [
+      await tiers(`${steproac.path}/orders_export.anon.csv`, '--as-of', '2023-04-10'),
+      await tiers(`${retail.path}/france.csv`, '--currency', 'GBP', '--tz', 'Europe/London', '--as-of', '2011-12-10'),
+    ]) {
+      expect(share('Premier VIP')).toBeGreaterThan(0.05);
+      expect(share('Premier VIP')).toBeLessThan(0.15);
+      expect(share('Member')).toBeGreaterThan(0.4);
+    }
+  });
+
   it('prints its help for score --help', async () => {
     const { code, stdout } = await cli('score', '--help');
     expect(code).toBe(0);

@@ -6,12 +6,14 @@ import { firedRefs, referenceEngine } from '../../lib/engine/reference';
 import { defaultRegistry } from '../../lib/engine/registry';
 import { loadedRules } from '../../lib/engine/rule-file';
 import { RuleSet } from '../../lib/engine/rule-set';
+import { filesForCurrency } from '../../lib/engine/currency';
 import { checkRuleFile } from '../../lib/engine/validate';
 import type { Facts } from '../../lib/scoring/scorer';
 import { ROOT } from '../helpers';
 
 const registry = defaultRegistry();
-const loaded = loadedRules(Object.values(DEFAULT_RULE_FILES));
+// The shipped amounts are in yuan: the rules as they apply to a CNY shop.
+const loaded = loadedRules(filesForCurrency(Object.values(DEFAULT_RULE_FILES), 'CNY', registry));
 const rules = new RuleSet(loaded, registry);
 const engine = referenceEngine(loaded, registry);
 

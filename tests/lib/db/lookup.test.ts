@@ -35,8 +35,9 @@ describe('looking up the rows of a seller page', () => {
       [{ kind: 'id', value: 'marie@example.org' }],
       [{ kind: 'order', value: '999' }, { kind: 'name', value: 'Nobody Here' }],
     ], 'zh-CN');
-    // The order number wins over an ambiguous name in the same row.
-    for (const match of [byOrder, byEmail, byId]) expect(match).toMatchObject({ kind: 'customer', view: { customerKey: 'woocommerce:marie@example.org', tier: { label: '高级会员' } } });
+    // The order number wins over an ambiguous name in the same row. 530 USD (no currency column: the
+    // default) is past the ladder's 150 USD top rung: 尊贵VIP.
+    for (const match of [byOrder, byEmail, byId]) expect(match).toMatchObject({ kind: 'customer', view: { customerKey: 'woocommerce:marie@example.org', tier: { label: '尊贵VIP' } } });
     expect(byOrder).toMatchObject({ view: { summary: expect.stringMatching(/^2 单 · 累计 530\.00 /) } });
     expect(nobody).toEqual({ kind: 'none' });
   });
@@ -51,7 +52,7 @@ describe('looking up the rows of a seller page', () => {
   it('answers from what it read until the store changes', async () => {
     const db = await shop();
     const ask = async () => (await lookupRows(db, 'woocommerce', [[{ kind: 'order', value: '3' }]], 'en'))[0];
-    expect(await ask()).toMatchObject({ view: { tier: { label: 'Senior member' } } });
+    expect(await ask()).toMatchObject({ view: { tier: { label: 'Premier VIP' } } });
     await rescore(db, { reason: 'daily', timeZone: 'UTC', settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-03-10', 'UTC') });
     // Still the parsed buckets from before; cleared, the new profile shows (two years on: dormant).
     expect(await ask()).toMatchObject({ view: { badges: expect.not.arrayContaining([expect.objectContaining({ label: 'Dormant' })]) } });

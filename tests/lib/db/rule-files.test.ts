@@ -8,8 +8,8 @@ describe('saving rule files, with their earlier versions', () => {
   it('keeps the text each save replaced, newest first, starting from the shipped one', async () => {
     const db = await openTiermarkDB(`rule-files-test-${Math.random()}`);
     const shipped = shippedText('member-ladder.json')!;
-    const at300 = shipped.replace('"value": 400', '"value": 300');
-    const at350 = shipped.replace('"value": 400', '"value": 350');
+    const at300 = shipped.replace('"CNY": 400', '"CNY": 300');
+    const at350 = shipped.replace('"CNY": 400', '"CNY": 350');
     expect(await saveRuleFile(db, 'member-ladder.json', at300, defaultRegistry())).toEqual([]);
     expect(await saveRuleFile(db, 'member-ladder.json', at350, defaultRegistry())).toEqual([]);
     // Saving the same text again adds nothing.
@@ -25,9 +25,9 @@ describe('saving rule files, with their earlier versions', () => {
   it('keeps at most the last versions', async () => {
     const db = await openTiermarkDB(`rule-files-test-${Math.random()}`);
     const shipped = shippedText('member-ladder.json')!;
-    for (let value = 301; value <= 315; value += 1) await saveRuleFile(db, 'member-ladder.json', shipped.replace('"value": 400', `"value": ${value}`), defaultRegistry());
+    for (let value = 301; value <= 315; value += 1) await saveRuleFile(db, 'member-ladder.json', shipped.replace('"CNY": 400', `"CNY": ${value}`), defaultRegistry());
     const history = await ruleFileHistory(db, 'member-ladder.json');
     expect(history).toHaveLength(RULE_FILE_VERSIONS);
-    expect(history[0]!.text).toContain('"value": 314');
+    expect(history[0]!.text).toContain('"CNY": 314');
   });
 });

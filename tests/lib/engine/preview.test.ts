@@ -4,7 +4,7 @@ import { previewRuleFile } from '../../../lib/engine/preview';
 import { defaultRegistry } from '../../../lib/engine/registry';
 
 // 1,000 customers spending 0, 10, …, 9,990.
-const customers = Array.from({ length: 1000 }, (_, i) => ({ key: `taobao:b${i}`, buyerId: `b${String(i).padStart(4, '0')}`, facts: { monetary: i * 10, orderCount: i % 3 } }));
+const customers = Array.from({ length: 1000 }, (_, i) => ({ key: `taobao:b${i}`, buyerId: `b${String(i).padStart(4, '0')}`, facts: { monetary: i * 10, orderCount: i % 3 }, currency: 'CNY' }));
 const ladder = JSON.stringify(DEFAULT_RULE_FILES['member-ladder.json'], null, 2);
 
 describe('previewing a rule file as it is edited', () => {
@@ -23,7 +23,7 @@ describe('previewing a rule file as it is edited', () => {
   });
 
   it('follows an edit: a lower threshold takes in more customers', async () => {
-    const edited = ladder.replace('"value": 400', '"value": 300');
+    const edited = ladder.replace('"CNY": 400', '"CNY": 300');
     expect(edited).not.toBe(ladder);
     const preview = await previewRuleFile(edited, 'member-ladder.json', defaultRegistry(), customers);
     // i ≥ 30: 970 customers, less the 324 multiples of 3 among them (30 … 999) who bought nothing.

@@ -9,7 +9,7 @@ describe('why a rule fired for a customer', () => {
   it('gives every default rule its verdict, with the values json-rules-engine compared', async () => {
     // A customer with 450 spent: past 高级会员's 400, short of VIP会员's 700.
     const facts = { monetary: 450, orderCount: 3, frequency: 3, recencyDays: 20, repurchaseCycleDays: 40, rfmR: 5, rfmF: 4, rfmM: 3, rfmCode: '543', monetaryPercentile: 0.5 };
-    const why = await explainCustomer(files, defaultRegistry(), facts);
+    const why = await explainCustomer(files, defaultRegistry(), facts, 'CNY');
     expect(why.map((rule) => rule.ref)).toEqual(files.flatMap((file) => file.rules.map((rule) => `${file.id}/${rule.name}`)));
     const rule = (ref: string) => why.find((r) => r.ref === ref)!;
     expect(rule('member-ladder/senior')).toMatchObject({ fired: true, eventType: 'tier', label: { 'zh-CN': '高级会员' }, file: { 'zh-CN': '会员等级' } });
@@ -35,6 +35,7 @@ describe('why a rule fired for a customer', () => {
       } as never] }],
       defaultRegistry(),
       { recencyDays: 50, repurchaseCycleDays: 40, orderCount: 2 },
+      'CNY',
     );
     expect(why).toHaveLength(1);
     expect(why[0]!.fired).toBe(true);

@@ -1,0 +1,138 @@
+import { loadedRules, type Condition, type FactCondition, type Rule, type RuleFile } from './rule-file';
+import { RuleSet } from './rule-set';
+import type { Registry } from './registry';
+
+/**
+ * An amount given per currency: `{"byCurrency": {"CNY": 400, "USD": 60}, "topShare": 0.4}`. A shop
+ * in a currency the table names gets its amount; one in another currency gets, with `topShare`,
+ * the top share of its own customers by spend (monetaryPercentile), and without it no amount at all.
+ */
+export interface MoneyTable {
+  byCurrency: Record<string, number>;
+  topShare?: number;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+export const isMoneyTable = (value: unknown): value is MoneyTable => isObject(value) && isObject(value.byCurrency);
+
+/** How a rule's amounts apply to customers in one currency. */
+export type AmountsFor =
+  | { how: 'plain' }
+  | { how: 'table'; amounts: number[] }
+  | { how: 'share'; shares: number[]; /** The table named the currency, but its amount took in too many of the shop's customers. */ tableDidNotFit?: boolean }
+  | { how: 'none'; why: 'no-amount' | 'other-currency'; currency?: string };
+
+/** Where a rule's amounts come from for a currency, and the rule as it applies then (null: not at all). */
+export function ruleForCurrency(rule: Rule, file: Pick<RuleFile, 'currency'>, currency: string, registry: Registry, unfit?: ReadonlySet<string>): { rule: Rule | null; amounts: AmountsFor } {
+  const useShares = unfit?.has(rule.name) ?? false;
+  const amounts: number[] = [];
+  const shares: number[] = [];
+  let missing: AmountsFor | null = null;
+  const resolve = (condition: Condition): Condition => {
+    if ('all' in condition) return { ...condition, all: condition.all.map(resolve) };
+    if ('any' in condition) return { ...condition, any: condition.any.map(resolve) };
+    if ('not' in condition) return { ...condition, not: resolve(condition.not) };
+    if (!('fact' in condition)) return condition;
+    const test = condition as FactCondition;
+    if (isMoneyTable(test.value)) {
+      const amount = Object.hasOwn(test.value.byCurrency, currency) ? test.value.byCurrency[currency] : undefined;
+      if (typeof amount === 'number' && !(useShares && test.value.topShare !== undefined)) {
+        amounts.push(amount);
+        return { ...test, value: amount };
+      }
+      if (typeof test.value.topShare === 'number') {
+        const share = test.value.topShare;
+        shares.push(share);
+        return { ...test, fact: 'monetaryPercentile', value: Number((1 - share).toFixed(4)) };
+      }
+      missing ??= { how: 'none', why: 'no-amount' };
+      return test;
+    }
+    // A plain amount in a file that states another currency cannot be trusted for this one.
+    if (file.currency && file.currency !== currency && typeof test.value === 'number' && registry.facts.get(test.fact)?.unit === 'money') {
+      missing ??= { how: 'none', why: 'other-currency', currency: file.currency };
+    }
+    return test;
+  };
+  const conditions = resolve(rule.conditions) as Rule['conditions'];
+  if (missing) return { rule: null, amounts: missing };
+  const how: AmountsFor = shares.length > 0 ? { how: 'share', shares, ...(useShares ? { tableDidNotFit: true } : {}) } : amounts.length > 0 ? { how: 'table', amounts } : { how: 'plain' };
+  return { rule: { ...rule, conditions }, amounts: how };
+}
+
+/** Buyers in a currency below which a table is not judged against their spend. */
+export const MIN_BUYERS_TO_JUDGE = 50;
+
+/**
+ * Rules, by `fileId/name`, whose table amount for a currency does not fit the shop: it takes in more
+ * than twice the rule's `topShare` of the customers who bought (a retail ladder's top rung in a
+ * wholesaler's shop). They climb by shares of the shop's spend instead. The file's own currency
+ * (the textbook's) is used as written. `spend`: net spend of each customer who bought, ascending.
+ */
+export function unfitTables(files: readonly RuleFile[], currency: string, spend: Float64Array): Set<string> {
+  const unfit = new Set<string>();
+  // A handful of buyers says nothing about how a shop spends: the table stands.
+  if (spend.length < MIN_BUYERS_TO_JUDGE) return unfit;
+  const shareAtLeast = (amount: number) => {
+    let [low, high] = [0, spend.length];
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (spend[mid]! < amount) low = mid + 1;
+      else high = mid;
+    }
+    return (spend.length - low) / spend.length;
+  };
+  const visit = (condition: Condition, ref: string, file: RuleFile) => {
+    if ('all' in condition) return condition.all.forEach((c) => visit(c, ref, file));
+    if ('any' in condition) return condition.any.forEach((c) => visit(c, ref, file));
+    if ('not' in condition) return visit(condition.not, ref, file);
+    if (!('fact' in condition)) return;
+    const { fact, operator, value } = condition as FactCondition;
+    if (fact !== 'monetary' || !isMoneyTable(value) || value.topShare === undefined || !/^greaterThan/.test(operator)) return;
+    const amount = Object.hasOwn(value.byCurrency, currency) ? value.byCurrency[currency] : undefined;
+    if (typeof amount === 'number' && shareAtLeast(amount) > 2 * value.topShare) unfit.add(ref);
+  };
+  for (const file of files) if (file.currency !== currency) for (const rule of file.rules) visit(rule.conditions, `${file.id}/${rule.name}`, file);
+  return unfit;
+}
+
+/** The rules of `file` among `unfit` refs, by name. */
+const unfitIn = (file: RuleFile, unfit?: ReadonlySet<string>) =>
+  unfit && new Set(file.rules.filter((rule) => unfit.has(`${file.id}/${rule.name}`)).map((rule) => rule.name));
+
+/** The rule files as they apply to customers who buy in `currency`: tables resolved, rules without an amount for it left out. */
+export function filesForCurrency(files: readonly RuleFile[], currency: string, registry: Registry, unfit?: ReadonlySet<string>): RuleFile[] {
+  return files.map((file) => ({
+    ...file,
+    rules: file.rules.flatMap((rule) => {
+      const resolved = ruleForCurrency(rule, file, currency, registry, unfitIn(file, unfit)).rule;
+      return resolved ? [resolved] : [];
+    }),
+  }));
+}
+
+/** Each currency's net spend per customer who bought, ascending, from customers' figures. */
+export function spendByCurrency(customers: Iterable<{ currency: string; spend: number; bought: boolean }>): Map<string, Float64Array> {
+  const lists = new Map<string, number[]>();
+  for (const { currency, spend, bought } of customers) {
+    if (!bought) continue;
+    let list = lists.get(currency);
+    if (!list) lists.set(currency, (list = []));
+    list.push(spend);
+  }
+  return new Map([...lists].map(([currency, list]) => [currency, Float64Array.from(list).sort()]));
+}
+
+/**
+ * The rules as they apply to customers of each currency (amounts per currency resolved, tables
+ * that do not fit the shop's spend replaced by shares of it), built once per currency. `unfit`
+ * gives, per currency, the rules whose table did not fit (from `unfitTables`).
+ */
+export function ruleSetsByCurrency(ruleFiles: readonly RuleFile[], registry: Registry, unfit: (currency: string) => ReadonlySet<string> = () => new Set()): (currency: string) => RuleSet {
+  const sets = new Map<string, RuleSet>();
+  return (currency) => {
+    let set = sets.get(currency);
+    if (!set) sets.set(currency, (set = new RuleSet(loadedRules(filesForCurrency(ruleFiles, currency, registry, unfit(currency))), registry)));
+    return set;
+  };
+}
