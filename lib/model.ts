@@ -45,6 +45,8 @@ export interface Order {
   isReturn: boolean;
   items: LineItem[];
   importId: string;
+  /** The platform's own id of the order where the export has one (Shopify's Id): unique across stores. */
+  externalId?: string;
 }
 
 /** What one export row says about an order; rows of one order fold into one Order. */
@@ -70,6 +72,8 @@ export interface OrderLine {
   cashOnDelivery?: boolean;
   /** The status text as the export wrote it, when the format does not know it (the status is then the format's default). */
   unknownStatus?: string;
+  /** The platform's own id of the order, unique across stores (Shopify's Id). */
+  externalId?: string;
 }
 
 /** Net spend of one order, in minor units. */

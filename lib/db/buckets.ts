@@ -54,8 +54,9 @@ function fingerprint(order: Order): string {
 /** More apart than any change of time zone moves a wall time (26 hours): two orders, not one re-exported. */
 const SAME_ORDER_WITHIN = 27 * 3_600_000;
 
-/** Whether an order that reuses a stored order's number is another order: made on another day. */
-export const isOtherOrder = (stored: Pick<Order, 'createdAt'>, incoming: Pick<Order, 'createdAt'>): boolean =>
+/** Whether an order that reuses a stored order's number is another order: another platform id (Shopify's Id), or made on another day. */
+export const isOtherOrder = (stored: Pick<Order, 'createdAt' | 'externalId'>, incoming: Pick<Order, 'createdAt' | 'externalId'>): boolean =>
+  (stored.externalId !== undefined && incoming.externalId !== undefined && stored.externalId !== incoming.externalId) ||
   Math.abs(stored.createdAt - incoming.createdAt) > SAME_ORDER_WITHIN;
 
 export interface MergeCounts {
@@ -102,7 +103,10 @@ export function mergeOrders(
  */
 export function aliasesOf(customer: Customer, orders: readonly Order[]): string[] {
   const aliases = new Set<string>();
-  for (const order of orders) aliases.add(aliasKey.order(order.orderId));
+  for (const order of orders) {
+    aliases.add(aliasKey.order(order.orderId));
+    if (order.externalId) aliases.add(`ext:${order.platform}:${order.externalId}`);
+  }
   for (const email of customer.emails) aliases.add(aliasKey.email(email));
   for (const phone of customer.phones) aliases.add(aliasKey.phone(phone));
   for (const name of customer.names) aliases.add(aliasKey.name(name));

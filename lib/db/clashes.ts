@@ -112,3 +112,20 @@ export async function clashesInPreview(db: Database, orders: readonly Order[]): 
   }
   return found;
 }
+
+/**
+ * The shop a file's orders already belong to, told by the platform's own order ids (Shopify's Id,
+ * unique across stores): the shop most of the preview's known orders are in, or null.
+ */
+export async function shopOfKnownOrders(db: Database, orders: readonly Order[]): Promise<{ shop: string; orders: number } | null> {
+  const counts = new Map<string, number>();
+  const tx = db.transaction('aliases');
+  for (const order of orders) {
+    if (!order.externalId) continue;
+    const alias = `ext:${order.platform}:${order.externalId}`;
+    const keys = readBucket<string[]>(await tx.store.get(bucketOf(alias)))[alias] ?? [];
+    for (const shop of new Set(keys.map(shopOfKey))) counts.set(shop, (counts.get(shop) ?? 0) + 1);
+  }
+  const [best] = [...counts].sort((a, b) => b[1] - a[1]);
+  return best ? { shop: best[0], orders: best[1] } : null;
+}

@@ -311,7 +311,11 @@ export async function finishCommit(
     });
     const onClash = (stored: Order, order: Order) => {
       const day = (at: number) => toIsoInZone(at, record.readAs?.timeZone ?? 'UTC').slice(0, 10);
-      refuse(partsOf.get(order.key) ?? [], order.orderId, `order ${order.orderId} is already in this shop for the same buyer, made on ${day(stored.createdAt)}; this file has it made on ${day(order.createdAt)}. If the file is from another shop, import it into a new shop.`);
+      const differs =
+        stored.externalId && order.externalId && stored.externalId !== order.externalId
+          ? `with the platform's order id ${stored.externalId}; this file has it with ${order.externalId}`
+          : `made on ${day(stored.createdAt)}; this file has it made on ${day(order.createdAt)}`;
+      refuse(partsOf.get(order.key) ?? [], order.orderId, `order ${order.orderId} is already in this shop for the same buyer, ${differs}. If the file is from another shop, import it into a new shop.`);
     };
     if (incoming.length > 0) {
       const byBucket = new Map<number, Map<string, Order[]>>();

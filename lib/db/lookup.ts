@@ -92,6 +92,8 @@ export function badgeIndex(db: Database, language: Language): Promise<PackedBadg
       }
       for (const stored of aliases) {
         for (const [alias, keys] of Object.entries(readBucket<string[]>(stored))) {
+          // A platform's own order id is for telling shops apart on import, never shown on a page.
+          if (alias.startsWith('ext:')) continue;
           if (keys.length > 1) entries.set(alias, lookNumber({ kind: 'ambiguous', count: keys.length }));
           else if (keys.length === 1 && customerLooks.has(keys[0]!)) entries.set(alias, customerLooks.get(keys[0]!)!);
         }

@@ -40,6 +40,7 @@ class Draft {
   buyerFrom?: string;
   cashOnDelivery = false;
   unknownStatus?: string;
+  externalId?: string;
 
   constructor(readonly orderId: string) {}
 
@@ -53,6 +54,7 @@ class Draft {
     this.buyerFrom ??= line.buyerFrom;
     if (line.cashOnDelivery) this.cashOnDelivery = true;
     this.unknownStatus ??= line.unknownStatus;
+    this.externalId ??= line.externalId;
     this.createdAt ??= line.createdAt;
     this.paidAt ??= line.paidAt;
     this.deliveredAt ??= line.deliveredAt;
@@ -146,6 +148,7 @@ export class OrderFolder {
       isReturn: draft.isReturn,
       items: draft.items,
       importId,
+      ...(draft.externalId ? { externalId: draft.externalId } : {}),
     };
     if (earlier === undefined || earlier === NO_BUYER) this.emitted.set(detach(draft.orderId), buyer);
     this.emit({ order, rows: draft.rows, continuation: continuation ? (fromLines ? 'sum' : 'items') : null, buyerFrom: id ? draft.buyerFrom : undefined, cashOnDelivery: draft.cashOnDelivery || undefined, unknownStatus: draft.unknownStatus });

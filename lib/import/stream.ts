@@ -9,6 +9,8 @@ export interface StreamSettings extends ImportSettings {
   truncated?: boolean;
   /** The seller's choice of encoding, over the detected one. */
   encoding?: Encoding | 'auto';
+  /** The shop was chosen for the file by the platform's order ids it already has (shown as such). */
+  shopDetected?: boolean;
 }
 
 export interface StreamProgress {

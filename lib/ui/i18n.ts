@@ -78,6 +78,7 @@ const STRINGS = {
   shopChoose: { en: 'Import into the shop', 'zh-CN': '导入到店铺' },
   shopNew: { en: 'A new shop…', 'zh-CN': '新店铺…' },
   shopName: { en: 'Name of the new shop', 'zh-CN': '新店铺名称' },
+  shopDetected: { en: 'chosen by the order ids this shop already has', 'zh-CN': '根据本店铺已有的订单 ID 自动选择' },
   shopAll: { en: 'All shops', 'zh-CN': '全部店铺' },
   shopShown: { en: 'Show', 'zh-CN': '显示' },
   timeZone: { en: 'Time zone', 'zh-CN': '时区' },

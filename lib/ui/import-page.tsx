@@ -1,5 +1,5 @@
 import { idOfKey, nextShopId, PLATFORM_NAMES, shopLabel, type Shop } from '../shops';
-import { clashesInPreview, type PreviewClashes } from '../db/clashes';
+import { clashesInPreview, shopOfKnownOrders, type PreviewClashes } from '../db/clashes';
 import type { Database } from '../db/schema';
 import type { Platform } from '../model';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -61,6 +61,14 @@ export function ImportPage({ db, language, ledger, shops, onImported }: ImportPa
   async function refreshPreview(item: Picked): Promise<void> {
     const head = new Uint8Array(await item.file.slice(0, PREVIEW_BYTES).arrayBuffer());
     const preview = await previewBytes(head, item.file.size, { ...item.settings, shops });
+    // A re-export of orders a shop already has goes to that shop, unless the seller chose one.
+    const platform = preview.ok ? formats[preview.report.format].platform : null;
+    const known = preview.ok && !item.settings.shop ? await shopOfKnownOrders(db, preview.orders) : null;
+    const detected = known && shops.find((shop) => shop.id === known.shop && shop.platform === platform);
+    if (detected && detected.id !== platform) {
+      updateSettings(item, { ...item.settings, shop: detected, shopDetected: true });
+      return;
+    }
     const clashes = preview.ok ? await clashesInPreview(db, preview.orders) : undefined;
     setPicked((list) => list.map((p) => (p.id === item.id ? { ...item, preview, clashes } : p)));
   }
@@ -258,6 +266,7 @@ function FileCard(props: {
             <dt>{t('shop')}</dt>
             <dd>
               <ShopChoice platform={formats[preview.report.format].platform} settings={item.settings} shops={props.shops} newShops={props.newShops} disabled={disabled} language={language} onSettings={onSettings} />
+              {item.settings.shopDetected && <span class="tm-muted tm-shop-detected"> {t('shopDetected')}</span>}
             </dd>
             <dt>{t('delimiter')}</dt>
             <dd>{preview.delimiter === '\t' ? 'Tab' : preview.delimiter}</dd>

@@ -8,7 +8,8 @@ import { RowReader } from '../../lib/import/row-reader';
  *
  * The buyer is the Email; without one, the first phone of Phone, Billing Phone and Shipping Phone
  * (the import counts the orders each fallback identified). A fulfilled order whose payment is
- * pending is cash on delivery: a purchase.
+ * pending is cash on delivery: a purchase. Shopify's Id, unique across stores, tells a re-export's
+ * shop and two stores' orders of one number apart.
  */
 export default defineOrderFormat({
   id: 'shopify',
@@ -38,6 +39,7 @@ export default defineOrderFormat({
       sku: columns.find('Lineitem sku'),
       name: columns.find('Billing Name', 'Shipping Name'),
       phones: (['Phone', 'Billing Phone', 'Shipping Phone'] as const).map((name) => [name, columns.find(name)] as const),
+      id: columns.find('Id'),
     };
     return (row) => {
       const orderId = read.required(row, col.order, 'Name (order number)');
@@ -75,6 +77,7 @@ export default defineOrderFormat({
         refundedMinor: read.money(row, col.refunded, currency) ?? 0,
         currency,
         item,
+        externalId: read.text(row, col.id) || undefined,
       };
     };
   },

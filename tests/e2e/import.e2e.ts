@@ -114,6 +114,15 @@ describe('importing through the dashboard', () => {
     await page.locator('#tm-shop-filter').selectOption('');
     await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe('10 customers shown');
     await page.click('nav a[href="#import"]');
+    // A newer export of the EU store goes to the EU shop by itself: Shopify's Ids say whose orders they are.
+    const eu = readFileSync(fixture('shopify-second-store.csv'), 'utf8');
+    const newer = eu.replace('Regenjacke', 'Regenjacke, gelb');
+    await page.setInputFiles('#tm-file-input', [{ name: 'eu-newer.csv', mimeType: 'text/csv', buffer: Buffer.from(newer) }]);
+    const again = page.locator('.tm-file[data-file="eu-newer.csv"]');
+    await expect.poll(() => again.locator('.tm-shop-detected').count()).toBe(1);
+    expect(await again.locator('.tm-shop-choice').inputValue()).toBe('shopify-2');
+    expect(await again.locator('.tm-shop-clash').count()).toBe(0);
+    await again.locator('button', { hasText: 'Remove' }).click();
   });
 
   it('shows a clear message for a file with a broken quote and imports nothing', async () => {

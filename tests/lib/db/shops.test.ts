@@ -10,6 +10,7 @@ import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { lookupRows } from '../../../lib/db/lookup';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { nextShopId, type Shop } from '../../../lib/shops';
+import { shopOfKnownOrders } from '../../../lib/db/clashes';
 
 let dbCount = 0;
 const freshDb = () => openTiermarkDB(`shops-test-${(dbCount += 1)}`);
@@ -110,6 +111,24 @@ describe('shops', () => {
     expect(record.rejections).toEqual([{ row: 2, reason: 'order #1002 is already in this shop for the same buyer, made on 2023-04-10; this file has it made on 2023-09-01. If the file is from another shop, import it into a new shop.' }]);
     expect(record).toMatchObject({ rowsRead: 2, rowsRejected: 1, rowsImported: 1, orders: 1, ordersAdded: 0, ordersUpdated: 1 });
     expect((await getCustomerEntry(db, 'shopify:ada@example.com'))!.orders.find((o) => o.orderId === '#1002')).toMatchObject({ totalMinor: 8000, currency: 'USD' });
+  });
+
+  it('tells a re-export’s shop, and two stores’ same-numbered orders of one buyer on one day, by Shopify’s Id', async () => {
+    const db = await freshDb();
+    await importFile(db, await fixtureFile('shopify-orders-79.csv'), {});
+    await importFile(db, await fixtureFile('shopify-second-store.csv'), { shop: euStore });
+    // A newer export of the EU store (its orders, read as a preview reads them): its Ids are the EU shop's.
+    const { orders } = await importPath(fixture('shopify-second-store.csv'));
+    expect([...orders.values()].every((order) => order.externalId)).toBe(true);
+    expect(await shopOfKnownOrders(db, [...orders.values()])).toEqual({ shop: 'shopify-2', orders: orders.size });
+    expect(await shopOfKnownOrders(db, [])).toBeNull();
+    // Ada bought #1001 in the first store; the same number, buyer and moment with another Id is another store's order.
+    const text = readFileSync(fixture('shopify-orders-79.csv'), 'utf8');
+    const header = text.slice(0, text.indexOf('\n'));
+    const first = text.split('\n')[1]!.replace('4373824887817', '9999999999999');
+    const record = await importFile(db, await fileOf('other-id.csv', new TextEncoder().encode(`${header}\n${first}\n`)), {});
+    expect(record.rejections).toEqual([{ row: 2, reason: expect.stringContaining("order #1001 is already in this shop for the same buyer, with the platform's order id 4373824887817; this file has it with 9999999999999") }]);
+    expect(record).toMatchObject({ ordersAdded: 0, ordersUpdated: 0 });
   });
 
   it('refuses a shop of another platform than the file', async () => {
