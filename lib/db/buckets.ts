@@ -97,6 +97,9 @@ export function mergeOrders(
   return orders.sort((a, b) => a.createdAt - b.createdAt);
 }
 
+/** The alias of a platform's own order id (Shopify's Id): it tells a re-export's shop, and is never sent to seller pages. */
+export const externalIdAlias = (platform: string, id: string) => `ext:${platform}:${id}`;
+
 /**
  * The identifiers a seller page may show besides the buyer id (the customer key itself): order
  * numbers, emails, phones and names, each mapped to the customers it can mean.
@@ -105,7 +108,7 @@ export function aliasesOf(customer: Customer, orders: readonly Order[]): string[
   const aliases = new Set<string>();
   for (const order of orders) {
     aliases.add(aliasKey.order(order.orderId));
-    if (order.externalId) aliases.add(`ext:${order.platform}:${order.externalId}`);
+    if (order.externalId) aliases.add(externalIdAlias(order.platform, order.externalId));
   }
   for (const email of customer.emails) aliases.add(aliasKey.email(email));
   for (const phone of customer.phones) aliases.add(aliasKey.phone(phone));

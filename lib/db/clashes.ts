@@ -2,7 +2,8 @@ import { aliasKey } from '../aliases';
 import { fnv1a, fnv1aFrom } from '../hash';
 import type { Order } from '../model';
 import { idOfKey, shopOfKey } from '../shops';
-import { BUCKETS, bucketOf, readBucket } from './buckets';
+import { BUCKETS, externalIdAlias, readBucket } from './buckets';
+import { customersForAlias } from './customers';
 import type { Database } from './schema';
 
 const SECOND_BASIS = 0x5bd1e995;
@@ -101,11 +102,8 @@ export interface PreviewClashes {
 /** The preview's orders that the shop they would go to already has for other buyers: a sign the file is another shop's. */
 export async function clashesInPreview(db: Database, orders: readonly Order[]): Promise<PreviewClashes> {
   const found: PreviewClashes = { orders: 0, of: orders.length, example: null };
-  const tx = db.transaction('aliases');
   for (const order of orders) {
-    const alias = aliasKey.order(order.orderId);
-    const targets = readBucket<string[]>(await tx.store.get(bucketOf(alias)))[alias] ?? [];
-    const owners = targets.filter((key) => shopOfKey(key) === shopOfKey(order.key));
+    const owners = (await customersForAlias(db, aliasKey.order(order.orderId))).filter((key) => shopOfKey(key) === shopOfKey(order.key));
     if (owners.length === 0 || (order.customerKey !== null && owners.includes(order.customerKey))) continue;
     found.orders += 1;
     found.example ??= { orderId: order.orderId, stored: idOfKey(owners[0]!), incoming: order.customerKey && idOfKey(order.customerKey) };
@@ -119,11 +117,9 @@ export async function clashesInPreview(db: Database, orders: readonly Order[]): 
  */
 export async function shopOfKnownOrders(db: Database, orders: readonly Order[]): Promise<{ shop: string; orders: number } | null> {
   const counts = new Map<string, number>();
-  const tx = db.transaction('aliases');
   for (const order of orders) {
     if (!order.externalId) continue;
-    const alias = `ext:${order.platform}:${order.externalId}`;
-    const keys = readBucket<string[]>(await tx.store.get(bucketOf(alias)))[alias] ?? [];
+    const keys = await customersForAlias(db, externalIdAlias(order.platform, order.externalId));
     for (const shop of new Set(keys.map(shopOfKey))) counts.set(shop, (counts.get(shop) ?? 0) + 1);
   }
   const [best] = [...counts].sort((a, b) => b[1] - a[1]);

@@ -1,5 +1,6 @@
 import { loadedRules, type Condition, type FactCondition, type Rule, type RuleFile } from './rule-file';
 import { RuleSet } from './rule-set';
+import { countBelow } from '../sorted';
 import type { Registry } from './registry';
 
 /**
@@ -73,15 +74,7 @@ export function unfitTables(files: readonly RuleFile[], currency: string, spend:
   const unfit = new Set<string>();
   // A handful of buyers says nothing about how a shop spends: the table stands.
   if (spend.length < MIN_BUYERS_TO_JUDGE) return unfit;
-  const shareAtLeast = (amount: number) => {
-    let [low, high] = [0, spend.length];
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (spend[mid]! < amount) low = mid + 1;
-      else high = mid;
-    }
-    return (spend.length - low) / spend.length;
-  };
+  const shareAtLeast = (amount: number) => (spend.length - countBelow(spend, amount)) / spend.length;
   const visit = (condition: Condition, ref: string, file: RuleFile) => {
     if ('all' in condition) return condition.all.forEach((c) => visit(c, ref, file));
     if ('any' in condition) return condition.any.forEach((c) => visit(c, ref, file));

@@ -1,4 +1,5 @@
-import { clip, escapePointer } from './json-text';
+import { escapePointer } from './json-text';
+import { clip } from '../text';
 
 /** The part of JSON Schema (2020-12) that rules.schema.json uses, plus ajv-errors' `errorMessage`. */
 export interface Schema {

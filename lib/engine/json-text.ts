@@ -1,3 +1,5 @@
+import { clip } from '../text';
+
 /** Where a JSON text goes wrong, as a seller can find it in an editor. */
 export class JsonSyntaxError extends Error {
   constructor(
@@ -11,9 +13,6 @@ export class JsonSyntaxError extends Error {
     this.name = 'JsonSyntaxError';
   }
 }
-
-/** A name or value as a message quotes it: a long one cut, so a 10 MB name gives a one-line message. */
-export const clip = (text: string, length = 40) => (text.length > length ? `${text.slice(0, length)}…` : text);
 
 export const escapePointer = (key: string | number) => String(key).replace(/~/g, '~0').replace(/\//g, '~1');
 

@@ -1,7 +1,8 @@
 import { Rule as EngineRule } from 'json-rules-engine';
 import schemaJson from '../../rules/rules.schema.json';
 import { append, closest, didYouMean, describeValue, validateSchema, type Schema } from './json-schema';
-import { clip, escapePointer, JsonSyntaxError, parseJsonWithLines } from './json-text';
+import { escapePointer, JsonSyntaxError, parseJsonWithLines } from './json-text';
+import { clip } from '../text';
 import { DECORATORS, parseOperatorName, type FactType } from './operators';
 import type { Registry } from './registry';
 import type { RuleFile } from './rule-file';

@@ -1,6 +1,7 @@
 import { decimalMarkOf, minorDigits, numberText, parseMoneyMinor, splitDecimal, type DecimalMark } from '../money';
 import { cellAt, type FormatOptions } from '../formats';
 import { NumberColumns } from './numbers';
+import { clip } from '../text';
 
 /** No online order is older than this; an earlier date is a placeholder (0000-01-01) or a misread. */
 const EARLIEST_ORDER = Date.UTC(1995, 0, 1);
@@ -109,8 +110,4 @@ export class RowReader {
   private name(index: number): string {
     return (this.header[index] ?? `column ${index + 1}`).trim() || `column ${index + 1}`;
   }
-}
-
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

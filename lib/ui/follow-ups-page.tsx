@@ -6,13 +6,13 @@ import { sendMessage } from '../messaging';
 import { followUpCapacity, shopSettings } from '../settings';
 import { localDayNumber } from '../time';
 import { isoOfDay } from '../engine/outcome';
+import { idOfKey } from '../shops';
 import { formatCount } from './format';
 import { localised, translator, type Language } from './i18n';
 
 /** Items shown per group before "show more": a big shop has tens of thousands open. */
 const PAGE = 100;
 
-const buyerOf = (customerKey: string) => customerKey.slice(customerKey.indexOf(':') + 1);
 
 /** Every follow-up, overdue first; done and snooze are kept in the store like the history card's. */
 export function FollowUpsPage({ db, language, storeVersion }: { db: Database; language: Language; storeVersion: string }) {
@@ -61,7 +61,7 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
             {groups[group].slice(0, shown[group]).map((f) => (
               <li class="tm-follow-up-item" data-follow-up={f.id} data-status={f.status}>
                 <div>
-                  <strong>{localised(f.label, language)}</strong> · <a href={`#customer=${encodeURIComponent(f.customerKey)}`}>{buyerOf(f.customerKey)}</a> · {t(`channel.${f.channel}`)} · {f.due}
+                  <strong>{localised(f.label, language)}</strong> · <a href={`#customer=${encodeURIComponent(f.customerKey)}`}>{idOfKey(f.customerKey)}</a> · {t(`channel.${f.channel}`)} · {f.due}
                   {group === 'snoozed' && f.snoozedUntilDay !== null && (
                     <span class="tm-muted">
                       {' '}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { idOfKey } from '../shops';
 import { browser } from 'wxt/browser';
 import { customersWithOrder, filterCustomers, loadCustomerRows, sortCustomers, type SortedCustomers } from '../db/customer-list';
 import { allFollowUps, type FollowUpRecord } from '../db/profiles';
@@ -106,7 +107,7 @@ export function Popup() {
             {due.slice(0, FOLLOW_UPS_SHOWN).map((f) => (
               <li data-follow-up={f.id}>
                 <button type="button" class="tm-link" onClick={() => openCustomer(f.customerKey)}>
-                  {f.customerKey.slice(f.customerKey.indexOf(':') + 1)}
+                  {idOfKey(f.customerKey)}
                 </button>{' '}
                 {localised(f.label, language)} · {f.due}{' '}
                 <button
