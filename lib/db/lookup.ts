@@ -29,10 +29,13 @@ const buckets = new WeakMap<Database, Map<string, Promise<Record<string, unknown
 const indexes = new WeakMap<Database, Promise<number[]>>();
 const badgeIndexes = new WeakMap<Database, Map<Language, Promise<PackedBadgeIndex | null>>>();
 const versions = new WeakMap<Database, string>();
+/** The shops, read once until the store changes: every buyer-id lookup needs them. */
+const shopLists = new WeakMap<Database, Promise<Shop[]>>();
 let versionsMade = 0;
 
 export function clearLookupCache(db: Database): void {
   buckets.delete(db);
+  shopLists.delete(db);
   indexes.delete(db);
   badgeIndexes.delete(db);
   versions.delete(db);
@@ -141,12 +144,14 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
     return read as Promise<Record<string, T>>;
   };
   const customerOf = async (key: string) => (await bucket<Customer>('customers', key))[key];
-  let shopList: Promise<Shop[]> | undefined;
+  let shopList = shopLists.get(db);
+  if (!shopList) shopLists.set(db, (shopList = db.getAll('shops')));
+  const allShops = shopList;
 
   async function keysFor(ref: Ref): Promise<string[]> {
     if (ref.kind === 'id') {
       // On a page no adapter knows, a buyer id could be any platform's; and any of that platform's shops'.
-      const shops = (shopList ??= db.getAll('shops')).then((all) => all.filter((shop) => !platform || shop.platform === platform).map((shop) => shop.id));
+      const shops = allShops.then((all) => all.filter((shop) => !platform || shop.platform === platform).map((shop) => shop.id));
       const keys = [...new Set([...(platform ? [platform] : PLATFORMS), ...(await shops)])].map((shop) => `${shop}:${ref.value}`);
       const found = await Promise.all(keys.map(async (key) => ((await customerOf(key)) ? key : null)));
       return found.filter((key): key is string => key !== null);

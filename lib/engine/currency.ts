@@ -24,8 +24,8 @@ export type AmountsFor =
   | { how: 'none'; why: 'no-amount' | 'other-currency'; currency?: string };
 
 /** Where a rule's amounts come from for a currency, and the rule as it applies then (null: not at all). */
-export function ruleForCurrency(rule: Rule, file: Pick<RuleFile, 'currency'>, currency: string, registry: Registry, unfit?: ReadonlySet<string>): { rule: Rule | null; amounts: AmountsFor } {
-  const useShares = unfit?.has(rule.name) ?? false;
+/** `useShares`: the table's amount did not fit this shop (see unfitTables), so shares of its spend apply. */
+export function ruleForCurrency(rule: Rule, file: Pick<RuleFile, 'currency'>, currency: string, registry: Registry, useShares = false): { rule: Rule | null; amounts: AmountsFor } {
   const amounts: number[] = [];
   const shares: number[] = [];
   let missing: AmountsFor | null = null;
@@ -89,16 +89,12 @@ export function unfitTables(files: readonly RuleFile[], currency: string, spend:
   return unfit;
 }
 
-/** The rules of `file` among `unfit` refs, by name. */
-const unfitIn = (file: RuleFile, unfit?: ReadonlySet<string>) =>
-  unfit && new Set(file.rules.filter((rule) => unfit.has(`${file.id}/${rule.name}`)).map((rule) => rule.name));
-
 /** The rule files as they apply to customers who buy in `currency`: tables resolved, rules without an amount for it left out. */
 export function filesForCurrency(files: readonly RuleFile[], currency: string, registry: Registry, unfit?: ReadonlySet<string>): RuleFile[] {
   return files.map((file) => ({
     ...file,
     rules: file.rules.flatMap((rule) => {
-      const resolved = ruleForCurrency(rule, file, currency, registry, unfitIn(file, unfit)).rule;
+      const resolved = ruleForCurrency(rule, file, currency, registry, unfit?.has(`${file.id}/${rule.name}`)).rule;
       return resolved ? [resolved] : [];
     }),
   }));

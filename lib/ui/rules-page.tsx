@@ -105,7 +105,7 @@ export function RulesPage({ db, language, storeVersion, onSaved }: { db: Databas
                   <span class="tm-rule-kind">{t(`event-${rule.event.type}`)}</span> {localised(rule.event.params.label, language)}
                   {currencies.map((currency) => (
                     <AmountsNote
-                      amounts={ruleForCurrency(rule, item.ruleFile!, currency, defaultRegistry(), new Set((unfit[currency] ?? []).filter((ref) => ref === `${item.ruleFile!.id}/${rule.name}`).map(() => rule.name))).amounts}
+                      amounts={ruleForCurrency(rule, item.ruleFile!, currency, defaultRegistry(), unfit[currency]?.includes(`${item.ruleFile!.id}/${rule.name}`)).amounts}
                       currency={currency}
                       language={language}
                     />

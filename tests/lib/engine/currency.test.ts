@@ -72,7 +72,7 @@ describe('amounts per currency', () => {
     const few = spendByCurrency([10, 20, 530].map((spend) => ({ currency: 'USD', spend, bought: true })));
     expect(unfitTables([ladder], 'USD', few.get('USD')!).size).toBe(0);
     const unfit = unfitTables([ladder], 'USD', wholesale.get('USD')!);
-    expect(ruleForCurrency(rung('premier-vip'), ladder, 'USD', registry, new Set(['premier-vip'])).amounts).toEqual({ how: 'share', shares: [0.1], tableDidNotFit: true });
+    expect(ruleForCurrency(rung('premier-vip'), ladder, 'USD', registry, true).amounts).toEqual({ how: 'share', shares: [0.1], tableDidNotFit: true });
     const names = filesForCurrency([ladder], 'USD', registry, unfit)[0]!.rules.map((rule) => JSON.stringify(rule.conditions));
     expect(names.filter((text) => text.includes('monetaryPercentile'))).toHaveLength(3);
   });
