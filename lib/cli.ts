@@ -1,6 +1,6 @@
 import { idOfKey } from './shops';
 import { isOtherOrder } from './db/buckets';
-import { ruleSetsByCurrency, spendByCurrency, unfitTables } from './engine/currency';
+import { amountNotes, ruleSetsByCurrency, spendByCurrency, unfitTables } from './engine/currency';
 import { accessSync, constants, createReadStream, createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -386,7 +386,8 @@ export async function score(args: ScoreArgs): Promise<ScoreResult> {
   const columnCells = args.columns.map((name) => cells[name]!);
   // The rules as they apply in each customer's currency.
   const spend = ruleFiles ? spendByCurrency(Array.from(tallies.each(), (c) => ({ currency: c.currency, spend: c.monetaryMinor / 10 ** minorDigits(c.currency), bought: c.orderCount > 0 }))) : null;
-  const ruleSetFor = ruleFiles ? ruleSetsByCurrency(ruleFiles, defaultRegistry(), (currency) => unfitTables(ruleFiles, currency, spend!.get(currency) ?? new Float64Array())) : null;
+  const unfit = new Map([...(spend ?? [])].map(([currency, list]) => [currency, unfitTables(ruleFiles!, currency, list)]));
+  const ruleSetFor = ruleFiles ? ruleSetsByCurrency(ruleFiles, defaultRegistry(), (currency) => unfit.get(currency) ?? new Set()) : null;
   // Rows come in batches: an await per row (for rules that need the engine) would cost more than the row.
   async function* batches(): AsyncGenerator<Cells[]> {
     let batch: Cells[] = [];
@@ -413,6 +414,8 @@ export async function score(args: ScoreArgs): Promise<ScoreResult> {
   }
   const lines = reads.flatMap((read) => fileSummary(read, files.length === 1 ? tallies.size : null));
   if (files.length > 1) lines.push(`${files.length} files: ${gathered!.size} orders (${replaced} found again in a later file and taken from it), customers ${tallies.size}`);
+  // Rules whose amounts are not a table's for the shop's currency are said, as the Rules page says them.
+  for (const [currency, refs] of unfit) for (const note of amountNotes(ruleFiles!, currency, defaultRegistry(), refs)) lines.push(`rule ${note}`);
   const imported = reads.reduce((n, r) => n + r.report.orders, 0);
   if (imported === 0) lines.push(noOrdersHelp(reads.flatMap((r) => r.report.rejections)));
   return { text: lines.join('\n'), ok: imported > 0 };

@@ -125,3 +125,24 @@ export function ruleSetsByCurrency(ruleFiles: readonly RuleFile[], registry: Reg
     return set;
   };
 }
+
+/**
+ * One line per rule whose amounts are not a table's for `currency`: shares of the shop's spend,
+ * or not applied at all. What the Rules page shows, for the command line's summary.
+ */
+export function amountNotes(files: readonly RuleFile[], currency: string, registry: Registry, unfit: ReadonlySet<string> = new Set()): string[] {
+  const notes: string[] = [];
+  for (const file of files) {
+    for (const rule of file.rules) {
+      const ref = `${file.id}/${rule.name}`;
+      const { amounts } = ruleForCurrency(rule, file, currency, registry, unfit.has(ref));
+      const shares = amounts.how === 'share' ? amounts.shares.map((share) => `${Math.round(share * 100)}%`).join(' / ') : '';
+      if (amounts.how === 'share') {
+        notes.push(`${ref}: ${amounts.tableDidNotFit ? `its ${currency} amount would take in too many of the shop's buyers, so` : `no ${currency} amount, so`} the shop's top ${shares} by spend`);
+      } else if (amounts.how === 'none') {
+        notes.push(`${ref}: not applied to ${currency} customers (${amounts.why === 'other-currency' ? `its amounts are in ${amounts.currency}` : `no ${currency} amount`})`);
+      }
+    }
+  }
+  return notes;
+}
