@@ -106,6 +106,8 @@ export interface ImportReport {
   unknownStatuses: Array<{ text: string; orders: number; firstRow: number; readAs: OrderStatus }>;
   /** Lines the export adds around its orders (a footer), not read as rows; with the first and the record count a footer states. */
   notOrders?: { lines: number; firstRow: number; text: string; records: number | null };
+  /** Rows whose every cell is empty, not read as rows, with the first. */
+  emptyRows?: { rows: number; firstRow: number };
   /** Orders read as cash-on-delivery purchases (shipped, payment pending), with the first order's row. */
   cashOnDelivery: { orders: number; firstRow: number } | null;
   rejections: Rejection[];
@@ -200,7 +202,11 @@ export class ImportSession {
     for (let i = start; i < rows.length; i += 1) {
       const row = rows[i]!;
       this.rowNumber += 1;
-      if (isBlankRow(row)) continue; // blank line: not a row
+      if (isBlankRow(row)) {
+        // A blank line is not a row; a row of empty cells (a spreadsheet's, eBay's) is not either, but it is said.
+        if (row.length > 1) (report.emptyRows ??= { rows: 0, firstRow: this.rowNumber }).rows += 1;
+        continue;
+      }
       report.rowsRead += 1;
       if (this.checkUndecodable && row.some((cell) => cell.includes('\uFFFD'))) {
         // A buyer's name or an amount with bytes that are not text here would be a wrong customer or figure.
@@ -283,6 +289,14 @@ export class ImportSession {
       this.warnings.push({
         en: `${n} ${orders === 1 ? 'order has' : 'orders have'} the status "${text}", which this format does not know: read as ${readAs} (the first at row ${firstRow}). If that is wrong, change the status in the export or import it as a table with its columns chosen.`,
         'zh-CN': `${n} 个订单的状态为"${text}"，本格式无法识别，已按 ${readAs} 读取（第一个在第 ${firstRow} 行）。如有误，请修改导出文件中的状态，或按通用表格导入并自选列。`,
+      });
+    }
+    const empty = report.emptyRows;
+    if (empty) {
+      const n = empty.rows.toLocaleString('en');
+      this.warnings.push({
+        en: `${n} ${empty.rows === 1 ? 'row has' : 'rows have'} every cell empty and ${empty.rows === 1 ? 'was' : 'were'} not read as ${empty.rows === 1 ? 'a row' : 'rows'} (the first at row ${empty.firstRow}).`,
+        'zh-CN': `${n} 行所有单元格均为空，未计入行数（第一行在第 ${empty.firstRow} 行）。`,
       });
     }
     const around = report.notOrders;

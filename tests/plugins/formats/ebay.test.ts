@@ -26,6 +26,8 @@ describe('ebay format', () => {
     expect(orders.get('ebay:05-10240-11003')!.status).toBe('unpaid');
     expect(report.notOrders).toEqual({ lines: 2, firstRow: 9, text: 'eBay\'s footer "5 record(s) downloaded"', records: 5 });
     expect(report.warnings.map((w) => w.en).join('\n')).not.toContain('may be cut short');
+    // The rows of empty cells around the orders (rows 2, 8 and 10) are said, not read.
+    expect(report.emptyRows).toEqual({ rows: 3, firstRow: 2 });
   });
 
   it('reads the older Selling Manager download: blank first line, tab before the header, $1,250.00, Jan-18-16', async () => {
