@@ -1,5 +1,6 @@
 import type { CustomerRow } from './db/customer-list';
 import type { Localised } from './formats';
+import { isLifecycleStage, isValueQuadrant, LIFECYCLE_STAGES, LOST_BANDS, VALUE_QUADRANTS, type LifecycleStage, type LostBand, type ValueQuadrant } from './lifecycle';
 
 export interface RfmCell {
   r: number;
@@ -28,6 +29,11 @@ export interface Overview {
    * second purchase is F 4 and nobody is F 2 or 3).
    */
   frequencies: Array<{ f: number; fewest: number; most: number } | null>;
+  /** Customers per lifecycle stage, in the stages' order; lost ones also by how long they have been gone. */
+  stages: Array<{ stage: LifecycleStage; customers: number }>;
+  lostBands: Array<{ band: LostBand; customers: number }>;
+  /** Customers per value × potential quadrant; none at all where the models gave no predicted value. */
+  quadrants: Array<{ quadrant: ValueQuadrant; customers: number }>;
 }
 
 /** The shop at a glance: counts, net sales (in the shop's currency, else the one most customers buy in), the member ladder, and the R × F grid. */
@@ -41,7 +47,15 @@ export function overviewOf(rows: readonly CustomerRow[], shopCurrency?: string):
   let netSalesMinor = 0;
   let unscored = 0;
   const frequencies: Overview['frequencies'] = [null, null, null, null, null];
+  const stages = new Map<string, number>();
+  const lostBands = new Map<string, number>();
+  const quadrants = new Map<string, number>();
+  const count = (counts: Map<string, number>, value: string) => counts.set(value, (counts.get(value) ?? 0) + 1);
   for (const row of rows) {
+    const { lifecycleStage, lostBand, valueQuadrant } = row.facts;
+    if (isLifecycleStage(lifecycleStage)) count(stages, lifecycleStage);
+    if (typeof lostBand === 'string') count(lostBands, lostBand);
+    if (isValueQuadrant(valueQuadrant)) count(quadrants, valueQuadrant);
     orders += row.orderCount;
     if (row.currency === currency) netSalesMinor += row.monetaryMinor;
     const key = row.tier?.ref ?? null;
@@ -72,5 +86,8 @@ export function overviewOf(rows: readonly CustomerRow[], shopCurrency?: string):
     rfm,
     unscored,
     frequencies,
+    stages: LIFECYCLE_STAGES.map((stage) => ({ stage, customers: stages.get(stage) ?? 0 })),
+    lostBands: LOST_BANDS.map((band) => ({ band, customers: lostBands.get(band) ?? 0 })),
+    quadrants: quadrants.size === 0 ? [] : VALUE_QUADRANTS.map((quadrant) => ({ quadrant, customers: quadrants.get(quadrant) ?? 0 })),
   };
 }

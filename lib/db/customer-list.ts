@@ -133,6 +133,8 @@ export interface CustomerFilter {
   badge: string | null;
   /** A cell of the R × F grid (the Overview links there), or null for all. */
   rfm?: { r: number; f: number } | null;
+  /** A group the models put customers in (a lifecycle stage, a value quadrant): the fact and its value, or null for all. */
+  group?: { fact: string; value: string } | null;
 }
 
 export interface CustomerQuery extends CustomerFilter {
@@ -211,13 +213,14 @@ export function filterCustomers(sorted: SortedCustomers, filter: CustomerFilter)
     }
     rows = [...positions].sort((a, b) => a - b).map((position) => sorted.rows[position]!);
   }
-  const { rfm } = filter;
-  if (filter.tier === null && filter.badge === null && !rfm) return [...rows];
+  const { rfm, group } = filter;
+  if (filter.tier === null && filter.badge === null && !rfm && !group) return [...rows];
   return rows.filter(
     (row) =>
       (filter.tier === null || (filter.tier === 'none' ? row.tier === null : row.tier?.ref === filter.tier)) &&
       (filter.badge === null || row.badges.some((b) => b.ref === filter.badge)) &&
-      (!rfm || (row.facts.rfmR === rfm.r && row.facts.rfmF === rfm.f)),
+      (!rfm || (row.facts.rfmR === rfm.r && row.facts.rfmF === rfm.f)) &&
+      (!group || row.facts[group.fact] === group.value),
   );
 }
 

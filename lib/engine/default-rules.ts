@@ -1,7 +1,9 @@
 import churnWarnings from '../../rules/churn-warnings.json';
 import followUps from '../../rules/follow-ups.json';
+import lifecycle from '../../rules/lifecycle.json';
 import memberLadder from '../../rules/member-ladder.json';
 import rfmSegments from '../../rules/rfm-segments.json';
+import valueMatrix from '../../rules/value-matrix.json';
 import vipTreatment from '../../rules/vip-treatment.json';
 import winBack from '../../rules/win-back.json';
 import type { RuleFile } from './rule-file';
@@ -11,6 +13,8 @@ export const DEFAULT_RULE_FILES: Readonly<Record<string, RuleFile>> = {
   'member-ladder.json': memberLadder as RuleFile,
   'rfm-segments.json': rfmSegments as RuleFile,
   'vip-treatment.json': vipTreatment as RuleFile,
+  'lifecycle.json': lifecycle as RuleFile,
+  'value-matrix.json': valueMatrix as RuleFile,
   'churn-warnings.json': churnWarnings as RuleFile,
   'follow-ups.json': followUps as RuleFile,
   'win-back.json': winBack as RuleFile,

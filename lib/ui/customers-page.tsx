@@ -7,6 +7,7 @@ import { shopSettings } from '../settings';
 import { formatCount, formatMajorMoney, formatMoney, formatShop } from './format';
 import type { Localised } from '../formats';
 import { localised, translator, type Language } from './i18n';
+import { isLifecycleStage, isValueQuadrant, LOST_BAND_LABEL, LOST_BANDS, QUADRANT_LOOK, STAGE_LOOK, type LifecycleStage, type LostBand, type ValueQuadrant } from '../lifecycle';
 import { EmptyShop, Pill, ReadingCustomers } from './parts';
 
 /** Rows drawn at a time: the table shows a window of the list, so 100,000 customers scroll as smoothly as 100. */
@@ -49,6 +50,23 @@ function RuleFilter(props: {
   );
 }
 
+/** The group the Overview linked to (`?fact=lifecycleStage&is=lost`); only the facts that name groups. */
+function groupOfQuery(query: URLSearchParams | undefined): { fact: string; value: string } | null {
+  const fact = query?.get('fact');
+  const value = query?.get('is');
+  if (!value) return null;
+  if (fact === 'lifecycleStage' && isLifecycleStage(value)) return { fact, value };
+  if (fact === 'valueQuadrant' && isValueQuadrant(value)) return { fact, value };
+  if (fact === 'lostBand' && (LOST_BANDS as readonly string[]).includes(value)) return { fact, value };
+  return null;
+}
+
+function groupLabel(group: { fact: string; value: string }, language: Language): string {
+  if (group.fact === 'lifecycleStage') return localised(STAGE_LOOK[group.value as LifecycleStage].label, language);
+  if (group.fact === 'valueQuadrant') return localised(QUADRANT_LOOK[group.value as ValueQuadrant].label, language);
+  return localised(LOST_BAND_LABEL[group.value as LostBand], language);
+}
+
 /** Every customer: search, filters by tier and badge, sort by any fact, a row per customer linking to their page. */
 export function CustomersPage(props: { db: Database; language: Language; query?: URLSearchParams; storeVersion: string; shop: string | null; shops: Shop[] }) {
   const { db, language, query, storeVersion, shop, shops } = props;
@@ -63,6 +81,8 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
     const [r, f] = [Number(query?.get('r')), Number(query?.get('f'))];
     return r >= 1 && r <= 5 && f >= 1 && f <= 5 ? { r, f } : null;
   });
+  // A lifecycle stage or value quadrant of the Overview's, until the seller clears it.
+  const [group, setGroup] = useState(() => groupOfQuery(query));
   const [badge, setBadge] = useState<string | null>(null);
   const [sortBy, setSortBy] = useState('monetary');
   const [ascending, setAscending] = useState(false);
@@ -84,7 +104,7 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
   }, [db, text]);
 
   const sorted = useMemo(() => sortCustomers(rows ?? [], sortBy, ascending), [rows, sortBy, ascending]);
-  const listed = useMemo(() => filterCustomers(sorted, { text, byOrder, tier, badge, rfm }), [sorted, text, byOrder, tier, badge, rfm]);
+  const listed = useMemo(() => filterCustomers(sorted, { text, byOrder, tier, badge, rfm, group }), [sorted, text, byOrder, tier, badge, rfm, group]);
   const options = useMemo(() => choices(rows ?? []), [rows]);
   const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type !== 'boolean'), []);
 
@@ -125,6 +145,11 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
         {rfm && (
           <button type="button" class="tm-chip" id="tm-filter-rfm" onClick={() => setRfm(null)} aria-label={t('filterClear')}>
             R{rfm.r} × F{rfm.f} ✕
+          </button>
+        )}
+        {group && (
+          <button type="button" class="tm-chip" id="tm-filter-group" data-fact={group.fact} onClick={() => setGroup(null)} aria-label={t('filterClear')}>
+            {groupLabel(group, language)} ✕
           </button>
         )}
         <span class="tm-muted" id="tm-customers-count" aria-live="polite">

@@ -9,6 +9,8 @@ import { shopSettings } from '../settings';
 import { localDayNumber } from '../time';
 import { formatCount, formatInstant, formatMoney } from './format';
 import { localised, translator, type Language } from './i18n';
+import { LOST_BAND_LABEL, QUADRANT_LOOK, STAGE_LOOK, type ValueQuadrant } from '../lifecycle';
+import type { Overview } from '../overview';
 import { EmptyShop, ReadingCustomers } from './parts';
 
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
@@ -120,6 +122,8 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
           </tbody>
         </table>
       </div>
+      <StagesCard overview={overview} language={language} />
+      <QuadrantsCard overview={overview} language={language} />
       {ledger.length > 0 && (
         <div class="tm-card">
           <h2>{t('overviewLastImports')}</h2>
@@ -133,6 +137,101 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
         </div>
       )}
     </section>
+  );
+}
+
+const groupLink = (fact: string, value: string) => `#customers?fact=${fact}&is=${encodeURIComponent(value)}`;
+
+/** Customers per lifecycle stage, each with the stage's strategy, and the lost by how long they have been gone. */
+function StagesCard({ overview, language }: { overview: Overview; language: Language }) {
+  const t = translator(language);
+  const percent = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
+  const widest = Math.max(1, ...overview.stages.map((s) => s.customers));
+  return (
+    <div class="tm-card tm-stages">
+      <h2>{t('overviewStages')}</h2>
+      <p class="tm-muted">{t('overviewStagesHint')}</p>
+      <ul class="tm-bars">
+        {overview.stages.map(({ stage, customers }) => (
+          <li data-stage={stage}>
+            <a href={groupLink('lifecycleStage', stage)} title={localised(STAGE_LOOK[stage].strategy, language)}>
+              {localised(STAGE_LOOK[stage].label, language)}
+            </a>
+            <span class="tm-bar" style={{ width: `${(customers / widest) * 100}%`, background: STAGE_LOOK[stage].colour }} />
+            <span class="tm-num tm-bar-count">
+              {formatCount(customers, language)} · {percent.format(customers / overview.customers)}
+            </span>
+            <span class="tm-muted tm-strategy">{localised(STAGE_LOOK[stage].strategy, language)}</span>
+          </li>
+        ))}
+      </ul>
+      <p class="tm-muted tm-lost-bands">
+        {t('overviewLostBands')}:{' '}
+        {overview.lostBands.map(({ band, customers }, i) => (
+          <>
+            {i > 0 && ' · '}
+            <a href={groupLink('lostBand', band)} data-band={band}>
+              {localised(LOST_BAND_LABEL[band], language)} {formatCount(customers, language)}
+            </a>
+          </>
+        ))}
+      </p>
+    </div>
+  );
+}
+
+/** The value × potential quadrants, high value on top and high potential on the left, each with its strategy. */
+function QuadrantsCard({ overview, language }: { overview: Overview; language: Language }) {
+  const t = translator(language);
+  const percent = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
+  const counts = new Map(overview.quadrants.map((q) => [q.quadrant, q.customers]));
+  const cell = (quadrant: ValueQuadrant) => {
+    const look = QUADRANT_LOOK[quadrant];
+    const customers = counts.get(quadrant) ?? 0;
+    return (
+      <td data-quadrant={quadrant} style={{ borderTop: `4px solid ${look.colour}` }}>
+        <a href={groupLink('valueQuadrant', quadrant)}>
+          <strong>{localised(look.label, language)}</strong>
+          <div class="tm-cell-count">
+            {formatCount(customers, language)} · {percent.format(customers / overview.customers)}
+          </div>
+        </a>
+        <div class="tm-muted tm-strategy">{localised(look.strategy, language)}</div>
+      </td>
+    );
+  };
+  return (
+    <div class="tm-card tm-quadrants">
+      <h2>{t('overviewQuadrants')}</h2>
+      {overview.quadrants.length === 0 ? (
+        <p class="tm-muted tm-no-quadrants">{t('overviewNoQuadrants')}</p>
+      ) : (
+        <>
+          <p class="tm-muted">{t('overviewQuadrantsHint')}</p>
+          <table class="tm-quadrant-grid">
+            <thead>
+              <tr>
+                <th />
+                <th>{t('overviewHighPotential')}</th>
+                <th>{t('overviewLowPotential')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <th>{t('overviewHighValue')}</th>
+                {cell('develop')}
+                {cell('retain')}
+              </tr>
+              <tr>
+                <th>{t('overviewLowValue')}</th>
+                {cell('cultivate')}
+                {cell('maintain')}
+              </tr>
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
   );
 }
 

@@ -38,4 +38,25 @@ describe('the overview', () => {
     const rows = [...Array.from({ length: 7 }, (_, i) => buyer(`once${i}`, 1, 1)), buyer('twice0', 2, 4), buyer('twice1', 2, 4), buyer('often', 5, 5)];
     expect(overviewOf(rows).frequencies).toEqual([{ f: 1, fewest: 1, most: 1 }, null, null, { f: 4, fewest: 2, most: 2 }, { f: 5, fewest: 5, most: 5 }]);
   });
+
+  it('counts customers per lifecycle stage, the lost by time gone, and per value quadrant, in their fixed order', () => {
+    const staged = (key: string, facts: CustomerRow['facts']): CustomerRow => ({ ...row(key, 100, 3, 1, member), facts });
+    const rows = [
+      staged('a', { lifecycleStage: 'new', valueQuadrant: 'cultivate' }),
+      staged('b', { lifecycleStage: 'new', valueQuadrant: 'develop' }),
+      staged('c', { lifecycleStage: 'lost', lostBand: 'over-365', valueQuadrant: 'maintain' }),
+      staged('d', { lifecycleStage: 'lost', lostBand: '180', valueQuadrant: 'retain' }),
+      staged('e', { lifecycleStage: 'mature', valueQuadrant: 'develop' }),
+      staged('f', {}),
+    ];
+    const overview = overviewOf(rows);
+    expect(overview.stages).toEqual([
+      { stage: 'new', customers: 2 }, { stage: 'growing', customers: 0 }, { stage: 'mature', customers: 1 },
+      { stage: 'declining', customers: 0 }, { stage: 'dormant', customers: 0 }, { stage: 'lost', customers: 2 },
+    ]);
+    expect(overview.lostBands).toEqual([{ band: '90', customers: 0 }, { band: '180', customers: 1 }, { band: '365', customers: 0 }, { band: 'over-365', customers: 1 }]);
+    expect(overview.quadrants).toEqual([{ quadrant: 'develop', customers: 2 }, { quadrant: 'retain', customers: 1 }, { quadrant: 'cultivate', customers: 1 }, { quadrant: 'maintain', customers: 1 }]);
+    // A shop the models cannot predict has no quadrants at all, not four empty ones.
+    expect(overviewOf([staged('a', { lifecycleStage: 'new' })]).quadrants).toEqual([]);
+  });
 });

@@ -58,6 +58,11 @@ describe('the customer list', () => {
     expect(queryCustomers(rows, { ...ALL, rfm: { r: 3, f: 1 } }).map((row) => row.buyerId)).toEqual(['lily_2019']);
     expect(queryCustomers(rows, { ...ALL, rfm: { r: 5, f: 1 } }).map((row) => row.buyerId)).toEqual(['张三丰']);
     expect(queryCustomers(rows, { ...ALL, rfm: { r: 5, f: 5 } })).toEqual([]);
+    // A lifecycle stage (the Overview links there): 茶友小王 bought twice 42 days apart, last 19 days
+    // ago, so is within their own cycle with two purchases; lily_2019 bought once, 11 days ago.
+    expect(queryCustomers(rows, { ...ALL, group: { fact: 'lifecycleStage', value: 'growing' } }).map((row) => row.buyerId)).toEqual(['茶友小王']);
+    expect(queryCustomers(rows, { ...ALL, group: { fact: 'lifecycleStage', value: 'new' } }).map((row) => row.buyerId)).toContain('lily_2019');
+    expect(queryCustomers(rows, { ...ALL, group: { fact: 'lifecycleStage', value: 'lost' } })).toEqual([]);
     const badge = lily.badges[0]!;
     const withBadge = queryCustomers(rows, { ...ALL, badge: badge.ref });
     expect(withBadge.map((row) => row.buyerId)).toContain('lily_2019');
