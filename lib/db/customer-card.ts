@@ -1,20 +1,21 @@
 import type { Customer, Order, OrderStatus } from '../model';
 import type { CardView } from '../overlay/card-view';
-import { formatCount, formatMajorMoney, formatMoney } from '../ui/format';
+import { formatCount, formatCoupon, formatMajorMoney, formatMoney } from '../ui/format';
 import type { Language } from '../ui/i18n';
 import { getCustomerEntry } from './customers';
 import { followUpsOf, getProfile, type Profile } from './profiles';
 import type { Database } from './schema';
 import { netSpendMinor } from '../model';
 import { minorDigits } from '../money';
+import { isLifecycleStage, isValueQuadrant, LOST_BAND_LABEL, QUADRANT_LOOK, STAGE_LOOK, type LostBand } from '../lifecycle';
 
 const TEXT: Record<Language, CardView['text']> = {
   en: {
-    title: 'Customer history', close: 'Close', figures: 'At a glance', orders: 'Orders', treatments: 'What to do for this customer', followUps: 'Follow-ups',
+    title: 'Customer history', close: 'Close', figures: 'At a glance', orders: 'Orders', treatments: 'What to do for this customer', benefits: 'What this member is entitled to', followUps: 'Follow-ups',
     none: 'Nothing for now', done: 'Done', snooze: 'Snooze 3 days', reopen: 'Reopen', openDashboard: 'Open in the dashboard', chart: 'Spend per order, oldest to newest',
   },
   'zh-CN': {
-    title: '客户历史', close: '关闭', figures: '概览', orders: '订单', treatments: '服务建议', followUps: '跟进提醒',
+    title: '客户历史', close: '关闭', figures: '概览', orders: '订单', treatments: '服务建议', benefits: '会员权益', followUps: '跟进提醒',
     none: '暂无', done: '完成', snooze: '推迟3天', reopen: '重新打开', openDashboard: '在控制台中打开', chart: '每单金额（从早到晚）',
   },
 };
@@ -64,6 +65,24 @@ function figures(customer: Customer, profile: Profile | undefined, language: Lan
     .map(([fact, value]) => ({ fact, label: FIGURE_LABELS[language][fact]!, value }));
 }
 
+/** The customer's lifecycle stage (with how long a lost one has been gone) and value × potential quadrant, each with its strategy. */
+function groups(profile: Profile | undefined, language: Language): CardView['groups'] {
+  const facts = profile?.facts ?? {};
+  const out: CardView['groups'] = [];
+  const stage = facts.lifecycleStage;
+  if (isLifecycleStage(stage)) {
+    const look = STAGE_LOOK[stage];
+    const band = typeof facts.lostBand === 'string' ? LOST_BAND_LABEL[facts.lostBand as LostBand]?.[language] : undefined;
+    out.push({ fact: 'lifecycleStage', value: stage, label: band ? `${look.label[language]} · ${band}` : look.label[language], colour: look.colour, hint: look.strategy[language] });
+  }
+  const quadrant = facts.valueQuadrant;
+  if (isValueQuadrant(quadrant)) {
+    const look = QUADRANT_LOOK[quadrant];
+    out.push({ fact: 'valueQuadrant', value: quadrant, label: look.label[language], colour: look.colour, hint: look.strategy[language] });
+  }
+  return out;
+}
+
 /** The history card of one customer: figures, the newest orders, what the rules say, follow-ups; null when unknown. */
 export async function customerCard(db: Database, customerKey: string, language: Language, timeZone: string, orderLimit = 20): Promise<CardView | null> {
   const [entry, profile, followUps] = await Promise.all([getCustomerEntry(db, customerKey), getProfile(db, customerKey), followUpsOf(db, customerKey)]);
@@ -77,6 +96,7 @@ export async function customerCard(db: Database, customerKey: string, language: 
     currency: customer.currency,
     tier: profile?.tier ? { label: profile.tier.label[language], colour: profile.tier.colour } : null,
     badges: (profile?.badges ?? []).map((b) => ({ label: b.label[language], colour: b.colour })),
+    groups: groups(profile, language),
     figures: figures(customer, profile, language, timeZone),
     orders: [...entry.orders].reverse().slice(0, orderLimit).map((order) => ({
       orderId: order.orderId, date: orderDate(order), amount: formatMoney(netSpendMinor(order), order.currency, language),
@@ -85,7 +105,10 @@ export async function customerCard(db: Database, customerKey: string, language: 
     treatments: (profile?.treatments ?? []).map((t) => ({ label: t.label[language], detail: t.detail?.[language] ?? null })),
     followUps: followUps
       .filter((f) => f.status !== 'done' || profile?.followUps.includes(f.id))
-      .map((f) => ({ id: f.id, label: f.label[language], channel: CHANNEL[language][f.channel] ?? f.channel, due: f.due, status: f.status, message: f.message[language] })),
+      .map((f) => ({
+        id: f.id, label: f.label[language], channel: CHANNEL[language][f.channel] ?? f.channel, due: f.due, status: f.status, message: f.message[language], coupon: formatCoupon(f, language),
+      })),
+    benefits: (profile?.tier?.benefits ?? []).map((b) => ({ label: b.label[language], detail: b.detail?.[language] ?? null })),
     text: TEXT[language],
   };
 }

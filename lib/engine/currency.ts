@@ -1,4 +1,4 @@
-import { loadedRules, type Condition, type FactCondition, type Rule, type RuleFile } from './rule-file';
+import { loadedRules, type Amount, type Condition, type Coupon, type FactCondition, type Rule, type RuleEvent, type RuleFile } from './rule-file';
 import { RuleSet } from './rule-set';
 import { countBelow } from '../sorted';
 import type { Registry } from './registry';
@@ -56,9 +56,42 @@ export function ruleForCurrency(rule: Rule, file: Pick<RuleFile, 'currency'>, cu
     return test;
   };
   const conditions = resolve(rule.conditions) as Rule['conditions'];
+  const resolvedCoupon = (coupon: Coupon | undefined): Coupon | undefined | null => {
+    if (!coupon || !('off' in coupon)) return coupon;
+    const off = amountFor(coupon.off, file, currency);
+    const minimumSpend = coupon.minimumSpend === undefined ? undefined : amountFor(coupon.minimumSpend, file, currency);
+    return off === null || minimumSpend === null ? null : { off, ...(minimumSpend === undefined ? {} : { minimumSpend }) };
+  };
+  let event: RuleEvent = rule.event;
+  if (event.type === 'treatment' || event.type === 'follow-up') {
+    const coupon = resolvedCoupon(event.params.coupon);
+    if (coupon === null) {
+      // No amount for this currency: staff choose the coupon's value. A text that states it cannot be sent, so its rule is not used (and says so).
+      const { coupon: _coupon, ...params } = event.params;
+      if (COUPON_FIGURES.test(JSON.stringify(event.params))) missing ??= { how: 'none', why: 'no-amount' };
+      else event = { ...event, params } as RuleEvent;
+    } else if (coupon !== event.params.coupon) event = { ...event, params: { ...event.params, coupon } } as RuleEvent;
+  } else if (event.type === 'tier' && event.params.benefits) {
+    // A benefit whose coupon has no amount here keeps its name and loses its figures; the tier stands.
+    const benefits = event.params.benefits.map((benefit) => {
+      const coupon = resolvedCoupon(benefit.coupon);
+      if (coupon === benefit.coupon) return benefit;
+      const { detail: _detail, coupon: _coupon, ...rest } = benefit;
+      return coupon ? { ...benefit, coupon } : rest;
+    });
+    event = { ...event, params: { ...event.params, benefits } };
+  }
   if (missing) return { rule: null, amounts: missing };
   const how: AmountsFor = shares.length > 0 ? { how: 'share', shares, ...(useShares ? { tableDidNotFit: true } : {}) } : amounts.length > 0 ? { how: 'table', amounts } : { how: 'plain' };
-  return { rule: { ...rule, conditions }, amounts: how };
+  return { rule: { ...rule, conditions, event }, amounts: how };
+}
+
+const COUPON_FIGURES = /\{(?:coupon|minimumSpend)\}/;
+
+/** An amount for a currency: a table's entry, or a plain number in the file's own currency (or a file that states none); null when there is none. */
+function amountFor(amount: Amount, file: Pick<RuleFile, 'currency'>, currency: string): number | null {
+  if (typeof amount === 'number') return !file.currency || file.currency === currency ? amount : null;
+  return Object.hasOwn(amount.byCurrency, currency) ? amount.byCurrency[currency]! : null;
 }
 
 /** Buyers in a currency below which a table is not judged against their spend. */

@@ -1,18 +1,26 @@
 import type { Localised } from '../formats';
 import type { Facts } from '../scoring/scorer';
 import { rulePriority } from './compile';
-import type { BadgeParams, Channel, Coupon, Due, FollowUpParams, LoadedRule, TierParams, TreatmentParams } from './rule-file';
+import type { BadgeParams, Benefit, Channel, Coupon, Due, FollowUpParams, LoadedRule, TierParams, TreatmentParams } from './rule-file';
 
-export interface TierOutcome extends TierParams {
+/** A tier benefit as it applies: its detail filled in with the coupon's amounts. */
+export interface BenefitOutcome extends Omit<Benefit, 'coupon'> {
+  couponAmount?: number;
+  minimumSpend?: number;
+}
+
+export interface TierOutcome extends Omit<TierParams, 'benefits'> {
   ref: string;
+  benefits?: BenefitOutcome[];
 }
 export interface BadgeOutcome extends BadgeParams {
   ref: string;
 }
 export interface TreatmentOutcome extends Omit<TreatmentParams, 'coupon'> {
   ref: string;
-  /** The coupon's amount in the shop currency's major units. */
+  /** The coupon's amount in the shop currency's major units, and the order total it needs. */
   couponAmount?: number;
+  minimumSpend?: number;
 }
 export interface FollowUpOutcome {
   /** Stable across rescores while the rule, customer and due date stay the same: it keeps its status. */
@@ -27,6 +35,7 @@ export interface FollowUpOutcome {
   due: string;
   message: Localised;
   couponAmount?: number;
+  minimumSpend?: number;
   /** What the customer is worth, to work the list most valuable first: predicted 12-month value, else net spend. */
   value: number;
 }
@@ -54,9 +63,12 @@ export function isoOfDay(day: number): string {
   return iso;
 }
 
-function couponAmount(coupon: Coupon | undefined, facts: Facts): number | undefined {
-  const base = coupon && facts[coupon.of];
-  return typeof base === 'number' ? Math.round(base * coupon!.percent) / 100 : undefined;
+/** A coupon's figures (amounts per currency were resolved before the rules ran): its amount, and the order total it needs. */
+function couponOf(coupon: Coupon | undefined, facts: Facts): { couponAmount?: number; minimumSpend?: number } {
+  if (!coupon) return {};
+  if ('off' in coupon) return { couponAmount: coupon.off as number, ...(coupon.minimumSpend === undefined ? {} : { minimumSpend: coupon.minimumSpend as number }) };
+  const base = facts[coupon.of];
+  return typeof base === 'number' ? { couponAmount: Math.round(base * coupon.percent) / 100 } : {};
 }
 
 /** The due day: `days` after the anchor a days-ago or days-ahead fact points at, or after the as-of day. */
@@ -67,10 +79,10 @@ function dueDay(due: Due, facts: Facts, asOfDay: number): number {
   return anchor + (due.days ?? 0);
 }
 
-function fill(template: Localised, facts: Facts, coupon: number | undefined): Localised {
+function fill(template: Localised, facts: Facts, coupon: { couponAmount?: number; minimumSpend?: number }): Localised {
   const replace = (text: string) =>
     text.replace(/\{([^{}]*)\}/g, (whole, name: string) => {
-      const value = name === 'coupon' ? coupon : facts[name];
+      const value = name === 'coupon' ? coupon.couponAmount : name === 'minimumSpend' ? coupon.minimumSpend : facts[name];
       return value === undefined ? whole : value === null ? '' : String(value);
     });
   return { en: replace(template.en), 'zh-CN': replace(template['zh-CN']) };
@@ -91,14 +103,22 @@ export function outcomeOf(fired: readonly LoadedRule[], facts: Facts, customerKe
     if (event.type === 'tier') {
       const priority = rulePriority(loaded);
       if (priority > tierPriority || (priority === tierPriority && event.params.rank > outcome.tier!.rank)) {
-        outcome.tier = { ref, ...event.params };
+        const { benefits, ...params } = event.params;
+        outcome.tier = { ref, ...params };
+        if (benefits) {
+          outcome.tier.benefits = benefits.map(({ coupon, detail, ...benefit }) => {
+            const figures = couponOf(coupon, facts);
+            return { ...benefit, ...(detail ? { detail: fill(detail, facts, figures) } : {}), ...figures };
+          });
+        }
         tierPriority = priority;
       }
     } else if (event.type === 'badge') {
       outcome.badges.push({ ref, ...event.params });
     } else if (event.type === 'treatment') {
-      const { coupon, ...rest } = event.params;
-      outcome.treatments.push({ ref, ...rest, couponAmount: couponAmount(coupon, facts) });
+      const { coupon, detail, ...rest } = event.params;
+      const figures = couponOf(coupon, facts);
+      outcome.treatments.push({ ref, ...rest, ...(detail ? { detail: fill(detail, facts, figures) } : {}), ...figures });
     } else {
       const params: FollowUpParams = event.params;
       const anchor = dueDay(params.due, facts, asOfDay);
@@ -106,13 +126,13 @@ export function outcomeOf(fired: readonly LoadedRule[], facts: Facts, customerKe
         outcome.missed.push({ ref, label: params.label });
         continue;
       }
-      const coupon = couponAmount(params.coupon, facts);
+      const coupon = couponOf(params.coupon, facts);
       // Never due before the day it is raised: the customer entered the condition today, so today is
       // the earliest anyone could act. The id keeps the anchor, which stays put from day to day.
       const day = Math.max(anchor, asOfDay);
       outcome.followUps.push({
         id: `${ref}|${customerKey}|${isoOfDay(anchor)}`, ref, customerKey, action: params.action, label: params.label, channel: params.channel,
-        dueDay: day, due: isoOfDay(day), message: fill(params.message, facts, coupon), couponAmount: coupon, value,
+        dueDay: day, due: isoOfDay(day), message: fill(params.message, facts, coupon), ...coupon, value,
       });
     }
   }

@@ -7,10 +7,21 @@ export type Channel = (typeof CHANNELS)[number];
 export const EVENT_TYPES = ['tier', 'badge', 'treatment', 'follow-up'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** A money amount worth `percent` of a money fact, e.g. 20% of lastOrderValue. */
-export interface Coupon {
-  percent: number;
-  of: string;
+/** An amount of money: one number in the file's currency, or one per currency. */
+export type Amount = number | { byCurrency: Record<string, number> };
+
+/**
+ * A coupon: worth `percent` of a money fact (20% of lastOrderValue), or a fixed amount `off`,
+ * optionally from a `minimumSpend` (满200减20). Amounts per currency are resolved for the
+ * customer's currency before the rule runs (lib/engine/currency.ts).
+ */
+export type Coupon = { percent: number; of: string } | { off: Amount; minimumSpend?: Amount };
+
+/** What a member of a tier is entitled to (会员权益). */
+export interface Benefit {
+  label: Localised;
+  detail?: Localised;
+  coupon?: Coupon;
 }
 
 /**
@@ -36,6 +47,7 @@ export interface TierParams {
   colour: string;
   /** Orders tiers in charts and lists: higher is better. */
   rank: number;
+  benefits?: Benefit[];
 }
 
 export interface BadgeParams {

@@ -8,7 +8,7 @@ import type { Registry } from './registry';
 import type { RuleFile } from './rule-file';
 import { isMoneyTable } from './currency';
 
-export const RULES_SCHEMA = schemaJson as Schema;
+export const RULES_SCHEMA = schemaJson as unknown as Schema;
 
 export interface RuleProblem {
   file: string;
@@ -140,7 +140,7 @@ class RegistryCheck {
     }
   }
 
-  /** Facts named in event params: due anchors, coupon bases, message placeholders. */
+  /** Facts named in event params: due anchors, coupon bases, placeholders in messages and details. */
   event(event: unknown, pointer: string) {
     if (!isObject(event) || !isObject(event.params)) return;
     const params = event.params;
@@ -155,19 +155,36 @@ class RegistryCheck {
       if ('since' in params.due) needFact(params.due.since, `${at}/due/since`, 'days');
       if ('until' in params.due) needFact(params.due.until, `${at}/due/until`, 'days');
     }
-    if (isObject(params.coupon)) needFact(params.coupon.of, `${at}/coupon/of`, 'money');
-    if (isObject(params.message)) {
-      for (const [language, text] of Object.entries(params.message)) {
+    const templates = (owner: Record<string, unknown>, field: string, where: string) => {
+      const template = owner[field];
+      if (!isObject(template)) return;
+      const coupon = isObject(owner.coupon) ? owner.coupon : null;
+      for (const [language, text] of Object.entries(template)) {
         if (typeof text !== 'string') continue;
         for (const [, name] of text.matchAll(/\{([^{}]*)\}/g)) {
-          const where = `${at}/message/${escapePointer(language)}`;
+          const at = `${where}/${field}/${escapePointer(language)}`;
           if (name === 'coupon') {
-            if (!isObject(params.coupon)) this.add(where, '{coupon} is used but the follow-up has no "coupon"');
+            if (!coupon) this.add(at, '{coupon} is used but there is no "coupon"');
+          } else if (name === 'minimumSpend') {
+            if (!coupon || !('minimumSpend' in coupon)) this.add(at, '{minimumSpend} is used but the coupon has no "minimumSpend"');
           } else if (!this.registry.facts.has(name!)) {
-            this.add(where, `unknown placeholder {${name}}${didYouMean(name!, this.registry.facts.keys())} (placeholders are fact names and {coupon})`);
+            this.add(at, `unknown placeholder {${name}}${didYouMean(name!, this.registry.facts.keys())} (placeholders are fact names, {coupon} and {minimumSpend})`);
           }
         }
       }
+    };
+    const couponBase = (owner: Record<string, unknown>, where: string) => {
+      if (isObject(owner.coupon) && 'of' in owner.coupon) needFact(owner.coupon.of, `${where}/coupon/of`, 'money');
+    };
+    couponBase(params, at);
+    templates(params, 'message', at);
+    templates(params, 'detail', at);
+    if (Array.isArray(params.benefits)) {
+      params.benefits.forEach((benefit, i) => {
+        if (!isObject(benefit)) return;
+        couponBase(benefit, `${at}/benefits/${i}`);
+        templates(benefit, 'detail', `${at}/benefits/${i}`);
+      });
     }
   }
 }

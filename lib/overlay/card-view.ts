@@ -8,18 +8,23 @@ export interface CardView {
   currency: string;
   tier: { label: string; colour: string } | null;
   badges: Array<{ label: string; colour: string }>;
+  /** Groups the models put the customer in: the lifecycle stage (客户生命周期), and the value × potential quadrant. */
+  groups: Array<{ fact: string; value: string; label: string; colour: string; hint: string }>;
   /** Orders, net spend, 客单价, first and last order, cycle and due date, RFM, P(alive), CLV; `fact` names the source. */
   figures: Array<{ fact: string; label: string; value: string }>;
   /** Newest first; `amount` is formatted, `spend` in major units for the chart. */
   orders: Array<{ orderId: string; date: string; amount: string; spend: number; status: string }>;
   treatments: Array<{ label: string; detail: string | null }>;
-  followUps: Array<{ id: string; label: string; channel: string; due: string; status: FollowUpStatus; message: string }>;
+  followUps: Array<{ id: string; label: string; channel: string; due: string; status: FollowUpStatus; message: string; coupon: string | null }>;
+  /** What a member of the customer's tier is entitled to (会员权益). */
+  benefits: Array<{ label: string; detail: string | null }>;
   text: {
     title: string;
     close: string;
     figures: string;
     orders: string;
     treatments: string;
+    benefits: string;
     followUps: string;
     none: string;
     done: string;

@@ -20,6 +20,7 @@ dt { color: #666; } dd { margin: 0; font-variant-numeric: tabular-nums; }
 table { width: 100%; border-collapse: collapse; font-size: 12px; } td { padding: 2px 4px; border-bottom: 1px solid #f0f0f0; }
 td.tm-num { text-align: right; font-variant-numeric: tabular-nums; }
 ul { margin: 0; padding-left: 16px; } li { margin: 2px 0; }
+.tm-groups { list-style: none; padding: 0; margin: 8px 0 0; }
 .tm-follow-up { border: 1px solid #eee; border-radius: 6px; padding: 6px 8px; margin: 4px 0; list-style: none; }
 .tm-follow-up[data-status="done"] { opacity: .6; }
 .tm-muted { color: #777; }
@@ -38,8 +39,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
-function pill(text: string, colour: string): HTMLSpanElement {
-  const span = el('span', { class: 'tm-pill' }, text);
+function pill(text: string, colour: string, attributes: Record<string, string> = {}): HTMLSpanElement {
+  const span = el('span', { class: 'tm-pill', ...attributes }, text);
   span.style.background = colour;
   return span;
 }
@@ -121,7 +122,8 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
   const followUpItem = (f: CardView['followUps'][number]) => {
     const item = el('li', { class: 'tm-follow-up', 'data-follow-up': f.id, 'data-status': f.status },
       el('div', {}, el('strong', {}, f.label), ` · ${f.channel} · ${f.due}`),
-      el('div', { class: 'tm-muted' }, f.message));
+      el('div', { class: 'tm-muted' }, f.message),
+      f.coupon ? el('div', { class: 'tm-coupon' }, f.coupon) : null);
     const buttons = el('div');
     const render = (status: FollowUpStatus) => {
       item.setAttribute('data-status', status);
@@ -149,11 +151,14 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
   });
   const card = el('section', { class: 'tm-card', role: 'dialog', 'aria-label': `${t.title}: ${view.buyerId}`, tabindex: '-1' },
     el('header', {}, el('h2', {}, view.buyerId), view.tier ? pill(view.tier.label, view.tier.colour) : null, ...view.badges.map((b) => pill(b.label, b.colour)), close),
+    view.groups.length > 0 ? el('ul', { class: 'tm-groups' }, ...view.groups.map((g) => el('li', {}, pill(g.label, g.colour, { 'data-group': g.fact, 'data-value': g.value }), ' ', el('span', { class: 'tm-muted' }, g.hint)))) : null,
     el('h3', {}, t.figures),
     el('dl', {}, ...view.figures.flatMap((f) => [el('dt', {}, f.label), el('dd', { 'data-fact': f.fact }, f.value)])),
     el('h3', {}, t.orders),
     view.orders.length > 1 ? chart(view) : null,
     el('table', {}, el('tbody', {}, ...view.orders.map((o) => el('tr', { 'data-order': o.orderId }, el('td', {}, o.date), el('td', {}, o.orderId), el('td', { class: 'tm-num' }, o.amount), el('td', { class: 'tm-muted' }, o.status))))),
+    view.benefits.length > 0 ? el('h3', {}, t.benefits) : null,
+    view.benefits.length > 0 ? el('ul', { class: 'tm-benefits' }, ...view.benefits.map((b) => el('li', {}, el('strong', {}, b.label), b.detail ? ` — ${b.detail}` : ''))) : null,
     el('h3', {}, t.treatments),
     view.treatments.length > 0 ? el('ul', {}, ...view.treatments.map((x) => el('li', {}, el('strong', {}, x.label), x.detail ? ` — ${x.detail}` : ''))) : el('p', { class: 'tm-muted' }, t.none),
     el('h3', {}, t.followUps),

@@ -126,6 +126,15 @@ export function CustomerPage({ db, language, customerKey, storeVersion, shops = 
           <Pill label={b.label} colour={b.colour} outline />
         ))}
       </header>
+      {card.groups.length > 0 && (
+        <ul class="tm-groups">
+          {card.groups.map((g) => (
+            <li data-group={g.fact} data-value={g.value}>
+              <Pill label={g.label} colour={g.colour} /> <span class="tm-muted">{g.hint}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <div class="tm-card">
         <h2>{card.text.figures}</h2>
         <dl class="tm-facts">
@@ -138,6 +147,19 @@ export function CustomerPage({ db, language, customerKey, storeVersion, shops = 
         </dl>
       </div>
       <div class="tm-card">
+        {card.benefits.length > 0 && (
+          <>
+            <h2>{card.text.benefits}</h2>
+            <ul class="tm-benefits">
+              {card.benefits.map((b) => (
+                <li>
+                  <strong>{b.label}</strong>
+                  {b.detail ? `: ${b.detail}` : ''}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
         <h2>{card.text.treatments}</h2>
         {card.treatments.length === 0 ? <p class="tm-muted">{card.text.none}</p> : <ul>{card.treatments.map((x) => <li>{x.label}{x.detail ? `: ${x.detail}` : ''}</li>)}</ul>}
         <h2>{card.text.followUps}</h2>
@@ -148,6 +170,7 @@ export function CustomerPage({ db, language, customerKey, storeVersion, shops = 
             {card.followUps.map((f) => (
               <li data-status={f.status}>
                 {f.label} · {f.channel} · {f.due} — <span class="tm-muted">{f.message}</span>
+                {f.coupon && <span class="tm-coupon"> · {f.coupon}</span>}
               </li>
             ))}
           </ul>

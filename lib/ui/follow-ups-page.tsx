@@ -7,7 +7,7 @@ import { followUpCapacity, shopSettings } from '../settings';
 import { localDayNumber } from '../time';
 import { isoOfDay } from '../engine/outcome';
 import { idOfKey } from '../shops';
-import { formatCount } from './format';
+import { formatCount, formatCoupon } from './format';
 import { localised, translator, type Language } from './i18n';
 
 /** Items shown per group before "show more": a big shop has tens of thousands open. */
@@ -70,6 +70,7 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
                   )}
                 </div>
                 <div class="tm-muted">{localised(f.message, language)}</div>
+                {formatCoupon(f, language) && <div class="tm-coupon">{formatCoupon(f, language)}</div>}
                 <div>
                   {group === 'done' || group === 'snoozed' ? (
                     <button type="button" class="tm-link" data-action="reopen" onClick={() => void setStatus(f.id, 'open')}>

@@ -33,3 +33,13 @@ export function formatShop(shops: readonly Shop[], id: string, language: Languag
   const shop = shops.find((s) => s.id === id);
   return shop ? shopLabel(shop, language) : id;
 }
+
+/** A coupon's figures in the shop currency's major units: "满300减80", "80 off orders of 300 or more", or just its value. */
+export function formatCoupon(coupon: { couponAmount?: number; minimumSpend?: number }, language: Language): string | null {
+  if (coupon.couponAmount === undefined) return null;
+  const number = new Intl.NumberFormat(language, { maximumFractionDigits: 2 });
+  const off = number.format(coupon.couponAmount);
+  if (coupon.minimumSpend === undefined) return language === 'zh-CN' ? `优惠券：${off}` : `Coupon: ${off}`;
+  const from = number.format(coupon.minimumSpend);
+  return language === 'zh-CN' ? `优惠券：满${from}减${off}` : `Coupon: ${off} off orders of ${from} or more`;
+}

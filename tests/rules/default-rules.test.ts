@@ -22,7 +22,7 @@ const ordinary: Facts = {
   recencyDays: 10, frequency: 1, orderCount: 1, monetary: 100, avgOrderValue: 100, tenureDays: 10, refundRate: 0, daysSinceDelivery: null,
   monetaryLast365d: 100, lastOrderValue: 100, rfmR: 3, rfmF: 1, rfmM: 3, rfmCode: '313', monetaryPercentile: 0.5, repurchaseCycleDays: 40,
   repurchaseCycleSource: 'population', daysUntilRepurchaseDue: 30, pAlive: 1, expectedPurchases90d: 0.2, bgnbdStatus: 'fitted',
-  expectedSpendPerPurchase: 100, predictedClv365: 20, gammaGammaStatus: 'fitted', churnRisk: 0, churnBasis: 'model and cycle',
+  expectedSpendPerPurchase: 100, predictedClv365: 20, gammaGammaStatus: 'fitted', churnRisk: 0, churnBasis: 'model and cycle', lifecycleStage: 'new', lostBand: null, lifecycleBasis: 'shop', valueQuadrant: 'cultivate',
 };
 const rfm = (code: string): Facts => ({ rfmCode: code, rfmR: Number(code[0]), rfmF: Number(code[1]), rfmM: Number(code[2]) });
 
@@ -55,6 +55,15 @@ const CASES: Record<string, [fires: Facts, nearMiss: Facts]> = {
     { repurchaseCycleSource: 'own', daysUntilRepurchaseDue: 4 },
   ],
   'follow-ups/second-purchase-nudge': [{ frequency: 1, tenureDays: 30 }, { frequency: 1, tenureDays: 29 }],
+  'lifecycle/new': [{ lifecycleStage: 'new' }, { lifecycleStage: 'growing' }],
+  'lifecycle/growing': [{ lifecycleStage: 'growing' }, { lifecycleStage: 'mature' }],
+  'lifecycle/mature': [{ lifecycleStage: 'mature' }, { lifecycleStage: 'declining' }],
+  'lifecycle/declining': [{ lifecycleStage: 'declining' }, { lifecycleStage: 'dormant' }],
+  'lifecycle/dormant': [{ lifecycleStage: 'dormant' }, { lifecycleStage: 'lost' }],
+  'lifecycle/lost': [{ lifecycleStage: 'lost' }, { lifecycleStage: null }],
+  'value-matrix/retain-badge': [{ valueQuadrant: 'retain' }, { valueQuadrant: 'develop' }],
+  'value-matrix/develop': [{ valueQuadrant: 'develop' }, { valueQuadrant: 'cultivate' }],
+  'value-matrix/retain': [{ valueQuadrant: 'retain' }, { valueQuadrant: 'maintain' }],
   'win-back/high-value': [{ recencyDays: 90, monetaryLast365d: 10000 }, { recencyDays: 90, monetaryLast365d: 9999.99 }],
   'win-back/mid-value': [{ recencyDays: 90, monetaryLast365d: 5000 }, { recencyDays: 90, monetaryLast365d: 4999.99 }],
   'win-back/low-value': [{ recencyDays: 90, monetaryLast365d: 4999.99 }, { recencyDays: 89, monetaryLast365d: 4999.99 }],
@@ -92,10 +101,11 @@ describe('the default rules', () => {
     expect(rules.firedSync({ ...ordinary, rfmR: null, rfmF: null, rfmM: null, rfmCode: null }).filter((r) => r.fileId === 'rfm-segments')).toEqual([]);
   });
 
-  it('give the highest tier reached, and the ordinary customer nothing but a tier', async () => {
+  it('give the highest tier reached, and the ordinary customer nothing but a tier and their stage\'s care', async () => {
     const outcome = await rules.outcome({ ...ordinary, monetary: 1200 }, 'taobao:a', 20_000);
     expect(outcome.tier).toMatchObject({ ref: 'member-ladder/premier-vip', label: { 'zh-CN': '尊贵VIP' }, rank: 4 });
-    expect(await rules.outcome(ordinary, 'taobao:a', 20_000)).toMatchObject({ tier: { label: { 'zh-CN': '普通会员' } }, treatments: [], followUps: [] });
+    expect(await rules.outcome(ordinary, 'taobao:a', 20_000)).toMatchObject({ tier: { label: { 'zh-CN': '普通会员' } }, followUps: [] });
+    expect((await rules.outcome(ordinary, 'taobao:a', 20_000)).treatments.map((t) => t.ref)).toEqual(['lifecycle/new']);
     expect((await rules.outcome(ordinary, 'taobao:a', 20_000)).badges.map((b) => b.ref)).toEqual(['rfm-segments/general-winback']);
   });
 
@@ -103,7 +113,43 @@ describe('the default rules', () => {
     const facts = { ...ordinary, recencyDays: 120, monetaryLast365d: 12000, lastOrderValue: 2345.5 };
     const [followUp] = (await rules.outcome(facts, 'taobao:big', 20_000)).followUps;
     expect(followUp).toMatchObject({ ref: 'win-back/high-value', channel: 'phone', couponAmount: 469.1 });
-    expect(followUp!.message['zh-CN']).toBe('电话回访，并赠送价值 469.1 的专属优惠券（上次订单 2345.5 的20%）。');
+    expect(followUp!.message['zh-CN']).toBe('电话回访：为之前的不愉快致歉，承诺售后优先处理，并赠送价值 469.1 的专属优惠券（上次订单 2345.5 的20%）。');
+  });
+
+  it('win back the middle with 满300减80 by app message and the rest with a gift of 10 by SMS, in each named currency', async () => {
+    const lapsed = (spend: number) => ({ ...ordinary, recencyDays: 95, monetaryLast365d: spend });
+    const [mid] = (await rules.outcome(lapsed(6000), 'taobao:mid', 20_000)).followUps;
+    expect(mid).toMatchObject({ ref: 'win-back/mid-value', channel: 'app-message', couponAmount: 80, minimumSpend: 300 });
+    const [low] = (await rules.outcome(lapsed(800), 'taobao:low', 20_000)).followUps;
+    expect(low).toMatchObject({ ref: 'win-back/low-value', channel: 'sms', couponAmount: 10 });
+    expect(low!.minimumSpend).toBeUndefined();
+    const usd = new RuleSet(loadedRules(filesForCurrency(Object.values(DEFAULT_RULE_FILES), 'USD', registry)), registry);
+    expect((await usd.outcome(lapsed(800), 'shopify:mid', 20_000)).followUps[0]).toMatchObject({ ref: 'win-back/mid-value', couponAmount: 12, minimumSpend: 45 });
+  });
+
+  it('still win back a customer in a currency the coupons do not name, leaving the coupon to staff', async () => {
+    // KRW is in no table: the amounts climb by shares of the shop's spend, and the coupon has no figure.
+    const krw = new RuleSet(loadedRules(filesForCurrency(Object.values(DEFAULT_RULE_FILES), 'KRW', registry)), registry);
+    const lapsed = { ...ordinary, recencyDays: 95, monetaryLast365d: 50_000, monetaryPercentile: 0.5 };
+    const [followUp] = (await krw.outcome(lapsed, 'generic:kim', 20_000)).followUps;
+    expect(followUp).toMatchObject({ ref: 'win-back/low-value', channel: 'sms' });
+    expect(followUp!.couponAmount).toBeUndefined();
+  });
+
+  it('give each rung its member benefits: a threshold coupon by rung, a birthday discount from Senior, priority service from VIP', async () => {
+    const benefits = async (set: RuleSet, monetary: number, monetaryPercentile = 0.5) =>
+      ((await set.outcome({ ...ordinary, monetary, monetaryPercentile }, 'taobao:a', 20_000)).tier?.benefits ?? []).map((b) => [b.label['zh-CN'], b.detail?.['zh-CN'] ?? null]);
+    expect(await benefits(rules, 100)).toEqual([['满减券', '满200减20']]);
+    expect(await benefits(rules, 400)).toEqual([['满减券', '满200减30'], ['生日折扣', '生日当月享8.5折']]);
+    expect(await benefits(rules, 700)).toEqual([['满减券', '满200减40'], ['生日折扣', '生日当月享8折'], ['专属客服', '专属客服优先接待，售后优先处理']]);
+    expect(await benefits(rules, 1000)).toEqual([['满减券', '满200减50'], ['生日折扣', '生日当月享7.5折'], ['专属客服', '专属客服优先接待，售后优先处理']]);
+    const usd = new RuleSet(loadedRules(filesForCurrency(Object.values(DEFAULT_RULE_FILES), 'USD', registry)), registry);
+    const [coupon] = (await usd.outcome({ ...ordinary, monetary: 150 }, 'shopify:a', 20_000)).tier!.benefits!;
+    expect(coupon).toMatchObject({ couponAmount: 7.5, minimumSpend: 30, detail: { en: '7.5 off every order of 30 or more' } });
+    // A currency the coupon does not name: the benefit is named, its figures left out.
+    const krw = new RuleSet(loadedRules(filesForCurrency(Object.values(DEFAULT_RULE_FILES), 'KRW', registry)), registry);
+    expect(await benefits(krw, 1, 0.1)).toEqual([['满减券', null]]);
+    expect((await benefits(krw, 1, 0.95)).map(([label, detail]) => [label, detail !== null])).toEqual([['满减券', false], ['生日折扣', true], ['专属客服', true]]);
   });
 
   it('keep a follow-up with the same id as the days pass, due no earlier than the day it is raised', async () => {

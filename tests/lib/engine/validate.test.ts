@@ -35,8 +35,30 @@ describe('checking a rule file', () => {
     expect(problems(text)).toEqual([
       `shop.json: /rules/0/event/params/due: give "since" or "until", not both (line ${lineWith(text, '"due"')})`,
       `shop.json: /rules/1/event/params/due/since: monetary is not a number of days (line ${lineWith(text, '"since": "monetary"')})`,
-      `shop.json: /rules/1/event/params/message/en: unknown placeholder {lastOrderValu}; did you mean "lastOrderValue"? (placeholders are fact names and {coupon}) (line ${lineWith(text, '{lastOrderValu}')})`,
+      `shop.json: /rules/1/event/params/message/en: unknown placeholder {lastOrderValu}; did you mean "lastOrderValue"? (placeholders are fact names, {coupon} and {minimumSpend}) (line ${lineWith(text, '{lastOrderValu}')})`,
       `shop.json: /rules/1/event/params/coupon/of: recencyDays is not an amount of money (line ${lineWith(text, '"of": "recencyDays"')})`,
+    ]);
+  });
+
+  it('checks fixed coupons and tier benefits: amounts, per-currency tables, and the placeholders they fill', () => {
+    const tier = (benefits: unknown[]) => ({
+      name: 'vip', conditions: { all: [{ fact: 'monetary', operator: 'greaterThan', value: 700 }] },
+      event: { type: 'tier', params: { label: { en: 'VIP', 'zh-CN': 'VIP' }, colour: '#c0392b', rank: 3, benefits } },
+    });
+    const good = file([
+      tier([{ label: { en: 'Coupon', 'zh-CN': '满减券' }, detail: { en: '{coupon} off from {minimumSpend}', 'zh-CN': '满{minimumSpend}减{coupon}' }, coupon: { off: { byCurrency: { CNY: 30, USD: 5 } }, minimumSpend: { byCurrency: { CNY: 200, USD: 30 } } } }]),
+      { ...followUp({ coupon: { off: 10 }, message: { en: 'A gift of {coupon}', 'zh-CN': '赠送{coupon}元' } }), name: 'gift' },
+    ]);
+    expect(problems(good)).toEqual([]);
+    const bad = file([
+      tier([{ label: { en: 'Coupon', 'zh-CN': '满减券' }, detail: { en: 'from {minimumSpend}', 'zh-CN': '{coupon}' } }, { label: { en: 'Free', 'zh-CN': '免费' }, coupon: { off: '20' } }]),
+      { ...followUp({ coupon: { off: 10 }, message: { en: 'From {minimumSpend}', 'zh-CN': '您好' } }), name: 'gift' },
+    ]);
+    expect(problems(bad)).toEqual([
+      `shop.json: /rules/0/event/params/benefits/0/detail/en: {minimumSpend} is used but the coupon has no "minimumSpend" (line ${lineWith(bad, 'from {minimumSpend}')})`,
+      `shop.json: /rules/0/event/params/benefits/0/detail/zh-CN: {coupon} is used but there is no "coupon" (line ${lineWith(bad, '"zh-CN": "{coupon}"')})`,
+      `shop.json: /rules/0/event/params/benefits/1/coupon/off: an amount is a number above 0, or one per currency: {"byCurrency": {"CNY": 20, "USD": 3}}, but found "20" (line ${lineWith(bad, '"off": "20"')})`,
+      `shop.json: /rules/1/event/params/message/en: {minimumSpend} is used but the coupon has no "minimumSpend" (line ${lineWith(bad, 'From {minimumSpend}')})`,
     ]);
   });
 
