@@ -213,7 +213,7 @@ type Cells = Array<string | number | boolean>;
 const SCORE_COLUMNS = [
   'customerKey', 'platform', 'orderCount', 'monetary', 'currency', 'firstOrderAt', 'lastOrderAt', 'recencyDays',
   'frequency', 'avgOrderValue', 'rfmR', 'rfmF', 'rfmM', 'rfmCode', 'repurchaseCycleDays', 'pAlive', 'expectedPurchases90d',
-  'predictedClv365', 'churnRisk', 'tier', 'badges', 'treatments', 'followUps',
+  'predictedClv365', 'churnRisk', 'lifecycleStage', 'valueQuadrant', 'tier', 'badges', 'treatments', 'followUps',
 ];
 const OUTCOME_COLUMNS = SCORE_COLUMNS.slice(-4);
 /** The columns that come from the scorers. */

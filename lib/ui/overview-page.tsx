@@ -72,7 +72,7 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
           </a>
         )}
       </div>
-      <div class="tm-card">
+      <div class="tm-card tm-tiers">
         <h2>{t('overviewTiers')}</h2>
         <ul class="tm-bars">
           {overview.tiers.map((tier) => (

@@ -27,9 +27,9 @@ describe('the Overview', () => {
   });
 
   it('shows the member ladder, best tier first, adding up to every customer', async () => {
-    const tiers = await page.locator('.tm-bars li').evaluateAll((items) => items.map((li) => li.getAttribute('data-tier')));
+    const tiers = await page.locator('.tm-tiers .tm-bars li').evaluateAll((items) => items.map((li) => li.getAttribute('data-tier')));
     expect(tiers.slice(0, 4)).toEqual(['member-ladder/premier-vip', 'member-ladder/vip', 'member-ladder/senior', 'member-ladder/member']);
-    const counts = await page.locator('.tm-bar-count').allInnerTexts();
+    const counts = await page.locator('.tm-tiers .tm-bar-count').allInnerTexts();
     expect(counts.map((c) => Number(c.split('·')[0]!.replace(/\D/g, ''))).reduce((a, b) => a + b, 0)).toBe(320);
   });
 

@@ -55,6 +55,8 @@ describe('tiermark score', () => {
       pAlive: '',
       expectedPurchases90d: '',
       predictedClv365: '',
+      lifecycleStage: 'growing',
+      valueQuadrant: '',
       // 384 yuan is below the 400 of 高级会员; RFM 155 is a frequent big spender who is not recent.
       tier: 'Member',
       badges: 'Important to retain',

@@ -1,0 +1,122 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoConsolePage } from '../../lib/demo/console-page';
+import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
+import { importAndScore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
+import { badgesIn, cardElements } from './badges';
+
+const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
+
+type StoredProfile = { facts: Record<string, unknown>; tier: { ref: string; benefits?: Array<{ label: { en: string } }> } | null };
+
+/** How many stored profiles have each value of a fact, counted from the store, not from the page. */
+function countBy(profiles: Record<string, StoredProfile>, fact: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const profile of Object.values(profiles)) {
+    const value = profile.facts[fact];
+    if (typeof value === 'string') counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return counts;
+}
+
+const countOf = (text: string) => Number(text.split('·')[0]!.replace(/\D/g, ''));
+
+// A shop whose buyers leave (so the models fit and every customer has a quadrant), in both languages.
+describe('the seller’s playbook: lifecycle stages, value × potential, tier benefits', () => {
+  let browser: LoadedExtension;
+  let dashboard: Page;
+  let orders: DemoOrder[];
+  let profiles: Record<string, StoredProfile>;
+
+  beforeAll(async () => {
+    ({ browser, page: dashboard } = await openEmptyDashboard());
+    orders = demoOrders(320, 20261120, { dropout: 0.3 });
+    const file = join(mkdtempSync(join(tmpdir(), 'tiermark-playbook-')), 'ExportOrderList202612021200.csv');
+    writeFileSync(file, encodeGb18030(demoExportText(orders)));
+    await importAndScore(dashboard, file);
+    profiles = await storedEntries<StoredProfile>(dashboard, 'profiles');
+    await browser.context.route('https://trade.taobao.com/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: demoConsolePage(orders, 40) }),
+    );
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('counts every lifecycle stage and quadrant on the Overview as the profiles hold them, and a stage lists exactly its customers', async () => {
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#overview`);
+    await dashboard.locator('.tm-stages').waitFor();
+    const stages = countBy(profiles, 'lifecycleStage');
+    // A shop whose buyers leave has customers in every stage past new.
+    for (const stage of ['declining', 'dormant', 'lost']) expect(stages.get(stage) ?? 0, stage).toBeGreaterThan(0);
+    const shownStages = await dashboard.locator('.tm-stages li[data-stage]').evaluateAll((items) =>
+      items.map((li) => [li.getAttribute('data-stage')!, (li.querySelector('.tm-bar-count') as HTMLElement).innerText] as const),
+    );
+    expect(shownStages.map(([stage]) => stage)).toEqual(['new', 'growing', 'mature', 'declining', 'dormant', 'lost']);
+    for (const [stage, text] of shownStages) expect(countOf(text), stage).toBe(stages.get(stage) ?? 0);
+
+    const quadrants = countBy(profiles, 'valueQuadrant');
+    expect([...quadrants.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(250);
+    const shownQuadrants = await dashboard.locator('.tm-quadrant-grid td[data-quadrant]').evaluateAll((cells) =>
+      cells.map((td) => [td.getAttribute('data-quadrant')!, (td.querySelector('.tm-cell-count') as HTMLElement).innerText] as const),
+    );
+    expect(shownQuadrants.map(([quadrant]) => quadrant)).toEqual(['develop', 'retain', 'cultivate', 'maintain']);
+    for (const [quadrant, text] of shownQuadrants) expect(countOf(text), quadrant).toBe(quadrants.get(quadrant) ?? 0);
+
+    await dashboard.click('.tm-stages li[data-stage="lost"] a');
+    await expect.poll(() => dashboard.locator('#tm-filter-group').count()).toBe(1);
+    expect(await dashboard.locator('#tm-filter-group').innerText()).toContain('Lost');
+    await expect.poll(async () => countOf(await dashboard.locator('#tm-customers-count').innerText())).toBe(stages.get('lost'));
+    // Cleared, every customer is back.
+    await dashboard.click('#tm-filter-group');
+    await expect.poll(async () => countOf(await dashboard.locator('#tm-customers-count').innerText())).toBe(Object.keys(profiles).length);
+  });
+
+  it('shows a top-tier customer’s stage, quadrant and member benefits on their page, in English and in Chinese', async () => {
+    const [key, top] = Object.entries(profiles).find(([, p]) => p.tier?.ref === 'member-ladder/premier-vip' && typeof p.facts.valueQuadrant === 'string')!;
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#customer=${encodeURIComponent(key)}`);
+    await dashboard.locator('.tm-benefits').waitFor();
+    expect(await dashboard.locator('.tm-groups [data-group="lifecycleStage"]').getAttribute('data-value')).toBe(top.facts.lifecycleStage);
+    expect(await dashboard.locator('.tm-groups [data-group="valueQuadrant"]').getAttribute('data-value')).toBe(top.facts.valueQuadrant);
+    expect(await dashboard.locator('.tm-benefits li').allInnerTexts()).toEqual([
+      'Threshold coupon: 50 off every order of 200 or more',
+      'Birthday discount: 25% off in their birthday month',
+      'Priority service: A dedicated agent answers first; after-sales handled first',
+    ]);
+    await dashboard.click('.tm-lang');
+    await expect.poll(() => dashboard.locator('.tm-benefits li').allInnerTexts()).toEqual(['满减券: 满200减50', '生日折扣: 生日当月享7.5折', '专属客服: 专属客服优先接待，售后优先处理']);
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#overview`);
+    await dashboard.locator('.tm-stages').waitFor();
+    expect(await dashboard.locator('.tm-stages h2').innerText()).toBe('客户生命周期');
+    expect(await dashboard.locator('.tm-quadrant-grid td[data-quadrant="develop"] strong').innerText()).toBe('重点发展（高价值·高潜力）');
+    expect(await dashboard.locator('.tm-stages li[data-stage="lost"] a').innerText()).toBe('流失');
+    await dashboard.click('.tm-lang');
+  });
+
+  it('puts the stage, the quadrant and the benefits on the history card beside the buyer on a seller page', async () => {
+    // A buyer on the console's page with a tier that has benefits and a quadrant.
+    const key = orders
+      .slice(0, 40)
+      .map((o) => `taobao:${o.nick}`)
+      .find((k) => (profiles[k]?.tier?.benefits?.length ?? 0) > 0 && typeof profiles[k]?.facts.valueQuadrant === 'string')!;
+    expect(key).toBeDefined();
+    const seller = await browser.context.newPage();
+    await seller.goto(SOLD_ITEMS);
+    const badge = async () => (await badgesIn(seller.locator('body'))).find((b) => b.customerKey === key) ?? null;
+    await expect.poll(badge, { timeout: 15_000 }).not.toBeNull();
+    const { x, y } = (await badge())!;
+    await seller.mouse.click(x, y);
+    await expect.poll(() => cardElements(seller, '[role=dialog]')).not.toBeNull();
+    const groups = (await cardElements(seller, '.tm-groups [data-group]'))!.map((g) => [g.attributes['data-group'], g.attributes['data-value']]);
+    expect(groups).toEqual([
+      ['lifecycleStage', profiles[key]!.facts.lifecycleStage],
+      ['valueQuadrant', profiles[key]!.facts.valueQuadrant],
+    ]);
+    const benefits = (await cardElements(seller, '.tm-benefits li strong'))!.map((b) => b.text);
+    expect(benefits).toEqual(profiles[key]!.tier!.benefits!.map((b) => b.label.en));
+    await seller.close();
+  });
+});
