@@ -4,6 +4,7 @@ import lifecycle from '../../rules/lifecycle.json';
 import memberLadder from '../../rules/member-ladder.json';
 import rfmSegments from '../../rules/rfm-segments.json';
 import valueMatrix from '../../rules/value-matrix.json';
+import touchpoints from '../../rules/touchpoints.json';
 import vipTreatment from '../../rules/vip-treatment.json';
 import winBack from '../../rules/win-back.json';
 import type { RuleFile } from './rule-file';
@@ -17,5 +18,6 @@ export const DEFAULT_RULE_FILES: Readonly<Record<string, RuleFile>> = {
   'value-matrix.json': valueMatrix as RuleFile,
   'churn-warnings.json': churnWarnings as RuleFile,
   'follow-ups.json': followUps as RuleFile,
+  'touchpoints.json': touchpoints as RuleFile,
   'win-back.json': winBack as RuleFile,
 };

@@ -8,9 +8,18 @@ export type ScoringBase = Omit<ScoreContext, 'models'>;
 const YEAR_DAYS = 365;
 const PURCHASE = 1;
 const REFUND = 2;
+/** Placed and not paid (as the export says): a 催付 touchpoint. */
+const UNPAID = 4;
+/** Shipped and not yet delivered (as the export says): in-transit care. */
+const IN_TRANSIT = 8;
 
 function flagsOf(order: Order): number {
-  return (isPurchase(order) ? PURCHASE : 0) | (order.isReturn || order.refundedMinor > 0 ? REFUND : 0);
+  return (
+    (isPurchase(order) ? PURCHASE : 0) |
+    (order.isReturn || order.refundedMinor > 0 ? REFUND : 0) |
+    (order.status === 'unpaid' ? UNPAID : 0) |
+    (order.status === 'shipped' && order.deliveredAt === undefined ? IN_TRANSIT : 0)
+  );
 }
 
 /**
@@ -53,6 +62,8 @@ function historyFromEntries(customer: Customer, entries: readonly number[], ctx:
   let netSpendMinor = 0;
   let purchases = 0;
   let refunds = 0;
+  let lastUnpaidDay: number | null = null;
+  let firstInTransitDay: number | null = null;
   for (let i = 0; i < entries.length; i += 3) {
     const day = localDayNumber(entries[i]!, ctx.timeZone);
     if (day > ctx.asOfDay) continue; // after the as-of date: not yet happened
@@ -62,6 +73,8 @@ function historyFromEntries(customer: Customer, entries: readonly number[], ctx:
     if (day > ctx.asOfDay - YEAR_DAYS) spendLast365dMinor += spend;
     if (flags & PURCHASE) purchases += 1;
     if (flags & REFUND) refunds += 1;
+    if (flags & UNPAID && (lastUnpaidDay === null || day > lastUnpaidDay)) lastUnpaidDay = day;
+    if (flags & IN_TRANSIT && (firstInTransitDay === null || day < firstInTransitDay)) firstInTransitDay = day;
     const slot = byDay.get(day) ?? { spend: 0, purchase: false };
     slot.spend += spend;
     slot.purchase ||= (flags & PURCHASE) !== 0;
@@ -79,5 +92,8 @@ function historyFromEntries(customer: Customer, entries: readonly number[], ctx:
       occasionSpendMinor[occasionSpendMinor.length - 1]! += spend;
     }
   }
-  return { customer, occasionDays, occasionSpendMinor, spendLast365dMinor, netSpendMinor, purchases, refunds };
+  // An unpaid order the buyer has since bought past (a later purchase) is abandoned, not one to chase.
+  const lastOccasion = occasionDays[occasionDays.length - 1];
+  if (lastUnpaidDay !== null && lastOccasion !== undefined && lastOccasion > lastUnpaidDay) lastUnpaidDay = null;
+  return { customer, occasionDays, occasionSpendMinor, spendLast365dMinor, netSpendMinor, purchases, refunds, lastUnpaidDay, firstInTransitDay };
 }

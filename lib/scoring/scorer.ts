@@ -25,6 +25,9 @@ export interface CustomerHistory {
   refunds: number;
   /** Net spend in the 365 days up to the as-of day, minor units. */
   spendLast365dMinor: number;
+  /** Local day of the newest order still unpaid (none bought since), and of the oldest shipped but not delivered; null when none. */
+  lastUnpaidDay?: number | null;
+  firstInTransitDay?: number | null;
 }
 
 export interface ScoreSettings {

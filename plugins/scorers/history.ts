@@ -17,6 +17,14 @@ export default defineScorer({
     daysSinceDelivery: { type: 'number', unit: 'days', description: { en: 'Days since the last delivery; empty when none is known', 'zh-CN': '距最近一次签收的天数；无记录时为空' } },
     monetaryLast365d: { type: 'number', unit: 'money', description: { en: 'Net spend in the last 365 days', 'zh-CN': '近365天消费金额' } },
     lastOrderValue: { type: 'number', unit: 'money', description: { en: 'Net spend of the last purchase (orders on one day together)', 'zh-CN': '最近一次购买的金额（同一天的订单合计）' } },
+    daysSinceUnpaidOrder: {
+      type: 'number', unit: 'days',
+      description: { en: 'Days since the newest order the export shows unpaid (none bought since); empty when none', 'zh-CN': '距最近一笔未付款订单（此后无成交）的天数；无则为空' },
+    },
+    daysInTransit: {
+      type: 'number', unit: 'days',
+      description: { en: 'Days since the oldest order shipped but not yet delivered was placed; empty when none', 'zh-CN': '最早一笔已发货未签收订单下单至今的天数；无则为空' },
+    },
   },
   score({ history }, _model, ctx) {
     const { customer, occasionDays } = history;
@@ -37,6 +45,8 @@ export default defineScorer({
       daysSinceDelivery: deliveredDay === null || deliveredDay > ctx.asOfDay ? null : ctx.asOfDay - deliveredDay,
       monetaryLast365d: majorUnits(history.spendLast365dMinor, digits),
       lastOrderValue: last === undefined ? null : majorUnits(history.occasionSpendMinor[history.occasionSpendMinor.length - 1]!, digits),
+      daysSinceUnpaidOrder: history.lastUnpaidDay == null ? null : ctx.asOfDay - history.lastUnpaidDay,
+      daysInTransit: history.firstInTransitDay == null ? null : ctx.asOfDay - history.firstInTransitDay,
     };
   },
 });

@@ -17,12 +17,12 @@ const loaded = loadedRules(filesForCurrency(Object.values(DEFAULT_RULE_FILES), '
 const rules = new RuleSet(loaded, registry);
 const engine = referenceEngine(loaded, registry);
 
-/** A one-time buyer from ten days ago, middling in everything: no rule but the ladder's first step fires. */
+/** A one-time buyer from twenty days ago (past the first week's care), middling in everything: no rule but the ladder's first step and their stage's care fires. */
 const ordinary: Facts = {
-  recencyDays: 10, frequency: 1, orderCount: 1, monetary: 100, avgOrderValue: 100, tenureDays: 10, refundRate: 0, daysSinceDelivery: null,
+  recencyDays: 20, frequency: 1, orderCount: 1, monetary: 100, avgOrderValue: 100, tenureDays: 20, refundRate: 0, daysSinceDelivery: null,
   monetaryLast365d: 100, lastOrderValue: 100, rfmR: 3, rfmF: 1, rfmM: 3, rfmCode: '313', monetaryPercentile: 0.5, repurchaseCycleDays: 40,
   repurchaseCycleSource: 'population', daysUntilRepurchaseDue: 30, pAlive: 1, expectedPurchases90d: 0.2, bgnbdStatus: 'fitted',
-  expectedSpendPerPurchase: 100, predictedClv365: 20, gammaGammaStatus: 'fitted', churnRisk: 0, churnBasis: 'model and cycle', lifecycleStage: 'new', lostBand: null, lifecycleBasis: 'shop', valueQuadrant: 'cultivate',
+  expectedSpendPerPurchase: 100, predictedClv365: 20, gammaGammaStatus: 'fitted', churnRisk: 0, churnBasis: 'model and cycle', lifecycleStage: 'new', lostBand: null, lifecycleBasis: 'shop', valueQuadrant: 'cultivate', daysSinceUnpaidOrder: null, daysInTransit: null,
 };
 const rfm = (code: string): Facts => ({ rfmCode: code, rfmR: Number(code[0]), rfmF: Number(code[1]), rfmM: Number(code[2]) });
 
@@ -64,6 +64,9 @@ const CASES: Record<string, [fires: Facts, nearMiss: Facts]> = {
   'value-matrix/retain-badge': [{ valueQuadrant: 'retain' }, { valueQuadrant: 'develop' }],
   'value-matrix/develop': [{ valueQuadrant: 'develop' }, { valueQuadrant: 'cultivate' }],
   'value-matrix/retain': [{ valueQuadrant: 'retain' }, { valueQuadrant: 'maintain' }],
+  'touchpoints/first-order-care': [{ frequency: 1, tenureDays: 7 }, { frequency: 1, tenureDays: 6 }],
+  'touchpoints/in-transit-care': [{ daysInTransit: 5 }, { daysInTransit: 4 }],
+  'touchpoints/payment-reminder': [{ daysSinceUnpaidOrder: 1 }, { daysSinceUnpaidOrder: 2 }],
   'win-back/high-value': [{ recencyDays: 90, monetaryLast365d: 10000 }, { recencyDays: 90, monetaryLast365d: 9999.99 }],
   'win-back/mid-value': [{ recencyDays: 90, monetaryLast365d: 5000 }, { recencyDays: 90, monetaryLast365d: 4999.99 }],
   'win-back/low-value': [{ recencyDays: 90, monetaryLast365d: 4999.99 }, { recencyDays: 89, monetaryLast365d: 4999.99 }],

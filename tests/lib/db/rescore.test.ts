@@ -6,6 +6,7 @@ import { allFollowUps, getProfile, setFollowUpStatus, type RescoreStatus } from 
 import { rescore } from '../../../lib/db/rescore';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB } from '../../../lib/db/schema';
+import { DEFAULT_RULE_FILES } from '../../../lib/engine/default-rules';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
@@ -49,8 +50,20 @@ describe('rescoring the store', () => {
     expect(await db.get('meta', 'rescore')).toMatchObject({ state: 'done', customers: 3 });
   });
 
+  it('raises the touchpoints of an order: in-transit care and first-order care for a parcel shipped eleven days ago', async () => {
+    const db = await taobaoShop();
+    await rescore(db, { reason: 'import', ...at('2024-05-01') });
+    // lily_2019's only purchase, 20 April, is shipped and not confirmed; her order of 21 April is
+    // unpaid, ten days on: past a payment reminder's day.
+    const lily = (await allFollowUps(db)).filter((f) => f.customerKey === 'taobao:lily_2019').map((f) => [f.ref, f.due]);
+    expect(lily).toEqual([['touchpoints/first-order-care', '2024-05-01'], ['touchpoints/in-transit-care', '2024-05-01']]);
+  });
+
   it('keeps a follow-up marked done across rescores, and drops open ones the rules no longer raise', async () => {
     const db = await taobaoShop();
+    // Only the seller's welcome call: the shipped touchpoints off.
+    const touchpoints = { ...DEFAULT_RULE_FILES['touchpoints.json']!, enabled: false };
+    expect(await saveRuleFile(db, 'touchpoints.json', JSON.stringify(touchpoints), defaultRegistry())).toEqual([]);
     expect(await saveRuleFile(db, 'welcome.json', welcomeCall(), defaultRegistry())).toEqual([]);
     await rescore(db, { reason: 'rules', ...at('2024-05-01') });
     const raised = await allFollowUps(db);
@@ -92,6 +105,8 @@ describe('rescoring the store', () => {
     expect(await db.count('ruleFiles')).toBe(0);
     // One that got into the store another way (an older version's registry, a restore) is skipped, not half applied.
     await db.put('ruleFiles', { file: 'welcome.json', text: broken, updatedAt: 0 });
+    // (With the shipped touchpoints off, the welcome call would be the only follow-up.)
+    await saveRuleFile(db, 'touchpoints.json', JSON.stringify({ ...DEFAULT_RULE_FILES['touchpoints.json']!, enabled: false }), defaultRegistry());
     const status = await rescore(db, { reason: 'manual', ...at('2024-05-01') });
     expect(status.state).toBe('done');
     expect(status.ruleProblems).toEqual([expect.stringMatching(/^welcome\.json: \/rules\/0\/conditions\/all\/0\/fact: unknown fact "orders"; did you mean "orderCount" \(Orders purchased/)]);

@@ -38,4 +38,23 @@ describe('history scorer', () => {
     const facts = score([order('sun', '2023-04-30 12:00', 500), order('sun', '2023-05-03 12:00', 40), order('sun', '2024-04-01 12:00', 60)]);
     expect(facts).toMatchObject({ monetary: 600, monetaryLast365d: 100 });
   });
+
+  it('counts the days since an order left unpaid, unless the buyer has bought since, for a payment reminder', () => {
+    const paid = order('zhou', '2024-04-20 09:00', 60);
+    const unpaid = order('zhou', '2024-04-30 21:00', 80, { status: 'unpaid' });
+    expect(score([paid, unpaid]).daysSinceUnpaidOrder).toBe(1);
+    // A later purchase: the unpaid order was abandoned (or paid as another), nothing to chase.
+    expect(score([paid, unpaid, order('zhou', '2024-05-01 08:00', 80)]).daysSinceUnpaidOrder).toBeNull();
+    // Of two unpaid orders, the newer one counts.
+    expect(score([order('zhou', '2024-04-25 09:00', 80, { status: 'unpaid' }), unpaid]).daysSinceUnpaidOrder).toBe(1);
+    expect(score([paid]).daysSinceUnpaidOrder).toBeNull();
+  });
+
+  it('counts the days the oldest parcel shipped and not delivered has been under way', () => {
+    const shipped = (at: string, extra = {}) => order('wu', at, 60, { status: 'shipped', ...extra });
+    expect(score([shipped('2024-04-24 09:00'), shipped('2024-04-28 09:00')]).daysInTransit).toBe(7);
+    // Delivered (a delivery date) or completed: no longer in transit.
+    expect(score([shipped('2024-04-24 09:00', { deliveredAt: Date.parse('2024-04-27T12:00:00+08:00') })]).daysInTransit).toBeNull();
+    expect(score([order('wu', '2024-04-24 09:00', 60, { status: 'completed' })]).daysInTransit).toBeNull();
+  });
 });
