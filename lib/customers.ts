@@ -47,6 +47,8 @@ export class CustomerTallies {
   private firstAnyAt = new Float64Array(0);
   private lastAnyAt = new Float64Array(0);
   private lastDeliveredAt = new Float64Array(0);
+  /** By slot: the newest order's birthday and when that order was placed (few customers have one). */
+  private readonly birthdays = new Map<number, { at: number; monthDay: string }>();
 
   /** `withIdentities: false` keeps figures only (no names, emails, phones): for big files on the command line. */
   constructor(withIdentities = true) {
@@ -71,6 +73,8 @@ export class CustomerTallies {
     if (!(this.firstAnyAt[slot]! <= at)) this.firstAnyAt[slot] = at;
     if (!(this.lastAnyAt[slot]! >= at)) this.lastAnyAt[slot] = at;
     if (order.deliveredAt !== undefined && !(this.lastDeliveredAt[slot]! >= order.deliveredAt)) this.lastDeliveredAt[slot] = order.deliveredAt;
+    const birthday = order.buyer.birthday;
+    if (birthday && !((this.birthdays.get(slot)?.at ?? -Infinity) > at)) this.birthdays.set(slot, { at, monthDay: detach(birthday) });
     const identity = this.identities?.[slot];
     if (identity) {
       const { buyer } = order;
@@ -122,6 +126,7 @@ export class CustomerTallies {
       lastOrderAt: purchased ? this.lastPurchaseAt[slot]! : this.lastAnyAt[slot]!,
       lastDeliveredAt: Number.isNaN(delivered) ? undefined : delivered,
       refundCount: this.refundCount[slot]!,
+      ...(this.birthdays.has(slot) ? { birthday: this.birthdays.get(slot)!.monthDay } : {}),
     };
   }
 

@@ -245,3 +245,42 @@ export function inferDateFormat(samples: readonly string[], timeZone: string): I
 export function dateParser(pattern: string | null | undefined, timeZone: string): DateParser {
   return pattern ? compileDatePattern(pattern, timeZone) : (text) => parseIsoLike(text, timeZone);
 }
+
+const BIRTH_YMD = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$/;
+const BIRTH_MD = /^(?:--)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const monthDay = (month: number, day: number): string | null =>
+  month >= 1 && month <= 12 && day >= 1 && day <= DAYS_IN_MONTH[month - 1]! ? `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` : null;
+
+/**
+ * A yearly date (a birthday) as "MM-DD": from 1990-05-17, 1990年5月17日, 5月17日 or 05-17 (month
+ * first unless the first number cannot be a month); any other full date as the file writes its
+ * order dates (`parseDate`, read in `timeZone`). Null when the text is no date.
+ */
+export function monthDayOf(text: string, parseDate?: DateParser, timeZone = 'UTC'): string | null {
+  const trimmed = text.trim();
+  const ymd = BIRTH_YMD.exec(trimmed);
+  if (ymd) return monthDay(Number(ymd[2]), Number(ymd[3]));
+  const md = BIRTH_MD.exec(trimmed);
+  if (md) {
+    const [first, second] = [Number(md[1]), Number(md[2])];
+    return first > 12 ? monthDay(second, first) : monthDay(first, second);
+  }
+  const instant = parseDate?.(trimmed) ?? null;
+  if (instant === null) return null;
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, month: 'numeric', day: 'numeric' }).formatToParts(instant);
+  return monthDay(Number(parts.find((p) => p.type === 'month')!.value), Number(parts.find((p) => p.type === 'day')!.value));
+}
+
+/** Days from a local day number to the next time a yearly "MM-DD" comes round (0 on the day); 29 February falls on 1 March in other years. */
+export function daysUntilYearly(monthDayText: string, fromDay: number): number {
+  const [month, day] = monthDayText.split('-').map(Number) as [number, number];
+  const from = new Date(fromDay * 86_400_000);
+  for (let year = from.getUTCFullYear(); ; year += 1) {
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    const [m, d] = month === 2 && day === 29 && !leap ? [3, 1] : [month, day];
+    const target = Date.UTC(year, m - 1, d) / 86_400_000;
+    if (target >= fromDay) return target - fromDay;
+  }
+}

@@ -32,7 +32,7 @@ export function isNotAnOrder(result: RowResult): result is NotAnOrder {
 }
 
 /** Fields a seller maps for the generic format; `price` is a unit price multiplied by `quantity`. */
-export const MAPPABLE_FIELDS = ['customer', 'order', 'date', 'amount', 'price', 'currency', 'status', 'item', 'quantity'] as const;
+export const MAPPABLE_FIELDS = ['customer', 'order', 'date', 'amount', 'price', 'currency', 'status', 'item', 'quantity', 'birthday'] as const;
 export type MappableField = (typeof MAPPABLE_FIELDS)[number];
 /** Field → header name, or 1-based column position as text when the file has no header. */
 export type ColumnMapping = Partial<Record<MappableField, string>>;

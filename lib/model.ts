@@ -21,6 +21,8 @@ export interface BuyerIds {
   email?: string;
   name?: string;
   phone?: string;
+  /** A yearly date the export keeps for the buyer (a birthday column), as "MM-DD". */
+  birthday?: string;
 }
 
 export interface Order {
@@ -74,6 +76,8 @@ export interface OrderLine {
   unknownStatus?: string;
   /** The platform's own id of the order, unique across stores (Shopify's Id). */
   externalId?: string;
+  /** A birthday cell that is no date, as the export wrote it (the order is read without it). */
+  unreadBirthday?: string;
 }
 
 /** Net spend of one order, in minor units. */
@@ -99,7 +103,18 @@ export interface Customer {
   lastOrderAt: number;
   lastDeliveredAt?: number;
   refundCount: number;
+  /** "MM-DD", from the newest order whose export gave one. */
+  birthday?: string;
 }
+
+/** A yearly date the seller keeps for a customer: "birthday" or their own name for it (结婚纪念日), and "MM-DD". */
+export interface KeptDate {
+  name: string;
+  monthDay: string;
+}
+
+/** The name a kept birthday goes by; any other name is the seller's own. */
+export const BIRTHDAY = 'birthday';
 
 export type AliasKind = 'order' | 'id' | 'email' | 'phone' | 'name';
 

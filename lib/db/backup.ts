@@ -4,7 +4,7 @@ import { DB_VERSION, shopsOfPlatforms, type Database } from './schema';
 import type { ImportRecord } from './ledger';
 
 /** What a backup holds: every store a rescore or an import cannot rebuild by itself, and the shop's settings. */
-const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles', 'shops'] as const;
+const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles', 'shops', 'keptDates'] as const;
 type BackedUp = (typeof BACKED_UP)[number];
 const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles', 'followups']);
 /** Every store, for deleting all data: the backed-up ones and an import's staging. */
@@ -39,6 +39,7 @@ const KEY_OF: Record<BackedUp, (record: Record<string, unknown>) => boolean> = {
   meta: (r) => typeof r.id === 'string',
   ruleFiles: (r) => typeof r.file === 'string' && typeof r.text === 'string',
   shops: (r) => typeof r.id === 'string' && typeof r.platform === 'string',
+  keptDates: (r) => typeof r.key === 'string' && Array.isArray(r.dates),
 };
 const BUCKET = 'a bucket: a whole-number "bucket" and "json" text';
 const EXPECTED: Record<BackedUp, string> = {
@@ -47,9 +48,12 @@ const EXPECTED: Record<BackedUp, string> = {
   meta: 'a record with "id" text',
   ruleFiles: 'a rule file with "file" and "text"',
   shops: 'a shop with "id" and "platform" text',
+  keptDates: 'a customer\'s dates: "key" text and a "dates" list',
 };
 /** The store version before shops: its backups restore, each import into its platform's first shop (as the v4 migration does). */
 const BEFORE_SHOPS = 3;
+/** Versions whose backups restore here; those from before kept dates have none. */
+const RESTORABLE = new Set([BEFORE_SHOPS, 4, DB_VERSION]);
 
 /** Buckets read at a time: each read's results become objects on the page's thread. */
 const SLICE = 32;
@@ -129,7 +133,7 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
     const entry = value as Record<string, unknown>;
     if (!header) {
       if (entry?.format !== BACKUP_FORMAT) fail('line 1: /format', `expected "${BACKUP_FORMAT}": this is not a Tiermark backup. Choose a file made by "Back up" on this page.`);
-      if (entry.schemaVersion !== DB_VERSION && entry.schemaVersion !== BEFORE_SHOPS) {
+      if (!RESTORABLE.has(entry.schemaVersion as number)) {
         fail('line 1: /schemaVersion', `the backup's store version is ${String(entry.schemaVersion)}, this Tiermark's is ${DB_VERSION}. Restore it with the Tiermark version that made it, or import the order exports again.`);
       }
       header = { ...(entry as unknown as Backup), stores };

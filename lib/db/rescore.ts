@@ -11,6 +11,7 @@ import { localDayNumber } from '../time';
 import { BUCKETS, readBucket, storedBucket } from './buckets';
 import type { FollowUpRecord, Profile, RescoreStatus } from './profiles';
 import { activeRuleFiles } from './rule-files';
+import { allKeptDates } from './kept-dates';
 import type { Database } from './schema';
 
 /** Buckets read or written per transaction: small enough to report progress often. */
@@ -28,6 +29,12 @@ export interface RescoreOptions {
 
 async function readHistories(db: Database, base: Parameters<typeof historyFromOrders>[2]): Promise<CustomerHistory[][]> {
   const byBucket: CustomerHistory[][] = [];
+  const kept = await allKeptDates(db);
+  const historyOf = (customer: Customer, orders: readonly Order[]) => {
+    const history = historyFromOrders(customer, orders, base);
+    const dates = kept.get(customer.key);
+    return dates ? { ...history, keptDates: dates } : history;
+  };
   for (let start = 0; start < BUCKETS; start += CHUNK) {
     const range = IDBKeyRange.bound(start, start + CHUNK - 1);
     const tx = db.transaction(['orders', 'customers']);
@@ -35,7 +42,7 @@ async function readHistories(db: Database, base: Parameters<typeof historyFromOr
     const ordersByBucket = new Map(orders.map((stored) => [stored.bucket, readBucket<Order[]>(stored)]));
     for (const stored of customers) {
       const histories = ordersByBucket.get(stored.bucket) ?? {};
-      byBucket[stored.bucket] = Object.values(readBucket<Customer>(stored)).map((customer) => historyFromOrders(customer, histories[customer.key] ?? [], base));
+      byBucket[stored.bucket] = Object.values(readBucket<Customer>(stored)).map((customer) => historyOf(customer, histories[customer.key] ?? []));
     }
   }
   return byBucket;

@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { Order } from '../model';
+import type { KeptDate, Order } from '../model';
 import type { Continuation } from '../import/fold';
 import type { ImportRecord } from './ledger';
 import type { RescoreStatus, StoredRuleFile } from './profiles';
@@ -28,6 +28,13 @@ export interface TiermarkDB extends DBSchema {
   ruleFiles: { key: string; value: StoredRuleFile };
   /** The seller's shops, by id (see lib/shops.ts). */
   shops: { key: string; value: Shop };
+  /** Dates the seller keeps for a customer (a birthday, an anniversary), by customer key. */
+  keptDates: { key: string; value: CustomerDates };
+}
+
+export interface CustomerDates {
+  key: string;
+  dates: KeptDate[];
 }
 
 export interface StagedBatch {
@@ -98,6 +105,10 @@ export const MIGRATIONS: readonly Upgrade[] = [
     const imports = tx.objectStore('imports');
     const { records, shops } = shopsOfPlatforms(await imports.getAll());
     await Promise.all([...records.map((record) => imports.put(record)), ...shops.map((shop) => tx.objectStore('shops').put(shop))]);
+  },
+  // v5: dates the seller keeps per customer.
+  (db) => {
+    db.createObjectStore('keptDates', { keyPath: 'key' });
   },
 ];
 

@@ -1,5 +1,6 @@
 import churnWarnings from '../../rules/churn-warnings.json';
 import followUps from '../../rules/follow-ups.json';
+import importantDates from '../../rules/important-dates.json';
 import lifecycle from '../../rules/lifecycle.json';
 import memberLadder from '../../rules/member-ladder.json';
 import rfmSegments from '../../rules/rfm-segments.json';
@@ -19,5 +20,6 @@ export const DEFAULT_RULE_FILES: Readonly<Record<string, RuleFile>> = {
   'churn-warnings.json': churnWarnings as RuleFile,
   'follow-ups.json': followUps as RuleFile,
   'touchpoints.json': touchpoints as RuleFile,
+  'important-dates.json': importantDates as RuleFile,
   'win-back.json': winBack as RuleFile,
 };

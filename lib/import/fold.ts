@@ -13,6 +13,8 @@ export interface FoldedOrder {
   cashOnDelivery?: boolean;
   /** A status text the format did not know, read as its default. */
   unknownStatus?: string;
+  /** A birthday cell that is no date. */
+  unreadBirthday?: string;
   /** Row numbers the order came from, for rejecting them together. */
   rows: number[];
   /** Set when this order id was emitted earlier in the same file. */
@@ -41,6 +43,7 @@ class Draft {
   cashOnDelivery = false;
   unknownStatus?: string;
   externalId?: string;
+  unreadBirthday?: string;
 
   constructor(readonly orderId: string) {}
 
@@ -51,6 +54,8 @@ class Draft {
     buyer.email ??= line.buyer.email;
     buyer.name ??= line.buyer.name;
     buyer.phone ??= line.buyer.phone;
+    buyer.birthday ??= line.buyer.birthday;
+    this.unreadBirthday ??= line.unreadBirthday;
     this.buyerFrom ??= line.buyerFrom;
     if (line.cashOnDelivery) this.cashOnDelivery = true;
     this.unknownStatus ??= line.unknownStatus;
@@ -151,7 +156,7 @@ export class OrderFolder {
       ...(draft.externalId ? { externalId: draft.externalId } : {}),
     };
     if (earlier === undefined || earlier === NO_BUYER) this.emitted.set(detach(draft.orderId), buyer);
-    this.emit({ order, rows: draft.rows, continuation: continuation ? (fromLines ? 'sum' : 'items') : null, buyerFrom: id ? draft.buyerFrom : undefined, cashOnDelivery: draft.cashOnDelivery || undefined, unknownStatus: draft.unknownStatus });
+    this.emit({ order, rows: draft.rows, continuation: continuation ? (fromLines ? 'sum' : 'items') : null, buyerFrom: id ? draft.buyerFrom : undefined, cashOnDelivery: draft.cashOnDelivery || undefined, unknownStatus: draft.unknownStatus, unreadBirthday: draft.unreadBirthday });
   }
 }
 

@@ -104,6 +104,8 @@ export interface ImportReport {
   fallbacks: Array<{ column: string; orders: number; firstRow: number }>;
   /** Status texts the format did not know, each with the orders read with its default status and the first one's row. */
   unknownStatuses: Array<{ text: string; orders: number; firstRow: number; readAs: OrderStatus }>;
+  /** Birthday cells that are no date: the orders were read without them (absent in reports from before birthdays). */
+  unreadBirthdays?: { orders: number; firstRow: number; text: string };
   /** Lines the export adds around its orders (a footer), not read as rows; with the first and the record count a footer states. */
   notOrders?: { lines: number; firstRow: number; text: string; records: number | null };
   /** Rows whose every cell is empty, not read as rows, with the first. */
@@ -289,6 +291,14 @@ export class ImportSession {
       this.warnings.push({
         en: `${n} ${orders === 1 ? 'order has' : 'orders have'} the status "${text}", which this format does not know: read as ${readAs} (the first at row ${firstRow}). If that is wrong, change the status in the export or import it as a table with its columns chosen.`,
         'zh-CN': `${n} 个订单的状态为"${text}"，本格式无法识别，已按 ${readAs} 读取（第一个在第 ${firstRow} 行）。如有误，请修改导出文件中的状态，或按通用表格导入并自选列。`,
+      });
+    }
+    const birthdays = report.unreadBirthdays;
+    if (birthdays) {
+      const n = birthdays.orders.toLocaleString('en');
+      this.warnings.push({
+        en: `${n} ${birthdays.orders === 1 ? 'order has a birthday that is' : 'orders have birthdays that are'} no date, such as "${birthdays.text}" (row ${birthdays.firstRow}): ${birthdays.orders === 1 ? 'it was' : 'they were'} imported without. Write birthdays as 1990-05-17, 5月17日 or 05-17.`,
+        'zh-CN': `${n} 个订单的生日无法识别为日期，如"${birthdays.text}"（第 ${birthdays.firstRow} 行）：已导入订单但未记录生日。生日请写作 1990-05-17、5月17日 或 05-17。`,
       });
     }
     const empty = report.emptyRows;
@@ -477,6 +487,10 @@ export class ImportSession {
             let unknown = report.unknownStatuses.find((u) => u.text === text);
             if (!unknown && report.unknownStatuses.length < 20) report.unknownStatuses.push((unknown = { text: detach(text), orders: 0, firstRow: folded.rows[0] ?? 0, readAs: folded.order.status }));
             if (unknown) unknown.orders += 1;
+          }
+          if (folded.unreadBirthday !== undefined) {
+            report.unreadBirthdays ??= { orders: 0, firstRow: folded.rows[0] ?? 0, text: detach(folded.unreadBirthday) };
+            report.unreadBirthdays.orders += 1;
           }
           if (folded.cashOnDelivery) {
             report.cashOnDelivery ??= { orders: 0, firstRow: folded.rows[0] ?? 0 };

@@ -65,6 +65,12 @@ export const inspector = {
     if (!openCardRoot?.host.isConnected) return null;
     return [...openCardRoot.shadow.querySelectorAll(selector)].map(seen);
   },
+  /** Scrolls the open card to its nth element that matches, as the seller scrolls to a button below the fold; false when there is none. */
+  revealInCard(selector: string, nth: number): boolean {
+    const element = openCardRoot?.host.isConnected ? openCardRoot.shadow.querySelectorAll(selector)[nth] : undefined;
+    element?.scrollIntoView({ block: 'nearest' });
+    return element !== undefined;
+  },
   /** How many elements matching `inner` a badge's shadow root holds: its text is text, never markup. */
   badgeElements(selector: string, inner: string): number {
     const host = document.querySelector(selector);

@@ -1,5 +1,5 @@
 import type { Localised } from '../formats';
-import type { Customer } from '../model';
+import type { Customer, KeptDate } from '../model';
 
 /** A fact's value: flat primitives only (DESIGN.md, "Facts are flat primitives"); null when unknown. */
 export type FactValue = number | string | boolean | null;
@@ -28,6 +28,8 @@ export interface CustomerHistory {
   /** Local day of the newest order still unpaid (none bought since), and of the oldest shipped but not delivered; null when none. */
   lastUnpaidDay?: number | null;
   firstInTransitDay?: number | null;
+  /** Dates the seller keeps for the customer (the customer's page); a kept birthday wins over one from an export. */
+  keptDates?: readonly KeptDate[];
 }
 
 export interface ScoreSettings {

@@ -10,6 +10,7 @@ import type { CardView } from '../overlay/card-view';
 import type { FactSpec, FactValue } from '../scoring/scorer';
 import { shopSettings } from '../settings';
 import { Pill } from './parts';
+import { KeptDatesCard } from './kept-dates-card';
 import { formatCount, formatMajorMoney, formatShop } from './format';
 import { localised, translator, type Language } from './i18n';
 
@@ -146,6 +147,7 @@ export function CustomerPage({ db, language, customerKey, storeVersion, shops = 
           ))}
         </dl>
       </div>
+      <KeptDatesCard db={db} customerKey={card.customerKey} language={language} />
       <div class="tm-card">
         {card.benefits.length > 0 && (
           <>

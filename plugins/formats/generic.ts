@@ -2,6 +2,7 @@ import { defineOrderFormat, FormatError, MAPPABLE_FIELDS, normaliseHeader, type 
 import { numberText } from '../../lib/money';
 import { RowProblem, RowReader } from '../../lib/import/row-reader';
 import { statusFromText } from '../../lib/status';
+import { monthDayOf } from '../../lib/dates';
 
 /**
  * What a header says about a field, in the languages sellers' exports come in (English, 中文,
@@ -42,6 +43,10 @@ const HINTS: Record<MappableField, { names: string[]; words: RegExp; not?: RegEx
     not: /quantity|qty|price|count|total|id$/i,
   },
   quantity: { names: ['quantity', 'qty', '数量', 'quantité', 'menge', 'anzahl', 'cantidad'], words: /qty|quantity|数量|quantité|menge|anzahl|cantidad/i },
+  birthday: {
+    names: ['birthday', 'date of birth', 'birth date', 'dob', '生日', '出生日期', 'anniversaire', 'date de naissance', 'geburtstag', 'geburtsdatum', 'cumpleaños', 'fecha de nacimiento'],
+    words: /birth|生日|出生|naissance|anniversaire|geburt|cumpleaños|nacimiento/i,
+  },
 };
 
 /** Whether a column's values have the shape a field needs: amounts are numbers, dates are dates. */
@@ -142,9 +147,12 @@ export default defineOrderFormat({
         );
       }
       const title = read.text(row, col.item);
+      const birthdayText = read.text(row, col.birthday).trim();
+      const birthday = birthdayText === '' ? null : monthDayOf(birthdayText, options.parseDate, options.timeZone);
       return {
         orderId,
-        buyer: { id: customer || undefined },
+        buyer: { id: customer || undefined, birthday: birthday ?? undefined },
+        unreadBirthday: birthday === null && birthdayText !== '' ? birthdayText : undefined,
         createdAt: read.date(row, col.date),
         status: isReturn ? 'refunded' : status,
         unknownStatus: known === null && statusText.trim() !== '' ? statusText.trim() : undefined,

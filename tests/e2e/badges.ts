@@ -87,6 +87,7 @@ export async function cardText(page: Page, selector: string): Promise<string | n
 
 /** Clicks the open card's nth element that matches, as the seller's mouse does (a trusted click at its centre). */
 export async function clickInCard(page: Page, selector: string, nth = 0): Promise<void> {
+  await inContentScript<boolean>(page, `tiermarkInspector.revealInCard(${JSON.stringify(selector)}, ${nth})`);
   const element = (await cardElements(page, selector))?.[nth];
   if (!element) throw new Error(`No ${selector} in an open card`);
   await page.mouse.click(element.x, element.y);

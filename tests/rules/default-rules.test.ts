@@ -23,6 +23,7 @@ const ordinary: Facts = {
   monetaryLast365d: 100, lastOrderValue: 100, rfmR: 3, rfmF: 1, rfmM: 3, rfmCode: '313', monetaryPercentile: 0.5, repurchaseCycleDays: 40,
   repurchaseCycleSource: 'population', daysUntilRepurchaseDue: 30, pAlive: 1, expectedPurchases90d: 0.2, bgnbdStatus: 'fitted',
   expectedSpendPerPurchase: 100, predictedClv365: 20, gammaGammaStatus: 'fitted', churnRisk: 0, churnBasis: 'model and cycle', lifecycleStage: 'new', lostBand: null, lifecycleBasis: 'shop', valueQuadrant: 'cultivate', daysSinceUnpaidOrder: null, daysInTransit: null,
+  daysUntilBirthday: null, daysUntilKeptDate: null, keptDateName: null,
 };
 const rfm = (code: string): Facts => ({ rfmCode: code, rfmR: Number(code[0]), rfmF: Number(code[1]), rfmM: Number(code[2]) });
 
@@ -67,6 +68,8 @@ const CASES: Record<string, [fires: Facts, nearMiss: Facts]> = {
   'touchpoints/first-order-care': [{ frequency: 1, tenureDays: 7 }, { frequency: 1, tenureDays: 6 }],
   'touchpoints/in-transit-care': [{ daysInTransit: 5 }, { daysInTransit: 4 }],
   'touchpoints/payment-reminder': [{ daysSinceUnpaidOrder: 1 }, { daysSinceUnpaidOrder: 2 }],
+  'important-dates/birthday-greeting': [{ daysUntilBirthday: 3 }, { daysUntilBirthday: 4 }],
+  'important-dates/kept-date-greeting': [{ daysUntilKeptDate: 0, keptDateName: '结婚纪念日' }, { daysUntilKeptDate: 4, keptDateName: '结婚纪念日' }],
   'win-back/high-value': [{ recencyDays: 90, monetaryLast365d: 10000 }, { recencyDays: 90, monetaryLast365d: 9999.99 }],
   'win-back/mid-value': [{ recencyDays: 90, monetaryLast365d: 5000 }, { recencyDays: 90, monetaryLast365d: 4999.99 }],
   'win-back/low-value': [{ recencyDays: 90, monetaryLast365d: 4999.99 }, { recencyDays: 89, monetaryLast365d: 4999.99 }],

@@ -5,6 +5,7 @@ import { backupLines, BackupProblem, compressBackup, customersInBackup, deleteAl
 import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { allFollowUps } from '../../../lib/db/profiles';
+import { setKeptDates } from '../../../lib/db/kept-dates';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, storeCounts } from '../../../lib/db/schema';
 import { sha256Hex } from '../../../lib/import/encoding';
@@ -24,10 +25,13 @@ const SETTINGS = { timeZone: 'Asia/Shanghai', clvDiscountRate: 0.01 };
 const gzip = (lines: string[]) => compressBackup(lines);
 
 describe('backing up and restoring the store', () => {
-  it('restores into an emptied store exactly what was backed up: counts, lookups, follow-ups, import history', async () => {
+  it('restores into an emptied store exactly what was backed up: counts, lookups, follow-ups, kept dates, import history', async () => {
     const db = await taobaoShop();
+    await setKeptDates(db, 'taobao:茶友小王', [{ name: 'birthday', monthDay: '05-17' }, { name: '结婚纪念日', monthDay: '10-01' }]);
     const look = async () => lookupRows(db, 'taobao', [[{ kind: 'order', value: '2847561230003' }], [{ kind: 'id', value: '茶友小王' }]], 'zh-CN');
-    const before = { counts: await storeCounts(db), matches: await look(), followUps: await allFollowUps(db), imports: await db.getAll('imports') };
+    const state = async () => ({ counts: await storeCounts(db), matches: await look(), followUps: await allFollowUps(db), imports: await db.getAll('imports'), dates: await db.getAll('keptDates') });
+    const before = await state();
+    expect(before.dates).toHaveLength(1);
     expect(before.counts.customers).toBe(3);
     const progress: number[] = [];
     const file = await compressBackup(await backupLines(db, SETTINGS, (share) => progress.push(share)));
@@ -41,7 +45,16 @@ describe('backing up and restoring the store', () => {
     expect(customersInBackup(backup)).toBe(3);
     await restoreBackup(db, backup);
     clearLookupCache(db);
-    expect({ counts: await storeCounts(db), matches: await look(), followUps: await allFollowUps(db), imports: await db.getAll('imports') }).toEqual(before);
+    expect(await state()).toEqual(before);
+  });
+
+  it('restores a backup from before kept dates with none kept', async () => {
+    const db = await taobaoShop();
+    const lines = (await backupLines(db, SETTINGS)).map((line) => line.replace(/"schemaVersion":\d+/, '"schemaVersion":4').replace(/,"keptDates":0\}/, '}'));
+    await setKeptDates(db, 'taobao:茶友小王', [{ name: 'birthday', monthDay: '05-17' }]);
+    await restoreBackup(db, await readBackupFile(await gzip(lines), 'v4.gz'));
+    expect(await db.getAll('keptDates')).toEqual([]);
+    expect((await storeCounts(db)).customers).toBe(3);
   });
 
   it('restores a backup from before shops, each import into its platform’s first shop', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixture, importPath, sharedData } from '../../helpers';
 import { guessMapping } from '../../../plugins/formats/generic';
@@ -33,6 +34,22 @@ describe('generic format', () => {
     expect(orders.get('generic:C536371')).toMatchObject({ isReturn: true, refundedMinor: 1500, status: 'refunded' });
     expect(byKey.get('generic:12583')).toMatchObject({ orderCount: 1, monetaryMinor: 9000 + 5400 - 1500 });
     expect(report.guestOrders).toBe(1);
+  });
+
+  it('keeps a birthday column as each buyer’s month and day, and counts the cells that are no date without losing their orders', async () => {
+    const path = fixture('generic-birthdays.csv');
+    const { report, byKey } = await importPath(path, { format: 'generic', timeZone: 'Asia/Shanghai' });
+    expect(report.mapping).toMatchObject({ customer: '客户', order: '订单号', date: '下单时间', amount: '金额', birthday: '生日' });
+    // Every row is an order: a birthday that is no date costs the birthday, not the order.
+    const rows = readFileSync(path, 'utf8').split(/\r?\n/).filter(Boolean).length - 1;
+    expect(report.rowsImported).toBe(rows);
+    expect(byKey.get('generic:王芳')!.birthday).toBe('05-17');
+    expect(byKey.get('generic:李雷')!.birthday).toBe('12-31');
+    expect(byKey.get('generic:孙悟空')!.birthday).toBe('02-29');
+    expect(byKey.get('generic:赵敏')!.birthday).toBeUndefined();
+    expect(byKey.get('generic:钱多多')!.birthday).toBeUndefined();
+    expect(report.unreadBirthdays).toEqual({ orders: 1, firstRow: 5, text: '不详' });
+    expect(report.warnings.map((w) => w['zh-CN'])).toContain('1 个订单的生日无法识别为日期，如"不详"（第 5 行）：已导入订单但未记录生日。生日请写作 1990-05-17、5月17日 或 05-17。');
   });
 
   it('guesses a mapping from header words', () => {
