@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConsolePage } from '../../lib/demo/console-page';
 import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
-import { importAndScore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
+import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
 import { badgesIn, cardElements } from './badges';
 
 const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
@@ -118,5 +118,34 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     const benefits = (await cardElements(seller, '.tm-benefits li strong'))!.map((b) => b.text);
     expect(benefits).toEqual(profiles[key]!.tier!.benefits!.map((b) => b.label.en));
     await seller.close();
+  });
+
+  it('keeps a birthday entered on the customer’s page, refuses one that is no date, and raises a greeting before it', async () => {
+    const key = Object.keys(profiles).find((k) => profiles[k]!.tier !== null)!;
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#customer=${encodeURIComponent(key)}`);
+    const card = dashboard.locator('.tm-kept-dates');
+    await card.waitFor();
+    await card.locator('input[type=text]').fill('someday');
+    await card.locator('button[type=submit]').click();
+    await expect.poll(() => card.locator('[role=alert]').innerText()).toBe('This is no date: write it as 05-17, 1990-05-17 or 5月17日.');
+    expect(await dashboard.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('keptDates').objectStore('keptDates').count(); g.onsuccess = () => ok(g.result); }; })`)).toBe(0);
+
+    // Two days from now (a day either way for the shop's time zone): inside the three days before it.
+    const soon = new Date(Date.now() + 2 * 86_400_000);
+    const monthDay = `${String(soon.getUTCMonth() + 1).padStart(2, '0')}-${String(soon.getUTCDate()).padStart(2, '0')}`;
+    const before = (await lastRescore(dashboard)).startedAt;
+    await card.locator('input[type=text]').fill(monthDay);
+    await card.locator('button[type=submit]').click();
+    await expect.poll(() => card.locator('li[data-date="birthday"]').getAttribute('data-month-day')).toBe(monthDay);
+    await expect.poll(async () => {
+      const rescore = await lastRescore(dashboard);
+      return rescore.startedAt > before && rescore.state === 'done';
+    }, { timeout: 30_000 }).toBe(true);
+    const greetings = Object.values(await storedEntries<{ ref: string; customerKey: string; status: string }>(dashboard, 'followups')).filter(
+      (f) => f.ref === 'important-dates/birthday-greeting',
+    );
+    expect(greetings.map((f) => [f.customerKey, f.status])).toEqual([[key, 'open']]);
+    await dashboard.reload();
+    await expect.poll(() => dashboard.locator('.tm-follow-ups li').allInnerTexts()).toContainEqual(expect.stringContaining('Birthday greeting'));
   });
 });
