@@ -5,7 +5,7 @@ import { minorDigits } from '../money';
 import { formatProblem } from '../engine/validate';
 import type { Customer, Order } from '../model';
 import { historyFromOrders } from '../scoring/history';
-import { fitScorers, scoreCustomer } from '../scoring/pipeline';
+import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import type { CustomerHistory, ScoreSettings } from '../scoring/scorer';
 import { localDayNumber } from '../time';
 import { BUCKETS, readBucket, storedBucket } from './buckets';
@@ -78,6 +78,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     status.customers = byBucket.reduce((n, list) => n + (list?.length ?? 0), 0);
     await report();
     const ctx = fitScorers(() => byBucket.flat(), base);
+    await db.put('meta', { id: 'models', models: publishedModels(ctx) });
 
     const now = Date.now();
     for (let start = 0; start < BUCKETS; start += CHUNK) {

@@ -19,7 +19,7 @@ export interface TiermarkDB extends DBSchema {
   staged: { key: [string, number, number]; value: StagedBatch };
   /** Alias additions of a commit in progress, applied after its customers. */
   stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
-  meta: { key: string; value: StoreCounts | RescoreStatus };
+  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels };
   /** Facts and rule outcomes by customer, in buckets like `customers`. */
   profiles: { key: number; value: StoredBucket };
   /** Follow-ups the rules raised, by id, in buckets of their customers': staff mark them done or snooze them. */
@@ -47,6 +47,12 @@ export interface StagedBatch {
 
 /** An order as staged, with the file's rows it came from (to reject them together if the commit must). */
 export type StagedOrder = { order: Order; continuation: Continuation | null; rows?: number[] };
+
+/** What the scorers published of the last rescore's fits (products bought together), by scorer id; `meta` record "models". */
+export interface PublishedModels {
+  id: 'models';
+  models: Record<string, unknown>;
+}
 
 export interface StoreCounts {
   id: 'counts';

@@ -16,6 +16,8 @@ export interface CardView {
   orders: Array<{ orderId: string; date: string; amount: string; spend: number; status: string }>;
   treatments: Array<{ label: string; detail: string | null }>;
   followUps: Array<{ id: string; label: string; channel: string; due: string; status: FollowUpStatus; message: string; coupon: string | null }>;
+  /** Products the shop's customers often buy with what this customer bought, and they have not (关联推荐). */
+  suggestions: Array<{ title: string; reason: string }>;
   /** What a member of the customer's tier is entitled to (会员权益). */
   benefits: Array<{ label: string; detail: string | null }>;
   text: {
@@ -25,6 +27,7 @@ export interface CardView {
     orders: string;
     treatments: string;
     benefits: string;
+    suggestions: string;
     followUps: string;
     none: string;
     done: string;

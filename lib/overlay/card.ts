@@ -157,6 +157,8 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
     el('h3', {}, t.orders),
     view.orders.length > 1 ? chart(view) : null,
     el('table', {}, el('tbody', {}, ...view.orders.map((o) => el('tr', { 'data-order': o.orderId }, el('td', {}, o.date), el('td', {}, o.orderId), el('td', { class: 'tm-num' }, o.amount), el('td', { class: 'tm-muted' }, o.status))))),
+    view.suggestions.length > 0 ? el('h3', {}, t.suggestions) : null,
+    view.suggestions.length > 0 ? el('ul', { class: 'tm-suggestions' }, ...view.suggestions.map((x) => el('li', {}, el('strong', {}, x.title), el('span', { class: 'tm-muted' }, ` — ${x.reason}`)))) : null,
     view.benefits.length > 0 ? el('h3', {}, t.benefits) : null,
     view.benefits.length > 0 ? el('ul', { class: 'tm-benefits' }, ...view.benefits.map((b) => el('li', {}, el('strong', {}, b.label), b.detail ? ` — ${b.detail}` : ''))) : null,
     el('h3', {}, t.treatments),

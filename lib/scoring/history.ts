@@ -48,11 +48,28 @@ export class HistoryCollector {
   }
 }
 
-/** A stored customer's history from their orders. */
+/** A stored customer's history from their orders, with the products they bought. */
 export function historyFromOrders(customer: Customer, orders: readonly Order[], ctx: ScoringBase): CustomerHistory {
   const entries: number[] = [];
-  for (const order of orders) entries.push(order.createdAt, netSpendMinor(order), flagsOf(order));
-  return historyFromEntries(customer, entries, ctx);
+  const products = new Map<string, { sku: string; title: string; days: number[] }>();
+  for (const order of orders) {
+    entries.push(order.createdAt, netSpendMinor(order), flagsOf(order));
+    if (!isPurchase(order) || order.items.length === 0) continue;
+    const day = localDayNumber(order.createdAt, ctx.timeZone);
+    if (day > ctx.asOfDay) continue;
+    for (const item of order.items) {
+      // Exports without SKUs (Taobao's order report) name a product by its title.
+      const sku = item.sku || item.title;
+      if (!sku || item.quantity <= 0) continue;
+      let product = products.get(sku);
+      if (!product) products.set(sku, (product = { sku, title: item.title || sku, days: [] }));
+      if (!product.days.includes(day)) product.days.push(day);
+    }
+  }
+  const history = historyFromEntries(customer, entries, ctx);
+  if (products.size === 0) return history;
+  for (const product of products.values()) product.days.sort((a, b) => a - b);
+  return { ...history, products: [...products.values()] };
 }
 
 /** Merges a customer's orders into purchase occasions by local day (交易按天合并), up to the as-of day. */

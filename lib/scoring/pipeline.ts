@@ -55,6 +55,13 @@ export function fitScorers(histories: () => Iterable<CustomerHistory>, base: Sco
   return ctx;
 }
 
+/** What each scorer publishes of its fitted model for the dashboard (see Scorer.publish), by scorer id. */
+export function publishedModels(ctx: ScoreContext, scorers: readonly Scorer<unknown>[] = allScorers): Record<string, unknown> {
+  const published: Record<string, unknown> = {};
+  for (const scorer of scorers) if (scorer.publish && scorer.id in ctx.models) published[scorer.id] = scorer.publish(ctx.models[scorer.id]);
+  return published;
+}
+
 /** Every fact of one customer, with the fitted models in `ctx`. */
 export function scoreCustomer(history: CustomerHistory, ctx: ScoreContext, scorers: readonly Scorer<unknown>[] = allScorers): Facts {
   return run(history, scorers, ctx);

@@ -30,6 +30,14 @@ export interface CustomerHistory {
   firstInTransitDay?: number | null;
   /** Dates the seller keeps for the customer (the customer's page); a kept birthday wins over one from an export. */
   keptDates?: readonly KeptDate[];
+  /** The products (by SKU) the customer bought, each with the local days they bought it, ascending; absent where line items were not kept (the command line). */
+  products?: ProductPurchases[];
+}
+
+export interface ProductPurchases {
+  sku: string;
+  title: string;
+  days: number[];
 }
 
 export interface ScoreSettings {
@@ -64,6 +72,8 @@ export interface Scorer<Model = unknown> {
   after?: readonly string[];
   /** Runs once per rescore on the whole population (breakpoints, model parameters). */
   fit?(population: Iterable<Scored>, ctx: ScoreContext): Model;
+  /** What of the fitted model the dashboard shows (kept with the rescore, JSON): e.g. products bought together. */
+  publish?(model: Model): unknown;
   /** Pure and cheap; never throws on odd data: unknown values are null, with a reason fact where one helps. */
   score(customer: Scored, model: Model, ctx: ScoreContext): Facts;
 }

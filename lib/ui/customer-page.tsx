@@ -149,6 +149,18 @@ export function CustomerPage({ db, language, customerKey, storeVersion, shops = 
       </div>
       <KeptDatesCard db={db} customerKey={card.customerKey} language={language} />
       <div class="tm-card">
+        {card.suggestions.length > 0 && (
+          <>
+            <h2>{card.text.suggestions}</h2>
+            <ul class="tm-suggestions">
+              {card.suggestions.map((x) => (
+                <li>
+                  <strong>{x.title}</strong> <span class="tm-muted">— {x.reason}</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
         {card.benefits.length > 0 && (
           <>
             <h2>{card.text.benefits}</h2>

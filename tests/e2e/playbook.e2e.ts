@@ -24,6 +24,25 @@ function countBy(profiles: Record<string, StoredProfile>, fact: string): Map<str
 
 const countOf = (text: string) => Number(text.split('·')[0]!.replace(/\D/g, ''));
 
+/**
+ * Counted here from the export's rows: each buyer's products (orders neither unpaid nor closed),
+ * and for a buyer the products that two or more buyers bought with one of theirs and they have not.
+ */
+function alsoBought(orders: readonly DemoOrder[]): (nick: string) => Set<string> {
+  const bought = new Map<string, Set<string>>();
+  for (const o of orders) {
+    if (o.status === '等待买家付款' || o.status === '交易关闭') continue;
+    bought.set(o.nick, (bought.get(o.nick) ?? new Set<string>()).add(o.title));
+  }
+  const pairs = new Map<string, number>();
+  for (const set of bought.values()) for (const a of set) for (const b of set) if (a !== b) pairs.set(`${a}|${b}`, (pairs.get(`${a}|${b}`) ?? 0) + 1);
+  return (nick) => {
+    const own = bought.get(nick) ?? new Set<string>();
+    const split = (pair: string) => pair.split('|') as [string, string];
+    return new Set([...pairs].filter(([pair, n]) => n >= 2 && own.has(split(pair)[0]) && !own.has(split(pair)[1])).map(([pair]) => split(pair)[1]));
+  };
+}
+
 // A shop whose buyers leave (so the models fit and every customer has a quadrant), in both languages.
 describe('the seller’s playbook: lifecycle stages, value × potential, tier benefits', () => {
   let browser: LoadedExtension;
@@ -96,12 +115,12 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     await dashboard.click('.tm-lang');
   });
 
-  it('puts the stage, the quadrant and the benefits on the history card beside the buyer on a seller page', async () => {
+  it('puts the stage, the quadrant, the benefits and product suggestions on the history card beside the buyer on a seller page', async () => {
     // A buyer on the console's page with a tier that has benefits and a quadrant.
     const key = orders
       .slice(0, 40)
       .map((o) => `taobao:${o.nick}`)
-      .find((k) => (profiles[k]?.tier?.benefits?.length ?? 0) > 0 && typeof profiles[k]?.facts.valueQuadrant === 'string')!;
+      .find((k) => (profiles[k]?.tier?.benefits?.length ?? 0) > 0 && typeof profiles[k]?.facts.valueQuadrant === 'string' && alsoBought(orders)(k.slice('taobao:'.length)).size > 0)!;
     expect(key).toBeDefined();
     const seller = await browser.context.newPage();
     await seller.goto(SOLD_ITEMS);
@@ -117,6 +136,9 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     ]);
     const benefits = (await cardElements(seller, '.tm-benefits li strong'))!.map((b) => b.text);
     expect(benefits).toEqual(profiles[key]!.tier!.benefits!.map((b) => b.label.en));
+    const suggested = (await cardElements(seller, '.tm-suggestions li strong'))!.map((x) => x.text);
+    expect(suggested.length).toBeGreaterThan(0);
+    for (const title of suggested) expect(alsoBought(orders)(key.slice('taobao:'.length)), title).toContain(title);
     await seller.close();
   });
 
@@ -147,5 +169,21 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     expect(greetings.map((f) => [f.customerKey, f.status])).toEqual([[key, 'open']]);
     await dashboard.reload();
     await expect.poll(() => dashboard.locator('.tm-follow-ups li').allInnerTexts()).toContainEqual(expect.stringContaining('Birthday greeting'));
+  });
+
+  it('suggests on the customer’s page, in both languages, products the shop’s customers bought with theirs and they have not', async () => {
+    const candidates = alsoBought(orders);
+    const nick = [...new Set(orders.map((o) => o.nick))].find((n) => candidates(n).size > 0)!;
+    expect(nick).toBeDefined();
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#customer=${encodeURIComponent(`taobao:${nick}`)}`);
+    await dashboard.locator('.tm-suggestions').waitFor();
+    const shown = await dashboard.locator('.tm-suggestions li strong').allInnerTexts();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThanOrEqual(3);
+    for (const title of shown) expect(candidates(nick), title).toContain(title);
+    expect(await dashboard.locator('.tm-suggestions li').first().innerText()).toMatch(/\d+% of those who bought “.+” bought it too/);
+    await dashboard.click('.tm-lang');
+    await expect.poll(() => dashboard.locator('.tm-suggestions li').first().innerText()).toMatch(/购买「.+」的客户中 \d+% 也买了它/);
+    await dashboard.click('.tm-lang');
   });
 });

@@ -6,6 +6,7 @@ import { firedRefs, referenceEngine } from '../../lib/engine/reference';
 import { defaultRegistry } from '../../lib/engine/registry';
 import { loadedRules } from '../../lib/engine/rule-file';
 import { RuleSet } from '../../lib/engine/rule-set';
+import { isoOfDay } from '../../lib/engine/outcome';
 import { filesForCurrency } from '../../lib/engine/currency';
 import { checkRuleFile } from '../../lib/engine/validate';
 import type { Facts } from '../../lib/scoring/scorer';
@@ -24,6 +25,7 @@ const ordinary: Facts = {
   repurchaseCycleSource: 'population', daysUntilRepurchaseDue: 30, pAlive: 1, expectedPurchases90d: 0.2, bgnbdStatus: 'fitted',
   expectedSpendPerPurchase: 100, predictedClv365: 20, gammaGammaStatus: 'fitted', churnRisk: 0, churnBasis: 'model and cycle', lifecycleStage: 'new', lostBand: null, lifecycleBasis: 'shop', valueQuadrant: 'cultivate', daysSinceUnpaidOrder: null, daysInTransit: null,
   daysUntilBirthday: null, daysUntilKeptDate: null, keptDateName: null,
+  refillProduct: null, daysUntilRefill: null, refillCycleDays: null,
 };
 const rfm = (code: string): Facts => ({ rfmCode: code, rfmR: Number(code[0]), rfmF: Number(code[1]), rfmM: Number(code[2]) });
 
@@ -55,6 +57,7 @@ const CASES: Record<string, [fires: Facts, nearMiss: Facts]> = {
     { repurchaseCycleSource: 'own', daysUntilRepurchaseDue: 3 },
     { repurchaseCycleSource: 'own', daysUntilRepurchaseDue: 4 },
   ],
+  'follow-ups/refill-reminder': [{ refillProduct: '云南普洱 熟茶饼 357g', daysUntilRefill: -7 }, { refillProduct: '云南普洱 熟茶饼 357g', daysUntilRefill: -8 }],
   'follow-ups/second-purchase-nudge': [{ frequency: 1, tenureDays: 30 }, { frequency: 1, tenureDays: 29 }],
   'lifecycle/new': [{ lifecycleStage: 'new' }, { lifecycleStage: 'growing' }],
   'lifecycle/growing': [{ lifecycleStage: 'growing' }, { lifecycleStage: 'mature' }],
@@ -113,6 +116,15 @@ describe('the default rules', () => {
     expect(await rules.outcome(ordinary, 'taobao:a', 20_000)).toMatchObject({ tier: { label: { 'zh-CN': '普通会员' } }, followUps: [] });
     expect((await rules.outcome(ordinary, 'taobao:a', 20_000)).treatments.map((t) => t.ref)).toEqual(['lifecycle/new']);
     expect((await rules.outcome(ordinary, 'taobao:a', 20_000)).badges.map((b) => b.ref)).toEqual(['rfm-segments/general-winback']);
+  });
+
+  it('send a refill reminder naming the product instead of the general repurchase reminder when both are due', async () => {
+    const due = { ...ordinary, repurchaseCycleSource: 'own', daysUntilRepurchaseDue: 2 };
+    expect((await rules.outcome(due, 'taobao:a', 20_000)).followUps.map((f) => f.ref)).toEqual(['follow-ups/repurchase-reminder']);
+    const [refill, ...others] = (await rules.outcome({ ...due, refillProduct: '云南普洱 熟茶饼 357g', daysUntilRefill: 1 }, 'taobao:a', 20_000)).followUps;
+    expect(others).toEqual([]);
+    expect(refill).toMatchObject({ ref: 'follow-ups/refill-reminder', due: isoOfDay(20_001) });
+    expect(refill!.message['zh-CN']).toBe('亲，您的云南普洱 熟茶饼 357g差不多该用完啦，需要帮您补货吗？现在下单当天发货哦～');
   });
 
   it('offer a phone call and a coupon of 20% of the last order to a dormant big spender', async () => {
