@@ -127,7 +127,8 @@ describe('rescoring the store', () => {
     const status = await rescore(db, { reason: 'import', timeZone: 'America/Los_Angeles', settings: DEFAULT_SCORE_SETTINGS, asOf });
     const open = (await allFollowUps(db)).filter((f) => f.status === 'open');
     // Before windows, the first rescore raised 2,265 win-back SMS alone, the median 253 days overdue.
-    // Now 330 (114 review requests, 103 second-purchase nudges, 99 win-back SMS, 14 refill reminders).
+    // Now 345: 114 review requests, 103 second-purchase nudges, 15 first-order care, 14 repurchase
+    // reminders, and win-backs by value (84 SMS, 11 app messages, 4 calls).
     expect(status.followUpsOpen).toBe(open.length);
     expect(open.length).toBeLessThan(400);
     expect(open.every((f) => f.dueDay >= status.asOfDay)).toBe(true);
