@@ -46,7 +46,8 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
   const view = useRef<EditorView | null>(null);
   const [text, setText] = useState<string | null>(null);
   const [customers, setCustomers] = useState<PreviewCustomer[]>([]);
-  const [preview, setPreview] = useState<RulePreview | null>(null);
+  // With the number of customers it was worked out over: until the new one is done, the old one shows its own.
+  const [preview, setPreview] = useState<(RulePreview & { over: number }) | null>(null);
   const [versions, setVersions] = useState<Array<{ text: string; savedAt: number }>>([]);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
 
@@ -102,7 +103,7 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
   useEffect(() => {
     if (text === null) return;
     let current = true;
-    const timer = setTimeout(() => void previewRuleFile(text, file, defaultRegistry(), customers).then((result) => current && setPreview(result)), 250);
+    const timer = setTimeout(() => void previewRuleFile(text, file, defaultRegistry(), customers).then((result) => current && setPreview({ ...result, over: customers.length })), 250);
     return () => {
       current = false;
       clearTimeout(timer);
@@ -170,7 +171,7 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
           {preview && preview.problems.length === 0 && (
             <>
               <p>
-                <strong id="tm-preview-matches">{formatCount(preview.matches, language)}</strong> / {formatCount(customers.length, language)} {t('editorMatches')}
+                <strong id="tm-preview-matches">{formatCount(preview.matches, language)}</strong> / {formatCount(preview.over, language)} {t('editorMatches')}
                 {preview.sample.length > 0 && (
                   <span class="tm-muted">
                     {' '}

@@ -7,6 +7,7 @@ import { demoConsolePage } from '../../lib/demo/console-page';
 import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
 import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
 import { badgesIn, cardElements } from './badges';
+import { QUADRANT_LOOK, STAGE_LOOK, type LifecycleStage, type ValueQuadrant } from '../../lib/lifecycle';
 
 const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
 
@@ -139,6 +140,26 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     const suggested = (await cardElements(seller, '.tm-suggestions li strong'))!.map((x) => x.text);
     expect(suggested.length).toBeGreaterThan(0);
     for (const title of suggested) expect(alsoBought(orders)(key.slice('taobao:'.length)), title).toContain(title);
+
+    // The dashboard switched to Chinese: the card follows.
+    await seller.keyboard.press('Escape');
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#overview`);
+    await dashboard.click('.tm-lang');
+    await expect.poll(() => dashboard.locator('nav a[href="#overview"]').innerText()).toBe('概览');
+    const reopen = async () => {
+      const found = await badge();
+      if (!found) return null;
+      await seller.keyboard.press('Escape');
+      await seller.mouse.click(found.x, found.y);
+      await expect.poll(() => cardElements(seller, '[role=dialog]')).not.toBeNull();
+      return (await cardElements(seller, 'h3'))?.map((h) => h.text) ?? null;
+    };
+    await expect.poll(reopen, { timeout: 15_000 }).toEqual(expect.arrayContaining(['会员权益', '常被一起购买（关联推荐）']));
+    const stage = (await cardElements(seller, '.tm-groups [data-group="lifecycleStage"]'))![0]!.text;
+    expect(stage.startsWith(STAGE_LOOK[profiles[key]!.facts.lifecycleStage as LifecycleStage].label['zh-CN'])).toBe(true);
+    const quadrant = (await cardElements(seller, '.tm-groups [data-group="valueQuadrant"]'))![0]!.text;
+    expect(quadrant).toBe(QUADRANT_LOOK[profiles[key]!.facts.valueQuadrant as ValueQuadrant].label['zh-CN']);
+    await dashboard.click('.tm-lang');
     await seller.close();
   });
 
