@@ -1,6 +1,7 @@
 import { KeySample } from '../../lib/scoring/sample';
 import { defineScorer } from '../../lib/scoring/scorer';
 import { ownCycleDays } from './repurchase-cycle';
+import { median } from '../../lib/sorted';
 
 /** Buyers who bought a product on two days or more, from whom its cycle is taken. */
 export const MIN_REPEAT_BUYERS = 5;
@@ -27,12 +28,6 @@ interface ProductsModel {
   cycles: Map<string, number>;
   /** For each of the most-bought products, those most often bought with it, best first. */
   companions: Map<string, Companion[]>;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Pairs of products in one basket, counted over the baskets of a sample of customers. */

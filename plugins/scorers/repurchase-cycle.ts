@@ -1,10 +1,5 @@
 import { defineScorer } from '../../lib/scoring/scorer';
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+import { median } from '../../lib/sorted';
 
 /**
  * A customer's own typical gap between purchase occasions: the mean, first to last over the gaps

@@ -1,6 +1,7 @@
 import { valueQuadrant } from '../../lib/lifecycle';
 import { KeySample } from '../../lib/scoring/sample';
 import { defineScorer, type Scored } from '../../lib/scoring/scorer';
+import { median } from '../../lib/sorted';
 
 interface ValueMatrixModel {
   /** The median predicted 12-month value of the shop's buyers (a sample of a big shop); null without CLV. */
@@ -28,11 +29,8 @@ export default defineScorer<ValueMatrixModel>({
     const values = sample
       .take()
       .map((member) => member.facts.predictedClv365)
-      .filter((value): value is number => typeof value === 'number')
-      .sort((a, b) => a - b);
-    if (values.length === 0) return { medianValue: null };
-    const mid = values.length >> 1;
-    return { medianValue: values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2 };
+      .filter((value): value is number => typeof value === 'number');
+    return { medianValue: values.length === 0 ? null : median(values) };
   },
   score({ facts }, model) {
     const { predictedClv365, pAlive } = facts;

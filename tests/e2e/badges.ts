@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { BadgeFacts } from '../../lib/overlay/inspect';
 
 /** A badge as the content script knows it, with its centre on screen. */
@@ -96,6 +97,20 @@ export async function clickInCard(page: Page, selector: string, nth = 0): Promis
 /** The tier shown on each row's badge (null: no badge), rows by a selector, read in the content script. */
 export async function tiersIn(page: Page, rows: string): Promise<Array<string | null>> {
   return inContentScript<Array<string | null>>(page, `tiermarkInspector.badgesIn(${JSON.stringify(rows)}).map((badges) => badges[0]?.labels[0] ?? null)`);
+}
+
+/**
+ * Opens a customer's card as the seller does, with a trusted click on their badge, once the badge
+ * is there (found through the content script: the page cannot tell whose a badge is). Pressing
+ * Escape first closes a card left open, so it can be called again to reopen.
+ */
+export async function openCardOf(page: Page, customerKey: string): Promise<void> {
+  const badge = async () => (await badgesIn(page.locator('body'))).find((b) => b.customerKey === customerKey) ?? null;
+  await expect.poll(badge, { timeout: 15_000 }).not.toBeNull();
+  await page.keyboard.press('Escape');
+  const { x, y } = (await badge())!;
+  await page.mouse.click(x, y);
+  await expect.poll(() => cardElements(page, '[role=dialog]')).not.toBeNull();
 }
 
 /** Waits until a condition read from the page holds (for setup, where expect.poll is not allowed). */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConsolePage } from '../../lib/demo/console-page';
 import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
 import { importAndScore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
-import { badgesIn, cardElements, cardText } from './badges';
+import { cardElements, cardText, openCardOf } from './badges';
 
 const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
 
@@ -46,12 +46,7 @@ describe('the history card of a shop the models fit', () => {
 
     const seller = await browser.context.newPage();
     await seller.goto(SOLD_ITEMS);
-    // The customer's badge, found through the content script (the page cannot tell whose a badge is).
-    const badge = async () => (await badgesIn(seller.locator('body'))).find((b) => b.customerKey === key) ?? null;
-    await expect.poll(badge, { timeout: 15_000 }).not.toBeNull();
-    const { x, y } = (await badge())!;
-    await seller.mouse.click(x, y);
-    await expect.poll(() => cardElements(seller, '[role=dialog]')).not.toBeNull();
+    await openCardOf(seller, key!);
     const fact = (name: string) => cardText(seller, `[data-fact="${name}"]`);
     expect(await fact('pAlive')).toBe(`${Math.round(pAlive! * 100)}%`);
     expect(await fact('predictedClv365')).toBe(new Intl.NumberFormat('en', { style: 'currency', currency: 'CNY' }).format(predictedClv365!));

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConsolePage } from '../../lib/demo/console-page';
 import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
 import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
-import { badgesIn, cardElements } from './badges';
+import { cardElements, openCardOf } from './badges';
 import { QUADRANT_LOOK, STAGE_LOOK, type LifecycleStage, type ValueQuadrant } from '../../lib/lifecycle';
 
 const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
@@ -125,11 +125,7 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     expect(key).toBeDefined();
     const seller = await browser.context.newPage();
     await seller.goto(SOLD_ITEMS);
-    const badge = async () => (await badgesIn(seller.locator('body'))).find((b) => b.customerKey === key) ?? null;
-    await expect.poll(badge, { timeout: 15_000 }).not.toBeNull();
-    const { x, y } = (await badge())!;
-    await seller.mouse.click(x, y);
-    await expect.poll(() => cardElements(seller, '[role=dialog]')).not.toBeNull();
+    await openCardOf(seller, key);
     const groups = (await cardElements(seller, '.tm-groups [data-group]'))!.map((g) => [g.attributes['data-group'], g.attributes['data-value']]);
     expect(groups).toEqual([
       ['lifecycleStage', profiles[key]!.facts.lifecycleStage],
@@ -147,11 +143,7 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     await dashboard.click('.tm-lang');
     await expect.poll(() => dashboard.locator('nav a[href="#overview"]').innerText()).toBe('概览');
     const reopen = async () => {
-      const found = await badge();
-      if (!found) return null;
-      await seller.keyboard.press('Escape');
-      await seller.mouse.click(found.x, found.y);
-      await expect.poll(() => cardElements(seller, '[role=dialog]')).not.toBeNull();
+      await openCardOf(seller, key);
       return (await cardElements(seller, 'h3'))?.map((h) => h.text) ?? null;
     };
     await expect.poll(reopen, { timeout: 15_000 }).toEqual(expect.arrayContaining(['会员权益', '常被一起购买（关联推荐）']));
