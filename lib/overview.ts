@@ -1,6 +1,7 @@
 import type { CustomerRow } from './db/customer-list';
 import type { Localised } from './formats';
-import { isLifecycleStage, isValueQuadrant, LIFECYCLE_STAGES, LOST_BANDS, VALUE_QUADRANTS, type LifecycleStage, type LostBand, type ValueQuadrant } from './lifecycle';
+import { isLifecycleStage, LIFECYCLE_STAGES, LOST_BANDS, type LifecycleStage, type LostBand } from './lifecycle';
+import { isValueQuadrant, VALUE_QUADRANTS, type ValueQuadrant } from './value-matrix';
 
 export interface RfmCell {
   r: number;

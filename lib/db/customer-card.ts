@@ -9,7 +9,8 @@ import type { Companion } from '../../plugins/scorers/products';
 import { isPurchase } from '../customers';
 import { netSpendMinor } from '../model';
 import { minorDigits } from '../money';
-import { isLifecycleStage, isValueQuadrant, LOST_BAND_LABEL, QUADRANT_LOOK, STAGE_LOOK, type LostBand } from '../lifecycle';
+import { isLifecycleStage, LOST_BAND_LABEL, STAGE_LOOK, type LostBand } from '../lifecycle';
+import { isValueQuadrant, QUADRANT_LOOK } from '../value-matrix';
 
 const TEXT: Record<Language, CardView['text']> = {
   en: {

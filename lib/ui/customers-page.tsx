@@ -7,7 +7,8 @@ import { shopSettings } from '../settings';
 import { formatCount, formatMajorMoney, formatMoney, formatShop } from './format';
 import type { Localised } from '../formats';
 import { localised, translator, type Language } from './i18n';
-import { isLifecycleStage, isValueQuadrant, LOST_BAND_LABEL, LOST_BANDS, QUADRANT_LOOK, STAGE_LOOK, type LifecycleStage, type LostBand, type ValueQuadrant } from '../lifecycle';
+import { isLifecycleStage, LOST_BAND_LABEL, LOST_BANDS, STAGE_LOOK, type LifecycleStage, type LostBand } from '../lifecycle';
+import { isValueQuadrant, QUADRANT_LOOK, type ValueQuadrant } from '../value-matrix';
 import { EmptyShop, Pill, ReadingCustomers } from './parts';
 
 /** Rows drawn at a time: the table shows a window of the list, so 100,000 customers scroll as smoothly as 100. */

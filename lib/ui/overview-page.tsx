@@ -9,7 +9,8 @@ import { shopSettings } from '../settings';
 import { localDayNumber } from '../time';
 import { formatCount, formatInstant, formatMoney } from './format';
 import { localised, translator, type Language } from './i18n';
-import { LOST_BAND_LABEL, QUADRANT_LOOK, STAGE_LOOK, type ValueQuadrant } from '../lifecycle';
+import { LOST_BAND_LABEL, STAGE_LOOK } from '../lifecycle';
+import { QUADRANT_LOOK, type ValueQuadrant } from '../value-matrix';
 import type { Overview } from '../overview';
 import { EmptyShop, ReadingCustomers } from './parts';
 

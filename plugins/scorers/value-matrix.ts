@@ -1,4 +1,4 @@
-import { valueQuadrant } from '../../lib/lifecycle';
+import { valueQuadrant } from '../../lib/value-matrix';
 import { KeySample } from '../../lib/scoring/sample';
 import { defineScorer, type Scored } from '../../lib/scoring/scorer';
 import { median } from '../../lib/sorted';

@@ -7,7 +7,8 @@ import { demoConsolePage } from '../../lib/demo/console-page';
 import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
 import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
 import { cardElements, openCardOf } from './badges';
-import { QUADRANT_LOOK, STAGE_LOOK, type LifecycleStage, type ValueQuadrant } from '../../lib/lifecycle';
+import { STAGE_LOOK, type LifecycleStage } from '../../lib/lifecycle';
+import { QUADRANT_LOOK, type ValueQuadrant } from '../../lib/value-matrix';
 
 const SOLD_ITEMS = 'https://trade.taobao.com/trade/itemlist/list_sold_items.htm';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import valueMatrix from '../../../plugins/scorers/value-matrix';
-import { valueQuadrant } from '../../../lib/lifecycle';
+import { valueQuadrant } from '../../../lib/value-matrix';
 import type { CustomerHistory, Facts, Scored } from '../../../lib/scoring/scorer';
 
 const member = (key: string, purchases: number, facts: Facts): Scored => ({ history: { customer: { key }, purchases } as CustomerHistory, facts });
