@@ -62,12 +62,15 @@ function chinaTime(instant: number): string {
 
 export const DEMO_EXPORT_END = Date.UTC(2026, 10, 20, 4, 0, 0); // 2026-11-20 12:00 China time
 
+/** The chance a demo buyer leaves after each order: as in real shops, and so the models fit it. */
+export const DEMO_DROPOUT = 0.3;
+
 /**
- * The demo shop's orders. Its buyers keep buying to the end, so BG/NBD sees nobody leave and gives
- * no P(alive); with `dropout`, each buyer leaves after an order with that chance (the model's own
- * story), and the models fit.
+ * The demo shop's orders. After each order a buyer leaves with the `dropout` chance (BG/NBD's own
+ * story), so the first run shows P(alive), predicted value and the value quadrants; with no
+ * dropout the buyers keep buying to the end, BG/NBD sees nobody leave and gives no P(alive).
  */
-export function demoOrders(buyers = 320, seed = 20261120, options: { dropout?: number } = {}): DemoOrder[] {
+export function demoOrders(buyers = 320, seed = 20261120, options: { dropout?: number } = { dropout: DEMO_DROPOUT }): DemoOrder[] {
   const next = random(seed);
   const pick = <T,>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
   const orders: DemoOrder[] = [];
@@ -131,7 +134,8 @@ export function demoOrders(buyers = 320, seed = 20261120, options: { dropout?: n
         tracking: paid && status !== '买家已付款，等待卖家发货' ? String(Math.floor(next() * 9e11) + 1e11) : '',
       });
       at += cycleDays * (0.6 + next() * 0.8) * 86_400_000;
-      if (options.dropout && next() < options.dropout) break;
+      // A buyer who ordered lately has not left.
+      if (options.dropout && !recentAt && next() < options.dropout) break;
     }
   }
   return orders.sort((a, b) => b.createdAt.localeCompare(a.createdAt));

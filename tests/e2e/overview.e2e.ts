@@ -34,12 +34,12 @@ describe('the Overview', () => {
   });
 
   it('fills the R × F grid with every scored customer, and a cell lists exactly its customers', async () => {
-    const cells = await page.locator('.tm-cell-count').allInnerTexts();
+    const cells = await page.locator('.tm-rfm-grid .tm-cell-count').allInnerTexts();
     expect(cells).toHaveLength(25);
     const total = cells.map(Number).reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(300);
     expect(total).toBeLessThanOrEqual(320);
-    const shares = await page.locator('.tm-cell-share').allInnerTexts();
+    const shares = await page.locator('.tm-rfm-grid .tm-cell-share').allInnerTexts();
     expect(shares.map((s) => Number(s.replace('%', ''))).reduce((a, b) => a + b, 0)).toBeGreaterThan(99);
     // Under each F, its purchases in this shop: ranges in order, none overlapping, or nobody.
     const purchases = (await page.locator('.tm-rfm-purchases th').allInnerTexts()).slice(1);
