@@ -15,7 +15,7 @@ import { CustomersPage } from './customers-page';
 import { FollowUpsPage } from './follow-ups-page';
 import { ImportPage } from './import-page';
 import { OverviewPage } from './overview-page';
-import { RuleEditor } from './rule-editor';
+import type { RuleEditor } from './rule-editor';
 import { RulesPage } from './rules-page';
 import { SegmentsPage } from './segments-page';
 import { SettingsPage } from './settings-page';
@@ -98,6 +98,10 @@ export function Dashboard() {
     document.documentElement.lang = language;
     document.title = `Tiermark — ${t(TITLES[section])}`;
   }, [language, section]);
+  // The editor is fetched as the Rules page opens, so that opening a file finds it loaded.
+  useEffect(() => {
+    if (section === 'rules') void loadRuleEditor();
+  }, [section]);
 
   const refresh = async () => {
     if (!db) return;
@@ -202,7 +206,7 @@ export function Dashboard() {
         {state && db && section === 'segments' && <SegmentsPage db={db} language={language} storeVersion={storeVersion} shop={shop} />}
         {state && db && section === 'follow-ups' && <FollowUpsPage db={db} language={language} storeVersion={storeVersion} />}
         {state && db && section === 'rules' && new URLSearchParams(query).has('edit') && (
-          <RuleEditor key={query} db={db} language={language} file={new URLSearchParams(query).get('edit')!} storeVersion={storeVersion} onSaved={() => void rescoreStarted()} />
+          <LazyRuleEditor key={query} db={db} language={language} file={new URLSearchParams(query).get('edit')!} storeVersion={storeVersion} onSaved={() => void rescoreStarted()} />
         )}
         {state && db && section === 'rules' && !new URLSearchParams(query).has('edit') && <RulesPage db={db} language={language} storeVersion={storeVersion} onSaved={() => void rescoreStarted()} />}
         {section === 'sites' && <SitesPage language={language} />}
@@ -227,4 +231,19 @@ function RescoreIndicator({ status, language }: { status: RescoreStatus; languag
       {skipped > 0 && <span class="tm-warning"> · {skipped} {t('ruleFilesSkipped')}</span>}
     </div>
   );
+}
+
+/** The rule editor brings CodeMirror (most of the dashboard's weight): loaded when the Rules page first opens, not with every page. */
+export const loadRuleEditor = () => import('./rule-editor').then((module) => module.RuleEditor);
+
+function LazyRuleEditor(props: Parameters<typeof RuleEditor>[0]) {
+  const [Editor, setEditor] = useState<typeof RuleEditor | null>(null);
+  useEffect(() => {
+    let current = true;
+    void loadRuleEditor().then((loaded) => current && setEditor(() => loaded));
+    return () => {
+      current = false;
+    };
+  }, []);
+  return Editor ? <Editor {...props} /> : <section class="tm-page" aria-busy="true" />;
 }

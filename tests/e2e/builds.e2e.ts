@@ -87,4 +87,20 @@ describe('the builds', () => {
     expect(bytes).toBeGreaterThan(1_000);
     expect(bytes).toBeLessThanOrEqual(40 * 1024);
   });
+
+  it('loads the rule editor (CodeMirror) only when the Rules page asks for it, not with every dashboard page or the popup', () => {
+    const dir = join(OUTPUT, 'chrome-mv3');
+    const loaded = (page: string) => [...readFileSync(join(dir, page), 'utf8').matchAll(/(?:src|href)="\/(chunks\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    const isEditor = (chunk: string) => readFileSync(join(dir, chunk), 'utf8').includes('cm-content');
+    for (const page of ['options.html', 'popup.html']) {
+      expect(loaded(page).length, page).toBeGreaterThan(0);
+      expect(loaded(page).filter(isEditor), page).toEqual([]);
+    }
+    const editor = readdirSync(join(dir, 'chunks')).map((name) => `chunks/${name}`).filter(isEditor);
+    expect(editor).toHaveLength(1);
+    // Fetched by the dashboard's own code, by name.
+    expect(loaded('options.html').some((chunk) => readFileSync(join(dir, chunk), 'utf8').includes(editor[0]!.slice('chunks/'.length)))).toBe(true);
+    const gzipped = loaded('options.html').reduce((n, chunk) => n + gzipSync(readFileSync(join(dir, chunk))).length, 0);
+    expect(gzipped).toBeLessThan(150 * 1024);
+  });
 });
