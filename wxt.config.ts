@@ -1,7 +1,10 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
-import { localeFiles } from './lib/ui/manifest-messages';
+import { ICON_SIZES, localeFiles } from './lib/ui/manifest-messages';
+
+/** The icons, drawn from lib/ui/icon/icon.svg by tests/make/icons.ts (committed, so a build needs no browser). */
+const icons = Object.fromEntries(ICON_SIZES.map((size) => [size, `icon/${size}.png`]));
 
 export default defineConfig({
   ...(process.env.TIERMARK_OUT_DIR ? { outDir: process.env.TIERMARK_OUT_DIR } : {}),
@@ -11,6 +14,8 @@ export default defineConfig({
     // In the browser's language, from _locales (written below).
     default_locale: 'en',
     name: '__MSG_extName__',
+    icons,
+    action: { default_icon: icons },
     description: '__MSG_extDescription__',
     // Notifications only if the seller switches the daily reminder on (Settings asks then); the end-to-end build has them, for the same reason as its host below.
     permissions: ['storage', 'unlimitedStorage', 'alarms', 'scripting', ...(process.env.TIERMARK_E2E_HOSTS ? ['notifications'] : [])],
@@ -39,6 +44,7 @@ export default defineConfig({
   hooks: {
     'build:publicAssets': (_wxt, files) => {
       files.push(...localeFiles());
+      for (const size of ICON_SIZES) files.push({ absoluteSrc: fileURLToPath(new URL(`./lib/ui/icon/icon-${size}.png`, import.meta.url)), relativeDest: `icon/${size}.png` });
     },
     // The toolbar button's title in the browser's language too (WXT takes it from the popup's <title>).
     'build:manifestGenerated': (_wxt, manifest) => {

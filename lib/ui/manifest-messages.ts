@@ -23,3 +23,6 @@ export function localeFiles(): Array<{ relativeDest: string; contents: string }>
     contents: JSON.stringify(Object.fromEntries(Object.entries(messages).map(([key, message]) => [key, { message }])), null, 2),
   }));
 }
+
+/** The icon sizes the manifest names, each drawn from lib/ui/icon/icon.svg by tests/make/icons.ts. */
+export const ICON_SIZES = [16, 32, 48, 128] as const;

@@ -56,6 +56,20 @@ describe('the builds', () => {
     expect(existsSync(zip) && statSync(zip).size).toBeGreaterThan(10_000);
   });
 
+  it('has its icon at 16, 32, 48 and 128 pixels in the Chrome/Edge and Firefox packages, for the toolbar and the store', () => {
+    // A PNG's width and height are big-endian at bytes 16 and 20 of its header.
+    const pixels = (path: string) => {
+      const bytes = readFileSync(path);
+      return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+    };
+    for (const target of ['chrome-mv3', 'firefox-mv3']) {
+      const manifest = manifestOf(target);
+      expect(Object.keys(manifest.icons).map(Number).sort((a, b) => a - b), target).toEqual([16, 32, 48, 128]);
+      expect(manifest.action.default_icon, target).toEqual(manifest.icons);
+      for (const [size, file] of Object.entries(manifest.icons as Record<string, string>)) expect(pixels(join(OUTPUT, target, file)), `${target} ${file}`).toEqual([Number(size), Number(size)]);
+    }
+  });
+
   it('asks for no host access at install and carries no eval or remote code', () => {
     const chrome = manifestOf('chrome-mv3');
     expect(chrome.manifest_version).toBe(3);
