@@ -1,7 +1,7 @@
 // npm run demo — build Tiermark, load it into Chromium with the demo shop imported, and show it.
 // With no display it runs headless, writes screenshots, prints where, and exits.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -41,6 +41,17 @@ async function main(): Promise<void> {
     await target.screenshot({ path, fullPage: true });
     shots.push(path);
   };
+  // The stores' screenshots: 1280 × 800, the top of the page as the seller first sees it.
+  mkdirSync(join(OUT, 'store'), { recursive: true });
+  const storeShot = async (target: import('playwright-core').Page, name: string, startAt?: string) => {
+    const viewport = target.viewportSize();
+    await target.setViewportSize({ width: 1280, height: 800 });
+    if (startAt) await target.locator(startAt).evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    const path = join(OUT, 'store', `${name}.png`);
+    await target.screenshot({ path });
+    shots.push(path);
+    if (viewport) await target.setViewportSize(viewport);
+  };
 
   const dashboard = await browser.openOptions();
   await dashboard.evaluate(() => localStorage.setItem('tiermark.language', 'zh-CN'));
@@ -62,6 +73,7 @@ async function main(): Promise<void> {
   await dashboard.goto(`${dashboard.url().split('#')[0]}#rules?edit=member-ladder.json`);
   await dashboard.locator('#tm-preview-matches').waitFor();
   await shoot(dashboard, 'dashboard-rule-editor-zh');
+  await storeShot(dashboard, '4-rule-editor-1280x800');
   await dashboard.goto(`${dashboard.url().split('#')[0]}#rules`);
   await dashboard.locator('.tm-rule-file').first().waitFor();
   await dashboard.click('.tm-lang');
@@ -73,12 +85,16 @@ async function main(): Promise<void> {
   await dashboard.goto(`${dashboard.url().split('#')[0]}#overview`);
   await dashboard.locator('.tm-rfm-grid').waitFor();
   await shoot(dashboard, 'dashboard-overview-zh');
+  await storeShot(dashboard, '2-lifecycle-and-value-1280x800', '.tm-stages');
+  await dashboard.evaluate(() => window.scrollTo(0, 0));
   await dashboard.goto(`${dashboard.url().split('#')[0]}#customers`);
   await dashboard.locator('.tm-customer-row').first().waitFor();
   await shoot(dashboard, 'dashboard-customers-zh');
   await dashboard.locator('.tm-customer-row a').first().click();
   await dashboard.locator('#customer-title').waitFor();
+  await dashboard.locator('.tm-kept-dates').waitFor();
   await shoot(dashboard, 'dashboard-customer-zh');
+  await storeShot(dashboard, '3-customer-1280x800');
   for (const [section, ready] of [['segments', '.tm-segment'], ['follow-ups', '.tm-follow-up-group'], ['settings', '#tm-time-zone']] as const) {
     await dashboard.goto(`${dashboard.url().split('#')[0]}#${section}`);
     await dashboard.locator(ready).first().waitFor();
@@ -99,6 +115,7 @@ async function main(): Promise<void> {
   await until(async () => (await cardElements(seller, '[role=dialog]')) !== null);
   await seller.screenshot({ path: join(OUT, 'seller-console-card.png') });
   shots.push(join(OUT, 'seller-console-card.png'));
+  await storeShot(seller, '1-badges-and-card-1280x800');
   await seller.keyboard.press('Escape');
   // The popup over the seller's tab, as the toolbar button opens it (here a window of its own).
   await seller.bringToFront();
@@ -109,6 +126,17 @@ async function main(): Promise<void> {
   await popup.locator('.tm-popup-page[data-console]').waitFor({ timeout: 30_000 });
   await popup.locator('.tm-popup-due li').first().waitFor();
   await shoot(popup, 'popup-zh');
+
+  // The stores' small promotional tile, 440 × 280: the icon, the name and what it does.
+  const tile = await browser.context.newPage();
+  await tile.setViewportSize({ width: 440, height: 280 });
+  const icon = readFileSync(join(ROOT, 'lib/ui/icon/icon.svg'), 'utf8').replace('<svg ', '<svg width="96" height="96" ');
+  await tile.setContent(`<html><body style="margin:0;width:440px;height:280px;display:flex;align-items:center;gap:22px;padding:0 30px;box-sizing:border-box;
+    background:linear-gradient(135deg,#fff7f2,#ffe3d6);font-family:'PingFang SC','Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif;color:#3b2a22">
+    ${icon}<div><div style="font-size:36px;font-weight:700">Tiermark</div><div style="font-size:20px;margin-top:6px">客户分级 · 会员权益 · 跟进提醒</div>
+    <div style="font-size:14px;margin-top:8px;color:#7a5a4c">Customer tiers beside every buyer. Nothing leaves your computer.</div></div></body></html>`);
+  await tile.screenshot({ path: join(OUT, 'store', 'promo-tile-440x280.png') });
+  shots.push(join(OUT, 'store', 'promo-tile-440x280.png'));
 
   console.log(`\nTiermark demo: ${customers} customers and ${orders} orders imported from the demo Taobao shop.`);
   console.log(`Demo seller console: ${SOLD_ITEMS} in the demo browser (badges), and ${consoleUrl} (plain)`);
