@@ -20,9 +20,10 @@ import { RulesPage } from './rules-page';
 import { SegmentsPage } from './segments-page';
 import { SettingsPage } from './settings-page';
 import { SitesPage } from './sites-page';
+import { PrivacyPage } from './privacy-page';
 
-type Section = 'import' | 'overview' | 'customers' | 'customer' | 'segments' | 'follow-ups' | 'rules' | 'sites' | 'settings';
-const SECTIONS = ['overview', 'customers', 'segments', 'follow-ups', 'rules', 'sites', 'settings'] as const;
+type Section = 'import' | 'overview' | 'customers' | 'customer' | 'segments' | 'follow-ups' | 'rules' | 'sites' | 'settings' | 'privacy';
+const SECTIONS = ['overview', 'customers', 'segments', 'follow-ups', 'rules', 'sites', 'settings', 'privacy'] as const;
 
 /**
  * The page a location hash names, and its parameters: `#customer=KEY` is one customer's page (the
@@ -36,7 +37,7 @@ function sectionOf(hash: string): { section: Section; customerKey: string | null
 /** The dashboard's pages in the order the header lists them. */
 const NAV = ['overview', 'import', 'customers', 'segments', 'follow-ups', 'rules', 'sites', 'settings'] as const;
 const TITLES = {
-  import: 'navImport', overview: 'navOverview', customers: 'navCustomers', customer: 'navCustomers', segments: 'navSegments', 'follow-ups': 'navFollowUps', rules: 'navRules', sites: 'navSites', settings: 'navSettings',
+  import: 'navImport', overview: 'navOverview', customers: 'navCustomers', customer: 'navCustomers', segments: 'navSegments', 'follow-ups': 'navFollowUps', rules: 'navRules', sites: 'navSites', settings: 'navSettings', privacy: 'navPrivacy',
 } as const;
 
 interface StoreState {
@@ -211,7 +212,11 @@ export function Dashboard() {
         {state && db && section === 'rules' && !new URLSearchParams(query).has('edit') && <RulesPage db={db} language={language} storeVersion={storeVersion} onSaved={() => void rescoreStarted()} />}
         {section === 'sites' && <SitesPage language={language} />}
         {db && section === 'settings' && <SettingsPage db={db} language={language} onLanguage={chooseLanguage} onRescoring={() => void rescoreStarted()} onStoreChanged={() => void refresh()} />}
+        {section === 'privacy' && <PrivacyPage language={language} />}
       </main>
+      <footer class="tm-footer">
+        <a href="#privacy">{t('navPrivacy')}</a> · <span class="tm-muted">{t('footerLocal')}</span>
+      </footer>
     </div>
   );
 }

@@ -8,6 +8,8 @@ const STRINGS = {
   customers: { en: 'Customers', 'zh-CN': '客户' },
   orders: { en: 'Orders', 'zh-CN': '订单' },
   navRules: { en: 'Rules', 'zh-CN': '规则' },
+  navPrivacy: { en: 'Privacy', 'zh-CN': '隐私' },
+  footerLocal: { en: 'Everything stays on this computer.', 'zh-CN': '所有数据只保存在本机。' },
   navSites: { en: 'Sites', 'zh-CN': '站点' },
   sitesTitle: { en: 'Where badges appear', 'zh-CN': '标签显示的网站' },
   sitesIntro: {

@@ -25,6 +25,23 @@ describe('Settings: the shop, storage, backup, restore and delete all', () => {
 
   const counts = async () => ({ customers: await page.locator('#tm-count-customers').innerText(), orders: await page.locator('#tm-count-orders').innerText() });
 
+  it('says on its Privacy page, linked from every page, what is kept and how to delete it, in both languages', async () => {
+    for (let round = 0; round < 2; round += 1) {
+      // The way to delete everything, as Settings names it in this language.
+      await page.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
+      const deleteAll = await page.locator('.tm-danger h2').innerText();
+      await page.click('.tm-footer a[href="#privacy"]');
+      await page.locator('#privacy-title').waitFor();
+      const sections = await page.locator('.tm-privacy [data-privacy]').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-privacy')));
+      expect(sections).toEqual(['nothing-sent', 'stored', 'how-long', 'permissions', 'pages']);
+      expect(await page.locator('[data-privacy="how-long"]').innerText()).toContain(deleteAll);
+      expect(await page.locator('#privacy-title').innerText()).toBe(round === 0 ? 'Privacy' : '隐私');
+      await page.click('.tm-lang');
+    }
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
+    await page.locator('#tm-time-zone').waitFor();
+  });
+
   it('saves the CLV discount rate and rescores every customer, and refuses a rate out of range', async () => {
     expect(await page.locator('#tm-clv-rate').inputValue()).toBe('1');
     await page.fill('#tm-clv-rate', '25');
