@@ -228,10 +228,20 @@ describe('tiermark score on real-world input', () => {
     }
   });
 
-  it('prints its help for score --help', async () => {
-    const { code, stdout } = await cli('score', '--help');
-    expect(code).toBe(0);
-    expect(stdout).toContain('tiermark score <file|folder>');
+  it('prints each command’s own help for --help, and every command’s with none', async () => {
+    const heads = (text: string) => [...text.matchAll(/^ {2}tiermark (\w+)/gm)].map((m) => m[1]);
+    for (const [command, args] of [['score', ['score', '--help']], ['fit', ['fit', '--help']], ['rules', ['rules', 'check', '--help']]] as const) {
+      const { code, stdout } = await cli(...args);
+      expect(code, command).toBe(0);
+      expect(heads(stdout), command).toEqual([command]);
+    }
+    const none = await cli();
+    expect(none.code).toBe(2);
+    expect(heads(none.stdout)).toEqual(['score', 'rules', 'fit']);
+    // A mistake is followed by that command's usage only.
+    const wrong = await cli('fit', '--model', 'pareto');
+    expect(wrong.code).toBe(2);
+    expect(heads(wrong.stderr)).toEqual(['fit']);
   });
 
   it('refuses an --out that is a folder or in a missing folder in one line, leaving no file behind', async () => {

@@ -1,0 +1,410 @@
+import { accessSync, constants, createReadStream, createWriteStream, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { basename, dirname, join } from 'node:path';
+import { idOfKey } from '../shops';
+import { isOtherOrder } from '../db/buckets';
+import { amountNotes, ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/currency';
+import { formatIds } from '../../plugins/formats';
+import { importStream, type StreamSettings } from '../import/stream';
+import { CHOOSABLE_ENCODINGS, type DetectedEncoding } from '../import/encoding';
+import type { ImportReport } from '../import/session';
+import { CustomerTallies } from '../customers';
+import { formatMajor, minorDigits } from '../money';
+import { daysBetween, endOfDay, localDayNumber, toIsoInZone } from '../time';
+import { HistoryCollector } from '../scoring/history';
+import { mergeContinuation, type FoldedOrder } from '../import/fold';
+import type { Customer, Order } from '../model';
+import { fitScorers, scoreCustomer } from '../scoring/pipeline';
+import { DEFAULT_SCORE_SETTINGS, type CustomerHistory, type Facts, type FactValue } from '../scoring/scorer';
+import { scorers } from '../../plugins/scorers';
+import type { Delimiter } from '../import/rows';
+import { outcomeOf, type Outcome } from '../engine/outcome';
+import { defaultRegistry } from '../engine/registry';
+import { CommandError, importOption, isNodeError, options, UsageError } from './args';
+import { ruleFilesFor } from './rules-check';
+
+export const SCORE_USAGE = `  tiermark score <file|folder> [more files or folders] --out <file.csv|file.json>
+      [--format auto|${formatIds.join('|')}] [--map field=column,...]
+      [--delimiter ,|tab|whitespace] [--no-header] [--date-format PATTERN] [--no-cash-on-delivery]
+      [--encoding auto|${CHOOSABLE_ENCODINGS.join('|')}]
+      [--tz ZONE] [--currency CODE] [--as-of YYYY-MM-DD] [--columns name,...]
+      [--rules DIR] [--lang en|zh-CN] [--rejected FILE.csv]
+      Several exports of one shop are read in the order given (a folder's .csv, .tsv and .txt
+      files by name); an order found again in a later file is replaced by it, unless that file has
+      it for another buyer (another shop's order: refused and listed).
+      --no-cash-on-delivery: the shop takes none, so orders shipped before payment are unpaid
+      --as-of: score as of that day, leaving out later orders; --rules: the rule files to apply
+      (default: the shipped rules); --lang: labels' language; --rejected: every refused row
+      with its file, row number and reason. Exits 1 when no order could be imported.`;
+
+export interface ScoreArgs {
+  /** Files and folders, in the order given. */
+  inputs: string[];
+  out: string;
+  rejected: string | null;
+  settings: StreamSettings;
+  asOf: string | null;
+  /** Output columns, in order; all of them by default. */
+  columns: readonly string[];
+  /** A folder of rule files; null for the shipped rules. */
+  rules: string | null;
+  lang: 'en' | 'zh-CN';
+}
+
+
+/** Reads `score` arguments; throws UsageError with the fix for anything it cannot use. */
+export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
+  const settings: StreamSettings = {};
+  const inputs: string[] = [];
+  let out: string | undefined;
+  let rejected: string | null = null;
+  let asOf: string | null = null;
+  let columns: readonly string[] = SCORE_COLUMNS;
+  let rules: string | null = null;
+  let lang: ScoreArgs['lang'] = 'en';
+  for (const { arg, value } of options(argv)) {
+    switch (arg) {
+      case '--out':
+        out = value();
+        break;
+      case '--rejected':
+        rejected = value();
+        if (!/\.csv$/i.test(rejected)) throw new UsageError(`--rejected ${rejected}: the name must end in .csv`);
+        break;
+      case '--rules':
+        rules = value();
+        break;
+      case '--lang': {
+        const chosen = value();
+        if (chosen !== 'en' && chosen !== 'zh-CN') throw new UsageError(`--lang ${chosen}: expected en or zh-CN`);
+        lang = chosen;
+        break;
+      }
+      case '--columns': {
+        columns = value().split(',').map((c) => c.trim());
+        const unknown = columns.filter((c) => !SCORE_COLUMNS.includes(c));
+        if (unknown.length > 0) throw new UsageError(`--columns: unknown ${unknown.join(', ')}; choose from ${SCORE_COLUMNS.join(', ')}`);
+        break;
+      }
+      case '--as-of':
+        asOf = value();
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new UsageError(`--as-of ${asOf}: expected a date like 2024-12-31`);
+        break;
+      default:
+        if (importOption(arg, value, settings)) break;
+        if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}`);
+        inputs.push(arg);
+    }
+  }
+  if (inputs.length === 0) throw new UsageError('score needs an input file or folder');
+  if (!out) throw new UsageError('score needs --out <file.csv|file.json>');
+  if (!/\.(csv|json)$/i.test(out)) throw new UsageError(`--out ${out}: the name must end in .csv or .json`);
+  if (asOf) settings.asOf = asOf;
+  return { inputs, out, rejected, settings, asOf, columns, rules, lang };
+}
+
+type OutputRow = Record<string, string | number | boolean>;
+/** One output row's cells, in the order of the columns asked for. */
+type Cells = Array<string | number | boolean>;
+
+const SCORE_COLUMNS = [
+  'customerKey', 'platform', 'orderCount', 'monetary', 'currency', 'firstOrderAt', 'lastOrderAt', 'recencyDays',
+  'frequency', 'avgOrderValue', 'rfmR', 'rfmF', 'rfmM', 'rfmCode', 'repurchaseCycleDays', 'pAlive', 'expectedPurchases90d',
+  'predictedClv365', 'churnRisk', 'lifecycleStage', 'valueQuadrant', 'tier', 'badges', 'treatments', 'followUps',
+];
+const OUTCOME_COLUMNS = SCORE_COLUMNS.slice(-4);
+/** The columns that come from the scorers. */
+const FACT_COLUMNS = SCORE_COLUMNS.slice(8, -4);
+
+/** The outcome columns' cells: labels in one language, lists joined by ";". */
+function outcomeCells(outcome: Outcome, lang: ScoreArgs['lang']): OutputRow {
+  return {
+    tier: outcome.tier?.label[lang] ?? '',
+    badges: outcome.badges.map((b) => b.label[lang]).join(';'),
+    treatments: outcome.treatments.map((t) => t.label[lang]).join(';'),
+    followUps: outcome.followUps.map((f) => `${f.label[lang]} (${f.due})`).join(';'),
+  };
+}
+
+
+/** The files to read: each file as given, each folder's exports by name. */
+function inputFiles(inputs: readonly string[]): string[] {
+  return inputs.flatMap((input) => {
+    if (!existsSync(input)) throw new CommandError(`${input}: no such file or folder`);
+    if (!statSync(input).isDirectory()) return [input];
+    const files = readdirSync(input)
+      .filter((name) => /\.(csv|tsv|txt)$/i.test(name))
+      .sort()
+      .map((name) => join(input, name))
+      .filter((path) => statSync(path).isFile());
+    if (files.length === 0) throw new CommandError(`${input}: the folder holds no .csv, .tsv or .txt file`);
+    return files;
+  });
+}
+
+/** Refuses an output that cannot be written before any work is done. */
+function checkWritable(path: string, option: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new CommandError(`${option} ${path} is a folder: give a file name, such as ${join(path, 'customers.csv')}`);
+  const folder = dirname(path);
+  if (!existsSync(folder)) throw new CommandError(`${option} ${path}: the folder ${folder} does not exist`);
+  try {
+    accessSync(folder, constants.W_OK);
+    if (existsSync(path)) accessSync(path, constants.W_OK);
+  } catch {
+    throw new CommandError(`${option} ${path}: no permission to write there`);
+  }
+}
+
+export interface ScoreResult {
+  /** The summary for stderr. */
+  text: string;
+  /** False when no order could be imported from any file. */
+  ok: boolean;
+}
+
+/** The `score` command: import the files, tally customers, write one row per customer; returns the summary. */
+export async function score(args: ScoreArgs): Promise<ScoreResult> {
+  checkWritable(args.out, '--out');
+  if (args.rejected) checkWritable(args.rejected, '--rejected');
+  const files = inputFiles(args.inputs);
+  // Customers are tallied as orders stream by, so a big file is never held in memory.
+  const tallies = new CustomerTallies(false);
+  // The model columns need each customer's purchase days; without them, nothing is collected.
+  const ruled = args.columns.some((column) => OUTCOME_COLUMNS.includes(column));
+  const ruleFiles = ruled ? ruleFilesFor(args.rules) : null;
+  const scored = ruled || args.columns.some((column) => FACT_COLUMNS.includes(column));
+  const histories = scored ? new HistoryCollector() : null;
+  const take = ({ order, continuation }: Pick<FoldedOrder, 'order' | 'continuation'>) => {
+    if (order.customerKey === null) return;
+    if (!continuation) tallies.add(order.customerKey, order);
+    else if (continuation === 'sum') tallies.addMoneyOnly(order.customerKey, order);
+    if (histories && continuation !== 'items') histories.add(order.customerKey, order, continuation === 'sum');
+  };
+  // One file streams straight into the tallies. Several are one shop's overlapping exports: their
+  // orders are gathered by key first, so an order in two files counts once, as the later file has it.
+  const gathered = files.length > 1 ? new Map<string, Order>() : null;
+  let replaced = 0;
+  const reads: FileRead[] = [];
+  for (const file of files) {
+    const seen = new Set<string>();
+    // An earlier file's order number for another buyer: another store's order, refused here like a rejected row.
+    const clashes: Array<{ rows: number[]; reason: string; continuation: boolean }> = [];
+    const result = await importStream(createReadStream(file, { highWaterMark: 1 << 16 }), args.settings, (folded) => {
+      if (!gathered) return take(folded);
+      const order = { ...folded.order, items: [] };
+      const earlier = gathered.get(order.key);
+      if (earlier && folded.continuation && seen.has(order.key)) gathered.set(order.key, mergeContinuation(earlier, order, folded.continuation));
+      else if (earlier && (earlier.customerKey !== order.customerKey || isOtherOrder(earlier, order))) {
+        const buyer = (key: string | null) => (key === null ? 'no buyer' : idOfKey(key));
+        const day = (at: number) => toIsoInZone(at, args.settings.timeZone ?? 'UTC').slice(0, 10);
+        const differs =
+          earlier.customerKey !== order.customerKey
+            ? `for another buyer (${buyer(earlier.customerKey)}); this file has it for ${buyer(order.customerKey)}`
+            : `made on ${day(earlier.createdAt)}; this file has it made on ${day(order.createdAt)}`;
+        clashes.push({
+          rows: folded.rows,
+          continuation: folded.continuation !== null,
+          reason: `order ${order.orderId} is in an earlier file ${differs}. Files of two shops? Score each shop's files on their own.`,
+        });
+      } else {
+        if (earlier) replaced += 1;
+        gathered.set(order.key, order);
+      }
+      seen.add(order.key);
+    });
+    const { report } = result;
+    for (const clash of clashes) {
+      for (const row of clash.rows) report.rejections.push({ row, reason: clash.reason });
+      Object.assign(report, { rowsImported: report.rowsImported - clash.rows.length, rowsRejected: report.rowsRejected + clash.rows.length, orders: report.orders - (clash.continuation ? 0 : 1) });
+    }
+    if (clashes.length > 0) report.rejections.sort((a, b) => a.row - b.row);
+    reads.push({ file, ...result });
+  }
+  if (gathered) for (const order of gathered.values()) take({ order, continuation: null });
+  const report = reads[0]!.report;
+  const zone = report.timeZone;
+  const asOf = args.asOf ? endOfDay(args.asOf, zone) : Date.now();
+  const base = { asOf, asOfDay: localDayNumber(asOf, zone), timeZone: zone, settings: DEFAULT_SCORE_SETTINGS };
+  // Built once (a few numbers per purchase day) and read by every fit and the scoring.
+  const built = new Map<string, CustomerHistory>();
+  if (histories) for (const customer of tallies.each()) built.set(customer.key, histories.history(customer, base));
+  histories?.clear();
+  const ctx = scored ? fitScorers(() => built.values(), base) : null;
+  // Only the columns asked for are worked out: a million customers make every cell count.
+  const cells: Record<string, (customer: Customer, facts: Facts, outcome: OutputRow) => string | number | boolean> = {
+    customerKey: (c) => c.buyerId,
+    platform: (c) => c.platform,
+    orderCount: (c) => c.orderCount,
+    monetary: (c) => formatMajor(c.monetaryMinor, c.currency),
+    currency: (c) => c.currency,
+    firstOrderAt: (c) => toIsoInZone(c.firstOrderAt, zone),
+    lastOrderAt: (c) => toIsoInZone(c.lastOrderAt, zone),
+    recencyDays: (c) => daysBetween(c.lastOrderAt, asOf, zone),
+    ...Object.fromEntries(FACT_COLUMNS.map((name) => [name, (c: Customer, facts: Facts) => factCell(name, facts[name] ?? null, c.currency)])),
+    ...Object.fromEntries(OUTCOME_COLUMNS.map((name) => [name, (_c: Customer, _f: Facts, outcome: OutputRow) => outcome[name]!])),
+  };
+  const columnCells = args.columns.map((name) => cells[name]!);
+  // The rules as they apply in each customer's currency.
+  const spend = ruleFiles ? spendByCurrency(Array.from(tallies.each(), (c) => ({ currency: c.currency, spend: c.monetaryMinor / 10 ** minorDigits(c.currency), bought: c.orderCount > 0 }))) : null;
+  const unfit = new Map([...(spend ?? [])].map(([currency, list]) => [currency, unfitTables(ruleFiles!, currency, list)]));
+  const ruleSetFor = ruleFiles ? ruleSetsByCurrency(ruleFiles, defaultRegistry(), (currency) => unfit.get(currency) ?? new Set()) : null;
+  // Rows come in batches: an await per row (for rules that need the engine) would cost more than the row.
+  async function* batches(): AsyncGenerator<Cells[]> {
+    let batch: Cells[] = [];
+    for (const customer of tallies.bySpend()) {
+      const facts = ctx ? scoreCustomer(built.get(customer.key)!, ctx) : {};
+      const rules = ruleSetFor?.(customer.currency);
+      const fired = rules ? (rules.compiled ? rules.firedSync(facts) : await rules.fired(facts)) : [];
+      const outcome = rules ? outcomeCells(outcomeOf(fired, facts, customer.key, base.asOfDay), args.lang) : {};
+      batch.push(columnCells.map((cell) => cell(customer, facts, outcome)));
+      if (batch.length === 1000) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+  await writeAtomically(args.out, args.out.toLowerCase().endsWith('.json') ? jsonLines(batches(), args.columns) : csvLines(args.columns, batches()));
+  if (args.rejected) {
+    const rows = reads.flatMap(({ file, report: r }) => r.rejections.map((x) => [basename(file), x.row, x.reason].map(csvCell).join(',')));
+    await writeAtomically(args.rejected, (async function* () {
+      yield 'file,row,reason\n';
+      for (const row of rows) yield `${row}\n`;
+    })());
+  }
+  const lines = reads.flatMap((read) => fileSummary(read, files.length === 1 ? tallies.size : null));
+  if (files.length > 1) lines.push(`${files.length} files: ${gathered!.size} orders (${replaced} found again in a later file and taken from it), customers ${tallies.size}`);
+  // Rules whose amounts are not a table's for the shop's currency are said, as the Rules page says them.
+  for (const [currency, refs] of unfit) for (const note of amountNotes(ruleFiles!, currency, defaultRegistry(), refs)) lines.push(`rule ${note}`);
+  const imported = reads.reduce((n, r) => n + r.report.orders, 0);
+  if (imported === 0) lines.push(noOrdersHelp(reads.flatMap((r) => r.report.rejections)));
+  return { text: lines.join('\n'), ok: imported > 0 };
+}
+
+interface FileRead {
+  file: string;
+  report: ImportReport;
+  encoding: DetectedEncoding;
+  delimiter: Delimiter;
+}
+
+/** A file's summary line (with the customers when it is the only file), how it was read, its warnings and its first rejected rows. */
+function fileSummary({ file, report, encoding, delimiter }: FileRead, customers: number | null): string[] {
+  const counts = [
+    `rows read ${report.rowsRead}`,
+    `orders imported ${report.orders}`,
+    `rows rejected ${report.rowsRejected}`,
+    ...(report.duplicateRows > 0 ? [`duplicate rows skipped ${report.duplicateRows}`] : []),
+    ...(report.ordersAfterAsOf > 0 ? [`orders after --as-of left out ${report.ordersAfterAsOf}`] : []),
+    ...(customers === null ? [] : [`customers ${customers}`]),
+  ];
+  return [
+    `${basename(file)}: ${report.formatTitle.en}; ${counts.join(', ')}`,
+    readAs(report, encoding, delimiter),
+    ...report.warnings.map((w) => `warning: ${w.en}`),
+    ...report.rejections.slice(0, 20).map((r) => `rejected row ${r.row}: ${r.reason}`),
+    ...(report.rejections.length > 20 ? [`… and ${report.rejections.length - 20} more rejected rows`] : []),
+  ];
+}
+
+/** When nothing could be imported: the commonest reasons, and the likeliest fix. */
+function noOrdersHelp(rejections: readonly { row: number; reason: string }[]): string {
+  if (rejections.length === 0) return 'No order could be imported: the file has no order rows.';
+  const byReason = new Map<string, { count: number; example: string }>();
+  for (const { reason } of rejections) {
+    const kind = reason.replace(/: "[^"]*"$/, '');
+    const entry = byReason.get(kind) ?? { count: 0, example: reason };
+    entry.count += 1;
+    byReason.set(kind, entry);
+  }
+  const top = [...byReason.values()].sort((a, b) => b.count - a.count).slice(0, 3);
+  const lines = ['No order could be imported. The commonest reasons:', ...top.map((r) => `  ${r.count} × ${r.example}`)];
+  const date = /^unparseable date in column "[^"]*": "([^"]*)"$/.exec(top[0]!.example);
+  const hint = date ? datePatternHint(date[1]!) : null;
+  if (hint) lines.push(`Likely fix: dates look like ${date![1]}: add --date-format ${hint}`);
+  else if (date) lines.push('Likely fix: add --date-format with the pattern of these dates (for example M/d/yy or dd.MM.yyyy).');
+  return lines.join('\n');
+}
+
+/** A date pattern for a cell such as "01/02/21" or "13.02.2021 10:05", for the hint; null when unsure. */
+function datePatternHint(value: string): string | null {
+  const match = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:[ T](\d{1,2}):(\d{2})(:\d{2})?)?$/.exec(value.trim());
+  if (!match) return null;
+  const [, first, separator, second, year, hour, , seconds] = match;
+  const time = hour ? ` H:mm${seconds ? ':ss' : ''}` : '';
+  const y = year!.length === 2 ? 'yy' : 'yyyy';
+  const monthFirst = `M${separator}d${separator}${y}${time}`;
+  const dayFirst = `d${separator}M${separator}${y}${time}`;
+  if (Number(first) > 12) return dayFirst;
+  if (Number(second) > 12) return monthFirst;
+  return `${monthFirst} (or ${dayFirst} if the day comes first)`;
+}
+
+/** One line on how the file was read: encoding, delimiter, the columns used, dates and decimal marks. */
+function readAs(report: ImportReport, encoding: DetectedEncoding, delimiter: Delimiter): string {
+  const mapped = Object.entries(report.mapping).map(([field, column]) => `${field}=${column}`);
+  const marks = report.decimalMarks.map((m) => `${m.column} "${m.mark}" (row ${m.row}: ${m.example})`);
+  return [
+    `read as: ${encoding.encoding}${encoding.bom ? ' with BOM' : ''}${encoding.evidence ? ` (${encoding.evidence})` : ''}`,
+    `delimiter ${delimiter === '\t' ? 'tab' : delimiter}`,
+    ...(mapped.length > 0 ? [`columns ${mapped.join(', ')}`] : []),
+    ...(report.dateFormat ? [`dates ${report.dateFormat}`] : []),
+    `time zone ${report.timeZone}`,
+    `decimal mark ${marks.length > 0 ? marks.join(', ') : 'none seen'}`,
+  ].join('; ');
+}
+
+const MONEY_FACTS = new Set(scorers.flatMap((scorer) => Object.entries(scorer.facts).filter(([, spec]) => spec.unit === 'money').map(([name]) => name)));
+
+/** A fact as written out: money with the currency's decimals, unknown as empty. */
+function factCell(name: string, value: FactValue, currency: string): string | number | boolean {
+  if (value === null) return '';
+  return MONEY_FACTS.has(name) && typeof value === 'number' ? value.toFixed(minorDigits(currency)) : value;
+}
+
+/**
+ * A cell as Excel reads it: text that starts like a formula (= + - @, a tab or CR) gets a leading
+ * apostrophe, as the dashboard's export does; numbers, written as numbers or as plain decimals, stay numbers.
+ */
+function csvCell(value: string | number | boolean): string {
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+async function* csvLines(columns: readonly string[], batches: AsyncIterable<Cells[]>): AsyncGenerator<string> {
+  yield `${columns.join(',')}\n`;
+  for await (const batch of batches) yield batch.map((row) => `${row.map(csvCell).join(',')}\n`).join('');
+}
+
+async function* jsonLines(batches: AsyncIterable<Cells[]>, columns: readonly string[]): AsyncGenerator<string> {
+  let first = true;
+  yield '[';
+  for await (const batch of batches) {
+    let text = '';
+    for (const row of batch) {
+      text += `${first ? '\n' : ',\n'}  ${JSON.stringify(Object.fromEntries(columns.map((name, i) => [name, row[i]])))}`;
+      first = false;
+    }
+    yield text;
+  }
+  yield first ? ']\n' : '\n]\n';
+}
+
+/** Writes beside the target and renames, so a failed run never leaves a half-written file. */
+async function writeAtomically(path: string, lines: AsyncIterable<string>): Promise<void> {
+  const temporary = `${path}.tmp-${process.pid}`;
+  const out = createWriteStream(temporary);
+  try {
+    for await (const line of lines) if (!out.write(line)) await once(out, 'drain');
+    out.end();
+    await finished(out);
+    renameSync(temporary, path);
+  } catch (error) {
+    out.destroy();
+    rmSync(temporary, { force: true });
+    if (isNodeError(error)) throw new CommandError(`${path}: could not write it (${error.code ?? error.message})`);
+    throw error;
+  }
+}
