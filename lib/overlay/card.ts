@@ -27,6 +27,14 @@ ul { margin: 0; padding-left: 16px; } li { margin: 2px 0; }
 button.tm-action { font: inherit; font-size: 12px; margin: 4px 6px 0 0; padding: 1px 8px; border: 1px solid #ccc; border-radius: 5px; background: #fafafa; cursor: pointer; }
 button:focus-visible { outline: 2px solid #e4572e; outline-offset: 1px; }
 svg { display: block; margin: 4px 0; }
+/* Dark mode with the system: the page's own colours never reach in here. */
+@media (prefers-color-scheme: dark) {
+  .tm-card { background: #22252a; color: #e6e8eb; border-color: #3a3f47; box-shadow: 0 8px 28px rgba(0,0,0,.5); }
+  h3, dt, .tm-muted, .tm-close { color: #a2a8b1; }
+  td { border-bottom-color: #3a3f47; }
+  .tm-follow-up { border-color: #3a3f47; }
+  button.tm-action { background: #2c3036; color: #e6e8eb; border-color: #4a5059; }
+}
 `;
 
 const cardSheet = sharedSheet(CSS);

@@ -65,6 +65,11 @@ export const inspector = {
     if (!openCardRoot?.host.isConnected) return null;
     return [...openCardRoot.shadow.querySelectorAll(selector)].map(seen);
   },
+  /** A computed style of the open card's first element that matches (the tests check it follows the system's dark mode); null when none. */
+  cardStyle(selector: string, property: string): string | null {
+    const element = openCardRoot?.host.isConnected ? openCardRoot.shadow.querySelector(selector) : null;
+    return element ? getComputedStyle(element).getPropertyValue(property) : null;
+  },
   /** Scrolls the open card to its nth element that matches, as the seller scrolls to a button below the fold; false when there is none. */
   revealInCard(selector: string, nth: number): boolean {
     const element = openCardRoot?.host.isConnected ? openCardRoot.shadow.querySelectorAll(selector)[nth] : undefined;

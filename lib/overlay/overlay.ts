@@ -39,6 +39,10 @@ const CSS = `
 .tm-ambiguous { background: #888; }
 :host(:focus-visible) { outline: 2px solid #e4572e !important; outline-offset: 2px !important; border-radius: 9px !important; }
 :host([role="button"]) { cursor: pointer !important; }
+/* On a dark system the tooltip turns light; the pills keep their colours, readable on a light or a dark console. */
+@media (prefers-color-scheme: dark) {
+  .tm-tip { background: #e6e8eb; color: #16181c; }
+}
 `;
 
 /** One stylesheet for every badge on the page. */
