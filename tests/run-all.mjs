@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 
 const run = (command, args) => spawnSync(command, args, { stdio: 'inherit' }).status ?? 1;
 const types = run('npx', ['tsc', '--noEmit', '-p', '.']);
-const unit = run('node', ['--import', './tests/node20.mjs', './node_modules/vitest/vitest.mjs', 'run']);
+const unit = run('npx', ['vitest', 'run']);
 const e2e = run('node', ['tests/e2e/run.mjs']);
 if (types) console.error('Type check failed (see above).');
 process.exit(types || unit || e2e);

@@ -6,6 +6,6 @@ ensureChromium();
 execFileSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
 // A second build whose manifest grants the test origin: Chromium's permission prompt cannot be answered in automation.
 execFileSync('npx', ['wxt', 'build'], { stdio: 'inherit', env: { ...process.env, TIERMARK_E2E_HOSTS: 'https://erp.example.com/*', TIERMARK_OUT_DIR: '.output-e2e' } });
-execFileSync('node', ['--import', './tests/node20.mjs', './node_modules/vitest/vitest.mjs', 'run', '--config', 'tests/e2e/vitest.config.ts'], {
+execFileSync('npx', ['vitest', 'run', '--config', 'tests/e2e/vitest.config.ts'], {
   stdio: 'inherit',
 });
