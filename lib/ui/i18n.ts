@@ -297,6 +297,10 @@ const STRINGS = {
   overviewHighPotential: { en: 'High potential', 'zh-CN': '高潜力' },
   overviewLowPotential: { en: 'Low potential', 'zh-CN': '低潜力' },
   overviewDue: { en: 'Follow-ups', 'zh-CN': '跟进提醒' },
+  rescoreNotStarted: {
+    en: 'Saved, but the customers could not be scored again: reload the extension (chrome://extensions) or restart the browser, then save again.',
+    'zh-CN': '已保存，但未能重新评分客户：请在 chrome://extensions 重新加载扩展或重启浏览器后再保存一次。',
+  },
   datesTitle: { en: 'Important dates', 'zh-CN': '重要日期' },
   datesBirthday: { en: 'Birthday', 'zh-CN': '生日' },
   datesOther: { en: 'Another date…', 'zh-CN': '其他日期…' },

@@ -33,7 +33,7 @@ export function KeptDatesCard({ db, customerKey, language }: { db: Database; cus
   const save = async (next: KeptDate[]) => {
     await setKeptDates(db, customerKey, next);
     setDates(next);
-    void sendMessage('rescore', { reason: 'manual' }).catch(() => undefined);
+    void sendMessage('rescore', { reason: 'manual' }).catch((error: unknown) => setProblem(`${t('rescoreNotStarted')} ${error instanceof Error ? error.message : String(error)}`));
   };
   const add = async (event: Event) => {
     event.preventDefault();

@@ -52,7 +52,8 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
     if (!settings || !(rate >= 0 && rate <= 10)) return say(t('settingsClvInvalid'), true);
     await shopSettings.setValue({ ...settings, clvDiscountRate: rate / 100 });
     say(t('settingsSaved'));
-    void sendMessage('rescore', { reason: 'manual' }).catch(() => undefined);
+    // The answer comes when the rescore ends; a refusal (the background could not start it) is said.
+    void sendMessage('rescore', { reason: 'manual' }).catch((error: unknown) => say(`${t('rescoreNotStarted')} ${error instanceof Error ? error.message : String(error)}`, true));
     onRescoring();
   };
   // Switched on, it asks the browser for notifications (an optional permission); off, it gives them back.
