@@ -95,10 +95,13 @@ function groups(profile: Profile | undefined, language: Language): CardView['gro
 function suggestions(orders: readonly Order[], companions: Record<string, Companion[]>, language: Language): CardView['suggestions'] {
   // Newest first: a suggestion goes with what they bought last.
   const titles = new Map<string, string>();
-  for (const order of [...orders].filter(isPurchase).reverse()) for (const item of order.items) {
+  for (const order of [...orders].filter(isPurchase).reverse()) {
+    for (const item of order.items) {
+      // Exports without SKUs name a product by its title, as the products scorer does.
       const sku = item.sku || item.title;
       if (sku && !titles.has(sku)) titles.set(sku, item.title || sku);
     }
+  }
   const out: CardView['suggestions'] = [];
   const offered = new Set<string>();
   for (const sku of titles.keys()) {
