@@ -23,9 +23,23 @@ export type AmountsFor =
   | { how: 'share'; shares: number[]; /** The table named the currency, but its amount took in too many of the shop's customers. */ tableDidNotFit?: boolean }
   | { how: 'none'; why: 'no-amount' | 'other-currency'; currency?: string };
 
-/** Where a rule's amounts come from for a currency, and the rule as it applies then (null: not at all). */
-/** `useShares`: the table's amount did not fit this shop (see unfitTables), so shares of its spend apply. */
-export function ruleForCurrency(rule: Rule, file: Pick<RuleFile, 'currency'>, currency: string, registry: Registry, useShares = false): { rule: Rule | null; amounts: AmountsFor } {
+/** A table's amount for a currency, if it names one. */
+const tableAmount = (table: { byCurrency: Record<string, number> }, currency: string): number | undefined =>
+  Object.hasOwn(table.byCurrency, currency) ? table.byCurrency[currency] : undefined;
+
+/**
+ * Where a rule's amounts come from for a currency, and the rule as it applies then (null: not at
+ * all). `useShares`: the table's amount did not fit this shop (see unfitTables), so shares of its
+ * spend apply. `couponLeftToStaff`: a coupon (or a tier benefit's) has no amount for the currency,
+ * so it goes without its figures.
+ */
+export function ruleForCurrency(
+  rule: Rule,
+  file: Pick<RuleFile, 'currency'>,
+  currency: string,
+  registry: Registry,
+  useShares = false,
+): { rule: Rule | null; amounts: AmountsFor; couponLeftToStaff: boolean } {
   const amounts: number[] = [];
   const shares: number[] = [];
   let missing: AmountsFor | null = null;
@@ -36,7 +50,7 @@ export function ruleForCurrency(rule: Rule, file: Pick<RuleFile, 'currency'>, cu
     if (!('fact' in condition)) return condition;
     const test = condition as FactCondition;
     if (isMoneyTable(test.value)) {
-      const amount = Object.hasOwn(test.value.byCurrency, currency) ? test.value.byCurrency[currency] : undefined;
+      const amount = tableAmount(test.value, currency);
       if (typeof amount === 'number' && !(useShares && test.value.topShare !== undefined)) {
         amounts.push(amount);
         return { ...test, value: amount };
@@ -63,8 +77,10 @@ export function ruleForCurrency(rule: Rule, file: Pick<RuleFile, 'currency'>, cu
     return off === null || minimumSpend === null ? null : { off, ...(minimumSpend === undefined ? {} : { minimumSpend }) };
   };
   let event: RuleEvent = rule.event;
+  let couponLeftToStaff = false;
   if (event.type === 'treatment' || event.type === 'follow-up') {
     const coupon = resolvedCoupon(event.params.coupon);
+    couponLeftToStaff = coupon === null;
     if (coupon === null) {
       // No amount for this currency: staff choose the coupon's value. A text that states it cannot be sent, so its rule is not used (and says so).
       const { coupon: _coupon, ...params } = event.params;
@@ -76,14 +92,15 @@ export function ruleForCurrency(rule: Rule, file: Pick<RuleFile, 'currency'>, cu
     const benefits = event.params.benefits.map((benefit) => {
       const coupon = resolvedCoupon(benefit.coupon);
       if (coupon === benefit.coupon) return benefit;
+      if (!coupon) couponLeftToStaff = true;
       const { detail: _detail, coupon: _coupon, ...rest } = benefit;
       return coupon ? { ...benefit, coupon } : rest;
     });
     event = { ...event, params: { ...event.params, benefits } };
   }
-  if (missing) return { rule: null, amounts: missing };
+  if (missing) return { rule: null, amounts: missing, couponLeftToStaff: false };
   const how: AmountsFor = shares.length > 0 ? { how: 'share', shares, ...(useShares ? { tableDidNotFit: true } : {}) } : amounts.length > 0 ? { how: 'table', amounts } : { how: 'plain' };
-  return { rule: { ...rule, conditions, event }, amounts: how };
+  return { rule: { ...rule, conditions, event }, amounts: how, couponLeftToStaff };
 }
 
 const COUPON_FIGURES = /\{(?:coupon|minimumSpend)\}/;
@@ -91,7 +108,7 @@ const COUPON_FIGURES = /\{(?:coupon|minimumSpend)\}/;
 /** An amount for a currency: a table's entry, or a plain number in the file's own currency (or a file that states none); null when there is none. */
 function amountFor(amount: Amount, file: Pick<RuleFile, 'currency'>, currency: string): number | null {
   if (typeof amount === 'number') return !file.currency || file.currency === currency ? amount : null;
-  return Object.hasOwn(amount.byCurrency, currency) ? amount.byCurrency[currency]! : null;
+  return tableAmount(amount, currency) ?? null;
 }
 
 /** Buyers in a currency below which a table is not judged against their spend. */
@@ -115,7 +132,7 @@ export function unfitTables(files: readonly RuleFile[], currency: string, spend:
     if (!('fact' in condition)) return;
     const { fact, operator, value } = condition as FactCondition;
     if (fact !== 'monetary' || !isMoneyTable(value) || value.topShare === undefined || !/^greaterThan/.test(operator)) return;
-    const amount = Object.hasOwn(value.byCurrency, currency) ? value.byCurrency[currency] : undefined;
+    const amount = tableAmount(value, currency);
     if (typeof amount === 'number' && shareAtLeast(amount) > 2 * value.topShare) unfit.add(ref);
   };
   for (const file of files) if (file.currency !== currency) for (const rule of file.rules) visit(rule.conditions, `${file.id}/${rule.name}`, file);
@@ -160,15 +177,17 @@ export function ruleSetsByCurrency(ruleFiles: readonly RuleFile[], registry: Reg
 }
 
 /**
- * One line per rule whose amounts are not a table's for `currency`: shares of the shop's spend,
- * or not applied at all. What the Rules page shows, for the command line's summary.
+ * One line per rule whose amounts are not a table's for `currency` (shares of the shop's spend, or
+ * not applied at all), and per rule whose coupon has no amount for it. What the Rules page shows,
+ * for the command line's summary.
  */
 export function amountNotes(files: readonly RuleFile[], currency: string, registry: Registry, unfit: ReadonlySet<string> = new Set()): string[] {
   const notes: string[] = [];
   for (const file of files) {
     for (const rule of file.rules) {
       const ref = `${file.id}/${rule.name}`;
-      const { amounts } = ruleForCurrency(rule, file, currency, registry, unfit.has(ref));
+      const { amounts, couponLeftToStaff } = ruleForCurrency(rule, file, currency, registry, unfit.has(ref));
+      if (couponLeftToStaff) notes.push(`${ref}: its coupon has no ${currency} amount, so it goes without figures (staff choose them)`);
       const shares = amounts.how === 'share' ? amounts.shares.map((share) => `${Math.round(share * 100)}%`).join(' / ') : '';
       if (amounts.how === 'share') {
         notes.push(`${ref}: ${amounts.tableDidNotFit ? `its ${currency} amount would take in too many of the shop's buyers, so` : `no ${currency} amount, so`} the shop's top ${shares} by spend`);

@@ -105,7 +105,7 @@ export function RulesPage({ db, language, storeVersion, onSaved }: { db: Databas
                   <span class="tm-rule-kind">{t(`event-${rule.event.type}`)}</span> {localised(rule.event.params.label, language)}
                   {currencies.map((currency) => (
                     <AmountsNote
-                      amounts={ruleForCurrency(rule, item.ruleFile!, currency, defaultRegistry(), unfit[currency]?.includes(`${item.ruleFile!.id}/${rule.name}`)).amounts}
+                      {...ruleForCurrency(rule, item.ruleFile!, currency, defaultRegistry(), unfit[currency]?.includes(`${item.ruleFile!.id}/${rule.name}`))}
                       currency={currency}
                       language={language}
                     />
@@ -133,12 +133,18 @@ export function RulesPage({ db, language, storeVersion, onSaved }: { db: Databas
   );
 }
 
-/** How a rule's amounts apply to the shop's customers in one currency; nothing for a rule without amounts. */
-function AmountsNote({ amounts, currency, language }: { amounts: AmountsFor; currency: string; language: Language }) {
-  if (amounts.how === 'plain') return null;
+/** How a rule's amounts apply to the shop's customers in one currency, and a coupon left without figures; nothing for a rule without amounts. */
+function AmountsNote({ amounts, couponLeftToStaff, currency, language }: { amounts: AmountsFor; couponLeftToStaff: boolean; currency: string; language: Language }) {
+  const zh = language === 'zh-CN';
+  const coupon = couponLeftToStaff && (
+    <span class="tm-muted tm-rule-coupon" data-currency={currency}>
+      {' '}
+      · {zh ? `优惠券没有 ${currency} 金额：不写金额，由客服决定` : `its coupon has no ${currency} amount: it goes without figures, staff choose them`}
+    </span>
+  );
+  if (amounts.how === 'plain') return coupon || null;
   const number = new Intl.NumberFormat(language);
   const percent = new Intl.NumberFormat(language, { style: 'percent' });
-  const zh = language === 'zh-CN';
   const text =
     amounts.how === 'table'
       ? `${currency} ${amounts.amounts.map((a) => number.format(a)).join(' / ')}`
@@ -158,9 +164,12 @@ function AmountsNote({ amounts, currency, language }: { amounts: AmountsFor; cur
             ? `不适用于 ${currency} 客户：没有该币种的金额`
             : `not applied to ${currency} customers: no amount for ${currency}`;
   return (
-    <span class={`tm-muted tm-rule-amounts`} data-currency={currency} data-how={amounts.how}>
-      {' '}
-      · {text}
-    </span>
+    <>
+      <span class={`tm-muted tm-rule-amounts`} data-currency={currency} data-how={amounts.how}>
+        {' '}
+        · {text}
+      </span>
+      {coupon}
+    </>
   );
 }

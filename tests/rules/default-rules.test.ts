@@ -7,7 +7,7 @@ import { defaultRegistry } from '../../lib/engine/registry';
 import { loadedRules } from '../../lib/engine/rule-file';
 import { RuleSet } from '../../lib/engine/rule-set';
 import { isoOfDay } from '../../lib/engine/outcome';
-import { filesForCurrency } from '../../lib/engine/currency';
+import { amountNotes, filesForCurrency } from '../../lib/engine/currency';
 import { checkRuleFile } from '../../lib/engine/validate';
 import type { Facts } from '../../lib/scoring/scorer';
 import { ROOT } from '../helpers';
@@ -152,6 +152,13 @@ describe('the default rules', () => {
     const [followUp] = (await krw.outcome(lapsed, 'generic:kim', 20_000)).followUps;
     expect(followUp).toMatchObject({ ref: 'win-back/low-value', channel: 'sms' });
     expect(followUp!.couponAmount).toBeUndefined();
+    // And it is said, where the shop's amounts are shown: every rule whose coupon goes without figures, and none in a named currency.
+    const couponNotes = (currency: string) => amountNotes(Object.values(DEFAULT_RULE_FILES), currency, registry).filter((note) => note.includes('coupon'));
+    expect(couponNotes('KRW').map((note) => note.split(':')[0])).toEqual([
+      'member-ladder/premier-vip', 'member-ladder/vip', 'member-ladder/senior', 'member-ladder/member', 'win-back/mid-value', 'win-back/low-value',
+    ]);
+    expect(couponNotes('CNY')).toEqual([]);
+    expect(couponNotes('USD')).toEqual([]);
   });
 
   it('give each rung its member benefits: a threshold coupon by rung, a birthday discount from Senior, priority service from VIP', async () => {

@@ -37,7 +37,7 @@ describe('amounts per currency', () => {
       id: 'big', title: { en: 'Big', 'zh-CN': '大' }, version: 1, enabled: true, currency: 'CNY',
       rules: [{ name: 'big', conditions: { all: [{ fact: 'monetary', operator: 'greaterThan', value: 5000 }] }, event: { type: 'badge', params: { label: { en: 'Big', 'zh-CN': '大' }, colour: '#000000' } } }],
     };
-    expect(ruleForCurrency(file.rules[0]!, file, 'USD', registry)).toEqual({ rule: null, amounts: { how: 'none', why: 'other-currency', currency: 'CNY' } });
+    expect(ruleForCurrency(file.rules[0]!, file, 'USD', registry)).toEqual({ rule: null, amounts: { how: 'none', why: 'other-currency', currency: 'CNY' }, couponLeftToStaff: false });
     expect(filesForCurrency([file], 'CNY', registry)[0]!.rules).toHaveLength(1);
     expect(filesForCurrency([file], 'USD', registry)[0]!.rules).toEqual([]);
     // Without a stated currency, plain amounts apply as written (a seller's own file for their own shop).
