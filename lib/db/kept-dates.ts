@@ -1,5 +1,4 @@
 import type { KeptDate } from '../model';
-export { BIRTHDAY } from '../model';
 import { monthDayOf } from '../dates';
 import type { Database } from './schema';
 

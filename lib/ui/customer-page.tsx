@@ -11,14 +11,14 @@ import type { FactSpec, FactValue } from '../scoring/scorer';
 import { shopSettings } from '../settings';
 import { Pill } from './parts';
 import { KeptDatesCard } from './kept-dates-card';
-import { formatCount, formatMajorMoney, formatShop } from './format';
+import { formatCount, formatMajorMoney, formatShare, formatShop } from './format';
 import { localised, translator, type Language } from './i18n';
 
 function factText(value: FactValue | undefined, spec: FactSpec, currency: string, language: Language): string {
   if (value === null || value === undefined) return '—';
   if (typeof value !== 'number') return String(value);
   if (spec.unit === 'money') return formatMajorMoney(value, currency, language);
-  if (spec.unit === 'share') return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(value);
+  if (spec.unit === 'share') return formatShare(value, language);
   if (spec.unit === 'days') return language === 'zh-CN' ? `${formatCount(value, language)} 天` : `${formatCount(value, language)} days`;
   return new Intl.NumberFormat(language, { maximumFractionDigits: 3 }).format(value);
 }

@@ -22,6 +22,14 @@ export function formatCount(n: number, language: Language): string {
   return new Intl.NumberFormat(language).format(n);
 }
 
+/** A share (0–1) as a percentage with at most one decimal: "12.5%". */
+export function formatShare(share: number, language: Language): string {
+  return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(share);
+}
+
+/** How many of how many, as the Overview's bars and cells say it: "36 · 11.3%". */
+export const countAndShare = (count: number, total: number, language: Language): string => `${formatCount(count, language)} · ${formatShare(total > 0 ? count / total : 0, language)}`;
+
 export function formatDuration(seconds: number, language: Language): string {
   if (!Number.isFinite(seconds)) return '—';
   const unit = seconds >= 90 ? { value: Math.round(seconds / 60), unit: 'minute' as const } : { value: Math.max(1, Math.round(seconds)), unit: 'second' as const };

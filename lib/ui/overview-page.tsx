@@ -7,7 +7,7 @@ import { groupFollowUps } from '../follow-ups';
 import { overviewOf } from '../overview';
 import { shopSettings } from '../settings';
 import { localDayNumber } from '../time';
-import { formatCount, formatInstant, formatMoney } from './format';
+import { countAndShare, formatCount, formatInstant, formatMoney, formatShare } from './format';
 import { localised, translator, type Language } from './i18n';
 import { LOST_BAND_LABEL, STAGE_LOOK } from '../lifecycle';
 import { QUADRANT_LOOK, type ValueQuadrant } from '../value-matrix';
@@ -40,7 +40,6 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
       </section>
     );
   }
-  const percent = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
   const widest = Math.max(...overview.tiers.map((tier) => tier.customers));
   const busiest = Math.max(1, ...overview.rfm.flat().map((cell) => cell.customers));
   return (
@@ -80,9 +79,7 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
             <li data-tier={tier.ref ?? 'none'}>
               <a href={`#customers?tier=${encodeURIComponent(tier.ref ?? 'none')}`}>{tier.label ? localised(tier.label, language) : t('overviewNoTier')}</a>
               <span class="tm-bar" style={{ width: `${(tier.customers / widest) * 100}%`, background: tier.colour }} />
-              <span class="tm-num tm-bar-count">
-                {formatCount(tier.customers, language)} · {percent.format(tier.customers / overview.customers)}
-              </span>
+              <span class="tm-num tm-bar-count">{countAndShare(tier.customers, overview.customers, language)}</span>
             </li>
           ))}
         </ul>
@@ -114,7 +111,7 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
                   <td data-cell={`${cell.r}${cell.f}`} style={{ background: `rgba(212, 56, 13, ${(0.08 + 0.8 * (cell.customers / busiest)).toFixed(3)})` }}>
                     <a href={`#customers?r=${cell.r}&f=${cell.f}`}>
                       <strong class="tm-cell-count">{formatCount(cell.customers, language)}</strong>
-                      <span class="tm-cell-share">{percent.format(cell.monetaryShare)}</span>
+                      <span class="tm-cell-share">{formatShare(cell.monetaryShare, language)}</span>
                     </a>
                   </td>
                 ))}
@@ -146,7 +143,6 @@ const groupLink = (fact: string, value: string) => `#customers?fact=${fact}&is=$
 /** Customers per lifecycle stage, each with the stage's strategy, and the lost by how long they have been gone. */
 function StagesCard({ overview, language }: { overview: Overview; language: Language }) {
   const t = translator(language);
-  const percent = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
   const widest = Math.max(1, ...overview.stages.map((s) => s.customers));
   return (
     <div class="tm-card tm-stages">
@@ -155,13 +151,9 @@ function StagesCard({ overview, language }: { overview: Overview; language: Lang
       <ul class="tm-bars">
         {overview.stages.map(({ stage, customers }) => (
           <li data-stage={stage}>
-            <a href={groupLink('lifecycleStage', stage)} title={localised(STAGE_LOOK[stage].strategy, language)}>
-              {localised(STAGE_LOOK[stage].label, language)}
-            </a>
+            <a href={groupLink('lifecycleStage', stage)}>{localised(STAGE_LOOK[stage].label, language)}</a>
             <span class="tm-bar" style={{ width: `${(customers / widest) * 100}%`, background: STAGE_LOOK[stage].colour }} />
-            <span class="tm-num tm-bar-count">
-              {formatCount(customers, language)} · {percent.format(customers / overview.customers)}
-            </span>
+            <span class="tm-num tm-bar-count">{countAndShare(customers, overview.customers, language)}</span>
             <span class="tm-muted tm-strategy">{localised(STAGE_LOOK[stage].strategy, language)}</span>
           </li>
         ))}
@@ -184,7 +176,6 @@ function StagesCard({ overview, language }: { overview: Overview; language: Lang
 /** The value × potential quadrants, high value on top and high potential on the left, each with its strategy. */
 function QuadrantsCard({ overview, language }: { overview: Overview; language: Language }) {
   const t = translator(language);
-  const percent = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
   const counts = new Map(overview.quadrants.map((q) => [q.quadrant, q.customers]));
   const cell = (quadrant: ValueQuadrant) => {
     const look = QUADRANT_LOOK[quadrant];
@@ -193,9 +184,7 @@ function QuadrantsCard({ overview, language }: { overview: Overview; language: L
       <td data-quadrant={quadrant} style={{ borderTop: `4px solid ${look.colour}` }}>
         <a href={groupLink('valueQuadrant', quadrant)}>
           <strong>{localised(look.label, language)}</strong>
-          <div class="tm-cell-count">
-            {formatCount(customers, language)} · {percent.format(customers / overview.customers)}
-          </div>
+          <div class="tm-cell-count">{countAndShare(customers, overview.customers, language)}</div>
         </a>
         <div class="tm-muted tm-strategy">{localised(look.strategy, language)}</div>
       </td>

@@ -7,7 +7,7 @@ import { isoOfDay } from '../engine/outcome';
 import { localDayNumber } from '../time';
 import { downloadCsv, excelCsvInSlices, type CsvEncoding } from './csv-export';
 import { EmptyShop, Pill, ReadingCustomers } from './parts';
-import { formatCount } from './format';
+import { formatCount, formatShare } from './format';
 import { localised, translator, type Language } from './i18n';
 import { minorDigits } from '../money';
 
@@ -150,7 +150,7 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
                       {segment.colour ? <Pill label={localised(segment.label, language)} colour={segment.colour} outline={segment.kind !== 'tier'} /> : localised(segment.label, language)}
                     </td>
                     <td class="tm-num tm-segment-count">{formatCount(segment.count, language)}</td>
-                    <td class="tm-num">{new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(segment.count / rows.length)}</td>
+                    <td class="tm-num">{formatShare(segment.count / rows.length, language)}</td>
                     <td>
                       {exporting?.ref === segment.ref ? (
                         <progress class="tm-segment-progress" max={1} value={exporting.share} aria-label={t('segmentExport')} />
