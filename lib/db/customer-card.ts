@@ -132,6 +132,7 @@ export async function customerCard(db: Database, customerKey: string, language: 
     currency: customer.currency,
     tier: profile?.tier ? { label: profile.tier.label[language], colour: profile.tier.colour } : null,
     badges: (profile?.badges ?? []).map((b) => ({ label: b.label[language], colour: b.colour })),
+    birthday: customer.birthday ?? null,
     groups: groups(profile, language),
     figures: figures(customer, profile, language, timeZone),
     orders: [...entry.orders].reverse().slice(0, orderLimit).map((order) => ({

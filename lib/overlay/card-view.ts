@@ -8,6 +8,8 @@ export interface CardView {
   currency: string;
   tier: { label: string; colour: string } | null;
   badges: Array<{ label: string; colour: string }>;
+  /** The birthday an export gave for the customer ("MM-DD"), or null. */
+  birthday: string | null;
   /** Groups the models put the customer in: the lifecycle stage (客户生命周期), and the value × potential quadrant. */
   groups: Array<{ fact: string; value: string; label: string; colour: string; hint: string }>;
   /** Orders, net spend, 客单价, first and last order, cycle and due date, RFM, P(alive), CLV; `fact` names the source. */

@@ -147,7 +147,7 @@ export function CustomerPage({ db, language, customerKey, storeVersion, shops = 
           ))}
         </dl>
       </div>
-      <KeptDatesCard db={db} customerKey={card.customerKey} language={language} />
+      <KeptDatesCard db={db} customerKey={card.customerKey} imported={card.birthday} language={language} />
       <div class="tm-card">
         {card.suggestions.length > 0 && (
           <>

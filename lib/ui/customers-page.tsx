@@ -7,8 +7,8 @@ import { shopSettings } from '../settings';
 import { formatCount, formatMajorMoney, formatMoney, formatShop } from './format';
 import type { Localised } from '../formats';
 import { localised, translator, type Language } from './i18n';
-import { isLifecycleStage, LOST_BAND_LABEL, LOST_BANDS, STAGE_LOOK, type LifecycleStage, type LostBand } from '../lifecycle';
-import { isValueQuadrant, QUADRANT_LOOK, type ValueQuadrant } from '../value-matrix';
+import { LOST_BAND_LABEL, STAGE_LOOK } from '../lifecycle';
+import { QUADRANT_LOOK } from '../value-matrix';
 import { EmptyShop, Pill, ReadingCustomers } from './parts';
 
 /** Rows drawn at a time: the table shows a window of the list, so 100,000 customers scroll as smoothly as 100. */
@@ -51,21 +51,18 @@ function RuleFilter(props: {
   );
 }
 
-/** The group the Overview linked to (`?fact=lifecycleStage&is=lost`); only the facts that name groups. */
-function groupOfQuery(query: URLSearchParams | undefined): { fact: string; value: string } | null {
-  const fact = query?.get('fact');
-  const value = query?.get('is');
-  if (!value) return null;
-  if (fact === 'lifecycleStage' && isLifecycleStage(value)) return { fact, value };
-  if (fact === 'valueQuadrant' && isValueQuadrant(value)) return { fact, value };
-  if (fact === 'lostBand' && (LOST_BANDS as readonly string[]).includes(value)) return { fact, value };
-  return null;
-}
+/** The facts that put customers in groups the Overview links to, each value with its name. */
+const GROUP_FACTS: Record<string, Record<string, Localised>> = {
+  lifecycleStage: Object.fromEntries(Object.entries(STAGE_LOOK).map(([stage, look]) => [stage, look.label])),
+  lostBand: LOST_BAND_LABEL,
+  valueQuadrant: Object.fromEntries(Object.entries(QUADRANT_LOOK).map(([quadrant, look]) => [quadrant, look.label])),
+};
 
-function groupLabel(group: { fact: string; value: string }, language: Language): string {
-  if (group.fact === 'lifecycleStage') return localised(STAGE_LOOK[group.value as LifecycleStage].label, language);
-  if (group.fact === 'valueQuadrant') return localised(QUADRANT_LOOK[group.value as ValueQuadrant].label, language);
-  return localised(LOST_BAND_LABEL[group.value as LostBand], language);
+/** The group the Overview linked to (`?fact=lifecycleStage&is=lost`); only the facts and values that name groups. */
+function groupOfQuery(query: URLSearchParams | undefined): { fact: string; value: string } | null {
+  const fact = query?.get('fact') ?? '';
+  const value = query?.get('is') ?? '';
+  return Object.hasOwn(GROUP_FACTS, fact) && Object.hasOwn(GROUP_FACTS[fact]!, value) ? { fact, value } : null;
 }
 
 /** Every customer: search, filters by tier and badge, sort by any fact, a row per customer linking to their page. */
@@ -150,7 +147,7 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
         )}
         {group && (
           <button type="button" class="tm-chip" id="tm-filter-group" data-fact={group.fact} onClick={() => setGroup(null)} aria-label={t('filterClear')}>
-            {groupLabel(group, language)} ✕
+            {localised(GROUP_FACTS[group.fact]![group.value]!, language)} ✕
           </button>
         )}
         <span class="tm-muted" id="tm-customers-count" aria-live="polite">

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'preact/hooks';
-import { getCustomerEntry } from '../db/customers';
 import { keptDate, keptDatesOf, setKeptDates } from '../db/kept-dates';
 import type { Database } from '../db/schema';
 import { sendMessage } from '../messaging';
@@ -13,13 +12,12 @@ function monthDayText(monthDay: string, language: Language): string {
 }
 
 /**
- * 重要日期: a customer's birthday (kept here, or from an export's birthday column) and other
+ * 重要日期: a customer's birthday (kept here, or `imported` from an export's birthday column) and other
  * yearly dates the seller names; saving rescores, so the greetings before them are raised.
  */
-export function KeptDatesCard({ db, customerKey, language }: { db: Database; customerKey: string; language: Language }) {
+export function KeptDatesCard({ db, customerKey, imported, language }: { db: Database; customerKey: string; imported: string | null; language: Language }) {
   const t = translator(language);
   const [dates, setDates] = useState<KeptDate[] | null>(null);
-  const [imported, setImported] = useState<string | null>(null);
   const [kind, setKind] = useState<'birthday' | 'other'>('birthday');
   const [name, setName] = useState('');
   const [text, setText] = useState('');
@@ -27,7 +25,6 @@ export function KeptDatesCard({ db, customerKey, language }: { db: Database; cus
 
   useEffect(() => {
     void keptDatesOf(db, customerKey).then(setDates);
-    void getCustomerEntry(db, customerKey).then((entry) => setImported(entry?.customer?.birthday ?? null));
   }, [db, customerKey]);
 
   const save = async (next: KeptDate[]) => {
