@@ -1,5 +1,5 @@
 import { KeySample } from '../../lib/scoring/sample';
-import { defineScorer } from '../../lib/scoring/scorer';
+import { defineScorer, type ProductPurchases } from '../../lib/scoring/scorer';
 import { ownCycleDays } from './repurchase-cycle';
 import { median } from '../../lib/sorted';
 
@@ -30,8 +30,27 @@ interface ProductsModel {
   companions: Map<string, Companion[]>;
 }
 
+type Basket = readonly Pick<ProductPurchases, 'sku' | 'title'>[];
+
+/**
+ * A customer's baskets: everything they bought (most shops sell one product an order), or, for a
+ * wholesale buyer of more products than a basket holds, what they bought each day.
+ */
+function basketsOf(products: readonly ProductPurchases[]): Basket[] {
+  if (products.length <= MAX_BASKET) return [products];
+  const byDay = new Map<number, ProductPurchases[]>();
+  for (const product of products) {
+    for (const day of product.days) {
+      let basket = byDay.get(day);
+      if (!basket) byDay.set(day, (basket = []));
+      basket.push(product);
+    }
+  }
+  return [...byDay.values()];
+}
+
 /** Pairs of products in one basket, counted over the baskets of a sample of customers. */
-function companionsOf(baskets: Iterable<Array<{ sku: string; title: string }>>): Map<string, Companion[]> {
+function companionsOf(baskets: Iterable<Basket>): Map<string, Companion[]> {
   const occasions = new Map<string, { title: string; count: number }>();
   const pairs = new Map<string, Map<string, number>>();
   for (const basket of baskets) {
@@ -84,27 +103,18 @@ export default defineScorer<ProductsModel>({
   },
   fit(population) {
     const cycles = new Map<string, number[]>();
-    const sample = new KeySample<Array<{ sku: string; title: string }>[]>();
+    const sample = new KeySample<Basket[]>();
     for (const { history } of population) {
       const products = history.products;
       if (!products) continue;
-      // A customer's basket is everything they bought (most shops sell one product an order); a
-      // wholesale buyer of many products has one basket per day instead.
-      const byDay = new Map<number, Array<{ sku: string; title: string }>>();
       for (const product of products) {
         const cycle = ownCycleDays(product.days);
-        if (cycle !== null) {
-          let list = cycles.get(product.sku);
-          if (!list) cycles.set(product.sku, (list = []));
-          list.push(cycle);
-        }
-        for (const day of product.days) {
-          let basket = byDay.get(day);
-          if (!basket) byDay.set(day, (basket = []));
-          basket.push({ sku: product.sku, title: product.title });
-        }
+        if (cycle === null) continue;
+        let list = cycles.get(product.sku);
+        if (!list) cycles.set(product.sku, (list = []));
+        list.push(cycle);
       }
-      sample.add(history.customer.key, products.length <= MAX_BASKET ? [products.map(({ sku, title }) => ({ sku, title }))] : [...byDay.values()]);
+      sample.add(history.customer.key, basketsOf(products));
     }
     return {
       cycles: new Map([...cycles].filter(([, list]) => list.length >= MIN_REPEAT_BUYERS).map(([sku, list]) => [sku, median(list)])),
