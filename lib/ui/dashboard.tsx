@@ -239,7 +239,7 @@ function RescoreIndicator({ status, language }: { status: RescoreStatus; languag
 }
 
 /** The rule editor brings CodeMirror (most of the dashboard's weight): loaded when the Rules page first opens, not with every page. */
-export const loadRuleEditor = () => import('./rule-editor').then((module) => module.RuleEditor);
+const loadRuleEditor = () => import('./rule-editor').then((module) => module.RuleEditor);
 
 function LazyRuleEditor(props: Parameters<typeof RuleEditor>[0]) {
   const [Editor, setEditor] = useState<typeof RuleEditor | null>(null);

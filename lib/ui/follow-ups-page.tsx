@@ -19,7 +19,7 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
   const t = translator(language);
   const [records, setRecords] = useState<FollowUpRecord[] | null>(null);
   const [today, setToday] = useState<number | null>(null);
-  const [shown, setShown] = useState<Record<FollowUpGroup, number>>({ overdue: PAGE, today: PAGE, waiting: PAGE, upcoming: PAGE, snoozed: PAGE, done: PAGE });
+  const [shown, setShown] = useState(() => Object.fromEntries(FOLLOW_UP_GROUPS.map((group) => [group, PAGE])) as Record<FollowUpGroup, number>);
   const [capacity, setCapacity] = useState<DailyCapacity | null>(null);
   const [missed, setMissed] = useState<NonNullable<RescoreStatus['followUpsMissed']>>({});
 
