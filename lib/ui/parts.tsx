@@ -1,3 +1,4 @@
+import { sendMessage } from '../messaging';
 import { translator, type Language } from './i18n';
 
 /** A tier (filled) or badge (outlined) as a pill of its rule's colour. */
@@ -29,4 +30,13 @@ export function ReadingCustomers({ share, language }: { share: number; language:
       </p>
     </section>
   );
+}
+
+/**
+ * Asks the background to score every customer again. Its answer comes when the rescore ends; a
+ * refusal (the background could not start one) is said through `onRefused`, with what to do.
+ */
+export function rescoreEveryone(language: Language, onRefused: (message: string) => void): void {
+  const t = translator(language);
+  void sendMessage('rescore', { reason: 'manual' }).catch((error: unknown) => onRefused(`${t('rescoreNotStarted')} ${error instanceof Error ? error.message : String(error)}`));
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { backupLines, BackupProblem, compressBackup, customersInBackup, deleteAllData, readBackupFile, restoreBackup, type Backup } from '../db/backup';
 import type { Database } from '../db/schema';
-import { sendMessage } from '../messaging';
+import { rescoreEveryone } from './parts';
 import { browser } from 'wxt/browser';
 import { dailyReminder, followUpCapacity, shopSettings, type ShopSettings } from '../settings';
 import type { DailyCapacity } from '../follow-ups';
@@ -52,8 +52,7 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
     if (!settings || !(rate >= 0 && rate <= 10)) return say(t('settingsClvInvalid'), true);
     await shopSettings.setValue({ ...settings, clvDiscountRate: rate / 100 });
     say(t('settingsSaved'));
-    // The answer comes when the rescore ends; a refusal (the background could not start it) is said.
-    void sendMessage('rescore', { reason: 'manual' }).catch((error: unknown) => say(`${t('rescoreNotStarted')} ${error instanceof Error ? error.message : String(error)}`, true));
+    rescoreEveryone(language, (message) => say(message, true));
     onRescoring();
   };
   // Switched on, it asks the browser for notifications (an optional permission); off, it gives them back.
