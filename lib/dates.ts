@@ -1,4 +1,5 @@
 import { zonedToInstant } from './time';
+import { both, SellerError } from './localised';
 
 /** Parses one cell to an instant, or null. */
 export type DateParser = (text: string) => number | null;
@@ -70,7 +71,7 @@ function escapeRegExp(text: string): string {
 }
 
 /** Thrown for a date pattern that cannot be compiled; the message names the bad part. */
-export class DatePatternError extends Error {}
+export class DatePatternError extends SellerError {}
 
 /**
  * Compiles a date-fns style pattern ("yyyy-MM-dd HH:mm:ss", "dd/MM/yyyy", "yyyyMMdd", "M/d/yyyy h:mm a").
@@ -83,7 +84,7 @@ export function compileDatePattern(pattern: string, timeZone: string): DateParse
   for (let i = 0; i < pattern.length; ) {
     if (pattern[i] === "'") {
       const end = pattern.indexOf("'", i + 1);
-      if (end < 0) throw new DatePatternError(`Date pattern "${pattern}": unclosed quote at position ${i + 1}`);
+      if (end < 0) throw new DatePatternError(both(`Date pattern "${pattern}": unclosed quote at position ${i + 1}`, `日期格式 "${pattern}"：第 ${i + 1} 个字符处的引号没有闭合`));
       source += escapeRegExp(pattern.slice(i + 1, end));
       i = end + 1;
       continue;
@@ -100,13 +101,16 @@ export function compileDatePattern(pattern: string, timeZone: string): DateParse
     const char = pattern[i]!;
     if (/[A-Za-z]/.test(char)) {
       throw new DatePatternError(
-        `Date pattern "${pattern}": unknown letter "${char}" at position ${i + 1}; use yyyy MM dd HH mm ss (quote literal text with ')`,
+        both(
+          `Date pattern "${pattern}": unknown letter "${char}" at position ${i + 1}; use yyyy MM dd HH mm ss (quote literal text with ')`,
+          `日期格式 "${pattern}"：第 ${i + 1} 个字符 "${char}" 无法识别；请用 yyyy MM dd HH mm ss（原样文字用 ' 括起）`,
+        ),
       );
     }
     source += /\s/.test(char) ? '\\s+' : escapeRegExp(char);
     i += 1;
   }
-  if (!hasYear) throw new DatePatternError(`Date pattern "${pattern}" has no year (yyyy or yy)`);
+  if (!hasYear) throw new DatePatternError(both(`Date pattern "${pattern}" has no year (yyyy or yy)`, `日期格式 "${pattern}" 中没有年份（yyyy 或 yy）`));
   const regex = new RegExp(`${source}$`);
   return (text) => {
     const match = regex.exec(text.trim());

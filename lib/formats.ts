@@ -1,17 +1,14 @@
 import type { BuyerIds, OrderLine, Platform } from './model';
 import type { DateParser } from './dates';
 import type { NumberColumns } from './import/numbers';
+import { SellerError, type Localised } from './localised';
 
 export type FormatId = 'taobao' | 'jd' | 'douyin' | 'shopify' | 'woocommerce' | 'amazon' | 'etsy' | 'ebay' | 'invoices' | 'generic';
 
-export interface Localised {
-  en: string;
-  'zh-CN': string;
-}
 
 /** A row the format refuses, with the reason a seller can act on. */
 export interface RowRejection {
-  reject: string;
+  reject: Localised;
 }
 
 /** A line an export adds around its orders (eBay's "4 record(s) downloaded" footer): not a row of the file's data. */
@@ -92,7 +89,7 @@ export function normaliseHeader(name: string): string {
 }
 
 /** Thrown when the header lacks what the format needs; the message names the columns. */
-export class FormatError extends Error {}
+export class FormatError extends SellerError {}
 
 export interface RowMapper {
   (row: readonly string[]): RowResult;

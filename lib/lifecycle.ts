@@ -1,4 +1,4 @@
-import type { Localised } from './formats';
+import type { Localised } from './localised';
 
 /**
  * 客户生命周期: where a customer stands, as the course material groups them. Within their cycle a

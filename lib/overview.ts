@@ -1,5 +1,5 @@
 import type { CustomerRow } from './db/customer-list';
-import type { Localised } from './formats';
+import type { Localised } from './localised';
 import { isLifecycleStage, LIFECYCLE_STAGES, LOST_BANDS, type LifecycleStage, type LostBand } from './lifecycle';
 import { isValueQuadrant, VALUE_QUADRANTS, type ValueQuadrant } from './value-matrix';
 

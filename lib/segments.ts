@@ -1,5 +1,5 @@
 import type { CustomerRow } from './db/customer-list';
-import type { Localised } from './formats';
+import type { Localised } from './localised';
 import { fnv1a } from './hash';
 
 /** A segment: the customers a tier, badge or treatment rule gave its outcome to. */

@@ -1,4 +1,4 @@
-import type { Localised } from './formats';
+import type { Localised } from './localised';
 import type { Platform } from './model';
 
 /** What sellers call each platform, for a shop that has no name of the seller's. */

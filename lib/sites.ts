@@ -1,4 +1,5 @@
 import { storage } from 'wxt/utils/storage';
+import { both, type Localised } from './localised';
 
 /** Origins where the seller has switched Tiermark on (their ERP, 旺店通, a WooCommerce admin…). */
 export interface EnabledSite {
@@ -51,26 +52,30 @@ export function customAdapterMatches(adapter: CustomAdapter, url: string): boole
 }
 
 /** What is wrong with a custom adapter the seller wrote, in words they can act on; empty when nothing. */
-export function customAdapterProblems(adapter: Omit<CustomAdapter, 'id'>, enabledOrigins: readonly string[], document: Document): string[] {
-  const problems: string[] = [];
+export function customAdapterProblems(adapter: Omit<CustomAdapter, 'id'>, enabledOrigins: readonly string[], document: Document): Localised[] {
+  const problems: Localised[] = [];
   const origin = originOf(adapter.urlPattern.replace(/\*.*$/, ''));
-  if (!origin || !enabledOrigins.includes(origin)) problems.push(`The pages must be on a site you switched on (${enabledOrigins.join(', ') || 'none yet'}).`);
-  for (const [label, selector] of [['Row selector', adapter.rowSelector], ['Identifier selector', adapter.identifierSelector]] as const) {
+  if (!origin || !enabledOrigins.includes(origin)) {
+    problems.push(both(`The pages must be on a site you switched on (${enabledOrigins.join(', ') || 'none yet'}).`, `页面必须在已开启的网站上（${enabledOrigins.join('、') || '目前还没有'}）。`));
+  }
+  const selectors = [[both('Row selector', '行选择器'), adapter.rowSelector], [both('Identifier selector', '标识选择器'), adapter.identifierSelector]] as const;
+  for (const [label, selector] of selectors) {
     try {
       if (!selector.trim()) throw new Error('empty');
       document.querySelector(selector);
     } catch {
-      problems.push(`${label} "${selector}" is not a CSS selector, e.g. "tr.order-row" or ".buyer-id".`);
+      problems.push(both(`${label.en} "${selector}" is not a CSS selector, e.g. "tr.order-row" or ".buyer-id".`, `${label['zh-CN']} "${selector}" 不是 CSS 选择器，可以写成 "tr.order-row" 或 ".buyer-id" 这样。`));
     }
   }
-  if (adapter.identifierAttribute && !/^[a-zA-Z_:][-a-zA-Z0-9_:.]*$/.test(adapter.identifierAttribute)) {
-    problems.push(`"${adapter.identifierAttribute}" is not an attribute name; write one such as href, title or data-order-id, or leave it empty to read the text.`);
+  const attribute = adapter.identifierAttribute;
+  if (attribute && !/^[a-zA-Z_:][-a-zA-Z0-9_:.]*$/.test(attribute)) {
+    problems.push(both(`"${attribute}" is not an attribute name; write one such as href, title or data-order-id, or leave it empty to read the text.`, `"${attribute}" 不是属性名；请写 href、title 或 data-order-id 这样的名称，或留空以读取文字。`));
   }
   if (adapter.regex) {
     try {
       new RegExp(adapter.regex);
     } catch {
-      problems.push(`"${adapter.regex}" is not a regular expression; use one group for the identifier, e.g. "单号[:：](\\d+)".`);
+      problems.push(both(`"${adapter.regex}" is not a regular expression; use one group for the identifier, e.g. "单号[:：](\\d+)".`, `"${adapter.regex}" 不是正则表达式；请用一个分组括出标识，例如 "单号[:：](\\d+)"。`));
     }
   }
   return problems;

@@ -1,4 +1,4 @@
-import type { Localised } from './formats';
+import type { Localised } from './localised';
 
 /**
  * 客户价值矩阵: predicted 12-month value (high: at least the shop's median) by potential (P(alive)

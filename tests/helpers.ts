@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { importToMemory } from '../lib/import/collect';
 import type { StreamSettings } from '../lib/import/stream';
 import { summariseCustomers } from '../lib/customers';
+import type { Rejection } from '../lib/import/session';
+import { textIn } from '../lib/localised';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'tests/fixtures');
@@ -32,4 +34,9 @@ export async function importPath(path: string, settings: StreamSettings = {}) {
 /** Bytes as an async stream in chunks of `size`, to prove chunk edges do not matter. */
 export async function* chunked(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+/** Rejections with their reasons in English, as tests compare them. */
+export function inEnglish(rejections: readonly Rejection[]): { row: number; reason: string }[] {
+  return rejections.map(({ row, reason }) => ({ row, reason: textIn(reason, 'en') }));
 }

@@ -2,6 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { buildCustomers } from '../customers';
 import { importToMemory } from '../import/collect';
 import { InputError } from '../import/encoding';
+import { both } from '../localised';
 import type { StreamSettings } from '../import/stream';
 import type { Order } from '../model';
 import { minorDigits } from '../money';
@@ -75,12 +76,12 @@ export async function fit(args: FitArgs): Promise<string> {
       const summary = summariseOccasions(history.occasionDays, history.occasionSpendMinor.map((v) => v / 10 ** digits), calibrationDay, args.unit);
       if (summary) rows.push(summary);
     });
-    if (rows.length === 0) throw new InputError(`No customer bought on or before ${args.calibrationEnd}.`);
+    if (rows.length === 0) throw new InputError(both(`No customer bought on or before ${args.calibrationEnd}.`, `${args.calibrationEnd} 及之前没有客户购买。`));
   }
   const result =
     args.model === 'bgnbd' ? fitBgNbd(rows) : (() => {
       const spend = spendRows(rows);
-      if (spend.length === 0) throw new InputError('Gamma-Gamma needs repeat buyers with their mean spend (monetary_value or zbar), and there are none.');
+      if (spend.length === 0) throw new InputError(both('Gamma-Gamma needs repeat buyers with their mean spend (monetary_value or zbar), and there are none.', 'Gamma-Gamma 模型需要有平均消费（monetary_value 或 zbar）的回头客，但没有这样的客户。'));
       return fitGammaGamma(spend);
     })();
   return JSON.stringify({ model: args.model, params: result.params, logLikelihood: result.logLikelihood, customers: result.customers, converged: result.converged, unit: args.summary ? null : args.unit });

@@ -8,7 +8,8 @@ import { amountNotes, ruleSetsByCurrency, spendByCurrency, unfitTables } from '.
 import { formatIds } from '../../plugins/formats';
 import { importStream, type StreamSettings } from '../import/stream';
 import { CHOOSABLE_ENCODINGS, type DetectedEncoding } from '../import/encoding';
-import type { ImportReport } from '../import/session';
+import type { ImportReport, Rejection } from '../import/session';
+import { both, textIn, type Localised } from '../localised';
 import { CustomerTallies } from '../customers';
 import { formatMajor, minorDigits } from '../money';
 import { daysBetween, endOfDay, localDayNumber, toIsoInZone } from '../time';
@@ -189,23 +190,27 @@ export async function score(args: ScoreArgs): Promise<ScoreResult> {
   for (const file of files) {
     const seen = new Set<string>();
     // An earlier file's order number for another buyer: another store's order, refused here like a rejected row.
-    const clashes: Array<{ rows: number[]; reason: string; continuation: boolean }> = [];
+    const clashes: Array<{ rows: number[]; reason: Localised; continuation: boolean }> = [];
     const result = await importStream(createReadStream(file, { highWaterMark: 1 << 16 }), args.settings, (folded) => {
       if (!gathered) return take(folded);
       const order = { ...folded.order, items: [] };
       const earlier = gathered.get(order.key);
       if (earlier && folded.continuation && seen.has(order.key)) gathered.set(order.key, mergeContinuation(earlier, order, folded.continuation));
       else if (earlier && (earlier.customerKey !== order.customerKey || isOtherOrder(earlier, order))) {
-        const buyer = (key: string | null) => (key === null ? 'no buyer' : idOfKey(key));
+        const buyer = (key: string | null) => (key === null ? both('no buyer', '无买家') : both(idOfKey(key), idOfKey(key)));
         const day = (at: number) => toIsoInZone(at, args.settings.timeZone ?? 'UTC').slice(0, 10);
+        const [was, is] = [buyer(earlier.customerKey), buyer(order.customerKey)];
         const differs =
           earlier.customerKey !== order.customerKey
-            ? `for another buyer (${buyer(earlier.customerKey)}); this file has it for ${buyer(order.customerKey)}`
-            : `made on ${day(earlier.createdAt)}; this file has it made on ${day(order.createdAt)}`;
+            ? both(`for another buyer (${was.en}); this file has it for ${is.en}`, `，买家是另一位（${was['zh-CN']}）；本文件中的买家是 ${is['zh-CN']}`)
+            : both(`made on ${day(earlier.createdAt)}; this file has it made on ${day(order.createdAt)}`, `，下单于 ${day(earlier.createdAt)}；本文件中下单于 ${day(order.createdAt)}`);
         clashes.push({
           rows: folded.rows,
           continuation: folded.continuation !== null,
-          reason: `order ${order.orderId} is in an earlier file ${differs}. Files of two shops? Score each shop's files on their own.`,
+          reason: both(
+            `order ${order.orderId} is in an earlier file ${differs.en}. Files of two shops? Score each shop's files on their own.`,
+            `订单 ${order.orderId} 已在之前的文件中${differs['zh-CN']}。是两个店铺的文件吗？请分别为每个店铺的文件评分。`,
+          ),
         });
       } else {
         if (earlier) replaced += 1;
@@ -267,7 +272,7 @@ export async function score(args: ScoreArgs): Promise<ScoreResult> {
   }
   await writeAtomically(args.out, args.out.toLowerCase().endsWith('.json') ? jsonLines(batches(), args.columns) : csvLines(args.columns, batches()));
   if (args.rejected) {
-    const rows = reads.flatMap(({ file, report: r }) => r.rejections.map((x) => [basename(file), x.row, x.reason].map(csvCell).join(',')));
+    const rows = reads.flatMap(({ file, report: r }) => r.rejections.map((x) => [basename(file), x.row, textIn(x.reason, 'en')].map(csvCell).join(',')));
     await writeAtomically(args.rejected, (async function* () {
       yield 'file,row,reason\n';
       for (const row of rows) yield `${row}\n`;
@@ -303,16 +308,17 @@ function fileSummary({ file, report, encoding, delimiter }: FileRead, customers:
     `${basename(file)}: ${report.formatTitle.en}; ${counts.join(', ')}`,
     readAs(report, encoding, delimiter),
     ...report.warnings.map((w) => `warning: ${w.en}`),
-    ...report.rejections.slice(0, 20).map((r) => `rejected row ${r.row}: ${r.reason}`),
+    ...report.rejections.slice(0, 20).map((r) => `rejected row ${r.row}: ${textIn(r.reason, 'en')}`),
     ...(report.rejections.length > 20 ? [`… and ${report.rejections.length - 20} more rejected rows`] : []),
   ];
 }
 
 /** When nothing could be imported: the commonest reasons, and the likeliest fix. */
-function noOrdersHelp(rejections: readonly { row: number; reason: string }[]): string {
+function noOrdersHelp(rejections: readonly Rejection[]): string {
   if (rejections.length === 0) return 'No order could be imported: the file has no order rows.';
   const byReason = new Map<string, { count: number; example: string }>();
-  for (const { reason } of rejections) {
+  for (const rejection of rejections) {
+    const reason = textIn(rejection.reason, 'en');
     const kind = reason.replace(/: "[^"]*"$/, '');
     const entry = byReason.get(kind) ?? { count: 0, example: reason };
     entry.count += 1;

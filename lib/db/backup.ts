@@ -2,6 +2,7 @@ import type { ShopSettings } from '../settings';
 import { BUCKETS } from './buckets';
 import { DB_VERSION, shopsOfPlatforms, type Database } from './schema';
 import type { ImportRecord } from './ledger';
+import { both, SellerError, type Localised } from '../localised';
 
 /** What a backup holds: every store a rescore or an import cannot rebuild by itself, and the shop's settings. */
 const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles', 'shops', 'keptDates'] as const;
@@ -41,14 +42,14 @@ const KEY_OF: Record<BackedUp, (record: Record<string, unknown>) => boolean> = {
   shops: (r) => typeof r.id === 'string' && typeof r.platform === 'string',
   keptDates: (r) => typeof r.key === 'string' && Array.isArray(r.dates),
 };
-const BUCKET = 'a bucket: a whole-number "bucket" and "json" text';
-const EXPECTED: Record<BackedUp, string> = {
+const BUCKET = both('a bucket: a whole-number "bucket" and "json" text', '一个分桶：整数 "bucket" 和文字 "json"');
+const EXPECTED: Record<BackedUp, Localised> = {
   orders: BUCKET, customers: BUCKET, aliases: BUCKET, profiles: BUCKET, followups: BUCKET,
-  imports: 'an import record with "id" and "hash" text',
-  meta: 'a record with "id" text',
-  ruleFiles: 'a rule file with "file" and "text"',
-  shops: 'a shop with "id" and "platform" text',
-  keptDates: 'a customer\'s dates: "key" text and a "dates" list',
+  imports: both('an import record with "id" and "hash" text', '一条导入记录：文字 "id" 和 "hash"'),
+  meta: both('a record with "id" text', '一条记录：文字 "id"'),
+  ruleFiles: both('a rule file with "file" and "text"', '一个规则文件："file" 和 "text"'),
+  shops: both('a shop with "id" and "platform" text', '一个店铺：文字 "id" 和 "platform"'),
+  keptDates: both('a customer\'s dates: "key" text and a "dates" list', '一位客户的日期：文字 "key" 和列表 "dates"'),
 };
 /** The store version before shops: its backups restore, each import into its platform's first shop (as the v4 migration does). */
 const BEFORE_SHOPS = 3;
@@ -107,16 +108,19 @@ export async function compressBackup(lines: readonly string[]): Promise<Blob> {
 }
 
 /** Thrown for a file that is not a backup this Tiermark can restore; the message says where and what. */
-export class BackupProblem extends Error {}
+export class BackupProblem extends SellerError {}
 
 /**
  * Reads a backup file: gunzipped and parsed a line at a time, every record checked against its
  * store; a BackupProblem names the file, the line and what was expected. Nothing is written here.
  */
 export async function readBackupFile(file: Blob, fileName: string, onProgress?: (share: number) => void): Promise<Backup> {
-  const fail = (where: string, message: string): never => {
-    throw new BackupProblem(`${fileName}: ${where}: ${message}`);
+  const fail = (where: string, message: Localised): never => {
+    const place = where.replace(/^line (\d+)/, (_, n: string) => `第 ${n} 行`);
+    throw new BackupProblem(both(`${fileName}: ${where}: ${message.en}`, `${fileName}：${place}：${message['zh-CN']}`));
   };
+  const makeNew = both('Make a new backup, or restore another one.', '请重新备份，或恢复另一个备份。');
+  const chooseOurs = both('Choose a file made by "Back up" on this page.', '请选择本页“备份”生成的文件。');
   const stores = Object.fromEntries(BACKED_UP.map((store) => [store, [] as unknown[]])) as Backup['stores'];
   let header: Backup | null = null;
   let end: { counts: Record<string, number> } | null = null;
@@ -128,26 +132,30 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
     try {
       value = JSON.parse(line);
     } catch {
-      fail(`line ${lineNumber}`, 'the backup is damaged (this line is not complete JSON). Make a new backup, or restore another one.');
+      fail(`line ${lineNumber}`, both(`the backup is damaged (this line is not complete JSON). ${makeNew.en}`, `备份已损坏（这一行不是完整的 JSON）。${makeNew['zh-CN']}`));
     }
     const entry = value as Record<string, unknown>;
     if (!header) {
-      if (entry?.format !== BACKUP_FORMAT) fail('line 1: /format', `expected "${BACKUP_FORMAT}": this is not a Tiermark backup. Choose a file made by "Back up" on this page.`);
+      if (entry?.format !== BACKUP_FORMAT) fail('line 1: /format', both(`expected "${BACKUP_FORMAT}": this is not a Tiermark backup. ${chooseOurs.en}`, `应为 "${BACKUP_FORMAT}"：这不是 Tiermark 备份。${chooseOurs['zh-CN']}`));
       if (!RESTORABLE.has(entry.schemaVersion as number)) {
-        fail('line 1: /schemaVersion', `the backup's store version is ${String(entry.schemaVersion)}, this Tiermark's is ${DB_VERSION}. Restore it with the Tiermark version that made it, or import the order exports again.`);
+        const version = String(entry.schemaVersion);
+        fail('line 1: /schemaVersion', both(
+          `the backup's store version is ${version}, this Tiermark's is ${DB_VERSION}. Restore it with the Tiermark version that made it, or import the order exports again.`,
+          `备份的数据版本是 ${version}，当前 Tiermark 的是 ${DB_VERSION}。请用生成它的 Tiermark 版本恢复，或重新导入订单报表。`,
+        ));
       }
       header = { ...(entry as unknown as Backup), stores };
       return;
     }
-    if (end) fail(`line ${lineNumber}`, 'expected nothing after the end of the backup; the file was edited.');
+    if (end) fail(`line ${lineNumber}`, both('expected nothing after the end of the backup; the file was edited.', '备份结束后不应再有内容；文件被修改过。'));
     if (entry?.end === true) {
       end = entry as unknown as { counts: Record<string, number> };
       return;
     }
     const store = entry?.store as BackedUp;
-    if (!BACKED_UP.includes(store)) fail(`line ${lineNumber}: /store`, `expected one of ${BACKED_UP.join(', ')}.`);
+    if (!BACKED_UP.includes(store)) fail(`line ${lineNumber}: /store`, both(`expected one of ${BACKED_UP.join(', ')}.`, `应为 ${BACKED_UP.join('、')} 之一。`));
     const record = entry.record;
-    if (typeof record !== 'object' || record === null || !KEY_OF[store](record as Record<string, unknown>)) fail(`line ${lineNumber}: /record`, `expected ${EXPECTED[store]}.`);
+    if (typeof record !== 'object' || record === null || !KEY_OF[store](record as Record<string, unknown>)) fail(`line ${lineNumber}: /record`, both(`expected ${EXPECTED[store].en}.`, `应为${EXPECTED[store]['zh-CN']}。`));
     stores[store].push(record);
   };
 
@@ -160,8 +168,8 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
     try {
       chunk = await reader.read();
     } catch {
-      if (lineNumber === 0) fail('line 1', 'not a Tiermark backup (it is not a gzip file). Choose a file made by "Back up" on this page.');
-      fail(`line ${lineNumber + 1}`, 'the backup is cut short or damaged. Make a new backup, or restore another one.');
+      if (lineNumber === 0) fail('line 1', both(`not a Tiermark backup (it is not a gzip file). ${chooseOurs.en}`, `不是 Tiermark 备份（不是 gzip 文件）。${chooseOurs['zh-CN']}`));
+      fail(`line ${lineNumber + 1}`, both(`the backup is cut short or damaged. ${makeNew.en}`, `备份不完整或已损坏。${makeNew['zh-CN']}`));
     }
     if (chunk!.done) break;
     bytes += chunk!.value.length;
@@ -174,8 +182,8 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
     onProgress?.(Math.min(0.99, bytes / Math.max(1, file.size * 8)));
   }
   take(rest);
-  if (!header) fail('line 1', 'the file is empty. Choose a file made by "Back up" on this page.');
-  if (!end) fail(`line ${lineNumber}`, 'the backup is cut short: its end line is missing. Make a new backup, or restore another one.');
+  if (!header) fail('line 1', both(`the file is empty. ${chooseOurs.en}`, `文件是空的。${chooseOurs['zh-CN']}`));
+  if (!end) fail(`line ${lineNumber}`, both(`the backup is cut short: its end line is missing. ${makeNew.en}`, `备份不完整：缺少结尾行。${makeNew['zh-CN']}`));
   for (const store of BACKED_UP) {
     const expected = end!.counts[store] ?? 0;
     if (store === 'shops' && header!.schemaVersion === BEFORE_SHOPS) {
@@ -183,7 +191,8 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
       Object.assign(stores, { imports: records, shops });
       continue;
     }
-    if (stores[store].length !== expected) fail(`/counts/${store}`, `the backup says ${expected} records of ${store} but holds ${stores[store].length}; the file was edited.`);
+    const held = stores[store].length;
+    if (held !== expected) fail(`/counts/${store}`, both(`the backup says ${expected} records of ${store} but holds ${held}; the file was edited.`, `备份记录了 ${expected} 条 ${store}，实际只有 ${held} 条；文件被修改过。`));
   }
   onProgress?.(1);
   return header!;

@@ -1,5 +1,5 @@
 import { aliasKey } from '../aliases';
-import type { Localised } from '../formats';
+import type { Localised } from '../localised';
 import type { Customer } from '../model';
 import type { Facts } from '../scoring/scorer';
 import { BUCKETS, readBucket, type StoredBucket } from './buckets';

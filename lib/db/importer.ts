@@ -12,6 +12,9 @@ import { firstShop, idOfKey } from '../shops';
 import { findClashes, IncomingOrders } from './clashes';
 import { aliasKey } from '../aliases';
 import { toIsoInZone } from '../time';
+import { both, sellerText, type Localised } from '../localised';
+
+const OTHER_SHOP = both('If the file is from another shop, import it into a new shop.', '如果文件来自另一个店铺，请导入到新店铺。');
 
 const platformOf = (format: FormatId | null) => (format ? formats[format]?.platform : undefined);
 
@@ -211,7 +214,7 @@ export async function importFile(
     const cancelled = error instanceof ImportCancelled;
     Object.assign(record, {
       status: cancelled ? 'cancelled' : 'failed',
-      error: cancelled ? null : error instanceof Error ? error.message : String(error),
+      error: cancelled ? null : sellerText(error),
       finishedAt: Date.now(),
     });
     await db.put('imports', record);
@@ -286,7 +289,7 @@ export async function finishCommit(
     const range = IDBKeyRange.bound([id, group, -Infinity], [id, group, Infinity]);
     const tx = db.transaction(['staged', 'orders', 'customers', 'stagedAliases', 'meta'], 'readwrite');
     const staged = (await tx.objectStore('staged').getAll(range)).flatMap((batch) => JSON.parse(batch.json) as StagedOrder[]);
-    const refuse = (parts: ReadonlyArray<Pick<StagedOrder, 'rows' | 'continuation'>>, orderId: string, reason: string) => {
+    const refuse = (parts: ReadonlyArray<Pick<StagedOrder, 'rows' | 'continuation'>>, orderId: string, reason: Localised) => {
       for (const part of parts) {
         const rows = part.rows ?? [];
         for (const row of rows) record.rejections.push({ row, reason });
@@ -305,17 +308,25 @@ export async function finishCommit(
         else partsOf.set(part.order.key, [part]);
         return true;
       }
-      const theirs = part.order.customerKey ? idOfKey(part.order.customerKey) : 'no buyer';
-      refuse([part], part.order.orderId, `order ${part.order.orderId} is already in this shop for another buyer (${idOfKey(owner)}); this file has it for ${theirs}. If the file is from another shop, import it into a new shop.`);
+      const theirs = part.order.customerKey ? both(idOfKey(part.order.customerKey), idOfKey(part.order.customerKey)) : both('no buyer', '无买家');
+      const id = part.order.orderId;
+      refuse([part], id, both(
+        `order ${id} is already in this shop for another buyer (${idOfKey(owner)}); this file has it for ${theirs.en}. ${OTHER_SHOP.en}`,
+        `订单 ${id} 在本店铺中属于另一位买家（${idOfKey(owner)}）；本文件中的买家是 ${theirs['zh-CN']}。${OTHER_SHOP['zh-CN']}`,
+      ));
       return false;
     });
     const onClash = (stored: Order, order: Order) => {
       const day = (at: number) => toIsoInZone(at, record.readAs?.timeZone ?? 'UTC').slice(0, 10);
       const differs =
         stored.externalId && order.externalId && stored.externalId !== order.externalId
-          ? `with the platform's order id ${stored.externalId}; this file has it with ${order.externalId}`
-          : `made on ${day(stored.createdAt)}; this file has it made on ${day(order.createdAt)}`;
-      refuse(partsOf.get(order.key) ?? [], order.orderId, `order ${order.orderId} is already in this shop for the same buyer, ${differs}. If the file is from another shop, import it into a new shop.`);
+          ? both(`with the platform's order id ${stored.externalId}; this file has it with ${order.externalId}`, `平台订单号为 ${stored.externalId}；本文件中为 ${order.externalId}`)
+          : both(`made on ${day(stored.createdAt)}; this file has it made on ${day(order.createdAt)}`, `下单于 ${day(stored.createdAt)}；本文件中下单于 ${day(order.createdAt)}`);
+      const id = order.orderId;
+      refuse(partsOf.get(order.key) ?? [], id, both(
+        `order ${id} is already in this shop for the same buyer, ${differs.en}. ${OTHER_SHOP.en}`,
+        `订单 ${id} 已在本店铺中，买家相同，但${differs['zh-CN']}。${OTHER_SHOP['zh-CN']}`,
+      ));
     };
     if (incoming.length > 0) {
       const byBucket = new Map<number, Map<string, Order[]>>();
@@ -429,7 +440,7 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
  */
 export async function recoverImports(db: Database, isAlive: (importId: string) => boolean): Promise<ImportRecord[]> {
   const recovered: ImportRecord[] = [];
-  const markInterrupted = async (record: ImportRecord, error: string) => {
+  const markInterrupted = async (record: ImportRecord, error: Localised) => {
     const interrupted = { ...record, status: 'interrupted' as const, finishedAt: Date.now(), error };
     await db.put('imports', interrupted);
     recovered.push(interrupted);
@@ -438,11 +449,11 @@ export async function recoverImports(db: Database, isAlive: (importId: string) =
     if (isAlive(record.id)) continue;
     if (record.status === 'running') {
       await discardStaged(db, record.id);
-      await markInterrupted(record, 'The import stopped before the end of the file (the tab was closed). Nothing from it was saved; import the file again.');
+      await markInterrupted(record, both('The import stopped before the end of the file (the tab was closed). Nothing from it was saved; import the file again.', '导入在文件结束前停止了（标签页被关闭）。没有保存任何内容；请重新导入该文件。'));
     } else if (record.status === 'committing' && record.commitFrom === 'memory') {
       // The groups saved before the tab closed are whole customers; the rest of the file was only in memory.
       await applyStagedAliases(db, record.id, () => {});
-      await markInterrupted(record, 'The tab was closed while saving: part of the file was saved, each customer in it whole. Import the file again to save the rest.');
+      await markInterrupted(record, both('The tab was closed while saving: part of the file was saved, each customer in it whole. Import the file again to save the rest.', '保存时标签页被关闭：文件已保存了一部分，其中每位客户的记录都是完整的。请重新导入该文件以保存其余部分。'));
     } else if (record.status === 'committing') {
       recovered.push(await finishCommit(db, record));
     }

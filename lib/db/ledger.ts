@@ -1,4 +1,5 @@
-import type { FormatId, Localised } from '../formats';
+import type { FormatId } from '../formats';
+import type { Localised } from '../localised';
 import type { ImportReport, Rejection } from '../import/session';
 
 /** `skipped`: a file of a batch that was not imported because its preview found it unreadable (never stored). */
@@ -35,8 +36,8 @@ export interface ImportRecord {
   readAs?: Pick<ImportReport, 'mapping' | 'dateFormat' | 'timeZone' | 'currency' | 'decimalMarks' | 'fallbacks' | 'cashOnDelivery' | 'guestOrders'>;
   /** Where a commit takes the orders from: staging survives a closed tab, memory (a file small enough) does not. */
   commitFrom?: 'staging' | 'memory';
-  /** Why it failed, in words for the seller. */
-  error: string | null;
+  /** Why it failed, in words for the seller; plain text for an unforeseen error, or from before texts were bilingual. */
+  error: Localised | string | null;
   /** Time spent hashing, reading (parse and stage), saving orders and building customers, in ms. */
   timings: { hashMs?: number; readMs?: number; saveMs?: number; customersMs?: number };
 }

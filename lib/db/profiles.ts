@@ -1,8 +1,9 @@
-import type { Localised } from '../formats';
+import { both, type Localised } from '../localised';
 import type { BadgeOutcome, FollowUpOutcome, TierOutcome, TreatmentOutcome } from '../engine/outcome';
 import type { Facts } from '../scoring/scorer';
 import { bucketOf, readBucket, storedBucket } from './buckets';
 import type { Database } from './schema';
+import type { RuleProblem } from '../engine/validate';
 
 /** What a rescore found about one customer: every fact and what the rules say. */
 export interface Profile {
@@ -56,7 +57,7 @@ export interface RescoreStatus {
   /** Per currency, the rules (`file/rule`) whose table amount did not fit the shop's spend, so shares of it applied. */
   unfitTables?: Record<string, string[]>;
   /** Rule files that were skipped for problems, with the first problems, for the seller to fix. */
-  ruleProblems: string[];
+  ruleProblems: RuleProblem[];
   error: string | null;
 }
 
@@ -65,7 +66,16 @@ export async function getProfile(db: Database, customerKey: string): Promise<Pro
 }
 
 export async function rescoreStatus(db: Database): Promise<RescoreStatus | undefined> {
-  return (await db.get('meta', 'rescore')) as RescoreStatus | undefined;
+  const status = (await db.get('meta', 'rescore')) as RescoreStatus | undefined;
+  // Releases before the bilingual checker stored each problem as its English line ("file: pointer: message").
+  if (status) status.ruleProblems = status.ruleProblems.map((p: RuleProblem | string) => (typeof p === 'string' ? problemOfLine(p) : p));
+  return status;
+}
+
+function problemOfLine(line: string): RuleProblem {
+  const [file = '', pointer = '', ...rest] = line.split(': ');
+  const message = rest.join(': ');
+  return { file, pointer: pointer === '/' ? '' : pointer, message: both(message, message) };
 }
 
 /** The customer a follow-up id (`ref|customer key|due date`) belongs to. */

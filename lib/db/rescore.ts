@@ -2,7 +2,6 @@ import { outcomeOf } from '../engine/outcome';
 import { defaultRegistry, type Registry } from '../engine/registry';
 import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/currency';
 import { minorDigits } from '../money';
-import { formatProblem } from '../engine/validate';
 import type { Customer, Order } from '../model';
 import { historyFromOrders } from '../scoring/history';
 import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
@@ -68,7 +67,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
   };
   try {
     const { ruleFiles, problems } = await activeRuleFiles(db, registry);
-    status.ruleProblems = problems.map(formatProblem);
+    status.ruleProblems = problems;
     const byBucket = await readHistories(db, base);
     // Amounts per currency apply where they fit the shop's spend; where a table takes in too many, shares of it do.
     const spend = spendByCurrency(byBucket.flat().map(({ customer }) => ({ currency: customer.currency, spend: customer.monetaryMinor / 10 ** minorDigits(customer.currency), bought: customer.orderCount > 0 })));

@@ -1,5 +1,6 @@
 import { escapePointer } from './json-text';
 import { clip } from '../text';
+import { both, type Localised } from '../localised';
 
 /** The part of JSON Schema (2020-12) that rules.schema.json uses, plus ajv-errors' `errorMessage`. */
 export interface Schema {
@@ -20,12 +21,15 @@ export interface Schema {
   anyOf?: Schema[];
   description?: string;
   errorMessage?: string;
+  /** The Chinese of `description` and `errorMessage`, for the Chinese interface. */
+  'x-description-zh-CN'?: string;
+  'x-errorMessage-zh-CN'?: string;
   $defs?: Record<string, Schema>;
 }
 
 export interface SchemaProblem {
   pointer: string;
-  message: string;
+  message: Localised;
 }
 
 function typeOf(value: unknown): string {
@@ -35,17 +39,33 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-const TYPE_WORDS: Record<string, string> = {
-  object: 'an object { … }', array: 'a list [ … ]', string: 'text in double quotes', number: 'a number', integer: 'a whole number', boolean: 'true or false', null: 'null',
+const TYPE_WORDS: Record<string, Localised> = {
+  object: both('an object { … }', '对象 { … }'),
+  array: both('a list [ … ]', '列表 [ … ]'),
+  string: both('text in double quotes', '双引号中的文字'),
+  number: both('a number', '数字'),
+  integer: both('a whole number', '整数'),
+  boolean: both('true or false', 'true 或 false'),
+  null: both('null', 'null'),
 };
 
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `"${clip(value)}"`;
-  return String(value);
+export function describeValue(value: unknown): Localised {
+  if (Array.isArray(value)) return both('a list', '列表');
+  if (value !== null && typeof value === 'object') return both('an object', '对象');
+  const shown = typeof value === 'string' ? `"${clip(value)}"` : String(value);
+  return both(shown, shown);
 }
+
+/** The schema's own words for a value (`errorMessage`, `description`), in both languages. */
+function schemaText(schema: Schema | undefined, key: 'errorMessage' | 'description'): Localised | null {
+  const en = schema?.[key];
+  if (!en) return null;
+  return both(en, schema[`x-${key}-zh-CN`] ?? en);
+}
+
+/** "expected …, but found …" in both languages. */
+export const expectedFound = (expected: Localised, found: Localised): Localised =>
+  both(`expected ${expected.en}, but found ${found.en}`, `应为${expected['zh-CN']}，但这里是 ${found['zh-CN']}`);
 
 /** Edit distance, for "did you mean" on misspelt names. */
 function distance(a: string, b: string): number {
@@ -80,9 +100,9 @@ export function closest(word: string, candidates: Iterable<string>): string | nu
   return list.find((candidate) => words(candidate).some((w) => stems.includes(w.slice(0, 4)))) ?? null;
 }
 
-export const didYouMean = (word: string, candidates: Iterable<string>) => {
+export const didYouMean = (word: string, candidates: Iterable<string>): Localised => {
   const match = closest(word, candidates);
-  return match ? `; did you mean "${match}"?` : '';
+  return match ? both(`; did you mean "${match}"?`, `；是否应为 "${match}"？`) : both('', '');
 };
 
 /** Adds many items without spreading them into arguments (a list of 200,000 values would overflow the stack). */
@@ -99,7 +119,8 @@ const quoteList = (values: readonly unknown[]) => values.map((v) => JSON.stringi
  */
 export function validateSchema(value: unknown, schema: Schema, root: Schema, pointer = ''): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
-  const add = (at: string, message: string) => problems.push({ pointer: at, message });
+  const add = (at: string, message: Localised) => problems.push({ pointer: at, message });
+  const found = describeValue(value);
   if (schema.$ref) {
     const target = root.$defs?.[schema.$ref.replace('#/$defs/', '')];
     if (!target) throw new Error(`Schema: unknown $ref ${schema.$ref}`);
@@ -114,7 +135,7 @@ export function validateSchema(value: unknown, schema: Schema, root: Schema, poi
       const meant = schema.anyOf.findIndex((branch) => resolve(branch, root).required?.some((key) => Object.hasOwn(value, key)));
       if (meant >= 0) return each[meant]!;
     }
-    add(pointer, `${schema.errorMessage ?? 'not an accepted value'}, but found ${describeValue(value)}`);
+    add(pointer, notAccepted(schema, found));
     return problems;
   }
   const actual = typeOf(value);
@@ -122,23 +143,28 @@ export function validateSchema(value: unknown, schema: Schema, root: Schema, poi
     const allowed = Array.isArray(schema.type) ? schema.type : [schema.type];
     const ok = allowed.includes(actual) || (actual === 'integer' && allowed.includes('number'));
     if (!ok) {
-      add(pointer, `expected ${allowed.map((t) => TYPE_WORDS[t] ?? t).join(' or ')}, but found ${describeValue(value)}`);
+      const words = allowed.map((t) => TYPE_WORDS[t] ?? both(t, t));
+      add(pointer, expectedFound(both(words.map((w) => w.en).join(' or '), words.map((w) => w['zh-CN']).join('或')), found));
       return problems;
     }
   }
-  if (schema.const !== undefined && value !== schema.const) add(pointer, `expected ${JSON.stringify(schema.const)}, but found ${describeValue(value)}`);
-  if (schema.enum && !schema.enum.includes(value)) {
-    const hint = typeof value === 'string' ? didYouMean(value, schema.enum.map(String)) : '';
-    add(pointer, `expected one of ${quoteList(schema.enum)}, but found ${describeValue(value)}${hint}`);
+  if (schema.const !== undefined && value !== schema.const) {
+    const shown = JSON.stringify(schema.const);
+    add(pointer, expectedFound(both(shown, shown), found));
   }
+  if (schema.enum && !schema.enum.includes(value)) add(pointer, oneOfExpected(schema.enum, value));
   if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) add(pointer, `expected at least ${schema.minimum}, but found ${value}`);
-    if (schema.maximum !== undefined && value > schema.maximum) add(pointer, `expected at most ${schema.maximum}, but found ${value}`);
-    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) add(pointer, `expected more than ${schema.exclusiveMinimum}, but found ${value}`);
+    const bound = (en: string, zh: string, limit: number) => add(pointer, expectedFound(both(`${en} ${limit}`, `${zh} ${limit}`), found));
+    if (schema.minimum !== undefined && value < schema.minimum) bound('at least', '不小于', schema.minimum);
+    if (schema.maximum !== undefined && value > schema.maximum) bound('at most', '不大于', schema.maximum);
+    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) bound('more than', '大于', schema.exclusiveMinimum);
   }
   if (typeof value === 'string') {
-    if (schema.minLength !== undefined && value.length < schema.minLength) add(pointer, 'expected some text, but found an empty string');
-    if (schema.pattern && !new RegExp(schema.pattern).test(value)) add(pointer, `${describeValue(value)} is not allowed here: ${schema.errorMessage ?? `expected text matching ${schema.pattern}`}`);
+    if (schema.minLength !== undefined && value.length < schema.minLength) add(pointer, both('expected some text, but found an empty string', '这里需要文字，不能为空字符串'));
+    if (schema.pattern && !new RegExp(schema.pattern).test(value)) {
+      const rule = schemaText(schema, 'errorMessage') ?? both(`expected text matching ${schema.pattern}`, `应为符合 ${schema.pattern} 的文字`);
+      add(pointer, both(`${found.en} is not allowed here: ${rule.en}`, `这里不能写 ${found['zh-CN']}：${rule['zh-CN']}`));
+    }
   }
   if (Array.isArray(value) && schema.items) value.forEach((item, i) => append(problems, validateSchema(item, schema.items!, root, `${pointer}/${i}`)));
   if (actual === 'object') {
@@ -146,8 +172,8 @@ export function validateSchema(value: unknown, schema: Schema, root: Schema, poi
     const properties = schema.properties ?? {};
     for (const key of schema.required ?? []) {
       if (!Object.hasOwn(object, key)) {
-        const about = properties[key]?.description;
-        add(pointer, `missing "${key}"${about ? `: ${about}` : ''}`);
+        const about = schemaText(properties[key], 'description');
+        add(pointer, both(`missing "${key}"${about ? `: ${about.en}` : ''}`, `缺少 "${key}"${about ? `：${about['zh-CN']}` : ''}`));
       }
     }
     for (const [key, child] of Object.entries(object)) {
@@ -155,7 +181,7 @@ export function validateSchema(value: unknown, schema: Schema, root: Schema, poi
       // Own properties only: "constructor" or "__proto__" in a file are unknown names, not Object's.
       const spec = Object.hasOwn(properties, key) ? properties[key] : undefined;
       if (spec) append(problems, validateSchema(child, spec, root, at));
-      else if (schema.additionalProperties === false) add(at, `unknown property "${clip(key)}"${didYouMean(key, Object.keys(properties)) || `; allowed here: ${Object.keys(properties).join(', ')}`}`);
+      else if (schema.additionalProperties === false) add(at, unknownName(both('unknown property', '未知属性'), key, Object.keys(properties), both('allowed here', '这里可用')));
       else if (typeof schema.additionalProperties === 'object') append(problems, validateSchema(child, schema.additionalProperties, root, at));
     }
   }
@@ -178,13 +204,33 @@ function validateBranches(value: unknown, branches: Schema[], schema: Schema, ro
       const index = resolved.findIndex((b) => b.properties![key]!.const === object[key]);
       if (index >= 0) return results[index]!;
       const allowed = resolved.map((b) => b.properties![key]!.const);
-      if (!(key in object)) return [{ pointer, message: `missing "${key}": one of ${quoteList(allowed)}` }];
-      const hint = typeof object[key] === 'string' ? didYouMean(object[key] as string, allowed.map(String)) : '';
-      return [{ pointer: `${pointer}/${escapePointer(key)}`, message: `expected one of ${quoteList(allowed)}, but found ${describeValue(object[key])}${hint}` }];
+      if (!(key in object)) return [{ pointer, message: both(`missing "${key}": one of ${quoteList(allowed)}`, `缺少 "${key}"：应为 ${quoteList(allowed)} 之一`) }];
+      return [{ pointer: `${pointer}/${escapePointer(key)}`, message: oneOfExpected(allowed, object[key]) }];
     }
     const present = resolved.map((b) => (b.required ?? []).filter((k) => k in object).length);
     const most = Math.max(...present);
     if (most > 0) return results[present.indexOf(most)]!;
   }
-  return [{ pointer, message: `${schema.errorMessage ?? 'not an accepted value'}, but found ${describeValue(value)}` }];
+  return [{ pointer, message: notAccepted(schema, describeValue(value)) }];
+}
+
+function notAccepted(schema: Schema, found: Localised): Localised {
+  const rule = schemaText(schema, 'errorMessage') ?? both('not an accepted value', '不是可用的值');
+  return both(`${rule.en}, but found ${found.en}`, `${rule['zh-CN']}，但这里是 ${found['zh-CN']}`);
+}
+
+function oneOfExpected(allowed: readonly unknown[], value: unknown): Localised {
+  const hint = typeof value === 'string' ? didYouMean(value, allowed.map(String)) : both('', '');
+  const found = describeValue(value);
+  return both(`expected one of ${quoteList(allowed)}, but found ${found.en}${hint.en}`, `应为 ${quoteList(allowed)} 之一，但这里是 ${found['zh-CN']}${hint['zh-CN']}`);
+}
+
+/** "unknown property "x"; did you mean "y"?", or the names that are allowed when none is close. */
+export function unknownName(what: Localised, name: string, known: readonly string[], knownAre: Localised): Localised {
+  const hint = didYouMean(name, known);
+  const list = known.join(', ');
+  return both(
+    `${what.en} "${clip(name)}"${hint.en || `; ${knownAre.en}: ${list}`}`,
+    `${what['zh-CN']} "${clip(name)}"${hint['zh-CN'] || `；${knownAre['zh-CN']}：${list}`}`,
+  );
 }

@@ -1,4 +1,4 @@
-import type { Localised } from '../formats';
+import type { Localised } from '../localised';
 import type { FactSpec } from '../scoring/scorer';
 
 export type FactType = FactSpec['type'];

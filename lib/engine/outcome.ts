@@ -1,4 +1,4 @@
-import type { Localised } from '../formats';
+import type { Localised } from '../localised';
 import type { Facts } from '../scoring/scorer';
 import { rulePriority } from './compile';
 import type { BadgeParams, Benefit, Channel, Coupon, Due, FollowUpParams, LoadedRule, TierParams, TreatmentParams } from './rule-file';

@@ -1,4 +1,4 @@
-import type { Localised } from '../formats';
+import type { Localised } from '../localised';
 import type { Facts } from '../scoring/scorer';
 import type { Registry } from './registry';
 import { ruleSetsByCurrency, spendByCurrency, unfitTables } from './currency';

@@ -1,4 +1,4 @@
-import type { Localised } from '../formats';
+import type { Localised } from '../localised';
 
 /** How staff reach the customer for a treatment or follow-up. */
 export const CHANNELS = ['phone', 'sms', 'app-message', 'email'] as const;

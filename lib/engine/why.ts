@@ -1,5 +1,5 @@
 import type { RuleResult } from 'json-rules-engine';
-import type { Localised } from '../formats';
+import type { Localised } from '../localised';
 import type { Facts } from '../scoring/scorer';
 import { explain, referenceEngine } from './reference';
 import type { Registry } from './registry';

@@ -5,6 +5,7 @@
  * among GB18030, Big5 and Shift_JIS, the one that reads the sample as text. The seller can choose
  * another in the preview (or with --encoding).
  */
+import { both, SellerError } from '../localised';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'big5' | 'shift_jis' | 'windows-1252';
 
@@ -19,14 +20,14 @@ export interface DetectedEncoding {
 }
 
 /** Thrown for input that is not a text table; the message says what the seller can do. */
-export class InputError extends Error {}
+export class InputError extends SellerError {}
 
 export function detectEncoding(head: Uint8Array): DetectedEncoding {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: true, evidence: 'byte order mark' };
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: true, evidence: 'byte order mark' };
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: true, evidence: 'byte order mark' };
   if (looksBinary(head)) {
-    throw new InputError('This is not a text file (it contains binary data). Export the orders as CSV or TXT and import that file.');
+    throw new InputError(both('This is not a text file (it contains binary data). Export the orders as CSV or TXT and import that file.', '这不是文本文件（其中有二进制数据）。请把订单导出为 CSV 或 TXT，再导入该文件。'));
   }
   const utf8 = utf8Evidence(head);
   if (utf8.invalid === 0) return { encoding: 'utf-8', bom: false, evidence: utf8.valid > 0 ? 'all UTF-8' : 'plain ASCII' };

@@ -1,6 +1,7 @@
 import type { BuyerIds, LineItem, Order, OrderLine, OrderStatus, Platform } from '../model';
 import { detach } from '../customers';
 import { fnv1a } from '../hash';
+import { both, type Localised } from '../localised';
 
 /** How a later part of an order that was already emitted joins it (rows of one order far apart in a file). */
 export type Continuation = 'items' | 'sum';
@@ -104,7 +105,7 @@ export class OrderFolder {
   constructor(
     private readonly context: FoldContext,
     private readonly emit: (folded: FoldedOrder) => void,
-    private readonly reject: (rows: number[], reason: string) => void,
+    private readonly reject: (rows: number[], reason: Localised) => void,
   ) {}
 
   add(line: OrderLine, row: number): void {
@@ -120,7 +121,7 @@ export class OrderFolder {
     const earlier = this.emitted.get(draft.orderId);
     const continuation = earlier !== undefined;
     if (draft.createdAt === undefined && !continuation) {
-      this.reject(draft.rows, `order ${draft.orderId} has line-item rows but no row with its date`);
+      this.reject(draft.rows, both(`order ${draft.orderId} has line-item rows but no row with its date`, `订单 ${draft.orderId} 有商品明细行，但没有带日期的行`));
       return;
     }
     const { platform, shop, importId } = this.context;
@@ -131,7 +132,10 @@ export class OrderFolder {
       // Two stores' exports in one file reuse order numbers: joining them would merge two buyers' orders.
       this.reject(
         draft.rows,
-        `order ${draft.orderId} appears again, for another buyer (${id}) than on its first rows: two shops' exports in one file? Import each shop's file into its own shop.`,
+        both(
+          `order ${draft.orderId} appears again, for another buyer (${id}) than on its first rows: two shops' exports in one file? Import each shop's file into its own shop.`,
+          `订单 ${draft.orderId} 再次出现，但买家（${id}）与前面的行不同：一个文件里有两个店铺的导出？请把每个店铺的文件导入各自的店铺。`,
+        ),
       );
       return;
     }

@@ -5,6 +5,7 @@ import type { Delimiter } from './rows';
 import { ColumnsError, type ImportReport } from './session';
 import type { ColumnMapping, FormatId } from '../formats';
 import { HeaderOnlyError, type StreamSettings } from './stream';
+import type { Localised } from '../localised';
 
 /** How much of a file the preview reads. */
 export const PREVIEW_BYTES = 256 * 1024;
@@ -20,7 +21,7 @@ export type Preview =
       /** The first row runs past what the preview reads: only the import can judge it. */
       firstRowTooLong: boolean;
     }
-  | { ok: false; error: string; columns?: { format: FormatId; columns: string[]; mapping: ColumnMapping } };
+  | { ok: false; error: Localised; columns?: { format: FormatId; columns: string[]; mapping: ColumnMapping } };
 
 /**
  * Reads the start of a file the way the import will, to show the detected format, encoding and
@@ -35,9 +36,9 @@ export async function previewBytes(head: Uint8Array, fileSize: number, settings:
     if (error instanceof HeaderOnlyError && partial) return { ok: true, ...error.result, orders: [], partial, firstRowTooLong: true };
     if (error instanceof ColumnsError) {
       const { format, columns, mapping } = error;
-      return { ok: false, error: error.message, columns: { format, columns, mapping } };
+      return { ok: false, error: error.text, columns: { format, columns, mapping } };
     }
-    if (error instanceof InputError) return { ok: false, error: error.message };
+    if (error instanceof InputError) return { ok: false, error: error.text };
     throw error;
   }
 }

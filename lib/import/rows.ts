@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import { InputError } from './encoding';
+import { both } from '../localised';
 
 export type Delimiter = ',' | '\t' | ';' | '|' | 'whitespace';
 
@@ -66,7 +67,10 @@ export class RowSplitter {
   private checkLength(): void {
     if (this.partial.length > MAX_ROW_CHARS) {
       throw new InputError(
-        `Row ${this.rowsSeen + 1} runs past ${MAX_ROW_CHARS / 1024 / 1024} MB: a quote (") opened there is never closed, or a cell is far larger than any order field. Fix that row in a text editor, or export again.`,
+        both(
+          `Row ${this.rowsSeen + 1} runs past ${MAX_ROW_CHARS / 1024 / 1024} MB: a quote (") opened there is never closed, or a cell is far larger than any order field. Fix that row in a text editor, or export again.`,
+          `第 ${this.rowsSeen + 1} 行超过 ${MAX_ROW_CHARS / 1024 / 1024} MB：该行开始的引号（"）没有闭合，或某个单元格远大于任何订单字段。请用文本编辑器修正该行，或重新导出。`,
+        ),
       );
     }
   }
@@ -155,7 +159,10 @@ export class RowSplitter {
           if (quote < 0) {
             if (!final) return carry();
             throw new InputError(
-              `Row ${this.rowsSeen + rows.length + 1} has a quote (") that is never closed before the end of the file. The file is truncated or that row is broken; export again or fix the row.`,
+              both(
+                `Row ${this.rowsSeen + rows.length + 1} has a quote (") that is never closed before the end of the file. The file is truncated or that row is broken; export again or fix the row.`,
+                `第 ${this.rowsSeen + rows.length + 1} 行的引号（"）直到文件末尾都没有闭合。文件不完整或该行已损坏；请重新导出或修正该行。`,
+              ),
             );
           }
           if (quote + 1 === length && !final) return carry(); // the next chunk may double it

@@ -2,6 +2,7 @@ import type { ImportProgress } from '../db/importer';
 import type { ImportRecord } from '../db/ledger';
 import type { StreamSettings } from './stream';
 import { importIdOfLock, importLockName, type WorkerReply, type WorkerRequest } from './worker-protocol';
+import { both, SellerError } from '../localised';
 
 export interface RunningImport {
   importId: string;
@@ -21,12 +22,12 @@ export function startImport(file: File, settings: StreamSettings, onProgress: (p
       else {
         worker.terminate();
         if (reply.type === 'done') resolve(reply.record);
-        else reject(new Error(reply.message));
+        else reject(typeof reply.error === 'string' ? new Error(reply.error) : new SellerError(reply.error));
       }
     };
     worker.onerror = (event) => {
       worker.terminate();
-      reject(new Error(event.message || 'The import worker failed to start'));
+      reject(new SellerError(both(`The import could not start (${event.message || 'the import worker failed to load'}). Reload this page and try again.`, `导入无法开始（${event.message || '导入程序未能加载'}）。请刷新本页后重试。`)));
     };
   });
   worker.postMessage({ type: 'start', file, settings, importId } satisfies WorkerRequest);

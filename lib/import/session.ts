@@ -1,4 +1,4 @@
-import { columnLetter, Columns, FormatError, isNotAnOrder, isRejection, type ColumnMapping, type FormatId, type FormatOptions, type Localised, type OrderFormat, type RowMapper } from '../formats';
+import { columnLetter, Columns, FormatError, isNotAnOrder, isRejection, type ColumnMapping, type FormatId, type FormatOptions, type OrderFormat, type RowMapper } from '../formats';
 import { compileDatePattern, dateParser, DatePatternError, inferDateFormat } from '../dates';
 import { defaultTimeZone, endOfDay, isValidTimeZone, zoneFromOffsets } from '../time';
 import { formats } from '../../plugins/formats';
@@ -6,7 +6,8 @@ import { guessMapping } from '../../plugins/formats/generic';
 import { OrderFolder, type FoldedOrder } from './fold';
 import { RowProblem } from './row-reader';
 import { InputError } from './encoding';
-import type { Shop } from '../shops';
+import { both, type Localised } from '../localised';
+import { PLATFORM_NAMES, type Shop } from '../shops';
 import type { OrderStatus } from '../model';
 import { detach } from '../customers';
 import { RowPrints } from './row-prints';
@@ -16,12 +17,12 @@ import type { DecimalMark } from '../money';
 /** The header was read but its columns do not fit (a missing column, an unmapped field, a bad date pattern): the seller can fix the mapping. */
 export class ColumnsError extends InputError {
   constructor(
-    message: string,
+    text: Localised,
     readonly format: FormatId,
     readonly columns: string[],
     readonly mapping: ColumnMapping,
   ) {
-    super(message);
+    super(text);
   }
 }
 
@@ -51,7 +52,8 @@ export interface ImportSettings {
 export interface Rejection {
   /** 1-based row as a spreadsheet shows it: the header is row 1. */
   row: number;
-  reason: string;
+  /** Plain text in records made before reasons were bilingual. */
+  reason: Localised | string;
 }
 
 /** A row left out because an identical row of the same order came before it. */
@@ -178,7 +180,7 @@ export class ImportSession {
 
   /** The report so far (counts grow as rows arrive). */
   get progress(): ImportReport {
-    if (!this.report) throw new InputError('The file is empty: it has no header row and no data.');
+    if (!this.report) throw new InputError(both('The file is empty: it has no header row and no data.', '文件是空的：没有表头，也没有数据。'));
     return this.report;
   }
 
@@ -212,10 +214,11 @@ export class ImportSession {
       report.rowsRead += 1;
       if (this.checkUndecodable && row.some((cell) => cell.includes('\uFFFD'))) {
         // A buyer's name or an amount with bytes that are not text here would be a wrong customer or figure.
-        this.rejectRows(
-          [this.rowNumber],
-          `holds bytes that are not ${this.encoding.toUpperCase()} text (shown as �): the file mixes encodings. Re-save it in one encoding, or choose the file's encoding in the preview (--encoding on the command line).`,
-        );
+        const encoding = this.encoding.toUpperCase();
+        this.rejectRows([this.rowNumber], both(
+          `holds bytes that are not ${encoding} text (shown as �): the file mixes encodings. Re-save it in one encoding, or choose the file's encoding in the preview (--encoding on the command line).`,
+          `含有不是 ${encoding} 文字的字节（显示为 �）：文件混用了多种编码。请用一种编码重新保存，或在预览中选择文件的编码（命令行用 --encoding）。`,
+        ));
         continue;
       }
       numbers.row = this.rowNumber;
@@ -224,7 +227,7 @@ export class ImportSession {
         line = mapper(row);
       } catch (error) {
         if (!(error instanceof RowProblem)) throw error;
-        this.rejectRows([this.rowNumber], error.message);
+        this.rejectRows([this.rowNumber], error.text);
         continue;
       }
       if (isRejection(line)) {
@@ -369,7 +372,9 @@ export class ImportSession {
         'zh-CN': `按 ${inferred.zone} 计算日期（由时间戳的时区偏移 ${inferred.offsets.join('、')} 推断）。如店铺所在时区不同，请设置店铺时区。`,
       };
     }
-    if (!isValidTimeZone(timeZone)) throw new InputError(`Unknown time zone "${timeZone}"; use an IANA name such as Asia/Shanghai or America/New_York.`);
+    if (!isValidTimeZone(timeZone)) {
+      throw new InputError(both(`Unknown time zone "${timeZone}"; use an IANA name such as Asia/Shanghai or America/New_York.`, `无法识别的时区 "${timeZone}"；请用 IANA 名称，例如 Asia/Shanghai 或 America/New_York。`));
+    }
     const currency = (this.settings.currency ?? format.defaultCurrency ?? 'USD').toUpperCase();
     const columns = new Columns(header);
     // A mapping the seller made whole (the dashboard's) is taken as it is; the command line's --map
@@ -396,21 +401,26 @@ export class ImportSession {
     try {
       parseDate = dateFormat ? compileDatePattern(dateFormat, timeZone) : dateParser(null, timeZone);
     } catch (error) {
-      if (error instanceof DatePatternError) throw new ColumnsError(error.message, format.id, header, mapping);
+      if (error instanceof DatePatternError) throw new ColumnsError(error.text, format.id, header, mapping);
       throw error;
     }
     this.numbers = new NumberColumns(sample, hasHeader ? 2 : 1);
     // A day's grace past today, or past the as-of day when that is later: no export holds later orders.
     const shop = this.settings.shop ?? this.settings.shops?.find((known) => known.id === format.platform);
     if (shop && shop.platform !== format.platform) {
-      throw new InputError(`This file is a ${format.title.en} export, and the shop chosen for it is a ${shop.platform} shop. Choose one of your ${format.title.en} shops, or a new one.`);
+      const title = format.title;
+      const platform = PLATFORM_NAMES[shop.platform];
+      throw new InputError(both(
+        `This file is a ${title.en} export, and the shop chosen for it is a ${platform.en} shop. Choose one of your ${title.en} shops, or a new one.`,
+        `这是${title['zh-CN']}的导出文件，而所选店铺是${platform['zh-CN']}店铺。请选择一个${title['zh-CN']}店铺，或新建店铺。`,
+      ));
     }
     const latestDate = Math.max(Date.now(), this.settings.asOf ? endOfDay(this.settings.asOf, timeZone) : 0) + 86_400_000;
     const options: FormatOptions = { timeZone, currency, parseDate, mapping, hasHeader, numbers: this.numbers, latestDate, cashOnDelivery: this.settings.cashOnDelivery ?? shop?.cashOnDelivery ?? true };
     try {
       this.mapper = format.mapper(columns, options);
     } catch (error) {
-      if (error instanceof FormatError) throw new ColumnsError(`${format.title.en}: ${error.message}`, format.id, header, mapping);
+      if (error instanceof FormatError) throw new ColumnsError(both(`${format.title.en}: ${error.text.en}`, `${format.title['zh-CN']}：${error.text['zh-CN']}`), format.id, header, mapping);
       throw error;
     }
     const warning = format.buyerWarning?.(columns, options);
@@ -503,7 +513,7 @@ export class ImportSession {
     );
   }
 
-  private rejectRows(rowNumbers: number[], reason: string): void {
+  private rejectRows(rowNumbers: number[], reason: Localised): void {
     const report = this.report!;
     for (const row of rowNumbers) report.rejections.push({ row, reason });
     report.rowsRejected += rowNumbers.length;

@@ -2,6 +2,7 @@ import { concatBytes, detectEncoding, InputError, StreamDecoder, type DetectedEn
 import { detectDelimiter, RowSplitter, type Delimiter } from './rows';
 import { ImportSession, type ImportReport, type ImportSettings } from './session';
 import type { FoldedOrder } from './fold';
+import { both } from '../localised';
 
 export interface StreamSettings extends ImportSettings {
   delimiter?: Delimiter | 'auto';
@@ -27,7 +28,7 @@ export interface StreamResult {
 /** A file with a header and nothing under it; the preview of a file's start may be one too. */
 export class HeaderOnlyError extends InputError {
   constructor(readonly result: StreamResult) {
-    super('The file has a header but no order rows.');
+    super(both('The file has a header but no order rows.', '文件只有表头，没有订单行。'));
   }
 }
 
@@ -102,7 +103,7 @@ export async function importStream(
     throw error;
   }
   if (!decoder) {
-    if (headSize === 0) throw new InputError('The file is empty (0 bytes). Export the orders again and import that file.');
+    if (headSize === 0) throw new InputError(both('The file is empty (0 bytes). Export the orders again and import that file.', '文件是空的（0 字节）。请重新导出订单，再导入该文件。'));
     decoder = start(concatBytes(...head));
   }
   if (settings.truncated) splitter!.discard();
@@ -110,7 +111,7 @@ export async function importStream(
     splitter!.push(decoder!.end());
     splitter!.end();
   }
-  if (!session.started) throw new InputError('The file has no rows: not even a header. Export the orders again and import that file.');
+  if (!session.started) throw new InputError(both('The file has no rows: not even a header. Export the orders again and import that file.', '文件中没有任何行，连表头都没有。请重新导出订单，再导入该文件。'));
   const report = session.finish(decoder!.utf8Lines > 0 ? { lines: decoder!.utf8Lines, first: decoder!.firstUtf8Line, encoding: decoder!.detected.encoding } : null);
   await drain();
   const result = { report, encoding: decoder!.detected, delimiter };

@@ -1,6 +1,7 @@
 import type { ImportProgress } from '../db/importer';
 import type { ImportRecord } from '../db/ledger';
 import type { StreamSettings } from './stream';
+import type { Localised } from '../localised';
 
 /** Page → worker. */
 export type WorkerRequest = { type: 'start'; file: File; settings: StreamSettings; importId: string } | { type: 'cancel' };
@@ -9,7 +10,7 @@ export type WorkerReply =
   | { type: 'hashing' }
   | { type: 'progress'; progress: ImportProgress }
   | { type: 'done'; record: ImportRecord }
-  | { type: 'error'; message: string };
+  | { type: 'error'; error: Localised | string };
 
 const LOCK_PREFIX = 'tiermark-import:';
 

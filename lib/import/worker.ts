@@ -3,6 +3,7 @@ import { openTiermarkDB } from '../db/schema';
 import { importFile } from '../db/importer';
 import { sha256Hex } from './encoding';
 import { importLockName, type WorkerReply, type WorkerRequest } from './worker-protocol';
+import { sellerText } from '../localised';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const controller = new AbortController();
@@ -45,5 +46,5 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
       db.close();
       post({ type: 'done', record });
     })
-    .catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+    .catch((error: unknown) => post({ type: 'error', error: sellerText(error) }));
 };

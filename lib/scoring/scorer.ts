@@ -1,4 +1,4 @@
-import type { Localised } from '../formats';
+import type { Localised } from '../localised';
 import type { Customer, KeptDate } from '../model';
 
 /** A fact's value: flat primitives only (DESIGN.md, "Facts are flat primitives"); null when unknown. */

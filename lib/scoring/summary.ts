@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import { InputError } from '../import/encoding';
+import { both } from '../localised';
 import type { RepeatSummary } from '../../plugins/scorers/bgnbd';
 import type { SpendSummary } from '../../plugins/scorers/gamma-gamma';
 
@@ -23,17 +24,18 @@ export function readSummary(text: string): ModelSummary[] {
   const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true });
   const header = parsed.meta.fields ?? [];
   const names = COLUMN_SETS.find((set) => header.includes(set.x) && header.includes(set.tx) && header.includes(set.T));
-  if (!names) throw new InputError(`expected columns frequency,recency,T[,monetary_value] or x,t_x,T,zbar; found ${header.join(', ')}`);
+  if (!names) throw new InputError(both(`expected columns frequency,recency,T[,monetary_value] or x,t_x,T,zbar; found ${header.join(', ')}`, `应有 frequency,recency,T[,monetary_value] 或 x,t_x,T,zbar 列；文件的列是 ${header.join(', ')}`));
   return parsed.data.map((row, i) => {
     const number = (column: string) => {
       const value = Number(row[column]);
       if (row[column] === undefined || row[column] === '' || !Number.isFinite(value) || value < 0) {
-        throw new InputError(`row ${i + 2}, column ${column}: expected a number ≥ 0, got "${row[column] ?? ''}"`);
+        const cell = row[column] ?? '';
+        throw new InputError(both(`row ${i + 2}, column ${column}: expected a number ≥ 0, got "${cell}"`, `第 ${i + 2} 行 ${column} 列：应为 ≥ 0 的数字，实际是 "${cell}"`));
       }
       return value;
     };
     const summary = { x: number(names.x), tx: number(names.tx), T: number(names.T), m: header.includes(names.m) ? number(names.m) : null };
-    if (summary.tx > summary.T) throw new InputError(`row ${i + 2}: ${names.tx} (${summary.tx}) is after ${names.T} (${summary.T})`);
+    if (summary.tx > summary.T) throw new InputError(both(`row ${i + 2}: ${names.tx} (${summary.tx}) is after ${names.T} (${summary.T})`, `第 ${i + 2} 行：${names.tx}（${summary.tx}）大于 ${names.T}（${summary.T}）`));
     return summary;
   });
 }

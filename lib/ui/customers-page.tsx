@@ -5,7 +5,7 @@ import type { Database } from '../db/schema';
 import { defaultRegistry } from '../engine/registry';
 import { shopSettings } from '../settings';
 import { formatCount, formatMajorMoney, formatMoney, formatShop } from './format';
-import type { Localised } from '../formats';
+import type { Localised } from '../localised';
 import { localised, translator, type Language } from './i18n';
 import { LOST_BAND_LABEL, STAGE_LOOK } from '../lifecycle';
 import { QUADRANT_LOOK } from '../value-matrix';

@@ -5,6 +5,7 @@ import type { ImportRecord } from '../db/ledger';
 import { storeStatus } from '../db/status';
 import { liveImportIds, whenImportEnds } from '../import/run';
 import { sendMessage, type StoreStatus } from '../messaging';
+import { problemLine } from '../engine/validate';
 import type { RescoreStatus } from '../db/profiles';
 import { formatCount, formatInstant, formatShop } from './format';
 import type { Shop } from '../shops';
@@ -223,9 +224,9 @@ export function Dashboard() {
 
 function RescoreIndicator({ status, language }: { status: RescoreStatus; language: Language }) {
   const t = translator(language);
-  const skipped = status.ruleProblems.length;
+  const skipped = new Set(status.ruleProblems.map((p) => p.file)).size;
   return (
-    <div class="tm-rescore" data-state={status.state} aria-live="polite" title={status.ruleProblems.join('\n') || undefined}>
+    <div class="tm-rescore" data-state={status.state} aria-live="polite" title={status.ruleProblems.map(problemLine(language)).join('\n') || undefined}>
       {status.state === 'running' && (
         <>
           {t('scoring')} <progress max={Math.max(status.customers, 1)} value={status.scored} />

@@ -1,6 +1,6 @@
-import type { Localised } from '../formats';
+import type { Localised } from '../localised';
 
-export type Language = 'en' | 'zh-CN';
+export type Language = keyof Localised;
 
 const STRINGS = {
   appTagline: { en: 'Customer tiers and history, on your machine', 'zh-CN': '客户分级与历史，只保存在本机' },

@@ -23,6 +23,7 @@ import type { StreamSettings } from '../import/stream';
 import { downloadCsv, toExcelCsv } from './csv-export';
 import { formatCount, formatDuration, formatInstant, formatMoney, formatShop } from './format';
 import { localised, translator, type Language, type MessageId } from './i18n';
+import { sellerText, textIn, type Localised } from '../localised';
 
 interface Picked {
   id: number;
@@ -183,11 +184,11 @@ function failedRecord(file: File, error: unknown, status: 'failed' | 'skipped' =
     id: `${status}-${now}-${file.name}`, fileName: file.name, fileSize: file.size, hash: '', status, format: null, encoding: null,
     startedAt: now, updatedAt: now, finishedAt: now, rowsRead: 0, rowsImported: 0, rowsRejected: 0, orders: 0,
     ordersAdded: 0, ordersUpdated: 0, customersTouched: 0, rejections: [], warnings: [], timings: {},
-    error: error instanceof Error ? error.message : String(error),
+    error: sellerText(error),
   };
 }
 
-function skippedRecord(file: File, why: string): ImportRecord {
+function skippedRecord(file: File, why: Localised): ImportRecord {
   return failedRecord(file, why, 'skipped');
 }
 
@@ -230,7 +231,7 @@ function FileCard(props: {
       {preview === null && <p class="tm-muted">…</p>}
       {preview && !preview.ok && (
         <p class="tm-error" role="alert">
-          {preview.error}
+          {preview.error[language]}
         </p>
       )}
       {preview && !preview.ok && preview.columns?.format === 'generic' && (
@@ -507,8 +508,10 @@ function ProgressView({ running, language }: { running: Running; language: Langu
   );
 }
 
-function downloadRejections(record: ImportRecord): void {
-  downloadCsv(`${record.fileName.replace(/\.[^.]+$/, '')}-rejected-rows.csv`, toExcelCsv(['row', 'reason'], record.rejections.map((r) => [r.row, r.reason])));
+function downloadRejections(record: ImportRecord, language: Language): void {
+  const t = translator(language);
+  const rows = record.rejections.map((r) => [r.row, textIn(r.reason, language)]);
+  downloadCsv(`${record.fileName.replace(/\.[^.]+$/, '')}-rejected-rows.csv`, toExcelCsv([t('row'), t('reason')], rows));
 }
 
 function ResultView({ record, language, shops }: { record: ImportRecord; language: Language; shops: Shop[] }) {
@@ -521,7 +524,7 @@ function ResultView({ record, language, shops }: { record: ImportRecord; languag
       </h3>
       {record.error && (
         <p class="tm-error" role="alert">
-          {record.error}
+          {textIn(record.error, language)}
         </p>
       )}
       {record.status === 'complete' && (
@@ -559,7 +562,7 @@ function ResultView({ record, language, shops }: { record: ImportRecord; languag
       {record.rejections.length > 0 && (
         <>
           <Rejections rows={record.rejections.slice(0, 10)} language={language} />
-          <button type="button" class="tm-link" onClick={() => downloadRejections(record)}>
+          <button type="button" class="tm-link" onClick={() => downloadRejections(record, language)}>
             {t('downloadRejected')}
           </button>
         </>
@@ -621,7 +624,7 @@ function Rejections({ rows, language }: { rows: ImportRecord['rejections']; lang
         {rows.map((r) => (
           <tr>
             <td class="tm-num">{r.row}</td>
-            <td>{r.reason}</td>
+            <td>{textIn(r.reason, language)}</td>
           </tr>
         ))}
       </tbody>
@@ -662,7 +665,7 @@ function Ledger({ ledger, language }: { ledger: ImportRecord[]; language: Langua
                 <td class="tm-num">{formatCount(record.rowsImported, language)}</td>
                 <td class="tm-num">
                   {record.rowsRejected > 0 ? (
-                    <button type="button" class="tm-link" onClick={() => downloadRejections(record)} title={t('downloadRejected')}>
+                    <button type="button" class="tm-link" onClick={() => downloadRejections(record, language)} title={t('downloadRejected')}>
                       {formatCount(record.rowsRejected, language)}
                     </button>
                   ) : (
@@ -670,7 +673,7 @@ function Ledger({ ledger, language }: { ledger: ImportRecord[]; language: Langua
                   )}
                 </td>
                 <td class="tm-num">{formatCount(record.ordersAdded, language)}</td>
-                <td title={record.error ?? ''}>{t(`status.${record.status}`)}</td>
+                <td title={record.error ? textIn(record.error, language) : ''}>{t(`status.${record.status}`)}</td>
               </tr>
             ))}
           </tbody>

@@ -11,17 +11,17 @@ import { ruleFileHistory, ruleFileTexts, shippedText } from '../db/rule-files';
 import type { Database } from '../db/schema';
 import { previewRuleFile, type PreviewCustomer, type RulePreview } from '../engine/preview';
 import { defaultRegistry } from '../engine/registry';
-import { checkRuleFile, formatProblem, type RuleProblem } from '../engine/validate';
+import { checkRuleFile, problemLine, type RuleProblem } from '../engine/validate';
 import { sendMessage } from '../messaging';
 import { downloadBlob } from './csv-export';
 import { formatCount, formatInstant } from './format';
 import { localised, translator, type Language } from './i18n';
 
 /** A problem as the editor marks it: the whole line the checker names (the first line when it names none). */
-function diagnosticsOf(view: EditorView, problems: readonly RuleProblem[]): Diagnostic[] {
+function diagnosticsOf(view: EditorView, problems: readonly RuleProblem[], language: Language): Diagnostic[] {
   return problems.map((problem) => {
     const line = view.state.doc.line(Math.min(Math.max(problem.line ?? 1, 1), view.state.doc.lines));
-    return { from: line.from, to: Math.max(line.to, line.from + 1), severity: 'error', message: `${problem.pointer || '/'}: ${problem.message}` };
+    return { from: line.from, to: Math.max(line.to, line.from + 1), severity: 'error', message: `${problem.pointer || '/'}: ${problem.message[language]}` };
   });
 }
 
@@ -84,7 +84,7 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
           json(),
           syntaxHighlighting(defaultHighlightStyle),
           lintGutter(),
-          linter((editor) => diagnosticsOf(editor, checkRuleFile(editor.state.doc.toString(), file, registry).problems), { delay: 250 }),
+          linter((editor) => diagnosticsOf(editor, checkRuleFile(editor.state.doc.toString(), file, registry).problems, language), { delay: 250 }),
           autocompletion({ override: [completions(language)] }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) setText(update.state.doc.toString());
@@ -115,7 +115,7 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
     if (text === null) return;
     const { problems } = await sendMessage('saveRuleFile', { file, text });
     if (problems.length > 0) {
-      setMessage({ text: problems.map(formatProblem).join('\n'), error: true });
+      setMessage({ text: problems.map(problemLine(language)).join('\n'), error: true });
       return;
     }
     setMessage({ text: t('editorSaved'), error: false });
@@ -162,7 +162,7 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
             {preview?.problems.map((problem) => (
               <li class="tm-error" data-line={problem.line ?? ''}>
                 <button type="button" class="tm-link tm-problem-line" onClick={() => goToLine(problem.line)}>
-                  {formatProblem(problem)}
+                  {problemLine(language)(problem)}
                 </button>
               </li>
             ))}

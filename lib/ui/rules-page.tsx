@@ -3,7 +3,7 @@ import { ruleFileTexts } from '../db/rule-files';
 import type { Database } from '../db/schema';
 import { defaultRegistry } from '../engine/registry';
 import { EVENT_TYPES, type RuleFile } from '../engine/rule-file';
-import { checkRuleFile, formatProblem } from '../engine/validate';
+import { checkRuleFile, problemLine, type RuleProblem } from '../engine/validate';
 import { ruleForCurrency, type AmountsFor } from '../engine/currency';
 import { customerRowsAsOf } from '../db/customer-list';
 import { shopSettings } from '../settings';
@@ -17,14 +17,14 @@ interface Listed {
   text: string;
   edited: boolean;
   ruleFile: RuleFile | null;
-  problems: string[];
+  problems: RuleProblem[];
 }
 
 async function listFiles(db: Database): Promise<Listed[]> {
   const registry = defaultRegistry();
   return (await ruleFileTexts(db)).map(({ file, text, edited }) => {
     const { ruleFile, problems } = checkRuleFile(text, file, registry);
-    return { file, text, edited, ruleFile, problems: problems.map(formatProblem) };
+    return { file, text, edited, ruleFile, problems };
   });
 }
 
@@ -53,7 +53,7 @@ export function RulesPage({ db, language, storeVersion, onSaved }: { db: Databas
   async function setEnabled(item: Listed, enabled: boolean): Promise<void> {
     const text = JSON.stringify({ ...item.ruleFile!, enabled }, null, 2);
     const { problems } = await sendMessage('saveRuleFile', { file: item.file, text });
-    setError(problems.length > 0 ? problems.map(formatProblem).join('\n') : null);
+    setError(problems.length > 0 ? problems.map(problemLine(language)).join('\n') : null);
     setFiles(await listFiles(db));
     onSaved();
   }
@@ -62,7 +62,7 @@ export function RulesPage({ db, language, storeVersion, onSaved }: { db: Databas
   async function addFile(file: File | undefined): Promise<void> {
     if (!file) return;
     const { problems } = await sendMessage('saveRuleFile', { file: file.name, text: await file.text() });
-    setError(problems.length > 0 ? problems.map(formatProblem).join('\n') : null);
+    setError(problems.length > 0 ? problems.map(problemLine(language)).join('\n') : null);
     setFiles(await listFiles(db));
     if (problems.length === 0) onSaved();
   }
@@ -116,7 +116,7 @@ export function RulesPage({ db, language, storeVersion, onSaved }: { db: Databas
           )}
           {item.problems.length > 0 && (
             <pre class="tm-error" role="alert">
-              {item.problems.join('\n')}
+              {item.problems.map(problemLine(language)).join('\n')}
             </pre>
           )}
           {item.ruleFile && (

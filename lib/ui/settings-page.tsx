@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { backupLines, BackupProblem, compressBackup, customersInBackup, deleteAllData, readBackupFile, restoreBackup, type Backup } from '../db/backup';
+import { backupLines, compressBackup, customersInBackup, deleteAllData, readBackupFile, restoreBackup, type Backup } from '../db/backup';
+import { textIn } from '../localised';
 import type { Database } from '../db/schema';
 import { rescoreEveryone } from './parts';
 import { browser } from 'wxt/browser';
@@ -84,7 +85,7 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
       setRestoring({ backup, customers: customersInBackup(backup) });
       setMessage(null);
     } catch (error) {
-      say(error instanceof BackupProblem ? error.message : String(error), true);
+      say(textIn(error, language), true);
     } finally {
       setWorking(null);
     }

@@ -4,6 +4,7 @@ import { sendMessage } from '../messaging';
 import { customAdapterProblems, customAdapters, enabledSites, originOf, patternOf, type CustomAdapter, type EnabledSite } from '../sites';
 import { siteAdapters } from '../../plugins/sites';
 import { translator, type Language } from './i18n';
+import type { Localised } from '../localised';
 
 /** The consoles Tiermark knows, and the origins the seller has switched it on for. */
 export function SitesPage({ language }: { language: Language }) {
@@ -15,7 +16,7 @@ export function SitesPage({ language }: { language: Language }) {
 
   const [customs, setCustoms] = useState<CustomAdapter[]>([]);
   const [draft, setDraft] = useState({ urlPattern: '', rowSelector: '', identifierSelector: '', identifierAttribute: '', regex: '' });
-  const [problems, setProblems] = useState<string[]>([]);
+  const [problems, setProblems] = useState<Localised[]>([]);
   const refresh = async () => {
     setSites(await enabledSites.getValue());
     setCustoms(await customAdapters.getValue());
@@ -123,7 +124,7 @@ export function SitesPage({ language }: { language: Language }) {
       {problems.length > 0 && (
         <ul class="tm-error" role="alert">
           {problems.map((p) => (
-            <li key={p}>{p}</li>
+            <li key={p.en}>{p[language]}</li>
           ))}
         </ul>
       )}

@@ -3,6 +3,7 @@ import { numberText } from '../../lib/money';
 import { RowProblem, RowReader } from '../../lib/import/row-reader';
 import { statusFromText } from '../../lib/status';
 import { monthDayOf } from '../../lib/dates';
+import { both } from '../../lib/localised';
 
 /**
  * What a header says about a field, in the languages sellers' exports come in (English, 中文,
@@ -104,7 +105,7 @@ function column(columns: Columns, mapping: ColumnMapping, field: MappableField):
   const index = columns.find(name);
   if (index < 0) {
     const known = columns.header.map((h) => h.trim()).filter(Boolean).slice(0, 12).join(', ');
-    throw new FormatError(`Column "${name}" (mapped to ${field}) is not in the file. Columns are: ${known}`);
+    throw new FormatError(both(`Column "${name}" (mapped to ${field}) is not in the file. Columns are: ${known}`, `文件中没有 "${name}" 列（对应 ${field}）。文件的列有：${known}`));
   }
   return index;
 }
@@ -124,9 +125,9 @@ export default defineOrderFormat({
       MappableField,
       number
     >;
-    if (col.date < 0) throw new FormatError('Choose the date column (date=…): every order needs a date.');
-    if (col.amount < 0 && col.price < 0) throw new FormatError('Choose the amount column (amount=…) or a unit price (price=…) with quantity.');
-    if (col.order < 0 && col.customer < 0) throw new FormatError('Choose the order id column (order=…) or at least the customer column.');
+    if (col.date < 0) throw new FormatError(both('Choose the date column (date=…): every order needs a date.', '请选择下单时间列（date=…）：每个订单都需要日期。'));
+    if (col.amount < 0 && col.price < 0) throw new FormatError(both('Choose the amount column (amount=…) or a unit price (price=…) with quantity.', '请选择金额列（amount=…），或单价列（price=…）及数量列。'));
+    if (col.order < 0 && col.customer < 0) throw new FormatError(both('Choose the order id column (order=…) or at least the customer column.', '请选择订单号列（order=…），至少也要选择客户列。'));
     const read = new RowReader(columns.header, options);
     return (row) => {
       const customer = read.text(row, col.customer);
@@ -135,16 +136,18 @@ export default defineOrderFormat({
       const quantity = read.quantity(row, col.quantity);
       const price = read.money(row, col.price);
       const amount = read.money(row, col.amount) ?? (price !== undefined ? Math.round(price * quantity) : undefined);
-      if (amount === undefined) throw new RowProblem('missing amount');
+      if (amount === undefined) throw new RowProblem(both('missing amount', '缺少金额'));
       const statusText = read.text(row, col.status);
       const known = statusFromText(statusText);
       const status = known ?? 'completed';
       const negative = quantity < 0 || amount < 0;
       const isReturn = negative && (status === 'refunded' || status === 'cancelled' || CREDIT_NOTE.test(orderId));
       if (negative && !isReturn) {
-        throw new RowProblem(
-          `negative ${quantity < 0 ? `quantity (${quantity})` : 'amount'} in an order that is not a refund; give it a refund status or a credit-note number (C…)`,
-        );
+        const what = quantity < 0 ? both(`quantity (${quantity})`, `数量（${quantity}）`) : both('amount', '金额');
+        throw new RowProblem(both(
+          `negative ${what.en} in an order that is not a refund; give it a refund status or a credit-note number (C…)`,
+          `不是退款的订单中出现了负的${what['zh-CN']}；请给它退款状态，或贷项凭证号（C…）`,
+        ));
       }
       const title = read.text(row, col.item);
       const birthdayText = read.text(row, col.birthday).trim();

@@ -1,5 +1,6 @@
 import { defineOrderFormat } from '../../lib/formats';
 import { RowReader, RowProblem } from '../../lib/import/row-reader';
+import { both } from '../../lib/localised';
 
 /** Credit-note numbering (C536379) for returns. */
 const CREDIT_NOTE = /^C\d/i;
@@ -38,13 +39,15 @@ export default defineOrderFormat({
       const customer = read.text(row, col.customer).replace(/^(\d+)\.0+$/, '$1');
       const quantity = read.quantity(row, col.quantity);
       const price = read.money(row, col.price);
-      if (price === undefined) throw new RowProblem('missing unit price');
+      if (price === undefined) throw new RowProblem(both('missing unit price', '缺少单价'));
       const amount = Math.round(price * quantity);
       const isReturn = CREDIT_NOTE.test(orderId);
       if (!isReturn && (quantity < 0 || price < 0)) {
-        throw new RowProblem(
-          `negative ${quantity < 0 ? `quantity (${quantity})` : 'price'} on invoice ${orderId}, which is not a credit note (C…): a stock adjustment or a bad-debt write-off, not a sale`,
-        );
+        const what = quantity < 0 ? both(`quantity (${quantity})`, `数量（${quantity}）`) : both('price', '单价');
+        throw new RowProblem(both(
+          `negative ${what.en} on invoice ${orderId}, which is not a credit note (C…): a stock adjustment or a bad-debt write-off, not a sale`,
+          `发票 ${orderId} 的${what['zh-CN']}为负，而它不是贷项凭证（C…）：这是库存调整或坏账核销，不是销售`,
+        ));
       }
       const stock = read.text(row, col.stock);
       const title = read.text(row, col.title) || stock;

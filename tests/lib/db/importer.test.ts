@@ -7,6 +7,7 @@ import { importFile, recoverImports, type ImportFile } from '../../../lib/db/imp
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { bucketOf } from '../../../lib/db/buckets';
 import { sha256Hex } from '../../../lib/import/encoding';
+import { textIn } from '../../../lib/localised';
 
 let dbCount = 0;
 const freshDb = () => openTiermarkDB(`importer-test-${(dbCount += 1)}`);
@@ -96,11 +97,11 @@ describe('importing into IndexedDB', () => {
     const broken = new TextEncoder().encode('Name,Email,Financial Status,Created at,Lineitem name,Total\n#1,"a@b.c,paid,2024-01-01,Tea,1.00\n');
     const record = await importFile(db, await fileOf('broken.csv', broken), {});
     expect(record.status).toBe('failed');
-    expect(record.error).toMatch(/Row 2 has a quote/);
+    expect(textIn(record.error, 'en')).toMatch(/Row 2 has a quote/);
     expect(await snapshot(db)).toEqual(before);
     // Also when what was read had already spilled into staging.
     const longer = new TextEncoder().encode(`${readFileSync(fixture('shopify-orders-79.csv'), 'utf8').trimEnd()}\n#1,"a@b.c,paid\n`);
-    expect(await importFile(db, await fileOf('broken-late.csv', longer), {}, {}, 1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/has a quote/) });
+    expect(await importFile(db, await fileOf('broken-late.csv', longer), {}, {}, 1)).toMatchObject({ status: 'failed', error: { en: expect.stringMatching(/has a quote/), 'zh-CN': expect.stringMatching(/引号/) } });
     expect(await snapshot(db)).toEqual(before);
   });
 
@@ -133,7 +134,7 @@ describe('importing into IndexedDB', () => {
       ['committing', 'complete', 1],
       ['reading', 'interrupted', 0],
     ]);
-    expect((await db.get('imports', 'reading'))!.error).toMatch(/tab was closed/);
+    expect(textIn((await db.get('imports', 'reading'))!.error, 'en')).toMatch(/tab was closed/);
     const ada = (await getCustomerEntry(db, 'shopify:ada@example.com'))!;
     expect(ada.orders.map((o) => o.orderId)).toEqual(['#1001', '#2000', '#1002']);
     expect(ada.customer).toMatchObject({ orderCount: 3, monetaryMinor: 18450 + 12000 });
@@ -149,7 +150,7 @@ describe('importing into IndexedDB', () => {
     await db.put('stagedAliases', { importId: 'saving', seq: 1, json: JSON.stringify([['email:new@example.com', 'shopify:ada@example.com']]) });
 
     const [recovered] = await recoverImports(db, () => false);
-    expect(recovered).toMatchObject({ id: 'saving', status: 'interrupted', error: expect.stringMatching(/part of the file was saved.*Import the file again/) });
+    expect(recovered).toMatchObject({ id: 'saving', status: 'interrupted', error: { en: expect.stringMatching(/part of the file was saved.*Import the file again/) } });
     expect(await customersForAlias(db, 'email:new@example.com')).toEqual(['shopify:ada@example.com']);
     expect(await snapshot(db)).toMatchObject({ customers: 4, orders: 7, staged: 0, stagedAliases: 0 });
     // Importing the file again is not refused as a duplicate.

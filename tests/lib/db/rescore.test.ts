@@ -12,6 +12,7 @@ import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
 import { chunked, fixture, sharedData } from '../../helpers';
+import { formatProblem } from '../../../lib/engine/validate';
 import Papa from 'papaparse';
 
 let dbCount = 0;
@@ -109,7 +110,7 @@ describe('rescoring the store', () => {
     await saveRuleFile(db, 'touchpoints.json', JSON.stringify({ ...DEFAULT_RULE_FILES['touchpoints.json']!, enabled: false }), defaultRegistry());
     const status = await rescore(db, { reason: 'manual', ...at('2024-05-01') });
     expect(status.state).toBe('done');
-    expect(status.ruleProblems).toEqual([expect.stringMatching(/^welcome\.json: \/rules\/0\/conditions\/all\/0\/fact: unknown fact "orders"; did you mean "orderCount" \(Orders purchased/)]);
+    expect(status.ruleProblems.map(formatProblem)).toEqual([expect.stringMatching(/^welcome\.json: \/rules\/0\/conditions\/all\/0\/fact: unknown fact "orders"; did you mean "orderCount" \(Orders purchased/)]);
     expect(await allFollowUps(db)).toEqual([]);
     expect((await getProfile(db, 'taobao:茶友小王'))!.tier!.label.en).toBe('Member');
   });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { openDB } from 'idb';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { chunked, fixture, importPath } from '../../helpers';
+import { chunked, fixture, importPath, inEnglish } from '../../helpers';
 import { MIGRATIONS, openTiermarkDB, storeCounts } from '../../../lib/db/schema';
 import { importFile, type ImportFile } from '../../../lib/db/importer';
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
@@ -11,6 +11,7 @@ import { lookupRows } from '../../../lib/db/lookup';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { nextShopId, type Shop } from '../../../lib/shops';
 import { shopOfKnownOrders } from '../../../lib/db/clashes';
+import { textIn } from '../../../lib/localised';
 
 let dbCount = 0;
 const freshDb = () => openTiermarkDB(`shops-test-${(dbCount += 1)}`);
@@ -50,7 +51,7 @@ describe('shops', () => {
     expect(wrongShop.rowsRejected).toBe(clashing.length);
     expect(wrongShop.orders).toBe(theirs.size - clashing.length);
     expect(wrongShop.rejections.map((r) => r.row)).toEqual([2, 3, 4, 5]);
-    expect(wrongShop.rejections[0]!.reason).toContain('order #1001 is already in this shop for another buyer (ada@example.com); this file has it for jonas@example.de');
+    expect(textIn(wrongShop.rejections[0]!.reason, 'en')).toContain('order #1001 is already in this shop for another buyer (ada@example.com); this file has it for jonas@example.de');
     expect(wrongShop.warnings.map((w) => w.en).join('\n')).toMatch(/^4 orders were not imported: .*\(first: row 2, order #1001\)/m);
     // Nothing merged: Ada's history is as it was, Jonas has no orders in the first shop.
     expect((await getCustomerEntry(db, 'shopify:ada@example.com'))!.customer).toEqual({ ...adaBefore, monetaryMinor: adaBefore!.monetaryMinor + 5000, orderCount: 3, lastOrderAt: Date.parse('2023-10-01T08:00:00Z') });
@@ -96,7 +97,7 @@ describe('shops', () => {
     const secondStart = recordsIn('shopify-orders-79.csv') + 2;
     expect(record.rowsImported + record.rowsRejected).toBe(record.rowsRead);
     expect(record.rejections.filter((r) => r.row >= secondStart).map((r) => r.row)).toEqual([secondStart, secondStart + 1, secondStart + 2, secondStart + 3]);
-    expect(record.rejections.find((r) => r.row === secondStart)!.reason).toMatch(/order #1001 appears again, for another buyer \(jonas@example.de\)/);
+    expect(textIn(record.rejections.find((r) => r.row === secondStart)!.reason, 'en')).toMatch(/order #1001 appears again, for another buyer \(jonas@example.de\)/);
     expect((await getCustomerEntry(db, 'shopify:ada@example.com'))!.customer).toMatchObject({ orderCount: 3, monetaryMinor: 18450 + 5000 });
   });
 
@@ -108,7 +109,7 @@ describe('shops', () => {
     // Ada's #1002 in the EU store is another order than her #1002 here (2023-04-10); a re-export of her #1001, an hour off, is not.
     const text = [header, cells('#1002', '2023-09-01 10:00:00 +0200', '50.00'), cells('#1001', '2023-03-01 16:00:00 +0100', '120.00')].join('\r\n');
     const record = await importFile(db, await fileOf('eu.csv', new TextEncoder().encode(text)), {});
-    expect(record.rejections).toEqual([{ row: 2, reason: 'order #1002 is already in this shop for the same buyer, made on 2023-04-10; this file has it made on 2023-09-01. If the file is from another shop, import it into a new shop.' }]);
+    expect(inEnglish(record.rejections)).toEqual([{ row: 2, reason: 'order #1002 is already in this shop for the same buyer, made on 2023-04-10; this file has it made on 2023-09-01. If the file is from another shop, import it into a new shop.' }]);
     expect(record).toMatchObject({ rowsRead: 2, rowsRejected: 1, rowsImported: 1, orders: 1, ordersAdded: 0, ordersUpdated: 1 });
     expect((await getCustomerEntry(db, 'shopify:ada@example.com'))!.orders.find((o) => o.orderId === '#1002')).toMatchObject({ totalMinor: 8000, currency: 'USD' });
   });
@@ -127,7 +128,7 @@ describe('shops', () => {
     const header = text.slice(0, text.indexOf('\n'));
     const first = text.split('\n')[1]!.replace('4373824887817', '9999999999999');
     const record = await importFile(db, await fileOf('other-id.csv', new TextEncoder().encode(`${header}\n${first}\n`)), {});
-    expect(record.rejections).toEqual([{ row: 2, reason: expect.stringContaining("order #1001 is already in this shop for the same buyer, with the platform's order id 4373824887817; this file has it with 9999999999999") }]);
+    expect(inEnglish(record.rejections)).toEqual([{ row: 2, reason: expect.stringContaining("order #1001 is already in this shop for the same buyer, with the platform's order id 4373824887817; this file has it with 9999999999999") }]);
     expect(record).toMatchObject({ ordersAdded: 0, ordersUpdated: 0 });
   });
 
@@ -135,7 +136,7 @@ describe('shops', () => {
     const db = await freshDb();
     const record = await importFile(db, await fixtureFile('etsy-sold-orders.csv'), { shop: euStore });
     expect(record.status).toBe('failed');
-    expect(record.error).toMatch(/Etsy.*export, and the shop chosen for it is a shopify shop/);
+    expect(textIn(record.error, 'en')).toMatch(/Etsy.*export, and the shop chosen for it is a Shopify shop/);
     expect(await storeCounts(db)).toMatchObject({ orders: 0, customers: 0 });
   });
 
@@ -165,7 +166,7 @@ describe('shops', () => {
     // An import into the migrated shop joins the customers it had.
     const again = await importFile(latest, await fixtureFile('taobao-order-report.gbk.csv'), {});
     expect(again).toMatchObject({ status: 'complete', shop: 'taobao', ordersAdded: 0, ordersUpdated: 0 });
-    expect(again.rejections.filter((r) => r.reason.includes('already in this shop'))).toEqual([]);
+    expect(again.rejections.filter((r) => textIn(r.reason, 'en').includes('already in this shop'))).toEqual([]);
     latest.close();
   });
 });

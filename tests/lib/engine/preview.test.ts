@@ -34,7 +34,7 @@ describe('previewing a rule file as it is edited', () => {
     const broken = ladder.replace('"fact": "monetary"', '"fact": "totalSpend"');
     const preview = await previewRuleFile(broken, 'member-ladder.json', defaultRegistry(), customers);
     expect(preview.rules).toEqual([]);
-    expect(preview.problems[0]).toMatchObject({ pointer: '/rules/0/conditions/all/1/fact', message: expect.stringContaining('did you mean "monetary"') });
+    expect(preview.problems[0]).toMatchObject({ pointer: '/rules/0/conditions/all/1/fact', message: { en: expect.stringContaining('did you mean "monetary"'), 'zh-CN': expect.stringContaining('是否应为 "monetary"') } });
     expect(preview.problems[0]!.line).toBe(broken.split('\n').findIndex((line) => line.includes('totalSpend')) + 1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { chunked, fixture } from '../../helpers';
+import { chunked, fixture, inEnglish } from '../../helpers';
 import { importToMemory } from '../../../lib/import/collect';
 import { InputError } from '../../../lib/import/encoding';
 import { previewBytes, PREVIEW_BYTES } from '../../../lib/import/preview';
@@ -10,7 +10,10 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 
 describe('bad input', () => {
   it('says an empty file is empty', async () => {
-    await expect(run(new Uint8Array(0))).rejects.toThrow(new InputError('The file is empty (0 bytes). Export the orders again and import that file.'));
+    await expect(run(new Uint8Array(0))).rejects.toSatisfy((error) =>
+      error instanceof InputError
+      && error.message === 'The file is empty (0 bytes). Export the orders again and import that file.'
+      && error.text['zh-CN'] === '文件是空的（0 字节）。请重新导出订单，再导入该文件。');
   });
 
   it('says a header-only file has no order rows', async () => {
@@ -38,7 +41,7 @@ describe('bad input', () => {
       const { report } = await run(bytes, chunk);
       // The 5,000 rows before it are one row repeated: counted once, the rest skipped as duplicates.
       expect(report).toMatchObject({ rowsRead: 5001, rowsImported: 1, duplicateRows: 4999, rowsRejected: 1 });
-      expect(report.rejections).toEqual([
+      expect(inEnglish(report.rejections)).toEqual([
         { row: 5002, reason: 'holds bytes that are not UTF-8 text (shown as �): the file mixes encodings. Re-save it in one encoding, or choose the file\'s encoding in the preview (--encoding on the command line).' },
       ]);
     }
@@ -75,7 +78,7 @@ describe('bad input', () => {
     // The same bytes as a whole file are a header with nothing under it.
     expect(await previewBytes(utf8('Order Number,Order Date,Email (Billing),Order Total,Item Name\n'), 62, {})).toEqual({
       ok: false,
-      error: 'The file has a header but no order rows.',
+      error: { en: 'The file has a header but no order rows.', 'zh-CN': '文件只有表头，没有订单行。' },
     });
   });
 
@@ -93,7 +96,7 @@ describe('bad input', () => {
   it('rejects a bad row with its number and keeps read = imported + rejected', async () => {
     const text = 'Order Number,Order Date,Email (Billing),Order Total,Item Name\n1,2024-01-01,a@b.c,1.00,Tea\n2,yesterday,a@b.c,2.00,Tea\n3,2024-01-03,a@b.c,lots,Tea\n,2024-01-04,a@b.c,4.00,Tea\n\n5,2024-01-05,b@b.c,5.00,Tea\n';
     const { report } = await run(utf8(text));
-    expect(report.rejections).toEqual([
+    expect(inEnglish(report.rejections)).toEqual([
       { row: 3, reason: 'unparseable date in column "Order Date": "yesterday"' },
       { row: 4, reason: 'column "Order Total": "lots" is not an amount' },
       { row: 5, reason: 'missing order number (column "Order Number" is empty)' },

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseMoneyMinor } from '../../../lib/money';
 import { importToMemory } from '../../../lib/import/collect';
-import { chunked } from '../../helpers';
+import { chunked, inEnglish } from '../../helpers';
 import type { StreamSettings } from '../../../lib/import/stream';
+import { textIn } from '../../../lib/localised';
 
 const mapping = { order: 'Order', customer: 'Customer', date: 'Date', amount: 'Total', quantity: 'Qty' };
 
@@ -59,7 +60,7 @@ describe('amounts', () => {
     const text = 'Order,Customer,Date,Total,Qty\n1,a@x.com,2024-03-01,12,1\n2,b@x.com,2024-03-02,"1,234",1\n3,c@x.com,2024-03-03,9,1\n';
     const { report, orders } = await load(text);
     expect(report).toMatchObject({ rowsRead: 3, rowsImported: 2, rowsRejected: 1 });
-    expect(report.rejections[0]).toEqual({
+    expect(inEnglish(report.rejections)[0]).toEqual({
       row: 3,
       reason:
         'column "Total": "1,234" could be 1234 or 1.234, and no other amount in this column shows whether "." or "," is its decimal mark. Write it as 1234.00 or 1.234, or fix the column in the export.',
@@ -72,14 +73,14 @@ describe('amounts', () => {
     const { report } = await load(text);
     expect(report).toMatchObject({ rowsRead: 5, rowsImported: 2, rowsRejected: 3 });
     expect(report.rejections.map((r) => r.row)).toEqual([3, 4, 5]);
-    expect(report.rejections[0]!.reason).toBe('column "Total": "1.234,50" is not an amount (this column writes numbers like "1,234.50", row 2, with "." before the decimals)');
-    expect(report.rejections[2]!.reason).toMatch(/^column "Total": "12-" is not an amount/);
+    expect(textIn(report.rejections[0]!.reason, 'en')).toBe('column "Total": "1.234,50" is not an amount (this column writes numbers like "1,234.50", row 2, with "." before the decimals)');
+    expect(textIn(report.rejections[2]!.reason, 'en')).toMatch(/^column "Total": "12-" is not an amount/);
   });
 
   it('reads quantities with the column\'s mark and refuses "1,2,3"', async () => {
     const text = 'Order,Customer,Date,Price,Qty\n1,a@x.com,2024-03-01,2.00,"1,5"\n2,a@x.com,2024-03-02,2.00,"1,2,3"\n3,a@x.com,2024-03-03,2.00,3\n';
     const { report, orders } = await load(text, { mapping: { order: 'Order', customer: 'Customer', date: 'Date', price: 'Price', quantity: 'Qty' } });
-    expect(report.rejections).toEqual([{ row: 3, reason: 'column "Qty": "1,2,3" is not a quantity (this column writes numbers like "1,5", row 2, with "," before the decimals)' }]);
+    expect(inEnglish(report.rejections)).toEqual([{ row: 3, reason: 'column "Qty": "1,2,3" is not a quantity (this column writes numbers like "1,5", row 2, with "," before the decimals)' }]);
     expect([...orders.values()].map((o) => o.totalMinor)).toEqual([300, 600]);
   });
 });

@@ -22,7 +22,7 @@ describe('a console the seller describes', () => {
     expect(byHref.attributes).toEqual(['href']);
     const byTitle = customFinder({ ...adapter, rowSelector: 'li.o', identifierSelector: 'a.open', identifierAttribute: 'title', regex: '买家 (\\S+)' });
     expect(byTitle.refs(rows[1]!)).toEqual([{ kind: 'id', value: 'lily_2019' }]);
-    expect(customAdapterProblems({ ...adapter, identifierAttribute: 'data order' }, ['https://erp.example.com'], document)).toEqual([
+    expect(customAdapterProblems({ ...adapter, identifierAttribute: 'data order' }, ['https://erp.example.com'], document).map((p) => p.en)).toEqual([
       '"data order" is not an attribute name; write one such as href, title or data-order-id, or leave it empty to read the text.',
     ]);
   });
@@ -35,10 +35,16 @@ describe('a console the seller describes', () => {
     expect(customAdapterMatches(adapter, 'https://erp.example.com/orders?page=2')).toBe(true);
     expect(customAdapterMatches(adapter, 'https://erp.example.com/goods')).toBe(false);
     const { document } = parseHTML('<p></p>');
-    expect(customAdapterProblems({ ...adapter, urlPattern: 'https://other.example.org/*', rowSelector: 'tr[', regex: '(' }, ['https://erp.example.com'], document)).toEqual([
+    const problems = customAdapterProblems({ ...adapter, urlPattern: 'https://other.example.org/*', rowSelector: 'tr[', regex: '(' }, ['https://erp.example.com'], document);
+    expect(problems.map((p) => p.en)).toEqual([
       'The pages must be on a site you switched on (https://erp.example.com).',
       'Row selector "tr[" is not a CSS selector, e.g. "tr.order-row" or ".buyer-id".',
       '"(" is not a regular expression; use one group for the identifier, e.g. "单号[:：](\\d+)".',
+    ]);
+    expect(problems.map((p) => p['zh-CN'])).toEqual([
+      '页面必须在已开启的网站上（https://erp.example.com）。',
+      '行选择器 "tr[" 不是 CSS 选择器，可以写成 "tr.order-row" 或 ".buyer-id" 这样。',
+      '"(" 不是正则表达式；请用一个分组括出标识，例如 "单号[:：](\\d+)"。',
     ]);
     expect(customAdapterProblems(adapter, ['https://erp.example.com'], document)).toEqual([]);
     expect(originOf('erp.example.com/orders')).toBe('https://erp.example.com');

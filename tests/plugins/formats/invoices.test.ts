@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { fixture, importPath, sharedData } from '../../helpers';
+import { textIn } from '../../../lib/localised';
 
 /** The file's records and its exactly repeated lines, counted with papaparse, not the importer. */
 function recordsOf(name: string) {
@@ -24,7 +25,7 @@ describe('invoice-line format', () => {
     expect(report).toMatchObject({ format: 'invoices', dateFormat: null, rowsRead: records, duplicateRows: repeated, rowsRejected: 2, orders: 6, guestOrders: 1 });
     expect(report.rowsImported + report.rowsRejected + report.duplicateRows).toBe(records);
     expect(report.rejections.map((r) => r.row)).toEqual([10, 12]);
-    expect(report.rejections[0]!.reason).toBe('negative quantity (-96) on invoice 489464, which is not a credit note (C…): a stock adjustment or a bad-debt write-off, not a sale');
+    expect(textIn(report.rejections[0]!.reason, 'en')).toBe('negative quantity (-96) on invoice 489464, which is not a credit note (C…): a stock adjustment or a bad-debt write-off, not a sale');
     // 12 × 6.95 + 12 × 6.75 + 12 × 6.75 and 12 × 2.55, less the credit note's 12 × 2.95.
     expect(byKey.get('generic:13085')).toMatchObject({ orderCount: 2, monetaryMinor: 24540 + 3060 - 3540, currency: 'GBP' });
     expect(byKey.get('generic:13078')).toMatchObject({ orderCount: 1, monetaryMinor: 5950 + 9810 });
