@@ -381,6 +381,9 @@ const STRINGS = {
 
 export type MessageId = keyof typeof STRINGS;
 
+/** Every message of the dashboard, for the test that each has its Chinese. */
+export const MESSAGE_IDS = Object.keys(STRINGS) as MessageId[];
+
 export function preferredLanguage(): Language {
   const saved = globalThis.localStorage?.getItem('tiermark.language');
   if (saved === 'en' || saved === 'zh-CN') return saved;
