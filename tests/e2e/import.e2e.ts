@@ -46,11 +46,11 @@ describe('importing through the dashboard', () => {
     expect(await fact(result, 'rowsRejected')).toBe('1');
     expect(await fact(result, 'ordersAdded')).toBe('7');
     expect(await result.locator('.tm-rejections').innerText()).toContain('unparseable date in column "订单创建时间"');
-    // The rejected rows download as a CSV that Excel opens: BOM, row number, reason.
+    // The rejected rows download as a CSV that Excel opens: BOM, row number, reason, headed in the page's language.
     const [download] = await Promise.all([page.waitForEvent('download'), result.locator('button', { hasText: 'Download rejected rows' }).click()]);
     expect(download.suggestedFilename()).toBe('taobao-order-report.gbk-rejected-rows.csv');
     const csv = readFileSync((await download.path())!, 'utf8');
-    expect(csv.startsWith('\uFEFFrow,reason\r\n')).toBe(true);
+    expect(csv.startsWith('\uFEFFRow,Reason\r\n')).toBe(true);
     expect(csv.trimEnd().split('\r\n')).toHaveLength(2);
     expect(csv).toMatch(/\r\n\d+,"?unparseable date in column ""订单创建时间""/);
     await expect.poll(() => page.locator('#tm-count-customers').innerText()).toBe('3');
