@@ -42,3 +42,32 @@ export function groupFollowUps(records: readonly FollowUpRecord[], today: number
   groups.done.sort((a, b) => b.updatedAt - a.updatedAt);
   return groups;
 }
+
+/**
+ * Follow-ups still to work (open, or snoozed) counted by due day and the day a snooze ends
+ * ("dueDay|untilDay"): enough to say how many are overdue or due today on any day without reading
+ * them. The rescore keeps it (`meta` record "dueTally"), and each status change staff make.
+ */
+export interface DueTally {
+  id: 'dueTally';
+  counts: Record<string, number>;
+}
+
+export function countDue(tally: DueTally, record: Pick<FollowUpRecord, 'status' | 'dueDay' | 'snoozedUntilDay'>, change: 1 | -1): void {
+  if (record.status === 'done') return;
+  const key = `${record.dueDay}|${record.status === 'snoozed' ? (record.snoozedUntilDay ?? 0) : 0}`;
+  const left = (tally.counts[key] ?? 0) + change;
+  if (left > 0) tally.counts[key] = left;
+  else delete tally.counts[key];
+}
+
+/** Overdue and due today on a day, as groupFollowUps counts them with no daily limit. */
+export function dueOn(tally: DueTally, today: number): { overdue: number; today: number } {
+  const due = { overdue: 0, today: 0 };
+  for (const [key, count] of Object.entries(tally.counts)) {
+    const [dueDay, until] = key.split('|').map(Number) as [number, number];
+    if (until > today || dueDay > today) continue;
+    due[dueDay < today ? 'overdue' : 'today'] += count;
+  }
+  return due;
+}

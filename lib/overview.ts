@@ -37,58 +37,104 @@ export interface Overview {
   quadrants: Array<{ quadrant: ValueQuadrant; customers: number }>;
 }
 
-/** The shop at a glance: counts, net sales (in the shop's currency, else the one most customers buy in), the member ladder, and the R × F grid. */
-export function overviewOf(rows: readonly CustomerRow[], shopCurrency?: string): Overview {
-  const byCurrency = new Map<string, number>();
-  for (const row of rows) byCurrency.set(row.currency, (byCurrency.get(row.currency) ?? 0) + 1);
-  const currency = shopCurrency || ([...byCurrency].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'CNY');
-  const tiers = new Map<string | null, { ref: string | null; label: Localised | null; colour: string; rank: number; customers: number }>();
-  const rfm = [5, 4, 3, 2, 1].map((r) => [1, 2, 3, 4, 5].map((f) => ({ r, f, customers: 0, monetaryShare: 0 })));
-  let orders = 0;
-  let netSalesMinor = 0;
-  let unscored = 0;
-  const frequencies: Overview['frequencies'] = [null, null, null, null, null];
-  const stages = new Map<string, number>();
-  const lostBands = new Map<string, number>();
-  const quadrants = new Map<string, number>();
-  const count = (counts: Map<string, number>, value: string) => counts.set(value, (counts.get(value) ?? 0) + 1);
-  for (const row of rows) {
-    const { lifecycleStage, lostBand, valueQuadrant } = row.facts;
-    if (isLifecycleStage(lifecycleStage)) count(stages, lifecycleStage);
-    if (typeof lostBand === 'string') count(lostBands, lostBand);
-    if (isValueQuadrant(valueQuadrant)) count(quadrants, valueQuadrant);
-    orders += row.orderCount;
-    if (row.currency === currency) netSalesMinor += row.monetaryMinor;
-    const key = row.tier?.ref ?? null;
-    const tier = tiers.get(key) ?? { ref: key, label: row.tier?.label ?? null, colour: row.tier?.colour ?? '#bfbfbf', rank: row.tier?.rank ?? -1, customers: 0 };
-    tier.customers += 1;
-    tiers.set(key, tier);
-    const { rfmR: r, rfmF: f } = row.facts;
-    if (typeof r !== 'number' || typeof f !== 'number') {
-      unscored += 1;
-      continue;
-    }
-    const cell = rfm[5 - r]![f - 1]!;
-    cell.customers += 1;
-    const purchases = typeof row.facts.frequency === 'number' ? row.facts.frequency : row.orderCount;
-    const range = frequencies[f - 1];
-    if (!range) frequencies[f - 1] = { f, fewest: purchases, most: purchases };
-    else [range.fewest, range.most] = [Math.min(range.fewest, purchases), Math.max(range.most, purchases)];
-    if (row.currency === currency) cell.monetaryShare += row.monetaryMinor;
-  }
-  for (const line of rfm) for (const cell of line) cell.monetaryShare = netSalesMinor > 0 ? cell.monetaryShare / netSalesMinor : 0;
+/** What the tally needs of a customer: their aggregate's figures, tier and facts. */
+export type TalliedCustomer = Pick<CustomerRow, 'currency' | 'orderCount' | 'monetaryMinor' | 'tier' | 'facts'>;
+
+/**
+ * The Overview's figures as counts and sums, kept by the rescore as it scores (plain data, stored
+ * in `meta`), so the Overview reads one record, not every customer. Sums of money are kept per
+ * currency: which one the Overview shows is the seller's setting, or the one most customers buy in.
+ */
+export interface OverviewTally {
+  customers: number;
+  orders: number;
+  /** Per currency: its customers, their net sales, and their net sales in each R × F cell (R5 to R1, F1 to F5, row by row). */
+  byCurrency: Record<string, { customers: number; netSalesMinor: number; rfmMinor: number[] }>;
+  /** By tier ref ("" for no tier). */
+  tiers: Record<string, { ref: string | null; label: Localised | null; colour: string; rank: number; customers: number }>;
+  /** Customers in each R × F cell, in the order of `rfmMinor`. */
+  rfmCustomers: number[];
+  unscored: number;
+  frequencies: Array<{ fewest: number; most: number } | null>;
+  stages: Record<string, number>;
+  lostBands: Record<string, number>;
+  quadrants: Record<string, number>;
+}
+
+/** The last rescore's tallies, of all shops and of each (by shop id): `meta` record "overview". */
+export interface OverviewRecord {
+  id: 'overview';
+  asOfDay: number;
+  all: OverviewTally;
+  byShop: Record<string, OverviewTally>;
+}
+
+export function emptyTally(): OverviewTally {
   return {
-    customers: rows.length,
-    orders,
+    customers: 0, orders: 0, byCurrency: {}, tiers: {}, rfmCustomers: Array<number>(25).fill(0), unscored: 0,
+    frequencies: [null, null, null, null, null], stages: {}, lostBands: {}, quadrants: {},
+  };
+}
+
+const count = (counts: Record<string, number>, value: string) => (counts[value] = (counts[value] ?? 0) + 1);
+
+export function tallyCustomer(tally: OverviewTally, row: TalliedCustomer): void {
+  const { lifecycleStage, lostBand, valueQuadrant, rfmR: r, rfmF: f } = row.facts;
+  if (isLifecycleStage(lifecycleStage)) count(tally.stages, lifecycleStage);
+  if (typeof lostBand === 'string') count(tally.lostBands, lostBand);
+  if (isValueQuadrant(valueQuadrant)) count(tally.quadrants, valueQuadrant);
+  tally.customers += 1;
+  tally.orders += row.orderCount;
+  const money = (tally.byCurrency[row.currency] ??= { customers: 0, netSalesMinor: 0, rfmMinor: Array<number>(25).fill(0) });
+  money.customers += 1;
+  money.netSalesMinor += row.monetaryMinor;
+  const key = row.tier?.ref ?? '';
+  const tier = (tally.tiers[key] ??= { ref: row.tier?.ref ?? null, label: row.tier?.label ?? null, colour: row.tier?.colour ?? '#bfbfbf', rank: row.tier?.rank ?? -1, customers: 0 });
+  tier.customers += 1;
+  if (typeof r !== 'number' || typeof f !== 'number') {
+    tally.unscored += 1;
+    return;
+  }
+  const cell = (5 - r) * 5 + (f - 1);
+  tally.rfmCustomers[cell]! += 1;
+  money.rfmMinor[cell]! += row.monetaryMinor;
+  const purchases = typeof row.facts.frequency === 'number' ? row.facts.frequency : row.orderCount;
+  const range = tally.frequencies[f - 1];
+  if (!range) tally.frequencies[f - 1] = { fewest: purchases, most: purchases };
+  else [range.fewest, range.most] = [Math.min(range.fewest, purchases), Math.max(range.most, purchases)];
+}
+
+/** The shop at a glance from its tally: net sales in the shop's currency (else the one most customers buy in), the member ladder, the R × F grid. */
+export function overviewOfTally(tally: OverviewTally, shopCurrency?: string): Overview {
+  const mostCustomers = Object.entries(tally.byCurrency).sort((a, b) => b[1].customers - a[1].customers)[0]?.[0];
+  const currency = shopCurrency || (mostCustomers ?? 'CNY');
+  const money = tally.byCurrency[currency];
+  const netSalesMinor = money?.netSalesMinor ?? 0;
+  const rfm = [5, 4, 3, 2, 1].map((r, row) =>
+    [1, 2, 3, 4, 5].map((f, column) => {
+      const cell = row * 5 + column;
+      return { r, f, customers: tally.rfmCustomers[cell] ?? 0, monetaryShare: netSalesMinor > 0 ? (money?.rfmMinor[cell] ?? 0) / netSalesMinor : 0 };
+    }),
+  );
+  return {
+    customers: tally.customers,
+    orders: tally.orders,
     currency,
     netSalesMinor,
-    otherCurrencies: rows.length - (byCurrency.get(currency) ?? 0),
-    tiers: [...tiers.values()].sort((a, b) => b.rank - a.rank).map(({ ref, label, colour, customers }) => ({ ref, label, colour, customers })),
+    otherCurrencies: tally.customers - (money?.customers ?? 0),
+    tiers: Object.values(tally.tiers).sort((a, b) => b.rank - a.rank).map(({ ref, label, colour, customers }) => ({ ref, label, colour, customers })),
     rfm,
-    unscored,
-    frequencies,
-    stages: LIFECYCLE_STAGES.map((stage) => ({ stage, customers: stages.get(stage) ?? 0 })),
-    lostBands: LOST_BANDS.map((band) => ({ band, customers: lostBands.get(band) ?? 0 })),
-    quadrants: quadrants.size === 0 ? [] : VALUE_QUADRANTS.map((quadrant) => ({ quadrant, customers: quadrants.get(quadrant) ?? 0 })),
+    unscored: tally.unscored,
+    frequencies: tally.frequencies.map((range, i) => range && { f: i + 1, ...range }),
+    stages: LIFECYCLE_STAGES.map((stage) => ({ stage, customers: tally.stages[stage] ?? 0 })),
+    lostBands: LOST_BANDS.map((band) => ({ band, customers: tally.lostBands[band] ?? 0 })),
+    quadrants: Object.keys(tally.quadrants).length === 0 ? [] : VALUE_QUADRANTS.map((quadrant) => ({ quadrant, customers: tally.quadrants[quadrant] ?? 0 })),
   };
+}
+
+/** The Overview of a list of customers, as the rescore's tally gives it. */
+export function overviewOf(rows: readonly TalliedCustomer[], shopCurrency?: string): Overview {
+  const tally = emptyTally();
+  for (const row of rows) tallyCustomer(tally, row);
+  return overviewOfTally(tally, shopCurrency);
 }

@@ -3,6 +3,7 @@ import type { BadgeOutcome, FollowUpOutcome, TierOutcome, TreatmentOutcome } fro
 import type { Facts } from '../scoring/scorer';
 import { bucketOf, readBucket, storedBucket } from './buckets';
 import type { Database } from './schema';
+import { countDue, type DueTally } from '../follow-ups';
 import type { RuleProblem } from '../engine/validate';
 
 /** What a rescore found about one customer: every fact and what the rules say. */
@@ -96,12 +97,19 @@ export async function followUpsOf(db: Database, customerKey: string): Promise<Fo
 /** Marks a follow-up done, or snoozes it until a day; the next rescore keeps what staff chose. */
 export async function setFollowUpStatus(db: Database, id: string, status: FollowUpStatus, untilDay: number | null = null): Promise<FollowUpRecord> {
   const bucket = bucketOf(customerOfFollowUp(id));
-  const tx = db.transaction('followups', 'readwrite');
-  const map = readBucket<FollowUpRecord>(await tx.store.get(bucket));
+  const tx = db.transaction(['followups', 'meta'], 'readwrite');
+  const [stored, due] = await Promise.all([tx.objectStore('followups').get(bucket), tx.objectStore('meta').get('dueTally') as Promise<DueTally | undefined>]);
+  const map = readBucket<FollowUpRecord>(stored);
   const record = map[id];
   if (!record) throw new Error(`No follow-up ${id}`);
-  map[id] = { ...record, status, snoozedUntilDay: status === 'snoozed' ? untilDay : null, updatedAt: Date.now() };
-  await tx.store.put(storedBucket(bucket, map));
-  await tx.done;
-  return map[id]!;
+  const changed = (map[id] = { ...record, status, snoozedUntilDay: status === 'snoozed' ? untilDay : null, updatedAt: Date.now() });
+  const writes: Promise<unknown>[] = [tx.objectStore('followups').put(storedBucket(bucket, map))];
+  // The Overview's count of follow-ups due moves with the one staff worked (a store from before the count has none yet).
+  if (due) {
+    countDue(due, record, -1);
+    countDue(due, changed, 1);
+    writes.push(tx.objectStore('meta').put(due));
+  }
+  await Promise.all([...writes, tx.done]);
+  return changed;
 }

@@ -12,6 +12,8 @@ import type { FollowUpRecord, Profile, RescoreStatus } from './profiles';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
 import type { Database } from './schema';
+import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
+import { countDue, type DueTally } from '../follow-ups';
 
 /** Buckets read or written per transaction: small enough to report progress often. */
 const CHUNK = 64;
@@ -80,6 +82,10 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     await db.put('meta', { id: 'models', models: publishedModels(ctx) });
 
     const now = Date.now();
+    // The Overview's figures and the follow-ups still to work, counted as they are scored and written.
+    const overview: OverviewRecord = { id: 'overview', asOfDay: base.asOfDay, all: emptyTally(), byShop: {} };
+    const due: DueTally = { id: 'dueTally', counts: {} };
+    const tallyOf = (key: string): OverviewTally => (overview.byShop[key.slice(0, key.indexOf(':'))] ??= emptyTally());
     for (let start = 0; start < BUCKETS; start += CHUNK) {
       const profiles = new Map<number, Record<string, Profile>>();
       const raised = new Map<number, Record<string, FollowUpRecord>>();
@@ -98,6 +104,10 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
             missed.customers += 1;
           }
           map[key] = { key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay };
+          const { currency, orderCount, monetaryMinor } = history.customer;
+          const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, facts };
+          tallyCustomer(overview.all, tallied);
+          tallyCustomer(tallyOf(key), tallied);
         }
         profiles.set(bucket, map);
         raised.set(bucket, followUps);
@@ -111,7 +121,10 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       const before = new Map(previous.map((stored) => [stored.bucket, stored]));
       for (const [bucket, fresh] of raised) {
         const merged = mergeFollowUps(readBucket<FollowUpRecord>(before.get(bucket)), fresh, base.asOfDay);
-        status.followUpsOpen += Object.values(merged).filter((f) => f.status === 'open').length;
+        for (const record of Object.values(merged)) {
+          if (record.status === 'open') status.followUpsOpen += 1;
+          countDue(due, record, 1);
+        }
         const json = JSON.stringify(merged);
         if (json === (before.get(bucket)?.json ?? '{}')) continue;
         writes.push(json === '{}' ? tx.objectStore('followups').delete(bucket) : tx.objectStore('followups').put({ bucket, json }));
@@ -120,6 +133,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       await tx.done;
       await report();
     }
+    await Promise.all([db.put('meta', overview), db.put('meta', due)]);
     status.state = 'done';
   } catch (error) {
     status.state = 'failed';

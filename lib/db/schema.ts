@@ -7,6 +7,8 @@ import { buildCustomer } from '../customers';
 import { firstShop, type Shop } from '../shops';
 import { formats } from '../../plugins/formats';
 import type { FormatId } from '../formats';
+import type { OverviewRecord } from '../overview';
+import type { DueTally } from '../follow-ups';
 import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
@@ -19,7 +21,7 @@ export interface TiermarkDB extends DBSchema {
   staged: { key: [string, number, number]; value: StagedBatch };
   /** Alias additions of a commit in progress, applied after its customers. */
   stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
-  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels };
+  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally };
   /** Facts and rule outcomes by customer, in buckets like `customers`. */
   profiles: { key: number; value: StoredBucket };
   /** Follow-ups the rules raised, by id, in buckets of their customers': staff mark them done or snooze them. */

@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { customerRowsAsOf, type CustomerRow } from '../db/customer-list';
+import { useEffect, useState } from 'preact/hooks';
+import { customerRowsAsOf } from '../db/customer-list';
 import type { ImportRecord } from '../db/ledger';
 import { allFollowUps } from '../db/profiles';
 import type { Database } from '../db/schema';
-import { groupFollowUps } from '../follow-ups';
-import { overviewOf } from '../overview';
+import { dueOn, groupFollowUps, type DueTally } from '../follow-ups';
+import { emptyTally, overviewOf, overviewOfTally, type OverviewRecord } from '../overview';
 import { shopSettings } from '../settings';
 import { localDayNumber } from '../time';
 import { countAndShare, formatCount, formatInstant, formatMoney, formatShare } from './format';
@@ -17,20 +17,30 @@ import { EmptyShop, ReadingCustomers } from './parts';
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
 export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db: Database; language: Language; ledger: ImportRecord[]; storeVersion: string; shop: string | null }) {
   const t = translator(language);
-  const [rows, setRows] = useState<CustomerRow[] | null>(null);
+  const [overview, setOverview] = useState<Overview | null>(null);
   const [reading, setReading] = useState(0);
   const [due, setDue] = useState<{ overdue: number; today: number } | null>(null);
-  const [shopCurrency, setShopCurrency] = useState<string | undefined>(undefined);
   useEffect(() => {
-    void customerRowsAsOf(db, storeVersion, setReading, shop).then(setRows);
+    let current = true;
     void (async () => {
       const { timeZone, currency } = await shopSettings.getValue();
-      setShopCurrency(currency);
-      const groups = groupFollowUps(await allFollowUps(db), localDayNumber(Date.now(), timeZone));
-      setDue({ overdue: groups.overdue.length, today: groups.today.length });
+      const [kept, dueTally] = await Promise.all([db.get('meta', 'overview') as Promise<OverviewRecord | undefined>, db.get('meta', 'dueTally') as Promise<DueTally | undefined>]);
+      const today = localDayNumber(Date.now(), timeZone);
+      // A store not rescored since the rescore keeps these figures: counted here from every customer and follow-up.
+      const shown = kept ? overviewOfTally((shop === null ? kept.all : kept.byShop[shop]) ?? emptyTally(), currency) : overviewOf(await customerRowsAsOf(db, storeVersion, setReading, shop), currency);
+      let dueNow = dueTally && dueOn(dueTally, today);
+      if (!dueNow) {
+        const groups = groupFollowUps(await allFollowUps(db), today);
+        dueNow = { overdue: groups.overdue.length, today: groups.today.length };
+      }
+      if (!current) return;
+      setOverview(shown);
+      setDue(dueNow);
     })();
+    return () => {
+      current = false;
+    };
   }, [db, storeVersion, shop]);
-  const overview = useMemo(() => (rows ? overviewOf(rows, shopCurrency) : null), [rows, shopCurrency]);
   if (!overview) return <ReadingCustomers share={reading} language={language} />;
   if (overview.customers === 0) {
     return (
