@@ -14,6 +14,7 @@ import { fitBench } from './fit';
 import { benchSource, generateShopifyRows } from './generate';
 import { overlayBench } from './overlay';
 import { rulesBench } from './rules';
+import { scaleBench } from './scale';
 import { watchLoad } from './watch-load';
 
 const OUT = resolve(ROOT, '.tiermark/bench');
@@ -316,3 +317,5 @@ if (!only || only === 'rules') await rulesBench();
 if (!only || only === "cli") await nodeBench(1_000_000);
 if (!only || only === "browser") await browserBench(200_000);
 if (!only || only === 'overlay') await overlayBench();
+// Long (minutes per size): only when asked for, as `npm run bench -- scale 100k,300k,1m`.
+if (only === 'scale') await scaleBench();

@@ -1,0 +1,100 @@
+// npm run bench -- scale [100k,300k,1m]: shops of that many customers, generated from the Shopify
+// export, each imported through the dashboard into a fresh profile and scored; then what a seller
+// waits for at that size, each against the target of issue 17, and how each cost grows with size.
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ensureChromium } from '../e2e/chromium.mjs';
+import { openEmptyDashboard } from '../e2e/extension';
+import { ROOT } from '../helpers';
+import { benchSource, generateShopifyRows } from './generate';
+
+const OUT = resolve(ROOT, '.tiermark/bench');
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** Sizes as written on the command line: 100k, 300k, 1m. */
+function sizesOf(text: string | undefined): number[] {
+  return (text ?? '100k,300k').split(',').map((size) => {
+    const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(size.trim());
+    if (!match) throw new Error(`bench scale: "${size}" is not a size such as 100k or 1m`);
+    return Math.round(Number(match[1]) * ({ k: 1e3, m: 1e6 }[match[2]!.toLowerCase()] ?? 1));
+  });
+}
+
+interface Figures {
+  customers: number;
+  importSeconds: number;
+  rescoreSeconds: number;
+  overviewMs: number;
+  overviewLongestTaskMs: number;
+}
+
+/** The rescore record, read in an extension page. */
+const rescoreRecord = (page: Page) =>
+  page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction('meta').objectStore('meta').get('rescore'); g.onsuccess = () => { db.close(); ok(g.result ?? null); }; }; })`) as Promise<{
+    state: string; customers: number; startedAt: number; finishedAt: number | null;
+  } | null>;
+
+/** Line-item rows that give about `customers` customers: the source export's own ratio, counted once. */
+async function rowsFor(customers: number): Promise<number> {
+  const sample = join(OUT, 'scale-sample.csv');
+  const { rows } = await generateShopifyRows(sample, 1);
+  const Papa = (await import('papaparse')).default;
+  const { readFileSync } = await import('node:fs');
+  const { data } = Papa.parse<Record<string, string>>(readFileSync(sample, 'utf8'), { header: true, skipEmptyLines: true });
+  const buyers = new Set(data.map((row) => (row.Email || row.Name || '').toLowerCase())).size;
+  return Math.ceil((customers / buyers) * rows);
+}
+
+async function measureSize(customers: number): Promise<Figures> {
+  const file = join(OUT, `scale-${customers}.csv`);
+  const generated = await generateShopifyRows(file, await rowsFor(customers));
+  console.log(`\n## ${customers.toLocaleString('en')} customers: ${generated.rows.toLocaleString('en')} rows, ${fmt(generated.bytes / 1e6, 0)} MB`);
+  const { browser, page } = await openEmptyDashboard();
+  try {
+    await page.setInputFiles('#tm-file-input', file);
+    await page.locator('.tm-detected-format').waitFor({ timeout: 120_000 });
+    const started = Date.now();
+    await page.click('#tm-import-start');
+    await page.locator('.tm-result.tm-status-complete').waitFor({ timeout: 1_800_000 });
+    const importSeconds = (Date.now() - started) / 1000;
+    let scored = await rescoreRecord(page);
+    while (!scored || scored.startedAt < started || (scored.state !== 'done' && scored.state !== 'failed')) {
+      await page.waitForTimeout(1000);
+      scored = await rescoreRecord(page);
+    }
+    if (scored.state !== 'done') throw new Error(`bench scale: the rescore of ${customers} customers failed`);
+    const rescoreSeconds = (scored.finishedAt! - scored.startedAt) / 1000;
+    // The Overview opened in a new tab, as a seller does: from navigation to its figures shown.
+    const overview = await browser.context.newPage();
+    await overview.addInitScript(`window.__longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true })`);
+    const opened = Date.now();
+    await overview.goto(`chrome-extension://${browser.extensionId}/options.html#overview`);
+    await overview.locator('.tm-tiers').waitFor({ timeout: 600_000 });
+    const overviewMs = Date.now() - opened;
+    const overviewLongestTaskMs = (await overview.evaluate('window.__longest')) as number;
+    const figures = { customers: scored.customers, importSeconds, rescoreSeconds, overviewMs, overviewLongestTaskMs };
+    console.log(`import (dashboard)      ${fmt(importSeconds)} s`);
+    console.log(`rescore                 ${fmt(rescoreSeconds)} s  (${scored.customers.toLocaleString('en')} customers)`);
+    console.log(`Overview, first render  ${fmt(overviewMs, 0)} ms  (target ≤ 1000 ms)  ${overviewMs <= 1000 ? 'ok' : 'MISSED'}`);
+    console.log(`  longest task          ${fmt(overviewLongestTaskMs, 0)} ms  (target ≤ 200 ms)  ${overviewLongestTaskMs <= 200 ? 'ok' : 'MISSED'}`);
+    return figures;
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function scaleBench(sizes = process.argv[3]): Promise<void> {
+  ensureChromium();
+  execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  console.log(`\n## Scale (generated from ${benchSource().real ? 'the real Shopify export' : 'the project fixture'}; targets at 1,000,000 customers)`);
+  const measured: Figures[] = [];
+  for (const size of sizesOf(sizes)) measured.push(await measureSize(size));
+  if (measured.length < 2) return;
+  const [first, last] = [measured[0]!, measured.at(-1)!];
+  const size = last.customers / first.customers;
+  console.log(`\n## Growth from ${first.customers.toLocaleString('en')} to ${last.customers.toLocaleString('en')} customers (${fmt(size)}× the customers; linear is ${fmt(size)}×)`);
+  for (const [label, key] of [['import', 'importSeconds'], ['rescore', 'rescoreSeconds'], ['Overview, first render', 'overviewMs']] as const) {
+    console.log(`${label.padEnd(24)}${fmt(last[key] / first[key])}×`);
+  }
+}
