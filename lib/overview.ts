@@ -1,5 +1,6 @@
 import type { CustomerRow } from './db/customer-list';
 import type { Localised } from './localised';
+import { countSegments, type InSegments, type SegmentCounts } from './segments';
 import { isLifecycleStage, LIFECYCLE_STAGES, LOST_BANDS, type LifecycleStage, type LostBand } from './lifecycle';
 import { isValueQuadrant, VALUE_QUADRANTS, type ValueQuadrant } from './value-matrix';
 
@@ -38,7 +39,7 @@ export interface Overview {
 }
 
 /** What the tally needs of a customer: their aggregate's figures, tier and facts. */
-export type TalliedCustomer = Pick<CustomerRow, 'currency' | 'orderCount' | 'monetaryMinor' | 'tier' | 'facts'>;
+export type TalliedCustomer = Pick<CustomerRow, 'currency' | 'orderCount' | 'monetaryMinor' | 'tier' | 'facts'> & InSegments;
 
 /**
  * The Overview's figures as counts and sums, kept by the rescore as it scores (plain data, stored
@@ -59,6 +60,8 @@ export interface OverviewTally {
   stages: Record<string, number>;
   lostBands: Record<string, number>;
   quadrants: Record<string, number>;
+  /** The Segments page's sizes: each tier, badge and treatment. */
+  segments: SegmentCounts;
 }
 
 /** The last rescore's tallies, of all shops and of each (by shop id): `meta` record "overview". */
@@ -72,7 +75,7 @@ export interface OverviewRecord {
 export function emptyTally(): OverviewTally {
   return {
     customers: 0, orders: 0, byCurrency: {}, tiers: {}, rfmCustomers: Array<number>(25).fill(0), unscored: 0,
-    frequencies: [null, null, null, null, null], stages: {}, lostBands: {}, quadrants: {},
+    frequencies: [null, null, null, null, null], stages: {}, lostBands: {}, quadrants: {}, segments: {},
   };
 }
 
@@ -85,6 +88,7 @@ export function tallyCustomer(tally: OverviewTally, row: TalliedCustomer): void 
   if (isValueQuadrant(valueQuadrant)) count(tally.quadrants, valueQuadrant);
   tally.customers += 1;
   tally.orders += row.orderCount;
+  countSegments(tally.segments, row);
   const money = (tally.byCurrency[row.currency] ??= { customers: 0, netSalesMinor: 0, rfmMinor: Array<number>(25).fill(0) });
   money.customers += 1;
   money.netSalesMinor += row.monetaryMinor;

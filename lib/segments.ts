@@ -13,22 +13,34 @@ export interface Segment {
 
 const KIND_ORDER = { tier: 0, badge: 1, treatment: 2 } as const;
 
-/** Every segment some customer is in: tiers best first, then badges and treatments in rule order. */
-export function segmentsOf(rows: readonly CustomerRow[]): Segment[] {
-  const found = new Map<string, Segment & { rank: number; order: number }>();
+/** Segments' sizes as they are counted, by "kind|ref" (plain data: the rescore keeps them with the Overview's figures). */
+export type SegmentCounts = Record<string, Segment & { rank: number; order: number }>;
+
+/** What a customer is counted in: their tier, badges and treatments. */
+export type InSegments = Pick<CustomerRow, 'tier' | 'badges' | 'treatments'>;
+
+export function countSegments(counts: SegmentCounts, row: InSegments): void {
   const count = (kind: Segment['kind'], ref: string, label: Localised, colour: string | null, rank = 0) => {
-    const segment = found.get(`${kind}|${ref}`);
+    const segment = counts[`${kind}|${ref}`];
     if (segment) segment.count += 1;
-    else found.set(`${kind}|${ref}`, { kind, ref, label, colour, count: 1, rank, order: found.size });
+    else counts[`${kind}|${ref}`] = { kind, ref, label, colour, count: 1, rank, order: Object.keys(counts).length };
   };
-  for (const row of rows) {
-    if (row.tier) count('tier', row.tier.ref, row.tier.label, row.tier.colour, row.tier.rank);
-    for (const badge of row.badges) count('badge', badge.ref, badge.label, badge.colour);
-    for (const treatment of row.treatments) count('treatment', treatment.ref, treatment.label, null);
-  }
-  return [...found.values()]
+  if (row.tier) count('tier', row.tier.ref, row.tier.label, row.tier.colour, row.tier.rank);
+  for (const badge of row.badges) count('badge', badge.ref, badge.label, badge.colour);
+  for (const treatment of row.treatments) count('treatment', treatment.ref, treatment.label, null);
+}
+
+/** Every segment some customer is in: tiers best first, then badges and treatments in the order first met. */
+export function segmentsOfCounts(counts: SegmentCounts): Segment[] {
+  return Object.values(counts)
     .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || b.rank - a.rank || a.order - b.order)
     .map(({ kind, ref, label, colour, count: n }) => ({ kind, ref, label, colour, count: n }));
+}
+
+export function segmentsOf(rows: readonly InSegments[]): Segment[] {
+  const counts: SegmentCounts = {};
+  for (const row of rows) countSegments(counts, row);
+  return segmentsOfCounts(counts);
 }
 
 /** The customers in a segment, in key order (so a split does not depend on the store's order). */

@@ -105,7 +105,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           }
           map[key] = { key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay };
           const { currency, orderCount, monetaryMinor } = history.customer;
-          const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, facts };
+          const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };
           tallyCustomer(overview.all, tallied);
           tallyCustomer(tallyOf(key), tallied);
         }

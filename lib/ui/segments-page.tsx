@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { customerRowsAsOf, type CustomerRow } from '../db/customer-list';
 import type { Database } from '../db/schema';
-import { membersOf, segmentsOf, splitSegment, type Segment } from '../segments';
+import { membersOf, segmentsOf, segmentsOfCounts, splitSegment, type Segment } from '../segments';
+import type { OverviewRecord } from '../overview';
 import { shopSettings } from '../settings';
 import { isoOfDay } from '../engine/outcome';
 import { localDayNumber } from '../time';
@@ -43,10 +44,11 @@ export function segmentCsv(rows: readonly CustomerRow[], language: Language, tim
 
 const fileNameOf = (segment: Segment, language: Language) => localised(segment.label, language).replace(/[\\/:*?"<>|\s]+/g, '-');
 
-function SplitForm({ segment, members, language, timeZone, encoding }: { segment: Segment; members: CustomerRow[]; language: Language; timeZone: string; encoding: CsvEncoding }) {
+/** The split of a segment; its members are read only when the groups are exported. */
+function SplitForm({ segment, members, language, timeZone, encoding }: { segment: Segment; members(): Promise<CustomerRow[]>; language: Language; timeZone: string; encoding: CsvEncoding }) {
   const t = translator(language);
   // Two equal halves of up to 1,000 customers to start with, as the textbook's A/B test.
-  const half = Math.floor(Math.min(members.length, 1000) / 2);
+  const half = Math.floor(Math.min(segment.count, 1000) / 2);
   const [sizesText, setSizesText] = useState(`${half}, ${half}`);
   const [seed, setSeed] = useState(`tiermark-${isoOfDay(localDayNumber(Date.now(), timeZone))}`);
   const [done, setDone] = useState<number[] | null>(null);
@@ -55,9 +57,10 @@ function SplitForm({ segment, members, language, timeZone, encoding }: { segment
     const sizes = sizesText.split(/[\s,，;；]+/).filter(Boolean).map(Number);
     const asked = sizes.reduce((a, b) => a + b, 0);
     if (sizes.length < 2 || sizes.length > 26 || !sizes.every((n) => Number.isInteger(n) && n > 0)) return setProblem(t('splitSizesInvalid'));
-    if (asked > members.length) return setProblem(`${t('splitTooMany')} ${formatCount(members.length, language)} / ${formatCount(asked, language)}`);
+    const list = await members();
+    if (asked > list.length) return setProblem(`${t('splitTooMany')} ${formatCount(list.length, language)} / ${formatCount(asked, language)}`);
     setProblem(null);
-    const split = splitSegment(members, { sample: asked, groups: sizes.length, seed, sizes });
+    const split = splitSegment(list, { sample: asked, groups: sizes.length, seed, sizes });
     for (const [i, group] of split.entries()) {
       const name = String.fromCharCode(65 + i);
       downloadCsv(`${fileNameOf(segment, language)}-${name}.csv`, await segmentCsv(group, language, timeZone, name), encoding);
@@ -93,29 +96,47 @@ function SplitForm({ segment, members, language, timeZone, encoding }: { segment
 /** Every segment with its size; export one, or split it at random for an A/B test. */
 export function SegmentsPage({ db, language, storeVersion, shop }: { db: Database; language: Language; storeVersion: string; shop: string | null }) {
   const t = translator(language);
-  const [rows, setRows] = useState<CustomerRow[] | null>(null);
+  // The sizes the last rescore counted; a store not rescored since they are kept has them counted here.
+  const [shown, setShown] = useState<{ segments: Segment[]; customers: number } | null>(null);
   const [reading, setReading] = useState(0);
   const [timeZone, setTimeZone] = useState('UTC');
   const [splitting, setSplitting] = useState<string | null>(null);
   const [encoding, setEncoding] = useState<CsvEncoding>('utf-8');
   useEffect(() => {
-    void customerRowsAsOf(db, storeVersion, setReading, shop).then(setRows);
+    let current = true;
+    void (async () => {
+      const kept = (await db.get('meta', 'overview')) as OverviewRecord | undefined;
+      const tally = kept && (shop === null ? kept.all : kept.byShop[shop]);
+      let next = tally ? { segments: segmentsOfCounts(tally.segments), customers: tally.customers } : null;
+      if (!next && !kept) {
+        const rows = await customerRowsAsOf(db, storeVersion, setReading, shop);
+        next = { segments: segmentsOf(rows), customers: rows.length };
+      }
+      if (current) setShown(next ?? { segments: [], customers: 0 });
+    })();
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
+    return () => {
+      current = false;
+    };
   }, [db, storeVersion, shop]);
-  const segments = useMemo(() => segmentsOf(rows ?? []), [rows]);
-  // An export under way: written a slice at a time, with its progress, so the page keeps responding.
+  // A segment's customers, read when they are exported or split (the read is shared, and kept until the store changes).
+  const membersOfSegment = async (segment: Segment, onProgress?: (share: number) => void) => membersOf(await customerRowsAsOf(db, storeVersion, onProgress, shop), segment);
+  // An export under way: the customers read, then written a slice at a time, with its progress, so the page keeps responding.
   const [exporting, setExporting] = useState<{ ref: string; share: number } | null>(null);
-  const exportSegment = async (segment: Segment, members: CustomerRow[]) => {
+  const exportSegment = async (segment: Segment) => {
+    const progress = (from: number) => (share: number) => setExporting({ ref: segment.ref, share: from + share / 2 });
     setExporting({ ref: segment.ref, share: 0 });
     try {
-      const csv = await segmentCsv(members, language, timeZone, undefined, (share) => setExporting({ ref: segment.ref, share }));
+      const members = await membersOfSegment(segment, progress(0));
+      const csv = await segmentCsv(members, language, timeZone, undefined, progress(0.5));
       downloadCsv(`${fileNameOf(segment, language)}.csv`, csv, encoding);
     } finally {
       setExporting(null);
     }
   };
 
-  if (!rows) return <ReadingCustomers share={reading} language={language} />;
+  if (!shown) return <ReadingCustomers share={reading} language={language} />;
+  const { segments, customers } = shown;
   return (
     <section class="tm-page" aria-labelledby="segments-title">
       <h1 id="segments-title">{t('segmentsTitle')}</h1>
@@ -141,7 +162,6 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
           </thead>
           <tbody>
             {segments.map((segment) => {
-              const members = () => membersOf(rows, segment);
               return (
                 <>
                   <tr class="tm-segment" data-segment={segment.ref} data-kind={segment.kind}>
@@ -150,12 +170,12 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
                       {segment.colour ? <Pill label={localised(segment.label, language)} colour={segment.colour} outline={segment.kind !== 'tier'} /> : localised(segment.label, language)}
                     </td>
                     <td class="tm-num tm-segment-count">{formatCount(segment.count, language)}</td>
-                    <td class="tm-num">{formatShare(segment.count / rows.length, language)}</td>
+                    <td class="tm-num">{formatShare(segment.count / customers, language)}</td>
                     <td>
                       {exporting?.ref === segment.ref ? (
                         <progress class="tm-segment-progress" max={1} value={exporting.share} aria-label={t('segmentExport')} />
                       ) : (
-                        <button type="button" class="tm-link tm-segment-export" disabled={exporting !== null} onClick={() => void exportSegment(segment, members())}>
+                        <button type="button" class="tm-link tm-segment-export" disabled={exporting !== null} onClick={() => void exportSegment(segment)}>
                           {t('segmentExport')}
                         </button>
                       )}{' '}
@@ -167,7 +187,7 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
                   {splitting === segment.ref && (
                     <tr>
                       <td colSpan={4}>
-                        <SplitForm segment={segment} members={members()} language={language} timeZone={timeZone} encoding={encoding} />
+                        <SplitForm segment={segment} members={() => membersOfSegment(segment)} language={language} timeZone={timeZone} encoding={encoding} />
                       </td>
                     </tr>
                   )}

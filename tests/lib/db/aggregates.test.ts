@@ -11,6 +11,7 @@ import { defaultRegistry } from '../../../lib/engine/registry';
 import { dueOn, groupFollowUps, type DueTally } from '../../../lib/follow-ups';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { overviewOf, overviewOfTally, type OverviewRecord } from '../../../lib/overview';
+import { segmentsOf, segmentsOfCounts } from '../../../lib/segments';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay, localDayNumber } from '../../../lib/time';
 import { chunked, fixture } from '../../helpers';
@@ -61,7 +62,7 @@ async function shops() {
 }
 
 describe('figures the rescore keeps for the Overview', () => {
-  it('are the figures counted from every customer, for all shops and for each', async () => {
+  it('are the figures counted from every customer, for all shops and for each, and the segments’ sizes', async () => {
     const { db } = await shops();
     const kept = (await db.get('meta', 'overview')) as OverviewRecord;
     const rows = await loadCustomerRows(db);
@@ -73,6 +74,10 @@ describe('figures the rescore keeps for the Overview', () => {
       for (const shop of ids) expect(overviewOfTally(kept.byShop[shop]!, currency)).toEqual(overviewOf(rows.filter((row) => row.key.startsWith(`${shop}:`)), currency));
     }
     expect(overviewOfTally(kept.all).customers).toBe(rows.length);
+    // The Segments page's sizes too.
+    expect(segmentsOfCounts(kept.all.segments)).toEqual(segmentsOf(rows));
+    expect(segmentsOf(rows).length).toBeGreaterThan(5);
+    for (const shop of ids) expect(segmentsOfCounts(kept.byShop[shop]!.segments)).toEqual(segmentsOf(rows.filter((row) => row.key.startsWith(`${shop}:`))));
     db.close();
   });
 
