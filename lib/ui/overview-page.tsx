@@ -4,7 +4,8 @@ import type { ImportRecord } from '../db/ledger';
 import { allFollowUps } from '../db/profiles';
 import type { Database } from '../db/schema';
 import { dueOn, groupFollowUps, type DueTally } from '../follow-ups';
-import { emptyTally, overviewOf, overviewOfTally, type OverviewRecord } from '../overview';
+import { overviewOf, overviewOfTally } from '../overview';
+import { keptTally } from '../db/tallies';
 import { shopSettings } from '../settings';
 import { localDayNumber } from '../time';
 import { countAndShare, formatCount, formatInstant, formatMoney, formatShare } from './format';
@@ -24,10 +25,10 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
     let current = true;
     void (async () => {
       const { timeZone, currency } = await shopSettings.getValue();
-      const [kept, dueTally] = await Promise.all([db.get('meta', 'overview') as Promise<OverviewRecord | undefined>, db.get('meta', 'dueTally') as Promise<DueTally | undefined>]);
+      const [tally, dueTally] = await Promise.all([keptTally(db, shop), db.get('meta', 'dueTally') as Promise<DueTally | undefined>]);
       const today = localDayNumber(Date.now(), timeZone);
       // A store not rescored since the rescore keeps these figures: counted here from every customer and follow-up.
-      const shown = kept ? overviewOfTally((shop === null ? kept.all : kept.byShop[shop]) ?? emptyTally(), currency) : overviewOf(await customerRowsAsOf(db, storeVersion, setReading, shop), currency);
+      const shown = tally ? overviewOfTally(tally, currency) : overviewOf(await customerRowsAsOf(db, storeVersion, setReading, shop), currency);
       let dueNow = dueTally && dueOn(dueTally, today);
       if (!dueNow) {
         const groups = groupFollowUps(await allFollowUps(db), today);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { customerRowsAsOf, type CustomerRow } from '../db/customer-list';
 import type { Database } from '../db/schema';
 import { membersOf, segmentsOf, segmentsOfCounts, splitSegment, type Segment } from '../segments';
-import type { OverviewRecord } from '../overview';
+import { keptTally } from '../db/tallies';
 import { shopSettings } from '../settings';
 import { isoOfDay } from '../engine/outcome';
 import { localDayNumber } from '../time';
@@ -96,7 +96,7 @@ function SplitForm({ segment, members, language, timeZone, encoding }: { segment
 /** Every segment with its size; export one, or split it at random for an A/B test. */
 export function SegmentsPage({ db, language, storeVersion, shop }: { db: Database; language: Language; storeVersion: string; shop: string | null }) {
   const t = translator(language);
-  // The sizes the last rescore counted; a store not rescored since they are kept has them counted here.
+  // The sizes the last rescore counted (a store not rescored since they are kept has them counted here).
   const [shown, setShown] = useState<{ segments: Segment[]; customers: number } | null>(null);
   const [reading, setReading] = useState(0);
   const [timeZone, setTimeZone] = useState('UTC');
@@ -105,14 +105,10 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
   useEffect(() => {
     let current = true;
     void (async () => {
-      const kept = (await db.get('meta', 'overview')) as OverviewRecord | undefined;
-      const tally = kept && (shop === null ? kept.all : kept.byShop[shop]);
-      let next = tally ? { segments: segmentsOfCounts(tally.segments), customers: tally.customers } : null;
-      if (!next && !kept) {
-        const rows = await customerRowsAsOf(db, storeVersion, setReading, shop);
-        next = { segments: segmentsOf(rows), customers: rows.length };
-      }
-      if (current) setShown(next ?? { segments: [], customers: 0 });
+      const tally = await keptTally(db, shop);
+      const rows = tally ? null : await customerRowsAsOf(db, storeVersion, setReading, shop);
+      if (!current) return;
+      setShown(tally ? { segments: segmentsOfCounts(tally.segments), customers: tally.customers } : { segments: segmentsOf(rows!), customers: rows!.length });
     })();
     void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
     return () => {
