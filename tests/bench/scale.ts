@@ -93,7 +93,8 @@ async function measureSize(customers: number): Promise<Figures> {
     if (overviewMs === null || segmentsMs === null) throw new Error(`bench scale: the Overview or the Segments page did not show at ${customers} customers`);
     // Pages still reading every customer or follow-up: measured for the record, given two minutes.
     const [customersMs] = await opened('customers', '.tm-customer-row', PAGE_LIMIT_MS);
-    const [followUpsMs] = await opened('follow-ups', '.tm-follow-up-item', PAGE_LIMIT_MS);
+    // Its groups shown, items or not: a generated shop's follow-ups may all be past their windows today.
+    const [followUpsMs] = await opened('follow-ups', 'section[aria-labelledby="follow-ups-title"]', PAGE_LIMIT_MS);
     const figures = { customers: scored.customers, importSeconds, rescoreSeconds, overviewMs, overviewLongestTaskMs: overviewLongestTaskMs!, segmentsMs, segmentsLongestTaskMs: segmentsLongestTaskMs!, customersMs, followUpsMs };
     console.log(`import (dashboard)      ${fmt(importSeconds)} s`);
     console.log(`rescore                 ${fmt(rescoreSeconds)} s  (${scored.customers.toLocaleString('en')} customers)`);
@@ -103,7 +104,7 @@ async function measureSize(customers: number): Promise<Figures> {
     console.log(`  longest task          ${fmt(segmentsLongestTaskMs!, 0)} ms  (target ≤ 200 ms)  ${segmentsLongestTaskMs! <= 200 ? 'ok' : 'MISSED'}`);
     const shownIn = (ms: number | null) => (ms === null ? `not shown in ${PAGE_LIMIT_MS / 1000} s  MISSED` : `${fmt(ms, 0)} ms  (target ≤ 1000 ms)  ${ms <= 1000 ? 'ok' : 'MISSED'}`);
     console.log(`Customers, first rows   ${shownIn(customersMs)}`);
-    console.log(`Follow-ups, first ones  ${shownIn(followUpsMs)}`);
+    console.log(`Follow-ups, groups      ${shownIn(followUpsMs)}`);
     return figures;
   } finally {
     await browser.close();
