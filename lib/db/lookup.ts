@@ -7,7 +7,7 @@ import type { Ref } from '../overlay/site-adapter';
 import { aliasKey, byStrength } from '../aliases';
 import { fnv1a } from '../hash';
 import { formatMajor } from '../money';
-import { bucketOf, readBucket, type StoredBucket } from './buckets';
+import { BUCKETS, bucketOf, readBucket, type StoredBucket } from './buckets';
 import type { Profile } from './profiles';
 import type { Database } from './schema';
 
@@ -56,6 +56,19 @@ function badgesOf(profile: Profile | undefined, language: Language): Pick<BadgeV
   };
 }
 
+/** Buckets read at a time when a whole store is gone through. */
+const SLICE = 64;
+
+/** The stores' buckets a slice at a time, in one transaction per slice: only a slice's text is held at once. */
+async function* slices<S extends LookupStore>(db: Database, stores: readonly S[]): AsyncGenerator<Record<S, StoredBucket[]>> {
+  for (let first = 0; first < BUCKETS; first += SLICE) {
+    const range = IDBKeyRange.bound(first, first + SLICE - 1);
+    const tx = db.transaction([...stores]);
+    const read = await Promise.all(stores.map((store) => tx.objectStore(store).getAll(range)));
+    yield Object.fromEntries(stores.map((store, i) => [store, read[i]!])) as Record<S, StoredBucket[]>;
+  }
+}
+
 /**
  * Every buyer id and alias with the badge it resolves to, as `lookupRows` resolves it, so that a
  * seller page can badge rows in the task that shows them and ask only for the details. Built once
@@ -68,9 +81,6 @@ export function badgeIndex(db: Database, language: Language): Promise<PackedBadg
   if (!index) {
     const version = lookupVersion(db);
     index = (async () => {
-      const [customers, profiles, aliases] = await Promise.all([db.getAll('customers'), db.getAll('profiles'), db.getAll('aliases')]);
-      const profileOf = new Map<string, Profile>();
-      for (const stored of profiles) for (const [key, profile] of Object.entries(readBucket<Profile>(stored))) profileOf.set(key, profile);
       const looks: BadgeLook[] = [];
       const lookNumbers = new Map<string, number>();
       const lookNumber = (look: BadgeLook) => {
@@ -83,22 +93,29 @@ export function badgeIndex(db: Database, language: Language): Promise<PackedBadg
       const customerLooks = new Map<string, number>();
       // A buyer id names a customer on its platform; in two shops of one platform it names two.
       const shopsOfId = new Map<string, number>();
-      for (const stored of customers) {
-        for (const [key, customer] of Object.entries(readBucket<Customer>(stored))) {
-          const look = lookNumber(customerLook(badgesOf(profileOf.get(key), language)));
-          customerLooks.set(key, look);
-          const id = `id:${customer.platform}:${customer.buyerId}`;
-          const shops = (shopsOfId.get(id) ?? 0) + 1;
-          shopsOfId.set(id, shops);
-          entries.set(id, shops === 1 ? look : lookNumber({ kind: 'ambiguous', count: shops }));
+      // A slice of buckets at a time, each customer kept as a look number only: a million
+      // customers' profiles parsed at once took the service worker past its memory.
+      for await (const { customers, profiles } of slices(db, ['customers', 'profiles'] as const)) {
+        const profileOf = new Map(profiles.flatMap((stored) => Object.entries(readBucket<Profile>(stored))));
+        for (const stored of customers) {
+          for (const [key, customer] of Object.entries(readBucket<Customer>(stored))) {
+            const look = lookNumber(customerLook(badgesOf(profileOf.get(key), language)));
+            customerLooks.set(key, look);
+            const id = `id:${customer.platform}:${customer.buyerId}`;
+            const shops = (shopsOfId.get(id) ?? 0) + 1;
+            shopsOfId.set(id, shops);
+            entries.set(id, shops === 1 ? look : lookNumber({ kind: 'ambiguous', count: shops }));
+          }
         }
       }
-      for (const stored of aliases) {
-        for (const [alias, keys] of Object.entries(readBucket<string[]>(stored))) {
-          // A platform's own order id is for telling shops apart on import, never shown on a page.
-          if (alias.startsWith('ext:')) continue;
-          if (keys.length > 1) entries.set(alias, lookNumber({ kind: 'ambiguous', count: keys.length }));
-          else if (keys.length === 1 && customerLooks.has(keys[0]!)) entries.set(alias, customerLooks.get(keys[0]!)!);
+      for await (const { aliases } of slices(db, ['aliases'] as const)) {
+        for (const stored of aliases) {
+          for (const [alias, keys] of Object.entries(readBucket<string[]>(stored))) {
+            // A platform's own order id is for telling shops apart on import, never shown on a page.
+            if (alias.startsWith('ext:')) continue;
+            if (keys.length > 1) entries.set(alias, lookNumber({ kind: 'ambiguous', count: keys.length }));
+            else if (keys.length === 1 && customerLooks.has(keys[0]!)) entries.set(alias, customerLooks.get(keys[0]!)!);
+          }
         }
       }
       return packBadgeIndex(version, entries, looks);
@@ -117,10 +134,12 @@ export function identifierHashes(db: Database): Promise<number[]> {
   if (!index) {
     index = (async () => {
       const hashes = new Set<number>();
-      for (const stored of await db.getAll('aliases')) {
-        for (const alias of Object.keys(readBucket(stored))) if (alias.startsWith('order:') || alias.startsWith('email:')) hashes.add(fnv1a(alias));
+      for await (const { aliases, customers } of slices(db, ['aliases', 'customers'] as const)) {
+        for (const stored of aliases) {
+          for (const alias of Object.keys(readBucket(stored))) if (alias.startsWith('order:') || alias.startsWith('email:')) hashes.add(fnv1a(alias));
+        }
+        for (const stored of customers) for (const customer of Object.values(readBucket<Customer>(stored))) hashes.add(fnv1a(`id:${customer.buyerId}`));
       }
-      for (const stored of await db.getAll('customers')) for (const customer of Object.values(readBucket<Customer>(stored))) hashes.add(fnv1a(`id:${customer.buyerId}`));
       return [...hashes];
     })();
     indexes.set(db, index);

@@ -8,14 +8,14 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureChromium } from '../e2e/chromium.mjs';
 import type { Page } from 'playwright-core';
-import { importAndScore, launchExtension, storedEntries, type LoadedExtension } from '../e2e/extension';
-import { FIXTURES, ROOT } from '../helpers';
+import { importAndScore, launchExtension } from '../e2e/extension';
+import { ROOT } from '../helpers';
 import { fitBench } from './fit';
 import { benchSource, generateShopifyRows } from './generate';
 import { overlayBench } from './overlay';
+import { sellerPageBench } from './seller-page';
 import { rulesBench } from './rules';
 import { scaleBench } from './scale';
-import { watchLoad } from './watch-load';
 
 const OUT = resolve(ROOT, '.tiermark/bench');
 
@@ -187,66 +187,6 @@ async function customersPageBench(dashboard: Page, customers: number): Promise<v
   }
   await rulePreviewBench(dashboard, customers);
   await backupBench(dashboard, customers);
-}
-
-/**
- * A 500-order Shopify admin list of this shop's own orders, loaded five times: the badge index the
- * page fetches for the whole shop (its size), how soon the badges come, and the longest frames,
- * against the same page where no adapter runs (/products). The rows are there before the content
- * script, so they are looked up, then badged a share a frame.
- */
-async function sellerPageBench(browser: LoadedExtension, dashboard: Page, customers: number): Promise<void> {
-  const orders = Object.keys(await storedEntries(dashboard, 'aliases', 40))
-    .filter((key) => key.startsWith('order:'))
-    .map((key) => key.slice('order:'.length))
-    .slice(0, 500);
-  // Asked as a seller page asks it (the messaging library's envelope).
-  const index = (await dashboard.evaluate(`new Promise((ok) => chrome.runtime.sendMessage({ id: 1, type: 'badgeIndex', data: { language: 'en' }, timestamp: Date.now() }, (reply) => ok({ entries: reply.res.size, looks: reply.res.looks.length, bytes: JSON.stringify(reply.res).length })))`)) as { entries: number; looks: number; bytes: number };
-  const fixture = readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8');
-  const template = fixture.slice(fixture.indexOf('<tr id="gid://shopify/Order/5550005"'), fixture.lastIndexOf('</tr>') + 5);
-  const rows = orders.map((name, i) => template.replaceAll('5550005', String(8_000_000 + i)).replaceAll('#1005', name.replace(/^#?/, '#')).replace('$30.00', `$${(20 + (i % 80)).toFixed(2)}`));
-  const body = fixture.slice(0, fixture.indexOf('<tbody id="orders-body">') + '<tbody id="orders-body">'.length) + rows.join('\n') + fixture.slice(fixture.indexOf('</tbody>'));
-  await browser.context.route('https://admin.shopify.com/store/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
-  const page = await browser.context.newPage();
-  await page.addInitScript(watchLoad('tr'));
-  await page.bringToFront();
-  const load = async (path: string, rows: number) => {
-    await page.goto(`https://admin.shopify.com/store/tea-house/${path}`);
-    return (await page.evaluate(`(async () => {
-      const deadline = performance.now() + ${rows > 0 ? 30_000 : 5_000};
-      while (window.__load.badgedAt.size < ${rows || 1} && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 1000));
-      const ready = performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd;
-      const times = [...window.__load.badgedAt.values()];
-      const first = times.length ? Math.min(...times) : Infinity;
-      return {
-        badges: times.length,
-        firstMs: times.length ? first - ready : null,
-        allMs: times.length ? Math.max(...times) - ready : null,
-        // Frames that start after DOMContentLoaded and before the first badge: Tiermark starts then
-        // (at document_idle); the page's own first layout of its rows starts before it.
-        startingMs: Math.max(0, ...window.__load.frames.filter((f) => f.startTime >= ready && f.startTime < first).map((f) => f.duration)),
-        // Frames that start after the first badge: the page does nothing then, so these are Tiermark's turns.
-        badgingMs: Math.max(0, ...window.__load.frames.filter((f) => f.startTime >= first).map((f) => f.duration)),
-      };
-    })()`)) as { badges: number; firstMs: number | null; allMs: number | null; startingMs: number; badgingMs: number };
-  };
-  // Each page alone first, so that its own first, cold load counts against the page and not Tiermark.
-  const loads = [];
-  const alone = [];
-  for (let i = 0; i < 5; i += 1) {
-    alone.push(await load('products', 0));
-    loads.push(await load('orders', orders.length));
-  }
-  await page.close();
-  console.log(`seller page, whole shop  badge index ${index.entries.toLocaleString('en')} identifiers, ${index.looks} looks, ${fmt(index.bytes / 1e6, 1)} MB as sent, for ${customers.toLocaleString('en')} customers`);
-  loads.forEach((run, i) => {
-    console.log(`  load ${i + 1}: ${run.badges} of ${orders.length} orders badged, the first ${fmt(run.firstMs ?? NaN, 0)} ms and the last ${fmt(run.allMs ?? NaN, 0)} ms after DOMContentLoaded; longest frame before the first badge ${fmt(run.startingMs, 0)} ms, after it ${fmt(run.badgingMs, 0)} ms (0 = none over 50)`);
-  });
-  const badging = Math.max(...loads.map((run) => run.badgingMs));
-  console.log(`  longest frame while badging ${fmt(badging, 0)} ms  (target none over 50 ms)  ${badging <= 50 ? 'ok' : 'MISSED'}`);
-  const starting = Math.max(...loads.map((run) => run.startingMs));
-  console.log(`  longest frame starting between DOMContentLoaded and the first badge ${fmt(starting, 0)} ms; the page alone, starting after DOMContentLoaded, ${fmt(Math.max(...alone.map((run) => run.startingMs)), 0)} ms  (target none over 50 ms)  ${starting <= 50 ? 'ok' : 'MISSED'}`);
 }
 
 /** Backing up the whole shop from Settings and reading the backup back for a restore: time, size and the longest task. */

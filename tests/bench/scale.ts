@@ -8,6 +8,7 @@ import { ensureChromium } from '../e2e/chromium.mjs';
 import { openEmptyDashboard } from '../e2e/extension';
 import { ROOT } from '../helpers';
 import { benchSource, generateShopifyRows } from './generate';
+import { sellerPageBench } from './seller-page';
 
 const OUT = resolve(ROOT, '.tiermark/bench');
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
@@ -105,6 +106,8 @@ async function measureSize(customers: number): Promise<Figures> {
     const shownIn = (ms: number | null) => (ms === null ? `not shown in ${PAGE_LIMIT_MS / 1000} s  MISSED` : `${fmt(ms, 0)} ms  (target ≤ 1000 ms)  ${ms <= 1000 ? 'ok' : 'MISSED'}`);
     console.log(`Customers, first rows   ${shownIn(customersMs)}`);
     console.log(`Follow-ups, groups      ${shownIn(followUpsMs)}`);
+    // A seller page of the shop's orders: the index it is sent, and its first badges.
+    await sellerPageBench(browser, page, scored.customers);
     return figures;
   } finally {
     await browser.close();
