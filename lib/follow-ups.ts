@@ -1,5 +1,18 @@
-import type { FollowUpRecord } from './db/profiles';
+import type { FollowUpOutcome } from './engine/outcome';
 import type { Channel } from './engine/rule-file';
+
+export type FollowUpStatus = 'open' | 'done' | 'snoozed';
+
+/** A follow-up as stored: the outcome plus what staff did with it, kept across rescores. */
+export interface FollowUpRecord extends Omit<FollowUpOutcome, 'value'> {
+  /** Absent in records from before values were kept. */
+  value?: number;
+  status: FollowUpStatus;
+  /** While snoozed: the local day it comes back. */
+  snoozedUntilDay: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
 
 export const FOLLOW_UP_GROUPS = ['overdue', 'today', 'waiting', 'upcoming', 'snoozed', 'done'] as const;
 export type FollowUpGroup = (typeof FOLLOW_UP_GROUPS)[number];

@@ -1,5 +1,6 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { FollowUpStatus, RescoreStatus } from './db/profiles';
+import type { RescoreStatus } from './db/profiles';
+import type { FollowUpStatus } from './follow-ups';
 import type { CardView } from './overlay/card-view';
 import type { RuleProblem } from './engine/validate';
 import type { Platform } from './model';

@@ -1,9 +1,9 @@
 import { both, type Localised } from '../localised';
-import type { BadgeOutcome, FollowUpOutcome, TierOutcome, TreatmentOutcome } from '../engine/outcome';
+import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from '../engine/outcome';
 import type { Facts } from '../scoring/scorer';
 import { bucketOf, readBucket, storedBucket } from './buckets';
 import type { Database } from './schema';
-import { countDue, type DueTally } from '../follow-ups';
+import { countDue, type DueTally, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
 import type { RuleProblem } from '../engine/validate';
 
 /** What a rescore found about one customer: every fact and what the rules say. */
@@ -17,19 +17,6 @@ export interface Profile {
   followUps: string[];
   /** The local day the profile was scored as of. */
   asOfDay: number;
-}
-
-export type FollowUpStatus = 'open' | 'done' | 'snoozed';
-
-/** A follow-up as stored: the outcome plus what staff did with it, kept across rescores. */
-export interface FollowUpRecord extends Omit<FollowUpOutcome, 'value'> {
-  /** Absent in records from before values were kept. */
-  value?: number;
-  status: FollowUpStatus;
-  /** While snoozed: the local day it comes back. */
-  snoozedUntilDay: number | null;
-  createdAt: number;
-  updatedAt: number;
 }
 
 export interface StoredRuleFile {

@@ -8,12 +8,12 @@ import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline'
 import type { CustomerHistory, ScoreSettings } from '../scoring/scorer';
 import { localDayNumber } from '../time';
 import { BUCKETS, readBucket, storedBucket } from './buckets';
-import type { FollowUpRecord, Profile, RescoreStatus } from './profiles';
+import type { Profile, RescoreStatus } from './profiles';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
 import type { Database } from './schema';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
-import { countDue, type DueTally } from '../follow-ups';
+import { countDue, type DueTally, type FollowUpRecord } from '../follow-ups';
 
 /** Buckets read or written per transaction: small enough to report progress often. */
 const CHUNK = 64;

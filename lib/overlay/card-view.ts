@@ -1,4 +1,4 @@
-import type { FollowUpStatus } from '../db/profiles';
+import type { FollowUpStatus } from '../follow-ups';
 
 /** Everything the history card shows, worded and formatted in the page's language by the background. */
 export interface CardView {

@@ -1,4 +1,4 @@
-import type { FollowUpStatus } from '../db/profiles';
+import type { FollowUpStatus } from '../follow-ups';
 import type { CardView } from './card-view';
 import { adoptSheet, sharedSheet } from './sheet';
 import { rememberCard } from './inspect';

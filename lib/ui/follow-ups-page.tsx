@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { allFollowUps, rescoreStatus, type FollowUpRecord, type FollowUpStatus, type RescoreStatus } from '../db/profiles';
+import { allFollowUps, rescoreStatus, type RescoreStatus } from '../db/profiles';
 import type { Database } from '../db/schema';
-import { FOLLOW_UP_GROUPS, groupFollowUps, type DailyCapacity, type FollowUpGroup } from '../follow-ups';
+import { FOLLOW_UP_GROUPS, groupFollowUps, type DailyCapacity, type FollowUpGroup, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
 import { sendMessage } from '../messaging';
 import { followUpCapacity, shopSettings } from '../settings';
 import { localDayNumber } from '../time';

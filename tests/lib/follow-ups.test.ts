@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FollowUpRecord } from '../../lib/db/profiles';
+import type { FollowUpRecord } from '../../lib/follow-ups';
 import { groupFollowUps } from '../../lib/follow-ups';
 
 const TODAY = 20_000;
