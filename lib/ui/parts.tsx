@@ -1,4 +1,5 @@
 import { sendMessage } from '../messaging';
+import { textIn } from '../localised';
 import { translator, type Language } from './i18n';
 
 /** A tier (filled) or badge (outlined) as a pill of its rule's colour. */
@@ -38,5 +39,5 @@ export function ReadingCustomers({ share, language }: { share: number; language:
  */
 export function rescoreEveryone(language: Language, onRefused: (message: string) => void): void {
   const t = translator(language);
-  void sendMessage('rescore', { reason: 'manual' }).catch((error: unknown) => onRefused(`${t('rescoreNotStarted')} ${error instanceof Error ? error.message : String(error)}`));
+  void sendMessage('rescore', { reason: 'manual' }).catch((error: unknown) => onRefused(`${t('rescoreNotStarted')} ${textIn(error, language)}`));
 }

@@ -1,9 +1,8 @@
 import { translator, type Language } from './i18n';
-
-type Text = Record<Language, string>;
+import type { Localised } from '../localised';
 
 /** What Tiermark keeps, where, for how long, what its optional permissions do, and what a seller page can see: one list, in both languages. */
-const SECTIONS: Array<{ id: string; title: Text; points: Text[] }> = [
+const SECTIONS: Array<{ id: string; title: Localised; points: Localised[] }> = [
   {
     id: 'nothing-sent',
     title: { en: 'Nothing is sent anywhere', 'zh-CN': '不向任何地方发送数据' },

@@ -4,7 +4,7 @@ import { sendMessage } from '../messaging';
 import { customAdapterProblems, customAdapters, enabledSites, originOf, patternOf, type CustomAdapter, type EnabledSite } from '../sites';
 import { siteAdapters } from '../../plugins/sites';
 import { translator, type Language } from './i18n';
-import type { Localised } from '../localised';
+import { textIn, type Localised } from '../localised';
 
 /** The consoles Tiermark knows, and the origins the seller has switched it on for. */
 export function SitesPage({ language }: { language: Language }) {
@@ -61,7 +61,7 @@ export function SitesPage({ language }: { language: Language }) {
         await refresh();
       })
       // A request the browser refuses to make at all (a pattern it does not accept, no user gesture) is said too.
-      .catch((error: unknown) => setMessage({ text: `${t('siteRequestFailed')} ${error instanceof Error ? error.message : String(error)}` }));
+      .catch((error: unknown) => setMessage({ text: `${t('siteRequestFailed')} ${textIn(error, language)}` }));
   }
 
   return (
