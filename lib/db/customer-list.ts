@@ -2,10 +2,11 @@ import { aliasKey } from '../aliases';
 import type { Localised } from '../localised';
 import type { Customer } from '../model';
 import type { Facts } from '../scoring/scorer';
-import { BUCKETS, readBucket, type StoredBucket } from './buckets';
+import { readBucket, type StoredBucket } from './buckets';
 import { customersForAlias } from './customers';
 import type { Profile } from './profiles';
 import type { Database } from './schema';
+import { bucketSlices } from './slices';
 import { countAtMost } from '../sorted';
 
 /** One customer as the Customers page lists them: the aggregate, what the rules say, every fact. */
@@ -29,12 +30,12 @@ const BUCKETS_PER_SLICE = 32;
 export async function loadCustomerRows(db: Database, onProgress?: (share: number) => void): Promise<CustomerRow[]> {
   // A slice of buckets per read: the browser turns each result into objects on this thread, and
   // one read of every bucket held the page for half a second.
-  const readAll = async (store: 'customers' | 'profiles') => {
-    const out: StoredBucket[] = [];
-    for (let first = 0; first < BUCKETS; first += BUCKETS_PER_SLICE) out.push(...(await db.getAll(store, IDBKeyRange.bound(first, first + BUCKETS_PER_SLICE - 1))));
-    return out;
-  };
-  const [customers, profiles] = await Promise.all([readAll('customers'), readAll('profiles')]);
+  const customers: StoredBucket[] = [];
+  const profiles: StoredBucket[] = [];
+  for await (const slice of bucketSlices(db, ['customers', 'profiles'], BUCKETS_PER_SLICE)) {
+    customers.push(...slice.customers);
+    profiles.push(...slice.profiles);
+  }
   const total = Math.max(1, customers.length + profiles.length);
   let parsed = 0;
   const sliceDone = async () => {

@@ -7,7 +7,8 @@ import type { Ref } from '../overlay/site-adapter';
 import { aliasKey, byStrength } from '../aliases';
 import { fnv1a } from '../hash';
 import { formatMajor } from '../money';
-import { BUCKETS, bucketOf, readBucket, type StoredBucket } from './buckets';
+import { bucketOf, readBucket, type StoredBucket } from './buckets';
+import { bucketSlices } from './slices';
 import type { Profile } from './profiles';
 import type { Database } from './schema';
 
@@ -59,16 +60,6 @@ function badgesOf(profile: Profile | undefined, language: Language): Pick<BadgeV
 /** Buckets read at a time when a whole store is gone through. */
 const SLICE = 64;
 
-/** The stores' buckets a slice at a time, in one transaction per slice: only a slice's text is held at once. */
-async function* slices<S extends LookupStore>(db: Database, stores: readonly S[]): AsyncGenerator<Record<S, StoredBucket[]>> {
-  for (let first = 0; first < BUCKETS; first += SLICE) {
-    const range = IDBKeyRange.bound(first, first + SLICE - 1);
-    const tx = db.transaction([...stores]);
-    const read = await Promise.all(stores.map((store) => tx.objectStore(store).getAll(range)));
-    yield Object.fromEntries(stores.map((store, i) => [store, read[i]!])) as Record<S, StoredBucket[]>;
-  }
-}
-
 /**
  * Every buyer id and alias with the badge it resolves to, as `lookupRows` resolves it, so that a
  * seller page can badge rows in the task that shows them and ask only for the details. Built once
@@ -95,7 +86,7 @@ export function badgeIndex(db: Database, language: Language): Promise<PackedBadg
       const shopsOfId = new Map<string, number>();
       // A slice of buckets at a time, each customer kept as a look number only: a million
       // customers' profiles parsed at once took the service worker past its memory.
-      for await (const { customers, profiles } of slices(db, ['customers', 'profiles'] as const)) {
+      for await (const { customers, profiles } of bucketSlices(db, ['customers', 'profiles'], SLICE)) {
         const profileOf = new Map(profiles.flatMap((stored) => Object.entries(readBucket<Profile>(stored))));
         for (const stored of customers) {
           for (const [key, customer] of Object.entries(readBucket<Customer>(stored))) {
@@ -108,7 +99,7 @@ export function badgeIndex(db: Database, language: Language): Promise<PackedBadg
           }
         }
       }
-      for await (const { aliases } of slices(db, ['aliases'] as const)) {
+      for await (const { aliases } of bucketSlices(db, ['aliases'], SLICE)) {
         for (const stored of aliases) {
           for (const [alias, keys] of Object.entries(readBucket<string[]>(stored))) {
             // A platform's own order id is for telling shops apart on import, never shown on a page.
@@ -134,7 +125,7 @@ export function identifierHashes(db: Database): Promise<number[]> {
   if (!index) {
     index = (async () => {
       const hashes = new Set<number>();
-      for await (const { aliases, customers } of slices(db, ['aliases', 'customers'] as const)) {
+      for await (const { aliases, customers } of bucketSlices(db, ['aliases', 'customers'], SLICE)) {
         for (const stored of aliases) {
           for (const alias of Object.keys(readBucket(stored))) if (alias.startsWith('order:') || alias.startsWith('email:')) hashes.add(fnv1a(alias));
         }

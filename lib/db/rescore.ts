@@ -12,6 +12,7 @@ import type { Profile, RescoreStatus } from './profiles';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
 import type { Database } from './schema';
+import { bucketSlices } from './slices';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
 import { countDue, type DueTally, type FollowUpRecord } from '../follow-ups';
 
@@ -36,10 +37,7 @@ async function readHistories(db: Database, base: Parameters<typeof historyFromOr
     const dates = kept.get(customer.key);
     return dates ? { ...history, keptDates: dates } : history;
   };
-  for (let start = 0; start < BUCKETS; start += CHUNK) {
-    const range = IDBKeyRange.bound(start, start + CHUNK - 1);
-    const tx = db.transaction(['orders', 'customers']);
-    const [orders, customers] = await Promise.all([tx.objectStore('orders').getAll(range), tx.objectStore('customers').getAll(range)]);
+  for await (const { orders, customers } of bucketSlices(db, ['orders', 'customers'], CHUNK)) {
     const ordersByBucket = new Map(orders.map((stored) => [stored.bucket, readBucket<Order[]>(stored)]));
     for (const stored of customers) {
       const histories = ordersByBucket.get(stored.bucket) ?? {};
