@@ -73,10 +73,21 @@ describe('figures the rescore keeps for the Overview', () => {
       expect(overviewOfTally(kept.all, currency)).toEqual(overviewOf(rows, currency));
       for (const shop of ids) expect(overviewOfTally(kept.byShop[shop]!, currency)).toEqual(overviewOf(rows.filter((row) => row.key.startsWith(`${shop}:`)), currency));
     }
-    expect(overviewOfTally(kept.all).customers).toBe(rows.length);
+    // And counted here on their own, from the stored customers and profiles.
+    const all = overviewOfTally(kept.all, 'CNY');
+    expect(all.customers).toBe(rows.length);
+    expect(all.netSalesMinor).toBe(rows.filter((row) => row.currency === 'CNY').reduce((sum, row) => sum + row.monetaryMinor, 0));
+    const byTier = new Map<string | null, number>();
+    for (const row of rows) byTier.set(row.tier?.ref ?? null, (byTier.get(row.tier?.ref ?? null) ?? 0) + 1);
+    expect(new Map(all.tiers.map((tier) => [tier.ref, tier.customers]))).toEqual(byTier);
+    for (const cell of all.rfm.flat()) expect(cell.customers, `R${cell.r}F${cell.f}`).toBe(rows.filter((row) => row.facts.rfmR === cell.r && row.facts.rfmF === cell.f).length);
     // The Segments page's sizes too.
     expect(segmentsOfCounts(kept.all.segments)).toEqual(segmentsOf(rows));
     expect(segmentsOf(rows).length).toBeGreaterThan(5);
+    for (const segment of segmentsOfCounts(kept.all.segments)) {
+      const inIt = rows.filter((row) => (segment.kind === 'tier' ? row.tier?.ref === segment.ref : (segment.kind === 'badge' ? row.badges : row.treatments).some((x) => x.ref === segment.ref)));
+      expect(segment.count, segment.ref).toBe(inIt.length);
+    }
     for (const shop of ids) expect(segmentsOfCounts(kept.byShop[shop]!.segments)).toEqual(segmentsOf(rows.filter((row) => row.key.startsWith(`${shop}:`))));
     db.close();
   });
