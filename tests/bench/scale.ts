@@ -2,6 +2,8 @@
 // export, each imported through the dashboard into a fresh profile and scored; then what a seller
 // waits for at that size, each against the target of issue 17, and how each cost grows with size.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureChromium } from '../e2e/chromium.mjs';
@@ -48,8 +50,6 @@ const rescoreRecord = (page: Page) =>
 async function rowsFor(customers: number): Promise<number> {
   const sample = join(OUT, 'scale-sample.csv');
   const { rows } = await generateShopifyRows(sample, 1);
-  const Papa = (await import('papaparse')).default;
-  const { readFileSync } = await import('node:fs');
   const { data } = Papa.parse<Record<string, string>>(readFileSync(sample, 'utf8'), { header: true, skipEmptyLines: true });
   const buyers = new Set(data.map((row) => (row.Email || row.Name || '').toLowerCase())).size;
   return Math.ceil((customers / buyers) * rows);
