@@ -120,7 +120,8 @@ const quoteList = (values: readonly unknown[]) => values.map((v) => JSON.stringi
 export function validateSchema(value: unknown, schema: Schema, root: Schema, pointer = ''): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const add = (at: string, message: Localised) => problems.push({ pointer: at, message });
-  const found = describeValue(value);
+  // Described only for a problem: a list of 200,000 values is checked value by value.
+  const found = () => describeValue(value);
   if (schema.$ref) {
     const target = root.$defs?.[schema.$ref.replace('#/$defs/', '')];
     if (!target) throw new Error(`Schema: unknown $ref ${schema.$ref}`);
@@ -135,7 +136,7 @@ export function validateSchema(value: unknown, schema: Schema, root: Schema, poi
       const meant = schema.anyOf.findIndex((branch) => resolve(branch, root).required?.some((key) => Object.hasOwn(value, key)));
       if (meant >= 0) return each[meant]!;
     }
-    add(pointer, notAccepted(schema, found));
+    add(pointer, notAccepted(schema, found()));
     return problems;
   }
   const actual = typeOf(value);
@@ -144,17 +145,17 @@ export function validateSchema(value: unknown, schema: Schema, root: Schema, poi
     const ok = allowed.includes(actual) || (actual === 'integer' && allowed.includes('number'));
     if (!ok) {
       const words = allowed.map((t) => TYPE_WORDS[t] ?? both(t, t));
-      add(pointer, expectedFound(both(words.map((w) => w.en).join(' or '), words.map((w) => w['zh-CN']).join('或')), found));
+      add(pointer, expectedFound(both(words.map((w) => w.en).join(' or '), words.map((w) => w['zh-CN']).join('或')), found()));
       return problems;
     }
   }
   if (schema.const !== undefined && value !== schema.const) {
     const shown = JSON.stringify(schema.const);
-    add(pointer, expectedFound(both(shown, shown), found));
+    add(pointer, expectedFound(both(shown, shown), found()));
   }
   if (schema.enum && !schema.enum.includes(value)) add(pointer, oneOfExpected(schema.enum, value));
   if (typeof value === 'number') {
-    const bound = (en: string, zh: string, limit: number) => add(pointer, expectedFound(both(`${en} ${limit}`, `${zh} ${limit}`), found));
+    const bound = (en: string, zh: string, limit: number) => add(pointer, expectedFound(both(`${en} ${limit}`, `${zh} ${limit}`), found()));
     if (schema.minimum !== undefined && value < schema.minimum) bound('at least', '不小于', schema.minimum);
     if (schema.maximum !== undefined && value > schema.maximum) bound('at most', '不大于', schema.maximum);
     if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) bound('more than', '大于', schema.exclusiveMinimum);
@@ -163,7 +164,8 @@ export function validateSchema(value: unknown, schema: Schema, root: Schema, poi
     if (schema.minLength !== undefined && value.length < schema.minLength) add(pointer, both('expected some text, but found an empty string', '这里需要文字，不能为空字符串'));
     if (schema.pattern && !new RegExp(schema.pattern).test(value)) {
       const rule = schemaText(schema, 'errorMessage') ?? both(`expected text matching ${schema.pattern}`, `应为符合 ${schema.pattern} 的文字`);
-      add(pointer, both(`${found.en} is not allowed here: ${rule.en}`, `这里不能写 ${found['zh-CN']}：${rule['zh-CN']}`));
+      const shown = found();
+      add(pointer, both(`${shown.en} is not allowed here: ${rule.en}`, `这里不能写 ${shown['zh-CN']}：${rule['zh-CN']}`));
     }
   }
   if (Array.isArray(value) && schema.items) value.forEach((item, i) => append(problems, validateSchema(item, schema.items!, root, `${pointer}/${i}`)));
