@@ -4,7 +4,7 @@ import type { FollowUpStatus } from './follow-ups';
 import type { CardView } from './overlay/card-view';
 import type { RuleProblem } from './engine/validate';
 import type { Platform } from './model';
-import type { PackedBadgeIndex } from './overlay/badge-index';
+import type { BadgeLook } from './overlay/badge-index';
 import type { RowMatch } from './overlay/badge-view';
 import type { Ref } from './overlay/site-adapter';
 import type { Language } from './ui/i18n';
@@ -42,8 +42,8 @@ interface ProtocolMap {
   // Overlay: the rows of one batch on a seller page, each a list of refs; a match per row, in order,
   // and the version of the store they come from.
   lookup(data: { platform: Platform | null; rows: Ref[][]; language: Language }): { matches: RowMatch[]; version: string };
-  // Every identifier of the shop with its badge, for badging rows with no message (null: too many looks to pack).
-  badgeIndex(data: { language: Language }): PackedBadgeIndex | null;
+  // The badge of each row from the badge index (fast: a few shards), before the lookup says whose it is.
+  badgeLooks(data: { platform: Platform | null; rows: Ref[][]; language: Language }): { looks: Array<BadgeLook | null>; version: string };
   // The history card, its follow-ups (done, snooze for some days, reopen), and the way to the dashboard.
   customerCard(data: { customerKey: string; language: Language }): CardView | null;
   setFollowUpStatus(data: { id: string; status: FollowUpStatus; snoozeDays?: number }): FollowUpStatus;

@@ -1,6 +1,8 @@
 /** The normalised order model every format maps to (see DESIGN.md, "Orders and customers"). */
 
-export type Platform = 'taobao' | 'jd' | 'douyin' | 'shopify' | 'woocommerce' | 'amazon' | 'etsy' | 'ebay' | 'generic';
+/** Every platform, for a buyer id seen on a page of none known: it could be any of theirs. */
+export const PLATFORMS = ['taobao', 'jd', 'douyin', 'shopify', 'woocommerce', 'amazon', 'etsy', 'ebay', 'generic'] as const;
+export type Platform = (typeof PLATFORMS)[number];
 
 export type OrderStatus = 'unpaid' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'refunded';
 

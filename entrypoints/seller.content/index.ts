@@ -1,5 +1,4 @@
 import { onMessage, sendMessage } from '../../lib/messaging';
-import { BadgeIndex } from '../../lib/overlay/badge-index';
 import { openCard, type CardActions } from '../../lib/overlay/card';
 import { inspector } from '../../lib/overlay/inspect';
 import { customFinder, withIdentifiers } from '../../lib/overlay/custom-adapter';
@@ -31,33 +30,25 @@ export default defineContentScript({
       setStatus: (id, status, snoozeDays) => sendMessage('setFollowUpStatus', { id, status, snoozeDays }),
       openDashboard: (customerKey) => void sendMessage('openDashboard', { customerKey }),
     };
-    // The shop's badges by identifier, fetched again whenever a lookup says the store has changed.
-    let badges: BadgeIndex | null = null;
-    let fetching: string | null = null;
-    // The store version the last lookup came from: a newer one means what the page was told is old.
+    // The store version the last answer came from: a newer one means what the page was told is old.
     let seen: string | null = null;
-    let indexLanguage: string | null = null;
-    const refreshBadges = (version: string | null) => {
-      if (fetching === version && version !== null && indexLanguage === language) return;
-      fetching = version;
-      indexLanguage = language;
-      void sendMessage('badgeIndex', { language })
-        .then((packed) => {
-          if (ctx.isValid) badges = packed ? new BadgeIndex(packed) : null;
-        })
-        .catch(() => undefined);
+    const answered = (version: string) => {
+      if (seen !== null && seen !== version) overlay?.forget();
+      seen = version;
     };
     const options = (platform: Platform | null): OverlayOptions => ({
       labels,
       onOpen: (badge, key, how) => void openCard(badge, key, card, how),
       lookup: async (rows: Ref[][]) => {
         const { matches, version } = await sendMessage('lookup', { platform, rows, language });
-        if (seen !== null && seen !== version) overlay?.forget();
-        seen = version;
-        if (platform && badges && badges.version !== version) refreshBadges(version);
+        answered(version);
         return matches;
       },
-      preview: platform ? (refs) => badges?.look(refs, platform) ?? null : undefined,
+      looks: async (rows: Ref[][]) => {
+        const { looks, version } = await sendMessage('badgeLooks', { platform, rows, language });
+        answered(version);
+        return looks;
+      },
     });
     let overlay: Overlay | null = null;
     // What runs here, for the popup: an adapter's id, `custom`, `identifiers`, or nothing.
@@ -68,14 +59,8 @@ export default defineContentScript({
       overlay?.stop();
       overlay = null;
       running = null;
-      // The badge index's labels are in the language it was fetched in.
-      if (badges && indexLanguage !== language) {
-        badges = null;
-        refreshBadges(null);
-      }
       const adapter = adapterFor(new URL(location.href));
       if (adapter) {
-        if (!badges) refreshBadges(null);
         overlay = startOverlay(adapterFinder(adapter), document, options(adapter.platform));
         running = adapter.id;
         return;

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { customerCard } from '../db/customer-card';
-import { badgeIndex, identifierHashes, lookupRows, lookupVersion } from '../db/lookup';
+import { badgeLooks } from '../db/badge-index';
+import { identifierHashes, lookupRows, lookupVersion } from '../db/lookup';
 import { setFollowUpStatus } from '../db/profiles';
 import { onMessage } from '../messaging';
 import { shopSettings } from '../settings';
@@ -13,7 +14,10 @@ export function setUpOverlayMessages(): void {
     const database = await db();
     return { matches: await lookupRows(database, data.platform, data.rows, data.language), version: lookupVersion(database) };
   });
-  onMessage('badgeIndex', async ({ data }) => badgeIndex(await db(), data.language));
+  onMessage('badgeLooks', async ({ data }) => {
+    const database = await db();
+    return { looks: await badgeLooks(database, data.platform, data.rows, data.language), version: lookupVersion(database) };
+  });
   onMessage('identifierIndex', async () => ({ hashes: await identifierHashes(await db()) }));
   onMessage('customerCard', async ({ data }) => customerCard(await db(), data.customerKey, data.language, (await shopSettings.getValue()).timeZone));
   onMessage('setFollowUpStatus', async ({ data }) => {

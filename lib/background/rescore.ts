@@ -3,6 +3,7 @@ import { remindOfFollowUps } from './reminders';
 import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
 import { rescore } from '../db/rescore';
+import { badgeIndexMissing } from '../db/badge-index';
 import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
 import { onMessage } from '../messaging';
@@ -60,4 +61,11 @@ export function setUpRescore(): void {
   };
   browser.runtime.onInstalled.addListener(() => void ensureAlarm());
   browser.runtime.onStartup.addListener(() => void ensureAlarm());
+  // A store from before the badge index gets it from one rescore, asked whenever the worker starts:
+  // the browser does not always say it updated (an unpacked folder replaced, then a restart).
+  void db()
+    .then(badgeIndexMissing)
+    .then((missing) => {
+      if (missing) void requestRescore('update');
+    });
 }

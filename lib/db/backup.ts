@@ -8,8 +8,10 @@ import { both, SellerError, type Localised } from '../localised';
 const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles', 'shops', 'keptDates'] as const;
 type BackedUp = (typeof BACKED_UP)[number];
 const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles', 'followups']);
-/** Every store, for deleting all data: the backed-up ones and an import's staging. */
-const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases'] as const;
+/** Every store, for deleting all data: the backed-up ones, an import's staging and the badge index. */
+const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards'] as const;
+/** Records the next rescore writes again: the badge index's head goes with its shards. */
+const rebuilt = (store: BackedUp, record: unknown) => store === 'meta' && (record as { id?: string }).id === 'badgeIndex';
 
 export const BACKUP_FORMAT = 'tiermark-backup';
 
@@ -53,8 +55,8 @@ const EXPECTED: Record<BackedUp, Localised> = {
 };
 /** The store version before shops: its backups restore, each import into its platform's first shop (as the v4 migration does). */
 const BEFORE_SHOPS = 3;
-/** Versions whose backups restore here; those from before kept dates have none. */
-const RESTORABLE = new Set([BEFORE_SHOPS, 4, DB_VERSION]);
+/** Versions whose backups restore here; those from before kept dates have none. A badge index is never in one. */
+const RESTORABLE = new Set([BEFORE_SHOPS, 4, 5, DB_VERSION]);
 
 /** Buckets read at a time: each read's results become objects on the page's thread. */
 const SLICE = 32;
@@ -81,7 +83,7 @@ export async function backupLines(db: Database, settings: ShopSettings | null, o
   for (const [i, store] of BACKED_UP.entries()) {
     const ranges = BUCKETED.has(store) ? Array.from({ length: BUCKETS / SLICE }, (_, k) => IDBKeyRange.bound(k * SLICE, k * SLICE + SLICE - 1)) : [undefined];
     for (const range of ranges) {
-      const records = await db.getAll(store, range);
+      const records = (await db.getAll(store, range)).filter((record) => !rebuilt(store, record));
       for (const record of records) lines.push(`${JSON.stringify({ store, record })}\n`);
       counts[store] += records.length;
       await pause();

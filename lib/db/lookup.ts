@@ -1,18 +1,16 @@
 import type { Shop } from '../shops';
 import type { Language } from '../ui/i18n';
-import type { Customer, Platform } from '../model';
+import { PLATFORMS, type Customer, type Platform } from '../model';
 import type { BadgeView, RowMatch } from '../overlay/badge-view';
-import { customerLook, packBadgeIndex, type BadgeLook, type PackedBadgeIndex } from '../overlay/badge-index';
 import type { Ref } from '../overlay/site-adapter';
 import { aliasKey, byStrength } from '../aliases';
 import { fnv1a } from '../hash';
 import { formatMajor } from '../money';
 import { bucketOf, readBucket, type StoredBucket } from './buckets';
 import { bucketSlices } from './slices';
+import { clearBadgeCache } from './badge-index';
 import type { Profile } from './profiles';
 import type { Database } from './schema';
-
-const PLATFORMS: readonly Platform[] = ['taobao', 'jd', 'douyin', 'shopify', 'woocommerce', 'amazon', 'etsy', 'ebay', 'generic'];
 
 const SUMMARY: Record<Language, (c: Customer, recency: number | null) => string> = {
   en: (c, recency) => `${c.orderCount} orders · ${formatMajor(c.monetaryMinor, c.currency)} ${c.currency}${recency === null ? '' : ` · last ${recency} days ago`}`,
@@ -28,7 +26,6 @@ type LookupStore = 'aliases' | 'customers' | 'profiles';
 const buckets = new WeakMap<Database, Map<string, Promise<Record<string, unknown>>>>();
 
 const indexes = new WeakMap<Database, Promise<number[]>>();
-const badgeIndexes = new WeakMap<Database, Map<Language, Promise<PackedBadgeIndex | null>>>();
 const versions = new WeakMap<Database, string>();
 /** The shops, read once until the store changes: every buyer-id lookup needs them. */
 const shopLists = new WeakMap<Database, Promise<Shop[]>>();
@@ -38,7 +35,7 @@ export function clearLookupCache(db: Database): void {
   buckets.delete(db);
   shopLists.delete(db);
   indexes.delete(db);
-  badgeIndexes.delete(db);
+  clearBadgeCache(db);
   versions.delete(db);
 }
 
@@ -59,62 +56,6 @@ function badgesOf(profile: Profile | undefined, language: Language): Pick<BadgeV
 
 /** Buckets read at a time when a whole store is gone through. */
 const SLICE = 64;
-
-/**
- * Every buyer id and alias with the badge it resolves to, as `lookupRows` resolves it, so that a
- * seller page can badge rows in the task that shows them and ask only for the details. Built once
- * per language until the store changes; null for a shop with more looks than the index packs.
- */
-export function badgeIndex(db: Database, language: Language): Promise<PackedBadgeIndex | null> {
-  let byLanguage = badgeIndexes.get(db);
-  if (!byLanguage) badgeIndexes.set(db, (byLanguage = new Map()));
-  let index = byLanguage.get(language);
-  if (!index) {
-    const version = lookupVersion(db);
-    index = (async () => {
-      const looks: BadgeLook[] = [];
-      const lookNumbers = new Map<string, number>();
-      const lookNumber = (look: BadgeLook) => {
-        const text = JSON.stringify(look);
-        let number = lookNumbers.get(text);
-        if (number === undefined) lookNumbers.set(text, (number = looks.push(look) - 1));
-        return number;
-      };
-      const entries = new Map<string, number>();
-      const customerLooks = new Map<string, number>();
-      // A buyer id names a customer on its platform; in two shops of one platform it names two.
-      const shopsOfId = new Map<string, number>();
-      // A slice of buckets at a time, each customer kept as a look number only: a million
-      // customers' profiles parsed at once took the service worker past its memory.
-      for await (const { customers, profiles } of bucketSlices(db, ['customers', 'profiles'], SLICE)) {
-        const profileOf = new Map(profiles.flatMap((stored) => Object.entries(readBucket<Profile>(stored))));
-        for (const stored of customers) {
-          for (const [key, customer] of Object.entries(readBucket<Customer>(stored))) {
-            const look = lookNumber(customerLook(badgesOf(profileOf.get(key), language)));
-            customerLooks.set(key, look);
-            const id = `id:${customer.platform}:${customer.buyerId}`;
-            const shops = (shopsOfId.get(id) ?? 0) + 1;
-            shopsOfId.set(id, shops);
-            entries.set(id, shops === 1 ? look : lookNumber({ kind: 'ambiguous', count: shops }));
-          }
-        }
-      }
-      for await (const { aliases } of bucketSlices(db, ['aliases'], SLICE)) {
-        for (const stored of aliases) {
-          for (const [alias, keys] of Object.entries(readBucket<string[]>(stored))) {
-            // A platform's own order id is for telling shops apart on import, never shown on a page.
-            if (alias.startsWith('ext:')) continue;
-            if (keys.length > 1) entries.set(alias, lookNumber({ kind: 'ambiguous', count: keys.length }));
-            else if (keys.length === 1 && customerLooks.has(keys[0]!)) entries.set(alias, customerLooks.get(keys[0]!)!);
-          }
-        }
-      }
-      return packBadgeIndex(version, entries, looks);
-    })();
-    byLanguage.set(language, index);
-  }
-  return index;
-}
 
 /**
  * The hashes of every identifier a page may show (order numbers, emails, buyer ids), keyed as the

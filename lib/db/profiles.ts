@@ -32,7 +32,8 @@ export interface StoredRuleFile {
 export interface RescoreStatus {
   id: 'rescore';
   state: 'running' | 'done' | 'failed';
-  reason: 'import' | 'rules' | 'daily' | 'manual';
+  /** `update`: a release whose store needs what only a rescore writes (the badge index). */
+  reason: 'import' | 'rules' | 'daily' | 'manual' | 'update';
   startedAt: number;
   finishedAt: number | null;
   asOfDay: number;

@@ -15,6 +15,7 @@ import type { Database } from './schema';
 import { bucketSlices } from './slices';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
 import { countDue, type DueTally, type FollowUpRecord } from '../follow-ups';
+import { BadgeIndexBuilder, storedLook, writeBadgeIndex } from './badge-index';
 
 /** Buckets read or written per transaction: small enough to report progress often. */
 const CHUNK = 64;
@@ -84,6 +85,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const overview: OverviewRecord = { id: 'overview', asOfDay: base.asOfDay, all: emptyTally(), byShop: {} };
     const due: DueTally = { id: 'dueTally', counts: {} };
     const tallyOf = (key: string): OverviewTally => (overview.byShop[key.slice(0, key.indexOf(':'))] ??= emptyTally());
+    const badgeIndex = new BadgeIndexBuilder();
     for (let start = 0; start < BUCKETS; start += CHUNK) {
       const profiles = new Map<number, Record<string, Profile>>();
       const raised = new Map<number, Record<string, FollowUpRecord>>();
@@ -101,6 +103,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
             const missed = (status.followUpsMissed![ref] ??= { label, customers: 0 });
             missed.customers += 1;
           }
+          badgeIndex.addCustomer(history.customer, storedLook(outcome.tier, outcome.badges));
           map[key] = { key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay };
           const { currency, orderCount, monetaryMinor } = history.customer;
           const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };
@@ -132,6 +135,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       await report();
     }
     await Promise.all([db.put('meta', overview), db.put('meta', due)]);
+    for await (const { aliases } of bucketSlices(db, ['aliases'], CHUNK)) for (const stored of aliases) badgeIndex.addAliases(readBucket(stored));
+    await writeBadgeIndex(db, badgeIndex.finish(`${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`));
     status.state = 'done';
   } catch (error) {
     status.state = 'failed';

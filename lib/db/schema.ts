@@ -9,6 +9,7 @@ import { formats } from '../../plugins/formats';
 import type { FormatId } from '../formats';
 import type { OverviewRecord } from '../overview';
 import type { DueTally } from '../follow-ups';
+import type { BadgeIndexHead, BadgeShard } from './badge-index';
 import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
@@ -21,7 +22,7 @@ export interface TiermarkDB extends DBSchema {
   staged: { key: [string, number, number]; value: StagedBatch };
   /** Alias additions of a commit in progress, applied after its customers. */
   stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
-  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally };
+  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead };
   /** Facts and rule outcomes by customer, in buckets like `customers`. */
   profiles: { key: number; value: StoredBucket };
   /** Follow-ups the rules raised, by id, in buckets of their customers': staff mark them done or snooze them. */
@@ -32,6 +33,8 @@ export interface TiermarkDB extends DBSchema {
   shops: { key: string; value: Shop };
   /** Dates the seller keeps for a customer (a birthday, an anniversary), by customer key. */
   keptDates: { key: string; value: CustomerDates };
+  /** The badge index by shard, written by the rescore (see badge-index.ts); rebuilt, so never backed up. */
+  badgeShards: { key: number; value: BadgeShard };
 }
 
 export interface CustomerDates {
@@ -117,6 +120,10 @@ export const MIGRATIONS: readonly Upgrade[] = [
   // v5: dates the seller keeps per customer.
   (db) => {
     db.createObjectStore('keptDates', { keyPath: 'key' });
+  },
+  // v6: the badge index in shards; the first rescore after the update writes it.
+  (db) => {
+    db.createObjectStore('badgeShards', { keyPath: 'shard' });
   },
 ];
 

@@ -219,8 +219,8 @@ export interface OverlayOptions {
   lookup(rows: Ref[][]): Promise<RowMatch[]>;
   labels: OverlayLabels;
   onOpen?: OpenCard;
-  /** The look of a row from the shop's badge index, with no message; null when it is not known yet. */
-  preview?: (refs: Ref[]) => BadgeLook | null;
+  /** The look of each row from the shop's badge index: quicker than the lookup, which then says whose each badge is. */
+  looks?(rows: Ref[][]): Promise<Array<BadgeLook | null>>;
 }
 
 /**
@@ -229,12 +229,12 @@ export interface OverlayOptions {
  * per batch. A badge is for the identifiers its target showed when it was placed: a console that
  * reuses its rows and changes only their text or attributes (React and Vue lists paging) has each
  * changed row resolved afresh, and a badge whose target has gone from the page goes with it.
- * Where the badge index knows a row, its badge goes in before the page lays the row out, for the
- * first screen of rows, and in the frames after for the rest (see FIRST_TURN); the lookup
- * then says whose each is, and corrects it if the index was stale. Stopping removes every badge.
+ * The badge index answers first, a screenful of rows per message, and its badges go in by the
+ * frames' turns (see FIRST_TURN); the lookup then says whose each is, and corrects a badge the
+ * index had stale. Rows the page showed before are badged at once. Stopping removes every badge.
  */
 export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {
-  const { lookup, labels, onOpen, preview } = options;
+  const { lookup, labels, onOpen, looks } = options;
   // Each badge on the page by its target, with the refs' text it was placed for (a Map, so that
   // badges whose targets left the page can be found and removed).
   const shown = new Map<T, { host: HTMLElement; look: string; described: boolean; key: string }>();
@@ -347,8 +347,6 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       show(target, key, cached.look, cached.match);
       return;
     }
-    const look = preview?.(refs);
-    if (look) show(target, key, look);
     pending.set(target, { refs, key });
   };
   const schedule = () => {
@@ -370,6 +368,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     const batch = [...pending].filter(([target]) => target.isConnected && !current(target)?.described);
     pending.clear();
     if (batch.length === 0) return;
+    if (looks) for (let at = 0; at < batch.length; at += FIRST_TURN) void preview(batch.slice(at, at + FIRST_TURN));
     // Unanswered (the extension going away): badges from the index stay, undescribed.
     const matches = await lookup(batch.map(([, { refs }]) => refs)).catch(() => null);
     if (stopped || !matches) return;
@@ -383,6 +382,21 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       const look = lookOf(match);
       known.set(key, { match, look, at: now });
       show(target, key, look, match);
+    });
+  }
+
+  /**
+   * Badges a batch from the index, a screenful per message so that the first rows' badges come
+   * first; a row the lookup has answered meanwhile keeps the lookup's badge.
+   */
+  async function preview(batch: Array<[T, { refs: Ref[]; key: string }]>): Promise<void> {
+    const sent = performance.now();
+    const found = await looks!(batch.map(([, { refs }]) => refs)).catch(() => null);
+    if (stopped || !found) return;
+    share = 0;
+    batch.forEach(([target, { key }], i) => {
+      const look = found[i];
+      if (look && !((known.get(key)?.at ?? -1) >= sent)) show(target, key, look);
     });
   }
 

@@ -96,6 +96,8 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
     if (restoring.backup.settings) await shopSettings.setValue(restoring.backup.settings);
     setRestoring(null);
     say(t('settingsRestored'));
+    // The badge index is not in a backup: the rescore writes it for the restored shop.
+    rescoreEveryone(language, (message) => say(message, true));
     onStoreChanged();
     void readStorage();
   };
@@ -103,6 +105,8 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
     await deleteAllData(db);
     setConfirmDelete('');
     say(t('settingsDeleted'));
+    // Seller pages stop showing badges once the rescore has found nobody.
+    rescoreEveryone(language, (message) => say(message, true));
     onStoreChanged();
     void readStorage();
   };

@@ -1,5 +1,5 @@
-// A 500-order Shopify admin page of the shop's own orders, loaded five times: the badge index a
-// page fetches, how soon its badges come, and the longest frames (used by -- browser and -- scale).
+// A 500-order Shopify admin page of the shop's own orders, loaded five times: what a page gets
+// from the badge index, how soon its badges come, and the longest frames (used by -- browser and -- scale).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -10,8 +10,8 @@ import { watchLoad } from './watch-load';
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
 /**
- * A 500-order Shopify admin list of this shop's own orders, loaded five times: the badge index the
- * page fetches for the whole shop (its size), how soon the badges come, and the longest frames,
+ * A 500-order Shopify admin list of this shop's own orders, loaded five times: what the page gets
+ * from the badge index (its rows' looks, not the shop's), how soon the badges come, the longest frames,
  * against the same page where no adapter runs (/products). The rows are there before the content
  * script, so they are looked up, then badged a share a frame.
  */
@@ -20,12 +20,21 @@ export async function sellerPageBench(browser: LoadedExtension, dashboard: Page,
     .filter((key) => key.startsWith('order:'))
     .map((key) => key.slice('order:'.length))
     .slice(0, 500);
-  // Asked as a seller page asks it (the messaging library's envelope).
-  const index = (await dashboard.evaluate(`new Promise((ok) => chrome.runtime.sendMessage({ id: 1, type: 'badgeIndex', data: { language: 'en' }, timestamp: Date.now() }, (reply) => ok({ entries: reply.res.size, looks: reply.res.looks.length, bytes: JSON.stringify(reply.res).length })))`)) as { entries: number; looks: number; bytes: number };
+  // What a tab gets: the looks of its rows, asked as a seller page asks (the messaging library's
+  // envelope), against the index the rescore wrote.
+  const rows = JSON.stringify(orders.map((name) => [{ kind: 'order', value: name.replace(/^#?/, '#') }]));
+  const index = (await dashboard.evaluate(`(async () => {
+    const ask = (data) => new Promise((ok) => chrome.runtime.sendMessage({ id: 1, type: 'badgeLooks', data, timestamp: Date.now() }, (reply) => ok(reply.res)));
+    const db = await new Promise((ok) => { const open = indexedDB.open('tiermark'); open.onsuccess = () => ok(open.result); });
+    const read = (store, key) => new Promise((ok) => { const get = db.transaction(store).objectStore(store)[key === undefined ? 'count' : 'get'](key); get.onsuccess = () => ok(get.result); });
+    const head = await read('meta', 'badgeIndex');
+    const answer = await ask({ platform: 'shopify', rows: ${rows}, language: 'en' });
+    return { entries: head.entries, shards: await read('badgeShards'), looks: head.looks.length, bytes: JSON.stringify(answer).length, badged: answer.looks.filter(Boolean).length };
+  })()`)) as { entries: number; shards: number; looks: number; bytes: number; badged: number };
   const fixture = readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8');
   const template = fixture.slice(fixture.indexOf('<tr id="gid://shopify/Order/5550005"'), fixture.lastIndexOf('</tr>') + 5);
-  const rows = orders.map((name, i) => template.replaceAll('5550005', String(8_000_000 + i)).replaceAll('#1005', name.replace(/^#?/, '#')).replace('$30.00', `$${(20 + (i % 80)).toFixed(2)}`));
-  const body = fixture.slice(0, fixture.indexOf('<tbody id="orders-body">') + '<tbody id="orders-body">'.length) + rows.join('\n') + fixture.slice(fixture.indexOf('</tbody>'));
+  const pageRows = orders.map((name, i) => template.replaceAll('5550005', String(8_000_000 + i)).replaceAll('#1005', name.replace(/^#?/, '#')).replace('$30.00', `$${(20 + (i % 80)).toFixed(2)}`));
+  const body = fixture.slice(0, fixture.indexOf('<tbody id="orders-body">') + '<tbody id="orders-body">'.length) + pageRows.join('\n') + fixture.slice(fixture.indexOf('</tbody>'));
   await browser.context.route('https://admin.shopify.com/store/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
   const page = await browser.context.newPage();
   await page.addInitScript(watchLoad('tr'));
@@ -59,7 +68,7 @@ export async function sellerPageBench(browser: LoadedExtension, dashboard: Page,
     loads.push(await load('orders', orders.length));
   }
   await page.close();
-  console.log(`seller page, whole shop  badge index ${index.entries.toLocaleString('en')} identifiers, ${index.looks} looks, ${fmt(index.bytes / 1e6, 1)} MB as sent, for ${customers.toLocaleString('en')} customers`);
+  console.log(`seller page, ${customers.toLocaleString('en')} customers  badge index ${index.entries.toLocaleString('en')} identifiers in ${index.shards.toLocaleString('en')} shards, ${index.looks} looks; the ${orders.length}-row page's looks answer ${fmt(index.bytes / 1e3, 1)} kB (${index.badged} badged)`);
   loads.forEach((run, i) => {
     console.log(`  load ${i + 1}: ${run.badges} of ${orders.length} orders badged, the first ${fmt(run.firstMs ?? NaN, 0)} ms and the last ${fmt(run.allMs ?? NaN, 0)} ms after DOMContentLoaded; longest frame before the first badge ${fmt(run.startingMs, 0)} ms, after it ${fmt(run.badgingMs, 0)} ms (0 = none over 50)`);
   });

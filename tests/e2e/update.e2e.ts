@@ -5,21 +5,25 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, ROOT, fixture } from '../helpers';
+import { describedBadges } from './badges';
 import { EXTENSION_DIR, THANK_YOU_CALLS, importAndScore, lastRescore, launchExtension, storeRuleFile, storedEntries, type LoadedExtension } from './extension';
 
-/** The build a seller has before this one: store schema v4 (tests/fixtures/releases/README.md). */
-const EARLIER = join(FIXTURES, 'releases/698702a-chrome-mv3.tar.gz');
+/** The build a seller has before this one: store schema v5, before the badge index (tests/fixtures/releases/README.md). */
+const EARLIER = join(FIXTURES, 'releases/ce309e1-chrome-mv3.tar.gz');
 
 /** What the seller would miss after an update, read from the store and the settings. */
 async function shopState(page: Page) {
   const ruleFiles = (await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('ruleFiles').objectStore('ruleFiles').getAll(); g.onsuccess = () => { r.result.close(); ok(g.result); }; }; })`)) as Array<{ file: string; text: string }>;
   const followUps = await storedEntries<{ status: string; dueDay: number }>(page, 'followups');
+  const keptDates = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('keptDates').objectStore('keptDates').getAll(); g.onsuccess = () => { r.result.close(); ok(g.result); }; }; })`);
   return {
     customers: await page.locator('#tm-count-customers').innerText(),
     orders: await page.locator('#tm-count-orders').innerText(),
     ruleFiles: ruleFiles.map(({ file, text }) => ({ file, text })).sort((a, b) => (a.file < b.file ? -1 : 1)),
     followUps: Object.fromEntries(Object.entries(followUps).map(([id, f]) => [id, f.status])),
-    settings: await page.evaluate(`chrome.storage.local.get(null)`),
+    keptDates,
+    // The seller's settings; not the progress of a rescore, which the update itself starts.
+    settings: await page.evaluate(`chrome.storage.local.get(null).then(({ rescoreProgress, ...settings }) => settings)`),
   };
 }
 
@@ -31,7 +35,7 @@ describe('updating from the earlier release', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps every customer, the seller’s rule files, follow-ups done and snoozed, and the settings (schema v4 → v5)', async () => {
+  it('keeps every customer, the seller’s rule files, follow-ups done and snoozed, kept dates and the settings, and badges seller pages from the index its first rescore writes (schema v5 → v6)', async () => {
     // The earlier build, unpacked where the browser loads it from (the folder names the extension).
     execFileSync('tar', ['-xzf', EARLIER, '-C', dir]);
     const extensionDir = join(dir, 'chrome-mv3');
@@ -61,9 +65,12 @@ describe('updating from the earlier release', () => {
     await expect.poll(() => statusOf(done), { timeout: 15_000 }).toBe('done');
     await page.click(`[data-follow-up="${snoozed}"] button[data-action="snooze"]`);
     await expect.poll(() => statusOf(snoozed), { timeout: 15_000 }).toBe('snoozed');
+    // A birthday kept for a customer, as that release stores it.
+    await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const tx = r.result.transaction('keptDates', 'readwrite'); tx.objectStore('keptDates').put({ key: 'taobao:茶友小王', dates: [{ name: 'birthday', monthDay: '05-17' }] }); tx.oncomplete = () => { r.result.close(); ok(); }; }; })`);
     await page.goto(`chrome-extension://${extensionId}/options.html#overview`);
     await page.locator('.tm-rfm-grid').waitFor();
     const earlier = await shopState(page);
+    expect(earlier.keptDates).toHaveLength(1);
     expect(earlier.followUps[done]).toBe('done');
     expect(earlier.ruleFiles.map((f) => f.file)).toEqual(['thank-you.json', 'vip-treatment.json']);
 
@@ -81,12 +88,25 @@ describe('updating from the earlier release', () => {
     page = await browser.context.newPage();
     await page.goto(`chrome-extension://${extensionId}/options.html#overview`);
     await page.locator('.tm-rfm-grid').waitFor();
-    const version = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; ok([db.version, [...db.objectStoreNames].includes('keptDates')]); db.close(); }; })`);
-    expect(version).toEqual([5, true]);
+    const version = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; ok([db.version, [...db.objectStoreNames].includes('badgeShards')]); db.close(); }; })`);
+    expect(version).toEqual([6, true]);
     const later = await shopState(page);
     expect({ ...later, followUps: undefined }).toEqual({ ...earlier, followUps: undefined });
     expect(later.followUps[done]).toBe('done');
     expect(later.followUps[snoozed]).toBe('snoozed');
+
+    // The rescore the update starts writes the badge index, and seller pages are badged from it.
+    const indexHead = () => page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('meta').objectStore('meta').get('badgeIndex'); g.onsuccess = () => { r.result.close(); ok(g.result?.entries ?? 0); }; }; })`);
+    await expect.poll(indexHead, { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await lastRescore(page)).toMatchObject({ reason: 'update', state: 'done' });
+    const looks = await page.evaluate(`new Promise((ok) => chrome.runtime.sendMessage({ id: 1, type: 'badgeLooks', data: { platform: 'taobao', rows: [[{ kind: 'id', value: '茶友小王' }], [{ kind: 'id', value: '过路客' }]], language: 'zh-CN' }, timestamp: Date.now() }, (reply) => ok(reply.res.looks.map((look) => look?.kind ?? null))))`);
+    expect(looks).toEqual(['customer', null]);
+    const body = readFileSync(join(FIXTURES, 'sites/taobao-sold/list_sold_items.html'), 'utf8');
+    await browser.context.route('https://trade.taobao.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
+    const seller = await browser.context.newPage();
+    await seller.goto('https://trade.taobao.com/trade/itemlist/list_sold_items.htm');
+    await expect.poll(() => describedBadges(seller), { timeout: 15_000 }).toBe(3);
+    await seller.close();
 
     // And the next rescore, with today's rules and scorers, keeps what staff did.
     const rescoredFrom = (await lastRescore(page)).startedAt;

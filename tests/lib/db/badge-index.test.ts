@@ -1,0 +1,120 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BadgeIndexBuilder, badgeIndexMissing, badgeLooks, shardBits, storedLook, writeBadgeIndex, type BadgeIndexHead } from '../../../lib/db/badge-index';
+import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
+import { importFile } from '../../../lib/db/importer';
+import { rescore } from '../../../lib/db/rescore';
+import { openTiermarkDB } from '../../../lib/db/schema';
+import { DEMO_EXPORT_END, demoOrders } from '../../../lib/demo/shop';
+import { sha256Hex } from '../../../lib/import/encoding';
+import { both } from '../../../lib/localised';
+import { lookOf } from '../../../lib/overlay/badge-index';
+import type { Ref } from '../../../lib/overlay/site-adapter';
+import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
+import { chunked, FIXTURES } from '../../helpers';
+
+async function demoShop() {
+  const db = await openTiermarkDB(`badge-index-test-${Math.random()}`);
+  const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv')));
+  await importFile(db, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 65_536) }, {});
+  await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
+  return db;
+}
+
+const VIP = storedLook({ label: both('VIP', 'VIP会员'), colour: '#c0392b' }, [{ label: both('Churn risk', '流失预警'), colour: '#e67e22' }]);
+const PLAIN = storedLook(null, []);
+
+describe('the badge index the rescore writes in shards', () => {
+  it('finds every identifier in its shard, in either language, and nothing else', async () => {
+    const db = await openTiermarkDB(`badge-shards-${Math.random()}`);
+    const builder = new BadgeIndexBuilder();
+    const customers = 40_000;
+    for (let i = 0; i < customers; i += 1) builder.addCustomer({ key: `taobao:buyer${i}`, platform: 'taobao', buyerId: `buyer${i}` }, i % 3 ? PLAIN : VIP);
+    // The same buyer id in a second Taobao shop names two customers; on JD it is another platform's.
+    builder.addCustomer({ key: 'taobao-2:buyer7', platform: 'taobao', buyerId: 'buyer7' }, VIP);
+    builder.addCustomer({ key: 'jd:jd_buyer', platform: 'jd', buyerId: 'jd_buyer' }, VIP);
+    builder.addAliases({ 'order:2847561230001': ['taobao:buyer1'], 'name:王伟': ['taobao:buyer1', 'taobao:buyer2'], 'ext:99': ['taobao:buyer3'], 'order:5': ['taobao:nobody'] });
+    const index = builder.finish('build-1');
+    await writeBadgeIndex(db, index);
+
+    // Shards by hash, each a few kilobytes: what a page reads does not grow with the shop.
+    expect(index.head.bits).toBe(shardBits(customers + 3));
+    expect(index.shards.length).toBe(1 << index.head.bits);
+    expect(Math.max(...index.shards.map((s) => s.bytes.byteLength))).toBeLessThan(2 * 256 * 10);
+    const entries = index.shards.reduce((n, s) => n + s.bytes.byteLength / 10, 0);
+    // Every buyer id once (buyer7's two shops as one entry), the JD buyer's id, the order and the name; not the ext: id nor an alias of nobody.
+    expect(entries).toBe(customers + 1 + 2);
+
+    const zh = (rows: Ref[][], platform: 'taobao' | 'jd' | null = 'taobao') => badgeLooks(db, platform, rows, 'zh-CN');
+    const vipZh = { kind: 'customer', tier: { label: 'VIP会员', colour: '#c0392b' }, badges: [{ label: '流失预警', colour: '#e67e22' }] };
+    const plain = { kind: 'customer', tier: null, badges: [] };
+    expect(await zh([[{ kind: 'id', value: 'buyer0' }], [{ kind: 'id', value: 'buyer1' }], [{ kind: 'id', value: 'buyer39999' }]])).toEqual([vipZh, plain, vipZh]);
+    expect(await badgeLooks(db, 'taobao', [[{ kind: 'id', value: 'buyer3' }]], 'en')).toEqual([{ ...vipZh, tier: { label: 'VIP', colour: '#c0392b' }, badges: [{ label: 'Churn risk', colour: '#e67e22' }] }]);
+    expect(await zh([[{ kind: 'order', value: '2847561230001' }], [{ kind: 'name', value: ' 王伟 ' }], [{ kind: 'id', value: 'buyer7' }]])).toEqual([plain, { kind: 'ambiguous', count: 2 }, { kind: 'ambiguous', count: 2 }]);
+    // Strongest ref first: the order number names one customer where the name names two.
+    expect(await zh([[{ kind: 'name', value: '王伟' }, { kind: 'order', value: '2847561230001' }]])).toEqual([plain]);
+    // Unknown identifiers, a platform's own order id, and a buyer id of another platform: nothing.
+    expect(await zh([[{ kind: 'id', value: 'buyer40000' }], [{ kind: 'order', value: '99' }], [{ kind: 'order', value: '5' }], [{ kind: 'id', value: 'jd_buyer' }]])).toEqual([null, null, null, null]);
+    expect(await zh([[{ kind: 'id', value: 'jd_buyer' }], [{ kind: 'id', value: 'buyer8' }]], 'jd')).toEqual([vipZh, null]);
+    // On a page of no known platform, a buyer id is any platform's: one customer on JD, two in Taobao shops.
+    expect(await zh([[{ kind: 'id', value: 'jd_buyer' }], [{ kind: 'id', value: 'buyer7' }], [{ kind: 'id', value: 'buyer9' }]], null)).toEqual([vipZh, { kind: 'ambiguous', count: 2 }, vipZh]);
+  });
+
+  it('gives every row of the demo shop the badge the lookup gives it, on a known platform and on none', async () => {
+    const db = await demoShop();
+    const orders = demoOrders();
+    const rows: Ref[][] = [
+      ...orders.map((o): Ref[] => [{ kind: 'order', value: o.orderId }, { kind: 'id', value: o.nick }]),
+      ...orders.map((o): Ref[] => [{ kind: 'id', value: o.nick }]),
+      ...orders.map((o): Ref[] => [{ kind: 'name', value: o.name }]),
+      ...orders.map((o): Ref[] => [{ kind: 'phone', value: o.mobile }, { kind: 'name', value: o.name }]),
+      // Strangers: an order number and a buyer the shop has never seen, a masked name.
+      ...orders.slice(0, 50).map((o): Ref[] => [{ kind: 'order', value: `9${o.orderId}` }, { kind: 'id', value: `${o.nick}_x` }]),
+      [{ kind: 'name', value: '王**' }],
+    ];
+    for (const platform of ['taobao', null] as const) {
+      const expected = (await lookupRows(db, platform, rows, 'zh-CN')).map(lookOf);
+      expect(await badgeLooks(db, platform, rows, 'zh-CN')).toEqual(expected);
+      // Not vacuous: real tiers, strangers unknown, and the shop's shared names marked ambiguous.
+      expect(expected.filter((look) => look?.kind === 'customer' && look.tier !== null).length).toBeGreaterThan(orders.length);
+      expect(expected.slice(-51).every((look) => look === null)).toBe(true);
+      const wangWei = new Set(orders.filter((o) => o.name === '王伟').map((o) => o.nick)).size;
+      expect(wangWei).toBeGreaterThan(1);
+      expect(expected.some((look) => look?.kind === 'ambiguous' && look.count === wangWei)).toBe(true);
+    }
+  });
+
+  it('is written again by each rescore, and a page is answered from the new build only', async () => {
+    const db = await demoShop();
+    const row: Ref[][] = [[{ kind: 'id', value: demoOrders()[0]!.nick }]];
+    const before = (await db.get('meta', 'badgeIndex')) as BadgeIndexHead;
+    const first = await badgeLooks(db, 'taobao', row, 'en');
+    expect(first[0]).not.toBeNull();
+    // A rebuild behind the cache's back (another context's rescore): its looks are numbered anew.
+    const builder = new BadgeIndexBuilder();
+    builder.addCustomer({ key: 'taobao:someone', platform: 'taobao', buyerId: 'someone' }, PLAIN);
+    builder.addCustomer({ key: `taobao:${demoOrders()[0]!.nick}`, platform: 'taobao', buyerId: demoOrders()[0]!.nick }, VIP);
+    await writeBadgeIndex(db, builder.finish('build-2'));
+    expect(await badgeLooks(db, 'taobao', row, 'en')).toEqual([{ kind: 'customer', tier: { label: 'VIP', colour: '#c0392b' }, badges: [{ label: 'Churn risk', colour: '#e67e22' }] }]);
+    await rescore(db, { reason: 'manual', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
+    clearLookupCache(db);
+    const after = (await db.get('meta', 'badgeIndex')) as BadgeIndexHead;
+    expect(after.built).not.toBe(before.built);
+    expect(after.entries).toBe(before.entries);
+    expect(await badgeLooks(db, 'taobao', row, 'en')).toEqual(first);
+  });
+
+  it('is missing only for a shop with customers and no rescore since the index came, and not after that rescore failed', async () => {
+    const db = await demoShop();
+    expect(await badgeIndexMissing(db)).toBe(false);
+    await db.delete('meta', 'badgeIndex');
+    expect(await badgeIndexMissing(db)).toBe(true);
+    expect(await badgeLooks(db, 'taobao', [[{ kind: 'id', value: demoOrders()[0]!.nick }]], 'en')).toEqual([null]);
+    expect(await badgeIndexMissing(await openTiermarkDB(`empty-${Math.random()}`))).toBe(false);
+    // Once the rescore for it has failed, not asked again at every start of the worker.
+    await db.put('meta', { ...(await db.get('meta', 'rescore'))!, reason: 'update', state: 'failed' } as never);
+    expect(await badgeIndexMissing(db)).toBe(false);
+  });
+});
