@@ -4,7 +4,7 @@ import type { FollowUpStatus } from './follow-ups';
 import type { CardView } from './overlay/card-view';
 import type { RuleProblem } from './engine/validate';
 import type { Platform } from './model';
-import type { BadgeLook } from './overlay/badge-index';
+import type { BadgeLook, PackedBadgeIndex } from './overlay/badge-index';
 import type { RowMatch } from './overlay/badge-view';
 import type { Ref } from './overlay/site-adapter';
 import type { Language } from './ui/i18n';
@@ -42,8 +42,11 @@ interface ProtocolMap {
   // Overlay: the rows of one batch on a seller page, each a list of refs; a match per row, in order,
   // and the version of the store they come from.
   lookup(data: { platform: Platform | null; rows: Ref[][]; language: Language }): { matches: RowMatch[]; version: string };
-  // The badge of each row from the badge index (fast: a few shards), before the lookup says whose it is.
-  badgeLooks(data: { platform: Platform | null; rows: Ref[][]; language: Language }): { looks: Array<BadgeLook | null>; version: string };
+  // The badge of each row from the badge index (fast: a few shards), before the lookup says whose it
+  // is; null for a row the index does not know, and looks null before the first rescore wrote it.
+  badgeLooks(data: { platform: Platform | null; rows: Ref[][]; language: Language }): { looks: Array<BadgeLook | null> | null; version: string };
+  // A small shop's whole badge index, for badging rows with no message; null for a larger shop.
+  badgeIndex(data: { language: Language }): PackedBadgeIndex | null;
   // The history card, its follow-ups (done, snooze for some days, reopen), and the way to the dashboard.
   customerCard(data: { customerKey: string; language: Language }): CardView | null;
   setFollowUpStatus(data: { id: string; status: FollowUpStatus; snoozeDays?: number }): FollowUpStatus;
@@ -52,8 +55,6 @@ interface ProtocolMap {
   enableSite(data: { origin: string }): { enabled: boolean };
   disableSite(data: { origin: string }): void;
   isSiteEnabled(data: { origin: string }): boolean;
-  // Identifier matching on an enabled site: hashes of the shop's order numbers, emails and buyer ids.
-  identifierIndex(data: Record<string, never>): { hashes: number[] };
   // Popup → a seller page's content script: what Tiermark does on that page.
   pageStatus(data: Record<string, never>): PageStatus;
 }

@@ -2,7 +2,8 @@ import { onMessage, sendMessage } from '../../lib/messaging';
 import { openCard, type CardActions } from '../../lib/overlay/card';
 import { inspector } from '../../lib/overlay/inspect';
 import { customFinder, withIdentifiers } from '../../lib/overlay/custom-adapter';
-import { IdentifierIndex, identifierFinder } from '../../lib/overlay/identifiers';
+import { identifierFinder } from '../../lib/overlay/identifiers';
+import { BadgeIndex } from '../../lib/overlay/badge-index';
 import type { Ref } from '../../lib/overlay/site-adapter';
 import { customAdapterMatches, customAdapters } from '../../lib/sites';
 import { uiLanguage } from '../../lib/settings';
@@ -30,11 +31,28 @@ export default defineContentScript({
       setStatus: (id, status, snoozeDays) => sendMessage('setFollowUpStatus', { id, status, snoozeDays }),
       openDashboard: (customerKey) => void sendMessage('openDashboard', { customerKey }),
     };
+    // A small shop's whole badge index, fetched again when an answer says the store has changed.
+    let local: BadgeIndex | null = null;
+    let localLanguage = language;
+    let fetching: string | null = null;
+    const fetchIndex = (version: string | null) => {
+      if (fetching === `${version}|${language}`) return;
+      fetching = `${version}|${language}`;
+      const asked = language;
+      void sendMessage('badgeIndex', { language: asked })
+        .then((packed) => {
+          if (!ctx.isValid || asked !== language) return;
+          local = packed ? new BadgeIndex(packed) : null;
+          localLanguage = asked;
+        })
+        .catch(() => undefined);
+    };
     // The store version the last answer came from: a newer one means what the page was told is old.
     let seen: string | null = null;
     const answered = (version: string) => {
       if (seen !== null && seen !== version) overlay?.forget();
       seen = version;
+      if (local && local.version !== version) fetchIndex(version);
     };
     const options = (platform: Platform | null): OverlayOptions => ({
       labels,
@@ -45,10 +63,18 @@ export default defineContentScript({
         return matches;
       },
       looks: async (rows: Ref[][]) => {
-        const { looks, version } = await sendMessage('badgeLooks', { platform, rows, language });
+        // Rows the page's own index does not know are asked of the background, whose index is the
+        // newest: its answer's version says when the page's is stale.
+        const mine = local ? rows.map((refs) => local!.look(refs, platform)) : rows.map(() => null);
+        const unknown = rows.flatMap((_, i) => (mine[i] ? [] : [i]));
+        if (unknown.length === 0) return mine;
+        const { looks, version } = await sendMessage('badgeLooks', { platform, rows: unknown.map((i) => rows[i]!), language });
         answered(version);
-        return looks;
+        if (!looks) return null;
+        unknown.forEach((row, k) => (mine[row] = looks[k] ?? null));
+        return mine;
       },
+      preview: (refs) => local?.look(refs, platform) ?? null,
     });
     let overlay: Overlay | null = null;
     // What runs here, for the popup: an adapter's id, `custom`, `identifiers`, or nothing.
@@ -59,25 +85,27 @@ export default defineContentScript({
       overlay?.stop();
       overlay = null;
       running = null;
+      // The index's labels are in the language it was fetched in.
+      if (local && localLanguage !== language) local = null;
+      if (!local) fetchIndex(null);
       const adapter = adapterFor(new URL(location.href));
       if (adapter) {
         overlay = startOverlay(adapterFinder(adapter), document, options(adapter.platform));
         running = adapter.id;
         return;
       }
-      // A console no adapter knows: only where the seller switched Tiermark on, and only the shop's own identifiers are looked up.
+      // A console no adapter knows: only where the seller switched Tiermark on, and only what the badge index knows is looked up.
       if (!(await sendMessage('isSiteEnabled', { origin: location.origin }))) return;
       // The seller's own description of this console places badges best; else identifiers in the text.
       const custom = (await customAdapters.getValue()).find((adapter) => customAdapterMatches(adapter, location.href));
-      const index = new IdentifierIndex((await sendMessage('identifierIndex', {})).hashes);
       if (!ctx.isValid) return;
       if (custom) {
         // The seller's rows as described; identifiers in the rest of the page as before.
-        overlay = startOverlay(withIdentifiers(customFinder(custom), custom.rowSelector, identifierFinder(index)), document, options(null));
+        overlay = startOverlay(withIdentifiers(customFinder(custom), custom.rowSelector, identifierFinder()), document, options(null));
         running = 'custom';
         return;
       }
-      overlay = startOverlay(identifierFinder(index), document, options(null));
+      overlay = startOverlay(identifierFinder(), document, options(null));
       running = 'identifiers';
     };
     void start();

@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { customerCard } from '../db/customer-card';
-import { badgeLooks } from '../db/badge-index';
-import { identifierHashes, lookupRows, lookupVersion } from '../db/lookup';
+import { badgeLooks, wholeBadgeIndex } from '../db/badge-index';
+import { lookupRows, lookupVersion } from '../db/lookup';
 import { setFollowUpStatus } from '../db/profiles';
 import { onMessage } from '../messaging';
 import { shopSettings } from '../settings';
@@ -18,7 +18,10 @@ export function setUpOverlayMessages(): void {
     const database = await db();
     return { looks: await badgeLooks(database, data.platform, data.rows, data.language), version: lookupVersion(database) };
   });
-  onMessage('identifierIndex', async () => ({ hashes: await identifierHashes(await db()) }));
+  onMessage('badgeIndex', async ({ data }) => {
+    const database = await db();
+    return wholeBadgeIndex(database, data.language, lookupVersion(database));
+  });
   onMessage('customerCard', async ({ data }) => customerCard(await db(), data.customerKey, data.language, (await shopSettings.getValue()).timeZone));
   onMessage('setFollowUpStatus', async ({ data }) => {
     const { timeZone } = await shopSettings.getValue();

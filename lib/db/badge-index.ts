@@ -1,14 +1,12 @@
-import { byStrength } from '../aliases';
-import { fnv1a, fnv1aFrom } from '../hash';
 import type { Localised } from '../localised';
-import { PLATFORMS, type Customer, type Platform } from '../model';
-import { BADGES_SHOWN, indexKey, type BadgeLook } from '../overlay/badge-index';
+import type { Customer, Platform } from '../model';
+import { BADGES_SHOWN, keyHashes, lookNumberIn, resolveRow, rowKeys, type BadgeLook, type PackedBadgeIndex } from '../overlay/badge-index';
 import type { Ref } from '../overlay/site-adapter';
-import { countBelow } from '../sorted';
 import type { BadgeOutcome, TierOutcome } from '../engine/outcome';
 import type { Language } from '../ui/i18n';
 import type { AliasTargets } from './buckets';
-import type { Database } from './schema';
+import type { Database, StoreCounts, TiermarkDB } from './schema';
+import type { IDBPTransaction } from 'idb';
 
 /**
  * The badge index: every buyer id and alias of the shop with the badge it resolves to, written by
@@ -40,9 +38,40 @@ export interface BadgeIndexHead {
   bits: number;
   entries: number;
   looks: StoredLook[];
+  /** The store's counts it was built from: an import since (new customers, new orders) makes it stale until the next rescore. */
+  counts: { customers: number; orders: number };
 }
 
-const SECOND_BASIS = 0x9747b28c;
+/**
+ * Shard FILTER holds a Bloom filter of every identifier: a page no adapter knows sends every word
+ * that could be one, and only the few the filter lets through cost a shard read.
+ */
+export const FILTER = -1;
+/** Bits per identifier (about 1% false positives with FILTER_HASHES), up to 4 MB at a few million. */
+const FILTER_BITS_PER_ENTRY = 10;
+const MAX_FILTER_BITS = 2 ** 25;
+const FILTER_HASHES = 7;
+
+const filterSize = (entries: number): number => Math.min(MAX_FILTER_BITS, 2 ** Math.max(10, Math.ceil(Math.log2(entries * FILTER_BITS_PER_ENTRY))));
+
+/** Double hashing over the identifier's two hashes: FILTER_HASHES bit positions. */
+function filterHas(filter: Uint8Array, first: number, second: number): boolean {
+  const mask = filter.length * 8 - 1;
+  for (let i = 0; i < FILTER_HASHES; i += 1) {
+    const bit = (first + Math.imul(i, second)) & mask;
+    if ((filter[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;
+  }
+  return true;
+}
+
+function filterAdd(filter: Uint8Array, first: number, second: number): void {
+  const mask = filter.length * 8 - 1;
+  for (let i = 0; i < FILTER_HASHES; i += 1) {
+    const bit = (first + Math.imul(i, second)) & mask;
+    filter[bit >>> 3]! |= 1 << (bit & 7);
+  }
+}
+
 /** Identifiers per shard, about: a 500-row page reads a few hundred shards of a few kilobytes. */
 const PER_SHARD = 256;
 const MAX_BITS = 16;
@@ -50,7 +79,6 @@ const MAX_LOOKS = 0xffff;
 
 export const shardBits = (entries: number): number => Math.min(MAX_BITS, Math.max(0, Math.ceil(Math.log2(entries / PER_SHARD))));
 const shardOf = (first: number, bits: number): number => (bits === 0 ? 0 : first >>> (32 - bits));
-const hashes = (key: string): [number, number] => [fnv1a(key), fnv1aFrom(SECOND_BASIS, key)];
 
 /** A tier and the first rule badges, as a seller page shows them. */
 export function storedLook(tier: Pick<TierOutcome, 'label' | 'colour'> | null, badges: readonly Pick<BadgeOutcome, 'label' | 'colour'>[]): StoredLook {
@@ -106,7 +134,7 @@ export class BadgeIndexBuilder {
       this.second = grow(this.second, Uint32Array);
       this.lookIds = grow(this.lookIds, Uint16Array);
     }
-    const [first, second] = hashes(key);
+    const [first, second] = keyHashes(key);
     this.first[this.size] = first;
     this.second[this.size] = second;
     this.lookIds[this.size] = look;
@@ -131,19 +159,19 @@ export class BadgeIndexBuilder {
   }
 
   /** The shards and their head; none when the shop's looks are too many to number (every badge then waits for its lookup). */
-  finish(built: string): { head: BadgeIndexHead; shards: BadgeShard[] } {
+  finish(built: string, counts: BadgeIndexHead['counts']): { head: BadgeIndexHead; shards: BadgeShard[] } {
     const { first, second, lookIds, size } = this;
     const bits = shardBits(size);
-    const counts = new Uint32Array((1 << bits) + 1);
-    for (let i = 0; i < size; i += 1) counts[shardOf(first[i]!, bits) + 1]! += 1;
-    for (let s = 1; s < counts.length; s += 1) counts[s]! += counts[s - 1]!;
+    const starts = new Uint32Array((1 << bits) + 1);
+    for (let i = 0; i < size; i += 1) starts[shardOf(first[i]!, bits) + 1]! += 1;
+    for (let s = 1; s < starts.length; s += 1) starts[s]! += starts[s - 1]!;
     // Entries by shard (a counting sort), then each shard by first hash.
     const order = new Uint32Array(size);
-    const next = counts.slice(0, -1);
+    const next = starts.slice(0, -1);
     for (let i = 0; i < size; i += 1) order[next[shardOf(first[i]!, bits)]!++] = i;
     const shards: BadgeShard[] = [];
     for (let shard = 0; shard < 1 << bits; shard += 1) {
-      const members = Array.from(order.subarray(counts[shard]!, counts[shard + 1]!)).sort((a, b) => first[a]! - first[b]! || second[a]! - second[b]!);
+      const members = Array.from(order.subarray(starts[shard]!, starts[shard + 1]!)).sort((a, b) => first[a]! - first[b]! || second[a]! - second[b]!);
       if (members.length === 0) continue;
       // An identifier added more than once (a buyer id in two shops) is one ambiguous entry.
       const kept: Array<[number, number, number]> = [];
@@ -167,8 +195,11 @@ export class BadgeIndexBuilder {
       });
       shards.push({ shard, bytes });
     }
-    if (this.overflow) return { head: { id: 'badgeIndex', built, bits: 0, entries: 0, looks: [] }, shards: [] };
-    return { head: { id: 'badgeIndex', built, bits, entries: shards.reduce((n, s) => n + s.bytes.byteLength / 10, 0), looks: this.looks }, shards };
+    if (this.overflow) return { head: { id: 'badgeIndex', built, bits: 0, entries: 0, looks: [], counts }, shards: [] };
+    const filter = new Uint8Array(filterSize(size) / 8);
+    for (let i = 0; i < size; i += 1) filterAdd(filter, first[i]!, second[i]!);
+    shards.push({ shard: FILTER, bytes: filter.buffer });
+    return { head: { id: 'badgeIndex', built, bits, entries: shards.reduce((n, s) => n + (s.shard === FILTER ? 0 : s.bytes.byteLength / 10), 0), looks: this.looks, counts }, shards };
   }
 }
 
@@ -189,21 +220,17 @@ export async function writeBadgeIndex(db: Database, index: { head: BadgeIndexHea
   await Promise.all([shards.clear(), ...index.shards.map((shard) => shards.put(shard)), tx.objectStore('meta').put(index.head), tx.done]);
 }
 
-/** The look number of an identifier in a shard, or -1. */
-function findIn(bytes: ArrayBuffer, first: number, second: number): number {
+/** A shard's columns (see BadgeShard). */
+function columns(bytes: ArrayBuffer): [Uint32Array, Uint32Array, Uint16Array] {
   const n = bytes.byteLength / 10;
-  const firsts = new Uint32Array(bytes, 0, n);
-  const seconds = new Uint32Array(bytes, n * 4, n);
-  for (let at = countBelow(firsts, first); at < n && firsts[at] === first; at += 1) {
-    if (seconds[at] === second) return new Uint16Array(bytes, n * 8, n)[at]!;
-  }
-  return -1;
+  return [new Uint32Array(bytes, 0, n), new Uint32Array(bytes, n * 4, n), new Uint16Array(bytes, n * 8, n)];
 }
 
 /** Shards kept in the background between pages, per build: a seller pages through the same customers all day. */
 interface ShardCache {
   built: string | null;
   head: BadgeIndexHead | null;
+  filter: Uint8Array | null;
   shards: Map<number, ArrayBuffer | null>;
 }
 const caches = new WeakMap<Database, ShardCache>();
@@ -217,37 +244,73 @@ export function clearBadgeCache(db: Database): void {
 /**
  * The badge of each row, as `lookupRows` resolves it (strongest ref first; a buyer id on a page
  * of no known platform is any platform's), from the shards the rows' identifiers fall in: null
- * for a row nobody in the index matches. Reads the head and the missing shards in one transaction.
+ * for a row nobody in the index matches, and for all when there is no index yet (before the first
+ * rescore) or an import has come since (the lookup then answers every row until the rescore is
+ * done). Reads the head and the missing shards in one transaction.
  */
-export async function badgeLooks(db: Database, platform: Platform | null, rows: readonly Ref[][], language: Language): Promise<Array<BadgeLook | null>> {
-  const keyed = rows.map((refs) =>
-    byStrength(refs).map((ref) => (ref.kind === 'id' && !platform ? PLATFORMS.map((p) => hashes(indexKey(ref, p))) : [hashes(indexKey(ref, platform ?? 'generic'))])),
-  );
+/** The index's head, or none while there is no index or an import has changed the store since it was built. */
+async function currentHead(tx: IDBPTransaction<TiermarkDB, ['meta', 'badgeShards'], 'readonly'>): Promise<BadgeIndexHead | null> {
+  const meta = tx.objectStore('meta');
+  const [head, counts] = (await Promise.all([meta.get('badgeIndex'), meta.get('counts')])) as [BadgeIndexHead | undefined, StoreCounts | undefined];
+  if (!head || head.counts?.customers !== (counts?.customers ?? 0) || head.counts.orders !== (counts?.orders ?? 0)) return null;
+  return head;
+}
+
+export async function badgeLooks(db: Database, platform: Platform | null, rows: readonly Ref[][], language: Language): Promise<Array<BadgeLook | null> | null> {
+  const keyed = rows.map((refs) => rowKeys(refs, platform));
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = { built: null, head: null, shards: new Map() }));
+  if (!cache) caches.set(db, (cache = { built: null, head: null, filter: null, shards: new Map() }));
   const tx = db.transaction(['meta', 'badgeShards'], 'readonly');
-  const head = (await tx.objectStore('meta').get('badgeIndex')) as BadgeIndexHead | undefined;
-  if (!head) return rows.map(() => null);
-  if (cache.built !== head.built) Object.assign(cache, { built: head.built, head, shards: new Map() });
+  const shardStore = tx.objectStore('badgeShards');
+  const head = await currentHead(tx);
+  if (!head) return null;
+  if (cache.built !== head.built) {
+    const filter = (await shardStore.get(FILTER))?.bytes;
+    Object.assign(cache, { built: head.built, head, filter: filter ? new Uint8Array(filter) : null, shards: new Map() });
+  }
   const { bits } = head;
-  const shards = cache.shards;
+  const { shards, filter } = cache;
+  const mayHave = (first: number, second: number) => filter !== null && filterHas(filter, first, second);
   const missing = new Set<number>();
-  for (const refs of keyed) for (const keys of refs) for (const [first] of keys) if (!shards.has(shardOf(first, bits))) missing.add(shardOf(first, bits));
+  for (const refs of keyed) {
+    for (const keys of refs) for (const [first, second] of keys) if (mayHave(first, second) && !shards.has(shardOf(first, bits))) missing.add(shardOf(first, bits));
+  }
   if (shards.size + missing.size > CACHED_SHARDS) shards.clear();
-  const read = await Promise.all([...missing].map(async (shard) => [shard, (await tx.objectStore('badgeShards').get(shard))?.bytes ?? null] as const));
+  const read = await Promise.all([...missing].map(async (shard) => [shard, (await shardStore.get(shard))?.bytes ?? null] as const));
   for (const [shard, bytes] of read) shards.set(shard, bytes);
-  const lookOf = (first: number, second: number): StoredLook | null => {
-    const bytes = shards.get(shardOf(first, bits));
-    const number = bytes ? findIn(bytes, first, second) : -1;
-    return number < 0 ? null : (head.looks[number] ?? null);
+  const find = (first: number, second: number): StoredLook | null => {
+    const bytes = mayHave(first, second) ? shards.get(shardOf(first, bits)) : null;
+    return bytes ? (head.looks[lookNumberIn(...columns(bytes), first, second)] ?? null) : null;
   };
-  return keyed.map((refs) => {
-    for (const keys of refs) {
-      const found = keys.map(([first, second]) => lookOf(first, second)).filter((look): look is StoredLook => look !== null);
-      const count = found.reduce((n, look) => n + (look.kind === 'ambiguous' ? look.count : 1), 0);
-      if (count === 1) return lookIn(found[0]!, language);
-      if (count > 1) return { kind: 'ambiguous', count };
-    }
-    return null;
+  return keyed.map((keys) => {
+    const look = resolveRow(keys, find);
+    return look && lookIn(look, language);
   });
+}
+
+/** Identifiers up to which a seller page gets the whole index (about 1 MB): badges in the task that shows the rows. */
+export const WHOLE_INDEX_MAX = 100_000;
+
+/** A small shop's whole index for a seller page, in the page's language; null for a larger shop, or none yet. */
+export async function wholeBadgeIndex(db: Database, language: Language, version: string): Promise<PackedBadgeIndex | null> {
+  const tx = db.transaction(['meta', 'badgeShards'], 'readonly');
+  const head = await currentHead(tx);
+  if (!head || head.entries > WHOLE_INDEX_MAX) return null;
+  // The shards in order of their numbers are in order of first hash: end to end, one sorted index.
+  const shards = (await tx.objectStore('badgeShards').getAll(IDBKeyRange.lowerBound(0))).map(({ bytes }) => columns(bytes));
+  const size = shards.reduce((n, [firsts]) => n + firsts.length, 0);
+  const bytes = new Uint8Array(size * 10);
+  const firsts = new Uint32Array(bytes.buffer, 0, size);
+  const seconds = new Uint32Array(bytes.buffer, size * 4, size);
+  const lookIds = new Uint16Array(bytes.buffer, size * 8, size);
+  let at = 0;
+  for (const [f, s, l] of shards) {
+    firsts.set(f, at);
+    seconds.set(s, at);
+    lookIds.set(l, at);
+    at += f.length;
+  }
+  let binary = '';
+  for (let from = 0; from < bytes.length; from += 0x8000) binary += String.fromCharCode(...bytes.subarray(from, from + 0x8000));
+  return { version, looks: head.looks.map((look) => lookIn(look, language)), size, packed: btoa(binary) };
 }

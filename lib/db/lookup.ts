@@ -4,10 +4,8 @@ import { PLATFORMS, type Customer, type Platform } from '../model';
 import type { BadgeView, RowMatch } from '../overlay/badge-view';
 import type { Ref } from '../overlay/site-adapter';
 import { aliasKey, byStrength } from '../aliases';
-import { fnv1a } from '../hash';
 import { formatMajor } from '../money';
 import { bucketOf, readBucket, type StoredBucket } from './buckets';
-import { bucketSlices } from './slices';
 import { clearBadgeCache } from './badge-index';
 import type { Profile } from './profiles';
 import type { Database } from './schema';
@@ -25,7 +23,6 @@ type LookupStore = 'aliases' | 'customers' | 'profiles';
  */
 const buckets = new WeakMap<Database, Map<string, Promise<Record<string, unknown>>>>();
 
-const indexes = new WeakMap<Database, Promise<number[]>>();
 const versions = new WeakMap<Database, string>();
 /** The shops, read once until the store changes: every buyer-id lookup needs them. */
 const shopLists = new WeakMap<Database, Promise<Shop[]>>();
@@ -34,7 +31,6 @@ let versionsMade = 0;
 export function clearLookupCache(db: Database): void {
   buckets.delete(db);
   shopLists.delete(db);
-  indexes.delete(db);
   clearBadgeCache(db);
   versions.delete(db);
 }
@@ -52,31 +48,6 @@ function badgesOf(profile: Profile | undefined, language: Language): Pick<BadgeV
     tier: profile?.tier ? { label: profile.tier.label[language], colour: profile.tier.colour } : null,
     badges: (profile?.badges ?? []).map((b) => ({ label: b.label[language], colour: b.colour, tooltip: b.tooltip?.[language] ?? null })),
   };
-}
-
-/** Buckets read at a time when a whole store is gone through. */
-const SLICE = 64;
-
-/**
- * The hashes of every identifier a page may show (order numbers, emails, buyer ids), keyed as the
- * content script keys what it reads (lib/overlay/identifiers.ts). A few bytes per identifier.
- */
-export function identifierHashes(db: Database): Promise<number[]> {
-  let index = indexes.get(db);
-  if (!index) {
-    index = (async () => {
-      const hashes = new Set<number>();
-      for await (const { aliases, customers } of bucketSlices(db, ['aliases', 'customers'], SLICE)) {
-        for (const stored of aliases) {
-          for (const alias of Object.keys(readBucket(stored))) if (alias.startsWith('order:') || alias.startsWith('email:')) hashes.add(fnv1a(alias));
-        }
-        for (const stored of customers) for (const customer of Object.values(readBucket<Customer>(stored))) hashes.add(fnv1a(`id:${customer.buyerId}`));
-      }
-      return [...hashes];
-    })();
-    indexes.set(db, index);
-  }
-  return index;
 }
 
 /**

@@ -11,7 +11,7 @@ import { BUCKETS, readBucket, storedBucket } from './buckets';
 import type { Profile, RescoreStatus } from './profiles';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
-import type { Database } from './schema';
+import { storeCounts, type Database } from './schema';
 import { bucketSlices } from './slices';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
 import { countDue, type DueTally, type FollowUpRecord } from '../follow-ups';
@@ -69,6 +69,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
   try {
     const { ruleFiles, problems } = await activeRuleFiles(db, registry);
     status.ruleProblems = problems;
+    const counts = await storeCounts(db);
     const byBucket = await readHistories(db, base);
     // Amounts per currency apply where they fit the shop's spend; where a table takes in too many, shares of it do.
     const spend = spendByCurrency(byBucket.flat().map(({ customer }) => ({ currency: customer.currency, spend: customer.monetaryMinor / 10 ** minorDigits(customer.currency), bought: customer.orderCount > 0 })));
@@ -136,7 +137,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     }
     await Promise.all([db.put('meta', overview), db.put('meta', due)]);
     for await (const { aliases } of bucketSlices(db, ['aliases'], CHUNK)) for (const stored of aliases) badgeIndex.addAliases(readBucket(stored));
-    await writeBadgeIndex(db, badgeIndex.finish(`${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`));
+    await writeBadgeIndex(db, badgeIndex.finish(`${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`, { customers: counts.customers, orders: counts.orders }));
     status.state = 'done';
   } catch (error) {
     status.state = 'failed';

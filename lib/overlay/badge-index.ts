@@ -1,5 +1,7 @@
-import { aliasKey } from '../aliases';
-import type { Platform } from '../model';
+import { aliasKey, byStrength } from '../aliases';
+import { fnv1a, fnv1aFrom } from '../hash';
+import { PLATFORMS, type Platform } from '../model';
+import { countBelow } from '../sorted';
 import type { BadgeView, RowMatch } from './badge-view';
 import type { Ref } from './site-adapter';
 
@@ -23,3 +25,83 @@ export function lookOf(match: RowMatch): BadgeLook | null {
 
 /** The key a row's ref is indexed under: a buyer id by the customer key it names on this platform. */
 export const indexKey = (ref: Ref, platform: Platform): string => (ref.kind === 'id' ? `id:${platform}:${ref.value}` : aliasKey[ref.kind](ref.value));
+
+const SECOND_BASIS = 0x9747b28c;
+
+/** An identifier's two independent 32-bit hashes: the first places it, the pair tells it apart. */
+export const keyHashes = (key: string): [number, number] => [fnv1a(key), fnv1aFrom(SECOND_BASIS, key)];
+
+/**
+ * The hashes a row's refs are looked for under, strongest ref first. A buyer id on a page of no
+ * known platform could be any platform's customer.
+ */
+export function rowKeys(refs: readonly Ref[], platform: Platform | null): Array<Array<[number, number]>> {
+  return byStrength(refs).map((ref) => (ref.kind === 'id' && !platform ? PLATFORMS.map((p) => keyHashes(indexKey(ref, p))) : [keyHashes(indexKey(ref, platform ?? 'generic'))]));
+}
+
+/**
+ * A row's look as the lookup resolves it (lib/db/lookup.ts): its strongest ref that names anyone
+ * names one customer, or several (ambiguous, with how many).
+ */
+export function resolveRow<L extends { kind: 'customer' } | { kind: 'ambiguous'; count: number }>(keys: Array<Array<[number, number]>>, find: (first: number, second: number) => L | null): L | { kind: 'ambiguous'; count: number } | null {
+  for (const hashes of keys) {
+    const found = hashes.map(([first, second]) => find(first, second)).filter((look): look is L => look !== null);
+    const count = found.reduce((n, look) => n + (look.kind === 'ambiguous' ? look.count : 1), 0);
+    if (count === 1) return found[0]!;
+    if (count > 1) return { kind: 'ambiguous', count };
+  }
+  return null;
+}
+
+/** Where an identifier stands in sorted hash columns: its look number, or -1. */
+export function lookNumberIn(firsts: Uint32Array, seconds: Uint32Array, lookIds: Uint16Array, first: number, second: number): number {
+  for (let at = countBelow(firsts, first); at < firsts.length && firsts[at] === first; at += 1) {
+    if (seconds[at] === second) return lookIds[at]!;
+  }
+  return -1;
+}
+
+/**
+ * A small shop's whole badge index, for a seller page to badge rows in the task that shows them:
+ * the shards' columns end to end (sorted by first hash), in base64 as extension messages are JSON.
+ * A larger shop's page asks for its rows' looks instead (see lib/db/badge-index.ts).
+ */
+export interface PackedBadgeIndex {
+  /** The store version it was read from: a lookup answer carrying another means it is stale. */
+  version: string;
+  looks: BadgeLook[];
+  size: number;
+  packed: string;
+}
+
+/** Decoded natively where the browser can (Chromium 140 on). */
+function fromBase64(text: string): Uint8Array {
+  const native = (Uint8Array as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+  if (native) return native.call(Uint8Array, text);
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The whole index on the page: a row's look found with no message. */
+export class BadgeIndex {
+  readonly version: string;
+  private readonly looks: BadgeLook[];
+  private readonly firsts: Uint32Array;
+  private readonly seconds: Uint32Array;
+  private readonly lookIds: Uint16Array;
+
+  constructor(index: PackedBadgeIndex) {
+    const bytes = fromBase64(index.packed);
+    this.version = index.version;
+    this.looks = index.looks;
+    this.firsts = new Uint32Array(bytes.buffer, 0, index.size);
+    this.seconds = new Uint32Array(bytes.buffer, index.size * 4, index.size);
+    this.lookIds = new Uint16Array(bytes.buffer, index.size * 8, index.size);
+  }
+
+  look(refs: readonly Ref[], platform: Platform | null): BadgeLook | null {
+    return resolveRow(rowKeys(refs, platform), (first, second) => this.looks[lookNumberIn(this.firsts, this.seconds, this.lookIds, first, second)] ?? null);
+  }
+}

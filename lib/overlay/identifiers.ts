@@ -1,27 +1,5 @@
-import { aliasKey } from '../aliases';
-import { fnv1a } from '../hash';
-import { countBelow } from '../sorted';
 import { HOST_CLASS, type Finder } from './overlay';
 import type { Ref } from './site-adapter';
-
-/**
- * The shop's identifiers as 32-bit hashes, sorted: the page's text is checked against them here,
- * in the page, and only identifiers the shop already has are ever looked up.
- */
-export class IdentifierIndex {
-  private readonly hashes: Uint32Array;
-  constructor(hashes: readonly number[]) {
-    this.hashes = Uint32Array.from(hashes).sort();
-  }
-
-  has(key: string): boolean {
-    const hash = fnv1a(key);
-    return this.hashes[countBelow(this.hashes, hash)] === hash;
-  }
-}
-
-/** The key an identifier is indexed under, as the store's aliases write them. */
-export const identifierKey = (ref: Ref) => (ref.kind === 'id' ? `id:${ref.value}` : aliasKey[ref.kind](ref.value));
 
 const EMAIL = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/gi;
 const NUMBER = /#?\d{4,20}/g;
@@ -141,18 +119,18 @@ export function linkRefs(href: string, base = typeof location === 'undefined' ? 
 }
 
 /**
- * Where the shop's identifiers stand on a page no adapter knows: in an element's joined text (an
- * order number split across spans), in link targets (`/order/detail?oid=…`, `mailto:`) and in
- * titles. Each holder gets its badge after its content, never inside a link, and a row shows
- * one badge per buyer.
+ * Where identifiers could stand on a page no adapter knows: in an element's joined text (an order
+ * number split across spans), in link targets (`/order/detail?oid=…`, `mailto:`) and in titles.
+ * The badge index says which are the shop's, and only those are looked up. Each holder gets its
+ * badge after its content, never inside a link, and a row shows one badge per buyer.
  */
-export function identifierFinder(index: IdentifierIndex): Finder<Element> {
+export function identifierFinder(): Finder<Element> {
   const readable = (element: Element) => !SKIP.has(element.tagName) && element.closest(`.${HOST_CLASS}, tm-card`) === null;
-  const known = (refs: Ref[]) => {
+  const distinct = (refs: Ref[]) => {
     const seen = new Set<string>();
     return refs.filter((ref) => {
-      const key = identifierKey(ref);
-      if (seen.has(key) || !index.has(key)) return false;
+      const key = `${ref.kind}:${ref.value}`;
+      if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
@@ -181,7 +159,7 @@ export function identifierFinder(index: IdentifierIndex): Finder<Element> {
     for (const titled of [...(holder.hasAttribute('title') ? [holder] : []), ...holder.querySelectorAll('[title]')].slice(0, 5)) {
       found.push(...candidates(titled.getAttribute('title') ?? ''));
     }
-    return known(found);
+    return distinct(found);
   };
   function* targets(node: Element): Iterable<Element> {
     const holders = new Set<Element>();

@@ -219,9 +219,17 @@ export interface OverlayOptions {
   lookup(rows: Ref[][]): Promise<RowMatch[]>;
   labels: OverlayLabels;
   onOpen?: OpenCard;
-  /** The look of each row from the shop's badge index: quicker than the lookup, which then says whose each badge is. */
-  looks?(rows: Ref[][]): Promise<Array<BadgeLook | null>>;
+  /**
+   * The look of each row from the shop's badge index, null for a row it does not know: quicker than
+   * the lookup, which then says whose each badge is. Null for all when there is no index yet.
+   */
+  looks?(rows: Ref[][]): Promise<Array<BadgeLook | null> | null>;
+  /** The look of a row with no message, from a small shop's whole index on the page; null when not known here. */
+  preview?: (refs: Ref[]) => BadgeLook | null;
 }
+
+/** Targets waiting for an answer, with their refs and the text those were read as. */
+type Batch<T> = Array<[T, { refs: Ref[]; key: string }]>;
 
 /**
  * Badges every target the finder finds, now and as the page re-renders (paging, filtering): one
@@ -229,12 +237,14 @@ export interface OverlayOptions {
  * per batch. A badge is for the identifiers its target showed when it was placed: a console that
  * reuses its rows and changes only their text or attributes (React and Vue lists paging) has each
  * changed row resolved afresh, and a badge whose target has gone from the page goes with it.
- * The badge index answers first, a screenful of rows per message, and its badges go in by the
- * frames' turns (see FIRST_TURN); the lookup then says whose each is, and corrects a badge the
- * index had stale. Rows the page showed before are badged at once. Stopping removes every badge.
+ * The badge index answers first: on the page itself for a small shop, so that the first screen's
+ * badges go in before the page lays the rows out; else a screenful of rows per message. Badges
+ * go in by the frames' turns (see FIRST_TURN); the lookup then says whose each is, and corrects
+ * a badge the index had stale. Rows the page showed before are badged at once. Stopping removes
+ * every badge.
  */
 export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {
-  const { lookup, labels, onOpen, looks } = options;
+  const { lookup, labels, onOpen, looks, preview } = options;
   // Each badge on the page by its target, with the refs' text it was placed for (a Map, so that
   // badges whose targets left the page can be found and removed).
   const shown = new Map<T, { host: HTMLElement; look: string; described: boolean; key: string }>();
@@ -347,6 +357,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       show(target, key, cached.look, cached.match);
       return;
     }
+    const look = preview?.(refs);
+    if (look) show(target, key, look);
     pending.set(target, { refs, key });
   };
   const schedule = () => {
@@ -363,12 +375,43 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     }
   };
 
+  const remember = (key: string, answer: { match: RowMatch; look: BadgeLook | null; at: number }) => {
+    if (known.size > 10_000) known.clear();
+    known.set(key, answer);
+  };
+
   async function flush(): Promise<void> {
     timer = null;
     const batch = [...pending].filter(([target]) => target.isConnected && !current(target)?.described);
     pending.clear();
     if (batch.length === 0) return;
-    if (looks) for (let at = 0; at < batch.length; at += FIRST_TURN) void preview(batch.slice(at, at + FIRST_TURN));
+    if (!looks) return describeBatch(batch);
+    // A screenful per message, so that the first rows' badges come first.
+    await Promise.all(Array.from({ length: Math.ceil(batch.length / FIRST_TURN) }, (_, k) => fromIndex(batch.slice(k * FIRST_TURN, (k + 1) * FIRST_TURN))));
+  }
+
+  /**
+   * Badges rows from the index, then looks up only those it knows: a page's text holds far more
+   * words than buyers. With no index yet (before the first rescore) every row is looked up.
+   */
+  async function fromIndex(batch: Batch<T>): Promise<void> {
+    const found = await looks!(batch.map(([, { refs }]) => refs)).catch(() => undefined);
+    // Unanswered: the extension is going away.
+    if (stopped || found === undefined) return;
+    if (found === null) return describeBatch(batch);
+    const now = performance.now();
+    share = 0;
+    const knownRows = batch.filter(([target, { key }], i) => {
+      const look = found[i] ?? null;
+      if (!look) remember(key, { match: { kind: 'none' }, look: null, at: now });
+      else show(target, key, look);
+      return look !== null;
+    });
+    if (knownRows.length > 0) await describeBatch(knownRows);
+  }
+
+  /** Says whose each row's badge is, from the lookup: it corrects a badge the index had stale. */
+  async function describeBatch(batch: Batch<T>): Promise<void> {
     // Unanswered (the extension going away): badges from the index stay, undescribed.
     const matches = await lookup(batch.map(([, { refs }]) => refs)).catch(() => null);
     if (stopped || !matches) return;
@@ -376,27 +419,11 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     // The page was laid out before the answer came, and reading it is work enough for this task:
     // its new badges wait for the frames' turns.
     share = 0;
-    if (known.size > 10_000) known.clear();
     batch.forEach(([target, { key }], i) => {
       const match = matches[i] ?? { kind: 'none' };
       const look = lookOf(match);
-      known.set(key, { match, look, at: now });
+      remember(key, { match, look, at: now });
       show(target, key, look, match);
-    });
-  }
-
-  /**
-   * Badges a batch from the index, a screenful per message so that the first rows' badges come
-   * first; a row the lookup has answered meanwhile keeps the lookup's badge.
-   */
-  async function preview(batch: Array<[T, { refs: Ref[]; key: string }]>): Promise<void> {
-    const sent = performance.now();
-    const found = await looks!(batch.map(([, { refs }]) => refs)).catch(() => null);
-    if (stopped || !found) return;
-    share = 0;
-    batch.forEach(([target, { key }], i) => {
-      const look = found[i];
-      if (look && !((known.get(key)?.at ?? -1) >= sent)) show(target, key, look);
     });
   }
 

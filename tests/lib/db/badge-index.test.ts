@@ -2,15 +2,15 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadgeIndexBuilder, badgeIndexMissing, badgeLooks, shardBits, storedLook, writeBadgeIndex, type BadgeIndexHead } from '../../../lib/db/badge-index';
+import { BadgeIndexBuilder, FILTER, WHOLE_INDEX_MAX, badgeIndexMissing, badgeLooks, shardBits, storedLook, wholeBadgeIndex, writeBadgeIndex, type BadgeIndexHead } from '../../../lib/db/badge-index';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { importFile } from '../../../lib/db/importer';
 import { rescore } from '../../../lib/db/rescore';
-import { openTiermarkDB } from '../../../lib/db/schema';
+import { openTiermarkDB, storeCounts } from '../../../lib/db/schema';
 import { DEMO_EXPORT_END, demoOrders } from '../../../lib/demo/shop';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { both } from '../../../lib/localised';
-import { lookOf } from '../../../lib/overlay/badge-index';
+import { BadgeIndex, lookOf } from '../../../lib/overlay/badge-index';
 import type { Ref } from '../../../lib/overlay/site-adapter';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { chunked, FIXTURES } from '../../helpers';
@@ -25,6 +25,8 @@ async function demoShop() {
 
 const VIP = storedLook({ label: both('VIP', 'VIP会员'), colour: '#c0392b' }, [{ label: both('Churn risk', '流失预警'), colour: '#e67e22' }]);
 const PLAIN = storedLook(null, []);
+/** The counts of a store no import has written: an index built for it is current. */
+const NO_COUNTS = { customers: 0, orders: 0 };
 
 describe('the badge index the rescore writes in shards', () => {
   it('finds every identifier in its shard, in either language, and nothing else', async () => {
@@ -36,14 +38,17 @@ describe('the badge index the rescore writes in shards', () => {
     builder.addCustomer({ key: 'taobao-2:buyer7', platform: 'taobao', buyerId: 'buyer7' }, VIP);
     builder.addCustomer({ key: 'jd:jd_buyer', platform: 'jd', buyerId: 'jd_buyer' }, VIP);
     builder.addAliases({ 'order:2847561230001': ['taobao:buyer1'], 'name:王伟': ['taobao:buyer1', 'taobao:buyer2'], 'ext:99': ['taobao:buyer3'], 'order:5': ['taobao:nobody'] });
-    const index = builder.finish('build-1');
+    const index = builder.finish('build-1', NO_COUNTS);
     await writeBadgeIndex(db, index);
 
     // Shards by hash, each a few kilobytes: what a page reads does not grow with the shop.
     expect(index.head.bits).toBe(shardBits(customers + 3));
-    expect(index.shards.length).toBe(1 << index.head.bits);
-    expect(Math.max(...index.shards.map((s) => s.bytes.byteLength))).toBeLessThan(2 * 256 * 10);
-    const entries = index.shards.reduce((n, s) => n + s.bytes.byteLength / 10, 0);
+    const shards = index.shards.filter((s) => s.shard !== FILTER);
+    expect(shards.length).toBe(1 << index.head.bits);
+    expect(Math.max(...shards.map((s) => s.bytes.byteLength))).toBeLessThan(2 * 256 * 10);
+    // The filter that spares a shard read for words no customer has: 10 bits an identifier.
+    expect(index.shards.find((s) => s.shard === FILTER)!.bytes.byteLength).toBe(2 ** Math.ceil(Math.log2((customers + 3) * 10)) / 8);
+    const entries = shards.reduce((n, s) => n + s.bytes.byteLength / 10, 0);
     // Every buyer id once (buyer7's two shops as one entry), the JD buyer's id, the order and the name; not the ext: id nor an alias of nobody.
     expect(entries).toBe(customers + 1 + 2);
 
@@ -62,7 +67,7 @@ describe('the badge index the rescore writes in shards', () => {
     expect(await zh([[{ kind: 'id', value: 'jd_buyer' }], [{ kind: 'id', value: 'buyer7' }], [{ kind: 'id', value: 'buyer9' }]], null)).toEqual([vipZh, { kind: 'ambiguous', count: 2 }, vipZh]);
   });
 
-  it('gives every row of the demo shop the badge the lookup gives it, on a known platform and on none', async () => {
+  it('gives every row of the demo shop the badge the lookup gives it, from the shards and from the whole index a page gets, on a known platform and on none', async () => {
     const db = await demoShop();
     const orders = demoOrders();
     const rows: Ref[][] = [
@@ -74,9 +79,13 @@ describe('the badge index the rescore writes in shards', () => {
       ...orders.slice(0, 50).map((o): Ref[] => [{ kind: 'order', value: `9${o.orderId}` }, { kind: 'id', value: `${o.nick}_x` }]),
       [{ kind: 'name', value: '王**' }],
     ];
+    // The whole index a small shop's seller page gets, decoded there as the page decodes it.
+    const whole = new BadgeIndex(JSON.parse(JSON.stringify(await wholeBadgeIndex(db, 'zh-CN', 'v1'))));
+    expect(whole.version).toBe('v1');
     for (const platform of ['taobao', null] as const) {
       const expected = (await lookupRows(db, platform, rows, 'zh-CN')).map(lookOf);
       expect(await badgeLooks(db, platform, rows, 'zh-CN')).toEqual(expected);
+      expect(rows.map((refs) => whole.look(refs, platform))).toEqual(expected);
       // Not vacuous: real tiers, strangers unknown, and the shop's shared names marked ambiguous.
       expect(expected.filter((look) => look?.kind === 'customer' && look.tier !== null).length).toBeGreaterThan(orders.length);
       expect(expected.slice(-51).every((look) => look === null)).toBe(true);
@@ -86,17 +95,32 @@ describe('the badge index the rescore writes in shards', () => {
     }
   });
 
+  it('is sent whole to a page only for a shop of up to WHOLE_INDEX_MAX identifiers', async () => {
+    const db = await openTiermarkDB(`badge-whole-${Math.random()}`);
+    const write = async (customers: number) => {
+      const builder = new BadgeIndexBuilder();
+      for (let i = 0; i < customers; i += 1) builder.addCustomer({ key: `shopify:${i}`, platform: 'shopify', buyerId: `b${i}@example.com` }, PLAIN);
+      await writeBadgeIndex(db, builder.finish(`build-${customers}`, NO_COUNTS));
+    };
+    await write(WHOLE_INDEX_MAX);
+    const whole = await wholeBadgeIndex(db, 'en', 'v');
+    expect(whole?.size).toBe(WHOLE_INDEX_MAX);
+    expect(new BadgeIndex(whole!).look([{ kind: 'id', value: 'b99999@example.com' }], 'shopify')).toEqual({ kind: 'customer', tier: null, badges: [] });
+    await write(WHOLE_INDEX_MAX + 1);
+    expect(await wholeBadgeIndex(db, 'en', 'v')).toBeNull();
+  });
+
   it('is written again by each rescore, and a page is answered from the new build only', async () => {
     const db = await demoShop();
     const row: Ref[][] = [[{ kind: 'id', value: demoOrders()[0]!.nick }]];
     const before = (await db.get('meta', 'badgeIndex')) as BadgeIndexHead;
     const first = await badgeLooks(db, 'taobao', row, 'en');
-    expect(first[0]).not.toBeNull();
+    expect(first?.[0]).toBeTruthy();
     // A rebuild behind the cache's back (another context's rescore): its looks are numbered anew.
     const builder = new BadgeIndexBuilder();
     builder.addCustomer({ key: 'taobao:someone', platform: 'taobao', buyerId: 'someone' }, PLAIN);
     builder.addCustomer({ key: `taobao:${demoOrders()[0]!.nick}`, platform: 'taobao', buyerId: demoOrders()[0]!.nick }, VIP);
-    await writeBadgeIndex(db, builder.finish('build-2'));
+    await writeBadgeIndex(db, builder.finish('build-2', await storeCounts(db)));
     expect(await badgeLooks(db, 'taobao', row, 'en')).toEqual([{ kind: 'customer', tier: { label: 'VIP', colour: '#c0392b' }, badges: [{ label: 'Churn risk', colour: '#e67e22' }] }]);
     await rescore(db, { reason: 'manual', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
     clearLookupCache(db);
@@ -106,12 +130,34 @@ describe('the badge index the rescore writes in shards', () => {
     expect(await badgeLooks(db, 'taobao', row, 'en')).toEqual(first);
   });
 
+  it('is not used once an import has changed the store, until the rescore after it', async () => {
+    const db = await demoShop();
+    const row: Ref[][] = [[{ kind: 'id', value: demoOrders()[0]!.nick }]];
+    expect(await badgeLooks(db, 'taobao', row, 'en')).not.toBeNull();
+    expect(await wholeBadgeIndex(db, 'en', 'v')).not.toBeNull();
+    // A new buyer's order: the index knows nothing of them, so every row is looked up meanwhile.
+    const csv = readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv'));
+    const text = new TextDecoder('gb18030').decode(csv);
+    const header = text.slice(0, text.indexOf('\n') + 1);
+    const first = text.slice(header.length, text.indexOf('\n', header.length) + 1);
+    const nick = demoOrders()[0]!.nick;
+    const more = new TextEncoder().encode(header + first.replace(/\d{10,}/, '9999999999999999').replaceAll(nick, '新来的买家'));
+    await importFile(db, { name: 'more.csv', size: more.length, hash: await sha256Hex(more), stream: () => chunked(more, 65_536) }, {});
+    expect((await storeCounts(db)).customers).toBe(321);
+    expect(await badgeLooks(db, 'taobao', row, 'en')).toBeNull();
+    expect(await wholeBadgeIndex(db, 'en', 'v')).toBeNull();
+    await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
+    const rows: Ref[][] = [...row, [{ kind: 'id', value: '新来的买家' }]];
+    expect(await badgeLooks(db, 'taobao', rows, 'en')).toEqual((await lookupRows(db, 'taobao', rows, 'en')).map(lookOf));
+    expect((await badgeLooks(db, 'taobao', rows, 'en'))?.[1]).toMatchObject({ kind: 'customer' });
+  });
+
   it('is missing only for a shop with customers and no rescore since the index came, and not after that rescore failed', async () => {
     const db = await demoShop();
     expect(await badgeIndexMissing(db)).toBe(false);
     await db.delete('meta', 'badgeIndex');
     expect(await badgeIndexMissing(db)).toBe(true);
-    expect(await badgeLooks(db, 'taobao', [[{ kind: 'id', value: demoOrders()[0]!.nick }]], 'en')).toEqual([null]);
+    expect(await badgeLooks(db, 'taobao', [[{ kind: 'id', value: demoOrders()[0]!.nick }]], 'en')).toBeNull();
     expect(await badgeIndexMissing(await openTiermarkDB(`empty-${Math.random()}`))).toBe(false);
     // Once the rescore for it has failed, not asked again at every start of the worker.
     await db.put('meta', { ...(await db.get('meta', 'rescore'))!, reason: 'update', state: 'failed' } as never);

@@ -1,8 +1,10 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { importFile } from '../../../lib/db/importer';
-import { clearLookupCache, identifierHashes, lookupRows } from '../../../lib/db/lookup';
-import { IdentifierIndex, identifierKey } from '../../../lib/overlay/identifiers';
+import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
+import { badgeLooks } from '../../../lib/db/badge-index';
+import { lookOf } from '../../../lib/overlay/badge-index';
+import type { Ref } from '../../../lib/overlay/site-adapter';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB } from '../../../lib/db/schema';
 import { sha256Hex } from '../../../lib/import/encoding';
@@ -60,12 +62,12 @@ describe('looking up the rows of a seller page', () => {
     expect(await ask()).toMatchObject({ view: { badges: expect.arrayContaining([expect.objectContaining({ label: 'Dormant' })]) } });
   });
 
-  it('indexes the order numbers, emails and buyer ids a page may show, under the keys the page checks', async () => {
-    const index = new IdentifierIndex(await identifierHashes(await shop()));
-    for (const ref of [{ kind: 'order', value: '3' }, { kind: 'email', value: 'Marie@Example.org' }, { kind: 'id', value: 'marie@example.org' }] as const) {
-      expect(index.has(identifierKey(ref)), ref.value).toBe(true);
-    }
-    expect(index.has(identifierKey({ kind: 'order', value: '999' }))).toBe(false);
+  it('finds the order numbers, emails and buyer ids a page of no known platform shows in the badge index, as the lookup does', async () => {
+    const db = await shop();
+    const rows: Ref[][] = [[{ kind: 'order', value: '3' }], [{ kind: 'email', value: 'Marie@Example.org' }], [{ kind: 'id', value: 'marie@example.org' }], [{ kind: 'order', value: '999' }], [{ kind: 'id', value: 'Wang' }]];
+    const looks = await badgeLooks(db, null, rows, 'en');
+    expect(looks?.map((look) => look?.kind ?? null)).toEqual(['customer', 'customer', 'customer', null, null]);
+    expect(looks).toEqual((await lookupRows(db, null, rows, 'en')).map(lookOf));
   });
 
   it('finds a buyer id on a page of unknown platform', async () => {
