@@ -386,28 +386,30 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     pending.clear();
     if (batch.length === 0) return;
     if (!looks) return describeBatch(batch);
-    // A screenful per message, so that the first rows' badges come first.
-    await Promise.all(Array.from({ length: Math.ceil(batch.length / FIRST_TURN) }, (_, k) => fromIndex(batch.slice(k * FIRST_TURN, (k + 1) * FIRST_TURN))));
+    // A screenful per message, so that the first rows' badges come first; then one lookup.
+    const chunks = Array.from({ length: Math.ceil(batch.length / FIRST_TURN) }, (_, k) => batch.slice(k * FIRST_TURN, (k + 1) * FIRST_TURN));
+    const indexed = (await Promise.all(chunks.map(fromIndex))).flat();
+    if (!stopped && indexed.length > 0) await describeBatch(indexed);
   }
 
   /**
-   * Badges rows from the index, then looks up only those it knows: a page's text holds far more
-   * words than buyers. With no index yet (before the first rescore) every row is looked up.
+   * Badges rows from the index and says which it knows: only those are looked up, as a page's text
+   * holds far more words than buyers. With no index yet (before the first rescore, or after an
+   * import until the rescore after it) every row is looked up.
    */
-  async function fromIndex(batch: Batch<T>): Promise<void> {
+  async function fromIndex(batch: Batch<T>): Promise<Batch<T>> {
     const found = await looks!(batch.map(([, { refs }]) => refs)).catch(() => undefined);
     // Unanswered: the extension is going away.
-    if (stopped || found === undefined) return;
-    if (found === null) return describeBatch(batch);
+    if (stopped || found === undefined) return [];
+    if (found === null) return batch;
     const now = performance.now();
     share = 0;
-    const knownRows = batch.filter(([target, { key }], i) => {
+    return batch.filter(([target, { key }], i) => {
       const look = found[i] ?? null;
       if (!look) remember(key, { match: { kind: 'none' }, look: null, at: now });
       else show(target, key, look);
       return look !== null;
     });
-    if (knownRows.length > 0) await describeBatch(knownRows);
   }
 
   /** Says whose each row's badge is, from the lookup: it corrects a badge the index had stale. */

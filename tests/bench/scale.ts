@@ -2,15 +2,16 @@
 // export, each imported through the dashboard into a fresh profile and scored; then what a seller
 // waits for at that size, each against the target of issue 17, and how each cost grows with size.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import Papa from 'papaparse';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureChromium } from '../e2e/chromium.mjs';
-import { openEmptyDashboard } from '../e2e/extension';
+import { launchExtension, openEmptyDashboard } from '../e2e/extension';
 import { ROOT } from '../helpers';
 import { benchSource, generateShopifyRows } from './generate';
-import { sellerPageBench } from './seller-page';
+import { firstLoadAfterStart, sellerPageBench } from './seller-page';
 
 const OUT = resolve(ROOT, '.tiermark/bench');
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
@@ -26,6 +27,8 @@ function sizesOf(text: string | undefined): number[] {
 
 interface Figures {
   customers: number;
+  /** The seller page's first badge after DOMContentLoaded, on the first load after the browser starts. */
+  firstBadgeColdMs: number | null;
   importSeconds: number;
   rescoreSeconds: number;
   overviewMs: number;
@@ -59,7 +62,9 @@ async function measureSize(customers: number): Promise<Figures> {
   const file = join(OUT, `scale-${customers}.csv`);
   const generated = await generateShopifyRows(file, await rowsFor(customers));
   console.log(`\n## ${customers.toLocaleString('en')} customers: ${generated.rows.toLocaleString('en')} rows, ${fmt(generated.bytes / 1e6, 0)} MB`);
-  const { browser, page } = await openEmptyDashboard();
+  // A profile of our own, kept over a restart of the browser.
+  const profile = mkdtempSync(join(tmpdir(), 'tiermark-scale-'));
+  let { browser, page } = await openEmptyDashboard({ profile });
   try {
     await page.setInputFiles('#tm-file-input', file);
     await page.locator('.tm-detected-format').waitFor({ timeout: 120_000 });
@@ -100,7 +105,12 @@ async function measureSize(customers: number): Promise<Figures> {
     console.log(`  longest task          ${fmt(segmentsLongestTaskMs!, 0)} ms  (target ≤ 200 ms)  ${segmentsLongestTaskMs! <= 200 ? 'ok' : 'MISSED'}`);
     // A seller page of the shop's orders: the index it is sent, and its first badges. Before the
     // pages that may run the extension's pages out of memory (they share one process).
-    await sellerPageBench(browser, page, scored.customers);
+    const orders = await sellerPageBench(browser, page, scored.customers);
+    // The browser started again with the shop: the worker, its caches and the store are cold.
+    await browser.close();
+    browser = await launchExtension({ profile });
+    const firstBadgeColdMs = await firstLoadAfterStart(browser, orders);
+    page = await browser.openOptions();
     // Pages still reading every customer or follow-up: measured for the record, given two minutes.
     const [customersMs] = await opened('customers', '.tm-customer-row', PAGE_LIMIT_MS);
     // Its groups shown, items or not: a generated shop's follow-ups may all be past their windows today.
@@ -108,10 +118,11 @@ async function measureSize(customers: number): Promise<Figures> {
     const shownIn = (ms: number | null) => (ms === null ? `not shown in ${PAGE_LIMIT_MS / 1000} s  MISSED` : `${fmt(ms, 0)} ms  (target ≤ 1000 ms)  ${ms <= 1000 ? 'ok' : 'MISSED'}`);
     console.log(`Customers, first rows   ${shownIn(customersMs)}`);
     console.log(`Follow-ups, groups      ${shownIn(followUpsMs)}`);
-    const figures = { customers: scored.customers, importSeconds, rescoreSeconds, overviewMs, overviewLongestTaskMs: overviewLongestTaskMs!, segmentsMs, segmentsLongestTaskMs: segmentsLongestTaskMs!, customersMs, followUpsMs };
+    const figures = { customers: scored.customers, firstBadgeColdMs, importSeconds, rescoreSeconds, overviewMs, overviewLongestTaskMs: overviewLongestTaskMs!, segmentsMs, segmentsLongestTaskMs: segmentsLongestTaskMs!, customersMs, followUpsMs };
     return figures;
   } finally {
     await browser.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 
@@ -128,4 +139,5 @@ export async function scaleBench(sizes = process.argv[3]): Promise<void> {
   for (const [label, key] of [['import', 'importSeconds'], ['rescore', 'rescoreSeconds'], ['Overview, first render', 'overviewMs'], ['Segments, counts shown', 'segmentsMs']] as const) {
     console.log(`${label.padEnd(24)}${fmt(last[key] / first[key])}×`);
   }
+  if (first.firstBadgeColdMs && last.firstBadgeColdMs) console.log(`${'first badge, cold'.padEnd(24)}${fmt(last.firstBadgeColdMs / first.firstBadgeColdMs)}×`);
 }

@@ -15,7 +15,7 @@ const fmt = (n: number, digits = 2) => n.toFixed(digits);
  * against the same page where no adapter runs (/products). The rows are there before the content
  * script, so they are looked up, then badged a share a frame.
  */
-export async function sellerPageBench(browser: LoadedExtension, dashboard: Page, customers: number): Promise<void> {
+export async function sellerPageBench(browser: LoadedExtension, dashboard: Page, customers: number): Promise<string[]> {
   const orders = Object.keys(await storedEntries(dashboard, 'aliases', 40))
     .filter((key) => key.startsWith('order:'))
     .map((key) => key.slice('order:'.length))
@@ -31,6 +31,28 @@ export async function sellerPageBench(browser: LoadedExtension, dashboard: Page,
     const answer = await ask({ platform: 'shopify', rows: ${rows}, language: 'en' });
     return { entries: head.entries, shards: await read('badgeShards'), looks: head.looks.length, bytes: JSON.stringify(answer).length, badged: answer.looks.filter(Boolean).length };
   })()`)) as { entries: number; shards: number; looks: number; bytes: number; badged: number };
+  const { load, close } = await sellerPage(browser, orders);
+  // Each page alone first, so that its own first, cold load counts against the page and not Tiermark.
+  const loads = [];
+  const alone = [];
+  for (let i = 0; i < 5; i += 1) {
+    alone.push(await load('products', 0));
+    loads.push(await load('orders', orders.length));
+  }
+  await close();
+  console.log(`seller page, ${customers.toLocaleString('en')} customers  badge index ${index.entries.toLocaleString('en')} identifiers in ${index.shards.toLocaleString('en')} shards, ${index.looks} looks; the ${orders.length}-row page's looks answer ${fmt(index.bytes / 1e3, 1)} kB (${index.badged} badged)`);
+  loads.forEach((run, i) => {
+    console.log(`  load ${i + 1}: ${run.badges} of ${orders.length} orders badged, the first ${fmt(run.firstMs ?? NaN, 0)} ms and the last ${fmt(run.allMs ?? NaN, 0)} ms after DOMContentLoaded; longest frame before the first badge ${fmt(run.startingMs, 0)} ms, after it ${fmt(run.badgingMs, 0)} ms (0 = none over 50)`);
+  });
+  const badging = Math.max(...loads.map((run) => run.badgingMs));
+  console.log(`  longest frame while badging ${fmt(badging, 0)} ms  (target none over 50 ms)  ${badging <= 50 ? 'ok' : 'MISSED'}`);
+  const starting = Math.max(...loads.map((run) => run.startingMs));
+  console.log(`  longest frame starting between DOMContentLoaded and the first badge ${fmt(starting, 0)} ms; the page alone, starting after DOMContentLoaded, ${fmt(Math.max(...alone.map((run) => run.startingMs)), 0)} ms  (target none over 50 ms)  ${starting <= 50 ? 'ok' : 'MISSED'}`);
+  return orders;
+}
+
+/** The 500-order list served at the Shopify admin's address in this browser; `load` opens it and times its badges. */
+async function sellerPage(browser: LoadedExtension, orders: readonly string[]) {
   const fixture = readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8');
   const template = fixture.slice(fixture.indexOf('<tr id="gid://shopify/Order/5550005"'), fixture.lastIndexOf('</tr>') + 5);
   const pageRows = orders.map((name, i) => template.replaceAll('5550005', String(8_000_000 + i)).replaceAll('#1005', name.replace(/^#?/, '#')).replace('$30.00', `$${(20 + (i % 80)).toFixed(2)}`));
@@ -60,21 +82,18 @@ export async function sellerPageBench(browser: LoadedExtension, dashboard: Page,
       };
     })()`)) as { badges: number; firstMs: number | null; allMs: number | null; startingMs: number; badgingMs: number };
   };
-  // Each page alone first, so that its own first, cold load counts against the page and not Tiermark.
-  const loads = [];
-  const alone = [];
-  for (let i = 0; i < 5; i += 1) {
-    alone.push(await load('products', 0));
-    loads.push(await load('orders', orders.length));
-  }
-  await page.close();
-  console.log(`seller page, ${customers.toLocaleString('en')} customers  badge index ${index.entries.toLocaleString('en')} identifiers in ${index.shards.toLocaleString('en')} shards, ${index.looks} looks; the ${orders.length}-row page's looks answer ${fmt(index.bytes / 1e3, 1)} kB (${index.badged} badged)`);
-  loads.forEach((run, i) => {
-    console.log(`  load ${i + 1}: ${run.badges} of ${orders.length} orders badged, the first ${fmt(run.firstMs ?? NaN, 0)} ms and the last ${fmt(run.allMs ?? NaN, 0)} ms after DOMContentLoaded; longest frame before the first badge ${fmt(run.startingMs, 0)} ms, after it ${fmt(run.badgingMs, 0)} ms (0 = none over 50)`);
-  });
-  const badging = Math.max(...loads.map((run) => run.badgingMs));
-  console.log(`  longest frame while badging ${fmt(badging, 0)} ms  (target none over 50 ms)  ${badging <= 50 ? 'ok' : 'MISSED'}`);
-  const starting = Math.max(...loads.map((run) => run.startingMs));
-  console.log(`  longest frame starting between DOMContentLoaded and the first badge ${fmt(starting, 0)} ms; the page alone, starting after DOMContentLoaded, ${fmt(Math.max(...alone.map((run) => run.startingMs)), 0)} ms  (target none over 50 ms)  ${starting <= 50 ? 'ok' : 'MISSED'}`);
+  return { load, close: () => page.close() };
 }
 
+/**
+ * The first load of the seller page after the browser has started again with the shop: the
+ * worker, its caches and the store all cold (target: first badge ≤ 300 ms after DOMContentLoaded).
+ */
+export async function firstLoadAfterStart(browser: LoadedExtension, orders: readonly string[]): Promise<number | null> {
+  const { load, close } = await sellerPage(browser, orders);
+  const run = await load('orders', orders.length);
+  await close();
+  const ok = run.firstMs !== null && run.firstMs <= 300;
+  console.log(`seller page, first load after the browser starts: ${run.badges} of ${orders.length} badged, the first ${fmt(run.firstMs ?? NaN, 0)} ms and the last ${fmt(run.allMs ?? NaN, 0)} ms after DOMContentLoaded  (target first ≤ 300 ms)  ${ok ? 'ok' : 'MISSED'}`);
+  return run.firstMs;
+}
