@@ -52,7 +52,8 @@ export default defineContentScript({
     const answered = (version: string) => {
       if (seen !== null && seen !== version) overlay?.forget();
       seen = version;
-      if (local && local.version !== version) fetchIndex(version);
+      // Also with none: a shop small enough gets it again once the rescore after an import is done.
+      if (local?.version !== version) fetchIndex(version);
     };
     const options = (platform: Platform | null): OverlayOptions => ({
       labels,
@@ -88,6 +89,8 @@ export default defineContentScript({
       // The index's labels are in the language it was fetched in.
       if (local && localLanguage !== language) local = null;
       if (!local) fetchIndex(null);
+      // Wakes the worker and warms its index (the head, the filter) while the page paints its rows.
+      void sendMessage('badgeLooks', { platform: null, rows: [], language }).catch(() => undefined);
       const adapter = adapterFor(new URL(location.href));
       if (adapter) {
         overlay = startOverlay(adapterFinder(adapter), document, options(adapter.platform));
