@@ -3,8 +3,7 @@ import { openCard, type CardActions } from '../../lib/overlay/card';
 import { inspector } from '../../lib/overlay/inspect';
 import { customFinder, withIdentifiers } from '../../lib/overlay/custom-adapter';
 import { identifierFinder } from '../../lib/overlay/identifiers';
-import { BadgeIndex } from '../../lib/overlay/badge-index';
-import type { Ref } from '../../lib/overlay/site-adapter';
+import { BadgeSource } from '../../lib/overlay/badge-source';
 import { customAdapterMatches, customAdapters } from '../../lib/sites';
 import { uiLanguage } from '../../lib/settings';
 import { adapterFinder, HOST_CLASS, startOverlay, type Overlay, type OverlayOptions } from '../../lib/overlay/overlay';
@@ -31,51 +30,19 @@ export default defineContentScript({
       setStatus: (id, status, snoozeDays) => sendMessage('setFollowUpStatus', { id, status, snoozeDays }),
       openDashboard: (customerKey) => void sendMessage('openDashboard', { customerKey }),
     };
-    // A small shop's whole badge index, fetched again when an answer says the store has changed.
-    let local: BadgeIndex | null = null;
-    let localLanguage = language;
-    let fetching: string | null = null;
-    const fetchIndex = (version: string | null) => {
-      if (fetching === `${version}|${language}`) return;
-      fetching = `${version}|${language}`;
-      const asked = language;
-      void sendMessage('badgeIndex', { language: asked })
-        .then((packed) => {
-          if (!ctx.isValid || asked !== language) return;
-          local = packed ? new BadgeIndex(packed) : null;
-          localLanguage = asked;
-        })
-        .catch(() => undefined);
-    };
-    // The store version the last answer came from: a newer one means what the page was told is old.
-    let seen: string | null = null;
-    const answered = (version: string) => {
-      if (seen !== null && seen !== version) overlay?.forget();
-      seen = version;
-      // Also with none: a shop small enough gets it again once the rescore after an import is done.
-      if (local?.version !== version) fetchIndex(version);
-    };
+    const badges = new BadgeSource(
+      {
+        badgeIndex: (language) => sendMessage('badgeIndex', { language }),
+        badgeLooks: (platform, rows, language) => sendMessage('badgeLooks', { platform, rows, language }),
+        lookup: (platform, rows, language) => sendMessage('lookup', { platform, rows, language }),
+      },
+      () => language,
+      () => overlay?.forget(),
+    );
     const options = (platform: Platform | null): OverlayOptions => ({
       labels,
       onOpen: (badge, key, how) => void openCard(badge, key, card, how),
-      lookup: async (rows: Ref[][]) => {
-        const { matches, version } = await sendMessage('lookup', { platform, rows, language });
-        answered(version);
-        return matches;
-      },
-      looks: async (rows: Ref[][]) => {
-        // Rows the page's own index does not know are asked of the background, whose index is the
-        // newest: its answer's version says when the page's is stale.
-        const mine = local ? rows.map((refs) => local!.look(refs, platform)) : rows.map(() => null);
-        const unknown = rows.flatMap((_, i) => (mine[i] ? [] : [i]));
-        if (unknown.length === 0) return mine;
-        const { looks, version } = await sendMessage('badgeLooks', { platform, rows: unknown.map((i) => rows[i]!), language });
-        answered(version);
-        if (!looks) return null;
-        unknown.forEach((row, k) => (mine[row] = looks[k] ?? null));
-        return mine;
-      },
-      preview: (refs) => local?.look(refs, platform) ?? null,
+      ...badges.options(platform),
     });
     let overlay: Overlay | null = null;
     // What runs here, for the popup: an adapter's id, `custom`, `identifiers`, or nothing.
@@ -86,11 +53,7 @@ export default defineContentScript({
       overlay?.stop();
       overlay = null;
       running = null;
-      // The index's labels are in the language it was fetched in.
-      if (local && localLanguage !== language) local = null;
-      if (!local) fetchIndex(null);
-      // Wakes the worker and warms its index (the head, the filter) while the page paints its rows.
-      void sendMessage('badgeLooks', { platform: null, rows: [], language }).catch(() => undefined);
+      badges.start();
       const adapter = adapterFor(new URL(location.href));
       if (adapter) {
         overlay = startOverlay(adapterFinder(adapter), document, options(adapter.platform));

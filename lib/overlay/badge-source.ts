@@ -1,0 +1,84 @@
+import type { Platform } from '../model';
+import type { Language } from '../ui/i18n';
+import { BadgeIndex, type BadgeLook, type PackedBadgeIndex } from './badge-index';
+import type { RowMatch } from './badge-view';
+import type { OverlayOptions } from './overlay';
+import type { Ref } from './site-adapter';
+
+/** The background's answers a seller page asks for (lib/messaging.ts), each with the store version it comes from. */
+export interface BadgeAnswers {
+  badgeIndex(language: Language): Promise<PackedBadgeIndex | null>;
+  badgeLooks(platform: Platform | null, rows: Ref[][], language: Language): Promise<{ looks: Array<BadgeLook | null> | null; version: string }>;
+  lookup(platform: Platform | null, rows: Ref[][], language: Language): Promise<{ matches: RowMatch[]; version: string }>;
+}
+
+/**
+ * Where a seller page's badges come from: a small shop's whole index kept on the page (rows
+ * badged with no message), else the background's shards; then the lookup says whose each is. A
+ * newer store version in any answer means what the page holds is stale: `onStale` drops what the
+ * overlay was told, and the page's index is fetched again.
+ */
+export class BadgeSource {
+  private local: BadgeIndex | null = null;
+  private localLanguage: Language | null = null;
+  private fetching: string | null = null;
+  private seen: string | null = null;
+
+  constructor(
+    private readonly ask: BadgeAnswers,
+    private readonly language: () => Language,
+    private readonly onStale: () => void,
+  ) {}
+
+  /** On (re)starting the overlay: the page's index in the current language, and the worker woken while the page paints. */
+  start(): void {
+    if (this.local && this.localLanguage !== this.language()) this.local = null;
+    if (!this.local) this.fetchIndex(null);
+    void this.ask.badgeLooks(null, [], this.language()).catch(() => undefined);
+  }
+
+  options(platform: Platform | null): Pick<OverlayOptions, 'lookup' | 'looks' | 'preview'> {
+    return {
+      lookup: async (rows) => {
+        const { matches, version } = await this.ask.lookup(platform, rows, this.language());
+        this.answered(version);
+        return matches;
+      },
+      looks: async (rows) => {
+        // Rows the page's own index does not know are asked of the background, whose index is the
+        // newest: its answer's version says when the page's is stale.
+        const local = this.local;
+        const found = rows.map((refs) => local?.look(refs, platform) ?? null);
+        const unknown = rows.flatMap((_, i) => (found[i] ? [] : [i]));
+        if (unknown.length === 0) return found;
+        const { looks, version } = await this.ask.badgeLooks(platform, unknown.map((i) => rows[i]!), this.language());
+        this.answered(version);
+        if (!looks) return null;
+        unknown.forEach((row, k) => (found[row] = looks[k] ?? null));
+        return found;
+      },
+      preview: (refs) => this.local?.look(refs, platform) ?? null,
+    };
+  }
+
+  private answered(version: string): void {
+    if (this.seen !== null && this.seen !== version) this.onStale();
+    this.seen = version;
+    // Also with none: a shop small enough gets it again once the rescore after an import is done.
+    if (this.local?.version !== version) this.fetchIndex(version);
+  }
+
+  private fetchIndex(version: string | null): void {
+    const language = this.language();
+    if (this.fetching === `${version}|${language}`) return;
+    this.fetching = `${version}|${language}`;
+    void this.ask
+      .badgeIndex(language)
+      .then((packed) => {
+        if (language !== this.language()) return;
+        this.local = packed ? new BadgeIndex(packed) : null;
+        this.localLanguage = language;
+      })
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it, vi } from 'vitest';
+import 'fake-indexeddb/auto';
+import { BadgeIndexBuilder, storedLook, wholeBadgeIndex, writeBadgeIndex } from '../../../lib/db/badge-index';
+import { openTiermarkDB } from '../../../lib/db/schema';
+import { both } from '../../../lib/localised';
+import type { BadgeLook, PackedBadgeIndex } from '../../../lib/overlay/badge-index';
+import { BadgeSource, type BadgeAnswers } from '../../../lib/overlay/badge-source';
+import type { Ref } from '../../../lib/overlay/site-adapter';
+import type { Language } from '../../../lib/ui/i18n';
+
+const GOLD = storedLook({ label: both('Gold', '金卡'), colour: '#b7950b' }, []);
+
+/** A small shop's whole index as the background sends it. */
+async function packed(version: string, language: Language, buyers: string[]): Promise<PackedBadgeIndex | null> {
+  const db = await openTiermarkDB(`badge-source-${Math.random()}`);
+  const builder = new BadgeIndexBuilder();
+  for (const buyer of buyers) builder.addCustomer({ key: `taobao:${buyer}`, platform: 'taobao', buyerId: buyer }, GOLD);
+  // Counts of none, as this store has had no import: the index is current.
+  await writeBadgeIndex(db, builder.finish(version, { customers: 0, orders: 0 }));
+  return wholeBadgeIndex(db, language, version);
+}
+
+/** A background whose store holds `buyers` at `version`; it counts what it is asked. */
+function background(state: { version: string; buyers: string[]; small: boolean; indexed: boolean }) {
+  const asked = { index: 0, looks: [] as Ref[][][], lookups: 0 };
+  const gold = (language: Language): BadgeLook => ({ kind: 'customer', tier: { label: language === 'en' ? 'Gold' : '金卡', colour: '#b7950b' }, badges: [] });
+  const answers: BadgeAnswers = {
+    badgeIndex: async (language) => {
+      asked.index += 1;
+      return state.small && state.indexed ? await packed(state.version, language, state.buyers) : null;
+    },
+    badgeLooks: async (_platform, rows, language) => {
+      asked.looks.push(rows);
+      return { looks: state.indexed ? rows.map((refs) => (refs.some((ref) => state.buyers.includes(ref.value)) ? gold(language) : null)) : null, version: state.version };
+    },
+    lookup: async (_platform, rows) => {
+      asked.lookups += 1;
+      return { matches: rows.map(() => ({ kind: 'none' as const })), version: state.version };
+    },
+  };
+  return { answers, asked };
+}
+
+const row = (buyer: string): Ref[] => [{ kind: 'id', value: buyer }];
+
+describe('where a seller page’s badges come from', () => {
+  it('badges a small shop’s rows from the index on the page, asks the background only for rows it does not know, and fetches the index again once the store has changed', async () => {
+    const state = { version: 'v1', buyers: ['茶友小王', 'lily_2019'], small: true, indexed: true };
+    const { answers, asked } = background(state);
+    let stale = 0;
+    const source = new BadgeSource(answers, () => 'zh-CN', () => (stale += 1));
+    source.start();
+    const options = source.options('taobao');
+    await vi.waitFor(() => expect(options.preview!(row('茶友小王'))).toMatchObject({ tier: { label: '金卡' } }));
+    expect(options.preview!(row('过路客'))).toBeNull();
+    asked.looks.length = 0;
+    expect(await options.looks!([row('lily_2019'), row('过路客')])).toEqual([expect.objectContaining({ kind: 'customer' }), null]);
+    // Only the row the page's index did not know went to the background.
+    expect(asked.looks).toEqual([[row('过路客')]]);
+    expect(await options.looks!([row('茶友小王')])).toHaveLength(1);
+    expect(asked.looks).toHaveLength(1);
+    // An import adds a buyer: the background's newer version drops what the page was told and refetches the index.
+    Object.assign(state, { version: 'v2', buyers: [...state.buyers, '新来的买家'] });
+    expect(await options.looks!([row('新来的买家')])).toEqual([expect.objectContaining({ kind: 'customer' })]);
+    expect(stale).toBe(1);
+    await vi.waitFor(() => expect(options.preview!(row('新来的买家'))).toMatchObject({ tier: { label: '金卡' } }));
+    expect(asked.index).toBe(2);
+  });
+
+  it('asks the background for a large shop’s rows, and says so when there is no index to ask', async () => {
+    const state = { version: 'v1', buyers: ['buyer1'], small: false, indexed: true };
+    const { answers, asked } = background(state);
+    const source = new BadgeSource(answers, () => 'en', () => undefined);
+    source.start();
+    await vi.waitFor(() => expect(asked.index).toBe(1));
+    const options = source.options(null);
+    expect(options.preview!(row('buyer1'))).toBeNull();
+    expect(await options.looks!([row('buyer1'), row('buyer2')])).toEqual([{ kind: 'customer', tier: { label: 'Gold', colour: '#b7950b' }, badges: [] }, null]);
+    // Before the first rescore, or between an import and the rescore after it: every row is to be looked up.
+    state.indexed = false;
+    expect(await options.looks!([row('buyer1')])).toBeNull();
+  });
+
+  it('drops the page’s index when the seller chooses another language', async () => {
+    const state = { version: 'v1', buyers: ['茶友小王'], small: true, indexed: true };
+    const { answers } = background(state);
+    let language: Language = 'zh-CN';
+    const source = new BadgeSource(answers, () => language, () => undefined);
+    source.start();
+    await vi.waitFor(() => expect(source.options('taobao').preview!(row('茶友小王'))).toMatchObject({ tier: { label: '金卡' } }));
+    language = 'en';
+    source.start();
+    // Never a Chinese label on an English page meanwhile.
+    expect(source.options('taobao').preview!(row('茶友小王'))).toBeNull();
+    await vi.waitFor(() => expect(source.options('taobao').preview!(row('茶友小王'))).toMatchObject({ tier: { label: 'Gold' } }));
+  });
+});
