@@ -1,11 +1,12 @@
 import type { Localised } from '../localised';
 import type { Customer, Platform } from '../model';
-import { BADGES_SHOWN, keyHashes, lookNumberIn, resolveRow, rowKeys, type BadgeLook, type PackedBadgeIndex } from '../overlay/badge-index';
+import { BADGES_SHOWN, indexColumns, keyHashes, lookNumberIn, resolveRow, rowKeys, type BadgeLook, type IndexColumns, type PackedBadgeIndex } from '../overlay/badge-index';
 import type { Ref } from '../overlay/site-adapter';
 import type { BadgeOutcome, TierOutcome } from '../engine/outcome';
 import type { Language } from '../ui/i18n';
 import type { AliasTargets } from './buckets';
-import type { Database, StoreCounts, TiermarkDB } from './schema';
+import { storeCounts, type Database, type StoreCounts, type TiermarkDB } from './schema';
+import type { RescoreStatus } from './profiles';
 import type { IDBPTransaction } from 'idb';
 
 /**
@@ -183,23 +184,20 @@ export class BadgeIndexBuilder {
         kept.push([first[i]!, second[i]!, look]);
         at = end;
       }
-      const n = kept.length;
-      const bytes = new ArrayBuffer(n * 10);
-      const firsts = new Uint32Array(bytes, 0, n);
-      const seconds = new Uint32Array(bytes, n * 4, n);
-      const looks = new Uint16Array(bytes, n * 8, n);
+      const columns = indexColumns(kept.length);
       kept.forEach(([f, s, l], k) => {
-        firsts[k] = f;
-        seconds[k] = s;
-        looks[k] = l;
+        columns.firsts[k] = f;
+        columns.seconds[k] = s;
+        columns.lookIds[k] = l;
       });
-      shards.push({ shard, bytes });
+      shards.push({ shard, bytes: columns.firsts.buffer as ArrayBuffer });
     }
     if (this.overflow) return { head: { id: 'badgeIndex', built, bits: 0, entries: 0, looks: [], counts }, shards: [] };
+    const entries = shards.reduce((n, s) => n + s.bytes.byteLength / 10, 0);
     const filter = new Uint8Array(filterSize(size) / 8);
     for (let i = 0; i < size; i += 1) filterAdd(filter, first[i]!, second[i]!);
     shards.push({ shard: FILTER, bytes: filter.buffer });
-    return { head: { id: 'badgeIndex', built, bits, entries: shards.reduce((n, s) => n + (s.shard === FILTER ? 0 : s.bytes.byteLength / 10), 0), looks: this.looks, counts }, shards };
+    return { head: { id: 'badgeIndex', built, bits, entries, looks: this.looks, counts }, shards };
   }
 }
 
@@ -208,9 +206,9 @@ export class BadgeIndexBuilder {
  * rescore. Not after that rescore failed: the seller sees why, and the next one tries again.
  */
 export async function badgeIndexMissing(db: Database): Promise<boolean> {
-  const [head, counts, rescore] = await Promise.all([db.get('meta', 'badgeIndex'), db.get('meta', 'counts'), db.get('meta', 'rescore')]);
-  const failed = (rescore as { state?: string; reason?: string } | undefined)?.state === 'failed' && (rescore as { reason?: string }).reason === 'update';
-  return !head && !failed && ((counts as { customers?: number } | undefined)?.customers ?? 0) > 0;
+  const [head, counts, rescore] = await Promise.all([db.get('meta', 'badgeIndex'), storeCounts(db), db.get('meta', 'rescore') as Promise<RescoreStatus | undefined>]);
+  const failed = rescore?.state === 'failed' && rescore.reason === 'update';
+  return !head && !failed && counts.customers > 0;
 }
 
 /** Replaces the stored index with a new build, in one transaction: a page reads the old or the new, never a mix. */
@@ -220,16 +218,12 @@ export async function writeBadgeIndex(db: Database, index: { head: BadgeIndexHea
   await Promise.all([shards.clear(), ...index.shards.map((shard) => shards.put(shard)), tx.objectStore('meta').put(index.head), tx.done]);
 }
 
-/** A shard's columns (see BadgeShard). */
-function columns(bytes: ArrayBuffer): [Uint32Array, Uint32Array, Uint16Array] {
-  const n = bytes.byteLength / 10;
-  return [new Uint32Array(bytes, 0, n), new Uint32Array(bytes, n * 4, n), new Uint16Array(bytes, n * 8, n)];
-}
+/** A stored shard's columns. */
+const shardColumns = (bytes: ArrayBuffer): IndexColumns => indexColumns(bytes.byteLength / 10, bytes);
 
 /** Shards kept in the background between pages, per build: a seller pages through the same customers all day. */
 interface ShardCache {
   built: string | null;
-  head: BadgeIndexHead | null;
   filter: Uint8Array | null;
   shards: Map<number, ArrayBuffer | null>;
 }
@@ -241,13 +235,6 @@ export function clearBadgeCache(db: Database): void {
   caches.delete(db);
 }
 
-/**
- * The badge of each row, as `lookupRows` resolves it (strongest ref first; a buyer id on a page
- * of no known platform is any platform's), from the shards the rows' identifiers fall in: null
- * for a row nobody in the index matches, and for all when there is no index yet (before the first
- * rescore) or an import has come since (the lookup then answers every row until the rescore is
- * done). Reads the head and the missing shards in one transaction.
- */
 /** The index's head, or none while there is no index or an import has changed the store since it was built. */
 async function currentHead(tx: IDBPTransaction<TiermarkDB, ['meta', 'badgeShards'], 'readonly'>): Promise<BadgeIndexHead | null> {
   const meta = tx.objectStore('meta');
@@ -256,17 +243,24 @@ async function currentHead(tx: IDBPTransaction<TiermarkDB, ['meta', 'badgeShards
   return head;
 }
 
+/**
+ * The badge of each row, as `lookupRows` resolves it (strongest ref first; a buyer id on a page
+ * of no known platform is any platform's), from the shards the rows' identifiers fall in: null
+ * for a row nobody in the index matches, and for all when there is no index yet (before the first
+ * rescore) or an import has come since (the lookup then answers every row until the rescore is
+ * done). Reads the head and the missing shards in one transaction.
+ */
 export async function badgeLooks(db: Database, platform: Platform | null, rows: readonly Ref[][], language: Language): Promise<Array<BadgeLook | null> | null> {
   const keyed = rows.map((refs) => rowKeys(refs, platform));
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = { built: null, head: null, filter: null, shards: new Map() }));
+  if (!cache) caches.set(db, (cache = { built: null, filter: null, shards: new Map() }));
   const tx = db.transaction(['meta', 'badgeShards'], 'readonly');
   const shardStore = tx.objectStore('badgeShards');
   const head = await currentHead(tx);
   if (!head) return null;
   if (cache.built !== head.built) {
     const filter = (await shardStore.get(FILTER))?.bytes;
-    Object.assign(cache, { built: head.built, head, filter: filter ? new Uint8Array(filter) : null, shards: new Map() });
+    Object.assign(cache, { built: head.built, filter: filter ? new Uint8Array(filter) : null, shards: new Map() });
   }
   const { bits } = head;
   const { shards, filter } = cache;
@@ -280,7 +274,7 @@ export async function badgeLooks(db: Database, platform: Platform | null, rows: 
   for (const [shard, bytes] of read) shards.set(shard, bytes);
   const find = (first: number, second: number): StoredLook | null => {
     const bytes = mayHave(first, second) ? shards.get(shardOf(first, bits)) : null;
-    return bytes ? (head.looks[lookNumberIn(...columns(bytes), first, second)] ?? null) : null;
+    return bytes ? (head.looks[lookNumberIn(shardColumns(bytes), first, second)] ?? null) : null;
   };
   return keyed.map((keys) => {
     const look = resolveRow(keys, find);
@@ -297,19 +291,17 @@ export async function wholeBadgeIndex(db: Database, language: Language, version:
   const head = await currentHead(tx);
   if (!head || head.entries > WHOLE_INDEX_MAX) return null;
   // The shards in order of their numbers are in order of first hash: end to end, one sorted index.
-  const shards = (await tx.objectStore('badgeShards').getAll(IDBKeyRange.lowerBound(0))).map(({ bytes }) => columns(bytes));
-  const size = shards.reduce((n, [firsts]) => n + firsts.length, 0);
-  const bytes = new Uint8Array(size * 10);
-  const firsts = new Uint32Array(bytes.buffer, 0, size);
-  const seconds = new Uint32Array(bytes.buffer, size * 4, size);
-  const lookIds = new Uint16Array(bytes.buffer, size * 8, size);
+  const shards = (await tx.objectStore('badgeShards').getAll(IDBKeyRange.lowerBound(0))).map(({ bytes }) => shardColumns(bytes));
+  const size = shards.reduce((n, shard) => n + shard.firsts.length, 0);
+  const whole = indexColumns(size);
   let at = 0;
-  for (const [f, s, l] of shards) {
-    firsts.set(f, at);
-    seconds.set(s, at);
-    lookIds.set(l, at);
-    at += f.length;
+  for (const shard of shards) {
+    whole.firsts.set(shard.firsts, at);
+    whole.seconds.set(shard.seconds, at);
+    whole.lookIds.set(shard.lookIds, at);
+    at += shard.firsts.length;
   }
+  const bytes = new Uint8Array(whole.firsts.buffer);
   let binary = '';
   for (let from = 0; from < bytes.length; from += 0x8000) binary += String.fromCharCode(...bytes.subarray(from, from + 0x8000));
   return { version, looks: head.looks.map((look) => lookIn(look, language)), size, packed: btoa(binary) };

@@ -53,8 +53,20 @@ export function resolveRow<L extends { kind: 'customer' } | { kind: 'ambiguous';
   return null;
 }
 
+/** An index's (or a shard's) identifiers as three columns over one buffer of 10 bytes each: first hashes, second hashes, look numbers. */
+export interface IndexColumns {
+  firsts: Uint32Array;
+  seconds: Uint32Array;
+  lookIds: Uint16Array;
+}
+
+/** The columns over `buffer` (of `size` identifiers; a new buffer when none is given). */
+export function indexColumns(size: number, buffer: ArrayBufferLike = new ArrayBuffer(size * 10)): IndexColumns {
+  return { firsts: new Uint32Array(buffer, 0, size), seconds: new Uint32Array(buffer, size * 4, size), lookIds: new Uint16Array(buffer, size * 8, size) };
+}
+
 /** Where an identifier stands in sorted hash columns: its look number, or -1. */
-export function lookNumberIn(firsts: Uint32Array, seconds: Uint32Array, lookIds: Uint16Array, first: number, second: number): number {
+export function lookNumberIn({ firsts, seconds, lookIds }: IndexColumns, first: number, second: number): number {
   for (let at = countBelow(firsts, first); at < firsts.length && firsts[at] === first; at += 1) {
     if (seconds[at] === second) return lookIds[at]!;
   }
@@ -88,20 +100,15 @@ function fromBase64(text: string): Uint8Array {
 export class BadgeIndex {
   readonly version: string;
   private readonly looks: BadgeLook[];
-  private readonly firsts: Uint32Array;
-  private readonly seconds: Uint32Array;
-  private readonly lookIds: Uint16Array;
+  private readonly columns: IndexColumns;
 
   constructor(index: PackedBadgeIndex) {
-    const bytes = fromBase64(index.packed);
     this.version = index.version;
     this.looks = index.looks;
-    this.firsts = new Uint32Array(bytes.buffer, 0, index.size);
-    this.seconds = new Uint32Array(bytes.buffer, index.size * 4, index.size);
-    this.lookIds = new Uint16Array(bytes.buffer, index.size * 8, index.size);
+    this.columns = indexColumns(index.size, fromBase64(index.packed).buffer);
   }
 
   look(refs: readonly Ref[], platform: Platform | null): BadgeLook | null {
-    return resolveRow(rowKeys(refs, platform), (first, second) => this.looks[lookNumberIn(this.firsts, this.seconds, this.lookIds, first, second)] ?? null);
+    return resolveRow(rowKeys(refs, platform), (first, second) => this.looks[lookNumberIn(this.columns, first, second)] ?? null);
   }
 }
