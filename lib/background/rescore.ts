@@ -2,8 +2,7 @@ import { browser } from 'wxt/browser';
 import { remindOfFollowUps } from './reminders';
 import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
-import { rescore } from '../db/rescore';
-import { badgeIndexMissing } from '../db/badge-index';
+import { rescore, updateRescoreNeeded } from '../db/rescore';
 import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
 import { onMessage } from '../messaging';
@@ -61,10 +60,10 @@ export function setUpRescore(): void {
   };
   browser.runtime.onInstalled.addListener(() => void ensureAlarm());
   browser.runtime.onStartup.addListener(() => void ensureAlarm());
-  // A store from before the badge index gets it from one rescore, asked whenever the worker starts:
+  // A store from before the badge index or the customer table gets them from one rescore, asked whenever the worker starts:
   // the browser does not always say it updated (an unpacked folder replaced, then a restart).
   void db()
-    .then(badgeIndexMissing)
+    .then(updateRescoreNeeded)
     .then((missing) => {
       if (missing) void requestRescore('update');
     });

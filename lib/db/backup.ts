@@ -9,7 +9,7 @@ const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profile
 type BackedUp = (typeof BACKED_UP)[number];
 const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles', 'followups']);
 /** Every store, for deleting all data: the backed-up ones, an import's staging and the badge index. */
-const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards'] as const;
+const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards', 'customerTable'] as const;
 /** Records the next rescore writes again: the badge index's head goes with its shards. */
 const rebuilt = (store: BackedUp, record: unknown) => store === 'meta' && (record as { id?: string }).id === 'badgeIndex';
 
@@ -55,8 +55,8 @@ const EXPECTED: Record<BackedUp, Localised> = {
 };
 /** The store version before shops: its backups restore, each import into its platform's first shop (as the v4 migration does). */
 const BEFORE_SHOPS = 3;
-/** Versions whose backups restore here; those from before kept dates have none. A badge index is never in one. */
-const RESTORABLE = new Set([BEFORE_SHOPS, 4, 5, DB_VERSION]);
+/** Versions whose backups restore here; those from before kept dates have none. A badge index or customer table is never in one. */
+const RESTORABLE = new Set([BEFORE_SHOPS, 4, 5, 6, DB_VERSION]);
 
 /** Buckets read at a time: each read's results become objects on the page's thread. */
 const SLICE = 32;

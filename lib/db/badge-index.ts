@@ -201,16 +201,6 @@ export class BadgeIndexBuilder {
   }
 }
 
-/**
- * Whether the shop has customers but no badge index: a store from before it, until its first
- * rescore. Not after that rescore failed: the seller sees why, and the next one tries again.
- */
-export async function badgeIndexMissing(db: Database): Promise<boolean> {
-  const [head, counts, rescore] = await Promise.all([db.get('meta', 'badgeIndex'), storeCounts(db), db.get('meta', 'rescore') as Promise<RescoreStatus | undefined>]);
-  const failed = rescore?.state === 'failed' && rescore.reason === 'update';
-  return !head && !failed && counts.customers > 0;
-}
-
 /** Replaces the stored index with a new build, in one transaction: a page reads the old or the new, never a mix. */
 export async function writeBadgeIndex(db: Database, index: { head: BadgeIndexHead; shards: BadgeShard[] }): Promise<void> {
   const tx = db.transaction(['badgeShards', 'meta'], 'readwrite');

@@ -16,6 +16,8 @@ import { bucketSlices } from './slices';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
 import { countDue, type DueTally, type FollowUpRecord } from '../follow-ups';
 import { BadgeIndexBuilder, storedLook, writeBadgeIndex } from './badge-index';
+import { CustomerTableBuilder } from '../customer-table';
+import { writeCustomerTable } from './customer-table';
 
 /** Buckets read or written per transaction: small enough to report progress often. */
 const CHUNK = 64;
@@ -87,6 +89,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const due: DueTally = { id: 'dueTally', counts: {} };
     const tallyOf = (key: string): OverviewTally => (overview.byShop[key.slice(0, key.indexOf(':'))] ??= emptyTally());
     const badgeIndex = new BadgeIndexBuilder();
+    const table = new CustomerTableBuilder(registry.facts, status.customers);
     for (let start = 0; start < BUCKETS; start += CHUNK) {
       const profiles = new Map<number, Record<string, Profile>>();
       const raised = new Map<number, Record<string, FollowUpRecord>>();
@@ -105,6 +108,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
             missed.customers += 1;
           }
           badgeIndex.addCustomer(history.customer, storedLook(outcome.tier, outcome.badges));
+          table.add(history.customer, facts, outcome.tier, outcome.badges);
           map[key] = { key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay };
           const { currency, orderCount, monetaryMinor } = history.customer;
           const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };
@@ -137,7 +141,10 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     }
     await Promise.all([db.put('meta', overview), db.put('meta', due)]);
     for await (const { aliases } of bucketSlices(db, ['aliases'], CHUNK)) for (const stored of aliases) badgeIndex.addAliases(readBucket(stored));
-    await writeBadgeIndex(db, badgeIndex.finish(`${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`, { customers: counts.customers, orders: counts.orders }));
+    const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+    const builtFrom = { customers: counts.customers, orders: counts.orders };
+    await writeCustomerTable(db, table.finish(built, builtFrom));
+    await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom));
     status.state = 'done';
   } catch (error) {
     status.state = 'failed';
@@ -146,6 +153,17 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
   status.finishedAt = Date.now();
   await report();
   return status;
+}
+
+/**
+ * Whether the shop has customers but not what only a rescore writes (the badge index, the customer
+ * table): a store from before them, until its first rescore. Not after that rescore failed: the
+ * seller sees why, and the next one tries again.
+ */
+export async function updateRescoreNeeded(db: Database): Promise<boolean> {
+  const [index, table, counts, rescore] = await Promise.all([db.getKey('meta', 'badgeIndex'), db.getKey('customerTable', 'head'), storeCounts(db), db.get('meta', 'rescore') as Promise<RescoreStatus | undefined>]);
+  const failed = rescore?.state === 'failed' && rescore.reason === 'update';
+  return (index === undefined || table === undefined) && !failed && counts.customers > 0;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { FormatId } from '../formats';
 import type { OverviewRecord } from '../overview';
 import type { DueTally } from '../follow-ups';
 import type { BadgeIndexHead, BadgeShard } from './badge-index';
+import type { TableRecord } from '../customer-table';
 import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
@@ -35,6 +36,8 @@ export interface TiermarkDB extends DBSchema {
   keptDates: { key: string; value: CustomerDates };
   /** The badge index by shard, written by the rescore (see badge-index.ts); rebuilt, so never backed up. */
   badgeShards: { key: number; value: BadgeShard };
+  /** The customer table by record name, written by the rescore (see customer-table.ts); rebuilt, so never backed up. */
+  customerTable: { key: string; value: TableRecord };
 }
 
 export interface CustomerDates {
@@ -124,6 +127,10 @@ export const MIGRATIONS: readonly Upgrade[] = [
   // v6: the badge index in shards; the first rescore after the update writes it.
   (db) => {
     db.createObjectStore('badgeShards', { keyPath: 'shard' });
+  },
+  // v7: the customer table in columns; the first rescore after the update writes it.
+  (db) => {
+    db.createObjectStore('customerTable', { keyPath: 'name' });
   },
 ];
 

@@ -2,10 +2,10 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadgeIndexBuilder, FILTER, WHOLE_INDEX_MAX, badgeIndexMissing, badgeLooks, shardBits, storedLook, wholeBadgeIndex, writeBadgeIndex, type BadgeIndexHead } from '../../../lib/db/badge-index';
+import { BadgeIndexBuilder, FILTER, WHOLE_INDEX_MAX, badgeLooks, shardBits, storedLook, wholeBadgeIndex, writeBadgeIndex, type BadgeIndexHead } from '../../../lib/db/badge-index';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { importFile } from '../../../lib/db/importer';
-import { rescore } from '../../../lib/db/rescore';
+import { rescore, updateRescoreNeeded } from '../../../lib/db/rescore';
 import { openTiermarkDB, storeCounts } from '../../../lib/db/schema';
 import { DEMO_EXPORT_END, demoOrders } from '../../../lib/demo/shop';
 import { sha256Hex } from '../../../lib/import/encoding';
@@ -154,13 +154,13 @@ describe('the badge index the rescore writes in shards', () => {
 
   it('is missing only for a shop with customers and no rescore since the index came, and not after that rescore failed', async () => {
     const db = await demoShop();
-    expect(await badgeIndexMissing(db)).toBe(false);
+    expect(await updateRescoreNeeded(db)).toBe(false);
     await db.delete('meta', 'badgeIndex');
-    expect(await badgeIndexMissing(db)).toBe(true);
+    expect(await updateRescoreNeeded(db)).toBe(true);
     expect(await badgeLooks(db, 'taobao', [[{ kind: 'id', value: demoOrders()[0]!.nick }]], 'en')).toBeNull();
-    expect(await badgeIndexMissing(await openTiermarkDB(`empty-${Math.random()}`))).toBe(false);
+    expect(await updateRescoreNeeded(await openTiermarkDB(`empty-${Math.random()}`))).toBe(false);
     // Once the rescore for it has failed, not asked again at every start of the worker.
     await db.put('meta', { ...(await db.get('meta', 'rescore'))!, reason: 'update', state: 'failed' } as never);
-    expect(await badgeIndexMissing(db)).toBe(false);
+    expect(await updateRescoreNeeded(db)).toBe(false);
   });
 });

@@ -4,12 +4,13 @@ import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { DB_VERSION, MIGRATIONS, openTiermarkDB, storeCounts, type Database } from '../../../lib/db/schema';
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
-import { badgeIndexMissing, badgeLooks } from '../../../lib/db/badge-index';
+import { badgeLooks } from '../../../lib/db/badge-index';
+import { openCustomerTable } from '../../../lib/db/customer-table';
 import { importFile } from '../../../lib/db/importer';
 import { setKeptDates } from '../../../lib/db/kept-dates';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { allFollowUps, setFollowUpStatus } from '../../../lib/db/profiles';
-import { rescore } from '../../../lib/db/rescore';
+import { rescore, updateRescoreNeeded } from '../../../lib/db/rescore';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
@@ -30,7 +31,7 @@ describe('database schema', () => {
 
     const latest = await openTiermarkDB(name);
     expect(latest.version).toBe(DB_VERSION);
-    expect([...latest.objectStoreNames].sort()).toEqual(['aliases', 'badgeShards', 'customers', 'followups', 'imports', 'keptDates', 'meta', 'orders', 'profiles', 'ruleFiles', 'shops', 'staged', 'stagedAliases']);
+    expect([...latest.objectStoreNames].sort()).toEqual(['aliases', 'badgeShards', 'customerTable', 'customers', 'followups', 'imports', 'keptDates', 'meta', 'orders', 'profiles', 'ruleFiles', 'shops', 'staged', 'stagedAliases']);
     expect(await storeCounts(latest)).toMatchObject({ customers: 3, orders: 7 });
     expect((await getCustomerEntry(latest, 'taobao:茶友小王'))!.customer).toMatchObject({ orderCount: 2, monetaryMinor: 38400 });
     expect(await customersForAlias(latest, 'order:2847561230003')).toEqual(['taobao:lily_2019']);
@@ -38,7 +39,7 @@ describe('database schema', () => {
     latest.close();
   });
 
-  it('opens a store made by the release before the badge index with the same customers, rules, follow-up states and dates, and indexes it at the next rescore', async () => {
+  it('opens a store made by the release before the badge index with the same customers, rules, follow-up states and dates, and indexes and tables it at the next rescore', async () => {
     const asOf = endOfDay('2024-05-01', 'Asia/Shanghai');
     // Today's store of a Taobao shop worked on by staff, copied store by store into a version-5 database.
     const source = await openTiermarkDB(`v5-source-${Math.random()}`);
@@ -71,11 +72,14 @@ describe('database schema', () => {
     const matches = await lookupRows(latest, 'taobao', rows, 'zh-CN');
     expect(matches.every((match) => match.kind === 'customer')).toBe(true);
     // No index until the rescore the update asks for: the lookup badges the rows meanwhile.
-    expect(await badgeIndexMissing(latest)).toBe(true);
+    expect(await updateRescoreNeeded(latest)).toBe(true);
     expect(await badgeLooks(latest, 'taobao', rows, 'zh-CN')).toBeNull();
+    expect(await openCustomerTable(latest)).toBeNull();
     await rescore(latest, { reason: 'update', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf });
     clearLookupCache(latest);
-    expect(await badgeIndexMissing(latest)).toBe(false);
+    expect(await updateRescoreNeeded(latest)).toBe(false);
+    const listed = await (await openCustomerTable(latest))!.table.query({ shop: null, text: '', byOrder: [], tier: null, badge: null, sortBy: 'monetary', ascending: false }, 0, 10);
+    expect(listed.rows.map((row) => [row.buyerId, row.tier?.label['zh-CN']])).toEqual([['茶友小王', '银卡会员'], ['张三丰', '银卡会员'], ['lily_2019', '银卡会员']]);
     expect(await badgeLooks(latest, 'taobao', rows, 'zh-CN')).toEqual((await lookupRows(latest, 'taobao', rows, 'zh-CN')).map(lookOf));
     expect(JSON.stringify(await badgeLooks(latest, 'taobao', rows, 'zh-CN'))).toContain('银卡会员');
     const kept = await allFollowUps(latest);

@@ -1,0 +1,161 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CustomerTableBuilder, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
+import { customersWithOrder, loadCustomerRows, queryCustomers, type CustomerRow } from '../../../lib/db/customer-list';
+import { openCustomerTable, writeCustomerTable } from '../../../lib/db/customer-table';
+import { importFile } from '../../../lib/db/importer';
+import { rescore } from '../../../lib/db/rescore';
+import { openTiermarkDB, type Database } from '../../../lib/db/schema';
+import { DEMO_EXPORT_END } from '../../../lib/demo/shop';
+import { defaultRegistry } from '../../../lib/engine/registry';
+import { sha256Hex } from '../../../lib/import/encoding';
+import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
+import { ascendingOrder } from '../../../lib/sorted';
+import { chunked, fixture } from '../../helpers';
+
+const FIXTURES = join(__dirname, '../../fixtures');
+
+async function importInto(db: Database, path: string, name: string, shop?: { id: string; name: string }) {
+  const bytes = new Uint8Array(readFileSync(path));
+  const settings = shop ? { shop: { ...shop, platform: 'taobao' as const, createdAt: 0 } } : {};
+  await importFile(db, { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 65_536) }, settings);
+}
+
+/** The demo shop, the same export in a second Taobao shop (every buyer twice), and a JD shop: three shops, two currencies' worth of rules. */
+async function threeShops() {
+  const db = await openTiermarkDB(`customer-table-${Math.random()}`);
+  await importInto(db, join(FIXTURES, 'demo/ExportOrderList202611201200.csv'), 'ExportOrderList202611201200.csv');
+  await importInto(db, join(FIXTURES, 'demo/ExportOrderList202611201200.csv'), 'ExportOrderList202611201200.csv', { id: 'taobao-2', name: '二店' });
+  await importInto(db, fixture('jd-orders.gbk.csv'), 'jd-orders.csv');
+  await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
+  return db;
+}
+
+/** What the list shows of a row read the old way: every customer and profile parsed. */
+const shownOf = (row: CustomerRow): ListedCustomer => ({
+  key: row.key,
+  buyerId: row.buyerId,
+  tier: row.tier && { ref: row.tier.ref, label: row.tier.label, colour: row.tier.colour },
+  badges: row.badges,
+  orderCount: row.orderCount,
+  monetaryMinor: row.monetaryMinor,
+  currency: row.currency,
+  avgOrderValue: typeof row.facts.avgOrderValue === 'number' ? row.facts.avgOrderValue : null,
+  lastOrderAt: row.lastOrderAt,
+  rfmCode: typeof row.facts.rfmCode === 'string' ? row.facts.rfmCode : null,
+});
+
+const ALL: TableQuery = { shop: null, text: '', byOrder: [], tier: null, badge: null, sortBy: 'monetary', ascending: false };
+
+describe('the customer table the rescore writes', () => {
+  it('lists, sorts, filters and searches exactly as reading every customer and profile does', async () => {
+    const db = await threeShops();
+    const rows = await loadCustomerRows(db);
+    const opened = (await openCustomerTable(db))!;
+    expect(opened.notListed).toBe(0);
+    const { table } = opened;
+    expect(table.head.size).toBe(rows.length);
+    expect(new Set(rows.map((row) => row.key.split(':')[0])).size).toBe(3);
+
+    const check = async (query: TableQuery) => {
+      const expected = queryCustomers(query.shop === null ? rows : rows.filter((row) => row.key.startsWith(`${query.shop}:`)), query).map(shownOf);
+      const answer = await table.query(query, 0, rows.length);
+      expect(answer.total, JSON.stringify(query)).toBe(expected.length);
+      expect(answer.rows, JSON.stringify(query)).toEqual(expected);
+    };
+    // Every fact a seller can sort by, both ways: numbers, texts (RFM codes, stages), facts most customers lack.
+    const sortable = [...defaultRegistry().facts].filter(([, spec]) => spec.type !== 'boolean').map(([name]) => name);
+    for (const sortBy of [...sortable, 'noSuchFact']) for (const ascending of [false, true]) await check({ ...ALL, sortBy, ascending });
+    // Every filter the page offers, alone and together, in each shop.
+    const tiers = [...new Set(rows.flatMap((row) => (row.tier ? [row.tier.ref] : [])))];
+    const badges = [...new Set(rows.flatMap((row) => row.badges.map((b) => b.ref)))];
+    expect(tiers.length).toBeGreaterThan(1);
+    expect(badges.length).toBeGreaterThan(1);
+    for (const shop of [null, 'taobao', 'taobao-2', 'jd', 'no-such-shop']) {
+      for (const tier of [null, 'none', ...tiers]) await check({ ...ALL, shop, tier });
+      for (const badge of badges) await check({ ...ALL, shop, badge, sortBy: 'recencyDays', ascending: true });
+      for (const [r, f] of [[5, 1], [1, 1], [3, 2], [5, 5]] as const) await check({ ...ALL, shop, rfm: { r, f } });
+      for (const value of ['new', 'growing', 'lost', 'dormant', 'mature', 'nothing']) await check({ ...ALL, shop, group: { fact: 'lifecycleStage', value } });
+      await check({ ...ALL, shop, tier: tiers[0]!, badge: badges[0]!, sortBy: 'churnRisk' });
+    }
+    // Searches: a fragment most names share, one buyer, Chinese and Latin text, nothing.
+    const someone = rows[Math.floor(rows.length / 2)]!;
+    for (const text of ['a', '王', someone.buyerId.slice(1, 4).toUpperCase(), someone.buyerId, '  ', 'nobody at all', '@']) {
+      await check({ ...ALL, text });
+      await check({ ...ALL, text, shop: 'taobao-2', sortBy: 'rfmCode' });
+    }
+  });
+
+  it('finds a buyer by an order number and keeps a second page of the same query in step with the first', async () => {
+    const db = await threeShops();
+    const { table } = (await openCustomerTable(db))!;
+    const rows = await loadCustomerRows(db);
+    // The demo export's first order, in both Taobao shops: its number is in no buyer's name.
+    const text = '3861204117002763731';
+    const byOrder = await customersWithOrder(db, text);
+    expect(byOrder.map((key) => key.split(':')[0]).sort()).toEqual(['taobao', 'taobao-2']);
+    const query = { ...ALL, text, byOrder };
+    const whole = await table.query(query, 0, rows.length);
+    expect(whole.rows.map((row) => row.key)).toEqual(queryCustomers(rows, query).map((row) => row.key));
+    expect(whole.total).toBe(2);
+    const common = { ...ALL, text: '7' };
+    const all = await table.query(common, 0, rows.length);
+    expect(all.total).toBeGreaterThan(20);
+    const pages = [...(await table.query(common, 0, 7)).rows, ...(await table.query(common, 7, 7)).rows, ...(await table.query(common, 14, rows.length)).rows];
+    expect(pages).toEqual(all.rows);
+    // The filters' choices are what the shop's customers have, best tier first.
+    const choices = (await table.query({ ...ALL, shop: 'jd' }, 0, 0)).choices;
+    const jdTiers = new Set(rows.filter((row) => row.key.startsWith('jd:') && row.tier).map((row) => row.tier!.ref));
+    expect(choices.tiers.map((tier) => tier.ref).sort()).toEqual([...jdTiers].sort());
+    expect(choices.tiers.map((tier) => tier.rank)).toEqual([...choices.tiers.map((tier) => tier.rank)].sort((a, b) => b - a));
+  });
+
+  it('says how many customers an import added since it was built, and never mixes two builds', async () => {
+    const db = await openTiermarkDB(`customer-table-stale-${Math.random()}`);
+    await importInto(db, join(FIXTURES, 'demo/ExportOrderList202611201200.csv'), 'ExportOrderList202611201200.csv');
+    await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
+    const before = (await openCustomerTable(db))!;
+    await importInto(db, fixture('jd-orders.gbk.csv'), 'jd-orders.csv');
+    const jdCustomers = new Set((await loadCustomerRows(db)).filter((row) => row.key.startsWith('jd:')).map((row) => row.key)).size;
+    expect(jdCustomers).toBeGreaterThan(0);
+    const stale = (await openCustomerTable(db))!;
+    expect(stale.notListed).toBe(jdCustomers);
+    // A rescore replaces the table while a page holds the old one: its next column read fails, never mixing the two.
+    await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
+    await expect(before.table.query({ ...ALL, sortBy: 'pAlive' }, 0, 10)).rejects.toThrow(/rebuilt/);
+    expect((await openCustomerTable(db))!.notListed).toBe(0);
+  });
+
+  it('keeps numbers exactly, in 32 bits only where every value fits', async () => {
+    const builder = new CustomerTableBuilder(new Map([['monetary', { type: 'number' }], ['frequency', { type: 'number' }], ['rfmCode', { type: 'string' }]]), 1);
+    const customer = (i: number) => ({ key: `taobao:b${i}`, platform: 'taobao', buyerId: `b${i}\nsecond line`, names: [], emails: [], phones: [], orderCount: i, monetaryMinor: 1_234_567_891 + i, currency: 'CNY', lastOrderAt: 1.7e12 + i, firstOrderAt: 0 }) as never;
+    for (let i = 0; i < 40; i += 1) builder.add(customer(i), { monetary: 12_345_678.91 + i / 100, frequency: i, rfmCode: i % 2 ? '555' : '111' }, null, []);
+    const [head, ...records] = builder.finish('b', { customers: 40, orders: 40 });
+    expect(head).toMatchObject({ size: 40, columns: { 'fact:monetary': { bits: 64 }, 'fact:frequency': { bits: 32 }, 'fact:rfmCode': { kind: 'text', values: ['111', '555'] } } });
+    const db = await openTiermarkDB(`customer-table-exact-${Math.random()}`);
+    await writeCustomerTable(db, [head!, ...records]);
+    const { table } = (await openCustomerTable(db))!;
+    const listed = await table.query({ ...ALL, sortBy: 'monetary' }, 0, 40);
+    // Amounts a cent apart keep their order; a buyer id with a line break stays one row.
+    expect(listed.rows.map((row) => row.orderCount)).toEqual(Array.from({ length: 40 }, (_, i) => 39 - i));
+    expect(listed.rows[0]).toMatchObject({ buyerId: 'b39\nsecond line', monetaryMinor: 1_234_567_930, lastOrderAt: 1.7e12 + 39, rfmCode: '555' });
+    expect((await table.query({ ...ALL, text: 'second line' }, 0, 40)).total).toBe(40);
+  });
+});
+
+describe('the ascending order of keys', () => {
+  it('equals a stable comparison sort, negative numbers, zeros, infinities and ties included', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const keys = Float64Array.from({ length: 50_000 }, () => {
+      const pick = next();
+      return pick < 0.1 ? Number.POSITIVE_INFINITY : pick < 0.2 ? -0 : pick < 0.3 ? 0 : pick < 0.6 ? Math.round(next() * 20) - 10 : (next() - 0.5) * 1e9;
+    });
+    const expected = Array.from(keys.keys()).sort((a, b) => keys[a]! - keys[b]! || a - b);
+    expect(Array.from(ascendingOrder(keys))).toEqual(expected);
+    expect(Array.from(ascendingOrder(new Float64Array([3, 1, 2])))).toEqual([1, 2, 0]);
+    expect(ascendingOrder(new Float64Array(0)).length).toBe(0);
+  });
+});
