@@ -193,6 +193,8 @@ export interface ListedCustomer {
 }
 
 export interface TableAnswer {
+  /** Customers of the shop (of every shop when none is chosen), whatever the filters. */
+  customers: number;
   /** Customers the query keeps. */
   total: number;
   from: number;
@@ -255,7 +257,7 @@ export class CustomerTable {
   private readonly loaded = new Map<string, Column | Lines>();
   private sorted: { by: string; rows: Uint32Array } | null = null;
   private listing: Listing | null = null;
-  private readonly choiceCache = new Map<string, TableAnswer['choices']>();
+  private readonly choiceCache = new Map<string, Pick<TableAnswer, 'choices' | 'customers'>>();
 
   constructor(
     readonly head: CustomerTableHead,
@@ -377,36 +379,41 @@ export class CustomerTable {
     return rows;
   }
 
-  /** The tiers and badges some customer of the shop has. */
-  private async choices(shop: string | null): Promise<TableAnswer['choices']> {
-    const cached = this.choiceCache.get(shop ?? '');
+  /** The tiers and badges some customer of the shop has, and how many customers it has. */
+  private async choices(shop: string | null): Promise<Pick<TableAnswer, 'choices' | 'customers'>> {
+    const cached = this.choiceCache.get(JSON.stringify(shop));
     if (cached) return cached;
     await this.need(['shop', 'tier', 'badgeSet']);
     const [shops, tiers, sets] = [this.column('shop')!, this.column('tier')!, this.column('badgeSet')!];
     const code = shop === null ? -1 : this.head.shops.indexOf(shop);
     const tierSeen = new Uint8Array(this.head.tiers.length + 1);
     const setSeen = new Uint8Array(this.head.badgeSets.length);
+    let customers = 0;
     for (let row = 0; row < this.head.size; row += 1) {
-      if (code >= 0 && shops[row] !== code) continue;
+      if (shop !== null && shops[row] !== code) continue;
+      customers += 1;
       tierSeen[tiers[row]!] = 1;
       setSeen[sets[row]!] = 1;
     }
     const byRef = <T extends { ref: string }>(list: T[]) => [...new Map(list.map((item) => [item.ref, item])).values()];
     const choices = {
-      tiers: byRef(this.head.tiers.filter((_, i) => tierSeen[i + 1])).sort((a, b) => b.rank - a.rank),
-      badges: byRef(this.head.badgeSets.filter((_, i) => setSeen[i]).flatMap((set) => set.map((badge) => this.head.badges[badge]!))),
+      customers,
+      choices: {
+        tiers: byRef(this.head.tiers.filter((_, i) => tierSeen[i + 1])).sort((a, b) => b.rank - a.rank),
+        badges: byRef(this.head.badgeSets.filter((_, i) => setSeen[i]).flatMap((set) => set.map((badge) => this.head.badges[badge]!))),
+      },
     };
-    this.choiceCache.set(shop ?? '', choices);
+    this.choiceCache.set(JSON.stringify(shop), choices);
     return choices;
   }
 
   /** The rows from `from` of what a query keeps, with the count and the filters' choices. */
   async query(query: TableQuery, from: number, count: number): Promise<TableAnswer> {
     const rows = await this.list(query);
-    const choices = await this.choices(query.shop);
+    const { choices, customers } = await this.choices(query.shop);
     const shown = rows.subarray(Math.max(0, from), Math.max(0, from) + count);
     await this.need(['keys', 'buyerIds', 'tier', 'badgeSet', 'currency', 'customer:orderCount', 'customer:monetaryMinor', 'customer:lastOrderAt', 'fact:avgOrderValue', 'fact:rfmCode']);
-    return { total: rows.length, from, rows: Array.from(shown, (row) => this.listed(row)), choices };
+    return { customers, total: rows.length, from, rows: Array.from(shown, (row) => this.listed(row)), choices };
   }
 
   private listed(row: number): ListedCustomer {

@@ -19,6 +19,9 @@ export interface StoreStatus {
   rescore: RescoreStatus | null;
 }
 
+/** Names the store as its last import and rescore left it: pages that show customers read again when it moves on. */
+export const storeVersionOf = (status: Pick<StoreStatus, 'lastImportAt' | 'rescore'> | null | undefined): string => `${status?.lastImportAt ?? 0}|${status?.rescore?.finishedAt ?? 0}`;
+
 /** What Tiermark does on a seller page: the console adapter (or `custom` / `identifiers` on a site the seller switched on) and its badges. */
 export interface PageStatus {
   host: string;

@@ -1,10 +1,18 @@
-import { CustomerTable, type CustomerTableHead, type TableRecord } from '../customer-table';
+import { CustomerTable, type CustomerTableHead, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
+import { customersWithOrder } from './customer-list';
 import { storeCounts, type Database } from './schema';
 
 /** Replaces the stored table with a new build, in one transaction: a reader gets the old or the new, never a mix. */
 export async function writeCustomerTable(db: Database, records: readonly TableRecord[]): Promise<void> {
   const tx = db.transaction('customerTable', 'readwrite');
   await Promise.all([tx.store.clear(), ...records.map((record) => tx.store.put(record)), tx.done]);
+}
+
+/** A column read found another build than the one it was opened at: open it again. */
+export class TableRebuilt extends Error {
+  constructor() {
+    super('The customer table was rebuilt while it was read');
+  }
 }
 
 /** The table as the last rescore wrote it, and how many customers an import has added since (listed after the next rescore). */
@@ -24,7 +32,7 @@ export async function openCustomerTable(db: Database): Promise<OpenedTable | nul
   const table = new CustomerTable(head, async (names) => {
     const tx = db.transaction('customerTable');
     const [now, ...records] = await Promise.all([tx.store.get('head'), ...names.map((name) => tx.store.get(name))]);
-    if ((now as CustomerTableHead | undefined)?.built !== head.built) throw new Error('The customer table was rebuilt while it was read');
+    if ((now as CustomerTableHead | undefined)?.built !== head.built) throw new TableRebuilt();
     const read = new Map<string, ArrayBuffer | string>();
     records.forEach((record, i) => {
       if (record && 'text' in record) read.set(names[i]!, record.text);
@@ -33,4 +41,53 @@ export async function openCustomerTable(db: Database): Promise<OpenedTable | nul
     return read;
   });
   return { table, notListed: Math.max(0, counts.customers - head.counts.customers) };
+}
+
+/** A page's question to the query worker: a window of what a query keeps, as the store is at a version. */
+export interface TableRequest {
+  id: number;
+  storeVersion: string;
+  /** The query; the customers an order number in the text names are found here. */
+  query: Omit<TableQuery, 'byOrder'>;
+  from: number;
+  count: number;
+}
+
+export type TableReply =
+  | { id: number; kind: 'answer'; answer: TableAnswer; notListed: number }
+  /** No table yet: the rescore after the update writes it. */
+  | { id: number; kind: 'missing' }
+  | { id: number; kind: 'failed'; message: string };
+
+/**
+ * Answers a page's table requests (in the query worker, off the page's thread). The table is
+ * opened again when the store's version moves on, or when a rescore replaced it mid-read.
+ */
+export class TableQueries {
+  private opened: { version: string; table: Promise<OpenedTable | null> } | null = null;
+
+  constructor(private readonly db: () => Promise<Database>) {}
+
+  async answer(request: TableRequest): Promise<TableReply> {
+    const { id, storeVersion, query, from, count } = request;
+    try {
+      for (let attempt = 0; ; attempt += 1) {
+        if (this.opened?.version !== storeVersion || attempt > 0) this.opened = { version: storeVersion, table: this.db().then(openCustomerTable) };
+        const opened = await this.opened.table;
+        if (!opened) {
+          if ((await storeCounts(await this.db())).customers > 0) return { id, kind: 'missing' };
+          return { id, kind: 'answer', answer: { customers: 0, total: 0, from, rows: [], choices: { tiers: [], badges: [] } }, notListed: 0 };
+        }
+        try {
+          const byOrder = query.text.trim() === '' ? [] : await customersWithOrder(await this.db(), query.text);
+          return { id, kind: 'answer', answer: await opened.table.query({ ...query, byOrder }, from, count), notListed: opened.notListed };
+        } catch (error) {
+          if (!(error instanceof TableRebuilt) || attempt > 0) throw error;
+        }
+      }
+    } catch (error) {
+      this.opened = null;
+      return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
 }

@@ -1,7 +1,9 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { shopOfKey, type Shop } from '../shops';
-import { customersWithOrder, filterCustomers, customerRowsAsOf, sortCustomers, type CustomerRow } from '../db/customer-list';
+import type { ListedCustomer, TableAnswer } from '../customer-table';
+import type { TableReply } from '../db/customer-table';
 import type { Database } from '../db/schema';
+import { customerQueries } from './customer-queries';
 import { defaultRegistry } from '../engine/registry';
 import { shopSettings } from '../settings';
 import { formatCount, formatMajorMoney, formatMoney, formatShop } from './format';
@@ -14,17 +16,6 @@ import { EmptyShop, Pill, ReadingCustomers } from './parts';
 /** Rows drawn at a time: the table shows a window of the list, so 100,000 customers scroll as smoothly as 100. */
 const ROW_HEIGHT = 37;
 const WINDOW_ROWS = 40;
-
-/** The choices of a filter: each tier or badge rule that some customer has, best tier first. */
-function choices(rows: readonly CustomerRow[]) {
-  const tiers = new Map<string, NonNullable<CustomerRow['tier']>>();
-  const badges = new Map<string, CustomerRow['badges'][number]>();
-  for (const row of rows) {
-    if (row.tier) tiers.set(row.tier.ref, row.tier);
-    for (const badge of row.badges) badges.set(badge.ref, badge);
-  }
-  return { tiers: [...tiers.values()].sort((a, b) => b.rank - a.rank), badges: [...badges.values()] };
-}
 
 /** A filter by the rule that gave customers a tier or badge; empty means all. */
 function RuleFilter(props: {
@@ -67,12 +58,10 @@ function groupOfQuery(query: URLSearchParams | undefined): { fact: string; value
 
 /** Every customer: search, filters by tier and badge, sort by any fact, a row per customer linking to their page. */
 export function CustomersPage(props: { db: Database; language: Language; query?: URLSearchParams; storeVersion: string; shop: string | null; shops: Shop[] }) {
-  const { db, language, query, storeVersion, shop, shops } = props;
+  const { language, query, storeVersion, shop, shops } = props;
   const t = translator(language);
-  const [rows, setRows] = useState<CustomerRow[] | null>(null);
-  const [reading, setReading] = useState(0);
+  const [reply, setReply] = useState<TableReply | null>(null);
   const [text, setText] = useState('');
-  const [byOrder, setByOrder] = useState<string[]>([]);
   const [tier, setTier] = useState<string | null>(query?.get('tier') ?? null);
   // A cell of the Overview's R × F grid, until the seller clears it.
   const [rfm, setRfm] = useState(() => {
@@ -86,28 +75,39 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
   const [ascending, setAscending] = useState(false);
   const [scrollTop, setScrollTop] = useState(0);
   const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
+  const scroller = useRef<HTMLDivElement>(null);
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - 10);
+  const tableQuery = useMemo(() => ({ shop, text, tier, badge, rfm, group, sortBy, ascending }), [shop, text, tier, badge, rfm, group, sortBy, ascending]);
 
+  useEffect(() => void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone)), []);
+  // A new query lists from the top.
   useEffect(() => {
-    void customerRowsAsOf(db, storeVersion, setReading, shop).then(setRows);
-    void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone));
-  }, [db, storeVersion, shop]);
-  // An order number names its buyer through the store's aliases, a point read per search.
+    setScrollTop(0);
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [tableQuery]);
+  // The query worker answers the window in view; only the latest request's answer is shown.
+  const latest = useRef(0);
   useEffect(() => {
-    let current = true;
-    // The same answer again (most keystrokes: none) keeps the list as it is.
-    void customersWithOrder(db, text).then((keys) => current && setByOrder((before) => (before.join('\n') === keys.join('\n') ? before : keys)));
-    return () => {
-      current = false;
-    };
-  }, [db, text]);
-
-  const sorted = useMemo(() => sortCustomers(rows ?? [], sortBy, ascending), [rows, sortBy, ascending]);
-  const listed = useMemo(() => filterCustomers(sorted, { text, byOrder, tier, badge, rfm, group }), [sorted, text, byOrder, tier, badge, rfm, group]);
-  const options = useMemo(() => choices(rows ?? []), [rows]);
+    const asked = (latest.current += 1);
+    void customerQueries()
+      .ask({ storeVersion, query: tableQuery, from: first, count: WINDOW_ROWS })
+      .then((answer) => asked === latest.current && setReply(answer));
+  }, [storeVersion, tableQuery, first]);
   const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type !== 'boolean'), []);
 
-  if (!rows) return <ReadingCustomers share={reading} language={language} />;
-  if (rows.length === 0) {
+  if (!reply) return <ReadingCustomers language={language} />;
+  if (reply.kind !== 'answer') {
+    return (
+      <section class="tm-page" aria-labelledby="customers-title">
+        <h1 id="customers-title">{t('customersTitle')}</h1>
+        <p class="tm-card" role="status" id="tm-customers-unavailable">
+          {reply.kind === 'missing' ? t('customersTableMissing') : `${t('customersReadFailed')} ${reply.message}`}
+        </p>
+      </section>
+    );
+  }
+  const { answer, notListed } = reply;
+  if (answer.customers === 0 && notListed === 0) {
     return (
       <section class="tm-page" aria-labelledby="customers-title">
         <h1 id="customers-title">{t('customersTitle')}</h1>
@@ -115,18 +115,22 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
       </section>
     );
   }
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - 10);
-  const shown = listed.slice(first, first + WINDOW_ROWS);
-  const money = (row: CustomerRow, major: unknown) => (typeof major === 'number' ? formatMajorMoney(major, row.currency, language) : '—');
+  const money = (row: ListedCustomer, major: number | null) => (major === null ? '—' : formatMajorMoney(major, row.currency, language));
   const date = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone });
+  const shown: TableAnswer['rows'] = answer.rows;
 
   return (
     <section class="tm-page" aria-labelledby="customers-title">
       <h1 id="customers-title">{t('customersTitle')}</h1>
+      {notListed > 0 && (
+        <p class="tm-card tm-notice" role="status" id="tm-customers-not-listed">
+          {formatCount(notListed, language)} {t('customersNotListed')}
+        </p>
+      )}
       <div class="tm-toolbar">
         <input id="tm-customer-search" type="search" aria-label={t('customersSearch')} placeholder={t('customersSearch')} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-        <RuleFilter id="tm-filter-tier" label={t('filterTier')} all={t('filterAll')} choices={options.tiers} value={tier} onChange={setTier} language={language} extra={{ value: 'none', label: t('filterNoTier') }} />
-        <RuleFilter id="tm-filter-badge" label={t('filterBadge')} all={t('filterAll')} choices={options.badges} value={badge} onChange={setBadge} language={language} />
+        <RuleFilter id="tm-filter-tier" label={t('filterTier')} all={t('filterAll')} choices={answer.choices.tiers} value={tier} onChange={setTier} language={language} extra={{ value: 'none', label: t('filterNoTier') }} />
+        <RuleFilter id="tm-filter-badge" label={t('filterBadge')} all={t('filterAll')} choices={answer.choices.badges} value={badge} onChange={setBadge} language={language} />
         <label>
           {t('sortBy')}{' '}
           <select id="tm-sort" value={sortBy} onChange={(e) => setSortBy(e.currentTarget.value)}>
@@ -151,13 +155,13 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
           </button>
         )}
         <span class="tm-muted" id="tm-customers-count" aria-live="polite">
-          {formatCount(listed.length, language)} {t('customersShown')}
+          {formatCount(answer.total, language)} {t('customersShown')}
         </span>
       </div>
-      {listed.length === 0 ? (
+      {answer.total === 0 ? (
         <p class="tm-card tm-empty">{t('customersNoMatch')}</p>
       ) : (
-        <div class="tm-scroll" style={{ height: `${Math.min(listed.length + 1, 16) * ROW_HEIGHT}px` }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+        <div ref={scroller} class="tm-scroll" style={{ height: `${Math.min(answer.total + 1, 16) * ROW_HEIGHT}px` }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
           <table class="tm-table tm-customers">
             <thead>
               <tr>
@@ -172,7 +176,7 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
               </tr>
             </thead>
             <tbody>
-              <tr aria-hidden="true" style={{ height: `${first * ROW_HEIGHT}px` }} />
+              <tr aria-hidden="true" style={{ height: `${answer.from * ROW_HEIGHT}px` }} />
               {shown.map((row) => (
                 <tr key={row.key} class="tm-customer-row" data-customer={row.key} style={{ height: `${ROW_HEIGHT}px` }}>
                   <td>
@@ -187,12 +191,12 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
                   </td>
                   <td class="tm-num">{formatCount(row.orderCount, language)}</td>
                   <td class="tm-num">{formatMoney(row.monetaryMinor, row.currency, language)}</td>
-                  <td class="tm-num">{money(row, row.facts.avgOrderValue)}</td>
+                  <td class="tm-num">{money(row, row.avgOrderValue)}</td>
                   <td>{date.format(row.lastOrderAt)}</td>
-                  <td>{typeof row.facts.rfmCode === 'string' ? row.facts.rfmCode : '—'}</td>
+                  <td>{row.rfmCode ?? '—'}</td>
                 </tr>
               ))}
-              <tr aria-hidden="true" style={{ height: `${Math.max(0, listed.length - first - shown.length) * ROW_HEIGHT}px` }} />
+              <tr aria-hidden="true" style={{ height: `${Math.max(0, answer.total - answer.from - shown.length) * ROW_HEIGHT}px` }} />
             </tbody>
           </table>
         </div>

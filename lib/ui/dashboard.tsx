@@ -4,7 +4,7 @@ import { recoverImports } from '../db/importer';
 import type { ImportRecord } from '../db/ledger';
 import { storeStatus } from '../db/status';
 import { liveImportIds, whenImportEnds } from '../import/run';
-import { sendMessage, type StoreStatus } from '../messaging';
+import { sendMessage, storeVersionOf, type StoreStatus } from '../messaging';
 import { problemLine } from '../engine/validate';
 import type { RescoreStatus } from '../db/profiles';
 import { formatCount, formatInstant, formatShop } from './format';
@@ -151,7 +151,7 @@ export function Dashboard() {
   const shop = shops.some((s) => s.id === chosenShop) ? chosenShop : null;
 
   // The pages that show customers read the store again after each import and rescore, keeping what the seller typed and chose.
-  const storeVersion = `${state?.status.lastImportAt ?? 0}|${state?.status.rescore?.finishedAt ?? 0}`;
+  const storeVersion = storeVersionOf(state?.status);
 
   return (
     <div class="tm-app">

@@ -175,6 +175,15 @@ const STRINGS = {
   customersSearch: { en: 'Search by buyer id, name, email or order number', 'zh-CN': '按买家账号、姓名、邮箱或订单号搜索' },
   customersNoMatch: { en: 'No customer matches.', 'zh-CN': '没有符合条件的客户。' },
   customersShown: { en: 'customers shown', 'zh-CN': '位客户' },
+  customersNotListed: {
+    en: 'customers imported since the last rescore are listed once it ends.',
+    'zh-CN': '位客户是上次评分后导入的，评分结束后列出。',
+  },
+  customersTableMissing: {
+    en: 'Tiermark is scoring your customers; the list appears when that ends.',
+    'zh-CN': 'Tiermark 正在为客户评分，评分结束后显示客户列表。',
+  },
+  customersReadFailed: { en: 'The customer list could not be read:', 'zh-CN': '无法读取客户列表：' },
   filterTier: { en: 'Tier', 'zh-CN': '会员等级' },
   filterBadge: { en: 'Segment or badge', 'zh-CN': '客户细分或标签' },
   filterAll: { en: 'All', 'zh-CN': '全部' },

@@ -21,8 +21,8 @@ export function EmptyShop({ language }: { language: Language }) {
   );
 }
 
-/** While a page reads the shop's customers: how far it has got. */
-export function ReadingCustomers({ share, language }: { share: number; language: Language }) {
+/** While a page reads the shop's customers: how far it has got, when that is known. */
+export function ReadingCustomers({ share, language }: { share?: number; language: Language }) {
   const t = translator(language);
   return (
     <section class="tm-page" aria-busy="true">

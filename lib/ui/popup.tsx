@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { idOfKey } from '../shops';
 import { browser } from 'wxt/browser';
-import { customersWithOrder, filterCustomers, loadCustomerRows, sortCustomers, type SortedCustomers } from '../db/customer-list';
+import type { ListedCustomer } from '../customer-table';
+import { customerQueries } from './customer-queries';
 import { allFollowUps } from '../db/profiles';
 import type { FollowUpRecord } from '../follow-ups';
 import { openTiermarkDB, type Database } from '../db/schema';
 import { groupFollowUps } from '../follow-ups';
-import { sendMessage, type PageStatus, type StoreStatus } from '../messaging';
+import { sendMessage, storeVersionOf, type PageStatus, type StoreStatus } from '../messaging';
 import { shopSettings } from '../settings';
 import { localDayNumber } from '../time';
 import { formatCount } from './format';
@@ -44,9 +45,8 @@ export function Popup() {
   const [page, setPage] = useState<PageStatus | null | undefined>(undefined);
   const [db, setDb] = useState<Database | null>(null);
   const [due, setDue] = useState<FollowUpRecord[] | null>(null);
-  const [customers, setCustomers] = useState<SortedCustomers | null>(null);
   const [text, setText] = useState('');
-  const [byOrder, setByOrder] = useState<string[]>([]);
+  const [found, setFound] = useState<ListedCustomer[]>([]);
 
   const loadDue = async (database: Database) => {
     const { timeZone } = await shopSettings.getValue();
@@ -62,17 +62,18 @@ export function Popup() {
     });
   }, []);
   useEffect(() => {
-    if (!db || text.trim() === '') return;
-    // Every customer is read once, on the first search: opening the popup stays instant.
-    if (!customers) void loadCustomerRows(db).then((rows) => setCustomers(sortCustomers(rows, 'monetary', false)));
+    if (!status || text.trim() === '') return setFound([]);
+    // The query worker searches the customer table, started on the first search: opening the popup stays instant.
     let current = true;
-    void customersWithOrder(db, text).then((keys) => current && setByOrder(keys));
+    const query = { shop: null, text, tier: null, badge: null, sortBy: 'monetary', ascending: false };
+    void customerQueries()
+      .ask({ storeVersion: storeVersionOf(status), query, from: 0, count: RESULTS_SHOWN })
+      .then((reply) => current && setFound(reply.kind === 'answer' ? reply.answer.rows : []));
     return () => {
       current = false;
     };
-  }, [db, text]);
+  }, [status, text]);
 
-  const found = customers && text.trim() !== '' ? filterCustomers(customers, { text, byOrder, tier: null, badge: null }).slice(0, RESULTS_SHOWN) : [];
   return (
     <div class="tm-popup">
       <header class="tm-popup-head">

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers';
-import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { importAndScore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
 
 describe('the Customers page and a customer’s page', () => {
   let browser: LoadedExtension;
@@ -79,5 +79,25 @@ describe('the Customers page and a customer’s page', () => {
   it('says so for a customer the store does not have', async () => {
     await page.goto(`chrome-extension://${browser.extensionId}/options.html#customer=taobao%3Anobody`);
     expect(await page.locator('[role=alert]').innerText()).toContain('not in the store');
+  });
+
+  it('scrolls a shop of hundreds to its smallest spender, with only the rows in view on the page', async () => {
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#import`);
+    await importAndScore(page, fixture('../demo/ExportOrderList202611201200.csv'));
+    // Counted from the store's customer buckets, not from the list's own table.
+    const stored = Object.keys(await storedEntries(page, 'customers')).length;
+    expect(stored).toBeGreaterThan(300);
+    await page.click('a[href="#customers"]');
+    await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe(`${stored.toLocaleString('en')} customers shown`);
+    expect(await page.locator('.tm-customer-row').count()).toBeLessThanOrEqual(40);
+    const spend = (row: ReturnType<Page['locator']>) => row.locator('td:nth-child(5)').innerText();
+    await page.check('text=Lowest first');
+    await expect.poll(() => page.locator('.tm-customer-row').first().getAttribute('data-customer')).not.toBe('taobao:茶友小王');
+    const smallest = await spend(page.locator('.tm-customer-row').first());
+    await page.uncheck('text=Lowest first');
+    await expect.poll(() => spend(page.locator('.tm-customer-row').first())).not.toBe(smallest);
+    await page.locator('.tm-scroll').evaluate((list) => (list.scrollTop = list.scrollHeight));
+    await expect.poll(() => spend(page.locator('.tm-customer-row').last())).toBe(smallest);
+    expect(await page.locator('.tm-customer-row').count()).toBeLessThanOrEqual(40);
   });
 });
