@@ -264,6 +264,11 @@ export class CustomerTable {
     private readonly read: TableReader,
   ) {}
 
+  /** Reads what a search needs ahead of the first one (a million customers' text takes a moment). */
+  async warm(): Promise<void> {
+    await this.need(['search', 'keys']);
+  }
+
   /** Loads the columns not loaded yet. */
   private async need(names: readonly string[]): Promise<void> {
     const missing = names.filter((name) => !this.loaded.has(name) && (name in this.head.columns || !name.startsWith('fact:')));

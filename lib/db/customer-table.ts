@@ -80,7 +80,10 @@ export class TableQueries {
         }
         try {
           const byOrder = query.text.trim() === '' ? [] : await customersWithOrder(await this.db(), query.text);
-          return { id, kind: 'answer', answer: await opened.table.query({ ...query, byOrder }, from, count), notListed: opened.notListed };
+          const answer = await opened.table.query({ ...query, byOrder }, from, count);
+          // The seller's first search should not wait for the search text to be read.
+          void opened.table.warm().catch(() => undefined);
+          return { id, kind: 'answer', answer, notListed: opened.notListed };
         } catch (error) {
           if (!(error instanceof TableRebuilt) || attempt > 0) throw error;
         }

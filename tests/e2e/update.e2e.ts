@@ -35,7 +35,7 @@ describe('updating from the earlier release', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps every customer, the seller’s rule files, follow-ups done and snoozed, kept dates and the settings, and badges seller pages from the index its first rescore writes (schema v5 → v6)', async () => {
+  it('keeps every customer, the seller’s rule files, follow-ups done and snoozed, kept dates and the settings, badges seller pages from the index and lists customers from the table its first rescore writes (schema v5 → v7)', async () => {
     // The earlier build, unpacked where the browser loads it from (the folder names the extension).
     execFileSync('tar', ['-xzf', EARLIER, '-C', dir]);
     const extensionDir = join(dir, 'chrome-mv3');
@@ -88,8 +88,8 @@ describe('updating from the earlier release', () => {
     page = await browser.context.newPage();
     await page.goto(`chrome-extension://${extensionId}/options.html#overview`);
     await page.locator('.tm-rfm-grid').waitFor();
-    const version = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; ok([db.version, [...db.objectStoreNames].includes('badgeShards')]); db.close(); }; })`);
-    expect(version).toEqual([6, true]);
+    const version = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; ok([db.version, [...db.objectStoreNames].includes('badgeShards'), [...db.objectStoreNames].includes('customerTable')]); db.close(); }; })`);
+    expect(version).toEqual([7, true, true]);
     const later = await shopState(page);
     expect({ ...later, followUps: undefined }).toEqual({ ...earlier, followUps: undefined });
     expect(later.followUps[done]).toBe('done');
@@ -107,6 +107,9 @@ describe('updating from the earlier release', () => {
     await seller.goto('https://trade.taobao.com/trade/itemlist/list_sold_items.htm');
     await expect.poll(() => describedBadges(seller), { timeout: 15_000 }).toBe(3);
     await seller.close();
+    // The same rescore writes the customer table: the Customers page lists every customer.
+    await page.goto(`chrome-extension://${extensionId}/options.html#customers`);
+    await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe(`${later.customers} customers shown`);
 
     // And the next rescore, with today's rules and scorers, keeps what staff did.
     const rescoredFrom = (await lastRescore(page)).startedAt;
