@@ -1,7 +1,8 @@
-import type { BadgeOutcome, TierOutcome } from './engine/outcome';
+import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from './engine/outcome';
 import type { Localised } from './localised';
 import type { Customer } from './model';
 import type { Facts } from './scoring/scorer';
+import { byKey, type Segment, type SegmentMember } from './segments';
 import { shopOfKey } from './shops';
 import { ascendingOrder, countAtMost } from './sorted';
 
@@ -22,6 +23,10 @@ export interface TableBadge {
   label: Localised;
   colour: string;
 }
+export interface TableTreatment {
+  ref: string;
+  label: Localised;
+}
 
 /** A number column (unknown is NaN), in 32 bits when every value fits exactly; a text column as codes into its sorted values (0: unknown). */
 export type TableColumn = { kind: 'number'; bits: 32 | 64 } | { kind: 'text'; values: string[] };
@@ -37,6 +42,9 @@ export interface CustomerTableHead {
   badges: TableBadge[];
   /** Each distinct list of badges customers have, as positions in `badges`, in the rules' order. */
   badgeSets: number[][];
+  treatments: TableTreatment[];
+  /** Each distinct list of treatments customers have, as positions in `treatments`. */
+  treatmentSets: number[][];
   currencies: string[];
   shops: string[];
   /** The columns by name: `fact:<fact>` and `customer:<field>`. */
@@ -45,8 +53,9 @@ export interface CustomerTableHead {
 
 /**
  * Records of the table besides its head: `keys` and `buyerIds` hold one JSON string per line,
- * `search` each customer's buyer id, names and emails in lower case (a line each); `tier`,
- * `badgeSet`, `currency` and `shop` are codes (Uint32), and the columns' bytes are under their names.
+ * `contacts` the JSON of [names, emails, phones], `search` each customer's buyer id, names and
+ * emails in lower case (a line each); `tier`, `badgeSet`, `treatmentSet`, `currency` and `shop` are
+ * codes (Uint32), and the columns' bytes are under their names.
  */
 export type TableRecord = CustomerTableHead | { name: string; text: string } | { name: string; bytes: ArrayBuffer };
 
@@ -75,15 +84,18 @@ export class CustomerTableBuilder {
   private readonly keys: string[] = [];
   private readonly buyerIds: string[] = [];
   private readonly search: string[] = [];
+  private readonly contacts: string[] = [];
   private readonly numbers = new Map<string, Float64Array>();
   private readonly texts = new Map<string, Array<string | undefined>>();
-  private codes: Record<'tier' | 'badgeSet' | 'currency' | 'shop', Uint32Array>;
+  private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop', Uint32Array>;
   private readonly tiers: TableTier[] = [];
   private readonly badges: TableBadge[] = [];
   private readonly badgeSets: number[][] = [];
+  private readonly treatments: TableTreatment[] = [];
+  private readonly treatmentSets: number[][] = [];
   private readonly currencies: string[] = [];
   private readonly shops: string[] = [];
-  private readonly dictionaries = { tier: new Map<string, number>(), badge: new Map<string, number>(), badgeSet: new Map<string, number>(), currency: new Map<string, number>(), shop: new Map<string, number>() };
+  private readonly dictionaries = { tier: new Map<string, number>(), badge: new Map<string, number>(), badgeSet: new Map<string, number>(), treatment: new Map<string, number>(), treatmentSet: new Map<string, number>(), currency: new Map<string, number>(), shop: new Map<string, number>() };
 
   /** `facts`: each fact's type (boolean facts are not listed); `expected`: about how many customers. */
   constructor(private readonly facts: ReadonlyMap<string, { type: string }>, expected = 1024) {
@@ -93,7 +105,8 @@ export class CustomerTableBuilder {
       else if (spec.type === 'string') this.texts.set(`fact:${name}`, []);
     }
     for (const field of CUSTOMER_COLUMNS) this.numbers.set(`customer:${field}`, new Float64Array(this.capacity));
-    this.codes = { tier: new Uint32Array(this.capacity), badgeSet: new Uint32Array(this.capacity), currency: new Uint32Array(this.capacity), shop: new Uint32Array(this.capacity) };
+    const codes = () => new Uint32Array(this.capacity);
+    this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), currency: codes(), shop: codes() };
   }
 
   private grow(): void {
@@ -104,16 +117,18 @@ export class CustomerTableBuilder {
       return copy;
     };
     for (const [name, column] of this.numbers) this.numbers.set(name, grown(column));
-    this.codes = { tier: grown(this.codes.tier), badgeSet: grown(this.codes.badgeSet), currency: grown(this.codes.currency), shop: grown(this.codes.shop) };
+    const { tier, badgeSet, treatmentSet, currency, shop } = this.codes;
+    this.codes = { tier: grown(tier), badgeSet: grown(badgeSet), treatmentSet: grown(treatmentSet), currency: grown(currency), shop: grown(shop) };
   }
 
-  add(customer: Customer, facts: Facts, tier: TierOutcome | null, badges: readonly BadgeOutcome[]): void {
+  add(customer: Customer, facts: Facts, tier: TierOutcome | null, badges: readonly BadgeOutcome[], treatments: readonly TreatmentOutcome[] = []): void {
     if (this.size === this.capacity) this.grow();
     const row = this.size;
     this.size += 1;
     this.keys.push(JSON.stringify(customer.key));
     this.buyerIds.push(JSON.stringify(customer.buyerId));
     this.search.push(searchLine(customer));
+    this.contacts.push(JSON.stringify([customer.names, customer.emails, customer.phones]));
     for (const [name, column] of this.numbers) {
       const value = name.startsWith('fact:') ? facts[name.slice(5)] : customer[name.slice(9) as (typeof CUSTOMER_COLUMNS)[number]];
       column[row] = typeof value === 'number' ? value : Number.NaN;
@@ -126,6 +141,8 @@ export class CustomerTableBuilder {
     this.codes.tier[row] = tier ? 1 + codeIn(d.tier, this.tiers, JSON.stringify([tier.ref, tier.label, tier.colour, tier.rank]), { ref: tier.ref, label: tier.label, colour: tier.colour, rank: tier.rank }) : 0;
     const set = badges.map((b) => codeIn(d.badge, this.badges, JSON.stringify([b.ref, b.label, b.colour]), { ref: b.ref, label: b.label, colour: b.colour }));
     this.codes.badgeSet[row] = codeIn(d.badgeSet, this.badgeSets, set.join(','), set);
+    const given = treatments.map((x) => codeIn(d.treatment, this.treatments, JSON.stringify([x.ref, x.label]), { ref: x.ref, label: x.label }));
+    this.codes.treatmentSet[row] = codeIn(d.treatmentSet, this.treatmentSets, given.join(','), given);
     this.codes.currency[row] = codeIn(d.currency, this.currencies, customer.currency, customer.currency);
     const shop = shopOfKey(customer.key);
     this.codes.shop[row] = codeIn(d.shop, this.shops, shop, shop);
@@ -138,6 +155,7 @@ export class CustomerTableBuilder {
       { name: 'keys', text: this.keys.join('\n') },
       { name: 'buyerIds', text: this.buyerIds.join('\n') },
       { name: 'search', text: this.search.join('\n') },
+      { name: 'contacts', text: this.contacts.join('\n') },
       ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: codes.slice(0, n).buffer })),
     ];
     for (const [name, column] of this.numbers) {
@@ -153,7 +171,7 @@ export class CustomerTableBuilder {
       columns[name] = { kind: 'text', values };
       records.push({ name, bytes: Uint32Array.from(column, (value) => (value === undefined ? 0 : codeOf.get(value)!)).buffer });
     }
-    const head: CustomerTableHead = { name: 'head', built, counts, size: n, tiers: this.tiers, badges: this.badges, badgeSets: this.badgeSets, currencies: this.currencies, shops: this.shops, columns };
+    const head: CustomerTableHead = { name: 'head', built, counts, size: n, tiers: this.tiers, badges: this.badges, badgeSets: this.badgeSets, treatments: this.treatments, treatmentSets: this.treatmentSets, currencies: this.currencies, shops: this.shops, columns };
     return [head, ...records];
   }
 }
@@ -419,6 +437,48 @@ export class CustomerTable {
     const shown = rows.subarray(Math.max(0, from), Math.max(0, from) + count);
     await this.need(['keys', 'buyerIds', 'tier', 'badgeSet', 'currency', 'customer:orderCount', 'customer:monetaryMinor', 'customer:lastOrderAt', 'fact:avgOrderValue', 'fact:rfmCode']);
     return { customers, total: rows.length, from, rows: Array.from(shown, (row) => this.listed(row)), choices };
+  }
+
+  /** A segment's customers (of a shop, or all), in the order of their keys, as an export lists them. */
+  async members(segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<SegmentMember[]> {
+    const columns = ['shop', 'tier', 'badgeSet', 'treatmentSet', 'keys', 'buyerIds', 'contacts', 'currency', 'customer:orderCount', 'customer:monetaryMinor', 'customer:lastOrderAt', 'fact:avgOrderValue', 'fact:rfmCode', 'fact:churnRisk'];
+    await this.need(columns);
+    const { head } = this;
+    const shopCode = shop === null ? -1 : head.shops.indexOf(shop);
+    const shops = this.column('shop')!;
+    const holding = (sets: number[][], entries: Array<{ ref: string }>) => Uint8Array.from(sets, (set) => (set.some((i) => entries[i]!.ref === segment.ref) ? 1 : 0));
+    const [codes, inSegment] =
+      segment.kind === 'tier'
+        ? [this.column('tier')!, Uint8Array.from([0, ...head.tiers.map((tier) => (tier.ref === segment.ref ? 1 : 0))])]
+        : segment.kind === 'badge'
+          ? [this.column('badgeSet')!, holding(head.badgeSets, head.badges)]
+          : [this.column('treatmentSet')!, holding(head.treatmentSets, head.treatments)];
+    const members: SegmentMember[] = [];
+    for (let row = 0; row < head.size; row += 1) {
+      if ((shop === null || shops[row] === shopCode) && inSegment[codes[row]!]) members.push(this.member(row));
+    }
+    return members.sort(byKey);
+  }
+
+  private member(row: number): SegmentMember {
+    const listed = this.listed(row);
+    const [names, emails, phones] = JSON.parse(this.lines('contacts').line(row)) as [string[], string[], string[]];
+    const churnRisk = this.column('fact:churnRisk')?.[row] ?? Number.NaN;
+    return {
+      key: listed.key,
+      buyerId: listed.buyerId,
+      names,
+      emails,
+      phones,
+      tier: listed.tier && { label: listed.tier.label },
+      orderCount: listed.orderCount,
+      monetaryMinor: listed.monetaryMinor,
+      currency: listed.currency,
+      lastOrderAt: listed.lastOrderAt,
+      avgOrderValue: listed.avgOrderValue,
+      rfmCode: listed.rfmCode,
+      churnRisk: Number.isNaN(churnRisk) ? null : churnRisk,
+    };
   }
 
   private listed(row: number): ListedCustomer {

@@ -16,6 +16,44 @@ const KIND_ORDER = { tier: 0, badge: 1, treatment: 2 } as const;
 /** Segments' sizes as they are counted, by "kind|ref" (plain data: the rescore keeps them with the Overview's figures). */
 export type SegmentCounts = Record<string, Segment & { rank: number; order: number }>;
 
+/** A segment's customer as an export lists them. */
+export interface SegmentMember {
+  key: string;
+  buyerId: string;
+  names: string[];
+  emails: string[];
+  phones: string[];
+  tier: { label: Localised } | null;
+  orderCount: number;
+  monetaryMinor: number;
+  currency: string;
+  lastOrderAt: number;
+  avgOrderValue: number | null;
+  rfmCode: string | null;
+  churnRisk: number | null;
+}
+
+const numberOrNull = (value: unknown) => (typeof value === 'number' ? value : null);
+
+export const memberOfRow = (row: CustomerRow): SegmentMember => ({
+  key: row.key,
+  buyerId: row.buyerId,
+  names: row.names,
+  emails: row.emails,
+  phones: row.phones,
+  tier: row.tier && { label: row.tier.label },
+  orderCount: row.orderCount,
+  monetaryMinor: row.monetaryMinor,
+  currency: row.currency,
+  lastOrderAt: row.lastOrderAt,
+  avgOrderValue: numberOrNull(row.facts.avgOrderValue),
+  rfmCode: typeof row.facts.rfmCode === 'string' ? row.facts.rfmCode : null,
+  churnRisk: numberOrNull(row.facts.churnRisk),
+});
+
+/** Customers in the order of their keys, as exports list them. */
+export const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 /** What a customer is counted in: their tier, badges and treatments. */
 export type InSegments = Pick<CustomerRow, 'tier' | 'badges' | 'treatments'>;
 
@@ -47,7 +85,7 @@ export function segmentsOf(rows: readonly InSegments[]): Segment[] {
 export function membersOf(rows: readonly CustomerRow[], segment: Pick<Segment, 'kind' | 'ref'>): CustomerRow[] {
   const inSegment = (row: CustomerRow) =>
     segment.kind === 'tier' ? row.tier?.ref === segment.ref : (segment.kind === 'badge' ? row.badges : row.treatments).some((x) => x.ref === segment.ref);
-  return rows.filter(inSegment).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return rows.filter(inSegment).sort(byKey);
 }
 
 /** A small seeded generator (mulberry32): the same seed gives the same draw in every browser. */
@@ -75,7 +113,7 @@ export interface SplitRequest {
  * groups one larger when it does not divide). The textbook A/B test draws 1,000 dormant customers
  * into two groups of 500. The same members and seed always give the same groups.
  */
-export function splitSegment(members: readonly CustomerRow[], request: SplitRequest): CustomerRow[][] {
+export function splitSegment<T>(members: readonly T[], request: SplitRequest): T[][] {
   const sizes = request.sizes?.map((n) => Math.max(0, Math.floor(n)));
   const groups = sizes ? sizes.length : Math.max(1, Math.floor(request.groups));
   const asked = sizes ? sizes.reduce((a, b) => a + b, 0) : Math.floor(request.sample);
@@ -92,7 +130,7 @@ export function splitSegment(members: readonly CustomerRow[], request: SplitRequ
     let at = 0;
     return sizes.map((size) => picked.slice(at, (at += size)));
   }
-  const out: CustomerRow[][] = Array.from({ length: groups }, () => []);
+  const out: T[][] = Array.from({ length: groups }, () => []);
   picked.forEach((row, i) => out[i % groups]!.push(row));
   return out;
 }

@@ -1,4 +1,5 @@
 import { CustomerTable, type CustomerTableHead, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
+import type { Segment, SegmentMember } from '../segments';
 import { customersWithOrder } from './customer-list';
 import { storeCounts, type Database } from './schema';
 
@@ -44,7 +45,8 @@ export async function openCustomerTable(db: Database): Promise<OpenedTable | nul
 }
 
 /** A page's question to the query worker: a window of what a query keeps, as the store is at a version. */
-export interface TableRequest {
+export interface WindowRequest {
+  kind: 'window';
   id: number;
   storeVersion: string;
   /** The query; the customers an order number in the text names are found here. */
@@ -53,44 +55,61 @@ export interface TableRequest {
   count: number;
 }
 
-export type TableReply =
+export type WindowReply =
   | { id: number; kind: 'answer'; answer: TableAnswer; notListed: number }
-  /** No table yet: the rescore after the update writes it. */
+  /** No table yet: the rescore after the import or the update writes it. */
   | { id: number; kind: 'missing' }
   | { id: number; kind: 'failed'; message: string };
 
 /**
- * Answers a page's table requests (in the query worker, off the page's thread). The table is
- * opened again when the store's version moves on, or when a rescore replaced it mid-read.
+ * Answers a page's requests (in the query worker, off the page's thread). The table is opened
+ * again when the store's version moves on, or when a rescore replaced it mid-read.
  */
 export class TableQueries {
   private opened: { version: string; table: Promise<OpenedTable | null> } | null = null;
 
   constructor(private readonly db: () => Promise<Database>) {}
 
-  async answer(request: TableRequest): Promise<TableReply> {
-    const { id, storeVersion, query, from, count } = request;
+  /** Runs `use` on the table as the store is at a version; null while a store with customers has no table yet. */
+  async use<T>(storeVersion: string, use: (opened: OpenedTable | null) => Promise<T>): Promise<T | null> {
     try {
       for (let attempt = 0; ; attempt += 1) {
         if (this.opened?.version !== storeVersion || attempt > 0) this.opened = { version: storeVersion, table: this.db().then(openCustomerTable) };
         const opened = await this.opened.table;
-        if (!opened) {
-          if ((await storeCounts(await this.db())).customers > 0) return { id, kind: 'missing' };
-          return { id, kind: 'answer', answer: { customers: 0, total: 0, from, rows: [], choices: { tiers: [], badges: [] } }, notListed: 0 };
-        }
+        if (!opened && (await storeCounts(await this.db())).customers > 0) return null;
         try {
-          const byOrder = query.text.trim() === '' ? [] : await customersWithOrder(await this.db(), query.text);
-          const answer = await opened.table.query({ ...query, byOrder }, from, count);
-          // The seller's first search should not wait for the search text to be read.
-          void opened.table.warm().catch(() => undefined);
-          return { id, kind: 'answer', answer, notListed: opened.notListed };
+          return await use(opened);
         } catch (error) {
           if (!(error instanceof TableRebuilt) || attempt > 0) throw error;
         }
       }
     } catch (error) {
       this.opened = null;
+      throw error;
+    }
+  }
+
+  async answer(request: WindowRequest): Promise<WindowReply> {
+    const { id, storeVersion, query, from, count } = request;
+    try {
+      const answered = await this.use(storeVersion, async (opened) => {
+        if (!opened) return { customers: 0, total: 0, from, rows: [], choices: { tiers: [], badges: [] }, notListed: 0 };
+        const byOrder = query.text.trim() === '' ? [] : await customersWithOrder(await this.db(), query.text);
+        const answer = await opened.table.query({ ...query, byOrder }, from, count);
+        // The seller's first search should not wait for the search text to be read.
+        void opened.table.warm().catch(() => undefined);
+        return { ...answer, notListed: opened.notListed };
+      });
+      if (!answered) return { id, kind: 'missing' };
+      const { notListed, ...answer } = answered;
+      return { id, kind: 'answer', answer, notListed };
+    } catch (error) {
       return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /** A segment's members (of a shop, or all), in key order; null while there is no table yet. */
+  members(storeVersion: string, segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<SegmentMember[] | null> {
+    return this.use(storeVersion, async (opened) => (opened ? opened.table.members(segment, shop) : []));
   }
 }

@@ -108,7 +108,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
             missed.customers += 1;
           }
           badgeIndex.addCustomer(history.customer, storedLook(outcome.tier, outcome.badges));
-          table.add(history.customer, facts, outcome.tier, outcome.badges);
+          table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments);
           map[key] = { key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay };
           const { currency, orderCount, monetaryMinor } = history.customer;
           const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };

@@ -48,8 +48,13 @@ export function downloadBlob(fileName: string, blob: Blob): void {
 
 export type CsvEncoding = 'utf-8' | 'gbk';
 
-/** Hands a CSV to the browser as a download: UTF-8 with its BOM, or GBK (no BOM) for older Chinese Excel. */
-export function downloadCsv(fileName: string, csv: string, encoding: CsvEncoding = 'utf-8'): void {
+/** A CSV's file: UTF-8 with its BOM, or GBK (no BOM) for older Chinese Excel. */
+export function csvBytes(csv: string, encoding: CsvEncoding = 'utf-8'): Blob {
   const body = encoding === 'gbk' ? encodeGbk(csv.replace(/^\uFEFF/, '')) : csv;
-  downloadBlob(fileName, new Blob([body as BlobPart], { type: `text/csv;charset=${encoding}` }));
+  return new Blob([body as BlobPart], { type: `text/csv;charset=${encoding}` });
+}
+
+/** Hands a CSV to the browser as a download. */
+export function downloadCsv(fileName: string, csv: string, encoding: CsvEncoding = 'utf-8'): void {
+  downloadBlob(fileName, csvBytes(csv, encoding));
 }

@@ -1,4 +1,27 @@
-import type { TableReply, TableRequest } from '../db/customer-table';
+import type { Segment } from '../segments';
+import type { WindowReply, WindowRequest } from '../db/customer-table';
+import type { SegmentFile, SegmentFilesRequest } from './segment-export';
+
+/** A segment's export, made in the query worker: its files, with progress on the way. */
+export interface SegmentRequest {
+  kind: 'segment';
+  id: number;
+  storeVersion: string;
+  segment: Pick<Segment, 'kind' | 'ref'>;
+  shop: string | null;
+  files: SegmentFilesRequest;
+}
+
+export type SegmentReply =
+  /** The files; null when a split asks for more customers than the segment has (`members` says how many it has). */
+  | { id: number; kind: 'files'; files: SegmentFile[] | null; members: number }
+  | { id: number; kind: 'missing' }
+  | { id: number; kind: 'failed'; message: string };
+
+export type WorkerRequest = WindowRequest | SegmentRequest;
+export type WorkerMessage = WindowReply | SegmentReply | { id: number; kind: 'progress'; share: number };
+
+type Unsent<T> = T extends unknown ? Omit<T, 'id' | 'kind'> : never;
 
 /**
  * The page's side of the query worker: each request gets its reply. One worker per dashboard or
@@ -6,22 +29,34 @@ import type { TableReply, TableRequest } from '../db/customer-table';
  */
 export class CustomerQueries {
   private next = 1;
-  private readonly waiting = new Map<number, (reply: TableReply) => void>();
+  private readonly waiting = new Map<number, { done(reply: WorkerMessage): void; progress?(share: number): void }>();
 
   constructor(private readonly worker: Pick<Worker, 'postMessage' | 'addEventListener'>) {
     worker.addEventListener('message', (event) => {
-      const reply = (event as MessageEvent<TableReply>).data;
-      this.waiting.get(reply.id)?.(reply);
-      this.waiting.delete(reply.id);
+      const message = (event as MessageEvent<WorkerMessage>).data;
+      const waiting = this.waiting.get(message.id);
+      if (message.kind === 'progress') return waiting?.progress?.(message.share);
+      waiting?.done(message);
+      this.waiting.delete(message.id);
     });
   }
 
-  ask(request: Omit<TableRequest, 'id'>): Promise<TableReply> {
+  private send<R extends WorkerMessage>(request: Omit<WorkerRequest, 'id'>, progress?: (share: number) => void): Promise<R> {
     const id = this.next++;
     return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
+      this.waiting.set(id, { done: (reply) => resolve(reply as R), progress });
       this.worker.postMessage({ ...request, id });
     });
+  }
+
+  /** A window of the Customers page's list. */
+  ask(request: Unsent<WindowRequest>): Promise<WindowReply> {
+    return this.send({ ...request, kind: 'window' });
+  }
+
+  /** A segment's export (or its split's files). */
+  exportSegment(request: Unsent<SegmentRequest>, progress?: (share: number) => void): Promise<SegmentReply> {
+    return this.send({ ...request, kind: 'segment' }, progress);
   }
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { shopOfKey, type Shop } from '../shops';
 import type { ListedCustomer, TableAnswer } from '../customer-table';
-import type { TableReply } from '../db/customer-table';
+import type { WindowReply } from '../db/customer-table';
 import type { Database } from '../db/schema';
 import { customerQueries } from './customer-queries';
 import { defaultRegistry } from '../engine/registry';
@@ -60,7 +60,7 @@ function groupOfQuery(query: URLSearchParams | undefined): { fact: string; value
 export function CustomersPage(props: { db: Database; language: Language; query?: URLSearchParams; storeVersion: string; shop: string | null; shops: Shop[] }) {
   const { language, query, storeVersion, shop, shops } = props;
   const t = translator(language);
-  const [reply, setReply] = useState<TableReply | null>(null);
+  const [reply, setReply] = useState<WindowReply | null>(null);
   const [text, setText] = useState('');
   const [tier, setTier] = useState<string | null>(query?.get('tier') ?? null);
   // A cell of the Overview's R × F grid, until the seller clears it.

@@ -1,51 +1,30 @@
 import { useEffect, useState } from 'preact/hooks';
-import { customerRowsAsOf, type CustomerRow } from '../db/customer-list';
+import { customerRowsAsOf } from '../db/customer-list';
 import type { Database } from '../db/schema';
-import { membersOf, segmentsOf, segmentsOfCounts, splitSegment, type Segment } from '../segments';
+import { segmentsOf, segmentsOfCounts, type Segment } from '../segments';
 import { keptTally } from '../db/tallies';
 import { shopSettings } from '../settings';
 import { isoOfDay } from '../engine/outcome';
 import { localDayNumber } from '../time';
-import { downloadCsv, excelCsvInSlices, type CsvEncoding } from './csv-export';
+import { downloadBlob, type CsvEncoding } from './csv-export';
+import { customerQueries, type SegmentReply } from './customer-queries';
 import { EmptyShop, Pill, ReadingCustomers } from './parts';
 import { formatCount, formatShare } from './format';
 import { localised, translator, type Language } from './i18n';
-import { minorDigits } from '../money';
-
-/** A segment's customers as Excel opens them: one row each, money in the shop currency's major units. */
-export function segmentCsv(rows: readonly CustomerRow[], language: Language, timeZone: string, group?: string, onProgress?: (share: number) => void): Promise<string> {
-  const t = translator(language);
-  const date = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' });
-  const header = [
-    ...(group ? [t('csv.group')] : []),
-    t('csv.buyer'), t('csv.names'), t('csv.emails'), t('csv.phones'), t('colTier'), t('colOrders'), t('colSpend'), t('colAov'), t('colLastOrder'), 'RFM', t('csv.churnRisk'),
-  ];
-  const number = (value: unknown) => (typeof value === 'number' ? value : '');
-  return excelCsvInSlices(
-    header,
-    rows,
-    (row) => [
-      ...(group ? [group] : []),
-      row.buyerId,
-      row.names.join('; '),
-      row.emails.join('; '),
-      row.phones.join('; '),
-      row.tier ? localised(row.tier.label, language) : '',
-      row.orderCount,
-      (row.monetaryMinor / 10 ** minorDigits(row.currency)).toFixed(minorDigits(row.currency)),
-      number(row.facts.avgOrderValue),
-      date.format(row.lastOrderAt),
-      typeof row.facts.rfmCode === 'string' ? row.facts.rfmCode : '',
-      number(row.facts.churnRisk),
-    ],
-    onProgress,
-  );
-}
 
 const fileNameOf = (segment: Segment, language: Language) => localised(segment.label, language).replace(/[\\/:*?"<>|\s]+/g, '-');
 
-/** The split of a segment; its members are read only when the groups are exported. */
-function SplitForm({ segment, members, language, timeZone, encoding }: { segment: Segment; members(): Promise<CustomerRow[]>; language: Language; timeZone: string; encoding: CsvEncoding }) {
+/** Downloads an export's files, or says why there are none. */
+function saveFiles(segment: Segment, reply: SegmentReply, language: Language): string | null {
+  const t = translator(language);
+  if (reply.kind === 'missing') return t('customersTableMissing');
+  if (reply.kind === 'failed') return `${t('customersReadFailed')} ${reply.message}`;
+  for (const file of reply.files ?? []) downloadBlob(`${fileNameOf(segment, language)}${file.group ? `-${file.group}` : ''}.csv`, file.blob);
+  return null;
+}
+
+/** The split of a segment: the query worker reads its members and writes the groups' files. */
+function SplitForm({ segment, split, language, timeZone }: { segment: Segment; split(sizes: number[], seed: string): Promise<SegmentReply>; language: Language; timeZone: string }) {
   const t = translator(language);
   // Two equal halves of up to 1,000 customers to start with, as the textbook's A/B test.
   const half = Math.floor(Math.min(segment.count, 1000) / 2);
@@ -57,15 +36,11 @@ function SplitForm({ segment, members, language, timeZone, encoding }: { segment
     const sizes = sizesText.split(/[\s,，;；]+/).filter(Boolean).map(Number);
     const asked = sizes.reduce((a, b) => a + b, 0);
     if (sizes.length < 2 || sizes.length > 26 || !sizes.every((n) => Number.isInteger(n) && n > 0)) return setProblem(t('splitSizesInvalid'));
-    const list = await members();
-    if (asked > list.length) return setProblem(`${t('splitTooMany')} ${formatCount(list.length, language)} / ${formatCount(asked, language)}`);
-    setProblem(null);
-    const split = splitSegment(list, { sample: asked, groups: sizes.length, seed, sizes });
-    for (const [i, group] of split.entries()) {
-      const name = String.fromCharCode(65 + i);
-      downloadCsv(`${fileNameOf(segment, language)}-${name}.csv`, await segmentCsv(group, language, timeZone, name), encoding);
-    }
-    setDone(split.map((group) => group.length));
+    const reply = await split(sizes, seed);
+    if (reply.kind === 'files' && !reply.files) return setProblem(`${t('splitTooMany')} ${formatCount(reply.members, language)} / ${formatCount(asked, language)}`);
+    const failed = saveFiles(segment, reply, language);
+    setProblem(failed);
+    if (reply.kind === 'files' && reply.files) setDone(reply.files.map((file) => file.customers));
   };
   return (
     <div class="tm-split" data-segment={segment.ref}>
@@ -115,17 +90,15 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
       current = false;
     };
   }, [db, storeVersion, shop]);
-  // A segment's customers, read when they are exported or split (the read is shared, and kept until the store changes).
-  const membersOfSegment = async (segment: Segment, onProgress?: (share: number) => void) => membersOf(await customerRowsAsOf(db, storeVersion, onProgress, shop), segment);
-  // An export under way: the customers read, then written a slice at a time, with its progress, so the page keeps responding.
+  // An export under way: the query worker reads the segment's customers from the customer table and writes the file, with its progress.
   const [exporting, setExporting] = useState<{ ref: string; share: number } | null>(null);
+  const [exportProblem, setExportProblem] = useState<string | null>(null);
+  const segmentFilesOf = (segment: Segment, split?: { sizes: number[]; seed: string }, progress?: (share: number) => void) =>
+    customerQueries().exportSegment({ storeVersion, segment: { kind: segment.kind, ref: segment.ref }, shop, files: { language, timeZone, encoding, split } }, progress);
   const exportSegment = async (segment: Segment) => {
-    const progress = (from: number) => (share: number) => setExporting({ ref: segment.ref, share: from + share / 2 });
     setExporting({ ref: segment.ref, share: 0 });
     try {
-      const members = await membersOfSegment(segment, progress(0));
-      const csv = await segmentCsv(members, language, timeZone, undefined, progress(0.5));
-      downloadCsv(`${fileNameOf(segment, language)}.csv`, csv, encoding);
+      setExportProblem(saveFiles(segment, await segmentFilesOf(segment, undefined, (share) => setExporting({ ref: segment.ref, share })), language));
     } finally {
       setExporting(null);
     }
@@ -144,6 +117,11 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
           <option value="gbk">{t('csvEncoding.gbk')}</option>
         </select>
       </label>
+      {exportProblem && (
+        <p class="tm-error" role="alert" id="tm-segment-export-problem">
+          {exportProblem}
+        </p>
+      )}
       {segments.length === 0 ? (
         <EmptyShop language={language} />
       ) : (
@@ -183,7 +161,7 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
                   {splitting === segment.ref && (
                     <tr>
                       <td colSpan={4}>
-                        <SplitForm segment={segment} members={() => membersOfSegment(segment)} language={language} timeZone={timeZone} encoding={encoding} />
+                        <SplitForm segment={segment} split={(sizes, seed) => segmentFilesOf(segment, { sizes, seed })} language={language} timeZone={timeZone} />
                       </td>
                     </tr>
                   )}

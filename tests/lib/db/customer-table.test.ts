@@ -13,6 +13,8 @@ import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { ascendingOrder } from '../../../lib/sorted';
+import { memberOfRow, membersOf, segmentsOf, splitSegment } from '../../../lib/segments';
+import { segmentCsv, segmentFiles } from '../../../lib/ui/segment-export';
 import { chunked, fixture } from '../../helpers';
 
 const FIXTURES = join(__dirname, '../../fixtures');
@@ -110,6 +112,42 @@ describe('the customer table the rescore writes', () => {
     const jdTiers = new Set(rows.filter((row) => row.key.startsWith('jd:') && row.tier).map((row) => row.tier!.ref));
     expect(choices.tiers.map((tier) => tier.ref).sort()).toEqual([...jdTiers].sort());
     expect(choices.tiers.map((tier) => tier.rank)).toEqual([...choices.tiers.map((tier) => tier.rank)].sort((a, b) => b - a));
+  });
+
+  it('gives each segment’s members, and its export and split, as reading every customer does', async () => {
+    const db = await threeShops();
+    const rows = await loadCustomerRows(db);
+    const { table } = (await openCustomerTable(db))!;
+    const segments = segmentsOf(rows);
+    expect(new Set(segments.map((segment) => segment.kind))).toEqual(new Set(['tier', 'badge', 'treatment']));
+    for (const segment of segments) {
+      for (const shop of [null, 'taobao-2', 'jd']) {
+        const inShop = shop === null ? rows : rows.filter((row) => row.key.startsWith(`${shop}:`));
+        expect(await table.members(segment, shop), `${segment.kind} ${segment.ref} in ${shop}`).toEqual(membersOf(inShop, segment).map(memberOfRow));
+      }
+    }
+    const biggest = segments.filter((segment) => segment.kind === 'badge').sort((a, b) => b.count - a.count)[0]!;
+    const members = await table.members(biggest, null);
+    expect(members.length).toBe(biggest.count);
+    const request = { language: 'zh-CN', timeZone: 'Asia/Shanghai', encoding: 'utf-8' } as const;
+    const [whole] = (await segmentFiles(members, request))!;
+    expect(whole).toMatchObject({ group: null, customers: biggest.count });
+    const expectedCsv = await segmentCsv(membersOf(rows, biggest).map(memberOfRow), 'zh-CN', 'Asia/Shanghai');
+    // Read back byte for byte, its BOM kept (Blob.text() would drop it).
+    const text = async (blob: Blob) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(await blob.arrayBuffer());
+    expect(await text(whole!.blob)).toBe(expectedCsv);
+    // One line per member besides the header, counted in the file itself.
+    expect(expectedCsv.trimEnd().split('\r\n')).toHaveLength(biggest.count + 1);
+    // The textbook's A/B split: the same groups as splitting the rows read the old way, with the same seed.
+    const split = { sizes: [6, 4], seed: 'win-back-2026-12' };
+    const files = (await segmentFiles(members, { ...request, split }))!;
+    const groups = splitSegment(membersOf(rows, biggest).map(memberOfRow), { sample: 10, groups: 2, ...split });
+    expect(files.map((file) => [file.group, file.customers])).toEqual([['A', 6], ['B', 4]]);
+    expect(await text(files[1]!.blob)).toBe(await segmentCsv(groups[1]!, 'zh-CN', 'Asia/Shanghai', 'B'));
+    expect(await segmentFiles(members, { ...request, split: { sizes: [biggest.count, 1], seed: 's' } })).toBeNull();
+    // GBK for older Excel: the same text, without the BOM.
+    const [gbk] = (await segmentFiles(members, { ...request, encoding: 'gbk' }))!;
+    expect(new TextDecoder('gbk').decode(await gbk!.blob.arrayBuffer())).toBe(expectedCsv.slice(1));
   });
 
   it('says how many customers an import added since it was built, and never mixes two builds', async () => {

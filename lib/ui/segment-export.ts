@@ -1,0 +1,70 @@
+import { minorDigits } from '../money';
+import { splitSegment, type SegmentMember, type SplitRequest } from '../segments';
+import { csvBytes, excelCsvInSlices, type CsvEncoding } from './csv-export';
+import { localised, translator, type Language } from './i18n';
+
+/** A segment's customers as Excel opens them: one row each, money in the shop currency's major units. */
+export function segmentCsv(rows: readonly SegmentMember[], language: Language, timeZone: string, group?: string, onProgress?: (share: number) => void): Promise<string> {
+  const t = translator(language);
+  const date = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' });
+  const header = [
+    ...(group ? [t('csv.group')] : []),
+    t('csv.buyer'), t('csv.names'), t('csv.emails'), t('csv.phones'), t('colTier'), t('colOrders'), t('colSpend'), t('colAov'), t('colLastOrder'), 'RFM', t('csv.churnRisk'),
+  ];
+  return excelCsvInSlices(
+    header,
+    rows,
+    (row) => [
+      ...(group ? [group] : []),
+      row.buyerId,
+      row.names.join('; '),
+      row.emails.join('; '),
+      row.phones.join('; '),
+      row.tier ? localised(row.tier.label, language) : '',
+      row.orderCount,
+      (row.monetaryMinor / 10 ** minorDigits(row.currency)).toFixed(minorDigits(row.currency)),
+      row.avgOrderValue ?? '',
+      date.format(row.lastOrderAt),
+      row.rfmCode ?? '',
+      row.churnRisk ?? '',
+    ],
+    onProgress,
+  );
+}
+
+/** A file of an export: the group's letter in a split (none for the whole segment), its customers and its bytes. */
+export interface SegmentFile {
+  group: string | null;
+  customers: number;
+  blob: Blob;
+}
+
+export interface SegmentFilesRequest {
+  language: Language;
+  timeZone: string;
+  encoding: CsvEncoding;
+  /** Groups of these sizes drawn at random with the seed (an A/B test); none exports the whole segment. */
+  split?: Pick<SplitRequest, 'seed'> & { sizes: number[] };
+}
+
+/**
+ * A segment's export: one file of every member, or one per group of a split. Null when the split
+ * asks for more customers than the segment has.
+ */
+export async function segmentFiles(members: readonly SegmentMember[], request: SegmentFilesRequest, onProgress?: (share: number) => void): Promise<SegmentFile[] | null> {
+  const { language, timeZone, encoding, split } = request;
+  if (!split) {
+    const csv = await segmentCsv(members, language, timeZone, undefined, onProgress);
+    return [{ group: null, customers: members.length, blob: csvBytes(csv, encoding) }];
+  }
+  const asked = split.sizes.reduce((a, b) => a + b, 0);
+  if (asked > members.length) return null;
+  const groups = splitSegment(members, { sample: asked, groups: split.sizes.length, seed: split.seed, sizes: split.sizes });
+  const files: SegmentFile[] = [];
+  for (const [i, group] of groups.entries()) {
+    const name = String.fromCharCode(65 + i);
+    const csv = await segmentCsv(group, language, timeZone, name, (share) => onProgress?.((i + share) / groups.length));
+    files.push({ group: name, customers: group.length, blob: csvBytes(csv, encoding) });
+  }
+  return files;
+}
