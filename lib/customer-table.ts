@@ -219,6 +219,8 @@ export interface TableAnswer {
   rows: ListedCustomer[];
   /** The tiers and badges the shop's customers have: the filters' choices, best tier first. */
   choices: { tiers: TableTier[]; badges: TableBadge[] };
+  /** Where the answer's time went: reading columns, sorting, and in all (what the scale bench reports). */
+  spent?: { readMs: number; sortMs: number; totalMs: number };
 }
 
 type Column = Float32Array | Float64Array | Uint32Array;
@@ -275,6 +277,7 @@ export class CustomerTable {
   private readonly loaded = new Map<string, Column | Lines>();
   private sorted: { by: string; rows: Uint32Array } | null = null;
   private listing: Listing | null = null;
+  private readonly spent = { readMs: 0, sortMs: 0 };
   private readonly choiceCache = new Map<string, Pick<TableAnswer, 'choices' | 'customers'>>();
 
   constructor(
@@ -291,6 +294,7 @@ export class CustomerTable {
   private async need(names: readonly string[]): Promise<void> {
     const missing = names.filter((name) => !this.loaded.has(name) && (name in this.head.columns || !name.startsWith('fact:')));
     if (missing.length === 0) return;
+    const started = performance.now();
     const records = await this.read(missing);
     for (const name of missing) {
       const record = records.get(name);
@@ -301,6 +305,7 @@ export class CustomerTable {
         this.loaded.set(name, spec?.kind === 'number' ? (spec.bits === 32 ? new Float32Array(record) : new Float64Array(record)) : new Uint32Array(record));
       }
     }
+    this.spent.readMs += performance.now() - started;
   }
 
   private column(name: string): Column | undefined {
@@ -326,7 +331,9 @@ export class CustomerTable {
         keys[row] = unknown ? Number.POSITIVE_INFINITY : ascending ? value : -value;
       }
     }
+    const started = performance.now();
     this.sorted = { by, rows: ascendingOrder(keys) };
+    this.spent.sortMs += performance.now() - started;
     return this.sorted.rows;
   }
 
@@ -432,11 +439,15 @@ export class CustomerTable {
 
   /** The rows from `from` of what a query keeps, with the count and the filters' choices. */
   async query(query: TableQuery, from: number, count: number): Promise<TableAnswer> {
+    const started = performance.now();
+    const before = { ...this.spent };
     const rows = await this.list(query);
     const { choices, customers } = await this.choices(query.shop);
     const shown = rows.subarray(Math.max(0, from), Math.max(0, from) + count);
     await this.need(['keys', 'buyerIds', 'tier', 'badgeSet', 'currency', 'customer:orderCount', 'customer:monetaryMinor', 'customer:lastOrderAt', 'fact:avgOrderValue', 'fact:rfmCode']);
-    return { customers, total: rows.length, from, rows: Array.from(shown, (row) => this.listed(row)), choices };
+    const listed = Array.from(shown, (row) => this.listed(row));
+    const spent = { readMs: this.spent.readMs - before.readMs, sortMs: this.spent.sortMs - before.sortMs, totalMs: performance.now() - started };
+    return { customers, total: rows.length, from, rows: listed, choices, spent };
   }
 
   /** A segment's customers (of a shop, or all), in the order of their keys, as an export lists them. */

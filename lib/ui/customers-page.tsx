@@ -154,7 +154,7 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
             {localised(GROUP_FACTS[group.fact]![group.value]!, language)} ✕
           </button>
         )}
-        <span class="tm-muted" id="tm-customers-count" aria-live="polite">
+        <span class="tm-muted" id="tm-customers-count" aria-live="polite" data-spent={JSON.stringify(answer.spent ?? null)}>
           {formatCount(answer.total, language)} {t('customersShown')}
         </span>
       </div>

@@ -118,6 +118,8 @@ async function measureSize(customers: number): Promise<Figures> {
     const shownIn = (ms: number | null) => (ms === null ? `not shown in ${PAGE_LIMIT_MS / 1000} s  MISSED` : `${fmt(ms, 0)} ms  (target ≤ 1000 ms)  ${ms <= 1000 ? 'ok' : 'MISSED'}`);
     console.log(`Customers, first rows   ${shownIn(customersList.firstRowsMs)}`);
     if (customersList.firstRowsMs !== null) {
+      const { spent } = customersList;
+      if (spent) console.log(`  in the query worker   ${fmt(spent.totalMs, 0)} ms: reading columns ${fmt(spent.readMs, 0)} ms, sorting ${fmt(spent.sortMs, 0)} ms`);
       console.log(`  sort change           ${fmt(customersList.sortMs, 0)} ms  (target ≤ 1000 ms)  ${customersList.sortMs <= 1000 ? 'ok' : 'MISSED'}`);
       console.log(`  search (a buyer id)   ${fmt(customersList.searchMs, 0)} ms  (target ≤ 200 ms)  ${customersList.searchMs <= 200 ? 'ok' : 'MISSED'}`);
       console.log(`  longest task          ${fmt(customersList.longestTaskMs, 0)} ms  (target ≤ 200 ms)  ${customersList.longestTaskMs <= 200 ? 'ok' : 'MISSED'}`);
@@ -145,9 +147,11 @@ async function customersPage(context: BrowserContext, extensionId: string) {
     try {
       await first.waitFor({ timeout: PAGE_LIMIT_MS });
     } catch {
-      return { firstRowsMs: null, sortMs: 0, searchMs: 0, longestTaskMs: 0 };
+      return { firstRowsMs: null, spent: null, sortMs: 0, searchMs: 0, longestTaskMs: 0 };
     }
     const firstRowsMs = Date.now() - started;
+    // The query worker's own account of the first answer: reading columns, sorting, in all.
+    const spent = JSON.parse((await tab.locator('#tm-customers-count').getAttribute('data-spent')) ?? 'null') as { readMs: number; sortMs: number; totalMs: number } | null;
     const biggest = (await first.getAttribute('data-customer'))!;
     const buyerId = await first.locator('a').innerText();
     let mark = Date.now();
@@ -164,7 +168,7 @@ async function customersPage(context: BrowserContext, extensionId: string) {
       { polling: 'raf', timeout: 60_000 },
     );
     const searchMs = Date.now() - mark;
-    return { firstRowsMs, sortMs, searchMs, longestTaskMs: (await tab.evaluate('window.__longest')) as number };
+    return { firstRowsMs, spent, sortMs, searchMs, longestTaskMs: (await tab.evaluate('window.__longest')) as number };
   } finally {
     await tab.close().catch(() => undefined);
   }
