@@ -275,6 +275,7 @@ interface Listing {
  */
 export class CustomerTable {
   private readonly loaded = new Map<string, Column | Lines>();
+  private readonly loading = new Map<string, Promise<void>>();
   private sorted: { by: string; rows: Uint32Array } | null = null;
   private listing: Listing | null = null;
   private readonly spent = { readMs: 0, sortMs: 0 };
@@ -290,13 +291,22 @@ export class CustomerTable {
     await this.need(['search', 'keys']);
   }
 
-  /** Loads the columns not loaded yet. */
+  /** Loads the columns not loaded yet; a column already being read (the search text, read ahead) is waited for, not read twice. */
   private async need(names: readonly string[]): Promise<void> {
-    const missing = names.filter((name) => !this.loaded.has(name) && (name in this.head.columns || !name.startsWith('fact:')));
-    if (missing.length === 0) return;
+    const wanted = names.filter((name) => !this.loaded.has(name) && (name in this.head.columns || !name.startsWith('fact:')));
+    const missing = wanted.filter((name) => !this.loading.has(name));
+    if (missing.length > 0) {
+      const read = this.load(missing);
+      for (const name of missing) this.loading.set(name, read);
+      void read.finally(() => missing.forEach((name) => this.loading.delete(name))).catch(() => undefined);
+    }
+    await Promise.all(wanted.map((name) => this.loading.get(name)));
+  }
+
+  private async load(names: readonly string[]): Promise<void> {
     const started = performance.now();
-    const records = await this.read(missing);
-    for (const name of missing) {
+    const records = await this.read(names);
+    for (const name of names) {
       const record = records.get(name);
       if (record === undefined) throw new Error(`The customer table has no ${name}`);
       if (typeof record === 'string') this.loaded.set(name, new Lines(record, this.head.size));

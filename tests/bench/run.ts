@@ -134,11 +134,11 @@ async function browserBench(rows: number): Promise<void> {
 }
 
 /**
- * The Customers page over the whole imported shop: reading every customer and profile, the first
- * rows shown, then searches typed into it, each timed in the page until the count it shows has changed.
+ * The Customers page over the whole imported shop: the first rows shown (the query worker reads the
+ * customer table), then searches typed into it, each timed in the page until the count it shows has changed.
  */
 async function customersPageBench(dashboard: Page, customers: number): Promise<void> {
-  // The longest task while the page reads every customer: the page should keep responding.
+  // The longest task while the page opens: the page should keep responding.
   await dashboard.evaluate(`window.__longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask' })`);
   const shownAfter = async () => {
     const started = Date.now();
@@ -180,8 +180,8 @@ async function customersPageBench(dashboard: Page, customers: number): Promise<v
   }
   const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
   const worst = (list: number[]) => Math.max(...list);
-  console.log(`customers page          first rows shown ${fmt(opened[0]! / 1000)} s after opening (${customers.toLocaleString('en')} customers and profiles read; no target), ${fmt(opened[1]! / 1000)} s when opened again (the read is shared)`);
-  console.log(`  longest task while reading them ${fmt(longestWhileReading, 0)} ms  (the page keeps responding: no task over 200 ms)  ${longestWhileReading <= 200 ? 'ok' : 'MISSED'}`);
+  console.log(`customers page          first rows shown ${fmt(opened[0]! / 1000)} s after opening (${customers.toLocaleString('en')} customers; target ≤ 1 s at 1M in -- scale), ${fmt(opened[1]! / 1000)} s when opened again (the query worker keeps its columns)`);
+  console.log(`  longest task while opening ${fmt(longestWhileReading, 0)} ms  (the page keeps responding: no task over 200 ms)  ${longestWhileReading <= 200 ? 'ok' : 'MISSED'}`);
   for (const [label, list] of [['part of an email', runs.text], ['an order number', runs.order], ['search cleared', runs.clear]] as const) {
     console.log(`  search: ${label.padEnd(16)} median ${fmt(median(list), 0)} ms, worst ${fmt(worst(list), 0)} ms  (target < 100 ms)  ${worst(list) < 100 ? 'ok' : 'MISSED'}`);
   }
