@@ -1,3 +1,4 @@
+import type { CustomerQuery } from './db/customer-list';
 import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from './engine/outcome';
 import type { Localised } from './localised';
 import type { Customer } from './model';
@@ -177,23 +178,8 @@ export class CustomerTableBuilder {
 }
 
 /** What the Customers page asks: a shop (or all), a search, filters and a sort. */
-export interface TableQuery {
+export interface TableQuery extends CustomerQuery {
   shop: string | null;
-  /** Part of a buyer id, name or email. */
-  text: string;
-  /** Customers whose order number is the text (the store's aliases name them). */
-  byOrder: readonly string[];
-  /** A tier rule's ref, `none` for customers with no tier, or null for all. */
-  tier: string | null;
-  /** A badge rule's ref, or null for all. */
-  badge: string | null;
-  /** A cell of the R × F grid, or null for all. */
-  rfm?: { r: number; f: number } | null;
-  /** A group the models put customers in: a text fact and its value, or null for all. */
-  group?: { fact: string; value: string } | null;
-  /** A fact to sort by, highest first unless `ascending`; unknown values go last. */
-  sortBy: string;
-  ascending: boolean;
 }
 
 /** One listed customer: what a row of the list shows. */
