@@ -32,6 +32,12 @@ export class CustomerQueries {
   private readonly waiting = new Map<number, { done(reply: WorkerMessage): void; progress?(share: number): void }>();
 
   constructor(private readonly worker: Pick<Worker, 'postMessage' | 'addEventListener'>) {
+    // A worker that failed to start or crashed answers nothing: every waiting page is told so, never left reading.
+    worker.addEventListener('error', (event) => {
+      const message = (event as ErrorEvent).message || 'the query worker stopped';
+      for (const [id, waiting] of this.waiting) waiting.done({ id, kind: 'failed', message });
+      this.waiting.clear();
+    });
     worker.addEventListener('message', (event) => {
       const message = (event as MessageEvent<WorkerMessage>).data;
       const waiting = this.waiting.get(message.id);
