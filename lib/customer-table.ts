@@ -1,4 +1,3 @@
-import type { CustomerQuery } from './db/customer-list';
 import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from './engine/outcome';
 import type { Localised } from './localised';
 import type { Customer } from './model';
@@ -178,8 +177,23 @@ export class CustomerTableBuilder {
 }
 
 /** What the Customers page asks: a shop (or all), a search, filters and a sort. */
-export interface TableQuery extends CustomerQuery {
+export interface TableQuery {
   shop: string | null;
+  /** Part of a buyer id, name or email. */
+  text: string;
+  /** Customers whose order number is the text (the store's aliases name them, see `customersWithOrder`). */
+  byOrder: readonly string[];
+  /** A tier rule's ref, `none` for customers with no tier, or null for all. */
+  tier: string | null;
+  /** A badge rule's ref, or null for all. */
+  badge: string | null;
+  /** A cell of the R × F grid (the Overview links there), or null for all. */
+  rfm?: { r: number; f: number } | null;
+  /** A group the models put customers in (a lifecycle stage, a value quadrant): a text fact and its value, or null for all. */
+  group?: { fact: string; value: string } | null;
+  /** A fact to sort by, highest first unless `ascending` (text facts in their alphabetical order); unknown values go last. */
+  sortBy: string;
+  ascending: boolean;
 }
 
 /** One listed customer: what a row of the list shows. */
@@ -211,8 +225,8 @@ export interface TableAnswer {
 
 type Column = Float32Array | Float64Array | Uint32Array;
 
-/** Text laid out a line each, with where each line starts. */
-class Lines {
+/** Text laid out a line each, with where each line starts: a search is one scan of one string, not a test per customer. */
+export class Lines {
   readonly starts: Uint32Array;
   constructor(readonly text: string, count: number) {
     this.starts = new Uint32Array(count);
@@ -226,7 +240,7 @@ class Lines {
   lineAt(position: number): number {
     return countAtMost(this.starts, position) - 1;
   }
-  /** Rows whose line holds `part`, one hit per row, ascending. */
+  /** Rows whose line holds `part`, one hit per row (never across two lines), ascending. */
   holding(part: string): number[] {
     const found: number[] = [];
     for (let at = this.text.indexOf(part); at >= 0; ) {

@@ -10,7 +10,7 @@ function row(i: number, asleep: boolean): CustomerRow {
   return {
     key: `taobao:buyer${String(i).padStart(5, '0')}`, buyerId: `buyer${i}`, names: [], emails: [], phones: [], orderCount: 1, monetaryMinor: 100, currency: 'CNY',
     lastOrderAt: 0, tier: i % 10 === 0 ? vip : member, badges: asleep ? [dormant] : [], treatments: i % 10 === 0 ? [{ ref: 'vip-treatment/top', label: { en: 'VIP care', 'zh-CN': '贵宾服务' } }] : [],
-    facts: {}, searchText: '',
+    facts: {},
   };
 }
 
