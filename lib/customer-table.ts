@@ -85,8 +85,9 @@ export class CustomerTableBuilder {
   private readonly buyerIds: string[] = [];
   private readonly search: string[] = [];
   private readonly contacts: string[] = [];
-  private readonly numbers = new Map<string, Float64Array>();
-  private readonly texts = new Map<string, Array<string | undefined>>();
+  /** Number columns with where each value comes from, worked out once: `add` runs per customer. */
+  private readonly numbers: Array<{ name: string; value(facts: Facts, customer: Customer): unknown; values: Float64Array }> = [];
+  private readonly texts: Array<{ name: string; fact: string; values: Array<string | undefined> }> = [];
   private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop', Uint32Array>;
   private readonly tiers: TableTier[] = [];
   private readonly badges: TableBadge[] = [];
@@ -98,13 +99,13 @@ export class CustomerTableBuilder {
   private readonly dictionaries = { tier: new Map<string, number>(), badge: new Map<string, number>(), badgeSet: new Map<string, number>(), treatment: new Map<string, number>(), treatmentSet: new Map<string, number>(), currency: new Map<string, number>(), shop: new Map<string, number>() };
 
   /** `facts`: each fact's type (boolean facts are not listed); `expected`: about how many customers. */
-  constructor(private readonly facts: ReadonlyMap<string, { type: string }>, expected = 1024) {
+  constructor(facts: ReadonlyMap<string, { type: string }>, expected = 1024) {
     this.capacity = Math.max(16, expected);
-    for (const [name, spec] of facts) {
-      if (spec.type === 'number') this.numbers.set(`fact:${name}`, new Float64Array(this.capacity));
-      else if (spec.type === 'string') this.texts.set(`fact:${name}`, []);
+    for (const [fact, spec] of facts) {
+      if (spec.type === 'number') this.numbers.push({ name: `fact:${fact}`, value: (facts) => facts[fact], values: new Float64Array(this.capacity) });
+      else if (spec.type === 'string') this.texts.push({ name: `fact:${fact}`, fact, values: [] });
     }
-    for (const field of CUSTOMER_COLUMNS) this.numbers.set(`customer:${field}`, new Float64Array(this.capacity));
+    for (const field of CUSTOMER_COLUMNS) this.numbers.push({ name: `customer:${field}`, value: (_, customer) => customer[field], values: new Float64Array(this.capacity) });
     const codes = () => new Uint32Array(this.capacity);
     this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), currency: codes(), shop: codes() };
   }
@@ -116,7 +117,7 @@ export class CustomerTableBuilder {
       copy.set(array);
       return copy;
     };
-    for (const [name, column] of this.numbers) this.numbers.set(name, grown(column));
+    for (const column of this.numbers) column.values = grown(column.values);
     const { tier, badgeSet, treatmentSet, currency, shop } = this.codes;
     this.codes = { tier: grown(tier), badgeSet: grown(badgeSet), treatmentSet: grown(treatmentSet), currency: grown(currency), shop: grown(shop) };
   }
@@ -129,13 +130,13 @@ export class CustomerTableBuilder {
     this.buyerIds.push(JSON.stringify(customer.buyerId));
     this.search.push(searchLine(customer));
     this.contacts.push(JSON.stringify([customer.names, customer.emails, customer.phones]));
-    for (const [name, column] of this.numbers) {
-      const value = name.startsWith('fact:') ? facts[name.slice(5)] : customer[name.slice(9) as (typeof CUSTOMER_COLUMNS)[number]];
-      column[row] = typeof value === 'number' ? value : Number.NaN;
+    for (const column of this.numbers) {
+      const value = column.value(facts, customer);
+      column.values[row] = typeof value === 'number' ? value : Number.NaN;
     }
-    for (const [name, column] of this.texts) {
-      const value = facts[name.slice(5)];
-      column.push(typeof value === 'string' ? value : undefined);
+    for (const column of this.texts) {
+      const value = facts[column.fact];
+      column.values.push(typeof value === 'string' ? value : undefined);
     }
     const { dictionaries: d } = this;
     this.codes.tier[row] = tier ? 1 + codeIn(d.tier, this.tiers, JSON.stringify([tier.ref, tier.label, tier.colour, tier.rank]), { ref: tier.ref, label: tier.label, colour: tier.colour, rank: tier.rank }) : 0;
@@ -158,14 +159,14 @@ export class CustomerTableBuilder {
       { name: 'contacts', text: this.contacts.join('\n') },
       ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: codes.slice(0, n).buffer })),
     ];
-    for (const [name, column] of this.numbers) {
-      const values = column.subarray(0, n);
+    for (const { name, values: all } of this.numbers) {
+      const values = all.subarray(0, n);
       const narrow = Float32Array.from(values);
       const exact = narrow.every((value, i) => value === values[i] || (Number.isNaN(value) && Number.isNaN(values[i]!)));
       columns[name] = { kind: 'number', bits: exact ? 32 : 64 };
       records.push({ name, bytes: exact ? narrow.buffer : values.slice().buffer });
     }
-    for (const [name, column] of this.texts) {
+    for (const { name, values: column } of this.texts) {
       const values = [...new Set(column.filter((value): value is string => value !== undefined))].sort();
       const codeOf = new Map(values.map((value, i) => [value, i + 1]));
       columns[name] = { kind: 'text', values };
