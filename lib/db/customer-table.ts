@@ -108,8 +108,8 @@ export class TableQueries {
     }
   }
 
-  /** A segment's members (of a shop, or all), in key order; null while there is no table yet. */
-  members(storeVersion: string, segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<SegmentMember[] | null> {
-    return this.use(storeVersion, async (opened) => (opened ? opened.table.members(segment, shop) : []));
+  /** A segment's members (of a shop, or all), in key order, and how many customers an import added since the table was built; null while there is no table yet. */
+  members(storeVersion: string, segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<{ members: SegmentMember[]; notListed: number } | null> {
+    return this.use(storeVersion, async (opened) => (opened ? { members: await opened.table.members(segment, shop), notListed: opened.notListed } : { members: [], notListed: 0 }));
   }
 }

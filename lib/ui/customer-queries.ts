@@ -1,22 +1,5 @@
-import type { Segment } from '../segments';
 import type { WindowReply, WindowRequest } from '../db/customer-table';
-import type { SegmentFile, SegmentFilesRequest } from './segment-export';
-
-/** A segment's export, made in the query worker: its files, with progress on the way. */
-export interface SegmentRequest {
-  kind: 'segment';
-  id: number;
-  storeVersion: string;
-  segment: Pick<Segment, 'kind' | 'ref'>;
-  shop: string | null;
-  files: SegmentFilesRequest;
-}
-
-export type SegmentReply =
-  /** The files; null when a split asks for more customers than the segment has (`members` says how many it has). */
-  | { id: number; kind: 'files'; files: SegmentFile[] | null; members: number }
-  | { id: number; kind: 'missing' }
-  | { id: number; kind: 'failed'; message: string };
+import type { SegmentReply, SegmentRequest } from './segment-export';
 
 export type WorkerRequest = WindowRequest | SegmentRequest;
 export type WorkerMessage = WindowReply | SegmentReply | { id: number; kind: 'progress'; share: number };

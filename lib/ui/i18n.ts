@@ -183,6 +183,10 @@ const STRINGS = {
     en: 'Tiermark is scoring your customers; the list appears when that ends.',
     'zh-CN': 'Tiermark 正在为客户评分，评分结束后显示客户列表。',
   },
+  segmentNotListed: {
+    en: 'customers imported since the last rescore are not in this export yet; export again once the rescore ends.',
+    'zh-CN': '位客户是上次评分后导入的，尚未包含在本次导出中；评分结束后请重新导出。',
+  },
   customersReadFailed: { en: 'The customer list could not be read:', 'zh-CN': '无法读取客户列表：' },
   filterTier: { en: 'Tier', 'zh-CN': '会员等级' },
   filterBadge: { en: 'Segment or badge', 'zh-CN': '客户细分或标签' },

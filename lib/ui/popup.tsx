@@ -47,6 +47,8 @@ export function Popup() {
   const [due, setDue] = useState<FollowUpRecord[] | null>(null);
   const [text, setText] = useState('');
   const [found, setFound] = useState<ListedCustomer[]>([]);
+  // What a search could not cover: customers imported since the last rescore, no customer table yet, or a failed read.
+  const [searchNote, setSearchNote] = useState<string | null>(null);
 
   const loadDue = async (database: Database) => {
     const { timeZone } = await shopSettings.getValue();
@@ -62,13 +64,19 @@ export function Popup() {
     });
   }, []);
   useEffect(() => {
+    setSearchNote(null);
     if (!status || text.trim() === '') return setFound([]);
     // The query worker searches the customer table, started on the first search: opening the popup stays instant.
     let current = true;
     const query = { shop: null, text, tier: null, badge: null, sortBy: 'monetary', ascending: false };
     void customerQueries()
       .ask({ storeVersion: storeVersionOf(status), query, from: 0, count: RESULTS_SHOWN })
-      .then((reply) => current && setFound(reply.kind === 'answer' ? reply.answer.rows : []));
+      .then((reply) => {
+        if (!current) return;
+        setFound(reply.kind === 'answer' ? reply.answer.rows : []);
+        if (reply.kind === 'answer') setSearchNote(reply.notListed > 0 ? `${formatCount(reply.notListed, language)} ${t('customersNotListed')}` : null);
+        else setSearchNote(reply.kind === 'missing' ? t('customersTableMissing') : `${t('customersReadFailed')} ${reply.message}`);
+      });
     return () => {
       current = false;
     };
@@ -87,6 +95,11 @@ export function Popup() {
       {page !== undefined && <PageLine page={page} language={language} />}
       {status?.customers === 0 && <p class="tm-muted">{t('ledgerEmpty')}</p>}
       <input id="tm-popup-search" type="search" aria-label={t('popupSearch')} placeholder={t('popupSearch')} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      {searchNote && (
+        <p class="tm-muted" role="status" id="tm-popup-search-note">
+          {searchNote}
+        </p>
+      )}
       {found.length > 0 && (
         <ul class="tm-popup-results">
           {found.map((row) => (

@@ -1,5 +1,6 @@
+import type { TableQueries } from '../db/customer-table';
 import { minorDigits } from '../money';
-import { splitSegment, type SegmentMember, type SplitRequest } from '../segments';
+import { splitSegment, type Segment, type SegmentMember, type SplitRequest } from '../segments';
 import { csvBytes, excelCsvInSlices, type CsvEncoding } from './csv-export';
 import { localised, translator, type Language } from './i18n';
 
@@ -67,4 +68,35 @@ export async function segmentFiles(members: readonly SegmentMember[], request: S
     files.push({ group: name, customers: group.length, blob: csvBytes(csv, encoding) });
   }
   return files;
+}
+
+/** A segment's export, made in the query worker: its files, with progress on the way. */
+export interface SegmentRequest {
+  kind: 'segment';
+  id: number;
+  storeVersion: string;
+  segment: Pick<Segment, 'kind' | 'ref'>;
+  shop: string | null;
+  files: SegmentFilesRequest;
+}
+
+export type SegmentReply =
+  /**
+   * The files; null when a split asks for more customers than the segment has (`members` says how
+   * many it has). `notListed`: customers an import added since the last rescore, in no file yet.
+   */
+  | { id: number; kind: 'files'; files: SegmentFile[] | null; members: number; notListed: number }
+  | { id: number; kind: 'missing' }
+  | { id: number; kind: 'failed'; message: string };
+
+/** Answers an export request from the customer table (in the query worker). */
+export async function exportSegment(queries: TableQueries, request: SegmentRequest, onProgress?: (share: number) => void): Promise<SegmentReply> {
+  const { id, storeVersion, segment, shop, files } = request;
+  try {
+    const read = await queries.members(storeVersion, segment, shop);
+    if (!read) return { id, kind: 'missing' };
+    return { id, kind: 'files', files: await segmentFiles(read.members, files, onProgress), members: read.members.length, notListed: read.notListed };
+  } catch (error) {
+    return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+  }
 }

@@ -7,20 +7,38 @@ import { shopSettings } from '../settings';
 import { isoOfDay } from '../engine/outcome';
 import { localDayNumber } from '../time';
 import { downloadBlob, type CsvEncoding } from './csv-export';
-import { customerQueries, type SegmentReply } from './customer-queries';
+import { customerQueries } from './customer-queries';
+import type { SegmentReply } from './segment-export';
 import { EmptyShop, Pill, ReadingCustomers } from './parts';
 import { formatCount, formatShare } from './format';
 import { localised, translator, type Language } from './i18n';
 
 const fileNameOf = (segment: Segment, language: Language) => localised(segment.label, language).replace(/[\\/:*?"<>|\s]+/g, '-');
 
-/** Downloads an export's files, or says why there are none. */
-function saveFiles(segment: Segment, reply: SegmentReply, language: Language): string | null {
+/** What an export tells the seller: why there is no file, or who is not in it yet. */
+type ExportMessage = { kind: 'problem' | 'notice'; text: string } | null;
+
+/** Downloads an export's files, and says why there are none or whom they leave out. */
+function saveFiles(segment: Segment, reply: SegmentReply, language: Language): ExportMessage {
   const t = translator(language);
-  if (reply.kind === 'missing') return t('customersTableMissing');
-  if (reply.kind === 'failed') return `${t('customersReadFailed')} ${reply.message}`;
+  if (reply.kind === 'missing') return { kind: 'problem', text: t('customersTableMissing') };
+  if (reply.kind === 'failed') return { kind: 'problem', text: `${t('customersReadFailed')} ${reply.message}` };
   for (const file of reply.files ?? []) downloadBlob(`${fileNameOf(segment, language)}${file.group ? `-${file.group}` : ''}.csv`, file.blob);
-  return null;
+  return reply.notListed > 0 ? { kind: 'notice', text: `${formatCount(reply.notListed, language)} ${t('segmentNotListed')}` } : null;
+}
+
+/** An export's message: `name` gives its class (`name-problem`, `name-notice`). */
+function ExportLine({ message, name }: { message: ExportMessage; name: string }) {
+  if (!message) return null;
+  return message.kind === 'problem' ? (
+    <span class={`tm-error ${name}-problem`} role="alert">
+      {message.text}
+    </span>
+  ) : (
+    <span class={`tm-notice ${name}-notice`} role="status">
+      {message.text}
+    </span>
+  );
 }
 
 /** The split of a segment: the query worker reads its members and writes the groups' files. */
@@ -31,15 +49,15 @@ function SplitForm({ segment, split, language, timeZone }: { segment: Segment; s
   const [sizesText, setSizesText] = useState(`${half}, ${half}`);
   const [seed, setSeed] = useState(`tiermark-${isoOfDay(localDayNumber(Date.now(), timeZone))}`);
   const [done, setDone] = useState<number[] | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [message, setMessage] = useState<ExportMessage>(null);
+  const problem = (text: string) => setMessage({ kind: 'problem', text });
   const exportGroups = async () => {
     const sizes = sizesText.split(/[\s,，;；]+/).filter(Boolean).map(Number);
     const asked = sizes.reduce((a, b) => a + b, 0);
-    if (sizes.length < 2 || sizes.length > 26 || !sizes.every((n) => Number.isInteger(n) && n > 0)) return setProblem(t('splitSizesInvalid'));
+    if (sizes.length < 2 || sizes.length > 26 || !sizes.every((n) => Number.isInteger(n) && n > 0)) return problem(t('splitSizesInvalid'));
     const reply = await split(sizes, seed);
-    if (reply.kind === 'files' && !reply.files) return setProblem(`${t('splitTooMany')} ${formatCount(reply.members, language)} / ${formatCount(asked, language)}`);
-    const failed = saveFiles(segment, reply, language);
-    setProblem(failed);
+    if (reply.kind === 'files' && !reply.files) return problem(`${t('splitTooMany')} ${formatCount(reply.members, language)} / ${formatCount(asked, language)}`);
+    setMessage(saveFiles(segment, reply, language));
     if (reply.kind === 'files' && reply.files) setDone(reply.files.map((file) => file.customers));
   };
   return (
@@ -53,11 +71,7 @@ function SplitForm({ segment, split, language, timeZone }: { segment: Segment; s
       <button type="button" class="tm-primary tm-split-export" onClick={() => void exportGroups()}>
         {t('splitExport')}
       </button>
-      {problem && (
-        <span class="tm-error tm-split-problem" role="alert">
-          {problem}
-        </span>
-      )}
+      <ExportLine message={message} name="tm-split" />
       {done && (
         <span class="tm-muted tm-split-done" role="status">
           {t('splitDone')}
@@ -92,13 +106,13 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
   }, [db, storeVersion, shop]);
   // An export under way: the query worker reads the segment's customers from the customer table and writes the file, with its progress.
   const [exporting, setExporting] = useState<{ ref: string; share: number } | null>(null);
-  const [exportProblem, setExportProblem] = useState<string | null>(null);
+  const [exportMessage, setExportMessage] = useState<ExportMessage>(null);
   const segmentFilesOf = (segment: Segment, split?: { sizes: number[]; seed: string }, progress?: (share: number) => void) =>
     customerQueries().exportSegment({ storeVersion, segment: { kind: segment.kind, ref: segment.ref }, shop, files: { language, timeZone, encoding, split } }, progress);
   const exportSegment = async (segment: Segment) => {
     setExporting({ ref: segment.ref, share: 0 });
     try {
-      setExportProblem(saveFiles(segment, await segmentFilesOf(segment, undefined, (share) => setExporting({ ref: segment.ref, share })), language));
+      setExportMessage(saveFiles(segment, await segmentFilesOf(segment, undefined, (share) => setExporting({ ref: segment.ref, share })), language));
     } finally {
       setExporting(null);
     }
@@ -117,9 +131,9 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
           <option value="gbk">{t('csvEncoding.gbk')}</option>
         </select>
       </label>
-      {exportProblem && (
-        <p class="tm-error" role="alert" id="tm-segment-export-problem">
-          {exportProblem}
+      {exportMessage && (
+        <p>
+          <ExportLine message={exportMessage} name="tm-segment-export" />
         </p>
       )}
       {segments.length === 0 ? (

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CustomerTableBuilder, searchLine, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
 import { customersWithOrder, loadCustomerRows, type CustomerRow } from '../../../lib/db/customer-list';
-import { openCustomerTable, writeCustomerTable } from '../../../lib/db/customer-table';
+import { openCustomerTable, TableQueries, writeCustomerTable } from '../../../lib/db/customer-table';
 import { importFile } from '../../../lib/db/importer';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
@@ -14,7 +14,7 @@ import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { ascendingOrder } from '../../../lib/sorted';
 import { memberOfRow, membersOf, segmentsOf, splitSegment } from '../../../lib/segments';
-import { segmentCsv, segmentFiles } from '../../../lib/ui/segment-export';
+import { exportSegment, segmentCsv, segmentFiles } from '../../../lib/ui/segment-export';
 import { chunked, fixture } from '../../helpers';
 
 const FIXTURES = join(__dirname, '../../fixtures');
@@ -177,6 +177,9 @@ describe('the customer table the rescore writes', () => {
   it('says how many customers an import added since it was built, and never mixes two builds', async () => {
     const db = await openTiermarkDB(`customer-table-stale-${Math.random()}`);
     await importInto(db, join(FIXTURES, 'demo/ExportOrderList202611201200.csv'), 'ExportOrderList202611201200.csv');
+    // Before the first rescore there is no table: the page says the list comes when it ends.
+    const first = { kind: 'window', id: 0, storeVersion: 'first-import', query: { ...ALL }, from: 0, count: 5 } as const;
+    expect(await new TableQueries(async () => db).answer(first)).toEqual({ id: 0, kind: 'missing' });
     await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
     const before = (await openCustomerTable(db))!;
     await importInto(db, fixture('jd-orders.gbk.csv'), 'jd-orders.csv');
@@ -184,6 +187,13 @@ describe('the customer table the rescore writes', () => {
     expect(jdCustomers).toBeGreaterThan(0);
     const stale = (await openCustomerTable(db))!;
     expect(stale.notListed).toBe(jdCustomers);
+    // The page says so, and so does an export made meanwhile: the same count beside its file.
+    const queries = new TableQueries(async () => db);
+    const window = await queries.answer({ kind: 'window', id: 1, storeVersion: 'after-import', query: { ...ALL }, from: 0, count: 5 });
+    expect(window).toMatchObject({ kind: 'answer', notListed: jdCustomers });
+    const tier = stale.table.head.tiers[0]!;
+    const request = { kind: 'segment', id: 2, storeVersion: 'after-import', segment: { kind: 'tier', ref: tier.ref }, shop: null, files: { language: 'en', timeZone: 'UTC', encoding: 'utf-8' } } as const;
+    expect(await exportSegment(queries, request)).toMatchObject({ kind: 'files', notListed: jdCustomers });
     // A rescore replaces the table while a page holds the old one: its next column read fails, never mixing the two.
     await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
     await expect(before.table.query({ ...ALL, sortBy: 'pAlive' }, 0, 10)).rejects.toThrow(/rebuilt/);
