@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { shopOfKey, type Shop } from '../shops';
-import type { ListedCustomer, TableAnswer } from '../customer-table';
+import type { ListedCustomer } from '../customer-table';
 import type { WindowReply } from '../db/customer-table';
 import type { Database } from '../db/schema';
 import { customerQueries } from './customer-queries';
@@ -117,7 +117,6 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
   }
   const money = (row: ListedCustomer, major: number | null) => (major === null ? '—' : formatMajorMoney(major, row.currency, language));
   const date = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone });
-  const shown: TableAnswer['rows'] = answer.rows;
 
   return (
     <section class="tm-page" aria-labelledby="customers-title">
@@ -177,7 +176,7 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
             </thead>
             <tbody>
               <tr aria-hidden="true" style={{ height: `${answer.from * ROW_HEIGHT}px` }} />
-              {shown.map((row) => (
+              {answer.rows.map((row) => (
                 <tr key={row.key} class="tm-customer-row" data-customer={row.key} style={{ height: `${ROW_HEIGHT}px` }}>
                   <td>
                     <a href={`#customer=${encodeURIComponent(row.key)}`}>{row.buyerId}</a>
@@ -196,7 +195,7 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
                   <td>{row.rfmCode ?? '—'}</td>
                 </tr>
               ))}
-              <tr aria-hidden="true" style={{ height: `${Math.max(0, answer.total - answer.from - shown.length) * ROW_HEIGHT}px` }} />
+              <tr aria-hidden="true" style={{ height: `${Math.max(0, answer.total - answer.from - answer.rows.length) * ROW_HEIGHT}px` }} />
             </tbody>
           </table>
         </div>
