@@ -4,6 +4,7 @@ import type { Customer } from './model';
 import type { Facts } from './scoring/scorer';
 import { byKey, type Segment, type SegmentMember } from './segments';
 import { shopOfKey } from './shops';
+import { fnv1a } from './hash';
 import { ascendingOrder, countAtMost } from './sorted';
 
 /**
@@ -31,13 +32,36 @@ export interface TableTreatment {
 /** A number column (unknown is NaN), in 32 bits when every value fits exactly; a text column as codes into its sorted values (0: unknown). */
 export type TableColumn = { kind: 'number'; bits: 32 | 64 } | { kind: 'text'; values: string[] };
 
+/** Bumped when the records change shape: a table of another layout is not read, and the next start of the background rescores. */
+export const TABLE_LAYOUT = 2;
+
+/** Rows per record of the blocked records: a window of 40 rows reads at most 40 small `rows` blocks; the search text is read a block at a time, so other reads are not held up behind all of it. */
+export interface TableBlocks {
+  rows: number;
+  search: number;
+}
+export const TABLE_BLOCKS: TableBlocks = { rows: 256, search: 32_768 };
+
+/** The order the Customers page opens in: the rescore writes it, so the first rows need no sort. */
+export const OPENING_ORDER = { sortBy: 'monetary', ascending: false } as const;
+
+/** What the customers of one shop have: the filters' choices without reading a column. */
+export interface ShopSeen {
+  customers: number;
+  /** Tier codes (0: no tier) and badge sets some customer of the shop has. */
+  tiers: number[];
+  badgeSets: number[];
+}
+
 export interface CustomerTableHead {
   name: 'head';
+  layout: number;
   /** Names one build: columns of two builds never mix. */
   built: string;
   /** The store's counts it was built from: an import since lists its new customers only after the next rescore. */
   counts: { customers: number; orders: number };
   size: number;
+  blocks: TableBlocks;
   tiers: TableTier[];
   badges: TableBadge[];
   /** Each distinct list of badges customers have, as positions in `badges`, in the rules' order. */
@@ -47,20 +71,39 @@ export interface CustomerTableHead {
   treatmentSets: number[][];
   currencies: string[];
   shops: string[];
-  /** The columns by name: `fact:<fact>` and `customer:<field>`. */
+  /** By shop code. */
+  seen: ShopSeen[];
+  /** The columns by name: `fact:<fact>`. */
   columns: Record<string, TableColumn>;
 }
 
 /**
- * Records of the table besides its head: `keys` and `buyerIds` hold one JSON string per line,
- * `contacts` the JSON of [names, emails, phones], `search` each customer's buyer id, names and
- * emails in lower case (a line each); `tier`, `badgeSet`, `treatmentSet`, `currency` and `shop` are
- * codes (Uint32), and the columns' bytes are under their names.
+ * Records of the table besides its head:
+ * - `rows:<block>`: a `RowLine` of JSON per customer, what a listed row and an exported member show;
+ * - `search:<block>`: each customer's buyer id, names and emails in lower case, a line each;
+ * - `tier`, `badgeSet`, `treatmentSet`, `currency`, `shop` (codes), `keyHash` (FNV-1a of the key) and
+ *   `opening` (the rows in `OPENING_ORDER`), each a Uint32Array;
+ * - each fact column's bytes under its name.
  */
 export type TableRecord = CustomerTableHead | { name: string; text: string } | { name: string; bytes: ArrayBuffer };
 
-/** The aggregate's fields the list shows beside the facts. */
-const CUSTOMER_COLUMNS = ['orderCount', 'monetaryMinor', 'lastOrderAt'] as const;
+/** One customer's line in a `rows` block. Unknown numbers are null. */
+type RowLine = [
+  key: string,
+  buyerId: string,
+  names: string[],
+  emails: string[],
+  phones: string[],
+  tier: number,
+  badgeSet: number,
+  currency: number,
+  orderCount: number,
+  monetaryMinor: number,
+  lastOrderAt: number,
+  avgOrderValue: number | null,
+  rfmCode: string | null,
+  churnRisk: number | null,
+];
 
 /** A text's code in a dictionary, adding it on first sight. */
 function codeIn<T>(codes: Map<string, number>, list: T[], key: string, value: T): number {
@@ -77,18 +120,50 @@ function codeIn<T>(codes: Map<string, number>, list: T[], key: string, value: T)
 export const searchLine = (customer: Pick<Customer, 'buyerId' | 'names' | 'emails'>): string =>
   [customer.buyerId, ...customer.names, ...customer.emails].join('\u0001').toLowerCase().replace(/\n/g, ' ');
 
+type Column = Float32Array | Float64Array | Uint32Array;
+
+/** Every row in the order of a column, highest first unless ascending; unknown values (and every row, without the column) last, ties in the table's order. */
+function orderBy(values: Column | undefined, text: boolean, size: number, ascending: boolean): Uint32Array {
+  const keys = new Float64Array(size);
+  if (values) {
+    for (let row = 0; row < size; row += 1) {
+      const value = values[row]!;
+      const unknown = text ? value === 0 : Number.isNaN(value);
+      keys[row] = unknown ? Number.POSITIVE_INFINITY : ascending ? value : -value;
+    }
+  }
+  return ascendingOrder(keys);
+}
+
+/** Lines gathered into records of `size` lines each, named `<prefix>:<block>`. */
+class BlockedLines {
+  private lines: string[] = [];
+  readonly records: Array<{ name: string; text: string }> = [];
+  constructor(
+    private readonly prefix: string,
+    private readonly size: number,
+  ) {}
+  add(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length === this.size) this.flush();
+  }
+  flush(): void {
+    if (this.lines.length === 0) return;
+    this.records.push({ name: `${this.prefix}:${this.records.length}`, text: this.lines.join('\n') });
+    this.lines = [];
+  }
+}
+
 /** Collects the table as the rescore scores each customer. */
 export class CustomerTableBuilder {
   private size = 0;
   private capacity: number;
-  private readonly keys: string[] = [];
-  private readonly buyerIds: string[] = [];
-  private readonly search: string[] = [];
-  private readonly contacts: string[] = [];
+  private readonly rows: BlockedLines;
+  private readonly search: BlockedLines;
   /** Number columns with where each value comes from, worked out once: `add` runs per customer. */
-  private readonly numbers: Array<{ name: string; value(facts: Facts, customer: Customer): unknown; values: Float64Array }> = [];
+  private readonly numbers: Array<{ name: string; fact: string; values: Float64Array }> = [];
   private readonly texts: Array<{ name: string; fact: string; values: Array<string | undefined> }> = [];
-  private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop', Uint32Array>;
+  private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop' | 'keyHash', Uint32Array>;
   private readonly tiers: TableTier[] = [];
   private readonly badges: TableBadge[] = [];
   private readonly badgeSets: number[][] = [];
@@ -96,18 +171,24 @@ export class CustomerTableBuilder {
   private readonly treatmentSets: number[][] = [];
   private readonly currencies: string[] = [];
   private readonly shops: string[] = [];
+  private readonly seen: Array<{ customers: number; tiers: Set<number>; badgeSets: Set<number> }> = [];
   private readonly dictionaries = { tier: new Map<string, number>(), badge: new Map<string, number>(), badgeSet: new Map<string, number>(), treatment: new Map<string, number>(), treatmentSet: new Map<string, number>(), currency: new Map<string, number>(), shop: new Map<string, number>() };
 
   /** `facts`: each fact's type (boolean facts are not listed); `expected`: about how many customers. */
-  constructor(facts: ReadonlyMap<string, { type: string }>, expected = 1024) {
+  constructor(
+    facts: ReadonlyMap<string, { type: string }>,
+    expected = 1024,
+    private readonly blocks: TableBlocks = TABLE_BLOCKS,
+  ) {
     this.capacity = Math.max(16, expected);
+    this.rows = new BlockedLines('rows', blocks.rows);
+    this.search = new BlockedLines('search', blocks.search);
     for (const [fact, spec] of facts) {
-      if (spec.type === 'number') this.numbers.push({ name: `fact:${fact}`, value: (facts) => facts[fact], values: new Float64Array(this.capacity) });
+      if (spec.type === 'number') this.numbers.push({ name: `fact:${fact}`, fact, values: new Float64Array(this.capacity) });
       else if (spec.type === 'string') this.texts.push({ name: `fact:${fact}`, fact, values: [] });
     }
-    for (const field of CUSTOMER_COLUMNS) this.numbers.push({ name: `customer:${field}`, value: (_, customer) => customer[field], values: new Float64Array(this.capacity) });
     const codes = () => new Uint32Array(this.capacity);
-    this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), currency: codes(), shop: codes() };
+    this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), currency: codes(), shop: codes(), keyHash: codes() };
   }
 
   private grow(): void {
@@ -118,62 +199,101 @@ export class CustomerTableBuilder {
       return copy;
     };
     for (const column of this.numbers) column.values = grown(column.values);
-    const { tier, badgeSet, treatmentSet, currency, shop } = this.codes;
-    this.codes = { tier: grown(tier), badgeSet: grown(badgeSet), treatmentSet: grown(treatmentSet), currency: grown(currency), shop: grown(shop) };
+    for (const name of Object.keys(this.codes) as Array<keyof typeof this.codes>) this.codes[name] = grown(this.codes[name]);
   }
 
   add(customer: Customer, facts: Facts, tier: TierOutcome | null, badges: readonly BadgeOutcome[], treatments: readonly TreatmentOutcome[] = []): void {
     if (this.size === this.capacity) this.grow();
     const row = this.size;
     this.size += 1;
-    this.keys.push(JSON.stringify(customer.key));
-    this.buyerIds.push(JSON.stringify(customer.buyerId));
-    this.search.push(searchLine(customer));
-    this.contacts.push(JSON.stringify([customer.names, customer.emails, customer.phones]));
     for (const column of this.numbers) {
-      const value = column.value(facts, customer);
+      const value = facts[column.fact];
       column.values[row] = typeof value === 'number' ? value : Number.NaN;
     }
     for (const column of this.texts) {
       const value = facts[column.fact];
       column.values.push(typeof value === 'string' ? value : undefined);
     }
-    const { dictionaries: d } = this;
-    this.codes.tier[row] = tier ? 1 + codeIn(d.tier, this.tiers, JSON.stringify([tier.ref, tier.label, tier.colour, tier.rank]), { ref: tier.ref, label: tier.label, colour: tier.colour, rank: tier.rank }) : 0;
+    const { dictionaries: d, codes } = this;
+    codes.tier[row] = tier ? 1 + codeIn(d.tier, this.tiers, JSON.stringify([tier.ref, tier.label, tier.colour, tier.rank]), { ref: tier.ref, label: tier.label, colour: tier.colour, rank: tier.rank }) : 0;
     const set = badges.map((b) => codeIn(d.badge, this.badges, JSON.stringify([b.ref, b.label, b.colour]), { ref: b.ref, label: b.label, colour: b.colour }));
-    this.codes.badgeSet[row] = codeIn(d.badgeSet, this.badgeSets, set.join(','), set);
+    codes.badgeSet[row] = codeIn(d.badgeSet, this.badgeSets, set.join(','), set);
     const given = treatments.map((x) => codeIn(d.treatment, this.treatments, JSON.stringify([x.ref, x.label]), { ref: x.ref, label: x.label }));
-    this.codes.treatmentSet[row] = codeIn(d.treatmentSet, this.treatmentSets, given.join(','), given);
-    this.codes.currency[row] = codeIn(d.currency, this.currencies, customer.currency, customer.currency);
+    codes.treatmentSet[row] = codeIn(d.treatmentSet, this.treatmentSets, given.join(','), given);
+    codes.currency[row] = codeIn(d.currency, this.currencies, customer.currency, customer.currency);
     const shop = shopOfKey(customer.key);
-    this.codes.shop[row] = codeIn(d.shop, this.shops, shop, shop);
+    codes.shop[row] = codeIn(d.shop, this.shops, shop, shop);
+    codes.keyHash[row] = fnv1a(customer.key);
+    const seen = (this.seen[codes.shop[row]!] ??= { customers: 0, tiers: new Set(), badgeSets: new Set() });
+    seen.customers += 1;
+    seen.tiers.add(codes.tier[row]!);
+    seen.badgeSets.add(codes.badgeSet[row]!);
+    const number = (value: unknown) => (typeof value === 'number' && !Number.isNaN(value) ? value : null);
+    const line: RowLine = [
+      customer.key,
+      customer.buyerId,
+      customer.names,
+      customer.emails,
+      customer.phones,
+      codes.tier[row]!,
+      codes.badgeSet[row]!,
+      codes.currency[row]!,
+      customer.orderCount,
+      customer.monetaryMinor,
+      customer.lastOrderAt,
+      number(facts.avgOrderValue),
+      typeof facts.rfmCode === 'string' ? facts.rfmCode : null,
+      number(facts.churnRisk),
+    ];
+    this.rows.add(JSON.stringify(line));
+    this.search.add(searchLine(customer));
   }
 
   finish(built: string, counts: CustomerTableHead['counts']): TableRecord[] {
     const n = this.size;
     const columns: Record<string, TableColumn> = {};
-    const records: TableRecord[] = [
-      { name: 'keys', text: this.keys.join('\n') },
-      { name: 'buyerIds', text: this.buyerIds.join('\n') },
-      { name: 'search', text: this.search.join('\n') },
-      { name: 'contacts', text: this.contacts.join('\n') },
-      ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: codes.slice(0, n).buffer })),
-    ];
+    this.rows.flush();
+    this.search.flush();
+    const stored = new Map<string, Column>();
     for (const { name, values: all } of this.numbers) {
       const values = all.subarray(0, n);
       const narrow = Float32Array.from(values);
       const exact = narrow.every((value, i) => value === values[i] || (Number.isNaN(value) && Number.isNaN(values[i]!)));
       columns[name] = { kind: 'number', bits: exact ? 32 : 64 };
-      records.push({ name, bytes: exact ? narrow.buffer : values.slice().buffer });
+      stored.set(name, exact ? narrow : values.slice());
     }
     for (const { name, values: column } of this.texts) {
       const values = [...new Set(column.filter((value): value is string => value !== undefined))].sort();
       const codeOf = new Map(values.map((value, i) => [value, i + 1]));
       columns[name] = { kind: 'text', values };
-      records.push({ name, bytes: Uint32Array.from(column, (value) => (value === undefined ? 0 : codeOf.get(value)!)).buffer });
+      stored.set(name, Uint32Array.from(column, (value) => (value === undefined ? 0 : codeOf.get(value)!)));
     }
-    const head: CustomerTableHead = { name: 'head', built, counts, size: n, tiers: this.tiers, badges: this.badges, badgeSets: this.badgeSets, treatments: this.treatments, treatmentSets: this.treatmentSets, currencies: this.currencies, shops: this.shops, columns };
-    return [head, ...records];
+    const opening = `fact:${OPENING_ORDER.sortBy}`;
+    const head: CustomerTableHead = {
+      name: 'head',
+      layout: TABLE_LAYOUT,
+      built,
+      counts,
+      size: n,
+      blocks: this.blocks,
+      tiers: this.tiers,
+      badges: this.badges,
+      badgeSets: this.badgeSets,
+      treatments: this.treatments,
+      treatmentSets: this.treatmentSets,
+      currencies: this.currencies,
+      shops: this.shops,
+      seen: this.seen.map((seen) => ({ customers: seen.customers, tiers: [...seen.tiers].sort((a, b) => a - b), badgeSets: [...seen.badgeSets].sort((a, b) => a - b) })),
+      columns,
+    };
+    return [
+      head,
+      ...this.rows.records,
+      ...this.search.records,
+      ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: codes.slice(0, n).buffer as ArrayBuffer })),
+      ...[...stored].map(([name, values]) => ({ name, bytes: values.buffer as ArrayBuffer })),
+      { name: 'opening', bytes: orderBy(stored.get(opening), columns[opening]?.kind === 'text', n, OPENING_ORDER.ascending).buffer as ArrayBuffer },
+    ];
   }
 }
 
@@ -224,8 +344,6 @@ export interface TableAnswer {
   spent?: { readMs: number; sortMs: number; totalMs: number };
 }
 
-type Column = Float32Array | Float64Array | Uint32Array;
-
 /** Text laid out a line each, with where each line starts: a search is one scan of one string, not a test per customer. */
 export class Lines {
   readonly starts: Uint32Array;
@@ -270,26 +388,43 @@ interface Listing {
   rows: Uint32Array;
 }
 
+/** `rows` blocks kept for the next windows: a scroll back and forth reads none again, a long one does not fill the worker. */
+const ROW_BLOCKS_KEPT = 128;
+/** `rows` blocks read at once by an export: a million members are read in pieces. */
+const ROW_BLOCKS_PER_READ = 64;
+
 /**
- * Answers queries over the table, reading each column the first time a query needs it. Keeps the
- * last sort and the last listing, so scrolling and typing cost only what changed.
+ * Answers queries over the table, reading each column the first time a query needs it, and only
+ * the blocks of rows a window shows. Keeps the last sort and the last listing, so scrolling and
+ * typing cost only what changed.
  */
 export class CustomerTable {
   private readonly loaded = new Map<string, Column | Lines>();
   private readonly loading = new Map<string, Promise<void>>();
+  private readonly rowBlocks = new Map<number, Lines>();
   private sorted: { by: string; rows: Uint32Array } | null = null;
   private listing: Listing | null = null;
   private readonly spent = { readMs: 0, sortMs: 0 };
-  private readonly choiceCache = new Map<string, Pick<TableAnswer, 'choices' | 'customers'>>();
 
   constructor(
     readonly head: CustomerTableHead,
     private readonly read: TableReader,
   ) {}
 
-  /** Reads what a search needs ahead of the first one (a million customers' text takes a moment). */
+  private blockCount(size: number): number {
+    return Math.ceil(this.head.size / size);
+  }
+  /** How many lines a block holds: the last one may be short. */
+  private linesIn(block: number, size: number): number {
+    return Math.min(size, this.head.size - block * size);
+  }
+  private searchBlocks(): string[] {
+    return Array.from({ length: this.blockCount(this.head.blocks.search) }, (_, block) => `search:${block}`);
+  }
+
+  /** Reads the search text ahead of the first search, a block per read, so a sort asked for meanwhile is read in between. */
   async warm(): Promise<void> {
-    await this.need(['search', 'keys']);
+    for (const name of this.searchBlocks()) await this.need([name]);
   }
 
   /** Loads the columns not loaded yet; a column already being read (the search text, read ahead) is waited for, not read twice. */
@@ -310,8 +445,9 @@ export class CustomerTable {
     for (const name of names) {
       const record = records.get(name);
       if (record === undefined) throw new Error(`The customer table has no ${name}`);
-      if (typeof record === 'string') this.loaded.set(name, new Lines(record, this.head.size));
-      else {
+      if (typeof record === 'string') {
+        this.loaded.set(name, new Lines(record, this.linesIn(Number(name.slice(name.indexOf(':') + 1)), this.head.blocks.search)));
+      } else {
         const spec = this.head.columns[name];
         this.loaded.set(name, spec?.kind === 'number' ? (spec.bits === 32 ? new Float32Array(record) : new Float64Array(record)) : new Uint32Array(record));
       }
@@ -322,28 +458,48 @@ export class CustomerTable {
   private column(name: string): Column | undefined {
     return this.loaded.get(name) as Column | undefined;
   }
-  private lines(name: string): Lines {
-    return this.loaded.get(name) as Lines;
+
+  /** The rows' lines, in the order asked, from the blocks they fall in (a block read once for all its rows). */
+  private async rowLines(rows: ArrayLike<number>): Promise<RowLine[]> {
+    const size = this.head.blocks.rows;
+    const blocks = new Set(Array.from(rows, (row) => Math.floor(row / size)));
+    const missing = [...blocks].filter((block) => !this.rowBlocks.has(block));
+    if (missing.length > 0) {
+      const started = performance.now();
+      const records = await this.read(missing.map((block) => `rows:${block}`));
+      for (const block of missing) {
+        const text = records.get(`rows:${block}`);
+        if (typeof text !== 'string') throw new Error(`The customer table has no rows:${block}`);
+        this.rowBlocks.set(block, new Lines(text, this.linesIn(block, size)));
+      }
+      this.spent.readMs += performance.now() - started;
+    }
+    const lines = Array.from(rows, (row) => JSON.parse(this.rowBlocks.get(Math.floor(row / size))!.line(row % size)) as RowLine);
+    // The blocks just used are the newest; the oldest go first.
+    for (const block of blocks) {
+      const lines = this.rowBlocks.get(block)!;
+      this.rowBlocks.delete(block);
+      this.rowBlocks.set(block, lines);
+    }
+    for (const block of this.rowBlocks.keys()) {
+      if (this.rowBlocks.size <= ROW_BLOCKS_KEPT) break;
+      this.rowBlocks.delete(block);
+    }
+    return lines;
   }
 
   /** Every row in the order of a fact, highest first unless ascending; unknown values last, ties in the table's order. */
   private async order(sortBy: string, ascending: boolean): Promise<Uint32Array> {
+    if (sortBy === OPENING_ORDER.sortBy && ascending === OPENING_ORDER.ascending) {
+      await this.need(['opening']);
+      return this.column('opening') as Uint32Array;
+    }
     const by = `${sortBy}|${ascending}`;
     if (this.sorted?.by === by) return this.sorted.rows;
     const name = `fact:${sortBy}`;
     await this.need([name]);
-    const values = this.column(name);
-    const keys = new Float64Array(this.head.size);
-    if (values) {
-      const text = this.head.columns[name]!.kind === 'text';
-      for (let row = 0; row < keys.length; row += 1) {
-        const value = values[row]!;
-        const unknown = text ? value === 0 : Number.isNaN(value);
-        keys[row] = unknown ? Number.POSITIVE_INFINITY : ascending ? value : -value;
-      }
-    }
     const started = performance.now();
-    this.sorted = { by, rows: ascendingOrder(keys) };
+    this.sorted = { by, rows: orderBy(this.column(name), this.head.columns[name]?.kind === 'text', this.head.size, ascending) };
     this.spent.sortMs += performance.now() - started;
     return this.sorted.rows;
   }
@@ -391,16 +547,28 @@ export class CustomerTable {
     }
     const text = query.text.trim().toLowerCase().replace(/\n/g, ' ');
     if (text !== '') {
-      await this.need(['search', 'keys']);
+      const blocks = this.searchBlocks();
+      await this.need([...blocks, ...(query.byOrder.length > 0 ? ['keyHash'] : [])]);
       const found = new Uint8Array(n);
-      for (const row of this.lines('search').holding(text)) found[row] = 1;
-      for (const key of query.byOrder) {
-        const row = this.lines('keys').find(JSON.stringify(key));
-        if (row !== undefined) found[row] = 1;
-      }
+      blocks.forEach((name, block) => {
+        const first = block * this.head.blocks.search;
+        for (const row of (this.loaded.get(name) as Lines).holding(text)) found[first + row] = 1;
+      });
+      for (const row of await this.rowsWithKeys(query.byOrder)) found[row] = 1;
       narrow((row) => found[row] === 1);
     }
     return keep;
+  }
+
+  /** The rows of customers by key: the key's hash finds candidates, their lines confirm them. */
+  private async rowsWithKeys(keys: readonly string[]): Promise<number[]> {
+    if (keys.length === 0) return [];
+    const hashes = this.column('keyHash')!;
+    const wanted = new Set(keys.map(fnv1a));
+    const candidates: number[] = [];
+    for (let row = 0; row < this.head.size; row += 1) if (wanted.has(hashes[row]!)) candidates.push(row);
+    const lines = await this.rowLines(candidates);
+    return candidates.filter((_, i) => keys.includes(lines[i]![0]));
   }
 
   private async list(query: TableQuery): Promise<Uint32Array> {
@@ -420,32 +588,20 @@ export class CustomerTable {
     return rows;
   }
 
-  /** The tiers and badges some customer of the shop has, and how many customers it has. */
-  private async choices(shop: string | null): Promise<Pick<TableAnswer, 'choices' | 'customers'>> {
-    const cached = this.choiceCache.get(JSON.stringify(shop));
-    if (cached) return cached;
-    await this.need(['shop', 'tier', 'badgeSet']);
-    const [shops, tiers, sets] = [this.column('shop')!, this.column('tier')!, this.column('badgeSet')!];
-    const code = shop === null ? -1 : this.head.shops.indexOf(shop);
-    const tierSeen = new Uint8Array(this.head.tiers.length + 1);
-    const setSeen = new Uint8Array(this.head.badgeSets.length);
-    let customers = 0;
-    for (let row = 0; row < this.head.size; row += 1) {
-      if (shop !== null && shops[row] !== code) continue;
-      customers += 1;
-      tierSeen[tiers[row]!] = 1;
-      setSeen[sets[row]!] = 1;
-    }
+  /** The tiers and badges some customer of the shop has, and how many customers it has, from the head. */
+  private choices(shop: string | null): Pick<TableAnswer, 'choices' | 'customers'> {
+    const { head } = this;
+    const seen = shop === null ? head.seen : head.seen.filter((_, code) => head.shops[code] === shop);
+    const tierCodes = new Set(seen.flatMap((s) => s.tiers));
+    const setCodes = new Set(seen.flatMap((s) => s.badgeSets));
     const byRef = <T extends { ref: string }>(list: T[]) => [...new Map(list.map((item) => [item.ref, item])).values()];
-    const choices = {
-      customers,
+    return {
+      customers: seen.reduce((n, s) => n + s.customers, 0),
       choices: {
-        tiers: byRef(this.head.tiers.filter((_, i) => tierSeen[i + 1])).sort((a, b) => b.rank - a.rank),
-        badges: byRef(this.head.badgeSets.filter((_, i) => setSeen[i]).flatMap((set) => set.map((badge) => this.head.badges[badge]!))),
+        tiers: byRef(head.tiers.filter((_, i) => tierCodes.has(i + 1))).sort((a, b) => b.rank - a.rank),
+        badges: byRef(head.badgeSets.filter((_, i) => setCodes.has(i)).flatMap((set) => set.map((badge) => head.badges[badge]!))),
       },
     };
-    this.choiceCache.set(JSON.stringify(shop), choices);
-    return choices;
   }
 
   /** The rows from `from` of what a query keeps, with the count and the filters' choices. */
@@ -453,39 +609,40 @@ export class CustomerTable {
     const started = performance.now();
     const before = { ...this.spent };
     const rows = await this.list(query);
-    const { choices, customers } = await this.choices(query.shop);
     const shown = rows.subarray(Math.max(0, from), Math.max(0, from) + count);
-    await this.need(['keys', 'buyerIds', 'tier', 'badgeSet', 'currency', 'customer:orderCount', 'customer:monetaryMinor', 'customer:lastOrderAt', 'fact:avgOrderValue', 'fact:rfmCode']);
-    const listed = Array.from(shown, (row) => this.listed(row));
+    const lines = await this.rowLines(shown);
+    const listed = lines.map((line) => this.listed(line));
     const spent = { readMs: this.spent.readMs - before.readMs, sortMs: this.spent.sortMs - before.sortMs, totalMs: performance.now() - started };
-    return { customers, total: rows.length, from, rows: listed, choices, spent };
+    return { ...this.choices(query.shop), total: rows.length, from, rows: listed, spent };
   }
 
   /** A segment's customers (of a shop, or all), in the order of their keys, as an export lists them. */
   async members(segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<SegmentMember[]> {
-    const columns = ['shop', 'tier', 'badgeSet', 'treatmentSet', 'keys', 'buyerIds', 'contacts', 'currency', 'customer:orderCount', 'customer:monetaryMinor', 'customer:lastOrderAt', 'fact:avgOrderValue', 'fact:rfmCode', 'fact:churnRisk'];
-    await this.need(columns);
     const { head } = this;
+    const codesName = segment.kind === 'tier' ? 'tier' : segment.kind === 'badge' ? 'badgeSet' : 'treatmentSet';
+    await this.need(['shop', codesName]);
     const shopCode = shop === null ? -1 : head.shops.indexOf(shop);
     const shops = this.column('shop')!;
+    const codes = this.column(codesName)!;
     const holding = (sets: number[][], entries: Array<{ ref: string }>) => Uint8Array.from(sets, (set) => (set.some((i) => entries[i]!.ref === segment.ref) ? 1 : 0));
-    const [codes, inSegment] =
-      segment.kind === 'tier'
-        ? [this.column('tier')!, Uint8Array.from([0, ...head.tiers.map((tier) => (tier.ref === segment.ref ? 1 : 0))])]
-        : segment.kind === 'badge'
-          ? [this.column('badgeSet')!, holding(head.badgeSets, head.badges)]
-          : [this.column('treatmentSet')!, holding(head.treatmentSets, head.treatments)];
+    const inSegment =
+      segment.kind === 'tier' ? Uint8Array.from([0, ...head.tiers.map((tier) => (tier.ref === segment.ref ? 1 : 0))]) : segment.kind === 'badge' ? holding(head.badgeSets, head.badges) : holding(head.treatmentSets, head.treatments);
+    const rows: number[] = [];
+    for (let row = 0; row < head.size; row += 1) if ((shop === null || shops[row] === shopCode) && inSegment[codes[row]!]) rows.push(row);
+    // Rows ascend, so each piece covers a run of blocks, read once.
     const members: SegmentMember[] = [];
-    for (let row = 0; row < head.size; row += 1) {
-      if ((shop === null || shops[row] === shopCode) && inSegment[codes[row]!]) members.push(this.member(row));
+    const span = ROW_BLOCKS_PER_READ * head.blocks.rows;
+    for (let at = 0, end = 0; at < rows.length; at = end) {
+      const past = (Math.floor(rows[at]! / span) + 1) * span;
+      while (end < rows.length && rows[end]! < past) end += 1;
+      for (const line of await this.rowLines(rows.slice(at, end))) members.push(this.member(line));
     }
     return members.sort(byKey);
   }
 
-  private member(row: number): SegmentMember {
-    const listed = this.listed(row);
-    const [names, emails, phones] = JSON.parse(this.lines('contacts').line(row)) as [string[], string[], string[]];
-    const churnRisk = this.column('fact:churnRisk')?.[row] ?? Number.NaN;
+  private member(line: RowLine): SegmentMember {
+    const listed = this.listed(line);
+    const [, , names, emails, phones] = line;
     return {
       key: listed.key,
       buyerId: listed.buyerId,
@@ -499,26 +656,23 @@ export class CustomerTable {
       lastOrderAt: listed.lastOrderAt,
       avgOrderValue: listed.avgOrderValue,
       rfmCode: listed.rfmCode,
-      churnRisk: Number.isNaN(churnRisk) ? null : churnRisk,
+      churnRisk: line[13],
     };
   }
 
-  private listed(row: number): ListedCustomer {
-    const number = (name: string) => this.column(name)?.[row] ?? Number.NaN;
-    const tier = this.head.tiers[this.column('tier')![row]! - 1];
-    const avgOrderValue = number('fact:avgOrderValue');
-    const rfm = this.head.columns['fact:rfmCode'];
-    const rfmCode = rfm?.kind === 'text' ? (rfm.values[number('fact:rfmCode') - 1] ?? null) : null;
+  private listed(line: RowLine): ListedCustomer {
+    const [key, buyerId, , , , tierCode, badgeSet, currency, orderCount, monetaryMinor, lastOrderAt, avgOrderValue, rfmCode] = line;
+    const tier = this.head.tiers[tierCode - 1];
     return {
-      key: JSON.parse(this.lines('keys').line(row)) as string,
-      buyerId: JSON.parse(this.lines('buyerIds').line(row)) as string,
+      key,
+      buyerId,
       tier: tier ? { ref: tier.ref, label: tier.label, colour: tier.colour } : null,
-      badges: this.head.badgeSets[this.column('badgeSet')![row]!]!.map((badge) => this.head.badges[badge]!),
-      orderCount: number('customer:orderCount'),
-      monetaryMinor: number('customer:monetaryMinor'),
-      currency: this.head.currencies[this.column('currency')![row]!]!,
-      avgOrderValue: Number.isNaN(avgOrderValue) ? null : avgOrderValue,
-      lastOrderAt: number('customer:lastOrderAt'),
+      badges: this.head.badgeSets[badgeSet]!.map((badge) => this.head.badges[badge]!),
+      orderCount,
+      monetaryMinor,
+      currency: this.head.currencies[currency]!,
+      avgOrderValue,
+      lastOrderAt,
       rfmCode,
     };
   }

@@ -1,4 +1,4 @@
-import { CustomerTable, type CustomerTableHead, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
+import { CustomerTable, TABLE_LAYOUT, type CustomerTableHead, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
 import type { Segment, SegmentMember } from '../segments';
 import { customersWithOrder } from './customer-list';
 import { storeCounts, type Database } from './schema';
@@ -23,13 +23,14 @@ export interface OpenedTable {
 }
 
 /**
- * Opens the stored table, or null when there is none (a store from before it, until its first
- * rescore). Its columns are read when a query first needs them, from the same build: a rescore
+ * Opens the stored table, or null when there is none (a store from before it, or from before its
+ * layout, until the next rescore). Its columns are read when a query first needs them, from the same build: a rescore
  * that replaced it in between makes the read fail rather than mix two builds.
  */
 export async function openCustomerTable(db: Database): Promise<OpenedTable | null> {
   const [head, counts] = await Promise.all([db.get('customerTable', 'head') as Promise<CustomerTableHead | undefined>, storeCounts(db)]);
-  if (!head) return null;
+  // A table of an older layout is not read: the background's start rescores it.
+  if (head?.layout !== TABLE_LAYOUT) return null;
   const table = new CustomerTable(head, async (names) => {
     const tx = db.transaction('customerTable');
     const [now, ...records] = await Promise.all([tx.store.get('head'), ...names.map((name) => tx.store.get(name))]);

@@ -16,7 +16,7 @@ import { bucketSlices } from './slices';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
 import { countDue, type DueTally, type FollowUpRecord } from '../follow-ups';
 import { BadgeIndexBuilder, storedLook, writeBadgeIndex } from './badge-index';
-import { CustomerTableBuilder } from '../customer-table';
+import { CustomerTableBuilder, TABLE_LAYOUT, type CustomerTableHead } from '../customer-table';
 import { writeCustomerTable } from './customer-table';
 
 /** Buckets read or written per transaction: small enough to report progress often. */
@@ -157,13 +157,13 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
 
 /**
  * Whether the shop has customers but not what only a rescore writes (the badge index, the customer
- * table): a store from before them, until its first rescore. Not after that rescore failed: the
+ * table in its current layout): a store from before them, until its first rescore. Not after that rescore failed: the
  * seller sees why, and the next one tries again.
  */
 export async function updateRescoreNeeded(db: Database): Promise<boolean> {
-  const [index, table, counts, rescore] = await Promise.all([db.getKey('meta', 'badgeIndex'), db.getKey('customerTable', 'head'), storeCounts(db), db.get('meta', 'rescore') as Promise<RescoreStatus | undefined>]);
+  const [index, table, counts, rescore] = await Promise.all([db.getKey('meta', 'badgeIndex'), db.get('customerTable', 'head') as Promise<CustomerTableHead | undefined>, storeCounts(db), db.get('meta', 'rescore') as Promise<RescoreStatus | undefined>]);
   const failed = rescore?.state === 'failed' && rescore.reason === 'update';
-  return (index === undefined || table === undefined) && !failed && counts.customers > 0;
+  return (index === undefined || table?.layout !== TABLE_LAYOUT) && !failed && counts.customers > 0;
 }
 
 /**

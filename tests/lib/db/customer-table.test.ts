@@ -2,14 +2,15 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CustomerTableBuilder, searchLine, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
+import { CustomerTableBuilder, searchLine, TABLE_LAYOUT, type CustomerTableHead, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
 import { customersWithOrder, loadCustomerRows, type CustomerRow } from '../../../lib/db/customer-list';
 import { openCustomerTable, TableQueries, writeCustomerTable } from '../../../lib/db/customer-table';
 import { importFile } from '../../../lib/db/importer';
-import { rescore } from '../../../lib/db/rescore';
+import { rescore, updateRescoreNeeded } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { DEMO_EXPORT_END } from '../../../lib/demo/shop';
 import { defaultRegistry } from '../../../lib/engine/registry';
+import { fnv1a } from '../../../lib/hash';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { ascendingOrder } from '../../../lib/sorted';
@@ -198,6 +199,63 @@ describe('the customer table the rescore writes', () => {
     await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
     await expect(before.table.query({ ...ALL, sortBy: 'pAlive' }, 0, 10)).rejects.toThrow(/rebuilt/);
     expect((await openCustomerTable(db))!.notListed).toBe(0);
+  });
+
+  it('answers the same from blocks of a few rows, a window and a search reading across their edges', async () => {
+    const db = await threeShops();
+    const rows = await loadCustomerRows(db);
+    const { table } = (await openCustomerTable(db))!;
+    // The same customers in blocks of a few rows and search lines: most windows span several blocks, and the last block of each is short.
+    const [perRows, perSearch] = [3, 4, 5, 7, 11].filter((n) => rows.length % n !== 0);
+    const builder = new CustomerTableBuilder(defaultRegistry().facts, 4, { rows: perRows!, search: perSearch! });
+    for (const row of rows) builder.add(row as never, row.facts, row.tier, row.badges, row.treatments);
+    const small = await openTiermarkDB(`customer-table-blocks-${Math.random()}`);
+    await writeCustomerTable(small, builder.finish('small', { customers: rows.length, orders: 0 }));
+    const { table: blocked } = (await openCustomerTable(small))!;
+    const byOrder = await customersWithOrder(db, '3861204117002763731');
+    for (const query of [ALL, { ...ALL, sortBy: 'recencyDays', ascending: true }, { ...ALL, text: 'a' }, { ...ALL, text: '王', shop: 'taobao-2' }, { ...ALL, text: '3861204117002763731', byOrder }, { ...ALL, shop: 'jd', tier: 'none' }]) {
+      const whole = await table.query(query, 0, rows.length);
+      expect(whole.total, JSON.stringify(query)).toBe(plainQuery(rows, query).length);
+      for (const [from, count] of [[0, rows.length], [1, 5], [rows.length - 2, 40]] as const) {
+        expect(await blocked.query(query, from, count), JSON.stringify([query, from])).toMatchObject({ total: whole.total, customers: whole.customers, rows: whole.rows.slice(from, from + count), choices: whole.choices });
+      }
+    }
+    for (const segment of segmentsOf(rows)) expect(await blocked.members(segment, null)).toEqual(await table.members(segment, null));
+  });
+
+  it('finds the customer an order names when another key has the same hash', async () => {
+    // Two keys with the same FNV-1a hash: the hash only narrows the search, the key decides.
+    const seen = new Map<number, string>();
+    let pair: [string, string] | null = null;
+    for (let i = 0; !pair; i += 1) {
+      const key = `shopify:buyer-${i}`;
+      const other = seen.get(fnv1a(key));
+      if (other) pair = [other, key];
+      else seen.set(fnv1a(key), key);
+    }
+    const builder = new CustomerTableBuilder(new Map([['monetary', { type: 'number' }]]));
+    for (const key of pair) builder.add({ key, platform: 'shopify', buyerId: key.slice(8), names: [], emails: [], phones: [], orderCount: 1, monetaryMinor: 100, currency: 'USD', lastOrderAt: 0, firstOrderAt: 0 } as never, { monetary: 1 }, null, []);
+    const db = await openTiermarkDB(`customer-table-collision-${Math.random()}`);
+    await writeCustomerTable(db, builder.finish('c', { customers: 2, orders: 2 }));
+    const { table } = (await openCustomerTable(db))!;
+    for (const key of pair) {
+      const answer = await table.query({ ...ALL, text: '#1001', byOrder: [key] }, 0, 10);
+      expect(answer.rows.map((row) => row.key)).toEqual([key]);
+    }
+  });
+
+  it('is not read in an older layout, and the next start of the background rescores it', async () => {
+    const db = await openTiermarkDB(`customer-table-layout-${Math.random()}`);
+    await importInto(db, join(FIXTURES, 'demo/ExportOrderList202611201200.csv'), 'ExportOrderList202611201200.csv');
+    await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
+    expect(await updateRescoreNeeded(db)).toBe(false);
+    const head = (await db.get('customerTable', 'head')) as CustomerTableHead;
+    await db.put('customerTable', { ...head, layout: TABLE_LAYOUT - 1 });
+    expect(await openCustomerTable(db)).toBeNull();
+    expect(await new TableQueries(async () => db).answer({ kind: 'window', id: 3, storeVersion: 'old-layout', query: { ...ALL }, from: 0, count: 5 })).toEqual({ id: 3, kind: 'missing' });
+    expect(await updateRescoreNeeded(db)).toBe(true);
+    await rescore(db, { reason: 'update', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
+    expect((await openCustomerTable(db))!.table.head.layout).toBe(TABLE_LAYOUT);
   });
 
   it('keeps numbers exactly, in 32 bits only where every value fits', async () => {
