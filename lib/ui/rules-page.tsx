@@ -5,7 +5,7 @@ import { defaultRegistry } from '../engine/registry';
 import { EVENT_TYPES, type RuleFile } from '../engine/rule-file';
 import { checkRuleFile, problemLine, type RuleProblem } from '../engine/validate';
 import { ruleForCurrency, type AmountsFor } from '../engine/currency';
-import { customerRowsAsOf } from '../db/customer-list';
+import { shopCurrencies } from '../db/tallies';
 import { shopSettings } from '../settings';
 import { rescoreStatus } from '../db/profiles';
 import { sendMessage } from '../messaging';
@@ -42,12 +42,7 @@ export function RulesPage({ db, language, storeVersion, onSaved }: { db: Databas
   // The currencies the shop's customers buy in, most customers first: each rule's amounts are shown in them.
   useEffect(() => {
     void rescoreStatus(db).then((status) => setUnfit(status?.unfitTables ?? {}));
-    void Promise.all([customerRowsAsOf(db, storeVersion), shopSettings.getValue()]).then(([rows, settings]) => {
-      const counts = new Map<string, number>();
-      for (const row of rows) counts.set(row.currency, (counts.get(row.currency) ?? 0) + 1);
-      const listed = [...counts].sort((a, b) => b[1] - a[1]).map(([currency]) => currency);
-      setCurrencies(listed.length > 0 ? listed : [settings.currency ?? 'CNY']);
-    });
+    void Promise.all([shopCurrencies(db, storeVersion), shopSettings.getValue()]).then(([listed, settings]) => setCurrencies(listed.length > 0 ? listed : [settings.currency ?? 'CNY']));
   }, [db, storeVersion]);
 
   async function setEnabled(item: Listed, enabled: boolean): Promise<void> {

@@ -5,6 +5,7 @@ import { loadCustomerRows } from '../../../lib/db/customer-list';
 import { importFile } from '../../../lib/db/importer';
 import { allFollowUps, setFollowUpStatus } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
+import { shopCurrencies } from '../../../lib/db/tallies';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB } from '../../../lib/db/schema';
 import { defaultRegistry } from '../../../lib/engine/registry';
@@ -89,6 +90,11 @@ describe('figures the rescore keeps for the Overview', () => {
       expect(segment.count, segment.ref).toBe(inIt.length);
     }
     for (const shop of ids) expect(segmentsOfCounts(kept.byShop[shop]!.segments)).toEqual(segmentsOf(rows.filter((row) => row.key.startsWith(`${shop}:`))));
+    // The Rules page's currencies, most customers first.
+    const perCurrency = new Map<string, number>();
+    for (const row of rows) perCurrency.set(row.currency, (perCurrency.get(row.currency) ?? 0) + 1);
+    expect(perCurrency.size).toBeGreaterThan(1);
+    expect(await shopCurrencies(db, 'kept')).toEqual([...perCurrency.keys()].sort((a, b) => perCurrency.get(b)! - perCurrency.get(a)! || a.localeCompare(b)));
     db.close();
   });
 
