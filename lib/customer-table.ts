@@ -1,7 +1,8 @@
 import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from './engine/outcome';
+import type { FactRows } from './engine/preview';
 import type { Localised } from './localised';
 import type { Customer } from './model';
-import type { Facts } from './scoring/scorer';
+import type { Facts, FactValue } from './scoring/scorer';
 import { byKey, type Segment, type SegmentMember } from './segments';
 import { shopOfKey } from './shops';
 import { fnv1a } from './hash';
@@ -29,8 +30,13 @@ export interface TableTreatment {
   label: Localised;
 }
 
-/** A number column (unknown is NaN), in 32 bits when every value fits exactly; a text column as codes into its sorted values (0: unknown). */
-export type TableColumn = { kind: 'number'; bits: 32 | 64 } | { kind: 'text'; values: string[] };
+/**
+ * A fact's column: numbers (unknown is NaN) in 32 bits when every value fits exactly, texts as
+ * codes into their sorted values (0: unknown), booleans as bytes (0: unknown, 1: false, 2: true).
+ * `other`: how many customers lack the fact or have a value of another type, kept as they are in
+ * the record `other:<fact>` so a rule previewed over the table sees what the rescore saw.
+ */
+export type TableColumn = ({ kind: 'number'; bits: 32 | 64 } | { kind: 'text'; values: string[] } | { kind: 'boolean' }) & { other?: number };
 
 /** Bumped when the records change shape: a table of another layout is not read, and the next start of the background rescores. */
 export const TABLE_LAYOUT = 2;
@@ -116,11 +122,11 @@ function codeIn<T>(codes: Map<string, number>, list: T[], key: string, value: T)
   return code;
 }
 
-/** One line of a lines column: never a line break inside. */
+/** What a search looks in, a line per customer: never a line break inside, and each text once (a buyer id is often the email too). */
 export const searchLine = (customer: Pick<Customer, 'buyerId' | 'names' | 'emails'>): string =>
-  [customer.buyerId, ...customer.names, ...customer.emails].join('\u0001').toLowerCase().replace(/\n/g, ' ');
+  [...new Set([customer.buyerId, ...customer.names, ...customer.emails].map((text) => text.toLowerCase().replace(/\n/g, ' ')))].join('\u0001');
 
-type Column = Float32Array | Float64Array | Uint32Array;
+type Column = Float32Array | Float64Array | Uint32Array | Uint8Array;
 
 /** Every row in the order of a column, highest first unless ascending; unknown values (and every row, without the column) last, ties in the table's order. */
 function orderBy(values: Column | undefined, text: boolean, size: number, ascending: boolean): Uint32Array {
@@ -163,6 +169,9 @@ export class CustomerTableBuilder {
   /** Number columns with where each value comes from, worked out once: `add` runs per customer. */
   private readonly numbers: Array<{ name: string; fact: string; values: Float64Array }> = [];
   private readonly texts: Array<{ name: string; fact: string; values: Array<string | undefined> }> = [];
+  private readonly booleans: Array<{ name: string; fact: string; values: Uint8Array }> = [];
+  /** By fact: customers without it, as [row], or with a value of another type than the fact's, as [row, value]. */
+  private readonly others = new Map<string, Array<[number] | [number, unknown]>>();
   private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop' | 'keyHash', Uint32Array>;
   private readonly tiers: TableTier[] = [];
   private readonly badges: TableBadge[] = [];
@@ -186,6 +195,7 @@ export class CustomerTableBuilder {
     for (const [fact, spec] of facts) {
       if (spec.type === 'number') this.numbers.push({ name: `fact:${fact}`, fact, values: new Float64Array(this.capacity) });
       else if (spec.type === 'string') this.texts.push({ name: `fact:${fact}`, fact, values: [] });
+      else if (spec.type === 'boolean') this.booleans.push({ name: `fact:${fact}`, fact, values: new Uint8Array(this.capacity) });
     }
     const codes = () => new Uint32Array(this.capacity);
     this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), currency: codes(), shop: codes(), keyHash: codes() };
@@ -193,12 +203,13 @@ export class CustomerTableBuilder {
 
   private grow(): void {
     this.capacity *= 2;
-    const grown = <T extends Float64Array | Uint32Array>(array: T): T => {
+    const grown = <T extends Float64Array | Uint32Array | Uint8Array>(array: T): T => {
       const copy = new (array.constructor as new (n: number) => T)(this.capacity);
       copy.set(array);
       return copy;
     };
     for (const column of this.numbers) column.values = grown(column.values);
+    for (const column of this.booleans) column.values = grown(column.values);
     for (const name of Object.keys(this.codes) as Array<keyof typeof this.codes>) this.codes[name] = grown(this.codes[name]);
   }
 
@@ -209,10 +220,17 @@ export class CustomerTableBuilder {
     for (const column of this.numbers) {
       const value = facts[column.fact];
       column.values[row] = typeof value === 'number' ? value : Number.NaN;
+      if (typeof value !== 'number' && value !== null) this.other(column.fact, row, facts);
     }
     for (const column of this.texts) {
       const value = facts[column.fact];
       column.values.push(typeof value === 'string' ? value : undefined);
+      if (typeof value !== 'string' && value !== null) this.other(column.fact, row, facts);
+    }
+    for (const column of this.booleans) {
+      const value = facts[column.fact];
+      column.values[row] = value === true ? 2 : value === false ? 1 : 0;
+      if (typeof value !== 'boolean' && value !== null) this.other(column.fact, row, facts);
     }
     const { dictionaries: d, codes } = this;
     codes.tier[row] = tier ? 1 + codeIn(d.tier, this.tiers, JSON.stringify([tier.ref, tier.label, tier.colour, tier.rank]), { ref: tier.ref, label: tier.label, colour: tier.colour, rank: tier.rank }) : 0;
@@ -249,6 +267,12 @@ export class CustomerTableBuilder {
     this.search.add(searchLine(customer));
   }
 
+  private other(fact: string, row: number, facts: Facts): void {
+    let list = this.others.get(fact);
+    if (!list) this.others.set(fact, (list = []));
+    list.push(fact in facts ? [row, facts[fact]] : [row]);
+  }
+
   finish(built: string, counts: CustomerTableHead['counts']): TableRecord[] {
     const n = this.size;
     const columns: Record<string, TableColumn> = {};
@@ -268,6 +292,14 @@ export class CustomerTableBuilder {
       columns[name] = { kind: 'text', values };
       stored.set(name, Uint32Array.from(column, (value) => (value === undefined ? 0 : codeOf.get(value)!)));
     }
+    for (const { name, values } of this.booleans) {
+      columns[name] = { kind: 'boolean' };
+      stored.set(name, values.slice(0, n));
+    }
+    const others = [...this.others].map(([fact, list]) => {
+      columns[`fact:${fact}`]!.other = list.length;
+      return { name: `other:${fact}`, text: JSON.stringify(list) };
+    });
     const opening = `fact:${OPENING_ORDER.sortBy}`;
     const head: CustomerTableHead = {
       name: 'head',
@@ -292,6 +324,7 @@ export class CustomerTableBuilder {
       ...this.search.records,
       ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: codes.slice(0, n).buffer as ArrayBuffer })),
       ...[...stored].map(([name, values]) => ({ name, bytes: values.buffer as ArrayBuffer })),
+      ...others,
       { name: 'opening', bytes: orderBy(stored.get(opening), columns[opening]?.kind === 'text', n, OPENING_ORDER.ascending).buffer as ArrayBuffer },
     ];
   }
@@ -340,8 +373,8 @@ export interface TableAnswer {
   rows: ListedCustomer[];
   /** The tiers and badges the shop's customers have: the filters' choices, best tier first. */
   choices: { tiers: TableTier[]; badges: TableBadge[] };
-  /** Where the answer's time went: reading columns, sorting, and in all (what the scale bench reports). */
-  spent?: { readMs: number; sortMs: number; totalMs: number };
+  /** Where the answer's time went: reading columns, sorting, and in all; when the worker got the request and began the query (epoch ms). What the scale bench reports. */
+  spent?: { readMs: number; sortMs: number; totalMs: number; receivedAt?: number; startedAt?: number };
 }
 
 /** Text laid out a line each, with where each line starts: a search is one scan of one string, not a test per customer. */
@@ -379,6 +412,10 @@ export class Lines {
   }
 }
 
+/** A customer without a fact, as [row], or with a value of another type than its column's, as [row, value]. */
+type OtherValue = [number] | [number, unknown];
+type OtherValues = Map<number, OtherValue>;
+
 /** Reads records of the table's build by name; throws when the build changed under it. */
 export type TableReader = (names: readonly string[]) => Promise<Map<string, ArrayBuffer | string>>;
 
@@ -399,7 +436,7 @@ const ROW_BLOCKS_PER_READ = 64;
  * typing cost only what changed.
  */
 export class CustomerTable {
-  private readonly loaded = new Map<string, Column | Lines>();
+  private readonly loaded = new Map<string, Column | Lines | OtherValues>();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly rowBlocks = new Map<number, Lines>();
   private sorted: { by: string; rows: Uint32Array } | null = null;
@@ -446,10 +483,11 @@ export class CustomerTable {
       const record = records.get(name);
       if (record === undefined) throw new Error(`The customer table has no ${name}`);
       if (typeof record === 'string') {
-        this.loaded.set(name, new Lines(record, this.linesIn(Number(name.slice(name.indexOf(':') + 1)), this.head.blocks.search)));
+        if (name.startsWith('other:')) this.loaded.set(name, new Map((JSON.parse(record) as OtherValue[]).map((entry) => [entry[0], entry])));
+        else this.loaded.set(name, new Lines(record, this.linesIn(Number(name.slice(name.indexOf(':') + 1)), this.head.blocks.search)));
       } else {
         const spec = this.head.columns[name];
-        this.loaded.set(name, spec?.kind === 'number' ? (spec.bits === 32 ? new Float32Array(record) : new Float64Array(record)) : new Uint32Array(record));
+        this.loaded.set(name, spec?.kind === 'number' ? (spec.bits === 32 ? new Float32Array(record) : new Float64Array(record)) : spec?.kind === 'boolean' ? new Uint8Array(record) : new Uint32Array(record));
       }
     }
     this.spent.readMs += performance.now() - started;
@@ -612,8 +650,44 @@ export class CustomerTable {
     const shown = rows.subarray(Math.max(0, from), Math.max(0, from) + count);
     const lines = await this.rowLines(shown);
     const listed = lines.map((line) => this.listed(line));
-    const spent = { readMs: this.spent.readMs - before.readMs, sortMs: this.spent.sortMs - before.sortMs, totalMs: performance.now() - started };
+    const spent = { readMs: this.spent.readMs - before.readMs, sortMs: this.spent.sortMs - before.sortMs, totalMs: performance.now() - started, startedAt: performance.timeOrigin + started };
     return { ...this.choices(query.shop), total: rows.length, from, rows: listed, spent };
+  }
+
+  /** Every customer's values of the named facts, and currency. */
+  async factRows(facts: readonly string[]): Promise<FactRows> {
+    const { head } = this;
+    const columns = facts.filter((fact) => `fact:${fact}` in head.columns);
+    await this.need(['currency', 'opening', ...columns.map((fact) => `fact:${fact}`), ...columns.filter((fact) => head.columns[`fact:${fact}`]!.other).map((fact) => `other:${fact}`)]);
+    const readers = columns.map((fact) => {
+      const spec = head.columns[`fact:${fact}`]!;
+      const values = this.column(`fact:${fact}`)!;
+      const other = this.loaded.get(`other:${fact}`) as OtherValues | undefined;
+      const value: (row: number) => FactValue =
+        spec.kind === 'number'
+          ? (row) => (Number.isNaN(values[row]) ? null : values[row]!)
+          : spec.kind === 'text'
+            ? (row) => spec.values[values[row]! - 1] ?? null
+            : (row) => (values[row] === 0 ? null : values[row] === 2);
+      return { fact, value, other };
+    });
+    const missing = facts.filter((fact) => !columns.includes(fact));
+    const currencies = this.column('currency')!;
+    return {
+      size: head.size,
+      order: this.column('opening') as Uint32Array,
+      currency: (row) => head.currencies[currencies[row]!]!,
+      fill: (row, into) => {
+        for (const { fact, value, other } of readers) {
+          const odd = other?.get(row);
+          if (!odd) into[fact] = value(row);
+          else if (odd.length === 1) delete into[fact];
+          else into[fact] = odd[1] as FactValue;
+        }
+        for (const fact of missing) delete into[fact];
+      },
+      buyerIds: async (rows) => (await this.rowLines(rows)).map((line) => line[1]),
+    };
   }
 
   /** A segment's customers (of a shop, or all), in the order of their keys, as an export lists them. */

@@ -1,4 +1,7 @@
 import { CustomerTable, TABLE_LAYOUT, type CustomerTableHead, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
+import { previewRuleFile, type RulePreview } from '../engine/preview';
+import { defaultRegistry } from '../engine/registry';
+import { checkRuleFile } from '../engine/validate';
 import type { Segment, SegmentMember } from '../segments';
 import { customersWithOrder } from './customer-list';
 import { storeCounts, type Database } from './schema';
@@ -45,6 +48,9 @@ export async function openCustomerTable(db: Database): Promise<OpenedTable | nul
   return { table, notListed: Math.max(0, counts.customers - head.counts.customers) };
 }
 
+/** A store without customers: nothing to preview over. */
+const NO_ROWS = { size: 0, order: new Uint32Array(0), currency: () => '', fill: () => undefined, buyerIds: async () => [] };
+
 /** A page's question to the query worker: a window of what a query keeps, as the store is at a version. */
 export interface WindowRequest {
   kind: 'window';
@@ -59,6 +65,21 @@ export interface WindowRequest {
 export type WindowReply =
   | { id: number; kind: 'answer'; answer: TableAnswer; notListed: number }
   /** No table yet: the rescore after the import or the update writes it. */
+  | { id: number; kind: 'missing' }
+  | { id: number; kind: 'failed'; message: string };
+
+/** The rule editor's question: what the file being edited would do to the customers, as the store is at a version. */
+export interface PreviewRequest {
+  kind: 'preview';
+  id: number;
+  storeVersion: string;
+  text: string;
+  file: string;
+}
+
+export type PreviewReply =
+  /** `over`: the customers it ran over; `notListed`: customers an import added since, left out until the rescore. */
+  | { id: number; kind: 'preview'; preview: RulePreview; over: number; notListed: number }
   | { id: number; kind: 'missing' }
   | { id: number; kind: 'failed'; message: string };
 
@@ -92,6 +113,7 @@ export class TableQueries {
 
   async answer(request: WindowRequest): Promise<WindowReply> {
     const { id, storeVersion, query, from, count } = request;
+    const receivedAt = performance.timeOrigin + performance.now();
     try {
       const answered = await this.use(storeVersion, async (opened) => {
         if (!opened) return { customers: 0, total: 0, from, rows: [], choices: { tiers: [], badges: [] }, notListed: 0 };
@@ -103,7 +125,24 @@ export class TableQueries {
       });
       if (!answered) return { id, kind: 'missing' };
       const { notListed, ...answer } = answered;
-      return { id, kind: 'answer', answer, notListed };
+      return { id, kind: 'answer', answer: { ...answer, spent: answer.spent && { ...answer.spent, receivedAt } }, notListed };
+    } catch (error) {
+      return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async preview(request: PreviewRequest): Promise<PreviewReply> {
+    const { id, storeVersion, text, file } = request;
+    const registry = defaultRegistry();
+    try {
+      // A file with problems needs no customers: they are shown at once, table or not.
+      const { problems } = checkRuleFile(text, file, registry);
+      if (problems.length > 0) return { id, kind: 'preview', preview: { problems, rules: [], matches: 0, sample: [] }, over: 0, notListed: 0 };
+      const answered = await this.use(storeVersion, async (opened) => {
+        if (!opened) return { preview: await previewRuleFile(text, file, registry, async () => NO_ROWS), over: 0, notListed: 0 };
+        return { preview: await previewRuleFile(text, file, registry, (facts) => opened.table.factRows(facts)), over: opened.table.head.size, notListed: opened.notListed };
+      });
+      return answered ? { id, kind: 'preview', ...answered } : { id, kind: 'missing' };
     } catch (error) {
       return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }

@@ -1,46 +1,87 @@
 import type { Localised } from '../localised';
 import type { Facts } from '../scoring/scorer';
-import type { Registry } from './registry';
+import { compileCondition } from './compile';
 import { ruleSetsByCurrency, spendByCurrency, unfitTables } from './currency';
+import type { Condition, RuleFile } from './rule-file';
+import type { Registry } from './registry';
 import { checkRuleFile, type RuleProblem } from './validate';
-
-export interface PreviewCustomer {
-  key: string;
-  buyerId: string;
-  facts: Facts;
-  /** The currency the customer buys in: amounts given per currency apply in it. */
-  currency: string;
-}
 
 /** What a rule file being edited would do to the shop's customers, as of their last scoring. */
 export interface RulePreview {
   problems: RuleProblem[];
   /** Each rule, in file order, with how many customers it fires for. */
   rules: Array<{ ref: string; label: Localised | null; matches: number }>;
-  /** Customers any rule of the file fires for, and the first few of them by buyer id. */
+  /** Customers any rule of the file fires for, and the buyer ids of the first few in the rows' order (biggest spenders first). */
   matches: number;
   sample: string[];
 }
 
 const SAMPLE = 5;
 
+/** Customers' facts as the last rescore scored them, row by row: what a rule file is previewed over. */
+export interface FactRows {
+  size: number;
+  /** The rows in the order a sample is taken: biggest spenders first. */
+  order: Uint32Array;
+  currency(row: number): string;
+  /** Sets `facts` to the row's values of the facts it was read for; a fact the customer lacks is deleted. */
+  fill(row: number, facts: Facts): void;
+  buyerIds(rows: readonly number[]): Promise<string[]>;
+}
+
+/** The facts a condition reads, on either side; false when it reads what only the engine resolves (a condition reference). */
+function readFacts(condition: Condition, into: Set<string>): boolean {
+  if ('all' in condition || 'any' in condition) {
+    const list = 'all' in condition ? condition.all : condition.any;
+    return Array.isArray(list) && list.every((child) => readFacts(child, into));
+  }
+  if ('not' in condition) return readFacts(condition.not, into);
+  if (!('fact' in condition)) return false;
+  into.add(condition.fact);
+  const { value } = condition;
+  if (value && typeof value === 'object' && 'fact' in value && typeof value.fact === 'string') into.add(value.fact);
+  return true;
+}
+
+/** The facts a preview reads: those its rules name, and spend and orders for shares of spend (every fact when a rule needs the engine). */
+function factsToRead(ruleFile: RuleFile, registry: Registry): string[] {
+  const facts = new Set(['monetary', 'orderCount']);
+  for (const rule of ruleFile.rules) {
+    if (!readFacts(rule.conditions, facts) || !compileCondition(rule.conditions, registry.operators)) return [...registry.facts.keys()];
+  }
+  return [...facts];
+}
+
 /**
  * Checks the text as a rule file and, when it has no problems, runs it over every customer's
  * facts with the compiled evaluator (json-rules-engine for what does not compile). The file is
- * previewed as if enabled, so a seller can shape a file before switching it on.
+ * previewed as if enabled, so a seller can shape a file before switching it on. Only the facts the
+ * rules read are asked of `rowsOf`: a million customers are previewed from a few columns.
  */
-export async function previewRuleFile(text: string, file: string, registry: Registry, customers: readonly PreviewCustomer[]): Promise<RulePreview> {
+export async function previewRuleFile(text: string, file: string, registry: Registry, rowsOf: (facts: string[]) => Promise<FactRows>): Promise<RulePreview> {
   const { ruleFile, problems } = checkRuleFile(text, file, registry);
   if (!ruleFile || problems.length > 0) return { problems, rules: [], matches: 0, sample: [] };
-  const spend = spendByCurrency(customers.map((c) => ({ currency: c.currency, spend: typeof c.facts.monetary === 'number' ? c.facts.monetary : 0, bought: Number(c.facts.orderCount) > 0 })));
+  const rows = await rowsOf(factsToRead(ruleFile, registry));
+  const facts: Facts = {};
+  const spent = function* () {
+    for (let row = 0; row < rows.size; row += 1) {
+      rows.fill(row, facts);
+      yield { currency: rows.currency(row), spend: typeof facts.monetary === 'number' ? facts.monetary : 0, bought: Number(facts.orderCount) > 0 };
+    }
+  };
+  const spend = spendByCurrency(spent());
   const setFor = ruleSetsByCurrency([{ ...ruleFile, enabled: true }], registry, (currency) => unfitTables([ruleFile], currency, spend.get(currency) ?? new Float64Array()));
   const counts = new Map(ruleFile.rules.map((rule) => [`${ruleFile.id}/${rule.name}`, 0]));
-  const matched: string[] = [];
-  for (const customer of customers) {
-    const set = setFor(customer.currency);
-    const fired = set.compiled ? set.firedSync(customer.facts) : await set.fired(customer.facts);
+  let matches = 0;
+  const sample: number[] = [];
+  for (const row of rows.order) {
+    rows.fill(row, facts);
+    const set = setFor(rows.currency(row));
+    const fired = set.compiled ? set.firedSync(facts) : await set.fired({ ...facts });
     for (const rule of fired) counts.set(rule.ref, counts.get(rule.ref)! + 1);
-    if (fired.length > 0) matched.push(customer.buyerId);
+    if (fired.length === 0) continue;
+    matches += 1;
+    if (sample.length < SAMPLE) sample.push(row);
   }
   return {
     problems,
@@ -48,7 +89,7 @@ export async function previewRuleFile(text: string, file: string, registry: Regi
       const ref = `${ruleFile.id}/${rule.name}`;
       return { ref, label: (rule.event.params as { label?: Localised } | undefined)?.label ?? null, matches: counts.get(ref) ?? 0 };
     }),
-    matches: matched.length,
-    sample: matched.sort().slice(0, SAMPLE),
+    matches,
+    sample: await rows.buyerIds(sample),
   };
 }

@@ -1,8 +1,8 @@
-import type { WindowReply, WindowRequest } from '../db/customer-table';
+import type { PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
 import type { SegmentReply, SegmentRequest } from './segment-export';
 
-export type WorkerRequest = WindowRequest | SegmentRequest;
-export type WorkerMessage = WindowReply | SegmentReply | { id: number; kind: 'progress'; share: number };
+export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest;
+export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | { id: number; kind: 'progress'; share: number };
 
 type Unsent<T> = T extends unknown ? Omit<T, 'id' | 'kind'> : never;
 
@@ -41,6 +41,11 @@ export class CustomerQueries {
   /** A window of the Customers page's list. */
   ask(request: Unsent<WindowRequest>): Promise<WindowReply> {
     return this.send({ ...request, kind: 'window' });
+  }
+
+  /** The rule editor's preview of a file over the customers. */
+  preview(request: Unsent<PreviewRequest>): Promise<PreviewReply> {
+    return this.send({ ...request, kind: 'preview' });
   }
 
   /** A segment's export (or its split's files). */

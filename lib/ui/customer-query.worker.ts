@@ -12,5 +12,6 @@ const reply = (message: WorkerMessage) => self.postMessage(message);
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   const { id } = request;
-  void (request.kind === 'window' ? queries.answer(request) : exportSegment(queries, request, (share) => reply({ id, kind: 'progress', share }))).then(reply);
+  const answered = request.kind === 'window' ? queries.answer(request) : request.kind === 'preview' ? queries.preview(request) : exportSegment(queries, request, (share) => reply({ id, kind: 'progress', share }));
+  void answered.then(reply);
 };

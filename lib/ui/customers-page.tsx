@@ -87,11 +87,18 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
   }, [tableQuery]);
   // The query worker answers the window in view; only the latest request's answer is shown.
   const latest = useRef(0);
+  // When the shown answer was asked for (epoch ms), beside where its time went: what the scale bench reports.
+  const askedAt = useRef(0);
   useEffect(() => {
     const asked = (latest.current += 1);
+    const at = performance.timeOrigin + performance.now();
     void customerQueries()
       .ask({ storeVersion, query: tableQuery, from: first, count: WINDOW_ROWS })
-      .then((answer) => asked === latest.current && setReply(answer));
+      .then((answer) => {
+        if (asked !== latest.current) return;
+        askedAt.current = at;
+        setReply(answer);
+      });
   }, [storeVersion, tableQuery, first]);
   const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type !== 'boolean'), []);
 
@@ -153,7 +160,7 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
             {localised(GROUP_FACTS[group.fact]![group.value]!, language)} ✕
           </button>
         )}
-        <span class="tm-muted" id="tm-customers-count" aria-live="polite" data-spent={JSON.stringify(answer.spent ?? null)}>
+        <span class="tm-muted" id="tm-customers-count" aria-live="polite" data-spent={JSON.stringify(answer.spent ? { ...answer.spent, askedAt: askedAt.current } : null)}>
           {formatCount(answer.total, language)} {t('customersShown')}
         </span>
       </div>

@@ -384,7 +384,15 @@ const STRINGS = {
   editorNoProblems: { en: 'No problems.', 'zh-CN': '没有问题。' },
   editorPreview: { en: 'Preview', 'zh-CN': '预览' },
   editorMatches: { en: 'customers match a rule of this file', 'zh-CN': '位客户符合此文件中的规则' },
-  editorSample: { en: 'for example', 'zh-CN': '例如' },
+  editorSample: { en: 'the biggest spenders among them:', 'zh-CN': '其中消费最多的：' },
+  previewNotListed: {
+    en: 'customers imported since the last rescore are previewed once it ends.',
+    'zh-CN': '位客户是上次评分后导入的，评分结束后计入预览。',
+  },
+  previewTableMissing: {
+    en: 'Tiermark is scoring your customers; the preview appears when that ends.',
+    'zh-CN': 'Tiermark 正在为客户评分，评分结束后显示预览。',
+  },
   editorVersions: { en: 'Earlier versions', 'zh-CN': '历史版本' },
   editorLoad: { en: 'Load into the editor', 'zh-CN': '载入编辑器' },
   editorShipped: { en: 'as shipped', 'zh-CN': '默认版本' },

@@ -6,14 +6,14 @@ import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { customerRowsAsOf } from '../db/customer-list';
 import { ruleFileHistory, ruleFileTexts, shippedText } from '../db/rule-files';
 import type { Database } from '../db/schema';
-import { previewRuleFile, type PreviewCustomer, type RulePreview } from '../engine/preview';
+import type { RulePreview } from '../engine/preview';
 import { defaultRegistry } from '../engine/registry';
 import { checkRuleFile, problemLine, type RuleProblem } from '../engine/validate';
 import { sendMessage } from '../messaging';
 import { downloadBlob } from './csv-export';
+import { customerQueries } from './customer-queries';
 import { formatCount, formatInstant } from './format';
 import { localised, translator, type Language } from './i18n';
 
@@ -45,9 +45,10 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const [text, setText] = useState<string | null>(null);
-  const [customers, setCustomers] = useState<PreviewCustomer[]>([]);
   // With the number of customers it was worked out over: until the new one is done, the old one shows its own.
-  const [preview, setPreview] = useState<(RulePreview & { over: number }) | null>(null);
+  const [preview, setPreview] = useState<(RulePreview & { over: number; notListed: number }) | null>(null);
+  // Why there is no preview over the customers (no table yet, or it could not be read): the file had no problems, so it can be saved.
+  const [previewProblem, setPreviewProblem] = useState<string | null>(null);
   const [versions, setVersions] = useState<Array<{ text: string; savedAt: number }>>([]);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
 
@@ -55,9 +56,6 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
     void ruleFileTexts(db).then((files) => setText(files.find((f) => f.file === file)?.text ?? ''));
     void ruleFileHistory(db, file).then(setVersions);
   }, [db, file]);
-  useEffect(() => {
-    void customerRowsAsOf(db, storeVersion).then((rows) => setCustomers(rows.map(({ key, buyerId, facts, currency }) => ({ key, buyerId, facts, currency }))));
-  }, [db, storeVersion]);
 
   /** Puts the cursor on a problem's line, scrolled into the middle of the editor. */
   const goToLine = (number: number | undefined) => {
@@ -99,16 +97,26 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
     };
   }, [text === null]);
 
-  // The preview, a moment after the last keystroke.
+  // The preview, a moment after the last keystroke, worked out by the query worker from the customer table.
   useEffect(() => {
     if (text === null) return;
     let current = true;
-    const timer = setTimeout(() => void previewRuleFile(text, file, defaultRegistry(), customers).then((result) => current && setPreview({ ...result, over: customers.length })), 250);
+    const timer = setTimeout(
+      () =>
+        void customerQueries()
+          .preview({ storeVersion, text, file })
+          .then((reply) => {
+            if (!current) return;
+            setPreview(reply.kind === 'preview' ? { ...reply.preview, over: reply.over, notListed: reply.notListed } : null);
+            setPreviewProblem(reply.kind === 'missing' ? t('previewTableMissing') : reply.kind === 'failed' ? `${t('customersReadFailed')} ${reply.message}` : null);
+          }),
+      250,
+    );
     return () => {
       current = false;
       clearTimeout(timer);
     };
-  }, [text, customers]);
+  }, [text, storeVersion]);
 
   const replaceText = (next: string) => view.current?.dispatch({ changes: { from: 0, to: view.current.state.doc.length, insert: next } });
   const save = async () => {
@@ -142,7 +150,7 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
         <div>
           <div class="tm-editor" ref={host} />
           <div class="tm-toolbar">
-            <button type="button" class="tm-primary" id="tm-editor-save" disabled={!preview || preview.problems.length > 0} onClick={() => void save()}>
+            <button type="button" class="tm-primary" id="tm-editor-save" disabled={previewProblem === null && (!preview || preview.problems.length > 0)} onClick={() => void save()}>
               {t('editorSave')}
             </button>
             <button type="button" class="tm-link" id="tm-editor-export" onClick={() => downloadBlob(file, new Blob([text ?? ''], { type: 'application/json' }))}>
@@ -168,6 +176,16 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
             ))}
           </ul>
           <h2>{t('editorPreview')}</h2>
+          {previewProblem && (
+            <p class="tm-notice" id="tm-preview-problem" role="status">
+              {previewProblem}
+            </p>
+          )}
+          {preview && preview.problems.length === 0 && preview.notListed > 0 && (
+            <p class="tm-notice" id="tm-preview-not-listed">
+              {formatCount(preview.notListed, language)} {t('previewNotListed')}
+            </p>
+          )}
           {preview && preview.problems.length === 0 && (
             <>
               <p>

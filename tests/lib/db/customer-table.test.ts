@@ -9,6 +9,8 @@ import { importFile } from '../../../lib/db/importer';
 import { rescore, updateRescoreNeeded } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { DEMO_EXPORT_END } from '../../../lib/demo/shop';
+import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../../../lib/engine/currency';
+import { DEFAULT_RULE_FILES } from '../../../lib/engine/default-rules';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { fnv1a } from '../../../lib/hash';
 import { sha256Hex } from '../../../lib/import/encoding';
@@ -181,6 +183,11 @@ describe('the customer table the rescore writes', () => {
     // Before the first rescore there is no table: the page says the list comes when it ends.
     const first = { kind: 'window', id: 0, storeVersion: 'first-import', query: { ...ALL }, from: 0, count: 5 } as const;
     expect(await new TableQueries(async () => db).answer(first)).toEqual({ id: 0, kind: 'missing' });
+    // The rule editor's preview likewise, though a file with a mistake is checked at once.
+    const ladder = JSON.stringify(DEFAULT_RULE_FILES['member-ladder.json']);
+    const previewOf = (text: string) => new TableQueries(async () => db).preview({ kind: 'preview', id: 5, storeVersion: 'first-import', text, file: 'member-ladder.json' });
+    expect(await previewOf(ladder)).toEqual({ id: 5, kind: 'missing' });
+    expect(await previewOf(ladder.replace('"monetary"', '"spend"'))).toMatchObject({ kind: 'preview', preview: { problems: [expect.objectContaining({ pointer: expect.stringContaining('/fact') })] } });
     await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
     const before = (await openCustomerTable(db))!;
     await importInto(db, fixture('jd-orders.gbk.csv'), 'jd-orders.csv');
@@ -195,10 +202,41 @@ describe('the customer table the rescore writes', () => {
     const tier = stale.table.head.tiers[0]!;
     const request = { kind: 'segment', id: 2, storeVersion: 'after-import', segment: { kind: 'tier', ref: tier.ref }, shop: null, files: { language: 'en', timeZone: 'UTC', encoding: 'utf-8' } } as const;
     expect(await exportSegment(queries, request)).toMatchObject({ kind: 'files', notListed: jdCustomers });
+    expect(await queries.preview({ kind: 'preview', id: 6, storeVersion: 'after-import', text: ladder, file: 'member-ladder.json' })).toMatchObject({ kind: 'preview', over: stale.table.head.size, notListed: jdCustomers });
     // A rescore replaces the table while a page holds the old one: its next column read fails, never mixing the two.
     await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
     await expect(before.table.query({ ...ALL, sortBy: 'pAlive' }, 0, 10)).rejects.toThrow(/rebuilt/);
     expect((await openCustomerTable(db))!.notListed).toBe(0);
+  });
+
+  it('previews each shipped rule file in the worker as running it over every customer’s profile does', async () => {
+    const db = await threeShops();
+    const rows = await loadCustomerRows(db);
+    const registry = defaultRegistry();
+    const queries = new TableQueries(async () => db);
+    const spend = spendByCurrency(rows.map((row) => ({ currency: row.currency, spend: Number(row.facts.monetary) || 0, bought: Number(row.facts.orderCount) > 0 })));
+    for (const [file, ruleFile] of Object.entries(DEFAULT_RULE_FILES)) {
+      const reply = await queries.preview({ kind: 'preview', id: 1, storeVersion: 'v', text: JSON.stringify(ruleFile), file });
+      if (reply.kind !== 'preview') throw new Error(JSON.stringify(reply));
+      expect(reply.over).toBe(rows.length);
+      // The file run the plain way: each customer's stored facts, the rules of their currency.
+      const setFor = ruleSetsByCurrency([{ ...ruleFile, enabled: true }], registry, (currency) => unfitTables([ruleFile], currency, spend.get(currency) ?? new Float64Array()));
+      const counts = new Map<string, number>();
+      const matched: CustomerRow[] = [];
+      for (const row of rows) {
+        const fired = await setFor(row.currency).fired(row.facts);
+        for (const rule of fired) counts.set(rule.ref, (counts.get(rule.ref) ?? 0) + 1);
+        if (fired.length > 0) matched.push(row);
+      }
+      expect(reply.preview.rules.map((rule) => [rule.ref, rule.matches]), file).toEqual(ruleFile.rules.map((rule) => [`${ruleFile.id}/${rule.name}`, counts.get(`${ruleFile.id}/${rule.name}`) ?? 0]));
+      expect(reply.preview.matches, file).toBe(matched.length);
+      if (file === 'member-ladder.json') expect(matched.length).toBeGreaterThan(10);
+      // The sample: matched buyers, the biggest spenders first.
+      const spendOf = (buyerId: string) => matched.filter((row) => row.buyerId === buyerId).map((row) => Number(row.facts.monetary));
+      const top = matched.map((row) => Number(row.facts.monetary)).sort((a, b) => b - a).slice(0, 5);
+      expect(reply.preview.sample.map((buyerId) => Math.max(...spendOf(buyerId))), file).toEqual(top);
+    }
+    expect(Object.keys(DEFAULT_RULE_FILES).length).toBeGreaterThan(3);
   });
 
   it('answers the same from blocks of a few rows, a window and a search reading across their edges', async () => {
