@@ -48,6 +48,8 @@ export interface RescoreStatus {
   /** Rule files that were skipped for problems, with the first problems, for the seller to fix. */
   ruleProblems: RuleProblem[];
   error: string | null;
+  /** Where the time went, in ms: reading histories, fitting, scoring and rules, writing profiles and follow-ups, the badge index, the customer table. */
+  phases?: Partial<Record<'read' | 'fit' | 'score' | 'write' | 'index' | 'table', number>>;
 }
 
 export async function getProfile(db: Database, customerKey: string): Promise<Profile | undefined> {

@@ -64,6 +64,14 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     id: 'rescore', state: 'running', reason: options.reason, startedAt: Date.now(), finishedAt: null, asOfDay: base.asOfDay,
     customers: 0, scored: 0, followUpsOpen: 0, followUpsMissed: {}, ruleProblems: [], error: null,
   };
+  const phases: NonNullable<RescoreStatus['phases']> = (status.phases = {});
+  let lap = performance.now();
+  /** Adds the time since the last lap to a phase. */
+  const spent = (phase: keyof typeof phases) => {
+    const now = performance.now();
+    phases[phase] = Math.round((phases[phase] ?? 0) + now - lap);
+    lap = now;
+  };
   const report = async () => {
     await db.put('meta', { ...status });
     options.onProgress?.({ ...status });
@@ -73,6 +81,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     status.ruleProblems = problems;
     const counts = await storeCounts(db);
     const byBucket = await readHistories(db, base);
+    spent('read');
     // Amounts per currency apply where they fit the shop's spend; where a table takes in too many, shares of it do.
     const spend = spendByCurrency(byBucket.flat().map(({ customer }) => ({ currency: customer.currency, spend: customer.monetaryMinor / 10 ** minorDigits(customer.currency), bought: customer.orderCount > 0 })));
     const unfit = new Map([...spend].map(([currency, list]) => [currency, unfitTables(ruleFiles, currency, list)]));
@@ -82,6 +91,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     await report();
     const ctx = fitScorers(() => byBucket.flat(), base);
     await db.put('meta', { id: 'models', models: publishedModels(ctx) });
+    spent('fit');
 
     const now = Date.now();
     // The Overview's figures and the follow-ups still to work, counted as they are scored and written.
@@ -119,6 +129,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
         raised.set(bucket, followUps);
         status.scored += list.length;
       }
+      spent('score');
       const range = IDBKeyRange.bound(start, start + CHUNK - 1);
       const tx = db.transaction(['profiles', 'followups'], 'readwrite');
       const previous = await tx.objectStore('followups').getAll(range);
@@ -138,13 +149,17 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       await Promise.all(writes);
       await tx.done;
       await report();
+      spent('write');
     }
     await Promise.all([db.put('meta', overview), db.put('meta', due)]);
     for await (const { aliases } of bucketSlices(db, ['aliases'], CHUNK)) for (const stored of aliases) badgeIndex.addAliases(readBucket(stored));
     const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     const builtFrom = { customers: counts.customers, orders: counts.orders };
+    spent('index');
     await writeCustomerTable(db, table.finish(built, builtFrom));
+    spent('table');
     await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom));
+    spent('index');
     status.state = 'done';
   } catch (error) {
     status.state = 'failed';

@@ -46,7 +46,7 @@ const PAGE_LIMIT_MS = 120_000;
 /** The rescore record, read in an extension page. */
 const rescoreRecord = (page: Page) =>
   page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction('meta').objectStore('meta').get('rescore'); g.onsuccess = () => { db.close(); ok(g.result ?? null); }; }; })`) as Promise<{
-    state: string; customers: number; startedAt: number; finishedAt: number | null;
+    state: string; customers: number; startedAt: number; finishedAt: number | null; phases?: Record<string, number>;
   } | null>;
 
 /** Line-item rows that give about `customers` customers: the source export's own ratio, counted once. */
