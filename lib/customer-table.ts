@@ -41,12 +41,19 @@ export type TableColumn = ({ kind: 'number'; bits: 32 | 64 } | { kind: 'text'; v
 /** Bumped when the records change shape: a table of another layout is not read, and the next start of the background rescores. */
 export const TABLE_LAYOUT = 2;
 
-/** Rows per record of the blocked records: a window of 40 rows reads at most 40 small `rows` blocks; the search text is read a block at a time, so other reads are not held up behind all of it. */
+/**
+ * Rows per record of the blocked records: a window of 40 rows reads at most 40 small `rows`
+ * blocks. Both are sized to stay under 64 kB, above which Chromium keeps a record in a file of
+ * its own, read far more slowly than the many small records of a range.
+ */
 export interface TableBlocks {
   rows: number;
   search: number;
 }
-export const TABLE_BLOCKS: TableBlocks = { rows: 256, search: 32_768 };
+export const TABLE_BLOCKS: TableBlocks = { rows: 128, search: 1024 };
+
+/** Search blocks per read while the text is read ahead: a sort asked for meanwhile waits for one read at most. */
+const SEARCH_BLOCKS_PER_READ = 64;
 
 /** The order the Customers page opens in: the rescore writes it, so the first rows need no sort. */
 export const OPENING_ORDER = { sortBy: 'monetary', ascending: false } as const;
@@ -428,7 +435,7 @@ interface Listing {
 /** `rows` blocks kept for the next windows: a scroll back and forth reads none again, a long one does not fill the worker. */
 const ROW_BLOCKS_KEPT = 128;
 /** `rows` blocks read at once by an export: a million members are read in pieces. */
-const ROW_BLOCKS_PER_READ = 64;
+const ROW_BLOCKS_PER_READ = 256;
 
 /**
  * Answers queries over the table, reading each column the first time a query needs it, and only
@@ -459,9 +466,10 @@ export class CustomerTable {
     return Array.from({ length: this.blockCount(this.head.blocks.search) }, (_, block) => `search:${block}`);
   }
 
-  /** Reads the search text ahead of the first search, a block per read, so a sort asked for meanwhile is read in between. */
+  /** Reads the search text ahead of the first search, a few blocks per read, so a sort asked for meanwhile is read in between. */
   async warm(): Promise<void> {
-    for (const name of this.searchBlocks()) await this.need([name]);
+    const names = this.searchBlocks();
+    for (let at = 0; at < names.length; at += SEARCH_BLOCKS_PER_READ) await this.need(names.slice(at, at + SEARCH_BLOCKS_PER_READ));
   }
 
   /** Loads the columns not loaded yet; a column already being read (the search text, read ahead) is waited for, not read twice. */

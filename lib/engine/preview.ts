@@ -1,7 +1,7 @@
 import type { Localised } from '../localised';
 import type { Facts } from '../scoring/scorer';
 import { compileCondition } from './compile';
-import { ruleSetsByCurrency, spendByCurrency, unfitTables } from './currency';
+import { ruleSetsByCurrency, unfitTables } from './currency';
 import type { Condition, RuleFile } from './rule-file';
 import type { Registry } from './registry';
 import { checkRuleFile, type RuleProblem } from './validate';
@@ -63,13 +63,17 @@ export async function previewRuleFile(text: string, file: string, registry: Regi
   if (!ruleFile || problems.length > 0) return { problems, rules: [], matches: 0, sample: [] };
   const rows = await rowsOf(factsToRead(ruleFile, registry));
   const facts: Facts = {};
-  const spent = function* () {
-    for (let row = 0; row < rows.size; row += 1) {
-      rows.fill(row, facts);
-      yield { currency: rows.currency(row), spend: typeof facts.monetary === 'number' ? facts.monetary : 0, bought: Number(facts.orderCount) > 0 };
-    }
-  };
-  const spend = spendByCurrency(spent());
+  // What buyers of each currency spent, for rules whose amounts are shares of it.
+  const lists = new Map<string, number[]>();
+  for (let row = 0; row < rows.size; row += 1) {
+    rows.fill(row, facts);
+    if (!(Number(facts.orderCount) > 0)) continue;
+    const currency = rows.currency(row);
+    let list = lists.get(currency);
+    if (!list) lists.set(currency, (list = []));
+    list.push(typeof facts.monetary === 'number' ? facts.monetary : 0);
+  }
+  const spend = new Map([...lists].map(([currency, list]) => [currency, Float64Array.from(list).sort()]));
   const setFor = ruleSetsByCurrency([{ ...ruleFile, enabled: true }], registry, (currency) => unfitTables([ruleFile], currency, spend.get(currency) ?? new Float64Array()));
   const counts = new Map(ruleFile.rules.map((rule) => [`${ruleFile.id}/${rule.name}`, 0]));
   let matches = 0;

@@ -12,6 +12,7 @@ import type { Shop } from '../shops';
 import { hasSavedLanguage, preferredLanguage, saveLanguage, translator, type Language } from './i18n';
 import { uiLanguage } from '../settings';
 import { CustomerPage } from './customer-page';
+import { customerQueries } from './customer-queries';
 import { CustomersPage } from './customers-page';
 import { FollowUpsPage } from './follow-ups-page';
 import { ImportPage } from './import-page';
@@ -72,6 +73,8 @@ export function Dashboard() {
 
   useEffect(() => {
     let closed = false;
+    // The query worker starts, and opens the store, while the dashboard reads its own state.
+    if (section === 'customers' || section === 'segments' || (section === 'rules' && new URLSearchParams(query).has('edit'))) customerQueries();
     void (async () => {
       const opened = await openTiermarkDB();
       // An import whose tab was closed is marked incomplete (or finished, if it was saving) before anything is shown.
