@@ -174,8 +174,10 @@ export class CustomerTableBuilder {
   private readonly rows: BlockedLines;
   private readonly search: BlockedLines;
   /** Number columns with where each value comes from, worked out once: `add` runs per customer. */
-  private readonly numbers: Array<{ name: string; fact: string; values: Float64Array }> = [];
-  private readonly texts: Array<{ name: string; fact: string; values: Array<string | undefined> }> = [];
+  /** `exact`: every value so far fits in 32 bits. */
+  private readonly numbers: Array<{ name: string; fact: string; values: Float64Array; exact: boolean }> = [];
+  /** Codes in order of first sight (0: unknown), put in the values' sorted order by `finish`. */
+  private readonly texts: Array<{ name: string; fact: string; values: Uint32Array; codes: Map<string, number> }> = [];
   private readonly booleans: Array<{ name: string; fact: string; values: Uint8Array }> = [];
   /** By fact: customers without it, as [row], or with a value of another type than the fact's, as [row, value]. */
   private readonly others = new Map<string, Array<[number] | [number, unknown]>>();
@@ -200,8 +202,8 @@ export class CustomerTableBuilder {
     this.rows = new BlockedLines('rows', blocks.rows);
     this.search = new BlockedLines('search', blocks.search);
     for (const [fact, spec] of facts) {
-      if (spec.type === 'number') this.numbers.push({ name: `fact:${fact}`, fact, values: new Float64Array(this.capacity) });
-      else if (spec.type === 'string') this.texts.push({ name: `fact:${fact}`, fact, values: [] });
+      if (spec.type === 'number') this.numbers.push({ name: `fact:${fact}`, fact, values: new Float64Array(this.capacity), exact: true });
+      else if (spec.type === 'string') this.texts.push({ name: `fact:${fact}`, fact, values: new Uint32Array(this.capacity), codes: new Map() });
       else if (spec.type === 'boolean') this.booleans.push({ name: `fact:${fact}`, fact, values: new Uint8Array(this.capacity) });
     }
     const codes = () => new Uint32Array(this.capacity);
@@ -216,6 +218,7 @@ export class CustomerTableBuilder {
       return copy;
     };
     for (const column of this.numbers) column.values = grown(column.values);
+    for (const column of this.texts) column.values = grown(column.values);
     for (const column of this.booleans) column.values = grown(column.values);
     for (const name of Object.keys(this.codes) as Array<keyof typeof this.codes>) this.codes[name] = grown(this.codes[name]);
   }
@@ -226,13 +229,21 @@ export class CustomerTableBuilder {
     this.size += 1;
     for (const column of this.numbers) {
       const value = facts[column.fact];
-      column.values[row] = typeof value === 'number' ? value : Number.NaN;
-      if (typeof value !== 'number' && value !== null) this.other(column.fact, row, facts);
+      if (typeof value === 'number') {
+        column.values[row] = value;
+        if (column.exact && Math.fround(value) !== value && value === value) column.exact = false;
+      } else {
+        column.values[row] = Number.NaN;
+        if (value !== null) this.other(column.fact, row, facts);
+      }
     }
     for (const column of this.texts) {
       const value = facts[column.fact];
-      column.values.push(typeof value === 'string' ? value : undefined);
-      if (typeof value !== 'string' && value !== null) this.other(column.fact, row, facts);
+      if (typeof value === 'string') {
+        let code = column.codes.get(value);
+        if (code === undefined) column.codes.set(value, (code = column.codes.size + 1));
+        column.values[row] = code;
+      } else if (value !== null) this.other(column.fact, row, facts);
     }
     for (const column of this.booleans) {
       const value = facts[column.fact];
@@ -286,18 +297,19 @@ export class CustomerTableBuilder {
     this.rows.flush();
     this.search.flush();
     const stored = new Map<string, Column>();
-    for (const { name, values: all } of this.numbers) {
-      const values = all.subarray(0, n);
-      const narrow = Float32Array.from(values);
-      const exact = narrow.every((value, i) => value === values[i] || (Number.isNaN(value) && Number.isNaN(values[i]!)));
+    for (const { name, values, exact } of this.numbers) {
       columns[name] = { kind: 'number', bits: exact ? 32 : 64 };
-      stored.set(name, exact ? narrow : values.slice());
+      stored.set(name, exact ? Float32Array.from(values.subarray(0, n)) : values.slice(0, n));
     }
-    for (const { name, values: column } of this.texts) {
-      const values = [...new Set(column.filter((value): value is string => value !== undefined))].sort();
-      const codeOf = new Map(values.map((value, i) => [value, i + 1]));
+    for (const { name, values: seen, codes } of this.texts) {
+      // Codes in the values' sorted order, so a sort by the fact sorts its codes.
+      const values = [...codes.keys()].sort();
+      const sorted = new Uint32Array(codes.size + 1);
+      values.forEach((value, i) => (sorted[codes.get(value)!] = i + 1));
+      const column = seen.slice(0, n);
+      for (let row = 0; row < n; row += 1) column[row] = sorted[column[row]!]!;
       columns[name] = { kind: 'text', values };
-      stored.set(name, Uint32Array.from(column, (value) => (value === undefined ? 0 : codeOf.get(value)!)));
+      stored.set(name, column);
     }
     for (const { name, values } of this.booleans) {
       columns[name] = { kind: 'boolean' };
@@ -685,14 +697,13 @@ export class CustomerTable {
       size: head.size,
       order: this.column('opening') as Uint32Array,
       currency: (row) => head.currencies[currencies[row]!]!,
+      // A fact the customer lacks reads as undefined, as a missing one does in the rules (never `delete`, which makes every later read of the object slow).
       fill: (row, into) => {
         for (const { fact, value, other } of readers) {
           const odd = other?.get(row);
-          if (!odd) into[fact] = value(row);
-          else if (odd.length === 1) delete into[fact];
-          else into[fact] = odd[1] as FactValue;
+          into[fact] = !odd ? value(row) : ((odd.length === 1 ? undefined : odd[1]) as FactValue);
         }
-        for (const fact of missing) delete into[fact];
+        for (const fact of missing) into[fact] = undefined as unknown as FactValue;
       },
       buyerIds: async (rows) => (await this.rowLines(rows)).map((line) => line[1]),
     };

@@ -24,7 +24,7 @@ export interface FactRows {
   /** The rows in the order a sample is taken: biggest spenders first. */
   order: Uint32Array;
   currency(row: number): string;
-  /** Sets `facts` to the row's values of the facts it was read for; a fact the customer lacks is deleted. */
+  /** Sets `facts` to the row's values of the facts it was read for; a fact the customer lacks is set to undefined. */
   fill(row: number, facts: Facts): void;
   buyerIds(rows: readonly number[]): Promise<string[]>;
 }
