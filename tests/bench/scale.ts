@@ -11,6 +11,7 @@ import { ensureChromium } from '../e2e/chromium.mjs';
 import { launchExtension, openEmptyDashboard } from '../e2e/extension';
 import { ROOT } from '../helpers';
 import { benchSource, generateShopifyRows } from './generate';
+import { watchBrowserMemory } from './memory';
 import { firstLoadAfterStart, sellerPageBench } from './seller-page';
 
 const OUT = resolve(ROOT, '.tiermark/bench');
@@ -65,13 +66,16 @@ async function measureSize(customers: number): Promise<Figures> {
   // A profile of our own, kept over a restart of the browser.
   const profile = mkdtempSync(join(tmpdir(), 'tiermark-scale-'));
   let { browser, page } = await openEmptyDashboard({ profile });
+  const memory = watchBrowserMemory(profile);
   try {
     await page.setInputFiles('#tm-file-input', file);
     await page.locator('.tm-detected-format').waitFor({ timeout: 120_000 });
     const started = Date.now();
+    memory.phase('import');
     await page.click('#tm-import-start');
     await page.locator('.tm-result.tm-status-complete').waitFor({ timeout: 1_800_000 });
     const importSeconds = (Date.now() - started) / 1000;
+    memory.phase('rescore');
     let scored = await rescoreRecord(page);
     while (!scored || scored.startedAt < started || (scored.state !== 'done' && scored.state !== 'failed')) {
       await page.waitForTimeout(1000);
@@ -79,6 +83,7 @@ async function measureSize(customers: number): Promise<Figures> {
     }
     if (scored.state !== 'done') throw new Error(`bench scale: the rescore of ${customers} customers failed`);
     const rescoreSeconds = (scored.finishedAt! - scored.startedAt) / 1000;
+    memory.phase('the dashboard pages and seller pages');
     // Each page opened in a new tab, as a seller does: from navigation to its figures shown, and the longest task meanwhile.
     const opened = async (hash: string, ready: string, timeout = 600_000) => {
       const tab = await browser.context.newPage();
@@ -99,6 +104,7 @@ async function measureSize(customers: number): Promise<Figures> {
     if (overviewMs === null || segmentsMs === null) throw new Error(`bench scale: the Overview or the Segments page did not show at ${customers} customers`);
     console.log(`import (dashboard)      ${fmt(importSeconds)} s`);
     console.log(`rescore                 ${fmt(rescoreSeconds)} s  (${scored.customers.toLocaleString('en')} customers)`);
+    if (scored.phases) console.log(`  in phases             ${Object.entries(scored.phases).map(([phase, ms]) => `${phase} ${fmt(ms / 1000)} s`).join(', ')}`);
     console.log(`Overview, first render  ${fmt(overviewMs, 0)} ms  (target ≤ 1000 ms)  ${overviewMs <= 1000 ? 'ok' : 'MISSED'}`);
     console.log(`  longest task          ${fmt(overviewLongestTaskMs!, 0)} ms  (target ≤ 200 ms)  ${overviewLongestTaskMs! <= 200 ? 'ok' : 'MISSED'}`);
     console.log(`Segments, counts shown  ${fmt(segmentsMs, 0)} ms  (target ≤ 1000 ms)  ${segmentsMs <= 1000 ? 'ok' : 'MISSED'}`);
@@ -133,9 +139,12 @@ async function measureSize(customers: number): Promise<Figures> {
     console.log(`Rule preview, first     ${shownIn(preview.firstMs)}`);
     if (preview.firstMs !== null) console.log(`  after an edit         ${fmt(preview.editMs, 0)} ms, the editor's 250 ms pause included  (target ≤ 1000 ms)  ${preview.editMs <= 1000 ? 'ok' : 'MISSED'}`);
     console.log(`Follow-ups, groups      ${shownIn(followUpsMs)}`);
+    const { peakBytes, phase } = memory.stop();
+    if (peakBytes > 0) console.log(`browser memory, peak    ${fmt(peakBytes / 2 ** 30, 2)} GiB during ${phase}, every process of the browser summed (proportional shares); target for the extension ≤ 1.5 GB`);
     const figures = { customers: scored.customers, firstBadgeColdMs, importSeconds, rescoreSeconds, overviewMs, overviewLongestTaskMs: overviewLongestTaskMs!, segmentsMs, segmentsLongestTaskMs: segmentsLongestTaskMs!, customersMs: customersList.firstRowsMs, followUpsMs };
     return figures;
   } finally {
+    memory.stop();
     await browser.close();
     rmSync(profile, { recursive: true, force: true });
   }
