@@ -173,8 +173,7 @@ export class CustomerTableBuilder {
   private capacity: number;
   private readonly rows: BlockedLines;
   private readonly search: BlockedLines;
-  /** Number columns with where each value comes from, worked out once: `add` runs per customer. */
-  /** `exact`: every value so far fits in 32 bits. */
+  /** The fact columns by type. `exact`: every value so far fits in 32 bits. */
   private readonly numbers: Array<{ name: string; fact: string; values: Float64Array; exact: boolean }> = [];
   /** Codes in order of first sight (0: unknown), put in the values' sorted order by `finish`. */
   private readonly texts: Array<{ name: string; fact: string; values: Uint32Array; codes: Map<string, number> }> = [];
@@ -192,7 +191,7 @@ export class CustomerTableBuilder {
   private readonly seen: Array<{ customers: number; tiers: Set<number>; badgeSets: Set<number> }> = [];
   private readonly dictionaries = { tier: new Map<string, number>(), badge: new Map<string, number>(), badgeSet: new Map<string, number>(), treatment: new Map<string, number>(), treatmentSet: new Map<string, number>(), currency: new Map<string, number>(), shop: new Map<string, number>() };
 
-  /** `facts`: each fact's type (boolean facts are not listed); `expected`: about how many customers. */
+  /** `facts`: each fact's type; `expected`: about how many customers; `blocks`: smaller in tests, to cross their edges. */
   constructor(
     facts: ReadonlyMap<string, { type: string }>,
     expected = 1024,
@@ -420,14 +419,6 @@ export class Lines {
       at = row + 1 < this.starts.length ? this.text.indexOf(part, this.starts[row + 1]) : -1;
     }
     return found;
-  }
-  /** The row whose line is exactly `line`, if any. */
-  find(line: string): number | undefined {
-    for (let at = this.text.indexOf(line); at >= 0; at = this.text.indexOf(line, at + 1)) {
-      const row = this.lineAt(at);
-      if (this.starts[row] === at && this.line(row) === line) return row;
-    }
-    return undefined;
   }
 }
 

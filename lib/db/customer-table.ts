@@ -27,8 +27,8 @@ export interface OpenedTable {
 
 /**
  * Opens the stored table, or null when there is none (a store from before it, or from before its
- * layout, until the next rescore). Its columns are read when a query first needs them, from the same build: a rescore
- * that replaced it in between makes the read fail rather than mix two builds.
+ * layout, until the next rescore). Its columns are read when a query first needs them, from the
+ * same build: a rescore that replaced it in between makes the read fail rather than mix two builds.
  */
 export async function openCustomerTable(db: Database): Promise<OpenedTable | null> {
   const [head, counts] = await Promise.all([db.get('customerTable', 'head') as Promise<CustomerTableHead | undefined>, storeCounts(db)]);

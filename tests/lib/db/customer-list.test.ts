@@ -84,7 +84,6 @@ describe('the customer list', () => {
     expect(lines.holding('lin')).toEqual([]);
     expect(lines.holding('ng')).toEqual([0, 2, 3]);
     expect(lines.holding('nobody')).toEqual([]);
-    expect(lines.find('ning')).toBe(2);
-    expect(lines.find('nin')).toBeUndefined();
+    expect(lines.line(2)).toBe('ning');
   });
 });
