@@ -385,6 +385,7 @@ const STRINGS = {
   editorPreview: { en: 'Preview', 'zh-CN': '预览' },
   editorMatches: { en: 'customers match a rule of this file', 'zh-CN': '位客户符合此文件中的规则' },
   editorSample: { en: 'the biggest spenders among them:', 'zh-CN': '其中消费最多的：' },
+  editorPreviewing: { en: 'Working out the preview over every customer…', 'zh-CN': '正在按全部客户计算预览…' },
   previewNotListed: {
     en: 'customers imported since the last rescore are previewed once it ends.',
     'zh-CN': '位客户是上次评分后导入的，评分结束后计入预览。',

@@ -49,6 +49,8 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
   const [preview, setPreview] = useState<(RulePreview & { over: number; notListed: number }) | null>(null);
   // Why there is no preview over the customers (no table yet, or it could not be read): the file had no problems, so it can be saved.
   const [previewProblem, setPreviewProblem] = useState<string | null>(null);
+  // A large shop's preview takes a moment: the seller sees that it is on its way.
+  const [previewing, setPreviewing] = useState(false);
   const [versions, setVersions] = useState<Array<{ text: string; savedAt: number }>>([]);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
 
@@ -101,17 +103,17 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
   useEffect(() => {
     if (text === null) return;
     let current = true;
-    const timer = setTimeout(
-      () =>
-        void customerQueries()
-          .preview({ storeVersion, text, file })
-          .then((reply) => {
-            if (!current) return;
-            setPreview(reply.kind === 'preview' ? { ...reply.preview, over: reply.over, notListed: reply.notListed } : null);
-            setPreviewProblem(reply.kind === 'missing' ? t('previewTableMissing') : reply.kind === 'failed' ? `${t('customersReadFailed')} ${reply.message}` : null);
-          }),
-      250,
-    );
+    const timer = setTimeout(() => {
+      setPreviewing(true);
+      void customerQueries()
+        .preview({ storeVersion, text, file })
+        .then((reply) => {
+          if (!current) return;
+          setPreviewing(false);
+          setPreview(reply.kind === 'preview' ? { ...reply.preview, over: reply.over, notListed: reply.notListed } : null);
+          setPreviewProblem(reply.kind === 'missing' ? t('previewTableMissing') : reply.kind === 'failed' ? `${t('customersReadFailed')} ${reply.message}` : null);
+        });
+    }, 250);
     return () => {
       current = false;
       clearTimeout(timer);
@@ -176,6 +178,11 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
             ))}
           </ul>
           <h2>{t('editorPreview')}</h2>
+          {previewing && (
+            <p class="tm-muted" id="tm-previewing" role="status">
+              {t('editorPreviewing')}
+            </p>
+          )}
           {previewProblem && (
             <p class="tm-notice" id="tm-preview-problem" role="status">
               {previewProblem}
