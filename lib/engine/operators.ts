@@ -24,8 +24,9 @@ export function defineOperator(spec: OperatorSpec): OperatorSpec {
   return spec;
 }
 
-// json-rules-engine's number check; for a number it is "not NaN", without turning it into text and back (the rules' hottest path).
-const isNumberLike = (v: unknown) => (typeof v === 'number' ? v === v : Number.parseFloat(v as string).toString() !== 'NaN');
+// json-rules-engine's number check, without turning the value into text and back where the answer is plain (the rules' hottest path):
+// a number is one unless NaN; null and a missing fact (undefined) parse as NaN.
+const isNumberLike = (v: unknown) => (typeof v === 'number' ? v === v : v === null || v === undefined ? false : Number.parseFloat(v as string).toString() !== 'NaN');
 const ANY: readonly FactType[] = ['number', 'string', 'boolean'];
 // The callbacks as json-rules-engine writes them, loose types and all, so that odd values behave alike.
 /* eslint-disable @typescript-eslint/no-explicit-any */
