@@ -79,7 +79,7 @@ export interface PreviewRequest {
 
 export type PreviewReply =
   /** `over`: the customers it ran over; `notListed`: customers an import added since, left out until the rescore. */
-  | { id: number; kind: 'preview'; preview: RulePreview; over: number; notListed: number }
+  | { id: number; kind: 'preview'; preview: RulePreview; over: number; notListed: number; spent?: { receivedAt: number; totalMs: number } }
   | { id: number; kind: 'missing' }
   | { id: number; kind: 'failed'; message: string };
 
@@ -133,6 +133,7 @@ export class TableQueries {
 
   async preview(request: PreviewRequest): Promise<PreviewReply> {
     const { id, storeVersion, text, file } = request;
+    const started = performance.now();
     const registry = defaultRegistry();
     try {
       // A file with problems needs no customers: they are shown at once, table or not.
@@ -142,7 +143,9 @@ export class TableQueries {
         if (!opened) return { preview: await previewRuleFile(text, file, registry, async () => NO_ROWS), over: 0, notListed: 0 };
         return { preview: await previewRuleFile(text, file, registry, (facts) => opened.table.factRows(facts)), over: opened.table.head.size, notListed: opened.notListed };
       });
-      return answered ? { id, kind: 'preview', ...answered } : { id, kind: 'missing' };
+      // When the worker got the request and how long it took: what the scale bench reports.
+      const spent = { receivedAt: performance.timeOrigin + started, totalMs: performance.now() - started };
+      return answered ? { id, kind: 'preview', ...answered, spent } : { id, kind: 'missing' };
     } catch (error) {
       return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }

@@ -46,7 +46,7 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
   const view = useRef<EditorView | null>(null);
   const [text, setText] = useState<string | null>(null);
   // With the number of customers it was worked out over: until the new one is done, the old one shows its own.
-  const [preview, setPreview] = useState<(RulePreview & { over: number; notListed: number }) | null>(null);
+  const [preview, setPreview] = useState<(RulePreview & { over: number; notListed: number; spent?: unknown }) | null>(null);
   // Why there is no preview over the customers (no table yet, or it could not be read): the file had no problems, so it can be saved.
   const [previewProblem, setPreviewProblem] = useState<string | null>(null);
   // A large shop's preview takes a moment: the seller sees that it is on its way.
@@ -105,12 +105,13 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
     let current = true;
     const timer = setTimeout(() => {
       setPreviewing(true);
+      const askedAt = performance.timeOrigin + performance.now();
       void customerQueries()
         .preview({ storeVersion, text, file })
         .then((reply) => {
           if (!current) return;
           setPreviewing(false);
-          setPreview(reply.kind === 'preview' ? { ...reply.preview, over: reply.over, notListed: reply.notListed } : null);
+          setPreview(reply.kind === 'preview' ? { ...reply.preview, over: reply.over, notListed: reply.notListed, spent: { ...reply.spent, askedAt } } : null);
           setPreviewProblem(reply.kind === 'missing' ? t('previewTableMissing') : reply.kind === 'failed' ? `${t('customersReadFailed')} ${reply.message}` : null);
         });
     }, 250);
@@ -196,7 +197,7 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
           {preview && preview.problems.length === 0 && (
             <>
               <p>
-                <strong id="tm-preview-matches">{formatCount(preview.matches, language)}</strong> / {formatCount(preview.over, language)} {t('editorMatches')}
+                <strong id="tm-preview-matches" data-spent={JSON.stringify(preview.spent ?? null)}>{formatCount(preview.matches, language)}</strong> / {formatCount(preview.over, language)} {t('editorMatches')}
                 {preview.sample.length > 0 && (
                   <span class="tm-muted">
                     {' '}
