@@ -88,6 +88,41 @@ function fill(template: Localised, facts: Facts, coupon: { couponAmount?: number
   return { en: replace(template.en), 'zh-CN': replace(template['zh-CN']) };
 }
 
+/** Whether a detail text or coupon reads the customer's facts (a `{fact}` other than the coupon's own figures, a share of a fact). */
+const readsFacts = (detail: Localised | undefined, coupon: Coupon | undefined): boolean =>
+  (coupon !== undefined && 'of' in coupon) ||
+  (detail !== undefined && [detail.en, detail['zh-CN']].some((text) => /\{(?!coupon\}|minimumSpend\})[^{}]*\}/.test(text)));
+
+/**
+ * Tier, badge and treatment outcomes that are the same for every customer the rule fires for, made
+ * once per loaded rule: a million customers then share a few dozen objects, which the rescore
+ * stores once per bucket. Shared, so never changed by whoever receives them.
+ */
+const shared = new WeakMap<LoadedRule, TierOutcome | BadgeOutcome | TreatmentOutcome | 'personal'>();
+function sharedUnlessPersonal<T extends TierOutcome | BadgeOutcome | TreatmentOutcome>(loaded: LoadedRule, personal: () => boolean, make: () => T): T {
+  let outcome = shared.get(loaded) as T | 'personal' | undefined;
+  if (outcome === undefined) shared.set(loaded, (outcome = personal() ? 'personal' : make()));
+  return outcome === 'personal' ? make() : outcome;
+}
+
+function tierOutcome(ref: string, params: TierParams, facts: Facts): TierOutcome {
+  const { benefits, ...rest } = params;
+  const tier: TierOutcome = { ref, ...rest };
+  if (benefits) {
+    tier.benefits = benefits.map(({ coupon, detail, ...benefit }) => {
+      const figures = couponOf(coupon, facts);
+      return { ...benefit, ...(detail ? { detail: fill(detail, facts, figures) } : {}), ...figures };
+    });
+  }
+  return tier;
+}
+
+function treatmentOutcome(ref: string, params: TreatmentParams, facts: Facts): TreatmentOutcome {
+  const { coupon, detail, ...rest } = params;
+  const figures = couponOf(coupon, facts);
+  return { ref, ...rest, ...(detail ? { detail: fill(detail, facts, figures) } : {}), ...figures };
+}
+
 /**
  * Turns the fired rules (in engine order) into a customer's outcome. The tier is the
  * highest-priority tier rule that fired (the higher rank on a tie); badges, treatments and
@@ -103,22 +138,16 @@ export function outcomeOf(fired: readonly LoadedRule[], facts: Facts, customerKe
     if (event.type === 'tier') {
       const priority = rulePriority(loaded);
       if (priority > tierPriority || (priority === tierPriority && event.params.rank > outcome.tier!.rank)) {
-        const { benefits, ...params } = event.params;
-        outcome.tier = { ref, ...params };
-        if (benefits) {
-          outcome.tier.benefits = benefits.map(({ coupon, detail, ...benefit }) => {
-            const figures = couponOf(coupon, facts);
-            return { ...benefit, ...(detail ? { detail: fill(detail, facts, figures) } : {}), ...figures };
-          });
-        }
+        const { params } = event;
+        const personal = () => params.benefits?.some((benefit) => readsFacts(benefit.detail, benefit.coupon)) ?? false;
+        outcome.tier = sharedUnlessPersonal(loaded, personal, () => tierOutcome(ref, params, facts));
         tierPriority = priority;
       }
     } else if (event.type === 'badge') {
-      outcome.badges.push({ ref, ...event.params });
+      outcome.badges.push(sharedUnlessPersonal(loaded, () => false, () => ({ ref, ...event.params })));
     } else if (event.type === 'treatment') {
-      const { coupon, detail, ...rest } = event.params;
-      const figures = couponOf(coupon, facts);
-      outcome.treatments.push({ ref, ...rest, ...(detail ? { detail: fill(detail, facts, figures) } : {}), ...figures });
+      const { params } = event;
+      outcome.treatments.push(sharedUnlessPersonal(loaded, () => readsFacts(params.detail, params.coupon), () => treatmentOutcome(ref, params, facts)));
     } else {
       const params: FollowUpParams = event.params;
       const anchor = dueDay(params.due, facts, asOfDay);
