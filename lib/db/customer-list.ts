@@ -4,7 +4,7 @@ import type { Customer } from '../model';
 import type { Facts } from '../scoring/scorer';
 import { readBucket, type StoredBucket } from './buckets';
 import { customersForAlias } from './customers';
-import type { Profile } from './profiles';
+import { readProfiles, type Profile } from './profiles';
 import type { Database } from './schema';
 import { bucketSlices } from './slices';
 
@@ -43,7 +43,7 @@ export async function loadCustomerRows(db: Database, onProgress?: (share: number
   };
   const profileOf = new Map<string, Profile>();
   for (const stored of profiles) {
-    for (const [key, profile] of Object.entries(readBucket<Profile>(stored))) profileOf.set(key, profile);
+    for (const [key, profile] of Object.entries(readProfiles(stored))) profileOf.set(key, profile);
     await sliceDone();
   }
   const rows: CustomerRow[] = [];

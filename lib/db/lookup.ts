@@ -7,7 +7,7 @@ import { aliasKey, byStrength } from '../aliases';
 import { formatMajor } from '../money';
 import { bucketOf, readBucket, type StoredBucket } from './buckets';
 import { clearBadgeCache } from './badge-index';
-import type { Profile } from './profiles';
+import { readProfiles, type Profile } from './profiles';
 import type { Database } from './schema';
 
 const SUMMARY: Record<Language, (c: Customer, recency: number | null) => string> = {
@@ -81,7 +81,7 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
   const bucket = <T>(store: LookupStore, key: string) => {
     const id = `${store}:${bucketOf(key)}`;
     let read = parsed.get(id);
-    if (!read) parsed.set(id, (read = fewAtOnce(() => db.get(store, bucketOf(key)).then((stored: StoredBucket | undefined) => readBucket(stored)))));
+    if (!read) parsed.set(id, (read = fewAtOnce(() => db.get(store, bucketOf(key)).then((stored: StoredBucket | undefined) => (store === 'profiles' ? readProfiles(stored) : readBucket(stored))))));
     return read as Promise<Record<string, T>>;
   };
   const customerOf = async (key: string) => (await bucket<Customer>('customers', key))[key];

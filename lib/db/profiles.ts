@@ -1,7 +1,7 @@
 import { both, type Localised } from '../localised';
 import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from '../engine/outcome';
 import type { Facts } from '../scoring/scorer';
-import { bucketOf, readBucket, storedBucket } from './buckets';
+import { bucketOf, readBucket, storedBucket, type StoredBucket } from './buckets';
 import type { Database } from './schema';
 import { countDue, type DueTally, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
 import type { RuleProblem } from '../engine/validate';
@@ -52,8 +52,74 @@ export interface RescoreStatus {
   phases?: Partial<Record<'read' | 'fit' | 'score' | 'write' | 'index' | 'table', number>>;
 }
 
+/**
+ * A bucket of profiles as stored (`v: 2`). Most of a profile was the same tier, badge and treatment
+ * texts written again for every customer, and fact names: 2.3 kB per customer, whose writing was
+ * half the rescore at a million. So a bucket keeps each distinct outcome (`looks`) and each set of
+ * fact names (`shapes`) once, and a customer's row refers to them by place.
+ */
+interface ProfileBucket {
+  v: 2;
+  looks: unknown[];
+  shapes: string[][];
+  /** key → [shape, fact values, tier look or -1, badge looks, treatment looks, follow-up ids, as-of day]. */
+  rows: Record<string, [number, unknown[], number, number[], number[], string[], number]>;
+}
+
+/** Writes a bucket of profiles; outcomes shared by object (as the rules return them) are coded without being serialised again. */
+export function storedProfiles(bucket: number, profiles: Iterable<Profile>): StoredBucket {
+  const stored: ProfileBucket = { v: 2, looks: [], shapes: [], rows: {} };
+  const lookByObject = new Map<object, number>();
+  const lookByText = new Map<string, number>();
+  const shapeByNames = new Map<string, number>();
+  const lookOf = (look: object): number => {
+    let code = lookByObject.get(look);
+    if (code !== undefined) return code;
+    const text = JSON.stringify(look);
+    code = lookByText.get(text);
+    if (code === undefined) {
+      lookByText.set(text, (code = stored.looks.length));
+      stored.looks.push(look);
+    }
+    lookByObject.set(look, code);
+    return code;
+  };
+  for (const profile of profiles) {
+    // Facts the customer lacks (undefined) are left out, as JSON text of the object left them out.
+    const names = Object.keys(profile.facts).filter((name) => profile.facts[name] !== undefined);
+    const joined = names.join('\n');
+    let shape = shapeByNames.get(joined);
+    if (shape === undefined) {
+      shapeByNames.set(joined, (shape = stored.shapes.length));
+      stored.shapes.push(names);
+    }
+    stored.rows[profile.key] = [
+      shape, names.map((name) => profile.facts[name]), profile.tier ? lookOf(profile.tier) : -1,
+      profile.badges.map(lookOf), profile.treatments.map(lookOf), profile.followUps, profile.asOfDay,
+    ];
+  }
+  return { bucket, json: JSON.stringify(stored) };
+}
+
+/** A bucket's profiles by customer key, of either layout (a bucket from before `v: 2` is a plain map). */
+export function readProfiles(stored: StoredBucket | undefined): Record<string, Profile> {
+  const parsed = readBucket<unknown>(stored) as unknown as ProfileBucket | Record<string, Profile>;
+  if (parsed.v !== 2) return parsed as Record<string, Profile>;
+  const { looks, shapes, rows } = parsed as ProfileBucket;
+  const profiles: Record<string, Profile> = {};
+  for (const [key, [shape, values, tier, badges, treatments, followUps, asOfDay]] of Object.entries(rows)) {
+    const facts: Facts = {};
+    shapes[shape]!.forEach((name, i) => (facts[name] = values[i] as Facts[string]));
+    profiles[key] = {
+      key, facts, tier: tier < 0 ? null : (looks[tier] as TierOutcome), badges: badges.map((i) => looks[i] as BadgeOutcome),
+      treatments: treatments.map((i) => looks[i] as TreatmentOutcome), followUps, asOfDay,
+    };
+  }
+  return profiles;
+}
+
 export async function getProfile(db: Database, customerKey: string): Promise<Profile | undefined> {
-  return readBucket<Profile>(await db.get('profiles', bucketOf(customerKey)))[customerKey];
+  return readProfiles(await db.get('profiles', bucketOf(customerKey)))[customerKey];
 }
 
 export async function rescoreStatus(db: Database): Promise<RescoreStatus | undefined> {

@@ -8,7 +8,7 @@ import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline'
 import type { CustomerHistory, ScoreSettings } from '../scoring/scorer';
 import { localDayNumber } from '../time';
 import { BUCKETS, readBucket, storedBucket } from './buckets';
-import type { Profile, RescoreStatus } from './profiles';
+import { storedProfiles, type Profile, type RescoreStatus } from './profiles';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
 import { storeCounts, type Database } from './schema';
@@ -101,12 +101,12 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const badgeIndex = new BadgeIndexBuilder();
     const table = new CustomerTableBuilder(registry.facts, status.customers);
     for (let start = 0; start < BUCKETS; start += CHUNK) {
-      const profiles = new Map<number, Record<string, Profile>>();
+      const profiles = new Map<number, Profile[]>();
       const raised = new Map<number, Record<string, FollowUpRecord>>();
       for (let bucket = start; bucket < start + CHUNK; bucket += 1) {
         const list = byBucket[bucket];
         if (!list) continue;
-        const map: Record<string, Profile> = {};
+        const map: Profile[] = [];
         const followUps: Record<string, FollowUpRecord> = {};
         for (const history of list) {
           const key = history.customer.key;
@@ -119,7 +119,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           }
           badgeIndex.addCustomer(history.customer, storedLook(outcome.tier, outcome.badges));
           table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments);
-          map[key] = { key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay };
+          map.push({ key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay });
           const { currency, orderCount, monetaryMinor } = history.customer;
           const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };
           tallyCustomer(overview.all, tallied);
@@ -133,7 +133,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       const range = IDBKeyRange.bound(start, start + CHUNK - 1);
       const tx = db.transaction(['profiles', 'followups'], 'readwrite');
       const previous = await tx.objectStore('followups').getAll(range);
-      const writes: Promise<unknown>[] = [tx.objectStore('profiles').delete(range), ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedBucket(bucket, map)))];
+      const writes: Promise<unknown>[] = [tx.objectStore('profiles').delete(range), ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedProfiles(bucket, map)))];
       for (const stored of previous) if (!raised.has(stored.bucket)) raised.set(stored.bucket, {});
       const before = new Map(previous.map((stored) => [stored.bucket, stored]));
       for (const [bucket, fresh] of raised) {

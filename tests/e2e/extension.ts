@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM } from './chromium.mjs';
+import type { StoredBucket } from '../../lib/db/buckets';
+import { readProfiles } from '../../lib/db/profiles';
 
 export const EXTENSION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
 /** The end-to-end build that holds a test origin's permission up front (see wxt.config.ts and run.mjs). */
@@ -92,15 +94,17 @@ export async function lastRescore(page: Page): Promise<RescoreRecord> {
 
 /**
  * Every entry of one of the store's bucketed stores (profiles, followups, aliases, customers), by
- * key, read in an extension page; `buckets` reads only that many buckets.
+ * key, read in an extension page; `count` reads only that many buckets.
  */
-export async function storedEntries<T>(page: Page, store: string, buckets?: number): Promise<Record<string, T>> {
-  return (await page.evaluate(`(async () => {
+export async function storedEntries<T>(page: Page, store: string, count?: number): Promise<Record<string, T>> {
+  const buckets = (await page.evaluate(`(async () => {
     const db = await new Promise((ok, fail) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
-    const read = await new Promise((ok) => { const r = db.transaction(${JSON.stringify(store)}).objectStore(${JSON.stringify(store)}).getAll(undefined, ${buckets ?? 'undefined'}); r.onsuccess = () => ok(r.result); });
+    const read = await new Promise((ok) => { const r = db.transaction(${JSON.stringify(store)}).objectStore(${JSON.stringify(store)}).getAll(undefined, ${count ?? 'undefined'}); r.onsuccess = () => ok(r.result); });
     db.close();
-    return Object.assign({}, ...read.map((bucket) => JSON.parse(bucket.json)));
-  })()`)) as Record<string, T>;
+    return read;
+  })()`)) as StoredBucket[];
+  // Profiles are decoded by the extension's own reader: their buckets refer to shared outcomes by place.
+  return Object.assign({}, ...buckets.map((bucket) => (store === 'profiles' ? readProfiles(bucket) : JSON.parse(bucket.json)))) as Record<string, T>;
 }
 
 /**

@@ -4,17 +4,18 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, ROOT } from '../helpers';
 import { openEmptyDashboard, type LoadedExtension } from './extension';
+import type { StoredBucket } from '../../lib/db/buckets';
+import { readProfiles } from '../../lib/db/profiles';
 
 /** Runs in the dashboard page: the rescore record, one customer's profile, and their follow-ups. */
 const readScoring = (customerKey: string) => `(async () => {
   const db = await new Promise((ok, fail) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
   const all = (store) => new Promise((ok) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
   const meta = await all('meta');
-  const profiles = (await all('profiles')).map((b) => JSON.parse(b.json));
-  const profile = profiles.find((map) => ${JSON.stringify(customerKey)} in map)?.[${JSON.stringify(customerKey)}] ?? null;
+  const profileBuckets = await all('profiles');
   const followUps = (await all('followups')).flatMap((b) => Object.values(JSON.parse(b.json))).filter((f) => f.customerKey === ${JSON.stringify(customerKey)});
   db.close();
-  return { rescore: meta.find((m) => m.id === 'rescore') ?? null, profile, followUps };
+  return { rescore: meta.find((m) => m.id === 'rescore') ?? null, profileBuckets, followUps };
 })()`;
 
 interface Scoring {
@@ -23,10 +24,17 @@ interface Scoring {
   followUps: Array<{ action: string; channel: string; status: string }>;
 }
 
+const WANG = 'taobao:茶友小王';
+
 describe('rescoring in the extension', () => {
   let browser: LoadedExtension;
   let page: Page;
-  const scoring = async () => (await page.evaluate(readScoring('taobao:茶友小王'))) as Scoring;
+  const scoring = async (): Promise<Scoring> => {
+    const { profileBuckets, ...read } = (await page.evaluate(readScoring(WANG))) as Omit<Scoring, 'profile'> & { profileBuckets: StoredBucket[] };
+    // Decoded by the extension's reader: a bucket refers to its shared outcomes by place.
+    const profile = profileBuckets.map((bucket) => readProfiles(bucket)[WANG]).find(Boolean) ?? null;
+    return { ...read, profile } as Scoring;
+  };
 
   beforeAll(async () => {
     ({ browser, page } = await openEmptyDashboard());
