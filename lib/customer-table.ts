@@ -133,6 +133,9 @@ function codeIn<T>(codes: Map<string, number>, list: T[], key: string, value: T)
 export const searchLine = (customer: Pick<Customer, 'buyerId' | 'names' | 'emails'>): string =>
   [...new Set([customer.buyerId, ...customer.names, ...customer.emails].map((text) => text.toLowerCase().replace(/\n/g, ' ')))].join('\u0001');
 
+/** A search as its lines are scanned for it. */
+const searchedText = (text: string) => text.trim().toLowerCase().replace(/\n/g, ' ');
+
 type Column = Float32Array | Float64Array | Uint32Array | Uint8Array;
 
 /** Every row in the order of a column, highest first unless ascending; unknown values (and every row, without the column) last, ties in the table's order. */
@@ -469,6 +472,11 @@ export class CustomerTable {
     return Array.from({ length: this.blockCount(this.head.blocks.search) }, (_, block) => `search:${block}`);
   }
 
+  /** Whether a search would wait for the search text (read once the first rows are shown): a first answer can come from exact identifiers. */
+  get searchWaits(): boolean {
+    return this.searchBlocks().some((name) => !this.loaded.has(name));
+  }
+
   /** Reads the search text ahead of the first search, a few blocks per read, so a sort asked for meanwhile is read in between. */
   async warm(): Promise<void> {
     const names = this.searchBlocks();
@@ -594,7 +602,7 @@ export class CustomerTable {
       const wanted = spec?.kind === 'text' ? spec.values.indexOf(query.group.value) + 1 : -1;
       narrow((row) => wanted > 0 && values?.[row] === wanted);
     }
-    const text = query.text.trim().toLowerCase().replace(/\n/g, ' ');
+    const text = searchedText(query.text);
     if (text !== '') {
       const blocks = this.searchBlocks();
       await this.need([...blocks, ...(query.byOrder.length > 0 ? ['keyHash'] : [])]);
@@ -651,6 +659,32 @@ export class CustomerTable {
         badges: byRef(head.badgeSets.filter((_, i) => setCodes.has(i)).flatMap((set) => set.map((badge) => head.badges[badge]!))),
       },
     };
+  }
+
+  /**
+   * A search's first answer, before every customer's search text is read: of the customers an
+   * identifier in the text names exactly (`candidates`, and the order number's `byOrder`), those the
+   * full search keeps too (their own line holds the text), with the other filters and the sort.
+   * Its `total` counts only them; the full answer follows.
+   */
+  async queryAmong(query: TableQuery, candidates: readonly string[], from: number, count: number): Promise<TableAnswer> {
+    const started = performance.now();
+    const before = { ...this.spent };
+    const text = searchedText(query.text);
+    await this.need(['keyHash']);
+    const rows = await this.rowsWithKeys([...new Set([...candidates, ...query.byOrder])]);
+    const lines = await this.rowLines(rows);
+    const found = new Set(rows.filter((_, i) => {
+      const [key, buyerId, names, emails] = lines[i]!;
+      return query.byOrder.includes(key) || searchLine({ buyerId, names, emails }).includes(text);
+    }));
+    const keep = await this.kept({ ...query, text: '', byOrder: [] });
+    const order = await this.order(query.sortBy, query.ascending);
+    const listed = found.size === 0 ? new Uint32Array(0) : order.filter((row) => found.has(row) && (!keep || keep[row] === 1));
+    const shown = listed.subarray(Math.max(0, from), Math.max(0, from) + count);
+    const answerRows = (await this.rowLines(shown)).map((line) => this.listed(line));
+    const spent = { readMs: this.spent.readMs - before.readMs, sortMs: this.spent.sortMs - before.sortMs, totalMs: performance.now() - started, startedAt: performance.timeOrigin + started };
+    return { ...this.choices(query.shop), total: listed.length, from, rows: answerRows, spent };
   }
 
   /** The rows from `from` of what a query keeps, with the count and the filters' choices. */

@@ -111,6 +111,19 @@ function allRowsAsOf(db: Database, storeVersion: string, onProgress?: (share: nu
 }
 
 /** The customers an order number names (`#1001` or `1001`): the store's own order aliases. */
+/**
+ * The customers a search text names exactly: a buyer id of one of the shops (the customer's key),
+ * an email or a name, each one bucket of aliases. What a search shows first while every
+ * customer's search text is still being read.
+ */
+export async function customersNamedBy(db: Database, query: string, shops: readonly string[]): Promise<string[]> {
+  const text = query.trim();
+  if (text === '') return [];
+  const ids = [...new Set([text, text.toLowerCase()])];
+  const aliases = await Promise.all([customersForAlias(db, aliasKey.email(text)), customersForAlias(db, aliasKey.name(text))]);
+  return [...new Set([...shops.flatMap((shop) => ids.map((id) => `${shop}:${id}`)), ...aliases.flat()])];
+}
+
 export async function customersWithOrder(db: Database, query: string): Promise<string[]> {
   const orderId = query.trim().replace(/^#/, '');
   if (!/^[\w-]{3,40}$/.test(orderId)) return [];

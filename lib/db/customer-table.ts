@@ -3,7 +3,7 @@ import { previewRuleFile, type RulePreview } from '../engine/preview';
 import { defaultRegistry } from '../engine/registry';
 import { checkRuleFile } from '../engine/validate';
 import type { Segment, SegmentMember } from '../segments';
-import { customersWithOrder } from './customer-list';
+import { customersNamedBy, customersWithOrder } from './customer-list';
 import { storeCounts, type Database } from './schema';
 
 /** Replaces the stored table with a new build, in one transaction: a reader gets the old or the new, never a mix. */
@@ -63,7 +63,8 @@ export interface WindowRequest {
 }
 
 export type WindowReply =
-  | { id: number; kind: 'answer'; answer: TableAnswer; notListed: number }
+  /** `searching`: a search's first answer, from exact identifiers, while every customer's text is read; the full answer follows. */
+  | { id: number; kind: 'answer'; answer: TableAnswer; notListed: number; searching?: boolean }
   /** No table yet: the rescore after the import or the update writes it. */
   | { id: number; kind: 'missing' }
   | { id: number; kind: 'failed'; message: string };
@@ -111,13 +112,19 @@ export class TableQueries {
     }
   }
 
-  async answer(request: WindowRequest): Promise<WindowReply> {
+  /** A window of the list; `early` gets a search's first answer while the search text is still being read. */
+  async answer(request: WindowRequest, early?: (reply: WindowReply) => void): Promise<WindowReply> {
     const { id, storeVersion, query, from, count } = request;
     const receivedAt = performance.timeOrigin + performance.now();
     try {
       const answered = await this.use(storeVersion, async (opened) => {
         if (!opened) return { customers: 0, total: 0, from, rows: [], choices: { tiers: [], badges: [] }, notListed: 0 };
         const byOrder = query.text.trim() === '' ? [] : await customersWithOrder(await this.db(), query.text);
+        if (early && query.text.trim() !== '' && opened.table.searchWaits) {
+          const named = await customersNamedBy(await this.db(), query.text, opened.table.head.shops);
+          const first = await opened.table.queryAmong({ ...query, byOrder }, named, from, count);
+          early({ id, kind: 'answer', answer: { ...first, spent: first.spent && { ...first.spent, receivedAt } }, notListed: opened.notListed, searching: true });
+        }
         const answer = await opened.table.query({ ...query, byOrder }, from, count);
         // The search text is read once the first rows are shown (read with them, it held them up by half a second at a million customers).
         void opened.table.warm().catch(() => undefined);

@@ -12,7 +12,7 @@ type Unsent<T> = T extends unknown ? Omit<T, 'id' | 'kind'> : never;
  */
 export class CustomerQueries {
   private next = 1;
-  private readonly waiting = new Map<number, { done(reply: WorkerMessage): void; progress?(share: number): void }>();
+  private readonly waiting = new Map<number, { done(reply: WorkerMessage): void; progress?(share: number): void; early?(reply: WorkerMessage): void }>();
 
   constructor(private readonly worker: Pick<Worker, 'postMessage' | 'addEventListener'>) {
     // A worker that failed to start or crashed answers nothing: every waiting page is told so, never left reading.
@@ -25,22 +25,23 @@ export class CustomerQueries {
       const message = (event as MessageEvent<WorkerMessage>).data;
       const waiting = this.waiting.get(message.id);
       if (message.kind === 'progress') return waiting?.progress?.(message.share);
+      if (message.kind === 'answer' && message.searching) return waiting?.early?.(message);
       waiting?.done(message);
       this.waiting.delete(message.id);
     });
   }
 
-  private send<R extends WorkerMessage>(request: Omit<WorkerRequest, 'id'>, progress?: (share: number) => void): Promise<R> {
+  private send<R extends WorkerMessage>(request: Omit<WorkerRequest, 'id'>, progress?: (share: number) => void, early?: (reply: R) => void): Promise<R> {
     const id = this.next++;
     return new Promise((resolve) => {
-      this.waiting.set(id, { done: (reply) => resolve(reply as R), progress });
+      this.waiting.set(id, { done: (reply) => resolve(reply as R), progress, early: early as ((reply: WorkerMessage) => void) | undefined });
       this.worker.postMessage({ ...request, id });
     });
   }
 
-  /** A window of the Customers page's list. */
-  ask(request: Unsent<WindowRequest>): Promise<WindowReply> {
-    return this.send({ ...request, kind: 'window' });
+  /** A window of the Customers page's list; `early` gets a search's first answer (`searching`) before the full one. */
+  ask(request: Unsent<WindowRequest>, early?: (reply: WindowReply) => void): Promise<WindowReply> {
+    return this.send({ ...request, kind: 'window' }, undefined, early);
   }
 
   /** The rule editor's preview of a file over the customers. */

@@ -92,13 +92,12 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
   useEffect(() => {
     const asked = (latest.current += 1);
     const at = performance.timeOrigin + performance.now();
-    void customerQueries()
-      .ask({ storeVersion, query: tableQuery, from: first, count: WINDOW_ROWS })
-      .then((answer) => {
-        if (asked !== latest.current) return;
-        askedAt.current = at;
-        setReply(answer);
-      });
+    const show = (answer: WindowReply) => {
+      if (asked !== latest.current) return;
+      askedAt.current = at;
+      setReply(answer);
+    };
+    void customerQueries().ask({ storeVersion, query: tableQuery, from: first, count: WINDOW_ROWS }, show).then(show);
   }, [storeVersion, tableQuery, first]);
   const sortable = useMemo(() => [...defaultRegistry().facts].filter(([, spec]) => spec.type !== 'boolean'), []);
 
@@ -160,12 +159,12 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
             {localised(GROUP_FACTS[group.fact]![group.value]!, language)} ✕
           </button>
         )}
-        <span class="tm-muted" id="tm-customers-count" aria-live="polite" data-spent={JSON.stringify(answer.spent ? { ...answer.spent, askedAt: askedAt.current } : null)}>
-          {formatCount(answer.total, language)} {t('customersShown')}
+        <span class="tm-muted" id="tm-customers-count" aria-live="polite" data-searching={reply.searching ? 'true' : undefined} data-spent={JSON.stringify(answer.spent ? { ...answer.spent, askedAt: askedAt.current } : null)}>
+          {formatCount(answer.total, language)} {t(reply.searching ? 'customersFoundSoFar' : 'customersShown')}
         </span>
       </div>
       {answer.total === 0 ? (
-        <p class="tm-card tm-empty">{t('customersNoMatch')}</p>
+        <p class="tm-card tm-empty" role={reply.searching ? 'status' : undefined}>{t(reply.searching ? 'customersSearching' : 'customersNoMatch')}</p>
       ) : (
         <div ref={scroller} class="tm-scroll" style={{ height: `${Math.min(answer.total + 1, 16) * ROW_HEIGHT}px` }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
           <table class="tm-table tm-customers">

@@ -133,7 +133,9 @@ async function measureSize(customers: number): Promise<Figures> {
       }
       const worker = (answer: Spent | null) => (answer ? `; in the worker ${fmt(answer.totalMs, 0)} ms, reading ${fmt(answer.readMs, 0)} ms, waiting for the request ${fmt(answer.receivedAt - answer.askedAt, 0)} ms` : '');
       console.log(`  sort change           ${fmt(customersList.sortMs, 0)} ms  (target ≤ 1000 ms)  ${customersList.sortMs <= 1000 ? 'ok' : 'MISSED'}${worker(customersList.sortSpent)}`);
-      console.log(`  search (a buyer id)   ${fmt(customersList.searchMs, 0)} ms  (target ≤ 200 ms)  ${customersList.searchMs <= 200 ? 'ok' : 'MISSED'}${worker(customersList.searchSpent)}`);
+      console.log(`  search (a buyer id)   ${fmt(customersList.searchMs, 0)} ms  (target ≤ 200 ms)  ${customersList.searchMs <= 200 ? 'ok' : 'MISSED'}${worker(customersList.searchFirst?.spent ?? customersList.searchSpent)}`);
+      const { searchFirst } = customersList;
+      if (searchFirst) console.log(`    that was the answer from exact identifiers, shown as still searching; every customer searched after ${fmt(searchFirst.fullMs, 0)} ms${worker(customersList.searchSpent)}`);
       console.log(`  a second search, 3 s on  ${fmt(customersList.secondSearchMs, 0)} ms  (target ≤ 200 ms)  ${customersList.secondSearchMs <= 200 ? 'ok' : 'MISSED'}${worker(customersList.secondSearchSpent)}`);
       console.log(`  longest task          ${fmt(customersList.longestTaskMs, 0)} ms  (target ≤ 200 ms)  ${customersList.longestTaskMs <= 200 ? 'ok' : 'MISSED'}`);
     }
@@ -179,7 +181,7 @@ async function customersPage(context: BrowserContext, extensionId: string) {
     try {
       await first.waitFor({ timeout: PAGE_LIMIT_MS });
     } catch {
-      return { navigatedAt: started, firstRowsMs: null, spent: null, sortMs: 0, sortSpent: null, searchMs: 0, searchSpent: null, secondSearchMs: 0, secondSearchSpent: null, longestTaskMs: 0 };
+      return { navigatedAt: started, firstRowsMs: null, spent: null, sortMs: 0, sortSpent: null, searchMs: 0, searchSpent: null, searchFirst: null, secondSearchMs: 0, secondSearchSpent: null, longestTaskMs: 0 };
     }
     const firstRowsMs = Date.now() - started;
     // The query worker's own account of the shown answer: reading columns, sorting, in all, and when it was asked.
@@ -195,23 +197,32 @@ async function customersPage(context: BrowserContext, extensionId: string) {
     const latest = (await first.getAttribute('data-customer'))!;
     const latestBuyerId = await first.locator('a').innerText();
     const total = await tab.locator('#tm-customers-count').innerText();
-    // Found: the count is no longer everyone's, and the buyer is listed.
+    // Found: the count is no longer everyone's, and the buyer is listed; first by exact identifiers
+    // (the page says it is still searching), then the full answer.
     const search = async (text: string, key: string) => {
       const mark = Date.now();
       await tab.fill('#tm-customer-search', text);
-      await tab.waitForFunction(
-        ([key, all]) => document.querySelector('#tm-customers-count')?.textContent !== all && document.querySelector(`.tm-customer-row[data-customer="${CSS.escape(key!)}"]`) !== null,
-        [key, total],
-        { polling: 'raf', timeout: 60_000 },
-      );
-      return [Date.now() - mark, await spentOf()] as const;
+      const found = (full: boolean) =>
+        tab.waitForFunction(
+          ([key, all, full]) => {
+            const count = document.querySelector('#tm-customers-count');
+            return count?.textContent !== all && (!full || !count?.hasAttribute('data-searching')) && document.querySelector(`.tm-customer-row[data-customer="${CSS.escape(key as string)}"]`) !== null;
+          },
+          [key, total, full] as const,
+          { polling: 'raf', timeout: 60_000 },
+        );
+      await found(false);
+      const firstMs = Date.now() - mark;
+      const first = (await tab.locator('#tm-customers-count').getAttribute('data-searching')) === 'true' ? await spentOf() : null;
+      await found(true);
+      return [firstMs, await spentOf(), first && { ms: firstMs, spent: first, fullMs: Date.now() - mark }] as const;
     };
-    const [searchMs, searchSpent] = await search(buyerId, biggest);
+    const [searchMs, searchSpent, searchFirst] = await search(buyerId, biggest);
     // A second search a few seconds later, as a seller looks up the next buyer: the search text has been read by then, or the worker says how long it still read.
     await tab.fill('#tm-customer-search', '');
     await tab.waitForTimeout(3000);
     const [secondSearchMs, secondSearchSpent] = await search(latestBuyerId, latest);
-    return { navigatedAt: started, firstRowsMs, spent, sortMs, sortSpent, searchMs, searchSpent, secondSearchMs, secondSearchSpent, longestTaskMs: (await tab.evaluate('window.__longest')) as number };
+    return { navigatedAt: started, firstRowsMs, spent, sortMs, sortSpent, searchMs, searchSpent, searchFirst, secondSearchMs, secondSearchSpent, longestTaskMs: (await tab.evaluate('window.__longest')) as number };
   } finally {
     await tab.close().catch(() => undefined);
   }

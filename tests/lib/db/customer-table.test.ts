@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CustomerTableBuilder, searchLine, TABLE_LAYOUT, type CustomerTableHead, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
 import { customersWithOrder, loadCustomerRows, type CustomerRow } from '../../../lib/db/customer-list';
-import { openCustomerTable, TableQueries, writeCustomerTable } from '../../../lib/db/customer-table';
+import { openCustomerTable, TableQueries, writeCustomerTable, type WindowReply } from '../../../lib/db/customer-table';
 import { importFile } from '../../../lib/db/importer';
 import { rescore, updateRescoreNeeded } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
@@ -259,6 +259,54 @@ describe('the customer table the rescore writes', () => {
       }
     }
     for (const segment of segmentsOf(rows)) expect(await blocked.members(segment, null)).toEqual(await table.members(segment, null));
+  });
+
+  it('answers a search first from exact identifiers, with only customers the full search keeps, until every customer’s text is read', async () => {
+    const db = await threeShops();
+    const rows = await loadCustomerRows(db);
+    // Named exactly by the text, worked out here from the rows: a buyer id, an email or a name.
+    const namedBy = (row: CustomerRow, text: string) => {
+      const lower = text.trim().toLowerCase();
+      return row.buyerId === text.trim() || row.buyerId === lower || row.emails.some((email) => email.toLowerCase() === lower) || row.names.some((name) => name.trim().toLowerCase() === lower);
+    };
+    let id = 0;
+    /** A search as the first question of a fresh worker (its search text not read yet), or of `queries`. */
+    const search = async (text: string, more: Partial<TableQuery> = {}, queries = new TableQueries(async () => db)) => {
+      const early: WindowReply[] = [];
+      const query = { ...ALL, ...more, text };
+      const full = await queries.answer({ kind: 'window', id: (id += 1), storeVersion: 'v1', query, from: 0, count: rows.length }, (reply) => early.push(reply));
+      return { early, full, query };
+    };
+    // A buyer of the demo export is in both Taobao shops; their buyer id is part of no other's.
+    const buyer = rows.find((row) => row.key.startsWith('taobao:') && rows.filter((other) => searchLine(other).includes(row.buyerId.toLowerCase())).length === 2)!;
+    const withName = rows.find((row) => row.names.length > 0 && row.names[0] !== row.buyerId)!;
+    const order = '3861204117002763731';
+    const cases: Array<[string, Partial<TableQuery>]> = [[buyer.buyerId, {}], [` ${buyer.buyerId.toUpperCase()} `, {}], [withName.names[0]!, {}], [withName.names[0]!, { shop: 'taobao-2' }], [order, {}], [order, { tier: 'none' }], ['王', {}]];
+    for (const [text, more] of cases) {
+      const { early, full, query } = await search(text, more);
+      const byOrder = text === order ? await customersWithOrder(db, order) : [];
+      const expected = plainQuery(rows, { ...query, byOrder });
+      if (full.kind !== 'answer') throw new Error(full.kind);
+      expect(full.searching).toBeUndefined();
+      expect(full.answer.rows.map((row) => row.key), text).toEqual(expected.map((row) => row.key));
+      expect(early, text).toHaveLength(1);
+      const first = early[0]!;
+      if (first.kind !== 'answer') throw new Error(first.kind);
+      expect(first.searching).toBe(true);
+      const named = expected.filter((row) => byOrder.includes(row.key) || namedBy(row, text));
+      expect(first.answer.rows.map((row) => row.key), text).toEqual(named.map((row) => row.key));
+      expect(first.answer.total).toBe(named.length);
+      expect(first.answer.customers).toBe(full.answer.customers);
+      // A part of names names nobody exactly: the first answer is empty, and the page says it is still searching.
+      if (text === '王') expect([named.length, full.answer.total > 0]).toEqual([0, true]);
+      else if (!more.tier) expect(named.length, text).toBeGreaterThan(0);
+    }
+    const { early } = await search(buyer.buyerId);
+    expect(early[0]!.kind === 'answer' && early[0]!.answer.rows.map((row) => row.key.split(':')[0]).sort()).toEqual(['taobao', 'taobao-2']);
+    // Once a search has read every customer's text, the next is answered at once, with no first answer.
+    const queries = new TableQueries(async () => db);
+    await search('a', {}, queries);
+    expect((await search(buyer.buyerId, {}, queries)).early).toEqual([]);
   });
 
   it('finds the customer an order names when another key has the same hash', async () => {

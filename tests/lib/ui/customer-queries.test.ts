@@ -31,6 +31,20 @@ describe('the page’s side of the query worker', () => {
     expect(shares).toEqual([0.5]);
   });
 
+  it('shows a search’s first answer while the worker still searches, and then its full answer', async () => {
+    const worker = new FakeWorker();
+    const queries = new CustomerQueries(worker);
+    const early: unknown[] = [];
+    const asked = queries.ask({ storeVersion: 'v', query: { ...query, text: 'tb12345' }, from: 0, count: 40 }, (reply) => early.push(reply));
+    const id = worker.posted[0]!.id;
+    const answer = (total: number) => ({ customers: 9, total, from: 0, rows: [], choices: { tiers: [], badges: [] } });
+    worker.reply({ id, kind: 'answer', answer: answer(1), notListed: 0, searching: true });
+    expect(early).toEqual([{ id, kind: 'answer', answer: answer(1), notListed: 0, searching: true }]);
+    worker.reply({ id, kind: 'answer', answer: answer(3), notListed: 0 });
+    expect(await asked).toEqual({ id, kind: 'answer', answer: answer(3), notListed: 0 });
+    expect(early).toHaveLength(1);
+  });
+
   it('tells every waiting page that the worker stopped, rather than leave it reading', async () => {
     const worker = new FakeWorker();
     const queries = new CustomerQueries(worker);
