@@ -99,10 +99,13 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
     };
   }, [text === null]);
 
-  // The preview, a moment after the last keystroke, worked out by the query worker from the customer table.
+  // The preview, a moment after the last keystroke (at once for the text as opened), worked out by the query worker from the customer table.
+  const previewed = useRef(false);
   useEffect(() => {
     if (text === null) return;
     let current = true;
+    const pause = previewed.current ? 250 : 0;
+    previewed.current = true;
     const timer = setTimeout(() => {
       setPreviewing(true);
       const askedAt = performance.timeOrigin + performance.now();
@@ -114,7 +117,7 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
           setPreview(reply.kind === 'preview' ? { ...reply.preview, over: reply.over, notListed: reply.notListed, spent: { ...reply.spent, askedAt } } : null);
           setPreviewProblem(reply.kind === 'missing' ? t('previewTableMissing') : reply.kind === 'failed' ? `${t('customersReadFailed')} ${reply.message}` : null);
         });
-    }, 250);
+    }, pause);
     return () => {
       current = false;
       clearTimeout(timer);
