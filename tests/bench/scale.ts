@@ -41,6 +41,20 @@ interface Figures {
   followUpsMs: number | null;
 }
 
+/**
+ * Records, in the page, when an element first matches each selector (epoch ms, the page's clock).
+ * Playwright's `waitFor` polls every 500 ms once it has waited a while: timed by it, a page that
+ * showed its figures at 480 ms was measured at 930.
+ */
+const watchAppearing = (selectors: readonly string[]) =>
+  `window.__appeared = {}; const watched = ${JSON.stringify(selectors)}; new MutationObserver(() => { for (const s of watched) if (!(s in window.__appeared) && document.querySelector(s)) window.__appeared[s] = performance.timeOrigin + performance.now(); }).observe(document, { childList: true, subtree: true });`;
+
+/** Waits for an element of a selector the tab watches (see `watchAppearing`), and says when it appeared. */
+async function appeared(tab: Page, selector: string, timeout: number): Promise<number> {
+  await tab.locator(selector).first().waitFor({ timeout });
+  return ((await tab.evaluate((s) => (window as unknown as { __appeared?: Record<string, number> }).__appeared?.[s], selector)) as number | undefined) ?? Date.now();
+}
+
 /** How long a page not yet redesigned for this size is given (they read every customer or follow-up). */
 const PAGE_LIMIT_MS = 120_000;
 
@@ -88,11 +102,12 @@ async function measureSize(customers: number): Promise<Figures> {
     const opened = async (hash: string, ready: string, timeout = 600_000) => {
       const tab = await browser.context.newPage();
       await tab.addInitScript(`window.__longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true })`);
+      await tab.addInitScript(watchAppearing([ready]));
       const started = Date.now();
       try {
         await tab.goto(`chrome-extension://${browser.extensionId}/options.html#${hash}`);
-        await tab.locator(ready).first().waitFor({ timeout });
-        return [Date.now() - started, (await tab.evaluate('window.__longest')) as number] as const;
+        const shown = await appeared(tab, ready, timeout);
+        return [shown - started, (await tab.evaluate('window.__longest')) as number] as const;
       } catch {
         return [null, null] as const;
       } finally {
@@ -143,7 +158,7 @@ async function measureSize(customers: number): Promise<Figures> {
     if (preview.firstMs !== null) {
       const worker = (spent: PreviewSpent | null) => (spent ? `; in the worker ${fmt(spent.totalMs, 0)} ms, after waiting ${fmt(spent.receivedAt - spent.askedAt, 0)} ms for the request` : '');
       console.log(`  its first answer      ${worker(preview.firstSpent).slice(2)}`);
-      console.log(`  after an edit         ${fmt(preview.editMs, 0)} ms, the editor's 250 ms pause included  (target ≤ 1000 ms)  ${preview.editMs <= 1000 ? 'ok' : 'MISSED'}${worker(preview.editSpent)}`);
+      console.log(`  after an edit         ${fmt(preview.editMs, 0)} ms, pasted, the editor’s 250 ms pause included  (target ≤ 1000 ms)  ${preview.editMs <= 1000 ? 'ok' : 'MISSED'}${worker(preview.editSpent)}`);
     }
     console.log(`Follow-ups, groups      ${shownIn(followUpsMs)}`);
     const { peakBytes, phase } = memory.stop();
@@ -174,16 +189,18 @@ interface Spent {
 async function customersPage(context: BrowserContext, extensionId: string) {
   const tab = await context.newPage();
   await tab.addInitScript(`window.__longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true })`);
+  await tab.addInitScript(watchAppearing(['.tm-customer-row']));
   try {
     const started = Date.now();
     await tab.goto(`chrome-extension://${extensionId}/options.html#customers`);
     const first = tab.locator('.tm-customer-row').first();
+    let shown: number;
     try {
-      await first.waitFor({ timeout: PAGE_LIMIT_MS });
+      shown = await appeared(tab, '.tm-customer-row', PAGE_LIMIT_MS);
     } catch {
       return { navigatedAt: started, firstRowsMs: null, spent: null, sortMs: 0, sortSpent: null, searchMs: 0, searchSpent: null, searchFirst: null, secondSearchMs: 0, secondSearchSpent: null, longestTaskMs: 0 };
     }
-    const firstRowsMs = Date.now() - started;
+    const firstRowsMs = shown - started;
     // The query worker's own account of the shown answer: reading columns, sorting, in all, and when it was asked.
     const spentOf = async () => JSON.parse((await tab.locator('#tm-customers-count').getAttribute('data-spent')) ?? 'null') as Spent | null;
     const spent = await spentOf();
@@ -241,15 +258,17 @@ interface PreviewSpent {
  */
 async function rulePreview(context: BrowserContext, extensionId: string) {
   const tab = await context.newPage();
+  await tab.addInitScript(watchAppearing(['#tm-preview-matches']));
   try {
     const started = Date.now();
     await tab.goto(`chrome-extension://${extensionId}/options.html#rules?edit=member-ladder.json`);
+    let shown: number;
     try {
-      await tab.locator('#tm-preview-matches').waitFor({ timeout: PAGE_LIMIT_MS });
+      shown = await appeared(tab, '#tm-preview-matches', PAGE_LIMIT_MS);
     } catch {
       return { firstMs: null, firstSpent: null, editMs: 0, editSpent: null };
     }
-    const firstMs = Date.now() - started;
+    const firstMs = shown - started;
     const spentOf = async () => JSON.parse((await tab.locator('#tm-preview-matches').getAttribute('data-spent')) ?? 'null') as PreviewSpent | null;
     const firstSpent = await spentOf();
     const ladder = JSON.parse(readFileSync(join(ROOT, 'rules/member-ladder.json'), 'utf8')) as { rules: unknown[] };
@@ -257,7 +276,12 @@ async function rulePreview(context: BrowserContext, extensionId: string) {
     await tab.locator('.cm-content').click();
     await tab.keyboard.press('Control+A');
     const mark = Date.now();
-    await tab.keyboard.insertText(shorter);
+    // Pasted, as a seller replaces a file: one paste event, as the clipboard gives it (typing it out key by key through the browser took a second by itself).
+    await tab.locator('.cm-content').evaluate((content, text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      content.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, shorter);
     await tab.waitForFunction((count) => document.querySelectorAll('.tm-preview-rules li').length === count, ladder.rules.length - 1, { polling: 'raf', timeout: 60_000 });
     const editMs = Date.now() - mark;
     return { firstMs, firstSpent, editMs, editSpent: await spentOf() };
