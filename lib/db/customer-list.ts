@@ -110,7 +110,6 @@ function allRowsAsOf(db: Database, storeVersion: string, onProgress?: (share: nu
   return read.rows;
 }
 
-/** The customers an order number names (`#1001` or `1001`): the store's own order aliases. */
 /**
  * The customers a search text names exactly: a buyer id of one of the shops (the customer's key),
  * an email or a name, each one bucket of aliases. What a search shows first while every
@@ -124,6 +123,7 @@ export async function customersNamedBy(db: Database, query: string, shops: reado
   return [...new Set([...shops.flatMap((shop) => ids.map((id) => `${shop}:${id}`)), ...aliases.flat()])];
 }
 
+/** The customers an order number names (`#1001` or `1001`): the store's own order aliases. */
 export async function customersWithOrder(db: Database, query: string): Promise<string[]> {
   const orderId = query.trim().replace(/^#/, '');
   if (!/^[\w-]{3,40}$/.test(orderId)) return [];

@@ -175,7 +175,7 @@ const STRINGS = {
   customersSearch: { en: 'Search by buyer id, name, email or order number', 'zh-CN': '按买家账号、姓名、邮箱或订单号搜索' },
   customersNoMatch: { en: 'No customer matches.', 'zh-CN': '没有符合条件的客户。' },
   customersShown: { en: 'customers shown', 'zh-CN': '位客户' },
-  customersFoundSoFar: { en: 'found by exact buyer id, email, name or order number; still searching every customer…', 'zh-CN': '位客户（按买家ID、邮箱、姓名或订单号精确找到）；仍在搜索全部客户…' },
+  customersFoundSoFar: { en: 'found by exact buyer id, email, name or order number; still searching every customer…', 'zh-CN': '位客户（按买家账号、邮箱、姓名或订单号精确找到）；仍在搜索全部客户…' },
   customersSearching: { en: 'Searching every customer…', 'zh-CN': '正在搜索全部客户…' },
   customersNotListed: {
     en: 'customers imported since the last rescore are listed once it ends.',
