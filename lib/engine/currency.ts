@@ -150,16 +150,25 @@ export function filesForCurrency(files: readonly RuleFile[], currency: string, r
   }));
 }
 
-/** Each currency's net spend per customer who bought, ascending, from customers' figures. */
-export function spendByCurrency(customers: Iterable<{ currency: string; spend: number; bought: boolean }>): Map<string, Float64Array> {
-  const lists = new Map<string, number[]>();
-  for (const { currency, spend, bought } of customers) {
-    if (!bought) continue;
-    let list = lists.get(currency);
-    if (!list) lists.set(currency, (list = []));
+/** Each currency's net spend per customer who bought, gathered a customer at a time (no object per customer). */
+export class SpendLists {
+  private readonly lists = new Map<string, number[]>();
+  add(currency: string, spend: number): void {
+    let list = this.lists.get(currency);
+    if (!list) this.lists.set(currency, (list = []));
     list.push(spend);
   }
-  return new Map([...lists].map(([currency, list]) => [currency, Float64Array.from(list).sort()]));
+  /** Each currency's spends, ascending. */
+  sorted(): Map<string, Float64Array> {
+    return new Map([...this.lists].map(([currency, list]) => [currency, Float64Array.from(list).sort()]));
+  }
+}
+
+/** Each currency's net spend per customer who bought, ascending, from customers' figures. */
+export function spendByCurrency(customers: Iterable<{ currency: string; spend: number; bought: boolean }>): Map<string, Float64Array> {
+  const lists = new SpendLists();
+  for (const { currency, spend, bought } of customers) if (bought) lists.add(currency, spend);
+  return lists.sorted();
 }
 
 /**

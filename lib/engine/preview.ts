@@ -1,7 +1,7 @@
 import type { Localised } from '../localised';
 import type { Facts } from '../scoring/scorer';
 import { compileCondition } from './compile';
-import { ruleSetsByCurrency, unfitTables } from './currency';
+import { ruleSetsByCurrency, SpendLists, unfitTables } from './currency';
 import type { Condition, RuleFile } from './rule-file';
 import type { Registry } from './registry';
 import type { RuleSet } from './rule-set';
@@ -65,16 +65,12 @@ export async function previewRuleFile(text: string, file: string, registry: Regi
   const rows = await rowsOf(factsToRead(ruleFile, registry));
   const facts: Facts = {};
   // What buyers of each currency spent, for rules whose amounts are shares of it.
-  const lists = new Map<string, number[]>();
+  const lists = new SpendLists();
   for (let row = 0; row < rows.size; row += 1) {
     rows.fill(row, facts);
-    if (!(Number(facts.orderCount) > 0)) continue;
-    const currency = rows.currency(row);
-    let list = lists.get(currency);
-    if (!list) lists.set(currency, (list = []));
-    list.push(typeof facts.monetary === 'number' ? facts.monetary : 0);
+    if (Number(facts.orderCount) > 0) lists.add(rows.currency(row), typeof facts.monetary === 'number' ? facts.monetary : 0);
   }
-  const spend = new Map([...lists].map(([currency, list]) => [currency, Float64Array.from(list).sort()]));
+  const spend = lists.sorted();
   const setFor = ruleSetsByCurrency([{ ...ruleFile, enabled: true }], registry, (currency) => unfitTables([ruleFile], currency, spend.get(currency) ?? new Float64Array()));
   const refs = ruleFile.rules.map((rule) => `${ruleFile.id}/${rule.name}`);
   // Counts by the rule's place in the file; each currency's set, in its own order, mapped to those places once.
