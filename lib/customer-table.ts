@@ -477,8 +477,12 @@ export class CustomerTable {
     return this.searchBlocks().some((name) => !this.loaded.has(name));
   }
 
-  /** Reads the search text ahead of the first search, a few blocks per read, so a sort asked for meanwhile is read in between. */
+  /**
+   * Reads ahead of the first search: the key hashes (a search's first answer finds its customers
+   * by them), then the search text a few blocks per read, so a sort asked for meanwhile is read in between.
+   */
   async warm(): Promise<void> {
+    await this.need(['keyHash']);
     const names = this.searchBlocks();
     for (let at = 0; at < names.length; at += SEARCH_BLOCKS_PER_READ) await this.need(names.slice(at, at + SEARCH_BLOCKS_PER_READ));
   }

@@ -150,7 +150,10 @@ async function measureSize(customers: number): Promise<Figures> {
       console.log(`  sort change           ${fmt(customersList.sortMs, 0)} ms  (target ≤ 1000 ms)  ${customersList.sortMs <= 1000 ? 'ok' : 'MISSED'}${worker(customersList.sortSpent)}`);
       console.log(`  search (a buyer id)   ${fmt(customersList.searchMs, 0)} ms  (target ≤ 200 ms)  ${customersList.searchMs <= 200 ? 'ok' : 'MISSED'}${worker(customersList.searchFirst?.spent ?? customersList.searchSpent)}`);
       const { searchFirst } = customersList;
-      if (searchFirst) console.log(`    that was the answer from exact identifiers, shown as still searching; every customer searched after ${fmt(searchFirst.fullMs, 0)} ms${worker(customersList.searchSpent)}`);
+      if (searchFirst) {
+        const { receivedAt, startedAt } = searchFirst.spent;
+        console.log(`    that was the answer from exact identifiers (${fmt(startedAt - receivedAt, 0)} ms of it finding whom they name), shown as still searching; every customer searched after ${fmt(searchFirst.fullMs, 0)} ms${worker(customersList.searchSpent)}`);
+      }
       console.log(`  a second search, 3 s on  ${fmt(customersList.secondSearchMs, 0)} ms  (target ≤ 200 ms)  ${customersList.secondSearchMs <= 200 ? 'ok' : 'MISSED'}${worker(customersList.secondSearchSpent)}`);
       console.log(`  longest task          ${fmt(customersList.longestTaskMs, 0)} ms  (target ≤ 200 ms)  ${customersList.longestTaskMs <= 200 ? 'ok' : 'MISSED'}`);
     }
