@@ -119,9 +119,14 @@ export class TableQueries {
     try {
       const answered = await this.use(storeVersion, async (opened) => {
         if (!opened) return { customers: 0, total: 0, from, rows: [], choices: { tiers: [], badges: [] }, notListed: 0 };
-        const byOrder = query.text.trim() === '' ? [] : await customersWithOrder(await this.db(), query.text);
-        if (early && query.text.trim() !== '' && opened.table.searchWaits) {
-          const named = await customersNamedBy(await this.db(), query.text, opened.table.head.shops);
+        const searched = query.text.trim() !== '';
+        const firstAnswer = early && searched && opened.table.searchWaits;
+        // The order number's customers and, for a first answer, whom the text names: their alias buckets read together.
+        const [byOrder, named] = await Promise.all([
+          searched ? customersWithOrder(await this.db(), query.text) : [],
+          firstAnswer ? customersNamedBy(await this.db(), query.text, opened.table.head.shops) : [],
+        ]);
+        if (firstAnswer) {
           const first = await opened.table.queryAmong({ ...query, byOrder }, named, from, count);
           early({ id, kind: 'answer', answer: { ...first, spent: first.spent && { ...first.spent, receivedAt } }, notListed: opened.notListed, searching: true });
         }
