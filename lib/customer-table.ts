@@ -1,5 +1,6 @@
 import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from './engine/outcome';
 import type { FactRows } from './engine/preview';
+import { SpendLists } from './engine/currency';
 import type { Localised } from './localised';
 import type { Customer } from './model';
 import type { Facts, FactValue } from './scoring/scorer';
@@ -458,6 +459,7 @@ export class CustomerTable {
   private readonly rowBlocks = new Map<number, Lines>();
   private sorted: { by: string; rows: Uint32Array } | null = null;
   private listing: Listing | null = null;
+  private spendLists: Promise<Map<string, Float64Array>> | null = null;
   private readonly spent = { readMs: 0, sortMs: 0 };
 
   constructor(
@@ -742,7 +744,23 @@ export class CustomerTable {
         for (const fact of missing) into[fact] = undefined as unknown as FactValue;
       },
       buyerIds: async (rows) => (await this.rowLines(rows)).map((line) => line[1]),
+      spend: () => this.spend(),
     };
+  }
+
+  /** What the buyers of each currency spent, as the rules read spend and orders: the same for every preview of this table, so worked out once. */
+  private spend(): Promise<Map<string, Float64Array>> {
+    this.spendLists ??= (async () => {
+      const rows = await this.factRows(['monetary', 'orderCount']);
+      const facts: Facts = {};
+      const lists = new SpendLists();
+      for (let row = 0; row < rows.size; row += 1) {
+        rows.fill(row, facts);
+        if (Number(facts.orderCount) > 0) lists.add(rows.currency(row), typeof facts.monetary === 'number' ? facts.monetary : 0);
+      }
+      return lists.sorted();
+    })();
+    return this.spendLists;
   }
 
   /** A segment's customers (of a shop, or all), in the order of their keys, as an export lists them. */

@@ -1,7 +1,7 @@
 import type { Localised } from '../localised';
 import type { Facts } from '../scoring/scorer';
 import { compileCondition } from './compile';
-import { ruleSetsByCurrency, SpendLists, unfitTables } from './currency';
+import { ruleSetsByCurrency, unfitTables } from './currency';
 import type { Condition, RuleFile } from './rule-file';
 import type { Registry } from './registry';
 import type { RuleSet } from './rule-set';
@@ -28,6 +28,8 @@ export interface FactRows {
   /** Sets `facts` to the row's values of the facts it was read for; a fact the customer lacks is set to undefined. */
   fill(row: number, facts: Facts): void;
   buyerIds(rows: readonly number[]): Promise<string[]>;
+  /** What the buyers of each currency spent (their `monetary` where `orderCount` > 0), ascending: for rules whose amounts are shares of it. */
+  spend(): Promise<Map<string, Float64Array>>;
 }
 
 /** The facts a condition reads, on either side; false when it reads what only the engine resolves (a condition reference). */
@@ -64,13 +66,7 @@ export async function previewRuleFile(text: string, file: string, registry: Regi
   if (!ruleFile || problems.length > 0) return { problems, rules: [], matches: 0, sample: [] };
   const rows = await rowsOf(factsToRead(ruleFile, registry));
   const facts: Facts = {};
-  // What buyers of each currency spent, for rules whose amounts are shares of it.
-  const lists = new SpendLists();
-  for (let row = 0; row < rows.size; row += 1) {
-    rows.fill(row, facts);
-    if (Number(facts.orderCount) > 0) lists.add(rows.currency(row), typeof facts.monetary === 'number' ? facts.monetary : 0);
-  }
-  const spend = lists.sorted();
+  const spend = await rows.spend();
   const setFor = ruleSetsByCurrency([{ ...ruleFile, enabled: true }], registry, (currency) => unfitTables([ruleFile], currency, spend.get(currency) ?? new Float64Array()));
   const refs = ruleFile.rules.map((rule) => `${ruleFile.id}/${rule.name}`);
   // Counts by the rule's place in the file; each currency's set, in its own order, mapped to those places once.

@@ -237,6 +237,11 @@ describe('the customer table the rescore writes', () => {
       expect(reply.preview.sample.map((buyerId) => Math.max(...spendOf(buyerId))), file).toEqual(top);
     }
     expect(Object.keys(DEFAULT_RULE_FILES).length).toBeGreaterThan(3);
+    // The spend the shares are taken from, whatever facts the rows were read for, and again from the table's own copy.
+    const { table } = (await openCustomerTable(db))!;
+    expect(spend.get('CNY')!.length).toBeGreaterThan(10);
+    expect(await (await table.factRows(['rfmCode'])).spend()).toEqual(spend);
+    expect(await (await table.factRows(['monetary', 'churnRisk'])).spend()).toEqual(spend);
   });
 
   it('answers the same from blocks of a few rows, a window and a search reading across their edges', async () => {
