@@ -1,7 +1,7 @@
 import type { Localised } from '../localised';
 import type { Facts } from '../scoring/scorer';
 import { rulePriority } from './compile';
-import type { BadgeParams, Benefit, Channel, Coupon, Due, FollowUpParams, LoadedRule, TierParams, TreatmentParams } from './rule-file';
+import type { BadgeParams, Benefit, Channel, Coupon, Due, FollowUpParams, LoadedRule, RuleEvent, TierParams, TreatmentParams } from './rule-file';
 
 /** A tier benefit as it applies: its detail filled in with the coupon's amounts. */
 export interface BenefitOutcome extends Omit<Benefit, 'coupon'> {
@@ -79,19 +79,23 @@ function dueDay(due: Due, facts: Facts, asOfDay: number): number {
   return anchor + (due.days ?? 0);
 }
 
+/** A `{name}` in a text: a fact, or one of the coupon's own figures. */
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+const COUPON_FIGURES: ReadonlySet<string> = new Set(['coupon', 'minimumSpend']);
+
 function fill(template: Localised, facts: Facts, coupon: { couponAmount?: number; minimumSpend?: number }): Localised {
   const replace = (text: string) =>
-    text.replace(/\{([^{}]*)\}/g, (whole, name: string) => {
+    text.replace(PLACEHOLDER, (whole, name: string) => {
       const value = name === 'coupon' ? coupon.couponAmount : name === 'minimumSpend' ? coupon.minimumSpend : facts[name];
       return value === undefined ? whole : value === null ? '' : String(value);
     });
   return { en: replace(template.en), 'zh-CN': replace(template['zh-CN']) };
 }
 
-/** Whether a detail text or coupon reads the customer's facts (a `{fact}` other than the coupon's own figures, a share of a fact). */
+/** Whether a detail text or coupon reads the customer's facts: a placeholder other than the coupon's figures, or a share of a fact. */
 const readsFacts = (detail: Localised | undefined, coupon: Coupon | undefined): boolean =>
   (coupon !== undefined && 'of' in coupon) ||
-  (detail !== undefined && [detail.en, detail['zh-CN']].some((text) => /\{(?!coupon\}|minimumSpend\})[^{}]*\}/.test(text)));
+  (detail !== undefined && [detail.en, detail['zh-CN']].some((text) => [...text.matchAll(PLACEHOLDER)].some(([, name]) => !COUPON_FIGURES.has(name!))));
 
 /**
  * Tier, badge and treatment outcomes that are the same for every customer the rule fires for, made
@@ -99,10 +103,17 @@ const readsFacts = (detail: Localised | undefined, coupon: Coupon | undefined): 
  * stores once per bucket. Shared, so never changed by whoever receives them.
  */
 const shared = new WeakMap<LoadedRule, TierOutcome | BadgeOutcome | TreatmentOutcome | 'personal'>();
-function sharedUnlessPersonal<T extends TierOutcome | BadgeOutcome | TreatmentOutcome>(loaded: LoadedRule, personal: () => boolean, make: () => T): T {
-  let outcome = shared.get(loaded) as T | 'personal' | undefined;
-  if (outcome === undefined) shared.set(loaded, (outcome = personal() ? 'personal' : make()));
-  return outcome === 'personal' ? make() : outcome;
+function sharedOutcome(loaded: LoadedRule, event: Exclude<RuleEvent, { type: 'follow-up' }>, facts: Facts): TierOutcome | BadgeOutcome | TreatmentOutcome {
+  const known = shared.get(loaded);
+  if (known !== undefined && known !== 'personal') return known;
+  const { ref } = loaded;
+  const outcome = event.type === 'tier' ? tierOutcome(ref, event.params, facts) : event.type === 'badge' ? { ref, ...event.params } : treatmentOutcome(ref, event.params, facts);
+  if (known === undefined) {
+    const personal =
+      event.type === 'tier' ? (event.params.benefits ?? []).some((benefit) => readsFacts(benefit.detail, benefit.coupon)) : event.type === 'treatment' && readsFacts(event.params.detail, event.params.coupon);
+    shared.set(loaded, personal ? 'personal' : outcome);
+  }
+  return outcome;
 }
 
 function tierOutcome(ref: string, params: TierParams, facts: Facts): TierOutcome {
@@ -138,16 +149,13 @@ export function outcomeOf(fired: readonly LoadedRule[], facts: Facts, customerKe
     if (event.type === 'tier') {
       const priority = rulePriority(loaded);
       if (priority > tierPriority || (priority === tierPriority && event.params.rank > outcome.tier!.rank)) {
-        const { params } = event;
-        const personal = () => params.benefits?.some((benefit) => readsFacts(benefit.detail, benefit.coupon)) ?? false;
-        outcome.tier = sharedUnlessPersonal(loaded, personal, () => tierOutcome(ref, params, facts));
+        outcome.tier = sharedOutcome(loaded, event, facts) as TierOutcome;
         tierPriority = priority;
       }
     } else if (event.type === 'badge') {
-      outcome.badges.push(sharedUnlessPersonal(loaded, () => false, () => ({ ref, ...event.params })));
+      outcome.badges.push(sharedOutcome(loaded, event, facts) as BadgeOutcome);
     } else if (event.type === 'treatment') {
-      const { params } = event;
-      outcome.treatments.push(sharedUnlessPersonal(loaded, () => readsFacts(params.detail, params.coupon), () => treatmentOutcome(ref, params, facts)));
+      outcome.treatments.push(sharedOutcome(loaded, event, facts) as TreatmentOutcome);
     } else {
       const params: FollowUpParams = event.params;
       const anchor = dueDay(params.due, facts, asOfDay);
