@@ -84,14 +84,21 @@ export function storedProfiles(bucket: number, profiles: Iterable<Profile>): Sto
     lookByObject.set(look, code);
     return code;
   };
+  let last = -1;
   for (const profile of profiles) {
     // Facts the customer lacks (undefined) are left out, as JSON text of the object left them out.
     const names = Object.keys(profile.facts).filter((name) => profile.facts[name] !== undefined);
-    const joined = names.join('\n');
-    let shape = shapeByNames.get(joined);
+    // Most customers have the last one's shape: compared name by name, with no text made.
+    const previous = stored.shapes[last];
+    let shape = previous && previous.length === names.length && previous.every((name, i) => name === names[i]) ? last : undefined;
     if (shape === undefined) {
-      shapeByNames.set(joined, (shape = stored.shapes.length));
-      stored.shapes.push(names);
+      const joined = names.join('\n');
+      shape = shapeByNames.get(joined);
+      if (shape === undefined) {
+        shapeByNames.set(joined, (shape = stored.shapes.length));
+        stored.shapes.push(names);
+      }
+      last = shape;
     }
     stored.rows[profile.key] = [
       shape, names.map((name) => profile.facts[name]), profile.tier ? lookOf(profile.tier) : -1,
