@@ -122,9 +122,10 @@ export class TableQueries {
         const searched = query.text.trim() !== '';
         const firstAnswer = early && searched && opened.table.searchWaits;
         // The order number's customers and, for a first answer, whom the text names: their alias buckets read together.
+        const db = await this.db();
         const [byOrder, named] = await Promise.all([
-          searched ? customersWithOrder(await this.db(), query.text) : [],
-          firstAnswer ? customersNamedBy(await this.db(), query.text, opened.table.head.shops) : [],
+          searched ? customersWithOrder(db, query.text) : [],
+          firstAnswer ? customersNamedBy(db, query.text, opened.table.head.shops) : [],
         ]);
         if (firstAnswer) {
           const first = await opened.table.queryAmong({ ...query, byOrder }, named, from, count);
