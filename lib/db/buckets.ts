@@ -1,6 +1,7 @@
 import { aliasKey } from '../aliases';
 import { fnv1a } from '../hash';
 import type { Customer, Order } from '../model';
+import { digestOf, type OrderDigest } from '../scoring/history';
 
 /**
  * IndexedDB pays per record (about 8k puts/s in Chromium here, whatever the size), so orders and
@@ -29,6 +30,22 @@ export const storedBucket = <T>(bucket: number, map: Record<string, T>): StoredB
 export type OrderHistories = Record<string, Order[]>;
 /** In `customers`: aggregates by customer key (guests have none). */
 export type CustomerAggregates = Record<string, Customer>;
+/**
+ * A `customers` bucket as stored: the aggregates, and each customer's order digest (what scoring
+ * reads of their orders) as text of its own, so a rescore parses neither order histories nor what
+ * it does not need. A record written before digests has none; the rescore makes them from the orders.
+ */
+export interface StoredCustomers extends StoredBucket {
+  digests?: string;
+}
+
+/** A `customers` bucket from its aggregates and the bucket's order histories. */
+export function storedCustomers(bucket: number, customers: CustomerAggregates, histories: OrderHistories): StoredCustomers {
+  const digests: Record<string, OrderDigest> = {};
+  for (const key of Object.keys(customers)) digests[key] = digestOf(histories[key] ?? []);
+  return { bucket, json: JSON.stringify(customers), digests: JSON.stringify(digests) };
+}
+
 /** In `aliases`: identifier → every customer key it can mean; more than one is ambiguous. */
 export type AliasTargets = Record<string, string[]>;
 

@@ -3,7 +3,7 @@ import { InputError } from '../import/encoding';
 import { importStream, type StreamSettings } from '../import/stream';
 import type { Customer, Order } from '../model';
 import { buildCustomers } from '../customers';
-import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, isGuestKey, mergeOrders, readBucket, storedBucket } from './buckets';
+import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, isGuestKey, mergeOrders, readBucket, storedBucket, storedCustomers, type OrderHistories } from './buckets';
 import { GROUP_SIZE, groupOf, type Database, type StagedOrder, type StoreCounts } from './schema';
 import type { ImportRecord } from './ledger';
 import { formats } from '../../plugins/formats';
@@ -340,7 +340,7 @@ export async function finishCommit(
         else entries.set(key, [order]);
       }
       const bucketIds = [...byBucket.keys()];
-      const [storedOrders, storedCustomers, counts] = await Promise.all([
+      const [orderRecords, customerRecords, counts] = await Promise.all([
         Promise.all(bucketIds.map((bucket) => tx.objectStore('orders').get(bucket))),
         Promise.all(bucketIds.map((bucket) => tx.objectStore('customers').get(bucket))),
         tx.objectStore('meta').get('counts'),
@@ -348,8 +348,10 @@ export async function finishCommit(
       const totals = (counts as StoreCounts | undefined) ?? { id: 'counts' as const, customers: 0, orders: 0 };
       const writes: Promise<unknown>[] = [];
       const changed: Array<[string, Order[]]> = [];
+      const historiesOf = new Map<number, OrderHistories>();
       bucketIds.forEach((bucket, i) => {
-        const histories = readBucket<Order[]>(storedOrders[i]);
+        const histories = readBucket<Order[]>(orderRecords[i]);
+        historiesOf.set(bucket, histories);
         let ordersChanged = false;
         for (const [key, incoming] of byBucket.get(bucket)!) {
           const before = histories[key];
@@ -367,14 +369,14 @@ export async function finishCommit(
         }
         if (ordersChanged) writes.push(tx.objectStore('orders').put(storedBucket(bucket, histories)));
       });
-      const customers = new Map(bucketIds.map((bucket, i) => [bucket, readBucket<Customer>(storedCustomers[i])]));
+      const customers = new Map(bucketIds.map((bucket, i) => [bucket, readBucket<Customer>(customerRecords[i])]));
       const aliases: Array<[string, string]> = [];
       buildCustomers(changed).forEach((customer, i) => {
         customers.get(bucketOf(customer.key))![customer.key] = customer;
         for (const alias of aliasesOf(customer, changed[i]![1])) aliases.push([alias, customer.key]);
       });
       record.customersTouched += changed.length;
-      for (const bucket of new Set(changed.map(([key]) => bucketOf(key)))) writes.push(tx.objectStore('customers').put(storedBucket(bucket, customers.get(bucket)!)));
+      for (const bucket of new Set(changed.map(([key]) => bucketOf(key)))) writes.push(tx.objectStore('customers').put(storedCustomers(bucket, customers.get(bucket)!, historiesOf.get(bucket)!)));
       if (aliases.length > 0) writes.push(tx.objectStore('stagedAliases').put({ importId: id, seq: (aliasSeq += 1), json: JSON.stringify(aliases) }));
       writes.push(tx.objectStore('meta').put(totals), tx.objectStore('staged').delete(range));
       await Promise.all(writes);

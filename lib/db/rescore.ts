@@ -3,11 +3,11 @@ import { defaultRegistry, type Registry } from '../engine/registry';
 import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/currency';
 import { minorDigits } from '../money';
 import type { Customer, Order } from '../model';
-import { historyFromOrders } from '../scoring/history';
+import { historyFromDigest, type OrderDigest, type ScoringBase } from '../scoring/history';
 import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import type { CustomerHistory, ScoreSettings } from '../scoring/scorer';
 import { localDayNumber } from '../time';
-import { BUCKETS, readBucket, storedBucket } from './buckets';
+import { BUCKETS, readBucket, storedCustomers, type StoredCustomers } from './buckets';
 import { storedProfiles, type Profile, type RescoreStatus } from './profiles';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
@@ -32,22 +32,37 @@ export interface RescoreOptions {
   onProgress?(status: RescoreStatus): void;
 }
 
-async function readHistories(db: Database, base: Parameters<typeof historyFromOrders>[2]): Promise<CustomerHistory[][]> {
+async function readHistories(db: Database, base: ScoringBase): Promise<CustomerHistory[][]> {
   const byBucket: CustomerHistory[][] = [];
   const kept = await allKeptDates(db);
-  const historyOf = (customer: Customer, orders: readonly Order[]) => {
-    const history = historyFromOrders(customer, orders, base);
-    const dates = kept.get(customer.key);
-    return dates ? { ...history, keptDates: dates } : history;
-  };
-  for await (const { orders, customers } of bucketSlices(db, ['orders', 'customers'], CHUNK)) {
-    const ordersByBucket = new Map(orders.map((stored) => [stored.bucket, readBucket<Order[]>(stored)]));
-    for (const stored of customers) {
-      const histories = ordersByBucket.get(stored.bucket) ?? {};
-      byBucket[stored.bucket] = Object.values(readBucket<Customer>(stored)).map((customer) => historyOf(customer, histories[customer.key] ?? []));
+  for await (const { customers } of bucketSlices(db, ['customers'], CHUNK)) {
+    const undigested = customers.filter((stored) => stored.digests === undefined).map((stored) => stored.bucket);
+    const digested = new Map((await withDigests(db, undigested)).map((stored) => [stored.bucket, stored]));
+    for (const read of customers) {
+      const stored = digested.get(read.bucket) ?? read;
+      const digests = JSON.parse(stored.digests ?? '{}') as Record<string, OrderDigest>;
+      byBucket[stored.bucket] = Object.values(readBucket<Customer>(stored)).map((customer) => {
+        const history = historyFromDigest(customer, digests[customer.key] ?? { e: [] }, base);
+        const dates = kept.get(customer.key);
+        return dates ? { ...history, keptDates: dates } : history;
+      });
     }
   }
   return byBucket;
+}
+
+/** Adds order digests to `customers` buckets written before them, from their orders, once: later rescores read them. */
+async function withDigests(db: Database, buckets: readonly number[]): Promise<StoredCustomers[]> {
+  if (buckets.length === 0) return [];
+  const tx = db.transaction(['orders', 'customers'], 'readwrite');
+  const done = await Promise.all(buckets.map(async (bucket) => {
+    const [orders, customers] = await Promise.all([tx.objectStore('orders').get(bucket), tx.objectStore('customers').get(bucket)]);
+    const stored = storedCustomers(bucket, readBucket<Customer>(customers), readBucket<Order[]>(orders));
+    await tx.objectStore('customers').put(stored);
+    return stored;
+  }));
+  await tx.done;
+  return done;
 }
 
 /**

@@ -11,12 +11,12 @@ import type { OverviewRecord } from '../overview';
 import type { DueTally } from '../follow-ups';
 import type { BadgeIndexHead, BadgeShard } from './badge-index';
 import type { TableRecord } from '../customer-table';
-import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket } from './buckets';
+import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, storedCustomers, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket, type StoredCustomers } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
   /** Order histories, customer aggregates and identifiers, in buckets (see buckets.ts). */
   orders: { key: number; value: StoredBucket };
-  customers: { key: number; value: StoredBucket };
+  customers: { key: number; value: StoredCustomers };
   aliases: { key: number; value: StoredBucket };
   imports: { key: string; value: ImportRecord; indexes: { hash: string } };
   /** Orders of an import in progress, by customer bucket group; moved into `customers` only once the file was read to the end. */
@@ -179,11 +179,11 @@ async function writeAll(tx: IDBPTransaction<TiermarkDB, StoreNames<TiermarkDB>[]
       targets[alias] = [...new Set([...(targets[alias] ?? []), key])];
     }
   }
-  const put = (store: 'orders' | 'customers' | 'aliases', buckets: Map<number, Record<string, unknown>>) =>
+  const put = (store: 'orders' | 'aliases', buckets: Map<number, Record<string, unknown>>) =>
     [...buckets].map(([bucket, map]) => tx.objectStore(store).put(storedBucket(bucket, map)));
   await Promise.all([
     ...put('orders', histories),
-    ...put('customers', aggregates),
+    ...[...aggregates].map(([bucket, map]) => tx.objectStore('customers').put(storedCustomers(bucket, map, histories.get(bucket)!))),
     ...put('aliases', identifiers),
     tx.objectStore('meta').put({ id: 'counts', customers, orders: counts.added }),
   ]);

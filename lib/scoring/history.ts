@@ -1,7 +1,7 @@
 import { isPurchase } from '../customers';
 import { netSpendMinor, type Customer, type Order } from '../model';
 import { localDayNumber } from '../time';
-import type { CustomerHistory, ScoreContext } from './scorer';
+import type { CustomerHistory, ProductPurchases, ScoreContext } from './scorer';
 
 export type ScoringBase = Omit<ScoreContext, 'models'>;
 
@@ -48,28 +48,57 @@ export class HistoryCollector {
   }
 }
 
-/** A stored customer's history from their orders, with the products they bought. */
-export function historyFromOrders(customer: Customer, orders: readonly Order[], ctx: ScoringBase): CustomerHistory {
-  const entries: number[] = [];
-  const products = new Map<string, { sku: string; title: string; days: number[] }>();
-  for (const order of orders) {
-    entries.push(order.createdAt, netSpendMinor(order), flagsOf(order));
-    if (!isPurchase(order) || order.items.length === 0) continue;
-    const day = localDayNumber(order.createdAt, ctx.timeZone);
-    if (day > ctx.asOfDay) continue;
+/**
+ * What scoring reads of a customer's orders, whatever the as-of day and time zone: a few numbers
+ * per order and the products bought. The import keeps it beside the customer, so a rescore reads
+ * it instead of parsing every order history.
+ */
+export interface OrderDigest {
+  /** Per order: instant, net spend (minor units), flags; repeated, in time order. */
+  e: number[];
+  /** Per product bought in a purchase: its SKU (or title), title, and the instants of the purchases holding it, ascending. */
+  p?: Array<[string, string, ...number[]]>;
+}
+
+export function digestOf(orders: readonly Order[]): OrderDigest {
+  const sorted = [...orders].sort((a, b) => a.createdAt - b.createdAt);
+  const e: number[] = [];
+  const products = new Map<string, [string, string, ...number[]]>();
+  for (const order of sorted) {
+    e.push(order.createdAt, netSpendMinor(order), flagsOf(order));
+    if (!isPurchase(order)) continue;
     for (const item of order.items) {
       // Exports without SKUs (Taobao's order report) name a product by its title.
       const sku = item.sku || item.title;
       if (!sku || item.quantity <= 0) continue;
       let product = products.get(sku);
-      if (!product) products.set(sku, (product = { sku, title: item.title || sku, days: [] }));
-      if (!product.days.includes(day)) product.days.push(day);
+      if (!product) products.set(sku, (product = [sku, item.title || sku]));
+      if (product[product.length - 1] !== order.createdAt) product.push(order.createdAt);
     }
   }
-  const history = historyFromEntries(customer, entries, ctx);
-  if (products.size === 0) return history;
-  for (const product of products.values()) product.days.sort((a, b) => a - b);
-  return { ...history, products: [...products.values()] };
+  return products.size === 0 ? { e } : { e, p: [...products.values()] };
+}
+
+/** A stored customer's history from their orders, with the products they bought. */
+export function historyFromOrders(customer: Customer, orders: readonly Order[], ctx: ScoringBase): CustomerHistory {
+  return historyFromDigest(customer, digestOf(orders), ctx);
+}
+
+/** A customer's history from the digest of their orders, up to the as-of day. */
+export function historyFromDigest(customer: Customer, digest: OrderDigest, ctx: ScoringBase): CustomerHistory {
+  const history = historyFromEntries(customer, digest.e, ctx);
+  if (!digest.p) return history;
+  const products: ProductPurchases[] = [];
+  for (const [sku, title, ...instants] of digest.p) {
+    const days: number[] = [];
+    for (const at of instants) {
+      const day = localDayNumber(at, ctx.timeZone);
+      if (day > ctx.asOfDay) break;
+      if (days[days.length - 1] !== day) days.push(day);
+    }
+    if (days.length > 0) products.push({ sku, title, days });
+  }
+  return products.length === 0 ? history : { ...history, products };
 }
 
 /** Merges a customer's orders into purchase occasions by local day (交易按天合并), up to the as-of day. */
