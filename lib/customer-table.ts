@@ -3,11 +3,12 @@ import type { FactRows } from './engine/preview';
 import { SpendLists } from './engine/currency';
 import type { Localised } from './localised';
 import type { Customer } from './model';
-import type { Facts, FactValue } from './scoring/scorer';
+import type { CustomerHistory, Facts, FactValue } from './scoring/scorer';
 import { byKey, type Segment, type SegmentMember } from './segments';
 import { shopOfKey } from './shops';
 import { fnv1a } from './hash';
 import { ascendingOrder, countAtMost } from './sorted';
+import { CUSTOMER_EQUITY, periodFigures, periodOfChoice, previousPeriod, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
 /**
  * The customer table: what the Customers page lists, sorts, filters and searches, in columns
@@ -40,7 +41,7 @@ export interface TableTreatment {
 export type TableColumn = ({ kind: 'number'; bits: 32 | 64 } | { kind: 'text'; values: string[] } | { kind: 'boolean' }) & { other?: number };
 
 /** Bumped when the records change shape: a table of another layout is not read, and the next start of the background rescores. */
-export const TABLE_LAYOUT = 2;
+export const TABLE_LAYOUT = 3;
 
 /**
  * Rows per record of the blocked records: a window of 40 rows reads at most 40 small `rows`
@@ -93,6 +94,8 @@ export interface CustomerTableHead {
   seen: ShopSeen[];
   /** The columns by name: `fact:<fact>`. */
   columns: Record<string, TableColumn>;
+  /** The rescore's as-of day: the facts' and the occasions' last day. */
+  asOfDay: number;
 }
 
 /**
@@ -101,7 +104,10 @@ export interface CustomerTableHead {
  * - `search:<block>`: each customer's buyer id, names and emails in lower case, a line each;
  * - `tier`, `badgeSet`, `treatmentSet`, `currency`, `shop` (codes), `keyHash` (FNV-1a of the key) and
  *   `opening` (the rows in `OPENING_ORDER`), each a Uint32Array;
- * - each fact column's bytes under its name.
+ * - each fact column's bytes under its name;
+ * - every customer's purchase occasions, for the shop's KPIs: `occasionDay` (Int32Array) and
+ *   `occasionSpend` (Float64Array, minor units), each customer's after the one before, and
+ *   `occasionEnd` (Uint32Array), where each customer's end.
  */
 export type TableRecord = CustomerTableHead | { name: string; text: string } | { name: string; bytes: ArrayBuffer };
 
@@ -123,6 +129,8 @@ type RowLine = [
   churnRisk: number | null,
 ];
 
+const NO_OCCASIONS = { occasionDays: [], occasionSpendMinor: [] };
+
 /** A text's code in a dictionary, adding it on first sight. */
 function codeIn<T>(codes: Map<string, number>, list: T[], key: string, value: T): number {
   let code = codes.get(key);
@@ -141,7 +149,7 @@ export const searchLine = (customer: Pick<Customer, 'buyerId' | 'names' | 'email
 /** A search as its lines are scanned for it. */
 const searchedText = (text: string) => text.trim().toLowerCase().replace(/\n/g, ' ');
 
-type Column = Float32Array | Float64Array | Uint32Array | Uint8Array;
+type Column = Float32Array | Float64Array | Uint32Array | Int32Array | Uint8Array;
 
 /** Every row in the order of a column, highest first unless ascending; unknown values (and every row, without the column) last, ties in the table's order. */
 function orderBy(values: Column | undefined, text: boolean, size: number, ascending: boolean): Uint32Array {
@@ -188,7 +196,10 @@ export class CustomerTableBuilder {
   private readonly booleans: Array<{ name: string; fact: string; values: Uint8Array }> = [];
   /** By fact: customers without it, as [row], or with a value of another type than the fact's, as [row, value]. */
   private readonly others = new Map<string, Array<[number] | [number, unknown]>>();
-  private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop' | 'keyHash', Uint32Array>;
+  private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop' | 'keyHash' | 'occasionEnd', Uint32Array>;
+  private occasionDay = new Int32Array(1024);
+  private occasionSpend = new Float64Array(1024);
+  private occasions = 0;
   private readonly tiers: TableTier[] = [];
   private readonly badges: TableBadge[] = [];
   private readonly badgeSets: number[][] = [];
@@ -214,7 +225,7 @@ export class CustomerTableBuilder {
       else if (spec.type === 'boolean') this.booleans.push({ name: `fact:${fact}`, fact, values: new Uint8Array(this.capacity) });
     }
     const codes = () => new Uint32Array(this.capacity);
-    this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), currency: codes(), shop: codes(), keyHash: codes() };
+    this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), currency: codes(), shop: codes(), keyHash: codes(), occasionEnd: codes() };
   }
 
   private grow(): void {
@@ -230,10 +241,18 @@ export class CustomerTableBuilder {
     for (const name of Object.keys(this.codes) as Array<keyof typeof this.codes>) this.codes[name] = grown(this.codes[name]);
   }
 
-  add(customer: Customer, facts: Facts, tier: TierOutcome | null, badges: readonly BadgeOutcome[], treatments: readonly TreatmentOutcome[] = []): void {
+  add(
+    customer: Customer,
+    facts: Facts,
+    tier: TierOutcome | null,
+    badges: readonly BadgeOutcome[],
+    treatments: readonly TreatmentOutcome[] = [],
+    occasions: Pick<CustomerHistory, 'occasionDays' | 'occasionSpendMinor'> = NO_OCCASIONS,
+  ): void {
     if (this.size === this.capacity) this.grow();
     const row = this.size;
     this.size += 1;
+    this.addOccasions(row, occasions);
     for (const column of this.numbers) {
       const value = facts[column.fact];
       if (typeof value === 'number') {
@@ -292,13 +311,30 @@ export class CustomerTableBuilder {
     this.search.add(searchLine(customer));
   }
 
+  private addOccasions(row: number, { occasionDays, occasionSpendMinor }: Pick<CustomerHistory, 'occasionDays' | 'occasionSpendMinor'>): void {
+    const end = this.occasions + occasionDays.length;
+    if (end > this.occasionDay.length) {
+      const length = Math.max(end, this.occasionDay.length * 2);
+      const days = new Int32Array(length);
+      const spend = new Float64Array(length);
+      days.set(this.occasionDay);
+      spend.set(this.occasionSpend);
+      this.occasionDay = days;
+      this.occasionSpend = spend;
+    }
+    this.occasionDay.set(occasionDays, this.occasions);
+    this.occasionSpend.set(occasionSpendMinor, this.occasions);
+    this.occasions = end;
+    this.codes.occasionEnd[row] = end;
+  }
+
   private other(fact: string, row: number, facts: Facts): void {
     let list = this.others.get(fact);
     if (!list) this.others.set(fact, (list = []));
     list.push(fact in facts ? [row, facts[fact]] : [row]);
   }
 
-  finish(built: string, counts: CustomerTableHead['counts']): TableRecord[] {
+  finish(built: string, counts: CustomerTableHead['counts'], asOfDay = 0): TableRecord[] {
     const n = this.size;
     const columns: Record<string, TableColumn> = {};
     this.rows.flush();
@@ -343,6 +379,7 @@ export class CustomerTableBuilder {
       shops: this.shops,
       seen: this.seen.map((seen) => ({ customers: seen.customers, tiers: [...seen.tiers].sort((a, b) => a - b), badgeSets: [...seen.badgeSets].sort((a, b) => a - b) })),
       columns,
+      asOfDay,
     };
     return [
       head,
@@ -351,9 +388,21 @@ export class CustomerTableBuilder {
       ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: codes.slice(0, n).buffer as ArrayBuffer })),
       ...[...stored].map(([name, values]) => ({ name, bytes: values.buffer as ArrayBuffer })),
       ...others,
+      { name: 'occasionDay', bytes: this.occasionDay.slice(0, this.occasions).buffer as ArrayBuffer },
+      { name: 'occasionSpend', bytes: this.occasionSpend.slice(0, this.occasions).buffer as ArrayBuffer },
       { name: 'opening', bytes: orderBy(stored.get(opening), columns[opening]?.kind === 'text', n, OPENING_ORDER.ascending).buffer as ArrayBuffer },
     ];
   }
+}
+
+/** The KPIs of a period and of the one before it, and the customer equity by currency (major units) with the customers predicted. */
+export interface ShopKpis {
+  asOfDay: number;
+  kind: PeriodKind;
+  settings: KpiSettings;
+  current: PeriodFigures;
+  previous: PeriodFigures;
+  equity: Record<string, { customers: number; value: number }>;
 }
 
 /** What the Customers page asks: a shop (or all), a search, filters and a sort. */
@@ -516,7 +565,14 @@ export class CustomerTable {
         else this.loaded.set(name, new Lines(record, this.linesIn(Number(name.slice(name.indexOf(':') + 1)), this.head.blocks.search)));
       } else {
         const spec = this.head.columns[name];
-        this.loaded.set(name, spec?.kind === 'number' ? (spec.bits === 32 ? new Float32Array(record) : new Float64Array(record)) : spec?.kind === 'boolean' ? new Uint8Array(record) : new Uint32Array(record));
+        this.loaded.set(
+          name,
+          name === 'occasionDay' ? new Int32Array(record)
+          : name === 'occasionSpend' ? new Float64Array(record)
+          : spec?.kind === 'number' ? (spec.bits === 32 ? new Float32Array(record) : new Float64Array(record))
+          : spec?.kind === 'boolean' ? new Uint8Array(record)
+          : new Uint32Array(record),
+        );
       }
     }
     this.spent.readMs += performance.now() - started;
@@ -761,6 +817,48 @@ export class CustomerTable {
       return lists.sorted();
     })();
     return this.spendLists;
+  }
+
+  /**
+   * The shop's KPIs (of a shop, or all) in a period and the one before it, counted from every
+   * customer's occasions up to the table's as-of day; and the customer equity as of then.
+   */
+  async kpis(shop: string | null, choice: PeriodChoice, settings: KpiSettings): Promise<ShopKpis> {
+    const { head } = this;
+    const { kind } = choice;
+    const period = periodOfChoice(choice, head.asOfDay);
+    const equityColumn = `fact:${CUSTOMER_EQUITY.fact}`;
+    const hasEquity = head.columns[equityColumn]?.kind === 'number';
+    await this.need(['shop', 'currency', 'occasionEnd', 'occasionDay', 'occasionSpend', ...(hasEquity ? [equityColumn] : [])]);
+    const shopCode = shop === null ? -1 : head.shops.indexOf(shop);
+    const shops = this.column('shop')!;
+    const keep = shop === null ? undefined : (row: number) => shops[row] === shopCode;
+    const start = new Uint32Array(head.size + 1);
+    start.set(this.column('occasionEnd')!, 1);
+    const columns: OccasionColumns = {
+      size: head.size, start, day: this.column('occasionDay') as Int32Array, spendMinor: this.column('occasionSpend') as Float64Array,
+      currency: this.column('currency') as Uint32Array, currencies: head.currencies,
+    };
+    const previous = previousPeriod(kind, period);
+    const equity: ShopKpis['equity'] = {};
+    if (hasEquity) {
+      const values = this.column(equityColumn)!;
+      for (let row = 0; row < head.size; row += 1) {
+        const value = values[row]!;
+        if (value !== value || (keep && !keep(row))) continue;
+        const entry = (equity[head.currencies[columns.currency[row]!]!] ??= { customers: 0, value: 0 });
+        entry.customers += 1;
+        entry.value += value;
+      }
+    }
+    return {
+      asOfDay: head.asOfDay,
+      kind,
+      settings,
+      current: periodFigures(columns, period, previous, head.asOfDay, settings, keep),
+      previous: periodFigures(columns, previous, previousPeriod(kind, previous), head.asOfDay, settings, keep),
+      equity,
+    };
   }
 
   /** A segment's customers (of a shop, or all), in the order of their keys, as an export lists them. */

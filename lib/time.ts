@@ -107,7 +107,8 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 // Exports span a few thousand days, each formatted many times over.
 const isoDays = new Map<number, string>();
-function isoDay(day: number): string {
+/** A local day number as its date, YYYY-MM-DD. */
+export function isoDay(day: number): string {
   let text = isoDays.get(day);
   if (text === undefined) {
     if (isoDays.size > 100_000) isoDays.clear();

@@ -1,4 +1,5 @@
-import { CustomerTable, TABLE_LAYOUT, type CustomerTableHead, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
+import { CustomerTable, TABLE_LAYOUT, type CustomerTableHead, type ShopKpis, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
+import type { KpiSettings, PeriodChoice } from '../kpis';
 import { previewRuleFile, type RulePreview } from '../engine/preview';
 import { defaultRegistry } from '../engine/registry';
 import { checkRuleFile } from '../engine/validate';
@@ -84,6 +85,21 @@ export type PreviewReply =
   | { id: number; kind: 'missing' }
   | { id: number; kind: 'failed'; message: string };
 
+/** The Overview's question: the shop's KPIs in a period, as the store is at a version. */
+export interface KpiRequest {
+  kind: 'kpis';
+  id: number;
+  storeVersion: string;
+  shop: string | null;
+  period: PeriodChoice;
+  settings: KpiSettings;
+}
+
+export type KpiReply =
+  | { id: number; kind: 'kpis'; kpis: ShopKpis; notListed: number }
+  | { id: number; kind: 'missing' }
+  | { id: number; kind: 'failed'; message: string };
+
 /**
  * Answers a page's requests (in the query worker, off the page's thread). The table is opened
  * again when the store's version moves on, or when a rescore replaced it mid-read.
@@ -159,6 +175,16 @@ export class TableQueries {
       // When the worker got the request and how long it took: what the scale bench reports.
       const spent = { receivedAt: performance.timeOrigin + started, totalMs: performance.now() - started };
       return answered ? { id, kind: 'preview', ...answered, spent } : { id, kind: 'missing' };
+    } catch (error) {
+      return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async kpis(request: KpiRequest): Promise<KpiReply> {
+    const { id, storeVersion, shop, period, settings } = request;
+    try {
+      const answered = await this.use(storeVersion, async (opened) => (opened ? { kpis: await opened.table.kpis(shop, period, settings), notListed: opened.notListed } : null));
+      return answered ? { id, kind: 'kpis', ...answered } : { id, kind: 'missing' };
     } catch (error) {
       return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }

@@ -133,7 +133,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
             missed.customers += 1;
           }
           badgeIndex.addCustomer(history.customer, storedLook(outcome.tier, outcome.badges));
-          table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments);
+          table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history);
           map.push({ key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay });
           const { currency, orderCount, monetaryMinor } = history.customer;
           const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };
@@ -171,7 +171,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     const builtFrom = { customers: counts.customers, orders: counts.orders };
     spent('index');
-    await writeCustomerTable(db, table.finish(built, builtFrom));
+    await writeCustomerTable(db, table.finish(built, builtFrom, base.asOfDay));
     spent('table');
     await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom));
     spent('index');

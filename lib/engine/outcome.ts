@@ -1,4 +1,5 @@
 import type { Localised } from '../localised';
+import { isoDay } from '../time';
 import type { Facts } from '../scoring/scorer';
 import { rulePriority } from './compile';
 import type { BadgeParams, Benefit, Channel, Coupon, Due, FollowUpParams, LoadedRule, RuleEvent, TierParams, TreatmentParams } from './rule-file';
@@ -53,14 +54,6 @@ export interface Outcome {
   treatments: TreatmentOutcome[];
   followUps: FollowUpOutcome[];
   missed: MissedFollowUp[];
-}
-
-const isoDays = new Map<number, string>();
-/** YYYY-MM-DD of a local day number; a rescore asks for the same few days many times. */
-export function isoOfDay(day: number): string {
-  let iso = isoDays.get(day);
-  if (iso === undefined) isoDays.set(day, (iso = new Date(day * 86_400_000).toISOString().slice(0, 10)));
-  return iso;
 }
 
 /** A coupon's figures (amounts per currency were resolved before the rules ran): its amount, and the order total it needs. */
@@ -168,8 +161,8 @@ export function outcomeOf(fired: readonly LoadedRule[], facts: Facts, customerKe
       // the earliest anyone could act. The id keeps the anchor, which stays put from day to day.
       const day = Math.max(anchor, asOfDay);
       outcome.followUps.push({
-        id: `${ref}|${customerKey}|${isoOfDay(anchor)}`, ref, customerKey, action: params.action, label: params.label, channel: params.channel,
-        dueDay: day, due: isoOfDay(day), message: fill(params.message, facts, coupon), ...coupon, value,
+        id: `${ref}|${customerKey}|${isoDay(anchor)}`, ref, customerKey, action: params.action, label: params.label, channel: params.channel,
+        dueDay: day, due: isoDay(day), message: fill(params.message, facts, coupon), ...coupon, value,
       });
     }
   }

@@ -1,8 +1,8 @@
-import type { PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
+import type { KpiReply, KpiRequest, PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
 import type { SegmentReply, SegmentRequest } from './segment-export';
 
-export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest;
-export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | { id: number; kind: 'progress'; share: number };
+export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest | KpiRequest;
+export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | KpiReply | { id: number; kind: 'progress'; share: number };
 
 type Unsent<T> = T extends unknown ? Omit<T, 'id' | 'kind'> : never;
 
@@ -47,6 +47,11 @@ export class CustomerQueries {
   /** The rule editor's preview of a file over the customers. */
   preview(request: Unsent<PreviewRequest>): Promise<PreviewReply> {
     return this.send({ ...request, kind: 'preview' });
+  }
+
+  /** The Overview's KPIs of a period. */
+  kpis(request: Unsent<KpiRequest>): Promise<KpiReply> {
+    return this.send({ ...request, kind: 'kpis' });
   }
 
   /** A segment's export (or its split's files). */

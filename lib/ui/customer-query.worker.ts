@@ -12,6 +12,10 @@ const reply = (message: WorkerMessage) => self.postMessage(message);
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   const { id } = request;
-  const answered = request.kind === 'window' ? queries.answer(request, reply) : request.kind === 'preview' ? queries.preview(request) : exportSegment(queries, request, (share) => reply({ id, kind: 'progress', share }));
+  const answered =
+    request.kind === 'window' ? queries.answer(request, reply)
+    : request.kind === 'preview' ? queries.preview(request)
+    : request.kind === 'kpis' ? queries.kpis(request)
+    : exportSegment(queries, request, (share) => reply({ id, kind: 'progress', share }));
   void answered.then(reply);
 };

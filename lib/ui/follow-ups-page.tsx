@@ -4,8 +4,7 @@ import type { Database } from '../db/schema';
 import { FOLLOW_UP_GROUPS, groupFollowUps, type DailyCapacity, type FollowUpGroup, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
 import { sendMessage } from '../messaging';
 import { followUpCapacity, shopSettings } from '../settings';
-import { localDayNumber } from '../time';
-import { isoOfDay } from '../engine/outcome';
+import { isoDay, localDayNumber } from '../time';
 import { idOfKey } from '../shops';
 import { formatCount, formatCoupon } from './format';
 import { localised, translator, type Language } from './i18n';
@@ -65,7 +64,7 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
                   {group === 'snoozed' && f.snoozedUntilDay !== null && (
                     <span class="tm-muted">
                       {' '}
-                      · {t('followUpUntil')} {isoOfDay(f.snoozedUntilDay)}
+                      · {t('followUpUntil')} {isoDay(f.snoozedUntilDay)}
                     </span>
                   )}
                 </div>

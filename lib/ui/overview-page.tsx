@@ -14,6 +14,7 @@ import { LOST_BAND_LABEL, STAGE_LOOK } from '../lifecycle';
 import { QUADRANT_LOOK, type ValueQuadrant } from '../value-matrix';
 import type { Overview } from '../overview';
 import { EmptyShop, ReadingCustomers } from './parts';
+import { KpisCard } from './kpis-card';
 
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
 export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db: Database; language: Language; ledger: ImportRecord[]; storeVersion: string; shop: string | null }) {
@@ -83,6 +84,7 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
           </a>
         )}
       </div>
+      <KpisCard language={language} storeVersion={storeVersion} shop={shop} currency={overview.currency} />
       <div class="tm-card tm-tiers">
         <h2>{t('overviewTiers')}</h2>
         <ul class="tm-bars">

@@ -4,8 +4,7 @@ import type { Database } from '../db/schema';
 import { segmentsOf, segmentsOfCounts, type Segment } from '../segments';
 import { keptTally } from '../db/tallies';
 import { shopSettings } from '../settings';
-import { isoOfDay } from '../engine/outcome';
-import { localDayNumber } from '../time';
+import { isoDay, localDayNumber } from '../time';
 import { downloadBlob, type CsvEncoding } from './csv-export';
 import { customerQueries } from './customer-queries';
 import type { SegmentReply } from './segment-export';
@@ -47,7 +46,7 @@ function SplitForm({ segment, split, language, timeZone }: { segment: Segment; s
   // Two equal halves of up to 1,000 customers to start with, as the textbook's A/B test.
   const half = Math.floor(Math.min(segment.count, 1000) / 2);
   const [sizesText, setSizesText] = useState(`${half}, ${half}`);
-  const [seed, setSeed] = useState(`tiermark-${isoOfDay(localDayNumber(Date.now(), timeZone))}`);
+  const [seed, setSeed] = useState(`tiermark-${isoDay(localDayNumber(Date.now(), timeZone))}`);
   const [done, setDone] = useState<number[] | null>(null);
   const [message, setMessage] = useState<ExportMessage>(null);
   const problem = (text: string) => setMessage({ kind: 'problem', text });

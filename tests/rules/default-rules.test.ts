@@ -6,7 +6,7 @@ import { firedRefs, referenceEngine } from '../../lib/engine/reference';
 import { defaultRegistry } from '../../lib/engine/registry';
 import { loadedRules } from '../../lib/engine/rule-file';
 import { RuleSet } from '../../lib/engine/rule-set';
-import { isoOfDay } from '../../lib/engine/outcome';
+import { isoDay } from '../../lib/time';
 import { amountNotes, filesForCurrency } from '../../lib/engine/currency';
 import { checkRuleFile } from '../../lib/engine/validate';
 import type { Facts } from '../../lib/scoring/scorer';
@@ -123,7 +123,7 @@ describe('the default rules', () => {
     expect((await rules.outcome(due, 'taobao:a', 20_000)).followUps.map((f) => f.ref)).toEqual(['follow-ups/repurchase-reminder']);
     const [refill, ...others] = (await rules.outcome({ ...due, refillProduct: '云南普洱 熟茶饼 357g', daysUntilRefill: 1 }, 'taobao:a', 20_000)).followUps;
     expect(others).toEqual([]);
-    expect(refill).toMatchObject({ ref: 'follow-ups/refill-reminder', due: isoOfDay(20_001) });
+    expect(refill).toMatchObject({ ref: 'follow-ups/refill-reminder', due: isoDay(20_001) });
     expect(refill!.message['zh-CN']).toBe('亲，您的云南普洱 熟茶饼 357g差不多该用完啦，需要帮您补货吗？现在下单当天发货哦～');
   });
 

@@ -1,0 +1,168 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { KpiReply } from '../db/customer-table';
+import { calendarPeriod, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, KPIS, type Kpi, type KpiSettings, type Period, type PeriodChoice } from '../kpis';
+import { isoDay } from '../time';
+import { customerQueries } from './customer-queries';
+import { formatCount, formatMajorMoney, formatMoney, formatShare } from './format';
+import { localised, translator, type Language } from './i18n';
+
+const dayOfIso = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+/** How many periods back each kind offers. */
+const CHOICES = { month: 13, quarter: 8, year: 5 } as const;
+
+/** A period as the seller reads it: "2026-11", "2026 Q4", "2026", or its two days. */
+function periodName(kind: PeriodChoice['kind'], period: Period): string {
+  const first = isoDay(period.first);
+  if (kind === 'month') return first.slice(0, 7);
+  if (kind === 'quarter') return `${first.slice(0, 4)} Q${Math.floor(Number(first.slice(5, 7)) / 3) + 1}`;
+  if (kind === 'year') return first.slice(0, 4);
+  return `${first} – ${isoDay(period.last)}`;
+}
+
+/** A KPI's value as shown; money in the shop's currency. */
+function shown(kpi: Kpi, value: number | null, currency: string, language: Language): string {
+  if (value === null) return '—';
+  if (kpi.kind === 'rate') return formatShare(value, language);
+  if (kpi.kind === 'money') return formatMoney(Math.round(value), currency, language);
+  return formatCount(value, language);
+}
+
+/** The change against the period before: points for a rate, a percentage otherwise. */
+function change(kpi: Kpi, now: number | null, before: number | null, language: Language): string | null {
+  if (now === null || before === null) return null;
+  const arrow = now > before ? '▲' : now < before ? '▼' : '=';
+  if (kpi.kind === 'rate') {
+    const points = (now - before) * 100;
+    return `${arrow} ${new Intl.NumberFormat(language, { maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(points)} ${language === 'zh-CN' ? '个百分点' : 'pts'}`;
+  }
+  if (before === 0) return arrow;
+  return `${arrow} ${new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format((now - before) / Math.abs(before))}`;
+}
+
+/**
+ * The shop's KPIs for a period the seller picks, each against the period before, with its
+ * definition on hover. Counted by the query worker from the customer table's occasions.
+ */
+export function KpisCard({ language, storeVersion, shop, currency }: { language: Language; storeVersion: string; shop: string | null; currency: string }) {
+  const t = translator(language);
+  const [choice, setChoice] = useState<PeriodChoice>({ kind: 'month', back: 0 });
+  const [settings, setSettings] = useState<KpiSettings>(DEFAULT_KPI_SETTINGS);
+  const [reply, setReply] = useState<KpiReply | null>(null);
+  useEffect(() => {
+    let current = true;
+    void customerQueries()
+      .kpis({ storeVersion, shop, period: choice, settings })
+      .then((answer) => current && setReply(answer));
+    return () => {
+      current = false;
+    };
+  }, [storeVersion, shop, JSON.stringify(choice), settings.secondWithinDays, settings.lapsedAfterDays]);
+
+  const kpis = reply?.kind === 'kpis' ? reply.kpis : null;
+  const asOfDay = kpis?.asOfDay;
+  const custom = choice.kind === 'custom' ? choice.period : kpis ? { first: kpis.current.period.first, last: Math.min(kpis.current.period.last, kpis.asOfDay) } : null;
+  const setDays = (name: keyof KpiSettings, text: string) => {
+    const days = Math.round(Number(text));
+    if (Number.isFinite(days) && days >= 1 && days <= 3650) setSettings({ ...settings, [name]: days });
+  };
+  return (
+    <div class="tm-card tm-shop-kpis" data-state={reply ? reply.kind : 'reading'}>
+      <h2>{t('kpisTitle')}</h2>
+      <div class="tm-kpi-controls">
+        <label>
+          {t('kpisPeriod')}{' '}
+          <select
+            id="tm-kpi-kind"
+            value={choice.kind}
+            onChange={(event) => {
+              const kind = (event.target as HTMLSelectElement).value as PeriodChoice['kind'];
+              setChoice(kind === 'custom' ? { kind, period: custom ?? { first: 0, last: 0 } } : { kind, back: 0 });
+            }}
+          >
+            <option value="month">{t('kpisMonth')}</option>
+            <option value="quarter">{t('kpisQuarter')}</option>
+            <option value="year">{t('kpisYear')}</option>
+            <option value="custom">{t('kpisCustom')}</option>
+          </select>
+        </label>{' '}
+        {choice.kind !== 'custom' && asOfDay !== undefined && (
+          <select id="tm-kpi-period" aria-label={t('kpisPeriod')} value={String(choice.back)} onChange={(event) => setChoice({ kind: choice.kind, back: Number((event.target as HTMLSelectElement).value) })}>
+            {Array.from({ length: CHOICES[choice.kind] }, (_, back) => (
+              <option value={String(back)}>{periodName(choice.kind, calendarPeriod(choice.kind, asOfDay, back))}</option>
+            ))}
+          </select>
+        )}
+        {choice.kind === 'custom' && (
+          <>
+            <label>
+              {t('kpisFrom')} <input id="tm-kpi-from" type="date" value={isoDay(choice.period.first)} max={asOfDay !== undefined ? isoDay(asOfDay) : undefined} onChange={(event) => pickDay(choice, 'first', (event.target as HTMLInputElement).value, setChoice)} />
+            </label>{' '}
+            <label>
+              {t('kpisTo')} <input id="tm-kpi-to" type="date" value={isoDay(choice.period.last)} max={asOfDay !== undefined ? isoDay(asOfDay) : undefined} onChange={(event) => pickDay(choice, 'last', (event.target as HTMLInputElement).value, setChoice)} />
+            </label>
+          </>
+        )}{' '}
+        <label>
+          {t('kpisSecondWithin')} <input id="tm-kpi-second-days" type="number" min="1" max="3650" value={settings.secondWithinDays} onChange={(event) => setDays('secondWithinDays', (event.target as HTMLInputElement).value)} /> {t('kpisDays')}
+        </label>{' '}
+        <label>
+          {t('kpisLapsedAfter')} <input id="tm-kpi-lapsed-days" type="number" min="1" max="3650" value={settings.lapsedAfterDays} onChange={(event) => setDays('lapsedAfterDays', (event.target as HTMLInputElement).value)} /> {t('kpisDays')}
+        </label>
+      </div>
+      {!reply && <p class="tm-muted">{t('kpisReading')}</p>}
+      {reply?.kind === 'missing' && <p class="tm-muted">{t('customersTableMissing')}</p>}
+      {reply?.kind === 'failed' && <p class="tm-error">{`${t('customersReadFailed')} ${reply.message}`}</p>}
+      {kpis && (
+        <>
+          <p class="tm-muted" id="tm-kpi-compared">
+            {periodName(kpis.kind, kpis.current.period)}
+            {kpis.current.through < kpis.current.period.last && ` (${t('kpisSoFar')} ${isoDay(kpis.current.through)})`} · {t('kpisVersus')} {periodName(kpis.kind, kpis.previous.period)}
+            {reply?.kind === 'kpis' && reply.notListed > 0 && ` · ${formatCount(reply.notListed, language)} ${t('kpisNotListed')}`}
+          </p>
+          <div class="tm-kpis">
+            {KPIS.map((kpi) => {
+              const now = kpi.value(kpis.current, currency);
+              const before = kpi.value(kpis.previous, currency);
+              const definition = localised(kpi.definition(kpis.settings), language);
+              const delta = change(kpi, now, before, language);
+              return (
+                <div class="tm-card tm-kpi" data-kpi={kpi.id} data-value={now === null ? '' : String(now)} data-previous={before === null ? '' : String(before)} tabIndex={0}>
+                  <div class="tm-muted">{localised(kpi.label, language)}</div>
+                  <strong>{shown(kpi, now, currency, language)}</strong>
+                  <div class="tm-muted tm-kpi-change">
+                    {delta && <span class="tm-kpi-delta">{delta}</span>} {t('kpisBefore')} {shown(kpi, before, currency, language)}
+                  </div>
+                  <p class="tm-kpi-definition">{definition}</p>
+                </div>
+              );
+            })}
+            <EquityCard kpis={kpis} currency={currency} language={language} />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function EquityCard({ kpis, currency, language }: { kpis: NonNullable<Extract<KpiReply, { kind: 'kpis' }>['kpis']>; currency: string; language: Language }) {
+  const t = translator(language);
+  const equity = kpis.equity[currency];
+  const definition = localised(CUSTOMER_EQUITY.definition, language);
+  return (
+    <div class="tm-card tm-kpi" data-kpi="customer-equity" data-value={equity ? String(equity.value) : ''} tabIndex={0}>
+      <div class="tm-muted">{localised(CUSTOMER_EQUITY.label, language)}</div>
+      <strong>{equity ? formatMajorMoney(equity.value, currency, language) : '—'}</strong>
+      <div class="tm-muted">{equity ? `${formatCount(equity.customers, language)} ${t('kpisPredicted')} · ${isoDay(kpis.asOfDay)}` : t('kpisNoPrediction')}</div>
+      <p class="tm-kpi-definition">{definition}</p>
+    </div>
+  );
+}
+
+/** A custom period's new first or last day; the other end follows when the two would cross. */
+function pickDay(choice: Extract<PeriodChoice, { kind: 'custom' }>, end: 'first' | 'last', iso: string, set: (choice: PeriodChoice) => void) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return;
+  const day = dayOfIso(iso);
+  const period = { ...choice.period, [end]: day };
+  if (period.first > period.last) period[end === 'first' ? 'last' : 'first'] = day;
+  set({ kind: 'custom', period });
+}
