@@ -45,7 +45,8 @@ function change(kpi: Kpi, now: number | null, before: number | null, language: L
  */
 export function KpisCard({ language, storeVersion, shop, currency }: { language: Language; storeVersion: string; shop: string | null; currency: string }) {
   const t = translator(language);
-  const [choice, setChoice] = useState<PeriodChoice>({ kind: 'month', back: 0 });
+  // Last month: a whole month against a whole month (this one so far would count its buyers as lost).
+  const [choice, setChoice] = useState<PeriodChoice>({ kind: 'month', back: 1 });
   const [settings, setSettings] = useState<KpiSettings>(DEFAULT_KPI_SETTINGS);
   const [reply, setReply] = useState<KpiReply | null>(null);
   useEffect(() => {
@@ -126,11 +127,11 @@ export function KpisCard({ language, storeVersion, shop, currency }: { language:
               const definition = localised(kpi.definition(kpis.settings), language);
               const delta = change(kpi, now, before, language);
               return (
-                <div class="tm-card tm-kpi" data-kpi={kpi.id} data-value={now === null ? '' : String(now)} data-previous={before === null ? '' : String(before)} tabIndex={0}>
+                <div class="tm-card tm-kpi" data-shop-kpi={kpi.id} data-value={now === null ? '' : String(now)} data-previous={before === null ? '' : String(before)} tabIndex={0}>
                   <div class="tm-muted">{localised(kpi.label, language)}</div>
                   <strong>{shown(kpi, now, currency, language)}</strong>
                   <div class="tm-muted tm-kpi-change">
-                    {delta && <span class="tm-kpi-delta">{delta}</span>} {t('kpisBefore')} {shown(kpi, before, currency, language)}
+                    {delta && <span class="tm-kpi-delta">{delta}</span>}{delta && ' · '}{t('kpisBefore')} {shown(kpi, before, currency, language)}
                   </div>
                   <p class="tm-kpi-definition">{definition}</p>
                 </div>
@@ -149,7 +150,7 @@ function EquityCard({ kpis, currency, language }: { kpis: NonNullable<Extract<Kp
   const equity = kpis.equity[currency];
   const definition = localised(CUSTOMER_EQUITY.definition, language);
   return (
-    <div class="tm-card tm-kpi" data-kpi="customer-equity" data-value={equity ? String(equity.value) : ''} tabIndex={0}>
+    <div class="tm-card tm-kpi" data-shop-kpi="customer-equity" data-value={equity ? String(equity.value) : ''} tabIndex={0}>
       <div class="tm-muted">{localised(CUSTOMER_EQUITY.label, language)}</div>
       <strong>{equity ? formatMajorMoney(equity.value, currency, language) : '—'}</strong>
       <div class="tm-muted">{equity ? `${formatCount(equity.customers, language)} ${t('kpisPredicted')} · ${isoDay(kpis.asOfDay)}` : t('kpisNoPrediction')}</div>

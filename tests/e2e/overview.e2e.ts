@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers';
@@ -65,5 +67,72 @@ describe('the Overview', () => {
     // Cleared, every customer again.
     await page.click('#tm-filter-rfm');
     await expect.poll(() => number('#tm-customers-count')).toBe(320);
+  });
+});
+
+describe('the Overview’s shop KPIs', () => {
+  let browser: LoadedExtension;
+  let page: Page;
+  const value = async (id: string) => Number(await page.locator(`[data-shop-kpi="${id}"]`).getAttribute('data-value'));
+
+  /** The demo export's purchases (paid, shipped or done; not unpaid, not closed) as [buyer, local day], counted apart from Tiermark. */
+  const purchases = (timeZone: string) => {
+    const text = new TextDecoder('gbk').decode(readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv')));
+    const rows = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+    const dayIn = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    return rows
+      .filter((row) => row['买家会员名'] && !['等待买家付款', '交易关闭'].includes(row['订单状态']!))
+      .map((row) => [row['买家会员名']!, dayIn.format(Date.parse(`${row['订单创建时间']!.replace(' ', 'T')}+08:00`))] as const);
+  };
+
+  beforeAll(async () => {
+    ({ browser, page } = await openEmptyDashboard());
+    await importAndScore(page, join(FIXTURES, 'demo/ExportOrderList202611201200.csv'));
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#overview`);
+    await page.locator('.tm-shop-kpis[data-state="kpis"]').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('counts a year’s buyers and new customers as the export has them, and the year before', async () => {
+    const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const bought = purchases(zone);
+    const firstDay = new Map<string, string>();
+    for (const [buyer, day] of bought) if (!firstDay.has(buyer) || day < firstDay.get(buyer)!) firstDay.set(buyer, day);
+    const buyersIn = (year: string) => new Set(bought.filter(([, day]) => day.startsWith(year)).map(([buyer]) => buyer)).size;
+    const newIn = (year: string) => [...firstDay.values()].filter((day) => day.startsWith(year)).length;
+    // The demo's orders run from 2024-11 to 2026-11; the rescore's as-of day is today.
+    await page.selectOption('#tm-kpi-kind', 'year');
+    await page.selectOption('#tm-kpi-period', { label: '2025' });
+    await expect.poll(() => page.locator('#tm-kpi-compared').innerText()).toMatch(/^2025 · compared with 2024/);
+    expect(buyersIn('2025')).toBeGreaterThan(100);
+    expect(await value('buyers')).toBe(buyersIn('2025'));
+    expect(await value('new-customers')).toBe(newIn('2025'));
+    expect(Number(await page.locator('[data-shop-kpi="buyers"]').getAttribute('data-previous'))).toBe(buyersIn('2024'));
+    // A rate reads as a share, and its change in points.
+    await expect.poll(() => page.locator('[data-shop-kpi="repurchase-rate"] strong').innerText()).toMatch(/^\d+(\.\d)?%$/);
+    expect(await page.locator('[data-shop-kpi="repurchase-rate"] .tm-kpi-delta').innerText()).toMatch(/^[▲▼=]( [+-]?\d+(\.\d)? pts)?$/);
+  });
+
+  it('counts a span of the seller’s own days: every buyer of the export over its whole time', async () => {
+    const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const bought = purchases(zone);
+    await page.selectOption('#tm-kpi-kind', 'custom');
+    await page.fill('#tm-kpi-from', '2024-01-01');
+    await page.fill('#tm-kpi-to', '2026-11-20');
+    await expect.poll(() => page.locator('#tm-kpi-compared').innerText()).toMatch(/^2024-01-01 – 2026-11-20/);
+    await expect.poll(() => value('buyers')).toBe(new Set(bought.map(([buyer]) => buyer)).size);
+    expect(await value('new-customers')).toBe(await value('buyers'));
+  });
+
+  it('shows what a KPI means on hover, and the customer equity', async () => {
+    const definition = page.locator('[data-shop-kpi="repurchase-rate"] .tm-kpi-definition');
+    await expect.poll(() => definition.isVisible()).toBe(false);
+    await page.hover('[data-shop-kpi="repurchase-rate"]');
+    await expect.poll(() => definition.isVisible()).toBe(true);
+    expect(await definition.innerText()).toContain('two or more days');
+    expect(await value('customer-equity')).toBeGreaterThan(0);
+    expect(await page.locator('[data-shop-kpi="customer-equity"] strong').innerText()).toMatch(/^(CN)?¥[\d,]+\.\d\d$/);
   });
 });
