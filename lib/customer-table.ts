@@ -8,6 +8,7 @@ import { byKey, type Segment, type SegmentMember } from './segments';
 import { shopOfKey } from './shops';
 import { fnv1a } from './hash';
 import { ascendingOrder, countAtMost } from './sorted';
+import { cohortTable, type CohortTable, type CohortUnit } from './cohorts';
 import { CUSTOMER_EQUITY, periodFigures, periodOfChoice, previousPeriod, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
 /**
@@ -829,16 +830,7 @@ export class CustomerTable {
     const period = periodOfChoice(choice, head.asOfDay);
     const equityColumn = `fact:${CUSTOMER_EQUITY.fact}`;
     const hasEquity = head.columns[equityColumn]?.kind === 'number';
-    await this.need(['shop', 'currency', 'occasionEnd', 'occasionDay', 'occasionSpend', ...(hasEquity ? [equityColumn] : [])]);
-    const shopCode = shop === null ? -1 : head.shops.indexOf(shop);
-    const shops = this.column('shop')!;
-    const keep = shop === null ? undefined : (row: number) => shops[row] === shopCode;
-    const start = new Uint32Array(head.size + 1);
-    start.set(this.column('occasionEnd')!, 1);
-    const columns: OccasionColumns = {
-      size: head.size, start, day: this.column('occasionDay') as Int32Array, spendMinor: this.column('occasionSpend') as Float64Array,
-      currency: this.column('currency') as Uint32Array, currencies: head.currencies,
-    };
+    const { columns, keep } = await this.occasions(shop, hasEquity ? [equityColumn] : []);
     const previous = previousPeriod(kind, period);
     const equity: ShopKpis['equity'] = {};
     if (hasEquity) {
@@ -858,6 +850,29 @@ export class CustomerTable {
       current: periodFigures(columns, period, previous, head.asOfDay, settings, keep),
       previous: periodFigures(columns, previous, previousPeriod(kind, previous), head.asOfDay, settings, keep),
       equity,
+    };
+  }
+
+  /** The cohorts of the last `count` months or weeks, of the customers of a shop (or all) who buy in a currency. */
+  async cohorts(shop: string | null, unit: CohortUnit, count: number, currency: string): Promise<CohortTable & { asOfDay: number }> {
+    const { columns, keep } = await this.occasions(shop);
+    return { ...cohortTable(columns, unit, currency, this.head.asOfDay, count, keep), asOfDay: this.head.asOfDay };
+  }
+
+  /** Every customer's purchase occasions, and which rows are of a shop (all when null); `also`: columns read with them. */
+  private async occasions(shop: string | null, also: readonly string[] = []): Promise<{ columns: OccasionColumns; keep?: (row: number) => boolean }> {
+    const { head } = this;
+    await this.need(['shop', 'currency', 'occasionEnd', 'occasionDay', 'occasionSpend', ...also]);
+    const shopCode = shop === null ? -1 : head.shops.indexOf(shop);
+    const shops = this.column('shop')!;
+    const start = new Uint32Array(head.size + 1);
+    start.set(this.column('occasionEnd')!, 1);
+    return {
+      columns: {
+        size: head.size, start, day: this.column('occasionDay') as Int32Array, spendMinor: this.column('occasionSpend') as Float64Array,
+        currency: this.column('currency') as Uint32Array, currencies: head.currencies,
+      },
+      keep: shop === null ? undefined : (row: number) => shops[row] === shopCode,
     };
   }
 

@@ -1,4 +1,5 @@
 import { CustomerTable, TABLE_LAYOUT, type CustomerTableHead, type ShopKpis, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
+import type { CohortTable, CohortUnit } from '../cohorts';
 import type { KpiSettings, PeriodChoice } from '../kpis';
 import { previewRuleFile, type RulePreview } from '../engine/preview';
 import { defaultRegistry } from '../engine/registry';
@@ -100,6 +101,22 @@ export type KpiReply =
   | { id: number; kind: 'missing' }
   | { id: number; kind: 'failed'; message: string };
 
+/** The Overview's cohort table: customers by the month or week they first bought. */
+export interface CohortRequest {
+  kind: 'cohorts';
+  id: number;
+  storeVersion: string;
+  shop: string | null;
+  unit: CohortUnit;
+  count: number;
+  currency: string;
+}
+
+export type CohortReply =
+  | { id: number; kind: 'cohorts'; table: CohortTable & { asOfDay: number } }
+  | { id: number; kind: 'missing' }
+  | { id: number; kind: 'failed'; message: string };
+
 /**
  * Answers a page's requests (in the query worker, off the page's thread). The table is opened
  * again when the store's version moves on, or when a rescore replaced it mid-read.
@@ -185,6 +202,16 @@ export class TableQueries {
     try {
       const answered = await this.use(storeVersion, async (opened) => (opened ? { kpis: await opened.table.kpis(shop, period, settings), notListed: opened.notListed } : null));
       return answered ? { id, kind: 'kpis', ...answered } : { id, kind: 'missing' };
+    } catch (error) {
+      return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async cohorts(request: CohortRequest): Promise<CohortReply> {
+    const { id, storeVersion, shop, unit, count, currency } = request;
+    try {
+      const table = await this.use(storeVersion, async (opened) => (opened ? opened.table.cohorts(shop, unit, count, currency) : null));
+      return table ? { id, kind: 'cohorts', table } : { id, kind: 'missing' };
     } catch (error) {
       return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }

@@ -16,6 +16,7 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     request.kind === 'window' ? queries.answer(request, reply)
     : request.kind === 'preview' ? queries.preview(request)
     : request.kind === 'kpis' ? queries.kpis(request)
+    : request.kind === 'cohorts' ? queries.cohorts(request)
     : exportSegment(queries, request, (share) => reply({ id, kind: 'progress', share }));
   void answered.then(reply);
 };

@@ -15,6 +15,7 @@ import { QUADRANT_LOOK, type ValueQuadrant } from '../value-matrix';
 import type { Overview } from '../overview';
 import { EmptyShop, ReadingCustomers } from './parts';
 import { KpisCard } from './kpis-card';
+import { CohortsCard } from './cohorts-card';
 
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
 export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db: Database; language: Language; ledger: ImportRecord[]; storeVersion: string; shop: string | null }) {
@@ -85,6 +86,7 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
         )}
       </div>
       <KpisCard language={language} storeVersion={storeVersion} shop={shop} currency={overview.currency} />
+      <CohortsCard language={language} storeVersion={storeVersion} shop={shop} currency={overview.currency} />
       <div class="tm-card tm-tiers">
         <h2>{t('overviewTiers')}</h2>
         <ul class="tm-bars">

@@ -70,20 +70,20 @@ describe('the Overview', () => {
   });
 });
 
+/** The demo export's purchases (paid, shipped or done; not unpaid, not closed) as [buyer, local day], counted apart from Tiermark. */
+const demoPurchases = (timeZone: string) => {
+  const text = new TextDecoder('gbk').decode(readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv')));
+  const rows = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+  const dayIn = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return rows
+    .filter((row) => row['买家会员名'] && !['等待买家付款', '交易关闭'].includes(row['订单状态']!))
+    .map((row) => [row['买家会员名']!, dayIn.format(Date.parse(`${row['订单创建时间']!.replace(' ', 'T')}+08:00`))] as const);
+};
+
 describe('the Overview’s shop KPIs', () => {
   let browser: LoadedExtension;
   let page: Page;
   const value = async (id: string) => Number(await page.locator(`[data-shop-kpi="${id}"]`).getAttribute('data-value'));
-
-  /** The demo export's purchases (paid, shipped or done; not unpaid, not closed) as [buyer, local day], counted apart from Tiermark. */
-  const purchases = (timeZone: string) => {
-    const text = new TextDecoder('gbk').decode(readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv')));
-    const rows = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
-    const dayIn = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    return rows
-      .filter((row) => row['买家会员名'] && !['等待买家付款', '交易关闭'].includes(row['订单状态']!))
-      .map((row) => [row['买家会员名']!, dayIn.format(Date.parse(`${row['订单创建时间']!.replace(' ', 'T')}+08:00`))] as const);
-  };
 
   beforeAll(async () => {
     ({ browser, page } = await openEmptyDashboard());
@@ -97,7 +97,7 @@ describe('the Overview’s shop KPIs', () => {
 
   it('counts a year’s buyers and new customers as the export has them, and the year before', async () => {
     const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
-    const bought = purchases(zone);
+    const bought = demoPurchases(zone);
     const firstDay = new Map<string, string>();
     for (const [buyer, day] of bought) if (!firstDay.has(buyer) || day < firstDay.get(buyer)!) firstDay.set(buyer, day);
     const buyersIn = (year: string) => new Set(bought.filter(([, day]) => day.startsWith(year)).map(([buyer]) => buyer)).size;
@@ -117,7 +117,7 @@ describe('the Overview’s shop KPIs', () => {
 
   it('counts a span of the seller’s own days: every buyer of the export over its whole time', async () => {
     const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
-    const bought = purchases(zone);
+    const bought = demoPurchases(zone);
     await page.selectOption('#tm-kpi-kind', 'custom');
     await page.fill('#tm-kpi-from', '2024-01-01');
     await page.fill('#tm-kpi-to', '2026-11-20');
@@ -134,5 +134,34 @@ describe('the Overview’s shop KPIs', () => {
     expect(await definition.innerText()).toContain('two or more days');
     expect(await value('customer-equity')).toBeGreaterThan(0);
     expect(await page.locator('[data-shop-kpi="customer-equity"] strong').innerText()).toMatch(/^(CN)?¥[\d,]+\.\d\d$/);
+  });
+
+  it('puts each buyer of the export in the month of their first purchase, as a table and as a CSV', async () => {
+    const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const firstMonth = new Map<string, string>();
+    for (const [buyer, day] of demoPurchases(zone)) if (!firstMonth.has(buyer) || day < firstMonth.get(buyer)!) firstMonth.set(buyer, day);
+    const byMonth = (month: string) => [...firstMonth.values()].filter((day) => day.startsWith(month)).length;
+    await page.selectOption('#tm-cohort-count', '24');
+    await expect.poll(() => page.locator('.tm-cohort-grid tbody tr').count()).toBe(24);
+    const customers = async (month: string) => Number((await page.locator(`.tm-cohort-grid tr[data-cohort="${month}"] td`).first().innerText()).replace(/\D/g, ''));
+    // The months shown are the 24 up to the rescore's as-of day (today); the demo's buyers fall in some of them.
+    const shown = await page.locator('.tm-cohort-grid tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-cohort')!));
+    expect(shown).toHaveLength(24);
+    const withBuyers = shown.filter((month) => byMonth(month) > 0);
+    expect(withBuyers.length).toBeGreaterThan(3);
+    for (const month of shown) expect(await customers(month), month).toBe(byMonth(month));
+    // Month 0 is the first purchase itself: no share; month 1 on, shares of the row's customers.
+    const oldest = page.locator(`.tm-cohort-grid tr[data-cohort="${withBuyers.at(-1)}"]`);
+    expect(await oldest.locator('td[data-since="0"]').innerText()).toBe('');
+    const shares = (await oldest.locator('td[data-since]').evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-value')))).filter(Boolean).map(Number);
+    expect(shares.length).toBeGreaterThan(3);
+    expect(shares.every((share) => share >= 0 && share <= 1)).toBe(true);
+    const download = page.waitForEvent('download');
+    await page.click('#tm-cohort-export');
+    const file = await (await download).path();
+    const lines = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toMatch(/^First purchase,Customers,Month 0,Month 1,/);
+    expect(lines).toHaveLength(25);
+    expect(lines.find((line) => line.startsWith(`${withBuyers[0]},`))!.split(',')[1]).toBe(String(byMonth(withBuyers[0]!)));
   });
 });

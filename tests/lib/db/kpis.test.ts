@@ -26,11 +26,11 @@ const dayOfRow = (date: string) => {
 };
 
 /**
- * The figures of a period worked out from the export's rows, apart from Tiermark's code: a
- * customer's purchase days are the days of their invoices; a credit note ("C…") is money back,
+ * Each customer's purchase occasions worked out from the export's rows, apart from Tiermark's code:
+ * a customer's purchase days are the days of their invoices; a credit note ("C…") is money back,
  * counted with the day's purchase or, on a day without one, with the purchase before.
  */
-function expectedFigures(rows: readonly RetailRow[], period: Period, previous: Period, asOfDay: number, settings: KpiSettings): PeriodFigures {
+function occasionsFromRows(rows: readonly RetailRow[], asOfDay: number): Array<Array<{ day: number; cents: number }>> {
   const byCustomer = new Map<string, Map<number, { cents: number; purchase: boolean }>>();
   // As the import does (and says so): a row repeating an earlier row of its invoice exactly is counted once.
   const seen = new Set<string>();
@@ -48,18 +48,24 @@ function expectedFigures(rows: readonly RetailRow[], period: Period, previous: P
     slot.cents += Number(row.Quantity) * Math.round(Number(row.UnitPrice) * 100);
     if (!row.InvoiceNo.startsWith('C')) slot.purchase = true;
   }
-  const through = Math.min(period.last, asOfDay);
-  const within = (day: number, span: Period, last = span.last) => day >= span.first && day <= last;
-  const figures: PeriodFigures = { period, through, buyers: 0, newCustomers: 0, repeatBuyers: 0, newSettled: 0, newBoughtAgain: 0, previousBuyers: 0, churned: 0, lapsed: 0, reactivated: 0, byCurrency: {} };
-  let sales = 0;
-  for (const days of byCustomer.values()) {
+  return [...byCustomer.values()].map((days) => {
     const occasions: Array<{ day: number; cents: number }> = [];
     for (const day of [...days.keys()].sort((a, b) => a - b)) {
       const { cents, purchase } = days.get(day)!;
       if (purchase) occasions.push({ day, cents });
       else if (occasions.length > 0) occasions[occasions.length - 1]!.cents += cents;
     }
-    if (occasions.length === 0) continue;
+    return occasions;
+  }).filter((occasions) => occasions.length > 0);
+}
+
+/** The figures of a period from the rows' occasions, counted plainly. */
+function expectedFigures(rows: readonly RetailRow[], period: Period, previous: Period, asOfDay: number, settings: KpiSettings): PeriodFigures {
+  const through = Math.min(period.last, asOfDay);
+  const within = (day: number, span: Period, last = span.last) => day >= span.first && day <= last;
+  const figures: PeriodFigures = { period, through, buyers: 0, newCustomers: 0, repeatBuyers: 0, newSettled: 0, newBoughtAgain: 0, previousBuyers: 0, churned: 0, lapsed: 0, reactivated: 0, byCurrency: {} };
+  let sales = 0;
+  for (const occasions of occasionsFromRows(rows, asOfDay)) {
     const inPeriod = occasions.filter((o) => within(o.day, period, through));
     const before = occasions.filter((o) => o.day < period.first);
     const first = occasions[0]!.day;
@@ -84,6 +90,26 @@ function expectedFigures(rows: readonly RetailRow[], period: Period, previous: P
   }
   if (figures.buyers > 0) figures.byCurrency.GBP = { buyers: figures.buyers, netSalesMinor: sales };
   return figures;
+}
+
+/** The cohorts of the last `count` months or weeks (from Monday), newest first, from the rows' occasions. */
+function expectedCohorts(rows: readonly RetailRow[], unit: 'month' | 'week', count: number, asOfDay: number) {
+  const MONDAY = 4; // 1970-01-05
+  const unitOf = (day: number) => (unit === 'week' ? Math.floor((day - MONDAY) / 7) : new Date(day * 86_400_000).getUTCFullYear() * 12 + new Date(day * 86_400_000).getUTCMonth());
+  const firstDay = (index: number) => (unit === 'week' ? MONDAY + index * 7 : Date.UTC(Math.floor(index / 12), index % 12, 1) / 86_400_000);
+  const customers = occasionsFromRows(rows, asOfDay);
+  const last = unitOf(asOfDay);
+  return Array.from({ length: count }, (_, i) => {
+    const cohort = last - i;
+    const members = customers.filter((occasions) => unitOf(occasions[0]!.day) === cohort);
+    let total = 0;
+    return {
+      first: firstDay(cohort),
+      customers: members.length,
+      bought: Array.from({ length: i + 1 }, (_, since) => members.filter((occasions) => occasions.some((o) => unitOf(o.day) === cohort + since)).length),
+      spentMinor: Array.from({ length: i + 1 }, (_, since) => (total += members.flatMap((occasions) => occasions.filter((o) => unitOf(o.day) === cohort + since)).reduce((sum, o) => sum + o.cents, 0))),
+    };
+  });
 }
 
 async function importRetail(db: Database, name: string, text: string) {
@@ -119,6 +145,12 @@ async function expectKpisOf(db: Database, rows: readonly RetailRow[], asOf: stri
     expect(reply.kpis.current, label).toEqual(expectedFigures(rows, period, previous, asOfDay, settings));
     expect(reply.kpis.previous, label).toEqual(expectedFigures(rows, previous, previousPeriod(choice.kind, previous), asOfDay, settings));
     compared += reply.kpis.current.buyers;
+  }
+  for (const [unit, count] of [['month', 24], ['week', 12]] as const) {
+    const reply = await queries.cohorts({ kind: 'cohorts', id: 2, storeVersion: 'v1', shop: null, unit, count, currency: 'GBP' });
+    if (reply.kind !== 'cohorts') throw new Error(JSON.stringify(reply));
+    expect(reply.table.cohorts, unit).toEqual(expectedCohorts(rows, unit, count, asOfDay));
+    expect(reply.table.otherCurrencies).toBe(0);
   }
   return compared;
 }
@@ -166,7 +198,7 @@ const HEADER = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDat
 const csvOf = (rows: readonly RetailRow[]) => Papa.unparse({ fields: HEADER, data: rows.map((row) => [row.InvoiceNo, 'SKU1', 'MUG', row.Quantity, row.InvoiceDate, row.UnitPrice, row.CustomerID, 'United Kingdom']) });
 
 describe('shop KPIs over the stored customers', () => {
-  it('equal the figures worked out from a generated wholesaler’s rows, for every month, quarter, year and custom span', async () => {
+  it('equal the figures worked out from a generated wholesaler’s rows, for every month, quarter, year and custom span, and its cohorts by month and week', async () => {
     const rows = generatedShop();
     const db = await openTiermarkDB(`kpis-${(dbCount += 1)}`);
     await importRetail(db, 'invoices.csv', csvOf(rows));
@@ -215,7 +247,7 @@ describe('shop KPIs over the stored customers', () => {
   }, 60_000);
 
   const retail = sharedData('online-retail');
-  it.skipIf(!retail.present)(`equal the figures worked out from the UCI Online Retail rows of France and Germany (${retail.path})`, async () => {
+  it.skipIf(!retail.present)(`equal the figures and cohorts worked out from the UCI Online Retail rows of France and Germany (${retail.path})`, async () => {
     const db = await openTiermarkDB(`kpis-${(dbCount += 1)}`);
     const rows: RetailRow[] = [];
     for (const file of ['france.csv', 'germany.csv']) {
