@@ -126,6 +126,10 @@ export class TableQueries {
 
   constructor(private readonly db: () => Promise<Database>) {}
 
+  database(): Promise<Database> {
+    return this.db();
+  }
+
   /** Runs `use` on the table as the store is at a version; null while a store with customers has no table yet. */
   async use<T>(storeVersion: string, use: (opened: OpenedTable | null) => Promise<T>): Promise<T | null> {
     try {

@@ -23,7 +23,7 @@ export interface TiermarkDB extends DBSchema {
   staged: { key: [string, number, number]; value: StagedBatch };
   /** Alias additions of a commit in progress, applied after its customers. */
   stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
-  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead };
+  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret };
   /** Facts and rule outcomes by customer, in buckets like `customers`. */
   profiles: { key: number; value: StoredBucket };
   /** Follow-ups the rules raised, by id, in buckets of their customers': staff mark them done or snooze them. */
@@ -60,6 +60,12 @@ export type StagedOrder = { order: Order; continuation: Continuation | null; row
 export interface PublishedModels {
   id: 'models';
   models: Record<string, unknown>;
+}
+
+/** The secret behind anonymised exports' pseudonyms (see pseudonyms.ts); `meta` record "pseudonymSecret". */
+export interface PseudonymSecret {
+  id: 'pseudonymSecret';
+  secret: string;
 }
 
 export interface StoreCounts {

@@ -245,6 +245,8 @@ const STRINGS = {
   splitExport: { en: 'Export the groups', 'zh-CN': '导出各组' },
   splitDone: { en: 'Exported: ', 'zh-CN': '已导出：' },
   'csv.buyer': { en: 'Buyer id', 'zh-CN': '买家账号' },
+  'csv.pseudonym': { en: 'Customer (pseudonym)', 'zh-CN': '客户（匿名编号）' },
+  csvAnonymous: { en: 'Anonymised: no names, emails or phones, a pseudonymous id instead', 'zh-CN': '匿名导出：不含姓名、邮箱、手机号，以匿名编号代替' },
   'csv.names': { en: 'Names', 'zh-CN': '姓名' },
   'csv.emails': { en: 'Emails', 'zh-CN': '邮箱' },
   'csv.phones': { en: 'Phones', 'zh-CN': '手机' },

@@ -35,6 +35,10 @@ const SECTIONS: Array<{ id: string; title: Localised; points: Localised[] }> = [
         en: 'Until you delete it: Settings → "Delete all data" removes every order, customer, score, follow-up, rule file and import record at once; removing the extension removes everything too. A backup is a file you save yourself and keep where you choose.',
         'zh-CN': '直到您删除为止：“设置”中的“删除全部数据”会一次删除所有订单、客户、评分、跟进、规则文件和导入记录；卸载扩展也会删除全部数据。备份是您自己保存的文件，由您决定存放位置。',
       },
+      {
+        en: 'Exports (Segments page) are files you save yourself. To hand a list to someone who need not know who the customers are (最小必要, 匿名化), export it anonymised: each customer gets a pseudonymous id instead of their buyer id, names, emails and phones. The id is the same in every export of this shop, so groups can be matched to results later, and cannot be worked back to the customer without this shop\'s secret, which stays in its database (and its backups).',
+        'zh-CN': '导出文件（“客户分群”页）由您自己保存。如需把名单交给无需知道客户身份的人（最小必要、匿名化），请选择匿名导出：每位客户以匿名编号代替买家账号、姓名、邮箱和手机号。同一店铺的每次导出中编号相同，便于之后对照结果；没有本店的密钥（只保存在其数据库和备份中）无法还原出客户。',
+      },
     ],
   },
   {

@@ -1,26 +1,27 @@
 import type { TableQueries } from '../db/customer-table';
+import { pseudonymSecret, pseudonymsOf } from '../db/pseudonyms';
 import { minorDigits } from '../money';
 import { splitSegment, type Segment, type SegmentMember, type SplitRequest } from '../segments';
 import { csvBytes, excelCsvInSlices, type CsvEncoding } from './csv-export';
 import { localised, translator, type Language } from './i18n';
 
-/** A segment's customers as Excel opens them: one row each, money in the shop currency's major units. */
-export function segmentCsv(rows: readonly SegmentMember[], language: Language, timeZone: string, group?: string, onProgress?: (share: number) => void): Promise<string> {
+/**
+ * A segment's customers as Excel opens them: one row each, money in the shop currency's major
+ * units. With `pseudonyms` (one per row), anonymised: a pseudonymous id instead of the buyer id,
+ * names, emails and phones.
+ */
+export function segmentCsv(rows: readonly SegmentMember[], language: Language, timeZone: string, group?: string, onProgress?: (share: number) => void, pseudonyms?: readonly string[]): Promise<string> {
   const t = translator(language);
   const date = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' });
-  const header = [
-    ...(group ? [t('csv.group')] : []),
-    t('csv.buyer'), t('csv.names'), t('csv.emails'), t('csv.phones'), t('colTier'), t('colOrders'), t('colSpend'), t('colAov'), t('colLastOrder'), 'RFM', t('csv.churnRisk'),
-  ];
+  const who = pseudonyms ? [t('csv.pseudonym')] : [t('csv.buyer'), t('csv.names'), t('csv.emails'), t('csv.phones')];
+  const header = [...(group ? [t('csv.group')] : []), ...who, t('colTier'), t('colOrders'), t('colSpend'), t('colAov'), t('colLastOrder'), 'RFM', t('csv.churnRisk')];
+  const place = new Map(rows.map((row, i) => [row, i]));
   return excelCsvInSlices(
     header,
     rows,
     (row) => [
       ...(group ? [group] : []),
-      row.buyerId,
-      row.names.join('; '),
-      row.emails.join('; '),
-      row.phones.join('; '),
+      ...(pseudonyms ? [pseudonyms[place.get(row)!]!] : [row.buyerId, row.names.join('; '), row.emails.join('; '), row.phones.join('; ')]),
       row.tier ? localised(row.tier.label, language) : '',
       row.orderCount,
       (row.monetaryMinor / 10 ** minorDigits(row.currency)).toFixed(minorDigits(row.currency)),
@@ -46,16 +47,20 @@ export interface SegmentFilesRequest {
   encoding: CsvEncoding;
   /** Groups of these sizes drawn at random with the seed (an A/B test); none exports the whole segment. */
   split?: Pick<SplitRequest, 'seed'> & { sizes: number[] };
+  /** Without names, emails or phones: a pseudonymous id per customer instead (see lib/db/pseudonyms.ts). */
+  anonymous?: boolean;
 }
 
 /**
  * A segment's export: one file of every member, or one per group of a split. Null when the split
  * asks for more customers than the segment has.
  */
-export async function segmentFiles(members: readonly SegmentMember[], request: SegmentFilesRequest, onProgress?: (share: number) => void): Promise<SegmentFile[] | null> {
+export async function segmentFiles(members: readonly SegmentMember[], request: SegmentFilesRequest, onProgress?: (share: number) => void, secret?: string): Promise<SegmentFile[] | null> {
   const { language, timeZone, encoding, split } = request;
+  if (request.anonymous && secret === undefined) throw new Error('An anonymised export needs the store’s pseudonym secret');
+  const pseudonymsFor = async (rows: readonly SegmentMember[]) => (request.anonymous ? pseudonymsOf(rows.map((row) => row.key), secret!) : undefined);
   if (!split) {
-    const csv = await segmentCsv(members, language, timeZone, undefined, onProgress);
+    const csv = await segmentCsv(members, language, timeZone, undefined, onProgress, await pseudonymsFor(members));
     return [{ group: null, customers: members.length, blob: csvBytes(csv, encoding) }];
   }
   const asked = split.sizes.reduce((a, b) => a + b, 0);
@@ -64,7 +69,7 @@ export async function segmentFiles(members: readonly SegmentMember[], request: S
   const files: SegmentFile[] = [];
   for (const [i, group] of groups.entries()) {
     const name = String.fromCharCode(65 + i);
-    const csv = await segmentCsv(group, language, timeZone, name, (share) => onProgress?.((i + share) / groups.length));
+    const csv = await segmentCsv(group, language, timeZone, name, (share) => onProgress?.((i + share) / groups.length), await pseudonymsFor(group));
     files.push({ group: name, customers: group.length, blob: csvBytes(csv, encoding) });
   }
   return files;
@@ -95,7 +100,8 @@ export async function exportSegment(queries: TableQueries, request: SegmentReque
   try {
     const read = await queries.members(storeVersion, segment, shop);
     if (!read) return { id, kind: 'missing' };
-    return { id, kind: 'files', files: await segmentFiles(read.members, files, onProgress), members: read.members.length, notListed: read.notListed };
+    const secret = files.anonymous ? await pseudonymSecret(await queries.database()) : undefined;
+    return { id, kind: 'files', files: await segmentFiles(read.members, files, onProgress, secret), members: read.members.length, notListed: read.notListed };
   } catch (error) {
     return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
   }

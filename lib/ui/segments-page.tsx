@@ -90,6 +90,7 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
   const [timeZone, setTimeZone] = useState('UTC');
   const [splitting, setSplitting] = useState<string | null>(null);
   const [encoding, setEncoding] = useState<CsvEncoding>('utf-8');
+  const [anonymous, setAnonymous] = useState(false);
   useEffect(() => {
     let current = true;
     void (async () => {
@@ -107,7 +108,7 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
   const [exporting, setExporting] = useState<{ ref: string; share: number } | null>(null);
   const [exportMessage, setExportMessage] = useState<ExportMessage>(null);
   const segmentFilesOf = (segment: Segment, split?: { sizes: number[]; seed: string }, progress?: (share: number) => void) =>
-    customerQueries().exportSegment({ storeVersion, segment: { kind: segment.kind, ref: segment.ref }, shop, files: { language, timeZone, encoding, split } }, progress);
+    customerQueries().exportSegment({ storeVersion, segment: { kind: segment.kind, ref: segment.ref }, shop, files: { language, timeZone, encoding, split, anonymous } }, progress);
   const exportSegment = async (segment: Segment) => {
     setExporting({ ref: segment.ref, share: 0 });
     try {
@@ -129,6 +130,9 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
           <option value="utf-8">{t('csvEncoding.utf-8')}</option>
           <option value="gbk">{t('csvEncoding.gbk')}</option>
         </select>
+      </label>
+      <label class="tm-toolbar">
+        <input type="checkbox" id="tm-csv-anonymous" checked={anonymous} onChange={(e) => setAnonymous(e.currentTarget.checked)} /> {t('csvAnonymous')}
       </label>
       {exportMessage && (
         <p>

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Papa from 'papaparse';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers';
@@ -105,5 +106,24 @@ describe('the Segments page: counts, CSV exports and A/B splits', () => {
     await form.locator('.tm-split-sizes').fill(`${members}, 1`);
     await form.locator('.tm-split-export').click();
     expect(await form.locator('.tm-split-problem').innerText()).toContain('fewer customers than the groups ask for');
+  });
+  it('exports anonymised when asked: a pseudonym instead of the buyer id, names, emails and phones', async () => {
+    // A tab of its own: Chromium holds back a tab's downloads after several.
+    const tab = await browser.context.newPage();
+    await tab.goto(`chrome-extension://${browser.extensionId}/options.html#segments`);
+    const ref = 'member-ladder/member';
+    await tab.check('#tm-csv-anonymous');
+    const [download] = await Promise.all([tab.waitForEvent('download'), tab.click(`.tm-segment[data-segment="${ref}"] .tm-segment-export`)]);
+    const rows = lines(await text(download));
+    await tab.close();
+    expect(rows[0]).toBe('Customer (pseudonym),Tier,Orders,Net spend,Average order,Last order,RFM,Churn risk');
+    expect(rows).toHaveLength((await countOf(ref)) + 1);
+    expect(new Set(rows.slice(1).map((row) => row.split(',')[0])).size).toBe(rows.length - 1);
+    // Not one of the demo shop's buyer ids or receivers' names, read from its export, in the file.
+    const demo = new TextDecoder('gbk').decode(readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv')));
+    const people = new Set(Papa.parse<Record<string, string>>(demo, { header: true, skipEmptyLines: true }).data.flatMap((row) => [row['买家会员名']!, row['收货人姓名']!]).filter(Boolean));
+    expect(people.size).toBeGreaterThan(300);
+    const file = rows.join('\n');
+    expect([...people].filter((person) => file.includes(person))).toEqual([]);
   });
 });

@@ -17,7 +17,8 @@ import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { ascendingOrder } from '../../../lib/sorted';
 import { memberOfRow, membersOf, segmentsOf, splitSegment } from '../../../lib/segments';
-import { exportSegment, segmentCsv, segmentFiles } from '../../../lib/ui/segment-export';
+import { exportSegment, segmentCsv, segmentFiles, type SegmentFilesRequest } from '../../../lib/ui/segment-export';
+import Papa from 'papaparse';
 import { chunked, fixture } from '../../helpers';
 
 const FIXTURES = join(__dirname, '../../fixtures');
@@ -175,6 +176,42 @@ describe('the customer table the rescore writes', () => {
     // GBK for older Excel: the same text, without the BOM.
     const [gbk] = (await segmentFiles(members, { ...request, encoding: 'gbk' }))!;
     expect(new TextDecoder('gbk').decode(await gbk!.blob.arrayBuffer())).toBe(expectedCsv.slice(1));
+  });
+
+  it('exports a segment anonymised: a pseudonym per customer, the same in every export and split, and nothing that names them', async () => {
+    const db = await threeShops();
+    const queries = new TableQueries(async () => db);
+    const segments = segmentsOf(await loadCustomerRows(db));
+    const biggest = segments.filter((segment) => segment.kind === 'badge').sort((a, b) => b.count - a.count)[0]!;
+    const files = { language: 'en', timeZone: 'Asia/Shanghai', encoding: 'utf-8' } as const;
+    const exported = async (from: Database, more: Partial<SegmentFilesRequest> = {}) => {
+      const reply = await exportSegment(new TableQueries(async () => from), { kind: 'segment', id: 1, storeVersion: 'v1', segment: biggest, shop: null, files: { ...files, ...more } });
+      if (reply.kind !== 'files') throw new Error(JSON.stringify(reply));
+      return Promise.all(reply.files!.map(async (file) => Papa.parse<string[]>((await file.blob.text()).replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data));
+    };
+    const [plain] = await exported(db);
+    const [anonymous] = await exported(db, { anonymous: true });
+    const members = await (await openCustomerTable(db))!.table.members(biggest, null);
+    expect(anonymous![0]!.slice(0, 2)).toEqual(['Customer (pseudonym)', 'Tier']);
+    expect(anonymous).toHaveLength(members.length + 1);
+    // Each customer's figures, in the same order, under a pseudonym of their own.
+    const pseudonyms = anonymous!.slice(1).map((row) => row[0]!);
+    expect(new Set(pseudonyms).size).toBe(members.length);
+    expect(pseudonyms.every((name) => /^C-[a-z2-9]{12}$/.test(name))).toBe(true);
+    expect(anonymous!.slice(1).map((row) => row.slice(1))).toEqual(plain!.slice(1).map((row) => row.slice(4)));
+    // Not one buyer id, name, email or phone of theirs anywhere in the file.
+    const text = anonymous!.flat().join('\n');
+    const identifiers = members.flatMap((member) => [member.buyerId, ...member.names, ...member.emails, ...member.phones]).filter((value) => value.length >= 2);
+    expect(identifiers.length).toBeGreaterThan(members.length);
+    expect(identifiers.filter((value) => text.includes(value))).toEqual([]);
+    // The same pseudonyms in the next export and in an A/B split's groups; another store has its own secret.
+    expect(await exported(db, { anonymous: true })).toEqual([anonymous]);
+    const groups = await exported(db, { anonymous: true, split: { sizes: [6, 4], seed: 'win-back' } });
+    const byPseudonym = new Map(anonymous!.slice(1).map((row) => [row[0]!, row.slice(1).join('|')]));
+    for (const row of groups.flatMap((group) => group.slice(1))) expect(byPseudonym.get(row[1]!)).toBe(row.slice(2).join('|'));
+    const other = await threeShops();
+    const [elsewhere] = await exported(other, { anonymous: true });
+    expect(elsewhere!.slice(1).filter((row) => byPseudonym.has(row[0]!))).toEqual([]);
   });
 
   it('says how many customers an import added since it was built, and never mixes two builds', async () => {
