@@ -396,6 +396,9 @@ export class CustomerTableBuilder {
   }
 }
 
+/** The column of the do-not-contact flag staff set (plugins/scorers/notes.ts): a boolean's codes, 2 for true. */
+const DO_NOT_CONTACT = 'fact:doNotContact';
+
 /** The KPIs of a period and of the one before it, and the customer equity by currency (major units) with the customers predicted. */
 export interface ShopKpis {
   asOfDay: number;
@@ -876,19 +879,38 @@ export class CustomerTable {
     };
   }
 
-  /** A segment's customers (of a shop, or all), in the order of their keys, as an export lists them. */
-  async members(segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<SegmentMember[]> {
+  /** How many of a segment's customers (of a shop, or all) staff marked do-not-contact: no export holds them. */
+  async doNotContact(segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<number> {
+    return (await this.segmentRows(segment, shop)).held;
+  }
+
+  /** A segment's rows (of a shop, or all), ascending, but for those marked do-not-contact (`held`). */
+  private async segmentRows(segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<{ rows: number[]; held: number }> {
     const { head } = this;
     const codesName = segment.kind === 'tier' ? 'tier' : segment.kind === 'badge' ? 'badgeSet' : 'treatmentSet';
-    await this.need(['shop', codesName]);
+    const flag = head.columns[DO_NOT_CONTACT]?.kind === 'boolean' ? DO_NOT_CONTACT : null;
+    await this.need(['shop', codesName, ...(flag ? [flag] : [])]);
     const shopCode = shop === null ? -1 : head.shops.indexOf(shop);
     const shops = this.column('shop')!;
     const codes = this.column(codesName)!;
+    const marked = flag ? this.column(flag)! : null;
     const holding = (sets: number[][], entries: Array<{ ref: string }>) => Uint8Array.from(sets, (set) => (set.some((i) => entries[i]!.ref === segment.ref) ? 1 : 0));
     const inSegment =
       segment.kind === 'tier' ? Uint8Array.from([0, ...head.tiers.map((tier) => (tier.ref === segment.ref ? 1 : 0))]) : segment.kind === 'badge' ? holding(head.badgeSets, head.badges) : holding(head.treatmentSets, head.treatments);
     const rows: number[] = [];
-    for (let row = 0; row < head.size; row += 1) if ((shop === null || shops[row] === shopCode) && inSegment[codes[row]!]) rows.push(row);
+    let held = 0;
+    for (let row = 0; row < head.size; row += 1) {
+      if ((shop !== null && shops[row] !== shopCode) || !inSegment[codes[row]!]) continue;
+      if (marked?.[row] === 2) held += 1;
+      else rows.push(row);
+    }
+    return { rows, held };
+  }
+
+  /** A segment's customers (of a shop, or all), in the order of their keys, as an export lists them; none marked do-not-contact. */
+  async members(segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<SegmentMember[]> {
+    const { head } = this;
+    const { rows } = await this.segmentRows(segment, shop);
     // Rows ascend, so each piece covers a run of blocks, read once.
     const members: SegmentMember[] = [];
     const span = ROW_BLOCKS_PER_READ * head.blocks.rows;

@@ -115,6 +115,20 @@ export interface KeptDate {
   monthDay: string;
 }
 
+/**
+ * What staff keep about a customer besides the exports: a note, tags (物流敏感, 价格敏感), and two
+ * flags. Do-not-contact keeps them out of follow-ups and exports; hidden on pages keeps their badge
+ * and card off every seller page. Kept apart from the orders, so re-imports never touch them.
+ */
+export interface CustomerNotes {
+  key: string;
+  note: string;
+  tags: string[];
+  doNotContact: boolean;
+  hideOnPages: boolean;
+  updatedAt: number;
+}
+
 /** The name a kept birthday goes by; any other name is the seller's own. */
 export const BIRTHDAY = 'birthday';
 

@@ -5,7 +5,7 @@ import type { ImportRecord } from './ledger';
 import { both, SellerError, type Localised } from '../localised';
 
 /** What a backup holds: every store a rescore or an import cannot rebuild by itself, and the shop's settings. */
-const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles', 'shops', 'keptDates'] as const;
+const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles', 'shops', 'keptDates', 'customerNotes'] as const;
 type BackedUp = (typeof BACKED_UP)[number];
 const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles', 'followups']);
 /** Every store, for deleting all data: the backed-up ones, an import's staging and the badge index. */
@@ -43,6 +43,7 @@ const KEY_OF: Record<BackedUp, (record: Record<string, unknown>) => boolean> = {
   ruleFiles: (r) => typeof r.file === 'string' && typeof r.text === 'string',
   shops: (r) => typeof r.id === 'string' && typeof r.platform === 'string',
   keptDates: (r) => typeof r.key === 'string' && Array.isArray(r.dates),
+  customerNotes: (r) => typeof r.key === 'string' && typeof r.note === 'string' && Array.isArray(r.tags),
 };
 const BUCKET = both('a bucket: a whole-number "bucket" and "json" text', '一个分桶：整数 "bucket" 和文字 "json"');
 const EXPECTED: Record<BackedUp, Localised> = {
@@ -52,11 +53,12 @@ const EXPECTED: Record<BackedUp, Localised> = {
   ruleFiles: both('a rule file with "file" and "text"', '一个规则文件："file" 和 "text"'),
   shops: both('a shop with "id" and "platform" text', '一个店铺：文字 "id" 和 "platform"'),
   keptDates: both('a customer\'s dates: "key" text and a "dates" list', '一位客户的日期：文字 "key" 和列表 "dates"'),
+  customerNotes: both('a customer\'s notes: "key" and "note" text and a "tags" list', '一位客户的备注：文字 "key"、"note" 和列表 "tags"'),
 };
 /** The store version before shops: its backups restore, each import into its platform's first shop (as the v4 migration does). */
 const BEFORE_SHOPS = 3;
-/** Versions whose backups restore here; those from before kept dates have none. A badge index or customer table is never in one. */
-const RESTORABLE = new Set([BEFORE_SHOPS, 4, 5, 6, DB_VERSION]);
+/** Versions whose backups restore here; those from before kept dates or notes have none. A badge index or customer table is never in one. */
+const RESTORABLE = new Set([BEFORE_SHOPS, 4, 5, 6, 7, DB_VERSION]);
 
 /** Buckets read at a time: each read's results become objects on the page's thread. */
 const SLICE = 32;

@@ -222,7 +222,9 @@ export class TableQueries {
   }
 
   /** A segment's members (of a shop, or all), in key order, and how many customers an import added since the table was built; null while there is no table yet. */
-  members(storeVersion: string, segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<{ members: SegmentMember[]; notListed: number } | null> {
-    return this.use(storeVersion, async (opened) => (opened ? { members: await opened.table.members(segment, shop), notListed: opened.notListed } : { members: [], notListed: 0 }));
+  members(storeVersion: string, segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<{ members: SegmentMember[]; notListed: number; doNotContact: number } | null> {
+    return this.use(storeVersion, async (opened) =>
+      opened ? { members: await opened.table.members(segment, shop), notListed: opened.notListed, doNotContact: await opened.table.doNotContact(segment, shop) } : { members: [], notListed: 0, doNotContact: 0 },
+    );
   }
 }

@@ -18,10 +18,11 @@ const SUMMARY: Record<Language, (c: Customer, recency: number | null) => string>
 type LookupStore = 'aliases' | 'customers' | 'profiles';
 
 /**
- * Parsed buckets kept between lookups: a seller pages through the same customers all day, and a
- * 500-row page asks for a few hundred buckets. Cleared whenever an import or a rescore has written.
+ * Parsed buckets (and whether a customer is hidden from pages) kept between lookups: a seller pages
+ * through the same customers all day, and a 500-row page asks for a few hundred buckets. Cleared
+ * whenever an import or a rescore has written; saving a customer's notes rescores.
  */
-const buckets = new WeakMap<Database, Map<string, Promise<Record<string, unknown>>>>();
+const buckets = new WeakMap<Database, Map<string, Promise<unknown>>>();
 
 const versions = new WeakMap<Database, string>();
 /** The shops, read once until the store changes: every buyer-id lookup needs them. */
@@ -85,6 +86,12 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
     return read as Promise<Record<string, T>>;
   };
   const customerOf = async (key: string) => (await bucket<Customer>('customers', key))[key];
+  // Staff hid the customer from seller pages (their notes): no badge, no card.
+  const hiddenOnPages = async (key: string) => {
+    let read = parsed.get(`notes:${key}`) as Promise<boolean> | undefined;
+    if (!read) parsed.set(`notes:${key}`, (read = db.get('customerNotes', key).then((notes) => notes?.hideOnPages === true)));
+    return read;
+  };
   let shopList = shopLists.get(db);
   if (!shopList) shopLists.set(db, (shopList = db.getAll('shops')));
   const allShops = shopList;
@@ -102,8 +109,8 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
   }
 
   async function view(key: string): Promise<BadgeView | null> {
-    const customer = await customerOf(key);
-    if (!customer) return null;
+    const [customer, hidden] = await Promise.all([customerOf(key), hiddenOnPages(key)]);
+    if (!customer || hidden) return null;
     const profile = (await bucket<Profile>('profiles', key))[key];
     const recency = typeof profile?.facts.recencyDays === 'number' ? profile.facts.recencyDays : null;
     return {

@@ -11,6 +11,7 @@ import { BUCKETS, readBucket, storedCustomers, type StoredCustomers } from './bu
 import { storedProfiles, type Profile, type RescoreStatus } from './profiles';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
+import { allNotes } from './customer-notes';
 import { storeCounts, type Database } from './schema';
 import { bucketSlices } from './slices';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
@@ -34,7 +35,7 @@ export interface RescoreOptions {
 
 async function readHistories(db: Database, base: ScoringBase): Promise<CustomerHistory[][]> {
   const byBucket: CustomerHistory[][] = [];
-  const kept = await allKeptDates(db);
+  const [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
   for await (const { customers } of bucketSlices(db, ['customers'], CHUNK)) {
     const undigested = customers.filter((stored) => stored.digests === undefined).map((stored) => stored.bucket);
     const digested = new Map((await withDigests(db, undigested)).map((stored) => [stored.bucket, stored]));
@@ -44,7 +45,8 @@ async function readHistories(db: Database, base: ScoringBase): Promise<CustomerH
       byBucket[stored.bucket] = Object.values(readBucket<Customer>(stored)).map((customer) => {
         const history = historyFromDigest(customer, digests[customer.key] ?? { e: [] }, base);
         const dates = kept.get(customer.key);
-        return dates ? { ...history, keptDates: dates } : history;
+        const noted = notes.get(customer.key);
+        return dates || noted ? { ...history, ...(dates && { keptDates: dates }), ...(noted && { notes: noted }) } : history;
       });
     }
   }
@@ -127,12 +129,15 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           const key = history.customer.key;
           const facts = scoreCustomer(history, ctx);
           const outcome = outcomeOf(await ruleSetFor(history.customer.currency).fired(facts), facts, key, base.asOfDay);
+          // Do-not-contact: no follow-up is raised for them, whatever the rules say.
+          if (history.notes?.doNotContact) outcome.followUps = [];
           for (const f of outcome.followUps) followUps[f.id] = { ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now };
           for (const { ref, label } of outcome.missed) {
             const missed = (status.followUpsMissed![ref] ??= { label, customers: 0 });
             missed.customers += 1;
           }
-          badgeIndex.addCustomer(history.customer, storedLook(outcome.tier, outcome.badges));
+          // Hidden on pages: not in the index, so no page badges them.
+          if (!history.notes?.hideOnPages) badgeIndex.addCustomer(history.customer, storedLook(outcome.tier, outcome.badges));
           table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history);
           map.push({ key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay });
           const { currency, orderCount, monetaryMinor } = history.customer;

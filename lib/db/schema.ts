@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { KeptDate, Order } from '../model';
+import type { CustomerNotes, KeptDate, Order } from '../model';
 import type { Continuation } from '../import/fold';
 import type { ImportRecord } from './ledger';
 import type { RescoreStatus, StoredRuleFile } from './profiles';
@@ -34,6 +34,8 @@ export interface TiermarkDB extends DBSchema {
   shops: { key: string; value: Shop };
   /** Dates the seller keeps for a customer (a birthday, an anniversary), by customer key. */
   keptDates: { key: string; value: CustomerDates };
+  /** A note, tags and flags staff keep for a customer, by customer key (see lib/db/customer-notes.ts). */
+  customerNotes: { key: string; value: CustomerNotes };
   /** The badge index by shard, written by the rescore (see badge-index.ts); rebuilt, so never backed up. */
   badgeShards: { key: number; value: BadgeShard };
   /** The customer table by record name, written by the rescore (see customer-table.ts); rebuilt, so never backed up. */
@@ -137,6 +139,10 @@ export const MIGRATIONS: readonly Upgrade[] = [
   // v7: the customer table in columns; the first rescore after the update writes it.
   (db) => {
     db.createObjectStore('customerTable', { keyPath: 'name' });
+  },
+  // v8: notes, tags and flags staff keep per customer.
+  (db) => {
+    db.createObjectStore('customerNotes', { keyPath: 'key' });
   },
 ];
 

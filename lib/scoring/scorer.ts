@@ -1,5 +1,5 @@
 import type { Localised } from '../localised';
-import type { Customer, KeptDate } from '../model';
+import type { Customer, CustomerNotes, KeptDate } from '../model';
 
 /** A fact's value: flat primitives only (DESIGN.md, "Facts are flat primitives"); null when unknown. */
 export type FactValue = number | string | boolean | null;
@@ -30,6 +30,8 @@ export interface CustomerHistory {
   firstInTransitDay?: number | null;
   /** Dates the seller keeps for the customer (the customer's page); a kept birthday wins over one from an export. */
   keptDates?: readonly KeptDate[];
+  /** The tags and flags staff keep for the customer (the customer's page). */
+  notes?: Pick<CustomerNotes, 'tags' | 'doNotContact' | 'hideOnPages'>;
   /** The products (by SKU) the customer bought, each with the local days they bought it, ascending; absent where line items were not kept (the command line). */
   products?: ProductPurchases[];
 }

@@ -11,6 +11,7 @@ import type { FactSpec, FactValue } from '../scoring/scorer';
 import { shopSettings } from '../settings';
 import { Pill } from './parts';
 import { KeptDatesCard } from './kept-dates-card';
+import { NotesCard } from './notes-card';
 import { formatCount, formatMajorMoney, formatShare, formatShop } from './format';
 import { localised, translator, type Language } from './i18n';
 
@@ -147,6 +148,7 @@ export function CustomerPage({ db, language, customerKey, storeVersion, shops = 
           ))}
         </dl>
       </div>
+      <NotesCard db={db} customerKey={card.customerKey} language={language} />
       <KeptDatesCard db={db} customerKey={card.customerKey} imported={card.birthday} language={language} />
       <div class="tm-card">
         {card.suggestions.length > 0 && (

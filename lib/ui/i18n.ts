@@ -185,6 +185,18 @@ const STRINGS = {
     en: 'Tiermark is scoring your customers; the list appears when that ends.',
     'zh-CN': 'Tiermark 正在为客户评分，评分结束后显示客户列表。',
   },
+  segmentDoNotContact: {
+    en: 'customers of this segment are marked do-not-contact on their page and were left out.',
+    'zh-CN': '位本分群客户在客户页被标记为请勿联系，未包含在导出中。',
+  },
+  notesTitle: { en: 'Notes and tags', 'zh-CN': '备注与标签' },
+  notesTags: { en: 'Tags', 'zh-CN': '标签' },
+  notesTagsPlaceholder: { en: 'e.g. 物流敏感, 价格敏感 (commas between tags)', 'zh-CN': '如：物流敏感，价格敏感（用逗号分隔）' },
+  notesNote: { en: 'Note', 'zh-CN': '备注' },
+  notesDoNotContact: { en: 'Do not contact: no follow-ups, left out of exports', 'zh-CN': '请勿联系：不生成跟进，不包含在导出中' },
+  notesHideOnPages: { en: 'Never show on seller pages (no badge, no card)', 'zh-CN': '不在卖家页面显示（无标签、无卡片）' },
+  notesSave: { en: 'Save', 'zh-CN': '保存' },
+  notesSaved: { en: 'Saved; rescoring so the rules and badges follow.', 'zh-CN': '已保存；正在重新评分，规则和标签随之更新。' },
   segmentNotListed: {
     en: 'customers imported since the last rescore are not in this export yet; export again once the rescore ends.',
     'zh-CN': '位客户是上次评分后导入的，尚未包含在本次导出中；评分结束后请重新导出。',

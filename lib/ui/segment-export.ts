@@ -88,9 +88,10 @@ export interface SegmentRequest {
 export type SegmentReply =
   /**
    * The files; null when a split asks for more customers than the segment has (`members` says how
-   * many it has). `notListed`: customers an import added since the last rescore, in no file yet.
+   * many it has). `notListed`: customers an import added since the last rescore, in no file yet;
+   * `doNotContact`: the segment's customers staff marked do-not-contact, in no file.
    */
-  | { id: number; kind: 'files'; files: SegmentFile[] | null; members: number; notListed: number }
+  | { id: number; kind: 'files'; files: SegmentFile[] | null; members: number; notListed: number; doNotContact: number }
   | { id: number; kind: 'missing' }
   | { id: number; kind: 'failed'; message: string };
 
@@ -101,7 +102,7 @@ export async function exportSegment(queries: TableQueries, request: SegmentReque
     const read = await queries.members(storeVersion, segment, shop);
     if (!read) return { id, kind: 'missing' };
     const secret = files.anonymous ? await pseudonymSecret(await queries.database()) : undefined;
-    return { id, kind: 'files', files: await segmentFiles(read.members, files, onProgress, secret), members: read.members.length, notListed: read.notListed };
+    return { id, kind: 'files', files: await segmentFiles(read.members, files, onProgress, secret), members: read.members.length, notListed: read.notListed, doNotContact: read.doNotContact };
   } catch (error) {
     return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
   }

@@ -23,7 +23,11 @@ function saveFiles(segment: Segment, reply: SegmentReply, language: Language): E
   if (reply.kind === 'missing') return { kind: 'problem', text: t('customersTableMissing') };
   if (reply.kind === 'failed') return { kind: 'problem', text: `${t('customersReadFailed')} ${reply.message}` };
   for (const file of reply.files ?? []) downloadBlob(`${fileNameOf(segment, language)}${file.group ? `-${file.group}` : ''}.csv`, file.blob);
-  return reply.notListed > 0 ? { kind: 'notice', text: `${formatCount(reply.notListed, language)} ${t('segmentNotListed')}` } : null;
+  const notices = [
+    ...(reply.notListed > 0 ? [`${formatCount(reply.notListed, language)} ${t('segmentNotListed')}`] : []),
+    ...(reply.doNotContact > 0 ? [`${formatCount(reply.doNotContact, language)} ${t('segmentDoNotContact')}`] : []),
+  ];
+  return notices.length > 0 ? { kind: 'notice', text: notices.join(' ') } : null;
 }
 
 /** An export's message: `name` gives its class (`name-problem`, `name-notice`). */

@@ -185,6 +185,31 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     await expect.poll(() => dashboard.locator('.tm-follow-ups li').allInnerTexts()).toContainEqual(expect.stringContaining('Birthday greeting'));
   });
 
+  it('keeps notes and tags on the customer’s page; do-not-contact closes their open follow-ups at the rescore', async () => {
+    const open = () => storedEntries<{ customerKey: string; status: string }>(dashboard, 'followups').then((all) => Object.values(all).filter((f) => f.status === 'open'));
+    const key = (await open())[0]!.customerKey;
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#customer=${encodeURIComponent(key)}`);
+    const card = dashboard.locator('.tm-notes');
+    await card.waitFor();
+    const before = (await lastRescore(dashboard)).startedAt;
+    await dashboard.fill('#tm-notes-tags', '物流敏感，价格敏感, 物流敏感');
+    await dashboard.fill('#tm-notes-note', '只在工作日联系');
+    await dashboard.check('#tm-notes-do-not-contact');
+    await dashboard.click('#tm-notes-save');
+    await expect.poll(() => card.locator('.tm-tag').allInnerTexts()).toEqual(['物流敏感', '价格敏感']);
+    await expect.poll(async () => {
+      const rescore = await lastRescore(dashboard);
+      return rescore.startedAt > before && rescore.state === 'done';
+    }, { timeout: 30_000 }).toBe(true);
+    expect((await open()).filter((f) => f.customerKey === key)).toEqual([]);
+    const profile = (await storedEntries<{ facts: Record<string, unknown> }>(dashboard, 'profiles'))[key]!;
+    expect(profile.facts).toMatchObject({ tags: '价格敏感, 物流敏感', doNotContact: true });
+    // Kept as typed, after a reload.
+    await dashboard.reload();
+    await expect.poll(() => dashboard.locator('#tm-notes-note').inputValue()).toBe('只在工作日联系');
+    expect(await dashboard.locator('#tm-notes-do-not-contact').isChecked()).toBe(true);
+  });
+
   it('suggests on the customer’s page, in both languages, products the shop’s customers bought with theirs and they have not', async () => {
     const candidates = alsoBought(orders);
     const nick = [...new Set(orders.map((o) => o.nick))].find((n) => candidates(n).size > 0)!;

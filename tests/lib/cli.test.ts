@@ -379,7 +379,7 @@ describe('tiermark rules check', () => {
       'rules/malformed.json: /rules/0/conditions/all: malformed JSON at column 9: a comma before "]" (remove the trailing comma) (line 12)',
       'rules/missing-event-type.json: /rules/0/event: missing "type": one of "tier", "badge", "treatment", "follow-up" (line 14)',
       'rules/unknown-fact.json: /rules/0/conditions/all/0/fact: unknown fact "totalSpend"; did you mean "monetary" (Net spend, refunds deducted (shop currency))? (line 11)',
-      expect.stringMatching(/^rules\/unknown-operator\.json: \/rules\/0\/conditions\/all\/0\/operator: unknown operator "atLeast"; the operators are: equal, .*greaterThanInclusive, between \(line 11\)$/),
+      expect.stringMatching(/^rules\/unknown-operator\.json: \/rules\/0\/conditions\/all\/0\/operator: unknown operator "atLeast"; the operators are: equal, .*greaterThanInclusive, between, hasTag \(line 11\)$/),
       'rules/wrong-value-type.json: /rules/0/conditions/all/0/value: "greaterThanInclusive" needs a number: write 1000, without quotes (line 11)',
     ]);
   });

@@ -24,7 +24,7 @@ describe('the page’s side of the query worker', () => {
     expect(worker.posted.map((request) => request.kind)).toEqual(['window', 'segment']);
     const [windowId, segmentId] = worker.posted.map((request) => request.id);
     worker.reply({ id: segmentId!, kind: 'progress', share: 0.5 });
-    worker.reply({ id: segmentId!, kind: 'files', files: [], members: 0, notListed: 0 });
+    worker.reply({ id: segmentId!, kind: 'files', files: [], members: 0, notListed: 0, doNotContact: 0 });
     worker.reply({ id: windowId!, kind: 'missing' });
     expect(await first).toEqual({ id: windowId, kind: 'missing' });
     expect(await exported).toMatchObject({ kind: 'files', members: 0 });
