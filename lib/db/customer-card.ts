@@ -3,6 +3,7 @@ import type { CardView } from '../overlay/card-view';
 import { formatCount, formatCoupon, formatMajorMoney, formatMoney } from '../ui/format';
 import type { Language } from '../ui/i18n';
 import { getCustomerEntry } from './customers';
+import { notesOf } from './customer-notes';
 import { followUpsOf, getProfile, type Profile } from './profiles';
 import type { Database, PublishedModels } from './schema';
 import type { Companion } from '../../plugins/scorers/products';
@@ -16,10 +17,12 @@ const TEXT: Record<Language, CardView['text']> = {
   en: {
     title: 'Customer history', close: 'Close', figures: 'At a glance', orders: 'Orders', treatments: 'What to do for this customer', benefits: 'What this member is entitled to', suggestions: 'Often bought with what they bought', followUps: 'Follow-ups',
     none: 'Nothing for now', done: 'Done', snooze: 'Snooze 3 days', reopen: 'Reopen', openDashboard: 'Open in the dashboard', chart: 'Spend per order, oldest to newest',
+    notes: 'Notes', doNotContact: 'Do not contact',
   },
   'zh-CN': {
     title: '客户历史', close: '关闭', figures: '概览', orders: '订单', treatments: '服务建议', benefits: '会员权益', suggestions: '常被一起购买（关联推荐）', followUps: '跟进提醒',
     none: '暂无', done: '完成', snooze: '推迟3天', reopen: '重新打开', openDashboard: '在控制台中打开', chart: '每单金额（从早到晚）',
+    notes: '备注', doNotContact: '请勿联系',
   },
 };
 
@@ -118,8 +121,8 @@ function suggestions(orders: readonly Order[], companions: Record<string, Compan
 
 /** The history card of one customer: figures, the newest orders, what the rules say, follow-ups; null when unknown. */
 export async function customerCard(db: Database, customerKey: string, language: Language, timeZone: string, orderLimit = 20): Promise<CardView | null> {
-  const [entry, profile, followUps, published] = await Promise.all([
-    getCustomerEntry(db, customerKey), getProfile(db, customerKey), followUpsOf(db, customerKey), db.get('meta', 'models') as Promise<PublishedModels | undefined>,
+  const [entry, profile, followUps, published, kept] = await Promise.all([
+    getCustomerEntry(db, customerKey), getProfile(db, customerKey), followUpsOf(db, customerKey), db.get('meta', 'models') as Promise<PublishedModels | undefined>, notesOf(db, customerKey),
   ]);
   const companions = (published?.models.products as { companions?: Record<string, Companion[]> } | undefined)?.companions ?? {};
   if (!entry?.customer) return null;
@@ -147,6 +150,7 @@ export async function customerCard(db: Database, customerKey: string, language: 
       })),
     suggestions: suggestions(entry.orders, companions, language),
     benefits: (profile?.tier?.benefits ?? []).map((b) => ({ label: b.label[language], detail: b.detail?.[language] ?? null })),
+    notes: kept && (kept.note || kept.tags.length > 0 || kept.doNotContact) ? { note: kept.note, tags: kept.tags, doNotContact: kept.doNotContact } : null,
     text: TEXT[language],
   };
 }

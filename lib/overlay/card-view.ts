@@ -22,6 +22,8 @@ export interface CardView {
   suggestions: Array<{ title: string; reason: string }>;
   /** What a member of the customer's tier is entitled to (会员权益). */
   benefits: Array<{ label: string; detail: string | null }>;
+  /** What staff keep for the customer (their note, tags, do-not-contact); null when nothing. */
+  notes: { note: string; tags: string[]; doNotContact: boolean } | null;
   text: {
     title: string;
     close: string;
@@ -37,5 +39,7 @@ export interface CardView {
     reopen: string;
     openDashboard: string;
     chart: string;
+    notes: string;
+    doNotContact: string;
   };
 }

@@ -21,6 +21,10 @@ table { width: 100%; border-collapse: collapse; font-size: 12px; } td { padding:
 td.tm-num { text-align: right; font-variant-numeric: tabular-nums; }
 ul { margin: 0; padding-left: 16px; } li { margin: 2px 0; }
 .tm-groups { list-style: none; padding: 0; margin: 8px 0 0; }
+.tm-notes { margin: 8px 0 0; display: flex; flex-wrap: wrap; gap: 4px 6px; align-items: baseline; }
+.tm-do-not-contact { color: #b03a2e; }
+.tm-tag { padding: 0 6px; border-radius: 8px; background: rgba(46, 134, 193, 0.15); font-size: 12px; }
+.tm-note { flex-basis: 100%; margin: 2px 0 0; white-space: pre-wrap; }
 .tm-follow-up { border: 1px solid #eee; border-radius: 6px; padding: 6px 8px; margin: 4px 0; list-style: none; }
 .tm-follow-up[data-status="done"] { opacity: .6; }
 .tm-muted { color: #777; }
@@ -54,6 +58,14 @@ function pill(text: string, colour: string, attributes: Record<string, string> =
 }
 
 /** Bars of spend per order, oldest to newest. */
+/** What staff keep for the customer: do-not-contact first, then their tags and note, as text only. */
+function notesOf(notes: NonNullable<CardView['notes']>, t: CardView['text']): HTMLElement {
+  return el('div', { class: 'tm-notes', 'aria-label': t.notes },
+    notes.doNotContact ? el('strong', { class: 'tm-do-not-contact' }, t.doNotContact) : null,
+    ...notes.tags.map((tag) => el('span', { class: 'tm-tag' }, tag)),
+    notes.note ? el('p', { class: 'tm-note' }, notes.note) : null);
+}
+
 function chart(view: CardView): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const spends = view.orders.map((o) => Math.max(0, o.spend)).reverse();
@@ -159,6 +171,7 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
   });
   const card = el('section', { class: 'tm-card', role: 'dialog', 'aria-label': `${t.title}: ${view.buyerId}`, tabindex: '-1' },
     el('header', {}, el('h2', {}, view.buyerId), view.tier ? pill(view.tier.label, view.tier.colour) : null, ...view.badges.map((b) => pill(b.label, b.colour)), close),
+    view.notes ? notesOf(view.notes, t) : null,
     view.groups.length > 0 ? el('ul', { class: 'tm-groups' }, ...view.groups.map((g) => el('li', {}, pill(g.label, g.colour, { 'data-group': g.fact, 'data-value': g.value }), ' ', el('span', { class: 'tm-muted' }, g.hint)))) : null,
     el('h3', {}, t.figures),
     el('dl', {}, ...view.figures.flatMap((f) => [el('dt', {}, f.label), el('dd', { 'data-fact': f.fact }, f.value)])),

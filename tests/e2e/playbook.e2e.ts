@@ -5,8 +5,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConsolePage } from '../../lib/demo/console-page';
 import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
-import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
-import { cardElements, openCardOf } from './badges';
+import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, storeRuleFile, THANK_YOU_CALLS, type LoadedExtension } from './extension';
+import { badgesIn, cardElements, openCardOf } from './badges';
 import { STAGE_LOOK, type LifecycleStage } from '../../lib/lifecycle';
 import { QUADRANT_LOOK, type ValueQuadrant } from '../../lib/value-matrix';
 
@@ -185,9 +185,11 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     await expect.poll(() => dashboard.locator('.tm-follow-ups li').allInnerTexts()).toContainEqual(expect.stringContaining('Birthday greeting'));
   });
 
-  it('keeps notes and tags on the customer’s page; do-not-contact closes their open follow-ups at the rescore', async () => {
-    const open = () => storedEntries<{ customerKey: string; status: string }>(dashboard, 'followups').then((all) => Object.values(all).filter((f) => f.status === 'open'));
-    const key = (await open())[0]!.customerKey;
+  it('keeps notes and tags on the customer’s page and the card; do-not-contact closes their follow-ups; hidden, no page badges them', async () => {
+    const open = () => storedEntries<{ ref: string; customerKey: string; status: string }>(dashboard, 'followups').then((all) => Object.values(all).filter((f) => f.status === 'open'));
+    // A buyer on the console's page; the seller's own file thanks every buyer by phone from the next rescore.
+    const key = `taobao:${orders[0]!.nick}`;
+    await storeRuleFile(dashboard, 'thank-you.json', THANK_YOU_CALLS);
     await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#customer=${encodeURIComponent(key)}`);
     const card = dashboard.locator('.tm-notes');
     await card.waitFor();
@@ -201,6 +203,9 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
       const rescore = await lastRescore(dashboard);
       return rescore.startedAt > before && rescore.state === 'done';
     }, { timeout: 30_000 }).toBe(true);
+    // Everyone is thanked but the customer staff asked not to contact.
+    const thanked = (await open()).filter((f) => f.ref === 'thank-you/call');
+    expect(thanked.length).toBeGreaterThan(100);
     expect((await open()).filter((f) => f.customerKey === key)).toEqual([]);
     const profile = (await storedEntries<{ facts: Record<string, unknown> }>(dashboard, 'profiles'))[key]!;
     expect(profile.facts).toMatchObject({ tags: '价格敏感, 物流敏感', doNotContact: true });
@@ -208,6 +213,27 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     await dashboard.reload();
     await expect.poll(() => dashboard.locator('#tm-notes-note').inputValue()).toBe('只在工作日联系');
     expect(await dashboard.locator('#tm-notes-do-not-contact').isChecked()).toBe(true);
+
+    // On the seller page's card, for the agent talking to them: do-not-contact first, the tags, the note.
+    const seller = await browser.context.newPage();
+    await seller.goto(SOLD_ITEMS);
+    await openCardOf(seller, key);
+    expect((await cardElements(seller, '.tm-notes > *'))!.map((e) => e.text)).toEqual(['Do not contact', '物流敏感', '价格敏感', '只在工作日联系']);
+    await seller.keyboard.press('Escape');
+
+    // Never shown on pages: after the rescore, the page has no badge for them, and still the others'.
+    const hiddenFrom = (await lastRescore(dashboard)).startedAt;
+    await dashboard.check('#tm-notes-hide');
+    await dashboard.click('#tm-notes-save');
+    await expect.poll(async () => {
+      const rescore = await lastRescore(dashboard);
+      return rescore.startedAt > hiddenFrom && rescore.state === 'done';
+    }, { timeout: 30_000 }).toBe(true);
+    await seller.reload();
+    const badged = async () => (await badgesIn(seller.locator('body'))).map((badge) => badge.customerKey);
+    await expect.poll(async () => (await badged()).length, { timeout: 15_000 }).toBeGreaterThan(10);
+    expect(await badged()).not.toContain(key);
+    await seller.close();
   });
 
   it('suggests on the customer’s page, in both languages, products the shop’s customers bought with theirs and they have not', async () => {
