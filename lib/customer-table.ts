@@ -2,7 +2,7 @@ import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from './engine/outco
 import type { FactRows } from './engine/preview';
 import { SpendLists } from './engine/currency';
 import type { Localised } from './localised';
-import type { Customer } from './model';
+import { TAG_SEPARATOR, type Customer } from './model';
 import type { CustomerHistory, Facts, FactValue } from './scoring/scorer';
 import { byKey, type Segment, type SegmentMember } from './segments';
 import { shopOfKey } from './shops';
@@ -396,6 +396,15 @@ export class CustomerTableBuilder {
   }
 }
 
+/** The column of the tags staff gave customers (plugins/scorers/notes.ts): each customer's tags joined. */
+const TAGS = 'fact:tags';
+
+/** Every tag some customer has, in order, from the head (a text column keeps its distinct values). */
+function tagsOf(head: CustomerTableHead): string[] {
+  const spec = head.columns[TAGS];
+  return spec?.kind === 'text' ? [...new Set(spec.values.flatMap((value) => value.split(TAG_SEPARATOR)))].sort() : [];
+}
+
 /** The column of the do-not-contact flag staff set (plugins/scorers/notes.ts): a boolean's codes, 2 for true. */
 const DO_NOT_CONTACT = 'fact:doNotContact';
 
@@ -424,6 +433,8 @@ export interface TableQuery {
   rfm?: { r: number; f: number } | null;
   /** A group the models put customers in (a lifecycle stage, a value quadrant): a text fact and its value, or null for all. */
   group?: { fact: string; value: string } | null;
+  /** A tag staff gave customers (their page), or null for all. */
+  tag?: string | null;
   /** A fact to sort by, highest first unless `ascending` (text facts in their alphabetical order); unknown values go last. */
   sortBy: string;
   ascending: boolean;
@@ -450,8 +461,8 @@ export interface TableAnswer {
   total: number;
   from: number;
   rows: ListedCustomer[];
-  /** The tiers and badges the shop's customers have: the filters' choices, best tier first. */
-  choices: { tiers: TableTier[]; badges: TableBadge[] };
+  /** The tiers and badges the shop's customers have, and the tags of any shop's: the filters' choices, best tier first. */
+  choices: { tiers: TableTier[]; badges: TableBadge[]; tags?: string[] };
   /** Where the answer's time went: reading columns, sorting, and in all; when the worker got the request and began the query (epoch ms). What the scale bench reports. */
   spent?: { readMs: number; sortMs: number; totalMs: number; receivedAt?: number; startedAt?: number };
 }
@@ -672,6 +683,15 @@ export class CustomerTable {
       const wanted = spec?.kind === 'text' ? spec.values.indexOf(query.group.value) + 1 : -1;
       narrow((row) => wanted > 0 && values?.[row] === wanted);
     }
+    if (query.tag) {
+      const spec = this.head.columns[TAGS];
+      const tag = query.tag;
+      if (spec?.kind === 'text') await this.need([TAGS]);
+      // Which of the tag texts (a customer's tags, joined) hold the tag: one test per distinct text, not per customer.
+      const holding = Uint8Array.from([0, ...(spec?.kind === 'text' ? spec.values : []).map((value) => (value.split(TAG_SEPARATOR).includes(tag) ? 1 : 0))]);
+      const codes = this.column(TAGS);
+      narrow((row) => codes !== undefined && holding[codes[row]!] === 1);
+    }
     const text = searchedText(query.text);
     if (text !== '') {
       const blocks = this.searchBlocks();
@@ -699,7 +719,7 @@ export class CustomerTable {
   }
 
   private async list(query: TableQuery): Promise<Uint32Array> {
-    const id = JSON.stringify([query.shop, query.text.trim().toLowerCase(), query.byOrder, query.tier, query.badge, query.rfm ?? null, query.group ?? null, query.sortBy, query.ascending]);
+    const id = JSON.stringify([query.shop, query.text.trim().toLowerCase(), query.byOrder, query.tier, query.badge, query.rfm ?? null, query.group ?? null, query.tag ?? null, query.sortBy, query.ascending]);
     if (this.listing?.query === id) return this.listing.rows;
     const order = await this.order(query.sortBy, query.ascending);
     const keep = await this.kept(query);
@@ -727,6 +747,7 @@ export class CustomerTable {
       choices: {
         tiers: byRef(head.tiers.filter((_, i) => tierCodes.has(i + 1))).sort((a, b) => b.rank - a.rank),
         badges: byRef(head.badgeSets.filter((_, i) => setCodes.has(i)).flatMap((set) => set.map((badge) => head.badges[badge]!))),
+        tags: tagsOf(head),
       },
     };
   }
@@ -887,16 +908,21 @@ export class CustomerTable {
   /** A segment's rows (of a shop, or all), ascending, but for those marked do-not-contact (`held`). */
   private async segmentRows(segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<{ rows: number[]; held: number }> {
     const { head } = this;
-    const codesName = segment.kind === 'tier' ? 'tier' : segment.kind === 'badge' ? 'badgeSet' : 'treatmentSet';
+    const codesName = segment.kind === 'tier' ? 'tier' : segment.kind === 'badge' ? 'badgeSet' : segment.kind === 'tag' ? TAGS : 'treatmentSet';
     const flag = head.columns[DO_NOT_CONTACT]?.kind === 'boolean' ? DO_NOT_CONTACT : null;
+    if (segment.kind === 'tag' && head.columns[TAGS]?.kind !== 'text') return { rows: [], held: 0 };
     await this.need(['shop', codesName, ...(flag ? [flag] : [])]);
     const shopCode = shop === null ? -1 : head.shops.indexOf(shop);
     const shops = this.column('shop')!;
     const codes = this.column(codesName)!;
     const marked = flag ? this.column(flag)! : null;
     const holding = (sets: number[][], entries: Array<{ ref: string }>) => Uint8Array.from(sets, (set) => (set.some((i) => entries[i]!.ref === segment.ref) ? 1 : 0));
+    const tagTexts = head.columns[TAGS]?.kind === 'text' ? (head.columns[TAGS] as { values: string[] }).values : [];
     const inSegment =
-      segment.kind === 'tier' ? Uint8Array.from([0, ...head.tiers.map((tier) => (tier.ref === segment.ref ? 1 : 0))]) : segment.kind === 'badge' ? holding(head.badgeSets, head.badges) : holding(head.treatmentSets, head.treatments);
+      segment.kind === 'tier' ? Uint8Array.from([0, ...head.tiers.map((tier) => (tier.ref === segment.ref ? 1 : 0))])
+      : segment.kind === 'badge' ? holding(head.badgeSets, head.badges)
+      : segment.kind === 'tag' ? Uint8Array.from([0, ...tagTexts.map((text) => (text.split(TAG_SEPARATOR).includes(segment.ref) ? 1 : 0))])
+      : holding(head.treatmentSets, head.treatments);
     const rows: number[] = [];
     let held = 0;
     for (let row = 0; row < head.size; row += 1) {

@@ -120,6 +120,9 @@ export interface KeptDate {
  * flags. Do-not-contact keeps them out of follow-ups and exports; hidden on pages keeps their badge
  * and card off every seller page. Kept apart from the orders, so re-imports never touch them.
  */
+/** A customer's tags are one fact's text, joined by this: no tag may hold a comma. */
+export const TAG_SEPARATOR = ', ';
+
 export interface CustomerNotes {
   key: string;
   note: string;

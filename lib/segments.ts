@@ -1,17 +1,18 @@
 import type { CustomerRow } from './db/customer-list';
 import type { Localised } from './localised';
 import { fnv1a } from './hash';
+import { TAG_SEPARATOR } from './model';
 
-/** A segment: the customers a tier, badge or treatment rule gave its outcome to. */
+/** A segment: the customers a tier, badge or treatment rule gave its outcome to, or staff gave a tag. */
 export interface Segment {
-  kind: 'tier' | 'badge' | 'treatment';
+  kind: 'tier' | 'badge' | 'treatment' | 'tag';
   ref: string;
   label: Localised;
   colour: string | null;
   count: number;
 }
 
-const KIND_ORDER = { tier: 0, badge: 1, treatment: 2 } as const;
+const KIND_ORDER = { tier: 0, badge: 1, treatment: 2, tag: 3 } as const;
 
 /** Segments' sizes as they are counted, by "kind|ref" (plain data: the rescore keeps them with the Overview's figures). */
 export type SegmentCounts = Record<string, Segment & { rank: number; order: number }>;
@@ -54,8 +55,8 @@ export const memberOfRow = (row: CustomerRow): SegmentMember => ({
 /** Customers in the order of their keys, as exports list them. */
 export const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-/** What a customer is counted in: their tier, badges and treatments. */
-export type InSegments = Pick<CustomerRow, 'tier' | 'badges' | 'treatments'>;
+/** What a customer is counted in: their tier, badges and treatments, and the tags staff gave them (the `tags` fact). */
+export type InSegments = Pick<CustomerRow, 'tier' | 'badges' | 'treatments'> & { facts?: CustomerRow['facts'] };
 
 export function countSegments(counts: SegmentCounts, row: InSegments): void {
   const count = (kind: Segment['kind'], ref: string, label: Localised, colour: string | null, rank = 0) => {
@@ -66,6 +67,8 @@ export function countSegments(counts: SegmentCounts, row: InSegments): void {
   if (row.tier) count('tier', row.tier.ref, row.tier.label, row.tier.colour, row.tier.rank);
   for (const badge of row.badges) count('badge', badge.ref, badge.label, badge.colour);
   for (const treatment of row.treatments) count('treatment', treatment.ref, treatment.label, null);
+  const tags = row.facts?.tags;
+  if (typeof tags === 'string') for (const tag of tags.split(TAG_SEPARATOR)) count('tag', tag, { en: tag, 'zh-CN': tag }, null);
 }
 
 /** Every segment some customer is in: tiers best first, then badges and treatments in the order first met. */

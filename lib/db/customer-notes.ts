@@ -5,8 +5,6 @@ import type { Database } from './schema';
 export const NOTE_MAX = 2000;
 export const TAG_MAX = 20;
 export const TAGS_MAX = 20;
-/** Tags are one fact's text, joined by this: no tag may hold a comma. */
-export const TAG_SEPARATOR = ', ';
 
 export async function notesOf(db: Database, customerKey: string): Promise<CustomerNotes | null> {
   return (await db.get('customerNotes', customerKey)) ?? null;
@@ -25,9 +23,9 @@ export function tagsOfText(text: string): string[] {
 /** What is wrong with notes as typed, in the seller's words; null when they can be kept. */
 export function notesProblem(notes: Pick<CustomerNotes, 'note' | 'tags'>): Localised | null {
   if (notes.note.length > NOTE_MAX) return both(`A note holds at most ${NOTE_MAX} characters; this one has ${notes.note.length}.`, `备注最多 ${NOTE_MAX} 个字符，当前为 ${notes.note.length} 个。`);
-  if (notes.tags.length > TAGS_MAX) return both(`A customer has at most ${TAGS_MAX} tags; these are ${notes.tags.length}.`, `每位客户最多 ${TAGS_MAX} 个标签，当前为 ${notes.tags.length} 个。`);
+  if (notes.tags.length > TAGS_MAX) return both(`A customer has at most ${TAGS_MAX} tags; these are ${notes.tags.length}.`, `每位客户最多 ${TAGS_MAX} 个客服标签，当前为 ${notes.tags.length} 个。`);
   const long = notes.tags.find((tag) => tag.length > TAG_MAX);
-  if (long) return both(`A tag holds at most ${TAG_MAX} characters: "${long}" has ${long.length}.`, `标签最多 ${TAG_MAX} 个字符：“${long}”有 ${long.length} 个。`);
+  if (long) return both(`A tag holds at most ${TAG_MAX} characters: "${long}" has ${long.length}.`, `客服标签最多 ${TAG_MAX} 个字符：“${long}”有 ${long.length} 个。`);
   return null;
 }
 

@@ -71,13 +71,14 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
   // A lifecycle stage or value quadrant of the Overview's, until the seller clears it.
   const [group, setGroup] = useState(() => groupOfQuery(query));
   const [badge, setBadge] = useState<string | null>(null);
+  const [tag, setTag] = useState<string | null>(query?.get('tag') ?? null);
   const [sortBy, setSortBy] = useState('monetary');
   const [ascending, setAscending] = useState(false);
   const [scrollTop, setScrollTop] = useState(0);
   const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
   const scroller = useRef<HTMLDivElement>(null);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - 10);
-  const tableQuery = useMemo(() => ({ shop, text, tier, badge, rfm, group, sortBy, ascending }), [shop, text, tier, badge, rfm, group, sortBy, ascending]);
+  const tableQuery = useMemo(() => ({ shop, text, tier, badge, rfm, group, tag, sortBy, ascending }), [shop, text, tier, badge, rfm, group, tag, sortBy, ascending]);
 
   useEffect(() => void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone)), []);
   // A new query lists from the top.
@@ -136,6 +137,17 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
         <input id="tm-customer-search" type="search" aria-label={t('customersSearch')} placeholder={t('customersSearch')} value={text} onInput={(e) => setText(e.currentTarget.value)} />
         <RuleFilter id="tm-filter-tier" label={t('filterTier')} all={t('filterAll')} choices={answer.choices.tiers} value={tier} onChange={setTier} language={language} extra={{ value: 'none', label: t('filterNoTier') }} />
         <RuleFilter id="tm-filter-badge" label={t('filterBadge')} all={t('filterAll')} choices={answer.choices.badges} value={badge} onChange={setBadge} language={language} />
+        {((answer.choices.tags?.length ?? 0) > 0 || tag) && (
+          <label>
+            {t('filterTag')}{' '}
+            <select id="tm-filter-tag" value={tag ?? ''} onChange={(e) => setTag(e.currentTarget.value || null)}>
+              <option value="">{t('filterAll')}</option>
+              {[...new Set([...(answer.choices.tags ?? []), ...(tag ? [tag] : [])])].map((name) => (
+                <option value={name}>{name}</option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           {t('sortBy')}{' '}
           <select id="tm-sort" value={sortBy} onChange={(e) => setSortBy(e.currentTarget.value)}>

@@ -1,4 +1,4 @@
-import { TAG_SEPARATOR } from '../../lib/db/customer-notes';
+import { TAG_SEPARATOR } from '../../lib/model';
 import { defineScorer } from '../../lib/scoring/scorer';
 
 /** What staff keep for a customer on their page, for rules to read: their tags and do-not-contact. */
@@ -8,7 +8,7 @@ export default defineScorer({
   facts: {
     tags: {
       type: 'string',
-      description: { en: 'The tags staff gave the customer, joined by ", " (read them with "hasTag"); empty when none', 'zh-CN': '客服为客户添加的标签，以“, ”连接（用 "hasTag" 判断）；无则为空' },
+      description: { en: 'The tags staff gave the customer, joined by ", " (read them with "hasTag"); empty when none', 'zh-CN': '客服为客户添加的客服标签，以“, ”连接（用 "hasTag" 判断）；无则为空' },
     },
     doNotContact: {
       type: 'boolean',

@@ -214,6 +214,13 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     await expect.poll(() => dashboard.locator('#tm-notes-note').inputValue()).toBe('只在工作日联系');
     expect(await dashboard.locator('#tm-notes-do-not-contact').isChecked()).toBe(true);
 
+    // The tag lists its customer on the Customers page, and is a segment of its own.
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#customers?tag=${encodeURIComponent('物流敏感')}`);
+    await expect.poll(() => dashboard.locator('#tm-customers-count').innerText()).toMatch(/^1\b/);
+    expect(await dashboard.locator('#tm-filter-tag option').allInnerTexts()).toEqual(['All', '价格敏感', '物流敏感']);
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#segments`);
+    await expect.poll(() => dashboard.locator('.tm-segment[data-kind="tag"]').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-segment'), row.querySelector('.tm-segment-count')!.textContent]))).toEqual([['价格敏感', '1'], ['物流敏感', '1']]);
+
     // On the seller page's card, for the agent talking to them: do-not-contact first, the tags, the note.
     const seller = await browser.context.newPage();
     await seller.goto(SOLD_ITEMS);
@@ -222,6 +229,8 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     await seller.keyboard.press('Escape');
 
     // Never shown on pages: after the rescore, the page has no badge for them, and still the others'.
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#customer=${encodeURIComponent(key)}`);
+    await card.waitFor();
     const hiddenFrom = (await lastRescore(dashboard)).startedAt;
     await dashboard.check('#tm-notes-hide');
     await dashboard.click('#tm-notes-save');

@@ -18,6 +18,8 @@ import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { exportSegment } from '../../../lib/ui/segment-export';
+import type { OverviewRecord } from '../../../lib/overview';
+import { segmentsOfCounts } from '../../../lib/segments';
 import { chunked, FIXTURES } from '../../helpers';
 
 const DEMO = join(FIXTURES, 'demo/ExportOrderList202611201200.csv');
@@ -74,6 +76,20 @@ describe('notes, tags and flags staff keep for a customer', () => {
     const matches = await lookupRows(db, 'taobao', rows, 'zh-CN');
     expect(matches.map((match) => match.kind)).toEqual(['none', 'customer']);
 
+    // The Customers page lists a tag's customers, and offers every tag kept.
+    const queries = new TableQueries(async () => db);
+    const listed = async (tag: string | null) => {
+      const reply = await queries.answer({ kind: 'window', id: 1, storeVersion: 'v', from: 0, count: 50, query: { shop: null, text: '', tier: null, badge: null, tag, sortBy: 'monetary', ascending: false } });
+      if (reply.kind !== 'answer') throw new Error(JSON.stringify(reply));
+      return reply.answer;
+    };
+    expect((await listed('价格敏感')).rows.map((row) => row.key)).toEqual([quiet]);
+    expect((await listed('回访')).rows.map((row) => row.key)).toEqual([tagged]);
+    expect((await listed('敏感')).total).toBe(0);
+    const all = await listed(null);
+    expect(all.total).toBe(all.customers);
+    expect(all.choices.tags).toEqual(['价格敏感', '回访', '物流敏感']);
+
     // Exports leave the do-not-contact customer out, and say so.
     const profile = (await getProfile(db, quiet))!;
     const segment = profile.tier ? { kind: 'tier' as const, ref: profile.tier.ref } : { kind: 'badge' as const, ref: profile.badges[0]!.ref };
@@ -83,6 +99,17 @@ describe('notes, tags and flags staff keep for a customer', () => {
     const exported = Papa.parse<string[]>((await reply.files![0]!.blob.text()).replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
     expect(exported.map((row) => row[0])).not.toContain(buyerId(quiet));
     expect(exported.length - 1).toBe(reply.members);
+
+    // Each tag is a segment of its own, counted by the rescore and exported like the others.
+    const overview = (await db.get('meta', 'overview')) as OverviewRecord;
+    expect(segmentsOfCounts(overview.all.segments).filter((x) => x.kind === 'tag').map((x) => [x.ref, x.count])).toEqual([['价格敏感', 1], ['物流敏感', 1], ['回访', 1]]);
+    const tagExport = async (tag: string) => {
+      const reply = await exportSegment(new TableQueries(async () => db), { kind: 'segment', id: 2, storeVersion: 'v', segment: { kind: 'tag', ref: tag }, shop: null, files: { language: 'en', timeZone: 'Asia/Shanghai', encoding: 'utf-8' } });
+      if (reply.kind !== 'files') throw new Error(JSON.stringify(reply));
+      return [reply.members, reply.doNotContact];
+    };
+    expect(await tagExport('回访')).toEqual([1, 0]);
+    expect(await tagExport('价格敏感')).toEqual([0, 1]);
 
     // The same export again changes nothing kept; a backup restored elsewhere brings the notes.
     await importDemo(db);
