@@ -8,6 +8,7 @@ import { byKey, type Segment, type SegmentMember } from './segments';
 import { shopOfKey } from './shops';
 import { fnv1a } from './hash';
 import { ascendingOrder, countAtMost } from './sorted';
+import type { GroupOutcome } from './ab-test';
 import { cohortTable, type CohortTable, type CohortUnit } from './cohorts';
 import { CUSTOMER_EQUITY, periodFigures, periodOfChoice, previousPeriod, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
@@ -715,7 +716,47 @@ export class CustomerTable {
     const candidates: number[] = [];
     for (let row = 0; row < this.head.size; row += 1) if (wanted.has(hashes[row]!)) candidates.push(row);
     const lines = await this.rowLines(candidates);
-    return candidates.filter((_, i) => keys.includes(lines[i]![0]));
+    const named = new Set(keys);
+    return candidates.filter((_, i) => named.has(lines[i]![0]));
+  }
+
+  /**
+   * An A/B test's groups over a window of days after the day it started, counted from the
+   * customers' occasions; spend in the currency most of them buy in (`otherCurrency`: the others,
+   * left out). A customer no longer in the store is not counted.
+   */
+  async groupOutcomes(groups: ReadonlyArray<{ name: string; holdout: boolean; keys: readonly string[] }>, startedDay: number, windowDays: number): Promise<{ outcomes: GroupOutcome[]; currency: string | null; otherCurrency: number; through: number }> {
+    const { columns } = await this.occasions(null, ['keyHash']);
+    const through = Math.min(startedDay + windowDays, this.head.asOfDay);
+    const rowsOf = await Promise.all(groups.map((group) => this.rowsWithKeys(group.keys)));
+    const tally = new Map<number, number>();
+    for (const row of rowsOf.flat()) tally.set(columns.currency[row]!, (tally.get(columns.currency[row]!) ?? 0) + 1);
+    const main = [...tally].sort((a, b) => b[1] - a[1])[0]?.[0];
+    let otherCurrency = 0;
+    const outcomes = groups.map((group, i) => {
+      const outcome: GroupOutcome = { name: group.name, holdout: group.holdout, customers: 0, buyers: 0, spendMinor: 0, spendSquares: 0 };
+      for (const row of rowsOf[i]!) {
+        if (columns.currency[row] !== main) {
+          otherCurrency += 1;
+          continue;
+        }
+        let spend = 0;
+        let bought = false;
+        for (let at = columns.start[row]!; at < columns.start[row + 1]!; at += 1) {
+          const day = columns.day[at]!;
+          if (day > startedDay && day <= through) {
+            bought = true;
+            spend += columns.spendMinor[at]!;
+          }
+        }
+        outcome.customers += 1;
+        if (bought) outcome.buyers += 1;
+        outcome.spendMinor += spend;
+        outcome.spendSquares += spend * spend;
+      }
+      return outcome;
+    });
+    return { outcomes, currency: main === undefined ? null : this.head.currencies[main]!, otherCurrency, through };
   }
 
   private async list(query: TableQuery): Promise<Uint32Array> {

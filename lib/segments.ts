@@ -87,7 +87,9 @@ export function segmentsOf(rows: readonly InSegments[]): Segment[] {
 /** The customers in a segment, in key order (so a split does not depend on the store's order). */
 export function membersOf(rows: readonly CustomerRow[], segment: Pick<Segment, 'kind' | 'ref'>): CustomerRow[] {
   const inSegment = (row: CustomerRow) =>
-    segment.kind === 'tier' ? row.tier?.ref === segment.ref : (segment.kind === 'badge' ? row.badges : row.treatments).some((x) => x.ref === segment.ref);
+    segment.kind === 'tier' ? row.tier?.ref === segment.ref
+    : segment.kind === 'tag' ? typeof row.facts.tags === 'string' && row.facts.tags.split(TAG_SEPARATOR).includes(segment.ref)
+    : (segment.kind === 'badge' ? row.badges : row.treatments).some((x) => x.ref === segment.ref);
   return rows.filter(inSegment).sort(byKey);
 }
 

@@ -5,7 +5,7 @@ import type { ImportRecord } from './ledger';
 import { both, SellerError, type Localised } from '../localised';
 
 /** What a backup holds: every store a rescore or an import cannot rebuild by itself, and the shop's settings. */
-const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles', 'shops', 'keptDates', 'customerNotes'] as const;
+const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles', 'shops', 'keptDates', 'customerNotes', 'abTests'] as const;
 type BackedUp = (typeof BACKED_UP)[number];
 const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles', 'followups']);
 /** Every store, for deleting all data: the backed-up ones, an import's staging and the badge index. */
@@ -44,6 +44,7 @@ const KEY_OF: Record<BackedUp, (record: Record<string, unknown>) => boolean> = {
   shops: (r) => typeof r.id === 'string' && typeof r.platform === 'string',
   keptDates: (r) => typeof r.key === 'string' && Array.isArray(r.dates),
   customerNotes: (r) => typeof r.key === 'string' && typeof r.note === 'string' && Array.isArray(r.tags),
+  abTests: (r) => typeof r.id === 'string' && typeof r.name === 'string' && Array.isArray(r.groups),
 };
 const BUCKET = both('a bucket: a whole-number "bucket" and "json" text', '一个分桶：整数 "bucket" 和文字 "json"');
 const EXPECTED: Record<BackedUp, Localised> = {
@@ -54,6 +55,7 @@ const EXPECTED: Record<BackedUp, Localised> = {
   shops: both('a shop with "id" and "platform" text', '一个店铺：文字 "id" 和 "platform"'),
   keptDates: both('a customer\'s dates: "key" text and a "dates" list', '一位客户的日期：文字 "key" 和列表 "dates"'),
   customerNotes: both('a customer\'s notes: "key" and "note" text and a "tags" list', '一位客户的备注：文字 "key"、"note" 和列表 "tags"'),
+  abTests: both('an A/B test: "id" and "name" text and a "groups" list', '一个 A/B 测试：文字 "id"、"name" 和列表 "groups"'),
 };
 /** The store version before shops: its backups restore, each import into its platform's first shop (as the v4 migration does). */
 const BEFORE_SHOPS = 3;

@@ -1,4 +1,5 @@
 import { CustomerTable, TABLE_LAYOUT, type CustomerTableHead, type ShopKpis, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
+import type { GroupOutcome } from '../ab-test';
 import type { CohortTable, CohortUnit } from '../cohorts';
 import type { KpiSettings, PeriodChoice } from '../kpis';
 import { previewRuleFile, type RulePreview } from '../engine/preview';
@@ -117,6 +118,20 @@ export type CohortReply =
   | { id: number; kind: 'missing' }
   | { id: number; kind: 'failed'; message: string };
 
+/** A saved A/B test's results: its groups over a window of days from the day it started. */
+export interface AbResultsRequest {
+  kind: 'abResults';
+  id: number;
+  storeVersion: string;
+  testId: string;
+  windowDays: number;
+}
+
+export type AbResultsReply =
+  | { id: number; kind: 'abResults'; outcomes: GroupOutcome[]; currency: string | null; otherCurrency: number; through: number; asOfDay: number }
+  | { id: number; kind: 'missing' }
+  | { id: number; kind: 'failed'; message: string };
+
 /**
  * Answers a page's requests (in the query worker, off the page's thread). The table is opened
  * again when the store's version moves on, or when a rescore replaced it mid-read.
@@ -211,6 +226,18 @@ export class TableQueries {
     }
   }
 
+  async abResults(request: AbResultsRequest): Promise<AbResultsReply> {
+    const { id, storeVersion, testId, windowDays } = request;
+    try {
+      const test = await (await this.db()).get('abTests', testId);
+      if (!test) return { id, kind: 'failed', message: `No A/B test ${testId}` };
+      const answered = await this.use(storeVersion, async (opened) => (opened ? { ...(await opened.table.groupOutcomes(test.groups, test.startedDay, windowDays)), asOfDay: opened.table.head.asOfDay } : null));
+      return answered ? { id, kind: 'abResults', ...answered } : { id, kind: 'missing' };
+    } catch (error) {
+      return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
   async cohorts(request: CohortRequest): Promise<CohortReply> {
     const { id, storeVersion, shop, unit, count, currency } = request;
     try {
@@ -222,9 +249,12 @@ export class TableQueries {
   }
 
   /** A segment's members (of a shop, or all), in key order, and how many customers an import added since the table was built; null while there is no table yet. */
-  members(storeVersion: string, segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<{ members: SegmentMember[]; notListed: number; doNotContact: number } | null> {
+  /** `asOfDay`: the day the table's customers are as of (the last rescore's). */
+  members(storeVersion: string, segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<{ members: SegmentMember[]; notListed: number; doNotContact: number; asOfDay: number } | null> {
     return this.use(storeVersion, async (opened) =>
-      opened ? { members: await opened.table.members(segment, shop), notListed: opened.notListed, doNotContact: await opened.table.doNotContact(segment, shop) } : { members: [], notListed: 0, doNotContact: 0 },
+      opened
+        ? { members: await opened.table.members(segment, shop), notListed: opened.notListed, doNotContact: await opened.table.doNotContact(segment, shop), asOfDay: opened.table.head.asOfDay }
+        : { members: [], notListed: 0, doNotContact: 0, asOfDay: 0 },
     );
   }
 }

@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { CustomerNotes, KeptDate, Order } from '../model';
+import type { AbTest } from '../ab-test';
 import type { Continuation } from '../import/fold';
 import type { ImportRecord } from './ledger';
 import type { RescoreStatus, StoredRuleFile } from './profiles';
@@ -36,6 +37,8 @@ export interface TiermarkDB extends DBSchema {
   keptDates: { key: string; value: CustomerDates };
   /** A note, tags and flags staff keep for a customer, by customer key (see lib/db/customer-notes.ts). */
   customerNotes: { key: string; value: CustomerNotes };
+  /** A/B tests saved from a segment's split, by id (see lib/ab-test.ts). */
+  abTests: { key: string; value: AbTest };
   /** The badge index by shard, written by the rescore (see badge-index.ts); rebuilt, so never backed up. */
   badgeShards: { key: number; value: BadgeShard };
   /** The customer table by record name, written by the rescore (see customer-table.ts); rebuilt, so never backed up. */
@@ -140,9 +143,10 @@ export const MIGRATIONS: readonly Upgrade[] = [
   (db) => {
     db.createObjectStore('customerTable', { keyPath: 'name' });
   },
-  // v8: notes, tags and flags staff keep per customer.
+  // v8: notes, tags and flags staff keep per customer, and saved A/B tests.
   (db) => {
     db.createObjectStore('customerNotes', { keyPath: 'key' });
+    db.createObjectStore('abTests', { keyPath: 'id' });
   },
 ];
 

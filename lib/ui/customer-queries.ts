@@ -1,8 +1,8 @@
-import type { CohortReply, CohortRequest, KpiReply, KpiRequest, PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
+import type { AbResultsReply, AbResultsRequest, CohortReply, CohortRequest, KpiReply, KpiRequest, PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
 import type { SegmentReply, SegmentRequest } from './segment-export';
 
-export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest | KpiRequest | CohortRequest;
-export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | KpiReply | CohortReply | { id: number; kind: 'progress'; share: number };
+export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest | KpiRequest | CohortRequest | AbResultsRequest;
+export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | KpiReply | CohortReply | AbResultsReply | { id: number; kind: 'progress'; share: number };
 
 type Unsent<T> = T extends unknown ? Omit<T, 'id' | 'kind'> : never;
 
@@ -52,6 +52,11 @@ export class CustomerQueries {
   /** The Overview's KPIs of a period. */
   kpis(request: Unsent<KpiRequest>): Promise<KpiReply> {
     return this.send({ ...request, kind: 'kpis' });
+  }
+
+  /** A saved A/B test's results over a window. */
+  abResults(request: Unsent<AbResultsRequest>): Promise<AbResultsReply> {
+    return this.send({ ...request, kind: 'abResults' });
   }
 
   /** The Overview's cohort table. */

@@ -17,6 +17,7 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     : request.kind === 'preview' ? queries.preview(request)
     : request.kind === 'kpis' ? queries.kpis(request)
     : request.kind === 'cohorts' ? queries.cohorts(request)
+    : request.kind === 'abResults' ? queries.abResults(request)
     : exportSegment(queries, request, (share) => reply({ id, kind: 'progress', share }));
   void answered.then(reply);
 };

@@ -1,5 +1,7 @@
 import type { TableQueries } from '../db/customer-table';
 import { pseudonymSecret, pseudonymsOf } from '../db/pseudonyms';
+import { saveAbTest } from '../db/ab-tests';
+import type { AbTest } from '../ab-test';
 import { minorDigits } from '../money';
 import { splitSegment, type Segment, type SegmentMember, type SplitRequest } from '../segments';
 import { csvBytes, excelCsvInSlices, type CsvEncoding } from './csv-export';
@@ -49,6 +51,8 @@ export interface SegmentFilesRequest {
   split?: Pick<SplitRequest, 'seed'> & { sizes: number[] };
   /** Without names, emails or phones: a pseudonymous id per customer instead (see lib/db/pseudonyms.ts). */
   anonymous?: boolean;
+  /** A split saved as an A/B test of this name; with `holdout`, the last group is sent nothing. */
+  test?: { name: string; holdout: boolean };
 }
 
 /**
@@ -81,6 +85,8 @@ export interface SegmentRequest {
   id: number;
   storeVersion: string;
   segment: Pick<Segment, 'kind' | 'ref'>;
+  /** The segment's name, kept with a test saved from its split. */
+  label?: Segment['label'];
   shop: string | null;
   files: SegmentFilesRequest;
 }
@@ -91,7 +97,7 @@ export type SegmentReply =
    * many it has). `notListed`: customers an import added since the last rescore, in no file yet;
    * `doNotContact`: the segment's customers staff marked do-not-contact, in no file.
    */
-  | { id: number; kind: 'files'; files: SegmentFile[] | null; members: number; notListed: number; doNotContact: number }
+  | { id: number; kind: 'files'; files: SegmentFile[] | null; members: number; notListed: number; doNotContact: number; testId?: string }
   | { id: number; kind: 'missing' }
   | { id: number; kind: 'failed'; message: string };
 
@@ -102,8 +108,32 @@ export async function exportSegment(queries: TableQueries, request: SegmentReque
     const read = await queries.members(storeVersion, segment, shop);
     if (!read) return { id, kind: 'missing' };
     const secret = files.anonymous ? await pseudonymSecret(await queries.database()) : undefined;
-    return { id, kind: 'files', files: await segmentFiles(read.members, files, onProgress, secret), members: read.members.length, notListed: read.notListed, doNotContact: read.doNotContact };
+    const made = await segmentFiles(read.members, files, onProgress, secret);
+    const testId = made && files.split && files.test ? await saveSplitAsTest(queries, request, read.members, read.asOfDay) : undefined;
+    return { id, kind: 'files', files: made, members: read.members.length, notListed: read.notListed, doNotContact: read.doNotContact, ...(testId && { testId }) };
   } catch (error) {
     return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/**
+ * Keeps a split as an A/B test: the same groups as its files (the same members and seed draw them),
+ * started on the day the customers were scored as of (the last rescore's, today's after the daily one).
+ */
+async function saveSplitAsTest(queries: TableQueries, request: SegmentRequest, members: readonly SegmentMember[], startedDay: number): Promise<string> {
+  const { split, test } = request.files;
+  const groups = splitSegment(members, { sample: split!.sizes.reduce((a, b) => a + b, 0), groups: split!.sizes.length, seed: split!.seed, sizes: split!.sizes });
+  const now = Date.now();
+  const saved: AbTest = {
+    id: `${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    name: test!.name.trim() || split!.seed,
+    segment: { kind: request.segment.kind, ref: request.segment.ref, label: request.label ?? { en: request.segment.ref, 'zh-CN': request.segment.ref } },
+    shop: request.shop,
+    seed: split!.seed,
+    startedDay,
+    createdAt: now,
+    groups: groups.map((group, i) => ({ name: String.fromCharCode(65 + i), holdout: test!.holdout && i === groups.length - 1, keys: group.map((member) => member.key) })),
+  };
+  await saveAbTest(await queries.database(), saved);
+  return saved.id;
 }

@@ -7,6 +7,7 @@ import { shopSettings } from '../settings';
 import { isoDay, localDayNumber } from '../time';
 import { downloadBlob, type CsvEncoding } from './csv-export';
 import { customerQueries } from './customer-queries';
+import { AbTestsCard } from './ab-tests-card';
 import type { SegmentReply } from './segment-export';
 import { EmptyShop, Pill, ReadingCustomers } from './parts';
 import { formatCount, formatShare } from './format';
@@ -45,20 +46,22 @@ function ExportLine({ message, name }: { message: ExportMessage; name: string })
 }
 
 /** The split of a segment: the query worker reads its members and writes the groups' files. */
-function SplitForm({ segment, split, language, timeZone }: { segment: Segment; split(sizes: number[], seed: string): Promise<SegmentReply>; language: Language; timeZone: string }) {
+function SplitForm({ segment, split, language, timeZone }: { segment: Segment; split(sizes: number[], seed: string, test?: { name: string; holdout: boolean }): Promise<SegmentReply>; language: Language; timeZone: string }) {
   const t = translator(language);
   // Two equal halves of up to 1,000 customers to start with, as the textbook's A/B test.
   const half = Math.floor(Math.min(segment.count, 1000) / 2);
   const [sizesText, setSizesText] = useState(`${half}, ${half}`);
   const [seed, setSeed] = useState(`tiermark-${isoDay(localDayNumber(Date.now(), timeZone))}`);
   const [done, setDone] = useState<number[] | null>(null);
+  const [testName, setTestName] = useState('');
+  const [holdout, setHoldout] = useState(false);
   const [message, setMessage] = useState<ExportMessage>(null);
   const problem = (text: string) => setMessage({ kind: 'problem', text });
   const exportGroups = async () => {
     const sizes = sizesText.split(/[\s,，;；]+/).filter(Boolean).map(Number);
     const asked = sizes.reduce((a, b) => a + b, 0);
     if (sizes.length < 2 || sizes.length > 26 || !sizes.every((n) => Number.isInteger(n) && n > 0)) return problem(t('splitSizesInvalid'));
-    const reply = await split(sizes, seed);
+    const reply = await split(sizes, seed, testName.trim() ? { name: testName.trim(), holdout } : undefined);
     if (reply.kind === 'files' && !reply.files) return problem(`${t('splitTooMany')} ${formatCount(reply.members, language)} / ${formatCount(asked, language)}`);
     setMessage(saveFiles(segment, reply, language));
     if (reply.kind === 'files' && reply.files) setDone(reply.files.map((file) => file.customers));
@@ -70,6 +73,12 @@ function SplitForm({ segment, split, language, timeZone }: { segment: Segment; s
       </label>
       <label>
         {t('splitSeed')} <input type="text" class="tm-split-seed" value={seed} onInput={(e) => setSeed(e.currentTarget.value)} />
+      </label>
+      <label>
+        {t('abSaveAs')} <input type="text" class="tm-split-test-name" placeholder={t('abNamePlaceholder')} value={testName} onInput={(e) => setTestName(e.currentTarget.value)} />
+      </label>
+      <label>
+        <input type="checkbox" class="tm-split-holdout" checked={holdout} onChange={(e) => setHoldout(e.currentTarget.checked)} /> {t('abHoldout')}
       </label>
       <button type="button" class="tm-primary tm-split-export" onClick={() => void exportGroups()}>
         {t('splitExport')}
@@ -111,8 +120,13 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
   // An export under way: the query worker reads the segment's customers from the customer table and writes the file, with its progress.
   const [exporting, setExporting] = useState<{ ref: string; share: number } | null>(null);
   const [exportMessage, setExportMessage] = useState<ExportMessage>(null);
-  const segmentFilesOf = (segment: Segment, split?: { sizes: number[]; seed: string }, progress?: (share: number) => void) =>
-    customerQueries().exportSegment({ storeVersion, segment: { kind: segment.kind, ref: segment.ref }, shop, files: { language, timeZone, encoding, split, anonymous } }, progress);
+  // A split saved as a test shows up in the A/B tests below.
+  const [testsSaved, setTestsSaved] = useState(0);
+  const segmentFilesOf = async (segment: Segment, split?: { sizes: number[]; seed: string }, progress?: (share: number) => void, test?: { name: string; holdout: boolean }) => {
+    const reply = await customerQueries().exportSegment({ storeVersion, segment: { kind: segment.kind, ref: segment.ref }, label: segment.label, shop, files: { language, timeZone, encoding, split, anonymous, test } }, progress);
+    if (reply.kind === 'files' && reply.testId) setTestsSaved((n) => n + 1);
+    return reply;
+  };
   const exportSegment = async (segment: Segment) => {
     setExporting({ ref: segment.ref, share: 0 });
     try {
@@ -182,7 +196,7 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
                   {splitting === segment.ref && (
                     <tr>
                       <td colSpan={4}>
-                        <SplitForm segment={segment} split={(sizes, seed) => segmentFilesOf(segment, { sizes, seed })} language={language} timeZone={timeZone} />
+                        <SplitForm segment={segment} split={(sizes, seed, test) => segmentFilesOf(segment, { sizes, seed }, undefined, test)} language={language} timeZone={timeZone} />
                       </td>
                     </tr>
                   )}
@@ -192,6 +206,7 @@ export function SegmentsPage({ db, language, storeVersion, shop }: { db: Databas
           </tbody>
         </table>
       )}
+      <AbTestsCard db={db} language={language} storeVersion={storeVersion} saved={testsSaved} />
     </section>
   );
 }

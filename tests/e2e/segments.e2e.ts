@@ -126,4 +126,37 @@ describe('the Segments page: counts, CSV exports and A/B splits', () => {
     const file = rows.join('\n');
     expect([...people].filter((person) => file.includes(person))).toEqual([]);
   });
+  it('saves a split as an A/B test and compares its groups, the draw the same as the files', async () => {
+    const tab = await browser.context.newPage();
+    await tab.goto(`chrome-extension://${browser.extensionId}/options.html#segments`);
+    const ref = 'member-ladder/member';
+    await tab.click(`.tm-segment[data-segment="${ref}"] .tm-segment-split`);
+    const form = tab.locator(`.tm-split[data-segment="${ref}"]`);
+    await form.locator('.tm-split-sizes').fill('40, 30, 20');
+    await form.locator('.tm-split-seed').fill('ab-e2e');
+    await form.locator('.tm-split-test-name').fill('Win-back coupon');
+    await form.locator('.tm-split-holdout').check();
+    const downloads: Download[] = [];
+    const got = new Promise<void>((done) => tab.on('download', (d) => (downloads.push(d) === 3 ? done() : undefined)));
+    await form.locator('.tm-split-export').click();
+    await got;
+    const test = tab.locator('.tm-ab-test');
+    await expect.poll(() => test.count()).toBe(1);
+    expect(await test.locator('h3').innerText()).toMatch(/^Win-back coupon · Member · started \d{4}-\d{2}-\d{2} · seed ab-e2e$/);
+    await expect.poll(() => test.locator('.tm-ab-grid tbody tr').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-group'), row.getAttribute('data-customers'), row.getAttribute('data-buyers')]))).toEqual([
+      ['A', '40', '0'], ['B', '30', '0'], ['C', '20', '0'],
+    ]);
+    expect(await test.locator('.tm-ab-grid tbody tr[data-group="C"] th').innerText()).toBe('C (holdout)');
+    // The groups are the files' customers: group A's file lists exactly A's count.
+    const sorted = downloads.sort((x, y) => x.suggestedFilename().localeCompare(y.suggestedFilename()));
+    expect(lines(await text(sorted[0]!)).length - 1).toBe(40);
+    // No purchases since the draw: no verdict claims a difference; the holdout is the baseline.
+    expect(await test.locator('.tm-ab-verdicts li').evaluateAll((items) => items.map((item) => item.getAttribute('data-group')))).toEqual(['A', 'B']);
+    expect(await test.locator('.tm-ab-verdicts li').first().innerText()).toContain('not yet a clear difference');
+    await test.locator('.tm-ab-window').selectOption('90');
+    await expect.poll(() => test.locator('p.tm-muted').first().innerText()).toContain('Purchases counted through');
+    await test.locator('.tm-ab-delete').click();
+    await expect.poll(() => tab.locator('.tm-ab-test').count()).toBe(0);
+    await tab.close();
+  });
 });

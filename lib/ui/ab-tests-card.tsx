@@ -1,0 +1,134 @@
+import { useEffect, useState } from 'preact/hooks';
+import { baselineOf, shareVerdict, spendDifference, type AbTest } from '../ab-test';
+import { allAbTests, deleteAbTest } from '../db/ab-tests';
+import type { AbResultsReply } from '../db/customer-table';
+import type { Database } from '../db/schema';
+import { isoDay } from '../time';
+import { customerQueries } from './customer-queries';
+import { formatCount, formatMoney, formatShare } from './format';
+import { localised, translator, type Language } from './i18n';
+
+const WINDOWS = [30, 60, 90, 180];
+
+/** The saved A/B tests, newest first, each compared over a window the seller picks (比照执行结果). */
+export function AbTestsCard({ db, language, storeVersion, saved }: { db: Database; language: Language; storeVersion: string; saved: number }) {
+  const t = translator(language);
+  const [tests, setTests] = useState<AbTest[] | null>(null);
+  const [changed, setChanged] = useState(0);
+  useEffect(() => void allAbTests(db).then(setTests), [db, saved, changed]);
+  if (!tests) return null;
+  return (
+    <div class="tm-card tm-ab-tests">
+      <h2>{t('abTitle')}</h2>
+      {tests.length === 0 ? (
+        <p class="tm-muted">{t('abNone')}</p>
+      ) : (
+        tests.map((test) => (
+          <AbTestResults
+            key={test.id}
+            test={test}
+            language={language}
+            storeVersion={storeVersion}
+            onDelete={async () => {
+              await deleteAbTest(db, test.id);
+              setChanged((n) => n + 1);
+            }}
+          />
+        ))
+      )}
+    </div>
+  );
+}
+
+function AbTestResults({ test, language, storeVersion, onDelete }: { test: AbTest; language: Language; storeVersion: string; onDelete(): void }) {
+  const t = translator(language);
+  const [windowDays, setWindowDays] = useState(60);
+  const [reply, setReply] = useState<AbResultsReply | null>(null);
+  useEffect(() => {
+    let current = true;
+    void customerQueries()
+      .abResults({ storeVersion, testId: test.id, windowDays })
+      .then((answer) => current && setReply(answer));
+    return () => {
+      current = false;
+    };
+  }, [storeVersion, test.id, windowDays]);
+  const results = reply?.kind === 'abResults' ? reply : null;
+  const baseline = results ? baselineOf(results.outcomes) : undefined;
+  const money = (minor: number) => (results?.currency ? formatMoney(Math.round(minor), results.currency, language) : '—');
+  return (
+    <section class="tm-ab-test" data-test={test.id} aria-label={test.name}>
+      <h3>
+        {test.name} <span class="tm-muted">· {localised(test.segment.label, language)} · {t('abStarted')} {isoDay(test.startedDay)} · {t('abSeed')} {test.seed}</span>
+      </h3>
+      <label>
+        {t('abWindow')}{' '}
+        <select class="tm-ab-window" value={String(windowDays)} onChange={(e) => setWindowDays(Number(e.currentTarget.value))}>
+          {WINDOWS.map((days) => (
+            <option value={String(days)}>{`${days} ${t('kpisDays')}`}</option>
+          ))}
+        </select>
+      </label>{' '}
+      <button type="button" class="tm-link tm-ab-delete" onClick={onDelete}>
+        {t('abDelete')}
+      </button>
+      {!reply && <p class="tm-muted">{t('kpisReading')}</p>}
+      {reply?.kind === 'missing' && <p class="tm-muted">{t('customersTableMissing')}</p>}
+      {reply?.kind === 'failed' && <p class="tm-error">{`${t('customersReadFailed')} ${reply.message}`}</p>}
+      {results && (
+        <>
+          <p class="tm-muted">
+            {t('abThrough')} {isoDay(results.through)}
+            {results.through < test.startedDay + windowDays && ` (${t('abNotOver')})`}
+            {results.otherCurrency > 0 && ` · ${formatCount(results.otherCurrency, language)} ${t('abOtherCurrency')}`}
+          </p>
+          <table class="tm-ab-grid">
+            <thead>
+              <tr>
+                <th scope="col">{t('abGroup')}</th>
+                <th scope="col">{t('cohortsCustomers')}</th>
+                <th scope="col">{t('abBought')}</th>
+                <th scope="col">{t('abShare')}</th>
+                <th scope="col">{t('abSpend')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.outcomes.map((group) => (
+                <tr data-group={group.name} data-customers={group.customers} data-buyers={group.buyers}>
+                  <th scope="row">
+                    {group.name}
+                    {group.holdout && ` (${t('abHoldoutShort')})`}
+                  </th>
+                  <td class="tm-num">{formatCount(group.customers, language)}</td>
+                  <td class="tm-num">{formatCount(group.buyers, language)}</td>
+                  <td class="tm-num">{group.customers > 0 ? formatShare(group.buyers / group.customers, language) : '—'}</td>
+                  <td class="tm-num">{group.customers > 0 ? money(group.spendMinor / group.customers) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <ul class="tm-ab-verdicts">
+            {baseline &&
+              results.outcomes
+                .filter((group) => group !== baseline)
+                .map((group) => {
+                  const verdict = shareVerdict(group, baseline);
+                  const spend = spendDifference(baseline, group);
+                  return (
+                    <li data-group={group.name}>
+                      {verdict ? localised(verdict, language) : t('abNoVerdict')}
+                      {spend && results.currency && (
+                        <span class="tm-muted">
+                          {' '}
+                          {t('abSpendDifference')} {money(spend.difference)} (95% CI {money(spend.low)} – {money(spend.high)})
+                        </span>
+                      )}
+                    </li>
+                  );
+                })}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
