@@ -9,6 +9,7 @@ import { shopOfKey } from './shops';
 import { fnv1a } from './hash';
 import { ascendingOrder, countAtMost } from './sorted';
 import type { GroupOutcome } from './ab-test';
+import type { ForecastActual } from './forecast';
 import { cohortTable, type CohortTable, type CohortUnit } from './cohorts';
 import { CUSTOMER_EQUITY, periodFigures, periodOfChoice, previousPeriod, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
@@ -922,6 +923,35 @@ export class CustomerTable {
   async cohorts(shop: string | null, unit: CohortUnit, count: number, currency: string): Promise<CohortTable & { asOfDay: number }> {
     const { columns, keep } = await this.occasions(shop);
     return { ...cohortTable(columns, unit, currency, this.head.asOfDay, count, keep), asOfDay: this.head.asOfDay };
+  }
+
+  /**
+   * What happened after each forecast day: purchases (occasions) in the next 30 and 90 days, up to
+   * the table's as-of day, by the customers of a shop (or all) who had bought by that day, as the
+   * forecast counted them. One pass over the occasions per forecast day.
+   */
+  async purchasesAfter(shop: string | null, days: readonly number[]): Promise<ForecastActual[]> {
+    const { columns, keep } = await this.occasions(shop);
+    const { start, day } = columns;
+    const actual = days.map((d) => ({ day: d, within30: 0, within90: 0 }));
+    for (let row = 0; row < columns.size; row += 1) {
+      const from = start[row]!;
+      const to = start[row + 1]!;
+      if (from === to || (keep && !keep(row))) continue;
+      const first = day[from]!;
+      for (const entry of actual) {
+        const d = entry.day;
+        if (first > d) continue;
+        for (let at = from + 1; at < to; at += 1) {
+          const x = day[at]!;
+          if (x <= d) continue;
+          if (x > d + 90) break;
+          entry.within90 += 1;
+          if (x <= d + 30) entry.within30 += 1;
+        }
+      }
+    }
+    return actual;
   }
 
   /** Every customer's purchase occasions, and which rows are of a shop (all when null); `also`: columns read with them. */

@@ -1,5 +1,6 @@
 import { CustomerTable, TABLE_LAYOUT, type CustomerTableHead, type ShopKpis, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
 import type { GroupOutcome } from '../ab-test';
+import type { ForecastActual } from '../forecast';
 import type { CohortTable, CohortUnit } from '../cohorts';
 import type { KpiSettings, PeriodChoice } from '../kpis';
 import { previewRuleFile, type RulePreview } from '../engine/preview';
@@ -118,6 +119,20 @@ export type CohortReply =
   | { id: number; kind: 'missing' }
   | { id: number; kind: 'failed'; message: string };
 
+/** The Overview's forecasts against what happened after each forecast's day. */
+export interface ForecastRequest {
+  kind: 'forecast';
+  id: number;
+  storeVersion: string;
+  shop: string | null;
+  days: number[];
+}
+
+export type ForecastReply =
+  | { id: number; kind: 'forecast'; actuals: ForecastActual[]; asOfDay: number }
+  | { id: number; kind: 'missing' }
+  | { id: number; kind: 'failed'; message: string };
+
 /** A saved A/B test's results: its groups over a window of days from the day it started. */
 export interface AbResultsRequest {
   kind: 'abResults';
@@ -221,6 +236,16 @@ export class TableQueries {
     try {
       const answered = await this.use(storeVersion, async (opened) => (opened ? { kpis: await opened.table.kpis(shop, period, settings), notListed: opened.notListed } : null));
       return answered ? { id, kind: 'kpis', ...answered } : { id, kind: 'missing' };
+    } catch (error) {
+      return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async forecast(request: ForecastRequest): Promise<ForecastReply> {
+    const { id, storeVersion, shop, days } = request;
+    try {
+      const answered = await this.use(storeVersion, async (opened) => (opened ? { actuals: await opened.table.purchasesAfter(shop, days), asOfDay: opened.table.head.asOfDay } : null));
+      return answered ? { id, kind: 'forecast', ...answered } : { id, kind: 'missing' };
     } catch (error) {
       return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }

@@ -16,6 +16,7 @@ import { storeCounts, type Database } from './schema';
 import { bucketSlices } from './slices';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
 import { countDue, type DueTally, type FollowUpRecord } from '../follow-ups';
+import { emptyForecast, tallyForecast, withForecast, type ForecastEntry, type ForecastRecord } from '../forecast';
 import { BadgeIndexBuilder, storedLook, writeBadgeIndex } from './badge-index';
 import { CustomerTableBuilder, TABLE_LAYOUT, type CustomerTableHead } from '../customer-table';
 import { writeCustomerTable } from './customer-table';
@@ -115,6 +116,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const overview: OverviewRecord = { id: 'overview', asOfDay: base.asOfDay, all: emptyTally(), byShop: {} };
     const due: DueTally = { id: 'dueTally', counts: {} };
     const tallyOf = (key: string): OverviewTally => (overview.byShop[key.slice(0, key.indexOf(':'))] ??= emptyTally());
+    const forecast: ForecastEntry = { asOfDay: base.asOfDay, all: emptyForecast(), byShop: {} };
     const badgeIndex = new BadgeIndexBuilder();
     const table = new CustomerTableBuilder(registry.facts, status.customers);
     for (let start = 0; start < BUCKETS; start += CHUNK) {
@@ -144,6 +146,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };
           tallyCustomer(overview.all, tallied);
           tallyCustomer(tallyOf(key), tallied);
+          tallyForecast(forecast.all, facts);
+          tallyForecast((forecast.byShop[key.slice(0, key.indexOf(':'))] ??= emptyForecast()), facts);
         }
         profiles.set(bucket, map);
         raised.set(bucket, followUps);
@@ -171,7 +175,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       await report();
       spent('write');
     }
-    await Promise.all([db.put('meta', overview), db.put('meta', due)]);
+    const forecasts = withForecast((await db.get('meta', 'forecasts')) as ForecastRecord | undefined, forecast);
+    await Promise.all([db.put('meta', overview), db.put('meta', due), db.put('meta', forecasts)]);
     for await (const { aliases } of bucketSlices(db, ['aliases'], CHUNK)) for (const stored of aliases) badgeIndex.addAliases(readBucket(stored));
     const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     const builtFrom = { customers: counts.customers, orders: counts.orders };

@@ -10,6 +10,7 @@ import { formats } from '../../plugins/formats';
 import type { FormatId } from '../formats';
 import type { OverviewRecord } from '../overview';
 import type { DueTally } from '../follow-ups';
+import type { ForecastRecord } from '../forecast';
 import type { BadgeIndexHead, BadgeShard } from './badge-index';
 import type { TableRecord } from '../customer-table';
 import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, storedCustomers, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket, type StoredCustomers } from './buckets';
@@ -24,7 +25,7 @@ export interface TiermarkDB extends DBSchema {
   staged: { key: [string, number, number]; value: StagedBatch };
   /** Alias additions of a commit in progress, applied after its customers. */
   stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
-  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret };
+  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret | ForecastRecord };
   /** Facts and rule outcomes by customer, in buckets like `customers`. */
   profiles: { key: number; value: StoredBucket };
   /** Follow-ups the rules raised, by id, in buckets of their customers': staff mark them done or snooze them. */

@@ -1,8 +1,8 @@
-import type { AbResultsReply, AbResultsRequest, CohortReply, CohortRequest, KpiReply, KpiRequest, PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
+import type { AbResultsReply, AbResultsRequest, ForecastReply, ForecastRequest, CohortReply, CohortRequest, KpiReply, KpiRequest, PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
 import type { SegmentReply, SegmentRequest } from './segment-export';
 
-export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest | KpiRequest | CohortRequest | AbResultsRequest;
-export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | KpiReply | CohortReply | AbResultsReply | { id: number; kind: 'progress'; share: number };
+export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest | KpiRequest | CohortRequest | AbResultsRequest | ForecastRequest;
+export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | KpiReply | CohortReply | AbResultsReply | ForecastReply | { id: number; kind: 'progress'; share: number };
 
 type Unsent<T> = T extends unknown ? Omit<T, 'id' | 'kind'> : never;
 
@@ -52,6 +52,11 @@ export class CustomerQueries {
   /** The Overview's KPIs of a period. */
   kpis(request: Unsent<KpiRequest>): Promise<KpiReply> {
     return this.send({ ...request, kind: 'kpis' });
+  }
+
+  /** What happened after each of the Overview's forecasts. */
+  forecast(request: Unsent<ForecastRequest>): Promise<ForecastReply> {
+    return this.send({ ...request, kind: 'forecast' });
   }
 
   /** A saved A/B test's results over a window. */

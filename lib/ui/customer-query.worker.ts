@@ -18,6 +18,7 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     : request.kind === 'kpis' ? queries.kpis(request)
     : request.kind === 'cohorts' ? queries.cohorts(request)
     : request.kind === 'abResults' ? queries.abResults(request)
+    : request.kind === 'forecast' ? queries.forecast(request)
     : exportSegment(queries, request, (share) => reply({ id, kind: 'progress', share }));
   void answered.then(reply);
 };

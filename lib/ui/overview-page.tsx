@@ -16,6 +16,7 @@ import type { Overview } from '../overview';
 import { EmptyShop, ReadingCustomers } from './parts';
 import { KpisCard } from './kpis-card';
 import { CohortsCard } from './cohorts-card';
+import { ForecastCard } from './forecast-card';
 
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
 export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db: Database; language: Language; ledger: ImportRecord[]; storeVersion: string; shop: string | null }) {
@@ -87,6 +88,7 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
       </div>
       <KpisCard language={language} storeVersion={storeVersion} shop={shop} currency={overview.currency} />
       <CohortsCard language={language} storeVersion={storeVersion} shop={shop} currency={overview.currency} />
+      <ForecastCard db={db} language={language} storeVersion={storeVersion} shop={shop} />
       <div class="tm-card tm-tiers">
         <h2>{t('overviewTiers')}</h2>
         <ul class="tm-bars">

@@ -157,6 +157,7 @@ export default defineScorer<BgNbdModel>({
   after: ['history'],
   facts: {
     pAlive: { type: 'number', unit: 'share', description: { en: 'Probability the customer is still active (BG/NBD, 0–1)', 'zh-CN': '客户仍活跃的概率（BG/NBD 模型，0–1）' } },
+    expectedPurchases30d: { type: 'number', unit: 'count', description: { en: 'Expected purchases in the next 30 days (BG/NBD)', 'zh-CN': '未来30天预计购买次数（BG/NBD）' } },
     expectedPurchases90d: { type: 'number', unit: 'count', description: { en: 'Expected purchases in the next 90 days (BG/NBD)', 'zh-CN': '未来90天预计购买次数（BG/NBD）' } },
     bgnbdStatus: {
       type: 'string',
@@ -183,9 +184,10 @@ export default defineScorer<BgNbdModel>({
   },
   score({ history }, model, ctx) {
     const summary = repeatSummary(history.occasionDays, ctx.asOfDay);
-    if (!summary || model.status !== 'fitted') return { pAlive: null, expectedPurchases90d: null, bgnbdStatus: model.status };
+    if (!summary || model.status !== 'fitted') return { pAlive: null, expectedPurchases30d: null, expectedPurchases90d: null, bgnbdStatus: model.status };
     return {
       pAlive: rounded(probabilityAlive(model.params, summary), 4),
+      expectedPurchases30d: rounded(expectedPurchases(model.params, 30, summary), 4),
       expectedPurchases90d: rounded(expectedPurchases(model.params, 90, summary), 4),
       bgnbdStatus: 'fitted',
     };

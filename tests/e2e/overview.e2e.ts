@@ -126,6 +126,15 @@ describe('the Overview’s shop KPIs', () => {
     expect(await value('new-customers')).toBe(await value('buyers'));
   });
 
+  it('forecasts the next 30 and 90 days’ purchases as the last rescore summed them', async () => {
+    const record = (await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('meta').objectStore('meta').get('forecasts'); g.onsuccess = () => ok(g.result); }; })`)) as { entries: Array<{ asOfDay: number; all: { expected30: number; expected90: number } }> };
+    const latest = record.entries.at(-1)!;
+    expect(latest.all.expected30).toBeGreaterThan(0);
+    const next = page.locator('#tm-forecast-next');
+    expect(Number(await next.getAttribute('data-expected30'))).toBeCloseTo(latest.all.expected30, 6);
+    expect(await next.innerText()).toMatch(new RegExp(`^Next 30 days: ${Math.round(latest.all.expected30).toLocaleString('en')} · next 90 days: ${Math.round(latest.all.expected90).toLocaleString('en')} \\(`));
+  });
+
   it('shows what a KPI means on hover, and the customer equity', async () => {
     const definition = page.locator('[data-shop-kpi="repurchase-rate"] .tm-kpi-definition');
     await expect.poll(() => definition.isVisible()).toBe(false);
