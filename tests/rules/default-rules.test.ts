@@ -65,6 +65,7 @@ const CASES: Record<string, [fires: Facts, nearMiss: Facts]> = {
   'lifecycle/declining': [{ lifecycleStage: 'declining' }, { lifecycleStage: 'dormant' }],
   'lifecycle/dormant': [{ lifecycleStage: 'dormant' }, { lifecycleStage: 'lost' }],
   'lifecycle/lost': [{ lifecycleStage: 'lost' }, { lifecycleStage: null }],
+  'lifecycle/likely-this-week': [{ daysUntilRepurchaseDue: 5 }, { daysUntilRepurchaseDue: 5, pAlive: 0.3 }],
   'value-matrix/retain-badge': [{ valueQuadrant: 'retain' }, { valueQuadrant: 'develop' }],
   'value-matrix/develop': [{ valueQuadrant: 'develop' }, { valueQuadrant: 'cultivate' }],
   'value-matrix/retain': [{ valueQuadrant: 'retain' }, { valueQuadrant: 'maintain' }],
