@@ -418,6 +418,8 @@ export interface ShopKpis {
   current: PeriodFigures;
   previous: PeriodFigures;
   equity: Record<string, { customers: number; value: number }>;
+  /** The figures of the periods up to this one, oldest first, when asked for. */
+  trend?: PeriodFigures[];
 }
 
 /** What the Customers page asks: a shop (or all), a search, filters and a sort. */
@@ -890,7 +892,8 @@ export class CustomerTable {
    * The shop's KPIs (of a shop, or all) in a period and the one before it, counted from every
    * customer's occasions up to the table's as-of day; and the customer equity as of then.
    */
-  async kpis(shop: string | null, choice: PeriodChoice, settings: KpiSettings): Promise<ShopKpis> {
+  /** `trend`: also the figures of that many periods up to this one (oldest first), for the KPIs' chart. */
+  async kpis(shop: string | null, choice: PeriodChoice, settings: KpiSettings, trend = 0): Promise<ShopKpis> {
     const { head } = this;
     const { kind } = choice;
     const period = periodOfChoice(choice, head.asOfDay);
@@ -909,14 +912,14 @@ export class CustomerTable {
         entry.value += value;
       }
     }
-    return {
-      asOfDay: head.asOfDay,
-      kind,
-      settings,
-      current: periodFigures(columns, period, previous, head.asOfDay, settings, keep),
-      previous: periodFigures(columns, previous, previousPeriod(kind, previous), head.asOfDay, settings, keep),
-      equity,
-    };
+    const current = periodFigures(columns, period, previous, head.asOfDay, settings, keep);
+    const before = periodFigures(columns, previous, previousPeriod(kind, previous), head.asOfDay, settings, keep);
+    const periods: PeriodFigures[] = [current, before];
+    for (let span = previous; periods.length < trend; ) {
+      span = previousPeriod(kind, span);
+      periods.push(periodFigures(columns, span, previousPeriod(kind, span), head.asOfDay, settings, keep));
+    }
+    return { asOfDay: head.asOfDay, kind, settings, current, previous: before, equity, ...(trend > 0 && { trend: periods.slice(0, trend).reverse() }) };
   }
 
   /** The cohorts of the last `count` months or weeks, of the customers of a shop (or all) who buy in a currency. */

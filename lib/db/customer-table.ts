@@ -96,6 +96,8 @@ export interface KpiRequest {
   shop: string | null;
   period: PeriodChoice;
   settings: KpiSettings;
+  /** Also this many periods up to the one asked, for the chart. */
+  trend?: number;
 }
 
 export type KpiReply =
@@ -232,9 +234,9 @@ export class TableQueries {
   }
 
   async kpis(request: KpiRequest): Promise<KpiReply> {
-    const { id, storeVersion, shop, period, settings } = request;
+    const { id, storeVersion, shop, period, settings, trend } = request;
     try {
-      const answered = await this.use(storeVersion, async (opened) => (opened ? { kpis: await opened.table.kpis(shop, period, settings), notListed: opened.notListed } : null));
+      const answered = await this.use(storeVersion, async (opened) => (opened ? { kpis: await opened.table.kpis(shop, period, settings, Math.min(36, Math.max(0, trend ?? 0))), notListed: opened.notListed } : null));
       return answered ? { id, kind: 'kpis', ...answered } : { id, kind: 'missing' };
     } catch (error) {
       return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };

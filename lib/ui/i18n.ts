@@ -316,6 +316,8 @@ const STRINGS = {
   navOverview: { en: 'Overview', 'zh-CN': '概览' },
   overviewTitle: { en: 'Overview', 'zh-CN': '店铺概览' },
   kpisTitle: { en: 'Shop KPIs', 'zh-CN': '店铺经营指标' },
+  kpisTrend: { en: 'Over the last periods:', 'zh-CN': '近期趋势：' },
+  kpisAsTable: { en: 'Show the figures as a table', 'zh-CN': '以表格显示数据' },
   kpisPeriod: { en: 'Period', 'zh-CN': '周期' },
   kpisMonth: { en: 'Month', 'zh-CN': '月' },
   kpisQuarter: { en: 'Quarter', 'zh-CN': '季度' },

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { KpiReply } from '../db/customer-table';
-import { calendarPeriod, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, KPIS, type Kpi, type KpiSettings, type Period, type PeriodChoice } from '../kpis';
+import { calendarPeriod, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, KPIS, type Kpi, type KpiSettings, type Period, type PeriodChoice, type PeriodFigures } from '../kpis';
 import { isoDay } from '../time';
 import { customerQueries } from './customer-queries';
 import { formatCount, formatMajorMoney, formatMoney, formatShare } from './format';
@@ -52,7 +52,7 @@ export function KpisCard({ language, storeVersion, shop, currency }: { language:
   useEffect(() => {
     let current = true;
     void customerQueries()
-      .kpis({ storeVersion, shop, period: choice, settings })
+      .kpis({ storeVersion, shop, period: choice, settings, trend: TREND })
       .then((answer) => current && setReply(answer));
     return () => {
       current = false;
@@ -139,8 +139,73 @@ export function KpisCard({ language, storeVersion, shop, currency }: { language:
             })}
             <EquityCard kpis={kpis} currency={currency} language={language} />
           </div>
+          {kpis.trend && <KpiTrend trend={kpis.trend} kind={kpis.kind} currency={currency} language={language} />}
         </>
       )}
+    </div>
+  );
+}
+
+/** Periods the chart shows, up to the one picked. */
+const TREND = 12;
+
+/**
+ * One KPI over the last periods as bars, drawn as SVG by hand (no charting library: nothing to load
+ * under the extension's CSP, and a few hundred bytes), with the same figures as a table behind it.
+ */
+function KpiTrend({ trend, kind, currency, language }: { trend: PeriodFigures[]; kind: PeriodChoice['kind']; currency: string; language: Language }) {
+  const t = translator(language);
+  const [id, setId] = useState<Kpi['id']>('buyers');
+  const kpi = KPIS.find((k) => k.id === id)!;
+  const values = trend.map((figures) => kpi.value(figures, currency));
+  const highest = Math.max(0, ...values.map((v) => v ?? 0));
+  const [width, height, gap] = [640, 150, 6];
+  const bar = width / trend.length;
+  const label = localised(kpi.label, language);
+  return (
+    <div class="tm-kpi-trend">
+      <label>
+        {t('kpisTrend')}{' '}
+        <select id="tm-kpi-trend" value={id} onChange={(e) => setId(e.currentTarget.value as Kpi['id'])}>
+          {KPIS.map((k) => (
+            <option value={k.id}>{localised(k.label, language)}</option>
+          ))}
+        </select>
+      </label>
+      <svg class="tm-trend-chart" viewBox={`0 0 ${width} ${height + 20}`} role="img" aria-label={`${label}: ${trend.map((f, i) => `${periodName(kind, f.period)} ${shown(kpi, values[i] ?? null, currency, language)}`).join(', ')}`}>
+        {trend.map((figures, i) => {
+          const value = values[i] ?? 0;
+          const h = highest > 0 ? (Math.max(0, value) / highest) * (height - 16) : 0;
+          return (
+            <g data-period={periodName(kind, figures.period)}>
+              <title>{`${periodName(kind, figures.period)}: ${shown(kpi, values[i] ?? null, currency, language)}`}</title>
+              <rect x={i * bar + gap / 2} y={height - h} width={bar - gap} height={h} fill="#d4380d" opacity={i === trend.length - 1 ? 1 : 0.55} />
+              <text x={i * bar + bar / 2} y={height + 14} text-anchor="middle" font-size="10" fill="currentColor">
+                {periodName(kind, figures.period).slice(kind === 'month' ? 2 : 0)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <details>
+        <summary>{t('kpisAsTable')}</summary>
+        <table class="tm-ab-grid tm-trend-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('kpisPeriod')}</th>
+              <th scope="col">{label}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {trend.map((figures, i) => (
+              <tr data-period={periodName(kind, figures.period)} data-value={values[i] === null ? '' : String(values[i])}>
+                <th scope="row">{periodName(kind, figures.period)}</th>
+                <td class="tm-num">{shown(kpi, values[i] ?? null, currency, language)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
     </div>
   );
 }

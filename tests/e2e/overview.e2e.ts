@@ -110,6 +110,10 @@ describe('the Overview’s shop KPIs', () => {
     expect(await value('buyers')).toBe(buyersIn('2025'));
     expect(await value('new-customers')).toBe(newIn('2025'));
     expect(Number(await page.locator('[data-shop-kpi="buyers"]').getAttribute('data-previous'))).toBe(buyersIn('2024'));
+    // The chart's table: the years up to 2025, each year's buyers as counted from the rows.
+    await expect.poll(() => page.locator('.tm-trend-table tr[data-period="2025"]').getAttribute('data-value')).toBe(String(buyersIn('2025')));
+    expect(await page.locator('.tm-trend-table tr[data-period="2024"]').getAttribute('data-value')).toBe(String(buyersIn('2024')));
+    expect(await page.locator('.tm-trend-chart g').count()).toBe(12);
     // A rate reads as a share, and its change in points.
     await expect.poll(() => page.locator('[data-shop-kpi="repurchase-rate"] strong').innerText()).toMatch(/^\d+(\.\d)?%$/);
     expect(await page.locator('[data-shop-kpi="repurchase-rate"] .tm-kpi-delta').innerText()).toMatch(/^[▲▼=]( [+-]?\d+(\.\d)? pts)?$/);

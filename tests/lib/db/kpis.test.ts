@@ -146,6 +146,13 @@ async function expectKpisOf(db: Database, rows: readonly RetailRow[], asOf: stri
     expect(reply.kpis.previous, label).toEqual(expectedFigures(rows, previous, previousPeriod(choice.kind, previous), asOfDay, settings));
     compared += reply.kpis.current.buyers;
   }
+  // The chart's periods: twelve months up to last month, each as counted on its own.
+  const trended = await queries.kpis({ kind: 'kpis', id: 3, storeVersion: 'v1', shop: null, period: { kind: 'month', back: 1 }, settings: DEFAULT_KPI_SETTINGS, trend: 12 });
+  if (trended.kind !== 'kpis') throw new Error(JSON.stringify(trended));
+  expect(trended.kpis.trend).toHaveLength(12);
+  expect(trended.kpis.trend!.at(-1)).toEqual(trended.kpis.current);
+  expect(trended.kpis.trend!.at(-2)).toEqual(trended.kpis.previous);
+  for (const figures of trended.kpis.trend!) expect(figures).toEqual(expectedFigures(rows, figures.period, previousPeriod('month', figures.period), asOfDay, DEFAULT_KPI_SETTINGS));
   for (const [unit, count] of [['month', 24], ['week', 12]] as const) {
     const reply = await queries.cohorts({ kind: 'cohorts', id: 2, storeVersion: 'v1', shop: null, unit, count, currency: 'GBP' });
     if (reply.kind !== 'cohorts') throw new Error(JSON.stringify(reply));
