@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { baselineOf, shareVerdict, spendDifference, type AbTest } from '../ab-test';
+import { baselineOf, shareVerdict, spendDifference, type AbTest, type GroupOutcome } from '../ab-test';
 import { allAbTests, deleteAbTest } from '../db/ab-tests';
 import type { AbResultsReply } from '../db/customer-table';
 import type { Database } from '../db/schema';
@@ -107,6 +107,7 @@ function AbTestResults({ test, language, storeVersion, onDelete }: { test: AbTes
               ))}
             </tbody>
           </table>
+          <ShareChart outcomes={results.outcomes} language={language} />
           <ul class="tm-ab-verdicts">
             {baseline &&
               results.outcomes
@@ -130,5 +131,46 @@ function AbTestResults({ test, language, storeVersion, onDelete }: { test: AbTes
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * Each group's share who bought as a bar with its 95% interval as a whisker (normal approximation),
+ * hand-drawn SVG like the KPIs' chart; the table above holds the same figures.
+ */
+function ShareChart({ outcomes, language }: { outcomes: GroupOutcome[]; language: Language }) {
+  const shares = outcomes.map((group) => {
+    if (group.customers === 0) return null;
+    const share = group.buyers / group.customers;
+    const half = 1.96 * Math.sqrt((share * (1 - share)) / group.customers);
+    return { share, low: Math.max(0, share - half), high: Math.min(1, share + half) };
+  });
+  const top = Math.max(0.05, ...shares.map((s) => s?.high ?? 0));
+  const [width, height, bar] = [80 * outcomes.length, 120, 40];
+  const y = (share: number) => height - (share / top) * (height - 10);
+  const label = outcomes.map((group, i) => `${group.name} ${shares[i] ? formatShare(shares[i]!.share, language) : '—'}`).join(', ');
+  return (
+    <svg class="tm-ab-chart" viewBox={`0 0 ${width} ${height + 18}`} width={width} role="img" aria-label={label}>
+      {outcomes.map((group, i) => {
+        const s = shares[i];
+        const x = i * 80 + 20;
+        return (
+          <g data-group={group.name}>
+            {s && (
+              <>
+                <title>{`${group.name}: ${formatShare(s.share, language)} (95% CI ${formatShare(s.low, language)} – ${formatShare(s.high, language)})`}</title>
+                <rect x={x} y={y(s.share)} width={bar} height={height - y(s.share)} fill={group.holdout ? '#7b7d7d' : '#d4380d'} opacity={0.7} />
+                <line x1={x + bar / 2} x2={x + bar / 2} y1={y(s.high)} y2={y(s.low)} stroke="currentColor" />
+                <line x1={x + bar / 2 - 6} x2={x + bar / 2 + 6} y1={y(s.high)} y2={y(s.high)} stroke="currentColor" />
+                <line x1={x + bar / 2 - 6} x2={x + bar / 2 + 6} y1={y(s.low)} y2={y(s.low)} stroke="currentColor" />
+              </>
+            )}
+            <text x={x + bar / 2} y={height + 14} text-anchor="middle" font-size="11" fill="currentColor">
+              {group.name}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
   );
 }

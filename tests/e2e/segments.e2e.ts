@@ -147,6 +147,7 @@ describe('the Segments page: counts, CSV exports and A/B splits', () => {
       ['A', '40', '0'], ['B', '30', '0'], ['C', '20', '0'],
     ]);
     expect(await test.locator('.tm-ab-grid tbody tr[data-group="C"] th').innerText()).toBe('C (holdout)');
+    expect(await test.locator('.tm-ab-chart').getAttribute('aria-label')).toBe('A 0%, B 0%, C 0%');
     // The groups are the files' customers: group A's file lists exactly A's count.
     const sorted = downloads.sort((x, y) => x.suggestedFilename().localeCompare(y.suggestedFilename()));
     expect(lines(await text(sorted[0]!)).length - 1).toBe(40);
