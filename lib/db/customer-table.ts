@@ -88,6 +88,9 @@ export type PreviewReply =
   | { id: number; kind: 'missing' }
   | { id: number; kind: 'failed'; message: string };
 
+/** A reply when the table cannot answer: none yet (the rescore after an import or the update writes it), or a failure. */
+type Unanswered = { id: number; kind: 'missing' } | { id: number; kind: 'failed'; message: string };
+
 /** The Overview's question: the shop's KPIs in a period, as the store is at a version. */
 export interface KpiRequest {
   kind: 'kpis';
@@ -100,10 +103,7 @@ export interface KpiRequest {
   trend?: number;
 }
 
-export type KpiReply =
-  | { id: number; kind: 'kpis'; kpis: ShopKpis; notListed: number }
-  | { id: number; kind: 'missing' }
-  | { id: number; kind: 'failed'; message: string };
+export type KpiReply = { id: number; kind: 'kpis'; kpis: ShopKpis; notListed: number } | Unanswered;
 
 /** The Overview's cohort table: customers by the month or week they first bought. */
 export interface CohortRequest {
@@ -116,10 +116,7 @@ export interface CohortRequest {
   currency: string;
 }
 
-export type CohortReply =
-  | { id: number; kind: 'cohorts'; table: CohortTable & { asOfDay: number } }
-  | { id: number; kind: 'missing' }
-  | { id: number; kind: 'failed'; message: string };
+export type CohortReply = { id: number; kind: 'cohorts'; table: CohortTable & { asOfDay: number } } | Unanswered;
 
 /** The Overview's forecasts against what happened after each forecast's day. */
 export interface ForecastRequest {
@@ -130,10 +127,7 @@ export interface ForecastRequest {
   days: number[];
 }
 
-export type ForecastReply =
-  | { id: number; kind: 'forecast'; actuals: ForecastActual[]; asOfDay: number }
-  | { id: number; kind: 'missing' }
-  | { id: number; kind: 'failed'; message: string };
+export type ForecastReply = { id: number; kind: 'forecast'; actuals: ForecastActual[]; asOfDay: number } | Unanswered;
 
 /** A saved A/B test's results: its groups over a window of days from the day it started. */
 export interface AbResultsRequest {
@@ -144,10 +138,7 @@ export interface AbResultsRequest {
   windowDays: number;
 }
 
-export type AbResultsReply =
-  | { id: number; kind: 'abResults'; outcomes: GroupOutcome[]; currency: string | null; otherCurrency: number; through: number; asOfDay: number }
-  | { id: number; kind: 'missing' }
-  | { id: number; kind: 'failed'; message: string };
+export type AbResultsReply = { id: number; kind: 'abResults'; outcomes: GroupOutcome[]; currency: string | null; otherCurrency: number; through: number; asOfDay: number } | Unanswered;
 
 /**
  * Answers a page's requests (in the query worker, off the page's thread). The table is opened
@@ -233,46 +224,32 @@ export class TableQueries {
     }
   }
 
-  async kpis(request: KpiRequest): Promise<KpiReply> {
-    const { id, storeVersion, shop, period, settings, trend } = request;
+  /** A question answered from the table as `kind`: missing while a store with customers has no table, failed with the reason. */
+  private async replyOf<K extends string, T extends object>(id: number, storeVersion: string, kind: K, ask: (opened: OpenedTable) => Promise<T>): Promise<({ id: number; kind: K } & T) | Unanswered> {
     try {
-      const answered = await this.use(storeVersion, async (opened) => (opened ? { kpis: await opened.table.kpis(shop, period, settings, Math.min(36, Math.max(0, trend ?? 0))), notListed: opened.notListed } : null));
-      return answered ? { id, kind: 'kpis', ...answered } : { id, kind: 'missing' };
+      const answered = await this.use(storeVersion, async (opened) => (opened ? ask(opened) : null));
+      return answered ? { id, kind, ...answered } : { id, kind: 'missing' };
     } catch (error) {
       return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }
   }
 
-  async forecast(request: ForecastRequest): Promise<ForecastReply> {
-    const { id, storeVersion, shop, days } = request;
-    try {
-      const answered = await this.use(storeVersion, async (opened) => (opened ? { actuals: await opened.table.purchasesAfter(shop, days), asOfDay: opened.table.head.asOfDay } : null));
-      return answered ? { id, kind: 'forecast', ...answered } : { id, kind: 'missing' };
-    } catch (error) {
-      return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
-    }
+  kpis({ id, storeVersion, shop, period, settings, trend }: KpiRequest): Promise<KpiReply> {
+    return this.replyOf(id, storeVersion, 'kpis', async ({ table, notListed }) => ({ kpis: await table.kpis(shop, period, settings, Math.min(36, Math.max(0, trend ?? 0))), notListed }));
   }
 
-  async abResults(request: AbResultsRequest): Promise<AbResultsReply> {
-    const { id, storeVersion, testId, windowDays } = request;
-    try {
-      const test = await (await this.db()).get('abTests', testId);
-      if (!test) return { id, kind: 'failed', message: `No A/B test ${testId}` };
-      const answered = await this.use(storeVersion, async (opened) => (opened ? { ...(await opened.table.groupOutcomes(test.groups, test.startedDay, windowDays)), asOfDay: opened.table.head.asOfDay } : null));
-      return answered ? { id, kind: 'abResults', ...answered } : { id, kind: 'missing' };
-    } catch (error) {
-      return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
-    }
+  forecast({ id, storeVersion, shop, days }: ForecastRequest): Promise<ForecastReply> {
+    return this.replyOf(id, storeVersion, 'forecast', async ({ table }) => ({ actuals: await table.purchasesAfter(shop, days), asOfDay: table.head.asOfDay }));
   }
 
-  async cohorts(request: CohortRequest): Promise<CohortReply> {
-    const { id, storeVersion, shop, unit, count, currency } = request;
-    try {
-      const table = await this.use(storeVersion, async (opened) => (opened ? opened.table.cohorts(shop, unit, count, currency) : null));
-      return table ? { id, kind: 'cohorts', table } : { id, kind: 'missing' };
-    } catch (error) {
-      return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
-    }
+  async abResults({ id, storeVersion, testId, windowDays }: AbResultsRequest): Promise<AbResultsReply> {
+    const test = await (await this.db()).get('abTests', testId);
+    if (!test) return { id, kind: 'failed', message: `No A/B test ${testId}` };
+    return this.replyOf(id, storeVersion, 'abResults', async ({ table }) => ({ ...(await table.groupOutcomes(test.groups, test.startedDay, windowDays)), asOfDay: table.head.asOfDay }));
+  }
+
+  cohorts({ id, storeVersion, shop, unit, count, currency }: CohortRequest): Promise<CohortReply> {
+    return this.replyOf(id, storeVersion, 'cohorts', async ({ table }) => ({ table: await table.cohorts(shop, unit, count, currency) }));
   }
 
   /** A segment's members (of a shop, or all), in key order, and how many customers an import added since the table was built; null while there is no table yet. */
