@@ -214,7 +214,7 @@ export function Dashboard() {
           <LazyRuleEditor key={query} db={db} language={language} file={new URLSearchParams(query).get('edit')!} storeVersion={storeVersion} onSaved={() => void rescoreStarted()} />
         )}
         {state && db && section === 'rules' && !new URLSearchParams(query).has('edit') && <RulesPage db={db} language={language} storeVersion={storeVersion} onSaved={() => void rescoreStarted()} />}
-        {section === 'sites' && <SitesPage language={language} />}
+        {section === 'sites' && <SitesPage db={db} language={language} />}
         {db && section === 'settings' && <SettingsPage db={db} language={language} onLanguage={chooseLanguage} onRescoring={() => void rescoreStarted()} onStoreChanged={() => void refresh()} />}
         {section === 'privacy' && <PrivacyPage language={language} />}
       </main>

@@ -5,9 +5,11 @@ import { customAdapterProblems, customAdapters, enabledSites, originOf, patternO
 import { siteAdapters } from '../../plugins/sites';
 import { translator, type Language } from './i18n';
 import { textIn, type Localised } from '../localised';
+import type { Database } from '../db/schema';
+import { HiddenCustomersCard } from './hidden-customers-card';
 
 /** The consoles Tiermark knows, and the origins the seller has switched it on for. */
-export function SitesPage({ language }: { language: Language }) {
+export function SitesPage({ db, language }: { db: Database | null; language: Language }) {
   const t = translator(language);
   const [sites, setSites] = useState<EnabledSite[]>([]);
   const [input, setInput] = useState('');
@@ -139,6 +141,7 @@ export function SitesPage({ language }: { language: Language }) {
           </li>
         ))}
       </ul>
+      {db && <HiddenCustomersCard db={db} language={language} />}
     </section>
   );
 }

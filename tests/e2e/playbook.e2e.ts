@@ -242,6 +242,20 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     const badged = async () => (await badgesIn(seller.locator('body'))).map((badge) => badge.customerKey);
     await expect.poll(async () => (await badged()).length, { timeout: 15_000 }).toBeGreaterThan(10);
     expect(await badged()).not.toContain(key);
+
+    // The Sites page lists them; shown again, the next rescore badges them again.
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#sites`);
+    const listed = dashboard.locator(`.tm-hidden-customers li[data-customer="${key}"]`);
+    await listed.waitFor();
+    const shownFrom = (await lastRescore(dashboard)).startedAt;
+    await listed.locator('.tm-show-again').click();
+    await expect.poll(() => dashboard.locator('.tm-hidden-customers li').count()).toBe(0);
+    await expect.poll(async () => {
+      const rescore = await lastRescore(dashboard);
+      return rescore.startedAt > shownFrom && rescore.state === 'done';
+    }, { timeout: 30_000 }).toBe(true);
+    await seller.reload();
+    await expect.poll(badged, { timeout: 15_000 }).toContain(key);
     await seller.close();
   });
 
