@@ -1,6 +1,8 @@
 import { CustomerTable, TABLE_LAYOUT, type CustomerTableHead, type ShopKpis, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
 import type { GroupOutcome } from '../ab-test';
 import type { ForecastActual } from '../forecast';
+import type { Movement, MovementDimension } from '../snapshots';
+import { movementBetween } from './snapshots';
 import type { CohortTable, CohortUnit } from '../cohorts';
 import type { KpiSettings, PeriodChoice } from '../kpis';
 import { previewRuleFile, type RulePreview } from '../engine/preview';
@@ -129,6 +131,17 @@ export interface ForecastRequest {
 
 export type ForecastReply = { id: number; kind: 'forecast'; actuals: ForecastActual[]; asOfDay: number } | Unanswered;
 
+/** The Overview's segment movement between two kept snapshots. */
+export interface MovementRequest {
+  kind: 'movement';
+  id: number;
+  fromDay: number;
+  toDay: number;
+  dimension: MovementDimension;
+}
+
+export type MovementReply = { id: number; kind: 'movement'; movement: Movement } | Unanswered;
+
 /** A saved A/B test's results: its groups over a window of days from the day it started. */
 export interface AbResultsRequest {
   kind: 'abResults';
@@ -240,6 +253,15 @@ export class TableQueries {
 
   forecast({ id, storeVersion, shop, days }: ForecastRequest): Promise<ForecastReply> {
     return this.replyOf(id, storeVersion, 'forecast', async ({ table }) => ({ actuals: await table.purchasesAfter(shop, days), asOfDay: table.head.asOfDay }));
+  }
+
+  async movement({ id, fromDay, toDay, dimension }: MovementRequest): Promise<MovementReply> {
+    try {
+      const found = await movementBetween(await this.db(), fromDay, toDay, dimension);
+      return found ? { id, kind: 'movement', movement: found } : { id, kind: 'missing' };
+    } catch (error) {
+      return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   async abResults({ id, storeVersion, testId, windowDays }: AbResultsRequest): Promise<AbResultsReply> {

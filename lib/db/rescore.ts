@@ -16,6 +16,8 @@ import { storeCounts, type Database } from './schema';
 import { bucketSlices } from './slices';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
 import { countDue, type DueTally, type FollowUpRecord } from '../follow-ups';
+import { SnapshotBuilder } from '../snapshots';
+import { writeSnapshot } from './snapshots';
 import { emptyForecast, tallyForecast, withForecast, type ForecastEntry, type ForecastRecord } from '../forecast';
 import { BadgeIndexBuilder, storedLook, writeBadgeIndex } from './badge-index';
 import { CustomerTableBuilder, TABLE_LAYOUT, type CustomerTableHead } from '../customer-table';
@@ -117,6 +119,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const due: DueTally = { id: 'dueTally', counts: {} };
     const tallyOf = (key: string): OverviewTally => (overview.byShop[key.slice(0, key.indexOf(':'))] ??= emptyTally());
     const forecast: ForecastEntry = { asOfDay: base.asOfDay, all: emptyForecast(), byShop: {} };
+    const snapshot = new SnapshotBuilder();
     const badgeIndex = new BadgeIndexBuilder();
     const table = new CustomerTableBuilder(registry.facts, status.customers);
     for (let start = 0; start < BUCKETS; start += CHUNK) {
@@ -146,6 +149,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };
           tallyCustomer(overview.all, tallied);
           tallyCustomer(tallyOf(key), tallied);
+          snapshot.add(key, outcome.tier, outcome.badges, facts.lifecycleStage);
           tallyForecast(forecast.all, facts);
           tallyForecast((forecast.byShop[key.slice(0, key.indexOf(':'))] ??= emptyForecast()), facts);
         }
@@ -175,6 +179,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       await report();
       spent('write');
     }
+    await writeSnapshot(db, snapshot.finish(base.asOfDay));
     const forecasts = withForecast((await db.get('meta', 'forecasts')) as ForecastRecord | undefined, forecast);
     await Promise.all([db.put('meta', overview), db.put('meta', due), db.put('meta', forecasts)]);
     for await (const { aliases } of bucketSlices(db, ['aliases'], CHUNK)) for (const stored of aliases) badgeIndex.addAliases(readBucket(stored));

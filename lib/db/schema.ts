@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { CustomerNotes, KeptDate, Order } from '../model';
 import type { AbTest } from '../ab-test';
+import type { SnapshotRecord } from '../snapshots';
 import type { Continuation } from '../import/fold';
 import type { ImportRecord } from './ledger';
 import type { RescoreStatus, StoredRuleFile } from './profiles';
@@ -40,6 +41,8 @@ export interface TiermarkDB extends DBSchema {
   customerNotes: { key: string; value: CustomerNotes };
   /** A/B tests saved from a segment's split, by id (see lib/ab-test.ts). */
   abTests: { key: string; value: AbTest };
+  /** Every customer's standing as of a rescore's day, thinned as they age (see lib/snapshots.ts). */
+  snapshots: { key: number; value: SnapshotRecord };
   /** The badge index by shard, written by the rescore (see badge-index.ts); rebuilt, so never backed up. */
   badgeShards: { key: number; value: BadgeShard };
   /** The customer table by record name, written by the rescore (see customer-table.ts); rebuilt, so never backed up. */
@@ -144,10 +147,11 @@ export const MIGRATIONS: readonly Upgrade[] = [
   (db) => {
     db.createObjectStore('customerTable', { keyPath: 'name' });
   },
-  // v8: notes, tags and flags staff keep per customer, and saved A/B tests.
+  // v8: notes, tags and flags staff keep per customer, saved A/B tests, and snapshots.
   (db) => {
     db.createObjectStore('customerNotes', { keyPath: 'key' });
     db.createObjectStore('abTests', { keyPath: 'id' });
+    db.createObjectStore('snapshots', { keyPath: 'day' });
   },
 ];
 

@@ -1,8 +1,8 @@
-import type { AbResultsReply, AbResultsRequest, ForecastReply, ForecastRequest, CohortReply, CohortRequest, KpiReply, KpiRequest, PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
+import type { AbResultsReply, AbResultsRequest, ForecastReply, ForecastRequest, MovementReply, MovementRequest, CohortReply, CohortRequest, KpiReply, KpiRequest, PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
 import type { SegmentReply, SegmentRequest } from './segment-export';
 
-export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest | KpiRequest | CohortRequest | AbResultsRequest | ForecastRequest;
-export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | KpiReply | CohortReply | AbResultsReply | ForecastReply | { id: number; kind: 'progress'; share: number };
+export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest | KpiRequest | CohortRequest | AbResultsRequest | ForecastRequest | MovementRequest;
+export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | KpiReply | CohortReply | AbResultsReply | ForecastReply | MovementReply | { id: number; kind: 'progress'; share: number };
 
 type Unsent<T> = T extends unknown ? Omit<T, 'id' | 'kind'> : never;
 
@@ -52,6 +52,11 @@ export class CustomerQueries {
   /** The Overview's KPIs of a period. */
   kpis(request: Unsent<KpiRequest>): Promise<KpiReply> {
     return this.send({ ...request, kind: 'kpis' });
+  }
+
+  /** Segment movement between two snapshot days. */
+  movement(request: Unsent<MovementRequest>): Promise<MovementReply> {
+    return this.send({ ...request, kind: 'movement' });
   }
 
   /** What happened after each of the Overview's forecasts. */

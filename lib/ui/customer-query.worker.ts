@@ -19,6 +19,7 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     : request.kind === 'cohorts' ? queries.cohorts(request)
     : request.kind === 'abResults' ? queries.abResults(request)
     : request.kind === 'forecast' ? queries.forecast(request)
+    : request.kind === 'movement' ? queries.movement(request)
     : exportSegment(queries, request, (share) => reply({ id, kind: 'progress', share }));
   void answered.then(reply);
 };

@@ -17,6 +17,7 @@ import { EmptyShop, ReadingCustomers } from './parts';
 import { KpisCard } from './kpis-card';
 import { CohortsCard } from './cohorts-card';
 import { ForecastCard } from './forecast-card';
+import { MovementCard } from './movement-card';
 
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
 export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db: Database; language: Language; ledger: ImportRecord[]; storeVersion: string; shop: string | null }) {
@@ -89,6 +90,7 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
       <KpisCard language={language} storeVersion={storeVersion} shop={shop} currency={overview.currency} />
       <CohortsCard language={language} storeVersion={storeVersion} shop={shop} currency={overview.currency} />
       <ForecastCard db={db} language={language} storeVersion={storeVersion} shop={shop} />
+      <MovementCard db={db} language={language} storeVersion={storeVersion} />
       <div class="tm-card tm-tiers">
         <h2>{t('overviewTiers')}</h2>
         <ul class="tm-bars">

@@ -139,6 +139,22 @@ describe('the Overview’s shop KPIs', () => {
     expect(await next.innerText()).toMatch(new RegExp(`^Next 30 days: ${Math.round(latest.all.expected30).toLocaleString('en')} · next 90 days: ${Math.round(latest.all.expected90).toLocaleString('en')} \\(`));
   });
 
+  it('shows segment movement once two days are kept: with the same standing on both, everyone on the diagonal', async () => {
+    await expect.poll(() => page.locator('.tm-movement').innerText()).toContain('Movement shows once rescores of two different days are kept');
+    // The rescore kept today's snapshot; the same standing kept as of 30 days before stands in for an earlier rescore.
+    const size = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const tx = r.result.transaction('snapshots', 'readwrite'); const store = tx.objectStore('snapshots'); const all = store.getAll(); all.onsuccess = () => { const latest = all.result[all.result.length - 1]; store.put({ ...latest, day: latest.day - 30 }); tx.oncomplete = () => ok(latest.size); }; }; })`);
+    expect(size).toBe(320);
+    await page.reload();
+    const grid = page.locator('.tm-movement-grid');
+    await grid.waitFor();
+    const cells = await grid.locator('tbody tr').evaluateAll((rows) => rows.flatMap((row) => [...row.querySelectorAll('td')].map((cell, j) => ({ from: row.getAttribute('data-from'), to: cell.getAttribute('data-to'), n: Number(cell.textContent || 0), j }))));
+    const moved = cells.filter((cell) => cell.from !== 'new' && cell.n > 0 && cell.from !== cell.to);
+    expect(moved).toEqual([]);
+    expect(cells.filter((cell) => cell.from !== 'new').reduce((sum, cell) => sum + cell.n, 0)).toBe(320);
+    await page.selectOption('#tm-movement-by', 'stage');
+    await expect.poll(() => grid.locator('thead th').nth(1).innerText()).not.toBe('VIP');
+  });
+
   it('shows what a KPI means on hover, and the customer equity', async () => {
     const definition = page.locator('[data-shop-kpi="repurchase-rate"] .tm-kpi-definition');
     await expect.poll(() => definition.isVisible()).toBe(false);

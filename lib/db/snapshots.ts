@@ -1,0 +1,21 @@
+import { daysToKeep, movement, type Movement, type MovementDimension, type SnapshotRecord } from '../snapshots';
+import type { Database } from './schema';
+
+/** Keeps a rescore's snapshot (replacing one of the same day), and lets the older ones thin out as they age. */
+export async function writeSnapshot(db: Database, record: SnapshotRecord): Promise<void> {
+  const tx = db.transaction('snapshots', 'readwrite');
+  const days = (await tx.store.getAllKeys()) as number[];
+  const keep = new Set(daysToKeep([...days, record.day], record.day));
+  await Promise.all([tx.store.put(record), ...days.filter((day) => !keep.has(day)).map((day) => tx.store.delete(day)), tx.done]);
+}
+
+/** The days snapshots are kept for, oldest first. */
+export async function snapshotDays(db: Database): Promise<number[]> {
+  return ((await db.getAllKeys('snapshots')) as number[]).sort((a, b) => a - b);
+}
+
+/** Movement between two kept days; null when either is gone. */
+export async function movementBetween(db: Database, fromDay: number, toDay: number, dimension: MovementDimension): Promise<Movement | null> {
+  const [from, to] = await Promise.all([db.get('snapshots', fromDay), db.get('snapshots', toDay)]);
+  return from && to ? movement(from, to, dimension) : null;
+}

@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { MovementReply } from '../db/customer-table';
+import type { Database } from '../db/schema';
+import { snapshotDays } from '../db/snapshots';
+import { isLifecycleStage, STAGE_LOOK } from '../lifecycle';
+import type { MovementDimension } from '../snapshots';
+import { isoDay } from '../time';
+import { customerQueries } from './customer-queries';
+import { formatCount } from './format';
+import { localised, translator, type Language } from './i18n';
+
+/**
+ * Segment movement (客户迁移): how many customers went from each tier, RFM segment or lifecycle stage
+ * to each other between two days the rescore kept, of all shops. A table, its cells shaded by count.
+ */
+export function MovementCard({ db, language, storeVersion }: { db: Database; language: Language; storeVersion: string }) {
+  const t = translator(language);
+  const [days, setDays] = useState<number[] | null>(null);
+  const [fromDay, setFromDay] = useState<number | null>(null);
+  const [dimension, setDimension] = useState<MovementDimension>('tier');
+  const [reply, setReply] = useState<MovementReply | null>(null);
+  useEffect(() => {
+    void snapshotDays(db).then((kept) => {
+      setDays(kept);
+      // About a month back by default: the oldest kept day within 31 days of the latest, else the one before it.
+      const latest = kept.at(-1);
+      if (latest !== undefined && kept.length > 1) setFromDay(kept.find((day) => day >= latest - 31 && day < latest) ?? kept.at(-2)!);
+    });
+  }, [db, storeVersion]);
+  const toDay = days?.at(-1);
+  useEffect(() => {
+    if (fromDay === null || toDay === undefined) return;
+    let current = true;
+    void customerQueries()
+      .movement({ fromDay, toDay, dimension })
+      .then((answer) => current && setReply(answer));
+    return () => {
+      current = false;
+    };
+  }, [fromDay, toDay, dimension]);
+  if (!days) return null;
+  const name = (group: { ref: string; label: { en: string; 'zh-CN': string } | null }) =>
+    group.ref === '' ? t('movementNone') : group.label ? localised(group.label, language) : isLifecycleStage(group.ref) ? localised(STAGE_LOOK[group.ref].label, language) : group.ref;
+  const found = reply?.kind === 'movement' ? reply.movement : null;
+  const busiest = found ? Math.max(1, ...found.counts.flat()) : 1;
+  return (
+    <div class="tm-card tm-movement">
+      <h2>{t('movementTitle')}</h2>
+      {days.length < 2 || toDay === undefined ? (
+        <p class="tm-muted">{t('movementWaiting')}</p>
+      ) : (
+        <>
+          <div class="tm-kpi-controls">
+            <label>
+              {t('movementFrom')}{' '}
+              <select id="tm-movement-from" value={String(fromDay)} onChange={(e) => setFromDay(Number(e.currentTarget.value))}>
+                {days.slice(0, -1).map((day) => (
+                  <option value={String(day)}>{isoDay(day)}</option>
+                ))}
+              </select>
+            </label>
+            <span>
+              {t('movementTo')} {isoDay(toDay)}
+            </span>
+            <label>
+              {t('movementBy')}{' '}
+              <select id="tm-movement-by" value={dimension} onChange={(e) => setDimension(e.currentTarget.value as MovementDimension)}>
+                <option value="tier">{t('movementTier')}</option>
+                <option value="segment">{t('movementSegment')}</option>
+                <option value="stage">{t('movementStage')}</option>
+              </select>
+            </label>
+          </div>
+          <p class="tm-muted">{t('movementHint')}</p>
+          {found && (
+            <div class="tm-cohort-scroll">
+              <table class="tm-movement-grid">
+                <thead>
+                  <tr>
+                    <th scope="col">{`${isoDay(found.fromDay)} → ${isoDay(found.toDay)}`}</th>
+                    {found.groups.map((group) => (
+                      <th scope="col">{name(group)}</th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {found.groups.map((group, i) => (
+                    <tr data-from={group.ref}>
+                      <th scope="row">{name(group)}</th>
+                      {found.counts[i]!.map((n, j) => (
+                        <td class="tm-num" data-to={found.groups[j]!.ref} style={n > 0 ? { background: `rgba(46, 134, 193, ${(0.06 + 0.7 * (n / busiest)).toFixed(3)})`, fontWeight: i === j ? 'normal' : 'bold' } : undefined}>
+                          {n > 0 ? formatCount(n, language) : ''}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                  <tr data-from="new">
+                    <th scope="row">{t('movementArrived')}</th>
+                    {found.arrived.map((n) => (
+                      <td class="tm-num">{n > 0 ? formatCount(n, language) : ''}</td>
+                    ))}
+                  </tr>
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

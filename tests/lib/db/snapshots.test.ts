@@ -1,0 +1,67 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TableQueries } from '../../../lib/db/customer-table';
+import { importFile } from '../../../lib/db/importer';
+import { readProfiles, type Profile } from '../../../lib/db/profiles';
+import { rescore } from '../../../lib/db/rescore';
+import { openTiermarkDB, type Database } from '../../../lib/db/schema';
+import { snapshotDays } from '../../../lib/db/snapshots';
+import { sha256Hex } from '../../../lib/import/encoding';
+import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
+import { endOfDay } from '../../../lib/time';
+import { chunked, FIXTURES } from '../../helpers';
+
+const ZONE = 'Asia/Shanghai';
+const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+const profilesOf = async (db: Database) => Object.assign({}, ...(await db.getAll('profiles')).map((stored) => readProfiles(stored))) as Record<string, Profile>;
+
+describe('snapshots kept by the rescore', () => {
+  it('count the demo shop’s movement between two rescores as the profiles of each had it', async () => {
+    const db = await openTiermarkDB('snapshots-demo');
+    const bytes = readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv'));
+    await importFile(db, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 65_536) }, {});
+    const scored = async (iso: string) => {
+      await rescore(db, { reason: 'manual', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay(iso, ZONE) });
+      return profilesOf(db);
+    };
+    const august = await scored('2026-08-20');
+    const november = await scored('2026-11-20');
+    expect(await snapshotDays(db)).toEqual([dayOf('2026-08-20'), dayOf('2026-11-20')]);
+    const queries = new TableQueries(async () => db);
+    const groupOf = {
+      tier: (p: Profile) => p.tier?.ref ?? '',
+      stage: (p: Profile) => (typeof p.facts.lifecycleStage === 'string' ? p.facts.lifecycleStage : ''),
+      segment: (p: Profile) => p.badges.find((b) => b.ref.startsWith('rfm-segments/'))?.ref ?? '',
+    };
+    for (const dimension of ['tier', 'stage', 'segment'] as const) {
+      const reply = await queries.movement({ kind: 'movement', id: 1, fromDay: dayOf('2026-08-20'), toDay: dayOf('2026-11-20'), dimension });
+      if (reply.kind !== 'movement') throw new Error(JSON.stringify(reply));
+      const { groups, counts, arrived, left } = reply.movement;
+      const refs = groups.map((g) => g.ref);
+      // The profiles of each day, joined by customer key, counted here.
+      const expected = new Map<string, number>();
+      let newSince = 0;
+      for (const [key, now] of Object.entries(november)) {
+        const then = august[key];
+        if (!then) {
+          newSince += 1;
+          continue;
+        }
+        const cell = `${groupOf[dimension](then)}→${groupOf[dimension](now)}`;
+        expected.set(cell, (expected.get(cell) ?? 0) + 1);
+      }
+      const got = new Map<string, number>();
+      counts.forEach((row, i) => row.forEach((n, j) => n > 0 && got.set(`${refs[i]}→${refs[j]}`, n)));
+      expect(got, dimension).toEqual(expected);
+      expect(arrived.reduce((a, b) => a + b, 0)).toBe(newSince);
+      expect(left).toBe(Object.keys(august).filter((key) => !november[key]).length);
+    }
+    // Customers really moved in three months: not every one stayed put.
+    const tiers = await queries.movement({ kind: 'movement', id: 2, fromDay: dayOf('2026-08-20'), toDay: dayOf('2026-11-20'), dimension: 'stage' });
+    if (tiers.kind !== 'movement') throw new Error('no movement');
+    const stayed = tiers.movement.counts.reduce((n, row, i) => n + row[i]!, 0);
+    expect(stayed).toBeLessThan(tiers.movement.counts.flat().reduce((a, b) => a + b, 0));
+  }, 60_000);
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { daysToKeep, movement, SnapshotBuilder, type MovementDimension } from '../../lib/snapshots';
+
+const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+const VIP = { ref: 'member-ladder/vip', label: { en: 'VIP', 'zh-CN': '贵宾' }, rank: 2 };
+const MEMBER = { ref: 'member-ladder/member', label: { en: 'Member', 'zh-CN': '会员' }, rank: 1 };
+const CHAMPIONS = { ref: 'rfm-segments/champions', label: { en: 'Champions', 'zh-CN': '重要价值客户' } };
+const OTHER_BADGE = { ref: 'vip-treatment/gift', label: { en: 'Gift', 'zh-CN': '礼品' } };
+
+/** Customers as [key, tier, badges, stage] on a day. */
+function snapshotOf(date: string, customers: Array<[string, typeof VIP | null, Array<typeof CHAMPIONS>, string | null]>) {
+  const builder = new SnapshotBuilder();
+  for (const [key, tier, badges, stage] of customers) builder.add(key, tier, badges, stage);
+  return builder.finish(day(date));
+}
+
+describe('snapshots and segment movement', () => {
+  const may = snapshotOf('2024-05-01', [
+    ['taobao:a', MEMBER, [], 'new'],
+    ['taobao:b', MEMBER, [CHAMPIONS], 'growing'],
+    ['taobao:c', VIP, [OTHER_BADGE, CHAMPIONS], 'mature'],
+    ['taobao:gone', MEMBER, [], 'lost'],
+  ]);
+  const june = snapshotOf('2024-06-01', [
+    ['taobao:c', MEMBER, [], 'declining'],
+    ['taobao:b', VIP, [CHAMPIONS], 'mature'],
+    ['taobao:a', MEMBER, [], 'growing'],
+    ['taobao:new', null, [], 'new'],
+  ]);
+  const count = (dimension: MovementDimension) => {
+    const found = movement(may, june, dimension);
+    const refs = found.groups.map((g) => g.ref);
+    const cell = (from: string, to: string) => found.counts[refs.indexOf(from)]![refs.indexOf(to)]!;
+    return { found, refs, cell };
+  };
+
+  it('counts who moved from which tier to which, best tier first, with who arrived and who left', () => {
+    const { found, refs, cell } = count('tier');
+    expect(refs).toEqual(['member-ladder/vip', 'member-ladder/member', '']);
+    expect(cell('member-ladder/member', 'member-ladder/vip')).toBe(1);
+    expect(cell('member-ladder/vip', 'member-ladder/member')).toBe(1);
+    expect(cell('member-ladder/member', 'member-ladder/member')).toBe(1);
+    expect(found.counts.flat().reduce((a, b) => a + b, 0)).toBe(3);
+    expect(found.arrived[refs.indexOf('')]).toBe(1);
+    expect(found.left).toBe(1);
+  });
+
+  it('reads the RFM segment from the rfm-segments badges only, and the lifecycle stage', () => {
+    const segment = count('segment');
+    expect(segment.cell('rfm-segments/champions', '')).toBe(1);
+    expect(segment.cell('rfm-segments/champions', 'rfm-segments/champions')).toBe(1);
+    expect(segment.cell('', '')).toBe(1);
+    const stage = count('stage');
+    expect(stage.cell('new', 'growing')).toBe(1);
+    expect(stage.cell('growing', 'mature')).toBe(1);
+    expect(stage.cell('mature', 'declining')).toBe(1);
+  });
+
+  it('keeps a week of days, then a day a week for twelve weeks, then a day a month for three years', () => {
+    const today = day('2026-12-02');
+    const every = Array.from({ length: 1400 }, (_, i) => today - i);
+    const kept = daysToKeep(every, today);
+    const ages = kept.map((d) => today - d).sort((a, b) => a - b);
+    expect(ages.slice(0, 7)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // Weeks: one a week (the first day kept in each), then months.
+    const weekly = ages.filter((age) => age >= 7 && age < 91);
+    expect(weekly.length).toBeGreaterThanOrEqual(12);
+    expect(weekly.length).toBeLessThanOrEqual(13);
+    const monthly = ages.filter((age) => age >= 91);
+    expect(monthly.length).toBeGreaterThanOrEqual(36);
+    expect(monthly.length).toBeLessThanOrEqual(37);
+    expect(kept.length).toBeLessThanOrEqual(57);
+    expect(daysToKeep(kept, today)).toEqual(kept);
+  });
+});
