@@ -17,7 +17,7 @@ import { bucketSlices } from './slices';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
 import { countDue, type DueTally, type FollowUpRecord } from '../follow-ups';
 import { SnapshotBuilder } from '../snapshots';
-import { writeSnapshot } from './snapshots';
+import { snapshotBefore, writeSnapshot } from './snapshots';
 import { emptyForecast, tallyForecast, withForecast, type ForecastEntry, type ForecastRecord } from '../forecast';
 import { BadgeIndexBuilder, storedLook, writeBadgeIndex } from './badge-index';
 import { CustomerTableBuilder, TABLE_LAYOUT, type CustomerTableHead } from '../customer-table';
@@ -119,7 +119,9 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const due: DueTally = { id: 'dueTally', counts: {} };
     const tallyOf = (key: string): OverviewTally => (overview.byShop[key.slice(0, key.indexOf(':'))] ??= emptyTally());
     const forecast: ForecastEntry = { asOfDay: base.asOfDay, all: emptyForecast(), byShop: {} };
-    const snapshot = new SnapshotBuilder();
+    const snapshot = new SnapshotBuilder(base.asOfDay);
+    // Where each customer stood at the last rescore of an earlier day: rules read how they moved since.
+    const earlier = await snapshotBefore(db, base.asOfDay);
     const badgeIndex = new BadgeIndexBuilder();
     const table = new CustomerTableBuilder(registry.facts, status.customers);
     for (let start = 0; start < BUCKETS; start += CHUNK) {
@@ -132,7 +134,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
         const followUps: Record<string, FollowUpRecord> = {};
         for (const history of list) {
           const key = history.customer.key;
-          const facts = scoreCustomer(history, ctx);
+          const previous = earlier?.standingOf(key) ?? null;
+          const facts = scoreCustomer(previous ? { ...history, previous } : history, ctx);
           const outcome = outcomeOf(await ruleSetFor(history.customer.currency).fired(facts), facts, key, base.asOfDay);
           // Do-not-contact: no follow-up is raised for them, whatever the rules say.
           if (history.notes?.doNotContact) outcome.followUps = [];
@@ -149,7 +152,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };
           tallyCustomer(overview.all, tallied);
           tallyCustomer(tallyOf(key), tallied);
-          snapshot.add(key, outcome.tier, outcome.badges, facts.lifecycleStage);
+          snapshot.add(key, outcome.tier, outcome.badges, facts.lifecycleStage, previous);
           tallyForecast(forecast.all, facts);
           tallyForecast((forecast.byShop[key.slice(0, key.indexOf(':'))] ??= emptyForecast()), facts);
         }
@@ -179,7 +182,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       await report();
       spent('write');
     }
-    await writeSnapshot(db, snapshot.finish(base.asOfDay));
+    await writeSnapshot(db, snapshot.finish());
     const forecasts = withForecast((await db.get('meta', 'forecasts')) as ForecastRecord | undefined, forecast);
     await Promise.all([db.put('meta', overview), db.put('meta', due), db.put('meta', forecasts)]);
     for await (const { aliases } of bucketSlices(db, ['aliases'], CHUNK)) for (const stored of aliases) badgeIndex.addAliases(readBucket(stored));

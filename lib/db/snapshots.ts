@@ -1,4 +1,4 @@
-import { daysToKeep, movement, type Movement, type MovementDimension, type SnapshotRecord } from '../snapshots';
+import { daysToKeep, movement, SnapshotReader, type Movement, type MovementDimension, type SnapshotRecord } from '../snapshots';
 import type { Database } from './schema';
 
 /** Keeps a rescore's snapshot (replacing one of the same day), and lets the older ones thin out as they age. */
@@ -18,4 +18,11 @@ export async function snapshotDays(db: Database): Promise<number[]> {
 export async function movementBetween(db: Database, fromDay: number, toDay: number, dimension: MovementDimension): Promise<Movement | null> {
   const [from, to] = await Promise.all([db.get('snapshots', fromDay), db.get('snapshots', toDay)]);
   return from && to ? movement(from, to, dimension) : null;
+}
+
+/** The snapshot of the latest day before a day, to read customers' standing from; null when none is kept. */
+export async function snapshotBefore(db: Database, day: number): Promise<SnapshotReader | null> {
+  const earlier = (await snapshotDays(db)).filter((kept) => kept < day).at(-1);
+  const record = earlier === undefined ? undefined : await db.get('snapshots', earlier);
+  return record ? new SnapshotReader(record) : null;
 }

@@ -1,5 +1,6 @@
 import type { Localised } from '../localised';
 import type { Customer, CustomerNotes, KeptDate } from '../model';
+import type { Standing } from '../snapshots';
 
 /** A fact's value: flat primitives only (DESIGN.md, "Facts are flat primitives"); null when unknown. */
 export type FactValue = number | string | boolean | null;
@@ -32,6 +33,8 @@ export interface CustomerHistory {
   keptDates?: readonly KeptDate[];
   /** The tags and flags staff keep for the customer (the customer's page). */
   notes?: Pick<CustomerNotes, 'tags' | 'doNotContact' | 'hideOnPages'>;
+  /** Where the customer stood at the last rescore of an earlier day (lib/snapshots.ts); absent for a customer new since. */
+  previous?: Standing;
   /** The products (by SKU) the customer bought, each with the local days they bought it, ascending; absent where line items were not kept (the command line). */
   products?: ProductPurchases[];
 }

@@ -14,10 +14,7 @@ import { LOST_BAND_LABEL, STAGE_LOOK } from '../lifecycle';
 import { QUADRANT_LOOK, type ValueQuadrant } from '../value-matrix';
 import type { Overview } from '../overview';
 import { EmptyShop, ReadingCustomers } from './parts';
-import { KpisCard } from './kpis-card';
-import { CohortsCard } from './cohorts-card';
-import { ForecastCard } from './forecast-card';
-import { MovementCard } from './movement-card';
+import type { ShopAnalytics } from './shop-analytics';
 
 /** The shop at a glance: counts and sales, the member ladder, the R × F grid, follow-ups due, the last imports. */
 export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db: Database; language: Language; ledger: ImportRecord[]; storeVersion: string; shop: string | null }) {
@@ -25,6 +22,15 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
   const [overview, setOverview] = useState<Overview | null>(null);
   const [reading, setReading] = useState(0);
   const [due, setDue] = useState<{ overdue: number; today: number } | null>(null);
+  // The measures over time come in a chunk of their own, after the shop's figures (and the dashboard's budget) are shown.
+  const [Analytics, setAnalytics] = useState<typeof ShopAnalytics | null>(null);
+  useEffect(() => {
+    let current = true;
+    void import('./shop-analytics').then((module) => current && setAnalytics(() => module.ShopAnalytics));
+    return () => {
+      current = false;
+    };
+  }, []);
   useEffect(() => {
     let current = true;
     void (async () => {
@@ -87,10 +93,7 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
           </a>
         )}
       </div>
-      <KpisCard language={language} storeVersion={storeVersion} shop={shop} currency={overview.currency} />
-      <CohortsCard language={language} storeVersion={storeVersion} shop={shop} currency={overview.currency} />
-      <ForecastCard db={db} language={language} storeVersion={storeVersion} shop={shop} />
-      <MovementCard db={db} language={language} storeVersion={storeVersion} />
+      {Analytics && <Analytics db={db} language={language} storeVersion={storeVersion} shop={shop} currency={overview.currency} />}
       <div class="tm-card tm-tiers">
         <h2>{t('overviewTiers')}</h2>
         <ul class="tm-bars">

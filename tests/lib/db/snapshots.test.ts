@@ -29,6 +29,7 @@ describe('snapshots kept by the rescore', () => {
     const august = await scored('2026-08-20');
     const november = await scored('2026-11-20');
     expect(await snapshotDays(db)).toEqual([dayOf('2026-08-20'), dayOf('2026-11-20')]);
+    for (const profile of Object.values(august)) expect(profile.facts.previousTier ?? null).toBeNull();
     const queries = new TableQueries(async () => db);
     const groupOf = {
       tier: (p: Profile) => p.tier?.ref ?? '',
@@ -58,6 +59,20 @@ describe('snapshots kept by the rescore', () => {
       expect(arrived.reduce((a, b) => a + b, 0)).toBe(newSince);
       expect(left).toBe(Object.keys(august).filter((key) => !november[key]).length);
     }
+    // Rules read where each customer stood at the rescore before, and since when.
+    for (const [key, now] of Object.entries(november)) {
+      const then = august[key];
+      expect(now.facts.previousTier ?? null, key).toBe(then ? (then.tier?.ref ?? null) : null);
+      expect(now.facts.tierChangedDaysAgo, key).toBe(then ? dayOf('2026-11-20') - dayOf('2026-08-20') : null);
+    }
+    // Five days on, a customer whose tier changed in November has had it five days; one who kept it, since August.
+    const later = await scored('2026-11-25');
+    const changed = Object.keys(november).filter((key) => august[key] && (august[key]!.tier?.ref ?? null) !== (november[key]!.tier?.ref ?? null));
+    const kept = Object.keys(november).filter((key) => august[key] && (august[key]!.tier?.ref ?? null) === (november[key]!.tier?.ref ?? null));
+    expect(changed.length).toBeGreaterThan(0);
+    for (const key of changed) expect(later[key]!.facts.tierChangedDaysAgo, key).toBe(5);
+    for (const key of kept) expect(later[key]!.facts.tierChangedDaysAgo, key).toBe(dayOf('2026-11-25') - dayOf('2026-08-20'));
+
     // Customers really moved in three months: not every one stayed put.
     const tiers = await queries.movement({ kind: 'movement', id: 2, fromDay: dayOf('2026-08-20'), toDay: dayOf('2026-11-20'), dimension: 'stage' });
     if (tiers.kind !== 'movement') throw new Error('no movement');
