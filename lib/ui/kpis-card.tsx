@@ -49,11 +49,20 @@ export function KpisCard({ language, storeVersion, shop, currency }: { language:
   const [choice, setChoice] = useState<PeriodChoice>({ kind: 'month', back: 1 });
   const [settings, setSettings] = useState<KpiSettings>(DEFAULT_KPI_SETTINGS);
   const [reply, setReply] = useState<KpiReply | null>(null);
+  const [trend, setTrend] = useState<PeriodFigures[] | null>(null);
   useEffect(() => {
     let current = true;
-    void customerQueries()
-      .kpis({ storeVersion, shop, period: choice, settings, trend: TREND })
-      .then((answer) => current && setReply(answer));
+    // The period's figures first; the chart's periods (twelve more passes over the occasions) after them.
+    void (async () => {
+      const queries = customerQueries();
+      const answer = await queries.kpis({ storeVersion, shop, period: choice, settings });
+      if (!current) return;
+      setReply(answer);
+      setTrend(null);
+      if (answer.kind !== 'kpis') return;
+      const trended = await queries.kpis({ storeVersion, shop, period: choice, settings, trend: TREND });
+      if (current && trended.kind === 'kpis') setTrend(trended.kpis.trend ?? null);
+    })();
     return () => {
       current = false;
     };
@@ -139,7 +148,7 @@ export function KpisCard({ language, storeVersion, shop, currency }: { language:
             })}
             <EquityCard kpis={kpis} currency={currency} language={language} />
           </div>
-          {kpis.trend && <KpiTrend trend={kpis.trend} kind={kpis.kind} currency={currency} language={language} />}
+          {trend && <KpiTrend trend={trend} kind={kpis.kind} currency={currency} language={language} />}
         </>
       )}
     </div>
