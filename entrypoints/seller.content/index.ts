@@ -11,7 +11,7 @@ import type { Platform } from '../../lib/model';
 import { adapterFor, siteAdapters } from '../../plugins/sites';
 
 export default defineContentScript({
-  // The adapters' consoles; the origins the seller enables get it registered at run time. Never <all_urls>.
+  // The adapters' consoles; the origins the seller enables get it registered at run time. Never every website.
   matches: siteAdapters.flatMap((adapter) => [...adapter.matches]),
   runAt: 'document_idle',
   main(ctx) {
