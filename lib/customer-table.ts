@@ -528,6 +528,7 @@ export class CustomerTable {
   private sorted: { by: string; rows: Uint32Array } | null = null;
   private listing: Listing | null = null;
   private spendLists: Promise<Map<string, Float64Array>> | null = null;
+  private occasionStart: Uint32Array | null = null;
   private readonly spent = { readMs: 0, sortMs: 0 };
 
   constructor(
@@ -963,8 +964,12 @@ export class CustomerTable {
     await this.need(['shop', 'currency', 'occasionEnd', 'occasionDay', 'occasionSpend', ...also]);
     const shopCode = shop === null ? -1 : head.shops.indexOf(shop);
     const shops = this.column('shop')!;
-    const start = new Uint32Array(head.size + 1);
-    start.set(this.column('occasionEnd')!, 1);
+    // Where each customer's occasions start: made once per table, for every question after.
+    if (!this.occasionStart) {
+      this.occasionStart = new Uint32Array(head.size + 1);
+      this.occasionStart.set(this.column('occasionEnd')!, 1);
+    }
+    const start = this.occasionStart;
     return {
       columns: {
         size: head.size, start, day: this.column('occasionDay') as Int32Array, spendMinor: this.column('occasionSpend') as Float64Array,
@@ -972,11 +977,6 @@ export class CustomerTable {
       },
       keep: shop === null ? undefined : (row: number) => shops[row] === shopCode,
     };
-  }
-
-  /** How many of a segment's customers (of a shop, or all) staff marked do-not-contact: no export holds them. */
-  async doNotContact(segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<number> {
-    return (await this.segmentRows(segment, shop)).held;
   }
 
   /** A segment's rows (of a shop, or all), ascending, but for those marked do-not-contact (`held`). */
@@ -1009,8 +1009,13 @@ export class CustomerTable {
 
   /** A segment's customers (of a shop, or all), in the order of their keys, as an export lists them; none marked do-not-contact. */
   async members(segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<SegmentMember[]> {
+    return (await this.segmentToContact(segment, shop)).members;
+  }
+
+  /** A segment's members, and how many of its customers staff marked do-not-contact (no export holds them). */
+  async segmentToContact(segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<{ members: SegmentMember[]; doNotContact: number }> {
     const { head } = this;
-    const { rows } = await this.segmentRows(segment, shop);
+    const { rows, held } = await this.segmentRows(segment, shop);
     // Rows ascend, so each piece covers a run of blocks, read once.
     const members: SegmentMember[] = [];
     const span = ROW_BLOCKS_PER_READ * head.blocks.rows;
@@ -1019,7 +1024,7 @@ export class CustomerTable {
       while (end < rows.length && rows[end]! < past) end += 1;
       for (const line of await this.rowLines(rows.slice(at, end))) members.push(this.member(line));
     }
-    return members.sort(byKey);
+    return { members: members.sort(byKey), doNotContact: held };
   }
 
   private member(line: RowLine): SegmentMember {

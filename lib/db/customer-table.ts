@@ -279,7 +279,7 @@ export class TableQueries {
   members(storeVersion: string, segment: Pick<Segment, 'kind' | 'ref'>, shop: string | null): Promise<{ members: SegmentMember[]; notListed: number; doNotContact: number; asOfDay: number } | null> {
     return this.use(storeVersion, async (opened) =>
       opened
-        ? { members: await opened.table.members(segment, shop), notListed: opened.notListed, doNotContact: await opened.table.doNotContact(segment, shop), asOfDay: opened.table.head.asOfDay }
+        ? { ...(await opened.table.segmentToContact(segment, shop)), notListed: opened.notListed, asOfDay: opened.table.head.asOfDay }
         : { members: [], notListed: 0, doNotContact: 0, asOfDay: 0 },
     );
   }
