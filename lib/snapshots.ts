@@ -1,3 +1,4 @@
+import { unitOf } from './cohorts';
 import { fnv1a } from './hash';
 import { LIFECYCLE_STAGES, isLifecycleStage } from './lifecycle';
 import type { Localised } from './localised';
@@ -38,8 +39,13 @@ export interface Standing {
   segmentSince: number;
 }
 
+/** A customer's two key hashes: computed once per customer, to find them in the last snapshot and to place them in the next. */
+export const keyHashes = (key: string): [number, number] => [fnv1a(key), secondHash(key)];
+
 export class SnapshotBuilder {
-  private readonly rows: Array<[number, number, number, number, number, number, number]> = [];
+  private size = 0;
+  private columns = columnsOver(new ArrayBuffer(1024 * BYTES_PER_CUSTOMER), 1024);
+  private capacity = 1024;
   private readonly tiers = new Map<string, number>();
   private readonly segments = new Map<string, number>();
   private readonly tierList: SnapshotRecord['tiers'] = [];
@@ -48,7 +54,7 @@ export class SnapshotBuilder {
   constructor(private readonly day: number) {}
 
   /** `previous`: the customer's standing in the snapshot before, which carries the days their tier and segment began. */
-  add(key: string, tier: { ref: string; label: Localised; rank: number } | null, badges: ReadonlyArray<{ ref: string; label: Localised }>, stage: unknown, previous: Standing | null = null): void {
+  add(hashes: readonly [number, number], tier: { ref: string; label: Localised; rank: number } | null, badges: ReadonlyArray<{ ref: string; label: Localised }>, stage: unknown, previous: Standing | null = null): void {
     let tierCode = 0;
     if (tier) {
       tierCode = this.tiers.get(tier.ref) ?? 0;
@@ -60,26 +66,35 @@ export class SnapshotBuilder {
       segmentCode = this.segments.get(segment.ref) ?? 0;
       if (!segmentCode) this.segments.set(segment.ref, (segmentCode = this.segmentList.push({ ref: segment.ref, label: segment.label })));
     }
-    const stageCode = isLifecycleStage(stage) ? LIFECYCLE_STAGES.indexOf(stage) + 1 : 0;
-    const tierSince = previous && previous.tier === (tier?.ref ?? null) ? previous.tierSince : this.day;
-    const segmentSince = previous && previous.segment === (segment?.ref ?? null) ? previous.segmentSince : this.day;
-    this.rows.push([fnv1a(key), secondHash(key), tierCode, segmentCode, stageCode, tierSince, segmentSince]);
+    if (this.size === this.capacity) this.grow();
+    const c = this.columns;
+    const i = this.size++;
+    [c.first[i], c.second[i]] = hashes;
+    c.tier[i] = tierCode;
+    c.segment[i] = segmentCode;
+    c.stage[i] = isLifecycleStage(stage) ? LIFECYCLE_STAGES.indexOf(stage) + 1 : 0;
+    c.tierSince[i] = previous && previous.tier === (tier?.ref ?? null) ? previous.tierSince : this.day;
+    c.segmentSince[i] = previous && previous.segment === (segment?.ref ?? null) ? previous.segmentSince : this.day;
   }
 
+  private grow(): void {
+    const old = this.columns;
+    this.capacity *= 2;
+    this.columns = columnsOver(new ArrayBuffer(this.capacity * BYTES_PER_CUSTOMER), this.capacity);
+    for (const name of Object.keys(old) as Array<keyof typeof old>) this.columns[name].set(old[name]);
+  }
+
+  /** The record, its customers in the order of their hashes. */
   finish(): SnapshotRecord {
-    const rows = this.rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const n = rows.length;
+    const n = this.size;
+    const from = this.columns;
+    const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => from.first[a]! - from.first[b]! || from.second[a]! - from.second[b]!);
     const bytes = new ArrayBuffer(n * BYTES_PER_CUSTOMER);
-    const c = columnsOver(bytes, n);
-    rows.forEach(([a, b, t, s, st, ts, ss], i) => {
-      c.first[i] = a;
-      c.second[i] = b;
-      c.tier[i] = t;
-      c.segment[i] = s;
-      c.stage[i] = st;
-      c.tierSince[i] = ts;
-      c.segmentSince[i] = ss;
-    });
+    const to = columnsOver(bytes, n);
+    for (const name of Object.keys(to) as Array<keyof typeof to>) {
+      const [source, target] = [from[name], to[name]];
+      for (let i = 0; i < n; i += 1) target[i] = source[order[i]!]!;
+    }
     return { day: this.day, size: n, tiers: this.tierList, segments: this.segmentList, bytes };
   }
 }
@@ -108,9 +123,8 @@ export class SnapshotReader {
     this.columns = columnsOf(record);
   }
 
-  standingOf(key: string): Standing | null {
+  standingOf([a, b]: readonly [number, number]): Standing | null {
     const { first, second } = this.columns;
-    const [a, b] = [fnv1a(key), secondHash(key)];
     let low = 0;
     let high = this.record.size - 1;
     while (low <= high) {
@@ -216,8 +230,7 @@ export function daysToKeep(days: readonly number[], today: number): number[] {
     if (age < 0) continue;
     if (age < 7) kept.add(day);
     else {
-      const date = new Date(day * 86_400_000);
-      const bucket = age < 7 + 12 * 7 ? `w${Math.floor((day + 3) / 7)}` : age < 7 + 12 * 7 + 3 * 366 ? `m${date.getUTCFullYear() * 12 + date.getUTCMonth()}` : null;
+      const bucket = age < 7 + 12 * 7 ? `w${unitOf('week', day)}` : age < 7 + 12 * 7 + 3 * 366 ? `m${unitOf('month', day)}` : null;
       if (bucket && !firstOf.has(bucket)) firstOf.set(bucket, day);
     }
   }

@@ -16,7 +16,7 @@ import { storeCounts, type Database } from './schema';
 import { bucketSlices } from './slices';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
 import { countDue, type DueTally, type FollowUpRecord } from '../follow-ups';
-import { SnapshotBuilder } from '../snapshots';
+import { keyHashes, SnapshotBuilder } from '../snapshots';
 import { snapshotBefore, writeSnapshot } from './snapshots';
 import { emptyForecast, tallyForecast, withForecast, type ForecastEntry, type ForecastRecord } from '../forecast';
 import { BadgeIndexBuilder, storedLook, writeBadgeIndex } from './badge-index';
@@ -134,7 +134,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
         const followUps: Record<string, FollowUpRecord> = {};
         for (const history of list) {
           const key = history.customer.key;
-          const previous = earlier?.standingOf(key) ?? null;
+          const hashes = keyHashes(key);
+          const previous = earlier?.standingOf(hashes) ?? null;
           const facts = scoreCustomer(previous ? { ...history, previous } : history, ctx);
           const outcome = outcomeOf(await ruleSetFor(history.customer.currency).fired(facts), facts, key, base.asOfDay);
           // Do-not-contact: no follow-up is raised for them, whatever the rules say.
@@ -152,7 +153,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };
           tallyCustomer(overview.all, tallied);
           tallyCustomer(tallyOf(key), tallied);
-          snapshot.add(key, outcome.tier, outcome.badges, facts.lifecycleStage, previous);
+          snapshot.add(hashes, outcome.tier, outcome.badges, facts.lifecycleStage, previous);
           tallyForecast(forecast.all, facts);
           tallyForecast((forecast.byShop[key.slice(0, key.indexOf(':'))] ??= emptyForecast()), facts);
         }

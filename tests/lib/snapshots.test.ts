@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysToKeep, movement, SnapshotBuilder, SnapshotReader, type MovementDimension } from '../../lib/snapshots';
+import { daysToKeep, keyHashes, movement, SnapshotBuilder, SnapshotReader, type MovementDimension } from '../../lib/snapshots';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 const VIP = { ref: 'member-ladder/vip', label: { en: 'VIP', 'zh-CN': '贵宾' }, rank: 2 };
@@ -10,7 +10,7 @@ const OTHER_BADGE = { ref: 'vip-treatment/gift', label: { en: 'Gift', 'zh-CN': '
 /** Customers as [key, tier, badges, stage] on a day. */
 function snapshotOf(date: string, customers: Array<[string, typeof VIP | null, Array<typeof CHAMPIONS>, string | null]>) {
   const builder = new SnapshotBuilder(day(date));
-  for (const [key, tier, badges, stage] of customers) builder.add(key, tier, badges, stage);
+  for (const [key, tier, badges, stage] of customers) builder.add(keyHashes(key), tier, badges, stage);
   return builder.finish();
 }
 
@@ -77,27 +77,27 @@ describe('snapshots and segment movement', () => {
 describe('a customer’s standing, read back from a snapshot', () => {
   it('finds each customer by key, and carries the day their tier and segment began while they keep them', () => {
     const first = new SnapshotBuilder(day('2024-05-01'));
-    first.add('taobao:a', MEMBER, [CHAMPIONS], 'new');
-    first.add('taobao:b', VIP, [], 'mature');
+    first.add(keyHashes('taobao:a'), MEMBER, [CHAMPIONS], 'new');
+    first.add(keyHashes('taobao:b'), VIP, [], 'mature');
     const may = new SnapshotReader(first.finish());
-    expect(may.standingOf('taobao:a')).toEqual({ day: day('2024-05-01'), tier: MEMBER.ref, segment: CHAMPIONS.ref, stage: 'new', tierSince: day('2024-05-01'), segmentSince: day('2024-05-01') });
-    expect(may.standingOf('taobao:nobody')).toBeNull();
+    expect(may.standingOf(keyHashes('taobao:a'))).toEqual({ day: day('2024-05-01'), tier: MEMBER.ref, segment: CHAMPIONS.ref, stage: 'new', tierSince: day('2024-05-01'), segmentSince: day('2024-05-01') });
+    expect(may.standingOf(keyHashes('taobao:nobody'))).toBeNull();
     const second = new SnapshotBuilder(day('2024-06-01'));
     // a stays a member and leaves the segment; b drops to member.
-    second.add('taobao:a', MEMBER, [], 'growing', may.standingOf('taobao:a'));
-    second.add('taobao:b', MEMBER, [], 'declining', may.standingOf('taobao:b'));
-    second.add('taobao:c', null, [], 'new', may.standingOf('taobao:c'));
+    second.add(keyHashes('taobao:a'), MEMBER, [], 'growing', may.standingOf(keyHashes('taobao:a')));
+    second.add(keyHashes('taobao:b'), MEMBER, [], 'declining', may.standingOf(keyHashes('taobao:b')));
+    second.add(keyHashes('taobao:c'), null, [], 'new', may.standingOf(keyHashes('taobao:c')));
     const june = new SnapshotReader(second.finish());
-    expect(june.standingOf('taobao:a')).toMatchObject({ tier: MEMBER.ref, tierSince: day('2024-05-01'), segment: null, segmentSince: day('2024-06-01') });
-    expect(june.standingOf('taobao:b')).toMatchObject({ tier: MEMBER.ref, tierSince: day('2024-06-01'), stage: 'declining' });
-    expect(june.standingOf('taobao:c')).toMatchObject({ tier: null, tierSince: day('2024-06-01') });
+    expect(june.standingOf(keyHashes('taobao:a'))).toMatchObject({ tier: MEMBER.ref, tierSince: day('2024-05-01'), segment: null, segmentSince: day('2024-06-01') });
+    expect(june.standingOf(keyHashes('taobao:b'))).toMatchObject({ tier: MEMBER.ref, tierSince: day('2024-06-01'), stage: 'declining' });
+    expect(june.standingOf(keyHashes('taobao:c'))).toMatchObject({ tier: null, tierSince: day('2024-06-01') });
   });
 
   it('finds every one of many customers, none by a key it does not hold', () => {
     const builder = new SnapshotBuilder(day('2024-05-01'));
-    for (let i = 0; i < 5000; i += 1) builder.add(`shopify:buyer${i}@example.com`, i % 3 ? MEMBER : VIP, [], 'new');
+    for (let i = 0; i < 5000; i += 1) builder.add(keyHashes(`shopify:buyer${i}@example.com`), i % 3 ? MEMBER : VIP, [], 'new');
     const reader = new SnapshotReader(builder.finish());
-    for (let i = 0; i < 5000; i += 1) expect(reader.standingOf(`shopify:buyer${i}@example.com`)?.tier).toBe(i % 3 ? MEMBER.ref : VIP.ref);
-    expect(reader.standingOf('shopify:buyer5000@example.com')).toBeNull();
+    for (let i = 0; i < 5000; i += 1) expect(reader.standingOf(keyHashes(`shopify:buyer${i}@example.com`))?.tier).toBe(i % 3 ? MEMBER.ref : VIP.ref);
+    expect(reader.standingOf(keyHashes('shopify:buyer5000@example.com'))).toBeNull();
   });
 });
