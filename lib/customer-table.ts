@@ -729,7 +729,7 @@ export class CustomerTable {
    * customers' occasions; spend in the currency most of them buy in (`otherCurrency`: the others,
    * left out). A customer no longer in the store is not counted.
    */
-  async groupOutcomes(groups: ReadonlyArray<{ name: string; holdout: boolean; keys: readonly string[] }>, startedDay: number, windowDays: number): Promise<{ outcomes: GroupOutcome[]; currency: string | null; otherCurrency: number; through: number }> {
+  async groupOutcomes(groups: ReadonlyArray<{ name: string; holdout: boolean; keys: readonly string[] }>, startedDay: number, windowDays: number): Promise<{ outcomes: GroupOutcome[]; currency: string | null; otherCurrency: number; gone: number; through: number }> {
     const { columns } = await this.occasions(null, ['keyHash']);
     const through = Math.min(startedDay + windowDays, this.head.asOfDay);
     const rowsOf = await Promise.all(groups.map((group) => this.rowsWithKeys(group.keys)));
@@ -760,7 +760,9 @@ export class CustomerTable {
       }
       return outcome;
     });
-    return { outcomes, currency: main === undefined ? null : this.head.currencies[main]!, otherCurrency, through };
+    // Drawn customers the store no longer has (a shop deleted, a restore): said, not counted.
+    const gone = groups.reduce((n, group, i) => n + group.keys.length - rowsOf[i]!.length, 0);
+    return { outcomes, currency: main === undefined ? null : this.head.currencies[main]!, otherCurrency, gone, through };
   }
 
   private async list(query: TableQuery): Promise<Uint32Array> {

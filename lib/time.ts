@@ -107,6 +107,9 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 // Exports span a few thousand days, each formatted many times over.
 const isoDays = new Map<number, string>();
+/** A date (YYYY-MM-DD) as its local day number: the inverse of isoDay. */
+export const dayOfIso = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
+
 /** A local day number as its date, YYYY-MM-DD. */
 export function isoDay(day: number): string {
   let text = isoDays.get(day);

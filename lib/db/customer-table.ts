@@ -151,7 +151,7 @@ export interface AbResultsRequest {
   windowDays: number;
 }
 
-export type AbResultsReply = { id: number; kind: 'abResults'; outcomes: GroupOutcome[]; currency: string | null; otherCurrency: number; through: number; asOfDay: number } | Unanswered;
+export type AbResultsReply = { id: number; kind: 'abResults'; outcomes: GroupOutcome[]; currency: string | null; otherCurrency: number; gone: number; through: number; asOfDay: number } | Unanswered;
 
 /**
  * Answers a page's requests (in the query worker, off the page's thread). The table is opened

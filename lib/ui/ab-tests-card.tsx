@@ -81,6 +81,7 @@ function AbTestResults({ test, language, storeVersion, onDelete }: { test: AbTes
             {t('abThrough')} {isoDay(results.through)}
             {results.through < test.startedDay + windowDays && ` (${t('abNotOver')})`}
             {results.otherCurrency > 0 && ` · ${formatCount(results.otherCurrency, language)} ${t('abOtherCurrency')}`}
+            {results.gone > 0 && ` · ${formatCount(results.gone, language)} ${t('abGone')}`}
           </p>
           <table class="tm-ab-grid">
             <thead>

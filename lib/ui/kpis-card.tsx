@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { KpiReply } from '../db/customer-table';
 import { calendarPeriod, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, KPIS, type Kpi, type KpiSettings, type Period, type PeriodChoice, type PeriodFigures } from '../kpis';
-import { isoDay } from '../time';
+import { dayOfIso, isoDay } from '../time';
 import { customerQueries } from './customer-queries';
 import { formatCount, formatMajorMoney, formatMoney, formatShare } from './format';
 import { localised, translator, type Language } from './i18n';
 
-const dayOfIso = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 /** How many periods back each kind offers. */
 const CHOICES = { month: 13, quarter: 8, year: 5 } as const;
 
@@ -131,6 +130,8 @@ export function KpisCard({ language, storeVersion, shop, currency }: { language:
           </p>
           <div class="tm-kpis">
             {KPIS.map((kpi) => {
+              // Buyers in other currencies: counted in the counts and rates, their money not summed with this currency's.
+              const others = Object.entries(kpis.current.byCurrency).reduce((n, [code, figures]) => (code === currency ? n : n + figures.buyers), 0);
               const now = kpi.value(kpis.current, currency);
               const before = kpi.value(kpis.previous, currency);
               const definition = localised(kpi.definition(kpis.settings), language);
@@ -142,6 +143,11 @@ export function KpisCard({ language, storeVersion, shop, currency }: { language:
                   <div class="tm-muted tm-kpi-change">
                     {delta && <span class="tm-kpi-delta">{delta}</span>}{delta && ' · '}{t('kpisBefore')} {shown(kpi, before, currency, language)}
                   </div>
+                  {kpi.kind === 'money' && others > 0 && (
+                    <div class="tm-muted tm-kpi-other-currencies">
+                      {formatCount(others, language)} {t('kpisOtherCurrencies')}
+                    </div>
+                  )}
                   <p class="tm-kpi-definition">{definition}</p>
                 </div>
               );

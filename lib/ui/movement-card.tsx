@@ -72,6 +72,11 @@ export function MovementCard({ db, language, storeVersion }: { db: Database; lan
             </label>
           </div>
           <p class="tm-muted">{t('movementHint')}</p>
+          {found && found.left > 0 && (
+            <p class="tm-muted" id="tm-movement-left">
+              {formatCount(found.left, language)} {t('movementLeft')}
+            </p>
+          )}
           {found && (
             <div class="tm-cohort-scroll">
               <table class="tm-movement-grid">

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { notesOf, notesProblem, setNotes, tagsOfText } from '../db/customer-notes';
+import { NOTE_MAX, notesOf, notesProblem, setNotes, tagsOfText } from '../db/customer-notes';
 import type { Database } from '../db/schema';
 import type { CustomerNotes } from '../model';
 import { rescoreEveryone } from './parts';
@@ -62,7 +62,7 @@ export function NotesCard({ db, customerKey, language }: { db: Database; custome
       </label>
       <label class="tm-notes-field">
         {t('notesNote')}
-        <textarea id="tm-notes-note" rows={3} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        <textarea id="tm-notes-note" rows={3} maxLength={NOTE_MAX} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </label>
       <label>
         <input type="checkbox" id="tm-notes-do-not-contact" checked={doNotContact} onChange={(e) => setDoNotContact(e.currentTarget.checked)} /> {t('notesDoNotContact')}

@@ -63,6 +63,7 @@ describe('A/B tests that close the loop', () => {
     const results = await queries.abResults({ kind: 'abResults', id: 2, storeVersion: 'v2', testId: test!.id, windowDays: 60 });
     if (results.kind !== 'abResults') throw new Error(JSON.stringify(results));
     expect(results.through).toBe(dayOf('2024-01-31') + 60);
+    expect(results.gone).toBe(0);
     expect(results.currency).toBe('GBP');
     const [groupA, groupB] = results.outcomes;
     // Counted from the rows written above: 100 buyers in A (half 20, half 40 pounds), 50 in B at 30.
