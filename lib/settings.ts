@@ -1,4 +1,5 @@
 import type { DailyCapacity } from './follow-ups';
+import type { RescoreStatus } from './db/profiles';
 import { storage } from 'wxt/utils/storage';
 import { DEFAULT_SCORE_SETTINGS } from './scoring/scorer';
 import { defaultTimeZone } from './time';
@@ -35,3 +36,9 @@ export const followUpCapacity = storage.defineItem<DailyCapacity>('local:followU
   fallback: { phone: 30, 'app-message': 200, sms: 500, email: 500 },
   version: 1,
 });
+
+/**
+ * The running or last rescore, as the background reports it: pages watch it, since a rescore the
+ * background starts itself (daily, after an update) is not announced to them otherwise.
+ */
+export const rescoreProgress = storage.defineItem<RescoreStatus | null>('local:rescoreProgress', { fallback: null });

@@ -6,7 +6,7 @@ import { rescore, updateRescoreNeeded } from '../db/rescore';
 import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
 import { onMessage } from '../messaging';
-import { shopSettings } from '../settings';
+import { rescoreProgress, shopSettings } from '../settings';
 import { db } from './store';
 
 const DAILY_ALARM = 'daily-rescore';
@@ -22,7 +22,7 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
     timeZone,
     settings: { clvDiscountRate },
     // Progress goes to extension storage too: pages can watch it, and each write keeps the worker awake.
-    onProgress: (progress) => void browser.storage.local.set({ rescoreProgress: progress }),
+    onProgress: (progress) => void rescoreProgress.setValue(progress),
   });
   // Badges come from the new profiles from now on.
   clearLookupCache(database);

@@ -172,6 +172,8 @@ export class TableQueries {
       for (let attempt = 0; ; attempt += 1) {
         if (this.opened?.version !== storeVersion || attempt > 0) this.opened = { version: storeVersion, table: this.db().then(openCustomerTable) };
         const opened = await this.opened.table;
+        // Not kept while missing: the rescore that writes it may end without the page's version moving on.
+        if (!opened) this.opened = null;
         if (!opened && (await storeCounts(await this.db())).customers > 0) return null;
         try {
           return await use(opened);

@@ -10,7 +10,7 @@ import type { RescoreStatus } from '../db/profiles';
 import { formatCount, formatInstant, formatShop } from './format';
 import type { Shop } from '../shops';
 import { hasSavedLanguage, preferredLanguage, saveLanguage, translator, type Language } from './i18n';
-import { uiLanguage } from '../settings';
+import { rescoreProgress, uiLanguage } from '../settings';
 import { CustomerPage } from './customer-page';
 import { customerQueries } from './customer-queries';
 import { CustomersPage } from './customers-page';
@@ -133,6 +133,14 @@ export function Dashboard() {
     const timer = setInterval(() => void loadState(db).then(setState), 1000);
     return () => clearInterval(timer);
   }, [db, rescoring]);
+  // One the background starts by itself (daily, after an update) is seen as it starts and ends.
+  const rescoreState = state?.status.rescore?.state;
+  useEffect(() => {
+    if (!db) return;
+    return rescoreProgress.watch((progress) => {
+      if (progress?.state !== rescoreState || progress?.state !== 'running') void loadState(db).then(setState);
+    });
+  }, [db, rescoreState]);
 
   const chooseLanguage = (next: Language) => {
     saveLanguage(next);
