@@ -7,6 +7,7 @@ import type { CustomerHistory, Facts, FactValue } from './scoring/scorer';
 import { byKey, type Segment, type SegmentMember } from './segments';
 import { shopOfKey } from './shops';
 import { fnv1a } from './hash';
+import { keyHashes, type MovedCell } from './snapshots';
 import { ascendingOrder, countAtMost } from './sorted';
 import type { GroupOutcome } from './ab-test';
 import type { ForecastActual } from './forecast';
@@ -439,6 +440,9 @@ export interface TableQuery {
   group?: { fact: string; value: string } | null;
   /** A tag staff gave customers (their page), or null for all. */
   tag?: string | null;
+  /** A cell of the Overview's segment movement, or null for all; `movedKeys` are its customers' key hashes, read from the two snapshots. */
+  moved?: MovedCell | null;
+  movedKeys?: { first: Uint32Array; second: Uint32Array };
   /** A fact to sort by, highest first unless `ascending` (text facts in their alphabetical order); unknown values go last. */
   sortBy: string;
   ascending: boolean;
@@ -697,6 +701,10 @@ export class CustomerTable {
       const codes = this.column(TAGS);
       narrow((row) => codes !== undefined && holding[codes[row]!] === 1);
     }
+    if (query.moved) {
+      const found = await this.rowsWithHashes(query.movedKeys ?? { first: new Uint32Array(0), second: new Uint32Array(0) });
+      narrow((row) => found[row] === 1);
+    }
     const text = searchedText(query.text);
     if (text !== '') {
       const blocks = this.searchBlocks();
@@ -722,6 +730,24 @@ export class CustomerTable {
     const lines = await this.rowLines(candidates);
     const named = new Set(keys);
     return candidates.filter((_, i) => named.has(lines[i]![0]));
+  }
+
+  /** Which rows are the customers of two key hashes each (a snapshot's): the first finds candidates, their keys confirm the second. */
+  private async rowsWithHashes({ first, second }: { first: Uint32Array; second: Uint32Array }): Promise<Uint8Array> {
+    const found = new Uint8Array(this.head.size);
+    if (first.length === 0) return found;
+    await this.need(['keyHash']);
+    const hashes = this.column('keyHash')!;
+    const wanted = new Map<number, number[]>();
+    first.forEach((hash, i) => (wanted.get(hash) ?? wanted.set(hash, []).get(hash)!).push(second[i]!));
+    const candidates: number[] = [];
+    for (let row = 0; row < this.head.size; row += 1) if (wanted.has(hashes[row]!)) candidates.push(row);
+    const lines = await this.rowLines(candidates);
+    candidates.forEach((row, i) => {
+      const [a, b] = keyHashes(lines[i]![0]);
+      if (wanted.get(a)!.includes(b)) found[row] = 1;
+    });
+    return found;
   }
 
   /**
@@ -766,7 +792,7 @@ export class CustomerTable {
   }
 
   private async list(query: TableQuery): Promise<Uint32Array> {
-    const id = JSON.stringify([query.shop, query.text.trim().toLowerCase(), query.byOrder, query.tier, query.badge, query.rfm ?? null, query.group ?? null, query.tag ?? null, query.sortBy, query.ascending]);
+    const id = JSON.stringify([query.shop, query.text.trim().toLowerCase(), query.byOrder, query.tier, query.badge, query.rfm ?? null, query.group ?? null, query.tag ?? null, query.moved ?? null, query.sortBy, query.ascending]);
     if (this.listing?.query === id) return this.listing.rows;
     const order = await this.order(query.sortBy, query.ascending);
     const keep = await this.kept(query);

@@ -1,5 +1,6 @@
 import type { DailyCapacity } from './follow-ups';
 import type { RescoreStatus } from './db/profiles';
+import type { PastSnapshotStatus } from './snapshots';
 import { storage } from 'wxt/utils/storage';
 import { DEFAULT_SCORE_SETTINGS } from './scoring/scorer';
 import { defaultTimeZone } from './time';
@@ -42,3 +43,6 @@ export const followUpCapacity = storage.defineItem<DailyCapacity>('local:followU
  * background starts itself (daily, after an update) is not announced to them otherwise.
  */
 export const rescoreProgress = storage.defineItem<RescoreStatus | null>('local:rescoreProgress', { fallback: null });
+
+/** The rebuild of past months' snapshots the background runs after a rescore finds months without one. */
+export const pastSnapshotProgress = storage.defineItem<PastSnapshotStatus | null>('local:pastSnapshotProgress', { fallback: null });

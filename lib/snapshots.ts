@@ -9,7 +9,7 @@ import type { Localised } from './localised';
  * and since when they had that tier and segment, in 21 bytes a customer (two key hashes, two days,
  * two codes, a stage). Records are sorted by the hashes, so two days are joined in one pass and one
  * customer is found by a binary search. At 100,000 customers a snapshot is 2.1 MB; thinned to a week
- * of days, twelve weeks and three years of months (57 at most), they stay under 120 MB.
+ * of days, twelve weeks (thirteen week buckets at most) and 36 months (56 at most), they stay under 120 MB.
  */
 export type MovementDimension = 'tier' | 'segment' | 'stage';
 
@@ -217,23 +217,76 @@ export function movement(from: SnapshotRecord, to: SnapshotRecord, dimension: Mo
   return { dimension, fromDay: from.day, toDay: to.day, groups, counts, arrived, left };
 }
 
+/** The rebuild of past months' snapshots from the orders (see db/past-snapshots.ts); `meta` record "pastSnapshots". */
+export interface PastSnapshotStatus {
+  id: 'pastSnapshots';
+  state: 'running' | 'done' | 'failed';
+  startedAt: number;
+  finishedAt: number | null;
+  /** Month ends rebuilt so far, of how many. */
+  done: number;
+  of: number;
+  /** Kept once written, and their bytes. */
+  kept: number;
+  bytes: number;
+  error: string | null;
+}
+
+/** A cell of a migration matrix: customers in group `from` on one day (null: not in that day's snapshot) and in group `to` on the other ("" is none). */
+export interface MovedCell {
+  dimension: MovementDimension;
+  fromDay: number;
+  toDay: number;
+  from: string | null;
+  to: string;
+}
+
+/** The key hashes of a cell's customers, in the snapshots' order. */
+export function movedCustomers(from: SnapshotRecord, to: SnapshotRecord, cell: MovedCell): { first: Uint32Array; second: Uint32Array } {
+  const [a, b] = [columnsOf(from), columnsOf(to)];
+  const refsOf = (names: ReturnType<typeof namesOf>) => names.map((name) => name.ref);
+  const [refsA, refsB] = [refsOf(namesOf(from, cell.dimension)), refsOf(namesOf(to, cell.dimension))];
+  const [codesA, codesB] = [a[cell.dimension], b[cell.dimension]];
+  const first: number[] = [];
+  const second: number[] = [];
+  let i = 0;
+  for (let j = 0; j < to.size; j += 1) {
+    while (i < from.size && (a.first[i]! - b.first[j]! || a.second[i]! - b.second[j]!) < 0) i += 1;
+    const both = i < from.size && a.first[i] === b.first[j] && a.second[i] === b.second[j];
+    const wasIn = both ? refsA[codesA[i]!] : null;
+    if (wasIn === cell.from && refsB[codesB[j]!] === cell.to) {
+      first.push(b.first[j]!);
+      second.push(b.second[j]!);
+    }
+  }
+  return { first: Uint32Array.from(first), second: Uint32Array.from(second) };
+}
+
+/** Monthly snapshots kept past the weekly ones: three years of movement. */
+export const MONTHS_KEPT = 36;
+
 /**
  * The snapshot days to keep as of a day: every day of the last week, the first day kept in each of
- * the twelve weeks before, and the first in each month of the three years before that.
+ * the twelve weeks before, and the first in each of the newest 36 months before that that have one
+ * (by count, not age: the months rebuilt for a shop whose history ended years ago are kept too).
  */
 export function daysToKeep(days: readonly number[], today: number): number[] {
   const sorted = [...new Set(days)].sort((x, y) => x - y);
   const kept = new Set<number>();
   const firstOf = new Map<string, number>();
+  const months: number[] = [];
   for (const day of sorted) {
     const age = today - day;
     if (age < 0) continue;
     if (age < 7) kept.add(day);
     else {
-      const bucket = age < 7 + 12 * 7 ? `w${unitOf('week', day)}` : age < 7 + 12 * 7 + 3 * 366 ? `m${unitOf('month', day)}` : null;
-      if (bucket && !firstOf.has(bucket)) firstOf.set(bucket, day);
+      const bucket = age < 7 + 12 * 7 ? `w${unitOf('week', day)}` : `m${unitOf('month', day)}`;
+      if (firstOf.has(bucket)) continue;
+      firstOf.set(bucket, day);
+      if (bucket.startsWith('m')) months.push(day);
     }
   }
-  for (const day of firstOf.values()) kept.add(day);
+  const dropped = new Set(months.slice(0, Math.max(0, months.length - MONTHS_KEPT)));
+  for (const day of firstOf.values()) if (!dropped.has(day)) kept.add(day);
   return [...kept].sort((x, y) => x - y);
 }

@@ -6,7 +6,9 @@ import { rescore, updateRescoreNeeded } from '../db/rescore';
 import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
 import { onMessage } from '../messaging';
-import { rescoreProgress, shopSettings } from '../settings';
+import { pastSnapshotProgress, rescoreProgress, shopSettings } from '../settings';
+import { missingMonthEnds, rebuildPastSnapshots } from '../db/past-snapshots';
+import { snapshotDays } from '../db/snapshots';
 import { db } from './store';
 
 const DAILY_ALARM = 'daily-rescore';
@@ -26,7 +28,21 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   });
   // Badges come from the new profiles from now on.
   clearLookupCache(database);
+  if (status.state === 'done' && status.firstOrderDay !== undefined && missingMonthEnds(status.firstOrderDay, status.asOfDay, await snapshotDays(database)).length > 0) rebuildPastMonths();
   return status;
+}
+
+let rebuilding: Promise<unknown> | null = null;
+
+/**
+ * Past months' snapshots, rebuilt from the orders once a rescore finds months without one (the
+ * first import of a long history). Not in the rescores' turn: a rule edit meanwhile is not held up.
+ */
+function rebuildPastMonths(): void {
+  rebuilding ??= (async () => {
+    const { timeZone, clvDiscountRate } = await shopSettings.getValue();
+    await rebuildPastSnapshots(await db(), { timeZone, settings: { clvDiscountRate }, onProgress: (progress) => void pastSnapshotProgress.setValue(progress) });
+  })().finally(() => (rebuilding = null));
 }
 
 /** One rescore at a time; a request during one queues a single follow-on run, which serves every later request too. */

@@ -1,8 +1,8 @@
 import { CustomerTable, TABLE_LAYOUT, type CustomerTableHead, type ShopKpis, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
 import type { GroupOutcome } from '../ab-test';
 import type { ForecastActual } from '../forecast';
-import type { Movement, MovementDimension } from '../snapshots';
-import { movementBetween } from './snapshots';
+import type { MovedCell, Movement, MovementDimension } from '../snapshots';
+import { movedBetween, movementBetween } from './snapshots';
 import type { CohortTable, CohortUnit } from '../cohorts';
 import type { KpiSettings, PeriodChoice } from '../kpis';
 import { previewRuleFile, type RulePreview } from '../engine/preview';
@@ -187,6 +187,15 @@ export class TableQueries {
     }
   }
 
+  /** A movement cell's customers, kept for the cell last asked for: each scroll of its list asks again. */
+  private moved: { id: string; keys: Promise<{ first: Uint32Array; second: Uint32Array }> } | null = null;
+
+  private async movedKeys(cell: MovedCell): Promise<{ first: Uint32Array; second: Uint32Array }> {
+    const id = JSON.stringify(cell);
+    if (this.moved?.id !== id) this.moved = { id, keys: this.db().then((db) => movedBetween(db, cell)) };
+    return this.moved.keys;
+  }
+
   /** A window of the list; `early` gets a search's first answer while the search text is still being read. */
   async answer(request: WindowRequest, early?: (reply: WindowReply) => void): Promise<WindowReply> {
     const { id, storeVersion, query, from, count } = request;
@@ -198,15 +207,16 @@ export class TableQueries {
         const firstAnswer = early && searched && opened.table.searchWaits;
         // The order number's customers and, for a first answer, whom the text names: their alias buckets read together.
         const db = await this.db();
-        const [byOrder, named] = await Promise.all([
+        const [byOrder, named, movedKeys] = await Promise.all([
           searched ? customersWithOrder(db, query.text) : [],
           firstAnswer ? customersNamedBy(db, query.text, opened.table.head.shops) : [],
+          query.moved ? this.movedKeys(query.moved) : undefined,
         ]);
         if (firstAnswer) {
-          const first = await opened.table.queryAmong({ ...query, byOrder }, named, from, count);
+          const first = await opened.table.queryAmong({ ...query, byOrder, movedKeys }, named, from, count);
           early({ id, kind: 'answer', answer: { ...first, spent: first.spent && { ...first.spent, receivedAt } }, notListed: opened.notListed, searching: true });
         }
-        const answer = await opened.table.query({ ...query, byOrder }, from, count);
+        const answer = await opened.table.query({ ...query, byOrder, movedKeys }, from, count);
         // The search text is read once the first rows are shown (read with them, it held them up by half a second at a million customers).
         void opened.table.warm().catch(() => undefined);
         return { ...answer, notListed: opened.notListed };

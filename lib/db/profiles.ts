@@ -37,6 +37,8 @@ export interface RescoreStatus {
   startedAt: number;
   finishedAt: number | null;
   asOfDay: number;
+  /** The local day of the shop's first order (past months' snapshots are rebuilt from it), once scored. */
+  firstOrderDay?: number;
   customers: number;
   /** Customers scored so far. */
   scored: number;

@@ -2,7 +2,8 @@ import { outcomeOf } from '../engine/outcome';
 import { defaultRegistry, type Registry } from '../engine/registry';
 import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/currency';
 import { minorDigits } from '../money';
-import type { Customer, Order } from '../model';
+import type { Customer, CustomerNotes, KeptDate, Order } from '../model';
+import type { RuleFile } from '../engine/rule-file';
 import { historyFromDigest, type OrderDigest, type ScoringBase } from '../scoring/history';
 import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import type { CustomerHistory, ScoreSettings } from '../scoring/scorer';
@@ -36,8 +37,17 @@ export interface RescoreOptions {
   onProgress?(status: RescoreStatus): void;
 }
 
-async function readHistories(db: Database, base: ScoringBase): Promise<CustomerHistory[][]> {
-  const byBucket: CustomerHistory[][] = [];
+/** A customer as stored: their record, the digest of their orders, and what staff keep for them. */
+export interface StoredCustomer {
+  customer: Customer;
+  digest: OrderDigest;
+  keptDates?: KeptDate[];
+  notes?: CustomerNotes;
+}
+
+/** Every customer of the store, bucket by bucket, made into what `use` returns (digests added where a bucket lacks them). */
+export async function readCustomers<T>(db: Database, use: (stored: StoredCustomer) => T): Promise<T[][]> {
+  const byBucket: T[][] = [];
   const [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
   for await (const { customers } of bucketSlices(db, ['customers'], CHUNK)) {
     const undigested = customers.filter((stored) => stored.digests === undefined).map((stored) => stored.bucket);
@@ -46,14 +56,31 @@ async function readHistories(db: Database, base: ScoringBase): Promise<CustomerH
       const stored = digested.get(read.bucket) ?? read;
       const digests = JSON.parse(stored.digests ?? '{}') as Record<string, OrderDigest>;
       byBucket[stored.bucket] = Object.values(readBucket<Customer>(stored)).map((customer) => {
-        const history = historyFromDigest(customer, digests[customer.key] ?? { e: [] }, base);
         const dates = kept.get(customer.key);
         const noted = notes.get(customer.key);
-        return dates || noted ? { ...history, ...(dates && { keptDates: dates }), ...(noted && { notes: noted }) } : history;
+        return use({ customer, digest: digests[customer.key] ?? { e: [] }, ...(dates && { keptDates: dates }), ...(noted && { notes: noted }) });
       });
     }
   }
   return byBucket;
+}
+
+/** A customer's history as of the base day, with what staff keep for them. */
+export function historyOf({ customer, digest, keptDates, notes }: StoredCustomer, base: ScoringBase): CustomerHistory {
+  const history = historyFromDigest(customer, digest, base);
+  return keptDates || notes ? { ...history, ...(keptDates && { keptDates }), ...(notes && { notes }) } : history;
+}
+
+/**
+ * The rule set for each currency: amounts apply where they fit the shop's spend; where a table
+ * takes in too many, shares of it do. Also the tables found unfit, by currency.
+ */
+export function shopRuleSets(ruleFiles: readonly RuleFile[], registry: Registry, spend: Iterable<{ currency: string; spend: number; bought: boolean }>) {
+  const unfit = new Map([...spendByCurrency(spend)].map(([currency, list]) => [currency, unfitTables(ruleFiles, currency, list)]));
+  return {
+    ruleSetFor: ruleSetsByCurrency(ruleFiles, registry, (currency) => unfit.get(currency) ?? new Set()),
+    unfitTables: Object.fromEntries([...unfit].filter(([, refs]) => refs.size > 0).map(([currency, refs]) => [currency, [...refs]])),
+  };
 }
 
 /** Adds order digests to `customers` buckets written before them, from their orders, once: later rescores read them. */
@@ -100,14 +127,14 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const { ruleFiles, problems } = await activeRuleFiles(db, registry);
     status.ruleProblems = problems;
     const counts = await storeCounts(db);
-    const byBucket = await readHistories(db, base);
+    const byBucket = await readCustomers(db, (stored) => historyOf(stored, base));
     spent('read');
-    // Amounts per currency apply where they fit the shop's spend; where a table takes in too many, shares of it do.
-    const spend = spendByCurrency(byBucket.flat().map(({ customer }) => ({ currency: customer.currency, spend: customer.monetaryMinor / 10 ** minorDigits(customer.currency), bought: customer.orderCount > 0 })));
-    const unfit = new Map([...spend].map(([currency, list]) => [currency, unfitTables(ruleFiles, currency, list)]));
-    status.unfitTables = Object.fromEntries([...unfit].filter(([, refs]) => refs.size > 0).map(([currency, refs]) => [currency, [...refs]]));
-    const ruleSetFor = ruleSetsByCurrency(ruleFiles, registry, (currency) => unfit.get(currency) ?? new Set());
+    const { ruleSetFor, unfitTables } = shopRuleSets(ruleFiles, registry, byBucket.flat().map(({ customer }) => ({ currency: customer.currency, spend: customer.monetaryMinor / 10 ** minorDigits(customer.currency), bought: customer.orderCount > 0 })));
+    status.unfitTables = unfitTables;
     status.customers = byBucket.reduce((n, list) => n + (list?.length ?? 0), 0);
+    let firstOrderAt = Infinity;
+    for (const list of byBucket) for (const { customer } of list ?? []) if (customer.firstOrderAt < firstOrderAt) firstOrderAt = customer.firstOrderAt;
+    if (firstOrderAt !== Infinity) status.firstOrderDay = localDayNumber(firstOrderAt, options.timeZone);
     await report();
     const ctx = fitScorers(() => byBucket.flat(), base);
     await db.put('meta', { id: 'models', models: publishedModels(ctx) });

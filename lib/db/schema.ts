@@ -1,7 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { CustomerNotes, KeptDate, Order } from '../model';
 import type { AbTest } from '../ab-test';
-import type { SnapshotRecord } from '../snapshots';
+import type { PastSnapshotStatus, SnapshotRecord } from '../snapshots';
 import type { Continuation } from '../import/fold';
 import type { ImportRecord } from './ledger';
 import type { RescoreStatus, StoredRuleFile } from './profiles';
@@ -26,7 +26,7 @@ export interface TiermarkDB extends DBSchema {
   staged: { key: [string, number, number]; value: StagedBatch };
   /** Alias additions of a commit in progress, applied after its customers. */
   stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
-  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret | ForecastRecord };
+  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret | ForecastRecord | PastSnapshotStatus };
   /** Facts and rule outcomes by customer, in buckets like `customers`. */
   profiles: { key: number; value: StoredBucket };
   /** Follow-ups the rules raised, by id, in buckets of their customers': staff mark them done or snooze them. */

@@ -1,4 +1,4 @@
-import { daysToKeep, movement, SnapshotReader, type Movement, type MovementDimension, type SnapshotRecord } from '../snapshots';
+import { daysToKeep, movedCustomers, movement, SnapshotReader, type MovedCell, type Movement, type MovementDimension, type SnapshotRecord } from '../snapshots';
 import type { Database } from './schema';
 
 /** Keeps a rescore's snapshot (replacing one of the same day), and lets the older ones thin out as they age. */
@@ -18,6 +18,12 @@ export async function snapshotDays(db: Database): Promise<number[]> {
 export async function movementBetween(db: Database, fromDay: number, toDay: number, dimension: MovementDimension): Promise<Movement | null> {
   const [from, to] = await Promise.all([db.get('snapshots', fromDay), db.get('snapshots', toDay)]);
   return from && to ? movement(from, to, dimension) : null;
+}
+
+/** The key hashes of a movement cell's customers; none when either day is no longer kept. */
+export async function movedBetween(db: Database, cell: MovedCell): Promise<{ first: Uint32Array; second: Uint32Array }> {
+  const [from, to] = await Promise.all([db.get('snapshots', cell.fromDay), db.get('snapshots', cell.toDay)]);
+  return from && to ? movedCustomers(from, to, cell) : { first: new Uint32Array(0), second: new Uint32Array(0) };
 }
 
 /** The snapshot of the latest day before a day, to read customers' standing from; null when none is kept. */

@@ -3,6 +3,7 @@ import { shopOfKey, type Shop } from '../shops';
 import type { ListedCustomer } from '../customer-table';
 import type { WindowReply } from '../db/customer-table';
 import type { Database } from '../db/schema';
+import type { MovedCell } from '../snapshots';
 import { customerQueries } from './customer-queries';
 import { defaultRegistry } from '../engine/registry';
 import { shopSettings } from '../settings';
@@ -56,6 +57,14 @@ function groupOfQuery(query: URLSearchParams | undefined): { fact: string; value
   return Object.hasOwn(GROUP_FACTS, fact) && Object.hasOwn(GROUP_FACTS[fact]!, value) ? { fact, value } : null;
 }
 
+/** A cell of the Overview's segment movement, from the link: `moved` (the dimension), the two days, `was` (absent: new since) and `now`, and the cell's words for the chip. */
+function movedOfQuery(query: URLSearchParams | undefined): { cell: MovedCell; label: string } | null {
+  const dimension = query?.get('moved');
+  const [fromDay, toDay] = [Number(query?.get('fromDay')), Number(query?.get('toDay'))];
+  if ((dimension !== 'tier' && dimension !== 'segment' && dimension !== 'stage') || !Number.isInteger(fromDay) || !Number.isInteger(toDay)) return null;
+  return { cell: { dimension, fromDay, toDay, from: query!.get('was'), to: query!.get('now') ?? '' }, label: query!.get('label') ?? '' };
+}
+
 /** Every customer: search, filters by tier and badge, sort by any fact, a row per customer linking to their page. */
 export function CustomersPage(props: { db: Database; language: Language; query?: URLSearchParams; storeVersion: string; shop: string | null; shops: Shop[] }) {
   const { language, query, storeVersion, shop, shops } = props;
@@ -72,13 +81,15 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
   const [group, setGroup] = useState(() => groupOfQuery(query));
   const [badge, setBadge] = useState<string | null>(null);
   const [tag, setTag] = useState<string | null>(query?.get('tag') ?? null);
+  // A cell of the Overview's segment movement, until the seller clears it.
+  const [moved, setMoved] = useState(() => movedOfQuery(query));
   const [sortBy, setSortBy] = useState('monetary');
   const [ascending, setAscending] = useState(false);
   const [scrollTop, setScrollTop] = useState(0);
   const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
   const scroller = useRef<HTMLDivElement>(null);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - 10);
-  const tableQuery = useMemo(() => ({ shop, text, tier, badge, rfm, group, tag, sortBy, ascending }), [shop, text, tier, badge, rfm, group, tag, sortBy, ascending]);
+  const tableQuery = useMemo(() => ({ shop, text, tier, badge, rfm, group, tag, moved: moved?.cell ?? null, sortBy, ascending }), [shop, text, tier, badge, rfm, group, tag, moved, sortBy, ascending]);
 
   useEffect(() => void shopSettings.getValue().then((settings) => setTimeZone(settings.timeZone)), []);
   // A new query lists from the top.
@@ -169,6 +180,11 @@ export function CustomersPage(props: { db: Database; language: Language; query?:
         {group && (
           <button type="button" class="tm-chip" id="tm-filter-group" data-fact={group.fact} onClick={() => setGroup(null)} aria-label={t('filterClear')}>
             {localised(GROUP_FACTS[group.fact]![group.value]!, language)} ✕
+          </button>
+        )}
+        {moved && (
+          <button type="button" class="tm-chip" id="tm-filter-moved" onClick={() => setMoved(null)} aria-label={t('filterClear')}>
+            {moved.label} ✕
           </button>
         )}
         <span class="tm-muted" id="tm-customers-count" aria-live="polite" data-searching={reply.searching ? 'true' : undefined} data-spent={JSON.stringify(answer.spent ? { ...answer.spent, askedAt: askedAt.current } : null)}>

@@ -4,7 +4,7 @@ import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers';
-import { importAndScore, openEmptyDashboard, type LoadedExtension } from './extension';
+import { importAndScore, openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
 
 describe('the Overview', () => {
   let browser: LoadedExtension;
@@ -139,20 +139,49 @@ describe('the Overview’s shop KPIs', () => {
     expect(await next.innerText()).toMatch(new RegExp(`^Next 30 days: ${Math.round(latest.all.expected30).toLocaleString('en')} · next 90 days: ${Math.round(latest.all.expected90).toLocaleString('en')} \\(`));
   });
 
-  it('shows segment movement once two days are kept: with the same standing on both, everyone on the diagonal', async () => {
-    await expect.poll(() => page.locator('.tm-movement').innerText()).toContain('Movement shows once rescores of two different days are kept');
-    // The rescore kept today's snapshot; the same standing kept as of 30 days before stands in for an earlier rescore.
-    const size = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const tx = r.result.transaction('snapshots', 'readwrite'); const store = tx.objectStore('snapshots'); const all = store.getAll(); all.onsuccess = () => { const latest = all.result[all.result.length - 1]; store.put({ ...latest, day: latest.day - 30 }); tx.oncomplete = () => ok(latest.size); }; }; })`);
-    expect(size).toBe(320);
+  it('rebuilds the ends of past months from the orders, and a cell of the movement lists exactly its customers', async () => {
+    // From the month of the first order (unpaid ones too) to last month, counted from the rows; and today's rescore.
+    const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const dayIn = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const text = new TextDecoder('gbk').decode(readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv')));
+    const rows = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data.filter((row) => row['买家会员名']);
+    const first = rows.map((row) => dayIn.format(Date.parse(`${row['订单创建时间']!.replace(' ', 'T')}+08:00`))).sort()[0]!;
+    const today = dayIn.format(new Date());
+    const monthEnds: number[] = [];
+    for (let month = Number(first.slice(0, 4)) * 12 + Number(first.slice(5, 7)) - 1; month < Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1; month += 1) {
+      monthEnds.push(Date.UTC(Math.floor(month / 12), (month % 12) + 1, 0) / 86_400_000);
+    }
+    expect(monthEnds.length).toBeGreaterThanOrEqual(24);
+    const kept = () => page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('snapshots').objectStore('snapshots').getAllKeys(); g.onsuccess = () => { r.result.close(); ok(g.result); }; }; })`);
+    await expect.poll(kept, { timeout: 60_000 }).toEqual([...monthEnds.slice(-36), Date.parse(`${today}T00:00:00Z`) / 86_400_000]);
+
+    // A year back to today, by tier.
     await page.reload();
     const grid = page.locator('.tm-movement-grid');
     await grid.waitFor();
-    const cells = await grid.locator('tbody tr').evaluateAll((rows) => rows.flatMap((row) => [...row.querySelectorAll('td')].map((cell, j) => ({ from: row.getAttribute('data-from'), to: cell.getAttribute('data-to'), n: Number(cell.textContent || 0), j }))));
-    const moved = cells.filter((cell) => cell.from !== 'new' && cell.n > 0 && cell.from !== cell.to);
-    expect(moved).toEqual([]);
-    expect(cells.filter((cell) => cell.from !== 'new').reduce((sum, cell) => sum + cell.n, 0)).toBe(320);
-    await page.selectOption('#tm-movement-by', 'stage');
-    await expect.poll(() => grid.locator('thead th').nth(1).innerText()).not.toBe('VIP');
+    const yearBack = new Date((monthEnds.at(-12)! * 86_400_000)).toISOString().slice(0, 10);
+    await page.selectOption('#tm-movement-from', { label: yearBack });
+    await expect.poll(() => grid.locator('thead th').first().innerText()).toBe(`${yearBack} → ${today}`);
+    const cells = await grid.locator('tbody tr').evaluateAll((trs) => trs.flatMap((tr) => [...tr.querySelectorAll('td')].map((td) => ({ from: tr.getAttribute('data-from'), to: td.getAttribute('data-to'), n: Number(td.textContent || 0) }))));
+    // Everyone kept today is in a cell, moved or new since.
+    expect(cells.reduce((sum, cell) => sum + cell.n, 0)).toBe(320);
+    const moved = cells.filter((cell) => cell.from !== 'new' && cell.from !== cell.to && cell.n > 0 && cell.n <= 40);
+    expect(moved.length).toBeGreaterThan(0);
+    const cell = moved[0]!;
+
+    // Opened, the Customers page lists that many, each in the column's tier today.
+    await grid.locator(`tr[data-from="${cell.from}"] td[data-to="${cell.to}"] a`).click();
+    await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe(`${cell.n} customers shown`);
+    expect(await page.locator('#tm-filter-moved').innerText()).toContain(`${yearBack} → ${today}`);
+    const listed = await page.locator('.tm-customer-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-customer')!));
+    expect(listed).toHaveLength(cell.n);
+    const profiles = await storedEntries<{ tier: { ref: string } | null }>(page, 'profiles');
+    for (const key of listed) expect(profiles[key]?.tier?.ref ?? '', key).toBe(cell.to);
+    // Cleared, every customer again.
+    await page.click('#tm-filter-moved');
+    await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe('320 customers shown');
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#overview`);
+    await page.locator('.tm-shop-kpis[data-state="kpis"]').waitFor();
   });
 
   it('shows what a KPI means on hover, and the customer equity', async () => {

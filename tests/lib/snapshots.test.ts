@@ -56,7 +56,7 @@ describe('snapshots and segment movement', () => {
     expect(stage.cell('mature', 'declining')).toBe(1);
   });
 
-  it('keeps a week of days, then a day a week for twelve weeks, then a day a month for three years', () => {
+  it('keeps a week of days, then a day a week for twelve weeks, then a day a month for 36 months', () => {
     const today = day('2026-12-02');
     const every = Array.from({ length: 1400 }, (_, i) => today - i);
     const kept = daysToKeep(every, today);
@@ -69,8 +69,17 @@ describe('snapshots and segment movement', () => {
     const monthly = ages.filter((age) => age >= 91);
     expect(monthly.length).toBeGreaterThanOrEqual(36);
     expect(monthly.length).toBeLessThanOrEqual(37);
-    expect(kept.length).toBeLessThanOrEqual(57);
+    expect(kept.length).toBeLessThanOrEqual(7 + 13 + 36);
     expect(daysToKeep(kept, today)).toEqual(kept);
+  });
+
+  it('keeps the newest 36 months that have a snapshot, however old: a history that ended years ago keeps its movement', () => {
+    const today = day('2026-12-02');
+    // Month ends of 2019-01 … 2023-04, rebuilt from an export that stops in 2023, and today's.
+    const ends = Array.from({ length: 52 }, (_, m) => Date.UTC(2019, m + 1, 1) / 86_400_000 - 1);
+    const kept = daysToKeep([...ends, today], today);
+    expect(kept).toEqual([...ends.slice(-36), today]);
+    expect(kept[0]).toBe(day('2020-05-31'));
   });
 });
 

@@ -59,6 +59,23 @@ describe('snapshots kept by the rescore', () => {
       expect(arrived.reduce((a, b) => a + b, 0)).toBe(newSince);
       expect(left).toBe(Object.keys(august).filter((key) => !november[key]).length);
     }
+    // Each cell of the tier matrix lists exactly its customers on the Customers page (new since: no tier then).
+    const listed = async (cell: { from: string | null; to: string }) => {
+      const moved = { dimension: 'tier' as const, fromDay: dayOf('2026-08-20'), toDay: dayOf('2026-11-20'), ...cell };
+      const reply = await queries.answer({ kind: 'window', id: 3, storeVersion: 'nov', from: 0, count: 10_000, query: { shop: null, text: '', tier: null, badge: null, moved, sortBy: 'monetary', ascending: false } });
+      if (reply.kind !== 'answer') throw new Error(JSON.stringify(reply));
+      expect(reply.answer.total).toBe(reply.answer.rows.length);
+      return reply.answer.rows.map((row) => row.key).sort();
+    };
+    const byCell = new Map<string, string[]>();
+    for (const [key, now] of Object.entries(november)) {
+      const cell = JSON.stringify({ from: august[key] ? groupOf.tier(august[key]!) : null, to: groupOf.tier(now) });
+      byCell.set(cell, [...(byCell.get(cell) ?? []), key]);
+    }
+    expect([...byCell.keys()].filter((cell) => JSON.parse(cell).from !== JSON.parse(cell).to).length).toBeGreaterThan(1);
+    for (const [cell, keys] of byCell) expect(await listed(JSON.parse(cell)), cell).toEqual(keys.sort());
+    expect(await listed({ from: 'member-ladder/no-such-tier', to: '' })).toEqual([]);
+
     // Rules read where each customer stood at the rescore before, and since when.
     for (const [key, now] of Object.entries(november)) {
       const then = august[key];

@@ -1,0 +1,120 @@
+import { firstDayOf, unitOf } from '../cohorts';
+import { outcomeOf } from '../engine/outcome';
+import { defaultRegistry, type Registry } from '../engine/registry';
+import { minorDigits } from '../money';
+import { fitScorers, scoreCustomer } from '../scoring/pipeline';
+import type { ScoreSettings } from '../scoring/scorer';
+import { daysToKeep, keyHashes, MONTHS_KEPT, SnapshotBuilder, SnapshotReader, type PastSnapshotStatus, type SnapshotRecord } from '../snapshots';
+import { endOfDay, isoDay, localDayNumber } from '../time';
+import { historyOf, readCustomers, shopRuleSets } from './rescore';
+import { activeRuleFiles } from './rule-files';
+import type { Database } from './schema';
+import { snapshotBefore, snapshotDays } from './snapshots';
+
+export interface PastSnapshotOptions {
+  timeZone: string;
+  settings: ScoreSettings;
+  /** Today; defaults to now. */
+  asOf?: number;
+  /** The newest month ends to rebuild at most; defaults to as many as are kept. */
+  months?: number;
+  registry?: Registry;
+  /** At the start, after each month end and at the end; also kept in `meta`. */
+  onProgress?(status: PastSnapshotStatus): void;
+}
+
+/**
+ * The ends of past months, from the month of the shop's first order to last month, that no kept
+ * snapshot stands for yet (none kept in that month); the newest `months` of them.
+ */
+export function missingMonthEnds(firstOrderDay: number, today: number, keptDays: readonly number[], months = MONTHS_KEPT): number[] {
+  const covered = new Set(keptDays.map((day) => unitOf('month', day)));
+  const ends: number[] = [];
+  for (let month = unitOf('month', firstOrderDay); month < unitOf('month', today); month += 1) {
+    if (!covered.has(month)) ends.push(firstDayOf('month', month + 1) - 1);
+  }
+  return ends.slice(Math.max(0, ends.length - months));
+}
+
+/**
+ * Snapshots for the ends of past months, rebuilt from the orders, so a seller who imports two years
+ * of history sees two years of movement on the day of the import. Each month end is a rescore "as
+ * of" that day, in memory only: histories cut at the day, the models fitted on them, today's rule
+ * files (movement is told in the tiers and segments the seller uses now), each customer who had
+ * ordered by then scored, and only their standing kept. Written in one transaction, thinned with the
+ * snapshots already kept.
+ */
+export async function rebuildPastSnapshots(db: Database, options: PastSnapshotOptions): Promise<PastSnapshotStatus> {
+  const status: PastSnapshotStatus = { id: 'pastSnapshots', state: 'running', startedAt: Date.now(), finishedAt: null, done: 0, of: 0, kept: 0, bytes: 0, error: null };
+  const report = async () => {
+    await db.put('meta', { ...status });
+    options.onProgress?.({ ...status });
+  };
+  try {
+    await rebuild(db, options, status, report);
+    status.state = 'done';
+  } catch (error) {
+    status.state = 'failed';
+    status.error = error instanceof Error ? error.message : String(error);
+  }
+  status.finishedAt = Date.now();
+  await report();
+  return status;
+}
+
+async function rebuild(db: Database, options: PastSnapshotOptions, status: PastSnapshotStatus, report: () => Promise<void>): Promise<void> {
+  const registry = options.registry ?? defaultRegistry();
+  const asOf = options.asOf ?? Date.now();
+  const { timeZone, settings } = options;
+  const today = localDayNumber(asOf, timeZone);
+  const stored = (await readCustomers(db, (customer) => customer)).flat();
+  if (stored.length === 0) return;
+  // A customer is in the store from their first order of any kind (one not paid too), as an import of that day would have them.
+  const firstAt = ({ customer, digest }: (typeof stored)[number]) => Math.min(digest.e[0] ?? Infinity, customer.firstOrderAt);
+  const firstOrderDay = localDayNumber(stored.reduce((first, entry) => Math.min(first, firstAt(entry)), Infinity), timeZone);
+  const ends = missingMonthEnds(firstOrderDay, today, await snapshotDays(db), options.months);
+  status.of = ends.length;
+  if (ends.length === 0) return;
+  await report();
+
+  const { ruleFiles } = await activeRuleFiles(db, registry);
+  // Oldest first by first order, so each month's customers are a prefix of the list.
+  const customers = stored
+    .map((entry) => ({ entry, firstDay: localDayNumber(firstAt(entry), timeZone), hashes: keyHashes(entry.customer.key) }))
+    .sort((a, b) => a.firstDay - b.firstDay);
+  const records: SnapshotRecord[] = [];
+  let previous = await snapshotBefore(db, ends[0]!);
+  let buyers = 0;
+  for (const end of ends) {
+    while (buyers < customers.length && customers[buyers]!.firstDay <= end) buyers += 1;
+    const base = { asOf: endOfDay(isoDay(end), timeZone), asOfDay: end, timeZone, settings };
+    const histories = customers.slice(0, buyers).map(({ entry }) => historyOf(entry, base));
+    const ctx = fitScorers(() => histories, base);
+    const { ruleSetFor } = shopRuleSets(ruleFiles, registry, histories.map((h) => ({ currency: h.customer.currency, spend: h.netSpendMinor / 10 ** minorDigits(h.customer.currency), bought: h.occasionDays.length > 0 })));
+    const snapshot = new SnapshotBuilder(end);
+    for (let i = 0; i < histories.length; i += 1) {
+      // Progress now and then within a month too: each report keeps an extension's background awake.
+      if ((i & 0x3fff) === 0x3fff) options.onProgress?.({ ...status });
+      const history = histories[i]!;
+      const { hashes } = customers[i]!;
+      const standing = previous?.standingOf(hashes) ?? null;
+      const facts = scoreCustomer(standing ? { ...history, previous: standing } : history, ctx);
+      const outcome = outcomeOf(await ruleSetFor(history.customer.currency).fired(facts), facts, history.customer.key, end);
+      snapshot.add(hashes, outcome.tier, outcome.badges, facts.lifecycleStage, standing);
+    }
+    const record = snapshot.finish();
+    records.push(record);
+    previous = new SnapshotReader(record);
+    status.done = records.length;
+    await report();
+  }
+
+  // One transaction: a rescore's snapshot written meanwhile is thinned with these, not lost.
+  const tx = db.transaction('snapshots', 'readwrite');
+  const kept = (await tx.store.getAllKeys()) as number[];
+  const keep = new Set(daysToKeep([...kept, ...ends], Math.max(today, ...kept)));
+  const written = records.filter((record) => keep.has(record.day));
+  await Promise.all([...written.map((record) => tx.store.put(record)), ...kept.filter((day) => !keep.has(day)).map((day) => tx.store.delete(day)), tx.done]);
+  status.kept = written.length;
+  status.bytes = written.reduce((n, record) => n + record.bytes.byteLength, 0);
+}

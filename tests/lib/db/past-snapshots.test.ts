@@ -1,0 +1,78 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importFile } from '../../../lib/db/importer';
+import { missingMonthEnds, rebuildPastSnapshots } from '../../../lib/db/past-snapshots';
+import { readProfiles, type Profile } from '../../../lib/db/profiles';
+import { rescore } from '../../../lib/db/rescore';
+import { openTiermarkDB, type Database } from '../../../lib/db/schema';
+import { snapshotDays } from '../../../lib/db/snapshots';
+import { sha256Hex } from '../../../lib/import/encoding';
+import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
+import { keyHashes, SnapshotReader, type PastSnapshotStatus } from '../../../lib/snapshots';
+import { endOfDay } from '../../../lib/time';
+import { chunked, FIXTURES } from '../../helpers';
+
+const ZONE = 'Asia/Shanghai';
+const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+const DEMO = 'demo/ExportOrderList202611201200.csv';
+
+async function importedDemo(name: string, asOf?: string): Promise<Database> {
+  const db = await openTiermarkDB(name);
+  const bytes = readFileSync(join(FIXTURES, DEMO));
+  await importFile(db, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 65_536) }, asOf ? { asOf } : {});
+  return db;
+}
+
+describe('month ends without a snapshot', () => {
+  it('run from the first order’s month to last month, skipping months a kept snapshot stands for, newest kept', () => {
+    const ends = missingMonthEnds(dayOf('2025-11-17'), dayOf('2026-03-02'), [dayOf('2026-01-09')]);
+    expect(ends).toEqual([dayOf('2025-11-30'), dayOf('2025-12-31'), dayOf('2026-02-28')]);
+    expect(missingMonthEnds(dayOf('2025-11-17'), dayOf('2026-03-02'), [], 2)).toEqual([dayOf('2026-01-31'), dayOf('2026-02-28')]);
+    expect(missingMonthEnds(dayOf('2026-03-01'), dayOf('2026-03-02'), [])).toEqual([]);
+  });
+});
+
+describe('past months rebuilt from the orders', () => {
+  it('stand each customer where a rescore on that day, of the orders made by then, put them', async () => {
+    const db = await importedDemo('past-demo');
+    const today = endOfDay('2026-11-20', ZONE);
+    const scored = await rescore(db, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today });
+    expect(scored.firstOrderDay).toBeDefined();
+    const progress: PastSnapshotStatus[] = [];
+    const status = await rebuildPastSnapshots(db, { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today, onProgress: (p) => progress.push(p) });
+    expect(status).toMatchObject({ state: 'done', error: null });
+    const ends = missingMonthEnds(scored.firstOrderDay!, dayOf('2026-11-20'), [dayOf('2026-11-20')]);
+    expect(ends.length).toBeGreaterThan(3);
+    expect(status.of).toBe(ends.length);
+    expect(progress.filter((p) => p.state === 'running').map((p) => p.done)).toEqual(expect.arrayContaining(ends.map((_, i) => i + 1)));
+    const days = await snapshotDays(db);
+    expect(days).toEqual([...ends, dayOf('2026-11-20')]);
+    expect(status.kept).toBe(ends.length);
+    expect(status.bytes).toBeGreaterThan(0);
+
+    // The same shop imported as it stood at the end of August (later orders left out by the import), rescored that day.
+    const august = await importedDemo('past-demo-august', '2026-08-31');
+    await rescore(august, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-08-31', ZONE) });
+    const profiles = Object.assign({}, ...(await august.getAll('profiles')).map((stored) => readProfiles(stored))) as Record<string, Profile>;
+    const rebuilt = new SnapshotReader((await db.get('snapshots', dayOf('2026-08-31')))!);
+    const keys = Object.keys(profiles);
+    expect(keys.length).toBeGreaterThan(50);
+    expect((await db.get('snapshots', dayOf('2026-08-31')))!.size).toBe(keys.length);
+    for (const key of keys) {
+      const profile = profiles[key]!;
+      const standing = rebuilt.standingOf(keyHashes(key));
+      expect(standing && { tier: standing.tier, segment: standing.segment, stage: standing.stage }, key).toEqual({
+        tier: profile.tier?.ref ?? null,
+        segment: profile.badges.find((b) => b.ref.startsWith('rfm-segments/'))?.ref ?? null,
+        stage: typeof profile.facts.lifecycleStage === 'string' ? profile.facts.lifecycleStage : null,
+      });
+    }
+
+    // Nothing left to rebuild: a second run finds every month kept, and writes nothing.
+    const again = await rebuildPastSnapshots(db, { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today });
+    expect(again).toMatchObject({ state: 'done', of: 0, kept: 0 });
+    expect(await snapshotDays(db)).toEqual(days);
+  }, 120_000);
+});
