@@ -229,6 +229,8 @@ export interface PastSnapshotStatus {
   /** Kept once written, and their bytes. */
   kept: number;
   bytes: number;
+  /** Every month end rebuilt and still kept, by this rebuild or the ones before. */
+  days: number[];
   error: string | null;
 }
 

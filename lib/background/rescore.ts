@@ -7,8 +7,7 @@ import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
 import { onMessage } from '../messaging';
 import { pastSnapshotProgress, rescoreProgress, shopSettings } from '../settings';
-import { missingMonthEnds, rebuildPastSnapshots } from '../db/past-snapshots';
-import { snapshotDays } from '../db/snapshots';
+import { monthsToRebuild, rebuildPastSnapshots } from '../db/past-snapshots';
 import { db } from './store';
 
 const DAILY_ALARM = 'daily-rescore';
@@ -28,7 +27,7 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   });
   // Badges come from the new profiles from now on.
   clearLookupCache(database);
-  if (status.state === 'done' && status.firstOrderDay !== undefined && missingMonthEnds(status.firstOrderDay, status.asOfDay, await snapshotDays(database)).length > 0) rebuildPastMonths();
+  if (status.state === 'done' && status.firstOrderDay !== undefined && (await monthsToRebuild(database, status.firstOrderDay, status.asOfDay, timeZone)).length > 0) rebuildPastMonths();
   return status;
 }
 

@@ -79,6 +79,8 @@ export const isOtherOrder = (stored: Pick<Order, 'createdAt' | 'externalId'>, in
 export interface MergeCounts {
   added: number;
   updated: number;
+  /** The earliest instant of an order added or changed, once one is. */
+  earliestAt?: number;
 }
 
 /**
@@ -100,11 +102,13 @@ export function mergeOrders(
       position.set(order.key, orders.length);
       orders.push(order);
       counts.added += 1;
+      counts.earliestAt = Math.min(counts.earliestAt ?? Infinity, order.createdAt);
       changed = true;
     } else if (onClash && isOtherOrder(orders[at]!, order)) {
       // The same buyer's number on another day: another store's order, never an update of this one.
       onClash(orders[at]!, order);
     } else if (fingerprint(orders[at]!) !== fingerprint(order)) {
+      counts.earliestAt = Math.min(counts.earliestAt ?? Infinity, order.createdAt, orders[at]!.createdAt);
       orders[at] = order;
       counts.updated += 1;
       changed = true;

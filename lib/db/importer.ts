@@ -3,7 +3,7 @@ import { InputError } from '../import/encoding';
 import { importStream, type StreamSettings } from '../import/stream';
 import type { Customer, Order } from '../model';
 import { buildCustomers } from '../customers';
-import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, isGuestKey, mergeOrders, readBucket, storedBucket, storedCustomers, type OrderHistories } from './buckets';
+import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, isGuestKey, mergeOrders, readBucket, storedBucket, storedCustomers, type MergeCounts, type OrderHistories } from './buckets';
 import { GROUP_SIZE, groupOf, type Database, type StagedOrder, type StoreCounts } from './schema';
 import type { ImportRecord } from './ledger';
 import { formats } from '../../plugins/formats';
@@ -355,13 +355,14 @@ export async function finishCommit(
         let ordersChanged = false;
         for (const [key, incoming] of byBucket.get(bucket)!) {
           const before = histories[key];
-          const merge = { added: 0, updated: 0 };
+          const merge: MergeCounts = { added: 0, updated: 0 };
           const after = mergeOrders(before, incoming, merge, clashes ? onClash : undefined);
           if (!after) continue;
           ordersChanged = true;
           histories[key] = after;
           record.ordersAdded += merge.added;
           record.ordersUpdated += merge.updated;
+          if (merge.earliestAt !== undefined) record.earliestChangedAt = Math.min(record.earliestChangedAt ?? Infinity, merge.earliestAt);
           totals.orders += merge.added;
           if (isGuestKey(key)) continue;
           changed.push([key, after]);

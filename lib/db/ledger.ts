@@ -29,6 +29,8 @@ export interface ImportRecord {
   /** Orders new to the store, and orders an overlapping export updated. */
   ordersAdded: number;
   ordersUpdated: number;
+  /** The earliest instant of an order it added or changed (past months' snapshots from then on are rebuilt); absent when none, or in records from before it was kept. */
+  earliestChangedAt?: number;
   customersTouched: number;
   rejections: Rejection[];
   warnings: Localised[];

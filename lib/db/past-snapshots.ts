@@ -4,7 +4,7 @@ import { defaultRegistry, type Registry } from '../engine/registry';
 import { minorDigits } from '../money';
 import { fitScorers, scoreCustomer } from '../scoring/pipeline';
 import type { ScoreSettings } from '../scoring/scorer';
-import { daysToKeep, keyHashes, MONTHS_KEPT, SnapshotBuilder, SnapshotReader, type PastSnapshotStatus, type SnapshotRecord } from '../snapshots';
+import { daysToKeep, keyHashes, SnapshotBuilder, SnapshotReader, type PastSnapshotStatus, type SnapshotRecord } from '../snapshots';
 import { endOfDay, isoDay, localDayNumber } from '../time';
 import { historyOf, readCustomers, shopRuleSets } from './rescore';
 import { activeRuleFiles } from './rule-files';
@@ -16,24 +16,43 @@ export interface PastSnapshotOptions {
   settings: ScoreSettings;
   /** Today; defaults to now. */
   asOf?: number;
-  /** The newest month ends to rebuild at most; defaults to as many as are kept. */
+  /** The newest month ends to rebuild at most; defaults to two years'. */
   months?: number;
   registry?: Registry;
   /** At the start, after each month end and at the end; also kept in `meta`. */
   onProgress?(status: PastSnapshotStatus): void;
 }
 
+/** Two years of movement on the day of the first import; the months kept beyond fill in from daily rescores. */
+export const REBUILT_MONTHS = 24;
+
 /**
  * The ends of past months, from the month of the shop's first order to last month, that no kept
  * snapshot stands for yet (none kept in that month); the newest `months` of them.
  */
-export function missingMonthEnds(firstOrderDay: number, today: number, keptDays: readonly number[], months = MONTHS_KEPT): number[] {
+export function missingMonthEnds(firstOrderDay: number, today: number, keptDays: readonly number[], months = REBUILT_MONTHS): number[] {
   const covered = new Set(keptDays.map((day) => unitOf('month', day)));
   const ends: number[] = [];
   for (let month = unitOf('month', firstOrderDay); month < unitOf('month', today); month += 1) {
     if (!covered.has(month)) ends.push(firstDayOf('month', month + 1) - 1);
   }
   return ends.slice(Math.max(0, ends.length - months));
+}
+
+/**
+ * The month ends to rebuild: those without a snapshot, and those rebuilt before an import changed
+ * orders on or before them (an import that cannot say when its orders were: all of them).
+ */
+export async function monthsToRebuild(db: Database, firstOrderDay: number, today: number, timeZone: string, months = REBUILT_MONTHS): Promise<number[]> {
+  const [days, previous, imports] = await Promise.all([snapshotDays(db), db.get('meta', 'pastSnapshots') as Promise<PastSnapshotStatus | undefined>, db.getAll('imports')]);
+  let earliest = Infinity;
+  for (const record of imports) {
+    if (!previous?.days.length || (record.finishedAt ?? Infinity) <= previous.startedAt || record.ordersAdded + record.ordersUpdated === 0) continue;
+    earliest = Math.min(earliest, record.earliestChangedAt ?? -Infinity);
+  }
+  const from = Number.isFinite(earliest) ? localDayNumber(earliest, timeZone) : earliest;
+  const stale = new Set((previous?.days ?? []).filter((day) => day >= from));
+  return missingMonthEnds(firstOrderDay, today, days.filter((day) => !stale.has(day)), months);
 }
 
 /**
@@ -45,7 +64,8 @@ export function missingMonthEnds(firstOrderDay: number, today: number, keptDays:
  * snapshots already kept.
  */
 export async function rebuildPastSnapshots(db: Database, options: PastSnapshotOptions): Promise<PastSnapshotStatus> {
-  const status: PastSnapshotStatus = { id: 'pastSnapshots', state: 'running', startedAt: Date.now(), finishedAt: null, done: 0, of: 0, kept: 0, bytes: 0, error: null };
+  const before = (await db.get('meta', 'pastSnapshots')) as PastSnapshotStatus | undefined;
+  const status: PastSnapshotStatus = { id: 'pastSnapshots', state: 'running', startedAt: Date.now(), finishedAt: null, done: 0, of: 0, kept: 0, bytes: 0, days: before?.days ?? [], error: null };
   const report = async () => {
     await db.put('meta', { ...status });
     options.onProgress?.({ ...status });
@@ -72,7 +92,7 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
   // A customer is in the store from their first order of any kind (one not paid too), as an import of that day would have them.
   const firstAt = ({ customer, digest }: (typeof stored)[number]) => Math.min(digest.e[0] ?? Infinity, customer.firstOrderAt);
   const firstOrderDay = localDayNumber(stored.reduce((first, entry) => Math.min(first, firstAt(entry)), Infinity), timeZone);
-  const ends = missingMonthEnds(firstOrderDay, today, await snapshotDays(db), options.months);
+  const ends = await monthsToRebuild(db, firstOrderDay, today, timeZone, options.months);
   status.of = ends.length;
   if (ends.length === 0) return;
   await report();
@@ -116,5 +136,6 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
   const written = records.filter((record) => keep.has(record.day));
   await Promise.all([...written.map((record) => tx.store.put(record)), ...kept.filter((day) => !keep.has(day)).map((day) => tx.store.delete(day)), tx.done]);
   status.kept = written.length;
+  status.days = [...new Set([...status.days, ...written.map((record) => record.day)])].filter((day) => keep.has(day)).sort((a, b) => a - b);
   status.bytes = written.reduce((n, record) => n + record.bytes.byteLength, 0);
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importFile } from '../../../lib/db/importer';
-import { missingMonthEnds, rebuildPastSnapshots } from '../../../lib/db/past-snapshots';
+import { missingMonthEnds, monthsToRebuild, rebuildPastSnapshots } from '../../../lib/db/past-snapshots';
 import { readProfiles, type Profile } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
@@ -72,7 +72,21 @@ describe('past months rebuilt from the orders', () => {
 
     // Nothing left to rebuild: a second run finds every month kept, and writes nothing.
     const again = await rebuildPastSnapshots(db, { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today });
-    expect(again).toMatchObject({ state: 'done', of: 0, kept: 0 });
+    expect(again).toMatchObject({ state: 'done', of: 0, kept: 0, days: ends });
     expect(await snapshotDays(db)).toEqual(days);
+    expect(await monthsToRebuild(db, scored.firstOrderDay!, dayOf('2026-11-20'), ZONE)).toEqual([]);
+
+    // A later export with an order of last June: the months from June on are rebuilt with it, not the ones before.
+    const header = new TextDecoder('gbk').decode(readFileSync(join(FIXTURES, DEMO))).split('\n')[0]!;
+    const row = '="3861204117009999001","补录买家0001",,"88.00","0.00","0","88.00","0","88.00","0","交易成功",,"王五","浙江省 杭州市 西湖区 文一路1号","快递",,="13900000001","2026-06-15 10:00:00","2026-06-15 10:05:00","祁门红茶 特级 100g","1",,"圆通速递",,"1","58213306","小茶馆",,"0","0",,"手机订单",,,,,,,"0.00","0.00","否"';
+    const late = Buffer.from(new TextEncoder().encode(`${header}\n${row}\n`));
+    await importFile(db, { name: 'ExportOrderList202611201300.csv', size: late.length, hash: await sha256Hex(late), stream: () => chunked(late, 65_536) }, {});
+    expect(await monthsToRebuild(db, scored.firstOrderDay!, dayOf('2026-11-20'), ZONE)).toEqual(ends.filter((day) => day >= dayOf('2026-06-30')));
+    const redone = await rebuildPastSnapshots(db, { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today });
+    expect(redone).toMatchObject({ state: 'done', of: ends.filter((day) => day >= dayOf('2026-06-30')).length, days: ends });
+    const june = new SnapshotReader((await db.get('snapshots', dayOf('2026-06-30')))!);
+    expect(june.standingOf(keyHashes('taobao:补录买家0001'))).not.toBeNull();
+    const may = new SnapshotReader((await db.get('snapshots', dayOf('2026-05-31')))!);
+    expect(may.standingOf(keyHashes('taobao:补录买家0001'))).toBeNull();
   }, 120_000);
 });
