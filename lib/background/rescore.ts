@@ -32,16 +32,28 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
 }
 
 let rebuilding: Promise<unknown> | null = null;
+let rebuildAgain = false;
 
 /**
  * Past months' snapshots, rebuilt from the orders once a rescore finds months without one (the
  * first import of a long history). Not in the rescores' turn: a rule edit meanwhile is not held up.
+ * One at a time; asked for during one, one more follows it.
  */
 function rebuildPastMonths(): void {
-  rebuilding ??= (async () => {
+  if (rebuilding) {
+    rebuildAgain = true;
+    return;
+  }
+  rebuilding = (async () => {
     const { timeZone, clvDiscountRate } = await shopSettings.getValue();
     await rebuildPastSnapshots(await db(), { timeZone, settings: { clvDiscountRate }, onProgress: (progress) => void pastSnapshotProgress.setValue(progress) });
-  })().finally(() => (rebuilding = null));
+  })().finally(() => {
+    rebuilding = null;
+    if (rebuildAgain) {
+      rebuildAgain = false;
+      rebuildPastMonths();
+    }
+  });
 }
 
 /** One rescore at a time; a request during one queues a single follow-on run, which serves every later request too. */
