@@ -264,6 +264,27 @@ export function movedCustomers(from: SnapshotRecord, to: SnapshotRecord, cell: M
   return { first: Uint32Array.from(first), second: Uint32Array.from(second) };
 }
 
+/** A stretch of a customer's path: the kept days from `fromDay` to `toDay` that showed them with one standing. */
+export interface PathStep {
+  fromDay: number;
+  toDay: number;
+  tier: { ref: string; label: Localised } | null;
+  segment: { ref: string; label: Localised } | null;
+  stage: string | null;
+}
+
+/** Adds a snapshot's standing of a customer (snapshots oldest first) to their path: a new step where anything changed. */
+export function extendPath(path: PathStep[], record: SnapshotRecord, standing: Standing): void {
+  const last = path.at(-1);
+  if (last && (last.tier?.ref ?? null) === standing.tier && (last.segment?.ref ?? null) === standing.segment && last.stage === standing.stage) {
+    last.toDay = record.day;
+    return;
+  }
+  const tier = record.tiers.find((t) => t.ref === standing.tier);
+  const segment = record.segments.find((s) => s.ref === standing.segment);
+  path.push({ fromDay: record.day, toDay: record.day, tier: tier ? { ref: tier.ref, label: tier.label } : null, segment: segment ? { ref: segment.ref, label: segment.label } : null, stage: standing.stage });
+}
+
 /** Monthly snapshots kept past the weekly ones: three years of movement. */
 export const MONTHS_KEPT = 36;
 

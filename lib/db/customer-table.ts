@@ -1,8 +1,8 @@
 import { CustomerTable, TABLE_LAYOUT, type CustomerTableHead, type ShopKpis, type TableAnswer, type TableQuery, type TableRecord } from '../customer-table';
 import type { GroupOutcome } from '../ab-test';
 import type { ForecastActual } from '../forecast';
-import type { MovedCell, Movement, MovementDimension } from '../snapshots';
-import { movedBetween, movementBetween } from './snapshots';
+import type { MovedCell, Movement, MovementDimension, PathStep } from '../snapshots';
+import { customerPath, movedBetween, movementBetween } from './snapshots';
 import type { CohortTable, CohortUnit } from '../cohorts';
 import type { KpiSettings, PeriodChoice } from '../kpis';
 import { previewRuleFile, type RulePreview } from '../engine/preview';
@@ -142,6 +142,14 @@ export interface MovementRequest {
 
 export type MovementReply = { id: number; kind: 'movement'; movement: Movement } | Unanswered;
 
+export interface PathRequest {
+  kind: 'path';
+  id: number;
+  customerKey: string;
+}
+
+export type PathReply = { id: number; kind: 'path'; path: PathStep[] } | Unanswered;
+
 /** A saved A/B test's results: its groups over a window of days from the day it started. */
 export interface AbResultsRequest {
   kind: 'abResults';
@@ -271,6 +279,14 @@ export class TableQueries {
     try {
       const found = await movementBetween(await this.db(), fromDay, toDay, dimension);
       return found ? { id, kind: 'movement', movement: found } : { id, kind: 'missing' };
+    } catch (error) {
+      return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async path({ id, customerKey }: PathRequest): Promise<PathReply> {
+    try {
+      return { id, kind: 'path', path: await customerPath(await this.db(), customerKey) };
     } catch (error) {
       return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }

@@ -1,4 +1,4 @@
-import { daysToKeep, movedCustomers, movement, SnapshotReader, type MovedCell, type Movement, type MovementDimension, type SnapshotRecord } from '../snapshots';
+import { daysToKeep, extendPath, keyHashes, movedCustomers, movement, SnapshotReader, type MovedCell, type PathStep, type Movement, type MovementDimension, type SnapshotRecord } from '../snapshots';
 import type { Database } from './schema';
 
 /** Keeps a rescore's snapshot (replacing one of the same day), and lets the older ones thin out as they age. */
@@ -31,4 +31,16 @@ export async function snapshotBefore(db: Database, day: number): Promise<Snapsho
   const earlier = (await snapshotDays(db)).filter((kept) => kept < day).at(-1);
   const record = earlier === undefined ? undefined : await db.get('snapshots', earlier);
   return record ? new SnapshotReader(record) : null;
+}
+
+/** A customer's path through tiers, RFM segments and stages over the kept days, oldest first; one snapshot read at a time. */
+export async function customerPath(db: Database, key: string): Promise<PathStep[]> {
+  const hashes = keyHashes(key);
+  const path: PathStep[] = [];
+  for (const day of await snapshotDays(db)) {
+    const record = await db.get('snapshots', day);
+    const standing = record && new SnapshotReader(record).standingOf(hashes);
+    if (record && standing) extendPath(path, record, standing);
+  }
+  return path;
 }

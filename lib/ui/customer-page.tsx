@@ -12,6 +12,7 @@ import { shopSettings } from '../settings';
 import { Pill } from './parts';
 import { KeptDatesCard } from './kept-dates-card';
 import { NotesCard } from './notes-card';
+import { PathCard } from './path-card';
 import { formatCount, formatMajorMoney, formatShare, formatShop } from './format';
 import { localised, translator, type Language } from './i18n';
 
@@ -149,6 +150,7 @@ export function CustomerPage({ db, language, customerKey, storeVersion, shops = 
         </dl>
       </div>
       <NotesCard db={db} customerKey={card.customerKey} language={language} />
+      <PathCard customerKey={card.customerKey} language={language} storeVersion={storeVersion} />
       <KeptDatesCard db={db} customerKey={card.customerKey} imported={card.birthday} language={language} />
       <div class="tm-card">
         {card.suggestions.length > 0 && (

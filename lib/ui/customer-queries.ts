@@ -1,8 +1,8 @@
-import type { AbResultsReply, AbResultsRequest, ForecastReply, ForecastRequest, MovementReply, MovementRequest, CohortReply, CohortRequest, KpiReply, KpiRequest, PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
+import type { AbResultsReply, AbResultsRequest, ForecastReply, ForecastRequest, MovementReply, MovementRequest, PathReply, PathRequest, CohortReply, CohortRequest, KpiReply, KpiRequest, PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
 import type { SegmentReply, SegmentRequest } from './segment-export';
 
-export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest | KpiRequest | CohortRequest | AbResultsRequest | ForecastRequest | MovementRequest;
-export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | KpiReply | CohortReply | AbResultsReply | ForecastReply | MovementReply | { id: number; kind: 'progress'; share: number };
+export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest | KpiRequest | CohortRequest | AbResultsRequest | ForecastRequest | MovementRequest | PathRequest;
+export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | KpiReply | CohortReply | AbResultsReply | ForecastReply | MovementReply | PathReply | { id: number; kind: 'progress'; share: number };
 
 type Unsent<T> = T extends unknown ? Omit<T, 'id' | 'kind'> : never;
 
@@ -57,6 +57,11 @@ export class CustomerQueries {
   /** Segment movement between two snapshot days. */
   movement(request: Unsent<MovementRequest>): Promise<MovementReply> {
     return this.send({ ...request, kind: 'movement' });
+  }
+
+  /** A customer's path through tiers, segments and stages over the kept days. */
+  path(request: Unsent<PathRequest>): Promise<PathReply> {
+    return this.send({ ...request, kind: 'path' });
   }
 
   /** What happened after each of the Overview's forecasts. */

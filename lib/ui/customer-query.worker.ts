@@ -20,6 +20,7 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     : request.kind === 'abResults' ? queries.abResults(request)
     : request.kind === 'forecast' ? queries.forecast(request)
     : request.kind === 'movement' ? queries.movement(request)
+    : request.kind === 'path' ? queries.path(request)
     : exportSegment(queries, request, (share) => reply({ id, kind: 'progress', share }));
   void answered.then(reply);
 };

@@ -269,7 +269,10 @@ async function rulePreviewBench(dashboard: Page, customers: number): Promise<voi
       watcher.observe(document.querySelector('.tm-preview-rules'), { childList: true, subtree: true, characterData: true });
       setTimeout(() => resolve(Infinity), 10000);
     }); undefined;`);
-    await dashboard.keyboard.insertText(shipped.replace('"value": 400', `"value": ${value}`));
+    // The bench shop buys in USD: the 高级会员 threshold's USD amount is the one in force.
+    const edited = shipped.replace('"USD": 60,', `"USD": ${value},`);
+    if (edited === shipped) throw new Error('The rule preview bench found no USD threshold of 60 in member-ladder.json to edit');
+    await dashboard.keyboard.insertText(edited);
     const timing = dashboard.evaluate('window.__previewed') as Promise<number>;
     runs.push(await timing);
   }

@@ -95,6 +95,38 @@ async function main(): Promise<void> {
   await dashboard.locator('.tm-kept-dates').waitFor();
   await shoot(dashboard, 'dashboard-customer-zh');
   await storeShot(dashboard, '3-customer-1280x800');
+  const customerPage = dashboard.url();
+  // Measuring what the seller does, once the background has rebuilt past months from the orders:
+  // the KPIs, segment movement, cohorts, a customer's path and an A/B test, in both languages.
+  const rebuilt = () => dashboard.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('meta').objectStore('meta').get('pastSnapshots'); g.onsuccess = () => { r.result.close(); ok(g.result?.state ?? null); }; }; })`);
+  await until(async () => (await rebuilt()) === 'done', 300_000);
+  const part = async (selector: string, name: string) => {
+    const path = join(OUT, `${name}.png`);
+    await dashboard.locator(selector).first().screenshot({ path });
+    shots.push(path);
+  };
+  await dashboard.goto(`${dashboard.url().split('#')[0]}#segments`);
+  await dashboard.click('.tm-segment[data-segment="member-ladder/member"] .tm-segment-split');
+  const split = dashboard.locator('.tm-split[data-segment="member-ladder/member"]');
+  await split.locator('.tm-split-sizes').fill('20, 20');
+  await split.locator('.tm-split-test-name').fill('回购券 A/B');
+  await split.locator('.tm-split-holdout').check();
+  await split.locator('.tm-split-export').click();
+  await dashboard.locator('.tm-ab-test .tm-ab-chart').waitFor();
+  for (const language of ['zh', 'en']) {
+    await dashboard.goto(`${dashboard.url().split('#')[0]}#overview`);
+    for (const ready of ['.tm-shop-kpis[data-state="kpis"]', '.tm-movement-grid', '.tm-cohort-grid']) await dashboard.locator(ready).waitFor();
+    await part('.tm-shop-kpis', `dashboard-kpis-${language}`);
+    await part('.tm-movement', `dashboard-movement-${language}`);
+    await part('.tm-cohorts', `dashboard-cohorts-${language}`);
+    await dashboard.goto(`${dashboard.url().split('#')[0]}#segments`);
+    await dashboard.locator('.tm-ab-test .tm-ab-chart').waitFor();
+    await part('.tm-ab-tests', `dashboard-ab-test-${language}`);
+    await dashboard.goto(customerPage);
+    await dashboard.locator('.tm-path-table').waitFor();
+    await part('.tm-path', `dashboard-path-${language}`);
+    await dashboard.click('.tm-lang');
+  }
   for (const [section, ready] of [['segments', '.tm-segment'], ['follow-ups', '.tm-follow-up-group'], ['settings', '#tm-time-zone']] as const) {
     await dashboard.goto(`${dashboard.url().split('#')[0]}#${section}`);
     await dashboard.locator(ready).first().waitFor();

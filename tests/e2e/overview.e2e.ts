@@ -180,6 +180,15 @@ describe('the Overview’s shop KPIs', () => {
     // Cleared, every customer again.
     await page.click('#tm-filter-moved');
     await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe('320 customers shown');
+
+    // The first of them, on their own page: their path is in the cell's row's tier on its first day, in its column's today.
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#customer=${encodeURIComponent(listed[0]!)}`);
+    const steps = page.locator('.tm-path-table tbody tr');
+    await steps.first().waitFor();
+    const path = await steps.evaluateAll((trs) => trs.map((tr) => ({ from: tr.getAttribute('data-from-day')!, tier: tr.getAttribute('data-tier') })));
+    expect(path.filter((step) => step.from <= yearBack).at(-1)?.tier).toBe(cell.from);
+    expect(path.at(-1)?.tier).toBe(cell.to);
+    expect(await page.locator('.tm-path h2').innerText()).toBe('Path over time');
     await page.goto(`chrome-extension://${browser.extensionId}/options.html#overview`);
     await page.locator('.tm-shop-kpis[data-state="kpis"]').waitFor();
   });

@@ -90,6 +90,24 @@ describe('snapshots kept by the rescore', () => {
     for (const key of changed) expect(later[key]!.facts.tierChangedDaysAgo, key).toBe(5);
     for (const key of kept) expect(later[key]!.facts.tierChangedDaysAgo, key).toBe(dayOf('2026-11-25') - dayOf('2026-08-20'));
 
+    // A customer's path: where the profiles of each rescore put them, equal days joined into one stretch.
+    const standing = (p: Profile | undefined) => p && [groupOf.tier(p) || null, groupOf.segment(p) || null, groupOf.stage(p) || null];
+    for (const key of [...changed.slice(0, 5), ...kept.slice(0, 5)]) {
+      const expected: Array<{ from: string; to: string; standing: unknown }> = [];
+      for (const [iso, profiles] of [['2026-08-20', august], ['2026-11-20', november], ['2026-11-25', later]] as const) {
+        const now = standing(profiles[key]);
+        if (!now) continue;
+        const last = expected.at(-1);
+        if (last && JSON.stringify(last.standing) === JSON.stringify(now)) last.to = iso;
+        else expected.push({ from: iso, to: iso, standing: now });
+      }
+      const reply = await queries.path({ kind: 'path', id: 4, customerKey: key });
+      if (reply.kind !== 'path') throw new Error(JSON.stringify(reply));
+      const got = reply.path.map((step) => ({ from: new Date(step.fromDay * 86_400_000).toISOString().slice(0, 10), to: new Date(step.toDay * 86_400_000).toISOString().slice(0, 10), standing: [step.tier?.ref ?? null, step.segment?.ref ?? null, step.stage] }));
+      expect(got, key).toEqual(expected);
+    }
+    expect((await queries.path({ kind: 'path', id: 5, customerKey: 'taobao:nobody-at-all' }))).toEqual({ id: 5, kind: 'path', path: [] });
+
     // Customers really moved in three months: not every one stayed put.
     const tiers = await queries.movement({ kind: 'movement', id: 2, fromDay: dayOf('2026-08-20'), toDay: dayOf('2026-11-20'), dimension: 'stage' });
     if (tiers.kind !== 'movement') throw new Error('no movement');
