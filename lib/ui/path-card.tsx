@@ -42,9 +42,9 @@ export function PathCard({ customerKey, language, storeVersion }: { customerKey:
           <thead>
             <tr>
               <th scope="col">{t('pathDays')}</th>
-              <th scope="col">{t('movementTier')}</th>
-              <th scope="col">{t('movementSegment')}</th>
-              <th scope="col">{t('movementStage')}</th>
+              <th scope="col">{t('pathTier')}</th>
+              <th scope="col">{t('pathSegment')}</th>
+              <th scope="col">{t('pathStage')}</th>
             </tr>
           </thead>
           <tbody>

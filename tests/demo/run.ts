@@ -116,6 +116,11 @@ async function main(): Promise<void> {
   for (const language of ['zh', 'en']) {
     await dashboard.goto(`${dashboard.url().split('#')[0]}#overview`);
     for (const ready of ['.tm-shop-kpis[data-state="kpis"]', '.tm-movement-grid', '.tm-cohort-grid']) await dashboard.locator(ready).waitFor();
+    // Movement over the last twelve month ends.
+    const from = dashboard.locator('#tm-movement-from');
+    const yearBack = (await from.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).at(-12)!;
+    await from.selectOption(yearBack);
+    await dashboard.locator('.tm-movement-grid thead th', { hasText: new Date(Number(yearBack) * 86_400_000).toISOString().slice(0, 10) }).waitFor();
     await part('.tm-shop-kpis', `dashboard-kpis-${language}`);
     await part('.tm-movement', `dashboard-movement-${language}`);
     await part('.tm-cohorts', `dashboard-cohorts-${language}`);
