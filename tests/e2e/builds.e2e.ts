@@ -45,7 +45,9 @@ describe('the builds', () => {
     expect(lint.errors).toEqual([]);
     // The one warning left is Preact's: it sets innerHTML only for dangerouslySetInnerHTML, which no
     // Tiermark source uses (checked here), so no text from a page or a file reaches it.
-    expect(lint.warnings.map((w: { code: string; file: string }) => [w.code, w.file.replace(/-[\w-]+\.js$/, '.js')])).toEqual([['UNSAFE_VAR_ASSIGNMENT', 'chunks/dashboard.js']]);
+    // (Which chunk holds Preact depends on how the bundler splits the pages: the chunk is found by Preact's own code.)
+    expect(lint.warnings.map((w: { code: string }) => w.code)).toEqual(['UNSAFE_VAR_ASSIGNMENT']);
+    expect(readFileSync(join(OUTPUT, 'firefox-mv3', lint.warnings[0].file), 'utf8')).toContain('dangerouslySetInnerHTML');
     for (const source of sourceFiles()) expect(readFileSync(source, 'utf8'), source).not.toContain('dangerouslySetInnerHTML');
     for (const source of scripts(join(OUTPUT, 'firefox-mv3'))) expect(source).not.toMatch(EVAL);
   }, 120_000);
