@@ -15,8 +15,12 @@ export interface AbTest {
   /** The local day the groups were drawn: purchases after it count. */
   startedDay: number;
   createdAt: number;
-  groups: Array<{ name: string; holdout: boolean; keys: string[] }>;
+  /** `sent`: what the group was sent (a coupon, a message), as the seller noted it; a holdout, nothing. */
+  groups: Array<{ name: string; holdout: boolean; keys: string[]; sent?: string }>;
 }
+
+/** The longest note of what a group was sent. */
+export const SENT_MAX = 200;
 
 /** A group's outcome over the window: its customers, those who bought, and their net spend per customer (minor units, one currency). */
 export interface GroupOutcome {

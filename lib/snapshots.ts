@@ -229,8 +229,9 @@ export interface PastSnapshotStatus {
   /** Kept once written, and their bytes. */
   kept: number;
   bytes: number;
-  /** Every month end rebuilt and still kept, by this rebuild or the ones before. */
+  /** Every month end rebuilt and still kept, by this rebuild or the ones before, and when the rebuild that last wrote them began. */
   days: number[];
+  daysFrom: number;
   error: string | null;
 }
 

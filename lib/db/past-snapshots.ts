@@ -47,7 +47,7 @@ export async function monthsToRebuild(db: Database, firstOrderDay: number, today
   const [days, previous, imports] = await Promise.all([snapshotDays(db), db.get('meta', 'pastSnapshots') as Promise<PastSnapshotStatus | undefined>, db.getAll('imports')]);
   let earliest = Infinity;
   for (const record of imports) {
-    if (!previous?.days.length || (record.finishedAt ?? Infinity) <= previous.startedAt || record.ordersAdded + record.ordersUpdated === 0) continue;
+    if (!previous?.days.length || (record.finishedAt ?? Infinity) <= previous.daysFrom || record.ordersAdded + record.ordersUpdated === 0) continue;
     earliest = Math.min(earliest, record.earliestChangedAt ?? -Infinity);
   }
   const from = Number.isFinite(earliest) ? localDayNumber(earliest, timeZone) : earliest;
@@ -65,7 +65,8 @@ export async function monthsToRebuild(db: Database, firstOrderDay: number, today
  */
 export async function rebuildPastSnapshots(db: Database, options: PastSnapshotOptions): Promise<PastSnapshotStatus> {
   const before = (await db.get('meta', 'pastSnapshots')) as PastSnapshotStatus | undefined;
-  const status: PastSnapshotStatus = { id: 'pastSnapshots', state: 'running', startedAt: Date.now(), finishedAt: null, done: 0, of: 0, kept: 0, bytes: 0, days: before?.days ?? [], error: null };
+  const startedAt = Date.now();
+  const status: PastSnapshotStatus = { id: 'pastSnapshots', state: 'running', startedAt, finishedAt: null, done: 0, of: 0, kept: 0, bytes: 0, days: before?.days ?? [], daysFrom: before?.daysFrom ?? startedAt, error: null };
   const report = async () => {
     await db.put('meta', { ...status });
     options.onProgress?.({ ...status });
@@ -137,5 +138,6 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
   await Promise.all([...written.map((record) => tx.store.put(record)), ...kept.filter((day) => !keep.has(day)).map((day) => tx.store.delete(day)), tx.done]);
   status.kept = written.length;
   status.days = [...new Set([...status.days, ...written.map((record) => record.day)])].filter((day) => keep.has(day)).sort((a, b) => a - b);
+  status.daysFrom = status.startedAt;
   status.bytes = written.reduce((n, record) => n + record.bytes.byteLength, 0);
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { baselineOf, shareVerdict, spendDifference, type AbTest, type GroupOutcome } from '../ab-test';
-import { allAbTests, deleteAbTest } from '../db/ab-tests';
+import { baselineOf, SENT_MAX, shareVerdict, spendDifference, type AbTest, type GroupOutcome } from '../ab-test';
+import { allAbTests, deleteAbTest, noteGroupSent } from '../db/ab-tests';
 import type { AbResultsReply } from '../db/customer-table';
 import type { Database } from '../db/schema';
 import { isoDay } from '../time';
@@ -29,6 +29,10 @@ export function AbTestsCard({ db, language, storeVersion, saved }: { db: Databas
             test={test}
             language={language}
             storeVersion={storeVersion}
+            onSent={async (group, sent) => {
+              await noteGroupSent(db, test.id, group, sent);
+              setChanged((n) => n + 1);
+            }}
             onDelete={async () => {
               await deleteAbTest(db, test.id);
               setChanged((n) => n + 1);
@@ -40,7 +44,7 @@ export function AbTestsCard({ db, language, storeVersion, saved }: { db: Databas
   );
 }
 
-function AbTestResults({ test, language, storeVersion, onDelete }: { test: AbTest; language: Language; storeVersion: string; onDelete(): void }) {
+function AbTestResults({ test, language, storeVersion, onSent, onDelete }: { test: AbTest; language: Language; storeVersion: string; onSent(group: string, sent: string): void; onDelete(): void }) {
   const t = translator(language);
   const [windowDays, setWindowDays] = useState(60);
   const [reply, setReply] = useState<AbResultsReply | null>(null);
@@ -91,6 +95,7 @@ function AbTestResults({ test, language, storeVersion, onDelete }: { test: AbTes
                 <th scope="col">{t('abBought')}</th>
                 <th scope="col">{t('abShare')}</th>
                 <th scope="col">{t('abSpend')}</th>
+                <th scope="col">{t('abSent')}</th>
               </tr>
             </thead>
             <tbody>
@@ -104,6 +109,17 @@ function AbTestResults({ test, language, storeVersion, onDelete }: { test: AbTes
                   <td class="tm-num">{formatCount(group.buyers, language)}</td>
                   <td class="tm-num">{group.customers > 0 ? formatShare(group.buyers / group.customers, language) : '—'}</td>
                   <td class="tm-num">{group.customers > 0 ? money(group.spendMinor / group.customers) : '—'}</td>
+                  <td>
+                    <input
+                      type="text"
+                      class="tm-ab-sent"
+                      maxLength={SENT_MAX}
+                      aria-label={`${t('abSent')}: ${group.name}`}
+                      placeholder={group.holdout ? t('abSentHoldout') : t('abSentPlaceholder')}
+                      value={test.groups.find((g) => g.name === group.name)?.sent ?? ''}
+                      onChange={(e) => onSent(group.name, e.currentTarget.value)}
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>

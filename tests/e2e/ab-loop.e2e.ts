@@ -56,6 +56,14 @@ describe('an A/B test closed with a later export (比照执行结果)', () => {
     const buyersOfA = readFileSync((await groupA!.path())!, 'utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n').slice(1).map((line) => line.split(',')[1]!);
     expect(buyersOfA).toHaveLength(half);
 
+    // What each group was sent, noted on the test: kept in the store with it.
+    const sentTo = page.locator('.tm-ab-grid tr[data-group="A"] .tm-ab-sent');
+    await sentTo.fill('短信 满200减20券');
+    await sentTo.press('Tab');
+    const savedSent = () => page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('abTests').objectStore('abTests').getAll(); g.onsuccess = () => { r.result.close(); ok(g.result.map((t) => t.groups.map((group) => group.sent ?? null))); }; }; })`);
+    await expect.poll(savedSent).toEqual([['短信 满200减20券', null]]);
+    expect(await page.locator('.tm-ab-grid tr[data-group="B"] .tm-ab-sent').getAttribute('placeholder')).toBe('nothing (held back)');
+
     // The test was drawn thirty days ago (its start moved back, standing in for the days that pass),
     // and the seller's next export, ten days ago, has a paid order from some of group A and no one else.
     await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const tx = r.result.transaction('abTests', 'readwrite'); const store = tx.objectStore('abTests'); const all = store.getAll(); all.onsuccess = () => { for (const test of all.result) store.put({ ...test, startedDay: test.startedDay - 30 }); tx.oncomplete = () => { r.result.close(); ok(); }; }; }; })`);
@@ -76,6 +84,7 @@ describe('an A/B test closed with a later export (比照执行结果)', () => {
     const share = returned.length / half;
     const margin = 1.959963984540054 * Math.sqrt((share * (1 - share)) / half);
     const points = (x: number) => (x * 100).toFixed(1);
+    expect(await test.locator('.tm-ab-grid tr[data-group="A"] .tm-ab-sent').inputValue()).toBe('短信 满200减20券');
     const verdict = await test.locator('.tm-ab-verdicts li[data-group="A"]').innerText();
     expect(verdict).toContain(`Group A's share who bought is ${points(share)} points higher than group B's (95% CI ${points(share - margin)} to ${points(share + margin)} points): a clear difference.`);
     // In Chinese too.
