@@ -22,8 +22,8 @@ async function shopState(page: Page) {
     ruleFiles: ruleFiles.map(({ file, text }) => ({ file, text })).sort((a, b) => (a.file < b.file ? -1 : 1)),
     followUps: Object.fromEntries(Object.entries(followUps).map(([id, f]) => [id, f.status])),
     keptDates,
-    // The seller's settings; not the progress of a rescore, which the update itself starts.
-    settings: await page.evaluate(`chrome.storage.local.get(null).then(({ rescoreProgress, ...settings }) => settings)`),
+    // The seller's settings; not the progress of a rescore or a rebuild of past months, which the update itself starts.
+    settings: await page.evaluate(`chrome.storage.local.get(null).then(({ rescoreProgress, pastSnapshotProgress, ...settings }) => settings)`),
   };
 }
 
