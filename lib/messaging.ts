@@ -54,6 +54,8 @@ interface ProtocolMap {
   customerCard(data: { customerKey: string; language: Language }): CardView | null;
   setFollowUpStatus(data: { id: string; status: FollowUpStatus; snoozeDays?: number }): FollowUpStatus;
   openDashboard(data: { customerKey: string }): void;
+  // A note and tags staff write on the card (the flags stay as set on the customer's page): the notes saved, or why not.
+  saveCardNotes(data: { customerKey: string; note: string; tags: string; language: Language }): { notes: { note: string; tags: string[]; doNotContact: boolean } } | { problem: string };
   // Sites: switch Tiermark on or off for an origin the seller names (the dashboard asks for the permission).
   enableSite(data: { origin: string }): { enabled: boolean };
   disableSite(data: { origin: string }): void;

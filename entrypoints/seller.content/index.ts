@@ -29,6 +29,7 @@ export default defineContentScript({
       load: (customerKey) => sendMessage('customerCard', { customerKey, language }),
       setStatus: (id, status, snoozeDays) => sendMessage('setFollowUpStatus', { id, status, snoozeDays }),
       openDashboard: (customerKey) => void sendMessage('openDashboard', { customerKey }),
+      saveNotes: (customerKey, note, tags) => sendMessage('saveCardNotes', { customerKey, note, tags, language }),
     };
     const badges = new BadgeSource(
       {

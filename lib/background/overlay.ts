@@ -3,6 +3,8 @@ import { customerCard } from '../db/customer-card';
 import { badgeLooks, wholeBadgeIndex } from '../db/badge-index';
 import { lookupRows, lookupVersion } from '../db/lookup';
 import { setFollowUpStatus } from '../db/profiles';
+import { notesOf, notesProblem, setNotes, tagsOfText } from '../db/customer-notes';
+import { requestRescore } from './rescore';
 import { onMessage } from '../messaging';
 import { shopSettings } from '../settings';
 import { localDayNumber } from '../time';
@@ -27,6 +29,17 @@ export function setUpOverlayMessages(): void {
     const { timeZone } = await shopSettings.getValue();
     const untilDay = data.status === 'snoozed' ? localDayNumber(Date.now(), timeZone) + (data.snoozeDays ?? 3) : null;
     return (await setFollowUpStatus(await db(), data.id, data.status, untilDay)).status;
+  });
+  onMessage('saveCardNotes', async ({ data }) => {
+    const database = await db();
+    const kept = await notesOf(database, data.customerKey);
+    const notes = { key: data.customerKey, note: data.note.trim(), tags: tagsOfText(data.tags), doNotContact: kept?.doNotContact ?? false, hideOnPages: kept?.hideOnPages ?? false };
+    const problem = notesProblem(notes);
+    if (problem) return { problem: problem[data.language] };
+    await setNotes(database, notes);
+    // Rules read tags: the customer's badges and follow-ups follow them.
+    void requestRescore('manual');
+    return { notes: { note: notes.note, tags: notes.tags, doNotContact: notes.doNotContact } };
   });
   onMessage('openDashboard', async ({ data }) => {
     await browser.tabs.create({ url: browser.runtime.getURL(`/options.html#customer=${encodeURIComponent(data.customerKey)}`) });

@@ -18,11 +18,13 @@ const TEXT: Record<Language, CardView['text']> = {
     title: 'Customer history', close: 'Close', figures: 'At a glance', orders: 'Orders', treatments: 'What to do for this customer', benefits: 'What this member is entitled to', suggestions: 'Often bought with what they bought', followUps: 'Follow-ups',
     none: 'Nothing for now', done: 'Done', snooze: 'Snooze 3 days', reopen: 'Reopen', openDashboard: 'Open in the dashboard', chart: 'Spend per order, oldest to newest',
     notes: 'Notes', doNotContact: 'Do not contact',
+    editNotes: 'Note or tag', tags: 'Tags, separated by commas', note: 'Note', save: 'Save', saved: 'Saved',
   },
   'zh-CN': {
     title: '客户历史', close: '关闭', figures: '概览', orders: '订单', treatments: '服务建议', benefits: '会员权益', suggestions: '常被一起购买（关联推荐）', followUps: '跟进提醒',
     none: '暂无', done: '完成', snooze: '推迟3天', reopen: '重新打开', openDashboard: '在控制台中打开', chart: '每单金额（从早到晚）',
     notes: '备注', doNotContact: '请勿联系',
+    editNotes: '备注或标签', tags: '标签（用逗号分隔）', note: '备注', save: '保存', saved: '已保存',
   },
 };
 

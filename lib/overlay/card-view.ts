@@ -41,5 +41,10 @@ export interface CardView {
     chart: string;
     notes: string;
     doNotContact: string;
+    editNotes: string;
+    tags: string;
+    note: string;
+    save: string;
+    saved: string;
   };
 }

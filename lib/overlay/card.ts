@@ -22,6 +22,11 @@ td.tm-num { text-align: right; font-variant-numeric: tabular-nums; }
 ul { margin: 0; padding-left: 16px; } li { margin: 2px 0; }
 .tm-groups { list-style: none; padding: 0; margin: 8px 0 0; }
 .tm-notes { margin: 8px 0 0; display: flex; flex-wrap: wrap; gap: 4px 6px; align-items: baseline; }
+.tm-notes-edit { margin: 6px 0 0; }
+.tm-notes-form label { display: block; margin: 6px 0 0; font-size: 12px; }
+.tm-notes-form input, .tm-notes-form textarea { display: block; width: 100%; box-sizing: border-box; font: inherit; margin-top: 2px; }
+.tm-notes-form[hidden] { display: none; }
+.tm-error { color: #c0392b; }
 .tm-do-not-contact { color: #b03a2e; }
 .tm-tag { padding: 0 6px; border-radius: 8px; background: rgba(46, 134, 193, 0.15); font-size: 12px; }
 .tm-note { flex-basis: 100%; margin: 2px 0 0; white-space: pre-wrap; }
@@ -66,6 +71,43 @@ function notesOf(notes: NonNullable<CardView['notes']>, t: CardView['text']): HT
     notes.note ? el('p', { class: 'tm-note' }, notes.note) : null);
 }
 
+/**
+ * A disclosure with the note and tags to edit. Only trusted events open and save it, and keys
+ * typed into it stop at the card, so the page's own key handlers (its shortcuts, a widget's
+ * listener) neither fire nor see them as they bubble.
+ */
+function notesForm(notes: CardView['notes'], t: CardView['text'], save: (note: string, tags: string) => Promise<string | null>): HTMLElement {
+  const toggle = el('button', { class: 'tm-action', type: 'button', 'data-action': 'notes', 'aria-expanded': 'false' }, t.editNotes);
+  const tags = el('input', { type: 'text', class: 'tm-notes-tags', value: notes?.tags.join(', ') ?? '' });
+  const note = el('textarea', { class: 'tm-notes-note', rows: '3', maxlength: '2000' }, notes?.note ?? '');
+  const status = el('span', { class: 'tm-muted tm-notes-status', role: 'status' });
+  const submit = el('button', { class: 'tm-action', type: 'submit' }, t.save);
+  const form = el('form', { class: 'tm-notes-form', hidden: '' },
+    el('label', {}, t.tags, tags),
+    el('label', {}, t.note, note),
+    el('div', {}, submit, ' ', status));
+  for (const type of ['keydown', 'keyup', 'keypress', 'input', 'beforeinput']) form.addEventListener(type, (event) => {
+    // Escape still closes the card (its handler listens before the event gets here).
+    event.stopPropagation();
+  });
+  toggle.addEventListener('click', (event) => {
+    if (!event.isTrusted) return;
+    const opening = form.hidden;
+    form.hidden = !opening;
+    toggle.setAttribute('aria-expanded', String(opening));
+    if (opening) tags.focus();
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!event.isTrusted) return;
+    status.textContent = '';
+    const problem = await save(note.value, tags.value);
+    status.textContent = problem ?? t.saved;
+    status.classList.toggle('tm-error', problem !== null);
+  });
+  return el('div', { class: 'tm-notes-edit' }, toggle, form);
+}
+
 function chart(view: CardView): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const spends = view.orders.map((o) => Math.max(0, o.spend)).reverse();
@@ -95,6 +137,8 @@ export interface CardActions {
   load(customerKey: string): Promise<CardView | null>;
   setStatus(id: string, status: FollowUpStatus, snoozeDays?: number): Promise<FollowUpStatus>;
   openDashboard(customerKey: string): void;
+  /** Saves the note and tags (comma-separated) written on the card: the notes as saved, or why not. */
+  saveNotes(customerKey: string, note: string, tags: string): Promise<{ notes: NonNullable<CardView['notes']> } | { problem: string }>;
 }
 
 let open: { host: HTMLElement; badge: HTMLElement; pinned(): boolean; pin(): void; close(): void } | null = null;
@@ -165,13 +209,23 @@ export async function openCard(badge: HTMLElement, customerKey: string, actions:
     return item;
   };
 
+  // The note and tags, and a form to change them (opened and saved by the seller's own clicks and keys).
+  const notesSlot = el('div', { class: 'tm-notes-slot' }, view.notes ? notesOf(view.notes, t) : null);
+  const notesEditor = notesForm(view.notes, t, async (note, tags) => {
+    const saved = await actions.saveNotes(customerKey, note, tags);
+    if ('problem' in saved) return saved.problem;
+    notesSlot.replaceChildren(notesOf(saved.notes, t));
+    return null;
+  });
+
   const dashboard = el('button', { class: 'tm-action', type: 'button', 'data-action': 'dashboard' }, t.openDashboard);
   dashboard.addEventListener('click', (event) => {
     if (event.isTrusted) actions.openDashboard(customerKey);
   });
   const card = el('section', { class: 'tm-card', role: 'dialog', 'aria-label': `${t.title}: ${view.buyerId}`, tabindex: '-1' },
     el('header', {}, el('h2', {}, view.buyerId), view.tier ? pill(view.tier.label, view.tier.colour) : null, ...view.badges.map((b) => pill(b.label, b.colour)), close),
-    view.notes ? notesOf(view.notes, t) : null,
+    notesSlot,
+    notesEditor,
     view.groups.length > 0 ? el('ul', { class: 'tm-groups' }, ...view.groups.map((g) => el('li', {}, pill(g.label, g.colour, { 'data-group': g.fact, 'data-value': g.value }), ' ', el('span', { class: 'tm-muted' }, g.hint)))) : null,
     el('h3', {}, t.figures),
     el('dl', {}, ...view.figures.flatMap((f) => [el('dt', {}, f.label), el('dd', { 'data-fact': f.fact }, f.value)])),

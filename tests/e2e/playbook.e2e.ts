@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConsolePage } from '../../lib/demo/console-page';
 import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
 import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, storeRuleFile, THANK_YOU_CALLS, type LoadedExtension } from './extension';
-import { badgesIn, cardElements, openCardOf } from './badges';
+import { badgesIn, cardElements, cardText, clickInCard, openCardOf } from './badges';
 import { STAGE_LOOK, type LifecycleStage } from '../../lib/lifecycle';
 import { QUADRANT_LOOK, type ValueQuadrant } from '../../lib/value-matrix';
 
@@ -257,6 +257,43 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     await seller.reload();
     await expect.poll(badged, { timeout: 15_000 }).toContain(key);
     await seller.close();
+  });
+
+  it('keeps a note and tags written on the card beside the buyer, found on the Customers page; the page hears none of the keys', async () => {
+    const key = `taobao:${orders[1]!.nick}`;
+    const seller = await browser.context.newPage();
+    // The console's own key handlers (its shortcuts, a widget's listener), on the document.
+    await seller.addInitScript(() => {
+      const heard: string[] = ((window as unknown as { heard: string[] }).heard = []);
+      for (const type of ['keydown', 'keyup', 'input']) document.addEventListener(type, (event) => heard.push(`${type}:${(event as KeyboardEvent).key ?? ''}`));
+    });
+    await seller.goto(SOLD_ITEMS);
+    await openCardOf(seller, key);
+    // (Opening the card pressed Escape first, on the page.)
+    await seller.evaluate(() => ((window as unknown as { heard: string[] }).heard.length = 0));
+    await clickInCard(seller, 'button[data-action="notes"]');
+    await clickInCard(seller, '.tm-notes-tags');
+    await seller.keyboard.type('gift wrap, 老客户');
+    await clickInCard(seller, '.tm-notes-note');
+    await seller.keyboard.type('Leave at the door');
+    const before = (await lastRescore(dashboard)).startedAt;
+    await clickInCard(seller, '.tm-notes-form button[type="submit"]');
+    await expect.poll(() => cardText(seller, '.tm-notes-status')).toBe('Saved');
+    expect((await cardElements(seller, '.tm-notes-slot .tm-tag'))!.map((e) => e.text)).toEqual(['gift wrap', '老客户']);
+    expect(await cardText(seller, '.tm-notes-slot .tm-note')).toBe('Leave at the door');
+    expect(await seller.evaluate(() => (window as unknown as { heard: string[] }).heard)).toEqual([]);
+    await seller.close();
+
+    // Saved for the customer, and after the rescore the save starts, the tag lists them.
+    await expect.poll(async () => {
+      const rescore = await lastRescore(dashboard);
+      return rescore.startedAt > before && rescore.state === 'done';
+    }, { timeout: 30_000 }).toBe(true);
+    const profile = (await storedEntries<{ facts: Record<string, unknown> }>(dashboard, 'profiles'))[key]!;
+    expect(profile.facts).toMatchObject({ tags: 'gift wrap, 老客户', doNotContact: false });
+    await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#customers?tag=${encodeURIComponent('gift wrap')}`);
+    await expect.poll(() => dashboard.locator('#tm-customers-count').innerText()).toMatch(/^1\b/);
+    expect(await dashboard.locator('.tm-customer-row').getAttribute('data-customer')).toBe(key);
   });
 
   it('suggests on the customer’s page, in both languages, products the shop’s customers bought with theirs and they have not', async () => {
