@@ -8,6 +8,8 @@ import { readProfiles, type Profile } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { snapshotDays } from '../../../lib/db/snapshots';
+import { saveRuleFile } from '../../../lib/db/rule-files';
+import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
@@ -82,6 +84,16 @@ describe('snapshots kept by the rescore', () => {
       expect(now.facts.previousTier ?? null, key).toBe(then ? (then.tier?.ref ?? null) : null);
       expect(now.facts.tierChangedDaysAgo, key).toBe(then ? dayOf('2026-11-20') - dayOf('2026-08-20') : null);
     }
+    // The seller's own rule reads the movement: who has been VIP for a week at most (as of the rescore before), thanked.
+    const NEW_VIP = JSON.stringify({
+      id: 'moves', title: { en: 'Moves', 'zh-CN': '迁移' }, version: 1, enabled: true,
+      rules: [{
+        name: 'new-vip',
+        conditions: { all: [{ fact: 'previousTier', operator: 'equal', value: 'member-ladder/vip' }, { fact: 'tierChangedDaysAgo', operator: 'lessThanInclusive', value: 7 }] },
+        event: { type: 'treatment', params: { label: { en: 'New VIP: thank them', 'zh-CN': '新晋VIP：致谢' } } },
+      }],
+    });
+    expect(await saveRuleFile(db, 'moves.json', NEW_VIP, defaultRegistry())).toEqual([]);
     // Five days on, a customer whose tier changed in November has had it five days; one who kept it, since August.
     const later = await scored('2026-11-25');
     const changed = Object.keys(november).filter((key) => august[key] && (august[key]!.tier?.ref ?? null) !== (november[key]!.tier?.ref ?? null));
@@ -89,6 +101,10 @@ describe('snapshots kept by the rescore', () => {
     expect(changed.length).toBeGreaterThan(0);
     for (const key of changed) expect(later[key]!.facts.tierChangedDaysAgo, key).toBe(5);
     for (const key of kept) expect(later[key]!.facts.tierChangedDaysAgo, key).toBe(dayOf('2026-11-25') - dayOf('2026-08-20'));
+    // Thanked: exactly those who became VIP at the November rescore, counted from the two days' profiles.
+    const newVips = changed.filter((key) => november[key]!.tier?.ref === 'member-ladder/vip').sort();
+    expect(newVips.length).toBeGreaterThan(0);
+    expect(Object.keys(later).filter((key) => later[key]!.treatments.some((x) => x.ref === 'moves/new-vip')).sort()).toEqual(newVips);
 
     // A customer's path: where the profiles of each rescore put them, equal days joined into one stretch.
     const standing = (p: Profile | undefined) => p && [groupOf.tier(p) || null, groupOf.segment(p) || null, groupOf.stage(p) || null];
