@@ -8,7 +8,7 @@ import { daysToKeep, keyHashes, SnapshotBuilder, SnapshotReader, type PastSnapsh
 import { endOfDay, isoDay, localDayNumber } from '../time';
 import { historyOf, readCustomers, shopRuleSets } from './rescore';
 import { activeRuleFiles } from './rule-files';
-import type { Database } from './schema';
+import { storeCounts, type Database, type StoreCounts } from './schema';
 import { snapshotBefore, snapshotDays } from './snapshots';
 
 export interface PastSnapshotOptions {
@@ -88,6 +88,7 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
   const asOf = options.asOf ?? Date.now();
   const { timeZone, settings } = options;
   const today = localDayNumber(asOf, timeZone);
+  const counted = await storeCounts(db);
   const stored = (await readCustomers(db, (customer) => customer)).flat();
   if (stored.length === 0) return;
   // A customer is in the store from their first order of any kind (one not paid too), as an import of that day would have them.
@@ -130,12 +131,19 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
     await report();
   }
 
-  // One transaction: a rescore's snapshot written meanwhile is thinned with these, not lost.
-  const tx = db.transaction('snapshots', 'readwrite');
-  const kept = (await tx.store.getAllKeys()) as number[];
+  // One transaction: a rescore's snapshot written meanwhile is thinned with these, not lost. A store
+  // changed meanwhile (deleted, restored, imported into) gets none: the next rescore asks again.
+  const tx = db.transaction(['snapshots', 'meta'], 'readwrite');
+  const now = ((await tx.objectStore('meta').get('counts')) as StoreCounts | undefined) ?? { customers: 0, orders: 0 };
+  if (now.customers !== counted.customers || now.orders !== counted.orders) {
+    await tx.done;
+    return;
+  }
+  const snapshots = tx.objectStore('snapshots');
+  const kept = (await snapshots.getAllKeys()) as number[];
   const keep = new Set(daysToKeep([...kept, ...ends], Math.max(today, ...kept)));
   const written = records.filter((record) => keep.has(record.day));
-  await Promise.all([...written.map((record) => tx.store.put(record)), ...kept.filter((day) => !keep.has(day)).map((day) => tx.store.delete(day)), tx.done]);
+  await Promise.all([...written.map((record) => snapshots.put(record)), ...kept.filter((day) => !keep.has(day)).map((day) => snapshots.delete(day)), tx.done]);
   status.kept = written.length;
   status.days = [...new Set([...status.days, ...written.map((record) => record.day)])].filter((day) => keep.has(day)).sort((a, b) => a - b);
   status.daysFrom = status.startedAt;

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { deleteAllData } from '../../../lib/db/backup';
 import { importFile } from '../../../lib/db/importer';
 import { missingMonthEnds, monthsToRebuild, rebuildPastSnapshots } from '../../../lib/db/past-snapshots';
 import { readProfiles, type Profile } from '../../../lib/db/profiles';
@@ -88,5 +89,17 @@ describe('past months rebuilt from the orders', () => {
     expect(june.standingOf(keyHashes('taobao:补录买家0001'))).not.toBeNull();
     const may = new SnapshotReader((await db.get('snapshots', dayOf('2026-05-31')))!);
     expect(may.standingOf(keyHashes('taobao:补录买家0001'))).toBeNull();
+  }, 120_000);
+
+  it('write nothing when the seller deletes everything while they are rebuilt', async () => {
+    const db = await importedDemo('past-demo-deleted');
+    const today = endOfDay('2026-11-20', ZONE);
+    await rescore(db, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today });
+    let deleting: Promise<void> | null = null;
+    const status = await rebuildPastSnapshots(db, { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today, onProgress: (p) => void (p.done === 1 && (deleting ??= deleteAllData(db))) });
+    await deleting;
+    expect(deleting).not.toBeNull();
+    expect(status).toMatchObject({ state: 'done', kept: 0 });
+    expect(await snapshotDays(db)).toEqual([]);
   }, 120_000);
 });
