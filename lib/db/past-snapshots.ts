@@ -115,8 +115,12 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
     const { ruleSetFor } = shopRuleSets(ruleFiles, registry, histories.map((h) => ({ currency: h.customer.currency, spend: h.netSpendMinor / 10 ** minorDigits(h.customer.currency), bought: h.occasionDays.length > 0 })));
     const snapshot = new SnapshotBuilder(end);
     for (let i = 0; i < histories.length; i += 1) {
-      // Progress now and then within a month too: each report keeps an extension's background awake.
-      if ((i & 0x3fff) === 0x3fff) options.onProgress?.({ ...status });
+      if ((i & 0x1fff) === 0x1fff) {
+        // Now and then the background's other messages (a seller page's badges) are answered, and
+        // progress reported: each report also keeps an extension's background awake.
+        await new Promise((resume) => setTimeout(resume, 0));
+        options.onProgress?.({ ...status });
+      }
       const history = histories[i]!;
       const { hashes } = customers[i]!;
       const standing = previous?.standingOf(hashes) ?? null;
