@@ -3,7 +3,7 @@ import { customerCard } from '../db/customer-card';
 import { badgeLooks, wholeBadgeIndex } from '../db/badge-index';
 import { lookupRows, lookupVersion } from '../db/lookup';
 import { setFollowUpStatus } from '../db/profiles';
-import { notesOf, notesProblem, setNotes, tagsOfText } from '../db/customer-notes';
+import { notesAsTyped, notesOf, setNotes } from '../db/customer-notes';
 import { requestRescore } from './rescore';
 import { onMessage } from '../messaging';
 import { shopSettings } from '../settings';
@@ -33,8 +33,7 @@ export function setUpOverlayMessages(): void {
   onMessage('saveCardNotes', async ({ data }) => {
     const database = await db();
     const kept = await notesOf(database, data.customerKey);
-    const notes = { key: data.customerKey, note: data.note.trim(), tags: tagsOfText(data.tags), doNotContact: kept?.doNotContact ?? false, hideOnPages: kept?.hideOnPages ?? false };
-    const problem = notesProblem(notes);
+    const { notes, problem } = notesAsTyped(data.customerKey, { note: data.note, tags: data.tags, doNotContact: kept?.doNotContact ?? false, hideOnPages: kept?.hideOnPages ?? false });
     if (problem) return { problem: problem[data.language] };
     await setNotes(database, notes);
     // Rules read tags: the customer's badges and follow-ups follow them.

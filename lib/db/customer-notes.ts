@@ -29,6 +29,12 @@ export function notesProblem(notes: Pick<CustomerNotes, 'note' | 'tags'>): Local
   return null;
 }
 
+/** Notes from what staff typed (the note trimmed, the tags split), and what is wrong with them, if anything. */
+export function notesAsTyped(key: string, typed: { note: string; tags: string; doNotContact: boolean; hideOnPages: boolean }): { notes: Omit<CustomerNotes, 'updatedAt'>; problem: Localised | null } {
+  const notes = { key, note: typed.note.trim(), tags: tagsOfText(typed.tags), doNotContact: typed.doNotContact, hideOnPages: typed.hideOnPages };
+  return { notes, problem: notesProblem(notes) };
+}
+
 /** Replaces a customer's notes; none kept when there is nothing to keep. */
 export async function setNotes(db: Database, notes: Omit<CustomerNotes, 'updatedAt'>): Promise<void> {
   const problem = notesProblem(notes);

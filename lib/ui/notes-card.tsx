@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { NOTE_MAX, notesOf, notesProblem, setNotes, tagsOfText } from '../db/customer-notes';
+import { NOTE_MAX, notesAsTyped, notesOf, setNotes } from '../db/customer-notes';
 import type { Database } from '../db/schema';
 import type { CustomerNotes } from '../model';
 import { rescoreEveryone } from './parts';
@@ -34,8 +34,7 @@ export function NotesCard({ db, customerKey, language }: { db: Database; custome
 
   const save = async (event: Event) => {
     event.preventDefault();
-    const notes = { key: customerKey, note: note.trim(), tags: tagsOfText(tagsText), doNotContact, hideOnPages };
-    const problem = notesProblem(notes);
+    const { notes, problem } = notesAsTyped(customerKey, { note, tags: tagsText, doNotContact, hideOnPages });
     if (problem) return setMessage({ kind: 'problem', text: localised(problem, language) });
     await setNotes(db, notes);
     setSaved(notes);
