@@ -6,7 +6,7 @@ import { fitScorers, scoreCustomer } from '../scoring/pipeline';
 import type { ScoreSettings } from '../scoring/scorer';
 import { daysToKeep, keyHashes, SnapshotBuilder, SnapshotReader, type PastSnapshotStatus, type SnapshotRecord } from '../snapshots';
 import { endOfDay, isoDay, localDayNumber } from '../time';
-import { historyOf, readCustomers, shopRuleSets } from './rescore';
+import { firstOrderAt, historyOf, readCustomers, shopRuleSets } from './rescore';
 import { activeRuleFiles } from './rule-files';
 import { storeCounts, type Database, type StoreCounts } from './schema';
 import { snapshotBefore, snapshotDays } from './snapshots';
@@ -91,9 +91,7 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
   const counted = await storeCounts(db);
   const stored = (await readCustomers(db, (customer) => customer)).flat();
   if (stored.length === 0) return;
-  // A customer is in the store from their first order of any kind (one not paid too), as an import of that day would have them.
-  const firstAt = ({ customer, digest }: (typeof stored)[number]) => Math.min(digest.e[0] ?? Infinity, customer.firstOrderAt);
-  const firstOrderDay = localDayNumber(stored.reduce((first, entry) => Math.min(first, firstAt(entry)), Infinity), timeZone);
+  const firstOrderDay = localDayNumber(stored.reduce((first, entry) => Math.min(first, firstOrderAt(entry)), Infinity), timeZone);
   const ends = await monthsToRebuild(db, firstOrderDay, today, timeZone, options.months);
   status.of = ends.length;
   if (ends.length === 0) return;
@@ -102,7 +100,7 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
   const { ruleFiles } = await activeRuleFiles(db, registry);
   // Oldest first by first order, so each month's customers are a prefix of the list.
   const customers = stored
-    .map((entry) => ({ entry, firstDay: localDayNumber(firstAt(entry), timeZone), hashes: keyHashes(entry.customer.key) }))
+    .map((entry) => ({ entry, firstDay: localDayNumber(firstOrderAt(entry), timeZone), hashes: keyHashes(entry.customer.key) }))
     .sort((a, b) => a.firstDay - b.firstDay);
   const records: SnapshotRecord[] = [];
   let previous = await snapshotBefore(db, ends[0]!);

@@ -65,6 +65,9 @@ export async function readCustomers<T>(db: Database, use: (stored: StoredCustome
   return byBucket;
 }
 
+/** When a customer came into the store: their first order of any kind (one not paid too), as an import of that day would have them. */
+export const firstOrderAt = ({ customer, digest }: StoredCustomer): number => Math.min(digest.e[0] ?? Infinity, customer.firstOrderAt);
+
 /** A customer's history as of the base day, with what staff keep for them. */
 export function historyOf({ customer, digest, keptDates, notes }: StoredCustomer, base: ScoringBase): CustomerHistory {
   const history = historyFromDigest(customer, digest, base);
@@ -127,14 +130,16 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const { ruleFiles, problems } = await activeRuleFiles(db, registry);
     status.ruleProblems = problems;
     const counts = await storeCounts(db);
-    const byBucket = await readCustomers(db, (stored) => historyOf(stored, base));
+    let firstAt = Infinity;
+    const byBucket = await readCustomers(db, (stored) => {
+      firstAt = Math.min(firstAt, firstOrderAt(stored));
+      return historyOf(stored, base);
+    });
     spent('read');
     const { ruleSetFor, unfitTables } = shopRuleSets(ruleFiles, registry, byBucket.flat().map(({ customer }) => ({ currency: customer.currency, spend: customer.monetaryMinor / 10 ** minorDigits(customer.currency), bought: customer.orderCount > 0 })));
     status.unfitTables = unfitTables;
     status.customers = byBucket.reduce((n, list) => n + (list?.length ?? 0), 0);
-    let firstOrderAt = Infinity;
-    for (const list of byBucket) for (const { customer } of list ?? []) if (customer.firstOrderAt < firstOrderAt) firstOrderAt = customer.firstOrderAt;
-    if (firstOrderAt !== Infinity) status.firstOrderDay = localDayNumber(firstOrderAt, options.timeZone);
+    if (firstAt !== Infinity) status.firstOrderDay = localDayNumber(firstAt, options.timeZone);
     await report();
     const ctx = fitScorers(() => byBucket.flat(), base);
     await db.put('meta', { id: 'models', models: publishedModels(ctx) });
