@@ -126,21 +126,17 @@ export function Dashboard() {
     setState(await loadState(db));
   };
 
-  // While a rescore runs (after an import, a rule edit, or the daily one), follow its progress.
-  const rescoring = state?.status.rescore?.state === 'running';
-  useEffect(() => {
-    if (!db || !rescoring) return;
-    const timer = setInterval(() => void loadState(db).then(setState), 1000);
-    return () => clearInterval(timer);
-  }, [db, rescoring]);
-  // One the background starts by itself (daily, after an update) is seen as it starts and ends.
-  const rescoreState = state?.status.rescore?.state;
+  // Every rescore (after an import, a rule edit, the daily one, after an update) is followed as the
+  // background reports it: the store is read again at each report, written to `meta` just before.
   useEffect(() => {
     if (!db) return;
-    return rescoreProgress.watch((progress) => {
-      if (progress?.state !== rescoreState || progress?.state !== 'running') void loadState(db).then(setState);
+    let asked = 0;
+    return rescoreProgress.watch(() => {
+      // Only the latest read is shown: reads of the store may end out of order.
+      const read = (asked += 1);
+      void loadState(db).then((next) => read === asked && setState(next));
     });
-  }, [db, rescoreState]);
+  }, [db]);
 
   const chooseLanguage = (next: Language) => {
     saveLanguage(next);
