@@ -720,33 +720,34 @@ export class CustomerTable {
     return keep;
   }
 
-  /** The rows of customers by key: the key's hash finds candidates, their lines confirm them. */
-  private async rowsWithKeys(keys: readonly string[]): Promise<number[]> {
-    if (keys.length === 0) return [];
-    const hashes = this.column('keyHash')!;
-    const wanted = new Set(keys.map(fnv1a));
+  /** The rows whose key hashes to one of `hashes` and passes `confirm`: the hash column finds candidates, their lines give the keys. */
+  private async rowsConfirmed(hashes: { has(hash: number): boolean }, confirm: (key: string) => boolean): Promise<number[]> {
+    await this.need(['keyHash']);
+    const column = this.column('keyHash')!;
     const candidates: number[] = [];
-    for (let row = 0; row < this.head.size; row += 1) if (wanted.has(hashes[row]!)) candidates.push(row);
+    for (let row = 0; row < this.head.size; row += 1) if (hashes.has(column[row]!)) candidates.push(row);
     const lines = await this.rowLines(candidates);
-    const named = new Set(keys);
-    return candidates.filter((_, i) => named.has(lines[i]![0]));
+    return candidates.filter((_, i) => confirm(lines[i]![0]));
   }
 
-  /** Which rows are the customers of two key hashes each (a snapshot's): the first finds candidates, their keys confirm the second. */
+  /** The rows of customers by key. */
+  private async rowsWithKeys(keys: readonly string[]): Promise<number[]> {
+    if (keys.length === 0) return [];
+    const named = new Set(keys);
+    return this.rowsConfirmed(new Set(keys.map(fnv1a)), (key) => named.has(key));
+  }
+
+  /** Which rows are the customers of two key hashes each (a snapshot's): the first finds candidates, the second confirms them. */
   private async rowsWithHashes({ first, second }: { first: Uint32Array; second: Uint32Array }): Promise<Uint8Array> {
     const found = new Uint8Array(this.head.size);
     if (first.length === 0) return found;
-    await this.need(['keyHash']);
-    const hashes = this.column('keyHash')!;
     const wanted = new Map<number, number[]>();
     first.forEach((hash, i) => (wanted.get(hash) ?? wanted.set(hash, []).get(hash)!).push(second[i]!));
-    const candidates: number[] = [];
-    for (let row = 0; row < this.head.size; row += 1) if (wanted.has(hashes[row]!)) candidates.push(row);
-    const lines = await this.rowLines(candidates);
-    candidates.forEach((row, i) => {
-      const [a, b] = keyHashes(lines[i]![0]);
-      if (wanted.get(a)!.includes(b)) found[row] = 1;
+    const rows = await this.rowsConfirmed(wanted, (key) => {
+      const [a, b] = keyHashes(key);
+      return wanted.get(a)!.includes(b);
     });
+    for (const row of rows) found[row] = 1;
     return found;
   }
 
