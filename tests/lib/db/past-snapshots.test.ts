@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deleteAllData } from '../../../lib/db/backup';
@@ -44,8 +45,14 @@ describe('past months rebuilt from the orders', () => {
     const progress: PastSnapshotStatus[] = [];
     const status = await rebuildPastSnapshots(db, { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today, onProgress: (p) => progress.push(p) });
     expect(status).toMatchObject({ state: 'done', error: null });
-    const ends = missingMonthEnds(scored.firstOrderDay!, dayOf('2026-11-20'), [dayOf('2026-11-20')]);
+    // The month ends from the export's first order (unpaid ones too; its times are Beijing's) to October, the newest 24, counted from its rows.
+    const rows = Papa.parse<Record<string, string>>(new TextDecoder('gbk').decode(readFileSync(join(FIXTURES, DEMO))), { header: true, skipEmptyLines: true }).data;
+    const first = rows.filter((row) => row['买家会员名']).map((row) => row['订单创建时间']!.slice(0, 10)).sort()[0]!;
+    const allEnds: number[] = [];
+    for (let month = Number(first.slice(0, 4)) * 12 + Number(first.slice(5, 7)) - 1; month < 2026 * 12 + 10; month += 1) allEnds.push(Date.UTC(Math.floor(month / 12), (month % 12) + 1, 0) / 86_400_000);
+    const ends = allEnds.slice(-24);
     expect(ends.length).toBeGreaterThan(3);
+    expect(scored.firstOrderDay).toBe(dayOf(first));
     expect(status.of).toBe(ends.length);
     expect(progress.filter((p) => p.state === 'running').map((p) => p.done)).toEqual(expect.arrayContaining(ends.map((_, i) => i + 1)));
     const days = await snapshotDays(db);
