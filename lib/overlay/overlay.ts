@@ -19,11 +19,58 @@ const KNOWN_FOR_MS = 3 * 60_000;
 /**
  * New badges go in by turns, so that no frame grows long. The task that inserts rows places
  * FIRST_TURN of theirs, a first screen, laid out with the page's own work. Each animation frame
- * after places LATER_TURN, as each costs the page a relayout of its own: on a 500-row page, 60
- * made some frames pass 50 ms with software rendering, 30 none.
+ * after places a later turn (see TurnPacer), as each costs the page a relayout of its own.
  */
 const FIRST_TURN = 60;
-const LATER_TURN = 30;
+const LATER_TURN = { start: 10, least: 2, most: 40 };
+/** A frame longer than this was too long for another turn of the same size; one shorter than SHORT_FRAME_MS left room for more. */
+const LONG_FRAME_MS = 34;
+const SHORT_FRAME_MS = 20;
+/** Frames a turn waits for the page to calm down before it goes in anyway. */
+const CALM_WAITS = 12;
+
+/**
+ * Sizes the later turns by the frames they go into. What a badge costs depends on the page's
+ * markup and on how busy the machine is: right after a page paints 500 new rows, its frames come
+ * 30–50 ms apart while the rows are rastered, and 5 badges then made a 60 ms frame on two cores,
+ * where 40 a frame later took 20. So the first frame of a wait only measures; a turn goes in once
+ * frames come at their pace again, is halved after a frame it made long, and grows after a short one.
+ */
+export class TurnPacer {
+  size = LATER_TURN.start;
+  private last: number | null = null;
+  private placedLast = false;
+  private waited = 0;
+
+  /** How many badges the frame starting at `now` may place; 0 lets it pass. */
+  turn(now: number): number {
+    const frameMs = this.last === null ? null : now - this.last;
+    this.last = now;
+    if (frameMs === null) return this.pass();
+    if (frameMs > LONG_FRAME_MS) {
+      if (this.placedLast) this.size = Math.max(LATER_TURN.least, Math.floor(this.size / 2));
+      else if (this.waited < CALM_WAITS) return this.pass();
+    } else if (frameMs < SHORT_FRAME_MS && this.placedLast) {
+      this.size = Math.min(LATER_TURN.most, this.size + Math.ceil(this.size / 2));
+    }
+    this.waited = 0;
+    this.placedLast = true;
+    return this.size;
+  }
+
+  /** Nothing waits any more: the next turn starts by measuring a frame again. */
+  rest(): void {
+    this.last = null;
+    this.placedLast = false;
+    this.waited = 0;
+  }
+
+  private pass(): number {
+    this.waited += 1;
+    this.placedLast = false;
+    return 0;
+  }
+}
 
 const CSS = `
 /* !important: for the host element, the page's rules would otherwise win over ours. */
@@ -264,7 +311,12 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const waiting = new Map<T, { look: BadgeLook; match?: RowMatch; key: string }>();
   let frame: number | null = null;
   // Badges this turn may still place; the page's first screen is already painted when this starts.
-  let share = LATER_TURN;
+  let share = LATER_TURN.start;
+  const pacer = new TurnPacer();
+  // Lookups this page waits for, and the badges placed since the page last changed: past a first
+  // screen's worth, turns wait while the background answers (see nextTurn).
+  let asking = 0;
+  let placedSinceChange = 0;
 
   const current = (target: T) => {
     const badge = shown.get(target);
@@ -285,6 +337,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       const host = renderBadge(look, labels, onOpen);
       anchor.after(host);
       share -= 1;
+      placedSinceChange += 1;
       shown.set(target, (badge = { host, look: lookKey(look), described: false, key }));
     }
     if (match && match.kind !== 'none') {
@@ -310,8 +363,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     }
     if (!badge && (waiting.size > 0 || share <= 0)) {
       waiting.set(target, { look, match, key });
-      // Two frames on: the next one is the frame of the task that found the rows.
-      if (frame === null) frame = requestAnimationFrame(() => (frame = requestAnimationFrame(nextTurn)));
+      // The next frame is that of the task that found the rows: the pacer only measures it.
+      if (frame === null) frame = requestAnimationFrame(nextTurn);
       return;
     }
     put(target, look, key, match);
@@ -328,15 +381,24 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     return true;
   }
   /** One frame's share of the badges that wait, in page order. */
-  function nextTurn(): void {
+  function nextTurn(now: number): void {
     frame = null;
-    share = LATER_TURN;
+    // Once a first screen's badges are in, the rest wait for the lookup's answer: the background's
+    // work for it and the page's relayouts for them, at once, made frames of 60–100 ms on two
+    // cores where either alone stays under 20. The answer also corrects looks the index had stale,
+    // which would otherwise be placed twice.
+    if (asking > 0 && placedSinceChange >= FIRST_TURN) {
+      pacer.rest();
+      return;
+    }
+    share = pacer.turn(now);
     for (const [target, { look, match, key }] of waiting) {
       if (share <= 0) break;
       waiting.delete(target);
       if (target.isConnected && asked.get(target) === key) put(target, look, key, match);
     }
     if (waiting.size > 0) frame = requestAnimationFrame(nextTurn);
+    else pacer.rest();
   }
   /**
    * Reads a target's identifiers. The same as its badge was placed for: nothing to do. Else its
@@ -348,6 +410,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     // Placed, or on its way, for these very identifiers.
     if (asked.get(target) === key && (current(target)?.key === key || pending.has(target))) return;
     asked.set(target, key);
+    placedSinceChange = 0;
     unbadge(target);
     waiting.delete(target);
     pending.delete(target);
@@ -385,11 +448,17 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     const batch = [...pending].filter(([target]) => target.isConnected && !current(target)?.described);
     pending.clear();
     if (batch.length === 0) return;
-    if (!looks) return describeBatch(batch);
-    // A screenful per message, so that the first rows' badges come first; then one lookup.
-    const chunks = Array.from({ length: Math.ceil(batch.length / FIRST_TURN) }, (_, k) => batch.slice(k * FIRST_TURN, (k + 1) * FIRST_TURN));
-    const indexed = (await Promise.all(chunks.map(fromIndex))).flat();
-    if (!stopped && indexed.length > 0) await describeBatch(indexed);
+    asking += 1;
+    try {
+      if (!looks) return await describeBatch(batch);
+      // A screenful per message, so that the first rows' badges come first; then one lookup.
+      const chunks = Array.from({ length: Math.ceil(batch.length / FIRST_TURN) }, (_, k) => batch.slice(k * FIRST_TURN, (k + 1) * FIRST_TURN));
+      const indexed = (await Promise.all(chunks.map(fromIndex))).flat();
+      if (!stopped && indexed.length > 0) await describeBatch(indexed);
+    } finally {
+      asking -= 1;
+      if (asking === 0 && !stopped && waiting.size > 0 && frame === null) frame = requestAnimationFrame(nextTurn);
+    }
   }
 
   /**
