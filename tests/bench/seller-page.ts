@@ -64,8 +64,7 @@ async function sellerPage(browser: LoadedExtension, orders: readonly string[]) {
   const load = async (path: string, rows: number) => {
     await page.goto(`https://admin.shopify.com/store/tea-house/${path}`);
     return (await page.evaluate(`(async () => {
-      const deadline = performance.now() + ${rows > 0 ? 30_000 : 5_000};
-      while (window.__load.badgedAt.size < ${rows || 1} && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await Promise.race([window.__load.badged(${rows || 1}), new Promise((r) => setTimeout(r, ${rows > 0 ? 30_000 : 5_000}))]);
       await new Promise((r) => setTimeout(r, 1000));
       const ready = performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd;
       const times = [...window.__load.badgedAt.values()];
