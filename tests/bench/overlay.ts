@@ -78,6 +78,11 @@ export async function overlayBench(): Promise<void> {
         scripts: longest.scripts.map((s) => ({ ms: Math.round(s.duration), by: s.invoker, from: (s.sourceURL || '').split('/').pop(), layout: Math.round(s.forcedStyleAndLayoutDuration) })),
         renderMs: Math.round(longest.startTime + longest.duration - longest.renderStart),
         styleAndLayoutMs: Math.round(longest.startTime + longest.duration - longest.styleAndLayoutStart),
+        // Main-thread time past 50 ms per task, plus the render's: 0 when the frame was long only for
+        // waiting. Before the render and outside the page's scripts: Tiermark's script (Chromium
+        // names no extension's), or the main thread idle while the compositor rasters.
+        blockingMs: Math.round(longest.blockingDuration),
+        beforeRenderMs: Math.round(longest.renderStart - longest.startTime - longest.scripts.reduce((sum, s) => sum + s.duration, 0)),
       } : null;
       return {
         insertMs: inserted - started,
