@@ -1,5 +1,5 @@
 import type { Facts } from '../scoring/scorer';
-import { operatorFunction, type OperatorSpec } from './operators';
+import { isBuiltIn, isNumberLike, operatorFunction, parseOperatorName, type OperatorSpec } from './operators';
 import type { Condition, LoadedRule } from './rule-file';
 
 export type Test = (facts: Facts) => boolean;
@@ -55,10 +55,43 @@ export function compileCondition(condition: Condition, operators: ReadonlyMap<st
     // A fact on the right: list operators would call methods on a single value and throw in the engine.
     if (listOperator || typeof value.fact !== 'string' || Object.keys(value).length !== 1) return null;
     const other = value.fact;
-    return (facts) => op(facts[fact], facts[other]);
+    return writtenOut(condition.operator, operators, fact, { fact: other }) ?? ((facts) => op(facts[fact], facts[other]));
   }
   if (listOperator && !Array.isArray(value)) return null;
-  return (facts) => op(facts[fact], value);
+  return writtenOut(condition.operator, operators, fact, { value }) ?? ((facts) => op(facts[fact], value));
+}
+
+/**
+ * Undecorated tests written out, each its own closure with its comparison inline: through
+ * `evaluate` from one shared closure, the shipped rules took 176 ms per 100,000 customers, and
+ * 146 ms so. A plugin's operator writes its own (`against`); the built-in comparisons are here,
+ * with the answers of their `evaluate` (`isNumberLike(a) && a > b`: for a number, NaN compares
+ * false anyway). Null for the rest.
+ */
+function writtenOut(name: string, operators: ReadonlyMap<string, OperatorSpec>, fact: string, right: { fact: string } | { value: unknown }): Test | null {
+  const parsed = parseOperatorName(name, operators);
+  if (!parsed || parsed.decorators.length > 0) return null;
+  if (!isBuiltIn(parsed.base, name)) return 'value' in right ? (parsed.base.against?.(fact, right.value) ?? null) : null;
+  if ('fact' in right) {
+    const other = right.fact;
+    switch (name) {
+      case 'equal': return (facts) => facts[fact] === facts[other];
+      case 'greaterThan': return (facts) => { const a = facts[fact] as number; return (typeof a === 'number' || isNumberLike(a)) && a > (facts[other] as number); };
+      case 'greaterThanInclusive': return (facts) => { const a = facts[fact] as number; return (typeof a === 'number' || isNumberLike(a)) && a >= (facts[other] as number); };
+      case 'lessThan': return (facts) => { const a = facts[fact] as number; return (typeof a === 'number' || isNumberLike(a)) && a < (facts[other] as number); };
+      case 'lessThanInclusive': return (facts) => { const a = facts[fact] as number; return (typeof a === 'number' || isNumberLike(a)) && a <= (facts[other] as number); };
+      default: return null;
+    }
+  }
+  const b = right.value as number;
+  switch (name) {
+    case 'equal': return (facts) => facts[fact] === b;
+    case 'greaterThan': return (facts) => { const a = facts[fact] as number; return (typeof a === 'number' || isNumberLike(a)) && a > b; };
+    case 'greaterThanInclusive': return (facts) => { const a = facts[fact] as number; return (typeof a === 'number' || isNumberLike(a)) && a >= b; };
+    case 'lessThan': return (facts) => { const a = facts[fact] as number; return (typeof a === 'number' || isNumberLike(a)) && a < b; };
+    case 'lessThanInclusive': return (facts) => { const a = facts[fact] as number; return (typeof a === 'number' || isNumberLike(a)) && a <= b; };
+    default: return null;
+  }
 }
 
 export interface CompiledRule extends LoadedRule {

@@ -1,6 +1,6 @@
 import type { Engine } from 'json-rules-engine';
 import type { Facts } from '../scoring/scorer';
-import { compileRules, type CompiledRule } from './compile';
+import { compileRules, type CompiledRule, type Test } from './compile';
 import { firedRefs, referenceEngine } from './reference';
 import type { Registry } from './registry';
 import { outcomeOf, type Outcome } from './outcome';
@@ -14,9 +14,12 @@ export class RuleSet {
   readonly rules: readonly CompiledRule[];
   /** Only the rules that did not compile; null when all did. */
   private readonly fallback: Engine | null;
+  /** The rules' tests on their own, for the hot loop. */
+  private readonly tests: ReadonlyArray<Test | null>;
 
   constructor(loaded: readonly LoadedRule[], registry: Registry) {
     this.rules = compileRules(loaded, registry.operators);
+    this.tests = this.rules.map((rule) => rule.test);
     const uncompiled = this.rules.filter((r) => !r.test);
     this.fallback = uncompiled.length > 0 ? referenceEngine(uncompiled, registry) : null;
   }
@@ -29,7 +32,8 @@ export class RuleSet {
   firedSync(facts: Facts): CompiledRule[] {
     if (this.fallback) throw new Error('RuleSet: firedSync() needs every rule compiled; use fired()');
     const fired: CompiledRule[] = [];
-    for (const rule of this.rules) if (rule.test!(facts)) fired.push(rule);
+    const { tests, rules } = this;
+    for (let i = 0; i < tests.length; i += 1) if (tests[i]!(facts)) fired.push(rules[i]!);
     return fired;
   }
 

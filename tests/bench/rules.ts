@@ -75,7 +75,7 @@ export async function rulesBench(): Promise<void> {
   const ratio = fastRate / stockRate;
   console.log(`json-rules-engine      ${fmt(stockRate / 1000, 1)}k customers/s  (${stockCount.toLocaleString('en')} customers, ${stockFired.toLocaleString('en')} rules fired; the fast path agrees)`);
   console.log(`fast path              ${fmt(fastRate / 1000, 0)}k customers/s  (${customers.length.toLocaleString('en')} customers, best of 3)`);
-  console.log(`ratio                  ${fmt(ratio, 0)}× stock  (target ≥ 40×)  ${ratio >= 40 ? 'ok' : 'MISSED'}`);
+  console.log(`ratio                  ${fmt(ratio, 0)}× stock  (target ≥ 200×)  ${ratio >= 200 ? 'ok' : 'MISSED'}`);
 
   const previews: number[] = [];
   let matched = 0;

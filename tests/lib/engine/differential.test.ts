@@ -23,12 +23,15 @@ function random(seed: number) {
 const NUMBER_FACTS = ['recencyDays', 'monetary', 'rfmR', 'pAlive', 'churnRisk'];
 const STRING_FACTS = ['rfmCode', 'repurchaseCycleSource'];
 const BOOLEAN_FACTS = ['flagged'];
-const FACTS = [...NUMBER_FACTS, ...STRING_FACTS, ...BOOLEAN_FACTS, 'neverSet'];
+const FACTS = [...NUMBER_FACTS, ...STRING_FACTS, ...BOOLEAN_FACTS, 'tags', 'neverSet'];
+/** Staff tags as the `tags` fact holds them, joined by ", ". */
+const TAG_LISTS = ['价格敏感', '价格敏感, 老客户', 'VIP, 价格敏感', '', '老客户', '价格敏感老客户'];
+const TAGS = ['价格敏感', ' 价格敏感 ', '老客户', 'VIP', '', '价格'];
 const NUMBERS = [0, 1, 3, 5, 30, 90, 0.5, 400, 1000, -2];
 const STRINGS = ['555', '111', '545', 'own', 'population', '', '5', '90'];
 const OPERATORS = [
   'equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive',
-  'between', 'not:equal', 'not:greaterThan', 'not:in', 'not:between',
+  'between', 'not:equal', 'not:greaterThan', 'not:in', 'not:between', 'hasTag', 'not:hasTag',
 ];
 
 function generator(seed: number) {
@@ -36,6 +39,7 @@ function generator(seed: number) {
   const scalar = () => (r.next() < 0.6 ? r.pick(NUMBERS) : r.next() < 0.8 ? r.pick(STRINGS) : r.pick([true, false, null]));
   function value(operator: string): unknown {
     if (/(^|:)(in|notIn)$/.test(operator)) return Array.from({ length: r.int(4) }, scalar);
+    if (/hasTag$/.test(operator)) return r.next() < 0.9 ? r.pick(TAGS) : scalar();
     if (/between$/.test(operator)) return r.next() < 0.9 ? [r.pick(NUMBERS), r.pick(NUMBERS)].sort((a, b) => a - b) : [r.pick(STRINGS), r.pick(NUMBERS)];
     if (r.next() < 0.15) return { fact: r.pick(FACTS) };
     return scalar();
@@ -67,6 +71,7 @@ function generator(seed: number) {
     for (const name of NUMBER_FACTS) if (r.next() < 0.9) facts[name] = r.next() < 0.15 ? null : r.next() < 0.7 ? r.pick(NUMBERS) : r.pick(['90', '5', 'x']);
     for (const name of STRING_FACTS) if (r.next() < 0.9) facts[name] = r.next() < 0.15 ? null : r.pick(STRINGS);
     for (const name of BOOLEAN_FACTS) if (r.next() < 0.9) facts[name] = r.pick([true, false, null]);
+    if (r.next() < 0.9) facts.tags = r.next() < 0.1 ? r.pick(NUMBERS) : r.pick(TAG_LISTS);
     return facts;
   }
   return { rule, customer };
