@@ -59,8 +59,8 @@ export class CustomerTallies {
     return this.keys.length;
   }
 
-  /** Adds an order to its customer (guest orders are the caller's to skip). */
-  add(customerKey: string, order: Order): void {
+  /** Adds an order to its customer (guest orders are the caller's to skip); returns the customer's slot (0, 1, … in order of first appearance). */
+  add(customerKey: string, order: Order): number {
     const slot = this.slot(customerKey, order);
     this.monetaryMinor[slot]! += netSpendMinor(order);
     if (order.isReturn || order.refundedMinor > 0) this.refundCount[slot]! += 1;
@@ -83,11 +83,14 @@ export class CustomerTallies {
       if (email && !identity.emails.includes(email)) identity.emails.push(detach(email));
       if (buyer.phone && !identity.phones.includes(buyer.phone)) identity.phones.push(detach(buyer.phone));
     }
+    return slot;
   }
 
-  /** A later part of an order already added, whose money adds to it (one row per sub-order exports). */
-  addMoneyOnly(customerKey: string, order: Order): void {
-    this.monetaryMinor[this.slot(customerKey, order)]! += netSpendMinor(order);
+  /** A later part of an order already added, whose money adds to it (one row per sub-order exports); returns the customer's slot. */
+  addMoneyOnly(customerKey: string, order: Order): number {
+    const slot = this.slot(customerKey, order);
+    this.monetaryMinor[slot]! += netSpendMinor(order);
+    return slot;
   }
 
   customers(): Customer[] {
@@ -99,12 +102,16 @@ export class CustomerTallies {
     for (let slot = 0; slot < this.keys.length; slot += 1) yield this.customer(slot, this.keys[slot]!);
   }
 
-  /** Customers by descending net spend, ties in order of first appearance; built one at a time, so a big file's list is never held whole. */
-  *bySpend(): Generator<Customer> {
-    const { keys, monetaryMinor } = this;
-    const slots = Uint32Array.from(keys, (_, slot) => slot);
-    slots.sort((a, b) => monetaryMinor[b]! - monetaryMinor[a]! || a - b);
-    for (const slot of slots) yield this.customer(slot, keys[slot]!);
+  /** The slots by descending net spend, ties in order of first appearance: a big file's customers are then built one at a time, never held whole. */
+  slotsBySpend(): Uint32Array {
+    const { monetaryMinor } = this;
+    const slots = Uint32Array.from(this.keys, (_, slot) => slot);
+    return slots.sort((a, b) => monetaryMinor[b]! - monetaryMinor[a]! || a - b);
+  }
+
+  /** The customer in a slot, built afresh. */
+  customerAt(slot: number): Customer {
+    return this.customer(slot, this.keys[slot]!);
   }
 
   private customer(slot: number, key: string): Customer {

@@ -24,27 +24,77 @@ function flagsOf(order: Order): number {
 
 /**
  * Collects what the scorers need of each customer's orders as they stream by: per order its
- * local day, net spend, and whether it is a purchase occasion. A few numbers per order, so the
- * command line can score a file of a million rows without holding its orders.
+ * local day, net spend, and whether it is a purchase occasion. A few numbers per order, in typed
+ * columns by the customer's slot (CustomerTallies), so the command line can score a file of
+ * millions of rows without holding its orders, nor a list or a key per customer.
  */
 export class HistoryCollector {
-  // Per customer: instant, spend (minor), flags (PURCHASE, REFUND) repeated.
-  private readonly entries = new Map<string, number[]>();
+  private count = 0;
+  private slots = new Uint32Array(1024);
+  private instants = new Float64Array(1024);
+  private spends = new Float64Array(1024);
+  private flags = new Uint8Array(1024);
 
   /** `moneyOnly`: a later part of an order already counted (its money, not another occasion). */
-  add(customerKey: string, order: Order, moneyOnly = false): void {
-    let list = this.entries.get(customerKey);
-    if (!list) this.entries.set(customerKey, (list = []));
-    list.push(order.createdAt, netSpendMinor(order), moneyOnly ? 0 : flagsOf(order));
+  add(slot: number, order: Order, moneyOnly = false): void {
+    if (this.count === this.slots.length) this.grow();
+    const i = this.count;
+    this.slots[i] = slot;
+    this.instants[i] = order.createdAt;
+    this.spends[i] = netSpendMinor(order);
+    this.flags[i] = moneyOnly ? 0 : flagsOf(order);
+    this.count += 1;
   }
 
-  /** Frees what was collected, once every history is built. */
-  clear(): void {
-    this.entries.clear();
+  /**
+   * Once every order is in: each customer's entries side by side, in the order they came (a
+   * counting sort by slot). The collector is empty after.
+   */
+  seal(customers: number): CollectedHistories {
+    const { count, slots } = this;
+    const offsets = new Uint32Array(customers + 1);
+    for (let i = 0; i < count; i += 1) offsets[slots[i]! + 1]! += 1;
+    for (let slot = 0; slot < customers; slot += 1) offsets[slot + 1]! += offsets[slot]!;
+    const next = offsets.slice(0, customers);
+    const entries = new Float64Array(count * 3);
+    for (let i = 0; i < count; i += 1) {
+      const at = 3 * next[slots[i]!]!++;
+      entries[at] = this.instants[i]!;
+      entries[at + 1] = this.spends[i]!;
+      entries[at + 2] = this.flags[i]!;
+    }
+    this.count = 0;
+    this.slots = new Uint32Array(0);
+    this.instants = new Float64Array(0);
+    this.spends = new Float64Array(0);
+    this.flags = new Uint8Array(0);
+    return new CollectedHistories(offsets, entries);
   }
 
-  history(customer: Customer, ctx: ScoringBase): CustomerHistory {
-    return historyFromEntries(customer, this.entries.get(customer.key) ?? [], ctx);
+  private grow(): void {
+    // By half again, not double: at millions of orders the columns are the command's biggest allocation.
+    const capacity = Math.ceil(this.slots.length * 1.5);
+    const widen = <T extends Uint32Array | Float64Array | Uint8Array>(column: T, make: (n: number) => T): T => {
+      const wider = make(capacity);
+      wider.set(column);
+      return wider;
+    };
+    this.slots = widen(this.slots, (n) => new Uint32Array(n));
+    this.instants = widen(this.instants, (n) => new Float64Array(n));
+    this.spends = widen(this.spends, (n) => new Float64Array(n));
+    this.flags = widen(this.flags, (n) => new Uint8Array(n));
+  }
+}
+
+/** Every customer's collected entries, by slot: a history is built when it is read, and not kept. */
+export class CollectedHistories {
+  constructor(
+    private readonly offsets: Uint32Array,
+    private readonly entries: Float64Array,
+  ) {}
+
+  history(customer: Customer, slot: number, ctx: ScoringBase): CustomerHistory {
+    return historyFromEntries(customer, this.entries.subarray(3 * this.offsets[slot]!, 3 * this.offsets[slot + 1]!), ctx);
   }
 }
 
@@ -102,7 +152,7 @@ export function historyFromDigest(customer: Customer, digest: OrderDigest, ctx: 
 }
 
 /** Merges a customer's orders into purchase occasions by local day (交易按天合并), up to the as-of day. */
-function historyFromEntries(customer: Customer, entries: readonly number[], ctx: ScoringBase): CustomerHistory {
+function historyFromEntries(customer: Customer, entries: ArrayLike<number>, ctx: ScoringBase): CustomerHistory {
   const byDay = new Map<number, { spend: number; purchase: boolean }>();
   let spendLast365dMinor = 0;
   let netSpendMinor = 0;
