@@ -3,31 +3,57 @@ import { fnv1a } from '../hash';
 /** The most customers a model is fitted on: more changes the parameters by less than their standard error. */
 export const MAX_FIT_CUSTOMERS = 20_000;
 
+interface Entry<T> {
+  hash: number;
+  key: string;
+  item: T;
+}
+
+/** The sample's order: by hash, then by key (customer keys are unique, so no two entries tie). */
+const byHashThenKey = <T>(a: Entry<T>, b: Entry<T>) => a.hash - b.hash || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 /**
  * At most `limit` items, chosen by a hash of their customer key: the same customers whatever the
- * order of the file, so a fit on a big shop is both fast and deterministic.
+ * order of the file, so a fit on a big shop is both fast and deterministic. It holds at most twice
+ * the limit as items come: a fit over a million customers held every one of them (their
+ * histories and facts), 2 GB, until it chose.
  */
 export class KeySample<T> {
-  private readonly items: Array<{ hash: number; key: string; item: T }> = [];
+  private items: Array<Entry<T>> = [];
+  /** The last entry kept at the latest trim: nothing after it in the sample's order can be chosen. */
+  private bound: Entry<T> | null = null;
+  private added = 0;
   constructor(private readonly limit = MAX_FIT_CUSTOMERS) {}
 
   add(key: string, item: T): void {
-    this.items.push({ hash: fnv1a(key), key, item });
+    this.added += 1;
+    const entry = { hash: fnv1a(key), key, item };
+    if (this.bound && byHashThenKey(entry, this.bound) > 0) return;
+    this.items.push(entry);
+    if (this.items.length >= 2 * this.limit) this.trim();
   }
 
+  /** How many items were offered. */
   get size(): number {
-    return this.items.length;
+    return this.added;
   }
 
   take(): T[] {
-    if (this.items.length <= this.limit) return this.items.map((entry) => entry.item);
-    // The limit-th smallest hash from a typed sort, then only the chosen few sorted as objects.
-    const hashes = Uint32Array.from(this.items, (entry) => entry.hash).sort();
-    const cutoff = hashes[this.limit - 1]!;
-    return this.items
-      .filter((entry) => entry.hash <= cutoff)
-      .sort((a, b) => a.hash - b.hash || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .slice(0, this.limit)
-      .map((entry) => entry.item);
+    // Fewer than the limit offered: all of them, in the order they came.
+    if (this.added <= this.limit) return this.items.map((entry) => entry.item);
+    this.trim();
+    return this.items.map((entry) => entry.item);
+  }
+
+  /** Keeps the `limit` first in the sample's order, sorted. */
+  private trim(): void {
+    if (this.items.length > this.limit) {
+      // The limit-th smallest hash from a typed sort, then only the entries up to it sorted as objects.
+      const cutoff = Uint32Array.from(this.items, (entry) => entry.hash).sort()[this.limit - 1]!;
+      this.items = this.items.filter((entry) => entry.hash <= cutoff);
+    }
+    this.items.sort(byHashThenKey);
+    this.items.length = Math.min(this.items.length, this.limit);
+    this.bound = this.items[this.items.length - 1] ?? null;
   }
 }
