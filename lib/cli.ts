@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { InputError } from './import/encoding';
 import { CommandError, isNodeError, MAP_FIELDS_USAGE, UsageError } from './cli/args';
 import { fit, FIT_USAGE, parseFitArgs } from './cli/fit';
@@ -77,5 +78,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (process.argv[1] && /cli\.ts$/.test(process.argv[1])) {
+  // A full collection once the heap has grown by a fifth, not by V8's usual factor of up to four: a
+  // file's rows are garbage as soon as they are tallied, and a million customers' run otherwise
+  // peaked at 1.25 GB holding about 250 MB. Not a cap: a bigger shop still gets the heap it needs.
+  setFlagsFromString('--heap-growing-percent=20');
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }
