@@ -314,10 +314,6 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   // Badges this turn may still place; the page's first screen is already painted when this starts.
   let share = LATER_TURN.start;
   const pacer = new TurnPacer();
-  // Lookups this page waits for, and the badges placed since the page last changed: past a first
-  // screen's worth, turns wait while the background answers (see nextTurn).
-  let asking = 0;
-  let placedSinceChange = 0;
 
   const current = (target: T) => {
     const badge = shown.get(target);
@@ -338,7 +334,6 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       const host = renderBadge(look, labels, onOpen);
       anchor.after(host);
       share -= 1;
-      placedSinceChange += 1;
       shown.set(target, (badge = { host, look: lookKey(look), described: false, key }));
     }
     if (match && match.kind !== 'none') {
@@ -384,14 +379,6 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   /** One frame's share of the badges that wait, in page order. */
   function nextTurn(now: number): void {
     frame = null;
-    // Once a first screen's badges are in, the rest wait for the lookup's answer: the background's
-    // work for it and the page's relayouts for them, at once, made more frames pass 50 ms on two
-    // cores (14 of 22 cold bench runs had one, against 9). The answer also corrects looks the
-    // index had stale, which would otherwise be placed twice.
-    if (asking > 0 && placedSinceChange >= FIRST_TURN) {
-      pacer.rest();
-      return;
-    }
     share = pacer.turn(now);
     for (const [target, { look, match, key }] of waiting) {
       if (share <= 0) break;
@@ -411,7 +398,6 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     // Placed, or on its way, for these very identifiers.
     if (asked.get(target) === key && (current(target)?.key === key || pending.has(target))) return;
     asked.set(target, key);
-    placedSinceChange = 0;
     unbadge(target);
     waiting.delete(target);
     pending.delete(target);
@@ -449,17 +435,11 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     const batch = [...pending].filter(([target]) => target.isConnected && !current(target)?.described);
     pending.clear();
     if (batch.length === 0) return;
-    asking += 1;
-    try {
-      if (!looks) return await describeBatch(batch);
-      // A screenful per message, so that the first rows' badges come first; then one lookup.
-      const chunks = Array.from({ length: Math.ceil(batch.length / FIRST_TURN) }, (_, k) => batch.slice(k * FIRST_TURN, (k + 1) * FIRST_TURN));
-      const indexed = (await Promise.all(chunks.map(fromIndex))).flat();
-      if (!stopped && indexed.length > 0) await describeBatch(indexed);
-    } finally {
-      asking -= 1;
-      if (asking === 0 && !stopped && waiting.size > 0 && frame === null) frame = requestAnimationFrame(nextTurn);
-    }
+    if (!looks) return describeBatch(batch);
+    // A screenful per message, so that the first rows' badges come first; then one lookup.
+    const chunks = Array.from({ length: Math.ceil(batch.length / FIRST_TURN) }, (_, k) => batch.slice(k * FIRST_TURN, (k + 1) * FIRST_TURN));
+    const indexed = (await Promise.all(chunks.map(fromIndex))).flat();
+    if (!stopped && indexed.length > 0) await describeBatch(indexed);
   }
 
   /**
