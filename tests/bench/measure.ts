@@ -4,8 +4,9 @@
 import { createReadStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import Papa from 'papaparse';
-import { main } from '../../lib/cli';
+import { COMMAND_LINE_V8_FLAGS, main } from '../../lib/cli';
 
 const [mode, file] = process.argv.slice(2);
 const started = performance.now();
@@ -21,6 +22,7 @@ if (mode === 'bare') {
     });
   });
 } else {
+  setFlagsFromString(COMMAND_LINE_V8_FLAGS);
   const out = join(mkdtempSync(join(tmpdir(), 'tiermark-bench-')), 'customers.csv');
   const columns = mode === 'cli' ? ['--columns', 'customerKey,platform,orderCount,monetary,currency,firstOrderAt,lastOrderAt,recencyDays'] : [];
   const code = await main(['score', file!, '--as-of', '2023-06-01', ...columns, '--out', out]);

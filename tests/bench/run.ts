@@ -10,6 +10,7 @@ import { ensureChromium } from '../e2e/chromium.mjs';
 import type { Page } from 'playwright-core';
 import { importAndScore, launchExtension } from '../e2e/extension';
 import { ROOT } from '../helpers';
+import { measureCommand, type Measured } from './command';
 import { fitBench } from './fit';
 import { benchSource, generateShopifyRows } from './generate';
 import { overlayBench } from './overlay';
@@ -19,16 +20,6 @@ import { scaleBench } from './scale';
 
 const OUT = resolve(ROOT, '.tiermark/bench');
 
-interface Measured {
-  seconds: number;
-  rows: number;
-  maxRssMB: number;
-}
-
-function measure(mode: 'bare' | 'cli' | 'scored', file: string): Measured {
-  const output = execFileSync('npx', ['tsx', 'tests/bench/measure.ts', mode, file], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return JSON.parse(output.trim().split('\n').pop()!);
-}
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
@@ -38,7 +29,7 @@ async function nodeBench(rows: number): Promise<void> {
   console.log(`\n## Command line: ${generated.rows.toLocaleString('en')} rows, ${fmt(generated.bytes / 1e6, 0)} MB (from ${benchSource().real ? 'the real Shopify export' : 'the project fixture'})`);
   // Interleaved and best of two on both sides: a shared VM's noise hits each side alike.
   const runs = { bare: [] as Measured[], cli: [] as Measured[] };
-  for (let round = 0; round < 2; round += 1) for (const mode of ['bare', 'cli'] as const) runs[mode].push(measure(mode, file));
+  for (let round = 0; round < 2; round += 1) for (const mode of ['bare', 'cli'] as const) runs[mode].push(measureCommand(mode, file));
   const best = (list: Measured[]) => Math.min(...list.map((m) => m.seconds));
   const peak = (list: Measured[]) => Math.max(...list.map((m) => m.maxRssMB));
   const [bareSeconds, cliSeconds, cliPeak] = [best(runs.bare), best(runs.cli), peak(runs.cli)];
@@ -48,7 +39,7 @@ async function nodeBench(rows: number): Promise<void> {
   console.log(`runs (s)            bare ${runs.bare.map((m) => fmt(m.seconds)).join(', ')}; score ${runs.cli.map((m) => fmt(m.seconds)).join(', ')}`);
   console.log(`ratio (throughput)  ${fmt(ratio)} of bare parsing  (target ≥ 0.50)  ${ratio >= 0.5 ? 'ok' : 'MISSED'}`);
   console.log(`peak memory         ${fmt(cliPeak, 0)} MB  (target < 400 MB)  ${cliPeak < 400 ? 'ok' : 'MISSED'}`);
-  const scored = measure('scored', file);
+  const scored = measureCommand('scored', file);
   console.log(`with every model    ${fmt(scored.seconds)} s  ${fmt(bareSeconds / scored.seconds)} of bare parsing  peak ${fmt(scored.maxRssMB, 0)} MB  (every scorer and the default rules over every customer; no target)`);
 }
 

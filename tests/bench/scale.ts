@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { ensureChromium } from '../e2e/chromium.mjs';
 import { launchExtension, openEmptyDashboard } from '../e2e/extension';
 import { ROOT } from '../helpers';
+import { measureCommand } from './command';
 import { benchSource, generateShopifyRows } from './generate';
 import { watchBrowserMemory } from './memory';
 import { firstLoadAfterStart, sellerPageBench } from './seller-page';
@@ -43,6 +44,9 @@ interface Figures {
   /** Null: not shown within PAGE_LIMIT_MS, or the page crashed. */
   customersMs: number | null;
   followUpsMs: number | null;
+  /** The command line's `score` of the same file, every column. */
+  commandSeconds: number;
+  commandPeakMB: number;
 }
 
 /**
@@ -92,6 +96,10 @@ async function measureSize(customers: number): Promise<Figures> {
   const file = join(OUT, `scale-${customers}.csv`);
   const generated = await generateShopifyRows(file, await rowsFor(customers));
   console.log(`\n## ${customers.toLocaleString('en')} customers: ${generated.rows.toLocaleString('en')} rows, ${fmt(generated.bytes / 1e6, 0)} MB`);
+  // The command line first, on a quiet machine: every column, the models fitted, the shipped rules.
+  const command = measureCommand('scored', file);
+  const commandOk = command.seconds <= 60 && command.maxRssMB <= 1000;
+  console.log(`command line score      ${fmt(command.seconds)} s, peak ${fmt(command.maxRssMB, 0)} MB  (target at 1,000,000 customers ≤ 60 s, ≤ 1000 MB)  ${customers < 1_000_000 || commandOk ? 'ok' : 'MISSED'}`);
   // A profile of our own, kept over a restart of the browser.
   const profile = mkdtempSync(join(tmpdir(), 'tiermark-scale-'));
   let { browser, page } = await openEmptyDashboard({ profile });
@@ -195,7 +203,7 @@ async function measureSize(customers: number): Promise<Figures> {
     console.log(`Follow-ups, groups      ${shownIn(followUpsMs)}`);
     const { peakBytes, phase } = memory.stop();
     if (peakBytes > 0) console.log(`browser memory, peak    ${fmt(peakBytes / 2 ** 30, 2)} GiB during ${phase}, every process of the browser summed (proportional shares); target for the extension ≤ 1.5 GB`);
-    const figures = { customers: scored.customers, firstBadgeColdMs, importSeconds, rescoreSeconds, rebuildSeconds, overviewMs, overviewLongestTaskMs: overviewLongestTaskMs!, kpisMs, segmentsMs, segmentsLongestTaskMs: segmentsLongestTaskMs!, customersMs: customersList.firstRowsMs, followUpsMs };
+    const figures = { customers: scored.customers, firstBadgeColdMs, importSeconds, rescoreSeconds, rebuildSeconds, overviewMs, overviewLongestTaskMs: overviewLongestTaskMs!, kpisMs, segmentsMs, segmentsLongestTaskMs: segmentsLongestTaskMs!, customersMs: customersList.firstRowsMs, followUpsMs, commandSeconds: command.seconds, commandPeakMB: command.maxRssMB };
     return figures;
   } finally {
     memory.stop();
@@ -332,7 +340,7 @@ export async function scaleBench(sizes = process.argv[3]): Promise<void> {
   const [first, last] = [measured[0]!, measured.at(-1)!];
   const size = last.customers / first.customers;
   console.log(`\n## Growth from ${first.customers.toLocaleString('en')} to ${last.customers.toLocaleString('en')} customers (${fmt(size)}× the customers; linear is ${fmt(size)}×)`);
-  for (const [label, key] of [['import', 'importSeconds'], ['rescore', 'rescoreSeconds'], ['past months rebuilt', 'rebuildSeconds'], ['Overview, first render', 'overviewMs'], ['Segments, counts shown', 'segmentsMs']] as const) {
+  for (const [label, key] of [['import', 'importSeconds'], ['rescore', 'rescoreSeconds'], ['past months rebuilt', 'rebuildSeconds'], ['Overview, first render', 'overviewMs'], ['Segments, counts shown', 'segmentsMs'], ['command line score', 'commandSeconds'], ['its peak memory', 'commandPeakMB']] as const) {
     console.log(`${label.padEnd(24)}${fmt(last[key] / first[key])}×`);
   }
   if (first.kpisMs && last.kpisMs) console.log(`${'Overview, shop KPIs'.padEnd(24)}${fmt(last.kpisMs / first.kpisMs)}×`);
