@@ -287,9 +287,9 @@ type Batch<T> = Array<[T, { refs: Ref[]; key: string }]>;
  * changed row resolved afresh, and a badge whose target has gone from the page goes with it.
  * The badge index answers first: on the page itself for a small shop, so that the first screen's
  * badges go in before the page lays the rows out; else a screenful of rows per message. Badges
- * go in by the frames' turns (see FIRST_TURN); the lookup then says whose each is, and corrects
- * a badge the index had stale. Rows the page showed before are badged at once. Stopping removes
- * every badge.
+ * go in by the frames' turns (see FIRST_TURN and TurnPacer); the lookup then says whose each is,
+ * and corrects a badge the index had stale. Rows the page showed before are badged at once.
+ * Stopping removes every badge.
  */
 export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {
   const { lookup, labels, onOpen, looks, preview } = options;
