@@ -61,10 +61,18 @@ describe('updating from the earlier release', () => {
     await items.first().waitFor();
     const [done, snoozed] = (await items.evaluateAll((list) => list.map((item) => item.getAttribute('data-follow-up')!))) as [string, string];
     const statusOf = async (id: string) => (await storedEntries<{ status: string }>(page, 'followups'))[id]?.status;
-    await page.click(`[data-follow-up="${done}"] button[data-action="done"]`);
-    await expect.poll(() => statusOf(done), { timeout: 15_000 }).toBe('done');
-    await page.click(`[data-follow-up="${snoozed}"] button[data-action="snooze"]`);
-    await expect.poll(() => statusOf(snoozed), { timeout: 15_000 }).toBe('snoozed');
+    // Each clicked until its status is stored: the list re-renders once a status is saved, and a
+    // click that lands on the row it replaces does nothing (a CI run lost the snooze that way).
+    const work = (id: string, action: 'done' | 'snooze', status: string) =>
+      expect
+        .poll(async () => {
+          const now = await statusOf(id);
+          if (now !== status) await page.click(`[data-follow-up="${id}"] button[data-action="${action}"]`, { timeout: 2_000 }).catch(() => undefined);
+          return now;
+        }, { timeout: 15_000, interval: 500 })
+        .toBe(status);
+    await work(done, 'done', 'done');
+    await work(snoozed, 'snooze', 'snoozed');
     // A birthday kept for a customer, as that release stores it.
     await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const tx = r.result.transaction('keptDates', 'readwrite'); tx.objectStore('keptDates').put({ key: 'taobao:茶友小王', dates: [{ name: 'birthday', monthDay: '05-17' }] }); tx.oncomplete = () => { r.result.close(); ok(); }; }; })`);
     await page.goto(`chrome-extension://${extensionId}/options.html#overview`);
