@@ -1,3 +1,4 @@
+import { NOTE_MAX } from '../db/customer-notes';
 import type { FollowUpStatus } from '../follow-ups';
 import type { CardView } from './card-view';
 import { adoptSheet, sharedSheet } from './sheet';
@@ -79,7 +80,7 @@ function notesOf(notes: NonNullable<CardView['notes']>, t: CardView['text']): HT
 function notesForm(notes: CardView['notes'], t: CardView['text'], save: (note: string, tags: string) => Promise<string | null>): HTMLElement {
   const toggle = el('button', { class: 'tm-action', type: 'button', 'data-action': 'notes', 'aria-expanded': 'false' }, t.editNotes);
   const tags = el('input', { type: 'text', class: 'tm-notes-tags', value: notes?.tags.join(', ') ?? '' });
-  const note = el('textarea', { class: 'tm-notes-note', rows: '3', maxlength: '2000' }, notes?.note ?? '');
+  const note = el('textarea', { class: 'tm-notes-note', rows: '3', maxlength: String(NOTE_MAX) }, notes?.note ?? '');
   const status = el('span', { class: 'tm-muted tm-notes-status', role: 'status' });
   const submit = el('button', { class: 'tm-action', type: 'submit' }, t.save);
   const form = el('form', { class: 'tm-notes-form', hidden: '' },
