@@ -71,7 +71,7 @@ export function compileCondition(condition: Condition, operators: ReadonlyMap<st
 function writtenOut(name: string, operators: ReadonlyMap<string, OperatorSpec>, fact: string, right: { fact: string } | { value: unknown }): Test | null {
   const parsed = parseOperatorName(name, operators);
   if (!parsed || parsed.decorators.length > 0) return null;
-  if (!isBuiltIn(parsed.base, name)) return 'value' in right ? (parsed.base.against?.(fact, right.value) ?? null) : null;
+  if (!isBuiltIn(parsed.base)) return 'value' in right ? (parsed.base.against?.(fact, right.value) ?? null) : null;
   if ('fact' in right) {
     const other = right.fact;
     switch (name) {

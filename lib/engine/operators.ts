@@ -76,9 +76,9 @@ export function parseOperatorName(name: string, operators: ReadonlyMap<string, O
   return { decorators, base: operators.get(rest)! };
 }
 
-/** The built-in operator of this name, when `spec` is it (not a plugin's of the same name). */
-export function isBuiltIn(spec: OperatorSpec, name: string): boolean {
-  return BUILT_IN_OPERATORS.some((builtIn) => builtIn === spec && builtIn.name === name);
+/** Whether `spec` is one of json-rules-engine's built-ins (not a plugin's operator of the same name). */
+export function isBuiltIn(spec: OperatorSpec): boolean {
+  return BUILT_IN_OPERATORS.includes(spec);
 }
 
 /** The evaluate function for a possibly decorated operator name, or null when the name is unknown. */

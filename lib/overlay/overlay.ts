@@ -38,7 +38,7 @@ const CALM_WAITS = 12;
  * after a short one.
  */
 export class TurnPacer {
-  size = LATER_TURN.start;
+  private size = LATER_TURN.start;
   private last: number | null = null;
   private placedLast = false;
   private waited = 0;
