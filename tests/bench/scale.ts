@@ -1,6 +1,8 @@
 // npm run bench -- scale [100k,300k,1m]: shops of that many customers, generated from the Shopify
 // export, each imported through the dashboard into a fresh profile and scored; then what a seller
 // waits for at that size, each against the target of issue 17, and how each cost grows with size.
+// TIERMARK_SCALE_PROFILE=dir keeps each size's profile in dir/<size>; a later run finds it and
+// measures the pages only.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
