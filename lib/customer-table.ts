@@ -12,7 +12,7 @@ import { ascendingOrder, countAtMost } from './sorted';
 import type { GroupOutcome } from './ab-test';
 import type { ForecastActual } from './forecast';
 import { cohortTable, type CohortTable, type CohortUnit } from './cohorts';
-import { CUSTOMER_EQUITY, periodFigures, periodOfChoice, previousPeriod, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
+import { CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, periodFigures, periodOfChoice, previousPeriod, TREND_PERIODS, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
 /**
  * The customer table: what the Customers page lists, sorts, filters and searches, in columns
@@ -45,7 +45,7 @@ export interface TableTreatment {
 export type TableColumn = ({ kind: 'number'; bits: 32 | 64 } | { kind: 'text'; values: string[] } | { kind: 'boolean' }) & { other?: number };
 
 /** Bumped when the records change shape: a table of another layout is not read, and the next start of the background rescores. */
-export const TABLE_LAYOUT = 3;
+export const TABLE_LAYOUT = 4;
 
 /**
  * Rows per record of the blocked records: a window of 40 rows reads at most 40 small `rows`
@@ -100,6 +100,8 @@ export interface CustomerTableHead {
   columns: Record<string, TableColumn>;
   /** The rescore's as-of day: the facts' and the occasions' last day. */
   asOfDay: number;
+  /** The KPIs the Overview opens on (every shop, `OPENING_PERIOD`, the default settings, the chart's periods), counted as the table is built. */
+  openingKpis?: ShopKpis;
 }
 
 /**
@@ -338,7 +340,8 @@ export class CustomerTableBuilder {
     list.push(fact in facts ? [row, facts[fact]] : [row]);
   }
 
-  finish(built: string, counts: CustomerTableHead['counts'], asOfDay = 0): TableRecord[] {
+  /** The table's records, its head carrying the KPIs the Overview opens on, counted from them as a page would. */
+  async finish(built: string, counts: CustomerTableHead['counts'], asOfDay = 0): Promise<TableRecord[]> {
     const n = this.size;
     const columns: Record<string, TableColumn> = {};
     this.rows.flush();
@@ -385,7 +388,7 @@ export class CustomerTableBuilder {
       columns,
       asOfDay,
     };
-    return [
+    const records: TableRecord[] = [
       head,
       ...this.rows.records,
       ...this.search.records,
@@ -396,8 +399,15 @@ export class CustomerTableBuilder {
       { name: 'occasionSpend', bytes: this.occasionSpend.slice(0, this.occasions).buffer as ArrayBuffer },
       { name: 'opening', bytes: orderBy(stored.get(opening), columns[opening]?.kind === 'text', n, OPENING_ORDER.ascending).buffer as ArrayBuffer },
     ];
+    const byName = new Map(records.map((record) => [record.name, 'text' in record ? record.text : 'bytes' in record ? record.bytes : undefined]));
+    const table = new CustomerTable(head, async (names) => new Map(names.map((name) => [name, byName.get(name)!])));
+    head.openingKpis = await table.kpis(null, OPENING_PERIOD, DEFAULT_KPI_SETTINGS, TREND_PERIODS);
+    return records;
   }
 }
+
+const sameChoice = (a: PeriodChoice, b: PeriodChoice) => a.kind !== 'custom' && b.kind !== 'custom' && a.kind === b.kind && a.back === b.back;
+const sameSettings = (a: KpiSettings, b: KpiSettings) => a.secondWithinDays === b.secondWithinDays && a.lapsedAfterDays === b.lapsedAfterDays;
 
 /** The column of the tags staff gave customers (plugins/scorers/notes.ts): each customer's tags joined. */
 const TAGS = 'fact:tags';
@@ -925,6 +935,11 @@ export class CustomerTable {
   /** `trend`: also the figures of that many periods up to this one (oldest first), for the KPIs' chart. */
   async kpis(shop: string | null, choice: PeriodChoice, settings: KpiSettings, trend = 0): Promise<ShopKpis> {
     const { head } = this;
+    const opening = head.openingKpis;
+    if (opening && shop === null && trend <= TREND_PERIODS && sameChoice(choice, OPENING_PERIOD) && sameSettings(settings, DEFAULT_KPI_SETTINGS)) {
+      const { trend: periods, ...figures } = opening;
+      return trend > 0 ? { ...figures, trend: periods!.slice(-trend) } : figures;
+    }
     const { kind } = choice;
     const period = periodOfChoice(choice, head.asOfDay);
     const equityColumn = `fact:${CUSTOMER_EQUITY.fact}`;

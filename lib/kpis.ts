@@ -50,6 +50,12 @@ export interface KpiSettings {
 
 export const DEFAULT_KPI_SETTINGS: KpiSettings = { secondWithinDays: 90, lapsedAfterDays: 180 };
 
+/** The period the Overview's KPIs open on: last month, a whole month against a whole month (this one so far would count its buyers as lost). */
+export const OPENING_PERIOD: PeriodChoice = { kind: 'month', back: 1 };
+
+/** The periods the KPIs' chart shows, up to the chosen one. */
+export const TREND_PERIODS = 12;
+
 /** Every customer's purchase occasions, in columns (see the customer table's `occasion:` records). */
 export interface OccasionColumns {
   size: number;

@@ -222,7 +222,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     const builtFrom = { customers: counts.customers, orders: counts.orders };
     spent('index');
-    await writeCustomerTable(db, table.finish(built, builtFrom, base.asOfDay));
+    await writeCustomerTable(db, await table.finish(built, builtFrom, base.asOfDay));
     spent('table');
     await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom));
     spent('index');

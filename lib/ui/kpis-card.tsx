@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { KpiReply } from '../db/customer-table';
-import { calendarPeriod, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, KPIS, type Kpi, type KpiSettings, type Period, type PeriodChoice, type PeriodFigures } from '../kpis';
+import { calendarPeriod, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, KPIS, OPENING_PERIOD, TREND_PERIODS, type Kpi, type KpiSettings, type Period, type PeriodChoice, type PeriodFigures } from '../kpis';
 import { dayOfIso, isoDay } from '../time';
 import { customerQueries } from './customer-queries';
 import { formatCount, formatMajorMoney, formatMoney, formatShare } from './format';
@@ -44,8 +44,7 @@ function change(kpi: Kpi, now: number | null, before: number | null, language: L
  */
 export function KpisCard({ language, storeVersion, shop, currency }: { language: Language; storeVersion: string; shop: string | null; currency: string }) {
   const t = translator(language);
-  // Last month: a whole month against a whole month (this one so far would count its buyers as lost).
-  const [choice, setChoice] = useState<PeriodChoice>({ kind: 'month', back: 1 });
+  const [choice, setChoice] = useState<PeriodChoice>(OPENING_PERIOD);
   const [settings, setSettings] = useState<KpiSettings>(DEFAULT_KPI_SETTINGS);
   const [reply, setReply] = useState<KpiReply | null>(null);
   const [trend, setTrend] = useState<PeriodFigures[] | null>(null);
@@ -59,7 +58,7 @@ export function KpisCard({ language, storeVersion, shop, currency }: { language:
       setReply(answer);
       setTrend(null);
       if (answer.kind !== 'kpis') return;
-      const trended = await queries.kpis({ storeVersion, shop, period: choice, settings, trend: TREND });
+      const trended = await queries.kpis({ storeVersion, shop, period: choice, settings, trend: TREND_PERIODS });
       if (current && trended.kind === 'kpis') setTrend(trended.kpis.trend ?? null);
     })();
     return () => {
@@ -160,9 +159,6 @@ export function KpisCard({ language, storeVersion, shop, currency }: { language:
     </div>
   );
 }
-
-/** Periods the chart shows, up to the one picked. */
-const TREND = 12;
 
 /**
  * One KPI over the last periods as bars, drawn as SVG by hand (no charting library: nothing to load

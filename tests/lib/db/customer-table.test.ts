@@ -290,7 +290,7 @@ describe('the customer table the rescore writes', () => {
     const builder = new CustomerTableBuilder(defaultRegistry().facts, 4, { rows: perRows!, search: perSearch! });
     for (const row of rows) builder.add(row as never, row.facts, row.tier, row.badges, row.treatments);
     const small = await openTiermarkDB(`customer-table-blocks-${Math.random()}`);
-    await writeCustomerTable(small, builder.finish('small', { customers: rows.length, orders: 0 }));
+    await writeCustomerTable(small, await builder.finish('small', { customers: rows.length, orders: 0 }));
     const { table: blocked } = (await openCustomerTable(small))!;
     const byOrder = await customersWithOrder(db, '3861204117002763731');
     for (const query of [ALL, { ...ALL, sortBy: 'recencyDays', ascending: true }, { ...ALL, text: 'a' }, { ...ALL, text: '王', shop: 'taobao-2' }, { ...ALL, text: '3861204117002763731', byOrder }, { ...ALL, shop: 'jd', tier: 'none' }]) {
@@ -364,7 +364,7 @@ describe('the customer table the rescore writes', () => {
     const builder = new CustomerTableBuilder(new Map([['monetary', { type: 'number' }]]));
     for (const key of pair) builder.add({ key, platform: 'shopify', buyerId: key.slice(8), names: [], emails: [], phones: [], orderCount: 1, monetaryMinor: 100, currency: 'USD', lastOrderAt: 0, firstOrderAt: 0 } as never, { monetary: 1 }, null, []);
     const db = await openTiermarkDB(`customer-table-collision-${Math.random()}`);
-    await writeCustomerTable(db, builder.finish('c', { customers: 2, orders: 2 }));
+    await writeCustomerTable(db, await builder.finish('c', { customers: 2, orders: 2 }));
     const { table } = (await openCustomerTable(db))!;
     for (const key of pair) {
       const answer = await table.query({ ...ALL, text: '#1001', byOrder: [key] }, 0, 10);
@@ -390,7 +390,7 @@ describe('the customer table the rescore writes', () => {
     const builder = new CustomerTableBuilder(new Map([['monetary', { type: 'number' }], ['frequency', { type: 'number' }], ['rfmCode', { type: 'string' }]]), 1);
     const customer = (i: number) => ({ key: `taobao:b${i}`, platform: 'taobao', buyerId: `b${i}\nsecond line`, names: [], emails: [], phones: [], orderCount: i, monetaryMinor: 1_234_567_891 + i, currency: 'CNY', lastOrderAt: 1.7e12 + i, firstOrderAt: 0 }) as never;
     for (let i = 0; i < 40; i += 1) builder.add(customer(i), { monetary: 12_345_678.91 + i / 100, frequency: i, rfmCode: i % 2 ? '555' : '111' }, null, []);
-    const [head, ...records] = builder.finish('b', { customers: 40, orders: 40 });
+    const [head, ...records] = await builder.finish('b', { customers: 40, orders: 40 });
     expect(head).toMatchObject({ size: 40, columns: { 'fact:monetary': { bits: 64 }, 'fact:frequency': { bits: 32 }, 'fact:rfmCode': { kind: 'text', values: ['111', '555'] } } });
     const db = await openTiermarkDB(`customer-table-exact-${Math.random()}`);
     await writeCustomerTable(db, [head!, ...records]);

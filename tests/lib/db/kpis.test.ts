@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { TableQueries } from '../../../lib/db/customer-table';
+import { CustomerTable, type CustomerTableHead } from '../../../lib/customer-table';
 import { importFile } from '../../../lib/db/importer';
 import { readProfiles } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { sha256Hex } from '../../../lib/import/encoding';
-import { calendarPeriod, DEFAULT_KPI_SETTINGS, periodOfChoice, previousPeriod, type KpiSettings, type Period, type PeriodChoice, type PeriodFigures } from '../../../lib/kpis';
+import { calendarPeriod, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, periodOfChoice, TREND_PERIODS, previousPeriod, type KpiSettings, type Period, type PeriodChoice, type PeriodFigures } from '../../../lib/kpis';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
 import { chunked, FIXTURES, sharedData } from '../../helpers';
@@ -239,6 +240,40 @@ describe('shop KPIs over the stored customers', () => {
     expect(all.current.buyers).toBe(retail.current.buyers + taobao.current.buyers);
     expect(all.current.byCurrency).toEqual({ ...retail.current.byCurrency, ...taobao.current.byCurrency });
     expect(none.current.buyers).toBe(0);
+  }, 60_000);
+
+  it('keep the figures the Overview opens on with the table: the same as counting them, given without reading the occasions', async () => {
+    const rows = generatedShop();
+    const db = await openTiermarkDB(`kpis-${(dbCount += 1)}`);
+    await importRetail(db, 'invoices.csv', csvOf(rows));
+    const demo = readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv'));
+    await importFile(db, { name: 'ExportOrderList202611201200.csv', size: demo.length, hash: await sha256Hex(demo), stream: () => chunked(demo, 8192) }, {});
+    await rescore(db, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-11-20', ZONE) });
+    const stored = new Map((await db.getAll('customerTable')).map((record) => [record.name, record]));
+    const head = stored.get('head') as CustomerTableHead;
+    const read: string[] = [];
+    const reader = async (names: readonly string[]) => {
+      read.push(...names);
+      return new Map(names.map((name) => { const record = stored.get(name) as { text?: string; bytes?: ArrayBuffer }; return [name, (record.text ?? record.bytes)!] as const; }));
+    };
+    const kept = new CustomerTable(head, reader);
+    const counted = new CustomerTable({ ...head, openingKpis: undefined }, reader);
+    const asked = [[OPENING_PERIOD, TREND_PERIODS], [OPENING_PERIOD, 0], [OPENING_PERIOD, 3]] as const;
+    for (const [period, trend] of asked) {
+      read.length = 0;
+      const answer = await kept.kpis(null, period, DEFAULT_KPI_SETTINGS, trend);
+      expect(read, `trend ${trend}`).toEqual([]);
+      expect(answer, `trend ${trend}`).toEqual(await counted.kpis(null, period, DEFAULT_KPI_SETTINGS, trend));
+    }
+    expect(head.openingKpis!.current.buyers).toBeGreaterThan(0);
+    expect(head.openingKpis!.trend).toHaveLength(TREND_PERIODS);
+    // Any other question is counted from the occasions (by a table just opened: a table keeps the columns it read).
+    const shop = head.shops[0]!;
+    for (const [who, period, settings] of [[shop, OPENING_PERIOD, DEFAULT_KPI_SETTINGS], [null, { kind: 'month', back: 2 }, DEFAULT_KPI_SETTINGS], [null, OPENING_PERIOD, { secondWithinDays: 30, lapsedAfterDays: 180 }]] as const) {
+      read.length = 0;
+      await new CustomerTable(head, reader).kpis(who, period, settings);
+      expect(read, JSON.stringify([who, period, settings])).toContain('occasionDay');
+    }
   }, 60_000);
 
   it('sums the customers’ predicted 12-month value into the customer equity', async () => {

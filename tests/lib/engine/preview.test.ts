@@ -23,7 +23,7 @@ async function tableOf(customers: readonly Made[]) {
     builder.add({ key: `taobao:${buyerId}`, platform: 'taobao', buyerId, names: [], emails: [], phones: [], orderCount: Number(facts.orderCount) || 0, monetaryMinor: i, currency, lastOrderAt: 0, firstOrderAt: 0 } as never, facts, null, []),
   );
   const db = await openTiermarkDB(`preview-${Math.random()}`);
-  await writeCustomerTable(db, builder.finish('preview', { customers: customers.length, orders: 0 }));
+  await writeCustomerTable(db, await builder.finish('preview', { customers: customers.length, orders: 0 }));
   return (await openCustomerTable(db))!.table;
 }
 
