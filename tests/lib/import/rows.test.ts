@@ -87,6 +87,24 @@ describe('RowSplitter', () => {
     }
   });
 
+  it('gives each record’s text as the file has it, wherever the pieces are cut (repeated rows are found by it)', () => {
+    const next = random(20261204);
+    const alphabet = ['a', '7', ' ', ',', '"', '\r', '\n', '买'];
+    for (let round = 0; round < 100; round += 1) {
+      const table = Array.from({ length: 1 + Math.floor(next() * 12) }, () => Array.from({ length: 2 + Math.floor(next() * 4) }, () => Array.from({ length: Math.floor(next() * 5) }, () => alphabet[Math.floor(next() * alphabet.length)]!).join('')));
+      const lines = table.map((cells) => write([cells], () => ''));
+      const breaks = lines.map(() => BREAKS[Math.floor(next() * 2)]!); // CRLF or LF
+      const text = lines.map((line, i) => line + breaks[i]).join('');
+      for (const size of [1, 2, 7, 64, text.length]) {
+        const texts: string[] = [];
+        const splitter = new RowSplitter(',', (_, batch) => texts.push(...batch));
+        for (let i = 0; i < text.length; i += size) splitter.push(text.slice(i, i + size));
+        splitter.end();
+        expect(texts, `round ${round}, pieces of ${size}`).toEqual(lines);
+      }
+    }
+  });
+
   it('keeps text after a closing quote and a quote inside an unquoted cell, as spreadsheets do', () => {
     expect(split('"12" kg,"",x\nab"c,"d",""\n', 100)).toEqual([
       ['12 kg', '', 'x'],
