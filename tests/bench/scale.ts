@@ -135,8 +135,9 @@ async function measureSize(customers: number): Promise<Figures> {
     if (overviewMs === null || segmentsMs === null) throw new Error(`bench scale: the Overview or the Segments page did not show at ${customers} customers`);
     if (reused) console.log(`a kept profile (${profile}): ${scored.customers.toLocaleString('en')} customers; import, rescore and rebuild not measured`);
     else {
-      const { importSeconds, rescoreSeconds, rebuildSeconds, rebuilt } = shop;
+      const { importSeconds, importTimings, rescoreSeconds, rebuildSeconds, rebuilt } = shop;
       console.log(`import (dashboard)      ${fmt(importSeconds)} s`);
+      if (importTimings) console.log(`  in phases             ${Object.entries(importTimings).map(([phase, ms]) => `${phase.replace(/Ms$/, '')} ${fmt(ms / 1000)} s`).join(', ')}`);
       console.log(`rescore                 ${fmt(rescoreSeconds)} s  (${scored.customers.toLocaleString('en')} customers)`);
       if (scored.phases) console.log(`  in phases             ${Object.entries(scored.phases).map(([phase, ms]) => `${phase} ${fmt(ms / 1000)} s`).join(', ')}`);
       console.log(`past months rebuilt     ${rebuilt!.of} month ends in ${fmt(rebuildSeconds)} s (${rebuilt!.state}${rebuilt!.error ? `: ${rebuilt!.error}` : ''}), ${fmt(rebuilt!.bytes / 1e6, 1)} MB kept  (a background job after the first import; no target)`);
@@ -225,7 +226,7 @@ async function importShop(page: Page, file: string, customers: number, memory: R
     await page.waitForTimeout(1000);
     rebuilt = await pastSnapshotsRecord(page);
   }
-  return { scored, importSeconds, rescoreSeconds, rebuilt, rebuildSeconds: (rebuilt.finishedAt! - rebuilt.startedAt) / 1000 };
+  return { scored, importSeconds, importTimings: await importTimings(page), rescoreSeconds, rebuilt, rebuildSeconds: (rebuilt.finishedAt! - rebuilt.startedAt) / 1000 };
 }
 
 /**
@@ -236,11 +237,15 @@ async function keptShop(page: Page, profile: string) {
   const since = Date.now();
   for (;;) {
     const [scored, layout] = await Promise.all([rescoreRecord(page), tableLayout(page)]);
-    if (scored?.state === 'done' && layout === TABLE_LAYOUT) return { scored, importSeconds: NaN, rescoreSeconds: NaN, rebuilt: null, rebuildSeconds: NaN };
+    if (scored?.state === 'done' && layout === TABLE_LAYOUT) return { scored, importSeconds: NaN, importTimings: null, rescoreSeconds: NaN, rebuilt: null, rebuildSeconds: NaN };
     if (scored?.state !== 'running' && Date.now() - since > 60_000) throw new Error(`bench scale: the kept profile ${profile} holds no finished rescore of this build's table; remove it to import again`);
     await page.waitForTimeout(1000);
   }
 }
+
+/** The import's own timings of its phases (ms), read in an extension page. */
+const importTimings = (page: Page) =>
+  page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction('imports').objectStore('imports').getAll(); g.onsuccess = () => { db.close(); ok(g.result.at(-1)?.timings ?? null); }; }; })`) as Promise<Record<string, number> | null>;
 
 /** The stored customer table's layout, read in an extension page. */
 const tableLayout = (page: Page) =>
