@@ -17,17 +17,28 @@ function processBytes(pid: number): number {
   return rss ? Number(rss[1]) * 1024 : 0;
 }
 
+/** What a process of the browser is, from its command line. */
+function kindOf(cmdline: string): string {
+  if (cmdline.includes('--extension-process')) return 'extension';
+  const type = /--type=([\w-]+)/.exec(cmdline)?.[1];
+  if (!type) return 'browser';
+  if (type === 'renderer') return 'pages';
+  return type === 'gpu-process' ? 'gpu' : 'other';
+}
+
 /**
  * The memory of the Chromium started on a profile and every process under it (renderers, the
  * extension's workers, the GPU and utility processes), summed: the browser's memory, as the issue
- * measured it. Linux only; 0 elsewhere.
+ * measured it, and by kind of process (the extension's: its service worker, pages and their
+ * workers). Linux only; 0 elsewhere.
  */
-export function browserMemoryBytes(profile: string): number {
+export function browserMemory(profile: string): { bytes: number; byKind: Record<string, number> } {
+  const byKind: Record<string, number> = {};
   let names: string[];
   try {
     names = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    return 0;
+    return { bytes: 0, byKind };
   }
   const children = new Map<number, number[]>();
   const roots: number[] = [];
@@ -40,26 +51,33 @@ export function browserMemoryBytes(profile: string): number {
     children.set(parent, [...(children.get(parent) ?? []), pid]);
     if (read(`/proc/${pid}/cmdline`)?.includes(`--user-data-dir=${profile}`)) roots.push(pid);
   }
-  let total = 0;
+  let bytes = 0;
   const seen = new Set<number>();
   for (const pending = [...roots]; pending.length > 0; ) {
     const pid = pending.pop()!;
     if (seen.has(pid)) continue;
     seen.add(pid);
-    total += processBytes(pid);
+    const own = processBytes(pid);
+    const kind = kindOf(read(`/proc/${pid}/cmdline`) ?? '');
+    byKind[kind] = (byKind[kind] ?? 0) + own;
+    bytes += own;
     pending.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return { bytes, byKind };
 }
 
-/** Samples the browser's memory every half second until stopped; the peak and when it was reached. */
+/** Samples the browser's memory every half second until stopped; the peak, when it was reached, and its parts then. */
 export function watchBrowserMemory(profile: string) {
   let peak = 0;
   let phase = '';
   let peakPhase = '';
+  let peakByKind: Record<string, number> = {};
+  let extensionPeak = 0;
+  let extensionPhase = '';
   const sample = () => {
-    const bytes = browserMemoryBytes(profile);
-    if (bytes > peak) [peak, peakPhase] = [bytes, phase];
+    const { bytes, byKind } = browserMemory(profile);
+    if (bytes > peak) [peak, peakPhase, peakByKind] = [bytes, phase, byKind];
+    if ((byKind.extension ?? 0) > extensionPeak) [extensionPeak, extensionPhase] = [byKind.extension!, phase];
   };
   const timer = setInterval(sample, 500);
   return {
@@ -71,7 +89,7 @@ export function watchBrowserMemory(profile: string) {
     stop() {
       clearInterval(timer);
       sample();
-      return { peakBytes: peak, phase: peakPhase };
+      return { peakBytes: peak, phase: peakPhase, byKind: peakByKind, extensionPeakBytes: extensionPeak, extensionPhase };
     },
   };
 }
