@@ -146,9 +146,11 @@ export function historyFromDigest(customer: Customer, digest: OrderDigest, ctx: 
       if (day > ctx.asOfDay) break;
       if (days[days.length - 1] !== day) days.push(day);
     }
-    if (days.length > 0) products.push({ sku, title, days });
+    if (days.length > 0) products.push({ sku, title, days: days.slice() });
   }
-  return products.length === 0 ? history : { ...history, products };
+  // Set on the history made above rather than spread into a copy: the copy of ten fields took 330 bytes a customer.
+  if (products.length > 0) history.products = products.slice();
+  return history;
 }
 
 /** Merges a customer's orders into purchase occasions by local day (交易按天合并), up to the as-of day. */
@@ -191,5 +193,6 @@ function historyFromEntries(customer: Customer, entries: ArrayLike<number>, ctx:
   // An unpaid order the buyer has since bought past (a later purchase) is abandoned, not one to chase.
   const lastOccasion = occasionDays[occasionDays.length - 1];
   if (lastUnpaidDay !== null && lastOccasion !== undefined && lastOccasion > lastUnpaidDay) lastUnpaidDay = null;
-  return { customer, occasionDays, occasionSpendMinor, spendLast365dMinor, netSpendMinor, purchases, refunds, lastUnpaidDay, firstInTransitDay };
+  // Copied to their length: a pushed array keeps room for 16, and a million histories are kept at once.
+  return { customer, occasionDays: occasionDays.slice(), occasionSpendMinor: occasionSpendMinor.slice(), spendLast365dMinor, netSpendMinor, purchases, refunds, lastUnpaidDay, firstInTransitDay };
 }
