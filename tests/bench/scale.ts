@@ -103,6 +103,8 @@ async function measureSize(customers: number): Promise<Figures> {
   const kept = process.env.TIERMARK_SCALE_PROFILE;
   const profile = kept ? resolve(kept, String(customers)) : mkdtempSync(join(tmpdir(), 'tiermark-scale-'));
   const reused = kept !== undefined && existsSync(profile);
+  // Chromium keeps an unpacked extension's service worker script over a restart: without it, the worker starts from this build.
+  if (reused) rmSync(join(profile, 'Default', 'Service Worker'), { recursive: true, force: true });
   // The command line first, on a quiet machine: every column, the models fitted, the shipped rules.
   const command = reused ? { seconds: NaN, maxRssMB: NaN } : measureCommand('scored', file);
   const commandOk = command.seconds <= 60 && command.maxRssMB <= 1000;
