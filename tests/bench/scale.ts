@@ -174,7 +174,7 @@ async function measureSize(customers: number): Promise<Figures> {
       }
       const worker = (answer: Spent | null) => (answer ? `; in the worker ${fmt(answer.totalMs, 0)} ms, reading ${fmt(answer.readMs, 0)} ms, waiting for the request ${fmt(answer.receivedAt - answer.askedAt, 0)} ms` : '');
       console.log(`  sort change           ${fmt(customersList.sortMs, 0)} ms  (target ≤ 1000 ms)  ${customersList.sortMs <= 1000 ? 'ok' : 'MISSED'}${worker(customersList.sortSpent)}`);
-      console.log(`  search (a buyer id)   ${fmt(customersList.searchMs, 0)} ms  (target ≤ 200 ms)  ${customersList.searchMs <= 200 ? 'ok' : 'MISSED'}${worker(customersList.searchFirst?.spent ?? customersList.searchSpent)}`);
+      console.log(`  search (a buyer id)   ${fmt(customersList.searchMs, 0)} ms from the input event  (target ≤ 200 ms)  ${customersList.searchMs <= 200 ? 'ok' : 'MISSED'}${worker(customersList.searchFirst?.spent ?? customersList.searchSpent)}; ${fmt(customersList.searchFillMs, 0)} ms from Playwright's fill`);
       const { searchFirst } = customersList;
       if (searchFirst) {
         const { receivedAt, startedAt } = searchFirst.spent;
@@ -284,7 +284,7 @@ async function customersPage(context: BrowserContext, extensionId: string) {
     try {
       shown = await appeared(tab, '.tm-customer-row', PAGE_LIMIT_MS);
     } catch {
-      return { navigatedAt: started, firstRowsMs: null, spent: null, sortMs: 0, sortSpent: null, searchMs: 0, searchSpent: null, searchFirst: null, secondSearchMs: 0, secondSearchSpent: null, longestTaskMs: 0 };
+      return { navigatedAt: started, firstRowsMs: null, spent: null, sortMs: 0, sortSpent: null, searchMs: 0, searchSpent: null, searchFirst: null, searchFillMs: 0, secondSearchMs: 0, secondSearchSpent: null, longestTaskMs: 0 };
     }
     const firstRowsMs = shown - started;
     // The query worker's own account of the shown answer: reading columns, sorting, in all, and when it was asked.
@@ -302,7 +302,21 @@ async function customersPage(context: BrowserContext, extensionId: string) {
     const total = await tab.locator('#tm-customers-count').innerText();
     // Found: the count is no longer everyone's, and the buyer is listed; first by exact identifiers
     // (the page says it is still searching), then the full answer.
+    // Timed in the page, from the input event to the buyer's row shown (a mutation observer's
+    // record): Playwright's fill takes some 90 ms of its own before the input event, which a seller's
+    // keystroke does not.
     const search = async (text: string, key: string) => {
+      await tab.evaluate(([key, all]) => {
+        const w = window as unknown as { __search: { inputAt: number | null; shownAt: number | null } };
+        const search = (w.__search = { inputAt: null as number | null, shownAt: null as number | null });
+        document.querySelector('#tm-customer-search')!.addEventListener('input', () => (search.inputAt ??= performance.now()), { capture: true, once: true });
+        const observer = new MutationObserver(() => {
+          if (search.inputAt === null || document.querySelector('#tm-customers-count')?.textContent === all || !document.querySelector(`.tm-customer-row[data-customer="${CSS.escape(key)}"]`)) return;
+          search.shownAt = performance.now();
+          observer.disconnect();
+        });
+        observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
+      }, [key, total] as const);
       const mark = Date.now();
       await tab.fill('#tm-customer-search', text);
       const found = (full: boolean) =>
@@ -315,17 +329,19 @@ async function customersPage(context: BrowserContext, extensionId: string) {
           { polling: 'raf', timeout: 60_000 },
         );
       await found(false);
-      const firstMs = Date.now() - mark;
+      const { inputAt, shownAt } = (await tab.evaluate('window.__search')) as { inputAt: number; shownAt: number };
+      const firstMs = shownAt - inputAt;
+      const fillMs = Date.now() - mark;
       const first = (await tab.locator('#tm-customers-count').getAttribute('data-searching')) === 'true' ? await spentOf() : null;
       await found(true);
-      return [firstMs, await spentOf(), first && { ms: firstMs, spent: first, fullMs: Date.now() - mark }] as const;
+      return [firstMs, await spentOf(), first && { ms: firstMs, spent: first, fullMs: Date.now() - mark }, fillMs] as const;
     };
-    const [searchMs, searchSpent, searchFirst] = await search(buyerId, biggest);
+    const [searchMs, searchSpent, searchFirst, searchFillMs] = await search(buyerId, biggest);
     // A second search a few seconds later, as a seller looks up the next buyer: the search text has been read by then, or the worker says how long it still read.
     await tab.fill('#tm-customer-search', '');
     await tab.waitForTimeout(3000);
     const [secondSearchMs, secondSearchSpent] = await search(latestBuyerId, latest);
-    return { navigatedAt: started, firstRowsMs, spent, sortMs, sortSpent, searchMs, searchSpent, searchFirst, secondSearchMs, secondSearchSpent, longestTaskMs: (await tab.evaluate('window.__longest')) as number };
+    return { navigatedAt: started, firstRowsMs, spent, sortMs, sortSpent, searchMs, searchSpent, searchFirst, searchFillMs, secondSearchMs, secondSearchSpent, longestTaskMs: (await tab.evaluate('window.__longest')) as number };
   } finally {
     await tab.close().catch(() => undefined);
   }
