@@ -45,7 +45,7 @@ export interface TableTreatment {
 export type TableColumn = ({ kind: 'number'; bits: 32 | 64 } | { kind: 'text'; values: string[] } | { kind: 'boolean' }) & { other?: number };
 
 /** Bumped when the records change shape: a table of another layout is not read, and the next start of the background rescores. */
-export const TABLE_LAYOUT = 4;
+export const TABLE_LAYOUT = 5;
 
 /**
  * Rows per record of the blocked records: a window of 40 rows reads at most 40 small `rows`
@@ -102,6 +102,8 @@ export interface CustomerTableHead {
   asOfDay: number;
   /** The KPIs the Overview opens on (every shop, `OPENING_PERIOD`, the default settings, the chart's periods), counted as the table is built. */
   openingKpis?: ShopKpis;
+  /** The currencies whose buyers' spend, sorted, is kept as `spend:<currency>` (what a rule preview weighs amounts against). */
+  spendCurrencies?: string[];
 }
 
 /**
@@ -113,7 +115,8 @@ export interface CustomerTableHead {
  * - each fact column's bytes under its name;
  * - every customer's purchase occasions, for the shop's KPIs: `occasionDay` (Int32Array) and
  *   `occasionSpend` (Float64Array, minor units), each customer's after the one before, and
- *   `occasionEnd` (Uint32Array), where each customer's end.
+ *   `occasionEnd` (Uint32Array), where each customer's end;
+ * - `spend:<currency>`: the spend of that currency's buyers, ascending (Float64Array).
  */
 export type TableRecord = CustomerTableHead | { name: string; text: string } | { name: string; bytes: ArrayBuffer };
 
@@ -402,6 +405,9 @@ export class CustomerTableBuilder {
     const byName = new Map(records.map((record) => [record.name, 'text' in record ? record.text : 'bytes' in record ? record.bytes : undefined]));
     const table = new CustomerTable(head, async (names) => new Map(names.map((name) => [name, byName.get(name)!])));
     head.openingKpis = await table.kpis(null, OPENING_PERIOD, DEFAULT_KPI_SETTINGS, TREND_PERIODS);
+    const spend = await table.spend();
+    head.spendCurrencies = [...spend.keys()];
+    for (const [currency, list] of spend) records.push({ name: `spend:${currency}`, bytes: list.buffer as ArrayBuffer });
     return records;
   }
 }
@@ -612,7 +618,7 @@ export class CustomerTable {
         this.loaded.set(
           name,
           name === 'occasionDay' ? new Int32Array(record)
-          : name === 'occasionSpend' ? new Float64Array(record)
+          : name === 'occasionSpend' || name.startsWith('spend:') ? new Float64Array(record)
           : spec?.kind === 'number' ? (spec.bits === 32 ? new Float32Array(record) : new Float64Array(record))
           : spec?.kind === 'boolean' ? new Uint8Array(record)
           : new Uint32Array(record),
@@ -927,19 +933,29 @@ export class CustomerTable {
     };
   }
 
-  /** What the buyers of each currency spent, as the rules read spend and orders: the same for every preview of this table, so worked out once. */
-  private spend(): Promise<Map<string, Float64Array>> {
-    this.spendLists ??= (async () => {
-      const rows = await this.factRows(['monetary', 'orderCount']);
-      const facts: Facts = {};
-      const lists = new SpendLists();
-      for (let row = 0; row < rows.size; row += 1) {
-        rows.fill(row, facts);
-        if (Number(facts.orderCount) > 0) lists.add(rows.currency(row), typeof facts.monetary === 'number' ? facts.monetary : 0);
-      }
-      return lists.sorted();
-    })();
+  /**
+   * What the buyers of each currency spent, as the rules read spend and orders, ascending: the same
+   * for every preview of this table, so worked out once, as it is built, and read from then on.
+   */
+  spend(): Promise<Map<string, Float64Array>> {
+    this.spendLists ??= this.head.spendCurrencies ? this.keptSpend(this.head.spendCurrencies) : this.countedSpend();
     return this.spendLists;
+  }
+
+  private async keptSpend(currencies: readonly string[]): Promise<Map<string, Float64Array>> {
+    await this.need(currencies.map((currency) => `spend:${currency}`));
+    return new Map(currencies.map((currency) => [currency, this.loaded.get(`spend:${currency}`) as Float64Array]));
+  }
+
+  private async countedSpend(): Promise<Map<string, Float64Array>> {
+    const rows = await this.factRows(['monetary', 'orderCount']);
+    const facts: Facts = {};
+    const lists = new SpendLists();
+    for (let row = 0; row < rows.size; row += 1) {
+      rows.fill(row, facts);
+      if (Number(facts.orderCount) > 0) lists.add(rows.currency(row), typeof facts.monetary === 'number' ? facts.monetary : 0);
+    }
+    return lists.sorted();
   }
 
   /**

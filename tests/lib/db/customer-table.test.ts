@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CustomerTableBuilder, searchLine, TABLE_LAYOUT, type CustomerTableHead, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
+import { CustomerTable, CustomerTableBuilder, searchLine, TABLE_LAYOUT, type CustomerTableHead, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
 import { customersWithOrder, loadCustomerRows, type CustomerRow } from '../../../lib/db/customer-list';
 import { openCustomerTable, TableQueries, writeCustomerTable, type WindowReply } from '../../../lib/db/customer-table';
 import { importFile } from '../../../lib/db/importer';
@@ -279,6 +279,18 @@ describe('the customer table the rescore writes', () => {
     expect(spend.get('CNY')!.length).toBeGreaterThan(10);
     expect(await (await table.factRows(['rfmCode'])).spend()).toEqual(spend);
     expect(await (await table.factRows(['monetary', 'churnRisk'])).spend()).toEqual(spend);
+    // Kept as the table was built and read as kept, not counted again from the facts; a table built without them counts the same.
+    expect([...table.head.spendCurrencies!].sort()).toEqual([...spend.keys()].sort());
+    const stored = new Map((await db.getAll('customerTable')).map((record) => [record.name, record as { text?: string; bytes?: ArrayBuffer }]));
+    const read: string[] = [];
+    const reader = async (names: readonly string[]) => {
+      read.push(...names);
+      return new Map(names.map((name) => [name, (stored.get(name)!.text ?? stored.get(name)!.bytes)!] as const));
+    };
+    expect(await new CustomerTable(table.head, reader).spend()).toEqual(spend);
+    expect(read.every((name) => name.startsWith('spend:'))).toBe(true);
+    expect(await new CustomerTable({ ...table.head, spendCurrencies: undefined }, reader).spend()).toEqual(spend);
+    expect(read).toContain('fact:monetary');
   });
 
   it('answers the same from blocks of a few rows, a window and a search reading across their edges', async () => {
