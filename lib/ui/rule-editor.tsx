@@ -68,6 +68,34 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
     editor.focus();
   };
 
+  // The preview, a moment after the last keystroke (at once for the text as opened), worked out by the query worker from the customer table.
+  // Declared before the editor: the text as opened is asked for before the editor is built, which the worker's answer then overlaps.
+  const previewed = useRef(false);
+  useEffect(() => {
+    if (text === null) return;
+    let current = true;
+    const pause = previewed.current ? 250 : 0;
+    previewed.current = true;
+    const ask = () => {
+      setPreviewing(true);
+      const askedAt = performance.timeOrigin + performance.now();
+      void customerQueries()
+        .preview({ storeVersion, text, file })
+        .then((reply) => {
+          if (!current) return;
+          setPreviewing(false);
+          setPreview(reply.kind === 'preview' ? { ...reply.preview, over: reply.over, notListed: reply.notListed, spent: { ...reply.spent, askedAt } } : null);
+          setPreviewProblem(reply.kind === 'missing' ? t('previewTableMissing') : reply.kind === 'failed' ? `${t('customersReadFailed')} ${reply.message}` : null);
+        });
+    };
+    const timer = pause > 0 ? setTimeout(ask, pause) : undefined;
+    if (pause === 0) ask();
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [text, storeVersion]);
+
   // The editor, made once the text is read; typing updates `text`, which the preview follows.
   useEffect(() => {
     if (text === null || !host.current || view.current) return;
@@ -98,31 +126,6 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
       view.current = null;
     };
   }, [text === null]);
-
-  // The preview, a moment after the last keystroke (at once for the text as opened), worked out by the query worker from the customer table.
-  const previewed = useRef(false);
-  useEffect(() => {
-    if (text === null) return;
-    let current = true;
-    const pause = previewed.current ? 250 : 0;
-    previewed.current = true;
-    const timer = setTimeout(() => {
-      setPreviewing(true);
-      const askedAt = performance.timeOrigin + performance.now();
-      void customerQueries()
-        .preview({ storeVersion, text, file })
-        .then((reply) => {
-          if (!current) return;
-          setPreviewing(false);
-          setPreview(reply.kind === 'preview' ? { ...reply.preview, over: reply.over, notListed: reply.notListed, spent: { ...reply.spent, askedAt } } : null);
-          setPreviewProblem(reply.kind === 'missing' ? t('previewTableMissing') : reply.kind === 'failed' ? `${t('customersReadFailed')} ${reply.message}` : null);
-        });
-    }, pause);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [text, storeVersion]);
 
   const replaceText = (next: string) => view.current?.dispatch({ changes: { from: 0, to: view.current.state.doc.length, insert: next } });
   const save = async () => {
