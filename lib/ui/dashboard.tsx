@@ -253,6 +253,8 @@ function LazyRuleEditor(props: Parameters<typeof RuleEditor>[0]) {
   const [Editor, setEditor] = useState<typeof RuleEditor | null>(null);
   useEffect(() => {
     let current = true;
+    // The query worker that previews the file starts while the editor's code loads, not after it.
+    customerQueries();
     void loadRuleEditor().then((loaded) => current && setEditor(() => loaded));
     return () => {
       current = false;
