@@ -37,6 +37,7 @@ export function detectDelimiter(sampleText: string): Delimiter {
 export class RowSplitter {
   private partial = '';
   private rowsSeen = 0;
+  private readonly quotesWhole = new Tries();
 
   constructor(
     private readonly delimiter: Delimiter,
@@ -150,9 +151,12 @@ export class RowSplitter {
         if (nextQuote >= 0 && nextQuote < pos) nextQuote = input.indexOf('"', pos);
         const lineEnd = firstOf(nextLf, nextCr, -1, -1);
         // A CR that ends the text may be half of a CRLF: the general path below carries it over.
-        if (lineEnd >= 0 && (nextQuote < 0 || nextQuote > lineEnd) && !(lineEnd === length - 1 && input.charCodeAt(lineEnd) === CR && !final)) {
+        const whole = lineEnd >= 0 && !(lineEnd === length - 1 && input.charCodeAt(lineEnd) === CR && !final);
+        const quoted = whole && nextQuote >= 0 && nextQuote < lineEnd;
+        const cells = whole && (!quoted || this.quotesWhole.worthTrying()) ? input.slice(pos, lineEnd).split(delimiter) : null;
+        if (cells && (!quoted || this.quotesWhole.tried(unquoteWhole(cells)))) {
           const line = input.slice(pos, lineEnd);
-          rows.push(line.split(delimiter));
+          rows.push(cells);
           texts.push(line);
           pos = lineEnd + (input.charCodeAt(lineEnd) === CR && input.charCodeAt(lineEnd + 1) === LF ? 2 : 1);
           rowStart = pos;
@@ -224,6 +228,39 @@ export class RowSplitter {
       rowStart = pos;
       if (pos === length) return done();
     }
+  }
+}
+
+/**
+ * Takes the quotes off cells quoted whole (`""`, `"5 Main St"`: Shopify quotes many, empty ones
+ * too) in a record split at every delimiter; false, with the cells left as they were, when a
+ * quote is anything else (a doubled quote, a delimiter or line break inside quotes, text after a
+ * closing quote), which only the cell-by-cell reader takes.
+ */
+function unquoteWhole(cells: string[]): boolean {
+  for (const cell of cells) {
+    const quote = cell.indexOf('"');
+    if (quote < 0) continue;
+    if (quote !== 0 || cell.length < 2 || cell.indexOf('"', 1) !== cell.length - 1) return false;
+  }
+  for (let i = 0; i < cells.length; i += 1) {
+    const cell = cells[i]!;
+    if (cell.charCodeAt(0) === QUOTE) cells[i] = cell.slice(1, -1);
+  }
+  return true;
+}
+
+/** Whether a shortcut is still worth trying: not once it has failed for most of its first hundred tries. */
+class Tries {
+  private tries = 0;
+  private failures = 0;
+  worthTrying(): boolean {
+    return this.tries < 100 || this.failures * 2 < this.tries;
+  }
+  tried(worked: boolean): boolean {
+    this.tries += 1;
+    if (!worked) this.failures += 1;
+    return worked;
   }
 }
 
