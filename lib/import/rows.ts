@@ -144,7 +144,7 @@ export class RowSplitter {
       return firstOf(nextDelimiter, nextLf, nextCr, length);
     };
     for (;;) {
-      // A whole record with no quote in it, as most are: one native split instead of a cell at a time.
+      // A whole record with no quote in it, or only quotes around whole cells, as most are: one native split instead of a cell at a time.
       if (row.length === 0) {
         if (nextLf >= 0 && nextLf < pos) nextLf = input.indexOf('\n', pos);
         if (nextCr >= 0 && nextCr < pos) nextCr = input.indexOf('\r', pos);
@@ -250,7 +250,7 @@ function unquoteWhole(cells: string[]): boolean {
   return true;
 }
 
-/** Whether a shortcut is still worth trying: not once it has failed for most of its first hundred tries. */
+/** Whether a shortcut is still worth trying: not once it has failed for most of its tries, judged from the hundredth on. */
 class Tries {
   private tries = 0;
   private failures = 0;

@@ -205,6 +205,17 @@ function generatedShop(): RetailRow[] {
 const HEADER = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country'];
 const csvOf = (rows: readonly RetailRow[]) => Papa.unparse({ fields: HEADER, data: rows.map((row) => [row.InvoiceNo, 'SKU1', 'MUG', row.Quantity, row.InvoiceDate, row.UnitPrice, row.CustomerID, 'United Kingdom']) });
 
+/** The generated wholesaler and, beside it, the demo Taobao shop in yuan, scored as of 2026-11-20. */
+async function twoShops() {
+  const rows = generatedShop();
+  const db = await openTiermarkDB(`kpis-${(dbCount += 1)}`);
+  await importRetail(db, 'invoices.csv', csvOf(rows));
+  const demo = readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv'));
+  await importFile(db, { name: 'ExportOrderList202611201200.csv', size: demo.length, hash: await sha256Hex(demo), stream: () => chunked(demo, 8192) }, {});
+  await rescore(db, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-11-20', ZONE) });
+  return { rows, db };
+}
+
 describe('shop KPIs over the stored customers', () => {
   it('equal the figures worked out from a generated wholesaler’s rows, for every month, quarter, year and custom span, and its cohorts by month and week', async () => {
     const rows = generatedShop();
@@ -214,13 +225,7 @@ describe('shop KPIs over the stored customers', () => {
   }, 60_000);
 
   it('count each shop on its own, and all shops together', async () => {
-    const rows = generatedShop();
-    const db = await openTiermarkDB(`kpis-${(dbCount += 1)}`);
-    await importRetail(db, 'invoices.csv', csvOf(rows));
-    // A Taobao shop beside it, in yuan.
-    const demo = readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv'));
-    await importFile(db, { name: 'ExportOrderList202611201200.csv', size: demo.length, hash: await sha256Hex(demo), stream: () => chunked(demo, 8192) }, {});
-    await rescore(db, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-11-20', ZONE) });
+    const { rows, db } = await twoShops();
     const queries = new TableQueries(async () => db);
     const ask = async (shop: string | null, period: PeriodChoice) => {
       const reply = await queries.kpis({ kind: 'kpis', id: 1, storeVersion: 'v1', shop, period, settings: DEFAULT_KPI_SETTINGS });
@@ -243,12 +248,7 @@ describe('shop KPIs over the stored customers', () => {
   }, 60_000);
 
   it('keep the figures the Overview opens on with the table: the same as counting them, given without reading the occasions', async () => {
-    const rows = generatedShop();
-    const db = await openTiermarkDB(`kpis-${(dbCount += 1)}`);
-    await importRetail(db, 'invoices.csv', csvOf(rows));
-    const demo = readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv'));
-    await importFile(db, { name: 'ExportOrderList202611201200.csv', size: demo.length, hash: await sha256Hex(demo), stream: () => chunked(demo, 8192) }, {});
-    await rescore(db, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-11-20', ZONE) });
+    const { db } = await twoShops();
     const stored = new Map((await db.getAll('customerTable')).map((record) => [record.name, record]));
     const head = stored.get('head') as CustomerTableHead;
     const read: string[] = [];
