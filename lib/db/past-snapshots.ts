@@ -27,16 +27,18 @@ export interface PastSnapshotOptions {
 export const REBUILT_MONTHS = 24;
 
 /**
- * The ends of past months, from the month of the shop's first order to last month, that no kept
- * snapshot stands for yet (none kept in that month); the newest `months` of them.
+ * The ends of the last `months` months (none before the month of the shop's first order) that no
+ * kept snapshot stands for yet (none kept in that month). Only those: a shop with a longer history
+ * than that would otherwise find older months missing after every rescore, and rebuild them.
  */
 export function missingMonthEnds(firstOrderDay: number, today: number, keptDays: readonly number[], months = REBUILT_MONTHS): number[] {
   const covered = new Set(keptDays.map((day) => unitOf('month', day)));
   const ends: number[] = [];
-  for (let month = unitOf('month', firstOrderDay); month < unitOf('month', today); month += 1) {
+  const thisMonth = unitOf('month', today);
+  for (let month = Math.max(unitOf('month', firstOrderDay), thisMonth - months); month < thisMonth; month += 1) {
     if (!covered.has(month)) ends.push(firstDayOf('month', month + 1) - 1);
   }
-  return ends.slice(Math.max(0, ends.length - months));
+  return ends;
 }
 
 /**

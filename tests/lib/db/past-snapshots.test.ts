@@ -34,6 +34,19 @@ describe('month ends without a snapshot', () => {
     expect(missingMonthEnds(dayOf('2025-11-17'), dayOf('2026-03-02'), [], 2)).toEqual([dayOf('2026-01-31'), dayOf('2026-02-28')]);
     expect(missingMonthEnds(dayOf('2026-03-01'), dayOf('2026-03-02'), [])).toEqual([]);
   });
+
+  it('are only those of the last months rebuilt: a longer history, once rebuilt, has none missing', () => {
+    // First order in March 2020, today in December 2026: 80 months of history, the last 24 kept (as a
+    // first rebuild leaves them), and today's snapshot. Found missing before: the 24 months before those.
+    const today = dayOf('2026-12-03');
+    const kept = [...Array.from({ length: 24 }, (_, i) => Date.UTC(2024, 11 + i + 1, 1) / 86_400_000 - 1), today];
+    expect(kept[0]).toBe(dayOf('2024-12-31'));
+    expect(kept[23]).toBe(dayOf('2026-11-30'));
+    expect(missingMonthEnds(dayOf('2020-03-14'), today, kept)).toEqual([]);
+    // One month of the window without its snapshot is the only one found.
+    expect(missingMonthEnds(dayOf('2020-03-14'), today, kept.filter((day) => day !== dayOf('2025-06-30')))).toEqual([dayOf('2025-06-30')]);
+    expect(missingMonthEnds(dayOf('2020-03-14'), today, [today])).toHaveLength(24);
+  });
 });
 
 describe('past months rebuilt from the orders', () => {
