@@ -7,7 +7,7 @@ import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
 import { onMessage } from '../messaging';
 import { pastSnapshotProgress, rescoreProgress, shopSettings } from '../settings';
-import { monthsToRebuild, rebuildPastSnapshots } from '../db/past-snapshots';
+import { monthsToRebuild, rebuildCutShort, rebuildPastSnapshots } from '../db/past-snapshots';
 import { db } from './store';
 
 const DAILY_ALARM = 'daily-rescore';
@@ -93,5 +93,11 @@ export function setUpRescore(): void {
     .then(updateRescoreNeeded)
     .then((missing) => {
       if (missing) void requestRescore('update');
+    });
+  // A rebuild of past months the browser cut short runs again: it rebuilds what is still missing and says when it is done.
+  void db()
+    .then(rebuildCutShort)
+    .then((cut) => {
+      if (cut) rebuildPastMonths();
     });
 }

@@ -58,6 +58,15 @@ export async function monthsToRebuild(db: Database, firstOrderDay: number, today
 }
 
 /**
+ * Whether the stored status says a rebuild is running, asked as the background starts, when none
+ * can be: the browser closed (or stopped the worker) while one ran, and the Overview would say it
+ * is still rebuilding.
+ */
+export async function rebuildCutShort(db: Database): Promise<boolean> {
+  return ((await db.get('meta', 'pastSnapshots')) as PastSnapshotStatus | undefined)?.state === 'running';
+}
+
+/**
  * Snapshots for the ends of past months, rebuilt from the orders, so a seller who imports two years
  * of history sees two years of movement on the day of the import. Each month end is a rescore "as
  * of" that day, in memory only: histories cut at the day, the models fitted on them, today's rule
