@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ensureChromium } from '../e2e/chromium.mjs';
-import { launchExtension, openEmptyDashboard } from '../e2e/extension';
+import { launchExtension, openEmptyDashboard, storedRecord, storedRecords } from '../e2e/extension';
 import { ROOT } from '../helpers';
 import { TABLE_LAYOUT } from '../../lib/customer-table';
 import { measureCommand } from './command';
@@ -71,22 +71,13 @@ const PAGE_LIMIT_MS = 120_000;
 
 /** The rescore record, read in an extension page. */
 const rescoreRecord = (page: Page) =>
-  page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction('meta').objectStore('meta').get('rescore'); g.onsuccess = () => { db.close(); ok(g.result ?? null); }; }; })`) as Promise<{
-    state: string; customers: number; startedAt: number; finishedAt: number | null; phases?: Record<string, number>;
-  } | null>;
+  storedRecord<{ state: string; customers: number; startedAt: number; finishedAt: number | null; phases?: Record<string, number> }>(page, 'meta', 'rescore');
 
-/** Line-item rows that give about `customers` customers: the source export's own ratio, counted once. */
 /** The record of the last rebuild of past months' snapshots. */
 const pastSnapshotsRecord = (page: Page) =>
-  page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction('meta').objectStore('meta').get('pastSnapshots'); g.onsuccess = () => { db.close(); ok(g.result ?? null); }; }; })`) as Promise<{
-    state: string;
-    startedAt: number;
-    finishedAt: number | null;
-    of: number;
-    bytes: number;
-    error: string | null;
-  } | null>;
+  storedRecord<{ state: string; startedAt: number; finishedAt: number | null; of: number; bytes: number; error: string | null }>(page, 'meta', 'pastSnapshots');
 
+/** Line-item rows that give about `customers` customers: the source export's own ratio, counted once. */
 async function rowsFor(customers: number): Promise<number> {
   const sample = join(OUT, 'scale-sample.csv');
   const { rows } = await generateShopifyRows(sample, 1);
@@ -250,13 +241,11 @@ async function keptShop(page: Page, profile: string) {
   }
 }
 
-/** The import's own timings of its phases (ms), read in an extension page. */
-const importTimings = (page: Page) =>
-  page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction('imports').objectStore('imports').getAll(); g.onsuccess = () => { db.close(); ok(g.result.at(-1)?.timings ?? null); }; }; })`) as Promise<Record<string, number> | null>;
+/** The last import's own timings of its phases (ms), read in an extension page. */
+const importTimings = async (page: Page) => (await storedRecords<{ timings?: Record<string, number> }>(page, 'imports')).at(-1)?.timings ?? null;
 
 /** The stored customer table's layout, read in an extension page. */
-const tableLayout = (page: Page) =>
-  page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction('customerTable').objectStore('customerTable').get('head'); g.onsuccess = () => { db.close(); ok(g.result?.layout ?? null); }; }; })`) as Promise<number | null>;
+const tableLayout = async (page: Page) => (await storedRecord<{ layout: number }>(page, 'customerTable', 'head'))?.layout ?? null;
 
 /** The query worker's account of an answer (epoch ms for the moments). */
 interface Spent {

@@ -85,11 +85,24 @@ export interface RescoreRecord {
   startedAt: number;
 }
 
+/** One record of the store by its key, read in an extension page; null when there is none. */
+export async function storedRecord<T>(page: Page, store: string, key: string): Promise<T | null> {
+  return (await page.evaluate(
+    `new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction(${JSON.stringify(store)}).objectStore(${JSON.stringify(store)}).get(${JSON.stringify(key)}); g.onsuccess = () => { db.close(); ok(g.result ?? null); }; }; })`,
+  )) as T | null;
+}
+
+/** Every record of a store, in key order, read in an extension page. */
+export async function storedRecords<T>(page: Page, store: string): Promise<T[]> {
+  return (await page.evaluate(
+    `new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction(${JSON.stringify(store)}).objectStore(${JSON.stringify(store)}).getAll(); g.onsuccess = () => { db.close(); ok(g.result); }; }; })`,
+  )) as T[];
+}
+
 /** The store's record of the last rescore, read in an extension page: its state, reason and start (0 before any). */
 export async function lastRescore(page: Page): Promise<RescoreRecord> {
-  return (await page.evaluate(
-    `new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const g = db.transaction('meta').objectStore('meta').get('rescore'); g.onsuccess = () => { db.close(); ok({ state: g.result?.state ?? null, reason: g.result?.reason ?? null, startedAt: g.result?.startedAt ?? 0 }); }; }; })`,
-  )) as RescoreRecord;
+  const record = await storedRecord<Partial<RescoreRecord>>(page, 'meta', 'rescore');
+  return { state: record?.state ?? null, reason: record?.reason ?? null, startedAt: record?.startedAt ?? 0 };
 }
 
 /**

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers';
-import { importAndScore, launchExtension, type LoadedExtension } from './extension';
+import { importAndScore, launchExtension, storedRecord, type LoadedExtension } from './extension';
 
 /** The stored status of the rebuild of past months. */
-const rebuildStatus = (page: Page) =>
-  page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const g = r.result.transaction('meta').objectStore('meta').get('pastSnapshots'); g.onsuccess = () => { r.result.close(); ok(g.result ?? null); }; }; })`) as Promise<{ state: string; startedAt: number; done: number; of: number } | null>;
+const rebuildStatus = (page: Page) => storedRecord<{ state: string; startedAt: number; done: number; of: number }>(page, 'meta', 'pastSnapshots');
 
 describe('a rebuild of past months the browser cut short', () => {
   let browser: LoadedExtension | null = null;
