@@ -153,9 +153,9 @@ export class RowSplitter {
         // A CR that ends the text may be half of a CRLF: the general path below carries it over.
         const whole = lineEnd >= 0 && !(lineEnd === length - 1 && input.charCodeAt(lineEnd) === CR && !final);
         const quoted = whole && nextQuote >= 0 && nextQuote < lineEnd;
-        const cells = whole && (!quoted || this.quotesWhole.worthTrying()) ? input.slice(pos, lineEnd).split(delimiter) : null;
-        if (cells && (!quoted || this.quotesWhole.tried(unquoteWhole(cells)))) {
-          const line = input.slice(pos, lineEnd);
+        const line = whole && (!quoted || this.quotesWhole.worthTrying()) ? input.slice(pos, lineEnd) : null;
+        const cells = line?.split(delimiter);
+        if (line !== null && cells && (!quoted || this.quotesWhole.tried(unquoteWhole(cells)))) {
           rows.push(cells);
           texts.push(line);
           pos = lineEnd + (input.charCodeAt(lineEnd) === CR && input.charCodeAt(lineEnd + 1) === LF ? 2 : 1);

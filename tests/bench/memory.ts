@@ -41,6 +41,7 @@ export function browserMemory(profile: string): { bytes: number; byKind: Record<
     return { bytes: 0, byKind };
   }
   const children = new Map<number, number[]>();
+  const commands = new Map<number, string>();
   const roots: number[] = [];
   for (const name of names) {
     const pid = Number(name);
@@ -49,7 +50,9 @@ export function browserMemory(profile: string): { bytes: number; byKind: Record<
     // The parent is the second field after the command, which is in parentheses and may hold spaces.
     const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     children.set(parent, [...(children.get(parent) ?? []), pid]);
-    if (read(`/proc/${pid}/cmdline`)?.includes(`--user-data-dir=${profile}`)) roots.push(pid);
+    const command = read(`/proc/${pid}/cmdline`) ?? '';
+    commands.set(pid, command);
+    if (command.includes(`--user-data-dir=${profile}`)) roots.push(pid);
   }
   let bytes = 0;
   const seen = new Set<number>();
@@ -58,7 +61,7 @@ export function browserMemory(profile: string): { bytes: number; byKind: Record<
     if (seen.has(pid)) continue;
     seen.add(pid);
     const own = processBytes(pid);
-    const kind = kindOf(read(`/proc/${pid}/cmdline`) ?? '');
+    const kind = kindOf(commands.get(pid) ?? '');
     byKind[kind] = (byKind[kind] ?? 0) + own;
     bytes += own;
     pending.push(...(children.get(pid) ?? []));
