@@ -73,6 +73,20 @@ describe('encodings, decided per file with evidence', () => {
     }
   });
 
+  it('reads the same buyers from a big file handed over whole as in small chunks, its characters cut anywhere', async () => {
+    // Over 64 kB pieces many times: a browser hands a file over in chunks of megabytes, decoded piece by piece.
+    const names = ['茶友小王', 'Zoë Ørsted', '山田🍵', 'Иван Петров'];
+    const rows = Array.from({ length: 6000 }, (_, i) => `${i + 1},${names[i % 4]}${i % 37},2024-03-01,${(i % 90) + 1}.50`);
+    for (const [label, bytes] of [['UTF-8', utf8(`Order,Customer,Date,Total\n${rows.join('\n')}\n`)], ['GB18030', encodeGbk(`Order,Customer,Date,Total\n${rows.filter((_, i) => i % 4 === 0).join('\n')}\n`)]] as const) {
+      const expected = new Map(rows.filter((_, i) => label === 'UTF-8' || i % 4 === 0).map((row) => [row.split(',')[0], `generic:${row.split(',')[1]}`]));
+      for (const chunk of [97, 65_537, bytes.length]) {
+        const { report, orders } = await load(bytes, chunk);
+        expect(report.rowsRejected, `${label} in chunks of ${chunk}`).toBe(0);
+        expect(new Map([...orders.values()].map((o) => [o.orderId, o.customerKey])), `${label} in chunks of ${chunk}`).toEqual(expected);
+      }
+    }
+  });
+
   it('reads a file as the encoding the seller chooses', async () => {
     const bytes = encodeWith('windows-1252', 'Order,Customer,Date,Total\n1,Søren,2024-03-01,12.00\n');
     const { orders, encoding } = await load(bytes, 97, { encoding: 'gb18030' });
