@@ -113,7 +113,6 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
   const customers = stored
     .map((entry) => ({ entry, firstDay: localDayNumber(firstOrderAt(entry), timeZone), hashes: keyHashes(entry.customer.key) }))
     .sort((a, b) => a.firstDay - b.firstDay);
-  const records: SnapshotRecord[] = [];
   let previous = await snapshotBefore(db, ends[0]!);
   let buyers = 0;
   for (const end of ends) {
@@ -138,27 +137,40 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
       snapshot.add(hashes, outcome.tier, outcome.badges, facts.lifecycleStage, standing);
     }
     const record = snapshot.finish();
-    records.push(record);
     previous = new SnapshotReader(record);
-    status.done = records.length;
+    // Written as each is made, not held to the end: two years of a million customers' were half a
+    // gigabyte, and a rebuild the browser stops keeps the months it finished.
+    const kept = await keepSnapshot(db, record, ends, today, counted);
+    if (!kept) return;
+    status.done += 1;
+    if (kept.written) {
+      status.kept += 1;
+      status.bytes += record.bytes.byteLength;
+    }
+    status.days = [...new Set([...status.days, ...(kept.written ? [record.day] : [])])].filter((day) => kept.keep.has(day)).sort((a, b) => a - b);
     await report();
   }
+  // Only now: till every month is written, a month of an earlier rebuild that an import since made stale may still be among them.
+  status.daysFrom = status.startedAt;
+}
 
-  // One transaction: a rescore's snapshot written meanwhile is thinned with these, not lost. A store
-  // changed meanwhile (deleted, restored, imported into) gets none: the next rescore asks again.
+/**
+ * Writes a rebuilt month's snapshot and thins the kept ones, in one transaction: a rescore's
+ * snapshot written meanwhile is thinned with it, not lost. Null, and nothing written, when the
+ * store changed since the rebuild began (deleted, restored, imported into): the next rescore asks again.
+ */
+async function keepSnapshot(db: Database, record: SnapshotRecord, ends: readonly number[], today: number, counted: StoreCounts) {
   const tx = db.transaction(['snapshots', 'meta'], 'readwrite');
   const now = ((await tx.objectStore('meta').get('counts')) as StoreCounts | undefined) ?? { customers: 0, orders: 0 };
   if (now.customers !== counted.customers || now.orders !== counted.orders) {
     await tx.done;
-    return;
+    return null;
   }
   const snapshots = tx.objectStore('snapshots');
   const kept = (await snapshots.getAllKeys()) as number[];
+  // Thinned against every month end this rebuild makes, as if all were written at once.
   const keep = new Set(daysToKeep([...kept, ...ends], Math.max(today, ...kept)));
-  const written = records.filter((record) => keep.has(record.day));
-  await Promise.all([...written.map((record) => snapshots.put(record)), ...kept.filter((day) => !keep.has(day)).map((day) => snapshots.delete(day)), tx.done]);
-  status.kept = written.length;
-  status.days = [...new Set([...status.days, ...written.map((record) => record.day)])].filter((day) => keep.has(day)).sort((a, b) => a - b);
-  status.daysFrom = status.startedAt;
-  status.bytes = written.reduce((n, record) => n + record.bytes.byteLength, 0);
+  const written = keep.has(record.day);
+  await Promise.all([...(written ? [snapshots.put(record)] : []), ...kept.filter((day) => !keep.has(day)).map((day) => snapshots.delete(day)), tx.done]);
+  return { written, keep };
 }

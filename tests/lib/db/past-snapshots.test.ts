@@ -111,7 +111,7 @@ describe('past months rebuilt from the orders', () => {
     expect(may.standingOf(keyHashes('taobao:补录买家0001'))).toBeNull();
   }, 120_000);
 
-  it('write nothing when the seller deletes everything while they are rebuilt', async () => {
+  it('stop at the next month, and keep nothing, when the seller deletes everything while they are rebuilt', async () => {
     const db = await importedDemo('past-demo-deleted');
     const today = endOfDay('2026-11-20', ZONE);
     await rescore(db, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today });
@@ -119,7 +119,33 @@ describe('past months rebuilt from the orders', () => {
     const status = await rebuildPastSnapshots(db, { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today, onProgress: (p) => void (p.done === 1 && (deleting ??= deleteAllData(db))) });
     await deleting;
     expect(deleting).not.toBeNull();
-    expect(status).toMatchObject({ state: 'done', kept: 0 });
+    expect(status).toMatchObject({ state: 'done', done: 1 });
+    expect(status.of).toBeGreaterThan(1);
     expect(await snapshotDays(db)).toEqual([]);
+  }, 120_000);
+
+  it('keep the months written before the background stopped, and the next run rebuilds only the rest', async () => {
+    const db = await importedDemo('past-demo-stopped');
+    const today = endOfDay('2026-11-20', ZONE);
+    await rescore(db, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today });
+    const stopped = await rebuildPastSnapshots(db, {
+      timeZone: ZONE,
+      settings: DEFAULT_SCORE_SETTINGS,
+      asOf: today,
+      onProgress: (p) => {
+        if (p.done === 3 && p.state === 'running') throw new Error('the browser stopped the background');
+      },
+    });
+    expect(stopped).toMatchObject({ state: 'failed', done: 3, kept: 3 });
+    const first = await snapshotDays(db);
+    // Today's snapshot and the three oldest month ends, which the status names as rebuilt.
+    expect(first).toHaveLength(4);
+    expect(stopped.days).toEqual(first.slice(0, 3));
+    const rest = await rebuildPastSnapshots(db, { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: today });
+    expect(rest).toMatchObject({ state: 'done', of: stopped.of - 3, done: stopped.of - 3 });
+    const days = await snapshotDays(db);
+    expect(days).toHaveLength(stopped.of + 1);
+    expect(rest.days).toEqual(days.slice(0, -1));
+    expect(days.slice(0, 3)).toEqual(first.slice(0, 3));
   }, 120_000);
 });
