@@ -49,6 +49,7 @@ export interface StoredCustomer {
 export async function readCustomers<T>(db: Database, use: (stored: StoredCustomer) => T): Promise<T[][]> {
   const byBucket: T[][] = [];
   const [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
+  const products = new ProductNames();
   for await (const { customers } of bucketSlices(db, ['customers'], CHUNK)) {
     const undigested = customers.filter((stored) => stored.digests === undefined).map((stored) => stored.bucket);
     const digested = new Map((await withDigests(db, undigested)).map((stored) => [stored.bucket, stored]));
@@ -58,11 +59,34 @@ export async function readCustomers<T>(db: Database, use: (stored: StoredCustome
       byBucket[stored.bucket] = Object.values(readBucket<Customer>(stored)).map((customer) => {
         const dates = kept.get(customer.key);
         const noted = notes.get(customer.key);
-        return use({ customer, digest: digests[customer.key] ?? { e: [] }, ...(dates && { keptDates: dates }), ...(noted && { notes: noted }) });
+        const digest = digests[customer.key] ?? { e: [] };
+        if (digest.p) products.share(digest.p);
+        return use({ customer, digest, ...(dates && { keptDates: dates }), ...(noted && { notes: noted }) });
       });
     }
   }
   return byBucket;
+}
+
+/**
+ * One string per product SKU and title among the customers read: parsed, each customer's were
+ * copies of their own, some 190 bytes a customer of the bench shop held through a rescore.
+ */
+class ProductNames {
+  private readonly seen = new Map<string, string>();
+  share(products: Array<[string, string, ...number[]]>): void {
+    for (const product of products) {
+      product[0] = this.one(product[0]);
+      product[1] = this.one(product[1]);
+    }
+  }
+  private one(text: string): string {
+    const known = this.seen.get(text);
+    if (known !== undefined) return known;
+    // A shop whose titles are each buyer's own (engraved, made to order) would only grow the map.
+    if (this.seen.size < 200_000) this.seen.set(text, text);
+    return text;
+  }
 }
 
 /** When a customer came into the store: their first order of any kind (one not paid too), as an import of that day would have them. */
