@@ -20,40 +20,114 @@ export type FollowUpGroup = (typeof FOLLOW_UP_GROUPS)[number];
 /** How many follow-ups of a channel staff can work in a day; a channel not named has no limit. */
 export type DailyCapacity = Partial<Record<Channel, number>>;
 
+/** Each group's follow-ups as many as asked for, in the group's order, and how many it holds. */
+export interface FollowUpGroups {
+  counts: Record<FollowUpGroup, number>;
+  first: Record<FollowUpGroup, FollowUpRecord[]>;
+}
+
+const byDue = (a: FollowUpRecord, b: FollowUpRecord) => a.dueDay - b.dueDay || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+// Records from before values were kept count as worth nothing.
+const byValue = (a: FollowUpRecord, b: FollowUpRecord) => (b.value ?? 0) - (a.value ?? 0) || byDue(a, b);
+const ORDERS: Record<FollowUpGroup, (a: FollowUpRecord, b: FollowUpRecord) => number> = {
+  overdue: byValue,
+  today: byValue,
+  waiting: byValue,
+  upcoming: byDue,
+  snoozed: (a, b) => (a.snoozedUntilDay ?? 0) - (b.snoozedUntilDay ?? 0) || byDue(a, b),
+  done: (a, b) => b.updatedAt - a.updatedAt || byDue(a, b),
+};
+
+/** The first `limit` of what is added, in an order: sorted and cut now and then, so it never holds much more. */
+class First<T> {
+  private items: T[] = [];
+  constructor(
+    private readonly limit: number,
+    private readonly order: (a: T, b: T) => number,
+  ) {}
+  add(item: T): void {
+    this.items.push(item);
+    if (this.items.length >= 2 * this.limit + 64) this.cut();
+  }
+  sorted(): T[] {
+    this.cut();
+    return this.items;
+  }
+  private cut(): void {
+    this.items.sort(this.order);
+    if (this.items.length > this.limit) this.items.length = this.limit;
+  }
+}
+
 /**
  * Follow-ups as staff work through them on a local day. Open ones due by today (overdue, then due
  * today) come most valuable customer first, as many per channel as the team can work in a day;
  * the rest of them wait, in the same order, for the ones above to be done. Then upcoming ones by
  * due date, snoozed ones until they come back (a snooze that has run out is open again), and done
- * ones, the latest first.
+ * ones, the latest first. Fed one record at a time, it keeps each group's count and only its first
+ * `shown` (and of a channel with a daily limit, that many more than the limit), so a shop with a
+ * million follow-ups is grouped without holding them.
  */
-export function groupFollowUps(records: readonly FollowUpRecord[], today: number, capacity: DailyCapacity = {}): Record<FollowUpGroup, FollowUpRecord[]> {
-  const groups: Record<FollowUpGroup, FollowUpRecord[]> = { overdue: [], today: [], waiting: [], upcoming: [], snoozed: [], done: [] };
-  const dueNow: FollowUpRecord[] = [];
-  for (const record of records) {
-    if (record.status === 'done') groups.done.push(record);
-    else if (record.status === 'snoozed' && (record.snoozedUntilDay ?? 0) > today) groups.snoozed.push(record);
-    else if (record.dueDay <= today) dueNow.push(record);
-    else groups.upcoming.push(record);
+export class FollowUpGrouper {
+  private readonly counts: Record<FollowUpGroup, number> = { overdue: 0, today: 0, waiting: 0, upcoming: 0, snoozed: 0, done: 0 };
+  private readonly first: Record<FollowUpGroup, First<FollowUpRecord>>;
+  /** Due ones of a channel with a daily limit, by channel: which are worked today depends on all of them. */
+  private readonly limited = new Map<Channel, { due: number; best: First<FollowUpRecord> }>();
+
+  constructor(
+    private readonly today: number,
+    private readonly capacity: DailyCapacity = {},
+    private readonly shown: Partial<Record<FollowUpGroup, number>> = {},
+  ) {
+    this.first = Object.fromEntries(FOLLOW_UP_GROUPS.map((group) => [group, new First(this.shownOf(group), ORDERS[group])])) as Record<FollowUpGroup, First<FollowUpRecord>>;
   }
-  const byDue = (a: FollowUpRecord, b: FollowUpRecord) => a.dueDay - b.dueDay || (a.id < b.id ? -1 : 1);
-  // Records from before values were kept count as worth nothing.
-  const byValue = (a: FollowUpRecord, b: FollowUpRecord) => (b.value ?? 0) - (a.value ?? 0) || byDue(a, b);
-  dueNow.sort(byValue);
-  const taken = new Map<Channel, number>();
-  for (const record of dueNow) {
-    const used = taken.get(record.channel) ?? 0;
-    const limit = capacity[record.channel];
-    if (limit !== undefined && used >= limit) groups.waiting.push(record);
+
+  add(record: FollowUpRecord): void {
+    const { today } = this;
+    if (record.status === 'done') this.put('done', record);
+    else if (record.status === 'snoozed' && (record.snoozedUntilDay ?? 0) > today) this.put('snoozed', record);
+    else if (record.dueDay > today) this.put('upcoming', record);
     else {
-      taken.set(record.channel, used + 1);
-      groups[record.dueDay < today ? 'overdue' : 'today'].push(record);
+      const limit = this.capacity[record.channel];
+      if (limit === undefined) this.put(record.dueDay < today ? 'overdue' : 'today', record);
+      else {
+        let channel = this.limited.get(record.channel);
+        if (!channel) this.limited.set(record.channel, (channel = { due: 0, best: new First(limit + this.shownOf('waiting'), byValue) }));
+        channel.due += 1;
+        channel.best.add(record);
+      }
     }
   }
-  groups.upcoming.sort(byDue);
-  groups.snoozed.sort((a, b) => (a.snoozedUntilDay ?? 0) - (b.snoozedUntilDay ?? 0) || byDue(a, b));
-  groups.done.sort((a, b) => b.updatedAt - a.updatedAt);
-  return groups;
+
+  finish(): FollowUpGroups {
+    for (const [name, { due, best }] of this.limited) {
+      const limit = this.capacity[name]!;
+      best.sorted().forEach((record, rank) => {
+        if (rank < limit) this.put(record.dueDay < this.today ? 'overdue' : 'today', record);
+        else this.first.waiting.add(record);
+      });
+      this.counts.waiting += Math.max(0, due - limit);
+    }
+    this.limited.clear();
+    const first = Object.fromEntries(FOLLOW_UP_GROUPS.map((group) => [group, this.first[group].sorted()])) as Record<FollowUpGroup, FollowUpRecord[]>;
+    return { counts: { ...this.counts }, first };
+  }
+
+  private shownOf(group: FollowUpGroup): number {
+    return this.shown[group] ?? Infinity;
+  }
+
+  private put(group: FollowUpGroup, record: FollowUpRecord): void {
+    this.counts[group] += 1;
+    this.first[group].add(record);
+  }
+}
+
+/** Every follow-up of `records` in its group (see FollowUpGrouper). */
+export function groupFollowUps(records: Iterable<FollowUpRecord>, today: number, capacity: DailyCapacity = {}): Record<FollowUpGroup, FollowUpRecord[]> {
+  const grouper = new FollowUpGrouper(today, capacity);
+  for (const record of records) grouper.add(record);
+  return grouper.finish().first;
 }
 
 /**
