@@ -6,6 +6,8 @@ export type Delimiter = ',' | '\t' | ';' | '|' | 'whitespace';
 
 /** The longest a single row may grow while its quote is still open: a broken quote, not a real cell. */
 export const MAX_ROW_CHARS = 16 * 1024 * 1024;
+/** A carried record this long waits for as much text again before it is read again (see RowSplitter.push). */
+const LONG_RECORD = 256 * 1024;
 
 /** Guesses the delimiter from the first lines: the candidate that splits them into the most, equal, columns. */
 export function detectDelimiter(sampleText: string): Delimiter {
@@ -36,6 +38,9 @@ export function detectDelimiter(sampleText: string): Delimiter {
  */
 export class RowSplitter {
   private partial = '';
+  /** Text after a long unfinished record, held until it is as long as the record: see push. */
+  private held: string[] = [];
+  private heldLength = 0;
   private rowsSeen = 0;
   private readonly quotesWhole = new Tries();
 
@@ -46,6 +51,16 @@ export class RowSplitter {
   ) {}
 
   push(text: string): void {
+    // A record carried past LONG_RECORD (a quoted cell of many lines, or a quote never closed) is
+    // read again from its start with each piece: held until the new text is as long as it, it is
+    // read a few times in all rather than once per 64 kB piece.
+    if (this.partial.length >= LONG_RECORD && this.heldLength + text.length < this.partial.length) {
+      this.held.push(text);
+      this.heldLength += text.length;
+      this.checkLength();
+      return;
+    }
+    if (this.held.length > 0) text = this.takeHeld() + text;
     // The carried record is finished on its own, with the text up to the first LF: rows split from
     // a string glued to the carry (a cons string) cost four times as much in V8. Up to an LF, as a
     // CR that ends a piece may be half of a CRLF (a file of CRs alone takes the slower way).
@@ -62,7 +77,7 @@ export class RowSplitter {
 
   /** Parses the rest; an unclosed quote at the end of the file is reported, never imported as one giant cell. */
   end(): void {
-    const rest = this.partial;
+    const rest = this.partial + this.takeHeld();
     this.partial = '';
     if (rest !== '') this.parse(rest, true);
   }
@@ -73,10 +88,18 @@ export class RowSplitter {
    */
   discard(): void {
     this.partial = '';
+    this.takeHeld();
+  }
+
+  private takeHeld(): string {
+    const text = this.held.join('');
+    this.held = [];
+    this.heldLength = 0;
+    return text;
   }
 
   private checkLength(): void {
-    if (this.partial.length > MAX_ROW_CHARS) {
+    if (this.partial.length + this.heldLength > MAX_ROW_CHARS) {
       throw new InputError(
         both(
           `Row ${this.rowsSeen + 1} runs past ${MAX_ROW_CHARS / 1024 / 1024} MB: a quote (") opened there is never closed, or a cell is far larger than any order field. Fix that row in a text editor, or export again.`,

@@ -105,6 +105,27 @@ describe('RowSplitter', () => {
     }
   });
 
+  it('reads a cell of megabytes across many small pieces exactly, and the rows around it', () => {
+    // A long note of many lines (quotes, line breaks and delimiters in it), as an export of a shop's
+    // notes may hold; each piece used to read the whole record again from its start.
+    const note = Array.from({ length: 60_000 }, (_, i) => `line ${i}, "quoted" 留言\r\n`).join('');
+    const table = [['order', 'note', 'total'], ['1', 'short', '1.00'], ['2', note, '2.00'], ['3', '', '3.00'], ['4', note.slice(0, 300_000), '4.00'], ['5', 'end', '5.00']];
+    const text = write(table, () => '\r\n');
+    expect(text.length).toBeGreaterThan(1_500_000);
+    for (const size of [1_000, 65_536, text.length]) {
+      const texts: string[] = [];
+      const rows: string[][] = [];
+      const splitter = new RowSplitter(',', (batch, lines) => {
+        rows.push(...batch);
+        texts.push(...lines);
+      });
+      for (let i = 0; i < text.length; i += size) splitter.push(text.slice(i, i + size));
+      splitter.end();
+      expect(rows, `pieces of ${size}`).toEqual(table);
+      expect(texts.join('\r\n') + '\r\n', `pieces of ${size}`).toBe(text);
+    }
+  });
+
   it('keeps text after a closing quote and a quote inside an unquoted cell, as spreadsheets do', () => {
     expect(split('"12" kg,"",x\nab"c,"d",""\n', 100)).toEqual([
       ['12 kg', '', 'x'],
