@@ -20,6 +20,9 @@ export type FollowUpGroup = (typeof FOLLOW_UP_GROUPS)[number];
 /** How many follow-ups of a channel staff can work in a day; a channel not named has no limit. */
 export type DailyCapacity = Partial<Record<Channel, number>>;
 
+/** None of any group shown: their counts only. */
+export const COUNTS_ONLY: Readonly<Record<FollowUpGroup, number>> = { overdue: 0, today: 0, waiting: 0, upcoming: 0, snoozed: 0, done: 0 };
+
 /** Each group's follow-ups as many as asked for, in the group's order, and how many it holds. */
 export interface FollowUpGroups {
   counts: Record<FollowUpGroup, number>;

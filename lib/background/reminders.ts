@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
-import { allFollowUps } from '../db/profiles';
-import { groupFollowUps } from '../follow-ups';
+import { followUpGroups } from '../db/profiles';
+import { COUNTS_ONLY } from '../follow-ups';
 import { dailyReminder, shopSettings } from '../settings';
 import { localDayNumber } from '../time';
 import { db } from './store';
@@ -17,8 +17,8 @@ const TEXT = {
 /** The follow-ups due on the shop's day: overdue and today's, as the Follow-ups page counts them. */
 export async function followUpsDue(): Promise<number> {
   const { timeZone } = await shopSettings.getValue();
-  const groups = groupFollowUps(await allFollowUps(await db()), localDayNumber(Date.now(), timeZone));
-  return groups.overdue.length + groups.today.length;
+  const { counts } = await followUpGroups(await db(), localDayNumber(Date.now(), timeZone), {}, COUNTS_ONLY);
+  return counts.overdue + counts.today;
 }
 
 /** After the daily rescore: one notification of what is due, if the seller asked for it and allowed notifications. */

@@ -3,7 +3,8 @@ import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from '../engine/outc
 import type { Facts } from '../scoring/scorer';
 import { bucketOf, readBucket, storedBucket, type StoredBucket } from './buckets';
 import type { Database } from './schema';
-import { countDue, type DueTally, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
+import { countDue, FollowUpGrouper, type DailyCapacity, type DueTally, type FollowUpGroup, type FollowUpGroups, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
+import { bucketSlices } from './slices';
 import type { RuleProblem } from '../engine/validate';
 
 /** What a rescore found about one customer: every fact and what the rules say. */
@@ -151,6 +152,21 @@ export const customerOfFollowUp = (id: string) => id.slice(id.indexOf('|') + 1, 
 export async function allFollowUps(db: Database): Promise<FollowUpRecord[]> {
   const buckets = await db.getAll('followups');
   return buckets.flatMap((stored) => Object.values(readBucket<FollowUpRecord>(stored))).sort((a, b) => a.dueDay - b.dueDay || (a.id < b.id ? -1 : 1));
+}
+
+/** Buckets of follow-ups read at a time: a sixty-fourth of them, parsed in a page's short task. */
+const FOLLOW_UP_SLICE = 16;
+
+/**
+ * The follow-ups grouped as staff work them on a day (see FollowUpGrouper): each group's count and
+ * its first `shown`, read a slice of buckets at a time, so no page holds every follow-up.
+ */
+export async function followUpGroups(db: Database, today: number, capacity: DailyCapacity = {}, shown: Partial<Record<FollowUpGroup, number>> = {}): Promise<FollowUpGroups> {
+  const grouper = new FollowUpGrouper(today, capacity, shown);
+  for await (const { followups } of bucketSlices(db, ['followups'], FOLLOW_UP_SLICE)) {
+    for (const stored of followups) for (const record of Object.values(readBucket<FollowUpRecord>(stored))) grouper.add(record);
+  }
+  return grouper.finish();
 }
 
 /** One customer's follow-ups (one bucket read), in due order. */

@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { allFollowUps, rescoreStatus, type RescoreStatus } from '../db/profiles';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { followUpGroups, rescoreStatus, type RescoreStatus } from '../db/profiles';
 import type { Database } from '../db/schema';
-import { FOLLOW_UP_GROUPS, groupFollowUps, type DailyCapacity, type FollowUpGroup, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
+import { FOLLOW_UP_GROUPS, type DailyCapacity, type FollowUpGroup, type FollowUpGroups, type FollowUpStatus } from '../follow-ups';
 import { sendMessage } from '../messaging';
 import { followUpCapacity, shopSettings } from '../settings';
 import { isoDay, localDayNumber } from '../time';
@@ -16,20 +16,27 @@ const PAGE = 100;
 /** Every follow-up, overdue first; done and snooze are kept in the store like the history card's. */
 export function FollowUpsPage({ db, language, storeVersion }: { db: Database; language: Language; storeVersion: string }) {
   const t = translator(language);
-  const [records, setRecords] = useState<FollowUpRecord[] | null>(null);
+  const [groups, setGroups] = useState<FollowUpGroups | null>(null);
   const [today, setToday] = useState<number | null>(null);
   const [shown, setShown] = useState(() => Object.fromEntries(FOLLOW_UP_GROUPS.map((group) => [group, PAGE])) as Record<FollowUpGroup, number>);
   const [capacity, setCapacity] = useState<DailyCapacity | null>(null);
   const [missed, setMissed] = useState<NonNullable<RescoreStatus['followUpsMissed']>>({});
 
-  const load = async () => setRecords(await allFollowUps(db));
   useEffect(() => {
-    void load();
     void shopSettings.getValue().then((settings) => setToday(localDayNumber(Date.now(), settings.timeZone)));
     void followUpCapacity.getValue().then(setCapacity);
     void rescoreStatus(db).then((status) => setMissed(status?.followUpsMissed ?? {}));
   }, [db, storeVersion]);
-  const groups = useMemo(() => (records && today !== null && capacity ? groupFollowUps(records, today, capacity) : null), [records, today, capacity]);
+  // Only each group's count and the ones shown are read into the page: a big shop has hundreds of thousands.
+  const asked = useRef(0);
+  const load = async () => {
+    if (today === null || !capacity) return;
+    // A later read (more shown, a status set) wins over one still under way.
+    const ask = (asked.current += 1);
+    const read = await followUpGroups(db, today, capacity, shown);
+    if (ask === asked.current) setGroups(read);
+  };
+  useEffect(() => void load(), [db, storeVersion, today, capacity, shown]);
 
   const setStatus = async (id: string, status: FollowUpStatus) => {
     await sendMessage('setFollowUpStatus', { id, status, snoozeDays: 3 });
@@ -41,7 +48,7 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
     <section class="tm-page" aria-labelledby="follow-ups-title">
       <h1 id="follow-ups-title">{t('followUpsTitle')}</h1>
       <p class="tm-muted">{t('followUpsIntro')}</p>
-      {records!.length === 0 && <p class="tm-card tm-empty">{t('followUpsEmpty')}</p>}
+      {FOLLOW_UP_GROUPS.every((group) => groups.counts[group] === 0) && <p class="tm-card tm-empty">{t('followUpsEmpty')}</p>}
       {Object.entries(missed).map(([ref, { label, customers }]) => (
         <p class="tm-card tm-muted tm-follow-ups-missed" data-rule={ref}>
           {language === 'en'
@@ -50,14 +57,14 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
           <a href="#segments">{t('navSegments')}</a>
         </p>
       ))}
-      {FOLLOW_UP_GROUPS.filter((group) => groups[group].length > 0).map((group) => (
+      {FOLLOW_UP_GROUPS.filter((group) => groups.counts[group] > 0).map((group) => (
         <div class="tm-card tm-follow-up-group" data-group={group}>
           <h2>
-            {t(`followUps.${group}`)} <span class="tm-muted tm-group-count">{formatCount(groups[group].length, language)}</span>
+            {t(`followUps.${group}`)} <span class="tm-muted tm-group-count">{formatCount(groups.counts[group], language)}</span>
           </h2>
           {group === 'waiting' && <p class="tm-muted">{t('followUpsWaitingHint')}</p>}
           <ul class="tm-follow-up-list">
-            {groups[group].slice(0, shown[group]).map((f) => (
+            {groups.first[group].slice(0, shown[group]).map((f) => (
               <li class="tm-follow-up-item" data-follow-up={f.id} data-status={f.status}>
                 <div>
                   <strong>{localised(f.label, language)}</strong> · <a href={`#customer=${encodeURIComponent(f.customerKey)}`}>{idOfKey(f.customerKey)}</a> · {t(`channel.${f.channel}`)} · {f.due}
@@ -89,7 +96,7 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
               </li>
             ))}
           </ul>
-          {groups[group].length > shown[group] && (
+          {groups.counts[group] > shown[group] && (
             <button type="button" class="tm-link" onClick={() => setShown({ ...shown, [group]: shown[group] + PAGE })}>
               {t('showMore')}
             </button>

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { customerRowsAsOf } from '../db/customer-list';
 import type { ImportRecord } from '../db/ledger';
-import { allFollowUps } from '../db/profiles';
+import { followUpGroups } from '../db/profiles';
 import type { Database } from '../db/schema';
-import { dueOn, groupFollowUps, type DueTally } from '../follow-ups';
+import { COUNTS_ONLY, dueOn, type DueTally } from '../follow-ups';
 import { overviewOf, overviewOfTally } from '../overview';
 import { keptTally } from '../db/tallies';
 import { shopSettings } from '../settings';
@@ -41,8 +41,8 @@ export function OverviewPage({ db, language, ledger, storeVersion, shop }: { db:
       const shown = tally ? overviewOfTally(tally, currency) : overviewOf(await customerRowsAsOf(db, storeVersion, setReading, shop), currency);
       let dueNow = dueTally && dueOn(dueTally, today);
       if (!dueNow) {
-        const groups = groupFollowUps(await allFollowUps(db), today);
-        dueNow = { overdue: groups.overdue.length, today: groups.today.length };
+        const { counts } = await followUpGroups(db, today, {}, COUNTS_ONLY);
+        dueNow = { overdue: counts.overdue, today: counts.today };
       }
       if (!current) return;
       setOverview(shown);

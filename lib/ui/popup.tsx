@@ -3,10 +3,9 @@ import { idOfKey } from '../shops';
 import { browser } from 'wxt/browser';
 import type { ListedCustomer } from '../customer-table';
 import { customerQueries } from './customer-queries';
-import { allFollowUps } from '../db/profiles';
-import type { FollowUpRecord } from '../follow-ups';
+import { followUpGroups } from '../db/profiles';
+import { COUNTS_ONLY, type FollowUpRecord } from '../follow-ups';
 import { openTiermarkDB, type Database } from '../db/schema';
-import { groupFollowUps } from '../follow-ups';
 import { sendMessage, storeVersionOf, type PageStatus, type StoreStatus } from '../messaging';
 import { shopSettings } from '../settings';
 import { localDayNumber } from '../time';
@@ -44,7 +43,7 @@ export function Popup() {
   const [status, setStatus] = useState<StoreStatus | null>(null);
   const [page, setPage] = useState<PageStatus | null | undefined>(undefined);
   const [db, setDb] = useState<Database | null>(null);
-  const [due, setDue] = useState<FollowUpRecord[] | null>(null);
+  const [due, setDue] = useState<{ count: number; first: FollowUpRecord[] } | null>(null);
   const [text, setText] = useState('');
   const [found, setFound] = useState<ListedCustomer[]>([]);
   // What a search could not cover: customers imported since the last rescore, no customer table yet, or a failed read.
@@ -52,8 +51,8 @@ export function Popup() {
 
   const loadDue = async (database: Database) => {
     const { timeZone } = await shopSettings.getValue();
-    const groups = groupFollowUps(await allFollowUps(database), localDayNumber(Date.now(), timeZone));
-    setDue([...groups.overdue, ...groups.today]);
+    const { counts, first } = await followUpGroups(database, localDayNumber(Date.now(), timeZone), {}, { ...COUNTS_ONLY, overdue: FOLLOW_UPS_SHOWN, today: FOLLOW_UPS_SHOWN });
+    setDue({ count: counts.overdue + counts.today, first: [...first.overdue, ...first.today].slice(0, FOLLOW_UPS_SHOWN) });
   };
   useEffect(() => {
     void sendMessage('getStatus', {}).then(setStatus);
@@ -115,11 +114,11 @@ export function Popup() {
       {due && (
         <section aria-labelledby="tm-popup-due">
           <h2 id="tm-popup-due">
-            {t('popupDue')} <span class="tm-muted">{formatCount(due.length, language)}</span>
+            {t('popupDue')} <span class="tm-muted">{formatCount(due.count, language)}</span>
           </h2>
-          {due.length === 0 && <p class="tm-muted">{t('popupNothingDue')}</p>}
+          {due.count === 0 && <p class="tm-muted">{t('popupNothingDue')}</p>}
           <ul class="tm-popup-due">
-            {due.slice(0, FOLLOW_UPS_SHOWN).map((f) => (
+            {due.first.map((f) => (
               <li data-follow-up={f.id}>
                 <button type="button" class="tm-link" onClick={() => openCustomer(f.customerKey)}>
                   {idOfKey(f.customerKey)}
