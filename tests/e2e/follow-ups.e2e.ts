@@ -1,7 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers';
-import { importAndScore, openEmptyDashboard, storeRuleFile, THANK_YOU_CALLS, type LoadedExtension } from './extension';
+import { importAndScore, openEmptyDashboard, storedRecords, storeRuleFile, THANK_YOU_CALLS, type LoadedExtension } from './extension';
 
 describe('the Follow-ups page', () => {
   let browser: LoadedExtension;
@@ -62,5 +65,69 @@ describe('the Follow-ups page', () => {
     await expect.poll(async () => (await idsIn('waiting')).length).toBe(1);
     expect((await idsIn('today')).map((id) => id!.split('|')[1])).toEqual(['taobao:张三丰']);
     expect((await idsIn('waiting')).map((id) => id!.split('|')[1])).toEqual(['taobao:lily_2019']);
+  });
+});
+
+describe('the Follow-ups page of a shop with hundreds due', () => {
+  let browser: LoadedExtension;
+  let page: Page;
+  const dir = mkdtempSync(join(tmpdir(), 'tiermark-follow-ups-'));
+
+  beforeAll(async () => {
+    ({ browser, page } = await openEmptyDashboard());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const group = (name: string) => page.locator(`.tm-follow-up-group[data-group="${name}"]`);
+  const shownIn = (name: string) => group(name).locator('.tm-follow-up-item').count();
+  const countOf = async (name: string) => Number((await group(name).locator('.tm-group-count').innerText()).replace(/\D/g, ''));
+
+  it('counts each group whole and lists a hundred of it at a time, as many more as the seller asks for', async () => {
+    // 260 Shopify buyers, each thanked by a call due today.
+    const [header, template] = readFileSync(fixture('shopify-orders-73.csv'), 'utf8').split('\n') as [string, string];
+    const cells = template.split(',');
+    const orderId = cells.indexOf('4373824887817');
+    const rows = Array.from({ length: 260 }, (_, i) => {
+      const row = [...cells];
+      [row[0], row[1], row[24], row[orderId]] = [`#${5000 + i}`, `buyer${i}@example.com`, `Buyer ${i}`, String(4_400_000_000_000 + i)];
+      return row.join(',');
+    });
+    const file = join(dir, 'shopify-many.csv');
+    writeFileSync(file, `${header}\n${rows.join('\n')}\n`);
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#import`);
+    await storeRuleFile(page, 'thank-you.json', THANK_YOU_CALLS);
+    await importAndScore(page, file);
+    // Counted from the store, one bucket record at a time.
+    const open = (await storedRecords<{ json: string }>(page, 'followups')).flatMap((stored) => Object.values(JSON.parse(stored.json) as Record<string, { status: string; action: string }>)).filter((f) => f.status === 'open' && f.action === 'thank-you');
+    expect(open).toHaveLength(260);
+
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#follow-ups`);
+    // Thirty calls a day by default (Settings): the rest wait, a hundred listed at a time.
+    await expect.poll(() => shownIn('waiting')).toBe(100);
+    expect(await countOf('today')).toBe(30);
+    expect(await shownIn('today')).toBe(30);
+    expect(await countOf('waiting')).toBe(open.length - 30);
+    await group('waiting').getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => shownIn('waiting')).toBe(200);
+    await group('waiting').getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => shownIn('waiting')).toBe(230);
+    expect(await group('waiting').getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    const ids = await page.locator('.tm-follow-up-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-follow-up')));
+    expect(new Set(ids).size).toBe(260);
+  });
+
+  it('keeps to a daily capacity with the rest waiting, each group counted whole', async () => {
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#settings`);
+    await page.fill('#tm-capacity input[data-channel="phone"]', '150');
+    await page.locator('#tm-capacity input[data-channel="phone"]').press('Tab');
+    await expect.poll(() => page.evaluate(`chrome.storage.local.get('followUpCapacity').then((v) => v.followUpCapacity.phone)`)).toBe(150);
+    await page.goto(`chrome-extension://${browser.extensionId}/options.html#follow-ups`);
+    await expect.poll(() => countOf('waiting')).toBe(110);
+    expect(await countOf('today')).toBe(150);
+    await expect.poll(() => shownIn('today')).toBe(100);
+    expect(await shownIn('waiting')).toBe(100);
   });
 });
