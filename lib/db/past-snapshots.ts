@@ -3,7 +3,7 @@ import { outcomeOf } from '../engine/outcome';
 import { defaultRegistry, type Registry } from '../engine/registry';
 import { minorDigits } from '../money';
 import { fitScorers, scoreCustomer } from '../scoring/pipeline';
-import type { ScoreSettings } from '../scoring/scorer';
+import type { CustomerHistory, ScoreSettings } from '../scoring/scorer';
 import { daysToKeep, keyHashes, SnapshotBuilder, SnapshotReader, type PastSnapshotStatus, type SnapshotRecord } from '../snapshots';
 import { endOfDay, isoDay, localDayNumber } from '../time';
 import { firstOrderAt, historyOf, readCustomers, shopRuleSets } from './rescore';
@@ -122,14 +122,18 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
     const ctx = fitScorers(() => histories, base);
     const { ruleSetFor } = shopRuleSets(ruleFiles, registry, histories.map((h) => ({ currency: h.customer.currency, spend: h.netSpendMinor / 10 ** minorDigits(h.customer.currency), bought: h.occasionDays.length > 0 })));
     const snapshot = new SnapshotBuilder(end);
-    for (let i = 0; i < histories.length; i += 1) {
+    // Let go once scored: a month's histories are half a gigabyte at a million customers, garbage
+    // the collector can take while the month is scored rather than after it.
+    const toScore: Array<CustomerHistory | undefined> = histories;
+    for (let i = 0; i < toScore.length; i += 1) {
       if ((i & 0x1fff) === 0x1fff) {
         // Now and then the background's other messages (a seller page's badges) are answered, and
         // progress reported: each report also keeps an extension's background awake.
         await new Promise((resume) => setTimeout(resume, 0));
         options.onProgress?.({ ...status });
       }
-      const history = histories[i]!;
+      const history = toScore[i]!;
+      toScore[i] = undefined;
       const { hashes } = customers[i]!;
       const standing = previous?.standingOf(hashes) ?? null;
       const facts = scoreCustomer(standing ? { ...history, previous: standing } : history, ctx);
