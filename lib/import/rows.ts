@@ -87,8 +87,9 @@ export class RowSplitter {
    * inside a quoted multi-line cell, which only the rest of the file closes.
    */
   discard(): void {
+    // Held text may finish the long record and hold whole records after it.
+    if (this.held.length > 0) this.parse(this.partial + this.takeHeld(), false);
     this.partial = '';
-    this.takeHeld();
   }
 
   private takeHeld(): string {

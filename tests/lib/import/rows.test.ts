@@ -177,6 +177,18 @@ describe('RowSplitter', () => {
     expect(rows).toEqual(records.slice(0, 2));
   });
 
+  it('keeps the whole records after a long one when a preview stops inside the next', () => {
+    const note = 'a long "note", of many lines\n'.repeat(20_000);
+    const table = [['order', 'note'], ['1', note], ['2', 'short'], ['3', 'also short']];
+    const text = write(table, () => '\n');
+    const cut = text.lastIndexOf('also');
+    const rows: string[][] = [];
+    const splitter = new RowSplitter(',', (batch) => rows.push(...batch));
+    for (let i = 0; i < cut; i += 4096) splitter.push(text.slice(i, Math.min(cut, i + 4096)));
+    splitter.discard();
+    expect(rows).toEqual(table.slice(0, 3));
+  });
+
   it('names the row of a quote that never closes', () => {
     expect(() => split('a,b\n1,"open\n2,3\n', 4)).toThrow(/Row 2 has a quote/);
   });
