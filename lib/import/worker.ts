@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { openTiermarkDB } from '../db/schema';
 import { importFile } from '../db/importer';
-import { sha256Hex } from './encoding';
+import { sha256OfStream } from './encoding';
 import { importLockName, type WorkerReply, type WorkerRequest } from './worker-protocol';
 import { sellerText } from '../localised';
 
@@ -20,7 +20,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
     .request(importLockName(importId), async () => {
       post({ type: 'hashing' });
       const hashStarted = performance.now();
-      const hash = await sha256Hex(await file.arrayBuffer());
+      const hash = await sha256OfStream(file.stream() as unknown as AsyncIterable<Uint8Array>);
       const hashMs = Math.round(performance.now() - hashStarted);
       const db = await openTiermarkDB();
       let lastPost = 0;

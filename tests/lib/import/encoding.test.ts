@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectEncoding } from '../../../lib/import/encoding';
 import { importToMemory } from '../../../lib/import/collect';
-import { concatBytes } from '../../../lib/import/encoding';
+import { concatBytes, sha256Hex, sha256OfStream } from '../../../lib/import/encoding';
 import { encodeGbk } from '../../../lib/ui/gbk';
 import { chunked } from '../../helpers';
 import { textIn } from '../../../lib/localised';
@@ -92,5 +92,20 @@ describe('encodings, decided per file with evidence', () => {
     const { orders, encoding } = await load(bytes, 97, { encoding: 'gb18030' });
     expect(encoding).toMatchObject({ encoding: 'gb18030', evidence: 'chosen by you' });
     expect([...orders.values()][0]!.customerKey).not.toBe('generic:Søren');
+  });
+});
+
+describe('a file’s SHA-256, which the imports ledger knows a file again by', () => {
+  it('is the standard digest however the file is read, so files imported before are still known', async () => {
+    const { createHash } = await import('node:crypto');
+    for (const size of [0, 1, 63, 64, 65, 1_000, 200_003]) {
+      const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 2_654_435_761) >>> 24);
+      const expected = createHash('sha256').update(bytes).digest('hex');
+      // The way releases before this one hashed a file: WebCrypto over its bytes held whole.
+      const webCrypto = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
+      expect(webCrypto).toBe(expected);
+      expect(await sha256Hex(bytes), `${size} bytes`).toBe(expected);
+      for (const chunk of [1, 7, 64, 65_536]) expect(await sha256OfStream(chunked(bytes, chunk)), `${size} bytes in chunks of ${chunk}`).toBe(expected);
+    }
   });
 });
