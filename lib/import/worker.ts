@@ -18,15 +18,17 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const { file, settings, importId } = request;
   void navigator.locks
     .request(importLockName(importId), async () => {
+      // Read twice, a piece at a time: once for the hash (a file imported before is known before anything is staged), once to import.
+      const stream = () => file.stream() as unknown as AsyncIterable<Uint8Array>;
       post({ type: 'hashing' });
       const hashStarted = performance.now();
-      const hash = await sha256OfStream(file.stream() as unknown as AsyncIterable<Uint8Array>);
+      const hash = await sha256OfStream(stream());
       const hashMs = Math.round(performance.now() - hashStarted);
       const db = await openTiermarkDB();
       let lastPost = 0;
       const record = await importFile(
         db,
-        { name: file.name, size: file.size, hash, stream: () => file.stream() as unknown as AsyncIterable<Uint8Array> },
+        { name: file.name, size: file.size, hash, stream },
         { ...settings, importId },
         {
           signal: controller.signal,
