@@ -152,8 +152,17 @@ function codeIn<T>(codes: Map<string, number>, list: T[], key: string, value: T)
 }
 
 /** What a search looks in, a line per customer: never a line break inside, and each text once (a buyer id is often the email too). */
-export const searchLine = (customer: Pick<Customer, 'buyerId' | 'names' | 'emails'>): string =>
-  [...new Set([customer.buyerId, ...customer.names, ...customer.emails].map((text) => text.toLowerCase().replace(/\n/g, ' ')))].join('\u0001');
+export function searchLine({ buyerId, names, emails }: Pick<Customer, 'buyerId' | 'names' | 'emails'>): string {
+  const texts: string[] = [];
+  const put = (text: string) => {
+    const searched = text.toLowerCase().replace(/\n/g, ' ');
+    if (!texts.includes(searched)) texts.push(searched);
+  };
+  put(buyerId);
+  for (const name of names) put(name);
+  for (const email of emails) put(email);
+  return texts.join('\u0001');
+}
 
 /** A search as its lines are scanned for it. */
 const searchedText = (text: string) => text.trim().toLowerCase().replace(/\n/g, ' ');
@@ -217,6 +226,7 @@ export class CustomerTableBuilder {
   private readonly currencies: string[] = [];
   private readonly shops: string[] = [];
   private readonly seen: Array<{ customers: number; tiers: Set<number>; badgeSets: Set<number> }> = [];
+  private readonly outcomeCodes = new WeakMap<object, number>();
   private readonly dictionaries = { tier: new Map<string, number>(), badge: new Map<string, number>(), badgeSet: new Map<string, number>(), treatment: new Map<string, number>(), treatmentSet: new Map<string, number>(), currency: new Map<string, number>(), shop: new Map<string, number>() };
 
   /** `facts`: each fact's type; `expected`: about how many customers; `blocks`: smaller in tests, to cross their edges. */
@@ -286,10 +296,10 @@ export class CustomerTableBuilder {
       if (typeof value !== 'boolean' && value !== null) this.other(column.fact, row, facts);
     }
     const { dictionaries: d, codes } = this;
-    codes.tier[row] = tier ? 1 + codeIn(d.tier, this.tiers, JSON.stringify([tier.ref, tier.label, tier.colour, tier.rank]), { ref: tier.ref, label: tier.label, colour: tier.colour, rank: tier.rank }) : 0;
-    const set = badges.map((b) => codeIn(d.badge, this.badges, JSON.stringify([b.ref, b.label, b.colour]), { ref: b.ref, label: b.label, colour: b.colour }));
+    codes.tier[row] = tier ? 1 + this.outcomeCode(tier, () => codeIn(d.tier, this.tiers, JSON.stringify([tier.ref, tier.label, tier.colour, tier.rank]), { ref: tier.ref, label: tier.label, colour: tier.colour, rank: tier.rank })) : 0;
+    const set = badges.map((b) => this.outcomeCode(b, () => codeIn(d.badge, this.badges, JSON.stringify([b.ref, b.label, b.colour]), { ref: b.ref, label: b.label, colour: b.colour })));
     codes.badgeSet[row] = codeIn(d.badgeSet, this.badgeSets, set.join(','), set);
-    const given = treatments.map((x) => codeIn(d.treatment, this.treatments, JSON.stringify([x.ref, x.label]), { ref: x.ref, label: x.label }));
+    const given = treatments.map((x) => this.outcomeCode(x, () => codeIn(d.treatment, this.treatments, JSON.stringify([x.ref, x.label]), { ref: x.ref, label: x.label })));
     codes.treatmentSet[row] = codeIn(d.treatmentSet, this.treatmentSets, given.join(','), given);
     codes.currency[row] = codeIn(d.currency, this.currencies, customer.currency, customer.currency);
     const shop = shopOfKey(customer.key);
@@ -318,6 +328,16 @@ export class CustomerTableBuilder {
     ];
     this.rows.add(JSON.stringify(line));
     this.search.add(searchLine(customer));
+  }
+
+  /**
+   * An outcome's code, found by the object first: the rules share one object per rule among the
+   * customers it fires for (lib/engine/outcome.ts), so its text is made once, not per customer.
+   */
+  private outcomeCode(outcome: object, byText: () => number): number {
+    let code = this.outcomeCodes.get(outcome);
+    if (code === undefined) this.outcomeCodes.set(outcome, (code = byText()));
+    return code;
   }
 
   private addOccasions(row: number, { occasionDays, occasionSpendMinor }: Pick<CustomerHistory, 'occasionDays' | 'occasionSpendMinor'>): void {

@@ -107,6 +107,10 @@ export class BadgeIndexBuilder {
   private readonly looks: StoredLook[] = [];
   private readonly lookNumbers = new Map<string, number>();
   private readonly customerLooks = new Map<string, number>();
+  private readonly numberOfLook = new WeakMap<StoredLook, number>();
+  private readonly looksByOutcome = new Map<string, StoredLook>();
+  private readonly labelIds = new WeakMap<object, number>();
+  private labelIdsMade = 0;
   private first = new Uint32Array(4096);
   private second = new Uint32Array(4096);
   private lookIds = new Uint16Array(4096);
@@ -114,14 +118,39 @@ export class BadgeIndexBuilder {
   private overflow = false;
 
   private lookNumber(look: StoredLook): number {
+    let number = this.numberOfLook.get(look);
+    if (number !== undefined) return number;
     const text = JSON.stringify(look);
-    let number = this.lookNumbers.get(text);
+    number = this.lookNumbers.get(text);
     if (number === undefined) {
       number = this.looks.push(look) - 1;
       this.lookNumbers.set(text, number);
       if (number >= MAX_LOOKS) this.overflow = true;
     }
+    this.numberOfLook.set(look, number);
     return number;
+  }
+
+  private labelId(label: object): number {
+    let id = this.labelIds.get(label);
+    if (id === undefined) this.labelIds.set(label, (id = this.labelIdsMade++));
+    return id;
+  }
+  /**
+   * The look of a tier and badges as the rules gave them, one object for every customer with the
+   * same: the rules share their labels among the customers they fire for, so the look is found by
+   * those objects rather than made and written out as text for each customer.
+   */
+  lookOf(tier: Pick<TierOutcome, 'label' | 'colour'> | null, badges: readonly Pick<BadgeOutcome, 'label' | 'colour'>[]): StoredLook {
+    let key = tier ? `${this.labelId(tier.label)}:${tier.colour}` : '-';
+    for (let i = 0; i < badges.length && i < BADGES_SHOWN; i += 1) key += `|${this.labelId(badges[i]!.label)}:${badges[i]!.colour}`;
+    let look = this.looksByOutcome.get(key);
+    if (!look) {
+      look = storedLook(tier, badges);
+      // Labels made for each customer would only grow the map.
+      if (this.looksByOutcome.size < 4096) this.looksByOutcome.set(key, look);
+    }
+    return look;
   }
 
   private add(key: string, look: number): void {

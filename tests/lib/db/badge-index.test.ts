@@ -29,6 +29,32 @@ const PLAIN = storedLook(null, []);
 const NO_COUNTS = { customers: 0, orders: 0 };
 
 describe('the badge index the rescore writes in shards', () => {
+  it('gives customers with the same tier and badges one look, however their outcomes were made', async () => {
+    const builder = new BadgeIndexBuilder();
+    const gold = both('Gold', '金卡');
+    const churn = both('Churn risk', '流失预警');
+    // A rule's shared outcome, a tier made for each customer (its benefits read their facts) with the same label, and an equal label made apart.
+    const shared = { label: gold, colour: '#b7950b' };
+    const outcomes = [
+      [shared, [{ label: churn, colour: '#e67e22' }]],
+      [shared, []],
+      [{ label: gold, colour: '#b7950b', benefits: ['a'] }, []],
+      [{ label: both('Gold', '金卡'), colour: '#b7950b' }, []],
+      [{ label: gold, colour: '#000000' }, []],
+      [null, [{ label: churn, colour: '#e67e22' }, { label: both('VIP', 'VIP'), colour: '#111111' }, { label: both('Third', '三'), colour: '#222222' }]],
+      [null, [{ label: churn, colour: '#e67e22' }, { label: both('VIP', 'VIP'), colour: '#111111' }, { label: both('Fourth', '四'), colour: '#333333' }]],
+    ] as const;
+    outcomes.forEach(([tier, badges], i) => builder.addCustomer({ key: `taobao:b${i}`, platform: 'taobao', buyerId: `b${i}` }, builder.lookOf(tier, badges)));
+    const { head } = builder.finish('build-1', NO_COUNTS);
+    // Gold with churn, Gold, Gold in black, and churn with VIP (a third badge is not shown).
+    expect(head.looks).toEqual([
+      storedLook(shared, [{ label: churn, colour: '#e67e22' }]),
+      storedLook(shared, []),
+      storedLook({ label: gold, colour: '#000000' }, []),
+      storedLook(null, [{ label: churn, colour: '#e67e22' }, { label: both('VIP', 'VIP'), colour: '#111111' }]),
+    ]);
+  });
+
   it('finds every identifier in its shard, in either language, and nothing else', async () => {
     const db = await openTiermarkDB(`badge-shards-${Math.random()}`);
     const builder = new BadgeIndexBuilder();
