@@ -75,6 +75,25 @@ describe('a bucket of profiles', () => {
     }
   });
 
+  it('keeps each customer’s own facts when their names differ from the customer’s before', async () => {
+    const [profile] = await profilesOf(1);
+    const facts: Facts[] = [
+      { a: 1, b: 'x', c: true },
+      { a: 2, b: 'y', c: false },
+      { a: 3, b: 'z' },
+      { a: 4, b: undefined, c: null },
+      { a: 5, b: 'w', c: true, d: 0.5 },
+      { b: 'v', a: 6 },
+      {},
+      { a: 7, b: 'u', c: true },
+    ];
+    const profiles = facts.map((f, i) => ({ ...profile!, key: `shop:c${i}`, facts: f }));
+    const read = readProfiles(storedProfiles(3, profiles));
+    expect(Object.values(read).map((p) => p.facts)).toStrictEqual(Object.values(asPlainJson(profiles)).map((p) => p.facts));
+    expect(read['shop:c3']!.facts).toStrictEqual({ a: 4, c: null });
+    expect(Object.keys(read['shop:c5']!.facts)).toEqual(['b', 'a']);
+  });
+
   it('shares an outcome between customers only when nothing in it is theirs', async () => {
     const [a, b] = (await profilesOf(10)).filter((p) => p.facts.monetary === 450);
     expect(a!.tier).toBe(b!.tier);
