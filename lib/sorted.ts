@@ -1,20 +1,24 @@
 /** How many of the sorted values are below `value` (where it would go, before any equal ones). */
 export function countBelow(sorted: ArrayLike<number>, value: number): number {
-  return boundary(sorted, (x) => x < value);
-}
-
-/** How many of the sorted values are at most `value`. */
-export function countAtMost(sorted: ArrayLike<number>, value: number): number {
-  return boundary(sorted, (x) => x <= value);
-}
-
-/** Binary search: the first index where `before` turns false. */
-function boundary(sorted: ArrayLike<number>, before: (x: number) => boolean): number {
+  // A binary search written out for each test: with the test passed as a function, the rescore's
+  // million RFM scores spent more time calling it than searching.
   let low = 0;
   let high = sorted.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (before(sorted[mid]!)) low = mid + 1;
+    if (sorted[mid]! < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** How many of the sorted values are at most `value`. */
+export function countAtMost(sorted: ArrayLike<number>, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]! <= value) low = mid + 1;
     else high = mid;
   }
   return low;

@@ -81,7 +81,7 @@ describe('a bucket of profiles', () => {
       { a: 1, b: 'x', c: true },
       { a: 2, b: 'y', c: false },
       { a: 3, b: 'z' },
-      { a: 4, b: undefined, c: null },
+      { a: 4, b: undefined as unknown as null, c: null },
       { a: 5, b: 'w', c: true, d: 0.5 },
       { b: 'v', a: 6 },
       {},
