@@ -136,12 +136,14 @@ export class BadgeIndexBuilder {
     if (id === undefined) this.labelIds.set(label, (id = this.labelIdsMade++));
     return id;
   }
+
   /**
    * The look of a tier and badges as the rules gave them, one object for every customer with the
    * same: the rules share their labels among the customers they fire for, so the look is found by
    * those objects rather than made and written out as text for each customer.
    */
   lookOf(tier: Pick<TierOutcome, 'label' | 'colour'> | null, badges: readonly Pick<BadgeOutcome, 'label' | 'colour'>[]): StoredLook {
+    // Colours are #rrggbb (the rule schema): the key cannot be read two ways.
     let key = tier ? `${this.labelId(tier.label)}:${tier.colour}` : '-';
     for (let i = 0; i < badges.length && i < BADGES_SHOWN; i += 1) key += `|${this.labelId(badges[i]!.label)}:${badges[i]!.colour}`;
     let look = this.looksByOutcome.get(key);
