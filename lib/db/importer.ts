@@ -28,8 +28,8 @@ const GROUPS = Math.ceil(BUCKETS / GROUP_SIZE);
 export interface ImportFile {
   name: string;
   size: number;
-  /** SHA-256 of the bytes. */
-  hash: string;
+  /** SHA-256 of the bytes; a promise while it is still being taken beside the import. */
+  hash: string | Promise<string>;
   stream(): AsyncIterable<Uint8Array>;
 }
 
@@ -51,13 +51,16 @@ export interface ImportCallbacks {
 
 export class ImportCancelled extends Error {}
 
+/** The file is one imported before: found by its hash while it was read. */
+class RepeatedFile extends Error {}
+
 function newRecord(id: string, file: ImportFile): ImportRecord {
   const now = Date.now();
   return {
     id,
     fileName: file.name,
     fileSize: file.size,
-    hash: file.hash,
+    hash: typeof file.hash === 'string' ? file.hash : '',
     status: 'running',
     format: null,
     encoding: null,
@@ -151,14 +154,23 @@ export async function importFile(
 ): Promise<ImportRecord> {
   const id = settings.importId ?? crypto.randomUUID();
   const record = newRecord(id, file);
-  const earlier = await db.getAllFromIndex('imports', 'hash', file.hash);
   // The same file into another shop is not a repeat (a seller who chose the wrong shop imports it again into the right one).
   const sameShop = (r: ImportRecord) => (settings.shop ? r.shop === settings.shop.id : r.shop === undefined || r.shop === platformOf(r.format));
-  if (earlier.some((r) => r.status === 'complete' && sameShop(r))) {
+  const importedBefore = async (hash: string) => (await db.getAllFromIndex('imports', 'hash', hash)).some((r) => r.status === 'complete' && sameShop(r));
+  const repeated = async () => {
     const done = { ...record, status: 'duplicate' as const, finishedAt: Date.now() };
     await db.put('imports', done);
     return done;
-  }
+  };
+  if (typeof file.hash === 'string' && (await importedBefore(file.hash))) return repeated();
+  // A hash still being taken: the file is read meanwhile, and a repeat stops the reading once it is known.
+  let repeat = false;
+  const hashKnown = Promise.resolve(file.hash).then(async (hash) => {
+    record.hash = hash;
+    repeat = typeof file.hash !== 'string' && (await importedBefore(hash));
+  });
+  // Awaited once the file is read; a hash that fails meanwhile is not left an unhandled rejection.
+  hashKnown.catch(() => {});
   await db.put('imports', record);
   const { signal, onProgress } = callbacks;
   const readStarted = performance.now();
@@ -171,10 +183,13 @@ export async function importFile(
       (folded) => stager.add(folded),
       ({ bytesRead, rowsRead }) => {
         if (signal?.aborted) throw new ImportCancelled('Import cancelled');
+        if (repeat) throw new RepeatedFile();
         return onProgress?.({ phase: 'reading', bytesRead, bytesTotal: file.size, rowsRead, done: 0, total: 0 });
       },
     );
     held = await stager.finish();
+    await hashKnown;
+    if (repeat) throw new RepeatedFile();
     const { report } = result;
     record.timings.readMs = Math.round(performance.now() - readStarted);
     Object.assign(record, {
@@ -211,6 +226,7 @@ export async function importFile(
     await Promise.all([tx.objectStore('imports').put(record), tx.objectStore('shops').put(kept), tx.done]);
   } catch (error) {
     await discardStaged(db, id);
+    if (error instanceof RepeatedFile) return repeated();
     const cancelled = error instanceof ImportCancelled;
     Object.assign(record, {
       status: cancelled ? 'cancelled' : 'failed',

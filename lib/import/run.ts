@@ -11,14 +11,13 @@ export interface RunningImport {
 }
 
 /** Runs an import in a module worker, so the page stays responsive on big files. */
-export function startImport(file: File, settings: StreamSettings, onProgress: (progress: ImportProgress | null) => void): RunningImport {
+export function startImport(file: File, settings: StreamSettings, onProgress: (progress: ImportProgress) => void): RunningImport {
   const importId = crypto.randomUUID();
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   const result = new Promise<ImportRecord>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
-      if (reply.type === 'hashing') onProgress(null);
-      else if (reply.type === 'progress') onProgress(reply.progress);
+      if (reply.type === 'progress') onProgress(reply.progress);
       else {
         worker.terminate();
         if (reply.type === 'done') resolve(reply.record);

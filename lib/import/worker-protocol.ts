@@ -7,10 +7,12 @@ import type { Localised } from '../localised';
 export type WorkerRequest = { type: 'start'; file: File; settings: StreamSettings; importId: string } | { type: 'cancel' };
 /** Worker → page. */
 export type WorkerReply =
-  | { type: 'hashing' }
   | { type: 'progress'; progress: ImportProgress }
   | { type: 'done'; record: ImportRecord }
   | { type: 'error'; error: Localised | string };
+
+/** Hash worker → import worker: the file's SHA-256 and how long it took, or why it could not be read. */
+export type HashReply = { hash: string; ms: number } | { error: string };
 
 const LOCK_PREFIX = 'tiermark-import:';
 

@@ -2,8 +2,8 @@
 import { openTiermarkDB } from '../db/schema';
 import { importFile } from '../db/importer';
 import { sha256OfStream } from './encoding';
-import { importLockName, type WorkerReply, type WorkerRequest } from './worker-protocol';
-import { sellerText } from '../localised';
+import { importLockName, type HashReply, type WorkerReply, type WorkerRequest } from './worker-protocol';
+import { both, SellerError, sellerText } from '../localised';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const controller = new AbortController();
@@ -18,17 +18,15 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const { file, settings, importId } = request;
   void navigator.locks
     .request(importLockName(importId), async () => {
-      // Read twice, a piece at a time: once for the hash (a file imported before is known before anything is staged), once to import.
       const stream = () => file.stream() as unknown as AsyncIterable<Uint8Array>;
-      post({ type: 'hashing' });
-      const hashStarted = performance.now();
-      const hash = await sha256OfStream(stream());
-      const hashMs = Math.round(performance.now() - hashStarted);
+      // The file is hashed on the other core while it is imported here: a file imported before is
+      // found once its hash is known, and the import stops before anything is saved.
+      const hashed = hashBeside(file, stream);
       const db = await openTiermarkDB();
       let lastPost = 0;
       const record = await importFile(
         db,
-        { name: file.name, size: file.size, hash, stream },
+        { name: file.name, size: file.size, hash: hashed.then(({ hash }) => hash), stream },
         { ...settings, importId },
         {
           signal: controller.signal,
@@ -43,10 +41,42 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
           },
         },
       );
-      record.timings.hashMs = hashMs;
+      const { ms } = await hashed.catch(() => ({ ms: undefined }));
+      if (ms !== undefined) record.timings.hashMs = ms;
       await db.put('imports', record);
       db.close();
       post({ type: 'done', record });
     })
     .catch((error: unknown) => post({ type: 'error', error: sellerText(error) }));
 };
+
+/** The file's SHA-256 from a worker of its own, or hashed here after all where a worker cannot start one. */
+function hashBeside(file: File, stream: () => AsyncIterable<Uint8Array>): Promise<{ hash: string; ms: number | undefined }> {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    const started = performance.now();
+    return sha256OfStream(stream()).then((hash) => ({ hash, ms: Math.round(performance.now() - started) }));
+  }
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<HashReply>) => {
+      worker.terminate();
+      const reply = event.data;
+      if ('hash' in reply) resolve(reply);
+      else reject(unreadable(file.name, reply.error));
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      reject(unreadable(file.name, event.message || 'the check did not start'));
+    };
+    worker.postMessage(file);
+  });
+}
+
+/** The hash worker could not read the file: most often it was moved or changed after it was chosen. */
+const unreadable = (name: string, why: string) =>
+  new SellerError(both(
+    `${name} could not be read to check whether it was imported before (${why}). Choose the file again; if it was moved or changed since, choose it where it is now.`,
+    `无法读取 ${name}，不能校验它是否已导入（${why}）。请重新选择文件；如果文件已被移动或更改，请从新位置选择。`,
+  ));

@@ -7,12 +7,12 @@ import { importFile, recoverImports, type ImportFile } from '../../../lib/db/imp
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { bucketOf } from '../../../lib/db/buckets';
 import { sha256Hex } from '../../../lib/import/encoding';
-import { textIn } from '../../../lib/localised';
+import { both, SellerError, textIn } from '../../../lib/localised';
 
 let dbCount = 0;
 const freshDb = () => openTiermarkDB(`importer-test-${(dbCount += 1)}`);
 
-async function fileOf(name: string, bytes: Uint8Array): Promise<ImportFile> {
+async function fileOf(name: string, bytes: Uint8Array): Promise<ImportFile & { hash: string }> {
   return { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 1024) };
 }
 const fixtureFile = (name: string) => fileOf(name, new Uint8Array(readFileSync(fixture(name))));
@@ -69,6 +69,44 @@ describe('importing into IndexedDB', () => {
     expect(again.status).toBe('duplicate');
     expect(await snapshot(db)).toEqual(before);
     expect(await db.count('imports')).toBe(2);
+  });
+
+  it('finds a repeated file by a hash taken while it is read, and saves none of it, whenever the hash comes', async () => {
+    const db = await freshDb();
+    // In pieces of 64 bytes: some fifty turns of reading.
+    const bytes = new Uint8Array(readFileSync(fixture('shopify-orders-79.csv')));
+    const file = { ...(await fileOf('shopify-orders-79.csv', bytes)), stream: () => chunked(bytes, 64) };
+    let fullReads = 0;
+    await importFile(db, file, {}, { onProgress: (p) => void (p.phase === 'reading' && (fullReads += 1)) });
+    const before = await snapshot(db);
+    // Known a moment after the read starts (the worker yields at each progress): the read stops there.
+    let reads = 0;
+    const soon = new Promise<string>((resolve) => setTimeout(() => resolve(file.hash), 0));
+    const early = await importFile(db, { ...file, hash: soon }, {}, { onProgress: (p) => { if (p.phase === 'reading') reads += 1; return new Promise((resolve) => setTimeout(resolve, 0)); } }, 5);
+    expect(early.status).toBe('duplicate');
+    expect(reads).toBeLessThan(fullReads / 2);
+    // Known only once every row was read and staged.
+    let release = (_hash: string) => {};
+    const hash = new Promise<string>((resolve) => (release = resolve));
+    async function* thenHashed() {
+      yield* file.stream();
+      setTimeout(() => release(file.hash), 0);
+    }
+    expect((await importFile(db, { ...file, hash, stream: thenHashed }, {}, {}, 5)).status).toBe('duplicate');
+    expect(await snapshot(db)).toEqual(before);
+    expect(await db.count('imports')).toBe(3);
+    // A hash that cannot be taken fails the import, saving nothing, and says why.
+    await expect(importFile(db, { ...file, hash: Promise.reject(new SellerError(both('The file could not be read', '无法读取文件'))) }, {}, {}, 5)).rejects.toThrow('could not be read');
+    expect((await db.getAll('imports')).filter((r) => r.status === 'failed')).toMatchObject([{ error: { en: expect.stringContaining('could not be read') } }]);
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it('keeps a new file whose hash came while it was read, under that hash', async () => {
+    const db = await freshDb();
+    const file = await fixtureFile('shopify-orders-79.csv');
+    const record = await importFile(db, { ...file, hash: new Promise((resolve) => setTimeout(() => resolve(file.hash), 5)) }, {});
+    expect(record).toMatchObject({ status: 'complete', hash: file.hash });
+    expect((await importFile(db, file, {})).status).toBe('duplicate');
   });
 
   it('updates changed orders by id and adds new ones from an overlapping newer export', async () => {
