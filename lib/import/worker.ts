@@ -21,12 +21,18 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
       const stream = () => file.stream() as unknown as AsyncIterable<Uint8Array>;
       // The file is hashed on the other core while it is imported here: a file imported before is
       // found once its hash is known, and the import stops before anything is saved.
-      const hashed = hashBeside(file, stream);
+      let hashMs: number | undefined;
+      const hashed = hashBeside(file, stream).then(({ hash, ms }) => {
+        hashMs = ms;
+        return hash;
+      });
+      // The import hears a failed hash; before it starts listening, the rejection is not unhandled.
+      hashed.catch(() => {});
       const db = await openTiermarkDB();
       let lastPost = 0;
       const record = await importFile(
         db,
-        { name: file.name, size: file.size, hash: hashed.then(({ hash }) => hash), stream },
+        { name: file.name, size: file.size, hash: hashed, stream },
         { ...settings, importId },
         {
           signal: controller.signal,
@@ -41,8 +47,8 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
           },
         },
       );
-      const { ms } = await hashed.catch(() => ({ ms: undefined }));
-      if (ms !== undefined) record.timings.hashMs = ms;
+      // Not waited for: a cancelled or refused import ends at once, its hash unfinished.
+      if (hashMs !== undefined) record.timings.hashMs = hashMs;
       await db.put('imports', record);
       db.close();
       post({ type: 'done', record });
