@@ -40,6 +40,6 @@ export interface ImportRecord {
   commitFrom?: 'staging' | 'memory';
   /** Why it failed, in words for the seller; plain text for an unforeseen error, or from before texts were bilingual. */
   error: Localised | string | null;
-  /** Time spent hashing, reading (parse and stage), saving orders and building customers, in ms. */
+  /** Time spent reading (parse and stage), saving orders and building customers, and hashing the file beside the reading, in ms. */
   timings: { hashMs?: number; readMs?: number; saveMs?: number; customersMs?: number };
 }

@@ -130,7 +130,7 @@ async function measureSize(customers: number): Promise<Figures> {
     else {
       const { importSeconds, importTimings, rescoreSeconds, rebuildSeconds, rebuilt } = shop;
       console.log(`import (dashboard)      ${fmt(importSeconds)} s`);
-      if (importTimings) console.log(`  in phases             ${Object.entries(importTimings).map(([phase, ms]) => `${phase.replace(/Ms$/, '')} ${fmt(ms / 1000)} s`).join(', ')}`);
+      if (importTimings) console.log(`  in phases             ${Object.entries(importTimings).map(([phase, ms]) => `${phase.replace(/Ms$/, '')} ${fmt(ms / 1000)} s${phase === 'hashMs' ? ' (beside the read)' : ''}`).join(', ')}`);
       console.log(`rescore                 ${fmt(rescoreSeconds)} s  (${scored.customers.toLocaleString('en')} customers)`);
       if (scored.phases) console.log(`  in phases             ${Object.entries(scored.phases).map(([phase, ms]) => `${phase} ${fmt(ms / 1000)} s`).join(', ')}`);
       console.log(`past months rebuilt     ${rebuilt!.of} month ends in ${fmt(rebuildSeconds)} s (${rebuilt!.state}${rebuilt!.error ? `: ${rebuilt!.error}` : ''}), ${fmt(rebuilt!.bytes / 1e6, 1)} MB kept  (a background job after the first import; no target)`);
