@@ -165,10 +165,13 @@ export async function importFile(
   if (typeof file.hash === 'string' && (await importedBefore(file.hash))) return repeated();
   // A hash still being taken: the file is read meanwhile, and a repeat stops the reading once it is known.
   let repeat = false;
-  const hashKnown = Promise.resolve(file.hash).then(async (hash) => {
-    record.hash = hash;
-    repeat = typeof file.hash !== 'string' && (await importedBefore(hash));
-  });
+  const hashKnown =
+    typeof file.hash === 'string'
+      ? Promise.resolve()
+      : file.hash.then(async (hash) => {
+          record.hash = hash;
+          repeat = await importedBefore(hash);
+        });
   // Awaited once the file is read; a hash that fails meanwhile is not left an unhandled rejection.
   hashKnown.catch(() => {});
   await db.put('imports', record);

@@ -1,7 +1,6 @@
 /// <reference lib="webworker" />
 import { openTiermarkDB } from '../db/schema';
 import { importFile } from '../db/importer';
-import { sha256OfStream } from './encoding';
 import { importLockName, type HashReply, type WorkerReply, type WorkerRequest } from './worker-protocol';
 import { both, SellerError, sellerText } from '../localised';
 
@@ -22,7 +21,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
       // The file is hashed on the other core while it is imported here: a file imported before is
       // found once its hash is known, and the import stops before anything is saved.
       let hashMs: number | undefined;
-      const hashed = hashBeside(file, stream).then(({ hash, ms }) => {
+      const hashed = hashBeside(file).then(({ hash, ms }) => {
         hashMs = ms;
         return hash;
       });
@@ -56,15 +55,9 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
     .catch((error: unknown) => post({ type: 'error', error: sellerText(error) }));
 };
 
-/** The file's SHA-256 from a worker of its own, or hashed here after all where a worker cannot start one. */
-function hashBeside(file: File, stream: () => AsyncIterable<Uint8Array>): Promise<{ hash: string; ms: number | undefined }> {
-  let worker: Worker;
-  try {
-    worker = new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module' });
-  } catch {
-    const started = performance.now();
-    return sha256OfStream(stream()).then((hash) => ({ hash, ms: Math.round(performance.now() - started) }));
-  }
+/** The file's SHA-256 from a worker of its own (Chromium and Firefox both start workers from workers). */
+function hashBeside(file: File): Promise<{ hash: string; ms: number }> {
+  const worker = new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module' });
   return new Promise((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<HashReply>) => {
       worker.terminate();
