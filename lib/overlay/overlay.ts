@@ -28,6 +28,12 @@ const LONG_FRAME_MS = 34;
 const SHORT_FRAME_MS = 20;
 /** Frames a turn waits for the page to calm down before it goes in anyway. */
 const CALM_WAITS = 12;
+/**
+ * Beyond the first turn, a badge goes in only once its row is within a window's height of the
+ * view: what Tiermark adds to a page grows with what the seller can scroll to soon, not with the
+ * page's rows, and frames the compositor is still rastering a long page for are left alone.
+ */
+const NEAR_MARGIN = '100% 0px';
 
 /**
  * Sizes the later turns by the frames they go into. What a badge costs depends on the page's
@@ -287,9 +293,9 @@ type Batch<T> = Array<[T, { refs: Ref[]; key: string }]>;
  * changed row resolved afresh, and a badge whose target has gone from the page goes with it.
  * The badge index answers first: on the page itself for a small shop, so that the first screen's
  * badges go in before the page lays the rows out; else a screenful of rows per message. Badges
- * go in by the frames' turns (see FIRST_TURN and TurnPacer); the lookup then says whose each is,
- * and corrects a badge the index had stale. Rows the page showed before are badged at once.
- * Stopping removes every badge.
+ * go in by the frames' turns (see FIRST_TURN and TurnPacer), those beyond the first only as their
+ * rows come near the view (NEAR_MARGIN); the lookup then says whose each is, and corrects a badge
+ * the index had stale. Rows the page showed before are badged at once. Stopping removes every badge.
  */
 export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {
   const { lookup, labels, onOpen, looks, preview } = options;
@@ -310,6 +316,9 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   let stopped = false;
   // New badges beyond a turn's share, in page order, for the frames to come.
   const waiting = new Map<T, { look: BadgeLook; match?: RowMatch; key: string }>();
+  // Where each waiting badge would go, and whether it is near the view (null: not known yet).
+  const places = new Map<Element, { near: boolean | null; targets: Set<T> }>();
+  const placeOf = new Map<T, Element>();
   let frame: number | null = null;
   // Badges this turn may still place; the page's first screen is already painted when this starts.
   let share = LATER_TURN.start;
@@ -354,13 +363,16 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     }
     if (!look || (match?.kind === 'customer' && !claimRow(target, match.view.customerKey))) {
       if (badge) unbadge(target);
-      waiting.delete(target);
+      unwait(target);
       return;
     }
-    if (!badge && (waiting.size > 0 || share <= 0)) {
+    if (!badge && share <= 0) {
       waiting.set(target, { look, match, key });
-      // The next frame is that of the task that found the rows: the pacer only measures it.
-      if (frame === null) frame = requestAnimationFrame(nextTurn);
+      watch(target);
+      // The next frame is that of the task that found the rows: the pacer only measures it. A
+      // place known to be far asks for none: right after a long page paints, a frame waits for the
+      // compositor to raster it.
+      if (frame === null && nearness(target) !== false) frame = requestAnimationFrame(nextTurn);
       return;
     }
     put(target, look, key, match);
@@ -376,17 +388,79 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     buyers.set(customerKey, target);
     return true;
   }
-  /** One frame's share of the badges that wait, in page order. */
+  /** One frame's share of the badges that wait near the view, in page order. */
   function nextTurn(now: number): void {
     frame = null;
     share = pacer.turn(now);
+    // Whether a later frame has badges to place, or must learn where some are.
+    let more = false;
     for (const [target, { look, match, key }] of waiting) {
-      if (share <= 0) break;
-      waiting.delete(target);
+      const near = nearness(target);
+      if (near === false) continue;
+      if (near === null || share <= 0) {
+        more = true;
+        continue;
+      }
+      unwait(target);
       if (target.isConnected && asked.get(target) === key) put(target, look, key, match);
     }
-    if (waiting.size > 0) frame = requestAnimationFrame(nextTurn);
+    if (more) frame = requestAnimationFrame(nextTurn);
     else pacer.rest();
+  }
+  /** Says when a waiting badge's place comes near the view, or leaves it. */
+  const nearView =
+    typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) {
+              const place = places.get(entry.target);
+              if (place) place.near = entry.isIntersecting;
+            }
+            // Turns while a badge waits near the view, or where it is not known yet; none else.
+            let wanted = false;
+            for (const target of waiting.keys()) if ((wanted = nearness(target) !== false)) break;
+            if (wanted && frame === null) frame = requestAnimationFrame(nextTurn);
+            if (!wanted && frame !== null) {
+              cancelAnimationFrame(frame);
+              frame = null;
+              pacer.rest();
+            }
+          },
+          { rootMargin: NEAR_MARGIN },
+        )
+      : null;
+  /** Whether the target's badge would go near the view; null until the observer has said. */
+  function nearness(target: T): boolean | null {
+    const element = placeOf.get(target);
+    // A place the page took away is never reported on: the badge goes in, by its anchor of now.
+    if (!element?.isConnected) return true;
+    return places.get(element)?.near ?? true;
+  }
+  /** Watches where the target's badge would go: its anchor's element (none without an observer: every place is near). */
+  function watch(target: T): void {
+    if (!nearView || placeOf.has(target)) return;
+    const anchor = finder.anchor(target);
+    const element = anchor instanceof Element ? anchor : anchor?.parentElement;
+    if (!element) return;
+    let place = places.get(element);
+    if (!place) {
+      places.set(element, (place = { near: null, targets: new Set() }));
+      nearView.observe(element);
+    }
+    place.targets.add(target);
+    placeOf.set(target, element);
+  }
+  function unwait(target: T): void {
+    waiting.delete(target);
+    const element = placeOf.get(target);
+    if (!element) return;
+    placeOf.delete(target);
+    const place = places.get(element);
+    place?.targets.delete(target);
+    if (place?.targets.size === 0) {
+      places.delete(element);
+      nearView?.unobserve(element);
+    }
   }
   /**
    * Reads a target's identifiers. The same as its badge was placed for: nothing to do. Else its
@@ -399,7 +473,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     if (asked.get(target) === key && (current(target)?.key === key || pending.has(target))) return;
     asked.set(target, key);
     unbadge(target);
-    waiting.delete(target);
+    unwait(target);
     pending.delete(target);
     if (refs.length === 0) return;
     const cached = known.get(key);
@@ -423,6 +497,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     for (const [target, badge] of shown) {
       if (!target.isConnected || !badge.host.isConnected) unbadge(target);
     }
+    for (const target of waiting.keys()) if (!target.isConnected) unwait(target);
   };
 
   const remember = (key: string, answer: { match: RowMatch; look: BadgeLook | null; at: number }) => {
@@ -535,7 +610,10 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       if (timer !== null) clearTimeout(timer);
       if (initial !== null) clearTimeout(initial);
       if (frame !== null) cancelAnimationFrame(frame);
+      nearView?.disconnect();
       waiting.clear();
+      places.clear();
+      placeOf.clear();
       shown.clear();
       for (const host of root.querySelectorAll(`.${HOST_CLASS}`)) host.remove();
       closeCard();

@@ -73,7 +73,7 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     expect(await seller.locator('tm-badge').count()).toBe(2);
   });
 
-  it('badges a 500-row list by its first screen in the task that shows it, and every other row in the frames after', async () => {
+  it('badges a 500-row list by its first screen in the task that shows it, the rows near the view in the frames after, the rest as the seller scrolls to them', async () => {
     const shown = await seller.evaluate(async () => {
       const list = document.getElementById('list-sold-items')!;
       // The page's second page (2 orders, without their badges) 250 times over: every row a known buyer's.
@@ -83,21 +83,47 @@ describe('badges on Taobao 已卖出的宝贝', () => {
       await Promise.resolve();
       const rows = [...list.querySelectorAll('.trade-order-main')];
       const badged = (row: Element) => row.querySelectorAll('tm-badge').length;
-      const inTask = rows.filter((row) => badged(row) > 0).length;
-      const inView = rows.filter((row) => row.getBoundingClientRect().top < innerHeight);
+      const inTask = new Set(rows.filter((row) => badged(row) > 0));
+      // Partly within the window and the given window heights above and below it; or wholly.
+      const within = (row: Element, above: number, below: number, wholly = false) => {
+        const box = row.getBoundingClientRect();
+        return wholly ? box.top >= -above * innerHeight && box.bottom <= (1 + below) * innerHeight : box.bottom > -above * innerHeight && box.top < (1 + below) * innerHeight;
+      };
+      const inView = rows.filter((row) => within(row, 0, 0));
       const viewBadged = inView.every((row) => badged(row) === 1);
-      // Then the rest, a share per frame.
-      const deadline = performance.now() + 10_000;
-      while (rows.some((row) => badged(row) === 0) && performance.now() < deadline) await new Promise(requestAnimationFrame);
-      const counts = new Set(rows.map(badged));
+      const until = async (done: () => boolean) => {
+        const deadline = performance.now() + 10_000;
+        while (!done() && performance.now() < deadline) await new Promise(requestAnimationFrame);
+      };
+      // Then the rows within a window's height of the view, a share per frame.
+      const near = rows.filter((row) => within(row, 1, 1, true));
+      await until(() => near.every((row) => badged(row) === 1));
+      const nearBadged = near.every((row) => badged(row) === 1);
+      // Rows further down wait for the seller: none badged but in the first task.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const far = rows.filter((row) => !within(row, 2, 2));
+      const farBadgedLater = far.filter((row) => badged(row) > 0 && !inTask.has(row)).length;
+      // The seller jumps to the end of the list: the rows there get their badges.
+      scrollTo(0, document.documentElement.scrollHeight);
+      const end = rows.filter((row) => within(row, 0, 0));
+      await until(() => end.every((row) => badged(row) === 1));
+      const endBadged = end.every((row) => badged(row) === 1);
+      const most = Math.max(...rows.map(badged));
+      scrollTo(0, 0);
       list.innerHTML = clean.innerHTML;
-      return { rows: rows.length, inTask, inView: inView.length, viewBadged, counts: [...counts] };
+      return { rows: rows.length, inTask: inTask.size, inView: inView.length, viewBadged, near: near.length, nearBadged, far: far.length, farBadgedLater, end: end.length, endBadged, most };
     });
     expect(shown.rows).toBe(500);
     expect(shown.inView).toBeGreaterThan(0);
     expect(shown.viewBadged).toBe(true);
     expect(shown.inTask).toBeLessThan(500);
-    expect(shown.counts).toEqual([1]);
+    expect(shown.near).toBeGreaterThan(shown.inView);
+    expect(shown.nearBadged).toBe(true);
+    expect(shown.far).toBeGreaterThan(300);
+    expect(shown.farBadgedLater).toBe(0);
+    expect(shown.end).toBeGreaterThan(0);
+    expect(shown.endBadged).toBe(true);
+    expect(shown.most).toBe(1);
   });
 
   it('opens the history card from the badge, by click or keyboard, with the figures of the profile', async () => {
