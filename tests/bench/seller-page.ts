@@ -42,7 +42,7 @@ export async function sellerPageBench(browser: LoadedExtension, dashboard: Page,
   await close();
   console.log(`seller page, ${customers.toLocaleString('en')} customers  badge index ${index.entries.toLocaleString('en')} identifiers in ${index.shards.toLocaleString('en')} shards, ${index.looks} looks; the ${orders.length}-row page's looks answer ${fmt(index.bytes / 1e3, 1)} kB (${index.badged} badged)`);
   loads.forEach((run, i) => {
-    console.log(`  load ${i + 1}: ${run.badges} of ${orders.length} orders badged, the first ${fmt(run.firstMs ?? NaN, 0)} ms and the last ${fmt(run.allMs ?? NaN, 0)} ms after DOMContentLoaded; longest frame before the first badge ${fmt(run.startingMs, 0)} ms, after it ${fmt(run.badgingMs, 0)} ms (0 = none over 50)`);
+    console.log(`  load ${i + 1}: ${run.badges} of the ${run.near} orders near the view badged (of ${orders.length}), the first ${fmt(run.firstMs ?? NaN, 0)} ms and the last ${fmt(run.allMs ?? NaN, 0)} ms after DOMContentLoaded; longest frame before the first badge ${fmt(run.startingMs, 0)} ms, after it ${fmt(run.badgingMs, 0)} ms (0 = none over 50)`);
   });
   const badging = Math.max(...loads.map((run) => run.badgingMs));
   console.log(`  longest frame while badging ${fmt(badging, 0)} ms  (target none over 50 ms)  ${badging <= 50 ? 'ok' : 'MISSED'}`);
@@ -64,12 +64,15 @@ async function sellerPage(browser: LoadedExtension, orders: readonly string[]) {
   const load = async (path: string, rows: number) => {
     await page.goto(`https://admin.shopify.com/store/tea-house/${path}`);
     return (await page.evaluate(`(async () => {
-      await Promise.race([window.__load.badged(${rows || 1}), new Promise((r) => setTimeout(r, ${rows > 0 ? 30_000 : 5_000}))]);
+      // Every row within a window's height of the view: Tiermark badges the rest as the seller scrolls near them.
+      const near = window.__load.near();
+      await Promise.race([window.__load.badged(${rows} > 0 ? near : 1), new Promise((r) => setTimeout(r, ${rows > 0 ? 30_000 : 5_000}))]);
       await new Promise((r) => setTimeout(r, 1000));
       const ready = performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd;
-      const times = [...window.__load.badgedAt.values()];
+      const times = near.filter((row) => window.__load.badgedAt.has(row)).map((row) => window.__load.badgedAt.get(row));
       const first = times.length ? Math.min(...times) : Infinity;
       return {
+        near: near.length,
         badges: times.length,
         firstMs: times.length ? first - ready : null,
         allMs: times.length ? Math.max(...times) - ready : null,
@@ -79,7 +82,7 @@ async function sellerPage(browser: LoadedExtension, orders: readonly string[]) {
         // Frames that start after the first badge: the page does nothing then, so these are Tiermark's turns.
         badgingMs: Math.max(0, ...window.__load.frames.filter((f) => f.startTime >= first).map((f) => f.duration)),
       };
-    })()`)) as { badges: number; firstMs: number | null; allMs: number | null; startingMs: number; badgingMs: number };
+    })()`)) as { near: number; badges: number; firstMs: number | null; allMs: number | null; startingMs: number; badgingMs: number };
   };
   return { load, close: () => page.close() };
 }
@@ -93,6 +96,6 @@ export async function firstLoadAfterStart(browser: LoadedExtension, orders: read
   const run = await load('orders', orders.length);
   await close();
   const ok = run.firstMs !== null && run.firstMs <= 300;
-  console.log(`seller page, first load after the browser starts: ${run.badges} of ${orders.length} badged, the first ${fmt(run.firstMs ?? NaN, 0)} ms and the last ${fmt(run.allMs ?? NaN, 0)} ms after DOMContentLoaded  (target first ≤ 300 ms)  ${ok ? 'ok' : 'MISSED'}`);
+  console.log(`seller page, first load after the browser starts: ${run.badges} of the ${run.near} orders near the view badged (of ${orders.length}), the first ${fmt(run.firstMs ?? NaN, 0)} ms and the last ${fmt(run.allMs ?? NaN, 0)} ms after DOMContentLoaded  (target first ≤ 300 ms)  ${ok ? 'ok' : 'MISSED'}`);
   return run.firstMs;
 }

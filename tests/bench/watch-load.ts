@@ -1,14 +1,20 @@
 /**
  * An init script for a page under measurement, from its first byte: `window.__load.badgedAt` maps
  * each row (the closest `row` selector) to when its badge went into the DOM,
- * `window.__load.badged(n)` resolves once n rows have one (no polling task to start frames), and
- * `window.__load.frames` holds every long animation frame.
+ * `window.__load.badged(want)` resolves once `want` rows have one, or every row of a list `want`
+ * (no polling task to start frames), `window.__load.near()` lists the rows wholly within a window's
+ * height of the view (those Tiermark badges before the seller scrolls), and `window.__load.frames` holds
+ * every long animation frame.
  */
 export const watchLoad = (row: string) => `window.__load = { badgedAt: new Map(), frames: [], waiters: [] };
-  window.__load.badged = (n) => new Promise((resolve) => (window.__load.badgedAt.size >= n ? resolve() : window.__load.waiters.push([n, resolve])));
+  window.__load.badged = (want) => new Promise((resolve) => {
+    const done = () => (typeof want === 'number' ? window.__load.badgedAt.size >= want : want.every((row) => window.__load.badgedAt.has(row)));
+    if (done()) resolve(); else window.__load.waiters.push([done, resolve]);
+  });
+  window.__load.near = () => [...document.querySelectorAll(${JSON.stringify(row)})].filter((row) => { const box = row.getBoundingClientRect(); return box.top >= -innerHeight && box.bottom <= 2 * innerHeight; });
   new PerformanceObserver((list) => window.__load.frames.push(...list.getEntries())).observe({ type: 'long-animation-frame', buffered: true });
   new MutationObserver((records) => {
     const now = performance.now();
     for (const record of records) for (const node of record.addedNodes) if (node.localName === 'tm-badge') window.__load.badgedAt.set(node.closest(${JSON.stringify(row)}), now);
-    window.__load.waiters = window.__load.waiters.filter(([n, resolve]) => (window.__load.badgedAt.size >= n ? (resolve(), false) : true));
+    window.__load.waiters = window.__load.waiters.filter(([done, resolve]) => (done() ? (resolve(), false) : true));
   }).observe(document, { childList: true, subtree: true });`;
