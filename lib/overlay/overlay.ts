@@ -316,7 +316,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   let stopped = false;
   // New badges beyond a turn's share, in page order, for the frames to come.
   const waiting = new Map<T, { look: BadgeLook; match?: RowMatch; key: string }>();
-  // Where each waiting badge would go, and whether it is near the view (null: not known yet).
+  // Where each target's badge would go, and whether it is near the view (null: not known yet).
   const places = new Map<Element, { near: boolean | null; targets: Set<T> }>();
   const placeOf = new Map<T, Element>();
   let frame: number | null = null;
@@ -363,7 +363,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     }
     if (!look || (match?.kind === 'customer' && !claimRow(target, match.view.customerKey))) {
       if (badge) unbadge(target);
-      unwait(target);
+      waiting.delete(target);
+      if (!look) unwatch(target);
       return;
     }
     if (!badge && share <= 0) {
@@ -401,7 +402,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
         more = true;
         continue;
       }
-      unwait(target);
+      waiting.delete(target);
       if (target.isConnected && asked.get(target) === key) put(target, look, key, match);
     }
     if (more) frame = requestAnimationFrame(nextTurn);
@@ -436,11 +437,17 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     if (!element?.isConnected) return true;
     return places.get(element)?.near ?? true;
   }
-  /** Watches where the target's badge would go: its anchor's element (none without an observer: every place is near). */
+  /**
+   * Watches where the target's badge would go, its anchor's element, from when the target is read
+   * (see `take`): by the time its answer comes, whether it is far is known, and a far one asks for
+   * no frame. Without an observer every place is near.
+   */
   function watch(target: T): void {
-    if (!nearView || placeOf.has(target)) return;
+    if (!nearView) return;
     const anchor = finder.anchor(target);
     const element = anchor instanceof Element ? anchor : anchor?.parentElement;
+    if (placeOf.get(target) === element) return;
+    unwatch(target);
     if (!element) return;
     let place = places.get(element);
     if (!place) {
@@ -450,8 +457,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     place.targets.add(target);
     placeOf.set(target, element);
   }
-  function unwait(target: T): void {
-    waiting.delete(target);
+  function unwatch(target: T): void {
     const element = placeOf.get(target);
     if (!element) return;
     placeOf.delete(target);
@@ -473,16 +479,18 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     if (asked.get(target) === key && (current(target)?.key === key || pending.has(target))) return;
     asked.set(target, key);
     unbadge(target);
-    unwait(target);
+    waiting.delete(target);
     pending.delete(target);
-    if (refs.length === 0) return;
+    if (refs.length === 0) return unwatch(target);
     const cached = known.get(key);
     if (cached && performance.now() - cached.at < KNOWN_FOR_MS) {
       show(target, key, cached.look, cached.match);
       return;
     }
     const look = preview?.(refs);
+    // Badged now or waiting, it is watched by `show`; else from now, while its answer comes.
     if (look) show(target, key, look);
+    else watch(target);
     pending.set(target, { refs, key });
   };
   const schedule = () => {
@@ -497,7 +505,11 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     for (const [target, badge] of shown) {
       if (!target.isConnected || !badge.host.isConnected) unbadge(target);
     }
-    for (const target of waiting.keys()) if (!target.isConnected) unwait(target);
+    for (const target of placeOf.keys()) {
+      if (target.isConnected) continue;
+      waiting.delete(target);
+      unwatch(target);
+    }
   };
 
   const remember = (key: string, answer: { match: RowMatch; look: BadgeLook | null; at: number }) => {
