@@ -371,9 +371,9 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       waiting.set(target, { look, match, key });
       watch(target);
       // The next frame is that of the task that found the rows: the pacer only measures it. A
-      // place known to be far asks for none: right after a long page paints, a frame waits for the
-      // compositor to raster it.
-      if (frame === null && nearness(target) !== false) frame = requestAnimationFrame(nextTurn);
+      // place not known to be near asks for none (the observer does once it is): right after a
+      // long page paints, a frame waits for the compositor to raster it.
+      if (frame === null && nearness(target) === true) frame = requestAnimationFrame(nextTurn);
       return;
     }
     put(target, look, key, match);
@@ -393,12 +393,11 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   function nextTurn(now: number): void {
     frame = null;
     share = pacer.turn(now);
-    // Whether a later frame has badges to place, or must learn where some are.
+    // Whether a later frame has badges near the view to place; the observer asks for one when a place comes near.
     let more = false;
     for (const [target, { look, match, key }] of waiting) {
-      const near = nearness(target);
-      if (near === false) continue;
-      if (near === null || share <= 0) {
+      if (nearness(target) !== true) continue;
+      if (share <= 0) {
         more = true;
         continue;
       }
@@ -417,9 +416,10 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
               const place = places.get(entry.target);
               if (place) place.near = entry.isIntersecting;
             }
-            // Turns while a badge waits near the view, or where it is not known yet; none else.
+            // Turns while a badge waits near the view; none else. The first report on a place can
+            // come a frame or two after it was observed: turns do not wait for it.
             let wanted = false;
-            for (const target of waiting.keys()) if ((wanted = nearness(target) !== false)) break;
+            for (const target of waiting.keys()) if ((wanted = nearness(target) === true)) break;
             if (wanted && frame === null) frame = requestAnimationFrame(nextTurn);
             if (!wanted && frame !== null) {
               cancelAnimationFrame(frame);
