@@ -435,7 +435,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     const element = placeOf.get(target);
     // A place the page took away is never reported on: the badge goes in, by its anchor of now.
     if (!element?.isConnected) return true;
-    return places.get(element)?.near ?? true;
+    const place = places.get(element);
+    return place ? place.near : true;
   }
   /**
    * Watches where the target's badge would go, its anchor's element, from when the target is read
