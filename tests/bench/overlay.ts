@@ -200,8 +200,8 @@ export async function overlayBench(): Promise<void> {
     // the page's DOMContentLoaded; frames are those that start after it.
     type Load = { firstScreenMs: number; badgeMs: number; laterMs: number };
     const loadMeasure = (expectBadges: boolean) => `(async () => {
-      const near = window.__load.near();
-      await Promise.race([window.__load.badged(near), new Promise((r) => setTimeout(r, ${expectBadges} ? 10000 : 1500))]);
+      const deadline = new Promise((r) => setTimeout(r, ${expectBadges} ? 10000 : 1500));
+      const near = ${expectBadges} ? await window.__load.nearBadged(deadline) : (await deadline, window.__load.near());
       await new Promise((r) => setTimeout(r, 300));
       const { badgedAt, frames } = window.__load;
       const ready = performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd;

@@ -65,12 +65,10 @@ async function sellerPage(browser: LoadedExtension, orders: readonly string[]) {
   const load = async (path: string, rows: number) => {
     await page.goto(`https://admin.shopify.com/store/tea-house/${path}`);
     return (await page.evaluate(`(async () => {
-      // Every row within a window's height of the view once the page is laid out (at its first badge):
-      // Tiermark badges the rest as the seller scrolls near them.
+      // Every row within a window's height of the view: Tiermark badges the rest as the seller scrolls near them.
       const deadline = new Promise((r) => setTimeout(r, ${rows > 0 ? 30_000 : 5_000}));
       await Promise.race([window.__load.badged(1), deadline]);
-      const near = window.__load.near();
-      if (${rows} > 0) await Promise.race([window.__load.badged(near), deadline]);
+      const near = ${rows} > 0 ? await window.__load.nearBadged(deadline) : window.__load.near();
       await new Promise((r) => setTimeout(r, 1000));
       const ready = performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd;
       const times = near.filter((row) => window.__load.badgedAt.has(row)).map((row) => window.__load.badgedAt.get(row));

@@ -3,8 +3,8 @@
  * each row (the closest `row` selector) to when its badge went into the DOM,
  * `window.__load.badged(want)` resolves once `want` rows have one, or every row of a list `want`
  * (no polling task to start frames), `window.__load.near()` lists the rows wholly within a window's
- * height of the view (those Tiermark badges before the seller scrolls), and `window.__load.frames` holds
- * every long animation frame.
+ * height of the view (those Tiermark badges before the seller scrolls), `window.__load.nearBadged(deadline)`
+ * waits until those are badged and returns them, and `window.__load.frames` holds every long animation frame.
  */
 export const watchLoad = (row: string) => `window.__load = { badgedAt: new Map(), frames: [], waiters: [] };
   window.__load.badged = (want) => new Promise((resolve) => {
@@ -12,6 +12,19 @@ export const watchLoad = (row: string) => `window.__load = { badgedAt: new Map()
     if (done()) resolve(); else window.__load.waiters.push([done, resolve]);
   });
   window.__load.near = () => [...document.querySelectorAll(${JSON.stringify(row)})].filter((row) => { const box = row.getBoundingClientRect(); return box.top >= -innerHeight && box.bottom <= 2 * innerHeight; });
+  // Badges make rows taller and push the last near ones out of the margin: wait until every row near the view, as laid out now, is badged.
+  window.__load.nearBadged = async (deadline) => {
+    let timedOut = false;
+    deadline.then(() => (timedOut = true));
+    let near = window.__load.near();
+    while (!timedOut) {
+      await Promise.race([window.__load.badged(near), deadline]);
+      const now = window.__load.near();
+      if (now.every((row) => window.__load.badgedAt.has(row))) return now;
+      near = now;
+    }
+    return window.__load.near();
+  };
   new PerformanceObserver((list) => window.__load.frames.push(...list.getEntries())).observe({ type: 'long-animation-frame', buffered: true });
   new MutationObserver((records) => {
     const now = performance.now();
