@@ -418,8 +418,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
             }
             // Turns while a badge waits near the view; none else. The first report on a place can
             // come a frame or two after it was observed: turns do not wait for it.
-            let wanted = false;
-            for (const target of waiting.keys()) if ((wanted = nearness(target) === true)) break;
+            const wanted = waitsNear();
             if (wanted && frame === null) frame = requestAnimationFrame(nextTurn);
             if (!wanted && frame !== null) {
               cancelAnimationFrame(frame);
@@ -430,6 +429,10 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
           { rootMargin: NEAR_MARGIN },
         )
       : null;
+  function waitsNear(): boolean {
+    for (const target of waiting.keys()) if (nearness(target) === true) return true;
+    return false;
+  }
   /** Whether the target's badge would go near the view; null until the observer has said. */
   function nearness(target: T): boolean | null {
     const element = placeOf.get(target);
