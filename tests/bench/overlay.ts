@@ -8,7 +8,7 @@ import { demoOrders } from '../../lib/demo/shop';
 import { ensureChromium } from '../e2e/chromium.mjs';
 import { importAndScore, openEmptyDashboard } from '../e2e/extension';
 import { FIXTURES, ROOT } from '../helpers';
-import { watchLoad } from './watch-load';
+import { NEAR_ROW, watchLoad } from './watch-load';
 
 const ROWS = 500;
 const RUNS = 20;
@@ -62,7 +62,7 @@ export async function overlayBench(): Promise<void> {
       list.innerHTML = ${JSON.stringify(rows)};
       const inserted = performance.now();
       const painted = await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))));
-      near = [...list.children].filter((row) => { const box = row.getBoundingClientRect(); return box.top >= -innerHeight && box.bottom <= 2 * innerHeight; });
+      near = [...list.children].filter(${NEAR_ROW});
       check(painted);
       // Waited on, not polled: a polling task in every frame would start each frame early and count
       // the compositor's wait for its rasters as the frame's.

@@ -6,12 +6,18 @@
  * height of the view (those Tiermark badges before the seller scrolls), `window.__load.nearBadged(deadline)`
  * waits until those are badged and returns them, and `window.__load.frames` holds every long animation frame.
  */
+/**
+ * In-page source of a test for a row wholly within a window's height of the view: the rows
+ * Tiermark badges before the seller scrolls (`NEAR_MARGIN` in lib/overlay/overlay.ts).
+ */
+export const NEAR_ROW = '(row) => { const box = row.getBoundingClientRect(); return box.top >= -innerHeight && box.bottom <= 2 * innerHeight; }';
+
 export const watchLoad = (row: string) => `window.__load = { badgedAt: new Map(), frames: [], waiters: [] };
   window.__load.badged = (want) => new Promise((resolve) => {
     const done = () => (typeof want === 'number' ? window.__load.badgedAt.size >= want : want.every((row) => window.__load.badgedAt.has(row)));
     if (done()) resolve(); else window.__load.waiters.push([done, resolve]);
   });
-  window.__load.near = () => [...document.querySelectorAll(${JSON.stringify(row)})].filter((row) => { const box = row.getBoundingClientRect(); return box.top >= -innerHeight && box.bottom <= 2 * innerHeight; });
+  window.__load.near = () => [...document.querySelectorAll(${JSON.stringify(row)})].filter(${NEAR_ROW});
   // Badges make rows taller and push the last near ones out of the margin: wait until every row near the view, as laid out now, is badged.
   window.__load.nearBadged = async (deadline) => {
     let timedOut = false;
