@@ -23,6 +23,12 @@ const KNOWN_FOR_MS = 3 * 60_000;
  */
 const FIRST_TURN = 60;
 const LATER_TURN = { start: 10, least: 2, most: 40 };
+/**
+ * Targets beyond the first turn are read (their identifiers, their place) after the page's next
+ * paint, so many per task: reading a row costs a console's own markup walk (a link's URL parsed,
+ * 25–60 µs a row on this VM), and 500 of them had taken 40 ms of the insertion's task.
+ */
+const READ_TURN = 100;
 /** A frame longer than this was too long for another turn of the same size; one shorter than SHORT_FRAME_MS left room for more. */
 const LONG_FRAME_MS = 34;
 const SHORT_FRAME_MS = 20;
@@ -263,6 +269,38 @@ export function adapterFinder(adapter: SiteAdapter): Finder<Element> {
   };
 }
 
+type Cancel = () => void;
+
+/** Runs `run` in a task of its own after `ms`. */
+function later(run: () => void, ms: number): Cancel {
+  const timer = setTimeout(run, ms);
+  return () => clearTimeout(timer);
+}
+
+/**
+ * Runs `run` once, in a task after the page's next paint. A hidden tab paints no frames: after
+ * 200 ms it runs anyway.
+ */
+function afterPaint(run: () => void): Cancel {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    cancel();
+    run();
+  };
+  const fallback = setTimeout(once, 200);
+  let next: ReturnType<typeof setTimeout> | null = null;
+  const frame = requestAnimationFrame(() => (next = setTimeout(once, 0)));
+  const cancel = () => {
+    done = true;
+    clearTimeout(fallback);
+    cancelAnimationFrame(frame);
+    if (next !== null) clearTimeout(next);
+  };
+  return cancel;
+}
+
 /** Whether a node is, or is inside, one of Tiermark's own badges. */
 function ours(node: Node): boolean {
   const element = node instanceof Element ? node : node.parentElement;
@@ -322,6 +360,10 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   let frame: number | null = null;
   // Badges this turn may still place; the page's first screen is already painted when this starts.
   let share = LATER_TURN.start;
+  // Targets this task may still read, and those found beyond them, in page order, for `readTurn`.
+  let reads = 0;
+  const unread = new Set<T>();
+  let reading: Cancel | null = null;
   const pacer = new TurnPacer();
 
   const current = (target: T) => {
@@ -500,10 +542,34 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const schedule = () => {
     if (pending.size > 0 && timer === null) timer = setTimeout(flush, 0);
   };
+  /** Reads the targets in and around a node: this turn's share now, the rest after the next paint. */
   const collect = (node: Element) => {
     if (node.classList.contains(HOST_CLASS)) return;
-    for (const target of finder.targets(node)) take(target);
+    for (const target of finder.targets(node)) {
+      if (reads > 0) {
+        reads -= 1;
+        unread.delete(target);
+        take(target);
+      } else unread.add(target);
+    }
+    if (unread.size > 0 && reading === null) reading = afterPaint(readTurn);
   };
+  /** One task's share of the targets left unread, in page order. */
+  function readTurn(): void {
+    reading = null;
+    // Outside any frame: their badges wait for the frames' turns, as they come near the view.
+    share = 0;
+    let left = READ_TURN;
+    for (const target of unread) {
+      if (left <= 0) break;
+      unread.delete(target);
+      if (!target.isConnected) continue;
+      left -= 1;
+      take(target);
+    }
+    schedule();
+    if (unread.size > 0) reading = later(readTurn, 0);
+  }
   /** Badges whose target has left the page, or whose anchor the page took away, go. */
   const sweep = () => {
     for (const [target, badge] of shown) {
@@ -571,7 +637,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   }
 
   const observer = new MutationObserver((records) => {
-    share = FIRST_TURN;
+    share = reads = FIRST_TURN;
     let removed = false;
     const changed = new Set<Node>();
     for (const record of records) {
@@ -606,17 +672,13 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     attributeFilter: [...new Set([...WATCHED_ATTRIBUTES, ...(finder.attributes ?? [])])],
   });
   // The rows already there are read after the page's next paint, not in the frame where it
-  // finishes loading (500 rows' refs take 6–16 ms). A hidden tab paints no frames; the timer covers it.
-  let initial: ReturnType<typeof setTimeout> | null = null;
-  const collectInitial = () => {
-    if (initial === null || stopped) return;
-    clearTimeout(initial);
+  // finishes loading.
+  let initial: Cancel | null = afterPaint(() => {
     initial = null;
+    reads = FIRST_TURN;
     collect(root.body);
     schedule();
-  };
-  initial = setTimeout(collectInitial, 200);
-  requestAnimationFrame(() => setTimeout(collectInitial, 0));
+  });
 
   return {
     forget: () => known.clear(),
@@ -624,7 +686,9 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       stopped = true;
       observer.disconnect();
       if (timer !== null) clearTimeout(timer);
-      if (initial !== null) clearTimeout(initial);
+      initial?.();
+      reading?.();
+      unread.clear();
       if (frame !== null) cancelAnimationFrame(frame);
       nearView?.disconnect();
       waiting.clear();
