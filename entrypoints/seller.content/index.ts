@@ -10,10 +10,18 @@ import { adapterFinder, HOST_CLASS, startOverlay, type Overlay, type OverlayOpti
 import type { Platform } from '../../lib/model';
 import { adapterFor, siteAdapters } from '../../plugins/sites';
 
+/** Resolves once the page's markup is parsed: in DOMContentLoaded's own task, before the page first paints it. */
+function pageParsed(): Promise<void> {
+  if (document.readyState !== 'loading') return Promise.resolve();
+  return new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
+}
+
 export default defineContentScript({
   // The adapters' consoles; the origins the seller enables get it registered at run time. Never every website.
   matches: siteAdapters.flatMap((adapter) => [...adapter.matches]),
-  runAt: 'document_idle',
+  // From the start, so that the shop's index is asked for while the page loads, and the first
+  // screen's badges go in at DOMContentLoaded, painted with the page's own first frame.
+  runAt: 'document_start',
   main(ctx) {
     // In this script's isolated world only: the page's scripts cannot reach it; the e2e tests can.
     (globalThis as { tiermarkInspector?: typeof inspector }).tiermarkInspector = inspector;
@@ -50,13 +58,19 @@ export default defineContentScript({
     let running: string | null = null;
     const stopStatus = onMessage('pageStatus', () => ({ host: location.host, console: running, badges: document.querySelectorAll(`.${HOST_CLASS}`).length }));
     ctx.onInvalidated(stopStatus);
+    // Each start supersedes the one before, also while that one still waits (for the page, for storage).
+    let starts = 0;
     const start = async () => {
+      const run = ++starts;
+      const current = () => run === starts && ctx.isValid;
       overlay?.stop();
       overlay = null;
       running = null;
       badges.start();
       const adapter = adapterFor(new URL(location.href));
       if (adapter) {
+        await pageParsed();
+        if (!current()) return;
         overlay = startOverlay(adapterFinder(adapter), document, options(adapter.platform));
         running = adapter.id;
         return;
@@ -65,7 +79,8 @@ export default defineContentScript({
       if (!(await sendMessage('isSiteEnabled', { origin: location.origin }))) return;
       // The seller's own description of this console places badges best; else identifiers in the text.
       const custom = (await customAdapters.getValue()).find((adapter) => customAdapterMatches(adapter, location.href));
-      if (!ctx.isValid) return;
+      await pageParsed();
+      if (!current()) return;
       if (custom) {
         // The seller's rows as described; identifiers in the rest of the page as before.
         overlay = startOverlay(withIdentifiers(customFinder(custom), custom.rowSelector, identifierFinder()), document, options(null));

@@ -4,6 +4,8 @@ import { onMessage } from '../messaging';
 import { enabledSites, patternOf } from '../sites';
 
 const SCRIPT_PREFIX = 'tm-site-';
+/** As the manifest's seller script (entrypoints/seller.content). */
+const RUN_AT = 'document_start' as const;
 const scriptId = (origin: string) => `${SCRIPT_PREFIX}${fnv1a(origin).toString(36)}`;
 
 /** Registers the content script on every enabled origin Tiermark still has permission for, and on no other. */
@@ -13,13 +15,14 @@ export async function syncSiteScripts(): Promise<string[]> {
   for (const site of sites) if (await browser.permissions.contains({ origins: [patternOf(site.origin)] })) granted.push(site.origin);
   const wanted = new Map(granted.map((origin) => [scriptId(origin), origin]));
   const registered = (await browser.scripting.getRegisteredContentScripts()).filter((s) => s.id.startsWith(SCRIPT_PREFIX));
-  const stale = registered.filter((s) => !wanted.has(s.id)).map((s) => s.id);
+  // Also those an earlier release registered to run later (document_idle): registered again.
+  const stale = registered.filter((s) => !wanted.has(s.id) || s.runAt !== RUN_AT).map((s) => s.id);
   if (stale.length > 0) await browser.scripting.unregisterContentScripts({ ids: stale });
-  const have = new Set(registered.map((s) => s.id));
+  const have = new Set(registered.map((s) => s.id).filter((id) => !stale.includes(id)));
   const missing = [...wanted].filter(([id]) => !have.has(id));
   if (missing.length > 0) {
     await browser.scripting.registerContentScripts(
-      missing.map(([id, origin]) => ({ id, matches: [patternOf(origin)], js: ['content-scripts/seller.js'], runAt: 'document_idle' as const, persistAcrossSessions: true })),
+      missing.map(([id, origin]) => ({ id, matches: [patternOf(origin)], js: ['content-scripts/seller.js'], runAt: RUN_AT, persistAcrossSessions: true })),
     );
   }
   return granted;

@@ -25,7 +25,7 @@ const FIRST_TURN = 60;
 const LATER_TURN = { start: 10, least: 2, most: 40 };
 /**
  * Targets beyond the first turn are read (their identifiers, their place) after the page's next
- * paint, so many per task: reading a row costs a console's own markup walk (a link's URL parsed,
+ * paint, so many per frame: reading a row costs a console's own markup walk (a link's URL parsed,
  * 25–60 µs a row on this VM), and 500 of them had taken 40 ms of the insertion's task.
  */
 const READ_TURN = 100;
@@ -271,12 +271,6 @@ export function adapterFinder(adapter: SiteAdapter): Finder<Element> {
 
 type Cancel = () => void;
 
-/** Runs `run` in a task of its own after `ms`. */
-function later(run: () => void, ms: number): Cancel {
-  const timer = setTimeout(run, ms);
-  return () => clearTimeout(timer);
-}
-
 /**
  * Runs `run` once, in a task after the page's next paint. A hidden tab paints no frames: after
  * 200 ms it runs anyway.
@@ -358,8 +352,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const places = new Map<Element, { near: boolean | null; targets: Set<T> }>();
   const placeOf = new Map<T, Element>();
   let frame: number | null = null;
-  // Badges this turn may still place; the page's first screen is already painted when this starts.
-  let share = LATER_TURN.start;
+  // Badges this task or frame may still place (see FIRST_TURN and TurnPacer).
+  let share = 0;
   // Targets this task may still read, and those found beyond them, in page order, for `readTurn`.
   let reads = 0;
   const unread = new Set<T>();
@@ -568,7 +562,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       take(target);
     }
     schedule();
-    if (unread.size > 0) reading = later(readTurn, 0);
+    // One turn between paints: back to back, reading turns made frames of 55–60 ms with nothing drawn.
+    if (unread.size > 0) reading = afterPaint(readTurn);
   }
   /** Badges whose target has left the page, or whose anchor the page took away, go. */
   const sweep = () => {
@@ -671,14 +666,12 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     attributes: true,
     attributeFilter: [...new Set([...WATCHED_ATTRIBUTES, ...(finder.attributes ?? [])])],
   });
-  // The rows already there are read after the page's next paint, not in the frame where it
-  // finishes loading.
-  let initial: Cancel | null = afterPaint(() => {
-    initial = null;
-    reads = FIRST_TURN;
-    collect(root.body);
-    schedule();
-  });
+  // The rows already there: a first turn of them now, the rest after the next paint. Started at
+  // DOMContentLoaded with the shop's index on the page, the first screen's badges are laid out and
+  // painted with the page's own first frame, and none of them asks for a frame of its own.
+  share = reads = FIRST_TURN;
+  collect(root.body);
+  schedule();
 
   return {
     forget: () => known.clear(),
@@ -686,7 +679,6 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       stopped = true;
       observer.disconnect();
       if (timer !== null) clearTimeout(timer);
-      initial?.();
       reading?.();
       unread.clear();
       if (frame !== null) cancelAnimationFrame(frame);
