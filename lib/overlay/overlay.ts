@@ -40,6 +40,12 @@ const CALM_WAITS = 12;
  * page's rows, and frames the compositor is still rastering a long page for are left alone.
  */
 const NEAR_MARGIN = '100% 0px';
+/**
+ * While the seller scrolls, the compositor rasters what comes into view, and a frame that changes
+ * the page waits for it: turns of 2–10 badges made frames of 52–76 ms. Turns wait until the page
+ * has not scrolled for this long; the rows the margin holds have their badges before they show.
+ */
+const SCROLL_QUIET_MS = 150;
 
 /**
  * Sizes the later turns by the frames they go into. What a badge costs depends on the page's
@@ -271,6 +277,12 @@ export function adapterFinder(adapter: SiteAdapter): Finder<Element> {
 
 type Cancel = () => void;
 
+/** Runs `run` in a task of its own after `ms`. */
+function later(run: () => void, ms: number): Cancel {
+  const timer = setTimeout(run, ms);
+  return () => clearTimeout(timer);
+}
+
 /**
  * Runs `run` once, in a task after the page's next paint. A hidden tab paints no frames: after
  * 200 ms it runs anyway.
@@ -351,7 +363,12 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   // Where each target's badge would go, and whether it is near the view (null: not known yet).
   const places = new Map<Element, { near: boolean | null; targets: Set<T> }>();
   const placeOf = new Map<T, Element>();
-  let frame: number | null = null;
+  // The turn asked for: an animation frame, or a wait for the scrolling to stop first.
+  let turnAsked: Cancel | null = null;
+  let scrolledAt = -Infinity;
+  const scrolled = () => (scrolledAt = performance.now());
+  // Scroll events do not bubble; a capturing listener hears those of every scrolling element too.
+  root.addEventListener('scroll', scrolled, { capture: true, passive: true });
   // Badges this task or frame may still place (see FIRST_TURN and TurnPacer).
   let share = 0;
   // Targets this task may still read, and those found beyond them, in page order, for `readTurn`.
@@ -409,7 +426,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       // The next frame is that of the task that found the rows: the pacer only measures it. A
       // place not known to be near asks for none (the observer does once it is): right after a
       // long page paints, a frame waits for the compositor to raster it.
-      if (frame === null && nearness(target) === true) frame = requestAnimationFrame(nextTurn);
+      if (nearness(target) === true) askTurn();
       return;
     }
     put(target, look, key, match);
@@ -425,9 +442,33 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     buyers.set(customerKey, target);
     return true;
   }
+  /** A turn in the next frame, once the page has stopped scrolling. */
+  function askTurn(): void {
+    if (turnAsked !== null) return;
+    const quietIn = scrolledAt + SCROLL_QUIET_MS - performance.now();
+    if (quietIn > 0) {
+      turnAsked = later(() => {
+        turnAsked = null;
+        askTurn();
+      }, quietIn);
+      return;
+    }
+    const asked = requestAnimationFrame(nextTurn);
+    turnAsked = () => cancelAnimationFrame(asked);
+  }
+  function cancelTurn(): void {
+    turnAsked?.();
+    turnAsked = null;
+    pacer.rest();
+  }
   /** One frame's share of the badges that wait near the view, in page order. */
   function nextTurn(now: number): void {
-    frame = null;
+    turnAsked = null;
+    // Scrolled since the turn was asked for: the frames the pacer measured say nothing now.
+    if (performance.now() - scrolledAt < SCROLL_QUIET_MS) {
+      pacer.rest();
+      return askTurn();
+    }
     share = pacer.turn(now);
     // Whether a later frame has badges near the view to place; the observer asks for one when a place comes near.
     let more = false;
@@ -440,7 +481,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       waiting.delete(target);
       if (target.isConnected && asked.get(target) === key) put(target, look, key, match);
     }
-    if (more) frame = requestAnimationFrame(nextTurn);
+    if (more) askTurn();
     else pacer.rest();
   }
   /** Says when a waiting badge's place comes near the view, or leaves it. */
@@ -455,12 +496,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
             // Turns while a badge waits near the view; none else. The first report on a place can
             // come a frame or two after it was observed: turns do not wait for it.
             const wanted = waitsNear();
-            if (wanted && frame === null) frame = requestAnimationFrame(nextTurn);
-            if (!wanted && frame !== null) {
-              cancelAnimationFrame(frame);
-              frame = null;
-              pacer.rest();
-            }
+            if (wanted) askTurn();
+            else if (turnAsked !== null) cancelTurn();
           },
           { rootMargin: NEAR_MARGIN },
         )
@@ -548,6 +585,33 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     }
     if (unread.size > 0 && reading === null) reading = afterPaint(readTurn);
   };
+  /**
+   * The targets the page shows as the overlay starts: those near the view now, the rest after the
+   * next paint. Started at DOMContentLoaded with the shop's index on the page, the first screen's
+   * badges are laid out and painted with the page's own next frame, and none asks for a frame of
+   * its own. Which are near takes a layout, the one that frame would do anyway; all of them are
+   * measured before any badge goes in, which would make the next measure lay the page out again.
+   */
+  function collectArrived(): void {
+    const near: T[] = [];
+    let past = false;
+    for (const target of finder.targets(root.body)) {
+      if (!past && near.length < FIRST_TURN) {
+        const box = (target instanceof Element ? target : target.parentElement)?.getBoundingClientRect();
+        // In page order: once a target lies beyond the margin below the view, so do those after it.
+        if (box && box.top > 2 * innerHeight) past = true;
+        else if (!box || box.bottom >= -innerHeight) {
+          near.push(target);
+          continue;
+        }
+      }
+      unread.add(target);
+    }
+    share = FIRST_TURN;
+    for (const target of near) take(target);
+    if (unread.size > 0 && reading === null) reading = afterPaint(readTurn);
+    schedule();
+  }
   /** One task's share of the targets left unread, in page order. */
   function readTurn(): void {
     reading = null;
@@ -666,12 +730,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     attributes: true,
     attributeFilter: [...new Set([...WATCHED_ATTRIBUTES, ...(finder.attributes ?? [])])],
   });
-  // The rows already there: a first turn of them now, the rest after the next paint. Started at
-  // DOMContentLoaded with the shop's index on the page, the first screen's badges are laid out and
-  // painted with the page's own first frame, and none of them asks for a frame of its own.
-  share = reads = FIRST_TURN;
-  collect(root.body);
-  schedule();
+  collectArrived();
 
   return {
     forget: () => known.clear(),
@@ -681,7 +740,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       if (timer !== null) clearTimeout(timer);
       reading?.();
       unread.clear();
-      if (frame !== null) cancelAnimationFrame(frame);
+      turnAsked?.();
+      root.removeEventListener('scroll', scrolled, { capture: true });
       nearView?.disconnect();
       waiting.clear();
       places.clear();

@@ -126,6 +126,51 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     expect(shown.most).toBe(1);
   });
 
+  it('places no badge while the seller scrolls, and badges the rows near the view once the scrolling stops', async () => {
+    const scrolled = await seller.evaluate(async () => {
+      const list = document.getElementById('list-sold-items')!;
+      const clean = list.cloneNode(true) as Element;
+      for (const badge of clean.querySelectorAll('tm-badge')) badge.remove();
+      list.innerHTML = clean.innerHTML.repeat(250);
+      const rows = [...list.querySelectorAll('.trade-order-main')];
+      const badged = (row: Element) => row.querySelector('tm-badge') !== null;
+      const inView = () => rows.filter((row) => {
+        const box = row.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= innerHeight;
+      });
+      const until = async (done: () => boolean) => {
+        const deadline = performance.now() + 10_000;
+        while (!done() && performance.now() < deadline) await new Promise(requestAnimationFrame);
+      };
+      await until(() => inView().every(badged));
+      // Each badge put in while the page scrolls, with the time since the last scroll event.
+      let lastScroll = -Infinity;
+      const gaps: number[] = [];
+      addEventListener('scroll', () => (lastScroll = performance.now()), { capture: true, passive: true });
+      const watcher = new MutationObserver((records) => {
+        for (const record of records) for (const node of record.addedNodes) if ((node as Element).localName === 'tm-badge') gaps.push(performance.now() - lastScroll);
+      });
+      watcher.observe(list, { childList: true, subtree: true });
+      // Down the list by a third of a window every 40 ms, as a wheel does.
+      for (let step = 0; step < 30; step += 1) {
+        scrollBy(0, innerHeight / 3);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+      const view = inView();
+      await until(() => view.every(badged));
+      watcher.disconnect();
+      const result = { badgedAfter: gaps.length, soonest: Math.min(...gaps), viewBadged: view.every(badged), view: view.length };
+      scrollTo(0, 0);
+      list.innerHTML = clean.innerHTML;
+      return result;
+    });
+    expect(scrolled.view).toBeGreaterThan(0);
+    expect(scrolled.viewBadged).toBe(true);
+    expect(scrolled.badgedAfter).toBeGreaterThan(0);
+    // SCROLL_QUIET_MS after the last scroll event at the soonest; the page's listener hears it a moment after Tiermark's.
+    expect(scrolled.soonest).toBeGreaterThanOrEqual(145);
+  });
+
   it('opens the history card from the badge, by click or keyboard, with the figures of the profile', async () => {
     const badge = badgeOf('2847561230002');
     await badge.focus();
