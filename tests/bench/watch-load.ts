@@ -4,7 +4,8 @@
  * `window.__load.badged(want)` resolves once `want` rows have one, or every row of a list `want`
  * (no polling task to start frames), `window.__load.near()` lists the rows wholly within a window's
  * height of the view (those Tiermark badges before the seller scrolls), `window.__load.nearBadged(deadline)`
- * waits until those are badged and returns them, and `window.__load.frames` holds every long animation frame.
+ * waits until those are badged and returns them, `window.__load.frames` holds every long animation frame,
+ * and `window.__load.firstFrame` times the frame after DOMContentLoaded.
  */
 /**
  * In-page source of a test for a row wholly within a window's height of the view: the rows
@@ -32,6 +33,16 @@ export const watchLoad = (row: string) => `window.__load = { badgedAt: new Map()
     return window.__load.near();
   };
   new PerformanceObserver((list) => window.__load.frames.push(...list.getEntries())).observe({ type: 'long-animation-frame', buffered: true });
+  // The frame after the markup is parsed, which an extension that starts then puts its first badges
+  // into: from DOMContentLoaded (this listener runs before any extension's) to that frame's
+  // animation callbacks, then its rendering, to the task after it.
+  document.addEventListener('DOMContentLoaded', () => {
+    const parsed = performance.now();
+    requestAnimationFrame(() => {
+      const rendering = performance.now();
+      setTimeout(() => (window.__load.firstFrame = { taskMs: rendering - parsed, renderMs: performance.now() - rendering }), 0);
+    });
+  });
   new MutationObserver((records) => {
     const now = performance.now();
     for (const record of records) for (const node of record.addedNodes) if (node.localName === 'tm-badge') window.__load.badgedAt.set(node.closest(${JSON.stringify(row)}), now);
