@@ -612,7 +612,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     if (unread.size > 0 && reading === null) reading = afterPaint(readTurn);
     schedule();
   }
-  /** One task's share of the targets left unread, in page order. */
+  /** One paint's share of the targets left unread, in page order. */
   function readTurn(): void {
     reading = null;
     // Outside any frame: their badges wait for the frames' turns, as they come near the view.
