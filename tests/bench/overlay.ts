@@ -80,6 +80,7 @@ export async function overlayBench(): Promise<void> {
       const longest = laterFrames.sort((a, b) => b.duration - a.duration)[0];
       const laterParts = longest ? {
         ms: longest.duration,
+        afterPaintMs: Math.round(longest.startTime - painted),
         scripts: longest.scripts.map((s) => ({ ms: Math.round(s.duration), by: s.invoker, from: (s.sourceURL || '').split('/').pop(), layout: Math.round(s.forcedStyleAndLayoutDuration) })),
         renderMs: Math.round(longest.startTime + longest.duration - longest.renderStart),
         styleAndLayoutMs: Math.round(longest.startTime + longest.duration - longest.styleAndLayoutStart),
@@ -199,7 +200,7 @@ export async function overlayBench(): Promise<void> {
     // from the page's DOMContentLoaded, where Tiermark starts placing badges: its first turn goes
     // into the frame after it, which is compared with the page's own (watchLoad's firstFrame);
     // the frames that start after DOMContentLoaded are the rest.
-    type Load = { firstScreenMs: number; badgeMs: number; taskMs: number; renderMs: number; laterMs: number };
+    type Load = { firstScreenMs: number; badgeMs: number; taskMs: number; renderMs: number; frameMs: number; laterMs: number };
     const loadMeasure = (expectBadges: boolean) => `(async () => {
       const deadline = new Promise((r) => setTimeout(r, ${expectBadges} ? 10000 : 1500));
       const near = ${expectBadges} ? await window.__load.nearBadged(deadline) : (await deadline, window.__load.near());
@@ -217,7 +218,7 @@ export async function overlayBench(): Promise<void> {
     await loading.bringToFront();
     const loaded: Load[] = [];
     const loadedPlain: Load[] = [];
-    for (let i = 0; i < RUNS / 2 + 2; i += 1) {
+    for (let i = 0; i < RUNS + 2; i += 1) {
       await loading.goto('https://trade.taobao.com/trade/itemlist/list_sold_items.htm?loaded');
       loaded.push(await loading.evaluate(loadMeasure(true)));
       await loading.goto('https://trade.taobao.com/trade/itemlist/list_bought_items.htm?loaded');
@@ -261,16 +262,18 @@ export async function overlayBench(): Promise<void> {
     console.log(`longest frame while scrolling                          ${fmt(scrollLongest)} ms; the page alone ${fmt(Math.max(...plainScrolls.map((r) => r.longestMs)))} ms  (0 = none over 50 ms; target none)  ${scrollLongest <= 50 ? 'ok' : 'MISSED'}`);
     const loadP = (list: Load[], key: keyof Load, at: number) => percentile(list.slice(2).map((r) => r[key]).sort((a, b) => a - b), at);
     const loadPair = (key: keyof Load) => `p50 ${fmt(loadP(loaded, key, 50))} ms, p95 ${fmt(loadP(loaded, key, 95))} ms`;
-    console.log(`\n## The same page arriving with its ${ROWS} rows (${RUNS / 2} loads after 2 warm-up), from its DOMContentLoaded`);
+    console.log(`\n## The same page arriving with its ${ROWS} rows (${RUNS} loads after 2 warm-up), from its DOMContentLoaded`);
     console.log(`→ badges on the first screen                           ${loadPair('firstScreenMs')}`);
     console.log(`→ every badge within a window's height of the view     ${loadPair('badgeMs')}`);
     const plainP = (key: keyof Load, at: number) => percentile(loadedPlain.slice(2).map((r) => r[key]).sort((a, b) => a - b), at);
-    // As for rows inserted: Tiermark's script before the frame (p95) and what its badges add to the frame's rendering.
-    const loadRenderAdded = Math.max(0, loadP(loaded, 'renderMs', 50) - plainP('renderMs', 50));
-    const loadShare = loadP(loaded, 'taskMs', 95) + loadRenderAdded;
-    console.log(`DOMContentLoaded → the next frame                     with badges ${loadPair('taskMs')}; the page alone p50 ${fmt(plainP('taskMs', 50))} ms, p95 ${fmt(plainP('taskMs', 95))} ms`);
-    console.log(`style, layout and paint of that frame                 with badges ${loadPair('renderMs')}; the page alone p50 ${fmt(plainP('renderMs', 50))} ms: badges add ${fmt(loadRenderAdded)} ms`);
-    console.log(`Tiermark's share of that frame (p95 before it + render)  ${fmt(loadShare)} ms  (target ≤ 50 ms)  ${loadShare <= 50 ? 'ok' : 'MISSED'}`);
+    // Tiermark's script runs in the page's DOMContentLoaded task, among tasks of the page's own
+    // that Chromium names no owner of: its share is what the whole frame grows by.
+    const alonePair = (key: keyof Load) => `the page alone p50 ${fmt(plainP(key, 50))} ms, p95 ${fmt(plainP(key, 95))} ms`;
+    console.log(`DOMContentLoaded → the next frame                     with badges ${loadPair('taskMs')}; ${alonePair('taskMs')}`);
+    console.log(`style, layout and paint of that frame                 with badges ${loadPair('renderMs')}; ${alonePair('renderMs')}`);
+    console.log(`DOMContentLoaded → that frame painted                 with badges ${loadPair('frameMs')}; ${alonePair('frameMs')}`);
+    const loadShare = Math.max(loadP(loaded, 'frameMs', 50) - plainP('frameMs', 50), loadP(loaded, 'frameMs', 95) - plainP('frameMs', 95));
+    console.log(`Tiermark's share of that frame (the larger of p50 and p95 with − alone)  ${fmt(loadShare)} ms  (target ≤ 50 ms)  ${loadShare <= 50 ? 'ok' : 'MISSED'}`);
     const loadLater = Math.max(...loaded.slice(2).map((r) => r.laterMs));
     console.log(`longest frame starting after DOMContentLoaded         ${fmt(loadLater)} ms; the page alone ${fmt(Math.max(...loadedPlain.slice(2).map((r) => r.laterMs)))} ms  (0 = none over 50 ms; target none)  ${loadLater <= 50 ? 'ok' : 'MISSED'}`);
   } finally {
