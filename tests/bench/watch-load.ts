@@ -40,7 +40,7 @@ export const watchLoad = (row: string) => `window.__load = { badgedAt: new Map()
     const parsed = performance.now();
     requestAnimationFrame(() => {
       const rendering = performance.now();
-      setTimeout(() => (window.__load.firstFrame = { taskMs: rendering - parsed, renderMs: performance.now() - rendering }), 0);
+      setTimeout(() => (window.__load.firstFrame = { taskMs: rendering - parsed, renderMs: performance.now() - rendering, frameMs: performance.now() - parsed }), 0);
     });
   });
   new MutationObserver((records) => {
