@@ -37,7 +37,7 @@ export class BadgeSource {
     void this.ask.badgeLooks(null, [], this.language()).catch(() => undefined);
   }
 
-  options(platform: Platform | null): Pick<OverlayOptions, 'lookup' | 'looks' | 'preview'> {
+  options(platform: Platform | null): Pick<OverlayOptions, 'lookup' | 'looks' | 'preview' | 'previewing'> {
     return {
       lookup: async (rows) => {
         const { matches, version } = await this.ask.lookup(platform, rows, this.language());
@@ -58,6 +58,7 @@ export class BadgeSource {
         return found;
       },
       preview: (refs) => this.local?.look(refs, platform) ?? null,
+      previewing: () => this.local !== null,
     };
   }
 

@@ -324,6 +324,8 @@ export interface OverlayOptions {
   looks?(rows: Ref[][]): Promise<Array<BadgeLook | null> | null>;
   /** The look of a row with no message, from a small shop's whole index on the page; null when not known here. */
   preview?: (refs: Ref[]) => BadgeLook | null;
+  /** Whether the page holds the index `preview` answers from: rows can be badged with no message. */
+  previewing?: () => boolean;
 }
 
 /** Targets waiting for an answer, with their refs and the text those were read as. */
@@ -342,7 +344,7 @@ type Batch<T> = Array<[T, { refs: Ref[]; key: string }]>;
  * the index had stale. Rows the page showed before are badged at once. Stopping removes every badge.
  */
 export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {
-  const { lookup, labels, onOpen, looks, preview } = options;
+  const { lookup, labels, onOpen, looks, preview, previewing } = options;
   // Each badge on the page by its target, with the refs' text it was placed for (a Map, so that
   // badges whose targets left the page can be found and removed).
   const shown = new Map<T, { host: HTMLElement; look: string; described: boolean; key: string }>();
@@ -352,6 +354,11 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const rowBuyers = new WeakMap<Element, Map<string, T>>();
   // Each target waiting for the lookup, with its refs and their text (the key of `known`).
   const pending = new Map<T, { refs: Ref[]; key: string }>();
+  // Targets the index badged whose badge waits for the view: looked up once it goes in, then in
+  // one message per task. Far rows are never looked up before the seller scrolls near them.
+  const undescribed = new Map<T, { refs: Ref[]; key: string }>();
+  const placedUndescribed = new Map<T, { refs: Ref[]; key: string }>();
+  let describing: ReturnType<typeof setTimeout> | null = null;
   // What this page was told about targets it showed before: a console re-rendering them (paging back,
   // filtering) gets its badges, details and all, with no message. Kept for a few minutes, so a
   // rescore's new tiers show up without reloading the page.
@@ -401,7 +408,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     if (match && match.kind !== 'none') {
       describe(badge.host, match, labels);
       badge.described = true;
-    }
+    } else describeSoon(target);
   };
   /**
    * Puts the look's badge on the target (keeping one that already looks so), described when the
@@ -417,6 +424,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     if (!look || (match?.kind === 'customer' && !claimRow(target, match.view.customerKey))) {
       if (badge) unbadge(target);
       waiting.delete(target);
+      undescribed.delete(target);
       if (!look) unwatch(target);
       return;
     }
@@ -553,11 +561,12 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     const refs = finder.refs(target);
     const key = JSON.stringify(refs);
     // Placed, or on its way, for these very identifiers.
-    if (asked.get(target) === key && (current(target)?.key === key || pending.has(target))) return;
+    if (asked.get(target) === key && (current(target)?.key === key || pending.has(target) || undescribed.has(target))) return;
     asked.set(target, key);
     unbadge(target);
     waiting.delete(target);
     pending.delete(target);
+    undescribed.delete(target);
     if (refs.length === 0) return unwatch(target);
     const cached = known.get(key);
     if (cached && performance.now() - cached.at < KNOWN_FOR_MS) {
@@ -593,11 +602,14 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
    * measured before any badge goes in, which would make the next measure lay the page out again.
    */
   function collectArrived(): void {
+    // With no index on the page, the badges come by message after the paint: the first turn is
+    // read in page order, to be asked about first, and no layout is forced.
+    const byView = previewing?.() === true;
     const near: T[] = [];
     let past = false;
     for (const target of finder.targets(root.body)) {
       if (!past && near.length < FIRST_TURN) {
-        const box = (target instanceof Element ? target : target.parentElement)?.getBoundingClientRect();
+        const box = byView ? (target instanceof Element ? target : target.parentElement)?.getBoundingClientRect() : undefined;
         // In page order: once a target lies beyond the margin below the view, so do those after it.
         if (box && box.top > 2 * innerHeight) past = true;
         else if (!box || box.bottom >= -innerHeight) {
@@ -637,6 +649,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     for (const target of placeOf.keys()) {
       if (target.isConnected) continue;
       waiting.delete(target);
+      undescribed.delete(target);
       unwatch(target);
     }
   };
@@ -670,12 +683,31 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     if (found === null) return batch;
     const now = performance.now();
     share = 0;
-    return batch.filter(([target, { key }], i) => {
+    return batch.filter(([target, entry], i) => {
       const look = found[i] ?? null;
-      if (!look) remember(key, { match: { kind: 'none' }, look: null, at: now });
-      else show(target, key, look);
+      if (!look) remember(entry.key, { match: { kind: 'none' }, look: null, at: now });
+      else show(target, entry.key, look);
+      // A badge that waits for its row to come near the view is looked up once it goes in (`put`).
+      if (look && waiting.has(target)) {
+        undescribed.set(target, entry);
+        return false;
+      }
       return look !== null;
     });
+  }
+
+  /** Looks up, in the next task, a badge the index placed whose lookup waited for it. */
+  function describeSoon(target: T): void {
+    const entry = undescribed.get(target);
+    if (!entry) return;
+    undescribed.delete(target);
+    placedUndescribed.set(target, entry);
+    describing ??= setTimeout(() => {
+      describing = null;
+      const batch = [...placedUndescribed].filter(([target, { key }]) => target.isConnected && asked.get(target) === key);
+      placedUndescribed.clear();
+      if (batch.length > 0) void describeBatch(batch);
+    }, 0);
   }
 
   /** Says whose each row's badge is, from the lookup: it corrects a badge the index had stale. */
@@ -740,6 +772,9 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       if (timer !== null) clearTimeout(timer);
       reading?.();
       unread.clear();
+      if (describing !== null) clearTimeout(describing);
+      undescribed.clear();
+      placedUndescribed.clear();
       turnAsked?.();
       root.removeEventListener('scroll', scrolled, { capture: true });
       nearView?.disconnect();

@@ -126,6 +126,54 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     expect(shown.most).toBe(1);
   });
 
+  it('looks up only the rows whose badges are on the page: a row far down, once the seller scrolls to it', async () => {
+    // Every row the content script sends to the background's lookup (the index's looks are on the page).
+    await inContentScript(
+      seller,
+      `(() => {
+        globalThis.lookedUp = [];
+        const send = chrome.runtime.sendMessage.bind(chrome.runtime);
+        chrome.runtime.sendMessage = (message, ...rest) => {
+          if (message?.type === 'lookup') globalThis.lookedUp.push(...message.data.rows);
+          return send(message, ...rest);
+        };
+      })()`,
+    );
+    const lookedUp = () => inContentScript<number>(seller, 'globalThis.lookedUp.length');
+    const shown = await seller.evaluate(async () => {
+      const list = document.getElementById('list-sold-items')!;
+      const clean = list.cloneNode(true) as Element;
+      for (const badge of clean.querySelectorAll('tm-badge')) badge.remove();
+      (window as unknown as { cleanRows: string }).cleanRows = clean.innerHTML;
+      // Each copy's order numbers made unique, so that no row's answer is one the page was told before.
+      list.innerHTML = Array.from({ length: 250 }, (_, copy) => clean.innerHTML.replace(/28475612300(\d\d)/g, (_, n) => `28475612${String(copy).padStart(3, '0')}${n}`)).join('');
+      const rows = [...list.querySelectorAll('.trade-order-main')];
+      const deadline = performance.now() + 10_000;
+      const inView = () => rows.filter((row) => row.getBoundingClientRect().top < innerHeight && row.getBoundingClientRect().bottom > 0);
+      while (!inView().every((row) => row.querySelector('tm-badge')) && performance.now() < deadline) await new Promise(requestAnimationFrame);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return { rows: rows.length, badged: list.querySelectorAll('tm-badge').length };
+    });
+    try {
+      const early = await lookedUp();
+      expect(shown.rows).toBe(500);
+      expect(early).toBeGreaterThan(0);
+      expect(early).toBeLessThanOrEqual(shown.badged);
+      // The end of the list: its rows' badges go in, and they are looked up then.
+      await seller.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+      const last = seller.locator('.trade-order-main').last();
+      await expect.poll(() => last.locator('tm-badge').count(), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => customerOf(last.locator('tm-badge')), { timeout: 10_000 }).not.toBeNull();
+      expect(await lookedUp()).toBeGreaterThan(early);
+      expect(await lookedUp()).toBeLessThan(500);
+    } finally {
+      await seller.evaluate(() => {
+        scrollTo(0, 0);
+        document.getElementById('list-sold-items')!.innerHTML = (window as unknown as { cleanRows: string }).cleanRows;
+      });
+    }
+  });
+
   it('places no badge while the seller scrolls, and badges the rows near the view once the scrolling stops', async () => {
     const scrolled = await seller.evaluate(async () => {
       const list = document.getElementById('list-sold-items')!;
