@@ -602,14 +602,14 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
    * measured before any badge goes in, which would make the next measure lay the page out again.
    */
   function collectArrived(): void {
-    // With no index on the page, the badges come by message after the paint: the first turn is
-    // read in page order, to be asked about first, and no layout is forced.
+    // With no index on the page, the badges come by message after the paint anyway: the rows are
+    // read after it too, and DOMContentLoaded's task is left to the page.
     const byView = previewing?.() === true;
     const near: T[] = [];
-    let past = false;
+    let past = !byView;
     for (const target of finder.targets(root.body)) {
       if (!past && near.length < FIRST_TURN) {
-        const box = byView ? (target instanceof Element ? target : target.parentElement)?.getBoundingClientRect() : undefined;
+        const box = (target instanceof Element ? target : target.parentElement)?.getBoundingClientRect();
         // In page order: once a target lies beyond the margin below the view, so do those after it.
         if (box && box.top > 2 * innerHeight) past = true;
         else if (!box || box.bottom >= -innerHeight) {
