@@ -10,7 +10,7 @@ import { adapterFinder, HOST_CLASS, startOverlay, type Overlay, type OverlayOpti
 import type { Platform } from '../../lib/model';
 import { adapterFor, siteAdapters } from '../../plugins/sites';
 
-/** Resolves once the page's markup is parsed: in DOMContentLoaded's own task, before the page first paints it. */
+/** Resolves once the page's markup is parsed: in DOMContentLoaded's own task, before the page's next paint. */
 function pageParsed(): Promise<void> {
   if (document.readyState !== 'loading') return Promise.resolve();
   return new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
@@ -20,7 +20,7 @@ export default defineContentScript({
   // The adapters' consoles; the origins the seller enables get it registered at run time. Never every website.
   matches: siteAdapters.flatMap((adapter) => [...adapter.matches]),
   // From the start, so that the shop's index is asked for while the page loads, and the first
-  // screen's badges go in at DOMContentLoaded, painted with the page's own first frame.
+  // screen's badges go in at DOMContentLoaded, painted with the page's own next frame.
   runAt: 'document_start',
   main(ctx) {
     // In this script's isolated world only: the page's scripts cannot reach it; the e2e tests can.
