@@ -77,6 +77,12 @@ export class TurnPacer {
     return this.size;
   }
 
+  /** The page has scrolled: what the frames before said of its pace holds no more, size and all. */
+  forget(): void {
+    this.size = LATER_TURN.start;
+    this.rest();
+  }
+
   /** Nothing waits any more: the next turn starts by measuring a frame again. */
   rest(): void {
     this.last = null;
@@ -373,7 +379,10 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   // The turn asked for: an animation frame, or a wait for the scrolling to stop first.
   let turnAsked: Cancel | null = null;
   let scrolledAt = -Infinity;
-  const scrolled = () => (scrolledAt = performance.now());
+  const scrolled = () => {
+    scrolledAt = performance.now();
+    pacer.forget();
+  };
   // Scroll events do not bubble; a capturing listener hears those of every scrolling element too.
   root.addEventListener('scroll', scrolled, { capture: true, passive: true });
   // Badges this task or frame may still place (see FIRST_TURN and TurnPacer).
@@ -472,11 +481,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   /** One frame's share of the badges that wait near the view, in page order. */
   function nextTurn(now: number): void {
     turnAsked = null;
-    // Scrolled since the turn was asked for: the frames the pacer measured say nothing now.
-    if (performance.now() - scrolledAt < SCROLL_QUIET_MS) {
-      pacer.rest();
-      return askTurn();
-    }
+    // Scrolled since the turn was asked for: wait for the quiet again.
+    if (performance.now() - scrolledAt < SCROLL_QUIET_MS) return askTurn();
     share = pacer.turn(now);
     // Whether a later frame has badges near the view to place; the observer asks for one when a place comes near.
     let more = false;

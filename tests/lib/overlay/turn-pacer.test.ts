@@ -54,4 +54,11 @@ describe('the pace of badges after the first screen', () => {
     pacer.rest();
     expect(turns(pacer, [5000, 5016.7])).toEqual([0, 15]);
   });
+
+  it('starts again from the first size once the page has scrolled: the frames before say nothing of those after', () => {
+    const pacer = new TurnPacer();
+    turns(pacer, frames(0, [16.7, 16.7, 16.7, 16.7]));
+    pacer.forget();
+    expect(turns(pacer, [5000, 5016.7])).toEqual([0, 10]);
+  });
 });
