@@ -598,6 +598,10 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
         take(target);
       } else unread.add(target);
     }
+    readLater();
+  };
+  /** The targets left unread are read after the next paint. */
+  const readLater = () => {
     if (unread.size > 0 && reading === null) reading = afterPaint(readTurn);
   };
   /**
@@ -627,7 +631,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     }
     share = FIRST_TURN;
     for (const target of near) take(target);
-    if (unread.size > 0 && reading === null) reading = afterPaint(readTurn);
+    readLater();
     schedule();
   }
   /** One paint's share of the targets left unread, in page order. */
@@ -645,7 +649,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     }
     schedule();
     // One turn between paints: back to back, reading turns made frames of 55–60 ms with nothing drawn.
-    if (unread.size > 0) reading = afterPaint(readTurn);
+    readLater();
   }
   /** Badges whose target has left the page, or whose anchor the page took away, go. */
   const sweep = () => {
