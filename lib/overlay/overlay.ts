@@ -360,11 +360,10 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const rowBuyers = new WeakMap<Element, Map<string, T>>();
   // Each target waiting for the lookup, with its refs and their text (the key of `known`).
   const pending = new Map<T, { refs: Ref[]; key: string }>();
-  // Targets the index badged whose badge waits for the view: looked up once it goes in, then in
-  // one message per task. Far rows are never looked up before the seller scrolls near them.
+  // Targets the index badged whose badge waits for the view: looked up once it goes in (moved to
+  // `toDescribe`, for the next flush). Far rows are never looked up before the seller scrolls near them.
   const undescribed = new Map<T, { refs: Ref[]; key: string }>();
-  const placedUndescribed = new Map<T, { refs: Ref[]; key: string }>();
-  let describing: ReturnType<typeof setTimeout> | null = null;
+  const toDescribe = new Map<T, { refs: Ref[]; key: string }>();
   // What this page was told about targets it showed before: a console re-rendering them (paging back,
   // filtering) gets its badges, details and all, with no message. Kept for a few minutes, so a
   // rescore's new tiers show up without reloading the page.
@@ -586,7 +585,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     pending.set(target, { refs, key });
   };
   const schedule = () => {
-    if (pending.size > 0 && timer === null) timer = setTimeout(flush, 0);
+    if ((pending.size > 0 || toDescribe.size > 0) && timer === null) timer = setTimeout(flush, 0);
   };
   /** Reads the targets in and around a node: this turn's share now, the rest after the next paint. */
   const collect = (node: Element) => {
@@ -671,6 +670,9 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
 
   async function flush(): Promise<void> {
     timer = null;
+    const placed = [...toDescribe].filter(([target, { key }]) => target.isConnected && asked.get(target) === key);
+    toDescribe.clear();
+    if (placed.length > 0) void describeBatch(placed);
     const batch = [...pending].filter(([target]) => target.isConnected && !current(target)?.described);
     pending.clear();
     if (batch.length === 0) return;
@@ -706,18 +708,13 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     });
   }
 
-  /** Looks up, in the next task, a badge the index placed whose lookup waited for it. */
+  /** Looks up, with the next flush, a badge the index placed whose lookup waited for it. */
   function describeSoon(target: T): void {
     const entry = undescribed.get(target);
     if (!entry) return;
     undescribed.delete(target);
-    placedUndescribed.set(target, entry);
-    describing ??= setTimeout(() => {
-      describing = null;
-      const batch = [...placedUndescribed].filter(([target, { key }]) => target.isConnected && asked.get(target) === key);
-      placedUndescribed.clear();
-      if (batch.length > 0) void describeBatch(batch);
-    }, 0);
+    toDescribe.set(target, entry);
+    schedule();
   }
 
   /** Says whose each row's badge is, from the lookup: it corrects a badge the index had stale. */
@@ -782,9 +779,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       if (timer !== null) clearTimeout(timer);
       reading?.();
       unread.clear();
-      if (describing !== null) clearTimeout(describing);
       undescribed.clear();
-      placedUndescribed.clear();
+      toDescribe.clear();
       turnAsked?.();
       root.removeEventListener('scroll', scrolled, { capture: true });
       nearView?.disconnect();
