@@ -8,7 +8,7 @@ import { demoOrders } from '../../lib/demo/shop';
 import { ensureChromium } from '../e2e/chromium.mjs';
 import { importAndScore, openEmptyDashboard } from '../e2e/extension';
 import { FIXTURES, ROOT } from '../helpers';
-import { NEAR_ROW, watchLoad } from './watch-load';
+import { FRAME_PARTS, NEAR_ROW, watchLoad } from './watch-load';
 
 const ROWS = 500;
 const RUNS = 20;
@@ -76,20 +76,8 @@ export async function overlayBench(): Promise<void> {
       const script = frame ? Math.max(0, ...frame.scripts.filter((s) => s.startTime <= started + 1).map((s) => s.duration)) : 0;
       const laterFrames = window.__frames.filter((f) => f.startTime >= painted);
       const later = laterFrames.map((f) => f.duration);
-      // The longest of them taken apart: its scripts (the page's only: Chromium names no extension's) and its rendering.
       const longest = laterFrames.sort((a, b) => b.duration - a.duration)[0];
-      const laterParts = longest ? {
-        ms: longest.duration,
-        afterPaintMs: Math.round(longest.startTime - painted),
-        scripts: longest.scripts.map((s) => ({ ms: Math.round(s.duration), by: s.invoker, from: (s.sourceURL || '').split('/').pop(), layout: Math.round(s.forcedStyleAndLayoutDuration) })),
-        renderMs: Math.round(longest.startTime + longest.duration - longest.renderStart),
-        styleAndLayoutMs: Math.round(longest.startTime + longest.duration - longest.styleAndLayoutStart),
-        // Main-thread time past 50 ms per task, plus the render's: 0 when the frame was long only for
-        // waiting. Before the render and outside the page's scripts: Tiermark's script (Chromium
-        // names no extension's), or the main thread idle while the compositor rasters.
-        blockingMs: Math.round(longest.blockingDuration),
-        beforeRenderMs: Math.round(longest.renderStart - longest.startTime - longest.scripts.reduce((sum, s) => sum + s.duration, 0)),
-      } : null;
+      const laterParts = longest ? { ...(${FRAME_PARTS})(longest), afterPaintMs: Math.round(longest.startTime - painted) } : null;
       const far = [...list.children].filter((row) => !near.includes(row));
       return {
         nearRows: near.length,
@@ -160,19 +148,21 @@ export async function overlayBench(): Promise<void> {
     })()`)) as number[];
     // The seller reading down the list, a window at a time: how many rows came into view before
     // their badge, how long those waited, and the longest frame while scrolling.
-    type Scroll = { rows: number; unbadged: number; waits: number[]; longestMs: number };
+    type Scroll = { rows: number; unbadged: number; waits: number[]; longestMs: number; longestParts: unknown };
     const scrollMeasure = (expectBadges: boolean) => `(async () => {
       const rows = [...document.querySelectorAll('#sold-list .trade-order-main')];
       const inView = () => rows.filter((row) => { const box = row.getBoundingClientRect(); return box.bottom > 0 && box.top < innerHeight; });
       const badged = (row) => row.querySelector('tm-badge') !== null;
       window.__frames.length = 0;
       const started = performance.now();
+      const scrolls = [];
       let seen = 0;
       let unbadged = 0;
       const waits = [];
       for (let step = 0; step < 12; step += 1) {
         scrollBy(0, innerHeight);
         const scrolled = performance.now();
+        scrolls.push(scrolled);
         const view = inView();
         seen += view.length;
         const missing = view.filter((row) => !badged(row));
@@ -187,7 +177,9 @@ export async function overlayBench(): Promise<void> {
         }
         await new Promise((r) => setTimeout(r, 250));
       }
-      return { rows: seen, unbadged, waits, longestMs: Math.max(0, ...window.__frames.filter((f) => f.startTime >= started).map((f) => f.duration)) };
+      const longest = window.__frames.filter((f) => f.startTime >= started).sort((a, b) => b.duration - a.duration)[0];
+      const afterScrollMs = longest ? Math.round(longest.startTime - Math.max(...scrolls.filter((t) => t <= longest.startTime))) : 0;
+      return { rows: seen, unbadged, waits, longestMs: longest?.duration ?? 0, longestParts: longest ? { ...(${FRAME_PARTS})(longest), afterScrollMs } : null };
     })()`;
     const scrolls: Scroll[] = [];
     const plainScrolls: Scroll[] = [];
@@ -204,7 +196,7 @@ export async function overlayBench(): Promise<void> {
     // from the page's DOMContentLoaded, where Tiermark starts placing badges: its first turn goes
     // into the frame after it, which is compared with the page's own (watchLoad's firstFrame);
     // the frames that start after DOMContentLoaded are the rest.
-    type Load = { firstScreenMs: number; badgeMs: number; taskMs: number; renderMs: number; frameMs: number; laterMs: number };
+    type Load = { firstScreenMs: number; badgeMs: number; taskMs: number; renderMs: number; frameMs: number; laterMs: number; laterParts: unknown };
     const loadMeasure = (expectBadges: boolean) => `(async () => {
       const deadline = new Promise((r) => setTimeout(r, ${expectBadges} ? 10000 : 1500));
       const near = ${expectBadges} ? await window.__load.nearBadged(deadline) : (await deadline, window.__load.near());
@@ -214,8 +206,9 @@ export async function overlayBench(): Promise<void> {
       const rows = [...document.querySelectorAll('.trade-order-main')];
       const inView = rows.filter((row) => { const box = row.getBoundingClientRect(); return box.bottom > 0 && box.top < innerHeight; });
       const last = (list) => list.length > 0 && list.every((row) => badgedAt.has(row)) ? Math.max(...list.map((row) => badgedAt.get(row))) - ready : Infinity;
-      const laterMs = Math.max(0, ...frames.filter((f) => f.startTime >= ready).map((f) => f.duration));
-      return { firstScreenMs: last(inView), badgeMs: last(near), ...window.__load.firstFrame, laterMs };
+      const longest = frames.filter((f) => f.startTime >= ready).sort((a, b) => b.duration - a.duration)[0];
+      const laterParts = longest ? { ...(${FRAME_PARTS})(longest), afterReadyMs: Math.round(longest.startTime - ready) } : null;
+      return { firstScreenMs: last(inView), badgeMs: last(near), ...window.__load.firstFrame, laterMs: longest?.duration ?? 0, laterParts };
     })()`;
     const loading = await browser.context.newPage();
     await loading.addInitScript(watchLoad('.trade-order-main'));
@@ -264,15 +257,16 @@ export async function overlayBench(): Promise<void> {
     console.log(`\n## Scrolling down the page a window at a time (${scrolls.length} × 12 windows)`);
     console.log(`rows that came into view before their badge           ${scrolls.reduce((n, r) => n + r.unbadged, 0)} of ${scrolls.reduce((n, r) => n + r.rows, 0)}${waits.length ? `; their badges came p50 ${fmt(percentile(waits, 50))} ms, the last ${fmt(waits[waits.length - 1]!)} ms after the scroll` : ''}`);
     console.log(`longest frame while scrolling                          ${fmt(scrollLongest)} ms; the page alone ${fmt(Math.max(...plainScrolls.map((r) => r.longestMs)))} ms  (0 = none over 50 ms; target none)  ${scrollLongest <= 50 ? 'ok' : 'MISSED'}`);
-    const loadP = (list: Load[], key: keyof Load, at: number) => percentile(list.slice(2).map((r) => r[key]).sort((a, b) => a - b), at);
-    const loadPair = (key: keyof Load) => `p50 ${fmt(loadP(loaded, key, 50))} ms, p95 ${fmt(loadP(loaded, key, 95))} ms`;
+    for (const run of scrolls) if (run.longestMs > 50) console.log(`  a long one taken apart: ${JSON.stringify(run.longestParts)}`);
+    const loadP = (list: Load[], key: Exclude<keyof Load, 'laterParts'>, at: number) => percentile(list.slice(2).map((r) => r[key]).sort((a, b) => a - b), at);
+    const loadPair = (key: Exclude<keyof Load, 'laterParts'>) => `p50 ${fmt(loadP(loaded, key, 50))} ms, p95 ${fmt(loadP(loaded, key, 95))} ms`;
     console.log(`\n## The same page arriving with its ${ROWS} rows (${RUNS} loads after 2 warm-up), from its DOMContentLoaded`);
     console.log(`→ badges on the first screen                           ${loadPair('firstScreenMs')}`);
     console.log(`→ every badge within a window's height of the view     ${loadPair('badgeMs')}`);
-    const plainP = (key: keyof Load, at: number) => percentile(loadedPlain.slice(2).map((r) => r[key]).sort((a, b) => a - b), at);
+    const plainP = (key: Exclude<keyof Load, 'laterParts'>, at: number) => percentile(loadedPlain.slice(2).map((r) => r[key]).sort((a, b) => a - b), at);
     // Tiermark's script runs in the page's DOMContentLoaded task, among tasks of the page's own
     // that Chromium names no owner of: its share is what the whole frame grows by.
-    const alonePair = (key: keyof Load) => `the page alone p50 ${fmt(plainP(key, 50))} ms, p95 ${fmt(plainP(key, 95))} ms`;
+    const alonePair = (key: Exclude<keyof Load, 'laterParts'>) => `the page alone p50 ${fmt(plainP(key, 50))} ms, p95 ${fmt(plainP(key, 95))} ms`;
     console.log(`DOMContentLoaded → the next frame                     with badges ${loadPair('taskMs')}; ${alonePair('taskMs')}`);
     console.log(`style, layout and paint of that frame                 with badges ${loadPair('renderMs')}; ${alonePair('renderMs')}`);
     console.log(`DOMContentLoaded → that frame painted                 with badges ${loadPair('frameMs')}; ${alonePair('frameMs')}`);
@@ -281,6 +275,7 @@ export async function overlayBench(): Promise<void> {
     const loadLater = Math.max(...loaded.slice(2).map((r) => r.laterMs));
     console.log(`longest frame starting after DOMContentLoaded         ${fmt(loadLater)} ms; the page alone ${fmt(Math.max(...loadedPlain.slice(2).map((r) => r.laterMs)))} ms  (0 = none over 50 ms; target none)  ${loadLater <= 50 ? 'ok' : 'MISSED'}`);
     console.log(`  loads with a frame over 50 ms after DOMContentLoaded: with badges ${longIn(loaded)}, the page alone ${longIn(loadedPlain)}`);
+    for (const run of loaded.slice(2)) if (run.laterMs > 50) console.log(`  a long one taken apart: ${JSON.stringify(run.laterParts)}`);
   } finally {
     await browser.close();
   }

@@ -13,6 +13,22 @@
  */
 export const NEAR_ROW = '(row) => { const box = row.getBoundingClientRect(); return box.top >= -innerHeight && box.bottom <= 2 * innerHeight; }';
 
+/**
+ * In-page source of a function taking a long animation frame apart: its scripts (the page's only:
+ * Chromium names no extension's) and its rendering.
+ */
+export const FRAME_PARTS = `(frame) => ({
+  ms: Math.round(frame.duration),
+  scripts: frame.scripts.map((s) => ({ ms: Math.round(s.duration), by: s.invoker, from: (s.sourceURL || '').split('/').pop(), layout: Math.round(s.forcedStyleAndLayoutDuration) })),
+  renderMs: frame.renderStart ? Math.round(frame.startTime + frame.duration - frame.renderStart) : 0,
+  styleAndLayoutMs: frame.styleAndLayoutStart ? Math.round(frame.startTime + frame.duration - frame.styleAndLayoutStart) : 0,
+  // Main-thread time past 50 ms per task, plus the render's: 0 when the frame was long only for
+  // waiting. Before the render and outside the page's scripts: Tiermark's script, or the main
+  // thread idle while the compositor rasters.
+  blockingMs: Math.round(frame.blockingDuration),
+  beforeRenderMs: Math.round((frame.renderStart || frame.startTime + frame.duration) - frame.startTime - frame.scripts.reduce((sum, s) => sum + s.duration, 0)),
+})`;
+
 export const watchLoad = (row: string) => `window.__load = { badgedAt: new Map(), frames: [], waiters: [] };
   window.__load.badged = (want) => new Promise((resolve) => {
     const done = () => (typeof want === 'number' ? window.__load.badgedAt.size >= want : want.every((row) => window.__load.badgedAt.has(row)));
