@@ -81,6 +81,12 @@ export const inspector = {
     const host = document.querySelector(selector);
     return (host && badges.get(host)?.shadow.querySelectorAll(inner).length) ?? 0;
   },
+  /** Whether a badge's tooltip is drawn now (hovered, or focused by the keyboard). */
+  tipShown(selector: string): boolean {
+    const host = document.querySelector(selector);
+    const tip = host && badges.get(host)?.shadow.querySelector('.tm-tip');
+    return tip ? getComputedStyle(tip).display !== 'none' : false;
+  },
   /** The style a badge's pill is drawn with, to prove the page's rules stay out. */
   pillStyle(selector: string, property: string): string | null {
     const host = document.querySelector(selector);

@@ -54,6 +54,35 @@ describe('badges on Taobao 已卖出的宝贝', () => {
     await badgeOf('2847561230001').evaluate((host) => host.setAttribute('data-tm-probe', 'styled'));
     const size = await inContentScript(seller, `tiermarkInspector.pillStyle('[data-tm-probe="styled"]', 'font-size')`);
     expect(size).toBe('12px');
+    // Rules of the page's for the host itself, !important and all, lose to the host's own style.
+    const rules = await seller.addStyleTag({ content: 'tm-badge, .tm-badge-host { display: none !important; margin: 40px !important; font-size: 30px !important; outline: 3px solid red !important; }' });
+    const host = await badgeOf('2847561230001').evaluate((element) => {
+      const style = getComputedStyle(element);
+      return { display: style.display, marginLeft: style.marginLeft, fontSize: style.fontSize, outline: style.outlineStyle };
+    });
+    expect(host).toEqual({ display: 'inline-flex', marginLeft: '6px', fontSize: '12px', outline: 'none' });
+    await rules.evaluate((element) => (element as Element).remove());
+  });
+
+  it('draws the tooltip while the mouse is on the badge, and with a ring while the keyboard’s focus is', async () => {
+    await badgeOf('2847561230001').evaluate((host) => host.setAttribute('data-tm-probe', 'tip'));
+    const tipShown = () => inContentScript<boolean>(seller, `tiermarkInspector.tipShown('[data-tm-probe="tip"]')`);
+    const ring = () => badgeOf('2847561230001').evaluate((host) => getComputedStyle(host).outlineStyle);
+    await seller.mouse.move(2, 2);
+    await badgeOf('2847561230001').hover();
+    await expect.poll(tipShown).toBe(true);
+    await seller.mouse.move(2, 2);
+    await expect.poll(tipShown).toBe(false);
+    await expect.poll(() => seller.locator('tm-card').count()).toBe(0);
+    // From the chat link before it, Tab gives the badge the keyboard's focus.
+    await seller.locator('.trade-order-main', { hasText: '2847561230001' }).locator('a.ww-inline').focus();
+    await seller.keyboard.press('Tab');
+    expect(await badgeOf('2847561230001').evaluate((host) => document.activeElement === host)).toBe(true);
+    expect(await tipShown()).toBe(true);
+    expect(await ring()).toBe('solid');
+    await seller.keyboard.press('Shift+Tab');
+    expect(await tipShown()).toBe(false);
+    expect(await ring()).toBe('none');
   });
 
   it('badges the new rows when the console re-renders the list on paging, in the task that shows them', async () => {
