@@ -22,7 +22,11 @@ const KNOWN_FOR_MS = 3 * 60_000;
  * after places a later turn (see TurnPacer), as each costs the page a relayout of its own.
  */
 const FIRST_TURN = 60;
-const LATER_TURN = { start: 10, least: 2, most: 40 };
+/**
+ * After a scroll the first turn is small: frames that change the page then repaint what came into
+ * view too, and a turn of 10 made 51 ms frames (style, layout and paint, no script of the page's).
+ */
+const LATER_TURN = { start: 10, afterScroll: 4, least: 2, most: 40 };
 /**
  * Targets beyond the first turn are read (their identifiers, their place) after the page's next
  * paint, so many per frame: reading a row costs a console's own markup walk (a link's URL parsed,
@@ -79,7 +83,7 @@ export class TurnPacer {
 
   /** The page has scrolled: what the frames before said of its pace holds no more, size and all. */
   forget(): void {
-    this.size = LATER_TURN.start;
+    this.size = LATER_TURN.afterScroll;
     this.rest();
   }
 
