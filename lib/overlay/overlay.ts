@@ -46,10 +46,11 @@ const CALM_WAITS = 12;
 const NEAR_MARGIN = '100% 0px';
 /**
  * While the seller scrolls, the compositor rasters what comes into view, and a frame that changes
- * the page waits for it: turns of 2–10 badges made frames of 52–76 ms. Turns wait until the page
- * has not scrolled for this long; the rows the margin holds have their badges before they show.
+ * the page waits for it: turns of 2–10 badges made frames of 52–76 ms, and turns of 4 still 51–55
+ * ms when they came 164–181 ms after a window-long scroll. Turns wait until the page has not
+ * scrolled for this long; the rows the margin holds have their badges before they show.
  */
-const SCROLL_QUIET_MS = 150;
+const SCROLL_QUIET_MS = 200;
 
 /**
  * Sizes the later turns by the frames they go into. What a badge costs depends on the page's
