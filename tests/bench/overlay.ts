@@ -114,6 +114,7 @@ export async function overlayBench(): Promise<void> {
       await seller.waitForTimeout(300);
       plain.push(await seller.evaluate(measure(false)));
     }
+    // Back on a page of 500 badged rows for the changes in place.
     await seller.goto('https://trade.taobao.com/trade/itemlist/list_sold_items.htm');
     await seller.waitForTimeout(300);
     await seller.evaluate(measure());
@@ -197,6 +198,7 @@ export async function overlayBench(): Promise<void> {
     // into the frame after it, which is compared with the page's own (watchLoad's firstFrame);
     // the frames that start after DOMContentLoaded are the rest.
     type Load = { firstScreenMs: number; badgeMs: number; taskMs: number; renderMs: number; frameMs: number; laterMs: number; laterParts: unknown };
+    type LoadKey = Exclude<keyof Load, 'laterParts'>;
     const loadMeasure = (expectBadges: boolean) => `(async () => {
       const deadline = new Promise((r) => setTimeout(r, ${expectBadges} ? 10000 : 1500));
       const near = ${expectBadges} ? await window.__load.nearBadged(deadline) : (await deadline, window.__load.near());
@@ -258,15 +260,15 @@ export async function overlayBench(): Promise<void> {
     console.log(`rows that came into view before their badge           ${scrolls.reduce((n, r) => n + r.unbadged, 0)} of ${scrolls.reduce((n, r) => n + r.rows, 0)}${waits.length ? `; their badges came p50 ${fmt(percentile(waits, 50))} ms, the last ${fmt(waits[waits.length - 1]!)} ms after the scroll` : ''}`);
     console.log(`longest frame while scrolling                          ${fmt(scrollLongest)} ms; the page alone ${fmt(Math.max(...plainScrolls.map((r) => r.longestMs)))} ms  (0 = none over 50 ms; target none)  ${scrollLongest <= 50 ? 'ok' : 'MISSED'}`);
     for (const run of scrolls) if (run.longestMs > 50) console.log(`  a long one taken apart: ${JSON.stringify(run.longestParts)}`);
-    const loadP = (list: Load[], key: Exclude<keyof Load, 'laterParts'>, at: number) => percentile(list.slice(2).map((r) => r[key]).sort((a, b) => a - b), at);
-    const loadPair = (key: Exclude<keyof Load, 'laterParts'>) => `p50 ${fmt(loadP(loaded, key, 50))} ms, p95 ${fmt(loadP(loaded, key, 95))} ms`;
+    const loadP = (list: Load[], key: LoadKey, at: number) => percentile(list.slice(2).map((r) => r[key]).sort((a, b) => a - b), at);
+    const loadPair = (key: LoadKey) => `p50 ${fmt(loadP(loaded, key, 50))} ms, p95 ${fmt(loadP(loaded, key, 95))} ms`;
     console.log(`\n## The same page arriving with its ${ROWS} rows (${RUNS} loads after 2 warm-up), from its DOMContentLoaded`);
     console.log(`→ badges on the first screen                           ${loadPair('firstScreenMs')}`);
     console.log(`→ every badge within a window's height of the view     ${loadPair('badgeMs')}`);
-    const plainP = (key: Exclude<keyof Load, 'laterParts'>, at: number) => percentile(loadedPlain.slice(2).map((r) => r[key]).sort((a, b) => a - b), at);
+    const plainP = (key: LoadKey, at: number) => percentile(loadedPlain.slice(2).map((r) => r[key]).sort((a, b) => a - b), at);
     // Tiermark's script runs in the page's DOMContentLoaded task, among tasks of the page's own
     // that Chromium names no owner of: its share is what the whole frame grows by.
-    const alonePair = (key: Exclude<keyof Load, 'laterParts'>) => `the page alone p50 ${fmt(plainP(key, 50))} ms, p95 ${fmt(plainP(key, 95))} ms`;
+    const alonePair = (key: LoadKey) => `the page alone p50 ${fmt(plainP(key, 50))} ms, p95 ${fmt(plainP(key, 95))} ms`;
     console.log(`DOMContentLoaded → the next frame                     with badges ${loadPair('taskMs')}; ${alonePair('taskMs')}`);
     console.log(`style, layout and paint of that frame                 with badges ${loadPair('renderMs')}; ${alonePair('renderMs')}`);
     console.log(`DOMContentLoaded → that frame painted                 with badges ${loadPair('frameMs')}; ${alonePair('frameMs')}`);
