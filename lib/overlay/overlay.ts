@@ -191,18 +191,15 @@ function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: OpenCard):
     hovered = false;
     showTip();
   });
-  host.addEventListener('focus', () => {
-    // The ring and the tooltip for the keyboard's focus, not a click's, as :focus-visible draws it.
-    focusVisible = host.matches(':focus-visible');
-    for (const [property, value] of Object.entries(FOCUS_RING)) if (focusVisible) host.style.setProperty(property, value, 'important');
+  /** The ring and the tooltip for the keyboard's focus, not a click's, as :focus-visible draws them. */
+  const focused = (visible: boolean) => {
+    focusVisible = visible;
+    // Off is `initial`, not removed: the page's rules must not reach the host.
+    for (const [property, value] of Object.entries(FOCUS_RING)) host.style.setProperty(property, visible ? value : 'initial', 'important');
     showTip();
-  });
-  host.addEventListener('blur', () => {
-    focusVisible = false;
-    // Back to `initial`, not removed: the page's rules must not reach the host.
-    for (const property of Object.keys(FOCUS_RING)) host.style.setProperty(property, 'initial', 'important');
-    showTip();
-  });
+  };
+  host.addEventListener('focus', () => focused(host.matches(':focus-visible')));
+  host.addEventListener('blur', () => focused(false));
   if (look.kind === 'ambiguous') {
     facts.ambiguous = look.count;
     facts.labels = [labels.ambiguous(look.count)];
