@@ -138,61 +138,85 @@ export function historyFromOrders(customer: Customer, orders: readonly Order[], 
 export function historyFromDigest(customer: Customer, digest: OrderDigest, ctx: ScoringBase): CustomerHistory {
   const history = historyFromEntries(customer, digest.e, ctx);
   if (!digest.p) return history;
+  const products = productsUpTo(
+    digest.p.map(([sku, title, ...instants]) => ({ sku, title, instants })),
+    ctx,
+  );
+  // Set on the history made above rather than spread into a copy: the copy of ten fields took 330 bytes a customer.
+  if (products.length > 0) history.products = products;
+  return history;
+}
+
+/** The products bought up to the as-of day, each with the local days of its purchases; those bought only later are left out. */
+export function productsUpTo(bought: Iterable<{ sku: string; title: string; instants: ArrayLike<number> }>, ctx: ScoringBase): ProductPurchases[] {
   const products: ProductPurchases[] = [];
-  for (const [sku, title, ...instants] of digest.p) {
+  for (const { sku, title, instants } of bought) {
     const days: number[] = [];
-    for (const at of instants) {
-      const day = localDayNumber(at, ctx.timeZone);
+    for (let i = 0; i < instants.length; i += 1) {
+      const day = localDayNumber(instants[i]!, ctx.timeZone);
       if (day > ctx.asOfDay) break;
       if (days[days.length - 1] !== day) days.push(day);
     }
     if (days.length > 0) products.push({ sku, title, days: days.slice() });
   }
-  // Set on the history made above rather than spread into a copy: the copy of ten fields took 330 bytes a customer.
-  if (products.length > 0) history.products = products.slice();
-  return history;
+  return products.slice();
 }
 
 /** Merges a customer's orders into purchase occasions by local day (交易按天合并), up to the as-of day. */
-function historyFromEntries(customer: Customer, entries: ArrayLike<number>, ctx: ScoringBase): CustomerHistory {
-  const byDay = new Map<number, { spend: number; purchase: boolean }>();
+export function historyFromEntries(customer: Customer, entries: ArrayLike<number>, ctx: ScoringBase): CustomerHistory {
   let spendLast365dMinor = 0;
   let netSpendMinor = 0;
   let purchases = 0;
   let refunds = 0;
   let lastUnpaidDay: number | null = null;
   let firstInTransitDay: number | null = null;
-  for (let i = 0; i < entries.length; i += 3) {
-    const day = localDayNumber(entries[i]!, ctx.timeZone);
-    if (day > ctx.asOfDay) continue; // after the as-of date: not yet happened
+  const occasionDays: number[] = [];
+  const occasionSpendMinor: number[] = [];
+  // Entries come in time order (digestOf sorts them), so a day's entries come together, one day
+  // after another: each day is summed as it goes by, with no map of days to sort. One step past the
+  // last entry closes the last day.
+  let day = Number.NaN;
+  let daySpend = 0;
+  let dayPurchase = false;
+  for (let i = 0; ; i += 3) {
+    const ended = i >= entries.length;
+    const entryDay = ended ? Number.NaN : localDayNumber(entries[i]!, ctx.timeZone);
+    if (entryDay > ctx.asOfDay) continue; // after the as-of date: not yet happened
+    if (entryDay < day) return historyFromEntries(customer, inTimeOrder(entries), ctx);
+    if (ended || entryDay !== day) {
+      if (dayPurchase) {
+        occasionDays.push(day);
+        occasionSpendMinor.push(daySpend);
+      } else if (occasionSpendMinor.length > 0) {
+        // Money without a purchase that day (a return, a refund booked later) belongs to the occasion before it.
+        occasionSpendMinor[occasionSpendMinor.length - 1]! += daySpend;
+      }
+      if (ended) break;
+      day = entryDay;
+      daySpend = 0;
+      dayPurchase = false;
+    }
     const spend = entries[i + 1]!;
     const flags = entries[i + 2]!;
     netSpendMinor += spend;
-    if (day > ctx.asOfDay - YEAR_DAYS) spendLast365dMinor += spend;
+    if (entryDay > ctx.asOfDay - YEAR_DAYS) spendLast365dMinor += spend;
     if (flags & PURCHASE) purchases += 1;
     if (flags & REFUND) refunds += 1;
-    if (flags & UNPAID && (lastUnpaidDay === null || day > lastUnpaidDay)) lastUnpaidDay = day;
-    if (flags & IN_TRANSIT && (firstInTransitDay === null || day < firstInTransitDay)) firstInTransitDay = day;
-    const slot = byDay.get(day) ?? { spend: 0, purchase: false };
-    slot.spend += spend;
-    slot.purchase ||= (flags & PURCHASE) !== 0;
-    byDay.set(day, slot);
-  }
-  const occasionDays: number[] = [];
-  const occasionSpendMinor: number[] = [];
-  for (const day of [...byDay.keys()].sort((a, b) => a - b)) {
-    const { spend, purchase } = byDay.get(day)!;
-    if (purchase) {
-      occasionDays.push(day);
-      occasionSpendMinor.push(spend);
-    } else if (occasionSpendMinor.length > 0) {
-      // Money without a purchase that day (a return, a refund booked later) belongs to the occasion before it.
-      occasionSpendMinor[occasionSpendMinor.length - 1]! += spend;
-    }
+    if (flags & UNPAID && (lastUnpaidDay === null || entryDay > lastUnpaidDay)) lastUnpaidDay = entryDay;
+    if (flags & IN_TRANSIT && (firstInTransitDay === null || entryDay < firstInTransitDay)) firstInTransitDay = entryDay;
+    daySpend += spend;
+    dayPurchase ||= (flags & PURCHASE) !== 0;
   }
   // An unpaid order the buyer has since bought past (a later purchase) is abandoned, not one to chase.
   const lastOccasion = occasionDays[occasionDays.length - 1];
   if (lastUnpaidDay !== null && lastOccasion !== undefined && lastOccasion > lastUnpaidDay) lastUnpaidDay = null;
   // Copied to their length: a pushed array keeps room for 16, and a million histories are kept at once.
   return { customer, occasionDays: occasionDays.slice(), occasionSpendMinor: occasionSpendMinor.slice(), spendLast365dMinor, netSpendMinor, purchases, refunds, lastUnpaidDay, firstInTransitDay };
+}
+
+/** Entries (instant, spend, flags) sorted by instant, for a digest not written in time order. */
+function inTimeOrder(entries: ArrayLike<number>): number[] {
+  const triples: Array<[number, number, number]> = [];
+  for (let i = 0; i < entries.length; i += 3) triples.push([entries[i]!, entries[i + 1]!, entries[i + 2]!]);
+  return triples.sort((a, b) => a[0] - b[0]).flat();
 }
