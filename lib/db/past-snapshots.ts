@@ -2,11 +2,11 @@ import { firstDayOf, unitOf } from '../cohorts';
 import { outcomeOf } from '../engine/outcome';
 import { defaultRegistry, type Registry } from '../engine/registry';
 import { minorDigits } from '../money';
-import { fitScorers, scoreCustomer } from '../scoring/pipeline';
-import type { CustomerHistory, ScoreSettings } from '../scoring/scorer';
+import { scoreCustomer } from '../scoring/pipeline';
+import type { ScoreSettings } from '../scoring/scorer';
 import { daysToKeep, keyHashes, SnapshotBuilder, SnapshotReader, type PastSnapshotStatus, type SnapshotRecord } from '../snapshots';
 import { endOfDay, isoDay, localDayNumber } from '../time';
-import { firstOrderAt, historyOf, readCustomers, shopRuleSets } from './rescore';
+import { fitPopulation, readPopulation, shopRuleSets } from './rescore';
 import { activeRuleFiles } from './rule-files';
 import { storeCounts, type Database, type StoreCounts } from './schema';
 import { snapshotBefore, snapshotDays } from './snapshots';
@@ -100,41 +100,44 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
   const { timeZone, settings } = options;
   const today = localDayNumber(asOf, timeZone);
   const counted = await storeCounts(db);
-  const stored = (await readCustomers(db, (customer) => customer)).flat();
-  if (stored.length === 0) return;
-  const firstOrderDay = localDayNumber(stored.reduce((first, entry) => Math.min(first, firstOrderAt(entry)), Infinity), timeZone);
-  const ends = await monthsToRebuild(db, firstOrderDay, today, timeZone, options.months);
+  const population = await readPopulation(db);
+  if (population.size === 0) return;
+  const firstDays = new Int32Array(population.size);
+  for (let slot = 0; slot < population.size; slot += 1) firstDays[slot] = localDayNumber(population.firstOrderAt(slot), timeZone);
+  const ends = await monthsToRebuild(db, firstDays.reduce((first, day) => Math.min(first, day), Infinity), today, timeZone, options.months);
   status.of = ends.length;
   if (ends.length === 0) return;
   await report();
 
   const { ruleFiles } = await activeRuleFiles(db, registry);
-  // Oldest first by first order, so each month's customers are a prefix of the list.
-  const customers = stored
-    .map((entry) => ({ entry, firstDay: localDayNumber(firstOrderAt(entry), timeZone), hashes: keyHashes(entry.customer.key) }))
-    .sort((a, b) => a.firstDay - b.firstDay);
+  // Oldest first by first order, so each month's customers are a prefix of the order.
+  const order = Uint32Array.from(firstDays.keys()).sort((a, b) => firstDays[a]! - firstDays[b]! || a - b);
+  // Each customer's hashes once, not once a month.
+  const firsts = new Uint32Array(population.size);
+  const seconds = new Uint32Array(population.size);
+  for (let slot = 0; slot < population.size; slot += 1) [firsts[slot], seconds[slot]] = keyHashes(population.key(slot));
   let previous = await snapshotBefore(db, ends[0]!);
   let buyers = 0;
   for (const end of ends) {
-    while (buyers < customers.length && customers[buyers]!.firstDay <= end) buyers += 1;
+    while (buyers < order.length && firstDays[order[buyers]!]! <= end) buyers += 1;
     const base = { asOf: endOfDay(isoDay(end), timeZone), asOfDay: end, timeZone, settings };
-    const histories = customers.slice(0, buyers).map(({ entry }) => historyOf(entry, base));
-    const ctx = fitScorers(() => histories, base);
-    const { ruleSetFor } = shopRuleSets(ruleFiles, registry, histories.map((h) => ({ currency: h.customer.currency, spend: h.netSpendMinor / 10 ** minorDigits(h.customer.currency), bought: h.occasionDays.length > 0 })));
+    const ctx = fitPopulation(population, base, buyers, (i) => order[i]!);
+    const spend = Array.from({ length: buyers }, (_, i) => {
+      const history = population.history(order[i]!, base);
+      return { currency: history.customer.currency, spend: history.netSpendMinor / 10 ** minorDigits(history.customer.currency), bought: history.occasionDays.length > 0 };
+    });
+    const { ruleSetFor } = shopRuleSets(ruleFiles, registry, spend);
     const snapshot = new SnapshotBuilder(end);
-    // Let go once scored: a month's histories are half a gigabyte at a million customers, garbage
-    // the collector can take while the month is scored rather than after it.
-    const toScore: Array<CustomerHistory | undefined> = histories;
-    for (let i = 0; i < toScore.length; i += 1) {
+    for (let i = 0; i < buyers; i += 1) {
       if ((i & 0x1fff) === 0x1fff) {
         // Now and then the background's other messages (a seller page's badges) are answered, and
         // progress reported: each report also keeps an extension's background awake.
         await new Promise((resume) => setTimeout(resume, 0));
         options.onProgress?.({ ...status });
       }
-      const history = toScore[i]!;
-      toScore[i] = undefined;
-      const { hashes } = customers[i]!;
+      const slot = order[i]!;
+      const history = population.history(slot, base);
+      const hashes: [number, number] = [firsts[slot]!, seconds[slot]!];
       const standing = previous?.standingOf(hashes) ?? null;
       const facts = scoreCustomer(standing ? { ...history, previous: standing } : history, ctx);
       const outcome = outcomeOf(await ruleSetFor(history.customer.currency).fired(facts), facts, history.customer.key, end);

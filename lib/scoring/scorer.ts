@@ -15,6 +15,7 @@ export interface FactSpec {
 
 /** A customer's history as the scorers see it: the aggregate and the purchase occasions. */
 export interface CustomerHistory {
+  /** In fits and in past months' rebuilds, without who they are: names, emails, phones and buyer id are empty. Score from the orders. */
   customer: Customer;
   /** Local day numbers (days since 1970-01-01 in the shop's zone) of purchase occasions, ascending: orders on one day are one occasion. */
   occasionDays: number[];

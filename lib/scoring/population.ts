@@ -1,0 +1,205 @@
+import type { Customer, CustomerNotes, KeptDate, Platform } from '../model';
+import { historyFromEntries, productsUpTo, type OrderDigest, type ScoringBase } from './history';
+import type { CustomerHistory } from './scorer';
+
+/** A customer as stored: their record, the digest of their orders, and what staff keep for them. */
+export interface StoredCustomer {
+  customer: Customer;
+  digest: OrderDigest;
+  keptDates?: KeptDate[];
+  notes?: CustomerNotes;
+}
+
+/** When a customer came into the store: their first order of any kind (one not paid too), as an import of that day would have them. */
+export const firstOrderAt = ({ customer, digest }: StoredCustomer): number => Math.min(digest.e[0] ?? Infinity, customer.firstOrderAt);
+
+/** A growable column of numbers. */
+class Column<T extends Float64Array | Uint32Array> {
+  size = 0;
+  constructor(
+    public values: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(value: number): void {
+    if (this.size === this.values.length) {
+      // By half again: at millions of entries the columns are the population's biggest allocation.
+      const wider = this.make(Math.ceil(this.values.length * 1.5) + 16);
+      wider.set(this.values);
+      this.values = wider;
+    }
+    this.values[this.size++] = value;
+  }
+  /** The column cut to its length, so a million customers' hold no spare room. */
+  sealed(): T {
+    return this.values.slice(0, this.size) as T;
+  }
+}
+const numbers = () => new Column(new Float64Array(1024), (n) => new Float64Array(n));
+const indexes = () => new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
+
+/**
+ * Every stored customer in typed columns: what scoring reads of them (their record's figures, the
+ * digest of their orders, the products they bought) and not who they are (names, emails, phones).
+ * A history is made when it is read and not kept, so a fit walks a million customers holding a
+ * tenth of what their parsed records and histories take (some 1.3 GB at that size).
+ */
+export class PopulationBuilder {
+  private readonly keys: string[] = [];
+  private readonly platforms: Platform[] = [];
+  private readonly currencies: string[] = [];
+  private readonly birthdays = new Map<number, string>();
+  private readonly figures = { orderCount: numbers(), monetaryMinor: numbers(), firstOrderAt: numbers(), lastOrderAt: numbers(), lastDeliveredAt: numbers(), refundCount: numbers() };
+  private readonly entryEnds = indexes();
+  private readonly entries = numbers();
+  private readonly productEnds = indexes();
+  private readonly productNames = indexes();
+  private readonly purchaseEnds = indexes();
+  private readonly purchases = numbers();
+  private readonly names: Array<[string, string]> = [];
+  private readonly nameCodes = new Map<string, number>();
+  private readonly shared = new Map<string, string>();
+
+  /** One string per platform and currency: a million customers' own copies would be a million strings each. */
+  private one<T extends string>(text: T): T {
+    const known = this.shared.get(text);
+    if (known !== undefined) return known as T;
+    this.shared.set(text, text);
+    return text;
+  }
+
+  add({ customer, digest }: StoredCustomer): void {
+    const slot = this.keys.length;
+    this.keys.push(customer.key);
+    this.platforms.push(this.one(customer.platform));
+    this.currencies.push(this.one(customer.currency));
+    if (customer.birthday !== undefined) this.birthdays.set(slot, customer.birthday);
+    const { figures } = this;
+    figures.orderCount.push(customer.orderCount);
+    figures.monetaryMinor.push(customer.monetaryMinor);
+    figures.firstOrderAt.push(customer.firstOrderAt);
+    figures.lastOrderAt.push(customer.lastOrderAt);
+    figures.lastDeliveredAt.push(customer.lastDeliveredAt ?? NaN);
+    figures.refundCount.push(customer.refundCount);
+    for (const value of digest.e) this.entries.push(value);
+    this.entryEnds.push(this.entries.size);
+    for (const [sku, title, ...instants] of digest.p ?? []) {
+      const name = `${sku}\u0000${title}`;
+      let code = this.nameCodes.get(name);
+      if (code === undefined) this.nameCodes.set(name, (code = this.names.push([sku, title]) - 1));
+      this.productNames.push(code);
+      for (const at of instants) this.purchases.push(at);
+      this.purchaseEnds.push(this.purchases.size);
+    }
+    this.productEnds.push(this.productNames.size);
+  }
+
+  finish(keptDates: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Population {
+    const f = this.figures;
+    return new Population(
+      this.keys,
+      this.platforms,
+      this.currencies,
+      this.birthdays,
+      { orderCount: f.orderCount.sealed(), monetaryMinor: f.monetaryMinor.sealed(), firstOrderAt: f.firstOrderAt.sealed(), lastOrderAt: f.lastOrderAt.sealed(), lastDeliveredAt: f.lastDeliveredAt.sealed(), refundCount: f.refundCount.sealed() },
+      { entryEnds: this.entryEnds.sealed(), entries: this.entries.sealed(), productEnds: this.productEnds.sealed(), productNames: this.productNames.sealed(), purchaseEnds: this.purchaseEnds.sealed(), purchases: this.purchases.sealed() },
+      this.names,
+      keptDates,
+      notes,
+    );
+  }
+}
+
+const NO_IDENTITIES: readonly string[] = Object.freeze([]);
+
+export class Population {
+  constructor(
+    private readonly keys: readonly string[],
+    private readonly platforms: readonly Platform[],
+    private readonly currencies: readonly string[],
+    private readonly birthdays: ReadonlyMap<number, string>,
+    private readonly figures: Record<'orderCount' | 'monetaryMinor' | 'firstOrderAt' | 'lastOrderAt' | 'lastDeliveredAt' | 'refundCount', Float64Array>,
+    private readonly orders: Record<'entryEnds' | 'productEnds' | 'productNames' | 'purchaseEnds', Uint32Array> & Record<'entries' | 'purchases', Float64Array>,
+    private readonly names: ReadonlyArray<readonly [string, string]>,
+    private readonly keptDates: ReadonlyMap<string, KeptDate[]>,
+    private readonly notes: ReadonlyMap<string, CustomerNotes>,
+  ) {}
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  key(slot: number): string {
+    return this.keys[slot]!;
+  }
+
+  currency(slot: number): string {
+    return this.currencies[slot]!;
+  }
+
+  /** What the rules' amounts are weighed against: each customer's net spend in major units, and whether they bought. */
+  spend(minorDigits: (currency: string) => number): Array<{ currency: string; spend: number; bought: boolean }> {
+    return this.keys.map((_, slot) => ({ currency: this.currencies[slot]!, spend: this.figures.monetaryMinor[slot]! / 10 ** minorDigits(this.currencies[slot]!), bought: this.figures.orderCount[slot]! > 0 }));
+  }
+
+  /** As `firstOrderAt` of the stored customer. */
+  firstOrderAt(slot: number): number {
+    const { entryEnds, entries } = this.orders;
+    const from = slot === 0 ? 0 : entryEnds[slot - 1]!;
+    return Math.min(from < entryEnds[slot]! ? entries[from]! : Infinity, this.figures.firstOrderAt[slot]!);
+  }
+
+  /**
+   * The customer's record as scoring reads it: their figures, without who they are (their names,
+   * emails, phones and buyer id are empty). No scorer reads those: they score orders.
+   */
+  customer(slot: number): Customer {
+    const f = this.figures;
+    const customer: Customer = {
+      key: this.keys[slot]!,
+      platform: this.platforms[slot]!,
+      buyerId: '',
+      names: NO_IDENTITIES as string[],
+      emails: NO_IDENTITIES as string[],
+      phones: NO_IDENTITIES as string[],
+      orderCount: f.orderCount[slot]!,
+      monetaryMinor: f.monetaryMinor[slot]!,
+      currency: this.currencies[slot]!,
+      firstOrderAt: f.firstOrderAt[slot]!,
+      lastOrderAt: f.lastOrderAt[slot]!,
+      refundCount: f.refundCount[slot]!,
+    };
+    const delivered = f.lastDeliveredAt[slot]!;
+    if (!Number.isNaN(delivered)) customer.lastDeliveredAt = delivered;
+    const birthday = this.birthdays.get(slot);
+    if (birthday !== undefined) customer.birthday = birthday;
+    return customer;
+  }
+
+  /** The customer's history as of the base day, with what staff keep for them: as `historyOf` their stored record. */
+  history(slot: number, base: ScoringBase): CustomerHistory {
+    const { entryEnds, entries, productEnds, productNames, purchaseEnds, purchases } = this.orders;
+    const customer = this.customer(slot);
+    const history = historyFromEntries(customer, entries.subarray(slot === 0 ? 0 : entryEnds[slot - 1]!, entryEnds[slot]!), base);
+    const first = slot === 0 ? 0 : productEnds[slot - 1]!;
+    const last = productEnds[slot]!;
+    if (last > first) {
+      const bought: Array<{ sku: string; title: string; instants: Float64Array }> = [];
+      for (let p = first; p < last; p += 1) {
+        const [sku, title] = this.names[productNames[p]!]!;
+        bought.push({ sku, title, instants: purchases.subarray(p === 0 ? 0 : purchaseEnds[p - 1]!, purchaseEnds[p]!) });
+      }
+      const products = productsUpTo(bought, base);
+      if (products.length > 0) history.products = products;
+    }
+    return withKept(history, this.keptDates.get(customer.key), this.notes.get(customer.key));
+  }
+
+  /** Every customer's history as of the base day, made afresh: for a fit, which may walk them several times. */
+  *histories(base: ScoringBase): Generator<CustomerHistory> {
+    for (let slot = 0; slot < this.keys.length; slot += 1) yield this.history(slot, base);
+  }
+}
+
+/** A history with the dates and notes staff keep for the customer, when they keep any. */
+export const withKept = (history: CustomerHistory, keptDates: KeptDate[] | undefined, notes: CustomerNotes | undefined): CustomerHistory =>
+  keptDates || notes ? { ...history, ...(keptDates && { keptDates }), ...(notes && { notes }) } : history;

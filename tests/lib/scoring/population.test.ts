@@ -1,0 +1,82 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importFile } from '../../../lib/db/importer';
+import { setKeptDates } from '../../../lib/db/kept-dates';
+import { setNotes } from '../../../lib/db/customer-notes';
+import { historyOf, readPopulation } from '../../../lib/db/rescore';
+import { openTiermarkDB, type Database } from '../../../lib/db/schema';
+import { sha256Hex } from '../../../lib/import/encoding';
+import type { Customer } from '../../../lib/model';
+import type { OrderDigest } from '../../../lib/scoring/history';
+import { DEFAULT_SCORE_SETTINGS, type CustomerHistory } from '../../../lib/scoring/scorer';
+import { endOfDay, localDayNumber } from '../../../lib/time';
+import { chunked, FIXTURES } from '../../helpers';
+
+const ZONE = 'Asia/Shanghai';
+
+async function importFixture(db: Database, path: string, format?: 'generic') {
+  const bytes = new Uint8Array(readFileSync(join(FIXTURES, path)));
+  await importFile(db, { name: path.split('/').pop()!, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, { timeZone: ZONE, ...(format && { format }) });
+}
+
+const baseOn = (day: string) => {
+  const asOf = endOfDay(day, ZONE);
+  return { asOf, asOfDay: localDayNumber(asOf, ZONE), timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS };
+};
+
+/** Each stored customer's history as the rescore made it from their parsed record before the population, by key. */
+async function historiesFromRecords(db: Database, base: ReturnType<typeof baseOn>): Promise<Map<string, CustomerHistory>> {
+  const [records, kept, notes] = await Promise.all([db.getAll('customers'), db.getAll('keptDates'), db.getAll('customerNotes')]);
+  const histories = new Map<string, CustomerHistory>();
+  for (const record of records) {
+    const digests = JSON.parse(record.digests!) as Record<string, OrderDigest>;
+    for (const customer of Object.values(JSON.parse(record.json) as Record<string, Customer>)) {
+      const dates = kept.find((k) => k.key === customer.key)?.dates;
+      const noted = notes.find((n) => n.key === customer.key);
+      histories.set(customer.key, historyOf({ customer, digest: digests[customer.key]!, ...(dates && { keptDates: dates }), ...(noted && { notes: noted }) }, base));
+    }
+  }
+  return histories;
+}
+
+describe('the population of typed columns that fits and past months read', () => {
+  it('gives every customer the history their stored record gives, as of any day, without who they are', async () => {
+    const db = await openTiermarkDB('population-1');
+    // Taobao's report (products by title), JD's (parcels delivered) and a shop whose export gives birthdays.
+    await importFixture(db, 'demo/ExportOrderList202611201200.csv');
+    await importFixture(db, 'formats/jd-orders.gbk.csv');
+    await importFixture(db, 'formats/generic-birthdays.csv', 'generic');
+    const keys = (await db.getAll('customers')).flatMap((record) => Object.keys(JSON.parse(record.json) as object));
+    await setKeptDates(db, keys[3]!, [{ name: '结婚纪念日', monthDay: '10-01' }]);
+    await setNotes(db, { key: keys[5]!, note: '老客户', tags: ['物流敏感'], doNotContact: true, hideOnPages: false });
+
+    const population = await readPopulation(db);
+    expect(population.size).toBe(keys.length);
+    expect(new Set(Array.from({ length: population.size }, (_, slot) => population.key(slot)))).toEqual(new Set(keys));
+    // Today, and a month end before some customers' first orders and others' later ones.
+    for (const day of ['2026-11-20', '2026-06-30']) {
+      const base = baseOn(day);
+      const expected = await historiesFromRecords(db, base);
+      const seen = { products: 0, delivered: 0, birthday: 0, keptDates: 0, notes: 0, noOccasion: 0 };
+      for (let slot = 0; slot < population.size; slot += 1) {
+        const history = population.history(slot, base);
+        const want = expected.get(population.key(slot))!;
+        expect(history).toEqual({ ...want, customer: { ...want.customer, buyerId: '', names: [], emails: [], phones: [] } });
+        seen.products += want.products ? 1 : 0;
+        seen.delivered += want.customer.lastDeliveredAt !== undefined ? 1 : 0;
+        seen.birthday += want.customer.birthday !== undefined ? 1 : 0;
+        seen.keptDates += want.keptDates ? 1 : 0;
+        seen.notes += want.notes ? 1 : 0;
+        seen.noOccasion += want.occasionDays.length === 0 ? 1 : 0;
+      }
+      // The comparison covered every part a history has.
+      expect(seen.products).toBeGreaterThan(10);
+      expect(seen.delivered).toBeGreaterThan(0);
+      expect(seen.birthday).toBeGreaterThan(0);
+      expect(seen).toMatchObject({ keptDates: 1, notes: 1 });
+      if (day === '2026-06-30') expect(seen.noOccasion).toBeGreaterThan(0);
+    }
+  });
+});
