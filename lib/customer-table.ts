@@ -45,7 +45,7 @@ export interface TableTreatment {
 export type TableColumn = ({ kind: 'number'; bits: 32 | 64 } | { kind: 'text'; values: string[] } | { kind: 'boolean' }) & { other?: number };
 
 /** Bumped when the records change shape: a table of another layout is not read, and the next start of the background rescores. */
-export const TABLE_LAYOUT = 5;
+export const TABLE_LAYOUT = 6;
 
 /**
  * Rows per record of the blocked records: a window of 40 rows reads at most 40 small `rows`
@@ -185,7 +185,8 @@ function orderBy(values: Column | undefined, text: boolean, size: number, ascend
 /** Lines gathered into records of `size` lines each, named `<prefix>:<block>`. */
 class BlockedLines {
   private lines: string[] = [];
-  readonly records: Array<{ name: string; text: string }> = [];
+  private made = 0;
+  records: Array<{ name: string; text: string }> = [];
   constructor(
     private readonly prefix: string,
     private readonly size: number,
@@ -196,8 +197,14 @@ class BlockedLines {
   }
   flush(): void {
     if (this.lines.length === 0) return;
-    this.records.push({ name: `${this.prefix}:${this.records.length}`, text: this.lines.join('\n') });
+    this.records.push({ name: `${this.prefix}:${this.made++}`, text: this.lines.join('\n') });
     this.lines = [];
+  }
+  /** The blocks filled since the last call, given up. */
+  take(): Array<{ name: string; text: string }> {
+    const taken = this.records;
+    this.records = [];
+    return taken;
   }
 }
 
@@ -364,6 +371,15 @@ export class CustomerTableBuilder {
   }
 
   /** The table's records, its head carrying the KPIs the Overview opens on, counted from them as a page would. */
+  /**
+   * The blocks of rows and search text filled so far, handed over once: the rescore writes them as
+   * it goes rather than holding a million customers' text to the end.
+   */
+  takeBlocks(): Array<{ name: string; text: string }> {
+    return [...this.rows.take(), ...this.search.take()];
+  }
+
+  /** The head and every record not taken by `takeBlocks`. */
   async finish(built: string, counts: CustomerTableHead['counts'], asOfDay = 0): Promise<TableRecord[]> {
     const n = this.size;
     const columns: Record<string, TableColumn> = {};

@@ -12,10 +12,41 @@ import type { Segment, SegmentMember } from '../segments';
 import { customersNamedBy, customersWithOrder } from './customer-list';
 import { storeCounts, type Database } from './schema';
 
-/** Replaces the stored table with a new build, in one transaction: a reader gets the old or the new, never a mix. */
+/**
+ * A table record's key in the store: under its build, so the rescore can write a new build's
+ * blocks as it goes while pages read the last build's, which `head` names.
+ */
+export const tableRecordKey = (built: string, name: string): string => (name === 'head' ? name : `${built}/${name}`);
+
+/** Blocks of a build not yet in force (see `CustomerTableBuilder.takeBlocks`), put in a transaction of the caller's. */
+export function putTableBlocks(store: { put(record: TableRecord): Promise<unknown> }, built: string, blocks: ReadonlyArray<{ name: string; text: string }>): Array<Promise<unknown>> {
+  return blocks.map((block) => store.put({ ...block, name: tableRecordKey(built, block.name) }));
+}
+
+/**
+ * Puts the new build in force, in one transaction: its remaining records and its head, and every
+ * record of other builds (the last one, one a stopped rescore left) deleted. A reader gets the old
+ * or the new, never a mix.
+ */
 export async function writeCustomerTable(db: Database, records: readonly TableRecord[]): Promise<void> {
+  const { built } = records.find((record): record is CustomerTableHead => record.name === 'head')!;
+  const ours = tableRecordKey(built, '');
   const tx = db.transaction('customerTable', 'readwrite');
-  await Promise.all([tx.store.clear(), ...records.map((record) => tx.store.put(record)), tx.done]);
+  await Promise.all([
+    tx.store.delete(IDBKeyRange.upperBound(ours, true)),
+    tx.store.delete(IDBKeyRange.lowerBound(`${ours}\uffff`, true)),
+    ...records.map((record) => tx.store.put(record.name === 'head' ? record : ({ ...record, name: tableRecordKey(built, record.name) } as TableRecord))),
+    tx.done,
+  ]);
+}
+
+/** The table in force, every record by its name in the table (tests and tools; a page reads only what it needs). */
+export async function storedTableRecords(db: Database): Promise<Map<string, TableRecord>> {
+  const head = (await db.get('customerTable', 'head')) as CustomerTableHead | undefined;
+  if (!head) return new Map();
+  const ours = tableRecordKey(head.built, '');
+  const records = await db.getAll('customerTable', IDBKeyRange.bound(ours, `${ours}\uffff`));
+  return new Map<string, TableRecord>([['head', head], ...records.map((record) => [record.name.slice(ours.length), { ...record, name: record.name.slice(ours.length) }] as [string, TableRecord])]);
 }
 
 /** A column read found another build than the one it was opened at: open it again. */
@@ -42,7 +73,7 @@ export async function openCustomerTable(db: Database): Promise<OpenedTable | nul
   if (head?.layout !== TABLE_LAYOUT) return null;
   const table = new CustomerTable(head, async (names) => {
     const tx = db.transaction('customerTable');
-    const [now, ...records] = await Promise.all([tx.store.get('head'), ...names.map((name) => tx.store.get(name))]);
+    const [now, ...records] = await Promise.all([tx.store.get('head'), ...names.map((name) => tx.store.get(tableRecordKey(head.built, name)))]);
     if ((now as CustomerTableHead | undefined)?.built !== head.built) throw new TableRebuilt();
     const read = new Map<string, ArrayBuffer | string>();
     records.forEach((record, i) => {

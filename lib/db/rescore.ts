@@ -23,7 +23,7 @@ import { snapshotBefore, writeSnapshot } from './snapshots';
 import { emptyForecast, tallyForecast, withForecast, type ForecastEntry, type ForecastRecord } from '../forecast';
 import { BadgeIndexBuilder, writeBadgeIndex } from './badge-index';
 import { CustomerTableBuilder, TABLE_LAYOUT, type CustomerTableHead } from '../customer-table';
-import { writeCustomerTable } from './customer-table';
+import { putTableBlocks, writeCustomerTable } from './customer-table';
 
 /** Buckets read or written per transaction: small enough to report progress often. */
 const CHUNK = 64;
@@ -181,6 +181,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const earlier = await snapshotBefore(db, base.asOfDay);
     const badgeIndex = new BadgeIndexBuilder();
     const table = new CustomerTableBuilder(registry.facts, status.customers);
+    const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     for await (const { start, buckets } of customerSlices(db, kept, notes)) {
       spent('read');
       const profiles = new Map<number, Profile[]>();
@@ -223,9 +224,14 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       }
       spent('score');
       const range = IDBKeyRange.bound(start, start + CHUNK - 1);
-      const tx = db.transaction(['profiles', 'followups'], 'readwrite');
+      const tx = db.transaction(['profiles', 'followups', 'customerTable'], 'readwrite');
       const previous = await tx.objectStore('followups').getAll(range);
-      const writes: Promise<unknown>[] = [tx.objectStore('profiles').delete(range), ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedProfiles(bucket, map)))];
+      const writes: Promise<unknown>[] = [
+        tx.objectStore('profiles').delete(range),
+        ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedProfiles(bucket, map))),
+        // The table's text as it fills, under the new build: held to the end, a million customers' took some 400 MB.
+        ...putTableBlocks(tx.objectStore('customerTable'), built, table.takeBlocks()),
+      ];
       for (const stored of previous) if (!raised.has(stored.bucket)) raised.set(stored.bucket, {});
       const before = new Map(previous.map((stored) => [stored.bucket, stored]));
       for (const [bucket, fresh] of raised) {
@@ -249,7 +255,6 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const forecasts = withForecast((await db.get('meta', 'forecasts')) as ForecastRecord | undefined, forecast);
     await Promise.all([db.put('meta', overview), db.put('meta', due), db.put('meta', forecasts)]);
     for await (const { aliases } of bucketSlices(db, ['aliases'], CHUNK)) for (const stored of aliases) badgeIndex.addAliases(readBucket(stored));
-    const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     const builtFrom = { customers: counts.customers, orders: counts.orders };
     spent('index');
     await writeCustomerTable(db, await table.finish(built, builtFrom, base.asOfDay));

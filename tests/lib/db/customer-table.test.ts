@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CustomerTable, CustomerTableBuilder, searchLine, TABLE_LAYOUT, type CustomerTableHead, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
 import { customersWithOrder, loadCustomerRows, type CustomerRow } from '../../../lib/db/customer-list';
-import { openCustomerTable, TableQueries, writeCustomerTable, type WindowReply } from '../../../lib/db/customer-table';
+import { openCustomerTable, putTableBlocks, storedTableRecords, TableQueries, writeCustomerTable, type WindowReply } from '../../../lib/db/customer-table';
 import { importFile } from '../../../lib/db/importer';
 import { rescore, updateRescoreNeeded } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
@@ -281,7 +281,7 @@ describe('the customer table the rescore writes', () => {
     expect(await (await table.factRows(['monetary', 'churnRisk'])).spend()).toEqual(spend);
     // Kept as the table was built and read as kept, not counted again from the facts; a table built without them counts the same.
     expect([...table.head.spendCurrencies!].sort()).toEqual([...spend.keys()].sort());
-    const stored = new Map((await db.getAll('customerTable')).map((record) => [record.name, record as { text?: string; bytes?: ArrayBuffer }]));
+    const stored = (await storedTableRecords(db)) as Map<string, { text?: string; bytes?: ArrayBuffer }>;
     const read: string[] = [];
     const reader = async (names: readonly string[]) => {
       read.push(...names);
@@ -313,6 +313,51 @@ describe('the customer table the rescore writes', () => {
       }
     }
     for (const segment of segmentsOf(rows)) expect(await blocked.members(segment, null)).toEqual(await table.members(segment, null));
+  });
+
+  it('is written a block at a time under its build while pages read the last build whole, and leaves no other build’s records', async () => {
+    const db = await threeShops();
+    const rows = await loadCustomerRows(db);
+    const { table } = (await openCustomerTable(db))!;
+    const build = (name: string) => {
+      const builder = new CustomerTableBuilder(defaultRegistry().facts, 4, { rows: 7, search: 11 });
+      return { builder, finish: () => builder.finish(name, { customers: rows.length, orders: 0 }) };
+    };
+    // What a query answers, without how long it took.
+    const answered = async (t: CustomerTable, query: TableQuery) => {
+      const { total, customers, rows: listed, choices } = await t.query(query, 0, rows.length);
+      return { total, customers, listed, choices };
+    };
+    const store = await openTiermarkDB(`customer-table-staged-${Math.random()}`);
+    const first = build('first');
+    for (const row of rows) first.builder.add(row as never, row.facts, row.tier, row.badges, row.treatments);
+    await writeCustomerTable(store, await first.finish());
+    const { table: old } = (await openCustomerTable(store))!;
+    // A rescore the browser stopped left blocks of its build.
+    const stopped = build('stopped');
+    for (const row of rows.slice(0, 30)) stopped.builder.add(row as never, row.facts, row.tier, row.badges, row.treatments);
+    await Promise.all(putTableBlocks(store.transaction('customerTable', 'readwrite').store, 'stopped', stopped.builder.takeBlocks()));
+    // The next one writes its blocks as they fill: the last build, open meanwhile, reads whole and unchanged.
+    const next = build('next');
+    let staged = 0;
+    for (const [i, row] of rows.entries()) {
+      next.builder.add(row as never, row.facts, row.tier, row.badges, row.treatments);
+      if (i % 50 !== 49) continue;
+      const blocks = next.builder.takeBlocks();
+      staged += blocks.length;
+      await Promise.all(putTableBlocks(store.transaction('customerTable', 'readwrite').store, 'next', blocks));
+      expect(await answered(old, { ...ALL, text: 'a' })).toEqual(await answered(table, { ...ALL, text: 'a' }));
+    }
+    expect(staged).toBeGreaterThan(rows.length / 7);
+    await writeCustomerTable(store, await next.finish());
+    const { table: current } = (await openCustomerTable(store))!;
+    expect(current.head.built).toBe('next');
+    for (const query of [ALL, { ...ALL, text: 'a' }, { ...ALL, sortBy: 'recencyDays', ascending: true }]) expect(await answered(current, query)).toEqual(await answered(table, query));
+    // Every record left is the head or the new build's: its blocks all there, nothing of the first or the stopped build.
+    const keys = (await store.getAllKeys('customerTable')) as string[];
+    expect(keys.filter((key) => key !== 'head' && !key.startsWith('next/'))).toEqual([]);
+    expect(keys.filter((key) => key.startsWith('next/rows:')).length).toBe(Math.ceil(rows.length / 7));
+    expect(keys.filter((key) => key.startsWith('next/search:')).length).toBe(Math.ceil(rows.length / 11));
   });
 
   it('answers a search first from exact identifiers, with only customers the full search keeps, until every customer’s text is read', async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { TableQueries } from '../../../lib/db/customer-table';
+import { storedTableRecords, TableQueries } from '../../../lib/db/customer-table';
 import { CustomerTable, type CustomerTableHead } from '../../../lib/customer-table';
 import { importFile } from '../../../lib/db/importer';
 import { readProfiles } from '../../../lib/db/profiles';
@@ -249,7 +249,7 @@ describe('shop KPIs over the stored customers', () => {
 
   it('keep the figures the Overview opens on with the table: the same as counting them, given without reading the occasions', async () => {
     const { db } = await twoShops();
-    const stored = new Map((await db.getAll('customerTable')).map((record) => [record.name, record]));
+    const stored = await storedTableRecords(db);
     const head = stored.get('head') as CustomerTableHead;
     const read: string[] = [];
     const reader = async (names: readonly string[]) => {
