@@ -208,7 +208,13 @@ class BlockedLines {
   }
 }
 
-/** Collects the table as the rescore scores each customer. */
+/**
+ * A builder's column cut to the rows it holds: itself when it is full (the rescore sizes the
+ * columns by the customers it counted), so a million customers' columns are not copied at the end.
+ */
+const filled = <T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(values: T, n: number): T => (values.length === n ? values : (values.slice(0, n) as T));
+
+/** Collects the table as the rescore scores each customer; `finish` once, as it hands over its columns. */
 export class CustomerTableBuilder {
   private size = 0;
   private capacity: number;
@@ -388,21 +394,21 @@ export class CustomerTableBuilder {
     const stored = new Map<string, Column>();
     for (const { name, values, exact } of this.numbers) {
       columns[name] = { kind: 'number', bits: exact ? 32 : 64 };
-      stored.set(name, exact ? Float32Array.from(values.subarray(0, n)) : values.slice(0, n));
+      stored.set(name, exact ? Float32Array.from(values.subarray(0, n)) : filled(values, n));
     }
     for (const { name, values: seen, codes } of this.texts) {
       // Codes in the values' sorted order, so a sort by the fact sorts its codes.
       const values = [...codes.keys()].sort();
       const sorted = new Uint32Array(codes.size + 1);
       values.forEach((value, i) => (sorted[codes.get(value)!] = i + 1));
-      const column = seen.slice(0, n);
+      const column = filled(seen, n);
       for (let row = 0; row < n; row += 1) column[row] = sorted[column[row]!]!;
       columns[name] = { kind: 'text', values };
       stored.set(name, column);
     }
     for (const { name, values } of this.booleans) {
       columns[name] = { kind: 'boolean' };
-      stored.set(name, values.slice(0, n));
+      stored.set(name, filled(values, n));
     }
     const others = [...this.others].map(([fact, list]) => {
       columns[`fact:${fact}`]!.other = list.length;
@@ -431,11 +437,11 @@ export class CustomerTableBuilder {
       head,
       ...this.rows.records,
       ...this.search.records,
-      ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: codes.slice(0, n).buffer as ArrayBuffer })),
+      ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: filled(codes, n).buffer as ArrayBuffer })),
       ...[...stored].map(([name, values]) => ({ name, bytes: values.buffer as ArrayBuffer })),
       ...others,
-      { name: 'occasionDay', bytes: this.occasionDay.slice(0, this.occasions).buffer as ArrayBuffer },
-      { name: 'occasionSpend', bytes: this.occasionSpend.slice(0, this.occasions).buffer as ArrayBuffer },
+      { name: 'occasionDay', bytes: filled(this.occasionDay, this.occasions).buffer as ArrayBuffer },
+      { name: 'occasionSpend', bytes: filled(this.occasionSpend, this.occasions).buffer as ArrayBuffer },
       { name: 'opening', bytes: orderBy(stored.get(opening), columns[opening]?.kind === 'text', n, OPENING_ORDER.ascending).buffer as ArrayBuffer },
     ];
     const byName = new Map(records.map((record) => [record.name, 'text' in record ? record.text : 'bytes' in record ? record.bytes : undefined]));
