@@ -2,11 +2,11 @@ import { firstDayOf, unitOf } from '../cohorts';
 import { outcomeOf } from '../engine/outcome';
 import { defaultRegistry, type Registry } from '../engine/registry';
 import { minorDigits } from '../money';
-import { scoreCustomer } from '../scoring/pipeline';
+import { fitScorers, scoreCustomer } from '../scoring/pipeline';
 import type { ScoreSettings } from '../scoring/scorer';
 import { daysToKeep, keyHashes, SnapshotBuilder, SnapshotReader, type PastSnapshotStatus, type SnapshotRecord } from '../snapshots';
 import { endOfDay, isoDay, localDayNumber } from '../time';
-import { fitPopulation, readPopulation, shopRuleSets } from './rescore';
+import { readPopulation, shopRuleSets } from './rescore';
 import { activeRuleFiles } from './rule-files';
 import { storeCounts, type Database, type StoreCounts } from './schema';
 import { snapshotBefore, snapshotDays } from './snapshots';
@@ -121,11 +121,13 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
   for (const end of ends) {
     while (buyers < order.length && firstDays[order[buyers]!]! <= end) buyers += 1;
     const base = { asOf: endOfDay(isoDay(end), timeZone), asOfDay: end, timeZone, settings };
-    const ctx = fitPopulation(population, base, buyers, (i) => order[i]!);
-    const spend = Array.from({ length: buyers }, (_, i) => {
-      const history = population.history(order[i]!, base);
-      return { currency: history.customer.currency, spend: history.netSpendMinor / 10 ** minorDigits(history.customer.currency), bought: history.occasionDays.length > 0 };
-    });
+    // The month's histories are made afresh for each of the fits' walks rather than held: a
+    // background job can take the longer fit, and a million held were half a gigabyte of garbage each month.
+    function* histories() {
+      for (let i = 0; i < buyers; i += 1) yield population.history(order[i]!, base);
+    }
+    const ctx = fitScorers(histories, base);
+    const spend = Array.from(histories(), (h) => ({ currency: h.customer.currency, spend: h.netSpendMinor / 10 ** minorDigits(h.customer.currency), bought: h.occasionDays.length > 0 }));
     const { ruleSetFor } = shopRuleSets(ruleFiles, registry, spend);
     const snapshot = new SnapshotBuilder(end);
     for (let i = 0; i < buyers; i += 1) {
