@@ -77,10 +77,14 @@ export function watchBrowserMemory(profile: string) {
   let peakByKind: Record<string, number> = {};
   let extensionPeak = 0;
   let extensionPhase = '';
+  /** The extension's peak in each phase: which of them the target misses in. */
+  const extensionByPhase: Record<string, number> = {};
   const sample = () => {
     const { bytes, byKind } = browserMemory(profile);
     if (bytes > peak) [peak, peakPhase, peakByKind] = [bytes, phase, byKind];
-    if ((byKind.extension ?? 0) > extensionPeak) [extensionPeak, extensionPhase] = [byKind.extension!, phase];
+    const extension = byKind.extension ?? 0;
+    if (extension > extensionPeak) [extensionPeak, extensionPhase] = [extension, phase];
+    if (phase && extension > (extensionByPhase[phase] ?? 0)) extensionByPhase[phase] = extension;
   };
   const timer = setInterval(sample, 500);
   return {
@@ -92,7 +96,7 @@ export function watchBrowserMemory(profile: string) {
     stop() {
       clearInterval(timer);
       sample();
-      return { peakBytes: peak, phase: peakPhase, byKind: peakByKind, extensionPeakBytes: extensionPeak, extensionPhase };
+      return { peakBytes: peak, phase: peakPhase, byKind: peakByKind, extensionPeakBytes: extensionPeak, extensionPhase, extensionByPhase };
     },
   };
 }

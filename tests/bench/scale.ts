@@ -181,12 +181,13 @@ async function measureSize(customers: number): Promise<Figures> {
       console.log(`  after an edit         ${fmt(preview.editMs, 0)} ms, pasted, the editor’s 250 ms pause included  (target ≤ 1000 ms)  ${preview.editMs <= 1000 ? 'ok' : 'MISSED'}${worker(preview.editSpent)}`);
     }
     console.log(`Follow-ups, groups      ${shownIn(followUpsMs)}`);
-    const { peakBytes, phase, byKind, extensionPeakBytes, extensionPhase } = memory.stop();
+    const { peakBytes, phase, byKind, extensionPeakBytes, extensionPhase, extensionByPhase } = memory.stop();
     const gib = (bytes: number) => `${fmt(bytes / 2 ** 30, 2)} GiB`;
     if (peakBytes > 0) {
       console.log(`browser memory, peak    ${gib(peakBytes)} during ${phase}, every process of the browser summed (proportional shares); target for the extension ≤ 1.5 GB`);
       console.log(`  by process then       ${Object.entries(byKind).sort((a, b) => b[1] - a[1]).map(([kind, bytes]) => `${kind} ${gib(bytes)}`).join(', ')}`);
       console.log(`  the extension's process alone (its service worker, pages and their workers): peak ${gib(extensionPeakBytes)} during ${extensionPhase}`);
+      console.log(`  its peak in each phase ${Object.entries(extensionByPhase).map(([name, bytes]) => `${name} ${gib(bytes)}${bytes <= 1.5e9 ? '' : ' (over 1.5 GB)'}`).join('; ')}`);
     }
     const { importSeconds, rescoreSeconds, rebuildSeconds } = shop;
     const figures = { customers: scored.customers, firstBadgeColdMs, importSeconds, rescoreSeconds, rebuildSeconds, overviewMs, overviewLongestTaskMs: overviewLongestTaskMs!, kpisMs, segmentsMs, segmentsLongestTaskMs: segmentsLongestTaskMs!, customersMs: customersList.firstRowsMs, followUpsMs, commandSeconds: command.seconds, commandPeakMB: command.maxRssMB };
