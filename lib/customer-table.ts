@@ -376,7 +376,6 @@ export class CustomerTableBuilder {
     list.push(fact in facts ? [row, facts[fact]] : [row]);
   }
 
-  /** The table's records, its head carrying the KPIs the Overview opens on, counted from them as a page would. */
   /**
    * The blocks of rows and search text filled so far, handed over once: the rescore writes them as
    * it goes rather than holding a million customers' text to the end.
@@ -385,7 +384,10 @@ export class CustomerTableBuilder {
     return [...this.rows.take(), ...this.search.take()];
   }
 
-  /** The head and every record not taken by `takeBlocks`. */
+  /**
+   * The table's records not taken by `takeBlocks`, its head carrying the KPIs the Overview opens
+   * on, counted from them as a page would.
+   */
   async finish(built: string, counts: CustomerTableHead['counts'], asOfDay = 0): Promise<TableRecord[]> {
     const n = this.size;
     const columns: Record<string, TableColumn> = {};
