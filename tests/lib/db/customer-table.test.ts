@@ -444,11 +444,12 @@ describe('the customer table the rescore writes', () => {
   });
 
   it('keeps numbers exactly, in 32 bits only where every value fits', async () => {
-    const builder = new CustomerTableBuilder(new Map([['monetary', { type: 'number' }], ['frequency', { type: 'number' }], ['rfmCode', { type: 'string' }]]), 1);
+    const builder = new CustomerTableBuilder(new Map([['monetary', { type: 'number' }], ['frequency', { type: 'number' }], ['recencyDays', { type: 'number' }], ['rfmCode', { type: 'string' }]]), 1);
     const customer = (i: number) => ({ key: `taobao:b${i}`, platform: 'taobao', buyerId: `b${i}\nsecond line`, names: [], emails: [], phones: [], orderCount: i, monetaryMinor: 1_234_567_891 + i, currency: 'CNY', lastOrderAt: 1.7e12 + i, firstOrderAt: 0 }) as never;
-    for (let i = 0; i < 40; i += 1) builder.add(customer(i), { monetary: 12_345_678.91 + i / 100, frequency: i, rfmCode: i % 2 ? '555' : '111' }, null, []);
+    // recencyDays: whole days for the first 25 customers, then one that needs 64 bits: the column widens with the 25 kept.
+    for (let i = 0; i < 40; i += 1) builder.add(customer(i), { monetary: 12_345_678.91 + i / 100, frequency: i, recencyDays: i === 25 ? 25.1 : 40 - i, rfmCode: i % 2 ? '555' : '111' }, null, []);
     const [head, ...records] = await builder.finish('b', { customers: 40, orders: 40 });
-    expect(head).toMatchObject({ size: 40, columns: { 'fact:monetary': { bits: 64 }, 'fact:frequency': { bits: 32 }, 'fact:rfmCode': { kind: 'text', values: ['111', '555'] } } });
+    expect(head).toMatchObject({ size: 40, columns: { 'fact:monetary': { bits: 64 }, 'fact:frequency': { bits: 32 }, 'fact:recencyDays': { bits: 64 }, 'fact:rfmCode': { kind: 'text', values: ['111', '555'] } } });
     const db = await openTiermarkDB(`customer-table-exact-${Math.random()}`);
     await writeCustomerTable(db, [head!, ...records]);
     const { table } = (await openCustomerTable(db))!;
@@ -457,6 +458,10 @@ describe('the customer table the rescore writes', () => {
     expect(listed.rows.map((row) => row.orderCount)).toEqual(Array.from({ length: 40 }, (_, i) => 39 - i));
     expect(listed.rows[0]).toMatchObject({ buyerId: 'b39\nsecond line', monetaryMinor: 1_234_567_930, lastOrderAt: 1.7e12 + 39, rfmCode: '555' });
     expect((await table.query({ ...ALL, text: 'second line' }, 0, 40)).total).toBe(40);
+    // Fewest days first: customers 39…26 (1–14 days), 24…15 (16–25), 25 (25.1), 14…0 (26–40).
+    const byRecency = (await table.query({ ...ALL, sortBy: 'recencyDays', ascending: true }, 0, 40)).rows.map((row) => row.orderCount);
+    const from = (first: number, count: number) => Array.from({ length: count }, (_, k) => first - k);
+    expect(byRecency).toEqual([...from(39, 14), ...from(24, 10), 25, ...from(14, 15)]);
   });
 });
 
