@@ -265,7 +265,7 @@ export async function overlayBench(): Promise<void> {
     console.log(`\n## The same page arriving with its ${ROWS} rows (${RUNS} loads after 2 warm-up), from its DOMContentLoaded`);
     console.log(`→ badges on the first screen                           ${loadPair('firstScreenMs')}`);
     console.log(`→ every badge within a window's height of the view     ${loadPair('badgeMs')}`);
-    const plainP = (key: LoadKey, at: number) => percentile(loadedPlain.slice(2).map((r) => r[key]).sort((a, b) => a - b), at);
+    const plainP = (key: LoadKey, at: number) => loadP(loadedPlain, key, at);
     // Tiermark's script runs in the page's DOMContentLoaded task, among tasks of the page's own
     // that Chromium names no owner of: its share is what the whole frame grows by.
     const alonePair = (key: LoadKey) => `the page alone p50 ${fmt(plainP(key, 50))} ms, p95 ${fmt(plainP(key, 95))} ms`;
