@@ -25,8 +25,12 @@ import { BadgeIndexBuilder, writeBadgeIndex } from './badge-index';
 import { CustomerTableBuilder, TABLE_LAYOUT, type CustomerTableHead } from '../customer-table';
 import { putTableBlocks, writeCustomerTable } from './customer-table';
 
-/** Buckets read or written per transaction: small enough to report progress often. */
-const CHUNK = 64;
+/**
+ * Buckets read or written per transaction. A slice's parsed records are most of what the rescore
+ * holds live, and the collector lets the heap grow to a few times that: at a million customers,
+ * slices of 64 buckets peaked at 1.50–1.65 GiB, of 16 at about 1.0, as fast.
+ */
+const CHUNK = 16;
 
 export interface RescoreOptions {
   reason: RescoreStatus['reason'];
