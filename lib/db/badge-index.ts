@@ -8,6 +8,7 @@ import type { AliasTargets } from './buckets';
 import { storeCounts, type Database, type StoreCounts, type TiermarkDB } from './schema';
 import type { RescoreStatus } from './profiles';
 import type { IDBPTransaction } from 'idb';
+import { ascendingOrder } from '../sorted';
 
 /**
  * The badge index: every buyer id and alias of the shop with the badge it resolves to, written by
@@ -100,13 +101,58 @@ export function lookIn(look: StoredLook, language: Language): BadgeLook {
 }
 
 /**
+ * Each customer's look number by the two hashes of their key, for their aliases to find: a Map of a
+ * million keys was some 80 MB of the rescore's heap, where the collector lets the heap grow to a
+ * few times what is live. Sorted by the first hash when first asked.
+ */
+class LooksByKey {
+  private first = new Uint32Array(1024);
+  private second = new Uint32Array(1024);
+  private looks = new Uint32Array(1024);
+  private size = 0;
+  private order: Uint32Array | null = null;
+
+  set(key: string, look: number): void {
+    if (this.size === this.first.length) {
+      const grow = (array: Uint32Array) => {
+        const bigger = new Uint32Array(array.length * 2);
+        bigger.set(array);
+        return bigger;
+      };
+      this.first = grow(this.first);
+      this.second = grow(this.second);
+      this.looks = grow(this.looks);
+    }
+    [this.first[this.size], this.second[this.size]] = keyHashes(key);
+    this.looks[this.size] = look;
+    this.size += 1;
+    this.order = null;
+  }
+
+  get(key: string): number | undefined {
+    const { first, second, looks } = this;
+    const order = (this.order ??= ascendingOrder(Float64Array.from(first.subarray(0, this.size))));
+    const [f, s] = keyHashes(key);
+    let low = 0;
+    let high = order.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (first[order[mid]!]! < f) low = mid + 1;
+      else high = mid;
+    }
+    for (let at = low; at < order.length && first[order[at]!] === f; at += 1) if (second[order[at]!] === s) return looks[order[at]!];
+    return undefined;
+  }
+}
+
+/**
  * Collects the index as the rescore scores each customer, then the aliases; `finish` sorts it into
  * shards. A buyer id of two shops of one platform, and an alias of two customers, is ambiguous.
  */
 export class BadgeIndexBuilder {
   private readonly looks: StoredLook[] = [];
   private readonly lookNumbers = new Map<string, number>();
-  private readonly customerLooks = new Map<string, number>();
+  private readonly customerLooks = new LooksByKey();
   private readonly numberOfLook = new WeakMap<StoredLook, number>();
   private readonly looksByOutcome = new Map<string, StoredLook>();
   private readonly labelIds = new WeakMap<object, number>();
@@ -186,7 +232,10 @@ export class BadgeIndexBuilder {
       // A platform's own order id is for telling shops apart on import, never shown on a page.
       if (alias.startsWith('ext:')) continue;
       if (keys.length > 1) this.add(alias, this.lookNumber({ kind: 'ambiguous', count: keys.length }));
-      else if (keys.length === 1 && this.customerLooks.has(keys[0]!)) this.add(alias, this.customerLooks.get(keys[0]!)!);
+      else if (keys.length === 1) {
+        const look = this.customerLooks.get(keys[0]!);
+        if (look !== undefined) this.add(alias, look);
+      }
     }
   }
 

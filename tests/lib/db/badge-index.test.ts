@@ -10,7 +10,7 @@ import { openTiermarkDB, storeCounts } from '../../../lib/db/schema';
 import { DEMO_EXPORT_END, demoOrders } from '../../../lib/demo/shop';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { both } from '../../../lib/localised';
-import { BadgeIndex, lookOf } from '../../../lib/overlay/badge-index';
+import { BadgeIndex, keyHashes, lookOf } from '../../../lib/overlay/badge-index';
 import type { Ref } from '../../../lib/overlay/site-adapter';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { chunked, FIXTURES } from '../../helpers';
@@ -91,6 +91,30 @@ describe('the badge index the rescore writes in shards', () => {
     expect(await zh([[{ kind: 'id', value: 'jd_buyer' }], [{ kind: 'id', value: 'buyer8' }]], 'jd')).toEqual([vipZh, null]);
     // On a page of no known platform, a buyer id is any platform's: one customer on JD, two in Taobao shops.
     expect(await zh([[{ kind: 'id', value: 'jd_buyer' }], [{ kind: 'id', value: 'buyer7' }], [{ kind: 'id', value: 'buyer9' }]], null)).toEqual([vipZh, { kind: 'ambiguous', count: 2 }, vipZh]);
+  });
+
+  it('gives an alias the look of the customer it names, also where two keys share a first hash', async () => {
+    // Two customer keys whose first 32-bit hash is the same: the second hash tells them apart.
+    const firsts = new Map<number, number>();
+    let pair: [number, number] | null = null;
+    for (let i = 0; pair === null; i += 1) {
+      const first = keyHashes(`taobao:d${i}`)[0];
+      const seen = firsts.get(first);
+      if (seen === undefined) firsts.set(first, i);
+      else pair = [seen, i];
+    }
+    const builder = new BadgeIndexBuilder();
+    const customers = 5000;
+    const keys = [...Array.from({ length: customers }, (_, i) => `c${i}`), ...pair.map((n) => `d${n}`)];
+    keys.forEach((id, i) => builder.addCustomer({ key: `taobao:${id}`, platform: 'taobao', buyerId: id }, i === customers ? VIP : i === customers + 1 ? PLAIN : i % 2 ? VIP : PLAIN));
+    builder.addAliases(Object.fromEntries(keys.map((id, i) => [`order:${9_000_000_000 + i}`, [`taobao:${id}`]])));
+    const db = await openTiermarkDB(`badge-alias-${Math.random()}`);
+    await writeBadgeIndex(db, builder.finish('build-1', NO_COUNTS));
+    const orderOf = (n: number): Ref[] => [{ kind: 'order', value: String(9_000_000_000 + n) }];
+    const tierOf = (look: unknown) => (look as { tier: { label: string } | null } | null)?.tier?.label ?? null;
+    const looks = await badgeLooks(db, 'taobao', keys.map((_, i) => orderOf(i)), 'en');
+    expect(looks!.every((look) => look !== null)).toBe(true);
+    expect(looks!.map(tierOf)).toEqual(keys.map((_, i) => (i === customers ? 'VIP' : i === customers + 1 ? null : i % 2 ? 'VIP' : null)));
   });
 
   it('gives every row of the demo shop the badge the lookup gives it, from the shards and from the whole index a page gets, on a known platform and on none', async () => {
