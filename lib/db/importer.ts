@@ -397,7 +397,7 @@ export async function finishCommit(
       });
       record.customersTouched += changed.length;
       for (const bucket of new Set(changed.map(([key]) => bucketOf(key)))) writes.push(tx.objectStore('customers').put(storedCustomers(bucket, customers.get(bucket)!, historiesOf.get(bucket)!)));
-      if (aliases.length > 0) writes.push(tx.objectStore('stagedAliases').put({ importId: id, seq: (aliasSeq += 1), json: JSON.stringify(aliases) }));
+      for (const [pass, pairs] of aliasesByPass(aliases)) writes.push(tx.objectStore('stagedAliases').put({ importId: id, seq: pass * ALIAS_PASS_SPAN + (aliasSeq += 1), json: JSON.stringify(pairs) }));
       writes.push(tx.objectStore('meta').put(totals), tx.objectStore('staged').delete(range));
       await Promise.all(writes);
     }
@@ -423,36 +423,57 @@ export async function finishCommit(
   return record;
 }
 
+/**
+ * The commit's identifiers are applied a range of alias buckets at a time: a million customers'
+ * pairs held at once were some 1 GB of the import's peak. Each staged record holds one range's
+ * pairs, its range in its `seq` (a record staged by an earlier release holds any, and falls in the first).
+ */
+const ALIAS_PASSES = 16;
+const ALIAS_PASS_SPAN = 2 ** 32;
+const aliasPassOf = (alias: string) => Math.floor((bucketOf(alias) * ALIAS_PASSES) / BUCKETS);
+
+function aliasesByPass(pairs: ReadonlyArray<[string, string]>): Map<number, Array<[string, string]>> {
+  const byPass = new Map<number, Array<[string, string]>>();
+  for (const pair of pairs) {
+    const pass = aliasPassOf(pair[0]);
+    const list = byPass.get(pass);
+    if (list) list.push(pair);
+    else byPass.set(pass, [pair]);
+  }
+  return byPass;
+}
+
 /** Adds the commit's identifiers to the alias buckets (a set union: applying twice changes nothing), then clears them. */
 async function applyStagedAliases(db: Database, importId: string, onProgress: (done: number, total: number) => void): Promise<void> {
-  const range = IDBKeyRange.bound([importId, -Infinity], [importId, Infinity]);
-  const byBucket = new Map<number, Array<[string, string]>>();
-  for (const batch of await db.getAll('stagedAliases', range)) {
-    for (const pair of JSON.parse(batch.json) as Array<[string, string]>) {
-      const bucket = bucketOf(pair[0]);
-      let list = byBucket.get(bucket);
-      if (!list) byBucket.set(bucket, (list = []));
-      list.push(pair);
-    }
-  }
-  const buckets = [...byBucket.keys()];
-  for (let start = 0; start < buckets.length; start += GROUP_SIZE * 4) {
-    const slice = buckets.slice(start, start + GROUP_SIZE * 4);
-    const tx = db.transaction('aliases', 'readwrite');
-    const stored = await Promise.all(slice.map((bucket) => tx.store.get(bucket)));
-    const writes = slice.map((bucket, i) => {
-      const targets = readBucket<string[]>(stored[i]);
-      for (const [alias, key] of byBucket.get(bucket)!) {
-        const keys = targets[alias];
-        if (!keys) targets[alias] = [key];
-        else if (!keys.includes(key)) keys.push(key);
+  for (let pass = 0; pass < ALIAS_PASSES; pass += 1) {
+    const byBucket = new Map<number, Array<[string, string]>>();
+    for (const batch of await db.getAll('stagedAliases', IDBKeyRange.bound([importId, pass * ALIAS_PASS_SPAN], [importId, (pass + 1) * ALIAS_PASS_SPAN], false, true))) {
+      for (const pair of JSON.parse(batch.json) as Array<[string, string]>) {
+        const bucket = bucketOf(pair[0]);
+        let list = byBucket.get(bucket);
+        if (!list) byBucket.set(bucket, (list = []));
+        list.push(pair);
       }
-      return tx.store.put(storedBucket(bucket, targets));
-    });
-    await Promise.all([...writes, tx.done]);
-    onProgress(start + slice.length, buckets.length);
+    }
+    const buckets = [...byBucket.keys()];
+    for (let start = 0; start < buckets.length; start += GROUP_SIZE * 4) {
+      const slice = buckets.slice(start, start + GROUP_SIZE * 4);
+      const tx = db.transaction('aliases', 'readwrite');
+      const stored = await Promise.all(slice.map((bucket) => tx.store.get(bucket)));
+      const writes = slice.map((bucket, i) => {
+        const targets = readBucket<string[]>(stored[i]);
+        for (const [alias, key] of byBucket.get(bucket)!) {
+          const keys = targets[alias];
+          if (!keys) targets[alias] = [key];
+          else if (!keys.includes(key)) keys.push(key);
+        }
+        return tx.store.put(storedBucket(bucket, targets));
+      });
+      await Promise.all([...writes, tx.done]);
+    }
+    onProgress(pass + 1, ALIAS_PASSES);
   }
-  await db.delete('stagedAliases', range);
+  await db.delete('stagedAliases', IDBKeyRange.bound([importId, -Infinity], [importId, Infinity]));
 }
 
 /**
