@@ -47,8 +47,9 @@ export class HistoryCollector {
   }
 
   /**
-   * Once every order is in: each customer's entries side by side, in the order they came (a
-   * counting sort by slot). The collector is empty after.
+   * Once every order is in: each customer's entries side by side (a counting sort by slot), in time
+   * order. Exports list the newest order first: sorted here once, not at each of the fits' and the
+   * scoring's walks (1.9 of 33 s at 300,000 customers). The collector is empty after.
    */
   seal(customers: number): CollectedHistories {
     const { count, slots } = this;
@@ -62,6 +63,15 @@ export class HistoryCollector {
       entries[at] = this.instants[i]!;
       entries[at + 1] = this.spends[i]!;
       entries[at + 2] = this.flags[i]!;
+    }
+    for (let slot = 0; slot < customers; slot += 1) {
+      const from = 3 * offsets[slot]!;
+      const to = 3 * offsets[slot + 1]!;
+      for (let at = from + 3; at < to; at += 3) {
+        if (entries[at]! >= entries[at - 3]!) continue;
+        entries.set(inTimeOrder(entries.subarray(from, to)), from);
+        break;
+      }
     }
     this.count = 0;
     this.slots = new Uint32Array(0);

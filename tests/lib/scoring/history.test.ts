@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { historyFromEntries } from '../../../lib/scoring/history';
+import { HistoryCollector, historyFromEntries } from '../../../lib/scoring/history';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay, localDayNumber } from '../../../lib/time';
-import type { Customer } from '../../../lib/model';
+import { netSpendMinor, type Customer, type Order } from '../../../lib/model';
 
 const ZONE = 'Asia/Shanghai';
 const customer: Customer = { key: 'taobao:茶友任5009', platform: 'taobao', buyerId: '茶友任5009', names: [], emails: [], phones: [], orderCount: 5, monetaryMinor: 0, currency: 'CNY', firstOrderAt: 0, lastOrderAt: 0, refundCount: 0 };
@@ -46,5 +46,20 @@ describe('a customer’s history from their order entries', () => {
     // As of the day after the unpaid order, it is still one to chase.
     const may = { ...base, asOf: endOfDay('2026-05-02', ZONE), asOfDay: day('2026-05-02') };
     expect(historyFromEntries(customer, shuffled.flat(), may)).toMatchObject({ lastUnpaidDay: day('2026-05-01'), occasionDays: [day('2026-03-01'), day('2026-03-02')] });
+  });
+
+  it('collects two customers’ orders as an export lists them, newest first and interleaved, into the histories of their orders in time order', () => {
+    const order = (createdAt: number, totalMinor: number, status: Order['status']) => ({ createdAt, totalMinor, refundedMinor: 0, isReturn: false, status }) as Order;
+    const mine = [order(at('2026-02-01T10:00:00'), 1_000, 'completed'), order(at('2026-05-01T10:00:00'), 2_000, 'completed'), order(at('2026-09-01T10:00:00'), 3_000, 'unpaid')];
+    const theirs = [order(at('2026-01-05T10:00:00'), 4_000, 'completed'), order(at('2026-08-05T10:00:00'), 5_000, 'completed')];
+    const collector = new HistoryCollector();
+    for (const [slot, o] of [[0, mine[2]], [1, theirs[1]], [0, mine[1]], [1, theirs[0]], [0, mine[0]]] as const) collector.add(slot, o!);
+    const collected = collector.seal(2);
+    const entries = (orders: Order[]) => orders.flatMap((o) => [o.createdAt, netSpendMinor(o), o.status === 'unpaid' ? UNPAID : PURCHASE]);
+    for (const [slot, orders] of [[0, mine], [1, theirs]] as const) {
+      const history = collected.history(customer, slot, base);
+      expect(history).toEqual(historyFromEntries(customer, entries(orders), base));
+      expect(history.occasionDays).toHaveLength(2);
+    }
   });
 });
