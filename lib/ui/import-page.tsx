@@ -368,16 +368,33 @@ function ShopChoice(props: { platform: Platform; settings: StreamSettings; shops
       {isNew && (
         <>
           {' '}
-          <input
-            class="tm-shop-name"
-            aria-label={t('shopName')}
-            disabled={disabled}
-            value={chosen.name}
-            onChange={(e) => onSettings({ ...settings, shop: { ...chosen, name: e.currentTarget.value.trim() || chosen.name } })}
-          />
+          <ShopName key={chosen.id} name={chosen.name} label={t('shopName')} disabled={disabled} onName={(name) => onSettings({ ...settings, shop: { ...chosen, name } })} />
         </>
       )}
     </>
+  );
+}
+
+/**
+ * A new shop's name as the seller types it, kept here until it is committed (Enter, or leaving the
+ * field): the file's card re-renders meanwhile (its preview checks the new shop), and an input
+ * bound to the settings alone was set back to the suggested name under the seller's typing.
+ */
+function ShopName(props: { name: string; label: string; disabled: boolean; onName(name: string): void }) {
+  const [typed, setTyped] = useState(props.name);
+  return (
+    <input
+      class="tm-shop-name"
+      aria-label={props.label}
+      disabled={props.disabled}
+      value={typed}
+      onInput={(e) => setTyped(e.currentTarget.value)}
+      onChange={(e) => {
+        const name = e.currentTarget.value.trim() || props.name;
+        setTyped(name);
+        props.onName(name);
+      }}
+    />
   );
 }
 
