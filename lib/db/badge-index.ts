@@ -99,6 +99,13 @@ export function lookIn(look: StoredLook, language: Language): BadgeLook {
   };
 }
 
+/** A column twice as long, its values first: the builders' columns grow as customers come. */
+function doubled<T extends Uint32Array | Uint16Array>(array: T, Type: new (n: number) => T): T {
+  const bigger = new Type(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
 /**
  * Each customer's look number by the two hashes of their key, for their aliases to find: a Map of a
  * million keys was some 80 MB of the rescore's heap, where the collector lets the heap grow to a
@@ -115,14 +122,9 @@ class LooksByKey {
 
   set(key: string, look: number): void {
     if (this.size === this.first.length) {
-      const grow = (array: Uint32Array) => {
-        const bigger = new Uint32Array(array.length * 2);
-        bigger.set(array);
-        return bigger;
-      };
-      this.first = grow(this.first);
-      this.second = grow(this.second);
-      this.looks = grow(this.looks);
+      this.first = doubled(this.first, Uint32Array);
+      this.second = doubled(this.second, Uint32Array);
+      this.looks = doubled(this.looks, Uint32Array);
     }
     [this.first[this.size], this.second[this.size]] = keyHashes(key);
     this.looks[this.size] = look;
@@ -213,14 +215,9 @@ export class BadgeIndexBuilder {
 
   private add(key: string, look: number): void {
     if (this.size === this.first.length) {
-      const grow = <T extends Uint32Array | Uint16Array>(array: T, Type: new (n: number) => T): T => {
-        const bigger = new Type(array.length * 2);
-        bigger.set(array);
-        return bigger;
-      };
-      this.first = grow(this.first, Uint32Array);
-      this.second = grow(this.second, Uint32Array);
-      this.lookIds = grow(this.lookIds, Uint16Array);
+      this.first = doubled(this.first, Uint32Array);
+      this.second = doubled(this.second, Uint32Array);
+      this.lookIds = doubled(this.lookIds, Uint16Array);
     }
     const [first, second] = keyHashes(key);
     this.first[this.size] = first;
