@@ -161,3 +161,22 @@ export function dueOn(tally: DueTally, today: number): { overdue: number; today:
   }
   return due;
 }
+
+/**
+ * One bucket's follow-ups after a rescore: each raised one keeps what staff did with it (a snooze
+ * until it runs out) and the due day it was first given; one no longer raised is dropped while
+ * open (the customer bought, the window passed) and kept once done.
+ */
+export function mergeFollowUps(previous: Record<string, FollowUpRecord>, raised: Record<string, FollowUpRecord>, asOfDay: number): Record<string, FollowUpRecord> {
+  const merged: Record<string, FollowUpRecord> = {};
+  for (const [id, old] of Object.entries(previous)) if (!(id in raised) && old.status === 'done') merged[id] = old;
+  for (const [id, fresh] of Object.entries(raised)) {
+    const old = previous[id];
+    if (!old) merged[id] = fresh;
+    else if (old.status === 'snoozed' && (old.snoozedUntilDay ?? asOfDay) <= asOfDay) merged[id] = { ...fresh, createdAt: old.createdAt, updatedAt: old.updatedAt };
+    else merged[id] = { ...fresh, status: old.status, snoozedUntilDay: old.snoozedUntilDay, createdAt: old.createdAt, updatedAt: old.updatedAt };
+    // Due on the day it was first raised (or later), not moved on by each day's rescore.
+    if (old) Object.assign(merged[id]!, { dueDay: old.dueDay, due: old.due });
+  }
+  return merged;
+}

@@ -9,9 +9,10 @@ const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profile
 type BackedUp = (typeof BACKED_UP)[number];
 const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles', 'followups']);
 /** Every store, for deleting all data: the backed-up ones, an import's staging and the badge index. */
-const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards', 'customerTable', 'snapshots'] as const;
-/** Records the next rescore writes again: the badge index's head goes with its shards. */
-const rebuilt = (store: BackedUp, record: unknown) => store === 'meta' && (record as { id?: string }).id === 'badgeIndex';
+const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards', 'customerTable', 'snapshots', 'touched', 'rescored'] as const;
+/** Records the next rescore writes again: the badge index's head goes with its shards, the rescore of the touched with its stores. */
+const REBUILT_META = new Set(['badgeIndex', 'touched', 'rescoreBase', 'badgePatch']);
+const rebuilt = (store: BackedUp, record: unknown) => store === 'meta' && REBUILT_META.has((record as { id?: string }).id ?? '');
 
 export const BACKUP_FORMAT = 'tiermark-backup';
 

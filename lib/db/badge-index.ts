@@ -1,6 +1,6 @@
 import type { Localised } from '../localised';
 import type { Customer, Platform } from '../model';
-import { BADGES_SHOWN, indexColumns, keyHashes, lookNumberIn, resolveRow, rowKeys, type BadgeLook, type IndexColumns, type PackedBadgeIndex } from '../overlay/badge-index';
+import { BADGES_SHOWN, indexColumns, keyHashes, placeIn, lookNumberIn, resolveRow, rowKeys, type BadgeLook, type IndexColumns, type PackedBadgeIndex } from '../overlay/badge-index';
 import type { Ref } from '../overlay/site-adapter';
 import type { BadgeOutcome, TierOutcome } from '../engine/outcome';
 import type { Language } from '../ui/i18n';
@@ -288,12 +288,101 @@ export class BadgeIndexBuilder {
   }
 }
 
-/** Replaces the stored index with a new build, in one transaction: a page reads the old or the new, never a mix. */
-export async function writeBadgeIndex(db: Database, index: { head: BadgeIndexHead; shards: BadgeShard[] }): Promise<void> {
-  const tx = db.transaction(['badgeShards', 'meta'], 'readwrite');
-  const shards = tx.objectStore('badgeShards');
-  await Promise.all([shards.clear(), ...index.shards.map((shard) => shards.put(shard)), tx.objectStore('meta').put(index.head), tx.done]);
+/** A patch entry's look for a customer hidden from pages: the index's entry no longer badges anyone. */
+const NONE = 0xffff;
+
+/**
+ * `meta` record "badgePatch": the identifiers of the customers imports touched since the index of
+ * build `built` was written, with their looks now, read before the index's own entries until the
+ * next whole rescore writes the index again. It answers for the store's counts after those imports.
+ */
+export interface BadgePatch {
+  id: 'badgePatch';
+  built: string;
+  counts: { customers: number; orders: number };
+  looks: StoredLook[];
+  /** Sorted by hash: [first × n][second × n][look (16 bits; NONE for hidden) × n]. */
+  bytes: ArrayBuffer;
+  /**
+   * 1 for the buyer id of a customer the index has not seen: an entry of the index for it is
+   * another shop's customer of the platform, and the two are ambiguous, as a whole build makes them.
+   */
+  added: Uint8Array;
 }
+
+/** A touched customer for the patch: their look, none while hidden from pages; `added` when no whole rescore has seen them. */
+export interface PatchedCustomer {
+  customer: Pick<Customer, 'key' | 'platform' | 'buyerId'>;
+  look: StoredLook | null;
+  added: boolean;
+}
+
+/**
+ * The patch for the touched customers and the identifiers imports added since (each with every
+ * customer it names): the entries a whole build would make for them, as BadgeIndexBuilder makes them.
+ */
+export function badgePatch(built: string, counts: BadgePatch['counts'], customers: readonly PatchedCustomer[], aliases: ReadonlyMap<string, readonly string[]>): BadgePatch {
+  const looks: StoredLook[] = [];
+  const numbers = new Map<string, number>();
+  const numberOf = (look: StoredLook | null): number => {
+    if (!look) return NONE;
+    const text = JSON.stringify(look);
+    let number = numbers.get(text);
+    if (number === undefined) numbers.set(text, (number = looks.push(look) - 1));
+    return number;
+  };
+  const entries = new Map<string, { look: number; added: boolean; holders: number }>();
+  const lookOfKey = new Map<string, number>();
+  for (const { customer, look, added } of customers) {
+    const number = numberOf(look);
+    lookOfKey.set(customer.key, number);
+    const id = `id:${customer.platform}:${customer.buyerId}`;
+    const same = entries.get(id);
+    // The same buyer id in two shops of the platform, both touched: ambiguous, as in a whole build.
+    if (same) entries.set(id, { look: numberOf({ kind: 'ambiguous', count: same.holders + 1 }), added: false, holders: same.holders + 1 });
+    else entries.set(id, { look: number, added, holders: 1 });
+  }
+  for (const [alias, keys] of aliases) {
+    if (alias.startsWith('ext:')) continue;
+    if (keys.length > 1) entries.set(alias, { look: numberOf({ kind: 'ambiguous', count: keys.length }), added: false, holders: keys.length });
+    else if (keys.length === 1 && lookOfKey.has(keys[0]!)) entries.set(alias, { look: lookOfKey.get(keys[0]!)!, added: false, holders: 1 });
+  }
+  const hashed = [...entries].map(([identifier, entry]) => [...keyHashes(identifier), entry] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const columns = indexColumns(hashed.length);
+  const added = new Uint8Array(hashed.length);
+  hashed.forEach(([first, second, entry], i) => {
+    columns.firsts[i] = first;
+    columns.seconds[i] = second;
+    columns.lookIds[i] = entry.look;
+    added[i] = entry.added ? 1 : 0;
+  });
+  return { id: 'badgePatch', built, counts, looks, bytes: columns.firsts.buffer as ArrayBuffer, added };
+}
+
+/**
+ * An identifier's look with the patch over the index: the patch's where it has the identifier
+ * (none for a hidden customer), else the index's. `fromIndex` finds it in the index.
+ */
+function patchedLook(patch: BadgePatch, columns: IndexColumns, first: number, second: number, fromIndex: () => StoredLook | null): StoredLook | null {
+  const at = placeIn(columns, first, second);
+  if (at < 0) return fromIndex();
+  const number = columns.lookIds[at]!;
+  if (number === NONE) return null;
+  const look = patch.looks[number]!;
+  if (patch.added[at] !== 1) return look;
+  const other = fromIndex();
+  return other ? { kind: 'ambiguous', count: 1 + (other.kind === 'ambiguous' ? other.count : 1) } : look;
+}
+
+/** Replaces the stored index with a new build, in one transaction: a page reads the old or the new, never a mix. */
+export async function writeBadgeIndex(db: Database, index: { head: BadgeIndexHead; shards: BadgeShard[] }, alongside?: (tx: IndexWrite) => Promise<unknown>): Promise<void> {
+  const tx = db.transaction(['badgeShards', 'meta', 'rescored', 'touched'], 'readwrite');
+  const shards = tx.objectStore('badgeShards');
+  await Promise.all([shards.clear(), ...index.shards.map((shard) => shards.put(shard)), tx.objectStore('meta').put(index.head), tx.objectStore('meta').delete('badgePatch'), alongside?.(tx), tx.done]);
+}
+
+/** The transaction that writes a new index: what is written with it is read with it. */
+export type IndexWrite = IDBPTransaction<TiermarkDB, ['badgeShards', 'meta', 'rescored', 'touched'], 'readwrite'>;
 
 /** A stored shard's columns. */
 const shardColumns = (bytes: ArrayBuffer): IndexColumns => indexColumns(bytes.byteLength / 10, bytes);
@@ -312,12 +401,18 @@ export function clearBadgeCache(db: Database): void {
   caches.delete(db);
 }
 
-/** The index's head, or none while there is no index or an import has changed the store since it was built. */
-async function currentHead(tx: IDBPTransaction<TiermarkDB, ['meta', 'badgeShards'], 'readonly'>): Promise<BadgeIndexHead | null> {
+/**
+ * The index's head and the patch over it, or none while there is no index or an import has changed
+ * the store since it was built (or patched).
+ */
+async function currentHead(tx: IDBPTransaction<TiermarkDB, ['meta', 'badgeShards'], 'readonly'>): Promise<{ head: BadgeIndexHead; patch: BadgePatch | null } | null> {
   const meta = tx.objectStore('meta');
-  const [head, counts] = (await Promise.all([meta.get('badgeIndex'), meta.get('counts')])) as [BadgeIndexHead | undefined, StoreCounts | undefined];
-  if (!head || head.counts?.customers !== (counts?.customers ?? 0) || head.counts.orders !== (counts?.orders ?? 0)) return null;
-  return head;
+  const [head, patch, stored] = (await Promise.all([meta.get('badgeIndex'), meta.get('badgePatch'), meta.get('counts')])) as [BadgeIndexHead | undefined, BadgePatch | undefined, StoreCounts | undefined];
+  const counts = { customers: stored?.customers ?? 0, orders: stored?.orders ?? 0 };
+  const current = (of: { counts?: BadgeIndexHead['counts'] }) => of.counts?.customers === counts.customers && of.counts.orders === counts.orders;
+  if (!head) return null;
+  if (patch && patch.built === head.built && current(patch)) return { head, patch };
+  return current(head) ? { head, patch: null } : null;
 }
 
 /**
@@ -333,8 +428,10 @@ export async function badgeLooks(db: Database, platform: Platform | null, rows: 
   if (!cache) caches.set(db, (cache = { built: null, filter: null, shards: new Map() }));
   const tx = db.transaction(['meta', 'badgeShards'], 'readonly');
   const shardStore = tx.objectStore('badgeShards');
-  const head = await currentHead(tx);
-  if (!head) return null;
+  const current = await currentHead(tx);
+  if (!current) return null;
+  const { head, patch } = current;
+  const patchColumns = patch && shardColumns(patch.bytes);
   if (cache.built !== head.built) {
     const filter = (await shardStore.get(FILTER))?.bytes;
     Object.assign(cache, { built: head.built, filter: filter ? new Uint8Array(filter) : null, shards: new Map() });
@@ -349,10 +446,11 @@ export async function badgeLooks(db: Database, platform: Platform | null, rows: 
   if (shards.size + missing.size > CACHED_SHARDS) shards.clear();
   const read = await Promise.all([...missing].map(async (shard) => [shard, (await shardStore.get(shard))?.bytes ?? null] as const));
   for (const [shard, bytes] of read) shards.set(shard, bytes);
-  const find = (first: number, second: number): StoredLook | null => {
+  const fromIndex = (first: number, second: number): StoredLook | null => {
     const bytes = mayHave(first, second) ? shards.get(shardOf(first, bits)) : null;
     return bytes ? (head.looks[lookNumberIn(shardColumns(bytes), first, second)] ?? null) : null;
   };
+  const find = (first: number, second: number) => (patch ? patchedLook(patch, patchColumns!, first, second, () => fromIndex(first, second)) : fromIndex(first, second));
   return keyed.map((keys) => {
     const look = resolveRow(keys, find);
     return look && lookIn(look, language);
@@ -365,12 +463,13 @@ export const WHOLE_INDEX_MAX = 100_000;
 /** A small shop's whole index for a seller page, in the page's language; null for a larger shop, or none yet. */
 export async function wholeBadgeIndex(db: Database, language: Language, version: string): Promise<PackedBadgeIndex | null> {
   const tx = db.transaction(['meta', 'badgeShards'], 'readonly');
-  const head = await currentHead(tx);
-  if (!head || head.entries > WHOLE_INDEX_MAX) return null;
+  const current = await currentHead(tx);
+  if (!current || current.head.entries > WHOLE_INDEX_MAX) return null;
+  const { head, patch } = current;
   // The shards in order of their numbers are in order of first hash: end to end, one sorted index.
   const shards = (await tx.objectStore('badgeShards').getAll(IDBKeyRange.lowerBound(0))).map(({ bytes }) => shardColumns(bytes));
   const size = shards.reduce((n, shard) => n + shard.firsts.length, 0);
-  const whole = indexColumns(size);
+  let whole = indexColumns(size);
   let at = 0;
   for (const shard of shards) {
     whole.firsts.set(shard.firsts, at);
@@ -378,8 +477,41 @@ export async function wholeBadgeIndex(db: Database, language: Language, version:
     whole.lookIds.set(shard.lookIds, at);
     at += shard.firsts.length;
   }
+  let looks = head.looks;
+  if (patch) ({ columns: whole, looks } = withPatch(whole, head.looks, patch));
   const bytes = new Uint8Array(whole.firsts.buffer);
   let binary = '';
   for (let from = 0; from < bytes.length; from += 0x8000) binary += String.fromCharCode(...bytes.subarray(from, from + 0x8000));
-  return { version, looks: head.looks.map((look) => lookIn(look, language)), size, packed: btoa(binary) };
+  return { version, looks: looks.map((look) => lookIn(look, language)), size: whole.firsts.length, packed: btoa(binary) };
+}
+
+/** A whole index with its patch applied: one sorted index, as a page reads it. */
+function withPatch(whole: IndexColumns, headLooks: readonly StoredLook[], patch: BadgePatch): { columns: IndexColumns; looks: StoredLook[] } {
+  const looks = [...headLooks];
+  const numbers = new Map(looks.map((look, i) => [JSON.stringify(look), i]));
+  const numberOf = (look: StoredLook) => {
+    const text = JSON.stringify(look);
+    let number = numbers.get(text);
+    if (number === undefined) numbers.set(text, (number = looks.push(look) - 1));
+    return number;
+  };
+  const patchColumns = shardColumns(patch.bytes);
+  const entries: Array<[number, number, number]> = [];
+  for (let i = 0; i < whole.firsts.length; i += 1) {
+    const [first, second] = [whole.firsts[i]!, whole.seconds[i]!];
+    if (placeIn(patchColumns, first, second) < 0) entries.push([first, second, whole.lookIds[i]!]);
+  }
+  for (let i = 0; i < patchColumns.firsts.length; i += 1) {
+    const [first, second] = [patchColumns.firsts[i]!, patchColumns.seconds[i]!];
+    const look = patchedLook(patch, patchColumns, first, second, () => headLooks[lookNumberIn(whole, first, second)] ?? null);
+    if (look) entries.push([first, second, numberOf(look)]);
+  }
+  entries.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const columns = indexColumns(entries.length);
+  entries.forEach(([first, second, look], i) => {
+    columns.firsts[i] = first;
+    columns.seconds[i] = second;
+    columns.lookIds[i] = look;
+  });
+  return { columns, looks };
 }

@@ -13,6 +13,8 @@ import { findClashes, IncomingOrders } from './clashes';
 import { aliasKey } from '../aliases';
 import { toIsoInZone } from '../time';
 import { both, sellerText, type Localised } from '../localised';
+import { digestOf } from '../scoring/history';
+import { stageTouchedAliases, stageTouchedCustomers, type TouchedCustomer } from './touched';
 
 const OTHER_SHOP = both('If the file is from another shop, import it into a new shop.', '如果文件来自另一个店铺，请导入到新店铺。');
 
@@ -306,7 +308,7 @@ export async function finishCommit(
   const clashed = { orders: 0, rows: 0, first: null as { row: number; orderId: string } | null };
   for (let group = 0; group < GROUPS; group += 1) {
     const range = IDBKeyRange.bound([id, group, -Infinity], [id, group, Infinity]);
-    const tx = db.transaction(['staged', 'orders', 'customers', 'stagedAliases', 'meta'], 'readwrite');
+    const tx = db.transaction(['staged', 'orders', 'customers', 'stagedAliases', 'meta', 'touched'], 'readwrite');
     const staged = (await tx.objectStore('staged').getAll(range)).flatMap((batch) => JSON.parse(batch.json) as StagedOrder[]);
     const refuse = (parts: ReadonlyArray<Pick<StagedOrder, 'rows' | 'continuation'>>, orderId: string, reason: Localised) => {
       for (const part of parts) {
@@ -367,6 +369,7 @@ export async function finishCommit(
       const totals = (counts as StoreCounts | undefined) ?? { id: 'counts' as const, customers: 0, orders: 0 };
       const writes: Promise<unknown>[] = [];
       const changed: Array<[string, Order[]]> = [];
+      const added = new Set<string>();
       const historiesOf = new Map<number, OrderHistories>();
       bucketIds.forEach((bucket, i) => {
         const histories = readBucket<Order[]>(orderRecords[i]);
@@ -385,20 +388,26 @@ export async function finishCommit(
           totals.orders += merge.added;
           if (isGuestKey(key)) continue;
           changed.push([key, after]);
-          if (!before) totals.customers += 1;
+          if (!before) {
+            totals.customers += 1;
+            added.add(key);
+          }
         }
         if (ordersChanged) writes.push(tx.objectStore('orders').put(storedBucket(bucket, histories)));
       });
       const customers = new Map(bucketIds.map((bucket, i) => [bucket, readBucket<Customer>(customerRecords[i])]));
       const aliases: Array<[string, string]> = [];
-      buildCustomers(changed).forEach((customer, i) => {
+      const built = buildCustomers(changed);
+      built.forEach((customer, i) => {
         customers.get(bucketOf(customer.key))![customer.key] = customer;
         for (const alias of aliasesOf(customer, changed[i]![1])) aliases.push([alias, customer.key]);
       });
       record.customersTouched += changed.length;
+      const touched = built.map((customer, i): TouchedCustomer => [customer, digestOf(changed[i]![1]), added.has(customer.key)]);
       for (const bucket of new Set(changed.map(([key]) => bucketOf(key)))) writes.push(tx.objectStore('customers').put(storedCustomers(bucket, customers.get(bucket)!, historiesOf.get(bucket)!)));
       for (const [pass, pairs] of aliasesByPass(aliases)) writes.push(tx.objectStore('stagedAliases').put({ importId: id, seq: pass * ALIAS_PASS_SPAN + (aliasSeq += 1), json: JSON.stringify(pairs) }));
       writes.push(tx.objectStore('meta').put(totals), tx.objectStore('staged').delete(range));
+      writes.push(stageTouchedCustomers({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, touched));
       await Promise.all(writes);
     }
     await tx.done;
@@ -458,17 +467,22 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
     const buckets = [...byBucket.keys()];
     for (let start = 0; start < buckets.length; start += GROUP_SIZE * 4) {
       const slice = buckets.slice(start, start + GROUP_SIZE * 4);
-      const tx = db.transaction('aliases', 'readwrite');
-      const stored = await Promise.all(slice.map((bucket) => tx.store.get(bucket)));
-      const writes = slice.map((bucket, i) => {
+      const tx = db.transaction(['aliases', 'touched', 'meta'], 'readwrite');
+      const aliasStore = tx.objectStore('aliases');
+      const stored = await Promise.all(slice.map((bucket) => aliasStore.get(bucket)));
+      // Each identifier with every customer it names now: a rescore of only the touched badges it from them.
+      const named = new Map<string, string[]>();
+      const writes: Promise<unknown>[] = slice.map((bucket, i) => {
         const targets = readBucket<string[]>(stored[i]);
         for (const [alias, key] of byBucket.get(bucket)!) {
           const keys = targets[alias];
           if (!keys) targets[alias] = [key];
           else if (!keys.includes(key)) keys.push(key);
+          if (!alias.startsWith('ext:')) named.set(alias, targets[alias]!);
         }
-        return tx.store.put(storedBucket(bucket, targets));
+        return aliasStore.put(storedBucket(bucket, targets));
       });
+      writes.push(stageTouchedAliases({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, [...named]));
       await Promise.all([...writes, tx.done]);
     }
     onProgress(pass + 1, ALIAS_PASSES);

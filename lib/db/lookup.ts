@@ -8,7 +8,8 @@ import { formatMajor } from '../money';
 import { bucketOf, readBucket, type StoredBucket } from './buckets';
 import { clearBadgeCache } from './badge-index';
 import { readProfiles, type Profile } from './profiles';
-import type { Database } from './schema';
+import { groupOf, type Database } from './schema';
+import { rescoredGroupOf, type RescoredGroup } from './rescored';
 
 const SUMMARY: Record<Language, (c: Customer, recency: number | null) => string> = {
   en: (c, recency) => `${c.orderCount} orders · ${formatMajor(c.monetaryMinor, c.currency)} ${c.currency}${recency === null ? '' : ` · last ${recency} days ago`}`,
@@ -86,6 +87,12 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
     return read as Promise<Record<string, T>>;
   };
   const customerOf = async (key: string) => (await bucket<Customer>('customers', key))[key];
+  const rescoredOf = async (key: string) => {
+    const id = `rescored:${groupOf(bucketOf(key))}`;
+    let read = parsed.get(id) as Promise<RescoredGroup> | undefined;
+    if (!read) parsed.set(id, (read = rescoredGroupOf(db, key)));
+    return (await read)[key];
+  };
   // Staff hid the customer from seller pages (their notes): no badge, no card.
   const hiddenOnPages = async (key: string) => {
     let read = parsed.get(`notes:${key}`) as Promise<boolean> | undefined;
@@ -111,7 +118,9 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
   async function view(key: string): Promise<BadgeView | null> {
     const [customer, hidden] = await Promise.all([customerOf(key), hiddenOnPages(key)]);
     if (!customer || hidden) return null;
-    const profile = (await bucket<Profile>('profiles', key))[key];
+    // The rescore of the touched customers over the whole one, where it found them.
+    const [profiles, rescored] = await Promise.all([bucket<Profile>('profiles', key), rescoredOf(key)]);
+    const profile = rescored?.profile ?? profiles[key];
     const recency = typeof profile?.facts.recencyDays === 'number' ? profile.facts.recencyDays : null;
     return {
       customerKey: key,

@@ -3,9 +3,10 @@ import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from '../engine/outc
 import type { Facts } from '../scoring/scorer';
 import { bucketOf, readBucket, storedBucket, type StoredBucket } from './buckets';
 import type { Database } from './schema';
-import { countDue, FollowUpGrouper, type DailyCapacity, type DueTally, type FollowUpGroup, type FollowUpGroups, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
+import { countDue, FollowUpGrouper, mergeFollowUps, type DailyCapacity, type DueTally, type FollowUpGroup, type FollowUpGroups, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
 import { bucketSlices } from './slices';
 import type { RuleProblem } from '../engine/validate';
+import { rescoredCustomer, type RescoredCustomer } from './rescored';
 
 /** What a rescore found about one customer: every fact and what the rules say. */
 export interface Profile {
@@ -53,6 +54,8 @@ export interface RescoreStatus {
   error: string | null;
   /** Where the time went, in ms: reading histories, fitting, scoring and rules, writing profiles and follow-ups, the badge index, the customer table. */
   phases?: Partial<Record<'read' | 'fit' | 'score' | 'write' | 'index' | 'table', number>>;
+  /** After an import: the rescore of the touched customers that ran first, or why it could not. */
+  touched?: { state: 'done'; customers: number; ms: number } | { state: 'whole'; reason: string };
 }
 
 /**
@@ -128,8 +131,10 @@ export function readProfiles(stored: StoredBucket | undefined): Record<string, P
   return profiles;
 }
 
+/** A customer's profile: as the rescore of the touched found it, else as the whole rescore did. */
 export async function getProfile(db: Database, customerKey: string): Promise<Profile | undefined> {
-  return readProfiles(await db.get('profiles', bucketOf(customerKey)))[customerKey];
+  const [stored, rescored] = await Promise.all([db.get('profiles', bucketOf(customerKey)), rescoredCustomer(db, customerKey)]);
+  return rescored?.profile ?? readProfiles(stored)[customerKey];
 }
 
 export async function rescoreStatus(db: Database): Promise<RescoreStatus | undefined> {
@@ -169,24 +174,38 @@ export async function followUpGroups(db: Database, today: number, capacity: Dail
   return grouper.finish();
 }
 
+/**
+ * A customer's follow-ups from their bucket's: as a rescore of the touched found them, merged with
+ * what staff did (as the next whole rescore will merge them), else the whole rescore's.
+ */
+function customersFollowUps(bucketMap: Record<string, FollowUpRecord>, customerKey: string, rescored: RescoredCustomer | undefined): Record<string, FollowUpRecord> {
+  const own = Object.fromEntries(Object.entries(bucketMap).filter(([, f]) => f.customerKey === customerKey));
+  return rescored ? mergeFollowUps(own, Object.fromEntries(rescored.raised.map((f) => [f.id, f])), rescored.profile.asOfDay) : own;
+}
+
 /** One customer's follow-ups (one bucket read), in due order. */
 export async function followUpsOf(db: Database, customerKey: string): Promise<FollowUpRecord[]> {
-  const map = readBucket<FollowUpRecord>(await db.get('followups', bucketOf(customerKey)));
-  return Object.values(map).filter((f) => f.customerKey === customerKey).sort((a, b) => a.dueDay - b.dueDay);
+  const [stored, rescored] = await Promise.all([db.get('followups', bucketOf(customerKey)), rescoredCustomer(db, customerKey)]);
+  return Object.values(customersFollowUps(readBucket<FollowUpRecord>(stored), customerKey, rescored)).sort((a, b) => a.dueDay - b.dueDay);
 }
 
 /** Marks a follow-up done, or snoozes it until a day; the next rescore keeps what staff chose. */
 export async function setFollowUpStatus(db: Database, id: string, status: FollowUpStatus, untilDay: number | null = null): Promise<FollowUpRecord> {
-  const bucket = bucketOf(customerOfFollowUp(id));
+  const customerKey = customerOfFollowUp(id);
+  const bucket = bucketOf(customerKey);
+  const rescored = await rescoredCustomer(db, customerKey);
   const tx = db.transaction(['followups', 'meta'], 'readwrite');
   const [stored, due] = await Promise.all([tx.objectStore('followups').get(bucket), tx.objectStore('meta').get('dueTally') as Promise<DueTally | undefined>]);
   const map = readBucket<FollowUpRecord>(stored);
-  const record = map[id];
+  // One the rescore of the touched raised is kept in the bucket once worked: the next whole rescore merges it as any other.
+  const record = customersFollowUps(map, customerKey, rescored)[id];
   if (!record) throw new Error(`No follow-up ${id}`);
+  const counted = id in map;
   const changed = (map[id] = { ...record, status, snoozedUntilDay: status === 'snoozed' ? untilDay : null, updatedAt: Date.now() });
   const writes: Promise<unknown>[] = [tx.objectStore('followups').put(storedBucket(bucket, map))];
-  // The Overview's count of follow-ups due moves with the one staff worked (a store from before the count has none yet).
-  if (due) {
+  // The Overview's count of follow-ups due moves with the one staff worked (a store from before the
+  // count has none yet); it counts the whole rescore's follow-ups, until the next counts them all.
+  if (due && counted) {
     countDue(due, record, -1);
     countDue(due, changed, 1);
     writes.push(tx.objectStore('meta').put(due));

@@ -1,4 +1,5 @@
-import { outcomeOf } from '../engine/outcome';
+import { outcomeOf, type FollowUpOutcome } from '../engine/outcome';
+import type { RuleSet } from '../engine/rule-set';
 import { defaultRegistry, type Registry } from '../engine/registry';
 import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/currency';
 import { minorDigits } from '../money';
@@ -6,6 +7,8 @@ import type { Customer, CustomerNotes, KeptDate, Order } from '../model';
 import type { RuleFile } from '../engine/rule-file';
 import { historyFromDigest, type OrderDigest, type ScoringBase } from '../scoring/history';
 import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
+import { scorers as allScorers } from '../../plugins/scorers';
+import { clearTouchedIn, lastTouchedSeq, rescoreInputs, type RescoreBase } from './touched';
 import type { CustomerHistory, ScoreContext, ScoreSettings } from '../scoring/scorer';
 import { Population, PopulationBuilder, withKept, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
@@ -17,8 +20,8 @@ import { allNotes } from './customer-notes';
 import { storeCounts, type Database } from './schema';
 import { bucketSlices } from './slices';
 import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
-import { countDue, type DueTally, type FollowUpRecord } from '../follow-ups';
-import { keyHashes, SnapshotBuilder } from '../snapshots';
+import { countDue, mergeFollowUps, type DueTally, type FollowUpRecord } from '../follow-ups';
+import { keyHashes, SnapshotBuilder, type SnapshotReader } from '../snapshots';
 import { snapshotBefore, writeSnapshot } from './snapshots';
 import { emptyForecast, tallyForecast, withForecast, type ForecastEntry, type ForecastRecord } from '../forecast';
 import { BadgeIndexBuilder, writeBadgeIndex } from './badge-index';
@@ -39,6 +42,8 @@ export interface RescoreOptions {
   /** Defaults to now. */
   asOf?: number;
   registry?: Registry;
+  /** What the rescore of the touched customers before it did, for the status. */
+  touched?: RescoreStatus['touched'];
   onProgress?(status: RescoreStatus): void;
 }
 
@@ -108,6 +113,8 @@ export function shopRuleSets(ruleFiles: readonly RuleFile[], registry: Registry,
   return {
     ruleSetFor: ruleSetsByCurrency(ruleFiles, registry, (currency) => unfit.get(currency) ?? new Set()),
     unfitTables: Object.fromEntries([...unfit].filter(([, refs]) => refs.size > 0).map(([currency, refs]) => [currency, [...refs]])),
+    /** Every currency the shop buys in, with its unfit tables (none is an empty list). */
+    unfitByCurrency: Object.fromEntries([...unfit].map(([currency, refs]) => [currency, [...refs]])),
   };
 }
 
@@ -125,6 +132,36 @@ async function withDigests(db: Database, buckets: readonly number[]): Promise<St
   return done;
 }
 
+/** What scoring one customer needs: the day, the fitted models, the rules by currency, where customers stood before today. */
+export interface Scoring {
+  base: ScoringBase;
+  ctx: ScoreContext;
+  ruleSetFor: (currency: string) => RuleSet;
+  earlier: SnapshotReader | null;
+}
+
+/**
+ * One customer scored: every fact, what the rules say, and the profile written for them. The whole
+ * rescore and the rescore of the touched customers both score here, so they cannot disagree.
+ */
+export async function scoreStored(stored: StoredCustomer, { base, ctx, ruleSetFor, earlier }: Scoring) {
+  const history = historyOf(stored, base);
+  const key = history.customer.key;
+  const hashes = keyHashes(key);
+  const previous = earlier?.standingOf(hashes) ?? null;
+  const facts = scoreCustomer(previous ? { ...history, previous } : history, ctx);
+  const rules = ruleSetFor(history.customer.currency);
+  // Compiled rules answer at once: not a million awaits.
+  const outcome = outcomeOf(rules.compiled ? rules.firedSync(facts) : await rules.fired(facts), facts, key, base.asOfDay);
+  // Do-not-contact: no follow-up is raised for them, whatever the rules say.
+  if (history.notes?.doNotContact) outcome.followUps = [];
+  const profile: Profile = { key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay };
+  return { history, hashes, previous, facts, outcome, profile };
+}
+
+/** A follow-up as first raised: open, nothing done with it yet. */
+export const raisedRecord = (f: FollowUpOutcome, now: number): FollowUpRecord => ({ ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now });
+
 /**
  * Rescores the whole store: fits every scorer on all customers, scores each, evaluates the rules
  * in force, and writes `profiles` and `followups`. A follow-up keeps what staff did with it (done,
@@ -138,6 +175,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
   const status: RescoreStatus = {
     id: 'rescore', state: 'running', reason: options.reason, startedAt: Date.now(), finishedAt: null, asOfDay: base.asOfDay,
     customers: 0, scored: 0, followUpsOpen: 0, followUpsMissed: {}, ruleProblems: [], error: null,
+    ...(options.touched && { touched: options.touched }),
   };
   const phases: NonNullable<RescoreStatus['phases']> = (status.phases = {});
   let lap = performance.now();
@@ -152,7 +190,10 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     options.onProgress?.({ ...status });
   };
   try {
+    // Imports staged until now are in what this rescore reads.
+    const touchedUpTo = await lastTouchedSeq(db);
     const { ruleFiles, problems } = await activeRuleFiles(db, registry);
+    const inputs = rescoreInputs(ruleFiles, allScorers, options.settings, options.timeZone);
     status.ruleProblems = problems;
     const counts = await storeCounts(db);
     const [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
@@ -161,7 +202,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // between the two took some 1.3 GB.
     let population: Population | null = await readPopulation(db, kept, notes);
     spent('read');
-    const { ruleSetFor, unfitTables } = shopRuleSets(ruleFiles, registry, population.spend(minorDigits));
+    const { ruleSetFor, unfitTables, unfitByCurrency } = shopRuleSets(ruleFiles, registry, population.spend(minorDigits));
     status.unfitTables = unfitTables;
     status.customers = population.size;
     let firstAt = Infinity;
@@ -186,6 +227,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const badgeIndex = new BadgeIndexBuilder();
     const table = new CustomerTableBuilder(registry.facts, status.customers);
     const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+    const scoring: Scoring = { base, ctx, ruleSetFor, earlier };
     for await (const { start, buckets } of customerSlices(db, kept, notes)) {
       spent('read');
       const profiles = new Map<number, Profile[]>();
@@ -195,17 +237,9 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
         const map: Profile[] = [];
         const followUps: Record<string, FollowUpRecord> = {};
         for (const stored of customers) {
-          const history = historyOf(stored, base);
+          const { history, hashes, previous, facts, outcome, profile } = await scoreStored(stored, scoring);
           const key = history.customer.key;
-          const hashes = keyHashes(key);
-          const previous = earlier?.standingOf(hashes) ?? null;
-          const facts = scoreCustomer(previous ? { ...history, previous } : history, ctx);
-          const rules = ruleSetFor(history.customer.currency);
-          // Compiled rules answer at once: not a million awaits.
-          const outcome = outcomeOf(rules.compiled ? rules.firedSync(facts) : await rules.fired(facts), facts, key, base.asOfDay);
-          // Do-not-contact: no follow-up is raised for them, whatever the rules say.
-          if (history.notes?.doNotContact) outcome.followUps = [];
-          for (const f of outcome.followUps) followUps[f.id] = { ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now };
+          for (const f of outcome.followUps) followUps[f.id] = raisedRecord(f, now);
           for (const { ref, label } of outcome.missed) {
             const missed = (status.followUpsMissed![ref] ??= { label, customers: 0 });
             missed.customers += 1;
@@ -213,7 +247,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           // Hidden on pages: not in the index, so no page badges them.
           if (!history.notes?.hideOnPages) badgeIndex.addCustomer(history.customer, badgeIndex.lookOf(outcome.tier, outcome.badges));
           table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history);
-          map.push({ key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay });
+          map.push(profile);
           const { currency, orderCount, monetaryMinor } = history.customer;
           const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };
           tallyCustomer(overview.all, tallied);
@@ -263,7 +297,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     spent('index');
     await writeCustomerTable(db, await table.finish(built, builtFrom, base.asOfDay));
     spent('table');
-    await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom));
+    const rescoreBase: RescoreBase = { id: 'rescoreBase', built, asOfDay: base.asOfDay, inputs, models: ctx.models as Record<string, unknown>, unfit: unfitByCurrency };
+    await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom), (tx) => clearTouchedIn(tx, touchedUpTo, rescoreBase));
     spent('index');
     status.state = 'done';
   } catch (error) {
@@ -284,23 +319,4 @@ export async function updateRescoreNeeded(db: Database): Promise<boolean> {
   const [index, table, counts, rescore] = await Promise.all([db.getKey('meta', 'badgeIndex'), db.get('customerTable', 'head') as Promise<CustomerTableHead | undefined>, storeCounts(db), db.get('meta', 'rescore') as Promise<RescoreStatus | undefined>]);
   const failed = rescore?.state === 'failed' && rescore.reason === 'update';
   return (index === undefined || table?.layout !== TABLE_LAYOUT) && !failed && counts.customers > 0;
-}
-
-/**
- * One bucket's follow-ups after a rescore: each raised one keeps what staff did with it (a snooze
- * until it runs out) and the due day it was first given; one no longer raised is dropped while
- * open (the customer bought, the window passed) and kept once done.
- */
-function mergeFollowUps(previous: Record<string, FollowUpRecord>, raised: Record<string, FollowUpRecord>, asOfDay: number): Record<string, FollowUpRecord> {
-  const merged: Record<string, FollowUpRecord> = {};
-  for (const [id, old] of Object.entries(previous)) if (!(id in raised) && old.status === 'done') merged[id] = old;
-  for (const [id, fresh] of Object.entries(raised)) {
-    const old = previous[id];
-    if (!old) merged[id] = fresh;
-    else if (old.status === 'snoozed' && (old.snoozedUntilDay ?? asOfDay) <= asOfDay) merged[id] = { ...fresh, createdAt: old.createdAt, updatedAt: old.updatedAt };
-    else merged[id] = { ...fresh, status: old.status, snoozedUntilDay: old.snoozedUntilDay, createdAt: old.createdAt, updatedAt: old.updatedAt };
-    // Due on the day it was first raised (or later), not moved on by each day's rescore.
-    if (old) Object.assign(merged[id]!, { dueDay: old.dueDay, due: old.due });
-  }
-  return merged;
 }

@@ -12,8 +12,9 @@ import type { FormatId } from '../formats';
 import type { OverviewRecord } from '../overview';
 import type { DueTally } from '../follow-ups';
 import type { ForecastRecord } from '../forecast';
-import type { BadgeIndexHead, BadgeShard } from './badge-index';
+import type { BadgeIndexHead, BadgePatch, BadgeShard } from './badge-index';
 import type { TableRecord } from '../customer-table';
+import type { RescoreBase, TouchedCount } from './touched';
 import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, storedCustomers, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket, type StoredCustomers } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
@@ -26,7 +27,7 @@ export interface TiermarkDB extends DBSchema {
   staged: { key: [string, number, number]; value: StagedBatch };
   /** Alias additions of a commit in progress, applied after its customers. */
   stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
-  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret | ForecastRecord | PastSnapshotStatus };
+  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret | ForecastRecord | PastSnapshotStatus | TouchedCount | RescoreBase | BadgePatch };
   /** Facts and rule outcomes by customer, in buckets like `customers`. */
   profiles: { key: number; value: StoredBucket };
   /** Follow-ups the rules raised, by id, in buckets of their customers': staff mark them done or snooze them. */
@@ -47,6 +48,17 @@ export interface TiermarkDB extends DBSchema {
   badgeShards: { key: number; value: BadgeShard };
   /** The customer table by record name, written by the rescore (see customer-table.ts); rebuilt, so never backed up. */
   customerTable: { key: string; value: TableRecord };
+  /** Customers imports changed since the last whole rescore, with their identifiers, a commit's group at a time (see touched.ts). */
+  touched: { key: number; value: TouchedBatch };
+  /** What the rescore of touched customers found, over the last whole rescore's buckets, by bucket group (see touched.ts). */
+  rescored: { key: number; value: { group: number; json: string } };
+}
+
+/** One commit group's changed customers and the identifiers they hold, as JSON (see touched.ts). */
+export interface TouchedBatch {
+  /** In the order commits wrote them: a customer changed twice is as the later left them. */
+  seq?: number;
+  json: string;
 }
 
 export interface CustomerDates {
@@ -152,6 +164,11 @@ export const MIGRATIONS: readonly Upgrade[] = [
     db.createObjectStore('customerNotes', { keyPath: 'key' });
     db.createObjectStore('abTests', { keyPath: 'id' });
     db.createObjectStore('snapshots', { keyPath: 'day' });
+  },
+  // v9: customers touched since the last whole rescore, and the rescore of only them.
+  (db) => {
+    db.createObjectStore('touched', { keyPath: 'seq', autoIncrement: true });
+    db.createObjectStore('rescored', { keyPath: 'group' });
   },
 ];
 

@@ -65,12 +65,16 @@ export function indexColumns(size: number, buffer: ArrayBufferLike = new ArrayBu
   return { firsts: new Uint32Array(buffer, 0, size), seconds: new Uint32Array(buffer, size * 4, size), lookIds: new Uint16Array(buffer, size * 8, size) };
 }
 
-/** Where an identifier stands in sorted hash columns: its look number, or -1. */
-export function lookNumberIn({ firsts, seconds, lookIds }: IndexColumns, first: number, second: number): number {
-  for (let at = countBelow(firsts, first); at < firsts.length && firsts[at] === first; at += 1) {
-    if (seconds[at] === second) return lookIds[at]!;
-  }
+/** Where an identifier stands in sorted hash columns: its place, or -1. */
+export function placeIn({ firsts, seconds }: IndexColumns, first: number, second: number): number {
+  for (let at = countBelow(firsts, first); at < firsts.length && firsts[at] === first; at += 1) if (seconds[at] === second) return at;
   return -1;
+}
+
+/** An identifier's look number in sorted hash columns, or -1. */
+export function lookNumberIn(columns: IndexColumns, first: number, second: number): number {
+  const at = placeIn(columns, first, second);
+  return at < 0 ? -1 : columns.lookIds[at]!;
 }
 
 /**

@@ -1,0 +1,74 @@
+import { defaultRegistry, type Registry } from '../engine/registry';
+import { ruleSetsByCurrency } from '../engine/currency';
+import { localDayNumber } from '../time';
+import { bucketOf } from './buckets';
+import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
+import type { RescoredGroup } from './rescored';
+import { raisedRecord, scoreStored, type Scoring } from './rescore';
+import { activeRuleFiles } from './rule-files';
+import { allKeptDates } from './kept-dates';
+import { allNotes } from './customer-notes';
+import { groupOf, storeCounts, type Database } from './schema';
+import { snapshotBefore } from './snapshots';
+import { rescoreInputs, touchedSince, type RescoreBase } from './touched';
+import type { ScoreSettings } from '../scoring/scorer';
+import { scorers as allScorers } from '../../plugins/scorers';
+
+/**
+ * The rescore of only the customers imports touched since the last whole rescore, on the same day
+ * with the same rules: scored with the whole rescore's fitted models, as it would score them. What
+ * it finds lies over the whole rescore's records (`rescored`, the badge patch) until the next.
+ */
+
+export interface TouchedRescoreOptions {
+  timeZone: string;
+  settings: ScoreSettings;
+  asOf?: number;
+  registry?: Registry;
+}
+
+export type TouchedRescore =
+  | { state: 'done'; customers: number; ms: number }
+  /** Why only a whole rescore will do. */
+  | { state: 'whole'; reason: 'no-base' | 'another-day' | 'inputs' | 'too-many' | 'new-currency' };
+
+/** Rescores the touched customers over the last whole rescore, or says why a whole rescore is needed. */
+export async function rescoreTouched(db: Database, options: TouchedRescoreOptions): Promise<TouchedRescore> {
+  const started = performance.now();
+  const registry = options.registry ?? defaultRegistry();
+  const asOf = options.asOf ?? Date.now();
+  const base = { asOf, asOfDay: localDayNumber(asOf, options.timeZone), timeZone: options.timeZone, settings: options.settings };
+  const [kept, head] = await Promise.all([db.get('meta', 'rescoreBase') as Promise<RescoreBase | undefined>, db.get('meta', 'badgeIndex')]);
+  if (!kept || !head || !('built' in head) || head.built !== kept.built) return { state: 'whole', reason: 'no-base' };
+  if (kept.asOfDay !== base.asOfDay) return { state: 'whole', reason: 'another-day' };
+  const { ruleFiles } = await activeRuleFiles(db, registry);
+  if (rescoreInputs(ruleFiles, allScorers, options.settings, options.timeZone) !== kept.inputs) return { state: 'whole', reason: 'inputs' };
+  const touched = await touchedSince(db);
+  if (touched.overflow) return { state: 'whole', reason: 'too-many' };
+  // A currency the whole rescore did not see has no unfit tables worked out for it.
+  for (const { customer } of touched.customers.values()) if (!(customer.currency in kept.unfit)) return { state: 'whole', reason: 'new-currency' };
+
+  const ruleSetFor = ruleSetsByCurrency(ruleFiles, registry, (currency) => new Set(kept.unfit[currency] ?? []));
+  const scoring: Scoring = { base, ctx: { ...base, models: kept.models }, ruleSetFor, earlier: await snapshotBefore(db, base.asOfDay) };
+  const [dates, notes, counts] = await Promise.all([allKeptDates(db), allNotes(db), storeCounts(db)]);
+  const now = Date.now();
+  const groups = new Map<number, RescoredGroup>();
+  const patched: PatchedCustomer[] = [];
+  for (const { customer, digest, added } of touched.customers.values()) {
+    const keptDates = dates.get(customer.key);
+    const noted = notes.get(customer.key);
+    const { profile, outcome, history } = await scoreStored({ customer, digest, ...(keptDates && { keptDates }), ...(noted && { notes: noted }) }, scoring);
+    const group = groupOf(bucketOf(customer.key));
+    let rescored = groups.get(group);
+    if (!rescored) groups.set(group, (rescored = {}));
+    rescored[customer.key] = { profile, raised: outcome.followUps.map((f) => raisedRecord(f, now)) };
+    patched.push({ customer, look: history.notes?.hideOnPages ? null : storedLook(outcome.tier, outcome.badges), added });
+  }
+  const patch = badgePatch(kept.built, { customers: counts.customers, orders: counts.orders }, patched, touched.aliases);
+  // Everything touched since the whole rescore is rescored each time: the layer is written whole.
+  const tx = db.transaction(['rescored', 'meta'], 'readwrite');
+  const store = tx.objectStore('rescored');
+  await Promise.all([store.clear(), ...[...groups].map(([group, rescored]) => store.put({ group, json: JSON.stringify(rescored) })), tx.objectStore('meta').put(patch), tx.done]);
+  return { state: 'done', customers: touched.customers.size, ms: Math.round(performance.now() - started) };
+}
+

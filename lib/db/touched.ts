@@ -1,0 +1,117 @@
+import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
+import type { Customer } from '../model';
+import type { OrderDigest } from '../scoring/history';
+import type { Database, TiermarkDB } from './schema';
+
+/**
+ * The customers imports changed since the last whole rescore, kept as each commit left them, with
+ * the customers each of their identifiers names now: all a rescore of only those customers reads
+ * (a million customers' buckets take a minute to parse; a day's changed customers, a moment).
+ * Written in the commit's own transactions; cleared by the whole rescore that has read them.
+ */
+
+/** Beyond this many changed customers since the last whole rescore, only a whole rescore is worth it. */
+export const TOUCHED_MAX = 50_000;
+
+/** `meta` record "touched": how many were staged, and whether more came than are staged. */
+export interface TouchedCount {
+  id: 'touched';
+  customers: number;
+  overflow: boolean;
+}
+
+/** One commit's part: changed customers with their order digest, or identifiers with every customer they name. */
+/** A changed customer: the aggregate, the order digest, and whether the commit added them (no whole rescore has seen them). */
+export type TouchedCustomer = [Customer, OrderDigest, boolean];
+type TouchedPart = { customers: readonly TouchedCustomer[] } | { aliases: ReadonlyArray<[string, string[]]> };
+
+type Stores = ArrayLike<StoreNames<TiermarkDB>>;
+/** The stores of a commit's transaction that staging writes. */
+export type Writable = { touched: IDBPObjectStore<TiermarkDB, Stores, 'touched', 'readwrite'>; meta: IDBPObjectStore<TiermarkDB, Stores, 'meta', 'readwrite'> };
+
+/**
+ * Stages a commit group's changed customers, in the commit's transaction; past TOUCHED_MAX it
+ * only marks the overflow, and what is staged is no longer enough for a rescore of the touched.
+ */
+export async function stageTouchedCustomers(stores: Writable, customers: readonly TouchedCustomer[]): Promise<void> {
+  if (customers.length === 0) return;
+  const count = ((await stores.meta.get('touched')) as TouchedCount | undefined) ?? { id: 'touched', customers: 0, overflow: false };
+  if (count.overflow) return;
+  count.customers += customers.length;
+  count.overflow = count.customers > TOUCHED_MAX;
+  await Promise.all([stores.meta.put(count), count.overflow ? undefined : stores.touched.put({ json: JSON.stringify({ customers } satisfies TouchedPart) })]);
+}
+
+/** Stages identifiers a commit added, each with every customer it names once added; nothing past the overflow. */
+export async function stageTouchedAliases(stores: Writable, aliases: ReadonlyArray<[string, string[]]>): Promise<void> {
+  if (aliases.length === 0) return;
+  const count = (await stores.meta.get('touched')) as TouchedCount | undefined;
+  if (count?.overflow) return;
+  await stores.touched.put({ json: JSON.stringify({ aliases } satisfies TouchedPart) });
+}
+
+export interface Touched {
+  /** The last staged batch: a whole rescore that read the store after it clears up to it. */
+  lastSeq: number;
+  overflow: boolean;
+  /** `added`: not in the last whole rescore. */
+  customers: Map<string, { customer: Customer; digest: OrderDigest; added: boolean }>;
+  /** Identifiers added since, with every customer each names. */
+  aliases: Map<string, string[]>;
+}
+
+/** Everything staged since the last whole rescore, later commits over earlier ones. */
+export async function touchedSince(db: Database): Promise<Touched> {
+  const tx = db.transaction(['touched', 'meta'], 'readonly');
+  const [batches, count] = await Promise.all([tx.objectStore('touched').getAll(), tx.objectStore('meta').get('touched') as Promise<TouchedCount | undefined>]);
+  const touched: Touched = { lastSeq: 0, overflow: count?.overflow ?? false, customers: new Map(), aliases: new Map() };
+  for (const batch of batches) {
+    touched.lastSeq = Math.max(touched.lastSeq, batch.seq!);
+    const part = JSON.parse(batch.json) as TouchedPart;
+    if ('customers' in part) {
+      for (const [customer, digest, added] of part.customers) touched.customers.set(customer.key, { customer, digest, added: added || touched.customers.get(customer.key)?.added === true });
+    }
+    else for (const [alias, keys] of part.aliases) touched.aliases.set(alias, keys);
+  }
+  return touched;
+}
+
+/** The last staged batch's number now (0 for none): what a whole rescore starting now will have read. */
+export async function lastTouchedSeq(db: Database): Promise<number> {
+  const cursor = await db.transaction('touched').store.openKeyCursor(null, 'prev');
+  return cursor?.key ?? 0;
+}
+
+/**
+ * What a whole rescore leaves for the rescores of the touched after it, written with its badge
+ * index (`meta` record "rescoreBase"): the fitted models, the rules' unfit tables, and what else
+ * the scores depend on. A rescore of the touched scores as the whole one would, or not at all.
+ */
+export interface RescoreBase {
+  id: 'rescoreBase';
+  /** The badge index's build it was written with. */
+  built: string;
+  asOfDay: number;
+  /** The rules in force, the scorers' versions, the settings and the time zone, as text: any change, and only a whole rescore will do. */
+  inputs: string;
+  models: Record<string, unknown>;
+  /** Each currency the shop's customers buy in, with the rule tables unfit for it. */
+  unfit: Record<string, string[]>;
+}
+
+/** The text of what scores depend on besides the customers (see RescoreBase.inputs). */
+export function rescoreInputs(ruleFiles: unknown, scorers: ReadonlyArray<{ id: string; version: number }>, settings: unknown, timeZone: string): string {
+  return JSON.stringify({ ruleFiles, scorers: scorers.map((s) => `${s.id}@${s.version}`), settings, timeZone });
+}
+
+type Clearing = IDBPTransaction<TiermarkDB, ['badgeShards', 'meta', 'rescored', 'touched'], 'readwrite'>;
+
+/**
+ * In the transaction of a whole rescore's badge index, that rescore started when `upTo` was the
+ * last batch: those batches, and the rescore of the touched over the last index, are in it.
+ * Batches a commit staged meanwhile stay for the next rescore, and so does their count.
+ */
+export async function clearTouchedIn(tx: Clearing, upTo: number, base: RescoreBase): Promise<void> {
+  await Promise.all([tx.objectStore('touched').delete(IDBKeyRange.upperBound(upTo)), tx.objectStore('rescored').clear(), tx.objectStore('meta').put(base)]);
+  if ((await tx.objectStore('touched').count()) === 0) await tx.objectStore('meta').delete('touched');
+}

@@ -1,0 +1,154 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { badgeLooks, wholeBadgeIndex } from '../../../lib/db/badge-index';
+import { importFile } from '../../../lib/db/importer';
+import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
+import { followUpsOf, getProfile, setFollowUpStatus } from '../../../lib/db/profiles';
+import { rescore } from '../../../lib/db/rescore';
+import { rescoreTouched } from '../../../lib/db/rescore-touched';
+import { saveRuleFile } from '../../../lib/db/rule-files';
+import { openTiermarkDB, type Database } from '../../../lib/db/schema';
+import { touchedSince } from '../../../lib/db/touched';
+import { defaultRegistry } from '../../../lib/engine/registry';
+import { sha256Hex } from '../../../lib/import/encoding';
+import { BadgeIndex, lookOf } from '../../../lib/overlay/badge-index';
+import type { Ref } from '../../../lib/overlay/site-adapter';
+import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
+import { endOfDay } from '../../../lib/time';
+import { chunked } from '../../helpers';
+
+const HEADER = 'Order Number,Order Date,Email (Billing),First Name (Billing),Last Name (Billing),Order Total';
+// Two buyers called Wei Wang, Marie Curie with two orders, Ada Lovelace with one small one.
+const FIRST = `${HEADER}
+1,2024-01-01,a@example.com,Wei,Wang,10.00
+2,2024-01-02,b@example.com,Wei,Wang,20.00
+3,2024-02-01,marie@example.org,Marie,Curie,500.00
+4,2024-03-01,marie@example.org,Marie,Curie,30.00
+5,2024-03-02,ada@example.com,Ada,Lovelace,15.00
+`;
+// The day after: Ada buys big, Grace is new, and a second Marie Curie makes that name ambiguous.
+const NEXT_DAY = `${HEADER}
+6,2024-03-10,ada@example.com,Ada,Lovelace,400.00
+7,2024-03-10,grace@example.com,Grace,Hopper,50.00
+8,2024-03-10,marie.c@example.net,Marie,Curie,25.00
+`;
+const ZONE = 'UTC';
+const AS_OF = { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2024-03-10', ZONE) };
+
+/** A welcome call for every buyer, due 45 days after their first purchase: raised whatever the models. */
+const WELCOME = JSON.stringify({
+  id: 'welcome', title: { en: 'Welcome call', 'zh-CN': '欢迎回访' }, version: 1, enabled: true,
+  rules: [{
+    name: 'call', conditions: { all: [{ fact: 'orderCount', operator: 'greaterThanInclusive', value: 1 }] },
+    event: { type: 'follow-up', params: { action: 'welcome-call', label: { en: 'Welcome call', 'zh-CN': '欢迎回访' }, channel: 'phone', due: { days: 45, since: 'tenureDays' }, message: { en: 'Hello', 'zh-CN': '您好' } } },
+  }],
+});
+
+async function importText(db: Database, name: string, text: string) {
+  const bytes = new TextEncoder().encode(text);
+  return importFile(db, { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 64) }, {});
+}
+
+/** The shop scored on 10 March, then that day's orders imported. */
+async function shopAfterADay() {
+  const db = await openTiermarkDB(`touched-test-${Math.random()}`);
+  expect(await saveRuleFile(db, 'welcome.json', WELCOME, defaultRegistry())).toEqual([]);
+  await importText(db, 'first.csv', FIRST);
+  expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done' });
+  await importText(db, 'next-day.csv', NEXT_DAY);
+  clearLookupCache(db);
+  return db;
+}
+
+/** Every identifier the two files hold, as a seller page shows them, and strangers. */
+const ROWS: Ref[][] = [
+  ...['1', '2', '3', '4', '5', '6', '7', '8', '999'].map((value): Ref[] => [{ kind: 'order', value }]),
+  ...['a@example.com', 'b@example.com', 'marie@example.org', 'ada@example.com', 'grace@example.com', 'marie.c@example.net', 'nobody@example.com'].flatMap((value): Ref[][] => [[{ kind: 'email', value }], [{ kind: 'id', value }]]),
+  ...['Wei Wang', 'Marie Curie', 'Ada Lovelace', 'Grace Hopper', 'Nobody Here'].map((value): Ref[] => [{ kind: 'name', value }]),
+];
+
+/** What a page is told for every row three ways: the lookup from the buckets, the index's shards, the whole index a small shop's page gets. */
+async function looksThreeWays(db: Database) {
+  clearLookupCache(db);
+  const lookup = (await lookupRows(db, 'woocommerce', ROWS, 'en')).map(lookOf);
+  const shards = await badgeLooks(db, 'woocommerce', ROWS, 'en');
+  const packed = await wholeBadgeIndex(db, 'en', 'v');
+  const whole = packed && new BadgeIndex(JSON.parse(JSON.stringify(packed)));
+  return { lookup, shards, whole: whole && ROWS.map((refs) => whole.look(refs, 'woocommerce')) };
+}
+
+describe('rescoring only the customers an import touched', () => {
+  it('stages each changed customer of an import once, with the customers each new identifier names', async () => {
+    const db = await shopAfterADay();
+    const touched = await touchedSince(db);
+    // Counted from the file: the distinct buyers of the day's orders.
+    const buyers = new Set(NEXT_DAY.trim().split('\n').slice(1).map((line) => line.split(',')[2]));
+    expect([...touched.customers.keys()].sort()).toEqual([...buyers].map((email) => `woocommerce:${email}`).sort());
+    expect(touched.customers.get('woocommerce:ada@example.com')).toMatchObject({ added: false, customer: { orderCount: 2 } });
+    expect(touched.customers.get('woocommerce:grace@example.com')).toMatchObject({ added: true });
+    expect(touched.aliases.get('name:marie curie')?.slice().sort()).toEqual(['woocommerce:marie.c@example.net', 'woocommerce:marie@example.org']);
+  });
+
+  it('puts the touched customers’ figures, badges and cards right at once, the same by every way a page asks', async () => {
+    const db = await shopAfterADay();
+    // The import made the index stale: pages are answered by the lookup until a rescore.
+    expect(await badgeLooks(db, 'woocommerce', ROWS, 'en')).toBeNull();
+    const before = (await getProfile(db, 'woocommerce:ada@example.com'))!;
+    const result = await rescoreTouched(db, AS_OF);
+    expect(result).toMatchObject({ state: 'done', customers: 3 });
+
+    const ada = (await getProfile(db, 'woocommerce:ada@example.com'))!;
+    expect(ada.facts).toMatchObject({ orderCount: 2, monetary: 415, recencyDays: 0 });
+    // 400 more moves her up the ladder: the badge must change with it.
+    expect(before.facts).toMatchObject({ orderCount: 1, monetary: 15 });
+    expect(ada.tier?.rank).toBeGreaterThan(before.tier?.rank ?? -1);
+    expect((await getProfile(db, 'woocommerce:grace@example.com'))!.facts).toMatchObject({ orderCount: 1, monetary: 50 });
+    // Untouched: as the whole rescore left them.
+    expect((await getProfile(db, 'woocommerce:marie@example.org'))!.facts).toMatchObject({ orderCount: 2, monetary: 530 });
+
+    const { lookup, shards, whole } = await looksThreeWays(db);
+    expect(shards).toEqual(lookup);
+    expect(whole).toEqual(lookup);
+    const at = (refs: Ref[]) => lookup[ROWS.findIndex((row) => JSON.stringify(row) === JSON.stringify(refs))];
+    // A new customer is found by every identifier; the name two customers now share is ambiguous.
+    for (const refs of [[{ kind: 'order', value: '7' }], [{ kind: 'email', value: 'grace@example.com' }], [{ kind: 'id', value: 'grace@example.com' }]] as Ref[][]) {
+      expect(at(refs)).toMatchObject({ kind: 'customer' });
+    }
+    expect(at([{ kind: 'name', value: 'Marie Curie' }])).toEqual({ kind: 'ambiguous', count: 2 });
+    // Ada's badge is her new profile's, by her old order and her new one.
+    const adaLook = { kind: 'customer', tier: ada.tier && { label: ada.tier.label.en, colour: ada.tier.colour } };
+    expect(at([{ kind: 'order', value: '5' }])).toMatchObject(adaLook);
+    expect(at([{ kind: 'order', value: '6' }])).toMatchObject(adaLook);
+    expect(at([{ kind: 'order', value: '999' }])).toBeNull();
+  });
+
+  it('raises the touched customers’ follow-ups, keeps what staff do with them, and leaves all to the whole rescore after it', async () => {
+    const db = await shopAfterADay();
+    await rescoreTouched(db, AS_OF);
+    const [call] = await followUpsOf(db, 'woocommerce:grace@example.com');
+    expect(call).toMatchObject({ ref: 'welcome/call', status: 'open', customerKey: 'woocommerce:grace@example.com' });
+    await setFollowUpStatus(db, call!.id, 'done');
+    expect((await followUpsOf(db, 'woocommerce:grace@example.com')).map((f) => [f.id, f.status])).toEqual([[call!.id, 'done']]);
+
+    expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done' });
+    expect((await followUpsOf(db, 'woocommerce:grace@example.com')).map((f) => [f.id, f.status])).toEqual([[call!.id, 'done']]);
+    // The whole rescore has read everything staged: nothing lies over it any more.
+    expect(await db.count('rescored')).toBe(0);
+    expect(await db.count('touched')).toBe(0);
+    expect(await db.get('meta', 'badgePatch')).toBeUndefined();
+    expect((await getProfile(db, 'woocommerce:ada@example.com'))!.facts).toMatchObject({ orderCount: 2, monetary: 415 });
+    const { lookup, shards, whole } = await looksThreeWays(db);
+    expect(shards).toEqual(lookup);
+    expect(whole).toEqual(lookup);
+  });
+
+  it('leaves the work to a whole rescore on another day, or after the rules changed', async () => {
+    const db = await shopAfterADay();
+    expect(await rescoreTouched(db, { ...AS_OF, asOf: endOfDay('2024-03-11', ZONE) })).toEqual({ state: 'whole', reason: 'another-day' });
+    expect(await saveRuleFile(db, 'welcome.json', WELCOME.replace('"days":45', '"days":30').replace('"days": 45', '"days": 30'), defaultRegistry())).toEqual([]);
+    expect(await rescoreTouched(db, AS_OF)).toEqual({ state: 'whole', reason: 'inputs' });
+    // Nothing was written over the whole rescore's records.
+    expect(await db.count('rescored')).toBe(0);
+    expect(await badgeLooks(db, 'woocommerce', ROWS, 'en')).toBeNull();
+  });
+});
