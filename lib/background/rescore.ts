@@ -3,6 +3,7 @@ import { remindOfFollowUps } from './reminders';
 import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
 import { rescore, updateRescoreNeeded } from '../db/rescore';
+import { rescoreTouched } from '../db/rescore-touched';
 import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
 import { onMessage } from '../messaging';
@@ -18,8 +19,13 @@ let queued: Promise<RescoreStatus> | null = null;
 async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatus> {
   const { timeZone, clvDiscountRate } = await shopSettings.getValue();
   const database = await db();
+  // After an import, the touched customers first, over the last whole rescore: their badges and
+  // cards are right in seconds, while the whole rescore that follows takes minutes at a million.
+  const touched = reason === 'import' ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }) : undefined;
+  if (touched?.state === 'done') clearLookupCache(database);
   const status = await rescore(database, {
     reason,
+    ...(touched && { touched }),
     timeZone,
     settings: { clvDiscountRate },
     // Progress goes to extension storage too: pages can watch it, and each write keeps the worker awake.
