@@ -35,3 +35,27 @@ export async function generateShopifyRows(target: string, rows: number, firstCop
   await finished(out);
   return { rows: copies * bodyRows, bytes, copies };
 }
+
+/**
+ * One day's orders for about one customer in `every` of a file made by generateShopifyRows with
+ * `copies` copies: every `every`-th copy again, its buyers the same, its order numbers new (`-k-tag`)
+ * and every date on `day`. What a seller imports the morning after, into the shop of the big file.
+ */
+export async function generateShopifyDay(target: string, copies: number, options: { every: number; day: string; tag: string }): Promise<{ rows: number; copies: number }> {
+  const text = readFileSync(benchSource().path, 'utf8');
+  const newline = text.indexOf('\n');
+  const body = text.slice(newline + 1).replace(/\n?$/, '\n');
+  const onDay = body.replace(/\b\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2} [+-]\d{4})/g, `${options.day}$1`);
+  const bodyRows = (await import('papaparse')).default.parse(body, { skipEmptyLines: true }).data.length;
+  const out = createWriteStream(target);
+  out.write(text.slice(0, newline + 1));
+  let written = 0;
+  for (let k = 0; k < copies; k += options.every) {
+    const copy = onDay.replace(/(^|\n)(#\d+),/g, `$1$2-${k}-${options.tag},`).replace(/@example\.com/g, `-${k}@example.com`);
+    if (!out.write(copy)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    written += 1;
+  }
+  out.end();
+  await finished(out);
+  return { rows: written * bodyRows, copies: written };
+}
