@@ -6,7 +6,7 @@ import type { Database } from './schema';
 import { countDue, FollowUpGrouper, mergeFollowUps, type DailyCapacity, type DueTally, type FollowUpGroup, type FollowUpGroups, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
 import { bucketSlices } from './slices';
 import type { RuleProblem } from '../engine/validate';
-import { rescoredCustomer, type RescoredCustomer } from './rescored';
+import { allRescored, rescoredCustomer, type RescoredCustomer } from './rescored';
 
 /** What a rescore found about one customer: every fact and what the rules say. */
 export interface Profile {
@@ -153,10 +153,47 @@ function problemOfLine(line: string): RuleProblem {
 /** The customer a follow-up id (`ref|customer key|due date`) belongs to. */
 export const customerOfFollowUp = (id: string) => id.slice(id.indexOf('|') + 1, id.lastIndexOf('|'));
 
+/**
+ * The follow-ups as staff work them: a bucket's as the whole rescore left them, with the customers a
+ * rescore of the touched found since merged over theirs. Each bucket is passed through `bucket`;
+ * `rest` gives the rescored customers whose buckets held none.
+ */
+class FollowUpsOverLayer {
+  private readonly left: Set<string>;
+  constructor(private readonly layer: ReadonlyMap<string, RescoredCustomer>) {
+    this.left = new Set(layer.keys());
+  }
+
+  bucket(map: Record<string, FollowUpRecord>): FollowUpRecord[] {
+    if (this.layer.size === 0) return Object.values(map);
+    const records: FollowUpRecord[] = [];
+    const layered = new Map<string, Record<string, FollowUpRecord>>();
+    for (const [id, record] of Object.entries(map)) {
+      if (!this.layer.has(record.customerKey)) {
+        records.push(record);
+        continue;
+      }
+      let own = layered.get(record.customerKey);
+      if (!own) layered.set(record.customerKey, (own = {}));
+      own[id] = record;
+    }
+    for (const [key, own] of layered) {
+      this.left.delete(key);
+      records.push(...Object.values(customersFollowUps(own, key, this.layer.get(key))));
+    }
+    return records;
+  }
+
+  rest(): FollowUpRecord[] {
+    return [...this.left].flatMap((key) => Object.values(customersFollowUps({}, key, this.layer.get(key))));
+  }
+}
+
 /** Every follow-up in the store, in due order. */
 export async function allFollowUps(db: Database): Promise<FollowUpRecord[]> {
-  const buckets = await db.getAll('followups');
-  return buckets.flatMap((stored) => Object.values(readBucket<FollowUpRecord>(stored))).sort((a, b) => a.dueDay - b.dueDay || (a.id < b.id ? -1 : 1));
+  const [buckets, layer] = await Promise.all([db.getAll('followups'), allRescored(db)]);
+  const over = new FollowUpsOverLayer(layer);
+  return [...buckets.flatMap((stored) => over.bucket(readBucket<FollowUpRecord>(stored))), ...over.rest()].sort((a, b) => a.dueDay - b.dueDay || (a.id < b.id ? -1 : 1));
 }
 
 /** Buckets of follow-ups read at a time: a sixty-fourth of them, parsed in a page's short task. */
@@ -168,9 +205,11 @@ const FOLLOW_UP_SLICE = 16;
  */
 export async function followUpGroups(db: Database, today: number, capacity: DailyCapacity = {}, shown: Partial<Record<FollowUpGroup, number>> = {}): Promise<FollowUpGroups> {
   const grouper = new FollowUpGrouper(today, capacity, shown);
+  const over = new FollowUpsOverLayer(await allRescored(db));
   for await (const { followups } of bucketSlices(db, ['followups'], FOLLOW_UP_SLICE)) {
-    for (const stored of followups) for (const record of Object.values(readBucket<FollowUpRecord>(stored))) grouper.add(record);
+    for (const stored of followups) for (const record of over.bucket(readBucket<FollowUpRecord>(stored))) grouper.add(record);
   }
+  for (const record of over.rest()) grouper.add(record);
   return grouper.finish();
 }
 

@@ -28,3 +28,10 @@ export async function rescoredGroupOf(db: Database, key: string): Promise<Rescor
 export async function rescoredCustomer(db: Database, key: string): Promise<RescoredCustomer | undefined> {
   return (await rescoredGroupOf(db, key))[key];
 }
+
+/** Every rescored customer, by key: a rescore of the touched holds a day's changed customers, a few thousand. */
+export async function allRescored(db: Database): Promise<Map<string, RescoredCustomer>> {
+  const all = new Map<string, RescoredCustomer>();
+  for (const stored of await db.getAll('rescored')) for (const [key, rescored] of Object.entries(JSON.parse(stored.json) as RescoredGroup)) all.set(key, rescored);
+  return all;
+}

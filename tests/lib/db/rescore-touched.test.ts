@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { badgeLooks, wholeBadgeIndex } from '../../../lib/db/badge-index';
 import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
-import { followUpsOf, getProfile, setFollowUpStatus } from '../../../lib/db/profiles';
+import { allFollowUps, followUpGroups, followUpsOf, getProfile, setFollowUpStatus } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { rescoreTouched } from '../../../lib/db/rescore-touched';
 import { saveRuleFile } from '../../../lib/db/rule-files';
@@ -127,8 +127,16 @@ describe('rescoring only the customers an import touched', () => {
     await rescoreTouched(db, AS_OF);
     const [call] = await followUpsOf(db, 'woocommerce:grace@example.com');
     expect(call).toMatchObject({ ref: 'welcome/call', status: 'open', customerKey: 'woocommerce:grace@example.com' });
+    // The lists staff work from have it too, once, beside everyone else's.
+    const today = 19_792; // 10 March 2024
+    const open = await followUpGroups(db, today);
+    const listed = await allFollowUps(db);
+    expect(listed.filter((f) => f.id === call!.id)).toHaveLength(1);
+    expect(new Set(listed.map((f) => f.customerKey)).size).toBe(6);
+    expect(Object.values(open.counts).reduce((a, b) => a + b, 0)).toBe(listed.length);
     await setFollowUpStatus(db, call!.id, 'done');
     expect((await followUpsOf(db, 'woocommerce:grace@example.com')).map((f) => [f.id, f.status])).toEqual([[call!.id, 'done']]);
+    expect((await followUpGroups(db, today)).counts.done).toBe(open.counts.done + 1);
 
     expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done' });
     expect((await followUpsOf(db, 'woocommerce:grace@example.com')).map((f) => [f.id, f.status])).toEqual([[call!.id, 'done']]);
