@@ -19,9 +19,9 @@ let queued: Promise<RescoreStatus> | null = null;
 async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatus> {
   const { timeZone, clvDiscountRate } = await shopSettings.getValue();
   const database = await db();
-  // After an import, the touched customers first, over the last whole rescore: their badges and
-  // cards are right in seconds, while the whole rescore that follows takes minutes at a million.
-  const touched = reason === 'import' ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }) : undefined;
+  // After an import or staff's notes, the touched customers first, over the last whole rescore: their
+  // badges and cards are right in seconds, while the whole rescore that follows takes minutes at a million.
+  const touched = reason === 'import' || reason === 'manual' ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }) : undefined;
   if (touched?.state === 'done') clearLookupCache(database);
   const status = await rescore(database, {
     reason,

@@ -1,6 +1,7 @@
 import { both, type Localised } from '../localised';
 import type { CustomerNotes } from '../model';
 import type { Database } from './schema';
+import { stageStoredCustomer } from './touched';
 
 export const NOTE_MAX = 2000;
 export const TAG_MAX = 20;
@@ -42,4 +43,6 @@ export async function setNotes(db: Database, notes: Omit<CustomerNotes, 'updated
   const empty = notes.note.trim() === '' && notes.tags.length === 0 && !notes.doNotContact && !notes.hideOnPages;
   if (empty) await db.delete('customerNotes', notes.key);
   else await db.put('customerNotes', { ...notes, updatedAt: Date.now() });
+  // Rules read tags and flags: the customer is rescored with the touched.
+  await stageStoredCustomer(db, notes.key);
 }

@@ -1,6 +1,7 @@
 import type { KeptDate } from '../model';
 import { monthDayOf } from '../dates';
 import type { Database } from './schema';
+import { stageStoredCustomer } from './touched';
 
 export async function keptDatesOf(db: Database, customerKey: string): Promise<KeptDate[]> {
   return (await db.get('keptDates', customerKey))?.dates ?? [];
@@ -24,4 +25,6 @@ export async function setKeptDates(db: Database, customerKey: string, dates: rea
   const byName = new Map(dates.map((date) => [date.name, date]));
   if (byName.size === 0) await db.delete('keptDates', customerKey);
   else await db.put('keptDates', { key: customerKey, dates: [...byName.values()] });
+  // Rules read kept dates: the customer is rescored with the touched.
+  await stageStoredCustomer(db, customerKey);
 }

@@ -1,6 +1,7 @@
 import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
-import type { Customer } from '../model';
-import type { OrderDigest } from '../scoring/history';
+import type { Customer, Order } from '../model';
+import { digestOf, type OrderDigest } from '../scoring/history';
+import { aliasesOf, bucketOf, readBucket } from './buckets';
 import type { Database, TiermarkDB } from './schema';
 
 /**
@@ -48,6 +49,27 @@ export async function stageTouchedAliases(stores: Writable, aliases: ReadonlyArr
   const count = (await stores.meta.get('touched')) as TouchedCount | undefined;
   if (count?.overflow) return;
   await stores.touched.put({ json: JSON.stringify({ aliases } satisfies TouchedPart) });
+}
+
+/**
+ * Stages a customer the store already holds, as they are (staff changed their notes, tags or kept
+ * dates, which rules read), with every customer each of their identifiers names: the hidden's
+ * badges go from every identifier, the rest show their new look.
+ */
+export async function stageStoredCustomer(db: Database, key: string): Promise<void> {
+  const bucket = bucketOf(key);
+  const [customers, orders] = await Promise.all([db.get('customers', bucket), db.get('orders', bucket)]);
+  const customer = readBucket<Customer>(customers)[key];
+  if (!customer) return;
+  const history = readBucket<Order[]>(orders)[key] ?? [];
+  const identifiers = aliasesOf(customer, history).filter((alias) => !alias.startsWith('ext:'));
+  const buckets = [...new Set(identifiers.map(bucketOf))];
+  const stored = new Map(await Promise.all(buckets.map(async (b) => [b, readBucket<string[]>(await db.get('aliases', b))] as const)));
+  const named = identifiers.map((alias): [string, string[]] => [alias, stored.get(bucketOf(alias))![alias] ?? [key]]);
+  const tx = db.transaction(['touched', 'meta'], 'readwrite');
+  const stores = { touched: tx.objectStore('touched'), meta: tx.objectStore('meta') };
+  await stageTouchedCustomers(stores, [[customer, digestOf(history), false]]);
+  await Promise.all([stageTouchedAliases(stores, named), tx.done]);
 }
 
 export interface Touched {

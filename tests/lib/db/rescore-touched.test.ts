@@ -5,6 +5,7 @@ import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { allFollowUps, followUpGroups, followUpsOf, getProfile, setFollowUpStatus } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
+import { setNotes } from '../../../lib/db/customer-notes';
 import { rescoreTouched } from '../../../lib/db/rescore-touched';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
@@ -148,6 +149,28 @@ describe('rescoring only the customers an import touched', () => {
     const { lookup, shards, whole } = await looksThreeWays(db);
     expect(shards).toEqual(lookup);
     expect(whole).toEqual(lookup);
+  });
+
+  it('takes a customer staff hide from seller pages off every identifier at once, and shows them again', async () => {
+    const db = await shopAfterADay();
+    await rescoreTouched(db, AS_OF);
+    const marie = [[{ kind: 'order', value: '3' }], [{ kind: 'email', value: 'marie@example.org' }], [{ kind: 'id', value: 'marie@example.org' }], [{ kind: 'name', value: 'Marie Curie' }]] as Ref[][];
+    const looks = async () => {
+      clearLookupCache(db);
+      const shards = await badgeLooks(db, 'woocommerce', marie, 'en');
+      expect(shards).toEqual((await lookupRows(db, 'woocommerce', marie, 'en')).map(lookOf));
+      return shards!.map((look) => look?.kind ?? null);
+    };
+    expect(await looks()).toEqual(['customer', 'customer', 'customer', 'ambiguous']);
+    await setNotes(db, { key: 'woocommerce:marie@example.org', note: '', tags: [], doNotContact: false, hideOnPages: true });
+    expect(await rescoreTouched(db, AS_OF)).toMatchObject({ state: 'done', customers: 4 });
+    // The name she shares stays ambiguous, as a whole rescore leaves it: two customers have it.
+    expect(await looks()).toEqual([null, null, null, 'ambiguous']);
+    await setNotes(db, { key: 'woocommerce:marie@example.org', note: '', tags: [], doNotContact: false, hideOnPages: false });
+    await rescoreTouched(db, AS_OF);
+    expect(await looks()).toEqual(['customer', 'customer', 'customer', 'ambiguous']);
+    await rescore(db, { reason: 'manual', ...AS_OF });
+    expect(await looks()).toEqual(['customer', 'customer', 'customer', 'ambiguous']);
   });
 
   it('leaves the work to a whole rescore on another day, or after the rules changed', async () => {
