@@ -54,6 +54,8 @@ export interface RescoreStatus {
   error: string | null;
   /** Where the time went, in ms: reading histories, fitting, scoring and rules, writing profiles and follow-ups, the badge index, the customer table. */
   phases?: Partial<Record<'read' | 'fit' | 'score' | 'write' | 'index' | 'table', number>>;
+  /** Scored with the models and rule tables of the day's last whole rescore (after a small import or notes), not fitted afresh. */
+  modelsKept?: boolean;
   /** After an import: the rescore of the touched customers that ran first, or why it could not. */
   touched?: { state: 'done'; customers: number; ms: number } | { state: 'whole'; reason: string };
 }

@@ -10,7 +10,7 @@ import { allKeptDates } from './kept-dates';
 import { allNotes } from './customer-notes';
 import { groupOf, storeCounts, type Database } from './schema';
 import { snapshotBefore } from './snapshots';
-import { rescoreInputs, touchedSince, type RescoreBase } from './touched';
+import { rescoreInputs, reusableBase, type WholeReason } from './touched';
 import type { ScoreSettings } from '../scoring/scorer';
 import { scorers as allScorers } from '../../plugins/scorers';
 
@@ -30,7 +30,7 @@ export interface TouchedRescoreOptions {
 export type TouchedRescore =
   | { state: 'done'; customers: number; ms: number }
   /** Why only a whole rescore will do. */
-  | { state: 'whole'; reason: 'no-base' | 'another-day' | 'inputs' | 'too-many' | 'new-currency' };
+  | { state: 'whole'; reason: WholeReason };
 
 /** Rescores the touched customers over the last whole rescore, or says why a whole rescore is needed. */
 export async function rescoreTouched(db: Database, options: TouchedRescoreOptions): Promise<TouchedRescore> {
@@ -38,16 +38,10 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const registry = options.registry ?? defaultRegistry();
   const asOf = options.asOf ?? Date.now();
   const base = { asOf, asOfDay: localDayNumber(asOf, options.timeZone), timeZone: options.timeZone, settings: options.settings };
-  const [kept, head] = await Promise.all([db.get('meta', 'rescoreBase') as Promise<RescoreBase | undefined>, db.get('meta', 'badgeIndex')]);
-  if (!kept || !head || !('built' in head) || head.built !== kept.built) return { state: 'whole', reason: 'no-base' };
-  if (kept.asOfDay !== base.asOfDay) return { state: 'whole', reason: 'another-day' };
   const { ruleFiles } = await activeRuleFiles(db, registry);
-  if (rescoreInputs(ruleFiles, allScorers, options.settings, options.timeZone) !== kept.inputs) return { state: 'whole', reason: 'inputs' };
-  const touched = await touchedSince(db);
-  if (touched.overflow) return { state: 'whole', reason: 'too-many' };
-  // A currency the whole rescore did not see has no unfit tables worked out for it.
-  for (const { customer } of touched.customers.values()) if (!(customer.currency in kept.unfit)) return { state: 'whole', reason: 'new-currency' };
-
+  const reusable = await reusableBase(db, base.asOfDay, rescoreInputs(ruleFiles, allScorers, options.settings, options.timeZone));
+  if ('whole' in reusable) return { state: 'whole', reason: reusable.whole };
+  const { base: kept, touched } = reusable;
   const ruleSetFor = ruleSetsByCurrency(ruleFiles, registry, (currency) => new Set(kept.unfit[currency] ?? []));
   const scoring: Scoring = { base, ctx: { ...base, models: kept.models }, ruleSetFor, earlier: await snapshotBefore(db, base.asOfDay) };
   const [dates, notes, counts] = await Promise.all([allKeptDates(db), allNotes(db), storeCounts(db)]);

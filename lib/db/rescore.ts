@@ -8,9 +8,9 @@ import type { RuleFile } from '../engine/rule-file';
 import { historyFromDigest, type OrderDigest, type ScoringBase } from '../scoring/history';
 import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import { scorers as allScorers } from '../../plugins/scorers';
-import { clearTouchedIn, lastTouchedSeq, rescoreInputs, type RescoreBase } from './touched';
+import { clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase } from './touched';
 import type { CustomerHistory, ScoreContext, ScoreSettings } from '../scoring/scorer';
-import { Population, PopulationBuilder, withKept, type StoredCustomer } from '../scoring/population';
+import { firstOrderAt, Population, PopulationBuilder, withKept, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
 import { readBucket, storedCustomers, type StoredCustomers } from './buckets';
 import { storedProfiles, type Profile, type RescoreStatus } from './profiles';
@@ -197,23 +197,40 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     status.ruleProblems = problems;
     const counts = await storeCounts(db);
     const [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
-    // Two readings of the store: the first into typed columns, for the fits, which walk every
-    // customer; the second a slice at a time, to score. A million parsed records and histories held
-    // between the two took some 1.3 GB.
-    let population: Population | null = await readPopulation(db, kept, notes);
-    spent('read');
-    const { ruleSetFor, unfitTables, unfitByCurrency } = shopRuleSets(ruleFiles, registry, population.spend(minorDigits));
-    status.unfitTables = unfitTables;
-    status.customers = population.size;
+    // After a small import or staff's notes on the day of the last whole rescore, with the same rules,
+    // its models and rule tables are kept: only the changed customers' scores move, and no buyer who
+    // bought nothing changes tier for an import. They are fitted afresh daily and on any other change.
+    const reusable = options.reason === 'import' || options.reason === 'manual' ? await reusableBase(db, base.asOfDay, inputs) : null;
+    const day = reusable && 'base' in reusable ? reusable.base : null;
+    let ctx: ScoreContext;
+    let ruleSetFor: Scoring['ruleSetFor'];
+    let unfitByCurrency: Record<string, string[]>;
+    if (day) {
+      ctx = { ...base, models: day.models };
+      unfitByCurrency = day.unfit;
+      ruleSetFor = ruleSetsByCurrency(ruleFiles, registry, (currency) => new Set(day.unfit[currency] ?? []));
+      status.unfitTables = Object.fromEntries(Object.entries(day.unfit).filter(([, refs]) => refs.length > 0));
+      status.customers = counts.customers;
+      status.modelsKept = true;
+      await report();
+    } else {
+      // Two readings of the store: the first into typed columns, for the fits, which walk every
+      // customer; the second a slice at a time, to score. A million parsed records and histories held
+      // between the two took some 1.3 GB.
+      let population: Population | null = await readPopulation(db, kept, notes);
+      spent('read');
+      const ruleSets = shopRuleSets(ruleFiles, registry, population.spend(minorDigits));
+      ({ ruleSetFor, unfitByCurrency } = ruleSets);
+      status.unfitTables = ruleSets.unfitTables;
+      status.customers = population.size;
+      await report();
+      ctx = fitPopulation(population, base);
+      // Not needed to score: let the columns go before the table and the index grow.
+      population = null;
+      await db.put('meta', { id: 'models', models: publishedModels(ctx) });
+      spent('fit');
+    }
     let firstAt = Infinity;
-    for (let slot = 0; slot < population.size; slot += 1) firstAt = Math.min(firstAt, population.firstOrderAt(slot));
-    if (firstAt !== Infinity) status.firstOrderDay = localDayNumber(firstAt, options.timeZone);
-    await report();
-    const ctx = fitPopulation(population, base);
-    // Not needed to score: let the columns go before the table and the index grow.
-    population = null;
-    await db.put('meta', { id: 'models', models: publishedModels(ctx) });
-    spent('fit');
 
     const now = Date.now();
     // The Overview's figures and the follow-ups still to work, counted as they are scored and written.
@@ -237,6 +254,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
         const map: Profile[] = [];
         const followUps: Record<string, FollowUpRecord> = {};
         for (const stored of customers) {
+          firstAt = Math.min(firstAt, firstOrderAt(stored));
           const { history, hashes, previous, facts, outcome, profile } = await scoreStored(stored, scoring);
           const key = history.customer.key;
           for (const f of outcome.followUps) followUps[f.id] = raisedRecord(f, now);
@@ -289,6 +307,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     }
     // An import between the two readings: the customers scored are the ones counted.
     status.customers = status.scored;
+    if (firstAt !== Infinity) status.firstOrderDay = localDayNumber(firstAt, options.timeZone);
     await writeSnapshot(db, snapshot.finish());
     const forecasts = withForecast((await db.get('meta', 'forecasts')) as ForecastRecord | undefined, forecast);
     await Promise.all([db.put('meta', overview), db.put('meta', due), db.put('meta', forecasts)]);

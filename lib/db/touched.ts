@@ -137,3 +137,22 @@ export async function clearTouchedIn(tx: Clearing, upTo: number, base: RescoreBa
   await Promise.all([tx.objectStore('touched').delete(IDBKeyRange.upperBound(upTo)), tx.objectStore('rescored').clear(), tx.objectStore('meta').put(base)]);
   if ((await tx.objectStore('touched').count()) === 0) await tx.objectStore('meta').delete('touched');
 }
+
+/** Why a rescore cannot keep the last whole rescore's models and rule tables. */
+export type WholeReason = 'no-base' | 'another-day' | 'inputs' | 'too-many' | 'new-currency';
+
+/**
+ * The last whole rescore's base, with what was touched since, when scores made with it now are
+ * what that rescore would make: the same day and inputs, its badge index still in place, no more
+ * touched than staged, and no currency it did not see.
+ */
+export async function reusableBase(db: Database, asOfDay: number, inputs: string): Promise<{ base: RescoreBase; touched: Touched } | { whole: WholeReason }> {
+  const [base, head] = await Promise.all([db.get('meta', 'rescoreBase') as Promise<RescoreBase | undefined>, db.get('meta', 'badgeIndex')]);
+  if (!base || !head || !('built' in head) || head.built !== base.built) return { whole: 'no-base' };
+  if (base.asOfDay !== asOfDay) return { whole: 'another-day' };
+  if (base.inputs !== inputs) return { whole: 'inputs' };
+  const touched = await touchedSince(db);
+  if (touched.overflow) return { whole: 'too-many' };
+  for (const { customer } of touched.customers.values()) if (!(customer.currency in base.unfit)) return { whole: 'new-currency' };
+  return { base, touched };
+}

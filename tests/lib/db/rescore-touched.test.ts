@@ -123,6 +123,34 @@ describe('rescoring only the customers an import touched', () => {
     expect(at([{ kind: 'order', value: '999' }])).toBeNull();
   });
 
+  it('finds for every customer what the whole rescore after it finds with the day’s models', async () => {
+    const db = await shopAfterADay();
+    await rescoreTouched(db, AS_OF);
+    const keys = ['a@example.com', 'b@example.com', 'marie@example.org', 'ada@example.com', 'grace@example.com', 'marie.c@example.net'].map((email) => `woocommerce:${email}`);
+    // When a follow-up was raised is the moment of each rescore; all else must agree.
+    const untimed = (records: Awaited<ReturnType<typeof followUpsOf>>) => records.map(({ createdAt: _c, updatedAt: _u, ...rest }) => rest);
+    const seen = async () => ({
+      profiles: await Promise.all(keys.map((key) => getProfile(db, key))),
+      followUps: await Promise.all(keys.map(async (key) => untimed(await followUpsOf(db, key)))),
+      looks: await looksThreeWays(db),
+    });
+    const layered = await seen();
+    expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done', modelsKept: true, customers: 6 });
+    expect(await db.count('rescored')).toBe(0);
+    expect(await seen()).toEqual(layered);
+    // Not vacuous: every customer has a profile and a follow-up, and the pages see badges.
+    expect(layered.profiles.every((profile) => profile !== undefined)).toBe(true);
+    expect(layered.followUps.every((list) => list.length > 0)).toBe(true);
+    expect(layered.looks.shards!.filter((look) => look?.kind === 'customer').length).toBeGreaterThan(10);
+  });
+
+  it('fits the models afresh each day and after the rules change, and keeps the day’s after an import', async () => {
+    const db = await shopAfterADay();
+    expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done', modelsKept: true });
+    expect((await rescore(db, { reason: 'daily', ...AS_OF })).modelsKept).toBeUndefined();
+    expect((await rescore(db, { reason: 'import', ...AS_OF, asOf: endOfDay('2024-03-11', ZONE) })).modelsKept).toBeUndefined();
+  });
+
   it('raises the touched customers’ follow-ups, keeps what staff do with them, and leaves all to the whole rescore after it', async () => {
     const db = await shopAfterADay();
     await rescoreTouched(db, AS_OF);
