@@ -163,8 +163,8 @@ export async function scoreStored(stored: StoredCustomer, { base, ctx, ruleSetFo
 export const raisedRecord = (f: FollowUpOutcome, now: number): FollowUpRecord => ({ ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now });
 
 /**
- * Rescores the whole store: fits every scorer on all customers, scores each, evaluates the rules
- * in force, and writes `profiles` and `followups`. A follow-up keeps what staff did with it (done,
+ * Rescores the whole store: fits every scorer on all customers (or keeps the day's models, see
+ * `reusableBase`), scores each, evaluates the rules in force, and writes `profiles` and `followups`. A follow-up keeps what staff did with it (done,
  * snoozed) while the rules still raise it; an open one they no longer raise is removed, a done one
  * is kept as history. Progress is reported after each chunk of buckets and kept in `meta`.
  */
