@@ -14,7 +14,7 @@ import { aliasKey } from '../aliases';
 import { toIsoInZone } from '../time';
 import { both, sellerText, type Localised } from '../localised';
 import { digestOf } from '../scoring/history';
-import { stageTouchedAliases, stageTouchedCustomers, type TouchedCustomer } from './touched';
+import { stageTouchedAliases, stageTouchedCustomers, stagingTouched, type TouchedCustomer } from './touched';
 
 const OTHER_SHOP = both('If the file is from another shop, import it into a new shop.', '如果文件来自另一个店铺，请导入到新店铺。');
 
@@ -403,11 +403,11 @@ export async function finishCommit(
         for (const alias of aliasesOf(customer, changed[i]![1])) aliases.push([alias, customer.key]);
       });
       record.customersTouched += changed.length;
-      const touched = built.map((customer, i): TouchedCustomer => [customer, digestOf(changed[i]![1]), added.has(customer.key)]);
       for (const bucket of new Set(changed.map(([key]) => bucketOf(key)))) writes.push(tx.objectStore('customers').put(storedCustomers(bucket, customers.get(bucket)!, historiesOf.get(bucket)!)));
       for (const [pass, pairs] of aliasesByPass(aliases)) writes.push(tx.objectStore('stagedAliases').put({ importId: id, seq: pass * ALIAS_PASS_SPAN + (aliasSeq += 1), json: JSON.stringify(pairs) }));
       writes.push(tx.objectStore('meta').put(totals), tx.objectStore('staged').delete(range));
-      writes.push(stageTouchedCustomers({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, touched));
+      const touched = () => built.map((customer, i): TouchedCustomer => [customer, digestOf(changed[i]![1]), added.has(customer.key)]);
+      writes.push(stageTouchedCustomers({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, built.length, touched));
       await Promise.all(writes);
     }
     await tx.done;
@@ -454,6 +454,7 @@ function aliasesByPass(pairs: ReadonlyArray<[string, string]>): Map<number, Arra
 
 /** Adds the commit's identifiers to the alias buckets (a set union: applying twice changes nothing), then clears them. */
 async function applyStagedAliases(db: Database, importId: string, onProgress: (done: number, total: number) => void): Promise<void> {
+  const staging = await stagingTouched(db);
   for (let pass = 0; pass < ALIAS_PASSES; pass += 1) {
     const byBucket = new Map<number, Array<[string, string]>>();
     for (const batch of await db.getAll('stagedAliases', IDBKeyRange.bound([importId, pass * ALIAS_PASS_SPAN], [importId, (pass + 1) * ALIAS_PASS_SPAN], false, true))) {
@@ -478,7 +479,7 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
           const keys = targets[alias];
           if (!keys) targets[alias] = [key];
           else if (!keys.includes(key)) keys.push(key);
-          if (!alias.startsWith('ext:')) named.set(alias, targets[alias]!);
+          if (staging && !alias.startsWith('ext:')) named.set(alias, targets[alias]!);
         }
         return aliasStore.put(storedBucket(bucket, targets));
       });

@@ -34,13 +34,19 @@ export type Writable = { touched: IDBPObjectStore<TiermarkDB, Stores, 'touched',
  * Stages a commit group's changed customers, in the commit's transaction; past TOUCHED_MAX it
  * only marks the overflow, and what is staged is no longer enough for a rescore of the touched.
  */
-export async function stageTouchedCustomers(stores: Writable, customers: readonly TouchedCustomer[]): Promise<void> {
-  if (customers.length === 0) return;
+export async function stageTouchedCustomers(stores: Writable, changed: number, customers: () => readonly TouchedCustomer[]): Promise<void> {
+  if (changed === 0) return;
   const count = ((await stores.meta.get('touched')) as TouchedCount | undefined) ?? { id: 'touched', customers: 0, overflow: false };
   if (count.overflow) return;
-  count.customers += customers.length;
+  count.customers += changed;
   count.overflow = count.customers > TOUCHED_MAX;
-  await Promise.all([stores.meta.put(count), count.overflow ? undefined : stores.touched.put({ json: JSON.stringify({ customers } satisfies TouchedPart) })]);
+  // Made only while staged: a first import of a million customers pays for none of them.
+  await Promise.all([stores.meta.put(count), count.overflow ? undefined : stores.touched.put({ json: JSON.stringify({ customers: customers() } satisfies TouchedPart) })]);
+}
+
+/** Whether a commit's identifiers are still staged: not once its customers overflowed. */
+export async function stagingTouched(db: Database): Promise<boolean> {
+  return !((await db.get('meta', 'touched')) as TouchedCount | undefined)?.overflow;
 }
 
 /** Stages identifiers a commit added, each with every customer it names once added; nothing past the overflow. */
@@ -68,7 +74,7 @@ export async function stageStoredCustomer(db: Database, key: string): Promise<vo
   const named = identifiers.map((alias): [string, string[]] => [alias, stored.get(bucketOf(alias))![alias] ?? [key]]);
   const tx = db.transaction(['touched', 'meta'], 'readwrite');
   const stores = { touched: tx.objectStore('touched'), meta: tx.objectStore('meta') };
-  await stageTouchedCustomers(stores, [[customer, digestOf(history), false]]);
+  await stageTouchedCustomers(stores, 1, () => [[customer, digestOf(history), false]]);
   await Promise.all([stageTouchedAliases(stores, named), tx.done]);
 }
 

@@ -9,7 +9,7 @@ import { setNotes } from '../../../lib/db/customer-notes';
 import { rescoreTouched } from '../../../lib/db/rescore-touched';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
-import { touchedSince } from '../../../lib/db/touched';
+import { stageTouchedCustomers, TOUCHED_MAX, touchedSince } from '../../../lib/db/touched';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { BadgeIndex, lookOf } from '../../../lib/overlay/badge-index';
@@ -199,6 +199,20 @@ describe('rescoring only the customers an import touched', () => {
     expect(await looks()).toEqual(['customer', 'customer', 'customer', 'ambiguous']);
     await rescore(db, { reason: 'manual', ...AS_OF });
     expect(await looks()).toEqual(['customer', 'customer', 'customer', 'ambiguous']);
+  });
+
+  it('leaves the work to a whole rescore once more customers changed than are worth staging', async () => {
+    const db = await shopAfterADay();
+    const tx = db.transaction(['touched', 'meta'], 'readwrite');
+    let made = 0;
+    // As a commit of that many changed customers stages them: counted, and none made past the limit.
+    await stageTouchedCustomers({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, TOUCHED_MAX, () => (made += 1, []));
+    await tx.done;
+    expect(made).toBe(0);
+    expect(await rescoreTouched(db, AS_OF)).toEqual({ state: 'whole', reason: 'too-many' });
+    expect((await rescore(db, { reason: 'import', ...AS_OF })).modelsKept).toBeUndefined();
+    // That whole rescore read it all: the next import is staged again.
+    expect(await db.get('meta', 'touched')).toBeUndefined();
   });
 
   it('leaves the work to a whole rescore on another day, or after the rules changed', async () => {
