@@ -4,6 +4,7 @@ import { openTiermarkDB, type Database } from '../db/schema';
 import { storeStatus } from '../db/status';
 import { requestRescore } from './rescore';
 import { clearLookupCache } from '../db/lookup';
+import { rescoreStatus } from '../db/profiles';
 
 let database: Promise<Database> | null = null;
 /** One connection per context, opened on first use. */
@@ -16,9 +17,14 @@ export function db(): Promise<Database> {
 export function setUpStoreMessages(): void {
   onMessage('getStatus', async () => storeStatus(await db()));
   // After an import: the toolbar count, then a rescore; the reply waits for it, which keeps the worker alive.
-  onMessage('importFinished', async () => {
-    clearLookupCache(await db());
-    const status = await storeStatus(await db());
+  onMessage('importFinished', async ({ data }) => {
+    const database = await db();
+    // A file imported before, or one whose orders were all known: nothing to rescore (a million customers' rescore takes minutes).
+    const record = data.importId ? await database.get('imports', data.importId) : undefined;
+    const last = await rescoreStatus(database);
+    if (record && record.ordersAdded + record.ordersUpdated === 0 && last?.state === 'done') return last;
+    clearLookupCache(database);
+    const status = await storeStatus(database);
     await browser.action.setBadgeText({ text: status.customers > 0 ? compactCount(status.customers) : '' });
     return requestRescore('import');
   });

@@ -108,11 +108,12 @@ export function Dashboard() {
     if (section === 'rules') void loadRuleEditor();
   }, [section]);
 
-  const refresh = async () => {
+  /** After an import (its id), a restore or a deletion (none): the background rescores if the store changed. */
+  const refresh = async (importId = '') => {
     if (!db) return;
     setState(await loadState(db));
     // The background rescores; its reply comes when that is done.
-    const rescoring = sendMessage('importFinished', { importId: '' }).catch(() => undefined);
+    const rescoring = sendMessage('importFinished', { importId }).catch(() => undefined);
     await new Promise((wait) => setTimeout(wait, 300));
     setState(await loadState(db));
     await rescoring;
@@ -208,7 +209,7 @@ export function Dashboard() {
         </button>
       </header>
       <main>
-        {state && section === 'import' && db && <ImportPage db={db} language={language} ledger={state.ledger} shops={state.shops} onImported={() => void refresh()} />}
+        {state && section === 'import' && db && <ImportPage db={db} language={language} ledger={state.ledger} shops={state.shops} onImported={(importId) => void refresh(importId)} />}
         {state && db && section === 'overview' && <OverviewPage db={db} language={language} ledger={state.ledger} storeVersion={storeVersion} shop={shop} />}
         {state && db && section === 'customers' && <CustomersPage key={query} db={db} language={language} query={new URLSearchParams(query)} storeVersion={storeVersion} shop={shop} shops={shops} />}
         {db && section === 'customer' && customerKey && <CustomerPage key={customerKey} db={db} language={language} customerKey={customerKey} storeVersion={storeVersion} shops={shops} />}

@@ -46,7 +46,8 @@ export interface ImportPageProps {
   language: Language;
   ledger: ImportRecord[];
   shops: Shop[];
-  onImported(): void;
+  /** After each file, with its record: the background rescores if it changed the store. */
+  onImported(importId: string): void;
 }
 
 let pickCount = 0;
@@ -104,7 +105,7 @@ export function ImportPage({ db, language, ledger, shops, onImported }: ImportPa
         done.push(failedRecord(item.file, error));
       }
       setPicked((list) => list.filter((p) => p.id !== item.id));
-      onImported();
+      onImported(done.at(-1)!.id);
     }
     setRunning(null);
     setResults(done);
