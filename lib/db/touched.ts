@@ -21,9 +21,9 @@ export interface TouchedCount {
   overflow: boolean;
 }
 
-/** One commit's part: changed customers with their order digest, or identifiers with every customer they name. */
 /** A changed customer: the aggregate, the order digest, and whether the commit added them (no whole rescore has seen them). */
 export type TouchedCustomer = [Customer, OrderDigest, boolean];
+/** One commit's part: changed customers with their order digest, or identifiers with every customer they name. */
 type TouchedPart = { customers: readonly TouchedCustomer[] } | { aliases: ReadonlyArray<[string, string[]]> };
 
 type Stores = ArrayLike<StoreNames<TiermarkDB>>;
@@ -40,7 +40,7 @@ export async function stageTouchedCustomers(stores: Writable, changed: number, c
   if (count.overflow) return;
   count.customers += changed;
   count.overflow = count.customers > TOUCHED_MAX;
-  // Made only while staged: a first import of a million customers pays for none of them.
+  // Made only while staged: a first import of a million customers pays for its first 50,000.
   await Promise.all([stores.meta.put(count), count.overflow ? undefined : stores.touched.put({ json: JSON.stringify({ customers: customers() } satisfies TouchedPart) })]);
 }
 
