@@ -56,7 +56,7 @@ export interface RescoreStatus {
   phases?: Partial<Record<'read' | 'fit' | 'score' | 'write' | 'index' | 'table', number>>;
   /** Scored with the models and rule tables of the day's last whole rescore (after a small import or notes), not fitted afresh. */
   modelsKept?: boolean;
-  /** After an import: the rescore of the touched customers that ran first, or why it could not. */
+  /** After an import or staff's notes: the rescore of the touched customers that ran first, or why it could not. */
   touched?: { state: 'done'; customers: number; ms: number } | { state: 'whole'; reason: string };
 }
 
