@@ -304,11 +304,15 @@ export interface BadgePatch {
   /** Sorted by hash: [first × n][second × n][look (16 bits; NONE for hidden) × n]. */
   bytes: ArrayBuffer;
   /**
-   * 1 for the buyer id of a customer the index has not seen: an entry of the index for it is
-   * another shop's customer of the platform, and the two are ambiguous, as a whole build makes them.
+   * Per entry, what the index's own entry for it means (see PatchEntry): a buyer id may be another
+   * shop's customer's too, which a whole build makes ambiguous.
    */
-  added: Uint8Array;
+  ids: Uint8Array;
 }
+
+/** A patch entry's kind: an identifier the patch decides alone, a buyer id of a customer the index has, of one it has not seen. */
+const PatchEntry = { Alias: 0, KnownId: 1, NewId: 2 } as const;
+type PatchEntry = (typeof PatchEntry)[keyof typeof PatchEntry];
 
 /** A touched customer for the patch: their look, none while hidden from pages; `added` when no whole rescore has seen them. */
 export interface PatchedCustomer {
@@ -331,7 +335,7 @@ export function badgePatch(built: string, counts: BadgePatch['counts'], customer
     if (number === undefined) numbers.set(text, (number = looks.push(look) - 1));
     return number;
   };
-  const entries = new Map<string, { look: number; added: boolean; holders: number }>();
+  const entries = new Map<string, { look: number; kind: PatchEntry; holders: number }>();
   const lookOfKey = new Map<string, number>();
   for (const { customer, look, added } of customers) {
     const number = numberOf(look);
@@ -339,24 +343,24 @@ export function badgePatch(built: string, counts: BadgePatch['counts'], customer
     const id = `id:${customer.platform}:${customer.buyerId}`;
     const same = entries.get(id);
     // The same buyer id in two shops of the platform, both touched: ambiguous, as in a whole build.
-    if (same) entries.set(id, { look: numberOf({ kind: 'ambiguous', count: same.holders + 1 }), added: false, holders: same.holders + 1 });
-    else entries.set(id, { look: number, added, holders: 1 });
+    if (same) entries.set(id, { look: numberOf({ kind: 'ambiguous', count: same.holders + 1 }), kind: PatchEntry.Alias, holders: same.holders + 1 });
+    else entries.set(id, { look: number, kind: added ? PatchEntry.NewId : PatchEntry.KnownId, holders: 1 });
   }
   for (const [alias, keys] of aliases) {
     if (alias.startsWith('ext:')) continue;
-    if (keys.length > 1) entries.set(alias, { look: numberOf({ kind: 'ambiguous', count: keys.length }), added: false, holders: keys.length });
-    else if (keys.length === 1 && lookOfKey.has(keys[0]!)) entries.set(alias, { look: lookOfKey.get(keys[0]!)!, added: false, holders: 1 });
+    if (keys.length > 1) entries.set(alias, { look: numberOf({ kind: 'ambiguous', count: keys.length }), kind: PatchEntry.Alias, holders: keys.length });
+    else if (keys.length === 1 && lookOfKey.has(keys[0]!)) entries.set(alias, { look: lookOfKey.get(keys[0]!)!, kind: PatchEntry.Alias, holders: 1 });
   }
   const hashed = [...entries].map(([identifier, entry]) => [...keyHashes(identifier), entry] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const columns = indexColumns(hashed.length);
-  const added = new Uint8Array(hashed.length);
+  const ids = new Uint8Array(hashed.length);
   hashed.forEach(([first, second, entry], i) => {
     columns.firsts[i] = first;
     columns.seconds[i] = second;
     columns.lookIds[i] = entry.look;
-    added[i] = entry.added ? 1 : 0;
+    ids[i] = entry.kind;
   });
-  return { id: 'badgePatch', built, counts, looks, bytes: columns.firsts.buffer as ArrayBuffer, added };
+  return { id: 'badgePatch', built, counts, looks, bytes: columns.firsts.buffer as ArrayBuffer, ids };
 }
 
 /**
@@ -369,9 +373,13 @@ function patchedLook(patch: BadgePatch, columns: IndexColumns, first: number, se
   const number = columns.lookIds[at]!;
   if (number === NONE) return null;
   const look = patch.looks[number]!;
-  if (patch.added[at] !== 1) return look;
-  const other = fromIndex();
-  return other ? { kind: 'ambiguous', count: 1 + (other.kind === 'ambiguous' ? other.count : 1) } : look;
+  const kind = patch.ids[at] as PatchEntry;
+  if (kind === PatchEntry.Alias) return look;
+  const indexed = fromIndex();
+  // The index's entry for a known customer's id is theirs, or ambiguous with another shop's customer, and stays so.
+  if (!indexed || (kind === PatchEntry.KnownId && indexed.kind !== 'ambiguous')) return look;
+  if (kind === PatchEntry.KnownId) return indexed;
+  return { kind: 'ambiguous', count: 1 + (indexed.kind === 'ambiguous' ? indexed.count : 1) };
 }
 
 /** Replaces the stored index with a new build, in one transaction: a page reads the old or the new, never a mix. */

@@ -201,6 +201,28 @@ describe('rescoring only the customers an import touched', () => {
     expect(await looks()).toEqual(['customer', 'customer', 'customer', 'ambiguous']);
   });
 
+  it('keeps a buyer id two shops of the platform share ambiguous, as a whole rescore does', async () => {
+    const db = await shopAfterADay();
+    const second = { id: 'woocommerce-2', name: 'EU store', platform: 'woocommerce' as const, createdAt: 0 };
+    // The EU store's buyers: Ada (an id the first shop has too) and Bob (not a buyer of the first shop yet).
+    const eu = `${HEADER}\n101,2024-03-05,ada@example.com,Ada,Lovelace,70.00\n102,2024-03-06,bob@example.com,Bob,Ross,12.00\n`;
+    const bytes = new TextEncoder().encode(eu);
+    await importFile(db, { name: 'eu.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 64) }, { shop: second });
+    expect(await rescore(db, { reason: 'rules', ...AS_OF })).toMatchObject({ state: 'done' });
+    const ids: Ref[][] = [[{ kind: 'id', value: 'ada@example.com' }], [{ kind: 'id', value: 'bob@example.com' }]];
+    const asked = async () => {
+      clearLookupCache(db);
+      const shards = await badgeLooks(db, 'woocommerce', ids, 'en');
+      expect(shards).toEqual((await lookupRows(db, 'woocommerce', ids, 'en')).map(lookOf));
+      return shards!.map((look) => (look?.kind === 'ambiguous' ? `ambiguous ${look.count}` : look?.kind ?? null));
+    };
+    expect(await asked()).toEqual(['ambiguous 2', 'customer']);
+    // Ada buys again in the first shop (the index has her id, ambiguous), and Bob buys there for the first time.
+    await importText(db, 'more.csv', `${HEADER}\n9,2024-03-10,ada@example.com,Ada,Lovelace,5.00\n10,2024-03-10,bob@example.com,Bob,Ross,9.00\n`);
+    expect(await rescoreTouched(db, AS_OF)).toMatchObject({ state: 'done', customers: 2 });
+    expect(await asked()).toEqual(['ambiguous 2', 'ambiguous 2']);
+  });
+
   it('leaves the work to a whole rescore once more customers changed than are worth staging', async () => {
     const db = await shopAfterADay();
     const tx = db.transaction(['touched', 'meta'], 'readwrite');
