@@ -200,8 +200,12 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // After a small import or staff's notes on the day of the last whole rescore, with the same rules,
     // its models and rule tables are kept: only the changed customers' scores move, and no buyer who
     // bought nothing changes tier for an import. They are fitted afresh daily and on any other change.
-    const reusable = options.reason === 'import' || options.reason === 'manual' ? await reusableBase(db, base.asOfDay, inputs) : null;
-    const day = reusable && 'base' in reusable ? reusable.base : null;
+    let day: RescoreBase | null = null;
+    if (options.reason === 'import' || options.reason === 'manual') {
+      // Only the base is kept: what was touched is not held through the rescore.
+      const reusable = await reusableBase(db, base.asOfDay, inputs);
+      if ('base' in reusable) day = reusable.base;
+    }
     let ctx: ScoreContext;
     let ruleSetFor: Scoring['ruleSetFor'];
     let unfitByCurrency: Record<string, string[]>;
