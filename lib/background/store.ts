@@ -5,6 +5,7 @@ import { storeStatus } from '../db/status';
 import { requestRescore } from './rescore';
 import { clearLookupCache } from '../db/lookup';
 import { rescoreStatus } from '../db/profiles';
+import { importChangedStore } from '../db/ledger';
 
 let database: Promise<Database> | null = null;
 /** One connection per context, opened on first use. */
@@ -20,9 +21,8 @@ export function setUpStoreMessages(): void {
   onMessage('importFinished', async ({ data }) => {
     const database = await db();
     // A file imported before, or one whose orders were all known: nothing to rescore (a million customers' rescore takes minutes).
-    const record = data.importId ? await database.get('imports', data.importId) : undefined;
     const last = await rescoreStatus(database);
-    if (record && record.ordersAdded + record.ordersUpdated === 0 && last?.state === 'done') return last;
+    if (last?.state === 'done' && !(await importChangedStore(database, data.importId))) return last;
     clearLookupCache(database);
     const status = await storeStatus(database);
     await browser.action.setBadgeText({ text: status.customers > 0 ? compactCount(status.customers) : '' });

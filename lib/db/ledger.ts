@@ -1,6 +1,7 @@
 import type { FormatId } from '../formats';
 import type { Localised } from '../localised';
 import type { ImportReport, Rejection } from '../import/session';
+import type { Database } from './schema';
 
 /** `skipped`: a file of a batch that was not imported because its preview found it unreadable (never stored). */
 export type ImportStatus = 'running' | 'committing' | 'complete' | 'duplicate' | 'failed' | 'cancelled' | 'interrupted' | 'skipped';
@@ -42,4 +43,13 @@ export interface ImportRecord {
   error: Localised | string | null;
   /** Time spent reading (parse and stage), saving orders and building customers, and hashing the file beside the reading, in ms. */
   timings: { hashMs?: number; readMs?: number; saveMs?: number; customersMs?: number };
+}
+
+/**
+ * Whether an import (by id) may have changed the store: not a file imported before, nor one whose
+ * orders were all known. One the ledger does not have (a file refused before it was read) may have.
+ */
+export async function importChangedStore(db: Database, importId: string): Promise<boolean> {
+  const record = importId ? await db.get('imports', importId) : undefined;
+  return !record || record.ordersAdded + record.ordersUpdated > 0;
 }

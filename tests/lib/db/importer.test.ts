@@ -6,6 +6,7 @@ import { openTiermarkDB, storeCounts, groupOf, type Database } from '../../../li
 import { importFile, recoverImports, type ImportFile } from '../../../lib/db/importer';
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { bucketOf } from '../../../lib/db/buckets';
+import { importChangedStore } from '../../../lib/db/ledger';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { both, SellerError, textIn } from '../../../lib/localised';
 
@@ -69,6 +70,21 @@ describe('importing into IndexedDB', () => {
     expect(again.status).toBe('duplicate');
     expect(await snapshot(db)).toEqual(before);
     expect(await db.count('imports')).toBe(2);
+  });
+
+  it('says which imports changed the store: not a repeated file, nor one whose orders were all known', async () => {
+    const db = await freshDb();
+    const first = await importFile(db, await fixtureFile('taobao-order-report.gbk.csv'), {});
+    const again = await importFile(db, await fixtureFile('taobao-order-report.gbk.csv'), {});
+    // The same orders under another file's bytes (a line break added): read, nothing new.
+    const bytes = new Uint8Array(readFileSync(fixture('taobao-order-report.gbk.csv')));
+    const known = await importFile(db, await fileOf('known.csv', new Uint8Array([...bytes, 0x0d, 0x0a])), {});
+    expect([first.status, again.status, known.status]).toEqual(['complete', 'duplicate', 'complete']);
+    expect(await importChangedStore(db, first.id)).toBe(true);
+    expect(await importChangedStore(db, again.id)).toBe(false);
+    expect(await importChangedStore(db, known.id)).toBe(false);
+    // One the ledger never had (refused before it was read): it may have, so a rescore is not skipped.
+    expect(await importChangedStore(db, 'not-in-the-ledger')).toBe(true);
   });
 
   it('finds a repeated file by a hash taken while it is read, and saves none of it, whenever the hash comes', async () => {
