@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConsolePage } from '../../lib/demo/console-page';
 import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
-import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, storeRuleFile, THANK_YOU_CALLS, type LoadedExtension } from './extension';
+import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, storedRecord, storeRuleFile, THANK_YOU_CALLS, type LoadedExtension } from './extension';
 import { badgesIn, cardElements, cardText, clickInCard, openCardOf } from './badges';
 import { STAGE_LOOK, type LifecycleStage } from '../../lib/lifecycle';
 import { QUADRANT_LOOK, type ValueQuadrant } from '../../lib/value-matrix';
@@ -238,6 +238,8 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
       const rescore = await lastRescore(dashboard);
       return rescore.startedAt > hiddenFrom && rescore.state === 'done';
     }, { timeout: 30_000 }).toBe(true);
+    // The customer was rescored alone first, over the whole rescore's index, with the day's models kept after.
+    expect(await storedRecord(dashboard, 'meta', 'rescore')).toMatchObject({ touched: { state: 'done', customers: 1 }, modelsKept: true });
     await seller.reload();
     const badged = async () => (await badgesIn(seller.locator('body'))).map((badge) => badge.customerKey);
     await expect.poll(async () => (await badged()).length, { timeout: 15_000 }).toBeGreaterThan(10);
