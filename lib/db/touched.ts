@@ -1,7 +1,8 @@
 import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
-import type { Customer, Order } from '../model';
+import type { Customer } from '../model';
 import { digestOf, type OrderDigest } from '../scoring/history';
-import { aliasesOf, bucketOf, readBucket } from './buckets';
+import { aliasesOf } from './buckets';
+import { customersForAlias, getCustomerEntry } from './customers';
 import type { Database, TiermarkDB } from './schema';
 
 /**
@@ -63,18 +64,14 @@ export async function stageTouchedAliases(stores: Writable, aliases: ReadonlyArr
  * badges go from every identifier, the rest show their new look.
  */
 export async function stageStoredCustomer(db: Database, key: string): Promise<void> {
-  const bucket = bucketOf(key);
-  const [customers, orders] = await Promise.all([db.get('customers', bucket), db.get('orders', bucket)]);
-  const customer = readBucket<Customer>(customers)[key];
-  if (!customer) return;
-  const history = readBucket<Order[]>(orders)[key] ?? [];
-  const identifiers = aliasesOf(customer, history).filter((alias) => !alias.startsWith('ext:'));
-  const buckets = [...new Set(identifiers.map(bucketOf))];
-  const stored = new Map(await Promise.all(buckets.map(async (b) => [b, readBucket<string[]>(await db.get('aliases', b))] as const)));
-  const named = identifiers.map((alias): [string, string[]] => [alias, stored.get(bucketOf(alias))![alias] ?? [key]]);
+  const entry = await getCustomerEntry(db, key);
+  if (!entry?.customer) return;
+  const { customer, orders } = entry;
+  const identifiers = aliasesOf(customer, orders).filter((alias) => !alias.startsWith('ext:'));
+  const named = await Promise.all(identifiers.map(async (alias): Promise<[string, string[]]> => [alias, await customersForAlias(db, alias)]));
   const tx = db.transaction(['touched', 'meta'], 'readwrite');
   const stores = { touched: tx.objectStore('touched'), meta: tx.objectStore('meta') };
-  await stageTouchedCustomers(stores, 1, () => [[customer, digestOf(history), false]]);
+  await stageTouchedCustomers(stores, 1, () => [[customer, digestOf(orders), false]]);
   await Promise.all([stageTouchedAliases(stores, named), tx.done]);
 }
 
