@@ -7,6 +7,7 @@ import { countDue, FollowUpGrouper, mergeFollowUps, type DailyCapacity, type Due
 import { bucketSlices } from './slices';
 import type { RuleProblem } from '../engine/validate';
 import { allRescored, rescoredCustomer, type RescoredCustomer } from './rescored';
+import type { TouchedRescore } from './touched';
 
 /** What a rescore found about one customer: every fact and what the rules say. */
 export interface Profile {
@@ -57,7 +58,7 @@ export interface RescoreStatus {
   /** Scored with the models and rule tables of the day's last whole rescore (after a small import or notes), not fitted afresh. */
   modelsKept?: boolean;
   /** After an import or staff's notes: the rescore of the touched customers that ran first, or why it could not. */
-  touched?: { state: 'done'; customers: number; ms: number } | { state: 'whole'; reason: string };
+  touched?: TouchedRescore;
 }
 
 /**

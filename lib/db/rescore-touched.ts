@@ -1,18 +1,16 @@
 import { defaultRegistry, type Registry } from '../engine/registry';
-import { ruleSetsByCurrency } from '../engine/currency';
 import { localDayNumber } from '../time';
 import { bucketOf } from './buckets';
 import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
 import type { RescoredGroup } from './rescored';
-import { raisedRecord, scoreStored, type Scoring } from './rescore';
+import { raisedRecord, ruleSetsWith, scoreStored, type Scoring } from './rescore';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
 import { allNotes } from './customer-notes';
 import { groupOf, storeCounts, type Database } from './schema';
 import { snapshotBefore } from './snapshots';
-import { rescoreInputs, reusableBase, type WholeReason } from './touched';
+import { rescoreInputs, reusableBase, type TouchedRescore } from './touched';
 import type { ScoreSettings } from '../scoring/scorer';
-import { scorers as allScorers } from '../../plugins/scorers';
 
 /**
  * The rescore of only the customers imports touched since the last whole rescore, on the same day
@@ -27,11 +25,6 @@ export interface TouchedRescoreOptions {
   registry?: Registry;
 }
 
-export type TouchedRescore =
-  | { state: 'done'; customers: number; ms: number }
-  /** Why only a whole rescore will do. */
-  | { state: 'whole'; reason: WholeReason };
-
 /** Rescores the touched customers over the last whole rescore, or says why a whole rescore is needed. */
 export async function rescoreTouched(db: Database, options: TouchedRescoreOptions): Promise<TouchedRescore> {
   const started = performance.now();
@@ -39,11 +32,10 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const asOf = options.asOf ?? Date.now();
   const base = { asOf, asOfDay: localDayNumber(asOf, options.timeZone), timeZone: options.timeZone, settings: options.settings };
   const { ruleFiles } = await activeRuleFiles(db, registry);
-  const reusable = await reusableBase(db, base.asOfDay, rescoreInputs(ruleFiles, allScorers, options.settings, options.timeZone));
+  const reusable = await reusableBase(db, base.asOfDay, rescoreInputs(ruleFiles, options.settings, options.timeZone));
   if ('whole' in reusable) return { state: 'whole', reason: reusable.whole };
   const { base: kept, touched } = reusable;
-  const ruleSetFor = ruleSetsByCurrency(ruleFiles, registry, (currency) => new Set(kept.unfit[currency] ?? []));
-  const scoring: Scoring = { base, ctx: { ...base, models: kept.models }, ruleSetFor, earlier: await snapshotBefore(db, base.asOfDay) };
+  const scoring: Scoring = { base, ctx: { ...base, models: kept.models }, ruleSetFor: ruleSetsWith(ruleFiles, registry, kept.unfit), earlier: await snapshotBefore(db, base.asOfDay) };
   const [dates, notes, counts] = await Promise.all([allKeptDates(db), allNotes(db), storeCounts(db)]);
   const now = Date.now();
   const groups = new Map<number, RescoredGroup>();

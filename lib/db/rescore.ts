@@ -7,7 +7,6 @@ import type { Customer, CustomerNotes, KeptDate, Order } from '../model';
 import type { RuleFile } from '../engine/rule-file';
 import { historyFromDigest, type OrderDigest, type ScoringBase } from '../scoring/history';
 import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
-import { scorers as allScorers } from '../../plugins/scorers';
 import { clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase } from './touched';
 import type { CustomerHistory, ScoreContext, ScoreSettings } from '../scoring/scorer';
 import { firstOrderAt, Population, PopulationBuilder, withKept, type StoredCustomer } from '../scoring/population';
@@ -106,17 +105,19 @@ export function historyOf({ customer, digest, keptDates, notes }: StoredCustomer
 
 /**
  * The rule set for each currency: amounts apply where they fit the shop's spend; where a table
- * takes in too many, shares of it do. Also the tables found unfit, by currency.
+ * takes in too many, shares of it do. Also every currency the shop buys in, with its unfit tables.
  */
 export function shopRuleSets(ruleFiles: readonly RuleFile[], registry: Registry, spend: Iterable<{ currency: string; spend: number; bought: boolean }>) {
-  const unfit = new Map([...spendByCurrency(spend)].map(([currency, list]) => [currency, unfitTables(ruleFiles, currency, list)]));
-  return {
-    ruleSetFor: ruleSetsByCurrency(ruleFiles, registry, (currency) => unfit.get(currency) ?? new Set()),
-    unfitTables: Object.fromEntries([...unfit].filter(([, refs]) => refs.size > 0).map(([currency, refs]) => [currency, [...refs]])),
-    /** Every currency the shop buys in, with its unfit tables (none is an empty list). */
-    unfitByCurrency: Object.fromEntries([...unfit].map(([currency, refs]) => [currency, [...refs]])),
-  };
+  const unfit = Object.fromEntries([...spendByCurrency(spend)].map(([currency, list]) => [currency, [...unfitTables(ruleFiles, currency, list)]]));
+  return { ruleSetFor: ruleSetsWith(ruleFiles, registry, unfit), unfit };
 }
+
+/** The rule set for each currency, given each currency's unfit tables (a whole rescore's, or the day's kept). */
+export const ruleSetsWith = (ruleFiles: readonly RuleFile[], registry: Registry, unfit: Readonly<Record<string, readonly string[]>>) =>
+  ruleSetsByCurrency(ruleFiles, registry, (currency) => new Set(unfit[currency] ?? []));
+
+/** The currencies with unfit tables, for the seller (none listed where every table fits). */
+const unfitTablesOf = (unfit: Record<string, string[]>) => Object.fromEntries(Object.entries(unfit).filter(([, refs]) => refs.length > 0));
 
 /** Adds order digests to `customers` buckets written before them, from their orders, once: later rescores read them. */
 async function withDigests(db: Database, buckets: readonly number[]): Promise<StoredCustomers[]> {
@@ -193,7 +194,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // Imports staged until now are in what this rescore reads.
     const touchedUpTo = await lastTouchedSeq(db);
     const { ruleFiles, problems } = await activeRuleFiles(db, registry);
-    const inputs = rescoreInputs(ruleFiles, allScorers, options.settings, options.timeZone);
+    const inputs = rescoreInputs(ruleFiles, options.settings, options.timeZone);
     status.ruleProblems = problems;
     const counts = await storeCounts(db);
     const [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
@@ -212,8 +213,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     if (day) {
       ctx = { ...base, models: day.models };
       unfitByCurrency = day.unfit;
-      ruleSetFor = ruleSetsByCurrency(ruleFiles, registry, (currency) => new Set(day.unfit[currency] ?? []));
-      status.unfitTables = Object.fromEntries(Object.entries(day.unfit).filter(([, refs]) => refs.length > 0));
+      ruleSetFor = ruleSetsWith(ruleFiles, registry, day.unfit);
+      status.unfitTables = unfitTablesOf(day.unfit);
       status.customers = counts.customers;
       status.modelsKept = true;
       await report();
@@ -223,9 +224,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       // between the two took some 1.3 GB.
       let population: Population | null = await readPopulation(db, kept, notes);
       spent('read');
-      const ruleSets = shopRuleSets(ruleFiles, registry, population.spend(minorDigits));
-      ({ ruleSetFor, unfitByCurrency } = ruleSets);
-      status.unfitTables = ruleSets.unfitTables;
+      ({ ruleSetFor, unfit: unfitByCurrency } = shopRuleSets(ruleFiles, registry, population.spend(minorDigits)));
+      status.unfitTables = unfitTablesOf(unfitByCurrency);
       status.customers = population.size;
       await report();
       ctx = fitPopulation(population, base);

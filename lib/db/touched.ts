@@ -2,6 +2,7 @@ import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import type { Customer } from '../model';
 import { digestOf, type OrderDigest } from '../scoring/history';
 import { aliasesOf } from './buckets';
+import { scorers } from '../../plugins/scorers';
 import { customersForAlias, getCustomerEntry } from './customers';
 import type { Database, TiermarkDB } from './schema';
 
@@ -125,7 +126,7 @@ export interface RescoreBase {
 }
 
 /** The text of what scores depend on besides the customers (see RescoreBase.inputs). */
-export function rescoreInputs(ruleFiles: unknown, scorers: ReadonlyArray<{ id: string; version: number }>, settings: unknown, timeZone: string): string {
+export function rescoreInputs(ruleFiles: unknown, settings: unknown, timeZone: string): string {
   return JSON.stringify({ ruleFiles, scorers: scorers.map((s) => `${s.id}@${s.version}`), settings, timeZone });
 }
 
@@ -143,6 +144,9 @@ export async function clearTouchedIn(tx: Clearing, upTo: number, base: RescoreBa
 
 /** Why a rescore cannot keep the last whole rescore's models and rule tables. */
 export type WholeReason = 'no-base' | 'another-day' | 'inputs' | 'too-many' | 'new-currency';
+
+/** What a rescore of the touched did: how many it rescored and in how long, or why only a whole rescore will do. */
+export type TouchedRescore = { state: 'done'; customers: number; ms: number } | { state: 'whole'; reason: WholeReason };
 
 /**
  * The last whole rescore's base, with what was touched since, when scores made with it now are
