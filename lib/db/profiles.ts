@@ -182,13 +182,13 @@ class FollowUpsOverLayer {
     }
     for (const [key, own] of layered) {
       this.left.delete(key);
-      records.push(...Object.values(customersFollowUps(own, key, this.layer.get(key))));
+      records.push(...Object.values(overRescored(own, this.layer.get(key))));
     }
     return records;
   }
 
   rest(): FollowUpRecord[] {
-    return [...this.left].flatMap((key) => Object.values(customersFollowUps({}, key, this.layer.get(key))));
+    return [...this.left].flatMap((key) => Object.values(overRescored({}, this.layer.get(key))));
   }
 }
 
@@ -221,9 +221,12 @@ export async function followUpGroups(db: Database, today: number, capacity: Dail
  * what staff did (as the next whole rescore will merge them), else the whole rescore's.
  */
 function customersFollowUps(bucketMap: Record<string, FollowUpRecord>, customerKey: string, rescored: RescoredCustomer | undefined): Record<string, FollowUpRecord> {
-  const own = Object.fromEntries(Object.entries(bucketMap).filter(([, f]) => f.customerKey === customerKey));
-  return rescored ? mergeFollowUps(own, Object.fromEntries(rescored.raised.map((f) => [f.id, f])), rescored.profile.asOfDay) : own;
+  return overRescored(Object.fromEntries(Object.entries(bucketMap).filter(([, f]) => f.customerKey === customerKey)), rescored);
 }
+
+/** One customer's follow-ups as the whole rescore left them, with what a rescore of the touched raised since merged over them. */
+const overRescored = (own: Record<string, FollowUpRecord>, rescored: RescoredCustomer | undefined) =>
+  rescored ? mergeFollowUps(own, Object.fromEntries(rescored.raised.map((f) => [f.id, f])), rescored.profile.asOfDay) : own;
 
 /** One customer's follow-ups (one bucket read), in due order. */
 export async function followUpsOf(db: Database, customerKey: string): Promise<FollowUpRecord[]> {
