@@ -400,6 +400,8 @@ interface ShardCache {
   built: string | null;
   filter: Uint8Array | null;
   shards: Map<number, ArrayBuffer | null>;
+  /** The patch as read once (up to 2 MB): each page's question read and cloned it again. Cleared with the rest after a rescore. */
+  patch?: Promise<BadgePatch | undefined>;
 }
 const caches = new WeakMap<Database, ShardCache>();
 /** About 20 MB at a million customers: the shards a day of paging touches. */
@@ -413,9 +415,12 @@ export function clearBadgeCache(db: Database): void {
  * The index's head and the patch over it, or none while there is no index or an import has changed
  * the store since it was built (or patched).
  */
-async function currentHead(tx: IDBPTransaction<TiermarkDB, ['meta', 'badgeShards'], 'readonly'>): Promise<{ head: BadgeIndexHead; patch: BadgePatch | null } | null> {
+async function currentHead(
+  tx: IDBPTransaction<TiermarkDB, ['meta', 'badgeShards'], 'readonly'>,
+  patchOf = () => tx.objectStore('meta').get('badgePatch') as Promise<BadgePatch | undefined>,
+): Promise<{ head: BadgeIndexHead; patch: BadgePatch | null } | null> {
   const meta = tx.objectStore('meta');
-  const [head, patch, stored] = (await Promise.all([meta.get('badgeIndex'), meta.get('badgePatch'), meta.get('counts')])) as [BadgeIndexHead | undefined, BadgePatch | undefined, StoreCounts | undefined];
+  const [head, patch, stored] = (await Promise.all([meta.get('badgeIndex'), patchOf(), meta.get('counts')])) as [BadgeIndexHead | undefined, BadgePatch | undefined, StoreCounts | undefined];
   const counts = { customers: stored?.customers ?? 0, orders: stored?.orders ?? 0 };
   const current = (of: { counts?: BadgeIndexHead['counts'] }) => of.counts?.customers === counts.customers && of.counts.orders === counts.orders;
   if (!head) return null;
@@ -436,13 +441,15 @@ export async function badgeLooks(db: Database, platform: Platform | null, rows: 
   if (!cache) caches.set(db, (cache = { built: null, filter: null, shards: new Map() }));
   const tx = db.transaction(['meta', 'badgeShards'], 'readonly');
   const shardStore = tx.objectStore('badgeShards');
-  const current = await currentHead(tx);
+  const kept = cache;
+  // A patch of another build than the head's is not used (see currentHead): the cache is reset below.
+  const current = await currentHead(tx, () => (kept.patch ??= tx.objectStore('meta').get('badgePatch') as Promise<BadgePatch | undefined>));
   if (!current) return null;
   const { head, patch } = current;
   const patchColumns = patch && shardColumns(patch.bytes);
   if (cache.built !== head.built) {
     const filter = (await shardStore.get(FILTER))?.bytes;
-    Object.assign(cache, { built: head.built, filter: filter ? new Uint8Array(filter) : null, shards: new Map() });
+    Object.assign(cache, { built: head.built, filter: filter ? new Uint8Array(filter) : null, shards: new Map(), patch: undefined });
   }
   const { bits } = head;
   const { shards, filter } = cache;
