@@ -10,29 +10,46 @@ export function benchSource(): { path: string; real: boolean } {
   return existsSync(REAL) ? { path: REAL, real: true } : { path: join(FIXTURES, 'formats/shopify-orders-79.csv'), real: false };
 }
 
+/** The export's header, its body (ending in a line break) and how many rows the body holds. */
+async function exportParts(): Promise<{ header: string; body: string; bodyRows: number }> {
+  const text = readFileSync(benchSource().path, 'utf8');
+  const newline = text.indexOf('\n');
+  const body = text.slice(newline + 1).replace(/\n?$/, '\n');
+  const bodyRows = (await import('papaparse')).default.parse(body, { skipEmptyLines: true }).data.length;
+  return { header: text.slice(0, newline + 1), body, bodyRows };
+}
+
+/**
+ * Copy `k` of the export's body: order names (#1234) and emails are the identities, so suffixing
+ * both keeps every copy's orders and buyers its own; `orderTag` makes its orders new again.
+ */
+const copyOf = (body: string, k: number, orderTag = '') => body.replace(/(^|\n)(#\d+),/g, `$1$2-${k}${orderTag},`).replace(/@example\.com/g, `-${k}@example.com`);
+
+/** Writes the header and the copies `copies` gives, waiting for the stream to drain; the bytes written. */
+async function writeCopies(target: string, header: string, copies: Iterable<string>): Promise<number> {
+  const out = createWriteStream(target);
+  out.write(header);
+  let bytes = Buffer.byteLength(header);
+  for (const copy of copies) {
+    bytes += Buffer.byteLength(copy);
+    if (!out.write(copy)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  out.end();
+  await finished(out);
+  return bytes;
+}
+
 /**
  * Writes at least `rows` line-item rows by repeating the export; each copy gets its own order
  * numbers and buyers (suffix -k), so the result has as many orders and customers as it looks.
  * Copies are numbered from `firstCopy`, so a second file can hold other customers than the first.
  */
 export async function generateShopifyRows(target: string, rows: number, firstCopy = 0): Promise<{ rows: number; bytes: number; copies: number }> {
-  const text = readFileSync(benchSource().path, 'utf8');
-  const newline = text.indexOf('\n');
-  const header = text.slice(0, newline + 1);
-  const body = text.slice(newline + 1).replace(/\n?$/, '\n');
-  const bodyRows = (await import('papaparse')).default.parse(body, { skipEmptyLines: true }).data.length;
+  const { header, body, bodyRows } = await exportParts();
   const copies = Math.ceil(rows / bodyRows);
-  const out = createWriteStream(target);
-  out.write(header);
-  let bytes = header.length;
-  for (let k = firstCopy; k < firstCopy + copies; k += 1) {
-    // Order names (#1234) and emails are the identities; suffixing both keeps every copy distinct.
-    const copy = body.replace(/(^|\n)(#\d+),/g, `$1$2-${k},`).replace(/@example\.com/g, `-${k}@example.com`);
-    bytes += Buffer.byteLength(copy);
-    if (!out.write(copy)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  out.end();
-  await finished(out);
+  const bytes = await writeCopies(target, header, (function* () {
+    for (let k = firstCopy; k < firstCopy + copies; k += 1) yield copyOf(body, k);
+  })());
   return { rows: copies * bodyRows, bytes, copies };
 }
 
@@ -42,20 +59,9 @@ export async function generateShopifyRows(target: string, rows: number, firstCop
  * and every date on `day`. What a seller imports the morning after, into the shop of the big file.
  */
 export async function generateShopifyDay(target: string, copies: number, options: { every: number; day: string; tag: string }): Promise<{ rows: number; copies: number }> {
-  const text = readFileSync(benchSource().path, 'utf8');
-  const newline = text.indexOf('\n');
-  const body = text.slice(newline + 1).replace(/\n?$/, '\n');
+  const { header, body, bodyRows } = await exportParts();
   const onDay = body.replace(/\b\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2} [+-]\d{4})/g, `${options.day}$1`);
-  const bodyRows = (await import('papaparse')).default.parse(body, { skipEmptyLines: true }).data.length;
-  const out = createWriteStream(target);
-  out.write(text.slice(0, newline + 1));
-  let written = 0;
-  for (let k = 0; k < copies; k += options.every) {
-    const copy = onDay.replace(/(^|\n)(#\d+),/g, `$1$2-${k}-${options.tag},`).replace(/@example\.com/g, `-${k}@example.com`);
-    if (!out.write(copy)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    written += 1;
-  }
-  out.end();
-  await finished(out);
-  return { rows: written * bodyRows, copies: written };
+  const picked = Array.from({ length: Math.ceil(copies / options.every) }, (_, i) => i * options.every);
+  await writeCopies(target, header, picked.map((k) => copyOf(onDay, k, `-${options.tag}`)));
+  return { rows: picked.length * bodyRows, copies: picked.length };
 }
