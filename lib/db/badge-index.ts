@@ -157,13 +157,30 @@ class LooksByKey {
   }
 }
 
+/** Looks numbered by their text, each once, in the order first given (an index's, a patch's). */
+class LookNumbers {
+  readonly looks: StoredLook[];
+  private readonly byText: Map<string, number>;
+
+  constructor(looks: readonly StoredLook[] = []) {
+    this.looks = [...looks];
+    this.byText = new Map(this.looks.map((look, i) => [JSON.stringify(look), i]));
+  }
+
+  of(look: StoredLook): number {
+    const text = JSON.stringify(look);
+    let number = this.byText.get(text);
+    if (number === undefined) this.byText.set(text, (number = this.looks.push(look) - 1));
+    return number;
+  }
+}
+
 /**
  * Collects the index as the rescore scores each customer, then the aliases; `finish` sorts it into
  * shards. A buyer id of two shops of one platform, and an alias of two customers, is ambiguous.
  */
 export class BadgeIndexBuilder {
-  private readonly looks: StoredLook[] = [];
-  private readonly lookNumbers = new Map<string, number>();
+  private readonly numbers = new LookNumbers();
   private readonly customerLooks = new LooksByKey();
   private readonly numberOfLook = new WeakMap<StoredLook, number>();
   private readonly looksByOutcome = new Map<string, StoredLook>();
@@ -178,13 +195,8 @@ export class BadgeIndexBuilder {
   private lookNumber(look: StoredLook): number {
     let number = this.numberOfLook.get(look);
     if (number !== undefined) return number;
-    const text = JSON.stringify(look);
-    number = this.lookNumbers.get(text);
-    if (number === undefined) {
-      number = this.looks.push(look) - 1;
-      this.lookNumbers.set(text, number);
-      if (number >= MAX_LOOKS) this.overflow = true;
-    }
+    number = this.numbers.of(look);
+    if (number >= MAX_LOOKS) this.overflow = true;
     this.numberOfLook.set(look, number);
     return number;
   }
@@ -284,7 +296,7 @@ export class BadgeIndexBuilder {
     const filter = new Uint8Array(filterSize(size) / 8);
     for (let i = 0; i < size; i += 1) filterAdd(filter, first[i]!, second[i]!);
     shards.push({ shard: FILTER, bytes: filter.buffer });
-    return { head: { id: 'badgeIndex', built, bits, entries, looks: this.looks, counts }, shards };
+    return { head: { id: 'badgeIndex', built, bits, entries, looks: this.numbers.looks, counts }, shards };
   }
 }
 
@@ -326,15 +338,8 @@ export interface PatchedCustomer {
  * customer it names): the entries a whole build would make for them, as BadgeIndexBuilder makes them.
  */
 export function badgePatch(built: string, counts: BadgePatch['counts'], customers: readonly PatchedCustomer[], aliases: ReadonlyMap<string, readonly string[]>): BadgePatch {
-  const looks: StoredLook[] = [];
-  const numbers = new Map<string, number>();
-  const numberOf = (look: StoredLook | null): number => {
-    if (!look) return NONE;
-    const text = JSON.stringify(look);
-    let number = numbers.get(text);
-    if (number === undefined) numbers.set(text, (number = looks.push(look) - 1));
-    return number;
-  };
+  const numbers = new LookNumbers();
+  const numberOf = (look: StoredLook | null): number => (look ? numbers.of(look) : NONE);
   const entries = new Map<string, { look: number; kind: PatchEntry; holders: number }>();
   const lookOfKey = new Map<string, number>();
   for (const { customer, look, added } of customers) {
@@ -360,7 +365,7 @@ export function badgePatch(built: string, counts: BadgePatch['counts'], customer
     columns.lookIds[i] = entry.look;
     ids[i] = entry.kind;
   });
-  return { id: 'badgePatch', built, counts, looks, bytes: columns.firsts.buffer as ArrayBuffer, ids };
+  return { id: 'badgePatch', built, counts, looks: numbers.looks, bytes: columns.firsts.buffer as ArrayBuffer, ids };
 }
 
 /**
@@ -502,14 +507,7 @@ export async function wholeBadgeIndex(db: Database, language: Language, version:
 
 /** A whole index with its patch applied: one sorted index, as a page reads it. */
 function withPatch(whole: IndexColumns, headLooks: readonly StoredLook[], patch: BadgePatch): { columns: IndexColumns; looks: StoredLook[] } {
-  const looks = [...headLooks];
-  const numbers = new Map(looks.map((look, i) => [JSON.stringify(look), i]));
-  const numberOf = (look: StoredLook) => {
-    const text = JSON.stringify(look);
-    let number = numbers.get(text);
-    if (number === undefined) numbers.set(text, (number = looks.push(look) - 1));
-    return number;
-  };
+  const numbers = new LookNumbers(headLooks);
   const patchColumns = shardColumns(patch.bytes);
   const entries: Array<[number, number, number]> = [];
   for (let i = 0; i < whole.firsts.length; i += 1) {
@@ -519,7 +517,7 @@ function withPatch(whole: IndexColumns, headLooks: readonly StoredLook[], patch:
   for (let i = 0; i < patchColumns.firsts.length; i += 1) {
     const [first, second] = [patchColumns.firsts[i]!, patchColumns.seconds[i]!];
     const look = patchedLook(patch, patchColumns, first, second, () => headLooks[lookNumberIn(whole, first, second)] ?? null);
-    if (look) entries.push([first, second, numberOf(look)]);
+    if (look) entries.push([first, second, numbers.of(look)]);
   }
   entries.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const columns = indexColumns(entries.length);
@@ -528,5 +526,5 @@ function withPatch(whole: IndexColumns, headLooks: readonly StoredLook[], patch:
     columns.seconds[i] = second;
     columns.lookIds[i] = look;
   });
-  return { columns, looks };
+  return { columns, looks: numbers.looks };
 }
