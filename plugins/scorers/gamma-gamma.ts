@@ -147,15 +147,14 @@ export default defineScorer<GammaGammaModel>({
     const own = spendSummary(history);
     const spend = expectedSpend(model.params, own && own.m > 0 ? own : { x: 0, m: 0 });
     const digits = minorDigits(history.customer.currency);
-    const round = (value: number) => rounded(value, digits);
     const bgnbd = ctx.models.bgnbd as BgNbdModel | undefined;
     const summary = repeatSummary(history.occasionDays, ctx.asOfDay);
     if (!bgnbd || bgnbd.status !== 'fitted' || !summary) {
-      return { expectedSpendPerPurchase: round(spend), predictedClv365: null, gammaGammaStatus: (facts.bgnbdStatus as string | null) ?? 'too-few-customers' };
+      return { expectedSpendPerPurchase: rounded(spend, digits), predictedClv365: null, gammaGammaStatus: (facts.bgnbdStatus as string | null) ?? 'too-few-customers' };
     }
     return {
-      expectedSpendPerPurchase: round(spend),
-      predictedClv365: round(predictedClv(bgnbd.params, spend, summary, ctx.settings.clvDiscountRate)),
+      expectedSpendPerPurchase: rounded(spend, digits),
+      predictedClv365: rounded(predictedClv(bgnbd.params, spend, summary, ctx.settings.clvDiscountRate), digits),
       gammaGammaStatus: 'fitted',
     };
   },
