@@ -16,12 +16,30 @@ function pageParsed(): Promise<void> {
   return new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
 }
 
+/** Tiermark's badges in a document and in the frames of its origin inside it (another origin's frame cannot be looked into). */
+function badgesInFrames(document: Document): number {
+  let count = document.querySelectorAll(`.${HOST_CLASS}`).length;
+  for (const frame of document.querySelectorAll('iframe, frame')) {
+    let inner: Document | null = null;
+    try {
+      inner = (frame as HTMLIFrameElement).contentDocument;
+    } catch {
+      inner = null;
+    }
+    if (inner) count += badgesInFrames(inner);
+  }
+  return count;
+}
+
 export default defineContentScript({
   // The adapters' consoles; the origins the seller enables get it registered at run time. Never every website.
   matches: siteAdapters.flatMap((adapter) => [...adapter.matches]),
   // From the start, so that the shop's index is asked for while the page loads, and the first
   // screen's badges go in at DOMContentLoaded, painted with the page's own next frame.
   runAt: 'document_start',
+  // Consoles show their lists in frames too (an ERP's tabs, 千牛's embedded pages): each frame of a
+  // console's origin gets its own overlay.
+  allFrames: true,
   main(ctx) {
     // In this script's isolated world only: the page's scripts cannot reach it; the e2e tests can.
     (globalThis as { tiermarkInspector?: typeof inspector }).tiermarkInspector = inspector;
@@ -56,8 +74,12 @@ export default defineContentScript({
     let overlay: Overlay | null = null;
     // What runs here, for the popup: an adapter's id, `custom`, `identifiers`, or nothing.
     let running: string | null = null;
-    const stopStatus = onMessage('pageStatus', () => ({ host: location.host, console: running, badges: document.querySelectorAll(`.${HOST_CLASS}`).length }));
-    ctx.onInvalidated(stopStatus);
+    // The top frame answers for the tab, with the badges of the frames it can see into: the popup
+    // takes the first answer, which must not be an inner frame's.
+    if (window === window.top) {
+      const stopStatus = onMessage('pageStatus', () => ({ host: location.host, console: running, badges: badgesInFrames(document) }));
+      ctx.onInvalidated(stopStatus);
+    }
     // Each start supersedes the one before, also while that one still waits (for the page, for storage).
     let starts = 0;
     const start = async () => {

@@ -15,14 +15,15 @@ export async function syncSiteScripts(): Promise<string[]> {
   for (const site of sites) if (await browser.permissions.contains({ origins: [patternOf(site.origin)] })) granted.push(site.origin);
   const wanted = new Map(granted.map((origin) => [scriptId(origin), origin]));
   const registered = (await browser.scripting.getRegisteredContentScripts()).filter((s) => s.id.startsWith(SCRIPT_PREFIX));
-  // Also those an earlier release registered to run later (document_idle): registered again.
-  const stale = registered.filter((s) => !wanted.has(s.id) || s.runAt !== RUN_AT).map((s) => s.id);
+  // Also those an earlier release registered otherwise (later, at document_idle; in the top frame only): registered again.
+  const stale = registered.filter((s) => !wanted.has(s.id) || s.runAt !== RUN_AT || s.allFrames !== true).map((s) => s.id);
   if (stale.length > 0) await browser.scripting.unregisterContentScripts({ ids: stale });
   const have = new Set(registered.map((s) => s.id).filter((id) => !stale.includes(id)));
   const missing = [...wanted].filter(([id]) => !have.has(id));
   if (missing.length > 0) {
     await browser.scripting.registerContentScripts(
-      missing.map(([id, origin]) => ({ id, matches: [patternOf(origin)], js: ['content-scripts/seller.js'], runAt: RUN_AT, persistAcrossSessions: true })),
+      // In every frame of the origin, as the manifest's seller script: an ERP shows its order list in a frame of its own.
+      missing.map(([id, origin]) => ({ id, matches: [patternOf(origin)], js: ['content-scripts/seller.js'], runAt: RUN_AT, allFrames: true, persistAcrossSessions: true })),
     );
   }
   return granted;

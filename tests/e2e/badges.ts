@@ -23,19 +23,28 @@ interface ExecutionContext {
  * only the content script's own inspector (lib/overlay/inspect.ts) can say what they show.
  */
 export async function inContentScript<T>(page: Page, expression: string): Promise<T> {
+  const [first] = await inContentScripts<T>(page, expression, true);
+  if (first === undefined) throw new Error('Tiermark’s content script is not running on this page');
+  return first.value;
+}
+
+/** The same in the content script of every frame of the page that runs one (frames of the page's process), in the order the frames started; the first only with `firstOnly`. */
+async function inContentScripts<T>(page: Page, expression: string, firstOnly = false): Promise<Array<{ value: T }>> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const contexts: ExecutionContext[] = [];
     cdp.on('Runtime.executionContextCreated', ({ context }: { context: ExecutionContext }) => contexts.push(context));
     await cdp.send('Runtime.enable');
+    const answers: Array<{ value: T }> = [];
     for (const context of contexts.filter((c) => c.auxData?.type === 'isolated')) {
       const probe = (await cdp.send('Runtime.evaluate', { expression: 'typeof tiermarkInspector', contextId: context.id, returnByValue: true })) as { result: { value: string } };
       if (probe.result.value !== 'object') continue;
       const answer = (await cdp.send('Runtime.evaluate', { expression, contextId: context.id, returnByValue: true, awaitPromise: true })) as { result: { value: T }; exceptionDetails?: { text: string } };
       if (answer.exceptionDetails) throw new Error(`In the content script: ${answer.exceptionDetails.text}`);
-      return answer.result.value;
+      answers.push({ value: answer.result.value });
+      if (firstOnly) break;
     }
-    throw new Error('Tiermark’s content script is not running on this page');
+    return answers;
   } finally {
     await cdp.detach().catch(() => undefined);
   }
@@ -52,8 +61,9 @@ export async function badgesIn(locator: Locator): Promise<BadgeInfo[]> {
   }, probe);
   if (marked === 0) return [];
   const page = locator.page();
-  const found = await inContentScript<BadgeInfo[][]>(page, `tiermarkInspector.badgesIn('[data-tm-probe="${probe}"]')`).catch(() => [] as BadgeInfo[][]);
-  return found.flat();
+  // Every frame's script is asked: only the one whose document holds the marked elements finds them.
+  const found = await inContentScripts<BadgeInfo[][]>(page, `tiermarkInspector.badgesIn('[data-tm-probe="${probe}"]')`).catch(() => []);
+  return found.flatMap(({ value }) => value.flat());
 }
 
 /** The customer key of the first badge a locator holds, or null. */

@@ -98,6 +98,13 @@ describe('the builds', () => {
     expect(JSON.parse(readFileSync(join(OUTPUT, 'chrome-mv3/_locales/zh_CN/messages.json'), 'utf8')).extDescription.message).toContain('只保存在本机');
   });
 
+  it('runs the seller-page script in every frame of a console, from the start of its document', () => {
+    for (const target of ['chrome-mv3', 'firefox-mv3']) {
+      const [script] = manifestOf(target).content_scripts;
+      expect(script, target).toMatchObject({ js: ['content-scripts/seller.js'], run_at: 'document_start', all_frames: true });
+    }
+  });
+
   it('keeps the seller-page script small: at most 40 KB gzipped', () => {
     const bytes = gzipSync(readFileSync(join(OUTPUT, 'chrome-mv3/content-scripts/seller.js'))).length;
     expect(bytes).toBeGreaterThan(1_000);

@@ -71,6 +71,10 @@ describe('identifier matching finds buyers wherever the page shows them, and not
     await importAndScore(dashboard, fixture('woocommerce-plugin.csv'));
     await importAndScore(dashboard, youngWooShop());
     await browser.context.route(`${E2E_HOST}/erp/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: ERP_PAGE }));
+    // An ERP that opens each list in a tab of frames, as 聚水潭 and 旺店通 do: the order list is a frame of the console's origin.
+    await browser.context.route(`${E2E_HOST}/shell/**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: `<!doctype html><html><head><meta charset="utf-8"><title>ERP</title></head><body><nav>订单 | 售后</nav><iframe id="tab" src="${E2E_HOST}/erp/orders" style="width: 1000px; height: 600px"></iframe></body></html>` }),
+    );
     await browser.context.route(`${E2E_HOST}/attr/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: ATTRIBUTE_PAGE }));
     await enableSite(dashboard, browser.extensionId, E2E_HOST);
   });
@@ -85,6 +89,25 @@ describe('identifier matching finds buyers wherever the page shows them, and not
     await expect.poll(() => rows(page), { timeout: 15_000 }).toEqual(wanted);
     // Never inside a link: the badge follows the link.
     expect(await page.locator('a tm-badge').count()).toBe(0);
+    await page.close();
+  });
+
+  it('badges the same list inside a frame of the console, and the popup counts the frame’s badges', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${E2E_HOST}/shell/orders`);
+    const frame = page.frameLocator('#tab');
+    await frame.locator('#orders tbody tr').first().waitFor();
+    const inFrame = () =>
+      Promise.all(Array.from({ length: 8 }, async (_, i) => {
+        const row = frame.locator('#orders tbody tr').nth(i);
+        return [(await row.getAttribute('data-want')) ?? '', (await badgesIn(row)).map((badge) => badge.customerKey ?? '?')];
+      }));
+    const wanted = (await inFrame()).map(([want]) => [want, want ? [want] : []]);
+    await expect.poll(inFrame, { timeout: 15_000 }).toEqual(wanted);
+    const badged = wanted.filter(([want]) => want).length;
+    // The popup asks the tab: the top frame answers, with the badges of its frame.
+    const status = await dashboard.evaluate(`chrome.tabs.query({ url: ${JSON.stringify(`${E2E_HOST}/shell/orders`)} }).then(([tab]) => chrome.tabs.sendMessage(tab.id, { id: 1, type: 'pageStatus', data: {}, timestamp: Date.now() }))`);
+    expect(status).toMatchObject({ res: { host: new URL(E2E_HOST).host, console: 'identifiers', badges: badged } });
     await page.close();
   });
 
