@@ -65,6 +65,7 @@ export default defineContentScript({
       },
       () => language,
       () => overlay?.forget(),
+      window === window.top,
     );
     const options = (platform: Platform | null): OverlayOptions => ({
       labels,

@@ -24,15 +24,22 @@ export class BadgeSource {
   private fetching: string | null = null;
   private seen: string | null = null;
 
+  /**
+   * `eager`: the index is asked for as the page starts. An inner frame is not eager: a console's
+   * frames are often hidden or hold no rows, and each would hold its own copy; one with rows gets
+   * the index after its first answer.
+   */
   constructor(
     private readonly ask: BadgeAnswers,
     private readonly language: () => Language,
     private readonly onStale: () => void,
+    private readonly eager = true,
   ) {}
 
   /** On (re)starting the overlay: the page's index in the current language, and the worker woken while the page paints. */
   start(): void {
     if (this.local && this.localLanguage !== this.language()) this.local = null;
+    if (!this.eager) return;
     if (!this.local) this.fetchIndex(null);
     void this.ask.badgeLooks(null, [], this.language()).catch(() => undefined);
   }

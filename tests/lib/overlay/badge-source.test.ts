@@ -81,6 +81,21 @@ describe('where a seller page’s badges come from', () => {
     expect(await options.looks!([row('buyer1')])).toBeNull();
   });
 
+  it('leaves an inner frame without the index until it has rows to badge, then badges them from it', async () => {
+    const state = { version: 'v1', buyers: ['茶友小王'], small: true, indexed: true };
+    const { answers, asked } = background(state);
+    const source = new BadgeSource(answers, () => 'zh-CN', () => undefined, false);
+    source.start();
+    const options = source.options('taobao');
+    // A frame with nothing to badge asks nothing (an eager source asks as it starts, in the same task).
+    expect({ index: asked.index, looks: asked.looks.length }).toEqual({ index: 0, looks: 0 });
+    expect(options.previewing!()).toBe(false);
+    // Its first rows go to the background; the answer brings the index to the frame.
+    expect(await options.looks!([row('茶友小王')])).toEqual([expect.objectContaining({ kind: 'customer' })]);
+    await vi.waitFor(() => expect(options.preview!(row('茶友小王'))).toMatchObject({ tier: { label: '金卡' } }));
+    expect(asked.index).toBe(1);
+  });
+
   it('drops the page’s index when the seller chooses another language', async () => {
     const state = { version: 'v1', buyers: ['茶友小王'], small: true, indexed: true };
     const { answers } = background(state);
