@@ -51,8 +51,14 @@ function seen(element: Element): Seen {
  */
 export const inspector = {
   badgesIn(selector: string): Array<Array<BadgeFacts & { x: number; y: number }>> {
-    return [...document.querySelectorAll(selector)].map((scope) =>
-      [...(badges.has(scope) ? [scope] : []), ...scope.querySelectorAll('tm-badge')].flatMap((host) => {
+    // Into the page's open shadow roots too: a web component's row shows its badge in its own.
+    const deep = (scope: Document | Element | ShadowRoot, wanted: string): Element[] => [
+      ...scope.querySelectorAll(wanted),
+      ...[...scope.querySelectorAll('*')].flatMap((element) => (element.shadowRoot ? deep(element.shadowRoot, wanted) : [])),
+    ];
+    const within = (scope: Element | ShadowRoot) => deep(scope, 'tm-badge');
+    return deep(document, selector).map((scope) =>
+      [...(badges.has(scope) ? [scope] : []), ...(scope.shadowRoot ? within(scope.shadowRoot) : []), ...within(scope)].flatMap((host) => {
         const known = badges.get(host);
         if (!known) return [];
         const rect = host.getBoundingClientRect();

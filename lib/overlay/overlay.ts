@@ -6,6 +6,7 @@ import { badgeFacts, rememberBadge, type BadgeFacts } from './inspect';
 import type { Ref, SiteAdapter } from './site-adapter';
 
 export const HOST_CLASS = 'tm-badge-host';
+const ELEMENT_NODE = 1;
 
 /**
  * Attributes whose change re-reads a row: where identifiers are read from (links, titles, values,
@@ -294,6 +295,15 @@ export interface Finder<T extends ChildNode> {
   row?(target: T): Element | null;
   /** Attributes the finder reads identifiers from, beyond WATCHED_ATTRIBUTES: a change to one re-reads its target. */
   attributes?: readonly string[];
+  /** The page's open shadow roots in and under a node whose content the finder reads: the overlay watches them as it watches the page. */
+  shadowRoots?(node: Element): Iterable<ShadowRoot>;
+}
+
+/** The open shadow roots of a node and of the elements under it (not those nested in them). */
+export function* openShadowRoots(node: Element | ShadowRoot): Iterable<ShadowRoot> {
+  // By node type, not `instanceof`: the same in a page and in linkedom, which has no Element global.
+  if (node.nodeType === ELEMENT_NODE && (node as Element).shadowRoot) yield (node as Element).shadowRoot!;
+  for (const element of node.querySelectorAll('*')) if (element.shadowRoot) yield element.shadowRoot;
 }
 
 /** The row a node is in, for finders whose targets are rows. */
@@ -624,6 +634,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   /** Reads the targets in and around a node: this turn's share now, the rest after the next paint. */
   const collect = (node: Element) => {
     if (node.classList.contains(HOST_CLASS)) return;
+    watchShadows(node);
     for (const target of finder.targets(node)) {
       if (reads > 0) {
         reads -= 1;
@@ -632,6 +643,17 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       } else unread.add(target);
     }
     readLater();
+  };
+  /** Mutations in a shadow root reach no observer of the page's body: each open one the finder reads is watched too, nested ones with it. */
+  const watchedShadows = new WeakSet<ShadowRoot>();
+  const watchShadows = (node: Element | ShadowRoot) => {
+    if (!finder.shadowRoots) return;
+    for (const shadow of node.nodeType === ELEMENT_NODE ? finder.shadowRoots(node as Element) : openShadowRoots(node)) {
+      if (watchedShadows.has(shadow)) continue;
+      watchedShadows.add(shadow);
+      observer.observe(shadow, watching);
+      watchShadows(shadow);
+    }
   };
   /** The targets left unread are read after the next paint. */
   const readLater = () => {
@@ -779,13 +801,14 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     schedule();
   });
   // Attribute changes too: identifiers hide in link targets and titles, and a reused row may change only those.
-  observer.observe(root.body, {
+  const watching: MutationObserverInit = {
     childList: true,
     subtree: true,
     characterData: true,
     attributes: true,
     attributeFilter: [...new Set([...WATCHED_ATTRIBUTES, ...(finder.attributes ?? [])])],
-  });
+  };
+  observer.observe(root.body, watching);
   collectArrived();
 
   return {

@@ -50,6 +50,32 @@ const ATTRIBUTE_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="u
   </ul>
 </body></html>`;
 
+/**
+ * A console built of web components: a list whose open shadow root holds cards, each rendering its
+ * order number into its own open shadow root a microtask after it connects (as Lit does), and again
+ * when its `order` attribute changes (a reused card).
+ */
+const COMPONENT_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>订单 - 组件</title></head><body>
+  <order-list></order-list>
+  <script>
+    customElements.define('order-card', class extends HTMLElement {
+      static observedAttributes = ['order'];
+      constructor() { super(); this.attachShadow({ mode: 'open' }); }
+      connectedCallback() { queueMicrotask(() => this.render()); }
+      attributeChangedCallback() { if (this.isConnected) queueMicrotask(() => this.render()); }
+      render() { this.shadowRoot.innerHTML = '<div class="card"><span class="label">订单号</span> <b>' + this.getAttribute('order') + '</b> 明前龙井</div>'; }
+    });
+    customElements.define('order-list', class extends HTMLElement {
+      constructor() { super(); this.attachShadow({ mode: 'open' }); }
+      connectedCallback() {
+        queueMicrotask(() => {
+          this.shadowRoot.innerHTML = '<section><order-card order="2847561230005"></order-card><order-card order="2847561239990"></order-card></section>';
+        });
+      }
+    });
+  </script>
+</body></html>`;
+
 /** Each row's wanted customer, and the customers of the badges it has. */
 async function rows(page: Page): Promise<Array<[string, string[]]>> {
   return inContentScript(
@@ -75,6 +101,7 @@ describe('identifier matching finds buyers wherever the page shows them, and not
     await browser.context.route(`${E2E_HOST}/shell/**`, (route) =>
       route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: `<!doctype html><html><head><meta charset="utf-8"><title>ERP</title></head><body><nav>订单 | 售后</nav><iframe id="tab" src="${E2E_HOST}/erp/orders" style="width: 1000px; height: 600px"></iframe></body></html>` }),
     );
+    await browser.context.route(`${E2E_HOST}/wc/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: COMPONENT_PAGE }));
     await browser.context.route(`${E2E_HOST}/attr/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: ATTRIBUTE_PAGE }));
     await enableSite(dashboard, browser.extensionId, E2E_HOST);
   });
@@ -108,6 +135,20 @@ describe('identifier matching finds buyers wherever the page shows them, and not
     // The popup asks the tab: the top frame answers, with the badges of its frame.
     const status = await dashboard.evaluate(`chrome.tabs.query({ url: ${JSON.stringify(`${E2E_HOST}/shell/orders`)} }).then(([tab]) => chrome.tabs.sendMessage(tab.id, { id: 1, type: 'pageStatus', data: {}, timestamp: Date.now() }))`);
     expect(status).toMatchObject({ res: { host: new URL(E2E_HOST).host, console: 'identifiers', badges: badged } });
+    await page.close();
+  });
+
+  it('badges order numbers inside web components’ shadow roots, nested ones too, and follows a card that renders another order', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${E2E_HOST}/wc/orders`);
+    // Playwright's locators go into open shadow roots.
+    const cards = page.locator('order-card');
+    await expect.poll(() => customerOf(cards.nth(0)), { timeout: 15_000 }).toBe('taobao:张三丰');
+    expect(await badgesIn(cards.nth(1))).toEqual([]);
+    // The card is reused for another order: its old badge goes, the new buyer's comes.
+    await page.evaluate(`document.querySelector('order-list').shadowRoot.querySelector('order-card').setAttribute('order', '2847561230003')`);
+    await expect.poll(() => customerOf(cards.nth(0))).toBe('taobao:lily_2019');
+    expect((await badgesIn(cards.nth(0))).length).toBe(1);
     await page.close();
   });
 
