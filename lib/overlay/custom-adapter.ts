@@ -61,6 +61,6 @@ export function withIdentifiers(custom: Finder<Element>, rowSelector: string, id
     anchor: (target) => (isRow(target) ? custom.anchor(target) : identifiers.anchor(target)),
     row: (target) => (isRow(target) ? null : (identifiers.row?.(target) ?? null)),
     attributes: [...(custom.attributes ?? []), ...(identifiers.attributes ?? [])],
-    ...(identifiers.shadowRoots ? { shadowRoots: identifiers.shadowRoots } : {}),
+    readsShadowRoots: identifiers.readsShadowRoots,
   };
 }

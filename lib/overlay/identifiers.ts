@@ -184,7 +184,7 @@ export function identifierFinder(): Finder<Element> {
   }
   return {
     targets,
-    shadowRoots: openShadowRoots,
+    readsShadowRoots: true,
     *around(node) {
       const holder = holderOf(node);
       // The element whose text changed is read again even when it now holds nothing, so its old badge goes.

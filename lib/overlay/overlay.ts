@@ -295,8 +295,8 @@ export interface Finder<T extends ChildNode> {
   row?(target: T): Element | null;
   /** Attributes the finder reads identifiers from, beyond WATCHED_ATTRIBUTES: a change to one re-reads its target. */
   attributes?: readonly string[];
-  /** The page's open shadow roots in and under a node whose content the finder reads: the overlay watches them as it watches the page. */
-  shadowRoots?(node: Element): Iterable<ShadowRoot>;
+  /** The finder reads the page's open shadow roots (see openShadowRoots): the overlay watches them as it watches the page. */
+  readsShadowRoots?: boolean;
 }
 
 /** The open shadow roots of a node and of the elements under it (not those nested in them). */
@@ -647,8 +647,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   /** Mutations in a shadow root reach no observer of the page's body: each open one the finder reads is watched too, nested ones with it. */
   const watchedShadows = new WeakSet<ShadowRoot>();
   const watchShadows = (node: Element | ShadowRoot) => {
-    if (!finder.shadowRoots) return;
-    for (const shadow of node.nodeType === ELEMENT_NODE ? finder.shadowRoots(node as Element) : openShadowRoots(node)) {
+    if (!finder.readsShadowRoots) return;
+    for (const shadow of openShadowRoots(node)) {
       if (watchedShadows.has(shadow)) continue;
       watchedShadows.add(shadow);
       observer.observe(shadow, watching);
