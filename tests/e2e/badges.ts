@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { BadgeFacts } from '../../lib/overlay/inspect';
 
-/** A badge as the content script knows it, with its centre on screen. */
+/** A badge as the content script knows it, with its centre on screen (in a frame: in the frame's own viewport). */
 export type BadgeInfo = BadgeFacts & { x: number; y: number };
 
 interface Seen {
