@@ -1,4 +1,4 @@
-import { HOST_CLASS, openShadowRoots, type Finder } from './overlay';
+import { HOST_CLASS, type Finder } from './overlay';
 import type { Ref } from './site-adapter';
 
 const EMAIL = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/gi;
@@ -179,11 +179,10 @@ export function identifierFinder(): Finder<Element> {
       }
     }
     for (const holder of holders) if (refs(holder).length > 0) yield holder;
-    // A console built of web components shows its rows in their open shadow roots.
-    for (const shadow of openShadowRoots(node)) for (const child of shadow.children) yield* targets(child);
   }
   return {
     targets,
+    // A console built of web components shows its rows in their open shadow roots.
     readsShadowRoots: true,
     *around(node) {
       const holder = holderOf(node);

@@ -6,7 +6,6 @@ import { badgeFacts, rememberBadge, type BadgeFacts } from './inspect';
 import type { Ref, SiteAdapter } from './site-adapter';
 
 export const HOST_CLASS = 'tm-badge-host';
-const ELEMENT_NODE = 1;
 
 /**
  * Attributes whose change re-reads a row: where identifiers are read from (links, titles, values,
@@ -295,14 +294,13 @@ export interface Finder<T extends ChildNode> {
   row?(target: T): Element | null;
   /** Attributes the finder reads identifiers from, beyond WATCHED_ATTRIBUTES: a change to one re-reads its target. */
   attributes?: readonly string[];
-  /** The finder reads the page's open shadow roots (see openShadowRoots): the overlay watches them as it watches the page. */
+  /** The finder's targets may stand in the page's open shadow roots: the overlay reads and watches them as it does the page. */
   readsShadowRoots?: boolean;
 }
 
-/** The open shadow roots of a node and of the elements under it (not those nested in them). */
-export function* openShadowRoots(node: Element | ShadowRoot): Iterable<ShadowRoot> {
-  // By node type, not `instanceof`: the same in a page and in linkedom, which has no Element global.
-  if (node.nodeType === ELEMENT_NODE && (node as Element).shadowRoot) yield (node as Element).shadowRoot!;
+/** The open shadow roots of an element and of the elements under it (not those nested in them). */
+function* openShadowRoots(node: Element): Iterable<ShadowRoot> {
+  if (node.shadowRoot) yield node.shadowRoot;
   for (const element of node.querySelectorAll('*')) if (element.shadowRoot) yield element.shadowRoot;
 }
 
@@ -355,6 +353,21 @@ function afterPaint(run: () => void): Cancel {
     if (next !== null) clearTimeout(next);
   };
   return cancel;
+}
+
+/** Tiermark's badges in a document and in the frames of its origin inside it (another origin's frame cannot be looked into). */
+export function badgesInFrames(document: Document): number {
+  let count = document.querySelectorAll(`.${HOST_CLASS}`).length;
+  for (const frame of document.querySelectorAll('iframe, frame')) {
+    let inner: Document | null = null;
+    try {
+      inner = (frame as HTMLIFrameElement).contentDocument;
+    } catch {
+      inner = null;
+    }
+    if (inner) count += badgesInFrames(inner);
+  }
+  return count;
 }
 
 /** Whether a node is, or is inside, one of Tiermark's own badges. */
@@ -634,7 +647,6 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   /** Reads the targets in and around a node: this turn's share now, the rest after the next paint. */
   const collect = (node: Element) => {
     if (node.classList.contains(HOST_CLASS)) return;
-    watchShadows(node);
     for (const target of finder.targets(node)) {
       if (reads > 0) {
         reads -= 1;
@@ -642,19 +654,20 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
         take(target);
       } else unread.add(target);
     }
+    // Mutations in a shadow root reach no observer of the page's body: each open one is watched
+    // too, and its content read as the page's is (nested roots by the same step).
+    if (finder.readsShadowRoots) {
+      for (const shadow of openShadowRoots(node)) {
+        if (!watchedShadows.has(shadow)) {
+          watchedShadows.add(shadow);
+          observer.observe(shadow, watching);
+        }
+        for (const child of shadow.children) collect(child);
+      }
+    }
     readLater();
   };
-  /** Mutations in a shadow root reach no observer of the page's body: each open one the finder reads is watched too, nested ones with it. */
   const watchedShadows = new WeakSet<ShadowRoot>();
-  const watchShadows = (node: Element | ShadowRoot) => {
-    if (!finder.readsShadowRoots) return;
-    for (const shadow of openShadowRoots(node)) {
-      if (watchedShadows.has(shadow)) continue;
-      watchedShadows.add(shadow);
-      observer.observe(shadow, watching);
-      watchShadows(shadow);
-    }
-  };
   /** The targets left unread are read after the next paint. */
   const readLater = () => {
     if (unread.size > 0 && reading === null) reading = afterPaint(readTurn);
