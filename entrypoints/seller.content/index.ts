@@ -6,7 +6,7 @@ import { identifierFinder } from '../../lib/overlay/identifiers';
 import { BadgeSource } from '../../lib/overlay/badge-source';
 import { customAdapterMatches, customAdapters } from '../../lib/sites';
 import { uiLanguage } from '../../lib/settings';
-import { adapterFinder, HOST_CLASS, startOverlay, type Overlay, type OverlayOptions } from '../../lib/overlay/overlay';
+import { adapterFinder, badgesInFrames, startOverlay, type Overlay, type OverlayOptions } from '../../lib/overlay/overlay';
 import type { Platform } from '../../lib/model';
 import { adapterFor, siteAdapters } from '../../plugins/sites';
 
@@ -14,21 +14,6 @@ import { adapterFor, siteAdapters } from '../../plugins/sites';
 function pageParsed(): Promise<void> {
   if (document.readyState !== 'loading') return Promise.resolve();
   return new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
-}
-
-/** Tiermark's badges in a document and in the frames of its origin inside it (another origin's frame cannot be looked into). */
-function badgesInFrames(document: Document): number {
-  let count = document.querySelectorAll(`.${HOST_CLASS}`).length;
-  for (const frame of document.querySelectorAll('iframe, frame')) {
-    let inner: Document | null = null;
-    try {
-      inner = (frame as HTMLIFrameElement).contentDocument;
-    } catch {
-      inner = null;
-    }
-    if (inner) count += badgesInFrames(inner);
-  }
-  return count;
 }
 
 export default defineContentScript({
