@@ -15,7 +15,7 @@ export interface Segment {
 const KIND_ORDER = { tier: 0, badge: 1, treatment: 2, tag: 3 } as const;
 
 /** Segments' sizes as they are counted, by "kind|ref" (plain data: the rescore keeps them with the Overview's figures). */
-export type SegmentCounts = Record<string, Segment & { rank: number; order: number }>;
+export type SegmentCounts = Record<string, Segment & { rank: number }>;
 
 /** A segment's customer as an export lists them. */
 export interface SegmentMember {
@@ -62,7 +62,7 @@ export function countSegments(counts: SegmentCounts, row: InSegments): void {
   const count = (kind: Segment['kind'], ref: string, label: Localised, colour: string | null, rank = 0) => {
     const segment = counts[`${kind}|${ref}`];
     if (segment) segment.count += 1;
-    else counts[`${kind}|${ref}`] = { kind, ref, label, colour, count: 1, rank, order: Object.keys(counts).length };
+    else counts[`${kind}|${ref}`] = { kind, ref, label, colour, count: 1, rank };
   };
   if (row.tier) count('tier', row.tier.ref, row.tier.label, row.tier.colour, row.tier.rank);
   for (const badge of row.badges) count('badge', badge.ref, badge.label, badge.colour);
@@ -71,10 +71,14 @@ export function countSegments(counts: SegmentCounts, row: InSegments): void {
   if (typeof tags === 'string') for (const tag of tags.split(TAG_SEPARATOR)) count('tag', tag, { en: tag, 'zh-CN': tag }, null);
 }
 
-/** Every segment some customer is in: tiers best first, then badges and treatments in the order first met. */
+/**
+ * Every segment some customer is in: tiers best first, then badges, treatments and tags by ref.
+ * Not in the order first met: that is the order customers were scored in, which moves with every
+ * import (and a rescore of the touched meets them in another).
+ */
 export function segmentsOfCounts(counts: SegmentCounts): Segment[] {
   return Object.values(counts)
-    .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || b.rank - a.rank || a.order - b.order)
+    .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || b.rank - a.rank || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
     .map(({ kind, ref, label, colour, count: n }) => ({ kind, ref, label, colour, count: n }));
 }
 
