@@ -45,7 +45,7 @@ export interface TableTreatment {
 export type TableColumn = ({ kind: 'number'; bits: 32 | 64 } | { kind: 'text'; values: string[] } | { kind: 'boolean' }) & { other?: number };
 
 /** Bumped when the records change shape: a table of another layout is not read, and the next start of the background rescores. */
-export const TABLE_LAYOUT = 6;
+export const TABLE_LAYOUT = 7;
 
 /**
  * Rows per record of the blocked records: a window of 40 rows reads at most 40 small `rows`
@@ -110,8 +110,10 @@ export interface CustomerTableHead {
  * Records of the table besides its head:
  * - `rows:<block>`: a `RowLine` of JSON per customer, what a listed row and an exported member show;
  * - `search:<block>`: each customer's buyer id, names and emails in lower case, a line each;
- * - `tier`, `badgeSet`, `treatmentSet`, `currency`, `shop` (codes), `keyHash` (FNV-1a of the key) and
- *   `opening` (the rows in `OPENING_ORDER`), each a Uint32Array;
+ * - `tier`, `badgeSet`, `treatmentSet`, `currency`, `shop` (codes), `keyHash` (FNV-1a of the key),
+ *   `keySecondHash` (the snapshots' second hash of it), `orderCount` and `opening` (the rows in
+ *   `OPENING_ORDER`), each a Uint32Array;
+ * - `monetaryMinor` (Float64Array): with `orderCount`, the customer's own figures the Overview tallies;
  * - each fact column's bytes under its name;
  * - every customer's purchase occasions, for the shop's KPIs: `occasionDay` (Int32Array) and
  *   `occasionSpend` (Float64Array, minor units), each customer's after the one before, and
@@ -231,7 +233,8 @@ export class CustomerTableBuilder {
   private readonly booleans: Array<{ name: string; fact: string; values: Uint8Array }> = [];
   /** By fact: customers without it, as [row], or with a value of another type than the fact's, as [row, value]. */
   private readonly others = new Map<string, Array<[number] | [number, unknown]>>();
-  private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop' | 'keyHash' | 'occasionEnd', Uint32Array>;
+  private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop' | 'keyHash' | 'keySecondHash' | 'orderCount' | 'occasionEnd', Uint32Array>;
+  private monetaryMinor: Float64Array;
   private occasionDay = new Int32Array(1024);
   private occasionSpend = new Float64Array(1024);
   private occasions = 0;
@@ -261,7 +264,8 @@ export class CustomerTableBuilder {
       else if (spec.type === 'boolean') this.booleans.push({ name: `fact:${fact}`, fact, values: new Uint8Array(this.capacity) });
     }
     const codes = () => new Uint32Array(this.capacity);
-    this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), currency: codes(), shop: codes(), keyHash: codes(), occasionEnd: codes() };
+    this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), currency: codes(), shop: codes(), keyHash: codes(), keySecondHash: codes(), orderCount: codes(), occasionEnd: codes() };
+    this.monetaryMinor = new Float64Array(this.capacity);
   }
 
   private grow(): void {
@@ -275,6 +279,7 @@ export class CustomerTableBuilder {
     for (const column of this.texts) column.values = grown(column.values);
     for (const column of this.booleans) column.values = grown(column.values);
     for (const name of Object.keys(this.codes) as Array<keyof typeof this.codes>) this.codes[name] = grown(this.codes[name]);
+    this.monetaryMinor = grown(this.monetaryMinor);
   }
 
   add(
@@ -324,7 +329,9 @@ export class CustomerTableBuilder {
     codes.currency[row] = codeIn(d.currency, this.currencies, customer.currency, customer.currency);
     const shop = shopOfKey(customer.key);
     codes.shop[row] = codeIn(d.shop, this.shops, shop, shop);
-    codes.keyHash[row] = fnv1a(customer.key);
+    [codes.keyHash[row], codes.keySecondHash[row]] = keyHashes(customer.key);
+    codes.orderCount[row] = customer.orderCount;
+    this.monetaryMinor[row] = customer.monetaryMinor;
     const seen = (this.seen[codes.shop[row]!] ??= { customers: 0, tiers: new Set(), badgeSets: new Set() });
     seen.customers += 1;
     seen.tiers.add(codes.tier[row]!);
@@ -447,6 +454,7 @@ export class CustomerTableBuilder {
       ...this.rows.records,
       ...this.search.records,
       ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: filled(codes, n).buffer as ArrayBuffer })),
+      { name: 'monetaryMinor', bytes: filled(this.monetaryMinor, n).buffer as ArrayBuffer },
       ...[...stored].map(([name, values]) => ({ name, bytes: values.buffer as ArrayBuffer })),
       ...others,
       { name: 'occasionDay', bytes: filled(this.occasionDay, this.occasions).buffer as ArrayBuffer },

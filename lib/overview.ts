@@ -81,6 +81,9 @@ export function emptyTally(): OverviewTally {
 
 const count = (counts: Record<string, number>, value: string) => (counts[value] = (counts[value] ?? 0) + 1);
 
+/** The facts `tallyCustomer` reads (the Segments' counts read `tags`): what a tally counted from the customer table needs of its columns. */
+export const TALLIED_FACTS = ['lifecycleStage', 'lostBand', 'valueQuadrant', 'rfmR', 'rfmF', 'frequency', 'tags'] as const;
+
 export function tallyCustomer(tally: OverviewTally, row: TalliedCustomer): void {
   const { lifecycleStage, lostBand, valueQuadrant, rfmR: r, rfmF: f } = row.facts;
   if (isLifecycleStage(lifecycleStage)) count(tally.stages, lifecycleStage);

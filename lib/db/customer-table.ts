@@ -49,6 +49,23 @@ export async function storedTableRecords(db: Database): Promise<Map<string, Tabl
   return new Map<string, TableRecord>([['head', head], ...records.map((record) => [record.name.slice(ours.length), { ...record, name: record.name.slice(ours.length) }] as [string, TableRecord])]);
 }
 
+/**
+ * The table in force and the records of it `names` picks, when it is the build `built` of this
+ * layout (null otherwise), read in one transaction.
+ */
+export async function tableOfBuild(db: Database, built: string, names: (head: CustomerTableHead) => readonly string[]): Promise<{ head: CustomerTableHead; records: Map<string, ArrayBuffer> } | null> {
+  const tx = db.transaction('customerTable');
+  const head = (await tx.store.get('head')) as CustomerTableHead | undefined;
+  if (head?.built !== built || head.layout !== TABLE_LAYOUT) return null;
+  const wanted = names(head);
+  const read = await Promise.all(wanted.map((name) => tx.store.get(tableRecordKey(built, name))));
+  const records = new Map<string, ArrayBuffer>();
+  read.forEach((record, i) => {
+    if (record && 'bytes' in record) records.set(wanted[i]!, record.bytes);
+  });
+  return records.size === wanted.length ? { head, records } : null;
+}
+
 /** A column read found another build than the one it was opened at: open it again. */
 export class TableRebuilt extends Error {
   constructor() {

@@ -3,7 +3,10 @@ import { localDayNumber } from '../time';
 import { bucketOf } from './buckets';
 import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
 import type { RescoredGroup } from './rescored';
-import { raisedRecord, ruleSetsWith, scoreStored, type Scoring } from './rescore';
+import { raisedRecord, ruleSetsWith, scoreStored, talliedOf, type Scoring } from './rescore';
+import { tableOfBuild } from './customer-table';
+import { tallyOfTable, tallyRecordNames } from '../table-tally';
+import type { TalliedCustomer } from '../overview';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
 import { allNotes } from './customer-notes';
@@ -40,10 +43,12 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const now = Date.now();
   const groups = new Map<number, RescoredGroup>();
   const patched: PatchedCustomer[] = [];
+  const tallied = new Map<string, TalliedCustomer>();
   for (const { customer, digest, added } of touched.customers.values()) {
     const keptDates = dates.get(customer.key);
     const noted = notes.get(customer.key);
-    const { profile, outcome, history } = await scoreStored({ customer, digest, ...(keptDates && { keptDates }), ...(noted && { notes: noted }) }, scoring);
+    const { profile, outcome, history, facts } = await scoreStored({ customer, digest, ...(keptDates && { keptDates }), ...(noted && { notes: noted }) }, scoring);
+    tallied.set(customer.key, talliedOf(customer, facts, outcome));
     const group = groupOf(bucketOf(customer.key));
     let rescored = groups.get(group);
     if (!rescored) groups.set(group, (rescored = {}));
@@ -51,10 +56,19 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     patched.push({ customer, look: history.notes?.hideOnPages ? null : storedLook(outcome.tier, outcome.badges), added });
   }
   const patch = badgePatch(kept.built, { customers: counts.customers, orders: counts.orders }, patched, touched.aliases);
+  // The Overview's and the Segments' figures, counted again from the whole rescore's table with the touched as they are now.
+  const table = await tableOfBuild(db, kept.built, tallyRecordNames);
+  const overview = table && tallyOfTable(table.head, table.records, tallied, base.asOfDay);
   // Everything touched since the whole rescore is rescored each time: the layer is written whole.
   const tx = db.transaction(['rescored', 'meta'], 'readwrite');
   const store = tx.objectStore('rescored');
-  await Promise.all([store.clear(), ...[...groups].map(([group, rescored]) => store.put({ group, json: JSON.stringify(rescored) })), tx.objectStore('meta').put(patch), tx.done]);
+  await Promise.all([
+    store.clear(),
+    ...[...groups].map(([group, rescored]) => store.put({ group, json: JSON.stringify(rescored) })),
+    tx.objectStore('meta').put(patch),
+    overview && tx.objectStore('meta').put(overview),
+    tx.done,
+  ]);
   return { state: 'done', customers: touched.customers.size, ms: Math.round(performance.now() - started) };
 }
 

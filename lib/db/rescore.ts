@@ -1,4 +1,4 @@
-import { outcomeOf, type FollowUpOutcome } from '../engine/outcome';
+import { outcomeOf, type FollowUpOutcome, type Outcome } from '../engine/outcome';
 import type { RuleSet } from '../engine/rule-set';
 import { defaultRegistry, type Registry } from '../engine/registry';
 import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/currency';
@@ -8,7 +8,7 @@ import type { RuleFile } from '../engine/rule-file';
 import { historyFromDigest, type OrderDigest, type ScoringBase } from '../scoring/history';
 import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import { clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase } from './touched';
-import type { CustomerHistory, ScoreContext, ScoreSettings } from '../scoring/scorer';
+import type { CustomerHistory, Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
 import { firstOrderAt, Population, PopulationBuilder, withKept, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
 import { readBucket, storedCustomers, type StoredCustomers } from './buckets';
@@ -18,7 +18,7 @@ import { allKeptDates } from './kept-dates';
 import { allNotes } from './customer-notes';
 import { storeCounts, type Database } from './schema';
 import { bucketSlices } from './slices';
-import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally } from '../overview';
+import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally, type TalliedCustomer } from '../overview';
 import { countDue, mergeFollowUps, type DueTally, type FollowUpRecord } from '../follow-ups';
 import { keyHashes, SnapshotBuilder, type SnapshotReader } from '../snapshots';
 import { snapshotBefore, writeSnapshot } from './snapshots';
@@ -160,6 +160,9 @@ export async function scoreStored(stored: StoredCustomer, { base, ctx, ruleSetFo
   return { history, hashes, previous, facts, outcome, profile };
 }
 
+/** What the Overview counts of a customer scored (see `tallyCustomer`). */
+export const talliedOf = ({ currency, orderCount, monetaryMinor }: Customer, facts: Facts, { tier, badges, treatments }: Outcome): TalliedCustomer => ({ currency, orderCount, monetaryMinor, tier, badges, treatments, facts });
+
 /** A follow-up as first raised: open, nothing done with it yet. */
 export const raisedRecord = (f: FollowUpOutcome, now: number): FollowUpRecord => ({ ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now });
 
@@ -270,8 +273,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           if (!history.notes?.hideOnPages) badgeIndex.addCustomer(history.customer, badgeIndex.lookOf(outcome.tier, outcome.badges));
           table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history);
           map.push(profile);
-          const { currency, orderCount, monetaryMinor } = history.customer;
-          const tallied = { currency, orderCount, monetaryMinor, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, facts };
+          const tallied = talliedOf(history.customer, facts, outcome);
           tallyCustomer(overview.all, tallied);
           tallyCustomer(tallyOf(key), tallied);
           snapshot.add(hashes, outcome.tier, outcome.badges, facts.lifecycleStage, previous);

@@ -9,13 +9,15 @@ import { setNotes } from '../../../lib/db/customer-notes';
 import { rescoreTouched } from '../../../lib/db/rescore-touched';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
-import { stageTouchedCustomers, TOUCHED_MAX, touchedSince } from '../../../lib/db/touched';
+import { stageStoredCustomer, stageTouchedCustomers, TOUCHED_MAX, touchedSince } from '../../../lib/db/touched';
+import { demoExportText, demoOrders } from '../../../lib/demo/shop';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { BadgeIndex, lookOf } from '../../../lib/overlay/badge-index';
 import type { Ref } from '../../../lib/overlay/site-adapter';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
+import type { OverviewRecord } from '../../../lib/overview';
 import { chunked } from '../../helpers';
 
 const HEADER = 'Order Number,Order Date,Email (Billing),First Name (Billing),Last Name (Billing),Order Total';
@@ -133,6 +135,8 @@ describe('rescoring only the customers an import touched', () => {
       profiles: await Promise.all(keys.map((key) => getProfile(db, key))),
       followUps: await Promise.all(keys.map(async (key) => untimed(await followUpsOf(db, key)))),
       looks: await looksThreeWays(db),
+      // The Overview's and the Segments page's figures.
+      overview: await db.get('meta', 'overview'),
     });
     const layered = await seen();
     expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done', modelsKept: true, customers: 6 });
@@ -142,6 +146,38 @@ describe('rescoring only the customers an import touched', () => {
     expect(layered.profiles.every((profile) => profile !== undefined)).toBe(true);
     expect(layered.followUps.every((list) => list.length > 0)).toBe(true);
     expect(layered.looks.shards!.filter((look) => look?.kind === 'customer').length).toBeGreaterThan(10);
+    expect((layered.overview as OverviewRecord).all).toMatchObject({ customers: keys.length, orders: 8 });
+  });
+
+  it('keeps the Overview’s and the Segments page’s figures as the whole rescore after it counts them, for every shop', async () => {
+    const db = await openTiermarkDB(`touched-tally-${Math.random()}`);
+    // The demo tea shop's last three days come as the day's import, beside a second shop's day.
+    const orders = demoOrders(400);
+    const lastDays = new Set([...new Set(orders.map((o) => o.createdAt.slice(0, 10)))].sort().slice(-3));
+    const asOf = { ...AS_OF, asOf: endOfDay([...lastDays].sort().at(-1)!, ZONE) };
+    await importText(db, 'tea.csv', demoExportText(orders.filter((o) => !lastDays.has(o.createdAt.slice(0, 10)))));
+    await importText(db, 'first.csv', FIRST);
+    expect(await rescore(db, { reason: 'import', ...asOf })).toMatchObject({ state: 'done' });
+    const before = (await db.get('meta', 'overview')) as OverviewRecord;
+    const day = orders.filter((o) => lastDays.has(o.createdAt.slice(0, 10)));
+    await importText(db, 'tea-day.csv', demoExportText(day));
+    await importText(db, 'next-day.csv', NEXT_DAY);
+    // Staff tag a customer the day touched nowhere else: a segment no whole rescore has counted yet.
+    await setNotes(db, { key: 'woocommerce:b@example.com', note: '', tags: ['回访'], doNotContact: false, hideOnPages: false });
+    await stageStoredCustomer(db, 'woocommerce:b@example.com');
+
+    expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done' });
+    const touched = (await db.get('meta', 'overview')) as OverviewRecord;
+    expect(await rescore(db, { reason: 'import', ...asOf })).toMatchObject({ state: 'done', modelsKept: true });
+    expect(await db.get('meta', 'overview')).toEqual(touched);
+    // Not vacuous: the day brought new buyers and orders and moved customers across the R × F grid.
+    const buyers = (text: string, column: number) => new Set(text.trim().split('\n').slice(1).map((line) => line.split(',')[column]));
+    const newWoo = [...buyers(NEXT_DAY, 2)].filter((email) => !buyers(FIRST, 2).has(email)).length;
+    expect(touched.byShop.woocommerce!.customers).toBe(before.byShop.woocommerce!.customers + newWoo);
+    expect(touched.byShop.taobao!.orders).toBeGreaterThan(before.byShop.taobao!.orders);
+    expect(touched.byShop.taobao!.rfmCustomers).not.toEqual(before.byShop.taobao!.rfmCustomers);
+    expect(touched.all.segments['tag|回访']).toMatchObject({ count: 1 });
+    expect(before.all.segments['tag|回访']).toBeUndefined();
   });
 
   it('fits the models afresh each day and after the rules change, and keeps the day’s after an import', async () => {

@@ -1,0 +1,92 @@
+import type { CustomerTableHead } from './customer-table';
+import { emptyTally, tallyCustomer, TALLIED_FACTS, type OverviewRecord, type OverviewTally, type TalliedCustomer } from './overview';
+import { shopOfKey } from './shops';
+import { keyHashes } from './snapshots';
+import type { Facts, FactValue } from './scoring/scorer';
+
+/**
+ * The Overview's tallies counted again from the customer table the last whole rescore wrote, with
+ * some customers as rescored since: the rescore of the touched keeps the Overview and the Segments
+ * page right without a whole rescore. Each row goes through `tallyCustomer`, in the table's order
+ * (the whole rescore's), so the figures are the ones a whole rescore would count.
+ */
+
+/** The table's records the tally reads. */
+export function tallyRecordNames(head: CustomerTableHead): string[] {
+  return ['keyHash', 'keySecondHash', 'tier', 'badgeSet', 'treatmentSet', 'currency', 'shop', 'orderCount', 'monetaryMinor', ...TALLIED_FACTS.map((fact) => `fact:${fact}`).filter((name) => name in head.columns)];
+}
+
+/**
+ * The rows of the customers of `keys` the table holds, found by the key's two hashes (64 bits: at
+ * a million rows, a chance in ten million of taking one row for another), not by reading their lines.
+ */
+function rowsOfKeys(keys: Iterable<string>, first: Uint32Array, second: Uint32Array): Map<string, number> {
+  const wanted = new Map<number, Array<[number, string]>>();
+  for (const key of keys) {
+    const [a, b] = keyHashes(key);
+    (wanted.get(a) ?? wanted.set(a, []).get(a)!).push([b, key]);
+  }
+  const rows = new Map<string, number>();
+  for (let row = 0; row < first.length; row += 1) {
+    const named = wanted.get(first[row]!);
+    if (named) for (const [b, key] of named) if (b === second[row]) rows.set(key, row);
+  }
+  return rows;
+}
+
+/**
+ * The tallies of every shop and of each: the table's rows, those of customers in `now` as they are
+ * now, then the customers of `now` the table does not hold (new since it was written), in the
+ * order given. `records` holds the records `tallyRecordNames` names.
+ */
+export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, TalliedCustomer>, asOfDay: number): OverviewRecord {
+  const rowsOf = rowsOfKeys(now.keys(), new Uint32Array(records.get('keyHash')!), new Uint32Array(records.get('keySecondHash')!));
+  const replaced = new Map([...rowsOf].map(([key, row]) => [row, key]));
+  const codes = (name: string) => new Uint32Array(records.get(name)!);
+  const [tiers, badgeSets, treatmentSets, currencies, shops, orderCounts] = ['tier', 'badgeSet', 'treatmentSet', 'currency', 'shop', 'orderCount'].map(codes) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  const monetary = new Float64Array(records.get('monetaryMinor')!);
+  // Each fact as a function of the row: unknown (and a value of another type, which the tally takes as unknown) is null.
+  const facts = TALLIED_FACTS.flatMap((fact): Array<[string, (row: number) => FactValue]> => {
+    const column = head.columns[`fact:${fact}`];
+    const bytes = records.get(`fact:${fact}`);
+    if (!column || !bytes) return [];
+    if (column.kind === 'text') {
+      const values = new Uint32Array(bytes);
+      return [[fact, (row: number) => (values[row] === 0 ? null : column.values[values[row]! - 1]!)]];
+    }
+    if (column.kind === 'number') {
+      const values = column.bits === 32 ? new Float32Array(bytes) : new Float64Array(bytes);
+      return [[fact, (row: number) => (Number.isNaN(values[row]) ? null : values[row]!)]];
+    }
+    const values = new Uint8Array(bytes);
+    return [[fact, (row: number) => (values[row] === 0 ? null : values[row] === 2)]];
+  });
+  const badgesOf = head.badgeSets.map((set) => set.map((i) => head.badges[i]!));
+  const treatmentsOf = head.treatmentSets.map((set) => set.map((i) => head.treatments[i]!));
+  const record: OverviewRecord = { id: 'overview', asOfDay, all: emptyTally(), byShop: {} };
+  const shopTally = (shop: string): OverviewTally => (record.byShop[shop] ??= emptyTally());
+  // One row object for every row: the tally keeps none of it but the head's shared labels.
+  const rowFacts: Facts = {};
+  const row: TalliedCustomer = { currency: '', orderCount: 0, monetaryMinor: 0, tier: null, badges: [], treatments: [], facts: rowFacts };
+  const tally = (customer: TalliedCustomer, shop: string) => {
+    tallyCustomer(record.all, customer);
+    tallyCustomer(shopTally(shop), customer);
+  };
+  for (let at = 0; at < head.size; at += 1) {
+    const key = replaced.get(at);
+    if (key !== undefined) {
+      tally(now.get(key)!, shopOfKey(key));
+      continue;
+    }
+    row.currency = head.currencies[currencies[at]!]!;
+    row.orderCount = orderCounts[at]!;
+    row.monetaryMinor = monetary[at]!;
+    row.tier = tiers[at] === 0 ? null : head.tiers[tiers[at]! - 1]!;
+    row.badges = badgesOf[badgeSets[at]!]!;
+    row.treatments = treatmentsOf[treatmentSets[at]!]!;
+    for (const [fact, value] of facts) rowFacts[fact] = value(at);
+    tally(row, head.shops[shops[at]!]!);
+  }
+  for (const [key, customer] of now) if (!rowsOf.has(key)) tally(customer, shopOfKey(key));
+  return record;
+}
