@@ -1,7 +1,7 @@
 import { both, type Localised } from '../localised';
 import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from '../engine/outcome';
 import type { Facts } from '../scoring/scorer';
-import { bucketOf, readBucket, storedBucket, type StoredBucket } from './buckets';
+import { BUCKETS, bucketOf, readBucket, storedBucket, type StoredBucket } from './buckets';
 import type { Database } from './schema';
 import { countDue, FollowUpGrouper, mergeFollowUps, type DailyCapacity, type DueTally, type FollowUpGroup, type FollowUpGroups, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
 import { bucketSlices } from './slices';
@@ -214,6 +214,21 @@ export async function followUpGroups(db: Database, today: number, capacity: Dail
   }
   for (const record of over.rest()) grouper.add(record);
   return grouper.finish();
+}
+
+/**
+ * The follow-ups still to work counted by due day (the Overview's `meta` record "dueTally"), with
+ * the customers of `layer` as a rescore of the touched found them. Read in the caller's
+ * transaction, which writes the tally: a status staff change meanwhile waits for it, not lost.
+ */
+export async function dueTallyOver(followups: { getAll(range: IDBKeyRange): Promise<StoredBucket[]> }, layer: ReadonlyMap<string, RescoredCustomer>): Promise<DueTally> {
+  const due: DueTally = { id: 'dueTally', counts: {} };
+  const over = new FollowUpsOverLayer(layer);
+  for (let first = 0; first < BUCKETS; first += FOLLOW_UP_SLICE) {
+    for (const stored of await followups.getAll(IDBKeyRange.bound(first, first + FOLLOW_UP_SLICE - 1))) for (const record of over.bucket(readBucket<FollowUpRecord>(stored))) countDue(due, record, 1);
+  }
+  for (const record of over.rest()) countDue(due, record, 1);
+  return due;
 }
 
 /**

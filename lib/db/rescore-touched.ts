@@ -2,7 +2,8 @@ import { defaultRegistry, type Registry } from '../engine/registry';
 import { localDayNumber } from '../time';
 import { bucketOf } from './buckets';
 import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
-import type { RescoredGroup } from './rescored';
+import type { RescoredCustomer, RescoredGroup } from './rescored';
+import { dueTallyOver } from './profiles';
 import { raisedRecord, ruleSetsWith, scoreStored, talliedOf, type Scoring } from './rescore';
 import { tableOfBuild } from './customer-table';
 import { tallyOfTable, tallyRecordNames } from '../table-tally';
@@ -18,7 +19,8 @@ import type { ScoreSettings } from '../scoring/scorer';
 /**
  * The rescore of only the customers imports touched since the last whole rescore, on the same day
  * with the same rules: scored with the whole rescore's fitted models, as it would score them. What
- * it finds lies over the whole rescore's records (`rescored`, the badge patch) until the next.
+ * it finds lies over the whole rescore's records (`rescored`, the badge patch) until the next; the
+ * Overview's tallies and the follow-ups due are counted again with it, as the next will count them.
  */
 
 export interface TouchedRescoreOptions {
@@ -44,6 +46,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const groups = new Map<number, RescoredGroup>();
   const patched: PatchedCustomer[] = [];
   const tallied = new Map<string, TalliedCustomer>();
+  const layer = new Map<string, RescoredCustomer>();
   for (const { customer, digest, added } of touched.customers.values()) {
     const keptDates = dates.get(customer.key);
     const noted = notes.get(customer.key);
@@ -53,22 +56,30 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     let rescored = groups.get(group);
     if (!rescored) groups.set(group, (rescored = {}));
     rescored[customer.key] = { profile, raised: outcome.followUps.map((f) => raisedRecord(f, now)) };
+    layer.set(customer.key, rescored[customer.key]!);
     patched.push({ customer, look: history.notes?.hideOnPages ? null : storedLook(outcome.tier, outcome.badges), added });
   }
   const patch = badgePatch(kept.built, { customers: counts.customers, orders: counts.orders }, patched, touched.aliases);
+  const scored = performance.now();
   // The Overview's and the Segments' figures, counted again from the whole rescore's table with the touched as they are now.
   const table = await tableOfBuild(db, kept.built, tallyRecordNames);
   const overview = table && tallyOfTable(table.head, table.records, tallied, base.asOfDay);
-  // Everything touched since the whole rescore is rescored each time: the layer is written whole.
-  const tx = db.transaction(['rescored', 'meta'], 'readwrite');
+  const counted = performance.now();
+  // Everything touched since the whole rescore is rescored each time: the layer is written whole,
+  // with the follow-ups still to work counted over it.
+  const tx = db.transaction(['rescored', 'meta', 'followups'], 'readwrite');
+  const due = await dueTallyOver(tx.objectStore('followups'), layer);
   const store = tx.objectStore('rescored');
   await Promise.all([
     store.clear(),
     ...[...groups].map(([group, rescored]) => store.put({ group, json: JSON.stringify(rescored) })),
     tx.objectStore('meta').put(patch),
+    tx.objectStore('meta').put(due),
     overview && tx.objectStore('meta').put(overview),
     tx.done,
   ]);
-  return { state: 'done', customers: touched.customers.size, ms: Math.round(performance.now() - started) };
+  const written = performance.now();
+  const phases = { score: Math.round(scored - started), tally: Math.round(counted - scored), write: Math.round(written - counted) };
+  return { state: 'done', customers: touched.customers.size, ms: Math.round(written - started), phases };
 }
 

@@ -146,7 +146,9 @@ export async function clearTouchedIn(tx: Clearing, upTo: number, base: RescoreBa
 export type WholeReason = 'no-base' | 'another-day' | 'inputs' | 'too-many' | 'new-currency';
 
 /** What a rescore of the touched did: how many it rescored and in how long, or why only a whole rescore will do. */
-export type TouchedRescore = { state: 'done'; customers: number; ms: number } | { state: 'whole'; reason: WholeReason };
+export type TouchedRescore = { state: 'done'; customers: number; ms: number; phases?: TouchedPhases } | { state: 'whole'; reason: WholeReason };
+/** Where a rescore of the touched spent its time (ms): reading and scoring them, the Overview's tallies, and the writes with the follow-ups' count. */
+export type TouchedPhases = Record<'score' | 'tally' | 'write', number>;
 
 /**
  * The last whole rescore's base, with what was touched since, when scores made with it now are
