@@ -12,6 +12,7 @@ import { ascendingOrder, countAtMost } from './sorted';
 import type { GroupOutcome } from './ab-test';
 import type { ForecastActual } from './forecast';
 import { cohortTable, type CohortTable, type CohortUnit } from './cohorts';
+import { PatchedTable, type StoredTablePatch } from './table-patch';
 import { CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, periodFigures, periodOfChoice, previousPeriod, TREND_PERIODS, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
 /**
@@ -120,10 +121,10 @@ export interface CustomerTableHead {
  *   `occasionEnd` (Uint32Array), where each customer's end;
  * - `spend:<currency>`: the spend of that currency's buyers, ascending (Float64Array).
  */
-export type TableRecord = CustomerTableHead | { name: string; text: string } | { name: string; bytes: ArrayBuffer };
+export type TableRecord = CustomerTableHead | { name: string; text: string } | { name: string; bytes: ArrayBuffer } | { name: string; patch: StoredTablePatch };
 
 /** One customer's line in a `rows` block. Unknown numbers are null. */
-type RowLine = [
+export type RowLine = [
   key: string,
   buyerId: string,
   names: string[],
@@ -600,6 +601,9 @@ interface Listing {
   rows: Uint32Array;
 }
 
+/** The occasions' records: over a patch, read and rebuilt together. */
+const OCCASIONS: readonly string[] = ['occasionEnd', 'occasionDay', 'occasionSpend'];
+
 /** `rows` blocks kept for the next windows: a scroll back and forth reads none again, a long one does not fill the worker. */
 const ROW_BLOCKS_KEPT = 128;
 /** `rows` blocks read at once by an export: a million members are read in pieces. */
@@ -620,17 +624,27 @@ export class CustomerTable {
   private occasionStart: Uint32Array | null = null;
   private readonly spent = { readMs: 0, sortMs: 0 };
 
-  constructor(
-    readonly head: CustomerTableHead,
-    private readonly read: TableReader,
-  ) {}
+  readonly head: CustomerTableHead;
 
+  /** `patch`: the customers a rescore of the touched found since, read over the table's records. */
+  constructor(
+    head: CustomerTableHead,
+    private readonly read: TableReader,
+    private readonly patch: PatchedTable | null = null,
+  ) {
+    this.head = patch?.head ?? head;
+  }
+
+  /** The rows the stored blocks hold: a patch's added rows are in none. */
+  private get blockedRows(): number {
+    return this.patch?.baseSize ?? this.head.size;
+  }
   private blockCount(size: number): number {
-    return Math.ceil(this.head.size / size);
+    return Math.ceil(this.blockedRows / size);
   }
   /** How many lines a block holds: the last one may be short. */
   private linesIn(block: number, size: number): number {
-    return Math.min(size, this.head.size - block * size);
+    return Math.min(size, this.blockedRows - block * size);
   }
   private searchBlocks(): string[] {
     return Array.from({ length: this.blockCount(this.head.blocks.search) }, (_, block) => `search:${block}`);
@@ -663,15 +677,28 @@ export class CustomerTable {
     await Promise.all(wanted.map((name) => this.loading.get(name)));
   }
 
-  private async load(names: readonly string[]): Promise<void> {
+  private async load(wanted: readonly string[]): Promise<void> {
     const started = performance.now();
+    const { patch } = this;
+    // Over a patch the occasions are rebuilt from all three records at once.
+    const names = patch && wanted.some((name) => OCCASIONS.includes(name)) ? [...new Set([...wanted, ...OCCASIONS])] : wanted;
     const records = await this.read(names);
+    if (patch && OCCASIONS.some((name) => records.has(name))) {
+      const [end, day, spend] = OCCASIONS.map((name) => records.get(name) as ArrayBuffer);
+      const merged = patch.occasions(new Uint32Array(end!), new Int32Array(day!), new Float64Array(spend!));
+      this.loaded.set('occasionEnd', merged.end).set('occasionDay', merged.day).set('occasionSpend', merged.spend);
+    }
     for (const name of names) {
-      const record = records.get(name);
+      if (patch && OCCASIONS.includes(name)) continue;
+      let record = records.get(name);
+      // A fact odd only in the patch's rows has no record in the table.
+      if (patch && name.startsWith('other:')) record = patch.others(name, record as string | undefined);
       if (record === undefined) throw new Error(`The customer table has no ${name}`);
       if (typeof record === 'string') {
         if (name.startsWith('other:')) this.loaded.set(name, new Map((JSON.parse(record) as OtherValue[]).map((entry) => [entry[0], entry])));
         else this.loaded.set(name, new Lines(record, this.linesIn(Number(name.slice(name.indexOf(':') + 1)), this.head.blocks.search)));
+      } else if (patch && !name.startsWith('spend:') && name !== 'opening') {
+        this.loaded.set(name, patch.column(name, record));
       } else {
         const spec = this.head.columns[name];
         this.loaded.set(
@@ -693,6 +720,14 @@ export class CustomerTable {
 
   /** The rows' lines, in the order asked, from the blocks they fall in (a block read once for all its rows). */
   private async rowLines(rows: ArrayLike<number>): Promise<RowLine[]> {
+    const patched = this.patch?.lines;
+    if (patched && Array.from(rows).some((row) => patched.has(row))) {
+      // The patch's own lines; the rest from the blocks, in the order asked.
+      const stored = Array.from(rows).filter((row) => !patched.has(row));
+      const read = new Map(stored.map((row, i) => [row, i]));
+      const lines = await this.rowLines(stored);
+      return Array.from(rows, (row) => patched.get(row) ?? lines[read.get(row)!]!);
+    }
     const size = this.head.blocks.rows;
     const blocks = new Set(Array.from(rows, (row) => Math.floor(row / size)));
     const missing = [...blocks].filter((block) => !this.rowBlocks.has(block));
@@ -722,7 +757,8 @@ export class CustomerTable {
 
   /** Every row in the order of a fact, highest first unless ascending; unknown values last, ties in the table's order. */
   private async order(sortBy: string, ascending: boolean): Promise<Uint32Array> {
-    if (sortBy === OPENING_ORDER.sortBy && ascending === OPENING_ORDER.ascending) {
+    // Over a patch the stored order is not the table's any more: sorted as any other.
+    if (!this.patch && sortBy === OPENING_ORDER.sortBy && ascending === OPENING_ORDER.ascending) {
       await this.need(['opening']);
       return this.column('opening') as Uint32Array;
     }
@@ -799,6 +835,7 @@ export class CustomerTable {
         const first = block * this.head.blocks.search;
         for (const row of (this.loaded.get(name) as Lines).holding(text)) found[first + row] = 1;
       });
+      for (const [row, line] of this.patch?.searchLines ?? []) found[row] = line.includes(text) ? 1 : 0;
       for (const row of await this.rowsWithKeys(query.byOrder)) found[row] = 1;
       narrow((row) => found[row] === 1);
     }
@@ -957,7 +994,10 @@ export class CustomerTable {
   async factRows(facts: readonly string[]): Promise<FactRows> {
     const { head } = this;
     const columns = facts.filter((fact) => `fact:${fact}` in head.columns);
-    await this.need(['currency', 'opening', ...columns.map((fact) => `fact:${fact}`), ...columns.filter((fact) => head.columns[`fact:${fact}`]!.other).map((fact) => `other:${fact}`)]);
+    const [order] = await Promise.all([
+      this.order(OPENING_ORDER.sortBy, OPENING_ORDER.ascending),
+      this.need(['currency', ...columns.map((fact) => `fact:${fact}`), ...columns.filter((fact) => head.columns[`fact:${fact}`]!.other).map((fact) => `other:${fact}`)]),
+    ]);
     // One shape for every reader, read in one loop: the fill runs for every customer, twice per preview.
     const readers = columns.map((fact) => {
       const spec = head.columns[`fact:${fact}`]!;
@@ -971,7 +1011,7 @@ export class CustomerTable {
     const currencies = this.column('currency')!;
     return {
       size: head.size,
-      order: this.column('opening') as Uint32Array,
+      order,
       currency: (row) => head.currencies[currencies[row]!]!,
       // A fact the customer lacks reads as undefined, as a missing one does in the rules (never `delete`, which makes every later read of the object slow).
       fill: (row, into) => {

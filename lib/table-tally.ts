@@ -20,7 +20,8 @@ export function tallyRecordNames(head: CustomerTableHead): string[] {
  * The rows of the customers of `keys` the table holds, found by the key's two hashes (64 bits: at
  * a million rows, a chance in ten million of taking one row for another), not by reading their lines.
  */
-function rowsOfKeys(keys: Iterable<string>, first: Uint32Array, second: Uint32Array): Map<string, number> {
+export function rowsOfKeys(keys: Iterable<string>, records: ReadonlyMap<string, ArrayBuffer>): Map<string, number> {
+  const [first, second] = [new Uint32Array(records.get('keyHash')!), new Uint32Array(records.get('keySecondHash')!)];
   const wanted = new Map<number, Array<[number, string]>>();
   for (const key of keys) {
     const [a, b] = keyHashes(key);
@@ -36,11 +37,10 @@ function rowsOfKeys(keys: Iterable<string>, first: Uint32Array, second: Uint32Ar
 
 /**
  * The tallies of every shop and of each: the table's rows, those of customers in `now` as they are
- * now, then the customers of `now` the table does not hold (new since it was written), in the
- * order given. `records` holds the records `tallyRecordNames` names.
+ * now (at their rows, `rowsOf`), then the customers of `now` the table does not hold (new since it
+ * was written), in the order given. `records` holds the records `tallyRecordNames` names.
  */
-export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, TalliedCustomer>, asOfDay: number): OverviewRecord {
-  const rowsOf = rowsOfKeys(now.keys(), new Uint32Array(records.get('keyHash')!), new Uint32Array(records.get('keySecondHash')!));
+export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, TalliedCustomer>, rowsOf: ReadonlyMap<string, number>, asOfDay: number): OverviewRecord {
   const replaced = new Map([...rowsOf].map(([key, row]) => [row, key]));
   const codes = (name: string) => new Uint32Array(records.get(name)!);
   const [tiers, badgeSets, treatmentSets, currencies, shops, orderCounts] = ['tier', 'badgeSet', 'treatmentSet', 'currency', 'shop', 'orderCount'].map(codes) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];

@@ -6,6 +6,7 @@ import { customerPath, movedBetween, movementBetween } from './snapshots';
 import type { CohortTable, CohortUnit } from '../cohorts';
 import type { KpiSettings, PeriodChoice } from '../kpis';
 import { previewRuleFile, type RulePreview } from '../engine/preview';
+import { PatchedTable } from '../table-patch';
 import { defaultRegistry } from '../engine/registry';
 import { checkRuleFile } from '../engine/validate';
 import type { Segment, SegmentMember } from '../segments';
@@ -88,6 +89,9 @@ export async function openCustomerTable(db: Database): Promise<OpenedTable | nul
   const [head, counts] = await Promise.all([db.get('customerTable', 'head') as Promise<CustomerTableHead | undefined>, storeCounts(db)]);
   // A table of an older layout is not read: the background's start rescores it.
   if (head?.layout !== TABLE_LAYOUT) return null;
+  // What a rescore of the touched found since lies over it.
+  const stored = await db.get('customerTable', tableRecordKey(head.built, 'patch'));
+  const patch = stored && 'patch' in stored ? new PatchedTable(head, stored.patch) : null;
   const table = new CustomerTable(head, async (names) => {
     const tx = db.transaction('customerTable');
     const [now, ...records] = await Promise.all([tx.store.get('head'), ...names.map((name) => tx.store.get(tableRecordKey(head.built, name)))]);
@@ -98,8 +102,8 @@ export async function openCustomerTable(db: Database): Promise<OpenedTable | nul
       else if (record && 'bytes' in record) read.set(names[i]!, record.bytes);
     });
     return read;
-  });
-  return { table, notListed: Math.max(0, counts.customers - head.counts.customers) };
+  }, patch);
+  return { table, notListed: Math.max(0, counts.customers - table.head.counts.customers) };
 }
 
 /** A store without customers: nothing to preview over. */

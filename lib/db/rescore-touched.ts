@@ -5,8 +5,10 @@ import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
 import type { RescoredCustomer, RescoredGroup } from './rescored';
 import { dueTallyOver } from './profiles';
 import { raisedRecord, ruleSetsWith, scoreStored, talliedOf, type Scoring } from './rescore';
-import { tableOfBuild } from './customer-table';
-import { tallyOfTable, tallyRecordNames } from '../table-tally';
+import { tableOfBuild, tableRecordKey } from './customer-table';
+import { CustomerTableBuilder } from '../customer-table';
+import type { StoredTablePatch } from '../table-patch';
+import { rowsOfKeys, tallyOfTable, tallyRecordNames } from '../table-tally';
 import type { TalliedCustomer } from '../overview';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
@@ -45,6 +47,8 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const now = Date.now();
   const groups = new Map<number, RescoredGroup>();
   const patched: PatchedCustomer[] = [];
+  // The touched as the customer table lists them, made as the whole rescore makes it.
+  const listed = new CustomerTableBuilder(registry.facts, touched.customers.size, { rows: Math.max(1, touched.customers.size), search: Math.max(1, touched.customers.size) });
   const tallied = new Map<string, TalliedCustomer>();
   const layer = new Map<string, RescoredCustomer>();
   for (const { customer, digest, added } of touched.customers.values()) {
@@ -52,6 +56,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     const noted = notes.get(customer.key);
     const { profile, outcome, history, facts } = await scoreStored({ customer, digest, ...(keptDates && { keptDates }), ...(noted && { notes: noted }) }, scoring);
     tallied.set(customer.key, talliedOf(customer, facts, outcome));
+    listed.add(customer, facts, outcome.tier, outcome.badges, outcome.treatments, history);
     const group = groupOf(bucketOf(customer.key));
     let rescored = groups.get(group);
     if (!rescored) groups.set(group, (rescored = {}));
@@ -61,13 +66,20 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   }
   const patch = badgePatch(kept.built, { customers: counts.customers, orders: counts.orders }, patched, touched.aliases);
   const scored = performance.now();
-  // The Overview's and the Segments' figures, counted again from the whole rescore's table with the touched as they are now.
+  // The Overview's and the Segments' figures, counted again from the whole rescore's table with the
+  // touched as they are now; the touched's rows of the table, for its patch.
   const table = await tableOfBuild(db, kept.built, tallyRecordNames);
-  const overview = table && tallyOfTable(table.head, table.records, tallied, base.asOfDay);
+  const rowsOf = table && rowsOfKeys(tallied.keys(), table.records);
+  const overview = table && tallyOfTable(table.head, table.records, tallied, rowsOf!, base.asOfDay);
+  const tablePatch: StoredTablePatch | null = rowsOf && {
+    rows: Int32Array.from(tallied.keys(), (key) => rowsOf.get(key) ?? -1).buffer,
+    records: await listed.finish(kept.built, { customers: counts.customers, orders: counts.orders }, base.asOfDay),
+    counts: { customers: counts.customers, orders: counts.orders },
+  };
   const counted = performance.now();
-  // Everything touched since the whole rescore is rescored each time: the layer is written whole,
-  // with the follow-ups still to work counted over it.
-  const tx = db.transaction(['rescored', 'meta', 'followups'], 'readwrite');
+  // Everything touched since the whole rescore is rescored each time: the layer and the table's
+  // patch are written whole, with the follow-ups still to work counted over them.
+  const tx = db.transaction(['rescored', 'meta', 'followups', 'customerTable'], 'readwrite');
   const due = await dueTallyOver(tx.objectStore('followups'), layer);
   const store = tx.objectStore('rescored');
   await Promise.all([
@@ -76,6 +88,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     tx.objectStore('meta').put(patch),
     tx.objectStore('meta').put(due),
     overview && tx.objectStore('meta').put(overview),
+    tablePatch && tx.objectStore('customerTable').put({ name: tableRecordKey(kept.built, 'patch'), patch: tablePatch }),
     tx.done,
   ]);
   const written = performance.now();

@@ -1,0 +1,214 @@
+import type { CustomerTableHead, RowLine, TableRecord } from './customer-table';
+
+/**
+ * The customers a rescore of the touched found, over the customer table the last whole rescore
+ * wrote: a small table of their own, made by the same builder, and which row of the big one each
+ * replaces. The query worker reads the big table's records through it, so the Customers page, the
+ * KPIs and the rule preview list the day's customers without a whole rescore.
+ */
+export interface StoredTablePatch {
+  /** Each patch row's row in the table, or -1: a customer new since, listed after the table's. */
+  rows: ArrayBuffer;
+  /** The small table's records: its blocks hold every row in one (`rows:0`, `search:0`). */
+  records: TableRecord[];
+  /** The store's counts when it was written. */
+  counts: CustomerTableHead['counts'];
+}
+
+type Codes = Uint32Array;
+type Numbers = Float32Array | Float64Array;
+
+/** A dictionary of the big table extended by the small one's entries: each small code's code in the big one. */
+function mergedCodes<T>(big: T[], small: readonly T[], key: (entry: T) => string): number[] {
+  const codes = new Map(big.map((entry, i) => [key(entry), i]));
+  return small.map((entry) => {
+    const text = key(entry);
+    let code = codes.get(text);
+    if (code === undefined) {
+      code = big.length;
+      codes.set(text, code);
+      big.push(entry);
+    }
+    return code;
+  });
+}
+
+/** A text column's values once the small table's are in: the big table's codes and the small one's, each into the sorted union. */
+function mergedTexts(big: readonly string[], small: readonly string[]): { values: string[]; bigCodes: Uint32Array | null; smallCodes: Uint32Array } {
+  const added = small.filter((value) => !big.includes(value));
+  const values = added.length === 0 ? [...big] : [...big, ...added].sort();
+  const codeOf = new Map(values.map((value, i) => [value, i + 1]));
+  // Code 0 (unknown) stays 0.
+  const bigCodes = added.length === 0 ? null : Uint32Array.from([0, ...big.map((value) => codeOf.get(value)!)]);
+  return { values, bigCodes, smallCodes: Uint32Array.from([0, ...small.map((value) => codeOf.get(value)!)]) };
+}
+
+/**
+ * The big table's head and records as the patch makes them. Made once per opened table; each record
+ * is passed through `record` as it is read.
+ */
+export class PatchedTable {
+  readonly head: CustomerTableHead;
+  /** The big table's own rows: its blocks hold these. */
+  readonly baseSize: number;
+  /** Lines of the patched and added rows, by row in the patched table. */
+  readonly lines = new Map<number, RowLine>();
+  readonly searchLines = new Map<number, string>();
+  /** Each patch row's row in the patched table. */
+  private readonly at: Uint32Array;
+  private readonly small: Map<string, ArrayBuffer | string>;
+  private readonly smallHead: CustomerTableHead;
+  private readonly translate: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop', (code: number) => number>;
+  /** Per text column: the big table's codes remapped (null: unchanged), and the small one's. */
+  private readonly texts = new Map<string, { bigCodes: Uint32Array | null; smallCodes: Uint32Array }>();
+  /** The big table's number columns held in 64 bits, before the patch widened any. */
+  private readonly wide: Set<string>;
+
+  constructor(base: CustomerTableHead, patch: StoredTablePatch) {
+    const smallHead = patch.records.find((record): record is CustomerTableHead => record.name === 'head')!;
+    this.smallHead = smallHead;
+    this.small = new Map(patch.records.flatMap((record): Array<[string, ArrayBuffer | string]> => ('text' in record ? [[record.name, record.text]] : 'bytes' in record ? [[record.name, record.bytes]] : [])));
+    this.baseSize = base.size;
+    this.wide = new Set(Object.entries(base.columns).flatMap(([name, column]) => (column.kind === 'number' && column.bits === 64 ? [name] : [])));
+    const replaced = new Int32Array(patch.rows);
+    let next = base.size;
+    this.at = Uint32Array.from(replaced, (row) => (row >= 0 ? row : next++));
+    const head: CustomerTableHead = {
+      ...base,
+      counts: patch.counts,
+      size: next,
+      tiers: [...base.tiers],
+      badges: [...base.badges],
+      badgeSets: [...base.badgeSets],
+      treatments: [...base.treatments],
+      treatmentSets: [...base.treatmentSets],
+      currencies: [...base.currencies],
+      shops: [...base.shops],
+      seen: base.seen.map((seen) => ({ customers: seen.customers, tiers: [...seen.tiers], badgeSets: [...seen.badgeSets] })),
+      columns: { ...base.columns },
+    };
+    // Worked out from the table's own records as it was built: counted afresh by the query worker.
+    delete head.openingKpis;
+    delete head.spendCurrencies;
+    const tiers = mergedCodes(head.tiers, smallHead.tiers, (t) => JSON.stringify([t.ref, t.label, t.colour, t.rank]));
+    const badges = mergedCodes(head.badges, smallHead.badges, (b) => JSON.stringify([b.ref, b.label, b.colour]));
+    const treatments = mergedCodes(head.treatments, smallHead.treatments, (t) => JSON.stringify([t.ref, t.label]));
+    const badgeSets = mergedCodes(head.badgeSets, smallHead.badgeSets.map((set) => set.map((i) => badges[i]!)), (set) => set.join(','));
+    const treatmentSets = mergedCodes(head.treatmentSets, smallHead.treatmentSets.map((set) => set.map((i) => treatments[i]!)), (set) => set.join(','));
+    const currencies = mergedCodes(head.currencies, smallHead.currencies, (c) => c);
+    const shops = mergedCodes(head.shops, smallHead.shops, (s) => s);
+    this.translate = {
+      tier: (code) => (code === 0 ? 0 : tiers[code - 1]! + 1),
+      badgeSet: (code) => badgeSets[code]!,
+      treatmentSet: (code) => treatmentSets[code]!,
+      currency: (code) => currencies[code]!,
+      shop: (code) => shops[code]!,
+    };
+    for (const [name, column] of Object.entries(smallHead.columns)) {
+      const big = head.columns[name];
+      if (column.kind === 'text' && big?.kind === 'text') {
+        const { values, bigCodes, smallCodes } = mergedTexts(big.values, column.values);
+        head.columns[name] = { ...big, values };
+        this.texts.set(name, { bigCodes, smallCodes });
+      } else if (column.kind === 'number' && big?.kind === 'number' && column.bits === 64) head.columns[name] = { ...big, bits: 64 };
+      // Odd values of the patch's rows: the column must say it has some, whatever the big table's.
+      if (column.other && big) head.columns[name] = { ...head.columns[name]!, other: (big.other ?? 0) + column.other };
+    }
+    // Filters offer what some customer may have: the table's choices and the patch's.
+    const smallCodes = (name: string) => new Uint32Array(this.small.get(name) as ArrayBuffer);
+    const [smallShop, smallTier, smallSet] = [smallCodes('shop'), smallCodes('tier'), smallCodes('badgeSet')];
+    for (let i = 0; i < this.at.length; i += 1) {
+      const shop = this.translate.shop(smallShop[i]!);
+      const seen = (head.seen[shop] ??= { customers: 0, tiers: [], badgeSets: [] });
+      if (this.at[i]! >= base.size) seen.customers += 1;
+      const [tier, set] = [this.translate.tier(smallTier[i]!), this.translate.badgeSet(smallSet[i]!)];
+      if (!seen.tiers.includes(tier)) seen.tiers.push(tier);
+      if (!seen.badgeSets.includes(set)) seen.badgeSets.push(set);
+    }
+    const rowLines = (this.small.get('rows:0') as string | undefined)?.split('\n') ?? [];
+    const searchLines = (this.small.get('search:0') as string | undefined)?.split('\n') ?? [];
+    this.at.forEach((row, i) => {
+      const line = JSON.parse(rowLines[i]!) as RowLine;
+      line[5] = this.translate.tier(line[5]);
+      line[6] = this.translate.badgeSet(line[6]);
+      line[7] = this.translate.currency(line[7]);
+      this.lines.set(row, line);
+      this.searchLines.set(row, searchLines[i]!);
+    });
+    this.head = head;
+  }
+
+  /** A column of the big table with the patch's rows in it, at the patched table's size. */
+  column(name: string, bytes: ArrayBuffer): Codes | Numbers | Uint8Array {
+    const { head, at } = this;
+    const smallBytes = this.small.get(name);
+    const spec = head.columns[name];
+    if (name in this.translate) {
+      const translate = this.translate[name as keyof PatchedTable['translate']];
+      return this.placed(new Uint32Array(bytes), new Uint32Array(smallBytes as ArrayBuffer), Uint32Array, translate);
+    }
+    if (spec?.kind === 'text') {
+      const { bigCodes, smallCodes } = this.texts.get(name) ?? { bigCodes: null, smallCodes: null };
+      const big = new Uint32Array(bytes);
+      const remapped = bigCodes ? big.map((code) => bigCodes[code]!) : big;
+      if (!smallBytes || !smallCodes) return this.placed(remapped, new Uint32Array(at.length), Uint32Array, (code) => code);
+      return this.placed(remapped, new Uint32Array(smallBytes as ArrayBuffer), Uint32Array, (code) => smallCodes[code]!);
+    }
+    if (spec?.kind === 'number') {
+      const numbers = (buffer: ArrayBuffer, wide: boolean) => (wide ? new Float64Array(buffer) : new Float32Array(buffer));
+      const smallSpec = this.smallHead.columns[name];
+      const small = smallBytes ? numbers(smallBytes as ArrayBuffer, smallSpec?.kind === 'number' && smallSpec.bits === 64) : new Float64Array(at.length).fill(Number.NaN);
+      const big = numbers(bytes, this.wide.has(name));
+      return spec.bits === 64 ? this.placed(big, small, Float64Array, (value) => value) : this.placed(big, small, Float32Array, (value) => value);
+    }
+    if (spec?.kind === 'boolean') return this.placed(new Uint8Array(bytes), smallBytes ? new Uint8Array(smallBytes as ArrayBuffer) : new Uint8Array(at.length), Uint8Array, (value) => value);
+    // keyHash, keySecondHash, orderCount (Uint32Array) and monetaryMinor (Float64Array).
+    if (name === 'monetaryMinor') return this.placed(new Float64Array(bytes), new Float64Array(smallBytes as ArrayBuffer), Float64Array, (value) => value);
+    return this.placed(new Uint32Array(bytes), new Uint32Array(smallBytes as ArrayBuffer), Uint32Array, (value) => value);
+  }
+
+  /** The big table's column at the patched size, each patch row's value (translated) at its row. */
+  private placed<T extends Codes | Numbers | Uint8Array>(big: T, small: ArrayLike<number>, Type: new (n: number) => T, translate: (value: number) => number): T {
+    const out = new Type(this.head.size);
+    out.set(big);
+    for (let i = 0; i < this.at.length; i += 1) out[this.at[i]!] = translate(small[i]!);
+    return out;
+  }
+
+  /**
+   * The occasions of every customer (see `CustomerTableBuilder`), the patch's rows' in place of
+   * theirs: each customer's in row order, and where each ends.
+   */
+  occasions(end: Uint32Array, day: Int32Array, spend: Float64Array): { end: Uint32Array; day: Int32Array; spend: Float64Array } {
+    const smallEnd = new Uint32Array(this.small.get('occasionEnd') as ArrayBuffer);
+    const [smallDay, smallSpend] = [new Int32Array(this.small.get('occasionDay') as ArrayBuffer), new Float64Array(this.small.get('occasionSpend') as ArrayBuffer)];
+    const patchOf = new Map(Array.from(this.at, (row, i) => [row, i]));
+    let total = 0;
+    const start = (ends: Uint32Array, row: number) => (row === 0 ? 0 : ends[row - 1]!);
+    const sizes = new Uint32Array(this.head.size);
+    for (let row = 0; row < this.head.size; row += 1) {
+      const i = patchOf.get(row);
+      sizes[row] = i === undefined ? end[row]! - start(end, row) : smallEnd[i]! - start(smallEnd, i);
+      total += sizes[row]!;
+    }
+    const merged = { end: new Uint32Array(this.head.size), day: new Int32Array(total), spend: new Float64Array(total) };
+    for (let row = 0, at = 0; row < this.head.size; row += 1) {
+      const i = patchOf.get(row);
+      const [days, spent, from] = i === undefined ? [day, spend, start(end, row)] : [smallDay, smallSpend, start(smallEnd, i)];
+      merged.day.set(days.subarray(from, from + sizes[row]!), at);
+      merged.spend.set(spent.subarray(from, from + sizes[row]!), at);
+      at += sizes[row]!;
+      merged.end[row] = at;
+    }
+    return merged;
+  }
+
+  /** A fact's odd values (see `TableColumn.other`): the table's, but for the patch's rows, whose own are the patch's. */
+  others(name: string, text: string | undefined): string {
+    const patched = new Set(this.at);
+    const kept = (text ? (JSON.parse(text) as Array<[number] | [number, unknown]>) : []).filter(([row]) => !patched.has(row));
+    const own = this.small.get(name);
+    const moved = own ? (JSON.parse(own as string) as Array<[number] | [number, unknown]>).map((entry) => [this.at[entry[0]]!, ...entry.slice(1)]) : [];
+    return JSON.stringify([...kept, ...moved].sort((a, b) => (a[0] as number) - (b[0] as number)));
+  }
+}
