@@ -42,39 +42,82 @@ export interface Standing {
 /** A customer's two key hashes: computed once per customer, to find them in the last snapshot and to place them in the next. */
 export const keyHashes = (key: string): [number, number] => [fnv1a(key), secondHash(key)];
 
-export class SnapshotBuilder {
-  private size = 0;
-  private columns = columnsOver(new ArrayBuffer(1024 * BYTES_PER_CUSTOMER), 1024);
-  private capacity = 1024;
-  private readonly tiers = new Map<string, number>();
-  private readonly segments = new Map<string, number>();
-  private readonly tierList: SnapshotRecord['tiers'] = [];
-  private readonly segmentList: SnapshotRecord['segments'] = [];
+/** One customer's entry in a snapshot's columns. */
+interface StandingRow {
+  first: number;
+  second: number;
+  tier: number;
+  segment: number;
+  stage: number;
+  tierSince: number;
+  segmentSince: number;
+}
 
-  constructor(private readonly day: number) {}
+/** A snapshot's codes for tiers and RFM segments (from 1), each added on first sight; and the rule for a customer's entry. */
+class StandingCodes {
+  private readonly tierCodes: Map<string, number>;
+  private readonly segmentCodes: Map<string, number>;
+  constructor(
+    private readonly day: number,
+    readonly tiers: SnapshotRecord['tiers'] = [],
+    readonly segments: SnapshotRecord['segments'] = [],
+  ) {
+    this.tierCodes = new Map(tiers.map((tier, i) => [tier.ref, i + 1]));
+    this.segmentCodes = new Map(segments.map((segment, i) => [segment.ref, i + 1]));
+  }
 
   /** `previous`: the customer's standing in the snapshot before, which carries the days their tier and segment began. */
-  add(hashes: readonly [number, number], tier: { ref: string; label: Localised; rank: number } | null, badges: ReadonlyArray<{ ref: string; label: Localised }>, stage: unknown, previous: Standing | null = null): void {
+  row(hashes: readonly [number, number], tier: { ref: string; label: Localised; rank: number } | null, badges: ReadonlyArray<{ ref: string; label: Localised }>, stage: unknown, previous: Standing | null): StandingRow {
     let tierCode = 0;
     if (tier) {
-      tierCode = this.tiers.get(tier.ref) ?? 0;
-      if (!tierCode) this.tiers.set(tier.ref, (tierCode = this.tierList.push({ ref: tier.ref, label: tier.label, rank: tier.rank })));
+      tierCode = this.tierCodes.get(tier.ref) ?? 0;
+      if (!tierCode) this.tierCodes.set(tier.ref, (tierCode = this.tiers.push({ ref: tier.ref, label: tier.label, rank: tier.rank })));
     }
     const segment = badges.find((badge) => badge.ref.startsWith(RFM_SEGMENTS));
     let segmentCode = 0;
     if (segment) {
-      segmentCode = this.segments.get(segment.ref) ?? 0;
-      if (!segmentCode) this.segments.set(segment.ref, (segmentCode = this.segmentList.push({ ref: segment.ref, label: segment.label })));
+      segmentCode = this.segmentCodes.get(segment.ref) ?? 0;
+      if (!segmentCode) this.segmentCodes.set(segment.ref, (segmentCode = this.segments.push({ ref: segment.ref, label: segment.label })));
     }
+    return {
+      first: hashes[0],
+      second: hashes[1],
+      tier: tierCode,
+      segment: segmentCode,
+      stage: isLifecycleStage(stage) ? LIFECYCLE_STAGES.indexOf(stage) + 1 : 0,
+      tierSince: previous && previous.tier === (tier?.ref ?? null) ? previous.tierSince : this.day,
+      segmentSince: previous && previous.segment === (segment?.ref ?? null) ? previous.segmentSince : this.day,
+    };
+  }
+}
+
+type Columns = ReturnType<typeof columnsOver>;
+
+function put(columns: Columns, i: number, row: StandingRow): void {
+  columns.first[i] = row.first;
+  columns.second[i] = row.second;
+  columns.tier[i] = row.tier;
+  columns.segment[i] = row.segment;
+  columns.stage[i] = row.stage;
+  columns.tierSince[i] = row.tierSince;
+  columns.segmentSince[i] = row.segmentSince;
+}
+
+export class SnapshotBuilder {
+  private size = 0;
+  private columns = columnsOver(new ArrayBuffer(1024 * BYTES_PER_CUSTOMER), 1024);
+  private capacity = 1024;
+  private readonly codes: StandingCodes;
+
+  constructor(private readonly day: number) {
+    this.codes = new StandingCodes(day);
+  }
+
+  /** `previous`: the customer's standing in the snapshot before, which carries the days their tier and segment began. */
+  add(hashes: readonly [number, number], tier: { ref: string; label: Localised; rank: number } | null, badges: ReadonlyArray<{ ref: string; label: Localised }>, stage: unknown, previous: Standing | null = null): void {
+    const row = this.codes.row(hashes, tier, badges, stage, previous);
     if (this.size === this.capacity) this.grow();
-    const c = this.columns;
-    const i = this.size++;
-    [c.first[i], c.second[i]] = hashes;
-    c.tier[i] = tierCode;
-    c.segment[i] = segmentCode;
-    c.stage[i] = isLifecycleStage(stage) ? LIFECYCLE_STAGES.indexOf(stage) + 1 : 0;
-    c.tierSince[i] = previous && previous.tier === (tier?.ref ?? null) ? previous.tierSince : this.day;
-    c.segmentSince[i] = previous && previous.segment === (segment?.ref ?? null) ? previous.segmentSince : this.day;
+    put(this.columns, this.size++, row);
   }
 
   private grow(): void {
@@ -95,8 +138,61 @@ export class SnapshotBuilder {
       const [source, target] = [from[name], to[name]];
       for (let i = 0; i < n; i += 1) target[i] = source[order[i]!]!;
     }
-    return { day: this.day, size: n, tiers: this.tierList, segments: this.segmentList, bytes };
+    return { day: this.day, size: n, tiers: this.codes.tiers, segments: this.codes.segments, bytes };
   }
+}
+
+/** Where a customer's hashes stand in a snapshot's sorted columns: their index, or -1 - where they would go. */
+function placeOf({ first, second }: Columns, size: number, [a, b]: readonly [number, number]): number {
+  let low = 0;
+  let high = size - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const order = first[mid]! - a || second[mid]! - b;
+    if (order === 0) return mid;
+    if (order < 0) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1 - low;
+}
+
+/** A customer's standing as a rescore found it: what `SnapshotBuilder.add` takes. */
+export interface FoundStanding {
+  hashes: readonly [number, number];
+  tier: { ref: string; label: Localised; rank: number } | null;
+  badges: ReadonlyArray<{ ref: string; label: Localised }>;
+  stage: unknown;
+  previous: Standing | null;
+}
+
+/**
+ * A day's snapshot with some customers' standings as found since (a rescore of the touched): each
+ * one it holds replaced in place, the new ones put where their hashes sort. What the whole
+ * rescore's snapshot of the day would hold, but for the order of the codes' lists.
+ */
+export function withStandings(record: SnapshotRecord, found: readonly FoundStanding[]): SnapshotRecord {
+  const codes = new StandingCodes(record.day, [...record.tiers], [...record.segments]);
+  const bytes = record.bytes.slice(0);
+  const columns = columnsOver(bytes, record.size);
+  const added: StandingRow[] = [];
+  for (const { hashes, tier, badges, stage, previous } of found) {
+    const row = codes.row(hashes, tier, badges, stage, previous);
+    const at = placeOf(columns, record.size, hashes);
+    if (at >= 0) put(columns, at, row);
+    else added.push(row);
+  }
+  if (added.length === 0) return { ...record, tiers: codes.tiers, segments: codes.segments, bytes };
+  // The new ones merged into the sorted columns.
+  added.sort((x, y) => x.first - y.first || x.second - y.second);
+  const size = record.size + added.length;
+  const merged = new ArrayBuffer(size * BYTES_PER_CUSTOMER);
+  const into = columnsOver(merged, size);
+  const rowAt = (i: number): StandingRow => ({ first: columns.first[i]!, second: columns.second[i]!, tier: columns.tier[i]!, segment: columns.segment[i]!, stage: columns.stage[i]!, tierSince: columns.tierSince[i]!, segmentSince: columns.segmentSince[i]! });
+  for (let i = 0, j = 0, k = 0; k < size; k += 1) {
+    const takeAdded = j < added.length && (i >= record.size || added[j]!.first - columns.first[i]! < 0 || (added[j]!.first === columns.first[i]! && added[j]!.second < columns.second[i]!));
+    put(into, k, takeAdded ? added[j++]! : rowAt(i++));
+  }
+  return { day: record.day, size, tiers: codes.tiers, segments: codes.segments, bytes: merged };
 }
 
 const BYTES_PER_CUSTOMER = 21;

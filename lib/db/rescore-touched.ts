@@ -8,6 +8,7 @@ import { raisedRecord, ruleSetsWith, scoreStored, talliedOf, type Scoring } from
 import { tableOfBuild, tableRecordKey } from './customer-table';
 import { CustomerTableBuilder } from '../customer-table';
 import type { StoredTablePatch } from '../table-patch';
+import { withStandings, type FoundStanding } from '../snapshots';
 import { rowsOfKeys, tallyOfTable, tallyRecordNames } from '../table-tally';
 import type { TalliedCustomer } from '../overview';
 import { activeRuleFiles } from './rule-files';
@@ -21,8 +22,9 @@ import type { ScoreSettings } from '../scoring/scorer';
 /**
  * The rescore of only the customers imports touched since the last whole rescore, on the same day
  * with the same rules: scored with the whole rescore's fitted models, as it would score them. What
- * it finds lies over the whole rescore's records (`rescored`, the badge patch) until the next; the
- * Overview's tallies and the follow-ups due are counted again with it, as the next will count them.
+ * it finds lies over the whole rescore's records (`rescored`, the badge patch, the customer table's
+ * patch) until the next; the Overview's tallies, the follow-ups due and the day's snapshot are
+ * counted again with it, as the next will count them.
  */
 
 export interface TouchedRescoreOptions {
@@ -51,10 +53,12 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const listed = new CustomerTableBuilder(registry.facts, touched.customers.size, { rows: Math.max(1, touched.customers.size), search: Math.max(1, touched.customers.size) });
   const tallied = new Map<string, TalliedCustomer>();
   const layer = new Map<string, RescoredCustomer>();
+  const standings: FoundStanding[] = [];
   for (const { customer, digest, added } of touched.customers.values()) {
     const keptDates = dates.get(customer.key);
     const noted = notes.get(customer.key);
-    const { profile, outcome, history, facts } = await scoreStored({ customer, digest, ...(keptDates && { keptDates }), ...(noted && { notes: noted }) }, scoring);
+    const { profile, outcome, history, facts, hashes, previous } = await scoreStored({ customer, digest, ...(keptDates && { keptDates }), ...(noted && { notes: noted }) }, scoring);
+    standings.push({ hashes, tier: outcome.tier, badges: outcome.badges, stage: facts.lifecycleStage, previous });
     tallied.set(customer.key, talliedOf(customer, facts, outcome));
     listed.add(customer, facts, outcome.tier, outcome.badges, outcome.treatments, history);
     const group = groupOf(bucketOf(customer.key));
@@ -76,10 +80,13 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     records: await listed.finish(kept.built, { customers: counts.customers, orders: counts.orders }, base.asOfDay),
     counts: { customers: counts.customers, orders: counts.orders },
   };
+  // Where the touched stand today, in the day's snapshot the whole rescore wrote.
+  const today = await db.get('snapshots', base.asOfDay);
+  const snapshot = today && withStandings(today, standings);
   const counted = performance.now();
   // Everything touched since the whole rescore is rescored each time: the layer and the table's
   // patch are written whole, with the follow-ups still to work counted over them.
-  const tx = db.transaction(['rescored', 'meta', 'followups', 'customerTable'], 'readwrite');
+  const tx = db.transaction(['rescored', 'meta', 'followups', 'customerTable', 'snapshots'], 'readwrite');
   const due = await dueTallyOver(tx.objectStore('followups'), layer);
   const store = tx.objectStore('rescored');
   await Promise.all([
@@ -89,6 +96,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     tx.objectStore('meta').put(due),
     overview && tx.objectStore('meta').put(overview),
     tablePatch && tx.objectStore('customerTable').put({ name: tableRecordKey(kept.built, 'patch'), patch: tablePatch }),
+    snapshot && tx.objectStore('snapshots').put(snapshot),
     tx.done,
   ]);
   const written = performance.now();

@@ -16,6 +16,8 @@ import { sha256Hex } from '../../../lib/import/encoding';
 import type { OverviewRecord } from '../../../lib/overview';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { segmentsOfCounts } from '../../../lib/segments';
+import { keyHashes, movement, SnapshotReader } from '../../../lib/snapshots';
+import { snapshotDays } from '../../../lib/db/snapshots';
 import { endOfDay } from '../../../lib/time';
 import { chunked, ROOT } from '../../helpers';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -49,6 +51,8 @@ async function shopsAfterADay() {
   const asOf = { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay([...lastDays].sort().at(-1)!, ZONE) };
   await importText(db, 'tea.csv', demoExportText(orders.filter((o) => !lastDays.has(o.createdAt.slice(0, 10)))));
   await importText(db, 'first.csv', FIRST);
+  // A month before too: the day's snapshot carries since when each customer has had their tier, and movement is counted from it.
+  expect(await rescore(db, { reason: 'daily', ...asOf, asOf: asOf.asOf - 30 * 86_400_000 })).toMatchObject({ state: 'done' });
   expect(await rescore(db, { reason: 'import', ...asOf })).toMatchObject({ state: 'done' });
   await importText(db, 'tea-day.csv', demoExportText(orders.filter((o) => lastDays.has(o.createdAt.slice(0, 10)))));
   await importText(db, 'next-day.csv', NEXT_DAY);
@@ -95,7 +99,18 @@ async function readings(db: Database, overview: OverviewRecord) {
   }
   const members = [];
   for (const segment of segmentsOfCounts(overview.all.segments)) members.push(await table.members(segment, null));
+  // The day's snapshot: where each customer stands, and how many moved since the month before, by ref.
+  const [earlier, today] = await Promise.all((await snapshotDays(db)).map((day) => db.get('snapshots', day)));
+  const everyone = (await table.query(ALL, 0, 100_000)).rows.map((row) => row.key).sort();
+  const reader = new SnapshotReader(today!);
+  const moved = (['tier', 'segment', 'stage'] as const).map((dimension) => {
+    const { groups, counts, arrived, left } = movement(earlier!, today!, dimension);
+    const cells = counts.flatMap((row, from) => row.flatMap((n, to) => (n > 0 ? [`${groups[from]!.ref} → ${groups[to]!.ref}: ${n}`] : []))).sort();
+    return { dimension, cells, arrived: arrived.flatMap((n, to) => (n > 0 ? [`${groups[to]!.ref}: ${n}`] : [])).sort(), left };
+  });
   return {
+    standings: everyone.map((key) => [key, reader.standingOf(keyHashes(key))]),
+    moved,
     notListed: opened.notListed,
     size: table.head.size,
     lists,
@@ -108,7 +123,7 @@ async function readings(db: Database, overview: OverviewRecord) {
 }
 
 describe('the customer table under a rescore of the touched', () => {
-  it('lists, sorts, filters, searches, counts KPIs and previews rules as the whole rescore after it does', async () => {
+  it('lists, sorts, filters, searches, counts KPIs, previews rules and counts movement as the whole rescore after it does', async () => {
     const { db, asOf } = await shopsAfterADay();
     const stale = (await openCustomerTable(db))!;
     // The import's new customers are not listed yet, and the page says how many.
@@ -130,5 +145,7 @@ describe('the customer table under a rescore of the touched', () => {
     expect(patched.lists.every((list) => list.total > 0)).toBe(true);
     expect(patched.lists.find((list) => list.query.tag === '回访')!.byKey.map((row) => row.key)).toEqual(['woocommerce:b@example.com']);
     expect(patched.previews.some((preview) => preview.matches > 0)).toBe(true);
+    expect(patched.standings.find(([key]) => key === 'woocommerce:grace@example.com')![1]).not.toBeNull();
+    expect(patched.moved[0]!.cells.length).toBeGreaterThan(1);
   });
 });
