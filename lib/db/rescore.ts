@@ -196,6 +196,11 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
   try {
     // Imports staged until now are in what this rescore reads.
     const touchedUpTo = await lastTouchedSeq(db);
+    // The Follow-ups page reads who lapsed before a window from the status: while this rescore counts
+    // them afresh, it keeps the last finished one's counts, not a count half made.
+    const last = (await db.get('meta', 'rescore')) as RescoreStatus | undefined;
+    status.followUpsMissed = last?.followUpsMissed ?? {};
+    const missedNow: NonNullable<RescoreStatus['followUpsMissed']> = {};
     const { ruleFiles, problems } = await activeRuleFiles(db, registry);
     const inputs = rescoreInputs(ruleFiles, options.settings, options.timeZone);
     status.ruleProblems = problems;
@@ -266,7 +271,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           const key = history.customer.key;
           for (const f of outcome.followUps) followUps[f.id] = raisedRecord(f, now);
           for (const { ref, label } of outcome.missed) {
-            const missed = (status.followUpsMissed![ref] ??= { label, customers: 0 });
+            const missed = (missedNow[ref] ??= { label, customers: 0 });
             missed.customers += 1;
           }
           // Hidden on pages: not in the index, so no page badges them.
@@ -325,6 +330,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const rescoreBase: RescoreBase = { id: 'rescoreBase', built, asOfDay: base.asOfDay, inputs, models: ctx.models as Record<string, unknown>, unfit: unfitByCurrency };
     await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom), (tx) => clearTouchedIn(tx, touchedUpTo, rescoreBase));
     spent('index');
+    status.followUpsMissed = missedNow;
     status.state = 'done';
   } catch (error) {
     status.state = 'failed';

@@ -14,6 +14,7 @@ import { endOfDay } from '../../../lib/time';
 import { chunked, fixture, sharedData } from '../../helpers';
 import { formatProblem } from '../../../lib/engine/validate';
 import Papa from 'papaparse';
+import { demoExportText, demoOrders } from '../../../lib/demo/shop';
 
 let dbCount = 0;
 const ZONE = 'Asia/Shanghai';
@@ -113,6 +114,23 @@ describe('rescoring the store', () => {
     expect(status.ruleProblems.map(formatProblem)).toEqual([expect.stringMatching(/^welcome\.json: \/rules\/0\/conditions\/all\/0\/fact: unknown fact "orders"; did you mean "orderCount" \(Orders purchased/)]);
     expect(await allFollowUps(db)).toEqual([]);
     expect((await getProfile(db, 'taobao:茶友小王'))!.tier!.label.en).toBe('Member');
+  });
+
+  it('keeps the last rescore’s count of who lapsed before a window until it has counted every customer', async () => {
+    const db = await openTiermarkDB(`rescore-test-${(dbCount += 1)}`);
+    const text = new TextEncoder().encode(demoExportText(demoOrders(400)));
+    await importFile(db, { name: 'tea.csv', size: text.length, hash: await sha256Hex(text), stream: () => chunked(text, 1 << 16) }, {});
+    const first = await rescore(db, { reason: 'import', ...at('2026-11-20') });
+    // Four months on, more buyers have lapsed past the win-back windows.
+    const seen: RescoreStatus[] = [];
+    const later = await rescore(db, { reason: 'daily', ...at('2027-03-20'), onProgress: (status) => seen.push(status) });
+    const lapsed = (status: RescoreStatus) => Object.values(status.followUpsMissed ?? {}).reduce((n, m) => n + m.customers, 0);
+    expect(lapsed(later)).toBeGreaterThan(lapsed(first));
+    expect(lapsed(first)).toBeGreaterThan(0);
+    const running = seen.filter((status) => status.state === 'running');
+    expect(running.length).toBeGreaterThan(10);
+    for (const status of running) expect(status.followUpsMissed).toEqual(first.followUpsMissed);
+    expect((await db.get('meta', 'rescore')) as RescoreStatus).toMatchObject({ state: 'done', followUpsMissed: later.followUpsMissed });
   });
 
   const steproac = sharedData('shopify-steproac');
