@@ -1,4 +1,4 @@
-import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from './engine/outcome';
+import type { BadgeOutcome, MissedFollowUp, TierOutcome, TreatmentOutcome } from './engine/outcome';
 import type { FactRows } from './engine/preview';
 import { SpendLists } from './engine/currency';
 import type { Localised } from './localised';
@@ -36,6 +36,10 @@ export interface TableTreatment {
   ref: string;
   label: Localised;
 }
+export interface TableMissed {
+  ref: string;
+  label: Localised;
+}
 
 /**
  * A fact's column: numbers (unknown is NaN) in 32 bits when every value fits exactly, texts as
@@ -46,7 +50,7 @@ export interface TableTreatment {
 export type TableColumn = ({ kind: 'number'; bits: 32 | 64 } | { kind: 'text'; values: string[] } | { kind: 'boolean' }) & { other?: number };
 
 /** Bumped when the records change shape: a table of another layout is not read, and the next start of the background rescores. */
-export const TABLE_LAYOUT = 7;
+export const TABLE_LAYOUT = 8;
 
 /**
  * Rows per record of the blocked records: a window of 40 rows reads at most 40 small `rows`
@@ -93,6 +97,9 @@ export interface CustomerTableHead {
   treatments: TableTreatment[];
   /** Each distinct list of treatments customers have, as positions in `treatments`. */
   treatmentSets: number[][];
+  /** The follow-up rules some customer lapsed before the window of (not raised), and each distinct list of them, as positions. */
+  missed: TableMissed[];
+  missedSets: number[][];
   currencies: string[];
   shops: string[];
   /** By shop code. */
@@ -112,8 +119,8 @@ export interface CustomerTableHead {
  * - `rows:<block>`: a `RowLine` of JSON per customer, what a listed row and an exported member show;
  * - `search:<block>`: each customer's buyer id, names and emails in lower case, a line each;
  * - `tier`, `badgeSet`, `treatmentSet`, `currency`, `shop` (codes), `keyHash` (FNV-1a of the key),
- *   `keySecondHash` (the snapshots' second hash of it), `orderCount` and `opening` (the rows in
- *   `OPENING_ORDER`), each a Uint32Array;
+ *   `keySecondHash` (the snapshots' second hash of it), `missedSet`, `orderCount` and `opening` (the
+ *   rows in `OPENING_ORDER`), each a Uint32Array;
  * - `monetaryMinor` (Float64Array): with `orderCount`, the customer's own figures the Overview tallies;
  * - each fact column's bytes under its name;
  * - every customer's purchase occasions, for the shop's KPIs: `occasionDay` (Int32Array) and
@@ -234,7 +241,7 @@ export class CustomerTableBuilder {
   private readonly booleans: Array<{ name: string; fact: string; values: Uint8Array }> = [];
   /** By fact: customers without it, as [row], or with a value of another type than the fact's, as [row, value]. */
   private readonly others = new Map<string, Array<[number] | [number, unknown]>>();
-  private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop' | 'keyHash' | 'keySecondHash' | 'orderCount' | 'occasionEnd', Uint32Array>;
+  private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'missedSet' | 'currency' | 'shop' | 'keyHash' | 'keySecondHash' | 'orderCount' | 'occasionEnd', Uint32Array>;
   private monetaryMinor: Float64Array;
   private occasionDay = new Int32Array(1024);
   private occasionSpend = new Float64Array(1024);
@@ -244,11 +251,13 @@ export class CustomerTableBuilder {
   private readonly badgeSets: number[][] = [];
   private readonly treatments: TableTreatment[] = [];
   private readonly treatmentSets: number[][] = [];
+  private readonly missed: TableMissed[] = [];
+  private readonly missedSets: number[][] = [];
   private readonly currencies: string[] = [];
   private readonly shops: string[] = [];
   private readonly seen: Array<{ customers: number; tiers: Set<number>; badgeSets: Set<number> }> = [];
   private readonly outcomeCodes = new WeakMap<object, number>();
-  private readonly dictionaries = { tier: new Map<string, number>(), badge: new Map<string, number>(), badgeSet: new Map<string, number>(), treatment: new Map<string, number>(), treatmentSet: new Map<string, number>(), currency: new Map<string, number>(), shop: new Map<string, number>() };
+  private readonly dictionaries = { tier: new Map<string, number>(), badge: new Map<string, number>(), badgeSet: new Map<string, number>(), treatment: new Map<string, number>(), treatmentSet: new Map<string, number>(), missed: new Map<string, number>(), missedSet: new Map<string, number>(), currency: new Map<string, number>(), shop: new Map<string, number>() };
 
   /** `facts`: each fact's type; `expected`: about how many customers; `blocks`: smaller in tests, to cross their edges. */
   constructor(
@@ -265,7 +274,7 @@ export class CustomerTableBuilder {
       else if (spec.type === 'boolean') this.booleans.push({ name: `fact:${fact}`, fact, values: new Uint8Array(this.capacity) });
     }
     const codes = () => new Uint32Array(this.capacity);
-    this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), currency: codes(), shop: codes(), keyHash: codes(), keySecondHash: codes(), orderCount: codes(), occasionEnd: codes() };
+    this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), missedSet: codes(), currency: codes(), shop: codes(), keyHash: codes(), keySecondHash: codes(), orderCount: codes(), occasionEnd: codes() };
     this.monetaryMinor = new Float64Array(this.capacity);
   }
 
@@ -290,6 +299,7 @@ export class CustomerTableBuilder {
     badges: readonly BadgeOutcome[],
     treatments: readonly TreatmentOutcome[] = [],
     occasions: Pick<CustomerHistory, 'occasionDays' | 'occasionSpendMinor'> = NO_OCCASIONS,
+    missed: readonly MissedFollowUp[] = [],
   ): void {
     if (this.size === this.capacity) this.grow();
     const row = this.size;
@@ -327,6 +337,9 @@ export class CustomerTableBuilder {
     codes.badgeSet[row] = codeIn(d.badgeSet, this.badgeSets, set.join(','), set);
     const given = treatments.map((x) => this.outcomeCode(x, () => codeIn(d.treatment, this.treatments, JSON.stringify([x.ref, x.label]), { ref: x.ref, label: x.label })));
     codes.treatmentSet[row] = codeIn(d.treatmentSet, this.treatmentSets, given.join(','), given);
+    // By ref alone: the rules make a missed follow-up afresh for each customer, its label one per rule.
+    const lapsed = missed.map((x) => codeIn(d.missed, this.missed, x.ref, { ref: x.ref, label: x.label }));
+    codes.missedSet[row] = codeIn(d.missedSet, this.missedSets, lapsed.join(','), lapsed);
     codes.currency[row] = codeIn(d.currency, this.currencies, customer.currency, customer.currency);
     const shop = shopOfKey(customer.key);
     codes.shop[row] = codeIn(d.shop, this.shops, shop, shop);
@@ -444,6 +457,8 @@ export class CustomerTableBuilder {
       badgeSets: this.badgeSets,
       treatments: this.treatments,
       treatmentSets: this.treatmentSets,
+      missed: this.missed,
+      missedSets: this.missedSets,
       currencies: this.currencies,
       shops: this.shops,
       seen: this.seen.map((seen) => ({ customers: seen.customers, tiers: [...seen.tiers].sort((a, b) => a - b), badgeSets: [...seen.badgeSets].sort((a, b) => a - b) })),

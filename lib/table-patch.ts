@@ -58,7 +58,7 @@ export class PatchedTable {
   private readonly at: Uint32Array;
   private readonly small: Map<string, ArrayBuffer | string>;
   private readonly smallHead: CustomerTableHead;
-  private readonly translate: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'currency' | 'shop', (code: number) => number>;
+  private readonly translate: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'missedSet' | 'currency' | 'shop', (code: number) => number>;
   /** Per text column: the big table's codes remapped (null: unchanged), and the small one's. */
   private readonly texts = new Map<string, { bigCodes: Uint32Array | null; smallCodes: Uint32Array }>();
   /** The big table's number columns held in 64 bits, before the patch widened any. */
@@ -82,6 +82,8 @@ export class PatchedTable {
       badgeSets: [...base.badgeSets],
       treatments: [...base.treatments],
       treatmentSets: [...base.treatmentSets],
+      missed: [...base.missed],
+      missedSets: [...base.missedSets],
       currencies: [...base.currencies],
       shops: [...base.shops],
       seen: base.seen.map((seen) => ({ customers: seen.customers, tiers: [...seen.tiers], badgeSets: [...seen.badgeSets] })),
@@ -95,12 +97,15 @@ export class PatchedTable {
     const treatments = mergedCodes(head.treatments, smallHead.treatments, (t) => JSON.stringify([t.ref, t.label]));
     const badgeSets = mergedCodes(head.badgeSets, smallHead.badgeSets.map((set) => set.map((i) => badges[i]!)), (set) => set.join(','));
     const treatmentSets = mergedCodes(head.treatmentSets, smallHead.treatmentSets.map((set) => set.map((i) => treatments[i]!)), (set) => set.join(','));
+    const missed = mergedCodes(head.missed, smallHead.missed, (m) => m.ref);
+    const missedSets = mergedCodes(head.missedSets, smallHead.missedSets.map((set) => set.map((i) => missed[i]!)), (set) => set.join(','));
     const currencies = mergedCodes(head.currencies, smallHead.currencies, (c) => c);
     const shops = mergedCodes(head.shops, smallHead.shops, (s) => s);
     this.translate = {
       tier: (code) => (code === 0 ? 0 : tiers[code - 1]! + 1),
       badgeSet: (code) => badgeSets[code]!,
       treatmentSet: (code) => treatmentSets[code]!,
+      missedSet: (code) => missedSets[code]!,
       currency: (code) => currencies[code]!,
       shop: (code) => shops[code]!,
     };

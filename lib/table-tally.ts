@@ -3,6 +3,8 @@ import { emptyTally, tallyCustomer, TALLIED_FACTS, type OverviewRecord, type Ove
 import { shopOfKey } from './shops';
 import { keyHashes } from './snapshots';
 import type { Facts, FactValue } from './scoring/scorer';
+import type { MissedFollowUp } from './engine/outcome';
+import type { Localised } from './localised';
 
 /**
  * The Overview's tallies counted again from the customer table the last whole rescore wrote, with
@@ -13,7 +15,7 @@ import type { Facts, FactValue } from './scoring/scorer';
 
 /** The table's records the tally reads. */
 export function tallyRecordNames(head: CustomerTableHead): string[] {
-  return ['keyHash', 'keySecondHash', 'tier', 'badgeSet', 'treatmentSet', 'currency', 'shop', 'orderCount', 'monetaryMinor', ...TALLIED_FACTS.map((fact) => `fact:${fact}`).filter((name) => name in head.columns)];
+  return ['keyHash', 'keySecondHash', 'tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop', 'orderCount', 'monetaryMinor', ...TALLIED_FACTS.map((fact) => `fact:${fact}`).filter((name) => name in head.columns)];
 }
 
 /**
@@ -89,4 +91,20 @@ export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<strin
   }
   for (const [key, customer] of now) if (!rowsOf.has(key)) tally(customer, shopOfKey(key));
   return record;
+}
+
+/** Who lapsed before each follow-up's window (see `RescoreStatus.followUpsMissed`): the table's rows, those in `rowsOf` as `now` has them, and `now`'s new customers. */
+export function missedOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, readonly MissedFollowUp[]>, rowsOf: ReadonlyMap<string, number>): Record<string, { label: Localised; customers: number }> {
+  const sets = new Uint32Array(records.get('missedSet')!);
+  const replaced = new Uint8Array(head.size);
+  for (const row of rowsOf.values()) replaced[row] = 1;
+  const perSet = new Float64Array(head.missedSets.length);
+  for (let row = 0; row < head.size; row += 1) if (!replaced[row]) perSet[sets[row]!]! += 1;
+  const missed: Record<string, { label: Localised; customers: number }> = {};
+  const add = ({ ref, label }: MissedFollowUp, customers: number) => ((missed[ref] ??= { label, customers: 0 }).customers += customers);
+  head.missedSets.forEach((set, code) => {
+    if (perSet[code]! > 0) for (const i of set) add(head.missed[i]!, perSet[code]!);
+  });
+  for (const list of now.values()) for (const lapsed of list) add(lapsed, 1);
+  return missed;
 }

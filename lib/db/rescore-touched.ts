@@ -9,7 +9,9 @@ import { tableOfBuild, tableRecordKey } from './customer-table';
 import { CustomerTableBuilder } from '../customer-table';
 import type { StoredTablePatch } from '../table-patch';
 import { withStandings, type FoundStanding } from '../snapshots';
-import { rowsOfKeys, tallyOfTable, tallyRecordNames } from '../table-tally';
+import { missedOfTable, rowsOfKeys, tallyOfTable, tallyRecordNames } from '../table-tally';
+import type { MissedFollowUp } from '../engine/outcome';
+import type { RescoreStatus } from './profiles';
 import type { TalliedCustomer } from '../overview';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
@@ -52,6 +54,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   // The touched as the customer table lists them, made as the whole rescore makes it.
   const listed = new CustomerTableBuilder(registry.facts, touched.customers.size, { rows: Math.max(1, touched.customers.size), search: Math.max(1, touched.customers.size) });
   const tallied = new Map<string, TalliedCustomer>();
+  const missed = new Map<string, readonly MissedFollowUp[]>();
   const layer = new Map<string, RescoredCustomer>();
   const standings: FoundStanding[] = [];
   for (const { customer, digest, added } of touched.customers.values()) {
@@ -60,7 +63,8 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     const { profile, outcome, history, facts, hashes, previous } = await scoreStored({ customer, digest, ...(keptDates && { keptDates }), ...(noted && { notes: noted }) }, scoring);
     standings.push({ hashes, tier: outcome.tier, badges: outcome.badges, stage: facts.lifecycleStage, previous });
     tallied.set(customer.key, talliedOf(customer, facts, outcome));
-    listed.add(customer, facts, outcome.tier, outcome.badges, outcome.treatments, history);
+    missed.set(customer.key, outcome.missed);
+    listed.add(customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed);
     const group = groupOf(bucketOf(customer.key));
     let rescored = groups.get(group);
     if (!rescored) groups.set(group, (rescored = {}));
@@ -75,6 +79,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const table = await tableOfBuild(db, kept.built, tallyRecordNames);
   const rowsOf = table && rowsOfKeys(tallied.keys(), table.records);
   const overview = table && tallyOfTable(table.head, table.records, tallied, rowsOf!, base.asOfDay);
+  const lapsed = table && missedOfTable(table.head, table.records, missed, rowsOf!);
   const tablePatch: StoredTablePatch | null = rowsOf && {
     rows: Int32Array.from(tallied.keys(), (key) => rowsOf.get(key) ?? -1).buffer,
     records: await listed.finish(kept.built, { customers: counts.customers, orders: counts.orders }, base.asOfDay),
@@ -87,7 +92,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   // Everything touched since the whole rescore is rescored each time: the layer and the table's
   // patch are written whole, with the follow-ups still to work counted over them.
   const tx = db.transaction(['rescored', 'meta', 'followups', 'customerTable', 'snapshots'], 'readwrite');
-  const due = await dueTallyOver(tx.objectStore('followups'), layer);
+  const [due, status] = await Promise.all([dueTallyOver(tx.objectStore('followups'), layer), tx.objectStore('meta').get('rescore') as Promise<RescoreStatus | undefined>]);
   const store = tx.objectStore('rescored');
   await Promise.all([
     store.clear(),
@@ -97,6 +102,8 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     overview && tx.objectStore('meta').put(overview),
     tablePatch && tx.objectStore('customerTable').put({ name: tableRecordKey(kept.built, 'patch'), patch: tablePatch }),
     snapshot && tx.objectStore('snapshots').put(snapshot),
+    // Who lapsed before a window: the Follow-ups page reads the last rescore's status.
+    lapsed && status && tx.objectStore('meta').put({ ...status, followUpsMissed: lapsed }),
     tx.done,
   ]);
   const written = performance.now();
