@@ -29,6 +29,9 @@ const KEPT = 400;
 
 export const emptyForecast = (): ForecastTally => ({ customers: 0, expected30: 0, expected90: 0 });
 
+/** The facts `tallyForecast` reads. */
+export const FORECAST_FACTS = ['expectedPurchases30d', 'expectedPurchases90d'] as const;
+
 export function tallyForecast(tally: ForecastTally, facts: Facts): void {
   const { expectedPurchases30d: in30, expectedPurchases90d: in90 } = facts;
   if (typeof in30 !== 'number' || typeof in90 !== 'number') return;

@@ -5,6 +5,7 @@ import { keyHashes } from './snapshots';
 import type { Facts, FactValue } from './scoring/scorer';
 import type { MissedFollowUp } from './engine/outcome';
 import type { Localised } from './localised';
+import { emptyForecast, FORECAST_FACTS, tallyForecast, type ForecastEntry } from './forecast';
 
 /**
  * The Overview's tallies counted again from the customer table the last whole rescore wrote, with
@@ -15,7 +16,8 @@ import type { Localised } from './localised';
 
 /** The table's records the tally reads. */
 export function tallyRecordNames(head: CustomerTableHead): string[] {
-  return ['keyHash', 'keySecondHash', 'tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop', 'orderCount', 'monetaryMinor', ...TALLIED_FACTS.map((fact) => `fact:${fact}`).filter((name) => name in head.columns)];
+  const facts = [...TALLIED_FACTS, ...FORECAST_FACTS];
+  return ['keyHash', 'keySecondHash', 'tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop', 'orderCount', 'monetaryMinor', ...facts.map((fact) => `fact:${fact}`).filter((name) => name in head.columns)];
 }
 
 /**
@@ -107,4 +109,35 @@ export function missedOfTable(head: CustomerTableHead, records: ReadonlyMap<stri
   });
   for (const list of now.values()) for (const lapsed of list) add(lapsed, 1);
   return missed;
+}
+
+/** The day's forecast entry (see `tallyForecast`): the table's rows, those in `rowsOf` with `now`'s facts, and `now`'s new customers. */
+export function forecastOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, Facts>, rowsOf: ReadonlyMap<string, number>, asOfDay: number): ForecastEntry {
+  const entry: ForecastEntry = { asOfDay, all: emptyForecast(), byShop: {} };
+  const add = (facts: Facts, shop: string) => {
+    tallyForecast(entry.all, facts);
+    tallyForecast((entry.byShop[shop] ??= emptyForecast()), facts);
+  };
+  const numbers = (name: string) => {
+    const column = head.columns[name];
+    const bytes = records.get(name);
+    return column?.kind === 'number' && bytes ? (column.bits === 32 ? new Float32Array(bytes) : new Float64Array(bytes)) : null;
+  };
+  const [in30, in90] = [numbers('fact:expectedPurchases30d'), numbers('fact:expectedPurchases90d')];
+  const shops = new Uint32Array(records.get('shop')!);
+  const replaced = new Map([...rowsOf].map(([key, row]) => [row, key]));
+  const facts: Facts = {};
+  for (let row = 0; row < head.size; row += 1) {
+    const key = replaced.get(row);
+    if (key !== undefined) {
+      add(now.get(key)!, shopOfKey(key));
+      continue;
+    }
+    // Unknown is NaN in the columns: not a number to the tally.
+    facts.expectedPurchases30d = in30 && !Number.isNaN(in30[row]) ? in30[row]! : null;
+    facts.expectedPurchases90d = in90 && !Number.isNaN(in90[row]) ? in90[row]! : null;
+    add(facts, head.shops[shops[row]!]!);
+  }
+  for (const [key, customer] of now) if (!rowsOf.has(key)) add(customer, shopOfKey(key));
+  return entry;
 }

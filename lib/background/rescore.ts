@@ -3,7 +3,7 @@ import { remindOfFollowUps } from './reminders';
 import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
 import { rescore, updateRescoreNeeded } from '../db/rescore';
-import { rescoreTouched } from '../db/rescore-touched';
+import { rescoreTouched, touchedInPlaceOfWhole } from '../db/rescore-touched';
 import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
 import { onMessage } from '../messaging';
@@ -19,10 +19,17 @@ let queued: Promise<RescoreStatus> | null = null;
 async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatus> {
   const { timeZone, clvDiscountRate } = await shopSettings.getValue();
   const database = await db();
+  const startedAt = Date.now();
   // After an import or staff's notes, the touched customers first, over the last whole rescore: their
-  // badges and cards are right in seconds, while the whole rescore that follows takes minutes at a million.
+  // badges, cards and the dashboard's figures are right in seconds, where a whole rescore takes a minute at a million.
   const touched = reason === 'import' || reason === 'manual' ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }) : undefined;
   if (touched?.state === 'done') clearLookupCache(database);
+  // An import it completed needs no whole rescore (a seller's "rescore everyone" still gets one).
+  if (reason === 'import' && touched?.state === 'done' && touched.complete) {
+    const status = await touchedInPlaceOfWhole(database, reason, startedAt, touched);
+    void rescoreProgress.setValue(status);
+    return status;
+  }
   const status = await rescore(database, {
     reason,
     ...(touched && { touched }),

@@ -217,18 +217,23 @@ export async function followUpGroups(db: Database, today: number, capacity: Dail
 }
 
 /**
- * The follow-ups still to work counted by due day (the Overview's `meta` record "dueTally"), with
+ * The follow-ups still to work counted by due day (the Overview's `meta` record "dueTally"), and the open ones, with
  * the customers of `layer` as a rescore of the touched found them. Read in the caller's
  * transaction, which writes the tally: a status staff change meanwhile waits for it, not lost.
  */
-export async function dueTallyOver(followups: { getAll(range: IDBKeyRange): Promise<StoredBucket[]> }, layer: ReadonlyMap<string, RescoredCustomer>): Promise<DueTally> {
+export async function dueTallyOver(followups: { getAll(range: IDBKeyRange): Promise<StoredBucket[]> }, layer: ReadonlyMap<string, RescoredCustomer>): Promise<{ due: DueTally; open: number }> {
   const due: DueTally = { id: 'dueTally', counts: {} };
+  let open = 0;
+  const count = (record: FollowUpRecord) => {
+    countDue(due, record, 1);
+    if (record.status === 'open') open += 1;
+  };
   const over = new FollowUpsOverLayer(layer);
   for (let first = 0; first < BUCKETS; first += FOLLOW_UP_SLICE) {
-    for (const stored of await followups.getAll(IDBKeyRange.bound(first, first + FOLLOW_UP_SLICE - 1))) for (const record of over.bucket(readBucket<FollowUpRecord>(stored))) countDue(due, record, 1);
+    for (const stored of await followups.getAll(IDBKeyRange.bound(first, first + FOLLOW_UP_SLICE - 1))) for (const record of over.bucket(readBucket<FollowUpRecord>(stored))) count(record);
   }
-  for (const record of over.rest()) countDue(due, record, 1);
-  return due;
+  for (const record of over.rest()) count(record);
+  return { due, open };
 }
 
 /**

@@ -9,7 +9,8 @@ import { tableOfBuild, tableRecordKey } from './customer-table';
 import { CustomerTableBuilder } from '../customer-table';
 import type { StoredTablePatch } from '../table-patch';
 import { withStandings, type FoundStanding } from '../snapshots';
-import { missedOfTable, rowsOfKeys, tallyOfTable, tallyRecordNames } from '../table-tally';
+import { forecastOfTable, missedOfTable, rowsOfKeys, tallyOfTable, tallyRecordNames } from '../table-tally';
+import { withForecast, type ForecastRecord } from '../forecast';
 import type { MissedFollowUp } from '../engine/outcome';
 import type { RescoreStatus } from './profiles';
 import type { TalliedCustomer } from '../overview';
@@ -19,7 +20,7 @@ import { allNotes } from './customer-notes';
 import { groupOf, storeCounts, type Database } from './schema';
 import { snapshotBefore } from './snapshots';
 import { rescoreInputs, reusableBase, type TouchedRescore } from './touched';
-import type { ScoreSettings } from '../scoring/scorer';
+import type { Facts, ScoreSettings } from '../scoring/scorer';
 
 /**
  * The rescore of only the customers imports touched since the last whole rescore, on the same day
@@ -55,6 +56,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const listed = new CustomerTableBuilder(registry.facts, touched.customers.size, { rows: Math.max(1, touched.customers.size), search: Math.max(1, touched.customers.size) });
   const tallied = new Map<string, TalliedCustomer>();
   const missed = new Map<string, readonly MissedFollowUp[]>();
+  const factsOf = new Map<string, Facts>();
   const layer = new Map<string, RescoredCustomer>();
   const standings: FoundStanding[] = [];
   for (const { customer, digest, added } of touched.customers.values()) {
@@ -64,6 +66,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     standings.push({ hashes, tier: outcome.tier, badges: outcome.badges, stage: facts.lifecycleStage, previous });
     tallied.set(customer.key, talliedOf(customer, facts, outcome));
     missed.set(customer.key, outcome.missed);
+    factsOf.set(customer.key, facts);
     listed.add(customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed);
     const group = groupOf(bucketOf(customer.key));
     let rescored = groups.get(group);
@@ -80,6 +83,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const rowsOf = table && rowsOfKeys(tallied.keys(), table.records);
   const overview = table && tallyOfTable(table.head, table.records, tallied, rowsOf!, base.asOfDay);
   const lapsed = table && missedOfTable(table.head, table.records, missed, rowsOf!);
+  const forecast = table && forecastOfTable(table.head, table.records, factsOf, rowsOf!, base.asOfDay);
   const tablePatch: StoredTablePatch | null = rowsOf && {
     rows: Int32Array.from(tallied.keys(), (key) => rowsOf.get(key) ?? -1).buffer,
     records: await listed.finish(kept.built, { customers: counts.customers, orders: counts.orders }, base.asOfDay),
@@ -92,7 +96,11 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   // Everything touched since the whole rescore is rescored each time: the layer and the table's
   // patch are written whole, with the follow-ups still to work counted over them.
   const tx = db.transaction(['rescored', 'meta', 'followups', 'customerTable', 'snapshots'], 'readwrite');
-  const [due, status] = await Promise.all([dueTallyOver(tx.objectStore('followups'), layer), tx.objectStore('meta').get('rescore') as Promise<RescoreStatus | undefined>]);
+  const [{ due, open }, status, forecasts] = await Promise.all([
+    dueTallyOver(tx.objectStore('followups'), layer),
+    tx.objectStore('meta').get('rescore') as Promise<RescoreStatus | undefined>,
+    tx.objectStore('meta').get('forecasts') as Promise<ForecastRecord | undefined>,
+  ]);
   const store = tx.objectStore('rescored');
   await Promise.all([
     store.clear(),
@@ -103,11 +111,25 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     tablePatch && tx.objectStore('customerTable').put({ name: tableRecordKey(kept.built, 'patch'), patch: tablePatch }),
     snapshot && tx.objectStore('snapshots').put(snapshot),
     // Who lapsed before a window: the Follow-ups page reads the last rescore's status.
-    lapsed && status && tx.objectStore('meta').put({ ...status, followUpsMissed: lapsed }),
+    lapsed && status && tx.objectStore('meta').put({ ...status, followUpsMissed: lapsed, followUpsOpen: open }),
+    forecast && tx.objectStore('meta').put(withForecast(forecasts, forecast)),
     tx.done,
   ]);
   const written = performance.now();
   const phases = { score: Math.round(scored - started), tally: Math.round(counted - scored), write: Math.round(written - counted) };
-  return { state: 'done', customers: touched.customers.size, ms: Math.round(written - started), phases };
+  return { state: 'done', customers: touched.customers.size, ms: Math.round(written - started), phases, complete: Boolean(overview && tablePatch && snapshot && lapsed && status && forecast) };
 }
 
+
+/**
+ * An import's rescore when the rescore of the touched completed it (see `TouchedRescore.complete`):
+ * the last whole rescore's status as the touched left it, with this one's moment and counts. The
+ * next day's whole rescore, or a rule change, scores everyone again and clears what lies over it.
+ */
+export async function touchedInPlaceOfWhole(db: Database, reason: RescoreStatus['reason'], startedAt: number, touched: TouchedRescore): Promise<RescoreStatus> {
+  const [last, counts] = await Promise.all([db.get('meta', 'rescore') as Promise<RescoreStatus | undefined>, storeCounts(db)]);
+  const { phases: _whole, ...kept } = last ?? { id: 'rescore' as const, asOfDay: 0, followUpsOpen: 0, ruleProblems: [] };
+  const status: RescoreStatus = { ...kept, id: 'rescore', state: 'done', reason, startedAt, finishedAt: Date.now(), customers: counts.customers, scored: touched.state === 'done' ? touched.customers : 0, touched, modelsKept: true, error: null };
+  await db.put('meta', status);
+  return status;
+}

@@ -146,8 +146,13 @@ export async function clearTouchedIn(tx: Clearing, upTo: number, base: RescoreBa
 export type WholeReason = 'no-base' | 'another-day' | 'inputs' | 'too-many' | 'new-currency';
 
 /** What a rescore of the touched did: how many it rescored and in how long, or why only a whole rescore will do. */
-export type TouchedRescore = { state: 'done'; customers: number; ms: number; phases?: TouchedPhases } | { state: 'whole'; reason: WholeReason };
-/** Where a rescore of the touched spent its time (ms): reading and scoring them, the Overview's tallies, and the writes with the follow-ups' count. */
+export type TouchedRescore = { state: 'done'; customers: number; ms: number; phases?: TouchedPhases; complete?: boolean } | { state: 'whole'; reason: WholeReason };
+/**
+ * `complete`: it also put the customer table, the Overview's tallies, the follow-ups' counts and the
+ * day's snapshot right, so after an import no whole rescore is needed until the next day's.
+ * `phases`: where it spent its time (ms): reading and scoring them, counting the figures again over
+ * the table and the snapshot, and the writes with the follow-ups' count.
+ */
 export type TouchedPhases = Record<'score' | 'tally' | 'write', number>;
 
 /**

@@ -19,6 +19,7 @@ import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
 import type { OverviewRecord } from '../../../lib/overview';
 import type { DueTally } from '../../../lib/follow-ups';
+import type { ForecastRecord } from '../../../lib/forecast';
 import { chunked } from '../../helpers';
 
 const HEADER = 'Order Number,Order Date,Email (Billing),First Name (Billing),Last Name (Billing),Order Total';
@@ -176,7 +177,18 @@ describe('rescoring only the customers an import touched', () => {
     const touched = (await db.get('meta', 'overview')) as OverviewRecord;
     const touchedDue = await db.get('meta', 'dueTally');
     const lapsed = ((await db.get('meta', 'rescore')) as RescoreStatus).followUpsMissed!;
+    const touchedForecast = ((await db.get('meta', 'forecasts')) as ForecastRecord).entries.at(-1)!;
     expect(await rescore(db, { reason: 'import', ...asOf })).toMatchObject({ state: 'done', modelsKept: true, followUpsMissed: lapsed });
+    // The day's forecast: the same customers, the same sums but for the order they were added in.
+    const wholeForecast = ((await db.get('meta', 'forecasts')) as ForecastRecord).entries.at(-1)!;
+    for (const [tally, whole] of [[touchedForecast.all, wholeForecast.all], ...Object.keys(wholeForecast.byShop).map((shop) => [touchedForecast.byShop[shop]!, wholeForecast.byShop[shop]!])]) {
+      expect(tally!.customers).toBe(whole!.customers);
+      expect(tally!.expected30).toBeCloseTo(whole!.expected30, 9);
+      expect(tally!.expected90).toBeCloseTo(whole!.expected90, 9);
+    }
+    expect(touchedForecast).toMatchObject({ asOfDay: wholeForecast.asOfDay });
+    expect(Object.keys(touchedForecast.byShop).sort()).toEqual(Object.keys(wholeForecast.byShop).sort());
+    expect(wholeForecast.all.customers).toBeGreaterThan(0);
     expect(await db.get('meta', 'overview')).toEqual(touched);
     expect(await db.get('meta', 'dueTally')).toEqual(touchedDue);
     // Not vacuous: Wei Wang and the tea shop's lapsed buyers who came back are no longer counted.
