@@ -4,7 +4,8 @@ import { digestOf, type OrderDigest } from '../scoring/history';
 import { aliasesOf } from './buckets';
 import { scorers } from '../../plugins/scorers';
 import { customersForAlias, getCustomerEntry } from './customers';
-import type { Database, TiermarkDB } from './schema';
+import { storeCounts, type Database, type TiermarkDB } from './schema';
+import type { BadgeIndexHead } from './badge-index';
 
 /**
  * The customers imports changed since the last whole rescore, kept as each commit left them, with
@@ -143,7 +144,7 @@ export async function clearTouchedIn(tx: Clearing, upTo: number, base: RescoreBa
 }
 
 /** Why a rescore cannot keep the last whole rescore's models and rule tables. */
-export type WholeReason = 'no-base' | 'another-day' | 'inputs' | 'too-many' | 'new-currency';
+export type WholeReason = 'no-base' | 'another-day' | 'inputs' | 'too-many' | 'new-currency' | 'store-changed';
 
 /** What a rescore of the touched did: how many it rescored and in how long, or why only a whole rescore will do. */
 export type TouchedRescore = { state: 'done'; customers: number; ms: number; phases?: TouchedPhases; complete?: boolean } | { state: 'whole'; reason: WholeReason };
@@ -158,15 +159,20 @@ export type TouchedPhases = Record<'score' | 'tally' | 'write', number>;
 /**
  * The last whole rescore's base, with what was touched since, when scores made with it now are
  * what that rescore would make: the same day and inputs, its badge index still in place, no more
- * touched than staged, and no currency it did not see.
+ * touched than staged, no other change to the store, and no currency it did not see.
  */
 export async function reusableBase(db: Database, asOfDay: number, inputs: string): Promise<{ base: RescoreBase; touched: Touched } | { whole: WholeReason }> {
-  const [base, head] = await Promise.all([db.get('meta', 'rescoreBase') as Promise<RescoreBase | undefined>, db.get('meta', 'badgeIndex')]);
-  if (!base || !head || !('built' in head) || head.built !== base.built) return { whole: 'no-base' };
+  const [base, head] = await Promise.all([db.get('meta', 'rescoreBase') as Promise<RescoreBase | undefined>, db.get('meta', 'badgeIndex') as Promise<BadgeIndexHead | undefined>]);
+  if (!base || !head?.built || head.built !== base.built) return { whole: 'no-base' };
   if (base.asOfDay !== asOfDay) return { whole: 'another-day' };
   if (base.inputs !== inputs) return { whole: 'inputs' };
-  const touched = await touchedSince(db);
+  const [touched, counts] = await Promise.all([touchedSince(db), storeCounts(db)]);
   if (touched.overflow) return { whole: 'too-many' };
+  // The customers the whole rescore counted as it started, and those imports added since, are the
+  // store's: not after a restore or a deletion, or a rescore that read a store changing under it.
+  let added = 0;
+  for (const { added: isNew } of touched.customers.values()) if (isNew) added += 1;
+  if (head.counts.customers + added !== counts.customers) return { whole: 'store-changed' };
   for (const { customer } of touched.customers.values()) if (!(customer.currency in base.unfit)) return { whole: 'new-currency' };
   return { base, touched };
 }

@@ -6,7 +6,7 @@ import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { allFollowUps, followUpGroups, followUpsOf, getProfile, setFollowUpStatus, type RescoreStatus } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { setNotes } from '../../../lib/db/customer-notes';
-import { rescoreTouched } from '../../../lib/db/rescore-touched';
+import { rescoreTouched, touchedInPlaceOfWhole } from '../../../lib/db/rescore-touched';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { stageStoredCustomer, stageTouchedCustomers, TOUCHED_MAX, touchedSince } from '../../../lib/db/touched';
@@ -202,6 +202,35 @@ describe('rescoring only the customers an import touched', () => {
     expect(touched.byShop.taobao!.rfmCustomers).not.toEqual(before.byShop.taobao!.rfmCustomers);
     expect(touched.all.segments['tag|回访']).toMatchObject({ count: 1 });
     expect(before.all.segments['tag|回访']).toBeUndefined();
+  });
+
+  it('stands for the whole rescore after an import when it put every store right, and says when it did not', async () => {
+    const db = await shopAfterADay();
+    const whole = (await db.get('meta', 'rescore')) as RescoreStatus;
+    const startedAt = Date.now();
+    const touched = await rescoreTouched(db, AS_OF);
+    expect(touched).toMatchObject({ state: 'done', customers: 3, complete: true });
+    const status = await touchedInPlaceOfWhole(db, 'import', startedAt, touched);
+    expect(status).toMatchObject({ state: 'done', reason: 'import', startedAt, customers: 6, scored: 3, touched, modelsKept: true, asOfDay: whole.asOfDay, error: null });
+    expect(status.finishedAt).toBeGreaterThanOrEqual(startedAt);
+    // Not the whole rescore's phases: none ran.
+    expect(status.phases).toBeUndefined();
+    expect(await db.get('meta', 'rescore')).toEqual(status);
+    // Every customer's welcome call is open, Grace's and Marie C.'s too.
+    expect(status.followUpsOpen).toBe(6);
+
+    // Without the customer table the whole rescore wrote, it cannot stand for it.
+    const other = await shopAfterADay();
+    await other.delete('customerTable', 'head');
+    expect(await rescoreTouched(other, AS_OF)).toMatchObject({ state: 'done', complete: false });
+  });
+
+  it('leaves the work to a whole rescore when the store holds customers no import staged (a restore, a deletion)', async () => {
+    const db = await shopAfterADay();
+    // As a restore or a deletion leaves it, while a rescore that started before it wrote its base.
+    const counts = (await db.get('meta', 'counts')) as { customers: number };
+    await db.put('meta', { ...counts, customers: counts.customers + 40 });
+    expect(await rescoreTouched(db, AS_OF)).toEqual({ state: 'whole', reason: 'store-changed' });
   });
 
   it('fits the models afresh each day and after the rules change, and keeps the day’s after an import', async () => {
