@@ -35,7 +35,8 @@ function mergedCodes<T>(big: T[], small: readonly T[], key: (entry: T) => string
 
 /** A text column's values once the small table's are in: the big table's codes and the small one's, each into the sorted union. */
 function mergedTexts(big: readonly string[], small: readonly string[]): { values: string[]; bigCodes: Uint32Array | null; smallCodes: Uint32Array } {
-  const added = small.filter((value) => !big.includes(value));
+  const known = new Set(big);
+  const added = small.filter((value) => !known.has(value));
   const values = added.length === 0 ? [...big] : [...big, ...added].sort();
   const codeOf = new Map(values.map((value, i) => [value, i + 1]));
   // Code 0 (unknown) stays 0.
@@ -44,8 +45,9 @@ function mergedTexts(big: readonly string[], small: readonly string[]): { values
 }
 
 /**
- * The big table's head and records as the patch makes them. Made once per opened table; each record
- * is passed through `record` as it is read.
+ * The big table's head and records as the patch makes them. Made once per opened table; the query
+ * worker passes each record it reads through `column`, `occasions` or `others`, and takes the
+ * patched rows' lines from `lines` and `searchLines`.
  */
 export class PatchedTable {
   readonly head: CustomerTableHead;

@@ -1,26 +1,23 @@
 import { defaultRegistry, type Registry } from '../engine/registry';
-import { localDayNumber } from '../time';
-import { bucketOf } from './buckets';
-import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
-import type { RescoredCustomer, RescoredGroup } from './rescored';
-import { dueTallyOver } from './profiles';
-import { raisedRecord, ruleSetsWith, scoreStored, talliedOf, type Scoring } from './rescore';
-import { tableOfBuild, tableRecordKey } from './customer-table';
-import { CustomerTableBuilder } from '../customer-table';
-import type { StoredTablePatch } from '../table-patch';
-import { withStandings, type FoundStanding } from '../snapshots';
-import { forecastOfTable, missedOfTable, rowsOfKeys, tallyOfTable, tallyRecordNames } from '../table-tally';
+import { CustomerTableBuilder, type CustomerTableHead } from '../customer-table';
 import { withForecast, type ForecastRecord } from '../forecast';
-import type { MissedFollowUp } from '../engine/outcome';
-import type { RescoreStatus } from './profiles';
-import type { TalliedCustomer } from '../overview';
-import { activeRuleFiles } from './rule-files';
-import { allKeptDates } from './kept-dates';
+import type { ScoreSettings } from '../scoring/scorer';
+import { withStandings } from '../snapshots';
+import type { StoredTablePatch } from '../table-patch';
+import { forecastOfTable, missedOfTable, rowsOfKeys, tallyOfTable, tallyRecordNames } from '../table-tally';
+import { localDayNumber } from '../time';
+import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
+import { bucketOf } from './buckets';
 import { allNotes } from './customer-notes';
+import { tableOfBuild, tableRecordKey } from './customer-table';
+import { allKeptDates } from './kept-dates';
+import { dueTallyOver, type RescoreStatus } from './profiles';
+import { raisedRecord, ruleSetsWith, scoreStored, talliedOf, type Scoring } from './rescore';
+import type { RescoredCustomer, RescoredGroup } from './rescored';
+import { activeRuleFiles } from './rule-files';
 import { groupOf, storeCounts, type Database } from './schema';
 import { snapshotBefore } from './snapshots';
 import { rescoreInputs, reusableBase, type TouchedRescore } from './touched';
-import type { Facts, ScoreSettings } from '../scoring/scorer';
 
 /**
  * The rescore of only the customers imports touched since the last whole rescore, on the same day
@@ -52,22 +49,14 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const now = Date.now();
   const groups = new Map<number, RescoredGroup>();
   const patched: PatchedCustomer[] = [];
-  // The touched as the customer table lists them, made as the whole rescore makes it.
-  const listed = new CustomerTableBuilder(registry.facts, touched.customers.size, { rows: Math.max(1, touched.customers.size), search: Math.max(1, touched.customers.size) });
-  const tallied = new Map<string, TalliedCustomer>();
-  const missed = new Map<string, readonly MissedFollowUp[]>();
-  const factsOf = new Map<string, Facts>();
   const layer = new Map<string, RescoredCustomer>();
-  const standings: FoundStanding[] = [];
+  const found: Found[] = [];
   for (const { customer, digest, added } of touched.customers.values()) {
     const keptDates = dates.get(customer.key);
     const noted = notes.get(customer.key);
-    const { profile, outcome, history, facts, hashes, previous } = await scoreStored({ customer, digest, ...(keptDates && { keptDates }), ...(noted && { notes: noted }) }, scoring);
-    standings.push({ hashes, tier: outcome.tier, badges: outcome.badges, stage: facts.lifecycleStage, previous });
-    tallied.set(customer.key, talliedOf(customer, facts, outcome));
-    missed.set(customer.key, outcome.missed);
-    factsOf.set(customer.key, facts);
-    listed.add(customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed);
+    const scored = await scoreStored({ customer, digest, ...(keptDates && { keptDates }), ...(noted && { notes: noted }) }, scoring);
+    const { profile, outcome, history } = scored;
+    found.push(scored);
     const group = groupOf(bucketOf(customer.key));
     let rescored = groups.get(group);
     if (!rescored) groups.set(group, (rescored = {}));
@@ -75,23 +64,10 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     layer.set(customer.key, rescored[customer.key]!);
     patched.push({ customer, look: history.notes?.hideOnPages ? null : storedLook(outcome.tier, outcome.badges), added });
   }
-  const patch = badgePatch(kept.built, { customers: counts.customers, orders: counts.orders }, patched, touched.aliases);
+  const builtFrom = { customers: counts.customers, orders: counts.orders };
+  const patch = badgePatch(kept.built, builtFrom, patched, touched.aliases);
   const scored = performance.now();
-  // The Overview's and the Segments' figures, counted again from the whole rescore's table with the
-  // touched as they are now; the touched's rows of the table, for its patch.
-  const table = await tableOfBuild(db, kept.built, tallyRecordNames);
-  const rowsOf = table && rowsOfKeys(tallied.keys(), table.records);
-  const overview = table && tallyOfTable(table.head, table.records, tallied, rowsOf!, base.asOfDay);
-  const lapsed = table && missedOfTable(table.head, table.records, missed, rowsOf!);
-  const forecast = table && forecastOfTable(table.head, table.records, factsOf, rowsOf!, base.asOfDay);
-  const tablePatch: StoredTablePatch | null = rowsOf && {
-    rows: Int32Array.from(tallied.keys(), (key) => rowsOf.get(key) ?? -1).buffer,
-    records: await listed.finish(kept.built, { customers: counts.customers, orders: counts.orders }, base.asOfDay),
-    counts: { customers: counts.customers, orders: counts.orders },
-  };
-  // Where the touched stand today, in the day's snapshot the whole rescore wrote.
-  const today = await db.get('snapshots', base.asOfDay);
-  const snapshot = today && withStandings(today, standings);
+  const figures = await figuresOver(db, kept.built, found, registry, builtFrom, base.asOfDay);
   const counted = performance.now();
   // Everything touched since the whole rescore is rescored each time: the layer and the table's
   // patch are written whole, with the follow-ups still to work counted over them.
@@ -107,19 +83,51 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     ...[...groups].map(([group, rescored]) => store.put({ group, json: JSON.stringify(rescored) })),
     tx.objectStore('meta').put(patch),
     tx.objectStore('meta').put(due),
-    overview && tx.objectStore('meta').put(overview),
-    tablePatch && tx.objectStore('customerTable').put({ name: tableRecordKey(kept.built, 'patch'), patch: tablePatch }),
-    snapshot && tx.objectStore('snapshots').put(snapshot),
-    // Who lapsed before a window: the Follow-ups page reads the last rescore's status.
-    lapsed && status && tx.objectStore('meta').put({ ...status, followUpsMissed: lapsed, followUpsOpen: open }),
-    forecast && tx.objectStore('meta').put(withForecast(forecasts, forecast)),
+    ...(figures
+      ? [
+          tx.objectStore('meta').put(figures.overview),
+          tx.objectStore('customerTable').put({ name: tableRecordKey(kept.built, 'patch'), patch: figures.tablePatch }),
+          tx.objectStore('meta').put(withForecast(forecasts, figures.forecast)),
+          figures.snapshot && tx.objectStore('snapshots').put(figures.snapshot),
+          // Who lapsed before a window: the Follow-ups page reads the last rescore's status.
+          status && tx.objectStore('meta').put({ ...status, followUpsMissed: figures.lapsed, followUpsOpen: open }),
+        ]
+      : []),
     tx.done,
   ]);
   const written = performance.now();
-  const phases = { score: Math.round(scored - started), tally: Math.round(counted - scored), write: Math.round(written - counted) };
-  return { state: 'done', customers: touched.customers.size, ms: Math.round(written - started), phases, complete: Boolean(overview && tablePatch && snapshot && lapsed && status && forecast) };
+  const phases = { score: Math.round(scored - started), figures: Math.round(counted - scored), write: Math.round(written - counted) };
+  return { state: 'done', customers: touched.customers.size, ms: Math.round(written - started), phases, complete: Boolean(figures?.snapshot && status) };
 }
 
+
+/** A touched customer as scored (see `scoreStored`). */
+type Found = Awaited<ReturnType<typeof scoreStored>>;
+
+/**
+ * The figures the whole rescore counted over every customer, counted again with the touched as
+ * they are now: from the whole rescore's customer table (build `built`) and the day's snapshot,
+ * each touched customer in their row (new ones after), and the table's patch of them, made by the
+ * builder the whole rescore uses. Null without that table; the snapshot null without the day's.
+ */
+async function figuresOver(db: Database, built: string, found: readonly Found[], registry: Registry, counts: CustomerTableHead['counts'], asOfDay: number) {
+  const table = await tableOfBuild(db, built, tallyRecordNames);
+  if (!table) return null;
+  const { head, records } = table;
+  const byKey = <T,>(value: (customer: Found) => T) => new Map(found.map((customer) => [customer.history.customer.key, value(customer)]));
+  const rowsOf = rowsOfKeys(found.map(({ history }) => history.customer.key), records);
+  const listed = new CustomerTableBuilder(registry.facts, found.length, { rows: Math.max(1, found.length), search: Math.max(1, found.length) });
+  for (const { history, facts, outcome } of found) listed.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed);
+  const today = await db.get('snapshots', asOfDay);
+  return {
+    overview: tallyOfTable(head, records, byKey(({ history, facts, outcome }) => talliedOf(history.customer, facts, outcome)), rowsOf, asOfDay),
+    lapsed: missedOfTable(head, records, byKey(({ outcome }) => outcome.missed), rowsOf),
+    forecast: forecastOfTable(head, records, byKey(({ facts }) => facts), rowsOf, asOfDay),
+    // Rows in the order the builder took them.
+    tablePatch: { rows: Int32Array.from(found, ({ history }) => rowsOf.get(history.customer.key) ?? -1).buffer, records: await listed.finish(built, counts, asOfDay), counts } satisfies StoredTablePatch,
+    snapshot: today && withStandings(today, found.map(({ hashes, outcome, facts, previous }) => ({ hashes, tier: outcome.tier, badges: outcome.badges, stage: facts.lifecycleStage, previous }))),
+  };
+}
 
 /**
  * An import's rescore when the rescore of the touched completed it (see `TouchedRescore.complete`):

@@ -154,7 +154,7 @@ export type TouchedRescore = { state: 'done'; customers: number; ms: number; pha
  * `phases`: where it spent its time (ms): reading and scoring them, counting the figures again over
  * the table and the snapshot, and the writes with the follow-ups' count.
  */
-export type TouchedPhases = Record<'score' | 'tally' | 'write', number>;
+export type TouchedPhases = Record<'score' | 'figures' | 'write', number>;
 
 /**
  * The last whole rescore's base, with what was touched since, when scores made with it now are

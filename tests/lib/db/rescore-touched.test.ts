@@ -8,7 +8,7 @@ import { rescore } from '../../../lib/db/rescore';
 import { setNotes } from '../../../lib/db/customer-notes';
 import { rescoreTouched, touchedInPlaceOfWhole } from '../../../lib/db/rescore-touched';
 import { saveRuleFile } from '../../../lib/db/rule-files';
-import { openTiermarkDB, type Database } from '../../../lib/db/schema';
+import { openTiermarkDB, type Database, type StoreCounts } from '../../../lib/db/schema';
 import { stageStoredCustomer, stageTouchedCustomers, TOUCHED_MAX, touchedSince } from '../../../lib/db/touched';
 import { demoExportText, demoOrders } from '../../../lib/demo/shop';
 import { defaultRegistry } from '../../../lib/engine/registry';
@@ -228,7 +228,7 @@ describe('rescoring only the customers an import touched', () => {
   it('leaves the work to a whole rescore when the store holds customers no import staged (a restore, a deletion)', async () => {
     const db = await shopAfterADay();
     // As a restore or a deletion leaves it, while a rescore that started before it wrote its base.
-    const counts = (await db.get('meta', 'counts')) as { customers: number };
+    const counts = (await db.get('meta', 'counts')) as StoreCounts;
     await db.put('meta', { ...counts, customers: counts.customers + 40 });
     expect(await rescoreTouched(db, AS_OF)).toEqual({ state: 'whole', reason: 'store-changed' });
   });
