@@ -187,11 +187,15 @@ async function measureSize(customers: number): Promise<Figures> {
     const day = await importDay(page, browser.extensionId, customers, generated.copies);
     console.log(`a day's orders          ${day.rows.toLocaleString('en')} rows, ${day.touched.toLocaleString('en')} customers touched (${fmt((100 * day.touched) / scored.customers)}%): import ${fmt(day.importSeconds)} s`);
     const inPhases = (phases: Record<string, number> | undefined) => (phases ? ` (${Object.entries(phases).map(([phase, ms]) => `${phase} ${fmt(ms / 1000, 2)} s`).join(', ')})` : '');
-    const first = day.first?.state === 'done' ? `the touched customers' badges, cards, follow-ups, Overview and Segments figures rescored first, in ${fmt(day.first.ms / 1000, 2)} s${inPhases(day.first.phases)}; ` : day.first ? `no rescore of the touched first (${day.first.reason}); ` : '';
-    console.log(`  its rescore           ${first}the whole rescore after it (the customer table, KPIs and the day's snapshot) ${fmt(day.rescoreSeconds)} s  (target ≤ 5 s for all of it)  ${day.rescoreSeconds <= 5 ? 'ok' : 'MISSED'}${inPhases(day.phases)}`);
+    if (day.first?.state === 'done' && day.first.complete) {
+      console.log(`  its rescore           the touched customers alone, every store and figure the pages read put right, in ${fmt(day.first.ms / 1000, 2)} s${inPhases(day.first.phases)}; no whole rescore after it  (target ≤ 5 s)  ${day.first.ms <= 5000 ? 'ok' : 'MISSED'}`);
+    } else {
+      const first = day.first?.state === 'done' ? `the touched customers first, in ${fmt(day.first.ms / 1000, 2)} s${inPhases(day.first.phases)}, not all of it; ` : day.first ? `no rescore of the touched first (${day.first.reason}); ` : '';
+      console.log(`  its rescore           ${first}the whole rescore after it ${fmt(day.rescoreSeconds)} s  (target ≤ 5 s)  MISSED${inPhases(day.phases)}`);
+    }
     if (day.overPatch) {
       const { firstRowsMs, sortMs, searchMs } = day.overPatch;
-      console.log(`  Customers, its patch   first rows ${firstRowsMs === null ? 'not shown' : `${fmt(firstRowsMs, 0)} ms`}, sort ${fmt(sortMs, 0)} ms, search ${fmt(searchMs, 0)} ms, the whole rescore ${day.wholeStillRunning ? 'still running beside it' : 'ended meanwhile'}  (targets ≤ 1000 / 1000 / 200 ms)`);
+      console.log(`  Customers, its patch   first rows ${firstRowsMs === null ? 'not shown' : `${fmt(firstRowsMs, 0)} ms`}, sort ${fmt(sortMs, 0)} ms, search ${fmt(searchMs, 0)} ms${day.wholeStillRunning ? ', a whole rescore running beside it' : ''}  (targets ≤ 1000 / 1000 / 200 ms)`);
     }
     const { peakBytes, phase, byKind, extensionPeakBytes, extensionPhase, extensionByPhase } = memory.stop();
     const gib = (bytes: number) => `${fmt(bytes / 2 ** 30, 2)} GiB`;
@@ -227,13 +231,14 @@ async function importDay(page: Page, extensionId: string, customers: number, cop
   await page.locator('.tm-result.tm-status-complete').waitFor({ timeout: 1_800_000 });
   const importSeconds = (Date.now() - started) / 1000;
   const record = (await storedRecords<{ startedAt: number; customersTouched: number }>(page, 'imports')).filter((r) => r.startedAt >= started - 60_000).sort((a, b) => b.startedAt - a.startedAt)[0];
-  // The Customers page once the touched are rescored, over the table's patch, while the whole rescore runs beside it.
+  // The Customers page once the touched are rescored, over the table's patch (with a whole rescore
+  // beside it when the touched could not stand for one).
   let scored = await rescoreRecord(page);
   while (!scored || scored.startedAt < started || (scored.state === 'running' && !scored.touched)) {
     await page.waitForTimeout(250);
     scored = await rescoreRecord(page);
   }
-  const overPatch = scored.touched?.state === 'done' && scored.state === 'running' ? await customersPage(page.context(), extensionId) : null;
+  const overPatch = scored.touched?.state === 'done' ? await customersPage(page.context(), extensionId) : null;
   const wholeStillRunning = (await rescoreRecord(page))?.state === 'running';
   while (!scored || scored.startedAt < started || (scored.state !== 'done' && scored.state !== 'failed')) {
     await page.waitForTimeout(250);
