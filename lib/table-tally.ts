@@ -72,9 +72,12 @@ export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<strin
   // One row object for every row: the tally keeps none of it but the head's shared labels.
   const rowFacts: Facts = {};
   const row: TalliedCustomer = { currency: '', orderCount: 0, monetaryMinor: 0, tier: null, badges: [], treatments: [], facts: rowFacts };
+  // A shop of one shop (most sellers'): its tally is every shop's, counted once and copied.
+  const shopsIn = new Set([...head.shops, ...[...now.keys()].map(shopOfKey)]);
+  const onlyShop = shopsIn.size === 1 ? [...shopsIn][0]! : null;
   const tally = (customer: TalliedCustomer, shop: string) => {
     tallyCustomer(record.all, customer);
-    tallyCustomer(shopTally(shop), customer);
+    if (onlyShop === null) tallyCustomer(shopTally(shop), customer);
   };
   for (let at = 0; at < head.size; at += 1) {
     const key = replaced.get(at);
@@ -92,6 +95,7 @@ export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<strin
     tally(row, head.shops[shops[at]!]!);
   }
   for (const [key, customer] of now) if (!rowsOf.has(key)) tally(customer, shopOfKey(key));
+  if (onlyShop !== null) record.byShop[onlyShop] = structuredClone(record.all);
   return record;
 }
 
