@@ -37,7 +37,7 @@ export function setUpOverlayMessages(): void {
     if (problem) return { problem: problem[data.language] };
     await setNotes(database, notes);
     // Rules read tags: the customer's badges and follow-ups follow them.
-    void requestRescore('manual');
+    void requestRescore('notes');
     return { notes: { note: notes.note, tags: notes.tags, doNotContact: notes.doNotContact } };
   });
   onMessage('openDashboard', async ({ data }) => {

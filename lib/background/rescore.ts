@@ -22,10 +22,10 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   const startedAt = Date.now();
   // After an import or staff's notes, the touched customers first, over the last whole rescore: their
   // badges, cards and the dashboard's figures are right in seconds, where a whole rescore takes a minute at a million.
-  const touched = reason === 'import' || reason === 'manual' ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }) : undefined;
+  const touched = reason === 'import' || reason === 'notes' || reason === 'manual' ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }) : undefined;
   if (touched?.state === 'done') clearLookupCache(database);
-  // An import it completed needs no whole rescore (a seller's "rescore everyone" still gets one).
-  if (reason === 'import' && touched?.state === 'done' && touched.complete) {
+  // An import or staff's notes it completed need no whole rescore (a seller's "rescore everyone" still gets one).
+  if ((reason === 'import' || reason === 'notes') && touched?.state === 'done' && touched.complete) {
     const status = await touchedInPlaceOfWhole(database, reason, startedAt, touched);
     void rescoreProgress.setValue(status);
     return status;

@@ -35,8 +35,8 @@ export interface StoredRuleFile {
 export interface RescoreStatus {
   id: 'rescore';
   state: 'running' | 'done' | 'failed';
-  /** `update`: a release whose store needs what only a rescore writes (the badge index). */
-  reason: 'import' | 'rules' | 'daily' | 'manual' | 'update';
+  /** `update`: a release whose store needs what only a rescore writes (the badge index); `notes`: staff changed what they keep for a customer. */
+  reason: 'import' | 'notes' | 'rules' | 'daily' | 'manual' | 'update';
   startedAt: number;
   finishedAt: number | null;
   asOfDay: number;

@@ -210,7 +210,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // its models and rule tables are kept: only the changed customers' scores move, and no buyer who
     // bought nothing changes tier for an import. They are fitted afresh daily and on any other change.
     let day: RescoreBase | null = null;
-    if (options.reason === 'import' || options.reason === 'manual') {
+    if (options.reason === 'import' || options.reason === 'notes' || options.reason === 'manual') {
       // Only the base is kept: what was touched is not held through the rescore.
       const reusable = await reusableBase(db, base.asOfDay, inputs);
       if ('base' in reusable) day = reusable.base;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { allNotes, setNotes } from '../db/customer-notes';
 import type { Database } from '../db/schema';
 import type { CustomerNotes } from '../model';
-import { rescoreEveryone } from './parts';
+import { rescoreNoted } from './parts';
 import { translator, type Language } from './i18n';
 
 /** The customers staff chose never to show on seller pages (their page's notes), each to open or show again. */
@@ -16,7 +16,7 @@ export function HiddenCustomersCard({ db, language }: { db: Database; language: 
   const showAgain = async (notes: CustomerNotes) => {
     await setNotes(db, { ...notes, hideOnPages: false });
     await refresh();
-    rescoreEveryone(language, setProblem);
+    rescoreNoted(language, setProblem);
   };
   return (
     <div class="tm-card tm-hidden-customers">

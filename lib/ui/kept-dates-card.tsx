@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { keptDate, keptDatesOf, setKeptDates } from '../db/kept-dates';
 import type { Database } from '../db/schema';
-import { rescoreEveryone } from './parts';
+import { rescoreNoted } from './parts';
 import { BIRTHDAY, type KeptDate } from '../model';
 import { translator, type Language } from './i18n';
 
@@ -30,7 +30,7 @@ export function KeptDatesCard({ db, customerKey, imported, language }: { db: Dat
   const save = async (next: KeptDate[]) => {
     await setKeptDates(db, customerKey, next);
     setDates(next);
-    rescoreEveryone(language, setProblem);
+    rescoreNoted(language, setProblem);
   };
   const add = async (event: Event) => {
     event.preventDefault();

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { NOTE_MAX, notesAsTyped, notesOf, setNotes } from '../db/customer-notes';
 import type { Database } from '../db/schema';
 import type { CustomerNotes } from '../model';
-import { rescoreEveryone } from './parts';
+import { rescoreNoted } from './parts';
 import { localised, translator, type Language } from './i18n';
 
 const NONE = { note: '', tags: [] as string[], doNotContact: false, hideOnPages: false };
@@ -40,7 +40,7 @@ export function NotesCard({ db, customerKey, language }: { db: Database; custome
     setSaved(notes);
     setTagsText(notes.tags.join(', '));
     setMessage({ kind: 'saved', text: t('notesSaved') });
-    rescoreEveryone(language, (text) => setMessage({ kind: 'problem', text }));
+    rescoreNoted(language, (text) => setMessage({ kind: 'problem', text }));
   };
   if (!saved) return null;
   return (

@@ -37,7 +37,10 @@ export function ReadingCustomers({ share, language }: { share?: number; language
  * Asks the background to score every customer again. Its answer comes when the rescore ends; a
  * refusal (the background could not start one) is said through `onRefused`, with what to do.
  */
-export function rescoreEveryone(language: Language, onRefused: (message: string) => void): void {
+export function rescoreEveryone(language: Language, onRefused: (message: string) => void, reason: 'manual' | 'notes' = 'manual'): void {
   const t = translator(language);
-  void sendMessage('rescore', { reason: 'manual' }).catch((error: unknown) => onRefused(`${t('rescoreNotStarted')} ${textIn(error, language)}`));
+  void sendMessage('rescore', { reason }).catch((error: unknown) => onRefused(`${t('rescoreNotStarted')} ${textIn(error, language)}`));
 }
+
+/** After staff changed what they keep for a customer (notes, tags, flags, dates): the background rescores that customer, and everyone only when it must. */
+export const rescoreNoted = (language: Language, onRefused: (message: string) => void) => rescoreEveryone(language, onRefused, 'notes');

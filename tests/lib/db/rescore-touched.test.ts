@@ -236,6 +236,8 @@ describe('rescoring only the customers an import touched', () => {
   it('fits the models afresh each day and after the rules change, and keeps the day’s after an import', async () => {
     const db = await shopAfterADay();
     expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done', modelsKept: true });
+    // Staff's notes change no model either.
+    expect(await rescore(db, { reason: 'notes', ...AS_OF })).toMatchObject({ state: 'done', modelsKept: true });
     expect((await rescore(db, { reason: 'daily', ...AS_OF })).modelsKept).toBeUndefined();
     expect((await rescore(db, { reason: 'import', ...AS_OF, asOf: endOfDay('2024-03-11', ZONE) })).modelsKept).toBeUndefined();
   });
