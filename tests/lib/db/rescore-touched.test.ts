@@ -9,8 +9,7 @@ import { setNotes } from '../../../lib/db/customer-notes';
 import { rescoreTouched, touchedInPlaceOfWhole } from '../../../lib/db/rescore-touched';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB, type Database, type StoreCounts } from '../../../lib/db/schema';
-import { stageStoredCustomer, stageTouchedCustomers, TOUCHED_MAX, touchedSince } from '../../../lib/db/touched';
-import { demoExportText, demoOrders } from '../../../lib/demo/shop';
+import { stageTouchedCustomers, TOUCHED_MAX, touchedSince } from '../../../lib/db/touched';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { BadgeIndex, lookOf } from '../../../lib/overlay/badge-index';
@@ -21,22 +20,9 @@ import type { OverviewRecord } from '../../../lib/overview';
 import type { DueTally } from '../../../lib/follow-ups';
 import type { ForecastRecord } from '../../../lib/forecast';
 import { chunked } from '../../helpers';
+import { importText, shopsAfterADay, WOO_FIRST, WOO_HEADER, WOO_NEXT_DAY } from './day-of-orders';
 
-const HEADER = 'Order Number,Order Date,Email (Billing),First Name (Billing),Last Name (Billing),Order Total';
-// Two buyers called Wei Wang, Marie Curie with two orders, Ada Lovelace with one small one.
-const FIRST = `${HEADER}
-1,2024-01-01,a@example.com,Wei,Wang,10.00
-2,2024-01-02,b@example.com,Wei,Wang,20.00
-3,2024-02-01,marie@example.org,Marie,Curie,500.00
-4,2024-03-01,marie@example.org,Marie,Curie,30.00
-5,2024-03-02,ada@example.com,Ada,Lovelace,15.00
-`;
-// The day after: Ada buys big, Grace is new, and a second Marie Curie makes that name ambiguous.
-const NEXT_DAY = `${HEADER}
-6,2024-03-10,ada@example.com,Ada,Lovelace,400.00
-7,2024-03-10,grace@example.com,Grace,Hopper,50.00
-8,2024-03-10,marie.c@example.net,Marie,Curie,25.00
-`;
+const [FIRST, NEXT_DAY] = [WOO_FIRST, WOO_NEXT_DAY];
 const ZONE = 'UTC';
 const AS_OF = { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2024-03-10', ZONE) };
 
@@ -48,11 +34,6 @@ const WELCOME = JSON.stringify({
     event: { type: 'follow-up', params: { action: 'welcome-call', label: { en: 'Welcome call', 'zh-CN': '欢迎回访' }, channel: 'phone', due: { days: 45, since: 'tenureDays' }, message: { en: 'Hello', 'zh-CN': '您好' } } },
   }],
 });
-
-async function importText(db: Database, name: string, text: string) {
-  const bytes = new TextEncoder().encode(text);
-  return importFile(db, { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 64) }, {});
-}
 
 /** The shop scored on 10 March, then that day's orders imported. */
 async function shopAfterADay() {
@@ -155,23 +136,8 @@ describe('rescoring only the customers an import touched', () => {
   });
 
   it('keeps the Overview’s and the Segments page’s figures as the whole rescore after it counts them, for every shop', async () => {
-    const db = await openTiermarkDB(`touched-tally-${Math.random()}`);
-    // The demo tea shop's last three days come as the day's import, beside a second shop's day.
-    const orders = demoOrders(400);
-    const lastDays = new Set([...new Set(orders.map((o) => o.createdAt.slice(0, 10)))].sort().slice(-3));
-    const asOf = { ...AS_OF, asOf: endOfDay([...lastDays].sort().at(-1)!, ZONE) };
-    await importText(db, 'tea.csv', demoExportText(orders.filter((o) => !lastDays.has(o.createdAt.slice(0, 10)))));
-    await importText(db, 'first.csv', FIRST);
-    expect(await rescore(db, { reason: 'import', ...asOf })).toMatchObject({ state: 'done' });
-    const before = (await db.get('meta', 'overview')) as OverviewRecord;
-    const day = orders.filter((o) => lastDays.has(o.createdAt.slice(0, 10)));
-    await importText(db, 'tea-day.csv', demoExportText(day));
-    // Wei Wang, gone since 2024 and counted as lapsed before the win-back windows, buys again.
-    await importText(db, 'next-day.csv', `${NEXT_DAY}9,${[...lastDays].sort().at(-1)},a@example.com,Wei,Wang,30.00\n`);
-    const lapsedBefore = ((await db.get('meta', 'rescore')) as RescoreStatus).followUpsMissed!;
-    // Staff tag a customer the day touched nowhere else: a segment no whole rescore has counted yet.
-    await setNotes(db, { key: 'woocommerce:b@example.com', note: '', tags: ['回访'], doNotContact: false, hideOnPages: false });
-    await stageStoredCustomer(db, 'woocommerce:b@example.com');
+    const { db, asOf, before: whole } = await shopsAfterADay();
+    const [before, lapsedBefore] = [whole.overview, whole.status.followUpsMissed!];
 
     expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done' });
     const touched = (await db.get('meta', 'overview')) as OverviewRecord;
@@ -296,7 +262,7 @@ describe('rescoring only the customers an import touched', () => {
     const db = await shopAfterADay();
     const second = { id: 'woocommerce-2', name: 'EU store', platform: 'woocommerce' as const, createdAt: 0 };
     // The EU store's buyers: Ada (an id the first shop has too) and Bob (not a buyer of the first shop yet).
-    const eu = `${HEADER}\n101,2024-03-05,ada@example.com,Ada,Lovelace,70.00\n102,2024-03-06,bob@example.com,Bob,Ross,12.00\n`;
+    const eu = `${WOO_HEADER}\n101,2024-03-05,ada@example.com,Ada,Lovelace,70.00\n102,2024-03-06,bob@example.com,Bob,Ross,12.00\n`;
     const bytes = new TextEncoder().encode(eu);
     await importFile(db, { name: 'eu.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 64) }, { shop: second });
     expect(await rescore(db, { reason: 'rules', ...AS_OF })).toMatchObject({ state: 'done' });
@@ -309,7 +275,7 @@ describe('rescoring only the customers an import touched', () => {
     };
     expect(await asked()).toEqual(['ambiguous 2', 'customer']);
     // Ada buys again in the first shop (the index has her id, ambiguous), and Bob buys there for the first time.
-    await importText(db, 'more.csv', `${HEADER}\n9,2024-03-10,ada@example.com,Ada,Lovelace,5.00\n10,2024-03-10,bob@example.com,Bob,Ross,9.00\n`);
+    await importText(db, 'more.csv', `${WOO_HEADER}\n9,2024-03-10,ada@example.com,Ada,Lovelace,5.00\n10,2024-03-10,bob@example.com,Bob,Ross,9.00\n`);
     expect(await rescoreTouched(db, AS_OF)).toMatchObject({ state: 'done', customers: 2 });
     expect(await asked()).toEqual(['ambiguous 2', 'ambiguous 2']);
   });

@@ -1,65 +1,21 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openCustomerTable } from '../../../lib/db/customer-table';
-import { setNotes } from '../../../lib/db/customer-notes';
-import { importFile } from '../../../lib/db/importer';
 import { rescore } from '../../../lib/db/rescore';
 import { rescoreTouched } from '../../../lib/db/rescore-touched';
-import { openTiermarkDB, type Database } from '../../../lib/db/schema';
-import { stageStoredCustomer } from '../../../lib/db/touched';
+import type { Database } from '../../../lib/db/schema';
 import type { ListedCustomer, TableQuery } from '../../../lib/customer-table';
 import { DEFAULT_KPI_SETTINGS, OPENING_PERIOD, TREND_PERIODS } from '../../../lib/kpis';
-import { demoExportText, demoOrders } from '../../../lib/demo/shop';
 import { previewRuleFile } from '../../../lib/engine/preview';
 import { defaultRegistry } from '../../../lib/engine/registry';
-import { sha256Hex } from '../../../lib/import/encoding';
 import type { OverviewRecord } from '../../../lib/overview';
-import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { segmentsOfCounts } from '../../../lib/segments';
 import { keyHashes, movement, SnapshotReader } from '../../../lib/snapshots';
 import { snapshotDays } from '../../../lib/db/snapshots';
-import { endOfDay } from '../../../lib/time';
-import { chunked, ROOT } from '../../helpers';
+import { ROOT } from '../../helpers';
+import { shopsAfterADay } from './day-of-orders';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const HEADER = 'Order Number,Order Date,Email (Billing),First Name (Billing),Last Name (Billing),Order Total';
-const FIRST = `${HEADER}
-1,2024-01-01,a@example.com,Wei,Wang,10.00
-2,2024-01-02,b@example.com,Wei,Wang,20.00
-3,2024-02-01,marie@example.org,Marie,Curie,500.00
-5,2024-03-02,ada@example.com,Ada,Lovelace,15.00
-`;
-// The day's: Ada buys big, Grace and a second Marie Curie are new.
-const NEXT_DAY = `${HEADER}
-6,2024-03-10,ada@example.com,Ada,Lovelace,400.00
-7,2024-03-10,grace@example.com,Grace,Hopper,50.00
-8,2024-03-10,marie.c@example.net,Marie,Curie,25.00
-`;
-const ZONE = 'UTC';
-
-async function importText(db: Database, name: string, text: string) {
-  const bytes = new TextEncoder().encode(text);
-  await importFile(db, { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, {});
-}
-
-/** The demo tea shop and a WooCommerce shop scored, then a day's orders of both imported and a tag given. */
-async function shopsAfterADay() {
-  const db = await openTiermarkDB(`table-patch-${Math.random()}`);
-  const orders = demoOrders(400);
-  const lastDays = new Set([...new Set(orders.map((o) => o.createdAt.slice(0, 10)))].sort().slice(-3));
-  const asOf = { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay([...lastDays].sort().at(-1)!, ZONE) };
-  await importText(db, 'tea.csv', demoExportText(orders.filter((o) => !lastDays.has(o.createdAt.slice(0, 10)))));
-  await importText(db, 'first.csv', FIRST);
-  // A month before too: the day's snapshot carries since when each customer has had their tier, and movement is counted from it.
-  expect(await rescore(db, { reason: 'daily', ...asOf, asOf: asOf.asOf - 30 * 86_400_000 })).toMatchObject({ state: 'done' });
-  expect(await rescore(db, { reason: 'import', ...asOf })).toMatchObject({ state: 'done' });
-  await importText(db, 'tea-day.csv', demoExportText(orders.filter((o) => lastDays.has(o.createdAt.slice(0, 10)))));
-  await importText(db, 'next-day.csv', NEXT_DAY);
-  await setNotes(db, { key: 'woocommerce:b@example.com', note: '', tags: ['回访'], doNotContact: false, hideOnPages: false });
-  await stageStoredCustomer(db, 'woocommerce:b@example.com');
-  return { db, asOf };
-}
 
 const ALL: TableQuery = { shop: null, text: '', byOrder: [], tier: null, badge: null, sortBy: 'monetary', ascending: false };
 
