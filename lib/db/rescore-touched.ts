@@ -2,7 +2,7 @@ import { defaultRegistry, type Registry } from '../engine/registry';
 import { CustomerTableBuilder, type CustomerTableHead } from '../customer-table';
 import { withForecast, type ForecastRecord } from '../forecast';
 import type { ScoreSettings } from '../scoring/scorer';
-import { withStandings } from '../snapshots';
+import { withStandings, type SnapshotRecord } from '../snapshots';
 import type { StoredTablePatch } from '../table-patch';
 import { forecastOfTable, missedOfTable, rowsOfKeys, tallyOfTable, tallyRecordNames } from '../table-tally';
 import { localDayNumber } from '../time';
@@ -44,6 +44,10 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const reusable = await reusableBase(db, base.asOfDay, rescoreInputs(ruleFiles, options.settings, options.timeZone));
   if ('whole' in reusable) return { state: 'whole', reason: reusable.whole };
   const { base: kept, touched } = reusable;
+  // Read while the touched are scored: at a million customers the table's columns the figures need are some 80 MB.
+  const reads = { table: tableOfBuild(db, kept.built, tallyRecordNames), today: db.get('snapshots', base.asOfDay) };
+  // Awaited after the scoring; a failed read meanwhile is not an unhandled rejection.
+  for (const read of Object.values(reads)) read.catch(() => undefined);
   const scoring: Scoring = { base, ctx: { ...base, models: kept.models }, ruleSetFor: ruleSetsWith(ruleFiles, registry, kept.unfit), earlier: await snapshotBefore(db, base.asOfDay) };
   const [dates, notes, counts] = await Promise.all([allKeptDates(db), allNotes(db), storeCounts(db)]);
   const now = Date.now();
@@ -67,7 +71,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const builtFrom = { customers: counts.customers, orders: counts.orders };
   const patch = badgePatch(kept.built, builtFrom, patched, touched.aliases);
   const scored = performance.now();
-  const figures = await figuresOver(db, kept.built, found, registry, builtFrom, base.asOfDay);
+  const figures = await figuresOver(await reads.table, await reads.today, kept.built, found, registry, builtFrom, base.asOfDay);
   const counted = performance.now();
   // Everything touched since the whole rescore is rescored each time: the layer and the table's
   // patch are written whole, with the follow-ups still to work counted over them.
@@ -106,19 +110,17 @@ type Found = Awaited<ReturnType<typeof scoreStored>>;
 
 /**
  * The figures the whole rescore counted over every customer, counted again with the touched as
- * they are now: from the whole rescore's customer table (build `built`) and the day's snapshot,
+ * they are now: from the whole rescore's customer table (`table`, build `built`) and the day's snapshot,
  * each touched customer in their row (new ones after), and the table's patch of them, made by the
  * builder the whole rescore uses. Null without that table; the snapshot null without the day's.
  */
-async function figuresOver(db: Database, built: string, found: readonly Found[], registry: Registry, counts: CustomerTableHead['counts'], asOfDay: number) {
-  const table = await tableOfBuild(db, built, tallyRecordNames);
+async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, today: SnapshotRecord | undefined, built: string, found: readonly Found[], registry: Registry, counts: CustomerTableHead['counts'], asOfDay: number) {
   if (!table) return null;
   const { head, records } = table;
   const byKey = <T,>(value: (customer: Found) => T) => new Map(found.map((customer) => [customer.history.customer.key, value(customer)]));
   const rowsOf = rowsOfKeys(found.map(({ history }) => history.customer.key), records);
   const listed = new CustomerTableBuilder(registry.facts, found.length, { rows: Math.max(1, found.length), search: Math.max(1, found.length) });
   for (const { history, facts, outcome } of found) listed.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed);
-  const today = await db.get('snapshots', asOfDay);
   return {
     overview: tallyOfTable(head, records, byKey(({ history, facts, outcome }) => talliedOf(history.customer, facts, outcome)), rowsOf, asOfDay),
     lapsed: missedOfTable(head, records, byKey(({ outcome }) => outcome.missed), rowsOf),
