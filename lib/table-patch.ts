@@ -189,24 +189,33 @@ export class PatchedTable {
   occasions(end: Uint32Array, day: Int32Array, spend: Float64Array): { end: Uint32Array; day: Int32Array; spend: Float64Array } {
     const smallEnd = new Uint32Array(this.small.get('occasionEnd') as ArrayBuffer);
     const [smallDay, smallSpend] = [new Int32Array(this.small.get('occasionDay') as ArrayBuffer), new Float64Array(this.small.get('occasionSpend') as ArrayBuffer)];
-    const patchOf = new Map(Array.from(this.at, (row, i) => [row, i]));
-    let total = 0;
     const start = (ends: Uint32Array, row: number) => (row === 0 ? 0 : ends[row - 1]!);
-    const sizes = new Uint32Array(this.head.size);
-    for (let row = 0; row < this.head.size; row += 1) {
-      const i = patchOf.get(row);
-      sizes[row] = i === undefined ? end[row]! - start(end, row) : smallEnd[i]! - start(smallEnd, i);
-      total += sizes[row]!;
-    }
+    const baseSize = this.baseSize;
+    const patched = Array.from(this.at, (row, i) => [row, i] as const).sort((a, b) => a[0] - b[0]);
+    let total = start(end, baseSize);
+    for (const [row, i] of patched) total += smallEnd[i]! - start(smallEnd, i) - (row < baseSize ? end[row]! - start(end, row) : 0);
     const merged = { end: new Uint32Array(this.head.size), day: new Int32Array(total), spend: new Float64Array(total) };
-    for (let row = 0, at = 0; row < this.head.size; row += 1) {
-      const i = patchOf.get(row);
-      const [days, spent, from] = i === undefined ? [day, spend, start(end, row)] : [smallDay, smallSpend, start(smallEnd, i)];
-      merged.day.set(days.subarray(from, from + sizes[row]!), at);
-      merged.spend.set(spent.subarray(from, from + sizes[row]!), at);
-      at += sizes[row]!;
-      merged.end[row] = at;
+    let out = 0;
+    // The table's own rows between two patched ones are copied in one run.
+    const copyRows = (from: number, to: number) => {
+      if (from >= to) return;
+      const [first, last] = [start(end, from), end[to - 1]!];
+      merged.day.set(day.subarray(first, last), out);
+      merged.spend.set(spend.subarray(first, last), out);
+      for (let row = from; row < to; row += 1) merged.end[row] = out + end[row]! - first;
+      out += last - first;
+    };
+    let next = 0;
+    for (const [row, i] of patched) {
+      copyRows(next, Math.min(row, baseSize));
+      const [first, last] = [start(smallEnd, i), smallEnd[i]!];
+      merged.day.set(smallDay.subarray(first, last), out);
+      merged.spend.set(smallSpend.subarray(first, last), out);
+      out += last - first;
+      merged.end[row] = out;
+      next = row + 1;
     }
+    copyRows(next, baseSize);
     return merged;
   }
 
