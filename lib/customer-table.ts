@@ -179,8 +179,8 @@ const searchedText = (text: string) => text.trim().toLowerCase().replace(/\n/g, 
 
 type Column = Float32Array | Float64Array | Uint32Array | Int32Array | Uint8Array;
 
-/** Every row in the order of a column, highest first unless ascending; unknown values (and every row, without the column) last, ties in the table's order. */
-function orderBy(values: Column | undefined, text: boolean, size: number, ascending: boolean): Uint32Array {
+/** Each row's place in the order of a column, ascending: highest first unless `ascending`, unknown values (and every row, without the column) last. */
+function sortKeys(values: Column | undefined, text: boolean, size: number, ascending: boolean): Float64Array {
   const keys = new Float64Array(size);
   if (values) {
     for (let row = 0; row < size; row += 1) {
@@ -189,8 +189,11 @@ function orderBy(values: Column | undefined, text: boolean, size: number, ascend
       keys[row] = unknown ? Number.POSITIVE_INFINITY : ascending ? value : -value;
     }
   }
-  return ascendingOrder(keys);
+  return keys;
 }
+
+/** Every row in the order of a column (see `sortKeys`), ties in the table's order. */
+const orderBy = (values: Column | undefined, text: boolean, size: number, ascending: boolean): Uint32Array => ascendingOrder(sortKeys(values, text, size, ascending));
 
 /** Lines gathered into records of `size` lines each, named `<prefix>:<block>`. */
 class BlockedLines {
@@ -772,10 +775,14 @@ export class CustomerTable {
 
   /** Every row in the order of a fact, highest first unless ascending; unknown values last, ties in the table's order. */
   private async order(sortBy: string, ascending: boolean): Promise<Uint32Array> {
-    // Over a patch the stored order is not the table's any more: sorted as any other.
-    if (!this.patch && sortBy === OPENING_ORDER.sortBy && ascending === OPENING_ORDER.ascending) {
-      await this.need(['opening']);
-      return this.column('opening') as Uint32Array;
+    if (sortBy === OPENING_ORDER.sortBy && ascending === OPENING_ORDER.ascending) {
+      const name = `fact:${sortBy}`;
+      await this.need(['opening', ...(this.patch ? [name] : [])]);
+      const stored = this.column('opening') as Uint32Array;
+      if (!this.patch) return stored;
+      // Over a patch: the stored order without the patched rows, merged with them in theirs.
+      if (this.sorted?.by !== 'opening') this.sorted = { by: 'opening', rows: this.patch.reordered(stored, sortKeys(this.column(name), this.head.columns[name]?.kind === 'text', this.head.size, ascending)) };
+      return this.sorted.rows;
     }
     const by = `${sortBy}|${ascending}`;
     if (this.sorted?.by === by) return this.sorted.rows;

@@ -219,6 +219,27 @@ export class PatchedTable {
     return merged;
   }
 
+  /**
+   * The table's stored order of its rows (by `keys`, ties by row) with the patch's rows put in
+   * their places by their keys now: one merge, not a sort of every row.
+   */
+  reordered(stored: Uint32Array, keys: Float64Array): Uint32Array {
+    const patched = new Uint8Array(this.head.size);
+    for (const row of this.at) patched[row] = 1;
+    const before = (a: number, b: number) => keys[a]! < keys[b]! || (keys[a] === keys[b] && a < b);
+    const moved = Array.from(this.at).sort((a, b) => (before(a, b) ? -1 : 1));
+    const order = new Uint32Array(this.head.size);
+    let out = 0;
+    let j = 0;
+    for (const row of stored) {
+      if (patched[row]) continue;
+      while (j < moved.length && before(moved[j]!, row)) order[out++] = moved[j++]!;
+      order[out++] = row;
+    }
+    while (j < moved.length) order[out++] = moved[j++]!;
+    return order;
+  }
+
   /** A fact's odd values (see `TableColumn.other`): the table's, but for the patch's rows, whose own are the patch's. */
   others(name: string, text: string | undefined): string {
     const patched = new Set(this.at);
