@@ -708,6 +708,11 @@ export class CustomerTable {
     }
     for (const name of names) {
       if (patch && OCCASIONS.includes(name)) continue;
+      const spend = patch?.spend.get(name);
+      if (spend) {
+        this.loaded.set(name, spend);
+        continue;
+      }
       let record = records.get(name);
       // A fact odd only in the patch's rows has no record in the table.
       if (patch && name.startsWith('other:')) record = patch.others(name, record as string | undefined);

@@ -13,6 +13,8 @@ export interface StoredTablePatch {
   records: TableRecord[];
   /** The store's counts when it was written. */
   counts: CustomerTableHead['counts'];
+  /** Each currency's sorted spend with the patch's customers in (see `spendOfTable`), in place of the table's `spend:` records. */
+  spend?: Array<[currency: string, list: ArrayBuffer]>;
 }
 
 type Codes = Uint32Array;
@@ -63,6 +65,8 @@ export class PatchedTable {
   private readonly translate: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'missedSet' | 'currency' | 'shop', (code: number) => number>;
   /** Per text column: the big table's codes remapped (null: unchanged), and the small one's. */
   private readonly texts = new Map<string, { bigCodes: Uint32Array | null; smallCodes: Uint32Array }>();
+  /** The spend lists by record name (`spend:<currency>`), when the patch brings them. */
+  readonly spend: ReadonlyMap<string, Float64Array>;
   /** The big table's number columns held in 64 bits, before the patch widened any. */
   private readonly wide: Set<string>;
 
@@ -91,9 +95,12 @@ export class PatchedTable {
       seen: base.seen.map((seen) => ({ customers: seen.customers, tiers: [...seen.tiers], badgeSets: [...seen.badgeSets] })),
       columns: { ...base.columns },
     };
-    // Worked out from the table's own records as it was built: counted afresh by the query worker.
+    // Worked out from the table's own records as it was built: counted afresh by the query worker,
+    // but for the spend lists a patch brings merged.
     delete head.openingKpis;
-    delete head.spendCurrencies;
+    this.spend = new Map((patch.spend ?? []).map(([currency, list]) => [`spend:${currency}`, new Float64Array(list)]));
+    if (patch.spend) head.spendCurrencies = patch.spend.map(([currency]) => currency);
+    else delete head.spendCurrencies;
     const tiers = mergedCodes(head.tiers, smallHead.tiers, (t) => JSON.stringify([t.ref, t.label, t.colour, t.rank]));
     const badges = mergedCodes(head.badges, smallHead.badges, (b) => JSON.stringify([b.ref, b.label, b.colour]));
     const treatments = mergedCodes(head.treatments, smallHead.treatments, (t) => JSON.stringify([t.ref, t.label]));

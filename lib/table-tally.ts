@@ -6,6 +6,7 @@ import type { Facts, FactValue } from './scoring/scorer';
 import type { MissedFollowUp } from './engine/outcome';
 import type { Localised } from './localised';
 import { emptyForecast, FORECAST_FACTS, tallyForecast, type ForecastEntry } from './forecast';
+import { SpendLists } from './engine/currency';
 
 /**
  * The Overview's tallies counted again from the customer table the last whole rescore wrote, with
@@ -16,8 +17,9 @@ import { emptyForecast, FORECAST_FACTS, tallyForecast, type ForecastEntry } from
 
 /** The table's records the tally reads. */
 export function tallyRecordNames(head: CustomerTableHead): string[] {
-  const facts = [...TALLIED_FACTS, ...FORECAST_FACTS];
-  return ['keyHash', 'keySecondHash', 'tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop', 'orderCount', 'monetaryMinor', ...facts.map((fact) => `fact:${fact}`).filter((name) => name in head.columns)];
+  const facts = [...TALLIED_FACTS, ...FORECAST_FACTS, 'monetary', 'orderCount'];
+  const spend = (head.spendCurrencies ?? []).map((currency) => `spend:${currency}`);
+  return ['keyHash', 'keySecondHash', 'tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop', 'orderCount', 'monetaryMinor', ...spend, ...facts.map((fact) => `fact:${fact}`).filter((name) => name in head.columns)];
 }
 
 /**
@@ -144,4 +146,49 @@ export function forecastOfTable(head: CustomerTableHead, records: ReadonlyMap<st
   }
   for (const [key, customer] of now) if (!rowsOf.has(key)) add(customer, shopOfKey(key));
   return entry;
+}
+
+/**
+ * Each currency's sorted spend of the customers who bought (what a rule preview weighs amounts
+ * against, see `CustomerTable.spend`): the table's kept lists, the touched rows' old spend taken out
+ * and `now`'s put in, merged rather than sorted again. Null when the table keeps no lists.
+ */
+export function spendOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, { currency: string; facts: Facts }>, rowsOf: ReadonlyMap<string, number>): Map<string, Float64Array> | null {
+  if (!head.spendCurrencies) return null;
+  const numbers = (name: string) => {
+    const column = head.columns[name];
+    const bytes = records.get(name);
+    return column?.kind === 'number' && bytes ? (column.bits === 32 ? new Float32Array(bytes) : new Float64Array(bytes)) : null;
+  };
+  const [monetary, orderCount] = [numbers('fact:monetary'), numbers('fact:orderCount')];
+  const currencies = new Uint32Array(records.get('currency')!);
+  // As the lists were counted: a buyer has orders; unknown spend counts as 0.
+  const spendOf = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? 0 : value);
+  const gone = new SpendLists();
+  for (const row of rowsOf.values()) if ((orderCount?.[row] ?? 0) > 0) gone.add(head.currencies[currencies[row]!]!, spendOf(monetary?.[row]));
+  const come = new SpendLists();
+  for (const { currency, facts } of now.values()) if (Number(facts.orderCount) > 0) come.add(currency, typeof facts.monetary === 'number' ? facts.monetary : 0);
+  const [taken, added] = [gone.sorted(), come.sorted()];
+  const lists = new Map<string, Float64Array>();
+  for (const currency of new Set([...head.spendCurrencies, ...added.keys()])) {
+    const kept = records.get(`spend:${currency}`);
+    const merged = mergedSpend(kept ? new Float64Array(kept) : new Float64Array(0), taken.get(currency) ?? new Float64Array(0), added.get(currency) ?? new Float64Array(0));
+    if (merged.length > 0) lists.set(currency, merged);
+  }
+  return lists;
+}
+
+/** A sorted list with the sorted `out` taken out (each once) and the sorted `in` put in. */
+function mergedSpend(list: Float64Array, out: Float64Array, add: Float64Array): Float64Array {
+  const merged = new Float64Array(list.length - out.length + add.length);
+  let [i, o, a, at] = [0, 0, 0, 0];
+  while (i < list.length || a < add.length) {
+    if (i < list.length && o < out.length && out[o]! < list[i]!) o += 1; // not in the list: nothing to take out
+    else if (i < list.length && o < out.length && list[i] === out[o]) {
+      i += 1;
+      o += 1;
+    } else if (a < add.length && (i >= list.length || add[a]! <= list[i]!)) merged[at++] = add[a++]!;
+    else merged[at++] = list[i++]!;
+  }
+  return merged.subarray(0, at);
 }

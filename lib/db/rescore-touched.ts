@@ -4,7 +4,7 @@ import { withForecast, type ForecastRecord } from '../forecast';
 import type { ScoreSettings } from '../scoring/scorer';
 import { withStandings, type SnapshotRecord } from '../snapshots';
 import type { StoredTablePatch } from '../table-patch';
-import { forecastOfTable, missedOfTable, rowsOfKeys, tallyOfTable, tallyRecordNames } from '../table-tally';
+import { forecastOfTable, missedOfTable, rowsOfKeys, spendOfTable, tallyOfTable, tallyRecordNames } from '../table-tally';
 import { localDayNumber } from '../time';
 import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
 import { bucketOf } from './buckets';
@@ -121,12 +121,18 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
   const rowsOf = rowsOfKeys(found.map(({ history }) => history.customer.key), records);
   const listed = new CustomerTableBuilder(registry.facts, found.length, { rows: Math.max(1, found.length), search: Math.max(1, found.length) });
   for (const { history, facts, outcome } of found) listed.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed);
+  const spend = spendOfTable(head, records, byKey(({ history, facts }) => ({ currency: history.customer.currency, facts })), rowsOf);
   return {
     overview: tallyOfTable(head, records, byKey(({ history, facts, outcome }) => talliedOf(history.customer, facts, outcome)), rowsOf, asOfDay),
     lapsed: missedOfTable(head, records, byKey(({ outcome }) => outcome.missed), rowsOf),
     forecast: forecastOfTable(head, records, byKey(({ facts }) => facts), rowsOf, asOfDay),
     // Rows in the order the builder took them.
-    tablePatch: { rows: Int32Array.from(found, ({ history }) => rowsOf.get(history.customer.key) ?? -1).buffer, records: await listed.finish(built, counts, asOfDay), counts } satisfies StoredTablePatch,
+    tablePatch: {
+      rows: Int32Array.from(found, ({ history }) => rowsOf.get(history.customer.key) ?? -1).buffer,
+      records: await listed.finish(built, counts, asOfDay),
+      counts,
+      ...(spend && { spend: [...spend].map(([currency, list]): [string, ArrayBuffer] => [currency, list.slice().buffer]) }),
+    } satisfies StoredTablePatch,
     snapshot: today && withStandings(today, found.map(({ hashes, outcome, facts, previous }) => ({ hashes, tier: outcome.tier, badges: outcome.badges, stage: facts.lifecycleStage, previous }))),
   };
 }

@@ -73,6 +73,8 @@ async function readings(db: Database, overview: OverviewRecord) {
     kpis: await table.kpis(null, OPENING_PERIOD, DEFAULT_KPI_SETTINGS, TREND_PERIODS),
     shopKpis: await table.kpis('woocommerce', { kind: 'month', back: 0 }, DEFAULT_KPI_SETTINGS),
     cohorts: await table.cohorts(null, 'month', 6, 'CNY'),
+    // What the rule preview weighs amounts against: each currency's buyers' spend, sorted.
+    spend: [...(await table.spend())].map(([currency, list]) => [currency, Array.from(list)]),
     previews,
     members,
   };
