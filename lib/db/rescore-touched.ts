@@ -17,7 +17,7 @@ import type { RescoredCustomer, RescoredGroup } from './rescored';
 import { activeRuleFiles } from './rule-files';
 import { groupOf, storeCounts, type Database } from './schema';
 import { snapshotBefore } from './snapshots';
-import { rescoreInputs, reusableBase, type TouchedRescore } from './touched';
+import { compactTouched, rescoreInputs, reusableBase, type TouchedRescore } from './touched';
 
 /**
  * The rescore of only the customers imports touched since the last whole rescore, on the same day
@@ -75,7 +75,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const counted = performance.now();
   // Everything touched since the whole rescore is rescored each time: the layer and the table's
   // patch are written whole, with the follow-ups still to work counted over them.
-  const tx = db.transaction(['rescored', 'meta', 'followups', 'customerTable', 'snapshots'], 'readwrite');
+  const tx = db.transaction(['rescored', 'meta', 'followups', 'customerTable', 'snapshots', 'touched'], 'readwrite');
   const [{ due, open }, status, forecasts] = await Promise.all([
     dueTallyOver(tx.objectStore('followups'), layer),
     tx.objectStore('meta').get('rescore') as Promise<RescoreStatus | undefined>,
@@ -87,6 +87,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     ...[...groups].map(([group, rescored]) => store.put({ group, json: JSON.stringify(rescored) })),
     tx.objectStore('meta').put(patch),
     tx.objectStore('meta').put(due),
+    compactTouched(tx.objectStore('touched'), touched),
     ...(figures
       ? [
           tx.objectStore('meta').put(figures.overview),

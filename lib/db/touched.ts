@@ -26,8 +26,8 @@ export interface TouchedCount {
 
 /** A changed customer: the aggregate, the order digest, and whether the commit added them (no whole rescore has seen them). */
 export type TouchedCustomer = [Customer, OrderDigest, boolean];
-/** One commit's part: changed customers with their order digest, or identifiers with every customer they name. */
-type TouchedPart = { customers: readonly TouchedCustomer[] } | { aliases: ReadonlyArray<[string, string[]]> };
+/** One commit's part: changed customers with their order digest, and identifiers with every customer they name; a compacted batch holds both. */
+type TouchedPart = { customers?: readonly TouchedCustomer[]; aliases?: ReadonlyArray<[string, string[]]> };
 
 type Stores = ArrayLike<StoreNames<TiermarkDB>>;
 /** The stores of a commit's transaction that staging writes. */
@@ -95,12 +95,23 @@ export async function touchedSince(db: Database): Promise<Touched> {
   for (const batch of batches) {
     touched.lastSeq = Math.max(touched.lastSeq, batch.seq!);
     const part = JSON.parse(batch.json) as TouchedPart;
-    if ('customers' in part) {
-      for (const [customer, digest, added] of part.customers) touched.customers.set(customer.key, { customer, digest, added: added || touched.customers.get(customer.key)?.added === true });
-    }
-    else for (const [alias, keys] of part.aliases) touched.aliases.set(alias, keys);
+    for (const [customer, digest, added] of part.customers ?? []) touched.customers.set(customer.key, { customer, digest, added: added || touched.customers.get(customer.key)?.added === true });
+    for (const [alias, keys] of part.aliases ?? []) touched.aliases.set(alias, keys);
   }
   return touched;
+}
+
+/**
+ * The batches `touched` was read from as one, under the last one's number, in the transaction of
+ * the rescore of the touched that read them: the next reads each customer once, not once per
+ * import since the whole rescore (a shop importing a few files a day parsed them all again each
+ * time). A batch a commit staged meanwhile comes after it, as it came after them.
+ */
+export async function compactTouched(store: Writable['touched'], touched: Touched): Promise<void> {
+  if (touched.lastSeq === 0) return;
+  const customers = [...touched.customers.values()].map(({ customer, digest, added }): TouchedCustomer => [customer, digest, added]);
+  const part: TouchedPart = { customers, aliases: [...touched.aliases] };
+  await Promise.all([store.delete(IDBKeyRange.upperBound(touched.lastSeq, true)), store.put({ seq: touched.lastSeq, json: JSON.stringify(part) })]);
 }
 
 /** The last staged batch's number now (0 for none): what a whole rescore starting now will have read. */

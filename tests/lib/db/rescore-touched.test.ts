@@ -191,6 +191,27 @@ describe('rescoring only the customers an import touched', () => {
     expect(await rescoreTouched(other, AS_OF)).toMatchObject({ state: 'done', complete: false });
   });
 
+  it('reads each touched customer once however many imports staged them, as the imports left them', async () => {
+    const db = await shopAfterADay();
+    // A second file the same day: Ada again, and a new buyer.
+    await importText(db, 'later.csv', `${WOO_HEADER}\n11,2024-03-10,ada@example.com,Ada,Lovelace,7.00\n12,2024-03-10,hedy@example.net,Hedy,Lamarr,9.00\n`);
+    const staged = await touchedSince(db);
+    expect(await db.count('touched')).toBeGreaterThan(2);
+    expect(await rescoreTouched(db, AS_OF)).toMatchObject({ state: 'done', customers: 4 });
+    // One batch now, holding what the several held.
+    expect(await db.count('touched')).toBe(1);
+    expect(await touchedSince(db)).toEqual(staged);
+    const ada = (await getProfile(db, 'woocommerce:ada@example.com'))!;
+    expect(ada.facts).toMatchObject({ orderCount: 3, monetary: 422 });
+    // And a file after it is read over the one batch, its customers as it left them.
+    await importText(db, 'evening.csv', `${WOO_HEADER}\n13,2024-03-10,ada@example.com,Ada,Lovelace,1.00\n`);
+    expect(await rescoreTouched(db, AS_OF)).toMatchObject({ state: 'done', customers: 4 });
+    expect((await getProfile(db, 'woocommerce:ada@example.com'))!.facts).toMatchObject({ orderCount: 4, monetary: 423 });
+    const layered = await Promise.all(['ada@example.com', 'hedy@example.net', 'grace@example.com'].map((email) => getProfile(db, `woocommerce:${email}`)));
+    expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done', modelsKept: true });
+    expect(await Promise.all(['ada@example.com', 'hedy@example.net', 'grace@example.com'].map((email) => getProfile(db, `woocommerce:${email}`)))).toEqual(layered);
+  });
+
   it('leaves the work to a whole rescore when the store holds customers no import staged (a restore, a deletion)', async () => {
     const db = await shopAfterADay();
     // As a restore or a deletion leaves it, while a rescore that started before it wrote its base.
