@@ -24,8 +24,10 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   // badges, cards and the dashboard's figures are right in seconds, where a whole rescore takes a minute at a million.
   const touched = reason === 'import' || reason === 'notes' || reason === 'manual' ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }) : undefined;
   if (touched?.state === 'done') clearLookupCache(database);
-  // An import or staff's notes it completed need no whole rescore (a seller's "rescore everyone" still gets one).
-  if ((reason === 'import' || reason === 'notes') && touched?.state === 'done' && touched.complete) {
+  // An import it completed needs no whole rescore. After staff's notes one still follows, as a
+  // seller's "rescore everyone" does: what notes change (do-not-contact closing follow-ups) is not
+  // yet proven read through the layer everywhere.
+  if (reason === 'import' && touched?.state === 'done' && touched.complete) {
     const status = await touchedInPlaceOfWhole(database, reason, startedAt, touched);
     void rescoreProgress.setValue(status);
     return status;
