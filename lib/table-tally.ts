@@ -117,6 +117,13 @@ export function missedOfTable(head: CustomerTableHead, records: ReadonlyMap<stri
   return missed;
 }
 
+/** A number column of the table's records, in its width; null without it. */
+function numbers(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, name: string): Float32Array | Float64Array | null {
+  const column = head.columns[name];
+  const bytes = records.get(name);
+  return column?.kind === 'number' && bytes ? (column.bits === 32 ? new Float32Array(bytes) : new Float64Array(bytes)) : null;
+}
+
 /** The day's forecast entry (see `tallyForecast`): the table's rows, those in `rowsOf` with `now`'s facts, and `now`'s new customers. */
 export function forecastOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, Facts>, rowsOf: ReadonlyMap<string, number>, asOfDay: number): ForecastEntry {
   const entry: ForecastEntry = { asOfDay, all: emptyForecast(), byShop: {} };
@@ -124,12 +131,7 @@ export function forecastOfTable(head: CustomerTableHead, records: ReadonlyMap<st
     tallyForecast(entry.all, facts);
     tallyForecast((entry.byShop[shop] ??= emptyForecast()), facts);
   };
-  const numbers = (name: string) => {
-    const column = head.columns[name];
-    const bytes = records.get(name);
-    return column?.kind === 'number' && bytes ? (column.bits === 32 ? new Float32Array(bytes) : new Float64Array(bytes)) : null;
-  };
-  const [in30, in90] = [numbers('fact:expectedPurchases30d'), numbers('fact:expectedPurchases90d')];
+  const [in30, in90] = [numbers(head, records, 'fact:expectedPurchases30d'), numbers(head, records, 'fact:expectedPurchases90d')];
   const shops = new Uint32Array(records.get('shop')!);
   const replaced = new Map([...rowsOf].map(([key, row]) => [row, key]));
   const facts: Facts = {};
@@ -155,12 +157,7 @@ export function forecastOfTable(head: CustomerTableHead, records: ReadonlyMap<st
  */
 export function spendOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, { currency: string; facts: Facts }>, rowsOf: ReadonlyMap<string, number>): Map<string, Float64Array> | null {
   if (!head.spendCurrencies) return null;
-  const numbers = (name: string) => {
-    const column = head.columns[name];
-    const bytes = records.get(name);
-    return column?.kind === 'number' && bytes ? (column.bits === 32 ? new Float32Array(bytes) : new Float64Array(bytes)) : null;
-  };
-  const [monetary, orderCount] = [numbers('fact:monetary'), numbers('fact:orderCount')];
+  const [monetary, orderCount] = [numbers(head, records, 'fact:monetary'), numbers(head, records, 'fact:orderCount')];
   const currencies = new Uint32Array(records.get('currency')!);
   // As the lists were counted: a buyer has orders; unknown spend counts as 0.
   const spendOf = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? 0 : value);
