@@ -42,17 +42,6 @@ export interface Standing {
 /** A customer's two key hashes: computed once per customer, to find them in the last snapshot and to place them in the next. */
 export const keyHashes = (key: string): [number, number] => [fnv1a(key), secondHash(key)];
 
-/** One customer's entry in a snapshot's columns. */
-interface StandingRow {
-  first: number;
-  second: number;
-  tier: number;
-  segment: number;
-  stage: number;
-  tierSince: number;
-  segmentSince: number;
-}
-
 /** A snapshot's codes for tiers and RFM segments (from 1), each added on first sight; and the rule for a customer's entry. */
 class StandingCodes {
   private readonly tierCodes: Map<string, number>;
@@ -66,8 +55,12 @@ class StandingCodes {
     this.segmentCodes = new Map(segments.map((segment, i) => [segment.ref, i + 1]));
   }
 
-  /** `previous`: the customer's standing in the snapshot before, which carries the days their tier and segment began. */
-  row(hashes: readonly [number, number], tier: { ref: string; label: Localised; rank: number } | null, badges: ReadonlyArray<{ ref: string; label: Localised }>, stage: unknown, previous: Standing | null): StandingRow {
+  /**
+   * Writes a customer's entry at `i` of the columns; `previous`: their standing in the snapshot
+   * before, which carries the days their tier and segment began. Straight into the columns: the
+   * whole rescore writes a million.
+   */
+  write(columns: Columns, i: number, hashes: readonly [number, number], tier: { ref: string; label: Localised; rank: number } | null, badges: ReadonlyArray<{ ref: string; label: Localised }>, stage: unknown, previous: Standing | null): void {
     let tierCode = 0;
     if (tier) {
       tierCode = this.tierCodes.get(tier.ref) ?? 0;
@@ -79,28 +72,26 @@ class StandingCodes {
       segmentCode = this.segmentCodes.get(segment.ref) ?? 0;
       if (!segmentCode) this.segmentCodes.set(segment.ref, (segmentCode = this.segments.push({ ref: segment.ref, label: segment.label })));
     }
-    return {
-      first: hashes[0],
-      second: hashes[1],
-      tier: tierCode,
-      segment: segmentCode,
-      stage: isLifecycleStage(stage) ? LIFECYCLE_STAGES.indexOf(stage) + 1 : 0,
-      tierSince: previous && previous.tier === (tier?.ref ?? null) ? previous.tierSince : this.day,
-      segmentSince: previous && previous.segment === (segment?.ref ?? null) ? previous.segmentSince : this.day,
-    };
+    [columns.first[i], columns.second[i]] = hashes;
+    columns.tier[i] = tierCode;
+    columns.segment[i] = segmentCode;
+    columns.stage[i] = isLifecycleStage(stage) ? LIFECYCLE_STAGES.indexOf(stage) + 1 : 0;
+    columns.tierSince[i] = previous && previous.tier === (tier?.ref ?? null) ? previous.tierSince : this.day;
+    columns.segmentSince[i] = previous && previous.segment === (segment?.ref ?? null) ? previous.segmentSince : this.day;
   }
 }
 
 type Columns = ReturnType<typeof columnsOver>;
 
-function put(columns: Columns, i: number, row: StandingRow): void {
-  columns.first[i] = row.first;
-  columns.second[i] = row.second;
-  columns.tier[i] = row.tier;
-  columns.segment[i] = row.segment;
-  columns.stage[i] = row.stage;
-  columns.tierSince[i] = row.tierSince;
-  columns.segmentSince[i] = row.segmentSince;
+/** Copies entry `i` of one snapshot's columns to entry `k` of another's. */
+function copyEntry(from: Columns, i: number, to: Columns, k: number): void {
+  to.first[k] = from.first[i]!;
+  to.second[k] = from.second[i]!;
+  to.tier[k] = from.tier[i]!;
+  to.segment[k] = from.segment[i]!;
+  to.stage[k] = from.stage[i]!;
+  to.tierSince[k] = from.tierSince[i]!;
+  to.segmentSince[k] = from.segmentSince[i]!;
 }
 
 export class SnapshotBuilder {
@@ -115,9 +106,8 @@ export class SnapshotBuilder {
 
   /** `previous`: the customer's standing in the snapshot before, which carries the days their tier and segment began. */
   add(hashes: readonly [number, number], tier: { ref: string; label: Localised; rank: number } | null, badges: ReadonlyArray<{ ref: string; label: Localised }>, stage: unknown, previous: Standing | null = null): void {
-    const row = this.codes.row(hashes, tier, badges, stage, previous);
     if (this.size === this.capacity) this.grow();
-    put(this.columns, this.size++, row);
+    this.codes.write(this.columns, this.size++, hashes, tier, badges, stage, previous);
   }
 
   private grow(): void {
@@ -174,23 +164,27 @@ export function withStandings(record: SnapshotRecord, found: readonly FoundStand
   const codes = new StandingCodes(record.day, [...record.tiers], [...record.segments]);
   const bytes = record.bytes.slice(0);
   const columns = columnsOver(bytes, record.size);
-  const added: StandingRow[] = [];
-  for (const { hashes, tier, badges, stage, previous } of found) {
-    const row = codes.row(hashes, tier, badges, stage, previous);
-    const at = placeOf(columns, record.size, hashes);
-    if (at >= 0) put(columns, at, row);
-    else added.push(row);
-  }
-  if (added.length === 0) return { ...record, tiers: codes.tiers, segments: codes.segments, bytes };
+  const places = found.map(({ hashes }) => placeOf(columns, record.size, hashes));
+  const newOnes = places.filter((at) => at < 0).length;
+  const added = columnsOver(new ArrayBuffer(newOnes * BYTES_PER_CUSTOMER), newOnes);
+  let j = 0;
+  found.forEach(({ hashes, tier, badges, stage, previous }, f) => {
+    const at = places[f]!;
+    codes.write(at >= 0 ? columns : added, at >= 0 ? at : j++, hashes, tier, badges, stage, previous);
+  });
+  if (newOnes === 0) return { ...record, tiers: codes.tiers, segments: codes.segments, bytes };
   // The new ones merged into the sorted columns.
-  added.sort((x, y) => x.first - y.first || x.second - y.second);
-  const size = record.size + added.length;
+  const order = Uint32Array.from({ length: newOnes }, (_, i) => i).sort((a, b) => added.first[a]! - added.first[b]! || added.second[a]! - added.second[b]!);
+  const size = record.size + newOnes;
   const merged = new ArrayBuffer(size * BYTES_PER_CUSTOMER);
   const into = columnsOver(merged, size);
-  const rowAt = (i: number): StandingRow => ({ first: columns.first[i]!, second: columns.second[i]!, tier: columns.tier[i]!, segment: columns.segment[i]!, stage: columns.stage[i]!, tierSince: columns.tierSince[i]!, segmentSince: columns.segmentSince[i]! });
-  for (let i = 0, j = 0, k = 0; k < size; k += 1) {
-    const takeAdded = j < added.length && (i >= record.size || added[j]!.first - columns.first[i]! < 0 || (added[j]!.first === columns.first[i]! && added[j]!.second < columns.second[i]!));
-    put(into, k, takeAdded ? added[j++]! : rowAt(i++));
+  for (let i = 0, n = 0, k = 0; k < size; k += 1) {
+    const next = order[n]!;
+    const takeAdded = n < order.length && (i >= record.size || added.first[next]! < columns.first[i]! || (added.first[next] === columns.first[i] && added.second[next]! < columns.second[i]!));
+    if (takeAdded) {
+      copyEntry(added, next, into, k);
+      n += 1;
+    } else copyEntry(columns, i++, into, k);
   }
   return { day: record.day, size, tiers: codes.tiers, segments: codes.segments, bytes: merged };
 }
