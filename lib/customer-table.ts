@@ -13,6 +13,7 @@ import type { GroupOutcome } from './ab-test';
 import type { ForecastActual } from './forecast';
 import { cohortTable, type CohortTable, type CohortUnit } from './cohorts';
 import { PatchedTable, type StoredTablePatch } from './table-patch';
+import { codeIn, entryKeys } from './table-codes';
 import { CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, periodFigures, periodOfChoice, previousPeriod, TREND_PERIODS, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
 /**
@@ -149,17 +150,6 @@ export type RowLine = [
 ];
 
 const NO_OCCASIONS = { occasionDays: [], occasionSpendMinor: [] };
-
-/** A text's code in a dictionary, adding it on first sight. */
-function codeIn<T>(codes: Map<string, number>, list: T[], key: string, value: T): number {
-  let code = codes.get(key);
-  if (code === undefined) {
-    code = list.length;
-    codes.set(key, code);
-    list.push(value);
-  }
-  return code;
-}
 
 /** What a search looks in, a line per customer: never a line break inside, and each text once (a buyer id is often the email too). */
 export function searchLine({ buyerId, names, emails }: Pick<Customer, 'buyerId' | 'names' | 'emails'>): string {
@@ -335,14 +325,13 @@ export class CustomerTableBuilder {
       if (typeof value !== 'boolean' && value !== null) this.other(column.fact, row, facts);
     }
     const { dictionaries: d, codes } = this;
-    codes.tier[row] = tier ? 1 + this.outcomeCode(tier, () => codeIn(d.tier, this.tiers, JSON.stringify([tier.ref, tier.label, tier.colour, tier.rank]), { ref: tier.ref, label: tier.label, colour: tier.colour, rank: tier.rank })) : 0;
-    const set = badges.map((b) => this.outcomeCode(b, () => codeIn(d.badge, this.badges, JSON.stringify([b.ref, b.label, b.colour]), { ref: b.ref, label: b.label, colour: b.colour })));
-    codes.badgeSet[row] = codeIn(d.badgeSet, this.badgeSets, set.join(','), set);
-    const given = treatments.map((x) => this.outcomeCode(x, () => codeIn(d.treatment, this.treatments, JSON.stringify([x.ref, x.label]), { ref: x.ref, label: x.label })));
-    codes.treatmentSet[row] = codeIn(d.treatmentSet, this.treatmentSets, given.join(','), given);
-    // By ref alone: the rules make a missed follow-up afresh for each customer, its label one per rule.
-    const lapsed = missed.map((x) => codeIn(d.missed, this.missed, x.ref, { ref: x.ref, label: x.label }));
-    codes.missedSet[row] = codeIn(d.missedSet, this.missedSets, lapsed.join(','), lapsed);
+    codes.tier[row] = tier ? 1 + this.outcomeCode(tier, () => codeIn(d.tier, this.tiers, entryKeys.tier(tier), { ref: tier.ref, label: tier.label, colour: tier.colour, rank: tier.rank })) : 0;
+    const set = badges.map((b) => this.outcomeCode(b, () => codeIn(d.badge, this.badges, entryKeys.badge(b), { ref: b.ref, label: b.label, colour: b.colour })));
+    codes.badgeSet[row] = codeIn(d.badgeSet, this.badgeSets, entryKeys.set(set), set);
+    const given = treatments.map((x) => this.outcomeCode(x, () => codeIn(d.treatment, this.treatments, entryKeys.treatment(x), { ref: x.ref, label: x.label })));
+    codes.treatmentSet[row] = codeIn(d.treatmentSet, this.treatmentSets, entryKeys.set(given), given);
+    const lapsed = missed.map((x) => codeIn(d.missed, this.missed, entryKeys.missed(x), { ref: x.ref, label: x.label }));
+    codes.missedSet[row] = codeIn(d.missedSet, this.missedSets, entryKeys.set(lapsed), lapsed);
     codes.currency[row] = codeIn(d.currency, this.currencies, customer.currency, customer.currency);
     const shop = shopOfKey(customer.key);
     codes.shop[row] = codeIn(d.shop, this.shops, shop, shop);

@@ -1,4 +1,5 @@
 import type { CustomerTableHead, RowLine, TableRecord } from './customer-table';
+import { codeIn, entryKeys } from './table-codes';
 
 /**
  * The customers a rescore of the touched found, over the customer table the last whole rescore
@@ -23,16 +24,7 @@ type Numbers = Float32Array | Float64Array;
 /** A dictionary of the big table extended by the small one's entries: each small code's code in the big one. */
 function mergedCodes<T>(big: T[], small: readonly T[], key: (entry: T) => string): number[] {
   const codes = new Map(big.map((entry, i) => [key(entry), i]));
-  return small.map((entry) => {
-    const text = key(entry);
-    let code = codes.get(text);
-    if (code === undefined) {
-      code = big.length;
-      codes.set(text, code);
-      big.push(entry);
-    }
-    return code;
-  });
+  return small.map((entry) => codeIn(codes, big, key(entry), entry));
 }
 
 /** A text column's values once the small table's are in: the big table's codes and the small one's, each into the sorted union. */
@@ -101,15 +93,15 @@ export class PatchedTable {
     this.spend = new Map((patch.spend ?? []).map(([currency, list]) => [`spend:${currency}`, new Float64Array(list)]));
     if (patch.spend) head.spendCurrencies = patch.spend.map(([currency]) => currency);
     else delete head.spendCurrencies;
-    const tiers = mergedCodes(head.tiers, smallHead.tiers, (t) => JSON.stringify([t.ref, t.label, t.colour, t.rank]));
-    const badges = mergedCodes(head.badges, smallHead.badges, (b) => JSON.stringify([b.ref, b.label, b.colour]));
-    const treatments = mergedCodes(head.treatments, smallHead.treatments, (t) => JSON.stringify([t.ref, t.label]));
-    const badgeSets = mergedCodes(head.badgeSets, smallHead.badgeSets.map((set) => set.map((i) => badges[i]!)), (set) => set.join(','));
-    const treatmentSets = mergedCodes(head.treatmentSets, smallHead.treatmentSets.map((set) => set.map((i) => treatments[i]!)), (set) => set.join(','));
-    const missed = mergedCodes(head.missed, smallHead.missed, (m) => m.ref);
-    const missedSets = mergedCodes(head.missedSets, smallHead.missedSets.map((set) => set.map((i) => missed[i]!)), (set) => set.join(','));
-    const currencies = mergedCodes(head.currencies, smallHead.currencies, (c) => c);
-    const shops = mergedCodes(head.shops, smallHead.shops, (s) => s);
+    const tiers = mergedCodes(head.tiers, smallHead.tiers, entryKeys.tier);
+    const badges = mergedCodes(head.badges, smallHead.badges, entryKeys.badge);
+    const treatments = mergedCodes(head.treatments, smallHead.treatments, entryKeys.treatment);
+    const badgeSets = mergedCodes(head.badgeSets, smallHead.badgeSets.map((set) => set.map((i) => badges[i]!)), entryKeys.set);
+    const treatmentSets = mergedCodes(head.treatmentSets, smallHead.treatmentSets.map((set) => set.map((i) => treatments[i]!)), entryKeys.set);
+    const missed = mergedCodes(head.missed, smallHead.missed, entryKeys.missed);
+    const missedSets = mergedCodes(head.missedSets, smallHead.missedSets.map((set) => set.map((i) => missed[i]!)), entryKeys.set);
+    const currencies = mergedCodes(head.currencies, smallHead.currencies, entryKeys.text);
+    const shops = mergedCodes(head.shops, smallHead.shops, entryKeys.text);
     this.translate = {
       tier: (code) => (code === 0 ? 0 : tiers[code - 1]! + 1),
       badgeSet: (code) => badgeSets[code]!,
