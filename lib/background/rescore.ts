@@ -4,6 +4,7 @@ import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
 import { rescore, updateRescoreNeeded } from '../db/rescore';
 import { rescoreTouched, touchedInPlaceOfWhole } from '../db/rescore-touched';
+import { AFTER_STAGED } from '../db/touched';
 import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
 import { onMessage } from '../messaging';
@@ -22,7 +23,7 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   const startedAt = Date.now();
   // After an import or staff's notes, the touched customers first, over the last whole rescore: their
   // badges, cards and the dashboard's figures are right in seconds, where a whole rescore takes a minute at a million.
-  const touched = reason === 'import' || reason === 'notes' || reason === 'manual' ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }) : undefined;
+  const touched = AFTER_STAGED.has(reason) ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }) : undefined;
   if (touched?.state === 'done') clearLookupCache(database);
   // An import it completed needs no whole rescore. After staff's notes one still follows, as a
   // seller's "rescore everyone" does: what notes change (do-not-contact closing follow-ups) is not

@@ -7,7 +7,7 @@ import type { Customer, CustomerNotes, KeptDate, Order } from '../model';
 import type { RuleFile } from '../engine/rule-file';
 import { historyFromDigest, type OrderDigest, type ScoringBase } from '../scoring/history';
 import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
-import { clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase } from './touched';
+import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase } from './touched';
 import type { CustomerHistory, Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
 import { firstOrderAt, Population, PopulationBuilder, withKept, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
@@ -210,7 +210,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // its models and rule tables are kept: only the changed customers' scores move, and no buyer who
     // bought nothing changes tier for an import. They are fitted afresh daily and on any other change.
     let day: RescoreBase | null = null;
-    if (options.reason === 'import' || options.reason === 'notes' || options.reason === 'manual') {
+    if (AFTER_STAGED.has(options.reason)) {
       // Only the base is kept: what was touched is not held through the rescore.
       const reusable = await reusableBase(db, base.asOfDay, inputs);
       if ('base' in reusable) day = reusable.base;

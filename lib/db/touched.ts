@@ -6,6 +6,7 @@ import { scorers } from '../../plugins/scorers';
 import { customersForAlias, getCustomerEntry } from './customers';
 import { storeCounts, type Database, type TiermarkDB } from './schema';
 import type { BadgeIndexHead } from './badge-index';
+import type { RescoreStatus } from './profiles';
 
 /**
  * The customers imports changed since the last whole rescore, kept as each commit left them, with
@@ -157,15 +158,18 @@ export async function clearTouchedIn(tx: Clearing, upTo: number, base: RescoreBa
 /** Why a rescore cannot keep the last whole rescore's models and rule tables. */
 export type WholeReason = 'no-base' | 'another-day' | 'inputs' | 'too-many' | 'new-currency' | 'store-changed';
 
-/** What a rescore of the touched did: how many it rescored and in how long, or why only a whole rescore will do. */
-export type TouchedRescore = { state: 'done'; customers: number; ms: number; phases?: TouchedPhases; complete?: boolean } | { state: 'whole'; reason: WholeReason };
 /**
- * `complete`: it also put the customer table, the Overview's tallies, the follow-ups' counts and the
- * day's snapshot right, so after an import no whole rescore is needed until the next day's.
- * `phases`: where it spent its time (ms): reading and scoring them, counting the figures again over
- * the table and the snapshot, and the writes with the follow-ups' count.
+ * What a rescore of the touched did: how many it rescored and in how long, or why only a whole
+ * rescore will do. `complete`: it also put the customer table, the Overview's tallies, the
+ * follow-ups' counts, the day's snapshot and forecast right, so after an import no whole rescore
+ * is needed until the next day's.
  */
+export type TouchedRescore = { state: 'done'; customers: number; ms: number; phases?: TouchedPhases; complete?: boolean } | { state: 'whole'; reason: WholeReason };
+/** Where a rescore of the touched spent its time (ms): reading and scoring them, counting the figures again over the table and the snapshot, and the writes with the follow-ups' count. */
 export type TouchedPhases = Record<'score' | 'figures' | 'write', number>;
+
+/** The rescores after which what changed is staged: the touched are rescored first, and the day's models may be kept. */
+export const AFTER_STAGED: ReadonlySet<RescoreStatus['reason']> = new Set(['import', 'notes', 'manual']);
 
 /**
  * The last whole rescore's base, with what was touched since, when scores made with it now are

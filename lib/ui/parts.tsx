@@ -42,5 +42,5 @@ export function rescoreEveryone(language: Language, onRefused: (message: string)
   void sendMessage('rescore', { reason }).catch((error: unknown) => onRefused(`${t('rescoreNotStarted')} ${textIn(error, language)}`));
 }
 
-/** After staff changed what they keep for a customer (notes, tags, flags, dates): the background rescores that customer, and everyone only when it must. */
+/** After staff changed what they keep for a customer (notes, tags, flags, dates): the background rescores that customer first, then everyone with the day's models. */
 export const rescoreNoted = (language: Language, onRefused: (message: string) => void) => rescoreEveryone(language, onRefused, 'notes');
