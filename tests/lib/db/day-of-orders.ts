@@ -57,5 +57,9 @@ export async function shopsAfterADay() {
   await importText(db, 'next-day.csv', `${WOO_NEXT_DAY}9,${lastDay},a@example.com,Wei,Wang,30.00\n`);
   await setNotes(db, { key: 'woocommerce:b@example.com', note: '', tags: ['回访'], doNotContact: false, hideOnPages: false });
   await stageStoredCustomer(db, 'woocommerce:b@example.com');
-  return { db, asOf, before };
+  // Buyers the day brought who had not bought before, counted from the orders given.
+  const teaBefore = new Set(orders.filter((o) => !onLastDays(o)).map((o) => o.nick));
+  const emails = (text: string) => new Set(text.trim().split('\n').slice(1).map((line) => line.split(',')[2]));
+  const newBuyers = new Set(orders.filter(onLastDays).map((o) => o.nick).filter((nick) => !teaBefore.has(nick))).size + [...emails(WOO_NEXT_DAY)].filter((email) => !emails(WOO_FIRST).has(email)).length;
+  return { db, asOf, before, newBuyers };
 }
