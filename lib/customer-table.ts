@@ -293,6 +293,8 @@ export class CustomerTableBuilder {
     treatments: readonly TreatmentOutcome[] = [],
     occasions: Pick<CustomerHistory, 'occasionDays' | 'occasionSpendMinor'> = NO_OCCASIONS,
     missed: readonly MissedFollowUp[] = [],
+    /** The key's two hashes, when the caller has them already (the rescore makes them for the snapshots). */
+    hashes: readonly [number, number] = keyHashes(customer.key),
   ): void {
     if (this.size === this.capacity) this.grow();
     const row = this.size;
@@ -335,7 +337,7 @@ export class CustomerTableBuilder {
     codes.currency[row] = codeIn(d.currency, this.currencies, customer.currency, customer.currency);
     const shop = shopOfKey(customer.key);
     codes.shop[row] = codeIn(d.shop, this.shops, shop, shop);
-    [codes.keyHash[row], codes.keySecondHash[row]] = keyHashes(customer.key);
+    [codes.keyHash[row], codes.keySecondHash[row]] = hashes;
     codes.orderCount[row] = customer.orderCount;
     this.monetaryMinor[row] = customer.monetaryMinor;
     const seen = (this.seen[codes.shop[row]!] ??= { customers: 0, tiers: new Set(), badgeSets: new Set() });

@@ -121,7 +121,7 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
   const byKey = <T,>(value: (customer: Found) => T) => new Map(found.map((customer) => [customer.history.customer.key, value(customer)]));
   const rowsOf = rowsOfKeys(found.map(({ history }) => history.customer.key), records);
   const listed = new CustomerTableBuilder(registry.facts, found.length, { rows: Math.max(1, found.length), search: Math.max(1, found.length) });
-  for (const { history, facts, outcome } of found) listed.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed);
+  for (const { history, facts, outcome, hashes } of found) listed.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed, hashes);
   const spend = spendOfTable(head, records, byKey(({ history, facts }) => ({ currency: history.customer.currency, facts })), rowsOf);
   return {
     overview: tallyOfTable(head, records, byKey(({ history, facts, outcome }) => talliedOf(history.customer, facts, outcome)), rowsOf, asOfDay),

@@ -276,7 +276,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           }
           // Hidden on pages: not in the index, so no page badges them.
           if (!history.notes?.hideOnPages) badgeIndex.addCustomer(history.customer, badgeIndex.lookOf(outcome.tier, outcome.badges));
-          table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed);
+          table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed, hashes);
           map.push(profile);
           const tallied = talliedOf(history.customer, facts, outcome);
           tallyCustomer(overview.all, tallied);
