@@ -87,7 +87,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     ...[...groups].map(([group, rescored]) => store.put({ group, json: JSON.stringify(rescored) })),
     tx.objectStore('meta').put(patch),
     tx.objectStore('meta').put(due),
-    compactTouched(tx.objectStore('touched'), touched),
+    compactTouched({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, touched),
     ...(figures
       ? [
           tx.objectStore('meta').put(figures.overview),

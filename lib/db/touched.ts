@@ -106,13 +106,23 @@ export async function touchedSince(db: Database): Promise<Touched> {
  * The batches `touched` was read from as one, under the last one's number, in the transaction of
  * the rescore of the touched that read them: the next reads each customer once, not once per
  * import since the whole rescore (a shop importing a few files a day parsed them all again each
- * time). A batch a commit staged meanwhile comes after it, as it came after them.
+ * time). A batch a commit staged meanwhile comes after it, as it came after them. The count of the
+ * staged is made again of distinct customers: counted per import, four imports of one day's
+ * customers at a million passed TOUCHED_MAX and forced a whole rescore.
  */
-export async function compactTouched(store: Writable['touched'], touched: Touched): Promise<void> {
+export async function compactTouched(stores: Writable, touched: Touched): Promise<void> {
   if (touched.lastSeq === 0) return;
   const customers = [...touched.customers.values()].map(({ customer, digest, added }): TouchedCustomer => [customer, digest, added]);
   const part: TouchedPart = { customers, aliases: [...touched.aliases] };
-  await Promise.all([store.delete(IDBKeyRange.upperBound(touched.lastSeq, true)), store.put({ seq: touched.lastSeq, json: JSON.stringify(part) })]);
+  // In this transaction no commit stages: the batches after lastSeq are all that came meanwhile.
+  const [count, later] = await Promise.all([stores.meta.get('touched') as Promise<TouchedCount | undefined>, stores.touched.getAll(IDBKeyRange.lowerBound(touched.lastSeq, true))]);
+  const keys = new Set(touched.customers.keys());
+  for (const batch of later) for (const [customer] of (JSON.parse(batch.json) as TouchedPart).customers ?? []) keys.add(customer.key);
+  await Promise.all([
+    stores.touched.delete(IDBKeyRange.upperBound(touched.lastSeq, true)),
+    stores.touched.put({ seq: touched.lastSeq, json: JSON.stringify(part) }),
+    count && !count.overflow && stores.meta.put({ ...count, customers: keys.size }),
+  ]);
 }
 
 /** The last staged batch's number now (0 for none): what a whole rescore starting now will have read. */

@@ -9,7 +9,7 @@ import { setNotes } from '../../../lib/db/customer-notes';
 import { rescoreTouched, touchedInPlaceOfWhole } from '../../../lib/db/rescore-touched';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB, type Database, type StoreCounts } from '../../../lib/db/schema';
-import { stageTouchedCustomers, TOUCHED_MAX, touchedSince } from '../../../lib/db/touched';
+import { compactTouched, stageTouchedCustomers, TOUCHED_MAX, touchedSince, type TouchedCount } from '../../../lib/db/touched';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { BadgeIndex, lookOf } from '../../../lib/overlay/badge-index';
@@ -194,22 +194,43 @@ describe('rescoring only the customers an import touched', () => {
   it('reads each touched customer once however many imports staged them, as the imports left them', async () => {
     const db = await shopAfterADay();
     // A second file the same day: Ada again, and a new buyer.
-    await importText(db, 'later.csv', `${WOO_HEADER}\n11,2024-03-10,ada@example.com,Ada,Lovelace,7.00\n12,2024-03-10,hedy@example.net,Hedy,Lamarr,9.00\n`);
+    const later = `${WOO_HEADER}\n11,2024-03-10,ada@example.com,Ada,Lovelace,7.00\n12,2024-03-10,hedy@example.net,Hedy,Lamarr,9.00\n`;
+    await importText(db, 'later.csv', later);
+    const buyersOf = (...files: string[]) => new Set(files.flatMap((file) => file.trim().split('\n').slice(1).map((line) => line.split(',')[2]))).size;
+    const stagedCount = async () => ((await db.get('meta', 'touched')) as TouchedCount).customers;
     const staged = await touchedSince(db);
     expect(await db.count('touched')).toBeGreaterThan(2);
+    // Counted per import until they are read: Ada twice.
+    expect(await stagedCount()).toBeGreaterThan(buyersOf(NEXT_DAY, later));
     expect(await rescoreTouched(db, AS_OF)).toMatchObject({ state: 'done', customers: 4 });
-    // One batch now, holding what the several held.
+    // One batch now, holding what the several held, and counted once each: imports of the same
+    // customers all day long never reach the count past which only a whole rescore runs.
     expect(await db.count('touched')).toBe(1);
     expect(await touchedSince(db)).toEqual(staged);
+    expect(await stagedCount()).toBe(buyersOf(NEXT_DAY, later));
     const ada = (await getProfile(db, 'woocommerce:ada@example.com'))!;
     expect(ada.facts).toMatchObject({ orderCount: 3, monetary: 422 });
     // And a file after it is read over the one batch, its customers as it left them.
     await importText(db, 'evening.csv', `${WOO_HEADER}\n13,2024-03-10,ada@example.com,Ada,Lovelace,1.00\n`);
     expect(await rescoreTouched(db, AS_OF)).toMatchObject({ state: 'done', customers: 4 });
+    expect(await stagedCount()).toBe(buyersOf(NEXT_DAY, later));
     expect((await getProfile(db, 'woocommerce:ada@example.com'))!.facts).toMatchObject({ orderCount: 4, monetary: 423 });
     const layered = await Promise.all(['ada@example.com', 'hedy@example.net', 'grace@example.com'].map((email) => getProfile(db, `woocommerce:${email}`)));
     expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done', modelsKept: true });
     expect(await Promise.all(['ada@example.com', 'hedy@example.net', 'grace@example.com'].map((email) => getProfile(db, `woocommerce:${email}`)))).toEqual(layered);
+  });
+
+  it('counts the customers a commit staged while the touched were rescored, once each', async () => {
+    const db = await shopAfterADay();
+    const read = await touchedSince(db);
+    // A file committed between the rescore's reading of the staged and its writing: Ada again, and Hedy.
+    await importText(db, 'meanwhile.csv', `${WOO_HEADER}\n11,2024-03-10,ada@example.com,Ada,Lovelace,7.00\n12,2024-03-10,hedy@example.net,Hedy,Lamarr,9.00\n`);
+    const tx = db.transaction(['touched', 'meta'], 'readwrite');
+    await Promise.all([compactTouched({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, read), tx.done]);
+    const emails = [...`${NEXT_DAY}\nhedy@example.net`.matchAll(/[\w.]+@[\w.]+/g)].map(([email]) => email);
+    expect(((await db.get('meta', 'touched')) as TouchedCount).customers).toBe(new Set(emails).size);
+    // The meanwhile's batch stays after the compacted one, read over it.
+    expect([...(await touchedSince(db)).customers.keys()].sort()).toEqual([...new Set(emails)].map((email) => `woocommerce:${email}`).sort());
   });
 
   it('leaves the work to a whole rescore when the store holds customers no import staged (a restore, a deletion)', async () => {
