@@ -186,7 +186,8 @@ async function measureSize(customers: number): Promise<Figures> {
     memory.phase("a day's orders");
     const day = await importDay(page, browser.extensionId, customers, generated.copies);
     console.log(`a day's orders          ${day.rows.toLocaleString('en')} rows, ${day.touched.toLocaleString('en')} customers touched (${fmt((100 * day.touched) / scored.customers)}%): import ${fmt(day.importSeconds)} s`);
-    const inPhases = (phases: Record<string, number> | undefined) => (phases ? ` (${Object.entries(phases).map(([phase, ms]) => `${phase} ${fmt(ms / 1000, 2)} s`).join(', ')})` : '');
+    const inPhases = (phases: Record<string, number> | undefined) => (phases ? ` (${Object.entries(phases).map(([phase, ms]) => `${phase.replace(/Ms$/, '')} ${fmt(ms / 1000, 2)} s`).join(', ')})` : '');
+    if (day.importTimings) console.log(`  the import in phases  ${inPhases(day.importTimings).slice(2, -1)}`);
     if (day.first?.state === 'done' && day.first.complete) {
       console.log(`  its rescore           the touched customers alone, every store and figure the pages read put right, in ${fmt(day.first.ms / 1000, 2)} s${inPhases(day.first.phases)}; no whole rescore after it  (target ≤ 5 s)  ${day.first.ms <= 5000 ? 'ok' : 'MISSED'}`);
     } else {
@@ -230,7 +231,7 @@ async function importDay(page: Page, extensionId: string, customers: number, cop
   await page.click('#tm-import-start');
   await page.locator('.tm-result.tm-status-complete').waitFor({ timeout: 1_800_000 });
   const importSeconds = (Date.now() - started) / 1000;
-  const record = (await storedRecords<{ startedAt: number; customersTouched: number }>(page, 'imports')).filter((r) => r.startedAt >= started - 60_000).sort((a, b) => b.startedAt - a.startedAt)[0];
+  const record = (await storedRecords<{ startedAt: number; customersTouched: number; timings?: Record<string, number> }>(page, 'imports')).filter((r) => r.startedAt >= started - 60_000).sort((a, b) => b.startedAt - a.startedAt)[0];
   // The Customers page once the touched are rescored, over the table's patch (with a whole rescore
   // beside it when the touched could not stand for one).
   let scored = await rescoreRecord(page);
@@ -245,7 +246,7 @@ async function importDay(page: Page, extensionId: string, customers: number, cop
     scored = await rescoreRecord(page);
   }
   if (scored.state !== 'done') throw new Error(`bench scale: the rescore after a day's orders failed at ${customers} customers`);
-  return { rows, touched: record?.customersTouched ?? NaN, importSeconds, rescoreSeconds: (scored.finishedAt! - scored.startedAt) / 1000, phases: scored.phases, first: scored.touched, overPatch, wholeStillRunning };
+  return { rows, touched: record?.customersTouched ?? NaN, importSeconds, importTimings: record?.timings, rescoreSeconds: (scored.finishedAt! - scored.startedAt) / 1000, phases: scored.phases, first: scored.touched, overPatch, wholeStillRunning };
 }
 
 /** Imports the shop's file through the dashboard and waits for the rescore and the rebuild of past months that follow. */
