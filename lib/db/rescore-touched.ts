@@ -50,6 +50,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   for (const read of Object.values(reads)) read.catch(() => undefined);
   const scoring: Scoring = { base, ctx: { ...base, models: kept.models }, ruleSetFor: ruleSetsWith(ruleFiles, registry, kept.unfit), earlier: await snapshotBefore(db, base.asOfDay) };
   const [dates, notes, counts] = await Promise.all([allKeptDates(db), allNotes(db), storeCounts(db)]);
+  const read = performance.now();
   const now = Date.now();
   const groups = new Map<number, RescoredGroup>();
   const patched: PatchedCustomer[] = [];
@@ -101,7 +102,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     tx.done,
   ]);
   const written = performance.now();
-  const phases = { score: Math.round(scored - started), figures: Math.round(counted - scored), write: Math.round(written - counted) };
+  const phases = { read: Math.round(read - started), score: Math.round(scored - read), figures: Math.round(counted - scored), write: Math.round(written - counted) };
   return { state: 'done', customers: touched.customers.size, ms: Math.round(written - started), phases, complete: Boolean(figures?.snapshot && status) };
 }
 

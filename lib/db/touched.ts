@@ -175,8 +175,8 @@ export type WholeReason = 'no-base' | 'another-day' | 'inputs' | 'too-many' | 'n
  * is needed until the next day's.
  */
 export type TouchedRescore = { state: 'done'; customers: number; ms: number; phases?: TouchedPhases; complete?: boolean } | { state: 'whole'; reason: WholeReason };
-/** Where a rescore of the touched spent its time (ms): reading and scoring them, counting the figures again over the table and the snapshot, and the writes with the follow-ups' count. */
-export type TouchedPhases = Record<'score' | 'figures' | 'write', number>;
+/** Where a rescore of the touched spent its time (ms): reading them with the day's models and what else scores read, scoring them, counting the figures again over the table and the snapshot, and the writes with the follow-ups' count. */
+export type TouchedPhases = Record<'read' | 'score' | 'figures' | 'write', number>;
 
 /** The rescores after which what changed is staged: the touched are rescored first, and the day's models may be kept. */
 export const AFTER_STAGED: ReadonlySet<RescoreStatus['reason']> = new Set(['import', 'notes', 'manual']);
