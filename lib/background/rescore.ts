@@ -3,7 +3,7 @@ import { remindOfFollowUps } from './reminders';
 import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
 import { rescore, updateRescoreNeeded } from '../db/rescore';
-import { rescoreTouched, touchedInPlaceOfWhole } from '../db/rescore-touched';
+import { rescoreTouched, touchedInPlaceOfWhole, touchedRunning } from '../db/rescore-touched';
 import { AFTER_STAGED } from '../db/touched';
 import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
@@ -23,6 +23,7 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   const startedAt = Date.now();
   // After an import or staff's notes, the touched customers first, over the last whole rescore: their
   // badges, cards and the dashboard's figures are right in seconds, where a whole rescore takes a minute at a million.
+  if (AFTER_STAGED.has(reason)) void rescoreProgress.setValue(await touchedRunning(database, reason, startedAt));
   const touched = AFTER_STAGED.has(reason) ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }) : undefined;
   if (touched?.state === 'done') clearLookupCache(database);
   // An import it completed needs no whole rescore. After staff's notes one still follows, as a
@@ -31,6 +32,7 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   if (reason === 'import' && touched?.state === 'done' && touched.complete) {
     const status = await touchedInPlaceOfWhole(database, reason, startedAt, touched);
     void rescoreProgress.setValue(status);
+    await rebuildMissingMonths(status, timeZone);
     return status;
   }
   const status = await rescore(database, {
@@ -43,8 +45,13 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   });
   // Badges come from the new profiles from now on.
   clearLookupCache(database);
-  if (status.state === 'done' && status.firstOrderDay !== undefined && (await monthsToRebuild(database, status.firstOrderDay, status.asOfDay, timeZone)).length > 0) rebuildPastMonths();
+  await rebuildMissingMonths(status, timeZone);
   return status;
+}
+
+/** After a rescore, past months' snapshots rebuilt when some are missing or an import changed their orders. */
+async function rebuildMissingMonths(status: RescoreStatus, timeZone: string): Promise<void> {
+  if (status.state === 'done' && status.firstOrderDay !== undefined && (await monthsToRebuild(await db(), status.firstOrderDay, status.asOfDay, timeZone)).length > 0) rebuildPastMonths();
 }
 
 let rebuilding: Promise<unknown> | null = null;

@@ -55,12 +55,14 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const groups = new Map<number, RescoredGroup>();
   const patched: PatchedCustomer[] = [];
   const layer = new Map<string, RescoredCustomer>();
+  let firstOrderAt = Infinity;
   const found: Found[] = [];
   for (const { customer, digest, added } of touched.customers.values()) {
     const keptDates = dates.get(customer.key);
     const noted = notes.get(customer.key);
     const scored = await scoreStored({ customer, digest, ...(keptDates && { keptDates }), ...(noted && { notes: noted }) }, scoring);
     const { profile, outcome, history } = scored;
+    firstOrderAt = Math.min(firstOrderAt, customer.firstOrderAt);
     found.push(scored);
     const group = groupOf(bucketOf(customer.key));
     let rescored = groups.get(group);
@@ -103,7 +105,8 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   ]);
   const written = performance.now();
   const phases = { read: Math.round(read - started), score: Math.round(scored - read), figures: Math.round(counted - scored), write: Math.round(written - counted) };
-  return { state: 'done', customers: touched.customers.size, ms: Math.round(written - started), phases, complete: Boolean(figures?.snapshot && status) };
+  const firstOrderDay = firstOrderAt === Infinity ? undefined : localDayNumber(firstOrderAt, base.timeZone);
+  return { state: 'done', customers: touched.customers.size, ms: Math.round(written - started), phases, complete: Boolean(figures?.snapshot && status), ...(firstOrderDay !== undefined && { firstOrderDay }) };
 }
 
 
@@ -139,15 +142,39 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
   };
 }
 
+/** The last rescore's status, or where none has finished, an empty one: its phases are not a rescore of the touched's. */
+async function lastStatus(db: Database): Promise<Omit<RescoreStatus, 'phases'>> {
+  const last = (await db.get('meta', 'rescore')) as RescoreStatus | undefined;
+  const { phases: _whole, ...kept } = last ?? { id: 'rescore' as const, state: 'done' as const, reason: 'import' as const, startedAt: 0, finishedAt: null, asOfDay: 0, customers: 0, scored: 0, followUpsOpen: 0, ruleProblems: [], error: null };
+  return kept;
+}
+
+/**
+ * Says a rescore of the touched is running, before it starts: for the seconds it takes at a
+ * million customers the dashboard says "Scoring…", not when the last ended, while its figures move.
+ * The last rescore's counts are kept (the Follow-ups page reads who lapsed from it).
+ */
+export async function touchedRunning(db: Database, reason: RescoreStatus['reason'], startedAt: number): Promise<RescoreStatus> {
+  const [last, counts] = await Promise.all([lastStatus(db), storeCounts(db)]);
+  const status: RescoreStatus = { ...last, id: 'rescore', state: 'running', reason, startedAt, finishedAt: null, customers: counts.customers, scored: 0, error: null };
+  await db.put('meta', status);
+  return status;
+}
+
 /**
  * An import's rescore when the rescore of the touched completed it (see `TouchedRescore.complete`):
- * the last whole rescore's status as the touched left it, with this one's moment and counts. The
- * next day's whole rescore, or a rule change, scores everyone again and clears what lies over it.
+ * the last whole rescore's status as the touched left it, with this one's moment and counts, and
+ * the first order's day moved back when the import brought older history (so past months' snapshots
+ * are rebuilt, as after a whole rescore). The next day's whole rescore, or a rule change, scores
+ * everyone again and clears what lies over it.
  */
 export async function touchedInPlaceOfWhole(db: Database, reason: RescoreStatus['reason'], startedAt: number, touched: TouchedRescore): Promise<RescoreStatus> {
-  const [last, counts] = await Promise.all([db.get('meta', 'rescore') as Promise<RescoreStatus | undefined>, storeCounts(db)]);
-  const { phases: _whole, ...kept } = last ?? { id: 'rescore' as const, asOfDay: 0, followUpsOpen: 0, ruleProblems: [] };
-  const status: RescoreStatus = { ...kept, id: 'rescore', state: 'done', reason, startedAt, finishedAt: Date.now(), customers: counts.customers, scored: touched.state === 'done' ? touched.customers : 0, touched, modelsKept: true, error: null };
+  const [kept, counts] = await Promise.all([lastStatus(db), storeCounts(db)]);
+  const firstOrderDay = Math.min(kept.firstOrderDay ?? Infinity, touched.state === 'done' ? (touched.firstOrderDay ?? Infinity) : Infinity);
+  const status: RescoreStatus = {
+    ...kept, id: 'rescore', state: 'done', reason, startedAt, finishedAt: Date.now(), customers: counts.customers, scored: touched.state === 'done' ? touched.customers : 0, touched, modelsKept: true, error: null,
+    ...(firstOrderDay !== Infinity && { firstOrderDay }),
+  };
   await db.put('meta', status);
   return status;
 }

@@ -237,7 +237,8 @@ function RescoreIndicator({ status, language }: { status: RescoreStatus; languag
     <div class="tm-rescore" data-state={status.state} aria-live="polite" title={status.ruleProblems.map(problemLine(language)).join('\n') || undefined}>
       {status.state === 'running' && (
         <>
-          {t('scoring')} <progress max={Math.max(status.customers, 1)} value={status.scored} />
+          {/* Nothing scored yet (a rescore of the touched says none as it goes): a bar that moves, not one stuck at nought. */}
+          {t('scoring')} <progress max={Math.max(status.customers, 1)} value={status.scored > 0 ? status.scored : undefined} />
         </>
       )}
       {status.state === 'done' && `${t('scoredAt')} ${formatInstant(status.finishedAt ?? status.startedAt, language)}`}

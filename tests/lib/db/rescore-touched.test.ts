@@ -6,7 +6,7 @@ import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { allFollowUps, followUpGroups, followUpsOf, getProfile, setFollowUpStatus, type RescoreStatus } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { setNotes } from '../../../lib/db/customer-notes';
-import { rescoreTouched, touchedInPlaceOfWhole } from '../../../lib/db/rescore-touched';
+import { rescoreTouched, touchedInPlaceOfWhole, touchedRunning } from '../../../lib/db/rescore-touched';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB, type Database, type StoreCounts } from '../../../lib/db/schema';
 import { compactTouched, stageTouchedCustomers, TOUCHED_MAX, touchedSince, type TouchedCount } from '../../../lib/db/touched';
@@ -15,7 +15,8 @@ import { sha256Hex } from '../../../lib/import/encoding';
 import { BadgeIndex, lookOf } from '../../../lib/overlay/badge-index';
 import type { Ref } from '../../../lib/overlay/site-adapter';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
-import { endOfDay } from '../../../lib/time';
+import { endOfDay, isoDay, localDayNumber } from '../../../lib/time';
+import { monthsToRebuild } from '../../../lib/db/past-snapshots';
 import type { OverviewRecord } from '../../../lib/overview';
 import type { DueTally } from '../../../lib/follow-ups';
 import type { ForecastRecord } from '../../../lib/forecast';
@@ -189,6 +190,28 @@ describe('rescoring only the customers an import touched', () => {
     const other = await shopAfterADay();
     await other.delete('customerTable', 'head');
     expect(await rescoreTouched(other, AS_OF)).toMatchObject({ state: 'done', complete: false });
+  });
+
+  it('says it is scoring while it runs, and has past months rebuilt when an import brought older history', async () => {
+    const db = await shopAfterADay();
+    const whole = (await db.get('meta', 'rescore')) as RescoreStatus;
+    const startedAt = Date.now();
+    const running = await touchedRunning(db, 'import', startedAt);
+    expect(running).toMatchObject({ state: 'running', reason: 'import', startedAt, finishedAt: null, scored: 0, customers: 6 });
+    // The Follow-ups page keeps reading the last rescore's lapsed counts meanwhile.
+    expect(running.followUpsMissed).toEqual(whole.followUpsMissed);
+    expect(await db.get('meta', 'rescore')).toEqual(running);
+
+    // The same day, a buyer's history from the summer before, found in an old export.
+    await importText(db, 'old.csv', `${WOO_HEADER}\n21,2023-06-15,lin@example.com,Lin,Hui,30.00\n22,2023-11-02,lin@example.com,Lin,Hui,45.00\n`);
+    const before = await monthsToRebuild(db, whole.firstOrderDay!, whole.asOfDay, ZONE);
+    const touched = await rescoreTouched(db, AS_OF);
+    expect(touched).toMatchObject({ state: 'done', complete: true, firstOrderDay: localDayNumber(Date.parse('2023-06-15T00:00:00Z'), ZONE) });
+    const status = await touchedInPlaceOfWhole(db, 'import', startedAt, touched);
+    expect(status.firstOrderDay).toBe(localDayNumber(Date.parse('2023-06-15T00:00:00Z'), ZONE));
+    // Every month end from that June on is missing now, not only the shop's months before it.
+    const after = await monthsToRebuild(db, status.firstOrderDay!, status.asOfDay, ZONE);
+    expect(after.map(isoDay)).toEqual([...['2023-06-30', '2023-07-31', '2023-08-31', '2023-09-30', '2023-10-31', '2023-11-30', '2023-12-31'], ...before.map(isoDay)]);
   });
 
   it('reads each touched customer once however many imports staged them, as the imports left them', async () => {
