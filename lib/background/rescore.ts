@@ -24,7 +24,10 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   // After an import or staff's notes, the touched customers first, over the last whole rescore: their
   // badges, cards and the dashboard's figures are right in seconds, where a whole rescore takes a minute at a million.
   if (AFTER_STAGED.has(reason)) void rescoreProgress.setValue(await touchedRunning(database, reason, startedAt));
-  const touched = AFTER_STAGED.has(reason) ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }) : undefined;
+  // Should it fail, the whole rescore below does its work (and says so in its own status): not one left 'running'.
+  const touched = AFTER_STAGED.has(reason)
+    ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }).catch((error: unknown) => void console.error('Tiermark: the rescore of the touched failed; rescoring everyone', error))
+    : undefined;
   if (touched?.state === 'done') clearLookupCache(database);
   // An import it completed needs no whole rescore. After staff's notes one still follows, as a
   // seller's "rescore everyone" does: what notes change (do-not-contact closing follow-ups) is not
