@@ -142,10 +142,10 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
   };
 }
 
-/** The last rescore's status, or where none has finished, an empty one: its phases are not a rescore of the touched's. */
-async function lastStatus(db: Database): Promise<Omit<RescoreStatus, 'phases'>> {
+/** The last rescore's status, or where none has finished, an empty one: its phases and what its rescore of the touched did are not this one's. */
+async function lastStatus(db: Database): Promise<Omit<RescoreStatus, 'phases' | 'touched'>> {
   const last = (await db.get('meta', 'rescore')) as RescoreStatus | undefined;
-  const { phases: _whole, ...kept } = last ?? { id: 'rescore' as const, state: 'done' as const, reason: 'import' as const, startedAt: 0, finishedAt: null, asOfDay: 0, customers: 0, scored: 0, followUpsOpen: 0, ruleProblems: [], error: null };
+  const { phases: _whole, touched: _theirs, ...kept } = last ?? { id: 'rescore' as const, state: 'done' as const, reason: 'import' as const, startedAt: 0, finishedAt: null, asOfDay: 0, customers: 0, scored: 0, followUpsOpen: 0, ruleProblems: [], error: null };
   return kept;
 }
 
