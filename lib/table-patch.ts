@@ -1,4 +1,4 @@
-import type { CustomerTableHead, RowLine, TableRecord } from './customer-table';
+import type { CustomerTableHead, RowLine, ShopSeen, TableRecord } from './customer-table';
 import { codeIn, entryKeys } from './table-codes';
 
 /**
@@ -16,6 +16,8 @@ export interface StoredTablePatch {
   counts: CustomerTableHead['counts'];
   /** Each currency's sorted spend with the patch's customers in (see `spendOfTable`), in place of the table's `spend:` records. */
   spend?: Array<[currency: string, list: ArrayBuffer]>;
+  /** Each shop's customers, tiers and badge sets among the table's rows it leaves (see `seenOfTable`), in place of the table's. */
+  seen?: ShopSeen[];
 }
 
 type Codes = Uint32Array;
@@ -84,7 +86,7 @@ export class PatchedTable {
       missedSets: [...base.missedSets],
       currencies: [...base.currencies],
       shops: [...base.shops],
-      seen: base.seen.map((seen) => ({ customers: seen.customers, tiers: [...seen.tiers], badgeSets: [...seen.badgeSets] })),
+      seen: (patch.seen ?? base.seen).map((seen) => ({ customers: seen.customers, tiers: [...seen.tiers], badgeSets: [...seen.badgeSets] })),
       columns: { ...base.columns },
     };
     // Worked out from the table's own records as it was built: counted afresh by the query worker,
@@ -120,13 +122,14 @@ export class PatchedTable {
       // Odd values of the patch's rows: the column must say it has some, whatever the big table's.
       if (column.other && big) head.columns[name] = { ...head.columns[name]!, other: (big.other ?? 0) + column.other };
     }
-    // Filters offer what some customer may have: the table's choices and the patch's.
+    // Filters offer what some customer has: the table's rows the patch leaves, and the patch's.
     const smallCodes = (name: string) => new Uint32Array(this.small.get(name) as ArrayBuffer);
     const [smallShop, smallTier, smallSet] = [smallCodes('shop'), smallCodes('tier'), smallCodes('badgeSet')];
     for (let i = 0; i < this.at.length; i += 1) {
       const shop = this.translate.shop(smallShop[i]!);
       const seen = (head.seen[shop] ??= { customers: 0, tiers: [], badgeSets: [] });
-      if (this.at[i]! >= base.size) seen.customers += 1;
+      // A patch from before `seen` counted only its added rows; the table's seen counted the rest.
+      if (patch.seen || this.at[i]! >= base.size) seen.customers += 1;
       const [tier, set] = [this.translate.tier(smallTier[i]!), this.translate.badgeSet(smallSet[i]!)];
       if (!seen.tiers.includes(tier)) seen.tiers.push(tier);
       if (!seen.badgeSets.includes(set)) seen.badgeSets.push(set);

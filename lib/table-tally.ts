@@ -1,4 +1,4 @@
-import type { CustomerTableHead } from './customer-table';
+import type { CustomerTableHead, ShopSeen } from './customer-table';
 import { emptyTally, tallyCustomer, TALLIED_FACTS, type OverviewRecord, type OverviewTally, type TalliedCustomer } from './overview';
 import { shopOfKey } from './shops';
 import { keyHashes } from './snapshots';
@@ -102,6 +102,31 @@ export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<strin
 }
 
 /** Who lapsed before each follow-up's window (see `RescoreStatus.followUpsMissed`): the table's rows, those in `rowsOf` as `now` has them, and `now`'s new customers. */
+/**
+ * What each shop's customers have among the table's rows the touched leave as they were: the
+ * filters' choices over a patch offer only what someone still has (a tier the day's buyers all
+ * left is no longer offered). In the table's codes; the patch's rows are added by the query worker.
+ */
+export function seenOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, rowsOf: ReadonlyMap<string, number>): ShopSeen[] {
+  const [tiers, sets, shops] = ['tier', 'badgeSet', 'shop'].map((name) => new Uint32Array(records.get(name)!)) as [Uint32Array, Uint32Array, Uint32Array];
+  const replaced = new Uint8Array(head.size);
+  for (const row of rowsOf.values()) replaced[row] = 1;
+  // Flags by shop and code: a Set per shop would be two million additions at a million rows.
+  const [tierCount, setCount] = [head.tiers.length + 1, head.badgeSets.length];
+  const customers = new Float64Array(head.shops.length);
+  const hasTier = new Uint8Array(head.shops.length * tierCount);
+  const hasSet = new Uint8Array(head.shops.length * setCount);
+  for (let row = 0; row < head.size; row += 1) {
+    if (replaced[row]) continue;
+    const shop = shops[row]!;
+    customers[shop]! += 1;
+    hasTier[shop * tierCount + tiers[row]!] = 1;
+    hasSet[shop * setCount + sets[row]!] = 1;
+  }
+  const codesOf = (flags: Uint8Array, shop: number, count: number) => Array.from({ length: count }, (_, code) => code).filter((code) => flags[shop * count + code]);
+  return head.shops.map((_, shop) => ({ customers: customers[shop]!, tiers: codesOf(hasTier, shop, tierCount), badgeSets: codesOf(hasSet, shop, setCount) }));
+}
+
 export function missedOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, readonly MissedFollowUp[]>, rowsOf: ReadonlyMap<string, number>): Record<string, { label: Localised; customers: number }> {
   const sets = new Uint32Array(records.get('missedSet')!);
   const replaced = new Uint8Array(head.size);

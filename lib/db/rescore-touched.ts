@@ -4,7 +4,7 @@ import { withForecast, type ForecastRecord } from '../forecast';
 import type { ScoreSettings } from '../scoring/scorer';
 import { withStandings, type SnapshotRecord } from '../snapshots';
 import type { StoredTablePatch } from '../table-patch';
-import { forecastOfTable, missedOfTable, rowsOfKeys, spendOfTable, tallyOfTable, tallyRecordNames } from '../table-tally';
+import { forecastOfTable, missedOfTable, rowsOfKeys, seenOfTable, spendOfTable, tallyOfTable, tallyRecordNames } from '../table-tally';
 import { localDayNumber } from '../time';
 import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
 import { bucketOf } from './buckets';
@@ -137,6 +137,7 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
       records: await listed.finish(built, counts, asOfDay),
       counts,
       ...(spend && { spend: [...spend].map(([currency, list]): [string, ArrayBuffer] => [currency, list.slice().buffer]) }),
+      seen: seenOfTable(head, records, rowsOf),
     } satisfies StoredTablePatch,
     snapshot: today && withStandings(today, found.map(({ hashes, outcome, facts, previous }) => ({ hashes, tier: outcome.tier, badges: outcome.badges, stage: facts.lifecycleStage, previous }))),
   };

@@ -13,7 +13,8 @@ import { segmentsOfCounts } from '../../../lib/segments';
 import { keyHashes, movement, SnapshotReader } from '../../../lib/snapshots';
 import { snapshotDays } from '../../../lib/db/snapshots';
 import { ROOT } from '../../helpers';
-import { shopsAfterADay } from './day-of-orders';
+import { importText, shopsAfterADay, WOO_HEADER } from './day-of-orders';
+import { isoDay, localDayNumber } from '../../../lib/time';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -106,5 +107,29 @@ describe('the customer table under a rescore of the touched', () => {
     expect(patched.previews.some((preview) => preview.matches > 0)).toBe(true);
     expect(patched.standings.find(([key]) => key === 'woocommerce:grace@example.com')![1]).not.toBeNull();
     expect(patched.moved[0]!.cells.length).toBeGreaterThan(1);
+  });
+
+  it('offers as filter choices only the tiers and badges some customer holds after the day', async () => {
+    const { db, asOf } = await shopsAfterADay();
+    const before = (await (await openCustomerTable(db))!.table.query({ ...ALL, shop: 'woocommerce' }, 0, 100_000)).choices;
+    // Later the same day every WooCommerce buyer orders again: none of them is lapsed or at risk now.
+    const day = isoDay(localDayNumber(asOf.asOf, asOf.timeZone));
+    const emails = ['a@example.com', 'b@example.com', 'marie@example.org', 'ada@example.com', 'grace@example.com', 'marie.c@example.net'];
+    await importText(db, 'evening.csv', [WOO_HEADER, ...emails.map((email, i) => `${31 + i},${day},${email},Buyer,${i},60.00`)].join('\n'));
+    expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done' });
+    const { table } = (await openCustomerTable(db))!;
+    const offered = new Map<string | null, Set<string>>();
+    for (const shop of [null, ...table.head.shops]) {
+      const answer = await table.query({ ...ALL, shop }, 0, 100_000);
+      // Counted from the rows listed, not from the table's own record of them.
+      const held = { tiers: new Set(answer.rows.flatMap((row) => (row.tier ? [row.tier.ref] : []))), badges: new Set(answer.rows.flatMap((row) => row.badges.map((badge) => badge.ref))) };
+      expect(answer.rows.length).toBeGreaterThan(0);
+      expect(answer.customers).toBe(answer.rows.length);
+      expect(new Set(answer.choices.tiers.map((tier) => tier.ref))).toEqual(held.tiers);
+      expect(new Set(answer.choices.badges.map((badge) => badge.ref))).toEqual(held.badges);
+      offered.set(shop, held.badges);
+    }
+    // Not vacuous: the shop offered badges before the day that nobody of it holds after.
+    expect(before.badges.filter((badge) => !offered.get('woocommerce')!.has(badge.ref)).length).toBeGreaterThan(0);
   });
 });
