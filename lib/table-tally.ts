@@ -101,7 +101,13 @@ export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<strin
   return record;
 }
 
-/** Who lapsed before each follow-up's window (see `RescoreStatus.followUpsMissed`): the table's rows, those in `rowsOf` as `now` has them, and `now`'s new customers. */
+/** A flag per row of the table: 1 where a touched customer's row is, whose figures are `now`'s. */
+function replacedRows(head: CustomerTableHead, rowsOf: ReadonlyMap<string, number>): Uint8Array {
+  const replaced = new Uint8Array(head.size);
+  for (const row of rowsOf.values()) replaced[row] = 1;
+  return replaced;
+}
+
 /**
  * What each shop's customers have among the table's rows the touched leave as they were: the
  * filters' choices over a patch offer only what someone still has (a tier the day's buyers all
@@ -109,8 +115,7 @@ export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<strin
  */
 export function seenOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, rowsOf: ReadonlyMap<string, number>): ShopSeen[] {
   const [tiers, sets, shops] = ['tier', 'badgeSet', 'shop'].map((name) => new Uint32Array(records.get(name)!)) as [Uint32Array, Uint32Array, Uint32Array];
-  const replaced = new Uint8Array(head.size);
-  for (const row of rowsOf.values()) replaced[row] = 1;
+  const replaced = replacedRows(head, rowsOf);
   // Flags by shop and code: a Set per shop would be two million additions at a million rows.
   const [tierCount, setCount] = [head.tiers.length + 1, head.badgeSets.length];
   const customers = new Float64Array(head.shops.length);
@@ -127,10 +132,10 @@ export function seenOfTable(head: CustomerTableHead, records: ReadonlyMap<string
   return head.shops.map((_, shop) => ({ customers: customers[shop]!, tiers: codesOf(hasTier, shop, tierCount), badgeSets: codesOf(hasSet, shop, setCount) }));
 }
 
+/** Who lapsed before each follow-up's window (see `RescoreStatus.followUpsMissed`): the table's rows, those in `rowsOf` as `now` has them, and `now`'s new customers. */
 export function missedOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, readonly MissedFollowUp[]>, rowsOf: ReadonlyMap<string, number>): Record<string, { label: Localised; customers: number }> {
   const sets = new Uint32Array(records.get('missedSet')!);
-  const replaced = new Uint8Array(head.size);
-  for (const row of rowsOf.values()) replaced[row] = 1;
+  const replaced = replacedRows(head, rowsOf);
   const perSet = new Float64Array(head.missedSets.length);
   for (let row = 0; row < head.size; row += 1) if (!replaced[row]) perSet[sets[row]!]! += 1;
   const missed: Record<string, { label: Localised; customers: number }> = {};
