@@ -4,7 +4,7 @@ import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
 import { rescore, updateRescoreNeeded } from '../db/rescore';
 import { rescoreTouched, touchedInPlaceOfWhole, touchedRunning } from '../db/rescore-touched';
-import { AFTER_STAGED } from '../db/touched';
+import { AFTER_STAGED, type TouchedRescore } from '../db/touched';
 import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
 import { onMessage } from '../messaging';
@@ -23,11 +23,16 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   const startedAt = Date.now();
   // After an import or staff's notes, the touched customers first, over the last whole rescore: their
   // badges, cards and the dashboard's figures are right in seconds, where a whole rescore takes a minute at a million.
-  if (AFTER_STAGED.has(reason)) void rescoreProgress.setValue(await touchedRunning(database, reason, startedAt));
-  // Should it fail, the whole rescore below does its work (and says so in its own status): not one left 'running'.
-  const touched = AFTER_STAGED.has(reason)
-    ? await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } }).catch((error: unknown) => void console.error('Tiermark: the rescore of the touched failed; rescoring everyone', error))
-    : undefined;
+  let touched: TouchedRescore | undefined;
+  if (AFTER_STAGED.has(reason)) {
+    void rescoreProgress.setValue(await touchedRunning(database, reason, startedAt));
+    try {
+      touched = await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } });
+    } catch (error) {
+      // The whole rescore below does its work and says how it went in its own status: none is left 'running'.
+      console.error('Tiermark: the rescore of the touched failed; rescoring everyone', error);
+    }
+  }
   if (touched?.state === 'done') clearLookupCache(database);
   // An import it completed needs no whole rescore. After staff's notes one still follows, as a
   // seller's "rescore everyone" does: what notes change (do-not-contact closing follow-ups) is not
