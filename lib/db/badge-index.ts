@@ -4,7 +4,7 @@ import { BADGES_SHOWN, indexColumns, keyHashes, placeIn, lookNumberIn, resolveRo
 import type { Ref } from '../overlay/site-adapter';
 import type { BadgeOutcome, TierOutcome } from '../engine/outcome';
 import type { Language } from '../ui/i18n';
-import type { AliasTargets } from './buckets';
+import type { AliasTargets, Named } from './buckets';
 import { storeCounts, type Database, type StoreCounts, type TiermarkDB } from './schema';
 import type { RescoreStatus } from './profiles';
 import type { IDBPTransaction } from 'idb';
@@ -334,10 +334,10 @@ export interface PatchedCustomer {
 }
 
 /**
- * The patch for the touched customers and the identifiers imports added since (each with every
- * customer it names): the entries a whole build would make for them, as BadgeIndexBuilder makes them.
+ * The patch for the touched customers and the identifiers imports added or hold since (each with
+ * whom it names): the entries a whole build would make for them, as BadgeIndexBuilder makes them.
  */
-export function badgePatch(built: string, counts: BadgePatch['counts'], customers: readonly PatchedCustomer[], aliases: ReadonlyMap<string, readonly string[]>): BadgePatch {
+export function badgePatch(built: string, counts: BadgePatch['counts'], customers: readonly PatchedCustomer[], aliases: ReadonlyMap<string, Named>): BadgePatch {
   const numbers = new LookNumbers();
   const numberOf = (look: StoredLook | null): number => (look ? numbers.of(look) : NONE);
   const entries = new Map<string, { look: number; kind: PatchEntry; holders: number }>();
@@ -351,10 +351,11 @@ export function badgePatch(built: string, counts: BadgePatch['counts'], customer
     if (same) entries.set(id, { look: numberOf({ kind: 'ambiguous', count: same.holders + 1 }), kind: PatchEntry.Alias, holders: same.holders + 1 });
     else entries.set(id, { look: number, kind: added ? PatchEntry.NewId : PatchEntry.KnownId, holders: 1 });
   }
-  for (const [alias, keys] of aliases) {
+  for (const [alias, named] of aliases) {
     if (alias.startsWith('ext:')) continue;
-    if (keys.length > 1) entries.set(alias, { look: numberOf({ kind: 'ambiguous', count: keys.length }), kind: PatchEntry.Alias, holders: keys.length });
-    else if (keys.length === 1 && lookOfKey.has(keys[0]!)) entries.set(alias, { look: lookOfKey.get(keys[0]!)!, kind: PatchEntry.Alias, holders: 1 });
+    if (typeof named === 'number') {
+      if (named > 1) entries.set(alias, { look: numberOf({ kind: 'ambiguous', count: named }), kind: PatchEntry.Alias, holders: named });
+    } else if (lookOfKey.has(named)) entries.set(alias, { look: lookOfKey.get(named)!, kind: PatchEntry.Alias, holders: 1 });
   }
   const hashed = [...entries].map(([identifier, entry]) => [...keyHashes(identifier), entry] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const columns = indexColumns(hashed.length);

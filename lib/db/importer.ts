@@ -3,7 +3,7 @@ import { InputError } from '../import/encoding';
 import { importStream, type StreamSettings } from '../import/stream';
 import type { Customer, Order } from '../model';
 import { buildCustomers } from '../customers';
-import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, isGuestKey, mergeOrders, readBucket, storedBucket, storedCustomers, type MergeCounts, type OrderHistories } from './buckets';
+import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, isGuestKey, mergeOrders, namedOf, readBucket, storedBucket, storedCustomers, type MergeCounts, type OrderHistories } from './buckets';
 import { GROUP_SIZE, groupOf, type Database, type StagedOrder, type StoreCounts } from './schema';
 import type { ImportRecord } from './ledger';
 import { formats } from '../../plugins/formats';
@@ -471,19 +471,21 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
       const tx = db.transaction(['aliases', 'touched', 'meta'], 'readwrite');
       const aliasStore = tx.objectStore('aliases');
       const stored = await Promise.all(slice.map((bucket) => aliasStore.get(bucket)));
-      // Each identifier with every customer it names now: a rescore of only the touched badges it from them.
+      // Whom each identifier names now, for a rescore of only the touched to badge it: every one
+      // that names a single customer (whose look may change), and one shared only when this changed whom it names.
       const named = new Map<string, string[]>();
       const writes: Promise<unknown>[] = slice.map((bucket, i) => {
         const targets = readBucket<string[]>(stored[i]);
         for (const [alias, key] of byBucket.get(bucket)!) {
           const keys = targets[alias];
+          const changed = !keys || !keys.includes(key);
           if (!keys) targets[alias] = [key];
-          else if (!keys.includes(key)) keys.push(key);
-          if (staging && !alias.startsWith('ext:')) named.set(alias, targets[alias]!);
+          else if (changed) keys.push(key);
+          if (staging && !alias.startsWith('ext:') && (changed || keys!.length === 1)) named.set(alias, targets[alias]!);
         }
         return aliasStore.put(storedBucket(bucket, targets));
       });
-      writes.push(stageTouchedAliases({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, [...named]));
+      writes.push(stageTouchedAliases({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, [...named].map(([alias, keys]) => [alias, namedOf(keys)])));
       await Promise.all([...writes, tx.done]);
     }
     onProgress(pass + 1, ALIAS_PASSES);

@@ -1,7 +1,7 @@
 import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import type { Customer } from '../model';
 import { digestOf, type OrderDigest } from '../scoring/history';
-import { aliasesOf } from './buckets';
+import { aliasesOf, namedOf, type Named } from './buckets';
 import { scorers } from '../../plugins/scorers';
 import { customersForAlias, getCustomerEntry } from './customers';
 import { storeCounts, type Database, type TiermarkDB } from './schema';
@@ -27,8 +27,8 @@ export interface TouchedCount {
 
 /** A changed customer: the aggregate, the order digest, and whether the commit added them (no whole rescore has seen them). */
 export type TouchedCustomer = [Customer, OrderDigest, boolean];
-/** One commit's part: changed customers with their order digest, and identifiers with every customer they name; a compacted batch holds both. */
-type TouchedPart = { customers?: readonly TouchedCustomer[]; aliases?: ReadonlyArray<[string, string[]]> };
+/** One commit's part: changed customers with their order digest, and identifiers with whom they name; a compacted batch holds both. A batch staged by the release before holds each identifier's list. */
+type TouchedPart = { customers?: readonly TouchedCustomer[]; aliases?: ReadonlyArray<[string, Named | string[]]> };
 
 type Stores = ArrayLike<StoreNames<TiermarkDB>>;
 /** The stores of a commit's transaction that staging writes. */
@@ -53,8 +53,8 @@ export async function stagingTouched(db: Database): Promise<boolean> {
   return !((await db.get('meta', 'touched')) as TouchedCount | undefined)?.overflow;
 }
 
-/** Stages identifiers a commit added, each with every customer it names once added; nothing past the overflow. */
-export async function stageTouchedAliases(stores: Writable, aliases: ReadonlyArray<[string, string[]]>): Promise<void> {
+/** Stages identifiers a commit added or holds, each with whom it names once added; nothing past the overflow. */
+export async function stageTouchedAliases(stores: Writable, aliases: ReadonlyArray<[string, Named]>): Promise<void> {
   if (aliases.length === 0) return;
   const count = (await stores.meta.get('touched')) as TouchedCount | undefined;
   if (count?.overflow) return;
@@ -63,15 +63,15 @@ export async function stageTouchedAliases(stores: Writable, aliases: ReadonlyArr
 
 /**
  * Stages a customer the store already holds, as they are (staff changed their notes, tags or kept
- * dates, which rules read), with every customer each of their identifiers names: the hidden's
- * badges go from every identifier, the rest show their new look.
+ * dates, which rules read), with the identifiers that name only them: the hidden's badges go from
+ * each, the rest show their new look. One they share shows "ambiguous" as before.
  */
 export async function stageStoredCustomer(db: Database, key: string): Promise<void> {
   const entry = await getCustomerEntry(db, key);
   if (!entry?.customer) return;
   const { customer, orders } = entry;
   const identifiers = aliasesOf(customer, orders).filter((alias) => !alias.startsWith('ext:'));
-  const named = await Promise.all(identifiers.map(async (alias): Promise<[string, string[]]> => [alias, await customersForAlias(db, alias)]));
+  const named = (await Promise.all(identifiers.map(async (alias): Promise<[string, Named]> => [alias, namedOf(await customersForAlias(db, alias))]))).filter(([, named]) => named === key);
   const tx = db.transaction(['touched', 'meta'], 'readwrite');
   const stores = { touched: tx.objectStore('touched'), meta: tx.objectStore('meta') };
   await stageTouchedCustomers(stores, 1, () => [[customer, digestOf(orders), false]]);
@@ -84,8 +84,8 @@ export interface Touched {
   overflow: boolean;
   /** `added`: not in the last whole rescore. */
   customers: Map<string, { customer: Customer; digest: OrderDigest; added: boolean }>;
-  /** Identifiers added since, with every customer each names. */
-  aliases: Map<string, string[]>;
+  /** Identifiers imports added or hold since, with whom each names. */
+  aliases: Map<string, Named>;
 }
 
 /** Everything staged since the last whole rescore, later commits over earlier ones. */
@@ -97,7 +97,7 @@ export async function touchedSince(db: Database): Promise<Touched> {
     touched.lastSeq = Math.max(touched.lastSeq, batch.seq!);
     const part = JSON.parse(batch.json) as TouchedPart;
     for (const [customer, digest, added] of part.customers ?? []) touched.customers.set(customer.key, { customer, digest, added: added || touched.customers.get(customer.key)?.added === true });
-    for (const [alias, keys] of part.aliases ?? []) touched.aliases.set(alias, keys);
+    for (const [alias, named] of part.aliases ?? []) touched.aliases.set(alias, Array.isArray(named) ? namedOf(named) : named);
   }
   return touched;
 }
