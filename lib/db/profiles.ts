@@ -1,26 +1,15 @@
 import { both, type Localised } from '../localised';
-import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from '../engine/outcome';
-import type { Facts } from '../scoring/scorer';
 import { BUCKETS, bucketOf, readBucket, storedBucket, type StoredBucket } from './buckets';
 import type { Database } from './schema';
 import { countDue, FollowUpGrouper, mergeFollowUps, type DailyCapacity, type DueTally, type FollowUpGroup, type FollowUpGroups, type FollowUpRecord, type FollowUpStatus } from '../follow-ups';
 import { bucketSlices } from './slices';
 import type { RuleProblem } from '../engine/validate';
 import { allRescored, rescoredCustomer, type RescoredCustomer } from './rescored';
+import { readProfiles, type Profile } from './profile-bucket';
 import type { TouchedRescore } from './touched';
 
-/** What a rescore found about one customer: every fact and what the rules say. */
-export interface Profile {
-  key: string;
-  facts: Facts;
-  tier: TierOutcome | null;
-  badges: BadgeOutcome[];
-  treatments: TreatmentOutcome[];
-  /** Ids of the follow-ups the rules raise for the customer (records in `followups`). */
-  followUps: string[];
-  /** The local day the profile was scored as of. */
-  asOfDay: number;
-}
+// The profile bucket's codec has a module of its own, which the rescored layer reads too.
+export { readProfiles, storedProfiles, type Profile } from './profile-bucket';
 
 export interface StoredRuleFile {
   /** File name, e.g. "member-ladder.json". */
@@ -59,79 +48,6 @@ export interface RescoreStatus {
   modelsKept?: boolean;
   /** After an import or staff's notes: the rescore of the touched customers that ran first, or why it could not. */
   touched?: TouchedRescore;
-}
-
-/**
- * A bucket of profiles as stored (`v: 2`). Most of a profile was the same tier, badge and treatment
- * texts written again for every customer, and fact names: 2.3 kB per customer, whose writing was
- * half the rescore at a million. So a bucket keeps each distinct outcome (`looks`) and each set of
- * fact names (`shapes`) once, and a customer's row refers to them by place.
- */
-interface ProfileBucket {
-  v: 2;
-  looks: unknown[];
-  shapes: string[][];
-  /** key → [shape, fact values, tier look or -1, badge looks, treatment looks, follow-up ids, as-of day]. */
-  rows: Record<string, [number, unknown[], number, number[], number[], string[], number]>;
-}
-
-/** Writes a bucket of profiles; outcomes shared by object (as the rules return them) are coded without being serialised again. */
-export function storedProfiles(bucket: number, profiles: Iterable<Profile>): StoredBucket {
-  const stored: ProfileBucket = { v: 2, looks: [], shapes: [], rows: {} };
-  const lookByObject = new Map<object, number>();
-  const lookByText = new Map<string, number>();
-  const shapeByNames = new Map<string, number>();
-  const lookOf = (look: object): number => {
-    let code = lookByObject.get(look);
-    if (code !== undefined) return code;
-    const text = JSON.stringify(look);
-    code = lookByText.get(text);
-    if (code === undefined) {
-      lookByText.set(text, (code = stored.looks.length));
-      stored.looks.push(look);
-    }
-    lookByObject.set(look, code);
-    return code;
-  };
-  let last = -1;
-  for (const profile of profiles) {
-    // Facts the customer lacks (undefined) are left out, as JSON text of the object left them out.
-    const names = Object.keys(profile.facts).filter((name) => profile.facts[name] !== undefined);
-    // Most customers have the last one's shape: compared name by name, with no text made.
-    const previous = stored.shapes[last];
-    let shape = previous && previous.length === names.length && previous.every((name, i) => name === names[i]) ? last : undefined;
-    if (shape === undefined) {
-      const joined = names.join('\n');
-      shape = shapeByNames.get(joined);
-      if (shape === undefined) {
-        shapeByNames.set(joined, (shape = stored.shapes.length));
-        stored.shapes.push(names);
-      }
-      last = shape;
-    }
-    stored.rows[profile.key] = [
-      shape, names.map((name) => profile.facts[name]), profile.tier ? lookOf(profile.tier) : -1,
-      profile.badges.map(lookOf), profile.treatments.map(lookOf), profile.followUps, profile.asOfDay,
-    ];
-  }
-  return { bucket, json: JSON.stringify(stored) };
-}
-
-/** A bucket's profiles by customer key, of either layout (a bucket from before `v: 2` is a plain map). */
-export function readProfiles(stored: StoredBucket | undefined): Record<string, Profile> {
-  const parsed = readBucket<unknown>(stored) as unknown as ProfileBucket | Record<string, Profile>;
-  if (parsed.v !== 2) return parsed as Record<string, Profile>;
-  const { looks, shapes, rows } = parsed as ProfileBucket;
-  const profiles: Record<string, Profile> = {};
-  for (const [key, [shape, values, tier, badges, treatments, followUps, asOfDay]] of Object.entries(rows)) {
-    const facts: Facts = {};
-    shapes[shape]!.forEach((name, i) => (facts[name] = values[i] as Facts[string]));
-    profiles[key] = {
-      key, facts, tier: tier < 0 ? null : (looks[tier] as TierOutcome), badges: badges.map((i) => looks[i] as BadgeOutcome),
-      treatments: treatments.map((i) => looks[i] as TreatmentOutcome), followUps, asOfDay,
-    };
-  }
-  return profiles;
 }
 
 /** A customer's profile: as the rescore of the touched found it, else as the whole rescore did. */
