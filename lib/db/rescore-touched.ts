@@ -13,7 +13,7 @@ import { tableOfBuild, tableRecordKey } from './customer-table';
 import { allKeptDates } from './kept-dates';
 import { dueTallyOver, type RescoreStatus } from './profiles';
 import { raisedRecord, ruleSetsWith, scoreStored, talliedOf, type Scoring } from './rescore';
-import type { RescoredCustomer, RescoredGroup } from './rescored';
+import { storedRescored, type RescoredCustomer, type RescoredGroup } from './rescored';
 import { activeRuleFiles } from './rule-files';
 import { groupOf, storeCounts, type Database } from './schema';
 import { snapshotBefore } from './snapshots';
@@ -87,7 +87,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const store = tx.objectStore('rescored');
   await Promise.all([
     store.clear(),
-    ...[...groups].map(([group, rescored]) => store.put({ group, json: JSON.stringify(rescored) })),
+    ...[...groups].map(([group, rescored]) => store.put(storedRescored(group, rescored))),
     tx.objectStore('meta').put(patch),
     tx.objectStore('meta').put(due),
     compactTouched({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, touched),

@@ -1,7 +1,7 @@
 import type { FollowUpRecord } from '../follow-ups';
 import { bucketOf } from './buckets';
-import type { Profile } from './profiles';
-import { groupOf, type Database } from './schema';
+import { readProfiles, storedProfiles, type Profile } from './profile-bucket';
+import { groupOf, type Database, type TiermarkDB } from './schema';
 
 /**
  * What the rescore of the touched customers found (see rescore-touched.ts), by bucket group, over
@@ -18,10 +18,33 @@ export interface RescoredCustomer {
 /** A bucket group's rescored customers, as stored in `rescored`. */
 export type RescoredGroup = Record<string, RescoredCustomer>;
 
+/** A group as stored in `rescored`. */
+export type StoredRescored = TiermarkDB['rescored']['value'];
+
+/**
+ * A group for `rescored`: the profiles as a profile bucket keeps them (each tier, badge and
+ * treatment once: as plain JSON, 3 kB a customer, 37 MB for a day's customers at a million, made
+ * and written again by each rescore of the touched), and the raised follow-ups by customer.
+ */
+export function storedRescored(group: number, rescored: RescoredGroup): StoredRescored {
+  const raised: Record<string, FollowUpRecord[]> = {};
+  for (const [key, customer] of Object.entries(rescored)) if (customer.raised.length > 0) raised[key] = customer.raised;
+  return { group, json: storedProfiles(group, Object.values(rescored).map(({ profile }) => profile)).json, raised: JSON.stringify(raised) };
+}
+
+/** A stored group's customers; one the release before wrote (no `raised`) is one map of both. */
+function readRescored(stored: StoredRescored | undefined): RescoredGroup {
+  if (!stored) return {};
+  if (stored.raised === undefined) return JSON.parse(stored.json) as RescoredGroup;
+  const raised = JSON.parse(stored.raised) as Record<string, FollowUpRecord[]>;
+  const group: RescoredGroup = {};
+  for (const [key, profile] of Object.entries(readProfiles({ bucket: stored.group, json: stored.json }))) group[key] = { profile, raised: raised[key] ?? [] };
+  return group;
+}
+
 /** The rescored customers of a key's bucket group (none when no rescore of the touched lies over the whole one). */
 export async function rescoredGroupOf(db: Database, key: string): Promise<RescoredGroup> {
-  const stored = await db.get('rescored', groupOf(bucketOf(key)));
-  return stored ? (JSON.parse(stored.json) as RescoredGroup) : {};
+  return readRescored(await db.get('rescored', groupOf(bucketOf(key))));
 }
 
 /** A customer as the last rescore found them: the rescore of the touched over the whole one. */
@@ -32,6 +55,6 @@ export async function rescoredCustomer(db: Database, key: string): Promise<Resco
 /** Every rescored customer, by key: a rescore of the touched holds a day's changed customers, a few thousand. */
 export async function allRescored(db: Database): Promise<Map<string, RescoredCustomer>> {
   const all = new Map<string, RescoredCustomer>();
-  for (const stored of await db.getAll('rescored')) for (const [key, rescored] of Object.entries(JSON.parse(stored.json) as RescoredGroup)) all.set(key, rescored);
+  for (const stored of await db.getAll('rescored')) for (const [key, rescored] of Object.entries(readRescored(stored))) all.set(key, rescored);
   return all;
 }

@@ -51,7 +51,7 @@ export interface TiermarkDB extends DBSchema {
   /** Customers imports changed since the last whole rescore, with their identifiers, a commit's group at a time (see touched.ts). */
   touched: { key: number; value: TouchedBatch };
   /** What the rescore of touched customers found, over the last whole rescore's buckets, by bucket group (see touched.ts). */
-  rescored: { key: number; value: { group: number; json: string } };
+  rescored: { key: number; value: { group: number; json: string; raised?: string } };
 }
 
 /** One commit group's changed customers and the identifiers they hold, as JSON (see touched.ts). */

@@ -9,7 +9,9 @@ import { rescore } from '../../../lib/db/rescore';
 import { setNotes } from '../../../lib/db/customer-notes';
 import { rescoreTouched, touchedInPlaceOfWhole, touchedRunning } from '../../../lib/db/rescore-touched';
 import { saveRuleFile } from '../../../lib/db/rule-files';
-import { openTiermarkDB, type Database, type StoreCounts } from '../../../lib/db/schema';
+import { groupOf, openTiermarkDB, type Database, type StoreCounts } from '../../../lib/db/schema';
+import { allRescored, type RescoredCustomer } from '../../../lib/db/rescored';
+import { bucketOf } from '../../../lib/db/buckets';
 import { compactTouched, stageTouchedCustomers, TOUCHED_MAX, touchedSince, type TouchedCount } from '../../../lib/db/touched';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
@@ -150,6 +152,16 @@ describe('rescoring only the customers an import touched', () => {
       due: await db.get('meta', 'dueTally'),
     });
     const layered = await seen();
+    // The layer as the release before wrote it, one map of profiles and raised follow-ups, reads the same.
+    const oldLayout = new Map<number, Record<string, RescoredCustomer>>();
+    for (const [key, customer] of await allRescored(db)) {
+      const group = groupOf(bucketOf(key));
+      oldLayout.set(group, { ...oldLayout.get(group), [key]: customer });
+    }
+    expect((await db.getAll('rescored')).every((stored) => stored.raised !== undefined)).toBe(true);
+    await db.clear('rescored');
+    for (const [group, customers] of oldLayout) await db.put('rescored', { group, json: JSON.stringify(customers) });
+    expect(await seen()).toEqual(layered);
     expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done', modelsKept: true, customers: 6 });
     expect(await db.count('rescored')).toBe(0);
     expect(await seen()).toEqual(layered);
