@@ -34,10 +34,9 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
     }
   }
   if (touched?.state === 'done') clearLookupCache(database);
-  // An import it completed needs no whole rescore. After staff's notes one still follows, as a
-  // seller's "rescore everyone" does: what notes change (do-not-contact closing follow-ups) is not
-  // yet proven read through the layer everywhere.
-  if (reason === 'import' && touched?.state === 'done' && touched.complete) {
+  // An import or staff's notes it completed need no whole rescore (at a million, a minute and a
+  // gigabyte for each note saved); a seller's "rescore everyone" still gets one.
+  if ((reason === 'import' || reason === 'notes') && touched?.state === 'done' && touched.complete) {
     const status = await touchedInPlaceOfWhole(database, reason, startedAt, touched);
     void rescoreProgress.setValue(status);
     await rebuildMissingMonths(status, timeZone);

@@ -163,7 +163,7 @@ export async function touchedRunning(db: Database, reason: RescoreStatus['reason
 }
 
 /**
- * An import's rescore when the rescore of the touched completed it (see `TouchedRescore.complete`):
+ * The rescore after an import or staff's notes when the rescore of the touched completed it (see `TouchedRescore.complete`):
  * the last whole rescore's status as the touched left it, with this one's moment and counts, and
  * the first order's day moved back when the import brought older history (so past months' snapshots
  * are rebuilt, as after a whole rescore). The next day's whole rescore, or a rule change, scores

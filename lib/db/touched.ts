@@ -171,8 +171,8 @@ export type WholeReason = 'no-base' | 'another-day' | 'inputs' | 'too-many' | 'n
 /**
  * What a rescore of the touched did: how many it rescored and in how long, or why only a whole
  * rescore will do. `complete`: it also put the customer table, the Overview's tallies, the
- * follow-ups' counts, the day's snapshot and forecast right, so after an import no whole rescore
- * is needed until the next day's.
+ * follow-ups' counts, the day's snapshot and forecast right, so after an import or staff's notes
+ * no whole rescore is needed until the next day's.
  */
 export type TouchedRescore = { state: 'done'; customers: number; ms: number; phases?: TouchedPhases; complete?: boolean; /** The touched's earliest first order, as a local day: older history imported. */ firstOrderDay?: number } | { state: 'whole'; reason: WholeReason };
 /** Where a rescore of the touched spent its time (ms): reading them with the day's models and what else scores read, scoring them, counting the figures again over the table and the snapshot, and the writes with the follow-ups' count. */

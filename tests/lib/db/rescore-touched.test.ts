@@ -57,6 +57,23 @@ const ROWS: Ref[][] = [
   ...['Wei Wang', 'Marie Curie', 'Ada Lovelace', 'Grace Hopper', 'Nobody Here'].map((value): Ref[] => [{ kind: 'name', value }]),
 ];
 
+/** The customers of the two files. */
+const KEYS_AFTER_A_DAY = ['a@example.com', 'b@example.com', 'marie@example.org', 'ada@example.com', 'grace@example.com', 'marie.c@example.net'].map((email) => `woocommerce:${email}`);
+
+/** What pages read of the shop after a day: each customer's profile and follow-ups, badges three ways, the Overview's and Segments' figures, the follow-ups due and their groups. */
+async function seenByPages(db: Database) {
+  // When a follow-up was raised or worked is the moment of each rescore; all else must agree.
+  const untimed = (records: Awaited<ReturnType<typeof followUpsOf>>) => records.map(({ createdAt: _c, updatedAt: _u, ...rest }) => rest);
+  return {
+    profiles: await Promise.all(KEYS_AFTER_A_DAY.map((key) => getProfile(db, key))),
+    followUps: await Promise.all(KEYS_AFTER_A_DAY.map(async (key) => untimed(await followUpsOf(db, key)))),
+    looks: await looksThreeWays(db),
+    overview: await db.get('meta', 'overview'),
+    due: await db.get('meta', 'dueTally'),
+    groups: (await followUpGroups(db, localDayNumber(AS_OF.asOf, ZONE))).counts,
+  };
+}
+
 /** What a page is told for every row three ways: the lookup from the buckets, the index's shards, the whole index a small shop's page gets. */
 async function looksThreeWays(db: Database) {
   clearLookupCache(db);
@@ -140,17 +157,8 @@ describe('rescoring only the customers an import touched', () => {
   it('finds for every customer what the whole rescore after it finds with the day’s models', async () => {
     const db = await shopAfterADay();
     await rescoreTouched(db, AS_OF);
-    const keys = ['a@example.com', 'b@example.com', 'marie@example.org', 'ada@example.com', 'grace@example.com', 'marie.c@example.net'].map((email) => `woocommerce:${email}`);
-    // When a follow-up was raised is the moment of each rescore; all else must agree.
-    const untimed = (records: Awaited<ReturnType<typeof followUpsOf>>) => records.map(({ createdAt: _c, updatedAt: _u, ...rest }) => rest);
-    const seen = async () => ({
-      profiles: await Promise.all(keys.map((key) => getProfile(db, key))),
-      followUps: await Promise.all(keys.map(async (key) => untimed(await followUpsOf(db, key)))),
-      looks: await looksThreeWays(db),
-      // The Overview's and the Segments page's figures, and the follow-ups it says are due.
-      overview: await db.get('meta', 'overview'),
-      due: await db.get('meta', 'dueTally'),
-    });
+    const keys = KEYS_AFTER_A_DAY;
+    const seen = () => seenByPages(db);
     const layered = await seen();
     // The layer as the release before wrote it, one map of profiles and raised follow-ups, reads the same.
     const oldLayout = new Map<number, Record<string, RescoredCustomer>>();
@@ -228,6 +236,32 @@ describe('rescoring only the customers an import touched', () => {
     const other = await shopAfterADay();
     await other.delete('customerTable', 'head');
     expect(await rescoreTouched(other, AS_OF)).toMatchObject({ state: 'done', complete: false });
+  });
+
+  it('stands for the whole rescore after staff’s notes: follow-ups closed, tags counted, a customer hidden', async () => {
+    const db = await shopAfterADay();
+    await rescoreTouched(db, AS_OF);
+    const [marieCall] = await followUpsOf(db, 'woocommerce:marie@example.org');
+    await setFollowUpStatus(db, marieCall!.id, 'done');
+    // Do not contact Ada and Marie (her call done stays done); a tag for Wei; Grace off seller pages.
+    for (const key of ['woocommerce:ada@example.com', 'woocommerce:marie@example.org']) await setNotes(db, { key, note: '不要联系', tags: [], doNotContact: true, hideOnPages: false });
+    await setNotes(db, { key: 'woocommerce:b@example.com', note: '', tags: ['回访'], doNotContact: false, hideOnPages: false });
+    await setNotes(db, { key: 'woocommerce:grace@example.com', note: '', tags: [], doNotContact: false, hideOnPages: true });
+    const startedAt = Date.now();
+    const touched = await rescoreTouched(db, AS_OF);
+    expect(touched).toMatchObject({ state: 'done', complete: true });
+    const status = await touchedInPlaceOfWhole(db, 'notes', startedAt, touched);
+    const layered = { ...(await seenByPages(db)), open: status.followUpsOpen, missed: status.followUpsMissed };
+    expect(await rescore(db, { reason: 'notes', ...AS_OF })).toMatchObject({ state: 'done', modelsKept: true });
+    const whole = (await db.get('meta', 'rescore')) as RescoreStatus;
+    expect({ ...(await seenByPages(db)), open: whole.followUpsOpen, missed: whole.followUpsMissed }).toEqual(layered);
+    // Not vacuous: Ada's open call went, Marie's done one stayed, Wei's tag is counted, Grace shows nowhere.
+    const at = (key: string) => layered.followUps[KEYS_AFTER_A_DAY.indexOf(`woocommerce:${key}`)]!;
+    expect(at('ada@example.com')).toEqual([]);
+    expect(at('marie@example.org').map((f) => [f.id, f.status])).toEqual([[marieCall!.id, 'done']]);
+    expect(layered.open).toBe(KEYS_AFTER_A_DAY.length - 2);
+    expect((layered.overview as OverviewRecord).all.segments['tag|回访']).toMatchObject({ kind: 'tag', count: 1 });
+    expect(layered.looks.lookup[ROWS.findIndex((row) => row[0]!.kind === 'email' && row[0]!.value === 'grace@example.com')]).toBeNull();
   });
 
   it('says it is scoring while it runs, and has past months rebuilt when an import brought older history', async () => {
