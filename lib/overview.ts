@@ -84,14 +84,15 @@ const count = (counts: Record<string, number>, value: string) => (counts[value] 
 /** The facts `tallyCustomer` reads (the Segments' counts read `tags`): what a tally counted from the customer table needs of its columns. */
 export const TALLIED_FACTS = ['lifecycleStage', 'lostBand', 'valueQuadrant', 'rfmR', 'rfmF', 'frequency', 'tags'] as const;
 
-export function tallyCustomer(tally: OverviewTally, row: TalliedCustomer): void {
+/** Counts a customer in a tally; `segments: false` leaves their segments to the caller (see `tallyOfTable`, which counts them by code). */
+export function tallyCustomer(tally: OverviewTally, row: TalliedCustomer, segments = true): void {
   const { lifecycleStage, lostBand, valueQuadrant, rfmR: r, rfmF: f } = row.facts;
   if (isLifecycleStage(lifecycleStage)) count(tally.stages, lifecycleStage);
   if (typeof lostBand === 'string') count(tally.lostBands, lostBand);
   if (isValueQuadrant(valueQuadrant)) count(tally.quadrants, valueQuadrant);
   tally.customers += 1;
   tally.orders += row.orderCount;
-  countSegments(tally.segments, row);
+  if (segments) countSegments(tally.segments, row);
   const money = (tally.byCurrency[row.currency] ??= { customers: 0, netSalesMinor: 0, rfmMinor: Array<number>(25).fill(0) });
   money.customers += 1;
   money.netSalesMinor += row.monetaryMinor;

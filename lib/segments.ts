@@ -58,19 +58,20 @@ export const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key 
 /** What a customer is counted in: their tier, badges and treatments, and the tags staff gave them (the `tags` fact). */
 export type InSegments = Pick<CustomerRow, 'tier' | 'badges' | 'treatments'> & { facts?: CustomerRow['facts'] };
 
-/** One more customer in a segment. A function of its own, not a closure per customer: the rescore counts a million. */
-function countIn(counts: SegmentCounts, kind: Segment['kind'], ref: string, label: Localised, colour: string | null, rank = 0): void {
+/** `n` more customers in a segment. A function of its own, not a closure per customer: the rescore counts a million. */
+function countIn(counts: SegmentCounts, kind: Segment['kind'], ref: string, label: Localised, colour: string | null, rank: number, n: number): void {
   const segment = counts[`${kind}|${ref}`];
-  if (segment) segment.count += 1;
-  else counts[`${kind}|${ref}`] = { kind, ref, label, colour, count: 1, rank };
+  if (segment) segment.count += n;
+  else counts[`${kind}|${ref}`] = { kind, ref, label, colour, count: n, rank };
 }
 
-export function countSegments(counts: SegmentCounts, row: InSegments): void {
-  if (row.tier) countIn(counts, 'tier', row.tier.ref, row.tier.label, row.tier.colour, row.tier.rank);
-  for (const badge of row.badges) countIn(counts, 'badge', badge.ref, badge.label, badge.colour);
-  for (const treatment of row.treatments) countIn(counts, 'treatment', treatment.ref, treatment.label, null);
+/** Counts a customer in their segments, or `n` customers in the same ones. */
+export function countSegments(counts: SegmentCounts, row: InSegments, n = 1): void {
+  if (row.tier) countIn(counts, 'tier', row.tier.ref, row.tier.label, row.tier.colour, row.tier.rank, n);
+  for (const badge of row.badges) countIn(counts, 'badge', badge.ref, badge.label, badge.colour, 0, n);
+  for (const treatment of row.treatments) countIn(counts, 'treatment', treatment.ref, treatment.label, null, 0, n);
   const tags = row.facts?.tags;
-  if (typeof tags === 'string') for (const tag of tags.split(TAG_SEPARATOR)) countIn(counts, 'tag', tag, { en: tag, 'zh-CN': tag }, null);
+  if (typeof tags === 'string') for (const tag of tags.split(TAG_SEPARATOR)) countIn(counts, 'tag', tag, { en: tag, 'zh-CN': tag }, null, 0, n);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { MissedFollowUp } from './engine/outcome';
 import type { Localised } from './localised';
 import { emptyForecast, FORECAST_FACTS, tallyForecast, type ForecastEntry } from './forecast';
 import { SpendLists } from './engine/currency';
+import { countSegments, type InSegments } from './segments';
 
 /**
  * The Overview's tallies counted again from the customer table the last whole rescore wrote, with
@@ -77,26 +78,45 @@ export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<strin
   // A shop of one shop (most sellers'): its tally is every shop's, counted once and copied.
   const shopsIn = new Set([...head.shops, ...[...now.keys()].map(shopOfKey)]);
   const onlyShop = shopsIn.size === 1 ? [...shopsIn][0]! : null;
-  const tally = (customer: TalliedCustomer, shop: string) => {
-    tallyCustomer(record.all, customer);
-    if (onlyShop === null) tallyCustomer(shopTally(shop), customer);
+  const tally = (customer: TalliedCustomer, shop: string, segments: boolean) => {
+    tallyCustomer(record.all, customer, segments);
+    if (onlyShop === null) tallyCustomer(shopTally(shop), customer, segments);
   };
+  // The table's rows counted in their segments by code, each code's customers at once after: a
+  // segment's key made for each of a row's tier, badges and tags was most of the tally at a million.
+  const inSegments = head.shops.map(() => ({ tiers: new Float64Array(head.tiers.length + 1), badgeSets: new Float64Array(head.badgeSets.length), treatmentSets: new Float64Array(head.treatmentSets.length), tags: new Map<string, number>() }));
   for (let at = 0; at < head.size; at += 1) {
     const key = replaced.get(at);
     if (key !== undefined) {
-      tally(now.get(key)!, shopOfKey(key));
+      tally(now.get(key)!, shopOfKey(key), true);
       continue;
     }
     row.currency = head.currencies[currencies[at]!]!;
     row.orderCount = orderCounts[at]!;
     row.monetaryMinor = monetary[at]!;
     row.tier = tiers[at] === 0 ? null : head.tiers[tiers[at]! - 1]!;
-    row.badges = badgesOf[badgeSets[at]!]!;
-    row.treatments = treatmentsOf[treatmentSets[at]!]!;
     for (const [fact, value] of facts) rowFacts[fact] = value(at);
-    tally(row, head.shops[shops[at]!]!);
+    tally(row, head.shops[shops[at]!]!, false);
+    const counted = inSegments[shops[at]!]!;
+    counted.tiers[tiers[at]!]! += 1;
+    counted.badgeSets[badgeSets[at]!]! += 1;
+    counted.treatmentSets[treatmentSets[at]!]! += 1;
+    const tags = rowFacts.tags;
+    if (typeof tags === 'string') counted.tags.set(tags, (counted.tags.get(tags) ?? 0) + 1);
   }
-  for (const [key, customer] of now) if (!rowsOf.has(key)) tally(customer, shopOfKey(key));
+  head.shops.forEach((shop, code) => {
+    const counted = inSegments[code]!;
+    const count = (segments: InSegments, n: number) => {
+      if (n === 0) return;
+      countSegments(record.all.segments, segments, n);
+      if (onlyShop === null) countSegments(shopTally(shop).segments, segments, n);
+    };
+    counted.tiers.forEach((n, tier) => count({ tier: tier === 0 ? null : head.tiers[tier - 1]!, badges: [], treatments: [] }, n));
+    counted.badgeSets.forEach((n, set) => count({ tier: null, badges: badgesOf[set]!, treatments: [] }, n));
+    counted.treatmentSets.forEach((n, set) => count({ tier: null, badges: [], treatments: treatmentsOf[set]! }, n));
+    for (const [tags, n] of counted.tags) count({ tier: null, badges: [], treatments: [], facts: { tags } }, n);
+  });
+  for (const [key, customer] of now) if (!rowsOf.has(key)) tally(customer, shopOfKey(key), true);
   if (onlyShop !== null) record.byShop[onlyShop] = structuredClone(record.all);
   return record;
 }

@@ -262,6 +262,14 @@ describe('rescoring only the customers an import touched', () => {
     expect(layered.open).toBe(KEYS_AFTER_A_DAY.length - 2);
     expect((layered.overview as OverviewRecord).all.segments['tag|回访']).toMatchObject({ kind: 'tag', count: 1 });
     expect(layered.looks.lookup[ROWS.findIndex((row) => row[0]!.kind === 'email' && row[0]!.value === 'grace@example.com')]).toBeNull();
+
+    // Now in the whole rescore's table, Wei's tag is counted from his row when others are rescored.
+    await importText(db, 'evening.csv', `${WOO_HEADER}\n9,2024-03-10,ada@example.com,Ada,Lovelace,5.00\n`);
+    expect(await rescoreTouched(db, AS_OF)).toMatchObject({ state: 'done', customers: 1, complete: true });
+    const overTable = (await db.get('meta', 'overview')) as OverviewRecord;
+    expect(overTable.all.segments['tag|回访']).toMatchObject({ kind: 'tag', count: 1 });
+    expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done', modelsKept: true });
+    expect(await db.get('meta', 'overview')).toEqual(overTable);
   });
 
   it('says it is scoring while it runs, and has past months rebuilt when an import brought older history', async () => {
