@@ -1,4 +1,4 @@
-import type { CustomerTableHead, RowLine, ShopSeen, TableRecord } from './customer-table';
+import type { CustomerTableHead, RowLine, ShopKpis, ShopSeen, TableRecord } from './customer-table';
 import { codeIn, entryKeys } from './table-codes';
 
 /**
@@ -18,6 +18,10 @@ export interface StoredTablePatch {
   spend?: Array<[currency: string, list: ArrayBuffer]>;
   /** Each shop's customers, tiers and badge sets among the table's rows it leaves (see `seenOfTable`), in place of the table's. */
   seen?: ShopSeen[];
+  /** When the rescore of the touched wrote it: what is counted over it is kept with it only while it is the one in force. */
+  written?: number;
+  /** The Overview's opening KPIs counted over it, once written (see `keepOpeningKpis`), in place of the table's. */
+  openingKpis?: ShopKpis;
 }
 
 type Codes = Uint32Array;
@@ -90,8 +94,9 @@ export class PatchedTable {
       columns: { ...base.columns },
     };
     // Worked out from the table's own records as it was built: counted afresh by the query worker,
-    // but for the spend lists a patch brings merged.
-    delete head.openingKpis;
+    // but for the spend lists a patch brings merged and the opening KPIs counted over it since.
+    if (patch.openingKpis) head.openingKpis = patch.openingKpis;
+    else delete head.openingKpis;
     this.spend = new Map((patch.spend ?? []).map(([currency, list]) => [`spend:${currency}`, new Float64Array(list)]));
     if (patch.spend) head.spendCurrencies = patch.spend.map(([currency]) => currency);
     else delete head.spendCurrencies;

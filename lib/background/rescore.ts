@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { remindOfFollowUps } from './reminders';
 import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
+import { countOpeningKpis, keepOpeningKpis } from '../db/customer-table';
 import { rescore, updateRescoreNeeded } from '../db/rescore';
 import { rescoreTouched, touchedInPlaceOfWhole, touchedRunning } from '../db/rescore-touched';
 import { AFTER_STAGED, type TouchedRescore } from '../db/touched';
@@ -11,6 +12,7 @@ import { onMessage } from '../messaging';
 import { pastSnapshotProgress, rescoreProgress, shopSettings } from '../settings';
 import { monthsToRebuild, rebuildCutShort, rebuildPastSnapshots } from '../db/past-snapshots';
 import { db } from './store';
+import type { Database } from '../db/schema';
 
 const DAILY_ALARM = 'daily-rescore';
 
@@ -39,6 +41,7 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   if ((reason === 'import' || reason === 'notes') && touched?.state === 'done' && touched.complete) {
     const status = await touchedInPlaceOfWhole(database, reason, startedAt, touched);
     void rescoreProgress.setValue(status);
+    void kpisOverPatch(database);
     await rebuildMissingMonths(status, timeZone);
     return status;
   }
@@ -54,6 +57,17 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   clearLookupCache(database);
   await rebuildMissingMonths(status, timeZone);
   return status;
+}
+
+/** The Overview's opening KPIs over the patch just written, counted once here, not by each Overview opened; not in the rescore's turn. */
+async function kpisOverPatch(database: Database): Promise<void> {
+  try {
+    const counted = await countOpeningKpis(database);
+    if (counted) await keepOpeningKpis(database, counted);
+  } catch (error) {
+    // The Overview counts them itself, as before.
+    console.error('Tiermark: the KPIs over the day’s patch were not kept', error);
+  }
 }
 
 /** After a rescore, past months' snapshots rebuilt when some are missing or an import changed their orders. */

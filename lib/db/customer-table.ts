@@ -4,7 +4,7 @@ import type { ForecastActual } from '../forecast';
 import type { MovedCell, Movement, MovementDimension, PathStep } from '../snapshots';
 import { customerPath, movedBetween, movementBetween } from './snapshots';
 import type { CohortTable, CohortUnit } from '../cohorts';
-import type { KpiSettings, PeriodChoice } from '../kpis';
+import { DEFAULT_KPI_SETTINGS, OPENING_PERIOD, TREND_PERIODS, type KpiSettings, type PeriodChoice } from '../kpis';
 import { previewRuleFile, type RulePreview } from '../engine/preview';
 import { PatchedTable } from '../table-patch';
 import { defaultRegistry } from '../engine/registry';
@@ -104,6 +104,40 @@ export async function openCustomerTable(db: Database): Promise<OpenedTable | nul
     return read;
   }, patch);
   return { table, notListed: Math.max(0, counts.customers - table.head.counts.customers) };
+}
+
+/** The opening KPIs counted over the patch in force (see `countOpeningKpis`), and which patch that was. */
+export interface KpisOverPatch {
+  built: string;
+  written: number;
+  kpis: ShopKpis;
+}
+
+/**
+ * The Overview's opening KPIs (its default period and trend) counted over the patch a rescore of
+ * the touched wrote; null without one, or when they are kept with it already. Over a patch each
+ * Overview opened counted them again from every customer's purchases: 1.4 s at a million.
+ */
+export async function countOpeningKpis(db: Database): Promise<KpisOverPatch | null> {
+  const head = (await db.get('customerTable', 'head')) as CustomerTableHead | undefined;
+  const stored = head && (await db.get('customerTable', tableRecordKey(head.built, 'patch')));
+  if (!head || !stored || !('patch' in stored) || stored.patch.written === undefined || stored.patch.openingKpis) return null;
+  const opened = await openCustomerTable(db);
+  if (!opened) return null;
+  const kpis = await opened.table.kpis(null, OPENING_PERIOD, DEFAULT_KPI_SETTINGS, TREND_PERIODS);
+  return { built: head.built, written: stored.patch.written, kpis };
+}
+
+/**
+ * Keeps KPIs counted over a patch with it, when it is still the one in force: not over a patch a
+ * rescore of the touched wrote after the count began. Whether they were kept.
+ */
+export async function keepOpeningKpis(db: Database, counted: KpisOverPatch): Promise<boolean> {
+  const tx = db.transaction('customerTable', 'readwrite');
+  const [head, stored] = await Promise.all([tx.store.get('head') as Promise<CustomerTableHead | undefined>, tx.store.get(tableRecordKey(counted.built, 'patch'))]);
+  const kept = head?.built === counted.built && stored !== undefined && 'patch' in stored && stored.patch.written === counted.written;
+  await Promise.all([kept && tx.store.put({ ...stored, patch: { ...stored.patch, openingKpis: counted.kpis } }), tx.done]);
+  return kept;
 }
 
 /** A store without customers: nothing to preview over. */

@@ -138,6 +138,7 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
       counts,
       ...(spend && { spend: [...spend].map(([currency, list]): [string, ArrayBuffer] => [currency, list.slice().buffer]) }),
       seen: seenOfTable(head, records, rowsOf),
+      written: Date.now(),
     } satisfies StoredTablePatch,
     snapshot: today && withStandings(today, found.map(({ hashes, outcome, facts, previous }) => ({ hashes, tier: outcome.tier, badges: outcome.badges, stage: facts.lifecycleStage, previous }))),
   };

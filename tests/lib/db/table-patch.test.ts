@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { openCustomerTable } from '../../../lib/db/customer-table';
+import { countOpeningKpis, keepOpeningKpis, openCustomerTable } from '../../../lib/db/customer-table';
 import { rescore } from '../../../lib/db/rescore';
 import { rescoreTouched } from '../../../lib/db/rescore-touched';
 import type { Database } from '../../../lib/db/schema';
@@ -107,6 +107,44 @@ describe('the customer table under a rescore of the touched', () => {
     expect(patched.previews.some((preview) => preview.matches > 0)).toBe(true);
     expect(patched.standings.find(([key]) => key === 'woocommerce:grace@example.com')![1]).not.toBeNull();
     expect(patched.moved[0]!.cells.length).toBeGreaterThan(1);
+  });
+
+  it('keeps the opening KPIs counted over the patch with it, but not over a patch written since', async () => {
+    const { db, asOf } = await shopsAfterADay();
+    expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done' });
+    const opening = async () => (await openCustomerTable(db))!.table.kpis(null, OPENING_PERIOD, DEFAULT_KPI_SETTINGS, TREND_PERIODS);
+    // Counted by the query worker from every customer's purchases, as before.
+    expect((await openCustomerTable(db))!.table.head.openingKpis).toBeUndefined();
+    const overPatch = await opening();
+    const counted = (await countOpeningKpis(db))!;
+    expect(counted.kpis).toEqual(overPatch);
+    expect(await keepOpeningKpis(db, counted)).toBe(true);
+    const { table } = (await openCustomerTable(db))!;
+    expect(table.head.openingKpis).toEqual(overPatch);
+    expect(await opening()).toEqual(overPatch);
+    // Kept once: nothing to count again.
+    expect(await countOpeningKpis(db)).toBeNull();
+
+    // Later the same day Ada orders again: the KPIs counted before that patch are not kept with it.
+    await importText(db, 'evening.csv', `${WOO_HEADER}\n41,${isoDay(localDayNumber(asOf.asOf, asOf.timeZone))},ada@example.com,Ada,Lovelace,70.00`);
+    const before = (await countOpeningKpis(db)) ?? counted;
+    expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done' });
+    expect(await keepOpeningKpis(db, before)).toBe(false);
+    expect((await openCustomerTable(db))!.table.head.openingKpis).toBeUndefined();
+    const again = (await countOpeningKpis(db))!;
+    expect(again.kpis).not.toEqual(overPatch);
+    expect(await keepOpeningKpis(db, again)).toBe(true);
+    // As the whole rescore after the day counts them; the customer equity, a sum of predicted
+    // values, up to the last digits of a sum taken in another order of customers.
+    const { equity: keptEquity, ...kept } = await opening();
+    expect(await rescore(db, { reason: 'import', ...asOf })).toMatchObject({ state: 'done', modelsKept: true });
+    const { equity, ...whole } = await opening();
+    expect(whole).toEqual(kept);
+    expect(Object.keys(equity).sort()).toEqual(Object.keys(keptEquity).sort());
+    for (const [currency, { customers, value }] of Object.entries(equity)) {
+      expect(keptEquity[currency]!.customers).toBe(customers);
+      expect(keptEquity[currency]!.value).toBeCloseTo(value, 6);
+    }
   });
 
   it('offers as filter choices only the tiers and badges some customer holds after the day', async () => {
