@@ -17,7 +17,7 @@ import { storedRescored, type RescoredCustomer, type RescoredGroup } from './res
 import { activeRuleFiles } from './rule-files';
 import { groupOf, storeCounts, type Database } from './schema';
 import { snapshotBefore } from './snapshots';
-import { compactTouched, rescoreInputs, reusableBase, type TouchedRescore } from './touched';
+import { baseInForce, compactTouched, rescoreInputs, touchedOver, type TouchedRescore } from './touched';
 
 /**
  * The rescore of only the customers imports touched since the last whole rescore, on the same day
@@ -41,14 +41,19 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const asOf = options.asOf ?? Date.now();
   const base = { asOf, asOfDay: localDayNumber(asOf, options.timeZone), timeZone: options.timeZone, settings: options.settings };
   const { ruleFiles } = await activeRuleFiles(db, registry);
-  const reusable = await reusableBase(db, base.asOfDay, rescoreInputs(ruleFiles, options.settings, options.timeZone));
+  const inForce = await baseInForce(db, base.asOfDay, rescoreInputs(ruleFiles, options.settings, options.timeZone));
+  if ('whole' in inForce) return { state: 'whole', reason: inForce.whole };
+  // Read while the staged are parsed and the touched scored: at a million customers the table's
+  // columns the figures need are some 100 MB, each snapshot 20 MB. The earlier snapshot, which
+  // scoring needs, is read first: read beside the table it came last, and scoring waited for both.
+  const earlier = snapshotBefore(db, base.asOfDay);
+  const reads = { earlier, table: earlier.then(() => tableOfBuild(db, inForce.base.built, tallyRecordNames)), today: earlier.then(() => db.get('snapshots', base.asOfDay)) };
+  // Awaited later, or not at all; a failed read meanwhile is not an unhandled rejection.
+  for (const read of Object.values(reads)) read.catch(() => undefined);
+  const reusable = await touchedOver(db, inForce);
   if ('whole' in reusable) return { state: 'whole', reason: reusable.whole };
   const { base: kept, touched } = reusable;
-  // Read while the touched are scored: at a million customers the table's columns the figures need are some 80 MB.
-  const reads = { table: tableOfBuild(db, kept.built, tallyRecordNames), today: db.get('snapshots', base.asOfDay) };
-  // Awaited after the scoring; a failed read meanwhile is not an unhandled rejection.
-  for (const read of Object.values(reads)) read.catch(() => undefined);
-  const scoring: Scoring = { base, ctx: { ...base, models: kept.models }, ruleSetFor: ruleSetsWith(ruleFiles, registry, kept.unfit), earlier: await snapshotBefore(db, base.asOfDay) };
+  const scoring: Scoring = { base, ctx: { ...base, models: kept.models }, ruleSetFor: ruleSetsWith(ruleFiles, registry, kept.unfit), earlier: await reads.earlier };
   const [dates, notes, counts] = await Promise.all([allKeptDates(db), allNotes(db), storeCounts(db)]);
   const read = performance.now();
   const now = Date.now();

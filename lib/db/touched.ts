@@ -181,16 +181,30 @@ export type TouchedPhases = Record<'read' | 'score' | 'figures' | 'write', numbe
 /** The rescores after which what changed is staged: the touched are rescored first, and the day's models may be kept. */
 export const AFTER_STAGED: ReadonlySet<RescoreStatus['reason']> = new Set(['import', 'notes', 'manual']);
 
+/** The last whole rescore's base and badge index, when they are in force for the day and the inputs. */
+export type BaseInForce = { base: RescoreBase; head: BadgeIndexHead };
+
+/** The last whole rescore's base, when its badge index is in place and it was made the same day with the same inputs. */
+export async function baseInForce(db: Database, asOfDay: number, inputs: string): Promise<BaseInForce | { whole: WholeReason }> {
+  const [base, head] = await Promise.all([db.get('meta', 'rescoreBase') as Promise<RescoreBase | undefined>, db.get('meta', 'badgeIndex') as Promise<BadgeIndexHead | undefined>]);
+  if (!base || !head?.built || head.built !== base.built) return { whole: 'no-base' };
+  if (base.asOfDay !== asOfDay) return { whole: 'another-day' };
+  if (base.inputs !== inputs) return { whole: 'inputs' };
+  return { base, head };
+}
+
 /**
  * The last whole rescore's base, with what was touched since, when scores made with it now are
  * what that rescore would make: the same day and inputs, its badge index still in place, no more
  * touched than staged, no other change to the store, and no currency it did not see.
  */
 export async function reusableBase(db: Database, asOfDay: number, inputs: string): Promise<{ base: RescoreBase; touched: Touched } | { whole: WholeReason }> {
-  const [base, head] = await Promise.all([db.get('meta', 'rescoreBase') as Promise<RescoreBase | undefined>, db.get('meta', 'badgeIndex') as Promise<BadgeIndexHead | undefined>]);
-  if (!base || !head?.built || head.built !== base.built) return { whole: 'no-base' };
-  if (base.asOfDay !== asOfDay) return { whole: 'another-day' };
-  if (base.inputs !== inputs) return { whole: 'inputs' };
+  const inForce = await baseInForce(db, asOfDay, inputs);
+  return 'whole' in inForce ? inForce : touchedOver(db, inForce);
+}
+
+/** The base in force with what was touched since, when no more were touched than staged, the store did not change otherwise, and they buy in currencies it saw. */
+export async function touchedOver(db: Database, { base, head }: BaseInForce): Promise<{ base: RescoreBase; touched: Touched } | { whole: WholeReason }> {
   const [touched, counts] = await Promise.all([touchedSince(db), storeCounts(db)]);
   if (touched.overflow) return { whole: 'too-many' };
   // The customers the whole rescore counted as it started, and those imports added since, are the
