@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { remindOfFollowUps } from './reminders';
 import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
-import { countOpeningKpis, keepOpeningKpis } from '../db/customer-table';
+import { countOpeningKpis, keepOpeningKpis, TableRebuilt } from '../db/customer-table';
 import { rescore, updateRescoreNeeded } from '../db/rescore';
 import { rescoreTouched, touchedInPlaceOfWhole, touchedRunning } from '../db/rescore-touched';
 import { AFTER_STAGED, type TouchedRescore } from '../db/touched';
@@ -65,8 +65,8 @@ async function kpisOverPatch(database: Database): Promise<void> {
     const counted = await countOpeningKpis(database);
     if (counted) await keepOpeningKpis(database, counted);
   } catch (error) {
-    // The Overview counts them itself, as before.
-    console.error('Tiermark: the KPIs over the day’s patch were not kept', error);
+    // The Overview counts them itself, as before; a table a whole rescore replaced meanwhile is no failure.
+    if (!(error instanceof TableRebuilt)) console.error('Tiermark: the KPIs over the day’s patch were not kept', error);
   }
 }
 
