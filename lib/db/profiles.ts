@@ -111,6 +111,11 @@ class FollowUpsOverLayer {
 /** Every follow-up in the store, in due order. */
 export async function allFollowUps(db: Database): Promise<FollowUpRecord[]> {
   const [buckets, layer] = await Promise.all([db.getAll('followups'), allRescored(db)]);
+  return followUpsOverLayer(buckets, layer);
+}
+
+/** The follow-ups of stored buckets with a layer of rescored customers over them, in due order: as staff see them. */
+export function followUpsOverLayer(buckets: readonly StoredBucket[], layer: ReadonlyMap<string, RescoredCustomer>): FollowUpRecord[] {
   const over = new FollowUpsOverLayer(layer);
   return [...buckets.flatMap((stored) => over.bucket(readBucket<FollowUpRecord>(stored))), ...over.rest()].sort((a, b) => a.dueDay - b.dueDay || (a.id < b.id ? -1 : 1));
 }

@@ -33,7 +33,7 @@ export function storedRescored(group: number, rescored: RescoredGroup): StoredRe
 }
 
 /** A stored group's customers; one the release before wrote (no `raised`) is one map of both. */
-function readRescored(stored: StoredRescored | undefined): RescoredGroup {
+export function readRescored(stored: StoredRescored | undefined): RescoredGroup {
   if (!stored) return {};
   if (stored.raised === undefined) return JSON.parse(stored.json) as RescoredGroup;
   const raised = JSON.parse(stored.raised) as Record<string, FollowUpRecord[]>;

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM } from './chromium.mjs';
 import type { StoredBucket } from '../../lib/db/buckets';
-import { readProfiles } from '../../lib/db/profiles';
+import { followUpsOverLayer, readProfiles, type Profile } from '../../lib/db/profiles';
+import { readRescored, type RescoredCustomer, type StoredRescored } from '../../lib/db/rescored';
+import type { FollowUpRecord } from '../../lib/follow-ups';
 
 export const EXTENSION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
 /** The end-to-end build that holds a test origin's permission up front (see wxt.config.ts and run.mjs). */
@@ -118,6 +120,25 @@ export async function storedEntries<T>(page: Page, store: string, count?: number
   })()`)) as StoredBucket[];
   // Profiles are decoded by the extension's own reader: their buckets refer to shared outcomes by place.
   return Object.assign({}, ...buckets.map((bucket) => (store === 'profiles' ? readProfiles(bucket) : JSON.parse(bucket.json)))) as Record<string, T>;
+}
+
+/** The layer a rescore of only the touched customers left over the whole rescore's profiles and follow-ups, read in an extension page. */
+async function storedLayer(page: Page): Promise<Map<string, RescoredCustomer>> {
+  const groups = await storedRecords<StoredRescored>(page, 'rescored');
+  return new Map(groups.flatMap((group) => Object.entries(readRescored(group))));
+}
+
+/** Every customer's profile as pages show it: the rescore of the touched's over the whole rescore's (after an import or staff's notes, no whole rescore follows). */
+export async function shownProfiles(page: Page): Promise<Record<string, Profile>> {
+  const [profiles, layer] = await Promise.all([storedEntries<Profile>(page, 'profiles'), storedLayer(page)]);
+  for (const [key, { profile }] of layer) profiles[key] = profile;
+  return profiles;
+}
+
+/** Every follow-up as staff see them, by id: the rescore of the touched's merged over the whole rescore's. */
+export async function shownFollowUps(page: Page): Promise<Record<string, FollowUpRecord>> {
+  const [buckets, layer] = await Promise.all([storedRecords<StoredBucket>(page, 'followups'), storedLayer(page)]);
+  return Object.fromEntries(followUpsOverLayer(buckets, layer).map((record) => [record.id, record]));
 }
 
 /**

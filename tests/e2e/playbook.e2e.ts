@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConsolePage } from '../../lib/demo/console-page';
 import { demoExportText, demoOrders, encodeGb18030, type DemoOrder } from '../../lib/demo/shop';
-import { importAndScore, lastRescore, openEmptyDashboard, storedEntries, storedRecord, storeRuleFile, THANK_YOU_CALLS, type LoadedExtension } from './extension';
+import { importAndScore, lastRescore, openEmptyDashboard, shownFollowUps, shownProfiles, storedEntries, storedRecord, storeRuleFile, THANK_YOU_CALLS, type LoadedExtension } from './extension';
 import { badgesIn, cardElements, cardText, clickInCard, openCardOf } from './badges';
 import { STAGE_LOOK, type LifecycleStage } from '../../lib/lifecycle';
 import { QUADRANT_LOOK, type ValueQuadrant } from '../../lib/value-matrix';
@@ -177,7 +177,7 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
       const rescore = await lastRescore(dashboard);
       return rescore.startedAt > before && rescore.state === 'done';
     }, { timeout: 30_000 }).toBe(true);
-    const greetings = Object.values(await storedEntries<{ ref: string; customerKey: string; status: string }>(dashboard, 'followups')).filter(
+    const greetings = Object.values(await shownFollowUps(dashboard)).filter(
       (f) => f.ref === 'important-dates/birthday-greeting',
     );
     expect(greetings.map((f) => [f.customerKey, f.status])).toEqual([[key, 'open']]);
@@ -186,7 +186,7 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
   });
 
   it('keeps notes and tags on the customer’s page and the card; do-not-contact closes their follow-ups; hidden, no page badges them', async () => {
-    const open = () => storedEntries<{ ref: string; customerKey: string; status: string }>(dashboard, 'followups').then((all) => Object.values(all).filter((f) => f.status === 'open'));
+    const open = () => shownFollowUps(dashboard).then((all) => Object.values(all).filter((f) => f.status === 'open'));
     // A buyer on the console's page; the seller's own file thanks every buyer by phone from the next rescore.
     const key = `taobao:${orders[0]!.nick}`;
     await storeRuleFile(dashboard, 'thank-you.json', THANK_YOU_CALLS);
@@ -207,7 +207,7 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
     const thanked = (await open()).filter((f) => f.ref === 'thank-you/call');
     expect(thanked.length).toBeGreaterThan(100);
     expect((await open()).filter((f) => f.customerKey === key)).toEqual([]);
-    const profile = (await storedEntries<{ facts: Record<string, unknown> }>(dashboard, 'profiles'))[key]!;
+    const profile = (await shownProfiles(dashboard))[key]!;
     expect(profile.facts).toMatchObject({ tags: '价格敏感, 物流敏感', doNotContact: true });
     // Kept as typed, after a reload.
     await dashboard.reload();
@@ -291,7 +291,7 @@ describe('the seller’s playbook: lifecycle stages, value × potential, tier be
       const rescore = await lastRescore(dashboard);
       return rescore.startedAt > before && rescore.state === 'done';
     }, { timeout: 30_000 }).toBe(true);
-    const profile = (await storedEntries<{ facts: Record<string, unknown> }>(dashboard, 'profiles'))[key]!;
+    const profile = (await shownProfiles(dashboard))[key]!;
     expect(profile.facts).toMatchObject({ tags: 'gift wrap, 老客户', doNotContact: false });
     await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#customers?tag=${encodeURIComponent('gift wrap')}`);
     await expect.poll(() => dashboard.locator('#tm-customers-count').innerText()).toMatch(/^1\b/);
