@@ -39,13 +39,35 @@ async function writeCopies(target: string, header: string, copies: Iterable<stri
   return bytes;
 }
 
+/** A date and time as the Shopify export writes them (2023-04-09 12:34:56 -0700): the date part. */
+const EXPORT_DATE = /\b(\d{4}-\d{2}-\d{2})(?= \d{2}:\d{2}:\d{2} [+-]\d{4})/g;
+
+/**
+ * The export's dates moved by whole days so that its latest is `lastDay` (YYYY-MM-DD): scored
+ * today, the export as it is (its last order in April 2023) is a shop whose every customer lapsed
+ * years ago, past every follow-up's window.
+ */
+function movedDates(body: string, lastDay: string): string {
+  let latest = '';
+  for (const [, day] of body.matchAll(EXPORT_DATE)) if (day! > latest) latest = day!;
+  const shift = Date.parse(lastDay) - Date.parse(latest);
+  const moved = new Map<string, string>();
+  return body.replace(EXPORT_DATE, (day) => {
+    let to = moved.get(day);
+    if (to === undefined) moved.set(day, (to = new Date(Date.parse(day) + shift).toISOString().slice(0, 10)));
+    return to;
+  });
+}
+
 /**
  * Writes at least `rows` line-item rows by repeating the export; each copy gets its own order
  * numbers and buyers (suffix -k), so the result has as many orders and customers as it looks.
  * Copies are numbered from `firstCopy`, so a second file can hold other customers than the first.
+ * With `lastDay`, every date is moved so that the latest is that day (see `movedDates`).
  */
-export async function generateShopifyRows(target: string, rows: number, firstCopy = 0): Promise<{ rows: number; bytes: number; copies: number }> {
-  const { header, body, bodyRows } = await exportParts();
+export async function generateShopifyRows(target: string, rows: number, firstCopy = 0, lastDay?: string): Promise<{ rows: number; bytes: number; copies: number }> {
+  const { header, body: asExported, bodyRows } = await exportParts();
+  const body = lastDay ? movedDates(asExported, lastDay) : asExported;
   const copies = Math.ceil(rows / bodyRows);
   const bytes = await writeCopies(target, header, (function* () {
     for (let k = firstCopy; k < firstCopy + copies; k += 1) yield copyOf(body, k);

@@ -13,6 +13,7 @@ import { ensureChromium } from '../e2e/chromium.mjs';
 import { launchExtension, openEmptyDashboard, storedRecord, storedRecords } from '../e2e/extension';
 import { ROOT } from '../helpers';
 import { TABLE_LAYOUT } from '../../lib/customer-table';
+import { isoDay, localDayNumber } from '../../lib/time';
 import type { TouchedRescore } from '../../lib/db/touched';
 import { measureCommand } from './command';
 import { benchSource, generateShopifyDay, generateShopifyRows } from './generate';
@@ -78,6 +79,9 @@ const rescoreRecord = (page: Page) =>
 const pastSnapshotsRecord = (page: Page) =>
   storedRecord<{ state: string; startedAt: number; finishedAt: number | null; of: number; bytes: number; error: string | null }>(page, 'meta', 'pastSnapshots');
 
+/** In the day of the bench's day of orders: the last day whose orders are all past (the export's times are as far west as UTC−8). */
+const DAY_OF_ORDERS = Date.now() - 32 * 3_600_000;
+
 /** Line-item rows that give about `customers` customers: the source export's own ratio, counted once. */
 async function rowsFor(customers: number): Promise<number> {
   const sample = join(OUT, 'scale-sample.csv');
@@ -89,7 +93,8 @@ async function rowsFor(customers: number): Promise<number> {
 
 async function measureSize(customers: number): Promise<Figures> {
   const file = join(OUT, `scale-${customers}.csv`);
-  const generated = await generateShopifyRows(file, await rowsFor(customers));
+  // A live shop: its last orders the day before the day's import (see `importDay`), so the rules raise follow-ups as in a real one.
+  const generated = await generateShopifyRows(file, await rowsFor(customers), 0, isoDay(localDayNumber(DAY_OF_ORDERS, 'UTC') - 1));
   console.log(`\n## ${customers.toLocaleString('en')} customers: ${generated.rows.toLocaleString('en')} rows, ${fmt(generated.bytes / 1e6, 0)} MB`);
   // A kept profile that holds the shop already: only the pages are measured (for work on them, without the import's half hour).
   const kept = process.env.TIERMARK_SCALE_PROFILE;
@@ -225,13 +230,13 @@ async function measureSize(customers: number): Promise<Figures> {
  * One day's orders for about 1% of the shop's customers (every hundredth copy of the export, its
  * buyers the same), imported through the dashboard; and the rescore that follows it. Each run's
  * orders are new (their numbers carry the run's tag), so a kept profile takes them again. They are of
- * the last day whose orders are all past (the export's times are as far west as UTC−8), as in a
- * seller's morning import: orders dated in past months (the export's last day, 2023) made every
- * month end since stale, and a rebuild of them all ran beside what the bench measured after.
+ * DAY_OF_ORDERS, as in a seller's morning import: orders dated in past months (the export's last
+ * day, 2023) made every month end since stale, and a rebuild of them all ran beside what the
+ * bench measured after.
  */
 async function importDay(page: Page, extensionId: string, customers: number, copies: number) {
   const file = join(OUT, `scale-${customers}-day.csv`);
-  const { rows } = await generateShopifyDay(file, copies, { every: 100, day: new Date(Date.now() - 32 * 3_600_000).toISOString().slice(0, 10), tag: `d${Date.now().toString(36)}` });
+  const { rows } = await generateShopifyDay(file, copies, { every: 100, day: isoDay(localDayNumber(DAY_OF_ORDERS, 'UTC')), tag: `d${Date.now().toString(36)}` });
   await page.goto(`chrome-extension://${extensionId}/options.html#import`);
   await page.setInputFiles('#tm-file-input', file);
   await page.locator('.tm-detected-format').waitFor({ timeout: 120_000 });
