@@ -79,7 +79,7 @@ const rescoreRecord = (page: Page) =>
 const pastSnapshotsRecord = (page: Page) =>
   storedRecord<{ state: string; startedAt: number; finishedAt: number | null; of: number; bytes: number; error: string | null }>(page, 'meta', 'pastSnapshots');
 
-/** In the day of the bench's day of orders: the last day whose orders are all past (the export's times are as far west as UTC−8). */
+/** An instant in the bench's day of orders: the last day whose orders are all past (the export's times are as far west as UTC−8). */
 const DAY_OF_ORDERS = Date.now() - 32 * 3_600_000;
 
 /** Line-item rows that give about `customers` customers: the source export's own ratio, counted once. */
