@@ -47,10 +47,10 @@ export function rowsOfKeys(keys: Iterable<string>, records: ReadonlyMap<string, 
  * now (at their rows, `rowsOf`), then the customers of `now` the table does not hold (new since it
  * was written), in the order given. `records` holds the records `tallyRecordNames` names.
  */
-export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, TalliedCustomer>, rowsOf: ReadonlyMap<string, number>, asOfDay: number): OverviewRecord {
+export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, TalliedCustomer>, rowsOf: ReadonlyMap<string, number>, held: HeldCodes, asOfDay: number): OverviewRecord {
   const replaced = new Map([...rowsOf].map(([key, row]) => [row, key]));
   const codes = (name: string) => new Uint32Array(records.get(name)!);
-  const [tiers, badgeSets, treatmentSets, currencies, shops, orderCounts] = ['tier', 'badgeSet', 'treatmentSet', 'currency', 'shop', 'orderCount'].map(codes) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  const [tiers, currencies, shops, orderCounts] = ['tier', 'currency', 'shop', 'orderCount'].map(codes) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   const monetary = new Float64Array(records.get('monetaryMinor')!);
   // Each fact as a function of the row: unknown (and a value of another type, which the tally takes as unknown) is null.
   const facts = TALLIED_FACTS.flatMap((fact): Array<[string, (row: number) => FactValue]> => {
@@ -82,9 +82,9 @@ export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<strin
     tallyCustomer(record.all, customer, segments);
     if (onlyShop === null) tallyCustomer(shopTally(shop), customer, segments);
   };
-  // The table's rows counted in their segments by code, each code's customers at once after: a
-  // segment's key made for each of a row's tier, badges and tags was most of the tally at a million.
-  const inSegments = head.shops.map(() => ({ tiers: new Float64Array(head.tiers.length + 1), badgeSets: new Float64Array(head.badgeSets.length), treatmentSets: new Float64Array(head.treatmentSets.length), tags: new Map<string, number>() }));
+  // The table's rows are counted in their segments by code (`held`), each code's customers at once
+  // after: a segment's key made for each of a row's tier, badges and tags was most of the tally at a million.
+  const tagsHeld = head.shops.map(() => new Map<string, number>());
   for (let at = 0; at < head.size; at += 1) {
     const key = replaced.get(at);
     if (key !== undefined) {
@@ -97,24 +97,19 @@ export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<strin
     row.tier = tiers[at] === 0 ? null : head.tiers[tiers[at]! - 1]!;
     for (const [fact, value] of facts) rowFacts[fact] = value(at);
     tally(row, head.shops[shops[at]!]!, false);
-    const counted = inSegments[shops[at]!]!;
-    counted.tiers[tiers[at]!]! += 1;
-    counted.badgeSets[badgeSets[at]!]! += 1;
-    counted.treatmentSets[treatmentSets[at]!]! += 1;
     const tags = rowFacts.tags;
-    if (typeof tags === 'string') counted.tags.set(tags, (counted.tags.get(tags) ?? 0) + 1);
+    if (typeof tags === 'string') tagsHeld[shops[at]!]!.set(tags, (tagsHeld[shops[at]!]!.get(tags) ?? 0) + 1);
   }
   head.shops.forEach((shop, code) => {
-    const counted = inSegments[code]!;
     const count = (segments: InSegments, n: number) => {
       if (n === 0) return;
       countSegments(record.all.segments, segments, n);
       if (onlyShop === null) countSegments(shopTally(shop).segments, segments, n);
     };
-    counted.tiers.forEach((n, tier) => count({ tier: tier === 0 ? null : head.tiers[tier - 1]!, badges: [], treatments: [] }, n));
-    counted.badgeSets.forEach((n, set) => count({ tier: null, badges: badgesOf[set]!, treatments: [] }, n));
-    counted.treatmentSets.forEach((n, set) => count({ tier: null, badges: [], treatments: treatmentsOf[set]! }, n));
-    for (const [tags, n] of counted.tags) count({ tier: null, badges: [], treatments: [], facts: { tags } }, n);
+    held.tiers[code]!.forEach((n, tier) => count({ tier: tier === 0 ? null : head.tiers[tier - 1]!, badges: [], treatments: [] }, n));
+    held.badgeSets[code]!.forEach((n, set) => count({ tier: null, badges: badgesOf[set]!, treatments: [] }, n));
+    held.treatmentSets[code]!.forEach((n, set) => count({ tier: null, badges: [], treatments: treatmentsOf[set]! }, n));
+    for (const [tags, n] of tagsHeld[code]!) count({ tier: null, badges: [], treatments: [], facts: { tags } }, n);
   });
   for (const [key, customer] of now) if (!rowsOf.has(key)) tally(customer, shopOfKey(key), true);
   if (onlyShop !== null) record.byShop[onlyShop] = structuredClone(record.all);
@@ -128,28 +123,39 @@ function replacedRows(head: CustomerTableHead, rowsOf: ReadonlyMap<string, numbe
   return replaced;
 }
 
+/** Per shop (by code), how many of the table's rows the touched leave as they were hold each tier, badge set and treatment set code. */
+export interface HeldCodes {
+  customers: Float64Array;
+  tiers: Float64Array[];
+  badgeSets: Float64Array[];
+  treatmentSets: Float64Array[];
+}
+
+/** The codes the table's rows the touched leave hold, counted once for the tally's segments and the filters' choices. */
+export function heldCodes(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, rowsOf: ReadonlyMap<string, number>): HeldCodes {
+  const [tiers, badgeSets, treatmentSets, shops] = ['tier', 'badgeSet', 'treatmentSet', 'shop'].map((name) => new Uint32Array(records.get(name)!)) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  const replaced = replacedRows(head, rowsOf);
+  const perShop = (codes: number) => head.shops.map(() => new Float64Array(codes));
+  const held: HeldCodes = { customers: new Float64Array(head.shops.length), tiers: perShop(head.tiers.length + 1), badgeSets: perShop(head.badgeSets.length), treatmentSets: perShop(head.treatmentSets.length) };
+  for (let row = 0; row < head.size; row += 1) {
+    if (replaced[row]) continue;
+    const shop = shops[row]!;
+    held.customers[shop]! += 1;
+    held.tiers[shop]![tiers[row]!]! += 1;
+    held.badgeSets[shop]![badgeSets[row]!]! += 1;
+    held.treatmentSets[shop]![treatmentSets[row]!]! += 1;
+  }
+  return held;
+}
+
 /**
  * What each shop's customers have among the table's rows the touched leave as they were: the
  * filters' choices over a patch offer only what someone still has (a tier the day's buyers all
  * left is no longer offered). In the table's codes; the patch's rows are added by the query worker.
  */
-export function seenOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, rowsOf: ReadonlyMap<string, number>): ShopSeen[] {
-  const [tiers, sets, shops] = ['tier', 'badgeSet', 'shop'].map((name) => new Uint32Array(records.get(name)!)) as [Uint32Array, Uint32Array, Uint32Array];
-  const replaced = replacedRows(head, rowsOf);
-  // Flags by shop and code: a Set per shop would be two million additions at a million rows.
-  const [tierCount, setCount] = [head.tiers.length + 1, head.badgeSets.length];
-  const customers = new Float64Array(head.shops.length);
-  const hasTier = new Uint8Array(head.shops.length * tierCount);
-  const hasSet = new Uint8Array(head.shops.length * setCount);
-  for (let row = 0; row < head.size; row += 1) {
-    if (replaced[row]) continue;
-    const shop = shops[row]!;
-    customers[shop]! += 1;
-    hasTier[shop * tierCount + tiers[row]!] = 1;
-    hasSet[shop * setCount + sets[row]!] = 1;
-  }
-  const codesOf = (flags: Uint8Array, shop: number, count: number) => Array.from({ length: count }, (_, code) => code).filter((code) => flags[shop * count + code]);
-  return head.shops.map((_, shop) => ({ customers: customers[shop]!, tiers: codesOf(hasTier, shop, tierCount), badgeSets: codesOf(hasSet, shop, setCount) }));
+export function seenOfTable(held: HeldCodes): ShopSeen[] {
+  const codesOf = (counts: Float64Array) => [...counts.keys()].filter((code) => counts[code]! > 0);
+  return [...held.customers].map((customers, shop) => ({ customers, tiers: codesOf(held.tiers[shop]!), badgeSets: codesOf(held.badgeSets[shop]!) }));
 }
 
 /** Who lapsed before each follow-up's window (see `RescoreStatus.followUpsMissed`): the table's rows, those in `rowsOf` as `now` has them, and `now`'s new customers. */

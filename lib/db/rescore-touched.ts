@@ -4,7 +4,7 @@ import { withForecast, type ForecastRecord } from '../forecast';
 import type { ScoreSettings } from '../scoring/scorer';
 import { withStandings, type SnapshotRecord } from '../snapshots';
 import type { StoredTablePatch } from '../table-patch';
-import { forecastOfTable, missedOfTable, rowsOfKeys, seenOfTable, spendOfTable, tallyOfTable, tallyRecordNames } from '../table-tally';
+import { forecastOfTable, heldCodes, missedOfTable, rowsOfKeys, seenOfTable, spendOfTable, tallyOfTable, tallyRecordNames } from '../table-tally';
 import { localDayNumber } from '../time';
 import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
 import { bucketOf } from './buckets';
@@ -132,8 +132,9 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
   const listed = new CustomerTableBuilder(registry.facts, found.length, { rows: Math.max(1, found.length), search: Math.max(1, found.length) });
   for (const { history, facts, outcome, hashes } of found) listed.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed, hashes);
   const spend = spendOfTable(head, records, byKey(({ history, facts }) => ({ currency: history.customer.currency, facts })), rowsOf);
+  const held = heldCodes(head, records, rowsOf);
   return {
-    overview: tallyOfTable(head, records, byKey(({ history, facts, outcome }) => talliedOf(history.customer, facts, outcome)), rowsOf, asOfDay),
+    overview: tallyOfTable(head, records, byKey(({ history, facts, outcome }) => talliedOf(history.customer, facts, outcome)), rowsOf, held, asOfDay),
     lapsed: missedOfTable(head, records, byKey(({ outcome }) => outcome.missed), rowsOf),
     forecast: forecastOfTable(head, records, byKey(({ facts }) => facts), rowsOf, asOfDay),
     // Rows in the order the builder took them.
@@ -142,7 +143,7 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
       records: await listed.finish(built, counts, asOfDay),
       counts,
       ...(spend && { spend: [...spend].map(([currency, list]): [string, ArrayBuffer] => [currency, list.slice().buffer]) }),
-      seen: seenOfTable(head, records, rowsOf),
+      seen: seenOfTable(held),
       written: Date.now(),
     } satisfies StoredTablePatch,
     snapshot: today && withStandings(today, found.map(({ hashes, outcome, facts, previous }) => ({ hashes, tier: outcome.tier, badges: outcome.badges, stage: facts.lifecycleStage, previous }))),
