@@ -33,7 +33,7 @@ export function storedRescored(group: number, rescored: RescoredGroup): StoredRe
 }
 
 /** A stored group's customers; one the release before wrote (no `raised`) is one map of both. */
-export function readRescored(stored: StoredRescored | undefined): RescoredGroup {
+function readRescored(stored: StoredRescored | undefined): RescoredGroup {
   if (!stored) return {};
   if (stored.raised === undefined) return JSON.parse(stored.json) as RescoredGroup;
   const raised = JSON.parse(stored.raised) as Record<string, FollowUpRecord[]>;
@@ -54,7 +54,10 @@ export async function rescoredCustomer(db: Database, key: string): Promise<Resco
 
 /** Every rescored customer, by key: a rescore of the touched holds a day's changed customers, a few thousand. */
 export async function allRescored(db: Database): Promise<Map<string, RescoredCustomer>> {
-  const all = new Map<string, RescoredCustomer>();
-  for (const stored of await db.getAll('rescored')) for (const [key, rescored] of Object.entries(readRescored(stored))) all.set(key, rescored);
-  return all;
+  return layerOf(await db.getAll('rescored'));
+}
+
+/** The rescored customers of stored groups, by key. */
+export function layerOf(groups: readonly StoredRescored[]): Map<string, RescoredCustomer> {
+  return new Map(groups.flatMap((stored) => Object.entries(readRescored(stored))));
 }

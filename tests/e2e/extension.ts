@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM } from './chromium.mjs';
 import type { StoredBucket } from '../../lib/db/buckets';
 import { followUpsOverLayer, readProfiles, type Profile } from '../../lib/db/profiles';
-import { readRescored, type RescoredCustomer, type StoredRescored } from '../../lib/db/rescored';
+import { layerOf, type RescoredCustomer, type StoredRescored } from '../../lib/db/rescored';
 import type { FollowUpRecord } from '../../lib/follow-ups';
 
 export const EXTENSION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
@@ -124,8 +124,7 @@ export async function storedEntries<T>(page: Page, store: string, count?: number
 
 /** The layer a rescore of only the touched customers left over the whole rescore's profiles and follow-ups, read in an extension page. */
 async function storedLayer(page: Page): Promise<Map<string, RescoredCustomer>> {
-  const groups = await storedRecords<StoredRescored>(page, 'rescored');
-  return new Map(groups.flatMap((group) => Object.entries(readRescored(group))));
+  return layerOf(await storedRecords<StoredRescored>(page, 'rescored'));
 }
 
 /** Every customer's profile as pages show it: the rescore of the touched's over the whole rescore's (after an import or staff's notes, no whole rescore follows). */
