@@ -1,5 +1,6 @@
 import type { FollowUpOutcome } from './engine/outcome';
 import type { Channel } from './engine/rule-file';
+import { print53 } from './hash';
 
 export type FollowUpStatus = 'open' | 'done' | 'snoozed';
 
@@ -29,26 +30,76 @@ export interface FollowUpGroups {
   first: Record<FollowUpGroup, FollowUpRecord[]>;
 }
 
-const byDue = (a: FollowUpRecord, b: FollowUpRecord) => a.dueDay - b.dueDay || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-// Records from before values were kept count as worth nothing.
-const byValue = (a: FollowUpRecord, b: FollowUpRecord) => (b.value ?? 0) - (a.value ?? 0) || byDue(a, b);
-const ORDERS: Record<FollowUpGroup, (a: FollowUpRecord, b: FollowUpRecord) => number> = {
-  overdue: byValue,
-  today: byValue,
-  waiting: byValue,
-  upcoming: byDue,
-  snoozed: (a, b) => (a.snoozedUntilDay ?? 0) - (b.snoozedUntilDay ?? 0) || byDue(a, b),
-  done: (a, b) => b.updatedAt - a.updatedAt || byDue(a, b),
+/**
+ * What grouping and ordering read of a follow-up: a record, or an entry of the follow-up list
+ * (follow-up-list.ts) that stands for one without being parsed. `customer` and `id` are prints
+ * (print53) of the customer's key and the follow-up's id.
+ */
+export interface FollowUpKeys<T> {
+  status(item: T): FollowUpStatus;
+  snoozedUntilDay(item: T): number | null;
+  dueDay(item: T): number;
+  channel(item: T): Channel;
+  /** Records from before values were kept count as worth nothing. */
+  value(item: T): number;
+  updatedAt(item: T): number;
+  ref(item: T): string;
+  customer(item: T): number;
+  id(item: T): number;
+}
+
+const prints = new WeakMap<FollowUpRecord, { customer: number; id: number }>();
+const printsOf = (record: FollowUpRecord) => {
+  let known = prints.get(record);
+  if (!known) prints.set(record, (known = { customer: print53(record.customerKey), id: print53(record.id) }));
+  return known;
 };
+
+export const RECORD_KEYS: FollowUpKeys<FollowUpRecord> = {
+  status: (r) => r.status,
+  snoozedUntilDay: (r) => r.snoozedUntilDay,
+  dueDay: (r) => r.dueDay,
+  channel: (r) => r.channel,
+  value: (r) => r.value ?? 0,
+  updatedAt: (r) => r.updatedAt,
+  ref: (r) => r.ref,
+  customer: (r) => printsOf(r).customer,
+  id: (r) => printsOf(r).id,
+};
+
+/**
+ * Each group's order. Ties of the day go by rule, then by the customer's and the follow-up's
+ * prints: an order the follow-up list keeps without holding a million ids.
+ */
+function ordersOf<T>(keys: FollowUpKeys<T>): Record<FollowUpGroup, (a: T, b: T) => number> {
+  const byDue = (a: T, b: T) => {
+    const refA = keys.ref(a);
+    const refB = keys.ref(b);
+    return keys.dueDay(a) - keys.dueDay(b) || (refA < refB ? -1 : refA > refB ? 1 : 0) || keys.customer(a) - keys.customer(b) || keys.id(a) - keys.id(b);
+  };
+  const byValue = (a: T, b: T) => keys.value(b) - keys.value(a) || byDue(a, b);
+  return {
+    overdue: byValue,
+    today: byValue,
+    waiting: byValue,
+    upcoming: byDue,
+    snoozed: (a, b) => (keys.snoozedUntilDay(a) ?? 0) - (keys.snoozedUntilDay(b) ?? 0) || byDue(a, b),
+    done: (a, b) => keys.updatedAt(b) - keys.updatedAt(a) || byDue(a, b),
+  };
+}
 
 /** The first `limit` of what is added, in an order: sorted and cut now and then, so it never holds much more. */
 class First<T> {
   private items: T[] = [];
+  /** The last kept at the last cut: nothing after it can be among the first. */
+  private bar: T | undefined;
   constructor(
     private readonly limit: number,
     private readonly order: (a: T, b: T) => number,
   ) {}
   add(item: T): void {
+    if (this.limit === 0) return;
+    if (this.bar !== undefined && this.order(item, this.bar) > 0) return;
     this.items.push(item);
     if (this.items.length >= 2 * this.limit + 64) this.cut();
   }
@@ -58,7 +109,10 @@ class First<T> {
   }
   private cut(): void {
     this.items.sort(this.order);
-    if (this.items.length > this.limit) this.items.length = this.limit;
+    if (this.items.length >= this.limit) {
+      this.items.length = this.limit;
+      this.bar = this.items[this.limit - 1];
+    }
   }
 }
 
@@ -71,48 +125,54 @@ class First<T> {
  * `shown` (and of a channel with a daily limit, that many more than the limit), so a shop with a
  * million follow-ups is grouped without holding them.
  */
-export class FollowUpGrouper {
+export class FollowUpGrouper<T = FollowUpRecord> {
   private readonly counts: Record<FollowUpGroup, number> = { overdue: 0, today: 0, waiting: 0, upcoming: 0, snoozed: 0, done: 0 };
-  private readonly first: Record<FollowUpGroup, First<FollowUpRecord>>;
+  private readonly orders: Record<FollowUpGroup, (a: T, b: T) => number>;
+  private readonly first: Record<FollowUpGroup, First<T>>;
   /** Due ones of a channel with a daily limit, by channel: which are worked today depends on all of them. */
-  private readonly limited = new Map<Channel, { due: number; best: First<FollowUpRecord> }>();
+  private readonly limited = new Map<Channel, { due: number; best: First<T> }>();
 
   constructor(
     private readonly today: number,
     private readonly capacity: DailyCapacity = {},
     private readonly shown: Partial<Record<FollowUpGroup, number>> = {},
+    private readonly keys: FollowUpKeys<T> = RECORD_KEYS as unknown as FollowUpKeys<T>,
   ) {
-    this.first = Object.fromEntries(FOLLOW_UP_GROUPS.map((group) => [group, new First(this.shownOf(group), ORDERS[group])])) as Record<FollowUpGroup, First<FollowUpRecord>>;
+    this.orders = ordersOf(keys);
+    this.first = Object.fromEntries(FOLLOW_UP_GROUPS.map((group) => [group, new First(this.shownOf(group), this.orders[group])])) as Record<FollowUpGroup, First<T>>;
   }
 
-  add(record: FollowUpRecord): void {
-    const { today } = this;
-    if (record.status === 'done') this.put('done', record);
-    else if (record.status === 'snoozed' && (record.snoozedUntilDay ?? 0) > today) this.put('snoozed', record);
-    else if (record.dueDay > today) this.put('upcoming', record);
+  add(item: T): void {
+    const { today, keys } = this;
+    const status = keys.status(item);
+    const dueDay = keys.dueDay(item);
+    if (status === 'done') this.put('done', item);
+    else if (status === 'snoozed' && (keys.snoozedUntilDay(item) ?? 0) > today) this.put('snoozed', item);
+    else if (dueDay > today) this.put('upcoming', item);
     else {
-      const limit = this.capacity[record.channel];
-      if (limit === undefined) this.put(record.dueDay < today ? 'overdue' : 'today', record);
+      const channelOf = keys.channel(item);
+      const limit = this.capacity[channelOf];
+      if (limit === undefined) this.put(dueDay < today ? 'overdue' : 'today', item);
       else {
-        let channel = this.limited.get(record.channel);
-        if (!channel) this.limited.set(record.channel, (channel = { due: 0, best: new First(limit + this.shownOf('waiting'), byValue) }));
+        let channel = this.limited.get(channelOf);
+        if (!channel) this.limited.set(channelOf, (channel = { due: 0, best: new First(limit + this.shownOf('waiting'), this.orders.today) }));
         channel.due += 1;
-        channel.best.add(record);
+        channel.best.add(item);
       }
     }
   }
 
-  finish(): FollowUpGroups {
+  finish(): { counts: Record<FollowUpGroup, number>; first: Record<FollowUpGroup, T[]> } {
     for (const [name, { due, best }] of this.limited) {
       const limit = this.capacity[name]!;
-      best.sorted().forEach((record, rank) => {
-        if (rank < limit) this.put(record.dueDay < this.today ? 'overdue' : 'today', record);
-        else this.first.waiting.add(record);
+      best.sorted().forEach((item, rank) => {
+        if (rank < limit) this.put(this.keys.dueDay(item) < this.today ? 'overdue' : 'today', item);
+        else this.first.waiting.add(item);
       });
       this.counts.waiting += Math.max(0, due - limit);
     }
     this.limited.clear();
-    const first = Object.fromEntries(FOLLOW_UP_GROUPS.map((group) => [group, this.first[group].sorted()])) as Record<FollowUpGroup, FollowUpRecord[]>;
+    const first = Object.fromEntries(FOLLOW_UP_GROUPS.map((group) => [group, this.first[group].sorted()])) as Record<FollowUpGroup, T[]>;
     return { counts: { ...this.counts }, first };
   }
 
@@ -120,9 +180,9 @@ export class FollowUpGrouper {
     return this.shown[group] ?? Infinity;
   }
 
-  private put(group: FollowUpGroup, record: FollowUpRecord): void {
+  private put(group: FollowUpGroup, item: T): void {
     this.counts[group] += 1;
-    this.first[group].add(record);
+    this.first[group].add(item);
   }
 }
 

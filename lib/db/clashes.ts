@@ -1,18 +1,15 @@
 import { aliasKey } from '../aliases';
-import { fnv1a, fnv1aFrom } from '../hash';
+import { fnv1a, print53 } from '../hash';
 import type { Order } from '../model';
 import { idOfKey, shopOfKey } from '../shops';
 import { BUCKETS, externalIdAlias, readBucket } from './buckets';
 import { customersForAlias } from './customers';
 import type { Database } from './schema';
 
-const SECOND_BASIS = 0x5bd1e995;
 /** Alias buckets read per transaction. */
 const SLICE = 64;
 const NO_BUYER = fnv1a('');
 
-/** 53 bits of two hashes of an order's alias: a number, so a million orders fit in a typed array. */
-const printOf = (alias: string) => fnv1a(alias) * 2 ** 21 + (fnv1aFrom(SECOND_BASIS, alias) & 0x1fffff);
 
 /**
  * The order numbers an import brings, with the buyer each is for, as hashes in typed arrays: a
@@ -32,7 +29,7 @@ export class IncomingOrders {
       buyers.set(this.buyers);
       [this.prints, this.buyers] = [prints, buyers];
     }
-    this.prints[this.size] = printOf(aliasKey.order(order.orderId));
+    this.prints[this.size] = print53(aliasKey.order(order.orderId));
     this.buyers[this.size] = order.customerKey === null ? NO_BUYER : fnv1a(order.customerKey);
     this.size += 1;
   }
@@ -40,7 +37,7 @@ export class IncomingOrders {
   /** The buyers (hashes) the import has for an alias; empty when it does not bring that order. */
   buyersOf(alias: string): number[] {
     const order = (this.order ??= this.sorted());
-    const print = printOf(alias);
+    const print = print53(alias);
     let [low, high] = [0, this.size];
     while (low < high) {
       const mid = (low + high) >>> 1;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FollowUpRecord } from '../../lib/follow-ups';
 import { FOLLOW_UP_GROUPS, FollowUpGrouper, groupFollowUps, type DailyCapacity, type FollowUpGroup } from '../../lib/follow-ups';
 import type { Channel } from '../../lib/engine/rule-file';
+import { print53 } from '../../lib/hash';
 
 const TODAY = 20_000;
 const record = (id: string, dueDay: number, status: FollowUpRecord['status'] = 'open', extra: Partial<FollowUpRecord> = {}): FollowUpRecord => ({
@@ -50,7 +51,9 @@ describe('follow-ups by the day staff work them', () => {
 
 /** The groups worked out the plain way: every record held, each group sorted whole. */
 function everyRecordGrouped(records: readonly FollowUpRecord[], today: number, capacity: DailyCapacity): Record<FollowUpGroup, FollowUpRecord[]> {
-  const byDue = (a: FollowUpRecord, b: FollowUpRecord) => a.dueDay - b.dueDay || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  // Ties of the day by rule, then by the prints of the customer and the follow-up.
+  const byDue = (a: FollowUpRecord, b: FollowUpRecord) =>
+    a.dueDay - b.dueDay || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0) || print53(a.customerKey) - print53(b.customerKey) || print53(a.id) - print53(b.id);
   const byValue = (a: FollowUpRecord, b: FollowUpRecord) => (b.value ?? 0) - (a.value ?? 0) || byDue(a, b);
   const open = records.filter((r) => r.status !== 'done' && !(r.status === 'snoozed' && (r.snoozedUntilDay ?? 0) > today));
   const dueNow = open.filter((r) => r.dueDay <= today).sort(byValue);
