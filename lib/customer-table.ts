@@ -13,6 +13,8 @@ import type { GroupOutcome } from './ab-test';
 import type { ForecastActual } from './forecast';
 import { cohortTable, type CohortTable, type CohortUnit } from './cohorts';
 import { PatchedTable, type StoredTablePatch } from './table-patch';
+import type { FollowUpList } from './follow-up-list';
+import type { FollowUpRecord } from './follow-ups';
 import { codeIn, entryKeys } from './table-codes';
 import { CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, periodFigures, periodOfChoice, previousPeriod, TREND_PERIODS, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
@@ -129,7 +131,14 @@ export interface CustomerTableHead {
  *   `occasionEnd` (Uint32Array), where each customer's end;
  * - `spend:<currency>`: the spend of that currency's buyers, ascending (Float64Array).
  */
-export type TableRecord = CustomerTableHead | { name: string; text: string } | { name: string; bytes: ArrayBuffer } | { name: string; patch: StoredTablePatch };
+export type TableRecord =
+  | CustomerTableHead
+  | { name: string; text: string }
+  | { name: string; bytes: ArrayBuffer }
+  | { name: string; patch: StoredTablePatch }
+  // The follow-ups of the build's rescore, and what staff changed of them since (see follow-up-list.ts).
+  | { name: string; followUps: FollowUpList }
+  | { name: string; worked: Record<string, FollowUpRecord> };
 
 /** One customer's line in a `rows` block. Unknown numbers are null. */
 export type RowLine = [

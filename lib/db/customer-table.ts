@@ -11,7 +11,8 @@ import { defaultRegistry } from '../engine/registry';
 import { checkRuleFile } from '../engine/validate';
 import type { Segment, SegmentMember } from '../segments';
 import { customersNamedBy, customersWithOrder } from './customer-list';
-import { storeCounts, type Database } from './schema';
+import { storeCounts, type Database, type TiermarkDB } from './schema';
+import type { IDBPTransaction } from 'idb';
 
 /**
  * A table record's key in the store: under its build, so the rescore can write a new build's
@@ -27,16 +28,19 @@ export function putTableBlocks(store: { put(record: TableRecord): Promise<unknow
 /**
  * Puts the new build in force, in one transaction: its remaining records and its head, and every
  * record of other builds (the last one, one a stopped rescore left) deleted. A reader gets the old
- * or the new, never a mix.
+ * or the new, never a mix. `first` runs in the transaction before: it reads the build in force
+ * and the follow-ups as they are (what staff changed of them goes on to the new build's list).
  */
-export async function writeCustomerTable(db: Database, records: readonly TableRecord[]): Promise<void> {
+export async function writeCustomerTable(db: Database, records: readonly TableRecord[], first?: (tx: IDBPTransaction<TiermarkDB, ['customerTable', 'followups'], 'readwrite'>) => Promise<void>): Promise<void> {
   const { built } = records.find((record): record is CustomerTableHead => record.name === 'head')!;
   const ours = tableRecordKey(built, '');
-  const tx = db.transaction('customerTable', 'readwrite');
+  const tx = db.transaction(['customerTable', 'followups'], 'readwrite');
+  const store = tx.objectStore('customerTable');
+  await first?.(tx);
   await Promise.all([
-    tx.store.delete(IDBKeyRange.upperBound(ours, true)),
-    tx.store.delete(IDBKeyRange.lowerBound(`${ours}\uffff`, true)),
-    ...records.map((record) => tx.store.put(record.name === 'head' ? record : ({ ...record, name: tableRecordKey(built, record.name) } as TableRecord))),
+    store.delete(IDBKeyRange.upperBound(ours, true)),
+    store.delete(IDBKeyRange.lowerBound(`${ours}\uffff`, true)),
+    ...records.map((record) => store.put(record.name === 'head' ? record : ({ ...record, name: tableRecordKey(built, record.name) } as TableRecord))),
     tx.done,
   ]);
 }

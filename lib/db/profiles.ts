@@ -7,6 +7,7 @@ import type { RuleProblem } from '../engine/validate';
 import { allRescored, rescoredCustomer, type RescoredCustomer } from './rescored';
 import { readProfiles, type Profile } from './profile-bucket';
 import type { TouchedRescore } from './touched';
+import { followUpGroupsOverList, followUpListInForce, keepWorked } from './follow-up-list';
 
 // The profile bucket's codec has a module of its own, which the rescored layer reads too.
 export { readProfiles, storedProfiles, type Profile } from './profile-bucket';
@@ -128,8 +129,11 @@ const FOLLOW_UP_SLICE = 16;
  * its first `shown`, read a slice of buckets at a time, so no page holds every follow-up.
  */
 export async function followUpGroups(db: Database, today: number, capacity: DailyCapacity = {}, shown: Partial<Record<FollowUpGroup, number>> = {}): Promise<FollowUpGroups> {
+  const [inForce, layer] = await Promise.all([followUpListInForce(db), allRescored(db)]);
+  if (inForce) return followUpGroupsOverList(db, inForce, layer, today, capacity, shown);
+  // A store from before the list, until its next whole rescore.
   const grouper = new FollowUpGrouper(today, capacity, shown);
-  const over = new FollowUpsOverLayer(await allRescored(db));
+  const over = new FollowUpsOverLayer(layer);
   for await (const { followups } of bucketSlices(db, ['followups'], FOLLOW_UP_SLICE)) {
     for (const stored of followups) for (const record of over.bucket(readBucket<FollowUpRecord>(stored))) grouper.add(record);
   }
@@ -180,7 +184,7 @@ export async function setFollowUpStatus(db: Database, id: string, status: Follow
   const customerKey = customerOfFollowUp(id);
   const bucket = bucketOf(customerKey);
   const rescored = await rescoredCustomer(db, customerKey);
-  const tx = db.transaction(['followups', 'meta'], 'readwrite');
+  const tx = db.transaction(['followups', 'meta', 'customerTable'], 'readwrite');
   const [stored, due] = await Promise.all([tx.objectStore('followups').get(bucket), tx.objectStore('meta').get('dueTally') as Promise<DueTally | undefined>]);
   const map = readBucket<FollowUpRecord>(stored);
   // One the rescore of the touched raised is kept in the bucket once worked: the next whole rescore merges it as any other.
@@ -188,7 +192,7 @@ export async function setFollowUpStatus(db: Database, id: string, status: Follow
   if (!record) throw new Error(`No follow-up ${id}`);
   const counted = id in map;
   const changed = (map[id] = { ...record, status, snoozedUntilDay: status === 'snoozed' ? untilDay : null, updatedAt: Date.now() });
-  const writes: Promise<unknown>[] = [tx.objectStore('followups').put(storedBucket(bucket, map))];
+  const writes: Promise<unknown>[] = [tx.objectStore('followups').put(storedBucket(bucket, map)), keepWorked(tx.objectStore('customerTable'), changed)];
   // The Overview's count of follow-ups due moves with the one staff worked (a store from before the
   // count has none yet); it counts the whole rescore's follow-ups, until the next counts them all.
   if (due && counted) {

@@ -12,6 +12,8 @@ import { allNotes } from './customer-notes';
 import { tableOfBuild, tableRecordKey } from './customer-table';
 import { allKeptDates } from './kept-dates';
 import { dueTallyOver, type RescoreStatus } from './profiles';
+import { FOLLOW_UP_LIST, workedSince } from './follow-up-list';
+import { dueOfList } from '../follow-up-list';
 import { raisedRecord, ruleSetsWith, scoreStored, talliedOf, type Scoring } from './rescore';
 import { storedRescored, type RescoredCustomer, type RescoredGroup } from './rescored';
 import { activeRuleFiles } from './rule-files';
@@ -47,7 +49,12 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   // columns the figures need are some 100 MB, each snapshot 20 MB. The earlier snapshot, which
   // scoring needs, is read first: read beside the table it came last, and scoring waited for both.
   const earlier = snapshotBefore(db, base.asOfDay);
-  const reads = { earlier, table: earlier.then(() => tableOfBuild(db, inForce.base.built, tallyRecordNames)), today: earlier.then(() => db.get('snapshots', base.asOfDay)) };
+  const reads = {
+    earlier,
+    table: earlier.then(() => tableOfBuild(db, inForce.base.built, tallyRecordNames)),
+    today: earlier.then(() => db.get('snapshots', base.asOfDay)),
+    followUps: earlier.then(() => db.get('customerTable', tableRecordKey(inForce.base.built, FOLLOW_UP_LIST))),
+  };
   // Awaited later, or not at all; a failed read meanwhile is not an unhandled rejection.
   for (const read of Object.values(reads)) read.catch(() => undefined);
   const reusable = await touchedOver(db, inForce);
@@ -83,9 +90,11 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const counted = performance.now();
   // Everything touched since the whole rescore is rescored each time: the layer and the table's
   // patch are written whole, with the follow-ups still to work counted over them.
+  const list = await reads.followUps;
   const tx = db.transaction(['rescored', 'meta', 'followups', 'customerTable', 'snapshots', 'touched'], 'readwrite');
   const [{ due, open }, status, forecasts] = await Promise.all([
-    dueTallyOver(tx.objectStore('followups'), layer),
+    // Over the whole rescore's list, with staff's changes read here: one made meanwhile waits for this count.
+    list && 'followUps' in list ? workedSince(tx.objectStore('customerTable'), inForce.base.built).then((worked) => dueOfList(list.followUps, worked, layer)) : dueTallyOver(tx.objectStore('followups'), layer),
     tx.objectStore('meta').get('rescore') as Promise<RescoreStatus | undefined>,
     tx.objectStore('meta').get('forecasts') as Promise<ForecastRecord | undefined>,
   ]);

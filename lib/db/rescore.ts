@@ -26,6 +26,8 @@ import { emptyForecast, tallyForecast, withForecast, type ForecastEntry, type Fo
 import { BadgeIndexBuilder, writeBadgeIndex } from './badge-index';
 import { CustomerTableBuilder, TABLE_LAYOUT, type CustomerTableHead } from '../customer-table';
 import { putTableBlocks, writeCustomerTable } from './customer-table';
+import { carryWorked, FOLLOW_UP_LIST } from './follow-up-list';
+import { FollowUpListBuilder } from '../follow-up-list';
 
 /**
  * Buckets read or written per transaction. A slice's parsed records are most of what the rescore
@@ -255,6 +257,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const earlier = await snapshotBefore(db, base.asOfDay);
     const badgeIndex = new BadgeIndexBuilder();
     const table = new CustomerTableBuilder(registry.facts, status.customers);
+    const followUpList = new FollowUpListBuilder();
     const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     const scoring: Scoring = { base, ctx, ruleSetFor, earlier };
     for await (const { start, buckets } of customerSlices(db, kept, notes)) {
@@ -307,7 +310,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           if (record.status === 'open') status.followUpsOpen += 1;
           countDue(due, record, 1);
         }
-        const json = JSON.stringify(merged);
+        const json = followUpList.text(bucket, merged);
         if (json === (before.get(bucket)?.json ?? '{}')) continue;
         writes.push(json === '{}' ? tx.objectStore('followups').delete(bucket) : tx.objectStore('followups').put({ bucket, json }));
       }
@@ -325,7 +328,10 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     for await (const { aliases } of bucketSlices(db, ['aliases'], CHUNK)) for (const stored of aliases) badgeIndex.addAliases(readBucket(stored));
     const builtFrom = { customers: counts.customers, orders: counts.orders };
     spent('index');
-    await writeCustomerTable(db, await table.finish(built, builtFrom, base.asOfDay));
+    const tableRecords = await table.finish(built, builtFrom, base.asOfDay);
+    await writeCustomerTable(db, [...tableRecords, { name: FOLLOW_UP_LIST, followUps: followUpList.finish() }], (tx) =>
+      carryWorked(tx.objectStore('customerTable'), tx.objectStore('followups'), built, status.startedAt),
+    );
     spent('table');
     const rescoreBase: RescoreBase = { id: 'rescoreBase', built, asOfDay: base.asOfDay, inputs, models: ctx.models as Record<string, unknown>, unfit: unfitByCurrency };
     await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom), (tx) => clearTouchedIn(tx, touchedUpTo, rescoreBase));
