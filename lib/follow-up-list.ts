@@ -33,6 +33,7 @@ export interface FollowUpList {
   updatedAt: Float64Array;
 }
 
+const RECORD_START = '{"id":';
 const STATUSES: readonly FollowUpStatus[] = ['open', 'snoozed', 'done'];
 const NO_DAY = -0x8000_0000;
 
@@ -56,8 +57,22 @@ export class FollowUpListBuilder {
     return Object.fromEntries(Object.entries(COLUMNS).map(([name, Type]) => [name, new Type(length)])) as unknown as Columns;
   }
 
-  /** A bucket's follow-ups as the text to store (the same as JSON.stringify of the map), each one's place in it noted. */
+  /** A bucket's follow-ups as the text to store (JSON.stringify of the map), each one's place in it noted. */
   text(bucket: number, merged: Record<string, FollowUpRecord>): string {
+    const json = JSON.stringify(merged);
+    const records = Object.values(merged);
+    // Each record's text starts `{"id":`, which no string in the text holds (its quotes are
+    // escaped), and ends at the last `},"` before the next one's key (a key holds no bare quote).
+    // Found so rather than by stringifying each record: 4 times slower over a million.
+    const starts: number[] = [];
+    for (let at = json.indexOf(RECORD_START); at !== -1; at = json.indexOf(RECORD_START, at + RECORD_START.length)) starts.push(at);
+    if (starts.length !== records.length) return this.textByRecord(bucket, merged);
+    records.forEach((record, k) => this.add(bucket, record, starts[k]!, k + 1 < starts.length ? json.lastIndexOf('},"', starts[k + 1]) + 1 : json.length - 1));
+    return json;
+  }
+
+  /** The same, each record stringified on its own: for records whose id is not their first field (none this release writes). */
+  private textByRecord(bucket: number, merged: Record<string, FollowUpRecord>): string {
     const parts: string[] = [];
     let at = 1;
     for (const [id, record] of Object.entries(merged)) {
@@ -130,6 +145,9 @@ const valueOf = (list: FollowUpList, i: number) => {
   return Number.isNaN(value) ? 0 : value;
 };
 
+/** Entries visited between pauses: some 20 ms of a page's work. */
+const PAUSE_EVERY = 65_536;
+
 /** A rescored customer as the list's readers need them: what the rules raise now, as of the day they were scored. */
 export interface RaisedOver {
   profile: { asOfDay: number };
@@ -140,9 +158,9 @@ export interface RaisedOver {
  * Each follow-up as staff work them, once: the list's entries, with what staff changed since
  * (`worked`, by id) and the customers a rescore of the touched found since (`layer`) over them. A
  * rescored customer's follow-ups are merged as `mergeFollowUps` merges a bucket: an entry stands
- * for itself where the merge keeps it as it was.
+ * for itself where the merge keeps it as it was. `pause` lets a page paint between slices of entries.
  */
-export function eachFollowUp(list: FollowUpList, worked: readonly FollowUpRecord[], layer: ReadonlyMap<string, RaisedOver>, visit: (item: FollowUpItem) => void): void {
+export async function eachFollowUp(list: FollowUpList, worked: readonly FollowUpRecord[], layer: ReadonlyMap<string, RaisedOver>, visit: (item: FollowUpItem) => void, pause?: () => Promise<void>): Promise<void> {
   const layered = new Map<number, string>();
   for (const key of layer.keys()) layered.set(print53(key), key);
   const workedIds = new Set(worked.map((record) => print53(record.id)));
@@ -153,6 +171,7 @@ export function eachFollowUp(list: FollowUpList, worked: readonly FollowUpRecord
     return found;
   };
   for (let i = 0; i < list.entries; i += 1) {
+    if (pause && i % PAUSE_EVERY === PAUSE_EVERY - 1) await pause();
     const key = layered.size > 0 ? layered.get(list.customer[i]!) : undefined;
     if (key !== undefined) ownOf(key).entries.push(i);
     else if (!workedIds.has(list.id[i]!)) visit(i);
@@ -187,11 +206,11 @@ function stubOf(list: FollowUpList, i: number, id: string): FollowUpRecord {
 }
 
 /** The follow-ups still to work counted by due day, and the open ones, over the list (see `eachFollowUp`). */
-export function dueOfList(list: FollowUpList, worked: readonly FollowUpRecord[], layer: ReadonlyMap<string, RaisedOver>): { due: DueTally; open: number } {
+export async function dueOfList(list: FollowUpList, worked: readonly FollowUpRecord[], layer: ReadonlyMap<string, RaisedOver>): Promise<{ due: DueTally; open: number }> {
   const due: DueTally = { id: 'dueTally', counts: {} };
   let open = 0;
   const scratch = { status: 'open' as FollowUpStatus, dueDay: 0, snoozedUntilDay: null as number | null };
-  eachFollowUp(list, worked, layer, (item) => {
+  await eachFollowUp(list, worked, layer, (item) => {
     if (typeof item === 'number') {
       scratch.status = STATUSES[list.status[item]!]!;
       scratch.dueDay = list.dueDay[item]!;

@@ -75,7 +75,7 @@ export async function carryWorked(tables: TableStore, followups: { get(bucket: n
  */
 export async function followUpGroupsOverList(db: Database, { list, worked }: ListInForce, layer: ReadonlyMap<string, RaisedOver>, today: number, capacity: DailyCapacity, shown: Partial<Record<FollowUpGroup, number>>): Promise<FollowUpGroups> {
   const grouper = new FollowUpGrouper<FollowUpItem>(today, capacity, shown, listKeys(list));
-  eachFollowUp(list, worked, layer, (item) => grouper.add(item));
+  await eachFollowUp(list, worked, layer, (item) => grouper.add(item), () => new Promise((resolve) => setTimeout(resolve, 0)));
   const { counts, first } = grouper.finish();
   const records = await recordsOfEntries(db, list, FOLLOW_UP_GROUPS.flatMap((group) => first[group].filter((item): item is number => typeof item === 'number')));
   const shownRecords = (items: FollowUpItem[]) => items.flatMap((item) => (typeof item === 'number' ? (records.get(item) ?? []) : [item]));
