@@ -4,7 +4,7 @@ import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
 import { countOpeningKpis, keepOpeningKpis, TableRebuilt } from '../db/customer-table';
 import { rescore, updateRescoreNeeded } from '../db/rescore';
-import { rescoreTouched, touchedInPlaceOfWhole, touchedRunning } from '../db/rescore-touched';
+import { rescoreTouched, touchedCounted, touchedInPlaceOfWhole, touchedRunning } from '../db/rescore-touched';
 import { AFTER_STAGED, type TouchedRescore } from '../db/touched';
 import { saveRuleFile } from '../db/rule-files';
 import { defaultRegistry } from '../engine/registry';
@@ -27,9 +27,11 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   // badges, cards and the dashboard's figures are right in seconds, where a whole rescore takes a minute at a million.
   let touched: TouchedRescore | undefined;
   if (AFTER_STAGED.has(reason)) {
-    void rescoreProgress.setValue(await touchedRunning(database, reason, startedAt));
+    const running = await touchedRunning(database, reason, startedAt);
+    void rescoreProgress.setValue(running);
     try {
-      touched = await rescoreTouched(database, { timeZone, settings: { clvDiscountRate } });
+      const onTouched = async (customers: number) => void rescoreProgress.setValue(await touchedCounted(database, running, customers));
+      touched = await rescoreTouched(database, { timeZone, settings: { clvDiscountRate }, onTouched });
     } catch (error) {
       // The whole rescore below does its work and says how it went in its own status: none is left 'running'.
       console.error('Tiermark: the rescore of the touched failed; rescoring everyone', error);

@@ -35,6 +35,8 @@ export interface RescoreStatus {
   customers: number;
   /** Customers scored so far. */
   scored: number;
+  /** While a rescore of the touched runs: how many customers it scores (what an import or staff's notes changed). */
+  touching?: number;
   followUpsOpen: number;
   /** Follow-ups not raised because their window had passed, by rule: how many customers (absent in statuses from before windows). */
   followUpsMissed?: Record<string, { label: Localised; customers: number }>;

@@ -34,6 +34,8 @@ export interface TouchedRescoreOptions {
   settings: ScoreSettings;
   asOf?: number;
   registry?: Registry;
+  /** Told how many customers it scores, once it knows. */
+  onTouched?: (customers: number) => Promise<void>;
 }
 
 /** Rescores the touched customers over the last whole rescore, or says why a whole rescore is needed. */
@@ -60,6 +62,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const reusable = await touchedOver(db, inForce);
   if ('whole' in reusable) return { state: 'whole', reason: reusable.whole };
   const { base: kept, touched } = reusable;
+  await options.onTouched?.(touched.customers.size);
   const scoring: Scoring = { base, ctx: { ...base, models: kept.models }, ruleSetFor: ruleSetsWith(ruleFiles, registry, kept.unfit), earlier: await reads.earlier };
   const [dates, notes, counts] = await Promise.all([allKeptDates(db), allNotes(db), storeCounts(db)]);
   const read = performance.now();
@@ -162,8 +165,15 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
 /** The last rescore's status, or where none has finished, an empty one: its phases and what its rescore of the touched did are not this one's. */
 async function lastStatus(db: Database): Promise<Omit<RescoreStatus, 'phases' | 'touched'>> {
   const last = (await db.get('meta', 'rescore')) as RescoreStatus | undefined;
-  const { phases: _whole, touched: _theirs, ...kept } = last ?? { id: 'rescore' as const, state: 'done' as const, reason: 'import' as const, startedAt: 0, finishedAt: null, asOfDay: 0, customers: 0, scored: 0, followUpsOpen: 0, ruleProblems: [], error: null };
+  const { phases: _whole, touched: _theirs, touching: _running, ...kept } = last ?? { id: 'rescore' as const, state: 'done' as const, reason: 'import' as const, startedAt: 0, finishedAt: null, asOfDay: 0, customers: 0, scored: 0, followUpsOpen: 0, ruleProblems: [], error: null };
   return kept;
+}
+
+/** Says how many customers the running rescore of the touched scores (see `touchedRunning`). */
+export async function touchedCounted(db: Database, running: RescoreStatus, customers: number): Promise<RescoreStatus> {
+  const counted = { ...running, touching: customers };
+  await db.put('meta', counted);
+  return counted;
 }
 
 /**

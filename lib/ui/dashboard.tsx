@@ -238,7 +238,7 @@ function RescoreIndicator({ status, language }: { status: RescoreStatus; languag
       {status.state === 'running' && (
         <>
           {/* Nothing scored yet (a rescore of the touched says none as it goes): a bar that moves, not one stuck at nought. */}
-          {t('scoring')} <progress max={Math.max(status.customers, 1)} value={status.scored > 0 ? status.scored : undefined} />
+          {status.touching === undefined ? t('scoring') : t('scoringChanged').replace('{n}', formatCount(status.touching, language))} <progress max={Math.max(status.customers, 1)} value={status.scored > 0 ? status.scored : undefined} />
         </>
       )}
       {status.state === 'done' && `${t('scoredAt')} ${formatInstant(status.finishedAt ?? status.startedAt, language)}`}

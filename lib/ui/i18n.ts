@@ -56,6 +56,7 @@ const STRINGS = {
   'event-treatment': { en: 'Treatment', 'zh-CN': '服务待遇' },
   'event-follow-up': { en: 'Follow-up', 'zh-CN': '跟进提醒' },
   scoring: { en: 'Scoring customers…', 'zh-CN': '正在为客户评分…' },
+  scoringChanged: { en: 'Scoring the {n} changed customers…', 'zh-CN': '正在为 {n} 位有变动的客户评分…' },
   scoredAt: { en: 'Scored', 'zh-CN': '评分于' },
   scoringFailed: { en: 'Scoring failed', 'zh-CN': '评分失败' },
   ruleFilesSkipped: { en: 'rule files skipped for problems', 'zh-CN': '个规则文件有错误，已跳过' },

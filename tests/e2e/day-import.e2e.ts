@@ -59,5 +59,20 @@ describe('a day’s import into a scored shop', () => {
     // The Overview counts them.
     await dashboard.goto(`chrome-extension://${browser.extensionId}/options.html#overview`);
     await expect.poll(() => dashboard.locator('.tm-kpi[data-kpi="customers"] strong').innerText()).toBe(String(buyers(FIRST, DAY)));
+
+    // While such a rescore runs, the dashboard says how many customers it scores (set here: on a
+    // small shop it ends before a page reads it), in both languages.
+    const showStatus = (status: object) =>
+      dashboard.evaluate(
+        `new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const tx = db.transaction('meta', 'readwrite'); tx.objectStore('meta').put(${JSON.stringify(status)}); tx.oncomplete = () => { db.close(); chrome.storage.local.set({ rescoreProgress: { shown: Date.now() } }).then(ok); }; }; })`,
+      );
+    await showStatus({ ...day, state: 'running', finishedAt: null, touched: undefined, touching: 3 });
+    const indicator = dashboard.locator('.tm-rescore[data-state="running"]');
+    await expect.poll(() => indicator.innerText().catch(() => '')).toMatch(/^Scoring the 3 changed customers…\s*$/);
+    await dashboard.click('.tm-lang');
+    await expect.poll(() => indicator.innerText().catch(() => '')).toMatch(/^正在为 3 位有变动的客户评分…\s*$/);
+    await dashboard.click('.tm-lang');
+    await showStatus(day!);
+    await expect.poll(() => dashboard.locator('.tm-rescore').getAttribute('data-state')).toBe('done');
   });
 });

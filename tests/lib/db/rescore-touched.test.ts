@@ -7,7 +7,7 @@ import { customersForAlias } from '../../../lib/db/customers';
 import { allFollowUps, followUpGroups, followUpsOf, getProfile, setFollowUpStatus, type RescoreStatus } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { setNotes } from '../../../lib/db/customer-notes';
-import { rescoreTouched, touchedInPlaceOfWhole, touchedRunning } from '../../../lib/db/rescore-touched';
+import { rescoreTouched, touchedCounted, touchedInPlaceOfWhole, touchedRunning } from '../../../lib/db/rescore-touched';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { groupOf, openTiermarkDB, type Database, type StoreCounts } from '../../../lib/db/schema';
 import { allRescored, type RescoredCustomer } from '../../../lib/db/rescored';
@@ -291,9 +291,15 @@ describe('rescoring only the customers an import touched', () => {
     // The same day, a buyer's history from the summer before, found in an old export.
     await importText(db, 'old.csv', `${WOO_HEADER}\n21,2023-06-15,lin@example.com,Lin,Hui,30.00\n22,2023-11-02,lin@example.com,Lin,Hui,45.00\n`);
     const before = await monthsToRebuild(db, whole.firstOrderDay!, whole.asOfDay, ZONE);
-    const touched = await rescoreTouched(db, AS_OF);
+    // Told how many it scores once it knows, and says so while it runs: the day's buyers and Lin.
+    const told: RescoreStatus[] = [];
+    const onTouched = async (customers: number) => void told.push(await touchedCounted(db, running, customers));
+    const touched = await rescoreTouched(db, { ...AS_OF, onTouched });
     expect(touched).toMatchObject({ state: 'done', complete: true, firstOrderDay: localDayNumber(Date.parse('2023-06-15T00:00:00Z'), ZONE) });
+    const changed = new Set([NEXT_DAY].flatMap((file) => file.trim().split('\n').slice(1).map((line) => line.split(',')[2]))).size + 1;
+    expect(told).toEqual([{ ...running, touching: changed }]);
     const status = await touchedInPlaceOfWhole(db, 'import', startedAt, touched);
+    expect(status.touching).toBeUndefined();
     expect(status.firstOrderDay).toBe(localDayNumber(Date.parse('2023-06-15T00:00:00Z'), ZONE));
     // Every month end from that June on is missing now, not only the shop's months before it.
     const after = await monthsToRebuild(db, status.firstOrderDay!, status.asOfDay, ZONE);
