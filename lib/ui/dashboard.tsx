@@ -17,7 +17,8 @@ import { CustomersPage } from './customers-page';
 import { FollowUpsPage } from './follow-ups-page';
 import { ImportPage } from './import-page';
 import { OverviewPage } from './overview-page';
-import type { RuleEditor } from './rule-editor';
+import type { OpenedRuleFile, RuleEditor } from './rule-editor';
+import { ruleFileTexts } from '../db/rule-files';
 import { RulesPage } from './rules-page';
 import { SegmentsPage } from './segments-page';
 import { SettingsPage } from './settings-page';
@@ -253,14 +254,20 @@ const loadRuleEditor = () => import('./rule-editor').then((module) => module.Rul
 
 function LazyRuleEditor(props: Parameters<typeof RuleEditor>[0]) {
   const [Editor, setEditor] = useState<typeof RuleEditor | null>(null);
+  const [opened, setOpened] = useState<OpenedRuleFile | null>(null);
   useEffect(() => {
     let current = true;
-    // The query worker that previews the file starts while the editor's code loads, not after it.
-    customerQueries();
+    // The file and its preview are asked for while the editor's code loads: at a million
+    // customers the query worker's first answer takes most of a second, which the load overlaps.
+    void ruleFileTexts(props.db).then((files) => {
+      const text = files.find((f) => f.file === props.file)?.text ?? '';
+      const askedAt = performance.timeOrigin + performance.now();
+      if (current) setOpened({ text, storeVersion: props.storeVersion, askedAt, preview: customerQueries().preview({ storeVersion: props.storeVersion, text, file: props.file }) });
+    });
     void loadRuleEditor().then((loaded) => current && setEditor(() => loaded));
     return () => {
       current = false;
     };
   }, []);
-  return Editor ? <Editor {...props} /> : <section class="tm-page" aria-busy="true" />;
+  return Editor && opened ? <Editor {...props} opened={opened} /> : <section class="tm-page" aria-busy="true" />;
 }

@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ruleFileHistory, ruleFileTexts, shippedText } from '../db/rule-files';
 import type { Database } from '../db/schema';
 import type { RulePreview } from '../engine/preview';
+import type { PreviewReply } from '../db/customer-table';
 import { defaultRegistry } from '../engine/registry';
 import { checkRuleFile, problemLine, type RuleProblem } from '../engine/validate';
 import { sendMessage } from '../messaging';
@@ -39,12 +40,20 @@ function completions(language: Language) {
   };
 }
 
+/** A file as the dashboard read it, with its preview asked for while this module loaded (see LazyRuleEditor). */
+export interface OpenedRuleFile {
+  text: string;
+  storeVersion: string;
+  preview: Promise<PreviewReply>;
+  askedAt: number;
+}
+
 /** One rule file in CodeMirror: problems marked at their line, completion of facts, a live preview over the shop's customers. */
-export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: Database; language: Language; file: string; storeVersion: string; onSaved(): void }) {
+export function RuleEditor({ db, language, file, storeVersion, onSaved, opened }: { db: Database; language: Language; file: string; storeVersion: string; onSaved(): void; opened?: OpenedRuleFile }) {
   const t = translator(language);
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const [text, setText] = useState<string | null>(null);
+  const [text, setText] = useState<string | null>(opened?.text ?? null);
   // With the number of customers it was worked out over: until the new one is done, the old one shows its own.
   const [preview, setPreview] = useState<(RulePreview & { over: number; notListed: number; spent?: unknown }) | null>(null);
   // Why there is no preview over the customers (no table yet, or it could not be read): the file had no problems, so it can be saved.
@@ -55,7 +64,7 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
 
   useEffect(() => {
-    void ruleFileTexts(db).then((files) => setText(files.find((f) => f.file === file)?.text ?? ''));
+    if (!opened) void ruleFileTexts(db).then((files) => setText(files.find((f) => f.file === file)?.text ?? ''));
     void ruleFileHistory(db, file).then(setVersions);
   }, [db, file]);
 
@@ -76,11 +85,12 @@ export function RuleEditor({ db, language, file, storeVersion, onSaved }: { db: 
     let current = true;
     const pause = previewed.current ? 250 : 0;
     previewed.current = true;
+    // The text as opened was asked for already, while this module loaded.
+    const early = pause === 0 && opened?.text === text && opened.storeVersion === storeVersion ? opened : null;
     const ask = () => {
       setPreviewing(true);
-      const askedAt = performance.timeOrigin + performance.now();
-      void customerQueries()
-        .preview({ storeVersion, text, file })
+      const askedAt = early?.askedAt ?? performance.timeOrigin + performance.now();
+      void (early?.preview ?? customerQueries().preview({ storeVersion, text, file }))
         .then((reply) => {
           if (!current) return;
           setPreviewing(false);

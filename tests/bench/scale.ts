@@ -440,7 +440,7 @@ interface PreviewSpent {
  * The rule editor on the member ladder: its first preview over every customer, then the preview
  * after the seller deletes the first rule (the list of rules previewed gets shorter).
  */
-async function rulePreview(context: BrowserContext, extensionId: string) {
+export async function rulePreview(context: BrowserContext, extensionId: string) {
   const tab = await context.newPage();
   await tab.addInitScript(watchAppearing(['#tm-preview-matches']));
   try {
