@@ -15,7 +15,7 @@ import { cohortTable, type CohortTable, type CohortUnit } from './cohorts';
 import { PatchedTable, type StoredTablePatch } from './table-patch';
 import type { FollowUpList } from './follow-up-list';
 import type { FollowUpRecord } from './follow-ups';
-import { codeIn, entryKeys } from './table-codes';
+import { codeIn, codesOf, entryKeys, narrowCodes } from './table-codes';
 import { CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, periodFigures, periodOfChoice, previousPeriod, TREND_PERIODS, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
 /**
@@ -176,7 +176,7 @@ export function searchLine({ buyerId, names, emails }: Pick<Customer, 'buyerId' 
 /** A search as its lines are scanned for it. */
 const searchedText = (text: string) => text.trim().toLowerCase().replace(/\n/g, ' ');
 
-type Column = Float32Array | Float64Array | Uint32Array | Int32Array | Uint8Array;
+type Column = Float32Array | Float64Array | Uint32Array | Int32Array | Uint8Array | Uint16Array;
 
 /** Each row's place in the order of a column, ascending: highest first unless `ascending`, unknown values (and every row, without the column) last. */
 function sortKeys(values: Column | undefined, text: boolean, size: number, ascending: boolean): Float64Array {
@@ -225,6 +225,9 @@ class BlockedLines {
  * columns by the customers it counted), so a million customers' columns are not copied at the end.
  */
 const filled = <T extends Float32Array | Float64Array | Uint32Array | Uint8Array | Int32Array>(values: T, n: number): T => (values.length === n ? values : (values.slice(0, n) as T));
+
+/** The columns of dictionary codes, stored narrow (see narrowCodes); the rest of `codes` are 32-bit values. */
+const NARROW: ReadonlySet<string> = new Set(['tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop']);
 
 /** Collects the table as the rescore scores each customer; `finish` once, as it hands over its columns. */
 export class CustomerTableBuilder {
@@ -437,7 +440,7 @@ export class CustomerTableBuilder {
       const column = filled(seen, n);
       for (let row = 0; row < n; row += 1) column[row] = sorted[column[row]!]!;
       columns[name] = { kind: 'text', values };
-      stored.set(name, column);
+      stored.set(name, narrowCodes(column));
     }
     for (const { name, values } of this.booleans) {
       columns[name] = { kind: 'boolean' };
@@ -472,7 +475,7 @@ export class CustomerTableBuilder {
       head,
       ...this.rows.records,
       ...this.search.records,
-      ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: filled(codes, n).buffer as ArrayBuffer })),
+      ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: (NARROW.has(name) ? narrowCodes(filled(codes, n)) : filled(codes, n)).buffer as ArrayBuffer })),
       { name: 'monetaryMinor', bytes: filled(this.monetaryMinor, n).buffer as ArrayBuffer },
       ...[...stored].map(([name, values]) => ({ name, bytes: values.buffer as ArrayBuffer })),
       ...others,
@@ -653,7 +656,7 @@ export class CustomerTable {
     this.head = patch?.head ?? head;
   }
 
-  /** The rows the stored blocks hold: a patch's added rows are in none. */
+  /** The rows the stored blocks and columns hold: a patch's added rows are in none. */
   private get blockedRows(): number {
     return this.patch?.baseSize ?? this.head.size;
   }
@@ -730,7 +733,7 @@ export class CustomerTable {
           : name === 'occasionSpend' || name.startsWith('spend:') ? new Float64Array(record)
           : spec?.kind === 'number' ? (spec.bits === 32 ? new Float32Array(record) : new Float64Array(record))
           : spec?.kind === 'boolean' ? new Uint8Array(record)
-          : new Uint32Array(record),
+          : codesOf(record, this.blockedRows),
         );
       }
     }

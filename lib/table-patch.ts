@@ -1,5 +1,5 @@
 import type { CustomerTableHead, RowLine, ShopKpis, ShopSeen, TableRecord } from './customer-table';
-import { codeIn, entryKeys } from './table-codes';
+import { codeIn, codesOf, entryKeys } from './table-codes';
 
 /**
  * The customers a rescore of the touched found, over the customer table the last whole rescore
@@ -128,7 +128,7 @@ export class PatchedTable {
       if (column.other && big) head.columns[name] = { ...head.columns[name]!, other: (big.other ?? 0) + column.other };
     }
     // Filters offer what some customer has: the table's rows the patch leaves, and the patch's.
-    const smallCodes = (name: string) => new Uint32Array(this.small.get(name) as ArrayBuffer);
+    const smallCodes = (name: string) => codesOf(this.small.get(name) as ArrayBuffer, this.at.length);
     const [smallShop, smallTier, smallSet] = [smallCodes('shop'), smallCodes('tier'), smallCodes('badgeSet')];
     for (let i = 0; i < this.at.length; i += 1) {
       const shop = this.translate.shop(smallShop[i]!);
@@ -159,14 +159,15 @@ export class PatchedTable {
     const spec = head.columns[name];
     if (name in this.translate) {
       const translate = this.translate[name as keyof PatchedTable['translate']];
-      return this.placed(new Uint32Array(bytes), new Uint32Array(smallBytes as ArrayBuffer), Uint32Array, translate);
+      return this.placed(codesOf(bytes, this.baseSize), codesOf(smallBytes as ArrayBuffer, at.length), Uint32Array, translate);
     }
     if (spec?.kind === 'text') {
       const { bigCodes, smallCodes } = this.texts.get(name) ?? { bigCodes: null, smallCodes: null };
-      const big = new Uint32Array(bytes);
-      const remapped = bigCodes ? big.map((code) => bigCodes[code]!) : big;
+      const big = codesOf(bytes, this.baseSize);
+      // Into 32 bits: the merged dictionary may hold more codes than the stored width.
+      const remapped = bigCodes ? Uint32Array.from(big, (code) => bigCodes[code]!) : big;
       if (!smallBytes || !smallCodes) return this.placed(remapped, new Uint32Array(at.length), Uint32Array, (code) => code);
-      return this.placed(remapped, new Uint32Array(smallBytes as ArrayBuffer), Uint32Array, (code) => smallCodes[code]!);
+      return this.placed(remapped, codesOf(smallBytes as ArrayBuffer, at.length), Uint32Array, (code) => smallCodes[code]!);
     }
     if (spec?.kind === 'number') {
       const numbers = (buffer: ArrayBuffer, wide: boolean) => (wide ? new Float64Array(buffer) : new Float32Array(buffer));
@@ -182,7 +183,7 @@ export class PatchedTable {
   }
 
   /** The big table's column at the patched size, each patch row's value (translated) at its row. */
-  private placed<T extends Codes | Numbers | Uint8Array>(big: T, small: ArrayLike<number>, Type: new (n: number) => T, translate: (value: number) => number): T {
+  private placed<T extends Codes | Numbers | Uint8Array>(big: ArrayLike<number>, small: ArrayLike<number>, Type: new (n: number) => T, translate: (value: number) => number): T {
     const out = new Type(this.head.size);
     out.set(big);
     for (let i = 0; i < this.at.length; i += 1) out[this.at[i]!] = translate(small[i]!);

@@ -8,6 +8,7 @@ import type { Localised } from './localised';
 import { emptyForecast, FORECAST_FACTS, tallyForecast, type ForecastEntry } from './forecast';
 import { SpendLists } from './engine/currency';
 import { countSegments, type InSegments } from './segments';
+import { codesOf, type CodeColumn } from './table-codes';
 
 /**
  * The Overview's tallies counted again from the customer table the last whole rescore wrote, with
@@ -49,8 +50,9 @@ export function rowsOfKeys(keys: Iterable<string>, records: ReadonlyMap<string, 
  */
 export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, TalliedCustomer>, rowsOf: ReadonlyMap<string, number>, held: HeldCodes, asOfDay: number): OverviewRecord {
   const replaced = new Map([...rowsOf].map(([key, row]) => [row, key]));
-  const codes = (name: string) => new Uint32Array(records.get(name)!);
-  const [tiers, currencies, shops, orderCounts] = ['tier', 'currency', 'shop', 'orderCount'].map(codes) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  const codes = (name: string) => codesOf(records.get(name)!, head.size);
+  const [tiers, currencies, shops] = ['tier', 'currency', 'shop'].map(codes) as [CodeColumn, CodeColumn, CodeColumn];
+  const orderCounts = new Uint32Array(records.get('orderCount')!);
   const monetary = new Float64Array(records.get('monetaryMinor')!);
   // Each fact as a function of the row: unknown (and a value of another type, which the tally takes as unknown) is null.
   const facts = TALLIED_FACTS.flatMap((fact): Array<[string, (row: number) => FactValue]> => {
@@ -58,7 +60,7 @@ export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<strin
     const bytes = records.get(`fact:${fact}`);
     if (!column || !bytes) return [];
     if (column.kind === 'text') {
-      const values = new Uint32Array(bytes);
+      const values = codesOf(bytes, head.size);
       return [[fact, (row: number) => (values[row] === 0 ? null : column.values[values[row]! - 1]!)]];
     }
     if (column.kind === 'number') {
@@ -133,7 +135,7 @@ export interface HeldCodes {
 
 /** The codes the table's rows the touched leave hold, counted once for the tally's segments and the filters' choices. */
 export function heldCodes(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, rowsOf: ReadonlyMap<string, number>): HeldCodes {
-  const [tiers, badgeSets, treatmentSets, shops] = ['tier', 'badgeSet', 'treatmentSet', 'shop'].map((name) => new Uint32Array(records.get(name)!)) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  const [tiers, badgeSets, treatmentSets, shops] = ['tier', 'badgeSet', 'treatmentSet', 'shop'].map((name) => codesOf(records.get(name)!, head.size)) as [CodeColumn, CodeColumn, CodeColumn, CodeColumn];
   const replaced = replacedRows(head, rowsOf);
   const perShop = (codes: number) => head.shops.map(() => new Float64Array(codes));
   const held: HeldCodes = { customers: new Float64Array(head.shops.length), tiers: perShop(head.tiers.length + 1), badgeSets: perShop(head.badgeSets.length), treatmentSets: perShop(head.treatmentSets.length) };
@@ -160,7 +162,7 @@ export function seenOfTable(held: HeldCodes): ShopSeen[] {
 
 /** Who lapsed before each follow-up's window (see `RescoreStatus.followUpsMissed`): the table's rows, those in `rowsOf` as `now` has them, and `now`'s new customers. */
 export function missedOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, readonly MissedFollowUp[]>, rowsOf: ReadonlyMap<string, number>): Record<string, { label: Localised; customers: number }> {
-  const sets = new Uint32Array(records.get('missedSet')!);
+  const sets = codesOf(records.get('missedSet')!, head.size);
   const replaced = replacedRows(head, rowsOf);
   const perSet = new Float64Array(head.missedSets.length);
   for (let row = 0; row < head.size; row += 1) if (!replaced[row]) perSet[sets[row]!]! += 1;
@@ -188,7 +190,7 @@ export function forecastOfTable(head: CustomerTableHead, records: ReadonlyMap<st
     tallyForecast((entry.byShop[shop] ??= emptyForecast()), facts);
   };
   const [in30, in90] = [numbers(head, records, 'fact:expectedPurchases30d'), numbers(head, records, 'fact:expectedPurchases90d')];
-  const shops = new Uint32Array(records.get('shop')!);
+  const shops = codesOf(records.get('shop')!, head.size);
   const replaced = new Map([...rowsOf].map(([key, row]) => [row, key]));
   const facts: Facts = {};
   for (let row = 0; row < head.size; row += 1) {
@@ -214,7 +216,7 @@ export function forecastOfTable(head: CustomerTableHead, records: ReadonlyMap<st
 export function spendOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, now: ReadonlyMap<string, { currency: string; facts: Facts }>, rowsOf: ReadonlyMap<string, number>): Map<string, Float64Array> | null {
   if (!head.spendCurrencies) return null;
   const [monetary, orderCount] = [numbers(head, records, 'fact:monetary'), numbers(head, records, 'fact:orderCount')];
-  const currencies = new Uint32Array(records.get('currency')!);
+  const currencies = codesOf(records.get('currency')!, head.size);
   // As the lists were counted: a buyer has orders; unknown spend counts as 0.
   const spendOf = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? 0 : value);
   const gone = new SpendLists();

@@ -293,6 +293,51 @@ describe('the customer table the rescore writes', () => {
     expect(read).toContain('fact:monetary');
   });
 
+  it('keeps each code column as narrow as its codes allow, and answers from 8, 16 and 32 bits alike', async () => {
+    const db = await threeShops();
+    const base = await loadCustomerRows(db);
+    // 900 customers with 300 tiers, some 600 badge sets and 300 lifecycle stages: past 8 bits each.
+    const rows: CustomerRow[] = Array.from({ length: 900 }, (_, i) => {
+      const row = base[i % base.length]!;
+      const badge = (n: number) => ({ ref: `b${n}`, label: { en: `B${n}`, 'zh-CN': `徽${n}` }, colour: '#123456' });
+      return {
+        ...row,
+        key: `${row.key}~${i}`,
+        tier: i % 301 === 300 ? null : { ref: `t${i % 301}`, label: { en: `T${i % 301}`, 'zh-CN': `级${i % 301}` }, colour: '#654321', rank: i % 301 },
+        badges: [badge(i % 30), badge(30 + (Math.floor(i / 30) % 30))],
+        facts: { ...row.facts, lifecycleStage: `stage-${i % 300}` },
+      };
+    });
+    const builder = new CustomerTableBuilder(defaultRegistry().facts, rows.length);
+    for (const row of rows) builder.add(row as never, row.facts, row.tier, row.badges, row.treatments);
+    const wide = await openTiermarkDB(`customer-table-wide-${Math.random()}`);
+    await writeCustomerTable(wide, await builder.finish('wide', { customers: rows.length, orders: 0 }));
+    const stored = await storedTableRecords(wide);
+    const bytesPerRow = (name: string) => ((stored.get(name) as { bytes: ArrayBuffer }).bytes.byteLength / rows.length);
+    expect(['tier', 'badgeSet', 'fact:lifecycleStage'].map(bytesPerRow)).toEqual([2, 2, 2]);
+    expect(['currency', 'shop', 'treatmentSet'].map(bytesPerRow)).toEqual([1, 1, 1]);
+    expect(['keyHash', 'orderCount'].map(bytesPerRow)).toEqual([4, 4]);
+    const { table } = (await openCustomerTable(wide))!;
+    const check = async (query: TableQuery) => {
+      const answer = await table.query(query, 0, rows.length);
+      expect(answer.rows, JSON.stringify(query)).toEqual(plainQuery(rows, query).map(shownOf));
+    };
+    for (const tier of [null, 'none', 't0', 't255', 't256', 't299']) await check({ ...ALL, tier });
+    for (const badge of ['b0', 'b29', 'b30', 'b59']) await check({ ...ALL, badge, sortBy: 'lifecycleStage', ascending: true });
+    for (const value of ['stage-0', 'stage-255', 'stage-299']) await check({ ...ALL, group: { fact: 'lifecycleStage', value }, sortBy: 'lifecycleStage' });
+    await check({ ...ALL, shop: 'jd', tier: 't260', sortBy: 'lifecycleStage', ascending: false });
+    // A table from before narrow columns, every code in 32 bits, reads the same.
+    const widened = new Map([...stored].map(([name, record]) => {
+      if (!('bytes' in record) || !['tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop', 'fact:lifecycleStage'].includes(name)) return [name, record];
+      const view = record.bytes.byteLength === rows.length ? new Uint8Array(record.bytes) : new Uint16Array(record.bytes);
+      return [name, { ...record, bytes: Uint32Array.from(view).buffer }];
+    }));
+    const old = new CustomerTable(table.head, async (names) => new Map(names.map((name) => { const record = widened.get(name)!; return [name, 'text' in record ? record.text : (record as { bytes: ArrayBuffer }).bytes] as const; })));
+    for (const query of [{ ...ALL, tier: 't256' }, { ...ALL, badge: 'b59', sortBy: 'lifecycleStage' }, { ...ALL, group: { fact: 'lifecycleStage', value: 'stage-299' } }]) {
+      expect((await old.query(query, 0, rows.length)).rows).toEqual((await table.query(query, 0, rows.length)).rows);
+    }
+  });
+
   it('answers the same from blocks of a few rows, a window and a search reading across their edges', async () => {
     const db = await threeShops();
     const rows = await loadCustomerRows(db);
