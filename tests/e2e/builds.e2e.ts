@@ -26,9 +26,15 @@ function sourceFiles(): string[] {
   );
 }
 
+/**
+ * Builds as a seller gets them: vitest runs tests with NODE_ENV=test, which a build run from here
+ * inherits, and Vite then compiles JSX for development (each element with its source file's path).
+ */
+const AS_RELEASED = { ...process.env, NODE_ENV: 'production' };
+
 describe('the builds', () => {
   it('builds for Firefox as MV3 that keeps the optional host permissions, declares no data collection, and passes web-ext lint', () => {
-    execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { cwd: ROOT, stdio: 'ignore', env: AS_RELEASED });
     const firefox = manifestOf('firefox-mv3');
     expect(firefox).toMatchObject({
       manifest_version: 3,
@@ -53,9 +59,11 @@ describe('the builds', () => {
   }, 120_000);
 
   it('zips for the stores', () => {
-    execFileSync('npx', ['wxt', 'zip'], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync('npx', ['wxt', 'zip'], { cwd: ROOT, stdio: 'ignore', env: AS_RELEASED });
     const zip = join(OUTPUT, `tiermark-${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}-chrome.zip`);
     expect(existsSync(zip) && statSync(zip).size).toBeGreaterThan(10_000);
+    // A release build: no paths of the machine it was built on (a development build names each element's source file).
+    for (const source of scripts(join(OUTPUT, 'chrome-mv3'))) expect(source.includes(ROOT)).toBe(false);
   });
 
   it('has its icon at 16, 32, 48 and 128 pixels in the Chrome/Edge and Firefox packages, for the toolbar and the store', () => {
