@@ -1,10 +1,11 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { countOpeningKpis, keepOpeningKpis, openCustomerTable } from '../../../lib/db/customer-table';
+import { countOpeningKpis, keepOpeningKpis, openCustomerTable, storedTableRecords } from '../../../lib/db/customer-table';
 import { rescore } from '../../../lib/db/rescore';
 import { rescoreTouched } from '../../../lib/db/rescore-touched';
 import type { Database } from '../../../lib/db/schema';
-import type { ListedCustomer, TableQuery } from '../../../lib/customer-table';
+import { CustomerTable, type CustomerTableHead, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
+import { PatchedTable, type StoredTablePatch } from '../../../lib/table-patch';
 import { DEFAULT_KPI_SETTINGS, OPENING_PERIOD, TREND_PERIODS } from '../../../lib/kpis';
 import { previewRuleFile } from '../../../lib/engine/preview';
 import { defaultRegistry } from '../../../lib/engine/registry';
@@ -145,6 +146,23 @@ describe('the customer table under a rescore of the touched', () => {
       expect(keptEquity[currency]!.customers).toBe(customers);
       expect(keptEquity[currency]!.value).toBeCloseTo(value, 6);
     }
+  });
+
+  it('reads none of the table’s spend lists the patch brings its own of', async () => {
+    const { db, asOf } = await shopsAfterADay();
+    expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done' });
+    const stored = await storedTableRecords(db);
+    const head = stored.get('head') as CustomerTableHead;
+    const { patch } = stored.get('patch') as { patch: StoredTablePatch };
+    expect(patch.spend?.length).toBeGreaterThan(0);
+    const read: string[] = [];
+    const table = new CustomerTable(head, async (names) => {
+      read.push(...names);
+      return new Map(names.map((name) => { const record = stored.get(name)!; return [name, 'text' in record ? record.text : (record as { bytes: ArrayBuffer }).bytes] as const; }));
+    }, new PatchedTable(head, patch));
+    const spend = await (await table.factRows(['monetary', 'orderCount'])).spend();
+    expect(read.filter((name) => name.startsWith('spend:'))).toEqual([]);
+    expect([...spend].map(([currency, list]) => [currency, [...list]])).toEqual(patch.spend!.map(([currency, list]) => [currency, [...new Float64Array(list)]]));
   });
 
   it('offers as filter choices only the tiers and badges some customer holds after the day', async () => {
