@@ -181,14 +181,16 @@ type Column = Float32Array | Float64Array | Uint32Array | Int32Array | Uint8Arra
 /** Each row's place in the order of a column, ascending: highest first unless `ascending`, unknown values (and every row, without the column) last. */
 function sortKeys(values: Column | undefined, text: boolean, size: number, ascending: boolean): Float64Array {
   const keys = new Float64Array(size);
-  if (values) {
-    for (let row = 0; row < size; row += 1) {
-      const value = values[row]!;
-      const unknown = text ? value === 0 : Number.isNaN(value);
-      keys[row] = unknown ? Number.POSITIVE_INFINITY : ascending ? value : -value;
-    }
-  }
+  if (values) for (let row = 0; row < size; row += 1) keys[row] = sortKeyOf(values, text, row, ascending);
   return keys;
+}
+
+/** One row's place in the order of a column (see `sortKeys`); every row alike without the column. */
+function sortKeyOf(values: Column | undefined, text: boolean, row: number, ascending: boolean): number {
+  if (!values) return 0;
+  const value = values[row]!;
+  const unknown = text ? value === 0 : Number.isNaN(value);
+  return unknown ? Number.POSITIVE_INFINITY : ascending ? value : -value;
 }
 
 /** Every row in the order of a column (see `sortKeys`), ties in the table's order. */
@@ -1025,10 +1027,10 @@ export class CustomerTable {
   async factRows(facts: readonly string[]): Promise<FactRows> {
     const { head } = this;
     const columns = facts.filter((fact) => `fact:${fact}` in head.columns);
-    const [order] = await Promise.all([
-      this.order(OPENING_ORDER.sortBy, OPENING_ORDER.ascending),
-      this.need(['currency', ...columns.map((fact) => `fact:${fact}`), ...columns.filter((fact) => head.columns[`fact:${fact}`]!.other).map((fact) => `other:${fact}`)]),
-    ]);
+    const opening = `fact:${OPENING_ORDER.sortBy}`;
+    await this.need(['currency', opening, ...columns.map((fact) => `fact:${fact}`), ...columns.filter((fact) => head.columns[`fact:${fact}`]!.other).map((fact) => `other:${fact}`)]);
+    const spent = this.column(opening);
+    const spentIsText = head.columns[opening]?.kind === 'text';
     // One shape for every reader, read in one loop: the fill runs for every customer, twice per preview.
     const readers = columns.map((fact) => {
       const spec = head.columns[`fact:${fact}`]!;
@@ -1042,7 +1044,8 @@ export class CustomerTable {
     const currencies = this.column('currency')!;
     return {
       size: head.size,
-      order,
+      // The opening order's key, row by row: no order of every row is read or merged over a patch.
+      sampleKey: (row) => sortKeyOf(spent, spentIsText, row, OPENING_ORDER.ascending),
       currency: (row) => head.currencies[currencies[row]!]!,
       // A fact the customer lacks reads as undefined, as a missing one does in the rules (never `delete`, which makes every later read of the object slow).
       fill: (row, into) => {

@@ -145,7 +145,7 @@ export async function keepOpeningKpis(db: Database, counted: KpisOverPatch): Pro
 }
 
 /** A store without customers: nothing to preview over. */
-const NO_ROWS = { size: 0, order: new Uint32Array(0), currency: () => '', fill: () => undefined, buyerIds: async () => [], spend: async () => new Map<string, Float64Array>() };
+const NO_ROWS = { size: 0, sampleKey: () => 0, currency: () => '', fill: () => undefined, buyerIds: async () => [], spend: async () => new Map<string, Float64Array>() };
 
 /** A page's question to the query worker: a window of what a query keeps, as the store is at a version. */
 export interface WindowRequest {

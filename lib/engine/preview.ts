@@ -22,8 +22,8 @@ const SAMPLE = 5;
 /** Customers' facts as the last rescore scored them, row by row: what a rule file is previewed over. */
 export interface FactRows {
   size: number;
-  /** The rows in the order a sample is taken: biggest spenders first. */
-  order: Uint32Array;
+  /** Where a row stands in the order a sample is taken (biggest spenders first): lower first, ties in row order. */
+  sampleKey(row: number): number;
   currency(row: number): string;
   /** Sets `facts` to the row's values of the facts it was read for; a fact the customer lacks is set to undefined. */
   fill(row: number, facts: Facts): void;
@@ -73,11 +73,13 @@ export async function previewRuleFile(text: string, file: string, registry: Regi
   const counts = new Float64Array(refs.length);
   const placesOf = new Map<RuleSet, Int32Array>();
   let matches = 0;
-  const sample: number[] = [];
+  // The first few matched in the sample's order, kept as the rows come (in row order, which reads
+  // the columns straight through and needs no order of a million rows read first).
+  const sample: Array<{ row: number; key: number }> = [];
   let currency: string | null = null;
   let set: RuleSet | null = null;
   let places: Int32Array = new Int32Array(0);
-  for (const row of rows.order) {
+  for (let row = 0; row < rows.size; row += 1) {
     rows.fill(row, facts);
     const current = rows.currency(row);
     if (current !== currency || !set) {
@@ -104,12 +106,17 @@ export async function previewRuleFile(text: string, file: string, registry: Regi
     }
     if (fired === 0) continue;
     matches += 1;
-    if (sample.length < SAMPLE) sample.push(row);
+    const key = rows.sampleKey(row);
+    if (sample.length === SAMPLE && key >= sample[SAMPLE - 1]!.key) continue;
+    let at = sample.length;
+    while (at > 0 && sample[at - 1]!.key > key) at -= 1;
+    sample.splice(at, 0, { row, key });
+    if (sample.length > SAMPLE) sample.pop();
   }
   return {
     problems,
     rules: ruleFile.rules.map((rule, i) => ({ ref: refs[i]!, label: (rule.event.params as { label?: Localised } | undefined)?.label ?? null, matches: counts[i]! })),
     matches,
-    sample: await rows.buyerIds(sample),
+    sample: await rows.buyerIds(sample.map(({ row }) => row)),
   };
 }

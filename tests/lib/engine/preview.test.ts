@@ -51,6 +51,19 @@ describe('previewing a rule file as it is edited', () => {
     expect(result.sample).toEqual(['b0998', 'b0997', 'b0995', 'b0994', 'b0992']);
   });
 
+  it('takes its sample as the Customers page lists them: biggest spenders first, equal spends in the table’s order, unknown spend last', async () => {
+    // Spends of 500, 900, 900, unknown, 900, 100 and 700: every one has a purchase.
+    const spends = [500, 900, 900, Number.NaN, 900, 100, 700];
+    const few = spends.map((monetary, i) => ({ buyerId: `s${i}`, facts: { monetary: Number.isNaN(monetary) ? null : monetary, orderCount: 1 }, currency: 'CNY' }));
+    const member = JSON.stringify({ id: 'all', title: { en: 'All', 'zh-CN': '全部' }, version: 1, enabled: true, rules: [{ name: 'bought', conditions: { all: [{ fact: 'orderCount', operator: 'greaterThanInclusive', value: 1 }] }, event: { type: 'badge', params: { label: { en: 'Buyer', 'zh-CN': '买家' }, colour: '#336699' } } }] });
+    const result = await preview(member, 'all.json', few);
+    expect(result.matches).toBe(7);
+    expect(result.sample).toEqual(['s1', 's2', 's4', 's6', 's0']);
+    const table = await tableOf(few);
+    const listed = await table.query({ shop: null, text: '', byOrder: [], tier: null, badge: null, sortBy: 'monetary', ascending: false }, 0, 7);
+    expect(result.sample).toEqual(listed.rows.slice(0, 5).map((row) => row.buyerId));
+  });
+
   it('follows an edit: a lower threshold takes in more customers', async () => {
     const edited = ladder.replace('"CNY": 400', '"CNY": 300');
     expect(edited).not.toBe(ladder);
