@@ -34,8 +34,8 @@ export async function followUpListInForce(db: Database): Promise<ListInForce | n
   const tx = db.transaction('customerTable');
   const head = (await tx.store.get('head')) as CustomerTableHead | undefined;
   if (!head) return null;
-  const [stored, worked] = await Promise.all([tx.store.get(tableRecordKey(head.built, FOLLOW_UP_LIST)), workedOf(tx.store, head.built)]);
-  return stored && 'followUps' in stored ? { list: stored.followUps, worked: Object.values(worked) } : null;
+  const [stored, worked] = await Promise.all([tx.store.get(tableRecordKey(head.built, FOLLOW_UP_LIST)), workedSince(tx.store, head.built)]);
+  return stored && 'followUps' in stored ? { list: stored.followUps, worked } : null;
 }
 
 /** Staff's changes to the follow-ups since the whole rescore `built` wrote its list. */
