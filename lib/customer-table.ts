@@ -138,7 +138,9 @@ export type TableRecord =
   | { name: string; patch: StoredTablePatch }
   // The follow-ups of the build's rescore, and what staff changed of them since (see follow-up-list.ts).
   | { name: string; followUps: FollowUpList }
-  | { name: string; worked: Record<string, FollowUpRecord> };
+  | { name: string; worked: Record<string, FollowUpRecord> }
+  // What the rescore of the touched raised over the build's follow-ups (see rescored.ts).
+  | { name: string; raisedOver: string };
 
 /** One customer's line in a `rows` block. Unknown numbers are null. */
 export type RowLine = [

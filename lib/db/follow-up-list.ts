@@ -3,6 +3,7 @@ import { eachFollowUp, listKeys, recordOfEntry, type FollowUpItem, type FollowUp
 import { FOLLOW_UP_GROUPS, FollowUpGrouper, type DailyCapacity, type FollowUpGroup, type FollowUpGroups, type FollowUpRecord } from '../follow-ups';
 import { bucketOf, readBucket, type StoredBucket } from './buckets';
 import { tableRecordKey } from './customer-table';
+import { allRescored, RAISED_OVER, readRaisedOver } from './rescored';
 import type { Database } from './schema';
 
 /**
@@ -12,10 +13,14 @@ import type { Database } from './schema';
 export const FOLLOW_UP_LIST = 'followUps';
 const WORKED = 'followUpsWorked';
 
-/** The list of the table in force and what staff changed since, or null in a store from before the list, until its next whole rescore. */
+/**
+ * The list of the table in force, what staff changed since, and the customers a rescore of the
+ * touched found since; null in a store from before the list, until its next whole rescore.
+ */
 export interface ListInForce {
   list: FollowUpList;
   worked: FollowUpRecord[];
+  layer: ReadonlyMap<string, RaisedOver>;
 }
 
 /** A store of the customer table, in a transaction of the caller's. */
@@ -34,8 +39,11 @@ export async function followUpListInForce(db: Database): Promise<ListInForce | n
   const tx = db.transaction('customerTable');
   const head = (await tx.store.get('head')) as CustomerTableHead | undefined;
   if (!head) return null;
-  const [stored, worked] = await Promise.all([tx.store.get(tableRecordKey(head.built, FOLLOW_UP_LIST)), workedSince(tx.store, head.built)]);
-  return stored && 'followUps' in stored ? { list: stored.followUps, worked } : null;
+  const [stored, worked, raised] = await Promise.all([tx.store.get(tableRecordKey(head.built, FOLLOW_UP_LIST)), workedSince(tx.store, head.built), tx.store.get(tableRecordKey(head.built, RAISED_OVER))]);
+  if (!stored || !('followUps' in stored)) return null;
+  // A layer the release before wrote has no record of its own: read from its profiles.
+  const layer = raised && 'raisedOver' in raised ? readRaisedOver(raised.raisedOver) : await allRescored(db);
+  return { list: stored.followUps, worked, layer };
 }
 
 /** Staff's changes to the follow-ups since the whole rescore `built` wrote its list. */
@@ -73,7 +81,7 @@ export async function carryWorked(tables: TableStore, followups: { get(bucket: n
  * The follow-ups grouped as staff work them (see FollowUpGrouper) from the list, with staff's
  * changes and the rescored customers over it: only the ones shown are read from their buckets.
  */
-export async function followUpGroupsOverList(db: Database, { list, worked }: ListInForce, layer: ReadonlyMap<string, RaisedOver>, today: number, capacity: DailyCapacity, shown: Partial<Record<FollowUpGroup, number>>): Promise<FollowUpGroups> {
+export async function followUpGroupsOverList(db: Database, { list, worked, layer }: ListInForce, today: number, capacity: DailyCapacity, shown: Partial<Record<FollowUpGroup, number>>): Promise<FollowUpGroups> {
   const grouper = new FollowUpGrouper<FollowUpItem>(today, capacity, shown, listKeys(list));
   await eachFollowUp(list, worked, layer, (item) => grouper.add(item), () => new Promise((resolve) => setTimeout(resolve, 0)));
   const { counts, first } = grouper.finish();

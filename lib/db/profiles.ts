@@ -131,9 +131,10 @@ const FOLLOW_UP_SLICE = 16;
  * its first `shown`, read a slice of buckets at a time, so no page holds every follow-up.
  */
 export async function followUpGroups(db: Database, today: number, capacity: DailyCapacity = {}, shown: Partial<Record<FollowUpGroup, number>> = {}): Promise<FollowUpGroups> {
-  const [inForce, layer] = await Promise.all([followUpListInForce(db), allRescored(db)]);
-  if (inForce) return followUpGroupsOverList(db, inForce, layer, today, capacity, shown);
+  const inForce = await followUpListInForce(db);
+  if (inForce) return followUpGroupsOverList(db, inForce, today, capacity, shown);
   // A store from before the list, until its next whole rescore.
+  const layer = await allRescored(db);
   const grouper = new FollowUpGrouper(today, capacity, shown);
   const over = new FollowUpsOverLayer(layer);
   for await (const { followups } of bucketSlices(db, ['followups'], FOLLOW_UP_SLICE)) {

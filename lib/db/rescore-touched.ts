@@ -15,7 +15,7 @@ import { dueTallyOver, type RescoreStatus } from './profiles';
 import { FOLLOW_UP_LIST, workedSince } from './follow-up-list';
 import { dueOfList } from '../follow-up-list';
 import { raisedRecord, ruleSetsWith, scoreStored, talliedOf, type Scoring } from './rescore';
-import { storedRescored, type RescoredCustomer, type RescoredGroup } from './rescored';
+import { RAISED_OVER, storedRaisedOver, storedRescored, type RescoredCustomer, type RescoredGroup } from './rescored';
 import { activeRuleFiles } from './rule-files';
 import { groupOf, storeCounts, type Database } from './schema';
 import { snapshotBefore } from './snapshots';
@@ -107,6 +107,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     ...[...groups].map(([group, rescored]) => store.put(storedRescored(group, rescored))),
     tx.objectStore('meta').put(patch),
     tx.objectStore('meta').put(due),
+    tx.objectStore('customerTable').put({ name: tableRecordKey(kept.built, RAISED_OVER), raisedOver: storedRaisedOver(base.asOfDay, layer) }),
     compactTouched({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, touched),
     ...(figures
       ? [

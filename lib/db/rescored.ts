@@ -1,3 +1,4 @@
+import type { RaisedOver } from '../follow-up-list';
 import type { FollowUpRecord } from '../follow-ups';
 import { bucketOf } from './buckets';
 import { readProfiles, storedProfiles, type Profile } from './profile-bucket';
@@ -60,4 +61,25 @@ export async function allRescored(db: Database): Promise<Map<string, RescoredCus
 /** The rescored customers of stored groups, by key. */
 export function layerOf(groups: readonly StoredRescored[]): Map<string, RescoredCustomer> {
   return new Map(groups.flatMap((stored) => Object.entries(readRescored(stored))));
+}
+
+/**
+ * The customer table's record (`raisedOver`, under the build the layer lies over) of what the
+ * follow-ups' readers need of the layer: every rescored customer's key, with what the rules raise
+ * for them now, as of the day of the rescore. The Follow-ups page, the popup and the reminder read
+ * it rather than the profiles: 4.6 MB of them for a day's 11,861 customers at a million.
+ */
+export const RAISED_OVER = 'raisedOver';
+
+/** The record's text for a layer of customers rescored as of `asOfDay` (one rescore scores all its layer as of its day). */
+export function storedRaisedOver(asOfDay: number, layer: ReadonlyMap<string, Pick<RaisedOver, 'raised'>>): string {
+  const raised: Record<string, readonly FollowUpRecord[]> = {};
+  for (const [key, customer] of layer) raised[key] = customer.raised;
+  return JSON.stringify({ asOfDay, raised });
+}
+
+export function readRaisedOver(text: string): Map<string, RaisedOver> {
+  const { asOfDay, raised } = JSON.parse(text) as { asOfDay: number; raised: Record<string, FollowUpRecord[]> };
+  const profile = { asOfDay };
+  return new Map(Object.entries(raised).map(([key, records]) => [key, { profile, raised: records }]));
 }

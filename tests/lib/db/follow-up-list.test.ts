@@ -5,6 +5,7 @@ import { followUpListInForce } from '../../../lib/db/follow-up-list';
 import { allFollowUps, followUpGroups, setFollowUpStatus, type RescoreStatus } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { rescoreTouched } from '../../../lib/db/rescore-touched';
+import { allRescored, RAISED_OVER } from '../../../lib/db/rescored';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { stageStoredCustomer } from '../../../lib/db/touched';
@@ -51,6 +52,12 @@ async function listAgrees(db: Database, days: readonly number[]) {
       for (const shown of [{}, some]) expect(await followUpGroups(db, day, capacity, shown), `day ${day}`).toEqual(groupedFrom(records, day, capacity, shown));
     }
   }
+}
+
+/** The build of the customer table in force. */
+async function builtInForce(db: Database): Promise<string> {
+  const head = await db.get('customerTable', 'head');
+  return head && 'built' in head ? head.built : '';
 }
 
 /** The follow-ups still to work by due day, and the open ones, counted here from the buckets. */
@@ -127,6 +134,18 @@ describe('the follow-up list', () => {
     const touched = await rescoreTouched(db, asOf);
     expect(touched).toMatchObject({ state: 'done' });
     await listAgrees(db, days);
+    // Readers take the layer from its own record, as its profiles hold it; a layer the release
+    // before wrote has no record, and is read from its profiles.
+    const { layer } = (await followUpListInForce(db))!;
+    const fromProfiles = await allRescored(db);
+    expect(fromProfiles.size).toBeGreaterThan(0);
+    expect([...layer.keys()].sort()).toEqual([...fromProfiles.keys()].sort());
+    for (const [key, { profile, raised }] of fromProfiles) expect(layer.get(key)).toEqual({ profile: { asOfDay: profile.asOfDay }, raised });
+    const raisedOver = tableRecordKey(await builtInForce(db), RAISED_OVER);
+    const kept = (await db.get('customerTable', raisedOver))!;
+    await db.delete('customerTable', raisedOver);
+    await listAgrees(db, days);
+    await db.put('customerTable', kept);
     const counted = await dueFromBuckets(db);
     expect(await db.get('meta', 'dueTally')).toEqual(counted.due);
     expect(((await db.get('meta', 'rescore')) as RescoreStatus).followUpsOpen).toBe(counted.open);
@@ -174,8 +193,7 @@ describe('the follow-up list', () => {
     await Promise.all(working);
     expect(status).toMatchObject({ state: 'done' });
     expect(working.length).toBeGreaterThan(1);
-    const head = await db.get('customerTable', 'head');
-    const worked = await db.get('customerTable', tableRecordKey(head!.name === 'head' ? (head as { built: string }).built : '', 'followUpsWorked'));
+    const worked = await db.get('customerTable', tableRecordKey(await builtInForce(db), 'followUpsWorked'));
     // Some were made before the new list was in force and carried to it.
     expect(worked && 'worked' in worked ? Object.keys(worked.worked).length : 0).toBeGreaterThan(0);
     const done = (await followUpGroups(db, today, {}, { done: Infinity })).first.done.map((f) => f.id);
