@@ -5,6 +5,7 @@ import type { Ref } from '../overlay/site-adapter';
 import type { BadgeOutcome, TierOutcome } from '../engine/outcome';
 import type { Language } from '../ui/i18n';
 import type { AliasTargets, Named } from './buckets';
+import { aliasDigest, eachDigested, type AliasDigest } from './alias-digest';
 import { storeCounts, type Database, type StoreCounts, type TiermarkDB } from './schema';
 import type { RescoreStatus } from './profiles';
 import type { IDBPTransaction } from 'idb';
@@ -132,11 +133,11 @@ class LooksByKey {
     this.table = null;
   }
 
-  get(key: string): number | undefined {
+  /** The look of the key whose hashes these are. */
+  get(f: number, s: number): number | undefined {
     const { first, second, looks } = this;
     const table = (this.table ??= this.made());
     const mask = table.length - 1;
-    const [f, s] = keyHashes(key);
     for (let slot = f & mask; table[slot] !== 0; slot = (slot + 1) & mask) {
       const at = table[slot]! - 1;
       if (first[at] === f && second[at] === s) return looks[at];
@@ -225,13 +226,12 @@ export class BadgeIndexBuilder {
     return look;
   }
 
-  private add(key: string, look: number): void {
+  private add(first: number, second: number, look: number): void {
     if (this.size === this.first.length) {
       this.first = doubled(this.first, Uint32Array);
       this.second = doubled(this.second, Uint32Array);
       this.lookIds = doubled(this.lookIds, Uint16Array);
     }
-    const [first, second] = keyHashes(key);
     this.first[this.size] = first;
     this.second[this.size] = second;
     this.lookIds[this.size] = look;
@@ -242,20 +242,24 @@ export class BadgeIndexBuilder {
     const number = this.lookNumber(look);
     this.customerLooks.set(customer.key, number);
     // The same id in another shop of the platform adds it again: `finish` makes the pair ambiguous.
-    this.add(`id:${customer.platform}:${customer.buyerId}`, number);
+    const [first, second] = keyHashes(`id:${customer.platform}:${customer.buyerId}`);
+    this.add(first, second, number);
   }
 
-  /** A bucket of aliases, after every customer: an alias names the look of the one customer it names. */
-  addAliases(targets: AliasTargets): void {
-    for (const [alias, keys] of Object.entries(targets)) {
-      // A platform's own order id is for telling shops apart on import, never shown on a page.
-      if (alias.startsWith('ext:')) continue;
-      if (keys.length > 1) this.add(alias, this.lookNumber({ kind: 'ambiguous', count: keys.length }));
-      else if (keys.length === 1) {
-        const look = this.customerLooks.get(keys[0]!);
-        if (look !== undefined) this.add(alias, look);
+  /** A bucket of aliases' digest, after every customer: an alias names the look of the one customer it names. */
+  addDigest(digest: AliasDigest): void {
+    eachDigested(digest, (first, second, named, keyFirst, keySecond) => {
+      if (named > 1) this.add(first, second, this.lookNumber({ kind: 'ambiguous', count: named }));
+      else {
+        const look = this.customerLooks.get(keyFirst, keySecond);
+        if (look !== undefined) this.add(first, second, look);
       }
-    }
+    });
+  }
+
+  /** A bucket of aliases, as `addDigest` reads its digest. */
+  addAliases(targets: AliasTargets): void {
+    this.addDigest(aliasDigest(0, targets));
   }
 
   /** The shards and their head; none when the shop's looks are too many to number (every badge then waits for its lookup). */

@@ -15,6 +15,7 @@ import { toIsoInZone } from '../time';
 import { both, sellerText, type Localised } from '../localised';
 import { digestOf } from '../scoring/history';
 import { stageTouchedAliases, stageTouchedCustomers, stagingTouched, type TouchedCustomer } from './touched';
+import { aliasDigest } from './alias-digest';
 
 const OTHER_SHOP = both('If the file is from another shop, import it into a new shop.', '如果文件来自另一个店铺，请导入到新店铺。');
 
@@ -468,8 +469,9 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
     const buckets = [...byBucket.keys()];
     for (let start = 0; start < buckets.length; start += GROUP_SIZE * 4) {
       const slice = buckets.slice(start, start + GROUP_SIZE * 4);
-      const tx = db.transaction(['aliases', 'touched', 'meta'], 'readwrite');
+      const tx = db.transaction(['aliases', 'aliasDigests', 'touched', 'meta'], 'readwrite');
       const aliasStore = tx.objectStore('aliases');
+      const digests = tx.objectStore('aliasDigests');
       const stored = await Promise.all(slice.map((bucket) => aliasStore.get(bucket)));
       // Whom each identifier names now, for a rescore of only the touched to badge it: every one
       // that names a single customer (whose look may change), and one shared only when this changed whom it names.
@@ -483,7 +485,7 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
           else if (changed) keys.push(key);
           if (staging && !alias.startsWith('ext:') && (changed || keys!.length === 1)) named.set(alias, targets[alias]!);
         }
-        return aliasStore.put(storedBucket(bucket, targets));
+        return Promise.all([aliasStore.put(storedBucket(bucket, targets)), digests.put(aliasDigest(bucket, targets))]);
       });
       writes.push(stageTouchedAliases({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, [...named].map(([alias, keys]) => [alias, namedOf(keys)])));
       await Promise.all([...writes, tx.done]);

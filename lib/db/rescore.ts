@@ -24,6 +24,7 @@ import { keyHashes, SnapshotBuilder, type SnapshotReader } from '../snapshots';
 import { snapshotBefore, writeSnapshot } from './snapshots';
 import { emptyForecast, tallyForecast, withForecast, type ForecastEntry, type ForecastRecord } from '../forecast';
 import { BadgeIndexBuilder, writeBadgeIndex } from './badge-index';
+import { digestSlices } from './alias-digest';
 import { CustomerTableBuilder, TABLE_LAYOUT, type CustomerTableHead } from '../customer-table';
 import { putTableBlocks, writeCustomerTable } from './customer-table';
 import { carryWorked, FOLLOW_UP_LIST } from './follow-up-list';
@@ -325,7 +326,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     await writeSnapshot(db, snapshot.finish());
     const forecasts = withForecast((await db.get('meta', 'forecasts')) as ForecastRecord | undefined, forecast);
     await Promise.all([db.put('meta', overview), db.put('meta', due), db.put('meta', forecasts)]);
-    for await (const { aliases } of bucketSlices(db, ['aliases'], CHUNK)) for (const stored of aliases) badgeIndex.addAliases(readBucket(stored));
+    for await (const digests of digestSlices(db, CHUNK)) for (const digest of digests) badgeIndex.addDigest(digest);
     const builtFrom = { customers: counts.customers, orders: counts.orders };
     spent('index');
     const tableRecords = await table.finish(built, builtFrom, base.asOfDay);

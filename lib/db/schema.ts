@@ -15,6 +15,7 @@ import type { ForecastRecord } from '../forecast';
 import type { BadgeIndexHead, BadgePatch, BadgeShard } from './badge-index';
 import type { TableRecord } from '../customer-table';
 import type { RescoreBase, TouchedCount } from './touched';
+import type { AliasDigest } from './alias-digest';
 import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, storedCustomers, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket, type StoredCustomers } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
@@ -52,6 +53,8 @@ export interface TiermarkDB extends DBSchema {
   touched: { key: number; value: TouchedBatch };
   /** What the rescore of touched customers found, over the last whole rescore's buckets, by bucket group (see touched.ts). */
   rescored: { key: number; value: { group: number; json: string; raised?: string } };
+  /** What the badge index reads of each alias bucket, written with it (see alias-digest.ts); rebuilt, so never backed up. */
+  aliasDigests: { key: number; value: AliasDigest };
 }
 
 /** One commit group's changed customers and the identifiers they hold, as JSON (see touched.ts). */
@@ -169,6 +172,10 @@ export const MIGRATIONS: readonly Upgrade[] = [
   (db) => {
     db.createObjectStore('touched', { keyPath: 'seq', autoIncrement: true });
     db.createObjectStore('rescored', { keyPath: 'group' });
+  },
+  // v10: the alias buckets' digests; the first whole rescore after the update writes those missing.
+  (db) => {
+    db.createObjectStore('aliasDigests', { keyPath: 'bucket' });
   },
 ];
 

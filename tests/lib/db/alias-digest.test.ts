@@ -1,0 +1,83 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { eachDigested, type AliasDigest } from '../../../lib/db/alias-digest';
+import { badgeLooks } from '../../../lib/db/badge-index';
+import { readBucket } from '../../../lib/db/buckets';
+import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
+import { rescore } from '../../../lib/db/rescore';
+import { openTiermarkDB, type Database } from '../../../lib/db/schema';
+import { demoExportText, demoOrders } from '../../../lib/demo/shop';
+import { fnv1a } from '../../../lib/hash';
+import { lookOf } from '../../../lib/overlay/badge-index';
+import type { Ref } from '../../../lib/overlay/site-adapter';
+import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
+import { endOfDay } from '../../../lib/time';
+import { importText, WOO_FIRST, WOO_NEXT_DAY } from './day-of-orders';
+
+const asOf = { reason: 'import' as const, timeZone: 'UTC', settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2024-04-01', 'UTC') };
+
+/** Every digest agrees with its alias bucket's text: each identifier shown on pages once, with how many it names. */
+async function digestsAgree(db: Database) {
+  const [buckets, digests] = await Promise.all([db.getAll('aliases'), db.getAll('aliasDigests')]);
+  expect(digests.map((d) => d.bucket)).toEqual(buckets.map((b) => b.bucket));
+  const byBucket = new Map<number, AliasDigest>(digests.map((d) => [d.bucket, d]));
+  for (const stored of buckets) {
+    const shown = Object.entries(JSON.parse(stored.json) as Record<string, string[]>).filter(([alias]) => !alias.startsWith('ext:'));
+    const digested: Array<[number, number]> = [];
+    eachDigested(byBucket.get(stored.bucket)!, (first, _second, named) => digested.push([first, named]));
+    expect(digested.sort()).toEqual(shown.map(([alias, keys]): [number, number] => [fnv1a(alias), keys.length]).sort());
+  }
+}
+
+/** Rows of every identifier the shop's alias buckets hold that a page shows, one per row. */
+async function everyIdentifier(db: Database): Promise<Ref[][]> {
+  const rows: Ref[][] = [];
+  for (const stored of await db.getAll('aliases')) {
+    for (const alias of Object.keys(readBucket<string[]>(stored))) {
+      const kind = alias.slice(0, alias.indexOf(':'));
+      if (kind === 'order' || kind === 'email' || kind === 'name' || kind === 'phone') rows.push([{ kind, value: alias.slice(kind.length + 1) }]);
+    }
+  }
+  return rows;
+}
+
+/** The badge of every identifier from the index equals the one looked up in the alias buckets and profiles. */
+async function indexAgrees(db: Database) {
+  clearLookupCache(db);
+  const rows = await everyIdentifier(db);
+  expect(rows.length).toBeGreaterThan(500);
+  const looks = await badgeLooks(db, 'taobao', rows, 'en');
+  expect(looks).not.toBeNull();
+  expect(looks).toEqual((await lookupRows(db, 'taobao', rows, 'en')).map(lookOf));
+  return looks!;
+}
+
+describe('alias digests', () => {
+  it('are written with every alias bucket, and badge each identifier as its bucket does, also once made again for a store without them', async () => {
+    const db = await openTiermarkDB(`alias-digest-${Math.random()}`);
+    await importText(db, 'tea.csv', demoExportText(demoOrders(200)));
+    await importText(db, 'first.csv', WOO_FIRST);
+    await digestsAgree(db);
+    expect(await rescore(db, asOf)).toMatchObject({ state: 'done' });
+    const first = await indexAgrees(db);
+    // Marie Curie's name names one customer, then two.
+    const marie: Ref[][] = [[{ kind: 'name', value: 'Marie Curie' }]];
+    expect(await badgeLooks(db, 'woocommerce', marie, 'en')).toMatchObject([{ kind: 'customer' }]);
+
+    // The next day's import changes buckets: their digests with them.
+    await importText(db, 'next-day.csv', WOO_NEXT_DAY);
+    await digestsAgree(db);
+    expect(await rescore(db, asOf)).toMatchObject({ state: 'done' });
+    await indexAgrees(db);
+    expect(await badgeLooks(db, 'woocommerce', marie, 'en')).toEqual([{ kind: 'ambiguous', count: 2 }]);
+
+    // A store from before digests (or restored from a backup): the whole rescore makes and keeps them.
+    const looks = await indexAgrees(db);
+    await db.clear('aliasDigests');
+    expect(await rescore(db, asOf)).toMatchObject({ state: 'done' });
+    await digestsAgree(db);
+    expect(await indexAgrees(db)).toEqual(looks);
+    expect(looks).not.toEqual(first);
+    db.close();
+  }, 60_000);
+});
