@@ -1,4 +1,4 @@
-import { keyHashes } from '../overlay/badge-index';
+import { keyHashesInto } from '../overlay/badge-index';
 import { BUCKETS, readBucket, type AliasTargets, type StoredBucket } from './buckets';
 import type { Database } from './schema';
 
@@ -18,15 +18,17 @@ const ENTRY = 5;
 
 /** The digest of a bucket's identifiers. A platform's own order id (`ext:`) tells shops apart on import and is never shown on a page: left out. */
 export function aliasDigest(bucket: number, targets: AliasTargets): AliasDigest {
-  const entries = Object.entries(targets).filter(([alias, keys]) => keys.length > 0 && !alias.startsWith('ext:'));
-  const numbers = new Uint32Array(entries.length * ENTRY);
-  entries.forEach(([alias, keys], i) => {
-    const at = i * ENTRY;
-    [numbers[at], numbers[at + 1]] = keyHashes(alias);
+  const numbers = new Uint32Array(Object.keys(targets).length * ENTRY);
+  let at = 0;
+  for (const alias in targets) {
+    const keys = targets[alias]!;
+    if (keys.length === 0 || alias.startsWith('ext:')) continue;
+    keyHashesInto(alias, numbers, at);
     numbers[at + 2] = keys.length;
-    if (keys.length === 1) [numbers[at + 3], numbers[at + 4]] = keyHashes(keys[0]!);
-  });
-  return { bucket, bytes: numbers.buffer };
+    if (keys.length === 1) keyHashesInto(keys[0]!, numbers, at + 3);
+    at += ENTRY;
+  }
+  return { bucket, bytes: numbers.slice(0, at).buffer };
 }
 
 /** The digest of a stored alias bucket: for one written before digests were. */
