@@ -60,8 +60,12 @@ const EXPECTED: Record<BackedUp, Localised> = {
 };
 /** The store version before shops: its backups restore, each import into its platform's first shop (as the v4 migration does). */
 const BEFORE_SHOPS = 3;
-/** Versions whose backups restore here; those from before kept dates or notes have none. A badge index or customer table is never in one. */
-const RESTORABLE = new Set([BEFORE_SHOPS, 4, 5, 6, 7, DB_VERSION]);
+/**
+ * Versions whose backups restore here; those from before kept dates or notes have none. A badge
+ * index, customer table, rescore of the touched or alias digest is never in one: versions 8 and 9
+ * back up what this one does.
+ */
+const RESTORABLE = new Set([BEFORE_SHOPS, 4, 5, 6, 7, 8, 9, DB_VERSION]);
 
 /** Buckets read at a time: each read's results become objects on the page's thread. */
 const SLICE = 32;

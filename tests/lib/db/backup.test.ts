@@ -53,6 +53,21 @@ describe('backing up and restoring the store', () => {
     expect(await state()).toEqual(before);
   });
 
+  it('restores a backup of each release since notes as it was made', async () => {
+    for (const version of [8, 9]) {
+      const db = await taobaoShop();
+      const made = await backupLines(db, SETTINGS);
+      const lines = made.map((line, i) => (i === 0 ? line.replace(/"schemaVersion":\d+/, `"schemaVersion":${version}`) : line));
+      expect(lines[0]).not.toEqual(made[0]);
+      const texts = async () => (await db.getAll('orders')).map(({ bucket, json }) => ({ bucket, json }));
+      const before = await texts();
+      await deleteAllData(db);
+      await restoreBackup(db, await readBackupFile(await gzip(lines), `v${version}.gz`));
+      expect(await texts()).toEqual(before);
+      expect((await storeCounts(db)).customers).toBe(3);
+    }
+  });
+
   it('restores a backup from before kept dates with none kept', async () => {
     const db = await taobaoShop();
     const lines = (await backupLines(db, SETTINGS)).map((line) => line.replace(/"schemaVersion":\d+/, '"schemaVersion":4').replace(/,"keptDates":0\}/, '}'));
