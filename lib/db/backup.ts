@@ -61,11 +61,12 @@ const EXPECTED: Record<BackedUp, Localised> = {
 /** The store version before shops: its backups restore, each import into its platform's first shop (as the v4 migration does). */
 const BEFORE_SHOPS = 3;
 /**
- * Versions whose backups restore here; those from before kept dates or notes have none. A badge
- * index, customer table, rescore of the touched or alias digest is never in one: versions 8 and 9
- * back up what this one does.
+ * Whether a version's backups restore here: every one since shops (those from before kept dates or
+ * notes have none; a badge index, customer table or alias digest is never in one). Versions 9 and 10
+ * left 8's backups behind until this was a range: a migration that changes what a backed-up store
+ * holds must say here from which version on.
  */
-const RESTORABLE = new Set([BEFORE_SHOPS, 4, 5, 6, 7, 8, 9, DB_VERSION]);
+const restorable = (version: number) => Number.isInteger(version) && version >= BEFORE_SHOPS && version <= DB_VERSION;
 
 /** Buckets read at a time: each read's results become objects on the page's thread. */
 const SLICE = 32;
@@ -149,7 +150,7 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
     const entry = value as Record<string, unknown>;
     if (!header) {
       if (entry?.format !== BACKUP_FORMAT) fail('line 1: /format', both(`expected "${BACKUP_FORMAT}": this is not a Tiermark backup. ${chooseOurs.en}`, `应为 "${BACKUP_FORMAT}"：这不是 Tiermark 备份。${chooseOurs['zh-CN']}`));
-      if (!RESTORABLE.has(entry.schemaVersion as number)) {
+      if (!restorable(entry.schemaVersion as number)) {
         const version = String(entry.schemaVersion);
         fail('line 1: /schemaVersion', both(
           `the backup's store version is ${version}, this Tiermark's is ${DB_VERSION}. Restore it with the Tiermark version that made it, or import the order exports again.`,
