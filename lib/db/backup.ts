@@ -1,5 +1,6 @@
 import type { ShopSettings } from '../settings';
 import { BUCKETS } from './buckets';
+import { profilesAsText, type StoredProfiles } from './profile-bucket';
 import { DB_VERSION, shopsOfPlatforms, type Database } from './schema';
 import type { ImportRecord } from './ledger';
 import { both, SellerError, type Localised } from '../localised';
@@ -82,6 +83,14 @@ function pacer(budgetMs = 16): () => Promise<void> {
   };
 }
 
+/** A record as a backup line holds it: text only. */
+function asBackedUp(store: BackedUp, record: unknown): unknown {
+  // A customers bucket's order digests are made again from the orders by the next rescore.
+  if (store === 'customers') return { ...(record as object), digests: undefined };
+  if (store === 'profiles') return profilesAsText(record as StoredProfiles);
+  return record;
+}
+
 /**
  * Everything to restore the shop elsewhere, as JSON lines: a header, a line per record, and an end
  * line with the count per store (a file cut short has none). Read a slice of buckets at a time and
@@ -94,8 +103,7 @@ export async function backupLines(db: Database, settings: ShopSettings | null, o
     const ranges = BUCKETED.has(store) ? Array.from({ length: BUCKETS / SLICE }, (_, k) => IDBKeyRange.bound(k * SLICE, k * SLICE + SLICE - 1)) : [undefined];
     for (const range of ranges) {
       const records = (await db.getAll(store, range)).filter((record) => !rebuilt(store, record));
-      // A customers bucket's order digests are made again from the orders by the next rescore.
-      for (const record of records) lines.push(`${JSON.stringify({ store, record: store === 'customers' ? { ...record, digests: undefined } : record })}\n`);
+      for (const record of records) lines.push(`${JSON.stringify({ store, record: asBackedUp(store, record) })}\n`);
       counts[store] += records.length;
       await pause();
     }

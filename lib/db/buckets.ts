@@ -23,6 +23,26 @@ export interface StoredBucket {
   json: string;
 }
 
+let scratch = new Uint8Array(1 << 20);
+
+/**
+ * A text (in parts) as UTF-8 bytes, for a record too long to store as a string that holds characters past
+ * Latin-1 (a Chinese label): Chromium puts such a string, two bytes a character, some 20 times
+ * slower than its UTF-8 bytes (measured: 10 ms against 0.5 ms for 360 kB of profiles).
+ */
+export function utf8Of(parts: readonly string[]): Uint8Array {
+  const length = parts.reduce((sum, part) => sum + part.length, 0);
+  if (scratch.length < length * 3) scratch = new Uint8Array(length * 3);
+  // Part by part, into one buffer: joined, a text with one Chinese part is copied whole into two
+  // bytes a character first. encodeInto: `encode` was several times slower in Chromium.
+  const encoder = new TextEncoder();
+  let written = 0;
+  for (const part of parts) written += encoder.encodeInto(part, scratch.subarray(written)).written;
+  return scratch.slice(0, written);
+}
+
+export const textOfUtf8 = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
 export const readBucket = <T>(stored: StoredBucket | undefined): Record<string, T> => (stored ? (JSON.parse(stored.json) as Record<string, T>) : {});
 export const storedBucket = <T>(bucket: number, map: Record<string, T>): StoredBucket => ({ bucket, json: JSON.stringify(map) });
 

@@ -4,7 +4,7 @@ import type { Customer } from '../model';
 import type { Facts } from '../scoring/scorer';
 import { readBucket, type StoredBucket } from './buckets';
 import { customersForAlias } from './customers';
-import { readProfiles, type Profile } from './profiles';
+import { readProfiles, type Profile, type StoredProfiles } from './profile-bucket';
 import type { Database } from './schema';
 import { bucketSlices } from './slices';
 
@@ -28,7 +28,7 @@ export async function loadCustomerRows(db: Database, onProgress?: (share: number
   // A slice of buckets per read: the browser turns each result into objects on this thread, and
   // one read of every bucket held the page for half a second.
   const customers: StoredBucket[] = [];
-  const profiles: StoredBucket[] = [];
+  const profiles: StoredProfiles[] = [];
   for await (const slice of bucketSlices(db, ['customers', 'profiles'], BUCKETS_PER_SLICE)) {
     customers.push(...slice.customers);
     profiles.push(...slice.profiles);

@@ -8,6 +8,7 @@ import { formatMajor } from '../money';
 import { bucketOf, readBucket, type StoredBucket } from './buckets';
 import { clearBadgeCache } from './badge-index';
 import { readProfiles, type Profile } from './profiles';
+import type { StoredProfiles } from './profile-bucket';
 import { groupOf, type Database } from './schema';
 import { rescoredGroupOf, type RescoredGroup } from './rescored';
 
@@ -83,7 +84,7 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
   const bucket = <T>(store: LookupStore, key: string) => {
     const id = `${store}:${bucketOf(key)}`;
     let read = parsed.get(id);
-    if (!read) parsed.set(id, (read = fewAtOnce(() => db.get(store, bucketOf(key)).then((stored: StoredBucket | undefined) => (store === 'profiles' ? readProfiles(stored) : readBucket(stored))))));
+    if (!read) parsed.set(id, (read = fewAtOnce(() => db.get(store, bucketOf(key)).then((stored) => (store === 'profiles' ? readProfiles(stored as StoredProfiles | undefined) : readBucket(stored as StoredBucket | undefined))))));
     return read as Promise<Record<string, T>>;
   };
   const customerOf = async (key: string) => (await bucket<Customer>('customers', key))[key];

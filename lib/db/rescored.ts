@@ -1,7 +1,7 @@
 import type { RaisedOver } from '../follow-up-list';
 import type { FollowUpRecord } from '../follow-ups';
 import { bucketOf } from './buckets';
-import { readProfiles, storedProfiles, type Profile } from './profile-bucket';
+import { profilesText, readProfiles, type Profile } from './profile-bucket';
 import { groupOf, type Database, type TiermarkDB } from './schema';
 
 /**
@@ -30,7 +30,7 @@ export type StoredRescored = TiermarkDB['rescored']['value'];
 export function storedRescored(group: number, rescored: RescoredGroup): StoredRescored {
   const raised: Record<string, FollowUpRecord[]> = {};
   for (const [key, customer] of Object.entries(rescored)) if (customer.raised.length > 0) raised[key] = customer.raised;
-  return { group, json: storedProfiles(group, Object.values(rescored).map(({ profile }) => profile)).json, raised: JSON.stringify(raised) };
+  return { group, json: profilesText(Object.values(rescored).map(({ profile }) => profile)), raised: JSON.stringify(raised) };
 }
 
 /** A stored group's customers; one the release before wrote (no `raised`) is one map of both. */

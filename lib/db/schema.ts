@@ -16,6 +16,7 @@ import type { BadgeIndexHead, BadgePatch, BadgeShard } from './badge-index';
 import type { TableRecord } from '../customer-table';
 import type { RescoreBase, TouchedCount } from './touched';
 import type { AliasDigest } from './alias-digest';
+import type { StoredProfiles } from './profile-bucket';
 import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, storedCustomers, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket, type StoredCustomers } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
@@ -30,7 +31,7 @@ export interface TiermarkDB extends DBSchema {
   stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
   meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret | ForecastRecord | PastSnapshotStatus | TouchedCount | RescoreBase | BadgePatch };
   /** Facts and rule outcomes by customer, in buckets like `customers`. */
-  profiles: { key: number; value: StoredBucket };
+  profiles: { key: number; value: StoredProfiles };
   /** Follow-ups the rules raised, by id, in buckets of their customers': staff mark them done or snooze them. */
   followups: { key: number; value: StoredBucket };
   /** The seller's rule files (edited or added); a shipped file not here applies as shipped. */

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { bucketOf, storedBucket } from '../../../lib/db/buckets';
+import { bucketOf, storedBucket, type StoredBucket } from '../../../lib/db/buckets';
+import { profilesAsText } from '../../../lib/db/profile-bucket';
 import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { getProfile, readProfiles, storedProfiles, type Profile } from '../../../lib/db/profiles';
@@ -66,7 +67,8 @@ describe('a bucket of profiles', () => {
     const looks = profiles.flatMap((p) => [...(p.tier ? [p.tier] : []), ...p.badges, ...p.treatments]).map((look) => JSON.stringify(look));
     const repeated = [...new Set(looks)].filter((look) => looks.indexOf(look) !== looks.lastIndexOf(look));
     expect(repeated.length).toBeGreaterThan(10);
-    for (const look of repeated) expect(stored.json.split(look).length - 1).toBe(1);
+    const text = new TextDecoder().decode(stored.utf8);
+    for (const look of repeated) expect(text.split(look).length - 1).toBe(1);
     // A customer's own figures stay theirs.
     const read = readProfiles(stored);
     for (const profile of profiles) {
@@ -117,11 +119,16 @@ describe('a bucket of profiles', () => {
     const key = 'woocommerce:marie@example.org';
     const current = (await getProfile(db, key))!;
     expect(current.tier!.label.en).toBe('Premier VIP');
-    // Written back as an older release kept it: one plain map per bucket.
     const bucket = bucketOf(key);
     const old = readProfiles(await db.get('profiles', bucket));
+    // Written back as the release before kept it (the `v: 2` text), then as older ones did: one plain map per bucket.
+    expect(await db.get('profiles', bucket)).toHaveProperty('utf8');
+    await db.put('profiles', profilesAsText((await db.get('profiles', bucket))!));
+    expect(JSON.parse((await db.get('profiles', bucket) as StoredBucket).json).v).toBe(2);
+    clearLookupCache(db);
+    expect(await getProfile(db, key)).toEqual(current);
     await db.put('profiles', storedBucket(bucket, old));
-    expect(JSON.parse((await db.get('profiles', bucket))!.json).v).toBeUndefined();
+    expect(JSON.parse((await db.get('profiles', bucket) as StoredBucket).json).v).toBeUndefined();
     clearLookupCache(db);
     expect(await getProfile(db, key)).toEqual(current);
     const [match] = await lookupRows(db, 'woocommerce', [[{ kind: 'order', value: '3' }]], 'en');
