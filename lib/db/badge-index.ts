@@ -4,8 +4,8 @@ import { BADGES_SHOWN, indexColumns, keyHashes, placeIn, lookNumberIn, resolveRo
 import type { Ref } from '../overlay/site-adapter';
 import type { BadgeOutcome, TierOutcome } from '../engine/outcome';
 import type { Language } from '../ui/i18n';
-import type { AliasTargets, Named } from './buckets';
-import { aliasDigest, eachDigested, type AliasDigest } from './alias-digest';
+import type { Named } from './buckets';
+import { eachDigested, type AliasDigest } from './alias-digest';
 import { storeCounts, type Database, type StoreCounts, type TiermarkDB } from './schema';
 import type { RescoreStatus } from './profiles';
 import type { IDBPTransaction } from 'idb';
@@ -255,11 +255,6 @@ export class BadgeIndexBuilder {
         if (look !== undefined) this.add(first, second, look);
       }
     });
-  }
-
-  /** A bucket of aliases, as `addDigest` reads its digest. */
-  addAliases(targets: AliasTargets): void {
-    this.addDigest(aliasDigest(0, targets));
   }
 
   /** The shards and their head; none when the shop's looks are too many to number (every badge then waits for its lookup). */

@@ -14,6 +14,7 @@ import { BadgeIndex, keyHashes, lookOf } from '../../../lib/overlay/badge-index'
 import type { Ref } from '../../../lib/overlay/site-adapter';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { chunked, FIXTURES } from '../../helpers';
+import { aliasDigest } from '../../../lib/db/alias-digest';
 
 async function demoShop() {
   const db = await openTiermarkDB(`badge-index-test-${Math.random()}`);
@@ -63,7 +64,7 @@ describe('the badge index the rescore writes in shards', () => {
     // The same buyer id in a second Taobao shop names two customers; on JD it is another platform's.
     builder.addCustomer({ key: 'taobao-2:buyer7', platform: 'taobao', buyerId: 'buyer7' }, VIP);
     builder.addCustomer({ key: 'jd:jd_buyer', platform: 'jd', buyerId: 'jd_buyer' }, VIP);
-    builder.addAliases({ 'order:2847561230001': ['taobao:buyer1'], 'name:王伟': ['taobao:buyer1', 'taobao:buyer2'], 'ext:99': ['taobao:buyer3'], 'order:5': ['taobao:nobody'] });
+    builder.addDigest(aliasDigest(0, { 'order:2847561230001': ['taobao:buyer1'], 'name:王伟': ['taobao:buyer1', 'taobao:buyer2'], 'ext:99': ['taobao:buyer3'], 'order:5': ['taobao:nobody'] }));
     const index = builder.finish('build-1', NO_COUNTS);
     await writeBadgeIndex(db, index);
 
@@ -107,7 +108,7 @@ describe('the badge index the rescore writes in shards', () => {
     const customers = 5000;
     const keys = [...Array.from({ length: customers }, (_, i) => `c${i}`), ...pair.map((n) => `d${n}`)];
     keys.forEach((id, i) => builder.addCustomer({ key: `taobao:${id}`, platform: 'taobao', buyerId: id }, i === customers ? VIP : i === customers + 1 ? PLAIN : i % 2 ? VIP : PLAIN));
-    builder.addAliases(Object.fromEntries(keys.map((id, i) => [`order:${9_000_000_000 + i}`, [`taobao:${id}`]])));
+    builder.addDigest(aliasDigest(0, Object.fromEntries(keys.map((id, i) => [`order:${9_000_000_000 + i}`, [`taobao:${id}`]]))));
     const db = await openTiermarkDB(`badge-alias-${Math.random()}`);
     await writeBadgeIndex(db, builder.finish('build-1', NO_COUNTS));
     const orderOf = (n: number): Ref[] => [{ kind: 'order', value: String(9_000_000_000 + n) }];
