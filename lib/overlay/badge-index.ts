@@ -1,5 +1,5 @@
 import { aliasKey, byStrength } from '../aliases';
-import { fnv1a, fnv1aFrom } from '../hash';
+import { fnv1a, fnv1aFrom, fnv1aPairInto } from '../hash';
 import { PLATFORMS, type Platform } from '../model';
 import { countBelow } from '../sorted';
 import type { BadgeView, RowMatch } from './badge-view';
@@ -32,17 +32,7 @@ const SECOND_BASIS = 0x9747b28c;
 export const keyHashes = (key: string): [number, number] => [fnv1a(key), fnv1aFrom(SECOND_BASIS, key)];
 
 /** The same two hashes in one pass, written at `at` and `at + 1`: the alias digests hash millions of identifiers. */
-export function keyHashesInto(key: string, into: Uint32Array, at: number): void {
-  let first = 0x811c9dc5;
-  let second = SECOND_BASIS;
-  for (let i = 0; i < key.length; i += 1) {
-    const code = key.charCodeAt(i);
-    first = Math.imul(first ^ code, 0x01000193);
-    second = Math.imul(second ^ code, 0x01000193);
-  }
-  into[at] = first;
-  into[at + 1] = second;
-}
+export const keyHashesInto = (key: string, into: Uint32Array, at: number): void => fnv1aPairInto(key, SECOND_BASIS, into, at);
 
 /**
  * The hashes a row's refs are looked for under, strongest ref first. A buyer id on a page of no
