@@ -1,5 +1,5 @@
 import { aliasKey, byStrength } from '../aliases';
-import { fnv1a, fnv1aFrom, fnv1aPairInto } from '../hash';
+import { fnv1aPairInto } from '../hash';
 import { PLATFORMS, type Platform } from '../model';
 import { countBelow } from '../sorted';
 import type { BadgeView, RowMatch } from './badge-view';
@@ -28,11 +28,16 @@ export const indexKey = (ref: Ref, platform: Platform): string => (ref.kind === 
 
 const SECOND_BASIS = 0x9747b28c;
 
-/** An identifier's two independent 32-bit hashes: the first places it, the pair tells it apart. */
-export const keyHashes = (key: string): [number, number] => [fnv1a(key), fnv1aFrom(SECOND_BASIS, key)];
-
-/** The same two hashes in one pass, written at `at` and `at + 1`: the alias digests hash millions of identifiers. */
+/** An identifier's two independent 32-bit hashes (FNV-1a from two bases, in one pass) written at `at` and `at + 1`: the first places it, the pair tells it apart. */
 export const keyHashesInto = (key: string, into: Uint32Array, at: number): void => fnv1aPairInto(key, SECOND_BASIS, into, at);
+
+const pair = new Uint32Array(2);
+
+/** The same two hashes as a pair. */
+export function keyHashes(key: string): [number, number] {
+  keyHashesInto(key, pair, 0);
+  return [pair[0]!, pair[1]!];
+}
 
 /**
  * The hashes a row's refs are looked for under, strongest ref first. A buyer id on a page of no
