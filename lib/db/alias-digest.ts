@@ -32,7 +32,7 @@ export function aliasDigest(bucket: number, targets: AliasTargets): AliasDigest 
 }
 
 /** The digest of a stored alias bucket: for one written before digests were. */
-export const digestOfStored = (stored: StoredBucket): AliasDigest => aliasDigest(stored.bucket, readBucket<string[]>(stored));
+const digestOfStored = (stored: StoredBucket): AliasDigest => aliasDigest(stored.bucket, readBucket<string[]>(stored));
 
 /** Each identifier of a digest: its hashes, how many customers it names, and the hashes of the one it names (0, 0 when more). */
 export function eachDigested(digest: AliasDigest, visit: (first: number, second: number, named: number, keyFirst: number, keySecond: number) => void): void {

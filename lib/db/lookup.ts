@@ -7,8 +7,7 @@ import { aliasKey, byStrength } from '../aliases';
 import { formatMajor } from '../money';
 import { bucketOf, readBucket, type StoredBucket } from './buckets';
 import { clearBadgeCache } from './badge-index';
-import { readProfiles, type Profile } from './profiles';
-import type { StoredProfiles } from './profile-bucket';
+import { readProfiles, type Profile, type StoredProfiles } from './profiles';
 import { groupOf, type Database } from './schema';
 import { rescoredGroupOf, type RescoredGroup } from './rescored';
 

@@ -10,7 +10,7 @@ import type { TouchedRescore } from './touched';
 import { followUpGroupsOverList, followUpListInForce, keepWorked } from './follow-up-list';
 
 // The profile bucket's codec has a module of its own, which the rescored layer reads too.
-export { readProfiles, storedProfiles, type Profile } from './profile-bucket';
+export { readProfiles, storedProfiles, type Profile, type StoredProfiles } from './profile-bucket';
 
 export interface StoredRuleFile {
   /** File name, e.g. "member-ladder.json". */
