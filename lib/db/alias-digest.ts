@@ -1,5 +1,6 @@
 import { keyHashesInto } from '../overlay/badge-index';
-import { BUCKETS, readBucket, type AliasTargets, type StoredBucket } from './buckets';
+import { BUCKETS, readBucket, withChanges, type AliasTargets, type StoredBucket } from './buckets';
+import { changesRange } from './slices';
 import type { Database } from './schema';
 
 /**
@@ -53,10 +54,15 @@ export async function* digestSlices(db: Database, size: number): AsyncGenerator<
       yield digests;
       continue;
     }
-    const tx = db.transaction(['aliases', 'aliasDigests'], 'readwrite');
-    const [stored, kept] = await Promise.all([tx.objectStore('aliases').getAll(range), tx.objectStore('aliasDigests').getAll(range)]);
+    const tx = db.transaction(['aliases', 'aliasDigests', 'bucketChanges'], 'readwrite');
+    const [stored, kept, changes] = await Promise.all([
+      tx.objectStore('aliases').getAll(range),
+      tx.objectStore('aliasDigests').getAll(range),
+      tx.objectStore('bucketChanges').getAll(changesRange('aliases', first, first + size - 1)),
+    ]);
     const have = new Map(kept.map((digest) => [digest.bucket, digest]));
-    const all = stored.map((bucket) => have.get(bucket.bucket) ?? digestOfStored(bucket));
+    const changed = new Map(changes.map((change) => [change.bucket, change]));
+    const all = stored.map((bucket) => have.get(bucket.bucket) ?? digestOfStored(withChanges(bucket, changed.get(bucket.bucket))!));
     await Promise.all([...all.filter((digest) => !have.has(digest.bucket)).map((digest) => tx.objectStore('aliasDigests').put(digest)), tx.done]);
     yield all;
   }

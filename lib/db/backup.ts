@@ -1,5 +1,5 @@
 import type { ShopSettings } from '../settings';
-import { BUCKETS } from './buckets';
+import { bucketSlices, type BucketedStore } from './slices';
 import { profilesAsText, type StoredProfiles } from './profile-bucket';
 import { DB_VERSION, shopsOfPlatforms, type Database } from './schema';
 import type { ImportRecord } from './ledger';
@@ -10,7 +10,7 @@ const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profile
 type BackedUp = (typeof BACKED_UP)[number];
 const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles', 'followups']);
 /** Every store, for deleting all data: the backed-up ones, an import's staging and what rescores and imports rebuild. */
-const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards', 'customerTable', 'snapshots', 'touched', 'rescored', 'aliasDigests'] as const;
+const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards', 'customerTable', 'snapshots', 'touched', 'rescored', 'aliasDigests', 'bucketChanges'] as const;
 /** Records the next rescore writes again: the badge index's head goes with its shards, the rescore of the touched with its stores. */
 const REBUILT_META = new Set(['badgeIndex', 'touched', 'rescoreBase', 'badgePatch']);
 const rebuilt = (store: BackedUp, record: unknown) => store === 'meta' && REBUILT_META.has((record as { id?: string }).id ?? '');
@@ -91,6 +91,15 @@ function asBackedUp(store: BackedUp, record: unknown): unknown {
   return record;
 }
 
+/** A store's records: a slice of buckets at a time (each whole, with the changes kept beside it), or all at once. */
+async function* recordsOf(db: Database, store: BackedUp): AsyncGenerator<unknown[]> {
+  if (!BUCKETED.has(store)) {
+    yield await db.getAll(store);
+    return;
+  }
+  for await (const slice of bucketSlices(db, [store as BucketedStore], SLICE)) yield Object.values(slice)[0] as unknown[];
+}
+
 /**
  * Everything to restore the shop elsewhere, as JSON lines: a header, a line per record, and an end
  * line with the count per store (a file cut short has none). Read a slice of buckets at a time and
@@ -100,9 +109,8 @@ export async function backupLines(db: Database, settings: ShopSettings | null, o
   const lines = [`${JSON.stringify({ format: BACKUP_FORMAT, schemaVersion: DB_VERSION, createdAt: Date.now(), settings })}\n`];
   const counts = Object.fromEntries(BACKED_UP.map((store) => [store, 0])) as Record<BackedUp, number>;
   for (const [i, store] of BACKED_UP.entries()) {
-    const ranges = BUCKETED.has(store) ? Array.from({ length: BUCKETS / SLICE }, (_, k) => IDBKeyRange.bound(k * SLICE, k * SLICE + SLICE - 1)) : [undefined];
-    for (const range of ranges) {
-      const records = (await db.getAll(store, range)).filter((record) => !rebuilt(store, record));
+    for await (const read of recordsOf(db, store)) {
+      const records = read.filter((record) => !rebuilt(store, record));
       for (const record of records) lines.push(`${JSON.stringify({ store, record: asBackedUp(store, record) })}\n`);
       counts[store] += records.length;
       await pause();

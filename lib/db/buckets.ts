@@ -66,6 +66,53 @@ export function storedCustomers(bucket: number, customers: CustomerAggregates, h
   return { bucket, json: JSON.stringify(customers), digests: JSON.stringify(digests) };
 }
 
+/** The bucketed stores an import writes, whose buckets can have later changes kept beside them. */
+export type ChangedStore = 'orders' | 'customers' | 'aliases';
+
+/**
+ * The entries an import changed in a bucket since it was last written whole, in store
+ * `bucketChanges`: a day's orders fall in every bucket, and writing each whole again cost a
+ * million customers' shop some 70 s a day. Same layout as the bucket, only the changed entries,
+ * each whole (a history, an aggregate, an identifier's customers); read over the bucket.
+ */
+export interface BucketChanges extends StoredCustomers {
+  store: ChangedStore;
+}
+
+/** Two buckets' JSON texts as one: JSON keeps the last of a repeated key, where the first stood, as Object.assign does. */
+const joinedJson = (first: string, later: string) => (first === '{}' ? later : later === '{}' ? first : `${first.slice(0, -1)},${later.slice(1)}`);
+
+/**
+ * A bucket as readers see it: its later changes over the stored bucket, joined as text, so every
+ * reader parses it once as before. A bucket whose order digests predate the stored ones' has none
+ * (the rescore makes them whole).
+ */
+export function withChanges<T extends StoredCustomers>(stored: T | undefined, changes: BucketChanges | undefined): T | undefined {
+  if (!changes) return stored;
+  if (!stored) return { bucket: changes.bucket, json: changes.json, ...(changes.digests !== undefined && { digests: changes.digests }) } as T;
+  const digests = stored.digests !== undefined && changes.digests !== undefined ? joinedJson(stored.digests, changes.digests) : stored.digests;
+  return { ...stored, json: joinedJson(stored.json, changes.json), ...(digests !== undefined && { digests }) };
+}
+
+/**
+ * The share of a bucket's text past which its changes are written into it. It differs by bucket
+ * (⅛ to ⅜), so that buckets a day changes alike are not all written whole by the same day's import.
+ */
+const foldShare = (bucket: number) => (8 + (bucket % 17)) / 64;
+
+/**
+ * The changes to keep beside a stored bucket once an import changed these entries of it: those kept
+ * before with these over them, as JSON; null when the bucket is to be written whole instead (none
+ * is stored, or the changes passed the share of its text).
+ */
+export function changesToKeep<T>(stored: StoredBucket | undefined, kept: StoredBucket | undefined, entries: Iterable<readonly [string, T]>, share = stored && foldShare(stored.bucket)): string | null {
+  if (!stored) return null;
+  const changes = readBucket<T>(kept);
+  for (const [key, value] of entries) changes[key] = value;
+  const json = JSON.stringify(changes);
+  return json.length > stored.json.length * share! ? null : json;
+}
+
 /** In `aliases`: identifier → every customer key it can mean; more than one is ambiguous. */
 export type AliasTargets = Record<string, string[]>;
 

@@ -2,7 +2,7 @@ import { aliasKey } from '../aliases';
 import { fnv1a, print53 } from '../hash';
 import type { Order } from '../model';
 import { idOfKey, shopOfKey } from '../shops';
-import { BUCKETS, externalIdAlias, readBucket } from './buckets';
+import { BUCKETS, externalIdAlias, readBucket, withChanges } from './buckets';
 import { customersForAlias } from './customers';
 import type { Database } from './schema';
 
@@ -74,10 +74,13 @@ export async function findClashes(db: Database, shop: string, incoming: Incoming
   const buckets = [...incoming.buckets()].sort((a, b) => a - b);
   for (let start = 0; start < buckets.length; start += SLICE) {
     const slice = buckets.slice(start, start + SLICE);
-    const tx = db.transaction('aliases');
-    const stored = await Promise.all(slice.map((bucket) => tx.store.get(bucket)));
-    for (const record of stored) {
-      for (const [alias, keys] of Object.entries(readBucket<string[]>(record))) {
+    const tx = db.transaction(['aliases', 'bucketChanges']);
+    const [stored, changes] = await Promise.all([
+      Promise.all(slice.map((bucket) => tx.objectStore('aliases').get(bucket))),
+      Promise.all(slice.map((bucket) => tx.objectStore('bucketChanges').get(['aliases', bucket]))),
+    ]);
+    for (const [i, record] of stored.entries()) {
+      for (const [alias, keys] of Object.entries(readBucket<string[]>(withChanges(record, changes[i])))) {
         if (!alias.startsWith('order:')) continue;
         const owners = keys.filter((key) => shopOfKey(key) === shop);
         if (owners.length === 0) continue;

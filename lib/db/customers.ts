@@ -1,18 +1,25 @@
 import type { Customer, Order } from '../model';
-import { bucketOf, isGuestKey, readBucket, type CustomerEntry } from './buckets';
+import { bucketOf, isGuestKey, readBucket, withChanges, type CustomerEntry } from './buckets';
 import type { Database } from './schema';
+import { bucketWithChanges } from './slices';
 
 /** One entry's aggregate and order history (`guest:…` keys have no aggregate), or undefined. */
 export async function getCustomerEntry(db: Database, entryKey: string): Promise<CustomerEntry | undefined> {
   const bucket = bucketOf(entryKey);
-  const tx = db.transaction(['orders', 'customers']);
-  const [orders, customers] = await Promise.all([tx.objectStore('orders').get(bucket), tx.objectStore('customers').get(bucket)]);
-  const history = readBucket<Order[]>(orders)[entryKey];
+  const tx = db.transaction(['orders', 'customers', 'bucketChanges']);
+  const changes = tx.objectStore('bucketChanges');
+  const [orders, customers, orderChanges, customerChanges] = await Promise.all([
+    tx.objectStore('orders').get(bucket),
+    tx.objectStore('customers').get(bucket),
+    changes.get(['orders', bucket]),
+    changes.get(['customers', bucket]),
+  ]);
+  const history = readBucket<Order[]>(withChanges(orders, orderChanges))[entryKey];
   if (!history) return undefined;
-  return { customer: isGuestKey(entryKey) ? null : (readBucket<Customer>(customers)[entryKey] ?? null), orders: history };
+  return { customer: isGuestKey(entryKey) ? null : (readBucket<Customer>(withChanges(customers, customerChanges))[entryKey] ?? null), orders: history };
 }
 
 /** The customer keys an identifier (`email:…`, `name:…`, `order:…`, `phone:…`) can mean. */
 export async function customersForAlias(db: Database, alias: string): Promise<string[]> {
-  return readBucket<string[]>(await db.get('aliases', bucketOf(alias)))[alias] ?? [];
+  return readBucket<string[]>(await bucketWithChanges(db, 'aliases', bucketOf(alias)))[alias] ?? [];
 }

@@ -3,7 +3,7 @@ import { InputError } from '../import/encoding';
 import { importStream, type StreamSettings } from '../import/stream';
 import type { Customer, Order } from '../model';
 import { buildCustomers } from '../customers';
-import { aliasesOf, BUCKETS, bucketOf, entryKeyOf, isGuestKey, mergeOrders, namedOf, readBucket, storedBucket, storedCustomers, type MergeCounts, type OrderHistories } from './buckets';
+import { aliasesOf, BUCKETS, bucketOf, changesToKeep, entryKeyOf, isGuestKey, mergeOrders, namedOf, readBucket, storedBucket, storedCustomers, withChanges, type MergeCounts, type OrderHistories } from './buckets';
 import { GROUP_SIZE, groupOf, type Database, type StagedOrder, type StoreCounts } from './schema';
 import type { ImportRecord } from './ledger';
 import { formats } from '../../plugins/formats';
@@ -13,7 +13,7 @@ import { findClashes, IncomingOrders } from './clashes';
 import { aliasKey } from '../aliases';
 import { toIsoInZone } from '../time';
 import { both, sellerText, type Localised } from '../localised';
-import { digestOf } from '../scoring/history';
+import { digestOf, type OrderDigest } from '../scoring/history';
 import { stageTouchedAliases, stageTouchedCustomers, stagingTouched, type TouchedCustomer } from './touched';
 import { aliasDigest } from './alias-digest';
 
@@ -309,7 +309,7 @@ export async function finishCommit(
   const clashed = { orders: 0, rows: 0, first: null as { row: number; orderId: string } | null };
   for (let group = 0; group < GROUPS; group += 1) {
     const range = IDBKeyRange.bound([id, group, -Infinity], [id, group, Infinity]);
-    const tx = db.transaction(['staged', 'orders', 'customers', 'stagedAliases', 'meta', 'touched'], 'readwrite');
+    const tx = db.transaction(['staged', 'orders', 'customers', 'bucketChanges', 'stagedAliases', 'meta', 'touched'], 'readwrite');
     const staged = (await tx.objectStore('staged').getAll(range)).flatMap((batch) => JSON.parse(batch.json) as StagedOrder[]);
     const refuse = (parts: ReadonlyArray<Pick<StagedOrder, 'rows' | 'continuation'>>, orderId: string, reason: Localised) => {
       for (const part of parts) {
@@ -362,9 +362,12 @@ export async function finishCommit(
         else entries.set(key, [order]);
       }
       const bucketIds = [...byBucket.keys()];
-      const [orderRecords, customerRecords, counts] = await Promise.all([
+      const changes = tx.objectStore('bucketChanges');
+      // A customers bucket is read only where it is written whole; elsewhere its changes are enough.
+      const [orderRecords, orderChanges, customerChanges, counts] = await Promise.all([
         Promise.all(bucketIds.map((bucket) => tx.objectStore('orders').get(bucket))),
-        Promise.all(bucketIds.map((bucket) => tx.objectStore('customers').get(bucket))),
+        Promise.all(bucketIds.map((bucket) => changes.get(['orders', bucket]))),
+        Promise.all(bucketIds.map((bucket) => changes.get(['customers', bucket]))),
         tx.objectStore('meta').get('counts'),
       ]);
       const totals = (counts as StoreCounts | undefined) ?? { id: 'counts' as const, customers: 0, orders: 0 };
@@ -372,16 +375,17 @@ export async function finishCommit(
       const changed: Array<[string, Order[]]> = [];
       const added = new Set<string>();
       const historiesOf = new Map<number, OrderHistories>();
+      const whole = new Set<number>();
       bucketIds.forEach((bucket, i) => {
-        const histories = readBucket<Order[]>(orderRecords[i]);
+        const histories = readBucket<Order[]>(withChanges(orderRecords[i], orderChanges[i]));
         historiesOf.set(bucket, histories);
-        let ordersChanged = false;
+        const changedHere: Array<[string, Order[]]> = [];
         for (const [key, incoming] of byBucket.get(bucket)!) {
           const before = histories[key];
           const merge: MergeCounts = { added: 0, updated: 0 };
           const after = mergeOrders(before, incoming, merge, clashes ? onClash : undefined);
           if (!after) continue;
-          ordersChanged = true;
+          changedHere.push([key, after]);
           histories[key] = after;
           record.ordersAdded += merge.added;
           record.ordersUpdated += merge.updated;
@@ -394,20 +398,51 @@ export async function finishCommit(
             added.add(key);
           }
         }
-        if (ordersChanged) writes.push(tx.objectStore('orders').put(storedBucket(bucket, histories)));
+        if (changedHere.length === 0) return;
+        const kept = changesToKeep(orderRecords[i], orderChanges[i], changedHere);
+        if (kept !== null) {
+          writes.push(changes.put({ store: 'orders', bucket, json: kept }));
+          return;
+        }
+        whole.add(bucket);
+        writes.push(tx.objectStore('orders').put(storedBucket(bucket, histories)), changes.delete(['orders', bucket]));
       });
-      const customers = new Map(bucketIds.map((bucket, i) => [bucket, readBucket<Customer>(customerRecords[i])]));
       const aliases: Array<[string, string]> = [];
       const built = buildCustomers(changed);
+      const digests: OrderDigest[] = [];
+      const digestAt = (i: number) => (digests[i] ??= digestOf(changed[i]![1]));
+      const builtIn = new Map<number, number[]>();
       built.forEach((customer, i) => {
-        customers.get(bucketOf(customer.key))![customer.key] = customer;
+        const bucket = bucketOf(customer.key);
+        const list = builtIn.get(bucket);
+        if (list) list.push(i);
+        else builtIn.set(bucket, [i]);
         for (const alias of aliasesOf(customer, changed[i]![1])) aliases.push([alias, customer.key]);
       });
       record.customersTouched += changed.length;
-      for (const bucket of new Set(changed.map(([key]) => bucketOf(key)))) writes.push(tx.objectStore('customers').put(storedCustomers(bucket, customers.get(bucket)!, historiesOf.get(bucket)!)));
+      // A customers bucket goes whole with its orders' (every digest made again from them), else its changes beside it.
+      const keptCustomers = new Map(bucketIds.map((bucket, i) => [bucket, customerChanges[i]]));
+      const wholeCustomers = [...builtIn.keys()].filter((bucket) => whole.has(bucket));
+      const storedCustomerRecords = await Promise.all(wholeCustomers.map((bucket) => tx.objectStore('customers').get(bucket)));
+      wholeCustomers.forEach((bucket, k) => {
+        const customers = readBucket<Customer>(withChanges(storedCustomerRecords[k], keptCustomers.get(bucket)));
+        for (const i of builtIn.get(bucket)!) customers[built[i]!.key] = built[i]!;
+        writes.push(tx.objectStore('customers').put(storedCustomers(bucket, customers, historiesOf.get(bucket)!)), changes.delete(['customers', bucket]));
+      });
+      for (const [bucket, indices] of builtIn) {
+        if (whole.has(bucket)) continue;
+        const kept = keptCustomers.get(bucket);
+        const customers = readBucket<Customer>(kept);
+        const keptDigests = JSON.parse(kept?.digests ?? '{}') as Record<string, OrderDigest>;
+        for (const i of indices) {
+          customers[built[i]!.key] = built[i]!;
+          keptDigests[built[i]!.key] = digestAt(i);
+        }
+        writes.push(changes.put({ store: 'customers', bucket, json: JSON.stringify(customers), digests: JSON.stringify(keptDigests) }));
+      }
       for (const [pass, pairs] of aliasesByPass(aliases)) writes.push(tx.objectStore('stagedAliases').put({ importId: id, seq: pass * ALIAS_PASS_SPAN + (aliasSeq += 1), json: JSON.stringify(pairs) }));
       writes.push(tx.objectStore('meta').put(totals), tx.objectStore('staged').delete(range));
-      const touched = () => built.map((customer, i): TouchedCustomer => [customer, digestOf(changed[i]![1]), added.has(customer.key)]);
+      const touched = () => built.map((customer, i): TouchedCustomer => [customer, digestAt(i), added.has(customer.key)]);
       writes.push(stageTouchedCustomers({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, built.length, touched));
       await Promise.all(writes);
     }
@@ -469,23 +504,32 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
     const buckets = [...byBucket.keys()];
     for (let start = 0; start < buckets.length; start += GROUP_SIZE * 4) {
       const slice = buckets.slice(start, start + GROUP_SIZE * 4);
-      const tx = db.transaction(['aliases', 'aliasDigests', 'touched', 'meta'], 'readwrite');
+      const tx = db.transaction(['aliases', 'aliasDigests', 'bucketChanges', 'touched', 'meta'], 'readwrite');
       const aliasStore = tx.objectStore('aliases');
       const digests = tx.objectStore('aliasDigests');
-      const stored = await Promise.all(slice.map((bucket) => aliasStore.get(bucket)));
+      const changes = tx.objectStore('bucketChanges');
+      const [stored, kept] = await Promise.all([
+        Promise.all(slice.map((bucket) => aliasStore.get(bucket))),
+        Promise.all(slice.map((bucket) => changes.get(['aliases', bucket]))),
+      ]);
       // Whom each identifier names now, for a rescore of only the touched to badge it: every one
       // that names a single customer (whose look may change), and one shared only when this changed whom it names.
       const named = new Map<string, string[]>();
       const writes: Promise<unknown>[] = slice.map((bucket, i) => {
-        const targets = readBucket<string[]>(stored[i]);
+        const targets = readBucket<string[]>(withChanges(stored[i], kept[i]));
+        const changedHere = new Set<string>();
         for (const [alias, key] of byBucket.get(bucket)!) {
           const keys = targets[alias];
           const changed = !keys || !keys.includes(key);
           if (!keys) targets[alias] = [key];
           else if (changed) keys.push(key);
+          if (changed) changedHere.add(alias);
           if (staging && !alias.startsWith('ext:') && (changed || keys!.length === 1)) named.set(alias, targets[alias]!);
         }
-        return Promise.all([aliasStore.put(storedBucket(bucket, targets)), digests.put(aliasDigest(bucket, targets))]);
+        if (changedHere.size === 0) return Promise.resolve();
+        const keep = changesToKeep(stored[i], kept[i], [...changedHere].map((alias) => [alias, targets[alias]!] as const));
+        const write = keep === null ? [aliasStore.put(storedBucket(bucket, targets)), changes.delete(['aliases', bucket])] : [changes.put({ store: 'aliases', bucket, json: keep })];
+        return Promise.all([...write, digests.put(aliasDigest(bucket, targets))]);
       });
       writes.push(stageTouchedAliases({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, [...named].map(([alias, keys]) => [alias, namedOf(keys)])));
       await Promise.all([...writes, tx.done]);

@@ -5,9 +5,10 @@ import type { BadgeView, RowMatch } from '../overlay/badge-view';
 import type { Ref } from '../overlay/site-adapter';
 import { aliasKey, byStrength } from '../aliases';
 import { formatMajor } from '../money';
-import { bucketOf, readBucket, type StoredBucket } from './buckets';
+import { bucketOf, readBucket } from './buckets';
+import { bucketWithChanges } from './slices';
 import { clearBadgeCache } from './badge-index';
-import { readProfiles, type Profile, type StoredProfiles } from './profiles';
+import { readProfiles, type Profile } from './profiles';
 import { groupOf, type Database } from './schema';
 import { rescoredGroupOf, type RescoredGroup } from './rescored';
 
@@ -83,7 +84,7 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
   const bucket = <T>(store: LookupStore, key: string) => {
     const id = `${store}:${bucketOf(key)}`;
     let read = parsed.get(id);
-    if (!read) parsed.set(id, (read = fewAtOnce(() => db.get(store, bucketOf(key)).then((stored) => (store === 'profiles' ? readProfiles(stored as StoredProfiles | undefined) : readBucket(stored as StoredBucket | undefined))))));
+    if (!read) parsed.set(id, (read = fewAtOnce(async () => (store === 'profiles' ? readProfiles(await db.get(store, bucketOf(key))) : readBucket(await bucketWithChanges(db, store, bucketOf(key)))))));
     return read as Promise<Record<string, T>>;
   };
   const customerOf = async (key: string) => (await bucket<Customer>('customers', key))[key];

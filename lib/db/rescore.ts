@@ -11,7 +11,7 @@ import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBa
 import type { CustomerHistory, Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
 import { firstOrderAt, Population, PopulationBuilder, withKept, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
-import { readBucket, storedCustomers, type StoredCustomers } from './buckets';
+import { readBucket, storedCustomers, withChanges, type StoredCustomers } from './buckets';
 import { storedProfiles, type Profile, type RescoreStatus } from './profiles';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
@@ -125,11 +125,18 @@ const unfitTablesOf = (unfit: Record<string, string[]>) => Object.fromEntries(Ob
 /** Adds order digests to `customers` buckets written before them, from their orders, once: later rescores read them. */
 async function withDigests(db: Database, buckets: readonly number[]): Promise<StoredCustomers[]> {
   if (buckets.length === 0) return [];
-  const tx = db.transaction(['orders', 'customers'], 'readwrite');
+  const tx = db.transaction(['orders', 'customers', 'bucketChanges'], 'readwrite');
+  const changes = tx.objectStore('bucketChanges');
   const done = await Promise.all(buckets.map(async (bucket) => {
-    const [orders, customers] = await Promise.all([tx.objectStore('orders').get(bucket), tx.objectStore('customers').get(bucket)]);
-    const stored = storedCustomers(bucket, readBucket<Customer>(customers), readBucket<Order[]>(orders));
-    await tx.objectStore('customers').put(stored);
+    const [orders, customers, orderChanges, customerChanges] = await Promise.all([
+      tx.objectStore('orders').get(bucket),
+      tx.objectStore('customers').get(bucket),
+      changes.get(['orders', bucket]),
+      changes.get(['customers', bucket]),
+    ]);
+    // Written whole: the changes' digests alone would leave the rest of the bucket without.
+    const stored = storedCustomers(bucket, readBucket<Customer>(withChanges(customers, customerChanges)), readBucket<Order[]>(withChanges(orders, orderChanges)));
+    await Promise.all([tx.objectStore('customers').put(stored), changes.delete(['customers', bucket])]);
     return stored;
   }));
   await tx.done;

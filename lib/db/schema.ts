@@ -17,7 +17,7 @@ import type { TableRecord } from '../customer-table';
 import type { RescoreBase, TouchedCount } from './touched';
 import type { AliasDigest } from './alias-digest';
 import type { StoredProfiles } from './profile-bucket';
-import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, storedCustomers, type AliasTargets, type CustomerAggregates, type OrderHistories, type StoredBucket, type StoredCustomers } from './buckets';
+import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, storedCustomers, type AliasTargets, type BucketChanges, type ChangedStore, type CustomerAggregates, type OrderHistories, type StoredBucket, type StoredCustomers } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
   /** Order histories, customer aggregates and identifiers, in buckets (see buckets.ts). */
@@ -56,6 +56,8 @@ export interface TiermarkDB extends DBSchema {
   rescored: { key: number; value: { group: number; json: string; raised?: string } };
   /** What the badge index reads of each alias bucket, written with it (see alias-digest.ts); rebuilt, so never backed up. */
   aliasDigests: { key: number; value: AliasDigest };
+  /** Entries imports changed in `orders`, `customers` and `aliases` buckets since each was written whole (see buckets.ts). */
+  bucketChanges: { key: [ChangedStore, number]; value: BucketChanges };
 }
 
 /** One commit group's changed customers and the identifiers they hold, as JSON (see touched.ts). */
@@ -177,6 +179,10 @@ export const MIGRATIONS: readonly Upgrade[] = [
   // v10: the alias buckets' digests; the first whole rescore after the update writes those missing.
   (db) => {
     db.createObjectStore('aliasDigests', { keyPath: 'bucket' });
+  },
+  // v11: what imports changed in a bucket, kept beside it until worth writing into it.
+  (db) => {
+    db.createObjectStore('bucketChanges', { keyPath: ['store', 'bucket'] });
   },
 ];
 

@@ -1,18 +1,47 @@
-import { BUCKETS } from './buckets';
+import { BUCKETS, withChanges, type ChangedStore } from './buckets';
 import type { Database, TiermarkDB } from './schema';
 
 /** The stores kept in buckets (see buckets.ts). */
 export type BucketedStore = 'orders' | 'customers' | 'aliases' | 'profiles' | 'followups';
 
+const CHANGED: ReadonlySet<BucketedStore> = new Set<ChangedStore>(['orders', 'customers', 'aliases']);
+
+/** A store's changes kept beside its buckets first to last (see BucketChanges). */
+export const changesRange = (store: ChangedStore, first: number, last: number) => IDBKeyRange.bound([store, first], [store, last]);
+
 /**
  * Bucketed stores read a slice of buckets at a time, the same slice of each in one transaction:
- * only a slice's text is held at once, and the page or worker can yield between slices.
+ * only a slice's text is held at once, and the page or worker can yield between slices. A bucket
+ * comes with the changes kept beside it over it.
  */
 export async function* bucketSlices<S extends BucketedStore>(db: Database, stores: readonly S[], size: number): AsyncGenerator<{ [K in S]: Array<TiermarkDB[K]['value']> }> {
+  const changed = stores.filter((store) => CHANGED.has(store)) as Array<S & ChangedStore>;
   for (let first = 0; first < BUCKETS; first += size) {
     const range = IDBKeyRange.bound(first, first + size - 1);
-    const tx = db.transaction([...stores]);
-    const read = await Promise.all(stores.map((store) => tx.objectStore(store).getAll(range)));
+    const tx = db.transaction(changed.length > 0 ? [...stores, 'bucketChanges'] : [...stores]);
+    const [read, changes] = await Promise.all([
+      Promise.all(stores.map((store) => tx.objectStore(store).getAll(range))),
+      Promise.all(changed.map((store) => tx.objectStore('bucketChanges').getAll(changesRange(store, first, first + size - 1)))),
+    ]);
+    changed.forEach((store, i) => {
+      const at = stores.indexOf(store);
+      read[at] = overBuckets(read[at] as Array<TiermarkDB[ChangedStore]['value']>, changes[i]!);
+    });
     yield Object.fromEntries(stores.map((store, i) => [store, read[i]!])) as { [K in S]: Array<TiermarkDB[K]['value']> };
   }
+}
+
+/** Stored buckets, in bucket order, each with its changes over it (a bucket only changes have comes in its place). */
+function overBuckets<T extends TiermarkDB[ChangedStore]['value']>(stored: T[], changes: ReadonlyArray<TiermarkDB['bucketChanges']['value']>): T[] {
+  if (changes.length === 0) return stored;
+  const byBucket = new Map(stored.map((record) => [record.bucket, record]));
+  for (const change of changes) byBucket.set(change.bucket, withChanges(byBucket.get(change.bucket), change)!);
+  return [...byBucket.values()].sort((a, b) => a.bucket - b.bucket);
+}
+
+/** One bucket with its changes over it. */
+export async function bucketWithChanges<S extends ChangedStore>(db: Database, store: S, bucket: number): Promise<TiermarkDB[S]['value'] | undefined> {
+  const tx = db.transaction([store, 'bucketChanges']);
+  const [stored, changes] = await Promise.all([tx.objectStore(store).get(bucket), tx.objectStore('bucketChanges').get([store, bucket])]);
+  return withChanges(stored, changes);
 }

@@ -115,10 +115,12 @@ export async function storedEntries<T>(page: Page, store: string, count?: number
   const buckets = (await page.evaluate(`(async () => {
     const db = await new Promise((ok, fail) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
     const read = await new Promise((ok) => { const r = db.transaction(${JSON.stringify(store)}).objectStore(${JSON.stringify(store)}).getAll(undefined, ${count ?? 'undefined'}); r.onsuccess = () => ok(r.result); });
+    const changes = !db.objectStoreNames.contains('bucketChanges') ? [] : await new Promise((ok) => { const r = db.transaction('bucketChanges').objectStore('bucketChanges').getAll(IDBKeyRange.bound([${JSON.stringify(store)}, 0], [${JSON.stringify(store)}, Infinity])); r.onsuccess = () => ok(r.result); });
     db.close();
-    return read;
+    return [...read, ...(${count === undefined} ? changes : changes.filter((change) => read.some((stored) => stored.bucket === change.bucket)))];
   })()`)) as StoredBucket[];
   // Profiles are decoded by the extension's own reader: their buckets refer to shared outcomes by place.
+  // The entries an import changed in a bucket, kept beside it, come after it (see BucketChanges).
   return Object.assign({}, ...buckets.map((bucket) => (store === 'profiles' ? readProfiles(bucket) : JSON.parse(bucket.json)))) as Record<string, T>;
 }
 

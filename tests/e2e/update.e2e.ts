@@ -35,7 +35,7 @@ describe('updating from the earlier release', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps every customer, the seller’s rule files, follow-ups done and snoozed, kept dates and the settings, badges seller pages from the index and lists customers from the table its first rescore writes (schema v5 → v10)', async () => {
+  it('keeps every customer, the seller’s rule files, follow-ups done and snoozed, kept dates and the settings, badges seller pages from the index and lists customers from the table its first rescore writes (schema v5 → v11)', async () => {
     // The earlier build, unpacked where the browser loads it from (the folder names the extension).
     execFileSync('tar', ['-xzf', EARLIER, '-C', dir]);
     const extensionDir = join(dir, 'chrome-mv3');
@@ -96,8 +96,8 @@ describe('updating from the earlier release', () => {
     page = await browser.context.newPage();
     await page.goto(`chrome-extension://${extensionId}/options.html#overview`);
     await page.locator('.tm-rfm-grid').waitFor();
-    const version = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; ok([db.version, ...['badgeShards', 'customerTable', 'customerNotes', 'abTests', 'snapshots', 'touched', 'rescored', 'aliasDigests'].map((name) => [...db.objectStoreNames].includes(name))]); db.close(); }; })`);
-    expect(version).toEqual([10, true, true, true, true, true, true, true, true]);
+    const version = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; ok([db.version, ...['badgeShards', 'customerTable', 'customerNotes', 'abTests', 'snapshots', 'touched', 'rescored', 'aliasDigests', 'bucketChanges'].map((name) => [...db.objectStoreNames].includes(name))]); db.close(); }; })`);
+    expect(version).toEqual([11, true, true, true, true, true, true, true, true, true]);
     const later = await shopState(page);
     expect({ ...later, followUps: undefined }).toEqual({ ...earlier, followUps: undefined });
     expect(later.followUps[done]).toBe('done');

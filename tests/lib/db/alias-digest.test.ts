@@ -2,7 +2,6 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { eachDigested, type AliasDigest } from '../../../lib/db/alias-digest';
 import { badgeLooks } from '../../../lib/db/badge-index';
-import { readBucket } from '../../../lib/db/buckets';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
@@ -13,18 +12,19 @@ import type { Ref } from '../../../lib/overlay/site-adapter';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
 import { importText, WOO_FIRST, WOO_NEXT_DAY } from './day-of-orders';
+import { entriesByBucket } from './stored-buckets';
 
 const asOf = { reason: 'import' as const, timeZone: 'UTC', settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2024-04-01', 'UTC') };
 
 /** Every digest agrees with its alias bucket's text: each identifier shown on pages once, with how many it names. */
 async function digestsAgree(db: Database) {
-  const [buckets, digests] = await Promise.all([db.getAll('aliases'), db.getAll('aliasDigests')]);
-  expect(digests.map((d) => d.bucket)).toEqual(buckets.map((b) => b.bucket));
+  const [buckets, digests] = await Promise.all([entriesByBucket<string[]>(db, 'aliases'), db.getAll('aliasDigests')]);
+  expect(digests.map((d) => d.bucket)).toEqual([...buckets.keys()].sort((a, b) => a - b));
   const byBucket = new Map<number, AliasDigest>(digests.map((d) => [d.bucket, d]));
-  for (const stored of buckets) {
-    const shown = Object.entries(JSON.parse(stored.json) as Record<string, string[]>).filter(([alias]) => !alias.startsWith('ext:'));
+  for (const [bucket, targets] of buckets) {
+    const shown = Object.entries(targets).filter(([alias]) => !alias.startsWith('ext:'));
     const digested: Array<[number, number]> = [];
-    eachDigested(byBucket.get(stored.bucket)!, (first, _second, named) => digested.push([first, named]));
+    eachDigested(byBucket.get(bucket)!, (first, _second, named) => digested.push([first, named]));
     expect(digested.sort()).toEqual(shown.map(([alias, keys]): [number, number] => [fnv1a(alias), keys.length]).sort());
   }
 }
@@ -32,8 +32,8 @@ async function digestsAgree(db: Database) {
 /** Rows of every identifier the shop's alias buckets hold that a page shows, one per row. */
 async function everyIdentifier(db: Database): Promise<Ref[][]> {
   const rows: Ref[][] = [];
-  for (const stored of await db.getAll('aliases')) {
-    for (const alias of Object.keys(readBucket<string[]>(stored))) {
+  for (const targets of (await entriesByBucket<string[]>(db, 'aliases')).values()) {
+    for (const alias of Object.keys(targets)) {
       const kind = alias.slice(0, alias.indexOf(':'));
       if (kind === 'order' || kind === 'email' || kind === 'name' || kind === 'phone') rows.push([{ kind, value: alias.slice(kind.length + 1) }]);
     }

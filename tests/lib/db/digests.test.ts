@@ -15,6 +15,7 @@ import { digestOf, type OrderDigest } from '../../../lib/scoring/history';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
 import { chunked, FIXTURES } from '../../helpers';
+import { storedEntries } from './stored-buckets';
 
 const ZONE = 'Asia/Shanghai';
 const AS_OF = endOfDay('2026-11-20', ZONE);
@@ -34,7 +35,7 @@ async function importRows(db: Database, name: string, fields: string[], rows: Re
 
 const storedDigests = async (db: Database) => {
   const records = await db.getAll('customers');
-  return { records, digests: Object.assign({}, ...records.map((record) => JSON.parse(record.digests ?? '{}'))) as Record<string, OrderDigest> };
+  return { records, digests: await storedEntries<OrderDigest>(db, 'customers', 'digests') };
 };
 
 /** What a rescore leaves: every profile, and every follow-up without the moment it was written. */

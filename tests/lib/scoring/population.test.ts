@@ -13,6 +13,7 @@ import type { OrderDigest } from '../../../lib/scoring/history';
 import { DEFAULT_SCORE_SETTINGS, type CustomerHistory } from '../../../lib/scoring/scorer';
 import { endOfDay, localDayNumber } from '../../../lib/time';
 import { chunked, FIXTURES } from '../../helpers';
+import { storedEntries } from '../db/stored-buckets';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -28,15 +29,12 @@ const baseOn = (day: string) => {
 
 /** Each stored customer's history as the rescore made it from their parsed record before the population, by key. */
 async function historiesFromRecords(db: Database, base: ReturnType<typeof baseOn>): Promise<Map<string, CustomerHistory>> {
-  const [records, kept, notes] = await Promise.all([db.getAll('customers'), db.getAll('keptDates'), db.getAll('customerNotes')]);
+  const [customers, digests, kept, notes] = await Promise.all([storedEntries<Customer>(db, 'customers'), storedEntries<OrderDigest>(db, 'customers', 'digests'), db.getAll('keptDates'), db.getAll('customerNotes')]);
   const histories = new Map<string, CustomerHistory>();
-  for (const record of records) {
-    const digests = JSON.parse(record.digests!) as Record<string, OrderDigest>;
-    for (const customer of Object.values(JSON.parse(record.json) as Record<string, Customer>)) {
-      const dates = kept.find((k) => k.key === customer.key)?.dates;
-      const noted = notes.find((n) => n.key === customer.key);
-      histories.set(customer.key, historyOf({ customer, digest: digests[customer.key]!, ...(dates && { keptDates: dates }), ...(noted && { notes: noted }) }, base));
-    }
+  for (const customer of Object.values(customers)) {
+    const dates = kept.find((k) => k.key === customer.key)?.dates;
+    const noted = notes.find((n) => n.key === customer.key);
+    histories.set(customer.key, historyOf({ customer, digest: digests[customer.key]!, ...(dates && { keptDates: dates }), ...(noted && { notes: noted }) }, base));
   }
   return histories;
 }
@@ -48,7 +46,7 @@ describe('the population of typed columns that fits and past months read', () =>
     await importFixture(db, 'demo/ExportOrderList202611201200.csv');
     await importFixture(db, 'formats/jd-orders.gbk.csv');
     await importFixture(db, 'formats/generic-birthdays.csv', 'generic');
-    const keys = (await db.getAll('customers')).flatMap((record) => Object.keys(JSON.parse(record.json) as object));
+    const keys = Object.keys(await storedEntries(db, 'customers'));
     await setKeptDates(db, keys[3]!, [{ name: '结婚纪念日', monthDay: '10-01' }]);
     await setNotes(db, { key: keys[5]!, note: '老客户', tags: ['物流敏感'], doNotContact: true, hideOnPages: false });
 
