@@ -3,12 +3,15 @@ import { fnv1a, print53 } from '../hash';
 import type { Order } from '../model';
 import { idOfKey, shopOfKey } from '../shops';
 import { BUCKETS, externalIdAlias, readBucket, withChanges } from './buckets';
+import { eachDigested, type AliasDigest } from './alias-digest';
+import { keyHashesInto } from '../overlay/badge-index';
 import { customersForAlias } from './customers';
 import type { Database } from './schema';
 
 /** Alias buckets read per transaction. */
 const SLICE = 64;
 const NO_BUYER = fnv1a('');
+const hashes = new Uint32Array(2);
 
 
 /**
@@ -17,6 +20,8 @@ const NO_BUYER = fnv1a('');
  */
 export class IncomingOrders {
   private prints = new Float64Array(1024);
+  /** The second of each order alias's hashes as its alias digest keeps them (the first is the print's high bits). */
+  private seconds = new Uint32Array(1024);
   private buyers = new Uint32Array(1024);
   private size = 0;
   private order: Uint32Array | null = null;
@@ -27,9 +32,14 @@ export class IncomingOrders {
       prints.set(this.prints);
       const buyers = new Uint32Array(this.size * 2);
       buyers.set(this.buyers);
-      [this.prints, this.buyers] = [prints, buyers];
+      const seconds = new Uint32Array(this.size * 2);
+      seconds.set(this.seconds);
+      [this.prints, this.buyers, this.seconds] = [prints, buyers, seconds];
     }
-    this.prints[this.size] = print53(aliasKey.order(order.orderId));
+    const alias = aliasKey.order(order.orderId);
+    this.prints[this.size] = print53(alias);
+    keyHashesInto(alias, hashes, 0);
+    this.seconds[this.size] = hashes[1]!;
     this.buyers[this.size] = order.customerKey === null ? NO_BUYER : fnv1a(order.customerKey);
     this.size += 1;
   }
@@ -46,6 +56,24 @@ export class IncomingOrders {
     }
     const found: number[] = [];
     for (let i = low; i < this.size && this.prints[order[i]!] === print; i += 1) found.push(this.buyers[order[i]!]!);
+    return found;
+  }
+
+  /** The buyers (hashes) the import has for an alias known by its digest's two hashes. */
+  buyersOfHashes(first: number, second: number): number[] {
+    const order = (this.order ??= this.sorted());
+    // Prints sort by their high bits, the alias's first hash.
+    const from = first * 2 ** 21;
+    let [low, high] = [0, this.size];
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.prints[order[mid]!]! < from) low = mid + 1;
+      else high = mid;
+    }
+    const found: number[] = [];
+    for (let i = low; i < this.size && Math.floor(this.prints[order[i]!]! / 2 ** 21) === first; i += 1) {
+      if (this.seconds[order[i]!] === second) found.push(this.buyers[order[i]!]!);
+    }
     return found;
   }
 
@@ -73,7 +101,10 @@ export async function findClashes(db: Database, shop: string, incoming: Incoming
   const clashes = new Map<string, string>();
   const buckets = [...incoming.buckets()].sort((a, b) => a - b);
   for (let start = 0; start < buckets.length; start += SLICE) {
-    const slice = buckets.slice(start, start + SLICE);
+    const digests = await Promise.all(buckets.slice(start, start + SLICE).map((bucket) => db.get('aliasDigests', bucket)));
+    // Only buckets where the import brings a number the shop has for someone else, or that have no digest, are read.
+    const slice = buckets.slice(start, start + SLICE).filter((_, i) => !digests[i] || namesAnother(digests[i]!, incoming));
+    if (slice.length === 0) continue;
     const tx = db.transaction(['aliases', 'bucketChanges']);
     const [stored, changes] = await Promise.all([
       Promise.all(slice.map((bucket) => tx.objectStore('aliases').get(bucket))),
@@ -90,6 +121,17 @@ export async function findClashes(db: Database, shop: string, incoming: Incoming
     }
   }
   return clashes;
+}
+
+/** Whether a digest has an order number of the import that names any customer other than the import's buyer for it. */
+function namesAnother(digest: AliasDigest, incoming: IncomingOrders): boolean {
+  let found = false;
+  eachDigested(digest, (first, second, named, keyFirst) => {
+    if (found) return;
+    const buyers = incoming.buyersOfHashes(first, second);
+    found = buyers.length > 0 && !(named === 1 && buyers.every((buyer) => buyer === keyFirst));
+  });
+  return found;
 }
 
 /** What a file's preview shows of clashes: how many of its first orders the shop has for other buyers, and one of them. */
