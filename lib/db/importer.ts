@@ -3,8 +3,9 @@ import { InputError } from '../import/encoding';
 import { importStream, type StreamSettings } from '../import/stream';
 import type { Customer, Order } from '../model';
 import { buildCustomers } from '../customers';
-import { aliasesOf, BUCKETS, bucketOf, changesToKeep, entryKeyOf, isGuestKey, mergeOrders, namedOf, readBucket, storedBucket, storedCustomers, withChanges, type MergeCounts, type OrderHistories } from './buckets';
-import { GROUP_SIZE, groupOf, type Database, type StagedOrder, type StoreCounts } from './schema';
+import { aliasesOf, BUCKETS, bucketOf, changesToKeep, entryKeyOf, isGuestKey, mergeOrders, namedOf, readBucket, storedBucket, storedCustomers, withChanges, type BucketChanges, type MergeCounts, type OrderHistories } from './buckets';
+import type { IDBPTransaction } from 'idb';
+import { GROUP_SIZE, groupOf, type Database, type StagedOrder, type StoreCounts, type TiermarkDB } from './schema';
 import type { ImportRecord } from './ledger';
 import { formats } from '../../plugins/formats';
 import type { FormatId } from '../formats';
@@ -246,6 +247,48 @@ export async function importFile(
   return finishCommit(db, record, onProgress, held);
 }
 
+/** The stores a commit group's transaction writes. */
+type CommitTx = IDBPTransaction<TiermarkDB, ['staged', 'orders', 'customers', 'bucketChanges', 'stagedAliases', 'meta', 'touched'], 'readwrite'>;
+
+/**
+ * Writes the customers a commit group built: a bucket whose orders went whole goes whole (its
+ * changes folded in, every digest made again from its histories), any other gets them in its
+ * changes, each with their order digest. Its stored bucket is read only when written whole.
+ */
+async function customerWrites(
+  tx: CommitTx,
+  built: readonly Customer[],
+  { whole, historiesOf, kept, digestAt }: { whole: ReadonlySet<number>; historiesOf: ReadonlyMap<number, OrderHistories>; kept: ReadonlyMap<number, BucketChanges | undefined>; digestAt: (i: number) => OrderDigest },
+): Promise<Array<Promise<unknown>>> {
+  const byBucket = new Map<number, number[]>();
+  built.forEach((customer, i) => {
+    const bucket = bucketOf(customer.key);
+    const list = byBucket.get(bucket);
+    if (list) list.push(i);
+    else byBucket.set(bucket, [i]);
+  });
+  const customers = tx.objectStore('customers');
+  const changes = tx.objectStore('bucketChanges');
+  const wholeBuckets = [...byBucket.keys()].filter((bucket) => whole.has(bucket));
+  const stored = await Promise.all(wholeBuckets.map((bucket) => customers.get(bucket)));
+  const writes: Array<Promise<unknown>> = wholeBuckets.flatMap((bucket, k) => {
+    const map = readBucket<Customer>(withChanges(stored[k], kept.get(bucket)));
+    for (const i of byBucket.get(bucket)!) map[built[i]!.key] = built[i]!;
+    return [customers.put(storedCustomers(bucket, map, historiesOf.get(bucket)!)), changes.delete(['customers', bucket])];
+  });
+  for (const [bucket, indices] of byBucket) {
+    if (whole.has(bucket)) continue;
+    const map = readBucket<Customer>(kept.get(bucket));
+    const digests = JSON.parse(kept.get(bucket)?.digests ?? '{}') as Record<string, OrderDigest>;
+    for (const i of indices) {
+      map[built[i]!.key] = built[i]!;
+      digests[built[i]!.key] = digestAt(i);
+    }
+    writes.push(changes.put({ store: 'customers', bucket, json: JSON.stringify(map), digests: JSON.stringify(digests) }));
+  }
+  return writes;
+}
+
 /** Statuses of an import that put orders into its shop. */
 const SAVED: ReadonlySet<ImportRecord['status']> = new Set(['complete', 'interrupted', 'committing']);
 
@@ -411,35 +454,12 @@ export async function finishCommit(
       const built = buildCustomers(changed);
       const digests: OrderDigest[] = [];
       const digestAt = (i: number) => (digests[i] ??= digestOf(changed[i]![1]));
-      const builtIn = new Map<number, number[]>();
       built.forEach((customer, i) => {
-        const bucket = bucketOf(customer.key);
-        const list = builtIn.get(bucket);
-        if (list) list.push(i);
-        else builtIn.set(bucket, [i]);
         for (const alias of aliasesOf(customer, changed[i]![1])) aliases.push([alias, customer.key]);
       });
       record.customersTouched += changed.length;
-      // A customers bucket goes whole with its orders' (every digest made again from them), else its changes beside it.
       const keptCustomers = new Map(bucketIds.map((bucket, i) => [bucket, customerChanges[i]]));
-      const wholeCustomers = [...builtIn.keys()].filter((bucket) => whole.has(bucket));
-      const storedCustomerRecords = await Promise.all(wholeCustomers.map((bucket) => tx.objectStore('customers').get(bucket)));
-      wholeCustomers.forEach((bucket, k) => {
-        const customers = readBucket<Customer>(withChanges(storedCustomerRecords[k], keptCustomers.get(bucket)));
-        for (const i of builtIn.get(bucket)!) customers[built[i]!.key] = built[i]!;
-        writes.push(tx.objectStore('customers').put(storedCustomers(bucket, customers, historiesOf.get(bucket)!)), changes.delete(['customers', bucket]));
-      });
-      for (const [bucket, indices] of builtIn) {
-        if (whole.has(bucket)) continue;
-        const kept = keptCustomers.get(bucket);
-        const customers = readBucket<Customer>(kept);
-        const keptDigests = JSON.parse(kept?.digests ?? '{}') as Record<string, OrderDigest>;
-        for (const i of indices) {
-          customers[built[i]!.key] = built[i]!;
-          keptDigests[built[i]!.key] = digestAt(i);
-        }
-        writes.push(changes.put({ store: 'customers', bucket, json: JSON.stringify(customers), digests: JSON.stringify(keptDigests) }));
-      }
+      writes.push(...(await customerWrites(tx, built, { whole, historiesOf, kept: keptCustomers, digestAt })));
       for (const [pass, pairs] of aliasesByPass(aliases)) writes.push(tx.objectStore('stagedAliases').put({ importId: id, seq: pass * ALIAS_PASS_SPAN + (aliasSeq += 1), json: JSON.stringify(pairs) }));
       writes.push(tx.objectStore('meta').put(totals), tx.objectStore('staged').delete(range));
       const touched = () => built.map((customer, i): TouchedCustomer => [customer, digestAt(i), added.has(customer.key)]);
