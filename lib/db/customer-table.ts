@@ -358,7 +358,30 @@ export class TableQueries {
   }
 
   kpis({ id, storeVersion, shop, period, settings, trend }: KpiRequest): Promise<KpiReply> {
-    return this.replyOf(id, storeVersion, 'kpis', async ({ table, notListed }) => ({ kpis: await table.kpis(shop, period, settings, Math.min(36, Math.max(0, trend ?? 0))), notListed }));
+    return this.replyOf(id, storeVersion, 'kpis', async ({ table, notListed }) => {
+      const kpis = await table.kpis(shop, period, settings, Math.min(36, Math.max(0, trend ?? 0)));
+      if (!table.head.openingKpis) void this.keepOpeningKpis(table);
+      return { kpis, notListed };
+    });
+  }
+
+  private keeping: Promise<void> | null = null;
+
+  /**
+   * The opening KPIs over a patch whose background did not live to keep them (the browser closed
+   * right after the import), counted and kept once: each Overview opened counted them again.
+   */
+  private keepOpeningKpis(table: CustomerTable): Promise<void> {
+    this.keeping ??= (async () => {
+      const db = await this.db();
+      const counted = await countOpeningKpis(db);
+      if (counted && (await keepOpeningKpis(db, counted)) && counted.built === table.head.built) table.head.openingKpis = counted.kpis;
+    })()
+      .catch((error: unknown) => {
+        if (!(error instanceof TableRebuilt)) console.error('Tiermark: the KPIs over the day’s patch were not kept', error);
+      })
+      .finally(() => (this.keeping = null));
+    return this.keeping;
   }
 
   forecast({ id, storeVersion, shop, days }: ForecastRequest): Promise<ForecastReply> {

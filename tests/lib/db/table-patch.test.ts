@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
-import { countOpeningKpis, keepOpeningKpis, openCustomerTable, storedTableRecords } from '../../../lib/db/customer-table';
+import { describe, expect, it, vi } from 'vitest';
+import { countOpeningKpis, keepOpeningKpis, openCustomerTable, storedTableRecords, TableQueries } from '../../../lib/db/customer-table';
 import { rescore } from '../../../lib/db/rescore';
 import { rescoreTouched } from '../../../lib/db/rescore-touched';
 import type { Database } from '../../../lib/db/schema';
@@ -146,6 +146,21 @@ describe('the customer table under a rescore of the touched', () => {
       expect(keptEquity[currency]!.customers).toBe(customers);
       expect(keptEquity[currency]!.value).toBeCloseTo(value, 6);
     }
+  });
+
+  it('has the opening KPIs over the patch kept by the query worker that counted them, when the background did not live to', async () => {
+    const { db, asOf } = await shopsAfterADay();
+    expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done' });
+    expect((await openCustomerTable(db))!.table.head.openingKpis).toBeUndefined();
+    const queries = new TableQueries(async () => db);
+    const ask = (id: number) => queries.kpis({ kind: 'kpis', id, storeVersion: 'after the day', shop: null, period: OPENING_PERIOD, settings: DEFAULT_KPI_SETTINGS, trend: TREND_PERIODS });
+    const first = await ask(1);
+    if (first.kind !== 'kpis') throw new Error(`no KPIs: ${first.kind}`);
+    expect(first.kpis.current.buyers).toBeGreaterThan(0);
+    // Kept with the patch in the store, for every Overview opened later, and for this worker's.
+    await vi.waitFor(async () => expect((await openCustomerTable(db))!.table.head.openingKpis).toEqual(first.kpis), { timeout: 10_000 });
+    expect(await countOpeningKpis(db)).toBeNull();
+    expect(await ask(2)).toEqual({ ...first, id: 2 });
   });
 
   it('reads none of the table’s spend lists the patch brings its own of', async () => {
