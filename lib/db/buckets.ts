@@ -48,6 +48,59 @@ export const storedBucket = <T>(bucket: number, map: Record<string, T>): StoredB
 
 /** In `orders`: histories by entry key; a guest order (no buyer) is a history of its own, under `guest:<order key>`. */
 export type OrderHistories = Record<string, Order[]>;
+/**
+ * An `orders` bucket as stored: its histories' JSON, and where each entry lies in it ([hash of
+ * the key, start, end] per entry, `start` at the key's quotes). A day's import reads a dozen
+ * customers' histories of a bucket of a thousand: parsing every bucket whole took a million
+ * customers' import 7.7 s. A bucket written before this has none, and is parsed whole.
+ */
+export interface StoredOrders extends StoredBucket {
+  at?: ArrayBuffer;
+}
+
+/** An orders bucket from its histories: the same text as `storedBucket`, with where each entry lies. */
+export function storedOrders(bucket: number, histories: OrderHistories): StoredOrders {
+  const keys = Object.keys(histories);
+  const at = new Uint32Array(keys.length * 3);
+  const parts: string[] = [];
+  let length = 1;
+  keys.forEach((key, i) => {
+    const part = `${JSON.stringify(key)}:${JSON.stringify(histories[key])}`;
+    at.set([fnv1a(key), length, length + part.length], i * 3);
+    parts.push(part);
+    length += part.length + 1;
+  });
+  return { bucket, json: `{${parts.join(',')}}`, at: at.buffer };
+}
+
+/**
+ * The histories of these keys in an orders bucket with its changes over it (those it has): from
+ * where the bucket says each lies, else from the whole bucket parsed once.
+ */
+export function historiesIn(stored: StoredOrders | undefined, changes: BucketChanges | undefined, keys: Iterable<string>): OrderHistories {
+  const changed = readBucket<Order[]>(changes);
+  const found: OrderHistories = {};
+  let whole: OrderHistories | null = null;
+  const at = stored?.at && new Uint32Array(stored.at);
+  for (const key of keys) {
+    if (Object.hasOwn(changed, key)) found[key] = changed[key]!;
+    else if (!stored) continue;
+    else if (!at) {
+      const history = (whole ??= readBucket<Order[]>(stored))[key];
+      if (history) found[key] = history;
+    } else {
+      const hash = fnv1a(key);
+      const name = `${JSON.stringify(key)}:`;
+      for (let i = 0; i < at.length; i += 3) {
+        if (at[i] !== hash || !stored.json.startsWith(name, at[i + 1]!)) continue;
+        found[key] = JSON.parse(stored.json.slice(at[i + 1]! + name.length, at[i + 2]!)) as Order[];
+        break;
+      }
+    }
+  }
+  return found;
+}
+
 /** In `customers`: aggregates by customer key (guests have none). */
 export type CustomerAggregates = Record<string, Customer>;
 /**

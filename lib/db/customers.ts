@@ -1,5 +1,5 @@
-import type { Customer, Order } from '../model';
-import { bucketOf, isGuestKey, readBucket, withChanges, type CustomerEntry } from './buckets';
+import type { Customer } from '../model';
+import { bucketOf, historiesIn, isGuestKey, readBucket, withChanges, type CustomerEntry } from './buckets';
 import type { Database } from './schema';
 import { bucketWithChanges } from './slices';
 
@@ -14,7 +14,7 @@ export async function getCustomerEntry(db: Database, entryKey: string): Promise<
     changes.get(['orders', bucket]),
     changes.get(['customers', bucket]),
   ]);
-  const history = readBucket<Order[]>(withChanges(orders, orderChanges))[entryKey];
+  const history = historiesIn(orders, orderChanges, [entryKey])[entryKey];
   if (!history) return undefined;
   return { customer: isGuestKey(entryKey) ? null : (readBucket<Customer>(withChanges(customers, customerChanges))[entryKey] ?? null), orders: history };
 }

@@ -3,7 +3,7 @@ import { InputError } from '../import/encoding';
 import { importStream, type StreamSettings } from '../import/stream';
 import type { Customer, Order } from '../model';
 import { buildCustomers } from '../customers';
-import { aliasesOf, BUCKETS, bucketOf, changesToKeep, entryKeyOf, isGuestKey, mergeOrders, namedOf, readBucket, storedBucket, storedCustomers, withChanges, type BucketChanges, type MergeCounts, type OrderHistories } from './buckets';
+import { aliasesOf, BUCKETS, bucketOf, changesToKeep, entryKeyOf, historiesIn, isGuestKey, mergeOrders, namedOf, readBucket, storedBucket, storedCustomers, storedOrders, withChanges, type BucketChanges, type MergeCounts, type OrderHistories } from './buckets';
 import type { IDBPTransaction } from 'idb';
 import { GROUP_SIZE, groupOf, type Database, type StagedOrder, type StoreCounts, type TiermarkDB } from './schema';
 import type { ImportRecord } from './ledger';
@@ -420,8 +420,8 @@ export async function finishCommit(
       const historiesOf = new Map<number, OrderHistories>();
       const whole = new Set<number>();
       bucketIds.forEach((bucket, i) => {
-        const histories = readBucket<Order[]>(withChanges(orderRecords[i], orderChanges[i]));
-        historiesOf.set(bucket, histories);
+        // Only the histories the import changes are read; all of them where the bucket goes whole.
+        const histories = historiesIn(orderRecords[i], orderChanges[i], byBucket.get(bucket)!.keys());
         const changedHere: Array<[string, Order[]]> = [];
         for (const [key, incoming] of byBucket.get(bucket)!) {
           const before = histories[key];
@@ -448,7 +448,9 @@ export async function finishCommit(
           return;
         }
         whole.add(bucket);
-        writes.push(tx.objectStore('orders').put(storedBucket(bucket, histories)), changes.delete(['orders', bucket]));
+        const all = Object.assign(readBucket<Order[]>(withChanges(orderRecords[i], orderChanges[i])), Object.fromEntries(changedHere));
+        historiesOf.set(bucket, all);
+        writes.push(tx.objectStore('orders').put(storedOrders(bucket, all)), changes.delete(['orders', bucket]));
       });
       const aliases: Array<[string, string]> = [];
       const built = buildCustomers(changed);

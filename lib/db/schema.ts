@@ -17,11 +17,11 @@ import type { TableRecord } from '../customer-table';
 import type { RescoreBase, TouchedCount } from './touched';
 import type { AliasDigest } from './alias-digest';
 import type { StoredProfiles } from './profile-bucket';
-import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, storedCustomers, type AliasTargets, type BucketChanges, type ChangedStore, type CustomerAggregates, type OrderHistories, type StoredBucket, type StoredCustomers } from './buckets';
+import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, storedCustomers, storedOrders, type AliasTargets, type BucketChanges, type ChangedStore, type CustomerAggregates, type OrderHistories, type StoredBucket, type StoredCustomers, type StoredOrders } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
   /** Order histories, customer aggregates and identifiers, in buckets (see buckets.ts). */
-  orders: { key: number; value: StoredBucket };
+  orders: { key: number; value: StoredOrders };
   customers: { key: number; value: StoredCustomers };
   aliases: { key: number; value: StoredBucket };
   imports: { key: string; value: ImportRecord; indexes: { hash: string } };
@@ -231,12 +231,10 @@ async function writeAll(tx: IDBPTransaction<TiermarkDB, StoreNames<TiermarkDB>[]
       targets[alias] = [...new Set([...(targets[alias] ?? []), key])];
     }
   }
-  const put = (store: 'orders' | 'aliases', buckets: Map<number, Record<string, unknown>>) =>
-    [...buckets].map(([bucket, map]) => tx.objectStore(store).put(storedBucket(bucket, map)));
   await Promise.all([
-    ...put('orders', histories),
+    ...[...histories].map(([bucket, map]) => tx.objectStore('orders').put(storedOrders(bucket, map))),
     ...[...aggregates].map(([bucket, map]) => tx.objectStore('customers').put(storedCustomers(bucket, map, histories.get(bucket)!))),
-    ...put('aliases', identifiers),
+    ...[...identifiers].map(([bucket, map]) => tx.objectStore('aliases').put(storedBucket(bucket, map))),
     tx.objectStore('meta').put({ id: 'counts', customers, orders: counts.added }),
   ]);
 }

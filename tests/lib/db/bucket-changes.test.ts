@@ -6,7 +6,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { aliasKey } from '../../../lib/aliases';
 import { backupLines, compressBackup, readBackupFile, restoreBackup } from '../../../lib/db/backup';
 import { badgeLooks } from '../../../lib/db/badge-index';
-import { changesToKeep, withChanges } from '../../../lib/db/buckets';
+import { changesToKeep, historiesIn, storedOrders, withChanges } from '../../../lib/db/buckets';
+import { fnv1a } from '../../../lib/hash';
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
@@ -163,6 +164,28 @@ describe('changes an import keeps beside a bucket', () => {
     expect(await asRead(restored)).toMatchObject(rest);
     for (const db of [whole.db, kept.db, restored]) db.close();
   }, 120_000);
+
+  it('find the histories an import changes in an orders bucket by where each lies, as the bucket parsed whole', () => {
+    const order = (key: string, i: number) => ({ key: `shopify:${key}-${i}`, orderId: `#${i}`, note: 'a "quoted", {braced} [text]:', total: i });
+    const keys = ['shopify:ada@example.com', 'shopify:"quoted"@example.com', '淘宝:大熊付7236', 'guest:shopify:17', 'shopify:b@example.com'];
+    const histories = Object.fromEntries(keys.map((key, k) => [key, Array.from({ length: k + 1 }, (_, i) => order(key, i))]));
+    const stored = storedOrders(3, histories as never);
+    // The same text as the bucket as JSON, so every reader parses it as before.
+    expect(stored.json).toBe(JSON.stringify(histories));
+    const asked = [...keys, 'shopify:new@example.com'];
+    const parsed = JSON.parse(stored.json) as Record<string, unknown>;
+    const expected = Object.fromEntries(keys.map((key) => [key, parsed[key]]));
+    expect(historiesIn(stored, undefined, asked)).toEqual(expected);
+    // Changes over the bucket come first; a bucket written before the places is parsed whole; keys that share a hash are told apart by their text.
+    const changes = { store: 'orders' as const, bucket: 3, json: JSON.stringify({ [keys[1]!]: [order('x', 9)], 'shopify:new@example.com': [order('y', 1)] }) };
+    const over = { ...expected, [keys[1]!]: [order('x', 9)], 'shopify:new@example.com': [order('y', 1)] };
+    expect(historiesIn(stored, changes, asked)).toEqual(over);
+    expect(historiesIn({ bucket: 3, json: stored.json }, changes, asked)).toEqual(over);
+    const sameHash = new Uint32Array(stored.at!.slice(0));
+    for (let i = 0; i < sameHash.length; i += 3) sameHash[i] = fnv1a(keys[4]!);
+    expect(historiesIn({ ...stored, at: sameHash.buffer }, undefined, [keys[4]!])).toEqual({ [keys[4]!]: parsed[keys[4]!] });
+    expect(historiesIn(undefined, changes, asked)).toEqual({ [keys[1]!]: [order('x', 9)], 'shopify:new@example.com': [order('y', 1)] });
+  });
 
   it('are kept while small beside their bucket and written into it once they pass a share of its text', () => {
     const stored = { bucket: 7, json: JSON.stringify(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, 'x'.repeat(40)]))) };
