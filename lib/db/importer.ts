@@ -442,7 +442,8 @@ export async function finishCommit(
           }
         }
         if (changedHere.length === 0) return;
-        const kept = changesToKeep(orderRecords[i], orderChanges[i], changedHere);
+        // A bucket written before entries had places goes whole once, with them.
+        const kept = orderRecords[i]?.at ? changesToKeep(orderRecords[i], orderChanges[i], changedHere) : null;
         if (kept !== null) {
           writes.push(changes.put({ store: 'orders', bucket, json: kept }));
           return;

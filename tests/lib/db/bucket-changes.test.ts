@@ -187,6 +187,24 @@ describe('changes an import keeps beside a bucket', () => {
     expect(historiesIn(undefined, changes, asked)).toEqual({ [keys[1]!]: [order('x', 9)], 'shopify:new@example.com': [order('y', 1)] });
   });
 
+  it('are not kept beside an orders bucket written before its entries had places: it goes whole once, with them', async () => {
+    const db = await openTiermarkDB(`bucket-changes-places-${Math.random()}`);
+    await importText(db, 'woo-first.csv', WOO_FIRST);
+    for (const stored of await db.getAll('orders')) await db.put('orders', { bucket: stored.bucket, json: stored.json });
+    policy.share = Infinity;
+    try {
+      await importText(db, 'woo-next-day.csv', WOO_NEXT_DAY);
+    } finally {
+      policy.share = undefined;
+    }
+    const buyers = new Set(WOO_NEXT_DAY.trim().split('\n').slice(1).map((line) => `woocommerce:${line.split(',')[2]}`));
+    const changed = (await db.getAll('orders')).filter((stored) => Object.keys(JSON.parse(stored.json) as object).some((key) => buyers.has(key)));
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.every((stored) => stored.at !== undefined)).toBe(true);
+    expect((await db.getAll('bucketChanges')).filter((change) => change.store === 'orders')).toEqual([]);
+    db.close();
+  });
+
   it('are kept while small beside their bucket and written into it once they pass a share of its text', () => {
     const stored = { bucket: 7, json: JSON.stringify(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, 'x'.repeat(40)]))) };
     const few = changesToKeep(stored, undefined, [['k1', 'y'], ['new', 'z']]);
