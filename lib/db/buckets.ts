@@ -137,14 +137,16 @@ const joinedJson = (first: string, later: string) => (first === '{}' ? later : l
 
 /**
  * A bucket as readers see it: its later changes over the stored bucket, joined as text, so every
- * reader parses it once as before. A bucket whose order digests predate the stored ones' has none
- * (the rescore makes them whole).
+ * reader parses it once as before. A customers bucket stored before order digests has none, its
+ * changes' left out too (the rescore makes them all); an orders bucket's places are left out (they
+ * say nothing of the changes).
  */
 export function withChanges<T extends StoredCustomers>(stored: T | undefined, changes: BucketChanges | undefined): T | undefined {
   if (!changes) return stored;
   if (!stored) return { bucket: changes.bucket, json: changes.json, ...(changes.digests !== undefined && { digests: changes.digests }) } as T;
+  const { at: _places, ...kept } = stored as T & StoredOrders;
   const digests = stored.digests !== undefined && changes.digests !== undefined ? joinedJson(stored.digests, changes.digests) : stored.digests;
-  return { ...stored, json: joinedJson(stored.json, changes.json), ...(digests !== undefined && { digests }) };
+  return { ...kept, json: joinedJson(stored.json, changes.json), ...(digests !== undefined && { digests }) } as T;
 }
 
 /**

@@ -181,6 +181,10 @@ describe('changes an import keeps beside a bucket', () => {
     const over = { ...expected, [keys[1]!]: [order('x', 9)], 'shopify:new@example.com': [order('y', 1)] };
     expect(historiesIn(stored, changes, asked)).toEqual(over);
     expect(historiesIn({ bucket: 3, json: stored.json }, changes, asked)).toEqual(over);
+    // Read whole, the changes joined over it; the places, which say nothing of the changes, left out.
+    const joined = withChanges(stored, changes)!;
+    expect(joined.at).toBeUndefined();
+    expect(JSON.parse(joined.json)).toEqual({ ...parsed, ...over });
     const sameHash = new Uint32Array(stored.at!.slice(0));
     for (let i = 0; i < sameHash.length; i += 3) sameHash[i] = fnv1a(keys[4]!);
     expect(historiesIn({ ...stored, at: sameHash.buffer }, undefined, [keys[4]!])).toEqual({ [keys[4]!]: parsed[keys[4]!] });
