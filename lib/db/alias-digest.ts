@@ -32,6 +32,43 @@ export function aliasDigest(bucket: number, targets: AliasTargets): AliasDigest 
   return { bucket, bytes: numbers.slice(0, at).buffer };
 }
 
+/**
+ * A digest with these identifiers' customers as they are now: each one it has changed in place,
+ * each new one after the rest, as `aliasDigest` of the whole bucket with them would have them. A
+ * day's import changes a few dozen identifiers of a bucket of thousands: made whole, their
+ * digests took a million customers' import 1.5 s, and the bucket's parse 3.6 s.
+ */
+export function digestWith(digest: AliasDigest, changed: AliasTargets): AliasDigest {
+  const old = new Uint32Array(digest.bytes);
+  const place = new Map<number, number>();
+  for (let at = old.length - ENTRY; at >= 0; at -= ENTRY) place.set(old[at]!, at);
+  const aliases = Object.keys(changed);
+  const numbers = new Uint32Array(old.length + aliases.length * ENTRY);
+  numbers.set(old);
+  let end = old.length;
+  const hashes = new Uint32Array(2);
+  for (const alias of aliases) {
+    const keys = changed[alias]!;
+    if (keys.length === 0 || alias.startsWith('ext:')) continue;
+    keyHashesInto(alias, hashes, 0);
+    let at = place.get(hashes[0]!);
+    // Two identifiers of a bucket whose first hashes agree: told apart by the second.
+    if (at !== undefined && numbers[at + 1] !== hashes[1]) {
+      at = undefined;
+      for (let k = 0; k < end; k += ENTRY) if (numbers[k] === hashes[0] && numbers[k + 1] === hashes[1]) at = k;
+    }
+    if (at === undefined) {
+      at = end;
+      end += ENTRY;
+      numbers.set(hashes, at);
+    }
+    numbers[at + 2] = keys.length;
+    if (keys.length === 1) keyHashesInto(keys[0]!, numbers, at + 3);
+    else numbers.fill(0, at + 3, at + 5);
+  }
+  return { bucket: digest.bucket, bytes: numbers.slice(0, end).buffer };
+}
+
 /** The digest of a stored alias bucket: for one written before digests were. */
 const digestOfStored = (stored: StoredBucket): AliasDigest => aliasDigest(stored.bucket, readBucket<string[]>(stored));
 

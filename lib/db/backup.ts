@@ -87,8 +87,8 @@ function pacer(budgetMs = 16): () => Promise<void> {
 function asBackedUp(store: BackedUp, record: unknown): unknown {
   // A customers bucket's order digests are made again from the orders by the next rescore.
   if (store === 'customers') return { ...(record as object), digests: undefined };
-  // Where each history lies in an orders bucket: numbers, made again by its next write whole.
-  if (store === 'orders') return { ...(record as object), at: undefined };
+  // Where each entry lies in an orders or alias bucket: numbers, made again by its next write whole.
+  if (store === 'orders' || store === 'aliases') return { ...(record as object), at: undefined };
   if (store === 'profiles') return profilesAsText(record as StoredProfiles);
   return record;
 }

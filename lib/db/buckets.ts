@@ -49,23 +49,24 @@ export const storedBucket = <T>(bucket: number, map: Record<string, T>): StoredB
 /** In `orders`: histories by entry key; a guest order (no buyer) is a history of its own, under `guest:<order key>`. */
 export type OrderHistories = Record<string, Order[]>;
 /**
- * An `orders` bucket as stored: its histories' JSON, and where each entry lies in it ([hash of
+ * An `orders` or `aliases` bucket as stored: its JSON, and where each entry lies in it ([hash of
  * the key, start, end] per entry, `start` at the key's quotes). A day's import reads a dozen
- * customers' histories of a bucket of a thousand: parsing every bucket whole took a million
- * customers' import 7.7 s. A bucket written before this has none, and is parsed whole.
+ * customers' histories, and some thousands of identifiers, of buckets of a thousand customers:
+ * parsing every bucket whole took a million customers' import 7.7 s for the orders alone. A bucket
+ * written before this has none, and is parsed whole.
  */
-export interface StoredOrders extends StoredBucket {
+export interface PlacedBucket extends StoredBucket {
   at?: ArrayBuffer;
 }
 
-/** An orders bucket from its histories: the same text as `storedBucket`, with where each entry lies. */
-export function storedOrders(bucket: number, histories: OrderHistories): StoredOrders {
-  const keys = Object.keys(histories);
+/** A bucket from its entries: the same text as `storedBucket`, with where each entry lies. */
+export function placedBucket<T>(bucket: number, map: Record<string, T>): PlacedBucket {
+  const keys = Object.keys(map);
   const at = new Uint32Array(keys.length * 3);
   const parts: string[] = [];
   let length = 1;
   keys.forEach((key, i) => {
-    const part = `${JSON.stringify(key)}:${JSON.stringify(histories[key])}`;
+    const part = `${JSON.stringify(key)}:${JSON.stringify(map[key])}`;
     at.set([fnv1a(key), length, length + part.length], i * 3);
     parts.push(part);
     length += part.length + 1;
@@ -74,26 +75,26 @@ export function storedOrders(bucket: number, histories: OrderHistories): StoredO
 }
 
 /**
- * The histories of these keys in an orders bucket with its changes over it (those it has): from
- * where the bucket says each lies, else from the whole bucket parsed once.
+ * The entries of these keys in a bucket with its changes over it (those it has): from where the
+ * bucket says each lies, else from the whole bucket parsed once.
  */
-export function historiesIn(stored: StoredOrders | undefined, changes: BucketChanges | undefined, keys: Iterable<string>): OrderHistories {
-  const changed = readBucket<Order[]>(changes);
-  const found: OrderHistories = {};
-  let whole: OrderHistories | null = null;
+export function entriesIn<T>(stored: PlacedBucket | undefined, changes: BucketChanges | undefined, keys: Iterable<string>): Record<string, T> {
+  const changed = readBucket<T>(changes);
+  const found: Record<string, T> = {};
+  let whole: Record<string, T> | null = null;
   const at = stored?.at && new Uint32Array(stored.at);
   for (const key of keys) {
     if (Object.hasOwn(changed, key)) found[key] = changed[key]!;
     else if (!stored) continue;
     else if (!at) {
-      const history = (whole ??= readBucket<Order[]>(stored))[key];
-      if (history) found[key] = history;
+      whole ??= readBucket<T>(stored);
+      if (Object.hasOwn(whole, key)) found[key] = whole[key]!;
     } else {
       const hash = fnv1a(key);
       const name = `${JSON.stringify(key)}:`;
       for (let i = 0; i < at.length; i += 3) {
         if (at[i] !== hash || !stored.json.startsWith(name, at[i + 1]!)) continue;
-        found[key] = JSON.parse(stored.json.slice(at[i + 1]! + name.length, at[i + 2]!)) as Order[];
+        found[key] = JSON.parse(stored.json.slice(at[i + 1]! + name.length, at[i + 2]!)) as T;
         break;
       }
     }
@@ -144,7 +145,7 @@ const joinedJson = (first: string, later: string) => (first === '{}' ? later : l
 export function withChanges<T extends StoredCustomers>(stored: T | undefined, changes: BucketChanges | undefined): T | undefined {
   if (!changes) return stored;
   if (!stored) return { bucket: changes.bucket, json: changes.json, ...(changes.digests !== undefined && { digests: changes.digests }) } as T;
-  const { at: _places, ...kept } = stored as T & StoredOrders;
+  const { at: _places, ...kept } = stored as T & PlacedBucket;
   const digests = stored.digests !== undefined && changes.digests !== undefined ? joinedJson(stored.digests, changes.digests) : stored.digests;
   return { ...kept, json: joinedJson(stored.json, changes.json), ...(digests !== undefined && { digests }) } as T;
 }

@@ -1,7 +1,6 @@
-import type { Customer } from '../model';
-import { bucketOf, historiesIn, isGuestKey, readBucket, withChanges, type CustomerEntry } from './buckets';
+import type { Customer, Order } from '../model';
+import { bucketOf, entriesIn, isGuestKey, readBucket, withChanges, type CustomerEntry } from './buckets';
 import type { Database } from './schema';
-import { bucketWithChanges } from './slices';
 
 /** One entry's aggregate and order history (`guest:…` keys have no aggregate), or undefined. */
 export async function getCustomerEntry(db: Database, entryKey: string): Promise<CustomerEntry | undefined> {
@@ -14,12 +13,15 @@ export async function getCustomerEntry(db: Database, entryKey: string): Promise<
     changes.get(['orders', bucket]),
     changes.get(['customers', bucket]),
   ]);
-  const history = historiesIn(orders, orderChanges, [entryKey])[entryKey];
+  const history = entriesIn<Order[]>(orders, orderChanges, [entryKey])[entryKey];
   if (!history) return undefined;
   return { customer: isGuestKey(entryKey) ? null : (readBucket<Customer>(withChanges(customers, customerChanges))[entryKey] ?? null), orders: history };
 }
 
 /** The customer keys an identifier (`email:…`, `name:…`, `order:…`, `phone:…`) can mean. */
 export async function customersForAlias(db: Database, alias: string): Promise<string[]> {
-  return readBucket<string[]>(await bucketWithChanges(db, 'aliases', bucketOf(alias)))[alias] ?? [];
+  const bucket = bucketOf(alias);
+  const tx = db.transaction(['aliases', 'bucketChanges']);
+  const [stored, changes] = await Promise.all([tx.objectStore('aliases').get(bucket), tx.objectStore('bucketChanges').get(['aliases', bucket])]);
+  return entriesIn<string[]>(stored, changes, [alias])[alias] ?? [];
 }

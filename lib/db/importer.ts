@@ -3,7 +3,7 @@ import { InputError } from '../import/encoding';
 import { importStream, type StreamSettings } from '../import/stream';
 import type { Customer, Order } from '../model';
 import { buildCustomers } from '../customers';
-import { aliasesOf, BUCKETS, bucketOf, changesToKeep, entryKeyOf, historiesIn, isGuestKey, mergeOrders, namedOf, readBucket, storedBucket, storedCustomers, storedOrders, withChanges, type BucketChanges, type MergeCounts, type OrderHistories } from './buckets';
+import { aliasesOf, BUCKETS, bucketOf, changesToKeep, entryKeyOf, entriesIn, isGuestKey, mergeOrders, namedOf, readBucket, storedCustomers, placedBucket, withChanges, type BucketChanges, type MergeCounts, type OrderHistories } from './buckets';
 import type { IDBPTransaction } from 'idb';
 import { GROUP_SIZE, groupOf, type Database, type StagedOrder, type StoreCounts, type TiermarkDB } from './schema';
 import type { ImportRecord } from './ledger';
@@ -16,7 +16,7 @@ import { toIsoInZone } from '../time';
 import { both, sellerText, type Localised } from '../localised';
 import { digestOf, type OrderDigest } from '../scoring/history';
 import { stageTouchedAliases, stageTouchedCustomers, stagingTouched, type TouchedCustomer } from './touched';
-import { aliasDigest } from './alias-digest';
+import { aliasDigest, digestWith } from './alias-digest';
 
 const OTHER_SHOP = both('If the file is from another shop, import it into a new shop.', '如果文件来自另一个店铺，请导入到新店铺。');
 
@@ -421,7 +421,7 @@ export async function finishCommit(
       const whole = new Set<number>();
       bucketIds.forEach((bucket, i) => {
         // Only the histories the import changes are read; all of them where the bucket goes whole.
-        const histories = historiesIn(orderRecords[i], orderChanges[i], byBucket.get(bucket)!.keys());
+        const histories = entriesIn<Order[]>(orderRecords[i], orderChanges[i], byBucket.get(bucket)!.keys());
         const changedHere: Array<[string, Order[]]> = [];
         for (const [key, incoming] of byBucket.get(bucket)!) {
           const before = histories[key];
@@ -451,7 +451,7 @@ export async function finishCommit(
         whole.add(bucket);
         const all = Object.assign(readBucket<Order[]>(withChanges(orderRecords[i], orderChanges[i])), Object.fromEntries(changedHere));
         historiesOf.set(bucket, all);
-        writes.push(tx.objectStore('orders').put(storedOrders(bucket, all)), changes.delete(['orders', bucket]));
+        writes.push(tx.objectStore('orders').put(placedBucket(bucket, all)), changes.delete(['orders', bucket]));
       });
       const aliases: Array<[string, string]> = [];
       const built = buildCustomers(changed);
@@ -531,17 +531,20 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
       const aliasStore = tx.objectStore('aliases');
       const digests = tx.objectStore('aliasDigests');
       const changes = tx.objectStore('bucketChanges');
-      const [stored, kept] = await Promise.all([
+      const [stored, kept, digested] = await Promise.all([
         Promise.all(slice.map((bucket) => aliasStore.get(bucket))),
         Promise.all(slice.map((bucket) => changes.get(['aliases', bucket]))),
+        Promise.all(slice.map((bucket) => digests.get(bucket))),
       ]);
       // Whom each identifier names now, for a rescore of only the touched to badge it: every one
       // that names a single customer (whose look may change), and one shared only when this changed whom it names.
       const named = new Map<string, string[]>();
       const writes: Promise<unknown>[] = slice.map((bucket, i) => {
-        const targets = readBucket<string[]>(withChanges(stored[i], kept[i]));
+        // Only the identifiers the import brings are read, where the bucket says where they lie.
+        const pairs = byBucket.get(bucket)!;
+        const targets = entriesIn<string[]>(stored[i], kept[i], new Set(pairs.map(([alias]) => alias)));
         const changedHere = new Set<string>();
-        for (const [alias, key] of byBucket.get(bucket)!) {
+        for (const [alias, key] of pairs) {
           const keys = targets[alias];
           const changed = !keys || !keys.includes(key);
           if (!keys) targets[alias] = [key];
@@ -550,9 +553,15 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
           if (staging && !alias.startsWith('ext:') && (changed || keys!.length === 1)) named.set(alias, targets[alias]!);
         }
         if (changedHere.size === 0) return Promise.resolve();
-        const keep = changesToKeep(stored[i], kept[i], [...changedHere].map((alias) => [alias, targets[alias]!] as const));
-        const write = keep === null ? [aliasStore.put(storedBucket(bucket, targets)), changes.delete(['aliases', bucket])] : [changes.put({ store: 'aliases', bucket, json: keep })];
-        return Promise.all([...write, digests.put(aliasDigest(bucket, targets))]);
+        const changedTargets = Object.fromEntries([...changedHere].map((alias) => [alias, targets[alias]!]));
+        // A bucket written before its identifiers had places goes whole once, with them.
+        const keep = stored[i]?.at ? changesToKeep(stored[i], kept[i], Object.entries(changedTargets)) : null;
+        if (keep !== null) {
+          const digest = digested[i] ? digestWith(digested[i]!, changedTargets) : aliasDigest(bucket, Object.assign(readBucket<string[]>(withChanges(stored[i], kept[i])), changedTargets));
+          return Promise.all([changes.put({ store: 'aliases', bucket, json: keep }), digests.put(digest)]);
+        }
+        const all = Object.assign(readBucket<string[]>(withChanges(stored[i], kept[i])), changedTargets);
+        return Promise.all([aliasStore.put(placedBucket(bucket, all)), changes.delete(['aliases', bucket]), digests.put(aliasDigest(bucket, all))]);
       });
       writes.push(stageTouchedAliases({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, [...named].map(([alias, keys]) => [alias, namedOf(keys)])));
       await Promise.all([...writes, tx.done]);

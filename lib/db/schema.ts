@@ -17,13 +17,13 @@ import type { TableRecord } from '../customer-table';
 import type { RescoreBase, TouchedCount } from './touched';
 import type { AliasDigest } from './alias-digest';
 import type { StoredProfiles } from './profile-bucket';
-import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, storedBucket, storedCustomers, storedOrders, type AliasTargets, type BucketChanges, type ChangedStore, type CustomerAggregates, type OrderHistories, type StoredBucket, type StoredCustomers, type StoredOrders } from './buckets';
+import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, placedBucket, storedCustomers, type AliasTargets, type BucketChanges, type ChangedStore, type CustomerAggregates, type OrderHistories, type PlacedBucket, type StoredBucket, type StoredCustomers } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
   /** Order histories, customer aggregates and identifiers, in buckets (see buckets.ts). */
-  orders: { key: number; value: StoredOrders };
+  orders: { key: number; value: PlacedBucket };
   customers: { key: number; value: StoredCustomers };
-  aliases: { key: number; value: StoredBucket };
+  aliases: { key: number; value: PlacedBucket };
   imports: { key: string; value: ImportRecord; indexes: { hash: string } };
   /** Orders of an import in progress, by customer bucket group; moved into `customers` only once the file was read to the end. */
   staged: { key: [string, number, number]; value: StagedBatch };
@@ -232,9 +232,9 @@ async function writeAll(tx: IDBPTransaction<TiermarkDB, StoreNames<TiermarkDB>[]
     }
   }
   await Promise.all([
-    ...[...histories].map(([bucket, map]) => tx.objectStore('orders').put(storedOrders(bucket, map))),
+    ...[...histories].map(([bucket, map]) => tx.objectStore('orders').put(placedBucket(bucket, map))),
     ...[...aggregates].map(([bucket, map]) => tx.objectStore('customers').put(storedCustomers(bucket, map, histories.get(bucket)!))),
-    ...[...identifiers].map(([bucket, map]) => tx.objectStore('aliases').put(storedBucket(bucket, map))),
+    ...[...identifiers].map(([bucket, map]) => tx.objectStore('aliases').put(placedBucket(bucket, map))),
     tx.objectStore('meta').put({ id: 'counts', customers, orders: counts.added }),
   ]);
 }

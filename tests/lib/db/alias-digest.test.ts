@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { eachDigested, type AliasDigest } from '../../../lib/db/alias-digest';
+import { aliasDigest, digestWith, eachDigested, type AliasDigest } from '../../../lib/db/alias-digest';
 import { badgeLooks } from '../../../lib/db/badge-index';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { rescore } from '../../../lib/db/rescore';
@@ -53,6 +53,31 @@ async function indexAgrees(db: Database) {
 }
 
 describe('alias digests', () => {
+  it('made again from the last with the identifiers an import changed equal the digest of the whole bucket with them', async () => {
+    const db = await openTiermarkDB(`alias-digest-${Math.random()}`);
+    await importText(db, 'tea.csv', demoExportText(demoOrders(400)));
+    const buckets = [...(await entriesByBucket<string[]>(db, 'aliases'))].filter(([, targets]) => Object.keys(targets).length > 3);
+    expect(buckets.length).toBeGreaterThan(50);
+    let grown = 0;
+    for (const [bucket, targets] of buckets) {
+      const [first, second] = Object.keys(targets);
+      // One identifier names a second customer, another has a customer more of a platform's own ids; new ones come, one of them an `ext:`.
+      const changed: Record<string, string[]> = {
+        [first!]: [...targets[first!]!, 'taobao:另一位'],
+        [second!]: targets[second!]!,
+        [`order:${bucket}-new`]: ['taobao:新客'],
+        [`name:新客${bucket}`]: ['taobao:新客', 'taobao:另一位'],
+        [`ext:taobao:${bucket}`]: ['taobao:新客'],
+      };
+      grown += targets[first!]!.length === 1 ? 1 : 0;
+      const whole = aliasDigest(bucket, { ...targets, ...changed });
+      expect(new Uint32Array(digestWith(aliasDigest(bucket, targets), changed).bytes)).toEqual(new Uint32Array(whole.bytes));
+    }
+    expect(grown).toBeGreaterThan(30);
+    db.close();
+  });
+
+
   it('are written with every alias bucket, and badge each identifier as its bucket does, also once made again for a store without them', async () => {
     const db = await openTiermarkDB(`alias-digest-${Math.random()}`);
     await importText(db, 'tea.csv', demoExportText(demoOrders(200)));

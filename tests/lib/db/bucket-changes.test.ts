@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { aliasKey } from '../../../lib/aliases';
 import { backupLines, compressBackup, readBackupFile, restoreBackup } from '../../../lib/db/backup';
 import { badgeLooks } from '../../../lib/db/badge-index';
-import { changesToKeep, historiesIn, storedOrders, withChanges } from '../../../lib/db/buckets';
+import { changesToKeep, entriesIn, placedBucket, withChanges } from '../../../lib/db/buckets';
 import { fnv1a } from '../../../lib/hash';
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { importFile } from '../../../lib/db/importer';
@@ -169,32 +169,32 @@ describe('changes an import keeps beside a bucket', () => {
     const order = (key: string, i: number) => ({ key: `shopify:${key}-${i}`, orderId: `#${i}`, note: 'a "quoted", {braced} [text]:', total: i });
     const keys = ['shopify:ada@example.com', 'shopify:"quoted"@example.com', '淘宝:大熊付7236', 'guest:shopify:17', 'shopify:b@example.com'];
     const histories = Object.fromEntries(keys.map((key, k) => [key, Array.from({ length: k + 1 }, (_, i) => order(key, i))]));
-    const stored = storedOrders(3, histories as never);
+    const stored = placedBucket(3, histories as never);
     // The same text as the bucket as JSON, so every reader parses it as before.
     expect(stored.json).toBe(JSON.stringify(histories));
     const asked = [...keys, 'shopify:new@example.com'];
     const parsed = JSON.parse(stored.json) as Record<string, unknown>;
     const expected = Object.fromEntries(keys.map((key) => [key, parsed[key]]));
-    expect(historiesIn(stored, undefined, asked)).toEqual(expected);
+    expect(entriesIn(stored, undefined, asked)).toEqual(expected);
     // Changes over the bucket come first; a bucket written before the places is parsed whole; keys that share a hash are told apart by their text.
     const changes = { store: 'orders' as const, bucket: 3, json: JSON.stringify({ [keys[1]!]: [order('x', 9)], 'shopify:new@example.com': [order('y', 1)] }) };
     const over = { ...expected, [keys[1]!]: [order('x', 9)], 'shopify:new@example.com': [order('y', 1)] };
-    expect(historiesIn(stored, changes, asked)).toEqual(over);
-    expect(historiesIn({ bucket: 3, json: stored.json }, changes, asked)).toEqual(over);
+    expect(entriesIn(stored, changes, asked)).toEqual(over);
+    expect(entriesIn({ bucket: 3, json: stored.json }, changes, asked)).toEqual(over);
     // Read whole, the changes joined over it; the places, which say nothing of the changes, left out.
     const joined = withChanges(stored, changes)!;
     expect(joined.at).toBeUndefined();
     expect(JSON.parse(joined.json)).toEqual({ ...parsed, ...over });
     const sameHash = new Uint32Array(stored.at!.slice(0));
     for (let i = 0; i < sameHash.length; i += 3) sameHash[i] = fnv1a(keys[4]!);
-    expect(historiesIn({ ...stored, at: sameHash.buffer }, undefined, [keys[4]!])).toEqual({ [keys[4]!]: parsed[keys[4]!] });
-    expect(historiesIn(undefined, changes, asked)).toEqual({ [keys[1]!]: [order('x', 9)], 'shopify:new@example.com': [order('y', 1)] });
+    expect(entriesIn({ ...stored, at: sameHash.buffer }, undefined, [keys[4]!])).toEqual({ [keys[4]!]: parsed[keys[4]!] });
+    expect(entriesIn(undefined, changes, asked)).toEqual({ [keys[1]!]: [order('x', 9)], 'shopify:new@example.com': [order('y', 1)] });
   });
 
-  it('are not kept beside an orders bucket written before its entries had places: it goes whole once, with them', async () => {
+  it('are not kept beside an orders or alias bucket written before its entries had places: it goes whole once, with them', async () => {
     const db = await openTiermarkDB(`bucket-changes-places-${Math.random()}`);
     await importText(db, 'woo-first.csv', WOO_FIRST);
-    for (const stored of await db.getAll('orders')) await db.put('orders', { bucket: stored.bucket, json: stored.json });
+    for (const store of ['orders', 'aliases'] as const) for (const stored of await db.getAll(store)) await db.put(store, { bucket: stored.bucket, json: stored.json });
     policy.share = Infinity;
     try {
       await importText(db, 'woo-next-day.csv', WOO_NEXT_DAY);
@@ -205,7 +205,13 @@ describe('changes an import keeps beside a bucket', () => {
     const changed = (await db.getAll('orders')).filter((stored) => Object.keys(JSON.parse(stored.json) as object).some((key) => buyers.has(key)));
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.every((stored) => stored.at !== undefined)).toBe(true);
-    expect((await db.getAll('bucketChanges')).filter((change) => change.store === 'orders')).toEqual([]);
+    // The identifiers of the day's new buyers: each changed its bucket.
+    const emails = [...buyers].map((key) => `email:${key.slice('woocommerce:'.length)}`).filter((alias) => !WOO_FIRST.includes(alias.slice('email:'.length)));
+    expect(emails).toHaveLength(2);
+    const identifiers = (await db.getAll('aliases')).filter((stored) => Object.keys(JSON.parse(stored.json) as object).some((alias) => emails.includes(alias)));
+    expect(identifiers.length).toBeGreaterThan(0);
+    expect(identifiers.every((stored) => stored.at !== undefined)).toBe(true);
+    expect(await db.getAll('bucketChanges')).toEqual([]);
     db.close();
   });
 
