@@ -81,22 +81,28 @@ export function placedBucket<T>(bucket: number, map: Record<string, T>): PlacedB
 export function entriesIn<T>(stored: PlacedBucket | undefined, changes: BucketChanges | undefined, keys: Iterable<string>): Record<string, T> {
   const changed = readBucket<T>(changes);
   const found: Record<string, T> = {};
-  let whole: Record<string, T> | null = null;
-  const at = stored?.at && new Uint32Array(stored.at);
+  const sought = new Map<number, string[]>();
   for (const key of keys) {
     if (Object.hasOwn(changed, key)) found[key] = changed[key]!;
-    else if (!stored) continue;
-    else if (!at) {
-      whole ??= readBucket<T>(stored);
-      if (Object.hasOwn(whole, key)) found[key] = whole[key]!;
-    } else {
+    else if (stored) {
       const hash = fnv1a(key);
+      const same = sought.get(hash);
+      if (same) same.push(key);
+      else sought.set(hash, [key]);
+    }
+  }
+  if (!stored || sought.size === 0) return found;
+  if (!stored.at) {
+    const whole = readBucket<T>(stored);
+    for (const key of [...sought.values()].flat()) if (Object.hasOwn(whole, key)) found[key] = whole[key]!;
+    return found;
+  }
+  // One pass over the places, each a look-up among the keys sought; a key's text at its place tells keys of one hash apart.
+  const at = new Uint32Array(stored.at);
+  for (let i = 0; i < at.length; i += 3) {
+    for (const key of sought.get(at[i]!) ?? []) {
       const name = `${JSON.stringify(key)}:`;
-      for (let i = 0; i < at.length; i += 3) {
-        if (at[i] !== hash || !stored.json.startsWith(name, at[i + 1]!)) continue;
-        found[key] = JSON.parse(stored.json.slice(at[i + 1]! + name.length, at[i + 2]!)) as T;
-        break;
-      }
+      if (stored.json.startsWith(name, at[i + 1]!)) found[key] = JSON.parse(stored.json.slice(at[i + 1]! + name.length, at[i + 2]!)) as T;
     }
   }
   return found;
