@@ -48,33 +48,32 @@ export class IncomingOrders {
   buyersOf(alias: string): number[] {
     const order = (this.order ??= this.sorted());
     const print = print53(alias);
-    let [low, high] = [0, this.size];
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.prints[order[mid]!]! < print) low = mid + 1;
-      else high = mid;
-    }
     const found: number[] = [];
-    for (let i = low; i < this.size && this.prints[order[i]!] === print; i += 1) found.push(this.buyers[order[i]!]!);
+    for (let i = this.firstFrom(print); i < this.size && this.prints[order[i]!] === print; i += 1) found.push(this.buyers[order[i]!]!);
     return found;
   }
 
   /** The buyers (hashes) the import has for an alias known by its digest's two hashes. */
   buyersOfHashes(first: number, second: number): number[] {
     const order = (this.order ??= this.sorted());
-    // Prints sort by their high bits, the alias's first hash.
-    const from = first * 2 ** 21;
-    let [low, high] = [0, this.size];
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.prints[order[mid]!]! < from) low = mid + 1;
-      else high = mid;
-    }
     const found: number[] = [];
-    for (let i = low; i < this.size && Math.floor(this.prints[order[i]!]! / 2 ** 21) === first; i += 1) {
+    // Prints sort by their high bits, the alias's first hash.
+    for (let i = this.firstFrom(first * 2 ** 21); i < this.size && Math.floor(this.prints[order[i]!]! / 2 ** 21) === first; i += 1) {
       if (this.seconds[order[i]!] === second) found.push(this.buyers[order[i]!]!);
     }
     return found;
+  }
+
+  /** The place in print order of the first order whose print is at least this. */
+  private firstFrom(print: number): number {
+    const order = (this.order ??= this.sorted());
+    let [low, high] = [0, this.size];
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.prints[order[mid]!]! < print) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   /** The alias buckets the import's orders fall in. */
