@@ -63,15 +63,18 @@ export interface PlacedBucket extends StoredBucket {
 export function placedBucket<T>(bucket: number, map: Record<string, T>): PlacedBucket {
   const keys = Object.keys(map);
   const at = new Uint32Array(keys.length * 3);
-  const parts: string[] = [];
-  let length = 1;
+  // Appended a part at a time (V8 joins them once, when stored): as fast as stringifying the map
+  // whole, where collecting the parts and joining them took three times as long.
+  let json = '{';
   keys.forEach((key, i) => {
-    const part = `${JSON.stringify(key)}:${JSON.stringify(map[key])}`;
-    at.set([fnv1a(key), length, length + part.length], i * 3);
-    parts.push(part);
-    length += part.length + 1;
+    if (i > 0) json += ',';
+    const start = json.length;
+    json += `${JSON.stringify(key)}:${JSON.stringify(map[key])}`;
+    at[i * 3] = fnv1a(key);
+    at[i * 3 + 1] = start;
+    at[i * 3 + 2] = json.length;
   });
-  return { bucket, json: `{${parts.join(',')}}`, at: at.buffer };
+  return { bucket, json: `${json}}`, at: at.buffer };
 }
 
 /**
