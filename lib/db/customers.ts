@@ -1,6 +1,7 @@
 import type { Customer, Order } from '../model';
 import { bucketOf, entriesIn, isGuestKey, readBucket, withChanges, type CustomerEntry } from './buckets';
 import type { Database } from './schema';
+import { bucketAndChanges } from './slices';
 
 /** One entry's aggregate and order history (`guest:…` keys have no aggregate), or undefined. */
 export async function getCustomerEntry(db: Database, entryKey: string): Promise<CustomerEntry | undefined> {
@@ -20,8 +21,6 @@ export async function getCustomerEntry(db: Database, entryKey: string): Promise<
 
 /** The customer keys an identifier (`email:…`, `name:…`, `order:…`, `phone:…`) can mean. */
 export async function customersForAlias(db: Database, alias: string): Promise<string[]> {
-  const bucket = bucketOf(alias);
-  const tx = db.transaction(['aliases', 'bucketChanges']);
-  const [stored, changes] = await Promise.all([tx.objectStore('aliases').get(bucket), tx.objectStore('bucketChanges').get(['aliases', bucket])]);
+  const [stored, changes] = await bucketAndChanges(db, 'aliases', bucketOf(alias));
   return entriesIn<string[]>(stored, changes, [alias])[alias] ?? [];
 }

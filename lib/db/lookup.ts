@@ -5,8 +5,8 @@ import type { BadgeView, RowMatch } from '../overlay/badge-view';
 import type { Ref } from '../overlay/site-adapter';
 import { aliasKey, byStrength } from '../aliases';
 import { formatMajor } from '../money';
-import { bucketOf, readBucket } from './buckets';
-import { bucketWithChanges } from './slices';
+import { bucketOf, readBucket, withChanges } from './buckets';
+import { bucketAndChanges } from './slices';
 import { clearBadgeCache } from './badge-index';
 import { readProfiles, type Profile } from './profiles';
 import { groupOf, type Database } from './schema';
@@ -84,7 +84,7 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
   const bucket = <T>(store: LookupStore, key: string) => {
     const id = `${store}:${bucketOf(key)}`;
     let read = parsed.get(id);
-    if (!read) parsed.set(id, (read = fewAtOnce(async () => (store === 'profiles' ? readProfiles(await db.get(store, bucketOf(key))) : readBucket(await bucketWithChanges(db, store, bucketOf(key)))))));
+    if (!read) parsed.set(id, (read = fewAtOnce(async () => (store === 'profiles' ? readProfiles(await db.get(store, bucketOf(key))) : readBucket(withChanges(...(await bucketAndChanges(db, store, bucketOf(key)))))))));
     return read as Promise<Record<string, T>>;
   };
   const customerOf = async (key: string) => (await bucket<Customer>('customers', key))[key];

@@ -39,9 +39,8 @@ function overBuckets<T extends TiermarkDB[ChangedStore]['value']>(stored: T[], c
   return [...byBucket.values()].sort((a, b) => a.bucket - b.bucket);
 }
 
-/** One bucket with its changes over it. */
-export async function bucketWithChanges<S extends ChangedStore>(db: Database, store: S, bucket: number): Promise<TiermarkDB[S]['value'] | undefined> {
+/** One bucket as stored and the changes kept beside it, read together. */
+export async function bucketAndChanges<S extends ChangedStore>(db: Database, store: S, bucket: number): Promise<[TiermarkDB[S]['value'] | undefined, TiermarkDB['bucketChanges']['value'] | undefined]> {
   const tx = db.transaction([store, 'bucketChanges']);
-  const [stored, changes] = await Promise.all([tx.objectStore(store).get(bucket), tx.objectStore('bucketChanges').get([store, bucket])]);
-  return withChanges(stored, changes);
+  return Promise.all([tx.objectStore(store).get(bucket), tx.objectStore('bucketChanges').get([store, bucket])]);
 }
