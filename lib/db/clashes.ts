@@ -1,5 +1,5 @@
 import { aliasKey } from '../aliases';
-import { fnv1a, print53 } from '../hash';
+import { fnv1a } from '../hash';
 import type { Order } from '../model';
 import { idOfKey, shopOfKey } from '../shops';
 import { BUCKETS, externalIdAlias, readBucket, withChanges } from './buckets';
@@ -12,6 +12,12 @@ import type { Database } from './schema';
 const SLICE = 64;
 const NO_BUYER = fnv1a('');
 const hashes = new Uint32Array(2);
+
+/** 53 bits of an order alias's two hashes as its alias digest keeps them (left in `hashes`): hashed once for both. */
+function printOf(alias: string): number {
+  keyHashesInto(alias, hashes, 0);
+  return hashes[0]! * 2 ** 21 + (hashes[1]! & 0x1fffff);
+}
 
 
 /**
@@ -36,9 +42,7 @@ export class IncomingOrders {
       seconds.set(this.seconds);
       [this.prints, this.buyers, this.seconds] = [prints, buyers, seconds];
     }
-    const alias = aliasKey.order(order.orderId);
-    this.prints[this.size] = print53(alias);
-    keyHashesInto(alias, hashes, 0);
+    this.prints[this.size] = printOf(aliasKey.order(order.orderId));
     this.seconds[this.size] = hashes[1]!;
     this.buyers[this.size] = order.customerKey === null ? NO_BUYER : fnv1a(order.customerKey);
     this.size += 1;
@@ -47,7 +51,7 @@ export class IncomingOrders {
   /** The buyers (hashes) the import has for an alias; empty when it does not bring that order. */
   buyersOf(alias: string): number[] {
     const order = (this.order ??= this.sorted());
-    const print = print53(alias);
+    const print = printOf(alias);
     const found: number[] = [];
     for (let i = this.firstFrom(print); i < this.size && this.prints[order[i]!] === print; i += 1) found.push(this.buyers[order[i]!]!);
     return found;
