@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { remindOfFollowUps } from './reminders';
 import type { RescoreStatus } from '../db/profiles';
 import { clearLookupCache } from '../db/lookup';
-import { countOpeningKpis, keepOpeningKpis, TableRebuilt } from '../db/customer-table';
+import { keepKpisOverPatch, TableRebuilt } from '../db/customer-table';
 import { rescore, updateRescoreNeeded } from '../db/rescore';
 import { rescoreTouched, touchedCounted, touchedInPlaceOfWhole, touchedRunning } from '../db/rescore-touched';
 import { AFTER_STAGED, type TouchedRescore } from '../db/touched';
@@ -64,8 +64,7 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
 /** The Overview's opening KPIs over the patch just written, counted once here, not by each Overview opened; not in the rescore's turn. */
 async function kpisOverPatch(database: Database): Promise<void> {
   try {
-    const counted = await countOpeningKpis(database);
-    if (counted) await keepOpeningKpis(database, counted);
+    await keepKpisOverPatch(database);
   } catch (error) {
     // The Overview counts them itself, as before; a table a whole rescore replaced meanwhile is no failure.
     if (!(error instanceof TableRebuilt)) console.error('Tiermark: the KPIs over the day’s patch were not kept', error);

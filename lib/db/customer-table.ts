@@ -144,6 +144,12 @@ export async function keepOpeningKpis(db: Database, counted: KpisOverPatch): Pro
   return kept;
 }
 
+/** The opening KPIs over the patch in force counted and kept with it: those kept, or null (none to count, or a newer patch meanwhile). */
+export async function keepKpisOverPatch(db: Database): Promise<KpisOverPatch | null> {
+  const counted = await countOpeningKpis(db);
+  return counted && (await keepOpeningKpis(db, counted)) ? counted : null;
+}
+
 /** A store without customers: nothing to preview over. */
 const NO_ROWS = { size: 0, sampleKey: () => 0, currency: () => '', fill: () => undefined, buyerIds: async () => [], spend: async () => new Map<string, Float64Array>() };
 
@@ -373,9 +379,8 @@ export class TableQueries {
    */
   private keepOpeningKpis(table: CustomerTable): Promise<void> {
     this.keeping ??= (async () => {
-      const db = await this.db();
-      const counted = await countOpeningKpis(db);
-      if (counted && (await keepOpeningKpis(db, counted)) && counted.built === table.head.built) table.head.openingKpis = counted.kpis;
+      const kept = await keepKpisOverPatch(await this.db());
+      if (kept?.built === table.head.built) table.head.openingKpis = kept.kpis;
     })()
       .catch((error: unknown) => {
         if (!(error instanceof TableRebuilt)) console.error('Tiermark: the KPIs over the day’s patch were not kept', error);
