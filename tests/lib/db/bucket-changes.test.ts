@@ -28,7 +28,7 @@ import { entriesByBucket, storedEntries } from './stored-buckets';
 const policy = vi.hoisted(() => ({ share: undefined as number | undefined }));
 vi.mock('../../../lib/db/buckets', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../../lib/db/buckets')>();
-  const changesToKeep: typeof actual.changesToKeep = (stored, kept, entries) => actual.changesToKeep(stored, kept, entries, policy.share ?? (stored && (8 + (stored.bucket % 17)) / 64));
+  const changesToKeep: typeof actual.changesToKeep = (stored, kept, entries) => (policy.share === undefined ? actual.changesToKeep(stored, kept, entries) : actual.changesToKeep(stored, kept, entries, policy.share));
   return { ...actual, changesToKeep };
 });
 
