@@ -4,8 +4,8 @@ import { BADGES_SHOWN, indexColumns, keyHashes, placeIn, lookNumberIn, resolveRo
 import type { Ref } from '../overlay/site-adapter';
 import type { BadgeOutcome, TierOutcome } from '../engine/outcome';
 import type { Language } from '../ui/i18n';
-import type { Named } from './buckets';
 import { eachDigested, type AliasDigest } from './alias-digest';
+import { STAGED_WORDS } from './staged-identifiers';
 import { storeCounts, type Database, type StoreCounts, type TiermarkDB } from './schema';
 import type { RescoreStatus } from './profiles';
 import type { IDBPTransaction } from 'idb';
@@ -334,38 +334,50 @@ export interface PatchedCustomer {
 
 /**
  * The patch for the touched customers and the identifiers imports added or hold since (each with
- * whom it names): the entries a whole build would make for them, as BadgeIndexBuilder makes them.
+ * whom it names, sorted by their hashes, see staged-identifiers.ts): the entries a whole build
+ * would make for them, as BadgeIndexBuilder makes them.
  */
-export function badgePatch(built: string, counts: BadgePatch['counts'], customers: readonly PatchedCustomer[], aliases: ReadonlyMap<string, Named>): BadgePatch {
+export function badgePatch(built: string, counts: BadgePatch['counts'], customers: readonly PatchedCustomer[], identifiers: Uint32Array): BadgePatch {
   const numbers = new LookNumbers();
   const numberOf = (look: StoredLook | null): number => (look ? numbers.of(look) : NONE);
-  const entries = new Map<string, { look: number; kind: PatchEntry; holders: number }>();
-  const lookOfKey = new Map<string, number>();
+  const ids = new Map<string, { look: number; kind: PatchEntry; holders: number }>();
+  const lookOfKey = new LooksByKey();
   for (const { customer, look, added } of customers) {
     const number = numberOf(look);
     lookOfKey.set(customer.key, number);
     const id = `id:${customer.platform}:${customer.buyerId}`;
-    const same = entries.get(id);
+    const same = ids.get(id);
     // The same buyer id in two shops of the platform, both touched: ambiguous, as in a whole build.
-    if (same) entries.set(id, { look: numberOf({ kind: 'ambiguous', count: same.holders + 1 }), kind: PatchEntry.Alias, holders: same.holders + 1 });
-    else entries.set(id, { look: number, kind: added ? PatchEntry.NewId : PatchEntry.KnownId, holders: 1 });
+    if (same) ids.set(id, { look: numberOf({ kind: 'ambiguous', count: same.holders + 1 }), kind: PatchEntry.Alias, holders: same.holders + 1 });
+    else ids.set(id, { look: number, kind: added ? PatchEntry.NewId : PatchEntry.KnownId, holders: 1 });
   }
-  for (const [alias, named] of aliases) {
-    if (alias.startsWith('ext:')) continue;
-    if (typeof named === 'number') {
-      if (named > 1) entries.set(alias, { look: numberOf({ kind: 'ambiguous', count: named }), kind: PatchEntry.Alias, holders: named });
-    } else if (lookOfKey.has(named)) entries.set(alias, { look: lookOfKey.get(named)!, kind: PatchEntry.Alias, holders: 1 });
+  const byId = [...ids].map(([id, entry]) => [...keyHashes(id), entry] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  // Both lists sorted by hash: merged, an identifier over a buyer id of the same hashes.
+  const columns = indexColumns(byId.length + identifiers.length / STAGED_WORDS);
+  const kinds = new Uint8Array(columns.firsts.length);
+  let size = 0;
+  const add = (first: number, second: number, look: number, kind: PatchEntry) => {
+    [columns.firsts[size], columns.seconds[size], columns.lookIds[size], kinds[size]] = [first, second, look, kind];
+    size += 1;
+  };
+  let next = 0;
+  for (let at = 0; at < identifiers.length; at += STAGED_WORDS) {
+    const [first, second, holders] = [identifiers[at]!, identifiers[at + 1]!, identifiers[at + 4]!];
+    let look: number | undefined;
+    if (holders > 1) look = numberOf({ kind: 'ambiguous', count: holders });
+    else if (holders === 1) look = lookOfKey.get(identifiers[at + 2]!, identifiers[at + 3]!);
+    // Naming a customer not touched: the index has them as they are.
+    if (look === undefined) continue;
+    for (; next < byId.length && (byId[next]![0] < first || (byId[next]![0] === first && byId[next]![1] < second)); next += 1) add(byId[next]![0], byId[next]![1], byId[next]![2].look, byId[next]![2].kind);
+    if (next < byId.length && byId[next]![0] === first && byId[next]![1] === second) next += 1;
+    add(first, second, look, PatchEntry.Alias);
   }
-  const hashed = [...entries].map(([identifier, entry]) => [...keyHashes(identifier), entry] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const columns = indexColumns(hashed.length);
-  const ids = new Uint8Array(hashed.length);
-  hashed.forEach(([first, second, entry], i) => {
-    columns.firsts[i] = first;
-    columns.seconds[i] = second;
-    columns.lookIds[i] = entry.look;
-    ids[i] = entry.kind;
-  });
-  return { id: 'badgePatch', built, counts, looks: numbers.looks, bytes: columns.firsts.buffer as ArrayBuffer, ids };
+  for (; next < byId.length; next += 1) add(byId[next]![0], byId[next]![1], byId[next]![2].look, byId[next]![2].kind);
+  const packed = indexColumns(size);
+  packed.firsts.set(columns.firsts.subarray(0, size));
+  packed.seconds.set(columns.seconds.subarray(0, size));
+  packed.lookIds.set(columns.lookIds.subarray(0, size));
+  return { id: 'badgePatch', built, counts, looks: numbers.looks, bytes: packed.firsts.buffer as ArrayBuffer, ids: kinds.slice(0, size) };
 }
 
 /**

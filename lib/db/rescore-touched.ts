@@ -87,7 +87,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     patched.push({ customer, look: history.notes?.hideOnPages ? null : storedLook(outcome.tier, outcome.badges), added });
   }
   const builtFrom = { customers: counts.customers, orders: counts.orders };
-  const patch = badgePatch(kept.built, builtFrom, patched, touched.aliases);
+  const patch = badgePatch(kept.built, builtFrom, patched, touched.identifiers);
   const scored = performance.now();
   const figures = await figuresOver(await reads.table, await reads.today, kept.built, found, registry, builtFrom, base.asOfDay);
   const counted = performance.now();

@@ -60,11 +60,13 @@ export interface TiermarkDB extends DBSchema {
   bucketChanges: { key: [ChangedStore, number]; value: BucketChanges };
 }
 
-/** One commit group's changed customers and the identifiers they hold, as JSON (see touched.ts). */
+/** One commit group's changed customers, as JSON, or the identifiers they hold, by their hashes (see touched.ts). */
 export interface TouchedBatch {
   /** In the order commits wrote them: a customer changed twice is as the later left them. */
   seq?: number;
-  json: string;
+  json?: string;
+  /** See staged-identifiers.ts. */
+  identifiers?: ArrayBuffer;
 }
 
 export interface CustomerDates {

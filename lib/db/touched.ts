@@ -2,6 +2,7 @@ import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import type { Customer } from '../model';
 import { digestOf, type OrderDigest } from '../scoring/history';
 import { aliasesOf, namedOf, type Named } from './buckets';
+import { mergeStaged, stagedWords } from './staged-identifiers';
 import { scorers } from '../../plugins/scorers';
 import { customersForAlias, getCustomerEntry } from './customers';
 import { storeCounts, type Database, type TiermarkDB } from './schema';
@@ -27,7 +28,7 @@ export interface TouchedCount {
 
 /** A changed customer: the aggregate, the order digest, and whether the commit added them (no whole rescore has seen them). */
 export type TouchedCustomer = [Customer, OrderDigest, boolean];
-/** One commit's part: changed customers with their order digest, and identifiers with whom they name; a compacted batch holds both. A batch staged by the release before holds each identifier's list. */
+/** One commit's changed customers with their order digest, as JSON. A batch staged by the releases before holds identifiers as text too, with whom each names (or each one's list). */
 type TouchedPart = { customers?: readonly TouchedCustomer[]; aliases?: ReadonlyArray<[string, Named | string[]]> };
 
 type Stores = ArrayLike<StoreNames<TiermarkDB>>;
@@ -53,12 +54,12 @@ export async function stagingTouched(db: Database): Promise<boolean> {
   return !((await db.get('meta', 'touched')) as TouchedCount | undefined)?.overflow;
 }
 
-/** Stages identifiers a commit added or holds, each with whom it names once added; nothing past the overflow. */
-export async function stageTouchedAliases(stores: Writable, aliases: ReadonlyArray<[string, Named]>): Promise<void> {
+/** Stages identifiers a commit added or holds, each with whom it names once added (by their hashes, see staged-identifiers.ts); nothing past the overflow. */
+export async function stageTouchedAliases(stores: Writable, aliases: ReadonlyArray<readonly [string, Named]>): Promise<void> {
   if (aliases.length === 0) return;
   const count = (await stores.meta.get('touched')) as TouchedCount | undefined;
   if (count?.overflow) return;
-  await stores.touched.put({ json: JSON.stringify({ aliases } satisfies TouchedPart) });
+  await stores.touched.put({ identifiers: stagedWords(aliases).buffer });
 }
 
 /**
@@ -84,22 +85,26 @@ export interface Touched {
   overflow: boolean;
   /** `added`: not in the last whole rescore. */
   customers: Map<string, { customer: Customer; digest: OrderDigest; added: boolean }>;
-  /** Identifiers imports added or hold since, with whom each names. */
-  aliases: Map<string, Named>;
+  /** Identifiers imports added or hold since, with whom each names: sorted by their hashes, each once (see staged-identifiers.ts). */
+  identifiers: Uint32Array;
 }
 
 /** Everything staged since the last whole rescore, later commits over earlier ones. */
 export async function touchedSince(db: Database): Promise<Touched> {
   const tx = db.transaction(['touched', 'meta'], 'readonly');
   const [batches, count] = await Promise.all([tx.objectStore('touched').getAll(), tx.objectStore('meta').get('touched') as Promise<TouchedCount | undefined>]);
-  const touched: Touched = { lastSeq: 0, overflow: count?.overflow ?? false, customers: new Map(), aliases: new Map() };
+  const customers: Touched['customers'] = new Map();
+  const identifiers: Uint32Array[] = [];
+  let lastSeq = 0;
   for (const batch of batches) {
-    touched.lastSeq = Math.max(touched.lastSeq, batch.seq!);
+    lastSeq = Math.max(lastSeq, batch.seq!);
+    if (batch.identifiers) identifiers.push(new Uint32Array(batch.identifiers));
+    if (batch.json === undefined) continue;
     const part = JSON.parse(batch.json) as TouchedPart;
-    for (const [customer, digest, added] of part.customers ?? []) touched.customers.set(customer.key, { customer, digest, added: added || touched.customers.get(customer.key)?.added === true });
-    for (const [alias, named] of part.aliases ?? []) touched.aliases.set(alias, Array.isArray(named) ? namedOf(named) : named);
+    for (const [customer, digest, added] of part.customers ?? []) customers.set(customer.key, { customer, digest, added: added || customers.get(customer.key)?.added === true });
+    if (part.aliases) identifiers.push(stagedWords(part.aliases.map(([alias, named]) => [alias, Array.isArray(named) ? namedOf(named) : named])));
   }
-  return touched;
+  return { lastSeq, overflow: count?.overflow ?? false, customers, identifiers: mergeStaged(identifiers) };
 }
 
 /**
@@ -113,14 +118,14 @@ export async function touchedSince(db: Database): Promise<Touched> {
 export async function compactTouched(stores: Writable, touched: Touched): Promise<void> {
   if (touched.lastSeq === 0) return;
   const customers = [...touched.customers.values()].map(({ customer, digest, added }): TouchedCustomer => [customer, digest, added]);
-  const part: TouchedPart = { customers, aliases: [...touched.aliases] };
   // In this transaction no commit stages: the batches after lastSeq are all that came meanwhile.
   const [count, later] = await Promise.all([stores.meta.get('touched') as Promise<TouchedCount | undefined>, stores.touched.getAll(IDBKeyRange.lowerBound(touched.lastSeq, true))]);
   const keys = new Set(touched.customers.keys());
-  for (const batch of later) for (const [customer] of (JSON.parse(batch.json) as TouchedPart).customers ?? []) keys.add(customer.key);
+  for (const batch of later) for (const [customer] of batch.json === undefined ? [] : ((JSON.parse(batch.json) as TouchedPart).customers ?? [])) keys.add(customer.key);
   await Promise.all([
     stores.touched.delete(IDBKeyRange.upperBound(touched.lastSeq, true)),
-    stores.touched.put({ seq: touched.lastSeq, json: JSON.stringify(part) }),
+    // Sorted and each once already: the next rescore of the touched only merges what came after.
+    stores.touched.put({ seq: touched.lastSeq, json: JSON.stringify({ customers } satisfies TouchedPart), identifiers: touched.identifiers.slice().buffer }),
     count && !count.overflow && stores.meta.put({ ...count, customers: keys.size }),
   ]);
 }
