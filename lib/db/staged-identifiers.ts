@@ -27,6 +27,11 @@ export function stagedWords(named: ReadonlyArray<readonly [string, Named]>): Uin
   return words;
 }
 
+/** One identifier's words copied: a subarray per identifier cost more than the copy. */
+function copyEntry(from: Uint32Array, at: number, to: Uint32Array, place: number): void {
+  for (let word = 0; word < STAGED_WORDS; word += 1) to[place + word] = from[at + word]!;
+}
+
 /** Whether the identifiers of `words` are sorted by their hashes, each once. */
 function sortedOnce(words: Uint32Array): boolean {
   for (let at = STAGED_WORDS; at < words.length; at += STAGED_WORDS) {
@@ -36,12 +41,38 @@ function sortedOnce(words: Uint32Array): boolean {
   return true;
 }
 
+/**
+ * The places of the identifiers of `words` in the order of their hashes, the order staged kept
+ * among equal ones: a radix sort, 16 bits a pass, the second hash first. Sorting 415,000 with a
+ * comparator took 270-370 ms.
+ */
+function byHashes(words: Uint32Array, count: number): Uint32Array {
+  let order = new Uint32Array(count);
+  for (let i = 0; i < count; i += 1) order[i] = i;
+  let spare = new Uint32Array(count);
+  const starts = new Uint32Array(0x10001);
+  for (const [word, shift] of [[1, 0], [1, 16], [0, 0], [0, 16]] as const) {
+    starts.fill(0);
+    for (let at = word; at < words.length; at += STAGED_WORDS) {
+      const digit = ((words[at]! >>> shift) & 0xffff) + 1;
+      starts[digit] = starts[digit]! + 1;
+    }
+    for (let digit = 1; digit <= 0x10000; digit += 1) starts[digit] = starts[digit]! + starts[digit - 1]!;
+    for (let i = 0; i < count; i += 1) {
+      const place = order[i]!;
+      const digit = (words[place * STAGED_WORDS + word]! >>> shift) & 0xffff;
+      spare[starts[digit]!] = place;
+      starts[digit] = starts[digit]! + 1;
+    }
+    [order, spare] = [spare, order];
+  }
+  return order;
+}
+
 /** The identifiers of `words` sorted by their hashes, each once: where one comes twice, the later. */
 function sortedLastOnce(words: Uint32Array): Uint32Array {
   const count = words.length / STAGED_WORDS;
-  const order = new Uint32Array(count);
-  for (let i = 0; i < count; i += 1) order[i] = i;
-  order.sort((a, b) => words[a * STAGED_WORDS]! - words[b * STAGED_WORDS]! || words[a * STAGED_WORDS + 1]! - words[b * STAGED_WORDS + 1]! || a - b);
+  const order = byHashes(words, count);
   const sorted = new Uint32Array(words.length);
   let size = 0;
   for (let i = 0; i < count; i += 1) {
@@ -49,7 +80,7 @@ function sortedLastOnce(words: Uint32Array): Uint32Array {
     const next = i + 1 < count ? order[i + 1]! * STAGED_WORDS : -1;
     // The same identifier comes next, staged later: that one stands.
     if (next >= 0 && words[next] === words[from] && words[next + 1] === words[from + 1]) continue;
-    sorted.set(words.subarray(from, from + STAGED_WORDS), size * STAGED_WORDS);
+    copyEntry(words, from, sorted, size * STAGED_WORDS);
     size += 1;
   }
   return sorted.slice(0, size * STAGED_WORDS);
@@ -77,7 +108,7 @@ export function mergeStaged(parts: readonly Uint32Array[]): Uint32Array {
   const merged = new Uint32Array(base.length + later.length);
   let [i, j, size] = [0, 0, 0];
   const take = (from: Uint32Array, at: number) => {
-    merged.set(from.subarray(at, at + STAGED_WORDS), size);
+    copyEntry(from, at, merged, size);
     size += STAGED_WORDS;
   };
   while (i < base.length || j < later.length) {
