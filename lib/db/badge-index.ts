@@ -459,14 +459,21 @@ export async function badgeLooks(db: Database, platform: Platform | null, rows: 
   const tx = db.transaction(['meta', 'badgeShards'], 'readonly');
   const shardStore = tx.objectStore('badgeShards');
   const kept = cache;
-  // A patch of another build than the head's is not used (see currentHead): the cache is reset below.
-  const current = await currentHead(tx, () => (kept.patch ??= tx.objectStore('meta').get('badgePatch') as Promise<BadgePatch | undefined>));
+  // The first question of a worker reads the filter with the head: some 100 ms at a million customers (4 MB).
+  const filterRead = kept.built === null ? shardStore.get(FILTER) : null;
+  let patchReadHere = false;
+  // A patch of another build than the head's is not used (see currentHead): the cache is reset below, a patch read now for the head kept.
+  const current = await currentHead(tx, () => {
+    if (kept.patch) return kept.patch;
+    patchReadHere = true;
+    return (kept.patch = tx.objectStore('meta').get('badgePatch') as Promise<BadgePatch | undefined>);
+  });
   if (!current) return null;
   const { head, patch } = current;
   const patchColumns = patch && shardColumns(patch.bytes);
   if (cache.built !== head.built) {
-    const filter = (await shardStore.get(FILTER))?.bytes;
-    Object.assign(cache, { built: head.built, filter: filter ? new Uint8Array(filter) : null, shards: new Map(), patch: undefined });
+    const filter = (await (filterRead ?? shardStore.get(FILTER)))?.bytes;
+    Object.assign(cache, { built: head.built, filter: filter ? new Uint8Array(filter) : null, shards: new Map(), patch: patchReadHere ? cache.patch : undefined });
   }
   const { bits } = head;
   const { shards, filter } = cache;

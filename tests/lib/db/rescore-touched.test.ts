@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
-import { badgeLooks, wholeBadgeIndex } from '../../../lib/db/badge-index';
+import { describe, expect, it, vi } from 'vitest';
+import { badgeLooks, FILTER, wholeBadgeIndex } from '../../../lib/db/badge-index';
 import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { customersForAlias } from '../../../lib/db/customers';
@@ -149,6 +149,14 @@ describe('rescoring only the customers an import touched', () => {
     const { lookup, shards, whole } = await looksThreeWays(db);
     expect(shards).toEqual(lookup);
     expect(whole).toEqual(lookup);
+    // A worker started afresh reads the patch and the filter once, with its first question.
+    clearLookupCache(db);
+    const gets = vi.spyOn(IDBObjectStore.prototype, 'get');
+    expect(await badgeLooks(db, 'woocommerce', ROWS, 'en')).toEqual(shards);
+    expect(await badgeLooks(db, 'woocommerce', ROWS, 'en')).toEqual(shards);
+    expect(gets.mock.calls.filter(([key]) => key === 'badgePatch')).toHaveLength(1);
+    expect(gets.mock.calls.filter(([key]) => key === FILTER)).toHaveLength(1);
+    gets.mockRestore();
     const at = (refs: Ref[]) => lookup[ROWS.findIndex((row) => JSON.stringify(row) === JSON.stringify(refs))];
     // A new customer is found by every identifier; the name two customers now share is ambiguous.
     for (const refs of [[{ kind: 'order', value: '7' }], [{ kind: 'email', value: 'grace@example.com' }], [{ kind: 'id', value: 'grace@example.com' }]] as Ref[][]) {
