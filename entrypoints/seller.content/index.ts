@@ -6,7 +6,7 @@ import { identifierFinder } from '../../lib/overlay/identifiers';
 import { BadgeSource } from '../../lib/overlay/badge-source';
 import { customAdapterMatches, customAdapters } from '../../lib/sites';
 import { uiLanguage } from '../../lib/settings';
-import { adapterFinder, badgesInFrames, startOverlay, type Overlay, type OverlayOptions } from '../../lib/overlay/overlay';
+import { adapterFinder, askWhileParsing, badgesInFrames, startOverlay, type Overlay, type OverlayOptions } from '../../lib/overlay/overlay';
 import type { Platform } from '../../lib/model';
 import { adapterFor, siteAdapters } from '../../plugins/sites';
 
@@ -77,9 +77,13 @@ export default defineContentScript({
       badges.start();
       const adapter = adapterFor(new URL(location.href));
       if (adapter) {
+        const finder = adapterFinder(adapter);
+        // A console that arrives with its rows: the first ones are asked for while the rest come.
+        const stopAsking = askWhileParsing(finder, document, (rows) => badges.askEarly(adapter.platform, rows));
         await pageParsed();
+        stopAsking();
         if (!current()) return;
-        overlay = startOverlay(adapterFinder(adapter), document, options(adapter.platform));
+        overlay = startOverlay(finder, document, options(adapter.platform));
         running = adapter.id;
         return;
       }

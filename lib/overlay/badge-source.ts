@@ -23,6 +23,8 @@ export class BadgeSource {
   private localLanguage: Language | null = null;
   private fetching: string | null = null;
   private seen: string | null = null;
+  /** Looks asked for while the page was parsed, by the text of the row's refs (as the overlay keys them); null for a row the index does not know. */
+  private readonly early = new Map<string, BadgeLook | null>();
 
   /**
    * `eager`: the index is asked for as the page starts. An inner frame is not eager: a console's
@@ -38,10 +40,24 @@ export class BadgeSource {
 
   /** On (re)starting the overlay: the page's index in the current language, and the worker woken while the page paints. */
   start(): void {
+    this.early.clear();
     if (this.local && this.localLanguage !== this.language()) this.local = null;
     if (!this.eager) return;
     if (!this.local) this.fetchIndex(null);
     void this.ask.badgeLooks(null, [], this.language()).catch(() => undefined);
+  }
+
+  /** The looks of the first rows, asked for before the overlay starts (see askWhileParsing): its first turn badges them with no message. */
+  askEarly(platform: Platform | null, rows: Ref[][]): void {
+    const language = this.language();
+    void this.ask
+      .badgeLooks(platform, rows, language)
+      .then(({ looks, version }) => {
+        this.answered(version);
+        if (!looks || language !== this.language()) return;
+        rows.forEach((refs, i) => this.early.set(JSON.stringify(refs), looks[i] ?? null));
+      })
+      .catch(() => undefined);
   }
 
   options(platform: Platform | null): Pick<OverlayOptions, 'lookup' | 'looks' | 'preview' | 'previewing'> {
@@ -55,8 +71,8 @@ export class BadgeSource {
         // Rows the page's own index does not know are asked of the background, whose index is the
         // newest: its answer's version says when the page's is stale.
         const local = this.local;
-        const found = rows.map((refs) => local?.look(refs, platform) ?? null);
-        const unknown = rows.flatMap((_, i) => (found[i] ? [] : [i]));
+        const found = rows.map((refs) => local?.look(refs, platform) ?? this.early.get(JSON.stringify(refs)) ?? null);
+        const unknown = rows.flatMap((refs, i) => (found[i] || this.early.has(JSON.stringify(refs)) ? [] : [i]));
         if (unknown.length === 0) return found;
         const { looks, version } = await this.ask.badgeLooks(platform, unknown.map((i) => rows[i]!), this.language());
         this.answered(version);
@@ -64,13 +80,16 @@ export class BadgeSource {
         unknown.forEach((row, k) => (found[row] = looks[k] ?? null));
         return found;
       },
-      preview: (refs) => this.local?.look(refs, platform) ?? null,
-      previewing: () => this.local !== null,
+      preview: (refs) => this.local?.look(refs, platform) ?? this.early.get(JSON.stringify(refs)) ?? null,
+      previewing: () => this.local !== null || this.early.size > 0,
     };
   }
 
   private answered(version: string): void {
-    if (this.seen !== null && this.seen !== version) this.onStale();
+    if (this.seen !== null && this.seen !== version) {
+      this.early.clear();
+      this.onStale();
+    }
     this.seen = version;
     // Also with none: a shop small enough gets it again once the rescore after an import is done.
     if (this.local?.version !== version) this.fetchIndex(version);

@@ -109,4 +109,32 @@ describe('where a seller page’s badges come from', () => {
     expect(source.options('taobao').preview!(row('茶友小王'))).toBeNull();
     await vi.waitFor(() => expect(source.options('taobao').preview!(row('茶友小王'))).toMatchObject({ tier: { label: 'Gold' } }));
   });
+  it('badges a large shop’s first rows from the looks asked while the page was parsed, asks nothing more for them, and drops them once the store changed', async () => {
+    const state = { version: 'v1', buyers: ['茶友小王'], small: false, indexed: true };
+    const { answers, asked } = background(state);
+    let stale = 0;
+    const source = new BadgeSource(answers, () => 'zh-CN', () => (stale += 1));
+    source.start();
+    const options = source.options('taobao');
+    expect(options.previewing!()).toBe(false);
+    source.askEarly('taobao', [row('茶友小王'), row('过路客')]);
+    await vi.waitFor(() => expect(options.previewing!()).toBe(true));
+    expect(options.preview!(row('茶友小王'))).toMatchObject({ kind: 'customer', tier: { label: '金卡' } });
+    expect(options.preview!(row('过路客'))).toBeNull();
+    asked.looks.length = 0;
+    // Both early rows answered already, the one the index does not know too: only the third is asked.
+    expect(await options.looks!([row('茶友小王'), row('过路客'), row('lily_2019')])).toEqual([expect.objectContaining({ kind: 'customer' }), null, null]);
+    expect(asked.looks).toEqual([[row('lily_2019')]]);
+    // A rescore since: what was asked early is as stale as the rest.
+    state.version = 'v2';
+    await options.lookup([row('lily_2019')]);
+    expect(stale).toBe(1);
+    expect(options.previewing!()).toBe(false);
+    expect(options.preview!(row('茶友小王'))).toBeNull();
+    // And a restart of the overlay (another route of the console) starts without them.
+    source.askEarly('taobao', [row('茶友小王')]);
+    await vi.waitFor(() => expect(options.previewing!()).toBe(true));
+    source.start();
+    expect(options.previewing!()).toBe(false);
+  });
 });
