@@ -78,8 +78,12 @@ export default defineContentScript({
       const adapter = adapterFor(new URL(location.href));
       if (adapter) {
         const finder = adapterFinder(adapter);
-        // A console that arrives with its rows: the first ones are asked for while the rest come.
-        const stopAsking = askWhileParsing(finder, document, (rows) => badges.askEarly(adapter.platform, rows));
+        // A console that arrives with its rows: without an index on the page, the first ones are
+        // asked for while the rest come.
+        let stopAsking = () => {};
+        badges.withoutIndex(() => {
+          if (document.readyState === 'loading' && run === starts) stopAsking = askWhileParsing(finder, document, (rows) => badges.askEarly(adapter.platform, rows));
+        });
         await pageParsed();
         stopAsking();
         if (!current()) return;

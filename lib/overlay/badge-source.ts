@@ -25,6 +25,11 @@ export class BadgeSource {
   private seen: string | null = null;
   /** Looks asked for while the page was parsed, by the text of the row's refs (as the overlay keys them); null for a row the index does not know. */
   private readonly early = new Map<string, BadgeLook | null>();
+  /** The store version they come from. */
+  private earlyVersion: string | null = null;
+  /** Whether the background has answered that there is no index for the page (see withoutIndex). */
+  private indexAnswered = false;
+  private waitingForIndex: Array<() => void> = [];
 
   /**
    * `eager`: the index is asked for as the page starts. An inner frame is not eager: a console's
@@ -38,9 +43,21 @@ export class BadgeSource {
     private readonly eager = true,
   ) {}
 
+  /**
+   * Runs `run` once the page is known to get no index of its own (a large shop, or an inner frame,
+   * which asks for it later): only then are its first rows asked for early (see askEarly). A small
+   * shop's page badges them from its index, and is spared the watching.
+   */
+  withoutIndex(run: () => void): void {
+    if (!this.eager || this.indexAnswered) run();
+    else this.waitingForIndex.push(run);
+  }
+
   /** On (re)starting the overlay: the page's index in the current language, and the worker woken while the page paints. */
   start(): void {
     this.early.clear();
+    this.earlyVersion = null;
+    this.waitingForIndex = [];
     if (this.local && this.localLanguage !== this.language()) this.local = null;
     if (!this.eager) return;
     if (!this.local) this.fetchIndex(null);
@@ -53,8 +70,10 @@ export class BadgeSource {
     void this.ask
       .badgeLooks(platform, rows, language)
       .then(({ looks, version }) => {
-        this.answered(version);
-        if (!looks || language !== this.language()) return;
+        // Not taken as an answer of the store's version: a small shop's index, still on its way
+        // while the page is parsed, would be asked for again.
+        if (!looks || language !== this.language() || (this.seen !== null && this.seen !== version)) return;
+        this.earlyVersion = version;
         rows.forEach((refs, i) => this.early.set(JSON.stringify(refs), looks[i] ?? null));
       })
       .catch(() => undefined);
@@ -86,10 +105,11 @@ export class BadgeSource {
   }
 
   private answered(version: string): void {
-    if (this.seen !== null && this.seen !== version) {
+    if (this.earlyVersion !== null && this.earlyVersion !== version) {
       this.early.clear();
-      this.onStale();
+      this.earlyVersion = null;
     }
+    if (this.seen !== null && this.seen !== version) this.onStale();
     this.seen = version;
     // Also with none: a shop small enough gets it again once the rescore after an import is done.
     if (this.local?.version !== version) this.fetchIndex(version);
@@ -105,6 +125,10 @@ export class BadgeSource {
         if (language !== this.language()) return;
         this.local = packed ? new BadgeIndex(packed) : null;
         this.localLanguage = language;
+        this.indexAnswered = this.local === null;
+        const waiting = this.local === null ? this.waitingForIndex : [];
+        this.waitingForIndex = [];
+        for (const run of waiting) run();
       })
       .catch(() => undefined);
   }

@@ -327,20 +327,21 @@ export function adapterFinder(adapter: SiteAdapter): Finder<Element> {
  * While the page's markup is parsed, its first turn's targets in page order, handed to `ask` once
  * the parser has gone past them (a target is whole once the next one has begun): a console that
  * arrives with its rows gets their looks before DOMContentLoaded, and their badges are laid out
- * with its first frame. Stops there, or at `stop` (DOMContentLoaded), whichever comes first.
+ * with its first frame. Those parsed before it starts count too. Stops there, or at `stop`
+ * (DOMContentLoaded), whichever comes first.
  */
 export function askWhileParsing<T extends ChildNode>(finder: Finder<T>, root: Document, ask: (rows: Ref[][]) => void): () => void {
   const found = new Set<T>();
-  const observer = new MutationObserver((records) => {
-    for (const record of records) {
-      for (const node of record.addedNodes) if (node instanceof Element) for (const target of finder.targets(node)) found.add(target);
-    }
+  const take = (nodes: Iterable<Node>) => {
+    for (const node of nodes) if (node instanceof Element) for (const target of finder.targets(node)) found.add(target);
     if (found.size <= FIRST_TURN) return;
     observer.disconnect();
     const rows = [...found].slice(0, FIRST_TURN).map((target) => finder.refs(target)).filter((refs) => refs.length > 0);
     if (rows.length > 0) ask(rows);
-  });
+  };
+  const observer = new MutationObserver((records) => take(records.flatMap((record) => [...record.addedNodes])));
   observer.observe(root, { childList: true, subtree: true });
+  if (root.body) take([root.body]);
   return () => observer.disconnect();
 }
 
@@ -712,8 +713,10 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     reads = FIRST_TURN;
     share = previewing?.() === true ? FIRST_TURN : 0;
     collect(root.body);
-    // Asked in this task: a timer's task waits behind the page's first frame.
-    if (pending.size > 0) void flush();
+    // With no index on the page, asked in this task: a timer's task waits behind the page's first
+    // frame. With one, the lookup that says whose each badge is can wait for it.
+    if (share > 0) schedule();
+    else if (pending.size > 0) void flush();
   }
   /** One paint's share of the targets left unread, in page order. */
   function readTurn(): void {

@@ -43,6 +43,16 @@ describe('the first rows asked for while the page is parsed', () => {
     expect(asked[0]).toEqual(Array.from({ length: 20 }, (_, i) => [{ kind: 'order', value: `#${1000 + i}` }, { kind: 'name', value: `Buyer ${i}` }]));
   });
 
+  it('counts the rows parsed before it started, first', async () => {
+    const { document, parseRow } = parsing();
+    for (let i = 0; i < 8; i += 1) await parseRow(i);
+    const asked: Ref[][][] = [];
+    const stop = askWhileParsing(adapterFinder(shopifyAdmin), document as unknown as Document, (rows) => asked.push(rows));
+    for (let i = 8; i < 30; i += 1) await parseRow(i);
+    stop();
+    expect(asked.map((rows) => rows.map((refs) => refs[0]!.value))).toEqual([Array.from({ length: 20 }, (_, i) => `#${1000 + i}`)]);
+  });
+
   it('asks nothing for a page with fewer rows than a turn: the overlay asks for them as it starts', async () => {
     const { document, parseRow } = parsing();
     const asked: Ref[][][] = [];

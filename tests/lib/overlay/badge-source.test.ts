@@ -137,4 +137,39 @@ describe('where a seller page’s badges come from', () => {
     source.start();
     expect(options.previewing!()).toBe(false);
   });
+  it('asks for a small shop’s index once while the page is parsed, however early its first rows are asked for', async () => {
+    const state = { version: 'v1', buyers: ['茶友小王'], small: true, indexed: true };
+    const { answers, asked } = background(state);
+    const source = new BadgeSource(answers, () => 'zh-CN', () => undefined);
+    source.start();
+    // The first rows' looks come back before the index (a megabyte) does.
+    source.askEarly('taobao', [row('茶友小王')]);
+    const options = source.options('taobao');
+    await vi.waitFor(() => expect(options.preview!(row('茶友小王'))).toMatchObject({ kind: 'customer' }));
+    await vi.waitFor(() => expect(asked.index).toBe(1));
+    await options.lookup([row('茶友小王')]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(asked.index).toBe(1);
+  });
+  it('watches the parser for a large shop’s first rows only once the page is known to get no index of its own', async () => {
+    const ran = { large: 0, small: 0, frame: 0 };
+    const large = new BadgeSource(background({ version: 'v1', buyers: ['茶友小王'], small: false, indexed: true }).answers, () => 'zh-CN', () => undefined);
+    large.start();
+    large.withoutIndex(() => (ran.large += 1));
+    const small = new BadgeSource(background({ version: 'v1', buyers: ['茶友小王'], small: true, indexed: true }).answers, () => 'zh-CN', () => undefined);
+    small.start();
+    small.withoutIndex(() => (ran.small += 1));
+    // An inner frame asks for the index only once it has rows: it watches at once.
+    const frame = new BadgeSource(background({ version: 'v1', buyers: [], small: true, indexed: true }).answers, () => 'zh-CN', () => undefined, false);
+    frame.start();
+    frame.withoutIndex(() => (ran.frame += 1));
+    expect(ran.frame).toBe(1);
+    await vi.waitFor(() => expect(ran.large).toBe(1));
+    await vi.waitFor(() => expect(small.options('taobao').previewing!()).toBe(true));
+    expect(ran.small).toBe(0);
+    // Known by now: a later start runs at once.
+    large.start();
+    large.withoutIndex(() => (ran.large += 1));
+    expect(ran.large).toBe(2);
+  });
 });
