@@ -90,8 +90,10 @@ export class BadgeSource {
         // Rows the page's own index does not know are asked of the background, whose index is the
         // newest: its answer's version says when the page's is stale.
         const local = this.local;
-        const found = rows.map((refs) => local?.look(refs, platform) ?? this.early.get(JSON.stringify(refs)) ?? null);
-        const unknown = rows.flatMap((refs, i) => (found[i] || this.early.has(JSON.stringify(refs)) ? [] : [i]));
+        const early = rows.map((refs) => this.earlyLook(refs));
+        const found = rows.map((refs, i) => local?.look(refs, platform) ?? early[i] ?? null);
+        // A row asked for early is answered, known or not.
+        const unknown = rows.flatMap((_, i) => (found[i] || early[i] !== undefined ? [] : [i]));
         if (unknown.length === 0) return found;
         const { looks, version } = await this.ask.badgeLooks(platform, unknown.map((i) => rows[i]!), this.language());
         this.answered(version);
@@ -99,9 +101,14 @@ export class BadgeSource {
         unknown.forEach((row, k) => (found[row] = looks[k] ?? null));
         return found;
       },
-      preview: (refs) => this.local?.look(refs, platform) ?? this.early.get(JSON.stringify(refs)) ?? null,
+      preview: (refs) => this.local?.look(refs, platform) ?? this.earlyLook(refs) ?? null,
       previewing: () => this.local !== null || this.early.size > 0,
     };
+  }
+
+  /** A row's look asked for early: null where the index does not know it, undefined where not asked. */
+  private earlyLook(refs: Ref[]): BadgeLook | null | undefined {
+    return this.early.get(JSON.stringify(refs));
   }
 
   private answered(version: string): void {
