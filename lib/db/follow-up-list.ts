@@ -18,6 +18,8 @@ const WORKED = 'followUpsWorked';
  * touched found since; null in a store from before the list, until its next whole rescore.
  */
 export interface ListInForce {
+  /** The whole rescore that wrote the list. */
+  built: string;
   list: FollowUpList;
   worked: FollowUpRecord[];
   layer: ReadonlyMap<string, RaisedOver>;
@@ -43,7 +45,12 @@ export async function followUpListInForce(db: Database): Promise<ListInForce | n
   if (!stored || !('followUps' in stored)) return null;
   // A layer the release before wrote has no record of its own: read from its profiles.
   const layer = raised && 'raisedOver' in raised ? readRaisedOver(raised.raisedOver) : await allRescored(db);
-  return { list: stored.followUps, worked, layer };
+  return { built: head.built, list: stored.followUps, worked, layer };
+}
+
+/** Staff's changes over a list read before, as they are now. */
+export async function workedNow(db: Database, { built }: Pick<ListInForce, 'built'>): Promise<FollowUpRecord[]> {
+  return workedSince(db.transaction('customerTable').store, built);
 }
 
 /** Staff's changes to the follow-ups since the whole rescore `built` wrote its list. */

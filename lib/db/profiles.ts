@@ -7,7 +7,7 @@ import type { RuleProblem } from '../engine/validate';
 import { allRescored, rescoredCustomer, type RescoredCustomer } from './rescored';
 import { readProfiles, type Profile } from './profile-bucket';
 import type { TouchedRescore } from './touched';
-import { followUpGroupsOverList, followUpListInForce, keepWorked } from './follow-up-list';
+import { followUpGroupsOverList, followUpListInForce, keepWorked, workedNow, type ListInForce } from './follow-up-list';
 
 // The profile bucket's codec has a module of its own, which the rescored layer reads too.
 export { readProfiles, storedProfiles, type Profile, type StoredProfiles } from './profile-bucket';
@@ -131,17 +131,37 @@ const FOLLOW_UP_SLICE = 16;
  * its first `shown`, read a slice of buckets at a time, so no page holds every follow-up.
  */
 export async function followUpGroups(db: Database, today: number, capacity: DailyCapacity = {}, shown: Partial<Record<FollowUpGroup, number>> = {}): Promise<FollowUpGroups> {
-  const inForce = await followUpListInForce(db);
-  if (inForce) return followUpGroupsOverList(db, inForce, today, capacity, shown);
-  // A store from before the list, until its next whole rescore.
-  const layer = await allRescored(db);
-  const grouper = new FollowUpGrouper(today, capacity, shown);
-  const over = new FollowUpsOverLayer(layer);
-  for await (const { followups } of bucketSlices(db, ['followups'], FOLLOW_UP_SLICE)) {
-    for (const stored of followups) for (const record of over.bucket(readBucket<FollowUpRecord>(stored))) grouper.add(record);
+  return new KeptFollowUps(db).groups(today, capacity, shown);
+}
+
+/**
+ * The follow-up list (tens of MB at a million customers) read once and grouped as often as asked:
+ * a page keeps one while the store's version holds, as staff show more or mark them done. Staff's
+ * changes are read again for each grouping after the first.
+ */
+export class KeptFollowUps {
+  private inForce: Promise<ListInForce | null> | null = null;
+  private first = true;
+  constructor(private readonly db: Database) {}
+
+  async groups(today: number, capacity: DailyCapacity = {}, shown: Partial<Record<FollowUpGroup, number>> = {}): Promise<FollowUpGroups> {
+    const db = this.db;
+    const inForce = await (this.inForce ??= followUpListInForce(db));
+    if (inForce) {
+      const fresh = this.first;
+      this.first = false;
+      return followUpGroupsOverList(db, fresh ? inForce : { ...inForce, worked: await workedNow(db, inForce) }, today, capacity, shown);
+    }
+    // A store from before the list, until its next whole rescore.
+    const layer = await allRescored(db);
+    const grouper = new FollowUpGrouper(today, capacity, shown);
+    const over = new FollowUpsOverLayer(layer);
+    for await (const { followups } of bucketSlices(db, ['followups'], FOLLOW_UP_SLICE)) {
+      for (const stored of followups) for (const record of over.bucket(readBucket<FollowUpRecord>(stored))) grouper.add(record);
+    }
+    for (const record of over.rest()) grouper.add(record);
+    return grouper.finish();
   }
-  for (const record of over.rest()) grouper.add(record);
-  return grouper.finish();
 }
 
 /**

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { followUpGroups, rescoreStatus, type RescoreStatus } from '../db/profiles';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { KeptFollowUps, rescoreStatus, type RescoreStatus } from '../db/profiles';
 import type { Database } from '../db/schema';
 import { FOLLOW_UP_GROUPS, type DailyCapacity, type FollowUpGroup, type FollowUpGroups, type FollowUpStatus } from '../follow-ups';
 import { sendMessage } from '../messaging';
@@ -9,8 +9,13 @@ import { idOfKey } from '../shops';
 import { formatCount, formatCoupon } from './format';
 import { localised, translator, type Language } from './i18n';
 
-/** Items shown per group before "show more": a big shop has tens of thousands open. */
-const PAGE = 100;
+/**
+ * Items shown per group at first, so that every group is in reach near the top; then as many more
+ * each time staff ask. Each shown item's text is read from its customer's bucket of follow-ups
+ * (some 2 ms each at a million customers), so what is shown at first is also what the page waits for.
+ */
+const FIRST = 20;
+const MORE = 100;
 
 
 /** Every follow-up, overdue first; done and snooze are kept in the store like the history card's. */
@@ -18,7 +23,7 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
   const t = translator(language);
   const [groups, setGroups] = useState<FollowUpGroups | null>(null);
   const [today, setToday] = useState<number | null>(null);
-  const [shown, setShown] = useState(() => Object.fromEntries(FOLLOW_UP_GROUPS.map((group) => [group, PAGE])) as Record<FollowUpGroup, number>);
+  const [shown, setShown] = useState(() => Object.fromEntries(FOLLOW_UP_GROUPS.map((group) => [group, FIRST])) as Record<FollowUpGroup, number>);
   const [capacity, setCapacity] = useState<DailyCapacity | null>(null);
   const [missed, setMissed] = useState<NonNullable<RescoreStatus['followUpsMissed']>>({});
 
@@ -28,15 +33,16 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
     void rescoreStatus(db).then((status) => setMissed(status?.followUpsMissed ?? {}));
   }, [db, storeVersion]);
   // Only each group's count and the ones shown are read into the page: a big shop has hundreds of thousands.
+  const kept = useMemo(() => new KeptFollowUps(db), [db, storeVersion]);
   const asked = useRef(0);
   const load = async () => {
     if (today === null || !capacity) return;
     // A later read (more shown, a status set) wins over one still under way.
     const ask = (asked.current += 1);
-    const read = await followUpGroups(db, today, capacity, shown);
+    const read = await kept.groups(today, capacity, shown);
     if (ask === asked.current) setGroups(read);
   };
-  useEffect(() => void load(), [db, storeVersion, today, capacity, shown]);
+  useEffect(() => void load(), [kept, today, capacity, shown]);
 
   const setStatus = async (id: string, status: FollowUpStatus) => {
     await sendMessage('setFollowUpStatus', { id, status, snoozeDays: 3 });
@@ -97,7 +103,7 @@ export function FollowUpsPage({ db, language, storeVersion }: { db: Database; la
             ))}
           </ul>
           {groups.counts[group] > shown[group] && (
-            <button type="button" class="tm-link" onClick={() => setShown({ ...shown, [group]: shown[group] + PAGE })}>
+            <button type="button" class="tm-link" onClick={() => setShown({ ...shown, [group]: shown[group] + MORE })}>
               {t('showMore')}
             </button>
           )}

@@ -85,7 +85,7 @@ describe('the Follow-ups page of a shop with hundreds due', () => {
   const shownIn = (name: string) => group(name).locator('.tm-follow-up-item').count();
   const countOf = async (name: string) => Number((await group(name).locator('.tm-group-count').innerText()).replace(/\D/g, ''));
 
-  it('counts each group whole and lists a hundred of it at a time, as many more as the seller asks for', async () => {
+  it('counts each group whole and lists twenty of it at first, a hundred more each time the seller asks', async () => {
     // 260 Shopify buyers, each thanked by a call due today.
     const [header, template] = readFileSync(fixture('shopify-orders-73.csv'), 'utf8').split('\n') as [string, string];
     const cells = template.split(',');
@@ -105,13 +105,18 @@ describe('the Follow-ups page of a shop with hundreds due', () => {
     expect(open).toHaveLength(260);
 
     await page.goto(`chrome-extension://${browser.extensionId}/options.html#follow-ups`);
-    // Thirty calls a day by default (Settings): the rest wait, a hundred listed at a time.
-    await expect.poll(() => shownIn('waiting')).toBe(100);
+    // Thirty calls a day by default (Settings): the rest wait; twenty of each group listed at first.
+    await expect.poll(() => shownIn('waiting')).toBe(20);
     expect(await countOf('today')).toBe(30);
-    expect(await shownIn('today')).toBe(30);
+    expect(await shownIn('today')).toBe(20);
     expect(await countOf('waiting')).toBe(open.length - 30);
+    await group('today').getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => shownIn('today')).toBe(30);
+    expect(await group('today').getByRole('button', { name: 'Show more' }).count()).toBe(0);
     await group('waiting').getByRole('button', { name: 'Show more' }).click();
-    await expect.poll(() => shownIn('waiting')).toBe(200);
+    await expect.poll(() => shownIn('waiting')).toBe(120);
+    await group('waiting').getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => shownIn('waiting')).toBe(220);
     await group('waiting').getByRole('button', { name: 'Show more' }).click();
     await expect.poll(() => shownIn('waiting')).toBe(230);
     expect(await group('waiting').getByRole('button', { name: 'Show more' }).count()).toBe(0);
@@ -127,7 +132,7 @@ describe('the Follow-ups page of a shop with hundreds due', () => {
     await page.goto(`chrome-extension://${browser.extensionId}/options.html#follow-ups`);
     await expect.poll(() => countOf('waiting')).toBe(110);
     expect(await countOf('today')).toBe(150);
-    await expect.poll(() => shownIn('today')).toBe(100);
-    expect(await shownIn('waiting')).toBe(100);
+    await expect.poll(() => shownIn('today')).toBe(20);
+    expect(await shownIn('waiting')).toBe(20);
   });
 });

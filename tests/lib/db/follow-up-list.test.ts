@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { setNotes } from '../../../lib/db/customer-notes';
 import { followUpListInForce } from '../../../lib/db/follow-up-list';
-import { allFollowUps, followUpGroups, setFollowUpStatus, type RescoreStatus } from '../../../lib/db/profiles';
+import { allFollowUps, followUpGroups, KeptFollowUps, setFollowUpStatus, type RescoreStatus } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { rescoreTouched } from '../../../lib/db/rescore-touched';
 import { allRescored, RAISED_OVER } from '../../../lib/db/rescored';
@@ -42,14 +42,21 @@ function groupedFrom(records: readonly FollowUpRecord[], today: number, capacity
   return grouper.finish();
 }
 
-/** The list is in force, and on every day and setting it groups as every record read would. */
-async function listAgrees(db: Database, days: readonly number[]) {
+/**
+ * The list is in force, and on every day and setting it groups as every record read would; so
+ * does a list a page read before (`kept`), with what staff did since.
+ */
+async function listAgrees(db: Database, days: readonly number[], kept?: KeptFollowUps) {
   expect(await followUpListInForce(db)).not.toBeNull();
   const some: Partial<Record<FollowUpGroup, number>> = { overdue: 7, today: 1, waiting: 3, upcoming: 11, snoozed: 2, done: 4 };
   const records = await allFollowUps(db);
   for (const day of days) {
     for (const capacity of [{}, { phone: 4 }, { phone: 2, sms: 9 }] as DailyCapacity[]) {
-      for (const shown of [{}, some]) expect(await followUpGroups(db, day, capacity, shown), `day ${day}`).toEqual(groupedFrom(records, day, capacity, shown));
+      for (const shown of [{}, some]) {
+        const expected = groupedFrom(records, day, capacity, shown);
+        expect(await followUpGroups(db, day, capacity, shown), `day ${day}`).toEqual(expected);
+        if (kept) expect(await kept.groups(day, capacity, shown), `day ${day}, the list read before`).toEqual(expected);
+      }
     }
   }
 }
@@ -119,14 +126,17 @@ describe('the follow-up list', () => {
     expect((await followUpListInForce(db))!.list.entries).toBe(inBuckets);
     await listAgrees(db, days);
 
-    // Staff work some: done, snoozed and woken, snoozed for later, reopened.
+    // Staff work some: done, snoozed and woken, snoozed for later, reopened; a page that read the
+    // list before shows what they did.
+    const page = new KeptFollowUps(db);
+    await page.groups(today, {}, { overdue: 20 });
     const records = await allFollowUps(db);
     await setFollowUpStatus(db, records[0]!.id, 'done');
     await setFollowUpStatus(db, records[1]!.id, 'snoozed', today - 2);
     await setFollowUpStatus(db, records[2]!.id, 'snoozed', today + 30);
     await setFollowUpStatus(db, records[3]!.id, 'snoozed', today + 30);
     await setFollowUpStatus(db, records[3]!.id, 'open');
-    await listAgrees(db, days);
+    await listAgrees(db, days, page);
 
     // The day's orders, rescored for the touched only: their follow-ups lie over the list.
     await importText(db, 'tea-day.csv', demoExportText(orders.filter(onLastDay)));
