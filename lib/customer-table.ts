@@ -692,7 +692,8 @@ export class CustomerTable {
 
   /** Loads the columns not loaded yet; a column already being read (the search text, read ahead) is waited for, not read twice. */
   private async need(names: readonly string[]): Promise<void> {
-    const wanted = names.filter((name) => !this.loaded.has(name) && (name in this.head.columns || !name.startsWith('fact:')));
+    // Each once: a preview asks for the opening order's column and, often, the same fact.
+    const wanted = [...new Set(names)].filter((name) => !this.loaded.has(name) && (name in this.head.columns || !name.startsWith('fact:')));
     const missing = wanted.filter((name) => !this.loading.has(name));
     if (missing.length > 0) {
       const read = this.load(missing);

@@ -5,7 +5,7 @@ import type { MovedCell, Movement, MovementDimension, PathStep } from '../snapsh
 import { customerPath, movedBetween, movementBetween } from './snapshots';
 import type { CohortTable, CohortUnit } from '../cohorts';
 import { DEFAULT_KPI_SETTINGS, OPENING_PERIOD, TREND_PERIODS, type KpiSettings, type PeriodChoice } from '../kpis';
-import { previewRuleFile, type RulePreview } from '../engine/preview';
+import { previewRuleFile, readForPreview, type RulePreview } from '../engine/preview';
 import { PatchedTable } from '../table-patch';
 import { defaultRegistry } from '../engine/registry';
 import { checkRuleFile } from '../engine/validate';
@@ -180,6 +180,15 @@ export interface PreviewRequest {
   file: string;
 }
 
+/** The rule file a page is about to preview, as stored: what the preview reads is read ahead. */
+export interface PreviewAheadRequest {
+  kind: 'previewAhead';
+  id: number;
+  file: string;
+}
+
+export type PreviewAheadReply = { id: number; kind: 'previewAhead' };
+
 export type PreviewReply =
   /** `over`: the customers it ran over; `notListed`: customers an import added since, left out until the rescore. */
   | { id: number; kind: 'preview'; preview: RulePreview; over: number; notListed: number; spent?: { receivedAt: number; totalMs: number } }
@@ -270,8 +279,41 @@ export class TableQueries {
     return this.db();
   }
 
+  private ahead: Promise<{ version: string; table: Promise<OpenedTable | null> }> | null = null;
+
+  /**
+   * Opens the table as the store is at `version` (the store's version read as a page reads it)
+   * before any page asks: the worker starts with the page, whose first question comes once the
+   * page has read the store's state, and opening the table over a day's patch takes some 250 ms
+   * at a million customers. A question of another version opens it again.
+   */
+  openAhead(version: Promise<string>): void {
+    this.ahead = version.then((known) => {
+      const table = this.db().then(openCustomerTable);
+      // A failure here is met again by the first question, which waits for this table.
+      table.catch(() => undefined);
+      return { version: known, table };
+    });
+    this.ahead.catch(() => undefined);
+  }
+
+  /** Reads into the table opened ahead what a preview of the file will read, while the page that asks for it starts. */
+  async previewAhead(text: string, file: string): Promise<void> {
+    try {
+      const opened = await (this.ahead ? (await this.ahead).table : this.opened?.table);
+      if (opened) await readForPreview(text, file, defaultRegistry(), (facts) => opened.table.factRows(facts));
+    } catch {
+      // The preview itself reads what this did not.
+    }
+  }
+
   /** Runs `use` on the table as the store is at a version; null while a store with customers has no table yet. */
   async use<T>(storeVersion: string, use: (opened: OpenedTable | null) => Promise<T>): Promise<T | null> {
+    if (this.ahead) {
+      const ahead = this.ahead;
+      this.ahead = null;
+      this.opened ??= await ahead.catch(() => null);
+    }
     try {
       for (let attempt = 0; ; attempt += 1) {
         if (this.opened?.version !== storeVersion || attempt > 0) this.opened = { version: storeVersion, table: this.db().then(openCustomerTable) };

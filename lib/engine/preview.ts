@@ -61,6 +61,13 @@ function factsToRead(ruleFile: RuleFile, registry: Registry): string[] {
  * previewed as if enabled, so a seller can shape a file before switching it on. Only the facts the
  * rules read are asked of `rowsOf`: a million customers are previewed from a few columns.
  */
+/** Reads what a preview of the text reads (its facts' rows, the spend lists) without running it: a preview asked for next finds them read. */
+export async function readForPreview(text: string, file: string, registry: Registry, rowsOf: (facts: string[]) => Promise<FactRows>): Promise<void> {
+  const { ruleFile, problems } = checkRuleFile(text, file, registry);
+  if (!ruleFile || problems.length > 0) return;
+  await (await rowsOf(factsToRead(ruleFile, registry))).spend();
+}
+
 export async function previewRuleFile(text: string, file: string, registry: Registry, rowsOf: (facts: string[]) => Promise<FactRows>): Promise<RulePreview> {
   const { ruleFile, problems } = checkRuleFile(text, file, registry);
   if (!ruleFile || problems.length > 0) return { problems, rules: [], matches: 0, sample: [] };

@@ -1,8 +1,8 @@
-import type { AbResultsReply, AbResultsRequest, ForecastReply, ForecastRequest, MovementReply, MovementRequest, PathReply, PathRequest, CohortReply, CohortRequest, KpiReply, KpiRequest, PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
+import type { AbResultsReply, AbResultsRequest, ForecastReply, ForecastRequest, MovementReply, MovementRequest, PathReply, PathRequest, CohortReply, CohortRequest, KpiReply, KpiRequest, PreviewAheadReply, PreviewAheadRequest, PreviewReply, PreviewRequest, WindowReply, WindowRequest } from '../db/customer-table';
 import type { SegmentReply, SegmentRequest } from './segment-export';
 
-export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest | KpiRequest | CohortRequest | AbResultsRequest | ForecastRequest | MovementRequest | PathRequest;
-export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | KpiReply | CohortReply | AbResultsReply | ForecastReply | MovementReply | PathReply | { id: number; kind: 'progress'; share: number };
+export type WorkerRequest = WindowRequest | SegmentRequest | PreviewRequest | PreviewAheadRequest | KpiRequest | CohortRequest | AbResultsRequest | ForecastRequest | MovementRequest | PathRequest;
+export type WorkerMessage = WindowReply | SegmentReply | PreviewReply | PreviewAheadReply | KpiReply | CohortReply | AbResultsReply | ForecastReply | MovementReply | PathReply | { id: number; kind: 'progress'; share: number };
 
 type Unsent<T> = T extends unknown ? Omit<T, 'id' | 'kind'> : never;
 
@@ -47,6 +47,11 @@ export class CustomerQueries {
   /** The rule editor's preview of a file over the customers. */
   preview(request: Unsent<PreviewRequest>): Promise<PreviewReply> {
     return this.send({ ...request, kind: 'preview' });
+  }
+
+  /** What the preview of a stored rule file reads, read while the editor's page starts (see TableQueries.previewAhead). */
+  previewAhead(request: Unsent<PreviewAheadRequest>): Promise<PreviewAheadReply> {
+    return this.send({ ...request, kind: 'previewAhead' });
   }
 
   /** The Overview's KPIs of a period. */

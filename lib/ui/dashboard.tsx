@@ -75,7 +75,10 @@ export function Dashboard() {
   useEffect(() => {
     let closed = false;
     // The query worker starts, and opens the store, while the dashboard reads its own state.
-    if (section === 'customers' || section === 'segments' || (section === 'rules' && new URLSearchParams(query).has('edit'))) customerQueries();
+    if (section === 'customers' || section === 'segments') customerQueries();
+    // The editor's preview: what it reads is read as the page starts (at a million customers, a third of a second).
+    const editing = section === 'rules' ? new URLSearchParams(query).get('edit') : null;
+    if (editing) void customerQueries().previewAhead({ file: editing });
     void (async () => {
       const opened = await openTiermarkDB();
       // An import whose tab was closed is marked incomplete (or finished, if it was saving) before anything is shown.

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CustomerTable, CustomerTableBuilder, searchLine, TABLE_LAYOUT, type CustomerTableHead, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
 import { customersWithOrder, loadCustomerRows, type CustomerRow } from '../../../lib/db/customer-list';
 import { openCustomerTable, putTableBlocks, storedTableRecords, TableQueries, writeCustomerTable, type WindowReply } from '../../../lib/db/customer-table';
@@ -291,6 +291,43 @@ describe('the customer table the rescore writes', () => {
     expect(read.every((name) => name.startsWith('spend:'))).toBe(true);
     expect(await new CustomerTable({ ...table.head, spendCurrencies: undefined }, reader).spend()).toEqual(spend);
     expect(read).toContain('fact:monetary');
+  });
+
+  it('opens the table before a page asks, at the version the page asks at, and reads a preview’s columns ahead once', async () => {
+    const db = await threeShops();
+    const ladder = JSON.stringify(DEFAULT_RULE_FILES['member-ladder.json']);
+    const preview = { kind: 'preview', id: 1, text: ladder, file: 'member-ladder.json' } as const;
+    const expected = await new TableQueries(async () => db).preview({ ...preview, storeVersion: 'v' });
+    expect(expected).toMatchObject({ kind: 'preview', preview: { matches: expect.any(Number) } });
+    const { spent: _, ...answer } = expected as Extract<typeof expected, { kind: 'preview' }>;
+    const gets = vi.spyOn(IDBObjectStore.prototype, 'get');
+    const readsOf = (name: string) => gets.mock.calls.filter(([key]) => typeof key === 'string' && key.endsWith(`/${name}`)).length;
+    try {
+      // Opened ahead at the page's version, the file's columns read ahead while the page starts: the preview reads none again.
+      const ahead = new TableQueries(async () => db);
+      ahead.openAhead(Promise.resolve('v'));
+      await ahead.previewAhead(ladder, 'member-ladder.json');
+      const readAhead = readsOf('fact:monetary');
+      expect(readAhead).toBe(1);
+      expect(await ahead.preview({ ...preview, storeVersion: 'v' })).toMatchObject(answer);
+      expect(readsOf('fact:monetary')).toBe(readAhead);
+      // Opened once (each opening looks for a patch over the table).
+      expect(readsOf('patch')).toBe(1);
+      // A page that read the store at another version (a rescore ended between) has the table opened again.
+      gets.mockClear();
+      const other = new TableQueries(async () => db);
+      other.openAhead(Promise.resolve('before'));
+      expect(await other.preview({ ...preview, storeVersion: 'v' })).toMatchObject(answer);
+      expect(readsOf('patch')).toBe(2);
+      // Nothing is read ahead for a file with a mistake, and its preview says what it is.
+      gets.mockClear();
+      const mistaken = new TableQueries(async () => db);
+      mistaken.openAhead(Promise.resolve('v'));
+      await mistaken.previewAhead(ladder.replace('"monetary"', '"spend"'), 'member-ladder.json');
+      expect(readsOf('fact:monetary')).toBe(0);
+    } finally {
+      gets.mockRestore();
+    }
   });
 
   it('keeps each code column as narrow as its codes allow, and answers from 8, 16 and 32 bits alike', async () => {
