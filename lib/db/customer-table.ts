@@ -309,10 +309,14 @@ export class TableQueries {
 
   /** Runs `use` on the table as the store is at a version; null while a store with customers has no table yet. */
   async use<T>(storeVersion: string, use: (opened: OpenedTable | null) => Promise<T>): Promise<T | null> {
-    if (this.ahead) {
-      const ahead = this.ahead;
-      this.ahead = null;
-      this.opened ??= await ahead.catch(() => null);
+    // Every question asked while the table is opened ahead waits for that one.
+    const ahead = this.ahead;
+    if (ahead) {
+      const opened = await ahead.catch(() => null);
+      if (this.ahead === ahead) {
+        this.ahead = null;
+        this.opened ??= opened;
+      }
     }
     try {
       for (let attempt = 0; ; attempt += 1) {

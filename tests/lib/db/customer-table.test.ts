@@ -313,6 +313,13 @@ describe('the customer table the rescore writes', () => {
       expect(readsOf('fact:monetary')).toBe(readAhead);
       // Opened once (each opening looks for a patch over the table).
       expect(readsOf('patch')).toBe(1);
+      // Questions asked together while it is opened (the Overview asks four at once) wait for that one.
+      gets.mockClear();
+      const together = new TableQueries(async () => db);
+      together.openAhead(Promise.resolve('v'));
+      const replies = await Promise.all([together.preview({ ...preview, storeVersion: 'v' }), together.preview({ ...preview, id: 2, storeVersion: 'v' })]);
+      expect(replies.map((reply) => reply.kind)).toEqual(['preview', 'preview']);
+      expect(readsOf('patch')).toBe(1);
       // A page that read the store at another version (a rescore ended between) has the table opened again.
       gets.mockClear();
       const other = new TableQueries(async () => db);
