@@ -709,7 +709,7 @@ export class CustomerTable {
     // Over a patch the occasions are rebuilt from all three records at once.
     const names = patch && wanted.some((name) => OCCASIONS.includes(name)) ? [...new Set([...wanted, ...OCCASIONS])] : wanted;
     // Spend lists a patch brings replace the table's: not read (7 MB at a million).
-    const records = await this.read(names.filter((name) => !patch?.spend.has(name)));
+    const [records] = await Promise.all([this.read(names.filter((name) => !patch?.spend.has(name))), this.patchParts(names)]);
     if (patch && OCCASIONS.some((name) => records.has(name))) {
       const [end, day, spend] = OCCASIONS.map((name) => records.get(name) as ArrayBuffer);
       const merged = patch.occasions(new Uint32Array(end!), new Int32Array(day!), new Float64Array(spend!));
@@ -746,14 +746,31 @@ export class CustomerTable {
     this.spent.readMs += performance.now() - started;
   }
 
+  /** The patch's own records of these names, stored apart from it (see `splitPatch`), read where not yet. */
+  private async patchParts(names: readonly string[]): Promise<void> {
+    const parts = this.patch?.partsToRead(names) ?? [];
+    // Each once, also when a list and a search ask for it together.
+    const missing = parts.filter((part) => !this.partsLoading.has(part));
+    if (missing.length > 0) {
+      const read = this.read(missing).then((records) => this.patch!.supply(records));
+      for (const part of missing) this.partsLoading.set(part, read);
+      // A failed read is read again by the next page that needs it.
+      void read.catch(() => missing.forEach((part) => this.partsLoading.delete(part)));
+    }
+    await Promise.all(parts.map((part) => this.partsLoading.get(part)));
+  }
+  private readonly partsLoading = new Map<string, Promise<void>>();
+
   private column(name: string): Column | undefined {
     return this.loaded.get(name) as Column | undefined;
   }
 
   /** The rows' lines, in the order asked, from the blocks they fall in (a block read once for all its rows). */
   private async rowLines(rows: ArrayLike<number>): Promise<RowLine[]> {
-    const patched = this.patch?.lines;
-    if (patched && Array.from(rows).some((row) => patched.has(row))) {
+    const { patch } = this;
+    if (patch && Array.from(rows).some((row) => patch.holds(row))) {
+      await this.patchParts(['rows:0']);
+      const patched = patch.lines;
       // The patch's own lines; the rest from the blocks, in the order asked.
       const stored = Array.from(rows).filter((row) => !patched.has(row));
       const read = new Map(stored.map((row, i) => [row, i]));
@@ -865,7 +882,7 @@ export class CustomerTable {
     const text = searchedText(query.text);
     if (text !== '') {
       const blocks = this.searchBlocks();
-      await this.need([...blocks, ...(query.byOrder.length > 0 ? ['keyHash'] : [])]);
+      await Promise.all([this.need([...blocks, ...(query.byOrder.length > 0 ? ['keyHash'] : [])]), this.patchParts(['search:0'])]);
       const found = new Uint8Array(n);
       blocks.forEach((name, block) => {
         const first = block * this.head.blocks.search;

@@ -22,7 +22,31 @@ export interface StoredTablePatch {
   written?: number;
   /** The Overview's opening KPIs counted over it, once written (see `keepOpeningKpis`), in place of the table's. */
   openingKpis?: ShopKpis;
+  /**
+   * The small table's records stored apart from this one (see `splitPatch`), read when a page first
+   * needs each; a patch from before keeps them all in `records`.
+   */
+  apart?: string[];
 }
+
+/** What a patch is opened with: the small table's head, and the codes its filters' choices are counted from. */
+const OPENED_WITH = new Set(['head', 'shop', 'tier', 'badgeSet']);
+
+/**
+ * The patch as stored: the record it is opened from, and the rest of the small table's records
+ * apart, each under `partName`. At a million customers a day's patch is 8 MB, most of it the rows'
+ * and search text, and each page that opened the table read all of it (250-350 ms) for a few columns.
+ */
+export function splitPatch(patch: StoredTablePatch): { opened: StoredTablePatch; apart: TableRecord[] } {
+  const apart = patch.records.filter((record) => !OPENED_WITH.has(record.name));
+  return { opened: { ...patch, records: patch.records.filter((record) => OPENED_WITH.has(record.name)), apart: apart.map((record) => record.name) }, apart };
+}
+
+/** Where a record of the small table stored apart lies: under the patch's time, so a page reading an older patch never reads a newer one's. */
+export const partName = (patch: Pick<StoredTablePatch, 'written'>, name: string): string => `${PATCH_PARTS}${patch.written ?? 0}:${name}`;
+
+/** The start of every part's name (see `partName`). */
+export const PATCH_PARTS = 'patch:';
 
 type Codes = Uint32Array;
 type Numbers = Float32Array | Float64Array;
@@ -53,9 +77,11 @@ export class PatchedTable {
   readonly head: CustomerTableHead;
   /** The big table's own rows: its blocks hold these. */
   readonly baseSize: number;
-  /** Lines of the patched and added rows, by row in the patched table. */
-  readonly lines = new Map<number, RowLine>();
-  readonly searchLines = new Map<number, string>();
+  private rowLines: Map<number, RowLine> | null = null;
+  private searchText: Map<number, string> | null = null;
+  /** The small table's records not yet read (see `splitPatch`). */
+  private readonly apart: Set<string>;
+  private readonly written: number | undefined;
   /** Each patch row's row in the patched table. */
   private readonly at: Uint32Array;
   private readonly small: Map<string, ArrayBuffer | string>;
@@ -72,6 +98,8 @@ export class PatchedTable {
     const smallHead = patch.records.find((record): record is CustomerTableHead => record.name === 'head')!;
     this.smallHead = smallHead;
     this.small = new Map(patch.records.flatMap((record): Array<[string, ArrayBuffer | string]> => ('text' in record ? [[record.name, record.text]] : 'bytes' in record ? [[record.name, record.bytes]] : [])));
+    this.apart = new Set(patch.apart ?? []);
+    this.written = patch.written;
     this.baseSize = base.size;
     this.wide = new Set(Object.entries(base.columns).flatMap(([name, column]) => (column.kind === 'number' && column.bits === 64 ? [name] : [])));
     const replaced = new Int32Array(patch.rows);
@@ -139,17 +167,57 @@ export class PatchedTable {
       if (!seen.tiers.includes(tier)) seen.tiers.push(tier);
       if (!seen.badgeSets.includes(set)) seen.badgeSets.push(set);
     }
-    const rowLines = (this.small.get('rows:0') as string | undefined)?.split('\n') ?? [];
-    const searchLines = (this.small.get('search:0') as string | undefined)?.split('\n') ?? [];
-    this.at.forEach((row, i) => {
-      const line = JSON.parse(rowLines[i]!) as RowLine;
-      line[5] = this.translate.tier(line[5]);
-      line[6] = this.translate.badgeSet(line[6]);
-      line[7] = this.translate.currency(line[7]);
-      this.lines.set(row, line);
-      this.searchLines.set(row, searchLines[i]!);
-    });
     this.head = head;
+  }
+
+  /** Whether a row of the patched table is one of the patch's own. */
+  holds(row: number): boolean {
+    this.held ??= new Set(this.at);
+    return this.held.has(row);
+  }
+  private held: Set<number> | null = null;
+
+  /** Of `names`, the small table's records still to be read, each under its part's name (see `supply`). */
+  partsToRead(names: readonly string[]): string[] {
+    return names.filter((name) => this.apart.has(name) && !this.small.has(name)).map((name) => partName({ written: this.written }, name));
+  }
+
+  /** Records of the small table read apart, by the names `partsToRead` gave. */
+  supply(parts: ReadonlyMap<string, ArrayBuffer | string>): void {
+    for (const name of this.apart) {
+      const part = parts.get(partName({ written: this.written }, name));
+      if (part !== undefined && !this.small.has(name)) this.small.set(name, part);
+    }
+  }
+
+  /** Lines of the patched and added rows, by row in the patched table: once `rows:0` is read. */
+  get lines(): ReadonlyMap<number, RowLine> {
+    if (!this.rowLines) {
+      const lines = this.lineTexts('rows:0');
+      this.rowLines = new Map(Array.from(this.at, (row, i) => {
+        const line = JSON.parse(lines[i]!) as RowLine;
+        line[5] = this.translate.tier(line[5]);
+        line[6] = this.translate.badgeSet(line[6]);
+        line[7] = this.translate.currency(line[7]);
+        return [row, line];
+      }));
+    }
+    return this.rowLines;
+  }
+
+  /** The patched and added rows' search text, by row: once `search:0` is read. */
+  get searchLines(): ReadonlyMap<number, string> {
+    if (!this.searchText) {
+      const lines = this.lineTexts('search:0');
+      this.searchText = new Map(Array.from(this.at, (row, i) => [row, lines[i]!]));
+    }
+    return this.searchText;
+  }
+
+  private lineTexts(name: string): string[] {
+    // Never an empty patch in place of one not read: its rows would show as the table's.
+    if (this.apart.has(name) && !this.small.has(name)) throw new Error(`The patch's ${name} is not read yet`);
+    return (this.small.get(name) as string | undefined)?.split('\n') ?? [];
   }
 
   /** A column of the big table with the patch's rows in it, at the patched table's size. */

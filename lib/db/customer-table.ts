@@ -6,7 +6,7 @@ import { customerPath, movedBetween, movementBetween } from './snapshots';
 import type { CohortTable, CohortUnit } from '../cohorts';
 import { DEFAULT_KPI_SETTINGS, OPENING_PERIOD, TREND_PERIODS, type KpiSettings, type PeriodChoice } from '../kpis';
 import { previewRuleFile, readForPreview, type RulePreview } from '../engine/preview';
-import { PatchedTable } from '../table-patch';
+import { PATCH_PARTS, PatchedTable, partName, splitPatch, type StoredTablePatch } from '../table-patch';
 import { defaultRegistry } from '../engine/registry';
 import { checkRuleFile } from '../engine/validate';
 import type { Segment, SegmentMember } from '../segments';
@@ -43,6 +43,17 @@ export async function writeCustomerTable(db: Database, records: readonly TableRe
     ...records.map((record) => store.put(record.name === 'head' ? record : ({ ...record, name: tableRecordKey(built, record.name) } as TableRecord))),
     tx.done,
   ]);
+}
+
+/** Puts a rescore of the touched's patch of the table `built` (see `splitPatch`), in a transaction of the caller's, in place of the one before. */
+export function putTablePatch(store: { put(record: TableRecord): Promise<unknown>; delete(range: IDBKeyRange): Promise<unknown> }, built: string, patch: StoredTablePatch): Array<Promise<unknown>> {
+  const { opened, apart } = splitPatch(patch);
+  const parts = tableRecordKey(built, PATCH_PARTS);
+  return [
+    store.delete(IDBKeyRange.bound(parts, `${parts}\uffff`)),
+    store.put({ name: tableRecordKey(built, 'patch'), patch: opened }),
+    ...apart.map((record) => store.put({ ...record, name: tableRecordKey(built, partName(patch, record.name)) } as TableRecord)),
+  ];
 }
 
 /** The table in force, every record by its name in the table (tests and tools; a page reads only what it needs). */
@@ -104,6 +115,8 @@ export async function openCustomerTable(db: Database): Promise<OpenedTable | nul
     records.forEach((record, i) => {
       if (record && 'text' in record) read.set(names[i]!, record.text);
       else if (record && 'bytes' in record) read.set(names[i]!, record.bytes);
+      // A part of the patch this table opened is gone: a newer patch replaced it.
+      else if (names[i]!.startsWith(PATCH_PARTS)) throw new TableRebuilt();
     });
     return read;
   }, patch);

@@ -9,7 +9,7 @@ import { localDayNumber } from '../time';
 import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
 import { bucketOf } from './buckets';
 import { allNotes } from './customer-notes';
-import { tableOfBuild, tableRecordKey } from './customer-table';
+import { putTablePatch, tableOfBuild, tableRecordKey } from './customer-table';
 import { allKeptDates } from './kept-dates';
 import { dueTallyOver, type RescoreStatus } from './profiles';
 import { FOLLOW_UP_LIST, workedSince } from './follow-up-list';
@@ -112,7 +112,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     ...(figures
       ? [
           tx.objectStore('meta').put(figures.overview),
-          tx.objectStore('customerTable').put({ name: tableRecordKey(kept.built, 'patch'), patch: figures.tablePatch }),
+          ...putTablePatch(tx.objectStore('customerTable'), kept.built, figures.tablePatch),
           tx.objectStore('meta').put(withForecast(forecasts, figures.forecast)),
           figures.snapshot && tx.objectStore('snapshots').put(figures.snapshot),
           // Who lapsed before a window: the Follow-ups page reads the last rescore's status.

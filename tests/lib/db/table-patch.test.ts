@@ -110,6 +110,48 @@ describe('the customer table under a rescore of the touched', () => {
     expect(patched.moved[0]!.cells.length).toBeGreaterThan(1);
   });
 
+  it('opens a day’s patch without its rows’ text, reads each of its parts once where first needed, and never a newer patch’s', async () => {
+    const { db, asOf } = await shopsAfterADay();
+    expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done' });
+    const head = (await db.get('customerTable', 'head')) as CustomerTableHead;
+    const stored = (await db.get('customerTable', `${head.built}/patch`)) as { patch: StoredTablePatch };
+    expect(stored.patch.records.map((record) => record.name).sort()).toEqual(['badgeSet', 'head', 'shop', 'tier']);
+    expect(stored.patch.apart).toEqual(expect.arrayContaining(['rows:0', 'search:0', 'occasionEnd', 'fact:monetary']));
+    const partsRead = vi.spyOn(IDBObjectStore.prototype, 'get');
+    const reads = (name: string) => partsRead.mock.calls.filter(([key]) => typeof key === 'string' && key.includes('/patch:') && key.endsWith(`:${name}`)).length;
+    const anyPart = () => partsRead.mock.calls.filter(([key]) => typeof key === 'string' && key.includes('/patch:')).length;
+    try {
+      const { table } = (await openCustomerTable(db))!;
+      expect(anyPart()).toBe(0);
+      // A count reads the columns it counts and no row's text; a list and a search, the text they show and search.
+      await table.query({ ...ALL, sortBy: 'orderCount' }, 0, 0);
+      expect([reads('fact:orderCount'), reads('rows:0'), reads('search:0')]).toEqual([1, 0, 0]);
+      const listed = await table.query(ALL, 0, 100_000);
+      expect(listed.rows.map((row) => row.key)).toContain('woocommerce:grace@example.com');
+      await table.query({ ...ALL, text: 'grace' }, 0, 10);
+      await table.query({ ...ALL, text: 'ada' }, 0, 10);
+      await table.query(ALL, 0, 100_000);
+      expect([reads('rows:0'), reads('search:0')]).toEqual([1, 1]);
+
+      // Ada orders again in the evening: a page still on the morning's table is told it was replaced,
+      // rather than shown the evening's rows at the morning's places.
+      const { table: morning } = (await openCustomerTable(db))!;
+      await importText(db, 'evening.csv', `${WOO_HEADER}\n42,${isoDay(localDayNumber(asOf.asOf, asOf.timeZone))},ada@example.com,Ada,Lovelace,70.00`);
+      expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done' });
+      await expect(morning.query({ ...ALL, text: 'ada' }, 0, 10)).rejects.toThrow(/rebuilt/);
+      // The morning's parts are gone with it; the evening's are read.
+      const evening = (await db.get('customerTable', `${head.built}/patch`)) as { patch: StoredTablePatch };
+      expect(evening.patch.written).not.toBe(stored.patch.written);
+      const keys = (await db.getAllKeys('customerTable')).map(String).filter((key) => key.startsWith(`${head.built}/patch:`));
+      expect(keys.length).toBe(evening.patch.apart!.length);
+      expect(keys.every((key) => key.startsWith(`${head.built}/patch:${evening.patch.written}:`))).toBe(true);
+      const { table: now } = (await openCustomerTable(db))!;
+      expect((await now.query({ ...ALL, text: 'ada' }, 0, 10)).rows.find((row) => row.key === 'woocommerce:ada@example.com')).toMatchObject({ orderCount: 3 });
+    } finally {
+      partsRead.mockRestore();
+    }
+  });
+
   it('keeps the opening KPIs counted over the patch with it, but not over a patch written since', async () => {
     const { db, asOf } = await shopsAfterADay();
     expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done' });
