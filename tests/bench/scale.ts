@@ -354,7 +354,7 @@ interface Spent {
  * The Customers page in a new tab: its first rows, a change of sort (the first row changes), a
  * search for one buyer id (the count becomes 1), and the page's longest task meanwhile.
  */
-async function customersPage(context: BrowserContext, extensionId: string) {
+export async function customersPage(context: BrowserContext, extensionId: string) {
   const tab = await context.newPage();
   await tab.addInitScript(`window.__longest = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true })`);
   await tab.addInitScript(watchAppearing(['.tm-customer-row']));
