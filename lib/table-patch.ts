@@ -79,6 +79,7 @@ export class PatchedTable {
   readonly baseSize: number;
   private rowLines: Map<number, RowLine> | null = null;
   private searchText: Map<number, string> | null = null;
+  private held: Set<number> | null = null;
   /** The small table's records not yet read (see `splitPatch`). */
   private readonly apart: Set<string>;
   private readonly written: number | undefined;
@@ -175,7 +176,6 @@ export class PatchedTable {
     this.held ??= new Set(this.at);
     return this.held.has(row);
   }
-  private held: Set<number> | null = null;
 
   /** Of `names`, the small table's records still to be read, each under its part's name (see `supply`). */
   partsToRead(names: readonly string[]): string[] {

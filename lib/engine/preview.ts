@@ -55,12 +55,6 @@ function factsToRead(ruleFile: RuleFile, registry: Registry): string[] {
   return [...facts];
 }
 
-/**
- * Checks the text as a rule file and, when it has no problems, runs it over every customer's
- * facts with the compiled evaluator (json-rules-engine for what does not compile). The file is
- * previewed as if enabled, so a seller can shape a file before switching it on. Only the facts the
- * rules read are asked of `rowsOf`: a million customers are previewed from a few columns.
- */
 /** Reads what a preview of the text reads (its facts' rows, the spend lists) without running it: a preview asked for next finds them read. */
 export async function readForPreview(text: string, file: string, registry: Registry, rowsOf: (facts: string[]) => Promise<FactRows>): Promise<void> {
   const { ruleFile, problems } = checkRuleFile(text, file, registry);
@@ -68,6 +62,12 @@ export async function readForPreview(text: string, file: string, registry: Regis
   await (await rowsOf(factsToRead(ruleFile, registry))).spend();
 }
 
+/**
+ * Checks the text as a rule file and, when it has no problems, runs it over every customer's
+ * facts with the compiled evaluator (json-rules-engine for what does not compile). The file is
+ * previewed as if enabled, so a seller can shape a file before switching it on. Only the facts the
+ * rules read are asked of `rowsOf`: a million customers are previewed from a few columns.
+ */
 export async function previewRuleFile(text: string, file: string, registry: Registry, rowsOf: (facts: string[]) => Promise<FactRows>): Promise<RulePreview> {
   const { ruleFile, problems } = checkRuleFile(text, file, registry);
   if (!ruleFile || problems.length > 0) return { problems, rules: [], matches: 0, sample: [] };
