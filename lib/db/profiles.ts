@@ -146,7 +146,11 @@ export class KeptFollowUps {
 
   async groups(today: number, capacity: DailyCapacity = {}, shown: Partial<Record<FollowUpGroup, number>> = {}): Promise<FollowUpGroups> {
     const db = this.db;
-    const inForce = await (this.inForce ??= followUpListInForce(db));
+    // A read that failed is not kept: the next grouping reads again.
+    const inForce = await (this.inForce ??= followUpListInForce(db).catch((error: unknown) => {
+      this.inForce = null;
+      throw error;
+    }));
     if (inForce) {
       const fresh = this.first;
       this.first = false;

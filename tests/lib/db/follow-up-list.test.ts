@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { setNotes } from '../../../lib/db/customer-notes';
 import { followUpListInForce } from '../../../lib/db/follow-up-list';
 import { allFollowUps, followUpGroups, KeptFollowUps, setFollowUpStatus, type RescoreStatus } from '../../../lib/db/profiles';
@@ -182,6 +182,28 @@ describe('the follow-up list', () => {
     await listAgrees(db, days);
     db.close();
   }, 60_000);
+
+  it('reads the list again for a page whose read of it failed', async () => {
+    const db = await openTiermarkDB(`follow-up-list-${Math.random()}`);
+    expect(await saveRuleFile(db, 'calls.json', CALLS, defaultRegistry())).toEqual([]);
+    await importText(db, 'tea.csv', demoExportText(demoOrders(60)));
+    const asOf = { timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-11-20', ZONE) };
+    expect(await rescore(db, { reason: 'import', ...asOf })).toMatchObject({ state: 'done' });
+    const today = localDayNumber(asOf.asOf, ZONE);
+    const page = new KeptFollowUps(db);
+    const busy = vi.spyOn(db, 'transaction').mockImplementationOnce(() => {
+      throw new DOMException('The database connection is closing.', 'InvalidStateError');
+    });
+    try {
+      await expect(page.groups(today)).rejects.toThrow(/closing/);
+      const again = await page.groups(today);
+      expect(again).toEqual(groupedFrom(await allFollowUps(db), today, {}, {}));
+      expect(Object.values(again.counts).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
+    } finally {
+      busy.mockRestore();
+      db.close();
+    }
+  });
 
   it('keeps what staff did while a whole rescore ran, also after the rescore wrote that follow-up', async () => {
     const db = await openTiermarkDB(`follow-up-list-${Math.random()}`);
