@@ -4,8 +4,8 @@ import { countOpeningKpis, keepOpeningKpis, openCustomerTable, storedTableRecord
 import { rescore } from '../../../lib/db/rescore';
 import { rescoreTouched } from '../../../lib/db/rescore-touched';
 import type { Database } from '../../../lib/db/schema';
-import { CustomerTable, type CustomerTableHead, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
-import { PatchedTable, type StoredTablePatch } from '../../../lib/table-patch';
+import { CustomerTable, type CustomerTableHead, type ListedCustomer, type TableQuery, type TableRecord } from '../../../lib/customer-table';
+import { PatchedTable, partName, type StoredTablePatch } from '../../../lib/table-patch';
 import { DEFAULT_KPI_SETTINGS, OPENING_PERIOD, TREND_PERIODS } from '../../../lib/kpis';
 import { previewRuleFile } from '../../../lib/engine/preview';
 import { defaultRegistry } from '../../../lib/engine/registry';
@@ -150,6 +150,28 @@ describe('the customer table under a rescore of the touched', () => {
     } finally {
       partsRead.mockRestore();
     }
+  });
+
+  it('reads a patch the release before stored in one record as this release’s, stored apart', async () => {
+    const { db, asOf } = await shopsAfterADay();
+    expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done' });
+    const overview = (await db.get('meta', 'overview')) as OverviewRecord;
+    const apart = await readings(db, overview);
+    // As the release before wrote it: every record of the small table in the patch's own, no parts.
+    const head = (await db.get('customerTable', 'head')) as CustomerTableHead;
+    const stored = await storedTableRecords(db);
+    const { patch } = stored.get('patch') as { patch: StoredTablePatch };
+    const parts = patch.apart!.map((name) => ({ ...stored.get(partName(patch, name))!, name }) as TableRecord);
+    expect(parts.map((part) => part.name)).toContain('rows:0');
+    const { apart: _, ...before } = patch;
+    const tx = db.transaction('customerTable', 'readwrite');
+    await Promise.all([
+      tx.store.delete(IDBKeyRange.bound(`${head.built}/patch:`, `${head.built}/patch:\uffff`)),
+      tx.store.put({ name: `${head.built}/patch`, patch: { ...before, records: [...patch.records, ...parts] } }),
+      tx.done,
+    ]);
+    expect([...(await storedTableRecords(db)).keys()].filter((name) => name.startsWith('patch:'))).toEqual([]);
+    expect(await readings(db, overview)).toEqual(apart);
   });
 
   it('keeps the opening KPIs counted over the patch with it, but not over a patch written since', async () => {
