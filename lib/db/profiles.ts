@@ -137,11 +137,10 @@ export async function followUpGroups(db: Database, today: number, capacity: Dail
 /**
  * The follow-up list (tens of MB at a million customers) read once and grouped as often as asked:
  * a page keeps one while the store's version holds, as staff show more or mark them done. Staff's
- * changes are read again for each grouping after the first.
+ * changes (one small record) are read again for each grouping.
  */
 export class KeptFollowUps {
   private inForce: Promise<ListInForce | null> | null = null;
-  private first = true;
   constructor(private readonly db: Database) {}
 
   async groups(today: number, capacity: DailyCapacity = {}, shown: Partial<Record<FollowUpGroup, number>> = {}): Promise<FollowUpGroups> {
@@ -151,11 +150,7 @@ export class KeptFollowUps {
       this.inForce = null;
       throw error;
     }));
-    if (inForce) {
-      const fresh = this.first;
-      this.first = false;
-      return followUpGroupsOverList(db, fresh ? inForce : { ...inForce, worked: await workedNow(db, inForce) }, today, capacity, shown);
-    }
+    if (inForce) return followUpGroupsOverList(db, { ...inForce, worked: await workedNow(db, inForce) }, today, capacity, shown);
     // A store from before the list, until its next whole rescore.
     const layer = await allRescored(db);
     const grouper = new FollowUpGrouper(today, capacity, shown);
