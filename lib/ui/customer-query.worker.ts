@@ -16,8 +16,12 @@ const reply = (message: WorkerMessage) => self.postMessage(message);
 
 /** The stored text of the file the rule editor opens: what its preview reads is read while the editor loads. */
 async function previewAhead({ id, file }: PreviewAheadRequest): Promise<PreviewAheadReply> {
-  const text = (await ruleFileTexts(await database).catch(() => [])).find((f) => f.file === file)?.text;
-  if (text !== undefined) await queries.previewAhead(text, file);
+  try {
+    const text = (await ruleFileTexts(await database)).find((f) => f.file === file)?.text;
+    if (text !== undefined) await queries.previewAhead(text, file);
+  } catch {
+    // The preview reads what this could not; the page is answered either way.
+  }
   return { id, kind: 'previewAhead' };
 }
 
