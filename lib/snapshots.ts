@@ -61,23 +61,25 @@ class StandingCodes {
    * whole rescore writes a million.
    */
   write(columns: Columns, i: number, hashes: readonly [number, number], tier: { ref: string; label: Localised; rank: number } | null, badges: ReadonlyArray<{ ref: string; label: Localised }>, stage: unknown, previous: Standing | null): void {
-    let tierCode = 0;
-    if (tier) {
-      tierCode = this.tierCodes.get(tier.ref) ?? 0;
-      if (!tierCode) this.tierCodes.set(tier.ref, (tierCode = this.tiers.push({ ref: tier.ref, label: tier.label, rank: tier.rank })));
-    }
     const segment = badges.find((badge) => badge.ref.startsWith(RFM_SEGMENTS));
-    let segmentCode = 0;
-    if (segment) {
-      segmentCode = this.segmentCodes.get(segment.ref) ?? 0;
-      if (!segmentCode) this.segmentCodes.set(segment.ref, (segmentCode = this.segments.push({ ref: segment.ref, label: segment.label })));
-    }
     [columns.first[i], columns.second[i]] = hashes;
-    columns.tier[i] = tierCode;
-    columns.segment[i] = segmentCode;
+    columns.tier[i] = tier ? this.tierCode(tier) : 0;
+    columns.segment[i] = segment ? this.segmentCode(segment) : 0;
     columns.stage[i] = isLifecycleStage(stage) ? LIFECYCLE_STAGES.indexOf(stage) + 1 : 0;
     columns.tierSince[i] = previous && previous.tier === (tier?.ref ?? null) ? previous.tierSince : this.day;
     columns.segmentSince[i] = previous && previous.segment === (segment?.ref ?? null) ? previous.segmentSince : this.day;
+  }
+
+  tierCode(tier: { ref: string; label: Localised; rank: number }): number {
+    let code = this.tierCodes.get(tier.ref);
+    if (code === undefined) this.tierCodes.set(tier.ref, (code = this.tiers.push({ ref: tier.ref, label: tier.label, rank: tier.rank })));
+    return code;
+  }
+
+  segmentCode(segment: { ref: string; label: Localised }): number {
+    let code = this.segmentCodes.get(segment.ref);
+    if (code === undefined) this.segmentCodes.set(segment.ref, (code = this.segments.push({ ref: segment.ref, label: segment.label })));
+    return code;
   }
 }
 
@@ -156,35 +158,51 @@ export interface FoundStanding {
 }
 
 /**
- * A day's snapshot with some customers' standings as found since (a rescore of the touched): each
- * one it holds replaced in place, the new ones put where their hashes sort. What the whole
- * rescore's snapshot of the day would hold, but for the order of the codes' lists.
+ * Some customers' standings on a day as found since its snapshot was written (a rescore of the
+ * touched): a record of them alone, sorted as a snapshot is, kept beside the day's (see `withPatch`).
+ * Writing the day's million entries again for a day's thousands was some 20 MB read and written.
  */
-export function withStandings(record: SnapshotRecord, found: readonly FoundStanding[]): SnapshotRecord {
+export function standingsPatch(day: number, found: readonly FoundStanding[]): SnapshotRecord {
+  const builder = new SnapshotBuilder(day);
+  for (const { hashes, tier, badges, stage, previous } of found) builder.add(hashes, tier, badges, stage, previous);
+  return builder.finish();
+}
+
+/**
+ * A day's snapshot with its patch over it: each customer the patch holds replaced in place, the new
+ * ones put where their hashes sort. What the whole rescore's snapshot of the day would hold, but
+ * for the order of the codes' lists.
+ */
+export function withPatch(record: SnapshotRecord, patch: SnapshotRecord | undefined): SnapshotRecord {
+  if (!patch || patch.size === 0) return record;
   const codes = new StandingCodes(record.day, [...record.tiers], [...record.segments]);
+  const tierCodes = patch.tiers.map((tier) => codes.tierCode(tier));
+  const segmentCodes = patch.segments.map((segment) => codes.segmentCode(segment));
+  const from = columnsOf(patch);
+  /** Patch entry i at k of `to`, in the record's codes. */
+  const copy = (i: number, to: Columns, k: number) => {
+    copyEntry(from, i, to, k);
+    to.tier[k] = from.tier[i] ? tierCodes[from.tier[i]! - 1]! : 0;
+    to.segment[k] = from.segment[i] ? segmentCodes[from.segment[i]! - 1]! : 0;
+  };
   const bytes = record.bytes.slice(0);
   const columns = columnsOver(bytes, record.size);
-  const places = found.map(({ hashes }) => placeOf(columns, record.size, hashes));
-  const newOnes = places.filter((at) => at < 0).length;
-  const added = columnsOver(new ArrayBuffer(newOnes * BYTES_PER_CUSTOMER), newOnes);
-  let j = 0;
-  found.forEach(({ hashes, tier, badges, stage, previous }, f) => {
-    const at = places[f]!;
-    codes.write(at >= 0 ? columns : added, at >= 0 ? at : j++, hashes, tier, badges, stage, previous);
-  });
+  const places = Int32Array.from({ length: patch.size }, (_, i) => placeOf(columns, record.size, [from.first[i]!, from.second[i]!]));
+  let newOnes = 0;
+  for (let i = 0; i < patch.size; i += 1) {
+    if (places[i]! >= 0) copy(i, columns, places[i]!);
+    else newOnes += 1;
+  }
   if (newOnes === 0) return { ...record, tiers: codes.tiers, segments: codes.segments, bytes };
-  // The new ones merged into the sorted columns.
-  const order = Uint32Array.from({ length: newOnes }, (_, i) => i).sort((a, b) => added.first[a]! - added.first[b]! || added.second[a]! - added.second[b]!);
+  // The new ones, in the patch's order (its hashes', as the record's), merged in.
   const size = record.size + newOnes;
   const merged = new ArrayBuffer(size * BYTES_PER_CUSTOMER);
   const into = columnsOver(merged, size);
-  for (let i = 0, n = 0, k = 0; k < size; k += 1) {
-    const next = order[n]!;
-    const takeAdded = n < order.length && (i >= record.size || added.first[next]! < columns.first[i]! || (added.first[next] === columns.first[i] && added.second[next]! < columns.second[i]!));
-    if (takeAdded) {
-      copyEntry(added, next, into, k);
-      n += 1;
-    } else copyEntry(columns, i++, into, k);
+  for (let i = 0, p = 0, k = 0; k < size; k += 1) {
+    while (p < patch.size && places[p]! >= 0) p += 1;
+    const takeNew = p < patch.size && (i >= record.size || from.first[p]! < columns.first[i]! || (from.first[p] === columns.first[i] && from.second[p]! < columns.second[i]!));
+    if (takeNew) copy(p++, into, k);
+    else copyEntry(columns, i++, into, k);
   }
   return { day: record.day, size, tiers: codes.tiers, segments: codes.segments, bytes: merged };
 }

@@ -10,7 +10,7 @@ const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profile
 type BackedUp = (typeof BACKED_UP)[number];
 const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles', 'followups']);
 /** Every store, for deleting all data: the backed-up ones, an import's staging and what rescores and imports rebuild. */
-const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards', 'customerTable', 'snapshots', 'touched', 'rescored', 'aliasDigests', 'bucketChanges'] as const;
+const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards', 'customerTable', 'snapshots', 'snapshotPatches', 'touched', 'rescored', 'aliasDigests', 'bucketChanges'] as const;
 /** Records the next rescore writes again: the badge index's head goes with its shards, the rescore of the touched with its stores. */
 const REBUILT_META = new Set(['badgeIndex', 'touched', 'rescoreBase', 'badgePatch']);
 const rebuilt = (store: BackedUp, record: unknown) => store === 'meta' && REBUILT_META.has((record as { id?: string }).id ?? '');

@@ -9,7 +9,7 @@ import { endOfDay, isoDay, localDayNumber } from '../time';
 import { readPopulation, shopRuleSets } from './rescore';
 import { activeRuleFiles } from './rule-files';
 import { storeCounts, type Database, type StoreCounts } from './schema';
-import { snapshotBefore, snapshotDays } from './snapshots';
+import { putSnapshotDays, snapshotBefore, snapshotDays } from './snapshots';
 
 export interface PastSnapshotOptions {
   timeZone: string;
@@ -169,7 +169,7 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
  * store changed since the rebuild began (deleted, restored, imported into): the next rescore asks again.
  */
 async function keepSnapshot(db: Database, record: SnapshotRecord, ends: readonly number[], today: number, counted: StoreCounts) {
-  const tx = db.transaction(['snapshots', 'meta'], 'readwrite');
+  const tx = db.transaction(['snapshots', 'snapshotPatches', 'meta'], 'readwrite');
   const now = ((await tx.objectStore('meta').get('counts')) as StoreCounts | undefined) ?? { customers: 0, orders: 0 };
   if (now.customers !== counted.customers || now.orders !== counted.orders) {
     await tx.done;
@@ -180,6 +180,6 @@ async function keepSnapshot(db: Database, record: SnapshotRecord, ends: readonly
   // Thinned against every month end this rebuild makes, as if all were written at once.
   const keep = new Set(daysToKeep([...kept, ...ends], Math.max(today, ...kept)));
   const written = keep.has(record.day);
-  await Promise.all([...(written ? [snapshots.put(record)] : []), ...kept.filter((day) => !keep.has(day)).map((day) => snapshots.delete(day)), tx.done]);
+  await Promise.all([putSnapshotDays(snapshots, tx.objectStore('snapshotPatches'), written ? record : null, kept, keep), tx.done]);
   return { written, keep };
 }

@@ -2,7 +2,7 @@ import { defaultRegistry, type Registry } from '../engine/registry';
 import { CustomerTableBuilder, type CustomerTableHead } from '../customer-table';
 import { withForecast, type ForecastRecord } from '../forecast';
 import type { ScoreSettings } from '../scoring/scorer';
-import { withStandings, type SnapshotRecord } from '../snapshots';
+import { standingsPatch } from '../snapshots';
 import type { StoredTablePatch } from '../table-patch';
 import { forecastOfTable, heldCodes, missedOfTable, rowsOfKeys, seenOfTable, spendOfTable, tallyOfTable, tallyRecordNames } from '../table-tally';
 import { localDayNumber } from '../time';
@@ -48,13 +48,14 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const inForce = await baseInForce(db, base.asOfDay, rescoreInputs(ruleFiles, options.settings, options.timeZone));
   if ('whole' in inForce) return { state: 'whole', reason: inForce.whole };
   // Read while the staged are parsed and the touched scored: at a million customers the table's
-  // columns the figures need are some 100 MB, each snapshot 20 MB. The earlier snapshot, which
+  // columns the figures need are some 100 MB, the earlier snapshot 20 MB. That snapshot, which
   // scoring needs, is read first: read beside the table it came last, and scoring waited for both.
+  // Of the day's snapshot only whether the whole rescore wrote one: the touched's standings lie over it.
   const earlier = snapshotBefore(db, base.asOfDay);
   const reads = {
     earlier,
     table: earlier.then(() => tableOfBuild(db, inForce.base.built, tallyRecordNames)),
-    today: earlier.then(() => db.get('snapshots', base.asOfDay)),
+    today: earlier.then(async () => (await db.getKey('snapshots', base.asOfDay)) !== undefined),
     followUps: earlier.then(() => db.get('customerTable', tableRecordKey(inForce.base.built, FOLLOW_UP_LIST))),
   };
   // Awaited later, or not at all; a failed read meanwhile is not an unhandled rejection.
@@ -94,7 +95,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   // Everything touched since the whole rescore is rescored each time: the layer and the table's
   // patch are written whole, with the follow-ups still to work counted over them.
   const list = await reads.followUps;
-  const tx = db.transaction(['rescored', 'meta', 'followups', 'customerTable', 'snapshots', 'touched'], 'readwrite');
+  const tx = db.transaction(['rescored', 'meta', 'followups', 'customerTable', 'snapshotPatches', 'touched'], 'readwrite');
   const [{ due, open }, status, forecasts] = await Promise.all([
     // Over the whole rescore's list, with staff's changes read here: one made meanwhile waits for this count.
     list && 'followUps' in list ? workedSince(tx.objectStore('customerTable'), inForce.base.built).then((worked) => dueOfList(list.followUps, worked, layer)) : dueTallyOver(tx.objectStore('followups'), layer),
@@ -114,7 +115,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
           tx.objectStore('meta').put(figures.overview),
           ...putTablePatch(tx.objectStore('customerTable'), kept.built, figures.tablePatch),
           tx.objectStore('meta').put(withForecast(forecasts, figures.forecast)),
-          figures.snapshot && tx.objectStore('snapshots').put(figures.snapshot),
+          figures.snapshot && tx.objectStore('snapshotPatches').put(figures.snapshot),
           // Who lapsed before a window: the Follow-ups page reads the last rescore's status.
           status && tx.objectStore('meta').put({ ...status, followUpsMissed: figures.lapsed, followUpsOpen: open }),
         ]
@@ -133,11 +134,12 @@ type Found = Awaited<ReturnType<typeof scoreStored>>;
 
 /**
  * The figures the whole rescore counted over every customer, counted again with the touched as
- * they are now: from the whole rescore's customer table (`table`, build `built`) and the day's snapshot,
- * each touched customer in their row (new ones after), and the table's patch of them, made by the
- * builder the whole rescore uses. Null without that table; the snapshot null without the day's.
+ * they are now: from the whole rescore's customer table (`table`, build `built`), each touched
+ * customer in their row (new ones after), and the table's patch of them, made by the builder the
+ * whole rescore uses; and their standings, to lie over the day's snapshot. Null without that
+ * table; the standings null without the day's snapshot (`today`: whether there is one).
  */
-async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, today: SnapshotRecord | undefined, built: string, found: readonly Found[], registry: Registry, counts: CustomerTableHead['counts'], asOfDay: number) {
+async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, today: boolean, built: string, found: readonly Found[], registry: Registry, counts: CustomerTableHead['counts'], asOfDay: number) {
   if (!table) return null;
   const { head, records } = table;
   const byKey = <T,>(value: (customer: Found) => T) => new Map(found.map((customer) => [customer.history.customer.key, value(customer)]));
@@ -159,7 +161,7 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
       seen: seenOfTable(held),
       written: Date.now(),
     } satisfies StoredTablePatch,
-    snapshot: today && withStandings(today, found.map(({ hashes, outcome, facts, previous }) => ({ hashes, tier: outcome.tier, badges: outcome.badges, stage: facts.lifecycleStage, previous }))),
+    snapshot: today ? standingsPatch(asOfDay, found.map(({ hashes, outcome, facts, previous }) => ({ hashes, tier: outcome.tier, badges: outcome.badges, stage: facts.lifecycleStage, previous }))) : null,
   };
 }
 

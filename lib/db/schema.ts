@@ -46,6 +46,8 @@ export interface TiermarkDB extends DBSchema {
   abTests: { key: string; value: AbTest };
   /** Every customer's standing as of a rescore's day, thinned as they age (see lib/snapshots.ts). */
   snapshots: { key: number; value: SnapshotRecord };
+  /** By day: the standings the day's rescores of the touched found since its snapshot was written, which lie over it (see lib/db/snapshots.ts). */
+  snapshotPatches: { key: number; value: SnapshotRecord };
   /** The badge index by shard, written by the rescore (see badge-index.ts); rebuilt, so never backed up. */
   badgeShards: { key: number; value: BadgeShard };
   /** The customer table by record name, written by the rescore (see customer-table.ts); rebuilt, so never backed up. */
@@ -185,6 +187,10 @@ export const MIGRATIONS: readonly Upgrade[] = [
   // v11: what imports changed in a bucket, kept beside it until worth writing into it.
   (db) => {
     db.createObjectStore('bucketChanges', { keyPath: ['store', 'bucket'] });
+  },
+  // v12: the standings a day's rescores of the touched found, beside the day's snapshot.
+  (db) => {
+    db.createObjectStore('snapshotPatches', { keyPath: 'day' });
   },
 ];
 

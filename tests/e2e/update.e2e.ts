@@ -96,8 +96,8 @@ describe('updating from the earlier release', () => {
     page = await browser.context.newPage();
     await page.goto(`chrome-extension://${extensionId}/options.html#overview`);
     await page.locator('.tm-rfm-grid').waitFor();
-    const version = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; ok([db.version, ...['badgeShards', 'customerTable', 'customerNotes', 'abTests', 'snapshots', 'touched', 'rescored', 'aliasDigests', 'bucketChanges'].map((name) => [...db.objectStoreNames].includes(name))]); db.close(); }; })`);
-    expect(version).toEqual([11, true, true, true, true, true, true, true, true, true]);
+    const version = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; ok([db.version, ...['badgeShards', 'customerTable', 'customerNotes', 'abTests', 'snapshots', 'touched', 'rescored', 'aliasDigests', 'bucketChanges', 'snapshotPatches'].map((name) => [...db.objectStoreNames].includes(name))]); db.close(); }; })`);
+    expect(version).toEqual([12, true, true, true, true, true, true, true, true, true, true]);
     const later = await shopState(page);
     expect({ ...later, followUps: undefined }).toEqual({ ...earlier, followUps: undefined });
     expect(later.followUps[done]).toBe('done');

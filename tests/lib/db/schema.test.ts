@@ -31,7 +31,7 @@ describe('database schema', () => {
 
     const latest = await openTiermarkDB(name);
     expect(latest.version).toBe(DB_VERSION);
-    expect([...latest.objectStoreNames].sort()).toEqual(['abTests', 'aliasDigests', 'aliases', 'badgeShards', 'bucketChanges', 'customerNotes', 'customerTable', 'customers', 'followups', 'imports', 'keptDates', 'meta', 'orders', 'profiles', 'rescored', 'ruleFiles', 'shops', 'snapshots', 'staged', 'stagedAliases', 'touched']);
+    expect([...latest.objectStoreNames].sort()).toEqual(['abTests', 'aliasDigests', 'aliases', 'badgeShards', 'bucketChanges', 'customerNotes', 'customerTable', 'customers', 'followups', 'imports', 'keptDates', 'meta', 'orders', 'profiles', 'rescored', 'ruleFiles', 'shops', 'snapshotPatches', 'snapshots', 'staged', 'stagedAliases', 'touched']);
     expect(await storeCounts(latest)).toMatchObject({ customers: 3, orders: 7 });
     expect((await getCustomerEntry(latest, 'taobao:茶友小王'))!.customer).toMatchObject({ orderCount: 2, monetaryMinor: 38400 });
     expect(await customersForAlias(latest, 'order:2847561230003')).toEqual(['taobao:lily_2019']);

@@ -7,7 +7,8 @@ import { importFile } from '../../../lib/db/importer';
 import { readProfiles, type Profile } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
-import { snapshotDays } from '../../../lib/db/snapshots';
+import { snapshotDays, snapshotOf, writeSnapshot } from '../../../lib/db/snapshots';
+import { daysToKeep, keyHashes, SnapshotBuilder } from '../../../lib/snapshots';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
@@ -130,4 +131,28 @@ describe('snapshots kept by the rescore', () => {
     const stayed = tiers.movement.counts.reduce((n, row, i) => n + row[i]!, 0);
     expect(stayed).toBeLessThan(tiers.movement.counts.flat().reduce((a, b) => a + b, 0));
   }, 60_000);
+
+  it('let a day’s patch go with the day: written whole again, or thinned out', async () => {
+    const db = await openTiermarkDB(`snapshots-thinned-${Math.random()}`);
+    const today = dayOf('2026-11-20');
+    // Two days of one week two months back, of which only the first is kept.
+    const old = Array.from({ length: 60 }, (_, i) => today - 40 - i).find((day) => daysToKeep([day, day + 1], today).length === 1)!;
+    const standings = (day: number, keys: string[]) => {
+      const builder = new SnapshotBuilder(day);
+      for (const key of keys) builder.add(keyHashes(key), null, [], 'new');
+      return builder.finish();
+    };
+    for (const day of [old, old + 1, today]) {
+      await db.put('snapshots', standings(day, ['taobao:a']));
+      await db.put('snapshotPatches', standings(day, ['taobao:b']));
+    }
+    expect((await snapshotOf(db, old + 1))!.size).toBe(2);
+    await writeSnapshot(db, standings(today, ['taobao:a', 'taobao:c']));
+    expect(await snapshotDays(db)).toEqual([old, today]);
+    expect(await db.getAllKeys('snapshotPatches')).toEqual([old]);
+    expect((await snapshotOf(db, old))!.size).toBe(2);
+    expect((await snapshotOf(db, today))!.size).toBe(2);
+    expect(await snapshotOf(db, old + 1)).toBeUndefined();
+  });
 });
+

@@ -12,7 +12,7 @@ import { defaultRegistry } from '../../../lib/engine/registry';
 import type { OverviewRecord } from '../../../lib/overview';
 import { segmentsOfCounts } from '../../../lib/segments';
 import { keyHashes, movement, SnapshotReader } from '../../../lib/snapshots';
-import { snapshotDays } from '../../../lib/db/snapshots';
+import { snapshotDays, snapshotOf } from '../../../lib/db/snapshots';
 import { ROOT } from '../../helpers';
 import { importText, shopsAfterADay, WOO_HEADER } from './day-of-orders';
 import { isoDay, localDayNumber } from '../../../lib/time';
@@ -58,7 +58,7 @@ async function readings(db: Database, overview: OverviewRecord) {
   const members = [];
   for (const segment of segmentsOfCounts(overview.all.segments)) members.push(await table.members(segment, null));
   // The day's snapshot: where each customer stands, and how many moved since the month before, by ref.
-  const [earlier, today] = await Promise.all((await snapshotDays(db)).map((day) => db.get('snapshots', day)));
+  const [earlier, today] = await Promise.all((await snapshotDays(db)).map((day) => snapshotOf(db, day)));
   const everyone = (await table.query(ALL, 0, 100_000)).rows.map((row) => row.key).sort();
   const reader = new SnapshotReader(today!);
   const moved = (['tier', 'segment', 'stage'] as const).map((dimension) => {
@@ -108,6 +108,39 @@ describe('the customer table under a rescore of the touched', () => {
     expect(patched.previews.some((preview) => preview.matches > 0)).toBe(true);
     expect(patched.standings.find(([key]) => key === 'woocommerce:grace@example.com')![1]).not.toBeNull();
     expect(patched.moved[0]!.cells.length).toBeGreaterThan(1);
+  });
+
+  it('leaves the day’s snapshot as the whole rescore wrote it, the touched’s standings kept beside it until the next whole rescore of the day', async () => {
+    const { db, asOf, dayCustomers } = await shopsAfterADay();
+    const day = localDayNumber(asOf.asOf, asOf.timeZone);
+    const written = (await db.get('snapshots', day))!;
+    expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done', complete: true });
+    // Only the day's patch was written: the day's record is the whole rescore's, byte for byte.
+    expect(new Uint8Array((await db.get('snapshots', day))!.bytes)).toEqual(new Uint8Array(written.bytes));
+    expect((await db.get('snapshotPatches', day))!.size).toBe(dayCustomers);
+    expect(await db.getAllKeys('snapshotPatches')).toEqual([day]);
+    // Read back, the day holds the new buyers the record alone lacks.
+    const grace = keyHashes('woocommerce:grace@example.com');
+    expect(new SnapshotReader(written).standingOf(grace)).toBeNull();
+    expect(new SnapshotReader((await snapshotOf(db, day))!).standingOf(grace)).not.toBeNull();
+    // The whole rescore of the day writes the day whole: the patch goes with it.
+    expect(await rescore(db, { reason: 'import', ...asOf })).toMatchObject({ state: 'done', modelsKept: true });
+    expect(await db.getAllKeys('snapshotPatches')).toEqual([]);
+    expect(new SnapshotReader((await db.get('snapshots', day))!).standingOf(grace)).not.toBeNull();
+  });
+
+  it('has the next day’s rescore read the day’s standings with the touched’s over them: a new buyer’s tier dates from the day', async () => {
+    const { db, asOf } = await shopsAfterADay();
+    const day = localDayNumber(asOf.asOf, asOf.timeZone);
+    expect(await rescoreTouched(db, asOf)).toMatchObject({ state: 'done', complete: true });
+    const grace = keyHashes('woocommerce:grace@example.com');
+    const onTheDay = new SnapshotReader((await snapshotOf(db, day))!).standingOf(grace)!;
+    expect(await rescore(db, { reason: 'daily', ...asOf, asOf: asOf.asOf + 86_400_000 })).toMatchObject({ state: 'done' });
+    const nextDay = new SnapshotReader((await db.get('snapshots', day + 1))!).standingOf(grace)!;
+    expect(nextDay.tier).toBe(onTheDay.tier);
+    expect(nextDay.tierSince).toBe(day);
+    // And the day, read back, is still the day with its patch.
+    expect(new SnapshotReader((await snapshotOf(db, day))!).standingOf(grace)).toEqual(onTheDay);
   });
 
   it('opens a day’s patch without its rows’ text, reads each of its parts once where first needed, and never a newer patch’s', async () => {
