@@ -51,8 +51,11 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   // columns the figures need are some 100 MB, the earlier snapshot 20 MB. That snapshot, which
   // scoring needs, is read first: read beside the table it came last, and scoring waited for both.
   // Of the day's snapshot only whether the whole rescore wrote one: the touched's standings lie over it.
+  // What staff keep and the store's counts first: asked after the big reads, they waited for them.
+  const staffKept = Promise.all([allKeptDates(db), allNotes(db), storeCounts(db)]);
   const earlier = snapshotBefore(db, base.asOfDay);
   const reads = {
+    staffKept,
     earlier,
     table: earlier.then(() => tableOfBuild(db, inForce.base.built, tallyRecordNames)),
     today: earlier.then(async () => (await db.getKey('snapshots', base.asOfDay)) !== undefined),
@@ -65,7 +68,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const { base: kept, touched } = reusable;
   await options.onTouched?.(touched.customers.size);
   const scoring: Scoring = { base, ctx: { ...base, models: kept.models }, ruleSetFor: ruleSetsWith(ruleFiles, registry, kept.unfit), earlier: await reads.earlier };
-  const [dates, notes, counts] = await Promise.all([allKeptDates(db), allNotes(db), storeCounts(db)]);
+  const [dates, notes, counts] = await reads.staffKept;
   const read = performance.now();
   const now = Date.now();
   const groups = new Map<number, RescoredGroup>();
