@@ -85,6 +85,8 @@ export interface Touched {
   overflow: boolean;
   /** `added`: not in the last whole rescore. */
   customers: Map<string, { customer: Customer; digest: OrderDigest; added: boolean }>;
+  /** Whether some customer was staged more than once (two imports of the day both changed them). */
+  repeated: boolean;
   /** Identifiers imports added or hold since, with whom each names: sorted by their hashes, each once (see staged-identifiers.ts). */
   identifiers: Uint32Array;
 }
@@ -96,37 +98,45 @@ export async function touchedSince(db: Database): Promise<Touched> {
   const customers: Touched['customers'] = new Map();
   const identifiers: Uint32Array[] = [];
   let lastSeq = 0;
+  let staged = 0;
   for (const batch of batches) {
     lastSeq = Math.max(lastSeq, batch.seq!);
     if (batch.identifiers) identifiers.push(new Uint32Array(batch.identifiers));
     if (batch.json === undefined) continue;
     const part = JSON.parse(batch.json) as TouchedPart;
     for (const [customer, digest, added] of part.customers ?? []) customers.set(customer.key, { customer, digest, added: added || customers.get(customer.key)?.added === true });
+    staged += part.customers?.length ?? 0;
     if (part.aliases) identifiers.push(stagedWords(part.aliases.map(([alias, named]) => [alias, Array.isArray(named) ? namedOf(named) : named])));
   }
-  return { lastSeq, overflow: count?.overflow ?? false, customers, identifiers: mergeStaged(identifiers) };
+  return { lastSeq, overflow: count?.overflow ?? false, customers, repeated: staged > customers.size, identifiers: mergeStaged(identifiers) };
 }
 
 /**
- * The batches `touched` was read from as one, under the last one's number, in the transaction of
- * the rescore of the touched that read them: the next reads each customer once, not once per
- * import since the whole rescore (a shop importing a few files a day parsed them all again each
- * time). A batch a commit staged meanwhile comes after it, as it came after them. The count of the
+ * In the transaction of the rescore of the touched that read them: where some customer was staged
+ * more than once, the batches `touched` was read from as one, under the last one's number, so the
+ * next reads each customer once, not once per import since the whole rescore (a shop importing a
+ * few files a day parsed them all again each time); a batch a commit staged meanwhile comes after
+ * it, as it came after them. Batches of distinct customers (a day's first import) stay as they
+ * are: written again as one, 18 MB of text at a million, for nothing saved. Either way the count of the
  * staged is made again of distinct customers: counted per import, four imports of one day's
  * customers at a million passed TOUCHED_MAX and forced a whole rescore.
  */
 export async function compactTouched(stores: Writable, touched: Touched): Promise<void> {
   if (touched.lastSeq === 0) return;
-  const customers = [...touched.customers.values()].map(({ customer, digest, added }): TouchedCustomer => [customer, digest, added]);
   // In this transaction no commit stages: the batches after lastSeq are all that came meanwhile.
   const [count, later] = await Promise.all([stores.meta.get('touched') as Promise<TouchedCount | undefined>, stores.touched.getAll(IDBKeyRange.lowerBound(touched.lastSeq, true))]);
   const keys = new Set(touched.customers.keys());
   for (const batch of later) for (const [customer] of batch.json === undefined ? [] : ((JSON.parse(batch.json) as TouchedPart).customers ?? [])) keys.add(customer.key);
+  const customers = () => [...touched.customers.values()].map(({ customer, digest, added }): TouchedCustomer => [customer, digest, added]);
   await Promise.all([
-    stores.touched.delete(IDBKeyRange.upperBound(touched.lastSeq, true)),
-    // Sorted and each once already: the next rescore of the touched only merges what came after.
-    stores.touched.put({ seq: touched.lastSeq, json: JSON.stringify({ customers } satisfies TouchedPart), identifiers: touched.identifiers.slice().buffer }),
-    count && !count.overflow && stores.meta.put({ ...count, customers: keys.size }),
+    ...(touched.repeated
+      ? [
+          stores.touched.delete(IDBKeyRange.upperBound(touched.lastSeq, true)),
+          // Sorted and each once already: the next rescore of the touched only merges what came after.
+          stores.touched.put({ seq: touched.lastSeq, json: JSON.stringify({ customers: customers() } satisfies TouchedPart), identifiers: touched.identifiers.slice().buffer }),
+        ]
+      : []),
+    count && !count.overflow && count.customers !== keys.size && stores.meta.put({ ...count, customers: keys.size }),
   ]);
 }
 

@@ -337,7 +337,8 @@ describe('rescoring only the customers an import touched', () => {
     // One batch now, holding what the several held, and counted once each: imports of the same
     // customers all day long never reach the count past which only a whole rescore runs.
     expect(await db.count('touched')).toBe(1);
-    expect(await touchedSince(db)).toEqual(staged);
+    expect(staged.repeated).toBe(true);
+    expect(await touchedSince(db)).toEqual({ ...staged, repeated: false });
     expect(await stagedCount()).toBe(buyersOf(NEXT_DAY, later));
     const ada = (await getProfile(db, 'woocommerce:ada@example.com'))!;
     expect(ada.facts).toMatchObject({ orderCount: 3, monetary: 422 });
@@ -349,6 +350,21 @@ describe('rescoring only the customers an import touched', () => {
     const layered = await Promise.all(['ada@example.com', 'hedy@example.net', 'grace@example.com'].map((email) => getProfile(db, `woocommerce:${email}`)));
     expect(await rescore(db, { reason: 'import', ...AS_OF })).toMatchObject({ state: 'done', modelsKept: true });
     expect(await Promise.all(['ada@example.com', 'hedy@example.net', 'grace@example.com'].map((email) => getProfile(db, `woocommerce:${email}`)))).toEqual(layered);
+  });
+
+  it('leaves a day’s first import’s batches as it staged them, each customer once, and reads the next over them', async () => {
+    const db = await shopAfterADay();
+    const batches = await db.getAll('touched');
+    expect(batches.length).toBeGreaterThan(1);
+    const buyers = new Set(NEXT_DAY.trim().split('\n').slice(1).map((line) => line.split(',')[2]));
+    expect(await rescoreTouched(db, AS_OF)).toMatchObject({ state: 'done', customers: buyers.size });
+    expect(await db.getAll('touched')).toEqual(batches);
+    expect(((await db.get('meta', 'touched')) as TouchedCount).customers).toBe(buyers.size);
+    // Ada again: now held twice, the batches are read as one and written so.
+    await importText(db, 'later.csv', `${WOO_HEADER}\n11,2024-03-10,ada@example.com,Ada,Lovelace,7.00\n`);
+    expect(await rescoreTouched(db, AS_OF)).toMatchObject({ state: 'done', customers: buyers.size });
+    expect(await db.count('touched')).toBe(1);
+    expect((await getProfile(db, 'woocommerce:ada@example.com'))!.facts).toMatchObject({ orderCount: 3 });
   });
 
   it('counts the customers a commit staged while the touched were rescored, once each', async () => {
