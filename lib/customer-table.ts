@@ -16,7 +16,7 @@ import { PatchedTable, type StoredTablePatch } from './table-patch';
 import type { FollowUpList } from './follow-up-list';
 import type { FollowUpRecord } from './follow-ups';
 import { codeIn, codesOf, entryKeys, narrowCodes } from './table-codes';
-import { CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, periodFigures, periodOfChoice, previousPeriod, TREND_PERIODS, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
+import { choiceFigures, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, TREND_PERIODS, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
 /**
  * The customer table: what the Customers page lists, sorts, filters and searches, in columns
@@ -1123,12 +1123,9 @@ export class CustomerTable {
       const { trend: periods, ...figures } = opening;
       return trend > 0 ? { ...figures, trend: periods!.slice(-trend) } : figures;
     }
-    const { kind } = choice;
-    const period = periodOfChoice(choice, head.asOfDay);
     const equityColumn = `fact:${CUSTOMER_EQUITY.fact}`;
     const hasEquity = head.columns[equityColumn]?.kind === 'number';
     const { columns, keep } = await this.occasions(shop, hasEquity ? [equityColumn] : []);
-    const previous = previousPeriod(kind, period);
     const equity: ShopKpis['equity'] = {};
     if (hasEquity) {
       const values = this.column(equityColumn)!;
@@ -1140,14 +1137,7 @@ export class CustomerTable {
         entry.value += value;
       }
     }
-    const current = periodFigures(columns, period, previous, head.asOfDay, settings, keep);
-    const before = periodFigures(columns, previous, previousPeriod(kind, previous), head.asOfDay, settings, keep);
-    const periods: PeriodFigures[] = [current, before];
-    for (let span = previous; periods.length < trend; ) {
-      span = previousPeriod(kind, span);
-      periods.push(periodFigures(columns, span, previousPeriod(kind, span), head.asOfDay, settings, keep));
-    }
-    return { asOfDay: head.asOfDay, kind, settings, current, previous: before, equity, ...(trend > 0 && { trend: periods.slice(0, trend).reverse() }) };
+    return { asOfDay: head.asOfDay, kind: choice.kind, settings, ...choiceFigures(columns, choice, head.asOfDay, settings, trend, keep), equity };
   }
 
   /** The cohorts of the last `count` months or weeks, of the customers of a shop (or all) who buy in a currency. */

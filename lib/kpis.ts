@@ -152,6 +152,44 @@ export function periodFigures(columns: OccasionColumns, period: Period, previous
   return figures;
 }
 
+/**
+ * A choice's periods, counted over occasions: the chosen, the one before, and up to `trend` in all
+ * (oldest first), as the Overview shows them.
+ */
+export function choiceFigures(columns: OccasionColumns, choice: PeriodChoice, asOfDay: number, settings: KpiSettings, trend: number, keep?: (row: number) => boolean): { current: PeriodFigures; previous: PeriodFigures; trend?: PeriodFigures[] } {
+  const { kind } = choice;
+  const period = periodOfChoice(choice, asOfDay);
+  const previous = previousPeriod(kind, period);
+  const current = periodFigures(columns, period, previous, asOfDay, settings, keep);
+  const before = periodFigures(columns, previous, previousPeriod(kind, previous), asOfDay, settings, keep);
+  const periods: PeriodFigures[] = [current, before];
+  for (let span = previous; periods.length < trend; ) {
+    span = previousPeriod(kind, span);
+    periods.push(periodFigures(columns, span, previousPeriod(kind, span), asOfDay, settings, keep));
+  }
+  return { current, previous: before, ...(trend > 0 && { trend: periods.slice(0, trend).reverse() }) };
+}
+
+const COUNTED = ['buyers', 'newCustomers', 'repeatBuyers', 'newSettled', 'newBoughtAgain', 'previousBuyers', 'churned', 'lapsed', 'reactivated'] as const;
+
+/**
+ * One period's figures with some customers' taken out (`out`) and others' put in (`in`), each
+ * counted over the same period: every figure is a count or a sum of customers counted on their
+ * own, so this is what counting everyone again gives.
+ */
+export function figuresMoved(figures: PeriodFigures, out: PeriodFigures, into: PeriodFigures): PeriodFigures {
+  const moved: PeriodFigures = { ...figures, byCurrency: {} };
+  for (const name of COUNTED) moved[name] = figures[name] - out[name] + into[name];
+  for (const code of new Set([...Object.keys(figures.byCurrency), ...Object.keys(into.byCurrency)])) {
+    const [was, gone, come] = [figures.byCurrency[code], out.byCurrency[code], into.byCurrency[code]];
+    const buyers = (was?.buyers ?? 0) - (gone?.buyers ?? 0) + (come?.buyers ?? 0);
+    const netSalesMinor = (was?.netSalesMinor ?? 0) - (gone?.netSalesMinor ?? 0) + (come?.netSalesMinor ?? 0);
+    // As a count of everyone leaves out a currency nobody bought in.
+    if (buyers > 0 || netSalesMinor !== 0) moved.byCurrency[code] = { buyers, netSalesMinor };
+  }
+  return moved;
+}
+
 export type KpiId = 'buyers' | 'new-customers' | 'repurchase-rate' | 'second-purchase-rate' | 'churn-rate' | 'reactivation-rate' | 'customer-spend' | 'net-sales';
 
 export interface Kpi {

@@ -1,4 +1,5 @@
-import type { CustomerTableHead, ShopSeen } from './customer-table';
+import type { CustomerTableHead, ShopKpis, ShopSeen } from './customer-table';
+import { choiceFigures, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, figuresMoved, OPENING_PERIOD, TREND_PERIODS, type OccasionColumns } from './kpis';
 import { emptyTally, tallyCustomer, TALLIED_FACTS, type OverviewRecord, type OverviewTally, type TalliedCustomer } from './overview';
 import { shopOfKey } from './shops';
 import { keyHashes } from './snapshots';
@@ -19,9 +20,10 @@ import { codesOf, type CodeColumn } from './table-codes';
 
 /** The table's records the tally reads. */
 export function tallyRecordNames(head: CustomerTableHead): string[] {
-  const facts = [...TALLIED_FACTS, ...FORECAST_FACTS, 'monetary', 'orderCount'];
+  const facts = [...TALLIED_FACTS, ...FORECAST_FACTS, 'monetary', 'orderCount', CUSTOMER_EQUITY.fact];
+  const occasions = head.openingKpis ? ['occasionEnd', 'occasionDay', 'occasionSpend'] : [];
   const spend = (head.spendCurrencies ?? []).map((currency) => `spend:${currency}`);
-  return ['keyHash', 'keySecondHash', 'tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop', 'orderCount', 'monetaryMinor', ...spend, ...facts.map((fact) => `fact:${fact}`).filter((name) => name in head.columns)];
+  return ['keyHash', 'keySecondHash', 'tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop', 'orderCount', 'monetaryMinor', ...occasions, ...spend, ...facts.map((fact) => `fact:${fact}`).filter((name) => name in head.columns)];
 }
 
 /**
@@ -246,4 +248,64 @@ function mergedSpend(list: Float64Array, out: Float64Array, add: Float64Array): 
     else merged[at++] = list[i++]!;
   }
   return merged.subarray(0, at);
+}
+
+/**
+ * The Overview's opening KPIs over the table with the touched as they are now, where the table kept
+ * its own: every period's figures with the touched rows' counted over their occasions then taken
+ * out and `touched`'s (their figures now, counted by the patch's builder) put in, as each customer
+ * counts on their own; the customer equity summed again over the column with each touched
+ * customer's value in their row and the new ones after, as the patched table sums it. `now`: the
+ * touched in the patch's order. Counted over the patch by the Overview's first opening, they took
+ * a second of every customer's purchases read and walked, beside the first pages of the day.
+ */
+export function openingKpisOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, touched: ShopKpis | undefined, now: ReadonlyMap<string, { currency: string; facts: Facts }>, rowsOf: ReadonlyMap<string, number>): ShopKpis | null {
+  const opening = head.openingKpis;
+  if (!opening?.trend || !touched?.trend) return null;
+  const end = new Uint32Array(records.get('occasionEnd')!);
+  const [day, spend] = [new Int32Array(records.get('occasionDay')!), new Float64Array(records.get('occasionSpend')!)];
+  const currency = codesOf(records.get('currency')!, head.size);
+  const rows = [...rowsOf.values()];
+  const startOf = (row: number) => (row > 0 ? end[row - 1]! : 0);
+  const start = new Uint32Array(rows.length + 1);
+  rows.forEach((row, i) => (start[i + 1] = start[i]! + end[row]! - startOf(row)));
+  const was: OccasionColumns = { size: rows.length, start, day: new Int32Array(start[rows.length]!), spendMinor: new Float64Array(start[rows.length]!), currency: Uint32Array.from(rows, (row) => currency[row]!), currencies: head.currencies };
+  rows.forEach((row, i) => {
+    was.day.set(day.subarray(startOf(row), end[row]), start[i]);
+    was.spendMinor.set(spend.subarray(startOf(row), end[row]), start[i]);
+  });
+  const gone = choiceFigures(was, OPENING_PERIOD, head.asOfDay, DEFAULT_KPI_SETTINGS, TREND_PERIODS);
+  return {
+    ...opening,
+    current: figuresMoved(opening.current, gone.current, touched.current),
+    previous: figuresMoved(opening.previous, gone.previous, touched.previous),
+    trend: opening.trend.map((figures, i) => figuresMoved(figures, gone.trend![i]!, touched.trend![i]!)),
+    equity: equityOver(head, records, currency, now, rowsOf),
+  };
+}
+
+/** The customer equity of every currency over the table's rows, those in `rowsOf` with `now`'s value, then `now`'s new customers. */
+function equityOver(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, currency: CodeColumn, now: ReadonlyMap<string, { currency: string; facts: Facts }>, rowsOf: ReadonlyMap<string, number>): ShopKpis['equity'] {
+  const equity: ShopKpis['equity'] = {};
+  const values = numbers(head, records, `fact:${CUSTOMER_EQUITY.fact}`);
+  if (!values) return equity;
+  const add = (code: string, value: number) => {
+    if (value !== value) return;
+    const entry = (equity[code] ??= { customers: 0, value: 0 });
+    entry.customers += 1;
+    entry.value += value;
+  };
+  // A column holds a value of another type as unknown.
+  const valueNow = (customer: { facts: Facts }) => {
+    const value = customer.facts[CUSTOMER_EQUITY.fact];
+    return typeof value === 'number' ? value : Number.NaN;
+  };
+  const replaced = new Map([...rowsOf].map(([key, row]) => [row, now.get(key)!]));
+  for (let row = 0; row < head.size; row += 1) {
+    const customer = replaced.get(row);
+    if (customer) add(customer.currency, valueNow(customer));
+    else add(head.currencies[currency[row]!]!, values[row]!);
+  }
+  for (const [key, customer] of now) if (!rowsOf.has(key)) add(customer.currency, valueNow(customer));
+  return equity;
 }

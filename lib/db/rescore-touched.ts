@@ -4,7 +4,7 @@ import { withForecast, type ForecastRecord } from '../forecast';
 import type { ScoreSettings } from '../scoring/scorer';
 import { standingsPatch } from '../snapshots';
 import type { StoredTablePatch } from '../table-patch';
-import { forecastOfTable, heldCodes, missedOfTable, rowsOfKeys, seenOfTable, spendOfTable, tallyOfTable, tallyRecordNames } from '../table-tally';
+import { forecastOfTable, heldCodes, missedOfTable, openingKpisOfTable, rowsOfKeys, seenOfTable, spendOfTable, tallyOfTable, tallyRecordNames } from '../table-tally';
 import { localDayNumber } from '../time';
 import { badgePatch, storedLook, type PatchedCustomer } from './badge-index';
 import { bucketOf } from './buckets';
@@ -60,8 +60,7 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
     table: earlier.then(() => tableOfBuild(db, inForce.base.built, tallyRecordNames)),
     today: earlier.then(async () => (await db.getKey('snapshots', base.asOfDay)) !== undefined),
     followUps: earlier.then(() => db.get('customerTable', tableRecordKey(inForce.base.built, FOLLOW_UP_LIST))),
-  };
-  // Awaited later, or not at all; a failed read meanwhile is not an unhandled rejection.
+  };  // Awaited later, or not at all; a failed read meanwhile is not an unhandled rejection.
   for (const read of Object.values(reads)) read.catch(() => undefined);
   const reusable = await touchedOver(db, inForce);
   if ('whole' in reusable) return { state: 'whole', reason: reusable.whole };
@@ -149,8 +148,11 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
   const rowsOf = rowsOfKeys(found.map(({ history }) => history.customer.key), records);
   const listed = new CustomerTableBuilder(registry.facts, found.length, { rows: Math.max(1, found.length), search: Math.max(1, found.length) });
   for (const { history, facts, outcome, hashes } of found) listed.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed, hashes);
-  const spend = spendOfTable(head, records, byKey(({ history, facts }) => ({ currency: history.customer.currency, facts })), rowsOf);
+  const factsNow = byKey(({ history, facts }) => ({ currency: history.customer.currency, facts }));
+  const spend = spendOfTable(head, records, factsNow, rowsOf);
   const held = heldCodes(head, records, rowsOf);
+  const patchRecords = await listed.finish(built, counts, asOfDay);
+  const openingKpis = openingKpisOfTable(head, records, patchRecords.find((record): record is CustomerTableHead => record.name === 'head')?.openingKpis, factsNow, rowsOf);
   return {
     overview: tallyOfTable(head, records, byKey(({ history, facts, outcome }) => talliedOf(history.customer, facts, outcome)), rowsOf, held, asOfDay),
     lapsed: missedOfTable(head, records, byKey(({ outcome }) => outcome.missed), rowsOf),
@@ -158,9 +160,11 @@ async function figuresOver(table: Awaited<ReturnType<typeof tableOfBuild>>, toda
     // Rows in the order the builder took them.
     tablePatch: {
       rows: Int32Array.from(found, ({ history }) => rowsOf.get(history.customer.key) ?? -1).buffer,
-      records: await listed.finish(built, counts, asOfDay),
+      records: patchRecords,
       counts,
       ...(spend && { spend: [...spend].map(([currency, list]): [string, ArrayBuffer] => [currency, list.slice().buffer]) }),
+      // The Overview opens on them: not counted again over the patch by the background or a page.
+      ...(openingKpis && { openingKpis }),
       seen: seenOfTable(held),
       written: Date.now(),
     } satisfies StoredTablePatch,
