@@ -47,25 +47,30 @@ export async function rescoreTouched(db: Database, options: TouchedRescoreOption
   const { ruleFiles } = await activeRuleFiles(db, registry);
   const inForce = await baseInForce(db, base.asOfDay, rescoreInputs(ruleFiles, options.settings, options.timeZone));
   if ('whole' in inForce) return { state: 'whole', reason: inForce.whole };
-  // Read while the staged are parsed and the touched scored: at a million customers the table's
-  // columns the figures need are some 100 MB, the earlier snapshot 20 MB. That snapshot, which
-  // scoring needs, is read first: read beside the table it came last, and scoring waited for both.
+  // What scoring reads first: the staged (a day's first import, 30 MB at a million), what staff keep,
+  // the store's counts and the earlier snapshot (20 MB). Then, while the touched are scored, what
+  // the figures read: the table's columns (some 100 MB) and the follow-up list (23 MB). Read all at
+  // once they shared the disk, and scoring waited for the last of them.
   // Of the day's snapshot only whether the whole rescore wrote one: the touched's standings lie over it.
-  // What staff keep and the store's counts first: asked after the big reads, they waited for them.
+  const over = touchedOver(db, inForce);
   const staffKept = Promise.all([allKeptDates(db), allNotes(db), storeCounts(db)]);
   const earlier = snapshotBefore(db, base.asOfDay);
+  const scoringRead = Promise.all([over, staffKept, earlier]);
   const reads = {
+    over,
     staffKept,
     earlier,
-    table: earlier.then(() => tableOfBuild(db, inForce.base.built, tallyRecordNames)),
-    today: earlier.then(async () => (await db.getKey('snapshots', base.asOfDay)) !== undefined),
-    followUps: earlier.then(() => db.get('customerTable', tableRecordKey(inForce.base.built, FOLLOW_UP_LIST))),
-  };  // Awaited later, or not at all; a failed read meanwhile is not an unhandled rejection.
+    table: scoringRead.then(() => tableOfBuild(db, inForce.base.built, tallyRecordNames)),
+    today: scoringRead.then(async () => (await db.getKey('snapshots', base.asOfDay)) !== undefined),
+    followUps: scoringRead.then(() => db.get('customerTable', tableRecordKey(inForce.base.built, FOLLOW_UP_LIST))),
+  };
+  // Awaited later, or not at all; a failed read meanwhile is not an unhandled rejection.
   for (const read of Object.values(reads)) read.catch(() => undefined);
-  const reusable = await touchedOver(db, inForce);
+  const reusable = await over;
   if ('whole' in reusable) return { state: 'whole', reason: reusable.whole };
   const { base: kept, touched } = reusable;
-  await options.onTouched?.(touched.customers.size);
+  // Not waited for: its write queued behind the figures' reads, and scoring with it.
+  void options.onTouched?.(touched.customers.size)?.catch((error: unknown) => console.error('Tiermark: the count of the touched was not kept', error));
   const scoring: Scoring = { base, ctx: { ...base, models: kept.models }, ruleSetFor: ruleSetsWith(ruleFiles, registry, kept.unfit), earlier: await reads.earlier };
   const [dates, notes, counts] = await reads.staffKept;
   const read = performance.now();
