@@ -20,8 +20,10 @@ import { codesOf, type CodeColumn } from './table-codes';
 
 /** The table's records the tally reads. */
 export function tallyRecordNames(head: CustomerTableHead): string[] {
-  const facts = [...TALLIED_FACTS, ...FORECAST_FACTS, 'monetary', 'orderCount', CUSTOMER_EQUITY.fact];
-  const occasions = head.openingKpis ? ['occasionEnd', 'occasionDay', 'occasionSpend'] : [];
+  const facts = [...TALLIED_FACTS, ...FORECAST_FACTS, 'monetary', 'orderCount'];
+  // What the opening KPIs are moved with (see `openingKpisOfTable`).
+  const equity = `fact:${CUSTOMER_EQUITY.fact}`;
+  const occasions = head.openingKpis ? ['occasionEnd', 'occasionDay', 'occasionSpend', ...(equity in head.columns ? [equity] : [])] : [];
   const spend = (head.spendCurrencies ?? []).map((currency) => `spend:${currency}`);
   return ['keyHash', 'keySecondHash', 'tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop', 'orderCount', 'monetaryMinor', ...occasions, ...spend, ...facts.map((fact) => `fact:${fact}`).filter((name) => name in head.columns)];
 }
@@ -256,8 +258,9 @@ function mergedSpend(list: Float64Array, out: Float64Array, add: Float64Array): 
  * out and `touched`'s (their figures now, counted by the patch's builder) put in, as each customer
  * counts on their own; the customer equity summed again over the column with each touched
  * customer's value in their row and the new ones after, as the patched table sums it. `now`: the
- * touched in the patch's order. Counted over the patch by the Overview's first opening, they took
- * a second of every customer's purchases read and walked, beside the first pages of the day.
+ * touched in the patch's order. Counted over the patched table by the background after the
+ * rescore, they took a second of every customer's purchases read and walked, beside the pages a
+ * seller opens after an import.
  */
 export function openingKpisOfTable(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, touched: ShopKpis | undefined, now: ReadonlyMap<string, { currency: string; facts: Facts }>, rowsOf: ReadonlyMap<string, number>): ShopKpis | null {
   const opening = head.openingKpis;
