@@ -8,9 +8,13 @@ import type { Database, TiermarkDB } from './schema';
  * together, in one transaction, so no reader sees one without the other.
  */
 export async function snapshotOf(db: Database, day: number): Promise<SnapshotRecord | undefined> {
-  const tx = db.transaction(['snapshots', 'snapshotPatches']);
-  const [record, patch] = await Promise.all([tx.objectStore('snapshots').get(day), tx.objectStore('snapshotPatches').get(day)]);
+  const [record, patch] = await dayRecords(db, day);
   return record && withPatch(record, patch);
+}
+
+function dayRecords(db: Database, day: number) {
+  const tx = db.transaction(['snapshots', 'snapshotPatches']);
+  return Promise.all([tx.objectStore('snapshots').get(day), tx.objectStore('snapshotPatches').get(day)]);
 }
 
 type Writable<Name extends 'snapshots' | 'snapshotPatches'> = IDBPObjectStore<TiermarkDB, ArrayLike<StoreNames<TiermarkDB>>, Name, 'readwrite'>;
@@ -65,9 +69,12 @@ export async function customerPath(db: Database, key: string): Promise<PathStep[
   const hashes = keyHashes(key);
   const path: PathStep[] = [];
   for (const day of await snapshotDays(db)) {
-    const record = await snapshotOf(db, day);
-    const standing = record && new SnapshotReader(record).standingOf(hashes);
-    if (record && standing) extendPath(path, record, standing);
+    const [record, patch] = await dayRecords(db, day);
+    if (!record) continue;
+    // One customer: found in the day's patch, else in its record, not the two merged.
+    const inPatch = patch && new SnapshotReader(patch).standingOf(hashes);
+    const standing = inPatch ?? new SnapshotReader(record).standingOf(hashes);
+    if (standing) extendPath(path, inPatch ? patch : record, standing);
   }
   return path;
 }

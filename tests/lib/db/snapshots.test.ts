@@ -7,7 +7,7 @@ import { importFile } from '../../../lib/db/importer';
 import { readProfiles, type Profile } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
-import { snapshotDays, snapshotOf, writeSnapshot } from '../../../lib/db/snapshots';
+import { customerPath, snapshotDays, snapshotOf, writeSnapshot } from '../../../lib/db/snapshots';
 import { daysToKeep, keyHashes, SnapshotBuilder } from '../../../lib/snapshots';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { defaultRegistry } from '../../../lib/engine/registry';
@@ -153,6 +153,24 @@ describe('snapshots kept by the rescore', () => {
     expect((await snapshotOf(db, old))!.size).toBe(2);
     expect((await snapshotOf(db, today))!.size).toBe(2);
     expect(await snapshotOf(db, old + 1)).toBeUndefined();
+  });
+
+  it('read a customer’s path on a day from its patch where it holds them, from its record else', async () => {
+    const db = await openTiermarkDB(`snapshots-path-${Math.random()}`);
+    const today = dayOf('2026-11-20');
+    const tier = (ref: string) => ({ ref, label: { en: ref, 'zh-CN': ref }, rank: 1 });
+    const standings = (day: number, entries: Array<[string, string]>) => {
+      const builder = new SnapshotBuilder(day);
+      for (const [key, ref] of entries) builder.add(keyHashes(key), tier(ref), [], 'new');
+      return builder.finish();
+    };
+    await db.put('snapshots', standings(today - 1, [['taobao:a', 'member']]));
+    await db.put('snapshots', standings(today, [['taobao:a', 'member'], ['taobao:b', 'member']]));
+    await db.put('snapshotPatches', standings(today, [['taobao:a', 'vip'], ['taobao:c', 'vip']]));
+    const tiers = async (key: string) => (await customerPath(db, key)).map((step) => [step.fromDay, step.toDay, step.tier?.ref]);
+    expect(await tiers('taobao:a')).toEqual([[today - 1, today - 1, 'member'], [today, today, 'vip']]);
+    expect(await tiers('taobao:b')).toEqual([[today, today, 'member']]);
+    expect(await tiers('taobao:c')).toEqual([[today, today, 'vip']]);
   });
 });
 
