@@ -205,7 +205,7 @@ async function measureSize(customers: number): Promise<Figures> {
     }
     if (day.kpis) {
       const { keptAfterMs, shownMs } = day.kpis;
-      const counted = keptAfterMs === null ? 'not kept with the patch within a minute' : `kept with the patch ${fmt(keptAfterMs / 1000, 2)} s after the rescore ended`;
+      const counted = keptAfterMs === null ? 'not kept with the patch within a minute' : keptAfterMs === 0 ? 'kept with the patch by its rescore' : `kept with the patch ${fmt(keptAfterMs / 1000, 2)} s after the rescore ended`;
       console.log(`  Overview KPIs, its patch ${shownMs === null ? 'not shown' : `${fmt(shownMs, 0)} ms`}, ${counted}  (target ≤ 1000 ms)  ${shownMs !== null && shownMs <= 1000 ? 'ok' : 'MISSED'}`);
     }
     const { peakBytes, phase, byKind, extensionPeakBytes, extensionPhase, extensionByPhase } = memory.stop();
@@ -267,15 +267,16 @@ async function importDay(page: Page, extensionId: string, customers: number, cop
 
 /**
  * The Overview's KPIs over a day's patch: how long after the rescore they were kept with the patch
- * (null: not within a minute; the rescore writes them, a patch without them has the background
- * count them), then from navigation to them shown.
+ * (0: there at the first look; null: not within a minute; the rescore writes them, a patch without
+ * them has the background count them), then from navigation to them shown.
  */
 async function kpisOverPatch(page: Page, extensionId: string, rescoreEnded: number): Promise<{ keptAfterMs: number | null; shownMs: number | null }> {
   const kept = `new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const db = r.result; const tx = db.transaction('customerTable'); const h = tx.objectStore('customerTable').get('head'); h.onsuccess = () => { const g = tx.objectStore('customerTable').get(h.result.built + '/patch'); g.onsuccess = () => { db.close(); ok(Boolean(g.result?.patch?.openingKpis)); }; }; }; })`;
   let keptAfterMs: number | null = null;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await page.waitForTimeout(250)) {
+  for (let look = 0, deadline = Date.now() + 60_000; Date.now() < deadline; look += 1, await page.waitForTimeout(250)) {
     if (await page.evaluate(kept)) {
-      keptAfterMs = Date.now() - rescoreEnded;
+      // Kept at the first look (the Customers page was measured meanwhile): with the patch, by its rescore.
+      keptAfterMs = look === 0 ? 0 : Date.now() - rescoreEnded;
       break;
     }
   }
