@@ -303,10 +303,14 @@ function equityOver(head: CustomerTableHead, records: ReadonlyMap<string, ArrayB
     const value = customer.facts[CUSTOMER_EQUITY.fact];
     return typeof value === 'number' ? value : Number.NaN;
   };
-  const replaced = new Map([...rowsOf].map(([key, row]) => [row, now.get(key)!]));
+  // Each touched row's place in `touched`, from 1 (a lookup per row of a million was 80 ms).
+  const touched = [...now.values()];
+  const placeOf = new Map([...now.keys()].map((key, i) => [key, i + 1]));
+  const replaced = new Uint32Array(head.size);
+  for (const [key, row] of rowsOf) replaced[row] = placeOf.get(key)!;
   for (let row = 0; row < head.size; row += 1) {
-    const customer = replaced.get(row);
-    if (customer) add(customer.currency, valueNow(customer));
+    const at = replaced[row]!;
+    if (at > 0) add(touched[at - 1]!.currency, valueNow(touched[at - 1]!));
     else add(head.currencies[currency[row]!]!, values[row]!);
   }
   for (const [key, customer] of now) if (!rowsOf.has(key)) add(customer.currency, valueNow(customer));
