@@ -16,7 +16,7 @@ import { PatchedTable, type StoredTablePatch } from './table-patch';
 import type { FollowUpList } from './follow-up-list';
 import type { FollowUpRecord } from './follow-ups';
 import { codeIn, codesOf, entryKeys, narrowCodes } from './table-codes';
-import { choiceFigures, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, TREND_PERIODS, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
+import { choiceFigures, countEquity, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, TREND_PERIODS, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
 /**
  * The customer table: what the Customers page lists, sorts, filters and searches, in columns
@@ -1129,13 +1129,7 @@ export class CustomerTable {
     const equity: ShopKpis['equity'] = {};
     if (hasEquity) {
       const values = this.column(equityColumn)!;
-      for (let row = 0; row < head.size; row += 1) {
-        const value = values[row]!;
-        if (value !== value || (keep && !keep(row))) continue;
-        const entry = (equity[head.currencies[columns.currency[row]!]!] ??= { customers: 0, value: 0 });
-        entry.customers += 1;
-        entry.value += value;
-      }
+      for (let row = 0; row < head.size; row += 1) if (!keep || keep(row)) countEquity(equity, head.currencies[columns.currency[row]!]!, values[row]!);
     }
     return { asOfDay: head.asOfDay, kind: choice.kind, settings, ...choiceFigures(columns, choice, head.asOfDay, settings, trend, keep), equity };
   }

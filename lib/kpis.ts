@@ -170,6 +170,14 @@ export function choiceFigures(columns: OccasionColumns, choice: PeriodChoice, as
   return { current, previous: before, ...(trend > 0 && { trend: periods.slice(0, trend).reverse() }) };
 }
 
+/** A customer's predicted value counted into the customer equity of their currency; unknown (NaN) is not counted. */
+export function countEquity(equity: Record<string, { customers: number; value: number }>, currency: string, value: number): void {
+  if (value !== value) return;
+  const entry = (equity[currency] ??= { customers: 0, value: 0 });
+  entry.customers += 1;
+  entry.value += value;
+}
+
 const COUNTED = ['buyers', 'newCustomers', 'repeatBuyers', 'newSettled', 'newBoughtAgain', 'previousBuyers', 'churned', 'lapsed', 'reactivated'] as const;
 
 /**

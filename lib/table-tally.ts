@@ -1,5 +1,5 @@
 import type { CustomerTableHead, ShopKpis, ShopSeen } from './customer-table';
-import { choiceFigures, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, figuresMoved, OPENING_PERIOD, TREND_PERIODS, type OccasionColumns } from './kpis';
+import { choiceFigures, countEquity, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, figuresMoved, OPENING_PERIOD, TREND_PERIODS, type OccasionColumns } from './kpis';
 import { emptyTally, tallyCustomer, TALLIED_FACTS, type OverviewRecord, type OverviewTally, type TalliedCustomer } from './overview';
 import { shopOfKey } from './shops';
 import { keyHashes } from './snapshots';
@@ -292,12 +292,8 @@ function equityOver(head: CustomerTableHead, records: ReadonlyMap<string, ArrayB
   const equity: ShopKpis['equity'] = {};
   const values = numbers(head, records, `fact:${CUSTOMER_EQUITY.fact}`);
   if (!values) return equity;
-  const add = (code: string, value: number) => {
-    if (value !== value) return;
-    const entry = (equity[code] ??= { customers: 0, value: 0 });
-    entry.customers += 1;
-    entry.value += value;
-  };
+  // Counted as the patched table's KPIs count it, so the two sums are the same.
+  const add = (currency: string, value: number) => countEquity(equity, currency, value);
   // A column holds a value of another type as unknown.
   const valueNow = (customer: { facts: Facts }) => {
     const value = customer.facts[CUSTOMER_EQUITY.fact];
