@@ -82,7 +82,7 @@ export class PatchedTable {
   private held: Set<number> | null = null;
   /** The small table's records not yet read (see `splitPatch`). */
   private readonly apart: Set<string>;
-  private readonly written: number | undefined;
+  readonly written: number | undefined;
   /** Each patch row's row in the patched table. */
   private readonly at: Uint32Array;
   private readonly small: Map<string, ArrayBuffer | string>;
@@ -179,13 +179,13 @@ export class PatchedTable {
 
   /** Of `names`, the small table's records still to be read, each under its part's name (see `supply`). */
   partsToRead(names: readonly string[]): string[] {
-    return names.filter((name) => this.apart.has(name) && !this.small.has(name)).map((name) => partName({ written: this.written }, name));
+    return names.filter((name) => this.apart.has(name) && !this.small.has(name)).map((name) => partName(this, name));
   }
 
   /** Records of the small table read apart, by the names `partsToRead` gave. */
   supply(parts: ReadonlyMap<string, ArrayBuffer | string>): void {
     for (const name of this.apart) {
-      const part = parts.get(partName({ written: this.written }, name));
+      const part = parts.get(partName(this, name));
       if (part !== undefined && !this.small.has(name)) this.small.set(name, part);
     }
   }
