@@ -1,6 +1,6 @@
 import { keyHashesInto } from '../overlay/badge-index';
-import { BUCKETS, readBucket, withChanges, type AliasTargets, type StoredBucket } from './buckets';
-import { changesRange } from './slices';
+import { readBucket, withChanges, type AliasTargets, type StoredBucket } from './buckets';
+import { changesRange, readAhead } from './slices';
 import type { Database } from './schema';
 
 /**
@@ -82,28 +82,26 @@ export function eachDigested(digest: AliasDigest, visit: (first: number, second:
 }
 
 /**
- * Every alias bucket's digest, a slice of buckets at a time. One missing (a store from before
- * digests, a restored backup) is made from its bucket and kept, in the transaction that read it.
+ * Every alias bucket's digest, a slice of buckets at a time, the next one read while this one is
+ * worked on (see `bucketSlices`). One missing (a store from before digests, a restored backup) is
+ * made from its bucket and kept, in the transaction that read it.
  */
-export async function* digestSlices(db: Database, size: number): AsyncGenerator<AliasDigest[]> {
-  for (let first = 0; first < BUCKETS; first += size) {
-    const range = IDBKeyRange.bound(first, first + size - 1);
-    const read = db.transaction(['aliases', 'aliasDigests']);
-    const [buckets, digests] = await Promise.all([read.objectStore('aliases').getAllKeys(range), read.objectStore('aliasDigests').getAll(range)]);
-    if (digests.length === buckets.length) {
-      yield digests;
-      continue;
-    }
-    const tx = db.transaction(['aliases', 'aliasDigests', 'bucketChanges'], 'readwrite');
-    const [stored, kept, changes] = await Promise.all([
-      tx.objectStore('aliases').getAll(range),
-      tx.objectStore('aliasDigests').getAll(range),
-      tx.objectStore('bucketChanges').getAll(changesRange('aliases', first, first + size - 1)),
-    ]);
-    const have = new Map(kept.map((digest) => [digest.bucket, digest]));
-    const changed = new Map(changes.map((change) => [change.bucket, change]));
-    const all = stored.map((bucket) => have.get(bucket.bucket) ?? digestOfStored(withChanges(bucket, changed.get(bucket.bucket))!));
-    await Promise.all([...all.filter((digest) => !have.has(digest.bucket)).map((digest) => tx.objectStore('aliasDigests').put(digest)), tx.done]);
-    yield all;
-  }
+export const digestSlices = (db: Database, size: number): AsyncGenerator<AliasDigest[]> => readAhead(size, (first) => digestSlice(db, first, size));
+
+async function digestSlice(db: Database, first: number, size: number): Promise<AliasDigest[]> {
+  const range = IDBKeyRange.bound(first, first + size - 1);
+  const read = db.transaction(['aliases', 'aliasDigests']);
+  const [buckets, digests] = await Promise.all([read.objectStore('aliases').getAllKeys(range), read.objectStore('aliasDigests').getAll(range)]);
+  if (digests.length === buckets.length) return digests;
+  const tx = db.transaction(['aliases', 'aliasDigests', 'bucketChanges'], 'readwrite');
+  const [stored, kept, changes] = await Promise.all([
+    tx.objectStore('aliases').getAll(range),
+    tx.objectStore('aliasDigests').getAll(range),
+    tx.objectStore('bucketChanges').getAll(changesRange('aliases', first, first + size - 1)),
+  ]);
+  const have = new Map(kept.map((digest) => [digest.bucket, digest]));
+  const changed = new Map(changes.map((change) => [change.bucket, change]));
+  const all = stored.map((bucket) => have.get(bucket.bucket) ?? digestOfStored(withChanges(bucket, changed.get(bucket.bucket))!));
+  await Promise.all([...all.filter((digest) => !have.has(digest.bucket)).map((digest) => tx.objectStore('aliasDigests').put(digest)), tx.done]);
+  return all;
 }

@@ -31,15 +31,23 @@ export async function* bucketSlices<S extends BucketedStore>(db: Database, store
     });
     return Object.fromEntries(stores.map((store, i) => [store, read[i]!])) as { [K in S]: Array<TiermarkDB[K]['value']> };
   };
-  let next = slice(0);
+  yield* readAhead(size, slice);
+}
+
+/**
+ * Each slice of buckets read by `read` (from its first bucket), the next one asked for before one
+ * is handed over, so the store reads it while the caller works.
+ */
+export async function* readAhead<T>(size: number, read: (first: number) => Promise<T>): AsyncGenerator<T> {
+  let next = read(0);
   for (let first = 0; first < BUCKETS; first += size) {
-    const read = await next;
+    const slice = await next;
     if (first + size < BUCKETS) {
-      next = slice(first + size);
+      next = read(first + size);
       // A caller that stops early leaves it unread: its failure then is nobody's.
       next.catch(() => {});
     }
-    yield read;
+    yield slice;
   }
 }
 
