@@ -15,6 +15,19 @@ interface RfmModel {
  */
 const quintile = (worse: number, n: number) => (n === 1 ? 3 : Math.min(5, 1 + Math.floor((5 * worse) / (n - 1))));
 
+/**
+ * How many customers' recency or frequency is below (or at most) a whole number, counted once per
+ * number and model: a million customers have a few thousand of each, where a search of a million
+ * sorted values for every customer cost the rescore some 1 s.
+ */
+const countsByModel = new WeakMap<RfmModel, { recent: Map<number, number>; rarer: Map<number, number> }>();
+function countOnce(counts: Map<number, number>, value: number, count: () => number): number {
+  if (!Number.isInteger(value)) return count();
+  let known = counts.get(value);
+  if (known === undefined) counts.set(value, (known = count()));
+  return known;
+}
+
 /** RFM quintiles over the customers who bought (recent = 5, frequent = 5, big spenders = 5). */
 export default defineScorer<RfmModel>({
   id: 'rfm',
@@ -46,8 +59,12 @@ export default defineScorer<RfmModel>({
   score({ facts }, model) {
     const n = model.recency.length;
     if (typeof facts.recencyDays !== 'number' || n === 0) return { rfmR: null, rfmF: null, rfmM: null, rfmCode: null, monetaryPercentile: null };
-    const rfmR = quintile(model.recency.length - countAtMost(model.recency, facts.recencyDays), n);
-    const rfmF = quintile(countBelow(model.frequency, facts.frequency as number), n);
+    let counts = countsByModel.get(model);
+    if (!counts) countsByModel.set(model, (counts = { recent: new Map(), rarer: new Map() }));
+    const { recencyDays } = facts;
+    const frequency = facts.frequency as number;
+    const rfmR = quintile(n - countOnce(counts.recent, recencyDays, () => countAtMost(model.recency, recencyDays)), n);
+    const rfmF = quintile(countOnce(counts.rarer, frequency, () => countBelow(model.frequency, frequency)), n);
     const poorer = countBelow(model.monetary, facts.monetary as number);
     const rfmM = quintile(poorer, n);
     return { rfmR, rfmF, rfmM, rfmCode: `${rfmR}${rfmF}${rfmM}`, monetaryPercentile: Number((poorer / n).toFixed(4)) };

@@ -44,6 +44,29 @@ describe('RFM scorer', () => {
     for (const f of facts.values()) expect(f.rfmCode).toBe(`${f.rfmR}${f.rfmF}${f.rfmM}`);
   });
 
+  it('scores every customer as counting the others one by one does, where recencies and frequencies share their numbers', () => {
+    // 60 buyers: 1 to 6 purchases, the last 3 to 15 days ago (in a cycle of its own), so a recency and a frequency are often the same number.
+    const many = Array.from({ length: 60 }, (_, i) =>
+      Array.from({ length: 1 + (i % 6) }, (_, k) => order(`m${i}`, `2024-06-${String(28 - (i % 7) * 2 - k * 3).padStart(2, '0')} 10:00`, 5 + i)),
+    ).flat();
+    const facts = [...codes(histories(many, base)).values()];
+    expect(facts).toHaveLength(60);
+    const n = facts.length;
+    const quintileOf = (worse: number) => Math.min(5, 1 + Math.floor((5 * worse) / (n - 1)));
+    const recencies = new Set(facts.map((f) => f.recencyDays));
+    const frequencies = new Set(facts.map((f) => f.frequency));
+    expect([...recencies].some((r) => frequencies.has(r))).toBe(true);
+    for (const f of facts) {
+      let laterBuyers = 0;
+      let rarerBuyers = 0;
+      for (const other of facts) {
+        if ((other.recencyDays as number) > (f.recencyDays as number)) laterBuyers += 1;
+        if ((other.frequency as number) < (f.frequency as number)) rarerBuyers += 1;
+      }
+      expect([f.rfmR, f.rfmF]).toEqual([quintileOf(laterBuyers), quintileOf(rarerBuyers)]);
+    }
+  });
+
   it('leaves a customer with no purchase unscored', () => {
     const list = histories([order('a', '2024-06-01 10:00', 10), order('b', '2024-06-02 10:00', 10, { status: 'unpaid' })], base);
     expect(codes(list).get('taobao:b')).toMatchObject({ rfmR: null, rfmCode: null });
