@@ -16,17 +16,28 @@ interface RfmModel {
 const quintile = (worse: number, n: number) => (n === 1 ? 3 : Math.min(5, 1 + Math.floor((5 * worse) / (n - 1))));
 
 /**
- * How many customers' recency or frequency is below (or at most) a whole number, counted once per
- * number and model: a million customers have a few thousand of each, where a search of a million
- * sorted values for every customer cost the rescore some 1 s.
+ * How many of a sorted column's values are below (or at most) a whole number, counted once per
+ * number: a million customers have a few thousand recencies and a few dozen frequencies, where a
+ * search of a million sorted values for every customer cost the rescore some 1 s.
  */
-const countsByModel = new WeakMap<RfmModel, { recent: Map<number, number>; rarer: Map<number, number> }>();
-function countOnce(counts: Map<number, number>, value: number, count: () => number): number {
-  if (!Number.isInteger(value)) return count();
-  let known = counts.get(value);
-  if (known === undefined) counts.set(value, (known = count()));
-  return known;
+class CountedOnce {
+  private readonly known = new Map<number, number>();
+  constructor(
+    private readonly sorted: Float64Array,
+    private readonly count: (sorted: ArrayLike<number>, value: number) => number,
+  ) {}
+
+  of(value: number): number {
+    // Only whole numbers are kept: a value of many fractions would grow the map without end.
+    if (!Number.isInteger(value)) return this.count(this.sorted, value);
+    let known = this.known.get(value);
+    if (known === undefined) this.known.set(value, (known = this.count(this.sorted, value)));
+    return known;
+  }
 }
+
+/** Each fitted model's counts, made on its first score (a model read again from the day's rescore base gets its own). */
+const countsByModel = new WeakMap<RfmModel, { recentAtMost: CountedOnce; rarer: CountedOnce }>();
 
 /** RFM quintiles over the customers who bought (recent = 5, frequent = 5, big spenders = 5). */
 export default defineScorer<RfmModel>({
@@ -60,11 +71,9 @@ export default defineScorer<RfmModel>({
     const n = model.recency.length;
     if (typeof facts.recencyDays !== 'number' || n === 0) return { rfmR: null, rfmF: null, rfmM: null, rfmCode: null, monetaryPercentile: null };
     let counts = countsByModel.get(model);
-    if (!counts) countsByModel.set(model, (counts = { recent: new Map(), rarer: new Map() }));
-    const { recencyDays } = facts;
-    const frequency = facts.frequency as number;
-    const rfmR = quintile(n - countOnce(counts.recent, recencyDays, () => countAtMost(model.recency, recencyDays)), n);
-    const rfmF = quintile(countOnce(counts.rarer, frequency, () => countBelow(model.frequency, frequency)), n);
+    if (!counts) countsByModel.set(model, (counts = { recentAtMost: new CountedOnce(model.recency, countAtMost), rarer: new CountedOnce(model.frequency, countBelow) }));
+    const rfmR = quintile(n - counts.recentAtMost.of(facts.recencyDays), n);
+    const rfmF = quintile(counts.rarer.of(facts.frequency as number), n);
     const poorer = countBelow(model.monetary, facts.monetary as number);
     const rfmM = quintile(poorer, n);
     return { rfmR, rfmF, rfmM, rfmCode: `${rfmR}${rfmF}${rfmM}`, monetaryPercentile: Number((poorer / n).toFixed(4)) };
