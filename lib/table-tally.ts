@@ -292,8 +292,7 @@ function equityOver(head: CustomerTableHead, records: ReadonlyMap<string, ArrayB
   const equity: ShopKpis['equity'] = {};
   const values = numbers(head, records, `fact:${CUSTOMER_EQUITY.fact}`);
   if (!values) return equity;
-  // Counted as the patched table's KPIs count it, so the two sums are the same.
-  const add = (currency: string, value: number) => countEquity(equity, currency, value);
+  // Counted as the patched table's KPIs count it (`countEquity`), so the two sums are the same.
   // A column holds a value of another type as unknown.
   const valueNow = (customer: { facts: Facts }) => {
     const value = customer.facts[CUSTOMER_EQUITY.fact];
@@ -306,9 +305,9 @@ function equityOver(head: CustomerTableHead, records: ReadonlyMap<string, ArrayB
   for (const [key, row] of rowsOf) replaced[row] = placeOf.get(key)!;
   for (let row = 0; row < head.size; row += 1) {
     const at = replaced[row]!;
-    if (at > 0) add(touched[at - 1]!.currency, valueNow(touched[at - 1]!));
-    else add(head.currencies[currency[row]!]!, values[row]!);
+    if (at > 0) countEquity(equity, touched[at - 1]!.currency, valueNow(touched[at - 1]!));
+    else countEquity(equity, head.currencies[currency[row]!]!, values[row]!);
   }
-  for (const [key, customer] of now) if (!rowsOf.has(key)) add(customer.currency, valueNow(customer));
+  for (const [key, customer] of now) if (!rowsOf.has(key)) countEquity(equity, customer.currency, valueNow(customer));
   return equity;
 }
