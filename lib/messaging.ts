@@ -4,7 +4,7 @@ import type { FollowUpStatus } from './follow-ups';
 import type { CardView } from './overlay/card-view';
 import type { RuleProblem } from './engine/validate';
 import type { Platform } from './model';
-import type { BadgeLook, PackedBadgeIndex } from './overlay/badge-index';
+import type { BadgeAnswer, PackedBadgeIndex } from './overlay/badge-index';
 import type { RowMatch } from './overlay/badge-view';
 import type { Ref } from './overlay/site-adapter';
 import type { Language } from './ui/i18n';
@@ -47,7 +47,8 @@ interface ProtocolMap {
   lookup(data: { platform: Platform | null; rows: Ref[][]; language: Language }): { matches: RowMatch[]; version: string };
   // The badge of each row from the badge index (fast: a few shards), before the lookup says whose it
   // is; null for a row the index does not know, and looks null before the first rescore wrote it.
-  badgeLooks(data: { platform: Platform | null; rows: Ref[][]; language: Language }): { looks: Array<BadgeLook | null> | null; version: string };
+  // With `table`, every look the index holds too, which the page sizes its badges by.
+  badgeLooks(data: { platform: Platform | null; rows: Ref[][]; language: Language; table?: boolean }): BadgeAnswer;
   // A small shop's whole badge index, for badging rows with no message; null for a larger shop.
   badgeIndex(data: { language: Language }): PackedBadgeIndex | null;
   // The history card, its follow-ups (done, snooze for some days, reopen), and the way to the dashboard.

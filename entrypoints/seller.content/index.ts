@@ -45,7 +45,7 @@ export default defineContentScript({
     const badges = new BadgeSource(
       {
         badgeIndex: (language) => sendMessage('badgeIndex', { language }),
-        badgeLooks: (platform, rows, language) => sendMessage('badgeLooks', { platform, rows, language }),
+        badgeLooks: (platform, rows, language, table) => sendMessage('badgeLooks', { platform, rows, language, table }),
         lookup: (platform, rows, language) => sendMessage('lookup', { platform, rows, language }),
       },
       () => language,

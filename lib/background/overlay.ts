@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { customerCard } from '../db/customer-card';
-import { badgeLooks, wholeBadgeIndex } from '../db/badge-index';
+import { badgeLooks, indexLooks, wholeBadgeIndex } from '../db/badge-index';
 import { lookupRows, lookupVersion } from '../db/lookup';
 import { setFollowUpStatus } from '../db/profiles';
 import { notesAsTyped, notesOf, setNotes } from '../db/customer-notes';
@@ -23,7 +23,8 @@ export function setUpOverlayMessages(): void {
   });
   onMessage('badgeLooks', async ({ data }) => {
     const database = await db();
-    return { looks: await badgeLooks(database, data.platform, data.rows, data.language), version: lookupVersion(database) };
+    const [looks, table] = await Promise.all([badgeLooks(database, data.platform, data.rows, data.language), data.table ? indexLooks(database, data.language) : undefined]);
+    return { looks, version: lookupVersion(database), ...(table ? { table } : {}) };
   });
   onMessage('badgeIndex', async ({ data }) => {
     const database = await db();

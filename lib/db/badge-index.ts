@@ -496,6 +496,20 @@ export async function badgeLooks(db: Database, platform: Platform | null, rows: 
   });
 }
 
+/**
+ * Every look the index and its patch hold, in the language: what a seller page sizes its badges
+ * by (see lib/overlay/badge-width.ts). Null while there is no current index.
+ */
+export async function indexLooks(db: Database, language: Language): Promise<BadgeLook[] | null> {
+  const tx = db.transaction(['meta', 'badgeShards'], 'readonly');
+  // The patch as badgeLooks keeps it, when it has read it: up to 2 MB, not read again for a few labels.
+  const kept = caches.get(db)?.patch;
+  const current = await currentHead(tx, kept ? () => kept : undefined);
+  if (!current) return null;
+  const { head, patch } = current;
+  return [...head.looks, ...(patch?.looks ?? [])].map((look) => lookIn(look, language));
+}
+
 /** Identifiers up to which a seller page gets the whole index (about 1 MB): badges in the task that shows the rows. */
 export const WHOLE_INDEX_MAX = 100_000;
 

@@ -10,6 +10,13 @@ export type BadgeLook =
   | { kind: 'customer'; tier: { label: string; colour: string } | null; badges: Array<{ label: string; colour: string }> }
   | { kind: 'ambiguous'; count: number };
 
+/** The looks of a page's rows from the index (null before there is one), and the store version they are of; with every look the index holds when asked. */
+export interface BadgeAnswer {
+  looks: Array<BadgeLook | null> | null;
+  version: string;
+  table?: BadgeLook[];
+}
+
 /** Rule badges shown beside the tier; the rest are in the tooltip and the card. */
 export const BADGES_SHOWN = 2;
 

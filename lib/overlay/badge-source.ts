@@ -1,6 +1,6 @@
 import type { Platform } from '../model';
 import type { Language } from '../ui/i18n';
-import { BadgeIndex, type BadgeLook, type PackedBadgeIndex } from './badge-index';
+import { BadgeIndex, type BadgeAnswer, type BadgeLook, type PackedBadgeIndex } from './badge-index';
 import type { RowMatch } from './badge-view';
 import type { OverlayOptions } from './overlay';
 import type { Ref } from './site-adapter';
@@ -8,7 +8,8 @@ import type { Ref } from './site-adapter';
 /** The background's answers a seller page asks for (lib/messaging.ts), each with the store version it comes from. */
 export interface BadgeAnswers {
   badgeIndex(language: Language): Promise<PackedBadgeIndex | null>;
-  badgeLooks(platform: Platform | null, rows: Ref[][], language: Language): Promise<{ looks: Array<BadgeLook | null> | null; version: string }>;
+  /** `table`: the answer brings every look the shop's index holds too (see ReservedWidth). */
+  badgeLooks(platform: Platform | null, rows: Ref[][], language: Language, table?: boolean): Promise<BadgeAnswer>;
   lookup(platform: Platform | null, rows: Ref[][], language: Language): Promise<{ matches: RowMatch[]; version: string }>;
 }
 
@@ -30,6 +31,10 @@ export class BadgeSource {
   /** Whether the background has answered that there is no index for the page (see withoutIndex). */
   private indexAnswered = false;
   private waitingForIndex: Array<() => void> = [];
+  /** Every look the shop's index holds, in the page's language, from the store version `tableVersion`: asked for with the next question while null. */
+  private table: BadgeLook[] | null = null;
+  private tableVersion: string | null = null;
+  private tableLanguage: Language | null = null;
 
   /**
    * `eager`: the index is asked for as the page starts. An inner frame is not eager: a console's
@@ -61,14 +66,14 @@ export class BadgeSource {
     if (this.local && this.localLanguage !== this.language()) this.local = null;
     if (!this.eager) return;
     if (!this.local) this.fetchIndex(null);
-    void this.ask.badgeLooks(null, [], this.language()).catch(() => undefined);
+    if (this.tableLanguage !== this.language()) this.table = null;
+    void this.askLooks(null, [], this.language()).catch(() => undefined);
   }
 
   /** The looks of the first rows, asked for before the overlay starts (see askWhileParsing): its first turn badges them with no message. */
   askEarly(platform: Platform | null, rows: Ref[][]): void {
     const language = this.language();
-    void this.ask
-      .badgeLooks(platform, rows, language)
+    void this.askLooks(platform, rows, language)
       .then(({ looks, version }) => {
         // Not taken as an answer of the store's version: a small shop's index, still on its way
         // while the page is parsed, would be asked for again.
@@ -79,7 +84,7 @@ export class BadgeSource {
       .catch(() => undefined);
   }
 
-  options(platform: Platform | null): Pick<OverlayOptions, 'lookup' | 'looks' | 'preview' | 'previewing'> {
+  options(platform: Platform | null): Pick<OverlayOptions, 'lookup' | 'looks' | 'preview' | 'previewing' | 'shopLooks'> {
     return {
       lookup: async (rows) => {
         const { matches, version } = await this.ask.lookup(platform, rows, this.language());
@@ -95,7 +100,7 @@ export class BadgeSource {
         // A row asked for early is answered, known or not.
         const unknown = rows.flatMap((_, i) => (found[i] || early[i] !== undefined ? [] : [i]));
         if (unknown.length === 0) return found;
-        const { looks, version } = await this.ask.badgeLooks(platform, unknown.map((i) => rows[i]!), this.language());
+        const { looks, version } = await this.askLooks(platform, unknown.map((i) => rows[i]!), this.language());
         this.answered(version);
         if (!looks) return null;
         unknown.forEach((row, k) => (found[row] = looks[k] ?? null));
@@ -103,7 +108,21 @@ export class BadgeSource {
       },
       preview: (refs) => this.local?.look(refs, platform) ?? this.earlyLook(refs) ?? null,
       previewing: () => this.local !== null || this.early.size > 0,
+      shopLooks: () => this.table,
     };
+  }
+
+  /** Asks for rows' looks, and for the shop's table of looks while the page has none of this store version. */
+  private async askLooks(platform: Platform | null, rows: Ref[][], language: Language): Promise<BadgeAnswer> {
+    const answer = await this.ask.badgeLooks(platform, rows, language, this.table === null);
+    if (answer.table && language === this.language()) this.keepTable(answer.table, answer.version, language);
+    return answer;
+  }
+
+  private keepTable(table: BadgeLook[], version: string, language: Language): void {
+    this.table = table;
+    this.tableVersion = version;
+    this.tableLanguage = language;
   }
 
   /** A row's look asked for early: null where the index does not know it, undefined where not asked. */
@@ -118,6 +137,7 @@ export class BadgeSource {
     }
     if (this.seen !== null && this.seen !== version) this.onStale();
     this.seen = version;
+    if (this.tableVersion !== version) this.table = null;
     // Also with none: a shop small enough gets it again once the rescore after an import is done.
     if (this.local?.version !== version) this.fetchIndex(version);
   }
@@ -132,6 +152,7 @@ export class BadgeSource {
         if (language !== this.language()) return;
         this.local = packed ? new BadgeIndex(packed) : null;
         this.localLanguage = language;
+        if (packed) this.keepTable(packed.looks, packed.version, language);
         this.indexAnswered = this.local === null;
         const waiting = this.local === null ? this.waitingForIndex : [];
         this.waitingForIndex = [];

@@ -3,6 +3,7 @@ import type { BadgeView, RowMatch } from './badge-view';
 import { closeCard, closeCardOf } from './card';
 import { adoptSheet, sharedSheet } from './sheet';
 import { badgeFacts, rememberBadge, type BadgeFacts } from './inspect';
+import { BADGE_FONT, ReservedWidth, canvasTextWidth, pillTexts } from './badge-width';
 import type { Ref, SiteAdapter } from './site-adapter';
 
 export const HOST_CLASS = 'tm-badge-host';
@@ -111,10 +112,10 @@ export class TurnPacer {
  * The same for every badge: it says nothing of the customer.
  */
 const HOST_STYLE = `all: initial !important; display: inline-flex !important; gap: 4px !important; margin-left: 6px !important;
-  vertical-align: middle !important; font: 12px/18px system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif !important;
-  cursor: default !important; position: relative !important;`;
+  vertical-align: middle !important; font: ${BADGE_FONT} !important; cursor: default !important; position: relative !important;`;
 const FOCUS_RING = { outline: '2px solid #e4572e', 'outline-offset': '2px', 'border-radius': '9px' };
 
+// A pill's padding and border come to 14px across, as badge-width.ts counts them.
 const CSS = `
 /* The tooltip is drawn here, not in a title attribute the page could read; shown while the badge is hovered or has the keyboard's focus. */
 .tm-tip { display: none; position: absolute; left: 0; top: calc(100% + 4px); z-index: 2147483645; max-width: 360px; width: max-content;
@@ -202,14 +203,13 @@ function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: OpenCard):
   };
   host.addEventListener('focus', () => focused(host.matches(':focus-visible')));
   host.addEventListener('blur', () => focused(false));
+  facts.labels = pillTexts(look, labels);
   if (look.kind === 'ambiguous') {
     facts.ambiguous = look.count;
-    facts.labels = [labels.ambiguous(look.count)];
     shadow.append(pill(facts.labels[0]!, '#888', 'tm-ambiguous'));
     host.setAttribute('aria-label', facts.labels[0]!);
     return host;
   }
-  facts.labels = [look.tier?.label ?? labels.customer, ...look.badges.map((badge) => badge.label)];
   shadow.append(pill(facts.labels[0]!, look.tier?.colour ?? '#5d6d7e', 'tm-tier'));
   for (const badge of look.badges) shadow.append(pill(badge.label, badge.colour, 'tm-rule'));
   host.setAttribute('aria-label', facts.labels[0]!);
@@ -411,6 +411,8 @@ export interface OverlayOptions {
   preview?: (refs: Ref[]) => BadgeLook | null;
   /** Whether the page holds the index `preview` answers from: rows can be badged with no message. */
   previewing?: () => boolean;
+  /** Every look the shop's badge index holds, once the page has them: each badge is made as wide as the widest (see ReservedWidth). */
+  shopLooks?: () => readonly BadgeLook[] | null;
 }
 
 /** Targets waiting for an answer, with their refs and the text those were read as. */
@@ -426,10 +428,11 @@ type Batch<T> = Array<[T, { refs: Ref[]; key: string }]>;
  * badges go in before the page lays the rows out; else a screenful of rows per message. Badges
  * go in by the frames' turns (see FIRST_TURN and TurnPacer), those beyond the first only as their
  * rows come near the view (NEAR_MARGIN); the lookup then says whose each is, and corrects a badge
- * the index had stale. Rows the page showed before are badged at once. Stopping removes every badge.
+ * the index had stale. Rows the page showed before are badged at once. Every badge is as wide as
+ * the widest look the shop shows (see ReservedWidth). Stopping removes every badge.
  */
 export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {
-  const { lookup, labels, onOpen, looks, preview, previewing } = options;
+  const { lookup, labels, onOpen, looks, preview, previewing, shopLooks } = options;
   // Each badge on the page by its target, with the refs' text it was placed for (a Map, so that
   // badges whose targets left the page can be found and removed).
   const shown = new Map<T, { host: HTMLElement; look: string; described: boolean; key: string }>();
@@ -472,7 +475,11 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const unread = new Set<T>();
   let reading: Cancel | null = null;
   const pacer = new TurnPacer();
+  const reserved = new ReservedWidth(labels, canvasTextWidth(root));
 
+  const reserve = (host: HTMLElement) => {
+    if (reserved.px > 0) host.style.setProperty('min-width', `${reserved.px}px`, 'important');
+  };
   const current = (target: T) => {
     const badge = shown.get(target);
     return badge?.host.isConnected ? badge : null;
@@ -489,7 +496,10 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     if (!badge) {
       const anchor = finder.anchor(target);
       if (!anchor) return;
+      // A look wider than any before widens every badge on the page, once, rather than a column a turn at a time.
+      if (reserved.fit(shopLooks?.() ?? null, look)) for (const { host } of shown.values()) reserve(host);
       const host = renderBadge(look, labels, onOpen);
+      reserve(host);
       anchor.after(host);
       share -= 1;
       shown.set(target, (badge = { host, look: lookKey(look), described: false, key }));

@@ -118,6 +118,50 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     expect(badge!.tooltip).toMatch(/^2 customers share this: (wei\.a@example\.com, wei\.b@example\.com|wei\.b@example\.com, wei\.a@example\.com)$/);
   });
 
+  it('gives every badge on a long list one width, the widest look the shop shows, so that the order column widens once, with the first badge', async () => {
+    // 300 rows: the first screen all Linus's narrow "Customer", then Ada's Premier VIP and the others, in the later turns.
+    const fixturePage = readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8');
+    const template = fixturePage.slice(fixturePage.indexOf('<tr id="gid://shopify/Order/5550001"'), fixturePage.indexOf('</tr>', fixturePage.indexOf('<tr id="gid://shopify/Order/5550001"')) + 5);
+    const names = Array.from({ length: 300 }, (_, i) => (i < 24 ? '#1007' : ['#1001', '#1003', '#2001', '#1007', '#1004', '#1002'][i % 6]!));
+    const rows = names.map((name, i) => template.replaceAll('5550001', String(7_000_000 + i)).replaceAll('#1001', name));
+    const start = fixturePage.indexOf('<tbody id="orders-body">') + '<tbody id="orders-body">'.length;
+    const body = fixturePage.slice(0, start) + rows.join('\n') + fixturePage.slice(fixturePage.indexOf('</tbody>'));
+    await browser.context.route(`${ORDERS}?long=1`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
+    const page = await browser.context.newPage();
+    // The order column's width at each layout, and when the first badge went in.
+    await page.addInitScript(() => {
+      const seen = { widths: [] as Array<[number, number]>, firstBadge: Infinity };
+      (window as unknown as { __seen: typeof seen }).__seen = seen;
+      new MutationObserver((records) => {
+        if (records.some((record) => [...record.addedNodes].some((node) => node.nodeName === 'TM-BADGE'))) seen.firstBadge = Math.min(seen.firstBadge, performance.now());
+      }).observe(document, { childList: true, subtree: true });
+      document.addEventListener('DOMContentLoaded', () => {
+        const cell = document.querySelector('#orders-body tr td:nth-child(2)')!;
+        new ResizeObserver((entries) => seen.widths.push([performance.now(), entries[0]!.contentRect.width])).observe(cell);
+      });
+    });
+    await page.goto(`${ORDERS}?long=1`);
+    // Every row within a window's height of the view badged (all 300 are known orders).
+    const nearRows = () => page.evaluate(() => [...document.querySelectorAll('#orders-body tr')].filter((row) => row.getBoundingClientRect().bottom <= 2 * innerHeight).map((row) => row.querySelectorAll('tm-badge').length));
+    await expect.poll(async () => (await nearRows()).every((n) => n === 1), { timeout: 15_000 }).toBe(true);
+    expect((await nearRows()).length).toBeGreaterThan(40);
+    const shown = await page.evaluate(() => {
+      const seen = (window as unknown as { __seen: { widths: Array<[number, number]>; firstBadge: number } }).__seen;
+      return {
+        badgeWidths: [...document.querySelectorAll('tm-badge')].map((badge) => Math.round(badge.getBoundingClientRect().width * 2) / 2),
+        columnWidths: seen.widths.filter(([at]) => at >= seen.firstBadge).map(([, width]) => width),
+      };
+    });
+    const looks = new Set((await badgesIn(page.locator('#orders-body tr'))).map((badge) => badge.labels.join(' · ')));
+    // Looks of different widths, every badge as wide as the widest.
+    expect(looks.size).toBeGreaterThan(1);
+    expect(new Set(shown.badgeWidths).size).toBe(1);
+    // The column as wide after the last badge as after the first: no later turn laid the whole table out again.
+    expect(shown.columnWidths.length).toBeGreaterThan(0);
+    expect(new Set(shown.columnWidths).size).toBe(1);
+    await page.close();
+  });
+
   it('badges the customer on a Shopify order page and on the customers list', async () => {
     await serve(browser, `${ORDERS}/5550003`, 'shopify-admin/order-1003.html');
     await serve(browser, 'https://admin.shopify.com/store/tea-house/customers', 'shopify-admin/customers.html');

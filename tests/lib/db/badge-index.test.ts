@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadgeIndexBuilder, FILTER, WHOLE_INDEX_MAX, badgeLooks, shardBits, storedLook, wholeBadgeIndex, writeBadgeIndex, type BadgeIndexHead } from '../../../lib/db/badge-index';
+import { BadgeIndexBuilder, FILTER, WHOLE_INDEX_MAX, badgeLooks, badgePatch, indexLooks, shardBits, storedLook, wholeBadgeIndex, writeBadgeIndex, type BadgeIndexHead } from '../../../lib/db/badge-index';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { importFile } from '../../../lib/db/importer';
 import { rescore, updateRescoreNeeded } from '../../../lib/db/rescore';
@@ -213,5 +213,28 @@ describe('the badge index the rescore writes in shards', () => {
     // Once the rescore for it has failed, not asked again at every start of the worker.
     await db.put('meta', { ...(await db.get('meta', 'rescore'))!, reason: 'update', state: 'failed' } as never);
     expect(await updateRescoreNeeded(db)).toBe(false);
+  });
+
+  it('lists every look the index and its patch hold, in the page’s language, for a seller page to size its badges by', async () => {
+    const db = await openTiermarkDB(`index-looks-${Math.random()}`);
+    expect(await indexLooks(db, 'en')).toBeNull();
+    const builder = new BadgeIndexBuilder();
+    builder.addCustomer({ key: 'taobao:a', platform: 'taobao', buyerId: 'a' }, VIP);
+    builder.addCustomer({ key: 'taobao:b', platform: 'taobao', buyerId: 'b' }, PLAIN);
+    // One buyer id in two shops: the index's own ambiguous look.
+    builder.addCustomer({ key: 'taobao:c', platform: 'taobao', buyerId: 'c' }, PLAIN);
+    builder.addCustomer({ key: 'taobao-2:c', platform: 'taobao', buyerId: 'c' }, PLAIN);
+    const { head, shards } = builder.finish('build-1', NO_COUNTS);
+    await writeBadgeIndex(db, { head, shards });
+    expect(await indexLooks(db, 'zh-CN')).toEqual(expect.arrayContaining([
+      { kind: 'customer', tier: { label: 'VIP会员', colour: '#c0392b' }, badges: [{ label: '流失预警', colour: '#e67e22' }] },
+      { kind: 'customer', tier: null, badges: [] },
+      { kind: 'ambiguous', count: 2 },
+    ]));
+    expect(await indexLooks(db, 'zh-CN')).toHaveLength(head.looks.length);
+    // A day's rescore of the touched gives a customer a look the whole build never made: the patch's looks count too.
+    const gold = storedLook({ label: both('Gold', '金卡'), colour: '#b7950b' }, [{ label: both('Win back', '召回'), colour: '#2980b9' }]);
+    await db.put('meta', badgePatch('build-1', NO_COUNTS, [{ customer: { key: 'taobao:b', platform: 'taobao', buyerId: 'b' }, look: gold, added: false }], new Uint32Array(0)) as never);
+    expect(await indexLooks(db, 'en')).toContainEqual({ kind: 'customer', tier: { label: 'Gold', colour: '#b7950b' }, badges: [{ label: 'Win back', colour: '#2980b9' }] });
   });
 });

@@ -21,17 +21,19 @@ async function packed(version: string, language: Language, buyers: string[]): Pr
 }
 
 /** A background whose store holds `buyers` at `version`; it counts what it is asked. */
-function background(state: { version: string; buyers: string[]; small: boolean; indexed: boolean }) {
-  const asked = { index: 0, looks: [] as Ref[][][], lookups: 0 };
+function background(state: { version: string; buyers: string[]; small: boolean; indexed: boolean; wider?: BadgeLook }) {
+  const asked = { index: 0, looks: [] as Ref[][][], lookups: 0, tables: 0 };
   const gold = (language: Language): BadgeLook => ({ kind: 'customer', tier: { label: language === 'en' ? 'Gold' : '金卡', colour: '#b7950b' }, badges: [] });
   const answers: BadgeAnswers = {
     badgeIndex: async (language) => {
       asked.index += 1;
       return state.small && state.indexed ? await packed(state.version, language, state.buyers) : null;
     },
-    badgeLooks: async (_platform, rows, language) => {
+    badgeLooks: async (_platform, rows, language, table) => {
       asked.looks.push(rows);
-      return { looks: state.indexed ? rows.map((refs) => (refs.some((ref) => state.buyers.includes(ref.value)) ? gold(language) : null)) : null, version: state.version };
+      if (table) asked.tables += 1;
+      const looks = state.indexed ? rows.map((refs) => (refs.some((ref) => state.buyers.includes(ref.value)) ? gold(language) : null)) : null;
+      return { looks, version: state.version, ...(table && state.indexed ? { table: [gold(language), ...(state.wider ? [state.wider] : [])] } : {}) };
     },
     lookup: async (_platform, rows) => {
       asked.lookups += 1;
@@ -171,5 +173,34 @@ describe('where a seller page’s badges come from', () => {
     large.start();
     large.withoutIndex(() => (ran.large += 1));
     expect(ran.large).toBe(2);
+  });
+  it('gives the overlay every look the shop can show, from the page’s index or with the background’s first answer, and asks again once the store changed', async () => {
+    // A small shop: the index on the page holds its looks.
+    const small = new BadgeSource(background({ version: 'v1', buyers: ['茶友小王'], small: true, indexed: true }).answers, () => 'zh-CN', () => undefined);
+    small.start();
+    await vi.waitFor(() => expect(small.options('taobao').previewing!()).toBe(true));
+    expect(small.options('taobao').shopLooks!()).toEqual([expect.objectContaining({ tier: { label: '金卡', colour: '#b7950b' } })]);
+    // A large shop: the table comes with the first answer, and is not asked for again.
+    const state: Parameters<typeof background>[0] = { version: 'v1', buyers: ['buyer1'], small: false, indexed: true };
+    const { answers, asked } = background(state);
+    const source = new BadgeSource(answers, () => 'en', () => undefined);
+    source.start();
+    const options = source.options(null);
+    await vi.waitFor(() => expect(options.shopLooks!()).toHaveLength(1));
+    await options.looks!([row('buyer1')]);
+    await options.looks!([row('buyer2')]);
+    expect(asked.tables).toBe(1);
+    // A rescore gives a customer a wider look: the next answer of the new version drops the old table, the one after brings the new.
+    Object.assign(state, { version: 'v2', wider: { kind: 'customer', tier: { label: 'Gold', colour: '#b7950b' }, badges: [{ label: 'Win back', colour: '#e67e22' }] } });
+    await options.looks!([row('buyer1')]);
+    expect(options.shopLooks!()).toBeNull();
+    await options.looks!([row('buyer3')]);
+    expect(options.shopLooks!()).toHaveLength(2);
+    expect(asked.tables).toBe(2);
+    // Before the first rescore there is no index, and no table.
+    const none = new BadgeSource(background({ version: 'v0', buyers: [], small: false, indexed: false }).answers, () => 'en', () => undefined);
+    none.start();
+    expect(await none.options(null).looks!([row('buyer1')])).toBeNull();
+    expect(none.options(null).shopLooks!()).toBeNull();
   });
 });

@@ -1,0 +1,80 @@
+import type { BadgeLook } from './badge-index';
+
+/** The badge's font, on its host (see HOST_STYLE in overlay.ts); the pills inherit it. */
+export const BADGE_FONT = "12px/18px system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif";
+/** A pill's padding and border across (see the CSS in overlay.ts: 7 + 7, or 6 + 6 and a 1px border each side). */
+const PILL_EDGES = 14;
+/** The gap between pills. */
+const PILL_GAP = 4;
+/** Measured text may round below what layout makes of it: a pixel more per pill. */
+const ROUNDING = 1;
+
+/** How wide a text is in the badge's font, in CSS pixels. */
+export type TextWidth = (text: string) => number;
+
+/** A look's pills' text, as the badge shows them: the tier (or the plain word), then its rule badges; or the shared-name label. */
+export function pillTexts(look: BadgeLook, labels: { customer: string; ambiguous(count: number): string }): string[] {
+  if (look.kind === 'ambiguous') return [labels.ambiguous(look.count)];
+  return [look.tier?.label ?? labels.customer, ...look.badges.map((badge) => badge.label)];
+}
+
+/** The width a look's pills take side by side, from their texts' widths. */
+export function lookWidth(texts: readonly string[], textWidth: TextWidth): number {
+  return texts.reduce((sum, text) => sum + Math.ceil(textWidth(text)) + PILL_EDGES + ROUNDING, 0) + PILL_GAP * Math.max(0, texts.length - 1);
+}
+
+/**
+ * The text widths of a canvas in the badge's font: no layout of the page to ask for, as a probe
+ * element in the page would force one. Null where there is no canvas to measure with.
+ */
+export function canvasTextWidth(doc: Document): TextWidth | null {
+  let context: CanvasRenderingContext2D | null = null;
+  try {
+    context = doc.createElement('canvas').getContext('2d');
+  } catch {
+    return null;
+  }
+  if (!context) return null;
+  const canvas = context;
+  // The canvas's font takes no line height.
+  canvas.font = BADGE_FONT.replace('/18px', '');
+  return (text) => canvas.measureText(text).width;
+}
+
+/**
+ * The width every badge on a page is given: that of the widest look the shop can show, and of any
+ * look shown beyond them. A table's column widens when a cell's content does, and widening lays
+ * the whole table out again and repaints it (33–80 ms a frame on a 500-row console); badges of one
+ * width widen their column once, with the first.
+ */
+export class ReservedWidth {
+  /** The width given, in CSS pixels; 0 until a look is measured. */
+  px = 0;
+  private readonly widths = new Map<string, number>();
+  private table: readonly BadgeLook[] | null = null;
+
+  constructor(
+    private readonly labels: { customer: string; ambiguous(count: number): string },
+    private readonly textWidth: TextWidth | null,
+  ) {}
+
+  /** Takes in the shop's looks (when they are new) and the look about to be shown; true when the width grew. */
+  fit(table: readonly BadgeLook[] | null, look: BadgeLook | null): boolean {
+    if (!this.textWidth) return false;
+    const before = this.px;
+    if (table && table !== this.table) {
+      this.table = table;
+      for (const each of table) this.take(each);
+    }
+    if (look) this.take(look);
+    return this.px > before;
+  }
+
+  private take(look: BadgeLook): void {
+    const texts = pillTexts(look, this.labels);
+    const key = texts.join('\u0000');
+    let width = this.widths.get(key);
+    if (width === undefined) this.widths.set(key, (width = lookWidth(texts, this.textWidth!)));
+    if (width > this.px) this.px = width;
+  }
+}
