@@ -42,10 +42,10 @@ export function canvasTextWidth(doc: Document): TextWidth | null {
 }
 
 /**
- * The width every badge on a page is given: that of the widest look the shop can show, and of any
- * look shown beyond them. A table's column widens when a cell's content does, and widening lays
- * the whole table out again and repaints it (33–80 ms a frame on a 500-row console); badges of one
- * width widen their column once, with the first.
+ * The width every badge in a page's tables is given: that of the widest look the shop can show,
+ * and of any look shown beyond them. A table's column widens when a cell's content does, and
+ * widening lays the whole table out again and repaints it (33–80 ms a frame on a 500-row
+ * console); badges of one width widen their column once, with the first.
  */
 export class ReservedWidth {
   /** The width given, in CSS pixels; 0 until a look is measured. */

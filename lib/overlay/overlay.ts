@@ -428,14 +428,14 @@ type Batch<T> = Array<[T, { refs: Ref[]; key: string }]>;
  * badges go in before the page lays the rows out; else a screenful of rows per message. Badges
  * go in by the frames' turns (see FIRST_TURN and TurnPacer), those beyond the first only as their
  * rows come near the view (NEAR_MARGIN); the lookup then says whose each is, and corrects a badge
- * the index had stale. Rows the page showed before are badged at once. Every badge is as wide as
- * the widest look the shop shows (see ReservedWidth). Stopping removes every badge.
+ * the index had stale. Rows the page showed before are badged at once. Every badge in a table's
+ * cell is as wide as the widest look the shop shows (see ReservedWidth). Stopping removes every badge.
  */
 export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Document, options: OverlayOptions): Overlay {
   const { lookup, labels, onOpen, looks, preview, previewing, shopLooks } = options;
   // Each badge on the page by its target, with the refs' text it was placed for (a Map, so that
   // badges whose targets left the page can be found and removed).
-  const shown = new Map<T, { host: HTMLElement; look: string; described: boolean; key: string }>();
+  const shown = new Map<T, { host: HTMLElement; look: string; described: boolean; key: string; wide: boolean }>();
   // The refs' text each target was last read with: a lookup's answer for older text is dropped.
   const asked = new WeakMap<T, string>();
   // Per row, the target that shows each buyer's badge there: one badge per buyer per row.
@@ -480,6 +480,17 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const reserve = (host: HTMLElement) => {
     if (reserved.px > 0) host.style.setProperty('min-width', `${reserved.px}px`, 'important');
   };
+  // Whether a badge placed after the anchor is in a cell of a table whose columns follow their
+  // content: only there is its width reserved (see ReservedWidth). In running text, or a cell of
+  // fixed width, a wider box would only push the text on or break the line.
+  const autoTables = new WeakMap<Element, boolean>();
+  const inAutoTable = (anchor: ChildNode): boolean => {
+    const table = anchor.parentElement?.closest('td, th')?.closest('table');
+    if (!table) return false;
+    let auto = autoTables.get(table);
+    if (auto === undefined) autoTables.set(table, (auto = getComputedStyle(table).tableLayout !== 'fixed'));
+    return auto;
+  };
   const current = (target: T) => {
     const badge = shown.get(target);
     return badge?.host.isConnected ? badge : null;
@@ -496,13 +507,14 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     if (!badge) {
       const anchor = finder.anchor(target);
       if (!anchor) return;
-      // A look wider than any before widens every badge on the page, once, rather than a column a turn at a time.
-      if (reserved.fit(shopLooks?.() ?? null, look)) for (const { host } of shown.values()) reserve(host);
+      const wide = inAutoTable(anchor);
+      // A look wider than any before widens every such badge on the page, once, rather than a column a turn at a time.
+      if (wide && reserved.fit(shopLooks?.() ?? null, look)) for (const { host, wide: each } of shown.values()) if (each) reserve(host);
       const host = renderBadge(look, labels, onOpen);
-      reserve(host);
+      if (wide) reserve(host);
       anchor.after(host);
       share -= 1;
-      shown.set(target, (badge = { host, look: lookKey(look), described: false, key }));
+      shown.set(target, (badge = { host, look: lookKey(look), described: false, key, wide }));
     }
     if (match && match.kind !== 'none') {
       describe(badge.host, match, labels);

@@ -159,6 +159,12 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     // The column as wide after the last badge as after the first: no later turn laid the whole table out again.
     expect(shown.columnWidths.length).toBeGreaterThan(0);
     expect(new Set(shown.columnWidths).size).toBe(1);
+    // A table of fixed column widths, whose badges would only break their lines: each badge its own width.
+    await browser.context.route(`${ORDERS}?long=1&fixed=1`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: body.replace('</head>', '<style>table { table-layout: fixed; width: 100%; }</style></head>') }));
+    await page.goto(`${ORDERS}?long=1&fixed=1`);
+    await expect.poll(async () => (await nearRows()).every((n) => n === 1), { timeout: 15_000 }).toBe(true);
+    const fixedWidths = await page.evaluate(() => [...document.querySelectorAll('tm-badge')].map((badge) => Math.round(badge.getBoundingClientRect().width * 2) / 2));
+    expect(new Set(fixedWidths).size).toBeGreaterThan(1);
     await page.close();
   });
 
@@ -168,6 +174,8 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     await admin.goto(`${ORDERS}/5550003`);
     const onOrder = admin.locator('a[href^="mailto:"] + tm-badge');
     await expect.poll(() => customerOf(onOrder), { timeout: 15_000 }).toBe('shopify:grace@example.com');
+    // Beside an address, not in a table's cell: the badge is as wide as its own pills.
+    expect(['auto', '0px']).toContain(await onOrder.evaluate((host) => getComputedStyle(host).minWidth));
     await admin.goto('https://admin.shopify.com/store/tea-house/customers');
     await expect.poll(() => describedBadges(admin), { timeout: 15_000 }).toBe(1);
     expect(await customerOf(admin.locator('tr', { hasText: 'Ada Lovelace' }).locator('tm-badge'))).toBe('shopify:ada@example.com');
