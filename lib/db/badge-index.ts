@@ -497,8 +497,14 @@ export async function badgeLooks(db: Database, platform: Platform | null, rows: 
 }
 
 /**
+ * Looks up to which a seller page gets them all (some 100 kB): a tier and two badges of a shop's
+ * rules make a few dozen; a page of a shop with more grows its badges' width as looks come.
+ */
+export const TABLE_MAX_LOOKS = 1000;
+
+/**
  * Every look the index and its patch hold, in the language: what a seller page sizes its badges
- * by (see lib/overlay/badge-width.ts). Null while there is no current index.
+ * by (see lib/overlay/badge-width.ts). Null while there is no current index, or past TABLE_MAX_LOOKS.
  */
 export async function indexLooks(db: Database, language: Language): Promise<BadgeLook[] | null> {
   const tx = db.transaction(['meta', 'badgeShards'], 'readonly');
@@ -507,7 +513,8 @@ export async function indexLooks(db: Database, language: Language): Promise<Badg
   const current = await currentHead(tx, kept ? () => kept : undefined);
   if (!current) return null;
   const { head, patch } = current;
-  return [...head.looks, ...(patch?.looks ?? [])].map((look) => lookIn(look, language));
+  const looks = [...head.looks, ...(patch?.looks ?? [])];
+  return looks.length > TABLE_MAX_LOOKS ? null : looks.map((look) => lookIn(look, language));
 }
 
 /** Identifiers up to which a seller page gets the whole index (about 1 MB): badges in the task that shows the rows. */

@@ -50,7 +50,8 @@ export function canvasTextWidth(doc: Document): TextWidth | null {
 export class ReservedWidth {
   /** The width given, in CSS pixels; 0 until a look is measured. */
   px = 0;
-  private readonly widths = new Map<string, number>();
+  /** Each pill's text measured once: a shop's looks are combinations of a few labels. */
+  private readonly textWidths = new Map<string, number>();
   private table: readonly BadgeLook[] | null = null;
 
   constructor(
@@ -71,10 +72,13 @@ export class ReservedWidth {
   }
 
   private take(look: BadgeLook): void {
-    const texts = pillTexts(look, this.labels);
-    const key = texts.join('\u0000');
-    let width = this.widths.get(key);
-    if (width === undefined) this.widths.set(key, (width = lookWidth(texts, this.textWidth!)));
+    const width = lookWidth(pillTexts(look, this.labels), this.measured);
     if (width > this.px) this.px = width;
   }
+
+  private readonly measured = (text: string): number => {
+    let width = this.textWidths.get(text);
+    if (width === undefined) this.textWidths.set(text, (width = this.textWidth!(text)));
+    return width;
+  };
 }

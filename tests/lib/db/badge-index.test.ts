@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadgeIndexBuilder, FILTER, WHOLE_INDEX_MAX, badgeLooks, badgePatch, indexLooks, shardBits, storedLook, wholeBadgeIndex, writeBadgeIndex, type BadgeIndexHead } from '../../../lib/db/badge-index';
+import { BadgeIndexBuilder, FILTER, TABLE_MAX_LOOKS, WHOLE_INDEX_MAX, badgeLooks, badgePatch, indexLooks, shardBits, storedLook, wholeBadgeIndex, writeBadgeIndex, type BadgeIndexHead } from '../../../lib/db/badge-index';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { importFile } from '../../../lib/db/importer';
 import { rescore, updateRescoreNeeded } from '../../../lib/db/rescore';
@@ -236,5 +236,11 @@ describe('the badge index the rescore writes in shards', () => {
     const gold = storedLook({ label: both('Gold', '金卡'), colour: '#b7950b' }, [{ label: both('Win back', '召回'), colour: '#2980b9' }]);
     await db.put('meta', badgePatch('build-1', NO_COUNTS, [{ customer: { key: 'taobao:b', platform: 'taobao', buyerId: 'b' }, look: gold, added: false }], new Uint32Array(0)) as never);
     expect(await indexLooks(db, 'en')).toContainEqual({ kind: 'customer', tier: { label: 'Gold', colour: '#b7950b' }, badges: [{ label: 'Win back', colour: '#2980b9' }] });
+    // Rules whose looks are too many to send every page: none, and the page sizes badges as they come.
+    const many = new BadgeIndexBuilder();
+    for (let i = 0; i <= TABLE_MAX_LOOKS; i += 1) many.addCustomer({ key: `taobao:m${i}`, platform: 'taobao', buyerId: `m${i}` }, storedLook({ label: both(`Tier ${i}`, `等级 ${i}`), colour: '#000000' }, []));
+    await writeBadgeIndex(db, many.finish('build-2', NO_COUNTS));
+    await db.delete('meta', 'badgePatch');
+    expect(await indexLooks(db, 'en')).toBeNull();
   });
 });

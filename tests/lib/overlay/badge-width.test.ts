@@ -48,4 +48,16 @@ describe('the width every badge on a page is given', () => {
     expect(unmeasured.fit([look('Gold', 'Win back')], look('Gold'))).toBe(false);
     expect(unmeasured.px).toBe(0);
   });
+
+  it('measures each label once, however many looks combine it', () => {
+    const measured: string[] = [];
+    const reserved = new ReservedWidth(labels, (text) => (measured.push(text), textWidth(text)));
+    const tiers = ['Gold', 'Silver', 'Bronze'];
+    const badges = ['Win back', 'Churn risk', 'New'];
+    const table = tiers.flatMap((tier) => badges.flatMap((a) => badges.map((b) => look(tier, a, b))));
+    reserved.fit(table, look('Gold', 'New'));
+    expect(table).toHaveLength(27);
+    expect(measured.sort()).toEqual([...tiers, ...badges].sort());
+    expect(reserved.px).toBe(lookWidth(['Bronze', 'Churn risk', 'Churn risk'], textWidth));
+  });
 });
