@@ -411,7 +411,7 @@ export interface OverlayOptions {
   preview?: (refs: Ref[]) => BadgeLook | null;
   /** Whether the page holds the index `preview` answers from: rows can be badged with no message. */
   previewing?: () => boolean;
-  /** Every look the shop's badge index holds, once the page has them: each badge is made as wide as the widest (see ReservedWidth). */
+  /** Every look the shop's badge index holds, once the page has them: each badge in a table's cell is made as wide as the widest (see ReservedWidth). */
   shopLooks?: () => readonly BadgeLook[] | null;
 }
 
