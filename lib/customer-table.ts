@@ -709,7 +709,7 @@ export class CustomerTable {
     // Over a patch the occasions are rebuilt from all three records at once.
     const names = patch && wanted.some((name) => OCCASIONS.includes(name)) ? [...new Set([...wanted, ...OCCASIONS])] : wanted;
     // Spend lists a patch brings replace the table's: not read (7 MB at a million).
-    const [records] = await Promise.all([this.read(names.filter((name) => !patch?.spend.has(name))), this.patchParts(names)]);
+    const [records] = await Promise.all([this.read(names.filter((name) => !patch?.bringsSpend(name))), this.patchParts(names)]);
     if (patch && OCCASIONS.some((name) => records.has(name))) {
       const [end, day, spend] = OCCASIONS.map((name) => records.get(name) as ArrayBuffer);
       const merged = patch.occasions(new Uint32Array(end!), new Int32Array(day!), new Float64Array(spend!));
@@ -717,9 +717,8 @@ export class CustomerTable {
     }
     for (const name of names) {
       if (patch && OCCASIONS.includes(name)) continue;
-      const spend = patch?.spend.get(name);
-      if (spend) {
-        this.loaded.set(name, spend);
+      if (patch?.bringsSpend(name)) {
+        this.loaded.set(name, patch.spendList(name));
         continue;
       }
       let record = records.get(name);

@@ -14,8 +14,14 @@ export interface StoredTablePatch {
   records: TableRecord[];
   /** The store's counts when it was written. */
   counts: CustomerTableHead['counts'];
-  /** Each currency's sorted spend with the patch's customers in (see `spendOfTable`), in place of the table's `spend:` records. */
+  /**
+   * Each currency's sorted spend with the patch's customers in (see `spendOfTable`), in place of the
+   * table's `spend:` records. Stored apart (see `splitPatch`), as `spendCurrencies` says; a patch
+   * from before holds them here.
+   */
   spend?: Array<[currency: string, list: ArrayBuffer]>;
+  /** The currencies whose spend lists the patch brings, stored apart as `spend:<currency>`. */
+  spendCurrencies?: string[];
   /** Each shop's customers, tiers and badge sets among the table's rows it leaves (see `seenOfTable`), in place of the table's. */
   seen?: ShopSeen[];
   /** When the rescore of the touched wrote it: what is counted over it is kept with it only while it is the one in force. */
@@ -34,12 +40,20 @@ const OPENED_WITH = new Set(['head', 'shop', 'tier', 'badgeSet']);
 
 /**
  * The patch as stored: the record it is opened from, and the rest of the small table's records
- * apart, each under `partName`. At a million customers a day's patch is 8 MB, most of it the rows'
- * and search text, and each page that opened the table read all of it (250-350 ms) for a few columns.
+ * apart, each under `partName`, with the spend lists it brings. At a million customers a day's
+ * patch is 8 MB, most of it the rows' and search text, and each page that opened the table read all
+ * of it (250-350 ms) for a few columns; the spend lists (7 MB) had taken a worker 410-480 ms to
+ * read as it opened the table for the Overview's KPIs, which need none.
  */
 export function splitPatch(patch: StoredTablePatch): { opened: StoredTablePatch; apart: TableRecord[] } {
-  const apart = patch.records.filter((record) => !OPENED_WITH.has(record.name));
-  return { opened: { ...patch, records: patch.records.filter((record) => OPENED_WITH.has(record.name)), apart: apart.map((record) => record.name) }, apart };
+  const { spend, ...rest } = patch;
+  // In place of the small table's own lists of the same names, which only its customers make.
+  const spendLists = (spend ?? []).map(([currency, list]): TableRecord => ({ name: `spend:${currency}`, bytes: list }));
+  const merged = new Set(spendLists.map((record) => record.name));
+  const apart = [...patch.records.filter((record) => !OPENED_WITH.has(record.name) && !merged.has(record.name)), ...spendLists];
+  const opened: StoredTablePatch = { ...rest, records: patch.records.filter((record) => OPENED_WITH.has(record.name)), apart: apart.map((record) => record.name) };
+  if (spend) opened.spendCurrencies = spend.map(([currency]) => currency);
+  return { opened, apart };
 }
 
 /** Where a record of the small table stored apart lies: under the patch's time, so a page reading an older patch never reads a newer one's. */
@@ -90,8 +104,9 @@ export class PatchedTable {
   private readonly translate: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'missedSet' | 'currency' | 'shop', (code: number) => number>;
   /** Per text column: the big table's codes remapped (null: unchanged), and the small one's. */
   private readonly texts = new Map<string, { bigCodes: Uint32Array | null; smallCodes: Uint32Array }>();
-  /** The spend lists by record name (`spend:<currency>`), when the patch brings them. */
-  readonly spend: ReadonlyMap<string, Float64Array>;
+  /** The spend lists the patch brings, by record name (`spend:<currency>`): held in it (a patch from before), or read apart. */
+  private readonly spendNames: Set<string>;
+  private readonly spendHeld: ReadonlyMap<string, Float64Array>;
   /** The big table's number columns held in 64 bits, before the patch widened any. */
   private readonly wide: Set<string>;
 
@@ -126,8 +141,10 @@ export class PatchedTable {
     // but for the spend lists a patch brings merged and the opening KPIs counted over it since.
     if (patch.openingKpis) head.openingKpis = patch.openingKpis;
     else delete head.openingKpis;
-    this.spend = new Map((patch.spend ?? []).map(([currency, list]) => [`spend:${currency}`, new Float64Array(list)]));
-    if (patch.spend) head.spendCurrencies = patch.spend.map(([currency]) => currency);
+    this.spendHeld = new Map((patch.spend ?? []).map(([currency, list]) => [`spend:${currency}`, new Float64Array(list)]));
+    const spendCurrencies = patch.spendCurrencies ?? patch.spend?.map(([currency]) => currency);
+    this.spendNames = new Set((spendCurrencies ?? []).map((currency) => `spend:${currency}`));
+    if (spendCurrencies) head.spendCurrencies = spendCurrencies;
     else delete head.spendCurrencies;
     const tiers = mergedCodes(head.tiers, smallHead.tiers, entryKeys.tier);
     const badges = mergedCodes(head.badges, smallHead.badges, entryKeys.badge);
@@ -169,6 +186,20 @@ export class PatchedTable {
       if (!seen.badgeSets.includes(set)) seen.badgeSets.push(set);
     }
     this.head = head;
+  }
+
+  /** Whether the patch brings this spend list (`spend:<currency>`) in place of the table's. */
+  bringsSpend(name: string): boolean {
+    return this.spendNames.has(name);
+  }
+
+  /** A spend list the patch brings, once its part is read (see `partsToRead`). */
+  spendList(name: string): Float64Array {
+    const held = this.spendHeld.get(name);
+    if (held) return held;
+    const part = this.small.get(name);
+    if (!(part instanceof ArrayBuffer)) throw new Error(`The patch's ${name} is not read yet`);
+    return new Float64Array(part);
   }
 
   /** Whether a row of the patched table is one of the patch's own. */

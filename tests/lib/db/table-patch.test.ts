@@ -196,14 +196,25 @@ describe('the customer table under a rescore of the touched', () => {
     const { patch } = stored.get('patch') as { patch: StoredTablePatch };
     const parts = patch.apart!.map((name) => ({ ...stored.get(partName(patch, name))!, name }) as TableRecord);
     expect(parts.map((part) => part.name)).toContain('rows:0');
-    const { apart: _, ...before } = patch;
-    const tx = db.transaction('customerTable', 'readwrite');
-    await Promise.all([
-      tx.store.delete(IDBKeyRange.bound(`${head.built}/patch:`, `${head.built}/patch:\uffff`)),
-      tx.store.put({ name: `${head.built}/patch`, patch: { ...before, records: [...patch.records, ...parts] } }),
-      tx.done,
-    ]);
+    // The spend lists it brings were held in the patch's record itself.
+    const isSpend = (part: TableRecord) => part.name.startsWith('spend:');
+    const spend = parts.filter(isSpend).map((part): [string, ArrayBuffer] => [part.name.slice('spend:'.length), (part as { bytes: ArrayBuffer }).bytes]);
+    expect(spend.length).toBeGreaterThan(0);
+    const { apart: _, spendCurrencies: __, ...before } = patch;
+    const storePatch = async (record: StoredTablePatch, keptParts: TableRecord[]) => {
+      const tx = db.transaction('customerTable', 'readwrite');
+      await Promise.all([
+        tx.store.delete(IDBKeyRange.bound(`${head.built}/patch:`, `${head.built}/patch:\uffff`)),
+        tx.store.put({ name: `${head.built}/patch`, patch: record }),
+        ...keptParts.map((part) => tx.store.put({ ...part, name: `${head.built}/${partName(patch, part.name)}` } as TableRecord)),
+        tx.done,
+      ]);
+    };
+    await storePatch({ ...before, records: [...patch.records, ...parts.filter((part) => !isSpend(part))], spend }, []);
     expect([...(await storedTableRecords(db)).keys()].filter((name) => name.startsWith('patch:'))).toEqual([]);
+    expect(await readings(db, overview)).toEqual(apart);
+    // And as the last release wrote it: its parts apart, the spend lists in the patch's record.
+    await storePatch({ ...before, apart: parts.filter((part) => !isSpend(part)).map((part) => part.name), spend }, parts.filter((part) => !isSpend(part)));
     expect(await readings(db, overview)).toEqual(apart);
   });
 
@@ -273,7 +284,10 @@ describe('the customer table under a rescore of the touched', () => {
     const stored = await storedTableRecords(db);
     const head = stored.get('head') as CustomerTableHead;
     const { patch } = stored.get('patch') as { patch: StoredTablePatch };
-    expect(patch.spend?.length).toBeGreaterThan(0);
+    // Stored apart from the record the patch is opened from, as its parts are.
+    expect(patch.spend).toBeUndefined();
+    expect(patch.spendCurrencies?.length).toBeGreaterThan(0);
+    const brought = patch.spendCurrencies!.map((currency) => [currency, [...new Float64Array((stored.get(partName(patch, `spend:${currency}`)) as { bytes: ArrayBuffer }).bytes)]]);
     const read: string[] = [];
     const table = new CustomerTable(head, async (names) => {
       read.push(...names);
@@ -281,7 +295,9 @@ describe('the customer table under a rescore of the touched', () => {
     }, new PatchedTable(head, patch));
     const spend = await (await table.factRows(['monetary', 'orderCount'])).spend();
     expect(read.filter((name) => name.startsWith('spend:'))).toEqual([]);
-    expect([...spend].map(([currency, list]) => [currency, [...list]])).toEqual(patch.spend!.map(([currency, list]) => [currency, [...new Float64Array(list)]]));
+    expect([...spend].map(([currency, list]) => [currency, [...list]])).toEqual(brought);
+    // Each the table's list with the day's customers in: as long as the buyers of its currency.
+    for (const [currency, list] of brought as Array<[string, number[]]>) expect(list.length).toBe((await table.query({ ...ALL, shop: null }, 0, 100_000)).rows.filter((row) => row.currency === currency && row.orderCount > 0).length);
   });
 
   it('offers as filter choices only the tiers and badges some customer holds after the day', async () => {
