@@ -338,9 +338,20 @@ export class PatchedTable {
     const order = new Uint32Array(this.head.size);
     let out = 0;
     let j = 0;
-    for (const row of stored) {
+    // The next patch row and its key in hand: compared inline with each of a million stored rows,
+    // not through a call (71 ms of a Customers page's first rows over a patch).
+    let next = moved.length > 0 ? moved[0]! : -1;
+    let nextKey = next >= 0 ? keys[next]! : 0;
+    for (let i = 0; i < stored.length; i += 1) {
+      const row = stored[i]!;
       if (patched[row]) continue;
-      while (j < moved.length && before(moved[j]!, row)) order[out++] = moved[j++]!;
+      const key = keys[row]!;
+      while (next >= 0 && (nextKey < key || (nextKey === key && next < row))) {
+        order[out++] = next;
+        j += 1;
+        next = j < moved.length ? moved[j]! : -1;
+        nextKey = next >= 0 ? keys[next]! : 0;
+      }
       order[out++] = row;
     }
     while (j < moved.length) order[out++] = moved[j++]!;
