@@ -82,3 +82,43 @@ export class ReservedWidth {
     return width;
   };
 }
+
+/**
+ * Gives the badges placed in cells of a page's auto-layout tables the reserved width. In running
+ * text, or a cell of fixed width, a wider box would only push the text on or break the line, so
+ * those badges keep their own. The canvas is made when a first badge lands in such a cell.
+ */
+export class TableBadgeWidths {
+  private reserved: ReservedWidth | null = null;
+  private readonly autoTables = new WeakMap<Element, boolean>();
+  /** The hosts given the width, to widen when a wider look comes. */
+  private readonly sized = new WeakSet<HTMLElement>();
+
+  constructor(
+    private readonly root: Document,
+    private readonly labels: { customer: string; ambiguous(count: number): string },
+    private readonly shopLooks: () => readonly BadgeLook[] | null,
+  ) {}
+
+  /**
+   * Sizes a new badge's host, to go after `anchor`. A look wider than any before widens every
+   * badge sized before it among those on the page (`shown`), once, rather than the column a turn at a time.
+   */
+  size(host: HTMLElement, anchor: ChildNode, look: BadgeLook, shown: () => Iterable<HTMLElement>): void {
+    if (!this.inAutoTable(anchor)) return;
+    const reserved = (this.reserved ??= new ReservedWidth(this.labels, canvasTextWidth(this.root)));
+    const give = (to: HTMLElement) => reserved.px > 0 && to.style.setProperty('min-width', `${reserved.px}px`, 'important');
+    if (reserved.fit(this.shopLooks(), look)) for (const other of shown()) if (this.sized.has(other)) give(other);
+    this.sized.add(host);
+    give(host);
+  }
+
+  private inAutoTable(anchor: ChildNode): boolean {
+    const table = anchor.parentElement?.closest('td, th')?.closest('table');
+    if (!table) return false;
+    let auto = this.autoTables.get(table);
+    if (auto === undefined) this.autoTables.set(table, (auto = getComputedStyle(table).tableLayout !== 'fixed'));
+    return auto;
+  }
+}
+

@@ -3,7 +3,7 @@ import type { BadgeView, RowMatch } from './badge-view';
 import { closeCard, closeCardOf } from './card';
 import { adoptSheet, sharedSheet } from './sheet';
 import { badgeFacts, rememberBadge, type BadgeFacts } from './inspect';
-import { BADGE_FONT, ReservedWidth, canvasTextWidth, pillTexts } from './badge-width';
+import { BADGE_FONT, TableBadgeWidths, pillTexts } from './badge-width';
 import type { Ref, SiteAdapter } from './site-adapter';
 
 export const HOST_CLASS = 'tm-badge-host';
@@ -435,7 +435,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const { lookup, labels, onOpen, looks, preview, previewing, shopLooks } = options;
   // Each badge on the page by its target, with the refs' text it was placed for (a Map, so that
   // badges whose targets left the page can be found and removed).
-  const shown = new Map<T, { host: HTMLElement; look: string; described: boolean; key: string; wide: boolean }>();
+  const shown = new Map<T, { host: HTMLElement; look: string; described: boolean; key: string }>();
   // The refs' text each target was last read with: a lookup's answer for older text is dropped.
   const asked = new WeakMap<T, string>();
   // Per row, the target that shows each buyer's badge there: one badge per buyer per row.
@@ -475,22 +475,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const unread = new Set<T>();
   let reading: Cancel | null = null;
   const pacer = new TurnPacer();
-  const reserved = new ReservedWidth(labels, canvasTextWidth(root));
-
-  const reserve = (host: HTMLElement) => {
-    if (reserved.px > 0) host.style.setProperty('min-width', `${reserved.px}px`, 'important');
-  };
-  // Whether a badge placed after the anchor is in a cell of a table whose columns follow their
-  // content: only there is its width reserved (see ReservedWidth). In running text, or a cell of
-  // fixed width, a wider box would only push the text on or break the line.
-  const autoTables = new WeakMap<Element, boolean>();
-  const inAutoTable = (anchor: ChildNode): boolean => {
-    const table = anchor.parentElement?.closest('td, th')?.closest('table');
-    if (!table) return false;
-    let auto = autoTables.get(table);
-    if (auto === undefined) autoTables.set(table, (auto = getComputedStyle(table).tableLayout !== 'fixed'));
-    return auto;
-  };
+  const widths = new TableBadgeWidths(root, labels, () => shopLooks?.() ?? null);
   const current = (target: T) => {
     const badge = shown.get(target);
     return badge?.host.isConnected ? badge : null;
@@ -507,14 +492,11 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     if (!badge) {
       const anchor = finder.anchor(target);
       if (!anchor) return;
-      const wide = inAutoTable(anchor);
-      // A look wider than any before widens every such badge on the page, once, rather than a column a turn at a time.
-      if (wide && reserved.fit(shopLooks?.() ?? null, look)) for (const { host, wide: each } of shown.values()) if (each) reserve(host);
       const host = renderBadge(look, labels, onOpen);
-      if (wide) reserve(host);
+      widths.size(host, anchor, look, () => Array.from(shown.values(), (shownBadge) => shownBadge.host));
       anchor.after(host);
       share -= 1;
-      shown.set(target, (badge = { host, look: lookKey(look), described: false, key, wide }));
+      shown.set(target, (badge = { host, look: lookKey(look), described: false, key }));
     }
     if (match && match.kind !== 'none') {
       describe(badge.host, match, labels);
