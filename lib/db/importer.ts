@@ -5,7 +5,7 @@ import type { Customer, Order } from '../model';
 import { buildCustomers } from '../customers';
 import { aliasesOf, BUCKETS, bucketOf, changesToKeep, entryKeyOf, entriesIn, isGuestKey, mergeOrders, namedOf, readBucket, storedCustomers, placedBucket, withChanges, type BucketChanges, type MergeCounts, type OrderHistories } from './buckets';
 import type { IDBPTransaction } from 'idb';
-import { GROUP_SIZE, groupOf, type Database, type StagedOrder, type StoreCounts, type TiermarkDB } from './schema';
+import { GROUP_SIZE, groupOf, type Database, type StoreCounts, type TiermarkDB } from './schema';
 import type { ImportRecord } from './ledger';
 import { formats } from '../../plugins/formats';
 import type { FormatId } from '../formats';
@@ -17,6 +17,7 @@ import { both, sellerText, type Localised } from '../localised';
 import { digestOf, type OrderDigest } from '../scoring/history';
 import { stageTouchedAliases, stageTouchedCustomers, stagingTouched, type TouchedCustomer } from './touched';
 import { aliasDigest, digestWith } from './alias-digest';
+import { packOrders, stagedOrdersOf, type StagedOrder } from './staged-orders';
 
 const OTHER_SHOP = both('If the file is from another shop, import it into a new shop.', '如果文件来自另一个店铺，请导入到新店铺。');
 
@@ -132,7 +133,7 @@ class Stager {
       importId: this.importId,
       group,
       seq: this.seq,
-      json: JSON.stringify(list.map(({ order, continuation, rows }): StagedOrder => ({ order, continuation, rows }))),
+      packed: packOrders(list),
     });
     this.inFlight.add(written);
     written.then(
@@ -304,7 +305,7 @@ async function clashesOf(db: Database, record: ImportRecord, held: ReadonlyMap<n
   // Staged orders are read a group at a time, so a big import's are never all parsed at once.
   for (let group = 0; group < GROUPS; group += 1) {
     for (const batch of await db.getAll('staged', IDBKeyRange.bound([record.id, group, -Infinity], [record.id, group, Infinity]))) {
-      for (const { order } of JSON.parse(batch.json) as StagedOrder[]) incoming.add(order);
+      for (const { order } of stagedOrdersOf(batch)) incoming.add(order);
     }
   }
   return findClashes(db, shop, incoming);
@@ -353,7 +354,7 @@ export async function finishCommit(
   for (let group = 0; group < GROUPS; group += 1) {
     const range = IDBKeyRange.bound([id, group, -Infinity], [id, group, Infinity]);
     const tx = db.transaction(['staged', 'orders', 'customers', 'bucketChanges', 'stagedAliases', 'meta', 'touched'], 'readwrite');
-    const staged = (await tx.objectStore('staged').getAll(range)).flatMap((batch) => JSON.parse(batch.json) as StagedOrder[]);
+    const staged = (await tx.objectStore('staged').getAll(range)).flatMap(stagedOrdersOf);
     const refuse = (parts: ReadonlyArray<Pick<StagedOrder, 'rows' | 'continuation'>>, orderId: string, reason: Localised) => {
       for (const part of parts) {
         const rows = part.rows ?? [];

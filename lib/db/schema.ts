@@ -1,8 +1,8 @@
+import type { StagedBatch } from './staged-orders';
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { CustomerNotes, KeptDate, Order } from '../model';
 import type { AbTest } from '../ab-test';
 import type { PastSnapshotStatus, SnapshotRecord } from '../snapshots';
-import type { Continuation } from '../import/fold';
 import type { ImportRecord } from './ledger';
 import type { RescoreStatus, StoredRuleFile } from './profiles';
 import { buildCustomer } from '../customers';
@@ -76,16 +76,6 @@ export interface CustomerDates {
   dates: KeptDate[];
 }
 
-export interface StagedBatch {
-  importId: string;
-  group: number;
-  seq: number;
-  /** JSON of the batch's orders (see StoredBucket for why text). */
-  json: string;
-}
-
-/** An order as staged, with the file's rows it came from (to reject them together if the commit must). */
-export type StagedOrder = { order: Order; continuation: Continuation | null; rows?: number[] };
 
 /** What the scorers published of the last rescore's fits (products bought together), by scorer id; `meta` record "models". */
 export interface PublishedModels {

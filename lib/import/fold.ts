@@ -76,7 +76,8 @@ class Draft {
     this.lineRefundedMinor += line.lineRefundedMinor ?? 0;
     this.currency ??= line.currency;
     if (!line.isReturn) this.isReturn = false;
-    if (line.item) this.items.push(line.item);
+    // Each item in one shape whatever the format made: a staged order's text then equals a held one's.
+    if (line.item) this.items.push({ sku: line.item.sku, title: line.item.title, quantity: line.item.quantity, priceMinor: line.item.priceMinor });
   }
 
   /** Lines disagree on status when some were refunded: the order keeps the status of the rest. */

@@ -7,6 +7,7 @@ import { importFile, recoverImports, type ImportFile } from '../../../lib/db/imp
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { bucketOf } from '../../../lib/db/buckets';
 import { importChangedStore } from '../../../lib/db/ledger';
+import { packOrders } from '../../../lib/db/staged-orders';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { both, SellerError, textIn } from '../../../lib/localised';
 
@@ -181,18 +182,20 @@ describe('importing into IndexedDB', () => {
     await db.put('staged', { importId: 'reading', group, seq: 1, json: JSON.stringify([{ order: order('#9999', 'reading'), continuation: null }]) });
     // A tab closed while committing: its orders are still staged.
     await db.put('imports', { ...done, id: 'committing', hash: 'c', status: 'committing', commitFrom: 'staging', ordersAdded: 0, customersTouched: 0 });
-    await db.put('staged', { importId: 'committing', group, seq: 1, json: JSON.stringify([{ order: order('#2000', 'committing'), continuation: null }]) });
+    await db.put('staged', { importId: 'committing', group, seq: 1, packed: packOrders([{ order: order('#2000', 'committing'), continuation: null }]) });
+    // And one record as the release before staged it, as JSON.
+    await db.put('staged', { importId: 'committing', group, seq: 2, json: JSON.stringify([{ order: order('#2001', 'committing'), continuation: null }]) });
 
     const recovered = await recoverImports(db, () => false);
     expect(recovered.map((r) => [r.id, r.status, r.ordersAdded])).toEqual([
-      ['committing', 'complete', 1],
+      ['committing', 'complete', 2],
       ['reading', 'interrupted', 0],
     ]);
     expect(textIn((await db.get('imports', 'reading'))!.error, 'en')).toMatch(/tab was closed/);
     const ada = (await getCustomerEntry(db, 'shopify:ada@example.com'))!;
-    expect(ada.orders.map((o) => o.orderId)).toEqual(['#1001', '#2000', '#1002']);
-    expect(ada.customer).toMatchObject({ orderCount: 3, monetaryMinor: 18450 + 12000 });
-    expect(await snapshot(db)).toMatchObject({ customers: 4, orders: 8, staged: 0, stagedAliases: 0 });
+    expect(ada.orders.map((o) => o.orderId)).toEqual(['#1001', '#2000', '#2001', '#1002']);
+    expect(ada.customer).toMatchObject({ orderCount: 4, monetaryMinor: 18450 + 12000 * 2 });
+    expect(await snapshot(db)).toMatchObject({ customers: 4, orders: 9, staged: 0, stagedAliases: 0 });
   });
 
   it('after a closed tab while saving from memory: the saved part stays whole and findable, the import is marked incomplete', async () => {
