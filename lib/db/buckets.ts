@@ -59,21 +59,32 @@ export interface PlacedBucket extends StoredBucket {
   at?: ArrayBuffer;
 }
 
+/**
+ * A bucket's entries in hand: a map where they are many. An object of thousands of keys is a
+ * dictionary whose every key V8 interns: a million customers' identifiers, put in three such
+ * objects a bucket, took their import 9 s; in maps, a quarter of that.
+ */
+export type BucketEntries<T> = Record<string, T> | ReadonlyMap<string, T>;
+
+export const entriesOf = <T>(entries: BucketEntries<T>): Iterable<[string, T]> => (entries instanceof Map ? entries : Object.entries(entries));
+const sizeOf = (entries: BucketEntries<unknown>): number => (entries instanceof Map ? entries.size : Object.keys(entries).length);
+
 /** A bucket from its entries: the same text as `storedBucket`, with where each entry lies. */
-export function placedBucket<T>(bucket: number, map: Record<string, T>): PlacedBucket {
-  const keys = Object.keys(map);
-  const at = new Uint32Array(keys.length * 3);
+export function placedBucket<T>(bucket: number, entries: BucketEntries<T>): PlacedBucket {
+  const at = new Uint32Array(sizeOf(entries) * 3);
   // Appended a part at a time (V8 joins them once, when stored): as fast as stringifying the map
   // whole, where collecting the parts and joining them took three times as long.
   let json = '{';
-  keys.forEach((key, i) => {
+  let i = 0;
+  for (const [key, value] of entriesOf(entries)) {
     if (i > 0) json += ',';
     const start = json.length;
-    json += `${JSON.stringify(key)}:${JSON.stringify(map[key])}`;
+    json += `${JSON.stringify(key)}:${JSON.stringify(value)}`;
     at[i * 3] = fnv1a(key);
     at[i * 3 + 1] = start;
     at[i * 3 + 2] = json.length;
-  });
+    i += 1;
+  }
   return { bucket, json: `${json}}`, at: at.buffer };
 }
 

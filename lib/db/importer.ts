@@ -543,25 +543,30 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
       const writes: Promise<unknown>[] = slice.map((bucket, i) => {
         // Only the identifiers the import brings are read, where the bucket says where they lie.
         const pairs = byBucket.get(bucket)!;
-        const targets = entriesIn<string[]>(stored[i], kept[i], new Set(pairs.map(([alias]) => alias)));
-        const changedHere = new Set<string>();
+        // In maps, not objects: see BucketEntries.
+        const targets = stored[i] || kept[i] ? new Map(Object.entries(entriesIn<string[]>(stored[i], kept[i], new Set(pairs.map(([alias]) => alias))))) : new Map<string, string[]>();
+        const changedTargets = new Map<string, string[]>();
         for (const [alias, key] of pairs) {
-          const keys = targets[alias];
+          let keys = targets.get(alias);
           const changed = !keys || !keys.includes(key);
-          if (!keys) targets[alias] = [key];
+          if (!keys) targets.set(alias, (keys = [key]));
           else if (changed) keys.push(key);
-          if (changed) changedHere.add(alias);
-          if (staging && !alias.startsWith('ext:') && (changed || keys!.length === 1)) named.set(alias, targets[alias]!);
+          if (changed) changedTargets.set(alias, keys);
+          if (staging && !alias.startsWith('ext:') && (changed || keys.length === 1)) named.set(alias, keys);
         }
-        if (changedHere.size === 0) return Promise.resolve();
-        const changedTargets = Object.fromEntries([...changedHere].map((alias) => [alias, targets[alias]!]));
+        if (changedTargets.size === 0) return Promise.resolve();
+        const whole = () => {
+          const all = new Map(Object.entries(readBucket<string[]>(withChanges(stored[i], kept[i]))));
+          for (const [alias, keys] of changedTargets) all.set(alias, keys);
+          return all;
+        };
         // A bucket written before its identifiers had places goes whole once, with them.
-        const keep = stored[i]?.at ? changesToKeep(stored[i], kept[i], Object.entries(changedTargets)) : null;
+        const keep = stored[i]?.at ? changesToKeep(stored[i], kept[i], changedTargets) : null;
         if (keep !== null) {
-          const digest = digested[i] ? digestWith(digested[i]!, changedTargets) : aliasDigest(bucket, Object.assign(readBucket<string[]>(withChanges(stored[i], kept[i])), changedTargets));
+          const digest = digested[i] ? digestWith(digested[i]!, changedTargets) : aliasDigest(bucket, whole());
           return Promise.all([changes.put({ store: 'aliases', bucket, json: keep }), digests.put(digest)]);
         }
-        const all = Object.assign(readBucket<string[]>(withChanges(stored[i], kept[i])), changedTargets);
+        const all = whole();
         return Promise.all([aliasStore.put(placedBucket(bucket, all)), changes.delete(['aliases', bucket]), digests.put(aliasDigest(bucket, all))]);
       });
       writes.push(stageTouchedAliases({ touched: tx.objectStore('touched'), meta: tx.objectStore('meta') }, [...named].map(([alias, keys]) => [alias, namedOf(keys)])));

@@ -7,6 +7,7 @@ import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { demoExportText, demoOrders } from '../../../lib/demo/shop';
 import { fnv1a } from '../../../lib/hash';
+import { placedBucket } from '../../../lib/db/buckets';
 import { lookOf } from '../../../lib/overlay/badge-index';
 import type { Ref } from '../../../lib/overlay/site-adapter';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
@@ -72,6 +73,13 @@ describe('alias digests', () => {
       grown += targets[first!]!.length === 1 ? 1 : 0;
       const whole = aliasDigest(bucket, { ...targets, ...changed });
       expect(new Uint32Array(digestWith(aliasDigest(bucket, targets), changed).bytes)).toEqual(new Uint32Array(whole.bytes));
+      // The same from maps, as an import holds a bucket's identifiers; its text and places too.
+      const inMaps = new Map(Object.entries({ ...targets, ...changed }));
+      expect(new Uint32Array(aliasDigest(bucket, inMaps).bytes)).toEqual(new Uint32Array(whole.bytes));
+      expect(new Uint32Array(digestWith(aliasDigest(bucket, new Map(Object.entries(targets))), new Map(Object.entries(changed))).bytes)).toEqual(new Uint32Array(whole.bytes));
+      const [placed, asObject] = [placedBucket(bucket, inMaps), placedBucket(bucket, { ...targets, ...changed })];
+      expect(placed.json).toBe(asObject.json);
+      expect(new Uint32Array(placed.at!)).toEqual(new Uint32Array(asObject.at!));
     }
     expect(grown).toBeGreaterThan(30);
     db.close();
