@@ -44,6 +44,8 @@ export function utf8Of(parts: readonly string[]): Uint8Array {
 export const textOfUtf8 = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
 export const readBucket = <T>(stored: StoredBucket | undefined): Record<string, T> => (stored ? (JSON.parse(stored.json) as Record<string, T>) : {});
+/** A bucket's entries in a map, to add to (see BucketEntries). */
+export const bucketMap = <T>(stored: StoredBucket | undefined): Map<string, T> => (stored ? new Map(Object.entries(readBucket<T>(stored))) : new Map());
 export const storedBucket = <T>(bucket: number, map: Record<string, T>): StoredBucket => ({ bucket, json: JSON.stringify(map) });
 
 /** In `orders`: histories by entry key; a guest order (no buyer) is a history of its own, under `guest:<order key>`. */
@@ -69,8 +71,16 @@ export type BucketEntries<T> = Record<string, T> | ReadonlyMap<string, T>;
 export const entriesOf = <T>(entries: BucketEntries<T>): Iterable<[string, T]> => (entries instanceof Map ? entries : Object.entries(entries));
 const sizeOf = (entries: BucketEntries<unknown>): number => (entries instanceof Map ? entries.size : Object.keys(entries).length);
 
-/** A bucket from its entries: the same text as `storedBucket`, with where each entry lies. */
-export function placedBucket<T>(bucket: number, entries: BucketEntries<T>): PlacedBucket {
+/** Entries as the JSON text of the object they make (no key of a bucket looks like an array index, which an object would put first). */
+export function jsonOf<T>(entries: BucketEntries<T>): string {
+  if (!(entries instanceof Map)) return JSON.stringify(entries);
+  let json = '{';
+  for (const [key, value] of entries) if (value !== undefined) json += `${json.length > 1 ? ',' : ''}${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  return `${json}}`;
+}
+
+/** A bucket from its entries: the same text as `storedBucket`, with where each entry lies; each value as `stored` has it kept. */
+export function placedBucket<T>(bucket: number, entries: BucketEntries<T>, stored: (value: T) => unknown = (value) => value): PlacedBucket {
   const at = new Uint32Array(sizeOf(entries) * 3);
   // Appended a part at a time (V8 joins them once, when stored): as fast as stringifying the map
   // whole, where collecting the parts and joining them took three times as long.
@@ -79,7 +89,7 @@ export function placedBucket<T>(bucket: number, entries: BucketEntries<T>): Plac
   for (const [key, value] of entriesOf(entries)) {
     if (i > 0) json += ',';
     const start = json.length;
-    json += `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+    json += `${JSON.stringify(key)}:${JSON.stringify(stored(value))}`;
     at[i * 3] = fnv1a(key);
     at[i * 3 + 1] = start;
     at[i * 3 + 2] = json.length;
@@ -134,10 +144,11 @@ export interface StoredCustomers extends StoredBucket {
 }
 
 /** A `customers` bucket from its aggregates and the bucket's order histories. */
-export function storedCustomers(bucket: number, customers: CustomerAggregates, histories: OrderHistories): StoredCustomers {
-  const digests: Record<string, OrderDigest> = {};
-  for (const key of Object.keys(customers)) digests[key] = digestOf(histories[key] ?? []);
-  return { bucket, json: JSON.stringify(customers), digests: JSON.stringify(digests) };
+export function storedCustomers(bucket: number, customers: BucketEntries<Customer>, histories: BucketEntries<Order[]>): StoredCustomers {
+  const historyOf = (key: string) => (histories instanceof Map ? histories.get(key) : (histories as OrderHistories)[key]);
+  const digests = new Map<string, OrderDigest>();
+  for (const [key] of entriesOf(customers)) digests.set(key, digestOf(historyOf(key) ?? []));
+  return { bucket, json: jsonOf(customers), digests: jsonOf(digests) };
 }
 
 /** The bucketed stores an import writes, whose buckets can have later changes kept beside them. */

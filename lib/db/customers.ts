@@ -1,4 +1,5 @@
-import type { Customer, Order } from '../model';
+import type { Customer } from '../model';
+import { historyOfStored, type StoredOrder } from './stored-orders';
 import { bucketOf, entriesIn, isGuestKey, readBucket, withChanges, type CustomerEntry } from './buckets';
 import type { Database } from './schema';
 import { bucketAndChanges } from './slices';
@@ -14,9 +15,9 @@ export async function getCustomerEntry(db: Database, entryKey: string): Promise<
     changes.get(['orders', bucket]),
     changes.get(['customers', bucket]),
   ]);
-  const history = entriesIn<Order[]>(orders, orderChanges, [entryKey])[entryKey];
+  const history = entriesIn<StoredOrder[]>(orders, orderChanges, [entryKey])[entryKey];
   if (!history) return undefined;
-  return { customer: isGuestKey(entryKey) ? null : (readBucket<Customer>(withChanges(customers, customerChanges))[entryKey] ?? null), orders: history };
+  return { customer: isGuestKey(entryKey) ? null : (readBucket<Customer>(withChanges(customers, customerChanges))[entryKey] ?? null), orders: historyOfStored(history) };
 }
 
 /** The customer keys an identifier (`email:…`, `name:…`, `order:…`, `phone:…`) can mean. */

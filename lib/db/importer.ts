@@ -3,7 +3,7 @@ import { InputError } from '../import/encoding';
 import { importStream, type StreamSettings } from '../import/stream';
 import type { Customer, Order } from '../model';
 import { buildCustomers } from '../customers';
-import { aliasesOf, BUCKETS, bucketOf, changesToKeep, entryKeyOf, entriesIn, isGuestKey, mergeOrders, namedOf, readBucket, storedCustomers, placedBucket, withChanges, type BucketChanges, type MergeCounts, type OrderHistories } from './buckets';
+import { aliasesOf, BUCKETS, bucketMap, bucketOf, changesToKeep, entryKeyOf, entriesIn, isGuestKey, mergeOrders, namedOf, readBucket, storedCustomers, placedBucket, withChanges, type BucketChanges, type MergeCounts } from './buckets';
 import type { IDBPTransaction } from 'idb';
 import { GROUP_SIZE, groupOf, type Database, type StoreCounts, type TiermarkDB } from './schema';
 import type { ImportRecord } from './ledger';
@@ -18,6 +18,7 @@ import { digestOf, type OrderDigest } from '../scoring/history';
 import { stageTouchedAliases, stageTouchedCustomers, stagingTouched, type TouchedCustomer } from './touched';
 import { aliasDigest, digestWith } from './alias-digest';
 import { packOrders, stagedOrdersOf, type StagedOrder } from './staged-orders';
+import { historyOfStored, storedHistory, type StoredOrder } from './stored-orders';
 
 const OTHER_SHOP = both('If the file is from another shop, import it into a new shop.', '如果文件来自另一个店铺，请导入到新店铺。');
 
@@ -259,7 +260,7 @@ type CommitTx = IDBPTransaction<TiermarkDB, ['staged', 'orders', 'customers', 'b
 async function customerWrites(
   tx: CommitTx,
   built: readonly Customer[],
-  { whole, historiesOf, kept, digestAt }: { whole: ReadonlySet<number>; historiesOf: ReadonlyMap<number, OrderHistories>; kept: ReadonlyMap<number, BucketChanges | undefined>; digestAt: (i: number) => OrderDigest },
+  { whole, historiesOf, kept, digestAt }: { whole: ReadonlySet<number>; historiesOf: ReadonlyMap<number, ReadonlyMap<string, Order[]>>; kept: ReadonlyMap<number, BucketChanges | undefined>; digestAt: (i: number) => OrderDigest },
 ): Promise<Array<Promise<unknown>>> {
   const byBucket = new Map<number, number[]>();
   built.forEach((customer, i) => {
@@ -273,8 +274,8 @@ async function customerWrites(
   const wholeBuckets = [...byBucket.keys()].filter((bucket) => whole.has(bucket));
   const stored = await Promise.all(wholeBuckets.map((bucket) => customers.get(bucket)));
   const writes: Array<Promise<unknown>> = wholeBuckets.flatMap((bucket, k) => {
-    const map = readBucket<Customer>(withChanges(stored[k], kept.get(bucket)));
-    for (const i of byBucket.get(bucket)!) map[built[i]!.key] = built[i]!;
+    const map = bucketMap<Customer>(withChanges(stored[k], kept.get(bucket)));
+    for (const i of byBucket.get(bucket)!) map.set(built[i]!.key, built[i]!);
     return [customers.put(storedCustomers(bucket, map, historiesOf.get(bucket)!)), changes.delete(['customers', bucket])];
   });
   for (const [bucket, indices] of byBucket) {
@@ -418,19 +419,23 @@ export async function finishCommit(
       const writes: Promise<unknown>[] = [];
       const changed: Array<[string, Order[]]> = [];
       const added = new Set<string>();
-      const historiesOf = new Map<number, OrderHistories>();
+      const historiesOf = new Map<number, Map<string, Order[]>>();
       const whole = new Set<number>();
       bucketIds.forEach((bucket, i) => {
         // Only the histories the import changes are read; all of them where the bucket goes whole.
-        const histories = entriesIn<Order[]>(orderRecords[i], orderChanges[i], byBucket.get(bucket)!.keys());
+        // In maps, not objects: see BucketEntries.
+        const histories = new Map<string, Order[]>();
+        if (orderRecords[i] || orderChanges[i]) {
+          for (const [key, stored] of Object.entries(entriesIn<StoredOrder[]>(orderRecords[i], orderChanges[i], byBucket.get(bucket)!.keys()))) histories.set(key, historyOfStored(stored));
+        }
         const changedHere: Array<[string, Order[]]> = [];
         for (const [key, incoming] of byBucket.get(bucket)!) {
-          const before = histories[key];
+          const before = histories.get(key);
           const merge: MergeCounts = { added: 0, updated: 0 };
           const after = mergeOrders(before, incoming, merge, clashes ? onClash : undefined);
           if (!after) continue;
           changedHere.push([key, after]);
-          histories[key] = after;
+          histories.set(key, after);
           record.ordersAdded += merge.added;
           record.ordersUpdated += merge.updated;
           if (merge.earliestAt !== undefined) record.earliestChangedAt = Math.min(record.earliestChangedAt ?? Infinity, merge.earliestAt);
@@ -444,15 +449,17 @@ export async function finishCommit(
         }
         if (changedHere.length === 0) return;
         // A bucket written before entries had places goes whole once, with them.
-        const kept = orderRecords[i]?.at ? changesToKeep(orderRecords[i], orderChanges[i], changedHere) : null;
+        const kept = orderRecords[i]?.at ? changesToKeep(orderRecords[i], orderChanges[i], changedHere.map(([key, history]) => [key, storedHistory(history)] as const)) : null;
         if (kept !== null) {
           writes.push(changes.put({ store: 'orders', bucket, json: kept }));
           return;
         }
         whole.add(bucket);
-        const all = Object.assign(readBucket<Order[]>(withChanges(orderRecords[i], orderChanges[i])), Object.fromEntries(changedHere));
+        const all = new Map<string, Order[]>();
+        for (const [key, stored] of bucketMap<StoredOrder[]>(withChanges(orderRecords[i], orderChanges[i]))) all.set(key, historyOfStored(stored));
+        for (const [key, history] of changedHere) all.set(key, history);
         historiesOf.set(bucket, all);
-        writes.push(tx.objectStore('orders').put(placedBucket(bucket, all)), changes.delete(['orders', bucket]));
+        writes.push(tx.objectStore('orders').put(placedBucket(bucket, all, storedHistory)), changes.delete(['orders', bucket]));
       });
       const aliases: Array<[string, string]> = [];
       const built = buildCustomers(changed);
@@ -556,7 +563,7 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
         }
         if (changedTargets.size === 0) return Promise.resolve();
         const whole = () => {
-          const all = new Map(Object.entries(readBucket<string[]>(withChanges(stored[i], kept[i]))));
+          const all = bucketMap<string[]>(withChanges(stored[i], kept[i]));
           for (const [alias, keys] of changedTargets) all.set(alias, keys);
           return all;
         };

@@ -1,4 +1,5 @@
 import type { StagedBatch } from './staged-orders';
+import { storedHistory } from './stored-orders';
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { CustomerNotes, KeptDate, Order } from '../model';
 import type { AbTest } from '../ab-test';
@@ -230,7 +231,7 @@ async function writeAll(tx: IDBPTransaction<TiermarkDB, StoreNames<TiermarkDB>[]
     }
   }
   await Promise.all([
-    ...[...histories].map(([bucket, map]) => tx.objectStore('orders').put(placedBucket(bucket, map))),
+    ...[...histories].map(([bucket, map]) => tx.objectStore('orders').put(placedBucket(bucket, map, storedHistory))),
     ...[...aggregates].map(([bucket, map]) => tx.objectStore('customers').put(storedCustomers(bucket, map, histories.get(bucket)!))),
     ...[...identifiers].map(([bucket, map]) => tx.objectStore('aliases').put(placedBucket(bucket, map))),
     tx.objectStore('meta').put({ id: 'counts', customers, orders: counts.added }),

@@ -6,7 +6,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { aliasKey } from '../../../lib/aliases';
 import { backupLines, compressBackup, readBackupFile, restoreBackup } from '../../../lib/db/backup';
 import { badgeLooks } from '../../../lib/db/badge-index';
-import { changesToKeep, entriesIn, placedBucket, withChanges } from '../../../lib/db/buckets';
+import { changesToKeep, entriesIn, jsonOf, placedBucket, storedCustomers, withChanges } from '../../../lib/db/buckets';
+import type { Customer } from '../../../lib/model';
+import { historyOfStored, type StoredOrder } from '../../../lib/db/stored-orders';
 import { fnv1a } from '../../../lib/hash';
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { importFile } from '../../../lib/db/importer';
@@ -21,6 +23,7 @@ import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
 import { chunked, FIXTURES } from '../../helpers';
 import { WOO_FIRST, WOO_NEXT_DAY } from './day-of-orders';
+import { demoExportText, demoOrders } from '../../../lib/demo/shop';
 import { entriesByBucket, storedEntries } from './stored-buckets';
 
 // The share of a bucket past which an import writes it whole: per test, every changed bucket whole
@@ -164,6 +167,23 @@ describe('changes an import keeps beside a bucket', () => {
     expect(await asRead(restored)).toMatchObject(rest);
     for (const db of [whole.db, kept.db, restored]) db.close();
   }, 120_000);
+
+  it('made from maps, as an import holds a bucket, have the text of the same made from objects', async () => {
+    const db = await openTiermarkDB(`bucket-changes-maps-${Math.random()}`);
+    await importText(db, 'tea.csv', demoExportText(demoOrders(200)));
+    const [customers, stored] = await Promise.all([entriesByBucket<Customer>(db, 'customers'), entriesByBucket<StoredOrder[]>(db, 'orders')]);
+    const histories = new Map([...stored].map(([bucket, entries]) => [bucket, Object.fromEntries(Object.entries(entries).map(([key, orders]) => [key, historyOfStored(orders)]))]));
+    expect(customers.size).toBeGreaterThan(100);
+    for (const [bucket, aggregates] of customers) {
+      const asObjects = storedCustomers(bucket, aggregates, histories.get(bucket)!);
+      const fromMaps = storedCustomers(bucket, new Map(Object.entries(aggregates)), new Map(Object.entries(histories.get(bucket)!)));
+      expect(fromMaps).toEqual(asObjects);
+      expect(JSON.parse(fromMaps.digests!)).toEqual(Object.fromEntries(Object.entries(aggregates).map(([key]) => [key, digestOf(histories.get(bucket)![key]!)])));
+      expect(jsonOf(new Map(Object.entries(histories.get(bucket)!)))).toBe(JSON.stringify(histories.get(bucket)));
+    }
+    expect(jsonOf(new Map<string, number | undefined>([['a', 1], ['b', undefined]]))).toBe(JSON.stringify({ a: 1, b: undefined }));
+    db.close();
+  });
 
   it('find the histories an import changes in an orders bucket by where each lies, as the bucket parsed whole', () => {
     const order = (key: string, i: number) => ({ key: `shopify:${key}-${i}`, orderId: `#${i}`, note: 'a "quoted", {braced} [text]:', total: i });
