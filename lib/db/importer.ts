@@ -18,7 +18,7 @@ import { digestOf, type OrderDigest } from '../scoring/history';
 import { stageTouchedAliases, stageTouchedCustomers, stagingTouched, type TouchedCustomer } from './touched';
 import { aliasDigest, digestWith } from './alias-digest';
 import { packOrders, stagedOrdersOf, type StagedOrder } from './staged-orders';
-import { historyOfStored, storedHistory, type StoredOrder } from './stored-orders';
+import { historiesOfStored, storedHistory, type StoredOrder } from './stored-orders';
 
 const OTHER_SHOP = both('If the file is from another shop, import it into a new shop.', '如果文件来自另一个店铺，请导入到新店铺。');
 
@@ -424,10 +424,7 @@ export async function finishCommit(
       bucketIds.forEach((bucket, i) => {
         // Only the histories the import changes are read; all of them where the bucket goes whole.
         // In maps, not objects: see BucketEntries.
-        const histories = new Map<string, Order[]>();
-        if (orderRecords[i] || orderChanges[i]) {
-          for (const [key, stored] of Object.entries(entriesIn<StoredOrder[]>(orderRecords[i], orderChanges[i], byBucket.get(bucket)!.keys()))) histories.set(key, historyOfStored(stored));
-        }
+        const histories = historiesOfStored(Object.entries(entriesIn<StoredOrder[]>(orderRecords[i], orderChanges[i], byBucket.get(bucket)!.keys())));
         const changedHere: Array<[string, Order[]]> = [];
         for (const [key, incoming] of byBucket.get(bucket)!) {
           const before = histories.get(key);
@@ -455,8 +452,7 @@ export async function finishCommit(
           return;
         }
         whole.add(bucket);
-        const all = new Map<string, Order[]>();
-        for (const [key, stored] of bucketMap<StoredOrder[]>(withChanges(orderRecords[i], orderChanges[i]))) all.set(key, historyOfStored(stored));
+        const all = historiesOfStored(Object.entries(readBucket<StoredOrder[]>(withChanges(orderRecords[i], orderChanges[i]))));
         for (const [key, history] of changedHere) all.set(key, history);
         historiesOf.set(bucket, all);
         writes.push(tx.objectStore('orders').put(placedBucket(bucket, all, storedHistory)), changes.delete(['orders', bucket]));

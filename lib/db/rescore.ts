@@ -11,7 +11,7 @@ import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBa
 import type { CustomerHistory, Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
 import { firstOrderAt, Population, PopulationBuilder, withKept, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
-import { historyOfStored, type StoredOrder } from './stored-orders';
+import { historiesOfStored, type StoredOrder } from './stored-orders';
 import { readBucket, storedCustomers, withChanges, type StoredCustomers } from './buckets';
 import { storedProfiles, type Profile, type RescoreStatus } from './profiles';
 import { activeRuleFiles } from './rule-files';
@@ -136,7 +136,7 @@ async function withDigests(db: Database, buckets: readonly number[]): Promise<St
       changes.get(['customers', bucket]),
     ]);
     // Written whole: the changes' digests alone would leave the rest of the bucket without.
-    const stored = storedCustomers(bucket, readBucket<Customer>(withChanges(customers, customerChanges)), new Map(Object.entries(readBucket<StoredOrder[]>(withChanges(orders, orderChanges))).map(([key, stored]) => [key, historyOfStored(stored)])));
+    const stored = storedCustomers(bucket, readBucket<Customer>(withChanges(customers, customerChanges)), historiesOfStored(Object.entries(readBucket<StoredOrder[]>(withChanges(orders, orderChanges)))));
     await Promise.all([tx.objectStore('customers').put(stored), changes.delete(['customers', bucket])]);
     return stored;
   }));

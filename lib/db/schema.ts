@@ -1,10 +1,10 @@
-import type { StagedBatch } from './staged-orders';
-import { storedHistory } from './stored-orders';
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { CustomerNotes, KeptDate, Order } from '../model';
 import type { AbTest } from '../ab-test';
 import type { PastSnapshotStatus, SnapshotRecord } from '../snapshots';
 import type { ImportRecord } from './ledger';
+import type { StagedBatch } from './staged-orders';
+import { storedHistory } from './stored-orders';
 import type { RescoreStatus, StoredRuleFile } from './profiles';
 import { buildCustomer } from '../customers';
 import { firstShop, type Shop } from '../shops';
@@ -76,7 +76,6 @@ export interface CustomerDates {
   key: string;
   dates: KeptDate[];
 }
-
 
 /** What the scorers published of the last rescore's fits (products bought together), by scorer id; `meta` record "models". */
 export interface PublishedModels {

@@ -91,3 +91,10 @@ export function orderOfStored(stored: StoredOrder): Order {
 
 export const storedHistory = (orders: readonly Order[]): OrderTuple[] => orders.map(orderTuple);
 export const historyOfStored = (stored: readonly StoredOrder[]): Order[] => stored.map(orderOfStored);
+
+/** A bucket's histories as read (`readBucket`, `entriesIn`), each order in hand. */
+export function historiesOfStored(entries: Iterable<readonly [string, readonly StoredOrder[]]>): Map<string, Order[]> {
+  const histories = new Map<string, Order[]>();
+  for (const [key, stored] of entries) histories.set(key, historyOfStored(stored));
+  return histories;
+}
