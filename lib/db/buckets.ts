@@ -64,7 +64,7 @@ export interface PlacedBucket extends StoredBucket {
 /**
  * A bucket's entries in hand: a map where they are many. An object of thousands of keys is a
  * dictionary whose every key V8 interns: a million customers' identifiers, put in three such
- * objects a bucket, took their import 9 s; in maps, a quarter of that.
+ * objects a bucket, took the import's own code 9.5 s; in maps, 5.3–5.9 s.
  */
 export type BucketEntries<T> = Record<string, T> | ReadonlyMap<string, T>;
 
