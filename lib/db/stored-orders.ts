@@ -30,8 +30,10 @@ export type StoredOrder = Order | OrderTuple;
 /** The layout's number, first in every tuple: a later layout gets another. */
 const TUPLE = 1;
 
+/** `true` when the keys K are every key of T: a codec's check that it knows each field. */
+export type Covers<T, K extends keyof T> = Exclude<keyof T, K> extends never ? true : never;
+
 // Every field is stored: a field added to these types must be added here (the compiler says so).
-type Covers<T, K extends keyof T> = Exclude<keyof T, K> extends never ? true : never;
 const ORDER_STORED: Covers<Order, 'key' | 'platform' | 'orderId' | 'customerKey' | 'buyer' | 'createdAt' | 'paidAt' | 'deliveredAt' | 'status' | 'totalMinor' | 'refundedMinor' | 'currency' | 'isReturn' | 'items' | 'importId' | 'externalId'> = true;
 const BUYER_STORED: Covers<BuyerIds, 'id' | 'email' | 'name' | 'phone' | 'birthday'> = true;
 const ITEM_STORED: Covers<LineItem, 'sku' | 'title' | 'quantity' | 'priceMinor'> = true;
