@@ -2,6 +2,7 @@ import { aliasKey } from '../aliases';
 import { fnv1a } from '../hash';
 import type { Customer, Order } from '../model';
 import { digestOf, type OrderDigest } from '../scoring/history';
+import { orderTuple } from './stored-orders';
 
 /**
  * IndexedDB pays per record (about 8k puts/s in Chromium here, whatever the size), so orders and
@@ -226,9 +227,12 @@ export function entryKeyOf(order: Order): string {
 
 export const isGuestKey = (entryKey: string) => entryKey.startsWith('guest:');
 
-/** Everything but the import it came from: equal fingerprints mean an order did not change. */
+/**
+ * Everything but the import it came from: equal fingerprints mean an order did not change. In the
+ * stored layout, so an order read back compares equal whatever order its fields were made in.
+ */
 function fingerprint(order: Order): string {
-  return JSON.stringify({ ...order, importId: '' });
+  return JSON.stringify(orderTuple({ ...order, importId: '' }));
 }
 
 /** More apart than any change of time zone moves a wall time (26 hours): two orders, not one re-exported. */

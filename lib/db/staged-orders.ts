@@ -116,7 +116,7 @@ export function packOrders(parts: readonly StagedOrder[]): PackedOrders {
   return { count: parts.length, words, lengths: lengths.buffer(), text: BEYOND_LATIN1.test(joined) ? utf8Of([joined]) : joined, numbers: numbers.buffer() };
 }
 
-/** The orders as `packOrders` had them, each object's fields in the order the import folds them (a stored order's text compares equal). */
+/** The orders as `packOrders` had them, each object's fields in the order the import folds them. */
 export function unpackOrders(packed: PackedOrders): StagedOrder[] {
   const { words } = packed;
   const all = typeof packed.text === 'string' ? packed.text : textOfUtf8(packed.text);

@@ -65,7 +65,7 @@ export function orderTuple(order: Order): OrderTuple {
   return tuple;
 }
 
-/** An order as read from a bucket, in either layout; its fields in the order the import folds them, so its text compares equal with the same order read again. */
+/** An order as read from a bucket, in either layout; its fields in the order the import folds them. */
 export function orderOfStored(stored: StoredOrder): Order {
   if (!Array.isArray(stored)) return stored;
   if (stored[0] !== TUPLE) throw new Error(`an order stored in layout ${String(stored[0])}, which this release does not read`);

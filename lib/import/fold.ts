@@ -76,8 +76,7 @@ class Draft {
     this.lineRefundedMinor += line.lineRefundedMinor ?? 0;
     this.currency ??= line.currency;
     if (!line.isReturn) this.isReturn = false;
-    // Each item in one shape whatever the format made: a staged order's text then equals a held one's.
-    if (line.item) this.items.push({ sku: line.item.sku, title: line.item.title, quantity: line.item.quantity, priceMinor: line.item.priceMinor });
+    if (line.item) this.items.push(line.item);
   }
 
   /** Lines disagree on status when some were refunded: the order keeps the status of the rest. */
