@@ -1,5 +1,5 @@
 import { keyHashesInto } from '../overlay/badge-index';
-import { entriesOf, readBucket, withChanges, type AliasTargets, type BucketEntries, type StoredBucket } from './buckets';
+import { entriesOf, readBucket, sizeOf, withChanges, type AliasTargets, type BucketEntries, type StoredBucket } from './buckets';
 import { changesRange, readAhead } from './slices';
 import type { Database } from './schema';
 
@@ -19,7 +19,7 @@ const ENTRY = 5;
 
 /** The digest of a bucket's identifiers. A platform's own order id (`ext:`) tells shops apart on import and is never shown on a page: left out. */
 export function aliasDigest(bucket: number, targets: BucketEntries<string[]>): AliasDigest {
-  const numbers = new Uint32Array((targets instanceof Map ? targets.size : Object.keys(targets).length) * ENTRY);
+  const numbers = new Uint32Array(sizeOf(targets) * ENTRY);
   let at = 0;
   for (const [alias, keys] of entriesOf(targets)) {
     if (keys.length === 0 || alias.startsWith('ext:')) continue;

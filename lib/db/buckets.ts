@@ -70,33 +70,43 @@ export interface PlacedBucket extends StoredBucket {
 export type BucketEntries<T> = Record<string, T> | ReadonlyMap<string, T>;
 
 export const entriesOf = <T>(entries: BucketEntries<T>): Iterable<[string, T]> => (entries instanceof Map ? entries : Object.entries(entries));
-const sizeOf = (entries: BucketEntries<unknown>): number => (entries instanceof Map ? entries.size : Object.keys(entries).length);
+export const sizeOf = (entries: BucketEntries<unknown>): number => (entries instanceof Map ? entries.size : Object.keys(entries).length);
 
-/** Entries as the JSON text of the object they make (no key of a bucket looks like an array index, which an object would put first). */
-export function jsonOf<T>(entries: BucketEntries<T>): string {
-  if (!(entries instanceof Map)) return JSON.stringify(entries);
+/**
+ * The JSON text of the object the entries make, each value as `stored` has it kept, noting where
+ * each entry lies in `places` when given. An undefined value is left out, as JSON.stringify leaves it.
+ * Appended a part at a time (V8 joins them once, when stored): as fast as stringifying an object
+ * whole, where collecting the parts and joining them took three times as long.
+ */
+function entriesText<T>(entries: BucketEntries<T>, stored: (value: T) => unknown, places?: Uint32Array): { json: string; count: number } {
   let json = '{';
-  for (const [key, value] of entries) if (value !== undefined) json += `${json.length > 1 ? ',' : ''}${JSON.stringify(key)}:${JSON.stringify(value)}`;
-  return `${json}}`;
+  let count = 0;
+  for (const [key, value] of entriesOf(entries)) {
+    const text = JSON.stringify(stored(value)) as string | undefined;
+    if (text === undefined) continue;
+    if (count > 0) json += ',';
+    const start = json.length;
+    json += `${JSON.stringify(key)}:${text}`;
+    if (places) {
+      places[count * 3] = fnv1a(key);
+      places[count * 3 + 1] = start;
+      places[count * 3 + 2] = json.length;
+    }
+    count += 1;
+  }
+  return { json: `${json}}`, count };
 }
 
+const asItIs = <T>(value: T): unknown => value;
+
+/** Entries as the JSON text of the object they make (no key of a bucket looks like an array index, which an object would put first). */
+export const jsonOf = <T>(entries: BucketEntries<T>): string => (entries instanceof Map ? entriesText(entries, asItIs).json : JSON.stringify(entries));
+
 /** A bucket from its entries: the same text as `storedBucket`, with where each entry lies; each value as `stored` has it kept. */
-export function placedBucket<T>(bucket: number, entries: BucketEntries<T>, stored: (value: T) => unknown = (value) => value): PlacedBucket {
+export function placedBucket<T>(bucket: number, entries: BucketEntries<T>, stored: (value: T) => unknown = asItIs): PlacedBucket {
   const at = new Uint32Array(sizeOf(entries) * 3);
-  // Appended a part at a time (V8 joins them once, when stored): as fast as stringifying the map
-  // whole, where collecting the parts and joining them took three times as long.
-  let json = '{';
-  let i = 0;
-  for (const [key, value] of entriesOf(entries)) {
-    if (i > 0) json += ',';
-    const start = json.length;
-    json += `${JSON.stringify(key)}:${JSON.stringify(stored(value))}`;
-    at[i * 3] = fnv1a(key);
-    at[i * 3 + 1] = start;
-    at[i * 3 + 2] = json.length;
-    i += 1;
-  }
-  return { bucket, json: `${json}}`, at: at.buffer };
+  const { json, count } = entriesText(entries, stored, at);
+  return { bucket, json, at: (count * 3 === at.length ? at : at.slice(0, count * 3)).buffer };
 }
 
 /**
