@@ -1,5 +1,5 @@
 import { mergeContinuation, type FoldedOrder } from '../import/fold';
-import { InputError } from '../import/encoding';
+import { InputError, PRINT_PREFIX } from '../import/encoding';
 import { importStream, type StreamSettings } from '../import/stream';
 import type { Customer, Order } from '../model';
 import { buildCustomers } from '../customers';
@@ -34,8 +34,10 @@ const GROUPS = Math.ceil(BUCKETS / GROUP_SIZE);
 export interface ImportFile {
   name: string;
   size: number;
-  /** SHA-256 of the bytes; a promise while it is still being taken beside the import. */
+  /** The file's print (see `filePrint`); a promise while it is still being taken beside the import. */
   hash: string | Promise<string>;
+  /** The SHA-256 of the whole file, which releases before prints kept: asked only where one of them imported a file of this size. */
+  sha256?(): Promise<string>;
   stream(): AsyncIterable<Uint8Array>;
 }
 
@@ -162,7 +164,15 @@ export async function importFile(
   const record = newRecord(id, file);
   // The same file into another shop is not a repeat (a seller who chose the wrong shop imports it again into the right one).
   const sameShop = (r: ImportRecord) => (settings.shop ? r.shop === settings.shop.id : r.shop === undefined || r.shop === platformOf(r.format));
-  const importedBefore = async (hash: string) => (await db.getAllFromIndex('imports', 'hash', hash)).some((r) => r.status === 'complete' && sameShop(r));
+  const importedBefore = async (hash: string) => {
+    const complete = (r: ImportRecord) => r.status === 'complete' && sameShop(r);
+    if ((await db.getAllFromIndex('imports', 'hash', hash)).some(complete)) return true;
+    // A file an earlier release imported is known by its SHA-256, taken again only for a file of its size.
+    const earlier = file.sha256 && hash.startsWith(PRINT_PREFIX) ? (await db.getAll('imports')).filter((r) => complete(r) && r.fileSize === file.size && r.hash !== '' && !r.hash.startsWith(PRINT_PREFIX)) : [];
+    if (earlier.length === 0) return false;
+    const sha256 = await file.sha256!();
+    return earlier.some((r) => r.hash === sha256);
+  };
   const repeated = async () => {
     const done = { ...record, status: 'duplicate' as const, finishedAt: Date.now() };
     await db.put('imports', done);

@@ -11,7 +11,7 @@ export interface ImportRecord {
   id: string;
   fileName: string;
   fileSize: number;
-  /** SHA-256 of the file's bytes. */
+  /** The file's print (`p8m:`…, see `filePrint`); in records of earlier releases, the SHA-256 of its bytes. */
   hash: string;
   status: ImportStatus;
   format: FormatId | null;

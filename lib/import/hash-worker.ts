@@ -1,16 +1,16 @@
 /// <reference lib="webworker" />
-import { sha256OfStream } from './encoding';
+import { filePrint } from './encoding';
 import type { HashReply } from './worker-protocol';
 
 /**
- * Hashes a file beside its import: the import worker starts it and reads the file at the same time
+ * Takes a file's print beside its import: the import worker starts it and reads the file at the same time
  * on the other core, rather than reading it twice in turn.
  */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 scope.onmessage = (event: MessageEvent<File>) => {
   const started = performance.now();
-  sha256OfStream(event.data.stream() as unknown as AsyncIterable<Uint8Array>).then(
+  filePrint(event.data.stream() as unknown as AsyncIterable<Uint8Array>).then(
     (hash) => scope.postMessage({ hash, ms: Math.round(performance.now() - started) } satisfies HashReply),
     (error: unknown) => scope.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies HashReply),
   );

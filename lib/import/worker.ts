@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { openTiermarkDB } from '../db/schema';
 import { importFile } from '../db/importer';
+import { sha256OfStream } from './encoding';
 import { importLockName, type HashReply, type WorkerReply, type WorkerRequest } from './worker-protocol';
 import { both, SellerError, sellerText } from '../localised';
 
@@ -18,8 +19,8 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
   void navigator.locks
     .request(importLockName(importId), async () => {
       const stream = () => file.stream() as unknown as AsyncIterable<Uint8Array>;
-      // The file is hashed on the other core while it is imported here: a file imported before is
-      // found once its hash is known, and the import stops before anything is saved.
+      // The file's print is taken on the other core while it is imported here: a file imported before
+      // is found once its print is known, and the import stops before anything is saved.
       let hashMs: number | undefined;
       const hashed = hashBeside(file).then(({ hash, ms }) => {
         hashMs = ms;
@@ -31,7 +32,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
       let lastPost = 0;
       const record = await importFile(
         db,
-        { name: file.name, size: file.size, hash: hashed, stream },
+        { name: file.name, size: file.size, hash: hashed, sha256: () => sha256OfStream(stream()), stream },
         { ...settings, importId },
         {
           signal: controller.signal,
@@ -55,7 +56,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
     .catch((error: unknown) => post({ type: 'error', error: sellerText(error) }));
 };
 
-/** The file's SHA-256 from a worker of its own (Chromium and Firefox both start workers from workers). */
+/** The file's print from a worker of its own (Chromium and Firefox both start workers from workers). */
 function hashBeside(file: File): Promise<{ hash: string; ms: number }> {
   const worker = new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module' });
   return new Promise((resolve, reject) => {

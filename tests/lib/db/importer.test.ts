@@ -8,14 +8,14 @@ import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { bucketOf } from '../../../lib/db/buckets';
 import { importChangedStore } from '../../../lib/db/ledger';
 import { packOrders } from '../../../lib/db/staged-orders';
-import { sha256Hex } from '../../../lib/import/encoding';
+import { filePrint, sha256Hex } from '../../../lib/import/encoding';
 import { both, SellerError, textIn } from '../../../lib/localised';
 
 let dbCount = 0;
 const freshDb = () => openTiermarkDB(`importer-test-${(dbCount += 1)}`);
 
 async function fileOf(name: string, bytes: Uint8Array): Promise<ImportFile & { hash: string }> {
-  return { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 1024) };
+  return { name, size: bytes.length, hash: await filePrint(chunked(bytes, 4096)), stream: () => chunked(bytes, 1024) };
 }
 const fixtureFile = (name: string) => fileOf(name, new Uint8Array(readFileSync(fixture(name))));
 
@@ -124,6 +124,32 @@ describe('importing into IndexedDB', () => {
     const record = await importFile(db, { ...file, hash: new Promise((resolve) => setTimeout(() => resolve(file.hash), 5)) }, {});
     expect(record).toMatchObject({ status: 'complete', hash: file.hash });
     expect((await importFile(db, file, {})).status).toBe('duplicate');
+  });
+
+  it('knows a file an earlier release imported by its SHA-256, taken only for a file of that size', async () => {
+    const db = await freshDb();
+    const bytes = new Uint8Array(readFileSync(fixture('shopify-orders-79.csv')));
+    // What releases before prints kept: the SHA-256 of the whole file.
+    const earlier = await importFile(db, { ...(await fileOf('shopify-orders-79.csv', bytes)), hash: await sha256Hex(bytes) }, {});
+    expect(earlier.hash).toMatch(/^[0-9a-f]{64}$/);
+    const before = await snapshot(db);
+    let asked = 0;
+    const withSha256 = async (name: string, content: Uint8Array): Promise<ImportFile> => ({ ...(await fileOf(name, content)), sha256: () => ((asked += 1), sha256Hex(content)) });
+    const again = await importFile(db, await withSha256('shopify-orders-79.csv', bytes), {});
+    expect([again.status, asked]).toEqual(['duplicate', 1]);
+    expect(await snapshot(db)).toEqual(before);
+    // The same size, other bytes (a note's letter changed): read as a new file.
+    const edited = bytes.slice();
+    edited[edited.lastIndexOf(0x61)] = 0x62;
+    const other = await importFile(db, await withSha256('edited.csv', edited), {});
+    expect([other.status, asked]).toEqual(['complete', 2]);
+    expect(other.hash.startsWith('p8m:')).toBe(true);
+    // Another size: no earlier record can be it, so no SHA-256 is taken.
+    await importFile(db, await withSha256('longer.csv', new Uint8Array([...bytes, 0x0a])), {});
+    expect(asked).toBe(2);
+    // Once imported under its print, a file is known by it.
+    expect((await importFile(db, await withSha256('edited.csv', edited), {})).status).toBe('duplicate');
+    expect(asked).toBe(2);
   });
 
   it('updates changed orders by id and adds new ones from an overlapping newer export', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectEncoding } from '../../../lib/import/encoding';
 import { importToMemory } from '../../../lib/import/collect';
-import { concatBytes, sha256Hex, sha256OfStream } from '../../../lib/import/encoding';
+import { concatBytes, filePrint, sha256Hex, sha256OfStream } from '../../../lib/import/encoding';
 import { encodeGbk } from '../../../lib/ui/gbk';
 import { chunked } from '../../helpers';
 import { textIn } from '../../../lib/localised';
@@ -107,5 +107,34 @@ describe('a file’s SHA-256, which the imports ledger knows a file again by', (
       expect(await sha256Hex(bytes), `${size} bytes`).toBe(expected);
       for (const chunk of [1, 7, 64, 65_536]) expect(await sha256OfStream(chunked(bytes, chunk)), `${size} bytes in chunks of ${chunk}`).toBe(expected);
     }
+  });
+});
+
+describe('a file’s print, which the imports ledger knows a file again by', () => {
+  const MiB = 1 << 20;
+  /** The print worked out here its own way: Node's SHA-256 of each 8 MiB piece, then of the digests end to end. */
+  const printOf = async (bytes: Uint8Array) => {
+    const { createHash } = await import('node:crypto');
+    const whole = createHash('sha256');
+    for (let at = 0; at < bytes.length; at += 8 * MiB) whole.update(createHash('sha256').update(bytes.subarray(at, at + 8 * MiB)).digest());
+    return `p8m:${whole.digest('hex')}`;
+  };
+  const bytesOf = (size: number, seed = 0) => Uint8Array.from({ length: size }, (_, i) => ((i + seed) * 2_654_435_761) >>> 24);
+
+  it('is the same however the file is read, across the pieces’ edges', async () => {
+    for (const size of [0, 1, 1_000, 8 * MiB - 1, 8 * MiB, 8 * MiB + 1, 17 * MiB + 5]) {
+      const bytes = bytesOf(size);
+      const expected = await printOf(bytes);
+      for (const chunk of size < 2_000 ? [1, 7, 65_536] : [65_536, 3 * MiB + 1, 9 * MiB]) expect(await filePrint(chunked(bytes, chunk)), `${size} bytes in chunks of ${chunk}`).toBe(expected);
+    }
+  });
+
+  it('differs for files that differ by one byte, or by one byte more, and never looks like a SHA-256', async () => {
+    const bytes = bytesOf(9 * MiB);
+    const changed = bytes.slice();
+    changed[8 * MiB + 3] = bytes[8 * MiB + 3]! ^ 1;
+    const prints = await Promise.all([bytes, changed, bytesOf(9 * MiB + 1), bytesOf(9 * MiB, 1)].map((b) => filePrint(chunked(b, 65_536))));
+    expect(new Set(prints).size).toBe(4);
+    for (const print of prints) expect(print).toMatch(/^p8m:[0-9a-f]{64}$/);
   });
 });
