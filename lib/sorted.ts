@@ -56,6 +56,14 @@ export function ascendingOrder(keys: Float64Array): Uint32Array {
       low[i] = lo;
     }
   }
+  return orderOfWords(high, low);
+}
+
+/**
+ * The positions of `n` pairs of unsigned 32-bit words (`high[i]`, `low[i]`) in ascending order, equal
+ * pairs in their own order: the same radix sort, for keys that are two words already (hashes).
+ */
+export function orderOfWords(high: Uint32Array, low: Uint32Array, n = high.length): Uint32Array {
   let order = new Uint32Array(n);
   for (let i = 0; i < n; i += 1) order[i] = i;
   let spare = new Uint32Array(n);

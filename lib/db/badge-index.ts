@@ -9,6 +9,7 @@ import { STAGED_WORDS } from './staged-identifiers';
 import { storeCounts, type Database, type StoreCounts, type TiermarkDB } from './schema';
 import type { RescoreStatus } from './profiles';
 import type { IDBPTransaction } from 'idb';
+import { orderOfWords } from '../sorted';
 
 /**
  * The badge index: every buyer id and alias of the shop with the badge it resolves to, written by
@@ -264,13 +265,12 @@ export class BadgeIndexBuilder {
     const starts = new Uint32Array((1 << bits) + 1);
     for (let i = 0; i < size; i += 1) starts[shardOf(first[i]!, bits) + 1]! += 1;
     for (let s = 1; s < starts.length; s += 1) starts[s]! += starts[s - 1]!;
-    // Entries by shard (a counting sort), then each shard by first hash.
-    const order = new Uint32Array(size);
-    const next = starts.slice(0, -1);
-    for (let i = 0; i < size; i += 1) order[next[shardOf(first[i]!, bits)]!++] = i;
+    // Every entry by its hashes, so each shard (the first hash's top bits) is a run of them: one radix
+    // sort, where a comparison sort of each shard took 1–2 s of a million customers' rescore.
+    const order = orderOfWords(first, second, size);
     const shards: BadgeShard[] = [];
     for (let shard = 0; shard < 1 << bits; shard += 1) {
-      const members = Array.from(order.subarray(starts[shard]!, starts[shard + 1]!)).sort((a, b) => first[a]! - first[b]! || second[a]! - second[b]!);
+      const members = order.subarray(starts[shard]!, starts[shard + 1]!);
       if (members.length === 0) continue;
       // An identifier added more than once (a buyer id in two shops) is one ambiguous entry.
       const kept: Array<[number, number, number]> = [];
