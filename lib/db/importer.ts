@@ -434,7 +434,7 @@ export async function finishCommit(
       bucketIds.forEach((bucket, i) => {
         // Only the histories the import changes are read; all of them where the bucket goes whole.
         // In maps, not objects: see BucketEntries.
-        const histories = historiesOfStored(Object.entries(entriesIn<StoredOrder[]>(orderRecords[i], orderChanges[i], byBucket.get(bucket)!.keys())));
+        const histories = historiesOfStored(entriesIn<StoredOrder[]>(orderRecords[i], orderChanges[i], byBucket.get(bucket)!.keys()));
         const changedHere: Array<[string, Order[]]> = [];
         for (const [key, incoming] of byBucket.get(bucket)!) {
           const before = histories.get(key);
@@ -462,7 +462,7 @@ export async function finishCommit(
           return;
         }
         whole.add(bucket);
-        const all = historiesOfStored(Object.entries(readBucket<StoredOrder[]>(withChanges(orderRecords[i], orderChanges[i]))));
+        const all = historiesOfStored(readBucket<StoredOrder[]>(withChanges(orderRecords[i], orderChanges[i])));
         for (const [key, history] of changedHere) all.set(key, history);
         historiesOf.set(bucket, all);
         writes.push(tx.objectStore('orders').put(placedBucket(bucket, all, storedHistory)), changes.delete(['orders', bucket]));
@@ -556,7 +556,7 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
       const writes: Promise<unknown>[] = slice.map((bucket, i) => {
         // Only the identifiers the import brings are read, where the bucket says where they lie.
         const pairs = byBucket.get(bucket)!;
-        // In maps, not objects: see BucketEntries.
+        // In maps, not objects: see BucketEntries. A bucket nothing was written to yet (most, in a first import) has none to find.
         const targets = stored[i] || kept[i] ? new Map(Object.entries(entriesIn<string[]>(stored[i], kept[i], new Set(pairs.map(([alias]) => alias))))) : new Map<string, string[]>();
         const changedTargets = new Map<string, string[]>();
         for (const [alias, key] of pairs) {

@@ -136,7 +136,7 @@ async function withDigests(db: Database, buckets: readonly number[]): Promise<St
       changes.get(['customers', bucket]),
     ]);
     // Written whole: the changes' digests alone would leave the rest of the bucket without.
-    const stored = storedCustomers(bucket, readBucket<Customer>(withChanges(customers, customerChanges)), historiesOfStored(Object.entries(readBucket<StoredOrder[]>(withChanges(orders, orderChanges)))));
+    const stored = storedCustomers(bucket, readBucket<Customer>(withChanges(customers, customerChanges)), historiesOfStored(readBucket<StoredOrder[]>(withChanges(orders, orderChanges))));
     await Promise.all([tx.objectStore('customers').put(stored), changes.delete(['customers', bucket])]);
     return stored;
   }));

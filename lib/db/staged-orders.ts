@@ -1,7 +1,6 @@
 import type { BuyerIds, LineItem, Order, OrderStatus, Platform } from '../model';
 import type { Continuation } from '../import/fold';
 import { textOfUtf8, utf8Of } from './buckets';
-import type { Covers } from './stored-orders';
 
 /**
  * A batch of staged orders packed into columns: every text joined with the rest, with its length;
@@ -23,7 +22,7 @@ export interface StagedBatch {
   importId: string;
   group: number;
   seq: number;
-  /** The batch's orders (see staged-orders.ts). */
+  /** The batch's orders (see PackedOrders). */
   packed?: PackedOrders;
   /** Where an earlier release staged them: JSON of the orders. */
   json?: string;
@@ -39,12 +38,6 @@ const DELIVERED = 2;
 const RETURN = 4;
 const NO_ROWS = -1;
 const CONTINUATIONS: ReadonlyArray<Continuation | null> = [null, 'items', 'sum'];
-
-// Every field is packed: a field added to these types must be added here (the compiler says so).
-const ORDER_PACKED: Covers<Order, 'key' | 'platform' | 'orderId' | 'customerKey' | 'buyer' | 'createdAt' | 'paidAt' | 'deliveredAt' | 'status' | 'totalMinor' | 'refundedMinor' | 'currency' | 'isReturn' | 'items' | 'importId' | 'externalId'> = true;
-const BUYER_PACKED: Covers<BuyerIds, 'id' | 'email' | 'name' | 'phone' | 'birthday'> = true;
-const ITEM_PACKED: Covers<LineItem, 'sku' | 'title' | 'quantity' | 'priceMinor'> = true;
-void [ORDER_PACKED, BUYER_PACKED, ITEM_PACKED];
 
 class Column<T extends Float64Array | Uint32Array> {
   length = 0;
@@ -62,6 +55,7 @@ class Column<T extends Float64Array | Uint32Array> {
   }
 }
 
+/** Every field of every order, in columns (stored-orders.ts checks that both codecs know each field). */
 export function packOrders(parts: readonly StagedOrder[]): PackedOrders {
   const words: string[] = [];
   const wordAt = new Map<string, number>();

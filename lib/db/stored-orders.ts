@@ -31,9 +31,10 @@ export type StoredOrder = Order | OrderTuple;
 const TUPLE = 1;
 
 /** `true` when the keys K are every key of T: a codec's check that it knows each field. */
-export type Covers<T, K extends keyof T> = Exclude<keyof T, K> extends never ? true : never;
+type Covers<T, K extends keyof T> = Exclude<keyof T, K> extends never ? true : never;
 
-// Every field is stored: a field added to these types must be added here (the compiler says so).
+// Both order codecs, these tuples and the staged columns (staged-orders.ts), carry every field: a
+// field added to these types must be added here and to both (the compiler stops at this check).
 const ORDER_STORED: Covers<Order, 'key' | 'platform' | 'orderId' | 'customerKey' | 'buyer' | 'createdAt' | 'paidAt' | 'deliveredAt' | 'status' | 'totalMinor' | 'refundedMinor' | 'currency' | 'isReturn' | 'items' | 'importId' | 'externalId'> = true;
 const BUYER_STORED: Covers<BuyerIds, 'id' | 'email' | 'name' | 'phone' | 'birthday'> = true;
 const ITEM_STORED: Covers<LineItem, 'sku' | 'title' | 'quantity' | 'priceMinor'> = true;
@@ -94,9 +95,9 @@ export function orderOfStored(stored: StoredOrder): Order {
 export const storedHistory = (orders: readonly Order[]): OrderTuple[] => orders.map(orderTuple);
 export const historyOfStored = (stored: readonly StoredOrder[]): Order[] => stored.map(orderOfStored);
 
-/** A bucket's histories as read (`readBucket`, `entriesIn`), each order in hand. */
-export function historiesOfStored(entries: Iterable<readonly [string, readonly StoredOrder[]]>): Map<string, Order[]> {
+/** A bucket's histories as read (`readBucket`, `entriesIn`), each order in hand, in a map (see BucketEntries). */
+export function historiesOfStored(read: Record<string, readonly StoredOrder[]>): Map<string, Order[]> {
   const histories = new Map<string, Order[]>();
-  for (const [key, stored] of entries) histories.set(key, historyOfStored(stored));
+  for (const key in read) histories.set(key, historyOfStored(read[key]!));
   return histories;
 }
