@@ -28,11 +28,13 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
       });
       // The import hears a failed hash; before it starts listening, the rejection is not unhandled.
       hashed.catch(() => {});
+      // Asked only to know a file an earlier release imported: a file moved meanwhile is said as the print's is.
+      const sha256 = () => sha256OfStream(stream()).catch((error: unknown) => Promise.reject(unreadable(file.name, error instanceof Error ? error.message : String(error))));
       const db = await openTiermarkDB();
       let lastPost = 0;
       const record = await importFile(
         db,
-        { name: file.name, size: file.size, hash: hashed, sha256: () => sha256OfStream(stream()), stream },
+        { name: file.name, size: file.size, hash: hashed, sha256, stream },
         { ...settings, importId },
         {
           signal: controller.signal,
