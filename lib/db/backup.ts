@@ -1,6 +1,7 @@
 import type { ShopSettings } from '../settings';
 import { bucketSlices, type BucketedStore } from './slices';
-import { profilesAsText, type StoredProfiles } from './profile-bucket';
+import { profilesAsText, profilesText, readProfiles } from './profile-bucket';
+import { scoredAgainContext, wholeProfiles } from './profile-facts';
 import { DB_VERSION, shopsOfPlatforms, type Database } from './schema';
 import type { ImportRecord } from './ledger';
 import { both, SellerError, type Localised } from '../localised';
@@ -13,7 +14,11 @@ const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles'
 const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards', 'customerTable', 'snapshots', 'snapshotPatches', 'touched', 'rescored', 'aliasDigests', 'bucketChanges'] as const;
 /** Records the next rescore writes again: the badge index's head goes with its shards, the rescore of the touched with its stores. */
 const REBUILT_META = new Set(['badgeIndex', 'touched', 'rescoreBase', 'badgePatch']);
-const rebuilt = (store: BackedUp, record: unknown) => store === 'meta' && REBUILT_META.has((record as { id?: string }).id ?? '');
+const rebuilt = (store: BackedUp, record: unknown) => {
+  const id = store === 'meta' ? ((record as { id?: string }).id ?? '') : '';
+  // A profiles' base holds the fitted models (typed arrays, some 24 MB at a million customers): the restore's rescore fits them again.
+  return REBUILT_META.has(id) || id.startsWith('profileBase:');
+};
 
 export const BACKUP_FORMAT = 'tiermark-backup';
 
@@ -89,7 +94,6 @@ function asBackedUp(store: BackedUp, record: unknown): unknown {
   if (store === 'customers') return { ...(record as object), digests: undefined };
   // Where each entry lies in an orders or alias bucket: numbers, made again by its next write whole.
   if (store === 'orders' || store === 'aliases') return { ...(record as object), at: undefined };
-  if (store === 'profiles') return profilesAsText(record as StoredProfiles);
   return record;
 }
 
@@ -99,7 +103,28 @@ async function* recordsOf(db: Database, store: BackedUp): AsyncGenerator<unknown
     yield await db.getAll(store);
     return;
   }
+  if (store === 'profiles') {
+    yield* wholeProfileBuckets(db);
+    return;
+  }
   for await (const slice of bucketSlices(db, [store as BucketedStore], SLICE)) yield Object.values(slice)[0] as unknown[];
+}
+
+/**
+ * Profile buckets as text with every fact: those the whole rescore wrote without (`v: 3`) scored
+ * again with its base, which a backup leaves out (see `rebuilt`). So a restored shop's cards and
+ * badges are whole before its rescore, and a release before `v: 3` restores them too.
+ */
+async function* wholeProfileBuckets(db: Database): AsyncGenerator<unknown[]> {
+  const context = await scoredAgainContext(db);
+  for await (const { profiles, customers } of bucketSlices(db, ['profiles', 'customers'], SLICE)) {
+    const customersOf = new Map(customers.map((stored) => [stored.bucket, stored]));
+    yield profiles.map((stored) => {
+      const read = readProfiles(stored);
+      if (Object.values(read).every((profile) => 'facts' in profile)) return profilesAsText(stored);
+      return { bucket: stored.bucket, json: profilesText(wholeProfiles(read, customersOf.get(stored.bucket), context).values()) };
+    });
+  }
 }
 
 /**

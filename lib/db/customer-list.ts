@@ -5,6 +5,7 @@ import type { Facts } from '../scoring/scorer';
 import { readBucket, type StoredBucket } from './buckets';
 import { customersForAlias } from './customers';
 import { readProfiles, type Profile, type StoredProfiles } from './profiles';
+import { scoredAgainContext, wholeProfiles } from './profile-facts';
 import type { Database } from './schema';
 import { bucketSlices } from './slices';
 
@@ -42,8 +43,10 @@ export async function loadCustomerRows(db: Database, onProgress?: (share: number
     await new Promise((resume) => setTimeout(resume, 0));
   };
   const profileOf = new Map<string, Profile>();
+  const customersOf = new Map(customers.map((stored) => [stored.bucket, stored]));
+  const context = await scoredAgainContext(db);
   for (const stored of profiles) {
-    for (const [key, profile] of Object.entries(readProfiles(stored))) profileOf.set(key, profile);
+    for (const [key, profile] of wholeProfiles(readProfiles(stored), customersOf.get(stored.bucket), context)) profileOf.set(key, profile);
     await sliceDone();
   }
   const rows: CustomerRow[] = [];

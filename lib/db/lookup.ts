@@ -8,7 +8,9 @@ import { formatMajor } from '../money';
 import { bucketOf, readBucket, withChanges } from './buckets';
 import { bucketAndChanges } from './slices';
 import { clearBadgeCache } from './badge-index';
-import { readProfiles, type Profile } from './profiles';
+import { readProfiles, type Profile, type StoredProfile } from './profiles';
+import { isScored } from './profile-bucket';
+import { digestsOf, profileBaseId, profileOf, readStoredCustomer, storedCustomer, type ProfileBase } from './profile-facts';
 import { groupOf, type Database } from './schema';
 import { rescoredGroupOf, type RescoredGroup } from './rescored';
 
@@ -17,7 +19,7 @@ const SUMMARY: Record<Language, (c: Customer, recency: number | null) => string>
   'zh-CN': (c, recency) => `${c.orderCount} 单 · 累计 ${formatMajor(c.monetaryMinor, c.currency)} ${c.currency}${recency === null ? '' : ` · ${recency} 天前购买`}`,
 };
 
-type LookupStore = 'aliases' | 'customers' | 'profiles';
+type LookupStore = 'aliases' | 'profiles';
 
 /**
  * Parsed buckets (and whether a customer is hidden from pages) kept between lookups: a seller pages
@@ -81,24 +83,38 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
   let cache = buckets.get(db);
   if (!cache) buckets.set(db, (cache = new Map()));
   const parsed = cache;
-  const bucket = <T>(store: LookupStore, key: string) => {
-    const id = `${store}:${bucketOf(key)}`;
-    let read = parsed.get(id);
-    if (!read) parsed.set(id, (read = fewAtOnce(async () => (store === 'profiles' ? readProfiles(await db.get(store, bucketOf(key))) : readBucket(withChanges(...(await bucketAndChanges(db, store, bucketOf(key)))))))));
-    return read as Promise<Record<string, T>>;
+  const cached = <T>(id: string, read: () => Promise<T>): Promise<T> => {
+    let found = parsed.get(id) as Promise<T> | undefined;
+    if (!found) parsed.set(id, (found = read()));
+    return found;
   };
-  const customerOf = async (key: string) => (await bucket<Customer>('customers', key))[key];
-  const rescoredOf = async (key: string) => {
-    const id = `rescored:${groupOf(bucketOf(key))}`;
-    let read = parsed.get(id) as Promise<RescoredGroup> | undefined;
-    if (!read) parsed.set(id, (read = rescoredGroupOf(db, key)));
-    return (await read)[key];
-  };
+  const bucket = <T,>(store: LookupStore, key: string) =>
+    cached(`${store}:${bucketOf(key)}`, () => fewAtOnce(async () => (store === 'profiles' ? readProfiles(await db.get(store, bucketOf(key))) : readBucket(withChanges(...(await bucketAndChanges(db, store, bucketOf(key)))))))) as Promise<Record<string, T>>;
+  // A customers bucket's records, and its order digests parsed only when a profile is scored again from them.
+  const customersIn = (key: string) =>
+    cached(`customers:${bucketOf(key)}`, () => fewAtOnce(async () => {
+      const stored = withChanges(...(await bucketAndChanges(db, 'customers', bucketOf(key))));
+      let digests: ReturnType<typeof digestsOf> | undefined;
+      return { records: readBucket<Customer>(stored), digests: () => (digests === undefined ? (digests = digestsOf(stored)) : digests) };
+    }));
+  const customerOf = async (key: string) => (await customersIn(key)).records[key];
+  const rescoredOf = (key: string) => cached(`rescored:${groupOf(bucketOf(key))}`, () => rescoredGroupOf(db, key)).then((group: RescoredGroup) => group[key]);
+  const notesOf = (key: string) => cached(`notes:${key}`, () => db.get('customerNotes', key));
   // Staff hid the customer from seller pages (their notes): no badge, no card.
-  const hiddenOnPages = async (key: string) => {
-    let read = parsed.get(`notes:${key}`) as Promise<boolean> | undefined;
-    if (!read) parsed.set(`notes:${key}`, (read = db.get('customerNotes', key).then((notes) => notes?.hideOnPages === true)));
-    return read;
+  const hiddenOnPages = async (key: string) => (await notesOf(key))?.hideOnPages === true;
+  /** A `v: 3` profile whole: its facts scored again, with its build's base (read once until the store changes). */
+  const scoredAgain = async (key: string, stored: StoredProfile): Promise<Profile | undefined> => {
+    if (isScored(stored)) return stored;
+    const [{ records, digests }, kept, notes, base] = await Promise.all([
+      customersIn(key), db.get('keptDates', key), notesOf(key),
+      cached(`base:${stored.built}`, () => db.get('meta', profileBaseId(stored.built)) as Promise<ProfileBase | undefined>),
+    ]);
+    const customer = records[key];
+    if (!customer) return undefined;
+    const read = digests();
+    // A bucket without digests (written before them) has them made from its orders.
+    const scored = read ? storedCustomer(customer, read[key] ?? { e: [] }, kept?.dates, notes) : await readStoredCustomer(db, key);
+    return profileOf(stored, scored, base);
   };
   let shopList = shopLists.get(db);
   if (!shopList) shopLists.set(db, (shopList = db.getAll('shops')));
@@ -120,8 +136,9 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
     const [customer, hidden] = await Promise.all([customerOf(key), hiddenOnPages(key)]);
     if (!customer || hidden) return null;
     // The rescore of the touched customers over the whole one, where it found them.
-    const [profiles, rescored] = await Promise.all([bucket<Profile>('profiles', key), rescoredOf(key)]);
-    const profile = rescored?.profile ?? profiles[key];
+    const [profiles, rescored] = await Promise.all([bucket<StoredProfile>('profiles', key), rescoredOf(key)]);
+    const stored = rescored?.profile ?? profiles[key];
+    const profile = stored && (await scoredAgain(key, stored));
     const recency = typeof profile?.facts.recencyDays === 'number' ? profile.facts.recencyDays : null;
     return {
       customerKey: key,

@@ -1,5 +1,6 @@
 import type { BadgeOutcome, TierOutcome, TreatmentOutcome } from '../engine/outcome';
 import type { Facts } from '../scoring/scorer';
+import type { Standing } from '../snapshots';
 import { textOfUtf8, utf8Of, type StoredBucket } from './buckets';
 
 /** What a rescore found about one customer: every fact and what the rules say. */
@@ -32,27 +33,34 @@ interface ProfileBucket {
 /** Profiles as the `v: 2` text (the layer of a rescore of the touched keeps a day's customers so); outcomes shared by object (as the rules return them) are coded without being serialised again. */
 export const profilesText = (profiles: Iterable<Profile>): string => profilesTextParts(profiles).join('');
 
-/**
- * The `v: 2` text in parts: the rows apart from the outcomes, whose Chinese labels would make all
- * of the text two bytes a character, which JSON.stringify wrote 1.7 times slower.
- */
-function profilesTextParts(profiles: Iterable<Profile>): string[] {
-  const stored: ProfileBucket = { v: 2, looks: [], shapes: [], rows: {} };
+/** Each distinct outcome of a bucket, once, by its place: found by the object first, which the rules share among the customers a rule fires for. */
+function outcomeLooks() {
+  const looks: unknown[] = [];
   const lookByObject = new Map<object, number>();
   const lookByText = new Map<string, number>();
-  const shapeByNames = new Map<string, number>();
   const lookOf = (look: object): number => {
     let code = lookByObject.get(look);
     if (code !== undefined) return code;
     const text = JSON.stringify(look);
     code = lookByText.get(text);
     if (code === undefined) {
-      lookByText.set(text, (code = stored.looks.length));
-      stored.looks.push(look);
+      lookByText.set(text, (code = looks.length));
+      looks.push(look);
     }
     lookByObject.set(look, code);
     return code;
   };
+  return { looks, lookOf };
+}
+
+/**
+ * The `v: 2` text in parts: the rows apart from the outcomes, whose Chinese labels would make all
+ * of the text two bytes a character, which JSON.stringify wrote 1.7 times slower.
+ */
+function profilesTextParts(profiles: Iterable<Profile>): string[] {
+  const { looks, lookOf } = outcomeLooks();
+  const stored: ProfileBucket = { v: 2, looks, shapes: [], rows: {} };
+  const shapeByNames = new Map<string, number>();
   let last = -1;
   for (const profile of profiles) {
     // Facts the customer lacks (undefined) are left out, as JSON text of the object left them out.
@@ -77,6 +85,54 @@ function profilesTextParts(profiles: Iterable<Profile>): string[] {
   return [`{"v":2,"looks":${JSON.stringify(stored.looks)},"shapes":${JSON.stringify(stored.shapes)},"rows":`, JSON.stringify(stored.rows), '}'];
 }
 
+/** A customer's standing before, as a `v: 3` row keeps it: [day, tier, segment, stage, tier since, segment since]. */
+type StoredStanding = [number, string | null, string | null, string | null, number, number];
+
+/**
+ * A bucket of what the whole rescore decided (`v: 3`): each customer's outcomes and where they stood
+ * before, not their facts. The facts were two thirds of a profile's bytes, and the customer table
+ * keeps them too: a million customers' profiles took 8–10 s of the whole rescore to write. A reader
+ * scores them again from the customer with the build's base (`ProfileBase`), as the rescore did.
+ */
+interface OutcomeBucket {
+  v: 3;
+  /** The whole rescore that wrote it: its base scores the facts again. */
+  built: string;
+  looks: unknown[];
+  /** key → [tier look or -1, badge looks, treatment looks, follow-up ids, standing before or 0]. */
+  rows: Record<string, [number, number[], number[], string[], StoredStanding | 0]>;
+}
+
+/** A customer's profile as a `v: 3` bucket holds it: what the rules said, and where they stood before, without the facts. */
+export interface UnscoredProfile extends Omit<Profile, 'facts' | 'asOfDay'> {
+  built: string;
+  previous: Standing | null;
+}
+
+/** A stored profile: whole (`v: 2` and before, and the layer of the touched), or without its facts (`v: 3`). */
+export type StoredProfile = Profile | UnscoredProfile;
+
+export const isScored = (profile: StoredProfile): profile is Profile => 'facts' in profile;
+
+/** A customer as the whole rescore scored them: the profile, and the standing before it was scored with. */
+export interface ScoredProfile {
+  profile: Profile;
+  previous: Standing | null;
+}
+
+/** The `v: 3` text of a bucket, in parts (see `profilesTextParts`). */
+function outcomesTextParts(built: string, scored: Iterable<ScoredProfile>): string[] {
+  const { looks, lookOf } = outcomeLooks();
+  const rows: OutcomeBucket['rows'] = {};
+  for (const { profile, previous: p } of scored) {
+    rows[profile.key] = [
+      profile.tier ? lookOf(profile.tier) : -1, profile.badges.map(lookOf), profile.treatments.map(lookOf), profile.followUps,
+      p ? [p.day, p.tier, p.segment, p.stage, p.tierSince, p.segmentSince] : 0,
+    ];
+  }
+  return [`{"v":3,"built":${JSON.stringify(built)},"looks":${JSON.stringify(looks)},"rows":`, JSON.stringify(rows), '}'];
+}
+
 /**
  * A bucket of profiles as the whole rescore writes it: the `v: 2` text in UTF-8. The outcomes'
  * Chinese labels make the text two bytes a character, which Chromium stored 20 times slower: a
@@ -92,13 +148,17 @@ export type StoredProfiles = StoredBucket | ProfileBytes;
 
 export const storedProfiles = (bucket: number, profiles: Iterable<Profile>): ProfileBytes => ({ bucket, utf8: utf8Of(profilesTextParts(profiles)) });
 
+/** A bucket as the whole rescore writes it: what it decided for each customer, under its build (`v: 3`). */
+export const storedOutcomes = (bucket: number, built: string, scored: Iterable<ScoredProfile>): ProfileBytes => ({ bucket, utf8: utf8Of(outcomesTextParts(built, scored)) });
+
 /** A bucket as text, as a backup (JSON lines) holds it. */
 export const profilesAsText = (stored: StoredProfiles): StoredBucket => ('utf8' in stored ? { bucket: stored.bucket, json: textOfUtf8(stored.utf8) } : stored);
 
-/** A bucket's profiles by customer key, of either layout (a bucket from before `v: 2` is a plain map). */
-export function readProfiles(stored: StoredProfiles | undefined): Record<string, Profile> {
+/** A bucket's profiles by customer key, of any layout (a bucket from before `v: 2` is a plain map; one of `v: 3` holds no facts). */
+export function readProfiles(stored: StoredProfiles | undefined): Record<string, StoredProfile> {
   if (!stored) return {};
-  const parsed = JSON.parse(profilesAsText(stored).json) as ProfileBucket | Record<string, Profile>;
+  const parsed = JSON.parse(profilesAsText(stored).json) as ProfileBucket | OutcomeBucket | Record<string, Profile>;
+  if (parsed.v === 3) return outcomesOf(parsed as OutcomeBucket);
   if (parsed.v !== 2) return parsed as Record<string, Profile>;
   const { looks, shapes, rows } = parsed as ProfileBucket;
   const profiles: Record<string, Profile> = {};
@@ -113,3 +173,14 @@ export function readProfiles(stored: StoredProfiles | undefined): Record<string,
   return profiles;
 }
 
+function outcomesOf({ built, looks, rows }: OutcomeBucket): Record<string, UnscoredProfile> {
+  const profiles: Record<string, UnscoredProfile> = {};
+  for (const [key, [tier, badges, treatments, followUps, p]] of Object.entries(rows)) {
+    profiles[key] = {
+      key, built, tier: tier < 0 ? null : (looks[tier] as TierOutcome), badges: badges.map((i) => looks[i] as BadgeOutcome),
+      treatments: treatments.map((i) => looks[i] as TreatmentOutcome), followUps,
+      previous: p ? { day: p[0], tier: p[1], segment: p[2], stage: p[3], tierSince: p[4], segmentSince: p[5] } : null,
+    };
+  }
+  return profiles;
+}

@@ -6,11 +6,12 @@ import { bucketSlices } from './slices';
 import type { RuleProblem } from '../engine/validate';
 import { allRescored, rescoredCustomer, type RescoredCustomer } from './rescored';
 import { readProfiles, type Profile } from './profile-bucket';
+import { profileBaseId, profileOf, readStoredCustomer, scoredAgainContext, wholeProfiles, type ProfileBase } from './profile-facts';
 import type { TouchedRescore } from './touched';
 import { followUpGroupsOverList, followUpListInForce, keepWorked, workedNow, type ListInForce } from './follow-up-list';
 
 // The profile bucket's codec has a module of its own, which the rescored layer reads too.
-export { readProfiles, storedProfiles, type Profile, type StoredProfiles } from './profile-bucket';
+export { readProfiles, storedProfiles, type Profile, type StoredProfile, type StoredProfiles } from './profile-bucket';
 
 export interface StoredRuleFile {
   /** File name, e.g. "member-ladder.json". */
@@ -56,7 +57,22 @@ export interface RescoreStatus {
 /** A customer's profile: as the rescore of the touched found it, else as the whole rescore did. */
 export async function getProfile(db: Database, customerKey: string): Promise<Profile | undefined> {
   const [stored, rescored] = await Promise.all([db.get('profiles', bucketOf(customerKey)), rescoredCustomer(db, customerKey)]);
-  return rescored?.profile ?? readProfiles(stored)[customerKey];
+  if (rescored) return rescored.profile;
+  const profile = readProfiles(stored)[customerKey];
+  if (!profile || 'facts' in profile) return profile;
+  const [customer, base] = await Promise.all([readStoredCustomer(db, customerKey), db.get('meta', profileBaseId(profile.built)) as Promise<ProfileBase | undefined>]);
+  return profileOf(profile, customer, base);
+}
+
+/** Every customer's profile as the whole rescore left it (not the layer of the touched), by key: what a check of a rescore reads. */
+export async function allProfiles(db: Database): Promise<Record<string, Profile>> {
+  const context = await scoredAgainContext(db);
+  const all: Record<string, Profile> = {};
+  for await (const { customers, profiles } of bucketSlices(db, ['customers', 'profiles'], 64)) {
+    const customersOf = new Map(customers.map((stored) => [stored.bucket, stored]));
+    for (const stored of profiles) for (const [key, profile] of wholeProfiles(readProfiles(stored), customersOf.get(stored.bucket), context)) all[key] = profile;
+  }
+  return all;
 }
 
 export async function rescoreStatus(db: Database): Promise<RescoreStatus | undefined> {

@@ -5,15 +5,17 @@ import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/curr
 import { minorDigits } from '../money';
 import type { Customer, CustomerNotes, KeptDate, Order } from '../model';
 import type { RuleFile } from '../engine/rule-file';
-import { historyFromDigest, type OrderDigest, type ScoringBase } from '../scoring/history';
+import type { OrderDigest, ScoringBase } from '../scoring/history';
 import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase } from './touched';
-import type { CustomerHistory, Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
-import { firstOrderAt, Population, PopulationBuilder, withKept, type StoredCustomer } from '../scoring/population';
+import type { Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
+import { firstOrderAt, Population, PopulationBuilder, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
 import { historiesOfStored, type StoredOrder } from './stored-orders';
 import { readBucket, storedCustomers, withChanges, type StoredCustomers } from './buckets';
-import { storedProfiles, type Profile, type RescoreStatus } from './profiles';
+import type { Profile, RescoreStatus } from './profiles';
+import { storedOutcomes, type ScoredProfile } from './profile-bucket';
+import { historyOf, profileBases, profileBaseId, type ProfileBase } from './profile-facts';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
 import { allNotes } from './customer-notes';
@@ -51,6 +53,7 @@ export interface RescoreOptions {
 }
 
 export { firstOrderAt, type StoredCustomer } from '../scoring/population';
+export { historyOf } from './profile-facts';
 
 /** A slice of the store's customers: its first bucket, and each of its buckets' customers (digests added where a bucket lacks them). */
 interface CustomerSlice {
@@ -100,11 +103,6 @@ export async function readPopulation(db: Database, kept?: ReadonlyMap<string, Ke
  */
 function fitPopulation(population: Population, base: ScoringBase): ScoreContext {
   return fitScorers(() => population.histories(base), base);
-}
-
-/** A customer's history as of the base day, with what staff keep for them. */
-export function historyOf({ customer, digest, keptDates, notes }: StoredCustomer, base: ScoringBase): CustomerHistory {
-  return withKept(historyFromDigest(customer, digest, base), keptDates, notes);
 }
 
 /**
@@ -269,13 +267,15 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const followUpList = new FollowUpListBuilder();
     const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     const scoring: Scoring = { base, ctx, ruleSetFor, earlier };
+    // Before the first bucket of this build: a reader scores its profiles' facts again with it.
+    await db.put('meta', { id: profileBaseId(built), built, base, models: ctx.models } satisfies ProfileBase);
     for await (const { start, buckets } of customerSlices(db, kept, notes)) {
       spent('read');
-      const profiles = new Map<number, Profile[]>();
+      const profiles = new Map<number, ScoredProfile[]>();
       const raised = new Map<number, Record<string, FollowUpRecord>>();
       for (const { bucket, customers } of buckets) {
         if (customers.length === 0) continue;
-        const map: Profile[] = [];
+        const map: ScoredProfile[] = [];
         const followUps: Record<string, FollowUpRecord> = {};
         for (const stored of customers) {
           firstAt = Math.min(firstAt, firstOrderAt(stored));
@@ -289,7 +289,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
           // Hidden on pages: not in the index, so no page badges them.
           if (!history.notes?.hideOnPages) badgeIndex.addCustomer(history.customer, badgeIndex.lookOf(outcome.tier, outcome.badges));
           table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed, hashes);
-          map.push(profile);
+          map.push({ profile, previous });
           const tallied = talliedOf(history.customer, facts, outcome);
           tallyCustomer(overview.all, tallied);
           tallyCustomer(tallyOf(key), tallied);
@@ -307,7 +307,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       const previous = await tx.objectStore('followups').getAll(range);
       const writes: Promise<unknown>[] = [
         tx.objectStore('profiles').delete(range),
-        ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedProfiles(bucket, map))),
+        ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedOutcomes(bucket, built, map))),
         // The table's text as it fills, under the new build: held to the end, a million customers' took some 400 MB.
         ...putTableBlocks(tx.objectStore('customerTable'), built, table.takeBlocks()),
       ];
@@ -345,6 +345,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const rescoreBase: RescoreBase = { id: 'rescoreBase', built, asOfDay: base.asOfDay, inputs, models: ctx.models as Record<string, unknown>, unfit: unfitByCurrency };
     await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom), (tx) => clearTouchedIn(tx, touchedUpTo, rescoreBase));
     spent('index');
+    // Every bucket of profiles is of this build now: the bases of builds before go.
+    await dropProfileBasesBut(db, built);
     status.followUpsMissed = missedNow;
     status.state = 'done';
   } catch (error) {
@@ -354,6 +356,13 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
   status.finishedAt = Date.now();
   await report();
   return status;
+}
+
+/** Deletes the profiles' bases of every build but `built`. */
+async function dropProfileBasesBut(db: Database, built: string): Promise<void> {
+  const tx = db.transaction('meta', 'readwrite');
+  const ids = await tx.store.getAllKeys(profileBases());
+  await Promise.all([...ids.filter((id) => id !== profileBaseId(built)).map((id) => tx.store.delete(id)), tx.done]);
 }
 
 /**

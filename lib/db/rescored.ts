@@ -39,7 +39,8 @@ function readRescored(stored: StoredRescored | undefined): RescoredGroup {
   if (stored.raised === undefined) return JSON.parse(stored.json) as RescoredGroup;
   const raised = JSON.parse(stored.raised) as Record<string, FollowUpRecord[]>;
   const group: RescoredGroup = {};
-  for (const [key, profile] of Object.entries(readProfiles({ bucket: stored.group, json: stored.json }))) group[key] = { profile, raised: raised[key] ?? [] };
+  // The layer's text is `v: 2`: its profiles are whole.
+  for (const [key, profile] of Object.entries(readProfiles({ bucket: stored.group, json: stored.json }) as Record<string, Profile>)) group[key] = { profile, raised: raised[key] ?? [] };
   return group;
 }
 

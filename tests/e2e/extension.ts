@@ -4,8 +4,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM } from './chromium.mjs';
-import type { StoredBucket } from '../../lib/db/buckets';
-import { followUpsOverLayer, readProfiles, type Profile } from '../../lib/db/profiles';
+import { withChanges, type BucketChanges, type StoredBucket, type StoredCustomers } from '../../lib/db/buckets';
+import { wholeProfiles, type ProfileBase } from '../../lib/db/profile-facts';
+import { followUpsOverLayer, readProfiles, type Profile, type StoredProfiles } from '../../lib/db/profiles';
+import type { CustomerNotes, KeptDate } from '../../lib/model';
 import { layerOf, type RescoredCustomer, type StoredRescored } from '../../lib/db/rescored';
 import type { FollowUpRecord } from '../../lib/follow-ups';
 
@@ -119,9 +121,63 @@ export async function storedEntries<T>(page: Page, store: string, count?: number
     db.close();
     return [...read, ...(${count === undefined} ? changes : changes.filter((change) => read.some((stored) => stored.bucket === change.bucket)))];
   })()`)) as StoredBucket[];
-  // Profiles are decoded by the extension's own reader: their buckets refer to shared outcomes by place.
+  if (store === 'profiles') return (await profilesWhole(page, buckets as StoredProfiles[])) as Record<string, T>;
   // The entries an import changed in a bucket, kept beside it, come after it (see BucketChanges).
-  return Object.assign({}, ...buckets.map((bucket) => (store === 'profiles' ? readProfiles(bucket) : JSON.parse(bucket.json)))) as Record<string, T>;
+  return Object.assign({}, ...buckets.map((bucket) => JSON.parse(bucket.json))) as Record<string, T>;
+}
+
+/**
+ * The profiles' bases, read in an extension page. Their models hold maps and typed arrays, which a
+ * page's answer does not carry: each is tagged there and made again here.
+ */
+async function profileBasesIn(page: Page): Promise<ProfileBase[]> {
+  const tagged = await page.evaluate(`new Promise((ok) => {
+    const tag = (v) => v instanceof Map ? { __map: [...v].map(([k, x]) => [tag(k), tag(x)]) }
+      : v instanceof Set ? { __set: [...v].map(tag) }
+      : ArrayBuffer.isView(v) ? { __typed: v.constructor.name, values: Array.from(v) }
+      : Array.isArray(v) ? v.map(tag)
+      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, tag(x)]))
+      : v;
+    const r = indexedDB.open('tiermark');
+    r.onsuccess = () => { const db = r.result; const g = db.transaction('meta').objectStore('meta').getAll(IDBKeyRange.bound('profileBase:', 'profileBase:\\uffff')); g.onsuccess = () => { db.close(); ok(tag(g.result)); }; };
+  })`);
+  const untag = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(untag);
+    if (!v || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    if ('__map' in o) return new Map((o.__map as Array<[unknown, unknown]>).map(([k, x]) => [untag(k), untag(x)]));
+    if ('__set' in o) return new Set((o.__set as unknown[]).map(untag));
+    if ('__typed' in o) return new (globalThis as unknown as Record<string, new (values: number[]) => unknown>)[o.__typed as string]!(o.values as number[]);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, untag(x)]));
+  };
+  return untag(tagged) as ProfileBase[];
+}
+
+/** Every customers bucket with the changes kept beside it over it, read in an extension page. */
+async function storedCustomerBuckets(page: Page): Promise<StoredCustomers[]> {
+  const [read, changes] = await Promise.all([
+    storedRecords<StoredCustomers>(page, 'customers'),
+    storedRecords<BucketChanges>(page, 'bucketChanges').then((all) => all.filter((change) => change.store === 'customers')),
+  ]);
+  const byBucket = new Map(read.map((stored) => [stored.bucket, stored]));
+  for (const change of changes) byBucket.set(change.bucket, withChanges(byBucket.get(change.bucket), change)!);
+  return [...byBucket.values()];
+}
+
+/**
+ * Profile buckets decoded by the extension's own reader: they refer to shared outcomes by place, and
+ * the whole rescore's keep no facts, which are scored again from the customers with its base.
+ */
+async function profilesWhole(page: Page, buckets: StoredProfiles[]): Promise<Record<string, Profile>> {
+  const [customers, bases, kept, notes] = await Promise.all([
+    storedCustomerBuckets(page),
+    profileBasesIn(page),
+    storedRecords<{ key: string; dates: KeptDate[] }>(page, 'keptDates'),
+    storedRecords<CustomerNotes>(page, 'customerNotes'),
+  ]);
+  const context = { bases: new Map(bases.map((base) => [base.built, base])), kept: new Map(kept.map((r) => [r.key, r.dates])), notes: new Map(notes.map((r) => [r.key, r])) };
+  const customersOf = new Map(customers.map((stored) => [stored.bucket, stored]));
+  return Object.fromEntries(buckets.flatMap((bucket) => [...wholeProfiles(readProfiles(bucket), customersOf.get(bucket.bucket), context)]));
 }
 
 /** The layer a rescore of only the touched customers left over the whole rescore's profiles and follow-ups, read in an extension page. */

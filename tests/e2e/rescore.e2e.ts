@@ -3,19 +3,16 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, ROOT } from '../helpers';
-import { openEmptyDashboard, type LoadedExtension } from './extension';
-import type { StoredBucket } from '../../lib/db/buckets';
-import { readProfiles } from '../../lib/db/profiles';
+import { openEmptyDashboard, storedEntries, type LoadedExtension } from './extension';
 
 /** Runs in the dashboard page: the rescore record, one customer's profile, and their follow-ups. */
 const readScoring = (customerKey: string) => `(async () => {
   const db = await new Promise((ok, fail) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
   const all = (store) => new Promise((ok) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
   const meta = await all('meta');
-  const profileBuckets = await all('profiles');
   const followUps = (await all('followups')).flatMap((b) => Object.values(JSON.parse(b.json))).filter((f) => f.customerKey === ${JSON.stringify(customerKey)});
   db.close();
-  return { rescore: meta.find((m) => m.id === 'rescore') ?? null, profileBuckets, followUps };
+  return { rescore: meta.find((m) => m.id === 'rescore') ?? null, followUps };
 })()`;
 
 interface Scoring {
@@ -30,9 +27,9 @@ describe('rescoring in the extension', () => {
   let browser: LoadedExtension;
   let page: Page;
   const scoring = async (): Promise<Scoring> => {
-    const { profileBuckets, ...read } = (await page.evaluate(readScoring(WANG))) as Omit<Scoring, 'profile'> & { profileBuckets: StoredBucket[] };
-    // Decoded by the extension's reader: a bucket refers to its shared outcomes by place.
-    const profile = profileBuckets.map((bucket) => readProfiles(bucket)[WANG]).find(Boolean) ?? null;
+    const read = (await page.evaluate(readScoring(WANG))) as Omit<Scoring, 'profile'>;
+    // Decoded by the extension's reader: a bucket refers to its shared outcomes by place, and keeps no facts.
+    const profile = (await storedEntries<Scoring['profile']>(page, 'profiles'))[WANG] ?? null;
     return { ...read, profile } as Scoring;
   };
 

@@ -13,7 +13,7 @@ import { fnv1a } from '../../../lib/hash';
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
-import { allFollowUps, readProfiles } from '../../../lib/db/profiles';
+import { allFollowUps, allProfiles } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, storeCounts, type Database } from '../../../lib/db/schema';
 import { sha256Hex } from '../../../lib/import/encoding';
@@ -114,7 +114,7 @@ async function asRead(db: Database) {
 async function scored(db: Database, rows: Ref[][]) {
   expect(await rescore(db, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: AS_OF })).toMatchObject({ state: 'done' });
   clearLookupCache(db);
-  const profiles = Object.assign({}, ...(await db.getAll('profiles')).map((stored) => readProfiles(stored)));
+  const profiles = await allProfiles(db);
   const followUps = (await allFollowUps(db)).map(({ createdAt, updatedAt, ...rest }) => rest);
   const [taobao, woo] = [await badgeLooks(db, 'taobao', rows, 'en'), await badgeLooks(db, 'woocommerce', rows, 'en')];
   return { profiles, followUps, taobao, woo, cards: await lookupRows(db, null, rows, 'en') };

@@ -9,7 +9,7 @@ import { notesOf, notesProblem, setNotes, tagsOfText } from '../../../lib/db/cus
 import { TableQueries } from '../../../lib/db/customer-table';
 import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
-import { allFollowUps, getProfile, readProfiles } from '../../../lib/db/profiles';
+import { allFollowUps, allProfiles, getProfile } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
@@ -99,7 +99,7 @@ describe('notes, tags and flags staff keep for a customer', () => {
     const exported = Papa.parse<string[]>((await reply.files![0]!.blob.text()).replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
     expect(exported.map((row) => row[0])).not.toContain(buyerId(quiet));
     // Every other customer of the segment, counted from the stored profiles.
-    const inSegment = Object.values(Object.assign({}, ...(await db.getAll('profiles')).map((stored) => readProfiles(stored))) as Record<string, Awaited<ReturnType<typeof getProfile>>>).filter((p) =>
+    const inSegment = Object.values(await allProfiles(db)).filter((p) =>
       segment.kind === 'tier' ? p!.tier?.ref === segment.ref : p!.badges.some((b) => b.ref === segment.ref));
     expect(exported.length - 1).toBe(inSegment.length - 1);
 

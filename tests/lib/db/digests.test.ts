@@ -7,7 +7,7 @@ import { backupLines } from '../../../lib/db/backup';
 import { readBucket } from '../../../lib/db/buckets';
 import { getCustomerEntry } from '../../../lib/db/customers';
 import { importFile } from '../../../lib/db/importer';
-import { allFollowUps, readProfiles } from '../../../lib/db/profiles';
+import { allFollowUps, allProfiles } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { sha256Hex } from '../../../lib/import/encoding';
@@ -40,7 +40,7 @@ const storedDigests = async (db: Database) => {
 
 /** What a rescore leaves: every profile, and every follow-up without the moment it was written. */
 async function scored(db: Database) {
-  const profiles = Object.assign({}, ...(await db.getAll('profiles')).map((stored) => readProfiles(stored)));
+  const profiles = await allProfiles(db);
   const followUps = (await allFollowUps(db)).map(({ createdAt, updatedAt, ...rest }) => rest);
   return { profiles, followUps };
 }

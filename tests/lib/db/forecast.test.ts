@@ -5,7 +5,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { TableQueries } from '../../../lib/db/customer-table';
 import { importFile } from '../../../lib/db/importer';
-import { readProfiles } from '../../../lib/db/profiles';
+import { allProfiles } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB } from '../../../lib/db/schema';
 import { forecastsToCheck, type ForecastRecord } from '../../../lib/forecast';
@@ -38,7 +38,7 @@ describe('the shop’s forecast of purchases', () => {
     await importFile(db, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 65_536) }, {});
     // A rescore as of 20 August forecasts; the one as of 20 November knows what happened.
     await rescore(db, { reason: 'manual', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-08-20', ZONE) });
-    const facts = (await db.getAll('profiles')).flatMap((stored) => Object.values(readProfiles(stored))).map((profile) => profile.facts);
+    const facts = Object.values(await allProfiles(db)).map((profile) => profile.facts);
     const expected = (name: string) => facts.reduce((sum, f) => sum + (typeof f[name] === 'number' ? (f[name] as number) : 0), 0);
     await rescore(db, { reason: 'manual', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-11-20', ZONE) });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { storedTableRecords, TableQueries } from '../../../lib/db/customer-table';
 import { CustomerTable, type CustomerTableHead } from '../../../lib/customer-table';
 import { importFile } from '../../../lib/db/importer';
-import { readProfiles } from '../../../lib/db/profiles';
+import { allProfiles } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { sha256Hex } from '../../../lib/import/encoding';
@@ -283,7 +283,7 @@ describe('shop KPIs over the stored customers', () => {
     await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-11-20', 'Asia/Shanghai') });
     const reply = await new TableQueries(async () => db).kpis({ kind: 'kpis', id: 1, storeVersion: 'v1', shop: null, period: { kind: 'month', back: 0 }, settings: DEFAULT_KPI_SETTINGS });
     if (reply.kind !== 'kpis') throw new Error(JSON.stringify(reply));
-    const predicted = (await db.getAll('profiles')).flatMap((stored) => Object.values(readProfiles(stored))).map((profile) => profile.facts.predictedClv365).filter((value): value is number => typeof value === 'number');
+    const predicted = Object.values(await allProfiles(db)).map((profile) => profile.facts.predictedClv365).filter((value): value is number => typeof value === 'number');
     expect(predicted.length).toBeGreaterThan(300);
     expect(reply.kpis.equity).toEqual({ CNY: { customers: predicted.length, value: expect.closeTo(predicted.reduce((sum, value) => sum + value, 0), 1) } });
   }, 60_000);

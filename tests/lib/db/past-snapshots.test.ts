@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { deleteAllData } from '../../../lib/db/backup';
 import { importFile } from '../../../lib/db/importer';
 import { missingMonthEnds, monthsToRebuild, rebuildPastSnapshots } from '../../../lib/db/past-snapshots';
-import { readProfiles, type Profile } from '../../../lib/db/profiles';
+import { allProfiles } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { snapshotDays } from '../../../lib/db/snapshots';
@@ -76,7 +76,7 @@ describe('past months rebuilt from the orders', () => {
     // The same shop imported as it stood at the end of August (later orders left out by the import), rescored that day.
     const august = await importedDemo('past-demo-august', '2026-08-31');
     await rescore(august, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-08-31', ZONE) });
-    const profiles = Object.assign({}, ...(await august.getAll('profiles')).map((stored) => readProfiles(stored))) as Record<string, Profile>;
+    const profiles = await allProfiles(august);
     const rebuilt = new SnapshotReader((await db.get('snapshots', dayOf('2026-08-31')))!);
     const keys = Object.keys(profiles);
     expect(keys.length).toBeGreaterThan(50);

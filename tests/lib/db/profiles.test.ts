@@ -2,9 +2,10 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { bucketOf, storedBucket, type StoredBucket } from '../../../lib/db/buckets';
 import { profilesAsText } from '../../../lib/db/profile-bucket';
+import { profileBases } from '../../../lib/db/profile-facts';
 import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
-import { getProfile, readProfiles, storedProfiles, type Profile } from '../../../lib/db/profiles';
+import { allProfiles, getProfile, readProfiles, storedProfiles, type Profile } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB } from '../../../lib/db/schema';
 import { ruleSetsByCurrency } from '../../../lib/engine/currency';
@@ -90,7 +91,7 @@ describe('a bucket of profiles', () => {
       { a: 7, b: 'u', c: true },
     ];
     const profiles = facts.map((f, i) => ({ ...profile!, key: `shop:c${i}`, facts: f }));
-    const read = readProfiles(storedProfiles(3, profiles));
+    const read = readProfiles(storedProfiles(3, profiles)) as Record<string, Profile>;
     expect(Object.values(read).map((p) => p.facts)).toStrictEqual(Object.values(asPlainJson(profiles)).map((p) => p.facts));
     expect(read['shop:c3']!.facts).toStrictEqual({ a: 4, c: null });
     expect(Object.keys(read['shop:c5']!.facts)).toEqual(['b', 'a']);
@@ -120,14 +121,19 @@ describe('a bucket of profiles', () => {
     const current = (await getProfile(db, key))!;
     expect(current.tier!.label.en).toBe('Premier VIP');
     const bucket = bucketOf(key);
-    const old = readProfiles(await db.get('profiles', bucket));
-    // Written back as the release before kept it (the `v: 2` text), then as older ones did: one plain map per bucket.
-    expect(await db.get('profiles', bucket)).toHaveProperty('utf8');
-    await db.put('profiles', profilesAsText((await db.get('profiles', bucket))!));
+    const whole = Object.fromEntries(Object.entries(await allProfiles(db)).filter(([k]) => bucketOf(k) === bucket));
+    expect(whole[key]).toEqual(current);
+    // Written as the release before kept it (the `v: 2` text, every fact in it), then as older ones did: one plain map per bucket.
+    // Neither needs the base the whole rescore's own `v: 3` bucket is scored again with.
+    expect(JSON.parse(new TextDecoder().decode((await db.get('profiles', bucket) as { utf8: Uint8Array }).utf8)).v).toBe(3);
+    await db.delete('meta', profileBases());
+    clearLookupCache(db);
+    expect(await getProfile(db, key)).toBeUndefined();
+    await db.put('profiles', profilesAsText(storedProfiles(bucket, Object.values(whole))));
     expect(JSON.parse((await db.get('profiles', bucket) as StoredBucket).json).v).toBe(2);
     clearLookupCache(db);
     expect(await getProfile(db, key)).toEqual(current);
-    await db.put('profiles', storedBucket(bucket, old));
+    await db.put('profiles', storedBucket(bucket, JSON.parse(JSON.stringify(whole)) as Record<string, Profile>));
     expect(JSON.parse((await db.get('profiles', bucket) as StoredBucket).json).v).toBeUndefined();
     clearLookupCache(db);
     expect(await getProfile(db, key)).toEqual(current);

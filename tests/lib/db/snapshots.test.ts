@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TableQueries } from '../../../lib/db/customer-table';
 import { importFile } from '../../../lib/db/importer';
-import { readProfiles, type Profile } from '../../../lib/db/profiles';
+import { allProfiles, type Profile } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { customerPath, snapshotDays, snapshotOf, writeSnapshot } from '../../../lib/db/snapshots';
@@ -18,7 +18,7 @@ import { chunked, FIXTURES } from '../../helpers';
 
 const ZONE = 'Asia/Shanghai';
 const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
-const profilesOf = async (db: Database) => Object.assign({}, ...(await db.getAll('profiles')).map((stored) => readProfiles(stored))) as Record<string, Profile>;
+const profilesOf = (db: Database) => allProfiles(db);
 
 describe('snapshots kept by the rescore', () => {
   it('count the demo shop’s movement between two rescores as the profiles of each had it', async () => {

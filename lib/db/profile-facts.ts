@@ -1,0 +1,111 @@
+import type { Customer, CustomerNotes, KeptDate } from '../model';
+import { digestOf, historyFromDigest, type OrderDigest, type ScoringBase } from '../scoring/history';
+import { scoreCustomer } from '../scoring/pipeline';
+import { withKept, type StoredCustomer } from '../scoring/population';
+import type { CustomerHistory, Facts } from '../scoring/scorer';
+import type { Standing } from '../snapshots';
+import { bucketOf, entriesIn, readBucket, withChanges, type StoredCustomers } from './buckets';
+import { isScored, type Profile, type StoredProfile } from './profile-bucket';
+import type { Database } from './schema';
+import { bucketAndChanges } from './slices';
+import { historyOfStored, type StoredOrder } from './stored-orders';
+
+/**
+ * What a whole rescore scored every customer with besides their own records: the day and the
+ * fitted models (`meta` record `profileBase:<build>`). Its profiles keep no facts (`v: 3`): a reader
+ * scores them again with it. Written before the rescore's first bucket, and kept while a bucket of
+ * its build may be left (a rescore that fails midway leaves buckets of two builds).
+ */
+export interface ProfileBase {
+  id: `profileBase:${string}`;
+  built: string;
+  base: ScoringBase;
+  models: Record<string, unknown>;
+}
+
+export const profileBases = () => IDBKeyRange.bound('profileBase:', 'profileBase:\uffff');
+export const profileBaseId = (built: string): ProfileBase['id'] => `profileBase:${built}`;
+
+/** A customer's history as of the base day, with what staff keep for them. */
+export function historyOf({ customer, digest, keptDates, notes }: StoredCustomer, base: ScoringBase): CustomerHistory {
+  return withKept(historyFromDigest(customer, digest, base), keptDates, notes);
+}
+
+/**
+ * Every fact the whole rescore found for a customer, scored again with its base and the standing
+ * before it scored them with, as the text of a stored profile held them (a number unknown is null;
+ * a fact the customer lacks is left out).
+ */
+export function factsAgain(stored: StoredCustomer, previous: Standing | null, { base, models }: ProfileBase): Facts {
+  const history = historyOf(stored, base);
+  const facts = scoreCustomer(previous ? { ...history, previous } : history, { ...base, models });
+  return JSON.parse(JSON.stringify(facts)) as Facts;
+}
+
+/**
+ * A stored profile whole: a `v: 3` one with its facts scored again. None without the customer or
+ * the base of its build (a backup restored, until its rescore).
+ */
+export function profileOf(stored: StoredProfile, customer: StoredCustomer | undefined, base: ProfileBase | undefined): Profile | undefined {
+  if (isScored(stored)) return stored;
+  if (!customer || base?.built !== stored.built) return undefined;
+  const { built: _built, previous, ...outcomes } = stored;
+  return { ...outcomes, facts: factsAgain(customer, previous, base), asOfDay: base.base.asOfDay };
+}
+
+/** Each customer's order digest in a customers bucket as read (with its changes); null where the bucket has none yet (see `customerDigest`). */
+export const digestsOf = (stored: StoredCustomers | undefined): Record<string, OrderDigest> | null => (stored?.digests === undefined ? null : (JSON.parse(stored.digests) as Record<string, OrderDigest>));
+
+/** A customer as the rescore reads them: their record, order digest, kept dates and notes. */
+export function storedCustomer(customer: Customer, digest: OrderDigest, keptDates: KeptDate[] | undefined, notes: CustomerNotes | undefined): StoredCustomer {
+  return { customer, digest, ...(keptDates && { keptDates }), ...(notes && { notes }) };
+}
+
+/** One customer as the rescore reads them, from the store; none when unknown. A bucket without digests has them made from the orders, as the rescore makes them. */
+export async function readStoredCustomer(db: Database, key: string): Promise<StoredCustomer | undefined> {
+  const bucket = bucketOf(key);
+  const [[customers, changes], dates, notes] = await Promise.all([bucketAndChanges(db, 'customers', bucket), db.get('keptDates', key), db.get('customerNotes', key)]);
+  const read = withChanges(customers, changes);
+  const customer = readBucket<Customer>(read)[key];
+  if (!customer) return undefined;
+  const digests = digestsOf(read);
+  if (digests) return storedCustomer(customer, digests[key] ?? { e: [] }, dates?.dates, notes);
+  const history = entriesIn<StoredOrder[]>(...(await bucketAndChanges(db, 'orders', bucket)), [key])[key];
+  return storedCustomer(customer, digestOf(history ? historyOfStored(history) : []), dates?.dates, notes);
+}
+
+/** What scoring every customer's profile again needs besides their buckets: the bases by build, what staff keep. */
+export interface AllScoredAgain {
+  bases: ReadonlyMap<string, ProfileBase>;
+  kept: ReadonlyMap<string, KeptDate[]>;
+  notes: ReadonlyMap<string, CustomerNotes>;
+}
+
+/** Reads what `wholeProfiles` needs: a store holds the bases of one build, or of two after a rescore that failed midway. */
+export async function scoredAgainContext(db: Database): Promise<AllScoredAgain> {
+  const [bases, kept, notes] = await Promise.all([db.getAll('meta', profileBases()) as Promise<ProfileBase[]>, db.getAll('keptDates'), db.getAll('customerNotes')]);
+  return { bases: new Map(bases.map((base) => [base.built, base])), kept: new Map(kept.map((r) => [r.key, r.dates])), notes: new Map(notes.map((r) => [r.key, r])) };
+}
+
+/**
+ * A bucket's profiles whole, from it and its customers bucket (with its changes). A `v: 3` profile
+ * whose customer, digest or base is missing is left out: no facts are made up.
+ */
+export function wholeProfiles(profiles: Record<string, StoredProfile>, customers: StoredCustomers | undefined, { bases, kept, notes }: AllScoredAgain): Map<string, Profile> {
+  const whole = new Map<string, Profile>();
+  let records: Record<string, Customer> | null = null;
+  let digests: Record<string, OrderDigest> | null = null;
+  for (const [key, stored] of Object.entries(profiles)) {
+    if (isScored(stored)) {
+      whole.set(key, stored);
+      continue;
+    }
+    records ??= readBucket<Customer>(customers);
+    digests ??= digestsOf(customers) ?? {};
+    const customer = records[key];
+    const digest = digests[key];
+    const profile = customer && digest && profileOf(stored, storedCustomer(customer, digest, kept.get(key), notes.get(key)), bases.get(stored.built));
+    if (profile) whole.set(key, profile);
+  }
+  return whole;
+}
