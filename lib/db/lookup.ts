@@ -10,7 +10,7 @@ import { bucketAndChanges } from './slices';
 import { clearBadgeCache } from './badge-index';
 import { readProfiles, type Profile, type StoredProfile } from './profiles';
 import { isScored } from './profile-bucket';
-import { digestsOf, profileBaseId, profileOf, readStoredCustomer, storedCustomer, type ProfileBase } from './profile-facts';
+import { baseOfBuild, digestsOf, forgetBases, profileOf, readStoredCustomer, storedCustomer } from './profile-facts';
 import { groupOf, type Database } from './schema';
 import { rescoredGroupOf, type RescoredGroup } from './rescored';
 
@@ -35,6 +35,7 @@ let versionsMade = 0;
 
 export function clearLookupCache(db: Database): void {
   buckets.delete(db);
+  forgetBases();
   shopLists.delete(db);
   clearBadgeCache(db);
   versions.delete(db);
@@ -102,12 +103,12 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
   const notesOf = (key: string) => cached(`notes:${key}`, () => db.get('customerNotes', key));
   // Staff hid the customer from seller pages (their notes): no badge, no card.
   const hiddenOnPages = async (key: string) => (await notesOf(key))?.hideOnPages === true;
-  /** A `v: 3` profile whole: its facts scored again, with its build's base (read once until the store changes). */
+  /** A `v: 3` profile whole: its facts scored again, with its build's base. */
   const scoredAgain = async (key: string, stored: StoredProfile): Promise<Profile | undefined> => {
     if (isScored(stored)) return stored;
     const [{ records, digests }, kept, notes, base] = await Promise.all([
       customersIn(key), db.get('keptDates', key), notesOf(key),
-      cached(`base:${stored.built}`, () => db.get('meta', profileBaseId(stored.built)) as Promise<ProfileBase | undefined>),
+      baseOfBuild(db, stored.built),
     ]);
     const customer = records[key];
     if (!customer) return undefined;

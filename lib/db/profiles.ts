@@ -6,7 +6,7 @@ import { bucketSlices } from './slices';
 import type { RuleProblem } from '../engine/validate';
 import { allRescored, rescoredCustomer, type RescoredCustomer } from './rescored';
 import { readProfiles, type Profile } from './profile-bucket';
-import { profileBaseId, profileOf, readStoredCustomer, scoredAgainContext, wholeProfiles, type ProfileBase } from './profile-facts';
+import { baseOfBuild, profileOf, readStoredCustomer, scoredAgainContext, wholeProfiles } from './profile-facts';
 import type { TouchedRescore } from './touched';
 import { followUpGroupsOverList, followUpListInForce, keepWorked, workedNow, type ListInForce } from './follow-up-list';
 
@@ -60,7 +60,7 @@ export async function getProfile(db: Database, customerKey: string): Promise<Pro
   if (rescored) return rescored.profile;
   const profile = readProfiles(stored)[customerKey];
   if (!profile || 'facts' in profile) return profile;
-  const [customer, base] = await Promise.all([readStoredCustomer(db, customerKey), db.get('meta', profileBaseId(profile.built)) as Promise<ProfileBase | undefined>]);
+  const [customer, base] = await Promise.all([readStoredCustomer(db, customerKey), baseOfBuild(db, profile.built)]);
   return profileOf(profile, customer, base);
 }
 

@@ -118,6 +118,7 @@ describe('profiles written without their facts (v: 3)', () => {
     expect((await getProfile(db, keys[3]!))!.asOfDay).toBeLessThan(scored.get(keys[3]!)!.asOfDay);
     // Without it, none: no facts are made up.
     await db.delete('meta', `profileBase:${first}`);
+    clearLookupCache(db);
     expect(await getProfile(db, keys[3]!)).toBeUndefined();
   });
 });
