@@ -1,6 +1,6 @@
 import type { ShopSettings } from '../settings';
 import { bucketSlices, type BucketedStore } from './slices';
-import { profilesAsText, profilesText, readProfiles } from './profile-bucket';
+import { isScored, profilesAsText, profilesText, readProfiles } from './profile-bucket';
 import { scoredAgainContext, wholeProfiles } from './profile-facts';
 import { DB_VERSION, shopsOfPlatforms, type Database } from './schema';
 import type { ImportRecord } from './ledger';
@@ -121,7 +121,7 @@ async function* wholeProfileBuckets(db: Database): AsyncGenerator<unknown[]> {
     const customersOf = new Map(customers.map((stored) => [stored.bucket, stored]));
     yield profiles.map((stored) => {
       const read = readProfiles(stored);
-      if (Object.values(read).every((profile) => 'facts' in profile)) return profilesAsText(stored);
+      if (Object.values(read).every(isScored)) return profilesAsText(stored);
       return { bucket: stored.bucket, json: profilesText(wholeProfiles(read, customersOf.get(stored.bucket), context).values()) };
     });
   }

@@ -5,7 +5,7 @@ import { countDue, FollowUpGrouper, mergeFollowUps, type DailyCapacity, type Due
 import { bucketSlices } from './slices';
 import type { RuleProblem } from '../engine/validate';
 import { allRescored, rescoredCustomer, type RescoredCustomer } from './rescored';
-import { readProfiles, type Profile } from './profile-bucket';
+import { isScored, readProfiles, type Profile } from './profile-bucket';
 import { baseOfBuild, profileOf, readStoredCustomer, scoredAgainContext, wholeProfiles } from './profile-facts';
 import type { TouchedRescore } from './touched';
 import { followUpGroupsOverList, followUpListInForce, keepWorked, workedNow, type ListInForce } from './follow-up-list';
@@ -59,7 +59,7 @@ export async function getProfile(db: Database, customerKey: string): Promise<Pro
   const [stored, rescored] = await Promise.all([db.get('profiles', bucketOf(customerKey)), rescoredCustomer(db, customerKey)]);
   if (rescored) return rescored.profile;
   const profile = readProfiles(stored)[customerKey];
-  if (!profile || 'facts' in profile) return profile;
+  if (!profile || isScored(profile)) return profile;
   const [customer, base] = await Promise.all([readStoredCustomer(db, customerKey), baseOfBuild(db, profile.built)]);
   return profileOf(profile, customer, base);
 }
