@@ -7,7 +7,7 @@ import type { Customer, CustomerNotes, KeptDate, Order } from '../model';
 import type { RuleFile } from '../engine/rule-file';
 import type { OrderDigest, ScoringBase } from '../scoring/history';
 import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
-import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase } from './touched';
+import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase, type StoredRescoreBase } from './touched';
 import type { Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
 import { firstOrderAt, Population, PopulationBuilder, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
@@ -342,7 +342,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       carryWorked(tx.objectStore('customerTable'), tx.objectStore('followups'), built, status.startedAt),
     );
     spent('table');
-    const rescoreBase: RescoreBase = { id: 'rescoreBase', built, asOfDay: base.asOfDay, inputs, models: ctx.models as Record<string, unknown>, unfit: unfitByCurrency };
+    // Its models are the profiles' base's, written before the first bucket.
+    const rescoreBase: StoredRescoreBase = { id: 'rescoreBase', built, asOfDay: base.asOfDay, inputs, unfit: unfitByCurrency };
     await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom), (tx) => clearTouchedIn(tx, touchedUpTo, rescoreBase));
     spent('index');
     // Every bucket of profiles is of this build now: the bases of builds before go.

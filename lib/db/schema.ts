@@ -15,7 +15,7 @@ import type { DueTally } from '../follow-ups';
 import type { ForecastRecord } from '../forecast';
 import type { BadgeIndexHead, BadgePatch, BadgeShard } from './badge-index';
 import type { TableRecord } from '../customer-table';
-import type { RescoreBase, TouchedCount } from './touched';
+import type { StoredRescoreBase, TouchedCount } from './touched';
 import type { AliasDigest } from './alias-digest';
 import type { StoredProfiles } from './profile-bucket';
 import type { ProfileBase } from './profile-facts';
@@ -31,7 +31,7 @@ export interface TiermarkDB extends DBSchema {
   staged: { key: [string, number, number]; value: StagedBatch };
   /** Alias additions of a commit in progress, applied after its customers. */
   stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
-  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret | ForecastRecord | PastSnapshotStatus | TouchedCount | RescoreBase | BadgePatch | ProfileBase };
+  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret | ForecastRecord | PastSnapshotStatus | TouchedCount | StoredRescoreBase | BadgePatch | ProfileBase };
   /** Facts and rule outcomes by customer, in buckets like `customers`. */
   profiles: { key: number; value: StoredProfiles };
   /** Follow-ups the rules raised, by id, in buckets of their customers': staff mark them done or snooze them. */

@@ -8,6 +8,7 @@ import { customersForAlias, getCustomerEntry } from './customers';
 import { storeCounts, type Database, type TiermarkDB } from './schema';
 import type { BadgeIndexHead } from './badge-index';
 import type { RescoreStatus } from './profiles';
+import { baseOfBuild } from './profile-facts';
 
 /**
  * The customers imports changed since the last whole rescore, kept as each commit left them, with
@@ -163,6 +164,9 @@ export interface RescoreBase {
   unfit: Record<string, string[]>;
 }
 
+/** The record as stored: its models are those of its build's profiles' base (`ProfileBase`), not written twice; a release before that wrote them in it. */
+export type StoredRescoreBase = Omit<RescoreBase, 'models'> & { models?: RescoreBase['models'] };
+
 /** The text of what scores depend on besides the customers (see RescoreBase.inputs). */
 export function rescoreInputs(ruleFiles: unknown, settings: unknown, timeZone: string): string {
   return JSON.stringify({ ruleFiles, scorers: scorers.map((s) => `${s.id}@${s.version}`), settings, timeZone });
@@ -175,7 +179,7 @@ type Clearing = IDBPTransaction<TiermarkDB, ['badgeShards', 'meta', 'rescored', 
  * last batch: those batches, and the rescore of the touched over the last index, are in it.
  * Batches a commit staged meanwhile stay for the next rescore, and so does their count.
  */
-export async function clearTouchedIn(tx: Clearing, upTo: number, base: RescoreBase): Promise<void> {
+export async function clearTouchedIn(tx: Clearing, upTo: number, base: StoredRescoreBase): Promise<void> {
   await Promise.all([tx.objectStore('touched').delete(IDBKeyRange.upperBound(upTo)), tx.objectStore('rescored').clear(), tx.objectStore('meta').put(base)]);
   if ((await tx.objectStore('touched').count()) === 0) await tx.objectStore('meta').delete('touched');
 }
@@ -201,11 +205,13 @@ export type BaseInForce = { base: RescoreBase; head: BadgeIndexHead };
 
 /** The last whole rescore's base, when its badge index is in place and it was made the same day with the same inputs. */
 export async function baseInForce(db: Database, asOfDay: number, inputs: string): Promise<BaseInForce | { whole: WholeReason }> {
-  const [base, head] = await Promise.all([db.get('meta', 'rescoreBase') as Promise<RescoreBase | undefined>, db.get('meta', 'badgeIndex') as Promise<BadgeIndexHead | undefined>]);
+  const [base, head] = await Promise.all([db.get('meta', 'rescoreBase') as Promise<StoredRescoreBase | undefined>, db.get('meta', 'badgeIndex') as Promise<BadgeIndexHead | undefined>]);
   if (!base || !head?.built || head.built !== base.built) return { whole: 'no-base' };
   if (base.asOfDay !== asOfDay) return { whole: 'another-day' };
   if (base.inputs !== inputs) return { whole: 'inputs' };
-  return { base, head };
+  const models = base.models ?? (await baseOfBuild(db, base.built))?.models;
+  if (!models) return { whole: 'no-base' };
+  return { base: { ...base, models }, head };
 }
 
 /**

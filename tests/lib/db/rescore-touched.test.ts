@@ -12,7 +12,8 @@ import { saveRuleFile } from '../../../lib/db/rule-files';
 import { groupOf, openTiermarkDB, type Database, type StoreCounts } from '../../../lib/db/schema';
 import { allRescored, type RescoredCustomer } from '../../../lib/db/rescored';
 import { bucketOf } from '../../../lib/db/buckets';
-import { compactTouched, stageTouchedCustomers, TOUCHED_MAX, touchedSince, type TouchedCount } from '../../../lib/db/touched';
+import { compactTouched, stageTouchedCustomers, TOUCHED_MAX, touchedSince, type StoredRescoreBase, type TouchedCount } from '../../../lib/db/touched';
+import type { ProfileBase } from '../../../lib/db/profile-facts';
 import { STAGED_WORDS, stagedNamed } from '../../../lib/db/staged-identifiers';
 import { storedEntries } from './stored-buckets';
 import { defaultRegistry } from '../../../lib/engine/registry';
@@ -483,6 +484,25 @@ describe('rescoring only the customers an import touched', () => {
     expect((await rescore(db, { reason: 'import', ...AS_OF })).modelsKept).toBeUndefined();
     // That whole rescore read it all: the next import is staged again.
     expect(await db.get('meta', 'touched')).toBeUndefined();
+  });
+
+  it('scores with the models of the whole rescore’s profiles’ base, or those an earlier release kept in its own base', async () => {
+    const db = await shopAfterADay();
+    const base = (await db.get('meta', 'rescoreBase')) as StoredRescoreBase;
+    // Written once, with the profiles: not twice.
+    expect(base).not.toHaveProperty('models');
+    const profiles = (await db.get('meta', `profileBase:${base.built}`)) as ProfileBase;
+    expect(Object.keys(profiles.models)).toEqual(expect.arrayContaining(['rfm', 'bgnbd']));
+    // A base as the release before wrote it: its models in it, no profiles' base.
+    await db.put('meta', { ...base, models: profiles.models });
+    await db.delete('meta', profiles.id);
+    clearLookupCache(db);
+    expect(await rescoreTouched(db, AS_OF)).toMatchObject({ state: 'done', customers: 3 });
+    expect((await getProfile(db, 'woocommerce:ada@example.com'))!.facts).toMatchObject({ orderCount: 2, monetary: 415 });
+    // Neither: only a whole rescore will do.
+    await db.put('meta', base);
+    clearLookupCache(db);
+    expect(await rescoreTouched(db, AS_OF)).toEqual({ state: 'whole', reason: 'no-base' });
   });
 
   it('leaves the work to a whole rescore on another day, or after the rules changed', async () => {
