@@ -4,7 +4,7 @@ import type { Customer } from '../model';
 import type { Facts } from '../scoring/scorer';
 import { readBucket, type StoredBucket } from './buckets';
 import { customersForAlias } from './customers';
-import { readProfiles, type Profile, type StoredProfiles } from './profiles';
+import { readProfiles, type Profile, type StoredProfiles } from './profile-bucket';
 import { scoredAgainContext, wholeProfiles } from './profile-facts';
 import type { Database } from './schema';
 import { bucketSlices } from './slices';
