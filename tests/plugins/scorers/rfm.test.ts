@@ -28,6 +28,15 @@ describe('RFM scorer', () => {
     expect(forward.get('taobao:b0')!.rfmM).toBe(1);
   });
 
+  it('keeps each distinct value of the population once, with how many are at most it', () => {
+    const list = histories(orders, base);
+    const model = fitScorers(() => list, base, [history, rfm]).models.rfm as { n: number; frequency: { values: Float64Array; upTo: Uint32Array } };
+    expect(model.n).toBe(10);
+    // Six bought once, then one each two to five times.
+    expect([...model.frequency.values]).toEqual([1, 2, 3, 4, 5]);
+    expect([...model.frequency.upTo]).toEqual([6, 7, 8, 9, 10]);
+  });
+
   it('ranks spend as the share of customers who spent less', () => {
     const facts = codes(histories(orders, base));
     // b9 spent most: nine of ten spent less; b0 spent least.
