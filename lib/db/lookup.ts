@@ -12,6 +12,7 @@ import { readProfiles, type Profile, type StoredProfile } from './profiles';
 import { isScored } from './profile-bucket';
 import { baseOfBuild, digestsOf, forgetBases, profileOf, readStoredCustomer, storedCustomer } from './profile-facts';
 import { groupOf, type Database } from './schema';
+import { allKeptDates } from './kept-dates';
 import { rescoredGroupOf, type RescoredGroup } from './rescored';
 
 const SUMMARY: Record<Language, (c: Customer, recency: number | null) => string> = {
@@ -107,14 +108,15 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
   const scoredAgain = async (key: string, stored: StoredProfile): Promise<Profile | undefined> => {
     if (isScored(stored)) return stored;
     const [{ records, digests }, kept, notes, base] = await Promise.all([
-      customersIn(key), db.get('keptDates', key), notesOf(key),
+      // Few customers have kept dates: read whole once, not once per row.
+      customersIn(key), cached('keptDates', () => allKeptDates(db)).then((all) => all.get(key)), notesOf(key),
       baseOfBuild(db, stored.built),
     ]);
     const customer = records[key];
     if (!customer) return undefined;
     const read = digests();
     // A bucket without digests (written before them) has them made from its orders.
-    const scored = read ? storedCustomer(customer, read[key] ?? { e: [] }, kept?.dates, notes) : await readStoredCustomer(db, key);
+    const scored = read ? storedCustomer(customer, read[key] ?? { e: [] }, kept, notes) : await readStoredCustomer(db, key);
     return profileOf(stored, scored, base);
   };
   let shopList = shopLists.get(db);
