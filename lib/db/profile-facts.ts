@@ -1,13 +1,11 @@
 import type { Customer, CustomerNotes, KeptDate } from '../model';
-import { digestOf, historyFromDigest, type OrderDigest, type ScoringBase } from '../scoring/history';
-import { scoreCustomer } from '../scoring/pipeline';
-import { withKept, type StoredCustomer } from '../scoring/population';
-import type { CustomerHistory, Facts } from '../scoring/scorer';
-import type { Standing } from '../snapshots';
+import { digestOf, type OrderDigest, type ScoringBase } from '../scoring/history';
+import type { StoredCustomer } from '../scoring/population';
 import { bucketOf, entriesIn, readBucket, withChanges, type StoredCustomers } from './buckets';
 import { isScored, type Profile, type StoredProfile } from './profile-bucket';
 import type { Database } from './schema';
 import { bucketAndChanges } from './slices';
+import { factsAgain } from './profile-scoring';
 import { historyOfStored, type StoredOrder } from './stored-orders';
 
 /**
@@ -44,22 +42,6 @@ export function baseOfBuild(db: Database, built: string): Promise<ProfileBase | 
 /** Forgets the base kept (a store emptied or restored; tests that take one away). */
 export function forgetBases(): void {
   lastBase = null;
-}
-
-/** A customer's history as of the base day, with what staff keep for them. */
-export function historyOf({ customer, digest, keptDates, notes }: StoredCustomer, base: ScoringBase): CustomerHistory {
-  return withKept(historyFromDigest(customer, digest, base), keptDates, notes);
-}
-
-/**
- * Every fact the whole rescore found for a customer, scored again with its base and the standing
- * before it scored them with, as the text of a stored profile held them (a number unknown is null;
- * a fact the customer lacks is left out).
- */
-export function factsAgain(stored: StoredCustomer, previous: Standing | null, { base, models }: ProfileBase): Facts {
-  const history = historyOf(stored, base);
-  const facts = scoreCustomer(previous ? { ...history, previous } : history, { ...base, models });
-  return JSON.parse(JSON.stringify(facts)) as Facts;
 }
 
 /**

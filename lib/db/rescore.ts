@@ -15,7 +15,8 @@ import { historiesOfStored, type StoredOrder } from './stored-orders';
 import { readBucket, storedCustomers, withChanges, type StoredCustomers } from './buckets';
 import type { Profile, RescoreStatus } from './profiles';
 import { storedOutcomes, type ScoredProfile } from './profile-bucket';
-import { historyOf, profileBases, profileBaseId, type ProfileBase } from './profile-facts';
+import { profileBases, profileBaseId, type ProfileBase } from './profile-facts';
+import { historyOf } from './profile-scoring';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
 import { allNotes } from './customer-notes';
@@ -53,7 +54,7 @@ export interface RescoreOptions {
 }
 
 export { firstOrderAt, type StoredCustomer } from '../scoring/population';
-export { historyOf } from './profile-facts';
+export { historyOf } from './profile-scoring';
 
 /** A slice of the store's customers: its first bucket, and each of its buckets' customers (digests added where a bucket lacks them). */
 interface CustomerSlice {

@@ -11,7 +11,7 @@ import { formatCount, formatInstant, formatShop } from './format';
 import type { Shop } from '../shops';
 import { hasSavedLanguage, preferredLanguage, saveLanguage, translator, type Language } from './i18n';
 import { rescoreProgress, uiLanguage } from '../settings';
-import { CustomerPage } from './customer-page';
+import type { CustomerPage } from './customer-page';
 import { customerQueries } from './customer-queries';
 import { CustomersPage } from './customers-page';
 import { FollowUpsPage } from './follow-ups-page';
@@ -216,7 +216,7 @@ export function Dashboard() {
         {state && section === 'import' && db && <ImportPage db={db} language={language} ledger={state.ledger} shops={state.shops} onImported={(importId) => void refresh(importId)} />}
         {state && db && section === 'overview' && <OverviewPage db={db} language={language} ledger={state.ledger} storeVersion={storeVersion} shop={shop} />}
         {state && db && section === 'customers' && <CustomersPage key={query} db={db} language={language} query={new URLSearchParams(query)} storeVersion={storeVersion} shop={shop} shops={shops} />}
-        {db && section === 'customer' && customerKey && <CustomerPage key={customerKey} db={db} language={language} customerKey={customerKey} storeVersion={storeVersion} shops={shops} />}
+        {db && section === 'customer' && customerKey && <LazyCustomerPage key={customerKey} db={db} language={language} customerKey={customerKey} storeVersion={storeVersion} shops={shops} />}
         {state && db && section === 'segments' && <SegmentsPage db={db} language={language} storeVersion={storeVersion} shop={shop} />}
         {state && db && section === 'follow-ups' && <FollowUpsPage db={db} language={language} storeVersion={storeVersion} />}
         {state && db && section === 'rules' && new URLSearchParams(query).has('edit') && (
@@ -250,6 +250,21 @@ function RescoreIndicator({ status, language }: { status: RescoreStatus; languag
       {skipped > 0 && <span class="tm-warning"> · {skipped} {t('ruleFilesSkipped')}</span>}
     </div>
   );
+}
+
+/** A customer's page, loaded when one is first opened: the dashboard's first load stays within its budget. */
+const loadCustomerPage = () => import('./customer-page').then((module) => module.CustomerPage);
+
+function LazyCustomerPage(props: Parameters<typeof CustomerPage>[0]) {
+  const [Page, setPage] = useState<typeof CustomerPage | null>(null);
+  useEffect(() => {
+    let current = true;
+    void loadCustomerPage().then((loaded) => current && setPage(() => loaded));
+    return () => {
+      current = false;
+    };
+  }, []);
+  return Page ? <Page {...props} /> : <section class="tm-page" aria-busy="true" />;
 }
 
 /** The rule editor brings CodeMirror (most of the dashboard's weight): loaded when the Rules page first opens, not with every page. */
