@@ -16,7 +16,7 @@ const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards', 'cus
 const REBUILT_META = new Set(['badgeIndex', 'touched', 'rescoreBase', 'badgePatch']);
 const rebuilt = (store: BackedUp, record: unknown) => {
   const id = store === 'meta' ? ((record as { id?: string }).id ?? '') : '';
-  // A profiles' base holds the fitted models (typed arrays, some 24 MB at a million customers): the restore's rescore fits them again.
+  // A profiles' base holds the fitted models, whose typed arrays and maps a line of JSON does not carry: the restore's rescore fits them again.
   return REBUILT_META.has(id) || id.startsWith('profileBase:');
 };
 

@@ -24,10 +24,7 @@ export interface ProfileBase {
 export const profileBases = () => IDBKeyRange.bound('profileBase:', 'profileBase:\uffff');
 export const profileBaseId = (built: string): ProfileBase['id'] => `profileBase:${built}`;
 
-/**
- * The base of a build, read once: some 21 MB at a million customers (RFM's sorted columns), which a
- * page took 140–160 ms to read. A build's base never changes, so the last one read is kept.
- */
+/** The base of a build, read once for every card and lookup: a build's base never changes, so the last one read is kept. */
 let lastBase: { db: Database; built: string; base: Promise<ProfileBase | undefined> } | null = null;
 export function baseOfBuild(db: Database, built: string): Promise<ProfileBase | undefined> {
   if (lastBase?.db !== db || lastBase.built !== built) {
@@ -44,10 +41,7 @@ export function forgetBases(): void {
   lastBase = null;
 }
 
-/**
- * A stored profile whole: a `v: 3` one with its facts scored again. None without the customer or
- * the base of its build (a backup restored, until its rescore).
- */
+/** A stored profile whole: a `v: 3` one with its facts scored again. None without the customer or the base of its build. */
 export function profileOf(stored: StoredProfile, customer: StoredCustomer | undefined, base: ProfileBase | undefined): Profile | undefined {
   if (isScored(stored)) return stored;
   if (!customer || base?.built !== stored.built) return undefined;
@@ -55,7 +49,7 @@ export function profileOf(stored: StoredProfile, customer: StoredCustomer | unde
   return { ...outcomes, facts: factsAgain(customer, previous, base), asOfDay: base.base.asOfDay };
 }
 
-/** Each customer's order digest in a customers bucket as read (with its changes); null where the bucket has none yet (see `customerDigest`). */
+/** Each customer's order digest in a customers bucket as read (with its changes); null where the bucket has none yet (see `readStoredCustomer`). */
 export const digestsOf = (stored: StoredCustomers | undefined): Record<string, OrderDigest> | null => (stored?.digests === undefined ? null : (JSON.parse(stored.digests) as Record<string, OrderDigest>));
 
 /** A customer as the rescore reads them: their record, order digest, kept dates and notes. */
