@@ -120,7 +120,8 @@ export async function openCardOf(page: Page, customerKey: string): Promise<void>
   await page.keyboard.press('Escape');
   const { x, y } = (await badge())!;
   await page.mouse.click(x, y);
-  await expect.poll(() => cardElements(page, '[role=dialog]')).not.toBeNull();
+  // The card is the background's answer, which a busy worker (a rebuild of past months after an import) gives later than a poll's default second.
+  await expect.poll(() => cardElements(page, '[role=dialog]'), { timeout: 10_000 }).not.toBeNull();
 }
 
 /** Waits until a condition read from the page holds (for setup, where expect.poll is not allowed). */
