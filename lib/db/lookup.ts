@@ -10,7 +10,7 @@ import { bucketAndChanges } from './slices';
 import { clearBadgeCache } from './badge-index';
 import { readProfiles, type Profile, type StoredProfile } from './profiles';
 import { isScored } from './profile-bucket';
-import { baseOfBuild, digestsOf, forgetBases, profileOf, readStoredCustomer, storedCustomer } from './profile-facts';
+import { baseOfBuild, customerInBucket, digestsOf, forgetBases, profileOf } from './profile-facts';
 import { groupOf, type Database } from './schema';
 import { allKeptDates } from './kept-dates';
 import { rescoredGroupOf, type RescoredGroup } from './rescored';
@@ -112,11 +112,7 @@ export async function lookupRows(db: Database, platform: Platform | null, rows: 
       customersIn(key), cached('keptDates', () => allKeptDates(db)).then((all) => all.get(key)), notesOf(key),
       baseOfBuild(db, stored.built),
     ]);
-    const customer = records[key];
-    if (!customer) return undefined;
-    const read = digests();
-    // A bucket without digests (written before them) has them made from its orders.
-    const scored = read ? storedCustomer(customer, read[key] ?? { e: [] }, kept, notes) : await readStoredCustomer(db, key);
+    const scored = customerInBucket(records, digests(), key, kept, notes);
     return profileOf(stored, scored, base);
   };
   let shopList = shopLists.get(db);

@@ -1,12 +1,11 @@
 import type { Customer, CustomerNotes, KeptDate } from '../model';
-import { digestOf, type OrderDigest, type ScoringBase } from '../scoring/history';
+import type { OrderDigest, ScoringBase } from '../scoring/history';
 import type { StoredCustomer } from '../scoring/population';
-import { bucketOf, entriesIn, readBucket, withChanges, type StoredCustomers } from './buckets';
+import { bucketOf, readBucket, withChanges, type StoredCustomers } from './buckets';
 import { isScored, type Profile, type StoredProfile } from './profile-bucket';
 import type { Database } from './schema';
 import { bucketAndChanges } from './slices';
 import { factsAgain } from './profile-scoring';
-import { historyOfStored, type StoredOrder } from './stored-orders';
 
 /**
  * What a whole rescore scored every customer with besides their own records: the day and the
@@ -49,25 +48,26 @@ export function profileOf(stored: StoredProfile, customer: StoredCustomer | unde
   return { ...outcomes, facts: factsAgain(customer, previous, base), asOfDay: base.base.asOfDay };
 }
 
-/** Each customer's order digest in a customers bucket as read (with its changes); null where the bucket has none yet (see `readStoredCustomer`). */
+/** Each customer's order digest in a customers bucket as read (with its changes); null where the bucket has none yet. */
 export const digestsOf = (stored: StoredCustomers | undefined): Record<string, OrderDigest> | null => (stored?.digests === undefined ? null : (JSON.parse(stored.digests) as Record<string, OrderDigest>));
 
-/** A customer as the rescore reads them: their record, order digest, kept dates and notes. */
-export function storedCustomer(customer: Customer, digest: OrderDigest, keptDates: KeptDate[] | undefined, notes: CustomerNotes | undefined): StoredCustomer {
-  return { customer, digest, ...(keptDates && { keptDates }), ...(notes && { notes }) };
+/**
+ * A customer of a customers bucket as read, as the rescore scores them: their record, their order
+ * digest (an empty one where they have no orders of any kind), what staff keep. None without their
+ * record, or where the bucket has no digests yet: the whole rescore adds them to every bucket before
+ * it writes a profile, and every import writes them since.
+ */
+export function customerInBucket(records: Readonly<Record<string, Customer>>, digests: Readonly<Record<string, OrderDigest>> | null, key: string, keptDates: KeptDate[] | undefined, notes: CustomerNotes | undefined): StoredCustomer | undefined {
+  const customer = records[key];
+  if (!customer || !digests) return undefined;
+  return { customer, digest: digests[key] ?? { e: [] }, ...(keptDates && { keptDates }), ...(notes && { notes }) };
 }
 
-/** One customer as the rescore reads them, from the store; none when unknown. A bucket without digests has them made from the orders, as the rescore makes them. */
+/** One customer as the rescore reads them, from the store (see `customerInBucket`). */
 export async function readStoredCustomer(db: Database, key: string): Promise<StoredCustomer | undefined> {
-  const bucket = bucketOf(key);
-  const [[customers, changes], dates, notes] = await Promise.all([bucketAndChanges(db, 'customers', bucket), db.get('keptDates', key), db.get('customerNotes', key)]);
+  const [[customers, changes], dates, notes] = await Promise.all([bucketAndChanges(db, 'customers', bucketOf(key)), db.get('keptDates', key), db.get('customerNotes', key)]);
   const read = withChanges(customers, changes);
-  const customer = readBucket<Customer>(read)[key];
-  if (!customer) return undefined;
-  const digests = digestsOf(read);
-  if (digests) return storedCustomer(customer, digests[key] ?? { e: [] }, dates?.dates, notes);
-  const history = entriesIn<StoredOrder[]>(...(await bucketAndChanges(db, 'orders', bucket)), [key])[key];
-  return storedCustomer(customer, digestOf(history ? historyOfStored(history) : []), dates?.dates, notes);
+  return customerInBucket(readBucket<Customer>(read), digestsOf(read), key, dates?.dates, notes);
 }
 
 /** What scoring every customer's profile again needs besides their buckets: the bases by build, what staff keep. */
@@ -90,17 +90,15 @@ export async function scoredAgainContext(db: Database): Promise<AllScoredAgain> 
 export function wholeProfiles(profiles: Record<string, StoredProfile>, customers: StoredCustomers | undefined, { bases, kept, notes }: AllScoredAgain): Map<string, Profile> {
   const whole = new Map<string, Profile>();
   let records: Record<string, Customer> | null = null;
-  let digests: Record<string, OrderDigest> | null = null;
+  let digests: Record<string, OrderDigest> | null | undefined;
   for (const [key, stored] of Object.entries(profiles)) {
     if (isScored(stored)) {
       whole.set(key, stored);
       continue;
     }
     records ??= readBucket<Customer>(customers);
-    digests ??= digestsOf(customers) ?? {};
-    const customer = records[key];
-    const digest = digests[key];
-    const profile = customer && digest && profileOf(stored, storedCustomer(customer, digest, kept.get(key), notes.get(key)), bases.get(stored.built));
+    digests ??= digestsOf(customers);
+    const profile = profileOf(stored, customerInBucket(records, digests, key, kept.get(key), notes.get(key)), bases.get(stored.built));
     if (profile) whole.set(key, profile);
   }
   return whole;

@@ -5,7 +5,7 @@ import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/curr
 import { minorDigits } from '../money';
 import type { Customer, CustomerNotes, KeptDate, Order } from '../model';
 import type { RuleFile } from '../engine/rule-file';
-import type { OrderDigest, ScoringBase } from '../scoring/history';
+import type { ScoringBase } from '../scoring/history';
 import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase, type StoredRescoreBase } from './touched';
 import type { Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
@@ -15,7 +15,7 @@ import { historiesOfStored, type StoredOrder } from './stored-orders';
 import { readBucket, storedCustomers, withChanges, type StoredCustomers } from './buckets';
 import type { Profile, RescoreStatus } from './profiles';
 import { storedOutcomes, type ScoredProfile } from './profile-bucket';
-import { profileBases, profileBaseId, type ProfileBase } from './profile-facts';
+import { customerInBucket, digestsOf, profileBases, profileBaseId, type ProfileBase } from './profile-facts';
 import { historyOf } from './profile-scoring';
 import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
@@ -54,7 +54,6 @@ export interface RescoreOptions {
 }
 
 export { firstOrderAt, type StoredCustomer } from '../scoring/population';
-export { historyOf } from './profile-scoring';
 
 /** A slice of the store's customers: its first bucket, and each of its buckets' customers (digests added where a bucket lacks them). */
 interface CustomerSlice {
@@ -70,14 +69,12 @@ async function* customerSlices(db: Database, kept: ReadonlyMap<string, KeptDate[
     const digested = new Map((await withDigests(db, undigested)).map((stored) => [stored.bucket, stored]));
     const buckets = customers.map((read) => {
       const stored = digested.get(read.bucket) ?? read;
-      const digests = JSON.parse(stored.digests ?? '{}') as Record<string, OrderDigest>;
+      const records = readBucket<Customer>(stored);
+      const digests = digestsOf(stored) ?? {};
       return {
         bucket: stored.bucket,
-        customers: Object.values(readBucket<Customer>(stored)).map((customer): StoredCustomer => {
-          const dates = kept.get(customer.key);
-          const noted = notes.get(customer.key);
-          return { customer, digest: digests[customer.key] ?? { e: [] }, ...(dates && { keptDates: dates }), ...(noted && { notes: noted }) };
-        }),
+        // As a reader of a profile scores them again (profile-facts.ts).
+        customers: Object.keys(records).map((key) => customerInBucket(records, digests, key, kept.get(key), notes.get(key))!),
       };
     });
     yield { start, buckets };
