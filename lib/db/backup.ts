@@ -1,6 +1,6 @@
 import type { ShopSettings } from '../settings';
 import { bucketSlices, type BucketedStore } from './slices';
-import { isScored, profilesAsText, profilesText, readProfiles } from './profile-bucket';
+import { profilesText, readProfiles } from './profile-bucket';
 import { scoredAgainContext, wholeProfiles } from './profile-facts';
 import { DB_VERSION, shopsOfPlatforms, type Database } from './schema';
 import type { ImportRecord } from './ledger';
@@ -119,11 +119,7 @@ async function* wholeProfileBuckets(db: Database): AsyncGenerator<unknown[]> {
   const context = await scoredAgainContext(db);
   for await (const { profiles, customers } of bucketSlices(db, ['profiles', 'customers'], SLICE)) {
     const customersOf = new Map(customers.map((stored) => [stored.bucket, stored]));
-    yield profiles.map((stored) => {
-      const read = readProfiles(stored);
-      if (Object.values(read).every(isScored)) return profilesAsText(stored);
-      return { bucket: stored.bucket, json: profilesText(wholeProfiles(read, customersOf.get(stored.bucket), context).values()) };
-    });
+    yield profiles.map((stored) => ({ bucket: stored.bucket, json: profilesText(wholeProfiles(readProfiles(stored), customersOf.get(stored.bucket), context).values()) }));
   }
 }
 

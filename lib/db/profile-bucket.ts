@@ -151,7 +151,7 @@ export const storedProfiles = (bucket: number, profiles: Iterable<Profile>): Pro
 /** A bucket as the whole rescore writes it: what it decided for each customer, under its build (`v: 3`). */
 export const storedOutcomes = (bucket: number, built: string, scored: Iterable<ScoredProfile>): ProfileBytes => ({ bucket, utf8: utf8Of(outcomesTextParts(built, scored)) });
 
-/** A bucket as text, as a backup (JSON lines) holds it. */
+/** A bucket as text, as releases before bytes stored it. */
 export const profilesAsText = (stored: StoredProfiles): StoredBucket => ('utf8' in stored ? { bucket: stored.bucket, json: textOfUtf8(stored.utf8) } : stored);
 
 /** A bucket's profiles by customer key, of any layout (a bucket from before `v: 2` is a plain map; one of `v: 3` holds no facts). */
