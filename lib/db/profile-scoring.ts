@@ -5,7 +5,7 @@ import type { CustomerHistory, Facts } from '../scoring/scorer';
 import type { Standing } from '../snapshots';
 import type { ProfileBase } from './profile-facts';
 
-// What scores a stored customer again, as the whole rescore scored them (its readers: profile-facts.ts).
+// A stored customer's history and facts, as the whole rescore scores them and its readers score them again (profile-facts.ts).
 
 /** A customer's history as of the base day, with what staff keep for them. */
 export function historyOf({ customer, digest, keptDates, notes }: StoredCustomer, base: ScoringBase): CustomerHistory {

@@ -26,8 +26,10 @@ function tallyOf(sorted: Float64Array): Tally {
   const values: number[] = [];
   const upTo: number[] = [];
   for (let i = 0; i < sorted.length; i += 1) {
-    if (values.length > 0 && values[values.length - 1] === sorted[i]) upTo[upTo.length - 1] = i + 1;
-    else values.push(sorted[i]!), upTo.push(i + 1);
+    if (values.length === 0 || values[values.length - 1] !== sorted[i]) {
+      values.push(sorted[i]!);
+      upTo.push(i + 1);
+    } else upTo[upTo.length - 1] = i + 1;
   }
   return { values: Float64Array.from(values), upTo: Uint32Array.from(upTo) };
 }
