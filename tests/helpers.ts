@@ -32,6 +32,13 @@ export async function importPath(path: string, settings: StreamSettings = {}) {
 }
 
 /** Bytes as an async stream in chunks of `size`, to prove chunk edges do not matter. */
+/** Everything an async iterable gives, in order (Node 20 has no Array.fromAsync). */
+export async function collected<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 export async function* chunked(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }

@@ -13,7 +13,7 @@ const BUCKETED = new Set<BackedUp>(['orders', 'customers', 'aliases', 'profiles'
 /** Every store, for deleting all data: the backed-up ones, an import's staging and what rescores and imports rebuild. */
 const ALL_STORES = [...BACKED_UP, 'staged', 'stagedAliases', 'badgeShards', 'customerTable', 'snapshots', 'snapshotPatches', 'touched', 'rescored', 'aliasDigests', 'bucketChanges'] as const;
 /** Records the next rescore writes again: the badge index's head goes with its shards, the rescore of the touched with its stores. */
-const REBUILT_META = new Set(['badgeIndex', 'touched', 'rescoreBase', 'badgePatch']);
+const REBUILT_META = new Set(['badgeIndex', 'touched', 'rescoreBase', 'badgePatch', 'restoring']);
 const rebuilt = (store: BackedUp, record: unknown) => {
   const id = store === 'meta' ? ((record as { id?: string }).id ?? '') : '';
   // A profiles' base holds the fitted models, whose typed arrays and maps a line of JSON does not carry: the restore's rescore fits them again.
@@ -22,20 +22,22 @@ const rebuilt = (store: BackedUp, record: unknown) => {
 
 export const BACKUP_FORMAT = 'tiermark-backup';
 
-/** A backup as read back: its header, and every store's records. */
-/** How many customers a backup holds, from its own count record (no bucket is parsed for it). */
-export function customersInBackup(backup: Backup): number {
-  const counts = backup.stores.meta.find((record) => (record as { id?: string }).id === 'counts') as { customers?: number } | undefined;
-  return counts?.customers ?? 0;
-}
-
+/**
+ * A backup file checked by `readBackupFile`: its header, how many records of each store it holds,
+ * and the file to read them from when it is restored. No record is held: a million customers'
+ * backup is some 2.5 GB of JSON once unpacked.
+ */
 export interface Backup {
   format: typeof BACKUP_FORMAT;
   /** The store's schema version the records are in. */
   schemaVersion: number;
   createdAt: number;
   settings: ShopSettings | null;
-  stores: Record<BackedUp, unknown[]>;
+  counts: Record<BackedUp, number>;
+  /** How many customers it holds, from its own count record (no bucket is parsed for it). */
+  customers: number;
+  file: Blob;
+  fileName: string;
 }
 
 /** The key path of each store's records, to check a backup's records before any is written. */
@@ -125,35 +127,38 @@ async function* wholeProfileBuckets(db: Database): AsyncGenerator<unknown[]> {
 
 /**
  * Everything to restore the shop elsewhere, as JSON lines: a header, a line per record, and an end
- * line with the count per store (a file cut short has none). Read a slice of buckets at a time and
- * yielding between slices, so a big shop's backup does not freeze the page.
+ * line with the count per store (a file cut short has none). Made a slice of buckets at a time as
+ * the file is written, yielding between slices: a million customers' lines held at once took the
+ * page to 3.7 GB.
  */
-export async function backupLines(db: Database, settings: ShopSettings | null, onProgress?: (share: number) => void): Promise<string[]> {
-  const lines = [`${JSON.stringify({ format: BACKUP_FORMAT, schemaVersion: DB_VERSION, createdAt: Date.now(), settings })}\n`];
+export async function* backupLines(db: Database, settings: ShopSettings | null, onProgress?: (share: number) => void): AsyncGenerator<string> {
+  yield `${JSON.stringify({ format: BACKUP_FORMAT, schemaVersion: DB_VERSION, createdAt: Date.now(), settings })}\n`;
   const counts = Object.fromEntries(BACKED_UP.map((store) => [store, 0])) as Record<BackedUp, number>;
   for (const [i, store] of BACKED_UP.entries()) {
     for await (const read of recordsOf(db, store)) {
-      const records = read.filter((record) => !rebuilt(store, record));
-      for (const record of records) lines.push(`${JSON.stringify({ store, record: asBackedUp(store, record) })}\n`);
-      counts[store] += records.length;
+      for (const record of read) {
+        if (rebuilt(store, record)) continue;
+        yield `${JSON.stringify({ store, record: asBackedUp(store, record) })}\n`;
+        counts[store] += 1;
+      }
       await pause();
     }
     onProgress?.((i + 1) / BACKED_UP.length);
   }
-  lines.push(`${JSON.stringify({ end: true, counts })}\n`);
-  return lines;
+  yield `${JSON.stringify({ end: true, counts })}\n`;
 }
 
-/** A backup as one gzip file (the buckets are JSON text, which compresses about tenfold), fed a line at a time. */
-export async function compressBackup(lines: readonly string[]): Promise<Blob> {
+/** A backup as one gzip file (the buckets are JSON text, which compresses about tenfold), compressed as its lines come. */
+export async function compressBackup(lines: AsyncIterable<string> | Iterable<string>): Promise<Blob> {
   const encoder = new TextEncoder();
   const pace = pacer();
-  let next = 0;
+  const next = Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]();
   const source = new ReadableStream<Uint8Array<ArrayBuffer>>({
     async pull(controller) {
       await pace();
-      if (next < lines.length) controller.enqueue(encoder.encode(lines[next++]));
-      else controller.close();
+      const line = await next.next();
+      if (line.done) controller.close();
+      else controller.enqueue(encoder.encode(line.value));
     },
   });
   return new Response(source.pipeThrough(new CompressionStream('gzip'))).blob();
@@ -162,24 +167,29 @@ export async function compressBackup(lines: readonly string[]): Promise<Blob> {
 /** Thrown for a file that is not a backup this Tiermark can restore; the message says where and what. */
 export class BackupProblem extends SellerError {}
 
+type BackupHeader = Pick<Backup, 'format' | 'schemaVersion' | 'createdAt' | 'settings'>;
+
+/** A backup's line as read: its header, a record of a store, or its end. */
+type BackupLine = { kind: 'header'; header: BackupHeader } | { kind: 'record'; store: BackedUp; record: Record<string, unknown> } | { kind: 'end'; counts: Record<string, number> };
+
 /**
- * Reads a backup file: gunzipped and parsed a line at a time, every record checked against its
- * store; a BackupProblem names the file, the line and what was expected. Nothing is written here.
+ * Each line of a backup file, gunzipped, parsed and checked against its store, a line at a time: a
+ * BackupProblem names the file, the line and what was expected. Read once to check a file, and
+ * again to restore it.
  */
-export async function readBackupFile(file: Blob, fileName: string, onProgress?: (share: number) => void): Promise<Backup> {
+async function* backupFileLines(file: Blob, fileName: string, onShare?: (share: number) => void): AsyncGenerator<BackupLine> {
   const fail = (where: string, message: Localised): never => {
     const place = where.replace(/^line (\d+)/, (_, n: string) => `第 ${n} 行`);
     throw new BackupProblem(both(`${fileName}: ${where}: ${message.en}`, `${fileName}：${place}：${message['zh-CN']}`));
   };
   const makeNew = both('Make a new backup, or restore another one.', '请重新备份，或恢复另一个备份。');
   const chooseOurs = both('Choose a file made by "Back up" on this page.', '请选择本页“备份”生成的文件。');
-  const stores = Object.fromEntries(BACKED_UP.map((store) => [store, [] as unknown[]])) as Backup['stores'];
-  let header: Backup | null = null;
-  let end: { counts: Record<string, number> } | null = null;
+  let headed = false;
+  let ended = false;
   let lineNumber = 0;
-  const take = (line: string) => {
+  const take = (line: string): BackupLine | null => {
     lineNumber += 1;
-    if (line.trim() === '') return;
+    if (line.trim() === '') return null;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -187,7 +197,7 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
       fail(`line ${lineNumber}`, both(`the backup is damaged (this line is not complete JSON). ${makeNew.en}`, `备份已损坏（这一行不是完整的 JSON）。${makeNew['zh-CN']}`));
     }
     const entry = value as Record<string, unknown>;
-    if (!header) {
+    if (!headed) {
       if (entry?.format !== BACKUP_FORMAT) fail('line 1: /format', both(`expected "${BACKUP_FORMAT}": this is not a Tiermark backup. ${chooseOurs.en}`, `应为 "${BACKUP_FORMAT}"：这不是 Tiermark 备份。${chooseOurs['zh-CN']}`));
       if (!restorable(entry.schemaVersion as number)) {
         const version = String(entry.schemaVersion);
@@ -196,19 +206,20 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
           `备份的数据版本是 ${version}，当前 Tiermark 的是 ${DB_VERSION}。请用生成它的 Tiermark 版本恢复，或重新导入订单报表。`,
         ));
       }
-      header = { ...(entry as unknown as Backup), stores };
-      return;
+      headed = true;
+      const { format, schemaVersion, createdAt, settings } = entry as unknown as BackupHeader;
+      return { kind: 'header', header: { format, schemaVersion, createdAt, settings: settings ?? null } };
     }
-    if (end) fail(`line ${lineNumber}`, both('expected nothing after the end of the backup; the file was edited.', '备份结束后不应再有内容；文件被修改过。'));
+    if (ended) fail(`line ${lineNumber}`, both('expected nothing after the end of the backup; the file was edited.', '备份结束后不应再有内容；文件被修改过。'));
     if (entry?.end === true) {
-      end = entry as unknown as { counts: Record<string, number> };
-      return;
+      ended = true;
+      return { kind: 'end', counts: (entry.counts ?? {}) as Record<string, number> };
     }
     const store = entry?.store as BackedUp;
     if (!BACKED_UP.includes(store)) fail(`line ${lineNumber}: /store`, both(`expected one of ${BACKED_UP.join(', ')}.`, `应为 ${BACKED_UP.join('、')} 之一。`));
     const record = entry.record;
     if (typeof record !== 'object' || record === null || !KEY_OF[store](record as Record<string, unknown>)) fail(`line ${lineNumber}: /record`, both(`expected ${EXPECTED[store].en}.`, `应为${EXPECTED[store]['zh-CN']}。`));
-    stores[store].push(record);
+    return { kind: 'record', store, record: record as Record<string, unknown> };
   };
 
   const reader = file.stream().pipeThrough(new DecompressionStream('gzip')).pipeThrough(new TextDecoderStream()).getReader();
@@ -228,37 +239,108 @@ export async function readBackupFile(file: Blob, fileName: string, onProgress?: 
     const lines = (rest + chunk!.value).split('\n');
     rest = lines.pop()!;
     for (const line of lines) {
-      take(line);
+      const taken = take(line);
+      if (taken) yield taken;
       await pace();
     }
-    onProgress?.(Math.min(0.99, bytes / Math.max(1, file.size * 8)));
+    onShare?.(Math.min(0.99, bytes / Math.max(1, file.size * 8)));
   }
-  take(rest);
-  if (!header) fail('line 1', both(`the file is empty. ${chooseOurs.en}`, `文件是空的。${chooseOurs['zh-CN']}`));
-  if (!end) fail(`line ${lineNumber}`, both(`the backup is cut short: its end line is missing. ${makeNew.en}`, `备份不完整：缺少结尾行。${makeNew['zh-CN']}`));
-  for (const store of BACKED_UP) {
-    const expected = end!.counts[store] ?? 0;
-    if (store === 'shops' && header!.schemaVersion === BEFORE_SHOPS) {
-      const { records, shops } = shopsOfPlatforms(stores.imports as ImportRecord[]);
-      Object.assign(stores, { imports: records, shops });
-      continue;
-    }
-    const held = stores[store].length;
-    if (held !== expected) fail(`/counts/${store}`, both(`the backup says ${expected} records of ${store} but holds ${held}; the file was edited.`, `备份记录了 ${expected} 条 ${store}，实际只有 ${held} 条；文件被修改过。`));
-  }
-  onProgress?.(1);
-  return header!;
+  const last = take(rest);
+  if (last) yield last;
+  if (!headed) fail('line 1', both(`the file is empty. ${chooseOurs.en}`, `文件是空的。${chooseOurs['zh-CN']}`));
+  if (!ended) fail(`line ${lineNumber}`, both(`the backup is cut short: its end line is missing. ${makeNew.en}`, `备份不完整：缺少结尾行。${makeNew['zh-CN']}`));
 }
 
-/** Replaces the whole store with a checked backup, in one transaction: all of it or, on any failure, none. */
-export async function restoreBackup(db: Database, backup: Backup): Promise<void> {
-  const tx = db.transaction([...ALL_STORES], 'readwrite');
-  await Promise.all([
-    ...ALL_STORES.map((store) => tx.objectStore(store).clear()),
-    ...BACKED_UP.flatMap((store) => (backup.stores[store] as never[]).map((record) => tx.objectStore(store).put(record))),
-    tx.done,
-  ]);
+/**
+ * Checks a backup file, every line of it, holding no record: a BackupProblem names the file, the
+ * line and what was expected. Nothing is written here.
+ */
+export async function readBackupFile(file: Blob, fileName: string, onProgress?: (share: number) => void): Promise<Backup> {
+  const counts = Object.fromEntries(BACKED_UP.map((store) => [store, 0])) as Record<BackedUp, number>;
+  let header: BackupHeader | null = null;
+  let end: Record<string, number> = {};
+  let customers = 0;
+  for await (const line of backupFileLines(file, fileName, onProgress)) {
+    if (line.kind === 'header') header = line.header;
+    else if (line.kind === 'end') end = line.counts;
+    else {
+      counts[line.store] += 1;
+      if (line.store === 'meta' && line.record.id === 'counts') customers = Number((line.record as { customers?: number }).customers ?? 0);
+    }
+  }
+  for (const store of BACKED_UP) {
+    // A backup from before shops has none: they are made from its imports as it is restored.
+    if (store === 'shops' && header!.schemaVersion === BEFORE_SHOPS) continue;
+    const expected = end[store] ?? 0;
+    if (counts[store] !== expected) {
+      throw new BackupProblem(both(
+        `${fileName}: /counts/${store}: the backup says ${expected} records of ${store} but holds ${counts[store]}; the file was edited.`,
+        `${fileName}：/counts/${store}：备份记录了 ${expected} 条 ${store}，实际只有 ${counts[store]} 条；文件被修改过。`,
+      ));
+    }
+  }
+  onProgress?.(1);
+  return { ...header!, counts, customers, file, fileName };
 }
+
+/**
+ * Marks a store a restore is writing: put in the transaction that empties it, deleted in the one
+ * that writes its last records. Left by a restore that stopped midway (the page closed, the disk
+ * full), it tells the seller the shop holds only part of a backup, and no rescore runs on it.
+ */
+export interface RestoreMark {
+  id: 'restoring';
+  fileName: string;
+  startedAt: number;
+  records: number;
+}
+
+/** Text of records written per transaction as a backup is restored: some megabytes, not the whole file at once. */
+const RESTORE_BATCH_CHARS = 16 * 1024 * 1024;
+
+/**
+ * Replaces the whole store with a checked backup, read from its file again a line at a time and
+ * written a batch of records per transaction: a million customers' records put in one transaction
+ * were all held by the page. A restore that stops midway leaves its mark (see RestoreMark).
+ */
+export async function restoreBackup(db: Database, backup: Backup, onProgress?: (share: number) => void, batchChars = RESTORE_BATCH_CHARS): Promise<void> {
+  const total = BACKED_UP.reduce((sum, store) => sum + backup.counts[store], 0);
+  const mark: RestoreMark = { id: 'restoring', fileName: backup.fileName, startedAt: Date.now(), records: total };
+  const emptied = db.transaction([...ALL_STORES], 'readwrite');
+  await Promise.all([...ALL_STORES.map((store) => emptied.objectStore(store).clear()), emptied.objectStore('meta').put(mark), emptied.done]);
+  // A backup from before shops: its imports are put last, each into its platform's first shop.
+  const heldImports: ImportRecord[] = [];
+  let batch: Array<{ store: BackedUp; record: unknown }> = [];
+  let chars = 0;
+  let written = 0;
+  const write = async (last: boolean) => {
+    const tx = db.transaction([...BACKED_UP], 'readwrite');
+    const puts: Array<Promise<unknown>> = batch.map(({ store, record }) => tx.objectStore(store).put(record as never));
+    if (last) {
+      const { records, shops } = shopsOfPlatforms(heldImports);
+      puts.push(...records.map((record) => tx.objectStore('imports').put(record)), ...shops.map((shop) => tx.objectStore('shops').put(shop)), tx.objectStore('meta').delete('restoring'));
+    }
+    await Promise.all([...puts, tx.done]);
+    written += batch.length;
+    onProgress?.(written / Math.max(1, total));
+    batch = [];
+    chars = 0;
+  };
+  for await (const line of backupFileLines(backup.file, backup.fileName)) {
+    if (line.kind !== 'record') continue;
+    if (line.store === 'imports' && backup.schemaVersion === BEFORE_SHOPS) {
+      heldImports.push(line.record as unknown as ImportRecord);
+      continue;
+    }
+    batch.push(line);
+    chars += typeof line.record.json === 'string' ? line.record.json.length : 256;
+    if (chars >= batchChars) await write(false);
+  }
+  await write(true);
+}
+
+/** The mark of a restore that stopped midway, if one did (see RestoreMark). */
+export const unfinishedRestore = async (db: Database): Promise<RestoreMark | undefined> => (await db.get('meta', 'restoring')) as RestoreMark | undefined;
 
 /** Deletes every customer, order, score, follow-up, rule file and import record, in one transaction. */
 export async function deleteAllData(db: Database): Promise<void> {

@@ -46,6 +46,8 @@ export interface RescoreStatus {
   /** Rule files that were skipped for problems, with the first problems, for the seller to fix. */
   ruleProblems: RuleProblem[];
   error: string | null;
+  /** The error in both languages, when it is one the seller can act on. */
+  problem?: Localised;
   /** Where the time went, in ms: reading histories, fitting, scoring and rules, writing profiles and follow-ups, the badge index, the customer table. */
   phases?: Partial<Record<'read' | 'fit' | 'score' | 'write' | 'index' | 'table', number>>;
   /** Scored with the models and rule tables of the day's last whole rescore (after a small import or notes), not fitted afresh. */

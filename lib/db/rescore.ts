@@ -33,6 +33,8 @@ import { CustomerTableBuilder, TABLE_LAYOUT, type CustomerTableHead } from '../c
 import { putTableBlocks, writeCustomerTable } from './customer-table';
 import { carryWorked, FOLLOW_UP_LIST } from './follow-up-list';
 import { FollowUpListBuilder } from '../follow-up-list';
+import { unfinishedRestore } from './backup';
+import { both, SellerError } from '../localised';
 
 /**
  * Buckets read or written per transaction. A slice's parsed records are most of what the rescore
@@ -201,6 +203,14 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     options.onProgress?.({ ...status });
   };
   try {
+    // A restore that stopped midway left part of a backup: badges from it would be wrong.
+    const unfinished = await unfinishedRestore(db);
+    if (unfinished) {
+      throw new SellerError(both(
+        `The restore of ${unfinished.fileName} did not finish, so the shop holds only part of the backup. Restore it again in Settings, or delete all data there.`,
+        `${unfinished.fileName} 的恢复没有完成，店铺只有备份的一部分数据。请在“设置”中重新恢复，或删除全部数据。`,
+      ));
+    }
     // Imports staged until now are in what this rescore reads.
     const touchedUpTo = await lastTouchedSeq(db);
     // The Follow-ups page reads who lapsed before a window from the status: while this rescore counts
@@ -351,6 +361,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
   } catch (error) {
     status.state = 'failed';
     status.error = error instanceof Error ? error.message : String(error);
+    if (error instanceof SellerError) status.problem = error.text;
   }
   status.finishedAt = Date.now();
   await report();

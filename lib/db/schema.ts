@@ -19,6 +19,7 @@ import type { StoredRescoreBase, TouchedCount } from './touched';
 import type { AliasDigest } from './alias-digest';
 import type { StoredProfiles } from './profile-bucket';
 import type { ProfileBase } from './profile-facts';
+import type { RestoreMark } from './backup';
 import { aliasesOf, bucketOf, entryKeyOf, isGuestKey, mergeOrders, placedBucket, storedCustomers, type AliasTargets, type BucketChanges, type ChangedStore, type CustomerAggregates, type OrderHistories, type PlacedBucket, type StoredBucket, type StoredCustomers } from './buckets';
 
 export interface TiermarkDB extends DBSchema {
@@ -31,7 +32,7 @@ export interface TiermarkDB extends DBSchema {
   staged: { key: [string, number, number]; value: StagedBatch };
   /** Alias additions of a commit in progress, applied after its customers. */
   stagedAliases: { key: [string, number]; value: { importId: string; seq: number; /** JSON of [identifier, customer key] pairs. */ json: string } };
-  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret | ForecastRecord | PastSnapshotStatus | TouchedCount | StoredRescoreBase | BadgePatch | ProfileBase };
+  meta: { key: string; value: StoreCounts | RescoreStatus | PublishedModels | OverviewRecord | DueTally | BadgeIndexHead | PseudonymSecret | ForecastRecord | PastSnapshotStatus | TouchedCount | StoredRescoreBase | BadgePatch | ProfileBase | RestoreMark };
   /** Facts and rule outcomes by customer, in buckets like `customers`. */
   profiles: { key: number; value: StoredProfiles };
   /** Follow-ups the rules raised, by id, in buckets of their customers': staff mark them done or snooze them. */

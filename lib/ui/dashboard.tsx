@@ -246,7 +246,7 @@ function RescoreIndicator({ status, language }: { status: RescoreStatus; languag
         </>
       )}
       {status.state === 'done' && `${t('scoredAt')} ${formatInstant(status.finishedAt ?? status.startedAt, language)}`}
-      {status.state === 'failed' && `${t('scoringFailed')}: ${status.error ?? ''}`}
+      {status.state === 'failed' && `${t('scoringFailed')}: ${status.problem?.[language] ?? status.error ?? ''}`}
       {skipped > 0 && <span class="tm-warning"> · {skipped} {t('ruleFilesSkipped')}</span>}
     </div>
   );

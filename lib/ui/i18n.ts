@@ -489,6 +489,11 @@ const STRINGS = {
   settingsRestoreFile: { en: 'Restore from a backup file', 'zh-CN': '从备份文件恢复' },
   settingsRestoreConfirm: { en: 'Replace all data here with this backup', 'zh-CN': '用此备份替换本机全部数据' },
   settingsRestoreWill: { en: 'The backup holds', 'zh-CN': '备份中有' },
+  settingsRestoreStopped: { en: 'The restore stopped before its end: this shop now holds only part of the backup.', 'zh-CN': '恢复未完成就停止了：本店铺现在只有备份的一部分数据。' },
+  settingsRestoreUnfinished: {
+    en: 'The restore of {file} started {when} did not finish: this shop holds only part of that backup, and no customer is scored until it is whole. Restore the backup again, or delete all data.',
+    'zh-CN': '{when} 开始的 {file} 恢复没有完成：本店铺只有该备份的一部分数据，在数据完整之前不会为客户评分。请重新恢复该备份，或删除全部数据。',
+  },
   settingsRestored: { en: 'Restored. Every customer is being scored again.', 'zh-CN': '已恢复，正在为所有客户重新评分。' },
   settingsDelete: { en: 'Delete all data', 'zh-CN': '删除全部数据' },
   settingsDeleteIntro: { en: 'Deletes every order, customer, score, follow-up, rule file and import record from this computer. Type DELETE to confirm.', 'zh-CN': '从本机删除全部订单、客户、评分、跟进、规则文件和导入记录。输入 DELETE 确认。' },

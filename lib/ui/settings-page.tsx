@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { backupLines, compressBackup, customersInBackup, deleteAllData, readBackupFile, restoreBackup, type Backup } from '../db/backup';
+import { backupLines, compressBackup, deleteAllData, readBackupFile, restoreBackup, unfinishedRestore, type Backup, type RestoreMark } from '../db/backup';
 import { textIn } from '../localised';
 import type { Database } from '../db/schema';
 import { rescoreEveryone } from './parts';
@@ -25,8 +25,10 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
   const [settings, setSettings] = useState<ShopSettings | null>(null);
   const [clvPercent, setClvPercent] = useState('');
   const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean } | null>(null);
-  // A checked backup waiting for the seller's go-ahead, with how many customers it holds (counted once).
-  const [restoring, setRestoring] = useState<{ backup: Backup; customers: number } | null>(null);
+  // A checked backup waiting for the seller's go-ahead.
+  const [restoring, setRestoring] = useState<Backup | null>(null);
+  // A restore that stopped midway, here or in an earlier visit: the shop holds part of a backup.
+  const [unfinished, setUnfinished] = useState<RestoreMark | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState('');
   const [reminder, setReminder] = useState(false);
@@ -44,6 +46,7 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
     });
     void readStorage();
     void dailyReminder.getValue().then(setReminder);
+    void unfinishedRestore(db).then((mark) => setUnfinished(mark ?? null));
   }, [db]);
   const say = (text: string, error = false) => setMessage({ text, error });
 
@@ -70,7 +73,7 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
     const day = new Date().toISOString().slice(0, 10);
     setWorking({ task: 'backup', share: 0 });
     try {
-      const lines = await backupLines(db, await shopSettings.getValue(), (share) => setWorking({ task: 'backup', share }));
+      const lines = backupLines(db, await shopSettings.getValue(), (share) => setWorking({ task: 'backup', share }));
       downloadBlob(`tiermark-backup-${day}.json.gz`, await compressBackup(lines));
     } finally {
       setWorking(null);
@@ -81,8 +84,7 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
     if (!file) return;
     setWorking({ task: 'restore', share: 0 });
     try {
-      const backup = await readBackupFile(file, file.name, (share) => setWorking({ task: 'restore', share }));
-      setRestoring({ backup, customers: customersInBackup(backup) });
+      setRestoring(await readBackupFile(file, file.name, (share) => setWorking({ task: 'restore', share })));
       setMessage(null);
     } catch (error) {
       say(textIn(error, language), true);
@@ -92,9 +94,21 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
   };
   const restore = async () => {
     if (!restoring) return;
-    await restoreBackup(db, restoring.backup);
-    if (restoring.backup.settings) await shopSettings.setValue(restoring.backup.settings);
+    setWorking({ task: 'restore', share: 0 });
+    try {
+      await restoreBackup(db, restoring, (share) => setWorking({ task: 'restore', share }));
+    } catch (error) {
+      // What was written stays marked: the seller is told the shop holds part of the backup, and why it stopped.
+      setUnfinished((await unfinishedRestore(db)) ?? null);
+      say(`${t('settingsRestoreStopped')} ${textIn(error, language)}`, true);
+      onStoreChanged();
+      return;
+    } finally {
+      setWorking(null);
+    }
+    if (restoring.settings) await shopSettings.setValue(restoring.settings);
     setRestoring(null);
+    setUnfinished(null);
     say(t('settingsRestored'));
     // The badge index is not in a backup: the rescore writes it for the restored shop.
     rescoreEveryone(language, (message) => say(message, true));
@@ -103,6 +117,7 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
   };
   const deleteAll = async () => {
     await deleteAllData(db);
+    setUnfinished(null);
     setConfirmDelete('');
     say(t('settingsDeleted'));
     // Seller pages stop showing badges once the rescore has found nobody.
@@ -188,14 +203,19 @@ export function SettingsPage(props: { db: Database; language: Language; onLangua
           {t('settingsBackupButton')}
         </button>
         {working && <progress class="tm-backup-progress" max={1} value={working.share} aria-label={working.task === 'backup' ? t('settingsBackupButton') : t('settingsRestoreFile')} />}
+        {unfinished && (
+          <p class="tm-error" role="alert" id="tm-restore-unfinished">
+            {t('settingsRestoreUnfinished').replace('{file}', unfinished.fileName).replace('{when}', new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(unfinished.startedAt))}
+          </p>
+        )}
         <label class="tm-restore">
           {t('settingsRestoreFile')} <input id="tm-restore-file" type="file" accept=".gz,application/gzip" onChange={(e) => void chooseBackup(e.currentTarget.files?.[0])} />
         </label>
         {restoring && (
           <p>
             {t('settingsRestoreWill')} <strong id="tm-restore-customers">{formatCount(restoring.customers, language)}</strong> {t('customers')} ·{' '}
-            {new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(restoring.backup.createdAt)}{' '}
-            <button type="button" class="tm-primary" id="tm-restore" onClick={() => void restore()}>
+            {new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(restoring.createdAt)}{' '}
+            <button type="button" class="tm-primary" id="tm-restore" disabled={working !== null} onClick={() => void restore()}>
               {t('settingsRestoreConfirm')}
             </button>
           </p>

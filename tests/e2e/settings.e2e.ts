@@ -108,4 +108,22 @@ describe('Settings: the shop, storage, backup, restore and delete all', () => {
     await page.click('a[href="#settings"]');
     expect(await page.locator('#tm-clv-rate').inputValue()).toBe('2');
   });
+
+  it('says a restore that did not finish, on Settings and where the rescore reports, and scores nobody until the shop is whole', async () => {
+    // As a restore leaves the store when its page is closed midway: part of a backup, and its mark.
+    await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => { const tx = r.result.transaction('meta', 'readwrite'); tx.objectStore('meta').put({ id: 'restoring', fileName: 'tiermark-backup-2026-12-01.json.gz', startedAt: Date.now(), records: 900 }); tx.oncomplete = () => { r.result.close(); ok(); }; }; })`);
+    await page.reload();
+    const unfinished = page.locator('#tm-restore-unfinished[role=alert]');
+    expect(await unfinished.innerText()).toContain('The restore of tiermark-backup-2026-12-01.json.gz started');
+    // Saving the settings rescores everyone: refused, with what to do, in the status every page shows.
+    const before = (await lastRescore(page)).startedAt;
+    await page.click('#tm-settings-save');
+    await expect.poll(async () => { const last = await lastRescore(page); return last.startedAt > before ? last.state : null; }, { timeout: 30_000 }).toBe('failed');
+    await expect.poll(() => page.locator('.tm-rescore').innerText()).toContain('did not finish, so the shop holds only part of the backup');
+    // Deleting everything ends it: the shop is empty and whole.
+    await page.fill('#tm-delete-confirm', 'DELETE');
+    await page.click('#tm-delete-all');
+    await expect.poll(() => unfinished.count()).toBe(0);
+    await expect.poll(async () => (await lastRescore(page)).state, { timeout: 30_000 }).toBe('done');
+  });
 });

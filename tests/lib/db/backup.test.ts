@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { backupLines, BackupProblem, compressBackup, customersInBackup, deleteAllData, readBackupFile, restoreBackup } from '../../../lib/db/backup';
+import { backupLines, BackupProblem, compressBackup, deleteAllData, readBackupFile, restoreBackup, unfinishedRestore } from '../../../lib/db/backup';
 import { importFile } from '../../../lib/db/importer';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { allFollowUps } from '../../../lib/db/profiles';
@@ -11,7 +11,7 @@ import { openTiermarkDB, storeCounts } from '../../../lib/db/schema';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, fixture } from '../../helpers';
+import { chunked, fixture, collected } from '../../helpers';
 
 async function taobaoShop() {
   const db = await openTiermarkDB(`backup-test-${Math.random()}`);
@@ -34,7 +34,7 @@ describe('backing up and restoring the store', () => {
     expect(before.dates).toHaveLength(1);
     expect(before.counts.customers).toBe(3);
     const progress: number[] = [];
-    const lines = await backupLines(db, SETTINGS, (share) => progress.push(share));
+    const lines = await collected(backupLines(db, SETTINGS, (share) => progress.push(share)));
     const file = await compressBackup(lines);
     expect(progress.at(-1)).toBe(1);
     // The badge index is rebuilt by the rescore after a restore, never carried in a backup.
@@ -47,8 +47,13 @@ describe('backing up and restoring the store', () => {
     expect(await look()).toEqual([{ kind: 'none' }, { kind: 'none' }]);
     const backup = await readBackupFile(file, 'tiermark-backup.json.gz');
     expect(backup.settings).toEqual(SETTINGS);
-    expect(customersInBackup(backup)).toBe(3);
-    await restoreBackup(db, backup);
+    expect(backup.customers).toBe(3);
+    // Written a few records per transaction, as a big shop's is.
+    const restored: number[] = [];
+    await restoreBackup(db, backup, (share) => restored.push(share), 1);
+    expect(restored.length).toBeGreaterThan(5);
+    expect(restored.at(-1)).toBe(1);
+    expect(await unfinishedRestore(db)).toBeUndefined();
     clearLookupCache(db);
     expect(await state()).toEqual(before);
   });
@@ -56,7 +61,7 @@ describe('backing up and restoring the store', () => {
   it('restores a backup of each release since notes as it was made', async () => {
     for (const version of [8, 9]) {
       const db = await taobaoShop();
-      const made = await backupLines(db, SETTINGS);
+      const made = await collected(backupLines(db, SETTINGS));
       const lines = made.map((line, i) => (i === 0 ? line.replace(/"schemaVersion":\d+/, `"schemaVersion":${version}`) : line));
       expect(lines[0]).not.toEqual(made[0]);
       const texts = async () => (await db.getAll('orders')).map(({ bucket, json }) => ({ bucket, json }));
@@ -70,7 +75,7 @@ describe('backing up and restoring the store', () => {
 
   it('restores a backup from before kept dates with none kept', async () => {
     const db = await taobaoShop();
-    const lines = (await backupLines(db, SETTINGS)).map((line) => line.replace(/"schemaVersion":\d+/, '"schemaVersion":4').replace(/,"keptDates":0\}/, '}'));
+    const lines = (await collected(backupLines(db, SETTINGS))).map((line) => line.replace(/"schemaVersion":\d+/, '"schemaVersion":4').replace(/,"keptDates":0\}/, '}'));
     await setKeptDates(db, 'taobao:茶友小王', [{ name: 'birthday', monthDay: '05-17' }]);
     await restoreBackup(db, await readBackupFile(await gzip(lines), 'v4.gz'));
     expect(await db.getAll('keptDates')).toEqual([]);
@@ -79,7 +84,7 @@ describe('backing up and restoring the store', () => {
 
   it('restores a backup from before shops, each import into its platform’s first shop', async () => {
     const db = await taobaoShop();
-    const lines = await backupLines(db, SETTINGS);
+    const lines = await collected(backupLines(db, SETTINGS));
     const before = await db.getAll('imports');
     // A version-3 backup: no shops store, import records without a shop.
     const old = lines
@@ -94,7 +99,7 @@ describe('backing up and restoring the store', () => {
 
   it('refuses a file that is not a backup, is cut short or edited, naming the line, and restores none of it', async () => {
     const db = await taobaoShop();
-    const lines = await backupLines(db, SETTINGS);
+    const lines = await collected(backupLines(db, SETTINGS));
     const problem = async (file: Blob) => (await readBackupFile(file, 'b.gz').catch((e: unknown) => e)) as Error;
     expect(await problem(new Blob(['Order Number,Order Date\n1,2024-01-01\n']))).toBeInstanceOf(BackupProblem);
     expect((await problem(new Blob(['not gzip']))).message).toBe('b.gz: line 1: not a Tiermark backup (it is not a gzip file). Choose a file made by "Back up" on this page.');
@@ -112,5 +117,33 @@ describe('backing up and restoring the store', () => {
     expect((await problem(await gzip([...lines.slice(0, bad), ...lines.slice(bad + 1)]))).message).toMatch(/^b\.gz: \/counts\/profiles: the backup says \d+ records of profiles but holds \d+; the file was edited\.$/);
     // The store is as it was.
     expect((await storeCounts(db)).customers).toBe(3);
+  });
+
+  it('says a restore that stopped midway did, scores nobody from the part written, and finishes when run again', async () => {
+    const db = await taobaoShop();
+    const before = await storeCounts(db);
+    const lines = await collected(backupLines(db, SETTINGS));
+    const file = await compressBackup(lines);
+    const backup = await readBackupFile(file, 'tiermark-backup.json.gz');
+    // The file is whole when checked, and read short when restored (a disk pulled out, a file replaced).
+    const half = await compressBackup(lines.slice(0, Math.floor(lines.length / 2)));
+    const problem = await restoreBackup(db, { ...backup, file: half }, undefined, 1).catch((error: unknown) => error);
+    expect(problem).toBeInstanceOf(BackupProblem);
+    expect((problem as BackupProblem).text['zh-CN']).toContain('缺少结尾行');
+    // Part of it was written, and the store says so.
+    expect(await db.count('orders')).toBeGreaterThan(0);
+    expect(await db.count('ruleFiles')).toBe(0);
+    expect(await unfinishedRestore(db)).toMatchObject({ fileName: 'tiermark-backup.json.gz', records: lines.length - 2 });
+    // No rescore runs on it: it says why, in both languages, and no page gets a badge.
+    const refused = await rescore(db, { reason: 'manual', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2024-05-01', 'Asia/Shanghai') });
+    expect(refused).toMatchObject({ state: 'failed', scored: 0 });
+    expect(refused.problem?.en).toContain('The restore of tiermark-backup.json.gz did not finish');
+    expect(refused.problem?.['zh-CN']).toContain('恢复没有完成');
+    expect(await db.count('badgeShards')).toBe(0);
+    // Run again with the whole file, it finishes, and the shop scores as before.
+    await restoreBackup(db, backup);
+    expect(await unfinishedRestore(db)).toBeUndefined();
+    expect(await storeCounts(db)).toEqual(before);
+    expect(await rescore(db, { reason: 'manual', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2024-05-01', 'Asia/Shanghai') })).toMatchObject({ state: 'done', scored: 3 });
   });
 });

@@ -21,7 +21,7 @@ import type { Ref } from '../../../lib/overlay/site-adapter';
 import { digestOf } from '../../../lib/scoring/history';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, FIXTURES } from '../../helpers';
+import { chunked, FIXTURES, collected } from '../../helpers';
 import { WOO_FIRST, WOO_NEXT_DAY } from './day-of-orders';
 import { demoExportText, demoOrders } from '../../../lib/demo/shop';
 import { entriesByBucket, storedEntries } from './stored-buckets';
@@ -157,7 +157,7 @@ describe('changes an import keeps beside a bucket', () => {
     expect(await storedEntries(kept.db, 'customers', 'digests')).toEqual(await storedEntries(whole.db, 'customers', 'digests'));
 
     // A backup holds each bucket whole; restored, it reads the same with no changes beside.
-    const lines = await backupLines(kept.db, null);
+    const lines = await collected(backupLines(kept.db, null));
     const backedUp = lines.map((line) => JSON.parse(line) as { store?: string; record?: { bucket: number; json: string } }).filter((line) => line.store === 'orders');
     expect(Object.assign({}, ...backedUp.map((line) => JSON.parse(line.record!.json) as object))).toEqual(await storedEntries(kept.db, 'orders'));
     const restored = await openTiermarkDB(`bucket-changes-restored-${Math.random()}`);

@@ -20,7 +20,7 @@ import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { exportSegment } from '../../../lib/ui/segment-export';
 import type { OverviewRecord } from '../../../lib/overview';
 import { segmentsOfCounts } from '../../../lib/segments';
-import { chunked, FIXTURES } from '../../helpers';
+import { chunked, FIXTURES, collected } from '../../helpers';
 
 const DEMO = join(FIXTURES, 'demo/ExportOrderList202611201200.csv');
 let dbCount = 0;
@@ -117,7 +117,7 @@ describe('notes, tags and flags staff keep for a customer', () => {
     // The same export again changes nothing kept; a backup restored elsewhere brings the notes.
     await importDemo(db);
     expect(await notesOf(db, quiet)).toMatchObject({ note: '不要打电话，只发短信也不要', tags: ['物流敏感', '价格敏感'], doNotContact: true });
-    const file = await compressBackup(await backupLines(db, null));
+    const file = await compressBackup(await collected(backupLines(db, null)));
     const elsewhere = await openTiermarkDB(`notes-${(dbCount += 1)}`);
     await restoreBackup(elsewhere, await readBackupFile(file, 'backup.jsonl.gz'));
     expect(await notesOf(elsewhere, hidden)).toMatchObject({ hideOnPages: true });

@@ -14,7 +14,7 @@ import { sha256Hex } from '../../../lib/import/encoding';
 import { digestOf, type OrderDigest } from '../../../lib/scoring/history';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, FIXTURES } from '../../helpers';
+import { chunked, FIXTURES, collected } from '../../helpers';
 import { storedEntries } from './stored-buckets';
 
 const ZONE = 'Asia/Shanghai';
@@ -99,7 +99,7 @@ describe('order digests kept with the customers', () => {
     const { fields, rows } = demoRows();
     const db = await openTiermarkDB(`digests-${(dbCount += 1)}`);
     await importRows(db, 'ExportOrderList202611201200.csv', fields, rows);
-    const customers = (await backupLines(db, null)).map((line) => JSON.parse(line)).filter((line) => line.store === 'customers');
+    const customers = (await collected(backupLines(db, null))).map((line) => JSON.parse(line)).filter((line) => line.store === 'customers');
     expect(customers.length).toBe((await db.getAll('customers')).length);
     expect(customers.every(({ record }) => record.digests === undefined && Object.keys(readBucket({ bucket: 0, json: record.json })).length > 0)).toBe(true);
   });

@@ -15,7 +15,7 @@ import { sha256Hex } from '../../../lib/import/encoding';
 import { BIRTHDAY } from '../../../lib/model';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, FIXTURES } from '../../helpers';
+import { chunked, FIXTURES, collected } from '../../helpers';
 
 // The profiles each whole rescore scored, as it held them in memory, by build: what a reader must get back.
 const scoredByBuild = vi.hoisted(() => new Map<string, Map<string, Profile>>());
@@ -103,7 +103,7 @@ describe('profiles written without their facts (v: 3)', () => {
     });
 
     // A backup holds them whole, and not the base they are scored again with.
-    const lines = (await backupLines(db, null)).map((line) => JSON.parse(line) as { store?: string; record?: { id?: string; json?: string } });
+    const lines = (await collected(backupLines(db, null))).map((line) => JSON.parse(line) as { store?: string; record?: { id?: string; json?: string } });
     expect(lines.some((line) => line.store === 'meta' && line.record?.id?.startsWith('profileBase:'))).toBe(false);
     const backedUp = Object.assign({}, ...lines.filter((line) => line.store === 'profiles').map((line) => readProfiles(line.record as { bucket: number; json: string })));
     expect(backedUp).toEqual(Object.fromEntries(scored));

@@ -76,6 +76,6 @@ describe('a whole rescore with the day’s models kept', () => {
     for (const text of [someone.names[0]!, someone.phones[0]!]) expect(fromFitted.table).toContain(JSON.stringify(text).slice(1, -1));
     expect(customers.some(([, c]) => /[\u4e00-\u9fff]/.test(c.names.join('')))).toBe(true);
     expect(customers.some(([, c]) => c.emails.length > 0)).toBe(true);
-    expect(JSON.parse(fromFitted.followUps).length).toBeGreaterThan(0);
+    expect(JSON.parse(fromFitted.followUps!).length).toBeGreaterThan(0);
   });
 });
