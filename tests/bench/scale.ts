@@ -4,7 +4,7 @@
 // TIERMARK_SCALE_PROFILE=dir keeps each size's profile in dir/<size>; a later run finds it and
 // measures the pages only.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import Papa from 'papaparse';
 import { join, resolve } from 'node:path';
@@ -187,6 +187,10 @@ async function measureSize(customers: number): Promise<Figures> {
     }
     console.log(`Follow-ups, groups      ${shownIn(followUpsMs)}`);
     if (followUpsLongestTaskMs !== null) console.log(`  longest task          ${fmt(followUpsLongestTaskMs, 0)} ms  (target ≤ 200 ms)  ${followUpsLongestTaskMs <= 200 ? 'ok' : 'MISSED'}`);
+    // A backup of the whole shop, made a slice at a time: its peak is the phase's in the memory lines below.
+    memory.phase('a backup');
+    const backup = await backUp(page, browser.extensionId);
+    console.log(`backup (Settings)       ${fmt(backup.seconds)} s, ${fmt(backup.bytes / 1e6, 0)} MB gzipped  (no target; the extension's peak meanwhile below)`);
     // Last, as it changes the shop: the next morning's import of one day's orders, and the rescore it starts.
     memory.phase("a day's orders");
     const day = await importDay(page, browser.extensionId, customers, generated.copies);
@@ -224,6 +228,19 @@ async function measureSize(customers: number): Promise<Figures> {
     await browser.close();
     if (!kept) rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/** A backup through the Settings page: from the click to the file downloaded, and its size. */
+async function backUp(page: Page, extensionId: string): Promise<{ seconds: number; bytes: number }> {
+  await page.goto(`chrome-extension://${extensionId}/options.html#settings`);
+  await page.locator('#tm-backup').waitFor();
+  const started = Date.now();
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30 * 60_000 }), page.click('#tm-backup')]);
+  const path = await download.path();
+  const seconds = (Date.now() - started) / 1000;
+  const bytes = statSync(path).size;
+  await download.delete();
+  return { seconds, bytes };
 }
 
 /**
