@@ -304,6 +304,12 @@ const RESTORE_BATCH_CHARS = 16 * 1024 * 1024;
  * were all held by the page. A restore that stops midway leaves its mark (see RestoreMark).
  */
 export async function restoreBackup(db: Database, backup: Backup, onProgress?: (share: number) => void, batchChars = RESTORE_BATCH_CHARS): Promise<void> {
+  const lines = backupFileLines(backup.file, backup.fileName);
+  // The file read again and still the backup checked, before anything here is emptied.
+  const first = await lines.next();
+  if (first.done || first.value.kind !== 'header' || first.value.header.createdAt !== backup.createdAt) {
+    throw new BackupProblem(both(`${backup.fileName}: the file changed since it was checked. Choose it again.`, `${backup.fileName}：文件在检查之后被改动了。请重新选择该文件。`));
+  }
   const total = BACKED_UP.reduce((sum, store) => sum + backup.counts[store], 0);
   const mark: RestoreMark = { id: 'restoring', fileName: backup.fileName, startedAt: Date.now(), records: total };
   const emptied = db.transaction([...ALL_STORES], 'readwrite');
@@ -326,7 +332,7 @@ export async function restoreBackup(db: Database, backup: Backup, onProgress?: (
     batch = [];
     chars = 0;
   };
-  for await (const line of backupFileLines(backup.file, backup.fileName)) {
+  for await (const line of lines) {
     if (line.kind !== 'record') continue;
     if (line.store === 'imports' && backup.schemaVersion === BEFORE_SHOPS) {
       heldImports.push(line.record as unknown as ImportRecord);

@@ -140,6 +140,12 @@ describe('backing up and restoring the store', () => {
     expect(refused.problem?.en).toContain('The restore of tiermark-backup.json.gz did not finish');
     expect(refused.problem?.['zh-CN']).toContain('恢复没有完成');
     expect(await db.count('badgeShards')).toBe(0);
+    // Another file in its place since it was checked: refused before anything is emptied.
+    const partOrders = await db.count('orders');
+    const other = await compressBackup(lines.map((line, i) => (i === 0 ? line.replace(/"createdAt":\d+/, '"createdAt":1') : line)));
+    expect(((await restoreBackup(db, { ...backup, file: other }).catch((error: unknown) => error)) as Error).message).toBe('tiermark-backup.json.gz: the file changed since it was checked. Choose it again.');
+    expect(await db.count('orders')).toBe(partOrders);
+    expect(await unfinishedRestore(db)).toBeDefined();
     // Run again with the whole file, it finishes, and the shop scores as before.
     await restoreBackup(db, backup);
     expect(await unfinishedRestore(db)).toBeUndefined();
