@@ -5,6 +5,7 @@ import { scoredAgainContext, wholeProfiles } from './profile-facts';
 import { DB_VERSION, shopsOfPlatforms, type Database } from './schema';
 import type { ImportRecord } from './ledger';
 import { both, SellerError, type Localised } from '../localised';
+import { pacer, pause } from '../pace';
 
 /** What a backup holds: every store a rescore or an import cannot rebuild by itself, and the shop's settings. */
 const BACKED_UP = ['orders', 'customers', 'aliases', 'imports', 'meta', 'profiles', 'followups', 'ruleFiles', 'shops', 'keptDates', 'customerNotes', 'abTests'] as const;
@@ -78,17 +79,6 @@ const restorable = (version: number) => Number.isInteger(version) && version >= 
 
 /** Buckets read at a time: each read's results become objects on the page's thread. */
 const SLICE = 32;
-const pause = () => new Promise((resume) => setTimeout(resume, 0));
-
-/** Yields to the page once some milliseconds of work have passed: a stream's promises alone never do. */
-function pacer(budgetMs = 16): () => Promise<void> {
-  let since = performance.now();
-  return async () => {
-    if (performance.now() - since < budgetMs) return;
-    await pause();
-    since = performance.now();
-  };
-}
 
 /** A record as a backup line holds it: text only. */
 function asBackedUp(store: BackedUp, record: unknown): unknown {

@@ -6,7 +6,7 @@ import { minorDigits } from '../money';
 import type { Customer, CustomerNotes, KeptDate, Order } from '../model';
 import type { RuleFile } from '../engine/rule-file';
 import type { ScoringBase } from '../scoring/history';
-import { fitScorers, publishedModels, scoreCustomer } from '../scoring/pipeline';
+import { fitScorersBetween, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase, type StoredRescoreBase } from './touched';
 import type { Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
 import { firstOrderAt, Population, PopulationBuilder, type StoredCustomer } from '../scoring/population';
@@ -35,6 +35,7 @@ import { carryWorked, FOLLOW_UP_LIST } from './follow-up-list';
 import { FollowUpListBuilder } from '../follow-up-list';
 import { unfinishedRestore } from './backup';
 import { both, SellerError } from '../localised';
+import { pacer, pause } from '../pace';
 
 /**
  * Buckets read or written per transaction. A slice's parsed records are most of what the rescore
@@ -42,6 +43,9 @@ import { both, SellerError } from '../localised';
  * slices of 64 buckets peaked at 1.50–1.65 GiB, of 16 at about 1.0, as fast.
  */
 const CHUNK = 16;
+
+/** The longest the rescore works before the background's other messages get a turn. */
+const BREATHER_MS = 40;
 
 export interface RescoreOptions {
   reason: RescoreStatus['reason'];
@@ -101,8 +105,8 @@ export async function readPopulation(db: Database, kept?: ReadonlyMap<string, Ke
  * (2.1 against 1.6–1.7 GiB), for some 5 s more of fitting. A function of its own, so that no
  * closure of the rescore's keeps the population once it is let go.
  */
-function fitPopulation(population: Population, base: ScoringBase): ScoreContext {
-  return fitScorers(() => population.histories(base), base);
+function fitPopulation(population: Population, base: ScoringBase): Promise<ScoreContext> {
+  return fitScorersBetween(() => population.histories(base), base, pause);
 }
 
 /**
@@ -253,7 +257,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       status.unfitTables = unfitTablesOf(unfitByCurrency);
       status.customers = population.size;
       await report();
-      ctx = fitPopulation(population, base);
+      await pause();
+      ctx = await fitPopulation(population, base);
       // Not needed to score: let the columns go before the table and the index grow.
       population = null;
       await db.put('meta', { id: 'models', models: publishedModels(ctx) });
@@ -277,6 +282,9 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const scoring: Scoring = { base, ctx, ruleSetFor, earlier };
     // Before the first bucket of this build: a reader scores its profiles' facts again with it.
     await db.put('meta', { id: profileBaseId(built), built, base, models: ctx.models } satisfies ProfileBase);
+    // A seller page's badges are answered between customers: a slice scored at once kept them waiting
+    // half a second at a million customers.
+    const breathe = pacer(BREATHER_MS);
     for await (const { start, buckets } of customerSlices(db, kept, notes)) {
       spent('read');
       const profiles = new Map<number, ScoredProfile[]>();
@@ -286,6 +294,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
         const map: ScoredProfile[] = [];
         const followUps: Record<string, FollowUpRecord> = {};
         for (const stored of customers) {
+          await breathe();
           firstAt = Math.min(firstAt, firstOrderAt(stored));
           const { history, hashes, previous, facts, outcome, profile } = await scoreStored(stored, scoring);
           const key = history.customer.key;

@@ -36,12 +36,8 @@ class Member implements Scored {
   }
 }
 
-/**
- * Fits every scorer on the population, in order. `histories` is called once per fit and may build
- * them afresh each time, so a big population is never held whole; each fit sees the facts of the
- * scorers it reads.
- */
-export function fitScorers(histories: () => Iterable<CustomerHistory>, base: ScoringBase, scorers: readonly Scorer<unknown>[] = allScorers): ScoreContext {
+/** Fits every scorer on the population, in order, handing back after each one's fit (see `fitScorers`). */
+function* fitting(histories: () => Iterable<CustomerHistory>, base: ScoringBase, scorers: readonly Scorer<unknown>[]): Generator<void, ScoreContext> {
   const models: Record<string, unknown> = {};
   const ctx: ScoreContext = { ...base, models };
   for (const scorer of scorers) {
@@ -51,8 +47,35 @@ export function fitScorers(histories: () => Iterable<CustomerHistory>, base: Sco
       for (const history of histories()) yield new Member(history, before, ctx);
     }
     models[scorer.id] = scorer.fit(population(), ctx);
+    yield;
   }
   return ctx;
+}
+
+/**
+ * Fits every scorer on the population, in order. `histories` is called once per fit and may build
+ * them afresh each time, so a big population is never held whole; each fit sees the facts of the
+ * scorers it reads.
+ */
+export function fitScorers(histories: () => Iterable<CustomerHistory>, base: ScoringBase, scorers: readonly Scorer<unknown>[] = allScorers): ScoreContext {
+  const steps = fitting(histories, base, scorers);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * As `fitScorers`, awaiting `between` after each scorer's fit: the background answers a seller
+ * page's badges between them, not after every fit of a million customers (some 10 s).
+ */
+export async function fitScorersBetween(histories: () => Iterable<CustomerHistory>, base: ScoringBase, between: () => Promise<void>, scorers: readonly Scorer<unknown>[] = allScorers): Promise<ScoreContext> {
+  const steps = fitting(histories, base, scorers);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await between();
+  }
 }
 
 /** What each scorer publishes of its fitted model for the dashboard (see Scorer.publish), by scorer id. */
