@@ -35,7 +35,7 @@ import { carryWorked, FOLLOW_UP_LIST } from './follow-up-list';
 import { FollowUpListBuilder } from '../follow-up-list';
 import { unfinishedRestore } from './backup';
 import { both, SellerError } from '../localised';
-import { pacer, pause } from '../pace';
+import { breather, pacer } from '../pace';
 
 /**
  * Buckets read or written per transaction. A slice's parsed records are most of what the rescore
@@ -106,7 +106,7 @@ export async function readPopulation(db: Database, kept?: ReadonlyMap<string, Ke
  * closure of the rescore's keeps the population once it is let go.
  */
 function fitPopulation(population: Population, base: ScoringBase): Promise<ScoreContext> {
-  return fitScorersBetween(() => population.histories(base), base, pause);
+  return fitScorersBetween(() => population.histories(base), base, breather);
 }
 
 /**
@@ -257,7 +257,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       status.unfitTables = unfitTablesOf(unfitByCurrency);
       status.customers = population.size;
       await report();
-      await pause();
+      await breather();
       ctx = await fitPopulation(population, base);
       // Not needed to score: let the columns go before the table and the index grow.
       population = null;
@@ -348,12 +348,16 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // An import between the two readings: the customers scored are the ones counted.
     status.customers = status.scored;
     if (firstAt !== Infinity) status.firstOrderDay = localDayNumber(firstAt, options.timeZone);
+    await breather();
     await writeSnapshot(db, snapshot.finish());
     const forecasts = withForecast((await db.get('meta', 'forecasts')) as ForecastRecord | undefined, forecast);
     await Promise.all([db.put('meta', overview), db.put('meta', due), db.put('meta', forecasts)]);
     for await (const digests of digestSlices(db, CHUNK)) for (const digest of digests) badgeIndex.addDigest(digest);
     const builtFrom = { customers: counts.customers, orders: counts.orders };
     spent('index');
+    // Each of the table and the index takes the background a second or so to finish at a million
+    // customers: a seller page's badges are answered before each.
+    await breather();
     const tableRecords = await table.finish(built, builtFrom, base.asOfDay);
     await writeCustomerTable(db, [...tableRecords, { name: FOLLOW_UP_LIST, followUps: followUpList.finish() }], (tx) =>
       carryWorked(tx.objectStore('customerTable'), tx.objectStore('followups'), built, status.startedAt),
@@ -361,6 +365,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     spent('table');
     // Its models are the profiles' base's, written before the first bucket.
     const rescoreBase: StoredRescoreBase = { id: 'rescoreBase', built, asOfDay: base.asOfDay, inputs, unfit: unfitByCurrency };
+    await breather();
     await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom), (tx) => clearTouchedIn(tx, touchedUpTo, rescoreBase));
     spent('index');
     // Every bucket of profiles is of this build now: the bases of builds before go.
