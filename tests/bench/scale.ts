@@ -15,6 +15,7 @@ import { ROOT } from '../helpers';
 import { TABLE_LAYOUT } from '../../lib/customer-table';
 import { isoDay, localDayNumber } from '../../lib/time';
 import type { TouchedRescore } from '../../lib/db/touched';
+import type { RescoreStatus } from '../../lib/db/profiles';
 import { measureCommand } from './command';
 import { benchSource, generateShopifyDay, generateShopifyRows } from './generate';
 import { watchBrowserMemory } from './memory';
@@ -191,11 +192,15 @@ async function measureSize(customers: number): Promise<Figures> {
     memory.phase('a backup');
     const backup = await backUp(page, browser.extensionId);
     console.log(`backup (Settings)       ${fmt(backup.seconds)} s, ${fmt(backup.bytes / 1e6, 0)} MB gzipped  (no target; the extension's peak meanwhile below)`);
+    // The next day's whole rescore (the models fitted afresh), with a seller page's badges asked for meanwhile.
+    memory.phase('a daily rescore');
+    const daily = await badgesDuringRescore(page, orders);
+    console.log(`a daily rescore         ${fmt(daily.seconds)} s, models fitted afresh${inPhases(daily.phases)}  (target ≤ 30 s)  ${daily.seconds <= 30 ? 'ok' : 'MISSED'}`);
+    console.log(`  a seller page's badges meanwhile: ${daily.asked} requests, median ${fmt(daily.medianMs, 0)} ms, 95th percentile ${fmt(daily.p95Ms, 0)} ms, longest ${fmt(daily.longestMs, 0)} ms  (a first badge's target ≤ 300 ms)`);
     // Last, as it changes the shop: the next morning's import of one day's orders, and the rescore it starts.
     memory.phase("a day's orders");
     const day = await importDay(page, browser.extensionId, customers, generated.copies);
     console.log(`a day's orders          ${day.rows.toLocaleString('en')} rows, ${day.touched.toLocaleString('en')} customers touched (${fmt((100 * day.touched) / scored.customers)}%): import ${fmt(day.importSeconds)} s`);
-    const inPhases = (phases: Record<string, number> | undefined) => (phases ? ` (${Object.entries(phases).map(([phase, ms]) => `${phase.replace(/Ms$/, '')} ${fmt(ms / 1000, 2)} s`).join(', ')})` : '');
     if (day.importTimings) console.log(`  the import in phases  ${inPhases(day.importTimings).slice(2, -1)}`);
     if (day.first?.state === 'done' && day.first.complete) {
       console.log(`  its rescore           the touched customers alone, every store and figure the pages read put right, in ${fmt(day.first.ms / 1000, 2)} s${inPhases(day.first.phases)}; no whole rescore after it  (target ≤ 5 s)  ${day.first.ms <= 5000 ? 'ok' : 'MISSED'}`);
@@ -227,6 +232,32 @@ async function measureSize(customers: number): Promise<Figures> {
     memory.stop();
     await browser.close();
     if (!kept) rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Phases in milliseconds (some named `…Ms`), said in seconds. */
+const inPhases = (phases: Record<string, number> | undefined) => (phases ? ` (${Object.entries(phases).map(([phase, ms]) => `${phase.replace(/Ms$/, '')} ${fmt(ms / 1000, 2)} s`).join(', ')})` : '');
+
+/**
+ * A whole rescore as the day's first runs it (the models fitted afresh), with a seller page's
+ * badges asked for every quarter second meanwhile, as a seller paging through orders would: how
+ * long each answer took.
+ */
+async function badgesDuringRescore(page: Page, orders: readonly string[]): Promise<{ seconds: number; phases?: Record<string, number>; asked: number; medianMs: number; p95Ms: number; longestMs: number }> {
+  const rows = JSON.stringify(orders.slice(0, 50).map((name) => [{ kind: 'order', value: name.replace(/^#?/, '#') }]));
+  const ask = () => page.evaluate(`new Promise((ok) => { const t = performance.now(); chrome.runtime.sendMessage({ id: 1, type: 'badgeLooks', data: { platform: 'shopify', rows: ${rows}, language: 'en' }, timestamp: Date.now() }, () => ok(performance.now() - t)); })`) as Promise<number>;
+  const before = (await storedRecord<RescoreStatus>(page, 'meta', 'rescore'))?.startedAt ?? 0;
+  void page.evaluate(`chrome.runtime.sendMessage({ id: 1, type: 'rescore', data: { reason: 'daily' }, timestamp: Date.now() })`);
+  const waits: number[] = [];
+  for (;;) {
+    waits.push(await ask());
+    await new Promise((resume) => setTimeout(resume, 250));
+    const status = await storedRecord<RescoreStatus>(page, 'meta', 'rescore');
+    if (status && status.startedAt !== before && status.state !== 'running') {
+      if (status.state !== 'done') throw new Error(`bench scale: the daily rescore ${status.state}: ${status.error}`);
+      waits.sort((a, b) => a - b);
+      return { seconds: (status.finishedAt! - status.startedAt) / 1000, phases: status.phases, asked: waits.length, medianMs: waits[waits.length >> 1]!, p95Ms: waits[Math.floor(waits.length * 0.95)]!, longestMs: waits.at(-1)! };
+    }
   }
 }
 
