@@ -3,7 +3,7 @@ import { outcomeOf } from '../engine/outcome';
 import { defaultRegistry, type Registry } from '../engine/registry';
 import { minorDigits } from '../money';
 import { fitScorersBetween, scoreCustomer } from '../scoring/pipeline';
-import { breather } from '../pace';
+import { ANSWER_MS, pacer, TURN_MS } from '../pace';
 import type { ScoreSettings } from '../scoring/scorer';
 import { daysToKeep, keyHashes, SnapshotBuilder, SnapshotReader, type PastSnapshotStatus, type SnapshotRecord } from '../snapshots';
 import { endOfDay, isoDay, localDayNumber } from '../time';
@@ -127,7 +127,8 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
     function* histories() {
       for (let i = 0; i < buyers; i += 1) yield population.history(order[i]!, base);
     }
-    const ctx = await fitScorersBetween(histories, base, breather);
+    // A seller page's badges are answered between the fits (see rescore.ts).
+    const ctx = await fitScorersBetween(histories, base, pacer(TURN_MS, ANSWER_MS));
     const spend = Array.from(histories(), (h) => ({ currency: h.customer.currency, spend: h.netSpendMinor / 10 ** minorDigits(h.customer.currency), bought: h.occasionDays.length > 0 }));
     const { ruleSetFor } = shopRuleSets(ruleFiles, registry, spend);
     const snapshot = new SnapshotBuilder(end);

@@ -35,7 +35,7 @@ import { carryWorked, FOLLOW_UP_LIST } from './follow-up-list';
 import { FollowUpListBuilder } from '../follow-up-list';
 import { unfinishedRestore } from './backup';
 import { both, SellerError } from '../localised';
-import { breather, pacer } from '../pace';
+import { ANSWER_MS, pacer, TURN_MS } from '../pace';
 
 /**
  * Buckets read or written per transaction. A slice's parsed records are most of what the rescore
@@ -43,9 +43,6 @@ import { breather, pacer } from '../pace';
  * slices of 64 buckets peaked at 1.50–1.65 GiB, of 16 at about 1.0, as fast.
  */
 const CHUNK = 16;
-
-/** The longest the rescore works before the background's other messages get a turn. */
-const BREATHER_MS = 40;
 
 export interface RescoreOptions {
   reason: RescoreStatus['reason'];
@@ -105,8 +102,8 @@ export async function readPopulation(db: Database, kept?: ReadonlyMap<string, Ke
  * (2.1 against 1.6–1.7 GiB), for some 5 s more of fitting. A function of its own, so that no
  * closure of the rescore's keeps the population once it is let go.
  */
-function fitPopulation(population: Population, base: ScoringBase): Promise<ScoreContext> {
-  return fitScorersBetween(() => population.histories(base), base, breather);
+function fitPopulation(population: Population, base: ScoringBase, between: () => Promise<void>): Promise<ScoreContext> {
+  return fitScorersBetween(() => population.histories(base), base, between);
 }
 
 /**
@@ -206,6 +203,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     await db.put('meta', { ...status });
     options.onProgress?.({ ...status });
   };
+  const afterLongSteps = pacer(TURN_MS, ANSWER_MS);
   try {
     // A restore that stopped midway left part of a backup: badges from it would be wrong.
     const unfinished = await unfinishedRestore(db);
@@ -257,8 +255,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       status.unfitTables = unfitTablesOf(unfitByCurrency);
       status.customers = population.size;
       await report();
-      await breather();
-      ctx = await fitPopulation(population, base);
+      await afterLongSteps();
+      ctx = await fitPopulation(population, base, afterLongSteps);
       // Not needed to score: let the columns go before the table and the index grow.
       population = null;
       await db.put('meta', { id: 'models', models: publishedModels(ctx) });
@@ -284,7 +282,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     await db.put('meta', { id: profileBaseId(built), built, base, models: ctx.models } satisfies ProfileBase);
     // A seller page's badges are answered between customers: a slice scored at once kept them waiting
     // half a second at a million customers.
-    const breathe = pacer(BREATHER_MS);
+    const breathe = pacer(TURN_MS);
     for await (const { start, buckets } of customerSlices(db, kept, notes)) {
       spent('read');
       const profiles = new Map<number, ScoredProfile[]>();
@@ -348,7 +346,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // An import between the two readings: the customers scored are the ones counted.
     status.customers = status.scored;
     if (firstAt !== Infinity) status.firstOrderDay = localDayNumber(firstAt, options.timeZone);
-    await breather();
+    await afterLongSteps();
     await writeSnapshot(db, snapshot.finish());
     const forecasts = withForecast((await db.get('meta', 'forecasts')) as ForecastRecord | undefined, forecast);
     await Promise.all([db.put('meta', overview), db.put('meta', due), db.put('meta', forecasts)]);
@@ -357,7 +355,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     spent('index');
     // Each of the table and the index takes the background a second or so to finish at a million
     // customers: a seller page's badges are answered before each.
-    await breather();
+    await afterLongSteps();
     const tableRecords = await table.finish(built, builtFrom, base.asOfDay);
     await writeCustomerTable(db, [...tableRecords, { name: FOLLOW_UP_LIST, followUps: followUpList.finish() }], (tx) =>
       carryWorked(tx.objectStore('customerTable'), tx.objectStore('followups'), built, status.startedAt),
@@ -365,7 +363,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     spent('table');
     // Its models are the profiles' base's, written before the first bucket.
     const rescoreBase: StoredRescoreBase = { id: 'rescoreBase', built, asOfDay: base.asOfDay, inputs, unfit: unfitByCurrency };
-    await breather();
+    await afterLongSteps();
     await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom), (tx) => clearTouchedIn(tx, touchedUpTo, rescoreBase));
     spent('index');
     // Every bucket of profiles is of this build now: the bases of builds before go.
