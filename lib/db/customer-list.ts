@@ -8,6 +8,7 @@ import { readProfiles, type Profile, type StoredProfiles } from './profile-bucke
 import { scoredAgainContext, wholeProfiles } from './profile-facts';
 import type { Database } from './schema';
 import { bucketSlices } from './slices';
+import { pause } from '../pace';
 
 /** One customer with their profile, as pages that read every customer have them (the rule editor's preview, a store without tallies): the aggregate, what the rules say, every fact. */
 export interface CustomerRow extends Pick<Customer, 'key' | 'buyerId' | 'names' | 'emails' | 'phones' | 'orderCount' | 'monetaryMinor' | 'currency' | 'lastOrderAt'> {
@@ -40,7 +41,7 @@ export async function loadCustomerRows(db: Database, onProgress?: (share: number
     parsed += 1;
     if (parsed % BUCKETS_PER_SLICE !== 0) return;
     onProgress?.(parsed / total);
-    await new Promise((resume) => setTimeout(resume, 0));
+    await pause();
   };
   const profileOf = new Map<string, Profile>();
   const customersOf = new Map(customers.map((stored) => [stored.bucket, stored]));

@@ -5,6 +5,7 @@ import { bucketOf, readBucket, type StoredBucket } from './buckets';
 import { tableRecordKey } from './customer-table';
 import { allRescored, RAISED_OVER, readRaisedOver } from './rescored';
 import type { Database } from './schema';
+import { pause } from '../pace';
 
 /**
  * The follow-up list (see lib/follow-up-list.ts) lives with the customer table, under the build
@@ -90,7 +91,7 @@ export async function carryWorked(tables: TableStore, followups: { get(bucket: n
  */
 export async function followUpGroupsOverList(db: Database, { list, worked, layer }: ListInForce, today: number, capacity: DailyCapacity, shown: Partial<Record<FollowUpGroup, number>>): Promise<FollowUpGroups> {
   const grouper = new FollowUpGrouper<FollowUpItem>(today, capacity, shown, listKeys(list));
-  await eachFollowUp(list, worked, layer, (item) => grouper.add(item), () => new Promise((resolve) => setTimeout(resolve, 0)));
+  await eachFollowUp(list, worked, layer, (item) => grouper.add(item), pause);
   const { counts, first } = grouper.finish();
   const records = await recordsOfEntries(db, list, FOLLOW_UP_GROUPS.flatMap((group) => first[group].filter((item): item is number => typeof item === 'number')));
   const shownRecords = (items: FollowUpItem[]) => items.flatMap((item) => (typeof item === 'number' ? (records.get(item) ?? []) : [item]));

@@ -3,7 +3,7 @@ import { outcomeOf } from '../engine/outcome';
 import { defaultRegistry, type Registry } from '../engine/registry';
 import { minorDigits } from '../money';
 import { fitScorersBetween, scoreCustomer } from '../scoring/pipeline';
-import { ANSWER_MS, pacer, TURN_MS } from '../pace';
+import { ANSWER_MS, pacer, pause, TURN_MS } from '../pace';
 import type { ScoreSettings } from '../scoring/scorer';
 import { daysToKeep, keyHashes, SnapshotBuilder, SnapshotReader, type PastSnapshotStatus, type SnapshotRecord } from '../snapshots';
 import { endOfDay, isoDay, localDayNumber } from '../time';
@@ -136,7 +136,7 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
       if ((i & 0x1fff) === 0x1fff) {
         // Now and then the background's other messages (a seller page's badges) are answered, and
         // progress reported: each report also keeps an extension's background awake.
-        await new Promise((resume) => setTimeout(resume, 0));
+        await pause();
         options.onProgress?.({ ...status });
       }
       const slot = order[i]!;

@@ -4,6 +4,7 @@ import { importFile } from '../db/importer';
 import { sha256OfStream } from './encoding';
 import { importLockName, type HashReply, type WorkerReply, type WorkerRequest } from './worker-protocol';
 import { both, SellerError, sellerText } from '../localised';
+import { pause } from '../pace';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const controller = new AbortController();
@@ -45,7 +46,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
             lastPost = now;
             post({ type: 'progress', progress });
             // Reading awaits only promises, so a cancel message would wait for the end of the file: yield to it.
-            return new Promise((resolve) => setTimeout(resolve, 0));
+            return pause();
           },
         },
       );

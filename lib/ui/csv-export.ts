@@ -1,4 +1,5 @@
 import { encodeGbk } from './gbk';
+import { pause } from '../pace';
 
 type Cell = string | number;
 
@@ -31,7 +32,7 @@ export async function excelCsvInSlices<T>(header: ReadonlyArray<Cell>, rows: rea
   for (let start = 0; start < rows.length; start += SLICE) {
     parts.push(`${rows.slice(start, start + SLICE).map((row) => csvLine(cells(row))).join('\r\n')}\r\n`);
     onProgress?.(Math.min(1, (start + SLICE) / rows.length));
-    await new Promise((resume) => setTimeout(resume, 0));
+    await pause();
   }
   return parts.join('');
 }
