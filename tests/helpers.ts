@@ -31,7 +31,6 @@ export async function importPath(path: string, settings: StreamSettings = {}) {
   return { ...collected, customers, byKey };
 }
 
-/** Bytes as an async stream in chunks of `size`, to prove chunk edges do not matter. */
 /** Everything an async iterable gives, in order (Node 20 has no Array.fromAsync). */
 export async function collected<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
@@ -39,6 +38,7 @@ export async function collected<T>(items: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
+/** Bytes as an async stream in chunks of `size`, to prove chunk edges do not matter. */
 export async function* chunked(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }

@@ -1,27 +1,18 @@
 import 'fake-indexeddb/auto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setNotes } from '../../../lib/db/customer-notes';
-import { importFile } from '../../../lib/db/importer';
 import { setKeptDates } from '../../../lib/db/kept-dates';
 import { allProfiles, type RescoreStatus } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
 import type { Customer } from '../../../lib/model';
-import { chunked, FIXTURES } from '../../helpers';
-import { storedEntries } from './stored-buckets';
+import { importFixture, storedEntries } from './stored-buckets';
 
 const ZONE = 'Asia/Shanghai';
 const at = (day: string) => ({ timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay(day, ZONE) });
 
-async function importFixture(db: Database, path: string, format?: 'generic') {
-  const bytes = new Uint8Array(readFileSync(join(FIXTURES, path)));
-  await importFile(db, { name: path.split('/').pop()!, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, { timeZone: ZONE, ...(format && { format }) });
-}
 
 /** Bytes as text, so two builds' columns compare by what they hold. */
 const bytesReplacer = (_: string, value: unknown) =>
@@ -48,10 +39,10 @@ describe('a whole rescore with the day’s models kept', () => {
   it('writes for every customer what the rescore that fitted them wrote, with nothing changed between', async () => {
     const db = await openTiermarkDB('rescore-kept-1');
     // Products by title (Taobao's report), parcels delivered (JD), birthdays, Chinese names, emails (Shopify).
-    await importFixture(db, 'demo/ExportOrderList202611201200.csv');
-    await importFixture(db, 'formats/jd-orders.gbk.csv');
-    await importFixture(db, 'formats/generic-birthdays.csv', 'generic');
-    await importFixture(db, 'formats/shopify-orders-79.csv');
+    await importFixture(db, 'demo/ExportOrderList202611201200.csv', ZONE);
+    await importFixture(db, 'formats/jd-orders.gbk.csv', ZONE);
+    await importFixture(db, 'formats/generic-birthdays.csv', ZONE, 'generic');
+    await importFixture(db, 'formats/shopify-orders-79.csv', ZONE);
     const customers = Object.entries(await storedEntries<Customer>(db, 'customers'));
     const keys = customers.map(([key]) => key);
     await setKeptDates(db, keys[3]!, [{ name: '结婚纪念日', monthDay: '10-01' }]);

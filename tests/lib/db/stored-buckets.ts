@@ -1,5 +1,10 @@
 import type { ChangedStore } from '../../../lib/db/buckets';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importFile } from '../../../lib/db/importer';
 import type { Database } from '../../../lib/db/schema';
+import { sha256Hex } from '../../../lib/import/encoding';
+import { chunked, FIXTURES } from '../../helpers';
 
 /**
  * A bucketed store's entries by bucket as its readers must see them: each record's text parsed,
@@ -19,4 +24,10 @@ export async function entriesByBucket<T>(db: Database, store: ChangedStore, fiel
 /** Every entry of a bucketed store, merged as above. */
 export async function storedEntries<T>(db: Database, store: ChangedStore, field: 'json' | 'digests' = 'json'): Promise<Record<string, T>> {
   return Object.assign({}, ...(await entriesByBucket<T>(db, store, field)).values()) as Record<string, T>;
+}
+
+/** Imports a fixture (its path under tests/fixtures) into the store as the dashboard does, in 4 kB chunks. */
+export async function importFixture(db: Database, path: string, timeZone: string, format?: 'generic'): Promise<void> {
+  const bytes = new Uint8Array(readFileSync(join(FIXTURES, path)));
+  await importFile(db, { name: path.split('/').pop()!, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, { timeZone, ...(format && { format }) });
 }

@@ -1,27 +1,18 @@
 import 'fake-indexeddb/auto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importFile } from '../../../lib/db/importer';
 import { setKeptDates } from '../../../lib/db/kept-dates';
 import { setNotes } from '../../../lib/db/customer-notes';
 import { readPopulation } from '../../../lib/db/rescore';
 import { historyOf } from '../../../lib/db/profile-scoring';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
-import { sha256Hex } from '../../../lib/import/encoding';
 import type { Customer } from '../../../lib/model';
 import type { OrderDigest } from '../../../lib/scoring/history';
 import { DEFAULT_SCORE_SETTINGS, type CustomerHistory } from '../../../lib/scoring/scorer';
 import { endOfDay, localDayNumber } from '../../../lib/time';
-import { chunked, FIXTURES } from '../../helpers';
-import { storedEntries } from '../db/stored-buckets';
+import { importFixture, storedEntries } from '../db/stored-buckets';
 
 const ZONE = 'Asia/Shanghai';
 
-async function importFixture(db: Database, path: string, format?: 'generic') {
-  const bytes = new Uint8Array(readFileSync(join(FIXTURES, path)));
-  await importFile(db, { name: path.split('/').pop()!, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, { timeZone: ZONE, ...(format && { format }) });
-}
 
 const baseOn = (day: string) => {
   const asOf = endOfDay(day, ZONE);
@@ -44,9 +35,9 @@ describe('the population of typed columns that fits and past months read', () =>
   it('gives every customer the history their stored record gives, as of any day, without who they are', async () => {
     const db = await openTiermarkDB('population-1');
     // Taobao's report (products by title), JD's (parcels delivered) and a shop whose export gives birthdays.
-    await importFixture(db, 'demo/ExportOrderList202611201200.csv');
-    await importFixture(db, 'formats/jd-orders.gbk.csv');
-    await importFixture(db, 'formats/generic-birthdays.csv', 'generic');
+    await importFixture(db, 'demo/ExportOrderList202611201200.csv', ZONE);
+    await importFixture(db, 'formats/jd-orders.gbk.csv', ZONE);
+    await importFixture(db, 'formats/generic-birthdays.csv', ZONE, 'generic');
     const keys = Object.keys(await storedEntries(db, 'customers'));
     await setKeptDates(db, keys[3]!, [{ name: '结婚纪念日', monthDay: '10-01' }]);
     await setNotes(db, { key: keys[5]!, note: '老客户', tags: ['物流敏感'], doNotContact: true, hideOnPages: false });
