@@ -283,6 +283,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // A seller page's badges are answered between customers: a slice scored at once kept them waiting
     // half a second at a million customers.
     const breathe = pacer(TURN_MS);
+    // A slice's writes commit while the next is scored: waiting for each commit left the worker idle.
+    let committing: Promise<unknown> = Promise.resolve();
     for await (const { start, buckets } of customerSlices(db, kept, notes)) {
       spent('read');
       const profiles = new Map<number, ScoredProfile[]>();
@@ -317,6 +319,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
         status.scored += customers.length;
       }
       spent('score');
+      await committing;
       const range = IDBKeyRange.bound(start, start + CHUNK - 1);
       const tx = db.transaction(['profiles', 'followups', 'customerTable'], 'readwrite');
       const previous = await tx.objectStore('followups').getAll(range);
@@ -338,11 +341,13 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
         if (json === (before.get(bucket)?.json ?? '{}')) continue;
         writes.push(json === '{}' ? tx.objectStore('followups').delete(bucket) : tx.objectStore('followups').put({ bucket, json }));
       }
-      await Promise.all(writes);
-      await tx.done;
-      await report();
+      committing = Promise.all([...writes, tx.done]).then(report);
+      // Awaited before the next slice's writes; failing meanwhile is not yet anybody's.
+      committing.catch(() => {});
       spent('write');
     }
+    await committing;
+    spent('write');
     // An import between the two readings: the customers scored are the ones counted.
     status.customers = status.scored;
     if (firstAt !== Infinity) status.firstOrderDay = localDayNumber(firstAt, options.timeZone);
