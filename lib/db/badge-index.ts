@@ -43,6 +43,8 @@ export interface BadgeIndexHead {
   looks: StoredLook[];
   /** The store's counts it was built from: an import since (new customers, new orders) makes it stale until the next rescore. */
   counts: { customers: number; orders: number };
+  /** Which range of keys its shards are stored under (see SLOT_KEYS); an index written before there were two is in slot 0. */
+  slot?: number;
 }
 
 /**
@@ -259,7 +261,7 @@ export class BadgeIndexBuilder {
   }
 
   /** The shards and their head; none when the shop's looks are too many to number (every badge then waits for its lookup). */
-  finish(built: string, counts: BadgeIndexHead['counts']): { head: BadgeIndexHead; shards: BadgeShard[] } {
+  finish(built: string, counts: BadgeIndexHead['counts']): BuiltBadgeIndex {
     const { first, second, lookIds, size } = this;
     const bits = shardBits(size);
     const starts = new Uint32Array((1 << bits) + 1);
@@ -399,11 +401,47 @@ function patchedLook(patch: BadgePatch, columns: IndexColumns, first: number, se
   return { kind: 'ambiguous', count: 1 + (indexed.kind === 'ambiguous' ? indexed.count : 1) };
 }
 
-/** Replaces the stored index with a new build, in one transaction: a page reads the old or the new, never a mix. */
-export async function writeBadgeIndex(db: Database, index: { head: BadgeIndexHead; shards: BadgeShard[] }, alongside?: (tx: IndexWrite) => Promise<unknown>): Promise<void> {
+/**
+ * The shards of two builds are kept side by side, each build's under its own range of keys (its
+ * head's `slot`): a rescore writes its shards beside those pages read, then points the head at them
+ * in one short transaction. Written in the transaction that replaced the head, they held every
+ * seller page's badges 5–6 s at a million customers.
+ */
+const SLOT_KEYS = 2 ** 20;
+const keyIn = (slot: number, shard: number) => slot * SLOT_KEYS + shard;
+const slotKeys = (slot: number) => IDBKeyRange.bound(keyIn(slot, FILTER), keyIn(slot, 2 ** MAX_BITS - 1));
+/** Shards put per transaction (about 1.3 MB at a million customers): a seller page's reads come in between. */
+const SHARDS_PER_WRITE = 512;
+
+/** The built index as written: the head points at its shards, numbered as built. */
+export type BuiltBadgeIndex = { head: BadgeIndexHead; shards: BadgeShard[] };
+
+/**
+ * Replaces the stored index with a new build: its shards go beside the current build's, then one
+ * transaction switches the head (with `alongside`), so a page reads the old or the new, never a mix.
+ */
+export async function writeBadgeIndex(db: Database, index: BuiltBadgeIndex, alongside?: (tx: IndexWrite) => Promise<unknown>): Promise<void> {
+  const current = (await db.get('meta', 'badgeIndex')) as BadgeIndexHead | undefined;
+  const slot = current ? 1 - (current.slot ?? 0) : 0;
+  // A build that stopped before its switch left its shards here.
+  await db.delete('badgeShards', slotKeys(slot));
+  for (let from = 0; from < index.shards.length; from += SHARDS_PER_WRITE) {
+    const tx = db.transaction('badgeShards', 'readwrite');
+    await Promise.all([...index.shards.slice(from, from + SHARDS_PER_WRITE).map(({ shard, bytes }) => tx.store.put({ shard: keyIn(slot, shard), bytes })), tx.done]);
+  }
   const tx = db.transaction(['badgeShards', 'meta', 'rescored', 'touched'], 'readwrite');
-  const shards = tx.objectStore('badgeShards');
-  await Promise.all([shards.clear(), ...index.shards.map((shard) => shards.put(shard)), tx.objectStore('meta').put(index.head), tx.objectStore('meta').delete('badgePatch'), alongside?.(tx), tx.done]);
+  await Promise.all([tx.objectStore('meta').put({ ...index.head, slot }), tx.objectStore('meta').delete('badgePatch'), alongside?.(tx), tx.done]);
+  await db.delete('badgeShards', slotKeys(1 - slot));
+}
+
+/** The stored index as it was built (none before the first rescore). */
+export async function storedBadgeIndex(db: Database): Promise<BuiltBadgeIndex | null> {
+  const tx = db.transaction(['meta', 'badgeShards'], 'readonly');
+  const stored = (await tx.objectStore('meta').get('badgeIndex')) as BadgeIndexHead | undefined;
+  if (!stored) return null;
+  const { slot = 0, ...head } = stored;
+  const shards = await tx.objectStore('badgeShards').getAll(slotKeys(slot));
+  return { head, shards: shards.map(({ shard, bytes }) => ({ shard: shard - keyIn(slot, 0), bytes })) };
 }
 
 /** The transaction that writes a new index: what is written with it is read with it. */
@@ -459,8 +497,6 @@ export async function badgeLooks(db: Database, platform: Platform | null, rows: 
   const tx = db.transaction(['meta', 'badgeShards'], 'readonly');
   const shardStore = tx.objectStore('badgeShards');
   const kept = cache;
-  // The first question of a worker reads the filter with the head: some 100 ms at a million customers (4 MB).
-  const filterRead = kept.built === null ? shardStore.get(FILTER) : null;
   let patchReadHere = false;
   // A patch of another build than the head's is not used (see currentHead): the cache is reset below, a patch read now for the head kept.
   const current = await currentHead(tx, () => {
@@ -471,8 +507,9 @@ export async function badgeLooks(db: Database, platform: Platform | null, rows: 
   if (!current) return null;
   const { head, patch } = current;
   const patchColumns = patch && shardColumns(patch.bytes);
+  const shardKey = (shard: number) => keyIn(head.slot ?? 0, shard);
   if (cache.built !== head.built) {
-    const filter = (await (filterRead ?? shardStore.get(FILTER)))?.bytes;
+    const filter = (await shardStore.get(shardKey(FILTER)))?.bytes;
     Object.assign(cache, { built: head.built, filter: filter ? new Uint8Array(filter) : null, shards: new Map(), patch: patchReadHere ? cache.patch : undefined });
   }
   const { bits } = head;
@@ -483,7 +520,7 @@ export async function badgeLooks(db: Database, platform: Platform | null, rows: 
     for (const keys of refs) for (const [first, second] of keys) if (mayHave(first, second) && !shards.has(shardOf(first, bits))) missing.add(shardOf(first, bits));
   }
   if (shards.size + missing.size > CACHED_SHARDS) shards.clear();
-  const read = await Promise.all([...missing].map(async (shard) => [shard, (await shardStore.get(shard))?.bytes ?? null] as const));
+  const read = await Promise.all([...missing].map(async (shard) => [shard, (await shardStore.get(shardKey(shard)))?.bytes ?? null] as const));
   for (const [shard, bytes] of read) shards.set(shard, bytes);
   const fromIndex = (first: number, second: number): StoredLook | null => {
     const bytes = mayHave(first, second) ? shards.get(shardOf(first, bits)) : null;
@@ -527,7 +564,8 @@ export async function wholeBadgeIndex(db: Database, language: Language, version:
   if (!current || current.head.entries > WHOLE_INDEX_MAX) return null;
   const { head, patch } = current;
   // The shards in order of their numbers are in order of first hash: end to end, one sorted index.
-  const shards = (await tx.objectStore('badgeShards').getAll(IDBKeyRange.lowerBound(0))).map(({ bytes }) => shardColumns(bytes));
+  const slot = head.slot ?? 0;
+  const shards = (await tx.objectStore('badgeShards').getAll(IDBKeyRange.bound(keyIn(slot, 0), keyIn(slot, 2 ** MAX_BITS - 1)))).map(({ bytes }) => shardColumns(bytes));
   const size = shards.reduce((n, shard) => n + shard.firsts.length, 0);
   let whole = indexColumns(size);
   let at = 0;

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadgeIndexBuilder, FILTER, TABLE_MAX_LOOKS, WHOLE_INDEX_MAX, badgeLooks, badgePatch, indexLooks, shardBits, storedLook, wholeBadgeIndex, writeBadgeIndex, type BadgeIndexHead } from '../../../lib/db/badge-index';
+import { BadgeIndexBuilder, FILTER, TABLE_MAX_LOOKS, WHOLE_INDEX_MAX, badgeLooks, badgePatch, indexLooks, shardBits, storedBadgeIndex, storedLook, wholeBadgeIndex, writeBadgeIndex, type BadgeIndexHead, type BuiltBadgeIndex } from '../../../lib/db/badge-index';
 import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { importFile } from '../../../lib/db/importer';
 import { rescore, updateRescoreNeeded } from '../../../lib/db/rescore';
@@ -26,6 +26,8 @@ async function demoShop() {
 
 const VIP = storedLook({ label: both('VIP', 'VIP会员'), colour: '#c0392b' }, [{ label: both('Churn risk', '流失预警'), colour: '#e67e22' }]);
 const PLAIN = storedLook(null, []);
+/** An index's shards by number (the filter's among them), to compare one written with one built. */
+const inOrder = (index: BuiltBadgeIndex | null) => index && { ...index, shards: [...index.shards].sort((a, b) => a.shard - b.shard) };
 /** The counts of a store no import has written: an index built for it is current. */
 const NO_COUNTS = { customers: 0, orders: 0 };
 
@@ -179,6 +181,56 @@ describe('the badge index the rescore writes in shards', () => {
     expect(after.built).not.toBe(before.built);
     expect(after.entries).toBe(before.entries);
     expect(await badgeLooks(db, 'taobao', row, 'en')).toEqual(first);
+  });
+
+  it('is written beside the build pages read: a page asking meanwhile is answered from the old build, never a mix, and one build stays', async () => {
+    const db = await openTiermarkDB(`badge-beside-${Math.random()}`);
+    const built = (build: string, look: typeof VIP) => {
+      const builder = new BadgeIndexBuilder();
+      for (let i = 0; i < 140_000; i += 1) builder.addCustomer({ key: `taobao:buyer${i}`, platform: 'taobao', buyerId: `buyer${i}` }, look);
+      return builder.finish(build, NO_COUNTS);
+    };
+    const [first, second] = [built('build-1', VIP), built('build-2', PLAIN)];
+    await writeBadgeIndex(db, first);
+    // Rows across the shards: a mix would show as some rows of each build.
+    const rows: Ref[][] = Array.from({ length: 50 }, (_, i) => [{ kind: 'id', value: `buyer${i * 2789}` }]);
+    const tiers = async () => (await badgeLooks(db, 'taobao', rows, 'en'))!.map((look) => (look?.kind === 'customer' ? (look.tier?.label ?? 'none') : null));
+    expect(new Set(await tiers())).toEqual(new Set(['VIP']));
+
+    let written = false;
+    const writing = writeBadgeIndex(db, second).then(() => (written = true));
+    // More shards than one transaction puts: the page's questions come in between.
+    expect(second.shards.length).toBeGreaterThan(1024);
+    const answers: string[] = [];
+    while (!written) answers.push([...new Set(await tiers())].join());
+    await writing;
+    expect(answers[0]).toBe('VIP');
+    expect(answers.filter((answer) => answer !== 'VIP' && answer !== 'none')).toEqual([]);
+    expect(new Set(await tiers())).toEqual(new Set(['none']));
+    // The old build's shards went; what is stored reads back as built.
+    expect(await db.count('badgeShards')).toBe(second.shards.length);
+    expect(inOrder(await storedBadgeIndex(db))).toEqual(inOrder(second));
+  });
+
+  it('reads an index an earlier release wrote under the shards’ own numbers, and replaces it', async () => {
+    const db = await openTiermarkDB(`badge-earlier-${Math.random()}`);
+    const builder = new BadgeIndexBuilder();
+    for (let i = 0; i < 3000; i += 1) builder.addCustomer({ key: `taobao:buyer${i}`, platform: 'taobao', buyerId: `buyer${i}` }, i % 2 ? VIP : PLAIN);
+    const earlier = builder.finish('build-0', NO_COUNTS);
+    const tx = db.transaction(['badgeShards', 'meta'], 'readwrite');
+    await Promise.all([...earlier.shards.map((shard) => tx.objectStore('badgeShards').put(shard)), tx.objectStore('meta').put(earlier.head), tx.done]);
+    const row = (i: number): Ref[] => [{ kind: 'id', value: `buyer${i}` }];
+    const tierOf = (looks: unknown) => (looks as Array<{ tier: { label: string } | null }>).map((look) => look.tier?.label ?? null);
+    expect(tierOf(await badgeLooks(db, 'taobao', [row(1), row(2), row(2999)], 'en'))).toEqual(['VIP', null, 'VIP']);
+    expect(await wholeBadgeIndex(db, 'en', 'v')).toMatchObject({ size: 3000 });
+
+    const again = new BadgeIndexBuilder();
+    for (let i = 0; i < 3000; i += 1) again.addCustomer({ key: `taobao:buyer${i}`, platform: 'taobao', buyerId: `buyer${i}` }, i % 2 ? PLAIN : VIP);
+    const next = again.finish('build-1', NO_COUNTS);
+    await writeBadgeIndex(db, next);
+    expect(tierOf(await badgeLooks(db, 'taobao', [row(1), row(2), row(2999)], 'en'))).toEqual([null, 'VIP', null]);
+    expect(await db.count('badgeShards')).toBe(next.shards.length);
+    expect(inOrder(await storedBadgeIndex(db))).toEqual(inOrder(next));
   });
 
   it('is not used once an import has changed the store, until the rescore after it', async () => {

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { setNotes } from '../../../lib/db/customer-notes';
 import { setKeptDates } from '../../../lib/db/kept-dates';
+import { storedBadgeIndex } from '../../../lib/db/badge-index';
 import { allProfiles, type RescoreStatus } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
@@ -23,12 +24,13 @@ async function written(db: Database): Promise<Record<string, string>> {
   const status = (await db.get('meta', 'rescore')) as RescoreStatus;
   const head = (await db.get('meta', 'badgeIndex')) as { built: string };
   const text = (value: unknown) => JSON.stringify(value, bytesReplacer).replaceAll(head.built, 'BUILT');
-  const meta = await Promise.all(['overview', 'dueTally', 'forecasts', 'badgeIndex'].map((id) => db.get('meta', id)));
+  const meta = await Promise.all(['overview', 'dueTally', 'forecasts'].map((id) => db.get('meta', id)));
   return {
     profiles: text(await allProfiles(db)),
     followUps: text(await db.getAll('followups')),
     table: text(await db.getAll('customerTable')),
-    badgeShards: text(await db.getAll('badgeShards')),
+    // As built: each build's shards are stored under keys of their own.
+    badgeIndex: text(await storedBadgeIndex(db)),
     snapshots: text(await db.getAll('snapshots')),
     meta: text(meta),
     status: text([status.customers, status.scored, status.followUpsOpen, status.followUpsMissed, status.firstOrderDay, status.unfitTables]),
