@@ -13,6 +13,7 @@ import type { Segment, SegmentMember } from '../segments';
 import { customersNamedBy, customersWithOrder } from './customer-list';
 import { storeCounts, type Database, type TiermarkDB } from './schema';
 import type { IDBPTransaction } from 'idb';
+import { pacer, TURN_MS } from '../pace';
 
 /**
  * A table record's key in the store: under its build, so the rescore can write a new build's
@@ -26,24 +27,41 @@ export function putTableBlocks(store: { put(record: TableRecord): Promise<unknow
 }
 
 /**
- * Puts the new build in force, in one transaction: its remaining records and its head, and every
- * record of other builds (the last one, one a stopped rescore left) deleted. A reader gets the old
- * or the new, never a mix. `first` runs in the transaction before: it reads the build in force
- * and the follow-ups as they are (what staff changed of them goes on to the new build's list).
+ * Puts the new build in force: its remaining records first, each in a transaction of its own and
+ * out of sight under the build's name, then one transaction puts its head; then the records of
+ * other builds (the last one, one a stopped rescore left) are deleted, a batch a transaction. A
+ * reader gets the old or the new, never a mix. A put copies its record on this thread (some
+ * 50–400 ms for a million customers' column), and deleting the last build's 450 MB took the store
+ * 3.5 s: in one transaction they held a seller page's badges 4–5 s, so other tasks get turns
+ * between. `first` runs in the head's transaction before it: it reads the build in force and the
+ * follow-ups as they are (what staff changed of them goes on to the new build's list).
  */
 export async function writeCustomerTable(db: Database, records: readonly TableRecord[], first?: (tx: IDBPTransaction<TiermarkDB, ['customerTable', 'followups'], 'readwrite'>) => Promise<void>): Promise<void> {
-  const { built } = records.find((record): record is CustomerTableHead => record.name === 'head')!;
-  const ours = tableRecordKey(built, '');
+  const head = records.find((record): record is CustomerTableHead => record.name === 'head')!;
+  const ours = tableRecordKey(head.built, '');
+  const turn = pacer(TURN_MS);
+  const puts: Array<Promise<unknown>> = [];
+  for (const record of records) {
+    if (record === head) continue;
+    const tx = db.transaction('customerTable', 'readwrite');
+    puts.push(tx.store.put({ ...record, name: tableRecordKey(head.built, record.name) } as TableRecord), tx.done);
+    await turn();
+  }
+  await Promise.all(puts);
   const tx = db.transaction(['customerTable', 'followups'], 'readwrite');
-  const store = tx.objectStore('customerTable');
   await first?.(tx);
-  await Promise.all([
-    store.delete(IDBKeyRange.upperBound(ours, true)),
-    store.delete(IDBKeyRange.lowerBound(`${ours}\uffff`, true)),
-    ...records.map((record) => store.put(record.name === 'head' ? record : ({ ...record, name: tableRecordKey(built, record.name) } as TableRecord))),
-    tx.done,
-  ]);
+  await Promise.all([tx.objectStore('customerTable').put(head), tx.done]);
+  const others = (await Promise.all([db.getAllKeys('customerTable', IDBKeyRange.upperBound(ours, true)), db.getAllKeys('customerTable', IDBKeyRange.lowerBound(`${ours}\uffff`, true))])).flat();
+  const gone = others.filter((key) => key !== 'head');
+  for (let from = 0; from < gone.length; from += RECORDS_PER_DELETE) {
+    const tx = db.transaction('customerTable', 'readwrite');
+    await Promise.all([...gone.slice(from, from + RECORDS_PER_DELETE).map((key) => tx.store.delete(key)), tx.done]);
+    await turn();
+  }
 }
+
+/** Records of a build gone deleted per transaction: a seller page's reads come in between. */
+const RECORDS_PER_DELETE = 256;
 
 /** Puts a rescore of the touched's patch of the table `built` (see `splitPatch`), in a transaction of the caller's, in place of the one before. */
 export function putTablePatch(store: { put(record: TableRecord): Promise<unknown>; delete(range: IDBKeyRange): Promise<unknown> }, built: string, patch: StoredTablePatch): Array<Promise<unknown>> {
