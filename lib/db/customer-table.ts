@@ -51,12 +51,18 @@ export async function writeCustomerTable(db: Database, records: readonly TableRe
   const tx = db.transaction(['customerTable', 'followups'], 'readwrite');
   await first?.(tx);
   await Promise.all([tx.objectStore('customerTable').put(head), tx.done]);
-  const others = (await Promise.all([db.getAllKeys('customerTable', IDBKeyRange.upperBound(ours, true)), db.getAllKeys('customerTable', IDBKeyRange.lowerBound(`${ours}\uffff`, true))])).flat();
-  const gone = others.filter((key) => key !== 'head');
-  for (let from = 0; from < gone.length; from += RECORDS_PER_DELETE) {
-    const tx = db.transaction('customerTable', 'readwrite');
-    await Promise.all([...gone.slice(from, from + RECORDS_PER_DELETE).map((key) => tx.store.delete(key)), tx.done]);
-    await turn();
+  // The keys of other builds, in runs between the head and the build in force: deleted a range at a time.
+  const runs = (await Promise.all([db.getAllKeys('customerTable', IDBKeyRange.upperBound(ours, true)), db.getAllKeys('customerTable', IDBKeyRange.lowerBound(`${ours}\uffff`, true))])).flatMap((keys) => {
+    const head = keys.indexOf('head');
+    return head < 0 ? [keys] : [keys.slice(0, head), keys.slice(head + 1)];
+  });
+  for (const keys of runs) {
+    for (let from = 0; from < keys.length; from += RECORDS_PER_DELETE) {
+      const batch = keys.slice(from, from + RECORDS_PER_DELETE);
+      const tx = db.transaction('customerTable', 'readwrite');
+      await Promise.all([tx.store.delete(IDBKeyRange.bound(batch[0]!, batch.at(-1)!)), tx.done]);
+      await turn();
+    }
   }
 }
 
