@@ -53,8 +53,8 @@ export async function writeCustomerTable(db: Database, records: readonly TableRe
   await Promise.all([tx.objectStore('customerTable').put(head), tx.done]);
   // The keys of other builds, in runs between the head and the build in force: deleted a range at a time.
   const runs = (await Promise.all([db.getAllKeys('customerTable', IDBKeyRange.upperBound(ours, true)), db.getAllKeys('customerTable', IDBKeyRange.lowerBound(`${ours}\uffff`, true))])).flatMap((keys) => {
-    const head = keys.indexOf('head');
-    return head < 0 ? [keys] : [keys.slice(0, head), keys.slice(head + 1)];
+    const at = keys.indexOf('head');
+    return at < 0 ? [keys] : [keys.slice(0, at), keys.slice(at + 1)];
   });
   for (const keys of runs) {
     for (let from = 0; from < keys.length; from += RECORDS_PER_DELETE) {
