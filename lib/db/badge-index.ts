@@ -409,7 +409,9 @@ function patchedLook(patch: BadgePatch, columns: IndexColumns, first: number, se
  */
 const SLOT_KEYS = 2 ** 20;
 const keyIn = (slot: number, shard: number) => slot * SLOT_KEYS + shard;
-const slotKeys = (slot: number) => IDBKeyRange.bound(keyIn(slot, FILTER), keyIn(slot, 2 ** MAX_BITS - 1));
+/** The keys of a slot's shards, from its filter's (or from its first shard's). */
+const slotKeys = (slot: number, from = FILTER) => IDBKeyRange.bound(keyIn(slot, from), keyIn(slot, 2 ** MAX_BITS - 1));
+const slotOf = (head: BadgeIndexHead): number => head.slot ?? 0;
 /** Shards put per transaction (about 1.3 MB at a million customers): a seller page's reads come in between. */
 const SHARDS_PER_WRITE = 512;
 
@@ -422,7 +424,7 @@ export type BuiltBadgeIndex = { head: BadgeIndexHead; shards: BadgeShard[] };
  */
 export async function writeBadgeIndex(db: Database, index: BuiltBadgeIndex, alongside?: (tx: IndexWrite) => Promise<unknown>): Promise<void> {
   const current = (await db.get('meta', 'badgeIndex')) as BadgeIndexHead | undefined;
-  const slot = current ? 1 - (current.slot ?? 0) : 0;
+  const slot = current ? 1 - slotOf(current) : 0;
   // A build that stopped before its switch left its shards here.
   await db.delete('badgeShards', slotKeys(slot));
   for (let from = 0; from < index.shards.length; from += SHARDS_PER_WRITE) {
@@ -507,7 +509,7 @@ export async function badgeLooks(db: Database, platform: Platform | null, rows: 
   if (!current) return null;
   const { head, patch } = current;
   const patchColumns = patch && shardColumns(patch.bytes);
-  const shardKey = (shard: number) => keyIn(head.slot ?? 0, shard);
+  const shardKey = (shard: number) => keyIn(slotOf(head), shard);
   if (cache.built !== head.built) {
     const filter = (await shardStore.get(shardKey(FILTER)))?.bytes;
     Object.assign(cache, { built: head.built, filter: filter ? new Uint8Array(filter) : null, shards: new Map(), patch: patchReadHere ? cache.patch : undefined });
@@ -564,8 +566,7 @@ export async function wholeBadgeIndex(db: Database, language: Language, version:
   if (!current || current.head.entries > WHOLE_INDEX_MAX) return null;
   const { head, patch } = current;
   // The shards in order of their numbers are in order of first hash: end to end, one sorted index.
-  const slot = head.slot ?? 0;
-  const shards = (await tx.objectStore('badgeShards').getAll(IDBKeyRange.bound(keyIn(slot, 0), keyIn(slot, 2 ** MAX_BITS - 1)))).map(({ bytes }) => shardColumns(bytes));
+  const shards = (await tx.objectStore('badgeShards').getAll(slotKeys(slotOf(head), 0))).map(({ bytes }) => shardColumns(bytes));
   const size = shards.reduce((n, shard) => n + shard.firsts.length, 0);
   let whole = indexColumns(size);
   let at = 0;

@@ -14,7 +14,6 @@ import { importFixture, storedEntries } from './stored-buckets';
 const ZONE = 'Asia/Shanghai';
 const at = (day: string) => ({ timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay(day, ZONE) });
 
-
 /** Bytes as text, so two builds' columns compare by what they hold. */
 const bytesReplacer = (_: string, value: unknown) =>
   value instanceof ArrayBuffer ? Buffer.from(value).toString('base64') : ArrayBuffer.isView(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value;

@@ -13,7 +13,6 @@ import { importFixture, storedEntries } from '../db/stored-buckets';
 
 const ZONE = 'Asia/Shanghai';
 
-
 const baseOn = (day: string) => {
   const asOf = endOfDay(day, ZONE);
   return { asOf, asOfDay: localDayNumber(asOf, ZONE), timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS };
