@@ -26,6 +26,26 @@ interface Identities {
 
 const INITIAL_CAPACITY = 1024;
 
+/** Some customers' tallies as plain data (see `CustomerTallies.columnsOf`), the i-th customer's at place i. */
+export interface TallyColumns {
+  keys: string[];
+  currencies: string[];
+  platforms: Platform[];
+  identities: Identities[] | null;
+  orderCount: Int32Array<ArrayBuffer>;
+  refundCount: Int32Array<ArrayBuffer>;
+  monetaryMinor: Float64Array<ArrayBuffer>;
+  firstPurchaseAt: Float64Array<ArrayBuffer>;
+  lastPurchaseAt: Float64Array<ArrayBuffer>;
+  firstAnyAt: Float64Array<ArrayBuffer>;
+  lastAnyAt: Float64Array<ArrayBuffer>;
+  lastDeliveredAt: Float64Array<ArrayBuffer>;
+  birthdays: Map<number, { at: number; monthDay: string }>;
+}
+
+/** The typed columns of `TallyColumns`: sent to another thread by moving their buffers. */
+const NUMBER_COLUMNS = ['orderCount', 'refundCount', 'monetaryMinor', 'firstPurchaseAt', 'lastPurchaseAt', 'firstAnyAt', 'lastAnyAt', 'lastDeliveredAt'] as const;
+
 /**
  * Customers' figures added up order by order, kept in columns (typed arrays) so that a file with
  * hundreds of thousands of customers stays small. Every customer aggregate is built here: one
@@ -33,10 +53,10 @@ const INITIAL_CAPACITY = 1024;
  */
 export class CustomerTallies {
   private readonly slots = new Map<string, number>();
-  private readonly keys: string[] = [];
-  private readonly currencies: string[] = [];
-  private readonly platforms: Platform[] = [];
-  private readonly identities: Identities[] | null;
+  private keys: string[] = [];
+  private currencies: string[] = [];
+  private platforms: Platform[] = [];
+  private identities: Identities[] | null;
   private capacity = 0;
   private orderCount = new Int32Array(0);
   private refundCount = new Int32Array(0);
@@ -48,7 +68,7 @@ export class CustomerTallies {
   private lastAnyAt = new Float64Array(0);
   private lastDeliveredAt = new Float64Array(0);
   /** By slot: the newest order's birthday and when that order was placed (few customers have one). */
-  private readonly birthdays = new Map<number, { at: number; monthDay: string }>();
+  private birthdays = new Map<number, { at: number; monthDay: string }>();
 
   /** `withIdentities: false` keeps figures only (no names, emails, phones): for big files on the command line. */
   constructor(withIdentities = true) {
@@ -107,6 +127,33 @@ export class CustomerTallies {
     const { monetaryMinor } = this;
     const slots = Uint32Array.from(this.keys, (_, slot) => slot);
     return slots.sort((a, b) => monetaryMinor[b]! - monetaryMinor[a]! || a - b);
+  }
+
+  /** The customers in `slots`, in that order, as plain data: another thread builds them with `CustomerTallies.reading`. */
+  columnsOf(slots: ArrayLike<number>): TallyColumns {
+    const n = slots.length;
+    const pick = <T>(column: readonly T[]) => Array.from({ length: n }, (_, i) => column[slots[i]!]!);
+    const numbers = Object.fromEntries(NUMBER_COLUMNS.map((name) => {
+      const from = this[name];
+      const to = new (from.constructor as new (n: number) => typeof from)(n);
+      for (let i = 0; i < n; i += 1) to[i] = from[slots[i]!]!;
+      return [name, to];
+    })) as Pick<TallyColumns, (typeof NUMBER_COLUMNS)[number]>;
+    const birthdays = new Map<number, { at: number; monthDay: string }>();
+    if (this.birthdays.size > 0) for (let i = 0; i < n; i += 1) if (this.birthdays.has(slots[i]!)) birthdays.set(i, this.birthdays.get(slots[i]!)!);
+    return { keys: pick(this.keys), currencies: pick(this.currencies), platforms: pick(this.platforms), identities: this.identities && pick(this.identities), ...numbers, birthdays };
+  }
+
+  /** The buffers of `columns`' typed columns, to move rather than copy them to another thread. */
+  static buffersOf(columns: TallyColumns): ArrayBuffer[] {
+    return NUMBER_COLUMNS.map((name) => columns[name].buffer);
+  }
+
+  /** Tallies to read customers from (`customerAt`, in the columns' order); not to add to. */
+  static reading(columns: TallyColumns): CustomerTallies {
+    const tallies = new CustomerTallies(columns.identities !== null);
+    Object.assign(tallies, { ...columns, capacity: columns.keys.length });
+    return tallies;
   }
 
   /** The customer in a slot, built afresh. */

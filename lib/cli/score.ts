@@ -1,29 +1,31 @@
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { accessSync, constants, createReadStream, createWriteStream, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { basename, dirname, join } from 'node:path';
 import { idOfKey } from '../shops';
 import { isOtherOrder } from '../db/buckets';
-import { amountNotes, ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/currency';
+import { amountNotes, spendByCurrency, unfitTables } from '../engine/currency';
 import { formatIds } from '../../plugins/formats';
 import { importStream, type StreamSettings } from '../import/stream';
 import { CHOOSABLE_ENCODINGS, type DetectedEncoding } from '../import/encoding';
 import type { ImportReport, Rejection } from '../import/session';
 import { both, textIn, type Localised } from '../localised';
 import { CustomerTallies } from '../customers';
-import { formatMajor, minorDigits } from '../money';
-import { daysBetween, endOfDay, localDayNumber, toIsoInZone } from '../time';
-import { HistoryCollector } from '../scoring/history';
+import { minorDigits } from '../money';
+import { endOfDay, localDayNumber, toIsoInZone } from '../time';
+import { HistoryCollector, type CollectedHistories } from '../scoring/history';
 import { mergeContinuation, type FoldedOrder } from '../import/fold';
 import type { Customer, Order } from '../model';
-import { fitScorers, scoreCustomer } from '../scoring/pipeline';
-import { DEFAULT_SCORE_SETTINGS, type Facts, type FactValue } from '../scoring/scorer';
-import { scorers } from '../../plugins/scorers';
+import { fitScorers } from '../scoring/pipeline';
+import { DEFAULT_SCORE_SETTINGS } from '../scoring/scorer';
 import type { Delimiter } from '../import/rows';
-import { outcomeOf, type Outcome } from '../engine/outcome';
 import { defaultRegistry } from '../engine/registry';
 import { CommandError, importOption, isNodeError, options, UsageError } from './args';
 import { ruleFilesFor } from './rules-check';
+import { csvCell, FACT_COLUMNS, OUTCOME_COLUMNS, rowMaker, SCORE_COLUMNS, type RowSetup } from './score-rows';
+import type { RowBatch, RowBatchDone } from './score-thread';
 
 export const SCORE_USAGE = `  tiermark score <file|folder> [more files or folders] --out <file.csv|file.json>
       [--format auto|${formatIds.join('|')}] [--map field=column,...]
@@ -105,30 +107,6 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
   return { inputs, out, rejected, settings, asOf, columns, rules, lang };
 }
 
-type OutputRow = Record<string, string | number | boolean>;
-/** One output row's cells, in the order of the columns asked for. */
-type Cells = Array<string | number | boolean>;
-
-const SCORE_COLUMNS = [
-  'customerKey', 'platform', 'orderCount', 'monetary', 'currency', 'firstOrderAt', 'lastOrderAt', 'recencyDays',
-  'frequency', 'avgOrderValue', 'rfmR', 'rfmF', 'rfmM', 'rfmCode', 'repurchaseCycleDays', 'pAlive', 'expectedPurchases90d',
-  'predictedClv365', 'churnRisk', 'lifecycleStage', 'valueQuadrant', 'tier', 'badges', 'treatments', 'followUps',
-];
-const OUTCOME_COLUMNS = SCORE_COLUMNS.slice(-4);
-/** The columns that come from the scorers. */
-const FACT_COLUMNS = SCORE_COLUMNS.slice(8, -4);
-
-/** The outcome columns' cells: labels in one language, lists joined by ";". */
-function outcomeCells(outcome: Outcome, lang: ScoreArgs['lang']): OutputRow {
-  return {
-    tier: outcome.tier?.label[lang] ?? '',
-    badges: outcome.badges.map((b) => b.label[lang]).join(';'),
-    treatments: outcome.treatments.map((t) => t.label[lang]).join(';'),
-    followUps: outcome.followUps.map((f) => `${f.label[lang]} (${f.due})`).join(';'),
-  };
-}
-
-
 /** The files to read: each file as given, each folder's exports by name. */
 function inputFiles(inputs: readonly string[]): string[] {
   return inputs.flatMap((input) => {
@@ -162,10 +140,33 @@ export interface ScoreResult {
   text: string;
   /** False when no order could be imported from any file. */
   ok: boolean;
+  /** The threads that scored the rows; 0 when this one did. */
+  threads: number;
+}
+
+/**
+ * A file of this many customers has its rows scored in threads, one per core: at a million, scoring
+ * and writing the rows took a third of the command on one core. A smaller file is done before the
+ * threads would have started.
+ */
+const THREADS_FROM = 50_000;
+const MAX_THREADS = 4;
+/** Customers a thread scores at once, and batches sent ahead of the one written next per thread. */
+const THREAD_BATCH = 5_000;
+const AHEAD = 2;
+
+/** How the rows are scored: tests set them low, to score a small file's rows in threads. */
+export interface ScoreTuning {
+  /** Customers from which the rows are scored in threads. */
+  threadsFrom?: number;
+  /** Customers a thread scores at once. */
+  threadBatch?: number;
+  /** How many threads: one per core (up to four) unless set. */
+  threads?: number;
 }
 
 /** The `score` command: import the files, tally customers, write one row per customer; returns the summary. */
-export async function score(args: ScoreArgs): Promise<ScoreResult> {
+export async function score(args: ScoreArgs, tuning: ScoreTuning = {}): Promise<ScoreResult> {
   checkWritable(args.out, '--out');
   if (args.rejected) checkWritable(args.rejected, '--rejected');
   const files = inputFiles(args.inputs);
@@ -239,44 +240,19 @@ export async function score(args: ScoreArgs): Promise<ScoreResult> {
         for (let slot = 0; slot < tallies.size; slot += 1) yield historyAt(tallies.customerAt(slot), slot);
       }, base)
     : null;
-  // Only the columns asked for are worked out: a million customers make every cell count.
-  const cells: Record<string, (customer: Customer, facts: Facts, outcome: OutputRow) => string | number | boolean> = {
-    customerKey: (c) => c.buyerId,
-    platform: (c) => c.platform,
-    orderCount: (c) => c.orderCount,
-    monetary: (c) => formatMajor(c.monetaryMinor, c.currency),
-    currency: (c) => c.currency,
-    firstOrderAt: (c) => toIsoInZone(c.firstOrderAt, zone),
-    lastOrderAt: (c) => toIsoInZone(c.lastOrderAt, zone),
-    recencyDays: (c) => daysBetween(c.lastOrderAt, asOf, zone),
-    ...Object.fromEntries(FACT_COLUMNS.map((name) => [name, (c: Customer, facts: Facts) => factCell(name, facts[name] ?? null, c.currency)])),
-    ...Object.fromEntries(OUTCOME_COLUMNS.map((name) => [name, (_c: Customer, _f: Facts, outcome: OutputRow) => outcome[name]!])),
-  };
-  const columnCells = args.columns.map((name) => cells[name]!);
   // The rules as they apply in each customer's currency.
   const spend = ruleFiles ? spendByCurrency(Array.from(tallies.each(), (c) => ({ currency: c.currency, spend: c.monetaryMinor / 10 ** minorDigits(c.currency), bought: c.orderCount > 0 }))) : null;
   const unfit = new Map([...(spend ?? [])].map(([currency, list]) => [currency, unfitTables(ruleFiles!, currency, list)]));
-  const ruleSetFor = ruleFiles ? ruleSetsByCurrency(ruleFiles, defaultRegistry(), (currency) => unfit.get(currency) ?? new Set()) : null;
-  // Rows come in batches: an await per row (for rules that need the engine) would cost more than
-  // the row. Of 100: batches of 1,000 lived long enough for their rows to leave the young
-  // generation, and at a million customers the garbage grew the process past 2 GB before a full GC.
-  async function* batches(): AsyncGenerator<Cells[]> {
-    let batch: Cells[] = [];
-    for (const slot of tallies.slotsBySpend()) {
-      const customer = tallies.customerAt(slot);
-      const facts = ctx ? scoreCustomer(historyAt(customer, slot), ctx) : {};
-      const rules = ruleSetFor?.(customer.currency);
-      const fired = rules ? (rules.compiled ? rules.firedSync(facts) : await rules.fired(facts)) : [];
-      const outcome = rules ? outcomeCells(outcomeOf(fired, facts, customer.key, base.asOfDay), args.lang) : {};
-      batch.push(columnCells.map((cell) => cell(customer, facts, outcome)));
-      if (batch.length === 100) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
-  }
-  await writeAtomically(args.out, args.out.toLowerCase().endsWith('.json') ? jsonLines(batches(), args.columns) : csvLines(args.columns, batches()));
+  const format = args.out.toLowerCase().endsWith('.json') ? 'json' : 'csv';
+  const setup: RowSetup = {
+    columns: args.columns, lang: args.lang, format, ctx, zone, asOf, asOfDay: base.asOfDay, ruleFiles,
+    unfit: Object.fromEntries([...unfit].map(([currency, refs]) => [currency, [...refs]])),
+  };
+  const order = tallies.slotsBySpend();
+  const cores = tuning.threads ?? Math.min(availableParallelism(), MAX_THREADS);
+  const threads = collected && cores > 1 && order.length >= (tuning.threadsFrom ?? THREADS_FROM) ? cores : 0;
+  const batches = threads > 0 ? rowsInThreads(setup, order, tallies, collected!, threads, tuning.threadBatch ?? THREAD_BATCH) : rowsHere(setup, order, tallies, collected);
+  await writeAtomically(args.out, outputText(format, args.columns, batches));
   if (args.rejected) {
     const rows = reads.flatMap(({ file, report: r }) => r.rejections.map((x) => [basename(file), x.row, textIn(x.reason, 'en')].map(csvCell).join(',')));
     await writeAtomically(args.rejected, (async function* () {
@@ -290,7 +266,80 @@ export async function score(args: ScoreArgs): Promise<ScoreResult> {
   for (const [currency, refs] of unfit) for (const note of amountNotes(ruleFiles!, currency, defaultRegistry(), refs)) lines.push(`rule ${note}`);
   const imported = reads.reduce((n, r) => n + r.report.orders, 0);
   if (imported === 0) lines.push(noOrdersHelp(reads.flatMap((r) => r.report.rejections)));
-  return { text: lines.join('\n'), ok: imported > 0 };
+  return { text: lines.join('\n'), ok: imported > 0, threads };
+}
+
+/** The rows' text in batches, customers in `order`, scored on this thread. */
+async function* rowsHere(setup: RowSetup, order: Uint32Array, tallies: CustomerTallies, collected: CollectedHistories | null): AsyncGenerator<string> {
+  const rowsText = rowMaker(setup);
+  // Of 100: batches of 1,000 lived long enough for their rows to leave the young generation, and at
+  // a million customers the garbage grew the process past 2 GB before a full GC.
+  for (let from = 0; from < order.length; from += 100) {
+    const slots = order.subarray(from, from + 100);
+    const customers = Array.from(slots, (slot) => tallies.customerAt(slot));
+    yield await rowsText(customers, (i) => collected!.history(customers[i]!, slots[i]!, setup.ctx!));
+  }
+}
+
+/**
+ * The rows' text in batches, customers in `order`, scored by `threads` threads: each is sent a batch
+ * of customers with their history entries, and the texts are given back in order. Batches are sent
+ * only a few ahead of the one written next, so the texts waiting stay few.
+ */
+async function* rowsInThreads(setup: RowSetup, order: Uint32Array, tallies: CustomerTallies, collected: CollectedHistories, threads: number, size: number): AsyncGenerator<string> {
+  const workers = Array.from({ length: threads }, () => new Worker(new URL('./score-thread.mjs', import.meta.url), { workerData: setup }));
+  const count = Math.ceil(order.length / size);
+  const texts = new Map<number, string>();
+  const inFlight = new Map<Worker, number>(workers.map((worker) => [worker, 0]));
+  let sent = 0;
+  let written = 0;
+  let failure: Error | null = null;
+  let wake: () => void = () => {};
+  const send = () => {
+    for (const worker of workers) {
+      while (sent < count && sent < written + AHEAD * threads && inFlight.get(worker)! < AHEAD) {
+        const slots = order.subarray(sent * size, (sent + 1) * size);
+        const { offsets, entries } = collected.entriesOf(slots);
+        const batch: RowBatch = { index: sent, tallies: tallies.columnsOf(slots), offsets, entries };
+        worker.postMessage(batch, [offsets.buffer, entries.buffer, ...CustomerTallies.buffersOf(batch.tallies)]);
+        inFlight.set(worker, inFlight.get(worker)! + 1);
+        sent += 1;
+      }
+    }
+  };
+  for (const worker of workers) {
+    worker.on('message', (done: RowBatchDone) => {
+      inFlight.set(worker, inFlight.get(worker)! - 1);
+      if ('error' in done) failure ??= new Error(done.error);
+      else texts.set(done.index, done.text);
+      wake();
+    });
+    worker.on('error', (error) => {
+      failure ??= error;
+      wake();
+    });
+    worker.on('exit', (code) => {
+      if (written < count) failure ??= new Error(`a scoring thread stopped (exit code ${code}) before the rows were written`);
+      wake();
+    });
+  }
+  try {
+    send();
+    while (written < count) {
+      if (failure) throw failure;
+      const text = texts.get(written);
+      if (text === undefined) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      texts.delete(written);
+      written += 1;
+      send();
+      yield text;
+    }
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
 }
 
 interface FileRead {
@@ -367,41 +416,18 @@ function readAs(report: ImportReport, encoding: DetectedEncoding, delimiter: Del
   ].join('; ');
 }
 
-const MONEY_FACTS = new Set(scorers.flatMap((scorer) => Object.entries(scorer.facts).filter(([, spec]) => spec.unit === 'money').map(([name]) => name)));
-
-/** A fact as written out: money with the currency's decimals, unknown as empty. */
-function factCell(name: string, value: FactValue, currency: string): string | number | boolean {
-  if (value === null) return '';
-  return MONEY_FACTS.has(name) && typeof value === 'number' ? value.toFixed(minorDigits(currency)) : value;
-}
-
-/**
- * A cell as Excel reads it: text that starts like a formula (= + - @, a tab or CR) gets a leading
- * apostrophe, as the dashboard's export does; numbers, written as numbers or as plain decimals, stay numbers.
- */
-function csvCell(value: string | number | boolean): string {
-  // A number or a boolean never needs either: about half the cells of a million rows.
-  if (typeof value !== 'string') return String(value);
-  let text = value;
-  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-async function* csvLines(columns: readonly string[], batches: AsyncIterable<Cells[]>): AsyncGenerator<string> {
-  yield `${columns.join(',')}\n`;
-  for await (const batch of batches) yield batch.map((row) => `${row.map(csvCell).join(',')}\n`).join('');
-}
-
-async function* jsonLines(batches: AsyncIterable<Cells[]>, columns: readonly string[]): AsyncGenerator<string> {
+/** The output file's text: a header, or the brackets and the separators around the batches' rows (see `rowMaker`). */
+async function* outputText(format: RowSetup['format'], columns: readonly string[], batches: AsyncIterable<string>): AsyncGenerator<string> {
+  if (format === 'csv') {
+    yield `${columns.join(',')}\n`;
+    yield* batches;
+    return;
+  }
   let first = true;
   yield '[';
   for await (const batch of batches) {
-    let text = '';
-    for (const row of batch) {
-      text += `${first ? '\n' : ',\n'}  ${JSON.stringify(Object.fromEntries(columns.map((name, i) => [name, row[i]])))}`;
-      first = false;
-    }
-    yield text;
+    yield `${first ? '\n' : ',\n'}${batch}`;
+    first = false;
   }
   yield first ? ']\n' : '\n]\n';
 }

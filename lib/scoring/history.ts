@@ -106,6 +106,15 @@ export class CollectedHistories {
   history(customer: Customer, slot: number, ctx: ScoringBase): CustomerHistory {
     return historyFromEntries(customer, this.entries.subarray(3 * this.offsets[slot]!, 3 * this.offsets[slot + 1]!), ctx);
   }
+
+  /** The entries of `slots` side by side, for another thread to build their histories: the i-th slot's are at `offsets[i]` to `offsets[i + 1]`. */
+  entriesOf(slots: ArrayLike<number>): { offsets: Uint32Array<ArrayBuffer>; entries: Float64Array<ArrayBuffer> } {
+    const offsets = new Uint32Array(slots.length + 1);
+    for (let i = 0; i < slots.length; i += 1) offsets[i + 1] = offsets[i]! + this.offsets[slots[i]! + 1]! - this.offsets[slots[i]!]!;
+    const entries = new Float64Array(3 * offsets[slots.length]!);
+    for (let i = 0; i < slots.length; i += 1) entries.set(this.entries.subarray(3 * this.offsets[slots[i]!]!, 3 * this.offsets[slots[i]! + 1]!), 3 * offsets[i]!);
+    return { offsets, entries };
+  }
 }
 
 /**

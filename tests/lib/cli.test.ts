@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import Papa from 'papaparse';
 import { main } from '../../lib/cli';
+import { parseScoreArgs, score } from '../../lib/cli/score';
 import { FIXTURES, fixture, ROOT, sharedData } from '../helpers';
 
 /** Runs the command line in-process, capturing what it prints. */
@@ -329,6 +330,57 @@ describe('tiermark score on real-world input', () => {
       { customerKey: "'@SUM(A1)", monetary: '5.00', currency: "'+EV" },
     ]));
   });
+});
+
+describe('tiermark score of a big file, in threads', () => {
+  /** A shop of `customers` buyers in three currencies, some with Chinese names and birthdays; the keys of those whose birthday is 1–3 days after 2024-06-01. */
+  function shop(customers: number) {
+    const rows = ['Order,Customer,Date,Total,Currency,Birthday,Status'];
+    const birthdaySoon = new Set<string>();
+    let order = 1000;
+    let seed = 7;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let c = 0; c < customers; c += 1) {
+      const key = c % 5 === 0 ? `顾客${c}` : `buyer${c}@example.com`;
+      const currency = ['USD', 'CNY', 'JPY'][c % 3]!;
+      const soon = c % 11 === 0;
+      const birthday = soon ? `1990-06-0${2 + (c % 3)}` : c % 4 === 0 ? '1985-12-24' : '';
+      if (soon) birthdaySoon.add(key);
+      for (let n = 1 + Math.floor(next() * 5); n > 0; n -= 1) {
+        const day = new Date(Date.UTC(2022, 6, 1) + Math.floor(next() * 700) * 86_400_000).toISOString().slice(0, 10);
+        const refund = next() < 0.05;
+        const total = ((refund ? -1 : 1) * Math.round(next() * 50_000)) / 100;
+        rows.push(`${(order += 1)},${key},${day},${currency === 'JPY' ? Math.round(total * 100) : total.toFixed(2)},${currency},${birthday},${refund ? 'Refunded' : 'Paid'}`);
+      }
+    }
+    return { text: `${rows.join('\r\n')}\r\n`, birthdaySoon };
+  }
+  const map = ['--map', 'order=Order,customer=Customer,date=Date,amount=Total,currency=Currency,birthday=Birthday,status=Status', '--tz', 'Asia/Shanghai', '--as-of', '2024-06-01'];
+
+  it('writes the same rows, in the same order, as scored on one thread', async () => {
+    const { text, birthdaySoon } = shop(401);
+    const input = out('big-shop.csv');
+    writeFileSync(input, text);
+    // Counted here: every distinct buyer of the file.
+    const buyers = new Set(text.trimEnd().split('\r\n').slice(1).map((line) => line.split(',')[1]));
+    for (const [name, extra] of [['rows.csv', ['--lang', 'zh-CN']], ['rows.json', []]] as const) {
+      const [alone, threaded] = [out(name), out(name)];
+      const one = await score(parseScoreArgs([input, ...map, ...extra, '--out', alone]), { threadsFrom: Infinity });
+      // Odd sizes: the last batch is short, and the threads finish out of turn.
+      const many = await score(parseScoreArgs([input, ...map, ...extra, '--out', threaded]), { threadsFrom: 0, threads: 2, threadBatch: 37 });
+      expect([one.threads, many.threads]).toEqual([0, 2]);
+      expect(one.text).toContain('rows rejected 0');
+      expect(many.text).toBe(one.text);
+      expect(readFileSync(threaded, 'utf8')).toBe(readFileSync(alone, 'utf8'));
+      const rows: Array<Record<string, string>> = name.endsWith('.json') ? JSON.parse(readFileSync(threaded, 'utf8')) : Papa.parse<Record<string, string>>(readFileSync(threaded, 'utf8'), { header: true, skipEmptyLines: true }).data;
+      expect(new Set(rows.map((row) => String(row.customerKey)))).toEqual(buyers);
+      expect(rows).toHaveLength(buyers.size);
+      // The birthdays went to the threads with their customers.
+      const greeted = rows.filter((row) => /生日祝福|Birthday greeting/.test(String(row.followUps))).map((row) => String(row.customerKey));
+      expect(new Set(greeted)).toEqual(new Set([...birthdaySoon].filter((key) => rows.some((row) => row.customerKey === key && Number(row.orderCount) >= 1))));
+      expect(greeted.length).toBeGreaterThan(20);
+    }
+  }, 60_000);
 });
 
 describe('tiermark fit', () => {
