@@ -332,13 +332,15 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       for (const stored of previous) if (!raised.has(stored.bucket)) raised.set(stored.bucket, {});
       const before = new Map(previous.map((stored) => [stored.bucket, stored]));
       for (const [bucket, fresh] of raised) {
-        const merged = mergeFollowUps(readBucket<FollowUpRecord>(before.get(bucket)), fresh, base.asOfDay);
+        const stored = before.get(bucket);
+        const records = readBucket<FollowUpRecord>(stored);
+        const merged = mergeFollowUps(records, fresh, base.asOfDay);
         for (const record of Object.values(merged)) {
           if (record.status === 'open') status.followUpsOpen += 1;
           countDue(due, record, 1);
         }
-        const json = followUpList.text(bucket, merged);
-        if (json === (before.get(bucket)?.json ?? '{}')) continue;
+        const json = followUpList.text(bucket, merged, stored && { json: stored.json, records });
+        if (json === (stored?.json ?? '{}')) continue;
         writes.push(json === '{}' ? tx.objectStore('followups').delete(bucket) : tx.objectStore('followups').put({ bucket, json }));
       }
       committing = Promise.all([...writes, tx.done]).then(report);

@@ -107,6 +107,30 @@ describe('the follow-up list', () => {
     Object.values(reordered).forEach((expected, i) => expect(JSON.parse(moreText.slice(moreList.start[i], moreList.end[i]))).toEqual(JSON.parse(JSON.stringify(expected))));
   });
 
+  it('keeps a bucket’s stored text where its follow-ups are the same, and writes it afresh where one changed', () => {
+    const record = (id: string, extra: Partial<FollowUpRecord> = {}): FollowUpRecord => ({
+      id, ref: 'calls/welcome', customerKey: id.split('|')[1]!, action: 'call', label: { en: 'Call', 'zh-CN': '回访' }, channel: 'phone', dueDay: 19_800, due: '2024-03-18',
+      message: { en: 'Hi "you"', 'zh-CN': '您好 🍵' }, status: 'open', snoozedUntilDay: null, createdAt: 1, updatedAt: 2, ...extra,
+    });
+    const today = { 'calls/welcome|jd:1|2024-02-02': record('calls/welcome|jd:1|2024-02-02', { value: 3, couponAmount: undefined }), 'calls/welcome|jd:2|2024-02-03': record('calls/welcome|jd:2|2024-02-03', { status: 'done' }) };
+    // Stored by an earlier rescore with the fields in another order.
+    const json = `{${Object.entries(today).map(([id, r]) => `${JSON.stringify(id)}:{"id":${JSON.stringify(r.id)},${JSON.stringify({ ...r, id: undefined, message: { 'zh-CN': r.message!['zh-CN'], en: r.message!.en } }).slice(1, -1)}}`).join(',')}}`;
+    expect(json).not.toBe(JSON.stringify(today));
+    const stored = { json, records: JSON.parse(json) as Record<string, FollowUpRecord> };
+    expect(stored.records).toEqual(JSON.parse(JSON.stringify(today)));
+    const builder = new FollowUpListBuilder();
+    expect(builder.text(3, today, stored)).toBe(json);
+    const list = builder.finish();
+    expect(list.entries).toBe(2);
+    Object.values(today).forEach((expected, i) => expect(JSON.parse(json.slice(list.start[i], list.end[i]))).toEqual(JSON.parse(JSON.stringify(expected))));
+    // One field changed, one record more or fewer: the text is made afresh.
+    for (const changed of [
+      { ...today, 'calls/welcome|jd:1|2024-02-02': { ...today['calls/welcome|jd:1|2024-02-02'], label: { en: 'Call', 'zh-CN': '电话回访' } } },
+      { ...today, 'calls/welcome|jd:3|2024-02-04': record('calls/welcome|jd:3|2024-02-04') },
+      { 'calls/welcome|jd:1|2024-02-02': today['calls/welcome|jd:1|2024-02-02'] },
+    ]) expect(new FollowUpListBuilder().text(3, changed, stored)).toBe(JSON.stringify(changed));
+  });
+
   it('groups and counts the follow-ups as every record read would, through staff’s work, a day’s rescore of the touched and the whole rescore after', async () => {
     const db = await openTiermarkDB(`follow-up-list-${Math.random()}`);
     expect(await saveRuleFile(db, 'calls.json', CALLS, defaultRegistry())).toEqual([]);
