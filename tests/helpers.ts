@@ -6,6 +6,8 @@ import type { StreamSettings } from '../lib/import/stream';
 import { summariseCustomers } from '../lib/customers';
 import type { Rejection } from '../lib/import/session';
 import { textIn } from '../lib/localised';
+import type { ImportFile } from '../lib/db/importer';
+import { sha256Hex } from '../lib/import/encoding';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'tests/fixtures');
@@ -41,6 +43,11 @@ export async function collected<T>(items: AsyncIterable<T>): Promise<T[]> {
 /** Bytes as an async stream in chunks of `size`, to prove chunk edges do not matter. */
 export async function* chunked(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+/** A file to import from its bytes, read in pieces of `chunk` bytes (small ones cross a row's edge, as a browser's reads do). */
+export async function importable(name: string, bytes: Uint8Array, chunk: number): Promise<ImportFile & { hash: string }> {
+  return { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, chunk) };
 }
 
 /** Rejections with their reasons in English, as tests compare them. */

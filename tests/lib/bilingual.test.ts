@@ -9,12 +9,11 @@ import { DB_VERSION, openTiermarkDB } from '../../lib/db/schema';
 import { defaultRegistry } from '../../lib/engine/registry';
 import { checkRuleFiles, problemLine } from '../../lib/engine/validate';
 import { importToMemory } from '../../lib/import/collect';
-import { sha256Hex } from '../../lib/import/encoding';
 import type { StreamSettings } from '../../lib/import/stream';
 import { SellerError, type Localised } from '../../lib/localised';
 import { customAdapterProblems } from '../../lib/sites';
 import { MESSAGE_IDS, translator } from '../../lib/ui/i18n';
-import { chunked, fixture, ROOT } from '../helpers';
+import { chunked, fixture, importable, ROOT } from '../helpers';
 import { latinSentences } from '../latin';
 
 const HAN = /[\u3400-\u9fff]/;
@@ -144,7 +143,7 @@ describe('every message a seller can see has its Chinese', () => {
     const db = await openTiermarkDB(`bilingual-${Math.random()}`);
     const file = async (name: string, text: string) => {
       const bytes = new TextEncoder().encode(text);
-      return { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 512) };
+      return importable(name, bytes, 512);
     };
     const woo = 'Order Number,Order Date,Email (Billing),Order Total\n';
     await importFile(db, await file('a.csv', `${woo}1001,2024-01-01,a@b.cn,10\n1002,2024-01-02,a@b.cn,10\n`), {});

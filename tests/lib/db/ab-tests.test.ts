@@ -7,11 +7,10 @@ import { TableQueries } from '../../../lib/db/customer-table';
 import { importFile } from '../../../lib/db/importer';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
 import { exportSegment } from '../../../lib/ui/segment-export';
-import { chunked } from '../../helpers';
+import { importable } from '../../helpers';
 
 const ZONE = 'Europe/London';
 const HEADER = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country'];
@@ -19,7 +18,7 @@ const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 
 async function importRows(db: Database, name: string, rows: string[][]) {
   const bytes = new TextEncoder().encode(Papa.unparse({ fields: HEADER, data: rows }));
-  const record = await importFile(db, { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 8192) }, { currency: 'GBP', timeZone: ZONE });
+  const record = await importFile(db, await importable(name, bytes, 8192), { currency: 'GBP', timeZone: ZONE });
   expect(record.status).toBe('complete');
 }
 const rescoreAsOf = (db: Database, day: string) => rescore(db, { reason: 'import', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay(day, ZONE) });

@@ -10,12 +10,11 @@ import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB } from '../../../lib/db/schema';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { dueOn, groupFollowUps, type DueTally } from '../../../lib/follow-ups';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { overviewOf, overviewOfTally, type OverviewRecord } from '../../../lib/overview';
 import { segmentsOf, segmentsOfCounts } from '../../../lib/segments';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay, localDayNumber } from '../../../lib/time';
-import { chunked, fixture } from '../../helpers';
+import { fixture, importable } from '../../helpers';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -29,7 +28,7 @@ const WELCOME = JSON.stringify({
 });
 
 async function importText(db: Awaited<ReturnType<typeof openTiermarkDB>>, name: string, bytes: Uint8Array) {
-  await importFile(db, { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, {});
+  await importFile(db, await importable(name, bytes, 4096), {});
 }
 
 /** 150 WooCommerce buyers whose first orders come two days apart from June 2023, some buying again. */

@@ -8,15 +8,14 @@ import { allFollowUps } from '../../../lib/db/profiles';
 import { setKeptDates } from '../../../lib/db/kept-dates';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, storeCounts } from '../../../lib/db/schema';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, fixture, collected } from '../../helpers';
+import { collected, fixture, importable } from '../../helpers';
 
 async function taobaoShop() {
   const db = await openTiermarkDB(`backup-test-${Math.random()}`);
   const bytes = new Uint8Array(readFileSync(fixture('taobao-order-report.gbk.csv')));
-  await importFile(db, { name: 'ExportOrderList.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, {});
+  await importFile(db, await importable('ExportOrderList.csv', bytes, 4096), {});
   await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2024-05-01', 'Asia/Shanghai') });
   return db;
 }

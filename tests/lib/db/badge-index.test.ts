@@ -13,13 +13,13 @@ import { both } from '../../../lib/localised';
 import { BadgeIndex, keyHashes, lookOf } from '../../../lib/overlay/badge-index';
 import type { Ref } from '../../../lib/overlay/site-adapter';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
-import { chunked, FIXTURES } from '../../helpers';
+import { chunked, FIXTURES, importable } from '../../helpers';
 import { aliasDigest } from '../../../lib/db/alias-digest';
 
 async function demoShop() {
   const db = await openTiermarkDB(`badge-index-test-${Math.random()}`);
   const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv')));
-  await importFile(db, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 65_536) }, {});
+  await importFile(db, await importable('ExportOrderList202611201200.csv', bytes, 65_536), {});
   await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
   return db;
 }

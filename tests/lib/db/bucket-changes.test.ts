@@ -16,12 +16,11 @@ import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { allFollowUps, allProfiles } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, storeCounts, type Database } from '../../../lib/db/schema';
-import { sha256Hex } from '../../../lib/import/encoding';
 import type { Ref } from '../../../lib/overlay/site-adapter';
 import { digestOf } from '../../../lib/scoring/history';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, FIXTURES, collected } from '../../helpers';
+import { collected, FIXTURES, importable } from '../../helpers';
 import { WOO_FIRST, WOO_NEXT_DAY } from './day-of-orders';
 import { demoExportText, demoOrders } from '../../../lib/demo/shop';
 import { entriesByBucket, storedEntries } from './stored-buckets';
@@ -48,7 +47,7 @@ function demoRows() {
 
 async function importText(db: Database, name: string, text: string) {
   const bytes = new TextEncoder().encode(text);
-  return importFile(db, { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, {});
+  return importFile(db, await importable(name, bytes, 4096), {});
 }
 
 /**

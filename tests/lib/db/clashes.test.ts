@@ -6,8 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { findClashes, IncomingOrders } from '../../../lib/db/clashes';
 import { importFile } from '../../../lib/db/importer';
 import { openTiermarkDB } from '../../../lib/db/schema';
-import { sha256Hex } from '../../../lib/import/encoding';
-import { chunked, FIXTURES } from '../../helpers';
+import { FIXTURES, importable } from '../../helpers';
 
 /** The demo shop's Taobao order report: each order's number and buyer, read with papaparse. */
 function reportOrders() {
@@ -25,7 +24,7 @@ describe('order numbers an import brings that the shop has for other buyers', ()
     const { text, orders } = reportOrders();
     const db = await openTiermarkDB(`clashes-${Math.random()}`);
     const bytes = new TextEncoder().encode(text);
-    await importFile(db, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, {});
+    await importFile(db, await importable('ExportOrderList202611201200.csv', bytes, 4096), {});
 
     // A re-export: every order again for its buyer; 40 numbers for other buyers, 10 as guest orders; 300 new numbers.
     const incoming = new IncomingOrders();
@@ -55,7 +54,7 @@ describe('order numbers an import brings that the shop has for other buyers', ()
 
     // A re-export of the shop's own orders for their own buyers reads no alias bucket.
     const again = await openTiermarkDB(`clashes-${Math.random()}`);
-    await importFile(again, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, {});
+    await importFile(again, await importable('ExportOrderList202611201200.csv', bytes, 4096), {});
     const own = new IncomingOrders();
     for (const { orderId, buyer } of orders) own.add({ orderId, customerKey: buyer });
     gets.mockClear();

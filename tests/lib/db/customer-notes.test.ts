@@ -15,19 +15,18 @@ import { saveRuleFile } from '../../../lib/db/rule-files';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { DEMO_EXPORT_END } from '../../../lib/demo/shop';
 import { defaultRegistry } from '../../../lib/engine/registry';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { exportSegment } from '../../../lib/ui/segment-export';
 import type { OverviewRecord } from '../../../lib/overview';
 import { segmentsOfCounts } from '../../../lib/segments';
-import { chunked, FIXTURES, collected } from '../../helpers';
+import { collected, FIXTURES, importable } from '../../helpers';
 
 const DEMO = join(FIXTURES, 'demo/ExportOrderList202611201200.csv');
 let dbCount = 0;
 
 async function importDemo(db: Database) {
   const bytes = readFileSync(DEMO);
-  await importFile(db, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 65_536) }, {});
+  await importFile(db, await importable('ExportOrderList202611201200.csv', bytes, 65_536), {});
 }
 const rescoreDemo = (db: Database) => rescore(db, { reason: 'manual', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
 

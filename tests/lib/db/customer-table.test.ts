@@ -13,20 +13,19 @@ import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../../../lib/e
 import { DEFAULT_RULE_FILES } from '../../../lib/engine/default-rules';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { fnv1a } from '../../../lib/hash';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { ascendingOrder } from '../../../lib/sorted';
 import { memberOfRow, membersOf, segmentsOf, splitSegment } from '../../../lib/segments';
 import { exportSegment, segmentCsv, segmentFiles, type SegmentFilesRequest } from '../../../lib/ui/segment-export';
 import Papa from 'papaparse';
-import { chunked, fixture } from '../../helpers';
+import { fixture, importable } from '../../helpers';
 
 const FIXTURES = join(__dirname, '../../fixtures');
 
 async function importInto(db: Database, path: string, name: string, shop?: { id: string; name: string }) {
   const bytes = new Uint8Array(readFileSync(path));
   const settings = shop ? { shop: { ...shop, platform: 'taobao' as const, createdAt: 0 } } : {};
-  await importFile(db, { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 65_536) }, settings);
+  await importFile(db, await importable(name, bytes, 65_536), settings);
 }
 
 /** The demo shop, the same export in a second Taobao shop (every buyer twice), and a JD shop: three shops, two currencies' worth of rules. */

@@ -6,11 +6,10 @@ import type { RescoreStatus } from '../../../lib/db/profiles';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { stageStoredCustomer } from '../../../lib/db/touched';
 import { demoExportText, demoOrders } from '../../../lib/demo/shop';
-import { sha256Hex } from '../../../lib/import/encoding';
 import type { OverviewRecord } from '../../../lib/overview';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked } from '../../helpers';
+import { importable } from '../../helpers';
 
 /** A WooCommerce export's columns, as its orders report writes them. */
 export const WOO_HEADER = 'Order Number,Order Date,Email (Billing),First Name (Billing),Last Name (Billing),Order Total';
@@ -31,7 +30,7 @@ export const WOO_NEXT_DAY = `${WOO_HEADER}
 
 export async function importText(db: Database, name: string, text: string) {
   const bytes = new TextEncoder().encode(text);
-  return importFile(db, { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, {});
+  return importFile(db, await importable(name, bytes, 4096), {});
 }
 
 /**

@@ -10,11 +10,10 @@ import { importFile } from '../../../lib/db/importer';
 import { allFollowUps, allProfiles } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { digestOf, type OrderDigest } from '../../../lib/scoring/history';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, FIXTURES, collected } from '../../helpers';
+import { collected, FIXTURES, importable } from '../../helpers';
 import { storedEntries } from './stored-buckets';
 
 const ZONE = 'Asia/Shanghai';
@@ -30,7 +29,7 @@ function demoRows() {
 
 async function importRows(db: Database, name: string, fields: string[], rows: Record<string, string>[]) {
   const bytes = new TextEncoder().encode(Papa.unparse({ fields, data: rows.map((row) => fields.map((field) => row[field] ?? '')) }));
-  return importFile(db, { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, {});
+  return importFile(db, await importable(name, bytes, 4096), {});
 }
 
 const storedDigests = async (db: Database) => {

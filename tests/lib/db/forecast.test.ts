@@ -9,10 +9,9 @@ import { allProfiles } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB } from '../../../lib/db/schema';
 import { forecastsToCheck, type ForecastRecord } from '../../../lib/forecast';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, FIXTURES } from '../../helpers';
+import { FIXTURES, importable } from '../../helpers';
 
 const ZONE = 'Asia/Shanghai';
 const DEMO = join(FIXTURES, 'demo/ExportOrderList202611201200.csv');
@@ -35,7 +34,7 @@ describe('the shop’s forecast of purchases', () => {
   it('is kept by each rescore with its day, and set against the purchases that came after it', async () => {
     const db = await openTiermarkDB('forecast-demo');
     const bytes = readFileSync(DEMO);
-    await importFile(db, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 65_536) }, {});
+    await importFile(db, await importable('ExportOrderList202611201200.csv', bytes, 65_536), {});
     // A rescore as of 20 August forecasts; the one as of 20 November knows what happened.
     await rescore(db, { reason: 'manual', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2026-08-20', ZONE) });
     const facts = Object.values(await allProfiles(db)).map((profile) => profile.facts);

@@ -13,7 +13,7 @@ import { sha256Hex } from '../../../lib/import/encoding';
 import { calendarPeriod, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, periodOfChoice, TREND_PERIODS, previousPeriod, type KpiSettings, type Period, type PeriodChoice, type PeriodFigures } from '../../../lib/kpis';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, FIXTURES, sharedData } from '../../helpers';
+import { chunked, FIXTURES, importable, sharedData } from '../../helpers';
 
 const ZONE = 'Europe/London';
 let dbCount = 0;
@@ -115,7 +115,7 @@ function expectedCohorts(rows: readonly RetailRow[], unit: 'month' | 'week', cou
 
 async function importRetail(db: Database, name: string, text: string) {
   const bytes = new TextEncoder().encode(text);
-  const record = await importFile(db, { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 8192) }, { currency: 'GBP', timeZone: ZONE });
+  const record = await importFile(db, await importable(name, bytes, 8192), { currency: 'GBP', timeZone: ZONE });
   expect(record.status).toBe('complete');
 }
 

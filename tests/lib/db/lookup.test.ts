@@ -7,10 +7,9 @@ import { lookOf } from '../../../lib/overlay/badge-index';
 import type { Ref } from '../../../lib/overlay/site-adapter';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB } from '../../../lib/db/schema';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked } from '../../helpers';
+import { importable } from '../../helpers';
 
 // Two buyers called Wei Wang, and one Marie Curie with two orders.
 const CSV = `Order Number,Order Date,Email (Billing),First Name (Billing),Last Name (Billing),Order Total
@@ -23,7 +22,7 @@ const CSV = `Order Number,Order Date,Email (Billing),First Name (Billing),Last N
 async function shop() {
   const db = await openTiermarkDB(`lookup-test-${Math.random()}`);
   const bytes = new TextEncoder().encode(CSV);
-  await importFile(db, { name: 'woo.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 1024) }, {});
+  await importFile(db, await importable('woo.csv', bytes, 1024), {});
   await rescore(db, { reason: 'import', timeZone: 'UTC', settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2024-03-10', 'UTC') });
   return db;
 }

@@ -14,7 +14,7 @@ import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { keyHashes, SnapshotReader, type PastSnapshotStatus } from '../../../lib/snapshots';
 import { endOfDay } from '../../../lib/time';
-import { chunked, FIXTURES } from '../../helpers';
+import { chunked, FIXTURES, importable } from '../../helpers';
 
 const ZONE = 'Asia/Shanghai';
 const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
@@ -23,7 +23,7 @@ const DEMO = 'demo/ExportOrderList202611201200.csv';
 async function importedDemo(name: string, asOf?: string): Promise<Database> {
   const db = await openTiermarkDB(name);
   const bytes = readFileSync(join(FIXTURES, DEMO));
-  await importFile(db, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 65_536) }, asOf ? { asOf } : {});
+  await importFile(db, await importable('ExportOrderList202611201200.csv', bytes, 65_536), asOf ? { asOf } : {});
   return db;
 }
 

@@ -11,11 +11,10 @@ import { clearLookupCache, lookupRows } from '../../../lib/db/lookup';
 import { allProfiles, getProfile, readProfiles, type Profile } from '../../../lib/db/profiles';
 import { rescore } from '../../../lib/db/rescore';
 import { openTiermarkDB } from '../../../lib/db/schema';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { BIRTHDAY } from '../../../lib/model';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, FIXTURES, collected } from '../../helpers';
+import { collected, FIXTURES, importable } from '../../helpers';
 
 // The profiles each whole rescore scored, as it held them in memory, by build: what a reader must get back.
 const scoredByBuild = vi.hoisted(() => new Map<string, Map<string, Profile>>());
@@ -46,7 +45,7 @@ function buyersInExport(): Set<string> {
 async function demoShop() {
   const db = await openTiermarkDB(`profile-facts-${Math.random()}`);
   const bytes = readFileSync(EXPORT);
-  await importFile(db, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 8192) }, {});
+  await importFile(db, await importable('ExportOrderList202611201200.csv', bytes, 8192), {});
   return db;
 }
 

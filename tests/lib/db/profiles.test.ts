@@ -12,10 +12,9 @@ import { ruleSetsByCurrency } from '../../../lib/engine/currency';
 import { DEFAULT_RULE_FILES } from '../../../lib/engine/default-rules';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import type { RuleFile } from '../../../lib/engine/rule-file';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS, type Facts } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked } from '../../helpers';
+import { importable } from '../../helpers';
 
 const DAY = 20_000;
 
@@ -115,7 +114,7 @@ describe('a bucket of profiles', () => {
   it('of the layout before `v: 2` still opens: the profile, the card’s view and the badge', async () => {
     const db = await openTiermarkDB(`profiles-test-${Math.random()}`);
     const bytes = new TextEncoder().encode('Order Number,Order Date,Email (Billing),First Name (Billing),Last Name (Billing),Order Total\n3,2024-02-01,marie@example.org,Marie,Curie,500.00\n');
-    await importFile(db, { name: 'woo.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 1024) }, {});
+    await importFile(db, await importable('woo.csv', bytes, 1024), {});
     await rescore(db, { reason: 'import', timeZone: 'UTC', settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay('2024-03-10', 'UTC') });
     const key = 'woocommerce:marie@example.org';
     const current = (await getProfile(db, key))!;

@@ -17,7 +17,6 @@ import type { ProfileBase } from '../../../lib/db/profile-facts';
 import { STAGED_WORDS, stagedNamed } from '../../../lib/db/staged-identifiers';
 import { storedEntries } from './stored-buckets';
 import { defaultRegistry } from '../../../lib/engine/registry';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { BadgeIndex, keyHashes, lookOf } from '../../../lib/overlay/badge-index';
 import type { Ref } from '../../../lib/overlay/site-adapter';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
@@ -26,8 +25,8 @@ import { monthsToRebuild } from '../../../lib/db/past-snapshots';
 import type { OverviewRecord } from '../../../lib/overview';
 import type { DueTally } from '../../../lib/follow-ups';
 import type { ForecastRecord } from '../../../lib/forecast';
-import { chunked } from '../../helpers';
 import { importText, shopsAfterADay, WOO_FIRST, WOO_HEADER, WOO_NEXT_DAY } from './day-of-orders';
+import { importable } from '../../helpers';
 
 const [FIRST, NEXT_DAY] = [WOO_FIRST, WOO_NEXT_DAY];
 const ZONE = 'UTC';
@@ -456,7 +455,7 @@ describe('rescoring only the customers an import touched', () => {
     // The EU store's buyers: Ada (an id the first shop has too) and Bob (not a buyer of the first shop yet).
     const eu = `${WOO_HEADER}\n101,2024-03-05,ada@example.com,Ada,Lovelace,70.00\n102,2024-03-06,bob@example.com,Bob,Ross,12.00\n`;
     const bytes = new TextEncoder().encode(eu);
-    await importFile(db, { name: 'eu.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 64) }, { shop: second });
+    await importFile(db, await importable('eu.csv', bytes, 64), { shop: second });
     expect(await rescore(db, { reason: 'rules', ...AS_OF })).toMatchObject({ state: 'done' });
     const ids: Ref[][] = [[{ kind: 'id', value: 'ada@example.com' }], [{ kind: 'id', value: 'bob@example.com' }]];
     const asked = async () => {

@@ -11,7 +11,7 @@ import { defaultRegistry } from '../../../lib/engine/registry';
 import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, fixture, sharedData } from '../../helpers';
+import { chunked, fixture, importable, sharedData } from '../../helpers';
 import { formatProblem } from '../../../lib/engine/validate';
 import Papa from 'papaparse';
 import { demoExportText, demoOrders } from '../../../lib/demo/shop';
@@ -22,7 +22,7 @@ const ZONE = 'Asia/Shanghai';
 async function taobaoShop() {
   const db = await openTiermarkDB(`rescore-test-${(dbCount += 1)}`);
   const bytes = new Uint8Array(readFileSync(fixture('taobao-order-report.gbk.csv')));
-  await importFile(db, { name: 'taobao.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 1024) }, {});
+  await importFile(db, await importable('taobao.csv', bytes, 1024), {});
   return db;
 }
 const at = (day: string) => ({ timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay(day, ZONE) });
@@ -138,7 +138,7 @@ describe('rescoring the store', () => {
     const path = `${steproac.path}/orders_export.anon.csv`;
     const bytes = new Uint8Array(readFileSync(path));
     const db = await openTiermarkDB(`rescore-test-${(dbCount += 1)}`);
-    await importFile(db, { name: 'orders_export.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 1 << 16) }, {});
+    await importFile(db, await importable('orders_export.csv', bytes, 1 << 16), {});
     // As of the day after its last order, in the store's zone.
     const created = Papa.parse<Record<string, string>>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true }).data.map((row) => row['Created at']!).filter(Boolean).sort();
     const lastDay = created.at(-1)!.slice(0, 10);

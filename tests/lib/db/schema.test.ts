@@ -13,12 +13,11 @@ import { allFollowUps, setFollowUpStatus } from '../../../lib/db/profiles';
 import { rescore, updateRescoreNeeded } from '../../../lib/db/rescore';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { defaultRegistry } from '../../../lib/engine/registry';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { lookOf } from '../../../lib/overlay/badge-index';
 import type { Ref } from '../../../lib/overlay/site-adapter';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, fixture, importPath } from '../../helpers';
+import { fixture, importable, importPath } from '../../helpers';
 
 describe('database schema', () => {
   it('migrates a version-1 database (a record per order) to customer buckets, keeping every order', async () => {
@@ -44,7 +43,7 @@ describe('database schema', () => {
     // Today's store of a Taobao shop worked on by staff, copied store by store into a version-5 database.
     const source = await openTiermarkDB(`v5-source-${Math.random()}`);
     const bytes = new Uint8Array(readFileSync(fixture('taobao-order-report.gbk.csv')));
-    await importFile(source, { name: 'ExportOrderList.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, {});
+    await importFile(source, await importable('ExportOrderList.csv', bytes, 4096), {});
     const ladder = readFileSync('rules/member-ladder.json', 'utf8').replace('"普通会员"', '"银卡会员"');
     expect(await saveRuleFile(source, 'member-ladder.json', ladder, defaultRegistry())).toEqual([]);
     await rescore(source, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf });

@@ -3,12 +3,11 @@ import { readFileSync } from 'node:fs';
 import { openDB } from 'idb';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { chunked, fixture, importPath, inEnglish } from '../../helpers';
+import { fixture, importable, importPath, inEnglish } from '../../helpers';
 import { MIGRATIONS, openTiermarkDB, storeCounts } from '../../../lib/db/schema';
-import { importFile, type ImportFile } from '../../../lib/db/importer';
+import { importFile } from '../../../lib/db/importer';
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { lookupRows } from '../../../lib/db/lookup';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { nextShopId, type Shop } from '../../../lib/shops';
 import { shopOfKnownOrders } from '../../../lib/db/clashes';
 import { textIn } from '../../../lib/localised';
@@ -16,9 +15,7 @@ import { textIn } from '../../../lib/localised';
 let dbCount = 0;
 const freshDb = () => openTiermarkDB(`shops-test-${(dbCount += 1)}`);
 
-async function fileOf(name: string, bytes: Uint8Array): Promise<ImportFile> {
-  return { name, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 700) };
-}
+const fileOf = (name: string, bytes: Uint8Array) => importable(name, bytes, 700);
 const fixtureBytes = (name: string) => new Uint8Array(readFileSync(fixture(name)));
 const fixtureFile = (name: string) => fileOf(name, fixtureBytes(name));
 

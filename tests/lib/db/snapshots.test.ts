@@ -11,10 +11,9 @@ import { customerPath, snapshotDays, snapshotOf, writeSnapshot } from '../../../
 import { daysToKeep, keyHashes, SnapshotBuilder } from '../../../lib/snapshots';
 import { saveRuleFile } from '../../../lib/db/rule-files';
 import { defaultRegistry } from '../../../lib/engine/registry';
-import { sha256Hex } from '../../../lib/import/encoding';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
-import { chunked, FIXTURES } from '../../helpers';
+import { FIXTURES, importable } from '../../helpers';
 
 const ZONE = 'Asia/Shanghai';
 const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
@@ -24,7 +23,7 @@ describe('snapshots kept by the rescore', () => {
   it('count the demo shop’s movement between two rescores as the profiles of each had it', async () => {
     const db = await openTiermarkDB('snapshots-demo');
     const bytes = readFileSync(join(FIXTURES, 'demo/ExportOrderList202611201200.csv'));
-    await importFile(db, { name: 'ExportOrderList202611201200.csv', size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 65_536) }, {});
+    await importFile(db, await importable('ExportOrderList202611201200.csv', bytes, 65_536), {});
     const scored = async (iso: string) => {
       await rescore(db, { reason: 'manual', timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay(iso, ZONE) });
       return profilesOf(db);

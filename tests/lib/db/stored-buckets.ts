@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importFile } from '../../../lib/db/importer';
 import type { Database } from '../../../lib/db/schema';
-import { sha256Hex } from '../../../lib/import/encoding';
-import { chunked, FIXTURES } from '../../helpers';
+import { FIXTURES, importable } from '../../helpers';
 
 /**
  * A bucketed store's entries by bucket as its readers must see them: each record's text parsed,
@@ -29,5 +28,5 @@ export async function storedEntries<T>(db: Database, store: ChangedStore, field:
 /** Imports a fixture (its path under tests/fixtures) into the store as the dashboard does, in 4 kB chunks. */
 export async function importFixture(db: Database, path: string, timeZone: string, format?: 'generic'): Promise<void> {
   const bytes = new Uint8Array(readFileSync(join(FIXTURES, path)));
-  await importFile(db, { name: path.split('/').pop()!, size: bytes.length, hash: await sha256Hex(bytes), stream: () => chunked(bytes, 4096) }, { timeZone, ...(format && { format }) });
+  await importFile(db, await importable(path.split('/').pop()!, bytes, 4096), { timeZone, ...(format && { format }) });
 }
