@@ -3,6 +3,7 @@ import { ruleSetsByCurrency } from '../engine/currency';
 import { outcomeOf, type Outcome } from '../engine/outcome';
 import { defaultRegistry } from '../engine/registry';
 import type { RuleFile } from '../engine/rule-file';
+import type { TallyColumns } from '../customers';
 import type { Customer } from '../model';
 import { formatMajor, minorDigits } from '../money';
 import { scoreCustomer } from '../scoring/pipeline';
@@ -36,6 +37,20 @@ export interface RowSetup {
   ruleFiles: RuleFile[] | null;
   unfit: Record<string, string[]>;
 }
+
+/**
+ * A run of customers for a thread (score-thread.ts) to write rows of: the i-th one's tallies, and
+ * history entries at `offsets[i]` to `offsets[i + 1]` (three numbers an order). Declared here: the
+ * thread's module starts listening as soon as it is imported.
+ */
+export interface RowBatch {
+  index: number;
+  tallies: TallyColumns;
+  offsets: Uint32Array;
+  entries: Float64Array;
+}
+
+export type RowBatchDone = { index: number; text: string } | { index: number; error: string };
 
 type OutputRow = Record<string, string | number | boolean>;
 type Cell = (customer: Customer, facts: Facts, outcome: OutputRow) => string | number | boolean;

@@ -1,17 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { CustomerTallies, type TallyColumns } from '../customers';
+import { CustomerTallies } from '../customers';
 import { historyFromEntries } from '../scoring/history';
-import { rowMaker, type RowSetup } from './score-rows';
-
-/** A run of customers for a thread to write rows of: the i-th one's tallies, and history entries at `offsets[i]` to `offsets[i + 1]` (three numbers an order). */
-export interface RowBatch {
-  index: number;
-  tallies: TallyColumns;
-  offsets: Uint32Array;
-  entries: Float64Array;
-}
-
-export type RowBatchDone = { index: number; text: string } | { index: number; error: string };
+import { rowMaker, type RowBatch, type RowBatchDone, type RowSetup } from './score-rows';
 
 const setup = workerData as RowSetup;
 const rowsText = rowMaker(setup);

@@ -24,8 +24,7 @@ import type { Delimiter } from '../import/rows';
 import { defaultRegistry } from '../engine/registry';
 import { CommandError, importOption, isNodeError, options, UsageError } from './args';
 import { ruleFilesFor } from './rules-check';
-import { csvCell, FACT_COLUMNS, OUTCOME_COLUMNS, rowMaker, SCORE_COLUMNS, type RowSetup } from './score-rows';
-import type { RowBatch, RowBatchDone } from './score-thread';
+import { csvCell, FACT_COLUMNS, OUTCOME_COLUMNS, rowMaker, SCORE_COLUMNS, type RowBatch, type RowBatchDone, type RowSetup } from './score-rows';
 
 export const SCORE_USAGE = `  tiermark score <file|folder> [more files or folders] --out <file.csv|file.json>
       [--format auto|${formatIds.join('|')}] [--map field=column,...]
