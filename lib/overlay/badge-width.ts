@@ -2,8 +2,10 @@ import type { BadgeLook } from './badge-index';
 
 /** The badge's font, on its host (see HOST_STYLE in overlay.ts); the pills inherit it. */
 export const BADGE_FONT = "12px/18px system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif";
-/** A pill's padding and border across (see the CSS in overlay.ts: 7 + 7, or 6 + 6 and a 1px border each side). */
+/** A pill's padding and border across (see the CSS in overlay.ts: 6 + 6 and a 1px border each side). */
 const PILL_EDGES = 14;
+/** Every pill's height, and so a badge's: the font's 18px line and a 1px border above and below. */
+export const BADGE_HEIGHT = 20;
 /** The gap between pills. */
 const PILL_GAP = 4;
 /** Measured text may round below what layout makes of it: a pixel more per pill. */
@@ -105,12 +107,26 @@ export class TableBadgeWidths {
    * badge sized before it among those on the page (`shown`), once, rather than the column a turn at a time.
    */
   size(host: HTMLElement, anchor: ChildNode, look: BadgeLook, shown: () => Iterable<HTMLElement>): void {
-    if (!this.inAutoTable(anchor)) return;
+    this.give(host, anchor, look, shown);
+  }
+
+  /**
+   * Sizes an empty host that keeps a badge's place after `anchor`, as wide as any badge there
+   * will be: false where it cannot be (not a cell of an auto-layout table, or no look measured yet).
+   */
+  keep(place: HTMLElement, anchor: ChildNode, shown: () => Iterable<HTMLElement>): boolean {
+    return this.give(place, anchor, null, shown);
+  }
+
+  private give(host: HTMLElement, anchor: ChildNode, look: BadgeLook | null, shown: () => Iterable<HTMLElement>): boolean {
+    if (!this.inAutoTable(anchor)) return false;
     const reserved = (this.reserved ??= new ReservedWidth(this.labels, canvasTextWidth(this.root)));
     const give = (to: HTMLElement) => reserved.px > 0 && to.style.setProperty('min-width', `${reserved.px}px`, 'important');
     if (reserved.fit(this.shopLooks(), look)) for (const other of shown()) if (this.sized.has(other)) give(other);
+    if (!look && reserved.px === 0) return false;
     this.sized.add(host);
     give(host);
+    return true;
   }
 
   private inAutoTable(anchor: ChildNode): boolean {

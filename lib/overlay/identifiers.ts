@@ -1,4 +1,4 @@
-import { HOST_CLASS, type Finder } from './overlay';
+import { OURS, type Finder } from './overlay';
 import type { Ref } from './site-adapter';
 
 const EMAIL = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/gi;
@@ -125,7 +125,7 @@ export function linkRefs(href: string, base = typeof location === 'undefined' ? 
  * badge after its content, never inside a link, and a row shows one badge per buyer.
  */
 export function identifierFinder(): Finder<Element> {
-  const readable = (element: Element) => !SKIP.has(element.tagName) && element.closest(`.${HOST_CLASS}, tm-card`) === null;
+  const readable = (element: Element) => !SKIP.has(element.tagName) && element.closest(`${OURS}, tm-card`) === null;
   const distinct = (refs: Ref[]) => {
     const seen = new Set<string>();
     return refs.filter((ref) => {
@@ -194,7 +194,7 @@ export function identifierFinder(): Finder<Element> {
     // After the holder's content, so never inside a link the holder contains.
     anchor: (holder) => {
       let last = holder.lastChild;
-      while (last && isElement(last) && last.classList.contains(HOST_CLASS)) last = last.previousSibling;
+      while (last && isElement(last) && last.matches(OURS)) last = last.previousSibling;
       return last;
     },
     row: (holder) => holder.closest(ROW) ?? repeatedAncestor(holder),

@@ -3,10 +3,14 @@ import type { BadgeView, RowMatch } from './badge-view';
 import { closeCard, closeCardOf } from './card';
 import { adoptSheet, sharedSheet } from './sheet';
 import { badgeFacts, rememberBadge, type BadgeFacts } from './inspect';
-import { BADGE_FONT, TableBadgeWidths, pillTexts } from './badge-width';
+import { BADGE_FONT, BADGE_HEIGHT, TableBadgeWidths, pillTexts } from './badge-width';
 import type { Ref, SiteAdapter } from './site-adapter';
 
 export const HOST_CLASS = 'tm-badge-host';
+/** An empty host that keeps a badge's place in a table until its look is known (see keepPlaces). */
+const PLACE_CLASS = 'tm-badge-place';
+/** Tiermark's own elements on a page, badges and kept places: never read as the page's. */
+export const OURS = `.${HOST_CLASS}, .${PLACE_CLASS}`;
 
 /**
  * Attributes whose change re-reads a row: where identifiers are read from (links, titles, values,
@@ -25,6 +29,11 @@ const KNOWN_FOR_MS = 3 * 60_000;
  * the insertion frame's render and 31 ms of script, 20 added 6 and 19.
  */
 const FIRST_TURN = 20;
+/**
+ * Rows past the first turn whose badges' places are kept from the task that found them (see
+ * keepPlaces): about what a window's height beyond the first screen holds on a console of 40px rows.
+ */
+const PLACES_AHEAD = 40;
 /**
  * After a scroll the turns start small: a frame that changes the page then waits on the raster of
  * what came into view too (see SCROLL_QUIET_MS), where a turn of 10 had made 51 ms frames.
@@ -113,16 +122,22 @@ export class TurnPacer {
  */
 const HOST_STYLE = `all: initial !important; display: inline-flex !important; gap: 4px !important; margin-left: 6px !important;
   vertical-align: middle !important; font: ${BADGE_FONT} !important; cursor: default !important; position: relative !important;`;
+/**
+ * A kept place, and the badge that fills it: its size fixed and its layout contained, so that
+ * filling it lays out only itself (see keepPlaces). Not its paint: the tooltip and the focus ring
+ * are drawn outside it.
+ */
+const PLACE_STYLE = `${HOST_STYLE} height: ${BADGE_HEIGHT}px !important; contain: size layout style !important;`;
 const FOCUS_RING = { outline: '2px solid #e4572e', 'outline-offset': '2px', 'border-radius': '9px' };
 
-// A pill's padding and border come to 14px across, as badge-width.ts counts them.
+// A pill's padding and border come to 14px across, and every pill is BADGE_HEIGHT tall, as badge-width.ts counts them.
 const CSS = `
 /* The tooltip is drawn here, not in a title attribute the page could read; shown while the badge is hovered or has the keyboard's focus. */
 .tm-tip { display: none; position: absolute; left: 0; top: calc(100% + 4px); z-index: 2147483645; max-width: 360px; width: max-content;
   padding: 3px 7px; border-radius: 5px; background: #222; color: #fff; white-space: normal; pointer-events: none; }
 .tm-tip.tm-shown:not(:empty) { display: block; }
-.tm-pill { display: inline-block; padding: 0 7px; border-radius: 9px; color: #fff; white-space: nowrap; }
-.tm-rule { background: #fff; border: 1px solid currentColor; padding: 0 6px; }
+.tm-pill { display: inline-block; padding: 0 6px; border: 1px solid transparent; border-radius: 9px; color: #fff; white-space: nowrap; }
+.tm-rule { background: #fff; border-color: currentColor; }
 .tm-ambiguous { background: #888; }
 /* On a dark system the tooltip turns light; the pills keep their colours, readable on a light or a dark console. */
 @media (prefers-color-scheme: dark) {
@@ -156,17 +171,26 @@ const HOVER_MS = 400;
 /** Opens a badge's history card: by click or key (it takes the focus), or by the mouse resting on it. */
 export type OpenCard = (badge: HTMLElement, customerKey: string, how: 'click' | 'hover') => void;
 
+/** An empty host of a badge's size, to keep its place: it says nothing, not even whether a badge will come. */
+function keptPlace(): HTMLElement {
+  const place = document.createElement('tm-badge');
+  place.className = PLACE_CLASS;
+  place.style.cssText = PLACE_STYLE;
+  return place;
+}
+
 /**
  * A badge host: a closed shadow root keeps the page's styles out and ours in, and the page's
  * scripts out of what it says. The host carries no customer data: who it is for is known only to
  * this script (inspect.ts), the tooltip is drawn inside, and its accessible name is the tier
- * alone, which the badge shows anyway. Text only, never markup.
+ * alone, which the badge shows anyway. Text only, never markup. A kept place, when given, becomes
+ * the host, its size as it was.
  */
-function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: OpenCard): HTMLElement {
+function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: OpenCard, place?: HTMLElement): HTMLElement {
   // A custom element name: a page's rules for span or div never select it.
-  const host = document.createElement('tm-badge');
+  const host = place ?? document.createElement('tm-badge');
   host.className = HOST_CLASS;
-  host.style.cssText = HOST_STYLE;
+  if (!place) host.style.cssText = HOST_STYLE;
   const shadow = host.attachShadow({ mode: 'closed' });
   adoptSheet(shadow, badgeSheet);
   const facts: BadgeFacts = { customerKey: null, labels: [], tooltip: '', ambiguous: null };
@@ -185,6 +209,8 @@ function renderBadge(look: BadgeLook, labels: OverlayLabels, onOpen?: OpenCard):
       tips.set(host, tip);
     }
     tip.classList.toggle('tm-shown', hovered || focusVisible);
+    // A contained host is a stacking context of its own: raised, its tooltip stays above the badges of the rows below.
+    host.style.setProperty('z-index', hovered || focusVisible ? '2147483645' : 'auto', 'important');
   };
   host.addEventListener('pointerenter', () => {
     hovered = true;
@@ -296,6 +322,8 @@ export interface Finder<T extends ChildNode> {
   attributes?: readonly string[];
   /** The finder's targets may stand in the page's open shadow roots: the overlay reads and watches them as it does the page. */
   readsShadowRoots?: boolean;
+  /** Each target is a row of a console's list, which mostly shows a badge: their places may be kept before their looks are known (see keepPlaces). */
+  keepsPlaces?: boolean;
 }
 
 /** The open shadow roots of an element and of the elements under it (not those nested in them). */
@@ -320,6 +348,7 @@ export function adapterFinder(adapter: SiteAdapter): Finder<Element> {
     around: (node) => rowAround(node, adapter.rows),
     refs: (row) => adapter.extract(row),
     anchor: (row) => adapter.anchor(row),
+    keepsPlaces: true,
   };
 }
 
@@ -392,10 +421,14 @@ export function badgesInFrames(document: Document): number {
   return count;
 }
 
-/** Whether a node is, or is inside, one of Tiermark's own badges. */
+/** Whether a node is, or is inside, one of Tiermark's own badges or kept places. */
 function ours(node: Node): boolean {
   const element = node instanceof Element ? node : node.parentElement;
-  return element !== null && element.closest(`.${HOST_CLASS}`) !== null;
+  return element !== null && element.closest(OURS) !== null;
+}
+
+function isOurs(element: Element): boolean {
+  return element.classList.contains(HOST_CLASS) || element.classList.contains(PLACE_CLASS);
 }
 
 export interface OverlayOptions {
@@ -476,9 +509,31 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   let reading: Cancel | null = null;
   const pacer = new TurnPacer();
   const widths = new TableBadgeWidths(root, labels, () => shopLooks?.() ?? null);
+  // Empty hosts keeping the places of badges to come, by target (see keepPlaces); and the targets
+  // this task found, in page order, up to as many as may have their places kept.
+  const kept = new Map<T, HTMLElement>();
+  const arrived: T[] = [];
+  /** The hosts a wider look widens: the badges shown and the places kept. */
+  const sizedHosts = function* () {
+    for (const badge of shown.values()) yield badge.host;
+    yield* kept.values();
+  };
   const current = (target: T) => {
     const badge = shown.get(target);
     return badge?.host.isConnected ? badge : null;
+  };
+  /** The target's kept place, if it still stands where its badge would go; else it goes. */
+  const placeFor = (target: T, anchor: ChildNode): HTMLElement | undefined => {
+    const place = kept.get(target);
+    kept.delete(target);
+    if (place?.isConnected && place.previousSibling === anchor) return place;
+    place?.remove();
+    return undefined;
+  };
+  /** The target shows no badge after all: its kept place goes. */
+  const release = (target: T) => {
+    kept.get(target)?.remove();
+    kept.delete(target);
   };
   const unbadge = (target: T) => {
     const badge = shown.get(target);
@@ -491,10 +546,11 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     let badge = current(target);
     if (!badge) {
       const anchor = finder.anchor(target);
-      if (!anchor) return;
-      const host = renderBadge(look, labels, onOpen);
-      widths.size(host, anchor, look, () => Array.from(shown.values(), (shownBadge) => shownBadge.host));
-      anchor.after(host);
+      if (!anchor) return release(target);
+      const place = placeFor(target, anchor);
+      const host = renderBadge(look, labels, onOpen, place);
+      widths.size(host, anchor, look, sizedHosts);
+      if (!place) anchor.after(host);
       share -= 1;
       shown.set(target, (badge = { host, look: lookKey(look), described: false, key }));
     }
@@ -516,6 +572,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     }
     if (!look || (match?.kind === 'customer' && !claimRow(target, match.view.customerKey))) {
       if (badge) unbadge(target);
+      release(target);
       waiting.delete(target);
       undescribed.delete(target);
       if (!look) unwatch(target);
@@ -657,7 +714,10 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     waiting.delete(target);
     pending.delete(target);
     undescribed.delete(target);
-    if (refs.length === 0) return unwatch(target);
+    if (refs.length === 0) {
+      release(target);
+      return unwatch(target);
+    }
     const cached = known.get(key);
     if (cached && performance.now() - cached.at < KNOWN_FOR_MS) {
       show(target, key, cached.look, cached.match);
@@ -674,8 +734,9 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   };
   /** Reads the targets in and around a node: this turn's share now, the rest after the next paint. */
   const collect = (node: Element) => {
-    if (node.classList.contains(HOST_CLASS)) return;
+    if (isOurs(node)) return;
     for (const target of finder.targets(node)) {
+      if (finder.keepsPlaces && arrived.length < FIRST_TURN + PLACES_AHEAD) arrived.push(target);
       if (reads > 0) {
         reads -= 1;
         unread.delete(target);
@@ -718,6 +779,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     reads = FIRST_TURN;
     share = previewing?.() === true ? FIRST_TURN : 0;
     collect(root.body);
+    keepPlaces();
     // With no index on the page, asked in this task: a timer's task waits behind the page's first
     // frame. With one, the lookup that says whose each badge is can wait for it.
     if (share > 0) schedule();
@@ -740,8 +802,36 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     // One turn between paints: back to back, reading turns made frames of 55–60 ms with nothing drawn.
     readLater();
   }
-  /** Badges whose target has left the page, or whose anchor the page took away, go. */
+  /**
+   * Keeps the places of the badges to come near the first turn's, in the task that found their
+   * rows: an empty host of the badge's size after each one's anchor, in a table whose badges are
+   * given one width (see TableBadgeWidths), laid out with the rows' own insertion. A badge that
+   * later goes in fills its place, and lays out only itself; a new host in a table lays the whole
+   * table out again (on a 500-row console, a later turn of 10 badges rendered in 7–13 ms filling
+   * places, 17–29 ms as new hosts). Rows whose look the page knows to be none, and those past
+   * PLACES_AHEAD, keep none; a place whose row shows no badge after all goes (see `release`).
+   */
+  function keepPlaces(): void {
+    const found = arrived.splice(0);
+    for (const target of found) {
+      if (!target.isConnected || current(target) || kept.get(target)?.isConnected) continue;
+      // Read and unbadged with the page's index at hand: the index said none.
+      if (!unread.has(target) && (!pending.has(target) || previewing?.() === true)) continue;
+      const anchor = finder.anchor(target);
+      if (!anchor) continue;
+      const place = keptPlace();
+      if (!widths.keep(place, anchor, sizedHosts)) continue;
+      anchor.after(place);
+      kept.set(target, place);
+    }
+  }
+  /** Badges whose target has left the page, or whose anchor the page took away, go; so do their kept places. */
   const sweep = () => {
+    for (const [target, place] of kept) {
+      if (target.isConnected && place.isConnected) continue;
+      place.remove();
+      kept.delete(target);
+    }
     for (const [target, badge] of shown) {
       if (!target.isConnected || !badge.host.isConnected) unbadge(target);
     }
@@ -789,7 +879,10 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     share = firstFrameAhead ? FIRST_TURN : 0;
     return batch.filter(([target, entry], i) => {
       const look = found[i] ?? null;
-      if (!look) remember(entry.key, { match: { kind: 'none' }, look: null, at: now });
+      if (!look) {
+        remember(entry.key, { match: { kind: 'none' }, look: null, at: now });
+        release(target);
+      }
       else show(target, entry.key, look);
       // A badge that waits for its row to come near the view is looked up once it goes in (`put`).
       if (look && waiting.has(target)) {
@@ -841,16 +934,17 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       let around = false;
       for (const node of record.addedNodes) {
         if (!(node instanceof Element)) around = true;
-        else if (!node.classList.contains(HOST_CLASS)) collect(node);
+        else if (!isOurs(node)) collect(node);
       }
       for (const node of record.removedNodes) {
-        if (node instanceof Element && node.classList.contains(HOST_CLASS)) continue;
+        if (node instanceof Element && isOurs(node)) continue;
         removed = around = true;
       }
       if (around) changed.add(record.target);
     }
     if (removed) sweep();
     for (const node of changed) if (node.isConnected) for (const target of finder.around(node)) take(target);
+    keepPlaces();
     schedule();
   });
   // Attribute changes too: identifiers hide in link targets and titles, and a reused row may change only those.
@@ -881,7 +975,8 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
       places.clear();
       placeOf.clear();
       shown.clear();
-      for (const host of root.querySelectorAll(`.${HOST_CLASS}`)) host.remove();
+      kept.clear();
+      for (const host of root.querySelectorAll(OURS)) host.remove();
       closeCard();
     },
   };

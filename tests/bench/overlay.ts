@@ -8,7 +8,7 @@ import { demoOrders } from '../../lib/demo/shop';
 import { ensureChromium } from '../e2e/chromium.mjs';
 import { importAndScore, openEmptyDashboard } from '../e2e/extension';
 import { FIXTURES, ROOT } from '../helpers';
-import { FRAME_PARTS, NEAR_ROW, watchLoad } from './watch-load';
+import { BADGE_MUTATIONS, BADGES_IN, FRAME_PARTS, NEAR_ROW, watchLoad } from './watch-load';
 
 const ROWS = 500;
 const RUNS = 20;
@@ -61,10 +61,10 @@ export async function overlayBench(): Promise<void> {
       const check = (now) => { if (badged === null && near !== null && near.every((row) => badgedAt.has(row))) { badged = now; allIn(); } };
       const watcher = new MutationObserver((records) => {
         const now = performance.now();
-        for (const record of records) for (const node of record.addedNodes) if (node.localName === 'tm-badge') badgedAt.set(node.closest('.trade-order-main'), now);
+        for (const record of records) for (const node of (${BADGES_IN})(record)) badgedAt.set(node.closest('.trade-order-main'), now);
         check(now);
       });
-      watcher.observe(list, { childList: true, subtree: true });
+      watcher.observe(list, ${BADGE_MUTATIONS});
       const started = performance.now();
       list.innerHTML = ${JSON.stringify(rows)};
       const inserted = performance.now();
@@ -88,7 +88,7 @@ export async function overlayBench(): Promise<void> {
       const far = [...list.children].filter((row) => !near.includes(row));
       return {
         nearRows: near.length,
-        farBadged: far.filter((row) => row.querySelector('tm-badge')).length,
+        farBadged: far.filter((row) => row.querySelector('.tm-badge-host')).length,
         insertMs: inserted - started,
         firstScreenMs: firstScreen,
         firstScreenRows: inView.length,
@@ -139,9 +139,9 @@ export async function overlayBench(): Promise<void> {
         const [order, nick, link] = identities[(at + 1 + i * 53) % rows.length];
         const badged = new Promise((resolve) => {
           const watcher = new MutationObserver((records) => {
-            for (const record of records) for (const node of record.addedNodes) if (node.localName === 'tm-badge') { watcher.disconnect(); resolve(performance.now()); }
+            for (const record of records) if ((${BADGES_IN})(record).length > 0) { watcher.disconnect(); resolve(performance.now()); }
           });
-          watcher.observe(row, { childList: true, subtree: true });
+          watcher.observe(row, ${BADGE_MUTATIONS});
           setTimeout(() => { watcher.disconnect(); resolve(Infinity); }, 3000);
         });
         const started = performance.now();
@@ -160,7 +160,7 @@ export async function overlayBench(): Promise<void> {
     const scrollMeasure = (expectBadges: boolean) => `(async () => {
       const rows = [...document.querySelectorAll('#sold-list .trade-order-main')];
       const inView = () => rows.filter((row) => { const box = row.getBoundingClientRect(); return box.bottom > 0 && box.top < innerHeight; });
-      const badged = (row) => row.querySelector('tm-badge') !== null;
+      const badged = (row) => row.querySelector('.tm-badge-host') !== null;
       window.__frames.length = 0;
       const started = performance.now();
       const scrolls = [];
@@ -178,7 +178,7 @@ export async function overlayBench(): Promise<void> {
         if (${expectBadges} && missing.length > 0) {
           await new Promise((resolve) => {
             const watcher = new MutationObserver(() => { if (missing.every(badged)) { watcher.disconnect(); resolve(); } });
-            watcher.observe(document.getElementById('sold-list'), { childList: true, subtree: true });
+            watcher.observe(document.getElementById('sold-list'), ${BADGE_MUTATIONS});
             setTimeout(() => { watcher.disconnect(); resolve(); }, 3000);
           });
           waits.push(performance.now() - scrolled);

@@ -43,10 +43,13 @@ export async function sellerPageBench(browser: LoadedExtension, dashboard: Page,
   await close();
   console.log(`seller page, ${customers.toLocaleString('en')} customers  badge index ${index.entries.toLocaleString('en')} identifiers in ${index.shards.toLocaleString('en')} shards, ${index.looks} looks; the ${orders.length}-row page's looks answer ${fmt(index.bytes / 1e3, 1)} kB (${index.badged} badged)`);
   loads.forEach((run, i) => {
-    console.log(`  load ${i + 1}: ${run.badges} of the ${run.near} orders near the view badged (of ${orders.length}), the first ${fmt(run.firstMs ?? NaN, 0)} ms and the last ${fmt(run.allMs ?? NaN, 0)} ms after DOMContentLoaded; longest frame before the first badge ${fmt(run.startingMs, 0)} ms, after it ${fmt(run.badgingMs, 0)} ms (0 = none over 50)`);
+    console.log(`  load ${i + 1}: ${run.badges} of the ${run.near} orders near the view badged (of ${orders.length}), the first ${fmt(run.firstMs ?? NaN, 0)} ms and the last ${fmt(run.allMs ?? NaN, 0)} ms after DOMContentLoaded; longest frame before the first badge ${fmt(run.startingMs, 0)} ms, after it ${fmt(run.badgingMs, 0)} ms (0 = none over 50), the main thread held ${fmt(run.badgingBlockingMs, 0)} ms past 50 in it`);
   });
   const badging = Math.max(...loads.map((run) => run.badgingMs));
-  console.log(`  longest frame while badging ${fmt(badging, 0)} ms  (target none over 50 ms)  ${badging <= 50 ? 'ok' : 'MISSED'}`);
+  const blocking = Math.max(...loads.map((run) => run.badgingBlockingMs));
+  // The issue's target is Tiermark's tasks; the frames, waits for the compositor included, are the stricter measure.
+  console.log(`  while badging: the main thread held past 50 ms at a time (a task and its rendering) ${blocking > 0 ? `${fmt(blocking, 0)} ms past` : 'never'}  (target no task over 50 ms)  ${blocking > 0 ? 'MISSED' : 'ok'}`);
+  console.log(`  longest frame while badging ${fmt(badging, 0)} ms, waits for the compositor included  (none over 50 ms: stricter than the target)  ${badging <= 50 ? 'ok' : 'over'}`);
   // A page's first change after loading lays it out and paints it afresh (Chromium's caches from
   // the parse do not serve it): Tiermark's first turn after the page's first frame is that change.
   const changes = (k: number) => alone.map((run) => run.changesMs[k]!).sort((a, b) => a - b);
@@ -88,6 +91,10 @@ async function sellerPage(browser: LoadedExtension, orders: readonly string[]) {
         startingMs: Math.max(0, ...window.__load.frames.filter((f) => f.startTime >= ready && f.startTime < first).map((f) => f.duration)),
         // Frames that start after the first badge: the page does nothing then, so these are Tiermark's turns.
         badgingMs: Math.max(0, ...window.__load.frames.filter((f) => f.startTime >= first).map((f) => f.duration)),
+        // Of those, the main thread held past 50 ms at a time: a task's time past 50 ms, the rendering
+        // counted with the task before it (the frame's blockingDuration). A frame long only while the
+        // compositor rasters the page's first paint holds none.
+        badgingBlockingMs: Math.max(0, ...window.__load.frames.filter((f) => f.startTime >= first).map((f) => f.blockingDuration)),
         // The page alone: what its own first change after loading costs (one row's date rewritten), and a second one.
         changesMs: ${rows} > 0 ? [] : await (async () => {
           const cells = [...document.querySelectorAll('tbody tr td:nth-child(3) span')];
@@ -104,7 +111,7 @@ async function sellerPage(browser: LoadedExtension, orders: readonly string[]) {
           return spent;
         })(),
       };
-    })()`)) as { near: number; badges: number; firstMs: number | null; allMs: number | null; startingMs: number; badgingMs: number; changesMs: number[] };
+    })()`)) as { near: number; badges: number; firstMs: number | null; allMs: number | null; startingMs: number; badgingMs: number; badgingBlockingMs: number; changesMs: number[] };
   };
   return { load, close: () => page.close() };
 }

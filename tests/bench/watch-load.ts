@@ -29,6 +29,14 @@ export const FRAME_PARTS = `(frame) => ({
   beforeRenderMs: Math.round((frame.renderStart || frame.startTime + frame.duration) - frame.startTime - frame.scripts.reduce((sum, s) => sum + s.duration, 0)),
 })`;
 
+/**
+ * In-page source of a function giving the badges a mutation record shows going in: a new badge's
+ * host, or a kept place filled (its class becomes the host's; an empty place is no badge).
+ */
+export const BADGES_IN = `(record) => (record.type === 'attributes' ? [record.target] : [...record.addedNodes]).filter((node) => node.localName === 'tm-badge' && node.classList.contains('tm-badge-host'))`;
+/** In-page source of the MutationObserver options BADGES_IN needs. */
+export const BADGE_MUTATIONS = `{ childList: true, subtree: true, attributes: true, attributeFilter: ['class'] }`;
+
 export const watchLoad = (row: string) => `window.__load = { badgedAt: new Map(), frames: [], waiters: [] };
   window.__load.badged = (want) => new Promise((resolve) => {
     const done = () => (typeof want === 'number' ? window.__load.badgedAt.size >= want : want.every((row) => window.__load.badgedAt.has(row)));
@@ -61,6 +69,6 @@ export const watchLoad = (row: string) => `window.__load = { badgedAt: new Map()
   });
   new MutationObserver((records) => {
     const now = performance.now();
-    for (const record of records) for (const node of record.addedNodes) if (node.localName === 'tm-badge') window.__load.badgedAt.set(node.closest(${JSON.stringify(row)}), now);
+    for (const record of records) for (const node of (${BADGES_IN})(record)) window.__load.badgedAt.set(node.closest(${JSON.stringify(row)}), now);
     window.__load.waiters = window.__load.waiters.filter(([done, resolve]) => (done() ? (resolve(), false) : true));
-  }).observe(document, { childList: true, subtree: true });`;
+  }).observe(document, ${BADGE_MUTATIONS});`;

@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   await until(async () => (await describedBadges(seller)) >= 2, 30_000);
   await shoot(seller, 'seller-console');
   // One click on a badge: the buyer's history card.
-  await seller.locator('tm-badge').nth(1).click();
+  await seller.locator('.tm-badge-host').nth(1).click();
   await seller.locator('tm-card').waitFor();
   await until(async () => (await cardElements(seller, '[role=dialog]')) !== null);
   await seller.screenshot({ path: join(OUT, 'seller-console-card.png') });

@@ -142,13 +142,13 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     });
     await page.goto(`${ORDERS}?long=1`);
     // Every row within a window's height of the view badged (all 300 are known orders).
-    const nearRows = () => page.evaluate(() => [...document.querySelectorAll('#orders-body tr')].filter((row) => row.getBoundingClientRect().bottom <= 2 * innerHeight).map((row) => row.querySelectorAll('tm-badge').length));
+    const nearRows = () => page.evaluate(() => [...document.querySelectorAll('#orders-body tr')].filter((row) => row.getBoundingClientRect().bottom <= 2 * innerHeight).map((row) => row.querySelectorAll('.tm-badge-host').length));
     await expect.poll(async () => (await nearRows()).every((n) => n === 1), { timeout: 15_000 }).toBe(true);
     expect((await nearRows()).length).toBeGreaterThan(40);
     const shown = await page.evaluate(() => {
       const seen = (window as unknown as { __seen: { widths: Array<[number, number]>; firstBadge: number } }).__seen;
       return {
-        badgeWidths: [...document.querySelectorAll('tm-badge')].map((badge) => Math.round(badge.getBoundingClientRect().width * 2) / 2),
+        badgeWidths: [...document.querySelectorAll('.tm-badge-host')].map((badge) => Math.round(badge.getBoundingClientRect().width * 2) / 2),
         columnWidths: seen.widths.filter(([at]) => at >= seen.firstBadge).map(([, width]) => width),
       };
     });
@@ -163,9 +163,69 @@ describe('badges on the Shopify admin, JD and 抖店 order lists', () => {
     await browser.context.route(`${ORDERS}?long=1&fixed=1`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: body.replace('</head>', '<style>table { table-layout: fixed; width: 100%; }</style></head>') }));
     await page.goto(`${ORDERS}?long=1&fixed=1`);
     await expect.poll(async () => (await nearRows()).every((n) => n === 1), { timeout: 15_000 }).toBe(true);
-    const fixedWidths = await page.evaluate(() => [...document.querySelectorAll('tm-badge')].map((badge) => Math.round(badge.getBoundingClientRect().width * 2) / 2));
+    const fixedWidths = await page.evaluate(() => [...document.querySelectorAll('.tm-badge-host')].map((badge) => Math.round(badge.getBoundingClientRect().width * 2) / 2));
     expect(new Set(fixedWidths).size).toBeGreaterThan(1);
     await page.close();
+  });
+
+  it('keeps the places of the badges past the first screen’s in the task that shows the rows: each badge fills its own place, a stranger’s place goes', async () => {
+    // In front: a tab behind others gets a frame a second, and the later turns go by frames.
+    await admin.bringToFront();
+    await admin.goto(ORDERS);
+    await expect.poll(() => describedBadges(admin), { timeout: 15_000 }).toBe(3);
+    // The list re-rendered with 120 orders: every fifth a customer not in the imports.
+    const fixturePage = readFileSync(join(FIXTURES, 'sites/shopify-admin/orders.html'), 'utf8');
+    const from = fixturePage.indexOf('<tr id="gid://shopify/Order/5550001"');
+    const template = fixturePage.slice(from, fixturePage.indexOf('</tr>', from) + 5);
+    const names = Array.from({ length: 120 }, (_, i) => (i % 5 === 2 ? '#1099' : ['#1001', '#1003', '#1007', '#1004', '#1002'][i % 5]!));
+    // Known by their order names alone: no customer's name in the rows.
+    const html = names.map((name, i) => template.replaceAll('5550001', String(7_100_000 + i)).replaceAll('#1001', name).replace('Ada Lovelace', '—')).join('\n');
+    const seen = await admin.evaluate(async (html) => {
+      const body = document.getElementById('orders-body')!;
+      body.innerHTML = html;
+      // The overlay's observer runs first: what it put in the rows' task.
+      await Promise.resolve();
+      const rows = [...body.querySelectorAll('tr')];
+      const inTask = rows.map((row) => row.querySelector('tm-badge'));
+      const box = (element: Element | null) => {
+        const rect = element?.getBoundingClientRect();
+        return rect ? `${rect.width}×${rect.height}` : null;
+      };
+      const placeBoxes = inTask.map(box);
+      const placeAttributes = inTask[30] ? [...inTask[30].attributes].map((a) => a.name).sort() : [];
+      const classes = inTask.map((element) => element?.className ?? null);
+      // Rows within a window's height below the view.
+      const near = (row: Element) => row.getBoundingClientRect().top < 2 * innerHeight;
+      const stranger = (i: number) => i % 5 === 2;
+      const settled = () => rows.every((row, i) => !near(row) || (stranger(i) ? row.querySelector('tm-badge') === null : row.querySelector('.tm-badge-host') !== null));
+      // Later turns wait for the page's frames to come at their pace again: on a busy machine, seconds.
+      const deadline = performance.now() + 45_000;
+      while (!settled() && performance.now() < deadline) await new Promise(requestAnimationFrame);
+      return {
+        classes,
+        placeAttributes,
+        settled: settled(),
+        kept: rows.flatMap((row, i) => (i >= 20 && i < 60 && near(row) && !stranger(i) ? [{ i, same: row.querySelector('tm-badge') === inTask[i], host: row.querySelector('tm-badge')!.className, box: box(row.querySelector('tm-badge')), placed: placeBoxes[i] }] : [])),
+        strangersNear: rows.filter((row, i) => stranger(i) && i < 60 && near(row)).length,
+      };
+    }, html);
+    // The first screen's badges in the task; strangers none.
+    expect(seen.classes.slice(0, 20)).toEqual(names.slice(0, 20).map((name) => (name === '#1099' ? null : 'tm-badge-host')));
+    // The next 40 rows' places kept in the same task, strangers' too (their look was not known yet); none past them.
+    expect(seen.classes.slice(20, 60)).toEqual(Array(40).fill('tm-badge-place'));
+    expect(seen.classes.slice(60).every((name) => name === null)).toBe(true);
+    // A place says nothing: no attribute but its class and its style.
+    expect(seen.placeAttributes).toEqual(['class', 'style']);
+    expect(seen.settled).toBe(true);
+    // Each near customer's badge is the very element that kept its place, the same size: nothing else in the table moved.
+    expect(seen.kept.length).toBeGreaterThan(10);
+    for (const row of seen.kept) expect(row).toEqual({ i: row.i, same: true, host: 'tm-badge-host', box: row.placed, placed: row.placed });
+    expect(seen.strangersNear).toBeGreaterThan(3);
+    // On the right customers.
+    const rows = admin.locator('#orders-body tr');
+    expect(await customerOf(rows.nth(20))).toBe('shopify:ada@example.com');
+    expect(await customerOf(rows.nth(21))).toBe('shopify:grace@example.com');
+    expect(await tierOf(rows.nth(25))).toBe('Premier VIP');
   });
 
   it('badges the customer on a Shopify order page and on the customers list', async () => {
