@@ -119,7 +119,7 @@ export class TableBadgeWidths {
   }
 
   private give(host: HTMLElement, anchor: ChildNode, look: BadgeLook | null, shown: () => Iterable<HTMLElement>): boolean {
-    if (!this.inAutoTable(anchor)) return false;
+    if (!this.autoTable(anchor)) return false;
     const reserved = (this.reserved ??= new ReservedWidth(this.labels, canvasTextWidth(this.root)));
     const give = (to: HTMLElement) => reserved.px > 0 && to.style.setProperty('min-width', `${reserved.px}px`, 'important');
     if (reserved.fit(this.shopLooks(), look)) for (const other of shown()) if (this.sized.has(other)) give(other);
@@ -129,11 +129,12 @@ export class TableBadgeWidths {
     return true;
   }
 
-  private inAutoTable(anchor: ChildNode): boolean {
+  /** The auto-layout table in whose cell `anchor` stands, if any, of `rows` rows or more (a style read, once per table). */
+  autoTable(anchor: ChildNode, rows = 0): HTMLTableElement | null {
     const table = anchor.parentElement?.closest('td, th')?.closest('table');
-    if (!table) return false;
+    if (!table || table.rows.length < rows) return null;
     let auto = this.autoTables.get(table);
     if (auto === undefined) this.autoTables.set(table, (auto = getComputedStyle(table).tableLayout !== 'fixed'));
-    return auto;
+    return auto ? table : null;
   }
 }

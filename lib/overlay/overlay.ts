@@ -35,6 +35,12 @@ const FIRST_TURN = 20;
  */
 const PLACES_AHEAD = 40;
 /**
+ * Places are kept only in a table of this many rows or more: a new host lays out its whole table
+ * again, which costs a frame in a long list; in a small table (a console that shows each order as
+ * a table of its own) it costs little, and 40 places cost the rows' own frame some 5–10 ms.
+ */
+const PLACES_FROM_ROWS = 100;
+/**
  * After a scroll the turns start small: a frame that changes the page then waits on the raster of
  * what came into view too (see SCROLL_QUIET_MS), where a turn of 10 had made 51 ms frames.
  */
@@ -808,19 +814,29 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
    * given one width (see TableBadgeWidths), laid out with the rows' own insertion. A badge that
    * later goes in fills its place, and lays out only itself; a new host in a table lays the whole
    * table out again (on a 500-row console, a later turn of 10 badges rendered in 7–13 ms filling
-   * places, 17–29 ms as new hosts). Rows whose look the page knows to be none, and those past
-   * PLACES_AHEAD, keep none; a place whose row shows no badge after all goes (see `release`).
+   * places, 17–29 ms as new hosts). Rows whose look the page knows to be none, those past
+   * PLACES_AHEAD and those of a small table keep none; a place whose row shows no badge after
+   * all goes (see `release`).
    */
   function keepPlaces(): void {
-    const found = arrived.splice(0);
-    for (const target of found) {
-      if (!target.isConnected || current(target) || kept.get(target)?.isConnected) continue;
+    const found = arrived.splice(0).filter((target) => {
+      if (!target.isConnected || current(target) || kept.get(target)?.isConnected) return false;
       // Read and unbadged with the page's index at hand: the index said none.
-      if (!unread.has(target) && (!pending.has(target) || previewing?.() === true)) continue;
+      return unread.has(target) || (pending.has(target) && previewing?.() !== true);
+    });
+    // Every anchor and its table read before any place goes in: a table's style read after an
+    // insertion recalculates the page's styles. A console's rows share their markup: once one row's
+    // anchor is in no long table, neither are the others' (reading an anchor parses a link).
+    const spots: Array<{ target: T; anchor: ChildNode }> = [];
+    for (const target of found) {
       const anchor = finder.anchor(target);
       if (!anchor) continue;
+      if (!widths.autoTable(anchor, PLACES_FROM_ROWS)) break;
+      spots.push({ target, anchor });
+    }
+    for (const { target, anchor } of spots) {
       const place = keptPlace();
-      if (!widths.keep(place, anchor, sizedHosts)) continue;
+      if (!widths.keep(place, anchor, sizedHosts)) return;
       anchor.after(place);
       kept.set(target, place);
     }

@@ -113,6 +113,8 @@ describe('badges on Taobao 已卖出的宝贝', () => {
       const rows = [...list.querySelectorAll('.trade-order-main')];
       const badged = (row: Element) => row.querySelectorAll('tm-badge').length;
       const inTask = new Set(rows.filter((row) => badged(row) > 0));
+      // Each order a table of its own: a new badge lays out only its own, so no place is kept ahead.
+      const placesKept = list.querySelectorAll('.tm-badge-place').length;
       // Partly within the window and the given window heights above and below it; or wholly.
       const within = (row: Element, above: number, below: number, wholly = false) => {
         const box = row.getBoundingClientRect();
@@ -140,9 +142,10 @@ describe('badges on Taobao 已卖出的宝贝', () => {
       const most = Math.max(...rows.map(badged));
       scrollTo(0, 0);
       list.innerHTML = clean.innerHTML;
-      return { rows: rows.length, inTask: inTask.size, inView: inView.length, viewBadged, near: near.length, nearBadged, far: far.length, farBadgedLater, end: end.length, endBadged, most };
+      return { rows: rows.length, placesKept, inTask: inTask.size, inView: inView.length, viewBadged, near: near.length, nearBadged, far: far.length, farBadgedLater, end: end.length, endBadged, most };
     });
     expect(shown.rows).toBe(500);
+    expect(shown.placesKept).toBe(0);
     expect(shown.inView).toBeGreaterThan(0);
     expect(shown.viewBadged).toBe(true);
     expect(shown.inTask).toBeLessThan(500);
