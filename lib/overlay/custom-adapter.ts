@@ -38,6 +38,7 @@ export function customFinder(adapter: CustomAdapter): Finder<Element> {
     },
     anchor: identifier,
     attributes: attribute ? [attribute] : [],
+    keepsPlace: () => true,
   };
 }
 
@@ -60,6 +61,8 @@ export function withIdentifiers(custom: Finder<Element>, rowSelector: string, id
     refs: (target) => (isRow(target) ? custom.refs(target) : identifiers.refs(target)),
     anchor: (target) => (isRow(target) ? custom.anchor(target) : identifiers.anchor(target)),
     row: (target) => (isRow(target) ? null : (identifiers.row?.(target) ?? null)),
+    // The seller's rows, not the words of the page around them.
+    keepsPlace: (target) => isRow(target) && (custom.keepsPlace?.(target) ?? false),
     attributes: [...(custom.attributes ?? []), ...(identifiers.attributes ?? [])],
     readsShadowRoots: identifiers.readsShadowRoots,
   };

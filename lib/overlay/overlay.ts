@@ -328,8 +328,8 @@ export interface Finder<T extends ChildNode> {
   attributes?: readonly string[];
   /** The finder's targets may stand in the page's open shadow roots: the overlay reads and watches them as it does the page. */
   readsShadowRoots?: boolean;
-  /** Each target is a row of a console's list, which mostly shows a badge: their places may be kept before their looks are known (see keepPlaces). */
-  keepsPlaces?: boolean;
+  /** Whether the target is a row of a console's list, which mostly shows a badge: its place may be kept before its look is known (see keepPlaces). */
+  keepsPlace?(target: T): boolean;
 }
 
 /** The open shadow roots of an element and of the elements under it (not those nested in them). */
@@ -354,7 +354,7 @@ export function adapterFinder(adapter: SiteAdapter): Finder<Element> {
     around: (node) => rowAround(node, adapter.rows),
     refs: (row) => adapter.extract(row),
     anchor: (row) => adapter.anchor(row),
-    keepsPlaces: true,
+    keepsPlace: () => true,
   };
 }
 
@@ -742,7 +742,7 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
   const collect = (node: Element) => {
     if (isOurs(node)) return;
     for (const target of finder.targets(node)) {
-      if (finder.keepsPlaces && arrived.length < FIRST_TURN + PLACES_AHEAD) arrived.push(target);
+      if (arrived.length < FIRST_TURN + PLACES_AHEAD && finder.keepsPlace?.(target)) arrived.push(target);
       if (reads > 0) {
         reads -= 1;
         unread.delete(target);

@@ -1,6 +1,7 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import { customFinder, refOf } from '../../../lib/overlay/custom-adapter';
+import { customFinder, refOf, withIdentifiers } from '../../../lib/overlay/custom-adapter';
+import { identifierFinder } from '../../../lib/overlay/identifiers';
 import { customAdapterMatches, customAdapterProblems, originOf } from '../../../lib/sites';
 
 const adapter = { id: 'a', urlPattern: 'https://erp.example.com/orders*', rowSelector: 'tr.o', identifierSelector: '.no', regex: '单号[:：](\\d+)' };
@@ -25,6 +26,14 @@ describe('a console the seller describes', () => {
     expect(customAdapterProblems({ ...adapter, identifierAttribute: 'data order' }, ['https://erp.example.com'], document).map((p) => p.en)).toEqual([
       '"data order" is not an attribute name; write one such as href, title or data-order-id, or leave it empty to read the text.',
     ]);
+  });
+
+  it('keeps badges’ places ahead for the described rows only, not for identifiers in the page around them', () => {
+    const { document } = parseHTML('<div><p class="note">退款 2847561230009</p><table><tr class="o"><td class="no">单号：2847561230001</td></tr></table></div>');
+    const finder = withIdentifiers(customFinder(adapter), adapter.rowSelector, identifierFinder());
+    const targets = [...finder.targets(document.querySelector('div')!)];
+    expect(targets.filter((target) => finder.keepsPlace?.(target)).map((target) => target.className)).toEqual(['o']);
+    expect(targets.filter((target) => !finder.keepsPlace?.(target)).map((target) => target.className)).toEqual(['note']);
   });
 
   it('tells emails, order numbers and buyer ids apart', () => {
