@@ -433,6 +433,7 @@ function ours(node: Node): boolean {
   return element !== null && element.closest(OURS) !== null;
 }
 
+/** Whether an element is one of Tiermark's own badges or kept places (not inside one). */
 function isOurs(element: Element): boolean {
   return element.classList.contains(HOST_CLASS) || element.classList.contains(PLACE_CLASS);
 }
@@ -895,11 +896,11 @@ export function startOverlay<T extends ChildNode>(finder: Finder<T>, root: Docum
     share = firstFrameAhead ? FIRST_TURN : 0;
     return batch.filter(([target, entry], i) => {
       const look = found[i] ?? null;
-      if (!look) {
+      if (look) show(target, entry.key, look);
+      else {
         remember(entry.key, { match: { kind: 'none' }, look: null, at: now });
         release(target);
       }
-      else show(target, entry.key, look);
       // A badge that waits for its row to come near the view is looked up once it goes in (`put`).
       if (look && waiting.has(target)) {
         undescribed.set(target, entry);
