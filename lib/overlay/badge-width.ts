@@ -95,6 +95,8 @@ export class TableBadgeWidths {
   private readonly autoTables = new WeakMap<Element, boolean>();
   /** The hosts given the width, to widen when a wider look comes. */
   private readonly sized = new WeakSet<HTMLElement>();
+  /** New hosts to size at the end of the task (see `size`). */
+  private unsized: Array<{ host: HTMLElement; anchor: ChildNode; look: BadgeLook; shown: () => Iterable<HTMLElement> }> = [];
 
   constructor(
     private readonly root: Document,
@@ -103,11 +105,19 @@ export class TableBadgeWidths {
   ) {}
 
   /**
-   * Sizes a new badge's host, to go after `anchor`. A look wider than any before widens every
+   * Sizes a new badge's host, placed after `anchor`. A look wider than any before widens every
    * badge sized before it among those on the page (`shown`), once, rather than the column a turn at a time.
+   * The hosts a task places are sized together at its end, before the page is drawn, their tables
+   * read before any is given its width: a table's style read after each insertion recalculated the
+   * page's styles each time (2–7 ms for a first turn on a console whose every order is a table).
    */
   size(host: HTMLElement, anchor: ChildNode, look: BadgeLook, shown: () => Iterable<HTMLElement>): void {
-    this.give(host, anchor, look, shown);
+    if (this.unsized.push({ host, anchor, look, shown }) > 1) return;
+    queueMicrotask(() => {
+      const hosts = this.unsized.filter(({ host, anchor }) => host.isConnected && this.autoTable(anchor));
+      this.unsized = [];
+      for (const { host, anchor, look, shown } of hosts) this.give(host, anchor, look, shown);
+    });
   }
 
   /**
