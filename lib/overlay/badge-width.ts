@@ -116,7 +116,7 @@ export class TableBadgeWidths {
     queueMicrotask(() => {
       const hosts = this.unsized.filter(({ host, anchor }) => host.isConnected && this.autoTable(anchor));
       this.unsized = [];
-      for (const { host, anchor, look, shown } of hosts) this.give(host, anchor, look, shown);
+      for (const { host, look, shown } of hosts) this.give(host, look, shown);
     });
   }
 
@@ -125,11 +125,11 @@ export class TableBadgeWidths {
    * will be: false where it cannot be (not a cell of an auto-layout table, or no look measured yet).
    */
   keep(place: HTMLElement, anchor: ChildNode, shown: () => Iterable<HTMLElement>): boolean {
-    return this.give(place, anchor, null, shown);
+    return this.autoTable(anchor) !== null && this.give(place, null, shown);
   }
 
-  private give(host: HTMLElement, anchor: ChildNode, look: BadgeLook | null, shown: () => Iterable<HTMLElement>): boolean {
-    if (!this.autoTable(anchor)) return false;
+  /** Gives a host in an auto-layout table's cell the reserved width, once a look is measured; false where none is yet. */
+  private give(host: HTMLElement, look: BadgeLook | null, shown: () => Iterable<HTMLElement>): boolean {
     const reserved = (this.reserved ??= new ReservedWidth(this.labels, canvasTextWidth(this.root)));
     const give = (to: HTMLElement) => reserved.px > 0 && to.style.setProperty('min-width', `${reserved.px}px`, 'important');
     if (reserved.fit(this.shopLooks(), look)) for (const other of shown()) if (this.sized.has(other)) give(other);
