@@ -18,7 +18,12 @@ export default defineConfig({
     action: { default_icon: icons },
     description: '__MSG_extDescription__',
     // Notifications only if the seller switches the daily reminder on (Settings asks then); the end-to-end build has them, for the same reason as its host below.
-    permissions: ['storage', 'unlimitedStorage', 'alarms', 'scripting', ...(process.env.TIERMARK_E2E_HOSTS ? ['notifications'] : [])],
+    permissions: [
+      'storage', 'unlimitedStorage', 'alarms', 'scripting',
+      // Chromium's service worker cannot start workers: the whole rescore runs in one of an offscreen document's (lib/background/rescore-thread.ts).
+      ...(browser === 'firefox' ? [] : ['offscreen']),
+      ...(process.env.TIERMARK_E2E_HOSTS ? ['notifications'] : []),
+    ],
     optional_permissions: ['notifications'],
     // Optional, so granted at install for no site: Chromium lets an extension ask only for origins
     // listed here, and the dashboard asks for one origin at a time, when the seller enables

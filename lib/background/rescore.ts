@@ -12,6 +12,8 @@ import { onMessage } from '../messaging';
 import { pastSnapshotProgress, rescoreProgress, shopSettings } from '../settings';
 import { monthsToRebuild, rebuildCutShort, rebuildPastSnapshots } from '../db/past-snapshots';
 import { db } from './store';
+import { listenForRescoreDocument, rescoreInWorker } from './rescore-thread';
+import type { RescoreJob } from './rescore-protocol';
 import type { Database } from '../db/schema';
 
 const DAILY_ALARM = 'daily-rescore';
@@ -47,14 +49,10 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
     await rebuildMissingMonths(status, timeZone);
     return status;
   }
-  const status = await rescore(database, {
-    reason,
-    ...(touched && { touched }),
-    timeZone,
-    settings: { clvDiscountRate },
-    // Progress goes to extension storage too: pages can watch it, and each write keeps the worker awake.
-    onProgress: (progress) => void rescoreProgress.setValue(progress),
-  });
+  const job: RescoreJob = { reason, ...(touched && { touched }), timeZone, settings: { clvDiscountRate } };
+  // Progress goes to extension storage too: pages can watch it, and each write keeps the worker awake.
+  const onProgress = (progress: RescoreStatus) => void rescoreProgress.setValue(progress);
+  const status = (await rescoreInWorker(database, job, onProgress)) ?? (await rescore(database, { ...job, onProgress }));
   // Badges come from the new profiles from now on.
   clearLookupCache(database);
   await rebuildMissingMonths(status, timeZone);
@@ -116,6 +114,7 @@ export function requestRescore(reason: RescoreStatus['reason']): Promise<Rescore
 
 /** Rescoring after imports, rule edits, on request, and daily. Registered synchronously at the top of the background. */
 export function setUpRescore(): void {
+  listenForRescoreDocument();
   onMessage('rescore', ({ data }) => requestRescore(data.reason));
   onMessage('saveRuleFile', async ({ data }) => {
     const problems = await saveRuleFile(await db(), data.file, data.text, defaultRegistry());

@@ -53,6 +53,8 @@ export interface RescoreOptions {
   registry?: Registry;
   /** What the rescore of the touched customers before it did, for the status. */
   touched?: RescoreStatus['touched'];
+  /** Where it runs, for the status. */
+  thread?: RescoreStatus['thread'];
   onProgress?(status: RescoreStatus): void;
 }
 
@@ -190,6 +192,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     id: 'rescore', state: 'running', reason: options.reason, startedAt: Date.now(), finishedAt: null, asOfDay: base.asOfDay,
     customers: 0, scored: 0, followUpsOpen: 0, followUpsMissed: {}, ruleProblems: [], error: null,
     ...(options.touched && { touched: options.touched }),
+    ...(options.thread && { thread: options.thread }),
   };
   const phases: NonNullable<RescoreStatus['phases']> = (status.phases = {});
   let lap = performance.now();

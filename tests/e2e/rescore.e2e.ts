@@ -45,7 +45,7 @@ describe('rescoring in the extension', () => {
     await page.locator('.tm-detected-format').waitFor();
     await page.click('#tm-import-start');
     await page.locator('.tm-result.tm-status-complete').waitFor({ timeout: 60_000 });
-    await expect.poll(async () => (await scoring()).rescore, { timeout: 30_000 }).toMatchObject({ state: 'done', reason: 'import', customers: 3, scored: 3 });
+    await expect.poll(async () => (await scoring()).rescore, { timeout: 30_000 }).toMatchObject({ state: 'done', reason: 'import', customers: 3, scored: 3, thread: 'worker' });
     const { profile, followUps } = await scoring();
     // 384 yuan: below 高级会员's 400. Long silent since 2024: a frequent big spender who is not recent
     // (the shop's only buyer with two purchases: 张三丰's refunded order is none).
@@ -71,7 +71,9 @@ describe('rescoring in the extension', () => {
     })()`);
     const worker = browser.context.serviceWorkers()[0]!;
     await worker.evaluate(`chrome.alarms.create('daily-rescore', { when: Date.now() })`);
-    await expect.poll(async () => (await scoring()).rescore, { timeout: 30_000 }).toMatchObject({ state: 'done', reason: 'daily' });
+    // In a worker of an offscreen document, which goes once the rescore is done: the service worker is free for badges meanwhile.
+    await expect.poll(async () => (await scoring()).rescore, { timeout: 30_000 }).toMatchObject({ state: 'done', reason: 'daily', thread: 'worker' });
+    await expect.poll(() => worker.evaluate('chrome.offscreen.hasDocument()')).toBe(false);
     expect((await scoring()).profile!.tier!.label['zh-CN']).toBe('高级会员');
   });
 
@@ -86,7 +88,7 @@ describe('rescoring in the extension', () => {
     // Each rung with its amount in the shop's currency; the edited one at 300.
     await expect.poll(() => ladder.locator('[data-rule]').allInnerTexts()).toEqual(['Tier Premier VIP · CNY 1,000', 'Tier VIP member · CNY 700', 'Tier Senior member · CNY 300', 'Tier Member']);
     await ladder.locator('input[type=checkbox]').uncheck();
-    await expect.poll(async () => (await scoring()).rescore, { timeout: 30_000 }).toMatchObject({ state: 'done', reason: 'rules' });
+    await expect.poll(async () => (await scoring()).rescore, { timeout: 30_000 }).toMatchObject({ state: 'done', reason: 'rules', thread: 'worker' });
     expect((await scoring()).profile!.tier).toBeNull();
     await expect.poll(() => page.locator('.tm-rescore').getAttribute('data-state')).toBe('done');
     expect(await ladder.locator('input[type=checkbox]').isChecked()).toBe(false);

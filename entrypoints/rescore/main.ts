@@ -1,0 +1,3 @@
+import { hostRescore } from '../../lib/background/rescore-host';
+
+hostRescore();
