@@ -341,6 +341,8 @@ export interface PastSnapshotStatus {
   days: number[];
   daysFrom: number;
   error: string | null;
+  /** Rebuilt in a worker of its own (see lib/background/worker-thread.ts); absent where the background rebuilt them. */
+  thread?: 'worker';
 }
 
 /** A cell of a migration matrix: customers in group `from` on one day (null: not in that day's snapshot) and in group `to` on the other ("" is none). */

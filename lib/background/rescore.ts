@@ -12,9 +12,9 @@ import { onMessage } from '../messaging';
 import { pastSnapshotProgress, rescoreProgress, shopSettings } from '../settings';
 import { monthsToRebuild, rebuildCutShort, rebuildPastSnapshots } from '../db/past-snapshots';
 import { db } from './store';
-import { listenForRescoreDocument, rescoreInWorker } from './rescore-thread';
-import type { RescoreJob } from './rescore-protocol';
+import { inWorker, listenForWorkerDocument } from './worker-thread';
 import type { Database } from '../db/schema';
+import type { PastSnapshotStatus } from '../snapshots';
 
 const DAILY_ALARM = 'daily-rescore';
 
@@ -49,10 +49,10 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
     await rebuildMissingMonths(status, timeZone);
     return status;
   }
-  const job: RescoreJob = { reason, ...(touched && { touched }), timeZone, settings: { clvDiscountRate } };
+  const options = { reason, ...(touched && { touched }), timeZone, settings: { clvDiscountRate } };
   // Progress goes to extension storage too: pages can watch it, and each write keeps the worker awake.
   const onProgress = (progress: RescoreStatus) => void rescoreProgress.setValue(progress);
-  const status = (await rescoreInWorker(database, job, onProgress)) ?? (await rescore(database, { ...job, onProgress }));
+  const status = (await inWorker(database, { kind: 'rescore', options: { ...options, thread: 'worker' } }, onProgress)) ?? (await rescore(database, { ...options, onProgress }));
   // Badges come from the new profiles from now on.
   clearLookupCache(database);
   await rebuildMissingMonths(status, timeZone);
@@ -89,7 +89,10 @@ function rebuildPastMonths(): void {
   }
   rebuilding = (async () => {
     const { timeZone, clvDiscountRate } = await shopSettings.getValue();
-    await rebuildPastSnapshots(await db(), { timeZone, settings: { clvDiscountRate }, onProgress: (progress) => void pastSnapshotProgress.setValue(progress) });
+    const database = await db();
+    const options = { timeZone, settings: { clvDiscountRate } };
+    const onProgress = (progress: PastSnapshotStatus) => void pastSnapshotProgress.setValue(progress);
+    if (!(await inWorker(database, { kind: 'pastMonths', options: { ...options, thread: 'worker' } }, onProgress))) await rebuildPastSnapshots(database, { ...options, onProgress });
   })().finally(() => {
     rebuilding = null;
     if (rebuildAgain) {
@@ -114,7 +117,7 @@ export function requestRescore(reason: RescoreStatus['reason']): Promise<Rescore
 
 /** Rescoring after imports, rule edits, on request, and daily. Registered synchronously at the top of the background. */
 export function setUpRescore(): void {
-  listenForRescoreDocument();
+  listenForWorkerDocument();
   onMessage('rescore', ({ data }) => requestRescore(data.reason));
   onMessage('saveRuleFile', async ({ data }) => {
     const problems = await saveRuleFile(await db(), data.file, data.text, defaultRegistry());

@@ -22,6 +22,8 @@ export interface PastSnapshotOptions {
   registry?: Registry;
   /** At the start, after each month end and at the end; also kept in `meta`. */
   onProgress?(status: PastSnapshotStatus): void;
+  /** Where it runs, for the status. */
+  thread?: PastSnapshotStatus['thread'];
 }
 
 /** Two years of movement on the day of the first import; the months kept beyond fill in from daily rescores. */
@@ -78,7 +80,7 @@ export async function rebuildCutShort(db: Database): Promise<boolean> {
 export async function rebuildPastSnapshots(db: Database, options: PastSnapshotOptions): Promise<PastSnapshotStatus> {
   const before = (await db.get('meta', 'pastSnapshots')) as PastSnapshotStatus | undefined;
   const startedAt = Date.now();
-  const status: PastSnapshotStatus = { id: 'pastSnapshots', state: 'running', startedAt, finishedAt: null, done: 0, of: 0, kept: 0, bytes: 0, days: before?.days ?? [], daysFrom: before?.daysFrom ?? startedAt, error: null };
+  const status: PastSnapshotStatus = { id: 'pastSnapshots', state: 'running', startedAt, finishedAt: null, done: 0, of: 0, kept: 0, bytes: 0, days: before?.days ?? [], daysFrom: before?.daysFrom ?? startedAt, error: null, ...(options.thread && { thread: options.thread }) };
   const report = async () => {
     await db.put('meta', { ...status });
     options.onProgress?.({ ...status });

@@ -1,3 +1,0 @@
-import { hostRescore } from '../../lib/background/rescore-host';
-
-hostRescore();

@@ -1,0 +1,3 @@
+import { hostWorkerJobs } from '../../lib/background/worker-host';
+
+hostWorkerJobs();
