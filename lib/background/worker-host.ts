@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { WORKER_PORT, type JobReply, type JobRequest, type WorkerReply } from './worker-jobs';
+import { ALIVE_MS, WORKER_PORT, type Alive, type JobReply, type JobRequest, type WorkerReply } from './worker-jobs';
 
 /**
  * The scoring document (an offscreen document in Chromium, whose service worker cannot start
@@ -12,6 +12,7 @@ export function hostWorkerJobs(): void {
   const workers = new Set<Worker>();
   let connected = true;
   port.onDisconnect.addListener(() => (connected = false));
+  setInterval(() => connected && workers.size > 0 && port.postMessage({ type: 'alive' } satisfies Alive), ALIVE_MS);
   port.onMessage.addListener(({ id, job }: JobRequest) => {
     const worker = new Worker(new URL('./job-worker.ts', import.meta.url), { type: 'module' });
     workers.add(worker);

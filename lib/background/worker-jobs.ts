@@ -22,3 +22,11 @@ export type WorkerReply = { type: 'progress'; status: RescoreStatus | PastSnapsh
 
 /** The scoring document → background: a job's reply, by the job's id. */
 export type JobReply = WorkerReply & { id: number };
+
+/**
+ * The scoring document → background while any job runs, every `ALIVE_MS`: a service worker that
+ * hears nothing for 30 s is stopped, and a rescore's reading and fits at a million customers go
+ * longer than that without a word of progress.
+ */
+export type Alive = { type: 'alive' };
+export const ALIVE_MS = 10_000;

@@ -3,7 +3,7 @@ import type { RescoreStatus } from '../db/profiles';
 import type { Database } from '../db/schema';
 import { both } from '../localised';
 import type { PastSnapshotStatus } from '../snapshots';
-import { WORKER_PORT, type JobReply, type JobRequest, type JobStatus, type WorkerJob } from './worker-jobs';
+import { WORKER_PORT, type Alive, type JobReply, type JobRequest, type JobStatus, type WorkerJob } from './worker-jobs';
 
 const DOCUMENT = '/scoring.html';
 /** How long the scoring document may take to load and call: past it, the background does the job on its own thread. */
@@ -48,7 +48,8 @@ function scoringDocument(): Promise<Port | null> {
       const port = await called;
       waiting = null;
       if (!port) throw new Error('the scoring document did not load');
-      port.onMessage.addListener((reply: JobReply) => jobs.get(reply.id)?.(reply));
+      // Each reply to its job; the document's word that it is alive needs none, only to be heard.
+      port.onMessage.addListener((reply: JobReply | Alive) => 'id' in reply && jobs.get(reply.id)?.(reply));
       port.onDisconnect.addListener(() => {
         documentPort = null;
         for (const job of jobs.values()) job(null);
