@@ -78,10 +78,8 @@ function closeWhenIdle(port: Port): void {
 }
 
 /** A job's worker lost midway (the browser ran out of memory, or closed the document): its status says so, not "running". */
-async function lost(db: Database, job: WorkerJob, last: RescoreStatus | PastSnapshotStatus | null, why: string): Promise<RescoreStatus | PastSnapshotStatus> {
-  const id = job.kind === 'rescore' ? 'rescore' : 'pastSnapshots';
-  const stored = last ?? ((await db.get('meta', id)) as RescoreStatus | PastSnapshotStatus);
-  const status = { ...stored, state: 'failed' as const, finishedAt: Date.now(), error: `It stopped before the end: ${why}` };
+async function lost(db: Database, job: WorkerJob, last: RescoreStatus | PastSnapshotStatus, why: string): Promise<RescoreStatus | PastSnapshotStatus> {
+  const status = { ...last, state: 'failed' as const, finishedAt: Date.now(), error: `It stopped before the end: ${why}` };
   if (job.kind === 'rescore') {
     Object.assign(status, {
       problem: both(
@@ -124,8 +122,8 @@ export async function inWorker<J extends WorkerJob>(db: Database, job: J, onProg
       const reply = replies.shift()!;
       if (reply?.type === 'progress') onProgress((last = reply.status as JobStatus<J>));
       else if (reply?.type === 'done') return reply.status as JobStatus<J>;
-      // A worker that failed before the job began: the caller does it.
-      else if (reply?.type === 'failed' && last === null) return null;
+      // A worker that failed, or a document that closed, before the job began: the caller does it.
+      else if (last === null) return null;
       else {
         const status = (await lost(db, job, last, reply ? reply.error : 'its document closed')) as JobStatus<J>;
         onProgress(status);

@@ -85,10 +85,10 @@ function offscreenWith(run: (port: DocumentPort, request: JobRequest) => void, {
   return api;
 }
 
-/** The store's `meta` as the background reads and writes it. */
-function metaStore(kept?: RescoreStatus) {
+/** The store's `meta` as the background writes it. */
+function metaStore() {
   const put = vi.fn(async (_store: string, _value: unknown) => 'rescore');
-  return { db: { get: async () => kept, put } as unknown as Database, put };
+  return { db: { put } as unknown as Database, put };
 }
 
 const RESCORE = { kind: 'rescore', options: { reason: 'daily', timeZone: 'Asia/Shanghai', settings: { clvDiscountRate: 0.1 }, thread: 'worker' } } satisfies WorkerJob;
@@ -177,13 +177,21 @@ describe('long jobs in a worker of the scoring document', () => {
     expect(late.disconnected).toBe(true);
   });
 
+  it('leaves it to the background’s thread when the document closes before the job began', async () => {
+    const api = offscreenWith((port) => port.closed());
+    const { db, put } = metaStore();
+    expect(await inWorker(db, RESCORE, () => {})).toBeNull();
+    expect(put).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(api.open).toBe(false));
+  });
+
   it('says the rescore failed, with what to do, when its document closes midway', async () => {
     const api = offscreenWith((port, { id }) => {
       port.reply(id, { type: 'progress', status: rescoring('running', 4) });
       port.closed();
     });
     const progress: RescoreStatus[] = [];
-    const { db, put } = metaStore(rescoring('running', 0));
+    const { db, put } = metaStore();
     const failed = await inWorker(db, RESCORE, (s) => progress.push(s));
     expect(failed).toMatchObject({ state: 'failed', scored: 4, error: expect.stringContaining('closed') });
     expect(failed!.finishedAt).toEqual(expect.any(Number));
