@@ -20,7 +20,7 @@ export default defineConfig({
     // Notifications only if the seller switches the daily reminder on (Settings asks then); the end-to-end build has them, for the same reason as its host below.
     permissions: [
       'storage', 'unlimitedStorage', 'alarms', 'scripting',
-      // Chromium's service worker cannot start workers: the whole rescore runs in one of an offscreen document's (lib/background/rescore-thread.ts).
+      // Chromium's service worker cannot start workers: the whole rescore and the past months' rebuild run in an offscreen document's (lib/background/worker-thread.ts).
       ...(browser === 'firefox' ? [] : ['offscreen']),
       ...(process.env.TIERMARK_E2E_HOSTS ? ['notifications'] : []),
     ],

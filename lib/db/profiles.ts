@@ -54,7 +54,7 @@ export interface RescoreStatus {
   modelsKept?: boolean;
   /** After an import or staff's notes: the rescore of the touched customers that ran first, or why it could not. */
   touched?: TouchedRescore;
-  /** A whole rescore run in a worker of its own (see lib/background/rescore-thread.ts); absent where the background ran it. */
+  /** A whole rescore run in a worker of its own (see lib/background/worker-thread.ts); absent where the background ran it. */
   thread?: 'worker';
 }
 
