@@ -15,7 +15,8 @@ scope.onmessage = async ({ data: job }: MessageEvent<WorkerJob>) => {
     const db = await openTiermarkDB();
     try {
       const onProgress = (status: RescoreStatus | PastSnapshotStatus) => post({ type: 'progress', status });
-      const status = job.kind === 'rescore' ? await rescore(db, { ...job.options, onProgress }) : await rebuildPastSnapshots(db, { ...job.options, onProgress });
+      // Its status says where it ran.
+      const status = job.kind === 'rescore' ? await rescore(db, { ...job.options, onProgress, thread: 'worker' }) : await rebuildPastSnapshots(db, { ...job.options, onProgress, thread: 'worker' });
       post({ type: 'done', status });
     } finally {
       db.close();

@@ -52,7 +52,7 @@ async function runRescore(reason: RescoreStatus['reason']): Promise<RescoreStatu
   const options = { reason, ...(touched && { touched }), timeZone, settings: { clvDiscountRate } };
   // Progress goes to extension storage too: pages can watch it, and each write keeps the worker awake.
   const onProgress = (progress: RescoreStatus) => void rescoreProgress.setValue(progress);
-  const status = (await inWorker(database, { kind: 'rescore', options: { ...options, thread: 'worker' } }, onProgress)) ?? (await rescore(database, { ...options, onProgress }));
+  const status = (await inWorker(database, { kind: 'rescore', options }, onProgress)) ?? (await rescore(database, { ...options, onProgress }));
   // Badges come from the new profiles from now on.
   clearLookupCache(database);
   await rebuildMissingMonths(status, timeZone);
@@ -92,7 +92,7 @@ function rebuildPastMonths(): void {
     const database = await db();
     const options = { timeZone, settings: { clvDiscountRate } };
     const onProgress = (progress: PastSnapshotStatus) => void pastSnapshotProgress.setValue(progress);
-    if (!(await inWorker(database, { kind: 'pastMonths', options: { ...options, thread: 'worker' } }, onProgress))) await rebuildPastSnapshots(database, { ...options, onProgress });
+    if (!(await inWorker(database, { kind: 'pastMonths', options }, onProgress))) await rebuildPastSnapshots(database, { ...options, onProgress });
   })().finally(() => {
     rebuilding = null;
     if (rebuildAgain) {

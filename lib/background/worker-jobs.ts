@@ -5,8 +5,8 @@ import type { PastSnapshotStatus } from '../snapshots';
 
 /** The background's long work, as it asks a worker of its own for it: each job's options as plain data. */
 export type WorkerJob =
-  | { kind: 'rescore'; options: Pick<RescoreOptions, 'reason' | 'timeZone' | 'settings' | 'touched' | 'thread'> }
-  | { kind: 'pastMonths'; options: Pick<PastSnapshotOptions, 'timeZone' | 'settings' | 'thread'> };
+  | { kind: 'rescore'; options: Pick<RescoreOptions, 'reason' | 'timeZone' | 'settings' | 'touched'> }
+  | { kind: 'pastMonths'; options: Pick<PastSnapshotOptions, 'timeZone' | 'settings'> };
 
 /** What a job says of itself as it goes, and at its end. */
 export type JobStatus<J extends WorkerJob> = J extends { kind: 'rescore' } ? RescoreStatus : PastSnapshotStatus;

@@ -91,7 +91,7 @@ function metaStore() {
   return { db: { put } as unknown as Database, put };
 }
 
-const RESCORE = { kind: 'rescore', options: { reason: 'daily', timeZone: 'Asia/Shanghai', settings: { clvDiscountRate: 0.1 }, thread: 'worker' } } satisfies WorkerJob;
+const RESCORE = { kind: 'rescore', options: { reason: 'daily', timeZone: 'Asia/Shanghai', settings: { clvDiscountRate: 0.1 } } } satisfies WorkerJob;
 const PAST_MONTHS = { kind: 'pastMonths', options: { timeZone: 'Asia/Shanghai', settings: { clvDiscountRate: 0.1 } } } satisfies WorkerJob;
 
 describe('long jobs in a worker of the scoring document', () => {
