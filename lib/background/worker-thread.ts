@@ -34,37 +34,42 @@ const offscreenApi = () => browser.offscreen as typeof browser.offscreen | undef
 
 /** The scoring document, opened once for the jobs that run together; null where it cannot be. */
 function scoringDocument(): Promise<Port | null> {
-  documentPort ??= (lifecycle = lifecycle.then(async () => {
-    const offscreen = offscreenApi();
-    if (!offscreen?.createDocument) return null;
-    try {
-      // One a background that stopped midway left holds jobs nobody waits for: it goes.
-      if (await offscreen.hasDocument?.()) await offscreen.closeDocument();
-      const called = new Promise<Port | null>((resolve) => {
-        waiting = resolve;
-        setTimeout(() => resolve(null), CONNECT_MS);
-      });
-      await offscreen.createDocument({ url: DOCUMENT, reasons: [browser.offscreen.Reason.WORKERS], justification: 'Scores every customer off the background, which answers the badges of seller pages meanwhile.' });
-      const port = await called;
-      waiting = null;
-      if (!port) throw new Error('the scoring document did not load');
-      // Each reply to its job; the document's word that it is alive needs none, only to be heard.
-      port.onMessage.addListener((reply: JobReply | Alive) => 'id' in reply && jobs.get(reply.id)?.(reply));
-      port.onDisconnect.addListener(() => {
-        documentPort = null;
-        for (const job of jobs.values()) job(null);
-      });
-      return port;
-    } catch (error) {
-      console.warn('Tiermark: scoring on the background’s thread', error);
-      await offscreen.closeDocument().catch(() => {});
-      return null;
-    }
-  })) as Promise<Port | null>;
-  const opened = documentPort;
-  // Not kept when it could not open: the next job tries again.
-  void opened.then((port) => port === null && documentPort === opened && (documentPort = null));
-  return opened;
+  if (!documentPort) lifecycle = documentPort = lifecycle.then(openDocument);
+  return documentPort;
+}
+
+/** Opens the scoring document and waits for its call; null (and none kept, so the next job tries again) where it cannot. */
+async function openDocument(): Promise<Port | null> {
+  const offscreen = offscreenApi();
+  // Firefox: its background page does the jobs itself, as it always has.
+  if (!offscreen?.createDocument) {
+    documentPort = null;
+    return null;
+  }
+  try {
+    // One a background that stopped midway left holds jobs nobody waits for: it goes.
+    if (await offscreen.hasDocument?.()) await offscreen.closeDocument();
+    const called = new Promise<Port | null>((resolve) => {
+      waiting = resolve;
+      setTimeout(() => resolve(null), CONNECT_MS);
+    });
+    await offscreen.createDocument({ url: DOCUMENT, reasons: [browser.offscreen.Reason.WORKERS], justification: 'Scores every customer off the background, which answers the badges of seller pages meanwhile.' });
+    const port = await called;
+    waiting = null;
+    if (!port) throw new Error('the scoring document did not load');
+    // Each reply to its job; the document's word that it is alive needs none, only to be heard.
+    port.onMessage.addListener((reply: JobReply | Alive) => 'id' in reply && jobs.get(reply.id)?.(reply));
+    port.onDisconnect.addListener(() => {
+      documentPort = null;
+      for (const job of jobs.values()) job(null);
+    });
+    return port;
+  } catch (error) {
+    console.warn('Tiermark: scoring on the background’s thread', error);
+    documentPort = null;
+    await offscreen.closeDocument().catch(() => {});
+    return null;
+  }
 }
 
 /** Closes the scoring document once no job runs in it. */
