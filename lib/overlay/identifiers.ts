@@ -1,4 +1,4 @@
-import { OURS, type Finder } from './overlay';
+import { isOurs, OURS, type Finder } from './overlay';
 import type { Ref } from './site-adapter';
 
 const EMAIL = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/gi;
@@ -194,7 +194,7 @@ export function identifierFinder(): Finder<Element> {
     // After the holder's content, so never inside a link the holder contains.
     anchor: (holder) => {
       let last = holder.lastChild;
-      while (last && isElement(last) && last.matches(OURS)) last = last.previousSibling;
+      while (last && isElement(last) && isOurs(last)) last = last.previousSibling;
       return last;
     },
     row: (holder) => holder.closest(ROW) ?? repeatedAncestor(holder),

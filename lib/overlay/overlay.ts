@@ -434,7 +434,7 @@ function ours(node: Node): boolean {
 }
 
 /** Whether an element is one of Tiermark's own badges or kept places (not inside one). */
-function isOurs(element: Element): boolean {
+export function isOurs(element: Element): boolean {
   return element.classList.contains(HOST_CLASS) || element.classList.contains(PLACE_CLASS);
 }
 
