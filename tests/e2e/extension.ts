@@ -223,16 +223,20 @@ export async function storeRuleFile(dashboard: Page, file: string, text: string)
 export async function importAndScore(dashboard: Page, path: string): Promise<void> {
   const name = path.split('/').pop()!;
   // page.evaluate awaits the IndexedDB read (waitForFunction would take its promise for a yes).
-  const read = () => lastRescore(dashboard);
-  const before = (await read()).startedAt;
+  const before = (await lastRescore(dashboard)).startedAt;
   await dashboard.setInputFiles('#tm-file-input', path);
   await dashboard.locator(`.tm-file[data-file="${name}"] .tm-detected-format`).waitFor();
   await dashboard.click('#tm-import-start');
   await dashboard.locator(`.tm-result[data-file="${name}"]`).waitFor({ timeout: 60_000 });
+  await rescoredSince(dashboard, before, `importing ${name}`);
+}
+
+/** Waits for a rescore started after `before` (a `lastRescore` start) to be done: what the pages that read its table wait for. */
+export async function rescoredSince(page: Page, before: number, after: string): Promise<void> {
   const deadline = Date.now() + 60_000;
-  for (let now = await read(); now.state !== 'done' || now.startedAt <= before; now = await read()) {
-    if (Date.now() > deadline) throw new Error(`No rescore finished after importing ${name}`);
-    await dashboard.waitForTimeout(250);
+  for (let now = await lastRescore(page); now.state !== 'done' || now.startedAt <= before; now = await lastRescore(page)) {
+    if (Date.now() > deadline) throw new Error(`No rescore finished after ${after}`);
+    await page.waitForTimeout(250);
   }
 }
 

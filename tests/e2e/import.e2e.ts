@@ -3,7 +3,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { fixture } from '../helpers';
-import { openEmptyDashboard, type LoadedExtension } from './extension';
+import { lastRescore, openEmptyDashboard, rescoredSince, type LoadedExtension } from './extension';
 import { taobaoNotesShop } from '../fixtures/make/taobao-notes';
 
 async function pick(page: Page, ...paths: string[]) {
@@ -90,6 +90,7 @@ describe('importing through the dashboard', () => {
     await card.locator('.tm-shop-name').press('Enter');
     await expect.poll(() => card.locator('.tm-shop-clash').count()).toBe(0);
     expect(await card.locator('.tm-shop-name').inputValue()).toBe('EU store');
+    const before = (await lastRescore(page)).startedAt;
     const result = await importPicked(page, 'shopify-second-store.csv');
     expect(await fact(result, 'shop')).toBe('EU store');
     expect(await fact(result, 'rowsRejected')).toBe('0');
@@ -97,7 +98,9 @@ describe('importing through the dashboard', () => {
     expect(await fact(result, 'ordersAdded')).toBe('5');
     await expect.poll(() => page.locator('#tm-count-customers').innerText()).toBe('10');
     expect(await page.locator('#tm-count-orders').innerText()).toBe('19');
-    // The dashboard shows one shop or all; Ada is a customer of each store.
+    // The dashboard shows one shop or all; Ada is a customer of each store. The Customers page lists
+    // the table the rescore writes: a new currency's (EUR) is a whole rescore, a second or more.
+    await rescoredSince(page, before, 'importing the second store');
     await page.click('nav a[href="#customers"]');
     await expect.poll(() => page.locator('#tm-customers-count').innerText()).toBe('10 customers shown');
     expect(await page.locator('.tm-customer-row[data-customer="shopify-2:ada@example.com"] .tm-shop-tag').innerText()).toBe(' · EU store');
