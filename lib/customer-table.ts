@@ -233,6 +233,32 @@ const filled = <T extends Float32Array | Float64Array | Uint32Array | Uint8Array
 /** The columns of dictionary codes, stored narrow (see narrowCodes); the rest of `codes` are 32-bit values. */
 const NARROW: ReadonlySet<string> = new Set(['tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop']);
 
+/** What a `CustomerTableBuilder` holds of its rows, each code as it coded them (see `part`). */
+export interface TablePart {
+  size: number;
+  /** The builder's fact columns of each type, in its order (the registry's). */
+  numbers: Array<{ values: Float32Array | Float64Array; exact: boolean }>;
+  texts: Array<{ values: Uint32Array; codes: string[] }>;
+  booleans: Uint8Array[];
+  others: Array<[string, Array<[number] | [number, unknown]>]>;
+  codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'missedSet' | 'currency' | 'shop' | 'keyHash' | 'keySecondHash' | 'orderCount' | 'occasionEnd', Uint32Array>;
+  monetaryMinor: Float64Array;
+  occasionDay: Int32Array;
+  occasionSpend: Float64Array;
+  tiers: TableTier[];
+  badges: TableBadge[];
+  badgeSets: number[][];
+  treatments: TableTreatment[];
+  treatmentSets: number[][];
+  missed: TableMissed[];
+  missedSets: number[][];
+  currencies: string[];
+  shops: string[];
+  /** The texts of its blocks of rows and of search lines, in order. */
+  rows: string[];
+  search: string[];
+}
+
 /** Collects the table as the rescore scores each customer; `finish` once, as it hands over its columns. */
 export class CustomerTableBuilder {
   private size = 0;
@@ -392,6 +418,11 @@ export class CustomerTableBuilder {
   }
 
   private addOccasions(row: number, { occasionDays, occasionSpendMinor }: Pick<CustomerHistory, 'occasionDays' | 'occasionSpendMinor'>): void {
+    this.codes.occasionEnd[row] = this.moreOccasions(occasionDays, occasionSpendMinor);
+  }
+
+  /** Adds occasions after the last, and returns where they end. */
+  private moreOccasions(occasionDays: ArrayLike<number>, occasionSpendMinor: ArrayLike<number>): number {
     const end = this.occasions + occasionDays.length;
     if (end > this.occasionDay.length) {
       const length = Math.max(end, this.occasionDay.length * 2);
@@ -405,7 +436,7 @@ export class CustomerTableBuilder {
     this.occasionDay.set(occasionDays, this.occasions);
     this.occasionSpend.set(occasionSpendMinor, this.occasions);
     this.occasions = end;
-    this.codes.occasionEnd[row] = end;
+    return end;
   }
 
   private other(fact: string, row: number, facts: Facts): void {
@@ -420,6 +451,106 @@ export class CustomerTableBuilder {
    */
   takeBlocks(): Array<{ name: string; text: string }> {
     return [...this.rows.take(), ...this.search.take()];
+  }
+
+  /** Every row added so far, handed over: a part of the rescore scored on another thread, for `append`. */
+  part(): TablePart {
+    const n = this.size;
+    this.rows.flush();
+    this.search.flush();
+    return {
+      size: n,
+      numbers: this.numbers.map(({ values, exact }) => ({ values: filled(values, n), exact })),
+      texts: this.texts.map(({ values, codes }) => ({ values: filled(values, n), codes: [...codes.keys()] })),
+      booleans: this.booleans.map(({ values }) => filled(values, n)),
+      others: [...this.others],
+      codes: Object.fromEntries(Object.entries(this.codes).map(([name, codes]) => [name, filled(codes, n)])) as TablePart['codes'],
+      monetaryMinor: filled(this.monetaryMinor, n),
+      occasionDay: filled(this.occasionDay, this.occasions),
+      occasionSpend: filled(this.occasionSpend, this.occasions),
+      tiers: this.tiers, badges: this.badges, badgeSets: this.badgeSets, treatments: this.treatments, treatmentSets: this.treatmentSets,
+      missed: this.missed, missedSets: this.missedSets, currencies: this.currencies, shops: this.shops,
+      rows: this.rows.take().map((block) => block.text),
+      search: this.search.take().map((block) => block.text),
+    };
+  }
+
+  /**
+   * Adds a part's rows after these, every code as this builder codes it: the table is then the one
+   * a single builder would have made of both parts' customers in turn.
+   */
+  append(part: TablePart): void {
+    const offset = this.size;
+    const n = part.size;
+    while (this.capacity < offset + n) this.grow();
+    this.numbers.forEach((column, i) => {
+      const theirs = part.numbers[i]!;
+      if (column.exact && !theirs.exact) {
+        column.values = Float64Array.from(column.values);
+        column.exact = false;
+      }
+      column.values.set(theirs.values, offset);
+    });
+    this.texts.forEach((column, i) => {
+      const theirs = part.texts[i]!;
+      const code = [0, ...theirs.codes.map((value) => column.codes.get(value) ?? (column.codes.set(value, column.codes.size + 1), column.codes.size))];
+      for (let row = 0; row < n; row += 1) column.values[offset + row] = code[theirs.values[row]!]!;
+    });
+    this.booleans.forEach((column, i) => column.values.set(part.booleans[i]!, offset));
+    for (const [fact, list] of part.others) {
+      let mine = this.others.get(fact);
+      if (!mine) this.others.set(fact, (mine = []));
+      for (const [row, ...value] of list) mine.push([row + offset, ...value] as [number] | [number, unknown]);
+    }
+    const d = this.dictionaries;
+    const tiers = part.tiers.map((tier) => 1 + codeIn(d.tier, this.tiers, entryKeys.tier(tier), tier));
+    const badges = part.badges.map((badge) => codeIn(d.badge, this.badges, entryKeys.badge(badge), badge));
+    const treatments = part.treatments.map((treatment) => codeIn(d.treatment, this.treatments, entryKeys.treatment(treatment), treatment));
+    const missed = part.missed.map((entry) => codeIn(d.missed, this.missed, entryKeys.missed(entry), entry));
+    const setCodes = (sets: number[][], codes: readonly number[], dictionary: Map<string, number>, list: number[][]) =>
+      sets.map((set) => {
+        const mine = set.map((position) => codes[position]!);
+        return codeIn(dictionary, list, entryKeys.set(mine), mine);
+      });
+    const recoded: Partial<Record<keyof typeof this.codes, readonly number[]>> = {
+      tier: [0, ...tiers],
+      badgeSet: setCodes(part.badgeSets, badges, d.badgeSet, this.badgeSets),
+      treatmentSet: setCodes(part.treatmentSets, treatments, d.treatmentSet, this.treatmentSets),
+      missedSet: setCodes(part.missedSets, missed, d.missedSet, this.missedSets),
+      currency: part.currencies.map((currency) => codeIn(d.currency, this.currencies, currency, currency)),
+      shop: part.shops.map((shop) => codeIn(d.shop, this.shops, shop, shop)),
+    };
+    for (const name of Object.keys(this.codes) as Array<keyof typeof this.codes>) {
+      const [mine, theirs, code] = [this.codes[name], part.codes[name], recoded[name]];
+      if (code) for (let row = 0; row < n; row += 1) mine[offset + row] = code[theirs[row]!]!;
+      else if (name === 'occasionEnd') for (let row = 0; row < n; row += 1) mine[offset + row] = theirs[row]! + this.occasions;
+      else mine.set(theirs, offset);
+    }
+    this.monetaryMinor.set(part.monetaryMinor, offset);
+    this.moreOccasions(part.occasionDay, part.occasionSpend);
+    const { codes } = this;
+    for (let row = offset; row < offset + n; row += 1) {
+      const seen = (this.seen[codes.shop[row]!] ??= { customers: 0, tiers: new Set(), badgeSets: new Set() });
+      seen.customers += 1;
+      seen.tiers.add(codes.tier[row]!);
+      seen.badgeSets.add(codes.badgeSet[row]!);
+    }
+    // A line names its tier, badges and currency by code: as the part coded them, unless those are this builder's codes too.
+    const same = (name: 'tier' | 'badgeSet' | 'currency') => recoded[name]!.every((code, i) => code === i);
+    const lines = same('tier') && same('badgeSet') && same('currency') ? null : codes;
+    let row = offset;
+    for (const block of part.rows) {
+      for (const text of block.split('\n')) {
+        if (lines) {
+          const line = JSON.parse(text) as RowLine;
+          [line[5], line[6], line[7]] = [lines.tier[row]!, lines.badgeSet[row]!, lines.currency[row]!];
+          this.rows.add(JSON.stringify(line));
+        } else this.rows.add(text);
+        row += 1;
+      }
+    }
+    for (const block of part.search) for (const text of block.split('\n')) this.search.add(text);
+    this.size += n;
   }
 
   /**

@@ -97,17 +97,35 @@ export class FollowUpListBuilder {
     return `{${parts.join(',')}}`;
   }
 
+  /** Adds the entries of a list made by another builder (a part of the rescore scored on another thread) after these. */
+  append(list: FollowUpList): void {
+    const refs = list.refs.map((ref) => codeOf(this.refs, ref));
+    const channels = list.channels.map((channel) => codeOf(this.channels, channel));
+    this.reserve(this.size + list.entries);
+    const c = this.columns;
+    for (const name of Object.keys(COLUMNS) as Array<keyof Columns>) (c[name] as Float64Array).set(list[name] as Float64Array, this.size);
+    for (let i = 0; i < list.entries; i += 1) {
+      c.ref[this.size + i] = refs[list.ref[i]!]!;
+      c.channel[this.size + i] = channels[list.channel[i]!]!;
+    }
+    this.size += list.entries;
+  }
+
   finish(): FollowUpList {
     const columns = Object.fromEntries(Object.entries(this.columns).map(([name, column]) => [name, (column as Float64Array).slice(0, this.size)])) as unknown as Columns;
     return { entries: this.size, refs: [...this.refs.keys()], channels: [...this.channels.keys()], ...columns };
   }
 
+  /** Room for `size` entries. */
+  private reserve(size: number): void {
+    if (size <= this.columns.customer.length) return;
+    const grown = FollowUpListBuilder.allocate(Math.max(size, this.columns.customer.length * 2));
+    for (const name of Object.keys(COLUMNS) as Array<keyof Columns>) (grown[name] as Float64Array).set(this.columns[name] as Float64Array);
+    this.columns = grown;
+  }
+
   private add(bucket: number, record: FollowUpRecord, start: number, end: number): void {
-    if (this.size === this.columns.customer.length) {
-      const grown = FollowUpListBuilder.allocate(this.size * 2);
-      for (const name of Object.keys(COLUMNS) as Array<keyof Columns>) (grown[name] as Float64Array).set(this.columns[name] as Float64Array);
-      this.columns = grown;
-    }
+    this.reserve(this.size + 1);
     const c = this.columns;
     const i = this.size;
     this.size += 1;

@@ -112,6 +112,42 @@ export function tallyCustomer(tally: OverviewTally, row: TalliedCustomer, segmen
   else [range.fewest, range.most] = [Math.min(range.fewest, purchases), Math.max(range.most, purchases)];
 }
 
+/** Adds a tally's counts to another's: the tallies of a rescore's parts, scored on two threads, made one. */
+export function addTally(into: OverviewTally, from: OverviewTally): void {
+  const add = (to: Record<string, number>, counts: Record<string, number>) => {
+    for (const [key, n] of Object.entries(counts)) to[key] = (to[key] ?? 0) + n;
+  };
+  into.customers += from.customers;
+  into.orders += from.orders;
+  into.unscored += from.unscored;
+  for (const [currency, money] of Object.entries(from.byCurrency)) {
+    const mine = (into.byCurrency[currency] ??= { customers: 0, netSalesMinor: 0, rfmMinor: Array<number>(25).fill(0) });
+    mine.customers += money.customers;
+    mine.netSalesMinor += money.netSalesMinor;
+    money.rfmMinor.forEach((minor, cell) => (mine.rfmMinor[cell]! += minor));
+  }
+  for (const [key, tier] of Object.entries(from.tiers)) {
+    const mine = into.tiers[key];
+    if (mine) mine.customers += tier.customers;
+    else into.tiers[key] = { ...tier };
+  }
+  from.rfmCustomers.forEach((n, cell) => (into.rfmCustomers[cell]! += n));
+  from.frequencies.forEach((range, f) => {
+    const mine = into.frequencies[f];
+    if (!range) return;
+    if (!mine) into.frequencies[f] = { ...range };
+    else [mine.fewest, mine.most] = [Math.min(mine.fewest, range.fewest), Math.max(mine.most, range.most)];
+  });
+  add(into.stages, from.stages);
+  add(into.lostBands, from.lostBands);
+  add(into.quadrants, from.quadrants);
+  for (const [key, segment] of Object.entries(from.segments)) {
+    const mine = into.segments[key];
+    if (mine) mine.count += segment.count;
+    else into.segments[key] = { ...segment };
+  }
+}
+
 /** The shop at a glance from its tally: net sales in the shop's currency (else the one most customers buy in), the member ladder, the R × F grid. */
 export function overviewOfTally(tally: OverviewTally, shopCurrency?: string): Overview {
   const mostCustomers = Object.entries(tally.byCurrency).sort((a, b) => b[1].customers - a[1].customers)[0]?.[0];

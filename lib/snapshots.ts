@@ -119,6 +119,29 @@ export class SnapshotBuilder {
     for (const name of Object.keys(old) as Array<keyof typeof old>) this.columns[name].set(old[name]);
   }
 
+  /** What was added so far, in the order added: a part of the rescore scored on another thread, for `append`. */
+  part(): SnapshotRecord {
+    const n = this.size;
+    const bytes = new ArrayBuffer(n * BYTES_PER_CUSTOMER);
+    const to = columnsOver(bytes, n);
+    for (const name of Object.keys(to) as Array<keyof typeof to>) (to[name] as Uint32Array).set((this.columns[name] as Uint32Array).subarray(0, n));
+    return { day: this.day, size: n, tiers: this.codes.tiers, segments: this.codes.segments, bytes };
+  }
+
+  /** Adds a part's customers after these, its tiers and segments coded as this builder codes them. */
+  append(part: SnapshotRecord): void {
+    const from = columnsOf(part);
+    const tiers = [0, ...part.tiers.map((tier) => this.codes.tierCode(tier))];
+    const segments = [0, ...part.segments.map((segment) => this.codes.segmentCode(segment))];
+    for (let i = 0; i < part.size; i += 1) {
+      if (this.size === this.capacity) this.grow();
+      const k = this.size++;
+      copyEntry(from, i, this.columns, k);
+      this.columns.tier[k] = tiers[from.tier[i]!]!;
+      this.columns.segment[k] = segments[from.segment[i]!]!;
+    }
+  }
+
   /** The record, its customers in the order of their hashes. */
   finish(): SnapshotRecord {
     const n = this.size;

@@ -136,6 +136,27 @@ class LooksByKey {
     this.table = null;
   }
 
+  /** Each customer's hashes and look number, in the order set. */
+  part(): { first: Uint32Array; second: Uint32Array; looks: Uint32Array } {
+    return { first: this.first.slice(0, this.size), second: this.second.slice(0, this.size), looks: this.looks.slice(0, this.size) };
+  }
+
+  /** Sets the customers of another's `part`, their look numbers as `number` gives them. */
+  append(part: ReturnType<LooksByKey['part']>, number: (look: number) => number): void {
+    for (let i = 0; i < part.first.length; i += 1) {
+      if (this.size === this.first.length) {
+        this.first = doubled(this.first, Uint32Array);
+        this.second = doubled(this.second, Uint32Array);
+        this.looks = doubled(this.looks, Uint32Array);
+      }
+      this.first[this.size] = part.first[i]!;
+      this.second[this.size] = part.second[i]!;
+      this.looks[this.size] = number(part.looks[i]!);
+      this.size += 1;
+    }
+    this.table = null;
+  }
+
   /** The look of the key whose hashes these are. */
   get(f: number, s: number): number | undefined {
     const { first, second, looks } = this;
@@ -177,6 +198,15 @@ class LookNumbers {
     if (number === undefined) this.byText.set(text, (number = this.looks.push(look) - 1));
     return number;
   }
+}
+
+/** What a `BadgeIndexBuilder` holds of the customers added to it (see `part`). */
+export interface BadgeIndexPart {
+  looks: StoredLook[];
+  first: Uint32Array;
+  second: Uint32Array;
+  lookIds: Uint16Array;
+  customers: { first: Uint32Array; second: Uint32Array; looks: Uint32Array };
 }
 
 /**
@@ -247,6 +277,18 @@ export class BadgeIndexBuilder {
     // The same id in another shop of the platform adds it again: `finish` makes the pair ambiguous.
     const [first, second] = keyHashes(`id:${customer.platform}:${customer.buyerId}`);
     this.add(first, second, number);
+  }
+
+  /** The customers added so far: a part of the rescore scored on another thread, for `append`. */
+  part(): BadgeIndexPart {
+    return { looks: this.numbers.looks, first: this.first.slice(0, this.size), second: this.second.slice(0, this.size), lookIds: this.lookIds.slice(0, this.size), customers: this.customerLooks.part() };
+  }
+
+  /** Adds a part's customers after these, their looks numbered as this builder numbers them. */
+  append(part: BadgeIndexPart): void {
+    const numbers = part.looks.map((look) => this.lookNumber(look));
+    for (let i = 0; i < part.first.length; i += 1) this.add(part.first[i]!, part.second[i]!, numbers[part.lookIds[i]!]!);
+    this.customerLooks.append(part.customers, (look) => numbers[look]!);
   }
 
   /** A bucket of aliases' digest, after every customer: an alias names the look of the one customer it names. */

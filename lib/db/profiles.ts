@@ -49,13 +49,15 @@ export interface RescoreStatus {
   /** The error in both languages, when it is one the seller can act on. */
   problem?: Localised;
   /** Where the time went, in ms: reading histories, fitting, scoring and rules, writing profiles and follow-ups, the badge index, the customer table. */
-  phases?: Partial<Record<'read' | 'fit' | 'score' | 'write' | 'index' | 'table', number>>;
+  phases?: Partial<Record<'read' | 'fit' | 'score' | 'write' | 'join' | 'index' | 'table', number>>;
   /** Scored with the models and rule tables of the day's last whole rescore (after a small import or notes), not fitted afresh. */
   modelsKept?: boolean;
   /** After an import or staff's notes: the rescore of the touched customers that ran first, or why it could not. */
   touched?: TouchedRescore;
   /** A whole rescore run in a worker of its own (see lib/background/worker-thread.ts); absent where the background ran it. */
   thread?: 'worker';
+  /** Scored on two threads, each half the buckets (see lib/db/rescore-part.ts); absent where one thread scored every customer. */
+  threads?: 2;
 }
 
 /** A customer's profile: as the rescore of the touched found it, else as the whole rescore did. */

@@ -12,7 +12,7 @@ import type { Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
 import { firstOrderAt, Population, PopulationBuilder, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
 import { historiesOfStored, type StoredOrder } from './stored-orders';
-import { readBucket, storedCustomers, withChanges, type StoredCustomers } from './buckets';
+import { BUCKETS, readBucket, storedCustomers, withChanges, type StoredCustomers } from './buckets';
 import type { Profile, RescoreStatus } from './profiles';
 import { storedOutcomes, type ScoredProfile } from './profile-bucket';
 import { customerInBucket, digestsOf, profileBases, profileBaseId, type ProfileBase } from './profile-facts';
@@ -21,18 +21,18 @@ import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
 import { allNotes } from './customer-notes';
 import { storeCounts, type Database } from './schema';
-import { bucketSlices } from './slices';
-import { emptyTally, tallyCustomer, type OverviewRecord, type OverviewTally, type TalliedCustomer } from '../overview';
-import { countDue, mergeFollowUps, type DueTally, type FollowUpRecord } from '../follow-ups';
-import { keyHashes, SnapshotBuilder, type SnapshotReader } from '../snapshots';
+import { ALL_BUCKETS, bucketSlices, type BucketRange } from './slices';
+import { tallyCustomer, type TalliedCustomer } from '../overview';
+import { countDue, mergeFollowUps, type FollowUpRecord } from '../follow-ups';
+import { keyHashes, type SnapshotReader } from '../snapshots';
 import { snapshotBefore, writeSnapshot } from './snapshots';
-import { emptyForecast, tallyForecast, withForecast, type ForecastEntry, type ForecastRecord } from '../forecast';
-import { BadgeIndexBuilder, writeBadgeIndex } from './badge-index';
+import { tallyForecast, withForecast, type ForecastRecord } from '../forecast';
+import { writeBadgeIndex } from './badge-index';
+import { RescoreParts, talliesOf, type PartJob, type RescoreHelper, type RescorePart } from './rescore-part';
 import { digestSlices } from './alias-digest';
-import { CustomerTableBuilder, TABLE_LAYOUT, type CustomerTableHead } from '../customer-table';
+import { TABLE_LAYOUT, type CustomerTableHead } from '../customer-table';
 import { putTableBlocks, writeCustomerTable } from './customer-table';
 import { carryWorked, FOLLOW_UP_LIST } from './follow-up-list';
-import { FollowUpListBuilder } from '../follow-up-list';
 import { unfinishedRestore } from './backup';
 import { both, SellerError } from '../localised';
 import { ANSWER_MS, pacer, TURN_MS } from '../pace';
@@ -55,6 +55,8 @@ export interface RescoreOptions {
   touched?: RescoreStatus['touched'];
   /** Where it runs, for the status. */
   thread?: RescoreStatus['thread'];
+  /** A second thread, to score half the buckets on (a large shop's). */
+  helper?: RescoreHelper;
   onProgress?(status: RescoreStatus): void;
 }
 
@@ -67,9 +69,9 @@ interface CustomerSlice {
 }
 
 /** Every customer of the store, a slice of buckets at a time, with the dates and notes staff keep for them. */
-async function* customerSlices(db: Database, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): AsyncGenerator<CustomerSlice> {
-  let start = 0;
-  for await (const { customers } of bucketSlices(db, ['customers'], CHUNK)) {
+async function* customerSlices(db: Database, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>, buckets: BucketRange = ALL_BUCKETS): AsyncGenerator<CustomerSlice> {
+  let start = buckets.first;
+  for await (const { customers } of bucketSlices(db, ['customers'], CHUNK, buckets)) {
     const undigested = customers.filter((stored) => stored.digests === undefined).map((stored) => stored.bucket);
     const digested = new Map((await withDigests(db, undigested)).map((stored) => [stored.bucket, stored]));
     const buckets = customers.map((read) => {
@@ -178,6 +180,109 @@ export const talliedOf = ({ currency, orderCount, monetaryMinor }: Customer, fac
 /** A follow-up as first raised: open, nothing done with it yet. */
 export const raisedRecord = (f: FollowUpOutcome, now: number): FollowUpRecord => ({ ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now });
 
+/** What scoring slices of buckets needs besides the store, and where it adds what it makes. */
+interface SliceWork {
+  built: string;
+  now: number;
+  scoring: Scoring;
+  kept: ReadonlyMap<string, KeptDate[]>;
+  notes: ReadonlyMap<string, CustomerNotes>;
+  parts: RescoreParts;
+  /** Whether the table's blocks are written as they fill (by the thread whose rows come first), or kept to hand over. */
+  writeTableBlocks: boolean;
+  spent?(phase: 'read' | 'score' | 'write'): void;
+  /** After each slice is written. */
+  onSlice?(customers: number): unknown;
+}
+
+/**
+ * Scores every customer of the buckets and writes their profiles and follow-ups, a slice at a time,
+ * adding the rest of what the rescore makes (the table, the index, the tallies) to `parts`.
+ */
+async function scoreSlices(db: Database, buckets: BucketRange, { built, now, scoring, kept, notes, parts, writeTableBlocks, spent, onSlice }: SliceWork): Promise<void> {
+  const { badgeIndex, table, followUpList, snapshot, overview, due, forecast } = parts;
+  const asOfDay = scoring.base.asOfDay;
+  // A seller page's badges are answered between customers: a slice scored at once kept them waiting
+  // half a second at a million customers.
+  const breathe = pacer(TURN_MS);
+  // A slice's writes commit while the next is scored: waiting for each commit left the worker idle.
+  let committing: Promise<unknown> = Promise.resolve();
+  for await (const { start, buckets: slice } of customerSlices(db, kept, notes, buckets)) {
+    spent?.('read');
+    const profiles = new Map<number, ScoredProfile[]>();
+    const raised = new Map<number, Record<string, FollowUpRecord>>();
+    let customersOfSlice = 0;
+    for (const { bucket, customers } of slice) {
+      if (customers.length === 0) continue;
+      const map: ScoredProfile[] = [];
+      const followUps: Record<string, FollowUpRecord> = {};
+      for (const stored of customers) {
+        await breathe();
+        parts.firstAt = Math.min(parts.firstAt, firstOrderAt(stored));
+        const { history, hashes, previous, facts, outcome, profile } = await scoreStored(stored, scoring);
+        const key = history.customer.key;
+        for (const f of outcome.followUps) followUps[f.id] = raisedRecord(f, now);
+        for (const { ref, label } of outcome.missed) (parts.missed[ref] ??= { label, customers: 0 }).customers += 1;
+        // Hidden on pages: not in the index, so no page badges them.
+        if (!history.notes?.hideOnPages) badgeIndex.addCustomer(history.customer, badgeIndex.lookOf(outcome.tier, outcome.badges));
+        table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed, hashes);
+        map.push({ profile, previous });
+        const tallied = talliedOf(history.customer, facts, outcome);
+        const shop = talliesOf(parts, key);
+        tallyCustomer(overview.all, tallied);
+        tallyCustomer(shop.overview, tallied);
+        snapshot.add(hashes, outcome.tier, outcome.badges, facts.lifecycleStage, previous);
+        tallyForecast(forecast.all, facts);
+        tallyForecast(shop.forecast, facts);
+      }
+      profiles.set(bucket, map);
+      raised.set(bucket, followUps);
+      customersOfSlice += customers.length;
+    }
+    parts.scored += customersOfSlice;
+    spent?.('score');
+    await committing;
+    const range = IDBKeyRange.bound(start, Math.min(start + CHUNK, buckets.end) - 1);
+    const tx = db.transaction(['profiles', 'followups', 'customerTable'], 'readwrite');
+    const previous = await tx.objectStore('followups').getAll(range);
+    const writes: Promise<unknown>[] = [
+      tx.objectStore('profiles').delete(range),
+      ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedOutcomes(bucket, built, map))),
+      // The table's text as it fills, under the new build: held to the end, a million customers' took some 400 MB.
+      ...(writeTableBlocks ? putTableBlocks(tx.objectStore('customerTable'), built, table.takeBlocks()) : []),
+    ];
+    for (const stored of previous) if (!raised.has(stored.bucket)) raised.set(stored.bucket, {});
+    const before = new Map(previous.map((stored) => [stored.bucket, stored]));
+    for (const [bucket, fresh] of raised) {
+      const stored = before.get(bucket);
+      const records = readBucket<FollowUpRecord>(stored);
+      const merged = mergeFollowUps(records, fresh, asOfDay);
+      for (const record of Object.values(merged)) {
+        if (record.status === 'open') parts.followUpsOpen += 1;
+        countDue(due, record, 1);
+      }
+      const json = followUpList.text(bucket, merged, stored && { json: stored.json, records });
+      if (json === (stored?.json ?? '{}')) continue;
+      writes.push(json === '{}' ? tx.objectStore('followups').delete(bucket) : tx.objectStore('followups').put({ bucket, json }));
+    }
+    committing = Promise.all([...writes, tx.done]).then(() => onSlice?.(customersOfSlice));
+    // Awaited before the next slice's writes; failing meanwhile is not yet anybody's.
+    committing.catch(() => {});
+    spent?.('write');
+  }
+  await committing;
+  spent?.('write');
+}
+
+/** Scores a part of the buckets for a whole rescore running on another thread (see `RescoreHelper`), and hands over what it made. */
+export async function scorePart(db: Database, job: PartJob, registry: Registry, onScored?: (customers: number) => void): Promise<RescorePart> {
+  const [kept, notes, earlier] = await Promise.all([allKeptDates(db), allNotes(db), snapshotBefore(db, job.base.asOfDay)]);
+  const scoring: Scoring = { base: job.base, ctx: { ...job.base, models: job.models }, ruleSetFor: ruleSetsWith(job.ruleFiles, registry, job.unfit), earlier };
+  const parts = new RescoreParts(registry.facts, job.base.asOfDay, job.expected);
+  await scoreSlices(db, job, { built: job.built, now: job.now, scoring, kept, notes, parts, writeTableBlocks: false, onSlice: onScored });
+  return parts.part();
+}
+
 /**
  * Rescores the whole store: fits every scorer on all customers (or keeps the day's models, see
  * `reusableBase`), scores each, evaluates the rules in force, and writes `profiles` and `followups`. A follow-up keeps what staff did with it (done,
@@ -222,7 +327,6 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // them afresh, it keeps the last finished one's counts, not a count half made.
     const last = (await db.get('meta', 'rescore')) as RescoreStatus | undefined;
     status.followUpsMissed = last?.followUpsMissed ?? {};
-    const missedNow: NonNullable<RescoreStatus['followUpsMissed']> = {};
     const { ruleFiles, problems } = await activeRuleFiles(db, registry);
     const inputs = rescoreInputs(ruleFiles, options.settings, options.timeZone);
     status.ruleProblems = problems;
@@ -265,94 +369,47 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       await db.put('meta', { id: 'models', models: publishedModels(ctx) });
       spent('fit');
     }
-    let firstAt = Infinity;
-
     const now = Date.now();
-    // The Overview's figures and the follow-ups still to work, counted as they are scored and written.
-    const overview: OverviewRecord = { id: 'overview', asOfDay: base.asOfDay, all: emptyTally(), byShop: {} };
-    const due: DueTally = { id: 'dueTally', counts: {} };
-    const tallyOf = (key: string): OverviewTally => (overview.byShop[key.slice(0, key.indexOf(':'))] ??= emptyTally());
-    const forecast: ForecastEntry = { asOfDay: base.asOfDay, all: emptyForecast(), byShop: {} };
-    const snapshot = new SnapshotBuilder(base.asOfDay);
+    const parts = new RescoreParts(registry.facts, base.asOfDay, status.customers);
+    const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     // Where each customer stood at the last rescore of an earlier day: rules read how they moved since.
     const earlier = await snapshotBefore(db, base.asOfDay);
-    const badgeIndex = new BadgeIndexBuilder();
-    const table = new CustomerTableBuilder(registry.facts, status.customers);
-    const followUpList = new FollowUpListBuilder();
-    const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     const scoring: Scoring = { base, ctx, ruleSetFor, earlier };
     // Before the first bucket of this build: a reader scores its profiles' facts again with it.
     await db.put('meta', { id: profileBaseId(built), built, base, models: ctx.models } satisfies ProfileBase);
-    // A seller page's badges are answered between customers: a slice scored at once kept them waiting
-    // half a second at a million customers.
-    const breathe = pacer(TURN_MS);
-    // A slice's writes commit while the next is scored: waiting for each commit left the worker idle.
-    let committing: Promise<unknown> = Promise.resolve();
-    for await (const { start, buckets } of customerSlices(db, kept, notes)) {
-      spent('read');
-      const profiles = new Map<number, ScoredProfile[]>();
-      const raised = new Map<number, Record<string, FollowUpRecord>>();
-      for (const { bucket, customers } of buckets) {
-        if (customers.length === 0) continue;
-        const map: ScoredProfile[] = [];
-        const followUps: Record<string, FollowUpRecord> = {};
-        for (const stored of customers) {
-          await breathe();
-          firstAt = Math.min(firstAt, firstOrderAt(stored));
-          const { history, hashes, previous, facts, outcome, profile } = await scoreStored(stored, scoring);
-          const key = history.customer.key;
-          for (const f of outcome.followUps) followUps[f.id] = raisedRecord(f, now);
-          for (const { ref, label } of outcome.missed) {
-            const missed = (missedNow[ref] ??= { label, customers: 0 });
-            missed.customers += 1;
-          }
-          // Hidden on pages: not in the index, so no page badges them.
-          if (!history.notes?.hideOnPages) badgeIndex.addCustomer(history.customer, badgeIndex.lookOf(outcome.tier, outcome.badges));
-          table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed, hashes);
-          map.push({ profile, previous });
-          const tallied = talliedOf(history.customer, facts, outcome);
-          tallyCustomer(overview.all, tallied);
-          tallyCustomer(tallyOf(key), tallied);
-          snapshot.add(hashes, outcome.tier, outcome.badges, facts.lifecycleStage, previous);
-          tallyForecast(forecast.all, facts);
-          tallyForecast((forecast.byShop[key.slice(0, key.indexOf(':'))] ??= emptyForecast()), facts);
-        }
-        profiles.set(bucket, map);
-        raised.set(bucket, followUps);
-        status.scored += customers.length;
+    // A second thread, where there is one, scores the second half of the buckets meanwhile.
+    const helper = options.helper && counts.customers >= options.helper.from ? options.helper : null;
+    const mine: BucketRange = helper ? { first: 0, end: BUCKETS / 2 } : ALL_BUCKETS;
+    let theirs = 0;
+    const progress = () => {
+      status.scored = parts.scored + theirs;
+      return report();
+    };
+    const helped = helper?.score({ first: mine.end, end: BUCKETS, built, now, base, models: ctx.models, ruleFiles, unfit: unfitByCurrency, expected: Math.ceil(status.customers / 2) }, (customers) => {
+      theirs += customers;
+      void progress();
+    });
+    // Failing before this thread is done with its own is nobody's yet.
+    helped?.catch(() => {});
+    await scoreSlices(db, mine, { built, now, scoring, kept, notes, parts, writeTableBlocks: true, spent, onSlice: progress });
+    if (helped) {
+      const part = await helped.catch(async (error: unknown) => {
+        // The other thread failed: this one scores its buckets too (their profiles and follow-ups written again, as they were).
+        console.warn('Tiermark: the second scoring thread failed; scoring its buckets here.', error);
+        theirs = 0;
+        await scoreSlices(db, { first: mine.end, end: BUCKETS }, { built, now, scoring, kept, notes, parts, writeTableBlocks: true, spent, onSlice: progress });
+        return null;
+      });
+      if (part) {
+        parts.add(part);
+        status.threads = 2;
       }
-      spent('score');
-      await committing;
-      const range = IDBKeyRange.bound(start, start + CHUNK - 1);
-      const tx = db.transaction(['profiles', 'followups', 'customerTable'], 'readwrite');
-      const previous = await tx.objectStore('followups').getAll(range);
-      const writes: Promise<unknown>[] = [
-        tx.objectStore('profiles').delete(range),
-        ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedOutcomes(bucket, built, map))),
-        // The table's text as it fills, under the new build: held to the end, a million customers' took some 400 MB.
-        ...putTableBlocks(tx.objectStore('customerTable'), built, table.takeBlocks()),
-      ];
-      for (const stored of previous) if (!raised.has(stored.bucket)) raised.set(stored.bucket, {});
-      const before = new Map(previous.map((stored) => [stored.bucket, stored]));
-      for (const [bucket, fresh] of raised) {
-        const stored = before.get(bucket);
-        const records = readBucket<FollowUpRecord>(stored);
-        const merged = mergeFollowUps(records, fresh, base.asOfDay);
-        for (const record of Object.values(merged)) {
-          if (record.status === 'open') status.followUpsOpen += 1;
-          countDue(due, record, 1);
-        }
-        const json = followUpList.text(bucket, merged, stored && { json: stored.json, records });
-        if (json === (stored?.json ?? '{}')) continue;
-        writes.push(json === '{}' ? tx.objectStore('followups').delete(bucket) : tx.objectStore('followups').put({ bucket, json }));
-      }
-      committing = Promise.all([...writes, tx.done]).then(report);
-      // Awaited before the next slice's writes; failing meanwhile is not yet anybody's.
-      committing.catch(() => {});
-      spent('write');
+      spent('join');
     }
-    await committing;
-    spent('write');
+    status.scored = parts.scored;
+    status.followUpsOpen = parts.followUpsOpen;
+    const { badgeIndex, table, followUpList, snapshot, overview, due, forecast, missed: missedNow } = parts;
+    const firstAt = parts.firstAt;
     // An import between the two readings: the customers scored are the ones counted.
     status.customers = status.scored;
     if (firstAt !== Infinity) status.firstOrderDay = localDayNumber(firstAt, options.timeZone);

@@ -16,14 +16,15 @@ export const changesRange = (store: ChangedStore, first: number, last: number) =
  * over, so the store reads it while the caller works on this one: the rescore at a million
  * customers had waited for each slice, some 15% of its time.
  */
-export async function* bucketSlices<S extends BucketedStore>(db: Database, stores: readonly S[], size: number): AsyncGenerator<{ [K in S]: Array<TiermarkDB[K]['value']> }> {
+export async function* bucketSlices<S extends BucketedStore>(db: Database, stores: readonly S[], size: number, buckets: BucketRange = ALL_BUCKETS): AsyncGenerator<{ [K in S]: Array<TiermarkDB[K]['value']> }> {
   const changed = stores.filter((store) => CHANGED.has(store)) as Array<S & ChangedStore>;
   const slice = async (first: number) => {
-    const range = IDBKeyRange.bound(first, first + size - 1);
+    const last = Math.min(first + size, buckets.end) - 1;
+    const range = IDBKeyRange.bound(first, last);
     const tx = db.transaction(changed.length > 0 ? [...stores, 'bucketChanges'] : [...stores]);
     const [read, changes] = await Promise.all([
       Promise.all(stores.map((store) => tx.objectStore(store).getAll(range))),
-      Promise.all(changed.map((store) => tx.objectStore('bucketChanges').getAll(changesRange(store, first, first + size - 1)))),
+      Promise.all(changed.map((store) => tx.objectStore('bucketChanges').getAll(changesRange(store, first, last)))),
     ]);
     changed.forEach((store, i) => {
       const at = stores.indexOf(store);
@@ -31,18 +32,26 @@ export async function* bucketSlices<S extends BucketedStore>(db: Database, store
     });
     return Object.fromEntries(stores.map((store, i) => [store, read[i]!])) as { [K in S]: Array<TiermarkDB[K]['value']> };
   };
-  yield* readAhead(size, slice);
+  yield* readAhead(size, slice, buckets);
 }
+
+/** Buckets `first` up to (not including) `end`. */
+export interface BucketRange {
+  first: number;
+  end: number;
+}
+
+export const ALL_BUCKETS: BucketRange = { first: 0, end: BUCKETS };
 
 /**
  * Each slice of buckets read by `read` (from its first bucket), the next one asked for before one
  * is handed over, so the store reads it while the caller works.
  */
-export async function* readAhead<T>(size: number, read: (first: number) => Promise<T>): AsyncGenerator<T> {
-  let next = read(0);
-  for (let first = 0; first < BUCKETS; first += size) {
+export async function* readAhead<T>(size: number, read: (first: number) => Promise<T>, { first: start, end }: BucketRange = ALL_BUCKETS): AsyncGenerator<T> {
+  let next = read(start);
+  for (let first = start; first < end; first += size) {
     const slice = await next;
-    if (first + size < BUCKETS) {
+    if (first + size < end) {
       next = read(first + size);
       // A caller that stops early leaves it unread: its failure then is nobody's.
       next.catch(() => {});

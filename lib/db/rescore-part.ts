@@ -1,0 +1,133 @@
+import { CustomerTableBuilder, type TablePart } from '../customer-table';
+import { FollowUpListBuilder, type FollowUpList } from '../follow-up-list';
+import type { DueTally } from '../follow-ups';
+import { emptyForecast, type ForecastEntry, type ForecastTally } from '../forecast';
+import { addTally, emptyTally, type OverviewRecord } from '../overview';
+import type { RuleFile } from '../engine/rule-file';
+import type { ScoringBase } from '../scoring/history';
+import { SnapshotBuilder, type SnapshotRecord } from '../snapshots';
+import { BadgeIndexBuilder, type BadgeIndexPart } from './badge-index';
+import type { RescoreStatus } from './profiles';
+
+/**
+ * What the whole rescore makes of the customers it scores: the table, the badge index, the
+ * follow-up list, the snapshot and the tallies. A rescore at a million customers scores half the
+ * buckets on a second thread, which makes its own, then hands them over to be added to these: each
+ * builder numbers what it is given after its own, so the two make what one would have.
+ */
+export class RescoreParts {
+  readonly table: CustomerTableBuilder;
+  readonly badgeIndex = new BadgeIndexBuilder();
+  readonly followUpList = new FollowUpListBuilder();
+  readonly snapshot: SnapshotBuilder;
+  readonly overview: OverviewRecord;
+  readonly due: DueTally = { id: 'dueTally', counts: {} };
+  readonly forecast: ForecastEntry;
+  /** Customers the rules would have raised a follow-up for, had they not lapsed, by rule. */
+  readonly missed: NonNullable<RescoreStatus['followUpsMissed']> = {};
+  followUpsOpen = 0;
+  scored = 0;
+  firstAt = Infinity;
+
+  constructor(facts: ReadonlyMap<string, { type: string }>, asOfDay: number, expected: number) {
+    this.table = new CustomerTableBuilder(facts, expected);
+    this.snapshot = new SnapshotBuilder(asOfDay);
+    this.overview = { id: 'overview', asOfDay, all: emptyTally(), byShop: {} };
+    this.forecast = { asOfDay, all: emptyForecast(), byShop: {} };
+  }
+
+  /** Everything made so far, handed over to be added to another's (see `add`). */
+  part(): RescorePart {
+    return {
+      table: this.table.part(),
+      badgeIndex: this.badgeIndex.part(),
+      followUpList: this.followUpList.finish(),
+      snapshot: this.snapshot.part(),
+      overview: this.overview,
+      due: this.due,
+      forecast: this.forecast,
+      missed: this.missed,
+      followUpsOpen: this.followUpsOpen,
+      scored: this.scored,
+      firstAt: this.firstAt,
+    };
+  }
+
+  /** Adds what another thread made of the buckets after these. */
+  add(part: RescorePart): void {
+    this.table.append(part.table);
+    this.badgeIndex.append(part.badgeIndex);
+    this.followUpList.append(part.followUpList);
+    this.snapshot.append(part.snapshot);
+    addTally(this.overview.all, part.overview.all);
+    for (const [shop, tally] of Object.entries(part.overview.byShop)) addTally((this.overview.byShop[shop] ??= emptyTally()), tally);
+    for (const [key, n] of Object.entries(part.due.counts)) this.due.counts[key] = (this.due.counts[key] ?? 0) + n;
+    addForecast(this.forecast.all, part.forecast.all);
+    for (const [shop, tally] of Object.entries(part.forecast.byShop)) addForecast((this.forecast.byShop[shop] ??= emptyForecast()), tally);
+    for (const [ref, { label, customers }] of Object.entries(part.missed)) (this.missed[ref] ??= { label, customers: 0 }).customers += customers;
+    this.followUpsOpen += part.followUpsOpen;
+    this.scored += part.scored;
+    this.firstAt = Math.min(this.firstAt, part.firstAt);
+  }
+}
+
+const addForecast = (into: ForecastTally, from: ForecastTally) => {
+  into.customers += from.customers;
+  into.expected30 += from.expected30;
+  into.expected90 += from.expected90;
+};
+
+/** What `RescoreParts.part` hands over: data only, so it crosses to another thread. */
+export interface RescorePart {
+  table: TablePart;
+  badgeIndex: BadgeIndexPart;
+  followUpList: FollowUpList;
+  snapshot: SnapshotRecord;
+  overview: OverviewRecord;
+  due: DueTally;
+  forecast: ForecastEntry;
+  missed: NonNullable<RescoreStatus['followUpsMissed']>;
+  followUpsOpen: number;
+  scored: number;
+  firstAt: number;
+}
+
+/** The buffers of a part's columns, to transfer rather than copy. */
+export function partBuffers(part: RescorePart): ArrayBuffer[] {
+  const { table, badgeIndex, followUpList } = part;
+  const arrays: ArrayBufferView[] = [
+    ...table.numbers.map((column) => column.values), ...table.texts.map((column) => column.values), ...table.booleans,
+    ...Object.values(table.codes), table.monetaryMinor, table.occasionDay, table.occasionSpend,
+    badgeIndex.first, badgeIndex.second, badgeIndex.lookIds, ...Object.values(badgeIndex.customers),
+    ...Object.values(followUpList).filter((value): value is ArrayBufferView => ArrayBuffer.isView(value)),
+  ];
+  return [...new Set([...arrays.map((array) => array.buffer as ArrayBuffer), part.snapshot.bytes])];
+}
+
+/** The buckets a second thread scores, and what it scores them with: the whole rescore's day, models, rules and build. */
+export interface PartJob {
+  first: number;
+  end: number;
+  built: string;
+  /** When the rescore began: what a follow-up it raises says. */
+  now: number;
+  base: ScoringBase;
+  models: Record<string, unknown>;
+  ruleFiles: RuleFile[];
+  unfit: Record<string, string[]>;
+  /** About how many customers it will score, to size its columns. */
+  expected: number;
+}
+
+/** Scores a part of the buckets on another thread; `onScored` hears how many customers each slice added. */
+export interface RescoreHelper {
+  /** The fewest customers it is asked for: below, starting it and taking over its part cost more than it saves. */
+  from: number;
+  score(job: PartJob, onScored: (customers: number) => void): Promise<RescorePart>;
+}
+
+/** The tallies a scored customer adds to, by shop. */
+export function talliesOf(parts: RescoreParts, key: string) {
+  const shop = key.slice(0, key.indexOf(':'));
+  return { overview: (parts.overview.byShop[shop] ??= emptyTally()), forecast: (parts.forecast.byShop[shop] ??= emptyForecast()) };
+}

@@ -1,0 +1,132 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setNotes } from '../../../lib/db/customer-notes';
+import { setKeptDates } from '../../../lib/db/kept-dates';
+import { storedBadgeIndex } from '../../../lib/db/badge-index';
+import { allProfiles, type RescoreStatus } from '../../../lib/db/profiles';
+import { rescore, scorePart } from '../../../lib/db/rescore';
+import { partBuffers, type PartJob, type RescoreHelper, type RescorePart } from '../../../lib/db/rescore-part';
+import { openTiermarkDB, type Database } from '../../../lib/db/schema';
+import { defaultRegistry } from '../../../lib/engine/registry';
+import { bucketOf, BUCKETS } from '../../../lib/db/buckets';
+import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
+import { endOfDay } from '../../../lib/time';
+import type { Customer } from '../../../lib/model';
+import { importFixture, storedEntries } from './stored-buckets';
+
+const ZONE = 'Asia/Shanghai';
+const at = (day: string) => ({ timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay(day, ZONE) });
+
+const bytesReplacer = (_: string, value: unknown) =>
+  value instanceof ArrayBuffer ? Buffer.from(value).toString('base64') : ArrayBuffer.isView(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value;
+
+/** Everything a whole rescore writes for pages to read, as text, with its build's name taken out. */
+async function written(db: Database): Promise<Record<string, string>> {
+  const status = (await db.get('meta', 'rescore')) as RescoreStatus;
+  const head = (await db.get('meta', 'badgeIndex')) as { built: string };
+  const text = (value: unknown) => JSON.stringify(value, bytesReplacer).replaceAll(head.built, 'BUILT');
+  const [overview, due, forecasts] = await Promise.all(['overview', 'dueTally', 'forecasts'].map((id) => db.get('meta', id)));
+  return {
+    profiles: text(await allProfiles(db)),
+    followUps: text(await db.getAll('followups')),
+    table: text(await db.getAll('customerTable')),
+    badgeIndex: text(await storedBadgeIndex(db)),
+    snapshots: text(await db.getAll('snapshots')),
+    overview: text([overview, due]),
+    // Sums of fractions, added in another order: equal to the last few digits.
+    forecasts: JSON.stringify(forecasts, (_, value: unknown) => (typeof value === 'number' ? Number(value.toPrecision(12)) : value)),
+    status: text([status.customers, status.scored, status.followUpsOpen, status.followUpsMissed, status.firstOrderDay, status.unfitTables]),
+  };
+}
+
+/** The shop of the other rescore tests: four formats, Chinese and Latin names, a kept date, notes. */
+async function shop(name: string): Promise<{ db: Database; keys: string[] }> {
+  const db = await openTiermarkDB(name);
+  await importFixture(db, 'demo/ExportOrderList202611201200.csv', ZONE);
+  await importFixture(db, 'formats/jd-orders.gbk.csv', ZONE);
+  await importFixture(db, 'formats/generic-birthdays.csv', ZONE, 'generic');
+  await importFixture(db, 'formats/shopify-orders-79.csv', ZONE);
+  const keys = Object.keys(await storedEntries<Customer>(db, 'customers'));
+  await setKeptDates(db, keys[3]!, [{ name: '结婚纪念日', monthDay: '10-01' }]);
+  await setNotes(db, { key: keys[5]!, note: '老客户', tags: ['物流敏感'], doNotContact: true, hideOnPages: false });
+  await setNotes(db, { key: keys[8]!, note: '', tags: [], doNotContact: false, hideOnPages: true });
+  // The day before, so that the day's rescore counts how customers moved since.
+  expect(await rescore(db, { reason: 'daily', ...at('2026-11-19') })).toMatchObject({ state: 'done' });
+  return { db, keys };
+}
+
+/**
+ * A second thread played on this one: the part scored as the part worker scores it, handed over as
+ * a worker hands it over (cloned, its columns transferred). `fail` makes it stop after scoring and
+ * writing the first quarter of its buckets.
+ */
+function helperHere(db: Database, seen: { jobs: PartJob[]; parts: RescorePart[] }, fail = false): RescoreHelper {
+  return {
+    from: 0,
+    async score(job, onScored) {
+      seen.jobs.push(job);
+      if (fail) {
+        await scorePart(db, { ...structuredClone(job), end: job.first + (job.end - job.first) / 4 }, defaultRegistry(), onScored);
+        throw new Error('the second thread stopped');
+      }
+      const part = await scorePart(db, structuredClone(job), defaultRegistry(), onScored);
+      const handed = structuredClone(part, { transfer: partBuffers(part) });
+      // Transferred, not copied: the part's own columns are gone from this side.
+      expect(part.badgeIndex.first.length).toBe(0);
+      seen.parts.push(handed);
+      return handed;
+    },
+  };
+}
+
+describe('a whole rescore on two threads', () => {
+  // Both shops made and scored at the same instant: what follow-ups say of when they were raised compares too.
+  beforeEach(() => void vi.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-20T20:00:00Z')));
+  afterEach(() => void vi.restoreAllMocks());
+
+  it('writes for every customer what one thread writes: the table, the index, the follow-ups, the snapshot and the tallies', async () => {
+    const one = await shop('rescore-parts-one');
+    const two = await shop('rescore-parts-two');
+    const single = await rescore(one.db, { reason: 'daily', ...at('2026-11-20') });
+    expect(single).toMatchObject({ state: 'done', scored: one.keys.length });
+    expect(single.threads).toBeUndefined();
+
+    const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[] };
+    const split = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen) });
+    expect(split).toMatchObject({ state: 'done', scored: two.keys.length, threads: 2 });
+    expect(split.phases?.join).toBeGreaterThanOrEqual(0);
+
+    // Not vacuous: the other thread scored the customers of the second half of the buckets, and coded
+    // the tiers, badges or currencies otherwise than this thread did.
+    expect(seen.jobs).toEqual([expect.objectContaining({ first: BUCKETS / 2, end: BUCKETS })]);
+    const theirs = two.keys.filter((key) => bucketOf(key) >= BUCKETS / 2).length;
+    expect(theirs).toBeGreaterThan(0);
+    expect(theirs).toBeLessThan(two.keys.length);
+    const [part] = seen.parts;
+    expect(part!.scored).toBe(theirs);
+    const head = (await two.db.get('customerTable', 'head')) as { tiers: Array<{ ref: string }>; badgeSets: number[][]; currencies: string[] };
+    const recoded = part!.table.tiers.some((tier, i) => head.tiers[i]?.ref !== tier.ref) || part!.table.currencies.some((currency, i) => head.currencies[i] !== currency) || part!.table.badgeSets.some((set, i) => JSON.stringify(head.badgeSets[i]) !== JSON.stringify(set));
+    expect(recoded).toBe(true);
+
+    const [a, b] = [await written(one.db), await written(two.db)];
+    for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
+    expect(JSON.parse(a.followUps!).length).toBeGreaterThan(0);
+    one.db.close();
+    two.db.close();
+  });
+
+  it('scores the other thread’s buckets itself when that thread fails midway, and writes the same', async () => {
+    const one = await shop('rescore-parts-fail-one');
+    const two = await shop('rescore-parts-fail-two');
+    expect(await rescore(one.db, { reason: 'daily', ...at('2026-11-20') })).toMatchObject({ state: 'done' });
+    const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[] };
+    const status = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen, true) });
+    expect(status).toMatchObject({ state: 'done', scored: two.keys.length });
+    expect(status.threads).toBeUndefined();
+    expect(seen.jobs).toHaveLength(1);
+    const [a, b] = [await written(one.db), await written(two.db)];
+    for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
+    one.db.close();
+    two.db.close();
+  });
+});
