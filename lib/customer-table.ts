@@ -230,6 +230,13 @@ class BlockedLines {
  */
 const filled = <T extends Float32Array | Float64Array | Uint32Array | Uint8Array | Int32Array>(values: T, n: number): T => (values.length === n ? values : (values.slice(0, n) as T));
 
+/** A text value's code in a builder's column (from 1, in order of first sight), adding it on first sight. */
+function textCode(codes: Map<string, number>, value: string): number {
+  let code = codes.get(value);
+  if (code === undefined) codes.set(value, (code = codes.size + 1));
+  return code;
+}
+
 /** The columns of dictionary codes, stored narrow (see narrowCodes); the rest of `codes` are 32-bit values. */
 const NARROW: ReadonlySet<string> = new Set(['tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop']);
 
@@ -357,11 +364,8 @@ export class CustomerTableBuilder {
     }
     for (const column of this.texts) {
       const value = facts[column.fact];
-      if (typeof value === 'string') {
-        let code = column.codes.get(value);
-        if (code === undefined) column.codes.set(value, (code = column.codes.size + 1));
-        column.values[row] = code;
-      } else if (value !== null) this.other(column.fact, row, facts);
+      if (typeof value === 'string') column.values[row] = textCode(column.codes, value);
+      else if (value !== null) this.other(column.fact, row, facts);
     }
     for (const column of this.booleans) {
       const value = facts[column.fact];
@@ -480,6 +484,9 @@ export class CustomerTableBuilder {
    * a single builder would have made of both parts' customers in turn.
    */
   append(part: TablePart): void {
+    if (part.numbers.length !== this.numbers.length || part.texts.length !== this.texts.length || part.booleans.length !== this.booleans.length) {
+      throw new Error('A part of the customer table was made with other facts than this one.');
+    }
     const offset = this.size;
     const n = part.size;
     while (this.capacity < offset + n) this.grow();
@@ -493,7 +500,7 @@ export class CustomerTableBuilder {
     });
     this.texts.forEach((column, i) => {
       const theirs = part.texts[i]!;
-      const code = [0, ...theirs.codes.map((value) => column.codes.get(value) ?? (column.codes.set(value, column.codes.size + 1), column.codes.size))];
+      const code = [0, ...theirs.codes.map((value) => textCode(column.codes, value))];
       for (let row = 0; row < n; row += 1) column.values[offset + row] = code[theirs.values[row]!]!;
     });
     this.booleans.forEach((column, i) => column.values.set(part.booleans[i]!, offset));

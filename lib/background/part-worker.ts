@@ -8,14 +8,14 @@ import type { PartReply } from './part-thread';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (reply: PartReply, transfer: Transferable[] = []) => scope.postMessage(reply, transfer);
 
-/** The second thread of a whole rescore: scores the buckets it is given and hands over what it made. */
+/** The second thread of a whole rescore: scores the slices it is given and hands over what it made of each. */
 scope.onmessage = async ({ data: job }: MessageEvent<PartJob>) => {
   try {
     const db = await openTiermarkDB();
     try {
-      const part = await scorePart(db, job, defaultRegistry(), (customers) => post({ type: 'scored', customers }));
-      // Its columns moved, not copied: the thread ends here.
-      post({ type: 'done', part }, partBuffers(part));
+      // Each slice's columns moved, not copied.
+      await scorePart(db, job, defaultRegistry(), (part) => post({ type: 'part', part }, partBuffers(part)));
+      post({ type: 'done' });
     } finally {
       db.close();
     }

@@ -1,4 +1,4 @@
-import { CustomerTableBuilder, type TablePart } from '../customer-table';
+import { CustomerTableBuilder, type TableBlocks, type TablePart } from '../customer-table';
 import { FollowUpListBuilder, type FollowUpList } from '../follow-up-list';
 import type { DueTally } from '../follow-ups';
 import { emptyForecast, type ForecastEntry, type ForecastTally } from '../forecast';
@@ -29,8 +29,15 @@ export class RescoreParts {
   scored = 0;
   firstAt = Infinity;
 
-  constructor(facts: ReadonlyMap<string, { type: string }>, asOfDay: number, expected: number) {
-    this.table = new CustomerTableBuilder(facts, expected);
+  /** `start`: the first bucket of the slice these are of, where they are handed over. */
+  constructor(
+    facts: ReadonlyMap<string, { type: string }>,
+    asOfDay: number,
+    expected: number,
+    private readonly start = 0,
+    blocks?: TableBlocks,
+  ) {
+    this.table = new CustomerTableBuilder(facts, expected, blocks);
     this.snapshot = new SnapshotBuilder(asOfDay);
     this.overview = { id: 'overview', asOfDay, all: emptyTally(), byShop: {} };
     this.forecast = { asOfDay, all: emptyForecast(), byShop: {} };
@@ -39,6 +46,7 @@ export class RescoreParts {
   /** Everything made so far, handed over to be added to another's (see `add`). */
   part(): RescorePart {
     return {
+      start: this.start,
       table: this.table.part(),
       badgeIndex: this.badgeIndex.part(),
       followUpList: this.followUpList.finish(),
@@ -79,6 +87,8 @@ const addForecast = (into: ForecastTally, from: ForecastTally) => {
 
 /** What `RescoreParts.part` hands over: data only, so it crosses to another thread. */
 export interface RescorePart {
+  /** The first bucket of its slice. */
+  start: number;
   table: TablePart;
   badgeIndex: BadgeIndexPart;
   followUpList: FollowUpList;
@@ -104,10 +114,10 @@ export function partBuffers(part: RescorePart): ArrayBuffer[] {
   return [...new Set([...arrays.map((array) => array.buffer as ArrayBuffer), part.snapshot.bytes])];
 }
 
-/** The buckets a second thread scores, and what it scores them with: the whole rescore's day, models, rules and build. */
+/** The slices a second thread scores, and what it scores them with: the whole rescore's day, models, rules and build. */
 export interface PartJob {
-  first: number;
-  end: number;
+  /** The first bucket of each slice, in the order the rescore takes them in. */
+  starts: number[];
   built: string;
   /** When the rescore began: what a follow-up it raises says. */
   now: number;
@@ -115,15 +125,66 @@ export interface PartJob {
   models: Record<string, unknown>;
   ruleFiles: RuleFile[];
   unfit: Record<string, string[]>;
-  /** About how many customers it will score, to size its columns. */
-  expected: number;
+  /** The table's blocks, where not the shipped size (tests). */
+  tableBlocks?: TableBlocks;
 }
 
-/** Scores a part of the buckets on another thread; `onScored` hears how many customers each slice added. */
+/** Scores slices on another thread, handing over each one's part in turn; settles when it has scored them all, or fails. */
 export interface RescoreHelper {
   /** The fewest customers it is asked for: below, starting it and taking over its part cost more than it saves. */
   from: number;
-  score(job: PartJob, onScored: (customers: number) => void): Promise<RescorePart>;
+  score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void>;
+}
+
+/** The parts a second thread hands over, taken in the order of their slices as the rescore comes to each. */
+export class PartsFrom {
+  private readonly parts: RescorePart[] = [];
+  private taken = 0;
+  private failed = false;
+  private ended = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    helper: RescoreHelper,
+    private readonly job: PartJob,
+  ) {
+    const woken = () => {
+      this.wake?.();
+      this.wake = null;
+    };
+    helper
+      .score(job, (part) => {
+        this.parts.push(part);
+        woken();
+      })
+      .then(
+        () => (this.ended = true),
+        (error: unknown) => {
+          // The rescore goes on without it: each slice it did not hand over is scored on the rescore's thread.
+          console.warn('Tiermark: the second scoring thread failed; its slices are scored on the rescore’s.', error);
+          this.failed = true;
+        },
+      )
+      .finally(woken);
+  }
+
+  /** Whether the other thread handed over every slice it was given. */
+  get whole(): boolean {
+    return this.taken === this.job.starts.length;
+  }
+
+  /** The part of the slice from `start`; none where the other thread failed before it, for the rescore to score it. */
+  async next(start: number): Promise<RescorePart | null> {
+    while (this.parts.length === 0 && !this.failed && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+    const part = this.parts.shift();
+    if (!part) {
+      if (this.failed) return null;
+      throw new Error(`The second scoring thread ended without the slice from bucket ${start}.`);
+    }
+    if (part.start !== start) throw new Error(`The second scoring thread handed over the slice from bucket ${part.start}, not ${start}.`);
+    this.taken += 1;
+    return part;
+  }
 }
 
 /** The tallies a scored customer adds to, by shop. */

@@ -21,16 +21,16 @@ import { activeRuleFiles } from './rule-files';
 import { allKeptDates } from './kept-dates';
 import { allNotes } from './customer-notes';
 import { storeCounts, type Database } from './schema';
-import { ALL_BUCKETS, bucketSlices, type BucketRange } from './slices';
+import { bucketSlices, slicesOf } from './slices';
 import { tallyCustomer, type TalliedCustomer } from '../overview';
 import { countDue, mergeFollowUps, type FollowUpRecord } from '../follow-ups';
 import { keyHashes, type SnapshotReader } from '../snapshots';
 import { snapshotBefore, writeSnapshot } from './snapshots';
 import { tallyForecast, withForecast, type ForecastRecord } from '../forecast';
 import { writeBadgeIndex } from './badge-index';
-import { RescoreParts, talliesOf, type PartJob, type RescoreHelper, type RescorePart } from './rescore-part';
+import { PartsFrom, RescoreParts, talliesOf, type PartJob, type RescoreHelper, type RescorePart } from './rescore-part';
 import { digestSlices } from './alias-digest';
-import { TABLE_LAYOUT, type CustomerTableHead } from '../customer-table';
+import { TABLE_LAYOUT, type CustomerTableHead, type TableBlocks } from '../customer-table';
 import { putTableBlocks, writeCustomerTable } from './customer-table';
 import { carryWorked, FOLLOW_UP_LIST } from './follow-up-list';
 import { unfinishedRestore } from './backup';
@@ -57,6 +57,8 @@ export interface RescoreOptions {
   thread?: RescoreStatus['thread'];
   /** A second thread, to score half the buckets on (a large shop's). */
   helper?: RescoreHelper;
+  /** Lines a block of the customer table's text holds: smaller in tests, to cross their edges. */
+  tableBlocks?: TableBlocks;
   onProgress?(status: RescoreStatus): void;
 }
 
@@ -68,10 +70,10 @@ interface CustomerSlice {
   buckets: Array<{ bucket: number; customers: StoredCustomer[] }>;
 }
 
-/** Every customer of the store, a slice of buckets at a time, with the dates and notes staff keep for them. */
-async function* customerSlices(db: Database, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>, buckets: BucketRange = ALL_BUCKETS): AsyncGenerator<CustomerSlice> {
-  let start = buckets.first;
-  for await (const { customers } of bucketSlices(db, ['customers'], CHUNK, buckets)) {
+/** Every customer of the store, a slice of buckets at a time (from each of `starts` in turn), with the dates and notes staff keep for them. */
+async function* customerSlices(db: Database, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>, starts = slicesOf(CHUNK)): AsyncGenerator<CustomerSlice> {
+  let i = 0;
+  for await (const { customers } of bucketSlices(db, ['customers'], CHUNK, starts)) {
     const undigested = customers.filter((stored) => stored.digests === undefined).map((stored) => stored.bucket);
     const digested = new Map((await withDigests(db, undigested)).map((stored) => [stored.bucket, stored]));
     const buckets = customers.map((read) => {
@@ -84,10 +86,18 @@ async function* customerSlices(db: Database, kept: ReadonlyMap<string, KeptDate[
         customers: Object.keys(records).map((key) => customerInBucket(records, digests, key, kept.get(key), notes.get(key))!),
       };
     });
-    yield { start, buckets };
-    start += CHUNK;
+    yield { start: starts[i++]!, buckets };
   }
 }
+
+/**
+ * The slices in the order the whole rescore scores them: one of the first half of the buckets, one
+ * of the second, in turn. A second thread scores the second half's while the rescore's scores the
+ * first half's, and the rescore takes each of its slices in after its own: the rows of the table and
+ * the list come in the same order either way.
+ */
+export const SLICE_ORDER: readonly number[] = slicesOf(CHUNK).filter((start) => start < BUCKETS / 2).flatMap((start) => [start, start + BUCKETS / 2]);
+const isSecondHalf = (start: number) => start >= BUCKETS / 2;
 
 /**
  * Every customer of the store in typed columns (see Population): what a fit walks, and the rebuild
@@ -180,107 +190,105 @@ export const talliedOf = ({ currency, orderCount, monetaryMinor }: Customer, fac
 /** A follow-up as first raised: open, nothing done with it yet. */
 export const raisedRecord = (f: FollowUpOutcome, now: number): FollowUpRecord => ({ ...f, status: 'open', snoozedUntilDay: null, createdAt: now, updatedAt: now });
 
-/** What scoring slices of buckets needs besides the store, and where it adds what it makes. */
+/** What scoring a slice needs besides the store and its customers. */
 interface SliceWork {
   built: string;
   now: number;
   scoring: Scoring;
-  kept: ReadonlyMap<string, KeptDate[]>;
-  notes: ReadonlyMap<string, CustomerNotes>;
-  parts: RescoreParts;
-  /** Whether the table's blocks are written as they fill (by the thread whose rows come first), or kept to hand over. */
-  writeTableBlocks: boolean;
-  spent?(phase: 'read' | 'score' | 'write'): void;
-  /** After each slice is written. */
-  onSlice?(customers: number): unknown;
+  spent?(phase: 'score' | 'write'): void;
+  /** The slice before's writes, committing while this one is scored: waiting for each commit left the worker idle. */
+  committing: Promise<unknown>;
+  /** Whether the table's blocks are written as they fill: not by a second thread, whose rows the rescore's table takes in after its own. */
+  tableBlocks: boolean;
 }
 
 /**
- * Scores every customer of the buckets and writes their profiles and follow-ups, a slice at a time,
- * adding the rest of what the rescore makes (the table, the index, the tallies) to `parts`.
+ * Scores every customer of a slice and writes their profiles and follow-ups, adding the rest of what
+ * the rescore makes (the table, the index, the tallies) to `parts`. Returns once its writes are
+ * asked for; `work.committing` settles when they are committed.
  */
-async function scoreSlices(db: Database, buckets: BucketRange, { built, now, scoring, kept, notes, parts, writeTableBlocks, spent, onSlice }: SliceWork): Promise<void> {
+async function scoreSlice(db: Database, { start, buckets }: CustomerSlice, parts: RescoreParts, work: SliceWork): Promise<void> {
   const { badgeIndex, table, followUpList, snapshot, overview, due, forecast } = parts;
+  const { built, now, scoring } = work;
   const asOfDay = scoring.base.asOfDay;
   // A seller page's badges are answered between customers: a slice scored at once kept them waiting
   // half a second at a million customers.
   const breathe = pacer(TURN_MS);
-  // A slice's writes commit while the next is scored: waiting for each commit left the worker idle.
-  let committing: Promise<unknown> = Promise.resolve();
-  for await (const { start, buckets: slice } of customerSlices(db, kept, notes, buckets)) {
-    spent?.('read');
-    const profiles = new Map<number, ScoredProfile[]>();
-    const raised = new Map<number, Record<string, FollowUpRecord>>();
-    let customersOfSlice = 0;
-    for (const { bucket, customers } of slice) {
-      if (customers.length === 0) continue;
-      const map: ScoredProfile[] = [];
-      const followUps: Record<string, FollowUpRecord> = {};
-      for (const stored of customers) {
-        await breathe();
-        parts.firstAt = Math.min(parts.firstAt, firstOrderAt(stored));
-        const { history, hashes, previous, facts, outcome, profile } = await scoreStored(stored, scoring);
-        const key = history.customer.key;
-        for (const f of outcome.followUps) followUps[f.id] = raisedRecord(f, now);
-        for (const { ref, label } of outcome.missed) (parts.missed[ref] ??= { label, customers: 0 }).customers += 1;
-        // Hidden on pages: not in the index, so no page badges them.
-        if (!history.notes?.hideOnPages) badgeIndex.addCustomer(history.customer, badgeIndex.lookOf(outcome.tier, outcome.badges));
-        table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed, hashes);
-        map.push({ profile, previous });
-        const tallied = talliedOf(history.customer, facts, outcome);
-        const shop = talliesOf(parts, key);
-        tallyCustomer(overview.all, tallied);
-        tallyCustomer(shop.overview, tallied);
-        snapshot.add(hashes, outcome.tier, outcome.badges, facts.lifecycleStage, previous);
-        tallyForecast(forecast.all, facts);
-        tallyForecast(shop.forecast, facts);
-      }
-      profiles.set(bucket, map);
-      raised.set(bucket, followUps);
-      customersOfSlice += customers.length;
+  const profiles = new Map<number, ScoredProfile[]>();
+  const raised = new Map<number, Record<string, FollowUpRecord>>();
+  for (const { bucket, customers } of buckets) {
+    if (customers.length === 0) continue;
+    const map: ScoredProfile[] = [];
+    const followUps: Record<string, FollowUpRecord> = {};
+    for (const stored of customers) {
+      await breathe();
+      parts.firstAt = Math.min(parts.firstAt, firstOrderAt(stored));
+      const { history, hashes, previous, facts, outcome, profile } = await scoreStored(stored, scoring);
+      const key = history.customer.key;
+      for (const f of outcome.followUps) followUps[f.id] = raisedRecord(f, now);
+      for (const { ref, label } of outcome.missed) (parts.missed[ref] ??= { label, customers: 0 }).customers += 1;
+      // Hidden on pages: not in the index, so no page badges them.
+      if (!history.notes?.hideOnPages) badgeIndex.addCustomer(history.customer, badgeIndex.lookOf(outcome.tier, outcome.badges));
+      table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed, hashes);
+      map.push({ profile, previous });
+      const tallied = talliedOf(history.customer, facts, outcome);
+      const shop = talliesOf(parts, key);
+      tallyCustomer(overview.all, tallied);
+      tallyCustomer(shop.overview, tallied);
+      snapshot.add(hashes, outcome.tier, outcome.badges, facts.lifecycleStage, previous);
+      tallyForecast(forecast.all, facts);
+      tallyForecast(shop.forecast, facts);
     }
-    parts.scored += customersOfSlice;
-    spent?.('score');
-    await committing;
-    const range = IDBKeyRange.bound(start, Math.min(start + CHUNK, buckets.end) - 1);
-    const tx = db.transaction(['profiles', 'followups', 'customerTable'], 'readwrite');
-    const previous = await tx.objectStore('followups').getAll(range);
-    const writes: Promise<unknown>[] = [
-      tx.objectStore('profiles').delete(range),
-      ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedOutcomes(bucket, built, map))),
-      // The table's text as it fills, under the new build: held to the end, a million customers' took some 400 MB.
-      ...(writeTableBlocks ? putTableBlocks(tx.objectStore('customerTable'), built, table.takeBlocks()) : []),
-    ];
-    for (const stored of previous) if (!raised.has(stored.bucket)) raised.set(stored.bucket, {});
-    const before = new Map(previous.map((stored) => [stored.bucket, stored]));
-    for (const [bucket, fresh] of raised) {
-      const stored = before.get(bucket);
-      const records = readBucket<FollowUpRecord>(stored);
-      const merged = mergeFollowUps(records, fresh, asOfDay);
-      for (const record of Object.values(merged)) {
-        if (record.status === 'open') parts.followUpsOpen += 1;
-        countDue(due, record, 1);
-      }
-      const json = followUpList.text(bucket, merged, stored && { json: stored.json, records });
-      if (json === (stored?.json ?? '{}')) continue;
-      writes.push(json === '{}' ? tx.objectStore('followups').delete(bucket) : tx.objectStore('followups').put({ bucket, json }));
-    }
-    committing = Promise.all([...writes, tx.done]).then(() => onSlice?.(customersOfSlice));
-    // Awaited before the next slice's writes; failing meanwhile is not yet anybody's.
-    committing.catch(() => {});
-    spent?.('write');
+    profiles.set(bucket, map);
+    raised.set(bucket, followUps);
+    parts.scored += customers.length;
   }
-  await committing;
-  spent?.('write');
+  work.spent?.('score');
+  await work.committing;
+  const range = IDBKeyRange.bound(start, start + CHUNK - 1);
+  const tx = db.transaction(['profiles', 'followups', 'customerTable'], 'readwrite');
+  const previous = await tx.objectStore('followups').getAll(range);
+  const writes: Promise<unknown>[] = [
+    tx.objectStore('profiles').delete(range),
+    ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedOutcomes(bucket, built, map))),
+    // The table's text as it fills, under the new build: held to the end, a million customers' took some 400 MB.
+    ...(work.tableBlocks ? putTableBlocks(tx.objectStore('customerTable'), built, table.takeBlocks()) : []),
+  ];
+  for (const stored of previous) if (!raised.has(stored.bucket)) raised.set(stored.bucket, {});
+  const before = new Map(previous.map((stored) => [stored.bucket, stored]));
+  for (const [bucket, fresh] of raised) {
+    const stored = before.get(bucket);
+    const records = readBucket<FollowUpRecord>(stored);
+    const merged = mergeFollowUps(records, fresh, asOfDay);
+    for (const record of Object.values(merged)) {
+      if (record.status === 'open') parts.followUpsOpen += 1;
+      countDue(due, record, 1);
+    }
+    const json = followUpList.text(bucket, merged, stored && { json: stored.json, records });
+    if (json === (stored?.json ?? '{}')) continue;
+    writes.push(json === '{}' ? tx.objectStore('followups').delete(bucket) : tx.objectStore('followups').put({ bucket, json }));
+  }
+  work.committing = Promise.all([...writes, tx.done]);
+  // Awaited before the next slice's writes; failing meanwhile is not yet anybody's.
+  work.committing.catch(() => {});
+  work.spent?.('write');
 }
 
-/** Scores a part of the buckets for a whole rescore running on another thread (see `RescoreHelper`), and hands over what it made. */
-export async function scorePart(db: Database, job: PartJob, registry: Registry, onScored?: (customers: number) => void): Promise<RescorePart> {
+/**
+ * Scores the slices of a whole rescore that runs on another thread (see `RescoreHelper`): each
+ * slice's part is handed over once its profiles and follow-ups are committed.
+ */
+export async function scorePart(db: Database, job: PartJob, registry: Registry, onPart: (part: RescorePart) => void): Promise<void> {
   const [kept, notes, earlier] = await Promise.all([allKeptDates(db), allNotes(db), snapshotBefore(db, job.base.asOfDay)]);
   const scoring: Scoring = { base: job.base, ctx: { ...job.base, models: job.models }, ruleSetFor: ruleSetsWith(job.ruleFiles, registry, job.unfit), earlier };
-  const parts = new RescoreParts(registry.facts, job.base.asOfDay, job.expected);
-  await scoreSlices(db, job, { built: job.built, now: job.now, scoring, kept, notes, parts, writeTableBlocks: false, onSlice: onScored });
-  return parts.part();
+  const work: SliceWork = { built: job.built, now: job.now, scoring, committing: Promise.resolve(), tableBlocks: false };
+  for await (const slice of customerSlices(db, kept, notes, job.starts)) {
+    const parts = new RescoreParts(registry.facts, job.base.asOfDay, slice.buckets.reduce((n, { customers }) => n + customers.length, 0), slice.start, job.tableBlocks);
+    await scoreSlice(db, slice, parts, work);
+    const written = work.committing;
+    await written;
+    onPart(parts.part());
+  }
 }
 
 /**
@@ -370,42 +378,37 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       spent('fit');
     }
     const now = Date.now();
-    const parts = new RescoreParts(registry.facts, base.asOfDay, status.customers);
+    const parts = new RescoreParts(registry.facts, base.asOfDay, status.customers, 0, options.tableBlocks);
     const built = `${status.startedAt.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
     // Where each customer stood at the last rescore of an earlier day: rules read how they moved since.
     const earlier = await snapshotBefore(db, base.asOfDay);
     const scoring: Scoring = { base, ctx, ruleSetFor, earlier };
     // Before the first bucket of this build: a reader scores its profiles' facts again with it.
     await db.put('meta', { id: profileBaseId(built), built, base, models: ctx.models } satisfies ProfileBase);
-    // A second thread, where there is one, scores the second half of the buckets meanwhile.
+    const work: SliceWork = { built, now, scoring, spent, committing: Promise.resolve(), tableBlocks: true };
+    // A second thread, where there is one, scores the second half's slices meanwhile (see SLICE_ORDER).
     const helper = options.helper && counts.customers >= options.helper.from ? options.helper : null;
-    const mine: BucketRange = helper ? { first: 0, end: BUCKETS / 2 } : ALL_BUCKETS;
-    let theirs = 0;
-    const progress = () => {
-      status.scored = parts.scored + theirs;
-      return report();
-    };
-    const helped = helper?.score({ first: mine.end, end: BUCKETS, built, now, base, models: ctx.models, ruleFiles, unfit: unfitByCurrency, expected: Math.ceil(status.customers / 2) }, (customers) => {
-      theirs += customers;
-      void progress();
-    });
-    // Failing before this thread is done with its own is nobody's yet.
-    helped?.catch(() => {});
-    await scoreSlices(db, mine, { built, now, scoring, kept, notes, parts, writeTableBlocks: true, spent, onSlice: progress });
-    if (helped) {
-      const part = await helped.catch(async (error: unknown) => {
-        // The other thread failed: this one scores its buckets too (their profiles and follow-ups written again, as they were).
-        console.warn('Tiermark: the second scoring thread failed; scoring its buckets here.', error);
-        theirs = 0;
-        await scoreSlices(db, { first: mine.end, end: BUCKETS }, { built, now, scoring, kept, notes, parts, writeTableBlocks: true, spent, onSlice: progress });
-        return null;
-      });
+    const theirs = helper ? new PartsFrom(helper, { starts: SLICE_ORDER.filter(isSecondHalf), built, now, base, models: ctx.models, ruleFiles, unfit: unfitByCurrency, tableBlocks: options.tableBlocks }) : null;
+    const mine = customerSlices(db, kept, notes, SLICE_ORDER.filter((start) => !theirs || !isSecondHalf(start)));
+    for (const start of SLICE_ORDER) {
+      const part = theirs && isSecondHalf(start) ? await theirs.next(start) : null;
       if (part) {
         parts.add(part);
-        status.threads = 2;
+        spent('join');
+      } else {
+        // This thread's slice, or the other's where that thread failed: scored here.
+        const { value: slice } = await (theirs && isSecondHalf(start) ? customerSlices(db, kept, notes, [start]) : mine).next();
+        spent('read');
+        await scoreSlice(db, slice!, parts, work);
       }
-      spent('join');
+      void work.committing.then(() => {
+        status.scored = parts.scored;
+        return report();
+      }, () => {});
     }
+    await work.committing;
+    spent('write');
+    if (theirs?.whole) status.threads = 2;
     status.scored = parts.scored;
     status.followUpsOpen = parts.followUpsOpen;
     const { badgeIndex, table, followUpList, snapshot, overview, due, forecast, missed: missedNow } = parts;

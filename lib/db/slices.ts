@@ -16,15 +16,14 @@ export const changesRange = (store: ChangedStore, first: number, last: number) =
  * over, so the store reads it while the caller works on this one: the rescore at a million
  * customers had waited for each slice, some 15% of its time.
  */
-export async function* bucketSlices<S extends BucketedStore>(db: Database, stores: readonly S[], size: number, buckets: BucketRange = ALL_BUCKETS): AsyncGenerator<{ [K in S]: Array<TiermarkDB[K]['value']> }> {
+export async function* bucketSlices<S extends BucketedStore>(db: Database, stores: readonly S[], size: number, starts = slicesOf(size)): AsyncGenerator<{ [K in S]: Array<TiermarkDB[K]['value']> }> {
   const changed = stores.filter((store) => CHANGED.has(store)) as Array<S & ChangedStore>;
   const slice = async (first: number) => {
-    const last = Math.min(first + size, buckets.end) - 1;
-    const range = IDBKeyRange.bound(first, last);
+    const range = IDBKeyRange.bound(first, first + size - 1);
     const tx = db.transaction(changed.length > 0 ? [...stores, 'bucketChanges'] : [...stores]);
     const [read, changes] = await Promise.all([
       Promise.all(stores.map((store) => tx.objectStore(store).getAll(range))),
-      Promise.all(changed.map((store) => tx.objectStore('bucketChanges').getAll(changesRange(store, first, last)))),
+      Promise.all(changed.map((store) => tx.objectStore('bucketChanges').getAll(changesRange(store, first, first + size - 1)))),
     ]);
     changed.forEach((store, i) => {
       const at = stores.indexOf(store);
@@ -32,27 +31,23 @@ export async function* bucketSlices<S extends BucketedStore>(db: Database, store
     });
     return Object.fromEntries(stores.map((store, i) => [store, read[i]!])) as { [K in S]: Array<TiermarkDB[K]['value']> };
   };
-  yield* readAhead(size, slice, buckets);
+  yield* readAhead(size, slice, starts);
 }
 
-/** Buckets `first` up to (not including) `end`. */
-export interface BucketRange {
-  first: number;
-  end: number;
-}
-
-export const ALL_BUCKETS: BucketRange = { first: 0, end: BUCKETS };
+/** The first bucket of each slice of `size` buckets, in order. */
+export const slicesOf = (size: number): number[] => Array.from({ length: Math.ceil(BUCKETS / size) }, (_, i) => i * size);
 
 /**
- * Each slice of buckets read by `read` (from its first bucket), the next one asked for before one
- * is handed over, so the store reads it while the caller works.
+ * Each slice of buckets read by `read` (from its first bucket, each of `starts` in turn), the next
+ * one asked for before one is handed over, so the store reads it while the caller works.
  */
-export async function* readAhead<T>(size: number, read: (first: number) => Promise<T>, { first: start, end }: BucketRange = ALL_BUCKETS): AsyncGenerator<T> {
-  let next = read(start);
-  for (let first = start; first < end; first += size) {
+export async function* readAhead<T>(size: number, read: (first: number) => Promise<T>, starts: readonly number[] = slicesOf(size)): AsyncGenerator<T> {
+  if (starts.length === 0) return;
+  let next = read(starts[0]!);
+  for (let i = 0; i < starts.length; i += 1) {
     const slice = await next;
-    if (first + size < end) {
-      next = read(first + size);
+    if (i + 1 < starts.length) {
+      next = read(starts[i + 1]!);
       // A caller that stops early leaves it unread: its failure then is nobody's.
       next.catch(() => {});
     }

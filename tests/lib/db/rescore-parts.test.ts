@@ -15,7 +15,8 @@ import type { Customer } from '../../../lib/model';
 import { importFixture, storedEntries } from './stored-buckets';
 
 const ZONE = 'Asia/Shanghai';
-const at = (day: string) => ({ timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay(day, ZONE) });
+// Blocks of the table's text a few lines long: each thread's slices fill some, as a large shop's do.
+const at = (day: string) => ({ timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay(day, ZONE), tableBlocks: { rows: 2, search: 3 } });
 
 const bytesReplacer = (_: string, value: unknown) =>
   value instanceof ArrayBuffer ? Buffer.from(value).toString('base64') : ArrayBuffer.isView(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value;
@@ -56,25 +57,24 @@ async function shop(name: string): Promise<{ db: Database; keys: string[] }> {
 }
 
 /**
- * A second thread played on this one: the part scored as the part worker scores it, handed over as
- * a worker hands it over (cloned, its columns transferred). `fail` makes it stop after scoring and
- * writing the first quarter of its buckets.
+ * A second thread played on this one: its slices scored as the part worker scores them, between the
+ * rescore's own awaits, each handed over as a worker hands it over (cloned, its columns
+ * transferred). `failAfter` makes it stop after handing over that many slices, having scored and
+ * written the next.
  */
-function helperHere(db: Database, seen: { jobs: PartJob[]; parts: RescorePart[] }, fail = false): RescoreHelper {
+function helperHere(db: Database, seen: { jobs: PartJob[]; parts: RescorePart[] }, failAfter = Infinity): RescoreHelper {
   return {
     from: 0,
-    async score(job, onScored) {
+    async score(job, onPart) {
       seen.jobs.push(job);
-      if (fail) {
-        await scorePart(db, { ...structuredClone(job), end: job.first + (job.end - job.first) / 4 }, defaultRegistry(), onScored);
-        throw new Error('the second thread stopped');
-      }
-      const part = await scorePart(db, structuredClone(job), defaultRegistry(), onScored);
-      const handed = structuredClone(part, { transfer: partBuffers(part) });
-      // Transferred, not copied: the part's own columns are gone from this side.
-      expect(part.badgeIndex.first.length).toBe(0);
-      seen.parts.push(handed);
-      return handed;
+      await scorePart(db, structuredClone(job), defaultRegistry(), (part) => {
+        if (seen.parts.length === failAfter) throw new Error('the second thread stopped');
+        const handed = structuredClone(part, { transfer: partBuffers(part) });
+        // Transferred, not copied: the part's own columns are gone from this side.
+        expect(part.table.monetaryMinor.length).toBe(0);
+        seen.parts.push(handed);
+        onPart(handed);
+      });
     },
   };
 }
@@ -96,16 +96,17 @@ describe('a whole rescore on two threads', () => {
     expect(split).toMatchObject({ state: 'done', scored: two.keys.length, threads: 2 });
     expect(split.phases?.join).toBeGreaterThanOrEqual(0);
 
-    // Not vacuous: the other thread scored the customers of the second half of the buckets, and coded
-    // the tiers, badges or currencies otherwise than this thread did.
-    expect(seen.jobs).toEqual([expect.objectContaining({ first: BUCKETS / 2, end: BUCKETS })]);
+    // Not vacuous: the other thread scored the customers of the second half of the buckets, a slice
+    // at a time, and coded the tiers, badges or currencies otherwise than this thread did.
+    expect(seen.jobs).toHaveLength(1);
+    expect(seen.jobs[0]!.starts.every((start) => start >= BUCKETS / 2)).toBe(true);
+    expect(seen.parts.map((part) => part.start)).toEqual(seen.jobs[0]!.starts);
     const theirs = two.keys.filter((key) => bucketOf(key) >= BUCKETS / 2).length;
     expect(theirs).toBeGreaterThan(0);
     expect(theirs).toBeLessThan(two.keys.length);
-    const [part] = seen.parts;
-    expect(part!.scored).toBe(theirs);
+    expect(seen.parts.reduce((n, part) => n + part.scored, 0)).toBe(theirs);
     const head = (await two.db.get('customerTable', 'head')) as { tiers: Array<{ ref: string }>; badgeSets: number[][]; currencies: string[] };
-    const recoded = part!.table.tiers.some((tier, i) => head.tiers[i]?.ref !== tier.ref) || part!.table.currencies.some((currency, i) => head.currencies[i] !== currency) || part!.table.badgeSets.some((set, i) => JSON.stringify(head.badgeSets[i]) !== JSON.stringify(set));
+    const recoded = seen.parts.some(({ table }) => table.tiers.some((tier, i) => head.tiers[i]?.ref !== tier.ref) || table.currencies.some((currency, i) => head.currencies[i] !== currency) || table.badgeSets.some((set, i) => JSON.stringify(head.badgeSets[i]) !== JSON.stringify(set)));
     expect(recoded).toBe(true);
 
     const [a, b] = [await written(one.db), await written(two.db)];
@@ -120,10 +121,11 @@ describe('a whole rescore on two threads', () => {
     const two = await shop('rescore-parts-fail-two');
     expect(await rescore(one.db, { reason: 'daily', ...at('2026-11-20') })).toMatchObject({ state: 'done' });
     const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[] };
-    const status = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen, true) });
+    const status = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen, 3) });
     expect(status).toMatchObject({ state: 'done', scored: two.keys.length });
     expect(status.threads).toBeUndefined();
     expect(seen.jobs).toHaveLength(1);
+    expect(seen.parts).toHaveLength(3);
     const [a, b] = [await written(one.db), await written(two.db)];
     for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
     one.db.close();
