@@ -4,6 +4,7 @@ import type { DueTally } from '../follow-ups';
 import { emptyForecast, type ForecastEntry, type ForecastTally } from '../forecast';
 import { addTally, emptyTally, type OverviewRecord } from '../overview';
 import type { RuleFile } from '../engine/rule-file';
+import type { PopulationPart } from '../scoring/population';
 import type { ScoringBase } from '../scoring/history';
 import { SnapshotBuilder, type SnapshotRecord } from '../snapshots';
 import { BadgeIndexBuilder, type BadgeIndexPart } from './badge-index';
@@ -134,6 +135,8 @@ export interface RescoreHelper {
   /** The fewest customers it is asked for: below, starting it and taking over its part cost more than it saves. */
   from: number;
   score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void>;
+  /** Reads the customers of these slices into typed columns, for the fits. */
+  population(starts: number[]): Promise<PopulationPart>;
 }
 
 /** The parts a second thread hands over, taken in the order of their slices as the rescore comes to each. */

@@ -9,7 +9,7 @@ import type { ScoringBase } from '../scoring/history';
 import { fitScorersBetween, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase, type StoredRescoreBase } from './touched';
 import type { Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
-import { firstOrderAt, Population, PopulationBuilder, type StoredCustomer } from '../scoring/population';
+import { firstOrderAt, Population, PopulationBuilder, type PopulationPart, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
 import { historiesOfStored, type StoredOrder } from './stored-orders';
 import { BUCKETS, readBucket, storedCustomers, withChanges, type StoredCustomers } from './buckets';
@@ -71,7 +71,7 @@ interface CustomerSlice {
 }
 
 /** Every customer of the store, a slice of buckets at a time (from each of `starts` in turn), with the dates and notes staff keep for them. */
-async function* customerSlices(db: Database, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>, starts = slicesOf(CHUNK)): AsyncGenerator<CustomerSlice> {
+async function* customerSlices(db: Database, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>, starts: readonly number[] = slicesOf(CHUNK)): AsyncGenerator<CustomerSlice> {
   let i = 0;
   for await (const { customers } of bucketSlices(db, ['customers'], CHUNK, starts)) {
     const undigested = customers.filter((stored) => stored.digests === undefined).map((stored) => stored.bucket);
@@ -105,8 +105,34 @@ const isSecondHalf = (start: number) => start >= BUCKETS / 2;
  */
 export async function readPopulation(db: Database, kept?: ReadonlyMap<string, KeptDate[]>, notes?: ReadonlyMap<string, CustomerNotes>): Promise<Population> {
   if (!kept || !notes) [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
-  const builder = new PopulationBuilder();
-  for await (const { buckets } of customerSlices(db, kept, notes)) for (const { customers } of buckets) for (const stored of customers) builder.add(stored);
+  return (await populationOf(db, slicesOf(CHUNK))).finish(kept, notes);
+}
+
+/** The customers of these slices in typed columns, unfinished: another thread's read is added to it, or it is handed over. */
+async function populationOf(db: Database, starts: readonly number[], builder = new PopulationBuilder()): Promise<PopulationBuilder> {
+  // What staff keep is added when the population is finished, not here.
+  for await (const { buckets } of customerSlices(db, new Map(), new Map(), starts)) for (const { customers } of buckets) for (const stored of customers) builder.add(stored);
+  return builder;
+}
+
+/** The customers of the second half of the buckets in typed columns, read on a second thread for the fits. */
+export const populationPart = async (db: Database, starts: readonly number[]): Promise<PopulationPart> => (await populationOf(db, starts)).part();
+
+/**
+ * Every customer in typed columns for the fits, in bucket order: the second half read on the other
+ * thread meanwhile, where there is one (and read here where it fails).
+ */
+async function readPopulationWith(db: Database, helper: RescoreHelper | null, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Promise<Population> {
+  if (!helper) return readPopulation(db, kept, notes);
+  const secondHalf = slicesOf(CHUNK).filter(isSecondHalf);
+  const theirs = helper.population(secondHalf).catch((error: unknown) => {
+    console.warn('Tiermark: the second scoring thread did not read its half of the customers; read here.', error);
+    return null;
+  });
+  const builder = await populationOf(db, slicesOf(CHUNK).filter((start) => !isSecondHalf(start)));
+  const part = await theirs;
+  if (part) builder.append(part);
+  else await populationOf(db, secondHalf, builder);
   return builder.finish(kept, notes);
 }
 
@@ -340,6 +366,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     status.ruleProblems = problems;
     const counts = await storeCounts(db);
     const [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
+    // A second thread, where there is one and the shop is large: it reads and scores half the buckets.
+    const helper = options.helper && counts.customers >= options.helper.from ? options.helper : null;
     // After a small import or staff's notes on the day of the last whole rescore, with the same rules,
     // its models and rule tables are kept: only the changed customers' scores move, and no buyer who
     // bought nothing changes tier for an import. They are fitted afresh daily and on any other change.
@@ -364,7 +392,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       // Two readings of the store: the first into typed columns, for the fits, which walk every
       // customer; the second a slice at a time, to score. A million parsed records and histories held
       // between the two took some 1.3 GB.
-      let population: Population | null = await readPopulation(db, kept, notes);
+      let population: Population | null = await readPopulationWith(db, helper, kept, notes);
       spent('read');
       ({ ruleSetFor, unfit: unfitByCurrency } = shopRuleSets(ruleFiles, registry, population.spend(minorDigits)));
       status.unfitTables = unfitTablesOf(unfitByCurrency);
@@ -386,8 +414,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // Before the first bucket of this build: a reader scores its profiles' facts again with it.
     await db.put('meta', { id: profileBaseId(built), built, base, models: ctx.models } satisfies ProfileBase);
     const work: SliceWork = { built, now, scoring, spent, committing: Promise.resolve(), tableBlocks: true };
-    // A second thread, where there is one, scores the second half's slices meanwhile (see SLICE_ORDER).
-    const helper = options.helper && counts.customers >= options.helper.from ? options.helper : null;
+    // The second thread, where there is one, scores the second half's slices meanwhile (see SLICE_ORDER).
     const theirs = helper ? new PartsFrom(helper, { starts: SLICE_ORDER.filter(isSecondHalf), built, now, base, models: ctx.models, ruleFiles, unfit: unfitByCurrency, tableBlocks: options.tableBlocks }) : null;
     const mine = customerSlices(db, kept, notes, SLICE_ORDER.filter((start) => !theirs || !isSecondHalf(start)));
     for (const start of SLICE_ORDER) {

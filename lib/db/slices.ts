@@ -16,7 +16,7 @@ export const changesRange = (store: ChangedStore, first: number, last: number) =
  * over, so the store reads it while the caller works on this one: the rescore at a million
  * customers had waited for each slice, some 15% of its time.
  */
-export async function* bucketSlices<S extends BucketedStore>(db: Database, stores: readonly S[], size: number, starts = slicesOf(size)): AsyncGenerator<{ [K in S]: Array<TiermarkDB[K]['value']> }> {
+export async function* bucketSlices<S extends BucketedStore>(db: Database, stores: readonly S[], size: number, starts: readonly number[] = slicesOf(size)): AsyncGenerator<{ [K in S]: Array<TiermarkDB[K]['value']> }> {
   const changed = stores.filter((store) => CHANGED.has(store)) as Array<S & ChangedStore>;
   const slice = async (first: number) => {
     const range = IDBKeyRange.bound(first, first + size - 1);

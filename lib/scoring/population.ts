@@ -93,6 +93,50 @@ export class PopulationBuilder {
     this.productEnds.push(this.productNames.size);
   }
 
+  /** The customers added so far, as data another thread's builder takes in (see `append`). */
+  part(): PopulationPart {
+    const f = this.figures;
+    return {
+      keys: this.keys,
+      platforms: this.platforms,
+      currencies: this.currencies,
+      birthdays: [...this.birthdays],
+      figures: { orderCount: f.orderCount.sealed(), monetaryMinor: f.monetaryMinor.sealed(), firstOrderAt: f.firstOrderAt.sealed(), lastOrderAt: f.lastOrderAt.sealed(), lastDeliveredAt: f.lastDeliveredAt.sealed(), refundCount: f.refundCount.sealed() },
+      entryEnds: this.entryEnds.sealed(),
+      entries: this.entries.sealed(),
+      productEnds: this.productEnds.sealed(),
+      productNames: this.productNames.sealed(),
+      purchaseEnds: this.purchaseEnds.sealed(),
+      purchases: this.purchases.sealed(),
+      names: this.names,
+    };
+  }
+
+  /** Adds another builder's customers after these: the population is then the one read of both in turn. */
+  append(part: PopulationPart): void {
+    const slots = this.keys.length;
+    const [entries, products, purchases] = [this.entries.size, this.productNames.size, this.purchases.size];
+    part.keys.forEach((key, i) => {
+      this.keys.push(key);
+      this.platforms.push(this.one(part.platforms[i]!));
+      this.currencies.push(this.one(part.currencies[i]!));
+    });
+    for (const [slot, birthday] of part.birthdays) this.birthdays.set(slots + slot, birthday);
+    for (const name of Object.keys(this.figures) as Array<keyof typeof this.figures>) for (const value of part.figures[name]) this.figures[name].push(value);
+    for (const value of part.entries) this.entries.push(value);
+    for (const end of part.entryEnds) this.entryEnds.push(entries + end);
+    const codes = part.names.map(([sku, title]) => {
+      const name = `${sku}\u0000${title}`;
+      let code = this.nameCodes.get(name);
+      if (code === undefined) this.nameCodes.set(name, (code = this.names.push([sku, title]) - 1));
+      return code;
+    });
+    for (const code of part.productNames) this.productNames.push(codes[code]!);
+    for (const end of part.productEnds) this.productEnds.push(products + end);
+    for (const value of part.purchases) this.purchases.push(value);
+    for (const end of part.purchaseEnds) this.purchaseEnds.push(purchases + end);
+  }
+
   finish(keptDates: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Population {
     const f = this.figures;
     return new Population(
@@ -107,6 +151,22 @@ export class PopulationBuilder {
       notes,
     );
   }
+}
+
+/** What `PopulationBuilder.part` hands over: data only, so it crosses to another thread. */
+export interface PopulationPart {
+  keys: string[];
+  platforms: Platform[];
+  currencies: string[];
+  birthdays: Array<[number, string]>;
+  figures: Record<'orderCount' | 'monetaryMinor' | 'firstOrderAt' | 'lastOrderAt' | 'lastDeliveredAt' | 'refundCount', Float64Array>;
+  entryEnds: Uint32Array;
+  entries: Float64Array;
+  productEnds: Uint32Array;
+  productNames: Uint32Array;
+  purchaseEnds: Uint32Array;
+  purchases: Float64Array;
+  names: Array<[string, string]>;
 }
 
 const NO_IDENTITIES: readonly string[] = Object.freeze([]);

@@ -4,7 +4,7 @@ import { setNotes } from '../../../lib/db/customer-notes';
 import { setKeptDates } from '../../../lib/db/kept-dates';
 import { storedBadgeIndex } from '../../../lib/db/badge-index';
 import { allProfiles, type RescoreStatus } from '../../../lib/db/profiles';
-import { rescore, scorePart } from '../../../lib/db/rescore';
+import { populationPart, rescore, scorePart } from '../../../lib/db/rescore';
 import { partBuffers, type PartJob, type RescoreHelper, type RescorePart } from '../../../lib/db/rescore-part';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { defaultRegistry } from '../../../lib/engine/registry';
@@ -62,9 +62,15 @@ async function shop(name: string): Promise<{ db: Database; keys: string[] }> {
  * transferred). `failAfter` makes it stop after handing over that many slices, having scored and
  * written the next.
  */
-function helperHere(db: Database, seen: { jobs: PartJob[]; parts: RescorePart[] }, failAfter = Infinity): RescoreHelper {
+function helperHere(db: Database, seen: { jobs: PartJob[]; parts: RescorePart[]; read: number[][] }, failAfter = Infinity): RescoreHelper {
   return {
     from: 0,
+    async population(starts) {
+      seen.read.push(starts);
+      if (failAfter < Infinity) throw new Error('the second thread did not start');
+      const part = await populationPart(db, structuredClone(starts));
+      return structuredClone(part, { transfer: [part.entries.buffer as ArrayBuffer, part.entryEnds.buffer as ArrayBuffer, ...Object.values(part.figures).map((column) => column.buffer as ArrayBuffer)] });
+    },
     async score(job, onPart) {
       seen.jobs.push(job);
       await scorePart(db, structuredClone(job), defaultRegistry(), (part) => {
@@ -91,13 +97,16 @@ describe('a whole rescore on two threads', () => {
     expect(single).toMatchObject({ state: 'done', scored: one.keys.length });
     expect(single.threads).toBeUndefined();
 
-    const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[] };
+    const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[], read: [] as number[][] };
     const split = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen) });
     expect(split).toMatchObject({ state: 'done', scored: two.keys.length, threads: 2 });
     expect(split.phases?.join).toBeGreaterThanOrEqual(0);
 
     // Not vacuous: the other thread scored the customers of the second half of the buckets, a slice
     // at a time, and coded the tiers, badges or currencies otherwise than this thread did.
+    // It read the second half's customers for the fits, and scored them.
+    expect(seen.read).toHaveLength(1);
+    expect(seen.read[0]!.every((start) => start >= BUCKETS / 2)).toBe(true);
     expect(seen.jobs).toHaveLength(1);
     expect(seen.jobs[0]!.starts.every((start) => start >= BUCKETS / 2)).toBe(true);
     expect(seen.parts.map((part) => part.start)).toEqual(seen.jobs[0]!.starts);
@@ -116,14 +125,15 @@ describe('a whole rescore on two threads', () => {
     two.db.close();
   });
 
-  it('scores the other thread’s buckets itself when that thread fails midway, and writes the same', async () => {
+  it('reads and scores the other thread’s buckets itself when that thread fails, and writes the same', async () => {
     const one = await shop('rescore-parts-fail-one');
     const two = await shop('rescore-parts-fail-two');
     expect(await rescore(one.db, { reason: 'daily', ...at('2026-11-20') })).toMatchObject({ state: 'done' });
-    const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[] };
+    const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[], read: [] as number[][] };
     const status = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen, 3) });
     expect(status).toMatchObject({ state: 'done', scored: two.keys.length });
     expect(status.threads).toBeUndefined();
+    expect(seen.read).toHaveLength(1);
     expect(seen.jobs).toHaveLength(1);
     expect(seen.parts).toHaveLength(3);
     const [a, b] = [await written(one.db), await written(two.db)];
