@@ -311,8 +311,7 @@ export async function scorePart(db: Database, job: PartJob, registry: Registry, 
   for await (const slice of customerSlices(db, kept, notes, job.starts)) {
     const parts = new RescoreParts(registry.facts, job.base.asOfDay, slice.buckets.reduce((n, { customers }) => n + customers.length, 0), slice.start, job.tableBlocks);
     await scoreSlice(db, slice, parts, work);
-    const written = work.committing;
-    await written;
+    await work.committing;
     onPart(parts.part());
   }
 }
