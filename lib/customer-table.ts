@@ -240,8 +240,8 @@ function textCode(codes: Map<string, number>, value: string): number {
 /** The columns of dictionary codes, stored narrow (see narrowCodes); the rest of `codes` are 32-bit values. */
 const NARROW: ReadonlySet<string> = new Set(['tier', 'badgeSet', 'treatmentSet', 'missedSet', 'currency', 'shop']);
 
-/** What a `CustomerTableBuilder` holds of its rows, each code as it coded them (see `part`). */
-export interface TablePart {
+/** What a `CustomerTableBuilder` holds of its rows, each code as it coded them in its dictionaries (see `part`). */
+export interface TablePart extends Pick<CustomerTableHead, 'tiers' | 'badges' | 'badgeSets' | 'treatments' | 'treatmentSets' | 'missed' | 'missedSets' | 'currencies' | 'shops'> {
   size: number;
   /** The builder's fact columns of each type, in its order (the registry's). */
   numbers: Array<{ values: Float32Array | Float64Array; exact: boolean }>;
@@ -252,15 +252,6 @@ export interface TablePart {
   monetaryMinor: Float64Array;
   occasionDay: Int32Array;
   occasionSpend: Float64Array;
-  tiers: TableTier[];
-  badges: TableBadge[];
-  badgeSets: number[][];
-  treatments: TableTreatment[];
-  treatmentSets: number[][];
-  missed: TableMissed[];
-  missedSets: number[][];
-  currencies: string[];
-  shops: string[];
   /** The texts of its blocks of rows and of search lines, in order. */
   rows: string[];
   search: string[];

@@ -2,8 +2,6 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setNotes } from '../../../lib/db/customer-notes';
 import { setKeptDates } from '../../../lib/db/kept-dates';
-import { storedBadgeIndex } from '../../../lib/db/badge-index';
-import { allProfiles, type RescoreStatus } from '../../../lib/db/profiles';
 import { populationPart, rescore, scorePart } from '../../../lib/db/rescore';
 import { partBuffers, type PartJob, type RescoreHelper, type RescorePart } from '../../../lib/db/rescore-part';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
@@ -13,32 +11,11 @@ import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { endOfDay } from '../../../lib/time';
 import type { Customer } from '../../../lib/model';
 import { importFixture, storedEntries } from './stored-buckets';
+import { writtenForPages } from './rescore-written';
 
 const ZONE = 'Asia/Shanghai';
 // Blocks of the table's text a few lines long: each thread's slices fill some, as a large shop's do.
 const at = (day: string) => ({ timeZone: ZONE, settings: DEFAULT_SCORE_SETTINGS, asOf: endOfDay(day, ZONE), tableBlocks: { rows: 2, search: 3 } });
-
-const bytesReplacer = (_: string, value: unknown) =>
-  value instanceof ArrayBuffer ? Buffer.from(value).toString('base64') : ArrayBuffer.isView(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value;
-
-/** Everything a whole rescore writes for pages to read, as text, with its build's name taken out. */
-async function written(db: Database): Promise<Record<string, string>> {
-  const status = (await db.get('meta', 'rescore')) as RescoreStatus;
-  const head = (await db.get('meta', 'badgeIndex')) as { built: string };
-  const text = (value: unknown) => JSON.stringify(value, bytesReplacer).replaceAll(head.built, 'BUILT');
-  const [overview, due, forecasts] = await Promise.all(['overview', 'dueTally', 'forecasts'].map((id) => db.get('meta', id)));
-  return {
-    profiles: text(await allProfiles(db)),
-    followUps: text(await db.getAll('followups')),
-    table: text(await db.getAll('customerTable')),
-    badgeIndex: text(await storedBadgeIndex(db)),
-    snapshots: text(await db.getAll('snapshots')),
-    overview: text([overview, due]),
-    // Sums of fractions, added in another order: equal to the last few digits.
-    forecasts: JSON.stringify(forecasts, (_, value: unknown) => (typeof value === 'number' ? Number(value.toPrecision(12)) : value)),
-    status: text([status.customers, status.scored, status.followUpsOpen, status.followUpsMissed, status.firstOrderDay, status.unfitTables]),
-  };
-}
 
 /** The shop of the other rescore tests: four formats, Chinese and Latin names, a kept date, notes. */
 async function shop(name: string): Promise<{ db: Database; keys: string[] }> {
@@ -118,7 +95,7 @@ describe('a whole rescore on two threads', () => {
     const recoded = seen.parts.some(({ table }) => table.tiers.some((tier, i) => head.tiers[i]?.ref !== tier.ref) || table.currencies.some((currency, i) => head.currencies[i] !== currency) || table.badgeSets.some((set, i) => JSON.stringify(head.badgeSets[i]) !== JSON.stringify(set)));
     expect(recoded).toBe(true);
 
-    const [a, b] = [await written(one.db), await written(two.db)];
+    const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
     for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
     expect(JSON.parse(a.followUps!).length).toBeGreaterThan(0);
     one.db.close();
@@ -136,7 +113,7 @@ describe('a whole rescore on two threads', () => {
     expect(seen.read).toHaveLength(1);
     expect(seen.jobs).toHaveLength(1);
     expect(seen.parts).toHaveLength(3);
-    const [a, b] = [await written(one.db), await written(two.db)];
+    const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
     for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
     one.db.close();
     two.db.close();
