@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { CustomerTable, CustomerTableBuilder, searchLine, TABLE_LAYOUT, type CustomerTableHead, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
 import { customersWithOrder, loadCustomerRows, type CustomerRow } from '../../../lib/db/customer-list';
+import { bucketOf, BUCKETS } from '../../../lib/db/buckets';
 import { openCustomerTable, putTableBlocks, storedTableRecords, TableQueries, writeCustomerTable, type WindowReply } from '../../../lib/db/customer-table';
 import { importFile } from '../../../lib/db/importer';
-import { rescore, updateRescoreNeeded } from '../../../lib/db/rescore';
+import { rescore, SLICE_ORDER, updateRescoreNeeded } from '../../../lib/db/rescore';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { DEMO_EXPORT_END } from '../../../lib/demo/shop';
 import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../../../lib/engine/currency';
@@ -36,6 +37,16 @@ async function threeShops() {
   await importInto(db, fixture('jd-orders.gbk.csv'), 'jd-orders.csv');
   await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
   return db;
+}
+
+/**
+ * Rows read the old way, bucket by bucket, put in the order the whole rescore scores them (its
+ * slices in SLICE_ORDER), which the table keeps and breaks ties in.
+ */
+function inScoringOrder(rows: readonly CustomerRow[]): CustomerRow[] {
+  const sliceAt = new Map(SLICE_ORDER.map((start, i) => [start, i]));
+  const place = (row: CustomerRow) => sliceAt.get(bucketOf(row.key) - (bucketOf(row.key) % (BUCKETS / SLICE_ORDER.length)))!;
+  return [...rows].sort((a, b) => place(a) - place(b));
 }
 
 /** What the list shows of a row read the old way: every customer and profile parsed. */
@@ -81,7 +92,7 @@ const ALL: TableQuery = { shop: null, text: '', byOrder: [], tier: null, badge: 
 describe('the customer table the rescore writes', () => {
   it('lists, sorts, filters and searches exactly as reading every customer and profile does', async () => {
     const db = await threeShops();
-    const rows = await loadCustomerRows(db);
+    const rows = inScoringOrder(await loadCustomerRows(db));
     const opened = (await openCustomerTable(db))!;
     expect(opened.notListed).toBe(0);
     const { table } = opened;
@@ -120,7 +131,7 @@ describe('the customer table the rescore writes', () => {
   it('finds a buyer by an order number and keeps a second page of the same query in step with the first', async () => {
     const db = await threeShops();
     const { table } = (await openCustomerTable(db))!;
-    const rows = await loadCustomerRows(db);
+    const rows = inScoringOrder(await loadCustomerRows(db));
     // The demo export's first order, in both Taobao shops: its number is in no buyer's name.
     const text = '3861204117002763731';
     const byOrder = await customersWithOrder(db, text);
@@ -143,7 +154,7 @@ describe('the customer table the rescore writes', () => {
 
   it('gives each segment’s members, and its export and split, as reading every customer does', async () => {
     const db = await threeShops();
-    const rows = await loadCustomerRows(db);
+    const rows = inScoringOrder(await loadCustomerRows(db));
     const { table } = (await openCustomerTable(db))!;
     const segments = segmentsOf(rows);
     expect(new Set(segments.map((segment) => segment.kind))).toEqual(new Set(['tier', 'badge', 'treatment']));
@@ -180,7 +191,7 @@ describe('the customer table the rescore writes', () => {
   it('exports a segment anonymised: a pseudonym per customer, the same in every export and split, and nothing that names them', async () => {
     const db = await threeShops();
     const queries = new TableQueries(async () => db);
-    const segments = segmentsOf(await loadCustomerRows(db));
+    const segments = segmentsOf(inScoringOrder(await loadCustomerRows(db)));
     const biggest = segments.filter((segment) => segment.kind === 'badge').sort((a, b) => b.count - a.count)[0]!;
     const files = { language: 'en', timeZone: 'Asia/Shanghai', encoding: 'utf-8' } as const;
     const exported = async (from: Database, more: Partial<SegmentFilesRequest> = {}) => {
@@ -227,7 +238,7 @@ describe('the customer table the rescore writes', () => {
     await rescore(db, { reason: 'import', timeZone: 'Asia/Shanghai', settings: DEFAULT_SCORE_SETTINGS, asOf: DEMO_EXPORT_END });
     const before = (await openCustomerTable(db))!;
     await importInto(db, fixture('jd-orders.gbk.csv'), 'jd-orders.csv');
-    const jdCustomers = new Set((await loadCustomerRows(db)).filter((row) => row.key.startsWith('jd:')).map((row) => row.key)).size;
+    const jdCustomers = new Set((inScoringOrder(await loadCustomerRows(db))).filter((row) => row.key.startsWith('jd:')).map((row) => row.key)).size;
     expect(jdCustomers).toBeGreaterThan(0);
     const stale = (await openCustomerTable(db))!;
     expect(stale.notListed).toBe(jdCustomers);
@@ -247,7 +258,7 @@ describe('the customer table the rescore writes', () => {
 
   it('previews each shipped rule file in the worker as running it over every customer’s profile does', async () => {
     const db = await threeShops();
-    const rows = await loadCustomerRows(db);
+    const rows = inScoringOrder(await loadCustomerRows(db));
     const registry = defaultRegistry();
     const queries = new TableQueries(async () => db);
     const spend = spendByCurrency(rows.map((row) => ({ currency: row.currency, spend: Number(row.facts.monetary) || 0, bought: Number(row.facts.orderCount) > 0 })));
@@ -338,7 +349,7 @@ describe('the customer table the rescore writes', () => {
 
   it('keeps each code column as narrow as its codes allow, and answers from 8, 16 and 32 bits alike', async () => {
     const db = await threeShops();
-    const base = await loadCustomerRows(db);
+    const base = inScoringOrder(await loadCustomerRows(db));
     // 900 customers with 300 tiers, some 600 badge sets and 300 lifecycle stages: past 8 bits each.
     const rows: CustomerRow[] = Array.from({ length: 900 }, (_, i) => {
       const row = base[i % base.length]!;
@@ -383,7 +394,7 @@ describe('the customer table the rescore writes', () => {
 
   it('answers the same from blocks of a few rows, a window and a search reading across their edges', async () => {
     const db = await threeShops();
-    const rows = await loadCustomerRows(db);
+    const rows = inScoringOrder(await loadCustomerRows(db));
     const { table } = (await openCustomerTable(db))!;
     // The same customers in blocks of a few rows and search lines: most windows span several blocks, and the last block of each is short.
     const [perRows, perSearch] = [3, 4, 5, 7, 11].filter((n) => rows.length % n !== 0);
@@ -405,7 +416,7 @@ describe('the customer table the rescore writes', () => {
 
   it('is written a block at a time under its build while pages read the last build whole, and leaves no other build’s records', async () => {
     const db = await threeShops();
-    const rows = await loadCustomerRows(db);
+    const rows = inScoringOrder(await loadCustomerRows(db));
     const { table } = (await openCustomerTable(db))!;
     const build = (name: string) => {
       const builder = new CustomerTableBuilder(defaultRegistry().facts, 4, { rows: 7, search: 11 });
@@ -450,7 +461,7 @@ describe('the customer table the rescore writes', () => {
 
   it('answers a search first from exact identifiers, with only customers the full search keeps, until every customer’s text is read', async () => {
     const db = await threeShops();
-    const rows = await loadCustomerRows(db);
+    const rows = inScoringOrder(await loadCustomerRows(db));
     // Named exactly by the text, worked out here from the rows: a buyer id, an email or a name.
     const namedBy = (row: CustomerRow, text: string) => {
       const lower = text.trim().toLowerCase();
