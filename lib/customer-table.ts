@@ -230,6 +230,9 @@ class BlockedLines {
  */
 const filled = <T extends Float32Array | Float64Array | Uint32Array | Uint8Array | Int32Array>(values: T, n: number): T => (values.length === n ? values : (values.slice(0, n) as T));
 
+/** A row line's tier, badge set and currency codes, as its JSON has them (see RowLine). */
+const lineCodes = (tier: number, badgeSet: number, currency: number) => `${tier},${badgeSet},${currency}`;
+
 /** A text value's code in a builder's column (from 1, in order of first sight), adding it on first sight. */
 function textCode(codes: Map<string, number>, value: string): number {
   let code = codes.get(value);
@@ -250,6 +253,8 @@ export interface TablePart extends Pick<CustomerTableHead, 'tiers' | 'badges' | 
   others: Array<[string, Array<[number] | [number, unknown]>]>;
   codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'missedSet' | 'currency' | 'shop' | 'keyHash' | 'keySecondHash' | 'orderCount' | 'occasionEnd', Uint32Array>;
   monetaryMinor: Float64Array;
+  /** Where each row's line has its codes. */
+  lineCodesAt: Uint32Array;
   occasionDay: Int32Array;
   occasionSpend: Float64Array;
   /** The texts of its blocks of rows and of search lines, in order. */
@@ -276,6 +281,8 @@ export class CustomerTableBuilder {
   private readonly others = new Map<string, Array<[number] | [number, unknown]>>();
   private codes: Record<'tier' | 'badgeSet' | 'treatmentSet' | 'missedSet' | 'currency' | 'shop' | 'keyHash' | 'keySecondHash' | 'orderCount' | 'occasionEnd', Uint32Array>;
   private monetaryMinor: Float64Array;
+  /** Where each row's line has its tier, badge set and currency codes (see `add`). */
+  private lineCodesAt: Uint32Array;
   private occasionDay = new Int32Array(1024);
   private occasionSpend = new Float64Array(1024);
   private occasions = 0;
@@ -309,6 +316,7 @@ export class CustomerTableBuilder {
     const codes = () => new Uint32Array(this.capacity);
     this.codes = { tier: codes(), badgeSet: codes(), treatmentSet: codes(), missedSet: codes(), currency: codes(), shop: codes(), keyHash: codes(), keySecondHash: codes(), orderCount: codes(), occasionEnd: codes() };
     this.monetaryMinor = new Float64Array(this.capacity);
+    this.lineCodesAt = new Uint32Array(this.capacity);
   }
 
   private grow(): void {
@@ -323,6 +331,7 @@ export class CustomerTableBuilder {
     for (const column of this.booleans) column.values = grown(column.values);
     for (const name of Object.keys(this.codes) as Array<keyof typeof this.codes>) this.codes[name] = grown(this.codes[name]);
     this.monetaryMinor = grown(this.monetaryMinor);
+    this.lineCodesAt = grown(this.lineCodesAt);
   }
 
   add(
@@ -382,23 +391,13 @@ export class CustomerTableBuilder {
     seen.tiers.add(codes.tier[row]!);
     seen.badgeSets.add(codes.badgeSet[row]!);
     const number = (value: unknown) => (typeof value === 'number' && !Number.isNaN(value) ? value : null);
-    const line: RowLine = [
-      customer.key,
-      customer.buyerId,
-      customer.names,
-      customer.emails,
-      customer.phones,
-      codes.tier[row]!,
-      codes.badgeSet[row]!,
-      codes.currency[row]!,
-      customer.orderCount,
-      customer.monetaryMinor,
-      customer.lastOrderAt,
-      number(facts.avgOrderValue),
-      typeof facts.rfmCode === 'string' ? facts.rfmCode : null,
-      number(facts.churnRisk),
-    ];
-    this.rows.add(JSON.stringify(line));
+    // The line's JSON (a RowLine) in two parts around its codes, so that a builder taking this row in
+    // (see `append`) puts its own codes in without parsing the line.
+    const who = [customer.key, customer.buyerId, customer.names, customer.emails, customer.phones];
+    const figures = [customer.orderCount, customer.monetaryMinor, customer.lastOrderAt, number(facts.avgOrderValue), typeof facts.rfmCode === 'string' ? facts.rfmCode : null, number(facts.churnRisk)];
+    const before = JSON.stringify(who).slice(0, -1);
+    this.lineCodesAt[row] = before.length + 1;
+    this.rows.add(`${before},${lineCodes(codes.tier[row]!, codes.badgeSet[row]!, codes.currency[row]!)},${JSON.stringify(figures).slice(1)}`);
     this.search.add(searchLine(customer));
   }
 
@@ -461,6 +460,7 @@ export class CustomerTableBuilder {
       others: [...this.others],
       codes: Object.fromEntries(Object.entries(this.codes).map(([name, codes]) => [name, filled(codes, n)])) as TablePart['codes'],
       monetaryMinor: filled(this.monetaryMinor, n),
+      lineCodesAt: filled(this.lineCodesAt, n),
       occasionDay: filled(this.occasionDay, this.occasions),
       occasionSpend: filled(this.occasionSpend, this.occasions),
       tiers: this.tiers, badges: this.badges, badgeSets: this.badgeSets, treatments: this.treatments, treatmentSets: this.treatmentSets,
@@ -533,17 +533,15 @@ export class CustomerTableBuilder {
       seen.tiers.add(codes.tier[row]!);
       seen.badgeSets.add(codes.badgeSet[row]!);
     }
-    // A line names its tier, badges and currency by code: as the part coded them, unless those are this builder's codes too.
-    const same = (name: 'tier' | 'badgeSet' | 'currency') => recoded[name]!.every((code, i) => code === i);
-    const lines = same('tier') && same('badgeSet') && same('currency') ? null : codes;
-    let row = offset;
+    // A line names its tier, badges and currency by code: as the part coded them, put as this builder codes them.
+    let row = 0;
     for (const block of part.rows) {
       for (const text of block.split('\n')) {
-        if (lines) {
-          const line = JSON.parse(text) as RowLine;
-          [line[5], line[6], line[7]] = [lines.tier[row]!, lines.badgeSet[row]!, lines.currency[row]!];
-          this.rows.add(JSON.stringify(line));
-        } else this.rows.add(text);
+        const at = part.lineCodesAt[row]!;
+        const end = text.indexOf(',', text.indexOf(',', text.indexOf(',', at) + 1) + 1);
+        const mine = offset + row;
+        this.lineCodesAt[mine] = at;
+        this.rows.add(`${text.slice(0, at)}${lineCodes(codes.tier[mine]!, codes.badgeSet[mine]!, codes.currency[mine]!)}${text.slice(end)}`);
         row += 1;
       }
     }

@@ -108,7 +108,7 @@ export function partBuffers(part: RescorePart): ArrayBuffer[] {
   const { table, badgeIndex, followUpList } = part;
   const arrays: ArrayBufferView[] = [
     ...table.numbers.map((column) => column.values), ...table.texts.map((column) => column.values), ...table.booleans,
-    ...Object.values(table.codes), table.monetaryMinor, table.occasionDay, table.occasionSpend,
+    ...Object.values(table.codes), table.monetaryMinor, table.lineCodesAt, table.occasionDay, table.occasionSpend,
     badgeIndex.first, badgeIndex.second, badgeIndex.lookIds, ...Object.values(badgeIndex.customers),
     ...Object.values(followUpList).filter((value): value is ArrayBufferView => ArrayBuffer.isView(value)),
   ];

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { CustomerTable, CustomerTableBuilder, searchLine, TABLE_LAYOUT, type CustomerTableHead, type ListedCustomer, type TableQuery } from '../../../lib/customer-table';
+import { CustomerTable, CustomerTableBuilder, searchLine, TABLE_LAYOUT, type CustomerTableHead, type ListedCustomer, type RowLine, type TableQuery } from '../../../lib/customer-table';
 import { customersWithOrder, loadCustomerRows, type CustomerRow } from '../../../lib/db/customer-list';
 import { bucketOf, BUCKETS } from '../../../lib/db/buckets';
 import { openCustomerTable, putTableBlocks, storedTableRecords, TableQueries, writeCustomerTable, type WindowReply } from '../../../lib/db/customer-table';
@@ -98,6 +98,13 @@ describe('the customer table the rescore writes', () => {
     const { table } = opened;
     expect(table.head.size).toBe(rows.length);
     expect(new Set(rows.map((row) => row.key.split(':')[0])).size).toBe(3);
+    // Each row's line is its RowLine's JSON as JSON.stringify writes it, made in parts around its codes.
+    const stored = (await storedTableRecords(db)) as Map<string, { text?: string }>;
+    const blocks = [...stored].filter(([name]) => name.startsWith('rows:')).sort(([a], [b]) => Number(a.slice(5)) - Number(b.slice(5)));
+    const lines = blocks.flatMap(([, record]) => record.text!.split('\n'));
+    expect(lines).toHaveLength(rows.length);
+    for (const line of lines) expect(JSON.stringify(JSON.parse(line) as RowLine)).toBe(line);
+    expect(lines.map((line) => (JSON.parse(line) as RowLine)[0])).toEqual(rows.map((row) => row.key));
 
     const check = async (query: TableQuery) => {
       const expected = plainQuery(rows, query).map(shownOf);
