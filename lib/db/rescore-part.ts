@@ -12,9 +12,9 @@ import type { RescoreStatus } from './profiles';
 
 /**
  * What the whole rescore makes of the customers it scores: the table, the badge index, the
- * follow-up list, the snapshot and the tallies. A rescore at a million customers scores half the
- * buckets on a second thread, which makes its own, then hands them over to be added to these: each
- * builder numbers what it is given after its own, so the two make what one would have.
+ * follow-up list, the snapshot and the tallies. A large shop's rescore scores half its slices on a
+ * second thread, which makes these of each slice and hands them over to be added to the rescore's
+ * own: each builder numbers what it is given after what it has, so two threads make what one would.
  */
 export class RescoreParts {
   readonly table: CustomerTableBuilder;
@@ -130,10 +130,11 @@ export interface PartJob {
   tableBlocks?: TableBlocks;
 }
 
-/** Scores slices on another thread, handing over each one's part in turn; settles when it has scored them all, or fails. */
+/** A second thread for the whole rescore: it reads its half of the customers for the fits, and scores slices. */
 export interface RescoreHelper {
   /** The fewest customers it is asked for: below, starting it and taking over its part cost more than it saves. */
   from: number;
+  /** Scores the job's slices, handing over each one's part in turn; settles when it has scored them all, or fails. */
   score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void>;
   /** Reads the customers of these slices into typed columns, for the fits. */
   population(starts: number[]): Promise<PopulationPart>;
