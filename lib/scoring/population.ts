@@ -67,6 +67,14 @@ export class PopulationBuilder {
     return text;
   }
 
+  /** A product's code, by its SKU and title: each named once however many customers bought it. */
+  private nameCode(sku: string, title: string): number {
+    const name = `${sku}\u0000${title}`;
+    let code = this.nameCodes.get(name);
+    if (code === undefined) this.nameCodes.set(name, (code = this.names.push([sku, title]) - 1));
+    return code;
+  }
+
   add({ customer, digest }: StoredCustomer): void {
     const slot = this.keys.length;
     this.keys.push(customer.key);
@@ -83,10 +91,7 @@ export class PopulationBuilder {
     for (const value of digest.e) this.entries.push(value);
     this.entryEnds.push(this.entries.size);
     for (const [sku, title, ...instants] of digest.p ?? []) {
-      const name = `${sku}\u0000${title}`;
-      let code = this.nameCodes.get(name);
-      if (code === undefined) this.nameCodes.set(name, (code = this.names.push([sku, title]) - 1));
-      this.productNames.push(code);
+      this.productNames.push(this.nameCode(sku, title));
       for (const at of instants) this.purchases.push(at);
       this.purchaseEnds.push(this.purchases.size);
     }
@@ -125,12 +130,7 @@ export class PopulationBuilder {
     for (const name of Object.keys(this.figures) as Array<keyof typeof this.figures>) for (const value of part.figures[name]) this.figures[name].push(value);
     for (const value of part.entries) this.entries.push(value);
     for (const end of part.entryEnds) this.entryEnds.push(entries + end);
-    const codes = part.names.map(([sku, title]) => {
-      const name = `${sku}\u0000${title}`;
-      let code = this.nameCodes.get(name);
-      if (code === undefined) this.nameCodes.set(name, (code = this.names.push([sku, title]) - 1));
-      return code;
-    });
+    const codes = part.names.map(([sku, title]) => this.nameCode(sku, title));
     for (const code of part.productNames) this.productNames.push(codes[code]!);
     for (const end of part.productEnds) this.productEnds.push(products + end);
     for (const value of part.purchases) this.purchases.push(value);
