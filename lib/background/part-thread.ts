@@ -15,7 +15,7 @@ export type PartReply = { type: 'population'; part: PopulationPart } | { type: '
 const HELPED_FROM = 20_000;
 
 /** Runs one request in a worker of its own; `onReply` hears each reply before the last, which settles it. */
-function inWorker<T>(request: PartRequest, onReply: (reply: PartReply, settle: { resolve(value: T): void; reject(error: Error): void }) => void): Promise<T> {
+function askPartWorker<T>(request: PartRequest, onReply: (reply: PartReply, settle: { resolve(value: T): void; reject(error: Error): void }) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const worker = new Worker(new URL('./part-worker.ts', import.meta.url), { type: 'module' });
     const settle = {
@@ -36,9 +36,9 @@ function inWorker<T>(request: PartRequest, onReply: (reply: PartReply, settle: {
 export function partThread(): RescoreHelper {
   return {
     from: HELPED_FROM,
-    population: (starts) => inWorker<PopulationPart>({ kind: 'population', starts }, (reply, { resolve }) => reply.type === 'population' && resolve(reply.part)),
+    population: (starts) => askPartWorker<PopulationPart>({ kind: 'population', starts }, (reply, { resolve }) => reply.type === 'population' && resolve(reply.part)),
     score: (job, onPart) =>
-      inWorker<void>({ kind: 'slices', job }, (reply, { resolve }) => {
+      askPartWorker<void>({ kind: 'slices', job }, (reply, { resolve }) => {
         if (reply.type === 'part') onPart(reply.part);
         else if (reply.type === 'done') resolve();
       }),

@@ -125,12 +125,18 @@ class LooksByKey {
   private table: Uint32Array | null = null;
 
   set(key: string, look: number): void {
+    const [first, second] = keyHashes(key);
+    this.setHashes(first, second, look);
+  }
+
+  private setHashes(first: number, second: number, look: number): void {
     if (this.size === this.first.length) {
       this.first = doubled(this.first, Uint32Array);
       this.second = doubled(this.second, Uint32Array);
       this.looks = doubled(this.looks, Uint32Array);
     }
-    [this.first[this.size], this.second[this.size]] = keyHashes(key);
+    this.first[this.size] = first;
+    this.second[this.size] = second;
     this.looks[this.size] = look;
     this.size += 1;
     this.table = null;
@@ -143,18 +149,7 @@ class LooksByKey {
 
   /** Sets the customers of another's `part`, their look numbers as `number` gives them. */
   append(part: ReturnType<LooksByKey['part']>, number: (look: number) => number): void {
-    for (let i = 0; i < part.first.length; i += 1) {
-      if (this.size === this.first.length) {
-        this.first = doubled(this.first, Uint32Array);
-        this.second = doubled(this.second, Uint32Array);
-        this.looks = doubled(this.looks, Uint32Array);
-      }
-      this.first[this.size] = part.first[i]!;
-      this.second[this.size] = part.second[i]!;
-      this.looks[this.size] = number(part.looks[i]!);
-      this.size += 1;
-    }
-    this.table = null;
+    for (let i = 0; i < part.first.length; i += 1) this.setHashes(part.first[i]!, part.second[i]!, number(part.looks[i]!));
   }
 
   /** The look of the key whose hashes these are. */

@@ -417,13 +417,14 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const theirs = helper ? new PartsFrom(helper, { starts: SLICE_ORDER.filter(isSecondHalf), built, now, base, models: ctx.models, ruleFiles, unfit: unfitByCurrency, tableBlocks: options.tableBlocks }) : null;
     const mine = customerSlices(db, kept, notes, SLICE_ORDER.filter((start) => !theirs || !isSecondHalf(start)));
     for (const start of SLICE_ORDER) {
-      const part = theirs && isSecondHalf(start) ? await theirs.next(start) : null;
+      const theirSlice = theirs !== null && isSecondHalf(start);
+      const part = theirSlice ? await theirs.next(start) : null;
       if (part) {
         parts.add(part);
         spent('join');
       } else {
         // This thread's slice, or the other's where that thread failed: scored here.
-        const { value: slice } = await (theirs && isSecondHalf(start) ? customerSlices(db, kept, notes, [start]) : mine).next();
+        const { value: slice } = await (theirSlice ? customerSlices(db, kept, notes, [start]) : mine).next();
         spent('read');
         await scoreSlice(db, slice!, parts, work);
       }
