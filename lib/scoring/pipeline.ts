@@ -1,4 +1,5 @@
 import { scorers as allScorers } from '../../plugins/scorers';
+import { pacer, TURN_MS } from '../pace';
 import type { ScoringBase } from './history';
 import type { CustomerHistory, Facts, ScoreContext, Scored, Scorer } from './scorer';
 
@@ -36,24 +37,55 @@ class Member implements Scored {
   }
 }
 
-/** Fits every scorer on the population, in order, handing back after each one's fit (see `fitScorers`). */
-function* fitting(histories: () => Iterable<CustomerHistory>, base: ScoringBase, scorers: readonly Scorer<unknown>[]): Generator<void, ScoreContext> {
-  const models: Record<string, unknown> = {};
-  const ctx: ScoreContext = { ...base, models };
+/**
+ * The scorers with a fit, in rounds: a fit reads the facts of the scorers before it, and so the
+ * models of those fitted, which are made in an earlier round. The fits of a round share one walk
+ * over the population: each walk of a million customers makes their histories afresh, some 1.2 s.
+ */
+function fitRounds(scorers: readonly Scorer<unknown>[]): Array<Array<Scorer<unknown>>> {
+  const roundOf = new Map<string, number>();
+  const rounds: Array<Array<Scorer<unknown>>> = [];
   for (const scorer of scorers) {
     if (!scorer.fit) continue;
-    const before = dependencies(scorer, scorers);
-    function* population(): Generator<Scored> {
-      for (const history of histories()) yield new Member(history, before, ctx);
+    const round = Math.max(-1, ...dependencies(scorer, scorers).map((dep) => roundOf.get(dep.id) ?? -1)) + 1;
+    roundOf.set(scorer.id, round);
+    (rounds[round] ??= []).push(scorer);
+  }
+  return rounds;
+}
+
+/** How many customers a walk takes between its looks at the clock. */
+const WALK_STEP = 1024;
+
+/** Where a fit hands back: during a walk, or after a round's fits. */
+type FitStep = 'walk' | 'round';
+
+/**
+ * Fits every scorer on the population, a round at a time (see `fitRounds`), handing back now and
+ * then during each walk and after each round (see `fitScorersBetween`).
+ */
+function* fitting(histories: () => Iterable<CustomerHistory>, base: ScoringBase, scorers: readonly Scorer<unknown>[]): Generator<FitStep, ScoreContext> {
+  const models: Record<string, unknown> = {};
+  const ctx: ScoreContext = { ...base, models };
+  for (const round of fitRounds(scorers)) {
+    // The facts any fit of the round reads: of scorers fit before it, or of none.
+    const read = new Set(round.flatMap((scorer) => dependencies(scorer, scorers)));
+    const before = scorers.filter((scorer) => read.has(scorer));
+    const fittings = round.map((scorer) => scorer.fit!(ctx));
+    let walked = 0;
+    for (const history of histories()) {
+      const member = new Member(history, before, ctx);
+      for (const fitting of fittings) fitting.add(member);
+      if (++walked % WALK_STEP === 0) yield 'walk';
     }
-    models[scorer.id] = scorer.fit(population(), ctx);
-    yield;
+    round.forEach((scorer, i) => (models[scorer.id] = fittings[i]!.model()));
+    yield 'round';
   }
   return ctx;
 }
 
 /**
- * Fits every scorer on the population, in order. `histories` is called once per fit and may build
+ * Fits every scorer on the population, in order. `histories` is called once per walk and may build
  * them afresh each time, so a big population is never held whole; each fit sees the facts of the
  * scorers it reads.
  */
@@ -66,15 +98,17 @@ export function fitScorers(histories: () => Iterable<CustomerHistory>, base: Sco
 }
 
 /**
- * As `fitScorers`, awaiting `between` after each scorer's fit: the background answers a seller
- * page's badges between them, not after every fit of a million customers (some 10 s).
+ * As `fitScorers`, awaiting `between` after each round's fits, and giving the thread's other tasks a
+ * turn during each walk: the background answers a seller page's badges meanwhile, not after the fits
+ * of a million customers (some 10 s).
  */
 export async function fitScorersBetween(histories: () => Iterable<CustomerHistory>, base: ScoringBase, between: () => Promise<void>, scorers: readonly Scorer<unknown>[] = allScorers): Promise<ScoreContext> {
   const steps = fitting(histories, base, scorers);
+  const turn = pacer(TURN_MS);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    await between();
+    await (step.value === 'walk' ? turn() : between());
   }
 }
 

@@ -10,7 +10,7 @@ interface Entry<T> {
 }
 
 /** The sample's order: by hash, then by key (customer keys are unique, so no two entries tie). */
-const byHashThenKey = <T>(a: Entry<T>, b: Entry<T>) => a.hash - b.hash || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const byHashThenKey = (a: Pick<Entry<unknown>, 'hash' | 'key'>, b: Pick<Entry<unknown>, 'hash' | 'key'>) => a.hash - b.hash || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /**
  * At most `limit` items, chosen by a hash of their customer key: the same customers whatever the
@@ -26,10 +26,18 @@ export class KeySample<T> {
   constructor(private readonly limit = MAX_FIT_CUSTOMERS) {}
 
   add(key: string, item: T): void {
+    this.offer(key, () => item);
+  }
+
+  /**
+   * As `add`, the item made only where it may still be chosen: an item that takes work, or holds
+   * much, is made for a few of a big shop's customers (some 100,000 of a million), not for each.
+   */
+  offer(key: string, make: () => T): void {
     this.added += 1;
-    const entry = { hash: fnv1a(key), key, item };
-    if (this.bound && byHashThenKey(entry, this.bound) > 0) return;
-    this.items.push(entry);
+    const hash = fnv1a(key);
+    if (this.bound && byHashThenKey({ hash, key }, this.bound) > 0) return;
+    this.items.push({ hash, key, item: make() });
     if (this.items.length >= 2 * this.limit) this.trim();
   }
 

@@ -69,6 +69,12 @@ export interface Scored {
   facts: Facts;
 }
 
+/** A fit under way: each customer of the population is added in turn, then the model is made of them. */
+export interface Fitting<Model> {
+  add(customer: Scored): void;
+  model(): Model;
+}
+
 export interface Scorer<Model = unknown> {
   id: string;
   version: number;
@@ -76,12 +82,22 @@ export interface Scorer<Model = unknown> {
   facts: Record<string, FactSpec>;
   /** Scorers whose facts this one reads; they run first. */
   after?: readonly string[];
-  /** Runs once per rescore on the whole population (breakpoints, model parameters). */
-  fit?(population: Iterable<Scored>, ctx: ScoreContext): Model;
+  /**
+   * Runs once per rescore on the whole population (breakpoints, model parameters): each customer is
+   * added to the fitting it returns. Fits that read no model of one another's share one walk.
+   */
+  fit?(ctx: ScoreContext): Fitting<Model>;
   /** What of the fitted model the dashboard shows (kept with the rescore, JSON): e.g. products bought together. */
   publish?(model: Model): unknown;
   /** Pure and cheap; never throws on odd data: unknown values are null, with a reason fact where one helps. */
   score(customer: Scored, model: Model, ctx: ScoreContext): Facts;
+}
+
+/** A scorer's model fitted on these customers alone, their facts as given. */
+export function fitOn<Model>(scorer: Scorer<Model>, population: Iterable<Scored>, ctx: ScoreContext): Model {
+  const fitting = scorer.fit!(ctx);
+  for (const customer of population) fitting.add(customer);
+  return fitting.model();
 }
 
 /** Identity helper for typing. */

@@ -167,20 +167,24 @@ export default defineScorer<BgNbdModel>({
       },
     },
   },
-  fit(population, ctx) {
+  fit(ctx) {
     const sample = new KeySample<RepeatSummary>();
-    for (const { history } of population) {
-      const summary = repeatSummary(history.occasionDays, ctx.asOfDay);
-      if (summary) sample.add(history.customer.key, summary);
-    }
-    const rows = sample.take();
-    if (rows.length < MIN_CUSTOMERS) return { status: 'too-few-customers', params: null };
-    if (rows.filter((row) => row.x > 0).length < MIN_REPEAT_BUYERS) return { status: 'too-few-repeat-buyers', params: null };
-    const fit = fitBgNbd(rows);
-    const sane = Object.values(fit.params).every((v) => Number.isFinite(v) && v > 0);
-    if (!fit.converged || !sane) return { status: 'did-not-converge', params: null };
-    if (fit.params.a > MAX_DROPOUT_SHAPE || fit.params.b > MAX_DROPOUT_SHAPE) return { status: 'no-dropout-seen', params: null };
-    return { status: 'fitted', params: fit.params };
+    return {
+      add({ history }) {
+        const summary = repeatSummary(history.occasionDays, ctx.asOfDay);
+        if (summary) sample.add(history.customer.key, summary);
+      },
+      model() {
+        const rows = sample.take();
+        if (rows.length < MIN_CUSTOMERS) return { status: 'too-few-customers', params: null };
+        if (rows.filter((row) => row.x > 0).length < MIN_REPEAT_BUYERS) return { status: 'too-few-repeat-buyers', params: null };
+        const fit = fitBgNbd(rows);
+        const sane = Object.values(fit.params).every((v) => Number.isFinite(v) && v > 0);
+        if (!fit.converged || !sane) return { status: 'did-not-converge', params: null };
+        if (fit.params.a > MAX_DROPOUT_SHAPE || fit.params.b > MAX_DROPOUT_SHAPE) return { status: 'no-dropout-seen', params: null };
+        return { status: 'fitted', params: fit.params };
+      },
+    };
   },
   score({ history }, model, ctx) {
     const summary = repeatSummary(history.occasionDays, ctx.asOfDay);

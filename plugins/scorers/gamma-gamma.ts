@@ -130,17 +130,21 @@ export default defineScorer<GammaGammaModel>({
       },
     },
   },
-  fit(population) {
+  fit() {
     const sample = new KeySample<SpendSummary>();
-    for (const { history } of population) {
-      const summary = spendSummary(history);
-      if (summary && summary.m > 0) sample.add(history.customer.key, summary);
-    }
-    const rows = sample.take();
-    if (rows.length < MIN_REPEAT_BUYERS) return { status: 'too-few-repeat-buyers', params: null };
-    const fit = fitGammaGamma(rows);
-    const sane = fit.params.q > 1 && Object.values(fit.params).every((v) => Number.isFinite(v) && v > 0);
-    return fit.converged && sane ? { status: 'fitted', params: fit.params } : { status: 'did-not-converge', params: null };
+    return {
+      add({ history }) {
+        const summary = spendSummary(history);
+        if (summary && summary.m > 0) sample.add(history.customer.key, summary);
+      },
+      model() {
+        const rows = sample.take();
+        if (rows.length < MIN_REPEAT_BUYERS) return { status: 'too-few-repeat-buyers', params: null };
+        const fit = fitGammaGamma(rows);
+        const sane = fit.params.q > 1 && Object.values(fit.params).every((v) => Number.isFinite(v) && v > 0);
+        return fit.converged && sane ? { status: 'fitted', params: fit.params } : { status: 'did-not-converge', params: null };
+      },
+    };
   },
   score({ history, facts }, model, ctx) {
     if (model.status !== 'fitted') return { expectedSpendPerPurchase: null, predictedClv365: null, gammaGammaStatus: model.status };

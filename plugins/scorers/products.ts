@@ -101,24 +101,26 @@ export default defineScorer<ProductsModel>({
       description: { en: "That product's repurchase cycle: the median of its repeat buyers' cycles", 'zh-CN': '该商品的回购周期：多次购买者周期的中位数' },
     },
   },
-  fit(population) {
+  fit() {
     const cycles = new Map<string, number[]>();
     const sample = new KeySample<Basket[]>();
-    for (const { history } of population) {
-      const products = history.products;
-      if (!products) continue;
-      for (const product of products) {
-        const cycle = ownCycleDays(product.days);
-        if (cycle === null) continue;
-        let list = cycles.get(product.sku);
-        if (!list) cycles.set(product.sku, (list = []));
-        list.push(cycle);
-      }
-      sample.add(history.customer.key, basketsOf(products));
-    }
     return {
-      cycles: new Map([...cycles].filter(([, list]) => list.length >= MIN_REPEAT_BUYERS).map(([sku, list]) => [sku, median(list)])),
-      companions: companionsOf(sample.take().flat()),
+      add({ history }) {
+        const products = history.products;
+        if (!products) return;
+        for (const product of products) {
+          const cycle = ownCycleDays(product.days);
+          if (cycle === null) continue;
+          let list = cycles.get(product.sku);
+          if (!list) cycles.set(product.sku, (list = []));
+          list.push(cycle);
+        }
+        sample.offer(history.customer.key, () => basketsOf(products));
+      },
+      model: () => ({
+        cycles: new Map([...cycles].filter(([, list]) => list.length >= MIN_REPEAT_BUYERS).map(([sku, list]) => [sku, median(list)])),
+        companions: companionsOf(sample.take().flat()),
+      }),
     };
   },
   publish: (model) => ({ companions: Object.fromEntries(model.companions) }),

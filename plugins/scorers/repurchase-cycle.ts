@@ -36,13 +36,15 @@ export default defineScorer<CycleModel>({
       description: { en: 'Days until the next purchase is due; negative when overdue', 'zh-CN': '距预计回购日的天数；已逾期时为负数' },
     },
   },
-  fit(population) {
+  fit() {
     const cycles: number[] = [];
-    for (const { history } of population) {
-      const cycle = ownCycleDays(history.occasionDays);
-      if (cycle !== null) cycles.push(cycle);
-    }
-    return { populationCycleDays: cycles.length > 0 ? median(cycles) : null };
+    return {
+      add({ history }) {
+        const cycle = ownCycleDays(history.occasionDays);
+        if (cycle !== null) cycles.push(cycle);
+      },
+      model: () => ({ populationCycleDays: cycles.length > 0 ? median(cycles) : null }),
+    };
   },
   score({ history }, model, ctx) {
     const last = history.occasionDays[history.occasionDays.length - 1];

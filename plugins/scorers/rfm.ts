@@ -93,18 +93,20 @@ export default defineScorer<RfmModel>({
       description: { en: 'Share of customers who spent less (0–1); 0.95 or more is the top 5%', 'zh-CN': '消费金额低于该客户的客户占比（0–1）；≥0.95 即前5%' },
     },
   },
-  fit(population) {
+  fit() {
     const recency: number[] = [];
     const frequency: number[] = [];
     const monetary: number[] = [];
-    for (const { facts } of population) {
-      if (typeof facts.recencyDays !== 'number') continue;
-      recency.push(facts.recencyDays);
-      frequency.push(facts.frequency as number);
-      monetary.push(facts.monetary as number);
-    }
     const tally = (values: number[]) => tallyOf(Float64Array.from(values).sort());
-    return { n: recency.length, recency: tally(recency), frequency: tally(frequency), monetary: tally(monetary) };
+    return {
+      add({ facts }) {
+        if (typeof facts.recencyDays !== 'number') return;
+        recency.push(facts.recencyDays);
+        frequency.push(facts.frequency as number);
+        monetary.push(facts.monetary as number);
+      },
+      model: () => ({ n: recency.length, recency: tally(recency), frequency: tally(frequency), monetary: tally(monetary) }),
+    };
   },
   score({ facts }, model) {
     const n = model.n;

@@ -1,6 +1,6 @@
 import { valueQuadrant } from '../../lib/value-matrix';
 import { KeySample } from '../../lib/scoring/sample';
-import { defineScorer, type Scored } from '../../lib/scoring/scorer';
+import { defineScorer, type Facts } from '../../lib/scoring/scorer';
 import { median } from '../../lib/sorted';
 
 interface ValueMatrixModel {
@@ -22,15 +22,16 @@ export default defineScorer<ValueMatrixModel>({
       },
     },
   },
-  fit(population) {
-    // The facts of a few customers only: predicted values take the models' work per customer.
-    const sample = new KeySample<Scored>();
-    for (const member of population) if (member.history.purchases > 0) sample.add(member.history.customer.key, member);
-    const values = sample
-      .take()
-      .map((member) => member.facts.predictedClv365)
-      .filter((value): value is number => typeof value === 'number');
-    return { medianValue: values.length === 0 ? null : median(values) };
+  fit() {
+    // The predicted values of a few customers only: each takes the models' work, and a sampled
+    // customer held whole until the sample is chosen kept a walk's garbage alive (3 s of a million's).
+    const sample = new KeySample<number | null>();
+    return {
+      add(member) {
+        if (member.history.purchases > 0) sample.offer(member.history.customer.key, () => valueOf(member.facts));
+      },
+      model: () => ({ medianValue: medianValue(sample) }),
+    };
   },
   score({ facts }, model) {
     const { predictedClv365, pAlive } = facts;
@@ -38,3 +39,11 @@ export default defineScorer<ValueMatrixModel>({
     return { valueQuadrant: valueQuadrant(predictedClv365, pAlive, model.medianValue) };
   },
 });
+
+const valueOf = ({ predictedClv365 }: Facts): number | null => (typeof predictedClv365 === 'number' ? predictedClv365 : null);
+
+/** The median predicted value of the sampled buyers; null where none has one. */
+function medianValue(sample: KeySample<number | null>): number | null {
+  const values = sample.take().filter((value): value is number => value !== null);
+  return values.length === 0 ? null : median(values);
+}

@@ -7,6 +7,8 @@ import type { Order } from '../../../lib/model';
 import { FIXTURES, importPath, sharedData } from '../../helpers';
 import { historyFromOrders } from '../../../lib/scoring/history';
 import { fitScorers, scoreCustomer } from '../../../lib/scoring/pipeline';
+import { fitOn } from '../../../lib/scoring/scorer';
+import { scorers } from '../../../plugins/scorers';
 import { baseAt, histories, order } from '../../plugins/scorers/scoring-helpers';
 
 describe('scoring a whole shop', () => {
@@ -39,6 +41,32 @@ describe('scoring a whole shop', () => {
       }
     }
     expect(statuses.has('no-dropout-seen')).toBe(true);
+  }, 30_000);
+
+  it('fits the models in as few walks over the shop as they read one another, each as if fitted alone', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tiermark-walks-')), 'ExportOrderList202611201200.csv');
+    writeFileSync(file, encodeGb18030(demoExportText(demoOrders(400, 20261120))));
+    const { orders, customers } = await importPath(file);
+    const byKey = new Map<string, Order[]>();
+    for (const o of orders.values()) if (o.customerKey) byKey.set(o.customerKey, [...(byKey.get(o.customerKey) ?? []), o]);
+    const base = baseAt('2026-11-20');
+    const list = customers.map((c) => historyFromOrders(c, byKey.get(c.key)!, base));
+    let walks = 0;
+    const ctx = fitScorers(() => {
+      walks += 1;
+      return list;
+    }, base);
+    // RFM, the products, BG/NBD and the repurchase cycle read no model; Gamma-Gamma reads BG/NBD's facts; the value matrix both.
+    expect(walks).toBe(3);
+    const fitted = scorers.filter((scorer) => scorer.fit);
+    expect(fitted.map((scorer) => scorer.id).sort()).toEqual(['bgnbd', 'gamma-gamma', 'products', 'repurchase-cycle', 'rfm', 'value-matrix']);
+    for (const scorer of fitted) {
+      const reads = scorers.filter((other) => scorer.after?.includes(other.id));
+      const alone = fitOn(scorer, list.map((history) => ({ history, facts: scoreCustomer(history, ctx, reads) })), ctx);
+      expect(ctx.models[scorer.id], scorer.id).toEqual(alone);
+    }
+    // Each fit saw what it reads: the value matrix had the models' predicted values.
+    expect(ctx.models).toMatchObject({ bgnbd: { status: 'fitted' }, 'gamma-gamma': { status: 'fitted' }, 'value-matrix': { medianValue: expect.any(Number) } });
   }, 30_000);
 
   const steproac = sharedData('shopify-steproac/orders_export.anon.csv');

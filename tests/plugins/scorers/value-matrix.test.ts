@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import valueMatrix from '../../../plugins/scorers/value-matrix';
 import { valueQuadrant } from '../../../lib/value-matrix';
-import type { CustomerHistory, Facts, Scored } from '../../../lib/scoring/scorer';
+import { fitOn, type CustomerHistory, type Facts, type Scored } from '../../../lib/scoring/scorer';
 
 const member = (key: string, purchases: number, facts: Facts): Scored => ({ history: { customer: { key }, purchases } as CustomerHistory, facts });
 
@@ -25,7 +25,7 @@ describe('value-matrix scorer', () => {
       member('e', 0, { predictedClv365: 1000 }),
       member('f', 1, { predictedClv365: null }),
     ];
-    const model = valueMatrix.fit!(population, null as never);
+    const model = fitOn(valueMatrix, population, null as never);
     expect(model).toEqual({ medianValue: 40 });
     const score = (facts: Facts) => valueMatrix.score({ history: null as never, facts }, model, null as never);
     expect(score({ predictedClv365: 40, pAlive: 0.3 })).toEqual({ valueQuadrant: 'retain' });
@@ -34,7 +34,7 @@ describe('value-matrix scorer', () => {
   });
 
   it('has no quadrant in a shop whose models gave no predicted value', () => {
-    const model = valueMatrix.fit!([member('a', 1, { predictedClv365: null })], null as never);
+    const model = fitOn(valueMatrix, [member('a', 1, { predictedClv365: null })], null as never);
     expect(valueMatrix.score({ history: null as never, facts: { predictedClv365: 5, pAlive: 0.9 } }, model, null as never)).toEqual({ valueQuadrant: null });
   });
 });
