@@ -54,4 +54,21 @@ describe('the customers a model is fitted on', () => {
     for (const key of all) sample.add(key, key);
     expect(sample.take()).toEqual(chosenWhole(all, 1_000));
   });
+
+  it('are made only while they may still be chosen, and are the same as if each had been made', () => {
+    const all = keys(50_000, 11);
+    const sample = new KeySample<string>(1_000);
+    let made = 0;
+    for (const key of all) {
+      sample.offer(key, () => {
+        made += 1;
+        return key;
+      });
+    }
+    expect(sample.take()).toEqual(chosenWhole(all, 1_000));
+    expect(sample.size).toBe(50_000);
+    // Every key until the first trim (twice the limit), then about limit × ln(n / 2·limit) more.
+    expect(made).toBeGreaterThan(2_000);
+    expect(made).toBeLessThan(2_000 + 1_000 * Math.log(50_000 / 2_000) * 1.5);
+  });
 });
