@@ -17,8 +17,23 @@ function dependencies(scorer: Scorer<unknown>, scorers: readonly Scorer<unknown>
   return scorers.filter((s) => needed.has(s.id));
 }
 
+/** Each list of scorers' facts in an object, every one null (see `blankFacts`). */
+const blanks = new WeakMap<readonly Scorer<unknown>[], Readonly<Facts>>();
+
+/**
+ * An object with every fact of the scorers, in their order, each null until scored. Grown a scorer
+ * at a time, the facts passed V8's limit on properties added by name at run time and were held as a
+ * dictionary: each one written and read (by the rules, the table) was a lookup. An object JSON.parse
+ * makes keeps its properties fast, and so does a copy of it.
+ */
+function blankFacts(scorers: readonly Scorer<unknown>[]): Facts {
+  let blank = blanks.get(scorers);
+  if (blank === undefined) blanks.set(scorers, (blank = JSON.parse(JSON.stringify(Object.fromEntries(scorers.flatMap((scorer) => Object.keys(scorer.facts).map((name) => [name, null]))))) as Facts));
+  return { ...blank };
+}
+
 function run(history: CustomerHistory, scorers: readonly Scorer<unknown>[], ctx: ScoreContext): Facts {
-  const facts: Facts = {};
+  const facts = blankFacts(scorers);
   for (const scorer of scorers) Object.assign(facts, scorer.score({ history, facts }, ctx.models[scorer.id], ctx));
   return facts;
 }
