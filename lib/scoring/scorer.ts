@@ -112,5 +112,13 @@ export function majorUnits(minor: number, digits: number): number {
 
 /** A model figure rounded for output, or null when the arithmetic broke down: a fact is never NaN or Infinity. */
 export function rounded(value: number, digits: number): number | null {
-  return Number.isFinite(value) ? Number(value.toFixed(digits)) : null;
+  if (!Number.isFinite(value)) return null;
+  // The scaled value's nearest whole is the decimal toFixed writes unless the value lies near a half,
+  // where toFixed, which rounds the exact binary value, decides: toFixed's text was some 7% of scoring.
+  const scale = 10 ** digits;
+  const scaled = value * scale;
+  const whole = Math.round(scaled);
+  // As toFixed's text reads: "-0.00" for a small negative value, but "0.00" for -0.
+  if (digits <= 8 && Math.abs(scaled) < 1e9 && Math.abs(Math.abs(scaled - whole) - 0.5) > 1e-6) return whole === 0 ? (value < 0 ? -0 : 0) : whole / scale;
+  return Number(value.toFixed(digits));
 }
