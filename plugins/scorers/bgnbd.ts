@@ -109,18 +109,62 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: 
   return 1 / (1 + Math.exp(lnOdds));
 }
 
+/** E[purchases in (T, T+t] | x, t_x, T]: the purchases if alive, weighed by the odds that the customer is. */
+export function expectedPurchases(params: BgNbdParams, t: number, summary: RepeatSummary): number {
+  return purchasesIfAlive(params, t, summary.x, summary.T) / deadOdds(params, summary);
+}
+
+/** The divisor that weighs purchases by the odds the customer is still alive: 1 + P(dropped out) / P(alive). */
+export function deadOdds({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: RepeatSummary): number {
+  const lnOdds = x > 0 ? Math.log(a / (b + x - 1)) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx)) : -Infinity;
+  return 1 + Math.exp(lnOdds);
+}
+
+/** Purchases if alive are kept for x below this and T (days) below that: nearly every customer of a shop. */
+const KEPT_X = 32;
+const KEPT_T = 4096;
+
+/** A model's purchases if alive worked out so far: for each t asked, for each x, a row by T (NaN where not yet). */
+interface KnownIfAlive {
+  ts: number[];
+  rows: Array<Array<Float64Array | undefined>>;
+}
+const knownIfAlive = new WeakMap<BgNbdParams, KnownIfAlive>();
+let lastModel: { params: BgNbdParams; known: KnownIfAlive } | null = null;
+
+/** The row of T for this model, t and x: made when first asked, so a card's one customer makes a few rows, not a table. */
+function knownRow(params: BgNbdParams, t: number, x: number): Float64Array {
+  if (lastModel?.params !== params) {
+    let known = knownIfAlive.get(params);
+    if (!known) knownIfAlive.set(params, (known = { ts: [], rows: [] }));
+    lastModel = { params, known };
+  }
+  const { ts, rows } = lastModel.known;
+  let at = ts.indexOf(t);
+  if (at < 0) at = ts.push(t) - 1;
+  const byX = (rows[at] ??= []);
+  return (byX[x] ??= new Float64Array(KEPT_T).fill(Number.NaN));
+}
+
 /**
- * E[purchases in (T, T+t] | x, t_x, T]. The hypergeometric factor is taken through Euler's
- * transformation, 2F1(r+x, b+x; c; z) = (1−z)^(c−r−x−b−x) 2F1(a+b−1−r, a−1; c; z), whose terms
- * stay small however many purchases x is.
+ * The expected purchases in (T, T+t] of a customer still alive. The hypergeometric factor is taken
+ * through Euler's transformation, 2F1(r+x, b+x; c; z) = (1−z)^(c−r−x−b−x) 2F1(a+b−1−r, a−1; c; z),
+ * whose terms stay small however many purchases x is. It depends on x, T and t alone, which most
+ * customers of a big shop share with many others (days since their first purchase, a few repeat
+ * purchases), so each is worked out once per model: their series were a quarter of scoring.
  */
-export function expectedPurchases({ r, alpha, a, b }: BgNbdParams, t: number, { x, tx, T }: RepeatSummary): number {
+export function purchasesIfAlive(params: BgNbdParams, t: number, x: number, T: number): number {
+  const kept = Number.isInteger(x) && Number.isInteger(T) && x >= 0 && T >= 0 && x < KEPT_X && T < KEPT_T;
+  const row = kept ? knownRow(params, t, x) : null;
+  const known = row ? row[T]! : Number.NaN;
+  if (!Number.isNaN(known)) return known;
+  const { r, alpha, a, b } = params;
   const c = a + b + x - 1;
   const z = t / (alpha + T + t);
   const rest = Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, c, z);
-  const numerator = (c / (a - 1)) * (1 - rest);
-  const lnOdds = x > 0 ? Math.log(a / (b + x - 1)) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx)) : -Infinity;
-  return numerator / (1 + Math.exp(lnOdds));
+  const purchases = (c / (a - 1)) * (1 - rest);
+  if (row) row[T] = purchases;
+  return purchases;
 }
 
 /** E[purchases in (0, t]] for a new customer. */

@@ -3,7 +3,7 @@ import { nelderMead } from '../../lib/scoring/optimize';
 import { KeySample } from '../../lib/scoring/sample';
 import { defineScorer, rounded, type CustomerHistory } from '../../lib/scoring/scorer';
 import { lnGamma } from '../../lib/scoring/special';
-import { expectedPurchases, repeatSummary, type BgNbdModel, type BgNbdParams, type Fit, type RepeatSummary } from './bgnbd';
+import { deadOdds, purchasesIfAlive, repeatSummary, type BgNbdModel, type BgNbdParams, type Fit, type RepeatSummary } from './bgnbd';
 
 /** Gamma-Gamma (Fader, Hardie & Lee 2005, note 025): spend per purchase ~ Gamma(p, ν), ν ~ Gamma(q, γ); `v` is γ. */
 export interface GammaGammaParams {
@@ -104,8 +104,10 @@ export function predictedClv(
 ): number {
   let clv = 0;
   let before = 0;
+  // As expectedPurchases month by month, the odds the customer is alive taken once.
+  const odds = deadOdds(bgnbd, summary);
   for (let month = 1; month <= months; month += 1) {
-    const upTo = expectedPurchases(bgnbd, month * MONTH_DAYS, summary);
+    const upTo = purchasesIfAlive(bgnbd, month * MONTH_DAYS, summary.x, summary.T) / odds;
     clv += (spendPerPurchase * (upTo - before)) / (1 + monthlyDiscountRate) ** month;
     before = upTo;
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sharedData } from '../../helpers';
+import { hyp2f1 } from '../../../lib/scoring/special';
 import { expectedPurchases, expectedPurchasesNew, fitBgNbd, probabilityAlive, type BgNbdParams, type RepeatSummary } from '../../../plugins/scorers/bgnbd';
 
 // The published parameters for CDNOW (Fader, Hardie & Lee 2005; the R BTYD documentation), and the
@@ -48,5 +49,30 @@ describe('BG/NBD', () => {
     expect(probabilityAlive(fit.params, at(1, 1.71, 38.86))).toBeCloseTo(0.212227, 4);
     expect(expectedPurchases(fit.params, 1, at(18, 35.14, 35.86))).toBeCloseTo(0.424877, 4);
     expect(expectedPurchases(fit.params, 52, at(26, 30.86, 31.0))).toBeCloseTo(25.759474, 3);
+  });
+
+  it('works out the expected purchases of customers alike once per model, and gives each what the formula gives', () => {
+    // The closed form of the paper (its equation 10), with the series summed directly.
+    const byFormula = ({ r, alpha, a, b }: BgNbdParams, t: number, { x, tx, T }: RepeatSummary) => {
+      const z = t / (alpha + T + t);
+      const head = ((a + b + x - 1) / (a - 1)) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z));
+      const alive = x > 0 ? 1 + (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x) : 1;
+      return head / alive;
+    };
+    // In days, as a rescore scores: two models, whole and fractional T, x past what is kept, t of days and of months.
+    const days: BgNbdParams = { r: 0.24, alpha: 31, a: 0.79, b: 2.43 };
+    const other: BgNbdParams = { ...days, alpha: 45 };
+    const customers: RepeatSummary[] = [];
+    for (const x of [0, 1, 2, 7, 31, 32, 120]) for (const T of [0, 1, 30, 400, 4095, 4096, 9000, 38.86]) customers.push({ x, tx: Math.min(T, x * 3), T });
+    for (const params of [days, other, days]) {
+      for (const t of [30, 90, 365 / 12, 365]) {
+        for (const customer of customers) {
+          const got = expectedPurchases(params, t, customer);
+          expect(Math.abs(got / byFormula(params, t, customer) - 1), JSON.stringify({ params, t, customer })).toBeLessThan(1e-9);
+          // Asked again, the same to the bit.
+          expect(expectedPurchases(params, t, customer)).toBe(got);
+        }
+      }
+    }
   });
 });
