@@ -21,13 +21,23 @@ class Column<T extends Float64Array | Uint32Array> {
     private readonly make: (n: number) => T,
   ) {}
   push(value: number): void {
-    if (this.size === this.values.length) {
-      // By half again: at millions of entries the columns are the population's biggest allocation.
-      const wider = this.make(Math.ceil(this.values.length * 1.5) + 16);
-      wider.set(this.values);
-      this.values = wider;
-    }
+    if (this.size === this.values.length) this.reserve(this.size + 1);
     this.values[this.size++] = value;
+  }
+  /** Adds every value of `more`, each plus `offset`: at once, not a push a value (another thread's half of a million took 4 s so). */
+  append(more: ArrayLike<number>, offset = 0): void {
+    this.reserve(this.size + more.length);
+    if (offset === 0) this.values.set(more, this.size);
+    else for (let i = 0; i < more.length; i += 1) this.values[this.size + i] = more[i]! + offset;
+    this.size += more.length;
+  }
+  /** Room for `size` values. */
+  private reserve(size: number): void {
+    if (size <= this.values.length) return;
+    // By half again: at millions of entries the columns are the population's biggest allocation.
+    const wider = this.make(Math.max(size, Math.ceil(this.values.length * 1.5) + 16));
+    wider.set(this.values.subarray(0, this.size));
+    this.values = wider;
   }
   /** The column cut to its length, so a million customers' hold no spare room. */
   sealed(): T {
@@ -127,14 +137,14 @@ export class PopulationBuilder {
       this.currencies.push(this.one(part.currencies[i]!));
     });
     for (const [slot, birthday] of part.birthdays) this.birthdays.set(slots + slot, birthday);
-    for (const name of Object.keys(this.figures) as Array<keyof typeof this.figures>) for (const value of part.figures[name]) this.figures[name].push(value);
-    for (const value of part.entries) this.entries.push(value);
-    for (const end of part.entryEnds) this.entryEnds.push(entries + end);
-    const codes = part.names.map(([sku, title]) => this.nameCode(sku, title));
-    for (const code of part.productNames) this.productNames.push(codes[code]!);
-    for (const end of part.productEnds) this.productEnds.push(products + end);
-    for (const value of part.purchases) this.purchases.push(value);
-    for (const end of part.purchaseEnds) this.purchaseEnds.push(purchases + end);
+    for (const name of Object.keys(this.figures) as Array<keyof typeof this.figures>) this.figures[name].append(part.figures[name]);
+    this.entries.append(part.entries);
+    this.entryEnds.append(part.entryEnds, entries);
+    const codes = Uint32Array.from(part.names, ([sku, title]) => this.nameCode(sku, title));
+    this.productNames.append(part.productNames.map((code) => codes[code]!));
+    this.productEnds.append(part.productEnds, products);
+    this.purchases.append(part.purchases);
+    this.purchaseEnds.append(part.purchaseEnds, purchases);
   }
 
   finish(keptDates: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Population {
