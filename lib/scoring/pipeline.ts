@@ -55,7 +55,8 @@ class Member implements Scored {
 /**
  * The scorers with a fit, in rounds: a fit reads the facts of the scorers before it, and so the
  * models of those fitted, which are made in an earlier round. The fits of a round share one walk
- * over the population: each walk of a million customers makes their histories afresh, some 1.2 s.
+ * over the population: each walk of a million customers makes their histories afresh (half a second
+ * or more).
  */
 function fitRounds(scorers: readonly Scorer<unknown>[]): Array<Array<Scorer<unknown>>> {
   const roundOf = new Map<string, number>();

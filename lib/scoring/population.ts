@@ -24,7 +24,7 @@ class Column<T extends Float64Array | Uint32Array> {
     if (this.size === this.values.length) this.reserve(this.size + 1);
     this.values[this.size++] = value;
   }
-  /** Adds every value of `more`, each plus `offset`: at once, not a push a value (another thread's half of a million took 4 s so). */
+  /** Adds every value of `more`, each plus `offset`: at once, not a push a value. */
   append(more: ArrayLike<number>, offset = 0): void {
     this.reserve(this.size + more.length);
     if (offset === 0) this.values.set(more, this.size);
