@@ -247,17 +247,35 @@ function columnsOver(bytes: ArrayBuffer, n: number) {
 
 const columnsOf = (record: SnapshotRecord) => columnsOver(record.bytes, record.size);
 
-/** A customer's standing in one snapshot, found by their key's hashes (a binary search). */
+/** Where a snapshot's entries start for each value of their first hash's top 16 bits, and where they end (see SnapshotReader). */
+function startsByTopBits(first: Uint32Array, size: number): Uint32Array {
+  const starts = new Uint32Array(TOP_VALUES + 1);
+  let i = 0;
+  for (let top = 0; top <= TOP_VALUES; top += 1) {
+    while (i < size && first[i]! >>> 16 < top) i += 1;
+    starts[top] = i;
+  }
+  return starts;
+}
+const TOP_VALUES = 2 ** 16;
+
+/**
+ * A customer's standing in one snapshot, found by their key's hashes: a binary search among the
+ * entries whose first hash has the same top bits, some 15 of a million. Over all of them it was 3%
+ * of scoring, each step a likely miss of the cache.
+ */
 export class SnapshotReader {
   private readonly columns: ReturnType<typeof columnsOf>;
+  private starts: Uint32Array | null = null;
   constructor(private readonly record: SnapshotRecord) {
     this.columns = columnsOf(record);
   }
 
   standingOf([a, b]: readonly [number, number]): Standing | null {
     const { first, second } = this.columns;
-    let low = 0;
-    let high = this.record.size - 1;
+    const starts = (this.starts ??= startsByTopBits(first, this.record.size));
+    let low = starts[a >>> 16]!;
+    let high = starts[(a >>> 16) + 1]! - 1;
     while (low <= high) {
       const mid = (low + high) >>> 1;
       const order = first[mid]! - a || second[mid]! - b;

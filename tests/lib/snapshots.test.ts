@@ -84,6 +84,23 @@ describe('snapshots and segment movement', () => {
 });
 
 describe('a customer’s standing, read back from a snapshot', () => {
+  it('finds every customer of a big shop, and nobody who is not in it, whatever their hashes', () => {
+    const builder = new SnapshotBuilder(day('2024-05-01'));
+    const tiers = [VIP, MEMBER, null];
+    const stages = ['new', 'growing', 'mature', 'declining'];
+    const keys = Array.from({ length: 40_000 }, (_, i) => `shopify:customer${i}@example.com`);
+    keys.forEach((key, i) => builder.add(keyHashes(key), tiers[i % 3]!, i % 5 === 0 ? [CHAMPIONS] : [], stages[i % 4]!));
+    const reader = new SnapshotReader(builder.finish());
+    // Their hashes fall into most of the 65,536 top-bit ranges, several into some, none into others.
+    const tops = new Set(keys.map((key) => keyHashes(key)[0] >>> 16));
+    expect(tops.size).toBeGreaterThan(20_000);
+    keys.forEach((key, i) => expect(reader.standingOf(keyHashes(key)), key).toMatchObject({ tier: tiers[i % 3]?.ref ?? null, segment: i % 5 === 0 ? CHAMPIONS.ref : null, stage: stages[i % 4] }));
+    for (let i = 0; i < 20_000; i += 1) expect(reader.standingOf(keyHashes(`shopify:someone${i}@example.com`))).toBeNull();
+    // The first and last possible hashes, where the ranges begin and end.
+    expect(reader.standingOf([0, 0])).toBeNull();
+    expect(reader.standingOf([2 ** 32 - 1, 2 ** 32 - 1])).toBeNull();
+  });
+
   it('finds each customer by key, and carries the day their tier and segment began while they keep them', () => {
     const first = new SnapshotBuilder(day('2024-05-01'));
     first.add(keyHashes('taobao:a'), MEMBER, [CHAMPIONS], 'new');
