@@ -3,15 +3,11 @@ import { openTiermarkDB } from '../db/schema';
 import { populationPart, scorePart } from '../db/rescore';
 import { partBuffers } from '../db/rescore-part';
 import { defaultRegistry } from '../engine/registry';
-import type { PopulationPart } from '../scoring/population';
+import { populationPartBuffers } from '../scoring/population';
 import type { PartReply, PartRequest } from './part-thread';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (reply: PartReply, transfer: Transferable[] = []) => scope.postMessage(reply, transfer);
-
-/** The typed columns of a population part, moved rather than copied. */
-const populationBuffers = (part: PopulationPart): ArrayBuffer[] =>
-  [...Object.values(part.figures), part.entryEnds, part.entries, part.productEnds, part.productNames, part.purchaseEnds, part.purchases].map((column) => column.buffer as ArrayBuffer);
 
 /** The second thread of a whole rescore: reads its half of the customers for the fits, or scores the slices it is given, handing over what it made of each. */
 scope.onmessage = async ({ data: request }: MessageEvent<PartRequest>) => {
@@ -20,7 +16,7 @@ scope.onmessage = async ({ data: request }: MessageEvent<PartRequest>) => {
     try {
       if (request.kind === 'population') {
         const part = await populationPart(db, request.starts);
-        post({ type: 'population', part }, populationBuffers(part));
+        post({ type: 'population', part }, populationPartBuffers(part));
       } else {
         // Each slice's columns moved, not copied.
         await scorePart(db, request.job, defaultRegistry(), (part) => post({ type: 'part', part }, partBuffers(part)));

@@ -179,6 +179,10 @@ export interface PopulationPart {
   names: Array<[string, string]>;
 }
 
+/** The typed columns of a population part, to move rather than copy to another thread. */
+export const populationPartBuffers = (part: PopulationPart): ArrayBuffer[] =>
+  [...Object.values(part.figures), part.entryEnds, part.entries, part.productEnds, part.productNames, part.purchaseEnds, part.purchases].map((column) => column.buffer as ArrayBuffer);
+
 const NO_IDENTITIES: readonly string[] = Object.freeze([]);
 
 export class Population {

@@ -8,6 +8,7 @@ import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { bucketOf, BUCKETS } from '../../../lib/db/buckets';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
+import { populationPartBuffers } from '../../../lib/scoring/population';
 import { endOfDay } from '../../../lib/time';
 import type { Customer } from '../../../lib/model';
 import { importFixture, storedEntries } from './stored-buckets';
@@ -46,7 +47,7 @@ function helperHere(db: Database, seen: { jobs: PartJob[]; parts: RescorePart[];
       seen.read.push(starts);
       if (failAfter < Infinity) throw new Error('the second thread did not start');
       const part = await populationPart(db, structuredClone(starts));
-      return structuredClone(part, { transfer: [part.entries.buffer as ArrayBuffer, part.entryEnds.buffer as ArrayBuffer, ...Object.values(part.figures).map((column) => column.buffer as ArrayBuffer)] });
+      return structuredClone(part, { transfer: populationPartBuffers(part) });
     },
     async score(job, onPart) {
       seen.jobs.push(job);
