@@ -458,8 +458,10 @@ export type BuiltBadgeIndex = { head: BadgeIndexHead; shards: BadgeShard[] };
 /**
  * Replaces the stored index with a new build: its shards go beside the current build's, then one
  * transaction switches the head (with `alongside`), so a page reads the old or the new, never a mix.
+ * Returns what deletes the last build's shards, for the caller to run once the new one is in force
+ * and said to be.
  */
-export async function writeBadgeIndex(db: Database, index: BuiltBadgeIndex, alongside?: (tx: IndexWrite) => Promise<unknown>): Promise<void> {
+export async function writeBadgeIndex(db: Database, index: BuiltBadgeIndex, alongside?: (tx: IndexWrite) => Promise<unknown>): Promise<() => Promise<void>> {
   const current = (await db.get('meta', 'badgeIndex')) as BadgeIndexHead | undefined;
   const slot = current ? 1 - slotOf(current) : 0;
   // A build that stopped before its switch left its shards here.
@@ -470,7 +472,7 @@ export async function writeBadgeIndex(db: Database, index: BuiltBadgeIndex, alon
   }
   const tx = db.transaction(['badgeShards', 'meta', 'rescored', 'touched'], 'readwrite');
   await Promise.all([tx.objectStore('meta').put({ ...index.head, slot }), tx.objectStore('meta').delete('badgePatch'), alongside?.(tx), tx.done]);
-  await db.delete('badgeShards', slotKeys(1 - slot));
+  return () => db.delete('badgeShards', slotKeys(1 - slot));
 }
 
 /** The stored index as it was built (none before the first rescore). */

@@ -28,15 +28,16 @@ export function putTableBlocks(store: { put(record: TableRecord): Promise<unknow
 
 /**
  * Puts the new build in force: its remaining records first, each in a transaction of its own and
- * out of sight under the build's name, then one transaction puts its head; then the records of
- * other builds (the last one, one a stopped rescore left) are deleted, a batch a transaction. A
- * reader gets the old or the new, never a mix. A put copies its record on this thread (some
- * 50–400 ms for a million customers' column), and deleting the last build's 450 MB took the store
- * 3.5 s: in one transaction they held a seller page's badges 4–5 s, so other tasks get turns
- * between. `first` runs in the head's transaction before it: it reads the build in force and the
- * follow-ups as they are (what staff changed of them goes on to the new build's list).
+ * out of sight under the build's name, then one transaction puts its head. A reader gets the old or
+ * the new, never a mix. Returns what deletes the records of other builds (the last one, one a
+ * stopped rescore left), a batch a transaction: the caller runs it once the new build is in force
+ * and said to be. A put copies its record on this thread (some 50–400 ms for a million customers'
+ * column), and deleting the last build's 450 MB took the store 3.5 s: in one transaction they held
+ * a seller page's badges 4–5 s, so other tasks get turns between. `first` runs in the head's
+ * transaction before it: it reads the build in force and the follow-ups as they are (what staff
+ * changed of them goes on to the new build's list).
  */
-export async function writeCustomerTable(db: Database, records: readonly TableRecord[], first?: (tx: IDBPTransaction<TiermarkDB, ['customerTable', 'followups'], 'readwrite'>) => Promise<void>): Promise<void> {
+export async function writeCustomerTable(db: Database, records: readonly TableRecord[], first?: (tx: IDBPTransaction<TiermarkDB, ['customerTable', 'followups'], 'readwrite'>) => Promise<void>): Promise<() => Promise<void>> {
   const head = records.find((record): record is CustomerTableHead => record.name === 'head')!;
   const ours = tableRecordKey(head.built, '');
   const turn = pacer(TURN_MS);
@@ -51,6 +52,11 @@ export async function writeCustomerTable(db: Database, records: readonly TableRe
   const tx = db.transaction(['customerTable', 'followups'], 'readwrite');
   await first?.(tx);
   await Promise.all([tx.objectStore('customerTable').put(head), tx.done]);
+  return () => dropOtherBuilds(db, ours, turn);
+}
+
+/** Deletes the table's records of every build but the one whose keys start `ours`. */
+async function dropOtherBuilds(db: Database, ours: string, turn: () => Promise<void>): Promise<void> {
   // The keys of other builds, in runs between the head and the build in force: deleted a range at a time.
   const runs = (await Promise.all([db.getAllKeys('customerTable', IDBKeyRange.upperBound(ours, true)), db.getAllKeys('customerTable', IDBKeyRange.lowerBound(`${ours}\uffff`, true))])).flatMap((keys) => {
     const at = keys.indexOf('head');

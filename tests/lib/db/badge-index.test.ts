@@ -198,14 +198,18 @@ describe('the badge index the rescore writes in shards', () => {
     expect(new Set(await tiers())).toEqual(new Set(['VIP']));
 
     let written = false;
-    const writing = writeBadgeIndex(db, second).then(() => (written = true));
+    const writing = writeBadgeIndex(db, second).then((dropLast) => ((written = true), dropLast));
     // More shards than one transaction puts: the page's questions come in between.
     expect(second.shards.length).toBeGreaterThan(1024);
     const answers: string[] = [];
     while (!written) answers.push([...new Set(await tiers())].join());
-    await writing;
+    const dropLast = await writing;
     expect(answers[0]).toBe('VIP');
     expect(answers.filter((answer) => answer !== 'VIP' && answer !== 'none')).toEqual([]);
+    expect(new Set(await tiers())).toEqual(new Set(['none']));
+    // The old build's shards stay until the writer's caller lets them go, and answer nothing meanwhile.
+    expect(await db.count('badgeShards')).toBeGreaterThan(second.shards.length);
+    await dropLast();
     expect(new Set(await tiers())).toEqual(new Set(['none']));
     // The old build's shards went; what is stored reads back as built.
     expect(await db.count('badgeShards')).toBe(second.shards.length);
@@ -227,7 +231,7 @@ describe('the badge index the rescore writes in shards', () => {
     const again = new BadgeIndexBuilder();
     for (let i = 0; i < 3000; i += 1) again.addCustomer({ key: `taobao:buyer${i}`, platform: 'taobao', buyerId: `buyer${i}` }, i % 2 ? PLAIN : VIP);
     const next = again.finish('build-1', NO_COUNTS);
-    await writeBadgeIndex(db, next);
+    await (await writeBadgeIndex(db, next))();
     expect(tierOf(await badgeLooks(db, 'taobao', [row(1), row(2), row(2999)], 'en'))).toEqual([null, 'VIP', null]);
     expect(await db.count('badgeShards')).toBe(next.shards.length);
     expect(inOrder(await storedBadgeIndex(db))).toEqual(inOrder(next));

@@ -455,10 +455,14 @@ describe('the customer table the rescore writes', () => {
       expect(await answered(old, { ...ALL, text: 'a' })).toEqual(await answered(table, { ...ALL, text: 'a' }));
     }
     expect(staged).toBeGreaterThan(rows.length / 7);
-    await writeCustomerTable(store, await next.finish());
+    const dropOthers = await writeCustomerTable(store, await next.finish());
     const { table: current } = (await openCustomerTable(store))!;
     expect(current.head.built).toBe('next');
     for (const query of [ALL, { ...ALL, text: 'a' }, { ...ALL, sortBy: 'recencyDays', ascending: true }]) expect(await answered(current, query)).toEqual(await answered(table, query));
+    // The other builds' records stay until the writer's caller lets them go: the new build answers meanwhile.
+    expect(((await store.getAllKeys('customerTable')) as string[]).some((key) => key.startsWith('first/'))).toBe(true);
+    await dropOthers();
+    expect(await answered(current, ALL)).toEqual(await answered(table, ALL));
     // Every record left is the head or the new build's: its blocks all there, nothing of the first or the stopped build.
     const keys = (await store.getAllKeys('customerTable')) as string[];
     expect(keys.filter((key) => key !== 'head' && !key.startsWith('next/'))).toEqual([]);

@@ -52,6 +52,29 @@ describe('rescoring the store', () => {
     expect(await db.get('meta', 'rescore')).toMatchObject({ state: 'done', customers: 3 });
   });
 
+  it('says it is done once the new table and index are in force, and deletes the last ones after', async () => {
+    const db = await taobaoShop();
+    expect(await rescore(db, { reason: 'import', ...at('2024-05-01') })).toMatchObject({ state: 'done' });
+    const lastBuild = ((await db.get('customerTable', 'head')) as { built: string }).built;
+    const stored = async () => ({ table: (await db.getAllKeys('customerTable')) as string[], shards: await db.count('badgeShards') });
+    const before = await stored();
+    // What a page would read the moment the rescore says it is done: read in the same turn as it is said.
+    let whenDone: Promise<{ table: string[]; shards: number }> | null = null;
+    const status = await rescore(db, { reason: 'daily', ...at('2024-05-02'), onProgress: (s) => void (s.state === 'done' && (whenDone = stored())) });
+    expect(status).toMatchObject({ state: 'done' });
+    const built = ((await db.get('customerTable', 'head')) as { built: string }).built;
+    expect(built).not.toBe(lastBuild);
+    const done = await whenDone!;
+    // The new build in force beside the last one's records and shards, which no reader reaches.
+    expect(done.table.some((key) => key.startsWith(`${lastBuild}/`))).toBe(true);
+    expect(done.table.some((key) => key.startsWith(`${built}/`))).toBe(true);
+    expect(done.shards).toBe(before.shards * 2);
+    // Gone by the time the rescore returns.
+    const after = await stored();
+    expect(after.table.filter((key) => key !== 'head' && !key.startsWith(`${built}/`))).toEqual([]);
+    expect(after.shards).toBe(before.shards);
+  });
+
   it('raises the touchpoints of an order: in-transit care and first-order care for a parcel shipped eleven days ago', async () => {
     const db = await taobaoShop();
     await rescore(db, { reason: 'import', ...at('2024-05-01') });
