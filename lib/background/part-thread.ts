@@ -1,7 +1,7 @@
 import type { PartJob, RescoreHelper, RescorePart } from '../db/rescore-part';
 import type { PopulationPart } from '../scoring/population';
 
-/** What the rescore's worker asks of the second scoring thread: its half of the customers read for the fits, or its slices scored. */
+/** What the rescore's worker asks of the second scoring thread: its half of the customers read for the fits (and kept), then its slices scored. */
 export type PartRequest = { kind: 'population'; starts: number[] } | { kind: 'slices'; job: PartJob };
 
 /** What the second scoring thread tells the rescore's (see part-worker.ts). */
@@ -14,33 +14,52 @@ export type PartReply = { type: 'population'; part: PopulationPart } | { type: '
  */
 const HELPED_FROM = 20_000;
 
-/** Runs one request in a worker of its own; `onReply` hears each reply before the last, which settles it. */
-function askPartWorker<T>(request: PartRequest, onReply: (reply: PartReply, settle: { resolve(value: T): void; reject(error: Error): void }) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const worker = new Worker(new URL('./part-worker.ts', import.meta.url), { type: 'module' });
-    const settle = {
-      resolve: (value: T) => (worker.terminate(), resolve(value)),
-      reject: (error: Error) => (worker.terminate(), reject(error)),
-    };
-    worker.onmessage = ({ data: reply }: MessageEvent<PartReply>) => (reply.type === 'failed' ? settle.reject(new Error(reply.error)) : onReply(reply, settle));
+/**
+ * A second thread for the whole rescore, started from its worker: one worker, which reads its half
+ * of the customers for the fits and keeps them to score. It ends once it has scored them, or failed;
+ * a request after a failure starts another, which reads them again.
+ */
+export function partThread(): RescoreHelper {
+  let worker: Worker | null = null;
+  let hear: ((reply: PartReply) => void) | null = null;
+  const end = () => {
+    worker?.terminate();
+    worker = null;
+  };
+  const started = () => {
+    if (worker) return worker;
+    worker = new Worker(new URL('./part-worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = ({ data: reply }: MessageEvent<PartReply>) => hear?.(reply);
     worker.onerror = (event) => {
       event.preventDefault();
-      settle.reject(new Error(event.message || 'the second scoring thread did not start'));
+      hear?.({ type: 'failed', error: event.message || 'the second scoring thread did not start' });
     };
-    worker.onmessageerror = () => settle.reject(new Error('what the second scoring thread handed over could not be read'));
-    worker.postMessage(request);
-  });
-}
-
-/** A second thread for the whole rescore, started from its worker: a worker of its own for each request. */
-export function partThread(): RescoreHelper {
+    worker.onmessageerror = () => hear?.({ type: 'failed', error: 'what the second scoring thread handed over could not be read' });
+    return worker;
+  };
+  /** Asks the worker one thing; `onReply` hears each reply before the last, which settles it. `last`: the worker ends then. */
+  const ask = <T>(request: PartRequest, last: boolean, onReply: (reply: PartReply, resolve: (value: T) => void) => void) =>
+    new Promise<T>((resolve, reject) => {
+      hear = (reply) => {
+        if (reply.type !== 'failed') return onReply(reply, (value) => {
+          hear = null;
+          if (last) end();
+          resolve(value);
+        });
+        hear = null;
+        end();
+        reject(new Error(reply.error));
+      };
+      started().postMessage(request);
+    });
   return {
     from: HELPED_FROM,
-    population: (starts) => askPartWorker<PopulationPart>({ kind: 'population', starts }, (reply, { resolve }) => reply.type === 'population' && resolve(reply.part)),
+    population: (starts) => ask<PopulationPart>({ kind: 'population', starts }, false, (reply, resolve) => reply.type === 'population' && resolve(reply.part)),
     score: (job, onPart) =>
-      askPartWorker<void>({ kind: 'slices', job }, (reply, { resolve }) => {
+      ask<void>({ kind: 'slices', job }, true, (reply, resolve) => {
         if (reply.type === 'part') onPart(reply.part);
         else if (reply.type === 'done') resolve();
       }),
+    end,
   };
 }

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { openTiermarkDB } from '../db/schema';
-import { populationPart, scorePart } from '../db/rescore';
+import { RescoreHalf } from '../db/rescore';
 import { partBuffers } from '../db/rescore-part';
 import { defaultRegistry } from '../engine/registry';
 import { populationPartBuffers } from '../scoring/population';
@@ -9,21 +9,20 @@ import type { PartReply, PartRequest } from './part-thread';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (reply: PartReply, transfer: Transferable[] = []) => scope.postMessage(reply, transfer);
 
-/** The second thread of a whole rescore: reads its half of the customers for the fits, or scores the slices it is given, handing over what it made of each. */
+/** The second thread of a whole rescore: reads its half of the customers for the fits and keeps them, then scores the slices it is given, handing over what it made of each. */
+let half: RescoreHalf | null = null;
 scope.onmessage = async ({ data: request }: MessageEvent<PartRequest>) => {
   try {
-    const db = await openTiermarkDB();
-    try {
-      if (request.kind === 'population') {
-        const part = await populationPart(db, request.starts);
-        post({ type: 'population', part }, populationPartBuffers(part));
-      } else {
-        // Each slice's columns moved, not copied.
-        await scorePart(db, request.job, defaultRegistry(), (part) => post({ type: 'part', part }, partBuffers(part)));
-        post({ type: 'done' });
-      }
-    } finally {
-      db.close();
+    // Open while the half is kept: its slices are scored later, in the same store.
+    half ??= new RescoreHalf(await openTiermarkDB(), defaultRegistry());
+    if (request.kind === 'population') {
+      const part = await half.population(request.starts);
+      // The part's columns are copies of the kept ones: moved, not copied again.
+      post({ type: 'population', part }, populationPartBuffers(part));
+    } else {
+      // Each slice's columns moved, not copied.
+      await half.score(request.job, (part) => post({ type: 'part', part }, partBuffers(part)));
+      post({ type: 'done' });
     }
   } catch (error) {
     post({ type: 'failed', error: error instanceof Error ? error.message : String(error) });

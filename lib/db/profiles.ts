@@ -49,9 +49,9 @@ export interface RescoreStatus {
   /** The error in both languages, when it is one the seller can act on. */
   problem?: Localised;
   /**
-   * Where the time went, in ms: reading the customers for the fits, fitting, waiting for the next
-   * slice of customers while scoring, scoring and rules, writing profiles and follow-ups, taking in
-   * the second thread's slices, the badge index, the customer table.
+   * Where the time went, in ms: reading the customers, fitting, reading again a slice the second
+   * thread failed to score, scoring and rules, writing profiles and follow-ups, taking in the second
+   * thread's slices, the badge index, the customer table.
    */
   phases?: Partial<Record<'read' | 'fit' | 'slices' | 'score' | 'write' | 'join' | 'index' | 'table', number>>;
   /** Scored with the models and rule tables of the day's last whole rescore (after a small import or notes), not fitted afresh. */

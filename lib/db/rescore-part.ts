@@ -130,14 +130,16 @@ export interface PartJob {
   tableBlocks?: TableBlocks;
 }
 
-/** A second thread for the whole rescore: it reads its half of the customers for the fits, and scores slices. */
+/** A second thread for the whole rescore: it reads its half of the customers for the fits and keeps them, then scores their slices. */
 export interface RescoreHelper {
   /** The fewest customers it is asked for: below, starting it and taking over its part cost more than it saves. */
   from: number;
-  /** Scores the job's slices, handing over each one's part in turn; settles when it has scored them all, or fails. */
-  score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void>;
-  /** Reads the customers of these slices into typed columns, for the fits. */
+  /** Reads the customers of these slices into typed columns, for the fits, and keeps them (with who they are) to score. */
   population(starts: number[]): Promise<PopulationPart>;
+  /** Scores the job's slices (read now where they were not kept), handing over each one's part in turn; settles when it has scored them all, or fails. */
+  score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void>;
+  /** Lets go of what it keeps: a rescore that failed before scoring. */
+  end(): void;
 }
 
 /** The parts a second thread hands over, taken in the order of their slices as the rescore comes to each. */

@@ -8,7 +8,7 @@ import type { RuleFile } from '../engine/rule-file';
 import type { ScoringBase } from '../scoring/history';
 import { fitScorersBetween, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase, type StoredRescoreBase } from './touched';
-import type { Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
+import type { CustomerHistory, Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
 import { firstOrderAt, Population, PopulationBuilder, type PopulationPart, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
 import { historiesOfStored, type StoredOrder } from './stored-orders';
@@ -64,15 +64,15 @@ export interface RescoreOptions {
 
 export { firstOrderAt, type StoredCustomer } from '../scoring/population';
 
-/** A slice of the store's customers: its first bucket, and each of its buckets' customers (digests added where a bucket lacks them). */
+/** A slice of the customers read to score: its first bucket, and the slots of each of its buckets' customers. */
 interface CustomerSlice {
   start: number;
-  buckets: Array<{ bucket: number; customers: StoredCustomer[] }>;
+  population: Population;
+  buckets: Array<{ bucket: number; from: number; to: number }>;
 }
 
-/** Every customer of the store, a slice of buckets at a time (from each of `starts` in turn), with the dates and notes staff keep for them. */
-async function* customerSlices(db: Database, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>, starts: readonly number[] = slicesOf(CHUNK)): AsyncGenerator<CustomerSlice> {
-  let i = 0;
+/** Every customer of the store, a slice of buckets at a time (from each of `starts` in turn), without what staff keep for them. */
+async function* customerSlices(db: Database, starts: readonly number[]): AsyncGenerator<Array<{ bucket: number; customers: StoredCustomer[] }>> {
   for await (const { customers } of bucketSlices(db, ['customers'], CHUNK, starts)) {
     const undigested = customers.filter((stored) => stored.digests === undefined).map((stored) => stored.bucket);
     const digested = new Map((await withDigests(db, undigested)).map((stored) => [stored.bucket, stored]));
@@ -83,10 +83,10 @@ async function* customerSlices(db: Database, kept: ReadonlyMap<string, KeptDate[
       return {
         bucket: stored.bucket,
         // As a reader of a profile scores them again (profile-facts.ts).
-        customers: Object.keys(records).map((key) => customerInBucket(records, digests, key, kept.get(key), notes.get(key))!),
+        customers: Object.keys(records).map((key) => customerInBucket(records, digests, key, undefined, undefined)!),
       };
     });
-    yield { start: starts[i++]!, buckets };
+    yield buckets;
   }
 }
 
@@ -99,41 +99,144 @@ async function* customerSlices(db: Database, kept: ReadonlyMap<string, KeptDate[
 export const SLICE_ORDER: readonly number[] = slicesOf(CHUNK).filter((start) => start < BUCKETS / 2).flatMap((start) => [start, start + BUCKETS / 2]);
 const isSecondHalf = (start: number) => start >= BUCKETS / 2;
 
+/** The slots of each bucket's customers in a population read in bucket order (a bucket without customers has none). */
+type BucketSlots = Map<number, { from: number; to: number }>;
+
+/** The customers of these slices, added to `builder` in bucket order; the slots of each bucket's. What staff keep is added when the population is finished. */
+async function readInto(db: Database, starts: readonly number[], builder: PopulationBuilder): Promise<BucketSlots> {
+  const slots: BucketSlots = new Map();
+  for await (const buckets of customerSlices(db, starts)) {
+    for (const { bucket, customers } of buckets) {
+      const from = builder.size;
+      for (const stored of customers) builder.add(stored);
+      slots.set(bucket, { from, to: builder.size });
+    }
+  }
+  return slots;
+}
+
 /**
  * Every customer of the store in typed columns (see Population): what a fit walks, and the rebuild
  * of past months scores, without holding a million parsed records.
  */
 export async function readPopulation(db: Database, kept?: ReadonlyMap<string, KeptDate[]>, notes?: ReadonlyMap<string, CustomerNotes>): Promise<Population> {
   if (!kept || !notes) [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
-  return (await populationOf(db, slicesOf(CHUNK))).finish(kept, notes);
+  const builder = new PopulationBuilder();
+  await readInto(db, slicesOf(CHUNK), builder);
+  return builder.finish(kept, notes);
 }
-
-/** The customers of these slices in typed columns, unfinished: another thread's read is added to it, or it is handed over. */
-async function populationOf(db: Database, starts: readonly number[], builder = new PopulationBuilder()): Promise<PopulationBuilder> {
-  // What staff keep is added when the population is finished, not here.
-  for await (const { buckets } of customerSlices(db, new Map(), new Map(), starts)) for (const { customers } of buckets) for (const stored of customers) builder.add(stored);
-  return builder;
-}
-
-/** The customers of the second half of the buckets in typed columns, read on a second thread for the fits. */
-export const populationPart = async (db: Database, starts: readonly number[]): Promise<PopulationPart> => (await populationOf(db, starts)).part();
 
 /**
- * Every customer in typed columns for the fits, in bucket order: the second half read on the other
- * thread meanwhile, where there is one (and read here where it fails).
+ * Customers read once for a whole rescore, with who they are: the fits walk them, then each slice
+ * of them is scored from the same columns. A second reading of the store to score (some 650 MB of
+ * text at a million customers) took the scoring threads some 4 s of waiting and parsing.
  */
-async function readPopulationWith(db: Database, helper: RescoreHelper | null, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Promise<Population> {
-  if (!helper) return readPopulation(db, kept, notes);
+class ReadCustomers {
+  constructor(
+    /** This thread's customers, with who they are: scored here. */
+    private readonly own: Population,
+    private readonly slots: BucketSlots,
+    /** The other thread's half, for the fits only: it scores them. */
+    private theirs: Population | null = null,
+  ) {}
+
+  get size(): number {
+    return this.own.size + (this.theirs?.size ?? 0);
+  }
+
+  /** Every customer's history, in bucket order (this thread's half first): what the fits walk. */
+  *histories(base: ScoringBase): Generator<CustomerHistory> {
+    yield* this.own.histories(base);
+    if (this.theirs) yield* this.theirs.histories(base);
+  }
+
+  /** Every customer's spend (see `Population.spend`). */
+  spend(minorDigits: (currency: string) => number) {
+    return [...this.own.spend(minorDigits), ...(this.theirs?.spend(minorDigits) ?? [])];
+  }
+
+  /** The fits are done: the other thread's half goes (some 100 MB at a million customers). */
+  fitted(): void {
+    this.theirs = null;
+  }
+
+  /** The customers of the slice from `start`, bucket by bucket. */
+  slice(start: number): CustomerSlice {
+    const buckets: CustomerSlice['buckets'] = [];
+    for (let bucket = start; bucket < start + CHUNK; bucket += 1) {
+      const slots = this.slots.get(bucket);
+      if (slots) buckets.push({ bucket, ...slots });
+    }
+    return { start, population: this.own, buckets };
+  }
+}
+
+/** Reads the customers of these slices to score them: a slice the other thread failed to score, or a rescore that keeps its models. */
+async function readToScore(db: Database, starts: readonly number[], kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Promise<ReadCustomers> {
+  const builder = new PopulationBuilder(true);
+  const slots = await readInto(db, starts, builder);
+  return new ReadCustomers(builder.finish(kept, notes), slots);
+}
+
+/**
+ * The second thread's half of a whole rescore (see `RescoreHelper`): read once, handed over for the
+ * fits, then scored a slice at a time, each slice's part handed over once its profiles and
+ * follow-ups are committed. One for each rescore.
+ */
+export class RescoreHalf {
+  private read: { starts: string; customers: ReadCustomers } | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly registry: Registry,
+  ) {}
+
+  /** Reads the customers of these slices, keeps them to score, and gives their columns for the fits (without who they are). */
+  async population(starts: readonly number[]): Promise<PopulationPart> {
+    const [kept, notes] = await Promise.all([allKeptDates(this.db), allNotes(this.db)]);
+    const builder = new PopulationBuilder(true);
+    const slots = await readInto(this.db, starts, builder);
+    const part = builder.part();
+    this.read = { starts: String(starts), customers: new ReadCustomers(builder.finish(kept, notes), slots) };
+    return part;
+  }
+
+  /** Scores the job's slices: from the customers read for the fits, or read now where they were not (a rescore that keeps its models). */
+  async score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void> {
+    const { db } = this;
+    const [kept, notes, earlier] = await Promise.all([allKeptDates(db), allNotes(db), snapshotBefore(db, job.base.asOfDay)]);
+    const read = this.read?.starts === String(job.starts) ? this.read.customers : await readToScore(db, job.starts, kept, notes);
+    this.read = null;
+    const scoring: Scoring = { base: job.base, ctx: { ...job.base, models: job.models }, ruleSetFor: ruleSetsWith(job.ruleFiles, this.registry, job.unfit), earlier };
+    const work: SliceWork = { built: job.built, now: job.now, scoring, committing: Promise.resolve(), tableBlocks: false };
+    for (const start of job.starts) {
+      const slice = read.slice(start);
+      const parts = new RescoreParts(this.registry.facts, job.base.asOfDay, slice.buckets.reduce((n, { from, to }) => n + to - from, 0), start, job.tableBlocks);
+      await scoreSlice(db, slice, parts, work);
+      await work.committing;
+      onPart(parts.part());
+    }
+  }
+}
+
+/**
+ * The customers of a whole rescore, read once: this thread's slices with who they are, to score
+ * here; for the fits, the other thread's half in columns besides, handed over by it meanwhile
+ * (read here where it fails).
+ */
+async function readForRescore(db: Database, mine: readonly number[], helper: RescoreHelper | null, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Promise<ReadCustomers> {
   const secondHalf = slicesOf(CHUNK).filter(isSecondHalf);
-  const theirs = helper.population(secondHalf).catch((error: unknown) => {
+  const theirs = helper?.population(secondHalf).catch((error: unknown) => {
     console.warn('Tiermark: the second scoring thread did not read its half of the customers; read here.', error);
     return null;
   });
-  const builder = await populationOf(db, slicesOf(CHUNK).filter((start) => !isSecondHalf(start)));
+  const builder = new PopulationBuilder(true);
+  const slots = await readInto(db, mine, builder);
   const part = await theirs;
-  if (part) builder.append(part);
-  else await populationOf(db, secondHalf, builder);
-  return builder.finish(kept, notes);
+  if (part) return new ReadCustomers(builder.finish(kept, notes), slots, Population.fromPart(part, kept, notes));
+  // Read here where the other thread failed to: it reads them again to score them.
+  if (part === null) for (const [bucket, read] of await readInto(db, secondHalf, builder)) slots.set(bucket, read);
+  return new ReadCustomers(builder.finish(kept, notes), slots);
 }
 
 /**
@@ -142,7 +245,7 @@ async function readPopulationWith(db: Database, helper: RescoreHelper | null, ke
  * (2.1 against 1.6–1.7 GiB), for some 5 s more of fitting. A function of its own, so that no
  * closure of the rescore's keeps the population once it is let go.
  */
-function fitPopulation(population: Population, base: ScoringBase, between: () => Promise<void>): Promise<ScoreContext> {
+function fitPopulation(population: Pick<Population, 'histories'>, base: ScoringBase, between: () => Promise<void>): Promise<ScoreContext> {
   return fitScorersBetween(() => population.histories(base), base, between);
 }
 
@@ -195,8 +298,10 @@ export interface Scoring {
  * One customer scored: every fact, what the rules say, and the profile written for them. The whole
  * rescore and the rescore of the touched customers both score here, so they cannot disagree.
  */
-export async function scoreStored(stored: StoredCustomer, { base, ctx, ruleSetFor, earlier }: Scoring) {
-  const history = historyOf(stored, base);
+export const scoreStored = (stored: StoredCustomer, scoring: Scoring) => scoreHistory(historyOf(stored, scoring.base), scoring);
+
+/** One customer scored from their history (see `scoreStored`). */
+async function scoreHistory(history: CustomerHistory, { base, ctx, ruleSetFor, earlier }: Scoring) {
   const key = history.customer.key;
   const hashes = keyHashes(key);
   const previous = earlier?.standingOf(hashes) ?? null;
@@ -233,7 +338,7 @@ interface SliceWork {
  * the rescore makes (the table, the index, the tallies) to `parts`. Returns once its writes are
  * asked for; `work.committing` settles when they are committed.
  */
-async function scoreSlice(db: Database, { start, buckets }: CustomerSlice, parts: RescoreParts, work: SliceWork): Promise<void> {
+async function scoreSlice(db: Database, { start, population, buckets }: CustomerSlice, parts: RescoreParts, work: SliceWork): Promise<void> {
   const { badgeIndex, table, followUpList, snapshot, overview, due, forecast } = parts;
   const { built, now, scoring } = work;
   const asOfDay = scoring.base.asOfDay;
@@ -242,14 +347,14 @@ async function scoreSlice(db: Database, { start, buckets }: CustomerSlice, parts
   const breathe = pacer(TURN_MS);
   const profiles = new Map<number, ScoredProfile[]>();
   const raised = new Map<number, Record<string, FollowUpRecord>>();
-  for (const { bucket, customers } of buckets) {
-    if (customers.length === 0) continue;
+  for (const { bucket, from, to } of buckets) {
+    if (to === from) continue;
     const map: ScoredProfile[] = [];
     const followUps: Record<string, FollowUpRecord> = {};
-    for (const stored of customers) {
+    for (let slot = from; slot < to; slot += 1) {
       await breathe();
-      parts.firstAt = Math.min(parts.firstAt, firstOrderAt(stored));
-      const { history, hashes, previous, facts, outcome, profile } = await scoreStored(stored, scoring);
+      parts.firstAt = Math.min(parts.firstAt, population.firstOrderAt(slot));
+      const { history, hashes, previous, facts, outcome, profile } = await scoreHistory(population.history(slot, scoring.base, true), scoring);
       const key = history.customer.key;
       for (const f of outcome.followUps) followUps[f.id] = raisedRecord(f, now);
       for (const { ref, label } of outcome.missed) (parts.missed[ref] ??= { label, customers: 0 }).customers += 1;
@@ -267,7 +372,7 @@ async function scoreSlice(db: Database, { start, buckets }: CustomerSlice, parts
     }
     profiles.set(bucket, map);
     raised.set(bucket, followUps);
-    parts.scored += customers.length;
+    parts.scored += to - from;
   }
   work.spent?.('score');
   await work.committing;
@@ -298,22 +403,6 @@ async function scoreSlice(db: Database, { start, buckets }: CustomerSlice, parts
   // Awaited before the next slice's writes; failing meanwhile is not yet anybody's.
   work.committing.catch(() => {});
   work.spent?.('write');
-}
-
-/**
- * Scores the slices of a whole rescore that runs on another thread (see `RescoreHelper`): each
- * slice's part is handed over once its profiles and follow-ups are committed.
- */
-export async function scorePart(db: Database, job: PartJob, registry: Registry, onPart: (part: RescorePart) => void): Promise<void> {
-  const [kept, notes, earlier] = await Promise.all([allKeptDates(db), allNotes(db), snapshotBefore(db, job.base.asOfDay)]);
-  const scoring: Scoring = { base: job.base, ctx: { ...job.base, models: job.models }, ruleSetFor: ruleSetsWith(job.ruleFiles, registry, job.unfit), earlier };
-  const work: SliceWork = { built: job.built, now: job.now, scoring, committing: Promise.resolve(), tableBlocks: false };
-  for await (const slice of customerSlices(db, kept, notes, job.starts)) {
-    const parts = new RescoreParts(registry.facts, job.base.asOfDay, slice.buckets.reduce((n, { customers }) => n + customers.length, 0), slice.start, job.tableBlocks);
-    await scoreSlice(db, slice, parts, work);
-    await work.committing;
-    onPart(parts.part());
-  }
 }
 
 /**
@@ -380,6 +469,11 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     let ctx: ScoreContext;
     let ruleSetFor: Scoring['ruleSetFor'];
     let unfitByCurrency: Record<string, string[]>;
+    // This thread's buckets, in order: the other thread, where there is one, reads and scores the second half.
+    const mine = slicesOf(CHUNK).filter((start) => !helper || !isSecondHalf(start));
+    // The store is read once, into typed columns with who each customer is (see Population): the
+    // fits walk every customer, then each slice is scored from the same columns.
+    let read: ReadCustomers | null;
     if (day) {
       ctx = { ...base, models: day.models };
       unfitByCurrency = day.unfit;
@@ -388,20 +482,18 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       status.customers = counts.customers;
       status.modelsKept = true;
       await report();
-    } else {
-      // Two readings of the store: the first into typed columns, for the fits, which walk every
-      // customer; the second a slice at a time, to score. A million parsed records and histories held
-      // between the two took some 1.3 GB.
-      let population: Population | null = await readPopulationWith(db, helper, kept, notes);
+      read = await readToScore(db, mine, kept, notes);
       spent('read');
-      ({ ruleSetFor, unfit: unfitByCurrency } = shopRuleSets(ruleFiles, registry, population.spend(minorDigits)));
+    } else {
+      read = await readForRescore(db, mine, helper, kept, notes);
+      spent('read');
+      ({ ruleSetFor, unfit: unfitByCurrency } = shopRuleSets(ruleFiles, registry, read.spend(minorDigits)));
       status.unfitTables = unfitTablesOf(unfitByCurrency);
-      status.customers = population.size;
+      status.customers = read.size;
       await report();
       await afterLongSteps();
-      ctx = await fitPopulation(population, base, afterLongSteps);
-      // Not needed to score: let the columns go before the table and the index grow.
-      population = null;
+      ctx = await fitPopulation(read, base, afterLongSteps);
+      read.fitted();
       await db.put('meta', { id: 'models', models: publishedModels(ctx) });
       spent('fit');
     }
@@ -416,7 +508,6 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     const work: SliceWork = { built, now, scoring, spent, committing: Promise.resolve(), tableBlocks: true };
     // The second thread, where there is one, scores the second half's slices meanwhile (see SLICE_ORDER).
     const theirs = helper ? new PartsFrom(helper, { starts: SLICE_ORDER.filter(isSecondHalf), built, now, base, models: ctx.models, ruleFiles, unfit: unfitByCurrency, tableBlocks: options.tableBlocks }) : null;
-    const mine = customerSlices(db, kept, notes, SLICE_ORDER.filter((start) => !theirs || !isSecondHalf(start)));
     for (const start of SLICE_ORDER) {
       const theirSlice = theirs !== null && isSecondHalf(start);
       const part = theirSlice ? await theirs.next(start) : null;
@@ -424,11 +515,10 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
         parts.add(part);
         spent('join');
       } else {
-        // This thread's slice, or the other's where that thread failed: scored here.
-        const { value: slice } = await (theirSlice ? customerSlices(db, kept, notes, [start]) : mine).next();
-        // Apart from the read for the fits: counted there, these waits made that read look half again as long.
+        // This thread's slice, or the other's where that thread failed: scored here, read again for it.
+        const slice = (theirSlice ? await readToScore(db, [start], kept, notes) : read!).slice(start);
         spent('slices');
-        await scoreSlice(db, slice!, parts, work);
+        await scoreSlice(db, slice, parts, work);
       }
       void work.committing.then(() => {
         status.scored = parts.scored;
@@ -437,12 +527,14 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     }
     await work.committing;
     spent('write');
+    // Every customer is scored: the columns go before the table and the index finish.
+    read = null;
     if (theirs?.whole) status.threads = 2;
     status.scored = parts.scored;
     status.followUpsOpen = parts.followUpsOpen;
     const { badgeIndex, table, followUpList, snapshot, overview, due, forecast, missed: missedNow } = parts;
     const firstAt = parts.firstAt;
-    // An import between the two readings: the customers scored are the ones counted.
+    // An import between the counts and the reading: the customers scored are the ones counted.
     status.customers = status.scored;
     if (firstAt !== Infinity) status.firstOrderDay = localDayNumber(firstAt, options.timeZone);
     await afterLongSteps();
@@ -475,6 +567,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     status.error = error instanceof Error ? error.message : String(error);
     if (error instanceof SellerError) status.problem = error.text;
   }
+  // A rescore that failed after the other thread read its half: that half goes now, not with the worker.
+  options.helper?.end();
   status.finishedAt = Date.now();
   await report();
   // The last build's table and index, deleted once this one is in force and said to be: the store's

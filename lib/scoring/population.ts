@@ -24,13 +24,6 @@ class Column<T extends Float64Array | Uint32Array> {
     if (this.size === this.values.length) this.reserve(this.size + 1);
     this.values[this.size++] = value;
   }
-  /** Adds every value of `more`, each plus `offset`: at once, not a push a value. */
-  append(more: ArrayLike<number>, offset = 0): void {
-    this.reserve(this.size + more.length);
-    if (offset === 0) this.values.set(more, this.size);
-    else for (let i = 0; i < more.length; i += 1) this.values[this.size + i] = more[i]! + offset;
-    this.size += more.length;
-  }
   /** Room for `size` values. */
   private reserve(size: number): void {
     if (size <= this.values.length) return;
@@ -47,13 +40,70 @@ class Column<T extends Float64Array | Uint32Array> {
 const numbers = () => new Column(new Float64Array(1024), (n) => new Float64Array(n));
 const indexes = () => new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
 
+/** Customers whose identities share one text (see IdentityColumn). */
+const WHO_CHUNK = 256;
+
+/** Who each customer is, by slot: the UTF-8 of each one's `[buyerId, names, emails, phones]` in JSON, joined by commas a chunk of customers at a time. */
+interface Identities {
+  bytes: Uint8Array;
+  /** Where each chunk's bytes end. */
+  chunkEnds: Uint32Array;
+  size: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Who each customer is, as bytes a chunk of WHO_CHUNK customers at a time, read back a chunk at a
+ * time. A string a customer is an object a customer for the collector to walk, and as strings the
+ * rescore's threads peaked some 250 MB higher at a million customers; bytes are not the
+ * collector's. Encoded or decoded a customer at a time, a call into the browser each took a tenth
+ * of the whole rescore's scoring.
+ */
+class IdentityColumn {
+  private bytes = new Uint8Array(1 << 16);
+  private used = 0;
+  private readonly chunkEnds = indexes();
+  private pending: string[] = [];
+  private size = 0;
+
+  add({ buyerId, names, emails, phones }: Customer): void {
+    this.pending.push(JSON.stringify([buyerId, names, emails, phones] satisfies Who));
+    this.size += 1;
+    if (this.pending.length === WHO_CHUNK) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const text = this.pending.join(',');
+    this.pending = [];
+    // A UTF-16 unit takes at most 3 bytes of UTF-8.
+    if (this.used + text.length * 3 > this.bytes.length) {
+      const wider = new Uint8Array(Math.max(this.used + text.length * 3, Math.ceil(this.bytes.length * 1.5)));
+      wider.set(this.bytes.subarray(0, this.used));
+      this.bytes = wider;
+    }
+    this.used += encoder.encodeInto(text, this.bytes.subarray(this.used)).written;
+    this.chunkEnds.push(this.used);
+  }
+
+  sealed(): Identities {
+    this.flush();
+    return { bytes: this.bytes.slice(0, this.used), chunkEnds: this.chunkEnds.sealed(), size: this.size };
+  }
+}
+
 /**
  * Every stored customer in typed columns: what scoring reads of them (their record's figures, the
- * digest of their orders, the products they bought) and not who they are (names, emails, phones).
+ * digest of their orders, the products they bought), and who they are only where the builder is
+ * told to keep it (the whole rescore scores from the columns; a fit reads no names).
  * A history is made when it is read and not kept, so a fit walks a million customers holding a
  * tenth of what their parsed records and histories take (some 1.3 GB at that size).
  */
 export class PopulationBuilder {
+  /** Who each customer is, by slot, where kept. */
+  private readonly identities = new IdentityColumn();
   private readonly keys: string[] = [];
   private readonly platforms: Platform[] = [];
   private readonly currencies: string[] = [];
@@ -68,6 +118,12 @@ export class PopulationBuilder {
   private readonly names: Array<[string, string]> = [];
   private readonly nameCodes = new Map<string, number>();
   private readonly shared = new Map<string, string>();
+
+  constructor(private readonly keepIdentities = false) {}
+
+  get size(): number {
+    return this.keys.length;
+  }
 
   /** One string per platform and currency: a million customers' own copies would be a million strings each. */
   private one<T extends string>(text: T): T {
@@ -88,6 +144,7 @@ export class PopulationBuilder {
   add({ customer, digest }: StoredCustomer): void {
     const slot = this.keys.length;
     this.keys.push(customer.key);
+    if (this.keepIdentities) this.identities.add(customer);
     this.platforms.push(this.one(customer.platform));
     this.currencies.push(this.one(customer.currency));
     if (customer.birthday !== undefined) this.birthdays.set(slot, customer.birthday);
@@ -108,7 +165,7 @@ export class PopulationBuilder {
     this.productEnds.push(this.productNames.size);
   }
 
-  /** The customers added so far, as data another thread's builder takes in (see `append`). */
+  /** The customers added so far, as data another thread takes in (see `Population.fromPart`): their figures and orders, not who they are. */
   part(): PopulationPart {
     const f = this.figures;
     return {
@@ -127,30 +184,11 @@ export class PopulationBuilder {
     };
   }
 
-  /** Adds another builder's customers after these: the population is then the one read of both in turn. */
-  append(part: PopulationPart): void {
-    const slots = this.keys.length;
-    const [entries, products, purchases] = [this.entries.size, this.productNames.size, this.purchases.size];
-    part.keys.forEach((key, i) => {
-      this.keys.push(key);
-      this.platforms.push(this.one(part.platforms[i]!));
-      this.currencies.push(this.one(part.currencies[i]!));
-    });
-    for (const [slot, birthday] of part.birthdays) this.birthdays.set(slots + slot, birthday);
-    for (const name of Object.keys(this.figures) as Array<keyof typeof this.figures>) this.figures[name].append(part.figures[name]);
-    this.entries.append(part.entries);
-    this.entryEnds.append(part.entryEnds, entries);
-    const codes = Uint32Array.from(part.names, ([sku, title]) => this.nameCode(sku, title));
-    this.productNames.append(part.productNames.map((code) => codes[code]!));
-    this.productEnds.append(part.productEnds, products);
-    this.purchases.append(part.purchases);
-    this.purchaseEnds.append(part.purchaseEnds, purchases);
-  }
-
   finish(keptDates: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Population {
     const f = this.figures;
     return new Population(
       this.keys,
+      this.identities.sealed(),
       this.platforms,
       this.currencies,
       this.birthdays,
@@ -183,11 +221,15 @@ export interface PopulationPart {
 export const populationPartBuffers = (part: PopulationPart): ArrayBuffer[] =>
   [...Object.values(part.figures), part.entryEnds, part.entries, part.productEnds, part.productNames, part.purchaseEnds, part.purchases].map((column) => column.buffer as ArrayBuffer);
 
-const NO_IDENTITIES: readonly string[] = Object.freeze([]);
+type Who = [buyerId: string, names: string[], emails: string[], phones: string[]];
+const NO_ONE = Object.freeze([]) as unknown as string[];
+const NOBODY: Who = ['', NO_ONE, NO_ONE, NO_ONE];
+const NO_IDENTITIES: Identities = { bytes: new Uint8Array(0), chunkEnds: new Uint32Array(0), size: 0 };
 
 export class Population {
   constructor(
     private readonly keys: readonly string[],
+    private readonly identities: Identities,
     private readonly platforms: readonly Platform[],
     private readonly currencies: readonly string[],
     private readonly birthdays: ReadonlyMap<number, string>,
@@ -197,6 +239,12 @@ export class Population {
     private readonly keptDates: ReadonlyMap<string, KeptDate[]>,
     private readonly notes: ReadonlyMap<string, CustomerNotes>,
   ) {}
+
+  /** Another thread's customers, as its builder handed them over: their columns taken as they are, not who they are. */
+  static fromPart(part: PopulationPart, keptDates: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Population {
+    const { keys, platforms, currencies, birthdays, figures, entryEnds, entries, productEnds, productNames, purchaseEnds, purchases, names } = part;
+    return new Population(keys, NO_IDENTITIES, platforms, currencies, new Map(birthdays), figures, { entryEnds, entries, productEnds, productNames, purchaseEnds, purchases }, names, keptDates, notes);
+  }
 
   get size(): number {
     return this.keys.length;
@@ -223,18 +271,21 @@ export class Population {
   }
 
   /**
-   * The customer's record as scoring reads it: their figures, without who they are (their names,
-   * emails, phones and buyer id are empty). No scorer reads those: they score orders.
+   * The customer's record as scoring reads it: their figures, and who they are only when
+   * `identified` (else their names, emails, phones and buyer id are empty: no scorer reads those,
+   * they score orders). Asked who a customer is where it was not kept, it throws: an empty name
+   * would be a wrong row, not a missing one.
    */
-  customer(slot: number): Customer {
+  customer(slot: number, identified = false): Customer {
     const f = this.figures;
+    const [buyerId, names, emails, phones] = identified ? this.whoIs(slot) : NOBODY;
     const customer: Customer = {
       key: this.keys[slot]!,
       platform: this.platforms[slot]!,
-      buyerId: '',
-      names: NO_IDENTITIES as string[],
-      emails: NO_IDENTITIES as string[],
-      phones: NO_IDENTITIES as string[],
+      buyerId,
+      names,
+      emails,
+      phones,
       orderCount: f.orderCount[slot]!,
       monetaryMinor: f.monetaryMinor[slot]!,
       currency: this.currencies[slot]!,
@@ -249,10 +300,23 @@ export class Population {
     return customer;
   }
 
-  /** The customer's history as of the base day, with what staff keep for them: as `historyOf` their stored record. */
-  history(slot: number, base: ScoringBase): CustomerHistory {
+  /** The chunk of identities read last, parsed: scoring reads its customers in slot order. */
+  private whoChunk: { at: number; who: Who[] } | null = null;
+
+  private whoIs(slot: number): Who {
+    if (slot >= this.identities.size) throw new Error(`Who the customer in slot ${slot} is was not kept.`);
+    const at = Math.floor(slot / WHO_CHUNK);
+    if (this.whoChunk?.at !== at) {
+      const { bytes, chunkEnds } = this.identities;
+      this.whoChunk = { at, who: JSON.parse(`[${decoder.decode(bytes.subarray(at === 0 ? 0 : chunkEnds[at - 1]!, chunkEnds[at]!))}]`) as Who[] };
+    }
+    return this.whoChunk.who[slot % WHO_CHUNK]!;
+  }
+
+  /** The customer's history as of the base day, with what staff keep for them: as `historyOf` their stored record (who they are only when `identified`). */
+  history(slot: number, base: ScoringBase, identified = false): CustomerHistory {
     const { entryEnds, entries, productEnds, productNames, purchaseEnds, purchases } = this.orders;
-    const customer = this.customer(slot);
+    const customer = this.customer(slot, identified);
     // Read in place, not through views of the columns: a view made per customer and product was
     // most of the cost of a walk over a million.
     const history = historyFromEntries(customer, entries, base, slot === 0 ? 0 : entryEnds[slot - 1]!, entryEnds[slot]!);

@@ -2,11 +2,12 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setNotes } from '../../../lib/db/customer-notes';
 import { setKeptDates } from '../../../lib/db/kept-dates';
-import { populationPart, rescore, scorePart } from '../../../lib/db/rescore';
+import { RescoreHalf, rescore } from '../../../lib/db/rescore';
 import { partBuffers, type PartJob, type RescoreHelper, type RescorePart } from '../../../lib/db/rescore-part';
 import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import { bucketOf, BUCKETS } from '../../../lib/db/buckets';
+import { slicesOf } from '../../../lib/db/slices';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
 import { populationPartBuffers } from '../../../lib/scoring/population';
 import { endOfDay } from '../../../lib/time';
@@ -35,23 +36,24 @@ async function shop(name: string): Promise<{ db: Database; keys: string[] }> {
 }
 
 /**
- * A second thread played on this one: its slices scored as the part worker scores them, between the
- * rescore's own awaits, each handed over as a worker hands it over (cloned, its columns
- * transferred). `failAfter` makes it stop after handing over that many slices, having scored and
- * written the next.
+ * A second thread played on this one: its half read and scored as the part worker does (one
+ * `RescoreHalf` for both), between the rescore's own awaits, what it hands over cloned as a worker
+ * hands it over (its columns transferred). `failAfter` makes it fail to read its half, and stop after
+ * handing over that many slices, having scored and written the next.
  */
 function helperHere(db: Database, seen: { jobs: PartJob[]; parts: RescorePart[]; read: number[][] }, failAfter = Infinity): RescoreHelper {
+  let half: RescoreHalf | null = new RescoreHalf(db, defaultRegistry());
   return {
     from: 0,
     async population(starts) {
       seen.read.push(starts);
       if (failAfter < Infinity) throw new Error('the second thread did not start');
-      const part = await populationPart(db, structuredClone(starts));
+      const part = await half!.population(structuredClone(starts));
       return structuredClone(part, { transfer: populationPartBuffers(part) });
     },
     async score(job, onPart) {
       seen.jobs.push(job);
-      await scorePart(db, structuredClone(job), defaultRegistry(), (part) => {
+      await half!.score(structuredClone(job), (part) => {
         if (seen.parts.length === failAfter) throw new Error('the second thread stopped');
         const handed = structuredClone(part, { transfer: partBuffers(part) });
         // Transferred, not copied: the part's own columns are gone from this side.
@@ -60,7 +62,21 @@ function helperHere(db: Database, seen: { jobs: PartJob[]; parts: RescorePart[];
         onPart(handed);
       });
     },
+    end() {
+      half = null;
+    },
   };
+}
+
+/** The first bucket of each range of buckets read from the customers store from now on, as the store was asked. */
+function customerReads(): number[] {
+  const starts: number[] = [];
+  const getAll = IDBObjectStore.prototype.getAll;
+  vi.spyOn(IDBObjectStore.prototype, 'getAll').mockImplementation(function (this: IDBObjectStore, query?: IDBValidKey | IDBKeyRange | null, count?: number) {
+    if (this.name === 'customers') starts.push(query instanceof IDBKeyRange ? (query.lower as number) : -1);
+    return getAll.call(this, query, count);
+  });
+  return starts;
 }
 
 describe('a whole rescore on two threads', () => {
@@ -76,9 +92,12 @@ describe('a whole rescore on two threads', () => {
     expect(single.threads).toBeUndefined();
 
     const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[], read: [] as number[][] };
+    const reads = customerReads();
     const split = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen) });
     expect(split).toMatchObject({ state: 'done', scored: two.keys.length, threads: 2 });
     expect(split.phases?.join).toBeGreaterThanOrEqual(0);
+    // The store's customers read once between the two threads, for the fits and to score: each slice of buckets once.
+    expect(reads.sort((x, y) => x - y)).toEqual(slicesOf(16));
 
     // Not vacuous: the other thread scored the customers of the second half of the buckets, a slice
     // at a time, and coded the tiers, badges or currencies otherwise than this thread did.
@@ -99,6 +118,27 @@ describe('a whole rescore on two threads', () => {
     const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
     for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
     expect(JSON.parse(a.followUps!).length).toBeGreaterThan(0);
+    one.db.close();
+    two.db.close();
+  });
+
+  it('keeps the day’s models on two threads: each reads its own half to score, once', async () => {
+    const one = await shop('rescore-parts-kept-one');
+    const two = await shop('rescore-parts-kept-two');
+    expect(await rescore(one.db, { reason: 'daily', ...at('2026-11-20') })).toMatchObject({ state: 'done' });
+    expect(await rescore(two.db, { reason: 'daily', ...at('2026-11-20') })).toMatchObject({ state: 'done' });
+    expect(await rescore(one.db, { reason: 'manual', ...at('2026-11-20') })).toMatchObject({ state: 'done', modelsKept: true });
+
+    const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[], read: [] as number[][] };
+    const reads = customerReads();
+    const kept = await rescore(two.db, { reason: 'manual', ...at('2026-11-20'), helper: helperHere(two.db, seen) });
+    expect(kept).toMatchObject({ state: 'done', modelsKept: true, scored: two.keys.length, threads: 2 });
+    // No fit, so nothing read for one: the other thread read its half when asked to score it.
+    expect(seen.read).toHaveLength(0);
+    expect(seen.parts.reduce((n, part) => n + part.scored, 0)).toBe(two.keys.filter((key) => bucketOf(key) >= BUCKETS / 2).length);
+    expect(reads.sort((x, y) => x - y)).toEqual(slicesOf(16));
+    const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
+    for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
     one.db.close();
     two.db.close();
   });

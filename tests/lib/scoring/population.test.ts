@@ -8,6 +8,7 @@ import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import type { Customer } from '../../../lib/model';
 import type { OrderDigest } from '../../../lib/scoring/history';
 import { DEFAULT_SCORE_SETTINGS, type CustomerHistory } from '../../../lib/scoring/scorer';
+import { Population, PopulationBuilder } from '../../../lib/scoring/population';
 import { endOfDay, localDayNumber } from '../../../lib/time';
 import { importFixture, storedEntries } from '../db/stored-buckets';
 
@@ -67,5 +68,44 @@ describe('the population of typed columns that fits and past months read', () =>
       expect(seen).toMatchObject({ keptDates: 1, notes: 1 });
       if (day === '2026-06-30') expect(seen.noOccasion).toBeGreaterThan(0);
     }
+  });
+
+  it('keeps who each customer is where told to, for the whole rescore to score from, and never makes it up', async () => {
+    const db = await openTiermarkDB('population-2');
+    // Chinese names and phones (Taobao), emails and Latin names (Shopify), a buyer id that is an email.
+    await importFixture(db, 'demo/ExportOrderList202611201200.csv', ZONE);
+    await importFixture(db, 'formats/shopify-orders-79.csv', ZONE);
+    const [customers, digests] = await Promise.all([storedEntries<Customer>(db, 'customers'), storedEntries<OrderDigest>(db, 'customers', 'digests')]);
+    const identified = new PopulationBuilder(true);
+    const anonymous = new PopulationBuilder();
+    for (const customer of Object.values(customers)) {
+      identified.add({ customer, digest: digests[customer.key] ?? { e: [] } });
+      anonymous.add({ customer, digest: digests[customer.key] ?? { e: [] } });
+    }
+    // Another thread's part, handed over as a worker hands it (cloned): its customers' figures come over, not who they are.
+    const handed = Population.fromPart(structuredClone(identified.part()), new Map(), new Map());
+    const [population, bare] = [identified.finish(new Map(), new Map()), anonymous.finish(new Map(), new Map())];
+    const base = baseOn('2026-11-20');
+    const expected = await historiesFromRecords(db, base);
+    const seen = { chinese: 0, emails: 0, phones: 0 };
+    for (let slot = 0; slot < population.size; slot += 1) {
+      const want = expected.get(population.key(slot))!;
+      expect(population.history(slot, base, true)).toEqual(want);
+      // The fits' histories are the same without who they are.
+      expect(population.history(slot, base)).toEqual({ ...want, customer: { ...want.customer, buyerId: '', names: [], emails: [], phones: [] } });
+      expect(() => bare.history(slot, base, true)).toThrow(/not kept/);
+      expect(() => handed.history(slot, base, true)).toThrow(/not kept/);
+      expect(handed.history(slot, base)).toEqual(bare.history(slot, base));
+      expect(handed.firstOrderAt(slot)).toBe(population.firstOrderAt(slot));
+      seen.chinese += /[\u4e00-\u9fff]/.test(want.customer.names.join('')) ? 1 : 0;
+      seen.emails += want.customer.emails.length > 0 ? 1 : 0;
+      seen.phones += want.customer.phones.length > 0 ? 1 : 0;
+    }
+    // Who they are is kept in texts of 256 customers: read out of order, across them, it is the same.
+    expect(population.size).toBeGreaterThan(256);
+    for (let slot = population.size - 1; slot >= 0; slot -= 97) expect(population.history(slot, base, true)).toEqual(expected.get(population.key(slot)));
+    expect(seen.chinese).toBeGreaterThan(0);
+    expect(seen.emails).toBeGreaterThan(0);
+    expect(seen.phones).toBeGreaterThan(0);
   });
 });
