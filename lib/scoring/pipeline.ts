@@ -3,17 +3,17 @@ import { pacer, TURN_MS } from '../pace';
 import type { ScoringBase } from './history';
 import type { CustomerHistory, Facts, ScoreContext, Scored, Scorer } from './scorer';
 
-/** The scorers a scorer reads from, itself excluded, in running order. */
-function dependencies(scorer: Scorer<unknown>, scorers: readonly Scorer<unknown>[]): Scorer<unknown>[] {
+/** The scorers a scorer reads from (its fit, where `fit`), itself excluded, in running order. */
+function dependencies(scorer: Scorer<unknown>, scorers: readonly Scorer<unknown>[], fit = false): Scorer<unknown>[] {
   const needed = new Set<string>();
-  const visit = (id: string) => {
-    for (const dep of scorers.find((s) => s.id === id)?.after ?? []) {
+  const visit = (reads: readonly string[]) => {
+    for (const dep of reads) {
       if (needed.has(dep)) continue;
       needed.add(dep);
-      visit(dep);
+      visit(scorers.find((s) => s.id === dep)?.after ?? []);
     }
   };
-  visit(scorer.id);
+  visit((fit ? scorer.fitReads : undefined) ?? scorer.after ?? []);
   return scorers.filter((s) => needed.has(s.id));
 }
 
@@ -63,7 +63,7 @@ function fitRounds(scorers: readonly Scorer<unknown>[]): Array<Array<Scorer<unkn
   const rounds: Array<Array<Scorer<unknown>>> = [];
   for (const scorer of scorers) {
     if (!scorer.fit) continue;
-    const round = Math.max(-1, ...dependencies(scorer, scorers).map((dep) => roundOf.get(dep.id) ?? -1)) + 1;
+    const round = Math.max(-1, ...dependencies(scorer, scorers, true).map((dep) => roundOf.get(dep.id) ?? -1)) + 1;
     roundOf.set(scorer.id, round);
     (rounds[round] ??= []).push(scorer);
   }
@@ -85,7 +85,7 @@ function* fitting(histories: () => Iterable<CustomerHistory>, base: ScoringBase,
   const ctx: ScoreContext = { ...base, models };
   for (const round of fitRounds(scorers)) {
     // The facts any fit of the round reads: of scorers fit before it, or of none.
-    const read = new Set(round.flatMap((scorer) => dependencies(scorer, scorers)));
+    const read = new Set(round.flatMap((scorer) => dependencies(scorer, scorers, true)));
     const before = scorers.filter((scorer) => read.has(scorer));
     const fittings = round.map((scorer) => scorer.fit!(ctx));
     let walked = 0;

@@ -83,6 +83,12 @@ export interface Scorer<Model = unknown> {
   /** Scorers whose facts this one reads; they run first. */
   after?: readonly string[];
   /**
+   * Scorers whose facts its fit reads, where fewer than `after` (a fit of histories alone: none).
+   * A fit is made in the first walk over the shop after those it reads: each walk of a million
+   * customers makes their histories afresh.
+   */
+  fitReads?: readonly string[];
+  /**
    * Runs once per rescore on the whole population (breakpoints, model parameters): each customer is
    * added to the fitting it returns. Fits that read no model of one another's share one walk.
    */

@@ -118,6 +118,8 @@ export default defineScorer<GammaGammaModel>({
   id: 'gamma-gamma',
   version: 1,
   after: ['history', 'bgnbd'],
+  // The fit reads each customer's spend per purchase from their history alone: it shares the first walk.
+  fitReads: [],
   facts: {
     expectedSpendPerPurchase: { type: 'number', unit: 'money', description: { en: 'Expected spend per future purchase (Gamma-Gamma)', 'zh-CN': '预计每次购买金额（Gamma-Gamma 模型）' } },
     predictedClv365: {
