@@ -9,7 +9,7 @@ import type { ScoringBase } from '../scoring/history';
 import { fitScorersBetween, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase, type StoredRescoreBase } from './touched';
 import type { CustomerHistory, Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
-import { firstOrderAt, Population, PopulationBuilder, type PopulationPart, type StoredCustomer } from '../scoring/population';
+import { Population, PopulationBuilder, type PopulationPart, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
 import { historiesOfStored, type StoredOrder } from './stored-orders';
 import { BUCKETS, readBucket, storedCustomers, withChanges, type StoredCustomers } from './buckets';
@@ -61,8 +61,6 @@ export interface RescoreOptions {
   tableBlocks?: TableBlocks;
   onProgress?(status: RescoreStatus): void;
 }
-
-export { firstOrderAt, type StoredCustomer } from '../scoring/population';
 
 /** A slice of the customers read to score: its first bucket, and the slots of each of its buckets' customers. */
 interface CustomerSlice {
@@ -243,7 +241,7 @@ async function readForRescore(db: Database, mine: readonly number[], helper: Res
  * The scorers fitted on every customer's history as of the base day, made afresh for each of the
  * fits' walks rather than held for them: a million held were some 500 MB more at the rescore's peak
  * (2.1 against 1.6–1.7 GiB), for some 5 s more of fitting. A function of its own, so that no
- * closure of the rescore's keeps the population once it is let go.
+ * closure of the rescore's keeps the other thread's half once the fits let it go.
  */
 function fitPopulation(population: Pick<Population, 'histories'>, base: ScoringBase, between: () => Promise<void>): Promise<ScoreContext> {
   return fitScorersBetween(() => population.histories(base), base, between);

@@ -10,9 +10,6 @@ export interface StoredCustomer {
   notes?: CustomerNotes;
 }
 
-/** When a customer came into the store: their first order of any kind (one not paid too), as an import of that day would have them. */
-export const firstOrderAt = ({ customer, digest }: StoredCustomer): number => Math.min(digest.e[0] ?? Infinity, customer.firstOrderAt);
-
 /** A growable column of numbers. */
 class Column<T extends Float64Array | Uint32Array> {
   size = 0;
@@ -263,7 +260,7 @@ export class Population {
     return this.keys.map((_, slot) => ({ currency: this.currencies[slot]!, spend: this.figures.monetaryMinor[slot]! / 10 ** minorDigits(this.currencies[slot]!), bought: this.figures.orderCount[slot]! > 0 }));
   }
 
-  /** As `firstOrderAt` of the stored customer. */
+  /** When the customer came into the store: their first order of any kind (one not paid too), as an import of that day would have them. */
   firstOrderAt(slot: number): number {
     const { entryEnds, entries } = this.orders;
     const from = slot === 0 ? 0 : entryEnds[slot - 1]!;
