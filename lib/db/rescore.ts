@@ -148,9 +148,10 @@ class ReadCustomers {
     if (this.theirs) yield* this.theirs.histories(base);
   }
 
-  /** Every customer's spend (see `Population.spend`). */
-  spend(minorDigits: (currency: string) => number) {
-    return [...this.own.spend(minorDigits), ...(this.theirs?.spend(minorDigits) ?? [])];
+  /** Every customer's spend (see `Population.spend`), read once: not a million entries copied into another list. */
+  *spend(minorDigits: (currency: string) => number) {
+    yield* this.own.spend(minorDigits);
+    if (this.theirs) yield* this.theirs.spend(minorDigits);
   }
 
   /** The fits are done: the other thread's half goes (some 100 MB at a million customers). */
@@ -202,9 +203,11 @@ export class RescoreHalf {
   /** Scores the job's slices: from the customers read for the fits, or read now where they were not (a rescore that keeps its models). */
   async score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void> {
     const { db } = this;
-    const [kept, notes, earlier] = await Promise.all([allKeptDates(db), allNotes(db), snapshotBefore(db, job.base.asOfDay)]);
-    const read = this.read?.starts === String(job.starts) ? this.read.customers : await readToScore(db, job.starts, kept, notes);
+    const kept = this.read?.starts === String(job.starts) ? this.read.customers : null;
     this.read = null;
+    // What staff keep is read only with the customers read now: those kept were finished with it.
+    const read = kept ?? (await readToScore(db, job.starts, ...(await Promise.all([allKeptDates(db), allNotes(db)]))));
+    const earlier = await snapshotBefore(db, job.base.asOfDay);
     const scoring: Scoring = { base: job.base, ctx: { ...job.base, models: job.models }, ruleSetFor: ruleSetsWith(job.ruleFiles, this.registry, job.unfit), earlier };
     const work: SliceWork = { built: job.built, now: job.now, scoring, committing: Promise.resolve(), tableBlocks: false };
     for (const start of job.starts) {
@@ -230,10 +233,11 @@ async function readForRescore(db: Database, mine: readonly number[], helper: Res
   });
   const builder = new PopulationBuilder(true);
   const slots = await readInto(db, mine, builder);
+  if (!theirs) return new ReadCustomers(builder.finish(kept, notes), slots);
   const part = await theirs;
   if (part) return new ReadCustomers(builder.finish(kept, notes), slots, Population.fromPart(part, kept, notes));
   // Read here where the other thread failed to: it reads them again to score them.
-  if (part === null) for (const [bucket, read] of await readInto(db, secondHalf, builder)) slots.set(bucket, read);
+  for (const [bucket, read] of await readInto(db, secondHalf, builder)) slots.set(bucket, read);
   return new ReadCustomers(builder.finish(kept, notes), slots);
 }
 
