@@ -1,11 +1,19 @@
-import type { PartJob, RescoreHelper, RescorePart } from '../db/rescore-part';
-import type { PopulationPart } from '../scoring/population';
+import type { HalfRead, PartJob, RescoreHelper, RescorePart } from '../db/rescore-part';
+import type { ScoringBase } from '../scoring/history';
 
-/** What the rescore's worker asks of the second scoring thread: its half of the customers read for the fits (and kept), then its slices scored. */
-export type PartRequest = { kind: 'population'; starts: number[] } | { kind: 'slices'; job: PartJob };
+/** What the rescore's worker asks of the second scoring thread: its half of the customers read (and kept), each round of the fits on them, then its slices scored. */
+export type PartRequest =
+  | { kind: 'read'; starts: number[] }
+  | { kind: 'fit'; round: number; base: ScoringBase; models: Record<string, unknown> }
+  | { kind: 'slices'; job: PartJob };
 
 /** What the second scoring thread tells the rescore's (see part-worker.ts). */
-export type PartReply = { type: 'population'; part: PopulationPart } | { type: 'part'; part: RescorePart } | { type: 'done' } | { type: 'failed'; error: string };
+export type PartReply =
+  | { type: 'read'; half: HalfRead }
+  | { type: 'fitted'; taken: unknown[] }
+  | { type: 'part'; part: RescorePart }
+  | { type: 'done' }
+  | { type: 'failed'; error: string };
 
 /**
  * Below this many customers the whole rescore stays on one thread: it takes seconds there, and a
@@ -16,7 +24,7 @@ const HELPED_FROM = 20_000;
 
 /**
  * A second thread for the whole rescore, started from its worker: one worker, which reads its half
- * of the customers for the fits and keeps them to score. It ends once it has scored them, or failed;
+ * of the customers and keeps them, to fit on and to score. It ends once it has scored them, or failed;
  * a request after a failure starts another, which reads them again.
  */
 export function partThread(): RescoreHelper {
@@ -54,7 +62,8 @@ export function partThread(): RescoreHelper {
     });
   return {
     from: HELPED_FROM,
-    population: (starts) => ask<PopulationPart>({ kind: 'population', starts }, false, (reply, resolve) => reply.type === 'population' && resolve(reply.part)),
+    read: (starts) => ask<HalfRead>({ kind: 'read', starts }, false, (reply, resolve) => reply.type === 'read' && resolve(reply.half)),
+    fit: (round, base, models) => ask<unknown[]>({ kind: 'fit', round, base, models }, false, (reply, resolve) => reply.type === 'fitted' && resolve(reply.taken)),
     score: (job, onPart) =>
       ask<void>({ kind: 'slices', job }, true, (reply, resolve) => {
         if (reply.type === 'part') onPart(reply.part);

@@ -1,5 +1,6 @@
 import { firstDayOf, unitOf } from '../cohorts';
 import { outcomeOf } from '../engine/outcome';
+import { spendByCurrency } from '../engine/currency';
 import { defaultRegistry, type Registry } from '../engine/registry';
 import { minorDigits } from '../money';
 import { fitScorersBetween, scoreCustomer } from '../scoring/pipeline';
@@ -132,7 +133,7 @@ async function rebuild(db: Database, options: PastSnapshotOptions, status: PastS
     // A seller page's badges are answered between the fits (see rescore.ts).
     const ctx = await fitScorersBetween(histories, base, pacer(TURN_MS, ANSWER_MS));
     const spend = Array.from(histories(), (h) => ({ currency: h.customer.currency, spend: h.netSpendMinor / 10 ** minorDigits(h.customer.currency), bought: h.occasionDays.length > 0 }));
-    const { ruleSetFor } = shopRuleSets(ruleFiles, registry, spend);
+    const { ruleSetFor } = shopRuleSets(ruleFiles, registry, spendByCurrency(spend));
     const snapshot = new SnapshotBuilder(end);
     for (let i = 0; i < buyers; i += 1) {
       if ((i & 0x1fff) === 0x1fff) {

@@ -4,7 +4,6 @@ import type { DueTally } from '../follow-ups';
 import { emptyForecast, type ForecastEntry, type ForecastTally } from '../forecast';
 import { addTally, emptyTally, type OverviewRecord } from '../overview';
 import type { RuleFile } from '../engine/rule-file';
-import type { PopulationPart } from '../scoring/population';
 import type { ScoringBase } from '../scoring/history';
 import { SnapshotBuilder, type SnapshotRecord } from '../snapshots';
 import { BadgeIndexBuilder, type BadgeIndexPart } from './badge-index';
@@ -130,12 +129,20 @@ export interface PartJob {
   tableBlocks?: TableBlocks;
 }
 
-/** A second thread for the whole rescore: it reads its half of the customers for the fits and keeps them, then scores their slices. */
+/** What a second thread tells of the customers it read: how many, and each currency's spend (see `spendByCurrency`). */
+export interface HalfRead {
+  customers: number;
+  spend: Map<string, Float64Array>;
+}
+
+/** A second thread for the whole rescore: it reads its half of the customers and keeps them, fits on them for each round of the fits, then scores their slices. */
 export interface RescoreHelper {
   /** The fewest customers it is asked for: below, starting it and taking over its part cost more than it saves. */
   from: number;
-  /** Reads the customers of these slices into typed columns, for the fits, and keeps them (with who they are) to score. */
-  population(starts: number[]): Promise<PopulationPart>;
+  /** Reads the customers of these slices into typed columns and keeps them (with who they are), to fit on and score. */
+  read(starts: number[]): Promise<HalfRead>;
+  /** What each fitting of a round of the fits took in of the customers read, given the models of the rounds before (see `fitHalf`). */
+  fit(round: number, base: ScoringBase, models: Record<string, unknown>): Promise<unknown[]>;
   /** Scores the job's slices (read now where they were not kept), handing over each one's part in turn; settles when it has scored them all, or fails. */
   score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void>;
   /** Lets go of what it keeps: a rescore that failed before scoring. */

@@ -1,15 +1,15 @@
 import { outcomeOf, type FollowUpOutcome, type Outcome } from '../engine/outcome';
 import type { RuleSet } from '../engine/rule-set';
 import { defaultRegistry, type Registry } from '../engine/registry';
-import { ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/currency';
+import { joinedSpend, ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/currency';
 import { minorDigits } from '../money';
 import type { Customer, CustomerNotes, KeptDate, Order } from '../model';
 import type { RuleFile } from '../engine/rule-file';
 import type { ScoringBase } from '../scoring/history';
-import { fitScorersBetween, publishedModels, scoreCustomer } from '../scoring/pipeline';
+import { fitHalf, fitScorersBetween, publishedModels, scoreCustomer } from '../scoring/pipeline';
 import { AFTER_STAGED, clearTouchedIn, lastTouchedSeq, rescoreInputs, reusableBase, type RescoreBase, type StoredRescoreBase } from './touched';
 import type { CustomerHistory, Facts, ScoreContext, ScoreSettings } from '../scoring/scorer';
-import { Population, PopulationBuilder, type PopulationPart, type StoredCustomer } from '../scoring/population';
+import { PopulationBuilder, type Population, type StoredCustomer } from '../scoring/population';
 import { localDayNumber } from '../time';
 import { historiesOfStored, type StoredOrder } from './stored-orders';
 import { BUCKETS, readBucket, storedCustomers, withChanges, type StoredCustomers } from './buckets';
@@ -28,7 +28,7 @@ import { keyHashes, type SnapshotReader } from '../snapshots';
 import { snapshotBefore, writeSnapshot } from './snapshots';
 import { tallyForecast, withForecast, type ForecastRecord } from '../forecast';
 import { writeBadgeIndex } from './badge-index';
-import { PartsFrom, RescoreParts, talliesOf, type PartJob, type RescoreHelper, type RescorePart } from './rescore-part';
+import { PartsFrom, RescoreParts, talliesOf, type HalfRead, type PartJob, type RescoreHelper, type RescorePart } from './rescore-part';
 import { digestSlices } from './alias-digest';
 import { TABLE_LAYOUT, type CustomerTableHead, type TableBlocks } from '../customer-table';
 import { putTableBlocks, writeCustomerTable } from './customer-table';
@@ -124,89 +124,95 @@ export async function readPopulation(db: Database, kept?: ReadonlyMap<string, Ke
   return builder.finish(kept, notes);
 }
 
+/** Customers of some slices read to score, with who they are: the population and the slots of each bucket's. */
+interface ReadHalf {
+  population: Population;
+  slots: BucketSlots;
+}
+
+/** Reads the customers of these slices to score them, with what staff keep for them. */
+async function readToScore(db: Database, starts: readonly number[], kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Promise<ReadHalf> {
+  const builder = new PopulationBuilder(true);
+  const slots = await readInto(db, starts, builder);
+  return { population: builder.finish(kept, notes), slots };
+}
+
 /**
- * Customers read once for a whole rescore, with who they are: the fits walk them, then each slice
- * of them is scored from the same columns. A second reading of the store to score (some 650 MB of
- * text at a million customers) took the scoring threads some 4 s of waiting and parsing.
+ * The customers this thread scores, read once: the fits walk them, then each slice of them is
+ * scored from the same columns. A second reading of the store to score (some 650 MB of text at a
+ * million customers) took the scoring threads some 4 s of waiting and parsing.
  */
 class ReadCustomers {
-  constructor(
-    /** This thread's customers, with who they are: scored here. */
-    private readonly own: Population,
-    private readonly slots: BucketSlots,
-    /** The other thread's half, for the fits only: it scores them. */
-    private theirs: Population | null = null,
-  ) {}
+  private readonly halves: ReadHalf[];
+
+  constructor(first: ReadHalf) {
+    this.halves = [first];
+  }
+
+  /** The customers of more slices: the other thread's, where it failed before scoring. */
+  add(half: ReadHalf): void {
+    this.halves.push(half);
+  }
 
   get size(): number {
-    return this.own.size + (this.theirs?.size ?? 0);
+    return this.halves.reduce((n, { population }) => n + population.size, 0);
   }
 
-  /** Every customer's history, in bucket order (this thread's half first): what the fits walk. */
+  /** Every customer's history, in bucket order: what the fits walk. */
   *histories(base: ScoringBase): Generator<CustomerHistory> {
-    yield* this.own.histories(base);
-    if (this.theirs) yield* this.theirs.histories(base);
+    for (const { population } of this.halves) yield* population.histories(base);
   }
 
-  /** Every customer's spend (see `Population.spend`), read once: not a million entries copied into another list. */
-  *spend(minorDigits: (currency: string) => number) {
-    yield* this.own.spend(minorDigits);
-    if (this.theirs) yield* this.theirs.spend(minorDigits);
-  }
-
-  /** The fits are done: the other thread's half goes (some 100 MB at a million customers). */
-  fitted(): void {
-    this.theirs = null;
+  /** Each currency's net spend per customer who bought, ascending (see `spendByCurrency`). */
+  spend(minorDigits: (currency: string) => number): Map<string, Float64Array> {
+    return spendByCurrency(this.halves.flatMap(({ population }) => population.spend(minorDigits)));
   }
 
   /** The customers of the slice from `start`, bucket by bucket. */
   slice(start: number): CustomerSlice {
+    const half = this.halves.find(({ slots }) => [...Array(CHUNK).keys()].some((i) => slots.has(start + i))) ?? this.halves[0]!;
     const buckets: CustomerSlice['buckets'] = [];
     for (let bucket = start; bucket < start + CHUNK; bucket += 1) {
-      const slots = this.slots.get(bucket);
+      const slots = half.slots.get(bucket);
       if (slots) buckets.push({ bucket, ...slots });
     }
-    return { start, population: this.own, buckets };
+    return { start, population: half.population, buckets };
   }
 }
 
-/** Reads the customers of these slices to score them: a slice the other thread failed to score, or a rescore that keeps its models. */
-async function readToScore(db: Database, starts: readonly number[], kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Promise<ReadCustomers> {
-  const builder = new PopulationBuilder(true);
-  const slots = await readInto(db, starts, builder);
-  return new ReadCustomers(builder.finish(kept, notes), slots);
-}
-
 /**
- * The second thread's half of a whole rescore (see `RescoreHelper`): read once, handed over for the
- * fits, then scored a slice at a time, each slice's part handed over once its profiles and
+ * The second thread's half of a whole rescore (see `RescoreHelper`): read once, fitted on for the
+ * fits' rounds, then scored a slice at a time, each slice's part handed over once its profiles and
  * follow-ups are committed. One for each rescore.
  */
 export class RescoreHalf {
-  private read: { starts: string; customers: ReadCustomers } | null = null;
+  private kept: { starts: string; half: ReadHalf } | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly registry: Registry,
   ) {}
 
-  /** Reads the customers of these slices, keeps them to score, and gives their columns for the fits (without who they are). */
-  async population(starts: readonly number[]): Promise<PopulationPart> {
-    const [kept, notes] = await Promise.all([allKeptDates(this.db), allNotes(this.db)]);
-    const builder = new PopulationBuilder(true);
-    const slots = await readInto(this.db, starts, builder);
-    const part = builder.part();
-    this.read = { starts: String(starts), customers: new ReadCustomers(builder.finish(kept, notes), slots) };
-    return part;
+  /** Reads the customers of these slices and keeps them, to fit on and score; how many, and what they spent. */
+  async read(starts: readonly number[]): Promise<HalfRead> {
+    const half = await readToScore(this.db, starts, ...(await Promise.all([allKeptDates(this.db), allNotes(this.db)])));
+    this.kept = { starts: String(starts), half };
+    return { customers: half.population.size, spend: spendByCurrency(half.population.spend(minorDigits)) };
+  }
+
+  /** What each fitting of round `round` takes in of the customers read (see `fitHalf`). */
+  fit(round: number, base: ScoringBase, models: Record<string, unknown>): unknown[] {
+    if (!this.kept) throw new Error('The second scoring thread was asked to fit before it read its customers.');
+    return fitHalf(this.kept.half.population.histories(base), base, models, round);
   }
 
   /** Scores the job's slices: from the customers read for the fits, or read now where they were not (a rescore that keeps its models). */
   async score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void> {
     const { db } = this;
-    const kept = this.read?.starts === String(job.starts) ? this.read.customers : null;
-    this.read = null;
-    // What staff keep is read only with the customers read now: those kept were finished with it.
-    const read = kept ?? (await readToScore(db, job.starts, ...(await Promise.all([allKeptDates(db), allNotes(db)]))));
+    const kept = this.kept?.starts === String(job.starts) ? this.kept.half : null;
+    this.kept = null;
+    // What staff keep is read only with the customers read now: those kept were read with it.
+    const read = new ReadCustomers(kept ?? (await readToScore(db, job.starts, ...(await Promise.all([allKeptDates(db), allNotes(db)])))));
     const earlier = await snapshotBefore(db, job.base.asOfDay);
     const scoring: Scoring = { base: job.base, ctx: { ...job.base, models: job.models }, ruleSetFor: ruleSetsWith(job.ruleFiles, this.registry, job.unfit), earlier };
     const work: SliceWork = { built: job.built, now: job.now, scoring, committing: Promise.resolve(), tableBlocks: false };
@@ -220,43 +226,44 @@ export class RescoreHalf {
   }
 }
 
-/**
- * The customers of a whole rescore, read once: this thread's slices with who they are, to score
- * here; for the fits, the other thread's half in columns besides, handed over by it meanwhile
- * (read here where it fails).
- */
-async function readForRescore(db: Database, mine: readonly number[], helper: RescoreHelper | null, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Promise<ReadCustomers> {
-  const secondHalf = slicesOf(CHUNK).filter(isSecondHalf);
-  const theirs = helper?.population(secondHalf).catch((error: unknown) => {
-    console.warn('Tiermark: the second scoring thread did not read its half of the customers; read here.', error);
-    return null;
-  });
-  const builder = new PopulationBuilder(true);
-  const slots = await readInto(db, mine, builder);
-  if (!theirs) return new ReadCustomers(builder.finish(kept, notes), slots);
-  const part = await theirs;
-  if (part) return new ReadCustomers(builder.finish(kept, notes), slots, Population.fromPart(part, kept, notes));
-  // Read here where the other thread failed to: it reads them again to score them.
-  for (const [bucket, read] of await readInto(db, secondHalf, builder)) slots.set(bucket, read);
-  return new ReadCustomers(builder.finish(kept, notes), slots);
-}
+/** The other thread failed: the rescore reads and fits its half itself. */
+class OtherThreadFailed extends Error {}
 
 /**
- * The scorers fitted on every customer's history as of the base day, made afresh for each of the
- * fits' walks rather than held for them: a million held were some 500 MB more at the rescore's peak
- * (2.1 against 1.6–1.7 GiB), for some 5 s more of fitting. A function of its own, so that no
- * closure of the rescore's keeps the other thread's half once the fits let it go.
+ * Every scorer fitted on every customer as of the base day (see `fitScorersBetween`). Where the other
+ * thread read the second half of the buckets, it fits on them meanwhile, and each round joins what
+ * it took in; where it fails, this thread reads them and fits on all. The histories are made afresh
+ * for each walk rather than held: a million held were some 500 MB more at the rescore's peak.
  */
-function fitPopulation(population: Pick<Population, 'histories'>, base: ScoringBase, between: () => Promise<void>): Promise<ScoreContext> {
-  return fitScorersBetween(() => population.histories(base), base, between);
+async function fitShop(db: Database, read: ReadCustomers, other: { helper: RescoreHelper; read: Promise<HalfRead> } | null, base: ScoringBase, between: () => Promise<void>, kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Promise<{ ctx: ScoreContext; theirs: HalfRead | null }> {
+  if (other) {
+    const otherHalf = async (round: number, models: Record<string, unknown>) => {
+      try {
+        await other.read;
+        return await other.helper.fit(round, base, models);
+      } catch (error) {
+        throw new OtherThreadFailed(error instanceof Error ? error.message : String(error));
+      }
+    };
+    try {
+      const ctx = await fitScorersBetween(() => read.histories(base), base, between, undefined, otherHalf);
+      return { ctx, theirs: await other.read };
+    } catch (error) {
+      if (!(error instanceof OtherThreadFailed)) throw error;
+      console.warn('Tiermark: the second scoring thread did not read or fit its half of the customers; done here.', error);
+      other.helper.end();
+    }
+    read.add(await readToScore(db, slicesOf(CHUNK).filter(isSecondHalf), kept, notes));
+  }
+  return { ctx: await fitScorersBetween(() => read.histories(base), base, between), theirs: null };
 }
 
 /**
  * The rule set for each currency: amounts apply where they fit the shop's spend; where a table
  * takes in too many, shares of it do. Also every currency the shop buys in, with its unfit tables.
  */
-export function shopRuleSets(ruleFiles: readonly RuleFile[], registry: Registry, spend: Iterable<{ currency: string; spend: number; bought: boolean }>) {
-  const unfit = Object.fromEntries([...spendByCurrency(spend)].map(([currency, list]) => [currency, [...unfitTables(ruleFiles, currency, list)]]));
+export function shopRuleSets(ruleFiles: readonly RuleFile[], registry: Registry, spend: ReadonlyMap<string, Float64Array>) {
+  const unfit = Object.fromEntries([...spend].map(([currency, list]) => [currency, [...unfitTables(ruleFiles, currency, list)]]));
   return { ruleSetFor: ruleSetsWith(ruleFiles, registry, unfit), unfit };
 }
 
@@ -476,6 +483,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // The store is read once, into typed columns with who each customer is (see Population): the
     // fits walk every customer, then each slice is scored from the same columns.
     let read: ReadCustomers | null;
+    // The thread that scores the second half: none where it failed to read or fit on it.
+    let partner = helper;
     if (day) {
       ctx = { ...base, models: day.models };
       unfitByCurrency = day.unfit;
@@ -484,18 +493,24 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       status.customers = counts.customers;
       status.modelsKept = true;
       await report();
-      read = await readToScore(db, mine, kept, notes);
+      read = new ReadCustomers(await readToScore(db, mine, kept, notes));
       spent('read');
     } else {
-      read = await readForRescore(db, mine, helper, kept, notes);
+      // The other thread reads its half meanwhile, and fits on it as this one fits on its own.
+      const theirRead = helper?.read(slicesOf(CHUNK).filter(isSecondHalf));
+      // Failing is heard when the fits ask for it.
+      theirRead?.catch(() => {});
+      read = new ReadCustomers(await readToScore(db, mine, kept, notes));
       spent('read');
-      ({ ruleSetFor, unfit: unfitByCurrency } = shopRuleSets(ruleFiles, registry, read.spend(minorDigits)));
-      status.unfitTables = unfitTablesOf(unfitByCurrency);
-      status.customers = read.size;
+      status.customers = counts.customers;
       await report();
       await afterLongSteps();
-      ctx = await fitPopulation(read, base, afterLongSteps);
-      read.fitted();
+      const fitted = await fitShop(db, read, helper && theirRead ? { helper, read: theirRead } : null, base, afterLongSteps, kept, notes);
+      ctx = fitted.ctx;
+      if (!fitted.theirs) partner = null;
+      ({ ruleSetFor, unfit: unfitByCurrency } = shopRuleSets(ruleFiles, registry, joinedSpend(read.spend(minorDigits), fitted.theirs?.spend)));
+      status.unfitTables = unfitTablesOf(unfitByCurrency);
+      status.customers = read.size + (fitted.theirs?.customers ?? 0);
       await db.put('meta', { id: 'models', models: publishedModels(ctx) });
       spent('fit');
     }
@@ -509,7 +524,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     await db.put('meta', { id: profileBaseId(built), built, base, models: ctx.models } satisfies ProfileBase);
     const work: SliceWork = { built, now, scoring, spent, committing: Promise.resolve(), tableBlocks: true };
     // The second thread, where there is one, scores the second half's slices meanwhile (see SLICE_ORDER).
-    const theirs = helper ? new PartsFrom(helper, { starts: SLICE_ORDER.filter(isSecondHalf), built, now, base, models: ctx.models, ruleFiles, unfit: unfitByCurrency, tableBlocks: options.tableBlocks }) : null;
+    const theirs = partner ? new PartsFrom(partner, { starts: SLICE_ORDER.filter(isSecondHalf), built, now, base, models: ctx.models, ruleFiles, unfit: unfitByCurrency, tableBlocks: options.tableBlocks }) : null;
     for (const start of SLICE_ORDER) {
       const theirSlice = theirs !== null && isSecondHalf(start);
       const part = theirSlice ? await theirs.next(start) : null;
@@ -518,7 +533,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
         spent('join');
       } else {
         // This thread's slice, or the other's where that thread failed: scored here, read again for it.
-        const slice = (theirSlice ? await readToScore(db, [start], kept, notes) : read!).slice(start);
+        const slice = (theirSlice ? new ReadCustomers(await readToScore(db, [start], kept, notes)) : read!).slice(start);
         spent('slices');
         await scoreSlice(db, slice, parts, work);
       }

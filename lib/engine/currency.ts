@@ -171,6 +171,22 @@ export function spendByCurrency(customers: Iterable<{ currency: string; spend: n
   return lists.sorted();
 }
 
+/** Two shares of a shop's spend (see `spendByCurrency`) as one: the two threads of a large shop's rescore each read half. */
+export function joinedSpend(mine: ReadonlyMap<string, Float64Array>, theirs?: ReadonlyMap<string, Float64Array>): Map<string, Float64Array> {
+  const joined = new Map(mine);
+  for (const [currency, list] of theirs ?? []) {
+    const own = joined.get(currency);
+    if (!own) joined.set(currency, list);
+    else {
+      const both = new Float64Array(own.length + list.length);
+      both.set(own);
+      both.set(list, own.length);
+      joined.set(currency, both.sort());
+    }
+  }
+  return joined;
+}
+
 /**
  * The rules as they apply to customers of each currency (amounts per currency resolved, tables
  * that do not fit the shop's spend replaced by shares of it), built once per currency. `unfit`

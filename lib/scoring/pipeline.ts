@@ -1,7 +1,7 @@
 import { scorers as allScorers } from '../../plugins/scorers';
 import { pacer, TURN_MS } from '../pace';
 import type { ScoringBase } from './history';
-import type { CustomerHistory, Facts, ScoreContext, Scored, Scorer } from './scorer';
+import type { CustomerHistory, Facts, Fitting, ScoreContext, Scored, Scorer } from './scorer';
 
 /** The scorers a scorer reads from (its fit, where `fit`), itself excluded, in running order. */
 function dependencies(scorer: Scorer<unknown>, scorers: readonly Scorer<unknown>[], fit = false): Scorer<unknown>[] {
@@ -73,26 +73,42 @@ function fitRounds(scorers: readonly Scorer<unknown>[]): Array<Array<Scorer<unkn
 /** How many customers a walk takes between its looks at the clock. */
 const WALK_STEP = 1024;
 
-/** Where a fit hands back: during a walk, or after a round's fits. */
-type FitStep = 'walk' | 'round';
+/**
+ * Where a fit hands back: during a walk, after a round's fits, and where the other half of the
+ * customers is fitted elsewhere, before a round's walk (to ask for it, with the models it reads) and
+ * after (for what it took in). See `fitScorersBetween`.
+ */
+type FitStep = 'walk' | 'round' | { ask: number; models: Record<string, unknown> } | { join: number };
+
+/** The fittings of a round, each given every customer of `histories`, handing back now and then. */
+function* walkRound(round: readonly Scorer<unknown>[], scorers: readonly Scorer<unknown>[], ctx: ScoreContext, histories: Iterable<CustomerHistory>): Generator<'walk', Array<Fitting<unknown>>> {
+  // The facts any fit of the round reads: of scorers fit before it, or of none.
+  const read = new Set(round.flatMap((scorer) => dependencies(scorer, scorers, true)));
+  const before = scorers.filter((scorer) => read.has(scorer));
+  const fittings = round.map((scorer) => scorer.fit!(ctx));
+  let walked = 0;
+  for (const history of histories) {
+    const member = new Member(history, before, ctx);
+    for (const fitting of fittings) fitting.add(member);
+    if (++walked % WALK_STEP === 0) yield 'walk';
+  }
+  return fittings;
+}
 
 /**
  * Fits every scorer on the population, a round at a time (see `fitRounds`), handing back now and
- * then during each walk and after each round (see `fitScorersBetween`).
+ * then during each walk and after each round (see `fitScorersBetween`). `split`: these are the
+ * first half of the customers; each round asks for what the other half's fittings took in.
  */
-function* fitting(histories: () => Iterable<CustomerHistory>, base: ScoringBase, scorers: readonly Scorer<unknown>[]): Generator<FitStep, ScoreContext> {
+function* fitting(histories: () => Iterable<CustomerHistory>, base: ScoringBase, scorers: readonly Scorer<unknown>[], split = false): Generator<FitStep, ScoreContext, unknown[] | undefined> {
   const models: Record<string, unknown> = {};
   const ctx: ScoreContext = { ...base, models };
-  for (const round of fitRounds(scorers)) {
-    // The facts any fit of the round reads: of scorers fit before it, or of none.
-    const read = new Set(round.flatMap((scorer) => dependencies(scorer, scorers, true)));
-    const before = scorers.filter((scorer) => read.has(scorer));
-    const fittings = round.map((scorer) => scorer.fit!(ctx));
-    let walked = 0;
-    for (const history of histories()) {
-      const member = new Member(history, before, ctx);
-      for (const fitting of fittings) fitting.add(member);
-      if (++walked % WALK_STEP === 0) yield 'walk';
+  for (const [number, round] of fitRounds(scorers).entries()) {
+    if (split) yield { ask: number, models: { ...models } };
+    const fittings = yield* walkRound(round, scorers, ctx, histories());
+    if (split) {
+      const theirs = (yield { join: number })!;
+      fittings.forEach((fitting, i) => fitting.join(theirs[i]));
     }
     round.forEach((scorer, i) => (models[scorer.id] = fittings[i]!.model()));
     yield 'round';
@@ -114,17 +130,44 @@ export function fitScorers(histories: () => Iterable<CustomerHistory>, base: Sco
 }
 
 /**
+ * The second half of the customers' part of a round of fits (see `fitScorersBetween`): what each
+ * fitting of round `number` took in of them, given the models of the rounds before.
+ */
+export function fitHalf(histories: Iterable<CustomerHistory>, base: ScoringBase, models: Record<string, unknown>, number: number, scorers: readonly Scorer<unknown>[] = allScorers): unknown[] {
+  const walk = walkRound(fitRounds(scorers)[number] ?? [], scorers, { ...base, models }, histories);
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value.map((fitting) => fitting.taken());
+  }
+}
+
+/** The other half of the customers' part of a round of fits, fitted elsewhere (see `fitHalf`). */
+export type OtherHalf = (round: number, models: Record<string, unknown>) => Promise<unknown[]>;
+
+/**
  * As `fitScorers`, awaiting `between` after each round's fits, and giving the thread's other tasks a
  * turn during each walk: the background answers a seller page's badges meanwhile, not after the fits
- * of a million customers (some 10 s).
+ * of a million customers (some 10 s). With `otherHalf`, `histories` are the first half of the
+ * customers, and each round joins what the other half's fittings took in, fitted meanwhile on
+ * another thread: the models are those of one walk over both halves in turn.
  */
-export async function fitScorersBetween(histories: () => Iterable<CustomerHistory>, base: ScoringBase, between: () => Promise<void>, scorers: readonly Scorer<unknown>[] = allScorers): Promise<ScoreContext> {
-  const steps = fitting(histories, base, scorers);
+export async function fitScorersBetween(histories: () => Iterable<CustomerHistory>, base: ScoringBase, between: () => Promise<void>, scorers: readonly Scorer<unknown>[] = allScorers, otherHalf?: OtherHalf): Promise<ScoreContext> {
+  const steps = fitting(histories, base, scorers, otherHalf !== undefined);
   const turn = pacer(TURN_MS);
+  // The other half's part of the round, asked for before this half's walk: both walk at once.
+  let asked: Promise<unknown[]> | null = null;
+  let answer: unknown[] | undefined;
   for (;;) {
-    const step = steps.next();
+    const step = steps.next(answer);
+    answer = undefined;
     if (step.done) return step.value;
-    await (step.value === 'walk' ? turn() : between());
+    if (step.value === 'walk') await turn();
+    else if (step.value === 'round') await between();
+    else if ('ask' in step.value) {
+      asked = otherHalf!(step.value.ask, step.value.models);
+      // Failing is heard at the join: not as an unhandled rejection should this half's walk throw first.
+      asked.catch(() => {});
+    } else answer = await asked!;
   }
 }
 

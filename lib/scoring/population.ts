@@ -162,25 +162,6 @@ export class PopulationBuilder {
     this.productEnds.push(this.productNames.size);
   }
 
-  /** The customers added so far, as data another thread takes in (see `Population.fromPart`): their figures and orders, not who they are. */
-  part(): PopulationPart {
-    const f = this.figures;
-    return {
-      keys: this.keys,
-      platforms: this.platforms,
-      currencies: this.currencies,
-      birthdays: [...this.birthdays],
-      figures: { orderCount: f.orderCount.sealed(), monetaryMinor: f.monetaryMinor.sealed(), firstOrderAt: f.firstOrderAt.sealed(), lastOrderAt: f.lastOrderAt.sealed(), lastDeliveredAt: f.lastDeliveredAt.sealed(), refundCount: f.refundCount.sealed() },
-      entryEnds: this.entryEnds.sealed(),
-      entries: this.entries.sealed(),
-      productEnds: this.productEnds.sealed(),
-      productNames: this.productNames.sealed(),
-      purchaseEnds: this.purchaseEnds.sealed(),
-      purchases: this.purchases.sealed(),
-      names: this.names,
-    };
-  }
-
   finish(keptDates: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Population {
     const f = this.figures;
     return new Population(
@@ -198,30 +179,9 @@ export class PopulationBuilder {
   }
 }
 
-/** What `PopulationBuilder.part` hands over: data only, so it crosses to another thread. */
-export interface PopulationPart {
-  keys: string[];
-  platforms: Platform[];
-  currencies: string[];
-  birthdays: Array<[number, string]>;
-  figures: Record<'orderCount' | 'monetaryMinor' | 'firstOrderAt' | 'lastOrderAt' | 'lastDeliveredAt' | 'refundCount', Float64Array>;
-  entryEnds: Uint32Array;
-  entries: Float64Array;
-  productEnds: Uint32Array;
-  productNames: Uint32Array;
-  purchaseEnds: Uint32Array;
-  purchases: Float64Array;
-  names: Array<[string, string]>;
-}
-
-/** The typed columns of a population part, to move rather than copy to another thread. */
-export const populationPartBuffers = (part: PopulationPart): ArrayBuffer[] =>
-  [...Object.values(part.figures), part.entryEnds, part.entries, part.productEnds, part.productNames, part.purchaseEnds, part.purchases].map((column) => column.buffer as ArrayBuffer);
-
 type Who = [buyerId: string, names: string[], emails: string[], phones: string[]];
 const NO_ONE = Object.freeze([]) as unknown as string[];
 const NOBODY: Who = ['', NO_ONE, NO_ONE, NO_ONE];
-const NO_IDENTITIES: Identities = { bytes: new Uint8Array(0), chunkEnds: new Uint32Array(0), size: 0 };
 
 export class Population {
   constructor(
@@ -236,12 +196,6 @@ export class Population {
     private readonly keptDates: ReadonlyMap<string, KeptDate[]>,
     private readonly notes: ReadonlyMap<string, CustomerNotes>,
   ) {}
-
-  /** Another thread's customers, as its builder handed them over: their columns taken as they are, not who they are. */
-  static fromPart(part: PopulationPart, keptDates: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Population {
-    const { keys, platforms, currencies, birthdays, figures, entryEnds, entries, productEnds, productNames, purchaseEnds, purchases, names } = part;
-    return new Population(keys, NO_IDENTITIES, platforms, currencies, new Map(birthdays), figures, { entryEnds, entries, productEnds, productNames, purchaseEnds, purchases }, names, keptDates, notes);
-  }
 
   get size(): number {
     return this.keys.length;

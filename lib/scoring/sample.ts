@@ -9,6 +9,12 @@ interface Entry<T> {
   item: T;
 }
 
+/** What a sample has taken in, as data: another thread's, joined to one's own (see `KeySample.join`). */
+export interface SampleTaken<T> {
+  added: number;
+  items: Array<Entry<T>>;
+}
+
 /** The sample's order: by hash, then by key (customer keys are unique, so no two entries tie). */
 const byHashThenKey = (a: Pick<Entry<unknown>, 'hash' | 'key'>, b: Pick<Entry<unknown>, 'hash' | 'key'>) => a.hash - b.hash || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
@@ -39,6 +45,24 @@ export class KeySample<T> {
     if (this.bound && byHashThenKey({ hash, key }, this.bound) > 0) return;
     this.items.push({ hash, key, item: make() });
     if (this.items.length >= 2 * this.limit) this.trim();
+  }
+
+  /** What it has taken in so far, as data that crosses to another thread. */
+  taken(): SampleTaken<T> {
+    return { added: this.added, items: this.items };
+  }
+
+  /**
+   * Takes in what a sample of the customers after these took in: it then chooses as one sample
+   * offered both in turn would. Each side kept every item it could still choose of its own.
+   */
+  join(taken: SampleTaken<T>): void {
+    for (const entry of taken.items) {
+      if (this.bound && byHashThenKey(entry, this.bound) > 0) continue;
+      this.items.push(entry);
+      if (this.items.length >= 2 * this.limit) this.trim();
+    }
+    this.added += taken.added;
   }
 
   /** How many items were offered. */

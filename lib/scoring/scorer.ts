@@ -69,10 +69,19 @@ export interface Scored {
   facts: Facts;
 }
 
-/** A fit under way: each customer of the population is added in turn, then the model is made of them. */
+/**
+ * A fit under way: each customer of the population is added in turn, then the model is made of them.
+ * A large shop's customers are fitted in two halves, on two threads: the second half's fitting hands
+ * over what it `taken` in, and the first `join`s it before making the model, which must be the one
+ * a single fitting given both halves in turn makes.
+ */
 export interface Fitting<Model> {
   add(customer: Scored): void;
   model(): Model;
+  /** What it has taken in, as data that crosses to another thread (structured-cloneable). */
+  taken(): unknown;
+  /** Takes in what a fitting of the customers after these has `taken`. */
+  join(taken: unknown): void;
 }
 
 export interface Scorer<Model = unknown> {

@@ -1,5 +1,5 @@
 import { nelderMead } from '../../lib/scoring/optimize';
-import { KeySample } from '../../lib/scoring/sample';
+import { KeySample, type SampleTaken } from '../../lib/scoring/sample';
 import { defineScorer, rounded } from '../../lib/scoring/scorer';
 import { hyp2f1, lnBeta, lnGamma, logAddExp } from '../../lib/scoring/special';
 
@@ -228,6 +228,8 @@ export default defineScorer<BgNbdModel>({
         if (fit.params.a > MAX_DROPOUT_SHAPE || fit.params.b > MAX_DROPOUT_SHAPE) return { status: 'no-dropout-seen', params: null };
         return { status: 'fitted', params: fit.params };
       },
+      taken: () => sample.taken(),
+      join: (taken: SampleTaken<RepeatSummary>) => sample.join(taken),
     };
   },
   score({ history }, model, ctx) {

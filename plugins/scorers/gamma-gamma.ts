@@ -1,6 +1,6 @@
 import { minorDigits } from '../../lib/money';
 import { nelderMead } from '../../lib/scoring/optimize';
-import { KeySample } from '../../lib/scoring/sample';
+import { KeySample, type SampleTaken } from '../../lib/scoring/sample';
 import { defineScorer, rounded, type CustomerHistory } from '../../lib/scoring/scorer';
 import { lnGamma } from '../../lib/scoring/special';
 import { deadOdds, purchasesIfAlive, repeatSummary, type BgNbdModel, type BgNbdParams, type Fit, type RepeatSummary } from './bgnbd';
@@ -148,6 +148,8 @@ export default defineScorer<GammaGammaModel>({
         const sane = fit.params.q > 1 && Object.values(fit.params).every((v) => Number.isFinite(v) && v > 0);
         return fit.converged && sane ? { status: 'fitted', params: fit.params } : { status: 'did-not-converge', params: null };
       },
+      taken: () => sample.taken(),
+      join: (taken: SampleTaken<SpendSummary>) => sample.join(taken),
     };
   },
   score({ history, facts }, model, ctx) {

@@ -1,4 +1,4 @@
-import { KeySample } from '../../lib/scoring/sample';
+import { KeySample, type SampleTaken } from '../../lib/scoring/sample';
 import { defineScorer, type ProductPurchases } from '../../lib/scoring/scorer';
 import { ownCycleDays } from './repurchase-cycle';
 import { median } from '../../lib/sorted';
@@ -121,6 +121,16 @@ export default defineScorer<ProductsModel>({
         cycles: new Map([...cycles].filter(([, list]) => list.length >= MIN_REPEAT_BUYERS).map(([sku, list]) => [sku, median(list)])),
         companions: companionsOf(sample.take().flat()),
       }),
+      taken: () => ({ cycles, sample: sample.taken() }),
+      // The products the other half saw first come after these, as they would in one walk.
+      join(taken: { cycles: Map<string, number[]>; sample: SampleTaken<Basket[]> }) {
+        for (const [sku, list] of taken.cycles) {
+          const mine = cycles.get(sku);
+          if (mine) for (const cycle of list) mine.push(cycle);
+          else cycles.set(sku, list);
+        }
+        sample.join(taken.sample);
+      },
     };
   },
   publish: (model) => ({ companions: Object.fromEntries(model.companions) }),

@@ -44,6 +44,10 @@ export default defineScorer<CycleModel>({
         if (cycle !== null) cycles.push(cycle);
       },
       model: () => ({ populationCycleDays: cycles.length > 0 ? median(cycles) : null }),
+      taken: () => Float64Array.from(cycles),
+      join(taken: Float64Array) {
+        for (const cycle of taken) cycles.push(cycle);
+      },
     };
   },
   score({ history }, model, ctx) {

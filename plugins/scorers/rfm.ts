@@ -106,6 +106,13 @@ export default defineScorer<RfmModel>({
         monetary.push(facts.monetary as number);
       },
       model: () => ({ n: recency.length, recency: tally(recency), frequency: tally(frequency), monetary: tally(monetary) }),
+      // Typed, to be copied to another thread at once; each list is sorted for the model.
+      taken: () => ({ recency: Float64Array.from(recency), frequency: Float64Array.from(frequency), monetary: Float64Array.from(monetary) }),
+      join(taken: Record<'recency' | 'frequency' | 'monetary', Float64Array>) {
+        for (const value of taken.recency) recency.push(value);
+        for (const value of taken.frequency) frequency.push(value);
+        for (const value of taken.monetary) monetary.push(value);
+      },
     };
   },
   score({ facts }, model) {

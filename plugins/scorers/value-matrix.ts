@@ -1,5 +1,5 @@
 import { valueQuadrant } from '../../lib/value-matrix';
-import { KeySample } from '../../lib/scoring/sample';
+import { KeySample, type SampleTaken } from '../../lib/scoring/sample';
 import { defineScorer, type Facts } from '../../lib/scoring/scorer';
 import { median } from '../../lib/sorted';
 
@@ -31,6 +31,8 @@ export default defineScorer<ValueMatrixModel>({
         if (member.history.purchases > 0) sample.offer(member.history.customer.key, () => valueOf(member.facts));
       },
       model: () => ({ medianValue: medianValue(sample) }),
+      taken: () => sample.taken(),
+      join: (taken: SampleTaken<number | null>) => sample.join(taken),
     };
   },
   score({ facts }, model) {

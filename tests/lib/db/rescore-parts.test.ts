@@ -9,7 +9,6 @@ import { defaultRegistry } from '../../../lib/engine/registry';
 import { bucketOf, BUCKETS } from '../../../lib/db/buckets';
 import { slicesOf } from '../../../lib/db/slices';
 import { DEFAULT_SCORE_SETTINGS } from '../../../lib/scoring/scorer';
-import { populationPartBuffers } from '../../../lib/scoring/population';
 import { endOfDay } from '../../../lib/time';
 import type { Customer } from '../../../lib/model';
 import { importFixture, storedEntries } from './stored-buckets';
@@ -35,26 +34,41 @@ async function shop(name: string): Promise<{ db: Database; keys: string[] }> {
   return { db, keys };
 }
 
+/** What the second thread was asked: the slices it read, the rounds of the fits, the jobs and the parts it handed over. */
+interface Seen {
+  read: number[][];
+  fits: number[];
+  jobs: PartJob[];
+  parts: RescorePart[];
+}
+const nothingSeen = (): Seen => ({ read: [], fits: [], jobs: [], parts: [] });
+
 /**
- * A second thread played on this one: its half read and scored as the part worker does (one
- * `RescoreHalf` for both), between the rescore's own awaits, what it hands over cloned as a worker
- * hands it over (its columns transferred). `failAfter` makes it fail to read its half, and stop after
- * handing over that many slices, having scored and written the next.
+ * A second thread played on this one: its half read, fitted on and scored as the part worker does
+ * (one `RescoreHalf` for all), between the rescore's own awaits, what it hands over cloned as a
+ * worker hands it over (a part's columns transferred). `fails`: it fails to read its half, or in
+ * that round of the fits, or stops after handing over that many slices, having scored and written
+ * the next.
  */
-function helperHere(db: Database, seen: { jobs: PartJob[]; parts: RescorePart[]; read: number[][] }, failAfter = Infinity): RescoreHelper {
+function helperHere(db: Database, seen: Seen, fails?: 'read' | { round: number } | { after: number }): RescoreHelper {
   let half: RescoreHalf | null = new RescoreHalf(db, defaultRegistry());
   return {
     from: 0,
-    async population(starts) {
+    async read(starts) {
       seen.read.push(starts);
-      if (failAfter < Infinity) throw new Error('the second thread did not start');
-      const part = await half!.population(structuredClone(starts));
-      return structuredClone(part, { transfer: populationPartBuffers(part) });
+      const read = await half!.read(structuredClone(starts));
+      if (fails === 'read') throw new Error('the second thread did not start');
+      return structuredClone(read);
+    },
+    async fit(round, base, models) {
+      seen.fits.push(round);
+      if (typeof fails === 'object' && 'round' in fails && fails.round === round) throw new Error('the second thread stopped');
+      return structuredClone(half!.fit(round, structuredClone(base), structuredClone(models)));
     },
     async score(job, onPart) {
       seen.jobs.push(job);
       await half!.score(structuredClone(job), (part) => {
-        if (seen.parts.length === failAfter) throw new Error('the second thread stopped');
+        if (typeof fails === 'object' && 'after' in fails && seen.parts.length === fails.after) throw new Error('the second thread stopped');
         const handed = structuredClone(part, { transfer: partBuffers(part) });
         // Transferred, not copied: the part's own columns are gone from this side.
         expect(part.table.monetaryMinor.length).toBe(0);
@@ -91,7 +105,7 @@ describe('a whole rescore on two threads', () => {
     expect(single).toMatchObject({ state: 'done', scored: one.keys.length });
     expect(single.threads).toBeUndefined();
 
-    const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[], read: [] as number[][] };
+    const seen = nothingSeen();
     const reads = customerReads();
     const split = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen) });
     expect(split).toMatchObject({ state: 'done', scored: two.keys.length, threads: 2 });
@@ -101,8 +115,9 @@ describe('a whole rescore on two threads', () => {
 
     // Not vacuous: the other thread scored the customers of the second half of the buckets, a slice
     // at a time, and coded the tiers, badges or currencies otherwise than this thread did.
-    // It read the second half's customers for the fits, and scored them.
+    // It read the second half's customers, fitted on them for each round of the fits, and scored them.
     expect(seen.read).toHaveLength(1);
+    expect(seen.fits).toEqual([0, 1]);
     expect(seen.read[0]!.every((start) => start >= BUCKETS / 2)).toBe(true);
     expect(seen.jobs).toHaveLength(1);
     expect(seen.jobs[0]!.starts.every((start) => start >= BUCKETS / 2)).toBe(true);
@@ -129,12 +144,13 @@ describe('a whole rescore on two threads', () => {
     expect(await rescore(two.db, { reason: 'daily', ...at('2026-11-20') })).toMatchObject({ state: 'done' });
     expect(await rescore(one.db, { reason: 'manual', ...at('2026-11-20') })).toMatchObject({ state: 'done', modelsKept: true });
 
-    const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[], read: [] as number[][] };
+    const seen = nothingSeen();
     const reads = customerReads();
     const kept = await rescore(two.db, { reason: 'manual', ...at('2026-11-20'), helper: helperHere(two.db, seen) });
     expect(kept).toMatchObject({ state: 'done', modelsKept: true, scored: two.keys.length, threads: 2 });
     // No fit, so nothing read for one: the other thread read its half when asked to score it.
     expect(seen.read).toHaveLength(0);
+    expect(seen.fits).toHaveLength(0);
     expect(seen.parts.reduce((n, part) => n + part.scored, 0)).toBe(two.keys.filter((key) => bucketOf(key) >= BUCKETS / 2).length);
     expect(reads.sort((x, y) => x - y)).toEqual(slicesOf(16));
     const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
@@ -143,17 +159,20 @@ describe('a whole rescore on two threads', () => {
     two.db.close();
   });
 
-  it('reads and scores the other thread’s buckets itself when that thread fails, and writes the same', async () => {
-    const one = await shop('rescore-parts-fail-one');
-    const two = await shop('rescore-parts-fail-two');
+  it.each([
+    ['fails to read its half', 'read', { fits: 0, jobs: 0, parts: 0 }],
+    ['fails in the second round of the fits', { round: 1 }, { fits: 2, jobs: 0, parts: 0 }],
+    ['stops after three slices', { after: 3 }, { fits: 2, jobs: 1, parts: 3 }],
+  ] as const)('reads, fits and scores the other thread’s buckets itself when that thread %s, and writes the same', async (_, fails, asked) => {
+    const one = await shop(`rescore-parts-fail-one-${JSON.stringify(fails)}`);
+    const two = await shop(`rescore-parts-fail-two-${JSON.stringify(fails)}`);
     expect(await rescore(one.db, { reason: 'daily', ...at('2026-11-20') })).toMatchObject({ state: 'done' });
-    const seen = { jobs: [] as PartJob[], parts: [] as RescorePart[], read: [] as number[][] };
-    const status = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen, 3) });
-    expect(status).toMatchObject({ state: 'done', scored: two.keys.length });
+    const seen = nothingSeen();
+    const status = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen, fails) });
+    expect(status).toMatchObject({ state: 'done', scored: two.keys.length, customers: two.keys.length });
     expect(status.threads).toBeUndefined();
     expect(seen.read).toHaveLength(1);
-    expect(seen.jobs).toHaveLength(1);
-    expect(seen.parts).toHaveLength(3);
+    expect({ fits: seen.fits.length, jobs: seen.jobs.length, parts: seen.parts.length }).toEqual(asked);
     const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
     for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
     one.db.close();

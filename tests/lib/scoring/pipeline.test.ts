@@ -6,7 +6,8 @@ import { demoExportText, demoOrders, encodeGb18030 } from '../../../lib/demo/sho
 import type { Order } from '../../../lib/model';
 import { FIXTURES, importPath, sharedData } from '../../helpers';
 import { historyFromOrders } from '../../../lib/scoring/history';
-import { fitScorers, scoreCustomer } from '../../../lib/scoring/pipeline';
+import { fitHalf, fitScorers, fitScorersBetween, scoreCustomer } from '../../../lib/scoring/pipeline';
+import { MAX_FIT_CUSTOMERS } from '../../../lib/scoring/sample';
 import { fitOn } from '../../../lib/scoring/scorer';
 import { scorers } from '../../../plugins/scorers';
 import { baseAt, histories, order } from '../../plugins/scorers/scoring-helpers';
@@ -105,4 +106,56 @@ describe('scoring a whole shop', () => {
     // Every one-time buyer shares one F, whatever their place in the file.
     expect(new Set(all.filter((f) => f.frequency === 1).map((f) => f.rfmF))).toEqual(new Set([1]));
   });
+
+  it('fits the same models on two threads as on one: each half walked apart, the second’s fittings joined to the first’s', async () => {
+    // More customers than a model samples, so each half's samples trim; buyers who buy at their own
+    // rate until they leave (as BG/NBD has them), refunds, products bought again.
+    let state = 23;
+    const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const gamma = (shape: number): number => {
+      // Marsaglia and Tsang, boosted below a shape of 1.
+      if (shape < 1) return gamma(shape + 1) * random() ** (1 / shape);
+      const d = shape - 1 / 3;
+      for (;;) {
+        const z = Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+        const v = (1 + z / Math.sqrt(9 * d)) ** 3;
+        if (v > 0 && Math.log(random() + 1e-12) < (z * z) / 2 + d - d * v + d * Math.log(v)) return d * v;
+      }
+    };
+    const base = baseAt('2026-11-30');
+    const end = Date.parse('2026-11-30T00:00:00Z');
+    const orders: Order[] = [];
+    for (let c = 0; c < MAX_FIT_CUSTOMERS + 6_000; c += 1) {
+      const perDay = gamma(0.6) / 25;
+      const x = gamma(1);
+      const leaves = x / (x + gamma(3));
+      let at = end - Math.floor(random() * 540) * 86_400_000 - 3_600_000;
+      let bought = 0;
+      do {
+        const sku = `SKU-${Math.floor(random() * 40)}`;
+        orders.push(order(`buyer${c}`, new Date(at + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' '), 20 + Math.round(gamma(4) * 60), {
+          items: [{ sku, title: `商品 ${sku}`, quantity: 1, priceMinor: 100 }],
+          ...(random() < 0.03 && { refundedMinor: 500 }),
+        }));
+        at += Math.max(1, Math.ceil(-Math.log(random() + 1e-12) / perDay)) * 86_400_000;
+      } while (at < end && random() >= leaves && (bought += 1) < 24);
+    }
+    const list = histories(orders, base);
+    expect(list.length).toBeGreaterThan(MAX_FIT_CUSTOMERS);
+    const whole = fitScorers(() => list, base);
+    expect(Object.keys(whole.models).sort()).toEqual(scorers.filter((s) => s.fit).map((s) => s.id).sort());
+    expect(whole.models.bgnbd).toMatchObject({ status: 'fitted' });
+    expect(whole.models['gamma-gamma']).toMatchObject({ status: 'fitted' });
+    for (const at of [1, Math.floor(list.length / 3), list.length - 50]) {
+      const [first, second] = [list.slice(0, at), list.slice(at)];
+      const rounds: number[] = [];
+      // Handed over as a worker hands it: cloned both ways.
+      const split = await fitScorersBetween(() => first, base, async () => {}, scorers, async (round, models) => {
+        rounds.push(round);
+        return structuredClone(fitHalf(second, base, structuredClone(models), round));
+      });
+      expect(rounds, `parted at ${at}`).toEqual([0, 1]);
+      expect(split.models, `parted at ${at}`).toEqual(whole.models);
+    }
+  }, 30_000);
 });

@@ -72,3 +72,33 @@ describe('the customers a model is fitted on', () => {
     expect(made).toBeLessThan(2_000 + 1_000 * Math.log(50_000 / 2_000) * 1.5);
   });
 });
+
+describe('a sample taken on two threads', () => {
+  /** The keys offered in two halves, the second's taken in by the first, as a large shop's fits do. */
+  function joined(all: string[], at: number, limit: number): KeySample<string> {
+    const [first, second] = [new KeySample<string>(limit), new KeySample<string>(limit)];
+    for (const key of all.slice(0, at)) first.offer(key, () => key);
+    for (const key of all.slice(at)) second.offer(key, () => key);
+    first.join(structuredClone(second.taken()));
+    return first;
+  }
+
+  it('chooses what one sample offered both halves in turn chooses, wherever the halves part', () => {
+    const all = keys(30_000, 13);
+    const whole = chosenWhole(all, 1_000);
+    // Each half trimmed many times, one half short of the limit, one empty.
+    for (const at of [0, 1, 700, 15_000, 29_500, 30_000]) {
+      const sample = joined(all, at, 1_000);
+      expect(sample.take(), `parted at ${at}`).toEqual(whole);
+      expect(sample.size).toBe(30_000);
+    }
+  });
+
+  it('keeps the order they came in when both halves together are no more than the limit', () => {
+    const all = keys(900, 17);
+    expect(joined(all, 400, 1_000).take()).toEqual(all);
+    // Just past the limit together, neither half trimmed: chosen by hash.
+    const more = keys(1_200, 19);
+    expect(joined(more, 600, 1_000).take()).toEqual(chosenWhole(more, 1_000));
+  });
+});
