@@ -125,6 +125,9 @@ export function majorUnits(minor: number, digits: number): number {
   return Math.round(minor) / 10 ** digits;
 }
 
+/** As `Number(value.toFixed(digits))`, without making the text (see `rounded`): for figures worked out for every customer. */
+export const fixed = (value: number, digits: number): number => rounded(value, digits) ?? Number(value.toFixed(digits));
+
 /** A model figure rounded for output, or null when the arithmetic broke down: a fact is never NaN or Infinity. */
 export function rounded(value: number, digits: number): number | null {
   if (!Number.isFinite(value)) return null;

@@ -1,4 +1,4 @@
-import { defineScorer } from '../../lib/scoring/scorer';
+import { defineScorer, fixed } from '../../lib/scoring/scorer';
 
 /**
  * 流失预警: churnRisk = 1 − (1 − overdue) × pAlive, in 0..1.
@@ -33,7 +33,7 @@ export default defineScorer({
     if (typeof recencyDays !== 'number' || typeof repurchaseCycleDays !== 'number') return { churnRisk: null, churnBasis: null };
     const modelled = typeof pAlive === 'number';
     return {
-      churnRisk: Number(churnRisk(recencyDays, repurchaseCycleDays, modelled ? pAlive : 1).toFixed(4)),
+      churnRisk: fixed(churnRisk(recencyDays, repurchaseCycleDays, modelled ? pAlive : 1), 4),
       churnBasis: modelled ? 'model and cycle' : 'cycle only',
     };
   },

@@ -106,12 +106,20 @@ export function predictedClv(
   let before = 0;
   // As expectedPurchases month by month, the odds the customer is alive taken once.
   const odds = deadOdds(bgnbd, summary);
+  const discounts = discountsOf(monthlyDiscountRate, months);
   for (let month = 1; month <= months; month += 1) {
     const upTo = purchasesIfAlive(bgnbd, month * MONTH_DAYS, summary.x, summary.T) / odds;
-    clv += (spendPerPurchase * (upTo - before)) / (1 + monthlyDiscountRate) ** month;
+    clv += (spendPerPurchase * (upTo - before)) / discounts[month - 1]!;
     before = upTo;
   }
   return clv;
+}
+
+let lastDiscounts = { rate: Number.NaN, factors: new Float64Array(0) };
+/** (1 + rate) to the power of each month: the same for every customer (their twelve powers were a third of scoring Gamma-Gamma). */
+function discountsOf(rate: number, months: number): Float64Array {
+  if (lastDiscounts.rate !== rate || lastDiscounts.factors.length !== months) lastDiscounts = { rate, factors: Float64Array.from({ length: months }, (_, i) => (1 + rate) ** (i + 1)) };
+  return lastDiscounts.factors;
 }
 
 export default defineScorer<GammaGammaModel>({

@@ -1,5 +1,5 @@
 import { minorDigits } from '../../lib/money';
-import { defineScorer, majorUnits } from '../../lib/scoring/scorer';
+import { defineScorer, fixed, majorUnits } from '../../lib/scoring/scorer';
 import { localDayNumber } from '../../lib/time';
 
 /** Facts read straight from the order history, up to the as-of day. */
@@ -41,7 +41,7 @@ export default defineScorer({
       monetary: majorUnits(history.netSpendMinor, digits),
       avgOrderValue: orders > 0 ? majorUnits(Math.round(history.netSpendMinor / orders), digits) : null,
       tenureDays: first === undefined ? null : ctx.asOfDay - first,
-      refundRate: orders > 0 ? Math.min(1, Number((history.refunds / orders).toFixed(4))) : null,
+      refundRate: orders > 0 ? Math.min(1, fixed(history.refunds / orders, 4)) : null,
       daysSinceDelivery: deliveredDay === null || deliveredDay > ctx.asOfDay ? null : ctx.asOfDay - deliveredDay,
       monetaryLast365d: majorUnits(history.spendLast365dMinor, digits),
       lastOrderValue: last === undefined ? null : majorUnits(history.occasionSpendMinor[history.occasionSpendMinor.length - 1]!, digits),

@@ -1,4 +1,4 @@
-import { defineScorer } from '../../lib/scoring/scorer';
+import { defineScorer, fixed } from '../../lib/scoring/scorer';
 import { median } from '../../lib/sorted';
 
 /**
@@ -8,7 +8,7 @@ import { median } from '../../lib/sorted';
 export function ownCycleDays(occasionDays: readonly number[]): number | null {
   if (occasionDays.length < 2) return null;
   const span = occasionDays[occasionDays.length - 1]! - occasionDays[0]!;
-  return Number((span / (occasionDays.length - 1)).toFixed(1));
+  return fixed(span / (occasionDays.length - 1), 1);
 }
 
 interface CycleModel {

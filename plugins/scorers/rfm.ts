@@ -1,4 +1,4 @@
-import { defineScorer } from '../../lib/scoring/scorer';
+import { defineScorer, fixed } from '../../lib/scoring/scorer';
 import { countAtMost, countBelow } from '../../lib/sorted';
 
 /**
@@ -124,6 +124,6 @@ export default defineScorer<RfmModel>({
     const rfmF = quintile(counts.rarer.of(facts.frequency as number), n);
     const poorer = tallyBelow(model.monetary, facts.monetary as number);
     const rfmM = quintile(poorer, n);
-    return { rfmR, rfmF, rfmM, rfmCode: `${rfmR}${rfmF}${rfmM}`, monetaryPercentile: Number((poorer / n).toFixed(4)) };
+    return { rfmR, rfmF, rfmM, rfmCode: `${rfmR}${rfmF}${rfmM}`, monetaryPercentile: fixed(poorer / n, 4) };
   },
 });
