@@ -58,11 +58,22 @@ export const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key 
 /** What a customer is counted in: their tier, badges and treatments, and the tags staff gave them (the `tags` fact). */
 export type InSegments = Pick<CustomerRow, 'tier' | 'badges' | 'treatments'> & { facts?: CustomerRow['facts'] };
 
+/** Each segment's key in the counts, made once: a rescore counts a million customers in theirs twice (the shop and all), and made afresh they were 3% of its scoring. */
+const segmentKeys: Record<Segment['kind'], Map<string, string>> = { tier: new Map(), badge: new Map(), treatment: new Map(), tag: new Map() };
+
+function segmentKey(kind: Segment['kind'], ref: string): string {
+  const byRef = segmentKeys[kind];
+  let key = byRef.get(ref);
+  if (key === undefined) byRef.set(ref, (key = `${kind}|${ref}`));
+  return key;
+}
+
 /** `n` more customers in a segment. A function of its own, not a closure per customer: the rescore counts a million. */
 function countIn(counts: SegmentCounts, kind: Segment['kind'], ref: string, label: Localised, colour: string | null, rank: number, n: number): void {
-  const segment = counts[`${kind}|${ref}`];
+  const key = segmentKey(kind, ref);
+  const segment = counts[key];
   if (segment) segment.count += n;
-  else counts[`${kind}|${ref}`] = { kind, ref, label, colour, count: n, rank };
+  else counts[key] = { kind, ref, label, colour, count: n, rank };
 }
 
 /** Counts a customer in their segments, or `n` customers in the same ones. */
