@@ -113,7 +113,8 @@ export class PopulationBuilder {
   private readonly purchaseEnds = indexes();
   private readonly purchases = numbers();
   private readonly names: Array<[string, string]> = [];
-  private readonly nameCodes = new Map<string, number>();
+  /** Each product's code by SKU, then title: no text made to look one up (a product of every customer's). */
+  private readonly nameCodes = new Map<string, Map<string, number>>();
   private readonly shared = new Map<string, string>();
 
   constructor(private readonly keepIdentities = false) {}
@@ -132,9 +133,10 @@ export class PopulationBuilder {
 
   /** A product's code, by its SKU and title: each named once however many customers bought it. */
   private nameCode(sku: string, title: string): number {
-    const name = `${sku}\u0000${title}`;
-    let code = this.nameCodes.get(name);
-    if (code === undefined) this.nameCodes.set(name, (code = this.names.push([sku, title]) - 1));
+    let byTitle = this.nameCodes.get(sku);
+    if (byTitle === undefined) this.nameCodes.set(sku, (byTitle = new Map()));
+    let code = byTitle.get(title);
+    if (code === undefined) byTitle.set(title, (code = this.names.push([sku, title]) - 1));
     return code;
   }
 
@@ -154,9 +156,10 @@ export class PopulationBuilder {
     figures.refundCount.push(customer.refundCount);
     for (const value of digest.e) this.entries.push(value);
     this.entryEnds.push(this.entries.size);
-    for (const [sku, title, ...instants] of digest.p ?? []) {
-      this.productNames.push(this.nameCode(sku, title));
-      for (const at of instants) this.purchases.push(at);
+    // Read in place: a product's instants taken apart into a list of their own were garbage for each.
+    for (const product of digest.p ?? []) {
+      this.productNames.push(this.nameCode(product[0], product[1]));
+      for (let at = 2; at < product.length; at += 1) this.purchases.push(product[at] as number);
       this.purchaseEnds.push(this.purchases.size);
     }
     this.productEnds.push(this.productNames.size);
