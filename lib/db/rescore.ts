@@ -24,7 +24,7 @@ import { storeCounts, type Database } from './schema';
 import { bucketSlices, slicesOf } from './slices';
 import { tallyCustomer, type TalliedCustomer } from '../overview';
 import { countDue, mergeFollowUps, type FollowUpRecord } from '../follow-ups';
-import { keyHashes, type SnapshotReader } from '../snapshots';
+import { keyHashes, type SnapshotReader, type Standing } from '../snapshots';
 import { snapshotBefore, writeSnapshot } from './snapshots';
 import { tallyForecast, withForecast, type ForecastRecord } from '../forecast';
 import { writeBadgeIndex } from './badge-index';
@@ -307,17 +307,36 @@ export interface Scoring {
  * One customer scored: every fact, what the rules say, and the profile written for them. The whole
  * rescore and the rescore of the touched customers both score here, so they cannot disagree.
  */
-export const scoreStored = (stored: StoredCustomer, scoring: Scoring) => scoreHistory(historyOf(stored, scoring.base), scoring);
+export function scoreStored(stored: StoredCustomer, scoring: Scoring) {
+  const history = historyOf(stored, scoring.base);
+  return scoredNow(history, scoring) ?? scoredLater(history, scoring);
+}
 
-/** One customer scored from their history (see `scoreStored`). */
-async function scoreHistory(history: CustomerHistory, { base, ctx, ruleSetFor, earlier }: Scoring) {
-  const key = history.customer.key;
-  const hashes = keyHashes(key);
+/** A customer scored from their history where the rules are compiled and answer at once: not a promise and an await for each of a million customers. */
+function scoredNow(history: CustomerHistory, scoring: Scoring) {
+  const rules = scoring.ruleSetFor(history.customer.currency);
+  if (!rules.compiled) return null;
+  const { hashes, previous, facts } = factsOf(history, scoring);
+  return scored(history, hashes, previous, facts, rules.firedSync(facts), scoring.base);
+}
+
+/** A customer scored from their history, the rules awaited. */
+async function scoredLater(history: CustomerHistory, scoring: Scoring) {
+  const { hashes, previous, facts } = factsOf(history, scoring);
+  return scored(history, hashes, previous, facts, await scoring.ruleSetFor(history.customer.currency).fired(facts), scoring.base);
+}
+
+/** A customer's facts, with where they stood at the last rescore of an earlier day. */
+function factsOf(history: CustomerHistory, { ctx, earlier }: Scoring) {
+  const hashes = keyHashes(history.customer.key);
   const previous = earlier?.standingOf(hashes) ?? null;
-  const facts = scoreCustomer(previous ? { ...history, previous } : history, ctx);
-  const rules = ruleSetFor(history.customer.currency);
-  // Compiled rules answer at once: not a million awaits.
-  const outcome = outcomeOf(rules.compiled ? rules.firedSync(facts) : await rules.fired(facts), facts, key, base.asOfDay);
+  return { hashes, previous, facts: scoreCustomer(previous ? { ...history, previous } : history, ctx) };
+}
+
+/** What the rules said of a customer, and the profile written for them. */
+function scored(history: CustomerHistory, hashes: readonly [number, number], previous: Standing | null, facts: Facts, fired: Parameters<typeof outcomeOf>[0], base: ScoringBase) {
+  const key = history.customer.key;
+  const outcome = outcomeOf(fired, facts, key, base.asOfDay);
   // Do-not-contact: no follow-up is raised for them, whatever the rules say.
   if (history.notes?.doNotContact) outcome.followUps = [];
   const profile: Profile = { key, facts, tier: outcome.tier, badges: outcome.badges, treatments: outcome.treatments, followUps: outcome.followUps.map((f) => f.id), asOfDay: base.asOfDay };
@@ -361,9 +380,11 @@ async function scoreSlice(db: Database, { start, population, buckets }: Customer
     const map: ScoredProfile[] = [];
     const followUps: Record<string, FollowUpRecord> = {};
     for (let slot = from; slot < to; slot += 1) {
-      await breathe();
+      // The clock looked at every few customers, and an await only when it is time for a turn.
+      if ((slot & 63) === 0) await breathe();
       parts.firstAt = Math.min(parts.firstAt, population.firstOrderAt(slot));
-      const { history, hashes, previous, facts, outcome, profile } = await scoreHistory(population.history(slot, scoring.base, true), scoring);
+      const history = population.history(slot, scoring.base, true);
+      const { hashes, previous, facts, outcome, profile } = scoredNow(history, scoring) ?? (await scoredLater(history, scoring));
       const key = history.customer.key;
       for (const f of outcome.followUps) followUps[f.id] = raisedRecord(f, now);
       for (const { ref, label } of outcome.missed) (parts.missed[ref] ??= { label, customers: 0 }).customers += 1;
