@@ -170,13 +170,16 @@ class ReadCustomers {
 
   /** The customers of the slice from `start`, bucket by bucket. */
   slice(start: number): CustomerSlice {
-    const half = this.halves.find(({ slots }) => [...Array(CHUNK).keys()].some((i) => slots.has(start + i))) ?? this.halves[0]!;
-    const buckets: CustomerSlice['buckets'] = [];
-    for (let bucket = start; bucket < start + CHUNK; bucket += 1) {
-      const slots = half.slots.get(bucket);
-      if (slots) buckets.push({ bucket, ...slots });
+    // A slice's buckets were all read into one half: the one that has any of them.
+    for (const { population, slots } of this.halves) {
+      const buckets: CustomerSlice['buckets'] = [];
+      for (let bucket = start; bucket < start + CHUNK; bucket += 1) {
+        const read = slots.get(bucket);
+        if (read) buckets.push({ bucket, ...read });
+      }
+      if (buckets.length > 0) return { start, population, buckets };
     }
-    return { start, population: half.population, buckets };
+    return { start, population: this.halves[0]!.population, buckets: [] };
   }
 }
 
