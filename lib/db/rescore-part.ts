@@ -145,7 +145,7 @@ export interface RescoreHelper {
   fit(round: number, base: ScoringBase, models: Record<string, unknown>): Promise<unknown[]>;
   /** Scores the job's slices (read now where they were not kept), handing over each one's part in turn; settles when it has scored them all, or fails. */
   score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void>;
-  /** Lets go of what it keeps: a rescore that failed before scoring. */
+  /** Lets go of what it keeps: its fits failed, or the rescore did before it scored. */
   end(): void;
 }
 

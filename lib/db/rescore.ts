@@ -1,7 +1,7 @@
 import { outcomeOf, type FollowUpOutcome, type Outcome } from '../engine/outcome';
 import type { RuleSet } from '../engine/rule-set';
 import { defaultRegistry, type Registry } from '../engine/registry';
-import { joinedSpend, ruleSetsByCurrency, spendByCurrency, unfitTables } from '../engine/currency';
+import { joinedSpend, ruleSetsByCurrency, SpendLists, unfitTables } from '../engine/currency';
 import { minorDigits } from '../money';
 import type { Customer, CustomerNotes, KeptDate, Order } from '../model';
 import type { RuleFile } from '../engine/rule-file';
@@ -130,11 +130,19 @@ interface ReadHalf {
   slots: BucketSlots;
 }
 
-/** Reads the customers of these slices to score them, with what staff keep for them. */
-async function readToScore(db: Database, starts: readonly number[], kept: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Promise<ReadHalf> {
+/** Reads the customers of these slices to score them, with what staff keep for them (read here where not given). */
+async function readToScore(db: Database, starts: readonly number[], kept?: ReadonlyMap<string, KeptDate[]>, notes?: ReadonlyMap<string, CustomerNotes>): Promise<ReadHalf> {
+  if (!kept || !notes) [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
   const builder = new PopulationBuilder(true);
   const slots = await readInto(db, starts, builder);
   return { population: builder.finish(kept, notes), slots };
+}
+
+/** Each currency's net spend per customer of these populations who bought, ascending: what the rules' amounts are weighed against (see `unfitTables`). */
+function spendOf(populations: readonly Population[]): Map<string, Float64Array> {
+  const lists = new SpendLists();
+  for (const population of populations) population.spendInto(lists, minorDigits);
+  return lists.sorted();
 }
 
 /**
@@ -163,9 +171,9 @@ class ReadCustomers {
     for (const { population } of this.halves) yield* population.histories(base);
   }
 
-  /** Each currency's net spend per customer who bought, ascending (see `spendByCurrency`). */
-  spend(minorDigits: (currency: string) => number): Map<string, Float64Array> {
-    return spendByCurrency(this.halves.flatMap(({ population }) => population.spend(minorDigits)));
+  /** Each currency's net spend per customer who bought, ascending (see `spendOf`). */
+  spend(): Map<string, Float64Array> {
+    return spendOf(this.halves.map(({ population }) => population));
   }
 
   /** The customers of the slice from `start`, bucket by bucket. */
@@ -198,9 +206,9 @@ export class RescoreHalf {
 
   /** Reads the customers of these slices and keeps them, to fit on and score; how many, and what they spent. */
   async read(starts: readonly number[]): Promise<HalfRead> {
-    const half = await readToScore(this.db, starts, ...(await Promise.all([allKeptDates(this.db), allNotes(this.db)])));
+    const half = await readToScore(this.db, starts);
     this.kept = { starts: String(starts), half };
-    return { customers: half.population.size, spend: spendByCurrency(half.population.spend(minorDigits)) };
+    return { customers: half.population.size, spend: spendOf([half.population]) };
   }
 
   /** What each fitting of round `round` takes in of the customers read (see `fitHalf`). */
@@ -215,7 +223,7 @@ export class RescoreHalf {
     const kept = this.kept?.starts === String(job.starts) ? this.kept.half : null;
     this.kept = null;
     // What staff keep is read only with the customers read now: those kept were read with it.
-    const read = new ReadCustomers(kept ?? (await readToScore(db, job.starts, ...(await Promise.all([allKeptDates(db), allNotes(db)])))));
+    const read = new ReadCustomers(kept ?? (await readToScore(db, job.starts)));
     const earlier = await snapshotBefore(db, job.base.asOfDay);
     const scoring: Scoring = { base: job.base, ctx: { ...job.base, models: job.models }, ruleSetFor: ruleSetsWith(job.ruleFiles, this.registry, job.unfit), earlier };
     const work: SliceWork = { built: job.built, now: job.now, scoring, committing: Promise.resolve(), tableBlocks: false };
@@ -532,7 +540,7 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
       const fitted = await fitShop(db, read, helper && theirRead ? { helper, read: theirRead } : null, base, afterLongSteps, kept, notes);
       ctx = fitted.ctx;
       if (!fitted.theirs) partner = null;
-      ({ ruleSetFor, unfit: unfitByCurrency } = shopRuleSets(ruleFiles, registry, joinedSpend(read.spend(minorDigits), fitted.theirs?.spend)));
+      ({ ruleSetFor, unfit: unfitByCurrency } = shopRuleSets(ruleFiles, registry, joinedSpend(read.spend(), fitted.theirs?.spend)));
       status.unfitTables = unfitTablesOf(unfitByCurrency);
       status.customers = read.size + (fitted.theirs?.customers ?? 0);
       await db.put('meta', { id: 'models', models: publishedModels(ctx) });

@@ -212,9 +212,13 @@ export class Population {
     return this.currencies[slot]!;
   }
 
-  /** What the rules' amounts are weighed against: each customer's net spend in major units, and whether they bought. */
-  spend(minorDigits: (currency: string) => number): Array<{ currency: string; spend: number; bought: boolean }> {
-    return this.keys.map((_, slot) => ({ currency: this.currencies[slot]!, spend: this.figures.monetaryMinor[slot]! / 10 ** minorDigits(this.currencies[slot]!), bought: this.figures.orderCount[slot]! > 0 }));
+  /** What the rules' amounts are weighed against: the net spend in major units of each customer who bought, added to `lists` by currency (no object a customer). */
+  spendInto(lists: { add(currency: string, spend: number): void }, minorDigits: (currency: string) => number): void {
+    const { monetaryMinor, orderCount } = this.figures;
+    for (let slot = 0; slot < this.keys.length; slot += 1) {
+      const currency = this.currencies[slot]!;
+      if (orderCount[slot]! > 0) lists.add(currency, monetaryMinor[slot]! / 10 ** minorDigits(currency));
+    }
   }
 
   /** When the customer came into the store: their first order of any kind (one not paid too), as an import of that day would have them. */
