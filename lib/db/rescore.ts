@@ -3,7 +3,7 @@ import type { RuleSet } from '../engine/rule-set';
 import { defaultRegistry, type Registry } from '../engine/registry';
 import { joinedSpend, ruleSetsByCurrency, SpendLists, unfitTables } from '../engine/currency';
 import { minorDigits } from '../money';
-import type { Customer, CustomerNotes, KeptDate, Order } from '../model';
+import type { Customer, CustomerNotes, KeptDate } from '../model';
 import type { RuleFile } from '../engine/rule-file';
 import type { ScoringBase } from '../scoring/history';
 import { fitHalf, fitScorersBetween, publishedModels, scoreCustomer } from '../scoring/pipeline';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoExportText, demoOrders, encodeGb18030 } from '../../../lib/demo/shop';
 import type { Order } from '../../../lib/model';
-import { FIXTURES, importPath, sharedData } from '../../helpers';
+import { importPath, sharedData } from '../../helpers';
 import { historyFromOrders } from '../../../lib/scoring/history';
 import { fitHalf, fitScorers, fitScorersBetween, scoreCustomer } from '../../../lib/scoring/pipeline';
 import { MAX_FIT_CUSTOMERS } from '../../../lib/scoring/sample';

@@ -8,7 +8,7 @@ import { openTiermarkDB, type Database } from '../../../lib/db/schema';
 import type { Customer } from '../../../lib/model';
 import type { OrderDigest } from '../../../lib/scoring/history';
 import { DEFAULT_SCORE_SETTINGS, type CustomerHistory } from '../../../lib/scoring/scorer';
-import { Population, PopulationBuilder } from '../../../lib/scoring/population';
+import { PopulationBuilder } from '../../../lib/scoring/population';
 import { endOfDay, localDayNumber } from '../../../lib/time';
 import { importFixture, storedEntries } from '../db/stored-buckets';
 
