@@ -77,8 +77,11 @@ function filterAdd(filter: Uint8Array, first: number, second: number): void {
   }
 }
 
-/** Identifiers per shard, about: a 500-row page reads a few hundred shards of a few kilobytes. */
-const PER_SHARD = 256;
+/**
+ * Identifiers per shard, at most: a 500-row page reads a few hundred shards of up to 10 kB. Each
+ * shard is a put of its own, and 256 a shard made 16,385 puts at a million customers (some 2 s).
+ */
+const PER_SHARD = 1024;
 const MAX_BITS = 16;
 const MAX_LOOKS = 0xffff;
 
@@ -450,7 +453,7 @@ const keyIn = (slot: number, shard: number) => slot * SLOT_KEYS + shard;
 const slotKeys = (slot: number, from = FILTER) => IDBKeyRange.bound(keyIn(slot, from), keyIn(slot, 2 ** MAX_BITS - 1));
 const slotOf = (head: BadgeIndexHead): number => head.slot ?? 0;
 /** Shards put per transaction (about 1.3 MB at a million customers): a seller page's reads come in between. */
-const SHARDS_PER_WRITE = 512;
+const SHARDS_PER_WRITE = 128;
 
 /** The built index as written: the head points at its shards, numbered as built. */
 export type BuiltBadgeIndex = { head: BadgeIndexHead; shards: BadgeShard[] };
@@ -501,7 +504,7 @@ interface ShardCache {
 }
 const caches = new WeakMap<Database, ShardCache>();
 /** About 20 MB at a million customers: the shards a day of paging touches. */
-const CACHED_SHARDS = 8192;
+const CACHED_SHARDS = 2048;
 
 export function clearBadgeCache(db: Database): void {
   caches.delete(db);
