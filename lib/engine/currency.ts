@@ -177,14 +177,21 @@ export function joinedSpend(mine: ReadonlyMap<string, Float64Array>, theirs?: Re
   for (const [currency, list] of theirs ?? []) {
     const own = joined.get(currency);
     if (!own) joined.set(currency, list);
-    else {
-      const both = new Float64Array(own.length + list.length);
-      both.set(own);
-      both.set(list, own.length);
-      joined.set(currency, both.sort());
-    }
+    else joined.set(currency, merged(own, list));
   }
   return joined;
+}
+
+/** Two ascending lists as one: a sort of the two together took the rescore 0.6 s at a million customers. */
+function merged(a: Float64Array, b: Float64Array): Float64Array {
+  const both = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) both[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  both.set(a.subarray(i), k);
+  both.set(b.subarray(j), k + a.length - i);
+  return both;
 }
 
 /**

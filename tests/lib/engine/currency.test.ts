@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filesForCurrency, ruleForCurrency, ruleSetsByCurrency, spendByCurrency, unfitTables } from '../../../lib/engine/currency';
+import { filesForCurrency, joinedSpend, ruleForCurrency, ruleSetsByCurrency, spendByCurrency, unfitTables } from '../../../lib/engine/currency';
 import { DEFAULT_RULE_FILES } from '../../../lib/engine/default-rules';
 import { defaultRegistry } from '../../../lib/engine/registry';
 import type { RuleFile } from '../../../lib/engine/rule-file';
@@ -75,5 +75,20 @@ describe('amounts per currency', () => {
     expect(ruleForCurrency(rung('premier-vip'), ladder, 'USD', registry, true).amounts).toEqual({ how: 'share', shares: [0.1], tableDidNotFit: true });
     const names = filesForCurrency([ladder], 'USD', registry, unfit)[0]!.rules.map((rule) => JSON.stringify(rule.conditions));
     expect(names.filter((text) => text.includes('monetaryPercentile'))).toHaveLength(3);
+  });
+
+  it('joins the two threads’ shares of a shop’s spend as the whole shop’s, ascending', () => {
+    // Spend in cents as a shop has it: repeats, refunds to zero, a refund larger than the order.
+    const buyers = Array.from({ length: 5000 }, (_, i) => ({ currency: i % 7 === 0 ? 'CNY' : 'USD', spend: ((i * 7919) % 3001) / 100 - (i % 97 === 0 ? 5 : 0), bought: true }));
+    const whole = spendByCurrency(buyers);
+    for (const cut of [0, 1, 1234, 2500, 4999, 5000]) {
+      const joined = joinedSpend(spendByCurrency(buyers.slice(0, cut)), spendByCurrency(buyers.slice(cut)));
+      expect([...joined.keys()].sort(), `cut at ${cut}`).toEqual(['CNY', 'USD']);
+      for (const [currency, list] of whole) expect([...joined.get(currency)!], `${currency}, cut at ${cut}`).toEqual([...list]);
+    }
+    // A currency only one thread read, and no other thread.
+    const yen = spendByCurrency([{ currency: 'JPY', spend: 300, bought: true }]);
+    expect([...joinedSpend(whole, yen).get('JPY')!]).toEqual([300]);
+    expect(joinedSpend(whole)).toEqual(whole);
   });
 });
