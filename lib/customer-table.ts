@@ -16,6 +16,7 @@ import { PatchedTable, type StoredTablePatch } from './table-patch';
 import type { FollowUpList } from './follow-up-list';
 import type { FollowUpRecord } from './follow-ups';
 import { codeIn, codesOf, entryKeys, narrowCodes } from './table-codes';
+import { NumberColumn, numberValues, type NumberCoding } from './table-numbers';
 import { choiceFigures, countEquity, CUSTOMER_EQUITY, DEFAULT_KPI_SETTINGS, OPENING_PERIOD, TREND_PERIODS, type KpiSettings, type OccasionColumns, type PeriodChoice, type PeriodFigures, type PeriodKind } from './kpis';
 
 /**
@@ -45,15 +46,16 @@ export interface TableMissed {
 }
 
 /**
- * A fact's column: numbers (unknown is NaN) in 32 bits when every value fits exactly, texts as
- * codes into their sorted values (0: unknown), booleans as bytes (0: unknown, 1: false, 2: true).
+ * A fact's column: numbers (unknown is NaN) in the narrowest coding every value is exact in (see
+ * NumberCoding), texts as codes into their sorted values (0: unknown), booleans as bytes (0:
+ * unknown, 1: false, 2: true).
  * `other`: how many customers lack the fact or have a value of another type, kept as they are in
  * the record `other:<fact>` so a rule previewed over the table sees what the rescore saw.
  */
-export type TableColumn = ({ kind: 'number'; bits: 32 | 64 } | { kind: 'text'; values: string[] } | { kind: 'boolean' }) & { other?: number };
+export type TableColumn = (({ kind: 'number' } & NumberCoding) | { kind: 'text'; values: string[] } | { kind: 'boolean' }) & { other?: number };
 
 /** Bumped when the records change shape: a table of another layout is not read, and the next start of the background rescores. */
-export const TABLE_LAYOUT = 8;
+export const TABLE_LAYOUT = 9;
 
 /**
  * Rows per record of the blocked records: a window of 40 rows reads at most 40 small `rows`
@@ -195,6 +197,10 @@ function sortKeyOf(values: Column | undefined, text: boolean, row: number, ascen
   return unknown ? Number.POSITIVE_INFINITY : ascending ? value : -value;
 }
 
+/** A stored column of `rows` as read: numbers decoded, booleans as bytes, and codes (of a text fact, or the table's own). */
+const factValues = (spec: TableColumn | undefined, bytes: ArrayBuffer, rows: number): Column =>
+  spec?.kind === 'number' ? numberValues(spec, bytes) : spec?.kind === 'boolean' ? new Uint8Array(bytes) : codesOf(bytes, rows);
+
 /** Every row in the order of a column (see `sortKeys`), ties in the table's order. */
 const orderBy = (values: Column | undefined, text: boolean, size: number, ascending: boolean): Uint32Array => ascendingOrder(sortKeys(values, text, size, ascending));
 
@@ -247,7 +253,7 @@ const NARROW: ReadonlySet<string> = new Set(['tier', 'badgeSet', 'treatmentSet',
 export interface TablePart extends Pick<CustomerTableHead, 'tiers' | 'badges' | 'badgeSets' | 'treatments' | 'treatmentSets' | 'missed' | 'missedSets' | 'currencies' | 'shops'> {
   size: number;
   /** The builder's fact columns of each type, in its order (the registry's). */
-  numbers: Array<{ values: Float32Array | Float64Array; exact: boolean }>;
+  numbers: Array<{ coding: NumberCoding; values: ArrayBuffer }>;
   texts: Array<{ values: Uint32Array; codes: string[] }>;
   booleans: Uint8Array[];
   others: Array<[string, Array<[number] | [number, unknown]>]>;
@@ -268,12 +274,8 @@ export class CustomerTableBuilder {
   private capacity: number;
   private readonly rows: BlockedLines;
   private readonly search: BlockedLines;
-  /**
-   * The fact columns by type. `exact`: every value so far fits in 32 bits, and `values` holds them
-   * in 32; the first that does not widens the column to 64 (at a million customers, 4 MB a column
-   * saved while the rescore runs).
-   */
-  private readonly numbers: Array<{ name: string; fact: string; values: Float32Array | Float64Array; exact: boolean }> = [];
+  /** The fact columns by type. */
+  private readonly numbers: Array<{ name: string; fact: string; values: NumberColumn }> = [];
   /** Codes in order of first sight (0: unknown), put in the values' sorted order by `finish`. */
   private readonly texts: Array<{ name: string; fact: string; values: Uint32Array; codes: Map<string, number> }> = [];
   private readonly booleans: Array<{ name: string; fact: string; values: Uint8Array }> = [];
@@ -309,7 +311,7 @@ export class CustomerTableBuilder {
     this.rows = new BlockedLines('rows', blocks.rows);
     this.search = new BlockedLines('search', blocks.search);
     for (const [fact, spec] of facts) {
-      if (spec.type === 'number') this.numbers.push({ name: `fact:${fact}`, fact, values: new Float32Array(this.capacity), exact: true });
+      if (spec.type === 'number') this.numbers.push({ name: `fact:${fact}`, fact, values: new NumberColumn(this.capacity) });
       else if (spec.type === 'string') this.texts.push({ name: `fact:${fact}`, fact, values: new Uint32Array(this.capacity), codes: new Map() });
       else if (spec.type === 'boolean') this.booleans.push({ name: `fact:${fact}`, fact, values: new Uint8Array(this.capacity) });
     }
@@ -326,7 +328,7 @@ export class CustomerTableBuilder {
       copy.set(array);
       return copy;
     };
-    for (const column of this.numbers) column.values = grown(column.values);
+    for (const column of this.numbers) column.values.grow(this.capacity);
     for (const column of this.texts) column.values = grown(column.values);
     for (const column of this.booleans) column.values = grown(column.values);
     for (const name of Object.keys(this.codes) as Array<keyof typeof this.codes>) this.codes[name] = grown(this.codes[name]);
@@ -351,14 +353,9 @@ export class CustomerTableBuilder {
     this.addOccasions(row, occasions);
     for (const column of this.numbers) {
       const value = facts[column.fact];
-      if (typeof value === 'number') {
-        if (column.exact && Math.fround(value) !== value && value === value) {
-          column.values = Float64Array.from(column.values);
-          column.exact = false;
-        }
-        column.values[row] = value;
-      } else {
-        column.values[row] = Number.NaN;
+      if (typeof value === 'number') column.values.set(row, value);
+      else {
+        column.values.set(row, Number.NaN);
         if (value !== null) this.other(column.fact, row, facts);
       }
     }
@@ -454,7 +451,7 @@ export class CustomerTableBuilder {
     this.search.flush();
     return {
       size: n,
-      numbers: this.numbers.map(({ values, exact }) => ({ values: filled(values, n), exact })),
+      numbers: this.numbers.map(({ values }) => values.stored(n)),
       texts: this.texts.map(({ values, codes }) => ({ values: filled(values, n), codes: [...codes.keys()] })),
       booleans: this.booleans.map(({ values }) => filled(values, n)),
       others: [...this.others],
@@ -481,14 +478,7 @@ export class CustomerTableBuilder {
     const offset = this.size;
     const n = part.size;
     while (this.capacity < offset + n) this.grow();
-    this.numbers.forEach((column, i) => {
-      const theirs = part.numbers[i]!;
-      if (column.exact && !theirs.exact) {
-        column.values = Float64Array.from(column.values);
-        column.exact = false;
-      }
-      column.values.set(theirs.values, offset);
-    });
+    this.numbers.forEach((column, i) => column.values.setFrom(offset, part.numbers[i]!, n));
     this.texts.forEach((column, i) => {
       const theirs = part.texts[i]!;
       const code = [0, ...theirs.codes.map((value) => textCode(column.codes, value))];
@@ -558,10 +548,11 @@ export class CustomerTableBuilder {
     const columns: Record<string, TableColumn> = {};
     this.rows.flush();
     this.search.flush();
-    const stored = new Map<string, Column>();
-    for (const { name, values, exact } of this.numbers) {
-      columns[name] = { kind: 'number', bits: exact ? 32 : 64 };
-      stored.set(name, filled(values, n));
+    const stored = new Map<string, ArrayBuffer>();
+    for (const { name, values } of this.numbers) {
+      const { coding, values: bytes } = values.stored(n);
+      columns[name] = { kind: 'number', ...coding };
+      stored.set(name, bytes);
     }
     for (const { name, values: seen, codes } of this.texts) {
       // Codes in the values' sorted order, so a sort by the fact sorts its codes.
@@ -571,11 +562,11 @@ export class CustomerTableBuilder {
       const column = filled(seen, n);
       for (let row = 0; row < n; row += 1) column[row] = sorted[column[row]!]!;
       columns[name] = { kind: 'text', values };
-      stored.set(name, narrowCodes(column));
+      stored.set(name, narrowCodes(column).buffer as ArrayBuffer);
     }
     for (const { name, values } of this.booleans) {
       columns[name] = { kind: 'boolean' };
-      stored.set(name, filled(values, n));
+      stored.set(name, filled(values, n).buffer as ArrayBuffer);
     }
     const others = [...this.others].map(([fact, list]) => {
       columns[`fact:${fact}`]!.other = list.length;
@@ -608,11 +599,11 @@ export class CustomerTableBuilder {
       ...this.search.records,
       ...Object.entries(this.codes).map(([name, codes]) => ({ name, bytes: (NARROW.has(name) ? narrowCodes(filled(codes, n)) : filled(codes, n)).buffer as ArrayBuffer })),
       { name: 'monetaryMinor', bytes: filled(this.monetaryMinor, n).buffer as ArrayBuffer },
-      ...[...stored].map(([name, values]) => ({ name, bytes: values.buffer as ArrayBuffer })),
+      ...[...stored].map(([name, bytes]) => ({ name, bytes })),
       ...others,
       { name: 'occasionDay', bytes: filled(this.occasionDay, this.occasions).buffer as ArrayBuffer },
       { name: 'occasionSpend', bytes: filled(this.occasionSpend, this.occasions).buffer as ArrayBuffer },
-      { name: 'opening', bytes: orderBy(stored.get(opening), columns[opening]?.kind === 'text', n, OPENING_ORDER.ascending).buffer as ArrayBuffer },
+      { name: 'opening', bytes: orderBy(stored.has(opening) ? factValues(columns[opening], stored.get(opening)!, n) : undefined, columns[opening]?.kind === 'text', n, OPENING_ORDER.ascending).buffer as ArrayBuffer },
     ];
     const byName = new Map(records.map((record) => [record.name, 'text' in record ? record.text : 'bytes' in record ? record.bytes : undefined]));
     const table = new CustomerTable(head, async (names) => new Map(names.map((name) => [name, byName.get(name)!])));
@@ -863,9 +854,7 @@ export class CustomerTable {
           name,
           name === 'occasionDay' ? new Int32Array(record)
           : name === 'occasionSpend' || name.startsWith('spend:') ? new Float64Array(record)
-          : spec?.kind === 'number' ? (spec.bits === 32 ? new Float32Array(record) : new Float64Array(record))
-          : spec?.kind === 'boolean' ? new Uint8Array(record)
-          : codesOf(record, this.blockedRows),
+          : factValues(spec, record, this.blockedRows),
         );
       }
     }

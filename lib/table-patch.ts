@@ -1,5 +1,6 @@
 import type { CustomerTableHead, RowLine, ShopKpis, ShopSeen, TableRecord } from './customer-table';
 import { codeIn, codesOf, entryKeys } from './table-codes';
+import { numberValues, type NumberCoding } from './table-numbers';
 
 /**
  * The customers a rescore of the touched found, over the customer table the last whole rescore
@@ -107,8 +108,8 @@ export class PatchedTable {
   /** The spend lists the patch brings, by record name (`spend:<currency>`): held in it (a patch from before), or read apart. */
   private readonly spendNames: Set<string>;
   private readonly spendHeld: ReadonlyMap<string, Float64Array>;
-  /** The big table's number columns held in 64 bits, before the patch widened any. */
-  private readonly wide: Set<string>;
+  /** The big table's columns as stored, before the patch's rows came. */
+  private readonly baseColumns: CustomerTableHead['columns'];
 
   constructor(base: CustomerTableHead, patch: StoredTablePatch) {
     const smallHead = patch.records.find((record): record is CustomerTableHead => record.name === 'head')!;
@@ -117,7 +118,7 @@ export class PatchedTable {
     this.apart = new Set(patch.apart ?? []);
     this.written = patch.written;
     this.baseSize = base.size;
-    this.wide = new Set(Object.entries(base.columns).flatMap(([name, column]) => (column.kind === 'number' && column.bits === 64 ? [name] : [])));
+    this.baseColumns = base.columns;
     const replaced = new Int32Array(patch.rows);
     let next = base.size;
     this.at = Uint32Array.from(replaced, (row) => (row >= 0 ? row : next++));
@@ -169,7 +170,7 @@ export class PatchedTable {
         const { values, bigCodes, smallCodes } = mergedTexts(big.values, column.values);
         head.columns[name] = { ...big, values };
         this.texts.set(name, { bigCodes, smallCodes });
-      } else if (column.kind === 'number' && big?.kind === 'number' && column.bits === 64) head.columns[name] = { ...big, bits: 64 };
+      }
       // Odd values of the patch's rows: the column must say it has some, whatever the big table's.
       if (column.other && big) head.columns[name] = { ...head.columns[name]!, other: (big.other ?? 0) + column.other };
     }
@@ -269,11 +270,12 @@ export class PatchedTable {
       return this.placed(remapped, codesOf(smallBytes as ArrayBuffer, at.length), Uint32Array, (code) => smallCodes[code]!);
     }
     if (spec?.kind === 'number') {
-      const numbers = (buffer: ArrayBuffer, wide: boolean) => (wide ? new Float64Array(buffer) : new Float32Array(buffer));
-      const smallSpec = this.smallHead.columns[name];
-      const small = smallBytes ? numbers(smallBytes as ArrayBuffer, smallSpec?.kind === 'number' && smallSpec.bits === 64) : new Float64Array(at.length).fill(Number.NaN);
-      const big = numbers(bytes, this.wide.has(name));
-      return spec.bits === 64 ? this.placed(big, small, Float64Array, (value) => value) : this.placed(big, small, Float32Array, (value) => value);
+      const [smallSpec, bigSpec] = [this.smallHead.columns[name], this.baseColumns[name]];
+      const small = smallBytes && smallSpec?.kind === 'number' ? numberValues(smallSpec, smallBytes as ArrayBuffer) : new Float64Array(at.length).fill(Number.NaN);
+      const big = numberValues(bigSpec as NumberCoding, bytes);
+      // In 32 bits only where both are exact in them.
+      if (big instanceof Float32Array && small instanceof Float32Array) return this.placed(big, small, Float32Array, (value) => value);
+      return this.placed(big, small, Float64Array, (value) => value);
     }
     if (spec?.kind === 'boolean') return this.placed(new Uint8Array(bytes), smallBytes ? new Uint8Array(smallBytes as ArrayBuffer) : new Uint8Array(at.length), Uint8Array, (value) => value);
     // keyHash, keySecondHash, orderCount (Uint32Array) and monetaryMinor (Float64Array).

@@ -10,6 +10,7 @@ import { emptyForecast, FORECAST_FACTS, tallyForecast, type ForecastEntry } from
 import { SpendLists } from './engine/currency';
 import { countSegments, type InSegments } from './segments';
 import { codesOf, type CodeColumn } from './table-codes';
+import { numberValues } from './table-numbers';
 
 /**
  * The Overview's tallies counted again from the customer table the last whole rescore wrote, with
@@ -68,7 +69,7 @@ export function tallyOfTable(head: CustomerTableHead, records: ReadonlyMap<strin
       return [[fact, (row: number) => (values[row] === 0 ? null : column.values[values[row]! - 1]!)]];
     }
     if (column.kind === 'number') {
-      const values = column.bits === 32 ? new Float32Array(bytes) : new Float64Array(bytes);
+      const values = numberValues(column, bytes);
       return [[fact, (row: number) => (Number.isNaN(values[row]) ? null : values[row]!)]];
     }
     const values = new Uint8Array(bytes);
@@ -183,7 +184,7 @@ export function missedOfTable(head: CustomerTableHead, records: ReadonlyMap<stri
 function numbers(head: CustomerTableHead, records: ReadonlyMap<string, ArrayBuffer>, name: string): Float32Array | Float64Array | null {
   const column = head.columns[name];
   const bytes = records.get(name);
-  return column?.kind === 'number' && bytes ? (column.bits === 32 ? new Float32Array(bytes) : new Float64Array(bytes)) : null;
+  return column?.kind === 'number' && bytes ? numberValues(column, bytes) : null;
 }
 
 /** The day's forecast entry (see `tallyForecast`): the table's rows, those in `rowsOf` with `now`'s facts, and `now`'s new customers. */

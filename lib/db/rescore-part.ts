@@ -106,12 +106,12 @@ export interface RescorePart {
 export function partBuffers(part: RescorePart): ArrayBuffer[] {
   const { table, badgeIndex, followUpList } = part;
   const arrays: ArrayBufferView[] = [
-    ...table.numbers.map((column) => column.values), ...table.texts.map((column) => column.values), ...table.booleans,
+    ...table.texts.map((column) => column.values), ...table.booleans,
     ...Object.values(table.codes), table.monetaryMinor, table.lineCodesAt, table.occasionDay, table.occasionSpend,
     badgeIndex.first, badgeIndex.second, badgeIndex.lookIds, ...Object.values(badgeIndex.customers),
     ...Object.values(followUpList).filter((value): value is ArrayBufferView => ArrayBuffer.isView(value)),
   ];
-  return [...new Set([...arrays.map((array) => array.buffer as ArrayBuffer), part.snapshot.bytes])];
+  return [...new Set([...arrays.map((array) => array.buffer as ArrayBuffer), ...table.numbers.map((column) => column.values), part.snapshot.bytes])];
 }
 
 /** The slices a second thread scores, and what it scores them with: the whole rescore's day, models, rules and build. */

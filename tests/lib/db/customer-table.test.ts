@@ -553,13 +553,13 @@ describe('the customer table the rescore writes', () => {
     expect((await openCustomerTable(db))!.table.head.layout).toBe(TABLE_LAYOUT);
   });
 
-  it('keeps numbers exactly, in 32 bits only where every value fits', async () => {
+  it('keeps numbers exactly, in the narrowest coding every value is exact in', async () => {
     const builder = new CustomerTableBuilder(new Map([['monetary', { type: 'number' }], ['frequency', { type: 'number' }], ['recencyDays', { type: 'number' }], ['rfmCode', { type: 'string' }]]), 1);
     const customer = (i: number) => ({ key: `taobao:b${i}`, platform: 'taobao', buyerId: `b${i}\nsecond line`, names: [], emails: [], phones: [], orderCount: i, monetaryMinor: 1_234_567_891 + i, currency: 'CNY', lastOrderAt: 1.7e12 + i, firstOrderAt: 0 }) as never;
-    // recencyDays: whole days for the first 25 customers, then one that needs 64 bits: the column widens with the 25 kept.
-    for (let i = 0; i < 40; i += 1) builder.add(customer(i), { monetary: 12_345_678.91 + i / 100, frequency: i, recencyDays: i === 25 ? 25.1 : 40 - i, rfmCode: i % 2 ? '555' : '111' }, null, []);
+    // recencyDays: whole days for the first 25 customers, then one in tenths: the column widens with the 25 kept.
+    for (let i = 0; i < 40; i += 1) builder.add(customer(i), { monetary: (1_234_567_891 + i) / 100, frequency: i, recencyDays: i === 25 ? 25.1 : 40 - i, rfmCode: i % 2 ? '555' : '111' }, null, []);
     const [head, ...records] = await builder.finish('b', { customers: 40, orders: 40 });
-    expect(head).toMatchObject({ size: 40, columns: { 'fact:monetary': { bits: 64 }, 'fact:frequency': { bits: 32 }, 'fact:recencyDays': { bits: 64 }, 'fact:rfmCode': { kind: 'text', values: ['111', '555'] } } });
+    expect(head).toMatchObject({ size: 40, columns: { 'fact:monetary': { bits: 32, scale: 100 }, 'fact:frequency': { bits: 8, scale: 1 }, 'fact:recencyDays': { bits: 16, scale: 10 }, 'fact:rfmCode': { kind: 'text', values: ['111', '555'] } } });
     const db = await openTiermarkDB(`customer-table-exact-${Math.random()}`);
     await writeCustomerTable(db, [head!, ...records]);
     const { table } = (await openCustomerTable(db))!;
