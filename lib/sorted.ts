@@ -62,14 +62,15 @@ export function ascendingOrder(keys: Float64Array): Uint32Array {
 /**
  * The positions of `n` pairs of unsigned 32-bit words (`high[i]`, `low[i]`) in ascending order, equal
  * pairs in their own order: the same radix sort, for keys that are two words already (hashes).
+ * Without `low`, by `high` alone (in half the passes).
  */
-export function orderOfWords(high: Uint32Array, low: Uint32Array, n = high.length): Uint32Array {
+export function orderOfWords(high: Uint32Array, low: Uint32Array | null, n = high.length): Uint32Array {
   let order = new Uint32Array(n);
   for (let i = 0; i < n; i += 1) order[i] = i;
   let spare = new Uint32Array(n);
   const starts = new Uint32Array(65537);
-  for (let pass = 0; pass < 4; pass += 1) {
-    const word = pass < 2 ? low : high;
+  for (let pass = low ? 0 : 2; pass < 4; pass += 1) {
+    const word = pass < 2 ? low! : high;
     const shift = (pass & 1) * 16;
     starts.fill(0);
     for (let i = 0; i < n; i += 1) starts[((word[i]! >>> shift) & 0xffff) + 1]! += 1;

@@ -27,5 +27,8 @@ describe('counting in sorted values', () => {
     // Only the first `size` entries: a builder's columns are longer than what they hold.
     expect(Array.from(orderOfWords(high, low, size))).toEqual(expected);
     expect(Array.from(orderOfWords(new Uint32Array([2, 1, 2]), new Uint32Array([0, 9, 0])))).toEqual([1, 0, 2]);
+    // By the first word alone: pairs that share it stay in their own order.
+    const byHigh = Array.from({ length: size }, (_, i) => i).sort((a, b) => high[a]! - high[b]! || a - b);
+    expect(Array.from(orderOfWords(high, null, size))).toEqual(byHigh);
   });
 });

@@ -120,6 +120,30 @@ describe('the badge index the rescore writes in shards', () => {
     expect(looks!.map(tierOf)).toEqual(keys.map((_, i) => (i === customers ? 'VIP' : i === customers + 1 ? null : i % 2 ? 'VIP' : null)));
   });
 
+  it('tells apart buyer ids that share a first hash, one of them in two shops', async () => {
+    const firsts = new Map<number, number>();
+    let pair: [number, number] | null = null;
+    for (let i = 0; pair === null; i += 1) {
+      const first = keyHashes(`id:taobao:e${i}`)[0];
+      const seen = firsts.get(first);
+      if (seen === undefined) firsts.set(first, i);
+      else pair = [seen, i];
+    }
+    const [a, b] = pair.map((n) => `e${n}`) as [string, string];
+    const builder = new BadgeIndexBuilder();
+    for (let i = 0; i < 3000; i += 1) builder.addCustomer({ key: `taobao:c${i}`, platform: 'taobao', buyerId: `c${i}` }, PLAIN);
+    // The first of the two, the second, then the first again in a second shop: the two entries of the first are one, ambiguous.
+    builder.addCustomer({ key: `taobao:${a}`, platform: 'taobao', buyerId: a }, VIP);
+    builder.addCustomer({ key: `taobao:${b}`, platform: 'taobao', buyerId: b }, VIP);
+    builder.addCustomer({ key: `taobao-2:${a}`, platform: 'taobao', buyerId: a }, PLAIN);
+    const index = builder.finish('build-1', NO_COUNTS);
+    expect(index.head.entries).toBe(3000 + 2);
+    const db = await openTiermarkDB(`badge-shared-first-${Math.random()}`);
+    await writeBadgeIndex(db, index);
+    const looks = await badgeLooks(db, 'taobao', [[{ kind: 'id', value: a }], [{ kind: 'id', value: b }], [{ kind: 'id', value: 'c7' }]], 'en');
+    expect(looks).toEqual([{ kind: 'ambiguous', count: 2 }, { kind: 'customer', tier: { label: 'VIP', colour: '#c0392b' }, badges: [{ label: 'Churn risk', colour: '#e67e22' }] }, { kind: 'customer', tier: null, badges: [] }]);
+  });
+
   it('gives every row of the demo shop the badge the lookup gives it, from the shards and from the whole index a page gets, on a known platform and on none', async () => {
     const db = await demoShop();
     const orders = demoOrders();
