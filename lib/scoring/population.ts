@@ -176,10 +176,30 @@ export class PopulationBuilder {
       { orderCount: f.orderCount.sealed(), monetaryMinor: f.monetaryMinor.sealed(), firstOrderAt: f.firstOrderAt.sealed(), lastOrderAt: f.lastOrderAt.sealed(), lastDeliveredAt: f.lastDeliveredAt.sealed(), refundCount: f.refundCount.sealed() },
       { entryEnds: this.entryEnds.sealed(), entries: this.entries.sealed(), productEnds: this.productEnds.sealed(), productNames: this.productNames.sealed(), purchaseEnds: this.purchaseEnds.sealed(), purchases: this.purchases.sealed() },
       this.names,
-      keptDates,
-      notes,
+      staffKept(this.keys, keptDates, notes),
     );
   }
+}
+
+/** What staff keep for a customer: their dates and notes. */
+interface StaffKept {
+  keptDates: KeptDate[] | undefined;
+  notes: CustomerNotes | undefined;
+}
+
+/**
+ * What staff keep, by slot: looked up by key once, where each walk over the customers (a round of
+ * the fits, the scoring) looked up both by key again, some 0.35 s of a walk over half a million.
+ */
+function staffKept(keys: readonly string[], keptDates: ReadonlyMap<string, KeptDate[]>, notes: ReadonlyMap<string, CustomerNotes>): Map<number, StaffKept> {
+  const kept = new Map<number, StaffKept>();
+  if (keptDates.size === 0 && notes.size === 0) return kept;
+  for (let slot = 0; slot < keys.length; slot += 1) {
+    const key = keys[slot]!;
+    const [dates, note] = [keptDates.get(key), notes.get(key)];
+    if (dates || note) kept.set(slot, { keptDates: dates, notes: note });
+  }
+  return kept;
 }
 
 type Who = [buyerId: string, names: string[], emails: string[], phones: string[]];
@@ -196,8 +216,7 @@ export class Population {
     private readonly figures: Record<'orderCount' | 'monetaryMinor' | 'firstOrderAt' | 'lastOrderAt' | 'lastDeliveredAt' | 'refundCount', Float64Array>,
     private readonly orders: Record<'entryEnds' | 'productEnds' | 'productNames' | 'purchaseEnds', Uint32Array> & Record<'entries' | 'purchases', Float64Array>,
     private readonly names: ReadonlyArray<readonly [string, string]>,
-    private readonly keptDates: ReadonlyMap<string, KeptDate[]>,
-    private readonly notes: ReadonlyMap<string, CustomerNotes>,
+    private readonly staff: ReadonlyMap<number, StaffKept>,
   ) {}
 
   get size(): number {
@@ -290,7 +309,8 @@ export class Population {
       }
       if (products.length > 0) history.products = products.slice();
     }
-    return withKept(history, this.keptDates.get(customer.key), this.notes.get(customer.key));
+    const kept = this.staff.size > 0 ? this.staff.get(slot) : undefined;
+    return kept ? withKept(history, kept.keptDates, kept.notes) : history;
   }
 
   /** Every customer's history as of the base day, made afresh: for a fit, which may walk them several times. */
