@@ -1,11 +1,13 @@
+import { badgeIndexBuffers, type BadgeIndexHead, type BadgeIndexPart, type PutBadgeShards } from '../db/badge-index';
 import type { HalfRead, PartJob, RescoreHelper, RescorePart } from '../db/rescore-part';
 import type { ScoringBase } from '../scoring/history';
 
-/** What the rescore's worker asks of the second scoring thread: its half of the customers read (and kept), each round of the fits on them, then its slices scored. */
+/** What the rescore's worker asks of the second scoring thread: its half of the customers read (and kept), each round of the fits on them, its slices scored, then the badge index's shards put. */
 export type PartRequest =
   | { kind: 'read'; starts: number[] }
   | { kind: 'fit'; round: number; base: ScoringBase; models: Record<string, unknown> }
-  | { kind: 'slices'; job: PartJob };
+  | { kind: 'slices'; job: PartJob }
+  | { kind: 'index'; part: BadgeIndexPart; built: string; counts: BadgeIndexHead['counts'] };
 
 /** What the second scoring thread tells the rescore's (see part-worker.ts). */
 export type PartReply =
@@ -13,6 +15,7 @@ export type PartReply =
   | { type: 'fitted'; taken: unknown[] }
   | { type: 'part'; part: RescorePart }
   | { type: 'done' }
+  | { type: 'indexed'; put: PutBadgeShards }
   | { type: 'failed'; error: string };
 
 /**
@@ -25,7 +28,8 @@ const HELPED_FROM = 20_000;
 /**
  * A second thread for the whole rescore, started from its worker: one worker, which reads its half
  * of the customers and keeps them, to fit on and to score. It ends once it has scored them, or failed;
- * a request after a failure starts another, which reads them again.
+ * a request after that starts another: one after a failure reads them again, and the badge index's
+ * is made by a worker that holds nothing else (the rescore's memory peaks at its end).
  */
 export function partThread(): RescoreHelper {
   let worker: Worker | null = null;
@@ -46,7 +50,7 @@ export function partThread(): RescoreHelper {
     return worker;
   };
   /** Asks the worker one thing; `onReply` hears each reply before the last, which settles it. `last`: the worker ends then. */
-  const ask = <T>(request: PartRequest, last: boolean, onReply: (reply: PartReply, resolve: (value: T) => void) => void) =>
+  const ask = <T>(request: PartRequest, last: boolean, onReply: (reply: PartReply, resolve: (value: T) => void) => void, transfer: Transferable[] = []) =>
     new Promise<T>((resolve, reject) => {
       hear = (reply) => {
         if (reply.type !== 'failed') return onReply(reply, (value) => {
@@ -58,7 +62,7 @@ export function partThread(): RescoreHelper {
         end();
         reject(new Error(reply.error));
       };
-      started().postMessage(request);
+      started().postMessage(request, transfer);
     });
   return {
     from: HELPED_FROM,
@@ -69,6 +73,8 @@ export function partThread(): RescoreHelper {
         if (reply.type === 'part') onPart(reply.part);
         else if (reply.type === 'done') resolve();
       }),
+    index: (part, built, counts) =>
+      ask<PutBadgeShards>({ kind: 'index', part, built, counts }, true, (reply, resolve) => reply.type === 'indexed' && resolve(reply.put), badgeIndexBuffers(part)),
     end,
   };
 }

@@ -214,6 +214,10 @@ export interface BadgeIndexPart {
   customers: { first: Uint32Array; second: Uint32Array; looks: Uint32Array };
 }
 
+/** The buffers of a part's columns, to transfer rather than copy. */
+export const badgeIndexBuffers = (part: BadgeIndexPart): ArrayBuffer[] =>
+  [part.first, part.second, part.lookIds, ...Object.values(part.customers)].map((column) => column.buffer as ArrayBuffer);
+
 /**
  * Collects the index as the rescore scores each customer, then the aliases; `finish` sorts it into
  * shards. A buyer id of two shops of one platform, and an alias of two customers, is ambiguous.
@@ -479,6 +483,17 @@ export type BuiltBadgeIndex = { head: BadgeIndexHead; shards: BadgeShard[] };
  * and said to be.
  */
 export async function writeBadgeIndex(db: Database, index: BuiltBadgeIndex, alongside?: (tx: IndexWrite) => Promise<unknown>): Promise<() => Promise<void>> {
+  return switchBadgeIndex(db, await putBadgeShards(db, index), alongside);
+}
+
+/** A build's head and where its shards are put, not yet in force (see `putBadgeShards`). */
+export interface PutBadgeShards {
+  head: BadgeIndexHead;
+  slot: number;
+}
+
+/** Puts a new build's shards beside those pages read (the first part of `writeBadgeIndex`), on any thread. */
+export async function putBadgeShards(db: Database, index: BuiltBadgeIndex): Promise<PutBadgeShards> {
   const current = (await db.get('meta', 'badgeIndex')) as BadgeIndexHead | undefined;
   const slot = current ? 1 - slotOf(current) : 0;
   // A build that stopped before its switch left its shards here.
@@ -487,8 +502,13 @@ export async function writeBadgeIndex(db: Database, index: BuiltBadgeIndex, alon
     const tx = db.transaction('badgeShards', 'readwrite');
     await Promise.all([...index.shards.slice(from, from + SHARDS_PER_WRITE).map(({ shard, bytes }) => tx.store.put({ shard: keyIn(slot, shard), bytes })), tx.done]);
   }
+  return { head: index.head, slot };
+}
+
+/** Puts in force a build whose shards are put (the second part of `writeBadgeIndex`). */
+export async function switchBadgeIndex(db: Database, { head, slot }: PutBadgeShards, alongside?: (tx: IndexWrite) => Promise<unknown>): Promise<() => Promise<void>> {
   const tx = db.transaction(['badgeShards', 'meta', 'rescored', 'touched'], 'readwrite');
-  await Promise.all([tx.objectStore('meta').put({ ...index.head, slot }), tx.objectStore('meta').delete('badgePatch'), alongside?.(tx), tx.done]);
+  await Promise.all([tx.objectStore('meta').put({ ...head, slot }), tx.objectStore('meta').delete('badgePatch'), alongside?.(tx), tx.done]);
   return () => db.delete('badgeShards', slotKeys(1 - slot));
 }
 

@@ -6,7 +6,7 @@ import { addTally, emptyTally, type OverviewRecord } from '../overview';
 import type { RuleFile } from '../engine/rule-file';
 import type { ScoringBase } from '../scoring/history';
 import { SnapshotBuilder, type SnapshotRecord } from '../snapshots';
-import { BadgeIndexBuilder, type BadgeIndexPart } from './badge-index';
+import { badgeIndexBuffers, BadgeIndexBuilder, type BadgeIndexHead, type BadgeIndexPart, type PutBadgeShards } from './badge-index';
 import type { RescoreStatus } from './profiles';
 
 /**
@@ -108,10 +108,9 @@ export function partBuffers(part: RescorePart): ArrayBuffer[] {
   const arrays: ArrayBufferView[] = [
     ...table.texts.map((column) => column.values), ...table.booleans,
     ...Object.values(table.codes), table.monetaryMinor, table.lineCodesAt, table.occasionDay, table.occasionSpend,
-    badgeIndex.first, badgeIndex.second, badgeIndex.lookIds, ...Object.values(badgeIndex.customers),
     ...Object.values(followUpList).filter((value): value is ArrayBufferView => ArrayBuffer.isView(value)),
   ];
-  return [...new Set([...arrays.map((array) => array.buffer as ArrayBuffer), ...table.numbers.map((column) => column.values), part.snapshot.bytes])];
+  return [...new Set([...arrays.map((array) => array.buffer as ArrayBuffer), ...table.numbers.map((column) => column.values), ...badgeIndexBuffers(badgeIndex), part.snapshot.bytes])];
 }
 
 /** The slices a second thread scores, and what it scores them with: the whole rescore's day, models, rules and build. */
@@ -145,6 +144,11 @@ export interface RescoreHelper {
   fit(round: number, base: ScoringBase, models: Record<string, unknown>): Promise<unknown[]>;
   /** Scores the job's slices (read now where they were not kept), handing over each one's part in turn; settles when it has scored them all, or fails. */
   score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void>;
+  /**
+   * Takes in the aliases' digests after the customers of `part` (every customer's), finishes the
+   * badge index and puts its shards beside those pages read, for the rescore to put in force.
+   */
+  index(part: BadgeIndexPart, built: string, counts: BadgeIndexHead['counts']): Promise<PutBadgeShards>;
   /** Lets go of what it keeps: its fits failed, or the rescore did before it scored. */
   end(): void;
 }
@@ -156,6 +160,8 @@ export class PartsFrom {
   private failed = false;
   private ended = false;
   private wake: (() => void) | null = null;
+  /** Settles once the other thread is done with the job, whether it scored every slice or failed. */
+  readonly settled: Promise<void>;
 
   constructor(
     helper: RescoreHelper,
@@ -165,13 +171,15 @@ export class PartsFrom {
       this.wake?.();
       this.wake = null;
     };
-    helper
+    this.settled = helper
       .score(job, (part) => {
         this.parts.push(part);
         woken();
       })
       .then(
-        () => (this.ended = true),
+        () => {
+          this.ended = true;
+        },
         (error: unknown) => {
           // The rescore goes on without it: each slice it did not hand over is scored on the rescore's thread.
           console.warn('Tiermark: the second scoring thread failed; its slices are scored on the rescore’s.', error);

@@ -27,7 +27,7 @@ import { countDue, mergeFollowUps, type FollowUpRecord } from '../follow-ups';
 import { keyHashes, type SnapshotReader, type Standing } from '../snapshots';
 import { snapshotBefore, writeSnapshot } from './snapshots';
 import { tallyForecast, withForecast, type ForecastRecord } from '../forecast';
-import { writeBadgeIndex } from './badge-index';
+import { BadgeIndexBuilder, putBadgeShards, switchBadgeIndex, type BadgeIndexHead, type BadgeIndexPart, type BuiltBadgeIndex, type PutBadgeShards } from './badge-index';
 import { PartsFrom, RescoreParts, talliesOf, type HalfRead, type PartJob, type RescoreHelper, type RescorePart } from './rescore-part';
 import { digestSlices } from './alias-digest';
 import { TABLE_LAYOUT, type CustomerTableHead, type TableBlocks } from '../customer-table';
@@ -217,6 +217,13 @@ export class RescoreHalf {
     return fitHalf(this.kept.half.population.histories(base), base, models, round);
   }
 
+  /** Finishes the badge index of the customers of `part` (every customer's) with their aliases, and puts its shards (see `RescoreHelper.index`). */
+  async index(part: BadgeIndexPart, built: string, counts: BadgeIndexHead['counts']): Promise<PutBadgeShards> {
+    const builder = new BadgeIndexBuilder();
+    builder.append(part);
+    return putBadgeShards(this.db, await withAliases(this.db, builder, built, counts));
+  }
+
   /** Scores the job's slices: from the customers read for the fits, or read now where they were not (a rescore that keeps its models). */
   async score(job: PartJob, onPart: (part: RescorePart) => void): Promise<void> {
     const { db } = this;
@@ -235,6 +242,12 @@ export class RescoreHalf {
       onPart(parts.part());
     }
   }
+}
+
+/** The index of every customer finished with their aliases (an alias names the look of the one customer it names). */
+async function withAliases(db: Database, index: BadgeIndexBuilder, built: string, counts: BadgeIndexHead['counts']): Promise<BuiltBadgeIndex> {
+  for await (const digests of digestSlices(db, CHUNK)) for (const digest of digests) index.addDigest(digest);
+  return index.finish(built, counts);
 }
 
 /** The other thread failed: the rescore reads and fits its half itself. */
@@ -587,11 +600,19 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     status.customers = status.scored;
     if (firstAt !== Infinity) status.firstOrderDay = localDayNumber(firstAt, options.timeZone);
     await afterLongSteps();
+    const builtFrom = { customers: counts.customers, orders: counts.orders };
+    // The index is finished and its shards put on the other thread (some 3 s at a million
+    // customers) while this one writes the rest; here where there is none, or it fails.
+    await theirs?.settled;
+    const indexed = partner
+      ? partner.index(badgeIndex.part(), built, builtFrom).catch((error: unknown) => {
+          console.warn('Tiermark: the second thread did not make the badge index; made here.', error);
+          return null;
+        })
+      : Promise.resolve(null);
     await writeSnapshot(db, snapshot.finish());
     const forecasts = withForecast((await db.get('meta', 'forecasts')) as ForecastRecord | undefined, forecast);
     await Promise.all([db.put('meta', overview), db.put('meta', due), db.put('meta', forecasts)]);
-    for await (const digests of digestSlices(db, CHUNK)) for (const digest of digests) badgeIndex.addDigest(digest);
-    const builtFrom = { customers: counts.customers, orders: counts.orders };
     spent('index');
     // Each of the table and the index takes the background a second or so to finish at a million
     // customers: a seller page's badges are answered before each.
@@ -604,7 +625,8 @@ export async function rescore(db: Database, options: RescoreOptions): Promise<Re
     // Its models are the profiles' base's, written before the first bucket.
     const rescoreBase: StoredRescoreBase = { id: 'rescoreBase', built, asOfDay: base.asOfDay, inputs, unfit: unfitByCurrency };
     await afterLongSteps();
-    const dropLastIndex = await writeBadgeIndex(db, badgeIndex.finish(built, builtFrom), (tx) => clearTouchedIn(tx, touchedUpTo, rescoreBase));
+    const put = (await indexed) ?? (await putBadgeShards(db, await withAliases(db, badgeIndex, built, builtFrom)));
+    const dropLastIndex = await switchBadgeIndex(db, put, (tx) => clearTouchedIn(tx, touchedUpTo, rescoreBase));
     spent('index');
     // Every bucket of profiles is of this build now: the bases of builds before go.
     await dropProfileBasesBut(db, built);

@@ -46,8 +46,12 @@ describe('a shop large enough to score on two threads', () => {
     expect(status.scored).toBe(keys.length);
     const profiles = await storedEntries<{ tier: { label: Record<string, string> } | null }>(page, 'profiles');
     expect(Object.keys(profiles).length).toBe(keys.length);
-    const head = (await storedRecord<{ size: number }>(page, 'customerTable', 'head'))!;
+    const head = (await storedRecord<{ size: number; built: string }>(page, 'customerTable', 'head'))!;
     expect(head.size).toBe(keys.length);
+    // The badge index, finished on the second thread: of this build, every customer's buyer id and their aliases in it.
+    const index = (await storedRecord<{ built: string; entries: number }>(page, 'meta', 'badgeIndex'))!;
+    expect(index.built).toBe(head.built);
+    expect(index.entries).toBeGreaterThan(keys.length);
 
     // Customers of either thread's buckets, each found by email on the Customers page with the tier their profile holds.
     const half = (second: boolean) => keys.filter((key) => bucketOf(key) >= BUCKETS / 2 === second && profiles[key]?.tier && customers[key]!.emails.length > 0);

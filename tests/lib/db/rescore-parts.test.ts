@@ -34,23 +34,24 @@ async function shop(name: string): Promise<{ db: Database; keys: string[] }> {
   return { db, keys };
 }
 
-/** What the second thread was asked: the slices it read, the rounds of the fits, the jobs and the parts it handed over. */
+/** What the second thread was asked: the slices it read, the rounds of the fits, the jobs and the parts it handed over, the badge indexes it was asked for. */
 interface Seen {
   read: number[][];
   fits: number[];
   jobs: PartJob[];
   parts: RescorePart[];
+  indexed: number;
 }
-const nothingSeen = (): Seen => ({ read: [], fits: [], jobs: [], parts: [] });
+const nothingSeen = (): Seen => ({ read: [], fits: [], jobs: [], parts: [], indexed: 0 });
 
 /**
  * A second thread played on this one: its half read, fitted on and scored as the part worker does
  * (one `RescoreHalf` for all), between the rescore's own awaits, what it hands over cloned as a
  * worker hands it over (a part's columns transferred). `fails`: it fails to read its half, or in
  * that round of the fits, or stops after handing over that many slices, having scored and written
- * the next.
+ * the next, or fails to make the badge index.
  */
-function helperHere(db: Database, seen: Seen, fails?: 'read' | { round: number } | { after: number }): RescoreHelper {
+function helperHere(db: Database, seen: Seen, fails?: 'read' | 'index' | { round: number } | { after: number }): RescoreHelper {
   let half: RescoreHalf | null = new RescoreHalf(db, defaultRegistry());
   return {
     from: 0,
@@ -75,6 +76,12 @@ function helperHere(db: Database, seen: Seen, fails?: 'read' | { round: number }
         seen.parts.push(handed);
         onPart(handed);
       });
+    },
+    async index(part, built, counts) {
+      seen.indexed += 1;
+      if (fails === 'index') throw new Error('the second thread did not start');
+      // A worker of its own, started for it.
+      return structuredClone(await new RescoreHalf(db, defaultRegistry()).index(structuredClone(part), built, structuredClone(counts)));
     },
     end() {
       half = null;
@@ -122,6 +129,8 @@ describe('a whole rescore on two threads', () => {
     expect(seen.jobs).toHaveLength(1);
     expect(seen.jobs[0]!.starts.every((start) => start >= BUCKETS / 2)).toBe(true);
     expect(seen.parts.map((part) => part.start)).toEqual(seen.jobs[0]!.starts);
+    // And made the badge index, once every slice was scored.
+    expect(seen.indexed).toBe(1);
     const theirs = two.keys.filter((key) => bucketOf(key) >= BUCKETS / 2).length;
     expect(theirs).toBeGreaterThan(0);
     expect(theirs).toBeLessThan(two.keys.length);
@@ -173,6 +182,21 @@ describe('a whole rescore on two threads', () => {
     expect(status.threads).toBeUndefined();
     expect(seen.read).toHaveLength(1);
     expect({ fits: seen.fits.length, jobs: seen.jobs.length, parts: seen.parts.length }).toEqual(asked);
+    const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
+    for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
+    one.db.close();
+    two.db.close();
+  });
+
+  it('makes the badge index itself when the other thread fails to, and writes the same', async () => {
+    const one = await shop('rescore-parts-fail-one-index');
+    const two = await shop('rescore-parts-fail-two-index');
+    expect(await rescore(one.db, { reason: 'daily', ...at('2026-11-20') })).toMatchObject({ state: 'done' });
+    const seen = nothingSeen();
+    const status = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen, 'index') });
+    // The other thread scored its half: only the index was made here.
+    expect(status).toMatchObject({ state: 'done', scored: two.keys.length, threads: 2 });
+    expect(seen.indexed).toBe(1);
     const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
     for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
     one.db.close();
