@@ -27,12 +27,17 @@ const storedOf = (coding: NumberCoding, n: number | ArrayBuffer): Stored => {
   return coding.bits === 8 ? new Int8Array(from) : coding.bits === 16 ? new Int16Array(from) : new Int32Array(from);
 };
 
-/** Whether `value` is exact in `coding`. */
+/** `value` as a whole number of 1/`scale`s, at most `limit` either way; NaN where it is not exact so. */
+function wholeOf(value: number, scale: number, limit: number): number {
+  const whole = Math.round(value * scale);
+  return Math.abs(whole) <= limit && whole / scale === value ? whole : Number.NaN;
+}
+
+/** Whether `value` is exact in `coding` (unknown is, in any). */
 function holds(coding: NumberCoding, value: number): boolean {
   if (value !== value) return true;
   if (coding.scale === undefined) return coding.bits === 64 || Math.fround(value) === value;
-  const whole = Math.round(value * coding.scale);
-  return Math.abs(whole) <= largest(coding.bits) && whole / coding.scale === value;
+  return !Number.isNaN(wholeOf(value, coding.scale, largest(coding.bits)));
 }
 
 /** A stored column's values as numbers, unknown as NaN: 32-bit floats where they are exact so (days, counts), else 64. */
@@ -80,20 +85,17 @@ export class NumberColumn {
 
   /** Sets `row` (every row before it set already): NaN for unknown. */
   set(row: number, value: number): void {
-    const { scale, values } = this;
-    if (scale > 0) {
-      if (value !== value) {
-        values[row] = this.unknown;
+    if (this.scale === 0) {
+      if (holds(this.coding, value)) {
+        this.values[row] = value;
         return;
       }
-      const whole = Math.round(value * scale);
-      if (whole <= this.limit && whole >= -this.limit && whole / scale === value) {
-        values[row] = whole;
+    } else {
+      const whole = value !== value ? this.unknown : wholeOf(value, this.scale, this.limit);
+      if (whole === whole) {
+        this.values[row] = whole;
         return;
       }
-    } else if (this.rank === CODINGS.length - 1 || value !== value || Math.fround(value) === value) {
-      values[row] = value;
-      return;
     }
     this.widen(row, value);
     this.set(row, value);
