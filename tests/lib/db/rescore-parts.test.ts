@@ -89,6 +89,18 @@ function helperHere(db: Database, seen: Seen, fails?: 'read' | 'index' | { round
   };
 }
 
+/** The slices of the second half of the buckets: the other thread's. */
+const SECOND_HALF = slicesOf(16).filter((start) => start >= BUCKETS / 2);
+
+/** Each page's reading of two shops' stores is the same (see `writtenForPages`); both closed after. The first shop's readings. */
+async function expectWrittenAlike(one: Database, two: Database): Promise<Record<string, string>> {
+  const [a, b] = [await writtenForPages(one, 12), await writtenForPages(two, 12)];
+  for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
+  one.close();
+  two.close();
+  return a;
+}
+
 /** The first bucket of each range of buckets read from the customers store from now on, as the store was asked. */
 function customerReads(): number[] {
   const starts: number[] = [];
@@ -139,11 +151,8 @@ describe('a whole rescore on two threads', () => {
     const recoded = seen.parts.some(({ table }) => table.tiers.some((tier, i) => head.tiers[i]?.ref !== tier.ref) || table.currencies.some((currency, i) => head.currencies[i] !== currency) || table.badgeSets.some((set, i) => JSON.stringify(head.badgeSets[i]) !== JSON.stringify(set)));
     expect(recoded).toBe(true);
 
-    const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
-    for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
-    expect(JSON.parse(a.followUps!).length).toBeGreaterThan(0);
-    one.db.close();
-    two.db.close();
+    const written = await expectWrittenAlike(one.db, two.db);
+    expect(JSON.parse(written.followUps!).length).toBeGreaterThan(0);
   });
 
   it('keeps the day’s models on two threads: each reads its own half to score, once', async () => {
@@ -162,44 +171,25 @@ describe('a whole rescore on two threads', () => {
     expect(seen.fits).toHaveLength(0);
     expect(seen.parts.reduce((n, part) => n + part.scored, 0)).toBe(two.keys.filter((key) => bucketOf(key) >= BUCKETS / 2).length);
     expect(reads.sort((x, y) => x - y)).toEqual(slicesOf(16));
-    const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
-    for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
-    one.db.close();
-    two.db.close();
+    await expectWrittenAlike(one.db, two.db);
   });
 
   it.each([
-    ['fails to read its half', 'read', { fits: 0, jobs: 0, parts: 0 }],
-    ['fails in the second round of the fits', { round: 1 }, { fits: 2, jobs: 0, parts: 0 }],
-    ['stops after three slices', { after: 3 }, { fits: 2, jobs: 1, parts: 3 }],
-  ] as const)('reads, fits and scores the other thread’s buckets itself when that thread %s, and writes the same', async (_, fails, asked) => {
+    ['fails to read its half: this one reads, fits and scores its buckets', 'read', { fits: 0, jobs: 0, parts: 0, indexed: 0 }, undefined],
+    ['fails in the second round of the fits: this one fits on its buckets and scores them', { round: 1 }, { fits: 2, jobs: 0, parts: 0, indexed: 0 }, undefined],
+    ['stops after three slices: this one scores the rest', { after: 3 }, { fits: 2, jobs: 1, parts: 3, indexed: 1 }, undefined],
+    // The other thread scored its half: only the index is made here.
+    ['fails to make the badge index: this one makes it', 'index', { fits: 2, jobs: 1, parts: SECOND_HALF.length, indexed: 1 }, 2],
+  ] as const)('writes what one thread writes when the other thread %s', async (_, fails, asked, threads) => {
     const one = await shop(`rescore-parts-fail-one-${JSON.stringify(fails)}`);
     const two = await shop(`rescore-parts-fail-two-${JSON.stringify(fails)}`);
     expect(await rescore(one.db, { reason: 'daily', ...at('2026-11-20') })).toMatchObject({ state: 'done' });
     const seen = nothingSeen();
     const status = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen, fails) });
     expect(status).toMatchObject({ state: 'done', scored: two.keys.length, customers: two.keys.length });
-    expect(status.threads).toBeUndefined();
+    expect(status.threads).toBe(threads);
     expect(seen.read).toHaveLength(1);
-    expect({ fits: seen.fits.length, jobs: seen.jobs.length, parts: seen.parts.length }).toEqual(asked);
-    const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
-    for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
-    one.db.close();
-    two.db.close();
-  });
-
-  it('makes the badge index itself when the other thread fails to, and writes the same', async () => {
-    const one = await shop('rescore-parts-fail-one-index');
-    const two = await shop('rescore-parts-fail-two-index');
-    expect(await rescore(one.db, { reason: 'daily', ...at('2026-11-20') })).toMatchObject({ state: 'done' });
-    const seen = nothingSeen();
-    const status = await rescore(two.db, { reason: 'daily', ...at('2026-11-20'), helper: helperHere(two.db, seen, 'index') });
-    // The other thread scored its half: only the index was made here.
-    expect(status).toMatchObject({ state: 'done', scored: two.keys.length, threads: 2 });
-    expect(seen.indexed).toBe(1);
-    const [a, b] = [await writtenForPages(one.db, 12), await writtenForPages(two.db, 12)];
-    for (const page of Object.keys(a)) expect(b[page], page).toBe(a[page]);
-    one.db.close();
-    two.db.close();
+    expect({ fits: seen.fits.length, jobs: seen.jobs.length, parts: seen.parts.length, indexed: seen.indexed }).toEqual(asked);
+    await expectWrittenAlike(one.db, two.db);
   });
 });
