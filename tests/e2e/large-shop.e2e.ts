@@ -48,10 +48,18 @@ describe('a shop large enough to score on two threads', () => {
     expect(Object.keys(profiles).length).toBe(keys.length);
     const head = (await storedRecord<{ size: number; built: string }>(page, 'customerTable', 'head'))!;
     expect(head.size).toBe(keys.length);
-    // The badge index, finished on the second thread: of this build, every customer's buyer id and their aliases in it.
-    const index = (await storedRecord<{ built: string; entries: number }>(page, 'meta', 'badgeIndex'))!;
+    // The badge index, finished on the second thread: of this build, and its shards as stored (ten
+    // bytes an identifier) hold every customer's buyer id and their aliases.
+    const index = (await storedRecord<{ built: string; entries: number; slot?: number }>(page, 'meta', 'badgeIndex'))!;
     expect(index.built).toBe(head.built);
-    expect(index.entries).toBeGreaterThan(keys.length);
+    const stored = await page.evaluate(`new Promise((ok) => { const r = indexedDB.open('tiermark'); r.onsuccess = () => {
+      const db = r.result;
+      const from = ${(index.slot ?? 0) * 2 ** 20};
+      const g = db.transaction('badgeShards').objectStore('badgeShards').getAll(IDBKeyRange.bound(from, from + 2 ** 16 - 1));
+      g.onsuccess = () => { db.close(); ok(g.result.reduce((n, shard) => n + shard.bytes.byteLength / 10, 0)); };
+    }; })`);
+    expect(stored).toBe(index.entries);
+    expect(stored).toBeGreaterThan(keys.length);
 
     // Customers of either thread's buckets, each found by email on the Customers page with the tier their profile holds.
     const half = (second: boolean) => keys.filter((key) => bucketOf(key) >= BUCKETS / 2 === second && profiles[key]?.tier && customers[key]!.emails.length > 0);
