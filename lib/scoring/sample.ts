@@ -42,8 +42,17 @@ export class KeySample<T> {
   offer(key: string, make: () => T): void {
     this.added += 1;
     const hash = fnv1a(key);
-    if (this.bound && byHashThenKey({ hash, key }, this.bound) > 0) return;
-    this.items.push({ hash, key, item: make() });
+    if (this.beyondBound({ hash, key })) return;
+    this.keep({ hash, key, item: make() });
+  }
+
+  /** Whether an entry comes after the last one kept at the latest trim: it can no longer be chosen. */
+  private beyondBound(entry: Pick<Entry<T>, 'hash' | 'key'>): boolean {
+    return this.bound !== null && byHashThenKey(entry, this.bound) > 0;
+  }
+
+  private keep(entry: Entry<T>): void {
+    this.items.push(entry);
     if (this.items.length >= 2 * this.limit) this.trim();
   }
 
@@ -57,11 +66,7 @@ export class KeySample<T> {
    * offered both in turn would. Each side kept every item it could still choose of its own.
    */
   join(taken: SampleTaken<T>): void {
-    for (const entry of taken.items) {
-      if (this.bound && byHashThenKey(entry, this.bound) > 0) continue;
-      this.items.push(entry);
-      if (this.items.length >= 2 * this.limit) this.trim();
-    }
+    for (const entry of taken.items) if (!this.beyondBound(entry)) this.keep(entry);
     this.added += taken.added;
   }
 
