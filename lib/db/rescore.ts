@@ -113,30 +113,30 @@ async function readInto(db: Database, starts: readonly number[], builder: Popula
   return slots;
 }
 
-/**
- * Every customer of the store in typed columns (see Population): what a fit walks, and the rebuild
- * of past months scores, without holding a million parsed records.
- */
-export async function readPopulation(db: Database, kept?: ReadonlyMap<string, KeptDate[]>, notes?: ReadonlyMap<string, CustomerNotes>): Promise<Population> {
-  if (!kept || !notes) [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
-  const builder = new PopulationBuilder();
-  await readInto(db, slicesOf(CHUNK), builder);
-  return builder.finish(kept, notes);
-}
-
-/** Customers of some slices read to score, with who they are: the population and the slots of each bucket's. */
+/** Customers of some slices read into typed columns: the population and the slots of each bucket's. */
 interface ReadHalf {
   population: Population;
   slots: BucketSlots;
 }
 
-/** Reads the customers of these slices to score them, with what staff keep for them (read here where not given). */
-async function readToScore(db: Database, starts: readonly number[], kept?: ReadonlyMap<string, KeptDate[]>, notes?: ReadonlyMap<string, CustomerNotes>): Promise<ReadHalf> {
+/** Reads the customers of these slices, with who they are where `identified`, and what staff keep for them (read here where not given). */
+async function readCustomersOf(db: Database, starts: readonly number[], identified: boolean, kept?: ReadonlyMap<string, KeptDate[]>, notes?: ReadonlyMap<string, CustomerNotes>): Promise<ReadHalf> {
   if (!kept || !notes) [kept, notes] = await Promise.all([allKeptDates(db), allNotes(db)]);
-  const builder = new PopulationBuilder(true);
+  const builder = new PopulationBuilder(identified);
   const slots = await readInto(db, starts, builder);
   return { population: builder.finish(kept, notes), slots };
 }
+
+/**
+ * Every customer of the store in typed columns (see Population): what a fit walks, and the rebuild
+ * of past months scores, without holding a million parsed records.
+ */
+export const readPopulation = async (db: Database, kept?: ReadonlyMap<string, KeptDate[]>, notes?: ReadonlyMap<string, CustomerNotes>): Promise<Population> =>
+  (await readCustomersOf(db, slicesOf(CHUNK), false, kept, notes)).population;
+
+/** Reads the customers of these slices to score them: with who they are. */
+const readToScore = (db: Database, starts: readonly number[], kept?: ReadonlyMap<string, KeptDate[]>, notes?: ReadonlyMap<string, CustomerNotes>): Promise<ReadHalf> =>
+  readCustomersOf(db, starts, true, kept, notes);
 
 /** Each currency's net spend per customer of these populations who bought, ascending: what the rules' amounts are weighed against (see `unfitTables`). */
 function spendOf(populations: readonly Population[]): Map<string, Float64Array> {
