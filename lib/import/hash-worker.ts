@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { filePrint } from './encoding';
+import { piecesOf } from './file-pieces';
 import type { HashReply } from './worker-protocol';
 
 /**
@@ -10,7 +11,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 scope.onmessage = (event: MessageEvent<File>) => {
   const started = performance.now();
-  filePrint(event.data.stream() as unknown as AsyncIterable<Uint8Array>).then(
+  filePrint(piecesOf(event.data)).then(
     (hash) => scope.postMessage({ hash, ms: Math.round(performance.now() - started) } satisfies HashReply),
     (error: unknown) => scope.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies HashReply),
   );

@@ -98,7 +98,8 @@ export async function importStream(
       bytesRead += chunk.length;
       if (decoder) decodeInPieces(decoder, chunk);
       else {
-        head.push(chunk);
+        // Copied: a source may read its next chunk into the same buffer (see piecesOf).
+        head.push(chunk.slice());
         headSize += chunk.length;
         if (headSize >= SNIFF_BYTES) {
           decoder = start(concatBytes(...head));

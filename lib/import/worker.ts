@@ -2,6 +2,7 @@
 import { openTiermarkDB } from '../db/schema';
 import { importFile } from '../db/importer';
 import { sha256OfStream } from './encoding';
+import { piecesOf } from './file-pieces';
 import { importLockName, type HashReply, type WorkerReply, type WorkerRequest } from './worker-protocol';
 import { both, SellerError, sellerText } from '../localised';
 import { pause } from '../pace';
@@ -19,7 +20,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const { file, settings, importId } = request;
   void navigator.locks
     .request(importLockName(importId), async () => {
-      const stream = () => file.stream() as unknown as AsyncIterable<Uint8Array>;
+      const stream = () => piecesOf(file);
       // The file's print is taken on the other core while it is imported here: a file imported before
       // is found once its print is known, and the import stops before anything is saved.
       let hashMs: number | undefined;
