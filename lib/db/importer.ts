@@ -556,19 +556,22 @@ async function applyStagedAliases(db: Database, importId: string, onProgress: (d
       const writes: Promise<unknown>[] = slice.map((bucket, i) => {
         // Only the identifiers the import brings are read, where the bucket says where they lie.
         const pairs = byBucket.get(bucket)!;
-        // In maps, not objects: see BucketEntries. A bucket nothing was written to yet (most, in a first import) has none to find.
-        const targets = stored[i] || kept[i] ? new Map(Object.entries(entriesIn<string[]>(stored[i], kept[i], new Set(pairs.map(([alias]) => alias))))) : new Map<string, string[]>();
-        const changedTargets = new Map<string, string[]>();
+        // In maps, not objects: see BucketEntries. A bucket nothing was written to yet (most, in a
+        // first import) has none to find, and every identifier in it is a change: its changes are the bucket.
+        const fresh = !stored[i] && !kept[i];
+        const targets = fresh ? new Map<string, string[]>() : new Map(Object.entries(entriesIn<string[]>(stored[i], kept[i], new Set(pairs.map(([alias]) => alias)))));
+        const changedTargets = fresh ? targets : new Map<string, string[]>();
         for (const [alias, key] of pairs) {
           let keys = targets.get(alias);
           const changed = !keys || !keys.includes(key);
           if (!keys) targets.set(alias, (keys = [key]));
           else if (changed) keys.push(key);
-          if (changed) changedTargets.set(alias, keys);
+          if (changed && !fresh) changedTargets.set(alias, keys);
           if (staging && !alias.startsWith('ext:') && (changed || keys.length === 1)) named.set(alias, keys);
         }
         if (changedTargets.size === 0) return Promise.resolve();
         const whole = () => {
+          if (fresh) return targets;
           const all = bucketMap<string[]>(withChanges(stored[i], kept[i]));
           for (const [alias, keys] of changedTargets) all.set(alias, keys);
           return all;
