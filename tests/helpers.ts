@@ -1,4 +1,4 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { importToMemory } from '../lib/import/collect';
@@ -23,6 +23,16 @@ export function sharedData(relative: string): { path: string; present: boolean }
 
 export function fixture(name: string): string {
   return join(FIXTURES, 'formats', name);
+}
+
+/**
+ * The Shopify fixture's orders again and again, each copy with its own order numbers, in CRLF: past
+ * the 64 kB an import reads before it guesses the encoding and starts parsing.
+ */
+export function longShopifyExport(copies = 40): Uint8Array<ArrayBuffer> {
+  const [header, ...rows] = readFileSync(fixture('shopify-orders-73.csv'), 'utf8').trimEnd().split('\n');
+  const copied = Array.from({ length: copies }, (_, copy) => rows.map((row) => row.replace(/^#(\d+)/, (_, id: string) => `#${copy}${id}`)).join('\r\n'));
+  return new TextEncoder().encode(`${header}\r\n${copied.join('\r\n')}\r\n`);
 }
 
 /** Imports a file from disk the way the command line does, with items kept. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chunked, FIXTURES } from '../../helpers';
+import { chunked, collected, FIXTURES, longShopifyExport } from '../../helpers';
 import { piecesOf } from '../../../lib/import/file-pieces';
 import { filePrint } from '../../../lib/import/encoding';
 import { importStream, type StreamSettings } from '../../../lib/import/stream';
@@ -18,14 +18,6 @@ async function imported(source: AsyncIterable<Uint8Array>, name: string) {
   return { report, encoding, folded };
 }
 
-/** The Shopify fixture's rows again and again, past the 64 kB an import reads before it guesses the encoding. */
-function longShopifyFile(): Uint8Array<ArrayBuffer> {
-  const text = readFileSync(join(FIXTURES, 'formats', 'shopify-orders-73.csv'), 'utf8');
-  const [header, ...rows] = text.trimEnd().split('\n');
-  const copies = Array.from({ length: 40 }, (_, copy) => rows.map((row) => row.replace(/^#(\d+)/, (_, id: string) => `#${copy}${id}`)).join('\r\n'));
-  return new TextEncoder().encode(`${header}\r\n${copies.join('\r\n')}\r\n`);
-}
-
 describe('a file read a piece at a time into one buffer', () => {
   it('yields every byte in order, in pieces no longer than asked, the last short', async () => {
     const bytes = Uint8Array.from({ length: 10_000 }, (_, i) => (i * 31) & 0xff);
@@ -37,9 +29,7 @@ describe('a file read a piece at a time into one buffer', () => {
     }
     expect(pieces).toEqual([4096, 4096, 1808]);
     expect(read).toEqual([...bytes]);
-    let empty = 0;
-    for await (const _ of piecesOf(new Blob([]))) empty += 1;
-    expect(empty).toBe(0);
+    expect(await collected(piecesOf(new Blob([])))).toEqual([]);
   });
 
   it('reads each piece into the buffer of the one before, which a reader must not keep', async () => {
@@ -60,7 +50,7 @@ describe('a file read a piece at a time into one buffer', () => {
   });
 
   it.each([...formatFiles, 'a Shopify file of 100 kB in CRLF'])('imports %s as its bytes read whole do, in pieces of any size', async (name) => {
-    const bytes: Uint8Array<ArrayBuffer> = name.endsWith('CRLF') ? longShopifyFile() : new Uint8Array(readFileSync(join(FIXTURES, 'formats', name)));
+    const bytes: Uint8Array<ArrayBuffer> = name.endsWith('CRLF') ? longShopifyExport() : new Uint8Array(readFileSync(join(FIXTURES, 'formats', name)));
     const expected = await imported(chunked(bytes, bytes.length || 1), name);
     expect(expected.report.rowsRead).toBeGreaterThan(0);
     for (const size of [7, 4096, 65_537, 1 << 20]) {
