@@ -17,7 +17,7 @@ import { both, sellerText, type Localised } from '../localised';
 import { digestOf, type OrderDigest } from '../scoring/history';
 import { stageTouchedAliases, stageTouchedCustomers, stagingTouched, type TouchedCustomer } from './touched';
 import { aliasDigest, digestWith } from './alias-digest';
-import { packOrders, stagedOrdersOf, type StagedOrder } from './staged-orders';
+import { packOrders, stagedOrdersOf, type StagedBatch, type StagedOrder } from './staged-orders';
 import { historiesOfStored, storedHistory, type StoredOrder } from './stored-orders';
 
 const OTHER_SHOP = both('If the file is from another shop, import it into a new shop.', '如果文件来自另一个店铺，请导入到新店铺。');
@@ -55,6 +55,8 @@ export interface ImportCallbacks {
   /** May return a promise, which the reading waits for: a worker yields there to hear a cancel. */
   onProgress?(progress: ImportProgress): void | Promise<void>;
   signal?: AbortSignal;
+  /** Stores a staging record, resolving once it is stored: by default here, in a worker on another thread (see StagingBeside). */
+  stage?(batch: StagedBatch): Promise<unknown>;
 }
 
 export class ImportCancelled extends Error {}
@@ -101,7 +103,7 @@ class Stager {
   spilled = false;
 
   constructor(
-    private readonly db: Database,
+    private readonly stage: (batch: StagedBatch) => Promise<unknown>,
     private readonly importId: string,
     private readonly memoryBudget: number,
   ) {}
@@ -127,17 +129,17 @@ class Stager {
     return this.pending;
   }
 
+  /** Once no staging write is left under way, stored or not: what is staged can then be discarded whole. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+  }
+
   private async write(group: number): Promise<void> {
     const list = this.pending.get(group) ?? [];
     this.pending.delete(group);
     if (list.length === 0) return;
     this.seq += 1;
-    const written = this.db.put('staged', {
-      importId: this.importId,
-      group,
-      seq: this.seq,
-      packed: packOrders(list),
-    });
+    const written = this.stage({ importId: this.importId, group, seq: this.seq, packed: packOrders(list) });
     this.inFlight.add(written);
     written.then(
       () => this.inFlight.delete(written),
@@ -193,7 +195,7 @@ export async function importFile(
   await db.put('imports', record);
   const { signal, onProgress } = callbacks;
   const readStarted = performance.now();
-  const stager = new Stager(db, id, memoryBudget);
+  const stager = new Stager(callbacks.stage ?? ((batch) => db.put('staged', batch)), id, memoryBudget);
   let held: Map<number, FoldedOrder[]>;
   try {
     const result = await importStream(
@@ -244,6 +246,8 @@ export async function importFile(
     const kept = { ...(known ?? shop), ...(cashOnDelivery === undefined ? {} : { cashOnDelivery }) };
     await Promise.all([tx.objectStore('imports').put(record), tx.objectStore('shops').put(kept), tx.done]);
   } catch (error) {
+    // A write still under way would land after the discard.
+    await stager.settled();
     await discardStaged(db, id);
     if (error instanceof RepeatedFile) return repeated();
     const cancelled = error instanceof ImportCancelled;

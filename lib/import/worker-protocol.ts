@@ -2,6 +2,7 @@ import type { ImportProgress } from '../db/importer';
 import type { ImportRecord } from '../db/ledger';
 import type { StreamSettings } from './stream';
 import type { Localised } from '../localised';
+import type { StagedBatch } from '../db/staged-orders';
 
 /** Page → worker. */
 export type WorkerRequest = { type: 'start'; file: File; settings: StreamSettings; importId: string } | { type: 'cancel' };
@@ -13,6 +14,10 @@ export type WorkerReply =
 
 /** Hash worker → import worker: the file's SHA-256 and how long it took, or why it could not be read. */
 export type HashReply = { hash: string; ms: number } | { error: string };
+
+/** Import worker → staging worker: a record to put; its reply says it is stored, or why not. */
+export type StageRequest = { id: number; batch: StagedBatch };
+export type StageReply = { id: number } | { id: number; error: string };
 
 const LOCK_PREFIX = 'tiermark-import:';
 

@@ -3,6 +3,7 @@ import { openTiermarkDB } from '../db/schema';
 import { importFile } from '../db/importer';
 import { sha256OfStream } from './encoding';
 import { piecesOf } from './file-pieces';
+import { StagingBeside } from './staging-beside';
 import { importLockName, type HashReply, type WorkerReply, type WorkerRequest } from './worker-protocol';
 import { both, SellerError, sellerText } from '../localised';
 import { pause } from '../pace';
@@ -33,6 +34,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
       // Asked only to know a file an earlier release imported: a file moved meanwhile is said as the print's is.
       const sha256 = () => sha256OfStream(stream()).catch((error: unknown) => Promise.reject(unreadable(file.name, error instanceof Error ? error.message : String(error))));
       const db = await openTiermarkDB();
+      const staging = new StagingBeside(new Worker(new URL('./stage-worker.ts', import.meta.url), { type: 'module' }), (batch) => db.put('staged', batch));
       let lastPost = 0;
       const record = await importFile(
         db,
@@ -40,6 +42,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
         { ...settings, importId },
         {
           signal: controller.signal,
+          stage: (batch) => staging.stage(batch),
           onProgress: (progress) => {
             // Progress is for eyes: a few updates a second are plenty.
             const now = performance.now();
@@ -50,7 +53,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
             return pause();
           },
         },
-      );
+      ).finally(() => staging.end());
       // Not waited for: a cancelled or refused import ends at once, its hash unfinished.
       if (hashMs !== undefined) record.timings.hashMs = hashMs;
       await db.put('imports', record);

@@ -1,13 +1,13 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { chunked, fixture } from '../../helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { chunked, fixture, longShopifyExport } from '../../helpers';
 import { openTiermarkDB, storeCounts, groupOf, type Database } from '../../../lib/db/schema';
 import { importFile, recoverImports, type ImportFile } from '../../../lib/db/importer';
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { bucketOf } from '../../../lib/db/buckets';
 import { importChangedStore } from '../../../lib/db/ledger';
-import { packOrders } from '../../../lib/db/staged-orders';
+import { packOrders, type StagedBatch } from '../../../lib/db/staged-orders';
 import { filePrint, sha256Hex } from '../../../lib/import/encoding';
 import { both, SellerError, textIn } from '../../../lib/localised';
 
@@ -194,6 +194,22 @@ describe('importing into IndexedDB', () => {
     let calls = 0;
     const record = await importFile(db, file, {}, { signal: controller.signal, onProgress: () => void ((calls += 1) === 2 && controller.abort()) });
     expect(record.status).toBe('cancelled');
+    expect(await snapshot(db)).toEqual({ customers: 0, orders: 0, buckets: 0, staged: 0, stagedAliases: 0 });
+  });
+
+  it('drops what was staged when cancelled, also what another thread stored only after the cancel', async () => {
+    const db = await freshDb();
+    const controller = new AbortController();
+    const bytes = longShopifyExport();
+    const file: ImportFile = { name: 'x.csv', size: bytes.length, hash: 'h', stream: () => chunked(bytes, 4096) };
+    // A staging thread slower than the reading: its puts land once the reading has stopped.
+    const late: Array<() => void> = [];
+    const stage = (batch: StagedBatch) => new Promise<void>((resolve) => late.push(resolve)).then(() => db.put('staged', batch));
+    // Cancelled once a first record is on its way.
+    const cancelled = importFile(db, file, {}, { signal: controller.signal, stage, onProgress: () => void (late.length > 0 && controller.abort()) }, 1);
+    await vi.waitFor(() => expect(controller.signal.aborted).toBe(true));
+    for (const land of late.splice(0)) land();
+    expect((await cancelled).status).toBe('cancelled');
     expect(await snapshot(db)).toEqual({ customers: 0, orders: 0, buckets: 0, staged: 0, stagedAliases: 0 });
   });
 
