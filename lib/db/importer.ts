@@ -55,7 +55,7 @@ export interface ImportCallbacks {
   /** May return a promise, which the reading waits for: a worker yields there to hear a cancel. */
   onProgress?(progress: ImportProgress): void | Promise<void>;
   signal?: AbortSignal;
-  /** Stores a staging record, resolving once it is stored: by default here, in a worker on another thread (see StagingBeside). */
+  /** Stores a staging record, resolving once it is stored; by default on this thread. The import's worker hands them to another (see StagingBeside). */
   stage?(batch: StagedBatch): Promise<unknown>;
 }
 

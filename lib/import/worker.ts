@@ -34,7 +34,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
       // Asked only to know a file an earlier release imported: a file moved meanwhile is said as the print's is.
       const sha256 = () => sha256OfStream(stream()).catch((error: unknown) => Promise.reject(unreadable(file.name, error instanceof Error ? error.message : String(error))));
       const db = await openTiermarkDB();
-      const staging = new StagingBeside(new Worker(new URL('./stage-worker.ts', import.meta.url), { type: 'module' }), (batch) => db.put('staged', batch));
+      const staging = new StagingBeside(() => new Worker(new URL('./stage-worker.ts', import.meta.url), { type: 'module' }), (batch) => db.put('staged', batch));
       let lastPost = 0;
       const record = await importFile(
         db,

@@ -11,6 +11,7 @@ class FakeWorker implements StagingPort {
   onerror: ((event: ErrorEvent) => void) | null = null;
   readonly asked: StageRequest[] = [];
   stored: number[] = [];
+  started = 0;
   terminated = false;
   postMessage(request: StageRequest): void {
     this.asked.push(structuredClone(request));
@@ -32,7 +33,7 @@ function staging() {
   const worker = new FakeWorker();
   const here: number[] = [];
   let full = false;
-  const beside = new StagingBeside(worker, async (stagedBatch) => {
+  const beside = new StagingBeside(() => ((worker.started += 1), worker), async (stagedBatch) => {
     if (full) throw new DOMException('The disk is full', 'QuotaExceededError');
     here.push(stagedBatch.seq);
   });
@@ -49,8 +50,9 @@ async function stateOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('staging records put by another thread', () => {
-  it('resolves each record once the other thread stored it, in any order, and puts none here', async () => {
+  it('starts the other thread with the first record, and resolves each once that thread stored it, in any order', async () => {
     const { worker, here, beside } = staging();
+    expect(worker.started).toBe(0);
     const written = [1, 2, 3].map((seq) => beside.stage(batch(seq)));
     expect(worker.asked.map((request) => request.batch)).toEqual([batch(1), batch(2), batch(3)]);
     worker.reply(worker.asked[2]!.id);
@@ -59,7 +61,7 @@ describe('staging records put by another thread', () => {
     expect(await stateOf(written[1]!)).toBe('pending');
     worker.reply(worker.asked[1]!.id);
     await written[1];
-    expect({ there: worker.stored, here }).toEqual({ there: [3, 1, 2], here: [] });
+    expect({ there: worker.stored, here, started: worker.started }).toEqual({ there: [3, 1, 2], here: [], started: 1 });
   });
 
   it('puts a record here that the other thread could not, and every later one', async () => {
