@@ -39,6 +39,15 @@ describe('a file read a piece at a time into one buffer', () => {
     expect(kept.map((piece) => piece.byteLength)).toEqual([0, 0, 0]);
   });
 
+  it('reads a file whose stream is not a byte stream (an older browser’s) in the stream’s own chunks', async () => {
+    const bytes = Uint8Array.from({ length: 10_000 }, (_, i) => (i * 7) & 0xff);
+    const chunks = [bytes.slice(0, 3000), bytes.slice(3000, 9000), bytes.slice(9000)];
+    const olderFile = { stream: () => new ReadableStream<Uint8Array>({ pull: (controller) => void (chunks.length > 0 ? controller.enqueue(chunks.shift()!) : controller.close()) }) } as unknown as Blob;
+    const pieces = await collected(piecesOf(olderFile, 4096));
+    expect(pieces.map((piece) => piece.length)).toEqual([3000, 6000, 1000]);
+    expect(Buffer.concat(pieces)).toEqual(Buffer.from(bytes));
+  });
+
   it('stops reading when its reader stops, and the file can be read again', async () => {
     const file = new Blob([new Uint8Array(50_000).fill(1)]);
     let pieces = 0;
