@@ -429,15 +429,18 @@ async function scoreSlice(db: Database, { start, population, buckets }: Customer
     parts.scored += to - from;
   }
   work.spent?.('score');
+  // Made while the slice before is still being written: its transaction blocks this one's.
+  const outcomes = [...profiles].map(([bucket, map]) => storedOutcomes(bucket, built, map));
+  const blocks = work.tableBlocks ? table.takeBlocks() : [];
   await work.committing;
   const range = IDBKeyRange.bound(start, start + CHUNK - 1);
   const tx = db.transaction(['profiles', 'followups', 'customerTable'], 'readwrite');
   const previous = await tx.objectStore('followups').getAll(range);
   const writes: Promise<unknown>[] = [
     tx.objectStore('profiles').delete(range),
-    ...[...profiles].map(([bucket, map]) => tx.objectStore('profiles').put(storedOutcomes(bucket, built, map))),
+    ...outcomes.map((stored) => tx.objectStore('profiles').put(stored)),
     // The table's text as it fills, under the new build: held to the end, a million customers' took some 400 MB.
-    ...(work.tableBlocks ? putTableBlocks(tx.objectStore('customerTable'), built, table.takeBlocks()) : []),
+    ...putTableBlocks(tx.objectStore('customerTable'), built, blocks),
   ];
   for (const stored of previous) if (!raised.has(stored.bucket)) raised.set(stored.bucket, {});
   const before = new Map(previous.map((stored) => [stored.bucket, stored]));
