@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { FIXTURES, SHARED_DATA } from '../helpers';
@@ -73,6 +73,19 @@ export async function generateShopifyRows(target: string, rows: number, firstCop
     for (let k = firstCopy; k < firstCopy + copies; k += 1) yield copyOf(body, k);
   })());
   return { rows: copies * bodyRows, bytes, copies };
+}
+
+/**
+ * Writes copies of the export until the file holds at least `wanted` of what `countIn` counts in a
+ * file: its buyers, their emails, its orders. One copy is written beside it and counted first;
+ * every copy holds as many.
+ */
+export async function generateShopifyHolding(target: string, wanted: number, countIn: (path: string) => number, lastDay?: string): Promise<{ rows: number; bytes: number; copies: number }> {
+  const sample = `${target}.one-copy.csv`;
+  const { rows } = await generateShopifyRows(sample, 1);
+  const perCopy = countIn(sample);
+  rmSync(sample);
+  return generateShopifyRows(target, Math.ceil((wanted / perCopy) * rows), 0, lastDay);
 }
 
 /**

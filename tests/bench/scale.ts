@@ -17,7 +17,7 @@ import { isoDay, localDayNumber } from '../../lib/time';
 import type { TouchedRescore } from '../../lib/db/touched';
 import type { RescoreStatus } from '../../lib/db/profiles';
 import { measureCommand } from './command';
-import { benchSource, generateShopifyDay, generateShopifyRows } from './generate';
+import { benchSource, generateShopifyDay, generateShopifyHolding } from './generate';
 import { watchBrowserMemory } from './memory';
 import { firstLoadAfterStart, sellerPageBench } from './seller-page';
 
@@ -83,19 +83,16 @@ const pastSnapshotsRecord = (page: Page) =>
 /** An instant in the bench's day of orders: the last day whose orders are all past (the export's times are as far west as UTC−8). */
 const DAY_OF_ORDERS = Date.now() - 32 * 3_600_000;
 
-/** Line-item rows that give about `customers` customers: the source export's own ratio, counted once. */
-async function rowsFor(customers: number): Promise<number> {
-  const sample = join(OUT, 'scale-sample.csv');
-  const { rows } = await generateShopifyRows(sample, 1);
-  const { data } = Papa.parse<Record<string, string>>(readFileSync(sample, 'utf8'), { header: true, skipEmptyLines: true });
-  const buyers = new Set(data.map((row) => (row.Email || row.Name || '').toLowerCase())).size;
-  return Math.ceil((customers / buyers) * rows);
+/** The buyers of a Shopify export, counted as the import keys them: by email, else by name. */
+function buyersIn(path: string): number {
+  const { data } = Papa.parse<Record<string, string>>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true });
+  return new Set(data.map((row) => (row.Email || row.Name || '').toLowerCase())).size;
 }
 
 async function measureSize(customers: number): Promise<Figures> {
   const file = join(OUT, `scale-${customers}.csv`);
   // A live shop: its last orders the day before the day's import (see `importDay`), so the rules raise follow-ups as in a real one.
-  const generated = await generateShopifyRows(file, await rowsFor(customers), 0, isoDay(localDayNumber(DAY_OF_ORDERS, 'UTC') - 1));
+  const generated = await generateShopifyHolding(file, customers, buyersIn, isoDay(localDayNumber(DAY_OF_ORDERS, 'UTC') - 1));
   console.log(`\n## ${customers.toLocaleString('en')} customers: ${generated.rows.toLocaleString('en')} rows, ${fmt(generated.bytes / 1e6, 0)} MB`);
   // A kept profile that holds the shop already: only the pages are measured (for work on them, without the import's half hour).
   const kept = process.env.TIERMARK_SCALE_PROFILE;

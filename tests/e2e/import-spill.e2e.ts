@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEMORY_BUDGET } from '../../lib/db/importer';
 import type { ImportRecord } from '../../lib/db/ledger';
 import { orderOfStored, type StoredOrder } from '../../lib/db/stored-orders';
-import { generateShopifyRows } from '../bench/generate';
+import { generateShopifyHolding } from '../bench/generate';
 import { openEmptyDashboard, storedEntries, storedRecords, type LoadedExtension } from './extension';
 
 /** The order numbers of a Shopify export, counted here: the first column of every row, once each. */
@@ -21,11 +21,9 @@ describe('a file with more orders than an import holds in memory', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tiermark-spill-'));
-    const sample = join(dir, 'sample.csv');
-    const { rows } = await generateShopifyRows(sample, 1);
     file = join(dir, 'orders_export.csv');
     // A tenth more orders than the import holds before it stages them in IndexedDB.
-    await generateShopifyRows(file, Math.ceil(((MEMORY_BUDGET * 1.1) / orderNamesIn(sample).size) * rows), 0, '2026-11-19');
+    await generateShopifyHolding(file, MEMORY_BUDGET * 1.1, (path) => orderNamesIn(path).size, '2026-11-19');
     ({ browser, page } = await openEmptyDashboard());
   });
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketOf, BUCKETS } from '../../lib/db/buckets';
 import type { RescoreStatus } from '../../lib/db/profiles';
 import type { Customer } from '../../lib/model';
-import { generateShopifyRows } from '../bench/generate';
+import { generateShopifyHolding } from '../bench/generate';
 import { importAndScore, openEmptyDashboard, storedEntries, storedRecord, type LoadedExtension } from './extension';
 
 /** From this many customers the whole rescore scores half the buckets on a second thread (lib/background/part-thread.ts). */
@@ -21,12 +21,10 @@ describe('a shop large enough to score on two threads', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tiermark-large-'));
-    // Copies of a Shopify export, each with its own buyers, until the file holds enough of them.
-    const sample = join(dir, 'sample.csv');
-    const { rows } = await generateShopifyRows(sample, 1);
     file = join(dir, 'orders_export.csv');
-    // More emails than customers come of it (about 4 to 3): 1.6 times the threshold's in emails is some 24,000 customers.
-    await generateShopifyRows(file, Math.ceil(((HELPED_FROM * 1.6) / emailsIn(sample).size) * rows), 0, '2026-11-19');
+    // Copies of a Shopify export, each with its own buyers. More emails than customers come of it
+    // (about 4 to 3): 1.6 times the threshold's in emails is some 24,000 customers.
+    await generateShopifyHolding(file, HELPED_FROM * 1.6, (path) => emailsIn(path).size, '2026-11-19');
     ({ browser, page } = await openEmptyDashboard());
   });
   afterAll(async () => {
