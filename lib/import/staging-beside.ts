@@ -50,16 +50,22 @@ export class StagingBeside {
       if (!waiting) return;
       this.pending.delete(reply.id);
       if (!('error' in reply)) return waiting.resolve();
-      this.failed = true;
+      this.fail(reply.error);
       this.here(waiting);
     };
-    port.onerror = () => {
-      this.failed = true;
+    port.onerror = (event) => {
+      this.fail(event.message || 'it did not start');
       port.terminate();
       for (const waiting of this.pending.values()) this.here(waiting);
       this.pending.clear();
     };
     return port;
+  }
+
+  /** From now on records are put here; said once, as the rescore's second thread says its failure. */
+  private fail(why: string): void {
+    if (!this.failed) console.warn(`Tiermark: the staging worker failed (${why}); the import stages on its own thread.`);
+    this.failed = true;
   }
 
   private here({ batch, resolve, reject }: Waiting): void {

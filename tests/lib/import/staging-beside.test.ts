@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StagingBeside, type StagingPort } from '../../../lib/import/staging-beside';
 import type { StagedBatch } from '../../../lib/db/staged-orders';
 import type { StageReply, StageRequest } from '../../../lib/import/worker-protocol';
@@ -64,7 +64,8 @@ describe('staging records put by another thread', () => {
     expect({ there: worker.stored, here, started: worker.started }).toEqual({ there: [3, 1, 2], here: [], started: 1 });
   });
 
-  it('puts a record here that the other thread could not, and every later one', async () => {
+  it('puts a record here that the other thread could not, and every later one, and says so once', async () => {
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const { worker, here, beside } = staging();
     const first = beside.stage(batch(1));
     const second = beside.stage(batch(2));
@@ -76,6 +77,8 @@ describe('staging records put by another thread', () => {
     worker.reply(worker.asked[1]!.id);
     await second;
     expect({ there: worker.stored, here }).toEqual({ there: [2], here: [1, 3] });
+    expect(warned.mock.calls).toEqual([[expect.stringContaining('UnknownError: the database could not be opened')]]);
+    warned.mockRestore();
   });
 
   it('puts here what a worker that failed to start was asked, and stops it', async () => {
