@@ -58,22 +58,25 @@ export type TableColumn = (({ kind: 'number' } & NumberCoding) | { kind: 'text';
 export const TABLE_LAYOUT = 9;
 
 /**
- * Rows per record of the blocked records: a window of 40 rows reads at most 40 small `rows`
- * blocks. Both are sized to stay under 64 kB, above which Chromium keeps a record in a file of
- * its own, read far more slowly than the many small records of a range.
+ * Lines per record of the blocked records, sized to be over 64 kB for most shops' lines (a row's
+ * is some 100–200 bytes, a search line's 20–50). Chromium keeps a record over 64 kB in a file of
+ * its own, and one under it in its database, whose writing and deleting cost its own process some
+ * 20 ms a MB: at a million customers, the rescore's 225 MB of blocks under 64 kB took that process
+ * some 4.5 s to write and 5.5 s to delete, against about 1 s each for files. A window of 40 rows
+ * still reads at most 40 blocks.
  */
 export interface TableBlocks {
   rows: number;
   search: number;
 }
-export const TABLE_BLOCKS: TableBlocks = { rows: 128, search: 1024 };
+export const TABLE_BLOCKS: TableBlocks = { rows: 512, search: 4096 };
 
 /**
- * Search blocks per read while the text is read ahead: a sort asked for meanwhile waits for one
- * read at most. At a million customers a read of 64 blocks (about 4 MB) held a sort change for a
- * few hundred milliseconds; 16 are about 1 MB.
+ * Search lines per read while the text is read ahead: a sort asked for meanwhile waits for one
+ * read at most. At a million customers a read of 64 blocks of 1,024 (about 4 MB) held a sort
+ * change for a few hundred milliseconds; 16,384 lines are about 1 MB.
  */
-const SEARCH_BLOCKS_PER_READ = 16;
+const SEARCH_LINES_PER_READ = 16_384;
 
 /** The order the Customers page opens in: the rescore writes it, so the first rows need no sort. */
 export const OPENING_ORDER = { sortBy: 'monetary', ascending: false } as const;
@@ -747,10 +750,12 @@ interface Listing {
 /** The occasions' records: over a patch, read and rebuilt together. */
 const OCCASIONS: readonly string[] = ['occasionEnd', 'occasionDay', 'occasionSpend'];
 
-/** `rows` blocks kept for the next windows: a scroll back and forth reads none again, a long one does not fill the worker. */
-const ROW_BLOCKS_KEPT = 128;
-/** `rows` blocks read at once by an export: a million members are read in pieces. */
-const ROW_BLOCKS_PER_READ = 256;
+/** Rows of `rows` blocks kept for the next windows: a scroll back and forth reads none again, a long one does not fill the worker. */
+const ROWS_KEPT = 65_536;
+/** Rows of `rows` blocks read at once by an export: a million members are read in pieces. */
+const ROWS_PER_READ = 32_768;
+/** Whole blocks of `size` lines in `lines`, at least one (a table keeps the block sizes it was written with). */
+const blocksIn = (lines: number, size: number) => Math.max(1, Math.floor(lines / size));
 
 /**
  * Answers queries over the table, reading each column the first time a query needs it, and only
@@ -805,7 +810,8 @@ export class CustomerTable {
   async warm(): Promise<void> {
     await this.need(['keyHash']);
     const names = this.searchBlocks();
-    for (let at = 0; at < names.length; at += SEARCH_BLOCKS_PER_READ) await this.need(names.slice(at, at + SEARCH_BLOCKS_PER_READ));
+    const perRead = blocksIn(SEARCH_LINES_PER_READ, this.head.blocks.search);
+    for (let at = 0; at < names.length; at += perRead) await this.need(names.slice(at, at + perRead));
   }
 
   /** Loads the columns not loaded yet; a column already being read (the search text, read ahead) is waited for, not read twice. */
@@ -913,7 +919,7 @@ export class CustomerTable {
       this.rowBlocks.set(block, lines);
     }
     for (const block of this.rowBlocks.keys()) {
-      if (this.rowBlocks.size <= ROW_BLOCKS_KEPT) break;
+      if (this.rowBlocks.size <= blocksIn(ROWS_KEPT, size)) break;
       this.rowBlocks.delete(block);
     }
     return lines;
@@ -1344,7 +1350,7 @@ export class CustomerTable {
     const { rows, held } = await this.segmentRows(segment, shop);
     // Rows ascend, so each piece covers a run of blocks, read once.
     const members: SegmentMember[] = [];
-    const span = ROW_BLOCKS_PER_READ * head.blocks.rows;
+    const span = blocksIn(ROWS_PER_READ, head.blocks.rows) * head.blocks.rows;
     for (let at = 0, end = 0; at < rows.length; at = end) {
       const past = (Math.floor(rows[at]! / span) + 1) * span;
       while (end < rows.length && rows[end]! < past) end += 1;
