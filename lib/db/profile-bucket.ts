@@ -114,23 +114,26 @@ export type StoredProfile = Profile | UnscoredProfile;
 
 export const isScored = (profile: StoredProfile): profile is Profile => 'facts' in profile;
 
-/** A customer as the whole rescore scored them: the profile, and the standing before it was scored with. */
-export interface ScoredProfile {
-  profile: Profile;
-  previous: Standing | null;
-}
+/**
+ * A bucket's `v: 3` text as the whole rescore writes it, made a customer at a time: each row's text
+ * as the customer is scored, so no profile (and its facts) is held to the end of the slice, where
+ * the collector had to carry a slice's thousands of them out of its young generation.
+ */
+export class OutcomesText {
+  private readonly looks = outcomeLooks();
+  private readonly rows: string[] = [];
 
-/** The `v: 3` text of a bucket, in parts (see `profilesTextParts`). */
-function outcomesTextParts(built: string, scored: Iterable<ScoredProfile>): string[] {
-  const { looks, lookOf } = outcomeLooks();
-  const rows: OutcomeBucket['rows'] = {};
-  for (const { profile, previous: p } of scored) {
-    rows[profile.key] = [
-      profile.tier ? lookOf(profile.tier) : -1, profile.badges.map(lookOf), profile.treatments.map(lookOf), profile.followUps,
-      p ? [p.day, p.tier, p.segment, p.stage, p.tierSince, p.segmentSince] : 0,
-    ];
+  /** A customer's outcomes, and where they stood before they were scored. */
+  add({ key, tier, badges, treatments, followUps }: Profile, p: Standing | null): void {
+    const { lookOf } = this.looks;
+    const row: OutcomeBucket['rows'][string] = [tier ? lookOf(tier) : -1, badges.map(lookOf), treatments.map(lookOf), followUps, p ? [p.day, p.tier, p.segment, p.stage, p.tierSince, p.segmentSince] : 0];
+    // The rows object's JSON, a key at a time (a key is never a number, so JSON keeps their order).
+    this.rows.push(`${JSON.stringify(key)}:${JSON.stringify(row)}`);
   }
-  return [`{"v":3,"built":${JSON.stringify(built)},"looks":${JSON.stringify(looks)},"rows":`, JSON.stringify(rows), '}'];
+
+  stored(bucket: number, built: string): ProfileBytes {
+    return { bucket, utf8: utf8Of([`{"v":3,"built":${JSON.stringify(built)},"looks":${JSON.stringify(this.looks.looks)},"rows":{`, this.rows.join(','), '}}']) };
+  }
 }
 
 /**
@@ -147,9 +150,6 @@ export interface ProfileBytes {
 export type StoredProfiles = StoredBucket | ProfileBytes;
 
 export const storedProfiles = (bucket: number, profiles: Iterable<Profile>): ProfileBytes => ({ bucket, utf8: utf8Of(profilesTextParts(profiles)) });
-
-/** A bucket as the whole rescore writes it: what it decided for each customer, under its build (`v: 3`). */
-export const storedOutcomes = (bucket: number, built: string, scored: Iterable<ScoredProfile>): ProfileBytes => ({ bucket, utf8: utf8Of(outcomesTextParts(built, scored)) });
 
 /** A bucket as text, as releases before bytes stored it. */
 export const profilesAsText = (stored: StoredProfiles): StoredBucket => ('utf8' in stored ? { bucket: stored.bucket, json: textOfUtf8(stored.utf8) } : stored);

@@ -14,7 +14,7 @@ import { localDayNumber } from '../time';
 import { historiesOfStored, type StoredOrder } from './stored-orders';
 import { BUCKETS, readBucket, storedCustomers, withChanges, type StoredCustomers } from './buckets';
 import type { Profile, RescoreStatus } from './profiles';
-import { storedOutcomes, type ScoredProfile } from './profile-bucket';
+import { OutcomesText, type ProfileBytes } from './profile-bucket';
 import { customerInBucket, digestsOf, profileBases, profileBaseId, type ProfileBase } from './profile-facts';
 import { historyOf } from './profile-scoring';
 import { activeRuleFiles } from './rule-files';
@@ -397,11 +397,11 @@ async function scoreSlice(db: Database, { start, population, buckets }: Customer
   // A seller page's badges are answered between customers: a slice scored at once kept them waiting
   // half a second at a million customers.
   const breathe = pacer(TURN_MS);
-  const profiles = new Map<number, ScoredProfile[]>();
+  const outcomes: ProfileBytes[] = [];
   const raised = new Map<number, Record<string, FollowUpRecord>>();
   for (const { bucket, from, to } of buckets) {
     if (to === from) continue;
-    const map: ScoredProfile[] = [];
+    const text = new OutcomesText();
     const followUps: Record<string, FollowUpRecord> = {};
     for (let slot = from; slot < to; slot += 1) {
       // The clock looked at every few customers, and an await only when it is time for a turn.
@@ -415,7 +415,7 @@ async function scoreSlice(db: Database, { start, population, buckets }: Customer
       // Hidden on pages: not in the index, so no page badges them.
       if (!history.notes?.hideOnPages) badgeIndex.addCustomer(history.customer, badgeIndex.lookOf(outcome.tier, outcome.badges));
       table.add(history.customer, facts, outcome.tier, outcome.badges, outcome.treatments, history, outcome.missed, hashes);
-      map.push({ profile, previous });
+      text.add(profile, previous);
       const tallied = talliedOf(history.customer, facts, outcome);
       const shop = talliesOf(parts, key);
       tallyCustomer(overview.all, tallied);
@@ -424,13 +424,12 @@ async function scoreSlice(db: Database, { start, population, buckets }: Customer
       tallyForecast(forecast.all, facts);
       tallyForecast(shop.forecast, facts);
     }
-    profiles.set(bucket, map);
+    outcomes.push(text.stored(bucket, built));
     raised.set(bucket, followUps);
     parts.scored += to - from;
   }
   work.spent?.('score');
   // Made while the slice before is still being written: its transaction blocks this one's.
-  const outcomes = [...profiles].map(([bucket, map]) => storedOutcomes(bucket, built, map));
   const blocks = work.tableBlocks ? table.takeBlocks() : [];
   await work.committing;
   const range = IDBKeyRange.bound(start, start + CHUNK - 1);

@@ -20,17 +20,21 @@ import { collected, FIXTURES, importable } from '../../helpers';
 const scoredByBuild = vi.hoisted(() => new Map<string, Map<string, Profile>>());
 vi.mock('../../../lib/db/profile-bucket', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../../lib/db/profile-bucket')>();
-  return {
-    ...original,
-    storedOutcomes: (bucket: number, built: string, scored: Iterable<import('../../../lib/db/profile-bucket').ScoredProfile>) => {
-      const list = [...scored];
+  class OutcomesText extends original.OutcomesText {
+    private readonly held: Profile[] = [];
+    override add(profile: Profile, previous: Parameters<InstanceType<typeof original.OutcomesText>['add']>[1]): void {
+      // As a profile's text would have held it: an unknown number is null, a fact the customer lacks left out.
+      this.held.push(JSON.parse(JSON.stringify(profile)) as Profile);
+      super.add(profile, previous);
+    }
+    override stored(bucket: number, built: string) {
       let profiles = scoredByBuild.get(built);
       if (!profiles) scoredByBuild.set(built, (profiles = new Map()));
-      // As a profile's text would have held it: an unknown number is null, a fact the customer lacks left out.
-      for (const { profile } of list) profiles.set(profile.key, JSON.parse(JSON.stringify(profile)) as Profile);
-      return original.storedOutcomes(bucket, built, list);
-    },
-  };
+      for (const profile of this.held) profiles.set(profile.key, profile);
+      return super.stored(bucket, built);
+    }
+  }
+  return { ...original, OutcomesText };
 });
 
 const ZONE = 'Asia/Shanghai';
