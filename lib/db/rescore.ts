@@ -69,22 +69,25 @@ interface CustomerSlice {
   buckets: Array<{ bucket: number; from: number; to: number }>;
 }
 
-/** Every customer of the store, a slice of buckets at a time (from each of `starts` in turn), without what staff keep for them. */
-async function* customerSlices(db: Database, starts: readonly number[]): AsyncGenerator<Array<{ bucket: number; customers: StoredCustomer[] }>> {
+/**
+ * Every customer of the store, a slice of buckets at a time (from each of `starts` in turn), without
+ * what staff keep for them. A bucket is parsed only when its customers are asked for: a slice's
+ * parsed at once outlived the collector's young generation, which then had to carry them out.
+ */
+async function* customerSlices(db: Database, starts: readonly number[]): AsyncGenerator<Array<{ bucket: number; customers: () => StoredCustomer[] }>> {
   for await (const { customers } of bucketSlices(db, ['customers'], CHUNK, starts)) {
     const undigested = customers.filter((stored) => stored.digests === undefined).map((stored) => stored.bucket);
     const digested = new Map((await withDigests(db, undigested)).map((stored) => [stored.bucket, stored]));
-    const buckets = customers.map((read) => {
+    yield customers.map((read) => {
       const stored = digested.get(read.bucket) ?? read;
-      const records = readBucket<Customer>(stored);
-      const digests = digestsOf(stored) ?? {};
-      return {
-        bucket: stored.bucket,
+      const customersOf = () => {
+        const records = readBucket<Customer>(stored);
+        const digests = digestsOf(stored) ?? {};
         // As a reader of a profile scores them again (profile-facts.ts).
-        customers: Object.keys(records).map((key) => customerInBucket(records, digests, key, undefined, undefined)!),
+        return Object.keys(records).map((key) => customerInBucket(records, digests, key, undefined, undefined)!);
       };
+      return { bucket: stored.bucket, customers: customersOf };
     });
-    yield buckets;
   }
 }
 
@@ -106,7 +109,7 @@ async function readInto(db: Database, starts: readonly number[], builder: Popula
   for await (const buckets of customerSlices(db, starts)) {
     for (const { bucket, customers } of buckets) {
       const from = builder.size;
-      for (const stored of customers) builder.add(stored);
+      for (const stored of customers()) builder.add(stored);
       slots.set(bucket, { from, to: builder.size });
     }
   }
