@@ -432,7 +432,7 @@ async function scoreSlice(db: Database, { start, population, buckets }: Customer
     parts.scored += to - from;
   }
   work.spent?.('score');
-  // Made while the slice before is still being written: its transaction blocks this one's.
+  // Taken while the slice before is still being written: its transaction blocks this one's.
   const blocks = work.tableBlocks ? table.takeBlocks() : [];
   await work.committing;
   const range = IDBKeyRange.bound(start, start + CHUNK - 1);
