@@ -58,12 +58,13 @@ export type TableColumn = (({ kind: 'number' } & NumberCoding) | { kind: 'text';
 export const TABLE_LAYOUT = 9;
 
 /**
- * Lines per record of the blocked records, sized to be over 64 kB for most shops' lines (a row's
- * is some 100–200 bytes, a search line's 20–50). Chromium keeps a record over 64 kB in a file of
- * its own, and one under it in its database, whose writing and deleting cost its own process some
- * 20 ms a MB: at a million customers, the rescore's 225 MB of blocks under 64 kB took that process
- * some 4.5 s to write and 5.5 s to delete, against about 1 s each for files. A window of 40 rows
- * still reads at most 40 blocks.
+ * Lines per record of the blocked records. Chromium keeps a record over 64 kB in a file of its own,
+ * and one under it in its database, whose writing and deleting cost its own process some 20 ms a
+ * MB: at a million customers, the rescore's 225 MB of blocks under 64 kB took that process some
+ * 4.5 s to write and 5.5 s to delete, against about 1 s each for files. A block is over 64 kB where
+ * its rows average over 128 bytes (a Shopify buyer's with an email is some 190, a Chinese name
+ * counts two bytes a character) and its search lines over 16; shorter lines still make smaller
+ * blocks, at the old cost. A window of 40 rows reads at most 40 blocks.
  */
 export interface TableBlocks {
   rows: number;
