@@ -42,7 +42,8 @@ export interface ImportRecord {
   /** Why it failed, in words for the seller; plain text for an unforeseen error, or from before texts were bilingual. */
   error: Localised | string | null;
   /** Time spent reading (parse and stage), saving orders and building customers, and hashing the file beside the reading, in ms. */
-  timings: { hashMs?: number; readMs?: number; saveMs?: number; customersMs?: number };
+  /** `beside`: the groups and ranges of identifiers a thread beside the import's committed (see CommitThread). */
+  timings: { hashMs?: number; readMs?: number; saveMs?: number; customersMs?: number; beside?: number };
 }
 
 /**

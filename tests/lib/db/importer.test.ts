@@ -240,6 +240,24 @@ describe('importing into IndexedDB', () => {
     expect(await snapshot(db)).toMatchObject({ customers: 4, orders: 9, staged: 0, stagedAliases: 0 });
   });
 
+  it('after a closed tab: a commit run again keeps every identifier its first run staged', async () => {
+    const db = await freshDb();
+    const done = await importFile(db, await fixtureFile('shopify-orders-79.csv'), {});
+    const template = (await getCustomerEntry(db, 'shopify:ada@example.com'))!.orders[0]!;
+    const group = groupOf(bucketOf('shopify:ada@example.com'));
+    await db.put('imports', { ...done, id: 'committing', hash: 'c', status: 'committing', commitFrom: 'staging', ordersAdded: 0, customersTouched: 0 });
+    await db.put('staged', { importId: 'committing', group, seq: 1, packed: packOrders([{ order: { ...template, key: 'shopify:#3000', orderId: '#3000', importId: 'committing' }, continuation: null }]) });
+    // The first run committed the last group only: its one staged record is numbered where this group's
+    // record for the same range would be, were records numbered from how many there are.
+    const pass = Math.floor((bucketOf('order:#3000') * 16) / 1024);
+    await db.put('stagedAliases', { importId: 'committing', seq: pass * 2 ** 32 + 1 + group + 1, json: JSON.stringify([['email:last-group@example.com', 'shopify:grace@example.com']]) });
+
+    await recoverImports(db, () => false);
+    expect(await customersForAlias(db, 'order:#3000')).toEqual(['shopify:ada@example.com']);
+    expect(await customersForAlias(db, 'email:last-group@example.com')).toEqual(['shopify:grace@example.com']);
+    expect(await snapshot(db)).toMatchObject({ orders: 8, staged: 0, stagedAliases: 0 });
+  });
+
   it('after a closed tab while saving from memory: the saved part stays whole and findable, the import is marked incomplete', async () => {
     const db = await freshDb();
     const done = await importFile(db, await fixtureFile('shopify-orders-79.csv'), {});
