@@ -1,4 +1,5 @@
 import type { ImportProgress } from '../db/importer';
+import type { CommitPlan, CommitTally } from '../db/commit';
 import type { ImportRecord } from '../db/ledger';
 import type { StreamSettings } from './stream';
 import type { Localised } from '../localised';
@@ -27,3 +28,7 @@ export const importLockName = (importId: string) => `${LOCK_PREFIX}${importId}`;
 export function importIdOfLock(name: string): string | null {
   return name.startsWith(LOCK_PREFIX) ? name.slice(LOCK_PREFIX.length) : null;
 }
+
+/** Import worker → commit worker: the commit's plan, then a group or a range of identifiers at a time; a reply says what a group did, or why it failed. */
+export type CommitRequest = { id: number; plan: CommitPlan } | { id: number; group: number } | { id: number; pass: number; staging: boolean };
+export type CommitReply = { id: number; tally?: CommitTally } | { id: number; error: string };

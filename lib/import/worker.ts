@@ -4,6 +4,7 @@ import { importFile } from '../db/importer';
 import { sha256OfStream } from './encoding';
 import { piecesOf } from './file-pieces';
 import { StagingBeside } from './staging-beside';
+import { CommitThread } from './commit-beside';
 import { importLockName, type HashReply, type WorkerReply, type WorkerRequest } from './worker-protocol';
 import { both, SellerError, sellerText } from '../localised';
 import { pause } from '../pace';
@@ -43,6 +44,7 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
         {
           signal: controller.signal,
           stage: (batch) => staging.stage(batch),
+          commitBeside: new CommitThread(() => new Worker(new URL('./commit-worker.ts', import.meta.url), { type: 'module' })),
           onProgress: (progress) => {
             // Progress is for eyes: a few updates a second are plenty.
             const now = performance.now();

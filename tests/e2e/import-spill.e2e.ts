@@ -31,7 +31,7 @@ describe('a file with more orders than an import holds in memory', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stages them as it reads, on a thread of their own, then saves every one and leaves nothing staged', async () => {
+  it('stages them as it reads, on a thread of their own, then saves every one on two threads and leaves nothing staged', async () => {
     const names = orderNamesIn(file);
     expect(names.size).toBeGreaterThan(MEMORY_BUDGET);
     const workers: string[] = [];
@@ -46,7 +46,10 @@ describe('a file with more orders than an import holds in memory', () => {
     expect(stored).toHaveLength(names.size);
     expect(new Set(stored)).toEqual(names);
     expect(await storedRecords(page, 'staged')).toEqual([]);
-    // The import's worker started the one that stages beside it (see StagingBeside).
+    // The import's worker started the one that stages beside it (see StagingBeside), and the one
+    // that commits beside it (see CommitThread), which committed groups and ranges of identifiers.
     expect(workers.filter((url) => /\/stage-worker-[\w-]+\.js$/.test(url))).toHaveLength(1);
+    expect(workers.filter((url) => /\/commit-worker-[\w-]+\.js$/.test(url))).toHaveLength(1);
+    expect(record!.timings.beside).toBeGreaterThan(0);
   });
 });
