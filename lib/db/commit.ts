@@ -112,12 +112,13 @@ export interface CommitTally {
 
 export const emptyTally = (): CommitTally => ({ ordersAdded: 0, ordersUpdated: 0, customersTouched: 0, rejections: [], clashed: { orders: 0, rows: 0, first: null } });
 
-function addTally(into: CommitTally, from: CommitTally): void {
+export function addTally(into: CommitTally, from: CommitTally): void {
   into.ordersAdded += from.ordersAdded;
   into.ordersUpdated += from.ordersUpdated;
   into.customersTouched += from.customersTouched;
   if (from.earliestChangedAt !== undefined) into.earliestChangedAt = Math.min(into.earliestChangedAt ?? Infinity, from.earliestChangedAt);
-  into.rejections.push(...from.rejections);
+  // A loop, not a spread: a group may refuse more rows than a call takes arguments.
+  for (const rejection of from.rejections) into.rejections.push(rejection);
   into.clashed.orders += from.clashed.orders;
   into.clashed.rows += from.clashed.rows;
   const first = from.clashed.first;
@@ -366,7 +367,7 @@ function tallied(record: ImportRecord, tally: CommitTally): void {
   });
   if (tally.earliestChangedAt !== undefined) record.earliestChangedAt = Math.min(record.earliestChangedAt ?? Infinity, tally.earliestChangedAt);
   const clashed = tally.clashed;
-  record.rejections.push(...tally.rejections);
+  for (const rejection of tally.rejections) record.rejections.push(rejection);
   if (clashed.orders === 0) return;
   record.rejections.sort((a, b) => a.row - b.row);
   Object.assign(record, { orders: record.orders - clashed.orders, rowsImported: record.rowsImported - clashed.rows, rowsRejected: record.rowsRejected + clashed.rows });

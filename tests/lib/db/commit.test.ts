@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, it, vi } from 'vitest';
-import { applyAliasPass, commitGroup, emptyTally, type CommitBeside } from '../../../lib/db/commit';
+import { addTally, applyAliasPass, commitGroup, emptyTally, type CommitBeside } from '../../../lib/db/commit';
 import { importFile } from '../../../lib/db/importer';
 import { customersForAlias, getCustomerEntry } from '../../../lib/db/customers';
 import { openTiermarkDB, storeCounts, type Database } from '../../../lib/db/schema';
@@ -139,6 +139,18 @@ describe('committing staged groups on a second thread', () => {
     expect(broken.records.map(ledgerOf)).toEqual(one.records.map(ledgerOf));
     expect(await contents(broken.db)).toEqual(await contents(one.db));
   }, 60_000);
+});
+
+describe('a tally of what groups did', () => {
+  it('sums a group that refused more rows than a call takes arguments (a big file into the wrong shop)', () => {
+    const reason = { en: 'order is already in this shop for another buyer', 'zh-CN': '订单在本店铺中属于另一位买家' };
+    const group = { ...emptyTally(), rejections: Array.from({ length: 300_000 }, (_, i) => ({ row: i + 2, reason })), clashed: { orders: 300_000, rows: 300_000, first: { row: 2, orderId: '#1' } } };
+    const sum = emptyTally();
+    addTally(sum, group);
+    addTally(sum, { ...emptyTally(), rejections: [{ row: 1, reason }], clashed: { orders: 1, rows: 1, first: { row: 1, orderId: '#0' } } });
+    expect(sum.rejections).toHaveLength(300_001);
+    expect(sum.clashed).toEqual({ orders: 300_001, rows: 300_001, first: { row: 1, orderId: '#0' } });
+  });
 });
 
 function textIn(warnings: ImportRecord['warnings'], match: RegExp): string {
