@@ -16,6 +16,7 @@ import { TABLE_LAYOUT } from '../../lib/customer-table';
 import { isoDay, localDayNumber } from '../../lib/time';
 import type { TouchedRescore } from '../../lib/db/touched';
 import type { RescoreStatus } from '../../lib/db/profiles';
+import type { ImportRecord } from '../../lib/db/ledger';
 import { measureCommand } from './command';
 import { benchSource, generateShopifyDay, generateShopifyHolding } from './generate';
 import { watchBrowserMemory } from './memory';
@@ -134,7 +135,7 @@ async function measureSize(customers: number): Promise<Figures> {
     else {
       const { importSeconds, importTimings, rescoreSeconds, rebuildSeconds, rebuilt } = shop;
       console.log(`import (dashboard)      ${fmt(importSeconds)} s`);
-      if (importTimings) console.log(`  in phases             ${Object.entries(importTimings).map(([phase, ms]) => `${phase.replace(/Ms$/, '')} ${fmt(ms / 1000)} s${phase === 'hashMs' ? ' (beside the read)' : ''}`).join(', ')}`);
+      if (importTimings) console.log(`  in phases             ${importPhases(importTimings)}`);
       console.log(`rescore                 ${fmt(rescoreSeconds)} s  (${scored.customers.toLocaleString('en')} customers)`);
       if (scored.phases) console.log(`  in phases             ${Object.entries(scored.phases).map(([phase, ms]) => `${phase} ${fmt(ms / 1000)} s`).join(', ')}`);
       console.log(`past months rebuilt     ${rebuilt!.of} month ends in ${fmt(rebuildSeconds)} s (${rebuilt!.state}${rebuilt!.error ? `: ${rebuilt!.error}` : ''}), ${fmt(rebuilt!.bytes / 1e6, 1)} MB kept  (a background job after the first import; no target)`);
@@ -198,7 +199,7 @@ async function measureSize(customers: number): Promise<Figures> {
     memory.phase("a day's orders");
     const day = await importDay(page, browser.extensionId, customers, generated.copies);
     console.log(`a day's orders          ${day.rows.toLocaleString('en')} rows, ${day.touched.toLocaleString('en')} customers touched (${fmt((100 * day.touched) / scored.customers)}%): import ${fmt(day.importSeconds)} s`);
-    if (day.importTimings) console.log(`  the import in phases  ${inPhases(day.importTimings).slice(2, -1)}`);
+    if (day.importTimings) console.log(`  the import in phases  ${importPhases(day.importTimings)}`);
     if (day.first?.state === 'done' && day.first.complete) {
       console.log(`  its rescore           the touched customers alone, every store and figure the pages read put right, in ${fmt(day.first.ms / 1000, 2)} s${inPhases(day.first.phases)}; no whole rescore after it  (target ≤ 5 s)  ${day.first.ms <= 5000 ? 'ok' : 'MISSED'}`);
     } else {
@@ -233,6 +234,10 @@ async function measureSize(customers: number): Promise<Figures> {
 }
 
 /** Phases in milliseconds (some named `…Ms`), said in seconds. */
+/** An import's phases, and how many groups and ranges of identifiers its commit did on the thread beside. */
+const importPhases = ({ beside, ...phases }: ImportRecord['timings']) =>
+  `${Object.entries(phases).map(([phase, ms]) => `${phase.replace(/Ms$/, '')} ${fmt(ms / 1000)} s${phase === 'hashMs' ? ' (beside the read)' : ''}`).join(', ')}${beside ? `; ${beside} of its commit's groups and ranges committed beside` : ''}`;
+
 const inPhases = (phases: Record<string, number> | undefined) => (phases ? ` (${Object.entries(phases).map(([phase, ms]) => `${phase.replace(/Ms$/, '')} ${fmt(ms / 1000, 2)} s`).join(', ')})` : '');
 
 /**
@@ -382,7 +387,7 @@ async function keptShop(page: Page, profile: string) {
 }
 
 /** The last import's own timings of its phases (ms), read in an extension page. */
-const importTimings = async (page: Page) => (await storedRecords<{ timings?: Record<string, number> }>(page, 'imports')).at(-1)?.timings ?? null;
+const importTimings = async (page: Page) => (await storedRecords<ImportRecord>(page, 'imports')).at(-1)?.timings ?? null;
 
 /** The stored customer table's layout, read in an extension page. */
 const tableLayout = async (page: Page) => (await storedRecord<{ layout: number }>(page, 'customerTable', 'head'))?.layout ?? null;
