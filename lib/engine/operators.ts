@@ -1,5 +1,5 @@
 import type { Localised } from '../localised';
-import type { Facts, FactSpec } from '../scoring/scorer';
+import type { FactSpec } from '../scoring/scorer';
 
 export type FactType = FactSpec['type'];
 
@@ -19,12 +19,12 @@ export interface OperatorSpec {
   value: ValueShape;
   evaluate(factValue: unknown, value: unknown): boolean;
   /**
-   * Optional: the condition `fact <operator> value`, for one constant value, as a test of a
-   * customer's facts, answering exactly as `evaluate` does (the differential tests check it). The
+   * Optional: the condition `<fact> <operator> value`, for one constant value, as a test of the
+   * fact's value, answering exactly as `evaluate` does (the differential tests check it). The
    * rules run it once per customer per condition: a closure with the comparison inline is several
    * times faster than a call through `evaluate`. Null to fall back on `evaluate`.
    */
-  against?(fact: string, value: unknown): ((facts: Facts) => boolean) | null;
+  against?(value: unknown): ((factValue: unknown) => boolean) | null;
 }
 
 export function defineOperator(spec: OperatorSpec): OperatorSpec {

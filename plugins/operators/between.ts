@@ -7,12 +7,9 @@ export default defineOperator({
   facts: ['number'],
   value: 'range',
   evaluate: (fact, range) => typeof fact === 'number' && Array.isArray(range) && fact >= range[0] && fact <= range[1],
-  against: (fact, range) => {
+  against: (range) => {
     if (!Array.isArray(range)) return null;
     const [min, max] = range as [number, number];
-    return (facts) => {
-      const value = facts[fact];
-      return typeof value === 'number' && value >= min && value <= max;
-    };
+    return (value) => typeof value === 'number' && value >= min && value <= max;
   },
 });

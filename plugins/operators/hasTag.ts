@@ -8,12 +8,9 @@ export default defineOperator({
   facts: ['string'],
   value: 'same',
   evaluate: (fact, tag) => typeof fact === 'string' && typeof tag === 'string' && fact.split(TAG_SEPARATOR).includes(tag.trim()),
-  against: (fact, tag) => {
+  against: (tag) => {
     if (typeof tag !== 'string') return null;
     const wanted = tag.trim();
-    return (facts) => {
-      const tags = facts[fact];
-      return typeof tags === 'string' && tags.split(TAG_SEPARATOR).includes(wanted);
-    };
+    return (tags) => typeof tags === 'string' && tags.split(TAG_SEPARATOR).includes(wanted);
   },
 });
