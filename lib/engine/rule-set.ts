@@ -45,7 +45,7 @@ export class RuleSet {
   }
 
   private read(facts: Facts): this {
-    if (this.fallback) throw new Error('RuleSet: firedSync() needs every rule compiled; use fired()');
+    if (this.fallback) throw new Error('RuleSet: firedSync() and eachFired() need every rule compiled; use fired()');
     this.slots.read(facts, this.values);
     return this;
   }
