@@ -23,6 +23,10 @@ import { historiesOfStored, storedHistory, type StoredOrder } from './stored-ord
  * import's thread and, for a big file, on a thread beside it (see CommitThread).
  */
 
+/** An import's staged orders of one group, and every staged identifiers record of an import. */
+const stagedGroup = (importId: string, group: number) => IDBKeyRange.bound([importId, group, -Infinity], [importId, group, Infinity]);
+export const stagedAliasesOf = (importId: string) => IDBKeyRange.bound([importId, -Infinity], [importId, Infinity]);
+
 const OTHER_SHOP = both('If the file is from another shop, import it into a new shop.', '如果文件来自另一个店铺，请导入到新店铺。');
 const GROUPS = Math.ceil(BUCKETS / GROUP_SIZE);
 
@@ -82,7 +86,7 @@ async function clashesOf(db: Database, record: ImportRecord, held: ReadonlyMap<n
   for (const list of held.values()) for (const { order } of list) incoming.add(order);
   // Staged orders are read a group at a time, so a big import's are never all parsed at once.
   for (let group = 0; group < GROUPS; group += 1) {
-    for (const batch of await db.getAll('staged', IDBKeyRange.bound([record.id, group, -Infinity], [record.id, group, Infinity]))) {
+    for (const batch of await db.getAll('staged', stagedGroup(record.id, group))) {
       for (const { order } of stagedOrdersOf(batch)) incoming.add(order);
     }
   }
@@ -168,7 +172,7 @@ function exclusively<T>(work: () => Promise<T>): Promise<T> {
  */
 export async function commitGroup(db: Database, plan: CommitPlan, group: number, held: readonly FoldedOrder[] = [], tally: CommitTally): Promise<void> {
   const { importId: id, clashes } = plan;
-  const range = IDBKeyRange.bound([id, group, -Infinity], [id, group, Infinity]);
+  const range = stagedGroup(id, group);
   const read = db.transaction(['staged', 'orders', 'customers', 'bucketChanges'], 'readonly');
   const staged = (await read.objectStore('staged').getAll(range)).flatMap(stagedOrdersOf);
   const clashed = tally.clashed;
@@ -241,6 +245,8 @@ export async function commitGroup(db: Database, plan: CommitPlan, group: number,
     ]);
     const historiesOf = new Map<number, Map<string, Order[]>>();
     const whole = new Set<number>();
+    // Those going whole that have customers stored (a bucket with no orders stored has none).
+    const wholeStored: number[] = [];
     bucketIds.forEach((bucket, i) => {
       // Only the histories the import changes are read; all of them where the bucket goes whole.
       // In maps, not objects: see BucketEntries.
@@ -272,14 +278,13 @@ export async function commitGroup(db: Database, plan: CommitPlan, group: number,
         return;
       }
       whole.add(bucket);
+      if (orderRecords[i]) wholeStored.push(bucket);
       const all = historiesOfStored(readBucket<StoredOrder[]>(withChanges(orderRecords[i], orderChanges[i])));
       for (const [key, history] of changedHere) all.set(key, history);
       historiesOf.set(bucket, all);
       const orders = placedBucket(bucket, all, storedHistory);
       writes.push((tx) => tx.objectStore('orders').put(orders), (tx) => tx.objectStore('bucketChanges').delete(['orders', bucket]));
     });
-    // A bucket with no orders stored has no customers stored either.
-    const wholeStored = [...whole].filter((bucket) => orderRecords[bucketIds.indexOf(bucket)] !== undefined);
     const storedWhole = await Promise.all(wholeStored.map((bucket) => read.objectStore('customers').get(bucket)));
     built = buildCustomers(changed);
     const aliases: Array<[string, string]> = [];
@@ -327,7 +332,7 @@ export async function finishCommit(
       importId: id,
       clashes: await clashesOf(db, record, held),
       timeZone: record.readAs?.timeZone ?? 'UTC',
-      aliasBase: Math.max(0, ...(await db.getAllKeys('stagedAliases', IDBKeyRange.bound([id, -Infinity], [id, Infinity]))).map(([, seq]) => seq % ALIAS_PASS_SPAN)),
+      aliasBase: Math.max(0, ...(await db.getAllKeys('stagedAliases', stagedAliasesOf(id))).map(([, seq]) => seq % ALIAS_PASS_SPAN)),
     };
     let there: CommitThere | null = null;
     const lost = (error: unknown) => {
@@ -389,33 +394,24 @@ async function inTurns(count: number, { here, there, done, lost }: { here: (item
   const left = Array.from({ length: count }, (_, item) => item);
   let beside = 0;
   let failure = null as { error: unknown } | null;
-  const hereLoop = async () => {
+  const take = async (work: (item: number) => Promise<void>, isBeside: boolean) => {
     for (let item = left.shift(); item !== undefined && !failure; item = left.shift()) {
       try {
-        await here(item);
+        await work(item);
       } catch (error) {
-        failure ??= { error };
+        if (!isBeside) failure ??= { error };
+        else {
+          left.push(item);
+          lost(error);
+        }
         return;
       }
+      if (isBeside) beside += 1;
       done();
     }
   };
-  const thereLoop = async () => {
-    if (!there) return;
-    for (let item = left.shift(); item !== undefined && !failure; item = left.shift()) {
-      try {
-        await there(item);
-      } catch (error) {
-        left.push(item);
-        lost(error);
-        return;
-      }
-      beside += 1;
-      done();
-    }
-  };
-  await Promise.all([hereLoop(), thereLoop()]);
-  if (!failure && left.length > 0) await hereLoop();
+  await Promise.all([take(here, false), there && take(there, true)]);
+  if (!failure && left.length > 0) await take(here, false);
   if (failure) throw failure.error;
   return beside;
 }
@@ -522,7 +518,7 @@ export async function applyStagedAliases(db: Database, importId: string, onProgr
     done: () => onProgress((done += 1), ALIAS_PASSES),
     lost,
   });
-  await db.delete('stagedAliases', IDBKeyRange.bound([importId, -Infinity], [importId, Infinity]));
+  await db.delete('stagedAliases', stagedAliasesOf(importId));
   return beside;
 }
 

@@ -9,7 +9,7 @@ import type { FormatId } from '../formats';
 import { firstShop } from '../shops';
 import { both, sellerText, type Localised } from '../localised';
 import { packOrders, type StagedBatch } from './staged-orders';
-import { applyStagedAliases, finishCommit, type CommitBeside } from './commit';
+import { applyStagedAliases, finishCommit, stagedAliasesOf, type CommitBeside } from './commit';
 
 const platformOf = (format: FormatId | null) => (format ? formats[format]?.platform : undefined);
 
@@ -261,7 +261,7 @@ export async function discardStaged(db: Database, importId: string): Promise<voi
   const tx = db.transaction(['staged', 'stagedAliases'], 'readwrite');
   await Promise.all([
     tx.objectStore('staged').delete(stagedRange(importId)),
-    tx.objectStore('stagedAliases').delete(IDBKeyRange.bound([importId, -Infinity], [importId, Infinity])),
+    tx.objectStore('stagedAliases').delete(stagedAliasesOf(importId)),
     tx.done,
   ]);
 }
