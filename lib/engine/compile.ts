@@ -139,8 +139,8 @@ function writtenOut(name: string, operators: ReadonlyMap<string, OperatorSpec>, 
 }
 
 export interface CompiledRule extends LoadedRule {
-  /** Null when the rule needs the engine. */
-  test: Test | null;
+  /** Over the slots of the rules compiled with it (see compileRules); null when the rule needs the engine. */
+  test: SlotTest | null;
 }
 
 /** A rule's priority as the engine reads it. */
@@ -148,9 +148,9 @@ export function rulePriority(r: LoadedRule): number {
   return Number.parseInt(String(r.rule.priority), 10) || 1;
 }
 
-/** Rules in the engine's order: higher priority first, file order within a priority. */
-export function compileRules(rules: readonly LoadedRule[], operators: ReadonlyMap<string, OperatorSpec>): CompiledRule[] {
-  const compiled = rules.map((r) => ({ ...r, test: compileCondition(r.rule.conditions, operators) }));
+/** Rules in the engine's order (higher priority first, file order within a priority), their tests over `slots`. */
+export function compileRules(rules: readonly LoadedRule[], operators: ReadonlyMap<string, OperatorSpec>, slots: FactSlots): CompiledRule[] {
+  const compiled = rules.map((r) => ({ ...r, test: compileSlotted(r.rule.conditions, operators, slots) }));
   return compiled
     .map((r, i) => ({ r, i }))
     .sort((a, b) => rulePriority(b.r) - rulePriority(a.r) || a.i - b.i)

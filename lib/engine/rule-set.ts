@@ -1,6 +1,6 @@
 import type { Engine } from 'json-rules-engine';
 import type { Facts } from '../scoring/scorer';
-import { compileRules, compileSlotted, FactSlots, type CompiledRule, type SlotTest } from './compile';
+import { compileRules, FactSlots, type CompiledRule, type SlotTest } from './compile';
 import { firedRefs, referenceEngine } from './reference';
 import type { Registry } from './registry';
 import { outcomeOf, type Outcome } from './outcome';
@@ -20,8 +20,8 @@ export class RuleSet {
   private readonly values: unknown[] = [];
 
   constructor(loaded: readonly LoadedRule[], registry: Registry) {
-    this.rules = compileRules(loaded, registry.operators);
-    this.tests = this.rules.map((rule) => rule.test && compileSlotted(rule.rule.conditions, registry.operators, this.slots));
+    this.rules = compileRules(loaded, registry.operators, this.slots);
+    this.tests = this.rules.map((rule) => rule.test);
     const uncompiled = this.rules.filter((r) => !r.test);
     this.fallback = uncompiled.length > 0 ? referenceEngine(uncompiled, registry) : null;
   }
@@ -53,7 +53,10 @@ export class RuleSet {
   async fired(facts: Facts): Promise<CompiledRule[]> {
     if (!this.fallback) return this.firedSync(facts);
     const byEngine = await firedRefs(this.fallback, facts);
-    return this.rules.filter((rule) => (rule.test ? rule.test(facts) : byEngine.has(rule.ref)));
+    // Read after the engine's await, and used before the next: another customer's may be read meanwhile.
+    const { values } = this;
+    this.slots.read(facts, values);
+    return this.rules.filter((rule) => (rule.test ? rule.test(values, facts) : byEngine.has(rule.ref)));
   }
 
   /** What the rules say about one customer. */
